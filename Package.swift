@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Targets follow Docs/architecture.md: engines (Model, IPAM, VPC, Kube, Flow) import no
+// Foundation and do no I/O; loading, rendering, pcap and the command line sit at the edges.
+let package = Package(
+    name: "netsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "netsim", targets: ["netsim"]),
+        .library(name: "NetsimModel", targets: ["NetsimModel"]),
+        .library(name: "NetsimIPAM", targets: ["NetsimIPAM"]),
+        .library(name: "NetsimVPC", targets: ["NetsimVPC"]),
+        .library(name: "NetsimKube", targets: ["NetsimKube"]),
+        .library(name: "NetsimFlow", targets: ["NetsimFlow"]),
+        .library(name: "NetsimTopology", targets: ["NetsimTopology"]),
+        .library(name: "NetsimRender", targets: ["NetsimRender"]),
+        .library(name: "NetsimPcap", targets: ["NetsimPcap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "NetsimModel"),
+        .target(name: "NetsimIPAM", dependencies: ["NetsimModel"]),
+        .target(name: "NetsimVPC", dependencies: ["NetsimModel"]),
+        .target(name: "NetsimKube", dependencies: ["NetsimModel"]),
+        .target(name: "NetsimFlow", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube"]),
+        .target(
+            name: "NetsimTopology",
+            dependencies: ["NetsimModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "NetsimRender", dependencies: ["NetsimModel", "NetsimFlow", "NetsimIPAM"]),
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .target(name: "NetsimPcap", dependencies: ["CPcap"]),
+        .executableTarget(
+            name: "netsim",
+            dependencies: [
+                "NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow",
+                "NetsimTopology", "NetsimRender", "NetsimPcap",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"]),
+        .testTarget(
+            name: "NetsimTopologyTests",
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimRender"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),
+        .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel"]),
+    ]
+)

@@ -1,0 +1,95 @@
+/// An IPv6 address as two 64-bit halves.
+public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) { self.high = high; self.low = low }
+
+    /// Parses RFC 4291 text (with at most one `::`). Embedded IPv4 tails are accepted.
+    public init?(_ text: some StringProtocol) {
+        let s = String(text)
+        guard !s.isEmpty, s.utf8.count <= 45 else { return nil }
+        var groups: [UInt16] = []
+        var gapIndex: Int? = nil
+        let halves = s.components(separatedByDoubleColon: ())
+        guard halves.count <= 2 else { return nil }
+        func parseGroups(_ part: Substring, allowIPv4Tail: Bool) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var out: [UInt16] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (index, piece) in pieces.enumerated() {
+                if allowIPv4Tail, index == pieces.count - 1, piece.contains(".") {
+                    guard let v4 = IPv4Address(piece) else { return nil }
+                    out.append(UInt16(v4.value >> 16)); out.append(UInt16(v4.value & 0xFFFF))
+                    continue
+                }
+                guard (1...4).contains(piece.utf8.count), let v = UInt16(piece, radix: 16) else { return nil }
+                out.append(v)
+            }
+            return out
+        }
+        if halves.count == 2 {
+            guard let head = parseGroups(halves[0], allowIPv4Tail: false),
+                  let tail = parseGroups(halves[1], allowIPv4Tail: true),
+                  head.count + tail.count <= 7 else { return nil }
+            groups = head
+            gapIndex = head.count
+            groups += Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        } else {
+            guard let all = parseGroups(halves[0], allowIPv4Tail: true), all.count == 8 else { return nil }
+            groups = all
+        }
+        _ = gapIndex
+        var h: UInt64 = 0, l: UInt64 = 0
+        for i in 0..<4 { h = h << 16 | UInt64(groups[i]) }
+        for i in 4..<8 { l = l << 16 | UInt64(groups[i]) }
+        high = h; low = l
+    }
+
+    var groups: [UInt16] {
+        (0..<4).map { UInt16(truncatingIfNeeded: high >> UInt64(48 - 16 * $0)) }
+            + (0..<4).map { UInt16(truncatingIfNeeded: low >> UInt64(48 - 16 * $0)) }
+    }
+
+    /// RFC 5952 text: lower case, longest run of two or more zero groups compressed.
+    public var description: String {
+        let g = groups
+        var bestStart = -1, bestLength = 0, runStart = -1
+        for i in 0...8 {
+            if i < 8 && g[i] == 0 {
+                if runStart < 0 { runStart = i }
+            } else if runStart >= 0 {
+                if i - runStart > bestLength && i - runStart >= 2 { bestStart = runStart; bestLength = i - runStart }
+                runStart = -1
+            }
+        }
+        func hex(_ range: Range<Int>) -> String {
+            range.map { String(g[$0], radix: 16) }.joined(separator: ":")
+        }
+        if bestStart < 0 { return hex(0..<8) }
+        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
+    }
+
+    public static func < (lhs: IPv6Address, rhs: IPv6Address) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
+}
+
+extension String {
+    /// Splits at the first "::" only; a second "::" makes a third element.
+    fileprivate func components(separatedByDoubleColon _: Void) -> [Substring] {
+        var parts: [Substring] = []
+        var start = startIndex
+        var i = startIndex
+        while i < endIndex {
+            let next = index(after: i)
+            if self[i] == ":" && next < endIndex && self[next] == ":" {
+                parts.append(self[start..<i])
+                start = index(after: next)
+                i = start
+                continue
+            }
+            i = next
+        }
+        parts.append(self[start..<endIndex])
+        return parts
+    }
+}

@@ -1,0 +1,66 @@
+/// A table of instance types, looked up by name.
+public struct InstanceCatalog: Sendable {
+    public let types: [InstanceType]
+    private let index: [String: Int]
+
+    public init(types: [InstanceType]) {
+        self.types = types
+        var index: [String: Int] = [:]
+        for (i, t) in types.enumerated() { index[t.name] = i }
+        self.index = index
+    }
+
+    public subscript(name: String) -> InstanceType? { index[name].map { types[$0] } }
+
+    public func contains(_ name: String) -> Bool { index[name] != nil }
+
+    /// Names near `name`: the closest by edit distance, else others of the same family.
+    public func suggestions(for name: String, limit: Int = 3) -> [String] {
+        let near = Suggestions.nearest(to: name, in: types.map(\.name), limit: limit)
+        if !near.isEmpty { return near }
+        let family = name.split(separator: ".").first.map(String.init) ?? name
+        return types.map(\.name).filter { $0.hasPrefix(family + ".") }.prefix(limit).map { $0 }
+    }
+
+    /// A catalog-file problem, with its 1-based line.
+    public struct ParseError: Error, Hashable, Sendable {
+        public var line: Int
+        public var message: String
+    }
+
+    /// Parses the tab-separated limits table (see `Docs/capacity.md` for its columns):
+    /// `instance_type eni_limit ipv4_per_eni default_card cards hypervisor bare_metal trunking
+    /// branch_enis vcpus memory_mib`. Lines starting with `#` and the header are skipped.
+    public static func parse(tsv text: String) -> Result<InstanceCatalog, ParseError> {
+        var types: [InstanceType] = []
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("instance_type\t") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count >= 7 else {
+                return .failure(ParseError(line: lineNumber, message: "expected at least 7 tab-separated columns, found \(f.count)"))
+            }
+            guard let eni = Int(f[1]), eni >= 0, let ips = Int(f[2]), ips >= 1 else {
+                return .failure(ParseError(line: lineNumber, message: "eni_limit and ipv4_per_eni must be whole numbers"))
+            }
+            var cards: [Int] = []
+            for entry in f[4].split(separator: ";") {
+                let pair = entry.split(separator: ":")
+                guard pair.count == 2, let idx = Int(pair[0]), let n = Int(pair[1]), idx == cards.count else {
+                    return .failure(ParseError(line: lineNumber, message: "cards must read 0:N;1:M;… in index order"))
+                }
+                cards.append(n)
+            }
+            func optInt(_ i: Int) -> Int? { i < f.count ? Int(f[i]) : nil }
+            func optBool(_ i: Int) -> Bool? { i < f.count ? (f[i] == "true" ? true : (f[i] == "false" ? false : nil)) : nil }
+            types.append(InstanceType(
+                name: f[0], eniLimit: eni, ipv4PerENI: ips, defaultNetworkCard: Int(f[3]) ?? 0,
+                networkCards: cards, hypervisor: InstanceType.Hypervisor(rawValue: f[5]) ?? .unknown,
+                isBareMetal: f[6] == "true", isTrunkingCompatible: optBool(7), branchENIs: optInt(8),
+                vCPUs: optInt(9), memoryMiB: optInt(10)))
+        }
+        return .success(InstanceCatalog(types: types))
+    }
+}

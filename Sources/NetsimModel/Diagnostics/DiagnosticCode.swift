@@ -1,0 +1,107 @@
+/// A stable diagnostic code such as `NS0201`, with a kebab-case name and a one-line summary.
+///
+/// Codes never change meaning once released; new problems get new codes. Every code is
+/// documented in `Docs/diagnostics.md` (a test keeps the two in step).
+public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
+    /// `NS` followed by four digits: the first two name the area.
+    public let id: String
+    /// A short kebab-case name, used as the SARIF rule name.
+    public let name: String
+    /// One sentence describing the problem class.
+    public let summary: String
+
+    init(_ id: String, _ name: String, _ summary: String) {
+        self.id = id; self.name = name; self.summary = summary
+    }
+
+    public var description: String { id }
+
+    // MARK: NS00xx — files and input limits
+    public static let fileNotFound = DiagnosticCode("NS0001", "file-not-found", "The named file does not exist.")
+    public static let isDirectory = DiagnosticCode("NS0002", "is-a-directory", "A directory was given where a topology file was expected.")
+    public static let unreadable = DiagnosticCode("NS0003", "unreadable-file", "The file could not be read, or is binary.")
+    public static let notUTF8 = DiagnosticCode("NS0004", "not-utf8", "The file is not valid UTF-8 text.")
+    public static let tooLarge = DiagnosticCode("NS0005", "input-too-large", "The file is larger than the input size limit.")
+    public static let emptyFile = DiagnosticCode("NS0006", "empty-file", "The file holds no YAML document.")
+
+    // MARK: NS01xx — YAML structure
+    public static let yamlSyntax = DiagnosticCode("NS0101", "yaml-syntax", "The text is not well-formed YAML.")
+    public static let duplicateKey = DiagnosticCode("NS0102", "duplicate-key", "A mapping states the same key twice.")
+    public static let nestingTooDeep = DiagnosticCode("NS0103", "nesting-too-deep", "The document nests deeper than the parser allows.")
+    public static let aliasExpansion = DiagnosticCode("NS0104", "alias-expansion-limit", "YAML aliases expand to more nodes than the limit allows.")
+    public static let topLevelNotMapping = DiagnosticCode("NS0105", "top-level-not-mapping", "The document's top level is a list or a scalar, not a mapping.")
+    public static let multipleDocuments = DiagnosticCode("NS0106", "multiple-documents", "A topology file holds more than one YAML document.")
+
+    // MARK: NS02xx — schema
+    public static let unknownKey = DiagnosticCode("NS0201", "unknown-key", "A key that this place of the format does not define.")
+    public static let wrongType = DiagnosticCode("NS0202", "wrong-type", "A value of the wrong type (for example a list where a mapping belongs).")
+    public static let missingKey = DiagnosticCode("NS0203", "missing-key", "A required key is absent.")
+    public static let invalidValue = DiagnosticCode("NS0204", "invalid-value", "A value outside the allowed set or range.")
+    public static let unsupportedVersion = DiagnosticCode("NS0205", "unsupported-version", "An apiVersion or kind netsim does not read.")
+
+    // MARK: NS03xx — addresses and ports
+    public static let invalidCIDR = DiagnosticCode("NS0301", "invalid-cidr", "Text that is not a valid CIDR block.")
+    public static let invalidAddress = DiagnosticCode("NS0302", "invalid-address", "Text that is not a valid IP address.")
+    public static let invalidPort = DiagnosticCode("NS0303", "invalid-port", "A port or port range outside 0–65535, or malformed.")
+    public static let cidrHostBits = DiagnosticCode("NS0304", "cidr-host-bits", "A CIDR block with host bits set.")
+    public static let cidrSize = DiagnosticCode("NS0305", "cidr-size", "A VPC or subnet CIDR block outside the sizes AWS allows (/16 to /28).")
+
+    // MARK: NS04xx — address plan
+    public static let subnetOutsideVPC = DiagnosticCode("NS0401", "subnet-outside-vpc", "A subnet CIDR not inside any CIDR block of its VPC.")
+    public static let overlappingSubnets = DiagnosticCode("NS0402", "overlapping-subnets", "Two subnets of one VPC overlap.")
+    public static let serviceCIDROverlap = DiagnosticCode("NS0403", "service-cidr-overlap", "The cluster's service CIDR overlaps a VPC CIDR block.")
+    public static let overlappingVPCBlocks = DiagnosticCode("NS0404", "overlapping-vpc-cidrs", "Two CIDR blocks of VPCs in the topology overlap.")
+    public static let addressOutsideSubnet = DiagnosticCode("NS0405", "address-outside-subnet", "A fixed address that is not inside its subnet, or is one of the five AWS reserves.")
+    public static let clusterIPOutsideRange = DiagnosticCode("NS0406", "cluster-ip-outside-range", "A Service clusterIP outside the service CIDR.")
+
+    // MARK: NS05xx — names and references
+    public static let duplicateName = DiagnosticCode("NS0501", "duplicate-name", "Two objects of the same kind share a name.")
+    public static let undefinedReference = DiagnosticCode("NS0502", "undefined-reference", "A reference to an object that is not defined.")
+    public static let wrongTargetKind = DiagnosticCode("NS0503", "wrong-route-target", "A route target of a kind that cannot serve that route.")
+    public static let multipleMainRouteTables = DiagnosticCode("NS0504", "multiple-main-route-tables", "More than one route table of a VPC is marked main.")
+    public static let duplicateRoute = DiagnosticCode("NS0505", "duplicate-route", "A route table holds two routes for the same destination.")
+
+    // MARK: NS06xx — network ACLs and security groups
+    public static let naclRuleNumberRange = DiagnosticCode("NS0601", "nacl-rule-number-range", "A network ACL rule number outside 1–32766.")
+    public static let naclRuleNumberRepeated = DiagnosticCode("NS0602", "nacl-rule-number-repeated", "A network ACL rule number used twice in one direction.")
+    public static let icmpTypeCode = DiagnosticCode("NS0603", "icmp-type-code", "An ICMP type or code outside -1–255, or a code without a type.")
+    public static let portsIgnored = DiagnosticCode("NS0604", "ports-ignored", "Ports given for a protocol that has none; AWS ignores them.")
+    public static let ruleQuota = DiagnosticCode("NS0605", "rule-quota", "More rules than the default AWS quota allows.")
+
+    // MARK: NS07xx — Kubernetes objects
+    public static let nodePortRange = DiagnosticCode("NS0701", "nodeport-range", "A NodePort outside the cluster's node-port range (30000–32767).")
+    public static let nodePortConflict = DiagnosticCode("NS0702", "nodeport-conflict", "Two Services claim the same NodePort.")
+    public static let selectorMatchesNothing = DiagnosticCode("NS0703", "selector-matches-nothing", "A Service selector that selects no pod.")
+    public static let unmodelledKind = DiagnosticCode("NS0704", "unmodelled-kind", "A manifest kind netsim does not model; it is ignored.")
+    public static let globMatchesNothing = DiagnosticCode("NS0705", "glob-matches-nothing", "A manifest glob that matches no file.")
+    public static let globEscapes = DiagnosticCode("NS0706", "glob-escapes-folder", "A manifest glob that reaches outside the topology's folder.")
+    public static let duplicateObject = DiagnosticCode("NS0707", "duplicate-object", "Two Kubernetes objects with the same kind, namespace and name.")
+    public static let undefinedServicePort = DiagnosticCode("NS0708", "undefined-service-port", "A reference to a Service or port that does not exist.")
+    public static let invalidManifest = DiagnosticCode("NS0709", "invalid-manifest", "A manifest without apiVersion, kind or metadata.name.")
+
+    // MARK: NS08xx — cluster and CNI
+    public static let eniConfigZone = DiagnosticCode("NS0801", "eniconfig-zone-not-covered", "Custom networking is on but a node group zone has no ENIConfig.")
+    public static let unknownInstanceType = DiagnosticCode("NS0802", "unknown-instance-type", "An instance type not in the catalog.")
+    public static let unknownCNISetting = DiagnosticCode("NS0803", "unknown-cni-setting", "An aws-node environment name netsim does not know.")
+    public static let invalidCNIValue = DiagnosticCode("NS0804", "invalid-cni-value", "A CNI setting whose value ipamd would not accept.")
+    public static let maxPodsOverride = DiagnosticCode("NS0805", "max-pods-above-ip-capacity", "A node group maxPods above what the instance's IPs can serve.")
+
+    // MARK: NS09xx — intents
+    public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
+
+    /// Every code, in order; the documentation and SARIF rule table are built from this list.
+    public static let all: [DiagnosticCode] = [
+        .fileNotFound, .isDirectory, .unreadable, .notUTF8, .tooLarge, .emptyFile,
+        .yamlSyntax, .duplicateKey, .nestingTooDeep, .aliasExpansion, .topLevelNotMapping, .multipleDocuments,
+        .unknownKey, .wrongType, .missingKey, .invalidValue, .unsupportedVersion,
+        .invalidCIDR, .invalidAddress, .invalidPort, .cidrHostBits, .cidrSize,
+        .subnetOutsideVPC, .overlappingSubnets, .serviceCIDROverlap, .overlappingVPCBlocks,
+        .addressOutsideSubnet, .clusterIPOutsideRange,
+        .duplicateName, .undefinedReference, .wrongTargetKind, .multipleMainRouteTables, .duplicateRoute,
+        .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
+        .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
+        .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest,
+        .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
+        .invalidEndpoint,
+    ]
+}

@@ -1,0 +1,42 @@
+/// Nearest-name suggestions for "did you mean" hints.
+public enum Suggestions {
+    /// Levenshtein distance over Unicode scalars, case-insensitive.
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        var current = Array(repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            current[0] = i
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+
+    /// Up to `limit` candidates closest to `name`, nearest first (ties in candidate order),
+    /// keeping only those within a distance that scales with the name's length.
+    public static func nearest(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> [String] {
+        let threshold = max(2, name.count / 3)
+        var scored: [(Int, Int, String)] = []
+        for (index, candidate) in candidates.enumerated() {
+            let d = distance(name, candidate)
+            if d <= threshold { scored.append((d, index, candidate)) }
+        }
+        scored.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        return scored.prefix(limit).map { $0.2 }
+    }
+
+    /// "did you mean 'x'?" or "did you mean 'x', 'y' or 'z'?"; empty when there is nothing near.
+    public static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String {
+        let near = nearest(to: name, in: candidates)
+        guard !near.isEmpty else { return "" }
+        let quoted = near.map { "'\($0)'" }
+        if quoted.count == 1 { return "did you mean \(quoted[0])?" }
+        return "did you mean " + quoted.dropLast().joined(separator: ", ") + " or \(quoted.last ?? "")?"
+    }
+}

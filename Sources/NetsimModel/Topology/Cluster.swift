@@ -1,0 +1,145 @@
+/// The EKS cluster: service range, aws-node settings, ENIConfigs and node groups.
+public struct Cluster: Sendable {
+    public enum IPFamily: String, Sendable, CaseIterable { case ipv4, ipv6 }
+    public var name: String
+    public var version: String
+    public var serviceCIDR: IPv4CIDR
+    public var ipFamily: IPFamily
+    public var nodePortRange: PortRange
+    /// aws-node environment variables, verbatim names and string values, in file order.
+    public var cni: [CNISetting]
+    public var eniConfigs: [ENIConfig]
+    public var nodeGroups: [NodeGroup]
+    public var location: SourceLocation
+
+    public init(name: String, version: String, serviceCIDR: IPv4CIDR, ipFamily: IPFamily = .ipv4,
+                nodePortRange: PortRange = PortRange(30000, 32767), cni: [CNISetting] = [],
+                eniConfigs: [ENIConfig] = [], nodeGroups: [NodeGroup] = [], location: SourceLocation) {
+        self.name = name; self.version = version; self.serviceCIDR = serviceCIDR; self.ipFamily = ipFamily
+        self.nodePortRange = nodePortRange; self.cni = cni; self.eniConfigs = eniConfigs
+        self.nodeGroups = nodeGroups; self.location = location
+    }
+
+    /// The value of an aws-node setting, if set.
+    public func cniValue(_ name: String) -> String? { cni.last { $0.name == name }?.value }
+
+    /// Whether a boolean aws-node setting is "true" (ipamd parses with Go's strconv.ParseBool).
+    public func cniFlag(_ name: String) -> Bool {
+        guard let v = cniValue(name) else { return false }
+        return ["1", "t", "T", "true", "TRUE", "True"].contains(v)
+    }
+
+    public var customNetworking: Bool { cniFlag("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG") }
+    public var prefixDelegation: Bool { cniFlag("ENABLE_PREFIX_DELEGATION") }
+}
+
+/// One aws-node environment setting.
+public struct CNISetting: Hashable, Sendable {
+    public var name: String
+    public var value: String
+    public var location: SourceLocation
+    public init(name: String, value: String, location: SourceLocation) {
+        self.name = name; self.value = value; self.location = location
+    }
+}
+
+/// An ENIConfig (crd.k8s.amazonaws.com/v1alpha1) for custom networking.
+public struct ENIConfig: Sendable {
+    public var name: String
+    public var subnet: String
+    /// Empty means "the primary ENI's security groups", as ipamd does.
+    public var securityGroups: [String]
+    public var location: SourceLocation
+    public init(name: String, subnet: String, securityGroups: [String], location: SourceLocation) {
+        self.name = name; self.subnet = subnet; self.securityGroups = securityGroups; self.location = location
+    }
+}
+
+/// A managed or self-managed node group: identical nodes spread over subnets.
+public struct NodeGroup: Sendable {
+    public var name: String
+    public var instanceType: String
+    public var count: Int
+    public var subnets: [String]
+    public var securityGroups: [String]
+    /// kubelet --max-pods override; nil means the computed value.
+    public var maxPods: Int?
+    public var labels: [Tag]
+    public var taints: [Taint]
+    public var location: SourceLocation
+
+    public init(name: String, instanceType: String, count: Int, subnets: [String], securityGroups: [String],
+                maxPods: Int? = nil, labels: [Tag] = [], taints: [Taint] = [], location: SourceLocation) {
+        self.name = name; self.instanceType = instanceType; self.count = count; self.subnets = subnets
+        self.securityGroups = securityGroups; self.maxPods = maxPods; self.labels = labels
+        self.taints = taints; self.location = location
+    }
+}
+
+/// A node taint.
+public struct Taint: Hashable, Sendable {
+    public enum Effect: String, Sendable, CaseIterable { case NoSchedule, PreferNoSchedule, NoExecute }
+    public var key: String
+    public var value: String
+    public var effect: Effect
+    public init(key: String, value: String, effect: Effect) { self.key = key; self.value = value; self.effect = effect }
+}
+
+/// A named host or network outside the cluster: a database, a partner range, on-premises.
+public struct External: Sendable {
+    public enum Address: Hashable, Sendable {
+        case host(IPv4Address)
+        case network(IPv4CIDR)
+    }
+    public struct Port: Hashable, Sendable {
+        public var name: String
+        public var port: UInt16
+        public var ipProtocol: IPProtocol
+        public init(name: String, port: UInt16, ipProtocol: IPProtocol) {
+            self.name = name; self.port = port; self.ipProtocol = ipProtocol
+        }
+    }
+    public var name: String
+    public var address: Address
+    /// For hosts inside a VPC: their subnet and security groups.
+    public var subnet: String?
+    public var securityGroups: [String]
+    public var publicIP: IPv4Address?
+    /// For networks outside the VPCs: the gateway that reaches them (a transit gateway or
+    /// peering name), or nil for the internet.
+    public var via: String?
+    public var ports: [Port]
+    public var description: String
+    public var location: SourceLocation
+
+    public init(name: String, address: Address, subnet: String? = nil, securityGroups: [String] = [],
+                publicIP: IPv4Address? = nil, via: String? = nil, ports: [Port] = [], description: String = "",
+                location: SourceLocation) {
+        self.name = name; self.address = address; self.subnet = subnet; self.securityGroups = securityGroups
+        self.publicIP = publicIP; self.via = via; self.ports = ports; self.description = description
+        self.location = location
+    }
+}
+
+/// An intended flow stated in `expect:`; later engines decide whether it holds.
+public struct Intent: Sendable {
+    public enum Verdict: String, Sendable, CaseIterable {
+        /// DELIVERED, or EXITS_NETWORK toward an internet destination.
+        case delivered
+        /// Any disposition that is not a delivery.
+        case denied
+    }
+    public var name: String
+    public var from: Endpoint
+    public var to: Endpoint
+    public var port: UInt16?
+    public var ipProtocol: IPProtocol
+    public var verdict: Verdict
+    public var location: SourceLocation
+
+    public init(name: String, from: Endpoint, to: Endpoint, port: UInt16?, ipProtocol: IPProtocol,
+                verdict: Verdict, location: SourceLocation) {
+        self.name = name; self.from = from; self.to = to; self.port = port; self.ipProtocol = ipProtocol
+        self.verdict = verdict; self.location = location
+    }
+}

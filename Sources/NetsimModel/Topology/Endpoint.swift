@@ -1,0 +1,77 @@
+/// A flow endpoint as the command line and `expect:` write it:
+/// `pod:NS/NAME`, `deployment:NS/NAME`, `statefulset:NS/NAME`, `daemonset:NS/NAME`,
+/// `service:NS/NAME`, `ingress:NS/NAME`, `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`,
+/// `external:NAME`, `internet`.
+public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
+    case pod(namespace: String, name: String)
+    case workload(kind: WorkloadKind, namespace: String, name: String)
+    case service(namespace: String, name: String)
+    case ingress(namespace: String, name: String)
+    case node(String)
+    case nodeGroup(String)
+    case ip(IPv4Address)
+    case external(String)
+    case internet
+
+    /// The accepted prefixes, for hints.
+    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet"
+
+    /// Parses endpoint text; the failure says what is wrong.
+    public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
+        if text == "internet" { return .success(.internet) }
+        guard let colon = text.firstIndex(of: ":") else {
+            return .failure(EndpointSyntaxError(message: "endpoint '\(text)' has no kind prefix"))
+        }
+        let kind = text[..<colon].lowercased()
+        let rest = String(text[text.index(after: colon)...])
+        func namespaced() -> (String, String)? {
+            let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+            if parts.count == 1, !rest.isEmpty { return ("default", rest) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            return (String(parts[0]), String(parts[1]))
+        }
+        func bad(_ what: String) -> Result<Endpoint, EndpointSyntaxError> {
+            .failure(EndpointSyntaxError(message: "endpoint '\(text)': \(what)"))
+        }
+        switch kind {
+        case "pod", "deployment", "statefulset", "daemonset", "service", "svc", "ingress":
+            guard let (ns, name) = namespaced() else { return bad("expected \(kind):NAMESPACE/NAME") }
+            switch kind {
+            case "pod": return .success(.pod(namespace: ns, name: name))
+            case "deployment": return .success(.workload(kind: .deployment, namespace: ns, name: name))
+            case "statefulset": return .success(.workload(kind: .statefulSet, namespace: ns, name: name))
+            case "daemonset": return .success(.workload(kind: .daemonSet, namespace: ns, name: name))
+            case "ingress": return .success(.ingress(namespace: ns, name: name))
+            default: return .success(.service(namespace: ns, name: name))
+            }
+        case "node", "nodegroup", "external":
+            guard !rest.isEmpty, !rest.contains("/") else { return bad("expected \(kind):NAME") }
+            if kind == "node" { return .success(.node(rest)) }
+            return .success(kind == "nodegroup" ? .nodeGroup(rest) : .external(rest))
+        case "ip":
+            guard let a = IPv4Address(rest) else { return bad("'\(rest)' is not an IPv4 address") }
+            return .success(.ip(a))
+        default:
+            return bad("unknown kind '\(kind)'")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .pod(let ns, let n): return "pod:\(ns)/\(n)"
+        case .workload(let k, let ns, let n): return "\(k.rawValue.lowercased()):\(ns)/\(n)"
+        case .service(let ns, let n): return "service:\(ns)/\(n)"
+        case .ingress(let ns, let n): return "ingress:\(ns)/\(n)"
+        case .node(let n): return "node:\(n)"
+        case .nodeGroup(let n): return "nodegroup:\(n)"
+        case .ip(let a): return "ip:\(a)"
+        case .external(let n): return "external:\(n)"
+        case .internet: return "internet"
+        }
+    }
+}
+
+/// Why an endpoint string did not parse.
+public struct EndpointSyntaxError: Error, Hashable, Sendable {
+    public var message: String
+}

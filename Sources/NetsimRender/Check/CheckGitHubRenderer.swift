@@ -1,0 +1,38 @@
+import NetsimModel
+
+/// GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=T::message`.
+enum CheckGitHubRenderer {
+    /// Data escaping per the Actions toolkit: `%`, CR and LF.
+    static func escapeData(_ s: String) -> String {
+        s.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
+    }
+
+    /// Property escaping adds `:` and `,`.
+    static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingAll(":", "%3A").replacingAll(",", "%2C")
+    }
+
+    static func render(_ report: CheckReport) -> String {
+        var out = ""
+        for d in report.allDiagnostics {
+            let command: String
+            switch d.severity {
+            case .error: command = "error"
+            case .warning: command = report.strict ? "error" : "warning"
+            case .note: command = "notice"
+            }
+            let title = "\(d.code.id) \(d.code.name)"
+            let message = d.hint.isEmpty ? d.message : "\(d.message)\nhint: \(d.hint)"
+            out += "::\(command) file=\(escapeProperty(d.location.file)),line=\(d.location.line),col=\(d.location.column),title=\(escapeProperty(title))::\(escapeData(message))\n"
+        }
+        out += "netsim check: \(report.files.count) file(s), \(report.errorCount) error(s), \(report.warningCount) warning(s)\n"
+        return out
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, _ replacement: String) -> String {
+        guard contains(target) else { return self }
+        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,32 @@
+import NetsimModel
+
+/// Compiler-style text: `FILE:LINE:COL: error[NS0201]: message`, a hint line, then a summary.
+enum CheckTextRenderer {
+    static func render(_ report: CheckReport, color: Bool) -> String {
+        var out = ""
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        for file in report.files {
+            for d in file.diagnostics {
+                let sev: String
+                switch d.severity {
+                case .error: sev = paint("error[\(d.code.id)]", "1;31")
+                case .warning: sev = paint("warning[\(d.code.id)]", "1;33")
+                case .note: sev = paint("note[\(d.code.id)]", "1;36")
+                }
+                out += "\(paint(d.location.description, "1")): \(sev): \(d.message)\n"
+                if !d.hint.isEmpty { out += "  \(paint("hint", "36")): \(d.hint)\n" }
+                for n in d.notes { out += "  \(n.location): note: \(n.message)\n" }
+            }
+        }
+        let files = report.files.count
+        let summary = "checked \(files) file\(files == 1 ? "" : "s"): \(report.errorCount) error\(report.errorCount == 1 ? "" : "s"), \(report.warningCount) warning\(report.warningCount == 1 ? "" : "s")"
+        let verdict: String
+        switch report.exitCode {
+        case 0: verdict = paint("ok", "1;32")
+        case 1: verdict = paint("failed", "1;31") + " (warnings fail under --strict)"
+        default: verdict = paint("invalid", "1;31")
+        }
+        out += "\(summary) — \(verdict)\n"
+        return out
+    }
+}

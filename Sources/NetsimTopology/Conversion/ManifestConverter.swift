@@ -1,0 +1,361 @@
+import NetsimModel
+import Yams
+
+/// Converts Kubernetes manifests (as `kubectl` would accept them) into the model. Manifests are
+/// read leniently: fields netsim does not model are ignored, but the fields it reads are
+/// type-checked and located.
+final class ManifestConverter {
+    let file: String
+    let reporter: Reporter
+    var objects: KubernetesObjects
+    /// (kind, namespace, name) → where first defined.
+    var seen: [String: SourceLocation]
+
+    static let modelledKinds = ["Namespace", "Deployment", "StatefulSet", "DaemonSet", "Pod", "Service",
+                                "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy"]
+    static let clusterScoped: Set<String> = ["Namespace", "IngressClass"]
+
+    init(file: String, reporter: Reporter, objects: KubernetesObjects, seen: [String: SourceLocation]) {
+        self.file = file; self.reporter = reporter; self.objects = objects; self.seen = seen
+    }
+
+    func reader(_ node: Node, _ context: String) -> MappingReader? {
+        MappingReader.make(node, file: file, context: context, reporter: reporter)
+    }
+
+    /// One document: an object, a `List` of objects, or nothing (an empty document).
+    func add(document node: Node) {
+        if node.isNullScalar { return }
+        guard let r = reader(node, "a Kubernetes manifest") else { return }
+        guard let kind = r.string("kind") else {
+            reporter.error(.invalidManifest, "a manifest has no 'kind'", at: r.location,
+                           hint: "every Kubernetes object states apiVersion and kind")
+            return
+        }
+        if kind == "List" || kind.hasSuffix("List") {
+            for item in r.list("items") ?? [] { add(document: item) }
+            return
+        }
+        guard let apiVersion = r.string("apiVersion") else {
+            reporter.error(.invalidManifest, "\(kind) has no 'apiVersion'", at: r.location, hint: "e.g. apiVersion: apps/v1")
+            return
+        }
+        guard Self.modelledKinds.contains(kind) else {
+            reporter.warning(.unmodelledKind, "\(kind) (\(apiVersion)) is not modelled by netsim; it is ignored", at: r.location,
+                             hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+            return
+        }
+        let expectedAPI: [String: [String]] = [
+            "Namespace": ["v1"], "Pod": ["v1"], "Service": ["v1"],
+            "Deployment": ["apps/v1"], "StatefulSet": ["apps/v1"], "DaemonSet": ["apps/v1"],
+            "EndpointSlice": ["discovery.k8s.io/v1"], "Ingress": ["networking.k8s.io/v1"],
+            "IngressClass": ["networking.k8s.io/v1"], "NetworkPolicy": ["networking.k8s.io/v1"],
+        ]
+        if let allowed = expectedAPI[kind], !allowed.contains(apiVersion) {
+            reporter.error(.unsupportedVersion, "\(kind) with apiVersion '\(apiVersion)' is not served by current Kubernetes",
+                           at: r.valueLocation("apiVersion"), hint: "use apiVersion: \(allowed[0])")
+            return
+        }
+        guard let meta = metadata(r, kind: kind) else { return }
+        let key = "\(kind)/\(meta.namespace)/\(meta.name)"
+        if let first = seen[key] {
+            reporter.error(.duplicateObject, "\(kind) \(meta.namespace.isEmpty ? "" : meta.namespace + "/")\(meta.name) is defined twice",
+                           at: meta.location, notes: [Diagnostic.Note("first defined here", at: first)])
+            return
+        }
+        seen[key] = meta.location
+        let spec = r.mapping("spec", context: "spec of \(kind) \(meta.name)")
+        switch kind {
+        case "Namespace": objects.namespaces.append(Namespace(meta: meta))
+        case "Deployment", "StatefulSet", "DaemonSet": workload(kind, meta: meta, spec: spec)
+        case "Pod":
+            let template = podSpec(spec, labels: meta.labels, context: "Pod \(meta.name)")
+            objects.workloads.append(Workload(kind: .pod, meta: meta, replicas: 1, selector: nil, template: template))
+        case "Service": service(meta: meta, spec: spec)
+        case "EndpointSlice": endpointSlice(r, meta: meta)
+        case "Ingress": ingress(meta: meta, spec: spec)
+        case "IngressClass":
+            objects.ingressClasses.append(IngressClass(meta: meta, controller: spec?.string("controller") ?? ""))
+        case "NetworkPolicy": networkPolicy(meta: meta, spec: spec)
+        default: break
+        }
+    }
+
+    func metadata(_ r: MappingReader, kind: String) -> ObjectMeta? {
+        guard let m = r.mapping("metadata", context: "metadata of a \(kind)"), let name = m.string("name") else {
+            reporter.error(.invalidManifest, "\(kind) has no metadata.name", at: r.location,
+                           hint: "add metadata: {name: …}")
+            return nil
+        }
+        let namespace = Self.clusterScoped.contains(kind) ? "" : (m.string("namespace") ?? "default")
+        return ObjectMeta(name: name, namespace: namespace, labels: dict(m.stringMap("labels")),
+                          annotations: dict(m.stringMap("annotations")), location: r.location)
+    }
+
+    func dict(_ pairs: [(key: String, value: String, location: SourceLocation)]) -> [String: String] {
+        var d: [String: String] = [:]
+        for p in pairs { d[p.key] = p.value }
+        return d
+    }
+
+    func selector(_ r: MappingReader?) -> LabelSelector? {
+        guard let r else { return nil }
+        var exprs: [LabelSelector.Requirement] = []
+        for item in r.list("matchExpressions") ?? [] {
+            guard let er = reader(item, "a matchExpression") else { continue }
+            let key = er.string("key") ?? ""
+            if let op = er.choice("operator", LabelSelector.Requirement.Operator.self, required: true) {
+                exprs.append(LabelSelector.Requirement(key: key, op: op, values: er.stringList("values").map(\.0)))
+            }
+        }
+        return LabelSelector(matchLabels: dict(r.stringMap("matchLabels")), matchExpressions: exprs)
+    }
+
+    static func k8sProtocol(_ s: String?) -> IPProtocol? {
+        switch s ?? "TCP" {
+        case "TCP": return .tcp
+        case "UDP": return .udp
+        case "SCTP": return .number(132)
+        default: return nil
+        }
+    }
+
+    func protocolField(_ r: MappingReader) -> IPProtocol {
+        let text = r.string("protocol")
+        if let p = Self.k8sProtocol(text) { return p }
+        reporter.error(.invalidValue, "protocol '\(text ?? "")' is not TCP, UDP or SCTP", at: r.valueLocation("protocol"),
+                       hint: "Kubernetes protocols are upper case: TCP, UDP, SCTP")
+        return .tcp
+    }
+
+    func port(_ r: MappingReader, _ key: String, required: Bool = false) -> UInt16? {
+        r.int(key, required: required, range: 1...65535, code: .invalidPort).map { UInt16($0) }
+    }
+
+    /// A port that may be a number or a name (targetPort, Ingress backend port, NetworkPolicy port).
+    func intOrString(_ r: MappingReader, _ key: String) -> ServicePort.TargetPort? {
+        guard let n = r.node(key) else { return nil }
+        guard case .scalar(let s) = n else {
+            reporter.error(.wrongType, "'\(key)' must be a port number or name, found \(n.kindDescription)", at: n.location(in: file))
+            return nil
+        }
+        if let v = Int(s.string) {
+            guard (1...65535).contains(v) else {
+                reporter.error(.invalidPort, "'\(key)' is \(v), outside 1–65535", at: n.location(in: file))
+                return nil
+            }
+            return .number(UInt16(v))
+        }
+        return .name(s.string)
+    }
+
+    func podSpec(_ spec: MappingReader?, labels: [String: String], context: String) -> PodTemplate {
+        guard let spec else { return PodTemplate(labels: labels, containers: []) }
+        var containers: [Container] = []
+        for item in spec.list("containers") ?? [] {
+            guard let c = reader(item, "a container of \(context)") else { continue }
+            var ports: [ContainerPort] = []
+            for p in c.list("ports") ?? [] {
+                guard let pr = reader(p, "a container port of \(context)") else { continue }
+                if let n = port(pr, "containerPort", required: true) {
+                    ports.append(ContainerPort(name: pr.string("name") ?? "", containerPort: n, ipProtocol: protocolField(pr)))
+                }
+            }
+            containers.append(Container(name: c.string("name") ?? "", ports: ports))
+        }
+        var tolerations: [Toleration] = []
+        for item in spec.list("tolerations") ?? [] {
+            guard let t = reader(item, "a toleration of \(context)") else { continue }
+            tolerations.append(Toleration(key: t.string("key") ?? "", op: t.string("operator") ?? "Equal",
+                                          value: t.string("value") ?? "", effect: t.string("effect") ?? ""))
+        }
+        return PodTemplate(labels: labels, containers: containers, hostNetwork: spec.bool("hostNetwork") ?? false,
+                           nodeSelector: dict(spec.stringMap("nodeSelector")), tolerations: tolerations)
+    }
+
+    func workload(_ kind: String, meta: ObjectMeta, spec: MappingReader?) {
+        let wk = WorkloadKind(rawValue: kind) ?? .deployment
+        let ctx = "\(kind) \(meta.namespace)/\(meta.name)"
+        let replicas: Int? = wk == .daemonSet ? nil : (spec?.int("replicas", range: 0...1_000_000) ?? 1)
+        let sel = selector(spec?.mapping("selector", context: "selector of \(ctx)"))
+        if spec != nil && sel == nil {
+            reporter.error(.missingKey, "\(ctx) has no spec.selector", at: meta.location,
+                           hint: "apps/v1 workloads need spec.selector.matchLabels matching the pod template's labels")
+        }
+        let template = spec?.mapping("template", context: "template of \(ctx)")
+        let labels = dict(template?.mapping("metadata", context: "template metadata of \(ctx)")?.stringMap("labels") ?? [])
+        let pod = podSpec(template?.mapping("spec", context: "pod spec of \(ctx)"), labels: labels, context: ctx)
+        if let sel, !sel.isEmpty, !sel.matches(labels) {
+            reporter.error(.invalidValue, "\(ctx): spec.selector does not match the pod template's labels", at: meta.location,
+                           hint: "Kubernetes rejects this; make template.metadata.labels satisfy spec.selector")
+        }
+        objects.workloads.append(Workload(kind: wk, meta: meta, replicas: replicas, selector: sel, template: pod))
+    }
+
+    func service(meta: ObjectMeta, spec: MappingReader?) {
+        let ctx = "Service \(meta.namespace)/\(meta.name)"
+        guard let spec else {
+            reporter.error(.missingKey, "\(ctx) has no spec", at: meta.location)
+            return
+        }
+        let type = spec.choice("type", Service.ServiceType.self) ?? .ClusterIP
+        var ports: [ServicePort] = []
+        for item in spec.list("ports") ?? [] {
+            guard let pr = reader(item, "a port of \(ctx)") else { continue }
+            guard let p = port(pr, "port", required: true) else { continue }
+            let target = intOrString(pr, "targetPort") ?? .number(p)
+            let nodePort = pr.int("nodePort", range: 0...65535, code: .nodePortRange).flatMap { $0 == 0 ? nil : UInt16($0) }
+            ports.append(ServicePort(name: pr.string("name") ?? "", ipProtocol: protocolField(pr), port: p, targetPort: target,
+                                     nodePort: nodePort, location: pr.valueLocation(nodePort != nil ? "nodePort" : "port")))
+        }
+        if ports.count > 1, let unnamed = ports.first(where: { $0.name.isEmpty }) {
+            reporter.error(.invalidValue, "\(ctx) has several ports, and one has no name", at: unnamed.location,
+                           hint: "Kubernetes requires a name on every port of a multi-port Service")
+        }
+        if type != .ExternalName && ports.isEmpty {
+            reporter.error(.missingKey, "\(ctx) has no ports", at: meta.location, hint: "add spec.ports")
+        }
+        var sel: [String: String]? = dict(spec.stringMap("selector"))
+        if sel?.isEmpty == true { sel = nil }
+        var ranges: [IPv4CIDR] = []
+        for (c, loc) in spec.stringList("loadBalancerSourceRanges") {
+            if let v = IPv4CIDR(lenient: c) { ranges.append(v) } else {
+                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(c)' is not an IPv4 CIDR", at: loc)
+            }
+        }
+        let clusterIP = spec.string("clusterIP")
+        if let ip = clusterIP, ip != "None", ip != "", IPv4Address(ip) == nil {
+            reporter.error(.invalidAddress, "clusterIP '\(ip)' of \(ctx) is not an IPv4 address", at: spec.valueLocation("clusterIP"))
+        }
+        let etp = spec.choice("externalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster
+        if spec.has("externalTrafficPolicy") && type != .NodePort && type != .LoadBalancer {
+            reporter.error(.invalidValue, "\(ctx): externalTrafficPolicy applies only to NodePort and LoadBalancer Services",
+                           at: spec.valueLocation("externalTrafficPolicy"), hint: "Kubernetes rejects it on type \(type.rawValue)")
+        }
+        objects.services.append(Service(
+            meta: meta, type: type, clusterIP: clusterIP, selector: sel, ports: ports, externalTrafficPolicy: etp,
+            internalTrafficPolicy: spec.choice("internalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster,
+            sessionAffinity: spec.string("sessionAffinity") ?? "None", loadBalancerClass: spec.string("loadBalancerClass"),
+            loadBalancerSourceRanges: ranges, externalName: spec.string("externalName")))
+    }
+
+    func endpointSlice(_ r: MappingReader, meta: ObjectMeta) {
+        var endpoints: [EndpointSlice.Endpoint] = []
+        for item in r.list("endpoints") ?? [] {
+            guard let er = reader(item, "an endpoint of EndpointSlice \(meta.name)") else { continue }
+            let addresses = er.stringList("addresses")
+            for (a, loc) in addresses where IPv4Address(a) == nil && IPv6Address(a) == nil {
+                reporter.error(.invalidAddress, "endpoint address '\(a)' is not an IP address", at: loc)
+            }
+            let ready = er.mapping("conditions")?.bool("ready") ?? true
+            endpoints.append(EndpointSlice.Endpoint(addresses: addresses.map(\.0), ready: ready, nodeName: er.string("nodeName")))
+        }
+        var ports: [EndpointSlice.Port] = []
+        for item in r.list("ports") ?? [] {
+            guard let pr = reader(item, "a port of EndpointSlice \(meta.name)"), let p = port(pr, "port") else { continue }
+            ports.append(EndpointSlice.Port(name: pr.string("name") ?? "", port: p, ipProtocol: protocolField(pr)))
+        }
+        guard let service = meta.labels["kubernetes.io/service-name"] else {
+            reporter.error(.missingKey, "EndpointSlice \(meta.name) has no kubernetes.io/service-name label", at: meta.location,
+                           hint: "kube-proxy only uses slices labelled with their Service's name")
+            return
+        }
+        objects.endpointSlices.append(EndpointSlice(meta: meta, serviceName: service, addressType: r.string("addressType") ?? "IPv4",
+                                                    endpoints: endpoints, ports: ports))
+    }
+
+    func backend(_ r: MappingReader?, context: String) -> Ingress.Backend? {
+        guard let r else { return nil }
+        guard let svc = r.mapping("service", context: "backend.service of \(context)") else {
+            if r.has("resource") { return nil }
+            reporter.error(.missingKey, "a backend of \(context) names no service", at: r.location)
+            return nil
+        }
+        guard let name = svc.string("name", required: true),
+              let portReader = svc.mapping("port", context: "backend port of \(context)", required: true) else { return nil }
+        var port: ServicePort.TargetPort? = nil
+        if let n = portReader.int("number", range: 1...65535, code: .invalidPort) { port = .number(UInt16(n)) }
+        if let s = portReader.string("name") { port = .name(s) }
+        guard let port else {
+            portReader.missing("number", hint: "give port.number or port.name")
+            return nil
+        }
+        return Ingress.Backend(serviceName: name, port: port, location: svc.location)
+    }
+
+    func ingress(meta: ObjectMeta, spec: MappingReader?) {
+        let ctx = "Ingress \(meta.namespace)/\(meta.name)"
+        let className = spec?.string("ingressClassName") ?? meta.annotations["kubernetes.io/ingress.class"]
+        let defaultBackend = backend(spec?.mapping("defaultBackend"), context: ctx)
+        var rules: [Ingress.Rule] = []
+        for item in spec?.list("rules") ?? [] {
+            guard let rr = reader(item, "a rule of \(ctx)") else { continue }
+            var paths: [Ingress.Path] = []
+            for p in rr.mapping("http")?.list("paths") ?? [] {
+                guard let pr = reader(p, "a path of \(ctx)") else { continue }
+                let pathType = pr.choice("pathType", Ingress.Path.PathType.self, required: true) ?? .Prefix
+                let path = pr.string("path") ?? "/"
+                if pathType != .ImplementationSpecific && !path.hasPrefix("/") {
+                    reporter.error(.invalidValue, "path '\(path)' of \(ctx) must start with '/'", at: pr.valueLocation("path"))
+                }
+                if let b = backend(pr.mapping("backend", context: "backend of \(ctx)", required: true), context: ctx) {
+                    paths.append(Ingress.Path(path: path, pathType: pathType, backend: b))
+                }
+            }
+            rules.append(Ingress.Rule(host: rr.string("host"), paths: paths))
+        }
+        objects.ingresses.append(Ingress(meta: meta, ingressClassName: className, defaultBackend: defaultBackend, rules: rules))
+    }
+
+    func policyPeers(_ r: MappingReader, key: String, ctx: String) -> [NetworkPolicy.Peer] {
+        var peers: [NetworkPolicy.Peer] = []
+        for item in r.list(key) ?? [] {
+            guard let pr = reader(item, "a peer of \(ctx)") else { continue }
+            var block: (cidr: IPv4CIDR, except: [IPv4CIDR])? = nil
+            if let b = pr.mapping("ipBlock"), let (c, loc) = b.locatedString("cidr", required: true) {
+                if let v = IPv4CIDR(lenient: c) {
+                    let except = b.stringList("except").compactMap { IPv4CIDR(lenient: $0.0) }
+                    block = (v, except)
+                } else {
+                    reporter.error(.invalidCIDR, "ipBlock cidr '\(c)' is not an IPv4 CIDR", at: loc)
+                }
+            }
+            peers.append(NetworkPolicy.Peer(podSelector: selector(pr.mapping("podSelector")),
+                                            namespaceSelector: selector(pr.mapping("namespaceSelector")), ipBlock: block))
+        }
+        return peers
+    }
+
+    func policyRules(_ spec: MappingReader, key: String, peerKey: String, ctx: String) -> [NetworkPolicy.Rule] {
+        (spec.list(key) ?? []).compactMap { item in
+            guard let rr = reader(item, "an \(key) rule of \(ctx)") else { return nil }
+            let ports: [NetworkPolicy.Port] = (rr.list("ports") ?? []).compactMap { p in
+                guard let pr = reader(p, "a port of \(ctx)") else { return nil }
+                return NetworkPolicy.Port(ipProtocol: protocolField(pr), port: intOrString(pr, "port"),
+                                          endPort: port(pr, "endPort"))
+            }
+            return NetworkPolicy.Rule(peers: policyPeers(rr, key: peerKey, ctx: ctx), ports: ports)
+        }
+    }
+
+    func networkPolicy(meta: ObjectMeta, spec: MappingReader?) {
+        let ctx = "NetworkPolicy \(meta.namespace)/\(meta.name)"
+        guard let spec else { reporter.error(.missingKey, "\(ctx) has no spec", at: meta.location); return }
+        let podSelector = selector(spec.mapping("podSelector")) ?? LabelSelector()
+        let ingress = policyRules(spec, key: "ingress", peerKey: "from", ctx: ctx)
+        let egress = policyRules(spec, key: "egress", peerKey: "to", ctx: ctx)
+        var types: [NetworkPolicy.PolicyType] = []
+        if spec.has("policyTypes") {
+            for (t, loc) in spec.stringList("policyTypes") {
+                if let v = NetworkPolicy.PolicyType(rawValue: t) { types.append(v) } else {
+                    reporter.error(.invalidValue, "policyType '\(t)' is not Ingress or Egress", at: loc)
+                }
+            }
+        } else {
+            // Kubernetes' default: Ingress always, Egress when egress rules are present.
+            types = [.Ingress] + (spec.has("egress") ? [.Egress] : [])
+        }
+        objects.networkPolicies.append(NetworkPolicy(meta: meta, podSelector: podSelector, policyTypes: types,
+                                                     ingress: ingress, egress: egress))
+    }
+}

@@ -1,0 +1,235 @@
+import NetsimModel
+import Yams
+
+extension TopologyConverter {
+    /// aws-node environment names netsim knows (VPC CNI v1.23.1), with the kind of value ipamd parses.
+    enum CNIValueKind { case bool, int, string }
+    static let cniSettings: [String: CNIValueKind] = [
+        "WARM_ENI_TARGET": .int, "WARM_IP_TARGET": .int, "MINIMUM_IP_TARGET": .int, "WARM_PREFIX_TARGET": .int,
+        "MAX_ENI": .int, "IP_COOLDOWN_PERIOD": .int, "AWS_VPC_ENI_MTU": .int,
+        "ENABLE_PREFIX_DELEGATION": .bool, "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": .bool, "ENABLE_SUBNET_DISCOVERY": .bool,
+        "ENABLE_POD_ENI": .bool, "AWS_MANAGE_ENIS_NON_SCHEDULABLE": .bool, "DISABLE_NETWORK_RESOURCE_PROVISIONING": .bool,
+        "ENABLE_IMDS_ONLY_MODE": .bool, "ENABLE_MULTI_NIC": .bool, "AWS_VPC_K8S_CNI_EXTERNALSNAT": .bool,
+        "AWS_VPC_CNI_NODE_PORT_SUPPORT": .bool, "ENABLE_IPv4": .bool, "ENABLE_IPv6": .bool, "ENABLE_V4_EGRESS": .bool,
+        "ENABLE_V6_EGRESS": .bool, "DISABLE_TCP_EARLY_DEMUX": .bool, "ANNOTATE_POD_IP": .bool,
+        "DISABLE_LEAKED_ENI_CLEANUP": .bool, "ENABLE_NFTABLES": .bool, "ENABLE_BANDWIDTH_PLUGIN": .bool,
+        "DISABLE_INTROSPECTION": .bool, "DISABLE_METRICS": .bool,
+        "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS": .string, "AWS_VPC_K8S_CNI_RANDOMIZESNAT": .string,
+        "AWS_VPC_K8S_CNI_VETHPREFIX": .string, "AWS_VPC_K8S_CNI_CONNMARK": .string,
+        "AWS_EXTERNAL_SERVICE_CIDRS": .string, "ENI_CONFIG_ANNOTATION_DEF": .string, "ENI_CONFIG_LABEL_DEF": .string,
+        "CLUSTER_NAME": .string, "ADDITIONAL_ENI_TAGS": .string, "POD_SECURITY_GROUP_ENFORCING_MODE": .string,
+        "NETWORK_POLICY_ENFORCING_MODE": .string, "AWS_VPC_K8S_CNI_LOGLEVEL": .string,
+        "AWS_VPC_K8S_CNI_LOG_FILE": .string, "AWS_VPC_K8S_PLUGIN_LOG_FILE": .string,
+        "AWS_VPC_K8S_PLUGIN_LOG_LEVEL": .string, "INTROSPECTION_BIND_ADDRESS": .string,
+    ]
+
+    static let goBools: Set<String> = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]
+
+    func convertCluster(_ node: Node, vpc: String?) -> Cluster? {
+        guard let r = MappingReader.make(node, file: file, context: "cluster", reporter: reporter) else { return nil }
+        let name = r.string("name", required: true) ?? "cluster"
+        let version = r.string("version") ?? "1.31"
+        var serviceCIDR = IPv4CIDR(network: IPv4Address(10, 100, 0, 0), prefixLength: 16)
+        if let (text, loc) = r.locatedString("serviceCidr") {
+            if let c = cidr4(text, at: loc, what: "service CIDR") {
+                if c.prefixLength < 12 || c.prefixLength > 24 {
+                    reporter.error(.cidrSize, "service CIDR \(c) is a /\(c.prefixLength); EKS accepts /12 to /24", at: loc)
+                } else { serviceCIDR = c }
+            }
+            locations["serviceCidr"] = loc
+        } else {
+            locations["serviceCidr"] = r.location
+        }
+        let ipFamily = r.choice("ipFamily", Cluster.IPFamily.self) ?? .ipv4
+        var nodePorts = PortRange(30000, 32767)
+        if r.has("nodePortRange"), let p = ports(r, key: "nodePortRange") { nodePorts = p }
+        var cni: [CNISetting] = []
+        for (k, v, loc) in r.stringMap("cni") {
+            cni.append(CNISetting(name: k, value: v, location: loc))
+            checkCNISetting(k, v, at: loc)
+        }
+        var cluster = Cluster(name: name, version: version, serviceCIDR: serviceCIDR, ipFamily: ipFamily,
+                              nodePortRange: nodePorts, cni: cni, location: r.location)
+        for item in r.list("eniConfigs") ?? [] {
+            guard let er = MappingReader.make(item, file: file, context: "an ENIConfig", reporter: reporter),
+                  let n = er.string("name", required: true) else { continue }
+            define(.eniConfig, n, at: er.location)
+            let subnet = er.locatedString("subnet", required: true)
+            if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "ENIConfig '\(n)'") }
+            let sgs = er.stringList("securityGroups")
+            for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: "ENIConfig '\(n)'") }
+            er.finish()
+            cluster.eniConfigs.append(ENIConfig(name: n, subnet: subnet?.0 ?? "", securityGroups: sgs.map(\.0), location: er.location))
+        }
+        for item in r.list("nodeGroups") ?? [] {
+            if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
+        }
+        r.finish()
+        return cluster
+    }
+
+    func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation) {
+        guard let kind = Self.cniSettings[name] else {
+            let dym = Suggestions.didYouMean(name, in: Self.cniSettings.keys.sorted())
+            reporter.warning(.unknownCNISetting, "aws-node setting '\(name)' is not one netsim knows; it is ignored", at: loc,
+                             hint: dym.isEmpty ? "see Docs/topology-format.md for the settings netsim models" : dym)
+            return
+        }
+        switch kind {
+        case .bool where !Self.goBools.contains(value):
+            reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a boolean; ipamd treats it as false", at: loc,
+                             hint: "write \"true\" or \"false\"")
+        case .int:
+            if let n = Int(value) {
+                if n < 0 {
+                    let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : "0")
+                    reporter.warning(.invalidCNIValue, "\(name)=\(n) is negative; ipamd uses \(fallback) instead", at: loc,
+                                     hint: "write a whole number of 0 or more")
+                }
+            } else {
+                let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : "0")
+                reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a whole number; ipamd uses \(fallback) instead",
+                                 at: loc, hint: "write a whole number such as \"1\"")
+            }
+        default: break
+        }
+    }
+
+    func convertNodeGroup(_ node: Node, vpc: String?) -> NodeGroup? {
+        guard let r = MappingReader.make(node, file: file, context: "a node group", reporter: reporter),
+              let name = r.string("name", required: true) else { return nil }
+        define(.nodeGroup, name, at: r.location)
+        let ctx = "node group '\(name)'"
+        let type = r.locatedString("instanceType", required: true)
+        if let (t, loc) = type, !catalog.contains(t) {
+            let near = catalog.suggestions(for: t)
+            reporter.error(.unknownInstanceType, "instance type '\(t)' is not in the catalog", at: loc,
+                           hint: near.isEmpty ? "see 'netsim capacity --all-instance-types'"
+                                : "did you mean " + near.map { "'\($0)'" }.joined(separator: ", ") + "?")
+        }
+        let count = r.int("count", range: 0...100_000) ?? 1
+        let subnets = r.stringList("subnets")
+        if subnets.isEmpty { r.missing("subnets", hint: "list the subnets its nodes launch in") }
+        for (s, loc) in subnets { reference(.subnet, s, vpc: vpc, at: loc, from: ctx) }
+        let sgs = r.stringList("securityGroups")
+        for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: ctx) }
+        let maxPods = r.int("maxPods", range: 1...10_000)
+        if let maxPods { locations["maxPods:\(name)"] = r.valueLocation("maxPods") }
+        var taints: [Taint] = []
+        for item in r.list("taints") ?? [] {
+            guard let tr = MappingReader.make(item, file: file, context: "a taint of \(ctx)", reporter: reporter) else { continue }
+            let key = tr.string("key", required: true) ?? ""
+            let value = tr.string("value") ?? ""
+            let effect = tr.choice("effect", Taint.Effect.self, required: true)
+            tr.finish()
+            if let effect { taints.append(Taint(key: key, value: value, effect: effect)) }
+        }
+        let group = NodeGroup(name: name, instanceType: type?.0 ?? "", count: count, subnets: subnets.map(\.0),
+                              securityGroups: sgs.map(\.0), maxPods: maxPods,
+                              labels: r.stringMap("labels").map { NetsimModel.Tag($0.key, $0.value) }, taints: taints, location: r.location)
+        r.finish()
+        return group
+    }
+
+    func convertExternal(_ node: Node) -> External? {
+        guard let r = MappingReader.make(node, file: file, context: "an external", reporter: reporter),
+              let name = r.string("name", required: true) else { return nil }
+        define(.external, name, at: r.location)
+        let ctx = "external '\(name)'"
+        var address: External.Address? = nil
+        if r.has("address") { address = address4(r, "address", what: "address").map { .host($0) } }
+        if let (c, loc) = r.locatedString("cidr") {
+            if address != nil { reporter.error(.invalidValue, "\(ctx) has both 'address' and 'cidr'", at: loc, hint: "a host has address, a network has cidr") }
+            address = cidr4(c, at: loc, what: "external CIDR", strict: false).map { .network($0) }
+        }
+        if !r.has("address") && !r.has("cidr") { r.missing("address", hint: "a host has address: A.B.C.D; a network has cidr: A.B.C.D/N") }
+        let subnet = r.locatedString("subnet")
+        if let (s, loc) = subnet { reference(.subnet, s, at: loc, from: ctx); locations["external-ip:\(name)"] = r.valueLocation("address") }
+        let sgs = r.stringList("securityGroups")
+        for (g, loc) in sgs { reference(.securityGroup, g, at: loc, from: ctx) }
+        if !sgs.isEmpty && subnet == nil {
+            reporter.error(.invalidValue, "\(ctx) has security groups but no subnet", at: r.keyLocation("securityGroups"),
+                           hint: "security groups attach to network interfaces: give the host a subnet")
+        }
+        let via = r.locatedString("via")
+        if let (v, loc) = via {
+            locations["via:\(name)"] = loc
+            if subnet != nil { reporter.error(.invalidValue, "\(ctx) is in a subnet; 'via' is for networks outside the VPCs", at: loc) }
+        }
+        var ports: [External.Port] = []
+        for item in r.list("ports") ?? [] {
+            guard let pr = MappingReader.make(item, file: file, context: "a port of \(ctx)", reporter: reporter) else { continue }
+            let n = pr.string("name") ?? ""
+            let p = pr.int("port", required: true, range: 1...65535, code: .invalidPort)
+            let proto = ipProtocol(pr, default: .tcp)
+            pr.finish()
+            if let p, let proto { ports.append(External.Port(name: n, port: UInt16(p), ipProtocol: proto)) }
+        }
+        let ext = External(name: name, address: address ?? .host(IPv4Address(0)), subnet: subnet?.0, securityGroups: sgs.map(\.0),
+                           publicIP: address4(r, "publicIp", what: "publicIp"), via: via?.0, ports: ports,
+                           description: r.string("description") ?? "", location: r.location)
+        r.finish()
+        return address == nil ? nil : ext
+    }
+
+    func convertIntent(_ node: Node, index: Int, topology: Topology) -> Intent? {
+        guard let r = MappingReader.make(node, file: file, context: "expect[\(index)]", reporter: reporter) else { return nil }
+        defer { r.finish() }
+        let name = r.string("name")
+        let from = endpoint(r, "from", topology: topology)
+        let to = endpoint(r, "to", topology: topology)
+        let port = r.int("port", range: 0...65535, code: .invalidPort)
+        let proto = ipProtocol(r, default: .tcp)
+        let verdict = r.choice("verdict", Intent.Verdict.self, required: true)
+        guard let from, let to, let proto, let verdict else { return nil }
+        let label = name ?? "\(from) → \(to)\(port.map { ":\($0)" } ?? "") \(verdict.rawValue)"
+        return Intent(name: label, from: from, to: to, port: port.map { UInt16($0) }, ipProtocol: proto,
+                      verdict: verdict, location: r.location)
+    }
+
+    /// Parses an endpoint and checks that what it names exists.
+    func endpoint(_ r: MappingReader, _ key: String, topology: Topology) -> Endpoint? {
+        guard let (text, loc) = r.locatedString(key, required: true) else { return nil }
+        let ep: Endpoint
+        switch Endpoint.parse(text) {
+        case .success(let e): ep = e
+        case .failure(let e):
+            reporter.error(.invalidEndpoint, e.message, at: loc, hint: "write one of \(Endpoint.syntax)")
+            return nil
+        }
+        if let problem = Self.unresolved(ep, in: topology) {
+            reporter.error(.invalidEndpoint, "\(key) '\(text)': \(problem.message)", at: loc, hint: problem.hint)
+            return nil
+        }
+        return ep
+    }
+
+    static func unresolved(_ ep: Endpoint, in t: Topology) -> (message: String, hint: String)? {
+        let k = t.kubernetes
+        func near(_ name: String, _ names: [String]) -> String { Suggestions.didYouMean(name, in: names) }
+        switch ep {
+        case .workload(let kind, let ns, let name):
+            if k.workload(kind, namespace: ns, name: name) != nil { return nil }
+            let names = k.workloads.filter { $0.kind == kind }.map { "\($0.meta.namespace)/\($0.meta.name)" }
+            return ("no \(kind.rawValue) \(ns)/\(name) is defined", near("\(ns)/\(name)", names))
+        case .service(let ns, let name):
+            if k.service(namespace: ns, name: name) != nil { return nil }
+            return ("no Service \(ns)/\(name) is defined", near("\(ns)/\(name)", k.services.map { "\($0.meta.namespace)/\($0.meta.name)" }))
+        case .ingress(let ns, let name):
+            if k.ingresses.contains(where: { $0.meta.namespace == ns && $0.meta.name == name }) { return nil }
+            return ("no Ingress \(ns)/\(name) is defined", "")
+        case .pod(let ns, let name):
+            // Bare pods by name, or realized pod names that start with a workload's name.
+            if k.workloads.contains(where: { $0.meta.namespace == ns && ($0.meta.name == name || name.hasPrefix($0.meta.name + "-")) }) { return nil }
+            return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
+        case .nodeGroup(let name):
+            if t.cluster?.nodeGroups.contains(where: { $0.name == name }) == true { return nil }
+            return ("no node group '\(name)' is defined", near(name, t.cluster?.nodeGroups.map(\.name) ?? []))
+        case .external(let name):
+            if t.externals.contains(where: { $0.name == name }) { return nil }
+            return ("no external '\(name)' is defined", near(name, t.externals.map(\.name)))
+        case .node, .ip, .internet:
+            return nil
+        }
+    }
+}

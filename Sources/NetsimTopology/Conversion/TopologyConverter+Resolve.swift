@@ -1,0 +1,401 @@
+import NetsimModel
+import Yams
+
+extension TopologyConverter {
+    // MARK: Kubernetes section
+
+    func convertKubernetes(_ r: MappingReader) -> KubernetesObjects {
+        let m = ManifestConverter(file: file, reporter: reporter, objects: KubernetesObjects(), seen: [:])
+        for item in r.list("manifests") ?? [] {
+            switch item {
+            case .scalar(let s):
+                for (path, docs) in manifests.documents(matching: s.string, at: item.location(in: file)) {
+                    let fileConverter = ManifestConverter(file: path, reporter: reporter, objects: m.objects, seen: m.seen)
+                    for d in docs { fileConverter.add(document: d) }
+                    m.objects = fileConverter.objects
+                    m.seen = fileConverter.seen
+                }
+            case .mapping:
+                m.add(document: item)
+            default:
+                reporter.error(.wrongType, "an item of 'manifests' must be a file glob or an inline manifest, found \(item.kindDescription)",
+                               at: item.location(in: file))
+            }
+        }
+        r.finish()
+        return m.objects
+    }
+
+    // MARK: implicit objects
+
+    /// Adds what AWS creates with every VPC when the file does not state it: the main route
+    /// table (local routes only), the default network ACL (allow all, rule 100; 101 for IPv6)
+    /// and the default security group (all from itself in, all out).
+    func addImplicitObjects(_ t: inout Topology) {
+        for i in t.vpcs.indices {
+            var vpc = t.vpcs[i]
+            let mains = vpc.routeTables.filter(\.isMain)
+            if mains.count > 1 {
+                reporter.error(.multipleMainRouteTables, "VPC '\(vpc.name)' has \(mains.count) main route tables", at: mains[1].location,
+                               hint: "exactly one route table is main", notes: [Diagnostic.Note("main route table", at: mains[0].location)])
+            }
+            if mains.isEmpty {
+                let name = vpc.routeTables.contains { $0.name == "main" } ? "\(vpc.name)-main" : "main"
+                vpc.routeTables.insert(RouteTable(name: name, id: AWSID.make("rtb", name: name, seed: seed), isMain: true,
+                                                  routes: [], location: vpc.location), at: 0)
+                definitions[.routeTable, default: [:]][name] = Definition(kind: .routeTable, name: name, vpc: vpc.name, location: vpc.location)
+            }
+            let defaults = vpc.networkACLs.filter(\.isDefault)
+            if defaults.count > 1 {
+                reporter.error(.invalidValue, "VPC '\(vpc.name)' has \(defaults.count) default network ACLs", at: defaults[1].location,
+                               notes: [Diagnostic.Note("default network ACL", at: defaults[0].location)])
+            }
+            if defaults.isEmpty {
+                let name = vpc.networkACLs.contains { $0.name == "default" } ? "\(vpc.name)-default" : "default"
+                var inbound = [NetworkACLRule(number: 100, ipProtocol: .all, action: .allow, block: .v4(.any), location: vpc.location)]
+                if !vpc.ipv6CidrBlocks.isEmpty, let any6 = IPv6CIDR("::/0") {
+                    inbound.append(NetworkACLRule(number: 101, ipProtocol: .all, action: .allow, block: .v6(any6), location: vpc.location))
+                }
+                vpc.networkACLs.insert(NetworkACL(name: name, id: AWSID.make("acl", name: name + "/" + vpc.name, seed: seed), isDefault: true,
+                                                  inbound: inbound, outbound: inbound, location: vpc.location), at: 0)
+                definitions[.networkACL, default: [:]][name] = Definition(kind: .networkACL, name: name, vpc: vpc.name, location: vpc.location)
+            }
+            if definitions[.securityGroup]?["default"] == nil {
+                var egress = [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: vpc.location)]
+                if !vpc.ipv6CidrBlocks.isEmpty, let any6 = IPv6CIDR("::/0") {
+                    egress.append(SecurityGroupRule(ipProtocol: .all, peer: .ipv6Cidr(any6), location: vpc.location))
+                }
+                vpc.securityGroups.insert(SecurityGroup(
+                    name: "default", id: AWSID.make("sg", name: "default/" + vpc.name, seed: seed),
+                    description: "default VPC security group",
+                    ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup("default"), location: vpc.location)],
+                    egress: egress, location: vpc.location), at: 0)
+                if i == 0 {
+                    definitions[.securityGroup, default: [:]]["default"] = Definition(kind: .securityGroup, name: "default", vpc: vpc.name, location: vpc.location)
+                }
+            }
+            t.vpcs[i] = vpc
+        }
+    }
+
+    // MARK: references
+
+    func resolve(_ t: inout Topology) {
+        // Plain references.
+        for ref in references {
+            if let def = definitions[ref.kind]?[ref.name] {
+                if let want = ref.vpc, let have = def.vpc, want != have {
+                    reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(ref.name)' of VPC '\(have)', not of VPC '\(want)'",
+                                   at: ref.location, hint: "use a \(ref.kind.rawValue) of the same VPC",
+                                   notes: [Diagnostic.Note("defined here", at: def.location)])
+                }
+                continue
+            }
+            let names = (definitions[ref.kind] ?? [:]).keys.sorted()
+            let dym = Suggestions.didYouMean(ref.name, in: names)
+            var hint = dym
+            if hint.isEmpty {
+                let other = Kind.allCases.first { definitions[$0]?[ref.name] != nil }
+                if let other { hint = "'\(ref.name)' is a \(other.rawValue), not a \(ref.kind.rawValue)" }
+                else if names.isEmpty { hint = "no \(ref.kind.rawValue) is defined in this topology" }
+                else { hint = "defined \(ref.kind.rawValue)s: " + names.prefix(8).joined(separator: ", ") }
+            }
+            reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(ref.name)', which is not defined",
+                           at: ref.location, hint: hint)
+        }
+        resolveRouteTargets(&t)
+        checkAddressPlan(t)
+        checkCluster(t)
+        checkExternals(t)
+    }
+
+    func resolveRouteTargets(_ t: inout Topology) {
+        let targetKinds = Kind.allCases.filter(\.isRouteTarget)
+        for p in pendingRouteTargets {
+            guard let vi = t.vpcs.firstIndex(where: { $0.name == p.vpc }),
+                  let ti = t.vpcs[vi].routeTables.firstIndex(where: { $0.name == p.table }),
+                  p.index < t.vpcs[vi].routeTables[ti].routes.count else { continue }
+            let route = t.vpcs[vi].routeTables[ti].routes[p.index]
+            let matches = targetKinds.filter { definitions[$0]?[p.name] != nil }
+            guard let kind = matches.first else {
+                if let other = Kind.allCases.first(where: { definitions[$0]?[p.name] != nil }) {
+                    reporter.error(.wrongTargetKind, "route target '\(p.name)' is a \(other.rawValue); routes lead to gateways and interfaces",
+                                   at: p.location, hint: "name an internet gateway, NAT gateway, peering connection, transit gateway, gateway endpoint or network interface, or write local or blackhole")
+                } else {
+                    let names = targetKinds.flatMap { (definitions[$0] ?? [:]).keys }.sorted() + ["local", "blackhole"]
+                    let dym = Suggestions.didYouMean(p.name, in: names)
+                    reporter.error(.undefinedReference, "route table '\(p.table)' routes to '\(p.name)', which is not defined",
+                                   at: p.location, hint: dym.isEmpty ? "route targets: \(names.joined(separator: ", "))" : dym)
+                }
+                continue
+            }
+            if matches.count > 1 {
+                reporter.error(.duplicateName, "route target '\(p.name)' names both a \(matches[0].rawValue) and a \(matches[1].rawValue)",
+                               at: p.location, hint: "rename one of them")
+                continue
+            }
+            let def = definitions[kind]?[p.name]
+            let target: Route.Target
+            switch kind {
+            case .internetGateway: target = .internetGateway(p.name)
+            case .egressOnlyInternetGateway: target = .egressOnlyInternetGateway(p.name)
+            case .natGateway: target = .natGateway(p.name)
+            case .peeringConnection: target = .peeringConnection(p.name)
+            case .transitGateway: target = .transitGateway(p.name)
+            case .gatewayEndpoint: target = .gatewayEndpoint(p.name)
+            default: target = .networkInterface(p.name)
+            }
+            t.vpcs[vi].routeTables[ti].routes[p.index].target = target
+            let vpc = t.vpcs[vi]
+            if let owner = def?.vpc, owner != vpc.name {
+                reporter.error(.wrongTargetKind, "route target '\(p.name)' is a \(kind.rawValue) of VPC '\(owner)'; route table '\(p.table)' belongs to VPC '\(vpc.name)'",
+                               at: p.location, hint: "a route can only use gateways and interfaces of its own VPC")
+                continue
+            }
+            switch (kind, route.destination) {
+            case (.gatewayEndpoint, .ipv4), (.gatewayEndpoint, .ipv6):
+                reporter.error(.wrongTargetKind, "gateway endpoint '\(p.name)' can only be the target of its prefix-list route",
+                               at: p.location, hint: "write prefixList: NAME as the destination")
+            case (.egressOnlyInternetGateway, .ipv4):
+                reporter.error(.wrongTargetKind, "egress-only internet gateway '\(p.name)' carries IPv6 only", at: p.location,
+                               hint: "route IPv4 to an internet or NAT gateway")
+            case (.natGateway, .ipv6):
+                reporter.error(.wrongTargetKind, "NAT gateway '\(p.name)' cannot take an IPv6 destination here", at: p.location,
+                               hint: "route IPv6 to an egress-only internet gateway")
+            case (.peeringConnection, _):
+                if let pcx = t.peeringConnections.first(where: { $0.name == p.name }),
+                   pcx.requesterVPC != vpc.name && pcx.accepterVPC != vpc.name {
+                    reporter.error(.wrongTargetKind, "peering connection '\(p.name)' does not involve VPC '\(vpc.name)'", at: p.location)
+                }
+            case (.transitGateway, _):
+                if let tgw = t.transitGateways.first(where: { $0.name == p.name }), !tgw.vpcAttachments.contains(vpc.name) {
+                    reporter.error(.wrongTargetKind, "transit gateway '\(p.name)' has no attachment for VPC '\(vpc.name)'", at: p.location,
+                                   hint: "add '\(vpc.name)' to its vpcAttachments")
+                }
+            default: break
+            }
+        }
+        // Routes written with target `local` must be for a VPC CIDR; duplicate destinations are refused.
+        for vpc in t.vpcs {
+            for table in vpc.routeTables {
+                var seen: [Route.Destination: SourceLocation] = [:]
+                for route in table.routes {
+                    if let first = seen[route.destination] {
+                        reporter.error(.duplicateRoute, "route table '\(table.name)' has two routes for \(route.destination)", at: route.location,
+                                       hint: "keep one", notes: [Diagnostic.Note("first route here", at: first)])
+                    }
+                    seen[route.destination] = route.location
+                    if route.target == .local, case .ipv4(let c) = route.destination, !vpc.cidrBlocks.contains(c) {
+                        reporter.error(.wrongTargetKind, "target local is only for the VPC's own CIDR blocks, not \(c)", at: route.location,
+                                       hint: "local routes exist for \(vpc.cidrBlocks.map(\.description).joined(separator: ", ")) without being written")
+                    }
+                    if case .ipv4(let c) = route.destination, route.target != .local,
+                       let block = vpc.cidrBlocks.first(where: { $0.contains(c) }) {
+                        let isSubnet = vpc.subnets.contains { $0.cidr == c }
+                        let middlebox: Bool
+                        switch route.target { case .natGateway, .networkInterface: middlebox = true; default: middlebox = false }
+                        if !(isSubnet && middlebox) && c != block {
+                            reporter.error(.wrongTargetKind, "route to \(c) is inside the VPC's local range \(block)", at: route.location,
+                                           hint: "AWS only accepts a route more specific than local for a whole subnet CIDR, to a NAT gateway or network interface")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: address plan
+
+    func checkAddressPlan(_ t: Topology) {
+        // VPC blocks must not overlap each other, within or across VPCs.
+        var blocks: [(IPv4CIDR, String)] = []
+        for vpc in t.vpcs {
+            for b in vpc.cidrBlocks {
+                let loc = locations["vpcblock:\(vpc.name):\(b)"] ?? vpc.location
+                if let clash = blocks.first(where: { $0.0.overlaps(b) }) {
+                    reporter.error(.overlappingVPCBlocks, "CIDR block \(b) of VPC '\(vpc.name)' overlaps \(clash.0) of VPC '\(clash.1)'", at: loc,
+                                   hint: "VPC blocks, and blocks of VPCs that peer, must not overlap")
+                }
+                blocks.append((b, vpc.name))
+            }
+        }
+        for vpc in t.vpcs {
+            var placed: [Subnet] = []
+            for s in vpc.subnets {
+                if !vpc.cidrBlocks.isEmpty && !vpc.cidrBlocks.contains(where: { $0.contains(s.cidr) }) {
+                    reporter.error(.subnetOutsideVPC, "subnet '\(s.name)' (\(s.cidr)) is not inside any CIDR block of VPC '\(vpc.name)' (\(vpc.cidrBlocks.map(\.description).joined(separator: ", ")))",
+                                   at: s.location, hint: "pick a range inside the VPC, or add a CIDR block to the VPC")
+                }
+                if let clash = placed.first(where: { $0.cidr.overlaps(s.cidr) }) {
+                    reporter.error(.overlappingSubnets, "subnet '\(s.name)' (\(s.cidr)) overlaps subnet '\(clash.name)' (\(clash.cidr))",
+                                   at: s.location, hint: "subnets of one VPC must not share addresses",
+                                   notes: [Diagnostic.Note("subnet '\(clash.name)' is here", at: clash.location)])
+                }
+                placed.append(s)
+            }
+            for nat in vpc.natGateways {
+                if let ip = nat.privateIP, let subnet = vpc.subnet(named: nat.subnet) {
+                    checkFixedAddress(ip, in: subnet, what: "NAT gateway '\(nat.name)'", at: locations["nat-ip:\(nat.name)"] ?? nat.location)
+                }
+            }
+            for eni in vpc.networkInterfaces {
+                if let ip = eni.privateIP, let subnet = vpc.subnet(named: eni.subnet) {
+                    checkFixedAddress(ip, in: subnet, what: "network interface '\(eni.name)'", at: locations["eni-ip:\(eni.name)"] ?? eni.location)
+                }
+            }
+        }
+        if let cluster = t.cluster, let vpc = t.primaryVPC {
+            for b in vpc.cidrBlocks where b.overlaps(cluster.serviceCIDR) {
+                reporter.error(.serviceCIDROverlap, "service CIDR \(cluster.serviceCIDR) overlaps VPC block \(b)",
+                               at: locations["serviceCidr"] ?? cluster.location,
+                               hint: "choose a range outside the VPC, e.g. 172.20.0.0/16 (EKS's default is 10.100.0.0/16 or 172.20.0.0/16)")
+            }
+        }
+    }
+
+    func checkFixedAddress(_ ip: IPv4Address, in subnet: Subnet, what: String, at loc: SourceLocation) {
+        if !subnet.cidr.contains(ip) {
+            reporter.error(.addressOutsideSubnet, "\(what) address \(ip) is not inside subnet '\(subnet.name)' (\(subnet.cidr))", at: loc)
+        } else if subnet.isReserved(ip) {
+            reporter.error(.addressOutsideSubnet, "\(what) address \(ip) is one of the five addresses AWS reserves in \(subnet.cidr)", at: loc,
+                           hint: "AWS keeps the first four addresses and the last one of every subnet")
+        }
+    }
+
+    // MARK: cluster
+
+    func checkCluster(_ t: Topology) {
+        guard let cluster = t.cluster, let vpc = t.primaryVPC else { return }
+        let eniConfigLabelKey = cluster.cniValue("ENI_CONFIG_LABEL_DEF") ?? "k8s.amazonaws.com/eniConfig"
+        let zoneLabels: Set<String> = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
+        for e in cluster.eniConfigs {
+            if let s = vpc.subnet(named: e.subnet), zoneLabels.contains(eniConfigLabelKey), e.name != s.zone {
+                reporter.warning(.eniConfigZone, "ENIConfig '\(e.name)' is chosen by zone name, but its subnet '\(s.name)' is in \(s.zone)",
+                                 at: e.location, hint: "with ENI_CONFIG_LABEL_DEF=\(eniConfigLabelKey), name each ENIConfig after its zone")
+            }
+        }
+        for g in cluster.nodeGroups {
+            let zones = Array(Set(g.subnets.compactMap { vpc.subnet(named: $0)?.zone })).sorted()
+            if cluster.customNetworking {
+                for zone in zones {
+                    let chosen: String?
+                    if let label = g.labels[key: "k8s.amazonaws.com/eniConfig"] ?? g.labels[key: eniConfigLabelKey],
+                       !zoneLabels.contains(eniConfigLabelKey) { chosen = label }
+                    else if zoneLabels.contains(eniConfigLabelKey) { chosen = zone }
+                    else { chosen = nil }
+                    let config = chosen.flatMap { c in cluster.eniConfigs.first { $0.name == c } }
+                    let configZone = config.flatMap { vpc.subnet(named: $0.subnet)?.zone }
+                    if config == nil || configZone != zone {
+                        let why: String
+                        if let chosen, config == nil { why = "ENIConfig '\(chosen)' is not defined" }
+                        else if let config, let configZone { why = "ENIConfig '\(config.name)' has a subnet in \(configZone)" }
+                        else { why = "the nodes carry no ENIConfig label" }
+                        reporter.error(.eniConfigZone, "custom networking is on, but nodes of '\(g.name)' in \(zone) have no ENIConfig for their zone: \(why)",
+                                       at: g.location,
+                                       hint: "add an ENIConfig whose subnet is in \(zone), selected by the label 'k8s.amazonaws.com/eniConfig' or by zone with ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone")
+                    }
+                }
+            }
+            if let maxPods = g.maxPods, let type = catalog[g.instanceType] {
+                let enis = type.eniLimit - (cluster.customNetworking ? 1 : 0)
+                let perENI = (type.ipv4PerENI - 1) * (cluster.prefixDelegation ? 16 : 1)
+                let capacity = max(0, enis) * perENI + 2
+                if maxPods > capacity {
+                    reporter.warning(.maxPodsOverride, "node group '\(g.name)' sets maxPods \(maxPods), but \(g.instanceType) can give pods only \(capacity - 2) VPC addresses (\(capacity) with the two host-network pods)",
+                                     at: locations["maxPods:\(g.name)"] ?? g.location,
+                                     hint: "pods past that stay in ContainerCreating: lower maxPods or enable ENABLE_PREFIX_DELEGATION")
+                }
+            }
+        }
+    }
+
+    func checkExternals(_ t: Topology) {
+        for e in t.externals {
+            if let subnetName = e.subnet, let (_, subnet) = t.subnet(named: subnetName), case .host(let ip) = e.address {
+                checkFixedAddress(ip, in: subnet, what: "external '\(e.name)'", at: locations["external-ip:\(e.name)"] ?? e.location)
+            }
+            if let via = e.via {
+                let ok = definitions[.transitGateway]?[via] != nil || definitions[.peeringConnection]?[via] != nil
+                    || definitions[.internetGateway]?[via] != nil || via == "internet"
+                if !ok {
+                    reporter.error(.undefinedReference, "external '\(e.name)' is reached via '\(via)', which is not a transit gateway, peering connection or internet gateway",
+                                   at: locations["via:\(e.name)"] ?? e.location)
+                }
+            }
+        }
+    }
+
+    // MARK: Kubernetes checks
+
+    func validateKubernetes(_ t: Topology) {
+        let k = t.kubernetes
+        let cluster = t.cluster
+        var nodePorts: [UInt16: (String, SourceLocation)] = [:]
+        for svc in k.services {
+            let ctx = "Service \(svc.meta.namespace)/\(svc.meta.name)"
+            for p in svc.ports {
+                guard let np = p.nodePort else { continue }
+                let range = cluster?.nodePortRange ?? PortRange(30000, 32767)
+                if svc.type == .ClusterIP || svc.type == .ExternalName {
+                    reporter.error(.nodePortRange, "\(ctx) is type \(svc.type.rawValue) but sets nodePort \(np)", at: p.location,
+                                   hint: "nodePort is only for NodePort and LoadBalancer Services")
+                } else if !range.contains(np) {
+                    reporter.error(.nodePortRange, "nodePort \(np) of \(ctx) is outside the node-port range \(range)", at: p.location,
+                                   hint: "pick a port in \(range), or leave nodePort out to have one allocated")
+                } else if let (other, loc) = nodePorts[np] {
+                    reporter.error(.nodePortConflict, "nodePort \(np) of \(ctx) is already used by \(other)", at: p.location,
+                                   notes: [Diagnostic.Note("first used here", at: loc)])
+                } else {
+                    nodePorts[np] = (ctx, p.location)
+                }
+            }
+            if let ip = svc.clusterIP, let a = IPv4Address(ip), let cluster, !cluster.serviceCIDR.contains(a) {
+                reporter.error(.clusterIPOutsideRange, "clusterIP \(a) of \(ctx) is outside the service CIDR \(cluster.serviceCIDR)",
+                               at: svc.meta.location, hint: "pick an address in \(cluster.serviceCIDR), or leave clusterIP out")
+            }
+            if let selector = svc.selector {
+                let pods = k.workloads.filter { $0.meta.namespace == svc.meta.namespace && LabelSelector(matchLabels: selector).matches($0.template.labels) }
+                if pods.isEmpty {
+                    let labels = selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                    reporter.warning(.selectorMatchesNothing, "\(ctx) selects pods with \(labels), but no pod in namespace '\(svc.meta.namespace)' has those labels",
+                                     at: svc.meta.location, hint: "the Service will have no endpoints; check the selector against the pod template's labels")
+                } else {
+                    for p in svc.ports {
+                        guard case .name(let portName) = p.targetPort else { continue }
+                        if !pods.contains(where: { $0.template.ports.contains { $0.name == portName } }) {
+                            reporter.warning(.undefinedServicePort, "targetPort '\(portName)' of \(ctx) names no container port of the selected pods",
+                                             at: p.location, hint: "name the container port '\(portName)', or use its number")
+                        }
+                    }
+                }
+            }
+        }
+        for ing in k.ingresses {
+            let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
+            if let cls = ing.ingressClassName, !k.ingressClasses.isEmpty, !k.ingressClasses.contains(where: { $0.meta.name == cls }) {
+                reporter.warning(.undefinedReference, "\(ctx) uses IngressClass '\(cls)', which is not defined", at: ing.meta.location,
+                                 hint: Suggestions.didYouMean(cls, in: k.ingressClasses.map(\.meta.name)))
+            }
+            for b in ing.backends {
+                guard let svc = k.service(namespace: ing.meta.namespace, name: b.serviceName) else {
+                    reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to Service '\(b.serviceName)', which is not defined in namespace '\(ing.meta.namespace)'",
+                                     at: b.location, hint: Suggestions.didYouMean(b.serviceName, in: k.services.filter { $0.meta.namespace == ing.meta.namespace }.map(\.meta.name)))
+                    continue
+                }
+                let found: Bool
+                switch b.port {
+                case .number(let n): found = svc.ports.contains { $0.port == n }
+                case .name(let s): found = svc.ports.contains { $0.name == s }
+                }
+                if !found {
+                    reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to port \(b.port) of Service '\(b.serviceName)', which has ports \(svc.ports.map { "\($0.port)" }.joined(separator: ", "))",
+                                     at: b.location, hint: "use one of the Service's ports")
+                }
+            }
+        }
+        for slice in k.endpointSlices where k.service(namespace: slice.meta.namespace, name: slice.serviceName) == nil {
+            reporter.warning(.undefinedServicePort, "EndpointSlice \(slice.meta.name) belongs to Service '\(slice.serviceName)', which is not defined",
+                             at: slice.meta.location)
+        }
+    }
+}

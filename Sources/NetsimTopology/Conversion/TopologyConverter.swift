@@ -1,0 +1,155 @@
+import NetsimModel
+import Yams
+
+/// Turns a composed topology document into the core `Topology`, reporting every problem it
+/// finds rather than stopping at the first.
+///
+/// Works in two phases, as Batfish's converters do: the walk records each definition and
+/// each reference with its location; `resolve()` then checks references, kinds and the
+/// address plan against the whole model.
+final class TopologyConverter {
+    let file: String
+    let reporter: Reporter
+    let catalog: InstanceCatalog
+    let manifests: ManifestResolver
+    var seed: UInt64 = 0
+    var region = "us-east-1"
+
+    /// Kinds of named objects, for duplicate and reference checks.
+    enum Kind: String, CaseIterable {
+        case vpc = "VPC", subnet, routeTable = "route table", securityGroup = "security group"
+        case networkACL = "network ACL", internetGateway = "internet gateway"
+        case egressOnlyInternetGateway = "egress-only internet gateway", natGateway = "NAT gateway"
+        case gatewayEndpoint = "gateway endpoint", networkInterface = "network interface"
+        case prefixList = "prefix list", peeringConnection = "peering connection"
+        case transitGateway = "transit gateway", eniConfig = "ENIConfig", nodeGroup = "node group"
+        case external
+
+        var isRouteTarget: Bool {
+            switch self {
+            case .internetGateway, .egressOnlyInternetGateway, .natGateway, .gatewayEndpoint,
+                 .networkInterface, .peeringConnection, .transitGateway: return true
+            default: return false
+            }
+        }
+    }
+
+    struct Definition {
+        var kind: Kind
+        var name: String
+        /// The VPC it belongs to, for VPC-scoped kinds.
+        var vpc: String?
+        var location: SourceLocation
+    }
+
+    struct Reference {
+        var kind: Kind
+        var name: String
+        /// The VPC the reference must resolve in, if scoped.
+        var vpc: String?
+        var location: SourceLocation
+        var context: String
+    }
+
+    var definitions: [Kind: [String: Definition]] = [:]
+    var references: [Reference] = []
+
+    /// Route targets named by string, resolved once every definition is known:
+    /// (VPC, route table, route index, target name, where the name is written).
+    var pendingRouteTargets: [(vpc: String, table: String, index: Int, name: String, location: SourceLocation)] = []
+
+    /// Field locations the semantic checks point at.
+    var locations: [String: SourceLocation] = [:]
+
+    init(file: String, reporter: Reporter, catalog: InstanceCatalog, manifests: ManifestResolver) {
+        self.file = file; self.reporter = reporter; self.catalog = catalog; self.manifests = manifests
+    }
+
+    /// Records a definition; a second one of the same kind and name is a duplicate.
+    @discardableResult
+    func define(_ kind: Kind, _ name: String, vpc: String? = nil, at location: SourceLocation) -> Bool {
+        if let first = definitions[kind]?[name] {
+            reporter.error(.duplicateName, "\(kind.rawValue) '\(name)' is defined twice", at: location,
+                           hint: "give each \(kind.rawValue) its own name",
+                           notes: [Diagnostic.Note("first defined here", at: first.location)])
+            return false
+        }
+        definitions[kind, default: [:]][name] = Definition(kind: kind, name: name, vpc: vpc, location: location)
+        return true
+    }
+
+    func reference(_ kind: Kind, _ name: String, vpc: String? = nil, at location: SourceLocation, from context: String) {
+        references.append(Reference(kind: kind, name: name, vpc: vpc, location: location, context: context))
+    }
+
+    func makeID(_ prefix: String, _ name: String, given: String?, at location: SourceLocation) -> String {
+        if let given {
+            let body = given.dropFirst(prefix.count + 1)
+            let valid = given.hasPrefix(prefix + "-") && (8...17).contains(body.count)
+                && body.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+            if valid { return given }
+            reporter.error(.invalidValue, "id '\(given)' is not a \(prefix) ID", at: location,
+                           hint: "AWS IDs read '\(prefix)-' and 8 or 17 lower-case hex digits, e.g. \(AWSID.make(prefix, name: name, seed: seed))")
+        }
+        return AWSID.make(prefix, name: name, seed: seed)
+    }
+
+    // MARK: entry point
+
+    func convert(_ root: Node) -> Topology? {
+        guard let top = MappingReader.make(root, file: file, context: "the topology", reporter: reporter) else { return nil }
+        let apiVersion = top.string("apiVersion", required: true, hint: "start the file with 'apiVersion: netsim/v1'")
+        if let apiVersion, apiVersion != "netsim/v1" {
+            reporter.error(.unsupportedVersion, "apiVersion '\(apiVersion)' is not supported", at: top.valueLocation("apiVersion"),
+                           hint: "this netsim reads 'netsim/v1'")
+        }
+        if let kind = top.string("kind", required: true, hint: "add 'kind: Topology'"), kind != "Topology" {
+            reporter.error(.unsupportedVersion, "kind '\(kind)' is not a netsim topology", at: top.valueLocation("kind"),
+                           hint: "a netsim file has 'kind: Topology'; Kubernetes manifests go under kubernetes.manifests")
+        }
+        let name = top.string("name", required: true) ?? "topology"
+        if let r = top.string("region") {
+            if Self.isRegion(r) { region = r } else {
+                reporter.error(.invalidValue, "region '\(r)' is not an AWS region name", at: top.valueLocation("region"),
+                               hint: "write it as AWS does, e.g. us-east-1 or eu-west-2")
+            }
+        }
+        if let s = top.int("seed", range: 0...Int.max) { seed = UInt64(s) }
+        var topology = Topology(name: name, region: region, seed: seed, location: top.location)
+
+        topology.prefixLists = (top.list("prefixLists") ?? []).enumerated().compactMap { convertPrefixList($1, index: $0) }
+        if let vpcNode = top.node("vpc") {
+            if let vpc = convertVPC(vpcNode, context: "vpc") { topology.vpcs.append(vpc) }
+        } else {
+            top.missing("vpc", hint: "describe the VPC the cluster runs in")
+        }
+        for (i, n) in (top.list("peerVpcs") ?? []).enumerated() {
+            if let vpc = convertVPC(n, context: "peerVpcs[\(i)]") { topology.vpcs.append(vpc) }
+        }
+        topology.peeringConnections = (top.list("peeringConnections") ?? []).compactMap(convertPeering)
+        topology.transitGateways = (top.list("transitGateways") ?? []).compactMap(convertTransitGateway)
+        if let c = top.node("cluster") { topology.cluster = convertCluster(c, vpc: topology.primaryVPC?.name) }
+        topology.externals = (top.list("externals") ?? []).compactMap(convertExternal)
+        if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k) }
+        let expectNodes = top.list("expect") ?? []
+        top.finish()
+
+        addImplicitObjects(&topology)
+        resolve(&topology)
+        topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
+        validateKubernetes(topology)
+        return topology
+    }
+
+    static func isRegion(_ s: String) -> Bool {
+        let parts = s.split(separator: "-")
+        guard parts.count >= 3, let last = parts.last, Int(last) != nil else { return false }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isLetter && $0.isLowercase } }
+    }
+}
+
+/// Expands `kubernetes.manifests` globs into parsed documents; supplied by the loader.
+protocol ManifestResolver {
+    /// The documents of every file `pattern` matches, each with the file's display path.
+    func documents(matching pattern: String, at location: SourceLocation) -> [(file: String, documents: [Node])]
+}

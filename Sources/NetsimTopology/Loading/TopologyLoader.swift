@@ -1,0 +1,196 @@
+import Foundation
+import NetsimModel
+import Yams
+
+/// What loading one topology file produced: the model when the file is valid, and every
+/// diagnostic found on the way (errors, warnings), in file order.
+public struct LoadResult: Sendable {
+    /// nil when the file could not be read or parsed at all. Present (but not to be used by
+    /// engines) when the file parsed with errors, so callers can still list them.
+    public var topology: Topology?
+    public var diagnostics: [Diagnostic]
+    /// Every file read: the topology first, then manifests.
+    public var files: [String]
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// The topology, only when no error was found.
+    public var validTopology: Topology? { hasErrors ? nil : topology }
+}
+
+/// Loads topology files: reads, parses with line and column, converts and validates.
+public struct TopologyLoader: Sendable {
+    public var limits: LoadLimits
+    public var catalog: InstanceCatalog
+
+    public init(limits: LoadLimits = LoadLimits(), catalog: InstanceCatalog) {
+        self.limits = limits; self.catalog = catalog
+    }
+
+    /// Loads the file at `path` (as the user wrote it; diagnostics name it that way).
+    public func load(path: String) -> LoadResult {
+        let reporter = Reporter()
+        let resolver = GlobManifestResolver(topologyPath: path, limits: limits, reporter: reporter)
+        var topology: Topology? = nil
+        if let text = SourceFile.read(path: path, displayPath: path, limits: limits, reporter: reporter) {
+            topology = load(text: text, file: path, reporter: reporter, resolver: resolver)
+        }
+        return LoadResult(topology: topology, diagnostics: reporter.bag.sorted, files: [path] + resolver.filesRead)
+    }
+
+    /// Loads topology text already in memory; `file` names it in diagnostics. Manifest globs
+    /// resolve against `file`'s folder.
+    public func load(text: String, file: String) -> LoadResult {
+        let reporter = Reporter()
+        let resolver = GlobManifestResolver(topologyPath: file, limits: limits, reporter: reporter)
+        let topology = load(text: text, file: file, reporter: reporter, resolver: resolver)
+        return LoadResult(topology: topology, diagnostics: reporter.bag.sorted, files: [file] + resolver.filesRead)
+    }
+
+    func load(text: String, file: String, reporter: Reporter, resolver: ManifestResolver) -> Topology? {
+        guard let docs = SourceFile.documents(text, file: file, reporter: reporter) else { return nil }
+        let nonEmpty = docs.filter { !$0.isNullScalar }
+        guard let root = nonEmpty.first else {
+            reporter.error(.emptyFile, "'\(file)' holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1),
+                           hint: "start from 'netsim generate' or Topologies/quickstart.yaml")
+            return nil
+        }
+        if nonEmpty.count > 1 {
+            reporter.error(.multipleDocuments, "'\(file)' holds \(nonEmpty.count) YAML documents; a topology is one document",
+                           at: nonEmpty[1].location(in: file), hint: "put Kubernetes manifests in their own files under kubernetes.manifests")
+            return nil
+        }
+        guard SourceFile.checkAliases(root, textLength: text.utf8.count, limits: limits, file: file, reporter: reporter) else { return nil }
+        switch root {
+        case .mapping: break
+        default:
+            reporter.error(.topLevelNotMapping, "the top level of '\(file)' is \(root.kindDescription); a topology is a mapping",
+                           at: root.location(in: file), hint: "start with 'apiVersion: netsim/v1' and 'kind: Topology'")
+            return nil
+        }
+        let converter = TopologyConverter(file: file, reporter: reporter, catalog: catalog, manifests: resolver)
+        return converter.convert(root)
+    }
+}
+
+/// Expands manifest globs relative to the topology's folder; refuses anything that escapes it.
+final class GlobManifestResolver: ManifestResolver {
+    let baseDisplay: String
+    let baseURL: URL
+    let limits: LoadLimits
+    let reporter: Reporter
+    var filesRead: [String] = []
+
+    init(topologyPath: String, limits: LoadLimits, reporter: Reporter) {
+        let dir = (topologyPath as NSString).deletingLastPathComponent
+        baseDisplay = dir
+        baseURL = URL(fileURLWithPath: dir.isEmpty ? "." : dir).standardizedFileURL.resolvingSymlinksInPath()
+        self.limits = limits; self.reporter = reporter
+    }
+
+    func display(_ relative: String) -> String {
+        baseDisplay.isEmpty ? relative : (baseDisplay as NSString).appendingPathComponent(relative)
+    }
+
+    func documents(matching pattern: String, at location: SourceLocation) -> [(file: String, documents: [Node])] {
+        let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if pattern.hasPrefix("/") || pattern.hasPrefix("~") || segments.contains("..") || segments.isEmpty {
+            reporter.error(.globEscapes, "manifest glob '\(pattern)' reaches outside the topology's folder", at: location,
+                           hint: "globs are relative to the topology file's folder and may not use '..' or absolute paths; move the manifests under it")
+            return []
+        }
+        var matches: [String] = []
+        expand(segments[...], relative: "", into: &matches)
+        matches.sort()
+        if matches.isEmpty {
+            reporter.error(.globMatchesNothing, "manifest glob '\(pattern)' matches no file under '\(baseDisplay.isEmpty ? "." : baseDisplay)'",
+                           at: location, hint: "globs are relative to the topology file's folder")
+            return []
+        }
+        var out: [(file: String, documents: [Node])] = []
+        for rel in matches {
+            if filesRead.count >= limits.maxManifestFiles {
+                reporter.error(.tooLarge, "more than \(limits.maxManifestFiles) manifest files", at: location,
+                               hint: "narrow the globs")
+                break
+            }
+            let url = baseURL.appendingPathComponent(rel).resolvingSymlinksInPath()
+            guard url.path.hasPrefix(baseURL.path + "/") else {
+                reporter.error(.globEscapes, "manifest '\(display(rel))' is a link to '\(url.path)', outside the topology's folder", at: location,
+                               hint: "copy the manifest under the topology's folder instead of linking to it")
+                continue
+            }
+            let shown = display(rel)
+            filesRead.append(shown)
+            guard let text = SourceFile.read(path: url.path, displayPath: shown, limits: limits, reporter: reporter),
+                  let docs = SourceFile.documents(text, file: shown, reporter: reporter) else { continue }
+            let kept = docs.filter { SourceFile.checkAliases($0, textLength: text.utf8.count, limits: limits, file: shown, reporter: reporter) }
+            out.append((shown, kept))
+        }
+        return out
+    }
+
+    private func expand(_ segments: ArraySlice<String>, relative: String, into matches: inout [String]) {
+        guard let head = segments.first else { return }
+        let rest = segments.dropFirst()
+        let dirURL = relative.isEmpty ? baseURL : baseURL.appendingPathComponent(relative)
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: dirURL.path)) ?? []).sorted()
+        func join(_ name: String) -> String { relative.isEmpty ? name : relative + "/" + name }
+        func isDir(_ rel: String) -> Bool {
+            var d: ObjCBool = false
+            return FileManager.default.fileExists(atPath: baseURL.appendingPathComponent(rel).path, isDirectory: &d) && d.boolValue
+        }
+        if head == "**" {
+            expand(rest, relative: relative, into: &matches)   // zero directories
+            for e in entries where !e.hasPrefix(".") && isDir(join(e)) {
+                expand(segments, relative: join(e), into: &matches)
+            }
+            return
+        }
+        for e in entries where Glob.match(head, e) && !(e.hasPrefix(".") && !head.hasPrefix(".")) {
+            let rel = join(e)
+            if rest.isEmpty {
+                if !isDir(rel) && !matches.contains(rel) { matches.append(rel) }
+            } else if isDir(rel) {
+                expand(rest, relative: rel, into: &matches)
+            }
+        }
+    }
+}
+
+/// Shell-style matching of one path segment: `*`, `?` and `[abc]`/`[a-z]`/`[!x]`.
+enum Glob {
+    static func match(_ pattern: String, _ name: String) -> Bool {
+        let p = Array(pattern.unicodeScalars), n = Array(name.unicodeScalars)
+        var memo: [Int: Bool] = [:]
+        func m(_ i: Int, _ j: Int) -> Bool {
+            let key = i * (n.count + 1) + j
+            if let v = memo[key] { return v }
+            var result = false
+            if i == p.count { result = j == n.count }
+            else if p[i] == "*" { result = m(i + 1, j) || (j < n.count && m(i, j + 1)) }
+            else if j < n.count {
+                if p[i] == "?" { result = m(i + 1, j + 1) }
+                else if p[i] == "[", let close = p[(i + 1)...].firstIndex(of: "]"), close > i + 1 {
+                    var set = Array(p[(i + 1)..<close])
+                    let negate = set.first == "!" || set.first == "^"
+                    if negate { set.removeFirst() }
+                    var hit = false
+                    var k = 0
+                    while k < set.count {
+                        if k + 2 < set.count && set[k + 1] == "-" {
+                            if set[k] <= n[j] && n[j] <= set[k + 2] { hit = true }
+                            k += 3
+                        } else {
+                            if set[k] == n[j] { hit = true }
+                            k += 1
+                        }
+                    }
+                    result = hit != negate && m(close + 1, j + 1)
+                } else { result = p[i] == n[j] && m(i + 1, j + 1) }
+            }
+            memo[key] = result
+            return result
+        }
+        return m(0, 0)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import NetsimIPAM
+import NetsimModel
+import NetsimRender
+import NetsimTopology
+
+extension CheckFormat: ExpressibleByArgument {}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate topology files and report every problem, for people and for CI.",
+        discussion: """
+        Exit codes: 0 clean; 1 warnings under --strict; 2 invalid input (any error); 64 usage.
+        Formats: text (compiler-style), json (schemaVersion 1), junit, sarif (2.1.0), github (workflow commands).
+        """
+    )
+
+    @Argument(help: "Topology files to check.")
+    var files: [String]
+
+    @Option(help: "Output format: \(CheckFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: CheckFormat = .text
+
+    @Flag(help: "Treat warnings as failures (exit 1).")
+    var strict = false
+
+    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).")
+    var maxInputSize: Int?
+
+    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one topology file") }
+        if let maxInputSize, maxInputSize < 1 { throw ValidationError("--max-input-size must be a positive number of bytes") }
+    }
+
+    func run() throws {
+        let loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: .builtin)
+        let results = files.map { path -> CheckReport.FileResult in
+            let r = loader.load(path: path)
+            return CheckReport.FileResult(path: path, diagnostics: r.diagnostics, topologyName: r.topology?.name,
+                                          manifests: Array(r.files.dropFirst()))
+        }
+        let report = CheckReport(files: results, strict: strict)
+        let text = CheckRenderer.render(report, as: format, color: output == nil && Output.colorEnabled)
+        if let output {
+            try Output.writeAtomically(text, to: output)
+        } else {
+            Output.print(text)
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
+
+enum Limits {
+    static func from(option: Int?) -> LoadLimits {
+        var limits = LoadLimits()
+        if let env = ProcessInfo.processInfo.environment["NETSIM_MAX_INPUT_BYTES"], let v = Int(env), v > 0 { limits.maxFileBytes = v }
+        if let option { limits.maxFileBytes = option }
+        return limits
+    }
+}
