@@ -1,0 +1,66 @@
+import Testing
+@testable import NetsimModel
+
+@Suite struct SupportTests {
+    @Test func editDistance() {
+        #expect(Suggestions.distance("routeTabel", "routeTable") == 2)
+        #expect(Suggestions.distance("", "abc") == 3)
+        #expect(Suggestions.didYouMean("subnts", in: ["subnets", "securityGroups"]) == "did you mean 'subnets'?")
+        #expect(Suggestions.didYouMean("zzzzzz", in: ["subnets"]) == "")
+    }
+
+    @Test func awsIDsAreDeterministicAndShaped() {
+        let a = AWSID.make("subnet", name: "private-a", seed: 42)
+        #expect(a == AWSID.make("subnet", name: "private-a", seed: 42))
+        #expect(a != AWSID.make("subnet", name: "private-a", seed: 43))
+        #expect(a != AWSID.make("subnet", name: "private-b", seed: 42))
+        #expect(a.hasPrefix("subnet-0"))
+        #expect(a.count == "subnet-".count + 17)
+        #expect(a.dropFirst(7).allSatisfy { $0.isHexDigit && !$0.isUppercase })
+    }
+
+    @Test func splitMixIsSeeded() {
+        var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7), c = SplitMix64(seed: 8)
+        let x = (0..<4).map { _ in a.next() }
+        #expect(x == (0..<4).map { _ in b.next() })
+        #expect(x != (0..<4).map { _ in c.next() })
+    }
+
+    @Test func endpoints() throws {
+        #expect(try Endpoint.parse("deployment:shop/frontend").get() == .workload(kind: .deployment, namespace: "shop", name: "frontend"))
+        #expect(try Endpoint.parse("service:cart").get() == .service(namespace: "default", name: "cart"))
+        #expect(try Endpoint.parse("ip:10.0.1.5").get() == .ip(IPv4Address(10, 0, 1, 5)))
+        #expect(try Endpoint.parse("internet").get() == .internet)
+        #expect(try Endpoint.parse("external:orders-db").get().description == "external:orders-db")
+        for bad in ["pod:", "deploy:shop/x", "ip:10.0.0.300", "node:a/b", "frontend", "service:/x"] {
+            #expect(throws: EndpointSyntaxError.self) { try Endpoint.parse(bad).get() }
+        }
+    }
+
+    @Test func labelSelectors() {
+        let sel = LabelSelector(matchLabels: ["app": "cart"], matchExpressions: [
+            .init(key: "tier", op: .In, values: ["backend", "api"]), .init(key: "canary", op: .DoesNotExist, values: []),
+        ])
+        #expect(sel.matches(["app": "cart", "tier": "backend"]))
+        #expect(!sel.matches(["app": "cart", "tier": "web"]))
+        #expect(!sel.matches(["app": "cart", "tier": "api", "canary": "1"]))
+        #expect(LabelSelector().matches([:]))
+    }
+
+    @Test func tolerations() {
+        let taint = Taint(key: "dedicated", value: "batch", effect: .NoSchedule)
+        #expect(Toleration(key: "dedicated", op: "Equal", value: "batch", effect: "NoSchedule").tolerates(taint))
+        #expect(Toleration(key: "dedicated", op: "Exists", value: "", effect: "").tolerates(taint))
+        #expect(Toleration(key: "", op: "Exists", value: "", effect: "").tolerates(taint))
+        #expect(!Toleration(key: "dedicated", op: "Equal", value: "web", effect: "NoSchedule").tolerates(taint))
+    }
+
+    @Test func subnetReservesFiveAddresses() throws {
+        let s = Subnet(name: "a", id: "subnet-1", zone: "us-east-1a", cidr: try #require(IPv4CIDR("10.0.0.0/24")),
+                       location: SourceLocation(file: "t", line: 1, column: 1))
+        #expect(s.usableAddressCount == 251)
+        #expect(s.reservedAddresses.map(\.description) == ["10.0.0.0", "10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.255"])
+        let third = try #require(IPv4Address("10.0.0.3")), fourth = try #require(IPv4Address("10.0.0.4"))
+        #expect(s.isReserved(third) && !s.isReserved(fourth))
+    }
+}
