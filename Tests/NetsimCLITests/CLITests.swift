@@ -1,0 +1,138 @@
+import Foundation
+import XCTest
+
+/// The built `netsim` binary, run as a user runs it: exit codes, formats, atomic output.
+final class CLITests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The netsim executable beside the test bundle (SwiftPM builds both into one folder).
+    static var binary: URL {
+        var dir = Bundle(for: CLITests.self).bundleURL.deletingLastPathComponent()
+        let candidate = dir.appendingPathComponent("netsim")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return dir.appendingPathComponent("netsim")
+    }
+
+    struct Run { var status: Int32; var out: String; var err: String }
+
+    func netsim(_ args: [String], env: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        p.currentDirectoryURL = Self.root
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    func testQuickstartIsCleanUnderStrict() throws {
+        let r = try netsim(["check", "--strict", "Topologies/quickstart.yaml"])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        XCTAssertEqual(r.out, "checked 1 file: 0 errors, 0 warnings — ok\n")
+    }
+
+    func testInvalidInputExitsTwoWithLocatedDiagnostic() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cases: [(String, Data, String)] = [
+            ("empty.yaml", Data(), "NS0006"),
+            ("list.yaml", Data("- a\n".utf8), "NS0105"),
+            ("binary.yaml", Data([0, 1, 2, 3]), "NS0003"),
+            ("latin1.yaml", Data([0x61, 0x3A, 0x20, 0xE9, 0x0A]), "NS0004"),
+        ]
+        for (name, data, code) in cases {
+            let path = dir.appendingPathComponent(name).path
+            FileManager.default.createFile(atPath: path, contents: data)
+            let r = try netsim(["check", path])
+            XCTAssertEqual(r.status, 2, "\(name): \(r.out)")
+            XCTAssertTrue(r.out.contains("\(path):"), r.out)
+            XCTAssertTrue(r.out.contains("error[\(code)]"), "\(name): \(r.out)")
+        }
+        let missing = try netsim(["check", dir.appendingPathComponent("missing.yaml").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.out.contains("error[NS0001]"))
+        let directory = try netsim(["check", dir.path])
+        XCTAssertEqual(directory.status, 2)
+        XCTAssertTrue(directory.out.contains("error[NS0002]"))
+    }
+
+    func testInputSizeLimitFromEnvironmentAndOption() throws {
+        let env = try netsim(["check", "Topologies/quickstart.yaml"], env: ["NETSIM_MAX_INPUT_BYTES": "100"])
+        XCTAssertEqual(env.status, 2)
+        XCTAssertTrue(env.out.contains("NS0005") && env.out.contains("100 bytes"), env.out)
+        let option = try netsim(["check", "--max-input-size", "1000000", "Topologies/quickstart.yaml"], env: ["NETSIM_MAX_INPUT_BYTES": "100"])
+        XCTAssertEqual(option.status, 0, option.out)
+    }
+
+    func testUsageErrorsExit64() throws {
+        XCTAssertEqual(try netsim(["check"]).status, 64)
+        XCTAssertEqual(try netsim(["check", "--format", "xml", "Topologies/quickstart.yaml"]).status, 64)
+        XCTAssertEqual(try netsim(["frobnicate"]).status, 64)
+        XCTAssertEqual(try netsim(["generate", "--pods", "1", "--services", "5"]).status, 64)
+    }
+
+    func testStrictTurnsWarningsIntoFailure() throws {
+        let file = "Tests/NetsimTopologyTests/Fixtures/warnings-only.yaml"
+        let lenient = try netsim(["check", file])
+        XCTAssertEqual(lenient.status, 0, lenient.out)
+        XCTAssertTrue(lenient.out.contains("warning["))
+        XCTAssertEqual(try netsim(["check", "--strict", file]).status, 1)
+    }
+
+    func testMachineFormats() throws {
+        let file = "Tests/NetsimTopologyTests/Fixtures/renderer-input.yaml"
+        let json = try netsim(["check", "--format", "json", file])
+        XCTAssertEqual(json.status, 2)
+        let obj = try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any]
+        XCTAssertEqual(obj?["schemaVersion"] as? Int, 1)
+        let sarif = try netsim(["check", "--format", "sarif", file])
+        XCTAssertTrue(sarif.out.contains("\"version\" : \"2.1.0\""))
+        let gh = try netsim(["check", "--format", "github", file])
+        XCTAssertTrue(gh.out.contains("::error file=\(file),line=9,col=7,"), gh.out)
+    }
+
+    func testOutputFileIsWrittenAtomically() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("report.xml").path
+        let r = try netsim(["check", "--format", "junit", "-o", out, "Topologies/quickstart.yaml"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("<?xml"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.xml"], "no temporary file left behind")
+        let bad = try netsim(["check", "-o", dir.appendingPathComponent("missing/dir/x.txt").path, "Topologies/quickstart.yaml"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.xml"])
+    }
+
+    func testGenerateIsDeterministicAndValid() throws {
+        let args = ["generate", "--nodes", "120", "--pods", "900", "--services", "90", "--security-groups", "12", "--seed", "7"]
+        let a = try netsim(args), b = try netsim(args)
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(a.out, b.out, "same seed, same bytes")
+        XCTAssertNotEqual(a.out, try netsim(args.dropLast() + ["8"]).out)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-gen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("gen.yaml").path
+        try a.out.write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try netsim(["check", "--strict", path])
+        XCTAssertEqual(check.status, 0, check.out)
+    }
+
+    func testSchemaCommandPrintsTheSchema() throws {
+        let r = try netsim(["schema"])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertEqual(r.out, try String(contentsOf: Self.root.appendingPathComponent("Docs/topology.schema.json"), encoding: .utf8))
+    }
+}
