@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Release build, then every benchmark with its anchor. Run from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release
+python3 Benchmarks/check_bench.py --netsim .build/release/netsim "$@"

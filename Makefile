@@ -1,0 +1,50 @@
+# netsim: `make demo` and `make test` work on a fresh Debian machine as root, installing what
+# is missing first. Nothing here needs to be installed by hand.
+
+SWIFT        ?= swift
+BUILD_FLAGS  ?=
+APT_PACKAGES := libpcap-dev tshark iptables iproute2 pkg-config
+BIN          := .build/debug/netsim
+
+.PHONY: all deps build demo test bench clean
+
+all: build
+
+# Install the system packages the build and the tests use, only when one is missing.
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq $$missing >/dev/null || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
+	fi
+	@command -v kubectl >/dev/null 2>&1 || { \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  (apt-get install -y -qq kubectl >/dev/null 2>&1 || apt-get install -y -qq kubernetes-client >/dev/null 2>&1) \
+	  && echo "installed kubectl" || echo "note: kubectl is not available from apt here; the kubectl manifest test will be skipped"; }
+	@python3 -c 'import yaml, jsonschema' 2>/dev/null || python3 -m pip install -q pyyaml jsonschema
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+demo: build
+	@echo '$$ netsim check --strict Topologies/quickstart.yaml'
+	@$(BIN) check --strict Topologies/quickstart.yaml
+	@echo
+	@echo '$$ netsim check Topologies/broken/overlapping-subnets.yaml   (a broken file: exit 2)'
+	@$(BIN) check Topologies/broken/overlapping-subnets.yaml || true
+	@echo
+	@echo '$$ netsim check --format github Topologies/broken/unknown-key-typo.yaml'
+	@$(BIN) check --format github Topologies/broken/unknown-key-typo.yaml || true
+
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# Benchmarks need a release build; see Benchmarks/README.md.
+bench: deps
+	Benchmarks/run.sh
+
+clean:
+	rm -rf .build
