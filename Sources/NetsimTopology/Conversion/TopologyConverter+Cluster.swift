@@ -114,7 +114,7 @@ extension TopologyConverter {
         let sgs = r.stringList("securityGroups")
         for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: ctx) }
         let maxPods = r.int("maxPods", range: 1...10_000)
-        if let maxPods { locations["maxPods:\(name)"] = r.valueLocation("maxPods") }
+        if maxPods != nil { locations["maxPods:\(name)"] = r.valueLocation("maxPods") }
         var taints: [Taint] = []
         for item in r.list("taints") ?? [] {
             guard let tr = MappingReader.make(item, file: file, context: "a taint of \(ctx)", reporter: reporter) else { continue }
@@ -152,7 +152,7 @@ extension TopologyConverter {
                            hint: "security groups attach to network interfaces: give the host a subnet")
         }
         let via = r.locatedString("via")
-        if let (v, loc) = via {
+        if let (_, loc) = via {
             locations["via:\(name)"] = loc
             if subnet != nil { reporter.error(.invalidValue, "\(ctx) is in a subnet; 'via' is for networks outside the VPCs", at: loc) }
         }

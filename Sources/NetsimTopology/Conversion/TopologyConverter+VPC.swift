@@ -126,15 +126,14 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a subnet", reporter: reporter) else { return nil }
         guard let name = r.string("name", required: true) else { r.finish(); return nil }
         let ctx = "subnet '\(name)'"
-        let r2 = MappingReader.make(node, file: file, context: ctx, reporter: reporter) ?? r
-        _ = r2.string("name")
+        r.context = ctx
         define(.subnet, name, vpc: vpc, at: r.location)
-        let zone = r2.string("zone", required: true) ?? ""
+        let zone = r.string("zone", required: true) ?? ""
         if !zone.isEmpty && !(zone.hasPrefix(region) && zone.count > region.count) {
-            reporter.error(.invalidValue, "zone '\(zone)' is not in region \(region)", at: r2.valueLocation("zone"),
+            reporter.error(.invalidValue, "zone '\(zone)' is not in region \(region)", at: r.valueLocation("zone"),
                            hint: "zones of \(region) read \(region)a, \(region)b, …")
         }
-        let cidrText = r2.locatedString("cidr", required: true)
+        let cidrText = r.locatedString("cidr", required: true)
         var cidr: IPv4CIDR? = nil
         if let (text, loc) = cidrText {
             cidr = cidr4(text, at: loc, what: "subnet CIDR")
@@ -143,17 +142,17 @@ extension TopologyConverter {
                 cidr = nil
             }
         }
-        let v6 = r2.locatedString("ipv6Cidr").flatMap { cidr6($0.0, at: $0.1, what: "subnet IPv6 CIDR") }
-        let rt = r2.locatedString("routeTable")
+        let v6 = r.locatedString("ipv6Cidr").flatMap { cidr6($0.0, at: $0.1, what: "subnet IPv6 CIDR") }
+        let rt = r.locatedString("routeTable")
         if let (n, loc) = rt { reference(.routeTable, n, vpc: vpc, at: loc, from: ctx) }
-        let acl = r2.locatedString("networkAcl")
+        let acl = r.locatedString("networkAcl")
         if let (n, loc) = acl { reference(.networkACL, n, vpc: vpc, at: loc, from: ctx) }
-        let id = makeID("subnet", name, given: r2.string("id"), at: r2.valueLocation("id"))
+        let id = makeID("subnet", name, given: r.string("id"), at: r.valueLocation("id"))
         let subnet = Subnet(name: name, id: id, zone: zone, cidr: cidr ?? IPv4CIDR.any, ipv6Cidr: v6,
                             routeTable: rt?.0, networkACL: acl?.0,
-                            mapPublicIpOnLaunch: r2.bool("mapPublicIpOnLaunch") ?? false, tags: tags(r2),
+                            mapPublicIpOnLaunch: r.bool("mapPublicIpOnLaunch") ?? false, tags: tags(r),
                             location: r.location)
-        r2.finish()
+        r.finish()
         return cidr == nil ? nil : subnet
     }
 
@@ -234,7 +233,7 @@ extension TopologyConverter {
         define(.securityGroup, name, vpc: vpc, at: r.location)
         let ctx = "security group '\(name)'"
         func rules(_ key: String, peerKey: String) -> [SecurityGroupRule] {
-            (r.list(key) ?? []).compactMap { convertSGRule($0, ctx: "\(key) rule of \(ctx)", peerKey: peerKey, vpc: vpc) }
+            (r.list(key) ?? []).compactMap { convertSGRule($0, ctx: "\(key) rule of \(ctx)", peerKey: peerKey) }
         }
         let ingress = rules("ingress", peerKey: "from")
         var egress = rules("egress", peerKey: "to")
@@ -256,7 +255,9 @@ extension TopologyConverter {
         return sg
     }
 
-    func convertSGRule(_ node: Node, ctx: String, peerKey: String, vpc: String) -> SecurityGroupRule? {
+    /// A referenced group may live in a peered VPC (same region), so the reference is not scoped
+    /// to this VPC; whether traffic can use it is the evaluator's question.
+    func convertSGRule(_ node: Node, ctx: String, peerKey: String) -> SecurityGroupRule? {
         guard let r = MappingReader.make(node, file: file, context: "an \(ctx)", reporter: reporter) else { return nil }
         defer { r.finish() }
         let proto = ipProtocol(r)

@@ -21,8 +21,9 @@ final class Reporter {
 final class MappingReader {
     let file: String
     let location: SourceLocation
-    /// Human name of this place, e.g. "subnet 'private-a'" or "vpc", used in messages.
-    let context: String
+    /// Human name of this place, e.g. "subnet 'private-a'" or "vpc", used in messages; sharpened
+    /// once the object's name is known.
+    var context: String
     let reporter: Reporter
     private let pairs: [(key: Node, value: Node)]
     private var known: [String] = []

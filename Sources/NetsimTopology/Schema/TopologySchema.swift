@@ -2,7 +2,2101 @@
 /// `Docs/topology.schema.json` is the same text (a test keeps them equal).
 public enum TopologySchema {
     public static let json = #"""
-{"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object"}
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://raw.githubusercontent.com/netsim/netsim/main/Docs/topology.schema.json",
+  "title": "netsim topology",
+  "description": "A netsim topology file (apiVersion netsim/v1, kind Topology): an Amazon EKS cluster, its VPC and the networks around it, its Kubernetes manifests, and the flows expected to be delivered or denied. Every netsim mapping refuses unknown keys. Names of each kind of object are unique across the whole topology. See Docs/topology-format.md.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": [
+    "apiVersion",
+    "kind",
+    "name",
+    "vpc"
+  ],
+  "properties": {
+    "apiVersion": {
+      "description": "Format version. This netsim reads netsim/v1.",
+      "type": "string",
+      "const": "netsim/v1"
+    },
+    "kind": {
+      "description": "Always Topology. Kubernetes manifests go under kubernetes.manifests.",
+      "type": "string",
+      "const": "Topology"
+    },
+    "name": {
+      "description": "Name of the topology, shown in reports.",
+      "type": "string"
+    },
+    "region": {
+      "description": "AWS Region of the VPCs, written as AWS does. Availability zones of subnets must be in it.",
+      "type": "string",
+      "pattern": "^[a-z]+(-[a-z]+)+-[0-9]+$",
+      "default": "us-east-1",
+      "examples": [
+        "us-east-1",
+        "eu-west-2"
+      ]
+    },
+    "seed": {
+      "description": "Seed for generated IDs, addresses and names; the same file and seed give the same result byte for byte. 0 or more.",
+      "default": 0,
+      "anyOf": [
+        {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 9223372036854775807
+        },
+        {
+          "type": "string",
+          "pattern": "^[+-]?[0-9]+$",
+          "description": "The same whole number written in quotes; the loader reads it the same way."
+        }
+      ]
+    },
+    "prefixLists": {
+      "description": "Customer-managed prefix lists, shared by all VPCs.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/prefixList"
+      }
+    },
+    "vpc": {
+      "$ref": "#/$defs/vpc",
+      "description": "The main VPC: the one the cluster runs in."
+    },
+    "peerVpcs": {
+      "description": "Other VPCs, reached through peering connections or transit gateways.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/vpc"
+      }
+    },
+    "peeringConnections": {
+      "description": "VPC peering connections.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/peeringConnection"
+      }
+    },
+    "transitGateways": {
+      "description": "Transit gateways.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/transitGateway"
+      }
+    },
+    "cluster": {
+      "$ref": "#/$defs/cluster",
+      "description": "The EKS cluster. Omitted: a VPC-only topology."
+    },
+    "externals": {
+      "description": "Named hosts and networks outside the cluster.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/external"
+      }
+    },
+    "kubernetes": {
+      "$ref": "#/$defs/kubernetes",
+      "description": "Kubernetes manifests of the cluster's workloads."
+    },
+    "expect": {
+      "description": "Intended flows, checked by 'netsim check'.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/expectation"
+      }
+    }
+  },
+  "$defs": {
+    "boolean": {
+      "description": "true or false. The loader also accepts True/False/TRUE/FALSE and those words in quotes.",
+      "anyOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": "string",
+          "enum": [
+            "true",
+            "false",
+            "True",
+            "False",
+            "TRUE",
+            "FALSE"
+          ]
+        }
+      ]
+    },
+    "stringMap": {
+      "description": "A mapping of text keys to scalar values (tags, labels). Lists or mappings as values are errors.",
+      "type": "object",
+      "additionalProperties": {
+        "type": [
+          "string",
+          "number",
+          "boolean",
+          "null"
+        ]
+      }
+    },
+    "ipv4Address": {
+      "description": "An IPv4 address in dotted-quad form, without leading zeros (AWS refuses 010.0.0.1).",
+      "type": "string",
+      "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}$",
+      "examples": [
+        "10.0.64.10"
+      ]
+    },
+    "ipv4Cidr": {
+      "description": "An IPv4 CIDR block, address/prefix-length (/0 to /32), e.g. 10.0.0.0/16.",
+      "type": "string",
+      "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(0?[0-9]|[12][0-9]|3[0-2])$",
+      "examples": [
+        "10.0.0.0/16",
+        "0.0.0.0/0"
+      ]
+    },
+    "ipv6Cidr": {
+      "description": "An IPv6 CIDR block, address/prefix-length (/0 to /128), e.g. 2600:1f18:abcd::/56.",
+      "type": "string",
+      "pattern": "^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*/(0{0,2}[0-9]|0?[1-9][0-9]|1[01][0-9]|12[0-8])$",
+      "examples": [
+        "2600:1f18:abcd::/56",
+        "::/0"
+      ]
+    },
+    "vpcCidr": {
+      "description": "An IPv4 CIDR block of the size AWS allows for VPCs and subnets: /16 to /28. Host bits must be clear (10.0.0.0/16, not 10.0.0.1/16).",
+      "type": "string",
+      "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(1[6-9]|2[0-8])$",
+      "examples": [
+        "10.0.0.0/16",
+        "10.0.32.0/19"
+      ]
+    },
+    "ports": {
+      "description": "A TCP/UDP destination port (443), an inclusive range written \"A-B\" (8080-8090 or \"8080-8090\"), or all ports (\"all\" or -1). Ports run 0-65535 and a range must not be reversed.",
+      "anyOf": [
+        {
+          "type": "integer",
+          "minimum": -1,
+          "maximum": 65535
+        },
+        {
+          "type": "string",
+          "pattern": "^(all|-1| *(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}) *(- *(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}) *)?)$"
+        }
+      ],
+      "examples": [
+        443,
+        "8080-8090",
+        "all"
+      ]
+    },
+    "protocol": {
+      "description": "An IP protocol as AWS names it: all (or -1), tcp, udp, icmp, icmpv6 (or icmp6), or a protocol number 0-255. Names are case-insensitive; numbers of named protocols (6, 17, 1, 58) mean the name.",
+      "anyOf": [
+        {
+          "type": "string",
+          "enum": [
+            "all",
+            "tcp",
+            "udp",
+            "icmp",
+            "icmpv6",
+            "-1"
+          ]
+        },
+        {
+          "type": "string",
+          "pattern": "^([Aa][Ll][Ll]|-1|[Tt][Cc][Pp]|[Uu][Dd][Pp]|[Ii][Cc][Mm][Pp]|[Ii][Cc][Mm][Pp][Vv]6|[Ii][Cc][Mm][Pp]6|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))$"
+        },
+        {
+          "type": "integer",
+          "minimum": -1,
+          "maximum": 255
+        }
+      ],
+      "examples": [
+        "tcp",
+        "all",
+        47
+      ]
+    },
+    "icmpType": {
+      "description": "ICMP type to match (0-255), or -1 for any type. Only for protocol icmp or icmpv6.",
+      "default": -1,
+      "anyOf": [
+        {
+          "type": "integer",
+          "minimum": -1,
+          "maximum": 255
+        },
+        {
+          "type": "string",
+          "pattern": "^[+-]?[0-9]+$",
+          "description": "The same whole number written in quotes; the loader reads it the same way."
+        }
+      ]
+    },
+    "icmpCode": {
+      "description": "ICMP code to match (0-255), or -1 for any code. A code other than -1 needs an icmpType other than -1, as in the EC2 API.",
+      "default": -1,
+      "anyOf": [
+        {
+          "type": "integer",
+          "minimum": -1,
+          "maximum": 255
+        },
+        {
+          "type": "string",
+          "pattern": "^[+-]?[0-9]+$",
+          "description": "The same whole number written in quotes; the loader reads it the same way."
+        }
+      ]
+    },
+    "icmpRule": {
+      "description": "A code other than -1 needs a type other than -1.",
+      "if": {
+        "required": [
+          "icmpCode"
+        ],
+        "properties": {
+          "icmpCode": {
+            "not": {
+              "enum": [
+                -1,
+                "-1"
+              ]
+            }
+          }
+        }
+      },
+      "then": {
+        "required": [
+          "icmpType"
+        ],
+        "properties": {
+          "icmpType": {
+            "not": {
+              "enum": [
+                -1,
+                "-1"
+              ]
+            }
+          }
+        }
+      }
+    },
+    "prefixList": {
+      "description": "A customer-managed prefix list (pl-...): a named set of CIDR blocks that security-group rules and routes can name instead of a CIDR. Shared by every VPC of the topology.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name of the prefix list; rules and routes refer to it by this name.",
+          "type": "string"
+        },
+        "entries": {
+          "description": "The CIDR blocks of the list, IPv4 or IPv6. IPv4 entries with host bits set are accepted with a warning and stored as AWS stores them (10.1.2.3/16 becomes 10.1.0.0/16).",
+          "type": "array",
+          "items": {
+            "description": "One CIDR block.",
+            "anyOf": [
+              {
+                "$ref": "#/$defs/ipv4Cidr"
+              },
+              {
+                "$ref": "#/$defs/ipv6Cidr"
+              }
+            ]
+          }
+        },
+        "maxEntries": {
+          "description": "The list's maximum size (1-1000), which AWS counts against the security-group rule quota. Defaults to the number of entries (at least 1); more entries than this is an error.",
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 1000
+            },
+            {
+              "type": "string",
+              "pattern": "^[+-]?[0-9]+$",
+              "description": "The same whole number written in quotes; the loader reads it the same way."
+            }
+          ]
+        }
+      }
+    },
+    "subnet": {
+      "description": "A subnet: an IPv4 range in one availability zone. Its route table is the one named in routeTable, else the VPC's main route table; its network ACL is the one named in networkAcl, else the VPC's default network ACL.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "zone",
+        "cidr"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name of the subnet; node groups, NAT gateways, interfaces and ENIConfigs refer to it.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The subnet's AWS ID, 'subnet-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^subnet-[0-9a-f]{8,17}$",
+          "examples": [
+            "subnet-0a1b2c3d4e5f60718"
+          ]
+        },
+        "zone": {
+          "description": "Availability zone name: the topology's region followed by a zone letter, e.g. us-east-1a. It must start with the region.",
+          "type": "string",
+          "pattern": "^[a-z]+(-[a-z]+)+-[0-9]+.+$",
+          "examples": [
+            "us-east-1a"
+          ]
+        },
+        "cidr": {
+          "$ref": "#/$defs/vpcCidr",
+          "description": "The subnet's IPv4 block (/16 to /28), inside one of the VPC's cidrBlocks and overlapping no other subnet. AWS reserves its first four addresses and the last one."
+        },
+        "ipv6Cidr": {
+          "$ref": "#/$defs/ipv6Cidr",
+          "description": "The subnet's IPv6 block (AWS uses a /64 of the VPC's IPv6 block)."
+        },
+        "routeTable": {
+          "description": "Name of the route table explicitly associated with the subnet (in the same VPC). Omitted: the VPC's main route table.",
+          "type": "string"
+        },
+        "networkAcl": {
+          "description": "Name of the network ACL associated with the subnet (in the same VPC). Omitted: the VPC's default network ACL.",
+          "type": "string"
+        },
+        "mapPublicIpOnLaunch": {
+          "description": "Whether instances launched here get a public IPv4 address (MapPublicIpOnLaunch).",
+          "default": false,
+          "$ref": "#/$defs/boolean"
+        },
+        "tags": {
+          "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
+          "$ref": "#/$defs/stringMap"
+        }
+      }
+    },
+    "internetGateway": {
+      "description": "An internet gateway attached to the VPC: the target of routes to the internet, and 1:1 NAT between private addresses and their public IPv4 addresses. Write {} for one with the default name.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "description": "Name, used as a route target. Names are unique per kind across the whole topology, so give each VPC's gateway its own name.",
+          "type": "string",
+          "default": "igw"
+        },
+        "id": {
+          "description": "The internet gateway's AWS ID, 'igw-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^igw-[0-9a-f]{8,17}$",
+          "examples": [
+            "igw-0a1b2c3d4e5f60718"
+          ]
+        }
+      }
+    },
+    "egressOnlyInternetGateway": {
+      "description": "An egress-only internet gateway: outbound-only, stateful IPv6 access to the internet. Only IPv6 routes may target it.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "description": "Name, used as a route target. Unique across the whole topology.",
+          "type": "string",
+          "default": "eigw"
+        },
+        "id": {
+          "description": "The egress-only internet gateway's AWS ID, 'eigw-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^eigw-[0-9a-f]{8,17}$",
+          "examples": [
+            "eigw-0a1b2c3d4e5f60718"
+          ]
+        }
+      }
+    },
+    "natGateway": {
+      "description": "A NAT gateway in one subnet: translates the source address of outbound IPv4 traffic (TCP, UDP and ICMP) to its own address, so private subnets reach the internet or other networks. Routes name it as a target.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "subnet"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; routes use it as their target.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The NAT gateway's AWS ID, 'nat-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^nat-[0-9a-f]{8,17}$",
+          "examples": [
+            "nat-0a1b2c3d4e5f60718"
+          ]
+        },
+        "subnet": {
+          "description": "Name of the subnet it lives in (same VPC). A public NAT gateway belongs in a subnet whose route table leads to the internet gateway.",
+          "type": "string"
+        },
+        "connectivity": {
+          "description": "public: it has an Elastic IP and reaches the internet through the internet gateway. private: no public address; for other VPCs and on-premises networks.",
+          "type": "string",
+          "enum": [
+            "public",
+            "private"
+          ],
+          "default": "public"
+        },
+        "privateIp": {
+          "$ref": "#/$defs/ipv4Address",
+          "description": "Its private address, inside its subnet and not one of the five AWS reserves. Omitted: one is chosen."
+        },
+        "publicIp": {
+          "$ref": "#/$defs/ipv4Address",
+          "description": "Its Elastic IP (public NAT gateways only)."
+        }
+      },
+      "if": {
+        "required": [
+          "connectivity"
+        ],
+        "properties": {
+          "connectivity": {
+            "const": "private"
+          }
+        }
+      },
+      "then": {
+        "not": {
+          "required": [
+            "publicIp"
+          ]
+        }
+      }
+    },
+    "route": {
+      "description": "One route: a destination (CIDR block or prefix list) and where matching traffic goes. Local routes for the VPC's own blocks exist in every table without being written. The longest matching prefix wins.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "target"
+      ],
+      "properties": {
+        "destination": {
+          "description": "Destination CIDR block, IPv4 or IPv6 (0.0.0.0/0, ::/0, 10.1.0.0/16). Two routes of one table may not have the same destination. A route inside the VPC's range is only accepted for a whole subnet CIDR, to a NAT gateway or network interface.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Cidr"
+            },
+            {
+              "$ref": "#/$defs/ipv6Cidr"
+            }
+          ]
+        },
+        "prefixList": {
+          "description": "Name of a prefix list used as the destination instead of a CIDR block (gateway endpoint routes use their service's prefix list).",
+          "type": "string"
+        },
+        "target": {
+          "description": "Where the traffic goes: local (only for one of the VPC's own CIDR blocks), blackhole (drop), or the name of an internet gateway, egress-only internet gateway (IPv6 only), NAT gateway (IPv4 only), gateway endpoint (only with prefixList), network interface, peering connection (that involves this VPC) or transit gateway (attached to this VPC).",
+          "type": "string",
+          "examples": [
+            "igw",
+            "nat-a",
+            "local",
+            "blackhole"
+          ]
+        }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "destination"
+          ]
+        },
+        {
+          "required": [
+            "prefixList"
+          ]
+        }
+      ]
+    },
+    "routeTable": {
+      "description": "A route table. Subnets that name it use it; exactly one table per VPC is main and governs every subnet that names none. When no table is marked main, netsim adds the main table AWS creates with every VPC: local routes only, named 'main' (or VPCNAME-main when 'main' is taken).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; subnets and gateway endpoints refer to it.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The route table's AWS ID, 'rtb-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^rtb-[0-9a-f]{8,17}$",
+          "examples": [
+            "rtb-0a1b2c3d4e5f60718"
+          ]
+        },
+        "main": {
+          "description": "Whether this is the VPC's main route table. At most one table per VPC.",
+          "default": false,
+          "$ref": "#/$defs/boolean"
+        },
+        "routes": {
+          "description": "The routes besides the implicit local ones. An empty list means local routes only.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/route"
+          }
+        }
+      }
+    },
+    "sgPeer": {
+      "description": "The other side of a security-group rule: exactly one of cidr, ipv6Cidr, prefixList or securityGroup. Write one rule per peer.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "cidr": {
+          "$ref": "#/$defs/ipv4Cidr",
+          "description": "An IPv4 block. Host bits set are accepted with a warning and cleared, as AWS does."
+        },
+        "ipv6Cidr": {
+          "$ref": "#/$defs/ipv6Cidr",
+          "description": "An IPv6 block."
+        },
+        "prefixList": {
+          "description": "Name of a prefix list; the rule covers every entry.",
+          "type": "string"
+        },
+        "securityGroup": {
+          "description": "Name of a security group (of the same VPC, or the group itself): the rule matches the private addresses of every network interface that carries that group.",
+          "type": "string"
+        }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "cidr"
+          ]
+        },
+        {
+          "required": [
+            "ipv6Cidr"
+          ]
+        },
+        {
+          "required": [
+            "prefixList"
+          ]
+        },
+        {
+          "required": [
+            "securityGroup"
+          ]
+        }
+      ]
+    },
+    "sgIngressRule": {
+      "description": "An inbound (ingress) rule. Security groups are stateful and allow-only: traffic passes if any rule of any group on the interface matches, and replies to allowed traffic are always allowed.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "protocol",
+        "from"
+      ],
+      "properties": {
+        "protocol": {
+          "$ref": "#/$defs/protocol",
+          "description": "IP protocol the rule allows. all (-1) and protocols other than tcp and udp cover every port."
+        },
+        "ports": {
+          "$ref": "#/$defs/ports",
+          "description": "Destination port or range, for tcp and udp (ignored with a warning for other protocols).",
+          "default": "all"
+        },
+        "icmpType": {
+          "$ref": "#/$defs/icmpType",
+          "description": "For icmp and icmpv6: the ICMP type allowed, -1 for any."
+        },
+        "icmpCode": {
+          "$ref": "#/$defs/icmpCode",
+          "description": "For icmp and icmpv6: the ICMP code allowed, -1 for any."
+        },
+        "from": {
+          "$ref": "#/$defs/sgPeer",
+          "description": "Where allowed traffic comes from."
+        },
+        "description": {
+          "description": "Free text, as the rule's description in AWS.",
+          "type": "string"
+        }
+      },
+      "allOf": [
+        {
+          "$ref": "#/$defs/icmpRule"
+        }
+      ]
+    },
+    "sgEgressRule": {
+      "description": "An outbound (egress) rule. Security groups are stateful and allow-only: traffic passes if any rule of any group on the interface matches, and replies to allowed traffic are always allowed.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "protocol",
+        "to"
+      ],
+      "properties": {
+        "protocol": {
+          "$ref": "#/$defs/protocol",
+          "description": "IP protocol the rule allows. all (-1) and protocols other than tcp and udp cover every port."
+        },
+        "ports": {
+          "$ref": "#/$defs/ports",
+          "description": "Destination port or range, for tcp and udp (ignored with a warning for other protocols).",
+          "default": "all"
+        },
+        "icmpType": {
+          "$ref": "#/$defs/icmpType",
+          "description": "For icmp and icmpv6: the ICMP type allowed, -1 for any."
+        },
+        "icmpCode": {
+          "$ref": "#/$defs/icmpCode",
+          "description": "For icmp and icmpv6: the ICMP code allowed, -1 for any."
+        },
+        "to": {
+          "$ref": "#/$defs/sgPeer",
+          "description": "Where allowed traffic may go."
+        },
+        "description": {
+          "description": "Free text, as the rule's description in AWS.",
+          "type": "string"
+        }
+      },
+      "allOf": [
+        {
+          "$ref": "#/$defs/icmpRule"
+        }
+      ]
+    },
+    "securityGroup": {
+      "description": "A security group: a stateful, allow-only firewall on network interfaces. Unless a group named 'default' is written, netsim adds the VPC's default group (all traffic in from members of the group itself, all out).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; rules, node groups, interfaces, ENIConfigs and externals refer to it.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The security group's AWS ID, 'sg-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^sg-[0-9a-f]{8,17}$",
+          "examples": [
+            "sg-0a1b2c3d4e5f60718"
+          ]
+        },
+        "description": {
+          "description": "The group's description.",
+          "type": "string",
+          "default": ""
+        },
+        "ingress": {
+          "description": "Inbound rules. Omitted or empty: nothing may come in (except replies).",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/sgIngressRule"
+          }
+        },
+        "egress": {
+          "description": "Outbound rules. Omitted: the one rule AWS gives every new group, all traffic to 0.0.0.0/0 (plus ::/0 when the VPC has an IPv6 block). Written as [] (or left empty): no outbound traffic at all.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/sgEgressRule"
+          },
+          "default": [
+            {
+              "protocol": "all",
+              "to": {
+                "cidr": "0.0.0.0/0"
+              }
+            }
+          ]
+        },
+        "tags": {
+          "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
+          "$ref": "#/$defs/stringMap"
+        }
+      }
+    },
+    "naclRule": {
+      "description": "A numbered network ACL rule. Rules are evaluated lowest number first and the first match decides; traffic that matches none is denied (the '*' rule).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "rule",
+        "protocol",
+        "action"
+      ],
+      "properties": {
+        "rule": {
+          "description": "Rule number, 1-32766, unique within its direction. Lower numbers are evaluated first.",
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 32766
+            },
+            {
+              "type": "string",
+              "pattern": "^[+-]?[0-9]+$",
+              "description": "The same whole number written in quotes; the loader reads it the same way."
+            }
+          ]
+        },
+        "protocol": {
+          "$ref": "#/$defs/protocol",
+          "description": "IP protocol the rule matches."
+        },
+        "action": {
+          "description": "What a match does.",
+          "type": "string",
+          "enum": [
+            "allow",
+            "deny"
+          ]
+        },
+        "cidr": {
+          "$ref": "#/$defs/ipv4Cidr",
+          "description": "IPv4 block: the source for inbound rules, the destination for outbound ones. Host bits set are accepted with a warning and cleared."
+        },
+        "ipv6Cidr": {
+          "$ref": "#/$defs/ipv6Cidr",
+          "description": "IPv6 block, instead of cidr (if both are given, ipv6Cidr is used)."
+        },
+        "ports": {
+          "$ref": "#/$defs/ports",
+          "description": "Destination port or range, for tcp and udp. Network ACLs are stateless: allow the return traffic's ephemeral ports (1024-65535) in the other direction.",
+          "default": "all"
+        },
+        "icmpType": {
+          "$ref": "#/$defs/icmpType",
+          "description": "For icmp and icmpv6: the ICMP type matched, -1 for any."
+        },
+        "icmpCode": {
+          "$ref": "#/$defs/icmpCode",
+          "description": "For icmp and icmpv6: the ICMP code matched, -1 for any."
+        }
+      },
+      "anyOf": [
+        {
+          "required": [
+            "cidr"
+          ]
+        },
+        {
+          "required": [
+            "ipv6Cidr"
+          ]
+        }
+      ],
+      "allOf": [
+        {
+          "$ref": "#/$defs/icmpRule"
+        }
+      ]
+    },
+    "networkAcl": {
+      "description": "A network ACL: a stateless, numbered allow/deny list checked when traffic enters or leaves a subnet. A new custom ACL denies everything until rules are added. Unless one is marked default, netsim adds the VPC's default ACL, which allows all traffic both ways (rule 100, plus 101 for IPv6), named 'default' (or VPCNAME-default when 'default' is taken).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; subnets refer to it in networkAcl.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The network ACL's AWS ID, 'acl-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^acl-[0-9a-f]{8,17}$",
+          "examples": [
+            "acl-0a1b2c3d4e5f60718"
+          ]
+        },
+        "default": {
+          "description": "Whether this is the VPC's default network ACL, used by every subnet that names none. At most one per VPC.",
+          "default": false,
+          "$ref": "#/$defs/boolean"
+        },
+        "inbound": {
+          "description": "Inbound rules (traffic entering the subnet).",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/naclRule"
+          }
+        },
+        "outbound": {
+          "description": "Outbound rules (traffic leaving the subnet).",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/naclRule"
+          }
+        }
+      }
+    },
+    "gatewayEndpoint": {
+      "description": "A gateway VPC endpoint for Amazon S3 or DynamoDB. Traffic reaches it through a route whose destination is the service's prefix list and whose target is the endpoint.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "service",
+        "prefixList"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; routes use it as their target.",
+          "type": "string"
+        },
+        "service": {
+          "description": "The AWS service it serves.",
+          "type": "string",
+          "enum": [
+            "s3",
+            "dynamodb"
+          ]
+        },
+        "prefixList": {
+          "description": "Name of the prefix list that holds the service's address ranges (com.amazonaws.REGION.s3 in AWS).",
+          "type": "string"
+        },
+        "routeTables": {
+          "description": "Names of the route tables (same VPC) associated with the endpoint.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a route table."
+          }
+        }
+      }
+    },
+    "networkInterface": {
+      "description": "A network interface (ENI) declared by hand, for an appliance or middlebox that routes can target. Interfaces the VPC CNI creates for nodes and pods are not written here.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "subnet"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; routes use it as their target.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The network interface's AWS ID, 'eni-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^eni-[0-9a-f]{8,17}$",
+          "examples": [
+            "eni-0a1b2c3d4e5f60718"
+          ]
+        },
+        "subnet": {
+          "description": "Name of its subnet (same VPC).",
+          "type": "string"
+        },
+        "privateIp": {
+          "$ref": "#/$defs/ipv4Address",
+          "description": "Its primary private address, inside the subnet and not one of the five AWS reserves. Omitted: one is chosen."
+        },
+        "publicIp": {
+          "$ref": "#/$defs/ipv4Address",
+          "description": "A public IPv4 address (Elastic IP) associated with it."
+        },
+        "securityGroups": {
+          "description": "Names of its security groups (same VPC).",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a security group."
+          }
+        },
+        "sourceDestCheck": {
+          "description": "Source/destination check: when on, the interface drops traffic not addressed to or from its own addresses. Turn it off for NAT instances and appliances.",
+          "default": true,
+          "$ref": "#/$defs/boolean"
+        }
+      }
+    },
+    "vpc": {
+      "description": "A VPC and everything in it.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "cidrBlocks"
+      ],
+      "properties": {
+        "name": {
+          "description": "Name of the VPC; peering connections, transit gateways and external routes refer to it. Defaults to 'vpc' for the main VPC and to 'peerVpcs[N]' for peer VPCs.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The VPC's AWS ID, 'vpc-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": "string",
+          "pattern": "^vpc-[0-9a-f]{8,17}$",
+          "examples": [
+            "vpc-0a1b2c3d4e5f60718"
+          ]
+        },
+        "cidrBlocks": {
+          "description": "The VPC's IPv4 blocks (/16 to /28 each): the primary block and any secondary ones, e.g. a 100.64.0.0/16 block for custom networking. No two blocks of any VPCs in the topology may overlap.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/vpcCidr",
+            "description": "One IPv4 CIDR block of the VPC."
+          }
+        },
+        "ipv6CidrBlocks": {
+          "description": "The VPC's IPv6 blocks. With one, the default security group and default network ACL also allow ::/0, as in AWS.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ipv6Cidr",
+            "description": "One IPv6 CIDR block."
+          }
+        },
+        "tags": {
+          "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
+          "$ref": "#/$defs/stringMap"
+        },
+        "subnets": {
+          "description": "The VPC's subnets.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/subnet"
+          }
+        },
+        "internetGateway": {
+          "$ref": "#/$defs/internetGateway",
+          "description": "The VPC's internet gateway, if it has one."
+        },
+        "egressOnlyInternetGateway": {
+          "$ref": "#/$defs/egressOnlyInternetGateway",
+          "description": "The VPC's egress-only internet gateway (IPv6), if it has one."
+        },
+        "natGateways": {
+          "description": "NAT gateways.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/natGateway"
+          }
+        },
+        "routeTables": {
+          "description": "Route tables. The main one is added when none is marked main.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/routeTable"
+          }
+        },
+        "securityGroups": {
+          "description": "Security groups. The default one is added when no group is named 'default'.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/securityGroup"
+          }
+        },
+        "networkAcls": {
+          "description": "Network ACLs. The default one (allow all) is added when none is marked default.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/networkAcl"
+          }
+        },
+        "gatewayEndpoints": {
+          "description": "Gateway VPC endpoints (S3, DynamoDB).",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/gatewayEndpoint"
+          }
+        },
+        "networkInterfaces": {
+          "description": "Network interfaces of appliances and middleboxes.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/networkInterface"
+          }
+        }
+      }
+    },
+    "peeringConnection": {
+      "description": "A VPC peering connection between two VPCs of the topology. Each side still needs routes that target it, and peering is not transitive.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "requesterVpc",
+        "accepterVpc"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; routes and externals' via use it.",
+          "type": "string"
+        },
+        "requesterVpc": {
+          "description": "Name of the requester VPC.",
+          "type": "string"
+        },
+        "accepterVpc": {
+          "description": "Name of the accepter VPC (a different VPC).",
+          "type": "string"
+        }
+      }
+    },
+    "transitGatewayRoute": {
+      "description": "A static route of the transit gateway's route table: to an attached VPC, to an external network, or a blackhole.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "destination"
+      ],
+      "properties": {
+        "destination": {
+          "$ref": "#/$defs/ipv4Cidr",
+          "description": "Destination IPv4 block (host bits must be clear)."
+        },
+        "vpc": {
+          "description": "Name of the VPC the traffic is sent to.",
+          "type": "string"
+        },
+        "external": {
+          "description": "Name of an external network the traffic leaves to (a VPN or Direct Connect attachment, in AWS terms).",
+          "type": "string"
+        },
+        "blackhole": {
+          "description": "true: drop matching traffic.",
+          "$ref": "#/$defs/boolean"
+        }
+      },
+      "anyOf": [
+        {
+          "required": [
+            "vpc"
+          ]
+        },
+        {
+          "required": [
+            "external"
+          ]
+        },
+        {
+          "required": [
+            "blackhole"
+          ],
+          "properties": {
+            "blackhole": {
+              "enum": [
+                true,
+                "true",
+                "True",
+                "TRUE"
+              ]
+            }
+          }
+        }
+      ]
+    },
+    "transitGateway": {
+      "description": "A transit gateway: a regional router between attached VPCs and external networks. VPC route tables send traffic to it by naming it as a route target.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; routes and externals' via use it.",
+          "type": "string"
+        },
+        "vpcAttachments": {
+          "description": "Names of the VPCs attached to it. A route table may only target it from an attached VPC.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a VPC."
+          }
+        },
+        "routes": {
+          "description": "Its static routes.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/transitGatewayRoute"
+          }
+        }
+      }
+    },
+    "cniValue": {
+      "description": "An aws-node environment value. aws-node reads every value as text; quote it (\"true\", \"1\") to keep it text in YAML, though unquoted numbers and booleans are accepted.",
+      "type": [
+        "string",
+        "number",
+        "boolean",
+        "null"
+      ]
+    },
+    "cni": {
+      "description": "aws-node (Amazon VPC CNI) environment variables, by their exact names, e.g. {WARM_ENI_TARGET: \"1\", ENABLE_PREFIX_DELEGATION: \"false\"}. Omitted variables take aws-node's defaults. Names netsim does not know are accepted with a warning and ignored.",
+      "type": "object",
+      "properties": {
+        "WARM_ENI_TARGET": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Keep this many ENIs' worth of free addresses on each node. ipamd default 1 (negative or unparsable: 1). Ignored when WARM_IP_TARGET or MINIMUM_IP_TARGET is set, and with prefix delegation. Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "WARM_IP_TARGET": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Number of free addresses to keep on each node. Default unset (0). Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "MINIMUM_IP_TARGET": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Floor on the total addresses each node holds. Default unset (0). Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "WARM_PREFIX_TARGET": {
+          "$ref": "#/$defs/cniValue",
+          "description": "With prefix delegation: number of completely free /28 prefixes to keep. Default 0 in ipamd (the EKS add-on sets 1). Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "MAX_ENI": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Cap on the ENIs per node: min(MAX_ENI, the instance type's limit). Default unset; values below 1 are ignored. Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "IP_COOLDOWN_PERIOD": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Seconds a released pod address stays unusable. Default 30. Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "AWS_VPC_ENI_MTU": {
+          "$ref": "#/$defs/cniValue",
+          "description": "MTU of the ENIs and pod interfaces. Default 9001. Whole number (ipamd parses it; a value that is not a whole number only warns)."
+        },
+        "ENABLE_PREFIX_DELEGATION": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Assign /28 prefixes (16 addresses each) to ENIs instead of single secondary addresses; Nitro instances only. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Custom networking: secondary ENIs take their subnet and security groups from the node's ENIConfig, and the primary ENI is not used for pods. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_SUBNET_DISCOVERY": {
+          "$ref": "#/$defs/cniValue",
+          "description": "New ENIs may go to other subnets of the node's zone tagged kubernetes.io/role/cni. Default true. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_POD_ENI": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Security groups for pods: reserve an ENI slot for the trunk ENI. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "AWS_MANAGE_ENIS_NON_SCHEDULABLE": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Manage ENIs and addresses while the node is unschedulable. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "DISABLE_NETWORK_RESOURCE_PROVISIONING": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Make no EC2 calls: the pool is whatever is already attached. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_IMDS_ONLY_MODE": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Read ENIs and addresses only from instance metadata, with no EC2 calls. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_MULTI_NIC": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Manage ENIs on network cards other than card 0 too. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "AWS_VPC_K8S_CNI_EXTERNALSNAT": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Do not SNAT pod traffic to destinations outside the VPC (an external NAT does it); pods keep their address. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "AWS_VPC_CNI_NODE_PORT_SUPPORT": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Connmark rules that send NodePort replies back out of the primary ENI. Default true. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_IPv4": {
+          "$ref": "#/$defs/cniValue",
+          "description": "IPv4 pod addressing. Default true. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_IPv6": {
+          "$ref": "#/$defs/cniValue",
+          "description": "IPv6 pod addressing (needs ENABLE_IPv4=false and ENABLE_PREFIX_DELEGATION=true). Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_V4_EGRESS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "In IPv6 clusters, IPv4 egress for pods through the egress plugin. Default true. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_V6_EGRESS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "In IPv4 clusters, IPv6 egress for pods through the egress plugin. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "DISABLE_TCP_EARLY_DEMUX": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Turn off the kernel's tcp_early_demux (for kubelet TCP probes of pods with security groups). Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ANNOTATE_POD_IP": {
+          "$ref": "#/$defs/cniValue",
+          "description": "ipamd annotates each pod with its address (vpc.amazonaws.com/pod-ips). Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "DISABLE_LEAKED_ENI_CLEANUP": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Turn off the hourly clean-up of leaked ENIs. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_NFTABLES": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Use the nftables back end of iptables. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "ENABLE_BANDWIDTH_PLUGIN": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Chain the bandwidth plugin (pod ingress/egress shaping). Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "DISABLE_INTROSPECTION": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Turn off ipamd's introspection endpoint. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "DISABLE_METRICS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Turn off ipamd's Prometheus metrics endpoint. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+        },
+        "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Comma-separated CIDR blocks outside the VPC that pods reach without SNAT (e.g. peered VPCs, on-premises). Text."
+        },
+        "AWS_VPC_K8S_CNI_RANDOMIZESNAT": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Source-port randomisation of the SNAT rule: prng (default), hashrandom or none. Text."
+        },
+        "AWS_VPC_K8S_CNI_VETHPREFIX": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Prefix of host-side veth names. Default eni. Text."
+        },
+        "AWS_VPC_K8S_CNI_CONNMARK": {
+          "$ref": "#/$defs/cniValue",
+          "description": "The connmark/fwmark bit ipamd uses. Default 0x80. Text."
+        },
+        "AWS_EXTERNAL_SERVICE_CIDRS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Comma-separated CIDR blocks always routed through the main table (ip rule priority 1535). Text."
+        },
+        "ENI_CONFIG_ANNOTATION_DEF": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Node annotation key that names the node's ENIConfig. Default k8s.amazonaws.com/eniConfig. Text."
+        },
+        "ENI_CONFIG_LABEL_DEF": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Node label key that names the node's ENIConfig. Default k8s.amazonaws.com/eniConfig; topology.kubernetes.io/zone selects the ENIConfig named after the node's zone. Text."
+        },
+        "CLUSTER_NAME": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Cluster name, for ENI tags and cluster-specific subnet-discovery tags. Text."
+        },
+        "ADDITIONAL_ENI_TAGS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "JSON object of extra tags for the ENIs ipamd creates. Text."
+        },
+        "POD_SECURITY_GROUP_ENFORCING_MODE": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Security groups for pods: strict (default) or standard. Text."
+        },
+        "NETWORK_POLICY_ENFORCING_MODE": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Network policy agent mode: standard (default) or strict. Text."
+        },
+        "AWS_VPC_K8S_CNI_LOGLEVEL": {
+          "$ref": "#/$defs/cniValue",
+          "description": "ipamd log level. Default DEBUG. Text."
+        },
+        "AWS_VPC_K8S_CNI_LOG_FILE": {
+          "$ref": "#/$defs/cniValue",
+          "description": "ipamd log file. Default /host/var/log/aws-routed-eni/ipamd.log. Text."
+        },
+        "AWS_VPC_K8S_PLUGIN_LOG_FILE": {
+          "$ref": "#/$defs/cniValue",
+          "description": "CNI plugin log file. Default /var/log/aws-routed-eni/plugin.log. Text."
+        },
+        "AWS_VPC_K8S_PLUGIN_LOG_LEVEL": {
+          "$ref": "#/$defs/cniValue",
+          "description": "CNI plugin log level. Default DEBUG. Text."
+        },
+        "INTROSPECTION_BIND_ADDRESS": {
+          "$ref": "#/$defs/cniValue",
+          "description": "Address of ipamd's introspection endpoint. Default 127.0.0.1:61679. Text."
+        }
+      },
+      "additionalProperties": {
+        "$ref": "#/$defs/cniValue"
+      }
+    },
+    "eniConfig": {
+      "description": "An ENIConfig (crd.k8s.amazonaws.com/v1alpha1) for custom networking: the subnet and security groups of the secondary ENIs of the nodes that select it. Used when AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG is true.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "subnet"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name. Nodes select it by the label k8s.amazonaws.com/eniConfig, or by zone name when ENI_CONFIG_LABEL_DEF is topology.kubernetes.io/zone (then name it after the zone, e.g. us-east-1a).",
+          "type": "string"
+        },
+        "subnet": {
+          "description": "Name of the subnet (of the main VPC) for pod ENIs; it must be in the node's zone.",
+          "type": "string"
+        },
+        "securityGroups": {
+          "description": "Names of the security groups of pod ENIs. Empty: the node's primary ENI's groups.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a security group."
+          }
+        }
+      }
+    },
+    "taint": {
+      "description": "A Kubernetes taint on every node of the group.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "key",
+        "effect"
+      ],
+      "properties": {
+        "key": {
+          "description": "Taint key.",
+          "type": "string"
+        },
+        "value": {
+          "description": "Taint value; any scalar, read as text.",
+          "type": [
+            "string",
+            "number",
+            "boolean"
+          ],
+          "default": ""
+        },
+        "effect": {
+          "description": "Taint effect.",
+          "type": "string",
+          "enum": [
+            "NoSchedule",
+            "PreferNoSchedule",
+            "NoExecute"
+          ]
+        }
+      }
+    },
+    "nodeGroup": {
+      "description": "A managed or self-managed node group: identical EC2 instances spread over subnets.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "instanceType",
+        "subnets"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; nodegroup:NAME endpoints refer to it.",
+          "type": "string"
+        },
+        "instanceType": {
+          "description": "EC2 instance type, from netsim's catalog (see 'netsim capacity --all-instance-types'). It sets the ENI and address limits.",
+          "type": "string",
+          "pattern": "^[a-z0-9-]+\\.[a-z0-9-]+$",
+          "examples": [
+            "m5.large"
+          ]
+        },
+        "count": {
+          "description": "Number of nodes, 0-100000.",
+          "default": 1,
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 100000
+            },
+            {
+              "type": "string",
+              "pattern": "^[+-]?[0-9]+$",
+              "description": "The same whole number written in quotes; the loader reads it the same way."
+            }
+          ]
+        },
+        "subnets": {
+          "description": "Names of the subnets (main VPC) the nodes launch in; at least one.",
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "type": "string",
+            "description": "The name of a subnet."
+          }
+        },
+        "securityGroups": {
+          "description": "Names of the security groups of the nodes' primary ENIs (and of secondary ENIs without custom networking).",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a security group."
+          }
+        },
+        "maxPods": {
+          "description": "kubelet --max-pods override, 1-10000. Omitted: computed from the instance type. A value above what the instance's addresses allow warns.",
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 10000
+            },
+            {
+              "type": "string",
+              "pattern": "^[+-]?[0-9]+$",
+              "description": "The same whole number written in quotes; the loader reads it the same way."
+            }
+          ]
+        },
+        "labels": {
+          "description": "Kubernetes labels of the nodes (e.g. k8s.amazonaws.com/eniConfig).",
+          "$ref": "#/$defs/stringMap"
+        },
+        "taints": {
+          "description": "Taints of the nodes.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/taint"
+          }
+        }
+      }
+    },
+    "cluster": {
+      "description": "The EKS cluster, which runs in the main VPC (vpc).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Cluster name.",
+          "type": "string"
+        },
+        "version": {
+          "description": "Kubernetes version, e.g. \"1.31\". Quote it: YAML reads 1.30 as a number (netsim still reads the text as written).",
+          "type": [
+            "string",
+            "number"
+          ],
+          "default": "1.31"
+        },
+        "serviceCidr": {
+          "description": "The Kubernetes service IPv4 range (/12 to /24), from which Services get their clusterIP. It must not overlap the VPC.",
+          "type": "string",
+          "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(1[2-9]|2[0-4])$",
+          "default": "10.100.0.0/16"
+        },
+        "ipFamily": {
+          "description": "The cluster's IP family.",
+          "type": "string",
+          "enum": [
+            "ipv4",
+            "ipv6"
+          ],
+          "default": "ipv4"
+        },
+        "nodePortRange": {
+          "$ref": "#/$defs/ports",
+          "description": "The NodePort range (kube-apiserver --service-node-port-range).",
+          "default": "30000-32767"
+        },
+        "cni": {
+          "$ref": "#/$defs/cni",
+          "description": "aws-node environment variables (see $defs/cni)."
+        },
+        "eniConfigs": {
+          "description": "ENIConfigs for custom networking.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/eniConfig"
+          }
+        },
+        "nodeGroups": {
+          "description": "Node groups.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/nodeGroup"
+          }
+        }
+      }
+    },
+    "externalPort": {
+      "description": "A port the external host or network listens on.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "port"
+      ],
+      "properties": {
+        "name": {
+          "description": "Port name, e.g. postgres.",
+          "type": "string"
+        },
+        "port": {
+          "description": "Port number, 1-65535.",
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            {
+              "type": "string",
+              "pattern": "^[+-]?[0-9]+$",
+              "description": "The same whole number written in quotes; the loader reads it the same way."
+            }
+          ]
+        },
+        "protocol": {
+          "$ref": "#/$defs/protocol",
+          "description": "Protocol of the port.",
+          "default": "tcp"
+        }
+      }
+    },
+    "external": {
+      "description": "A named host or network outside the cluster: a database in a VPC subnet, a partner's range, an on-premises network. Give a host an address, or a network a cidr.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name; external:NAME endpoints and transit gateway routes refer to it.",
+          "type": "string"
+        },
+        "address": {
+          "$ref": "#/$defs/ipv4Address",
+          "description": "The host's IPv4 address. With a subnet it must be inside it and not one of the five addresses AWS reserves."
+        },
+        "cidr": {
+          "$ref": "#/$defs/ipv4Cidr",
+          "description": "The network's IPv4 block (instead of address). Host bits set are accepted with a warning."
+        },
+        "subnet": {
+          "description": "For a host inside a VPC: the name of its subnet (any VPC of the topology).",
+          "type": "string"
+        },
+        "securityGroups": {
+          "description": "Security groups of the host's network interface; needs subnet.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a security group."
+          }
+        },
+        "publicIp": {
+          "$ref": "#/$defs/ipv4Address",
+          "description": "A public IPv4 address of the host."
+        },
+        "via": {
+          "description": "For networks outside the VPCs: what reaches them, the name of a transit gateway, peering connection or internet gateway, or internet. Not with subnet. Omitted: the internet.",
+          "type": "string"
+        },
+        "ports": {
+          "description": "Ports it listens on.",
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/externalPort"
+          }
+        },
+        "description": {
+          "description": "Free text.",
+          "type": "string"
+        }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "address"
+          ]
+        },
+        {
+          "required": [
+            "cidr"
+          ]
+        }
+      ],
+      "allOf": [
+        {
+          "not": {
+            "required": [
+              "subnet",
+              "via"
+            ]
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "securityGroups"
+            ],
+            "properties": {
+              "securityGroups": {
+                "minItems": 1
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "subnet"
+            ]
+          }
+        }
+      ]
+    },
+    "kubernetesObject": {
+      "description": "An inline Kubernetes manifest, exactly as kubectl would apply it. netsim models Namespace, Deployment, StatefulSet, DaemonSet, Pod, Service, EndpointSlice, Ingress, IngressClass and NetworkPolicy (and List objects holding them); other kinds are ignored with a warning, and fields netsim does not model are ignored.",
+      "type": "object",
+      "required": [
+        "apiVersion",
+        "kind"
+      ],
+      "properties": {
+        "apiVersion": {
+          "description": "API group/version, e.g. apps/v1. Modelled kinds must use the version current Kubernetes serves.",
+          "type": "string"
+        },
+        "kind": {
+          "description": "Object kind, e.g. Deployment.",
+          "type": "string",
+          "examples": [
+            "Namespace",
+            "Pod",
+            "Service",
+            "Deployment",
+            "StatefulSet",
+            "DaemonSet",
+            "EndpointSlice",
+            "Ingress",
+            "IngressClass",
+            "NetworkPolicy",
+            "List"
+          ]
+        },
+        "metadata": {
+          "description": "Object metadata; netsim reads name, namespace (default: default), labels and annotations.",
+          "type": "object"
+        },
+        "spec": {
+          "description": "Object spec; netsim reads the fields that matter to networking.",
+          "type": "object"
+        },
+        "items": {
+          "description": "For kind List (or any kind ending in List): the objects it holds.",
+          "type": "array"
+        }
+      },
+      "additionalProperties": true,
+      "allOf": [
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "Namespace"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "Pod"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "Service"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "Deployment"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "apps/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "StatefulSet"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "apps/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "DaemonSet"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "apps/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "EndpointSlice"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "discovery.k8s.io/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "Ingress"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "networking.k8s.io/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "IngressClass"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "networking.k8s.io/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        },
+        {
+          "if": {
+            "required": [
+              "kind"
+            ],
+            "properties": {
+              "kind": {
+                "const": "NetworkPolicy"
+              }
+            }
+          },
+          "then": {
+            "required": [
+              "metadata"
+            ],
+            "properties": {
+              "apiVersion": {
+                "const": "networking.k8s.io/v1"
+              },
+              "metadata": {
+                "required": [
+                  "name"
+                ]
+              }
+            }
+          }
+        }
+      ]
+    },
+    "manifestGlob": {
+      "description": "A file glob, relative to the topology file's folder, of YAML files holding Kubernetes manifests (one or more documents each). * and ? match within one path segment, [abc], [a-z] and [!x] match one character, ** matches any number of folders. No absolute paths, no '~', no '..', and no links that lead outside the folder. A glob that matches no file is an error.",
+      "type": "string",
+      "pattern": "^(?!/)(?!~)(?!(.*/)?\\.\\.(/|$)).+$",
+      "examples": [
+        "k8s/shop/*.yaml",
+        "manifests/**/*.yaml"
+      ]
+    },
+    "kubernetes": {
+      "description": "The Kubernetes objects of the cluster.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "manifests": {
+          "description": "Kubernetes manifests: file globs and inline objects, in any mix.",
+          "type": "array",
+          "items": {
+            "description": "A file glob (string) or an inline Kubernetes object (mapping).",
+            "anyOf": [
+              {
+                "$ref": "#/$defs/manifestGlob"
+              },
+              {
+                "$ref": "#/$defs/kubernetesObject"
+              }
+            ]
+          }
+        }
+      }
+    },
+    "endpoint": {
+      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet. NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
+      "type": "string",
+      "pattern": "^(internet|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
+      "examples": [
+        "deployment:shop/frontend",
+        "service:shop/cart",
+        "external:orders-db",
+        "internet"
+      ]
+    },
+    "expectation": {
+      "description": "An intended flow and the verdict it must get; 'netsim check' fails when the simulation disagrees.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "from",
+        "to",
+        "verdict"
+      ],
+      "properties": {
+        "name": {
+          "description": "A label for reports. Omitted: FROM -> TO:PORT VERDICT.",
+          "type": "string"
+        },
+        "from": {
+          "$ref": "#/$defs/endpoint",
+          "description": "Where the flow starts."
+        },
+        "to": {
+          "$ref": "#/$defs/endpoint",
+          "description": "Where the flow is sent."
+        },
+        "port": {
+          "description": "Destination port, 0-65535.",
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 65535
+            },
+            {
+              "type": "string",
+              "pattern": "^[+-]?[0-9]+$",
+              "description": "The same whole number written in quotes; the loader reads it the same way."
+            }
+          ]
+        },
+        "protocol": {
+          "$ref": "#/$defs/protocol",
+          "description": "IP protocol of the flow.",
+          "default": "tcp"
+        },
+        "verdict": {
+          "description": "delivered: the flow must arrive (or leave toward the internet, for an internet destination). denied: it must not arrive, whatever stops it.",
+          "type": "string",
+          "enum": [
+            "delivered",
+            "denied"
+          ]
+        }
+      }
+    }
+  }
+}
 
 """#
 }
