@@ -16,7 +16,18 @@ public struct InstanceCatalog: Sendable {
 
     /// Names near `name`: the closest by edit distance, else others of the same family.
     public func suggestions(for name: String, limit: Int = 3) -> [String] {
-        let near = Suggestions.nearest(to: name, in: types.map(\.name), limit: limit)
+        // Among equally near names, prefer the same size ("large") and the longest shared
+        // prefix, so "m6.large" suggests m6i/m6a/m6g.large rather than m1/m3/m4.large.
+        let size = name.split(separator: ".").last.map(String.init) ?? ""
+        func sharedPrefix(_ a: String, _ b: String) -> Int { zip(a, b).prefix { $0 == $1 }.count }
+        let threshold = max(2, name.count / 3)
+        let scored = types.enumerated().compactMap { (i, t) -> (Int, Int, Int, Int, String)? in
+            let d = Suggestions.distance(name, t.name)
+            guard d <= threshold else { return nil }
+            let sameSize = t.name.hasSuffix("." + size) ? 0 : 1
+            return (d, sameSize, -sharedPrefix(name, t.name), i, t.name)
+        }.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }
+        let near = scored.prefix(limit).map(\.4)
         if !near.isEmpty { return near }
         let family = name.split(separator: ".").first.map(String.init) ?? name
         return types.map(\.name).filter { $0.hasPrefix(family + ".") }.prefix(limit).map { $0 }

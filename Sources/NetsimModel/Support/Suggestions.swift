@@ -33,7 +33,11 @@ public enum Suggestions {
 
     /// "did you mean 'x'?" or "did you mean 'x', 'y' or 'z'?"; empty when there is nothing near.
     public static func didYouMean(_ name: String, in candidates: some Sequence<String>) -> String {
-        let near = nearest(to: name, in: candidates)
+        phrase(nearest(to: name, in: candidates))
+    }
+
+    /// "did you mean 'x'?" or "did you mean 'x', 'y' or 'z'?" for the given names; empty for none.
+    public static func phrase(_ near: [String]) -> String {
         guard !near.isEmpty else { return "" }
         let quoted = near.map { "'\($0)'" }
         if quoted.count == 1 { return "did you mean \(quoted[0])?" }

@@ -98,18 +98,30 @@ final class ManifestConverter {
         return d
     }
 
+    /// A label selector. Unknown keys are errors here: `matchLabel:` for `matchLabels:` would
+    /// otherwise leave an empty selector that selects every pod (the API server rejects it too).
     func selector(_ r: MappingReader?) -> LabelSelector? {
         guard let r else { return nil }
         var exprs: [LabelSelector.Requirement] = []
         for item in r.list("matchExpressions") ?? [] {
             guard let er = reader(item, "a matchExpression") else { continue }
             let key = er.string("key") ?? ""
-            if let op = er.choice("operator", LabelSelector.Requirement.Operator.self, required: true) {
-                exprs.append(LabelSelector.Requirement(key: key, op: op, values: er.stringList("values").map(\.0)))
-            }
+            let op = er.choice("operator", LabelSelector.Requirement.Operator.self, required: true)
+            let values = er.stringList("values").map(\.0)
+            er.finish()
+            if let op { exprs.append(LabelSelector.Requirement(key: key, op: op, values: values)) }
         }
-        return LabelSelector(matchLabels: dict(r.stringMap("matchLabels")), matchExpressions: exprs)
+        let labels = dict(r.stringMap("matchLabels"))
+        r.finish()
+        return LabelSelector(matchLabels: labels, matchExpressions: exprs)
     }
+
+    /// Fields of a spec that Kubernetes defines but netsim does not read: accepted silently.
+    /// Anything else is a warning with "did you mean" (kubectl's strict field validation
+    /// rejects it).
+    static let serviceSpecFields = ["clusterIPs", "externalIPs", "loadBalancerIP", "healthCheckNodePort",
+                                    "publishNotReadyAddresses", "sessionAffinityConfig", "ipFamilies", "ipFamilyPolicy",
+                                    "allocateLoadBalancerNodePorts", "trafficDistribution"]
 
     static func k8sProtocol(_ s: String?) -> IPProtocol? {
         switch s ?? "TCP" {
@@ -232,11 +244,13 @@ final class ManifestConverter {
             reporter.error(.invalidValue, "\(ctx): externalTrafficPolicy applies only to NodePort and LoadBalancer Services",
                            at: spec.valueLocation("externalTrafficPolicy"), hint: "Kubernetes rejects it on type \(type.rawValue)")
         }
-        objects.services.append(Service(
+        let service = Service(
             meta: meta, type: type, clusterIP: clusterIP, selector: sel, ports: ports, externalTrafficPolicy: etp,
             internalTrafficPolicy: spec.choice("internalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster,
             sessionAffinity: spec.string("sessionAffinity") ?? "None", loadBalancerClass: spec.string("loadBalancerClass"),
-            loadBalancerSourceRanges: ranges, externalName: spec.string("externalName")))
+            loadBalancerSourceRanges: ranges, externalName: spec.string("externalName"))
+        spec.finish(ignoring: Self.serviceSpecFields, severity: .warning)
+        objects.services.append(service)
     }
 
     func endpointSlice(_ r: MappingReader, meta: ObjectMeta) {
@@ -355,6 +369,7 @@ final class ManifestConverter {
             // Kubernetes' default: Ingress always, Egress when egress rules are present.
             types = [.Ingress] + (spec.has("egress") ? [.Egress] : [])
         }
+        spec.finish(severity: .warning)
         objects.networkPolicies.append(NetworkPolicy(meta: meta, podSelector: podSelector, policyTypes: types,
                                                      ingress: ingress, egress: egress))
     }

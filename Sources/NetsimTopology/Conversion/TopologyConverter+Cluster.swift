@@ -25,11 +25,20 @@ extension TopologyConverter {
 
     static let goBools: Set<String> = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]
 
-    func convertCluster(_ node: Node, vpc: String?) -> Cluster? {
+    /// EKS's default service range when none is given: 172.20.0.0/16 when the VPC uses
+    /// 10.0.0.0/8 addresses, else 10.100.0.0/16 (EKS CreateCluster `serviceIpv4Cidr`).
+    func defaultServiceCIDR(vpcBlocks: [IPv4CIDR]) -> IPv4CIDR {
+        let ten = IPv4CIDR(network: IPv4Address(10, 0, 0, 0), prefixLength: 8)
+        return vpcBlocks.contains { $0.overlaps(ten) }
+            ? IPv4CIDR(network: IPv4Address(172, 20, 0, 0), prefixLength: 16)
+            : IPv4CIDR(network: IPv4Address(10, 100, 0, 0), prefixLength: 16)
+    }
+
+    func convertCluster(_ node: Node, vpc: String?, vpcBlocks: [IPv4CIDR] = []) -> Cluster? {
         guard let r = MappingReader.make(node, file: file, context: "cluster", reporter: reporter) else { return nil }
         let name = r.string("name", required: true) ?? "cluster"
         let version = r.string("version") ?? "1.31"
-        var serviceCIDR = IPv4CIDR(network: IPv4Address(10, 100, 0, 0), prefixLength: 16)
+        var serviceCIDR = defaultServiceCIDR(vpcBlocks: vpcBlocks)
         if let (text, loc) = r.locatedString("serviceCidr") {
             if let c = cidr4(text, at: loc, what: "service CIDR") {
                 if c.prefixLength < 12 || c.prefixLength > 24 {
@@ -100,16 +109,17 @@ extension TopologyConverter {
               let name = r.string("name", required: true) else { return nil }
         define(.nodeGroup, name, at: r.location)
         let ctx = "node group '\(name)'"
+        r.context = ctx
         let type = r.locatedString("instanceType", required: true)
         if let (t, loc) = type, !catalog.contains(t) {
             let near = catalog.suggestions(for: t)
             reporter.error(.unknownInstanceType, "instance type '\(t)' is not in the catalog", at: loc,
-                           hint: near.isEmpty ? "see 'netsim capacity --all-instance-types'"
-                                : "did you mean " + near.map { "'\($0)'" }.joined(separator: ", ") + "?")
+                           hint: near.isEmpty ? "the catalog holds the 1,391 types of the VPC CNI v1.23.1 limits table"
+                                : Suggestions.phrase(near))
         }
         let count = r.int("count", range: 0...100_000) ?? 1
         let subnets = r.stringList("subnets")
-        if subnets.isEmpty { r.missing("subnets", hint: "list the subnets its nodes launch in") }
+        if !r.has("subnets") { r.missing("subnets", hint: "list the subnets its nodes launch in") }
         for (s, loc) in subnets { reference(.subnet, s, vpc: vpc, at: loc, from: ctx) }
         let sgs = r.stringList("securityGroups")
         for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: ctx) }
@@ -194,7 +204,7 @@ extension TopologyConverter {
         switch Endpoint.parse(text) {
         case .success(let e): ep = e
         case .failure(let e):
-            reporter.error(.invalidEndpoint, e.message, at: loc, hint: "write one of \(Endpoint.syntax)")
+            reporter.error(.invalidEndpoint, "\(key): \(e.message)", at: loc, hint: "write one of \(Endpoint.syntax)")
             return nil
         }
         if let problem = Self.unresolved(ep, in: topology) {

@@ -124,10 +124,11 @@ extension TopologyConverter {
 
     func convertSubnet(_ node: Node, vpc: String) -> Subnet? {
         guard let r = MappingReader.make(node, file: file, context: "a subnet", reporter: reporter) else { return nil }
-        guard let name = r.string("name", required: true) else { r.finish(); return nil }
-        let ctx = "subnet '\(name)'"
+        let givenName = r.string("name", required: true)
+        let name = givenName ?? "?"
+        let ctx = givenName == nil ? "a subnet" : "subnet '\(name)'"
         r.context = ctx
-        define(.subnet, name, vpc: vpc, at: r.location)
+        if givenName != nil { define(.subnet, name, vpc: vpc, at: r.location) }
         let zone = r.string("zone", required: true) ?? ""
         if !zone.isEmpty && !(zone.hasPrefix(region) && zone.count > region.count) {
             reporter.error(.invalidValue, "zone '\(zone)' is not in region \(region)", at: r.valueLocation("zone"),
@@ -153,7 +154,7 @@ extension TopologyConverter {
                             mapPublicIpOnLaunch: r.bool("mapPublicIpOnLaunch") ?? false, tags: tags(r),
                             location: r.location)
         r.finish()
-        return cidr == nil ? nil : subnet
+        return cidr == nil || givenName == nil ? nil : subnet
     }
 
     func convertGateway(_ node: Node, kind: Kind, prefix: String, vpc: String) -> InternetGateway? {
@@ -260,12 +261,13 @@ extension TopologyConverter {
     func convertSGRule(_ node: Node, ctx: String, peerKey: String) -> SecurityGroupRule? {
         guard let r = MappingReader.make(node, file: file, context: "an \(ctx)", reporter: reporter) else { return nil }
         defer { r.finish() }
+        let description = r.string("description") ?? ""
         let proto = ipProtocol(r)
         let portRange = ports(r)
         let icmpMatch = icmp(r)
         if let proto, !proto.hasPorts, let portRange, !portRange.isAll {
             reporter.warning(.portsIgnored, "ports \(portRange) are ignored for protocol \(proto)", at: r.valueLocation("ports"),
-                             hint: "AWS applies \(proto) rules to all ports; drop 'ports'")
+                             hint: "ports apply only to tcp and udp; AWS ignores them for \(proto == .all ? "all-protocol" : proto.description) rules, so drop 'ports'")
         }
         guard let peerReader = r.mapping(peerKey, context: "'\(peerKey)' of an \(ctx)", required: true) else { return nil }
         defer { peerReader.finish() }
@@ -287,7 +289,7 @@ extension TopologyConverter {
         }
         guard let proto, let peer = peers.first else { return nil }
         return SecurityGroupRule(ipProtocol: proto, ports: proto.hasPorts ? (portRange ?? .all) : .all, icmp: icmpMatch,
-                                 peer: peer, description: r.string("description") ?? "", location: r.location)
+                                 peer: peer, description: description, location: r.location)
     }
 
     func convertNACL(_ node: Node, vpc: String) -> NetworkACL? {
@@ -300,15 +302,7 @@ extension TopologyConverter {
             var out: [NetworkACLRule] = []
             for item in r.list(key) ?? [] {
                 guard let rr = MappingReader.make(item, file: file, context: "an \(key) rule of \(ctx)", reporter: reporter) else { continue }
-                defer { rr.finish() }
-                guard let number = rr.int("rule", required: true, range: 1...32766, code: .naclRuleNumberRange) else { continue }
-                if let first = seen[number] {
-                    reporter.error(.naclRuleNumberRepeated, "\(key) rule \(number) of \(ctx) is numbered twice",
-                                   at: rr.valueLocation("rule"), hint: "each rule number appears once per direction",
-                                   notes: [Diagnostic.Note("first used here", at: first)])
-                    continue
-                }
-                seen[number] = rr.valueLocation("rule")
+                let number = rr.int("rule", required: true, range: 1...32766, code: .naclRuleNumberRange)
                 let proto = ipProtocol(rr)
                 let action = rr.choice("action", NetworkACLRule.Action.self, required: true)
                 var block: NetworkBlock? = nil
@@ -317,9 +311,19 @@ extension TopologyConverter {
                 if !rr.has("cidr") && !rr.has("ipv6Cidr") { rr.missing("cidr", hint: "e.g. cidr: 0.0.0.0/0") }
                 let p = ports(rr)
                 let i = icmp(rr)
+                rr.finish()
                 if let proto, !proto.hasPorts, let p, !p.isAll {
-                    reporter.warning(.portsIgnored, "ports \(p) are ignored for protocol \(proto)", at: rr.valueLocation("ports"))
+                    reporter.warning(.portsIgnored, "ports \(p) are ignored for protocol \(proto)", at: rr.valueLocation("ports"),
+                                     hint: "ports apply only to tcp and udp; AWS ignores them for \(proto == .all ? "all-protocol" : proto.description) rules, so drop 'ports'")
                 }
+                guard let number else { continue }
+                if let first = seen[number] {
+                    reporter.error(.naclRuleNumberRepeated, "\(key) rule \(number) of \(ctx) is numbered twice",
+                                   at: rr.valueLocation("rule"), hint: "each rule number appears once per direction",
+                                   notes: [Diagnostic.Note("first used here", at: first)])
+                    continue
+                }
+                seen[number] = rr.valueLocation("rule")
                 guard let proto, let action, let block else { continue }
                 out.append(NetworkACLRule(number: number, ipProtocol: proto, action: action, block: block,
                                           ports: proto.hasPorts ? (p ?? .all) : .all, icmp: i, location: rr.location))
@@ -350,8 +354,9 @@ extension TopologyConverter {
         if let (p, loc) = pl { reference(.prefixList, p, at: loc, from: ctx) }
         let tables = r.stringList("routeTables")
         for (t, loc) in tables { reference(.routeTable, t, vpc: vpc, at: loc, from: ctx) }
+        let id = makeID("vpce", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()
-        return GatewayEndpoint(name: name, id: makeID("vpce", name, given: nil, at: r.location), service: service,
+        return GatewayEndpoint(name: name, id: id, service: service,
                                prefixList: pl?.0 ?? "", routeTables: tables.map(\.0), location: r.location)
     }
 
@@ -387,8 +392,9 @@ extension TopologyConverter {
             reporter.error(.invalidValue, "prefix list '\(name)' has \(entries.count) entries, over its maxEntries \(maxEntries)",
                            at: r.valueLocation("maxEntries"))
         }
+        let id = makeID("pl", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()
-        return PrefixList(name: name, id: makeID("pl", name, given: r.string("id"), at: r.valueLocation("id")),
+        return PrefixList(name: name, id: id,
                           entries: entries, maxEntries: maxEntries, location: r.location)
     }
 
@@ -403,8 +409,9 @@ extension TopologyConverter {
         if let a, let b, a.0 == b.0 {
             reporter.error(.invalidValue, "\(ctx) peers VPC '\(a.0)' with itself", at: b.1)
         }
+        let id = makeID("pcx", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()
-        return PeeringConnection(name: name, id: makeID("pcx", name, given: r.string("id"), at: r.valueLocation("id")),
+        return PeeringConnection(name: name, id: id,
                                  requesterVPC: a?.0 ?? "", accepterVPC: b?.0 ?? "", location: r.location)
     }
 
@@ -427,8 +434,9 @@ extension TopologyConverter {
             if target == nil { rr.missing("vpc", hint: "a transit gateway route leads to vpc: NAME, external: NAME or blackhole: true") }
             if let dest, let target { routes.append(TransitGateway.Route(destination: dest, target: target, location: rr.location)) }
         }
+        let id = makeID("tgw", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()
-        return TransitGateway(name: name, id: makeID("tgw", name, given: r.string("id"), at: r.valueLocation("id")),
+        return TransitGateway(name: name, id: id,
                               vpcAttachments: attachments.map(\.0), routes: routes, location: r.location)
     }
 }

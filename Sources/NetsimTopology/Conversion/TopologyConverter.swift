@@ -128,7 +128,9 @@ final class TopologyConverter {
         }
         topology.peeringConnections = (top.list("peeringConnections") ?? []).compactMap(convertPeering)
         topology.transitGateways = (top.list("transitGateways") ?? []).compactMap(convertTransitGateway)
-        if let c = top.node("cluster") { topology.cluster = convertCluster(c, vpc: topology.primaryVPC?.name) }
+        if let c = top.node("cluster") {
+            topology.cluster = convertCluster(c, vpc: topology.primaryVPC?.name, vpcBlocks: topology.primaryVPC?.cidrBlocks ?? [])
+        }
         topology.externals = (top.list("externals") ?? []).compactMap(convertExternal)
         if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k) }
         let expectNodes = top.list("expect") ?? []

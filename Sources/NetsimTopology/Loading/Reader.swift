@@ -110,7 +110,8 @@ final class MappingReader {
         }
         if let range, !range.contains(v) {
             reporter.error(code, "\(what) is \(v), outside \(range.lowerBound)–\(range.upperBound)",
-                           at: n.location(in: file))
+                           at: n.location(in: file), hint: code == .naclRuleNumberRange
+                            ? "rule numbers run 1–32766; the final '*' deny (32767) is added by AWS and cannot be written" : "")
             return nil
         }
         return v
@@ -192,16 +193,17 @@ final class MappingReader {
     }
 
     /// Reports every key never asked for; `ignoring` lists keys that are accepted but unused.
-    func finish(ignoring: [String] = []) {
+    /// `severity: .warning` suits Kubernetes objects, where netsim reads only some fields.
+    func finish(ignoring: [String] = [], severity: Severity = .error, code: DiagnosticCode = .unknownKey) {
         for (k, _) in pairs {
             guard case .scalar(let s) = k else {
                 reporter.error(.wrongType, "keys in \(context) must be strings", at: k.location(in: file))
                 continue
             }
             if known.contains(s.string) || ignoring.contains(s.string) { continue }
-            let dym = Suggestions.didYouMean(s.string, in: known)
-            reporter.error(.unknownKey, "unknown key '\(s.string)' in \(context)", at: k.location(in: file),
-                           hint: dym.isEmpty ? "allowed keys: \(known.joined(separator: ", "))" : dym)
+            let dym = Suggestions.didYouMean(s.string, in: known + ignoring)
+            let hint = dym.isEmpty ? "allowed keys: \((known + ignoring).sorted().joined(separator: ", "))" : dym
+            reporter.bag.append(Diagnostic(severity, code, "unknown key '\(s.string)' in \(context)", at: k.location(in: file), hint: hint))
         }
     }
 }

@@ -121,7 +121,9 @@ enum SourceFile {
             }
             var message = problem
             if let context { message = "\(problem) (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
-            reporter.error(.yamlSyntax, "YAML syntax: \(message)", at: loc(mark), hint: syntaxHint(problem))
+            let tab = character(atLine: mark.line, column: mark.column, in: text) == "\t"
+            reporter.error(.yamlSyntax, "YAML syntax: \(message)", at: loc(mark),
+                           hint: tab ? "YAML indents with spaces, never tabs; replace the tab here" : syntaxHint(problem))
         case .reader(let problem, let offset, _, _):
             reporter.error(.yamlSyntax, "YAML reader: \(problem)\(offset.map { " at character \($0)" } ?? "")",
                            at: SourceLocation(file: file, line: 1, column: 1))
@@ -144,6 +146,19 @@ enum SourceFile {
         if problem.contains("mapping values are not allowed") { return "a value containing ': ' needs quotes" }
         if problem.contains("did not find expected key") { return "check the indentation of this line and the one above" }
         return "check the indentation and quoting around this position"
+    }
+
+    /// The character at a 1-based line and column, if there is one.
+    static func character(atLine line: Int, column: Int, in text: String) -> Character? {
+        var n = 0
+        for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            n += 1
+            if n == line {
+                let chars = Array(l)
+                return column >= 1 && column <= chars.count ? chars[column - 1] : nil
+            }
+        }
+        return nil
     }
 
     /// The next line after `mark` whose key at the same column is `key`: where the repeat is.

@@ -27,12 +27,15 @@ public enum TopologySchema {
       "const": "Topology"
     },
     "name": {
-      "description": "Name of the topology, shown in reports.",
-      "type": "string"
+      "$ref": "#/$defs/text",
+      "description": "Name of the topology, shown in reports."
     },
     "region": {
       "description": "AWS Region of the VPCs, written as AWS does. Availability zones of subnets must be in it.",
-      "type": "string",
+      "type": [
+        "string",
+        "null"
+      ],
       "pattern": "^[a-z]+(-[a-z]+)+-[0-9]+$",
       "default": "us-east-1",
       "examples": [
@@ -53,12 +56,18 @@ public enum TopologySchema {
           "type": "string",
           "pattern": "^[+-]?[0-9]+$",
           "description": "The same whole number written in quotes; the loader reads it the same way."
+        },
+        {
+          "type": "null"
         }
       ]
     },
     "prefixLists": {
       "description": "Customer-managed prefix lists, shared by all VPCs.",
-      "type": "array",
+      "type": [
+        "array",
+        "null"
+      ],
       "items": {
         "$ref": "#/$defs/prefixList"
       }
@@ -69,43 +78,72 @@ public enum TopologySchema {
     },
     "peerVpcs": {
       "description": "Other VPCs, reached through peering connections or transit gateways.",
-      "type": "array",
+      "type": [
+        "array",
+        "null"
+      ],
       "items": {
         "$ref": "#/$defs/vpc"
       }
     },
     "peeringConnections": {
       "description": "VPC peering connections.",
-      "type": "array",
+      "type": [
+        "array",
+        "null"
+      ],
       "items": {
         "$ref": "#/$defs/peeringConnection"
       }
     },
     "transitGateways": {
       "description": "Transit gateways.",
-      "type": "array",
+      "type": [
+        "array",
+        "null"
+      ],
       "items": {
         "$ref": "#/$defs/transitGateway"
       }
     },
     "cluster": {
-      "$ref": "#/$defs/cluster",
-      "description": "The EKS cluster. Omitted: a VPC-only topology."
+      "description": "The EKS cluster. Omitted: a VPC-only topology.",
+      "anyOf": [
+        {
+          "$ref": "#/$defs/cluster"
+        },
+        {
+          "type": "null"
+        }
+      ]
     },
     "externals": {
       "description": "Named hosts and networks outside the cluster.",
-      "type": "array",
+      "type": [
+        "array",
+        "null"
+      ],
       "items": {
         "$ref": "#/$defs/external"
       }
     },
     "kubernetes": {
-      "$ref": "#/$defs/kubernetes",
-      "description": "Kubernetes manifests of the cluster's workloads."
+      "description": "Kubernetes manifests of the cluster's workloads.",
+      "anyOf": [
+        {
+          "$ref": "#/$defs/kubernetes"
+        },
+        {
+          "type": "null"
+        }
+      ]
     },
     "expect": {
       "description": "Intended flows, checked by 'netsim check'.",
-      "type": "array",
+      "type": [
+        "array",
+        "null"
+      ],
       "items": {
         "$ref": "#/$defs/expectation"
       }
@@ -129,6 +167,14 @@ public enum TopologySchema {
             "FALSE"
           ]
         }
+      ]
+    },
+    "text": {
+      "description": "Free text. Any scalar is accepted and read exactly as written (a number stays as written).",
+      "type": [
+        "string",
+        "number",
+        "boolean"
       ]
     },
     "stringMap": {
@@ -270,7 +316,8 @@ public enum TopologySchema {
             "not": {
               "enum": [
                 -1,
-                "-1"
+                "-1",
+                null
               ]
             }
           }
@@ -285,7 +332,8 @@ public enum TopologySchema {
             "not": {
               "enum": [
                 -1,
-                "-1"
+                "-1",
+                null
               ]
             }
           }
@@ -304,9 +352,23 @@ public enum TopologySchema {
           "description": "Unique name of the prefix list; rules and routes refer to it by this name.",
           "type": "string"
         },
+        "id": {
+          "description": "The prefix list's AWS ID, 'pl-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^pl-[0-9a-f]{8,17}$",
+          "examples": [
+            "pl-0a1b2c3d4e5f60718"
+          ]
+        },
         "entries": {
           "description": "The CIDR blocks of the list, IPv4 or IPv6. IPv4 entries with host bits set are accepted with a warning and stored as AWS stores them (10.1.2.3/16 becomes 10.1.0.0/16).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "description": "One CIDR block.",
             "anyOf": [
@@ -331,6 +393,9 @@ public enum TopologySchema {
               "type": "string",
               "pattern": "^[+-]?[0-9]+$",
               "description": "The same whole number written in quotes; the loader reads it the same way."
+            },
+            {
+              "type": "null"
             }
           ]
         }
@@ -352,7 +417,10 @@ public enum TopologySchema {
         },
         "id": {
           "description": "The subnet's AWS ID, 'subnet-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^subnet-[0-9a-f]{8,17}$",
           "examples": [
             "subnet-0a1b2c3d4e5f60718"
@@ -371,25 +439,52 @@ public enum TopologySchema {
           "description": "The subnet's IPv4 block (/16 to /28), inside one of the VPC's cidrBlocks and overlapping no other subnet. AWS reserves its first four addresses and the last one."
         },
         "ipv6Cidr": {
-          "$ref": "#/$defs/ipv6Cidr",
-          "description": "The subnet's IPv6 block (AWS uses a /64 of the VPC's IPv6 block)."
+          "description": "The subnet's IPv6 block (AWS uses a /64 of the VPC's IPv6 block).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv6Cidr"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "routeTable": {
           "description": "Name of the route table explicitly associated with the subnet (in the same VPC). Omitted: the VPC's main route table.",
-          "type": "string"
+          "type": [
+            "string",
+            "null"
+          ]
         },
         "networkAcl": {
           "description": "Name of the network ACL associated with the subnet (in the same VPC). Omitted: the VPC's default network ACL.",
-          "type": "string"
+          "type": [
+            "string",
+            "null"
+          ]
         },
         "mapPublicIpOnLaunch": {
           "description": "Whether instances launched here get a public IPv4 address (MapPublicIpOnLaunch).",
           "default": false,
-          "$ref": "#/$defs/boolean"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "tags": {
           "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
-          "$ref": "#/$defs/stringMap"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/stringMap"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       }
     },
@@ -400,12 +495,18 @@ public enum TopologySchema {
       "properties": {
         "name": {
           "description": "Name, used as a route target. Names are unique per kind across the whole topology, so give each VPC's gateway its own name.",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "default": "igw"
         },
         "id": {
           "description": "The internet gateway's AWS ID, 'igw-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^igw-[0-9a-f]{8,17}$",
           "examples": [
             "igw-0a1b2c3d4e5f60718"
@@ -420,12 +521,18 @@ public enum TopologySchema {
       "properties": {
         "name": {
           "description": "Name, used as a route target. Unique across the whole topology.",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "default": "eigw"
         },
         "id": {
           "description": "The egress-only internet gateway's AWS ID, 'eigw-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^eigw-[0-9a-f]{8,17}$",
           "examples": [
             "eigw-0a1b2c3d4e5f60718"
@@ -448,7 +555,10 @@ public enum TopologySchema {
         },
         "id": {
           "description": "The NAT gateway's AWS ID, 'nat-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^nat-[0-9a-f]{8,17}$",
           "examples": [
             "nat-0a1b2c3d4e5f60718"
@@ -460,20 +570,38 @@ public enum TopologySchema {
         },
         "connectivity": {
           "description": "public: it has an Elastic IP and reaches the internet through the internet gateway. private: no public address; for other VPCs and on-premises networks.",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "enum": [
             "public",
-            "private"
+            "private",
+            null
           ],
           "default": "public"
         },
         "privateIp": {
-          "$ref": "#/$defs/ipv4Address",
-          "description": "Its private address, inside its subnet and not one of the five AWS reserves. Omitted: one is chosen."
+          "description": "Its private address, inside its subnet and not one of the five AWS reserves. Omitted: one is chosen.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Address"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "publicIp": {
-          "$ref": "#/$defs/ipv4Address",
-          "description": "Its Elastic IP (public NAT gateways only)."
+          "description": "Its Elastic IP (public NAT gateways only).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Address"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "if": {
@@ -487,10 +615,10 @@ public enum TopologySchema {
         }
       },
       "then": {
-        "not": {
-          "required": [
-            "publicIp"
-          ]
+        "properties": {
+          "publicIp": {
+            "type": "null"
+          }
         }
       }
     },
@@ -555,7 +683,10 @@ public enum TopologySchema {
         },
         "id": {
           "description": "The route table's AWS ID, 'rtb-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^rtb-[0-9a-f]{8,17}$",
           "examples": [
             "rtb-0a1b2c3d4e5f60718"
@@ -564,11 +695,21 @@ public enum TopologySchema {
         "main": {
           "description": "Whether this is the VPC's main route table. At most one table per VPC.",
           "default": false,
-          "$ref": "#/$defs/boolean"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "routes": {
           "description": "The routes besides the implicit local ones. An empty list means local routes only.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/route"
           }
@@ -593,7 +734,7 @@ public enum TopologySchema {
           "type": "string"
         },
         "securityGroup": {
-          "description": "Name of a security group (of the same VPC, or the group itself): the rule matches the private addresses of every network interface that carries that group.",
+          "description": "Name of a security group (this group itself, another of the VPC, or one of a peered VPC): the rule matches the private addresses of every network interface that carries that group.",
           "type": "string"
         }
       },
@@ -634,17 +775,38 @@ public enum TopologySchema {
           "description": "IP protocol the rule allows. all (-1) and protocols other than tcp and udp cover every port."
         },
         "ports": {
-          "$ref": "#/$defs/ports",
           "description": "Destination port or range, for tcp and udp (ignored with a warning for other protocols).",
-          "default": "all"
+          "default": "all",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ports"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "icmpType": {
-          "$ref": "#/$defs/icmpType",
-          "description": "For icmp and icmpv6: the ICMP type allowed, -1 for any."
+          "description": "For icmp and icmpv6: the ICMP type allowed, -1 for any.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/icmpType"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "icmpCode": {
-          "$ref": "#/$defs/icmpCode",
-          "description": "For icmp and icmpv6: the ICMP code allowed, -1 for any."
+          "description": "For icmp and icmpv6: the ICMP code allowed, -1 for any.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/icmpCode"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "from": {
           "$ref": "#/$defs/sgPeer",
@@ -652,7 +814,14 @@ public enum TopologySchema {
         },
         "description": {
           "description": "Free text, as the rule's description in AWS.",
-          "type": "string"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "allOf": [
@@ -675,17 +844,38 @@ public enum TopologySchema {
           "description": "IP protocol the rule allows. all (-1) and protocols other than tcp and udp cover every port."
         },
         "ports": {
-          "$ref": "#/$defs/ports",
           "description": "Destination port or range, for tcp and udp (ignored with a warning for other protocols).",
-          "default": "all"
+          "default": "all",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ports"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "icmpType": {
-          "$ref": "#/$defs/icmpType",
-          "description": "For icmp and icmpv6: the ICMP type allowed, -1 for any."
+          "description": "For icmp and icmpv6: the ICMP type allowed, -1 for any.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/icmpType"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "icmpCode": {
-          "$ref": "#/$defs/icmpCode",
-          "description": "For icmp and icmpv6: the ICMP code allowed, -1 for any."
+          "description": "For icmp and icmpv6: the ICMP code allowed, -1 for any.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/icmpCode"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "to": {
           "$ref": "#/$defs/sgPeer",
@@ -693,7 +883,14 @@ public enum TopologySchema {
         },
         "description": {
           "description": "Free text, as the rule's description in AWS.",
-          "type": "string"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "allOf": [
@@ -716,7 +913,10 @@ public enum TopologySchema {
         },
         "id": {
           "description": "The security group's AWS ID, 'sg-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^sg-[0-9a-f]{8,17}$",
           "examples": [
             "sg-0a1b2c3d4e5f60718"
@@ -724,12 +924,22 @@ public enum TopologySchema {
         },
         "description": {
           "description": "The group's description.",
-          "type": "string",
-          "default": ""
+          "default": "",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "ingress": {
           "description": "Inbound rules. Omitted or empty: nothing may come in (except replies).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/sgIngressRule"
           }
@@ -751,7 +961,14 @@ public enum TopologySchema {
         },
         "tags": {
           "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
-          "$ref": "#/$defs/stringMap"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/stringMap"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       }
     },
@@ -801,17 +1018,38 @@ public enum TopologySchema {
           "description": "IPv6 block, instead of cidr (if both are given, ipv6Cidr is used)."
         },
         "ports": {
-          "$ref": "#/$defs/ports",
           "description": "Destination port or range, for tcp and udp. Network ACLs are stateless: allow the return traffic's ephemeral ports (1024-65535) in the other direction.",
-          "default": "all"
+          "default": "all",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ports"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "icmpType": {
-          "$ref": "#/$defs/icmpType",
-          "description": "For icmp and icmpv6: the ICMP type matched, -1 for any."
+          "description": "For icmp and icmpv6: the ICMP type matched, -1 for any.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/icmpType"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "icmpCode": {
-          "$ref": "#/$defs/icmpCode",
-          "description": "For icmp and icmpv6: the ICMP code matched, -1 for any."
+          "description": "For icmp and icmpv6: the ICMP code matched, -1 for any.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/icmpCode"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "anyOf": [
@@ -846,7 +1084,10 @@ public enum TopologySchema {
         },
         "id": {
           "description": "The network ACL's AWS ID, 'acl-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^acl-[0-9a-f]{8,17}$",
           "examples": [
             "acl-0a1b2c3d4e5f60718"
@@ -855,18 +1096,31 @@ public enum TopologySchema {
         "default": {
           "description": "Whether this is the VPC's default network ACL, used by every subnet that names none. At most one per VPC.",
           "default": false,
-          "$ref": "#/$defs/boolean"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "inbound": {
           "description": "Inbound rules (traffic entering the subnet).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/naclRule"
           }
         },
         "outbound": {
           "description": "Outbound rules (traffic leaving the subnet).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/naclRule"
           }
@@ -887,6 +1141,17 @@ public enum TopologySchema {
           "description": "Unique name; routes use it as their target.",
           "type": "string"
         },
+        "id": {
+          "description": "The gateway endpoint's AWS ID, 'vpce-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^vpce-[0-9a-f]{8,17}$",
+          "examples": [
+            "vpce-0a1b2c3d4e5f60718"
+          ]
+        },
         "service": {
           "description": "The AWS service it serves.",
           "type": "string",
@@ -901,7 +1166,10 @@ public enum TopologySchema {
         },
         "routeTables": {
           "description": "Names of the route tables (same VPC) associated with the endpoint.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "type": "string",
             "description": "The name of a route table."
@@ -924,7 +1192,10 @@ public enum TopologySchema {
         },
         "id": {
           "description": "The network interface's AWS ID, 'eni-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^eni-[0-9a-f]{8,17}$",
           "examples": [
             "eni-0a1b2c3d4e5f60718"
@@ -935,16 +1206,33 @@ public enum TopologySchema {
           "type": "string"
         },
         "privateIp": {
-          "$ref": "#/$defs/ipv4Address",
-          "description": "Its primary private address, inside the subnet and not one of the five AWS reserves. Omitted: one is chosen."
+          "description": "Its primary private address, inside the subnet and not one of the five AWS reserves. Omitted: one is chosen.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Address"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "publicIp": {
-          "$ref": "#/$defs/ipv4Address",
-          "description": "A public IPv4 address (Elastic IP) associated with it."
+          "description": "A public IPv4 address (Elastic IP) associated with it.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Address"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "securityGroups": {
           "description": "Names of its security groups (same VPC).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "type": "string",
             "description": "The name of a security group."
@@ -953,7 +1241,14 @@ public enum TopologySchema {
         "sourceDestCheck": {
           "description": "Source/destination check: when on, the interface drops traffic not addressed to or from its own addresses. Turn it off for NAT instances and appliances.",
           "default": true,
-          "$ref": "#/$defs/boolean"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       }
     },
@@ -967,11 +1262,17 @@ public enum TopologySchema {
       "properties": {
         "name": {
           "description": "Name of the VPC; peering connections, transit gateways and external routes refer to it. Defaults to 'vpc' for the main VPC and to 'peerVpcs[N]' for peer VPCs.",
-          "type": "string"
+          "type": [
+            "string",
+            "null"
+          ]
         },
         "id": {
           "description": "The VPC's AWS ID, 'vpc-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "pattern": "^vpc-[0-9a-f]{8,17}$",
           "examples": [
             "vpc-0a1b2c3d4e5f60718"
@@ -987,7 +1288,10 @@ public enum TopologySchema {
         },
         "ipv6CidrBlocks": {
           "description": "The VPC's IPv6 blocks. With one, the default security group and default network ACL also allow ::/0, as in AWS.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/ipv6Cidr",
             "description": "One IPv6 CIDR block."
@@ -995,61 +1299,103 @@ public enum TopologySchema {
         },
         "tags": {
           "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
-          "$ref": "#/$defs/stringMap"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/stringMap"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "subnets": {
           "description": "The VPC's subnets.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/subnet"
           }
         },
         "internetGateway": {
-          "$ref": "#/$defs/internetGateway",
-          "description": "The VPC's internet gateway, if it has one."
+          "description": "The VPC's internet gateway, if it has one.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/internetGateway"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "egressOnlyInternetGateway": {
-          "$ref": "#/$defs/egressOnlyInternetGateway",
-          "description": "The VPC's egress-only internet gateway (IPv6), if it has one."
+          "description": "The VPC's egress-only internet gateway (IPv6), if it has one.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/egressOnlyInternetGateway"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "natGateways": {
           "description": "NAT gateways.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/natGateway"
           }
         },
         "routeTables": {
           "description": "Route tables. The main one is added when none is marked main.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/routeTable"
           }
         },
         "securityGroups": {
           "description": "Security groups. The default one is added when no group is named 'default'.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/securityGroup"
           }
         },
         "networkAcls": {
           "description": "Network ACLs. The default one (allow all) is added when none is marked default.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/networkAcl"
           }
         },
         "gatewayEndpoints": {
           "description": "Gateway VPC endpoints (S3, DynamoDB).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/gatewayEndpoint"
           }
         },
         "networkInterfaces": {
           "description": "Network interfaces of appliances and middleboxes.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/networkInterface"
           }
@@ -1069,6 +1415,17 @@ public enum TopologySchema {
         "name": {
           "description": "Unique name; routes and externals' via use it.",
           "type": "string"
+        },
+        "id": {
+          "description": "The peering connection's AWS ID, 'pcx-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^pcx-[0-9a-f]{8,17}$",
+          "examples": [
+            "pcx-0a1b2c3d4e5f60718"
+          ]
         },
         "requesterVpc": {
           "description": "Name of the requester VPC.",
@@ -1102,7 +1459,14 @@ public enum TopologySchema {
         },
         "blackhole": {
           "description": "true: drop matching traffic.",
-          "$ref": "#/$defs/boolean"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "anyOf": [
@@ -1145,9 +1509,23 @@ public enum TopologySchema {
           "description": "Unique name; routes and externals' via use it.",
           "type": "string"
         },
+        "id": {
+          "description": "The transit gateway's AWS ID, 'tgw-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted (deterministic: the same file gives the same IDs).",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^tgw-[0-9a-f]{8,17}$",
+          "examples": [
+            "tgw-0a1b2c3d4e5f60718"
+          ]
+        },
         "vpcAttachments": {
           "description": "Names of the VPCs attached to it. A route table may only target it from an attached VPC.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "type": "string",
             "description": "The name of a VPC."
@@ -1155,7 +1533,10 @@ public enum TopologySchema {
         },
         "routes": {
           "description": "Its static routes.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/transitGatewayRoute"
           }
@@ -1375,7 +1756,10 @@ public enum TopologySchema {
         },
         "securityGroups": {
           "description": "Names of the security groups of pod ENIs. Empty: the node's primary ENI's groups.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "type": "string",
             "description": "The name of a security group."
@@ -1397,13 +1781,16 @@ public enum TopologySchema {
           "type": "string"
         },
         "value": {
-          "description": "Taint value; any scalar, read as text.",
-          "type": [
-            "string",
-            "number",
-            "boolean"
-          ],
-          "default": ""
+          "description": "Taint value.",
+          "default": "",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "effect": {
           "description": "Taint effect.",
@@ -1451,6 +1838,9 @@ public enum TopologySchema {
               "type": "string",
               "pattern": "^[+-]?[0-9]+$",
               "description": "The same whole number written in quotes; the loader reads it the same way."
+            },
+            {
+              "type": "null"
             }
           ]
         },
@@ -1465,7 +1855,10 @@ public enum TopologySchema {
         },
         "securityGroups": {
           "description": "Names of the security groups of the nodes' primary ENIs (and of secondary ENIs without custom networking).",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "type": "string",
             "description": "The name of a security group."
@@ -1483,16 +1876,29 @@ public enum TopologySchema {
               "type": "string",
               "pattern": "^[+-]?[0-9]+$",
               "description": "The same whole number written in quotes; the loader reads it the same way."
+            },
+            {
+              "type": "null"
             }
           ]
         },
         "labels": {
           "description": "Kubernetes labels of the nodes (e.g. k8s.amazonaws.com/eniConfig).",
-          "$ref": "#/$defs/stringMap"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/stringMap"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "taints": {
           "description": "Taints of the nodes.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/taint"
           }
@@ -1508,51 +1914,81 @@ public enum TopologySchema {
       ],
       "properties": {
         "name": {
-          "description": "Cluster name.",
-          "type": "string"
+          "$ref": "#/$defs/text",
+          "description": "Cluster name."
         },
         "version": {
-          "description": "Kubernetes version, e.g. \"1.31\". Quote it: YAML reads 1.30 as a number (netsim still reads the text as written).",
-          "type": [
-            "string",
-            "number"
-          ],
-          "default": "1.31"
+          "description": "Kubernetes version, e.g. \"1.31\". Quote it: YAML tools read 1.30 as a number (netsim still reads the text as written).",
+          "default": "1.31",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "serviceCidr": {
-          "description": "The Kubernetes service IPv4 range (/12 to /24), from which Services get their clusterIP. It must not overlap the VPC.",
-          "type": "string",
-          "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(1[2-9]|2[0-4])$",
-          "default": "10.100.0.0/16"
+          "description": "The Kubernetes service IPv4 range (/12 to /24), from which Services get their clusterIP. It must not overlap the main VPC. Omitted: as EKS chooses, 172.20.0.0/16 when a block of the main VPC is in 10.0.0.0/8, else 10.100.0.0/16.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}/(1[2-9]|2[0-4])$"
         },
         "ipFamily": {
           "description": "The cluster's IP family.",
-          "type": "string",
+          "type": [
+            "string",
+            "null"
+          ],
           "enum": [
             "ipv4",
-            "ipv6"
+            "ipv6",
+            null
           ],
           "default": "ipv4"
         },
         "nodePortRange": {
-          "$ref": "#/$defs/ports",
           "description": "The NodePort range (kube-apiserver --service-node-port-range).",
-          "default": "30000-32767"
+          "default": "30000-32767",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ports"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "cni": {
-          "$ref": "#/$defs/cni",
-          "description": "aws-node environment variables (see $defs/cni)."
+          "description": "aws-node environment variables (see $defs/cni).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cni"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "eniConfigs": {
           "description": "ENIConfigs for custom networking.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/eniConfig"
           }
         },
         "nodeGroups": {
           "description": "Node groups.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/nodeGroup"
           }
@@ -1569,7 +2005,14 @@ public enum TopologySchema {
       "properties": {
         "name": {
           "description": "Port name, e.g. postgres.",
-          "type": "string"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "port": {
           "description": "Port number, 1-65535.",
@@ -1587,9 +2030,16 @@ public enum TopologySchema {
           ]
         },
         "protocol": {
-          "$ref": "#/$defs/protocol",
           "description": "Protocol of the port.",
-          "default": "tcp"
+          "default": "tcp",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/protocol"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       }
     },
@@ -1615,34 +2065,60 @@ public enum TopologySchema {
         },
         "subnet": {
           "description": "For a host inside a VPC: the name of its subnet (any VPC of the topology).",
-          "type": "string"
+          "type": [
+            "string",
+            "null"
+          ]
         },
         "securityGroups": {
           "description": "Security groups of the host's network interface; needs subnet.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "type": "string",
             "description": "The name of a security group."
           }
         },
         "publicIp": {
-          "$ref": "#/$defs/ipv4Address",
-          "description": "A public IPv4 address of the host."
+          "description": "A public IPv4 address of the host.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Address"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "via": {
           "description": "For networks outside the VPCs: what reaches them, the name of a transit gateway, peering connection or internet gateway, or internet. Not with subnet. Omitted: the internet.",
-          "type": "string"
+          "type": [
+            "string",
+            "null"
+          ]
         },
         "ports": {
           "description": "Ports it listens on.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "$ref": "#/$defs/externalPort"
           }
         },
         "description": {
           "description": "Free text.",
-          "type": "string"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "oneOf": [
@@ -1663,7 +2139,15 @@ public enum TopologySchema {
             "required": [
               "subnet",
               "via"
-            ]
+            ],
+            "properties": {
+              "subnet": {
+                "type": "string"
+              },
+              "via": {
+                "type": "string"
+              }
+            }
           }
         },
         {
@@ -1673,6 +2157,7 @@ public enum TopologySchema {
             ],
             "properties": {
               "securityGroups": {
+                "type": "array",
                 "minItems": 1
               }
             }
@@ -1680,7 +2165,12 @@ public enum TopologySchema {
           "then": {
             "required": [
               "subnet"
-            ]
+            ],
+            "properties": {
+              "subnet": {
+                "type": "string"
+              }
+            }
           }
         }
       ]
@@ -2017,7 +2507,10 @@ public enum TopologySchema {
       "properties": {
         "manifests": {
           "description": "Kubernetes manifests: file globs and inline objects, in any mix.",
-          "type": "array",
+          "type": [
+            "array",
+            "null"
+          ],
           "items": {
             "description": "A file glob (string) or an inline Kubernetes object (mapping).",
             "anyOf": [
@@ -2055,7 +2548,14 @@ public enum TopologySchema {
       "properties": {
         "name": {
           "description": "A label for reports. Omitted: FROM -> TO:PORT VERDICT.",
-          "type": "string"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "from": {
           "$ref": "#/$defs/endpoint",
@@ -2077,13 +2577,23 @@ public enum TopologySchema {
               "type": "string",
               "pattern": "^[+-]?[0-9]+$",
               "description": "The same whole number written in quotes; the loader reads it the same way."
+            },
+            {
+              "type": "null"
             }
           ]
         },
         "protocol": {
-          "$ref": "#/$defs/protocol",
           "description": "IP protocol of the flow.",
-          "default": "tcp"
+          "default": "tcp",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/protocol"
+            },
+            {
+              "type": "null"
+            }
+          ]
         },
         "verdict": {
           "description": "delivered: the flow must arrive (or leave toward the internet, for an internet destination). denied: it must not arrive, whatever stops it.",

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import NetsimModel
+import NetsimTopology
+
+@Suite struct ConverterTests {
+    func load(_ text: String) -> LoadResult {
+        let s = Scratch()
+        return loader.load(path: s.write("t.yaml", text))
+    }
+
+    @Test func peerVPCImplicitObjectsResolveInTheirOwnVPC() throws {
+        let text = """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: peers
+        region: us-east-1
+        vpc:
+          name: app
+          cidrBlocks: [10.0.0.0/16]
+          subnets: [{name: a, zone: us-east-1a, cidr: 10.0.0.0/24, networkAcl: default, routeTable: main}]
+        peerVpcs:
+          - name: shared
+            cidrBlocks: [10.1.0.0/16]
+            subnets: [{name: s, zone: us-east-1a, cidr: 10.1.0.0/24, networkAcl: default}]
+            networkInterfaces: [{name: vault, subnet: s, securityGroups: [default]}]
+
+        """
+        let r = load(text)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.formatted))")
+        let t = try #require(r.topology)
+        #expect(t.vpcs.map { $0.defaultNetworkACL?.id } .count == 2)
+        #expect(t.vpcs[0].defaultNetworkACL?.id != t.vpcs[1].defaultNetworkACL?.id)
+    }
+
+    @Test func defaultServiceCIDRFollowsEKS() throws {
+        func cluster(_ block: String) -> IPv4CIDR? {
+            load("""
+            apiVersion: netsim/v1
+            kind: Topology
+            name: t
+            vpc: {cidrBlocks: [\(block)]}
+            cluster: {name: c}
+
+            """).topology?.cluster?.serviceCIDR
+        }
+        #expect(cluster("10.100.0.0/16")?.description == "172.20.0.0/16")
+        #expect(cluster("192.168.0.0/16")?.description == "10.100.0.0/16")
+    }
+
+    @Test func selectorTyposAreErrors() throws {
+        let r = load(minimalTopology + """
+        kubernetes:
+          manifests:
+            - apiVersion: networking.k8s.io/v1
+              kind: NetworkPolicy
+              metadata: {name: p}
+              spec: {podSelector: {matchLabel: {app: web}}, policyTypes: [Ingress]}
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: s}
+              spec: {selecter: {app: web}, ports: [{port: 80}]}
+
+        """)
+        let typo = try #require(r.diagnostics.first { $0.message.contains("matchLabel") })
+        #expect(typo.severity == .error && typo.hint == "did you mean 'matchLabels'?")
+        let svc = try #require(r.diagnostics.first { $0.message.contains("selecter") })
+        #expect(svc.severity == .warning && svc.hint == "did you mean 'selector'?")
+    }
+
+    @Test func earlyProblemsDoNotMakeOtherKeysUnknown() {
+        let r = load(minimalTopology.replacingOccurrences(of: "cluster:", with: """
+          networkAcls:
+            - name: n
+              inbound: [{rule: 0, protocol: tcp, ports: 443, cidr: 0.0.0.0/0, action: allow}]
+          securityGroups:
+            - name: g
+              ingress: [{protocol: http, from: {cidr: 0.0.0.0/0}, description: web}]
+        cluster:
+        """))
+        #expect(r.codes.sorted() == ["NS0204", "NS0601"], "\(r.diagnostics.map(\.formatted))")
+    }
+
+    @Test func everyProblemIsReportedNotOnlyTheFirst() {
+        let r = load(minimalTopology
+            .replacingOccurrences(of: "m5.large", with: "m5.lrage")
+            .replacingOccurrences(of: "cidr: 10.0.0.0/24", with: "cidr: 10.9.0.0/24, colour: blue")
+            .replacingOccurrences(of: "172.20.0.0/16", with: "10.0.0.0/12"))
+        #expect(Set(r.codes) == ["NS0802", "NS0201", "NS0401", "NS0403"], "\(r.diagnostics.map(\.formatted))")
+    }
+}
