@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import NetsimModel
-import NetsimTopology
+@testable import NetsimTopology
 
 @Suite struct ConverterTests {
     func load(_ text: String) -> LoadResult {
@@ -87,5 +87,21 @@ import NetsimTopology
             .replacingOccurrences(of: "cidr: 10.0.0.0/24", with: "cidr: 10.9.0.0/24, colour: blue")
             .replacingOccurrences(of: "172.20.0.0/16", with: "10.0.0.0/12"))
         #expect(Set(r.codes) == ["NS0802", "NS0201", "NS0401", "NS0403"], "\(r.diagnostics.map(\.formatted))")
+    }
+}
+
+@Suite struct GlobTests {
+    @Test func dotSlashAndOverlappingGlobsLoadEachFileOnce() throws {
+        let s = Scratch()
+        s.write("k8s/a.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n")
+        s.write("k8s/sub/b.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: cart}\n")
+        let r = loader.load(path: s.write("t.yaml", minimalTopology + "kubernetes:\n  manifests: [./k8s/*.yaml, k8s/a.yaml, \"k8s/**/*.yaml\"]\n"))
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.formatted))")
+        #expect(r.topology?.kubernetes.namespaces.map(\.meta.name).sorted() == ["cart", "shop"])
+    }
+
+    @Test func segmentMatching() {
+        #expect(Glob.match("*.yaml", "a.yaml") && !Glob.match("*.yaml", "a.yml"))
+        #expect(Glob.match("svc-[0-9]?.yaml", "svc-12.yaml") && !Glob.match("svc-[!0-9]*.yaml", "svc-1.yaml"))
     }
 }

@@ -359,7 +359,7 @@ final class ManifestConverter {
         let ingress = policyRules(spec, key: "ingress", peerKey: "from", ctx: ctx)
         let egress = policyRules(spec, key: "egress", peerKey: "to", ctx: ctx)
         var types: [NetworkPolicy.PolicyType] = []
-        if spec.has("policyTypes") {
+        if !(spec.list("policyTypes") ?? []).isEmpty {
             for (t, loc) in spec.stringList("policyTypes") {
                 if let v = NetworkPolicy.PolicyType(rawValue: t) { types.append(v) } else {
                     reporter.error(.invalidValue, "policyType '\(t)' is not Ingress or Egress", at: loc)
@@ -367,7 +367,7 @@ final class ManifestConverter {
             }
         } else {
             // Kubernetes' default: Ingress always, Egress when egress rules are present.
-            types = [.Ingress] + (spec.has("egress") ? [.Egress] : [])
+            types = [.Ingress] + (egress.isEmpty ? [] : [.Egress])
         }
         spec.finish(severity: .warning)
         objects.networkPolicies.append(NetworkPolicy(meta: meta, podSelector: podSelector, policyTypes: types,

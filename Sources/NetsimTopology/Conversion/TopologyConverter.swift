@@ -89,7 +89,7 @@ final class TopologyConverter {
                 && body.allSatisfy { $0.isHexDigit && !$0.isUppercase }
             if valid { return given }
             reporter.error(.invalidValue, "id '\(given)' is not a \(prefix) ID", at: location,
-                           hint: "AWS IDs read '\(prefix)-' and 8 or 17 lower-case hex digits, e.g. \(AWSID.make(prefix, name: name, seed: seed))")
+                           hint: "AWS IDs read '\(prefix)-' and 8 to 17 lower-case hex digits, e.g. \(AWSID.make(prefix, name: name, seed: seed))")
         }
         return AWSID.make(prefix, name: name, seed: seed)
     }

@@ -79,6 +79,8 @@ final class GlobManifestResolver: ManifestResolver {
     let limits: LoadLimits
     let reporter: Reporter
     var filesRead: [String] = []
+    /// Files already loaded, so a file two globs match is read once.
+    private var loaded: Set<String> = []
 
     init(topologyPath: String, limits: LoadLimits, reporter: Reporter) {
         let dir = (topologyPath as NSString).deletingLastPathComponent
@@ -92,7 +94,7 @@ final class GlobManifestResolver: ManifestResolver {
     }
 
     func documents(matching pattern: String, at location: SourceLocation) -> [(file: String, documents: [Node])] {
-        let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
         if pattern.hasPrefix("/") || pattern.hasPrefix("~") || segments.contains("..") || segments.isEmpty {
             reporter.error(.globEscapes, "manifest glob '\(pattern)' reaches outside the topology's folder", at: location,
                            hint: "globs are relative to the topology file's folder and may not use '..' or absolute paths; move the manifests under it")
@@ -107,7 +109,8 @@ final class GlobManifestResolver: ManifestResolver {
             return []
         }
         var out: [(file: String, documents: [Node])] = []
-        for rel in matches {
+        for rel in matches where !loaded.contains(rel) {
+            loaded.insert(rel)
             if filesRead.count >= limits.maxManifestFiles {
                 reporter.error(.tooLarge, "more than \(limits.maxManifestFiles) manifest files", at: location,
                                hint: "narrow the globs")

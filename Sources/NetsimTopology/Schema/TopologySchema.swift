@@ -1777,8 +1777,8 @@ public enum TopologySchema {
       ],
       "properties": {
         "key": {
-          "description": "Taint key.",
-          "type": "string"
+          "$ref": "#/$defs/text",
+          "description": "Taint key."
         },
         "value": {
           "description": "Taint value.",
@@ -1845,9 +1845,8 @@ public enum TopologySchema {
           ]
         },
         "subnets": {
-          "description": "Names of the subnets (main VPC) the nodes launch in; at least one.",
+          "description": "Names of the subnets (main VPC) the nodes launch in.",
           "type": "array",
-          "minItems": 1,
           "items": {
             "type": "string",
             "description": "The name of a subnet."
