@@ -110,8 +110,12 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("<?xml"))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.xml"], "no temporary file left behind")
+        let again = try netsim(["check", "--format", "json", "-o", out, "Topologies/quickstart.yaml"])
+        XCTAssertEqual(again.status, 0, "an existing output file is replaced: \(again.err)")
+        XCTAssertTrue(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("{"))
         let bad = try netsim(["check", "-o", dir.appendingPathComponent("missing/dir/x.txt").path, "Topologies/quickstart.yaml"])
-        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.hasPrefix("netsim: cannot write"), bad.err)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["report.xml"])
     }
 

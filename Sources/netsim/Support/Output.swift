@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Terminal and file output for commands: color only on a terminal and never with NO_COLOR;
@@ -19,21 +20,27 @@ enum Output {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    /// Writes `text` to `path` through a temporary file in the same folder and a rename.
+    /// Writes `text` to `path` through a temporary file in the same folder and `rename(2)`,
+    /// which replaces an existing file atomically. On failure it says why in one line, removes
+    /// the temporary file and exits 2.
     static func writeAtomically(_ text: String, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Data(text.utf8).write(to: tmp)
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp)
-            } else {
-                try FileManager.default.moveItem(at: tmp, to: url)
-            }
-        } catch {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            printError("netsim: cannot write '\(path)': the folder '\(dir.path)' does not exist\n")
+            throw ExitCode(2)
+        }
+        guard FileManager.default.createFile(atPath: tmp.path, contents: Data(text.utf8)) else {
+            printError("netsim: cannot write '\(path)': the folder is not writable\n")
+            throw ExitCode(2)
+        }
+        if rename(tmp.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: tmp)
-            throw error
+            printError("netsim: cannot write '\(path)': \(reason)\n")
+            throw ExitCode(2)
         }
     }
 }
