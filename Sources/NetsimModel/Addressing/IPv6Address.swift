@@ -10,7 +10,6 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
         let s = String(text)
         guard !s.isEmpty, s.utf8.count <= 45 else { return nil }
         var groups: [UInt16] = []
-        var gapIndex: Int? = nil
         let halves = s.components(separatedByDoubleColon: ())
         guard halves.count <= 2 else { return nil }
         func parseGroups(_ part: Substring, allowIPv4Tail: Bool) -> [UInt16]? {
@@ -33,13 +32,11 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
                   let tail = parseGroups(halves[1], allowIPv4Tail: true),
                   head.count + tail.count <= 7 else { return nil }
             groups = head
-            gapIndex = head.count
             groups += Array(repeating: 0, count: 8 - head.count - tail.count) + tail
         } else {
             guard let all = parseGroups(halves[0], allowIPv4Tail: true), all.count == 8 else { return nil }
             groups = all
         }
-        _ = gapIndex
         var h: UInt64 = 0, l: UInt64 = 0
         for i in 0..<4 { h = h << 16 | UInt64(groups[i]) }
         for i in 4..<8 { l = l << 16 | UInt64(groups[i]) }

@@ -65,10 +65,6 @@ public struct DiagnosticBag: Sendable {
         append(Diagnostic(.warning, code, message, at: location, hint: hint, notes: notes))
     }
 
-    public mutating func append(contentsOf other: DiagnosticBag) {
-        for d in other.items { append(d) }
-    }
-
     public var hasErrors: Bool { items.contains { $0.severity == .error } }
     public var errorCount: Int { items.filter { $0.severity == .error }.count }
     public var warningCount: Int { items.filter { $0.severity == .warning }.count }

@@ -50,8 +50,6 @@ final class MappingReader {
         return MappingReader(m, file: file, location: node.location(in: file), context: context, reporter: reporter)
     }
 
-    var keys: [String] { pairs.compactMap { if case .scalar(let s) = $0.key { return s.string } else { return nil } } }
-
     func has(_ key: String) -> Bool { valuesByKey[key] != nil }
 
     /// The raw node for `key` (null counts as absent), marking the key as known.
