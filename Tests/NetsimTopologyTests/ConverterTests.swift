@@ -23,7 +23,13 @@ import NetsimModel
           - name: shared
             cidrBlocks: [10.1.0.0/16]
             subnets: [{name: s, zone: us-east-1a, cidr: 10.1.0.0/24, networkAcl: default}]
-            networkInterfaces: [{name: vault, subnet: s, securityGroups: [default]}]
+            networkInterfaces: [{name: vault, subnet: s, securityGroups: [default, shared-default]}]
+            securityGroups:
+              - name: shared-default
+                ingress: [{protocol: tcp, ports: 443, from: {securityGroup: default}}]
+        cluster:
+          name: c
+          nodeGroups: [{name: g, instanceType: m5.large, subnets: [a], securityGroups: [default]}]
 
         """
         let r = load(text)
@@ -31,6 +37,46 @@ import NetsimModel
         let t = try #require(r.topology)
         #expect(t.vpcs.map { $0.defaultNetworkACL?.id } .count == 2)
         #expect(t.vpcs[0].defaultNetworkACL?.id != t.vpcs[1].defaultNetworkACL?.id)
+        #expect(t.vpcs.map { $0.securityGroup(named: "default")?.id }.count == 2)
+    }
+
+    @Test func aPeerVPCsExplicitDefaultGroupDoesNotCaptureThePrimaryVPCsReferences() {
+        let r = load("""
+        apiVersion: netsim/v1
+        kind: Topology
+        name: peers
+        vpc:
+          name: app
+          cidrBlocks: [10.0.0.0/16]
+          subnets: [{name: a, zone: us-east-1a, cidr: 10.0.0.0/24}]
+          networkInterfaces: [{name: web, subnet: a, securityGroups: [default]}]
+        peerVpcs:
+          - name: shared
+            cidrBlocks: [10.1.0.0/16]
+            securityGroups: [{name: default, ingress: []}]
+
+        """)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.formatted))")
+    }
+
+    @Test func scopedReferencesToAnotherVPCsObjectAreRefused() {
+        let r = load("""
+        apiVersion: netsim/v1
+        kind: Topology
+        name: peers
+        vpc:
+          name: app
+          cidrBlocks: [10.0.0.0/16]
+          subnets: [{name: a, zone: us-east-1a, cidr: 10.0.0.0/24}]
+          networkInterfaces: [{name: web, subnet: a, securityGroups: [vault]}]
+        peerVpcs:
+          - name: shared
+            cidrBlocks: [10.1.0.0/16]
+            securityGroups: [{name: vault, ingress: []}]
+
+        """)
+        #expect(r.codes == ["NS0502"])
+        #expect(r.diagnostics.first?.message.contains("of VPC 'shared', not of VPC 'app'") == true)
     }
 
     @Test func defaultServiceCIDRFollowsEKS() throws {

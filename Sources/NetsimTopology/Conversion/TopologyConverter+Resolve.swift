@@ -34,9 +34,9 @@ extension TopologyConverter {
     func addImplicitObjects(_ t: inout Topology) {
         for i in t.vpcs.indices {
             var vpc = t.vpcs[i]
-            // Implicit objects of the first VPC answer to their plain names; those of peer VPCs
-            // are registered as "<vpc>/<name>", found by references scoped to that VPC.
-            func implicitKey(_ name: String) -> String { i == 0 ? name : "\(vpc.name)/\(name)" }
+            func implicit(_ kind: Kind, _ name: String) {
+                implicitDefinitions[kind, default: []].append(Definition(kind: kind, name: name, vpc: vpc.name, location: vpc.location))
+            }
             let mains = vpc.routeTables.filter(\.isMain)
             if mains.count > 1 {
                 reporter.error(.multipleMainRouteTables, "VPC '\(vpc.name)' has \(mains.count) main route tables", at: mains[1].location,
@@ -46,7 +46,7 @@ extension TopologyConverter {
                 let name = vpc.routeTables.contains { $0.name == "main" } ? "\(vpc.name)-main" : "main"
                 vpc.routeTables.insert(RouteTable(name: name, id: AWSID.make("rtb", name: name, seed: seed), isMain: true,
                                                   routes: [], location: vpc.location), at: 0)
-                definitions[.routeTable, default: [:]][implicitKey(name)] = Definition(kind: .routeTable, name: name, vpc: vpc.name, location: vpc.location)
+                implicit(.routeTable, name)
             }
             let defaults = vpc.networkACLs.filter(\.isDefault)
             if defaults.count > 1 {
@@ -61,7 +61,7 @@ extension TopologyConverter {
                 }
                 vpc.networkACLs.insert(NetworkACL(name: name, id: AWSID.make("acl", name: name + "/" + vpc.name, seed: seed), isDefault: true,
                                                   inbound: inbound, outbound: inbound, location: vpc.location), at: 0)
-                definitions[.networkACL, default: [:]][implicitKey(name)] = Definition(kind: .networkACL, name: name, vpc: vpc.name, location: vpc.location)
+                implicit(.networkACL, name)
             }
             if !vpc.securityGroups.contains(where: { $0.name == "default" }) {
                 var egress = [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: vpc.location)]
@@ -73,9 +73,7 @@ extension TopologyConverter {
                     description: "default VPC security group",
                     ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup("default"), location: vpc.location)],
                     egress: egress, location: vpc.location), at: 0)
-                if definitions[.securityGroup]?[implicitKey("default")] == nil {
-                    definitions[.securityGroup, default: [:]][implicitKey("default")] = Definition(kind: .securityGroup, name: "default", vpc: vpc.name, location: vpc.location)
-                }
+                implicit(.securityGroup, "default")
             }
             t.vpcs[i] = vpc
         }
@@ -86,16 +84,15 @@ extension TopologyConverter {
     func resolve(_ t: inout Topology) {
         // Plain references.
         for ref in references {
-            if let want = ref.vpc, definitions[ref.kind]?["\(want)/\(ref.name)"] != nil { continue }
-            if let def = definitions[ref.kind]?[ref.name] {
-                if let want = ref.vpc, let have = def.vpc, want != have {
+            if let def = lookup(ref.kind, ref.name, in: ref.vpc) {
+                if let want = ref.vpc, let have = def.vpc, want != have, !ref.crossVPC {
                     reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(ref.name)' of VPC '\(have)', not of VPC '\(want)'",
                                    at: ref.location, hint: "use a \(ref.kind.rawValue) of the same VPC",
                                    notes: [Diagnostic.Note("defined here", at: def.location)])
                 }
                 continue
             }
-            let names = (definitions[ref.kind] ?? [:]).keys.sorted()
+            let names = Set((definitions[ref.kind] ?? [:]).keys).union((implicitDefinitions[ref.kind] ?? []).map(\.name)).sorted()
             let dym = Suggestions.didYouMean(ref.name, in: names)
             var hint = dym
             if hint.isEmpty {

@@ -234,7 +234,7 @@ extension TopologyConverter {
         define(.securityGroup, name, vpc: vpc, at: r.location)
         let ctx = "security group '\(name)'"
         func rules(_ key: String, peerKey: String) -> [SecurityGroupRule] {
-            (r.list(key) ?? []).compactMap { convertSGRule($0, ctx: "\(key) rule of \(ctx)", peerKey: peerKey) }
+            (r.list(key) ?? []).compactMap { convertSGRule($0, ctx: "\(key) rule of \(ctx)", peerKey: peerKey, vpc: vpc) }
         }
         let ingress = rules("ingress", peerKey: "from")
         var egress = rules("egress", peerKey: "to")
@@ -256,9 +256,10 @@ extension TopologyConverter {
         return sg
     }
 
-    /// A referenced group may live in a peered VPC (same region), so the reference is not scoped
-    /// to this VPC; whether traffic can use it is the evaluator's question.
-    func convertSGRule(_ node: Node, ctx: String, peerKey: String) -> SecurityGroupRule? {
+    /// A referenced group may live in a peered VPC (same region), so the reference prefers this
+    /// VPC's group of that name but accepts another VPC's; whether traffic can use it is the
+    /// evaluator's question.
+    func convertSGRule(_ node: Node, ctx: String, peerKey: String, vpc: String) -> SecurityGroupRule? {
         guard let r = MappingReader.make(node, file: file, context: "an \(ctx)", reporter: reporter) else { return nil }
         defer { r.finish() }
         let description = r.string("description") ?? ""
@@ -278,7 +279,7 @@ extension TopologyConverter {
             reference(.prefixList, p, at: loc, from: ctx); peers.append(.prefixList(p))
         }
         if let (g, loc) = peerReader.locatedString("securityGroup") {
-            reference(.securityGroup, g, at: loc, from: ctx); peers.append(.securityGroup(g))
+            reference(.securityGroup, g, vpc: vpc, crossVPC: true, at: loc, from: ctx); peers.append(.securityGroup(g))
         }
         let present = ["cidr", "ipv6Cidr", "prefixList", "securityGroup"].filter(peerReader.has)
         if present.count != 1 {

@@ -49,9 +49,15 @@ final class TopologyConverter {
         var vpc: String?
         var location: SourceLocation
         var context: String
+        /// Whether an object of another VPC also satisfies it (a security group of a peered VPC).
+        var crossVPC: Bool
     }
 
+    /// Objects the file names; names of a kind are unique across the topology.
     var definitions: [Kind: [String: Definition]] = [:]
+    /// Objects AWS creates in every VPC (main route table, default ACL, default group), which
+    /// share a name across VPCs; in VPC order.
+    var implicitDefinitions: [Kind: [Definition]] = [:]
     var references: [Reference] = []
 
     /// Route targets named by string, resolved once every definition is known:
@@ -78,8 +84,17 @@ final class TopologyConverter {
         return true
     }
 
-    func reference(_ kind: Kind, _ name: String, vpc: String? = nil, at location: SourceLocation, from context: String) {
-        references.append(Reference(kind: kind, name: name, vpc: vpc, location: location, context: context))
+    func reference(_ kind: Kind, _ name: String, vpc: String? = nil, crossVPC: Bool = false, at location: SourceLocation,
+                   from context: String) {
+        references.append(Reference(kind: kind, name: name, vpc: vpc, location: location, context: context, crossVPC: crossVPC))
+    }
+
+    /// The object a name refers to from `vpc`: that VPC's implicit object of the name first,
+    /// then the named object, then any VPC's implicit object of the name.
+    func lookup(_ kind: Kind, _ name: String, in vpc: String?) -> Definition? {
+        let implicit = implicitDefinitions[kind] ?? []
+        if let vpc, let own = implicit.first(where: { $0.vpc == vpc && $0.name == name }) { return own }
+        return definitions[kind]?[name] ?? implicit.first { $0.name == name }
     }
 
     func makeID(_ prefix: String, _ name: String, given: String?, at location: SourceLocation) -> String {
