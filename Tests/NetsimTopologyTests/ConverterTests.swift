@@ -94,6 +94,36 @@ import NetsimModel
         #expect(cluster("192.168.0.0/16")?.description == "10.100.0.0/16")
     }
 
+    @Test func prefixDelegationCountsOnlyOnNitro() throws {
+        func warning(_ type: String, pd: Bool) -> Diagnostic? {
+            load(minimalTopology
+                .replacingOccurrences(of: "instanceType: m5.large, count: 2, subnets: [a]", with: "instanceType: \(type), count: 2, subnets: [a], maxPods: 110")
+                .replacingOccurrences(of: "serviceCidr: 172.20.0.0/16", with: "serviceCidr: 172.20.0.0/16\n  cni: {ENABLE_PREFIX_DELEGATION: \"\(pd)\"}"))
+                .first(.maxPodsOverride)
+        }
+        #expect(warning("m5.large", pd: false) != nil)      // 3 × 9 = 27 addresses
+        #expect(warning("m5.large", pd: true) == nil)       // 3 × 9 × 16 = 432
+        let xen = try #require(warning("m4.large", pd: true), "m4 is Xen: ipamd falls back to secondary IPs")
+        #expect(xen.message.contains("only 18 VPC addresses"))
+        #expect(xen.hint.contains("not a Nitro type"))
+    }
+
+    @Test func routesInsideTheLocalRange() {
+        func codes(_ route: String) -> [String] {
+            load(minimalTopology.replacingOccurrences(of: "cluster:", with: """
+              networkInterfaces: [{name: fw, subnet: a, sourceDestCheck: false}]
+              internetGateway: {name: igw}
+              routeTables: [{name: r, routes: [\(route)]}]
+            cluster:
+            """)).codes
+        }
+        #expect(codes("{destination: 10.0.0.0/24, target: fw}") == [], "a whole subnet to a middlebox")
+        #expect(codes("{destination: 10.0.0.0/16, target: fw}") == [], "replacing the local route's target")
+        #expect(codes("{destination: 10.0.0.0/16, target: igw}") == ["NS0503"])
+        #expect(codes("{destination: 10.0.0.0/25, target: fw}") == ["NS0503"])
+        #expect(codes("{destination: 10.0.0.0/24, target: igw}") == ["NS0503"])
+    }
+
     @Test func selectorTyposAreErrors() throws {
         let r = load(minimalTopology + """
         kubernetes:

@@ -195,8 +195,11 @@ extension TopologyConverter {
                         let isSubnet = vpc.subnets.contains { $0.cidr == c }
                         let middlebox: Bool
                         switch route.target { case .natGateway, .networkInterface: middlebox = true; default: middlebox = false }
-                        if !(isSubnet && middlebox) && c != block {
-                            reporter.error(.wrongTargetKind, "route to \(c) is inside the VPC's local range \(block)", at: route.location,
+                        if !middlebox || !(isSubnet || c == block) {
+                            let message = c == block
+                                ? "the local route for \(block) exists already; only a NAT gateway or network interface can replace its target"
+                                : "route to \(c) is inside the VPC's local range \(block)"
+                            reporter.error(.wrongTargetKind, message, at: route.location,
                                            hint: "AWS only accepts a route more specific than local for a whole subnet CIDR, to a NAT gateway or network interface")
                         }
                     }
@@ -299,12 +302,18 @@ extension TopologyConverter {
             }
             if let maxPods = g.maxPods, let type = catalog[g.instanceType] {
                 let enis = type.eniLimit - (cluster.customNetworking ? 1 : 0)
-                let perENI = (type.ipv4PerENI - 1) * (cluster.prefixDelegation ? 16 : 1)
+                // ipamd honours prefix delegation only on Nitro or bare-metal types; others fall back.
+                let prefixes = cluster.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
+                let perENI = (type.ipv4PerENI - 1) * (prefixes ? 16 : 1)
                 let capacity = max(0, enis) * perENI + 2
                 if maxPods > capacity {
+                    let fix: String
+                    if prefixes { fix = "lower maxPods, or choose a type with more ENIs" }
+                    else if cluster.prefixDelegation { fix = "\(g.instanceType) is not a Nitro type, so ipamd ignores ENABLE_PREFIX_DELEGATION: lower maxPods or choose a Nitro type" }
+                    else { fix = "lower maxPods, or set ENABLE_PREFIX_DELEGATION=true (Nitro types)" }
                     reporter.warning(.maxPodsOverride, "node group '\(g.name)' sets maxPods \(maxPods), but \(g.instanceType) can give pods only \(capacity - 2) VPC addresses (\(capacity) with the two host-network pods)",
                                      at: locations["maxPods:\(g.name)"] ?? g.location,
-                                     hint: "pods past that stay in ContainerCreating: lower maxPods or enable ENABLE_PREFIX_DELEGATION")
+                                     hint: "pods past that stay in ContainerCreating; \(fix)")
                 }
             }
         }
