@@ -341,6 +341,8 @@ extension TopologyConverter {
         let k = t.kubernetes
         let cluster = t.cluster
         var nodePorts: [UInt16: (String, SourceLocation)] = [:]
+        // Services select pods of their own namespace only: index workloads once.
+        let workloadsByNamespace = Dictionary(grouping: k.workloads, by: \.meta.namespace)
         for svc in k.services {
             let ctx = "Service \(svc.meta.namespace)/\(svc.meta.name)"
             for p in svc.ports {
@@ -364,7 +366,8 @@ extension TopologyConverter {
                                at: svc.meta.location, hint: "pick an address in \(cluster.serviceCIDR), or leave clusterIP out")
             }
             if let selector = svc.selector {
-                let pods = k.workloads.filter { $0.meta.namespace == svc.meta.namespace && LabelSelector(matchLabels: selector).matches($0.template.labels) }
+                let labelSelector = LabelSelector(matchLabels: selector)
+                let pods = (workloadsByNamespace[svc.meta.namespace] ?? []).filter { labelSelector.matches($0.template.labels) }
                 if pods.isEmpty {
                     let labels = selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
                     reporter.warning(.selectorMatchesNothing, "\(ctx) selects pods with \(labels), but no pod in namespace '\(svc.meta.namespace)' has those labels",
