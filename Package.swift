@@ -52,6 +52,7 @@ let package = Package(
             dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimRender"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM"]),
         .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),
         .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel"]),
     ]

@@ -1,0 +1,96 @@
+import NetsimModel
+
+/// The aws-node settings ipamd reads, parsed the way ipamd parses them (VPC CNI v1.23.1), with
+/// the defaults of the aws-node manifest EKS installs (WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1).
+///
+/// Values ipamd would reject fall back as ipamd does; `netsim check` reports them (NS0804).
+public struct CNISettings: Hashable, Sendable {
+    public var warmENITarget: Int = 1
+    public var warmIPTarget: Int = 0
+    public var minimumIPTarget: Int = 0
+    public var warmPrefixTarget: Int = 1
+    /// MAX_ENI; nil when unset or below 1.
+    public var maxENI: Int?
+    public var prefixDelegation = false
+    public var customNetworking = false
+    public var subnetDiscovery = true
+    public var podENI = false
+    /// IP_COOLDOWN_PERIOD in seconds.
+    public var ipCooldownSeconds = 30
+    public var externalSNAT = false
+    public var clusterName: String?
+    /// ENI_CONFIG_LABEL_DEF and ENI_CONFIG_ANNOTATION_DEF.
+    public var eniConfigLabel = "k8s.amazonaws.com/eniConfig"
+    public var ipv6 = false
+
+    public init() {}
+
+    public init(cluster: Cluster) {
+        self.init(values: cluster.cni.map { ($0.name, $0.value) }, clusterName: cluster.name)
+        ipv6 = cluster.ipFamily == .ipv6 || flag(cluster.cniValue("ENABLE_IPv6")) == true
+    }
+
+    /// From `(name, value)` pairs; the last value of a name wins.
+    public init(values: [(String, String)], clusterName: String? = nil) {
+        var map: [String: String] = [:]
+        for (k, v) in values { map[k] = v }
+        /// `unset` when the variable is absent (the manifest's value), `invalid` when ipamd
+        /// cannot parse it or it is negative (ipamd's code default).
+        func int(_ key: String, unset: Int, invalid: Int) -> Int {
+            guard let text = map[key] else { return unset }
+            guard let n = Int(text), n >= 0 else { return invalid }
+            return n
+        }
+        warmENITarget = int("WARM_ENI_TARGET", unset: 1, invalid: 1)
+        warmIPTarget = int("WARM_IP_TARGET", unset: 0, invalid: 0)
+        minimumIPTarget = int("MINIMUM_IP_TARGET", unset: 0, invalid: 0)
+        warmPrefixTarget = int("WARM_PREFIX_TARGET", unset: 1, invalid: 0)
+        let maxENIValue = int("MAX_ENI", unset: -1, invalid: -1)
+        maxENI = maxENIValue >= 1 ? maxENIValue : nil
+        ipCooldownSeconds = int("IP_COOLDOWN_PERIOD", unset: 30, invalid: 30)
+        prefixDelegation = flag(map["ENABLE_PREFIX_DELEGATION"]) ?? false
+        customNetworking = flag(map["AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"]) ?? false
+        subnetDiscovery = flag(map["ENABLE_SUBNET_DISCOVERY"]) ?? true
+        podENI = flag(map["ENABLE_POD_ENI"]) ?? false
+        externalSNAT = flag(map["AWS_VPC_K8S_CNI_EXTERNALSNAT"]) ?? false
+        ipv6 = flag(map["ENABLE_IPv6"]) ?? false
+        self.clusterName = map["CLUSTER_NAME"] ?? clusterName
+        if let label = map["ENI_CONFIG_LABEL_DEF"], !label.isEmpty { eniConfigLabel = label }
+    }
+
+    /// Whether WARM_IP_TARGET or MINIMUM_IP_TARGET is in force (ipamd's `warmIPTargetsDefined`).
+    public var warmIPTargetsSet: Bool { warmIPTarget > 0 || minimumIPTarget > 0 }
+
+    /// The settings ipamd ignores in this combination, each with the reason.
+    public func ignoredSettings(explicit: Set<String>) -> [(name: String, reason: String)] {
+        var out: [(String, String)] = []
+        if warmIPTargetsSet && explicit.contains("WARM_ENI_TARGET") {
+            out.append(("WARM_ENI_TARGET", "WARM_IP_TARGET or MINIMUM_IP_TARGET is set, and those take precedence"))
+        }
+        if prefixDelegation && !warmIPTargetsSet && explicit.contains("WARM_ENI_TARGET") {
+            out.append(("WARM_ENI_TARGET", "prefix delegation is on; ipamd keeps WARM_PREFIX_TARGET free prefixes instead"))
+        }
+        if !prefixDelegation && explicit.contains("WARM_PREFIX_TARGET") {
+            out.append(("WARM_PREFIX_TARGET", "prefix delegation is off"))
+        }
+        if prefixDelegation && warmIPTargetsSet && explicit.contains("WARM_PREFIX_TARGET") {
+            out.append(("WARM_PREFIX_TARGET", "WARM_IP_TARGET or MINIMUM_IP_TARGET is set, and those take precedence"))
+        }
+        if prefixDelegation && !warmIPTargetsSet && warmPrefixTarget == 0 {
+            out.append(("WARM_PREFIX_TARGET", "0 with prefix delegation is not supported: ipamd adds a prefix only when no address is left, so pods wait for EC2"))
+        }
+        if ipv6 {
+            for k in ["WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET", "MAX_ENI"] where explicit.contains(k) {
+                out.append((k, "IPv6 mode assigns one /80 to the primary ENI and runs no warm pool"))
+            }
+        }
+        return out
+    }
+
+    private func flag(_ v: String?) -> Bool? {
+        guard let v else { return nil }
+        if ["1", "t", "T", "true", "TRUE", "True"].contains(v) { return true }
+        if ["0", "f", "F", "false", "FALSE", "False"].contains(v) { return false }
+        return nil
+    }
+}

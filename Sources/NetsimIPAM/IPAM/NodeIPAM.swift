@@ -1,0 +1,426 @@
+import NetsimModel
+
+/// One /32 secondary IP or /28 prefix on an ENI, with the state of each of its addresses.
+public struct NodeCIDR: Sendable {
+    public var cidr: IPv4CIDR
+    /// Bit i: address i of the block is assigned to a pod.
+    public var assigned: UInt16 = 0
+    /// Bit i: address i was released less than IP_COOLDOWN_PERIOD ago.
+    public var cooling: UInt16 = 0
+    var coolUntil: [Int32]
+
+    init(_ cidr: IPv4CIDR) {
+        self.cidr = cidr
+        coolUntil = Array(repeating: 0, count: cidr.size)
+    }
+
+    public var size: Int { cidr.size }
+    var fullMask: UInt16 { size == 16 ? 0xFFFF : 1 }
+    public var assignedCount: Int { assigned.nonzeroBitCount }
+    public var assignable: UInt16 { ~assigned & ~cooling & fullMask }
+}
+
+/// An ENI attached to a node, in device-index order.
+public struct NodeENI: Sendable {
+    public var id: String
+    public var mac: String
+    public var deviceIndex: Int
+    /// Index into the EC2 account's subnet pools.
+    public var subnet: Int
+    public var primaryIP: IPv4Address
+    public var isPrimary: Bool
+    public var isTrunk: Bool
+    /// Security groups by name: the node group's, or the ENIConfig's under custom networking.
+    public var securityGroups: [String]
+    /// Seconds since the start of the run.
+    public var createdAt: Int
+    public var cidrs: [NodeCIDR] = []
+
+    public init(id: String, mac: String, deviceIndex: Int, subnet: Int, primaryIP: IPv4Address, isPrimary: Bool,
+                isTrunk: Bool, securityGroups: [String], createdAt: Int) {
+        self.id = id; self.mac = mac; self.deviceIndex = deviceIndex; self.subnet = subnet; self.primaryIP = primaryIP
+        self.isPrimary = isPrimary; self.isTrunk = isTrunk; self.securityGroups = securityGroups; self.createdAt = createdAt
+    }
+
+    public var total: Int { cidrs.reduce(0) { $0 + $1.size } }
+    public var assigned: Int { cidrs.reduce(0) { $0 + $1.assignedCount } }
+    public var hasCooling: Bool { cidrs.contains { $0.cooling != 0 } }
+}
+
+/// What one pool-manager iteration did on a node.
+public enum PoolAction: Hashable, Sendable {
+    case none
+    case assignedToENI(ips: Int)
+    case createdENI(ips: Int)
+    case releasedIPs(Int)
+    case freedENI
+    case failed(EC2Error)
+}
+
+/// ipamd's datastore and pool manager for one node's default network card (VPC CNI v1.23.1,
+/// `pkg/ipamd/ipamd.go` and `pkg/ipamd/datastore/data_store.go`; `Docs/capacity.md`).
+///
+/// ENIs and CIDRs are walked in device-index and allocation order where ipamd walks Go maps
+/// (whose order is random): that is the one place netsim chooses, and it chooses determinism.
+public struct NodeIPAM: Sendable {
+    public let settings: CNISettings
+    public let type: InstanceType
+    /// Prefix delegation in force (requested and the type is Nitro or bare metal).
+    public let prefixMode: Bool
+    /// kubelet max pods: ipamd stops growing once it holds this many addresses.
+    public let maxPods: Int
+    public let maxENI: Int
+    /// /32s or /28s per ENI: IPv4 per ENI − 1.
+    public let maxCIDRsPerENI: Int
+    /// Subnets a new ENI may go to, best first is decided at creation (subnet discovery).
+    public var eniSubnets: [Int]
+    public var eniSecurityGroups: [String]
+    public var owner: String
+    public private(set) var enis: [NodeENI] = []
+    public private(set) var total = 0
+    public private(set) var assigned = 0
+    public private(set) var coolingCount = 0
+    private var coolQueue: [(until: Int32, ip: UInt32)] = []
+    private var coolHead = 0
+    private var lastDecrease = Int.min / 2
+    /// No grow attempts before this time (120 s after a subnet-exhaustion error).
+    public private(set) var backoffUntil = Int.min / 2
+    /// An ENI being created and attached; usable from `readyAt`.
+    public private(set) var pendingENI: (eni: NodeENI, readyAt: Int)?
+    public private(set) var lastError: EC2Error?
+
+    public static let poolInterval = 5
+    public static let decreaseInterval = 30
+    public static let minENIAge = 60
+    public static let insufficientCidrCooldown = 120
+
+    public init(owner: String, type: InstanceType, settings: CNISettings, maxPods: Int, primary: NodeENI,
+                eniSubnets: [Int], eniSecurityGroups: [String]) {
+        self.owner = owner
+        self.type = type
+        self.settings = settings
+        prefixMode = settings.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
+        self.maxPods = maxPods
+        maxENI = min(settings.maxENI ?? type.eniLimit, type.eniLimit)
+        maxCIDRsPerENI = max(0, type.ipv4PerENI - 1)
+        self.eniSubnets = eniSubnets
+        self.eniSecurityGroups = eniSecurityGroups
+        enis = [primary]
+    }
+
+    // MARK: statistics (data_store.go GetIPStats)
+
+    public var cidrSize: Int { prefixMode ? 16 : 1 }
+    /// Addresses per ENI for pods.
+    public var maxIPsPerENI: Int { maxCIDRsPerENI * cidrSize }
+    /// Total − assigned: cooling addresses count as available, as in ipamd.
+    public var available: Int { total - assigned }
+    /// Available and not cooling: what a new pod can really get.
+    public var assignable: Int { total - assigned - coolingCount }
+    public var freePrefixes: Int {
+        var n = 0
+        for e in enis where !e.isTrunk { for c in e.cidrs where c.assigned == 0 { n += 1 } }
+        return n
+    }
+    public var totalPrefixes: Int { prefixMode ? total / 16 : 0 }
+    public var eniCount: Int { enis.count + (pendingENI == nil ? 0 : 1) }
+    public var hasTrunk: Bool { enis.contains { $0.isTrunk } }
+
+    private func ceilDiv(_ a: Int, _ b: Int) -> Int { a <= 0 ? 0 : (a + b - 1) / b }
+
+    private var short: Int {
+        max(settings.warmIPTarget - available, settings.minimumIPTarget - total, 0)
+    }
+    private var over: Int {
+        if prefixMode {
+            let byWarm = totalPrefixes - ceilDiv(assigned + settings.warmIPTarget, 16)
+            let byMin = totalPrefixes - ceilDiv(settings.minimumIPTarget, 16)
+            return max(min(freePrefixes, byWarm, byMin), 0)
+        }
+        return max(min(available - settings.warmIPTarget, total - settings.minimumIPTarget), 0)
+    }
+
+    /// ipamd's `isDatastorePoolTooLow`.
+    public var poolTooLow: Bool {
+        if total >= maxPods { return false }
+        if settings.warmIPTargetsSet { return short > 0 }
+        if prefixMode {
+            return available < 16 * settings.warmPrefixTarget || (settings.warmPrefixTarget == 0 && available == 0)
+        }
+        return available < maxIPsPerENI * settings.warmENITarget || (settings.warmENITarget == 0 && available == 0)
+    }
+
+    /// ipamd's `isDatastorePoolTooHigh`.
+    public var poolTooHigh: Bool {
+        if settings.warmIPTargetsSet { return over > 0 }
+        if prefixMode { return freePrefixes > settings.warmPrefixTarget }
+        return false
+    }
+
+    /// Slots left for ENIs: the trunk reserve counts while no trunk is attached.
+    public var roomForENI: Bool {
+        let trunkReserve = settings.podENI && (type.isTrunkingCompatible ?? true) && !hasTrunk ? 1 : 0
+        return eniCount < maxENI - trunkReserve
+    }
+
+    // MARK: pods
+
+    /// CNI ADD: the first assignable address, walking ENIs then CIDRs; nil when none is free.
+    public mutating func assignPodIP(now: Int) -> IPv4Address? {
+        expireCooldowns(now: now)
+        for e in enis.indices where !enis[e].isTrunk {
+            for c in enis[e].cidrs.indices {
+                let free = enis[e].cidrs[c].assignable
+                if free != 0 {
+                    let bit = free.trailingZeroBitCount
+                    enis[e].cidrs[c].assigned |= 1 << UInt16(bit)
+                    assigned += 1
+                    return IPv4Address(enis[e].cidrs[c].cidr.network.value + UInt32(bit))
+                }
+            }
+        }
+        return nil
+    }
+
+    /// CNI DEL: the address cools down for IP_COOLDOWN_PERIOD before it can be reused.
+    public mutating func releasePodIP(_ ip: IPv4Address, now: Int) {
+        for e in enis.indices {
+            for c in enis[e].cidrs.indices where enis[e].cidrs[c].cidr.contains(ip) {
+                let bit = Int(ip.value - enis[e].cidrs[c].cidr.network.value)
+                let m: UInt16 = 1 << UInt16(bit)
+                guard enis[e].cidrs[c].assigned & m != 0 else { return }
+                enis[e].cidrs[c].assigned &= ~m
+                assigned -= 1
+                if settings.ipCooldownSeconds > 0 {
+                    let until = Int32(clamping: now + settings.ipCooldownSeconds)
+                    enis[e].cidrs[c].cooling |= m
+                    enis[e].cidrs[c].coolUntil[bit] = until
+                    coolingCount += 1
+                    coolQueue.append((until, ip.value))
+                }
+                return
+            }
+        }
+    }
+
+    public mutating func expireCooldowns(now: Int) {
+        while coolHead < coolQueue.count, Int(coolQueue[coolHead].until) <= now {
+            let (until, ip) = coolQueue[coolHead]
+            coolHead += 1
+            outer: for e in enis.indices {
+                for c in enis[e].cidrs.indices where enis[e].cidrs[c].cidr.contains(IPv4Address(ip)) {
+                    let bit = Int(ip - enis[e].cidrs[c].cidr.network.value)
+                    let m: UInt16 = 1 << UInt16(bit)
+                    if enis[e].cidrs[c].cooling & m != 0 && enis[e].cidrs[c].coolUntil[bit] == until {
+                        enis[e].cidrs[c].cooling &= ~m
+                        coolingCount -= 1
+                    }
+                    break outer
+                }
+            }
+        }
+        if coolHead > 1024 && coolHead * 2 > coolQueue.count {
+            coolQueue.removeFirst(coolHead)
+            coolHead = 0
+        }
+    }
+
+    /// The earliest time a cooling address becomes assignable, if any.
+    public var nextCooldownExpiry: Int? {
+        coolHead < coolQueue.count ? Int(coolQueue[coolHead].until) : nil
+    }
+
+    // MARK: the pool manager
+
+    /// Adds a trunk ENI (Security Groups for Pods); the VPC resource controller attaches it.
+    public mutating func attachTrunk(_ eni: NodeENI) {
+        var eni = eni
+        eni.isTrunk = true
+        enis.append(eni)
+        enis.sort { $0.deviceIndex < $1.deviceIndex }
+    }
+
+    /// The lowest device index no ENI (attached or attaching) uses.
+    public var nextDeviceIndex: Int {
+        var used = Set(enis.map(\.deviceIndex))
+        if let p = pendingENI { used.insert(p.eni.deviceIndex) }
+        var i = 0
+        while used.contains(i) { i += 1 }
+        return i
+    }
+
+    /// Completes an ENI attachment whose time has come.
+    @discardableResult
+    public mutating func finishAttach(now: Int) -> Bool {
+        guard let p = pendingENI, now >= p.readyAt else { return false }
+        pendingENI = nil
+        var eni = p.eni
+        eni.createdAt = p.readyAt
+        total += eni.total
+        enis.append(eni)
+        enis.sort { $0.deviceIndex < $1.deviceIndex }
+        return true
+    }
+
+    /// One pool-manager iteration (`updateIPPoolIfRequired`): grow by at most one action, else
+    /// release surplus IPs or prefixes (no more often than every 30 s); then free one idle ENI.
+    /// `attachLatency` is how long a new ENI takes to be created, attached and seen.
+    public mutating func poolTick(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
+        expireCooldowns(now: now)
+        finishAttach(now: now)
+        if pendingENI != nil { return .none }   // ipamd waits for the attachment inside the grow call
+        var action = PoolAction.none
+        if poolTooLow {
+            action = grow(now: now, ec2: &ec2, attachLatency: attachLatency)
+        } else if poolTooHigh, now - lastDecrease > NodeIPAM.decreaseInterval {
+            let n = releaseSurplus(now: now, ec2: &ec2)
+            if n > 0 { action = .releasedIPs(n) }
+        }
+        if shouldFreeENI, freeOneENI(now: now, ec2: &ec2) {
+            if action == .none { action = .freedENI }
+        }
+        return action
+    }
+
+    private mutating func grow(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
+        guard now >= backoffUntil else { return .none }
+        let needPrefixes: Int = settings.warmIPTargetsSet
+            ? max(1, ceilDiv(short, 16)) : max(1, settings.warmPrefixTarget - freePrefixes)
+        // 1. Fill ENIs that have room.
+        var addedAny = false
+        for e in enis.indices {
+            let eni = enis[e]
+            if eni.isTrunk || (settings.customNetworking && eni.isPrimary) { continue }
+            let room = maxCIDRsPerENI - eni.cidrs.count
+            if room <= 0 { continue }
+            let want: Int
+            if prefixMode { want = min(room, needPrefixes) }
+            else if settings.warmIPTargetsSet { want = min(room, short) }
+            else { want = room }
+            if want <= 0 { return .none }
+            var result = ec2.assign(count: want, prefixes: prefixMode, subnet: eni.subnet, now: now)
+            if case .failure(let err) = result, err != .requestLimitExceeded, want > 1 {
+                result = ec2.assign(count: 1, prefixes: prefixMode, subnet: eni.subnet, now: now)
+            }
+            switch result {
+            case .success(let cidrs):
+                for c in cidrs { enis[e].cidrs.append(NodeCIDR(c)) }
+                total += cidrs.count * cidrSize
+                addedAny = true
+                lastError = nil
+                return .assignedToENI(ips: cidrs.count * cidrSize)
+            case .failure(let err):
+                lastError = err
+                if err == .requestLimitExceeded { return .failed(err) }
+                if settings.subnetDiscovery && err.isSubnetExhaustion { continue }
+                backoffUntil = now + NodeIPAM.insufficientCidrCooldown
+                return .failed(err)
+            }
+        }
+        // 2. Only if nothing was added: a new ENI, pre-loaded.
+        guard !addedAny, roomForENI else {
+            if let err = lastError, err.isSubnetExhaustion { backoffUntil = now + NodeIPAM.insufficientCidrCooldown; return .failed(err) }
+            return .none
+        }
+        let count: Int
+        if prefixMode { count = min(needPrefixes, maxCIDRsPerENI) }
+        else if settings.warmIPTargetsSet { count = min(max(short, 1), maxCIDRsPerENI) }
+        else { count = maxCIDRsPerENI }
+        // Subnet discovery sorts the eligible subnets by free addresses, most first.
+        var order = eniSubnets
+        if order.count > 1 {
+            order.sort { a, b in
+                let fa = ec2.pool(a).freeCount, fb = ec2.pool(b).freeCount
+                return fa != fb ? fa > fb : a < b
+            }
+            _ = ec2.call(.describeSubnets, now: now)
+        }
+        var lastErr = EC2Error.insufficientFreeAddresses
+        for s in order {
+            switch ec2.createENI(count: count, prefixes: prefixMode, subnet: s, now: now) {
+            case .success(let (primary, cidrs)):
+                let identity = ec2.makeENIIdentity(owner: owner)
+                _ = ec2.call(.describeInstances, now: now)
+                _ = ec2.call(.attachNetworkInterface, now: now)
+                _ = ec2.call(.modifyNetworkInterfaceAttribute, now: now)
+                var eni = NodeENI(id: identity.id, mac: identity.mac, deviceIndex: nextDeviceIndex, subnet: s,
+                                  primaryIP: primary, isPrimary: false, isTrunk: false,
+                                  securityGroups: eniSecurityGroups, createdAt: now)
+                eni.cidrs = cidrs.map(NodeCIDR.init)
+                pendingENI = (eni, now + attachLatency)
+                lastError = nil
+                if attachLatency <= 0 { finishAttach(now: now) }
+                return .createdENI(ips: cidrs.count * cidrSize)
+            case .failure(let err):
+                lastErr = err
+                if err == .requestLimitExceeded { lastError = err; return .failed(err) }
+            }
+        }
+        lastError = lastErr
+        backoffUntil = now + NodeIPAM.insufficientCidrCooldown
+        return .failed(lastErr)
+    }
+
+    /// `decreaseDatastorePool`: unassign up to `over` CIDRs that hold no pod.
+    private mutating func releaseSurplus(now: Int, ec2: inout EC2Account) -> Int {
+        var remaining = settings.warmIPTargetsSet || !prefixMode ? over : max(freePrefixes - settings.warmPrefixTarget, 0)
+        guard remaining > 0 else { return 0 }
+        lastDecrease = now
+        var released = 0
+        for e in enis.indices where !enis[e].isTrunk && remaining > 0 {
+            var keep: [NodeCIDR] = []
+            var gone: [IPv4CIDR] = []
+            for c in enis[e].cidrs {
+                if remaining > 0 && c.assigned == 0 {
+                    gone.append(c.cidr)
+                    coolingCount -= c.cooling.nonzeroBitCount
+                    remaining -= 1
+                } else { keep.append(c) }
+            }
+            if !gone.isEmpty {
+                guard ec2.call(.unassignPrivateIpAddresses, now: now) else { break }
+                enis[e].cidrs = keep
+                ec2.free(gone, subnet: enis[e].subnet)
+                total -= gone.count * cidrSize
+                released += gone.count * cidrSize
+            }
+        }
+        return released
+    }
+
+    /// `shouldRemoveExtraENIs`.
+    private var shouldFreeENI: Bool {
+        if settings.warmIPTargetsSet { return true }
+        if prefixMode {
+            return available >= (settings.warmPrefixTarget + 1) * maxIPsPerENI
+                || enis.contains { !$0.isPrimary && !$0.isTrunk && $0.assigned == 0 }
+        }
+        return available >= (settings.warmENITarget + 1) * maxIPsPerENI
+    }
+
+    /// `tryFreeENI`: detach and delete the first idle secondary ENI that no target needs.
+    private mutating func freeOneENI(now: Int, ec2: inout EC2Account) -> Bool {
+        func roundUp16(_ n: Int) -> Int { prefixMode ? ceilDiv(n, 16) * 16 : n }
+        for (i, eni) in enis.enumerated() {
+            guard !eni.isPrimary, !eni.isTrunk, now - eni.createdAt >= NodeIPAM.minENIAge,
+                  !eni.hasCooling, eni.assigned == 0 else { continue }
+            let eniTotal = eni.total
+            let otherFree = available - eniTotal
+            let otherTotal = total - eniTotal
+            if settings.warmIPTarget > 0 && otherFree < roundUp16(settings.warmIPTarget) { continue }
+            if settings.minimumIPTarget > 0 && otherTotal < roundUp16(settings.minimumIPTarget) { continue }
+            if prefixMode && !settings.warmIPTargetsSet {
+                let otherFreePrefixes = freePrefixes - eni.cidrs.count
+                if otherFreePrefixes < settings.warmPrefixTarget { continue }
+            }
+            guard ec2.call(.describeNetworkInterfaces, now: now), ec2.call(.detachNetworkInterface, now: now) else { return false }
+            _ = ec2.call(.deleteNetworkInterface, now: now)
+            ec2.free(eni.cidrs.map(\.cidr), subnet: eni.subnet)
+            ec2.freeAddress(eni.primaryIP, subnet: eni.subnet)
+            total -= eniTotal
+            enis.remove(at: i)
+            return true
+        }
+        return false
+    }
+}

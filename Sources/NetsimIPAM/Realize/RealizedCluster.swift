@@ -1,0 +1,75 @@
+import NetsimModel
+
+/// Everything a cluster holds once addresses are allocated: nodes, ENIs, pods, cluster IPs.
+public struct RealizedCluster: Sendable {
+    public var nodes: [RealizedNode]
+    public var pods: [RealizedPod]
+    public var services: [RealizedService]
+    /// Subnet state after allocation, and the EC2 calls it took.
+    public var ec2: EC2Account
+    /// Addresses in subnets held by things other than nodes (NAT gateways, declared interfaces,
+    /// externals), by subnet pool index.
+    public var otherAddresses: [Int: [(IPv4Address, String)]]
+    public var natGatewayAddresses: [String: IPv4Address]
+    public var settings: CNISettings
+    public var warnings: [CapacityWarning]
+
+    public func node(named name: String) -> RealizedNode? { nodes.first { $0.name == name } }
+
+    public var podsWithoutIP: [RealizedPod] { pods.filter { $0.status == .waitingForIP } }
+    public var unscheduledPods: [RealizedPod] { pods.filter { $0.status == .unschedulable } }
+}
+
+/// One EC2 instance joined to the cluster.
+public struct RealizedNode: Sendable {
+    public var name: String
+    public var group: String
+    public var instanceID: String
+    public var instanceType: InstanceType
+    public var zone: String
+    /// The subnet of the primary ENI.
+    public var subnet: String
+    public var primaryIP: IPv4Address
+    public var labels: [String: String]
+    public var taints: [Taint]
+    public var maxPods: Int
+    public var securityGroups: [String]
+    /// The ENIConfig that gave secondary ENIs their subnet and groups (custom networking).
+    public var eniConfig: String?
+    public var ipam: NodeIPAM
+    /// Pods bound to the node, host-network ones included.
+    public var podCount: Int
+}
+
+/// A pod, its node and its address.
+public struct RealizedPod: Sendable {
+    public enum Status: String, Sendable {
+        case running = "Running"
+        /// Scheduled, but ipamd had no address: the sandbox fails and the pod stays in
+        /// ContainerCreating ("failed to assign an IP address to container").
+        case waitingForIP = "ContainerCreating"
+        /// No node passes the scheduler's filters (max pods, nodeSelector, taints).
+        case unschedulable = "Pending"
+    }
+    public var namespace: String
+    public var name: String
+    public var workloadKind: WorkloadKind
+    public var workload: String
+    public var labels: [String: String]
+    public var hostNetwork: Bool
+    public var node: String?
+    public var ip: IPv4Address?
+    public var status: Status
+    /// Why the pod is not running, in the words kubelet or the scheduler would use.
+    public var reason: String?
+    /// Whether netsim added the workload (an EKS add-on the manifests did not declare).
+    public var implicit: Bool
+}
+
+/// A Service and the cluster IP the API server gave it.
+public struct RealizedService: Sendable {
+    public var namespace: String
+    public var name: String
+    public var clusterIP: IPv4Address?
+    public var implicit: Bool
+}

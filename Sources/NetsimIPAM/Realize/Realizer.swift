@@ -1,0 +1,421 @@
+import NetsimModel
+
+/// What-ifs and overrides for one allocation run.
+public struct RealizeOptions: Sendable {
+    /// Node counts by node group name, replacing the topology's.
+    public var scale: [String: Int] = [:]
+    /// Extra pods of a plain Deployment (`netsim-whatif/extra`) with no selector or tolerations.
+    public var extraPods = 0
+    /// aws-node settings to use instead of the topology's.
+    public var settings: CNISettings?
+    public init(scale: [String: Int] = [:], extraPods: Int = 0, settings: CNISettings? = nil) {
+        self.scale = scale; self.extraPods = extraPods; self.settings = settings
+    }
+}
+
+/// Allocates everything a cluster holds, deterministically from the topology's seed: nodes and
+/// their primary ENIs, warm pools as ipamd grows them, pods placed by a scheduler that honours
+/// max pods, nodeSelector and taints, pod IPs, and Service cluster IPs.
+///
+/// Pods arrive one at a time and ipamd's pool manager runs to rest after each (with its timers
+/// elapsed), which is the steady state a cluster reaches when pods are created gradually.
+public enum Realizer {
+    public static func realize(_ t: Topology, catalog: InstanceCatalog, options: RealizeOptions = RealizeOptions()) -> RealizedCluster {
+        var r = Run(topology: t, catalog: catalog, options: options)
+        r.reserveFixedAddresses()
+        r.createNodes()
+        r.allocateServiceIPs()
+        r.placePods()
+        return r.result()
+    }
+
+    /// The implicit EKS add-ons: aws-node and kube-proxy (host network, on every node) and
+    /// CoreDNS (two replicas), unless the manifests declare them.
+    static func implicitWorkloads(_ k: KubernetesObjects) -> [Workload] {
+        var out: [Workload] = []
+        func declared(_ name: String) -> Bool { k.workloads.contains { $0.meta.namespace == "kube-system" && $0.meta.name == name } }
+        let tolerateAll = [Toleration(key: "", op: "Exists", value: "", effect: "")]
+        let loc = SourceLocation(file: "<eks-addons>", line: 0, column: 0)
+        for name in ["aws-node", "kube-proxy"] where !declared(name) {
+            let labels = ["k8s-app": name]
+            out.append(Workload(kind: .daemonSet, meta: ObjectMeta(name: name, namespace: "kube-system", labels: labels, location: loc),
+                                replicas: nil, selector: LabelSelector(matchLabels: labels),
+                                template: PodTemplate(labels: labels, containers: [], hostNetwork: true, tolerations: tolerateAll)))
+        }
+        if !declared("coredns") {
+            let labels = ["k8s-app": "kube-dns", "eks.amazonaws.com/component": "coredns"]
+            let tolerations = [Toleration(key: "CriticalAddonsOnly", op: "Exists", value: "", effect: ""),
+                               Toleration(key: "node-role.kubernetes.io/control-plane", op: "Exists", value: "", effect: "NoSchedule")]
+            out.append(Workload(kind: .deployment, meta: ObjectMeta(name: "coredns", namespace: "kube-system", labels: labels, location: loc),
+                                replicas: 2, selector: LabelSelector(matchLabels: labels),
+                                template: PodTemplate(labels: labels, containers: [
+                                    Container(name: "coredns", ports: [ContainerPort(name: "dns", containerPort: 53, ipProtocol: .udp),
+                                                                        ContainerPort(name: "dns-tcp", containerPort: 53, ipProtocol: .tcp)])],
+                                                      tolerations: tolerations)))
+        }
+        return out
+    }
+
+    /// Kubernetes' alphabet for generated names (`k8s.io/apimachinery/pkg/util/rand`): no vowels,
+    /// no digits that look like letters.
+    static let nameAlphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+
+    static func randomName(_ n: Int, hash: UInt64) -> String {
+        var h = hash
+        var s = ""
+        for _ in 0..<n {
+            s.append(nameAlphabet[Int(h % UInt64(nameAlphabet.count))])
+            h = SplitMix64.mix(h &+ 0x9E37_79B9_7F4A_7C15)
+        }
+        return s
+    }
+
+    /// `ip-10-0-41-7.ec2.internal` in us-east-1, `ip-….<region>.compute.internal` elsewhere.
+    public static func nodeName(_ ip: IPv4Address, region: String) -> String {
+        let host = "ip-" + ip.description.replacingDots()
+        return region == "us-east-1" ? host + ".ec2.internal" : host + ".\(region).compute.internal"
+    }
+
+    /// arm64 for Graviton families (a digit then `g`: m6g, c7gn, t4g, im4gn) and a1.
+    static func architecture(_ type: String) -> String {
+        let family = type.split(separator: ".").first.map(String.init) ?? type
+        if family == "a1" { return "arm64" }
+        var sawDigit = false
+        for ch in family {
+            if ch.isNumber { sawDigit = true; continue }
+            if sawDigit { return ch == "g" ? "arm64" : "amd64" }
+        }
+        return "amd64"
+    }
+}
+
+extension String {
+    func replacingDots() -> String { String(map { $0 == "." ? "-" : $0 }) }
+}
+
+/// One allocation run's working state.
+struct Run {
+    let t: Topology
+    let catalog: InstanceCatalog
+    let options: RealizeOptions
+    let settings: CNISettings
+    var ec2: EC2Account
+    var nodes: [RealizedNode] = []
+    var pods: [RealizedPod] = []
+    var services: [RealizedService] = []
+    var other: [Int: [(IPv4Address, String)]] = [:]
+    var natAddresses: [String: IPv4Address] = [:]
+    var warnings: [CapacityWarning] = []
+    /// The allocation clock: every pool-manager iteration advances it by a minute, so ipamd's
+    /// timers (30 s release gate, 60 s ENI age, 120 s back-off) have always run out.
+    var now = 0
+
+    init(topology: Topology, catalog: InstanceCatalog, options: RealizeOptions) {
+        t = topology
+        self.catalog = catalog
+        self.options = options
+        settings = options.settings ?? topology.cluster.map(CNISettings.init(cluster:)) ?? CNISettings()
+        ec2 = EC2Account(subnets: topology.vpcs.flatMap(\.subnets), seed: topology.seed)
+    }
+
+    mutating func reserveFixedAddresses() {
+        func note(_ subnet: String, _ ip: IPv4Address?, _ what: String) -> IPv4Address? {
+            guard let idx = ec2.poolIndex[subnet] else { return nil }
+            if let ip {
+                ec2.reserve(ip, inSubnet: idx)
+                other[idx, default: []].append((ip, what))
+                return ip
+            }
+            return nil
+        }
+        var randomNeeds: [(String, String, (inout Run, IPv4Address) -> Void)] = []
+        for vpc in t.vpcs {
+            for n in vpc.natGateways {
+                if let ip = note(n.subnet, n.privateIP, "NAT gateway \(n.name)") { natAddresses[n.name] = ip }
+                else { randomNeeds.append((n.subnet, "NAT gateway \(n.name)", { r, ip in r.natAddresses[n.name] = ip })) }
+            }
+            for i in vpc.networkInterfaces {
+                if note(i.subnet, i.privateIP, "interface \(i.name)") == nil {
+                    randomNeeds.append((i.subnet, "interface \(i.name)", { _, _ in }))
+                }
+            }
+        }
+        for e in t.externals {
+            if let s = e.subnet, case .host(let ip) = e.address { _ = note(s, ip, "external \(e.name)") }
+        }
+        for (subnet, what, done) in randomNeeds {
+            guard let idx = ec2.poolIndex[subnet], let ip = ec2.randomAddress(inSubnet: idx) else { continue }
+            other[idx, default: []].append((ip, what))
+            done(&self, ip)
+        }
+    }
+
+    // MARK: nodes
+
+    mutating func createNodes() {
+        guard let cluster = t.cluster, let vpc = t.primaryVPC else { return }
+        for g in cluster.nodeGroups {
+            guard let type = catalog[g.instanceType] else { continue }
+            let count = options.scale[g.name] ?? g.count
+            let subnets = g.subnets.compactMap { vpc.subnet(named: $0) }
+            guard !subnets.isEmpty else { continue }
+            var launched = 0
+            for i in 0..<count {
+                let subnet = subnets[i % subnets.count]
+                if createNode(group: g, index: i, type: type, subnet: subnet, cluster: cluster, vpc: vpc) { launched += 1 }
+            }
+            if launched < count {
+                warnings.append(.init(.subnetExhausted,
+                    "node group '\(g.name)' launched \(launched) of \(count) nodes: its subnets have no free address for the other nodes' primary ENIs (InsufficientFreeAddressesInSubnet)"))
+            }
+        }
+    }
+
+    /// The ENIConfig a node of `g` in `zone` uses under custom networking, if any.
+    func eniConfig(for g: NodeGroup, zone: String, cluster: Cluster) -> ENIConfig? {
+        let key = settings.eniConfigLabel
+        let zoneKeys: Set<String> = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
+        let name = zoneKeys.contains(key) ? zone : (g.labels[key: key] ?? g.labels[key: "k8s.amazonaws.com/eniConfig"])
+        return name.flatMap { n in cluster.eniConfigs.first { $0.name == n } }
+    }
+
+    /// Subnets where ipamd may create this node's secondary ENIs (v1.23.1 subnet discovery):
+    /// the primary subnet unless tagged `kubernetes.io/role/cni=0`, plus subnets of the same VPC
+    /// and zone tagged `kubernetes.io/role/cni` with another value (and, when they carry
+    /// `cni.networking.k8s.aws/cluster/<name>` tags, only for that cluster).
+    func discoveredSubnets(primary: Subnet, vpc: VPC) -> [Int] {
+        guard settings.subnetDiscovery else { return ec2.poolIndex[primary.name].map { [$0] } ?? [] }
+        var out: [Int] = []
+        for s in vpc.subnets where s.zone == primary.zone {
+            let role = s.tags[key: "kubernetes.io/role/cni"]
+            let eligible: Bool
+            if s.name == primary.name { eligible = role != "0" }
+            else { eligible = role != nil && role != "0" }
+            guard eligible else { continue }
+            let clusterTags = s.tags.filter { $0.key.hasPrefix("cni.networking.k8s.aws/cluster/") }
+            if !clusterTags.isEmpty, s.name != primary.name {
+                guard let name = settings.clusterName, clusterTags.contains(where: { $0.key == "cni.networking.k8s.aws/cluster/\(name)" }) else { continue }
+            }
+            if let idx = ec2.poolIndex[s.name] { out.append(idx) }
+        }
+        return out
+    }
+
+    mutating func createNode(group g: NodeGroup, index: Int, type: InstanceType, subnet: Subnet, cluster: Cluster, vpc: VPC) -> Bool {
+        guard let sIdx = ec2.poolIndex[subnet.name], let ip = ec2.randomAddress(inSubnet: sIdx) else { return false }
+        let name = Realizer.nodeName(ip, region: t.region)
+        let instanceID = AWSID.make("i", name: "\(g.name)/\(index)", seed: t.seed)
+        let identity = ec2.makeENIIdentity(owner: instanceID)
+        let primary = NodeENI(id: identity.id, mac: identity.mac, deviceIndex: 0, subnet: sIdx, primaryIP: ip,
+                              isPrimary: true, isTrunk: false, securityGroups: g.securityGroups, createdAt: now)
+        var eniSubnets: [Int]
+        var eniGroups = g.securityGroups
+        var configName: String?
+        if settings.customNetworking {
+            if let config = eniConfig(for: g, zone: subnet.zone, cluster: cluster), let idx = ec2.poolIndex[config.subnet] {
+                eniSubnets = [idx]
+                configName = config.name
+                if !config.securityGroups.isEmpty { eniGroups = config.securityGroups }
+            } else {
+                eniSubnets = []
+            }
+        } else {
+            eniSubnets = discoveredSubnets(primary: subnet, vpc: vpc)
+        }
+        let maxPods = g.maxPods ?? type.eniMaxPods
+        var ipam = NodeIPAM(owner: instanceID, type: type, settings: settings, maxPods: maxPods, primary: primary,
+                            eniSubnets: eniSubnets, eniSecurityGroups: eniGroups)
+        if settings.podENI, type.isTrunkingCompatible ?? true, let trunkIP = ec2.randomAddress(inSubnet: sIdx) {
+            let tid = ec2.makeENIIdentity(owner: instanceID)
+            ipam.attachTrunk(NodeENI(id: tid.id, mac: tid.mac, deviceIndex: ipam.nextDeviceIndex, subnet: sIdx, primaryIP: trunkIP,
+                                     isPrimary: false, isTrunk: true, securityGroups: g.securityGroups, createdAt: now))
+        }
+        var labels: [String: String] = [:]
+        for l in g.labels { labels[l.key] = l.value }
+        labels["kubernetes.io/hostname"] = name
+        labels["kubernetes.io/os"] = "linux"
+        labels["kubernetes.io/arch"] = Realizer.architecture(type.name)
+        labels["node.kubernetes.io/instance-type"] = type.name
+        labels["topology.kubernetes.io/zone"] = subnet.zone
+        labels["topology.kubernetes.io/region"] = t.region
+        labels["eks.amazonaws.com/nodegroup"] = g.name
+        labels["eks.amazonaws.com/capacityType"] = "ON_DEMAND"
+        if let configName { labels["k8s.amazonaws.com/eniConfig"] = labels["k8s.amazonaws.com/eniConfig"] ?? configName }
+        var node = RealizedNode(name: name, group: g.name, instanceID: instanceID, instanceType: type, zone: subnet.zone,
+                                subnet: subnet.name, primaryIP: ip, labels: labels, taints: g.taints, maxPods: maxPods,
+                                securityGroups: g.securityGroups, eniConfig: configName, ipam: ipam, podCount: 0)
+        settle(&node)
+        nodes.append(node)
+        return true
+    }
+
+    /// Runs the pool manager until it rests (no action, or a failure it will only retry later).
+    mutating func settle(_ node: inout RealizedNode) {
+        for _ in 0..<256 {
+            now += 60
+            switch node.ipam.poolTick(now: now, ec2: &ec2, attachLatency: 0) {
+            case .none, .failed: return
+            default: continue
+            }
+        }
+    }
+
+    // MARK: Services
+
+    mutating func allocateServiceIPs() {
+        guard let cluster = t.cluster else { return }
+        var alloc = ServiceIPAllocator(range: cluster.serviceCIDR, seed: t.seed)
+        let k = t.kubernetes
+        var list: [(ns: String, name: String, fixed: IPv4Address?, none: Bool, implicit: Bool)] = []
+        if k.service(namespace: "default", name: "kubernetes") == nil {
+            list.append(("default", "kubernetes", alloc.address(offset: 1), false, true))
+        }
+        let dns = alloc.address(offset: 10)
+        let implicitDNS = k.service(namespace: "kube-system", name: "kube-dns") == nil
+            && !k.workloads.contains { $0.meta.namespace == "kube-system" && $0.meta.name == "coredns" }
+        if implicitDNS { list.append(("kube-system", "kube-dns", dns, false, true)) }
+        for s in k.services where s.type != .ExternalName {
+            var fixed = s.clusterIP.flatMap { IPv4Address($0) }
+            if fixed == nil && s.meta.namespace == "kube-system" && s.meta.name == "kube-dns" && s.clusterIP == nil { fixed = dns }
+            list.append((s.meta.namespace, s.meta.name, fixed, s.clusterIP == "None", false))
+        }
+        for e in list { if let f = e.fixed { alloc.take(f) } }
+        for e in list {
+            let ip: IPv4Address? = e.none ? nil : (e.fixed ?? alloc.allocate())
+            services.append(RealizedService(namespace: e.ns, name: e.name, clusterIP: ip, implicit: e.implicit))
+        }
+        for s in k.services where s.type == .ExternalName {
+            services.append(RealizedService(namespace: s.meta.namespace, name: s.meta.name, clusterIP: nil, implicit: false))
+        }
+    }
+
+    // MARK: pods
+
+    struct Sched {
+        var onNode: [Int]
+        var inZone: [String: Int] = [:]
+    }
+
+    static func tolerated(_ taints: [Taint], by tolerations: [Toleration]) -> Bool {
+        taints.allSatisfy { taint in taint.effect == .PreferNoSchedule || tolerations.contains { $0.tolerates(taint) } }
+    }
+
+    func fits(_ w: Workload, _ n: RealizedNode) -> Bool {
+        for (k, v) in w.template.nodeSelector where n.labels[k] != v { return false }
+        return Run.tolerated(n.taints, by: w.template.tolerations)
+    }
+
+    mutating func placePods() {
+        var workloads = Realizer.implicitWorkloads(t.kubernetes)
+        let implicitCount = workloads.count
+        workloads += t.kubernetes.workloads
+        if options.extraPods > 0 {
+            let labels = ["app": "extra"]
+            workloads.append(Workload(kind: .deployment,
+                                      meta: ObjectMeta(name: "extra", namespace: "netsim-whatif", location: SourceLocation(file: "<what-if>", line: 0, column: 0)),
+                                      replicas: options.extraPods, selector: LabelSelector(matchLabels: labels),
+                                      template: PodTemplate(labels: labels, containers: [])))
+        }
+        // DaemonSets first, as on a real node, where they start before other pods.
+        let order = workloads.indices.filter { workloads[$0].kind == .daemonSet } + workloads.indices.filter { workloads[$0].kind != .daemonSet }
+        for wi in order {
+            let w = workloads[wi]
+            let implicit = wi < implicitCount
+            let key = "\(w.meta.namespace)/\(w.meta.name)"
+            let templateHash = Realizer.randomName(10, hash: StableHash.fnv1a("template/" + key, seed: t.seed))
+            func podName(_ i: Int) -> String {
+                switch w.kind {
+                case .pod: return w.meta.name
+                case .statefulSet: return "\(w.meta.name)-\(i)"
+                case .daemonSet: return "\(w.meta.name)-" + Realizer.randomName(5, hash: StableHash.fnv1a("pod/\(key)/\(i)", seed: t.seed))
+                case .deployment: return "\(w.meta.name)-\(templateHash)-" + Realizer.randomName(5, hash: StableHash.fnv1a("pod/\(key)/\(i)", seed: t.seed))
+                }
+            }
+            if w.kind == .daemonSet {
+                for ni in nodes.indices where fits(w, nodes[ni]) {
+                    bind(w, name: podName(ni), implicit: implicit, node: ni)
+                }
+                continue
+            }
+            let replicas = w.kind == .pod ? 1 : (w.replicas ?? 1)
+            var sched = Sched(onNode: Array(repeating: 0, count: nodes.count))
+            let eligible = nodes.indices.filter { fits(w, nodes[$0]) }
+            for i in 0..<replicas {
+                var best: Int? = nil
+                var bestScore = (Int.max, Int.max, Int.max)
+                for ni in eligible where nodes[ni].podCount < nodes[ni].maxPods {
+                    let score = (sched.inZone[nodes[ni].zone, default: 0], sched.onNode[ni], nodes[ni].podCount)
+                    if score < bestScore { bestScore = score; best = ni }
+                }
+                guard let ni = best else {
+                    let why: String
+                    if eligible.isEmpty {
+                        why = nodes.isEmpty ? "no nodes" : "0/\(nodes.count) nodes are available: no node matches the pod's nodeSelector and tolerates its taints"
+                    } else {
+                        why = "0/\(nodes.count) nodes are available: \(eligible.count) Too many pods (max pods reached)"
+                    }
+                    pods.append(RealizedPod(namespace: w.meta.namespace, name: podName(i), workloadKind: w.kind, workload: w.meta.name,
+                                            labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nil, ip: nil,
+                                            status: .unschedulable, reason: why, implicit: implicit))
+                    continue
+                }
+                sched.onNode[ni] += 1
+                sched.inZone[nodes[ni].zone, default: 0] += 1
+                bind(w, name: podName(i), implicit: implicit, node: ni)
+            }
+        }
+        let waiting = pods.filter { $0.status == .waitingForIP }.count
+        if waiting > 0 {
+            warnings.append(.init(.podsWithoutIP, "\(waiting) pod\(waiting == 1 ? "" : "s") scheduled but left without an IP address (ContainerCreating: failed to assign an IP address to container)"))
+        }
+        let pending = pods.filter { $0.status == .unschedulable }.count
+        if pending > 0 {
+            warnings.append(.init(.podsUnscheduled, "\(pending) pod\(pending == 1 ? "" : "s") could not be scheduled (Pending)"))
+        }
+    }
+
+    mutating func bind(_ w: Workload, name: String, implicit: Bool, node ni: Int) {
+        nodes[ni].podCount += 1
+        var pod = RealizedPod(namespace: w.meta.namespace, name: name, workloadKind: w.kind, workload: w.meta.name,
+                              labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nodes[ni].name, ip: nil,
+                              status: .running, reason: nil, implicit: implicit)
+        if w.template.hostNetwork {
+            pod.ip = nodes[ni].primaryIP
+        } else {
+            var node = nodes[ni]
+            var ip = node.ipam.assignPodIP(now: now)
+            if ip == nil {
+                settle(&node)
+                ip = node.ipam.assignPodIP(now: now)
+            }
+            if let ip {
+                pod.ip = ip
+                settle(&node)
+            } else {
+                pod.status = .waitingForIP
+                pod.reason = noIPReason(node)
+            }
+            nodes[ni] = node
+        }
+        pods.append(pod)
+    }
+
+    func noIPReason(_ node: RealizedNode) -> String {
+        let ipam = node.ipam
+        var why = "failed to assign an IP address to container: no available IP/Prefix addresses"
+        if settings.customNetworking && node.eniConfig == nil {
+            why += " (custom networking is on and the node has no ENIConfig, so ipamd cannot start)"
+        } else if let err = ipam.lastError, err.isSubnetExhaustion {
+            let names = ipam.eniSubnets.map { ec2.pool($0).subnet.name }.joined(separator: ", ")
+            why += " (\(err.rawValue): \(names.isEmpty ? "no subnet" : names) has no room)"
+        } else if !ipam.roomForENI {
+            why += " (all \(ipam.eniCount) ENIs are full: \(ipam.total) addresses for max pods \(node.maxPods))"
+        }
+        return why
+    }
+
+    func result() -> RealizedCluster {
+        RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
+                        natGatewayAddresses: natAddresses, settings: settings, warnings: warnings)
+    }
+}
