@@ -23,15 +23,7 @@ struct NodeHarness {
         settle()
     }
 
-    mutating func settle() {
-        for _ in 0..<200 {
-            now += 60
-            switch ipam.poolTick(now: now, ec2: &ec2, attachLatency: 0) {
-            case .none, .failed: return
-            default: continue
-            }
-        }
-    }
+    mutating func settle() { ipam.settle(now: &now, ec2: &ec2) }
 
     /// Adds pods until `target` are running; returns how many got an address.
     @discardableResult

@@ -282,6 +282,19 @@ public struct NodeIPAM: Sendable {
         return action
     }
 
+    /// Runs the pool manager to rest — until an iteration does nothing or fails in a way it
+    /// would only retry later — advancing `now` a minute per iteration so every timer has run
+    /// out: the steady state of a node whose pods arrive gradually.
+    public mutating func settle(now: inout Int, ec2: inout EC2Account) {
+        for _ in 0..<256 {
+            now += 60
+            switch poolTick(now: now, ec2: &ec2, attachLatency: 0) {
+            case .none, .failed: return
+            default: continue
+            }
+        }
+    }
+
     private mutating func grow(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
         guard now >= backoffUntil else { return .none }
         let needPrefixes: Int = settings.warmIPTargetsSet

@@ -146,7 +146,7 @@ public struct MaxPods: Hashable, Sendable {
         let ipamdMaxPods = capacity + 2
         if o.customNetworking || trunk || maxENI != nil, !o.ipv6, ipamdMaxPods < min(t.eniMaxPods, cap) {
             warnings.append(.init(.maxPodsExceedsIPs,
-                "kubelet's default max pods for \(t.name) is \(min(t.eniMaxPods, cap)) (eni-max-pods.txt, capped), but only \(capacity) pod addresses exist: set --max-pods \(min(ipamdMaxPods, cap)) or pods will wait in ContainerCreating"))
+                "kubelet's default max pods for \(t.name) is \(min(t.eniMaxPods, cap)) (eni-max-pods.txt, capped), but only \(capacity) pod addresses exist: pods past that wait in ContainerCreating; lower kubelet max pods to \(min(ipamdMaxPods, cap))\(trunk ? " plus the branch-ENI pods you run" : "")"))
         }
         if vcpus == nil {
             warnings.append(.init(.vCPUsUnknown, "the catalog has no vCPU count for \(t.name); the 110 cap is assumed"))

@@ -13,6 +13,8 @@ public struct RealizedCluster: Sendable {
     public var natGatewayAddresses: [String: IPv4Address]
     public var settings: CNISettings
     public var warnings: [CapacityWarning]
+    /// The allocation clock where the run ended (seconds), for further steps on a copy.
+    public var clock: Int
 
     public func node(named name: String) -> RealizedNode? { nodes.first { $0.name == name } }
 

@@ -251,13 +251,7 @@ struct Run {
 
     /// Runs the pool manager until it rests (no action, or a failure it will only retry later).
     mutating func settle(_ node: inout RealizedNode) {
-        for _ in 0..<256 {
-            now += 60
-            switch node.ipam.poolTick(now: now, ec2: &ec2, attachLatency: 0) {
-            case .none, .failed: return
-            default: continue
-            }
-        }
+        node.ipam.settle(now: &now, ec2: &ec2)
     }
 
     // MARK: Services
@@ -416,6 +410,6 @@ struct Run {
 
     func result() -> RealizedCluster {
         RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
-                        natGatewayAddresses: natAddresses, settings: settings, warnings: warnings)
+                        natGatewayAddresses: natAddresses, settings: settings, warnings: warnings, clock: now)
     }
 }

@@ -85,6 +85,13 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let unknownCNISetting = DiagnosticCode("NS0803", "unknown-cni-setting", "An aws-node environment name netsim does not know.")
     public static let invalidCNIValue = DiagnosticCode("NS0804", "invalid-cni-value", "A CNI setting whose value ipamd would not accept.")
     public static let maxPodsOverride = DiagnosticCode("NS0805", "max-pods-above-ip-capacity", "A node group maxPods above what the instance's IPs can serve.")
+    public static let ignoredCNISetting = DiagnosticCode("NS0806", "ignored-cni-setting", "A warm-pool setting ipamd ignores in this combination.")
+    public static let subnetTooSmall = DiagnosticCode("NS0807", "subnet-too-small", "A node subnet that cannot hold one node and its initial warm pool.")
+    public static let invalidCatalog = DiagnosticCode("NS0808", "invalid-instance-catalog", "An instance catalog file netsim cannot read.")
+
+    // MARK: NS10xx — simulation scenarios
+    public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
+    public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
 
     // MARK: NS09xx — intents
     public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
@@ -102,6 +109,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
+        .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint,
+        .eventsOutOfOrder, .invalidScenario,
     ]
 }

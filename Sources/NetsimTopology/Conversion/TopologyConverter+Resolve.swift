@@ -278,7 +278,17 @@ extension TopologyConverter {
                                  at: e.location, hint: "with ENI_CONFIG_LABEL_DEF=\(eniConfigLabelKey), name each ENIConfig after its zone")
             }
         }
+        let settings = CNISettings(cluster: cluster)
+        let explicit = Set(cluster.cni.map(\.name))
+        for (name, reason) in settings.ignoredSettings(explicit: explicit) {
+            let loc = cluster.cni.last { $0.name == name }?.location ?? cluster.location
+            reporter.warning(.ignoredCNISetting, "\(name) has no effect: \(reason)", at: loc,
+                             hint: "remove it, or see Docs/capacity.md for how ipamd combines the warm-pool settings")
+        }
         for g in cluster.nodeGroups {
+            if let type = catalog[g.instanceType] {
+                checkSubnetsHoldOneNode(g, type: type, settings: settings, vpc: vpc)
+            }
             let zones = Array(Set(g.subnets.compactMap { vpc.subnet(named: $0)?.zone })).sorted()
             if cluster.customNetworking {
                 for zone in zones {
@@ -316,6 +326,32 @@ extension TopologyConverter {
                                      hint: "pods past that stay in ContainerCreating; \(fix)")
                 }
             }
+        }
+    }
+
+    /// A node needs its primary address and, unless custom networking moves pods elsewhere, the
+    /// warm pool ipamd builds at start; a subnet smaller than that cannot run one pod.
+    func checkSubnetsHoldOneNode(_ g: NodeGroup, type: InstanceType, settings: CNISettings, vpc: VPC) {
+        let prefixes = settings.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
+        let perENI = max(0, type.ipv4PerENI - 1) * (prefixes ? 16 : 1)
+        var pool: Int
+        if settings.warmIPTargetsSet {
+            pool = max(settings.warmIPTarget, settings.minimumIPTarget, 1)
+            if prefixes { pool = (pool + 15) / 16 * 16 }
+        } else if prefixes {
+            pool = 16 * max(1, settings.warmPrefixTarget)
+        } else {
+            pool = perENI * max(1, settings.warmENITarget)
+        }
+        pool = min(pool, perENI * max(1, type.eniLimit))
+        let trunk = settings.podENI && (type.isTrunkingCompatible ?? true) ? 1 : 0
+        let need = 1 + trunk + (settings.customNetworking ? 0 : pool)
+        for name in Set(g.subnets).sorted() {
+            guard let s = vpc.subnet(named: name), s.usableAddressCount < need else { continue }
+            reporter.warning(.subnetTooSmall,
+                             "subnet '\(s.name)' (\(s.cidr), \(s.usableAddressCount) usable addresses) cannot hold one \(type.name) node of '\(g.name)': its primary address and first warm pool take \(need)",
+                             at: g.location,
+                             hint: prefixes ? "prefix delegation needs whole free /28 blocks; use a larger subnet" : "use a larger subnet, or lower the warm pool with WARM_IP_TARGET and MINIMUM_IP_TARGET")
         }
     }
 

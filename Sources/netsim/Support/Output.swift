@@ -12,6 +12,12 @@ enum Output {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
+    /// Color for messages on standard error (warnings printed beside a command's output).
+    static var stderrColor: Bool {
+        isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
     static func print(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }

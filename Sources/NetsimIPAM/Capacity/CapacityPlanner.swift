@@ -1,0 +1,323 @@
+import NetsimModel
+
+/// Builds a `CapacityReport` from a topology: realizes it, measures, and re-realizes it under
+/// other warm-pool settings.
+public enum CapacityPlanner {
+    public static func plan(_ t: Topology, catalog: InstanceCatalog, options: RealizeOptions = RealizeOptions(),
+                            whatIfs: Bool = true) -> CapacityReport {
+        let realized = Realizer.realize(t, catalog: catalog, options: options)
+        let settings = realized.settings
+        var warnings = realized.warnings
+        let subnets = t.vpcs.flatMap(\.subnets)
+        let groups = t.cluster?.nodeGroups ?? []
+
+        // Per-subnet use.
+        var eniPrimaries = Array(repeating: 0, count: subnets.count)
+        var podIPs = Array(repeating: 0, count: subnets.count)
+        var warm = Array(repeating: 0, count: subnets.count)
+        var nodesHere = Array(repeating: 0, count: subnets.count)
+        for n in realized.nodes {
+            if let i = realized.ec2.poolIndex[n.subnet] { nodesHere[i] += 1 }
+            for e in n.ipam.enis {
+                eniPrimaries[e.subnet] += 1
+                for c in e.cidrs {
+                    podIPs[e.subnet] += c.assignedCount
+                    warm[e.subnet] += c.size - c.assignedCount
+                }
+            }
+        }
+        let clusterOptions = t.cluster.map(MaxPodsOptions.init(cluster:)) ?? MaxPodsOptions()
+        let mode: AddressMode = settings.ipv6 ? .ipv6 : (settings.prefixDelegation ? .prefixDelegation : .secondaryIP)
+
+        // Footprints of one more node per group and subnet.
+        var footprintsBySubnet: [Int: [CapacityReport.Footprint]] = [:]
+        var groupReports: [CapacityReport.NodeGroupCapacity] = []
+        let fill = fillExistingNodes(realized)
+        for g in groups {
+            guard let type = catalog[g.instanceType] else { continue }
+            let nodes = realized.nodes.filter { $0.group == g.name }
+            let kubeletMaxPods = g.maxPods ?? type.eniMaxPods
+            let mp = MaxPods(type: type, options: clusterOptions)
+            let groupPods = realized.pods.filter { p in nodes.contains { $0.name == p.node } }
+            let dsPodsNeedingIP = nodes.first.map { n in realized.pods.filter { $0.node == n.name && $0.workloadKind == .daemonSet && !$0.hostNetwork }.count } ?? 0
+            let hostPods = nodes.first.map { n in realized.pods.filter { $0.node == n.name && $0.hostNetwork }.count } ?? 2
+            let fp = footprint(type: type, settings: settings, maxPods: kubeletMaxPods, dsPods: dsPodsNeedingIP, hostPods: hostPods)
+            // Which subnets a new node of this group uses: its node subnet for the primary (and
+            // trunk) ENI; pod ENIs there too, or in the zone's ENIConfig subnet.
+            let nodeSubnets = g.subnets.compactMap { realized.ec2.poolIndex[$0] }
+            func podSubnet(for nodeSubnet: Int) -> Int? {
+                if settings.customNetworking {
+                    let zone = subnets[nodeSubnet].zone
+                    return realized.nodes.first { $0.group == g.name && $0.zone == zone }?.ipam.eniSubnets.first
+                        ?? eniConfigSubnet(t, group: g, zone: zone, settings: settings, index: realized.ec2.poolIndex)
+                }
+                return nodeSubnet
+            }
+            var touched: [Int: (idle: Int, full: Int)] = [:]
+            for s in nodeSubnets {
+                touched[s, default: (0, 0)].idle += fp.primaryIdle
+                touched[s, default: (0, 0)].full += fp.primaryFull
+                if let p = podSubnet(for: s) {
+                    touched[p, default: (0, 0)].idle += fp.podIdle
+                    touched[p, default: (0, 0)].full += fp.podFull
+                }
+            }
+            for (s, f) in touched {
+                let free = realized.ec2.pool(s).freeCount
+                let idleFit = f.idle > 0 ? free / f.idle : 0
+                let fullFit = f.full > 0 ? free / f.full : 0
+                footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
+                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit * fp.podsPerFullNode))
+            }
+            // New nodes round-robin over the group's subnets until one subnet cannot take the next.
+            func nodesThatFit(idle: Bool) -> (Int, String?) {
+                guard !nodeSubnets.isEmpty else { return (0, nil) }
+                var free = Dictionary(uniqueKeysWithValues: Set(nodeSubnets + nodeSubnets.compactMap(podSubnet)).map { ($0, realized.ec2.pool($0).freeCount) })
+                var k = 0
+                while k < 1_000_000 {
+                    let s = nodeSubnets[(nodes.count + k) % nodeSubnets.count]
+                    let primary = idle ? fp.primaryIdle : fp.primaryFull
+                    let pod = idle ? fp.podIdle : fp.podFull
+                    let ps = podSubnet(for: s)
+                    var need: [Int: Int] = [s: primary]
+                    if let ps { need[ps, default: 0] += pod }
+                    if let short = need.first(where: { free[$0.key, default: 0] < $0.value }) { return (k, subnets[short.key].name) }
+                    for (i, n) in need { free[i, default: 0] -= n }
+                    k += 1
+                }
+                return (k, nil)
+            }
+            let (idleFit, _) = nodesThatFit(idle: true)
+            let (fullFit, firstOut) = nodesThatFit(idle: false)
+            let f = fill[g.name] ?? (0, false, false)
+            let limitedBy = f.byIPs && f.byMaxPods ? "max pods and IP addresses" : (f.byIPs ? "IP addresses" : "max pods")
+            var enis = 0, pIPs = 0, wIPs = 0, prim = 0
+            for n in nodes {
+                enis += n.ipam.enis.count
+                prim += n.ipam.enis.count
+                pIPs += n.ipam.assigned
+                wIPs += n.ipam.total - n.ipam.assigned
+            }
+            groupReports.append(.init(name: g.name, instanceType: type.name, nodes: nodes.count, kubeletMaxPods: kubeletMaxPods, maxPods: mp,
+                                      pods: groupPods.filter { $0.status == .running }.count,
+                                      hostNetworkPods: groupPods.filter { $0.hostNetwork }.count,
+                                      podsWithoutIP: groupPods.filter { $0.status == .waitingForIP }.count,
+                                      enis: enis, podIPs: pIPs, warmIPs: wIPs, eniPrimaries: prim,
+                                      morePodsOnExistingNodes: f.pods, morePodsLimitedBy: limitedBy,
+                                      moreIdleNodes: idleFit, moreFullNodes: fullFit, podsPerFullNode: fp.podsPerFullNode,
+                                      firstExhaustedSubnet: firstOut))
+            warnings += groupWarnings(g, type: type, kubeletMaxPods: kubeletMaxPods, mp: mp, fp: fp, hostPods: hostPods, settings: settings)
+        }
+
+        var subnetReports: [CapacityReport.SubnetCapacity] = []
+        for (i, s) in subnets.enumerated() {
+            let pool = realized.ec2.pool(i)
+            let other = realized.otherAddresses[i]?.count ?? 0
+            subnetReports.append(.init(name: s.name, zone: s.zone, cidr: s.cidr, usable: s.usableAddressCount, nodes: nodesHere[i],
+                                       eniPrimaries: eniPrimaries[i], podIPs: podIPs[i], warmIPs: warm[i], other: other,
+                                       free: pool.freeCount, freePrefixes: pool.freePrefixCount,
+                                       footprints: (footprintsBySubnet[i] ?? []).sorted { $0.group < $1.group }))
+        }
+        warnings += subnetWarnings(subnetReports, groups: groupReports, mode: mode, footprints: footprintsBySubnet, subnets: subnets)
+
+        var zones: [String: CapacityReport.ZoneCapacity] = [:]
+        for s in subnetReports where s.nodes > 0 || s.eniPrimaries > 0 || !s.footprints.isEmpty {
+            var z = zones[s.zone] ?? .init(zone: s.zone, subnets: [], usable: 0, eniPrimaries: 0, podIPs: 0, warmIPs: 0, other: 0, free: 0, freePrefixes: 0)
+            z.subnets.append(s.name); z.usable += s.usable; z.eniPrimaries += s.eniPrimaries; z.podIPs += s.podIPs
+            z.warmIPs += s.warmIPs; z.other += s.other; z.free += s.free; z.freePrefixes += s.freePrefixes
+            zones[s.zone] = z
+        }
+
+        let alternatives = whatIfs ? self.whatIfs(t, catalog: catalog, options: options, realized: realized, heldNow: held(realized)) : []
+        let running = realized.pods.filter { $0.status == .running }.count
+        return CapacityReport(
+            topology: t.name, mode: mode, settings: describe(settings), nodeGroups: groupReports, subnets: subnetReports,
+            zones: zones.values.sorted { $0.zone < $1.zone }, whatIfs: alternatives, warnings: warnings,
+            podsWithoutIP: realized.podsWithoutIP, unscheduledPods: realized.unscheduledPods,
+            totals: (realized.nodes.count, running, podIPs.reduce(0, +), warm.reduce(0, +), eniPrimaries.reduce(0, +),
+                     subnetReports.filter { $0.nodes > 0 || !$0.footprints.isEmpty }.reduce(0) { $0 + $1.free }))
+    }
+
+    static func eniConfigSubnet(_ t: Topology, group g: NodeGroup, zone: String, settings: CNISettings, index: [String: Int]) -> Int? {
+        guard let cluster = t.cluster else { return nil }
+        let zoneKeys: Set<String> = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
+        let name = zoneKeys.contains(settings.eniConfigLabel) ? zone : (g.labels[key: settings.eniConfigLabel] ?? g.labels[key: "k8s.amazonaws.com/eniConfig"])
+        return name.flatMap { n in cluster.eniConfigs.first { $0.name == n } }.flatMap { index[$0.subnet] }
+    }
+
+    /// `NAME=value` for every setting that shapes the pool.
+    static func describe(_ s: CNISettings) -> [String] {
+        var out: [String] = []
+        if s.ipv6 { return ["ENABLE_IPv6=true"] }
+        if s.prefixDelegation { out.append("ENABLE_PREFIX_DELEGATION=true") }
+        if s.warmIPTargetsSet {
+            out.append("WARM_IP_TARGET=\(s.warmIPTarget)")
+            out.append("MINIMUM_IP_TARGET=\(s.minimumIPTarget)")
+        } else if s.prefixDelegation {
+            out.append("WARM_PREFIX_TARGET=\(s.warmPrefixTarget)")
+        } else {
+            out.append("WARM_ENI_TARGET=\(s.warmENITarget)")
+        }
+        if let m = s.maxENI { out.append("MAX_ENI=\(m)") }
+        if s.customNetworking { out.append("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true") }
+        if s.podENI { out.append("ENABLE_POD_ENI=true") }
+        return out
+    }
+
+    // MARK: footprints
+
+    struct Footprint {
+        var primaryIdle: Int
+        var podIdle: Int
+        var primaryFull: Int
+        var podFull: Int
+        var podsPerFullNode: Int
+    }
+
+    /// Addresses one new node takes, idle (DaemonSet pods only) and packed to max pods, split
+    /// into the node subnet's share (primary and trunk ENI) and the pod ENIs' share.
+    static func footprint(type: InstanceType, settings: CNISettings, maxPods: Int, dsPods: Int, hostPods: Int) -> Footprint {
+        let big = Subnet(name: "scratch", id: "subnet-scratch", zone: "scratch", cidr: IPv4CIDR(network: IPv4Address(10, 0, 0, 0), prefixLength: 8),
+                         location: SourceLocation(file: "<scratch>", line: 0, column: 0))
+        var ec2 = EC2Account(subnets: [big], seed: 1)
+        guard let ip = ec2.randomAddress(inSubnet: 0) else { return Footprint(primaryIdle: 1, podIdle: 0, primaryFull: 1, podFull: 0, podsPerFullNode: 0) }
+        let primary = NodeENI(id: "eni-scratch", mac: "02:00:00:00:00:00", deviceIndex: 0, subnet: 0, primaryIP: ip,
+                              isPrimary: true, isTrunk: false, securityGroups: [], createdAt: 0)
+        var ipam = NodeIPAM(owner: "scratch", type: type, settings: settings, maxPods: maxPods, primary: primary, eniSubnets: [0], eniSecurityGroups: [])
+        let trunk = settings.podENI && (type.isTrunkingCompatible ?? true) ? 1 : 0
+        if trunk == 1 {
+            ipam.attachTrunk(NodeENI(id: "eni-trunk", mac: "02:00:00:00:00:01", deviceIndex: 1, subnet: 0, primaryIP: ip,
+                                     isPrimary: false, isTrunk: true, securityGroups: [], createdAt: 0))
+        }
+        var now = 0
+        ipam.settle(now: &now, ec2: &ec2)
+        func podShare() -> Int { ipam.total + ipam.enis.filter { !$0.isPrimary && !$0.isTrunk }.count }
+        var pods = 0
+        while pods < dsPods, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
+            pods += 1
+            ipam.settle(now: &now, ec2: &ec2)
+        }
+        let podIdle = podShare()
+        let limit = max(0, maxPods - hostPods)
+        while pods < limit, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
+            pods += 1
+            ipam.settle(now: &now, ec2: &ec2)
+        }
+        let podFull = podShare()
+        return Footprint(primaryIdle: 1 + trunk, podIdle: podIdle, primaryFull: 1 + trunk, podFull: podFull,
+                         podsPerFullNode: max(0, pods - dsPods))
+    }
+
+    /// Pods each group's existing nodes can still start: each node takes pods until max pods or
+    /// until ipamd has no address (subnets shared, nodes in order).
+    static func fillExistingNodes(_ r: RealizedCluster) -> [String: (pods: Int, byMaxPods: Bool, byIPs: Bool)] {
+        var ec2 = r.ec2
+        var now = r.clock
+        var out: [String: (pods: Int, byMaxPods: Bool, byIPs: Bool)] = [:]
+        for var n in r.nodes {
+            var added = 0
+            var byIPs = false
+            while n.podCount + added < n.maxPods {
+                if n.ipam.assignPodIP(now: now) == nil {
+                    n.ipam.settle(now: &now, ec2: &ec2)
+                    if n.ipam.assignPodIP(now: now) == nil { byIPs = true; break }
+                }
+                added += 1
+                n.ipam.settle(now: &now, ec2: &ec2)
+            }
+            var e = out[n.group] ?? (0, false, false)
+            e.pods += added
+            if byIPs { e.byIPs = true } else { e.byMaxPods = true }
+            out[n.group] = e
+        }
+        return out
+    }
+
+    // MARK: warnings
+
+    static func groupWarnings(_ g: NodeGroup, type: InstanceType, kubeletMaxPods: Int, mp: MaxPods, fp: Footprint, hostPods: Int,
+                              settings: CNISettings) -> [CapacityWarning] {
+        var out: [CapacityWarning] = []
+        for w in mp.warnings where w.code != .maxPodsExceedsIPs && w.code != .vCPUsUnknown {
+            out.append(.init(w.code, "node group '\(g.name)': \(w.message)"))
+        }
+        let podSlots = kubeletMaxPods - hostPods
+        if !settings.ipv6, podSlots > mp.ipCapacity {
+            var why = "its ENIs hold \(mp.ipCapacity) pod addresses"
+            if settings.customNetworking { why += " (custom networking leaves the primary ENI out)" }
+            if mp.trunkENI { why += " (the trunk ENI takes a slot)" }
+            out.append(.init(.maxPodsExceedsIPs,
+                "node group '\(g.name)': kubelet max pods is \(kubeletMaxPods) (\(podSlots) after \(hostPods) host-network pods) but \(why); pods past that stay in ContainerCreating — set maxPods: \(mp.ipCapacity + hostPods)"))
+        }
+        return out
+    }
+
+    static func subnetWarnings(_ subnets: [CapacityReport.SubnetCapacity], groups: [CapacityReport.NodeGroupCapacity], mode: AddressMode,
+                               footprints: [Int: [CapacityReport.Footprint]], subnets model: [Subnet]) -> [CapacityWarning] {
+        var out: [CapacityWarning] = []
+        for (i, s) in subnets.enumerated() {
+            for f in footprints[i] ?? [] {
+                if s.usable < f.idle {
+                    out.append(.init(.subnetTooSmall, "subnet '\(s.name)' (\(s.cidr), \(s.usable) usable addresses) cannot hold one idle '\(f.group)' node, which takes \(f.idle) addresses here"))
+                } else if s.free < f.idle {
+                    out.append(.init(.subnetExhausted, "subnet '\(s.name)' has \(s.free) free address\(s.free == 1 ? "" : "es"): not enough for one more '\(f.group)' node (\(f.idle) when idle)"))
+                }
+            }
+            if mode == .prefixDelegation, !(footprints[i] ?? []).isEmpty, s.free >= 16, s.freePrefixes * 16 * 2 < s.free {
+                out.append(.init(.fragmentation,
+                    "subnet '\(s.name)' has \(s.free) free addresses but only \(s.freePrefixes) free /28 blocks (\(s.freePrefixes * 16) addresses): prefix delegation fails with InsufficientCidrBlocks long before the subnet is full; a subnet CIDR reservation (aws ec2 create-subnet-cidr-reservation --reservation-type prefix) keeps blocks whole"))
+            }
+        }
+        return out
+    }
+
+    // MARK: what-ifs
+
+    /// Addresses nodes hold per subnet: ENI primaries plus secondary IPs or prefixes.
+    static func held(_ r: RealizedCluster) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for n in r.nodes { for e in n.ipam.enis { out[e.subnet, default: 0] += 1 + e.total } }
+        return out
+    }
+
+    static func whatIfs(_ t: Topology, catalog: InstanceCatalog, options: RealizeOptions, realized: RealizedCluster,
+                        heldNow: [Int: Int]) -> [CapacityReport.WhatIf] {
+        let s = realized.settings
+        guard !s.ipv6, !realized.nodes.isEmpty else { return [] }
+        let runningPods = realized.pods.filter { !$0.hostNetwork && $0.ip != nil }
+        let perNode = max(1, Int((Double(runningPods.count) / Double(realized.nodes.count)).rounded(.up)))
+        var alternatives: [(String, CNISettings, String)] = []
+        func with(_ f: (inout CNISettings) -> Void) -> CNISettings { var c = s; f(&c); return c }
+        if s.prefixDelegation {
+            alternatives.append(("WARM_IP_TARGET=5 MINIMUM_IP_TARGET=\(perNode)", with { $0.warmIPTarget = 5; $0.minimumIPTarget = perNode },
+                                 "prefixes are still whole /28s; the targets only trim surplus prefixes"))
+            alternatives.append(("ENABLE_PREFIX_DELEGATION=false", with { $0.prefixDelegation = false },
+                                 "back to secondary IPs: a node holds at most ENIs × (IPs per ENI − 1) addresses, and kubelet max pods above that leaves pods without an IP"))
+        } else {
+            alternatives.append(("WARM_IP_TARGET=5", with { $0.warmIPTarget = 5; $0.minimumIPTarget = 0 },
+                                 "each pod start past the target waits for one AssignPrivateIpAddresses call (one per 5 s loop); more EC2 calls during churn"))
+            alternatives.append(("WARM_IP_TARGET=2 MINIMUM_IP_TARGET=\(perNode)", with { $0.warmIPTarget = 2; $0.minimumIPTarget = perNode },
+                                 "MINIMUM_IP_TARGET at today's \(perNode) pods per node keeps scale-ups fast; bursts beyond it wait for EC2"))
+            let nitro = realized.nodes.allSatisfy { $0.instanceType.hypervisor == .nitro || $0.instanceType.isBareMetal }
+            if nitro {
+                alternatives.append(("ENABLE_PREFIX_DELEGATION=true WARM_PREFIX_TARGET=1", with { $0.prefixDelegation = true; $0.warmPrefixTarget = 1; $0.warmIPTarget = 0; $0.minimumIPTarget = 0 },
+                                     "needs free aligned /28 blocks; raise kubelet max pods to use the density"))
+            }
+        }
+        var out: [CapacityReport.WhatIf] = []
+        for (label, settings, note) in alternatives {
+            var o = options
+            o.settings = settings
+            let alt = Realizer.realize(t, catalog: catalog, options: o)
+            let heldAlt = held(alt)
+            var freed: [(String, Int)] = []
+            for i in Set(heldNow.keys).union(heldAlt.keys).sorted() {
+                let d = heldNow[i, default: 0] - heldAlt[i, default: 0]
+                if d != 0 { freed.append((realized.ec2.pool(i).subnet.name, d)) }
+            }
+            out.append(.init(setting: label, freedBySubnet: freed, freed: freed.reduce(0) { $0 + $1.1 },
+                             podsWithoutIP: alt.podsWithoutIP.count, note: note))
+        }
+        return out
+    }
+}

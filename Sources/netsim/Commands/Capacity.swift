@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import NetsimIPAM
+import NetsimModel
+import NetsimRender
+import NetsimTopology
+
+extension CapacityFormat: ExpressibleByArgument {}
+
+struct Capacity: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Max pods per instance type, or a cluster's IP capacity: per node group, subnet and zone.",
+        discussion: """
+        One type:  netsim capacity --instance-type m5.large [--prefix-delegation] [--custom-networking] [--max-eni N] [--security-groups-for-pods]
+        All types: netsim capacity --all-instance-types --format csv
+        A cluster: netsim capacity Topologies/quickstart.yaml [--scale general=40] [--pods 500]
+        Exit codes: 0 ok; 1 a cluster leaves pods without an IP or unscheduled; 2 invalid input; 64 usage.
+        """
+    )
+
+    @Argument(help: "A topology file (omit with --instance-type or --all-instance-types).")
+    var file: String?
+
+    @Option(help: "One instance type, e.g. m5.large.") var instanceType: String?
+    @Flag(help: "Every type of the catalog.") var allInstanceTypes = false
+    @Flag(help: "ENABLE_PREFIX_DELEGATION=true (Nitro types; others fall back).") var prefixDelegation = false
+    @Flag(help: "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true: the primary ENI carries no pods.") var customNetworking = false
+    @Option(help: "MAX_ENI: at most N ENIs (values below 1 are ignored, as ipamd does).") var maxEni: Int?
+    @Flag(help: "ENABLE_POD_ENI=true: a trunk ENI for Security Groups for Pods takes a slot.") var securityGroupsForPods = false
+    @Flag(help: "IPv6 mode: one /80 prefix on the primary ENI.") var ipv6 = false
+
+    @Option(parsing: .singleValue, help: "With FILE: run with NODEGROUP=COUNT nodes instead (repeatable).") var scale: [String] = []
+    @Option(help: "With FILE: add N pods of a plain Deployment and see whether they fit.") var pods: Int?
+    @Flag(inversion: .prefixedNo, help: "With FILE: show what other warm-pool settings would change.") var whatIfs = true
+
+    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
+    @Option(help: "Output format: text, json, csv.") var format: CapacityFormat = .text
+    @Option(name: .shortAndLong, help: "Write the result to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+
+    func validate() throws {
+        let modes = [file != nil, instanceType != nil, allInstanceTypes].filter { $0 }.count
+        if modes != 1 { throw ValidationError("give exactly one of: a topology FILE, --instance-type TYPE, --all-instance-types") }
+        if file == nil && (!scale.isEmpty || pods != nil) { throw ValidationError("--scale and --pods need a topology FILE") }
+        if file != nil && (prefixDelegation || customNetworking || maxEni != nil || securityGroupsForPods || ipv6) {
+            throw ValidationError("with a topology FILE the aws-node settings come from its cluster.cni; --prefix-delegation and the like are for --instance-type")
+        }
+        if let pods, pods < 0 || pods > 1_000_000 { throw ValidationError("--pods must be 0 to 1000000") }
+    }
+
+    func run() throws {
+        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
+        let color = output == nil && Output.colorEnabled
+        let text: String
+        var exit: Int32 = 0
+        if let file {
+            let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+            let scaleMap = try TopologyInput.parseScale(scale, groups: t.cluster?.nodeGroups.map(\.name) ?? [])
+            let report = CapacityPlanner.plan(t, catalog: catalog, options: RealizeOptions(scale: scaleMap, extraPods: pods ?? 0), whatIfs: whatIfs)
+            text = CapacityReportRenderer.render(report, as: format, color: color)
+            if !report.podsWithoutIP.isEmpty || !report.unscheduledPods.isEmpty { exit = 1 }
+        } else {
+            if let maxEni, maxEni < 1 {
+                Output.printError("netsim: warning: --max-eni \(maxEni) is below 1; ipamd ignores such a MAX_ENI, so the instance's own limit applies\n")
+            }
+            let options = MaxPodsOptions(prefixDelegation: prefixDelegation, customNetworking: customNetworking, maxENI: maxEni,
+                                         securityGroupsForPods: securityGroupsForPods, ipv6: ipv6)
+            let types: [InstanceType]
+            if let instanceType {
+                guard let t = catalog[instanceType] else {
+                    throw TopologyInput.fail(.unknownInstanceType, "instance type '\(instanceType)' is not in the catalog",
+                                             near: catalog.suggestions(for: instanceType))
+                }
+                types = [t]
+            } else {
+                types = catalog.types
+            }
+            let results = types.map { (MaxPods(type: $0, options: options), $0) }
+            text = MaxPodsRenderer.render(results, options: options, as: format, single: instanceType != nil, color: color)
+        }
+        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        if exit != 0 { throw ExitCode(exit) }
+    }
+}
