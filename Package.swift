@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "NetsimFlow", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube"]),
         .target(
             name: "NetsimTopology",
-            dependencies: ["NetsimModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["NetsimModel", "NetsimIPAM", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "NetsimRender", dependencies: ["NetsimModel", "NetsimFlow", "NetsimIPAM"]),
         .systemLibrary(

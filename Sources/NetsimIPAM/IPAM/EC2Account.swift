@@ -80,13 +80,21 @@ public struct EC2Account: Sendable {
     public let poolIndex: [String: Int]
     public let seed: UInt64
     var rng: SplitMix64
-    public private(set) var calls: [EC2Operation: Int] = [:]
-    public private(set) var throttled: [EC2Operation: Int] = [:]
-    public let limits: EC2RateLimits
+    /// Calls made and calls throttled, indexed like `EC2Operation.allCases`.
+    public private(set) var callCounts = Array(repeating: 0, count: EC2Operation.allCases.count)
+    public private(set) var throttledCounts = Array(repeating: 0, count: EC2Operation.allCases.count)
+    public var calls: [EC2Operation: Int] {
+        Dictionary(uniqueKeysWithValues: EC2Operation.allCases.compactMap { op in callCounts[op.index] > 0 ? (op, callCounts[op.index]) : nil })
+    }
+    public var throttled: [EC2Operation: Int] {
+        Dictionary(uniqueKeysWithValues: EC2Operation.allCases.compactMap { op in throttledCounts[op.index] > 0 ? (op, throttledCounts[op.index]) : nil })
+    }
+    public var throttledTotal: Int { throttledCounts.reduce(0, +) }
+    public private(set) var limits: EC2RateLimits
     /// Tokens left per operation, refilled lazily; index = operation order in `EC2Operation.allCases`.
     private var tokens: [Double]
     private var lastRefill: [Int]
-    private let bucketList: [EC2RateLimits.Bucket?]
+    private var bucketList: [EC2RateLimits.Bucket?]
     private var serial = 0
 
     public init(subnets: [Subnet], seed: UInt64, limits: EC2RateLimits = .unlimited) {
@@ -131,11 +139,22 @@ public struct EC2Account: Sendable {
                 tokens[i] = min(b.capacity, tokens[i] + Double(now - lastRefill[i]) * b.refillPerSecond)
                 lastRefill[i] = now
             }
-            guard tokens[i] >= 1 else { throttled[op, default: 0] += 1; return false }
+            guard tokens[i] >= 1 else { throttledCounts[i] += 1; return false }
             tokens[i] -= 1
         }
-        calls[op, default: 0] += 1
+        callCounts[i] += 1
         return true
+    }
+
+    /// Starts counting afresh under `limits` with full buckets at time 0, keeping every
+    /// subnet's addresses (a simulation that starts from an allocated cluster).
+    public mutating func resetCalls(limits: EC2RateLimits) {
+        self.limits = limits
+        bucketList = EC2Operation.allCases.map { limits.buckets[$0] }
+        tokens = bucketList.map { $0?.capacity ?? 0 }
+        lastRefill = Array(repeating: 0, count: EC2Operation.allCases.count)
+        callCounts = Array(repeating: 0, count: EC2Operation.allCases.count)
+        throttledCounts = Array(repeating: 0, count: EC2Operation.allCases.count)
     }
 
     // MARK: addresses for ENIs

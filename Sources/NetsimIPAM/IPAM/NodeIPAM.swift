@@ -282,6 +282,19 @@ public struct NodeIPAM: Sendable {
         return action
     }
 
+    /// Moves the node's clock to `now` as if its state had been reached long ago: ENIs are old
+    /// enough to free, no back-off or release gate is pending, nothing is cooling down.
+    public mutating func rebaseClock(to now: Int) {
+        for i in enis.indices { enis[i].createdAt = now - 3600 }
+        lastDecrease = Int.min / 2
+        backoffUntil = Int.min / 2
+        for e in enis.indices { for c in enis[e].cidrs.indices { enis[e].cidrs[c].cooling = 0 } }
+        coolingCount = 0
+        coolQueue.removeAll()
+        coolHead = 0
+        if let p = pendingENI { pendingENI = (p.eni, now) }
+    }
+
     /// Runs the pool manager to rest — until an iteration does nothing or fails in a way it
     /// would only retry later — advancing `now` a minute per iteration so every timer has run
     /// out: the steady state of a node whose pods arrive gradually.

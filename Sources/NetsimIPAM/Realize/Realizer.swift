@@ -201,7 +201,8 @@ struct Run {
         return out
     }
 
-    mutating func createNode(group g: NodeGroup, index: Int, type: InstanceType, subnet: Subnet, cluster: Cluster, vpc: VPC) -> Bool {
+    mutating func createNode(group g: NodeGroup, index: Int, type: InstanceType, subnet: Subnet, cluster: Cluster, vpc: VPC,
+                             settleNow: Bool = true) -> Bool {
         guard let sIdx = ec2.poolIndex[subnet.name], let ip = ec2.randomAddress(inSubnet: sIdx) else { return false }
         let name = Realizer.nodeName(ip, region: t.region)
         let instanceID = AWSID.make("i", name: "\(g.name)/\(index)", seed: t.seed)
@@ -244,7 +245,7 @@ struct Run {
         var node = RealizedNode(name: name, group: g.name, instanceID: instanceID, instanceType: type, zone: subnet.zone,
                                 subnet: subnet.name, primaryIP: ip, labels: labels, taints: g.taints, maxPods: maxPods,
                                 securityGroups: g.securityGroups, eniConfig: configName, ipam: ipam, podCount: 0)
-        settle(&node)
+        if settleNow { settle(&node) }
         nodes.append(node)
         return true
     }

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import NetsimIPAM
+import NetsimModel
+import NetsimRender
+import NetsimTopology
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run ipamd's control loop over time on every node: pods waiting for IPs, EC2 calls, subnet use.",
+        discussion: """
+        The run starts from the topology's steady state (or from no nodes with --from-empty) and follows a scenario
+        file (kind: Scenario; see Docs/capacity.md) and/or these flags:
+          --scale general=40@5m     set node group 'general' to 40 nodes at 5 minutes (no @: at 0s)
+          --pods 500@10m            create 500 pods of a plain Deployment at 10 minutes
+          --rollout deployment:shop/cart@15m   replace every pod, 25 % at a time
+          --churn 10%               delete and recreate 10 % of running pods per hour
+        Exit codes: 0 ok; 1 pods were still waiting for an IP, or unschedulable, at the end; 2 invalid input; 64 usage.
+        """
+    )
+
+    @Argument(help: "The topology file.") var file: String
+    @Option(help: "A scenario file (kind: Scenario).") var scenario: String?
+    @Option(help: "How long to simulate: 90s, 30m, 1h (default 1h, or the scenario's).") var duration: String?
+    @Option(help: "Pods replaced per hour: 10% or 0.1.") var churn: String?
+    @Option(parsing: .singleValue, help: "NODEGROUP=COUNT[@TIME]: set a node group's size (repeatable).") var scale: [String] = []
+    @Option(parsing: .singleValue, help: "N[@TIME]: create N pods (repeatable).") var pods: [String] = []
+    @Option(parsing: .singleValue, help: "WORKLOAD[@TIME]: roll out a Deployment, 25 % at a time (repeatable).") var rollout: [String] = []
+    @Flag(help: "Start with no nodes and no pods instead of the topology's steady state.") var fromEmpty = false
+    @Option(help: "Time from CreateNetworkInterface to usable addresses (default 10s).") var eniAttachLatency: String?
+    @Option(help: "Time from a node's launch to Ready (default 60s).") var nodeReadyAfter: String?
+    @Option(help: "EC2 request limits: standard, unlimited, or a multiple such as 3x.") var ec2Limits: String?
+    @Option(help: "Seed for every random choice (default: the topology's).") var seed: UInt64?
+    @Option(help: "Write the timeline (one row per 5 s tick) as CSV to this file.") var csv: String?
+    @Option(help: "Write a chart of subnet use and waiting pods as SVG to this file.") var svg: String?
+    @Option(help: "Summary format: text, json.") var format: CapacityFormat = .text
+    @Option(name: .shortAndLong, help: "Write the summary to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
+    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+
+    func validate() throws {
+        if format == .csv { throw ValidationError("the summary is text or json; write the timeline with --csv FILE") }
+    }
+
+    func run() throws {
+        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        var s = Scenario()
+        if let scenario {
+            let r = ScenarioLoader.load(path: scenario, topology: t, limits: Limits.from(option: maxInputSize))
+            if !r.diagnostics.isEmpty { TopologyInput.report(r.diagnostics, path: scenario, color: Output.stderrColor) }
+            guard let loaded = r.scenario else { throw ExitCode(2) }
+            s = loaded
+        } else {
+            s.name = t.name
+        }
+        if let duration {
+            guard let d = Scenario.parseDuration(duration), d >= 5, d <= 7 * 86400 else {
+                throw TopologyInput.fail(.invalidValue, "--duration '\(duration)' must be a duration from 5s to 7d, such as 90s, 30m or 1h")
+            }
+            s.duration = d
+        }
+        if let churn {
+            guard let c = Scenario.parseFraction(churn) else { throw TopologyInput.fail(.invalidValue, "--churn '\(churn)' must be a percentage such as 10%") }
+            s.churnPerHour = c
+        }
+        if let v = eniAttachLatency {
+            guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--eni-attach-latency '\(v)' is not a duration") }
+            s.eniAttachLatency = d
+        }
+        if let v = nodeReadyAfter {
+            guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--node-ready-after '\(v)' is not a duration") }
+            s.nodeReadyAfter = d
+        }
+        if let v = ec2Limits {
+            guard let l = ScenarioLoader.rateLimits(v) else { throw TopologyInput.fail(.invalidValue, "--ec2-limits '\(v)' must be standard, unlimited or a multiple such as 3x") }
+            s.ec2Limits = l
+        }
+        if fromEmpty { s.fromEmpty = true }
+        s.events += try flagEvents(t)
+        s.events.sort { $0.at < $1.at }   // stable: file order kept for equal times
+        for e in s.events where e.at > s.duration {
+            Output.printError("netsim: warning[\(DiagnosticCode.invalidScenario.id)]: an event at \(Scenario.formatDuration(e.at)) is after the end of the run (\(Scenario.formatDuration(s.duration)))\n")
+        }
+
+        var sim = Simulator(topology: t, catalog: catalog, scenario: s, seed: seed)
+        let showProgress = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        let result = sim.run(progress: showProgress ? { f in
+            let width = 30
+            let done = Int(Double(width) * f)
+            Output.printError("\r  simulating [" + String(repeating: "#", count: done) + String(repeating: " ", count: width - done) + "] \(Int(f * 100))%")
+        } : nil)
+        if showProgress { Output.printError("\r" + String(repeating: " ", count: 50) + "\r") }
+        // Files first, so a failure leaves no summary claiming success.
+        if let csv { try Output.writeAtomically(SimulationRenderer.csv(result), to: csv) }
+        if let svg { try Output.writeAtomically(SimulationRenderer.svg(result), to: svg) }
+        let text = SimulationRenderer.render(result, as: format, color: output == nil && Output.colorEnabled)
+        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        if result.stillWaiting > 0 || result.unschedulable > 0 { throw ExitCode(1) }
+    }
+
+    /// `VALUE@TIME`, the time optional.
+    func split(_ item: String, flag: String) throws -> (String, Int) {
+        let parts = item.split(separator: "@", maxSplits: 1).map(String.init)
+        var at = 0
+        if parts.count == 2 {
+            guard let d = Scenario.parseDuration(parts[1]) else { throw TopologyInput.fail(.invalidValue, "\(flag) '\(item)': '\(parts[1])' is not a duration") }
+            at = d
+        }
+        return (parts.first ?? "", at)
+    }
+
+    func flagEvents(_ t: Topology) throws -> [Scenario.Event] {
+        var out: [Scenario.Event] = []
+        let groups = t.cluster?.nodeGroups.map(\.name) ?? []
+        for item in scale {
+            let (value, at) = try split(item, flag: "--scale")
+            let map = try TopologyInput.parseScale([value], groups: groups)
+            for (g, n) in map { out.append(.init(at: at, action: .scaleNodes(group: g, count: n))) }
+        }
+        for item in pods {
+            let (value, at) = try split(item, flag: "--pods")
+            guard let n = Int(value), n >= 0, n <= 1_000_000 else { throw TopologyInput.fail(.invalidValue, "--pods '\(item)' must read N or N@TIME with N from 0 to 1000000") }
+            out.append(.init(at: at, action: .addPods(count: n)))
+        }
+        for item in rollout {
+            let (value, at) = try split(item, flag: "--rollout")
+            guard case .success(let ep) = Endpoint.parse(value), case .workload(let kind, let ns, let name) = ep,
+                  kind == .deployment || kind == .statefulSet else {
+                throw TopologyInput.fail(.invalidValue, "--rollout '\(item)' must read deployment:NS/NAME[@TIME]")
+            }
+            guard t.kubernetes.workload(kind, namespace: ns, name: name) != nil else {
+                let names = t.kubernetes.workloads.filter { $0.kind == kind }.map { "\(kind.rawValue.lowercased()):\($0.meta.namespace)/\($0.meta.name)" }
+                throw TopologyInput.fail(.invalidScenario, "--rollout names \(kind.rawValue) \(ns)/\(name), which the topology does not define",
+                                         near: Suggestions.nearest(to: value, in: names))
+            }
+            out.append(.init(at: at, action: .rollout(kind: kind, namespace: ns, name: name, maxSurge: 0.25)))
+        }
+        return out
+    }
+}
