@@ -52,7 +52,7 @@ let package = Package(
             dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimRender"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM"]),
+        .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology"]),
         .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),
         .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel"]),
     ]

@@ -365,9 +365,16 @@ public struct NodeIPAM: Sendable {
         for s in order {
             switch ec2.createENI(count: count, prefixes: prefixMode, subnet: s, now: now) {
             case .success(let (primary, cidrs)):
+                // The free device index comes from DescribeInstances; then the attachment. If
+                // either is throttled, ipamd deletes the ENI it just made and tries again later.
+                guard ec2.call(.describeInstances, now: now), ec2.call(.attachNetworkInterface, now: now) else {
+                    _ = ec2.call(.deleteNetworkInterface, now: now)
+                    ec2.free(cidrs, subnet: s)
+                    ec2.freeAddress(primary, subnet: s)
+                    lastError = .requestLimitExceeded
+                    return .failed(.requestLimitExceeded)
+                }
                 let identity = ec2.makeENIIdentity(owner: owner)
-                _ = ec2.call(.describeInstances, now: now)
-                _ = ec2.call(.attachNetworkInterface, now: now)
                 _ = ec2.call(.modifyNetworkInterfaceAttribute, now: now)
                 var eni = NodeENI(id: identity.id, mac: identity.mac, deviceIndex: nextDeviceIndex, subnet: s,
                                   primaryIP: primary, isPrimary: false, isTrunk: false,

@@ -190,6 +190,7 @@ public struct CapacityWarning: Hashable, Sendable {
         case podsWithoutIP = "pods-without-ip"
         case podsUnscheduled = "pods-unscheduled"
         case ignoredSetting = "ignored-setting"
+        case throttled = "ec2-throttled"
         case invalidSetting = "invalid-setting"
     }
     public var code: Code

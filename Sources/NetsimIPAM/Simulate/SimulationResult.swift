@@ -40,7 +40,7 @@ public struct SimulationResult: Sendable {
         public var freeMin: Int
         public var freeMinAt: Int
         public var freeAtEnd: Int
-        /// When the subnet first had no free address, if it did.
+        /// When EC2 first refused ipamd addresses here (or the subnet had none left), if it did.
         public var exhaustedAt: Int?
     }
 

@@ -52,6 +52,9 @@ public struct Simulator {
     var warnings: [CapacityWarning] = []
     var extraWorkload: Int?
     var runningCount = 0
+    /// When EC2 first refused addresses in a subnet (InsufficientFreeAddressesInSubnet or
+    /// InsufficientCidrBlocks), by pool index.
+    var refusedAt: [Int: Int] = [:]
 
     public init(topology: Topology, catalog: InstanceCatalog, scenario: Scenario, seed: UInt64? = nil) {
         self.topology = topology
@@ -323,6 +326,9 @@ public struct Simulator {
             var before = run.ec2.callCounts
             for n in run.nodes.indices where alive[n] && readyAt[n] <= now {
                 let action = run.nodes[n].ipam.poolTick(now: now, ec2: &run.ec2, attachLatency: scenario.eniAttachLatency)
+                if case .failed(let err) = action, err.isSubnetExhaustion {
+                    for sIdx in run.nodes[n].ipam.eniSubnets where refusedAt[sIdx] == nil { refusedAt[sIdx] = now }
+                }
                 if action != .none {
                     let after = run.ec2.callCounts
                     for k in after.indices { callsPerNode[n][k] += after[k] - before[k] }
@@ -349,7 +355,7 @@ public struct Simulator {
                 let f = run.ec2.pool(i).freeCount
                 free.append(f)
                 if f < subnetStats[k].freeMin { subnetStats[k].freeMin = f; subnetStats[k].freeMinAt = now }
-                if f == 0 && subnetStats[k].exhaustedAt == nil { subnetStats[k].exhaustedAt = now }
+                if (f == 0 || refusedAt[i] != nil) && subnetStats[k].exhaustedAt == nil { subnetStats[k].exhaustedAt = now }
             }
             samples.append(.init(time: now, nodes: nodes, readyNodes: readyNodes, podsRunning: runningCount, podsWaitingForIP: waiting,
                                  podsUnschedulable: unscheduledQueue.count, addressesHeld: held, addressesAssigned: assigned,
@@ -454,10 +460,10 @@ public struct Simulator {
         var warnings = self.warnings
         let throttled = ops.reduce(0) { $0 + $1.throttled }
         if throttled > 0 {
-            warnings.append(.init(.ignoredSetting, "EC2 throttled \(throttled) calls (RequestLimitExceeded); ipamd retried them on later ticks, and pods waited"))
+            warnings.append(.init(.throttled, "EC2 throttled \(throttled) calls (RequestLimitExceeded); ipamd retried them on later ticks, and pods waited"))
         }
         for s in subnets where s.exhaustedAt != nil {
-            warnings.append(.init(.subnetExhausted, "subnet '\(s.name)' ran out of addresses at \(Scenario.formatDuration(s.exhaustedAt ?? 0))"))
+            warnings.append(.init(.subnetExhausted, "subnet '\(s.name)' could not give ipamd the addresses it asked for from \(Scenario.formatDuration(s.exhaustedAt ?? 0)) (\(s.freeMin) free at the lowest)"))
         }
         let stillWaiting = waitingOnNode.reduce(0) { $0 + $1.count }
         if stillWaiting > 0 {

@@ -80,17 +80,20 @@ public enum ScenarioLoader {
             }
             var action: Scenario.Action? = nil
             if let m = e.mapping("scaleNodes") {
-                if let (g, loc) = m.locatedString("nodeGroup", required: true) {
+                let group = m.locatedString("nodeGroup", required: true)
+                let count = m.int("count", required: true, range: 0...100_000)
+                if let (g, loc) = group {
                     if !groups.contains(g) {
                         reporter.error(.invalidScenario, "node group '\(g)' is not in the topology", at: loc, hint: Suggestions.didYouMean(g, in: groups))
-                    } else if let c = m.int("count", required: true, range: 0...100_000) { action = .scaleNodes(group: g, count: c) }
+                    } else if let count { action = .scaleNodes(group: g, count: count) }
                 }
                 m.finish()
             }
             if let m = e.mapping("scalePods") {
-                if let (kind, ns, name) = workload(m, topology: topology, names: workloadNames, reporter: reporter),
-                   let n = m.int("replicas", required: true, range: 0...1_000_000) {
-                    action = .scalePods(kind: kind, namespace: ns, name: name, replicas: n)
+                let target = workload(m, topology: topology, names: workloadNames, reporter: reporter)
+                let replicas = m.int("replicas", required: true, range: 0...1_000_000)
+                if let (kind, ns, name) = target, let replicas {
+                    action = .scalePods(kind: kind, namespace: ns, name: name, replicas: replicas)
                 }
                 m.finish()
             }
@@ -103,11 +106,12 @@ public enum ScenarioLoader {
                 m.finish()
             }
             if let m = e.mapping("rollout") {
-                if let (kind, ns, name) = workload(m, topology: topology, names: workloadNames, reporter: reporter) {
+                let target = workload(m, topology: topology, names: workloadNames, reporter: reporter)
+                let surge = fraction(m, "maxSurge") ?? 0.25
+                if let (kind, ns, name) = target {
                     if kind != .deployment && kind != .statefulSet {
                         reporter.error(.invalidScenario, "a rollout replaces the pods of a Deployment or StatefulSet, not a \(kind.rawValue)", at: m.valueLocation("workload"))
                     } else {
-                        let surge = fraction(m, "maxSurge") ?? 0.25
                         action = .rollout(kind: kind, namespace: ns, name: name, maxSurge: surge)
                     }
                 }
