@@ -16,11 +16,13 @@ final class CLITests: XCTestCase {
 
     struct Run { var status: Int32; var out: String; var err: String }
 
-    func netsim(_ args: [String], env: [String: String] = [:]) throws -> Run {
+    func netsim(_ args: [String], env: [String: String] = [:]) throws -> Run { try Self.netsim(args, env: env) }
+
+    static func netsim(_ args: [String], env: [String: String] = [:]) throws -> Run {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = binary
         p.arguments = args
-        p.currentDirectoryURL = Self.root
+        p.currentDirectoryURL = root
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         for (k, v) in env { environment[k] = v }

@@ -68,4 +68,26 @@ import NetsimTopology
         let r = try Self.run(python, ["Tests/schema/validate_topologies.py"])
         #expect(r.status == 0, "\(r.out)\n\(r.err)")
     }
+
+    /// scripts/catalog-from-describe.py and `--instance-catalog types.json` read EC2's JSON the
+    /// same way, and with no new types the script reproduces the built-in table exactly.
+    @Test(.enabled(if: which("python3") != nil, "python3 is not installed"))
+    func catalogScriptAgreesWithTheLoader() throws {
+        let python = try #require(Self.which("python3"))
+        let fixture = "Tests/NetsimTopologyTests/Fixtures/describe-instance-types.json"
+        let r = try Self.run(python, ["scripts/catalog-from-describe.py", fixture])
+        #expect(r.status == 0, "\(r.err)")
+        let fromScript = try InstanceCatalog.parse(tsv: r.out).get()
+        let fromJSON = try #require(InstanceCatalogLoader.load(path: fixture, over: .builtin).catalog)
+        #expect(fromScript.types.count == fromJSON.types.count)
+        for t in fromJSON.types { #expect(fromScript[t.name] == t, "\(t.name)") }
+        let s = Scratch()
+        let empty = s.write("empty.json", #"{"InstanceTypes": []}"#)
+        let same = try Self.run(python, ["scripts/catalog-from-describe.py", empty])
+        let rebuilt = try InstanceCatalog.parse(tsv: same.out).get()
+        #expect(rebuilt.types.count == 1391)
+        for t in InstanceCatalog.builtin.types { #expect(rebuilt[t.name] == t, "\(t.name)") }
+        let bad = try Self.run(python, ["scripts/catalog-from-describe.py", s.write("bad.json", "{")])
+        #expect(bad.status == 2)
+    }
 }
