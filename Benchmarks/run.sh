@@ -4,3 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release
 python3 Benchmarks/check_bench.py --netsim .build/release/netsim "$@"
+python3 Benchmarks/ipam_bench.py --netsim .build/release/netsim "$@"
