@@ -169,6 +169,43 @@ struct RealizeTests {
         #expect(rd.nodes[0].ipam.enis.allSatisfy { rd.ec2.pool($0.subnet).subnet.name == "nodes-a" })
     }
 
+    /// IPv6: each node's primary ENI gets one /80 from its subnet's /64, pods take addresses
+    /// from it, and no warm pool of IPv4 addresses is built.
+    @Test func ipv6PodsComeFromTheNodesPrefix() throws {
+        let text = """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: v6
+        region: eu-west-1
+        vpc:
+          name: v
+          cidrBlocks: [10.0.0.0/16]
+          ipv6CidrBlocks: [2a05:d018:1:2300::/56]
+          subnets:
+            - {name: a, zone: eu-west-1a, cidr: 10.0.0.0/20, ipv6Cidr: 2a05:d018:1:2300::/64}
+        cluster:
+          name: demo
+          ipFamily: ipv6
+          cni: {ENABLE_PREFIX_DELEGATION: "true"}
+          nodeGroups:
+            - {name: general, instanceType: m5.large, count: 2, subnets: [a]}
+        """
+        let t = try #require(TopologyLoader(catalog: .builtin).load(text: text, file: "v6.yaml").validTopology)
+        let r = Realizer.realize(t, catalog: .builtin)
+        #expect(r.podsWithoutIP.isEmpty)
+        let block = try #require(IPv6CIDR("2a05:d018:1:2300::/64"))
+        for n in r.nodes {
+            let p = try #require(n.ipv6Prefix)
+            #expect(p.prefixLength == 80 && block.contains(p.network))
+            #expect(n.ipam.total == 0)
+            #expect(n.name.hasSuffix(".eu-west-1.compute.internal"))
+        }
+        for pod in r.pods where !pod.hostNetwork {
+            let ip = try #require(pod.ipv6)
+            #expect(r.nodes.contains { $0.name == pod.node && $0.ipv6Prefix?.contains(ip) == true })
+        }
+    }
+
     @Test func prefixesAreAlignedAndAvoidReservedAddresses() throws {
         let t = try Fixture.topology("Topologies/prefix-delegation-dense-nodes.yaml")
         let r = Realizer.realize(t, catalog: .builtin)

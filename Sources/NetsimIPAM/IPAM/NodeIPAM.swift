@@ -266,6 +266,7 @@ public struct NodeIPAM: Sendable {
     /// release surplus IPs or prefixes (no more often than every 30 s); then free one idle ENI.
     /// `attachLatency` is how long a new ENI takes to be created, attached and seen.
     public mutating func poolTick(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
+        if settings.ipv6 { return .none }   // IPv6: one /80 on the primary ENI; the pool manager exits
         expireCooldowns(now: now)
         finishAttach(now: now)
         if pendingENI != nil { return .none }   // ipamd waits for the attachment inside the grow call

@@ -39,6 +39,8 @@ public struct RealizedNode: Sendable {
     /// The ENIConfig that gave secondary ENIs their subnet and groups (custom networking).
     public var eniConfig: String?
     public var ipam: NodeIPAM
+    /// IPv6 clusters: the /80 prefix ipamd assigns to the primary ENI, from the subnet's /64.
+    public var ipv6Prefix: IPv6CIDR?
     /// Pods bound to the node, host-network ones included.
     public var podCount: Int
 }
@@ -61,6 +63,8 @@ public struct RealizedPod: Sendable {
     public var hostNetwork: Bool
     public var node: String?
     public var ip: IPv4Address?
+    /// IPv6 clusters: the pod's address from its node's /80.
+    public var ipv6: IPv6Address?
     public var status: Status
     /// Why the pod is not running, in the words kubelet or the scheduler would use.
     public var reason: String?

@@ -242,9 +242,15 @@ struct Run {
         labels["eks.amazonaws.com/nodegroup"] = g.name
         labels["eks.amazonaws.com/capacityType"] = "ON_DEMAND"
         if let configName { labels["k8s.amazonaws.com/eniConfig"] = labels["k8s.amazonaws.com/eniConfig"] ?? configName }
+        var v6: IPv6CIDR? = nil
+        if settings.ipv6, let block = subnet.ipv6Cidr, block.prefixLength <= 80 {
+            // One /80 from the subnet's /64, at a seeded position (EC2 picks it).
+            let bits = UInt64(StableHash.fnv1a("v6/\(instanceID)", seed: t.seed) & 0xFFFF) << 48
+            v6 = IPv6CIDR(network: IPv6Address(high: block.network.high, low: block.network.low | bits), prefixLength: 80)
+        }
         var node = RealizedNode(name: name, group: g.name, instanceID: instanceID, instanceType: type, zone: subnet.zone,
                                 subnet: subnet.name, primaryIP: ip, labels: labels, taints: g.taints, maxPods: maxPods,
-                                securityGroups: g.securityGroups, eniConfig: configName, ipam: ipam, podCount: 0)
+                                securityGroups: g.securityGroups, eniConfig: configName, ipam: ipam, ipv6Prefix: v6, podCount: 0)
         if settleNow { settle(&node) }
         nodes.append(node)
         return true
@@ -350,7 +356,7 @@ struct Run {
                         why = "0/\(nodes.count) nodes are available: \(eligible.count) Too many pods (max pods reached)"
                     }
                     pods.append(RealizedPod(namespace: w.meta.namespace, name: podName(i), workloadKind: w.kind, workload: w.meta.name,
-                                            labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nil, ip: nil,
+                                            labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nil, ip: nil, ipv6: nil,
                                             status: .unschedulable, reason: why, implicit: implicit))
                     continue
                 }
@@ -372,10 +378,17 @@ struct Run {
     mutating func bind(_ w: Workload, name: String, implicit: Bool, node ni: Int) {
         nodes[ni].podCount += 1
         var pod = RealizedPod(namespace: w.meta.namespace, name: name, workloadKind: w.kind, workload: w.meta.name,
-                              labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nodes[ni].name, ip: nil,
+                              labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nodes[ni].name, ip: nil, ipv6: nil,
                               status: .running, reason: nil, implicit: implicit)
         if w.template.hostNetwork {
             pod.ip = nodes[ni].primaryIP
+        } else if settings.ipv6 {
+            if let prefix = nodes[ni].ipv6Prefix {
+                pod.ipv6 = IPv6Address(high: prefix.network.high, low: prefix.network.low + UInt64(nodes[ni].podCount))
+            } else {
+                pod.status = .waitingForIP
+                pod.reason = "failed to assign an IP address to container: subnet '\(nodes[ni].subnet)' has no IPv6 CIDR, so the node's primary ENI has no /80 prefix"
+            }
         } else {
             var node = nodes[ni]
             var ip = node.ipam.assignPodIP(now: now)

@@ -138,6 +138,10 @@ public struct Simulator {
         if workloads[Int(pods[p].workload)].template.hostNetwork {
             pods[p].ip = run.nodes[n].primaryIP.value
             markRunning(p, now: now)
+        } else if run.settings.ipv6 {
+            // IPv6: addresses come from the node's /80 without EC2 calls.
+            if run.nodes[n].ipv6Prefix != nil { markRunning(p, now: now) }
+            else { pods[p].state = .waitingIP; waitingOnNode[n].append(p) }
         } else if let ip = run.nodes[n].ipam.assignPodIP(now: now) {
             pods[p].ip = ip.value
             markRunning(p, now: now)
@@ -183,7 +187,7 @@ public struct Simulator {
         let n = Int(pods[p].node)
         if n >= 0 {
             run.nodes[n].podCount -= 1
-            if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] {
+            if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] && !run.settings.ipv6 {
                 run.nodes[n].ipam.releasePodIP(IPv4Address(pods[p].ip), now: now)
             }
             if state == .waitingIP, let i = waitingOnNode[n].firstIndex(of: p) { waitingOnNode[n].remove(at: i) }
