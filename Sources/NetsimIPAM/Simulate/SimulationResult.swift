@@ -71,6 +71,9 @@ public struct SimulationResult: Sendable {
     /// At the end: pods still without an IP, and pods no node could take.
     public var stillWaiting: Int
     public var unschedulable: Int
+    /// The cluster before the first event.
+    public var nodesAtStart: Int
+    public var podsRunningAtStart: Int
     public var nodesAdded: Int
     public var nodesRemoved: Int
     public var peakNodes: Int

@@ -52,6 +52,7 @@ public struct Simulator {
     var warnings: [CapacityWarning] = []
     var extraWorkload: Int?
     var runningCount = 0
+    var startFigures = (nodes: 0, pods: 0)
     /// When EC2 first refused addresses in a subnet (InsufficientFreeAddressesInSubnet or
     /// InsufficientCidrBlocks), by pool index.
     var refusedAt: [Int: Int] = [:]
@@ -295,6 +296,7 @@ public struct Simulator {
         var now = 0
         var lastTotal = 0, lastThrottled = 0
         var peakNodes = run.nodes.count
+        startFigures = (run.nodes.count, runningCount)
         var becameReady = Set<Int>()
         for n in run.nodes.indices { becameReady.insert(n) }
         while now <= scenario.duration {
@@ -478,6 +480,7 @@ public struct Simulator {
             samples: samples, subnets: subnets, operations: ops, podsCreated: podsCreated, podsStarted: podsStarted, podsDeleted: podsDeleted,
             podsThatWaited: waits.count, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sorted.last ?? 0,
             longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledQueue.count,
+            nodesAtStart: startFigures.nodes, podsRunningAtStart: startFigures.pods,
             nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings)
     }
 }

@@ -74,7 +74,7 @@ public enum MaxPodsRenderer {
         if m.networkCards > 1 { out += " on card \(t.defaultNetworkCard) of \(m.networkCards)" }
         out += "\n"
         let slots = t.ipv4PerENI - 1
-        let calcENIs = "\(m.enis)\(o.customNetworking ? " − 1" : "")"
+        let calcENIs = o.customNetworking ? "(\(m.enis) − 1)" : "\(m.enis)"
         let formula = m.calculatorMode == .secondaryIP
             ? "\(calcENIs) ENIs × (\(t.ipv4PerENI) − 1) + 2"
             : "\(calcENIs) ENIs × (\(t.ipv4PerENI) − 1) × 16 + 2"

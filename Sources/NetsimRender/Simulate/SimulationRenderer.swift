@@ -17,16 +17,16 @@ public enum SimulationRenderer {
     static func text(_ r: SimulationResult, color: Bool) -> String {
         let bold: (String) -> String = { color ? "\u{1B}[1m\($0)\u{1B}[0m" : $0 }
         func d(_ s: Int) -> String { Scenario.formatDuration(s) }
-        let first = r.samples.first, last = r.samples.last
+        let last = r.samples.last
         var out = bold("Simulated \(d(r.duration)) of \(r.scenario)") + " (seed \(r.seed); \(r.settings.joined(separator: ", ")))\n"
-        out += "  nodes \(grouped(first?.nodes ?? 0)) → \(grouped(last?.nodes ?? 0)) (peak \(grouped(r.peakNodes)); \(r.nodesAdded) added, \(r.nodesRemoved) removed)\n"
-        out += "  pods running \(grouped(first?.podsRunning ?? 0)) → \(grouped(last?.podsRunning ?? 0)); \(grouped(r.podsCreated)) created, \(grouped(r.podsStarted)) started, \(grouped(r.podsDeleted)) deleted\n\n"
+        out += "  nodes \(grouped(r.nodesAtStart)) → \(grouped(last?.nodes ?? 0)) (peak \(grouped(r.peakNodes)); \(r.nodesAdded) added, \(r.nodesRemoved) removed)\n"
+        out += "  pods running \(grouped(r.podsRunningAtStart)) → \(grouped(last?.podsRunning ?? 0)); \(grouped(r.podsCreated)) created, \(grouped(r.podsStarted)) started, \(grouped(r.podsDeleted)) deleted\n\n"
 
         out += bold("Pods waiting for an IP") + "\n"
         if r.podsThatWaited == 0 {
             out += "  none: every pod found an address in the warm pool\n"
         } else {
-            out += "  \(grouped(r.podsThatWaited)) pods waited: p50 \(d(r.waitP50)), p95 \(d(r.waitP95)), p99 \(d(r.waitP99)), max \(d(r.waitMax))\n"
+            out += "  \(grouped(r.podsThatWaited)) pod\(r.podsThatWaited == 1 ? "" : "s") waited: p50 \(d(r.waitP50)), p95 \(d(r.waitP95)), p99 \(d(r.waitP99)), max \(d(r.waitMax))\n"
             let peak = r.samples.max { $0.podsWaitingForIP < $1.podsWaitingForIP }
             if let peak, peak.podsWaitingForIP > 0 { out += "  most waiting at once: \(grouped(peak.podsWaitingForIP)) at \(d(peak.time))\n" }
             for w in r.longestWaits.prefix(5) { out += "    \(w.pod) on \(w.node): \(d(w.seconds)) from \(d(w.since))\n" }
@@ -94,8 +94,8 @@ public enum SimulationRenderer {
     static func dto(_ r: SimulationResult) -> DTO {
         DTO(schemaVersion: NetsimVersion.jsonSchemaVersion, version: NetsimVersion.current, scenario: r.scenario, durationSeconds: r.duration,
             seed: r.seed, settings: r.settings,
-            nodes: Nodes(start: r.samples.first?.nodes ?? 0, end: r.samples.last?.nodes ?? 0, peak: r.peakNodes, added: r.nodesAdded, removed: r.nodesRemoved),
-            pods: Pods(runningAtStart: r.samples.first?.podsRunning ?? 0, runningAtEnd: r.samples.last?.podsRunning ?? 0, created: r.podsCreated,
+            nodes: Nodes(start: r.nodesAtStart, end: r.samples.last?.nodes ?? 0, peak: r.peakNodes, added: r.nodesAdded, removed: r.nodesRemoved),
+            pods: Pods(runningAtStart: r.podsRunningAtStart, runningAtEnd: r.samples.last?.podsRunning ?? 0, created: r.podsCreated,
                        started: r.podsStarted, deleted: r.podsDeleted, waitedForIp: r.podsThatWaited,
                        waitSeconds: Wait(p50: r.waitP50, p95: r.waitP95, p99: r.waitP99, max: r.waitMax),
                        stillWaitingForIp: r.stillWaiting, unschedulable: r.unschedulable,

@@ -31,13 +31,17 @@ struct Check: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
     var output: String?
 
+    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.")
+    var instanceCatalog: String?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one topology file") }
         if let maxInputSize, maxInputSize < 1 { throw ValidationError("--max-input-size must be a positive number of bytes") }
     }
 
     func run() throws {
-        let loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: .builtin)
+        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
+        let loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
         let results = files.map { path -> CheckReport.FileResult in
             let r = loader.load(path: path)
             return CheckReport.FileResult(path: path, diagnostics: r.diagnostics, topologyName: r.topology?.name,
