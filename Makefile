@@ -37,6 +37,15 @@ demo: build
 	@echo
 	@echo '$$ netsim check --format github Topologies/broken/unknown-key-typo.yaml'
 	@$(BIN) check --format github Topologies/broken/unknown-key-typo.yaml || true
+	@echo
+	@echo '$$ netsim capacity --instance-type m5.large --custom-networking'
+	@$(BIN) capacity --instance-type m5.large --custom-networking
+	@echo
+	@echo '$$ netsim capacity Topologies/quickstart.yaml'
+	@$(BIN) capacity Topologies/quickstart.yaml
+	@echo
+	@echo '$$ netsim simulate Topologies/quickstart.yaml --scenario Topologies/scenarios/quickstart-black-friday.yaml'
+	@$(BIN) simulate Topologies/quickstart.yaml --scenario Topologies/scenarios/quickstart-black-friday.yaml
 
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
