@@ -31,7 +31,7 @@ let package = Package(
             name: "NetsimTopology",
             dependencies: ["NetsimModel", "NetsimIPAM", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "NetsimRender", dependencies: ["NetsimModel", "NetsimFlow", "NetsimIPAM"]),
+        .target(name: "NetsimRender", dependencies: ["NetsimModel", "NetsimFlow", "NetsimIPAM", "NetsimVPC"]),
         .systemLibrary(
             name: "CPcap",
             pkgConfig: "libpcap",

@@ -95,6 +95,12 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: NS09xx — intents
     public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
+    public static let intentFailed = DiagnosticCode("NS0902", "intent-failed", "An expect: entry whose traced flow does not have the stated verdict.")
+    public static let intentHolds = DiagnosticCode("NS0903", "intent-holds", "An expect: entry whose traced flow has the stated verdict.")
+    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (a Service, Ingress or NetworkPolicy is involved).")
+
+    /// The results of `expect:` entries: reported apart from problems with the file.
+    public var isIntentResult: Bool { self == .intentFailed || self == .intentHolds || self == .intentNotEvaluated }
 
     /// Every code, in order; the documentation and SARIF rule table are built from this list.
     public static let all: [DiagnosticCode] = [
@@ -110,7 +116,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
-        .invalidEndpoint,
+        .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario,
     ]
 }

@@ -14,7 +14,7 @@ enum CheckGitHubRenderer {
 
     static func render(_ report: CheckReport) -> String {
         var out = ""
-        for d in report.allDiagnostics {
+        for d in report.allDiagnostics where d.code != .intentHolds {
             let command: String
             switch d.severity {
             case .error: command = "error"
@@ -25,7 +25,11 @@ enum CheckGitHubRenderer {
             let message = d.hint.isEmpty ? d.message : "\(d.message)\nhint: \(d.hint)"
             out += "::\(command) file=\(escapeProperty(d.location.file)),line=\(d.location.line),col=\(d.location.column),title=\(escapeProperty(title))::\(escapeData(message))\n"
         }
-        out += "netsim check: \(report.files.count) file(s), \(report.errorCount) error(s), \(report.warningCount) warning(s)\n"
+        var line = "netsim check: \(report.files.count) file(s), \(report.errorCount) error(s), \(report.warningCount) warning(s)"
+        if report.intentCount > 0 {
+            line += ", \(report.intentCount) intent(s): \(report.intentsHeld) held, \(report.intentsFailed) failed, \(report.intentsSkipped) not evaluated"
+        }
+        out += line + "\n"
         return out
     }
 }

@@ -13,7 +13,8 @@ enum CheckJSONRenderer {
         var summary: Summary
         var files: [File]
     }
-    struct Summary: Encodable { var files: Int; var errors: Int; var warnings: Int }
+    struct Summary: Encodable { var files: Int; var errors: Int; var warnings: Int; var intents: Intents? }
+    struct Intents: Encodable { var held: Int; var failed: Int; var notEvaluated: Int }
     struct File: Encodable {
         var path: String
         var topology: String?
@@ -46,7 +47,8 @@ enum CheckJSONRenderer {
         let output = Output(
             schemaVersion: NetsimVersion.jsonSchemaVersion, tool: "netsim", version: NetsimVersion.current,
             strict: report.strict, result: report.passed ? "pass" : "fail", exitCode: report.exitCode,
-            summary: Summary(files: report.files.count, errors: report.errorCount, warnings: report.warningCount),
+            summary: Summary(files: report.files.count, errors: report.errorCount, warnings: report.warningCount,
+                             intents: report.intentCount == 0 ? nil : Intents(held: report.intentsHeld, failed: report.intentsFailed, notEvaluated: report.intentsSkipped)),
             files: report.files.map { f in
                 File(path: f.path, topology: f.topologyName, manifests: f.manifests, errors: f.errors, warnings: f.warnings,
                      diagnostics: f.diagnostics.map(dto))

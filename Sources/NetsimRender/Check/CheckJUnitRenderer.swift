@@ -1,25 +1,43 @@
 import NetsimModel
 
 /// JUnit XML: one test suite per file; one test case that validates the file, failing with
-/// every error (and, under --strict, every warning).
+/// every error (and, under --strict, every warning); then one test case per `expect:` entry,
+/// failed, passed or skipped (not evaluated).
 enum CheckJUnitRenderer {
     static func render(_ report: CheckReport) -> String {
-        let failures = report.files.filter { f in f.diagnostics.contains(where: report.fails) }.count
+        let validationFailures = report.files.filter { f in f.diagnostics.contains { !$0.code.isIntentResult && report.fails($0) } }.count
+        let tests = report.files.count + report.intentCount
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        out += "<testsuites name=\"netsim check\" tests=\"\(report.files.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        out += "<testsuites name=\"netsim check\" tests=\"\(tests)\" failures=\"\(validationFailures + report.intentsFailed)\" errors=\"0\">\n"
         for f in report.files {
-            let failing = f.diagnostics.filter(report.fails)
-            out += "  <testsuite name=\"\(XML.escape(f.path))\" tests=\"1\" failures=\"\(failing.isEmpty ? 0 : 1)\" errors=\"0\" skipped=\"0\">\n"
+            let intents = f.diagnostics.filter { $0.code.isIntentResult }
+            let problems = f.diagnostics.filter { !$0.code.isIntentResult }
+            let failing = problems.filter(report.fails)
+            out += "  <testsuite name=\"\(XML.escape(f.path))\" tests=\"\(1 + intents.count)\" failures=\"\((failing.isEmpty ? 0 : 1) + f.intentsFailed)\" errors=\"0\" skipped=\"\(f.intentsSkipped)\">\n"
             out += "    <testcase classname=\"netsim.check\" name=\"\(XML.escape("validate \(f.path)"))\" file=\"\(XML.escape(f.path))\">\n"
             if let first = failing.first {
                 let body = failing.map { $0.formatted }.joined(separator: "\n")
                 out += "      <failure message=\"\(XML.escape("\(failing.count) problem\(failing.count == 1 ? "" : "s"): \(first.code.id) \(first.message)"))\" type=\"\(first.code.id)\">\(XML.escape(body))</failure>\n"
             }
-            let rest = f.diagnostics.filter { !report.fails($0) }
+            let rest = problems.filter { !report.fails($0) }
             if !rest.isEmpty {
                 out += "      <system-out>\(XML.escape(rest.map(\.formatted).joined(separator: "\n")))</system-out>\n"
             }
-            out += "    </testcase>\n  </testsuite>\n"
+            out += "    </testcase>\n"
+            for d in intents {
+                let name = d.message.split(separator: "'").dropFirst().first.map(String.init) ?? d.message
+                out += "    <testcase classname=\"netsim.intent\" name=\"\(XML.escape(name))\" file=\"\(XML.escape(d.location.file))\" line=\"\(d.location.line)\">\n"
+                switch d.code {
+                case .intentFailed:
+                    out += "      <failure message=\"\(XML.escape(d.message))\" type=\"\(d.code.id)\">\(XML.escape(d.formatted))</failure>\n"
+                case .intentNotEvaluated:
+                    out += "      <skipped message=\"\(XML.escape(d.message))\"/>\n"
+                default:
+                    out += "      <system-out>\(XML.escape(d.message))</system-out>\n"
+                }
+                out += "    </testcase>\n"
+            }
+            out += "  </testsuite>\n"
         }
         out += "</testsuites>\n"
         return out

@@ -11,8 +11,11 @@ public struct CheckReport: Sendable {
         public init(path: String, diagnostics: [Diagnostic], topologyName: String?, manifests: [String] = []) {
             self.path = path; self.diagnostics = diagnostics; self.topologyName = topologyName; self.manifests = manifests
         }
-        public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
-        public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
+        public var errors: Int { diagnostics.filter { $0.severity == .error && !$0.code.isIntentResult }.count }
+        public var warnings: Int { diagnostics.filter { $0.severity == .warning && !$0.code.isIntentResult }.count }
+        public var intentsFailed: Int { diagnostics.filter { $0.code == .intentFailed }.count }
+        public var intentsHeld: Int { diagnostics.filter { $0.code == .intentHolds }.count }
+        public var intentsSkipped: Int { diagnostics.filter { $0.code == .intentNotEvaluated }.count }
     }
 
     public var files: [FileResult]
@@ -22,14 +25,22 @@ public struct CheckReport: Sendable {
 
     public var errorCount: Int { files.reduce(0) { $0 + $1.errors } }
     public var warningCount: Int { files.reduce(0) { $0 + $1.warnings } }
+    public var intentsFailed: Int { files.reduce(0) { $0 + $1.intentsFailed } }
+    public var intentsHeld: Int { files.reduce(0) { $0 + $1.intentsHeld } }
+    public var intentsSkipped: Int { files.reduce(0) { $0 + $1.intentsSkipped } }
+    public var intentCount: Int { intentsFailed + intentsHeld + intentsSkipped }
     public var allDiagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
 
     /// Whether a warning counts as a failure here.
-    public func fails(_ d: Diagnostic) -> Bool { d.severity == .error || (strict && d.severity == .warning) }
+    public func fails(_ d: Diagnostic) -> Bool {
+        if d.code.isIntentResult { return d.code == .intentFailed }
+        return d.severity == .error || (strict && d.severity == .warning)
+    }
 
-    /// 0 clean; 1 warnings under --strict (a failed check); 2 invalid input.
+    /// 0 clean; 1 an intent failed or warnings under --strict (a failed check); 2 invalid input.
     public var exitCode: Int32 {
         if errorCount > 0 { return 2 }
+        if intentsFailed > 0 { return 1 }
         if strict && warningCount > 0 { return 1 }
         return 0
     }

@@ -29,6 +29,8 @@ enum CheckSARIFRenderer {
     struct Result: Encodable {
         var ruleId: String
         var ruleIndex: Int
+        /// "fail" (default), "pass" for an intent that holds, "notApplicable" for one not evaluated.
+        var kind: String?
         var level: String
         var message: Message
         var locations: [Location]
@@ -66,19 +68,22 @@ enum CheckSARIFRenderer {
         let rules = codes.map { c in
             Rule(id: c.id, name: c.name, shortDescription: Message(text: c.summary),
                  helpUri: "https://github.com/netsim/netsim/blob/main/Docs/diagnostics.md#\(c.id.lowercased())",
-                 defaultConfiguration: Config(level: "error"))
+                 defaultConfiguration: Config(level: c == .intentHolds || c == .intentNotEvaluated ? "none" : "error"))
         }
         var index: [String: Int] = [:]
         for (i, c) in codes.enumerated() { index[c.id] = i }
         let results = report.allDiagnostics.map { d -> Result in
-            let level: String
+            var level: String
             switch d.severity {
             case .error: level = "error"
             case .warning: level = report.strict ? "error" : "warning"
             case .note: level = "note"
             }
+            var kind: String? = nil
+            if d.code == .intentHolds { kind = "pass"; level = "none" }
+            if d.code == .intentNotEvaluated { kind = "notApplicable"; level = "none" }
             let text = d.hint.isEmpty ? d.message : "\(d.message). Fix: \(d.hint)"
-            return Result(ruleId: d.code.id, ruleIndex: index[d.code.id] ?? 0, level: level, message: Message(text: text),
+            return Result(ruleId: d.code.id, ruleIndex: index[d.code.id] ?? 0, kind: kind, level: level, message: Message(text: text),
                           locations: [location(d.location)],
                           relatedLocations: d.notes.isEmpty ? nil : d.notes.enumerated().map { location($1.location, message: $1.message, id: $0 + 1) })
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetsimFlow
 import NetsimIPAM
 import NetsimModel
 import NetsimRender
@@ -44,7 +45,14 @@ struct Check: ParsableCommand {
         let loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
         let results = files.map { path -> CheckReport.FileResult in
             let r = loader.load(path: path)
-            return CheckReport.FileResult(path: path, diagnostics: r.diagnostics, topologyName: r.topology?.name,
+            var diagnostics = r.diagnostics
+            // A valid topology's intents are traced with the same engine as `netsim trace`.
+            if let t = r.validTopology, !t.expectations.isEmpty {
+                let network = Network(topology: t, catalog: catalog)
+                diagnostics += network.evaluate(t.expectations).map { $0.diagnostic(file: path) }
+                diagnostics.sort { ($0.location.file, $0.location.line, $0.location.column, $0.code.id) < ($1.location.file, $1.location.line, $1.location.column, $1.code.id) }
+            }
+            return CheckReport.FileResult(path: path, diagnostics: diagnostics, topologyName: r.topology?.name,
                                           manifests: Array(r.files.dropFirst()))
         }
         let report = CheckReport(files: results, strict: strict)

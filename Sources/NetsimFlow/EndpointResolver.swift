@@ -1,0 +1,112 @@
+import NetsimIPAM
+import NetsimModel
+import NetsimVPC
+
+/// Turns `deployment:shop/cart`, `node:…`, `ip:…`, `external:…` or `internet` into a place and
+/// an address of the realized cluster.
+public struct EndpointResolver: Sendable {
+    public enum Result: Sendable {
+        case resolved(ResolvedEndpoint)
+        /// A kind of endpoint a later engine handles (Services, Ingresses).
+        case unsupported(String)
+        case failure(message: String, near: [String])
+    }
+
+    /// The internet host netsim uses for `internet` (TEST-NET-3, RFC 5737).
+    public static let internetHost = IPv4Address(203, 0, 113, 10)
+
+    public let fabric: FabricIndex
+
+    public init(fabric: FabricIndex) { self.fabric = fabric }
+
+    public func resolve(_ ep: Endpoint) -> Result {
+        let r = fabric.realized
+        switch ep {
+        case .internet:
+            return .resolved(ResolvedEndpoint(place: .internet, address: Self.internetHost, label: "internet (\(Self.internetHost))", podNode: nil))
+        case .workload(let kind, let ns, let name):
+            let pods = r.pods.filter { $0.workloadKind == kind && $0.namespace == ns && $0.workload == name }
+            guard !pods.isEmpty else {
+                return .failure(message: "no \(kind.rawValue) \(ns)/\(name) in the topology", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.workload)" }))
+            }
+            let running = pods.filter { $0.status == .running && $0.ip != nil }.sorted { $0.name < $1.name }
+            guard let pod = running.first else {
+                return .failure(message: "no pod of \(kind.rawValue) \(ns)/\(name) is running: \(pods.first?.reason ?? "not scheduled")", near: [])
+            }
+            return podEndpoint(pod, label: "\(kind.rawValue.lowercased()):\(ns)/\(name) (pod \(pod.name)\(running.count > 1 ? ", 1 of \(running.count)" : ""))")
+        case .pod(let ns, let name):
+            let matches = r.pods.filter { $0.namespace == ns && ($0.name == name) }
+            guard let pod = matches.first else {
+                return .failure(message: "no pod \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
+            }
+            guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
+            return podEndpoint(pod, label: "pod:\(ns)/\(name)")
+        case .node(let name):
+            guard let n = r.nodes.first(where: { $0.name == name || $0.instanceID == name }) else {
+                return .failure(message: "no node \(name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))
+            }
+            return interfaceEndpoint(n.primaryIP, label: "node:\(n.name)")
+        case .nodeGroup(let name):
+            guard let n = r.nodes.first(where: { $0.group == name }) else {
+                return .failure(message: "node group \(name) has no nodes", near: Suggestions.nearest(to: name, in: Set(r.nodes.map(\.group))))
+            }
+            return interfaceEndpoint(n.primaryIP, label: "nodegroup:\(name) (node \(n.name))")
+        case .external(let name):
+            guard let e = fabric.topology.externals.first(where: { $0.name == name }) else {
+                return .failure(message: "no external \(name)", near: Suggestions.nearest(to: name, in: fabric.topology.externals.map(\.name)))
+            }
+            switch e.address {
+            case .host(let ip):
+                if e.subnet != nil { return interfaceEndpoint(ip, label: "external:\(name)") }
+                return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "external:\(name) (\(ip))", podNode: nil))
+            case .network(let c):
+                let ip = IPv4Address(c.network.value + (c.size > 2 ? 1 : 0))
+                return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "external:\(name) (\(ip) in \(c))", podNode: nil))
+            }
+        case .ip(let ip):
+            if let i = fabric.owner[ip.value] {
+                let iface = fabric.interfaces[i]
+                if let pod = r.pods.first(where: { $0.ip == ip && !$0.hostNetwork }) {
+                    return podEndpoint(pod, label: "ip:\(ip) (pod \(pod.namespace)/\(pod.name))")
+                }
+                return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (\(iface.label))", podNode: nil))
+            }
+            if let i = fabric.publicOwner[ip.value] {
+                return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (public address of \(fabric.interfaces[i].label))", podNode: nil))
+            }
+            if let e = fabric.externalNetwork(containing: ip) {
+                return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "ip:\(ip) (external \(e.name))", podNode: nil))
+            }
+            if let vpc = fabric.vpc(containing: ip) {
+                let subnet = vpc.subnets.first { $0.cidr.contains(ip) }
+                return .failure(message: "no network interface has \(ip) (it is in VPC \(vpc.name)\(subnet.map { ", subnet \($0.name)" } ?? ""))", near: [])
+            }
+            let privateRanges = IPv4CIDR.rfc1918 + [IPv4CIDR.rfc6598]
+            if privateRanges.contains(where: { $0.contains(ip) }) {
+                return .failure(message: "\(ip) is outside every known network: no VPC CIDR block or external network contains it", near: [])
+            }
+            return .resolved(ResolvedEndpoint(place: .internet, address: ip, label: "ip:\(ip) (internet)", podNode: nil))
+        case .service(let ns, let name):
+            return .unsupported("service:\(ns)/\(name): tracing through a Service needs kube-proxy's rules (the node datapath), which netsim does not model yet")
+        case .ingress(let ns, let name):
+            return .unsupported("ingress:\(ns)/\(name): tracing through an ALB needs the AWS Load Balancer Controller model, which netsim does not have yet")
+        }
+    }
+
+    func podEndpoint(_ pod: RealizedPod, label: String) -> Result {
+        guard let ip = pod.ip else { return .failure(message: "pod \(pod.namespace)/\(pod.name) has no IPv4 address", near: []) }
+        if pod.hostNetwork { return interfaceEndpoint(ip, label: label + " (host network)") }
+        guard let i = fabric.owner[ip.value] else { return .failure(message: "no ENI holds pod address \(ip)", near: []) }
+        return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "\(label) \(ip) on \(pod.node ?? "?")", podNode: pod.node))
+    }
+
+    func interfaceEndpoint(_ ip: IPv4Address, label: String) -> Result {
+        guard let i = fabric.owner[ip.value] else { return .failure(message: "no interface has \(ip)", near: []) }
+        return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "\(label) (\(ip))", podNode: nil))
+    }
+
+    /// A client's ephemeral source port: Linux's default range 32768–60999, picked from the flow.
+    public static func ephemeralPort(_ src: IPv4Address, _ dst: IPv4Address, _ port: UInt16, seed: UInt64) -> UInt16 {
+        UInt16(32768 + Int(StableHash.fnv1a("ephemeral/\(src)/\(dst)/\(port)", seed: seed) % 28232))
+    }
+}

@@ -1,0 +1,159 @@
+import NetsimIPAM
+import NetsimModel
+import NetsimVPC
+
+/// Something with a private address in a subnet: an ENI of a node (and the pods on it), an
+/// external host, a declared interface, a NAT gateway.
+public struct Interface: Sendable {
+    public enum Kind: String, Sendable {
+        case nodeENI = "node ENI"
+        case external = "external"
+        case interface = "interface"
+        case natGateway = "NAT gateway"
+    }
+    public var kind: Kind
+    /// `eni-…` (or the NAT gateway's ID).
+    public var id: String
+    /// What people call it: the node name and device, the external's name, …
+    public var label: String
+    public var vpc: String
+    public var subnet: String
+    public var securityGroups: [String]
+    public var primaryIP: IPv4Address
+    public var publicIP: IPv4Address?
+    public var sourceDestCheck: Bool
+    /// The node this ENI belongs to, for node ENIs.
+    public var node: String?
+    public var deviceIndex: Int?
+}
+
+/// Everything the tracer looks up, indexed once per topology: who owns each private and
+/// public address, the security-group membership, compiled route tables.
+public struct FabricIndex: Sendable {
+    public let topology: Topology
+    public let realized: RealizedCluster
+    public private(set) var interfaces: [Interface] = []
+    /// private address → interface index.
+    public private(set) var owner: [UInt32: Int] = [:]
+    /// public address → interface index.
+    public private(set) var publicOwner: [UInt32: Int] = [:]
+    public private(set) var membership = SecurityGroupMembership()
+    public let prefixLists: [String: PrefixList]
+    public private(set) var routeTables: [String: CompiledRouteTable] = [:]
+    /// Security groups by "vpc/name".
+    public private(set) var groups: [String: SecurityGroup] = [:]
+    /// The VPC each group name belongs to (names are unique topology-wide, except each VPC's
+    /// implicit `default`).
+    public private(set) var groupVPC: [String: String] = [:]
+    public private(set) var subnets: [String: (vpc: VPC, subnet: Subnet)] = [:]
+    public private(set) var vpcByName: [String: VPC] = [:]
+    public private(set) var natByName: [String: (vpc: VPC, nat: NATGateway, interface: Int)] = [:]
+    public private(set) var interfaceByName: [String: Int] = [:]
+    public private(set) var nodeByName: [String: RealizedNode] = [:]
+    /// pod address → "namespace/name", for pods with their own address.
+    public private(set) var podByIP: [UInt32: String] = [:]
+
+    public init(topology t: Topology, realized r: RealizedCluster) {
+        topology = t
+        realized = r
+        var pls: [String: PrefixList] = [:]
+        for p in t.prefixLists { pls[p.name] = p }
+        prefixLists = pls
+        for vpc in t.vpcs {
+            vpcByName[vpc.name] = vpc
+            for s in vpc.subnets { subnets[s.name] = (vpc, s) }
+            for g in vpc.securityGroups {
+                groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] = g
+                if g.name != "default" || groupVPC[g.name] == nil { groupVPC[g.name] = vpc.name }
+            }
+            for rt in vpc.routeTables {
+                routeTables["\(vpc.name)/\(rt.name)"] = CompiledRouteTable(table: rt, vpc: vpc, gatewayEndpoints: vpc.gatewayEndpoints, prefixLists: pls)
+            }
+        }
+        // Node ENIs: every address they hold (primary, secondary IPs, prefixes) is theirs.
+        for n in r.nodes {
+            nodeByName[n.name] = n
+            for e in n.ipam.enis {
+                guard let (vpc, subnet) = subnetOf(pool: e.subnet) else { continue }
+                let sgs = e.securityGroups.isEmpty ? ["default"] : e.securityGroups
+                var publicIP: IPv4Address? = nil
+                if e.isPrimary && subnet.mapPublicIpOnLaunch { publicIP = FabricIndex.publicAddress("node/\(n.instanceID)", seed: t.seed) }
+                let label = e.isPrimary ? "\(n.name) eth0" : "\(n.name) ENI device \(e.deviceIndex)"
+                let idx = add(Interface(kind: .nodeENI, id: e.id, label: label, vpc: vpc.name, subnet: subnet.name, securityGroups: sgs,
+                                        primaryIP: e.primaryIP, publicIP: publicIP, sourceDestCheck: true, node: n.name, deviceIndex: e.deviceIndex))
+                for c in e.cidrs {
+                    for i in 0..<c.size { claim(IPv4Address(c.cidr.network.value + UInt32(i)), idx, vpc: vpc.name, groups: sgs) }
+                }
+            }
+        }
+        for p in r.pods where !p.hostNetwork { if let ip = p.ip { podByIP[ip.value] = "\(p.namespace)/\(p.name)" } }
+        for vpc in t.vpcs {
+            for nat in vpc.natGateways {
+                guard let ip = r.natGatewayAddresses[nat.name] ?? nat.privateIP else { continue }
+                let pub = nat.connectivity == .public ? (nat.publicIP ?? FabricIndex.publicAddress("nat/\(nat.name)", seed: t.seed)) : nil
+                let idx = add(Interface(kind: .natGateway, id: nat.id, label: "NAT gateway \(nat.name)", vpc: vpc.name, subnet: nat.subnet,
+                                        securityGroups: [], primaryIP: ip, publicIP: pub, sourceDestCheck: false, node: nil, deviceIndex: nil))
+                natByName[nat.name] = (vpc, nat, idx)
+            }
+            for ni in vpc.networkInterfaces {
+                let ip = ni.privateIP ?? r.otherAddresses.values.flatMap { $0 }.first { $0.1 == "interface \(ni.name)" }?.0
+                guard let ip else { continue }
+                let idx = add(Interface(kind: .interface, id: ni.id, label: "interface \(ni.name)", vpc: vpc.name, subnet: ni.subnet,
+                                        securityGroups: ni.securityGroups.isEmpty ? ["default"] : ni.securityGroups, primaryIP: ip,
+                                        publicIP: ni.publicIP, sourceDestCheck: ni.sourceDestCheck, node: nil, deviceIndex: nil))
+                interfaceByName[ni.name] = idx
+            }
+        }
+        for e in t.externals {
+            guard let s = e.subnet, let (vpc, _) = subnets[s], case .host(let ip) = e.address else { continue }
+            let idx = add(Interface(kind: .external, id: AWSID.make("eni", name: "external/\(e.name)", seed: t.seed), label: "external \(e.name)",
+                                    vpc: vpc.name, subnet: s, securityGroups: e.securityGroups.isEmpty ? ["default"] : e.securityGroups,
+                                    primaryIP: ip, publicIP: e.publicIP, sourceDestCheck: true, node: nil, deviceIndex: nil))
+            interfaceByName["external:" + e.name] = idx
+        }
+    }
+
+    func subnetOf(pool: Int) -> (VPC, Subnet)? {
+        let name = realized.ec2.pool(pool).subnet.name
+        return subnets[name].map { ($0.vpc, $0.subnet) }
+    }
+
+    private mutating func add(_ i: Interface) -> Int {
+        interfaces.append(i)
+        let idx = interfaces.count - 1
+        claim(i.primaryIP, idx, vpc: i.vpc, groups: i.securityGroups)
+        if let p = i.publicIP { publicOwner[p.value] = idx }
+        return idx
+    }
+
+    private mutating func claim(_ ip: IPv4Address, _ idx: Int, vpc: String, groups: [String]) {
+        owner[ip.value] = idx
+        membership.add(ip, vpc: vpc, groups: groups)
+    }
+
+    /// A stable public-looking address for something that needs one and was given none
+    /// (54.0.0.0/8 is Amazon's; the exact value only has to be the same run after run).
+    public static func publicAddress(_ name: String, seed: UInt64) -> IPv4Address {
+        let h = StableHash.fnv1a("public/" + name, seed: seed)
+        return IPv4Address(54, UInt8(truncatingIfNeeded: 64 + (h % 128)), UInt8(truncatingIfNeeded: h >> 8), UInt8(truncatingIfNeeded: 1 + (h >> 16) % 254))
+    }
+
+    public func interface(owning ip: IPv4Address) -> Interface? { owner[ip.value].map { interfaces[$0] } }
+
+    public func securityGroups(of i: Interface) -> [SecurityGroup] {
+        i.securityGroups.compactMap { name in groups[SecurityGroupMembership.key(vpc: groupVPC[name] == nil ? i.vpc : (name == "default" ? i.vpc : groupVPC[name] ?? i.vpc), group: name)] }
+    }
+
+    public func routeTable(vpc: VPC, subnet: Subnet) -> CompiledRouteTable? {
+        guard let rt = vpc.routeTable(for: subnet) else { return nil }
+        return routeTables["\(vpc.name)/\(rt.name)"]
+    }
+
+    /// The VPC whose CIDR blocks contain `ip`.
+    public func vpc(containing ip: IPv4Address) -> VPC? { topology.vpcs.first { $0.contains(ip) } }
+
+    /// The external network (a `cidr` external) that contains `ip`.
+    public func externalNetwork(containing ip: IPv4Address) -> External? {
+        topology.externals.first { if case .network(let c) = $0.address { return c.contains(ip) }; return false }
+    }
+}

@@ -1,0 +1,144 @@
+import NetsimIPAM
+import NetsimModel
+import NetsimVPC
+
+/// A flow to trace, as the command line or an `expect:` entry states it.
+public struct FlowRequest: Sendable {
+    public var from: Endpoint
+    public var to: Endpoint
+    public var ipProtocol: IPProtocol
+    public var port: UInt16?
+    public var sourcePort: UInt16?
+    public var icmpType: UInt8
+    public var icmpCode: UInt8
+
+    public init(from: Endpoint, to: Endpoint, ipProtocol: IPProtocol = .tcp, port: UInt16? = nil, sourcePort: UInt16? = nil,
+                icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
+        self.from = from; self.to = to; self.ipProtocol = ipProtocol; self.port = port; self.sourcePort = sourcePort
+        self.icmpType = icmpType; self.icmpCode = icmpCode
+    }
+}
+
+/// A topology realized and indexed for tracing: build once, trace many flows.
+public struct Network: Sendable {
+    public enum Outcome: Sendable {
+        case traced(Trace)
+        /// An endpoint a later engine handles; the reason says which.
+        case unsupported(String)
+        /// An endpoint that names nothing, or an impossible flow; with the nearest names.
+        case invalid(String, near: [String])
+    }
+
+    public let fabric: FabricIndex
+    public let tracer: Tracer
+    public let resolver: EndpointResolver
+
+    public init(topology: Topology, catalog: InstanceCatalog, realized: RealizedCluster? = nil) {
+        let r = realized ?? Realizer.realize(topology, catalog: catalog)
+        fabric = FabricIndex(topology: topology, realized: r)
+        tracer = Tracer(fabric: fabric)
+        resolver = EndpointResolver(fabric: fabric)
+    }
+
+    public func trace(_ req: FlowRequest) -> Outcome {
+        let src: ResolvedEndpoint, dst: ResolvedEndpoint
+        switch resolver.resolve(req.from) {
+        case .resolved(let e): src = e
+        case .unsupported(let why): return .unsupported("from " + why)
+        case .failure(let m, let near): return .invalid("from: " + m, near: near)
+        }
+        switch resolver.resolve(req.to) {
+        case .resolved(let e): dst = e
+        case .unsupported(let why): return .unsupported("to " + why)
+        case .failure(let m, let near): return .invalid("to: " + m, near: near)
+        }
+        if case .internet = src.place, case .internet = dst.place {
+            return .invalid("both ends are on the internet; at least one must be in the modelled network", near: [])
+        }
+        if src.address == dst.address { return .invalid("the source and the destination are the same address \(src.address)", near: []) }
+        var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address,
+                            icmpType: req.icmpType, icmpCode: req.icmpCode)
+        if packet.hasPorts {
+            packet.destinationPort = req.port ?? 0
+            packet.sourcePort = req.sourcePort ?? EndpointResolver.ephemeralPort(src.address, dst.address, packet.destinationPort, seed: fabric.topology.seed)
+        }
+        return .traced(tracer.trace(from: src, to: dst, packet: packet))
+    }
+}
+
+extension Network {
+    /// A NetworkPolicy that isolates the destination pod for ingress or the source pod for
+    /// egress, as "namespace/name"; nil when none does.
+    func networkPolicyInvolved(_ req: FlowRequest) -> String? {
+        let k = fabric.topology.kubernetes
+        guard !k.networkPolicies.isEmpty else { return nil }
+        func pod(_ ep: Endpoint) -> RealizedPod? {
+            guard case .resolved(let r) = resolver.resolve(ep) else { return nil }
+            return fabric.realized.pods.first { $0.ip == r.address && !$0.hostNetwork }
+        }
+        func isolating(_ p: RealizedPod, _ type: NetworkPolicy.PolicyType) -> String? {
+            k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
+                .map { "\($0.meta.namespace)/\($0.meta.name)" }
+        }
+        if let d = pod(req.to), let n = isolating(d, .Ingress) { return n }
+        if let s = pod(req.from), let n = isolating(s, .Egress) { return n }
+        return nil
+    }
+}
+
+/// The outcome of one `expect:` entry.
+public struct IntentResult: Sendable {
+    public enum Status: String, Sendable { case passed, failed, skipped }
+    public var intent: Intent
+    public var status: Status
+    /// One line: the disposition and the first block, or why it was skipped.
+    public var summary: String
+    public var trace: Trace?
+}
+
+extension Network {
+    /// Evaluates every intent: delivered means DELIVERED, or EXITS_NETWORK toward the
+    /// destination; denied means anything else.
+    public func evaluate(_ intents: [Intent]) -> [IntentResult] {
+        intents.map { intent in
+            let req = FlowRequest(from: intent.from, to: intent.to, ipProtocol: intent.ipProtocol, port: intent.port)
+            if let policy = networkPolicyInvolved(req) {
+                return IntentResult(intent: intent, status: .skipped,
+                                    summary: "not evaluated: NetworkPolicy \(policy) selects a pod of this flow, and netsim does not enforce NetworkPolicies yet", trace: nil)
+            }
+            switch trace(req) {
+            case .unsupported(let why):
+                return IntentResult(intent: intent, status: .skipped, summary: "not evaluated: " + why, trace: nil)
+            case .invalid(let why, _):
+                let pass = intent.verdict == .denied
+                return IntentResult(intent: intent, status: pass ? .passed : .failed, summary: "no flow: " + why, trace: nil)
+            case .traced(let t):
+                let delivered = t.disposition.isSuccess
+                let pass = delivered == (intent.verdict == .delivered)
+                var summary = "\(t.disposition.rawValue)"
+                if let e = t.explanations.first { summary += " at \(e.component): \(e.code) — \(e.message)" }
+                if t.explanations.count > 1 { summary += " (and \(t.explanations.count - 1) more block\(t.explanations.count == 2 ? "" : "s"))" }
+                return IntentResult(intent: intent, status: pass ? .passed : .failed,
+                                    summary: "expected \(intent.verdict.rawValue), got \(summary)", trace: t)
+            }
+        }
+    }
+}
+
+extension IntentResult {
+    /// The result as a located diagnostic: failed (NS0902, exit 1), holds (NS0903) or not
+    /// evaluated (NS0904); the intent's name travels as the first note, for JUnit test names.
+    public func diagnostic(file: String) -> Diagnostic {
+        let i = intent
+        let flow = "\(i.from) → \(i.to)\(i.port.map { " port \($0)" } ?? "")\(i.ipProtocol == .tcp ? "" : " \(i.ipProtocol)")"
+        let cmd = "netsim trace \(file) --from \(i.from) --to \(i.to)\(i.port.map { " --port \($0)" } ?? "")\(i.ipProtocol == .tcp ? "" : " --protocol \(i.ipProtocol)")"
+        switch status {
+        case .failed:
+            return Diagnostic(.error, .intentFailed, "intent '\(i.name)' failed (\(flow)): \(summary)", at: i.location, hint: "see the path with: \(cmd)")
+        case .passed:
+            return Diagnostic(.note, .intentHolds, "intent '\(i.name)' holds (\(flow)): \(trace.map { $0.disposition.rawValue } ?? summary)", at: i.location)
+        case .skipped:
+            return Diagnostic(.note, .intentNotEvaluated, "intent '\(i.name)' \(summary)", at: i.location)
+        }
+    }
+}

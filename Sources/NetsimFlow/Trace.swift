@@ -1,0 +1,73 @@
+import NetsimModel
+import NetsimVPC
+
+/// One decision or action at a place on the path (Batfish's Step).
+public struct Step: Sendable {
+    public enum Action: String, Sendable {
+        case originated = "ORIGINATED"
+        case permitted = "PERMITTED"
+        case denied = "DENIED"
+        case forwarded = "FORWARDED"
+        case transformed = "TRANSFORMED"
+        case matchedSession = "MATCHED_SESSION"
+        case delivered = "DELIVERED"
+        case exitsNetwork = "EXITS_NETWORK"
+        case noRoute = "NO_ROUTE"
+        case nullRouted = "NULL_ROUTED"
+        case loop = "LOOP"
+    }
+    /// `Originate`, `SecurityGroup`, `NetworkACL`, `Routing`, `SourceNAT`, `DestinationNAT`, …
+    public var type: String
+    public var action: Action
+    /// What happened, in AWS words.
+    public var detail: String
+    /// The AWS ID of the deciding component (`sg-…`, `acl-…`, `rtb-…`, `nat-…`).
+    public var component: String?
+    /// Where the deciding rule, route or object is written.
+    public var location: SourceLocation?
+    /// The packet after this step, when it changed.
+    public var packet: Packet?
+}
+
+/// A place on the path and what happened there (Batfish's Hop).
+public struct Hop: Sendable {
+    public var place: String
+    public var steps: [Step]
+}
+
+/// Why a path is blocked, with a Reachability Analyzer explanation code.
+public struct Explanation: Sendable {
+    public enum Direction: String, Sendable { case forward, reply }
+    public var code: String
+    public var direction: Direction
+    public var disposition: Disposition
+    public var component: String
+    public var message: String
+    public var location: SourceLocation?
+}
+
+/// One direction of a flow.
+public struct PathTrace: Sendable {
+    /// How the walk ended (its last step), ignoring blocks the walk went past.
+    public var end: Disposition
+    public var hops: [Hop]
+    /// The packet as it arrived (after every translation).
+    public var finalPacket: Packet
+}
+
+/// A traced flow: the forward path, the reply for TCP and UDP, and the verdict.
+public struct Trace: Sendable {
+    public var source: String
+    public var destination: String
+    public var packet: Packet
+    /// The first block on the way there or back, else how the forward path ended.
+    public var disposition: Disposition
+    public var forward: PathTrace
+    public var reply: PathTrace?
+    /// Every block on either path, the first first.
+    public var explanations: [Explanation]
+    /// Notes that are not blocks (e.g. which of several pods was taken).
+    public var notes: [String]
+
+    public var delivered: Bool { disposition.isSuccess }
+}

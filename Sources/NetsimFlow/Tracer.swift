@@ -1,0 +1,534 @@
+import NetsimIPAM
+import NetsimModel
+import NetsimVPC
+
+/// Where a flow starts or ends, resolved against the realized cluster.
+public struct ResolvedEndpoint: Sendable {
+    public enum Place: Sendable {
+        /// An interface: a pod (on its node's ENI), a node, an external host, a declared interface.
+        case interface(Int)
+        /// A host on the internet.
+        case internet
+        /// An address inside an external network (on-premises, a partner) reached through `via`.
+        case externalNetwork(External)
+    }
+    public var place: Place
+    public var address: IPv4Address
+    /// As the user wrote it, with what it resolved to.
+    public var label: String
+    /// For pods: the node they run on (the VPC CNI's SNAT happens there).
+    public var podNode: String?
+}
+
+/// Follows one flow through the VPC fabric: security groups, network ACLs, route tables and
+/// their targets (internet and NAT gateways, peering, transit gateways, gateway endpoints,
+/// middlebox interfaces), then the reply for TCP and UDP. A block is recorded with its
+/// Reachability Analyzer code and the walk goes on as if it had passed, so one trace lists
+/// every change a flow needs; routing failures (no route, blackhole, loop) end it.
+public struct Tracer: Sendable {
+    public let fabric: FabricIndex
+
+    public init(fabric: FabricIndex) { self.fabric = fabric }
+
+    public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet) -> Trace {
+        var w = Walk(f: fabric, direction: .forward, packet: packet)
+        w.start(src, dst)
+        let forwardEnd = w.end ?? .noRoute
+        var explanations = w.explanations
+        let forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
+        var reply: PathTrace? = nil
+        let routedBlock = explanations.contains { [.noRoute, .nullRouted, .loop].contains($0.disposition) }
+        if packet.hasPorts, forwardEnd.isSuccess, !routedBlock {
+            var r = Walk(f: fabric, direction: .reply, packet: w.packet.reversed)
+            r.sessions = w.sessions
+            r.session = true
+            r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
+            explanations += r.explanations
+            reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
+        }
+        let disposition = explanations.first?.disposition ?? (reply.map { $0.end.isSuccess ? forwardEnd : $0.end } ?? forwardEnd)
+        return Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
+                     reply: reply, explanations: explanations, notes: w.notes)
+    }
+}
+
+/// A translation a gateway made, so the reply can be translated back.
+struct Session: Sendable {
+    enum Kind { case nat(String), igw, nodeSNAT(String) }
+    var kind: Kind
+    /// The translated address and port the reply is sent to …
+    var outside: (IPv4Address, UInt16)
+    /// … and where it goes back to.
+    var inside: (IPv4Address, UInt16)
+}
+
+/// The state of one walk in one direction.
+struct Walk {
+    let f: FabricIndex
+    let direction: Explanation.Direction
+    var packet: Packet
+    var hops: [Hop] = []
+    var explanations: [Explanation] = []
+    var notes: [String] = []
+    var end: Disposition?
+    /// Replies pass security groups as tracked connections.
+    var session = false
+    var sessions: [Session] = []
+    var visited = Set<String>()
+    var deliveredAt: Int?
+    enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
+    var exitedVia: Exit?
+
+    init(f: FabricIndex, direction: Explanation.Direction, packet: Packet) {
+        self.f = f; self.direction = direction; self.packet = packet
+    }
+
+    // MARK: recording
+
+    mutating func hop(_ place: String, _ steps: [Step]) {
+        if let last = hops.last, last.place == place { hops[hops.count - 1].steps += steps } else { hops.append(Hop(place: place, steps: steps)) }
+    }
+
+    mutating func block(_ code: String, _ d: Disposition, component: String, _ message: String, at loc: SourceLocation? = nil) {
+        explanations.append(Explanation(code: code, direction: direction, disposition: d, component: component, message: message, location: loc))
+    }
+
+    mutating func finish(_ d: Disposition, place: String, type: String, _ detail: String, action: Step.Action, component: String? = nil, at loc: SourceLocation? = nil) {
+        hop(place, [Step(type: type, action: action, detail: detail, component: component, location: loc, packet: nil)])
+        if end == nil { end = d }
+    }
+
+    func place(_ i: Interface) -> String { "\(i.label) (\(i.primaryIP), \(i.id), \(i.subnet))" }
+
+    // MARK: forward start
+
+    mutating func start(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint) {
+        switch src.place {
+        case .interface(let i):
+            hop(src.label, [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            var egress = i
+            if let nodeName = src.podNode, let node = f.nodeByName[nodeName] { egress = podEgress(node: node, from: i) }
+            leaveInterface(egress, originating: true)
+        case .internet:
+            hop("internet (\(packet.source))", [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            fromInternet()
+        case .externalNetwork(let e):
+            hop("external \(e.name) (\(packet.source))", [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            if let via = e.via, let tgw = f.topology.transitGateways.first(where: { $0.name == via }) {
+                transitGateway(tgw, from: nil)
+            } else {
+                fromInternet()
+            }
+        }
+    }
+
+    /// The VPC CNI on the pod's node: traffic to destinations outside the VPC's CIDR blocks (and
+    /// AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS) leaves through the primary ENI with the node's primary
+    /// address (AWS-SNAT-CHAIN-0), unless AWS_VPC_K8S_CNI_EXTERNALSNAT=true.
+    mutating func podEgress(node: RealizedNode, from i: Int) -> Int {
+        let iface = f.interfaces[i]
+        guard let vpc = f.vpcByName[iface.vpc], let cluster = f.topology.cluster else { return i }
+        let settings = f.realized.settings
+        let excluded = (cluster.cniValue("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: String($0).trimmingSpaces()) }
+        if vpc.contains(packet.destination) || excluded.contains(where: { $0.contains(packet.destination) }) {
+            return i
+        }
+        guard let primary = node.ipam.enis.first(where: { $0.isPrimary }), let p = f.owner[primary.primaryIP.value] else { return i }
+        if settings.externalSNAT {
+            hop("node \(node.name)", [Step(type: "Routing", action: .forwarded, detail: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the pod keeps its address \(packet.source)", component: nil, location: nil, packet: nil)])
+            return p
+        }
+        let before = packet
+        packet.source = node.primaryIP
+        sessions.append(Session(kind: .nodeSNAT(node.name), outside: (node.primaryIP, packet.sourcePort), inside: (before.source, before.sourcePort)))
+        hop("node \(node.name)", [Step(type: "SourceNAT", action: .transformed,
+                                       detail: "AWS-SNAT-CHAIN-0: \(packet.destination) is outside the VPC's CIDR blocks, so the VPC CNI rewrites the source \(before.source) → \(node.primaryIP) (the primary ENI's address) and sends it out eth0",
+                                       component: nil, location: nil, packet: packet)])
+        return p
+    }
+
+    // MARK: interfaces and subnets
+
+    mutating func leaveInterface(_ i: Int, originating: Bool = false) {
+        let iface = f.interfaces[i]
+        let here = place(iface)
+        if iface.kind == .natGateway { leaveSubnet(iface.vpc, iface.subnet); return }
+        if !originating && iface.sourceDestCheck && f.owner[packet.source.value] != i {
+            block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedOut, component: iface.id,
+                  "\(iface.label) has source/destination checking on and does not own the source \(packet.source)")
+        }
+        if session {
+            hop(here, [Step(type: "SecurityGroup", action: .matchedSession, detail: "egress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])
+        } else {
+            securityGroups(i, .egress)
+        }
+        if let d = f.owner[packet.destination.value], d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
+            hop("subnet \(iface.subnet)", [Step(type: "Routing", action: .forwarded, detail: "\(packet.destination) is in the same subnet: delivered directly, without the route table or network ACL", component: nil, location: nil, packet: nil)])
+            arrive(d)
+            return
+        }
+        leaveSubnet(iface.vpc, iface.subnet)
+    }
+
+    mutating func securityGroups(_ i: Int, _ direction: SecurityGroupEvaluator.Direction) {
+        let iface = f.interfaces[i]
+        let groups = f.securityGroups(of: iface)
+        let d = SecurityGroupEvaluator.evaluate(groups, vpc: iface.vpc, direction: direction, packet: packet, membership: f.membership,
+                                                prefixLists: f.prefixLists, groupVPC: { f.groupVPC[$0] })
+        let names = groups.map { "\($0.id) \"\($0.name)\"" }.joined(separator: ", ")
+        if d.allowed, let g = d.group, let r = d.rule, let k = d.ruleIndex {
+            hop(place(iface), [Step(type: "SecurityGroup", action: .permitted,
+                                    detail: "\(direction): \(g.id) \"\(g.name)\" rule #\(k + 1) allows \(Walk.describe(r, direction))",
+                                    component: g.id, location: r.location, packet: nil)])
+        } else {
+            let noRules = groups.allSatisfy { (direction == .ingress ? $0.ingress : $0.egress).isEmpty }
+            hop(place(iface), [Step(type: "SecurityGroup", action: .denied,
+                                    detail: "\(direction): no rule of \(names.isEmpty ? "its security groups" : names) allows \(packet.description)",
+                                    component: groups.first?.id, location: groups.first?.location, packet: nil)])
+            block(noRules ? "SG_HAS_NO_RULES" : "ENI_SG_RULES_MISMATCH", direction == .ingress ? .deniedIn : .deniedOut,
+                  component: groups.map(\.id).joined(separator: ","),
+                  "no \(direction) rule of \(names) on \(iface.label) allows \(packet.description)", at: groups.first?.location)
+        }
+    }
+
+    mutating func networkACL(vpc: VPC, subnet: Subnet, _ direction: NetworkACLEvaluator.Direction) {
+        guard let acl = vpc.networkACL(for: subnet) else { return }
+        let d = NetworkACLEvaluator.evaluate(acl, direction: direction, packet: packet)
+        let rule = d.rule.map { "rule \($0.number) \($0.action.rawValue) \($0.ipProtocol)\($0.ports.isAll ? "" : " \($0.ports)") \($0.block)" } ?? "rule * (32767) deny all"
+        hop("subnet \(subnet.name)", [Step(type: "NetworkACL", action: d.allowed ? .permitted : .denied,
+                                           detail: "\(direction): \(acl.id) \"\(acl.name)\" \(rule)", component: acl.id,
+                                           location: d.rule?.location ?? acl.location, packet: nil)])
+        if !d.allowed {
+            let why = direction == .inbound && session || direction == .outbound && session
+                ? " (a reply: network ACLs are stateless, so the \(direction) rules must allow port \(packet.destinationPort))" : ""
+            block("SUBNET_ACL_RESTRICTION", direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
+                  "network ACL \"\(acl.name)\" of subnet \(subnet.name) denies \(direction) \(packet.description) by \(d.rule == nil ? "its final * rule" : "rule \(d.ruleLabel)")\(why)",
+                  at: d.rule?.location ?? acl.location)
+        }
+    }
+
+    mutating func leaveSubnet(_ vpcName: String, _ subnetName: String) {
+        guard let (vpc, subnet) = f.subnets[subnetName] else { return }
+        _ = vpcName
+        networkACL(vpc: vpc, subnet: subnet, .outbound)
+        route(vpc: vpc, subnet: subnet)
+    }
+
+    mutating func route(vpc: VPC, subnet: Subnet) {
+        let key = "rt/\(vpc.name)/\(subnet.name)/\(packet.source)/\(packet.destination)"
+        guard visited.insert(key).inserted else {
+            block("LOOP", .loop, component: subnet.id, "the packet returns to subnet \(subnet.name) with the same addresses: a routing loop")
+            finish(.loop, place: "subnet \(subnet.name)", type: "Routing", "routing loop: the packet has been here before", action: .loop)
+            return
+        }
+        guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return }
+        guard let m = rt.lookup(packet.destination) else {
+            block("NO_ROUTE_TO_DESTINATION", .noRoute, component: rt.table.id,
+                  "route table \"\(rt.table.name)\" of subnet \(subnet.name) has no route to \(packet.destination)", at: rt.table.location)
+            finish(.noRoute, place: "subnet \(subnet.name)", type: "Routing", "route table \(rt.table.id) \"\(rt.table.name)\": no route to \(packet.destination)", action: .noRoute, component: rt.table.id, at: rt.table.location)
+            return
+        }
+        hop("subnet \(subnet.name)", [Step(type: "Routing", action: .forwarded,
+                                           detail: "route table \(rt.table.id) \"\(rt.table.name)\": \(m.written) → \(m.target)\(m.origin == .endpoint ? " (gateway endpoint route)" : "")",
+                                           component: rt.table.id, location: m.location ?? rt.table.location, packet: nil)])
+        switch m.target {
+        case .local: localDelivery(vpc: vpc, from: subnet.name)
+        case .blackhole:
+            block("BAD_STATE_ROUTE", .nullRouted, component: rt.table.id, "route \(m.written) in \"\(rt.table.name)\" is a blackhole", at: m.location)
+            finish(.nullRouted, place: "subnet \(subnet.name)", type: "Routing", "blackhole route: the packet is dropped", action: .nullRouted, component: rt.table.id, at: m.location)
+        case .internetGateway: internetGatewayEgress(vpc: vpc)
+        case .egressOnlyInternetGateway(let n):
+            block("NO_ROUTE_TO_DESTINATION", .noRoute, component: n, "egress-only internet gateway \(n) carries IPv6 only")
+            finish(.noRoute, place: "egress-only internet gateway \(n)", type: "Routing", "IPv6 only: an IPv4 packet goes nowhere", action: .noRoute)
+        case .natGateway(let n): natGateway(n, from: subnet.name)
+        case .peeringConnection(let n): peering(n, from: vpc)
+        case .transitGateway(let n):
+            if let tgw = f.topology.transitGateways.first(where: { $0.name == n }) { transitGateway(tgw, from: vpc) }
+        case .gatewayEndpoint(let n): gatewayEndpoint(n, vpc: vpc)
+        case .networkInterface(let n): middlebox(n)
+        }
+    }
+
+    mutating func localDelivery(vpc: VPC, from subnet: String?) {
+        guard let d = f.owner[packet.destination.value], f.interfaces[d].vpc == vpc.name else {
+            block("UNKNOWN_DESTINATION", .noRoute, component: vpc.id, "no network interface in VPC \(vpc.name) has the address \(packet.destination)")
+            finish(.noRoute, place: "VPC \(vpc.name)", type: "Routing", "no interface has \(packet.destination)", action: .noRoute, component: vpc.id)
+            return
+        }
+        let target = f.interfaces[d]
+        if target.subnet != subnet, let (v, s) = f.subnets[target.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        arrive(d)
+    }
+
+    mutating func arrive(_ d: Int) {
+        let iface = f.interfaces[d]
+        if iface.kind == .natGateway { natReceive(d); return }
+        if f.owner[packet.destination.value] != d && iface.sourceDestCheck {
+            block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id, "\(iface.label) has source/destination checking on and does not own \(packet.destination)")
+        }
+        if session {
+            hop(place(iface), [Step(type: "SecurityGroup", action: .matchedSession, detail: "ingress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])
+            // The node reverses the VPC CNI's SNAT for its pod.
+            if let i = sessions.lastIndex(where: { if case .nodeSNAT = $0.kind { return $0.outside.0 == packet.destination }; return false }) {
+                let s = sessions[i]
+                packet.destination = s.inside.0
+                hop(place(iface), [Step(type: "DestinationNAT", action: .transformed, detail: "node conntrack reverses the VPC CNI's SNAT: destination → pod \(s.inside.0)", component: nil, location: nil, packet: packet)])
+            }
+        } else {
+            securityGroups(d, .ingress)
+        }
+        deliveredAt = d
+        var who = iface.label
+        if let pod = f.podByIP[packet.destination.value] { who = "pod \(pod) (\(packet.destination)) on \(iface.label)" }
+        let blocked = explanations.contains { $0.direction == direction }
+        finish(.delivered, place: place(iface), type: "Delivered", blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)", action: .delivered)
+    }
+
+    // MARK: gateways
+
+    static let privateRanges = IPv4CIDR.rfc1918 + [IPv4CIDR.rfc6598]
+
+    mutating func internetGatewayEgress(vpc: VPC) {
+        let name = vpc.internetGateway.map { "internet gateway \($0.name) (\($0.id))" } ?? "internet gateway"
+        let component = vpc.internetGateway?.id ?? vpc.id
+        if Walk.privateRanges.contains(where: { $0.contains(packet.destination) }) {
+            block("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", .deniedOut, component: component, "an internet gateway does not forward to the private address \(packet.destination)")
+            finish(.deniedOut, place: name, type: "Filter", "private destination: dropped", action: .denied, component: component)
+            return
+        }
+        guard let srcOwner = f.owner[packet.source.value], let pub = f.interfaces[srcOwner].publicIP else {
+            block("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", .deniedOut, component: component,
+                  "the source \(packet.source) has no public or Elastic IP address, so the internet gateway cannot translate it")
+            finish(.deniedOut, place: name, type: "Filter", "no public address for \(packet.source): dropped", action: .denied, component: component)
+            return
+        }
+        let before = packet.source
+        packet.source = pub
+        sessions.append(Session(kind: .igw, outside: (pub, packet.sourcePort), inside: (before, packet.sourcePort)))
+        hop(name, [Step(type: "SourceNAT", action: .transformed, detail: "1:1 NAT: source \(before) → public \(pub)", component: component, location: nil, packet: packet)])
+        if f.publicOwner[packet.destination.value] != nil {
+            fromInternet()
+            return
+        }
+        exitedVia = .internet
+        finish(.exitsNetwork, place: "internet", type: "ExitsNetwork", "leaves AWS toward \(packet.destination) on the internet", action: .exitsNetwork)
+    }
+
+    /// A packet from the internet to a public address (or, wrongly, a private one).
+    mutating func fromInternet() {
+        if let d = f.publicOwner[packet.destination.value] {
+            let iface = f.interfaces[d]
+            guard let vpc = f.vpcByName[iface.vpc], let igw = vpc.internetGateway else {
+                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: iface.id, "VPC \(iface.vpc) has no internet gateway for \(packet.destination)")
+                finish(.noRoute, place: "internet", type: "Routing", "no internet gateway", action: .noRoute)
+                return
+            }
+            let before = packet.destination
+            if session, let i = sessions.lastIndex(where: { if case .igw = $0.kind { return $0.outside.0 == before }; return false }) {
+                packet.destination = sessions[i].inside.0
+            } else {
+                packet.destination = iface.primaryIP
+            }
+            hop("internet gateway \(igw.name) (\(igw.id))", [Step(type: "DestinationNAT", action: .transformed,
+                detail: "1:1 NAT: destination \(before) → private \(packet.destination)", component: igw.id, location: igw.location, packet: packet)])
+            localDelivery(vpc: vpc, from: nil)
+            return
+        }
+        let d = packet.destination
+        if let vpc = f.vpc(containing: d) {
+            block("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", .noRoute, component: vpc.internetGateway?.id ?? vpc.id,
+                  "\(d) is a private address with no public or Elastic IP: the internet cannot reach it")
+            hop("internet", [Step(type: "Routing", action: .noRoute, detail: "\(d) is private; the internet has no route to it (the walk goes on as if it had, to find every other block)", component: nil, location: nil, packet: nil)])
+            localDelivery(vpc: vpc, from: nil)
+            end = .noRoute
+            return
+        }
+        block("NO_ROUTE_TO_DESTINATION", .noRoute, component: "internet", "\(d) is not an address of the modelled network")
+        finish(.noRoute, place: "internet", type: "Routing", "\(d) is outside every modelled network", action: .noRoute)
+    }
+
+    mutating func natGateway(_ name: String, from subnet: String) {
+        guard let (vpc, nat, idx) = f.natByName[name] else { return }
+        let iface = f.interfaces[idx]
+        let here = "NAT gateway \(nat.name) (\(iface.primaryIP), \(nat.id), \(nat.subnet))"
+        if session {
+            block("ASYMMETRIC_ROUTE", .deniedIn, component: nat.id,
+                  "the reply is routed to NAT gateway \(nat.name), which has no session for it: the connection came in another way, so the reply must return the same way")
+            finish(.deniedIn, place: here, type: "Filter", "no session for this reply: dropped", action: .denied, component: nat.id)
+            return
+        }
+        switch packet.ipProtocol {
+        case .tcp, .udp, .icmp: break
+        default:
+            block("PROTOCOL_RESTRICTION", .deniedIn, component: nat.id, "a NAT gateway forwards only TCP, UDP and ICMP, not \(packet.ipProtocol)", at: nat.location)
+            finish(.deniedIn, place: here, type: "Filter", "protocol \(packet.ipProtocol) not supported: dropped", action: .denied, component: nat.id)
+            return
+        }
+        if !vpc.contains(packet.source) {
+            block("NGW_REQUIRES_SOURCE_IN_VPC", .deniedIn, component: nat.id, "NAT gateway \(nat.name) takes traffic only from its own VPC, not from \(packet.source)")
+            finish(.deniedIn, place: here, type: "Filter", "source outside the VPC: dropped", action: .denied, component: nat.id)
+            return
+        }
+        if subnet != nat.subnet, let (v, s) = f.subnets[nat.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        let before = packet
+        packet.source = iface.primaryIP
+        if packet.hasPorts {
+            packet.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("nat/\(before)", seed: f.topology.seed) % 64512))
+        }
+        sessions.append(Session(kind: .nat(nat.name), outside: (packet.source, packet.sourcePort), inside: (before.source, before.sourcePort)))
+        hop(here, [Step(type: "SourceNAT", action: .transformed,
+                        detail: "source \(before.source)\(before.hasPorts ? ":\(before.sourcePort)" : "") → \(packet.source)\(packet.hasPorts ? ":\(packet.sourcePort)" : "") (a port of 1024–65535)",
+                        component: nat.id, location: nat.location, packet: packet)])
+        leaveSubnet(vpc.name, nat.subnet)
+    }
+
+    /// A reply arriving at a NAT gateway's address: translated back to the original source.
+    mutating func natReceive(_ d: Int) {
+        let iface = f.interfaces[d]
+        guard let i = sessions.lastIndex(where: { s in
+            if case .nat = s.kind { return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort) }
+            return false
+        }) else {
+            block("NGW_NO_INBOUND", .deniedIn, component: iface.id, "\(iface.label) accepts no connection from outside; it only translates connections its VPC starts")
+            finish(.deniedIn, place: place(iface), type: "Filter", "unsolicited inbound: dropped", action: .denied, component: iface.id)
+            return
+        }
+        let s = sessions[i]
+        let before = packet.destination
+        packet.destination = s.inside.0
+        if packet.hasPorts { packet.destinationPort = s.inside.1 }
+        hop(place(iface), [Step(type: "DestinationNAT", action: .matchedSession, detail: "session: destination \(before) → \(packet.destination)\(packet.hasPorts ? ":\(packet.destinationPort)" : "")", component: iface.id, location: nil, packet: packet)])
+        leaveSubnet(iface.vpc, iface.subnet)
+    }
+
+    mutating func peering(_ name: String, from vpc: VPC) {
+        guard let pcx = f.topology.peeringConnections.first(where: { $0.name == name }) else { return }
+        let otherName = pcx.requesterVPC == vpc.name ? pcx.accepterVPC : pcx.requesterVPC
+        guard let other = f.vpcByName[otherName] else { return }
+        let here = "peering connection \(pcx.name) (\(pcx.id))"
+        guard other.contains(packet.destination) else {
+            block("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", .noRoute, component: pcx.id,
+                  "peering \(pcx.name) carries only traffic to \(other.name)'s CIDR blocks (\(other.cidrBlocks.map(\.description).joined(separator: ", "))), not \(packet.destination): peering is not transitive")
+            finish(.noRoute, place: here, type: "Routing", "destination outside the peer VPC: dropped", action: .noRoute, component: pcx.id)
+            return
+        }
+        hop(here, [Step(type: "Routing", action: .forwarded, detail: "into VPC \(other.name)", component: pcx.id, location: pcx.location, packet: nil)])
+        localDelivery(vpc: other, from: nil)
+    }
+
+    mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?) {
+        let here = "transit gateway \(tgw.name) (\(tgw.id))"
+        var best: TransitGateway.Route? = nil
+        for r in tgw.routes where r.destination.contains(packet.destination) {
+            if best == nil || r.destination.prefixLength > (best?.destination.prefixLength ?? -1) { best = r }
+        }
+        guard let r = best else {
+            block("TGW_RTB_CANNOT_ROUTE", .noRoute, component: tgw.id, "transit gateway \(tgw.name) has no route to \(packet.destination)", at: tgw.location)
+            finish(.noRoute, place: here, type: "Routing", "no route to \(packet.destination)", action: .noRoute, component: tgw.id, at: tgw.location)
+            return
+        }
+        let key = "tgw/\(tgw.name)/\(packet.source)/\(packet.destination)"
+        guard visited.insert(key).inserted else {
+            block("LOOP", .loop, component: tgw.id, "the packet returns to transit gateway \(tgw.name): a routing loop")
+            finish(.loop, place: here, type: "Routing", "routing loop", action: .loop, component: tgw.id)
+            return
+        }
+        switch r.target {
+        case .blackhole:
+            block("TGW_RTB_BAD_STATE_ROUTE", .nullRouted, component: tgw.id, "transit gateway route \(r.destination) is a blackhole", at: r.location)
+            finish(.nullRouted, place: here, type: "Routing", "\(r.destination) → blackhole", action: .nullRouted, component: tgw.id, at: r.location)
+        case .vpc(let name):
+            hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → attachment of VPC \(name)", component: tgw.id, location: r.location, packet: nil)])
+            guard let target = f.vpcByName[name], target.contains(packet.destination) else {
+                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: tgw.id, "VPC \(name) does not contain \(packet.destination)")
+                finish(.noRoute, place: "VPC \(name)", type: "Routing", "no route", action: .noRoute)
+                return
+            }
+            localDelivery(vpc: target, from: nil)
+        case .external(let name):
+            hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → \(name)", component: tgw.id, location: r.location, packet: nil)])
+            guard let e = f.topology.externals.first(where: { $0.name == name }) else { return }
+            exitedVia = .external(e, tgw)
+            finish(.exitsNetwork, place: "external \(name)", type: "ExitsNetwork", "leaves AWS toward external network \(name)", action: .exitsNetwork)
+        }
+    }
+
+    mutating func gatewayEndpoint(_ name: String, vpc: VPC) {
+        guard let e = vpc.gatewayEndpoints.first(where: { $0.name == name }) else { return }
+        let here = "gateway endpoint \(e.name) (\(e.id), \(e.service))"
+        let ok = packet.ipProtocol == .tcp || (packet.ipProtocol == .icmp && (packet.icmpType == 8 || packet.icmpType == 0))
+        if !ok {
+            block("VPCE_GATEWAY_PROTOCOL_RESTRICTION", .deniedIn, component: e.id, "a gateway endpoint accepts only TCP and ICMP echo, not \(packet.ipProtocol)", at: e.location)
+            finish(.deniedIn, place: here, type: "Filter", "protocol not accepted", action: .denied, component: e.id)
+            return
+        }
+        exitedVia = .endpoint(e.service, vpc)
+        finish(.exitsNetwork, place: here, type: "ExitsNetwork", "to \(e.service) through the gateway endpoint", action: .exitsNetwork, component: e.id, at: e.location)
+    }
+
+    /// A route to a network interface: an appliance receives the packet and forwards it.
+    mutating func middlebox(_ name: String) {
+        guard let i = f.interfaceByName[name] else { return }
+        let iface = f.interfaces[i]
+        if iface.sourceDestCheck {
+            block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id,
+                  "\(iface.label) receives traffic for \(packet.destination) but has source/destination checking on; turn it off on a middlebox", at: nil)
+        }
+        if session {
+            hop(place(iface), [Step(type: "SecurityGroup", action: .matchedSession, detail: "ingress: reply of a tracked connection", component: nil, location: nil, packet: nil)])
+        } else {
+            securityGroups(i, .ingress)
+        }
+        hop(place(iface), [Step(type: "Forward", action: .forwarded, detail: "the appliance forwards the packet", component: iface.id, location: nil, packet: nil)])
+        if session {
+            leaveSubnet(iface.vpc, iface.subnet)
+        } else {
+            securityGroups(i, .egress)
+            leaveSubnet(iface.vpc, iface.subnet)
+        }
+    }
+
+    // MARK: the reply
+
+    mutating func startReply(forwardEnd: Disposition, deliveredAt: Int?, exitedVia: Exit?, original: ResolvedEndpoint) {
+        if let d = deliveredAt {
+            let iface = f.interfaces[d]
+            hop(place(iface), [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            leaveInterface(d, originating: true)
+            return
+        }
+        switch exitedVia {
+        case .internet:
+            hop("internet (\(packet.source))", [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            fromInternet()
+        case .external(let e, let tgw):
+            hop("external \(e.name) (\(packet.source))", [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            transitGateway(tgw, from: nil)
+        case .endpoint(let service, let vpc):
+            hop(service, [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            localDelivery(vpc: vpc, from: nil)
+        case nil:
+            end = .noRoute
+        }
+    }
+
+    static func describe(_ r: SecurityGroupRule, _ d: SecurityGroupEvaluator.Direction) -> String {
+        let what: String
+        switch r.ipProtocol {
+        case .all: what = "all traffic"
+        case .tcp, .udp: what = "\(r.ipProtocol) \(r.ports.isAll ? "all ports" : r.ports.description)"
+        case .icmp: what = "icmp \(r.icmp)"
+        default: what = "\(r.ipProtocol)"
+        }
+        return "\(what) \(d == .ingress ? "from" : "to") \(r.peer)\(r.description.isEmpty ? "" : " (\"\(r.description)\")")"
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s = s.dropFirst() }
+        while s.last == " " { s = s.dropLast() }
+        return String(s)
+    }
+}

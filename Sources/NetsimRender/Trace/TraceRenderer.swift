@@ -1,0 +1,119 @@
+import Foundation
+import NetsimFlow
+import NetsimModel
+import NetsimVPC
+
+/// Output formats of `netsim trace`.
+public enum TraceFormat: String, CaseIterable, Sendable { case text, json }
+
+/// A trace for people (a hop table, color on a terminal) or tools (JSON, schemaVersion 1).
+public enum TraceRenderer {
+    public static func render(_ t: Trace, as format: TraceFormat, color: Bool) -> String {
+        switch format {
+        case .text: return text(t, color: color)
+        case .json: return JSONText.encode(dto(t))
+        }
+    }
+
+    // MARK: text
+
+    static func text(_ t: Trace, color: Bool) -> String {
+        func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+        func actionColor(_ a: Step.Action) -> String {
+            switch a {
+            case .denied, .noRoute, .nullRouted, .loop: return "31"
+            case .delivered, .exitsNetwork: return "32"
+            case .transformed, .matchedSession: return "36"
+            default: return "0"
+            }
+        }
+        let ok = t.disposition.isSuccess
+        var out = paint("trace", "1") + " \(t.source) → \(t.destination)\n"
+        out += "  \(t.packet.description)\n"
+        out += "  " + paint(t.disposition.rawValue, ok ? "1;32" : "1;31")
+        if let r = t.reply { out += "  (there: \(t.forward.end.rawValue); back: \(r.end.rawValue))" }
+        out += "\n"
+        for n in t.notes { out += "  note: \(n)\n" }
+        func path(_ title: String, _ p: PathTrace) {
+            out += "\n" + paint(title, "1") + "\n"
+            var n = 0
+            for h in p.hops {
+                n += 1
+                let num = String(repeating: " ", count: max(0, 3 - String(n).count)) + "\(n)"
+                out += "\(num)  \(h.place)\n"
+                for s in h.steps {
+                    let where_ = s.location.map { "  (\($0.file):\($0.line):\($0.column))" } ?? ""
+                    out += "     \(paint(s.action.rawValue, actionColor(s.action))) \(s.type): \(s.detail)\(where_)\n"
+                }
+            }
+        }
+        path("Forward", t.forward)
+        if let r = t.reply { path("Reply", r) }
+        if !t.explanations.isEmpty {
+            out += "\n" + paint(t.explanations.count == 1 ? "Why it is blocked" : "Why it is blocked (\(t.explanations.count) places; fix them all)", "1") + "\n"
+            for (i, e) in t.explanations.enumerated() {
+                let where_ = e.location.map { " — \($0.file):\($0.line):\($0.column)" } ?? ""
+                out += "  \(i + 1). \(paint(e.code, "31")) (\(e.direction.rawValue), \(e.disposition.rawValue)) \(e.message)\(where_)\n"
+            }
+        }
+        return out
+    }
+
+    // MARK: JSON
+
+    struct DTO: Encodable {
+        var schemaVersion: Int
+        var tool = "netsim"
+        var version: String
+        var flow: FlowDTO
+        var disposition: String
+        var forward: PathDTO
+        var reply: PathDTO?
+        var explanations: [ExplanationDTO]
+        var notes: [String]
+    }
+    struct FlowDTO: Encodable {
+        var source: String; var destination: String; var `protocol`: String
+        var sourceAddress: String; var destinationAddress: String
+        var sourcePort: Int?; var destinationPort: Int?; var icmpType: Int?; var icmpCode: Int?
+    }
+    struct PathDTO: Encodable { var disposition: String; var hops: [HopDTO]; var finalPacket: PacketDTO }
+    struct HopDTO: Encodable { var place: String; var steps: [StepDTO] }
+    struct StepDTO: Encodable {
+        var type: String; var action: String; var detail: String; var component: String?
+        var location: LocationDTO?; var packet: PacketDTO?
+    }
+    struct PacketDTO: Encodable {
+        var `protocol`: String; var source: String; var destination: String; var sourcePort: Int?; var destinationPort: Int?
+    }
+    struct LocationDTO: Encodable { var file: String; var line: Int; var column: Int }
+    struct ExplanationDTO: Encodable {
+        var code: String; var direction: String; var disposition: String; var component: String; var message: String; var location: LocationDTO?
+    }
+
+    static func packet(_ p: Packet) -> PacketDTO {
+        PacketDTO(protocol: p.ipProtocol.description, source: p.source.description, destination: p.destination.description,
+                  sourcePort: p.hasPorts ? Int(p.sourcePort) : nil, destinationPort: p.hasPorts ? Int(p.destinationPort) : nil)
+    }
+    static func loc(_ l: SourceLocation?) -> LocationDTO? { l.map { LocationDTO(file: $0.file, line: $0.line, column: $0.column) } }
+    static func path(_ p: PathTrace) -> PathDTO {
+        PathDTO(disposition: p.end.rawValue, hops: p.hops.map { h in
+            HopDTO(place: h.place, steps: h.steps.map { s in
+                StepDTO(type: s.type, action: s.action.rawValue, detail: s.detail, component: s.component, location: loc(s.location), packet: s.packet.map(packet))
+            })
+        }, finalPacket: packet(p.finalPacket))
+    }
+
+    static func dto(_ t: Trace) -> DTO {
+        let p = t.packet
+        return DTO(schemaVersion: NetsimVersion.jsonSchemaVersion, version: NetsimVersion.current,
+                   flow: FlowDTO(source: t.source, destination: t.destination, protocol: p.ipProtocol.description,
+                                 sourceAddress: p.source.description, destinationAddress: p.destination.description,
+                                 sourcePort: p.hasPorts ? Int(p.sourcePort) : nil, destinationPort: p.hasPorts ? Int(p.destinationPort) : nil,
+                                 icmpType: p.ipProtocol == .icmp ? Int(p.icmpType) : nil, icmpCode: p.ipProtocol == .icmp ? Int(p.icmpCode) : nil),
+                   disposition: t.disposition.rawValue, forward: path(t.forward), reply: t.reply.map(path),
+                   explanations: t.explanations.map { ExplanationDTO(code: $0.code, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
+                                                                     component: $0.component, message: $0.message, location: loc($0.location)) },
+                   notes: t.notes)
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import NetsimFlow
+import NetsimIPAM
+import NetsimModel
+import NetsimRender
+import NetsimTopology
+
+extension TraceFormat: ExpressibleByArgument {}
+
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Follow one flow hop by hop through security groups, network ACLs, route tables and gateways.",
+        discussion: """
+        Endpoints: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, node:NAME,
+        nodegroup:NAME, ip:ADDRESS, external:NAME, internet. (service: and ingress: need the node datapath
+        and load balancer models, which come later.)
+        Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not delivered;
+        2 invalid input; 64 usage.
+        """
+    )
+
+    @Argument(help: "The topology file.") var file: String
+    @Option(help: "Where the flow starts.") var from: String
+    @Option(help: "Where it goes.") var to: String
+    @Option(help: "Destination port (tcp and udp).") var port: String?
+    @Option(help: "tcp, udp, icmp, or a protocol number.") var `protocol`: String = "tcp"
+    @Option(help: "Source port (default: an ephemeral port of 32768–60999, fixed per flow).") var sourcePort: String?
+    @Option(help: "ICMP type (default 8, echo request).") var icmpType: String?
+    @Option(help: "ICMP code (default 0).") var icmpCode: String?
+    @Option(help: "Output format: text, json.") var format: TraceFormat = .text
+    @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
+    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+
+    func run() throws {
+        guard let proto = IPProtocol(parsing: `protocol`), proto != .all else {
+            throw TopologyInput.fail(.invalidValue, "--protocol '\(`protocol`)' is not tcp, udp, icmp or a protocol number 0–255")
+        }
+        func number(_ text: String?, _ flag: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text else { return nil }
+            guard let n = Int(text), range.contains(n) else {
+                throw TopologyInput.fail(.invalidPort, "\(flag) '\(text)' is outside \(range.lowerBound)–\(range.upperBound)")
+            }
+            return n
+        }
+        let port = try number(port, "--port", 0...65535)
+        let sport = try number(sourcePort, "--source-port", 1...65535)
+        let icmpT = try number(icmpType, "--icmp-type", 0...255)
+        let icmpC = try number(icmpCode, "--icmp-code", 0...255)
+        let hasPorts = proto == .tcp || proto == .udp
+        if !hasPorts && (port != nil || sport != nil) {
+            throw TopologyInput.fail(.portsIgnored, "\(proto) has no ports; drop --port and --source-port (use --icmp-type and --icmp-code for ICMP)")
+        }
+        if proto != .icmp && (icmpT != nil || icmpC != nil) {
+            throw TopologyInput.fail(.invalidValue, "--icmp-type and --icmp-code are for --protocol icmp")
+        }
+        if hasPorts && port == nil {
+            throw TopologyInput.fail(.invalidPort, "\(proto) needs a destination port: add --port N")
+        }
+        func endpoint(_ text: String, _ flag: String) throws -> Endpoint {
+            switch Endpoint.parse(text) {
+            case .success(let e): return e
+            case .failure(let e): throw TopologyInput.fail(.invalidEndpoint, "\(flag) \(e.message); write one of \(Endpoint.syntax)")
+            }
+        }
+        let fromEP = try endpoint(from, "--from"), toEP = try endpoint(to, "--to")
+        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let network = Network(topology: t, catalog: catalog)
+        let req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
+                              icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))
+        switch network.trace(req) {
+        case .invalid(let why, let near):
+            throw TopologyInput.fail(.invalidEndpoint, why, near: near)
+        case .unsupported(let why):
+            throw TopologyInput.fail(.invalidEndpoint, why)
+        case .traced(let trace):
+            let text = TraceRenderer.render(trace, as: format, color: output == nil && Output.colorEnabled)
+            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+            if !trace.delivered { throw ExitCode(1) }
+        }
+    }
+}
