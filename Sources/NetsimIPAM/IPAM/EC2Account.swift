@@ -131,19 +131,26 @@ public struct EC2Account: Sendable {
 
     // MARK: calls and throttling
 
-    /// Counts one call; false when EC2 would throttle it (RequestLimitExceeded).
+    /// Counts one call; false when EC2 throttles it (RequestLimitExceeded) on every attempt.
+    /// ipamd's AWS SDK client makes up to three attempts with a short back-off (about 1 s, then
+    /// 2 s), so a throttled call is tried again within the same pool-loop tick.
     public mutating func call(_ op: EC2Operation, now: Int) -> Bool {
         let i = op.index
-        if let b = bucketList[i] {
-            if now > lastRefill[i] {
-                tokens[i] = min(b.capacity, tokens[i] + Double(now - lastRefill[i]) * b.refillPerSecond)
-                lastRefill[i] = now
+        guard let b = bucketList[i] else { callCounts[i] += 1; return true }
+        for delay in [0, 1, 3] {
+            let t = now + delay
+            if t > lastRefill[i] {
+                tokens[i] = min(b.capacity, tokens[i] + Double(t - lastRefill[i]) * b.refillPerSecond)
+                lastRefill[i] = t
             }
-            guard tokens[i] >= 1 else { throttledCounts[i] += 1; return false }
-            tokens[i] -= 1
+            if tokens[i] >= 1 {
+                tokens[i] -= 1
+                callCounts[i] += 1
+                return true
+            }
+            throttledCounts[i] += 1
         }
-        callCounts[i] += 1
-        return true
+        return false
     }
 
     /// Starts counting afresh under `limits` with full buckets at time 0, keeping every

@@ -314,7 +314,7 @@ public struct NodeIPAM: Sendable {
         let needPrefixes: Int = settings.warmIPTargetsSet
             ? max(1, ceilDiv(short, 16)) : max(1, settings.warmPrefixTarget - freePrefixes)
         // 1. Fill ENIs that have room.
-        var addedAny = false
+        var fillError: EC2Error? = nil
         for e in enis.indices {
             let eni = enis[e]
             if eni.isTrunk || (settings.customNetworking && eni.isPrimary) { continue }
@@ -326,49 +326,50 @@ public struct NodeIPAM: Sendable {
             else { want = room }
             if want <= 0 { return .none }
             var result = ec2.assign(count: want, prefixes: prefixMode, subnet: eni.subnet, now: now)
-            if case .failure(let err) = result, err != .requestLimitExceeded, want > 1 {
+            // ipamd asks again for exactly one address after any failure.
+            if case .failure = result {
                 result = ec2.assign(count: 1, prefixes: prefixMode, subnet: eni.subnet, now: now)
             }
             switch result {
             case .success(let cidrs):
                 for c in cidrs { enis[e].cidrs.append(NodeCIDR(c)) }
                 total += cidrs.count * cidrSize
-                addedAny = true
                 lastError = nil
                 return .assignedToENI(ips: cidrs.count * cidrSize)
             case .failure(let err):
                 lastError = err
-                if err == .requestLimitExceeded { return .failed(err) }
-                if settings.subnetDiscovery && err.isSubnetExhaustion { continue }
-                backoffUntil = now + NodeIPAM.insufficientCidrCooldown
+                // With subnet discovery an exhausted subnet sends ipamd on to the next ENI.
+                if settings.subnetDiscovery && err.isSubnetExhaustion { fillError = err; continue }
+                if err.isSubnetExhaustion { backoffUntil = now + NodeIPAM.insufficientCidrCooldown }
                 return .failed(err)
             }
         }
-        // 2. Only if nothing was added: a new ENI, pre-loaded.
-        guard !addedAny, roomForENI else {
-            if let err = lastError, err.isSubnetExhaustion { backoffUntil = now + NodeIPAM.insufficientCidrCooldown; return .failed(err) }
-            return .none
-        }
+        // 2. Only if nothing was added: a new ENI, pre-loaded. Without a free slot ipamd simply
+        // tries again on the next loop (no back-off on this path).
+        guard roomForENI else { return fillError.map { .failed($0) } ?? .none }
         let count: Int
         if prefixMode { count = min(needPrefixes, maxCIDRsPerENI) }
         else if settings.warmIPTargetsSet { count = min(max(short, 1), maxCIDRsPerENI) }
         else { count = maxCIDRsPerENI }
-        // Subnet discovery sorts the eligible subnets by free addresses, most first.
+        // Subnet discovery sorts the eligible subnets by free addresses, most first; ipamd calls
+        // DescribeSubnets for every new ENI unless custom networking names the subnet.
         var order = eniSubnets
+        if !settings.customNetworking { _ = ec2.call(.describeSubnets, now: now) }
         if order.count > 1 {
             order.sort { a, b in
                 let fa = ec2.pool(a).freeCount, fb = ec2.pool(b).freeCount
                 return fa != fb ? fa > fb : a < b
             }
-            _ = ec2.call(.describeSubnets, now: now)
         }
         var lastErr = EC2Error.insufficientFreeAddresses
+        var exhausted = false
         for s in order {
             switch ec2.createENI(count: count, prefixes: prefixMode, subnet: s, now: now) {
             case .success(let (primary, cidrs)):
-                // The free device index comes from DescribeInstances; then the attachment. If
-                // either is throttled, ipamd deletes the ENI it just made and tries again later.
-                guard ec2.call(.describeInstances, now: now), ec2.call(.attachNetworkInterface, now: now) else {
+                // The free device index comes from DescribeInstances; then the attachment and
+                // DeleteOnTermination. If one fails, ipamd deletes the ENI it just made.
+                guard ec2.call(.describeInstances, now: now), ec2.call(.attachNetworkInterface, now: now),
+                      ec2.call(.modifyNetworkInterfaceAttribute, now: now) else {
                     _ = ec2.call(.deleteNetworkInterface, now: now)
                     ec2.free(cidrs, subnet: s)
                     ec2.freeAddress(primary, subnet: s)
@@ -376,7 +377,6 @@ public struct NodeIPAM: Sendable {
                     return .failed(.requestLimitExceeded)
                 }
                 let identity = ec2.makeENIIdentity(owner: owner)
-                _ = ec2.call(.modifyNetworkInterfaceAttribute, now: now)
                 var eni = NodeENI(id: identity.id, mac: identity.mac, deviceIndex: nextDeviceIndex, subnet: s,
                                   primaryIP: primary, isPrimary: false, isTrunk: false,
                                   securityGroups: eniSecurityGroups, createdAt: now)
@@ -387,11 +387,11 @@ public struct NodeIPAM: Sendable {
                 return .createdENI(ips: cidrs.count * cidrSize)
             case .failure(let err):
                 lastErr = err
-                if err == .requestLimitExceeded { lastError = err; return .failed(err) }
+                if err.isSubnetExhaustion { exhausted = true }
             }
         }
         lastError = lastErr
-        backoffUntil = now + NodeIPAM.insufficientCidrCooldown
+        if exhausted { backoffUntil = now + NodeIPAM.insufficientCidrCooldown }
         return .failed(lastErr)
     }
 
@@ -407,12 +407,12 @@ public struct NodeIPAM: Sendable {
             for c in enis[e].cidrs {
                 if remaining > 0 && c.assigned == 0 {
                     gone.append(c.cidr)
-                    coolingCount -= c.cooling.nonzeroBitCount
                     remaining -= 1
                 } else { keep.append(c) }
             }
             if !gone.isEmpty {
                 guard ec2.call(.unassignPrivateIpAddresses, now: now) else { break }
+                for c in enis[e].cidrs where gone.contains(c.cidr) { coolingCount -= c.cooling.nonzeroBitCount }
                 enis[e].cidrs = keep
                 ec2.free(gone, subnet: enis[e].subnet)
                 total -= gone.count * cidrSize
@@ -443,7 +443,7 @@ public struct NodeIPAM: Sendable {
             let otherTotal = total - eniTotal
             if settings.warmIPTarget > 0 && otherFree < roundUp16(settings.warmIPTarget) { continue }
             if settings.minimumIPTarget > 0 && otherTotal < roundUp16(settings.minimumIPTarget) { continue }
-            if prefixMode && !settings.warmIPTargetsSet {
+            if prefixMode && settings.warmPrefixTarget > 0 {
                 let otherFreePrefixes = freePrefixes - eni.cidrs.count
                 if otherFreePrefixes < settings.warmPrefixTarget { continue }
             }

@@ -47,7 +47,8 @@ public struct CNISettings: Hashable, Sendable {
         warmPrefixTarget = int("WARM_PREFIX_TARGET", unset: 1, invalid: 0)
         let maxENIValue = int("MAX_ENI", unset: -1, invalid: -1)
         maxENI = maxENIValue >= 1 ? maxENIValue : nil
-        ipCooldownSeconds = int("IP_COOLDOWN_PERIOD", unset: 30, invalid: 30)
+        // A negative cooldown means none in ipamd; an unparsable one keeps the default.
+        if let text = map["IP_COOLDOWN_PERIOD"], let n = Int(text) { ipCooldownSeconds = max(0, n) } else { ipCooldownSeconds = 30 }
         prefixDelegation = flag(map["ENABLE_PREFIX_DELEGATION"]) ?? false
         customNetworking = flag(map["AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"]) ?? false
         subnetDiscovery = flag(map["ENABLE_SUBNET_DISCOVERY"]) ?? true

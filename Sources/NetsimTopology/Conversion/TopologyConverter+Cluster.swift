@@ -91,12 +91,12 @@ extension TopologyConverter {
         case .int:
             if let n = Int(value) {
                 if n < 0 {
-                    let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : "0")
+                    let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : (name == "AWS_VPC_ENI_MTU" ? "9001" : "0"))
                     reporter.warning(.invalidCNIValue, "\(name)=\(n) is negative; ipamd uses \(fallback) instead", at: loc,
                                      hint: "write a whole number of 0 or more")
                 }
             } else {
-                let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : "0")
+                let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : (name == "IP_COOLDOWN_PERIOD" ? "30" : (name == "AWS_VPC_ENI_MTU" ? "9001" : "0")))
                 reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a whole number; ipamd uses \(fallback) instead",
                                  at: loc, hint: "write a whole number such as \"1\"")
             }
