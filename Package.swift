@@ -53,6 +53,8 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology"]),
+        .testTarget(name: "NetsimFlowTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimFlow", "NetsimTopology"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),
         .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel"]),
     ]

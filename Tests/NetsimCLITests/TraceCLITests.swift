@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+
+/// `netsim trace` and `netsim check` with intents, as a user runs them.
+final class TraceCLITests: XCTestCase {
+    func run(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    let q = "Topologies/quickstart.yaml"
+
+    func testDeliveredExitsZeroAndJSONHasTheSchema() throws {
+        let r = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        XCTAssertEqual(obj["schemaVersion"] as? Int, 1)
+        XCTAssertEqual(obj["disposition"] as? String, "DELIVERED")
+        XCTAssertNotNil((obj["forward"] as? [String: Any])?["hops"] as? [Any])
+        XCTAssertNotNil(obj["reply"])
+    }
+
+    func testBlockedExitsOneAndExplains() throws {
+        let r = try run(["trace", q, "--from", "internet", "--to", "deployment:shop/cart", "--port", "8080"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.out.contains("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"), r.out)
+        XCTAssertTrue(r.out.contains("ENI_SG_RULES_MISMATCH"), r.out)
+        XCTAssertTrue(r.out.contains("Topologies/quickstart.yaml:"), "blocks name the line that decided")
+    }
+
+    func testBadInputExitsTwo() throws {
+        let unknown = try run(["trace", q, "--from", "deployment:shop/kart", "--to", "internet", "--port", "443"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.err.contains("'shop/cart'"), unknown.err)
+        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "70000"]).status, 2)
+        let icmpPort = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--protocol", "icmp", "--port", "80"])
+        XCTAssertEqual(icmpPort.status, 2)
+        XCTAssertTrue(icmpPort.err.contains("has no ports"), icmpPort.err)
+        let nowhere = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "ip:192.168.7.7", "--port", "80"])
+        XCTAssertEqual(nowhere.status, 2)
+        XCTAssertTrue(nowhere.err.contains("outside every known network"), nowhere.err)
+        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet"]).status, 2, "tcp needs a port")
+        XCTAssertEqual(try run(["trace", q, "--from", "bogus", "--to", "internet", "--port", "1"]).status, 2)
+        XCTAssertEqual(try run(["trace", q, "--to", "internet"]).status, 64)
+    }
+
+    func testICMPHasNoPortAndTraces() throws {
+        let r = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--protocol", "icmp"])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        XCTAssertTrue(r.out.contains("EXITS_NETWORK"))
+    }
+
+    func testCheckEvaluatesIntents() throws {
+        let r = try run(["check", q])
+        XCTAssertEqual(r.status, 0, r.out)
+        XCTAssertTrue(r.out.contains("Topologies/quickstart.yaml:84:5: holds[NS0903]: intent 'cart reads orders' holds"), r.out)
+        XCTAssertTrue(r.out.contains("6 intents: 3 held, 0 failed, 3 not evaluated"), r.out)
+        // A broken intent: the cart → orders-db flow is stated as denied, so it fails (exit 1).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-intent-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("k8s/shop"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for f in ["cart.yaml", "frontend.yaml", "namespace.yaml"] {
+            try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
+        }
+        let text = try String(contentsOf: CLITests.root.appendingPathComponent(q), encoding: .utf8)
+            .replacingOccurrences(of: "to: external:orders-db,    port: 5432, verdict: delivered", with: "to: external:orders-db,    port: 5432, verdict: denied")
+        let path = dir.appendingPathComponent("q.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let failed = try run(["check", path])
+        XCTAssertEqual(failed.status, 1, failed.out)
+        XCTAssertTrue(failed.out.contains("failed[NS0902]: intent 'cart reads orders' failed"), failed.out)
+        let junit = try run(["check", "--format", "junit", path])
+        XCTAssertTrue(junit.out.contains("<testcase classname=\"netsim.intent\" name=\"cart reads orders\""), junit.out)
+        XCTAssertTrue(junit.out.contains("<skipped"), junit.out)
+        let sarif = try run(["check", "--format", "sarif", path])
+        XCTAssertTrue(sarif.out.contains("\"kind\" : \"pass\""), sarif.out)
+        XCTAssertTrue(sarif.out.contains("\"ruleId\" : \"NS0902\""), sarif.out)
+    }
+}
