@@ -46,6 +46,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "netsim-bench",
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimFlow", "NetsimTopology"],
+            path: "Benchmarks/netsim-bench"
+        ),
         .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"]),
         .testTarget(
             name: "NetsimTopologyTests",

@@ -3,5 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release
+swift build -c release --product netsim-bench
 python3 Benchmarks/check_bench.py --netsim .build/release/netsim "$@"
 python3 Benchmarks/ipam_bench.py --netsim .build/release/netsim "$@"
+python3 Benchmarks/trace_bench.py --bench .build/release/netsim-bench --netsim .build/release/netsim

@@ -25,24 +25,23 @@ public struct EndpointResolver: Sendable {
         case .internet:
             return .resolved(ResolvedEndpoint(place: .internet, address: Self.internetHost, label: "internet (\(Self.internetHost))", podNode: nil))
         case .workload(let kind, let ns, let name):
-            let pods = r.pods.filter { $0.workloadKind == kind && $0.namespace == ns && $0.workload == name }
+            let pods = (fabric.podsOfWorkload["\(kind.rawValue)/\(ns)/\(name)"] ?? []).map { r.pods[$0] }
             guard !pods.isEmpty else {
                 return .failure(message: "no \(kind.rawValue) \(ns)/\(name) in the topology", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.workload)" }))
             }
-            let running = pods.filter { $0.status == .running && $0.ip != nil }.sorted { $0.name < $1.name }
+            let running = pods.prefix { $0.status == .running && $0.ip != nil }
             guard let pod = running.first else {
                 return .failure(message: "no pod of \(kind.rawValue) \(ns)/\(name) is running: \(pods.first?.reason ?? "not scheduled")", near: [])
             }
             return podEndpoint(pod, label: "\(kind.rawValue.lowercased()):\(ns)/\(name) (pod \(pod.name)\(running.count > 1 ? ", 1 of \(running.count)" : ""))")
         case .pod(let ns, let name):
-            let matches = r.pods.filter { $0.namespace == ns && ($0.name == name) }
-            guard let pod = matches.first else {
+            guard let pod = fabric.podByName["\(ns)/\(name)"].map({ r.pods[$0] }) else {
                 return .failure(message: "no pod \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
             }
             guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
             return podEndpoint(pod, label: "pod:\(ns)/\(name)")
         case .node(let name):
-            guard let n = r.nodes.first(where: { $0.name == name || $0.instanceID == name }) else {
+            guard let n = fabric.nodeByName[name] ?? r.nodes.first(where: { $0.instanceID == name }) else {
                 return .failure(message: "no node \(name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))
             }
             return interfaceEndpoint(n.primaryIP, label: "node:\(n.name)")
@@ -64,14 +63,14 @@ public struct EndpointResolver: Sendable {
                 return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "external:\(name) (\(ip) in \(c))", podNode: nil))
             }
         case .ip(let ip):
-            if let i = fabric.owner[ip.value] {
+            if let i = fabric.ownerOf(ip) {
                 let iface = fabric.interfaces[i]
-                if let pod = r.pods.first(where: { $0.ip == ip && !$0.hostNetwork }) {
+                if let name = fabric.podByIP[ip.value], let pod = fabric.podByName[name].map({ r.pods[$0] }) {
                     return podEndpoint(pod, label: "ip:\(ip) (pod \(pod.namespace)/\(pod.name))")
                 }
                 return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (\(iface.label))", podNode: nil))
             }
-            if let i = fabric.publicOwner[ip.value] {
+            if let i = fabric.publicOwnerOf(ip) {
                 return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (public address of \(fabric.interfaces[i].label))", podNode: nil))
             }
             if let e = fabric.externalNetwork(containing: ip) {
@@ -96,12 +95,12 @@ public struct EndpointResolver: Sendable {
     func podEndpoint(_ pod: RealizedPod, label: String) -> Result {
         guard let ip = pod.ip else { return .failure(message: "pod \(pod.namespace)/\(pod.name) has no IPv4 address", near: []) }
         if pod.hostNetwork { return interfaceEndpoint(ip, label: label + " (host network)") }
-        guard let i = fabric.owner[ip.value] else { return .failure(message: "no ENI holds pod address \(ip)", near: []) }
+        guard let i = fabric.ownerOf(ip) else { return .failure(message: "no ENI holds pod address \(ip)", near: []) }
         return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "\(label) \(ip) on \(pod.node ?? "?")", podNode: pod.node))
     }
 
     func interfaceEndpoint(_ ip: IPv4Address, label: String) -> Result {
-        guard let i = fabric.owner[ip.value] else { return .failure(message: "no interface has \(ip)", near: []) }
+        guard let i = fabric.ownerOf(ip) else { return .failure(message: "no interface has \(ip)", near: []) }
         return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "\(label) (\(ip))", podNode: nil))
     }
 

@@ -74,7 +74,7 @@ extension Network {
         guard !k.networkPolicies.isEmpty else { return nil }
         func pod(_ ep: Endpoint) -> RealizedPod? {
             guard case .resolved(let r) = resolver.resolve(ep) else { return nil }
-            return fabric.realized.pods.first { $0.ip == r.address && !$0.hostNetwork }
+            return fabric.podByIP[r.address.value].flatMap { fabric.podByName[$0] }.map { fabric.realized.pods[$0] }
         }
         func isolating(_ p: RealizedPod, _ type: NetworkPolicy.PolicyType) -> String? {
             k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }

@@ -133,7 +133,7 @@ struct Walk {
         if vpc.contains(packet.destination) || excluded.contains(where: { $0.contains(packet.destination) }) {
             return i
         }
-        guard let primary = node.ipam.enis.first(where: { $0.isPrimary }), let p = f.owner[primary.primaryIP.value] else { return i }
+        guard let primary = node.ipam.enis.first(where: { $0.isPrimary }), let p = f.ownerOf(primary.primaryIP) else { return i }
         if settings.externalSNAT {
             hop("node \(node.name)", [Step(type: "Routing", action: .forwarded, detail: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the pod keeps its address \(packet.source)", component: nil, location: nil, packet: nil)])
             return p
@@ -153,7 +153,7 @@ struct Walk {
         let iface = f.interfaces[i]
         let here = place(iface)
         if iface.kind == .natGateway { leaveSubnet(iface.vpc, iface.subnet); return }
-        if !originating && iface.sourceDestCheck && f.owner[packet.source.value] != i {
+        if !originating && iface.sourceDestCheck && f.ownerOf(packet.source) != i {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedOut, component: iface.id,
                   "\(iface.label) has source/destination checking on and does not own the source \(packet.source)")
         }
@@ -162,7 +162,7 @@ struct Walk {
         } else {
             securityGroups(i, .egress)
         }
-        if let d = f.owner[packet.destination.value], d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
+        if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
             hop("subnet \(iface.subnet)", [Step(type: "Routing", action: .forwarded, detail: "\(packet.destination) is in the same subnet: delivered directly, without the route table or network ACL", component: nil, location: nil, packet: nil)])
             arrive(d)
             return
@@ -173,7 +173,7 @@ struct Walk {
     mutating func securityGroups(_ i: Int, _ direction: SecurityGroupEvaluator.Direction) {
         let iface = f.interfaces[i]
         let groups = f.securityGroups(of: iface)
-        let d = SecurityGroupEvaluator.evaluate(groups, vpc: iface.vpc, direction: direction, packet: packet, membership: f.membership,
+        let d = SecurityGroupEvaluator.evaluate(groups, vpc: iface.vpc, direction: direction, packet: packet, isMember: { f.isMember($0, vpc: $1, group: $2) },
                                                 prefixLists: f.prefixLists, groupVPC: { f.groupVPC[$0] })
         let names = groups.map { "\($0.id) \"\($0.name)\"" }.joined(separator: ", ")
         if d.allowed, let g = d.group, let r = d.rule, let k = d.ruleIndex {
@@ -222,7 +222,7 @@ struct Walk {
             return
         }
         guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return }
-        guard let m = rt.lookup(packet.destination) else {
+        guard let m = f.lookup(rt, packet.destination) else {
             block("NO_ROUTE_TO_DESTINATION", .noRoute, component: rt.table.id,
                   "route table \"\(rt.table.name)\" of subnet \(subnet.name) has no route to \(packet.destination)", at: rt.table.location)
             finish(.noRoute, place: "subnet \(subnet.name)", type: "Routing", "route table \(rt.table.id) \"\(rt.table.name)\": no route to \(packet.destination)", action: .noRoute, component: rt.table.id, at: rt.table.location)
@@ -250,7 +250,7 @@ struct Walk {
     }
 
     mutating func localDelivery(vpc: VPC, from subnet: String?) {
-        guard let d = f.owner[packet.destination.value], f.interfaces[d].vpc == vpc.name else {
+        guard let d = f.ownerOf(packet.destination), f.interfaces[d].vpc == vpc.name else {
             block("UNKNOWN_DESTINATION", .noRoute, component: vpc.id, "no network interface in VPC \(vpc.name) has the address \(packet.destination)")
             finish(.noRoute, place: "VPC \(vpc.name)", type: "Routing", "no interface has \(packet.destination)", action: .noRoute, component: vpc.id)
             return
@@ -263,7 +263,7 @@ struct Walk {
     mutating func arrive(_ d: Int) {
         let iface = f.interfaces[d]
         if iface.kind == .natGateway { natReceive(d); return }
-        if f.owner[packet.destination.value] != d && iface.sourceDestCheck {
+        if f.ownerOf(packet.destination) != d && iface.sourceDestCheck {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id, "\(iface.label) has source/destination checking on and does not own \(packet.destination)")
         }
         if session {
@@ -296,7 +296,7 @@ struct Walk {
             finish(.deniedOut, place: name, type: "Filter", "private destination: dropped", action: .denied, component: component)
             return
         }
-        guard let srcOwner = f.owner[packet.source.value], let pub = f.interfaces[srcOwner].publicIP else {
+        guard let srcOwner = f.ownerOf(packet.source), let pub = f.interfaces[srcOwner].publicIP else {
             block("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", .deniedOut, component: component,
                   "the source \(packet.source) has no public or Elastic IP address, so the internet gateway cannot translate it")
             finish(.deniedOut, place: name, type: "Filter", "no public address for \(packet.source): dropped", action: .denied, component: component)
@@ -306,7 +306,7 @@ struct Walk {
         packet.source = pub
         sessions.append(Session(kind: .igw, outside: (pub, packet.sourcePort), inside: (before, packet.sourcePort)))
         hop(name, [Step(type: "SourceNAT", action: .transformed, detail: "1:1 NAT: source \(before) → public \(pub)", component: component, location: nil, packet: packet)])
-        if f.publicOwner[packet.destination.value] != nil {
+        if f.publicOwnerOf(packet.destination) != nil {
             fromInternet()
             return
         }
@@ -316,7 +316,7 @@ struct Walk {
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() {
-        if let d = f.publicOwner[packet.destination.value] {
+        if let d = f.publicOwnerOf(packet.destination) {
             let iface = f.interfaces[d]
             guard let vpc = f.vpcByName[iface.vpc], let igw = vpc.internetGateway else {
                 block("NO_ROUTE_TO_DESTINATION", .noRoute, component: iface.id, "VPC \(iface.vpc) has no internet gateway for \(packet.destination)")

@@ -45,6 +45,14 @@ public enum SecurityGroupEvaluator {
     public static func evaluate(_ groups: [SecurityGroup], vpc: String, direction: Direction, packet: Packet,
                                 membership: SecurityGroupMembership, prefixLists: [String: PrefixList],
                                 groupVPC: (String) -> String? = { _ in nil }) -> SecurityGroupDecision {
+        evaluate(groups, vpc: vpc, direction: direction, packet: packet, isMember: { membership.contains($0, vpc: $1, group: $2) },
+                 prefixLists: prefixLists, groupVPC: groupVPC)
+    }
+
+    /// The same, with membership answered by `isMember(address, vpc, group)`.
+    public static func evaluate(_ groups: [SecurityGroup], vpc: String, direction: Direction, packet: Packet,
+                                isMember: (IPv4Address, String, String) -> Bool, prefixLists: [String: PrefixList],
+                                groupVPC: (String) -> String? = { _ in nil }) -> SecurityGroupDecision {
         let peer = direction == .ingress ? packet.source : packet.destination
         for g in groups {
             let rules = direction == .ingress ? g.ingress : g.egress
@@ -56,7 +64,7 @@ public enum SecurityGroupEvaluator {
                 case .prefixList(let name):
                     hit = prefixLists[name]?.entries.contains { if case .v4(let c) = $0 { return c.contains(peer) }; return false } ?? false
                 case .securityGroup(let name):
-                    hit = membership.contains(peer, vpc: groupVPC(name) ?? vpc, group: name)
+                    hit = isMember(peer, groupVPC(name) ?? vpc, name)
                 }
                 if hit { return SecurityGroupDecision(allowed: true, group: g, ruleIndex: i, rule: r, groups: groups) }
             }

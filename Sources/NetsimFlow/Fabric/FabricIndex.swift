@@ -52,6 +52,14 @@ public struct FabricIndex: Sendable {
     public private(set) var nodeByName: [String: RealizedNode] = [:]
     /// pod address → "namespace/name", for pods with their own address.
     public private(set) var podByIP: [UInt32: String] = [:]
+    /// Pods by "kind/namespace/workload", running ones first by name; and by "namespace/name".
+    public private(set) var podsOfWorkload: [String: [Int]] = [:]
+    public private(set) var podByName: [String: Int] = [:]
+    /// Every private address of each interface, for the linear-scan mode.
+    public private(set) var addressesOf: [[UInt32]] = []
+    /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
+    /// indexes: the plain implementation the trace benchmark compares against.
+    public var linearScan = false
 
     public init(topology t: Topology, realized r: RealizedCluster) {
         topology = t
@@ -87,6 +95,17 @@ public struct FabricIndex: Sendable {
             }
         }
         for p in r.pods where !p.hostNetwork { if let ip = p.ip { podByIP[ip.value] = "\(p.namespace)/\(p.name)" } }
+        for (i, p) in r.pods.enumerated() {
+            podsOfWorkload["\(p.workloadKind.rawValue)/\(p.namespace)/\(p.workload)", default: []].append(i)
+            podByName["\(p.namespace)/\(p.name)"] = i
+        }
+        for (k, list) in podsOfWorkload {
+            podsOfWorkload[k] = list.sorted { a, b in
+                let pa = r.pods[a], pb = r.pods[b]
+                let ra = pa.status == .running && pa.ip != nil, rb = pb.status == .running && pb.ip != nil
+                return ra != rb ? ra : pa.name < pb.name
+            }
+        }
         for vpc in t.vpcs {
             for nat in vpc.natGateways {
                 guard let ip = r.natGatewayAddresses[nat.name] ?? nat.privateIP else { continue }
@@ -120,6 +139,7 @@ public struct FabricIndex: Sendable {
 
     private mutating func add(_ i: Interface) -> Int {
         interfaces.append(i)
+        addressesOf.append([])
         let idx = interfaces.count - 1
         claim(i.primaryIP, idx, vpc: i.vpc, groups: i.securityGroups)
         if let p = i.publicIP { publicOwner[p.value] = idx }
@@ -128,6 +148,7 @@ public struct FabricIndex: Sendable {
 
     private mutating func claim(_ ip: IPv4Address, _ idx: Int, vpc: String, groups: [String]) {
         owner[ip.value] = idx
+        addressesOf[idx].append(ip.value)
         membership.add(ip, vpc: vpc, groups: groups)
     }
 
@@ -138,7 +159,41 @@ public struct FabricIndex: Sendable {
         return IPv4Address(54, UInt8(truncatingIfNeeded: 64 + (h % 128)), UInt8(truncatingIfNeeded: h >> 8), UInt8(truncatingIfNeeded: 1 + (h >> 16) % 254))
     }
 
-    public func interface(owning ip: IPv4Address) -> Interface? { owner[ip.value].map { interfaces[$0] } }
+    public func interface(owning ip: IPv4Address) -> Interface? { ownerOf(ip).map { interfaces[$0] } }
+
+    /// The interface that holds the private address `ip`.
+    public func ownerOf(_ ip: IPv4Address) -> Int? {
+        guard linearScan else { return owner[ip.value] }
+        var found: Int? = nil
+        for (i, list) in addressesOf.enumerated() where list.contains(ip.value) { found = i }
+        return found
+    }
+
+    /// The interface whose public or Elastic IP is `ip`.
+    public func publicOwnerOf(_ ip: IPv4Address) -> Int? {
+        guard linearScan else { return publicOwner[ip.value] }
+        return interfaces.lastIndex { $0.publicIP == ip }
+    }
+
+    /// Whether `ip` is a private address of an interface that carries `group` of `vpc`.
+    public func isMember(_ ip: IPv4Address, vpc: String, group: String) -> Bool {
+        guard linearScan else { return membership.contains(ip, vpc: vpc, group: group) }
+        for (i, iface) in interfaces.enumerated() where iface.vpc == vpc && iface.securityGroups.contains(group) {
+            if addressesOf[i].contains(ip.value) { return true }
+        }
+        return false
+    }
+
+    /// The longest-prefix route for `ip` in `table`.
+    public func lookup(_ table: CompiledRouteTable, _ ip: IPv4Address) -> RouteMatch? {
+        guard linearScan else { return table.lookup(ip) }
+        var best: RouteMatch? = nil
+        for r in table.allRoutes where r.destination.contains(ip) {
+            guard let b = best else { best = r; continue }
+            if r.destination.prefixLength > b.destination.prefixLength { best = r }
+        }
+        return best
+    }
 
     public func securityGroups(of i: Interface) -> [SecurityGroup] {
         i.securityGroups.compactMap { name in groups[SecurityGroupMembership.key(vpc: groupVPC[name] == nil ? i.vpc : (name == "default" ? i.vpc : groupVPC[name] ?? i.vpc), group: name)] }

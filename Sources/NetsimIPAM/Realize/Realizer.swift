@@ -294,7 +294,7 @@ struct Run {
 
     struct Sched {
         var onNode: [Int]
-        var inZone: [String: Int] = [:]
+        var inZone: [Int]
     }
 
     static func tolerated(_ taints: [Taint], by tolerations: [Toleration]) -> Bool {
@@ -304,6 +304,12 @@ struct Run {
     func fits(_ w: Workload, _ n: RealizedNode) -> Bool {
         for (k, v) in w.template.nodeSelector where n.labels[k] != v { return false }
         return Run.tolerated(n.taints, by: w.template.tolerations)
+    }
+
+    /// The same for node `ni`, without copying the node.
+    func fits(_ w: Workload, node ni: Int) -> Bool {
+        for (k, v) in w.template.nodeSelector where nodes[ni].labels[k] != v { return false }
+        return Run.tolerated(nodes[ni].taints, by: w.template.tolerations)
     }
 
     mutating func placePods() {
@@ -333,19 +339,21 @@ struct Run {
                 }
             }
             if w.kind == .daemonSet {
-                for ni in nodes.indices where fits(w, nodes[ni]) {
+                for ni in nodes.indices where fits(w, node: ni) {
                     bind(w, name: podName(ni), implicit: implicit, node: ni)
                 }
                 continue
             }
             let replicas = w.kind == .pod ? 1 : (w.replicas ?? 1)
-            var sched = Sched(onNode: Array(repeating: 0, count: nodes.count))
-            let eligible = nodes.indices.filter { fits(w, nodes[$0]) }
+            let zoneNames = Array(Set(nodes.map(\.zone))).sorted()
+            let zoneOf = nodes.map { n in zoneNames.firstIndex(of: n.zone) ?? 0 }
+            var sched = Sched(onNode: Array(repeating: 0, count: nodes.count), inZone: Array(repeating: 0, count: zoneNames.count))
+            let eligible = nodes.indices.filter { fits(w, node: $0) }
             for i in 0..<replicas {
                 var best: Int? = nil
                 var bestScore = (Int.max, Int.max, Int.max)
                 for ni in eligible where nodes[ni].podCount < nodes[ni].maxPods {
-                    let score = (sched.inZone[nodes[ni].zone, default: 0], sched.onNode[ni], nodes[ni].podCount)
+                    let score = (sched.inZone[zoneOf[ni]], sched.onNode[ni], nodes[ni].podCount)
                     if score < bestScore { bestScore = score; best = ni }
                 }
                 guard let ni = best else {
@@ -361,7 +369,7 @@ struct Run {
                     continue
                 }
                 sched.onNode[ni] += 1
-                sched.inZone[nodes[ni].zone, default: 0] += 1
+                sched.inZone[zoneOf[ni]] += 1
                 bind(w, name: podName(i), implicit: implicit, node: ni)
             }
         }
@@ -390,20 +398,19 @@ struct Run {
                 pod.reason = "failed to assign an IP address to container: subnet '\(nodes[ni].subnet)' has no IPv6 CIDR, so the node's primary ENI has no /80 prefix"
             }
         } else {
-            var node = nodes[ni]
-            var ip = node.ipam.assignPodIP(now: now)
+            // In place: copying a node (its ENIs and addresses) per pod would dominate the run.
+            var ip = nodes[ni].ipam.assignPodIP(now: now)
             if ip == nil {
-                settle(&node)
-                ip = node.ipam.assignPodIP(now: now)
+                nodes[ni].ipam.settle(now: &now, ec2: &ec2)
+                ip = nodes[ni].ipam.assignPodIP(now: now)
             }
             if let ip {
                 pod.ip = ip
-                settle(&node)
+                nodes[ni].ipam.settle(now: &now, ec2: &ec2)
             } else {
                 pod.status = .waitingForIP
-                pod.reason = noIPReason(node)
+                pod.reason = noIPReason(nodes[ni])
             }
-            nodes[ni] = node
         }
         pods.append(pod)
     }

@@ -91,7 +91,7 @@ public struct Simulator {
         callsPerNode.append(Array(repeating: 0, count: EC2Operation.allCases.count))
         for w in workloads.indices {
             if fits.count <= w { fits.append([]) }
-            fits[w].append(run.fits(workloads[w], run.nodes[i]))
+            fits[w].append(run.fits(workloads[w], node: i))
         }
     }
 
