@@ -29,6 +29,12 @@ build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
 demo: build
+	@echo '$$ netsim trace Topologies/quickstart.yaml --from deployment:shop/cart --to external:orders-db --port 5432'
+	@$(BIN) trace Topologies/quickstart.yaml --from deployment:shop/cart --to external:orders-db --port 5432
+	@echo
+	@echo '$$ netsim trace Topologies/quickstart.yaml --from internet --to deployment:shop/cart --port 8080   (refused: exit 1)'
+	@$(BIN) trace Topologies/quickstart.yaml --from internet --to deployment:shop/cart --port 8080 || true
+	@echo
 	@echo '$$ netsim check --strict Topologies/quickstart.yaml'
 	@$(BIN) check --strict Topologies/quickstart.yaml
 	@echo

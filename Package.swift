@@ -51,7 +51,7 @@ let package = Package(
             dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimFlow", "NetsimTopology"],
             path: "Benchmarks/netsim-bench"
         ),
-        .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"]),
+        .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NetsimTopologyTests",
             dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimRender"],
