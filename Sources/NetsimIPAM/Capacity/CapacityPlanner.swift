@@ -217,6 +217,15 @@ public enum CapacityPlanner {
         for var n in r.nodes {
             var added = 0
             var byIPs = false
+            if r.settings.ipv6 {
+                // IPv6: the node's /80 never runs out; max pods is the limit (no /80: no pods).
+                added = n.ipv6Prefix == nil ? 0 : max(0, n.maxPods - n.podCount)
+                var e = out[n.group] ?? (0, false, false)
+                e.pods += added
+                if n.ipv6Prefix == nil { e.byIPs = true } else { e.byMaxPods = true }
+                out[n.group] = e
+                continue
+            }
             while n.podCount + added < n.maxPods {
                 if n.ipam.assignPodIP(now: now) == nil {
                     n.ipam.settle(now: &now, ec2: &ec2)
