@@ -66,6 +66,14 @@ struct TraceTests {
         #expect(step.detail.contains("10.1.0.0/16 → lab-to-peer"))
     }
 
+    /// Interfaces without groups get the VPC's default group, which admits only its own members.
+    @Test func defaultSecurityGroup() throws {
+        #expect(try Lab.trace(lab, "external:legacy-1", "external:legacy-2", port: 5000).disposition == .delivered)
+        let t = try Lab.trace(lab, "external:worker", "external:legacy-2", port: 5000)
+        #expect(t.disposition == .deniedIn)
+        #expect(t.explanations.first?.message.contains("\"default\"") == true)
+    }
+
     @Test func internetGatewayNeedsAPublicAddress() throws {
         let t = try Lab.trace(lab, "external:bastion", "internet", port: 443)
         #expect(t.disposition == .deniedOut)

@@ -67,7 +67,10 @@ public enum TraceRenderer {
         var version: String
         var flow: FlowDTO
         var disposition: String
-        var forward: PathDTO
+        /// The forward path's hops (Batfish's trace shape), how it ended and the packet it delivered.
+        var hops: [HopDTO]
+        var forwardDisposition: String
+        var finalPacket: PacketDTO
         var reply: PathDTO?
         var explanations: [ExplanationDTO]
         var notes: [String]
@@ -111,7 +114,8 @@ public enum TraceRenderer {
                                  sourceAddress: p.source.description, destinationAddress: p.destination.description,
                                  sourcePort: p.hasPorts ? Int(p.sourcePort) : nil, destinationPort: p.hasPorts ? Int(p.destinationPort) : nil,
                                  icmpType: p.ipProtocol == .icmp ? Int(p.icmpType) : nil, icmpCode: p.ipProtocol == .icmp ? Int(p.icmpCode) : nil),
-                   disposition: t.disposition.rawValue, forward: path(t.forward), reply: t.reply.map(path),
+                   disposition: t.disposition.rawValue, hops: path(t.forward).hops, forwardDisposition: t.forward.end.rawValue,
+                   finalPacket: packet(t.forward.finalPacket), reply: t.reply.map(path),
                    explanations: t.explanations.map { ExplanationDTO(code: $0.code, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
                                                                      component: $0.component, message: $0.message, location: loc($0.location)) },
                    notes: t.notes)
