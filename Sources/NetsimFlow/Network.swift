@@ -41,7 +41,7 @@ public struct Network: Sendable {
     }
 
     public func trace(_ req: FlowRequest) -> Outcome {
-        let src: ResolvedEndpoint, dst: ResolvedEndpoint
+        var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e
         case .unsupported(let why): return .unsupported("from " + why)
@@ -55,6 +55,21 @@ public struct Network: Sendable {
         if case .internet = src.place, case .internet = dst.place {
             return .invalid("both ends are on the internet; at least one must be in the modelled network", near: [])
         }
+        // A public address as the source is the host's own primary private address inside AWS.
+        if case .interface(let i) = src.place, fabric.interfaces[i].publicIP == src.address {
+            src.address = fabric.interfaces[i].primaryIP
+        }
+        // From the internet, a host is reached at its public address, if it has one.
+        var fromOutside = false
+        switch src.place {
+        case .internet: fromOutside = true
+        case .externalNetwork(let e): fromOutside = e.via == nil || !fabric.topology.transitGateways.contains { $0.name == e.via }
+        default: break
+        }
+        if fromOutside, case .interface(let d) = dst.place, let pub = fabric.interfaces[d].publicIP, dst.address == fabric.interfaces[d].primaryIP {
+            dst.address = pub
+            dst.label += " via its public address \(pub)"
+        }
         if src.address == dst.address { return .invalid("the source and the destination are the same address \(src.address)", near: []) }
         var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address,
                             icmpType: req.icmpType, icmpCode: req.icmpCode)
@@ -62,7 +77,13 @@ public struct Network: Sendable {
             packet.destinationPort = req.port ?? 0
             packet.sourcePort = req.sourcePort ?? EndpointResolver.ephemeralPort(src.address, dst.address, packet.destinationPort, seed: fabric.topology.seed)
         }
-        return .traced(tracer.trace(from: src, to: dst, packet: packet))
+        // The client's port could be any of its ephemeral range: Linux's for hosts in AWS, the
+        // range AWS advises for internet clients (1024–65535), or exactly the port given.
+        let clientPorts: ClosedRange<UInt16>
+        if let sp = req.sourcePort { clientPorts = sp...sp }
+        else if case .interface = src.place { clientPorts = 32768...60999 }
+        else { clientPorts = 1024...65535 }
+        return .traced(tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil))
     }
 }
 

@@ -30,7 +30,10 @@ public struct Tracer: Sendable {
 
     public init(fabric: FabricIndex) { self.fabric = fabric }
 
-    public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet) -> Trace {
+    /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
+    /// in on every port of it, since the client may pick any).
+    public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
+                      clientPorts: ClosedRange<UInt16>? = nil) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
         w.start(src, dst)
         let forwardEnd = w.end ?? .noRoute
@@ -38,10 +41,12 @@ public struct Tracer: Sendable {
         let forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
         var reply: PathTrace? = nil
         let routedBlock = explanations.contains { [.noRoute, .nullRouted, .loop].contains($0.disposition) }
-        if packet.hasPorts, forwardEnd.isSuccess, !routedBlock {
+        let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
+        if packet.hasPorts || echo, forwardEnd.isSuccess, !routedBlock {
             var r = Walk(f: fabric, direction: .reply, packet: w.packet.reversed)
             r.sessions = w.sessions
             r.session = true
+            r.clientPorts = clientPorts
             r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
@@ -60,6 +65,9 @@ struct Session: Sendable {
     var outside: (IPv4Address, UInt16)
     /// … and where it goes back to.
     var inside: (IPv4Address, UInt16)
+    /// The ports the translation may pick (1024–65535 for NAT gateways and the CNI's SNAT).
+    var outsideRange: ClosedRange<UInt16>? = nil
+    var reversed = false
 }
 
 /// The state of one walk in one direction.
@@ -75,6 +83,16 @@ struct Walk {
     var session = false
     var sessions: [Session] = []
     var visited = Set<String>()
+    /// Routing decisions taken, to end pathological chains (a very long chain of appliances).
+    var decisions = 0
+    static let maxDecisions = 64
+    /// Set once an appliance has forwarded the packet: security-group references no longer
+    /// match the original sender (SG_REFERENCES_NOT_PRESERVED).
+    var identityLost = false
+    /// The packet entered this VPC from a transit gateway attachment.
+    var viaTransitGateway = false
+    /// Replies: the client's port range.
+    var clientPorts: ClosedRange<UInt16>? = nil
     var deliveredAt: Int?
     enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
     var exitedVia: Exit?
@@ -106,6 +124,11 @@ struct Walk {
         switch src.place {
         case .interface(let i):
             hop(src.label, [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            if case .interface(let d) = dst.place, let node = f.interfaces[i].node, f.interfaces[d].node == node,
+               f.ownerOf(packet.destination) == d {
+                hostDelivery(node: node, to: d)
+                return
+            }
             var egress = i
             if let nodeName = src.podNode, let node = f.nodeByName[nodeName] { egress = podEgress(node: node, from: i) }
             leaveInterface(egress, originating: true)
@@ -122,6 +145,19 @@ struct Walk {
         }
     }
 
+    /// Both ends on one node: the VPC CNI's host routes (ip rule 512 `to <pod> lookup main`, a /32
+    /// route to the pod's veth) or the kernel's local table deliver it; no ENI is crossed, so no
+    /// security group or network ACL applies.
+    mutating func hostDelivery(node: String, to d: Int) {
+        hop("node \(node)", [Step(type: "Routing", action: .forwarded,
+                                  detail: "\(packet.destination) is on this node: delivered by the host's routes (the VPC CNI's /32 route to the pod's veth, or the local table), without an ENI, security group or network ACL",
+                                  component: nil, location: nil, packet: nil)])
+        deliveredAt = d
+        var who = f.interfaces[d].label
+        if let pod = f.podByIP[packet.destination.value] { who = "pod \(pod) (\(packet.destination))" }
+        finish(.delivered, place: "node \(node)", type: "Delivered", "delivered to \(who)", action: .delivered)
+    }
+
     /// The VPC CNI on the pod's node: traffic to destinations outside the VPC's CIDR blocks (and
     /// AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS) leaves through the primary ENI with the node's primary
     /// address (AWS-SNAT-CHAIN-0), unless AWS_VPC_K8S_CNI_EXTERNALSNAT=true.
@@ -135,14 +171,20 @@ struct Walk {
         }
         guard let primary = node.ipam.enis.first(where: { $0.isPrimary }), let p = f.ownerOf(primary.primaryIP) else { return i }
         if settings.externalSNAT {
-            hop("node \(node.name)", [Step(type: "Routing", action: .forwarded, detail: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the pod keeps its address \(packet.source)", component: nil, location: nil, packet: nil)])
-            return p
+            hop("node \(node.name)", [Step(type: "Routing", action: .forwarded,
+                                            detail: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the pod keeps its address \(packet.source) and leaves through its own ENI (ip rule 1536)",
+                                            component: nil, location: nil, packet: nil)])
+            return i
         }
         let before = packet
         packet.source = node.primaryIP
-        sessions.append(Session(kind: .nodeSNAT(node.name), outside: (node.primaryIP, packet.sourcePort), inside: (before.source, before.sourcePort)))
+        if packet.hasPorts {
+            packet.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(before)", seed: f.topology.seed) % 64512))
+        }
+        sessions.append(Session(kind: .nodeSNAT(node.name), outside: (node.primaryIP, packet.sourcePort), inside: (before.source, before.sourcePort),
+                                outsideRange: packet.hasPorts ? 1024...65535 : nil))
         hop("node \(node.name)", [Step(type: "SourceNAT", action: .transformed,
-                                       detail: "AWS-SNAT-CHAIN-0: \(packet.destination) is outside the VPC's CIDR blocks, so the VPC CNI rewrites the source \(before.source) → \(node.primaryIP) (the primary ENI's address) and sends it out eth0",
+                                       detail: "AWS-SNAT-CHAIN-0: \(packet.destination) is outside the VPC's CIDR blocks, so the VPC CNI rewrites the source \(before.source)\(before.hasPorts ? ":\(before.sourcePort)" : "") → \(node.primaryIP)\(packet.hasPorts ? ":\(packet.sourcePort)" : "") (the primary ENI's address; --random-fully picks the port) and sends it out eth0",
                                        component: nil, location: nil, packet: packet)])
         return p
     }
@@ -173,8 +215,13 @@ struct Walk {
     mutating func securityGroups(_ i: Int, _ direction: SecurityGroupEvaluator.Direction) {
         let iface = f.interfaces[i]
         let groups = f.securityGroups(of: iface)
-        let d = SecurityGroupEvaluator.evaluate(groups, vpc: iface.vpc, direction: direction, packet: packet, isMember: { f.isMember($0, vpc: $1, group: $2) },
-                                                prefixLists: f.prefixLists, groupVPC: { f.groupVPC[$0] })
+        let lost = direction == .ingress && identityLost
+        let home = iface.vpc
+        let d = SecurityGroupEvaluator.evaluate(groups, vpc: home, direction: direction, packet: packet,
+                                                isMember: { ip, vpc, group in
+                                                    !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
+                                                },
+                                                prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
         let names = groups.map { "\($0.id) \"\($0.name)\"" }.joined(separator: ", ")
         if d.allowed, let g = d.group, let r = d.rule, let k = d.ruleIndex {
             hop(place(iface), [Step(type: "SecurityGroup", action: .permitted,
@@ -185,7 +232,8 @@ struct Walk {
             hop(place(iface), [Step(type: "SecurityGroup", action: .denied,
                                     detail: "\(direction): no rule of \(names.isEmpty ? "its security groups" : names) allows \(packet.description)",
                                     component: groups.first?.id, location: groups.first?.location, packet: nil)])
-            block(noRules ? "SG_HAS_NO_RULES" : "ENI_SG_RULES_MISMATCH", direction == .ingress ? .deniedIn : .deniedOut,
+            let refs = groups.contains { g in (direction == .ingress ? g.ingress : g.egress).contains { if case .securityGroup = $0.peer { return true }; return false } }
+            block(noRules ? "SG_HAS_NO_RULES" : (lost && refs ? "SG_REFERENCES_NOT_PRESERVED" : "ENI_SG_RULES_MISMATCH"), direction == .ingress ? .deniedIn : .deniedOut,
                   component: groups.map(\.id).joined(separator: ","),
                   "no \(direction) rule of \(names) on \(iface.label) allows \(packet.description)", at: groups.first?.location)
         }
@@ -198,13 +246,40 @@ struct Walk {
         hop("subnet \(subnet.name)", [Step(type: "NetworkACL", action: d.allowed ? .permitted : .denied,
                                            detail: "\(direction): \(acl.id) \"\(acl.name)\" \(rule)", component: acl.id,
                                            location: d.rule?.location ?? acl.location, packet: nil)])
+        if d.allowed, session, packet.hasPorts, let range = replyPortRange, range.count > 1 {
+            let denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
+            if !denied.isEmpty {
+                let list = denied.map { $0.description }.joined(separator: ", ")
+                hop("subnet \(subnet.name)", [Step(type: "NetworkACL", action: .denied,
+                    detail: "\(direction): \(acl.id) \"\(acl.name)\" denies replies to ports \(list) of the \(range.lowerBound)–\(range.upperBound) range the port is picked from",
+                    component: acl.id, location: acl.location, packet: nil)])
+                block("SUBNET_ACL_RESTRICTION", direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
+                      "network ACL \"\(acl.name)\" of subnet \(subnet.name) lets replies through on port \(packet.destinationPort) but denies ports \(list); the port is picked from \(range.lowerBound)–\(range.upperBound), so those connections fail",
+                      at: acl.location)
+            }
+        }
         if !d.allowed {
-            let why = direction == .inbound && session || direction == .outbound && session
-                ? " (a reply: network ACLs are stateless, so the \(direction) rules must allow port \(packet.destinationPort))" : ""
+            var why = ""
+            if session {
+                why = " (a reply: network ACLs are stateless, so the \(direction) rules must allow port \(packet.destinationPort)"
+                if packet.hasPorts, let range = replyPortRange, range.count > 1 {
+                    let denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
+                    why += ", and every port of \(range.lowerBound)–\(range.upperBound) the port is picked from; denied now: \(denied.map { $0.description }.joined(separator: ", "))"
+                }
+                why += ")"
+            }
             block("SUBNET_ACL_RESTRICTION", direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
                   "network ACL \"\(acl.name)\" of subnet \(subnet.name) denies \(direction) \(packet.description) by \(d.rule == nil ? "its final * rule" : "rule \(d.ruleLabel)")\(why)",
                   at: d.rule?.location ?? acl.location)
         }
+    }
+
+    /// On a reply: the range the destination port was drawn from — the innermost translation
+    /// not yet reversed, else the client's own ephemeral range.
+    var replyPortRange: ClosedRange<UInt16>? {
+        guard session else { return nil }
+        if let s = sessions.last(where: { !$0.reversed && $0.outsideRange != nil }) { return s.outsideRange }
+        return clientPorts
     }
 
     mutating func leaveSubnet(_ vpcName: String, _ subnetName: String) {
@@ -215,6 +290,12 @@ struct Walk {
     }
 
     mutating func route(vpc: VPC, subnet: Subnet) {
+        decisions += 1
+        if decisions > Walk.maxDecisions {
+            block("LOOP", .loop, component: subnet.id, "more than \(Walk.maxDecisions) routing decisions: the path does not end")
+            finish(.loop, place: "subnet \(subnet.name)", type: "Routing", "too many routing decisions", action: .loop)
+            return
+        }
         let key = "rt/\(vpc.name)/\(subnet.name)/\(packet.source)/\(packet.destination)"
         guard visited.insert(key).inserted else {
             block("LOOP", .loop, component: subnet.id, "the packet returns to subnet \(subnet.name) with the same addresses: a routing loop")
@@ -245,7 +326,7 @@ struct Walk {
         case .transitGateway(let n):
             if let tgw = f.topology.transitGateways.first(where: { $0.name == n }) { transitGateway(tgw, from: vpc) }
         case .gatewayEndpoint(let n): gatewayEndpoint(n, vpc: vpc)
-        case .networkInterface(let n): middlebox(n)
+        case .networkInterface(let n): middlebox(n, from: subnet.name)
         }
     }
 
@@ -269,9 +350,11 @@ struct Walk {
         if session {
             hop(place(iface), [Step(type: "SecurityGroup", action: .matchedSession, detail: "ingress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])
             // The node reverses the VPC CNI's SNAT for its pod.
-            if let i = sessions.lastIndex(where: { if case .nodeSNAT = $0.kind { return $0.outside.0 == packet.destination }; return false }) {
+            if let i = sessions.lastIndex(where: { if case .nodeSNAT = $0.kind { return $0.outside.0 == packet.destination && !$0.reversed }; return false }) {
                 let s = sessions[i]
+                sessions[i].reversed = true
                 packet.destination = s.inside.0
+                if packet.hasPorts { packet.destinationPort = s.inside.1 }
                 hop(place(iface), [Step(type: "DestinationNAT", action: .transformed, detail: "node conntrack reverses the VPC CNI's SNAT: destination → pod \(s.inside.0)", component: nil, location: nil, packet: packet)])
             }
         } else {
@@ -296,7 +379,8 @@ struct Walk {
             finish(.deniedOut, place: name, type: "Filter", "private destination: dropped", action: .denied, component: component)
             return
         }
-        guard let srcOwner = f.ownerOf(packet.source), let pub = f.interfaces[srcOwner].publicIP else {
+        guard let srcOwner = f.ownerOf(packet.source), f.interfaces[srcOwner].primaryIP == packet.source,
+              let pub = f.interfaces[srcOwner].publicIP else {
             block("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", .deniedOut, component: component,
                   "the source \(packet.source) has no public or Elastic IP address, so the internet gateway cannot translate it")
             finish(.deniedOut, place: name, type: "Filter", "no public address for \(packet.source): dropped", action: .denied, component: component)
@@ -316,6 +400,12 @@ struct Walk {
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() {
+        if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
+            block("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", .deniedIn, component: "internet",
+                  "an internet gateway drops packets from the private address \(packet.source)")
+            finish(.deniedIn, place: "internet gateway", type: "Filter", "private source from the internet: dropped", action: .denied)
+            return
+        }
         if let d = f.publicOwnerOf(packet.destination) {
             let iface = f.interfaces[d]
             guard let vpc = f.vpcByName[iface.vpc], let igw = vpc.internetGateway else {
@@ -364,7 +454,7 @@ struct Walk {
             finish(.deniedIn, place: here, type: "Filter", "protocol \(packet.ipProtocol) not supported: dropped", action: .denied, component: nat.id)
             return
         }
-        if !vpc.contains(packet.source) {
+        if !vpc.contains(packet.source) && !viaTransitGateway {
             block("NGW_REQUIRES_SOURCE_IN_VPC", .deniedIn, component: nat.id, "NAT gateway \(nat.name) takes traffic only from its own VPC, not from \(packet.source)")
             finish(.deniedIn, place: here, type: "Filter", "source outside the VPC: dropped", action: .denied, component: nat.id)
             return
@@ -375,7 +465,8 @@ struct Walk {
         if packet.hasPorts {
             packet.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("nat/\(before)", seed: f.topology.seed) % 64512))
         }
-        sessions.append(Session(kind: .nat(nat.name), outside: (packet.source, packet.sourcePort), inside: (before.source, before.sourcePort)))
+        sessions.append(Session(kind: .nat(nat.name), outside: (packet.source, packet.sourcePort), inside: (before.source, before.sourcePort),
+                                outsideRange: packet.hasPorts ? 1024...65535 : nil))
         hop(here, [Step(type: "SourceNAT", action: .transformed,
                         detail: "source \(before.source)\(before.hasPorts ? ":\(before.sourcePort)" : "") → \(packet.source)\(packet.hasPorts ? ":\(packet.sourcePort)" : "") (a port of 1024–65535)",
                         component: nat.id, location: nat.location, packet: packet)])
@@ -394,6 +485,7 @@ struct Walk {
             return
         }
         let s = sessions[i]
+        sessions[i].reversed = true
         let before = packet.destination
         packet.destination = s.inside.0
         if packet.hasPorts { packet.destinationPort = s.inside.1 }
@@ -438,13 +530,23 @@ struct Walk {
             block("TGW_RTB_BAD_STATE_ROUTE", .nullRouted, component: tgw.id, "transit gateway route \(r.destination) is a blackhole", at: r.location)
             finish(.nullRouted, place: here, type: "Routing", "\(r.destination) → blackhole", action: .nullRouted, component: tgw.id, at: r.location)
         case .vpc(let name):
-            hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → attachment of VPC \(name)", component: tgw.id, location: r.location, packet: nil)])
-            guard let target = f.vpcByName[name], target.contains(packet.destination) else {
-                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: tgw.id, "VPC \(name) does not contain \(packet.destination)")
-                finish(.noRoute, place: "VPC \(name)", type: "Routing", "no route", action: .noRoute)
+            guard tgw.vpcAttachments.contains(name), let target = f.vpcByName[name] else {
+                block("TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT", .noRoute, component: tgw.id, "transit gateway \(tgw.name) routes \(r.destination) to VPC \(name), which is not attached to it", at: r.location)
+                finish(.noRoute, place: here, type: "Routing", "no attachment for VPC \(name)", action: .noRoute, component: tgw.id, at: r.location)
                 return
             }
-            localDelivery(vpc: target, from: nil)
+            hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → attachment of VPC \(name)", component: tgw.id, location: r.location, packet: nil)])
+            if target.contains(packet.destination) {
+                localDelivery(vpc: target, from: nil)
+            } else if let main = target.mainRouteTable, let subnet = target.subnets.first(where: { target.routeTable(for: $0)?.name == main.name }) ?? target.subnets.first {
+                // Onward from the attachment (centralized egress or inspection): routed by the
+                // table of the attachment's subnet, taken here as one governed by the main table.
+                viaTransitGateway = true
+                route(vpc: target, subnet: subnet)
+            } else {
+                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: tgw.id, "VPC \(name) has no subnet to route \(packet.destination) onward")
+                finish(.noRoute, place: "VPC \(name)", type: "Routing", "no route", action: .noRoute)
+            }
         case .external(let name):
             hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → \(name)", component: tgw.id, location: r.location, packet: nil)])
             guard let e = f.topology.externals.first(where: { $0.name == name }) else { return }
@@ -467,9 +569,11 @@ struct Walk {
     }
 
     /// A route to a network interface: an appliance receives the packet and forwards it.
-    mutating func middlebox(_ name: String) {
+    mutating func middlebox(_ name: String, from subnet: String) {
         guard let i = f.interfaceByName[name] else { return }
         let iface = f.interfaces[i]
+        if iface.subnet != subnet, let (v, s) = f.subnets[iface.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        if f.ownerOf(packet.destination) == i { arrive(i); return }
         if iface.sourceDestCheck {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id,
                   "\(iface.label) receives traffic for \(packet.destination) but has source/destination checking on; turn it off on a middlebox", at: nil)
@@ -479,13 +583,11 @@ struct Walk {
         } else {
             securityGroups(i, .ingress)
         }
-        hop(place(iface), [Step(type: "Forward", action: .forwarded, detail: "the appliance forwards the packet", component: iface.id, location: nil, packet: nil)])
-        if session {
-            leaveSubnet(iface.vpc, iface.subnet)
-        } else {
-            securityGroups(i, .egress)
-            leaveSubnet(iface.vpc, iface.subnet)
-        }
+        hop(place(iface), [Step(type: "Forward", action: .forwarded,
+                                detail: "the appliance forwards the packet (from here on, security-group references no longer match the original sender)",
+                                component: iface.id, location: nil, packet: nil)])
+        identityLost = true
+        leaveInterface(i, originating: true)
     }
 
     // MARK: the reply
@@ -494,6 +596,10 @@ struct Walk {
         if let d = deliveredAt {
             let iface = f.interfaces[d]
             hop(place(iface), [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            if case .interface(let o) = original.place, let node = iface.node, f.interfaces[o].node == node, f.ownerOf(packet.destination) == o {
+                hostDelivery(node: node, to: o)
+                return
+            }
             leaveInterface(d, originating: true)
             return
         }

@@ -31,4 +31,40 @@ public enum NetworkACLEvaluator {
         }
         return NetworkACLDecision(allowed: false, rule: nil, acl: acl)
     }
+
+    /// The destination ports of `range` the ACL denies for a packet otherwise like `packet`
+    /// (first match per port, as the kernel of the ACL evaluates each packet), as merged ranges.
+    public static func deniedPorts(_ acl: NetworkACL, direction: Direction, packet: Packet, range: ClosedRange<UInt16>) -> [PortRange] {
+        let rules = direction == .inbound ? acl.inbound : acl.outbound
+        let peer = direction == .inbound ? packet.source : packet.destination
+        // Walk the rules once, carving the still-undecided part of the range.
+        var undecided: [ClosedRange<Int>] = [Int(range.lowerBound)...Int(range.upperBound)]
+        var denied: [ClosedRange<Int>] = []
+        for r in rules where !undecided.isEmpty {
+            guard case .v4(let block) = r.block, block.contains(peer), r.ipProtocol.covers(packet.ipProtocol) else { continue }
+            let covered: ClosedRange<Int>
+            switch r.ipProtocol {
+            case .tcp, .udp: covered = Int(r.ports.lower)...Int(r.ports.upper)
+            default: covered = 0...65535
+            }
+            var next: [ClosedRange<Int>] = []
+            for u in undecided {
+                guard u.overlaps(covered) else { next.append(u); continue }
+                let hit = max(u.lowerBound, covered.lowerBound)...min(u.upperBound, covered.upperBound)
+                if r.action == .deny { denied.append(hit) }
+                if u.lowerBound < hit.lowerBound { next.append(u.lowerBound...(hit.lowerBound - 1)) }
+                if hit.upperBound < u.upperBound { next.append((hit.upperBound + 1)...u.upperBound) }
+            }
+            undecided = next
+        }
+        denied += undecided   // the final `*` rule
+        denied.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [ClosedRange<Int>] = []
+        for d in denied {
+            if let last = merged.last, last.upperBound + 1 >= d.lowerBound {
+                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, d.upperBound)
+            } else { merged.append(d) }
+        }
+        return merged.map { PortRange(UInt16($0.lowerBound), UInt16($0.upperBound)) }
+    }
 }

@@ -45,8 +45,12 @@ public struct CompiledRouteTable: Sendable {
                 candidates.append(RouteMatch(destination: c, written: "pl:\(e.prefixList)", target: .gatewayEndpoint(e.name), origin: .endpoint, location: e.location))
             }
         }
+        // A prefix-list entry inside the VPC's own CIDR blocks never takes traffic from the local
+        // route (local routes take priority; only a written subnet route to a NAT gateway or
+        // interface may be more specific).
+        candidates.removeAll { m in m.written.hasPrefix("pl:") && vpc.cidrBlocks.contains { $0.contains(m.destination) } }
         // The local route: a written route for the very same block replaces it (middlebox routing).
-        for c in vpc.cidrBlocks where !candidates.contains(where: { $0.destination == c && $0.origin == .table }) {
+        for c in vpc.cidrBlocks where !candidates.contains(where: { $0.destination == c && $0.origin == .table && !$0.written.hasPrefix("pl:") }) {
             candidates.append(RouteMatch(destination: c, written: c.description, target: .local, origin: .local, location: nil))
         }
         var byLength: [Int: [UInt32: RouteMatch]] = [:]

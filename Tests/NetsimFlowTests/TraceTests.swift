@@ -83,7 +83,10 @@ struct TraceTests {
         #expect(ok.forward.finalPacket.source == IPv4Address(3, 80, 10, 20))
         // And inbound: the internet reaches web's public address, not a private one.
         #expect(try Lab.trace(lab, "internet", "ip:3.80.10.20", port: 80).disposition == .delivered)
-        let priv = try Lab.trace(lab, "internet", "external:web", port: 80)
+        // A host with a public address is reached at it; one without cannot be reached.
+        let web = try Lab.trace(lab, "internet", "external:web", port: 80)
+        #expect(web.disposition == .delivered && web.packet.destination == IPv4Address(3, 80, 10, 20))
+        let priv = try Lab.trace(lab, "internet", "external:bastion", port: 22)
         #expect(priv.disposition == .noRoute && priv.explanations.first?.code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS")
     }
 
@@ -112,6 +115,42 @@ struct TraceTests {
         #expect(t.forward.hops.contains { $0.place.hasPrefix("peering connection lab-to-peer") })
         let wrongGroup = try Lab.trace(lab, "external:worker", "external:peer-db", port: 5432)
         #expect(wrongGroup.disposition == .deniedIn)
+    }
+
+    /// Each VPC's `default` group is its own: two peer hosts in the peer's default group talk.
+    @Test func defaultGroupOfAPeerVPC() throws {
+        #expect(try Lab.trace(lab, "external:peer-d1", "external:peer-d2", port: 9000).disposition == .delivered)
+        #expect(try Lab.trace(lab, "external:legacy-1", "external:peer-d2", port: 9000).disposition == .deniedIn)
+    }
+
+    /// Through an appliance the packet keeps its source address but loses its security-group
+    /// identity, and the appliance's subnet inbound ACL is evaluated.
+    @Test func groupIdentityIsLostThroughAnAppliance() throws {
+        let t = try Lab.trace(lab, "external:api", "external:guarded", port: 8443)
+        #expect(t.disposition == .deniedIn)
+        #expect(t.explanations.first?.code == "SG_REFERENCES_NOT_PRESERVED")
+        let box = try #require(t.forward.hops.firstIndex { $0.place.hasPrefix("interface box-a") })
+        #expect(t.forward.hops[..<box].contains { $0.place == "subnet loop-a" && $0.steps.contains { $0.type == "NetworkACL" && $0.detail.hasPrefix("inbound") } })
+    }
+
+    /// A NACL that lets replies out only on ports 1024–40000 fails part of the connections
+    /// whatever port this trace drew: the client picks from 32768–60999.
+    @Test func replyPortRange() throws {
+        for sp: UInt16 in [33000, 50000] {
+            let f = try Endpoint.parse("external:worker").get(), to = try Endpoint.parse("external:half").get()
+            guard case .traced(let t) = try lab.trace(FlowRequest(from: f, to: to, port: 80, sourcePort: sp)) else { Issue.record("not traced"); continue }
+            #expect(t.disposition == (sp <= 40000 ? .delivered : .deniedOut), "port \(sp)")
+        }
+        let t = try Lab.trace(lab, "external:worker", "external:half", port: 80)
+        #expect(t.disposition == .deniedOut)
+        let e = try #require(t.explanations.first)
+        #expect(e.direction == .reply && e.message.contains("40001-60999"))
+    }
+
+    @Test func icmpEchoReplyIsTraced() throws {
+        let t = try Lab.trace(lab, "external:worker", "internet", proto: .icmp)
+        #expect(t.reply?.end == .delivered)
+        #expect(t.reply?.finalPacket.icmpType == 0)
     }
 
     @Test func routingLoopEnds() throws {
@@ -179,5 +218,21 @@ struct QuickstartIntentTests {
         #expect(ta.packet == tb.packet)
         #expect(ta.forward.hops.map(\.place) == tb.forward.hops.map(\.place))
         #expect(ta.forward.finalPacket == tb.forward.finalPacket)
+    }
+}
+
+@Suite("node-local traffic")
+struct NodeLocalTests {
+    /// Two pods on one node talk through the host's routes: no ENI, group or ACL in between.
+    @Test func podsOnOneNodeStayOnTheHost() throws {
+        let n = try Lab.network("Topologies/quickstart.yaml")
+        let pods = n.fabric.realized.pods.filter { !$0.hostNetwork && $0.ip != nil }
+        let byNode = Dictionary(grouping: pods, by: { $0.node ?? "" })
+        let pair = try #require(byNode.values.first { $0.count >= 2 })
+        let t = try Lab.trace(n, "pod:\(pair[0].namespace)/\(pair[0].name)", "pod:\(pair[1].namespace)/\(pair[1].name)", port: 8080)
+        #expect(t.disposition == .delivered)
+        let steps = t.forward.hops.flatMap(\.steps) + (t.reply?.hops.flatMap(\.steps) ?? [])
+        #expect(!steps.contains { $0.type == "SecurityGroup" || $0.type == "NetworkACL" })
+        #expect(t.forward.hops.contains { $0.place == "node \(pair[0].node ?? "")" })
     }
 }

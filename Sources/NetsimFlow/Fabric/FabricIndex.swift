@@ -161,6 +161,12 @@ public struct FabricIndex: Sendable {
 
     public func interface(owning ip: IPv4Address) -> Interface? { ownerOf(ip).map { interfaces[$0] } }
 
+    /// Whether two VPCs are joined by a peering connection (security groups may then reference
+    /// each other's groups, in one region).
+    public func peered(_ a: String, _ b: String) -> Bool {
+        topology.peeringConnections.contains { ($0.requesterVPC == a && $0.accepterVPC == b) || ($0.requesterVPC == b && $0.accepterVPC == a) }
+    }
+
     /// The interface that holds the private address `ip`.
     public func ownerOf(_ ip: IPv4Address) -> Int? {
         guard linearScan else { return owner[ip.value] }
