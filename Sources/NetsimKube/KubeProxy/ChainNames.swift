@@ -1,0 +1,18 @@
+/// kube-proxy's per-service chain names (kubernetes v1.31 `pkg/proxy/iptables/proxier.go`):
+/// a prefix and the first 16 base32 characters of SHA-256 over the service port name and
+/// protocol (and, for KUBE-SEP, the endpoint `ip:port`).
+public enum ChainNames {
+    static func suffix(_ text: String) -> String {
+        String(Base32.encode(SHA256.hash(Array(text.utf8))).prefix(16))
+    }
+
+    /// `KUBE-SVC-…` for `ns/svc:port` + `tcp`.
+    public static func service(_ portName: String, _ proto: String) -> String { "KUBE-SVC-" + suffix(portName + proto) }
+    public static func serviceLocal(_ portName: String, _ proto: String) -> String { "KUBE-SVL-" + suffix(portName + proto) }
+    public static func external(_ portName: String, _ proto: String) -> String { "KUBE-EXT-" + suffix(portName + proto) }
+    public static func firewall(_ portName: String, _ proto: String) -> String { "KUBE-FW-" + suffix(portName + proto) }
+    /// `KUBE-SEP-…` for one endpoint, `ip:port` as Go's JoinHostPort writes it.
+    public static func endpoint(_ portName: String, _ proto: String, _ endpoint: String) -> String {
+        "KUBE-SEP-" + suffix(portName + proto + endpoint)
+    }
+}
