@@ -1,0 +1,86 @@
+import NetsimModel
+
+/// kube-proxy's settings that change the rules it writes (iptables mode, kubernetes v1.31).
+public struct KubeProxyConfig: Hashable, Sendable {
+    public var nodeName: String
+    public var nodeIPs: [IPv4Address]
+    /// The local-traffic detector (`--detect-local-mode=ClusterCIDR`): pods are the sources in
+    /// this block. nil: no detector, so off-cluster ClusterIP traffic is not masqueraded.
+    public var clusterCIDR: IPv4CIDR?
+    public var masqueradeAll = false
+    /// `--iptables-masquerade-bit` 14, written as kube-proxy's tests write it.
+    public var masqueradeMark = "0x4000"
+    /// `--iptables-localhost-nodeports` (default true).
+    public var localhostNodePorts = true
+    /// Whether the kernel has nfacct (the per-rule counters kube-proxy adds when it can).
+    public var nfacct = true
+    /// Whether iptables supports `--random-fully` on MASQUERADE.
+    public var randomFully = true
+    /// `--nodeport-addresses`; empty accepts NodePorts on every local address.
+    public var nodePortAddresses: [IPv4CIDR] = []
+    /// `net.netfilter.nf_conntrack_tcp_be_liberal` set: no INVALID drop rule.
+    public var tcpBeLiberal = false
+    /// Above this many endpoints in all, KUBE-SEP and dispatch rules carry no comments.
+    public var largeClusterEndpoints = 1000
+
+    public init(nodeName: String, nodeIPs: [IPv4Address], clusterCIDR: IPv4CIDR? = nil) {
+        self.nodeName = nodeName; self.nodeIPs = nodeIPs; self.clusterCIDR = clusterCIDR
+    }
+}
+
+/// One service port as kube-proxy sees it.
+public struct ProxiedServicePort: Sendable {
+    public var namespace: String
+    public var name: String
+    public var portName: String
+    /// "tcp", "udp" or "sctp".
+    public var ipProtocol: String
+    public var port: UInt16
+    public var clusterIP: IPv4Address?
+    public var nodePort: UInt16?
+    public var externalIPs: [IPv4Address]
+    public var loadBalancerIPs: [IPv4Address]
+    public var sourceRanges: [IPv4CIDR]
+    /// NodePort or LoadBalancer, or a ClusterIP Service with external IPs: externalTrafficPolicy counts.
+    public var externalPolicyLocal: Bool
+    public var internalPolicyLocal: Bool
+    /// ClientIP session affinity timeout in seconds; nil without affinity.
+    public var affinityTimeout: Int?
+    public var healthCheckNodePort: UInt16?
+    public var isLoadBalancer: Bool
+
+    public init(namespace: String, name: String, portName: String, ipProtocol: String = "tcp", port: UInt16,
+                clusterIP: IPv4Address?, nodePort: UInt16? = nil, externalIPs: [IPv4Address] = [],
+                loadBalancerIPs: [IPv4Address] = [], sourceRanges: [IPv4CIDR] = [], externalPolicyLocal: Bool = false,
+                internalPolicyLocal: Bool = false, affinityTimeout: Int? = nil, healthCheckNodePort: UInt16? = nil,
+                isLoadBalancer: Bool = false) {
+        self.namespace = namespace; self.name = name; self.portName = portName; self.ipProtocol = ipProtocol
+        self.port = port; self.clusterIP = clusterIP; self.nodePort = nodePort; self.externalIPs = externalIPs
+        self.loadBalancerIPs = loadBalancerIPs; self.sourceRanges = sourceRanges
+        self.externalPolicyLocal = externalPolicyLocal; self.internalPolicyLocal = internalPolicyLocal
+        self.affinityTimeout = affinityTimeout; self.healthCheckNodePort = healthCheckNodePort; self.isLoadBalancer = isLoadBalancer
+    }
+
+    /// `ns/svc`, with `:port-name` when the port is named.
+    public var servicePortName: String { "\(namespace)/\(name)" + (portName.isEmpty ? "" : ":\(portName)") }
+
+    /// NodePort, load balancer IPs or external IPs: reachable from outside the cluster.
+    public var externallyAccessible: Bool { nodePort != nil || !loadBalancerIPs.isEmpty || !externalIPs.isEmpty }
+}
+
+/// One endpoint of a service port (an EndpointSlice entry with the slice's port).
+public struct ProxiedEndpoint: Hashable, Sendable {
+    public var ip: IPv4Address
+    public var port: UInt16
+    public var ready: Bool
+    public var serving: Bool
+    public var terminating: Bool
+    public var nodeName: String?
+
+    public init(ip: IPv4Address, port: UInt16, ready: Bool = true, serving: Bool = true, terminating: Bool = false, nodeName: String? = nil) {
+        self.ip = ip; self.port = port; self.ready = ready; self.serving = serving; self.terminating = terminating; self.nodeName = nodeName
+    }
+
+    /// `ip:port` as Go's JoinHostPort writes it.
+    public var string: String { "\(ip):\(port)" }
+}

@@ -1,0 +1,228 @@
+import NetsimModel
+
+/// The `iptables-restore` input kube-proxy writes for one node (iptables mode, kubernetes
+/// v1.31 `pkg/proxy/iptables/proxier.go` `syncProxyRules`, a full sync): the filter table,
+/// then the nat table, each with its chain declarations and rules.
+public struct IPTablesRestoreText: Sendable {
+    public var filterChains: [String] = []
+    public var filterRules: [String] = []
+    public var natChains: [String] = []
+    public var natRules: [String] = []
+
+    public var text: String {
+        var out = "*filter\n"
+        for c in filterChains { out += ":\(c) - [0:0]\n" }
+        for r in filterRules { out += r + "\n" }
+        out += "COMMIT\n*nat\n"
+        for c in natChains { out += ":\(c) - [0:0]\n" }
+        for r in natRules { out += r + "\n" }
+        out += "COMMIT\n"
+        return out
+    }
+}
+
+public enum KubeProxyRenderer {
+    /// A comment argument as kube-proxy writes it: quoted when it holds a space.
+    static func comment(_ text: String) -> String { text.contains(" ") ? "\"\(text)\"" : text }
+
+    /// Go's `%0.10f` of 1/n.
+    public static func probabilityText(_ n: Int) -> String { probability(n) }
+
+    static func probability(_ remaining: Int) -> String {
+        let p = 1.0 / Double(remaining)
+        // Ten decimals, rounded half to even as fmt does for these values.
+        let scaled = (p * 1e10).rounded()
+        let whole = Int(scaled) / 10_000_000_000
+        let frac = Int(scaled) % 10_000_000_000
+        let f = String(frac)
+        return "\(whole)." + String(repeating: "0", count: 10 - f.count) + f
+    }
+
+    public static func render(_ ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]], config c: KubeProxyConfig) -> IPTablesRestoreText {
+        var out = IPTablesRestoreText()
+        let localhostNodePorts = c.localhostNodePorts && (c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
+        out.filterChains = ["KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL", "KUBE-SERVICES"]
+        if localhostNodePorts { out.filterChains.append("KUBE-FIREWALL") }
+        out.natChains = ["KUBE-MARK-MASQ", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-SERVICES"]
+        let mark = c.masqueradeMark
+        if localhostNodePorts {
+            out.filterRules.append("-A KUBE-FIREWALL -m comment --comment \"block incoming localnet connections\" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP")
+        }
+        out.natRules += [
+            "-A KUBE-POSTROUTING -m mark ! --mark \(mark)/\(mark) -j RETURN",
+            "-A KUBE-POSTROUTING -j MARK --xor-mark \(mark)",
+            "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE" + (c.randomFully ? " --random-fully" : ""),
+            "-A KUBE-MARK-MASQ -j MARK --or-mark \(mark)",
+        ]
+        let totalEndpoints = endpoints.values.reduce(0) { $0 + $1.count }
+        let large = totalEndpoints > c.largeClusterEndpoints
+
+        for sp in ports.sorted(by: { ($0.servicePortName, $0.ipProtocol) < ($1.servicePortName, $1.ipProtocol) }) {
+            guard let clusterIP = sp.clusterIP else { continue }
+            let spn = sp.servicePortName
+            let proto = sp.ipProtocol
+            let pm = "-m \(proto) -p \(proto)"
+            let eps = endpoints[spn + "/" + proto] ?? endpoints[spn] ?? []
+            // Categorise (pkg/proxy/topology.go): deduplicated by ip:port, sorted by the string.
+            var unique: [String: ProxiedEndpoint] = [:]
+            for e in eps {
+                if let old = unique[e.string], !(old.terminating && !e.terminating) { continue }
+                unique[e.string] = e
+            }
+            let all = unique.values.sorted { $0.string < $1.string }
+            let ready = all.filter(\.ready)
+            var clusterEPs = ready
+            if clusterEPs.isEmpty { clusterEPs = all.filter { $0.serving && $0.terminating } }
+            let localAll = all.filter { $0.nodeName == c.nodeName }
+            var localEPs = localAll.filter(\.ready)
+            if localEPs.isEmpty { localEPs = localAll.filter { $0.serving && $0.terminating } }
+            let externallyAccessible = sp.externallyAccessible
+            let usesCluster = !sp.internalPolicyLocal || externallyAccessible
+            let usesLocal = sp.internalPolicyLocal || (sp.externalPolicyLocal && externallyAccessible)
+            let hasAnyEndpoints = !clusterEPs.isEmpty || all.contains { $0.ready || ($0.serving && $0.terminating) }
+            let svc = ChainNames.service(spn, proto), svl = ChainNames.serviceLocal(spn, proto)
+            let ext = ChainNames.external(spn, proto), fw = ChainNames.firewall(spn, proto)
+            let internalChain = sp.internalPolicyLocal ? svl : svc
+            let internalEPs = sp.internalPolicyLocal ? localEPs : clusterEPs
+            let externalChain = sp.externalPolicyLocal ? svl : svc
+            let externalEPs = sp.externalPolicyLocal ? localEPs : clusterEPs
+            let noEndpointsTarget = hasAnyEndpoints ? "DROP" : "REJECT"
+            let noEndpointsComment = hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints"
+            var usedChains: [String] = []
+            // Whether the EXT chain is written: any endpoints and externally accessible.
+            let writeExt = hasAnyEndpoints && externallyAccessible
+
+            // 1. ClusterIP capture.
+            if !internalEPs.isEmpty {
+                out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(internalChain)")
+            } else {
+                out.filterRules.append("-A KUBE-SERVICES -m comment --comment \(comment(sp.internalPolicyLocal && hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(sp.internalPolicyLocal && hasAnyEndpoints ? "DROP" : "REJECT")")
+            }
+            // 2. External IPs.
+            for ip in sp.externalIPs {
+                if hasAnyEndpoints {
+                    out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) external IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(ext)")
+                }
+                if externalEPs.isEmpty {
+                    out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
+                }
+            }
+            // 3. Load balancer IPs.
+            let ranges = sp.sourceRanges.contains { $0.prefixLength == 0 } ? [] : sp.sourceRanges
+            let useFW = !ranges.isEmpty && !sp.loadBalancerIPs.isEmpty
+            for ip in sp.loadBalancerIPs {
+                if hasAnyEndpoints {
+                    out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) loadbalancer IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(useFW ? fw : ext)")
+                }
+                if useFW {
+                    out.filterRules.append("-A KUBE-PROXY-FIREWALL -m comment --comment \(comment("\(spn) traffic not accepted by \(fw)")) \(pm) -d \(ip) --dport \(sp.port) -j DROP")
+                }
+            }
+            if externalEPs.isEmpty {
+                for ip in sp.loadBalancerIPs {
+                    out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
+                }
+            }
+            // 4. NodePort.
+            if let np = sp.nodePort {
+                if hasAnyEndpoints {
+                    if localhostNodePorts && c.nfacct {
+                        out.natRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment(spn)) \(pm) -d 127.0.0.0/8 --dport \(np) -m nfacct --nfacct-name localhost_nps_accepted_pkts -j \(ext)")
+                    }
+                    out.natRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment(spn)) \(pm) --dport \(np) -j \(ext)")
+                }
+                if externalEPs.isEmpty {
+                    out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) -m addrtype --dst-type LOCAL \(pm) --dport \(np) -j \(noEndpointsTarget)")
+                }
+            }
+            // 5. Health-check NodePort.
+            if sp.isLoadBalancer, sp.externalPolicyLocal, let hc = sp.healthCheckNodePort {
+                out.filterRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment("\(spn) health check node port")) -m tcp -p tcp --dport \(hc) -j ACCEPT")
+            }
+            // 7. Masquerade off-cluster traffic to the cluster IP.
+            if !internalEPs.isEmpty {
+                if c.masqueradeAll {
+                    out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j KUBE-MARK-MASQ")
+                } else if let cidr = c.clusterCIDR {
+                    out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) ! -s \(cidr) -j KUBE-MARK-MASQ")
+                }
+            }
+            // 8. KUBE-EXT.
+            if writeExt {
+                usedChains.append(ext)
+                if !sp.externalPolicyLocal {
+                    out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade traffic for \(spn) external destinations")) -j KUBE-MARK-MASQ")
+                } else {
+                    if let cidr = c.clusterCIDR {
+                        out.natRules.append("-A \(ext) -m comment --comment \(comment("pod traffic for \(spn) external destinations")) -s \(cidr) -j \(svc)")
+                    }
+                    out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ")
+                    out.natRules.append("-A \(ext) -m comment --comment \(comment("route LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j \(svc)")
+                }
+                if !externalEPs.isEmpty { out.natRules.append("-A \(ext) -j \(externalChain)") }
+            }
+            // 9. KUBE-FW.
+            if useFW && hasAnyEndpoints {
+                usedChains.append(fw)
+                for r in ranges {
+                    out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(r) -j \(ext)")
+                }
+                if ranges.contains(where: { r in c.nodeIPs.contains { r.contains($0) } }) {
+                    for ip in sp.loadBalancerIPs {
+                        out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(ip) -j \(ext)")
+                    }
+                }
+                out.natRules.append("-A \(fw) -m comment --comment \(comment("other traffic to \(spn) will be dropped by KUBE-PROXY-FIREWALL"))")
+            }
+            // 10. Dispatch chains.
+            func dispatch(_ chain: String, _ list: [ProxiedEndpoint]) {
+                guard !list.isEmpty else { return }
+                usedChains.append(chain)
+                if let t = sp.affinityTimeout {
+                    for e in list {
+                        let sep = ChainNames.endpoint(spn, proto, e.string)
+                        let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
+                        out.natRules.append("-A \(chain) \(cm)-m recent --name \(sep) --rcheck --seconds \(t) --reap -j \(sep)")
+                    }
+                }
+                for (i, e) in list.enumerated() {
+                    let sep = ChainNames.endpoint(spn, proto, e.string)
+                    let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
+                    let stat = i < list.count - 1 ? "-m statistic --mode random --probability \(probability(list.count - i)) " : ""
+                    out.natRules.append("-A \(chain) \(cm)\(stat)-j \(sep)")
+                }
+            }
+            if usesCluster { dispatch(svc, clusterEPs) }
+            if usesLocal { dispatch(svl, localEPs) }
+            // 11. One chain per endpoint reached.
+            var seps: [String: ProxiedEndpoint] = [:]
+            if usesCluster { for e in clusterEPs { seps[e.string] = e } }
+            if usesLocal { for e in localEPs { seps[e.string] = e } }
+            for e in seps.values.sorted(by: { $0.string < $1.string }) {
+                let sep = ChainNames.endpoint(spn, proto, e.string)
+                usedChains.append(sep)
+                let cm = large ? "" : "-m comment --comment \(comment(spn)) "
+                out.natRules.append("-A \(sep) \(cm)-s \(e.ip) -j KUBE-MARK-MASQ")
+                let recent = sp.affinityTimeout != nil ? "-m recent --name \(sep) --set " : ""
+                out.natRules.append("-A \(sep) \(cm)\(recent)\(pm) -j DNAT --to-destination \(e.string)")
+            }
+            out.natChains += usedChains
+        }
+        // The NodePort catch-all, last in nat KUBE-SERVICES.
+        let np = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
+        if c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains(where: { $0.prefixLength == 0 }) {
+            out.natRules.append(np + (localhostNodePorts ? "" : " ! -d 127.0.0.0/8") + " -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
+        } else {
+            for ip in c.nodeIPs where c.nodePortAddresses.contains(where: { $0.contains(ip) }) {
+                out.natRules.append(np + " -d \(ip) -j KUBE-NODEPORTS")
+            }
+            if localhostNodePorts { out.natRules.append(np + " -d 127.0.0.1 -j KUBE-NODEPORTS") }
+        }
+        if !c.tcpBeLiberal {
+            out.filterRules.append("-A KUBE-FORWARD -m conntrack --ctstate INVALID" + (c.nfacct ? " -m nfacct --nfacct-name ct_state_invalid_dropped_pkts" : "") + " -j DROP")
+        }
+        out.filterRules.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark \(mark)/\(mark) -j ACCEPT")
+        out.filterRules.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
+        return out
+    }
+}
