@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology"]),
         .testTarget(name: "NetsimKubeTests", dependencies: ["NetsimModel", "NetsimKube"]),
-        .testTarget(name: "NetsimFlowTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimFlow", "NetsimTopology"],
+        .testTarget(name: "NetsimFlowTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),
         .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel"]),

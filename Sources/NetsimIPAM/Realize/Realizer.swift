@@ -31,7 +31,7 @@ public enum Realizer {
 
     /// The implicit EKS add-ons: aws-node and kube-proxy (host network, on every node) and
     /// CoreDNS (two replicas), unless the manifests declare them.
-    static func implicitWorkloads(_ k: KubernetesObjects) -> [Workload] {
+    public static func implicitWorkloads(_ k: KubernetesObjects) -> [Workload] {
         var out: [Workload] = []
         func declared(_ name: String) -> Bool { k.workloads.contains { $0.meta.namespace == "kube-system" && $0.meta.name == name } }
         let tolerateAll = [Toleration(key: "", op: "Exists", value: "", effect: "")]

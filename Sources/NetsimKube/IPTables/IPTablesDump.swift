@@ -4,6 +4,8 @@
 public struct IPTablesDump: Sendable, Equatable {
     public struct Chain: Sendable, Equatable {
         public var name: String
+        /// `-` for user chains; ACCEPT or DROP for built-in chains in `iptables-save` output.
+        public var policy = "-"
         public var packets: UInt64 = 0
         public var bytes: UInt64 = 0
         public var rules: [String] = []
@@ -85,11 +87,11 @@ public struct IPTablesDump: Sendable, Equatable {
         let body = line.dropFirst()
         guard let sp = body.firstIndex(of: " ") else { return nil }
         let name = String(body[..<sp])
-        let rest = body[sp...]
-        guard rest.hasPrefix(" - ["), rest.hasSuffix("]") else { return nil }
-        let counters = rest.dropFirst(4).dropLast().split(separator: ":", omittingEmptySubsequences: false)
+        let parts = body[sp...].dropFirst().split(separator: " ")
+        guard parts.count == 2, ["-", "ACCEPT", "DROP"].contains(parts[0]), parts[1].hasPrefix("["), parts[1].hasSuffix("]") else { return nil }
+        let counters = parts[1].dropFirst().dropLast().split(separator: ":", omittingEmptySubsequences: false)
         guard counters.count == 2, counters.allSatisfy({ $0.allSatisfy(\.isNumber) }) else { return nil }
-        return Chain(name: name, packets: UInt64(counters[0]) ?? 0, bytes: UInt64(counters[1]) ?? 0)
+        return Chain(name: name, policy: String(parts[0]), packets: UInt64(counters[0]) ?? 0, bytes: UInt64(counters[1]) ?? 0)
     }
 
     /// The text, grouped by chain: declarations, every chain's rules, `-X` lines, `COMMIT`.
@@ -97,7 +99,7 @@ public struct IPTablesDump: Sendable, Equatable {
         var out = ""
         for t in tables {
             out += "*\(t.name)\n"
-            for c in t.chains { out += ":\(c.name) - [\(c.packets):\(c.bytes)]\n" }
+            for c in t.chains { out += ":\(c.name) \(c.policy) [\(c.packets):\(c.bytes)]\n" }
             for c in t.chains { for r in c.rules { out += r + "\n" } }
             for c in t.chains where c.deleted { out += "-X \(c.name)\n" }
             out += "COMMIT\n"

@@ -62,7 +62,7 @@ public enum KubeProxyRenderer {
             let spn = sp.servicePortName
             let proto = sp.ipProtocol
             let pm = "-m \(proto) -p \(proto)"
-            let eps = endpoints[spn + "/" + proto] ?? endpoints[spn] ?? []
+            let eps = endpoints[spn + "/" + proto] ?? endpoints[spn] ?? []   // keyed "spn/proto" when two protocols share a name
             // Categorise (pkg/proxy/topology.go): deduplicated by ip:port, sorted by the string.
             var unique: [String: ProxiedEndpoint] = [:]
             for e in eps {

@@ -1,0 +1,137 @@
+import NetsimIPAM
+import NetsimKube
+import NetsimModel
+
+/// One node's datapath, compiled from the realized cluster: the VPC CNI's host networking and
+/// kube-proxy's rules, in the formats of `ip rule`, `ip route show table all` and `iptables-save`.
+public struct NodeDatapath: Sendable {
+    public let node: RealizedNode
+    public let host: HostNetwork
+    public let servicePorts: [ProxiedServicePort]
+    public let endpoints: [String: [ProxiedEndpoint]]
+    public let kubeProxy: IPTablesRestoreText
+
+    /// kube-proxy as EKS configures it: `clusterCIDR: ""` in kube-proxy-config (no local-traffic
+    /// detector), `--random-fully` available, localhost NodePorts on, nfacct counters present.
+    public static func kubeProxyConfig(for node: RealizedNode) -> KubeProxyConfig {
+        KubeProxyConfig(nodeName: node.name, nodeIPs: [node.primaryIP], clusterCIDR: nil)
+    }
+
+    /// `adjust` changes kube-proxy's settings (tests turn nfacct off where the kernel's
+    /// counters do not exist).
+    public init?(fabric f: FabricIndex, node name: String, adjust: (inout KubeProxyConfig) -> Void = { _ in }) {
+        guard let node = f.nodeByName[name] else { return nil }
+        self.node = node
+        let t = f.topology
+        let r = f.realized
+        let vpc = t.primaryVPC
+        var enis: [HostENI] = []
+        for e in node.ipam.enis where !e.isTrunk {
+            let subnet = r.ec2.pool(e.subnet).subnet
+            var addrs: [IPv4Address] = []
+            for c in e.cidrs { for i in 0..<c.size where c.assigned & (1 << UInt16(i)) != 0 { addrs.append(IPv4Address(c.cidr.network.value + UInt32(i))) } }
+            enis.append(HostENI(deviceIndex: e.deviceIndex, mac: e.mac, primaryIP: e.primaryIP, subnet: subnet.cidr, podAddresses: addrs, id: e.id))
+        }
+        let pods = r.pods.filter { $0.node == name && !$0.hostNetwork }.compactMap { p in p.ip.map { HostPod(namespace: p.namespace, name: p.name, ip: $0) } }
+        let cluster = t.cluster
+        let exclude = (cluster?.cniValue("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: String($0).trimmingSpaces()) }
+        let nodePortSupport = cluster.map { $0.cniValue("AWS_VPC_CNI_NODE_PORT_SUPPORT") == nil || $0.cniFlag("AWS_VPC_CNI_NODE_PORT_SUPPORT") } ?? true
+        host = HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: exclude,
+                           externalSNAT: r.settings.externalSNAT, vethPrefix: cluster?.cniValue("AWS_VPC_K8S_CNI_VETHPREFIX") ?? "eni",
+                           nodePortSupport: nodePortSupport, randomizeSNAT: cluster?.cniValue("AWS_VPC_K8S_CNI_RANDOMIZESNAT") ?? "prng")
+        (servicePorts, endpoints) = NodeDatapath.services(t, r)
+        var config = NodeDatapath.kubeProxyConfig(for: node)
+        adjust(&config)
+        kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
+    }
+
+    /// Service ports and their endpoints, as the API server and the EndpointSlice controller
+    /// would make them: cluster IPs from the realizer, NodePorts allocated by seed where the
+    /// manifest gives none, endpoints from running pods the selector matches (or the
+    /// manifests' own EndpointSlices), ports resolved by number or container-port name.
+    static func services(_ t: Topology, _ r: RealizedCluster) -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
+        var ports: [ProxiedServicePort] = []
+        var endpoints: [String: [ProxiedEndpoint]] = [:]
+        guard let cluster = t.cluster else { return ([], [:]) }
+        var usedNodePorts = Set(t.kubernetes.services.flatMap { $0.ports.compactMap(\.nodePort) })
+        var rng = SplitMix64(seed: t.seed ^ 0x0D_E90F7)
+        func allocateNodePort() -> UInt16 {
+            let range = cluster.nodePortRange
+            let n = Int(range.upper - range.lower) + 1
+            var p = UInt16(Int(range.lower) + Int(rng.next() % UInt64(n)))
+            while usedNodePorts.contains(p) { p = p == range.upper ? range.lower : p + 1 }
+            usedNodePorts.insert(p)
+            return p
+        }
+        let ipOf = Dictionary(r.services.map { ("\($0.namespace)/\($0.name)", $0.clusterIP) }, uniquingKeysWith: { a, _ in a })
+        var services = t.kubernetes.services
+        // kube-dns, when the realizer added it for the implicit CoreDNS.
+        if !services.contains(where: { $0.meta.namespace == "kube-system" && $0.meta.name == "kube-dns" }),
+           r.services.contains(where: { $0.namespace == "kube-system" && $0.name == "kube-dns" }) {
+            let loc = SourceLocation(file: "<eks-addons>", line: 0, column: 0)
+            services.append(Service(meta: ObjectMeta(name: "kube-dns", namespace: "kube-system", location: loc), type: .ClusterIP, clusterIP: nil,
+                                    selector: ["k8s-app": "kube-dns"], ports: [
+                                        ServicePort(name: "dns", ipProtocol: .udp, port: 53, targetPort: .number(53), nodePort: nil, location: loc),
+                                        ServicePort(name: "dns-tcp", ipProtocol: .tcp, port: 53, targetPort: .number(53), nodePort: nil, location: loc),
+                                    ]))
+        }
+        let workloads = Realizer.implicitWorkloads(t.kubernetes) + t.kubernetes.workloads
+        for s in services where s.type != .ExternalName {
+            guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
+            let external = s.type == .NodePort || s.type == .LoadBalancer
+            for sp in s.ports {
+                let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
+                var p = ProxiedServicePort(namespace: s.meta.namespace, name: s.meta.name, portName: sp.name, ipProtocol: proto, port: sp.port, clusterIP: ip)
+                if external { p.nodePort = sp.nodePort ?? allocateNodePort() }
+                p.externalPolicyLocal = external && s.externalTrafficPolicy == .Local
+                p.internalPolicyLocal = s.internalTrafficPolicy == .Local
+                p.affinityTimeout = s.sessionAffinity == "ClientIP" ? 10800 : nil
+                p.isLoadBalancer = s.type == .LoadBalancer
+                if p.isLoadBalancer && p.externalPolicyLocal { p.healthCheckNodePort = allocateNodePort() }
+                p.sourceRanges = s.loadBalancerSourceRanges
+                ports.append(p)
+                // Endpoints: the manifests' slices for the Service, else the selector's running pods.
+                let key = p.servicePortName + "/" + proto
+                let slices = t.kubernetes.endpointSlices.filter { $0.meta.namespace == s.meta.namespace && $0.serviceName == s.meta.name }
+                if !slices.isEmpty {
+                    for slice in slices {
+                        for port in slice.ports where port.name == sp.name && port.ipProtocol == sp.ipProtocol {
+                            for e in slice.endpoints {
+                                guard let a = e.addresses.first.flatMap({ IPv4Address($0) }) else { continue }
+                                endpoints[key, default: []].append(ProxiedEndpoint(ip: a, port: port.port, ready: e.ready, serving: e.ready, nodeName: e.nodeName))
+                            }
+                        }
+                    }
+                    continue
+                }
+                guard let selector = s.selector, !selector.isEmpty else { continue }
+                for pod in r.pods where pod.namespace == s.meta.namespace && pod.status == .running {
+                    guard selector.allSatisfy({ pod.labels[$0.key] == $0.value }), let addr = pod.ip else { continue }
+                    let target: UInt16?
+                    switch sp.targetPort {
+                    case .number(let n): target = n
+                    case .name(let n):
+                        let w = workloads.first { $0.meta.namespace == pod.namespace && $0.meta.name == pod.workload && $0.kind == pod.workloadKind }
+                        target = w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
+                    }
+                    guard let port = target else { continue }
+                    endpoints[key, default: []].append(ProxiedEndpoint(ip: addr, port: port, nodeName: pod.node))
+                }
+            }
+        }
+        return (ports, endpoints)
+    }
+
+    /// `iptables-save` of the whole node.
+    public var iptablesText: String { host.iptablesSave(kubeProxy: kubeProxy) }
+
+    /// The ENIs, one line each.
+    public var enisText: String {
+        var out = ""
+        for e in host.enis {
+            let kind = e.deviceIndex == 0 ? "primary" : "secondary"
+            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\n"
+        }
+        return out
+    }
+}

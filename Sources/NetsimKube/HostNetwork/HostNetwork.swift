@@ -1,0 +1,167 @@
+import NetsimModel
+
+/// A node's ENI as the host sees it.
+public struct HostENI: Sendable {
+    public var deviceIndex: Int
+    public var mac: String
+    public var primaryIP: IPv4Address
+    public var subnet: IPv4CIDR
+    /// Every address the ENI holds for pods (secondary IPs, prefix addresses in use).
+    public var podAddresses: [IPv4Address]
+    public var id: String
+    public init(deviceIndex: Int, mac: String, primaryIP: IPv4Address, subnet: IPv4CIDR, podAddresses: [IPv4Address], id: String) {
+        self.deviceIndex = deviceIndex; self.mac = mac; self.primaryIP = primaryIP; self.subnet = subnet
+        self.podAddresses = podAddresses; self.id = id
+    }
+    /// `eth0`, `eth1`, … (the CNI's own tests and docs name them so).
+    public var interface: String { "eth\(deviceIndex)" }
+    /// The subnet's router: its base address + 1.
+    public var gateway: IPv4Address { IPv4Address(subnet.network.value + 1) }
+    /// Route table: main for the primary ENI, device index + 1 otherwise (card 0).
+    public var table: Int { deviceIndex == 0 ? 254 : deviceIndex + 1 }
+}
+
+/// A pod on the node with its own address.
+public struct HostPod: Sendable {
+    public var namespace: String
+    public var name: String
+    public var ip: IPv4Address
+    public init(namespace: String, name: String, ip: IPv4Address) { self.namespace = namespace; self.name = name; self.ip = ip }
+}
+
+/// The VPC CNI's host networking on one node (amazon-vpc-cni-k8s v1.23.1,
+/// `pkg/networkutils/network.go`, `cmd/routed-eni-cni-plugin/driver`): policy routing rules,
+/// per-ENI route tables, the veth routes, and the SNAT and connmark rules.
+public struct HostNetwork: Sendable {
+    public var nodeName: String
+    public var enis: [HostENI]
+    public var pods: [HostPod]
+    public var vpcCIDRs: [IPv4CIDR]
+    public var excludeSNATCIDRs: [IPv4CIDR]
+    public var externalSNAT: Bool
+    public var vethPrefix: String
+    /// AWS_VPC_K8S_CNI_CONNMARK.
+    public var connmark: UInt32
+    public var nodePortSupport: Bool
+    public var randomizeSNAT: String
+
+    public init(nodeName: String, enis: [HostENI], pods: [HostPod], vpcCIDRs: [IPv4CIDR], excludeSNATCIDRs: [IPv4CIDR] = [],
+                externalSNAT: Bool = false, vethPrefix: String = "eni", connmark: UInt32 = 0x80, nodePortSupport: Bool = true,
+                randomizeSNAT: String = "prng") {
+        self.nodeName = nodeName; self.enis = enis.sorted { $0.deviceIndex < $1.deviceIndex }; self.pods = pods
+        self.vpcCIDRs = vpcCIDRs; self.excludeSNATCIDRs = excludeSNATCIDRs; self.externalSNAT = externalSNAT
+        self.vethPrefix = vethPrefix; self.connmark = connmark; self.nodePortSupport = nodePortSupport; self.randomizeSNAT = randomizeSNAT
+    }
+
+    /// The host side of a pod's veth: the prefix and the first 11 hex characters of SHA-1 over
+    /// "namespace.podname".
+    public static func vethName(namespace: String, pod: String, prefix: String = "eni") -> String {
+        prefix + String(SHA1.hash(Array("\(namespace).\(pod)".utf8)).map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined().prefix(11))
+    }
+
+    public var primary: HostENI? { enis.first { $0.deviceIndex == 0 } }
+
+    /// The ENI that holds a pod's address.
+    public func eni(of ip: IPv4Address) -> HostENI? { enis.first { $0.podAddresses.contains(ip) } }
+
+    static func hex(_ v: UInt32) -> String { "0x" + String(v, radix: 16) }
+
+    /// `ip rule` as iproute2 prints it.
+    public var rulesText: String {
+        var rules: [(Int, String)] = [(0, "from all lookup local")]
+        for p in pods.sorted(by: { $0.ip < $1.ip }) {
+            rules.append((512, "from all to \(p.ip) lookup main"))
+            if let e = eni(of: p.ip), e.deviceIndex != 0 { rules.append((1536, "from \(p.ip) lookup \(e.table)")) }
+        }
+        if nodePortSupport || !externalSNAT { rules.append((1024, "from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main")) }
+        for e in enis where e.deviceIndex != 0 { rules.append((32765, "from \(e.primaryIP) lookup \(e.table)")) }
+        rules += [(32766, "from all lookup main"), (32767, "from all lookup default")]
+        return rules.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map { "\($0.element.0):\t\($0.element.1)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// `ip route show table all` as iproute2 prints it (main and ENI tables, then local).
+    public var routesText: String {
+        var out: [String] = []
+        for e in enis where e.deviceIndex != 0 {
+            out.append("default via \(e.gateway) dev \(e.interface) table \(e.table) ")
+            out.append("\(e.gateway) dev \(e.interface) table \(e.table) scope link ")
+        }
+        if let p = primary {
+            out.append("default via \(p.gateway) dev \(p.interface) ")
+            out.append("\(p.subnet) dev \(p.interface) proto kernel scope link src \(p.primaryIP) ")
+        }
+        for pod in pods.sorted(by: { $0.ip < $1.ip }) {
+            out.append("\(pod.ip) dev \(Self.vethName(namespace: pod.namespace, pod: pod.name, prefix: vethPrefix)) scope link ")
+        }
+        out.append("local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 ")
+        out.append("local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 ")
+        for e in enis { out.append("local \(e.primaryIP) dev \(e.interface) table local proto kernel scope host src \(e.primaryIP) ") }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The CNI's own iptables rules, by table and built-in chain, as `iptables-save` prints them.
+    public var iptablesRules: (nat: [String], natChains: [String], mangle: [String]) {
+        guard let p = primary else { return ([], [], []) }
+        var nat: [String] = [], chains: [String] = [], mangle: [String] = []
+        let mark = Self.hex(connmark)
+        if !externalSNAT {
+            chains = ["AWS-CONNMARK-CHAIN-0", "AWS-SNAT-CHAIN-0"]
+            nat.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, outbound connections\" -j AWS-CONNMARK-CHAIN-0")
+            nat.append("-A PREROUTING -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+            nat.append("-A POSTROUTING -m comment --comment \"AWS SNAT CHAIN\" -j AWS-SNAT-CHAIN-0")
+            for c in vpcCIDRs { nat.append("-A AWS-CONNMARK-CHAIN-0 -d \(c) -m comment --comment \"AWS CONNMARK CHAIN, VPC CIDR\" -j RETURN") }
+            for c in excludeSNATCIDRs { nat.append("-A AWS-CONNMARK-CHAIN-0 -d \(c) -m comment --comment \"AWS CONNMARK CHAIN, EXCLUDED CIDR\" -j RETURN") }
+            nat.append("-A AWS-CONNMARK-CHAIN-0 -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --set-xmark \(mark)/\(mark)")
+            for c in vpcCIDRs { nat.append("-A AWS-SNAT-CHAIN-0 -d \(c) -m comment --comment \"AWS SNAT CHAIN\" -j RETURN") }
+            for c in excludeSNATCIDRs { nat.append("-A AWS-SNAT-CHAIN-0 -d \(c) -m comment --comment \"AWS SNAT CHAIN EXCLUSION\" -j RETURN") }
+            let random = randomizeSNAT == "none" ? "" : (randomizeSNAT == "hashrandom" ? " --random" : " --random-fully")
+            nat.append("-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment \"AWS, SNAT\" -m addrtype ! --dst-type LOCAL -j SNAT --to-source \(p.primaryIP)\(random)")
+        }
+        if nodePortSupport {
+            mangle.append("-A PREROUTING -i \(p.interface) -m comment --comment \"AWS, primary ENI\" -m addrtype --dst-type LOCAL --limit-iface-in -j CONNMARK --set-xmark \(mark)/\(mark)")
+            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+            mangle.append("-A PREROUTING -i vlan+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+        } else if !externalSNAT {
+            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+        }
+        return (nat, chains, mangle)
+    }
+
+    /// The whole node's iptables as `iptables-save` prints it (counters zero): mangle, filter
+    /// and nat, with the built-in chains' jumps kube-proxy and the CNI install.
+    public func iptablesSave(kubeProxy: IPTablesRestoreText) -> String {
+        let cni = iptablesRules
+        var out = "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-PROXY-CANARY - [0:0]\n"
+        for r in cni.mangle { out += r + "\n" }
+        out += "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:KUBE-PROXY-CANARY - [0:0]\n"
+        for c in kubeProxy.filterChains.sorted() { out += ":\(c) - [0:0]\n" }
+        var filterJumps = [
+            "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
+            "-A INPUT -m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS",
+            "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES",
+            "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
+            "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
+            "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+            "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES",
+            "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
+            "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+        ]
+        if kubeProxy.filterChains.contains("KUBE-FIREWALL") {
+            // kube-proxy prepends its jumps, so on a fresh node KUBE-FIREWALL comes first.
+            filterJumps.insert("-A INPUT -j KUBE-FIREWALL", at: 0)
+            filterJumps.insert("-A OUTPUT -j KUBE-FIREWALL", at: filterJumps.firstIndex { $0.hasPrefix("-A OUTPUT") } ?? filterJumps.count)
+        }
+        for r in filterJumps + kubeProxy.filterRules { out += r + "\n" }
+        out += "COMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+        for c in (cni.natChains + ["KUBE-PROXY-CANARY"] + kubeProxy.natChains).sorted() { out += ":\(c) - [0:0]\n" }
+        let natJumps = [
+            "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+        ] + cni.nat.filter { $0.hasPrefix("-A PREROUTING") } + [
+            "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+            "-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
+        ] + cni.nat.filter { $0.hasPrefix("-A POSTROUTING") }
+        for r in natJumps + cni.nat.filter({ !$0.hasPrefix("-A PREROUTING") && !$0.hasPrefix("-A POSTROUTING") }) + kubeProxy.natRules { out += r + "\n" }
+        out += "COMMIT\n"
+        return out
+    }
+}

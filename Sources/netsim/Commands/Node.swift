@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NetsimFlow
+import NetsimIPAM
+import NetsimModel
+import NetsimRender
+import NetsimTopology
+
+struct Node: ParsableCommand {
+    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, enis, all }
+
+    static let configuration = CommandConfiguration(
+        abstract: "A node's datapath as the VPC CNI and kube-proxy build it, in the formats of iptables-save, ip rule and ip route.",
+        discussion: """
+        netsim node FILE                      lists the node names, one per line
+        netsim node FILE NODE --show iptables|rules|routes|enis|all
+        """
+    )
+
+    @Argument(help: "The topology file.") var file: String
+    @Argument(help: "A node name (see 'netsim node FILE').") var node: String?
+    @Option(help: "What to print: iptables, rules, routes, enis, all.") var show: Show = .all
+    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
+    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+
+    func run() throws {
+        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let network = Network(topology: t, catalog: catalog)
+        let names = network.fabric.realized.nodes.map(\.name)
+        guard let node else {
+            let text = names.map { $0 + "\n" }.joined()
+            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+            return
+        }
+        guard let dp = NodeDatapath(fabric: network.fabric, node: node) else {
+            throw TopologyInput.fail(.invalidEndpoint, "no node \(node) in the topology", near: Suggestions.nearest(to: node, in: names))
+        }
+        var text = ""
+        func section(_ title: String, _ body: String) {
+            if show == .all { text += "# \(title)\n" }
+            text += body
+            if show == .all { text += "\n" }
+        }
+        if show == .enis || show == .all { section("ENIs", dp.enisText) }
+        if show == .rules || show == .all { section("ip rule", dp.host.rulesText) }
+        if show == .routes || show == .all { section("ip route show table all", dp.host.routesText) }
+        if show == .iptables || show == .all { section("iptables-save", dp.iptablesText) }
+        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+    }
+}

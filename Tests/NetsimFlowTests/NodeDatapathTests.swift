@@ -1,0 +1,93 @@
+import Foundation
+import NetsimFlow
+import NetsimKube
+import NetsimModel
+import Testing
+
+@Suite("node datapath")
+struct NodeDatapathTests {
+    func quickstartNode() throws -> (Network, NodeDatapath) {
+        let n = try Lab.network("Topologies/quickstart.yaml")
+        let node = try #require(n.fabric.realized.nodes.first { node in n.fabric.realized.pods.contains { p in p.node == node.name && !p.hostNetwork } })
+        return (n, try #require(NodeDatapath(fabric: n.fabric, node: node.name)))
+    }
+
+    /// The VPC CNI's rules: a 512 rule and a /32 veth route per pod, a 1536 rule for pods on
+    /// secondary ENIs, a 32765 rule and a table per secondary ENI; veths named eni + SHA-1.
+    @Test func hostRoutingFollowsTheCNI() throws {
+        let (_, dp) = try quickstartNode()
+        let rules = dp.host.rulesText
+        for pod in dp.host.pods {
+            #expect(rules.contains("512:\tfrom all to \(pod.ip) lookup main"))
+            if let e = dp.host.eni(of: pod.ip), e.deviceIndex != 0 { #expect(rules.contains("1536:\tfrom \(pod.ip) lookup \(e.deviceIndex + 1)")) }
+            let veth = HostNetwork.vethName(namespace: pod.namespace, pod: pod.name)
+            #expect(veth.count == 14 && veth.hasPrefix("eni"))
+            #expect(dp.host.routesText.contains("\(pod.ip) dev \(veth) scope link"))
+        }
+        for e in dp.host.enis where e.deviceIndex > 0 {
+            #expect(rules.contains("32765:\tfrom \(e.primaryIP) lookup \(e.deviceIndex + 1)"))
+            #expect(dp.host.routesText.contains("default via \(e.gateway) dev eth\(e.deviceIndex) table \(e.deviceIndex + 1)"))
+        }
+        #expect(rules.hasPrefix("0:\tfrom all lookup local\n"))
+        #expect(rules.contains("1024:\tfrom all fwmark 0x80/0x80 lookup main"))
+    }
+
+    /// SHA-1 against FIPS 180-4, and a veth name computed by hand.
+    @Test func sha1() {
+        #expect(SHA256.hex(SHA1.hash(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(SHA256.hex(SHA1.hash([])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        #expect(HostNetwork.vethName(namespace: "default", pod: "web") == "eni" + String(SHA256.hex(SHA1.hash(Array("default.web".utf8))).prefix(11)))
+    }
+
+    /// kube-proxy's rules for the quickstart's Services, and the CNI's SNAT to the primary address.
+    @Test func iptablesHoldServicesAndSNAT() throws {
+        let (n, dp) = try quickstartNode()
+        let text = dp.iptablesText
+        let cart = try #require(n.fabric.realized.services.first { $0.name == "cart" }?.clusterIP)
+        #expect(text.contains("\"shop/cart:http cluster IP\" -m tcp -p tcp -d \(cart) --dport 80 -j KUBE-SVC-"))
+        #expect(text.contains("-j SNAT --to-source \(dp.node.primaryIP) --random-fully"))
+        #expect(text.contains("-A AWS-SNAT-CHAIN-0 -d 10.0.0.0/16 -m comment --comment \"AWS SNAT CHAIN\" -j RETURN"))
+        let dump = try IPTablesDump.parse(text).get()
+        #expect(dump.tables.map(\.name) == ["mangle", "filter", "nat"])
+    }
+
+    /// The kernel accepts every rule: iptables-restore in a network namespace made for the test
+    /// (nfacct counters off, since the namespace has none), then iptables-save counts them.
+    @Test(.enabled(if: NodeDatapathTests.canMakeNamespaces, "network namespaces cannot be created here (needs root and iproute2)"))
+    func kernelAcceptsTheRules() throws {
+        let n = try Lab.network("Topologies/quickstart.yaml")
+        let node = try #require(n.fabric.realized.nodes.first)
+        let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name) { $0.nfacct = false })
+        let ns = "netsim-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        #expect(Self.run("/usr/sbin/ip", ["netns", "add", ns]).status == 0)
+        defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", ns]) }
+        let restore = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-restore"], input: dp.iptablesText)
+        #expect(restore.status == 0, "\(restore.err)")
+        let save = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-save"])
+        let kernelRules = save.out.split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
+        let ours = dp.iptablesText.split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
+        #expect(kernelRules == ours)
+    }
+
+    static var canMakeNamespaces: Bool {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { return false }
+        let probe = "netsim-probe-\(getpid())"
+        guard run("/usr/sbin/ip", ["netns", "add", probe]).status == 0 else { return false }
+        _ = run("/usr/sbin/ip", ["netns", "del", probe])
+        return run("/usr/sbin/ip", ["netns", "exec", "-h"]).status >= 0
+    }
+
+    static func run(_ tool: String, _ args: [String], input: String? = nil) -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: tool)
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out; p.standardError = err; p.standardInput = inp
+        do { try p.run() } catch { return (-1, "", "\(error)") }
+        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
+        try? inp.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
