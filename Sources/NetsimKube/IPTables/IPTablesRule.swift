@@ -1,0 +1,140 @@
+import NetsimModel
+
+/// One iptables rule parsed into the matches and target netsim interprets.
+public struct IPTablesRule: Sendable {
+    public enum Match: Sendable {
+        case source(IPv4CIDR, negated: Bool)
+        case destination(IPv4CIDR, negated: Bool)
+        case proto(String, negated: Bool)
+        case dport(PortRange, negated: Bool)
+        case sport(PortRange, negated: Bool)
+        case inInterface(String, negated: Bool)
+        case outInterface(String, negated: Bool)
+        case srcType(String, negated: Bool)
+        case dstType(String, negated: Bool)
+        case mark(value: UInt32, mask: UInt32, negated: Bool)
+        case ctstate([String], negated: Bool)
+        case probability(Double)
+        case recentCheck(name: String, seconds: Int)
+        case recentSet(name: String)
+    }
+    public enum Target: Sendable {
+        case none
+        case jump(String)
+        case accept, drop, reject, ret
+        case dnat(IPv4Address, UInt16?)
+        case snat(IPv4Address)
+        case masquerade
+        case markOr(UInt32), markXor(UInt32), markSet(UInt32, UInt32)
+        case connmarkSet(UInt32, UInt32)
+        case connmarkRestore(UInt32)
+    }
+    public var chain: String
+    public var matches: [Match]
+    public var target: Target
+    public var comment: String?
+    /// The rule as written.
+    public var text: String
+
+    /// Words split as iptables does: double-quoted strings are one word.
+    static func words(_ s: String) -> [String] {
+        var out: [String] = [], cur = "", quoted = false, started = false
+        for ch in s {
+            if ch == "\"" { quoted.toggle(); started = true; continue }
+            if ch == " " && !quoted { if started { out.append(cur); cur = ""; started = false }; continue }
+            cur.append(ch); started = true
+        }
+        if started { out.append(cur) }
+        return out
+    }
+
+    static func number(_ s: String) -> UInt32? {
+        s.hasPrefix("0x") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
+    }
+
+    static func markPair(_ s: String) -> (UInt32, UInt32)? {
+        let parts = s.split(separator: "/")
+        guard let v = number(String(parts[0])) else { return nil }
+        let m = parts.count > 1 ? number(String(parts[1])) : UInt32.max
+        return m.map { (v, $0) }
+    }
+
+    /// Parses `-A CHAIN …`; nil for a rule netsim cannot interpret.
+    public static func parse(_ line: String) -> IPTablesRule? {
+        let w = words(line)
+        guard w.count >= 2, w[0] == "-A" else { return nil }
+        var rule = IPTablesRule(chain: w[1], matches: [], target: .none, comment: nil, text: line)
+        var i = 2
+        var neg = false
+        var recentName: String? = nil
+        // The target keyword seen last (DNAT/SNAT/MARK/CONNMARK take their arguments after it).
+        var pendingTarget = ""
+        func cidr(_ s: String) -> IPv4CIDR? { s.contains("/") ? IPv4CIDR(lenient: s) : IPv4Address(s).map { IPv4CIDR(network: $0, prefixLength: 32) } }
+        func ports(_ s: String) -> PortRange? { PortRange(parsing: s.replacingColon()) }
+        while i < w.count {
+            let k = w[i]
+            let v = i + 1 < w.count ? w[i + 1] : ""
+            switch k {
+            case "!": neg = true; i += 1; continue
+            case "-m": i += 2; continue
+            case "-s": guard let c = cidr(v) else { return nil }; rule.matches.append(.source(c, negated: neg)); i += 2
+            case "-d": guard let c = cidr(v) else { return nil }; rule.matches.append(.destination(c, negated: neg)); i += 2
+            case "-p": rule.matches.append(.proto(v, negated: neg)); i += 2
+            case "--dport": guard let p = ports(v) else { return nil }; rule.matches.append(.dport(p, negated: neg)); i += 2
+            case "--sport": guard let p = ports(v) else { return nil }; rule.matches.append(.sport(p, negated: neg)); i += 2
+            case "-i": rule.matches.append(.inInterface(v, negated: neg)); i += 2
+            case "-o": rule.matches.append(.outInterface(v, negated: neg)); i += 2
+            case "--src-type": rule.matches.append(.srcType(v, negated: neg)); i += 2
+            case "--dst-type": rule.matches.append(.dstType(v, negated: neg)); i += 2
+            case "--limit-iface-in", "--limit-iface-out", "--reap", "--random-fully", "--random", "--rsource": i += 1
+            case "--mark":
+                guard let (val, m) = markPair(v) else { return nil }
+                rule.matches.append(.mark(value: val, mask: m, negated: neg)); i += 2
+            case "--ctstate", "--state": rule.matches.append(.ctstate(v.split(separator: ",").map(String.init), negated: neg)); i += 2
+            case "--mode": i += 2
+            case "--probability": guard let p = Double(v) else { return nil }; rule.matches.append(.probability(p)); i += 2
+            case "--name": recentName = v; i += 2
+            case "--rcheck": i += 1
+            case "--seconds": if let n = Int(v), let name = recentName { rule.matches.append(.recentCheck(name: name, seconds: n)) }; i += 2
+            case "--set": if let name = recentName { rule.matches.append(.recentSet(name: name)) }; i += 1
+            case "--comment": rule.comment = v; i += 2
+            case "--nfacct-name": i += 2
+            case "-j":
+                i += 2
+                switch v {
+                case "ACCEPT": rule.target = .accept
+                case "DROP": rule.target = .drop
+                case "REJECT": rule.target = .reject
+                case "RETURN": rule.target = .ret
+                case "MASQUERADE": rule.target = .masquerade
+                case "DNAT", "SNAT", "MARK", "CONNMARK": rule.target = .none; pendingTarget = v
+                default: rule.target = .jump(v)
+                }
+            case "--to-destination":
+                let parts = v.split(separator: ":")
+                guard let a = IPv4Address(String(parts[0])) else { return nil }
+                rule.target = .dnat(a, parts.count > 1 ? UInt16(parts[1]) : nil); i += 2
+            case "--to-source":
+                guard let a = IPv4Address(String(v.split(separator: ":")[0])) else { return nil }
+                rule.target = .snat(a); i += 2
+            case "--or-mark": guard let n = number(v) else { return nil }; rule.target = .markOr(n); i += 2
+            case "--xor-mark": guard let n = number(v) else { return nil }; rule.target = .markXor(n); i += 2
+            case "--set-xmark":
+                guard let (val, m) = markPair(v) else { return nil }
+                rule.target = pendingTarget == "CONNMARK" ? .connmarkSet(val, m) : .markSet(val, m); i += 2
+            case "--restore-mark": rule.target = .connmarkRestore(0xFFFF_FFFF); i += 1
+            case "--nfmask", "--ctmask", "--mask":
+                if case .connmarkRestore = rule.target, let n = number(v) { rule.target = .connmarkRestore(n) }
+                i += 2
+            default: i += 1
+            }
+            neg = false
+        }
+        return rule
+    }
+}
+
+extension String {
+    /// iptables writes port ranges as `a:b`.
+    func replacingColon() -> String { String(map { $0 == ":" ? "-" : $0 }) }
+}

@@ -1,0 +1,182 @@
+import NetsimModel
+
+/// A packet as netfilter sees it on one node.
+public struct NodePacket: Hashable, Sendable {
+    public var source: IPv4Address
+    public var destination: IPv4Address
+    /// "tcp", "udp", "icmp".
+    public var proto: String
+    public var sourcePort: UInt16
+    public var destinationPort: UInt16
+    public var inInterface: String?
+    public var outInterface: String?
+    public var mark: UInt32 = 0
+    public var connmark: UInt32 = 0
+    /// NEW for the first packet of a connection.
+    public var ctstate = "NEW"
+
+    public init(source: IPv4Address, destination: IPv4Address, proto: String, sourcePort: UInt16, destinationPort: UInt16,
+                inInterface: String? = nil, outInterface: String? = nil) {
+        self.source = source; self.destination = destination; self.proto = proto; self.sourcePort = sourcePort
+        self.destinationPort = destinationPort; self.inInterface = inInterface; self.outInterface = outInterface
+    }
+}
+
+/// How random (`-m statistic`) branches are decided.
+public enum BranchChoice: Sendable {
+    /// Draw with this generator's numbers.
+    case seeded(UInt64)
+    /// Follow branch k: the k-th statistic rule met matches, the earlier ones do not
+    /// (k at or past the count means none does, so the final unconditional rule is taken).
+    case branch(Int)
+}
+
+/// One rule that matched on the way.
+public struct RuleHit: Sendable {
+    public var table: String
+    public var chain: String
+    /// 1-based position of the rule in its chain.
+    public var index: Int
+    public var rule: String
+    /// For statistic matches: the probability the rule had of matching.
+    public var probability: Double?
+}
+
+/// What a table did to a packet.
+public struct TableWalk: Sendable {
+    public enum Verdict: String, Sendable { case accept = "ACCEPT", drop = "DROP", reject = "REJECT" }
+    public var verdict: Verdict
+    public var packet: NodePacket
+    public var hits: [RuleHit]
+    /// Rules with a statistic match that were met (matched or not), with their probability.
+    public var branchesMet: Int
+}
+
+/// Walks packets through an iptables ruleset as netfilter does: chains called like functions,
+/// RETURN and the end of a user chain return, ACCEPT/DROP/REJECT/DNAT/SNAT/MASQUERADE end the
+/// table, MARK and CONNMARK continue; built-in chains end in their policy (ACCEPT).
+public struct IPTablesInterpreter: Sendable {
+    /// table → chain → rules.
+    public let chains: [String: [String: [IPTablesRule]]]
+    /// The node's own addresses (`addrtype LOCAL`).
+    public let localAddresses: Set<UInt32>
+    /// The address MASQUERADE uses per outgoing interface.
+    public let interfaceAddresses: [String: IPv4Address]
+    /// Rules netsim could not interpret (kept to report, never silently skipped in a walk).
+    public let unparsed: [String]
+
+    public init(dump: IPTablesDump, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
+        var c: [String: [String: [IPTablesRule]]] = [:]
+        var bad: [String] = []
+        for t in dump.tables {
+            var table: [String: [IPTablesRule]] = [:]
+            for ch in t.chains {
+                table[ch.name] = ch.rules.compactMap { line in
+                    if let r = IPTablesRule.parse(line) { return r }
+                    bad.append(line); return nil
+                }
+            }
+            c[t.name] = table
+        }
+        chains = c
+        self.localAddresses = Set(localAddresses.map(\.value) + [IPv4Address(127, 0, 0, 1).value])
+        self.interfaceAddresses = interfaceAddresses
+        unparsed = bad
+    }
+
+    func isLocal(_ ip: IPv4Address) -> Bool { localAddresses.contains(ip.value) || IPv4CIDR(network: IPv4Address(127, 0, 0, 0), prefixLength: 8).contains(ip) }
+
+    static func ifaceMatches(_ pattern: String, _ name: String?) -> Bool {
+        guard let name else { return false }
+        if pattern.hasSuffix("+") { return name.hasPrefix(pattern.dropLast()) }
+        return name == pattern
+    }
+
+    /// Runs built-in `chain` of `table`.
+    public func run(table: String, chain: String, packet: NodePacket, choice: BranchChoice) -> TableWalk {
+        var state = WalkState(packet: packet, choice: choice)
+        let verdict = walk(table: table, chain: chain, state: &state, depth: 0) ?? .accept
+        return TableWalk(verdict: verdict, packet: state.packet, hits: state.hits, branchesMet: state.statisticSeen)
+    }
+
+    struct WalkState {
+        var packet: NodePacket
+        var choice: BranchChoice
+        var hits: [RuleHit] = []
+        var statisticSeen = 0
+        var rng: SplitMix64
+        init(packet: NodePacket, choice: BranchChoice) {
+            self.packet = packet; self.choice = choice
+            if case .seeded(let s) = choice { rng = SplitMix64(seed: s) } else { rng = SplitMix64(seed: 0) }
+        }
+    }
+
+    /// nil: fell off the end or RETURNed (the caller continues).
+    func walk(table: String, chain: String, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
+        guard depth < 64, let rules = chains[table]?[chain] else { return nil }
+        for (i, r) in rules.enumerated() {
+            var probability: Double? = nil
+            guard matches(r, state: &state, probability: &probability) else { continue }
+            state.hits.append(RuleHit(table: table, chain: chain, index: i + 1, rule: r.text, probability: probability))
+            switch r.target {
+            case .none: continue
+            case .jump(let next):
+                if let v = walk(table: table, chain: next, state: &state, depth: depth + 1) { return v }
+            case .ret: return nil
+            case .accept: return .accept
+            case .drop: return .drop
+            case .reject: return .reject
+            case .dnat(let ip, let port):
+                state.packet.destination = ip
+                if let port { state.packet.destinationPort = port }
+                return .accept
+            case .snat(let ip):
+                state.packet.source = ip
+                return .accept
+            case .masquerade:
+                if let out = state.packet.outInterface, let ip = interfaceAddresses[out] { state.packet.source = ip }
+                return .accept
+            case .markOr(let v): state.packet.mark |= v
+            case .markXor(let v): state.packet.mark ^= v
+            case .markSet(let v, let m): state.packet.mark = (state.packet.mark & ~m) ^ v
+            case .connmarkSet(let v, let m): state.packet.connmark = (state.packet.connmark & ~m) ^ v
+            case .connmarkRestore(let m): state.packet.mark = (state.packet.mark & ~m) | (state.packet.connmark & m)
+            }
+        }
+        return nil
+    }
+
+    func matches(_ r: IPTablesRule, state: inout WalkState, probability: inout Double?) -> Bool {
+        let p = state.packet
+        for m in r.matches {
+            let ok: Bool
+            switch m {
+            case .source(let c, let n): ok = c.contains(p.source) != n
+            case .destination(let c, let n): ok = c.contains(p.destination) != n
+            case .proto(let pr, let n): ok = (pr == p.proto) != n
+            case .dport(let range, let n): ok = (["tcp", "udp", "sctp"].contains(p.proto) && range.contains(p.destinationPort)) != n
+            case .sport(let range, let n): ok = (["tcp", "udp", "sctp"].contains(p.proto) && range.contains(p.sourcePort)) != n
+            case .inInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.inInterface) != n
+            case .outInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.outInterface) != n
+            case .srcType(let t, let n): ok = (t == "LOCAL" && isLocal(p.source)) != n
+            case .dstType(let t, let n): ok = (t == "LOCAL" && isLocal(p.destination)) != n
+            case .mark(let v, let mask, let n): ok = ((p.mark & mask) == v) != n
+            case .ctstate(let states, let n): ok = states.contains(p.ctstate) != n
+            case .recentCheck: ok = false   // no earlier connection in a single trace
+            case .recentSet: ok = true
+            case .probability(let pr):
+                probability = pr
+                let k = state.statisticSeen
+                state.statisticSeen += 1
+                switch state.choice {
+                case .branch(let want): ok = k == want
+                case .seeded:
+                    let draw = Double(state.rng.next() >> 11) / Double(1 << 53)
+                    ok = draw < pr
+                }
+            }
+            if !ok { return false }
+        }
+        return true
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import NetsimKube
+import NetsimModel
+import Testing
+
+/// The interpreter on kube-proxy's TestOverallIPTablesRules ruleset, with the flows of
+/// proxier_test.go's packet tracer: the endpoints a flow can reach (every random branch),
+/// whether it is masqueraded, or the filter verdict.
+@Suite("iptables interpreter")
+struct InterpreterTests {
+    static let ruleset: IPTablesInterpreter? = {
+        let url = KubeProxyGoldenTests.fixtures.appendingPathComponent("overall.rules")
+        guard let text = try? String(contentsOf: url, encoding: .utf8), let dump = try? IPTablesDump.parse(text).get() else { return nil }
+        return IPTablesInterpreter(dump: dump, localAddresses: [IPv4Address(192, 168, 0, 2), IPv4Address(192, 168, 1, 2)],
+                                   interfaceAddresses: ["eth0": IPv4Address(192, 168, 0, 2)])
+    }()
+
+    /// "10.180.0.1:80, …", "DROP", "REJECT", "ACCEPT" or "", and whether the mark was set.
+    static func trace(_ src: String, _ dst: String, _ port: UInt16, proto: String = "tcp") throws -> (String, Bool) {
+        let ipt = try #require(ruleset)
+        let s = try #require(IPv4Address(src)), d = try #require(IPv4Address(dst))
+        var packet = NodePacket(source: s, destination: d, proto: proto, sourcePort: 40000, destinationPort: port)
+        packet.ctstate = "NONE"   // the upstream tracer's rules on conntrack state never match
+        var targets: [String] = []
+        var masq = false
+        var k = 0
+        while true {
+            let nat = ipt.run(table: "nat", chain: "KUBE-SERVICES", packet: packet, choice: .branch(k))
+            if nat.packet.destination != packet.destination || nat.packet.destinationPort != packet.destinationPort {
+                let t = "\(nat.packet.destination):\(nat.packet.destinationPort)"
+                if !targets.contains(t) { targets.append(t) }
+            }
+            if nat.packet.mark & 0x4000 != 0 { masq = true }
+            if k >= nat.branchesMet { break }
+            k += 1
+        }
+        if !targets.isEmpty { return (targets.sorted().joined(separator: ", "), masq) }
+        for chain in ["KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL"] {
+            let f = ipt.run(table: "filter", chain: chain, packet: packet, choice: .branch(0))
+            if f.hits.contains(where: { $0.rule.hasSuffix("-j DROP") }) { return ("DROP", masq) }
+            if f.hits.contains(where: { $0.rule.hasSuffix("-j REJECT") }) { return ("REJECT", masq) }
+            if f.hits.contains(where: { $0.rule.hasSuffix("-j ACCEPT") }) { return ("ACCEPT", masq) }
+        }
+        return ("", masq)
+    }
+
+    @Test(arguments: [
+        ("10.0.0.2", "10.0.0.3", UInt16(80), "", false),
+        ("10.0.0.2", "172.30.0.41", 80, "10.180.0.1:80", false),
+        ("10.0.0.2", "172.30.0.44", 80, "10.180.0.4:80, 10.180.0.5:80", false),
+        ("192.168.0.2", "192.168.99.22", 80, "10.180.0.2:80", true),
+        ("203.0.113.2", "192.168.99.22", 80, "DROP", false),
+        ("192.168.0.2", "192.168.0.2", 30000, "ACCEPT", false),
+        ("10.0.0.2", "172.30.0.46", 80, "REJECT", false),
+        ("203.0.113.2", "172.30.0.41", 80, "10.180.0.1:80", true),
+        ("10.180.0.1", "172.30.0.41", 80, "10.180.0.1:80", true),
+        ("203.0.113.2", "1.2.3.4", 80, "DROP", false),
+        ("10.0.0.2", "1.2.3.4", 80, "10.180.0.2:80", false),
+        ("127.0.0.1", "127.0.0.1", 3001, "10.180.0.2:80", true),
+        ("203.0.113.2", "192.168.0.2", 3003, "10.180.0.3:80", true),
+        ("203.0.113.2", "192.168.1.2", 3003, "10.180.0.3:80", true),
+        ("203.0.113.2", "5.6.7.8", 80, "10.180.0.3:80", true),
+        ("203.0.113.130", "5.6.7.8", 80, "DROP", false),
+        ("10.0.0.2", "5.6.7.8", 80, "DROP", false),
+        ("203.0.113.130", "192.168.0.2", 3002, "10.180.0.3:80", true),
+        ("10.0.0.2", "172.30.0.41", 443, "", false),
+    ] as [(String, String, UInt16, String, Bool)])
+    func flows(src: String, dst: String, port: UInt16, output: String, masq: Bool) throws {
+        let (got, gotMasq) = try Self.trace(src, dst, port)
+        #expect(got == output, "\(src) → \(dst):\(port)")
+        #expect(gotMasq == masq, "\(src) → \(dst):\(port) masquerade")
+    }
+
+    /// A seeded walk takes one branch; over many seeds both endpoints of a two-endpoint
+    /// Service come up about equally (probability 0.5 each).
+    @Test func seededBranches() throws {
+        let ipt = try #require(Self.ruleset)
+        var counts: [String: Int] = [:]
+        for seed in 0..<400 {
+            let p = NodePacket(source: IPv4Address(10, 0, 0, 2), destination: IPv4Address(172, 30, 0, 44), proto: "tcp", sourcePort: 40000, destinationPort: 80)
+            let w = ipt.run(table: "nat", chain: "KUBE-SERVICES", packet: p, choice: .seeded(UInt64(seed)))
+            counts[w.packet.destination.description, default: 0] += 1
+            // The first endpoint's rule matched with probability 0.5, or the last one took it.
+            #expect(w.hits.contains { $0.probability == 0.5 } == (w.packet.destination == IPv4Address(10, 180, 0, 4)))
+            #expect(w.branchesMet == 1)
+        }
+        #expect(counts.keys.sorted() == ["10.180.0.4", "10.180.0.5"])
+        #expect((150...250).contains(counts["10.180.0.4"] ?? 0))
+        #expect(ipt.unparsed.isEmpty)
+    }
+}
