@@ -86,7 +86,13 @@ public struct EndpointResolver: Sendable {
             }
             return .resolved(ResolvedEndpoint(place: .internet, address: ip, label: "ip:\(ip) (internet)", podNode: nil))
         case .service(let ns, let name):
-            return .unsupported("service:\(ns)/\(name): tracing through a Service needs kube-proxy's rules (the node datapath), which netsim does not model yet")
+            guard let svc = fabric.realized.services.first(where: { $0.namespace == ns && $0.name == name }) else {
+                return .failure(message: "no Service \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: fabric.realized.services.map { "\($0.namespace)/\($0.name)" }))
+            }
+            guard let ip = svc.clusterIP else {
+                return .unsupported("service:\(ns)/\(name) is headless or ExternalName: it has no cluster IP to trace to")
+            }
+            return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: ns, name: name), address: ip, label: "service:\(ns)/\(name) (\(ip))", podNode: nil))
         case .ingress(let ns, let name):
             return .unsupported("ingress:\(ns)/\(name): tracing through an ALB needs the AWS Load Balancer Controller model, which netsim does not have yet")
         }

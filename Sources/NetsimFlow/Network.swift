@@ -11,6 +11,8 @@ public struct FlowRequest: Sendable {
     public var sourcePort: UInt16?
     public var icmpType: UInt8
     public var icmpCode: UInt8
+    /// Draws kube-proxy's random branches from this seed (nil: from the flow and the topology's seed).
+    public var seed: UInt64? = nil
 
     public init(from: Endpoint, to: Endpoint, ipProtocol: IPProtocol = .tcp, port: UInt16? = nil, sourcePort: UInt16? = nil,
                 icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
@@ -40,7 +42,7 @@ public struct Network: Sendable {
         resolver = EndpointResolver(fabric: fabric)
     }
 
-    public func trace(_ req: FlowRequest) -> Outcome {
+    public func trace(_ req: FlowRequest, branch: Int? = nil) -> Outcome {
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e
@@ -70,6 +72,13 @@ public struct Network: Sendable {
             dst.address = pub
             dst.label += " via its public address \(pub)"
         }
+        if case .serviceIP(let ns, let name) = dst.place {
+            switch src.place {
+            case .internet, .externalNetwork:
+                return .unsupported("to service:\(ns)/\(name) from outside the cluster: a Service's cluster IP exists only on the nodes; from outside it is reached through its load balancer (the AWS Load Balancer Controller model, not built yet) or a NodePort (trace to node:NAME with --port NODEPORT)")
+            default: break
+            }
+        }
         if src.address == dst.address { return .invalid("the source and the destination are the same address \(src.address)", near: []) }
         var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address,
                             icmpType: req.icmpType, icmpCode: req.icmpCode)
@@ -83,7 +92,16 @@ public struct Network: Sendable {
         if let sp = req.sourcePort { clientPorts = sp...sp }
         else if case .interface = src.place { clientPorts = 32768...60999 }
         else { clientPorts = 1024...65535 }
-        return .traced(tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil))
+        return .traced(tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
+                                    choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }))
+    }
+
+    /// Every path of a flow: one trace per endpoint kube-proxy's random rules can pick (one
+    /// trace when the flow meets none).
+    public func traceAllPaths(_ req: FlowRequest) -> [Outcome] {
+        let first = trace(req, branch: 0)
+        guard case .traced(let t) = first, t.choices.count > 1 else { return [first] }
+        return [first] + (1..<t.choices.count).map { trace(req, branch: $0) }
     }
 }
 

@@ -68,6 +68,11 @@ public struct Trace: Sendable {
     public var explanations: [Explanation]
     /// Notes that are not blocks (e.g. which of several pods was taken).
     public var notes: [String]
+    /// kube-proxy's random choice: the endpoints it could pick (`ip:port`) with their chances;
+    /// empty when the flow meets no random rule.
+    public var choices: [(target: String, probability: Double)] = []
+    /// The branch this trace followed, when one was asked for (`--all-paths`).
+    public var path: Int? = nil
 
     public var delivered: Bool { disposition.isSuccess }
 }

@@ -1,6 +1,8 @@
 import NetsimIPAM
+import NetsimKube
 import NetsimModel
 import NetsimVPC
+import Synchronization
 
 /// Where a flow starts or ends, resolved against the realized cluster.
 public struct ResolvedEndpoint: Sendable {
@@ -11,6 +13,8 @@ public struct ResolvedEndpoint: Sendable {
         case internet
         /// An address inside an external network (on-premises, a partner) reached through `via`.
         case externalNetwork(External)
+        /// A Service's cluster IP: kube-proxy's rules on the source's node pick the endpoint.
+        case serviceIP(namespace: String, name: String)
     }
     public var place: Place
     public var address: IPv4Address
@@ -27,14 +31,17 @@ public struct ResolvedEndpoint: Sendable {
 /// every change a flow needs; routing failures (no route, blackhole, loop) end it.
 public struct Tracer: Sendable {
     public let fabric: FabricIndex
+    let datapaths: DatapathCache
 
-    public init(fabric: FabricIndex) { self.fabric = fabric }
+    public init(fabric: FabricIndex) { self.fabric = fabric; datapaths = DatapathCache(fabric: fabric) }
 
     /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
     /// in on every port of it, since the client may pick any).
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
-                      clientPorts: ClosedRange<UInt16>? = nil) -> Trace {
+                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
+        w.datapaths = datapaths
+        w.branchChoice = choice
         w.start(src, dst)
         let forwardEnd = w.end ?? .noRoute
         var explanations = w.explanations
@@ -44,22 +51,28 @@ public struct Tracer: Sendable {
         let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
         if packet.hasPorts || echo, forwardEnd.isSuccess, !routedBlock {
             var r = Walk(f: fabric, direction: .reply, packet: w.packet.reversed)
+            r.datapaths = datapaths
             r.sessions = w.sessions
             r.session = true
             r.clientPorts = clientPorts
+            r.deliveredOnNode = w.deliveredOnNode
             r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
         }
         let disposition = explanations.first?.disposition ?? (reply.map { $0.end.isSuccess ? forwardEnd : $0.end } ?? forwardEnd)
-        return Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
-                     reply: reply, explanations: explanations, notes: w.notes)
+        var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
+                      reply: reply, explanations: explanations, notes: w.notes)
+        t.choices = w.choices.map { (target: $0.0, probability: $0.1) }
+        if case .branch(let k) = choice { t.path = k }
+        return t
     }
 }
 
 /// A translation a gateway made, so the reply can be translated back.
 struct Session: Sendable {
-    enum Kind { case nat(String), igw, nodeSNAT(String) }
+    /// `node`: a node's conntrack entry (kube-proxy's DNAT, its masquerade, the VPC CNI's SNAT).
+    enum Kind { case nat(String), igw, node(String) }
     var kind: Kind
     /// The translated address and port the reply is sent to …
     var outside: (IPv4Address, UInt16)
@@ -68,6 +81,11 @@ struct Session: Sendable {
     /// The ports the translation may pick (1024–65535 for NAT gateways and the CNI's SNAT).
     var outsideRange: ClosedRange<UInt16>? = nil
     var reversed = false
+    /// Node entries: the destination before and after DNAT.
+    var originalDestination: (IPv4Address, UInt16)? = nil
+    var translatedDestination: (IPv4Address, UInt16)? = nil
+    /// The connection's mark (the VPC CNI's 0x80 routes its replies by the main table).
+    var connmark: UInt32 = 0
 }
 
 /// The state of one walk in one direction.
@@ -93,7 +111,14 @@ struct Walk {
     var viaTransitGateway = false
     /// Replies: the client's port range.
     var clientPorts: ClosedRange<UInt16>? = nil
+    var datapaths: DatapathCache? = nil
+    /// How kube-proxy's random branches are taken (nil: drawn from the flow and the topology's seed).
+    var branchChoice: BranchChoice? = nil
+    /// The endpoints the first random DNAT could pick, with their chances.
+    var choices: [(String, Double)] = []
     var deliveredAt: Int?
+    /// Delivered to a pod or the node itself: where the reply starts.
+    var deliveredOnNode: (String, NodeOrigin)? = nil
     enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
     var exitedVia: Exit?
 
@@ -124,17 +149,23 @@ struct Walk {
         switch src.place {
         case .interface(let i):
             hop(src.label, [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
-            if case .interface(let d) = dst.place, let node = f.interfaces[i].node, f.interfaces[d].node == node,
-               f.ownerOf(packet.destination) == d {
-                hostDelivery(node: node, to: d)
+            let iface = f.interfaces[i]
+            if let node = src.podNode ?? (iface.kind == .nodeENI ? iface.node : nil) {
+                let exit = nodeStage(node, origin: src.podNode != nil ? .pod(packet.source) : .host)
+                if case .eni(let e) = exit { leaveInterface(e, originating: true) } else { afterNode(node, exit) }
                 return
             }
-            var egress = i
-            if let nodeName = src.podNode, let node = f.nodeByName[nodeName] { egress = podEgress(node: node, from: i) }
-            leaveInterface(egress, originating: true)
+            if case .serviceIP = dst.place {
+                block("UNKNOWN_DESTINATION", .noRoute, component: dst.label, "a Service's cluster IP exists only on cluster nodes (kube-proxy's rules); \(src.label) is not on one")
+                finish(.noRoute, place: src.label, type: "Routing", "no kube-proxy here", action: .noRoute)
+                return
+            }
+            leaveInterface(i, originating: true)
         case .internet:
             hop("internet (\(packet.source))", [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
             fromInternet()
+        case .serviceIP:
+            end = .noRoute
         case .externalNetwork(let e):
             hop("external \(e.name) (\(packet.source))", [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
             if let via = e.via, let tgw = f.topology.transitGateways.first(where: { $0.name == via }) {
@@ -143,50 +174,6 @@ struct Walk {
                 fromInternet()
             }
         }
-    }
-
-    /// Both ends on one node: the VPC CNI's host routes (ip rule 512 `to <pod> lookup main`, a /32
-    /// route to the pod's veth) or the kernel's local table deliver it; no ENI is crossed, so no
-    /// security group or network ACL applies.
-    mutating func hostDelivery(node: String, to d: Int) {
-        hop("node \(node)", [Step(type: "Routing", action: .forwarded,
-                                  detail: "\(packet.destination) is on this node: delivered by the host's routes (the VPC CNI's /32 route to the pod's veth, or the local table), without an ENI, security group or network ACL",
-                                  component: nil, location: nil, packet: nil)])
-        deliveredAt = d
-        var who = f.interfaces[d].label
-        if let pod = f.podByIP[packet.destination.value] { who = "pod \(pod) (\(packet.destination))" }
-        finish(.delivered, place: "node \(node)", type: "Delivered", "delivered to \(who)", action: .delivered)
-    }
-
-    /// The VPC CNI on the pod's node: traffic to destinations outside the VPC's CIDR blocks (and
-    /// AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS) leaves through the primary ENI with the node's primary
-    /// address (AWS-SNAT-CHAIN-0), unless AWS_VPC_K8S_CNI_EXTERNALSNAT=true.
-    mutating func podEgress(node: RealizedNode, from i: Int) -> Int {
-        let iface = f.interfaces[i]
-        guard let vpc = f.vpcByName[iface.vpc], let cluster = f.topology.cluster else { return i }
-        let settings = f.realized.settings
-        let excluded = (cluster.cniValue("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: String($0).trimmingSpaces()) }
-        if vpc.contains(packet.destination) || excluded.contains(where: { $0.contains(packet.destination) }) {
-            return i
-        }
-        guard let primary = node.ipam.enis.first(where: { $0.isPrimary }), let p = f.ownerOf(primary.primaryIP) else { return i }
-        if settings.externalSNAT {
-            hop("node \(node.name)", [Step(type: "Routing", action: .forwarded,
-                                            detail: "AWS_VPC_K8S_CNI_EXTERNALSNAT=true: the pod keeps its address \(packet.source) and leaves through its own ENI (ip rule 1536)",
-                                            component: nil, location: nil, packet: nil)])
-            return i
-        }
-        let before = packet
-        packet.source = node.primaryIP
-        if packet.hasPorts {
-            packet.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(before)", seed: f.topology.seed) % 64512))
-        }
-        sessions.append(Session(kind: .nodeSNAT(node.name), outside: (node.primaryIP, packet.sourcePort), inside: (before.source, before.sourcePort),
-                                outsideRange: packet.hasPorts ? 1024...65535 : nil))
-        hop("node \(node.name)", [Step(type: "SourceNAT", action: .transformed,
-                                       detail: "AWS-SNAT-CHAIN-0: \(packet.destination) is outside the VPC's CIDR blocks, so the VPC CNI rewrites the source \(before.source)\(before.hasPorts ? ":\(before.sourcePort)" : "") → \(node.primaryIP)\(packet.hasPorts ? ":\(packet.sourcePort)" : "") (the primary ENI's address; --random-fully picks the port) and sends it out eth0",
-                                       component: nil, location: nil, packet: packet)])
-        return p
     }
 
     // MARK: interfaces and subnets
@@ -349,16 +336,13 @@ struct Walk {
         }
         if session {
             hop(place(iface), [Step(type: "SecurityGroup", action: .matchedSession, detail: "ingress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])
-            // The node reverses the VPC CNI's SNAT for its pod.
-            if let i = sessions.lastIndex(where: { if case .nodeSNAT = $0.kind { return $0.outside.0 == packet.destination && !$0.reversed }; return false }) {
-                let s = sessions[i]
-                sessions[i].reversed = true
-                packet.destination = s.inside.0
-                if packet.hasPorts { packet.destinationPort = s.inside.1 }
-                hop(place(iface), [Step(type: "DestinationNAT", action: .transformed, detail: "node conntrack reverses the VPC CNI's SNAT: destination → pod \(s.inside.0)", component: nil, location: nil, packet: packet)])
-            }
         } else {
             securityGroups(d, .ingress)
+        }
+        // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
+        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.datapath.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
+            afterNode(node, nodeStage(node, origin: .wire(dev)))
+            return
         }
         deliveredAt = d
         var who = iface.label
@@ -593,13 +577,17 @@ struct Walk {
     // MARK: the reply
 
     mutating func startReply(forwardEnd: Disposition, deliveredAt: Int?, exitedVia: Exit?, original: ResolvedEndpoint) {
+        if let (node, origin) = deliveredOnNode {
+            let who: String
+            if case .pod(let ip) = origin { who = "pod \(f.podByIP[ip.value] ?? "?") (\(ip))" } else { who = "node \(node) (\(packet.source))" }
+            hop(who, [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            let exit = nodeStage(node, origin: origin)
+            if case .eni(let e) = exit { leaveInterface(e, originating: true) } else { afterNode(node, exit) }
+            return
+        }
         if let d = deliveredAt {
             let iface = f.interfaces[d]
             hop(place(iface), [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
-            if case .interface(let o) = original.place, let node = iface.node, f.interfaces[o].node == node, f.ownerOf(packet.destination) == o {
-                hostDelivery(node: node, to: o)
-                return
-            }
             leaveInterface(d, originating: true)
             return
         }
@@ -636,5 +624,33 @@ extension String {
         while s.first == " " { s = s.dropFirst() }
         while s.last == " " { s = s.dropLast() }
         return String(s)
+    }
+}
+
+func format4(_ p: Double) -> String {
+    let scaled = Int((p * 10000).rounded())
+    let f = String(scaled % 10000)
+    return "\(scaled / 10000)." + String(repeating: "0", count: 4 - f.count) + f
+}
+
+/// Each node's datapath and interpreter, built the first time a trace needs them.
+final class DatapathCache: Sendable {
+    struct Entry: Sendable { var datapath: NodeDatapath; var interpreter: IPTablesInterpreter }
+    let fabric: FabricIndex
+    let entries = Mutex<[String: Entry]>([:])
+
+    init(fabric: FabricIndex) { self.fabric = fabric }
+
+    func get(_ node: String) -> Entry? {
+        if let e = entries.withLock({ $0[node] }) { return e }
+        guard let dp = NodeDatapath(fabric: fabric, node: node) else { return nil }
+        guard let dump = try? IPTablesDump.parse(dp.iptablesText).get() else { return nil }
+        var ifaces: [String: IPv4Address] = [:]
+        for e in dp.host.enis { ifaces[e.interface] = e.primaryIP }
+        // A veth has no address of its own: MASQUERADE takes the node's primary address.
+        if let p = dp.host.primary { for pod in dp.host.pods { ifaces[HostNetwork.vethName(namespace: pod.namespace, pod: pod.name, prefix: dp.host.vethPrefix)] = p.primaryIP } }
+        let entry = Entry(datapath: dp, interpreter: IPTablesInterpreter(dump: dump, localAddresses: dp.host.enis.map(\.primaryIP), interfaceAddresses: ifaces))
+        entries.withLock { $0[node] = entry }
+        return entry
     }
 }

@@ -51,7 +51,7 @@ final class TraceCLITests: XCTestCase {
         let r = try run(["check", q])
         XCTAssertEqual(r.status, 0, r.out)
         XCTAssertTrue(r.out.contains("Topologies/quickstart.yaml:84:5: holds[NS0903]: intent 'cart reads orders' holds"), r.out)
-        XCTAssertTrue(r.out.contains("6 intents: 3 held, 0 failed, 3 not evaluated"), r.out)
+        XCTAssertTrue(r.out.contains("6 intents: 4 held, 0 failed, 2 not evaluated"), r.out)
         // A broken intent: the cart → orders-db flow is stated as denied, so it fails (exit 1).
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-intent-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("k8s/shop"), withIntermediateDirectories: true)

@@ -165,3 +165,76 @@ public struct HostNetwork: Sendable {
         return out
     }
 }
+
+/// Where the node's policy routing sends a packet.
+public struct HostRouteDecision: Sendable, Equatable {
+    /// The `ip rule` that matched, as `ip rule` prints it (`512:\tfrom all to … lookup main`).
+    public var rule: String
+    /// 254 main, 255 local, or an ENI's table.
+    public var table: Int
+    /// The route that matched, as `ip route` prints it.
+    public var route: String
+    /// The output device: `ethN`, a pod's veth, or `lo` for the node's own addresses.
+    public var device: String
+    /// The next hop, when the route has one.
+    public var via: IPv4Address?
+    /// Delivered to the node itself (the local table).
+    public var isLocal: Bool { table == 255 }
+}
+
+extension HostNetwork {
+    /// The veth of the pod with this address on the node, if any.
+    public func veth(of ip: IPv4Address) -> String? {
+        pods.first { $0.ip == ip }.map { Self.vethName(namespace: $0.namespace, pod: $0.name, prefix: vethPrefix) }
+    }
+
+    /// The node's own addresses (the ENIs' primary addresses: the CNI assigns them to ethN).
+    public var localAddresses: [IPv4Address] { enis.map(\.primaryIP) }
+
+    /// The kernel's route lookup on this node: the rules of `rulesText` in priority order, then
+    /// the chosen table's longest match (`routesText`). `mark` is the packet's fwmark after
+    /// mangle and nat PREROUTING (the CNI restores it from the connmark there).
+    public func route(source: IPv4Address, destination: IPv4Address, mark: UInt32) -> HostRouteDecision? {
+        // 0: local table.
+        if destination.value >> 24 == 127 {
+            return HostRouteDecision(rule: "0:\tfrom all lookup local", table: 255, route: "local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1", device: "lo")
+        }
+        if let e = enis.first(where: { $0.primaryIP == destination }) {
+            return HostRouteDecision(rule: "0:\tfrom all lookup local", table: 255,
+                                     route: "local \(e.primaryIP) dev \(e.interface) table local proto kernel scope host src \(e.primaryIP)", device: "lo")
+        }
+        // 512: to a pod of this node, main table.
+        if pods.contains(where: { $0.ip == destination }) {
+            return mainLookup(rule: "512:\tfrom all to \(destination) lookup main", destination)
+        }
+        // 1024: connections the CNI marked (SNATed egress, NodePort traffic) use the main table.
+        if (nodePortSupport || !externalSNAT), mark & connmark == connmark {
+            return mainLookup(rule: "1024:\tfrom all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main", destination)
+        }
+        // 1536: a pod on a secondary ENI leaves through that ENI.
+        if pods.contains(where: { $0.ip == source }), let e = eni(of: source), e.deviceIndex != 0 {
+            return tableLookup(e, rule: "1536:\tfrom \(source) lookup \(e.table)")
+        }
+        // 32765: the node's own traffic from a secondary ENI's address.
+        if let e = enis.first(where: { $0.deviceIndex != 0 && $0.primaryIP == source }) {
+            return tableLookup(e, rule: "32765:\tfrom \(source) lookup \(e.table)")
+        }
+        return mainLookup(rule: "32766:\tfrom all lookup main", destination)
+    }
+
+    func mainLookup(rule: String, _ d: IPv4Address) -> HostRouteDecision? {
+        if let p = pods.first(where: { $0.ip == d }) {
+            let v = Self.vethName(namespace: p.namespace, pod: p.name, prefix: vethPrefix)
+            return HostRouteDecision(rule: rule, table: 254, route: "\(p.ip) dev \(v) scope link", device: v)
+        }
+        guard let p = primary else { return nil }
+        if p.subnet.contains(d) {
+            return HostRouteDecision(rule: rule, table: 254, route: "\(p.subnet) dev \(p.interface) proto kernel scope link src \(p.primaryIP)", device: p.interface)
+        }
+        return HostRouteDecision(rule: rule, table: 254, route: "default via \(p.gateway) dev \(p.interface)", device: p.interface, via: p.gateway)
+    }
+
+    func tableLookup(_ e: HostENI, rule: String) -> HostRouteDecision {
+        HostRouteDecision(rule: rule, table: e.table, route: "default via \(e.gateway) dev \(e.interface) table \(e.table)", device: e.interface, via: e.gateway)
+    }
+}

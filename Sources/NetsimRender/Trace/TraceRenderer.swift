@@ -15,6 +15,15 @@ public enum TraceRenderer {
         }
     }
 
+    /// Every path of a flow (`--all-paths`): the traces one after another, or in JSON one
+    /// document with a `traces` array.
+    public static func render(paths: [Trace], as format: TraceFormat, color: Bool) -> String {
+        switch format {
+        case .text: return paths.map { text($0, color: color) }.joined(separator: "\n")
+        case .json: return JSONText.encode(PathsDTO(schemaVersion: NetsimVersion.jsonSchemaVersion, version: NetsimVersion.current, traces: paths.map(dto)))
+        }
+    }
+
     // MARK: text
 
     static func text(_ t: Trace, color: Bool) -> String {
@@ -34,6 +43,14 @@ public enum TraceRenderer {
         if let r = t.reply { out += "  (there: \(t.forward.end.rawValue); back: \(r.end.rawValue))" }
         out += "\n"
         for n in t.notes { out += "  note: \(n)\n" }
+        if !t.choices.isEmpty {
+            let list = t.choices.enumerated().map { "\($0.offset + 1). \($0.element.target) (p=\(String(format: "%.4f", $0.element.probability)))" }.joined(separator: ", ")
+            if let k = t.path {
+                out += "  path \(k + 1) of \(t.choices.count): kube-proxy picks the endpoint at random among \(list)\n"
+            } else {
+                out += "  kube-proxy picks the endpoint at random among \(list); this trace follows one (--all-paths follows each, --seed picks another)\n"
+            }
+        }
         func path(_ title: String, _ p: PathTrace) {
             out += "\n" + paint(title, "1") + "\n"
             var n = 0
@@ -74,7 +91,13 @@ public enum TraceRenderer {
         var reply: PathDTO?
         var explanations: [ExplanationDTO]
         var notes: [String]
+        /// kube-proxy's random choice: every endpoint it could pick, with its chance.
+        var choices: [ChoiceDTO]
+        /// The 0-based branch this trace followed under `--all-paths`.
+        var path: Int?
     }
+    struct ChoiceDTO: Encodable { var target: String; var probability: Double }
+    struct PathsDTO: Encodable { var schemaVersion: Int; var tool = "netsim"; var version: String; var traces: [DTO] }
     struct FlowDTO: Encodable {
         var source: String; var destination: String; var `protocol`: String
         var sourceAddress: String; var destinationAddress: String
@@ -118,6 +141,6 @@ public enum TraceRenderer {
                    finalPacket: packet(t.forward.finalPacket), reply: t.reply.map(path),
                    explanations: t.explanations.map { ExplanationDTO(code: $0.code, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
                                                                      component: $0.component, message: $0.message, location: loc($0.location)) },
-                   notes: t.notes)
+                   notes: t.notes, choices: t.choices.map { ChoiceDTO(target: $0.target, probability: $0.probability) }, path: t.path)
     }
 }

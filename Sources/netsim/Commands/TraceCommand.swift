@@ -14,8 +14,11 @@ struct TraceCommand: ParsableCommand {
         abstract: "Follow one flow hop by hop through security groups, network ACLs, route tables and gateways.",
         discussion: """
         Endpoints: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, node:NAME,
-        nodegroup:NAME, ip:ADDRESS, external:NAME, internet. (service: and ingress: need the node datapath
-        and load balancer models, which come later.)
+        nodegroup:NAME, ip:ADDRESS, external:NAME, internet, and service:NS/NAME from a pod or a node
+        (through kube-proxy's rules on the source's node). A NodePort is node:NAME with --port NODEPORT.
+        (ingress: and load balancers need the AWS Load Balancer Controller model, which comes later.)
+        kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the flow
+        and the topology's seed; --seed draws with another seed; --all-paths traces every branch.
         Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not delivered;
         2 invalid input; 64 usage.
         """
@@ -30,6 +33,8 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "ICMP type (default 8, echo request).") var icmpType: String?
     @Option(help: "ICMP code (default 0).") var icmpCode: String?
     @Option(help: "Output format: text, json.") var format: TraceFormat = .text
+    @Flag(help: "Trace every endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
+    @Option(help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
@@ -69,8 +74,27 @@ struct TraceCommand: ParsableCommand {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
         let network = Network(topology: t, catalog: catalog)
-        let req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
+        var req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
                               icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))
+        if let seed {
+            guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(seed)' is not a whole number 0–18446744073709551615") }
+            if allPaths { throw TopologyInput.fail(.invalidValue, "--seed picks one path and --all-paths follows each; give one of them") }
+            req.seed = s
+        }
+        if allPaths {
+            var traces: [Trace] = []
+            for outcome in network.traceAllPaths(req) {
+                switch outcome {
+                case .invalid(let why, let near): throw TopologyInput.fail(.invalidEndpoint, why, near: near)
+                case .unsupported(let why): throw TopologyInput.fail(.invalidEndpoint, why)
+                case .traced(let t): traces.append(t)
+                }
+            }
+            let text = TraceRenderer.render(paths: traces, as: format, color: output == nil && Output.colorEnabled)
+            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+            if !traces.allSatisfy(\.delivered) { throw ExitCode(1) }
+            return
+        }
         switch network.trace(req) {
         case .invalid(let why, let near):
             throw TopologyInput.fail(.invalidEndpoint, why, near: near)
