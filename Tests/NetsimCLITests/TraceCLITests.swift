@@ -73,4 +73,39 @@ final class TraceCLITests: XCTestCase {
         XCTAssertTrue(sarif.out.contains("\"kind\" : \"pass\""), sarif.out)
         XCTAssertTrue(sarif.out.contains("\"ruleId\" : \"NS0902\""), sarif.out)
     }
+
+    /// `--all-paths` traces each endpoint kube-proxy can pick; `--seed` picks one, the same one
+    /// every time; bad values are usage errors with a code.
+    func testAllPathsAndSeed() throws {
+        let all = try run(["trace", q, "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--all-paths", "--format", "json"])
+        XCTAssertEqual(all.status, 0, all.err)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(all.out.utf8)) as? [String: Any])
+        let traces = try XCTUnwrap(doc["traces"] as? [[String: Any]])
+        XCTAssertGreaterThan(traces.count, 1)
+        let finals = Set(traces.compactMap { ($0["finalPacket"] as? [String: Any])?["destination"] as? String })
+        XCTAssertEqual(finals.count, traces.count, "each path reaches a different endpoint")
+        XCTAssertEqual(traces.compactMap { $0["path"] as? Int }, Array(0..<traces.count))
+        let a = try run(["trace", q, "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--seed", "11"])
+        let b = try run(["trace", q, "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--seed", "11"])
+        XCTAssertEqual(a.status, 0)
+        XCTAssertEqual(a.out, b.out)
+        let bad = try run(["trace", q, "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--seed", "x"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.err.contains("--seed"), bad.err)
+        let fromOutside = try run(["trace", q, "--from", "internet", "--to", "service:shop/frontend", "--port", "80"])
+        XCTAssertEqual(fromOutside.status, 2)
+        XCTAssertTrue(fromOutside.err.contains("load balancer"), fromOutside.err)
+    }
+
+    func testNodeNamesAndUnknownNode() throws {
+        let list = try run(["node", q])
+        XCTAssertEqual(list.status, 0)
+        let names = list.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(names.count, 3)
+        let unknown = try run(["node", q, "ip-10-0-0-1.ec2.internal"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.err.contains("NS0901") && unknown.err.contains("did you mean"), unknown.err)
+        let rules = try run(["node", q, names[0], "--show", "rules"])
+        XCTAssertTrue(rules.out.hasPrefix("0:\tfrom all lookup local\n"), rules.out)
+    }
 }

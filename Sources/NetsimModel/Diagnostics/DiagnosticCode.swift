@@ -53,6 +53,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let overlappingVPCBlocks = DiagnosticCode("NS0404", "overlapping-vpc-cidrs", "Two CIDR blocks of VPCs in the topology overlap.")
     public static let addressOutsideSubnet = DiagnosticCode("NS0405", "address-outside-subnet", "A fixed address that is not inside its subnet, or is one of the five AWS reserves.")
     public static let clusterIPOutsideRange = DiagnosticCode("NS0406", "cluster-ip-outside-range", "A Service clusterIP outside the service CIDR.")
+    public static let duplicateClusterIP = DiagnosticCode("NS0407", "duplicate-cluster-ip", "Two Services with the same clusterIP.")
 
     // MARK: NS05xx — names and references
     public static let duplicateName = DiagnosticCode("NS0501", "duplicate-name", "Two objects of the same kind share a name.")
@@ -97,7 +98,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
     public static let intentFailed = DiagnosticCode("NS0902", "intent-failed", "An expect: entry whose traced flow does not have the stated verdict.")
     public static let intentHolds = DiagnosticCode("NS0903", "intent-holds", "An expect: entry whose traced flow has the stated verdict.")
-    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (a Service, Ingress or NetworkPolicy is involved).")
+    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (an Ingress, a load balancer or a NetworkPolicy is involved).")
 
     /// The results of `expect:` entries: reported apart from problems with the file.
     public var isIntentResult: Bool { self == .intentFailed || self == .intentHolds || self == .intentNotEvaluated }
@@ -109,7 +110,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .unknownKey, .wrongType, .missingKey, .invalidValue, .unsupportedVersion,
         .invalidCIDR, .invalidAddress, .invalidPort, .cidrHostBits, .cidrSize,
         .subnetOutsideVPC, .overlappingSubnets, .serviceCIDROverlap, .overlappingVPCBlocks,
-        .addressOutsideSubnet, .clusterIPOutsideRange,
+        .addressOutsideSubnet, .clusterIPOutsideRange, .duplicateClusterIP,
         .duplicateName, .undefinedReference, .wrongTargetKind, .multipleMainRouteTables, .duplicateRoute,
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,

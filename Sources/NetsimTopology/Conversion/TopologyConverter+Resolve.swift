@@ -377,6 +377,7 @@ extension TopologyConverter {
         let k = t.kubernetes
         let cluster = t.cluster
         var nodePorts: [UInt16: (String, SourceLocation)] = [:]
+        var clusterIPs: [UInt32: (String, SourceLocation)] = [:]
         // Services select pods of their own namespace only: index workloads once.
         let workloadsByNamespace = Dictionary(grouping: k.workloads, by: \.meta.namespace)
         for svc in k.services {
@@ -400,6 +401,16 @@ extension TopologyConverter {
             if let ip = svc.clusterIP, let a = IPv4Address(ip), let cluster, !cluster.serviceCIDR.contains(a) {
                 reporter.error(.clusterIPOutsideRange, "clusterIP \(a) of \(ctx) is outside the service CIDR \(cluster.serviceCIDR)",
                                at: svc.meta.location, hint: "pick an address in \(cluster.serviceCIDR), or leave clusterIP out")
+            } else if let ip = svc.clusterIP, let a = IPv4Address(ip) {
+                // The API server allocates each cluster IP once: the second Service is refused
+                // ("provided IP is already allocated").
+                if let (other, loc) = clusterIPs[a.value] {
+                    reporter.error(.duplicateClusterIP, "clusterIP \(a) of \(ctx) is already allocated to \(other)", at: svc.meta.location,
+                                   hint: "give each Service its own clusterIP, or leave clusterIP out to have one allocated",
+                                   notes: [Diagnostic.Note("allocated here", at: loc)])
+                } else {
+                    clusterIPs[a.value] = (ctx, svc.meta.location)
+                }
             }
             if let selector = svc.selector {
                 let labelSelector = LabelSelector(matchLabels: selector)
@@ -412,8 +423,10 @@ extension TopologyConverter {
                     for p in svc.ports {
                         guard case .name(let portName) = p.targetPort else { continue }
                         if !pods.contains(where: { $0.template.ports.contains { $0.name == portName } }) {
-                            reporter.warning(.undefinedServicePort, "targetPort '\(portName)' of \(ctx) names no container port of the selected pods",
-                                             at: p.location, hint: "name the container port '\(portName)', or use its number")
+                            let declared = Set(pods.flatMap { $0.template.ports.filter { !$0.name.isEmpty }.map { "'\($0.name)' (\($0.containerPort))" } }).sorted()
+                            reporter.warning(.undefinedServicePort, "targetPort '\(portName)' of \(ctx) names no container port of the selected pods, so the Service has no endpoints on it and kube-proxy rejects connections to port \(p.port)",
+                                             at: p.location, hint: declared.isEmpty ? "name the container port '\(portName)', or use its number"
+                                                : "the pods declare \(declared.joined(separator: ", ")); use one of those names, or the port's number")
                         }
                     }
                 }
@@ -443,8 +456,10 @@ extension TopologyConverter {
             }
         }
         for slice in k.endpointSlices where k.service(namespace: slice.meta.namespace, name: slice.serviceName) == nil {
-            reporter.warning(.undefinedServicePort, "EndpointSlice \(slice.meta.name) belongs to Service '\(slice.serviceName)', which is not defined",
-                             at: slice.meta.location)
+            reporter.warning(.undefinedServicePort, "EndpointSlice \(slice.meta.name) belongs to Service '\(slice.serviceName)', which is not defined in namespace '\(slice.meta.namespace)'; kube-proxy ignores it",
+                             at: slice.meta.location,
+                             hint: [Suggestions.didYouMean(slice.serviceName, in: k.services.filter { $0.meta.namespace == slice.meta.namespace }.map(\.meta.name))]
+                                .first { !$0.isEmpty } ?? "set the label kubernetes.io/service-name to the Service's name, or define the Service")
         }
     }
 }
