@@ -48,7 +48,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "netsim-bench",
-            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimFlow", "NetsimTopology"],
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology"],
             path: "Benchmarks/netsim-bench"
         ),
         .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"], exclude: ["Fixtures"]),

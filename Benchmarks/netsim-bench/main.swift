@@ -1,6 +1,7 @@
 // netsim-bench: engine benchmarks that need to time calls inside one process (release build).
 //
 //   netsim-bench trace FILE [--traces N] [--seed S]
+//   netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]
 //
 // Loads FILE, realizes and indexes it (timed separately), then times (1) one representative trace
 // repeated, (2) N random traces between pods, nodes, externals and the internet, and (3) the same
@@ -20,8 +21,12 @@ func seconds(_ f: () -> Void) -> Double {
 }
 
 let args = CommandLine.arguments
+if args.count >= 2, args[1] == "kube-proxy" {
+    kubeProxyBench(args)
+    exit(0)
+}
 guard args.count >= 3, args[1] == "trace" else {
-    FileHandle.standardError.write(Data("usage: netsim-bench trace FILE [--traces N] [--seed S]\n".utf8))
+    FileHandle.standardError.write(Data("usage: netsim-bench trace FILE [--traces N] [--seed S]\n       netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]\n".utf8))
     exit(64)
 }
 var traces = 10_000

@@ -33,6 +33,8 @@ public struct IPTablesDump: Sendable, Equatable {
         var dump = IPTablesDump()
         var state = State.table
         var lineNo = 0
+        // Chain positions of the current table, by name.
+        var position: [Substring: Int] = [:]
         for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNo += 1
             let line = raw.trimmingWhitespace()
@@ -43,10 +45,12 @@ public struct IPTablesDump: Sendable, Equatable {
                 case .table:
                     guard line.hasPrefix("*") else { return .failure(ParseError(line: lineNo, message: "expected *table, found \(line)")) }
                     dump.tables.append(Table(name: String(line.dropFirst())))
+                    position = [:]
                     state = .chains
                     handled = true
                 case .chains:
                     if line.hasPrefix(":"), let decl = parseDeclaration(line) {
+                        position[Substring(decl.name)] = dump.tables[dump.tables.count - 1].chains.count
                         dump.tables[dump.tables.count - 1].chains.append(decl)
                         handled = true
                     } else {
@@ -59,15 +63,15 @@ public struct IPTablesDump: Sendable, Equatable {
                     if line.hasPrefix("-A ") {
                         let rest = line.dropFirst(3)
                         guard let sp = rest.firstIndex(of: " ") else { return .failure(ParseError(line: lineNo, message: "rule without a body")) }
-                        let chain = String(rest[..<sp])
-                        guard let c = dump.tables[t].chains.firstIndex(where: { $0.name == chain }) else {
+                        let chain = rest[..<sp]
+                        guard let c = position[chain] else {
                             return .failure(ParseError(line: lineNo, message: "no such chain \(chain)"))
                         }
                         if dump.tables[t].chains[c].deleted { return .failure(ParseError(line: lineNo, message: "rule for deleted chain \(chain)")) }
                         dump.tables[t].chains[c].rules.append(line)
                     } else if line.hasPrefix("-X ") {
-                        let chain = String(line.dropFirst(3))
-                        guard let c = dump.tables[t].chains.firstIndex(where: { $0.name == chain }) else {
+                        let chain = line.dropFirst(3)
+                        guard let c = position[chain] else {
                             return .failure(ParseError(line: lineNo, message: "no such chain \(chain)"))
                         }
                         if !dump.tables[t].chains[c].rules.isEmpty { return .failure(ParseError(line: lineNo, message: "cannot delete chain \(chain) after adding rules")) }

@@ -64,6 +64,33 @@ public struct IPTablesInterpreter: Sendable {
     public let interfaceAddresses: [String: IPv4Address]
     /// Rules netsim could not interpret (kept to report, never silently skipped in a walk).
     public let unparsed: [String]
+    /// Per long chain: the rules that can match a given destination address. A rule with a
+    /// (non-negated) `-d a.b.c.d/32` can only match that address; every other rule is listed
+    /// under every address. A walk over the candidates in rule order is the linear walk.
+    let indexes: [String: [String: DestinationIndex]]
+    /// Walk every rule of every chain (the reference the index is checked against).
+    public var linear = false
+
+    struct DestinationIndex: Sendable {
+        var byDestination: [UInt32: [Int]]
+        /// Rules without a single-address destination, in order.
+        var others: [Int]
+        /// The candidates for `destination`, in rule order.
+        func candidates(_ destination: UInt32) -> [Int] {
+            guard let mine = byDestination[destination] else { return others }
+            if others.isEmpty { return mine }
+            var out: [Int] = []
+            out.reserveCapacity(mine.count + others.count)
+            var i = 0, j = 0
+            while i < mine.count || j < others.count {
+                if j == others.count || (i < mine.count && mine[i] < others[j]) { out.append(mine[i]); i += 1 } else { out.append(others[j]); j += 1 }
+            }
+            return out
+        }
+    }
+
+    /// Chains shorter than this are walked in full.
+    static let indexThreshold = 16
 
     public init(dump: IPTablesDump, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
         var c: [String: [String: [IPTablesRule]]] = [:]
@@ -79,6 +106,24 @@ public struct IPTablesInterpreter: Sendable {
             c[t.name] = table
         }
         chains = c
+        var idx: [String: [String: DestinationIndex]] = [:]
+        for (table, chainsOfTable) in c {
+            for (name, rules) in chainsOfTable where rules.count >= Self.indexThreshold {
+                var by: [UInt32: [Int]] = [:], others: [Int] = []
+                for (i, r) in rules.enumerated() {
+                    let single = r.matches.lazy.compactMap { m -> UInt32? in
+                        if case .destination(let cidr, false) = m, cidr.prefixLength == 32 { return cidr.network.value }
+                        return nil
+                    }.first
+                    // A random rule stays in every list: skipping it would change which
+                    // statistic rules a walk meets.
+                    let random = r.matches.contains { if case .probability = $0 { return true }; return false }
+                    if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
+                }
+                idx[table, default: [:]][name] = DestinationIndex(byDestination: by, others: others)
+            }
+        }
+        indexes = idx
         self.localAddresses = Set(localAddresses.map(\.value) + [IPv4Address(127, 0, 0, 1).value])
         self.interfaceAddresses = interfaceAddresses
         unparsed = bad
@@ -114,36 +159,55 @@ public struct IPTablesInterpreter: Sendable {
     /// nil: fell off the end or RETURNed (the caller continues).
     func walk(table: String, chain: String, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
         guard depth < 64, let rules = chains[table]?[chain] else { return nil }
+        if !linear, let index = indexes[table]?[chain] {
+            for i in index.candidates(state.packet.destination.value) {
+                if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
+            }
+            return nil
+        }
         for (i, r) in rules.enumerated() {
+            if let v = step(r, i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
+        }
+        return nil
+    }
+
+    /// What one rule did to its chain's walk: `step` returns nil to go on with the next rule,
+    /// or an outcome to leave the chain — with a verdict that ends the table, or with none for
+    /// RETURN (the caller goes on).
+    struct Outcome { var verdict: TableWalk.Verdict? }
+
+    func step(_ r: IPTablesRule, _ i: Int, table: String, chain: String, state: inout WalkState, depth: Int) -> Outcome? {
+        do {
             var probability: Double? = nil
-            guard matches(r, state: &state, probability: &probability) else { continue }
+            guard matches(r, state: &state, probability: &probability) else { return nil }
             state.hits.append(RuleHit(table: table, chain: chain, index: i + 1, rule: r.text, probability: probability))
             switch r.target {
-            case .none: continue
+            case .none: return nil
             case .jump(let next):
-                if let v = walk(table: table, chain: next, state: &state, depth: depth + 1) { return v }
-            case .ret: return nil
-            case .accept: return .accept
-            case .drop: return .drop
-            case .reject: return .reject
+                if let v = walk(table: table, chain: next, state: &state, depth: depth + 1) { return Outcome(verdict: v) }
+                return nil
+            case .ret: return Outcome(verdict: nil)
+            case .accept: return Outcome(verdict: .accept)
+            case .drop: return Outcome(verdict: .drop)
+            case .reject: return Outcome(verdict: .reject)
             case .dnat(let ip, let port):
                 state.packet.destination = ip
                 if let port { state.packet.destinationPort = port }
-                return .accept
+                return Outcome(verdict: .accept)
             case .snat(let ip):
                 state.packet.source = ip
-                return .accept
+                return Outcome(verdict: .accept)
             case .masquerade:
                 if let out = state.packet.outInterface, let ip = interfaceAddresses[out] { state.packet.source = ip }
-                return .accept
+                return Outcome(verdict: .accept)
             case .markOr(let v): state.packet.mark |= v
             case .markXor(let v): state.packet.mark ^= v
             case .markSet(let v, let m): state.packet.mark = (state.packet.mark & ~m) ^ v
             case .connmarkSet(let v, let m): state.packet.connmark = (state.packet.connmark & ~m) ^ v
             case .connmarkRestore(let m): state.packet.mark = (state.packet.mark & ~m) | (state.packet.connmark & m)
             }
+            return nil
         }
-        return nil
     }
 
     func matches(_ r: IPTablesRule, state: inout WalkState, probability: inout Double?) -> Bool {

@@ -3,7 +3,13 @@
 /// protocol (and, for KUBE-SEP, the endpoint `ip:port`).
 public enum ChainNames {
     static func suffix(_ text: String) -> String {
-        String(Base32.encode(SHA256.hash(Array(text.utf8))).prefix(16))
+        // 16 base32 characters are the first 80 bits (10 bytes) of the hash.
+        let h = SHA256.hash(Array(text.utf8))
+        var bits: UInt128 = 0
+        for i in 0..<10 { bits = bits << 8 | UInt128(h[i]) }
+        var ascii = [UInt8](repeating: 0, count: 16)
+        for i in 0..<16 { ascii[i] = Base32.alphabetBytes[Int(truncatingIfNeeded: bits >> UInt128(75 - 5 * i)) & 31] }
+        return String(decoding: ascii, as: UTF8.self)
     }
 
     /// `KUBE-SVC-…` for `ns/svc:port` + `tcp`.

@@ -70,8 +70,8 @@ public struct ProxiedServicePort: Sendable {
 
 /// One endpoint of a service port (an EndpointSlice entry with the slice's port).
 public struct ProxiedEndpoint: Hashable, Sendable {
-    public var ip: IPv4Address
-    public var port: UInt16
+    public var ip: IPv4Address { didSet { string = Self.join(ip, port) } }
+    public var port: UInt16 { didSet { string = Self.join(ip, port) } }
     public var ready: Bool
     public var serving: Bool
     public var terminating: Bool
@@ -79,8 +79,11 @@ public struct ProxiedEndpoint: Hashable, Sendable {
 
     public init(ip: IPv4Address, port: UInt16, ready: Bool = true, serving: Bool = true, terminating: Bool = false, nodeName: String? = nil) {
         self.ip = ip; self.port = port; self.ready = ready; self.serving = serving; self.terminating = terminating; self.nodeName = nodeName
+        string = Self.join(ip, port)
     }
 
-    /// `ip:port` as Go's JoinHostPort writes it.
-    public var string: String { "\(ip):\(port)" }
+    /// `ip:port` as Go's JoinHostPort writes it (kept, since rendering sorts and names by it).
+    public private(set) var string: String
+
+    static func join(_ ip: IPv4Address, _ port: UInt16) -> String { ip.description + ":" + String(port) }
 }

@@ -9,6 +9,8 @@ public struct IPTablesRestoreText: Sendable {
     public var natChains: [String] = []
     public var natRules: [String] = []
 
+    public init() {}
+
     public var text: String {
         var out = "*filter\n"
         for c in filterChains { out += ":\(c) - [0:0]\n" }
@@ -175,18 +177,25 @@ public enum KubeProxyRenderer {
                 out.natRules.append("-A \(fw) -m comment --comment \(comment("other traffic to \(spn) will be dropped by KUBE-PROXY-FIREWALL"))")
             }
             // 10. Dispatch chains.
+            var sepNames: [String: String] = [:]
+            func sepName(_ e: ProxiedEndpoint) -> String {
+                if let n = sepNames[e.string] { return n }
+                let n = ChainNames.endpoint(spn, proto, e.string)
+                sepNames[e.string] = n
+                return n
+            }
             func dispatch(_ chain: String, _ list: [ProxiedEndpoint]) {
                 guard !list.isEmpty else { return }
                 usedChains.append(chain)
                 if let t = sp.affinityTimeout {
                     for e in list {
-                        let sep = ChainNames.endpoint(spn, proto, e.string)
+                        let sep = sepName(e)
                         let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
                         out.natRules.append("-A \(chain) \(cm)-m recent --name \(sep) --rcheck --seconds \(t) --reap -j \(sep)")
                     }
                 }
                 for (i, e) in list.enumerated() {
-                    let sep = ChainNames.endpoint(spn, proto, e.string)
+                    let sep = sepName(e)
                     let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
                     let stat = i < list.count - 1 ? "-m statistic --mode random --probability \(probability(list.count - i)) " : ""
                     out.natRules.append("-A \(chain) \(cm)\(stat)-j \(sep)")
@@ -199,7 +208,7 @@ public enum KubeProxyRenderer {
             if usesCluster { for e in clusterEPs { seps[e.string] = e } }
             if usesLocal { for e in localEPs { seps[e.string] = e } }
             for e in seps.values.sorted(by: { $0.string < $1.string }) {
-                let sep = ChainNames.endpoint(spn, proto, e.string)
+                let sep = sepName(e)
                 usedChains.append(sep)
                 let cm = large ? "" : "-m comment --comment \(comment(spn)) "
                 out.natRules.append("-A \(sep) \(cm)-s \(e.ip) -j KUBE-MARK-MASQ")
