@@ -3,7 +3,8 @@
 //   netsim-bench trace FILE [--traces N] [--seed S]
 //   netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]
 //
-// Loads FILE, realizes and indexes it (timed separately), then times (1) one representative trace
+// Loads FILE, realizes and indexes it and renders what every node's kube-proxy rules share
+// (timed separately), then times (1) one representative trace
 // repeated, (2) N random traces between pods, nodes, externals and the internet, and (3) the same
 // N traces with every lookup done by a plain linear scan of the same interfaces, routes and
 // security-group members. Prints one JSON object.
@@ -70,19 +71,20 @@ while requests.count < traces {
     requests.append(FlowRequest(from: a, to: b, ipProtocol: udp ? .udp : .tcp, port: ports[Int(rng.next() % UInt64(ports.count))]))
 }
 
-func network(_ f: FabricIndex) -> (FlowRequest) -> Network.Outcome {
+func network(_ f: FabricIndex) -> ((FlowRequest) -> Network.Outcome, Double) {
     let tracer = Tracer(fabric: f)
+    let setup = seconds { tracer.prepareDatapaths() }
     let resolver = EndpointResolver(fabric: f)
-    return { req in
+    return ({ req in
         guard case .resolved(let s) = resolver.resolve(req.from), case .resolved(let d) = resolver.resolve(req.to) else { return .unsupported("") }
         var p = Packet(ipProtocol: req.ipProtocol, source: s.address, destination: d.address)
         p.destinationPort = req.port ?? 0
         p.sourcePort = EndpointResolver.ephemeralPort(s.address, d.address, p.destinationPort, seed: f.topology.seed)
         return .traced(tracer.trace(from: s, to: d, packet: p))
-    }
+    }, setup)
 }
 
-let fast = network(indexed)
+let (fast, datapathSetup) = network(indexed)
 // One representative trace: the first pod to the first external (or to the internet), repeated.
 let one = FlowRequest(from: endpoints[0], to: t.externals.first.map { .external($0.name) } ?? .internet, port: 443)
 var singles: [Double] = []
@@ -95,16 +97,20 @@ let indexedTime = seconds {
     }
 }
 indexed.linearScan = true
-let slow = network(indexed)
+let (slow, _) = network(indexed)
 var linearDispositions: [String: Int] = [:]
 let linearTime = seconds {
     for req in requests {
         if case .traced(let tr) = slow(req) { linearDispositions[tr.disposition.rawValue, default: 0] += 1 }
     }
 }
+// Every node's own datapath, built on a fresh tracer (after its shared rules).
+let fresh = Tracer(fabric: indexed)
+fresh.prepareDatapaths()
+let nodeBuildTime = seconds { for n in r.nodes { _ = fresh.nodeInterpreter(n.name) } }
 let out: [String: Any] = [
     "file": args[2], "interfaces": indexed.interfaces.count, "pods": r.pods.count, "nodes": r.nodes.count,
-    "loadSeconds": loadTime, "realizeSeconds": realizeTime, "indexSeconds": indexTime,
+    "loadSeconds": loadTime, "realizeSeconds": realizeTime, "indexSeconds": indexTime, "datapathSetupSeconds": datapathSetup, "allNodeDatapathsSeconds": nodeBuildTime,
     "oneTraceMedianMicroseconds": singles[singles.count / 2] * 1e6, "oneTraceP99Microseconds": singles[singles.count * 99 / 100] * 1e6,
     "traces": traces, "indexedSeconds": indexedTime, "linearScanSeconds": linearTime,
     "dispositions": dispositions, "sameDispositionsAsLinearScan": dispositions == linearDispositions,

@@ -20,8 +20,25 @@ public struct NodeDatapath: Sendable {
     /// `adjust` changes kube-proxy's settings (tests turn nfacct off where the kernel's
     /// counters do not exist).
     public init?(fabric f: FabricIndex, node name: String, adjust: (inout KubeProxyConfig) -> Void = { _ in }) {
-        guard let node = f.nodeByName[name] else { return nil }
+        self.init(fabric: f, node: name, services: NodeDatapath.services(f.topology, f.realized), adjust: adjust)
+    }
+
+    /// With the cluster's Services computed once (`services(_:_:)`), for many nodes.
+    public init?(fabric f: FabricIndex, node name: String, services: ([ProxiedServicePort], [String: [ProxiedEndpoint]]),
+                 adjust: (inout KubeProxyConfig) -> Void = { _ in }) {
+        guard let node = f.nodeByName[name], let host = NodeDatapath.host(fabric: f, node: name) else { return nil }
         self.node = node
+        self.host = host
+        (servicePorts, endpoints) = services
+        var config = NodeDatapath.kubeProxyConfig(for: node)
+        adjust(&config)
+        kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
+    }
+
+    /// The VPC CNI's host networking on a node: its ENIs and their addresses, its pods, the
+    /// aws-node settings that shape the rules.
+    public static func host(fabric f: FabricIndex, node name: String, pods podsOfNode: [RealizedPod]? = nil) -> HostNetwork? {
+        guard let node = f.nodeByName[name] else { return nil }
         let t = f.topology
         let r = f.realized
         let vpc = t.primaryVPC
@@ -32,24 +49,20 @@ public struct NodeDatapath: Sendable {
             for c in e.cidrs { for i in 0..<c.size where c.assigned & (1 << UInt16(i)) != 0 { addrs.append(IPv4Address(c.cidr.network.value + UInt32(i))) } }
             enis.append(HostENI(deviceIndex: e.deviceIndex, mac: e.mac, primaryIP: e.primaryIP, subnet: subnet.cidr, podAddresses: addrs, id: e.id))
         }
-        let pods = r.pods.filter { $0.node == name && !$0.hostNetwork }.compactMap { p in p.ip.map { HostPod(namespace: p.namespace, name: p.name, ip: $0) } }
+        let pods = (podsOfNode ?? r.pods.filter { $0.node == name }).filter { !$0.hostNetwork }.compactMap { p in p.ip.map { HostPod(namespace: p.namespace, name: p.name, ip: $0) } }
         let cluster = t.cluster
         let exclude = (cluster?.cniValue("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: String($0).trimmingSpaces()) }
         let nodePortSupport = cluster.map { $0.cniValue("AWS_VPC_CNI_NODE_PORT_SUPPORT") == nil || $0.cniFlag("AWS_VPC_CNI_NODE_PORT_SUPPORT") } ?? true
-        host = HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: exclude,
+        return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: exclude,
                            externalSNAT: r.settings.externalSNAT, vethPrefix: cluster?.cniValue("AWS_VPC_K8S_CNI_VETHPREFIX") ?? "eni",
                            nodePortSupport: nodePortSupport, randomizeSNAT: cluster?.cniValue("AWS_VPC_K8S_CNI_RANDOMIZESNAT") ?? "prng")
-        (servicePorts, endpoints) = NodeDatapath.services(t, r)
-        var config = NodeDatapath.kubeProxyConfig(for: node)
-        adjust(&config)
-        kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
     }
 
     /// Service ports and their endpoints, as the API server and the EndpointSlice controller
     /// would make them: cluster IPs from the realizer, NodePorts allocated by seed where the
     /// manifest gives none, endpoints from running pods the selector matches (or the
     /// manifests' own EndpointSlices), ports resolved by number or container-port name.
-    static func services(_ t: Topology, _ r: RealizedCluster) -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
+    public static func services(_ t: Topology, _ r: RealizedCluster) -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
         var ports: [ProxiedServicePort] = []
         var endpoints: [String: [ProxiedEndpoint]] = [:]
         guard let cluster = t.cluster else { return ([], [:]) }
@@ -76,6 +89,13 @@ public struct NodeDatapath: Sendable {
                                     ]))
         }
         let workloads = Realizer.implicitWorkloads(t.kubernetes) + t.kubernetes.workloads
+        let workloadByKey = Dictionary((workloads).map { ("\($0.meta.namespace)/\($0.kind)/\($0.meta.name)", $0) }, uniquingKeysWith: { a, _ in a })
+        // Running pods by "namespace/label=value", so a selector looks at the pods of one label only.
+        var runningByLabel: [String: [RealizedPod]] = [:]
+        for pod in r.pods where pod.status == .running {
+            for (k, v) in pod.labels { runningByLabel["\(pod.namespace)/\(k)=\(v)", default: []].append(pod) }
+        }
+        let slicesByService = Dictionary(grouping: t.kubernetes.endpointSlices, by: { "\($0.meta.namespace)/\($0.serviceName)" })
         for s in services where s.type != .ExternalName {
             guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
             let external = s.type == .NodePort || s.type == .LoadBalancer
@@ -92,7 +112,7 @@ public struct NodeDatapath: Sendable {
                 ports.append(p)
                 // Endpoints: the manifests' slices for the Service, else the selector's running pods.
                 let key = p.servicePortName + "/" + proto
-                let slices = t.kubernetes.endpointSlices.filter { $0.meta.namespace == s.meta.namespace && $0.serviceName == s.meta.name }
+                let slices = slicesByService["\(s.meta.namespace)/\(s.meta.name)"] ?? []
                 if !slices.isEmpty {
                     for slice in slices {
                         for port in slice.ports where port.name == sp.name && port.ipProtocol == sp.ipProtocol {
@@ -105,13 +125,14 @@ public struct NodeDatapath: Sendable {
                     continue
                 }
                 guard let selector = s.selector, !selector.isEmpty else { continue }
-                for pod in r.pods where pod.namespace == s.meta.namespace && pod.status == .running {
+                guard let first = selector.min(by: { $0.key < $1.key }) else { continue }
+                for pod in runningByLabel["\(s.meta.namespace)/\(first.key)=\(first.value)"] ?? [] {
                     guard selector.allSatisfy({ pod.labels[$0.key] == $0.value }), let addr = pod.ip else { continue }
                     let target: UInt16?
                     switch sp.targetPort {
                     case .number(let n): target = n
                     case .name(let n):
-                        let w = workloads.first { $0.meta.namespace == pod.namespace && $0.meta.name == pod.workload && $0.kind == pod.workloadKind }
+                        let w = workloadByKey["\(pod.namespace)/\(pod.workloadKind)/\(pod.workload)"]
                         target = w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
                     }
                     guard let port = target else { continue }

@@ -68,7 +68,7 @@ extension Walk {
             finish(.noRoute, place: place, type: "Routing", "no datapath for this node", action: .noRoute)
             return .stopped
         }
-        let host = dp.datapath.host
+        let host = dp.host
         let ipt = dp.interpreter
         var steps: [Step] = []
         func step(_ type: String, _ action: Step.Action, _ detail: String, packet p: Packet? = nil) {
@@ -138,7 +138,7 @@ extension Walk {
             finish(.noRoute, place: place, type: "Routing", "the node has no route to \(destination)", action: .noRoute)
             return .stopped
         }
-        step("Routing", .forwarded, "ip rule \(r.rule.split(separator: "\t").joined(separator: " ")) → \(r.route)")
+        step("Routing", .forwarded, "ip rule \(r.rule) → \(r.route)")
 
         if !session {
             np.outInterface = r.isLocal ? "lo" : r.device
@@ -196,16 +196,12 @@ extension Walk {
         }
         hop(place, steps)
         if r.isLocal { return .host }
-        if let pod = host.pods.first(where: { Self.vethMatches(host, $0, r.device) }) { return .pod(pod.ip) }
+        if let pod = host.pod(onVeth: r.device) { return .pod(pod) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
             finish(.noRoute, place: place, type: "Routing", "no ENI \(r.device) on this node", action: .noRoute)
             return .stopped
         }
         return .eni(i)
-    }
-
-    static func vethMatches(_ host: HostNetwork, _ pod: HostPod, _ device: String) -> Bool {
-        device.hasPrefix(host.vethPrefix) && HostNetwork.vethName(namespace: pod.namespace, pod: pod.name, prefix: host.vethPrefix) == device
     }
 
     /// Ends the walk at a pod or the node itself on `nodeName`.

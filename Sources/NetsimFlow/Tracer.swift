@@ -35,6 +35,13 @@ public struct Tracer: Sendable {
 
     public init(fabric: FabricIndex) { self.fabric = fabric; datapaths = DatapathCache(fabric: fabric) }
 
+    /// Renders and parses what every node's kube-proxy rules share, which the first trace
+    /// through a node would otherwise do (for benchmarks that time set-up apart).
+    public func prepareDatapaths() { _ = datapaths.sharedState() }
+
+    /// The iptables interpreter a trace uses on `node` (built the first time it is asked for).
+    public func nodeInterpreter(_ node: String) -> IPTablesInterpreter? { datapaths.get(node)?.interpreter }
+
     /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
     /// in on every port of it, since the client may pick any).
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
@@ -340,7 +347,7 @@ struct Walk {
             securityGroups(d, .ingress)
         }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
-        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.datapath.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
+        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
             afterNode(node, nodeStage(node, origin: .wire(dev)))
             return
         }
@@ -631,26 +638,4 @@ func format4(_ p: Double) -> String {
     let scaled = Int((p * 10000).rounded())
     let f = String(scaled % 10000)
     return "\(scaled / 10000)." + String(repeating: "0", count: 4 - f.count) + f
-}
-
-/// Each node's datapath and interpreter, built the first time a trace needs them.
-final class DatapathCache: Sendable {
-    struct Entry: Sendable { var datapath: NodeDatapath; var interpreter: IPTablesInterpreter }
-    let fabric: FabricIndex
-    let entries = Mutex<[String: Entry]>([:])
-
-    init(fabric: FabricIndex) { self.fabric = fabric }
-
-    func get(_ node: String) -> Entry? {
-        if let e = entries.withLock({ $0[node] }) { return e }
-        guard let dp = NodeDatapath(fabric: fabric, node: node) else { return nil }
-        guard let dump = try? IPTablesDump.parse(dp.iptablesText).get() else { return nil }
-        var ifaces: [String: IPv4Address] = [:]
-        for e in dp.host.enis { ifaces[e.interface] = e.primaryIP }
-        // A veth has no address of its own: MASQUERADE takes the node's primary address.
-        if let p = dp.host.primary { for pod in dp.host.pods { ifaces[HostNetwork.vethName(namespace: pod.namespace, pod: pod.name, prefix: dp.host.vethPrefix)] = p.primaryIP } }
-        let entry = Entry(datapath: dp, interpreter: IPTablesInterpreter(dump: dump, localAddresses: dp.host.enis.map(\.primaryIP), interfaceAddresses: ifaces))
-        entries.withLock { $0[node] = entry }
-        return entry
-    }
 }

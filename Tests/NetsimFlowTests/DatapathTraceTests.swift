@@ -224,4 +224,39 @@ struct DatapathTraceTests {
         }
         #expect(checked > 50)
     }
+
+    /// A trace's interpreter shares the rules nodes have in common; chain for chain it must
+    /// hold exactly the rules `netsim node` prints for that node.
+    @Test(arguments: ["Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml", "Topologies/quickstart.yaml"])
+    func sharedInterpreterIsTheNodesRuleset(_ file: String) throws {
+        let n = try Lab.network(file)
+        var chains = 0
+        for node in n.fabric.realized.nodes {
+            let dump = try IPTablesDump.parse(try #require(NodeDatapath(fabric: n.fabric, node: node.name)).iptablesText).get()
+            let ipt = try #require(n.tracer.nodeInterpreter(node.name))
+            for t in dump.tables {
+                for c in t.chains {
+                    let walked = ipt.rules(table: t.name, chain: c.name) ?? []
+                    #expect(walked == c.rules, "\(node.name) \(t.name) \(c.name)")
+                    chains += 1
+                }
+            }
+            #expect(ipt.unparsed.isEmpty)
+        }
+        #expect(chains > 50)
+    }
+
+    /// internalTrafficPolicy Local: a pod reaches only endpoints on its own node; on a node
+    /// without one, kube-proxy drops the packet.
+    @Test func internalTrafficPolicyLocal() throws {
+        let n = try n
+        let client = try #require(pods(n, app: "client").first)
+        let local = Set(pods(n, app: "web").filter { $0.node == client.node }.compactMap { $0.ip })
+        let paths = try allPaths(n, "pod:lab/\(client.name)", "service:lab/web-itp-local", port: 80)
+        if local.isEmpty {
+            #expect(paths.first?.disposition == .deniedOut)
+        } else {
+            #expect(Set(paths.map(\.forward.finalPacket.destination)) == local)
+        }
+    }
 }

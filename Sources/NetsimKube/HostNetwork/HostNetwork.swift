@@ -35,11 +35,14 @@ public struct HostPod: Sendable {
 public struct HostNetwork: Sendable {
     public var nodeName: String
     public var enis: [HostENI]
-    public var pods: [HostPod]
+    public let pods: [HostPod]
     public var vpcCIDRs: [IPv4CIDR]
     public var excludeSNATCIDRs: [IPv4CIDR]
     public var externalSNAT: Bool
-    public var vethPrefix: String
+    public let vethPrefix: String
+    /// Each pod's host-side veth, by address (named once: the name is a SHA-1).
+    public let vethByAddress: [UInt32: String]
+    let podByVeth: [String: IPv4Address]
     /// AWS_VPC_K8S_CNI_CONNMARK.
     public var connmark: UInt32
     public var nodePortSupport: Bool
@@ -51,12 +54,25 @@ public struct HostNetwork: Sendable {
         self.nodeName = nodeName; self.enis = enis.sorted { $0.deviceIndex < $1.deviceIndex }; self.pods = pods
         self.vpcCIDRs = vpcCIDRs; self.excludeSNATCIDRs = excludeSNATCIDRs; self.externalSNAT = externalSNAT
         self.vethPrefix = vethPrefix; self.connmark = connmark; self.nodePortSupport = nodePortSupport; self.randomizeSNAT = randomizeSNAT
+        var byAddress: [UInt32: String] = [:], byVeth: [String: IPv4Address] = [:]
+        for p in pods {
+            let v = Self.vethName(namespace: p.namespace, pod: p.name, prefix: vethPrefix)
+            byAddress[p.ip.value] = v
+            byVeth[v] = p.ip
+        }
+        vethByAddress = byAddress
+        podByVeth = byVeth
     }
 
     /// The host side of a pod's veth: the prefix and the first 11 hex characters of SHA-1 over
     /// "namespace.podname".
     public static func vethName(namespace: String, pod: String, prefix: String = "eni") -> String {
-        prefix + String(SHA1.hash(Array("\(namespace).\(pod)".utf8)).map { b in let s = String(b, radix: 16); return s.count == 1 ? "0" + s : s }.joined().prefix(11))
+        let h = SHA1.hash(Array("\(namespace).\(pod)".utf8))
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(12)
+        for b in h.prefix(6) { hex.append(digits[Int(b >> 4)]); hex.append(digits[Int(b & 15)]) }
+        return prefix + String(decoding: hex.prefix(11), as: UTF8.self)
     }
 
     public var primary: HostENI? { enis.first { $0.deviceIndex == 0 } }
@@ -91,7 +107,7 @@ public struct HostNetwork: Sendable {
             out.append("\(p.subnet) dev \(p.interface) proto kernel scope link src \(p.primaryIP) ")
         }
         for pod in pods.sorted(by: { $0.ip < $1.ip }) {
-            out.append("\(pod.ip) dev \(Self.vethName(namespace: pod.namespace, pod: pod.name, prefix: vethPrefix)) scope link ")
+            out.append("\(pod.ip) dev \(vethByAddress[pod.ip.value] ?? "") scope link ")
         }
         out.append("local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1 ")
         out.append("local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1 ")
@@ -168,7 +184,8 @@ public struct HostNetwork: Sendable {
 
 /// Where the node's policy routing sends a packet.
 public struct HostRouteDecision: Sendable, Equatable {
-    /// The `ip rule` that matched, as `ip rule` prints it (`512:\tfrom all to … lookup main`).
+    /// The `ip rule` that matched, as `ip rule` prints it (`512: from all to … lookup main`;
+    /// `ip rule` itself puts a tab after the colon).
     public var rule: String
     /// 254 main, 255 local, or an ENI's table.
     public var table: Int
@@ -185,8 +202,11 @@ public struct HostRouteDecision: Sendable, Equatable {
 extension HostNetwork {
     /// The veth of the pod with this address on the node, if any.
     public func veth(of ip: IPv4Address) -> String? {
-        pods.first { $0.ip == ip }.map { Self.vethName(namespace: $0.namespace, pod: $0.name, prefix: vethPrefix) }
+        vethByAddress[ip.value]
     }
+
+    /// The pod whose veth this is.
+    public func pod(onVeth name: String) -> IPv4Address? { podByVeth[name] }
 
     /// The node's own addresses (the ENIs' primary addresses: the CNI assigns them to ethN).
     public var localAddresses: [IPv4Address] { enis.map(\.primaryIP) }
@@ -197,35 +217,34 @@ extension HostNetwork {
     public func route(source: IPv4Address, destination: IPv4Address, mark: UInt32) -> HostRouteDecision? {
         // 0: local table.
         if destination.value >> 24 == 127 {
-            return HostRouteDecision(rule: "0:\tfrom all lookup local", table: 255, route: "local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1", device: "lo")
+            return HostRouteDecision(rule: "0: from all lookup local", table: 255, route: "local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1", device: "lo")
         }
         if let e = enis.first(where: { $0.primaryIP == destination }) {
-            return HostRouteDecision(rule: "0:\tfrom all lookup local", table: 255,
+            return HostRouteDecision(rule: "0: from all lookup local", table: 255,
                                      route: "local \(e.primaryIP) dev \(e.interface) table local proto kernel scope host src \(e.primaryIP)", device: "lo")
         }
         // 512: to a pod of this node, main table.
-        if pods.contains(where: { $0.ip == destination }) {
-            return mainLookup(rule: "512:\tfrom all to \(destination) lookup main", destination)
+        if vethByAddress[destination.value] != nil {
+            return mainLookup(rule: "512: from all to \(destination) lookup main", destination)
         }
         // 1024: connections the CNI marked (SNATed egress, NodePort traffic) use the main table.
         if (nodePortSupport || !externalSNAT), mark & connmark == connmark {
-            return mainLookup(rule: "1024:\tfrom all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main", destination)
+            return mainLookup(rule: "1024: from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main", destination)
         }
         // 1536: a pod on a secondary ENI leaves through that ENI.
-        if pods.contains(where: { $0.ip == source }), let e = eni(of: source), e.deviceIndex != 0 {
-            return tableLookup(e, rule: "1536:\tfrom \(source) lookup \(e.table)")
+        if vethByAddress[source.value] != nil, let e = eni(of: source), e.deviceIndex != 0 {
+            return tableLookup(e, rule: "1536: from \(source) lookup \(e.table)")
         }
         // 32765: the node's own traffic from a secondary ENI's address.
         if let e = enis.first(where: { $0.deviceIndex != 0 && $0.primaryIP == source }) {
-            return tableLookup(e, rule: "32765:\tfrom \(source) lookup \(e.table)")
+            return tableLookup(e, rule: "32765: from \(source) lookup \(e.table)")
         }
-        return mainLookup(rule: "32766:\tfrom all lookup main", destination)
+        return mainLookup(rule: "32766: from all lookup main", destination)
     }
 
     func mainLookup(rule: String, _ d: IPv4Address) -> HostRouteDecision? {
-        if let p = pods.first(where: { $0.ip == d }) {
-            let v = Self.vethName(namespace: p.namespace, pod: p.name, prefix: vethPrefix)
-            return HostRouteDecision(rule: rule, table: 254, route: "\(p.ip) dev \(v) scope link", device: v)
+        if let v = vethByAddress[d.value] {
+            return HostRouteDecision(rule: rule, table: 254, route: "\(d) dev \(v) scope link", device: v)
         }
         guard let p = primary else { return nil }
         if p.subnet.contains(d) {

@@ -1,3 +1,4 @@
+import Synchronization
 import NetsimModel
 
 /// A packet as netfilter sees it on one node.
@@ -56,20 +57,85 @@ public struct TableWalk: Sendable {
 /// RETURN and the end of a user chain return, ACCEPT/DROP/REJECT/DNAT/SNAT/MASQUERADE end the
 /// table, MARK and CONNMARK continue; built-in chains end in their policy (ACCEPT).
 public struct IPTablesInterpreter: Sendable {
-    /// table → chain → rules.
-    public let chains: [String: [String: [IPTablesRule]]]
+    /// The node's own chains (table → chain), parsed.
+    let local: [String: [String: ParsedChain]]
+    /// Chains several nodes share (kube-proxy's per-service chains), parsed when first walked.
+    let shared: SharedChains?
     /// The node's own addresses (`addrtype LOCAL`).
     public let localAddresses: Set<UInt32>
     /// The address MASQUERADE uses per outgoing interface.
     public let interfaceAddresses: [String: IPv4Address]
-    /// Rules netsim could not interpret (kept to report, never silently skipped in a walk).
-    public let unparsed: [String]
-    /// Per long chain: the rules that can match a given destination address. A rule with a
-    /// (non-negated) `-d a.b.c.d/32` can only match that address; every other rule is listed
-    /// under every address. A walk over the candidates in rule order is the linear walk.
-    let indexes: [String: [String: DestinationIndex]]
     /// Walk every rule of every chain (the reference the index is checked against).
     public var linear = false
+
+    public init(dump: IPTablesDump, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
+        var c: [String: [String: ParsedChain]] = [:]
+        for t in dump.tables {
+            var table: [String: ParsedChain] = [:]
+            for ch in t.chains { table[ch.name] = ParsedChain(lines: ch.rules) }
+            c[t.name] = table
+        }
+        self.init(chains: c, shared: nil, localAddresses: localAddresses, interfaceAddresses: interfaceAddresses)
+    }
+
+    /// `chains` first, then `shared` for a chain `chains` does not have.
+    public init(chains: [String: [String: ParsedChain]], shared: SharedChains?, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
+        local = chains
+        self.shared = shared
+        self.localAddresses = Set(localAddresses.map(\.value) + [IPv4Address(127, 0, 0, 1).value])
+        self.interfaceAddresses = interfaceAddresses
+    }
+
+    func chain(_ table: String, _ name: String) -> ParsedChain? { local[table]?[name] ?? shared?.chain(table, name) }
+
+    /// The rules of a chain as written, as a walk sees them (nil for a chain it does not have).
+    public func rules(table: String, chain name: String) -> [String]? { chain(table, name)?.rules.map(\.text) }
+
+    /// Rules netsim could not interpret (a walk never skips them silently: they are reported).
+    public var unparsed: [String] {
+        local.keys.sorted().flatMap { t in (local[t] ?? [:]).keys.sorted().flatMap { local[t]?[$0]?.unparsed ?? [] } } + (shared?.unparsed ?? [])
+    }
+}
+
+/// One chain, parsed for walking, with a destination index when it is long.
+public struct ParsedChain: Sendable {
+    public let rules: [IPTablesRule]
+    /// The rules that can match a given destination address: a rule with a (non-negated)
+    /// `-d a.b.c.d/32` can only match that address; every other rule is listed under every
+    /// address. A walk over the candidates in rule order is the linear walk.
+    let index: DestinationIndex?
+    public let unparsed: [String]
+
+    /// Chains shorter than this are walked in full.
+    static let indexThreshold = 16
+
+    public init(lines: [String]) {
+        var bad: [String] = []
+        let rules = lines.compactMap { line -> IPTablesRule? in
+            if let r = IPTablesRule.parse(line) { return r }
+            bad.append(line)
+            return nil
+        }
+        self.init(rules: rules, unparsed: bad)
+    }
+
+    public init(rules: [IPTablesRule], unparsed: [String] = []) {
+        self.rules = rules
+        self.unparsed = unparsed
+        guard rules.count >= Self.indexThreshold else { index = nil; return }
+        var by: [UInt32: [Int]] = [:], others: [Int] = []
+        for (i, r) in rules.enumerated() {
+            let single = r.matches.lazy.compactMap { m -> UInt32? in
+                if case .destination(let cidr, false) = m, cidr.prefixLength == 32 { return cidr.network.value }
+                return nil
+            }.first
+            // A random rule stays in every list: skipping it would change which statistic
+            // rules a walk meets.
+            let random = r.matches.contains { if case .probability = $0 { return true }; return false }
+            if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
+        }
+        index = DestinationIndex(byDestination: by, others: others)
+    }
 
     struct DestinationIndex: Sendable {
         var byDestination: [UInt32: [Int]]
@@ -88,47 +154,33 @@ public struct IPTablesInterpreter: Sendable {
             return out
         }
     }
+}
 
-    /// Chains shorter than this are walked in full.
-    static let indexThreshold = 16
+/// Chains many nodes' interpreters share, kept as text and parsed the first time a walk
+/// enters them (a ruleset of 100,000 rules is mostly chains no trace visits).
+public final class SharedChains: Sendable {
+    let lines: [String: [String: [String]]]
+    let cache = Mutex<[String: [String: ParsedChain]]>([:])
 
-    public init(dump: IPTablesDump, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
-        var c: [String: [String: [IPTablesRule]]] = [:]
-        var bad: [String] = []
-        for t in dump.tables {
-            var table: [String: [IPTablesRule]] = [:]
-            for ch in t.chains {
-                table[ch.name] = ch.rules.compactMap { line in
-                    if let r = IPTablesRule.parse(line) { return r }
-                    bad.append(line); return nil
-                }
-            }
-            c[t.name] = table
-        }
-        chains = c
-        var idx: [String: [String: DestinationIndex]] = [:]
-        for (table, chainsOfTable) in c {
-            for (name, rules) in chainsOfTable where rules.count >= Self.indexThreshold {
-                var by: [UInt32: [Int]] = [:], others: [Int] = []
-                for (i, r) in rules.enumerated() {
-                    let single = r.matches.lazy.compactMap { m -> UInt32? in
-                        if case .destination(let cidr, false) = m, cidr.prefixLength == 32 { return cidr.network.value }
-                        return nil
-                    }.first
-                    // A random rule stays in every list: skipping it would change which
-                    // statistic rules a walk meets.
-                    let random = r.matches.contains { if case .probability = $0 { return true }; return false }
-                    if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
-                }
-                idx[table, default: [:]][name] = DestinationIndex(byDestination: by, others: others)
-            }
-        }
-        indexes = idx
-        self.localAddresses = Set(localAddresses.map(\.value) + [IPv4Address(127, 0, 0, 1).value])
-        self.interfaceAddresses = interfaceAddresses
-        unparsed = bad
+    /// table → chain → rule lines (`-A CHAIN …`).
+    public init(lines: [String: [String: [String]]]) { self.lines = lines }
+
+    public func has(_ table: String, _ name: String) -> Bool { lines[table]?[name] != nil }
+
+    func chain(_ table: String, _ name: String) -> ParsedChain? {
+        if let c = cache.withLock({ $0[table]?[name] }) { return c }
+        guard let l = lines[table]?[name] else { return nil }
+        let parsed = ParsedChain(lines: l)
+        cache.withLock { $0[table, default: [:]][name] = parsed }
+        return parsed
     }
 
+    var unparsed: [String] {
+        lines.keys.sorted().flatMap { t in (lines[t] ?? [:]).keys.sorted().flatMap { chain(t, $0)?.unparsed ?? [] } }
+    }
+}
+
+extension IPTablesInterpreter {
     func isLocal(_ ip: IPv4Address) -> Bool { localAddresses.contains(ip.value) || IPv4CIDR(network: IPv4Address(127, 0, 0, 0), prefixLength: 8).contains(ip) }
 
     static func ifaceMatches(_ pattern: String, _ name: String?) -> Bool {
@@ -158,8 +210,9 @@ public struct IPTablesInterpreter: Sendable {
 
     /// nil: fell off the end or RETURNed (the caller continues).
     func walk(table: String, chain: String, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
-        guard depth < 64, let rules = chains[table]?[chain] else { return nil }
-        if !linear, let index = indexes[table]?[chain] {
+        guard depth < 64, let parsed = self.chain(table, chain) else { return nil }
+        let rules = parsed.rules
+        if !linear, let index = parsed.index {
             for i in index.candidates(state.packet.destination.value) {
                 if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
             }

@@ -4,9 +4,10 @@
 public enum ChainNames {
     static func suffix(_ text: String) -> String {
         // 16 base32 characters are the first 80 bits (10 bytes) of the hash.
-        let h = SHA256.hash(Array(text.utf8))
-        var bits: UInt128 = 0
-        for i in 0..<10 { bits = bits << 8 | UInt128(h[i]) }
+        var text = text
+        let h = text.withUTF8 { SHA256.digest(UnsafeRawBufferPointer($0)) }
+        // The first 80 bits: words 0 and 1 and the top half of word 2.
+        let bits = UInt128(h.0) << 48 | UInt128(h.1) << 16 | UInt128(h.2 >> 16)
         var ascii = [UInt8](repeating: 0, count: 16)
         for i in 0..<16 { ascii[i] = Base32.alphabetBytes[Int(truncatingIfNeeded: bits >> UInt128(75 - 5 * i)) & 31] }
         return String(decoding: ascii, as: UTF8.self)

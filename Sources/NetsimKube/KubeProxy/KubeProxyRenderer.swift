@@ -40,9 +40,60 @@ public enum KubeProxyRenderer {
         return "\(whole)." + String(repeating: "0", count: 10 - f.count) + f
     }
 
+    /// Whether kube-proxy writes this port's rules differently on different nodes: its
+    /// endpoints are chosen per node (internalTrafficPolicy or externalTrafficPolicy Local),
+    /// or its load balancer firewall lists node addresses. Every other port's rules are the
+    /// same on every node.
+    public static func dependsOnNode(_ sp: ProxiedServicePort) -> Bool {
+        sp.internalPolicyLocal || (sp.externalPolicyLocal && sp.externallyAccessible)
+            || (!sp.sourceRanges.isEmpty && !sp.loadBalancerIPs.isEmpty)
+    }
+
+    /// The order kube-proxy writes service ports in.
+    public static func sorted(_ ports: [ProxiedServicePort]) -> [ProxiedServicePort] {
+        ports.sorted { ($0.servicePortName, $0.ipProtocol) < ($1.servicePortName, $1.ipProtocol) }
+    }
+
+    /// Above `largeClusterEndpoints` endpoints in all, rules carry fewer comments.
+    public static func isLarge(_ endpoints: [String: [ProxiedEndpoint]], _ c: KubeProxyConfig) -> Bool {
+        endpoints.values.reduce(0) { $0 + $1.count } > c.largeClusterEndpoints
+    }
+
+    /// The endpoints of a port (keyed "ns/svc:port/proto", or without the protocol).
+    public static func endpoints(of sp: ProxiedServicePort, in endpoints: [String: [ProxiedEndpoint]]) -> [ProxiedEndpoint] {
+        endpoints[sp.servicePortName + "/" + sp.ipProtocol] ?? endpoints[sp.servicePortName] ?? []
+    }
+
+    static func localhostNodePorts(_ c: KubeProxyConfig) -> Bool {
+        c.localhostNodePorts && (c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
+    }
+
+    /// Every node's rules, whole: the frame (chains, KUBE-POSTROUTING, KUBE-MARK-MASQ, the
+    /// NodePort catch-all, KUBE-FORWARD) around each service port's fragment, in kube-proxy's order.
     public static func render(_ ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]], config c: KubeProxyConfig) -> IPTablesRestoreText {
+        let large = isLarge(endpoints, c)
+        var out = head(c)
+        for sp in sorted(ports) { appendFragment(sp, endpoints: Self.endpoints(of: sp, in: endpoints), config: c, large: large, into: &out) }
+        finish(&out, c)
+        return out
+    }
+
+    /// The frame with these fragments (already in kube-proxy's order) inside.
+    public static func assemble(_ fragments: [IPTablesRestoreText], config c: KubeProxyConfig) -> IPTablesRestoreText {
+        var out = head(c)
+        for f in fragments {
+            out.natRules += f.natRules
+            out.filterRules += f.filterRules
+            out.natChains += f.natChains
+        }
+        finish(&out, c)
+        return out
+    }
+
+    /// The chains and rules every node has before the first service port.
+    public static func head(_ c: KubeProxyConfig) -> IPTablesRestoreText {
         var out = IPTablesRestoreText()
-        let localhostNodePorts = c.localhostNodePorts && (c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
+        let localhostNodePorts = localhostNodePorts(c)
         out.filterChains = ["KUBE-EXTERNAL-SERVICES", "KUBE-FORWARD", "KUBE-NODEPORTS", "KUBE-PROXY-FIREWALL", "KUBE-SERVICES"]
         if localhostNodePorts { out.filterChains.append("KUBE-FIREWALL") }
         out.natChains = ["KUBE-MARK-MASQ", "KUBE-NODEPORTS", "KUBE-POSTROUTING", "KUBE-SERVICES"]
@@ -56,167 +107,184 @@ public enum KubeProxyRenderer {
             "-A KUBE-POSTROUTING -m comment --comment \"kubernetes service traffic requiring SNAT\" -j MASQUERADE" + (c.randomFully ? " --random-fully" : ""),
             "-A KUBE-MARK-MASQ -j MARK --or-mark \(mark)",
         ]
-        let totalEndpoints = endpoints.values.reduce(0) { $0 + $1.count }
-        let large = totalEndpoints > c.largeClusterEndpoints
+        return out
+    }
 
-        for sp in ports.sorted(by: { ($0.servicePortName, $0.ipProtocol) < ($1.servicePortName, $1.ipProtocol) }) {
-            guard let clusterIP = sp.clusterIP else { continue }
-            let spn = sp.servicePortName
-            let proto = sp.ipProtocol
-            let pm = "-m \(proto) -p \(proto)"
-            let eps = endpoints[spn + "/" + proto] ?? endpoints[spn] ?? []   // keyed "spn/proto" when two protocols share a name
-            // Categorise (pkg/proxy/topology.go): deduplicated by ip:port, sorted by the string.
-            var unique: [String: ProxiedEndpoint] = [:]
-            for e in eps {
-                if let old = unique[e.string], !(old.terminating && !e.terminating) { continue }
-                unique[e.string] = e
-            }
-            let all = unique.values.sorted { $0.string < $1.string }
-            let ready = all.filter(\.ready)
-            var clusterEPs = ready
-            if clusterEPs.isEmpty { clusterEPs = all.filter { $0.serving && $0.terminating } }
-            let localAll = all.filter { $0.nodeName == c.nodeName }
-            var localEPs = localAll.filter(\.ready)
-            if localEPs.isEmpty { localEPs = localAll.filter { $0.serving && $0.terminating } }
-            let externallyAccessible = sp.externallyAccessible
-            let usesCluster = !sp.internalPolicyLocal || externallyAccessible
-            let usesLocal = sp.internalPolicyLocal || (sp.externalPolicyLocal && externallyAccessible)
-            let hasAnyEndpoints = !clusterEPs.isEmpty || all.contains { $0.ready || ($0.serving && $0.terminating) }
-            let svc = ChainNames.service(spn, proto), svl = ChainNames.serviceLocal(spn, proto)
-            let ext = ChainNames.external(spn, proto), fw = ChainNames.firewall(spn, proto)
-            let internalChain = sp.internalPolicyLocal ? svl : svc
-            let internalEPs = sp.internalPolicyLocal ? localEPs : clusterEPs
-            let externalChain = sp.externalPolicyLocal ? svl : svc
-            let externalEPs = sp.externalPolicyLocal ? localEPs : clusterEPs
-            let noEndpointsTarget = hasAnyEndpoints ? "DROP" : "REJECT"
-            let noEndpointsComment = hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints"
-            var usedChains: [String] = []
-            // Whether the EXT chain is written: any endpoints and externally accessible.
-            let writeExt = hasAnyEndpoints && externallyAccessible
+    /// One service port's rules: its capture rules in the shared chains (KUBE-SERVICES,
+    /// KUBE-NODEPORTS, the filter chains) and its own chains (KUBE-SVC, KUBE-SVL, KUBE-EXT,
+    /// KUBE-FW, KUBE-SEP). nil for a port without a cluster IP.
+    public static func fragment(_ sp: ProxiedServicePort, endpoints eps: [ProxiedEndpoint], config c: KubeProxyConfig, large: Bool) -> IPTablesRestoreText? {
+        var out = IPTablesRestoreText()
+        return appendFragment(sp, endpoints: eps, config: c, large: large, into: &out) ? out : nil
+    }
 
-            // 1. ClusterIP capture.
-            if !internalEPs.isEmpty {
-                out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(internalChain)")
-            } else {
-                out.filterRules.append("-A KUBE-SERVICES -m comment --comment \(comment(sp.internalPolicyLocal && hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(sp.internalPolicyLocal && hasAnyEndpoints ? "DROP" : "REJECT")")
-            }
-            // 2. External IPs.
-            for ip in sp.externalIPs {
-                if hasAnyEndpoints {
-                    out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) external IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(ext)")
-                }
-                if externalEPs.isEmpty {
-                    out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
-                }
-            }
-            // 3. Load balancer IPs.
-            let ranges = sp.sourceRanges.contains { $0.prefixLength == 0 } ? [] : sp.sourceRanges
-            let useFW = !ranges.isEmpty && !sp.loadBalancerIPs.isEmpty
-            for ip in sp.loadBalancerIPs {
-                if hasAnyEndpoints {
-                    out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) loadbalancer IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(useFW ? fw : ext)")
-                }
-                if useFW {
-                    out.filterRules.append("-A KUBE-PROXY-FIREWALL -m comment --comment \(comment("\(spn) traffic not accepted by \(fw)")) \(pm) -d \(ip) --dport \(sp.port) -j DROP")
-                }
+    /// `fragment`, appended to `out`; false for a port without a cluster IP.
+    @discardableResult
+    static func appendFragment(_ sp: ProxiedServicePort, endpoints eps: [ProxiedEndpoint], config c: KubeProxyConfig, large: Bool,
+                               into out: inout IPTablesRestoreText) -> Bool {
+        let localhostNodePorts = localhostNodePorts(c)
+        guard let clusterIP = sp.clusterIP else { return false }
+        let spn = sp.servicePortName
+        let proto = sp.ipProtocol
+        let pm = "-m \(proto) -p \(proto)"
+        // Categorise (pkg/proxy/topology.go): deduplicated by ip:port, sorted by the string.
+        var unique: [String: ProxiedEndpoint] = [:]
+        for e in eps {
+            if let old = unique[e.string], !(old.terminating && !e.terminating) { continue }
+            unique[e.string] = e
+        }
+        let all = unique.values.sorted { $0.string < $1.string }
+        let ready = all.filter(\.ready)
+        var clusterEPs = ready
+        if clusterEPs.isEmpty { clusterEPs = all.filter { $0.serving && $0.terminating } }
+        let localAll = all.filter { $0.nodeName == c.nodeName }
+        var localEPs = localAll.filter(\.ready)
+        if localEPs.isEmpty { localEPs = localAll.filter { $0.serving && $0.terminating } }
+        let externallyAccessible = sp.externallyAccessible
+        let usesCluster = !sp.internalPolicyLocal || externallyAccessible
+        let usesLocal = sp.internalPolicyLocal || (sp.externalPolicyLocal && externallyAccessible)
+        let hasAnyEndpoints = !clusterEPs.isEmpty || all.contains { $0.ready || ($0.serving && $0.terminating) }
+        let svc = ChainNames.service(spn, proto), svl = ChainNames.serviceLocal(spn, proto)
+        let ext = ChainNames.external(spn, proto), fw = ChainNames.firewall(spn, proto)
+        let internalChain = sp.internalPolicyLocal ? svl : svc
+        let internalEPs = sp.internalPolicyLocal ? localEPs : clusterEPs
+        let externalChain = sp.externalPolicyLocal ? svl : svc
+        let externalEPs = sp.externalPolicyLocal ? localEPs : clusterEPs
+        let noEndpointsTarget = hasAnyEndpoints ? "DROP" : "REJECT"
+        let noEndpointsComment = hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints"
+        var usedChains: [String] = []
+        // Whether the EXT chain is written: any endpoints and externally accessible.
+        let writeExt = hasAnyEndpoints && externallyAccessible
+
+        // 1. ClusterIP capture.
+        if !internalEPs.isEmpty {
+            out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(internalChain)")
+        } else {
+            out.filterRules.append("-A KUBE-SERVICES -m comment --comment \(comment(sp.internalPolicyLocal && hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(sp.internalPolicyLocal && hasAnyEndpoints ? "DROP" : "REJECT")")
+        }
+        // 2. External IPs.
+        for ip in sp.externalIPs {
+            if hasAnyEndpoints {
+                out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) external IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(ext)")
             }
             if externalEPs.isEmpty {
+                out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
+            }
+        }
+        // 3. Load balancer IPs.
+        let ranges = sp.sourceRanges.contains { $0.prefixLength == 0 } ? [] : sp.sourceRanges
+        let useFW = !ranges.isEmpty && !sp.loadBalancerIPs.isEmpty
+        for ip in sp.loadBalancerIPs {
+            if hasAnyEndpoints {
+                out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) loadbalancer IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(useFW ? fw : ext)")
+            }
+            if useFW {
+                out.filterRules.append("-A KUBE-PROXY-FIREWALL -m comment --comment \(comment("\(spn) traffic not accepted by \(fw)")) \(pm) -d \(ip) --dport \(sp.port) -j DROP")
+            }
+        }
+        if externalEPs.isEmpty {
+            for ip in sp.loadBalancerIPs {
+                out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
+            }
+        }
+        // 4. NodePort.
+        if let np = sp.nodePort {
+            if hasAnyEndpoints {
+                if localhostNodePorts && c.nfacct {
+                    out.natRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment(spn)) \(pm) -d 127.0.0.0/8 --dport \(np) -m nfacct --nfacct-name localhost_nps_accepted_pkts -j \(ext)")
+                }
+                out.natRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment(spn)) \(pm) --dport \(np) -j \(ext)")
+            }
+            if externalEPs.isEmpty {
+                out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) -m addrtype --dst-type LOCAL \(pm) --dport \(np) -j \(noEndpointsTarget)")
+            }
+        }
+        // 5. Health-check NodePort.
+        if sp.isLoadBalancer, sp.externalPolicyLocal, let hc = sp.healthCheckNodePort {
+            out.filterRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment("\(spn) health check node port")) -m tcp -p tcp --dport \(hc) -j ACCEPT")
+        }
+        // 7. Masquerade off-cluster traffic to the cluster IP.
+        if !internalEPs.isEmpty {
+            if c.masqueradeAll {
+                out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j KUBE-MARK-MASQ")
+            } else if let cidr = c.clusterCIDR {
+                out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) ! -s \(cidr) -j KUBE-MARK-MASQ")
+            }
+        }
+        // 8. KUBE-EXT.
+        if writeExt {
+            usedChains.append(ext)
+            if !sp.externalPolicyLocal {
+                out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade traffic for \(spn) external destinations")) -j KUBE-MARK-MASQ")
+            } else {
+                if let cidr = c.clusterCIDR {
+                    out.natRules.append("-A \(ext) -m comment --comment \(comment("pod traffic for \(spn) external destinations")) -s \(cidr) -j \(svc)")
+                }
+                out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ")
+                out.natRules.append("-A \(ext) -m comment --comment \(comment("route LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j \(svc)")
+            }
+            if !externalEPs.isEmpty { out.natRules.append("-A \(ext) -j \(externalChain)") }
+        }
+        // 9. KUBE-FW.
+        if useFW && hasAnyEndpoints {
+            usedChains.append(fw)
+            for r in ranges {
+                out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(r) -j \(ext)")
+            }
+            if ranges.contains(where: { r in c.nodeIPs.contains { r.contains($0) } }) {
                 for ip in sp.loadBalancerIPs {
-                    out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
+                    out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(ip) -j \(ext)")
                 }
             }
-            // 4. NodePort.
-            if let np = sp.nodePort {
-                if hasAnyEndpoints {
-                    if localhostNodePorts && c.nfacct {
-                        out.natRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment(spn)) \(pm) -d 127.0.0.0/8 --dport \(np) -m nfacct --nfacct-name localhost_nps_accepted_pkts -j \(ext)")
-                    }
-                    out.natRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment(spn)) \(pm) --dport \(np) -j \(ext)")
-                }
-                if externalEPs.isEmpty {
-                    out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) -m addrtype --dst-type LOCAL \(pm) --dport \(np) -j \(noEndpointsTarget)")
-                }
-            }
-            // 5. Health-check NodePort.
-            if sp.isLoadBalancer, sp.externalPolicyLocal, let hc = sp.healthCheckNodePort {
-                out.filterRules.append("-A KUBE-NODEPORTS -m comment --comment \(comment("\(spn) health check node port")) -m tcp -p tcp --dport \(hc) -j ACCEPT")
-            }
-            // 7. Masquerade off-cluster traffic to the cluster IP.
-            if !internalEPs.isEmpty {
-                if c.masqueradeAll {
-                    out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j KUBE-MARK-MASQ")
-                } else if let cidr = c.clusterCIDR {
-                    out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) ! -s \(cidr) -j KUBE-MARK-MASQ")
-                }
-            }
-            // 8. KUBE-EXT.
-            if writeExt {
-                usedChains.append(ext)
-                if !sp.externalPolicyLocal {
-                    out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade traffic for \(spn) external destinations")) -j KUBE-MARK-MASQ")
-                } else {
-                    if let cidr = c.clusterCIDR {
-                        out.natRules.append("-A \(ext) -m comment --comment \(comment("pod traffic for \(spn) external destinations")) -s \(cidr) -j \(svc)")
-                    }
-                    out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ")
-                    out.natRules.append("-A \(ext) -m comment --comment \(comment("route LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j \(svc)")
-                }
-                if !externalEPs.isEmpty { out.natRules.append("-A \(ext) -j \(externalChain)") }
-            }
-            // 9. KUBE-FW.
-            if useFW && hasAnyEndpoints {
-                usedChains.append(fw)
-                for r in ranges {
-                    out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(r) -j \(ext)")
-                }
-                if ranges.contains(where: { r in c.nodeIPs.contains { r.contains($0) } }) {
-                    for ip in sp.loadBalancerIPs {
-                        out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(ip) -j \(ext)")
-                    }
-                }
-                out.natRules.append("-A \(fw) -m comment --comment \(comment("other traffic to \(spn) will be dropped by KUBE-PROXY-FIREWALL"))")
-            }
-            // 10. Dispatch chains.
-            var sepNames: [String: String] = [:]
-            func sepName(_ e: ProxiedEndpoint) -> String {
-                if let n = sepNames[e.string] { return n }
-                let n = ChainNames.endpoint(spn, proto, e.string)
-                sepNames[e.string] = n
-                return n
-            }
-            func dispatch(_ chain: String, _ list: [ProxiedEndpoint]) {
-                guard !list.isEmpty else { return }
-                usedChains.append(chain)
-                if let t = sp.affinityTimeout {
-                    for e in list {
-                        let sep = sepName(e)
-                        let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
-                        out.natRules.append("-A \(chain) \(cm)-m recent --name \(sep) --rcheck --seconds \(t) --reap -j \(sep)")
-                    }
-                }
-                for (i, e) in list.enumerated() {
+            out.natRules.append("-A \(fw) -m comment --comment \(comment("other traffic to \(spn) will be dropped by KUBE-PROXY-FIREWALL"))")
+        }
+        // 10. Dispatch chains.
+        var sepNames: [String: String] = [:]
+        func sepName(_ e: ProxiedEndpoint) -> String {
+            if let n = sepNames[e.string] { return n }
+            let n = ChainNames.endpoint(spn, proto, e.string)
+            sepNames[e.string] = n
+            return n
+        }
+        func dispatch(_ chain: String, _ list: [ProxiedEndpoint]) {
+            guard !list.isEmpty else { return }
+            usedChains.append(chain)
+            if let t = sp.affinityTimeout {
+                for e in list {
                     let sep = sepName(e)
                     let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
-                    let stat = i < list.count - 1 ? "-m statistic --mode random --probability \(probability(list.count - i)) " : ""
-                    out.natRules.append("-A \(chain) \(cm)\(stat)-j \(sep)")
+                    out.natRules.append("-A \(chain) \(cm)-m recent --name \(sep) --rcheck --seconds \(t) --reap -j \(sep)")
                 }
             }
-            if usesCluster { dispatch(svc, clusterEPs) }
-            if usesLocal { dispatch(svl, localEPs) }
-            // 11. One chain per endpoint reached.
-            var seps: [String: ProxiedEndpoint] = [:]
-            if usesCluster { for e in clusterEPs { seps[e.string] = e } }
-            if usesLocal { for e in localEPs { seps[e.string] = e } }
-            for e in seps.values.sorted(by: { $0.string < $1.string }) {
+            for (i, e) in list.enumerated() {
                 let sep = sepName(e)
-                usedChains.append(sep)
-                let cm = large ? "" : "-m comment --comment \(comment(spn)) "
-                out.natRules.append("-A \(sep) \(cm)-s \(e.ip) -j KUBE-MARK-MASQ")
-                let recent = sp.affinityTimeout != nil ? "-m recent --name \(sep) --set " : ""
-                out.natRules.append("-A \(sep) \(cm)\(recent)\(pm) -j DNAT --to-destination \(e.string)")
+                let cm = large ? "" : "-m comment --comment \(comment("\(spn) -> \(e.string)")) "
+                let stat = i < list.count - 1 ? "-m statistic --mode random --probability \(probability(list.count - i)) " : ""
+                out.natRules.append("-A \(chain) \(cm)\(stat)-j \(sep)")
             }
-            out.natChains += usedChains
         }
+        if usesCluster { dispatch(svc, clusterEPs) }
+        if usesLocal { dispatch(svl, localEPs) }
+        // 11. One chain per endpoint reached.
+        var seps: [String: ProxiedEndpoint] = [:]
+        if usesCluster { for e in clusterEPs { seps[e.string] = e } }
+        if usesLocal { for e in localEPs { seps[e.string] = e } }
+        for e in seps.values.sorted(by: { $0.string < $1.string }) {
+            let sep = sepName(e)
+            usedChains.append(sep)
+            let cm = large ? "" : "-m comment --comment \(comment(spn)) "
+            out.natRules.append("-A \(sep) \(cm)-s \(e.ip) -j KUBE-MARK-MASQ")
+            let recent = sp.affinityTimeout != nil ? "-m recent --name \(sep) --set " : ""
+            out.natRules.append("-A \(sep) \(cm)\(recent)\(pm) -j DNAT --to-destination \(e.string)")
+        }
+        out.natChains += usedChains
+        return true
+    }
+
+    /// The rules every node has after the last service port.
+    public static func finish(_ out: inout IPTablesRestoreText, _ c: KubeProxyConfig) {
+        let localhostNodePorts = localhostNodePorts(c)
+        let mark = c.masqueradeMark
         // The NodePort catch-all, last in nat KUBE-SERVICES.
         let np = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
         if c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains(where: { $0.prefixLength == 0 }) {
@@ -232,6 +300,5 @@ public enum KubeProxyRenderer {
         }
         out.filterRules.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding rules\" -m mark --mark \(mark)/\(mark) -j ACCEPT")
         out.filterRules.append("-A KUBE-FORWARD -m comment --comment \"kubernetes forwarding conntrack rule\" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
-        return out
     }
 }

@@ -15,51 +15,66 @@ public enum SHA256 {
     ]
 
     public static func hash(_ message: [UInt8]) -> [UInt8] {
-        var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-            (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-        let padded = (message.count + 9 + 63) / 64 * 64
-        var data = [UInt8](repeating: 0, count: padded)
-        data.withUnsafeMutableBufferPointer { d in
-            for (i, b) in message.enumerated() { d[i] = b }
-            d[message.count] = 0x80
-            let bitLength = UInt64(message.count) &* 8
-            for i in 0..<8 { d[padded - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(i * 8)) }
-        }
-        let k = Self.k
-        var w = [UInt32](repeating: 0, count: 64)
-        data.withUnsafeBufferPointer { d in
-            k.withUnsafeBufferPointer { k in
-                w.withUnsafeMutableBufferPointer { w in
-                    for chunk in stride(from: 0, to: padded, by: 64) {
-                        for i in 0..<16 {
-                            let j = chunk + i * 4
-                            w[i] = UInt32(d[j]) << 24 | UInt32(d[j + 1]) << 16 | UInt32(d[j + 2]) << 8 | UInt32(d[j + 3])
-                        }
-                        for i in 16..<64 {
-                            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-                        }
-                        var (a, b, c, dd, e, f, g, hh) = h
-                        for i in 0..<64 {
-                            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                            let ch = (e & f) ^ (~e & g)
-                            let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
-                            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                            let maj = (a & b) ^ (a & c) ^ (b & c)
-                            let t2 = s0 &+ maj
-                            hh = g; g = f; f = e; e = dd &+ t1; dd = c; c = b; b = a; a = t1 &+ t2
-                        }
-                        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ dd, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
-                    }
-                }
-            }
-        }
+        let h = message.withUnsafeBufferPointer { digest(UnsafeRawBufferPointer($0)) }
         var out = [UInt8](repeating: 0, count: 32)
         for (n, v) in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7].enumerated() {
             for i in 0..<4 { out[n * 4 + i] = UInt8(truncatingIfNeeded: v >> UInt32(24 - i * 8)) }
         }
         return out
+    }
+
+    public typealias Digest = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+
+    /// The hash as eight words, without allocating: the message's whole blocks are read in
+    /// place, the padded tail is built on the stack.
+    public static func digest(_ message: UnsafeRawBufferPointer) -> Digest {
+        var h: Digest = (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
+        let whole = message.count / 64 * 64
+        let tailCount = message.count - whole
+        let tailBlocks = tailCount + 9 > 64 ? 2 : 1
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                for i in 0..<128 { tail[i] = 0 }
+                for i in 0..<tailCount { tail[i] = message[whole + i] }
+                tail[tailCount] = 0x80
+                let bitLength = UInt64(message.count) &* 8
+                let end = tailBlocks * 64
+                for i in 0..<8 { tail[end - 1 - i] = UInt8(truncatingIfNeeded: bitLength >> UInt64(i * 8)) }
+                for chunk in stride(from: 0, to: whole, by: 64) {
+                    compress(&h, w) { message[chunk + $0] }
+                }
+                for b in 0..<tailBlocks {
+                    compress(&h, w) { tail[b * 64 + $0] }
+                }
+            }
+        }
+        return h
+    }
+
+    @inline(__always)
+    static func compress(_ h: inout Digest, _ w: UnsafeMutableBufferPointer<UInt32>, _ byte: (Int) -> UInt8) {
+        for i in 0..<16 {
+            let j = i * 4
+            w[i] = UInt32(byte(j)) << 24 | UInt32(byte(j + 1)) << 16 | UInt32(byte(j + 2)) << 8 | UInt32(byte(j + 3))
+        }
+        for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, hh) = h
+        k.withUnsafeBufferPointer { k in
+            for i in 0..<64 {
+                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let ch = (e & f) ^ (~e & g)
+                let t1 = hh &+ s1 &+ ch &+ k[i] &+ w[i]
+                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let maj = (a & b) ^ (a & c) ^ (b & c)
+                let t2 = s0 &+ maj
+                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+            }
+        }
+        h = (h.0 &+ a, h.1 &+ b, h.2 &+ c, h.3 &+ d, h.4 &+ e, h.5 &+ f, h.6 &+ g, h.7 &+ hh)
     }
 
     @inline(__always) static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -1,0 +1,174 @@
+import NetsimIPAM
+import NetsimKube
+import NetsimModel
+import Synchronization
+
+/// Each node's datapath for traces, built the first time a trace crosses the node, sharing
+/// what nodes have in common.
+///
+/// kube-proxy writes the same rules on every node for a Service port whose endpoints do not
+/// depend on the node (no Local traffic policy, no load balancer firewall): those ports'
+/// rules are rendered once, their own chains (KUBE-SVC, KUBE-SEP, …) kept as text and parsed
+/// when a walk first enters them, and their lines in the shared chains (KUBE-SERVICES,
+/// KUBE-NODEPORTS, the filter chains) parsed once. A node adds its host rules and the ports
+/// that depend on it. The chains a node's interpreter walks are, rule for rule and in order,
+/// the chains `netsim node` prints for it (a test compares them).
+final class DatapathCache: Sendable {
+    struct Entry: Sendable {
+        var host: HostNetwork
+        var interpreter: IPTablesInterpreter
+    }
+
+    /// What every node shares.
+    struct Shared: Sendable {
+        var ports: [ProxiedServicePort]
+        var endpoints: [String: [ProxiedEndpoint]]
+        var large: Bool
+        /// Per port (kube-proxy's order): for a port whose rules are the same on every node,
+        /// its lines in the shared chains, parsed; nil for a port that depends on the node.
+        var common: [[(table: String, chain: String, rule: IPTablesRule)]?]
+        var chains: SharedChains
+        var podsByNode: [String: [RealizedPod]]
+    }
+
+    let fabric: FabricIndex
+    let shared = Mutex<Shared?>(nil)
+    let entries = Mutex<[String: Entry]>([:])
+    /// kube-proxy's shared chains (KUBE-SERVICES, KUBE-NODEPORTS, the filter chains, …),
+    /// parsed and indexed, by the node-specific lines they hold: nodes whose lines are the
+    /// same (all of them, in a cluster without Local traffic policies) share one copy.
+    let aggregates = Mutex<[String: [String: [String: ParsedChain]]]>([:])
+    /// The host's rules are mostly the same text on every node: each line is parsed once.
+    let parsedLines = Mutex<[String: IPTablesRule]>([:])
+
+    init(fabric: FabricIndex) { self.fabric = fabric }
+
+    /// kube-proxy's settings on a node that has no endpoint of its own: for the rules that do
+    /// not depend on the node.
+    static let neutralConfig = KubeProxyConfig(nodeName: "", nodeIPs: [], clusterCIDR: nil)
+
+    /// A fragment's lines split into its own chains' lines and its lines in shared chains.
+    static func split(_ f: IPTablesRestoreText) -> (own: [String: [String]], common: [(String, String, String)]) {
+        let ownChains = Set(f.natChains)
+        var own: [String: [String]] = [:], common: [(String, String, String)] = []
+        for line in f.natRules {
+            let chain = chainName(line)
+            if ownChains.contains(chain) { own[chain, default: []].append(line) } else { common.append(("nat", chain, line)) }
+        }
+        for line in f.filterRules { common.append(("filter", chainName(line), line)) }
+        return (own, common)
+    }
+
+    static func chainName(_ line: String) -> String {
+        let rest = line.utf8.dropFirst(3)
+        return String(Substring(rest.prefix { $0 != UInt8(ascii: " ") })) ?? ""
+    }
+
+    func sharedState() -> Shared {
+        if let s = shared.withLock({ $0 }) { return s }
+        let (ports, endpoints) = NodeDatapath.services(fabric.topology, fabric.realized)
+        let sorted = KubeProxyRenderer.sorted(ports)
+        let large = KubeProxyRenderer.isLarge(endpoints, Self.neutralConfig)
+        var common: [[(table: String, chain: String, rule: IPTablesRule)]?] = []
+        var lines: [String: [String]] = [:]
+        for sp in sorted {
+            guard !KubeProxyRenderer.dependsOnNode(sp),
+                  let f = KubeProxyRenderer.fragment(sp, endpoints: KubeProxyRenderer.endpoints(of: sp, in: endpoints), config: Self.neutralConfig, large: large)
+            else { common.append(nil); continue }
+            let (own, rest) = Self.split(f)
+            for (c, l) in own { lines[c, default: []] += l }
+            common.append(rest.compactMap { t, c, l in IPTablesRule.parse(l).map { (table: t, chain: c, rule: $0) } })
+        }
+        let s = Shared(ports: sorted, endpoints: endpoints, large: large, common: common, chains: SharedChains(lines: ["nat": lines]),
+                       podsByNode: Dictionary(grouping: fabric.realized.pods.filter { $0.node != nil }, by: { $0.node ?? "" }))
+        shared.withLock { $0 = s }
+        return s
+    }
+
+    func get(_ node: String) -> Entry? {
+        if let e = entries.withLock({ $0[node] }) { return e }
+        let s = sharedState()
+        guard let realizedNode = fabric.nodeByName[node], let host = NodeDatapath.host(fabric: fabric, node: node, pods: s.podsByNode[node] ?? []) else { return nil }
+        let config = NodeDatapath.kubeProxyConfig(for: realizedNode)
+        var rules: [String: [String: [IPTablesRule]]] = [:]
+        var unparsed: [String] = []
+        func add(_ table: String, _ chain: String, _ line: String) {
+            if let r = IPTablesRule.parse(line) { rules[table, default: [:]][chain, default: []].append(r) } else { unparsed.append(line) }
+        }
+        // The host's chains: the built-in chains with the CNI's and kube-proxy's jumps, the CNI's chains.
+        let head = KubeProxyRenderer.head(config)
+        var frame = IPTablesRestoreText()
+        frame.filterChains = head.filterChains
+        frame.natChains = head.natChains
+        let kubeChains = Set(head.filterChains + head.natChains)
+        var table = ""
+        var hostLines: [(String, String, String)] = []
+        // Split as bytes: the text is ASCII, and Character-wise splitting is slow here.
+        for raw in host.iptablesSave(kubeProxy: frame).utf8.split(separator: UInt8(ascii: "\n")) {
+            if raw.first == UInt8(ascii: "*") { table = String(decoding: raw.dropFirst(), as: UTF8.self); continue }
+            guard raw.starts(with: "-A ".utf8) else { continue }
+            let line = String(decoding: raw, as: UTF8.self)
+            let chain = Self.chainName(line)
+            if !kubeChains.contains(chain) { hostLines.append((table, chain, line)) }
+        }
+        let known = parsedLines.withLock { cache in hostLines.map { cache[$0.2] } }
+        var learned: [String: IPTablesRule] = [:]
+        for (i, (t, c, l)) in hostLines.enumerated() {
+            if let r = known[i] { rules[t, default: [:]][c, default: []].append(r); continue }
+            if let r = IPTablesRule.parse(l) { rules[t, default: [:]][c, default: []].append(r); learned[l] = r } else { unparsed.append(l) }
+        }
+        if !learned.isEmpty { parsedLines.withLock { $0.merge(learned) { a, _ in a } } }
+        // kube-proxy: the frame's first rules, each port's (shared or this node's), the last rules.
+        var nodeLines: [(String, String, String)] = []
+        var key = ""
+        for l in head.natRules { nodeLines.append(("nat", Self.chainName(l), l)) }
+        for l in head.filterRules { nodeLines.append(("filter", Self.chainName(l), l)) }
+        var ports: [(Int, [(String, String, String)])] = []
+        for (k, sp) in s.ports.enumerated() where s.common[k] == nil {
+            guard let f = KubeProxyRenderer.fragment(sp, endpoints: KubeProxyRenderer.endpoints(of: sp, in: s.endpoints), config: config, large: s.large) else { continue }
+            let (own, rest) = Self.split(f)
+            for (c, ls) in own { for l in ls { add("nat", c, l) } }
+            ports.append((k, rest))
+        }
+        var tail = IPTablesRestoreText()
+        KubeProxyRenderer.finish(&tail, config)
+        for (_, _, l) in nodeLines { key += l + "\n" }
+        for (k, rest) in ports { key += "#\(k)\n"; for (_, _, l) in rest { key += l + "\n" } }
+        key += "#tail\n" + tail.natRules.joined(separator: "\n") + "\n" + tail.filterRules.joined(separator: "\n")
+        var aggregate: [String: [String: ParsedChain]]
+        if let cached = aggregates.withLock({ $0[key] }) {
+            aggregate = cached
+        } else {
+            var agg: [String: [String: [IPTablesRule]]] = [:]
+            func put(_ t: String, _ c: String, _ l: String) {
+                if let r = IPTablesRule.parse(l) { agg[t, default: [:]][c, default: []].append(r) } else { unparsed.append(l) }
+            }
+            for (t, c, l) in nodeLines { put(t, c, l) }
+            var next = 0
+            for (k, common) in s.common.enumerated() {
+                if let common {
+                    for (t, c, r) in common { agg[t, default: [:]][c, default: []].append(r) }
+                } else if next < ports.count, ports[next].0 == k {
+                    for (t, c, l) in ports[next].1 { put(t, c, l) }
+                    next += 1
+                }
+            }
+            for l in tail.natRules { put("nat", Self.chainName(l), l) }
+            for l in tail.filterRules { put("filter", Self.chainName(l), l) }
+            aggregate = [:]
+            for (t, byChain) in agg { for (c, r) in byChain { aggregate[t, default: [:]][c] = ParsedChain(rules: r) } }
+            let made = aggregate
+            aggregates.withLock { $0[key] = made }
+        }
+        var chains = aggregate
+        for (t, byChain) in rules { for (c, r) in byChain { chains[t, default: [:]][c] = ParsedChain(rules: r) } }
+        if !unparsed.isEmpty { chains["unparsed", default: [:]]["-"] = ParsedChain(rules: [], unparsed: unparsed) }
+        var ifaces: [String: IPv4Address] = [:]
+        for e in host.enis { ifaces[e.interface] = e.primaryIP }
+        // A veth has no address of its own: MASQUERADE takes the node's primary address.
+        if let p = host.primary { for v in host.vethByAddress.values { ifaces[v] = p.primaryIP } }
+        let entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, localAddresses: host.localAddresses, interfaceAddresses: ifaces))
+        entries.withLock { $0[node] = entry }
+        return entry
+    }
+}
