@@ -35,6 +35,12 @@ demo: build
 	@echo '$$ netsim trace Topologies/quickstart.yaml --from internet --to deployment:shop/cart --port 8080   (refused: exit 1)'
 	@$(BIN) trace Topologies/quickstart.yaml --from internet --to deployment:shop/cart --port 8080 || true
 	@echo
+	@echo '$$ netsim trace Topologies/quickstart.yaml --from deployment:shop/frontend --to service:shop/cart --port 80   (through kube-proxy)'
+	@$(BIN) trace Topologies/quickstart.yaml --from deployment:shop/frontend --to service:shop/cart --port 80
+	@echo
+	@echo '$$ netsim node Topologies/quickstart.yaml'
+	@$(BIN) node Topologies/quickstart.yaml
+	@echo
 	@echo '$$ netsim check --strict Topologies/quickstart.yaml'
 	@$(BIN) check --strict Topologies/quickstart.yaml
 	@echo

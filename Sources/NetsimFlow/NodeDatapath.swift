@@ -10,6 +10,8 @@ public struct NodeDatapath: Sendable {
     public let servicePorts: [ProxiedServicePort]
     public let endpoints: [String: [ProxiedEndpoint]]
     public let kubeProxy: IPTablesRestoreText
+    /// hostNetwork pods on the node, "namespace/name".
+    public let hostNetworkPods: [String]
 
     /// kube-proxy as EKS configures it: `clusterCIDR: ""` in kube-proxy-config (no local-traffic
     /// detector), `--random-fully` available, localhost NodePorts on, nfacct counters present.
@@ -29,6 +31,7 @@ public struct NodeDatapath: Sendable {
         guard let node = f.nodeByName[name], let host = NodeDatapath.host(fabric: f, node: name) else { return nil }
         self.node = node
         self.host = host
+        hostNetworkPods = f.realized.pods.filter { $0.node == name && $0.hostNetwork }.map { "\($0.namespace)/\($0.name)" }.sorted()
         (servicePorts, endpoints) = services
         var config = NodeDatapath.kubeProxyConfig(for: node)
         adjust(&config)
@@ -145,6 +148,19 @@ public struct NodeDatapath: Sendable {
 
     /// `iptables-save` of the whole node.
     public var iptablesText: String { host.iptablesSave(kubeProxy: kubeProxy) }
+
+    /// Each pod's own side, as `ip addr` and `ip route` inside its network namespace show it
+    /// (the VPC CNI gives eth0 the pod's address as a /32 and routes everything via
+    /// 169.254.1.1, which the host's veth answers for), then hostNetwork pods.
+    public var podsText: String {
+        var out = ""
+        for p in host.pods.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
+            let veth = host.vethByAddress[p.ip.value] ?? "?"
+            out += "\(p.namespace)/\(p.name)  eth0 \(p.ip)/32  routes: default via 169.254.1.1 dev eth0; 169.254.1.1 dev eth0 scope link  host side: \(veth)\n"
+        }
+        for p in hostNetworkPods { out += "\(p)  hostNetwork: the node's own stack and addresses\n" }
+        return out
+    }
 
     /// The ENIs, one line each.
     public var enisText: String {

@@ -100,9 +100,9 @@ extension Walk {
                 if let od = s.originalDestination { packet.source = od.0; if packet.hasPorts { packet.sourcePort = od.1 } }
                 packet.destination = s.inside.0
                 if packet.hasPorts { packet.destinationPort = s.inside.1 }
-                step("Conntrack", .matchedSession, "conntrack: reply of \(s.inside.0):\(s.inside.1) → \(s.originalDestination.map { "\($0.0):\($0.1)" } ?? "?"); NAT undone: \(before.source):\(before.sourcePort) → \(before.destination):\(before.destinationPort) becomes \(packet.source):\(packet.sourcePort) → \(packet.destination):\(packet.destinationPort)", packet: packet)
+                step("Conntrack", .matchedSession, "reply of \(s.inside.0):\(s.inside.1) → \(s.originalDestination.map { "\($0.0):\($0.1)" } ?? "?"); NAT undone: \(before.source):\(before.sourcePort) → \(before.destination):\(before.destinationPort) becomes \(packet.source):\(packet.sourcePort) → \(packet.destination):\(packet.destinationPort)", packet: packet)
             } else {
-                step("Conntrack", .matchedSession, "conntrack: an ESTABLISHED reply with no NAT on this node")
+                step("Conntrack", .matchedSession, "an ESTABLISHED reply; no NAT to undo on this node")
             }
         } else {
             var pre: [RuleHit] = []

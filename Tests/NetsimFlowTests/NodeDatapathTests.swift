@@ -32,6 +32,21 @@ struct NodeDatapathTests {
         #expect(rules.contains("1024:\tfrom all fwmark 0x80/0x80 lookup main"))
     }
 
+    /// The pod side: eth0 with the pod's address as a /32, the 169.254.1.1 gateway, paired with
+    /// the host veth the routes use; hostNetwork pods (aws-node, kube-proxy) share the node.
+    @Test func podSideOfEachVeth() throws {
+        let (n, dp) = try quickstartNode()
+        let lines = dp.podsText.split(separator: "\n").map(String.init)
+        for pod in dp.host.pods {
+            let veth = HostNetwork.vethName(namespace: pod.namespace, pod: pod.name)
+            #expect(lines.contains { $0.hasPrefix("\(pod.namespace)/\(pod.name) ") && $0.contains("eth0 \(pod.ip)/32") && $0.contains("default via 169.254.1.1 dev eth0") && $0.hasSuffix(veth) })
+        }
+        let hostNet = n.fabric.realized.pods.filter { $0.node == dp.node.name && $0.hostNetwork }
+        #expect(hostNet.contains { $0.name.hasPrefix("aws-node") })
+        for p in hostNet { #expect(lines.contains { $0.hasPrefix("\(p.namespace)/\(p.name) ") && $0.hasSuffix("hostNetwork: the node's own stack and addresses") }) }
+        #expect(lines.count == dp.host.pods.count + hostNet.count)
+    }
+
     /// SHA-1 against FIPS 180-4, and a veth name computed by hand.
     @Test func sha1() {
         #expect(SHA256.hex(SHA1.hash(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")

@@ -7,19 +7,21 @@ import NetsimRender
 import NetsimTopology
 
 struct Node: ParsableCommand {
-    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, enis, all }
+    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, enis, pods, all }
 
     static let configuration = CommandConfiguration(
         abstract: "A node's datapath as the VPC CNI and kube-proxy build it, in the formats of iptables-save, ip rule and ip route.",
         discussion: """
         netsim node FILE                      lists the node names, one per line
-        netsim node FILE NODE --show iptables|rules|routes|enis|all
+        netsim node FILE NODE --show iptables|rules|routes|enis|pods|all
+        pods: each pod's side of its veth (eth0 with a /32, the 169.254.1.1 gateway) and the host
+        veth it pairs with; hostNetwork pods share the node's stack.
         """
     )
 
     @Argument(help: "The topology file.") var file: String
     @Argument(help: "A node name (see 'netsim node FILE').") var node: String?
-    @Option(help: "What to print: iptables, rules, routes, enis, all.") var show: Show = .all
+    @Option(help: "What to print: iptables, rules, routes, enis, pods, all.") var show: Show = .all
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
@@ -46,6 +48,7 @@ struct Node: ParsableCommand {
         if show == .enis || show == .all { section("ENIs", dp.enisText) }
         if show == .rules || show == .all { section("ip rule", dp.host.rulesText) }
         if show == .routes || show == .all { section("ip route show table all", dp.host.routesText) }
+        if show == .pods || show == .all { section("pods (inside each pod's network namespace)", dp.podsText) }
         if show == .iptables || show == .all { section("iptables-save", dp.iptablesText) }
         if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
     }
