@@ -146,8 +146,16 @@ public struct NodeDatapath: Sendable {
         return (ports, endpoints)
     }
 
-    /// `iptables-save` of the whole node.
+    /// The whole node as `iptables-restore` input: kube-proxy's rules as kube-proxy writes them
+    /// (the form its tests compare), the CNI's as the CNI writes them.
     public var iptablesText: String { host.iptablesSave(kubeProxy: kubeProxy) }
+
+    /// The whole node as `iptables-save` prints it back from the kernel (`IPTablesSaveForm`),
+    /// to diff against a real node's `iptables-save | grep -v '^#'`.
+    public var iptablesSavedText: String {
+        guard let dump = try? IPTablesDump.parse(iptablesText).get() else { return iptablesText }
+        return IPTablesSaveForm.text(dump)
+    }
 
     /// Each pod's own side, as `ip addr` and `ip route` inside its network namespace show it
     /// (the VPC CNI gives eth0 the pod's address as a /32 and routes everything via

@@ -84,6 +84,38 @@ struct NodeDatapathTests {
         #expect(kernelRules == ours)
     }
 
+    /// `netsim node --show iptables` prints what a node's `iptables-save` prints: every node of
+    /// two topologies, and a generated ruleset of 300 Services (affinity, probabilities, source
+    /// ranges, Local policies), loaded into a test namespace and saved back by the kernel, equal
+    /// `IPTablesSaveForm` byte for byte (iptables-save's `#` lines aside).
+    @Test(.enabled(if: NodeDatapathTests.canMakeNamespaces, "network namespaces cannot be created here (needs root and iproute2)"))
+    func savedFormIsTheKernels() throws {
+        var texts: [(String, String)] = []
+        for file in ["Topologies/quickstart.yaml", "Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml"] {
+            let n = try Lab.network(file)
+            for node in n.fabric.realized.nodes {
+                let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name) { $0.nfacct = false })
+                texts.append(("\(file) \(node.name)", dp.iptablesText))
+            }
+        }
+        texts.append(("generated", SyntheticServices.generate(services: 300, endpointsPerService: 4, seed: 3).render().text))
+        for (what, text) in texts {
+            let ns = "netsim-save-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+            #expect(Self.run("/usr/sbin/ip", ["netns", "add", ns]).status == 0)
+            defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", ns]) }
+            let restore = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-restore"], input: text)
+            try #require(restore.status == 0, "\(what): \(restore.err)")
+            let save = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-save"])
+            let kernel = save.out.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+            let ours = IPTablesSaveForm.text(try IPTablesDump.parse(text).get())
+            if kernel != ours {
+                let k = kernel.split(separator: "\n"), o = ours.split(separator: "\n")
+                let first = zip(k, o).first { $0 != $1 }
+                Issue.record("\(what): first difference: kernel \(first.map { String($0.0) } ?? "(length)") / netsim \(first.map { String($0.1) } ?? "(length)")")
+            }
+        }
+    }
+
     static var canMakeNamespaces: Bool {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { return false }
         let probe = "netsim-probe-\(getpid())"
