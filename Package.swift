@@ -58,7 +58,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology"]),
-        .testTarget(name: "NetsimKubeTests", dependencies: ["NetsimModel", "NetsimKube"]),
+        .testTarget(name: "NetsimKubeTests", dependencies: ["NetsimModel", "NetsimKube"], exclude: ["Fixtures"]),
         .testTarget(name: "NetsimFlowTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),

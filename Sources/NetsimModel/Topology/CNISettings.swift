@@ -1,5 +1,3 @@
-import NetsimModel
-
 /// The aws-node settings ipamd reads, parsed the way ipamd parses them (VPC CNI v1.23.1), with
 /// the defaults of the aws-node manifest EKS installs (WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1).
 ///
