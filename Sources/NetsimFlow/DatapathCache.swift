@@ -61,7 +61,7 @@ final class DatapathCache: Sendable {
 
     static func chainName(_ line: String) -> String {
         let rest = line.utf8.dropFirst(3)
-        return String(Substring(rest.prefix { $0 != UInt8(ascii: " ") })) ?? ""
+        return String(decoding: rest.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)
     }
 
     func sharedState() -> Shared {
