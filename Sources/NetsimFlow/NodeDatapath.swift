@@ -71,13 +71,17 @@ public struct NodeDatapath: Sendable {
         guard let cluster = t.cluster else { return ([], [:]) }
         var usedNodePorts = Set(t.kubernetes.services.flatMap { $0.ports.compactMap(\.nodePort) })
         var rng = SplitMix64(seed: t.seed ^ 0x0D_E90F7)
-        func allocateNodePort() -> UInt16 {
+        /// nil when every port of the range is taken (the API server refuses the Service;
+        /// `check` reports it as NS0702).
+        func allocateNodePort() -> UInt16? {
             let range = cluster.nodePortRange
             let n = Int(range.upper - range.lower) + 1
             var p = UInt16(Int(range.lower) + Int(rng.next() % UInt64(n)))
-            while usedNodePorts.contains(p) { p = p == range.upper ? range.lower : p + 1 }
-            usedNodePorts.insert(p)
-            return p
+            for _ in 0..<n {
+                if !usedNodePorts.contains(p) { usedNodePorts.insert(p); return p }
+                p = p == range.upper ? range.lower : p + 1
+            }
+            return nil
         }
         let ipOf = Dictionary(r.services.map { ("\($0.namespace)/\($0.name)", $0.clusterIP) }, uniquingKeysWith: { a, _ in a })
         var services = t.kubernetes.services

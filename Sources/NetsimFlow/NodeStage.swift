@@ -131,7 +131,10 @@ extension Walk {
             np = nat.packet
         }
 
-        let source = session ? packet.source : np.source
+        // A reply is routed after PREROUTING undid the SNAT (its destination is the client
+        // again) but before POSTROUTING undoes the DNAT: the route lookup sees the reply's own
+        // source (the endpoint), which is why the CNI marks NodePort connections (network.go).
+        let source = session ? before.source : np.source
         let destination = session ? packet.destination : np.destination
         guard let r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark) else {
             hop(place, steps)
@@ -177,8 +180,10 @@ extension Walk {
                     if packet.hasPorts {
                         out.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(nodeName)/\(before)", seed: f.topology.seed) % 64512))
                     }
-                    let why = post.hits.last.map { $0.chain == "KUBE-POSTROUTING" ? "KUBE-POSTROUTING: marked 0x4000 by KUBE-MARK-MASQ, MASQUERADE" : "\($0.chain): SNAT" } ?? "SNAT"
-                    step("SourceNAT", .transformed, "\(Self.chainPath(post.hits, table: "nat", base: "POSTROUTING")) (\(why)): source \(np.source):\(np.sourcePort) → \(out.source):\(out.sourcePort) (\(r.device.hasPrefix(host.vethPrefix) ? "the node's primary address: the veth has none" : "\(r.device)'s address"); --random-fully picks the port)")
+                    let masquerade = post.hits.last?.chain == "KUBE-POSTROUTING"
+                    let why = masquerade ? "KUBE-POSTROUTING: marked 0x4000 by KUBE-MARK-MASQ, MASQUERADE" : "\(post.hits.last?.chain ?? "POSTROUTING"): SNAT --to-source \(out.source)"
+                    let whose = masquerade ? (r.device.hasPrefix(host.vethPrefix) ? "the node's primary address: the veth has none" : "\(r.device)'s address") : "leaving by \(r.device)"
+                    step("SourceNAT", .transformed, "\(Self.chainPath(post.hits, table: "nat", base: "POSTROUTING")) (\(why)): source \(np.source):\(np.sourcePort) → \(out.source):\(out.sourcePort) (\(whose); --random-fully picks the port)")
                     np = out
                 }
             }

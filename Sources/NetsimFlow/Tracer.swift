@@ -159,7 +159,7 @@ struct Walk {
             let iface = f.interfaces[i]
             if let node = src.podNode ?? (iface.kind == .nodeENI ? iface.node : nil) {
                 let exit = nodeStage(node, origin: src.podNode != nil ? .pod(packet.source) : .host)
-                if case .eni(let e) = exit { leaveInterface(e, originating: true) } else { afterNode(node, exit) }
+                afterNode(node, exit)
                 return
             }
             if case .serviceIP = dst.place {
@@ -589,7 +589,7 @@ struct Walk {
             if case .pod(let ip) = origin { who = "pod \(f.podByIP[ip.value] ?? "?") (\(ip))" } else { who = "node \(node) (\(packet.source))" }
             hop(who, [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
             let exit = nodeStage(node, origin: origin)
-            if case .eni(let e) = exit { leaveInterface(e, originating: true) } else { afterNode(node, exit) }
+            afterNode(node, exit)
             return
         }
         if let d = deliveredAt {

@@ -259,4 +259,31 @@ struct DatapathTraceTests {
             #expect(Set(paths.map(\.forward.finalPacket.destination)) == local)
         }
     }
+
+    /// A NodePort reached at a secondary ENI's address: the connection is not marked (the CNI
+    /// marks only what arrives on eth0), so the reply is routed by its own source, the
+    /// endpoint: out of eth0 for every endpoint but those on that secondary ENI, where EC2's
+    /// source/destination check drops it (the kernel routes replies before undoing the DNAT).
+    @Test func nodePortOnASecondaryENIAddress() throws {
+        let n = try n
+        let nodes = n.fabric.realized.nodes
+        try #require(nodes.count == 2)
+        let target = nodes[0], client = nodes[1]
+        let h = try host(n, target.name)
+        let eth1 = try #require(h.enis.first { $0.deviceIndex == 1 })
+        let paths = try allPaths(n, "node:\(client.name)", "ip:\(eth1.primaryIP)", port: 30080)
+        #expect(paths.count == pods(n, app: "web").count)
+        var blocked = 0
+        for t in paths {
+            let endpoint = t.forward.finalPacket.destination
+            #expect(t.forward.end == .delivered)
+            if eth1.podAddresses.contains(endpoint) {
+                #expect(t.disposition == .delivered, "an endpoint on eth1 answers through eth1")
+            } else {
+                #expect(t.explanations.contains { $0.code == "ENI_SOURCE_DEST_CHECK_RESTRICTION" && $0.direction == .reply }, "\(endpoint)")
+                blocked += 1
+            }
+        }
+        #expect(blocked > 0)
+    }
 }

@@ -79,6 +79,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let duplicateObject = DiagnosticCode("NS0707", "duplicate-object", "Two Kubernetes objects with the same kind, namespace and name.")
     public static let undefinedServicePort = DiagnosticCode("NS0708", "undefined-service-port", "A reference to a Service or port that does not exist.")
     public static let invalidManifest = DiagnosticCode("NS0709", "invalid-manifest", "A manifest without apiVersion, kind or metadata.name.")
+    public static let nodePortRangeFull = DiagnosticCode("NS0710", "nodeport-range-full", "More Service ports need a NodePort than the node-port range holds.")
 
     // MARK: NS08xx — cluster and CNI
     public static let eniConfigZone = DiagnosticCode("NS0801", "eniconfig-zone-not-covered", "Custom networking is on but a node group zone has no ENIConfig.")
@@ -114,7 +115,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .duplicateName, .undefinedReference, .wrongTargetKind, .multipleMainRouteTables, .duplicateRoute,
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
-        .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest,
+        .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,

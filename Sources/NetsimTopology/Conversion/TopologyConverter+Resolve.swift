@@ -432,6 +432,20 @@ extension TopologyConverter {
                 }
             }
         }
+        // The API server allocates NodePorts from the range and refuses a Service once it is full
+        // ("range of valid ports is full"): every port of a NodePort or LoadBalancer Service
+        // needs one, and a LoadBalancer with externalTrafficPolicy Local one more (health check).
+        let range = cluster?.nodePortRange ?? PortRange(30000, 32767)
+        let size = Int(range.upper) - Int(range.lower) + 1
+        var needed = 0
+        for svc in k.services where svc.type == .NodePort || svc.type == .LoadBalancer {
+            needed += svc.ports.count + (svc.type == .LoadBalancer && svc.externalTrafficPolicy == .Local ? 1 : 0)
+            if needed > size {
+                reporter.error(.nodePortRangeFull, "Service \(svc.meta.namespace)/\(svc.meta.name) needs a NodePort, but the node-port range \(range) (\(size) port\(size == 1 ? "" : "s")) is already full: the API server refuses it",
+                               at: svc.meta.location, hint: "widen the cluster's nodePortRange, or make some Services ClusterIP")
+                break
+            }
+        }
         for ing in k.ingresses {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
             if let cls = ing.ingressClassName, !k.ingressClasses.isEmpty, !k.ingressClasses.contains(where: { $0.meta.name == cls }) {
