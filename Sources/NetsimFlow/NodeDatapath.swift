@@ -125,7 +125,7 @@ public struct NodeDatapath: Sendable {
                         for port in slice.ports where port.name == sp.name && port.ipProtocol == sp.ipProtocol {
                             for e in slice.endpoints {
                                 guard let a = e.addresses.first.flatMap({ IPv4Address($0) }) else { continue }
-                                endpoints[key, default: []].append(ProxiedEndpoint(ip: a, port: port.port, ready: e.ready, serving: e.ready, nodeName: e.nodeName))
+                                endpoints[key, default: []].append(ProxiedEndpoint(ip: a, port: port.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName))
                             }
                         }
                     }

@@ -635,6 +635,7 @@ extension String {
 }
 
 func format4(_ p: Double) -> String {
+    guard p.isFinite, p >= 0, p <= 1 else { return "?" }
     let scaled = Int((p * 10000).rounded())
     let f = String(scaled % 10000)
     return "\(scaled / 10000)." + String(repeating: "0", count: 4 - f.count) + f

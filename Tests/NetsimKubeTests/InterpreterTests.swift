@@ -120,4 +120,22 @@ struct InterpreterTests {
             if services >= 300 { #expect(verdicts.isSuperset(of: ["filter/REJECT", "filter/DROP", "nat/ACCEPT"]), "\(verdicts)") }
         }
     }
+
+    /// A rule the interpreter cannot read in full is not read at all, and is reported: never
+    /// half-read into a rule that matches more than it should.
+    @Test(arguments: [
+        "-A KUBE-SERVICES -m comment --comment \"lab/web:ht\"tp cluster IP\" -m tcp -p tcp -d 172.20.0.5 --dport 80 -j KUBE-SVC-X",
+        "-A INPUT -m iprange --src-range 10.0.0.1-10.0.0.9 -j DROP",
+        "-A INPUT -p tcp --dport 22 -j LOG",
+        "-A FORWARD -m conntrack --ctstate NEW --ctproto tcp -j ACCEPT",
+        "-A KUBE-SEP-X -m tcp -p tcp -j DNAT --to-destination",
+        "-A KUBE-SEP-X -j MARK --set-mark",
+        "-A X -j",
+    ])
+    func unreadableRulesAreReported(_ line: String) throws {
+        #expect(IPTablesRule.parse(line) == nil)
+        let dump = try IPTablesDump.parse("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:X - [0:0]\n:KUBE-SERVICES - [0:0]\n:KUBE-SEP-X - [0:0]\n\(line)\nCOMMIT\n").get()
+        let ipt = IPTablesInterpreter(dump: dump, localAddresses: [], interfaceAddresses: [:])
+        #expect(ipt.unparsed == [line])
+    }
 }

@@ -54,19 +54,34 @@ public struct IPTablesRule: Sendable {
 
     static func markPair(_ s: String) -> (UInt32, UInt32)? {
         let parts = s.split(separator: "/")
-        guard let v = number(String(parts[0])) else { return nil }
+        guard let first = parts.first, let v = number(String(first)) else { return nil }
         let m = parts.count > 1 ? number(String(parts[1])) : UInt32.max
         return m.map { (v, $0) }
     }
 
-    /// Parses `-A CHAIN …`; nil for a rule netsim cannot interpret.
+    /// The match modules the interpreter understands; a rule loading any other is not read
+    /// (and so reported), never half-read.
+    static let modules: Set<String> = ["comment", "tcp", "udp", "sctp", "addrtype", "mark", "conntrack", "state", "statistic", "recent", "nfacct"]
+    /// iptables targets that are not chains and that the interpreter does not model.
+    static let otherTargets: Set<String> = ["LOG", "NFLOG", "TPROXY", "NOTRACK", "CT", "TRACE", "TEE", "REDIRECT", "NETMAP",
+                                            "CHECKSUM", "TCPMSS", "NFQUEUE", "CLASSIFY", "DSCP", "TOS", "TTL", "AUDIT", "SET",
+                                            "SECMARK", "CONNSECMARK", "HMARK", "IDLETIMER", "LED", "RATEEST", "SYNPROXY", "CLUSTERIP", "QUEUE"]
+    /// Options the interpreter reads as no-ops (they do not change which packets match, or are
+    /// details of a target it models as a whole).
+    static let inert: Set<String> = ["--limit-iface-in", "--limit-iface-out", "--reap", "--random-fully", "--random", "--rsource", "--rcheck"]
+
+    /// Parses `-A CHAIN …`; nil for a rule netsim cannot interpret (an unknown match, option
+    /// or target, a missing value, an unbalanced quote).
     public static func parse(_ line: String) -> IPTablesRule? {
+        guard line.utf8.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 0 else { return nil }
         let w = words(line)
         guard w.count >= 2, w[0] == "-A" else { return nil }
         var rule = IPTablesRule(chain: w[1], matches: [], target: .none, comment: nil, text: line)
         var i = 2
         var neg = false
         var recentName: String? = nil
+        var recentSeconds: Int? = nil
+        var recentSet = false
         // The target keyword seen last (DNAT/SNAT/MARK/CONNMARK take their arguments after it).
         var pendingTarget = ""
         func cidr(_ s: String) -> IPv4CIDR? { s.contains("/") ? IPv4CIDR(lenient: s) : IPv4Address(s).map { IPv4CIDR(network: $0, prefixLength: 32) } }
@@ -76,7 +91,9 @@ public struct IPTablesRule: Sendable {
             let v = i + 1 < w.count ? w[i + 1] : ""
             switch k {
             case "!": neg = true; i += 1; continue
-            case "-m": i += 2; continue
+            case "-m":
+                guard modules.contains(v) else { return nil }
+                i += 2; continue
             case "-s": guard let c = cidr(v) else { return nil }; rule.matches.append(.source(c, negated: neg)); i += 2
             case "-d": guard let c = cidr(v) else { return nil }; rule.matches.append(.destination(c, negated: neg)); i += 2
             case "-p": rule.matches.append(.proto(v, negated: neg)); i += 2
@@ -86,7 +103,7 @@ public struct IPTablesRule: Sendable {
             case "-o": rule.matches.append(.outInterface(v, negated: neg)); i += 2
             case "--src-type": rule.matches.append(.srcType(v, negated: neg)); i += 2
             case "--dst-type": rule.matches.append(.dstType(v, negated: neg)); i += 2
-            case "--limit-iface-in", "--limit-iface-out", "--reap", "--random-fully", "--random", "--rsource": i += 1
+            case _ where inert.contains(k): i += 1
             case "--mark":
                 guard let (val, m) = markPair(v) else { return nil }
                 rule.matches.append(.mark(value: val, mask: m, negated: neg)); i += 2
@@ -94,9 +111,8 @@ public struct IPTablesRule: Sendable {
             case "--mode": i += 2
             case "--probability": guard let p = Double(v) else { return nil }; rule.matches.append(.probability(p)); i += 2
             case "--name": recentName = v; i += 2
-            case "--rcheck": i += 1
-            case "--seconds": if let n = Int(v), let name = recentName { rule.matches.append(.recentCheck(name: name, seconds: n)) }; i += 2
-            case "--set": if let name = recentName { rule.matches.append(.recentSet(name: name)) }; i += 1
+            case "--seconds": guard let n = Int(v) else { return nil }; recentSeconds = n; i += 2
+            case "--set": recentSet = true; i += 1
             case "--comment": rule.comment = v; i += 2
             case "--nfacct-name": i += 2
             case "-j":
@@ -108,14 +124,18 @@ public struct IPTablesRule: Sendable {
                 case "RETURN": rule.target = .ret
                 case "MASQUERADE": rule.target = .masquerade
                 case "DNAT", "SNAT", "MARK", "CONNMARK": rule.target = .none; pendingTarget = v
-                default: rule.target = .jump(v)
+                case "": return nil
+                default:
+                    // iptables' other targets are not chains: a rule using one is not read.
+                    guard !otherTargets.contains(v) else { return nil }
+                    rule.target = .jump(v)
                 }
             case "--to-destination":
                 let parts = v.split(separator: ":")
-                guard let a = IPv4Address(String(parts[0])) else { return nil }
+                guard let first = parts.first, let a = IPv4Address(String(first)) else { return nil }
                 rule.target = .dnat(a, parts.count > 1 ? UInt16(parts[1]) : nil); i += 2
             case "--to-source":
-                guard let a = IPv4Address(String(v.split(separator: ":")[0])) else { return nil }
+                guard let first = v.split(separator: ":").first, let a = IPv4Address(String(first)) else { return nil }
                 rule.target = .snat(a); i += 2
             case "--or-mark": guard let n = number(v) else { return nil }; rule.target = .markOr(n); i += 2
             case "--xor-mark": guard let n = number(v) else { return nil }; rule.target = .markXor(n); i += 2
@@ -126,9 +146,14 @@ public struct IPTablesRule: Sendable {
             case "--nfmask", "--ctmask", "--mask":
                 if case .connmarkRestore = rule.target, let n = number(v) { rule.target = .connmarkRestore(n) }
                 i += 2
-            default: i += 1
+            default: return nil
             }
             neg = false
+        }
+        if recentSeconds != nil || recentSet {
+            guard let name = recentName else { return nil }
+            if let n = recentSeconds { rule.matches.append(.recentCheck(name: name, seconds: n)) }
+            if recentSet { rule.matches.append(.recentSet(name: name)) }
         }
         return rule
     }

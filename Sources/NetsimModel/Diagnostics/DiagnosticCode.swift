@@ -80,6 +80,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let undefinedServicePort = DiagnosticCode("NS0708", "undefined-service-port", "A reference to a Service or port that does not exist.")
     public static let invalidManifest = DiagnosticCode("NS0709", "invalid-manifest", "A manifest without apiVersion, kind or metadata.name.")
     public static let nodePortRangeFull = DiagnosticCode("NS0710", "nodeport-range-full", "More Service ports need a NodePort than the node-port range holds.")
+    public static let unmodelledField = DiagnosticCode("NS0711", "unmodelled-field", "A Service field that changes kube-proxy's rules but that netsim does not model yet.")
 
     // MARK: NS08xx — cluster and CNI
     public static let eniConfigZone = DiagnosticCode("NS0801", "eniconfig-zone-not-covered", "Custom networking is on but a node group zone has no ENIConfig.")
@@ -115,7 +116,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .duplicateName, .undefinedReference, .wrongTargetKind, .multipleMainRouteTables, .duplicateRoute,
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
-        .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull,
+        .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,

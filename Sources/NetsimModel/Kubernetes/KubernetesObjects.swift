@@ -218,9 +218,13 @@ public struct EndpointSlice: Sendable {
     public struct Endpoint: Sendable {
         public var addresses: [String]
         public var ready: Bool
+        /// `conditions.serving` (defaults to `ready`) and `conditions.terminating` (false).
+        public var serving: Bool
+        public var terminating: Bool
         public var nodeName: String?
-        public init(addresses: [String], ready: Bool, nodeName: String?) {
+        public init(addresses: [String], ready: Bool, nodeName: String?, serving: Bool? = nil, terminating: Bool = false) {
             self.addresses = addresses; self.ready = ready; self.nodeName = nodeName
+            self.serving = serving ?? ready; self.terminating = terminating
         }
     }
     public struct Port: Sendable {

@@ -123,6 +123,20 @@ final class ManifestConverter {
                                     "publishNotReadyAddresses", "sessionAffinityConfig", "ipFamilies", "ipFamilyPolicy",
                                     "allocateLoadBalancerNodePorts", "trafficDistribution"]
 
+    /// A DNS-1123 label: Service port names (`ValidateServicePort`).
+    static func isDNS1123Label(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard (1...63).contains(b.count), b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-") else { return false }
+        return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+    }
+
+    /// A DNS-1035 label: Service names.
+    static func isDNS1035Label(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        guard (1...63).contains(b.count), let f = b.first, f >= 0x61 && f <= 0x7A, b.last != UInt8(ascii: "-") else { return false }
+        return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+    }
+
     static func k8sProtocol(_ s: String?) -> IPProtocol? {
         switch s ?? "TCP" {
         case "TCP": return .tcp
@@ -220,6 +234,25 @@ final class ManifestConverter {
             ports.append(ServicePort(name: pr.string("name") ?? "", ipProtocol: protocolField(pr), port: p, targetPort: target,
                                      nodePort: nodePort, location: pr.valueLocation(nodePort != nil ? "nodePort" : "port")))
         }
+        for p in ports where !p.name.isEmpty && !Self.isDNS1123Label(p.name) {
+            reporter.error(.invalidValue, "port name '\(p.name)' of \(ctx) is not a DNS-1123 label", at: p.location,
+                           hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit")
+        }
+        if !Self.isDNS1035Label(meta.name) {
+            reporter.error(.invalidValue, "Service name '\(meta.name)' is not a DNS-1035 label", at: meta.location,
+                           hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")
+        }
+        // Fields that change kube-proxy's rules but that netsim does not model: say so rather
+        // than trace as if they were absent.
+        for (key, effect) in [("externalIPs", "no external-IP rules are written"),
+                              ("sessionAffinityConfig", "ClientIP affinity keeps kube-proxy's default 10800 s timeout"),
+                              ("healthCheckNodePort", "the health-check NodePort is allocated instead"),
+                              ("allocateLoadBalancerNodePorts", "NodePorts are allocated as if it were true"),
+                              ("trafficDistribution", "endpoints are not preferred by zone"),
+                              ("publishNotReadyAddresses", "not-ready pods are not published as endpoints")] where spec.has(key) {
+            reporter.warning(.unmodelledField, "\(ctx) sets \(key), which netsim does not model yet: \(effect)", at: spec.keyLocation(key),
+                             hint: "traces and netsim node show the Service as if \(key) were not set")
+        }
         if ports.count > 1, let unnamed = ports.first(where: { $0.name.isEmpty }) {
             reporter.error(.invalidValue, "\(ctx) has several ports, and one has no name", at: unnamed.location,
                            hint: "Kubernetes requires a name on every port of a multi-port Service")
@@ -261,8 +294,10 @@ final class ManifestConverter {
             for (a, loc) in addresses where IPv4Address(a) == nil && IPv6Address(a) == nil {
                 reporter.error(.invalidAddress, "endpoint address '\(a)' is not an IP address", at: loc)
             }
-            let ready = er.mapping("conditions")?.bool("ready") ?? true
-            endpoints.append(EndpointSlice.Endpoint(addresses: addresses.map(\.0), ready: ready, nodeName: er.string("nodeName")))
+            let conditions = er.mapping("conditions")
+            let ready = conditions?.bool("ready") ?? true
+            endpoints.append(EndpointSlice.Endpoint(addresses: addresses.map(\.0), ready: ready, nodeName: er.string("nodeName"),
+                                                    serving: conditions?.bool("serving"), terminating: conditions?.bool("terminating") ?? false))
         }
         var ports: [EndpointSlice.Port] = []
         for item in r.list("ports") ?? [] {
