@@ -3,6 +3,7 @@ import NetsimFlow
 import NetsimIPAM
 import NetsimKube
 import NetsimModel
+import NetsimTopology
 import NetsimVPC
 import Testing
 
@@ -285,5 +286,39 @@ struct DatapathTraceTests {
             }
         }
         #expect(blocked > 0)
+    }
+
+    /// aws-node settings that shape the host rules: AWS_VPC_K8S_CNI_CONNMARK changes the mark
+    /// everywhere it is used, AWS_EXTERNAL_SERVICE_CIDRS adds rule 1535 so a pod on a secondary
+    /// ENI reaches those networks through the main table (eth0) rather than its own ENI.
+    @Test func connmarkAndExternalServiceCIDRs() throws {
+        let text = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n",
+                                  with: "    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n    AWS_VPC_K8S_CNI_CONNMARK: \"0x100\"\n    AWS_EXTERNAL_SERVICE_CIDRS: 192.168.0.0/16\n")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-cni-\(getpid())-\(Int.random(in: 0..<1_000_000))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("lab.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = TopologyLoader(catalog: .builtin).load(path: file.path)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let n = Network(topology: t, catalog: .builtin)
+        let node = try #require(n.fabric.realized.nodes.first)
+        let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name))
+        #expect(dp.host.rulesText.contains("1024:\tfrom all fwmark 0x100/0x100 lookup main"))
+        #expect(dp.host.rulesText.contains("1535:\tfrom all to 192.168.0.0/16 lookup main"))
+        #expect(dp.iptablesText.contains("-j CONNMARK --set-xmark 0x100/0x100"))
+        #expect(!dp.iptablesText.contains("0x80"))
+        // A pod on a secondary ENI: rule 1535 sends it out of eth0 (with its own address, since
+        // 192.168.0.0/16 is also excluded from SNAT), where EC2 drops it: eth0 does not own it.
+        var found: (RealizedPod, HostENI)? = nil
+        for p in n.fabric.realized.pods where p.status == .running && !p.hostNetwork {
+            guard let nodeName = p.node, let ip = p.ip, let e = NodeDatapath(fabric: n.fabric, node: nodeName)?.host.eni(of: ip), e.deviceIndex > 0 else { continue }
+            found = (p, e); break
+        }
+        let (pod, _) = try #require(found)
+        let tr = try trace(n, "pod:\(pod.namespace)/\(pod.name)", "external:onprem", port: 8080)
+        #expect(tr.forward.hops.flatMap(\.steps).contains { $0.detail.contains("ip rule 1535: from all to 192.168.0.0/16 lookup main") })
+        #expect(tr.explanations.contains { $0.code == "ENI_SOURCE_DEST_CHECK_RESTRICTION" })
     }
 }

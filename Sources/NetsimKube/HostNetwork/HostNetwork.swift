@@ -47,13 +47,16 @@ public struct HostNetwork: Sendable {
     public var connmark: UInt32
     public var nodePortSupport: Bool
     public var randomizeSNAT: String
+    /// AWS_EXTERNAL_SERVICE_CIDRS: `1535: from all to CIDR lookup main` each.
+    public var externalServiceCIDRs: [IPv4CIDR]
 
     public init(nodeName: String, enis: [HostENI], pods: [HostPod], vpcCIDRs: [IPv4CIDR], excludeSNATCIDRs: [IPv4CIDR] = [],
                 externalSNAT: Bool = false, vethPrefix: String = "eni", connmark: UInt32 = 0x80, nodePortSupport: Bool = true,
-                randomizeSNAT: String = "prng") {
+                randomizeSNAT: String = "prng", externalServiceCIDRs: [IPv4CIDR] = []) {
         self.nodeName = nodeName; self.enis = enis.sorted { $0.deviceIndex < $1.deviceIndex }; self.pods = pods
         self.vpcCIDRs = vpcCIDRs; self.excludeSNATCIDRs = excludeSNATCIDRs; self.externalSNAT = externalSNAT
         self.vethPrefix = vethPrefix; self.connmark = connmark; self.nodePortSupport = nodePortSupport; self.randomizeSNAT = randomizeSNAT
+        self.externalServiceCIDRs = externalServiceCIDRs
         var byAddress: [UInt32: String] = [:], byVeth: [String: IPv4Address] = [:]
         for p in pods {
             let v = Self.vethName(namespace: p.namespace, pod: p.name, prefix: vethPrefix)
@@ -90,6 +93,7 @@ public struct HostNetwork: Sendable {
             if let e = eni(of: p.ip), e.deviceIndex != 0 { rules.append((1536, "from \(p.ip) lookup \(e.table)")) }
         }
         if nodePortSupport || !externalSNAT { rules.append((1024, "from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main")) }
+        for c in externalServiceCIDRs { rules.append((1535, "from all to \(c) lookup main")) }
         for e in enis where e.deviceIndex != 0 { rules.append((32765, "from \(e.primaryIP) lookup \(e.table)")) }
         rules += [(32766, "from all lookup main"), (32767, "from all lookup default")]
         return rules.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map { "\($0.element.0):\t\($0.element.1)" }.joined(separator: "\n") + "\n"
@@ -123,22 +127,26 @@ public struct HostNetwork: Sendable {
         if !externalSNAT {
             chains = ["AWS-CONNMARK-CHAIN-0", "AWS-SNAT-CHAIN-0"]
             nat.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, outbound connections\" -j AWS-CONNMARK-CHAIN-0")
-            nat.append("-A PREROUTING -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+            nat.append("-A PREROUTING -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --restore-mark --mask \(mark)")
             nat.append("-A POSTROUTING -m comment --comment \"AWS SNAT CHAIN\" -j AWS-SNAT-CHAIN-0")
-            for c in vpcCIDRs { nat.append("-A AWS-CONNMARK-CHAIN-0 -d \(c) -m comment --comment \"AWS CONNMARK CHAIN, VPC CIDR\" -j RETURN") }
-            for c in excludeSNATCIDRs { nat.append("-A AWS-CONNMARK-CHAIN-0 -d \(c) -m comment --comment \"AWS CONNMARK CHAIN, EXCLUDED CIDR\" -j RETURN") }
+            // aws-node inserts each CIDR's RETURN at the top of its chain (VPC CIDRs, then the
+            // exclusions), so they read in reverse; 0.0.0.0/0 becomes an unconditional RETURN.
+            func dest(_ c: IPv4CIDR) -> String { c.prefixLength == 0 ? "" : "-d \(c) " }
+            for c in (vpcCIDRs + excludeSNATCIDRs).reversed() {
+                nat.append("-A AWS-CONNMARK-CHAIN-0 \(dest(c))-m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN")
+            }
             nat.append("-A AWS-CONNMARK-CHAIN-0 -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --set-xmark \(mark)/\(mark)")
-            for c in vpcCIDRs { nat.append("-A AWS-SNAT-CHAIN-0 -d \(c) -m comment --comment \"AWS SNAT CHAIN\" -j RETURN") }
-            for c in excludeSNATCIDRs { nat.append("-A AWS-SNAT-CHAIN-0 -d \(c) -m comment --comment \"AWS SNAT CHAIN EXCLUSION\" -j RETURN") }
+            let snatReturns = vpcCIDRs.map { ($0, "AWS SNAT CHAIN") } + excludeSNATCIDRs.map { ($0, "AWS SNAT CHAIN EXCLUSION") }
+            for (c, comment) in snatReturns.reversed() { nat.append("-A AWS-SNAT-CHAIN-0 \(dest(c))-m comment --comment \"\(comment)\" -j RETURN") }
             let random = randomizeSNAT == "none" ? "" : (randomizeSNAT == "hashrandom" ? " --random" : " --random-fully")
             nat.append("-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment \"AWS, SNAT\" -m addrtype ! --dst-type LOCAL -j SNAT --to-source \(p.primaryIP)\(random)")
         }
         if nodePortSupport {
             mangle.append("-A PREROUTING -i \(p.interface) -m comment --comment \"AWS, primary ENI\" -m addrtype --dst-type LOCAL --limit-iface-in -j CONNMARK --set-xmark \(mark)/\(mark)")
-            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
-            mangle.append("-A PREROUTING -i vlan+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)")
+            mangle.append("-A PREROUTING -i vlan+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)")
         } else if !externalSNAT {
-            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --nfmask \(mark) --ctmask \(mark)")
+            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)")
         }
         return (nat, chains, mangle)
     }
@@ -230,6 +238,10 @@ extension HostNetwork {
         // 1024: connections the CNI marked (SNATed egress, NodePort traffic) use the main table.
         if (nodePortSupport || !externalSNAT), mark & connmark == connmark {
             return mainLookup(rule: "1024: from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main", destination)
+        }
+        // 1535: AWS_EXTERNAL_SERVICE_CIDRS use the main table.
+        if let c = externalServiceCIDRs.first(where: { $0.contains(destination) }) {
+            return mainLookup(rule: "1535: from all to \(c) lookup main", destination)
         }
         // 1536: a pod on a secondary ENI leaves through that ENI.
         if vethByAddress[source.value] != nil, let e = eni(of: source), e.deviceIndex != 0 {

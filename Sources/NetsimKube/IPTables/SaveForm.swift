@@ -146,6 +146,12 @@ public enum IPTablesSaveForm {
             if let v = value(o, "--xor-mark") { return " --set-xmark \(v)/0x0" }
             if let v = value(o, "--set-mark") { return " --set-xmark " + (v.contains("/") ? v : v + "/0xffffffff") }
             return join(o)
+        case "CONNMARK":
+            // `--mask M` with --restore-mark or --save-mark is saved as both masks.
+            if let m = value(o, "--mask"), o.contains("--restore-mark") || o.contains("--save-mark") {
+                return " " + (o.contains("--restore-mark") ? "--restore-mark" : "--save-mark") + " --nfmask \(m) --ctmask \(m)"
+            }
+            return join(o)
         case "REJECT":
             return o.isEmpty ? " --reject-with icmp-port-unreachable" : join(o)
         default:

@@ -102,6 +102,29 @@ extension TopologyConverter {
             }
         default: break
         }
+        switch name {
+        case "AWS_VPC_K8S_CNI_VETHPREFIX":
+            // aws-node refuses to start (cmd/aws-vpc-cni/main.go): at most 4 characters, and
+            // not a prefix of the host's own interfaces.
+            if value.count > 4 || ["eth", "lo", "vlan"].contains(value) {
+                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_VETHPREFIX='\(value)' is refused by aws-node: it must be at most 4 characters and not eth, lo or vlan", at: loc,
+                               hint: "use a short prefix such as \"eni\" (the default) or \"pod\"")
+            }
+        case "AWS_VPC_K8S_CNI_CONNMARK":
+            if Self.parseMark(value) == nil {
+                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
+            }
+        case "AWS_EXTERNAL_SERVICE_CIDRS":
+            for part in value.split(separator: ",") where IPv4CIDR(lenient: String(part).trimmingCharacters(in: .whitespaces)) == nil {
+                reporter.error(.invalidCIDR, "AWS_EXTERNAL_SERVICE_CIDRS entry '\(part)' is not an IPv4 CIDR", at: loc, hint: "write CIDRs separated by commas, e.g. \"172.31.0.0/16,10.100.0.0/16\"")
+            }
+        default: break
+        }
+    }
+
+    /// A mark as aws-node reads one (`0x…` hexadecimal or decimal, 32 bits).
+    static func parseMark(_ s: String) -> UInt32? {
+        s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
     }
 
     func convertNodeGroup(_ node: Node, vpc: String?) -> NodeGroup? {
