@@ -73,6 +73,11 @@ public struct EndpointResolver: Sendable {
             if let i = fabric.publicOwnerOf(ip) {
                 return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (public address of \(fabric.interfaces[i].label))", podNode: nil))
             }
+            // A Service's external IP: kube-proxy captures it on the nodes.
+            if let svc = fabric.topology.kubernetes.services.first(where: { $0.externalIPs.contains(ip) }) {
+                return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: svc.meta.namespace, name: svc.meta.name), address: ip,
+                                                  label: "ip:\(ip) (external IP of service:\(svc.meta.namespace)/\(svc.meta.name))", podNode: nil))
+            }
             if let e = fabric.externalNetwork(containing: ip) {
                 return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "ip:\(ip) (external \(e.name))", podNode: nil))
             }

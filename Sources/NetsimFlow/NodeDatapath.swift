@@ -108,13 +108,16 @@ public struct NodeDatapath: Sendable {
         for s in services where s.type != .ExternalName {
             guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
             let external = s.type == .NodePort || s.type == .LoadBalancer
+            // externalTrafficPolicy counts for external IPs too, on any type.
+            let externalPolicy = s.externalTrafficPolicy == .Local && (external || !s.externalIPs.isEmpty)
             for sp in s.ports {
                 let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
                 var p = ProxiedServicePort(namespace: s.meta.namespace, name: s.meta.name, portName: sp.name, ipProtocol: proto, port: sp.port, clusterIP: ip)
                 if external { p.nodePort = sp.nodePort ?? allocateNodePort() }
-                p.externalPolicyLocal = external && s.externalTrafficPolicy == .Local
+                p.externalPolicyLocal = externalPolicy
                 p.internalPolicyLocal = s.internalTrafficPolicy == .Local
-                p.affinityTimeout = s.sessionAffinity == "ClientIP" ? 10800 : nil
+                p.affinityTimeout = s.sessionAffinity == "ClientIP" ? (s.affinityTimeoutSeconds ?? 10800) : nil
+                p.externalIPs = s.externalIPs
                 p.isLoadBalancer = s.type == .LoadBalancer
                 if p.isLoadBalancer && p.externalPolicyLocal { p.healthCheckNodePort = allocateNodePort() }
                 p.sourceRanges = s.loadBalancerSourceRanges

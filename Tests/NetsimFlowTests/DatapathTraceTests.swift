@@ -321,4 +321,27 @@ struct DatapathTraceTests {
         #expect(tr.forward.hops.flatMap(\.steps).contains { $0.detail.contains("ip rule 1535: from all to 192.168.0.0/16 lookup main") })
         #expect(tr.explanations.contains { $0.code == "ENI_SOURCE_DEST_CHECK_RESTRICTION" })
     }
+
+    /// A Service's external IP, from a pod: kube-proxy's KUBE-SERVICES captures it, KUBE-EXT
+    /// marks it for masquerade, ClientIP affinity uses the manifest's timeout; the reply comes
+    /// back from the external IP.
+    @Test func externalIPWithAffinity() throws {
+        let n = try n
+        let svc = try #require(n.fabric.topology.kubernetes.services.first { $0.meta.name == "web-eip" })
+        let eip = try #require(svc.externalIPs.first)
+        let client = try #require(pods(n, app: "client").first)
+        let node = try #require(n.fabric.realized.nodes.first { $0.name == client.node })
+        let paths = try allPaths(n, "pod:lab/\(client.name)", "ip:\(eip)", port: 8088)
+        #expect(paths.count == pods(n, app: "web").count)
+        for t in paths {
+            #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
+            #expect(t.forward.hops.flatMap(\.steps).contains { $0.detail.contains("external IP") && $0.type == "Rule" })
+            // MASQUERADE takes the address of the interface the packet leaves by (the node's
+            // primary address for a local endpoint behind a veth).
+            #expect(try host(n, node.name).localAddresses.contains(t.forward.finalPacket.source), "KUBE-EXT masquerades external-IP traffic")
+            #expect(t.reply?.finalPacket.source == eip && t.reply?.finalPacket.destination == client.ip)
+        }
+        let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name))
+        #expect(dp.iptablesText.contains("--rcheck --seconds 600 --reap"))
+    }
 }

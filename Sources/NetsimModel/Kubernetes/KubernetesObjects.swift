@@ -176,6 +176,10 @@ public struct Service: Sendable {
     public var loadBalancerClass: String?
     public var loadBalancerSourceRanges: [IPv4CIDR]
     public var externalName: String?
+    /// `spec.externalIPs`: kube-proxy captures these addresses on every node.
+    public var externalIPs: [IPv4Address] = []
+    /// `sessionAffinityConfig.clientIP.timeoutSeconds` (kube-proxy's default 10800 when nil).
+    public var affinityTimeoutSeconds: Int? = nil
 
     public init(meta: ObjectMeta, type: ServiceType, clusterIP: String?, selector: [String: String]?,
                 ports: [ServicePort], externalTrafficPolicy: TrafficPolicy = .Cluster,

@@ -244,9 +244,7 @@ final class ManifestConverter {
         }
         // Fields that change kube-proxy's rules but that netsim does not model: say so rather
         // than trace as if they were absent.
-        for (key, effect) in [("externalIPs", "no external-IP rules are written"),
-                              ("sessionAffinityConfig", "ClientIP affinity keeps kube-proxy's default 10800 s timeout"),
-                              ("healthCheckNodePort", "the health-check NodePort is allocated instead"),
+        for (key, effect) in [("healthCheckNodePort", "the health-check NodePort is allocated instead"),
                               ("allocateLoadBalancerNodePorts", "NodePorts are allocated as if it were true"),
                               ("trafficDistribution", "endpoints are not preferred by zone"),
                               ("publishNotReadyAddresses", "not-ready pods are not published as endpoints")] where spec.has(key) {
@@ -273,15 +271,29 @@ final class ManifestConverter {
             reporter.error(.invalidAddress, "clusterIP '\(ip)' of \(ctx) is not an IPv4 address", at: spec.valueLocation("clusterIP"))
         }
         let etp = spec.choice("externalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster
-        if spec.has("externalTrafficPolicy") && type != .NodePort && type != .LoadBalancer {
-            reporter.error(.invalidValue, "\(ctx): externalTrafficPolicy applies only to NodePort and LoadBalancer Services",
+        // Externally accessible: NodePort, LoadBalancer, or any Service with external IPs.
+        if spec.has("externalTrafficPolicy") && type != .NodePort && type != .LoadBalancer && spec.stringList("externalIPs").isEmpty {
+            reporter.error(.invalidValue, "\(ctx): externalTrafficPolicy applies only to NodePort and LoadBalancer Services, or Services with externalIPs",
                            at: spec.valueLocation("externalTrafficPolicy"), hint: "Kubernetes rejects it on type \(type.rawValue)")
         }
-        let service = Service(
+        var service = Service(
             meta: meta, type: type, clusterIP: clusterIP, selector: sel, ports: ports, externalTrafficPolicy: etp,
             internalTrafficPolicy: spec.choice("internalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster,
             sessionAffinity: spec.string("sessionAffinity") ?? "None", loadBalancerClass: spec.string("loadBalancerClass"),
             loadBalancerSourceRanges: ranges, externalName: spec.string("externalName"))
+        for (a, loc) in spec.stringList("externalIPs") {
+            if let ip = IPv4Address(a) { service.externalIPs.append(ip) } else {
+                reporter.error(.invalidAddress, "externalIPs entry '\(a)' of \(ctx) is not an IPv4 address", at: loc)
+            }
+        }
+        if let cfg = spec.mapping("sessionAffinityConfig", context: "sessionAffinityConfig of \(ctx)") {
+            if let ip = cfg.mapping("clientIP", context: "sessionAffinityConfig.clientIP of \(ctx)") {
+                // The API server accepts 1–86400 seconds.
+                service.affinityTimeoutSeconds = ip.int("timeoutSeconds", range: 1...86400)
+                ip.finish()
+            }
+            cfg.finish()
+        }
         spec.finish(ignoring: Self.serviceSpecFields, severity: .warning)
         objects.services.append(service)
     }
