@@ -120,6 +120,13 @@ extension Network {
                 .map { "\($0.meta.namespace)/\($0.meta.name)" }
         }
         if let d = pod(req.to), let n = isolating(d, .Ingress) { return n }
+        // A Service: any of its pods (its selector's) isolated for ingress.
+        if case .service(let ns, let name) = req.to, let svc = k.services.first(where: { $0.meta.namespace == ns && $0.meta.name == name }),
+           let selector = svc.selector {
+            for p in fabric.realized.pods where p.namespace == ns && selector.allSatisfy({ p.labels[$0.key] == $0.value }) {
+                if let n = isolating(p, .Ingress) { return n }
+            }
+        }
         if let s = pod(req.from), let n = isolating(s, .Egress) { return n }
         return nil
     }

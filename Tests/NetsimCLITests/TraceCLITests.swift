@@ -108,4 +108,18 @@ final class TraceCLITests: XCTestCase {
         let rules = try run(["node", q, names[0], "--show", "rules"])
         XCTAssertTrue(rules.out.hasPrefix("0:\tfrom all lookup local\n"), rules.out)
     }
+
+    /// Every shipped topology passes `check --strict`, intents included: none of its `expect:`
+    /// entries fails (an intent netsim cannot evaluate, e.g. through a NetworkPolicy, is
+    /// reported as not evaluated, never as held or failed by a guess).
+    func testEveryShippedTopologyHoldsItsIntents() throws {
+        let dir = CLITests.root.appendingPathComponent("Topologies")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertGreaterThanOrEqual(files.count, 9)
+        for f in files {
+            let r = try run(["check", "--strict", "Topologies/" + f])
+            XCTAssertEqual(r.status, 0, "\(f): \(r.out)")
+            XCTAssertTrue(r.out.contains(" 0 failed"), "\(f): \(r.out)")
+        }
+    }
 }
