@@ -71,7 +71,7 @@ public struct NodeDatapath: Sendable {
         var ports: [ProxiedServicePort] = []
         var endpoints: [String: [ProxiedEndpoint]] = [:]
         guard let cluster = t.cluster else { return ([], [:]) }
-        var usedNodePorts = Set(t.kubernetes.services.flatMap { $0.ports.compactMap(\.nodePort) })
+        var usedNodePorts = Set(t.kubernetes.services.flatMap { $0.ports.compactMap(\.nodePort) } + t.kubernetes.services.compactMap(\.healthCheckNodePort))
         var rng = SplitMix64(seed: t.seed ^ 0x0D_E90F7)
         /// nil when every port of the range is taken (the API server refuses the Service;
         /// `check` reports it as NS0702).
@@ -110,16 +110,20 @@ public struct NodeDatapath: Sendable {
             let external = s.type == .NodePort || s.type == .LoadBalancer
             // externalTrafficPolicy counts for external IPs too, on any type.
             let externalPolicy = s.externalTrafficPolicy == .Local && (external || !s.externalIPs.isEmpty)
+            // One health-check NodePort per Service (kube-proxy's service health server).
+            let healthCheck = s.type == .LoadBalancer && externalPolicy ? (s.healthCheckNodePort ?? allocateNodePort()) : nil
             for sp in s.ports {
                 let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
                 var p = ProxiedServicePort(namespace: s.meta.namespace, name: s.meta.name, portName: sp.name, ipProtocol: proto, port: sp.port, clusterIP: ip)
-                if external { p.nodePort = sp.nodePort ?? allocateNodePort() }
+                // A LoadBalancer with allocateLoadBalancerNodePorts: false has only the NodePorts it names.
+                let allocates = s.type == .NodePort || s.allocateLoadBalancerNodePorts
+                if external { p.nodePort = sp.nodePort ?? (allocates ? allocateNodePort() : nil) }
                 p.externalPolicyLocal = externalPolicy
                 p.internalPolicyLocal = s.internalTrafficPolicy == .Local
                 p.affinityTimeout = s.sessionAffinity == "ClientIP" ? (s.affinityTimeoutSeconds ?? 10800) : nil
                 p.externalIPs = s.externalIPs
                 p.isLoadBalancer = s.type == .LoadBalancer
-                if p.isLoadBalancer && p.externalPolicyLocal { p.healthCheckNodePort = allocateNodePort() }
+                p.healthCheckNodePort = healthCheck
                 p.sourceRanges = s.loadBalancerSourceRanges
                 ports.append(p)
                 // Endpoints: the manifests' slices for the Service, else the selector's running pods.

@@ -344,4 +344,18 @@ struct DatapathTraceTests {
         let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name))
         #expect(dp.iptablesText.contains("--rcheck --seconds 600 --reap"))
     }
+
+    /// A LoadBalancer with externalTrafficPolicy Local, `healthCheckNodePort: 32100` and
+    /// `allocateLoadBalancerNodePorts: false`: one health-check port for the Service, accepted
+    /// on every node; a NodePort only for the port that names one.
+    @Test func loadBalancerNodePortsAndHealthCheck() throws {
+        let n = try n
+        for node in n.fabric.realized.nodes {
+            let text = try #require(NodeDatapath(fabric: n.fabric, node: node.name)).iptablesText
+            let lines = text.split(separator: "\n")
+            #expect(lines.filter { $0.contains("lab/web-lb:") && $0.contains("health check node port") && $0.hasSuffix("--dport 32100 -j ACCEPT") }.count == 2)
+            #expect(lines.contains { $0.hasPrefix("-A KUBE-NODEPORTS") && $0.contains("lab/web-lb:http") && $0.contains("--dport 30090") })
+            #expect(!lines.contains { $0.hasPrefix("-A KUBE-NODEPORTS") && $0.contains("lab/web-lb:alt") && !$0.contains("health check") })
+        }
+    }
 }

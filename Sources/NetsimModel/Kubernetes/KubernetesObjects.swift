@@ -180,6 +180,11 @@ public struct Service: Sendable {
     public var externalIPs: [IPv4Address] = []
     /// `sessionAffinityConfig.clientIP.timeoutSeconds` (kube-proxy's default 10800 when nil).
     public var affinityTimeoutSeconds: Int? = nil
+    /// `spec.healthCheckNodePort` (allocated when nil, for a Local LoadBalancer).
+    public var healthCheckNodePort: UInt16? = nil
+    /// `spec.allocateLoadBalancerNodePorts` (true when unset): false gives a LoadBalancer
+    /// Service no NodePorts unless its ports name them.
+    public var allocateLoadBalancerNodePorts = true
 
     public init(meta: ObjectMeta, type: ServiceType, clusterIP: String?, selector: [String: String]?,
                 ports: [ServicePort], externalTrafficPolicy: TrafficPolicy = .Cluster,

@@ -244,10 +244,9 @@ final class ManifestConverter {
         }
         // Fields that change kube-proxy's rules but that netsim does not model: say so rather
         // than trace as if they were absent.
-        for (key, effect) in [("healthCheckNodePort", "the health-check NodePort is allocated instead"),
-                              ("allocateLoadBalancerNodePorts", "NodePorts are allocated as if it were true"),
-                              ("trafficDistribution", "endpoints are not preferred by zone"),
-                              ("publishNotReadyAddresses", "not-ready pods are not published as endpoints")] where spec.has(key) {
+        // (publishNotReadyAddresses changes nothing here: every running pod of the model is
+        // ready, and pods without an address are no endpoints either way.)
+        for (key, effect) in [("trafficDistribution", "endpoints are not preferred by zone")] where spec.has(key) {
             reporter.warning(.unmodelledField, "\(ctx) sets \(key), which netsim does not model yet: \(effect)", at: spec.keyLocation(key),
                              hint: "traces and netsim node show the Service as if \(key) were not set")
         }
@@ -286,6 +285,10 @@ final class ManifestConverter {
                 reporter.error(.invalidAddress, "externalIPs entry '\(a)' of \(ctx) is not an IPv4 address", at: loc)
             }
         }
+        if let hc = spec.int("healthCheckNodePort", range: 0...65535, code: .nodePortRange), hc != 0 {
+            service.healthCheckNodePort = UInt16(hc)
+        }
+        if let allocate = spec.bool("allocateLoadBalancerNodePorts") { service.allocateLoadBalancerNodePorts = allocate }
         if let cfg = spec.mapping("sessionAffinityConfig", context: "sessionAffinityConfig of \(ctx)") {
             if let ip = cfg.mapping("clientIP", context: "sessionAffinityConfig.clientIP of \(ctx)") {
                 // The API server accepts 1–86400 seconds.

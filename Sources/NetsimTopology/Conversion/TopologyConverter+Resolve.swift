@@ -439,7 +439,8 @@ extension TopologyConverter {
         let size = Int(range.upper) - Int(range.lower) + 1
         var needed = 0
         for svc in k.services where svc.type == .NodePort || svc.type == .LoadBalancer {
-            needed += svc.ports.count + (svc.type == .LoadBalancer && svc.externalTrafficPolicy == .Local ? 1 : 0)
+            let allocated = svc.type == .NodePort || svc.allocateLoadBalancerNodePorts ? svc.ports.count : svc.ports.filter { $0.nodePort != nil }.count
+            needed += allocated + (svc.type == .LoadBalancer && svc.externalTrafficPolicy == .Local ? 1 : 0)
             if needed > size {
                 reporter.error(.nodePortRangeFull, "Service \(svc.meta.namespace)/\(svc.meta.name) needs a NodePort, but the node-port range \(range) (\(size) port\(size == 1 ? "" : "s")) is already full: the API server refuses it",
                                at: svc.meta.location, hint: "widen the cluster's nodePortRange, or make some Services ClusterIP")
