@@ -81,6 +81,11 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidManifest = DiagnosticCode("NS0709", "invalid-manifest", "A manifest without apiVersion, kind or metadata.name.")
     public static let nodePortRangeFull = DiagnosticCode("NS0710", "nodeport-range-full", "More Service ports need a NodePort than the node-port range holds.")
     public static let unmodelledField = DiagnosticCode("NS0711", "unmodelled-field", "A Service field that changes kube-proxy's rules but that netsim does not model yet.")
+    public static let lbAnnotation = DiagnosticCode("NS0712", "lb-annotation", "An AWS Load Balancer Controller annotation value the controller refuses or reinterprets.")
+    public static let lbListenPorts = DiagnosticCode("NS0713", "lb-listen-ports", "An alb.ingress.kubernetes.io/listen-ports value the controller cannot read.")
+    public static let lbNoSubnets = DiagnosticCode("NS0714", "lb-no-subnets", "A load balancer whose scheme finds too few subnets by the controller's discovery.")
+    public static let lbGroupConflict = DiagnosticCode("NS0715", "lb-group-conflict", "Ingresses of one IngressGroup that disagree on a load-balancer setting.")
+    public static let lbIgnored = DiagnosticCode("NS0716", "lb-ignored", "Load balancer annotations the AWS Load Balancer Controller ignores for this object.")
 
     // MARK: NS08xx — cluster and CNI
     public static let eniConfigZone = DiagnosticCode("NS0801", "eniconfig-zone-not-covered", "Custom networking is on but a node group zone has no ENIConfig.")
@@ -117,6 +122,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
+        .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,

@@ -34,6 +34,11 @@ public struct ObjectMeta: Sendable {
     public var labels: [String: String]
     public var annotations: [String: String]
     public var location: SourceLocation
+    /// Where each annotation's value is written (for diagnostics about it).
+    public var annotationLocations: [String: SourceLocation] = [:]
+
+    /// Where annotation `key` is written, else the object.
+    public func location(ofAnnotation key: String) -> SourceLocation { annotationLocations[key] ?? location }
 
     public init(name: String, namespace: String, labels: [String: String] = [:],
                 annotations: [String: String] = [:], location: SourceLocation) {

@@ -88,8 +88,11 @@ final class ManifestConverter {
             return nil
         }
         let namespace = Self.clusterScoped.contains(kind) ? "" : (m.string("namespace") ?? "default")
-        return ObjectMeta(name: name, namespace: namespace, labels: dict(m.stringMap("labels")),
-                          annotations: dict(m.stringMap("annotations")), location: r.location)
+        let annotations = m.stringMap("annotations")
+        var meta = ObjectMeta(name: name, namespace: namespace, labels: dict(m.stringMap("labels")),
+                              annotations: dict(annotations), location: r.location)
+        for a in annotations { meta.annotationLocations[a.key] = a.location }
+        return meta
     }
 
     func dict(_ pairs: [(key: String, value: String, location: SourceLocation)]) -> [String: String] {

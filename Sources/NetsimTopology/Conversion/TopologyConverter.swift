@@ -155,6 +155,7 @@ final class TopologyConverter {
         resolve(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
         validateKubernetes(topology)
+        validateLoadBalancers(topology)
         return topology
     }
 
