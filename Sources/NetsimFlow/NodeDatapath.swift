@@ -58,7 +58,7 @@ public struct NodeDatapath: Sendable {
         let nodePortSupport = cluster.map { $0.cniValue("AWS_VPC_CNI_NODE_PORT_SUPPORT") == nil || $0.cniFlag("AWS_VPC_CNI_NODE_PORT_SUPPORT") } ?? true
         return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: exclude,
                            externalSNAT: r.settings.externalSNAT, vethPrefix: cluster?.cniValue("AWS_VPC_K8S_CNI_VETHPREFIX") ?? "eni",
-                           connmark: cluster?.cniValue("AWS_VPC_K8S_CNI_CONNMARK").flatMap(NodeDatapath.mark) ?? 0x80,
+                           connmark: cluster?.cniValue("AWS_VPC_K8S_CNI_CONNMARK").flatMap(CNISettings.parseMark) ?? 0x80,
                            nodePortSupport: nodePortSupport, randomizeSNAT: cluster?.cniValue("AWS_VPC_K8S_CNI_RANDOMIZESNAT") ?? "prng",
                            externalServiceCIDRs: (cluster?.cniValue("AWS_EXTERNAL_SERVICE_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: String($0).trimmingSpaces()) })
     }
@@ -182,9 +182,6 @@ public struct NodeDatapath: Sendable {
         for p in hostNetworkPods { out += "\(p)  hostNetwork: the node's own stack and addresses\n" }
         return out
     }
-
-    /// AWS_VPC_K8S_CNI_CONNMARK as aws-node reads it (hexadecimal with 0x, or decimal).
-    static func mark(_ s: String) -> UInt32? { s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s) }
 
     /// The ENIs, one line each.
     public var enisText: String {

@@ -78,18 +78,6 @@ public enum KubeProxyRenderer {
         return out
     }
 
-    /// The frame with these fragments (already in kube-proxy's order) inside.
-    public static func assemble(_ fragments: [IPTablesRestoreText], config c: KubeProxyConfig) -> IPTablesRestoreText {
-        var out = head(c)
-        for f in fragments {
-            out.natRules += f.natRules
-            out.filterRules += f.filterRules
-            out.natChains += f.natChains
-        }
-        finish(&out, c)
-        return out
-    }
-
     /// The chains and rules every node has before the first service port.
     public static func head(_ c: KubeProxyConfig) -> IPTablesRestoreText {
         var out = IPTablesRestoreText()

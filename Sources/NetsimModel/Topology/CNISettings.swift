@@ -3,6 +3,11 @@
 ///
 /// Values ipamd would reject fall back as ipamd does; `netsim check` reports them (NS0804).
 public struct CNISettings: Hashable, Sendable {
+    /// AWS_VPC_K8S_CNI_CONNMARK as aws-node reads it: `0x…` hexadecimal or decimal, 32 bits.
+    public static func parseMark(_ s: String) -> UInt32? {
+        s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
+    }
+
     public var warmENITarget: Int = 1
     public var warmIPTarget: Int = 0
     public var minimumIPTarget: Int = 0

@@ -111,7 +111,7 @@ extension TopologyConverter {
                                hint: "use a short prefix such as \"eni\" (the default) or \"pod\"")
             }
         case "AWS_VPC_K8S_CNI_CONNMARK":
-            if Self.parseMark(value) == nil {
+            if CNISettings.parseMark(value) == nil {
                 reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
             }
         case "AWS_EXTERNAL_SERVICE_CIDRS":
@@ -120,11 +120,6 @@ extension TopologyConverter {
             }
         default: break
         }
-    }
-
-    /// A mark as aws-node reads one (`0x…` hexadecimal or decimal, 32 bits).
-    static func parseMark(_ s: String) -> UInt32? {
-        s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
     }
 
     func convertNodeGroup(_ node: Node, vpc: String?) -> NodeGroup? {
