@@ -1,6 +1,6 @@
 /// How a traced flow ends, in Batfish's words where they exist (`DELIVERED`, `EXITS_NETWORK`,
 /// `DENIED_IN`, `DENIED_OUT`, `NO_ROUTE`, `NULL_ROUTED`, `LOOP`) plus what Kubernetes needs
-/// (`NO_ENDPOINTS`, `REJECTED`).
+/// (`NO_ENDPOINTS`, `REJECTED`) and load balancers (`FIXED_RESPONSE`).
 public enum Disposition: String, Sendable, CaseIterable, Codable {
     case delivered = "DELIVERED"
     case exitsNetwork = "EXITS_NETWORK"
@@ -11,6 +11,8 @@ public enum Disposition: String, Sendable, CaseIterable, Codable {
     case loop = "LOOP"
     case noEndpoints = "NO_ENDPOINTS"
     case rejected = "REJECTED"
+    /// An ALB answered the request itself (a fixed response or a redirect): nothing reached a target.
+    case fixedResponse = "FIXED_RESPONSE"
 
     /// Whether the flow reached its destination (or left toward it).
     public var isSuccess: Bool { self == .delivered || self == .exitsNetwork }

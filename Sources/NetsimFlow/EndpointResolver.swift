@@ -99,8 +99,38 @@ public struct EndpointResolver: Sendable {
             }
             return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: ns, name: name), address: ip, label: "service:\(ns)/\(name) (\(ip))", podNode: nil))
         case .ingress(let ns, let name):
-            return .unsupported("ingress:\(ns)/\(name): tracing through an ALB needs the AWS Load Balancer Controller model, which netsim does not have yet")
+            return loadBalancerEndpoint(owner: "ingress:\(ns)/\(name)", label: "ingress:\(ns)/\(name)")
+        case .loadBalancer(let ns, let name):
+            return loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "loadbalancer:\(ns)/\(name)")
         }
+    }
+
+    /// The load balancer the controller built for `owner` (`service:NS/NAME` or
+    /// `ingress:NS/NAME`), reached at the address its DNS name gives first (its node in the
+    /// first zone), or why there is none.
+    public func loadBalancerEndpoint(owner: String, label: String) -> Result {
+        guard let l = fabric.loadBalancer(for: owner) else {
+            if let p = fabric.loadBalancerProblems.first(where: { $0.owner == owner }) {
+                return .failure(message: "\(label): \(p.message) (\(p.location.file):\(p.location.line):\(p.location.column))", near: [])
+            }
+            let k = fabric.topology.kubernetes
+            if owner.hasPrefix("ingress:"), let ing = k.ingresses.first(where: { "ingress:\($0.meta.namespace)/\($0.meta.name)" == owner }) {
+                return .unsupported("\(label) is not the AWS Load Balancer Controller's (ingressClassName \(ing.ingressClassName ?? "none")): netsim models the controller's ALBs only; trace to the Service of the ingress controller that serves it")
+            }
+            if owner.hasPrefix("service:"), let svc = k.services.first(where: { "service:\($0.meta.namespace)/\($0.meta.name)" == owner }) {
+                if case .otherClass(let c) = LBC.owner(of: svc) {
+                    return .unsupported("\(label) has loadBalancerClass \(c), another controller's: netsim models the AWS Load Balancer Controller's NLBs only")
+                }
+                return .failure(message: "\(label): Service \(svc.meta.namespace)/\(svc.meta.name) is type \(svc.type.rawValue) and has no load balancer", near: [])
+            }
+            return .failure(message: "\(label): no load balancer", near: fabric.loadBalancers.flatMap(\.owners))
+        }
+        let lb = fabric.loadBalancers[l]
+        guard let node = lb.nodes.first(where: { $0.interface >= 0 }) else { return .failure(message: "\(label): \(lb.label) has no node", near: []) }
+        let zones = lb.nodes.count
+        return .resolved(ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP,
+                                          label: "\(label) (\(lb.label), \(lb.dnsName)\(zones > 1 ? ": 1 of \(zones) addresses, the node in \(node.zone)" : ", node in \(node.zone)"))",
+                                          podNode: nil))
     }
 
     func podEndpoint(_ pod: RealizedPod, label: String) -> Result {

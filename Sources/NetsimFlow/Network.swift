@@ -13,6 +13,8 @@ public struct FlowRequest: Sendable {
     public var icmpCode: UInt8
     /// Draws kube-proxy's random branches from this seed (nil: from the flow and the topology's seed).
     public var seed: UInt64? = nil
+    /// For flows through an ALB: the request's Host header and path.
+    public var http: HTTPRequest? = nil
 
     public init(from: Endpoint, to: Endpoint, ipProtocol: IPProtocol = .tcp, port: UInt16? = nil, sourcePort: UInt16? = nil,
                 icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
@@ -61,6 +63,19 @@ public struct Network: Sendable {
         if case .interface(let i) = src.place, fabric.interfaces[i].publicIP == src.address {
             src.address = fabric.interfaces[i].primaryIP
         }
+        // From outside the cluster (not a pod or a node), a Service is reached through its load balancer.
+        var inCluster = src.podNode != nil
+        if case .interface(let i) = src.place, fabric.interfaces[i].kind == .nodeENI { inCluster = true }
+        if !inCluster, case .serviceIP(let ns, let name) = dst.place {
+            switch resolver.loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "service:\(ns)/\(name)") {
+            case .resolved(let e): dst = e
+            case .unsupported(let why): return .unsupported("to " + why)
+            case .failure(let m, _):
+                // A host in the VPC: the walk shows why a cluster IP is out of its reach.
+                if case .interface = src.place { break }
+                return .invalid("to: \(m); from outside the cluster a Service's cluster IP cannot be reached (trace to node:NAME with --port NODEPORT for a NodePort)", near: [])
+            }
+        }
         // From the internet, a host is reached at its public address, if it has one.
         var fromOutside = false
         switch src.place {
@@ -71,13 +86,6 @@ public struct Network: Sendable {
         if fromOutside, case .interface(let d) = dst.place, let pub = fabric.interfaces[d].publicIP, dst.address == fabric.interfaces[d].primaryIP {
             dst.address = pub
             dst.label += " via its public address \(pub)"
-        }
-        if case .serviceIP(let ns, let name) = dst.place {
-            switch src.place {
-            case .internet, .externalNetwork:
-                return .unsupported("to service:\(ns)/\(name) from outside the cluster: a Service's cluster IP exists only on the nodes; from outside it is reached through its load balancer (the AWS Load Balancer Controller model, not built yet) or a NodePort (trace to node:NAME with --port NODEPORT)")
-            default: break
-            }
         }
         if src.address == dst.address { return .invalid("the source and the destination are the same address \(src.address)", near: []) }
         var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address,
@@ -93,7 +101,7 @@ public struct Network: Sendable {
         else if case .interface = src.place { clientPorts = 32768...60999 }
         else { clientPorts = 1024...65535 }
         return .traced(tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                                    choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }))
+                                    choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http))
     }
 
     /// Every path of a flow: one trace per endpoint kube-proxy's random rules can pick (one
@@ -147,7 +155,8 @@ extension Network {
     /// destination; denied means anything else.
     public func evaluate(_ intents: [Intent]) -> [IntentResult] {
         intents.map { intent in
-            let req = FlowRequest(from: intent.from, to: intent.to, ipProtocol: intent.ipProtocol, port: intent.port)
+            var req = FlowRequest(from: intent.from, to: intent.to, ipProtocol: intent.ipProtocol, port: intent.port)
+            if intent.host != nil || intent.path != nil { req.http = HTTPRequest(host: intent.host ?? "", path: intent.path ?? "/") }
             if let policy = networkPolicyInvolved(req) {
                 return IntentResult(intent: intent, status: .skipped,
                                     summary: "not evaluated: NetworkPolicy \(policy) selects a pod of this flow, and netsim does not enforce NetworkPolicies yet", trace: nil)

@@ -73,6 +73,14 @@ public struct Trace: Sendable {
     public var choices: [(target: String, probability: Double)] = []
     /// The branch this trace followed, when one was asked for (`--all-paths`).
     public var path: Int? = nil
+    /// Who draws among `choices`: nil for kube-proxy, else the load balancer.
+    public var choiceBy: String? = nil
+    /// What a load balancer on the way did: listener, rule, target group, target, health.
+    public var loadBalancer: LoadBalancerLeg? = nil
+    /// The source address the destination sees, when the flow crossed a load balancer.
+    public var sourceIpAtTarget: IPv4Address? = nil
+    /// Whose address that is, and where the client's went.
+    public var sourceIpNote: String? = nil
 
     public var delivered: Bool { disposition.isSuccess }
 }

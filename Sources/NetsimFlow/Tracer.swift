@@ -32,6 +32,7 @@ public struct ResolvedEndpoint: Sendable {
 public struct Tracer: Sendable {
     public let fabric: FabricIndex
     let datapaths: DatapathCache
+    let health = HealthCache()
 
     public init(fabric: FabricIndex) { self.fabric = fabric; datapaths = DatapathCache(fabric: fabric) }
 
@@ -45,9 +46,11 @@ public struct Tracer: Sendable {
     /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
     /// in on every port of it, since the client may pick any).
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
-                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil) -> Trace {
+                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
         w.datapaths = datapaths
+        w.health = health
+        w.http = http
         w.branchChoice = choice
         w.start(src, dst)
         let forwardEnd = w.end ?? .noRoute
@@ -59,6 +62,7 @@ public struct Tracer: Sendable {
         if packet.hasPorts || echo, forwardEnd.isSuccess, !routedBlock {
             var r = Walk(f: fabric, direction: .reply, packet: w.packet.reversed)
             r.datapaths = datapaths
+            r.health = health
             r.sessions = w.sessions
             r.session = true
             r.clientPorts = clientPorts
@@ -71,6 +75,9 @@ public struct Tracer: Sendable {
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
                       reply: reply, explanations: explanations, notes: w.notes)
         t.choices = w.choices.map { (target: $0.0, probability: $0.1) }
+        t.choiceBy = w.choiceKind
+        t.loadBalancer = w.lbLeg
+        if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceIpNote = w.sourceNote(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
         return t
     }
@@ -79,7 +86,7 @@ public struct Tracer: Sendable {
 /// A translation a gateway made, so the reply can be translated back.
 struct Session: Sendable {
     /// `node`: a node's conntrack entry (kube-proxy's DNAT, its masquerade, the VPC CNI's SNAT).
-    enum Kind { case nat(String), igw, node(String) }
+    enum Kind { case nat(String), igw, node(String), loadBalancer(Int) }
     var kind: Kind
     /// The translated address and port the reply is sent to …
     var outside: (IPv4Address, UInt16)
@@ -88,6 +95,8 @@ struct Session: Sendable {
     /// The ports the translation may pick (1024–65535 for NAT gateways and the CNI's SNAT).
     var outsideRange: ClosedRange<UInt16>? = nil
     var reversed = false
+    /// Load balancer entries: the NLB kept the client's address.
+    var preserved = false
     /// Node entries: the destination before and after DNAT.
     var originalDestination: (IPv4Address, UInt16)? = nil
     var translatedDestination: (IPv4Address, UInt16)? = nil
@@ -123,6 +132,15 @@ struct Walk {
     var branchChoice: BranchChoice? = nil
     /// The endpoints the first random DNAT could pick, with their chances.
     var choices: [(String, Double)] = []
+    /// Who made that choice, when not kube-proxy (a load balancer).
+    var choiceKind: String? = nil
+    /// The ALB request's host and path.
+    var http: HTTPRequest? = nil
+    /// A packet a load balancer forwarded: its source and the load balancer's groups, which
+    /// security-group references on the target match (an NLB that keeps the client's address).
+    var lbIdentity: (IPv4Address, [String])? = nil
+    var lbLeg: LoadBalancerLeg? = nil
+    var health: HealthCache? = nil
     var deliveredAt: Int?
     /// Delivered to a pod or the node itself: where the reply starts.
     var deliveredOnNode: (String, NodeOrigin)? = nil
@@ -198,6 +216,7 @@ struct Walk {
         } else {
             securityGroups(i, .egress)
         }
+        if session, returnToLoadBalancer(from: i) { return }
         if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
             hop("subnet \(iface.subnet)", [Step(type: "Routing", action: .forwarded, detail: "\(packet.destination) is in the same subnet: delivered directly, without the route table or network ACL", component: nil, location: nil, packet: nil)])
             arrive(d)
@@ -211,9 +230,11 @@ struct Walk {
         let groups = f.securityGroups(of: iface)
         let lost = direction == .ingress && identityLost
         let home = iface.vpc
+        let carried = direction == .ingress ? lbIdentity : nil
         let d = SecurityGroupEvaluator.evaluate(groups, vpc: home, direction: direction, packet: packet,
                                                 isMember: { ip, vpc, group in
-                                                    !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
+                                                    if let (src, groups) = carried, src == ip, vpc == home, groups.contains(group) { return true }
+                                                    return !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
                                                 },
                                                 prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
         let names = groups.map { "\($0.id) \"\($0.name)\"" }.joined(separator: ", ")
@@ -346,6 +367,7 @@ struct Walk {
         } else {
             securityGroups(d, .ingress)
         }
+        if iface.kind == .loadBalancer { loadBalancerStage(d); return }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
         if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
             afterNode(node, nodeStage(node, origin: .wire(dev)))

@@ -190,11 +190,12 @@ struct QuickstartIntentTests {
         #expect(byName["cart reads orders"]?.status == .passed)
         #expect(byName["pods are not public"]?.status == .passed)
         #expect(byName["database is private"]?.status == .passed)
-        // Pod to Service goes through kube-proxy's rules; Ingresses and load balancers need the
-        // AWS Load Balancer Controller model: not evaluated.
+        // Pod to Service goes through kube-proxy's rules; the internet reaches the Service
+        // through its NLB and the Ingress (path /cart) through its ALB.
         #expect(byName["frontend calls cart"]?.status == .passed)
-        #expect(byName["shoppers reach frontend"]?.status == .skipped)
-        #expect(byName["shoppers reach the store"]?.status == .skipped)
+        #expect(byName["shoppers reach frontend"]?.status == .passed)
+        #expect(byName["shoppers reach the store"]?.status == .passed)
+        #expect(byName["shoppers reach the store"]?.trace?.loadBalancer?.kind == "ALB")
         #expect(!results.contains { $0.status == .failed })
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NetsimKube
+import NetsimModel
 import Testing
 
 @Suite("kube-proxy chain names")

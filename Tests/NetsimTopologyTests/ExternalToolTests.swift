@@ -51,8 +51,9 @@ import NetsimTopology
         // kubectl labels the Deployment's pods app=web and makes each Service select app=<its name>:
         // web selects them, web-np selects nothing (a warning), and the ConfigMap is not modelled.
         // The Ingress (class alb, internal by default) asks for an ALB the controller cannot place
-        // in this VPC of one subnet in one zone (NS0714).
-        #expect(Set(result.diagnostics.map(\.code)) == [.unmodelledKind, .selectorMatchesNothing, .lbNoSubnets], "\(result.diagnostics.map(\.formatted))")
+        // in this VPC of one subnet in one zone (NS0714), and its backend web is a ClusterIP
+        // Service while the default target type, instance, needs a NodePort (NS0718).
+        #expect(Set(result.diagnostics.map(\.code)) == [.unmodelledKind, .selectorMatchesNothing, .lbNoSubnets, .lbBackend], "\(result.diagnostics.map(\.formatted))")
         #expect(result.first(.selectorMatchesNothing)?.message.contains("shop/web-np") == true)
         let k = try #require(result.topology?.kubernetes)
         let web = try #require(k.workload(.deployment, namespace: "shop", name: "web"))

@@ -29,6 +29,7 @@ struct LoadBalancerCheckTests {
               kind: Service
               metadata: {name: web, namespace: shop}
               spec:
+                type: NodePort
                 ports: [{name: http, port: 80}]
         \(manifests)
         """

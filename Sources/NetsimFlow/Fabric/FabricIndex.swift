@@ -10,6 +10,7 @@ public struct Interface: Sendable {
         case external = "external"
         case interface = "interface"
         case natGateway = "NAT gateway"
+        case loadBalancer = "load balancer"
     }
     public var kind: Kind
     /// `eni-…` (or the NAT gateway's ID).
@@ -25,6 +26,8 @@ public struct Interface: Sendable {
     /// The node this ENI belongs to, for node ENIs.
     public var node: String?
     public var deviceIndex: Int?
+    /// For load balancer nodes: the index of the load balancer.
+    public var loadBalancer: Int? = nil
 }
 
 /// Everything the tracer looks up, indexed once per topology: who owns each private and
@@ -57,6 +60,9 @@ public struct FabricIndex: Sendable {
     public private(set) var podByName: [String: Int] = [:]
     /// Every private address of each interface, for the linear-scan mode.
     public private(set) var addressesOf: [[UInt32]] = []
+    /// The load balancers the AWS Load Balancer Controller would create, and what it could not.
+    public private(set) var loadBalancers: [LoadBalancer] = []
+    public private(set) var loadBalancerProblems: [LoadBalancerProblem] = []
     /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
     /// indexes: the plain implementation the trace benchmark compares against.
     public var linearScan = false
@@ -130,7 +136,40 @@ public struct FabricIndex: Sendable {
                                     primaryIP: ip, publicIP: e.publicIP, sourceDestCheck: true, node: nil, deviceIndex: nil))
             interfaceByName["external:" + e.name] = idx
         }
+        addLoadBalancers()
     }
+
+    /// The controller's load balancers: a node ENI per zone (members of the load balancer's
+    /// groups), the managed groups, and the rules it adds to the targets' groups.
+    mutating func addLoadBalancers() {
+        let owners = owner
+        let ifaces = interfaces
+        let built = LoadBalancerBuilder.build(topology, realized, taken: { owners[$0.value] != nil },
+                                              groupsOf: { ip in owners[ip.value].map { ifaces[$0].securityGroups } })
+        guard let vpc = topology.primaryVPC else { return }
+        loadBalancerProblems = built.problems
+        for g in built.groups {
+            groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] = g
+            groupVPC[g.name] = vpc.name
+        }
+        for (name, rules) in built.targetRules {
+            let key = SecurityGroupMembership.key(vpc: groupVPC[name] ?? vpc.name, group: name)
+            groups[key]?.ingress += rules
+        }
+        loadBalancers = built.loadBalancers
+        for (l, lb) in loadBalancers.enumerated() {
+            for (k, node) in lb.nodes.enumerated() {
+                var i = Interface(kind: .loadBalancer, id: node.eniID, label: "\(lb.label) in \(node.zone)", vpc: vpc.name, subnet: node.subnet,
+                                  securityGroups: lb.securityGroups, primaryIP: node.privateIP, publicIP: node.publicIP, sourceDestCheck: false,
+                                  node: nil, deviceIndex: nil)
+                i.loadBalancer = l
+                loadBalancers[l].nodes[k].interface = add(i)
+            }
+        }
+    }
+
+    /// The load balancer of a Service (its NLB) or an Ingress (its group's ALB).
+    public func loadBalancer(for owner: String) -> Int? { loadBalancers.firstIndex { $0.owners.contains(owner) } }
 
     func subnetOf(pool: Int) -> (VPC, Subnet)? {
         let name = realized.ec2.pool(pool).subnet.name

@@ -1,3 +1,5 @@
+import NetsimModel
+
 /// kube-proxy's per-service chain names (kubernetes v1.31 `pkg/proxy/iptables/proxier.go`):
 /// a prefix and the first 16 base32 characters of SHA-256 over the service port name and
 /// protocol (and, for KUBE-SEP, the endpoint `ip:port`).

@@ -86,6 +86,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let lbNoSubnets = DiagnosticCode("NS0714", "lb-no-subnets", "A load balancer whose scheme finds too few subnets by the controller's discovery.")
     public static let lbGroupConflict = DiagnosticCode("NS0715", "lb-group-conflict", "Ingresses of one IngressGroup that disagree on a load-balancer setting.")
     public static let lbIgnored = DiagnosticCode("NS0716", "lb-ignored", "Load balancer annotations the AWS Load Balancer Controller ignores for this object.")
+    public static let lbImplicit = DiagnosticCode("NS0717", "lb-implicit", "A LoadBalancer Service the controller takes only through its webhook: an NLB with instance targets, whatever else it says.")
+    public static let lbBackend = DiagnosticCode("NS0718", "lb-backend", "An Ingress backend the AWS Load Balancer Controller cannot build a target group for.")
 
     // MARK: NS08xx — cluster and CNI
     public static let eniConfigZone = DiagnosticCode("NS0801", "eniconfig-zone-not-covered", "Custom networking is on but a node group zone has no ENIConfig.")
@@ -122,7 +124,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
-        .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored,
+        .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,

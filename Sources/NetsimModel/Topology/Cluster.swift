@@ -136,6 +136,9 @@ public struct Intent: Sendable {
     public var ipProtocol: IPProtocol
     public var verdict: Verdict
     public var location: SourceLocation
+    /// For flows through an ALB: the request's Host header and path.
+    public var host: String? = nil
+    public var path: String? = nil
 
     public init(name: String, from: Endpoint, to: Endpoint, port: UInt16?, ipProtocol: IPProtocol,
                 verdict: Verdict, location: SourceLocation) {

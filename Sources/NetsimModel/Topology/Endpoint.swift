@@ -1,12 +1,14 @@
 /// A flow endpoint as the command line and `expect:` write it:
 /// `pod:NS/NAME`, `deployment:NS/NAME`, `statefulset:NS/NAME`, `daemonset:NS/NAME`,
-/// `service:NS/NAME`, `ingress:NS/NAME`, `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`,
-/// `external:NAME`, `internet`.
+/// `service:NS/NAME`, `ingress:NS/NAME`, `loadbalancer:NS/NAME` (a Service's NLB; also `lb:`),
+/// `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`, `external:NAME`, `internet`.
 public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case pod(namespace: String, name: String)
     case workload(kind: WorkloadKind, namespace: String, name: String)
     case service(namespace: String, name: String)
     case ingress(namespace: String, name: String)
+    /// The load balancer of a LoadBalancer Service (its NLB), reached by its DNS name.
+    case loadBalancer(namespace: String, name: String)
     case node(String)
     case nodeGroup(String)
     case ip(IPv4Address)
@@ -14,7 +16,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case internet
 
     /// The accepted prefixes, for hints.
-    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet"
+    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, loadbalancer:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet"
 
     /// Parses endpoint text; the failure says what is wrong.
     public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
@@ -34,7 +36,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             .failure(EndpointSyntaxError(message: "endpoint '\(text)': \(what)"))
         }
         switch kind {
-        case "pod", "deployment", "statefulset", "daemonset", "service", "svc", "ingress":
+        case "pod", "deployment", "statefulset", "daemonset", "service", "svc", "ingress", "loadbalancer", "lb":
             guard let (ns, name) = namespaced() else { return bad("expected \(kind):NAMESPACE/NAME") }
             switch kind {
             case "pod": return .success(.pod(namespace: ns, name: name))
@@ -42,6 +44,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             case "statefulset": return .success(.workload(kind: .statefulSet, namespace: ns, name: name))
             case "daemonset": return .success(.workload(kind: .daemonSet, namespace: ns, name: name))
             case "ingress": return .success(.ingress(namespace: ns, name: name))
+            case "loadbalancer", "lb": return .success(.loadBalancer(namespace: ns, name: name))
             default: return .success(.service(namespace: ns, name: name))
             }
         case "node", "nodegroup", "external":
@@ -62,6 +65,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         case .workload(let k, let ns, let n): return "\(k.rawValue.lowercased()):\(ns)/\(n)"
         case .service(let ns, let n): return "service:\(ns)/\(n)"
         case .ingress(let ns, let n): return "ingress:\(ns)/\(n)"
+        case .loadBalancer(let ns, let n): return "loadbalancer:\(ns)/\(n)"
         case .node(let n): return "node:\(n)"
         case .nodeGroup(let n): return "nodegroup:\(n)"
         case .ip(let a): return "ip:\(a)"

@@ -45,11 +45,32 @@ public enum TraceRenderer {
         for n in t.notes { out += "  note: \(n)\n" }
         if !t.choices.isEmpty {
             let list = t.choices.enumerated().map { "\($0.offset + 1). \($0.element.target) (p=\(String(format: "%.4f", $0.element.probability)))" }.joined(separator: ", ")
+            let who = t.choiceBy.map { "\($0) picks the target among" } ?? "kube-proxy picks the endpoint at random among"
             if let k = t.path {
-                out += "  path \(k + 1) of \(t.choices.count): kube-proxy picks the endpoint at random among \(list)\n"
+                out += "  path \(k + 1) of \(t.choices.count): \(who) \(list)\n"
             } else {
-                out += "  kube-proxy picks the endpoint at random among \(list); this trace follows one (--all-paths follows each, --seed picks another)\n"
+                out += "  \(who) \(list); this trace follows one (--all-paths follows each, --seed picks another)\n"
             }
+        }
+        if let lb = t.loadBalancer {
+            out += "\n" + paint("Load balancer", "1") + "\n"
+            out += "  \(lb.kind) \(lb.name) (\(lb.scheme)), \(lb.dnsName)\n"
+            out += "  node in \(lb.zone) (\(lb.nodeAddress)); listener \(lb.listener.isEmpty ? "none" : lb.listener)\(lb.rule.map { "; \($0)" } ?? "")\n"
+            if let tg = lb.targetGroup {
+                var line = "  target group \(tg) (\(lb.targetType ?? "?") targets"
+                if let c = lb.crossZone { line += ", cross-zone \(c ? "on" : "off")" }
+                if let p = lb.preserveClientIP { line += ", client IP preservation \(p ? "on" : "off")" }
+                out += line + ")\(lb.target.map { " → \($0)" } ?? "")\n"
+            }
+            if !lb.health.isEmpty {
+                out += "  health checks\(lb.failOpen ? " (none healthy: the load balancer fails open)" : ""):\n"
+                for h in lb.health {
+                    out += "    \(h.healthy ? paint("healthy  ", "32") : paint("unhealthy", "31")) \(h.target) in \(h.zone): \(h.detail)\n"
+                }
+            }
+        }
+        if let ip = t.sourceIpAtTarget {
+            out += "  " + paint("source address at the target", "1") + ": \(ip) (\(t.sourceIpNote ?? ""))\n"
         }
         func path(_ title: String, _ p: PathTrace) {
             out += "\n" + paint(title, "1") + "\n"
@@ -95,7 +116,22 @@ public enum TraceRenderer {
         var choices: [ChoiceDTO]
         /// The 0-based branch this trace followed under `--all-paths`.
         var path: Int?
+        /// Who draws among `choices`: absent for kube-proxy, else the load balancer.
+        var choiceBy: String?
+        /// What a load balancer on the way did, when the flow crossed one.
+        var loadBalancer: LoadBalancerDTO?
+        /// The source address the destination sees, when the flow crossed a load balancer.
+        var sourceIpAtTarget: String?
+        var sourceIpNote: String?
     }
+    struct LoadBalancerDTO: Encodable {
+        var kind: String; var name: String; var arn: String; var dnsName: String; var scheme: String
+        var zone: String; var nodeAddress: String; var listener: String; var rule: String?
+        var targetGroup: String?; var targetType: String?; var target: String?
+        var crossZone: Bool?; var preserveClientIP: Bool?; var failOpen: Bool
+        var healthChecks: [HealthDTO]
+    }
+    struct HealthDTO: Encodable { var target: String; var zone: String; var healthy: Bool; var detail: String }
     struct ChoiceDTO: Encodable { var target: String; var probability: Double }
     struct PathsDTO: Encodable { var schemaVersion: Int; var tool = "netsim"; var version: String; var traces: [DTO] }
     struct FlowDTO: Encodable {
@@ -141,6 +177,14 @@ public enum TraceRenderer {
                    finalPacket: packet(t.forward.finalPacket), reply: t.reply.map(path),
                    explanations: t.explanations.map { ExplanationDTO(code: $0.code, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
                                                                      component: $0.component, message: $0.message, location: loc($0.location)) },
-                   notes: t.notes, choices: t.choices.map { ChoiceDTO(target: $0.target, probability: $0.probability) }, path: t.path)
+                   notes: t.notes, choices: t.choices.map { ChoiceDTO(target: $0.target, probability: $0.probability) }, path: t.path,
+                   choiceBy: t.choiceBy,
+                   loadBalancer: t.loadBalancer.map { lb in
+                       LoadBalancerDTO(kind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme, zone: lb.zone,
+                                       nodeAddress: lb.nodeAddress.description, listener: lb.listener, rule: lb.rule, targetGroup: lb.targetGroup,
+                                       targetType: lb.targetType, target: lb.target, crossZone: lb.crossZone, preserveClientIP: lb.preserveClientIP,
+                                       failOpen: lb.failOpen, healthChecks: lb.health.map { HealthDTO(target: $0.target, zone: $0.zone, healthy: $0.healthy, detail: $0.detail) })
+                   },
+                   sourceIpAtTarget: t.sourceIpAtTarget?.description, sourceIpNote: t.sourceIpNote)
     }
 }

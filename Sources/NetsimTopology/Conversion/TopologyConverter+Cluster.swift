@@ -209,10 +209,18 @@ extension TopologyConverter {
         let port = r.int("port", range: 0...65535, code: .invalidPort)
         let proto = ipProtocol(r, default: .tcp)
         let verdict = r.choice("verdict", Intent.Verdict.self, required: true)
+        let host = r.string("host")
+        let path = r.locatedString("path")
+        if let (p, loc) = path, !p.hasPrefix("/") {
+            reporter.error(.invalidValue, "expect[\(index)].path '\(p)' must start with '/'", at: loc, hint: "write the request path as the ALB sees it, e.g. /cart")
+        }
         guard let from, let to, let proto, let verdict else { return nil }
-        let label = name ?? "\(from) → \(to)\(port.map { ":\($0)" } ?? "") \(verdict.rawValue)"
-        return Intent(name: label, from: from, to: to, port: port.map { UInt16($0) }, ipProtocol: proto,
-                      verdict: verdict, location: r.location)
+        let label = name ?? "\(from) → \(to)\(port.map { ":\($0)" } ?? "")\(path.map { " \($0.0)" } ?? "") \(verdict.rawValue)"
+        var intent = Intent(name: label, from: from, to: to, port: port.map { UInt16($0) }, ipProtocol: proto,
+                            verdict: verdict, location: r.location)
+        intent.host = host
+        intent.path = path?.0
+        return intent
     }
 
     /// Parses an endpoint and checks that what it names exists.
@@ -245,7 +253,13 @@ extension TopologyConverter {
             return ("no Service \(ns)/\(name) is defined", near("\(ns)/\(name)", k.services.map { "\($0.meta.namespace)/\($0.meta.name)" }))
         case .ingress(let ns, let name):
             if k.ingresses.contains(where: { $0.meta.namespace == ns && $0.meta.name == name }) { return nil }
-            return ("no Ingress \(ns)/\(name) is defined", "")
+            return ("no Ingress \(ns)/\(name) is defined", near("\(ns)/\(name)", k.ingresses.map { "\($0.meta.namespace)/\($0.meta.name)" }))
+        case .loadBalancer(let ns, let name):
+            guard let svc = k.service(namespace: ns, name: name) else {
+                return ("no Service \(ns)/\(name) is defined", near("\(ns)/\(name)", k.services.map { "\($0.meta.namespace)/\($0.meta.name)" }))
+            }
+            if svc.type == .LoadBalancer { return nil }
+            return ("Service \(ns)/\(name) is type \(svc.type.rawValue), so it has no load balancer", "use service:\(ns)/\(name) for its cluster IP")
         case .pod(let ns, let name):
             // Bare pods by name, or realized pod names that start with a workload's name.
             if k.workloads.contains(where: { $0.meta.namespace == ns && ($0.meta.name == name || name.hasPrefix($0.meta.name + "-")) }) { return nil }

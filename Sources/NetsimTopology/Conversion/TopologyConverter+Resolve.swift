@@ -453,7 +453,8 @@ extension TopologyConverter {
                 reporter.warning(.undefinedReference, "\(ctx) uses IngressClass '\(cls)', which is not defined", at: ing.meta.location,
                                  hint: Suggestions.didYouMean(cls, in: k.ingressClasses.map(\.meta.name)))
             }
-            for b in ing.backends {
+            // The controller's Ingresses: NS0718 errors instead (validateLoadBalancers).
+            for b in ing.backends where !LBC.manages(ing, in: k) {
                 guard let svc = k.service(namespace: ing.meta.namespace, name: b.serviceName) else {
                     reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to Service '\(b.serviceName)', which is not defined in namespace '\(ing.meta.namespace)'",
                                      at: b.location, hint: Suggestions.didYouMean(b.serviceName, in: k.services.filter { $0.meta.namespace == ing.meta.namespace }.map(\.meta.name)))

@@ -2525,9 +2525,9 @@ public enum TopologySchema {
       }
     },
     "endpoint": {
-      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet. NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
+      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, loadbalancer:NS/NAME (or lb:; a LoadBalancer Service's NLB), node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet. NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
       "type": "string",
-      "pattern": "^(internet|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
+      "pattern": "^(internet|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
       "examples": [
         "deployment:shop/frontend",
         "service:shop/cart",
@@ -2588,6 +2588,29 @@ public enum TopologySchema {
           "anyOf": [
             {
               "$ref": "#/$defs/protocol"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "host": {
+          "description": "For a flow to an ingress: the HTTP Host header the ALB's rules see. Omitted: the load balancer's DNS name.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "path": {
+          "description": "For a flow to an ingress: the HTTP request path the ALB's rules see, starting with '/'. Omitted: /.",
+          "anyOf": [
+            {
+              "type": "string",
+              "pattern": "^/"
             },
             {
               "type": "null"

@@ -33,7 +33,9 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "ICMP type (default 8, echo request).") var icmpType: String?
     @Option(help: "ICMP code (default 0).") var icmpCode: String?
     @Option(help: "Output format: text, json.") var format: TraceFormat = .text
-    @Flag(help: "Trace every endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
+    @Option(help: "For an ingress (ALB): the request's Host header (default: the load balancer's DNS name).") var host: String?
+    @Option(help: "For an ingress (ALB): the request path, starting with / (default: /).") var path: String?
+    @Flag(help: "Trace every target the load balancer or endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
     @Option(help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
@@ -76,6 +78,18 @@ struct TraceCommand: ParsableCommand {
         let network = Network(topology: t, catalog: catalog)
         var req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
                               icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))
+        if let path, !path.hasPrefix("/") {
+            throw TopologyInput.fail(.invalidValue, "--path '\(path)' must start with '/' (the request path as the ALB sees it, e.g. /cart)")
+        }
+        if let host, host.isEmpty || host.contains(where: { $0 == " " || $0 == "/" }) {
+            throw TopologyInput.fail(.invalidValue, "--host '\(host)' is not a host name (write it as in the Host header, e.g. shop.example.com)")
+        }
+        if host != nil || path != nil {
+            guard case .ingress = toEP else {
+                throw TopologyInput.fail(.invalidValue, "--host and --path are for HTTP through an ALB: give --to ingress:NS/NAME")
+            }
+            req.http = HTTPRequest(host: host ?? "", path: path ?? "/")
+        }
         if let seed {
             guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(seed)' is not a whole number 0–18446744073709551615") }
             if allPaths { throw TopologyInput.fail(.invalidValue, "--seed picks one path and --all-paths follows each; give one of them") }

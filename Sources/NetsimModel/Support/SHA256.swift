@@ -87,7 +87,7 @@ public enum SHA256 {
 /// RFC 4648 base32 (A–Z, 2–7), with padding.
 public enum Base32 {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-    static let alphabetBytes = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
+    public static let alphabetBytes = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = ""

@@ -1,0 +1,173 @@
+import NetsimModel
+
+/// An Application or Network Load Balancer as the AWS Load Balancer Controller would create it
+/// for a Service or an IngressGroup: where it is, what it listens on, how it routes and whom it
+/// sends to.
+public struct LoadBalancer: Sendable {
+    public enum Kind: String, Sendable { case application, network
+        /// `app` or `net`, as in ARNs and ENI descriptions.
+        public var short: String { self == .application ? "app" : "net" }
+        public var abbreviation: String { self == .application ? "ALB" : "NLB" }
+    }
+
+    /// One load balancer node: the ENI in one enabled zone.
+    public struct Node: Sendable {
+        public var zone: String
+        public var subnet: String
+        public var eniID: String
+        public var privateIP: IPv4Address
+        public var publicIP: IPv4Address?
+        /// The fabric's interface index (set when the fabric indexes the node).
+        public var interface: Int = -1
+    }
+
+    public enum Action: Sendable {
+        case forward(targetGroup: Int)
+        case fixedResponse(status: Int, contentType: String, body: String)
+        case redirect(status: Int, to: String)
+    }
+
+    /// An ALB listener rule; NLB listeners have only their default action.
+    public struct Rule: Sendable {
+        public var priority: Int
+        /// host-header values (`*` and `?` wildcards, case-insensitive); empty matches any host.
+        public var hosts: [String]
+        /// path-pattern values (`*` and `?` wildcards, case-sensitive); empty matches any path.
+        public var paths: [String]
+        public var action: Action
+        /// The Ingress path this rule was built from, as `ns/name: host path (type)`.
+        public var origin: String
+        public var location: SourceLocation
+    }
+
+    public struct Listener: Sendable {
+        /// HTTP, HTTPS (ALB); TCP, UDP, TCP_UDP (NLB).
+        public var protocolName: String
+        public var port: UInt16
+        public var rules: [Rule]
+        public var defaultAction: Action
+        public var location: SourceLocation
+
+        /// Whether a packet of `ipProtocol` is for this listener.
+        public func accepts(_ p: IPProtocol) -> Bool {
+            switch protocolName {
+            case "UDP": p == .udp
+            case "TCP_UDP": p == .udp || p == .tcp
+            default: p == .tcp
+            }
+        }
+    }
+
+    public struct HealthCheck: Sendable {
+        /// HTTP, HTTPS or TCP.
+        public var protocolName: String
+        /// The port checked; `trafficPort` when it is the target's own port.
+        public var port: UInt16?
+        public var path: String?
+        /// kube-proxy's health server (healthCheckNodePort of an externalTrafficPolicy: Local
+        /// Service): answers 200 only on nodes with a local endpoint.
+        public var kubeProxyHealthServer = false
+
+        public func port(for t: Target) -> UInt16 { port ?? t.port }
+        public var description: String {
+            "\(protocolName) \(port.map(String.init) ?? "traffic-port")\(path.map { " \($0)" } ?? "")"
+        }
+    }
+
+    public struct Target: Sendable {
+        public var ip: IPv4Address
+        public var port: UInt16
+        public var zone: String
+        /// The node (instance targets) or the pod's node (ip targets).
+        public var node: String?
+        /// `ns/name` of the pod, for ip targets.
+        public var pod: String?
+        public var label: String { pod.map { "pod \($0) (\(ip):\(port))" } ?? "\(node ?? "?") (\(ip):\(port))" }
+    }
+
+    public struct TargetGroup: Sendable {
+        public var name: String
+        public var arn: String
+        public var targetType: LBC.TargetType
+        /// HTTP (ALB); TCP or UDP (NLB).
+        public var protocolName: String
+        /// The Service and its port this group is bound to (a TargetGroupBinding).
+        public var service: String
+        public var servicePort: String
+        public var externalPolicyLocal: Bool
+        public var targets: [Target]
+        public var healthCheck: HealthCheck
+        /// NLB: the target sees the client's address (`preserve_client_ip.enabled`).
+        public var preserveClientIP: Bool
+        public var proxyProtocolV2: Bool
+        /// Whether a node of one zone sends to targets of other zones.
+        public var crossZone: Bool
+        public var location: SourceLocation
+    }
+
+    public var kind: Kind
+    public var name: String
+    public var arn: String
+    public var dnsName: String
+    public var scheme: LBC.Scheme
+    /// `service:NS/NAME`, or the Ingresses of the group as `ingress:NS/NAME`.
+    public var owners: [String]
+    /// The IngressGroup's name, for explicit groups.
+    public var group: String?
+    public var nodes: [Node]
+    /// Names of the security groups attached: the managed frontend group and the cluster's
+    /// shared backend group (the fabric holds their rules).
+    public var securityGroups: [String]
+    public var listeners: [Listener]
+    public var targetGroups: [TargetGroup]
+    public var location: SourceLocation
+    /// How the subnets were found.
+    public var subnetChoice: String
+
+    public var label: String { "\(kind.abbreviation) \(name)" }
+
+    /// The listener for a packet.
+    public func listener(port: UInt16, protocol p: IPProtocol) -> Listener? {
+        listeners.first { $0.port == port && $0.accepts(p) }
+    }
+}
+
+/// What the controller could not build, for the trace to say.
+public struct LoadBalancerProblem: Sendable {
+    public var owner: String
+    public var message: String
+    public var location: SourceLocation
+}
+
+/// ALB condition matching: `*` any run of characters, `?` one character.
+enum Wildcard {
+    static func match(_ pattern: String, _ value: String, caseInsensitive: Bool) -> Bool {
+        let p = Array((caseInsensitive ? pattern.lowercased() : pattern).utf8)
+        let v = Array((caseInsensitive ? value.lowercased() : value).utf8)
+        var i = 0, j = 0, star = -1, mark = 0
+        while j < v.count {
+            if i < p.count, p[i] == UInt8(ascii: "?") || p[i] == v[j] { i += 1; j += 1 }
+            else if i < p.count, p[i] == UInt8(ascii: "*") { star = i; mark = j; i += 1 }
+            else if star >= 0 { i = star + 1; mark += 1; j = mark }
+            else { return false }
+        }
+        while i < p.count, p[i] == UInt8(ascii: "*") { i += 1 }
+        return i == p.count
+    }
+}
+
+extension LoadBalancer.Rule {
+    /// Whether an HTTP request for `host` and `path` meets every condition of the rule.
+    public func matches(host: String, path: String) -> Bool {
+        let h = host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? host
+        return (hosts.isEmpty || hosts.contains { Wildcard.match($0, h, caseInsensitive: true) })
+            && (paths.isEmpty || paths.contains { Wildcard.match($0, path, caseInsensitive: false) })
+    }
+
+    public var conditions: String {
+        var c: [String] = []
+        if !hosts.isEmpty { c.append("host-header \(hosts.joined(separator: ", "))") }
+        if !paths.isEmpty { c.append("path-pattern \(paths.joined(separator: ", "))") }
+        return c.isEmpty ? "any request" : c.joined(separator: " and ")
+    }
+}

@@ -1,0 +1,500 @@
+import NetsimIPAM
+import NetsimKube
+import NetsimModel
+
+/// Builds the load balancers the AWS Load Balancer Controller (v2.17.1, default flags and
+/// feature gates) would create from the manifests: an NLB per LoadBalancer Service it owns, an
+/// ALB per IngressGroup; their subnets, node addresses, names, listeners, rules and target
+/// groups; the managed frontend security group of each, the cluster's shared backend group, and
+/// the rules it adds to the targets' groups. Read from the controller's `pkg/service`,
+/// `pkg/ingress`, `pkg/networking` and `pkg/backend` (see Docs/load-balancers.md).
+struct LoadBalancerBuilder {
+    struct Output: Sendable {
+        var loadBalancers: [LoadBalancer] = []
+        /// Managed groups, by VPC.
+        var groups: [SecurityGroup] = []
+        /// Rules the controller adds to existing groups, by group name.
+        var targetRules: [String: [SecurityGroupRule]] = [:]
+        var problems: [LoadBalancerProblem] = []
+    }
+
+    let t: Topology
+    let r: RealizedCluster
+    let vpc: VPC
+    let cluster: Cluster
+    let ports: [ProxiedServicePort]
+    let endpoints: [String: [ProxiedEndpoint]]
+    /// Whether an address is held by something already.
+    let taken: (IPv4Address) -> Bool
+    /// The security groups of the interface that holds an address.
+    let groupsOf: (IPv4Address) -> [String]?
+    var used = Set<UInt32>()
+    var out = Output()
+    /// Backend-group permissions per target group name and protocol: the lowest and highest port.
+    var permissions: [String: [String: (UInt16, UInt16, SourceLocation)]] = [:]
+    var backendGroupName: String { "k8s-traffic-\(Self.alnum(cluster.name).prefix(232))-\(Self.hash([cluster.name]).prefix(10))" }
+    var backendUsed = false
+
+    init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]],
+         taken: @escaping (IPv4Address) -> Bool, groupsOf: @escaping (IPv4Address) -> [String]?) {
+        self.t = t; self.r = r; self.vpc = vpc; self.cluster = cluster; self.ports = ports; self.endpoints = endpoints
+        self.taken = taken; self.groupsOf = groupsOf
+    }
+
+    static func build(_ t: Topology, _ r: RealizedCluster, taken: @escaping (IPv4Address) -> Bool, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
+        guard let cluster = t.cluster, let vpc = t.primaryVPC else { return Output() }
+        let k = t.kubernetes
+        let wanted = k.services.contains { if case .controller = LBC.owner(of: $0) { return true }; return false } || k.ingresses.contains { LBC.manages($0, in: k) }
+        guard wanted else { return Output() }
+        let (ports, endpoints) = NodeDatapath.services(t, r)
+        var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, taken: taken, groupsOf: groupsOf)
+        for svc in k.services { b.networkLoadBalancer(svc) }
+        b.applicationLoadBalancers()
+        b.finish()
+        return b.out
+    }
+
+    // MARK: names
+
+    /// `k=v,…` annotation values (already checked by `netsim check`); empty when absent.
+    static func attributes(_ raw: String?) -> [String: String] {
+        guard let raw, case .success(let m) = LBC.parseAttributes(raw) else { return [:] }
+        return m
+    }
+    static func alnum(_ s: String) -> String { String(s.unicodeScalars.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }.map(Character.init)) }
+    static func hash(_ parts: [String]) -> String { SHA256.hex(SHA256.hash(Array(parts.joined().utf8))) }
+    /// `k8s-%.8s-%.8s-%.10s`, as the controller names load balancers, groups and target groups.
+    static func name(_ ns: String, _ name: String, _ hash: String) -> String {
+        "k8s-\(alnum(ns).prefix(8))-\(alnum(name).prefix(8))-\(hash.prefix(10))"
+    }
+    /// A stable stand-in for an object's UID (the API server's random UUID).
+    func uid(_ kind: String, _ ns: String, _ name: String) -> String {
+        let a = StableHash.fnv1a("uid/\(kind)/\(ns)/\(name)", seed: t.seed), b = StableHash.fnv1a("uid2/\(kind)/\(ns)/\(name)", seed: t.seed)
+        let h = String(a, radix: 16).leftPad(16) + String(b, radix: 16).leftPad(16)
+        let c = Array(h)
+        return "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-a\(String(c[17..<20]))-\(String(c[20..<32]))"
+    }
+    func hex(_ key: String, _ n: Int) -> String {
+        var s = ""
+        var k = 0
+        while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed), radix: 16).leftPad(16); k += 1 }
+        return String(s.prefix(n))
+    }
+    func digits(_ key: String, _ n: Int) -> String {
+        var s = ""
+        var k = 0
+        while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed) % 10_000_000_000).leftPad(10, "0"); k += 1 }
+        return String(s.prefix(n))
+    }
+    var account: String { "123456789012" }
+
+    // MARK: placement
+
+    /// One node per subnet the controller picks, with a free address of it.
+    mutating func place(_ lbName: String, kind: LoadBalancer.Kind, scheme: LBC.Scheme, named: String?, minimum: Int, owner: String, at loc: SourceLocation) -> ([LoadBalancer.Node], String)? {
+        var subnets: [Subnet]
+        var how: String
+        if let named {
+            let (found, unknown) = LBC.namedSubnets(named, vpc: vpc)
+            subnets = found
+            how = "the subnets annotation names \(found.map(\.name).joined(separator: ", "))"
+            if !unknown.isEmpty { out.problems.append(.init(owner: owner, message: "subnets \(unknown.joined(separator: ", ")) are not in VPC \(vpc.name)", location: loc)) }
+        } else {
+            let d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name)
+            subnets = d.chosen
+            how = d.how
+        }
+        guard Set(subnets.map(\.zone)).count >= minimum else {
+            out.problems.append(.init(owner: owner, message: "the controller cannot place the \(kind.abbreviation): \(how), which gives \(subnets.count) zone(s); it needs \(minimum) (netsim check reports NS0714)", location: loc))
+            return nil
+        }
+        var nodes: [LoadBalancer.Node] = []
+        for s in subnets {
+            guard let ip = freeAddress(in: s, key: "\(lbName)/\(s.name)") else {
+                out.problems.append(.init(owner: owner, message: "subnet \(s.name) has no free address for the \(kind.abbreviation)'s node in \(s.zone)", location: loc))
+                continue
+            }
+            let pub = scheme == .internetFacing ? FabricIndex.publicAddress("lb/\(lbName)/\(s.zone)", seed: t.seed) : nil
+            nodes.append(LoadBalancer.Node(zone: s.zone, subnet: s.name, eniID: AWSID.make("eni", name: "lb/\(lbName)/\(s.name)", seed: t.seed),
+                                           privateIP: ip, publicIP: pub))
+        }
+        guard !nodes.isEmpty else { return nil }
+        return (nodes, how)
+    }
+
+    /// A free address of the subnet (not one of AWS's five, not held), from a seeded start.
+    mutating func freeAddress(in s: Subnet, key: String) -> IPv4Address? {
+        let size = UInt32(s.cidr.size)
+        guard size > 5 else { return nil }
+        let usable = size - 5
+        let start = UInt32(StableHash.fnv1a("lb-ip/\(key)", seed: t.seed) % UInt64(usable))
+        for k in 0..<usable {
+            let ip = IPv4Address(s.cidr.network.value + 4 + (start + k) % usable)
+            if !taken(ip), !used.contains(ip.value) { used.insert(ip.value); return ip }
+        }
+        return nil
+    }
+
+    // MARK: targets
+
+    /// Nodes the controller registers as instance targets (`ResolveNodePortEndpoints`): not
+    /// excluded by label, not Fargate, matching the target-node-labels selector.
+    func instanceNodes(selector: String?) -> [RealizedNode] {
+        let want = Self.attributes(selector)
+        return r.nodes.filter { n in
+            n.labels["node-role.kubernetes.io/master"] == nil && n.labels["node.kubernetes.io/exclude-from-external-load-balancers"] == nil
+                && n.labels["alpha.service-controller.kubernetes.io/exclude-balancer"] == nil && n.labels["eks.amazonaws.com/compute-type"] != "fargate"
+                && want.allSatisfy { n.labels[$0.key] == $0.value }
+        }.sorted { $0.name < $1.name }
+    }
+
+    func proxied(_ svc: Service, _ sp: ServicePort) -> ProxiedServicePort? {
+        let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
+        return ports.first { $0.namespace == svc.meta.namespace && $0.name == svc.meta.name && $0.portName == sp.name && $0.ipProtocol == proto }
+    }
+
+    func podTargets(_ p: ProxiedServicePort) -> [LoadBalancer.Target] {
+        let eps = endpoints[p.servicePortName + "/" + p.ipProtocol] ?? []
+        let zoneOf = Dictionary(r.nodes.map { ($0.name, $0.zone) }, uniquingKeysWith: { a, _ in a })
+        let podOf = Dictionary(r.pods.compactMap { p in p.ip.map { ($0.value, "\(p.namespace)/\(p.name)") } }, uniquingKeysWith: { a, _ in a })
+        return eps.filter { $0.ready && !$0.terminating }.map { e in
+            LoadBalancer.Target(ip: e.ip, port: e.port, zone: e.nodeName.flatMap { zoneOf[$0] } ?? "?", node: e.nodeName, pod: podOf[e.ip.value])
+        }.sorted { ($0.ip.value, $0.port) < ($1.ip.value, $1.port) }
+    }
+
+    /// Records the ports the controller opens from the backend group on each target's group.
+    mutating func permit(_ targets: [LoadBalancer.Target], protocols: [(String, UInt16)], owner: String, at loc: SourceLocation) {
+        var seen = Set<String>()
+        for tg in targets {
+            guard let groups = groupsOf(tg.ip) else { continue }
+            let chosen: String
+            if groups.count == 1 { chosen = groups[0] } else {
+                let tagged = groups.filter { g in vpc.securityGroups.first { $0.name == g }?.tags.contains { $0.key == "kubernetes.io/cluster/\(cluster.name)" } ?? false }
+                guard tagged.count == 1 else {
+                    let key = groups.joined(separator: ",")
+                    if seen.insert(key).inserted {
+                        out.problems.append(.init(owner: owner, message: "the controller cannot add its rule for target \(tg.label): expected exactly one securityGroup tagged with kubernetes.io/cluster/\(cluster.name) for its ENI, got: [\(tagged.joined(separator: " "))] of \(groups.joined(separator: ", ")) (clusterName: \(cluster.name))", location: loc))
+                    }
+                    continue
+                }
+                chosen = tagged[0]
+            }
+            for (proto, port) in protocols {
+                let cur = permissions[chosen]?[proto]
+                permissions[chosen, default: [:]][proto] = (min(cur?.0 ?? port, port), max(cur?.1 ?? port, port), cur?.2 ?? loc)
+            }
+        }
+    }
+
+    // MARK: NLB
+
+    mutating func networkLoadBalancer(_ svc: Service) {
+        guard case .controller(let targetType, _) = LBC.owner(of: svc), case .success(let scheme) = LBC.scheme(of: svc) else { return }
+        let a = svc.meta.annotations
+        let p = LBC.svcPrefix
+        let ns = svc.meta.namespace, n = svc.meta.name
+        let owner = "service:\(ns)/\(n)"
+        let uid = uid("Service", ns, n)
+        let name = a[p + "aws-load-balancer-name"] ?? Self.name(ns, n, Self.hash([cluster.name, uid, scheme.rawValue]))
+        guard let (nodes, how) = place(name, kind: .network, scheme: scheme, named: a[p + "aws-load-balancer-subnets"], minimum: 1, owner: owner, at: svc.meta.location) else { return }
+        let lbAttrs = Self.attributes(a[p + "aws-load-balancer-attributes"])
+        let tgAttrs = Self.attributes(a[p + "aws-load-balancer-target-group-attributes"])
+        let crossZone = (lbAttrs["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(LBC.goBool) ?? false
+        var lb = LoadBalancer(kind: .network, name: name, arn: "", dnsName: "", scheme: scheme, owners: [owner], group: nil, nodes: nodes,
+                              securityGroups: [], listeners: [], targetGroups: [], location: svc.meta.location, subnetChoice: how)
+        lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/net/\(name)/\(hex("arn/" + name, 16))"
+        lb.dnsName = "\(name)-\(hex("dns/" + name, 16)).elb.\(t.region).amazonaws.com"
+        var listenerPorts = Set<UInt16>()
+        for sp in svc.ports {
+            let proto = sp.ipProtocol == .udp ? "UDP" : "TCP"
+            guard listenerPorts.insert(sp.port).inserted else {
+                out.problems.append(.init(owner: owner, message: "port \(sp.port) is listed for TCP and UDP; without the TCP_UDP listener (aws-load-balancer-enable-tcp-udp-listener) the controller keeps only the first", location: sp.location))
+                continue
+            }
+            guard let px = proxied(svc, sp) else { continue }
+            let targets: [LoadBalancer.Target]
+            let port: UInt16
+            if targetType == .instance {
+                guard let np = px.nodePort else {
+                    out.problems.append(.init(owner: owner, message: "port \(sp.port) has no NodePort (allocateLoadBalancerNodePorts: false), so instance targets cannot be registered", location: sp.location))
+                    continue
+                }
+                port = np
+                targets = instanceNodes(selector: a[p + "aws-load-balancer-target-node-labels"]).map {
+                    LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil)
+                }
+            } else {
+                targets = podTargets(px)
+                port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
+            }
+            let perPort = Self.attributes(a[p + "aws-load-balancer-target-group-attributes.\(sp.port)"])
+            let attrs = tgAttrs.merging(perPort) { _, b in b }
+            // AWS's default: on for instance targets and for UDP; off for TCP ip targets.
+            let preserve = attrs["preserve_client_ip.enabled"].flatMap(LBC.goBool) ?? (targetType == .instance || proto == "UDP")
+            let tgCross = attrs["load_balancing.cross_zone.enabled"].flatMap(LBC.goBool) ?? crossZone
+            var hc = LoadBalancer.HealthCheck(protocolName: "TCP", port: nil, path: nil)
+            if targetType == .instance, px.externalPolicyLocal, let hp = px.healthCheckNodePort {
+                hc = LoadBalancer.HealthCheck(protocolName: "HTTP", port: hp, path: "/healthz", kubeProxyHealthServer: true)
+            }
+            if let hp = a[p + "aws-load-balancer-healthcheck-protocol"]?.uppercased() { hc.protocolName = hp; if hp != "TCP", hc.path == nil { hc.path = "/" }; if hp == "TCP" { hc.path = nil } }
+            if let port = a[p + "aws-load-balancer-healthcheck-port"] { hc.port = port == "traffic-port" ? nil : UInt16(port); hc.kubeProxyHealthServer = hc.port != nil && hc.port == px.healthCheckNodePort }
+            if let path = a[p + "aws-load-balancer-healthcheck-path"], hc.protocolName != "TCP" { hc.path = path }
+            let tgName = Self.name(ns, n, Self.hash([cluster.name, uid, "\(port)", "\(sp.port)", targetType.rawValue, proto, hc.protocolName, "10"]))
+            lb.targetGroups.append(LoadBalancer.TargetGroup(
+                name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
+                targetType: targetType, protocolName: proto, service: "\(ns)/\(n)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
+                externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: preserve,
+                proxyProtocolV2: a[p + "aws-load-balancer-proxy-protocol"] == "*", crossZone: tgCross, location: sp.location))
+            lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: sp.port, rules: [], defaultAction: .forward(targetGroup: lb.targetGroups.count - 1), location: sp.location))
+            // Backend-group rules: the target port in the listener's protocol; TCP for the health check.
+            var perms: [(String, UInt16)] = [(proto.lowercased(), port)]
+            if proto == "UDP", hc.port == nil { perms.append(("tcp", port)) }
+            if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
+            if targetType == .instance || !targets.isEmpty { backendRules(lb: name, targets: targets, perms: perms, owner: owner, at: svc.meta.location, custom: a[p + "aws-load-balancer-security-groups"], manage: a[p + "aws-load-balancer-manage-backend-security-group-rules"]) }
+        }
+        // Security groups: the managed frontend group (source ranges to the listener ports) and
+        // the shared backend group, unless the annotation names the groups.
+        if let custom = a[p + "aws-load-balancer-security-groups"] {
+            lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
+            if a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(LBC.goBool) == true { lb.securityGroups.append(backendGroupName); backendUsed = true }
+        } else {
+            var ranges = svc.loadBalancerSourceRanges.map(\.description)
+            if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
+            if ranges.isEmpty { ranges = ["0.0.0.0/0"] }
+            var rules: [SecurityGroupRule] = []
+            for l in lb.listeners {
+                for c in ranges {
+                    guard let cidr = IPv4CIDR(lenient: c) else { continue }
+                    rules.append(SecurityGroupRule(ipProtocol: l.protocolName == "UDP" ? .udp : .tcp, ports: PortRange(l.port), peer: .cidr(cidr), description: "", location: l.location))
+                }
+            }
+            let sg = managedGroup(Self.name(ns, n, Self.hash([cluster.name, n, ns, uid])), rules: rules, at: svc.meta.location)
+            lb.securityGroups = [sg, backendGroupName]
+            backendUsed = true
+        }
+        out.loadBalancers.append(lb)
+    }
+
+    mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: String?, manage: String?) {
+        // With custom frontend groups the controller adds no rules unless told to.
+        if custom != nil, manage.flatMap(LBC.goBool) != true { return }
+        permit(targets, protocols: perms, owner: owner, at: loc)
+    }
+
+    mutating func managedGroup(_ name: String, rules: [SecurityGroupRule], at loc: SourceLocation) -> String {
+        out.groups.append(SecurityGroup(name: name, id: AWSID.make("sg", name: "lb/" + name, seed: t.seed), description: "[k8s] Managed SecurityGroup for LoadBalancer",
+                                        ingress: rules, egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), description: "", location: loc)],
+                                        tags: [Tag("elbv2.k8s.aws/cluster", cluster.name)], location: loc))
+        return name
+    }
+
+    // MARK: ALB
+
+    mutating func applicationLoadBalancers() {
+        let k = t.kubernetes
+        var groups: [String: [Ingress]] = [:]
+        var explicit: [String: String] = [:]
+        for ing in k.ingresses where LBC.manages(ing, in: k) {
+            var key = "\(ing.meta.namespace)/\(ing.meta.name)"
+            if let g = ing.meta.annotations[LBC.albPrefix + "group.name"], LBC.isGroupName(g) { key = "group:" + g; explicit[key] = g }
+            groups[key, default: []].append(ing)
+        }
+        for key in groups.keys.sorted() {
+            let members = (groups[key] ?? []).sorted { a, b in
+                let oa = Int(a.meta.annotations[LBC.albPrefix + "group.order"] ?? "0") ?? 0, ob = Int(b.meta.annotations[LBC.albPrefix + "group.order"] ?? "0") ?? 0
+                return oa != ob ? oa < ob : "\(a.meta.namespace)/\(a.meta.name)" < "\(b.meta.namespace)/\(b.meta.name)"
+            }
+            applicationLoadBalancer(members, group: explicit[key], groupID: key.hasPrefix("group:") ? String(key.dropFirst(6)) : key)
+        }
+    }
+
+    mutating func applicationLoadBalancer(_ members: [Ingress], group: String?, groupID: String) {
+        guard let first = members.first else { return }
+        let p = LBC.albPrefix
+        let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
+        let schemes = Set(members.map { $0.meta.annotations[p + "scheme"] ?? "internal" })
+        guard schemes.count == 1, let scheme = schemes.first.flatMap(LBC.Scheme.init(rawValue:)) else {
+            out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(schemes.sorted().joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
+            return
+        }
+        let hash = Self.hash([cluster.name, groupID, scheme.rawValue])
+        let name = members.lazy.compactMap { $0.meta.annotations[p + "load-balancer-name"] }.first
+            ?? (group.map { "k8s-\(Self.alnum($0).prefix(17))-\(hash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, hash))
+        let named = members.lazy.compactMap { $0.meta.annotations[p + "subnets"] }.first
+        guard let (nodes, how) = place(name, kind: .application, scheme: scheme, named: named, minimum: 2, owner: owners[0], at: first.meta.location) else { return }
+        var lb = LoadBalancer(kind: .application, name: name, arn: "", dnsName: "", scheme: scheme, owners: owners, group: group, nodes: nodes,
+                              securityGroups: [], listeners: [], targetGroups: [], location: first.meta.location, subnetChoice: how)
+        lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/app/\(name)/\(hex("arn/" + name, 16))"
+        lb.dnsName = "\(scheme == .internal ? "internal-" : "")\(name)-\(digits("dns/" + name, 10)).\(t.region).elb.amazonaws.com"
+        // Listen ports of each member (HTTP 80, or HTTPS 443 with a certificate).
+        var listen: [UInt16: String] = [:]
+        var portsOf: [[UInt16]] = []
+        for ing in members {
+            var mine: [UInt16] = []
+            let fallback = ing.meta.annotations[p + "certificate-arn"] != nil ? "[{\"HTTPS\": 443}]" : "[{\"HTTP\": 80}]"
+            if case .success(let ps) = LBC.parseListenPorts(ing.meta.annotations[p + "listen-ports"] ?? fallback) {
+                for (proto, port) in ps { mine.append(UInt16(port)); if listen[UInt16(port)] == nil { listen[UInt16(port)] = proto } }
+            }
+            portsOf.append(mine)
+        }
+        var tgIndex: [String: Int] = [:]
+        let defaults = members.filter { $0.defaultBackend != nil }
+        for port in listen.keys.sorted() {
+            var rules: [LoadBalancer.Rule] = []
+            for (m, ing) in members.enumerated() where portsOf[m].contains(port) {
+                for rule in ing.rules {
+                    for path in Self.sortedPaths(rule.paths) {
+                        guard let action = self.action(for: path.backend, ing, &lb, &tgIndex) else { continue }
+                        var hosts = rule.host.map { [$0] } ?? []
+                        var paths = Self.pathPatterns(path)
+                        if let c = ing.meta.annotations[p + "conditions." + path.backend.serviceName], case .success(let v) = JSONValue.parse(c) {
+                            for cond in v.array ?? [] {
+                                switch cond["field"]?.string {
+                                case "host-header": hosts += cond["hostHeaderConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
+                                case "path-pattern": paths += cond["pathPatternConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
+                                default: break
+                                }
+                            }
+                        }
+                        if hosts.isEmpty && paths.isEmpty { paths = ["/*"] }
+                        let origin = "\(ing.meta.namespace)/\(ing.meta.name): \(rule.host ?? "*") \(path.path) (\(path.pathType.rawValue))"
+                        rules.append(LoadBalancer.Rule(priority: rules.count + 1, hosts: hosts, paths: paths, action: action, origin: origin, location: path.backend.location))
+                    }
+                }
+            }
+            var def = LoadBalancer.Action.fixedResponse(status: 404, contentType: "text/plain", body: "")
+            if defaults.count == 1, let d = defaults.first, let b = d.defaultBackend, let a = self.action(for: b, d, &lb, &tgIndex) { def = a }
+            if defaults.count > 1 {
+                out.problems.append(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
+            }
+            lb.listeners.append(LoadBalancer.Listener(protocolName: listen[port] ?? "HTTP", port: port, rules: rules, defaultAction: def,
+                                                      location: first.meta.location(ofAnnotation: p + "listen-ports")))
+        }
+        if let custom = members.lazy.compactMap({ $0.meta.annotations[p + "security-groups"] }).first {
+            lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
+            if members.contains(where: { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(LBC.goBool) == true }) {
+                lb.securityGroups.append(backendGroupName); backendUsed = true
+            }
+        } else {
+            let cidrs = members.lazy.compactMap { $0.meta.annotations[p + "inbound-cidrs"] }.first.map(LBC.list) ?? ["0.0.0.0/0"]
+            var rules: [SecurityGroupRule] = []
+            for l in lb.listeners {
+                for c in cidrs { if let cidr = IPv4CIDR(lenient: c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .cidr(cidr), location: l.location)) } }
+            }
+            let sgHash = Self.hash([cluster.name, groupID])
+            let sgName = group.map { "k8s-\(Self.alnum($0).prefix(17))-\(sgHash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, sgHash)
+            lb.securityGroups = [managedGroup(sgName, rules: rules, at: first.meta.location), backendGroupName]
+            backendUsed = true
+        }
+        out.loadBalancers.append(lb)
+    }
+
+    /// Exact paths first, then Prefix paths longest first, then ImplementationSpecific ones in
+    /// manifest order (`sortIngressPaths`).
+    static func sortedPaths(_ paths: [Ingress.Path]) -> [Ingress.Path] {
+        let exact = paths.filter { $0.pathType == .Exact }
+        let prefix = paths.enumerated().filter { $0.element.pathType == .Prefix }
+            .sorted { a, b in a.element.path.count != b.element.path.count ? a.element.path.count > b.element.path.count : a.offset < b.offset }.map(\.element)
+        return exact + prefix + paths.filter { $0.pathType == .ImplementationSpecific }
+    }
+
+    /// path-pattern values (`buildPathPatterns`): Prefix `/` is `/*`; Prefix `/a` is `/a` and `/a/*`.
+    static func pathPatterns(_ p: Ingress.Path) -> [String] {
+        switch p.pathType {
+        case .Prefix:
+            if p.path == "/" { return ["/*"] }
+            var base = p.path
+            while base.count > 1, base.hasSuffix("/") { base.removeLast() }
+            return [base, base + "/*"]
+        case .Exact, .ImplementationSpecific: return [p.path]
+        }
+    }
+
+    /// The action for a backend: forward to the Service's target group, or the `actions.<name>`
+    /// annotation; a missing Service or action answers 503 (tolerated by default).
+    mutating func action(for b: Ingress.Backend, _ ing: Ingress, _ lb: inout LoadBalancer, _ tgIndex: inout [String: Int]) -> LoadBalancer.Action? {
+        if case .name("use-annotation") = b.port {
+            guard let raw = ing.meta.annotations[LBC.albPrefix + "actions." + b.serviceName], case .success(let v) = JSONValue.parse(raw) else {
+                return .fixedResponse(status: 503, contentType: "text/plain", body: "Backend action does not exist")
+            }
+            switch v["type"]?.string {
+            case "fixed-response":
+                let c = v["fixedResponseConfig"]
+                return .fixedResponse(status: c?["statusCode"]?.int ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
+            case "redirect":
+                let c = v["redirectConfig"]
+                let to = "\(c?["protocol"]?.string ?? "#{protocol}")://\(c?["host"]?.string ?? "#{host}"):\(c?["port"]?.string ?? "#{port}")\(c?["path"]?.string ?? "/#{path}")"
+                return .redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301, to: to)
+            case "forward":
+                // The first target group with weight (netsim follows one; weights are listed).
+                let groups = v["forwardConfig"]?["targetGroups"]?.array ?? []
+                guard let g = groups.first(where: { ($0["weight"]?.int ?? 1) > 0 }) ?? groups.first, let svcName = g["serviceName"]?.string else { return nil }
+                let port: ServicePort.TargetPort = g["servicePort"]?.int.map { .number(UInt16(clamping: $0)) } ?? .name(g["servicePort"]?.string ?? "")
+                return action(for: Ingress.Backend(serviceName: svcName, port: port, location: b.location), ing, &lb, &tgIndex)
+            default: return nil
+            }
+        }
+        let k = t.kubernetes
+        guard let svc = k.service(namespace: ing.meta.namespace, name: b.serviceName) else {
+            return .fixedResponse(status: 503, contentType: "text/plain", body: "Backend service does not exist")
+        }
+        guard let sp = svc.ports.first(where: { if case .number(let n) = b.port { return $0.port == n }; if case .name(let n) = b.port { return $0.name == n }; return false }),
+              let px = proxied(svc, sp) else { return nil }
+        let tt = LBC.TargetType(rawValue: svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance") ?? .instance
+        let key = "\(svc.meta.namespace)/\(svc.meta.name)/\(sp.port)/\(tt.rawValue)/\(ing.meta.namespace)/\(ing.meta.name)"
+        if let i = tgIndex[key] { return .forward(targetGroup: i) }
+        let targets: [LoadBalancer.Target]
+        let port: UInt16
+        if tt == .instance {
+            guard let np = px.nodePort else { return nil }
+            port = np
+            let sel = svc.meta.annotations[LBC.albPrefix + "target-node-labels"] ?? ing.meta.annotations[LBC.albPrefix + "target-node-labels"]
+            targets = instanceNodes(selector: sel).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
+        } else {
+            targets = podTargets(px)
+            port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
+        }
+        func ann(_ s: String) -> String? { svc.meta.annotations[LBC.albPrefix + s] ?? ing.meta.annotations[LBC.albPrefix + s] }
+        var hc = LoadBalancer.HealthCheck(protocolName: ann("healthcheck-protocol")?.uppercased() ?? "HTTP", port: nil, path: ann("healthcheck-path") ?? "/")
+        if let hp = ann("healthcheck-port"), hp != "traffic-port" { hc.port = UInt16(hp) }
+        let attrs = Self.attributes(ann("target-group-attributes"))
+        let uid = uid("Service", svc.meta.namespace, svc.meta.name)
+        let tgName = Self.name(svc.meta.namespace, svc.meta.name, Self.hash([cluster.name, lb.group ?? "\(ing.meta.namespace)/\(ing.meta.name)", ing.meta.namespace, ing.meta.name, uid, "\(b.port)", "\(port)", tt.rawValue, "HTTP", "HTTP1"]))
+        lb.targetGroups.append(LoadBalancer.TargetGroup(
+            name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
+            targetType: tt, protocolName: "HTTP", service: "\(svc.meta.namespace)/\(svc.meta.name)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
+            externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: false, proxyProtocolV2: false,
+            crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(LBC.goBool) ?? true, location: b.location))
+        var perms: [(String, UInt16)] = [("tcp", port)]
+        if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
+        backendRules(lb: lb.name, targets: targets, perms: perms, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", at: b.location,
+                     custom: ing.meta.annotations[LBC.albPrefix + "security-groups"], manage: ing.meta.annotations[LBC.albPrefix + "manage-backend-security-group-rules"])
+        tgIndex[key] = lb.targetGroups.count - 1
+        return .forward(targetGroup: lb.targetGroups.count - 1)
+    }
+
+    // MARK: finish
+
+    /// The shared backend group, and one collapsed rule per target group and protocol
+    /// (`computeRestrictedIngressPermissionsPerSG`).
+    mutating func finish() {
+        if backendUsed {
+            let loc = out.loadBalancers.first?.location ?? SourceLocation(file: "<aws-load-balancer-controller>", line: 0, column: 0)
+            out.groups.append(SecurityGroup(name: backendGroupName, id: AWSID.make("sg", name: "lb/" + backendGroupName, seed: t.seed),
+                                            description: "[k8s] Shared Backend SecurityGroup for LoadBalancer", ingress: [],
+                                            egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: loc)],
+                                            tags: [Tag("elbv2.k8s.aws/cluster", cluster.name), Tag("elbv2.k8s.aws/resource", "backend-sg")], location: loc))
+        }
+        for g in permissions.keys.sorted() {
+            for proto in (permissions[g] ?? [:]).keys.sorted() {
+                guard let (lo, hi, loc) = permissions[g]?[proto] else { continue }
+                out.targetRules[g, default: []].append(SecurityGroupRule(ipProtocol: proto == "udp" ? .udp : .tcp, ports: PortRange(lo, hi), peer: .securityGroup(backendGroupName),
+                                                                          description: "elbv2.k8s.aws/targetGroupBinding=shared", location: loc))
+            }
+        }
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int, _ c: Character = "0") -> String { count >= n ? self : String(repeating: c, count: n - count) + self }
+}
