@@ -38,6 +38,9 @@ public struct LoadBalancer: Sendable {
         /// The Ingress path this rule was built from, as `ns/name: host path (type)`.
         public var origin: String
         public var location: SourceLocation
+        public init(priority: Int, hosts: [String], paths: [String], action: Action, origin: String, location: SourceLocation) {
+            self.priority = priority; self.hosts = hosts; self.paths = paths; self.action = action; self.origin = origin; self.location = location
+        }
     }
 
     public struct Listener: Sendable {

@@ -268,8 +268,13 @@ extension Walk {
             } else if let (nodeName, origin) = w.deliveredOnNode {
                 switch origin {
                 case .pod(let ip):
-                    healthy = !tg.healthCheck.kubeProxyHealthServer
-                    detail = "\(tg.healthCheck.description) answered by pod \(f.podByIP[ip.value] ?? ip.description)"
+                    let name = f.podByIP[ip.value] ?? ip.description
+                    if let listens = podListens(ip, port: w.packet.destinationPort, protocol: .tcp), !listens {
+                        detail = "\(tg.healthCheck.description) reaches pod \(name), which declares no TCP container port \(w.packet.destinationPort): connection refused"
+                    } else {
+                        healthy = !tg.healthCheck.kubeProxyHealthServer
+                        detail = "\(tg.healthCheck.description) answered by pod \(name)"
+                    }
                 case .host, .wire:
                     if tg.healthCheck.kubeProxyHealthServer {
                         let local = localEndpoints(tg, node: nodeName)
@@ -316,5 +321,16 @@ extension Walk {
             else { who += "; the client \(c) is lost" }
         }
         return who
+    }
+
+    /// Whether a pod listens on a port: its containers declare it (nil when they declare no
+    /// ports at all, which says nothing).
+    func podListens(_ ip: IPv4Address, port: UInt16, protocol p: IPProtocol) -> Bool? {
+        guard let key = f.podByIP[ip.value], let i = f.podByName[key] else { return nil }
+        let pod = f.realized.pods[i]
+        guard let w = f.topology.kubernetes.workload(pod.workloadKind, namespace: pod.namespace, name: pod.workload) else { return nil }
+        let ports = w.template.containers.flatMap(\.ports)
+        if ports.isEmpty { return nil }
+        return ports.contains { $0.containerPort == port && $0.ipProtocol == p }
     }
 }
