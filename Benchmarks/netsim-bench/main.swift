@@ -2,6 +2,7 @@
 //
 //   netsim-bench trace FILE [--traces N] [--seed S]
 //   netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]
+//   netsim-bench alb [--rules N] [--repeat R] [--target-type ip|instance]
 //
 // Loads FILE, realizes and indexes it and renders what every node's kube-proxy rules share
 // (timed separately), then times (1) one representative trace
@@ -26,8 +27,12 @@ if args.count >= 2, args[1] == "kube-proxy" {
     kubeProxyBench(args)
     exit(0)
 }
+if args.count >= 2, args[1] == "alb" {
+    albBench(args)
+    exit(0)
+}
 guard args.count >= 3, args[1] == "trace" else {
-    FileHandle.standardError.write(Data("usage: netsim-bench trace FILE [--traces N] [--seed S]\n       netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: netsim-bench trace FILE [--traces N] [--seed S]\n       netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]\n       netsim-bench alb [--rules N] [--repeat R] [--target-type ip|instance]\n".utf8))
     exit(64)
 }
 var traces = 10_000

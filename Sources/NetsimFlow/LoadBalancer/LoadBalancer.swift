@@ -31,15 +31,20 @@ public struct LoadBalancer: Sendable {
     public struct Rule: Sendable {
         public var priority: Int
         /// host-header values (`*` and `?` wildcards, case-insensitive); empty matches any host.
-        public var hosts: [String]
+        public let hosts: [String]
         /// path-pattern values (`*` and `?` wildcards, case-sensitive); empty matches any path.
-        public var paths: [String]
+        public let paths: [String]
         public var action: Action
         /// The Ingress path this rule was built from, as `ns/name: host path (type)`.
         public var origin: String
         public var location: SourceLocation
+        /// The values as bytes, hosts lowercased (host-header is case-insensitive).
+        let hostBytes: [[UInt8]]
+        let pathBytes: [[UInt8]]
         public init(priority: Int, hosts: [String], paths: [String], action: Action, origin: String, location: SourceLocation) {
             self.priority = priority; self.hosts = hosts; self.paths = paths; self.action = action; self.origin = origin; self.location = location
+            hostBytes = hosts.map(Wildcard.lower)
+            pathBytes = paths.map { Array($0.utf8) }
         }
     }
 
@@ -142,13 +147,11 @@ public struct LoadBalancerProblem: Sendable {
     public var location: SourceLocation
 }
 
-/// ALB condition matching: `*` any run of characters, `?` one character.
+/// ALB condition matching: `*` any run of characters, `?` one character, on bytes.
 enum Wildcard {
-    static func match(_ pattern: String, _ value: String, caseInsensitive: Bool) -> Bool {
-        let p = Array((caseInsensitive ? pattern.lowercased() : pattern).utf8)
-        let v = Array((caseInsensitive ? value.lowercased() : value).utf8)
-        var i = 0, j = 0, star = -1, mark = 0
-        while j < v.count {
+    static func match(_ p: [UInt8], _ v: ArraySlice<UInt8>) -> Bool {
+        var i = 0, j = v.startIndex, star = -1, mark = v.startIndex
+        while j < v.endIndex {
             if i < p.count, p[i] == UInt8(ascii: "?") || p[i] == v[j] { i += 1; j += 1 }
             else if i < p.count, p[i] == UInt8(ascii: "*") { star = i; mark = j; i += 1 }
             else if star >= 0 { i = star + 1; mark += 1; j = mark }
@@ -157,14 +160,25 @@ enum Wildcard {
         while i < p.count, p[i] == UInt8(ascii: "*") { i += 1 }
         return i == p.count
     }
+
+    static func lower(_ s: String) -> [UInt8] {
+        s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+    }
 }
 
 extension LoadBalancer.Rule {
     /// Whether an HTTP request for `host` and `path` meets every condition of the rule.
     public func matches(host: String, path: String) -> Bool {
-        let h = host.split(separator: ":", maxSplits: 1).first.map(String.init) ?? host
-        return (hosts.isEmpty || hosts.contains { Wildcard.match($0, h, caseInsensitive: true) })
-            && (paths.isEmpty || paths.contains { Wildcard.match($0, path, caseInsensitive: false) })
+        var h = Wildcard.lower(host)
+        if let colon = h.firstIndex(of: UInt8(ascii: ":")) { h.removeSubrange(colon...) }
+        return matches(lowercasedHost: h, path: Array(path.utf8))
+    }
+
+    /// The same, for a host already lowercased (without its port) and a path as bytes: what a
+    /// listener does for each of its rules.
+    func matches(lowercasedHost h: [UInt8], path: [UInt8]) -> Bool {
+        (hostBytes.isEmpty || hostBytes.contains { Wildcard.match($0, h[...]) })
+            && (pathBytes.isEmpty || pathBytes.contains { Wildcard.match($0, path[...]) })
     }
 
     public var conditions: String {

@@ -73,7 +73,10 @@ extension Walk {
         if lb.kind == .application {
             var req = http ?? HTTPRequest(host: lb.dnsName, path: "/")
             if req.host.isEmpty { req.host = lb.dnsName }
-            if let (k, rule) = listener.rules.enumerated().first(where: { $0.element.matches(host: req.host, path: req.path) }) {
+            var h = Wildcard.lower(req.host)
+            if let colon = h.firstIndex(of: UInt8(ascii: ":")) { h.removeSubrange(colon...) }
+            let pathBytes = Array(req.path.utf8)
+            if let (k, rule) = listener.rules.enumerated().first(where: { $0.element.matches(lowercasedHost: h, path: pathBytes) }) {
                 action = rule.action
                 ruleText = "priority \(rule.priority): \(rule.conditions) (from \(rule.origin))"
                 hop(here, [Step(type: "ListenerRule", action: .permitted,
