@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NetsimTopologyTests",
-            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimRender"],
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimFlow", "NetsimRender"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology"]),

@@ -44,6 +44,22 @@ public struct Network: Sendable {
         resolver = EndpointResolver(fabric: fabric)
     }
 
+    /// What `netsim check` adds to the loader's diagnostics for a valid topology, from the
+    /// realized cluster: each intent's result, and what the load balancer controller could not
+    /// build (NS0719).
+    public static func checkDiagnostics(_ t: Topology, catalog: InstanceCatalog, file: String) -> [Diagnostic] {
+        guard !t.expectations.isEmpty || hasLoadBalancers(t) else { return [] }
+        let network = Network(topology: t, catalog: catalog)
+        return network.evaluate(t.expectations).map { $0.diagnostic(file: file) }
+            + network.fabric.loadBalancerProblems.map { Diagnostic(.warning, .lbUnbuildable, "\($0.owner): \($0.message)", at: $0.location, hint: $0.hint) }
+    }
+
+    /// Whether the AWS Load Balancer Controller would build anything for the topology.
+    public static func hasLoadBalancers(_ t: Topology) -> Bool {
+        t.kubernetes.services.contains { if case .controller = LBC.owner(of: $0) { return true }; return false }
+            || t.kubernetes.ingresses.contains { LBC.manages($0, in: t.kubernetes) }
+    }
+
     public func trace(_ req: FlowRequest, branch: Int? = nil) -> Outcome {
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {

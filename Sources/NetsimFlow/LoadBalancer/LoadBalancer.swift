@@ -145,6 +145,7 @@ public struct LoadBalancerProblem: Sendable {
     public var owner: String
     public var message: String
     public var location: SourceLocation
+    public var hint: String = ""
 }
 
 /// ALB condition matching: `*` any run of characters, `?` one character, on bytes.

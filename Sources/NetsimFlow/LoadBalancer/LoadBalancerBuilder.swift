@@ -29,6 +29,7 @@ struct LoadBalancerBuilder {
     /// The security groups of the interface that holds an address.
     let groupsOf: (IPv4Address) -> [String]?
     var used = Set<UInt32>()
+    var freeCounts: [String: Int] = [:]
     var out = Output()
     /// Backend-group permissions per target group name and protocol: the lowest and highest port.
     var permissions: [String: [String: (UInt16, UInt16, SourceLocation)]] = [:]
@@ -100,16 +101,27 @@ struct LoadBalancerBuilder {
             how = "the subnets annotation names \(found.map(\.name).joined(separator: ", "))"
             if !unknown.isEmpty { out.problems.append(.init(owner: owner, message: "subnets \(unknown.joined(separator: ", ")) are not in VPC \(vpc.name)", location: loc)) }
         } else {
-            let d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name)
+            // The controller wants 8 free addresses in a subnet (`defaultMinimalAvailableIPAddressCount`),
+            // counted in the realized cluster, before it picks one per zone.
+            var d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name)
+            let short = d.candidates.filter { freeCount($0) < 8 }
+            if !short.isEmpty {
+                let ok = Set(d.candidates.filter { freeCount($0) >= 8 }.map(\.name))
+                d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name, eligible: { ok.contains($0.name) })
+                out.problems.append(.init(owner: owner, message: "subnet\(short.count == 1 ? "" : "s") \(short.map { "\($0.name) (\(freeCount($0)) free)" }.joined(separator: ", ")) \(short.count == 1 ? "has" : "have") fewer than the 8 free addresses the controller wants, so it leaves \(short.count == 1 ? "it" : "them") out", location: loc,
+                                          hint: "free addresses in the subnet (warm pools hold many: see netsim capacity), or tag a larger subnet"))
+            }
             subnets = d.chosen
             how = d.how
         }
         guard Set(subnets.map(\.zone)).count >= minimum else {
-            out.problems.append(.init(owner: owner, message: "the controller cannot place the \(kind.abbreviation): \(how), which gives \(subnets.count) zone(s); it needs \(minimum) (netsim check reports NS0714)", location: loc))
+            out.problems.append(.init(owner: owner, message: "the controller cannot place the \(kind.abbreviation): \(how), which gives \(subnets.count) zone(s); it needs \(minimum)", location: loc,
+                                      hint: "tag subnets with free addresses in \(minimum) zone\(minimum == 1 ? "" : "s") for the scheme"))
             return nil
         }
         var nodes: [LoadBalancer.Node] = []
         for s in subnets {
+            freeCounts[s.name] = nil
             guard let ip = freeAddress(in: s, key: "\(lbName)/\(s.name)") else {
                 out.problems.append(.init(owner: owner, message: "subnet \(s.name) has no free address for the \(kind.abbreviation)'s node in \(s.zone)", location: loc))
                 continue
@@ -120,6 +132,16 @@ struct LoadBalancerBuilder {
         }
         guard !nodes.isEmpty else { return nil }
         return (nodes, how)
+    }
+
+    /// Free addresses of a subnet in the realized cluster (AWS's five reserved ones excluded).
+    mutating func freeCount(_ s: Subnet) -> Int {
+        if let n = freeCounts[s.name] { return n }
+        let size = UInt32(s.cidr.size)
+        var n = 0
+        if size > 5 { for k in 4..<(size - 1) where !taken(IPv4Address(s.cidr.network.value + k)) && !used.contains(s.cidr.network.value + k) { n += 1 } }
+        freeCounts[s.name] = n
+        return n
     }
 
     /// A free address of the subnet (not one of AWS's five, not held), from a seeded start.
@@ -173,7 +195,8 @@ struct LoadBalancerBuilder {
                 guard tagged.count == 1 else {
                     let key = groups.joined(separator: ",")
                     if seen.insert(key).inserted {
-                        out.problems.append(.init(owner: owner, message: "the controller cannot add its rule for target \(tg.label): expected exactly one securityGroup tagged with kubernetes.io/cluster/\(cluster.name) for its ENI, got: [\(tagged.joined(separator: " "))] of \(groups.joined(separator: ", ")) (clusterName: \(cluster.name))", location: loc))
+                        out.problems.append(.init(owner: owner, message: "the controller cannot add its rule for target \(tg.label): expected exactly one securityGroup tagged with kubernetes.io/cluster/\(cluster.name) for its ENI, got: [\(tagged.joined(separator: " "))] of \(groups.joined(separator: ", ")) (clusterName: \(cluster.name)); traffic from the load balancer needs another rule", location: loc,
+                                                  hint: "tag exactly one of \(groups.joined(separator: ", ")) with kubernetes.io/cluster/\(cluster.name): owned"))
                     }
                     continue
                 }

@@ -88,6 +88,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let lbIgnored = DiagnosticCode("NS0716", "lb-ignored", "Load balancer annotations the AWS Load Balancer Controller ignores for this object.")
     public static let lbImplicit = DiagnosticCode("NS0717", "lb-implicit", "A LoadBalancer Service the controller takes only through its webhook: an NLB with instance targets, whatever else it says.")
     public static let lbBackend = DiagnosticCode("NS0718", "lb-backend", "An Ingress backend the AWS Load Balancer Controller cannot build a target group for.")
+    public static let lbUnbuildable = DiagnosticCode("NS0719", "lb-unbuildable", "Part of a load balancer the controller cannot build in the realized cluster (subnet addresses, target security groups, ports).")
 
     // MARK: NS08xx — cluster and CNI
     public static let eniConfigZone = DiagnosticCode("NS0801", "eniconfig-zone-not-covered", "Custom networking is on but a node group zone has no ENIConfig.")
@@ -124,7 +125,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
-        .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend,
+        .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend, .lbUnbuildable,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,

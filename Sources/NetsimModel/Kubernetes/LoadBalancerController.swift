@@ -165,7 +165,7 @@ public enum LBC {
     /// empty); when no subnet of the VPC has it, the subnets whose route table reaches (or does
     /// not reach) an internet gateway; subnets tagged `kubernetes.io/cluster/<other>` and not for
     /// this cluster are left out; one subnet per zone.
-    public static func discoverSubnets(scheme: Scheme, vpc: VPC, cluster: String?) -> SubnetDiscovery {
+    public static func discoverSubnets(scheme: Scheme, vpc: VPC, cluster: String?, eligible: (Subnet) -> Bool = { _ in true }) -> SubnetDiscovery {
         let role = scheme == .internetFacing ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb"
         let mine = cluster.map { "kubernetes.io/cluster/\($0)" }
         let tagged = vpc.subnets.filter { s in s.tags.contains { $0.key == role && ($0.value == "1" || $0.value.isEmpty) } }
@@ -179,7 +179,7 @@ public enum LBC {
             how = "the controller uses the subnets tagged \(role)"
         }
         var others = 0
-        candidates = candidates.filter { s in
+        candidates = candidates.filter(eligible).filter { s in
             let clusterTags = s.tags.filter { $0.key.hasPrefix("kubernetes.io/cluster/") }
             if clusterTags.isEmpty || clusterTags.contains(where: { $0.key == mine }) { return true }
             others += 1

@@ -46,10 +46,10 @@ struct Check: ParsableCommand {
         let results = files.map { path -> CheckReport.FileResult in
             let r = loader.load(path: path)
             var diagnostics = r.diagnostics
-            // A valid topology's intents are traced with the same engine as `netsim trace`.
-            if let t = r.validTopology, !t.expectations.isEmpty {
-                let network = Network(topology: t, catalog: catalog)
-                diagnostics += network.evaluate(t.expectations).map { $0.diagnostic(file: path) }
+            // A valid topology's intents are traced with the same engine as `netsim trace`; what
+            // the load balancer controller could not build in the realized cluster is reported.
+            if let t = r.validTopology, !t.expectations.isEmpty || Network.hasLoadBalancers(t) {
+                diagnostics += Network.checkDiagnostics(t, catalog: catalog, file: path)
                 diagnostics.sort { ($0.location.file, $0.location.line, $0.location.column, $0.code.id) < ($1.location.file, $1.location.line, $1.location.column, $1.code.id) }
             }
             return CheckReport.FileResult(path: path, diagnostics: diagnostics, topologyName: r.topology?.name,
