@@ -104,6 +104,38 @@ final class TraceCLITests: XCTestCase {
         XCTAssertTrue(clusterIPOnly.err.contains("has no load balancer"), clusterIPOnly.err)
     }
 
+    /// The quickstart's ALB and NLB: the store's /cart is delivered with the source the pod sees
+    /// in the JSON; a path no rule matches is answered by the ALB itself (exit 1); the flags
+    /// that make no sense are refused (exit 2).
+    func testLoadBalancers() throws {
+        let cart = try run(["trace", q, "--from", "internet", "--to", "ingress:shop/storefront", "--port", "80", "--path", "/cart/items", "--format", "json"])
+        XCTAssertEqual(cart.status, 0, cart.out + cart.err)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(cart.out.utf8)) as? [String: Any])
+        let lb = try XCTUnwrap(doc["loadBalancer"] as? [String: Any])
+        XCTAssertEqual(lb["kind"] as? String, "ALB")
+        XCTAssertEqual(lb["listener"] as? String, "HTTP:80")
+        XCTAssertEqual(lb["targetType"] as? String, "ip")
+        XCTAssertEqual(doc["sourceIpAtTarget"] as? String, lb["nodeAddress"] as? String, "ip targets see the ALB node's own address")
+        XCTAssertEqual((lb["healthChecks"] as? [[String: Any]])?.allSatisfy { $0["healthy"] as? Bool == true }, true)
+        let again = try run(["trace", q, "--from", "internet", "--to", "ingress:shop/storefront", "--port", "80", "--path", "/cart/items", "--format", "json"])
+        XCTAssertEqual(again.out, cart.out, "same inputs, same bytes")
+        let missing = try run(["trace", q, "--from", "internet", "--to", "ingress:shop/storefront", "--port", "80", "--path", "/checkout"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.out.contains("FIXED_RESPONSE") && missing.out.contains("ELBV2_NO_MATCHING_RULE"), missing.out)
+        let all = try run(["trace", q, "--from", "internet", "--to", "service:shop/frontend", "--port", "80", "--all-paths", "--format", "json"])
+        XCTAssertEqual(all.status, 0, all.err)
+        let paths = try XCTUnwrap((JSONSerialization.jsonObject(with: Data(all.out.utf8)) as? [String: Any])?["traces"] as? [[String: Any]])
+        XCTAssertGreaterThan(paths.count, 1, "one path per target the NLB node can pick")
+        XCTAssertEqual(Set(paths.compactMap { ($0["loadBalancer"] as? [String: Any])?["target"] as? String }).count, paths.count)
+        for bad in [["--path", "cart"], ["--host", "a b"]] {
+            let r = try run(["trace", q, "--from", "internet", "--to", "ingress:shop/storefront", "--port", "80"] + bad)
+            XCTAssertEqual(r.status, 2, r.err)
+        }
+        let notIngress = try run(["trace", q, "--from", "internet", "--to", "service:shop/frontend", "--port", "80", "--path", "/"])
+        XCTAssertEqual(notIngress.status, 2)
+        XCTAssertTrue(notIngress.err.contains("ingress:NS/NAME"), notIngress.err)
+    }
+
     func testNodeNamesAndUnknownNode() throws {
         let list = try run(["node", q])
         XCTAssertEqual(list.status, 0)
