@@ -38,6 +38,12 @@ demo: build
 	@echo '$$ netsim trace Topologies/quickstart.yaml --from deployment:shop/frontend --to service:shop/cart --port 80   (through kube-proxy)'
 	@$(BIN) trace Topologies/quickstart.yaml --from deployment:shop/frontend --to service:shop/cart --port 80
 	@echo
+	@echo '$$ netsim trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /cart   (through the ALB)'
+	@$(BIN) trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /cart
+	@echo
+	@echo '$$ netsim trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /checkout   (no rule: the ALB answers 404, exit 1)'
+	@$(BIN) trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /checkout || true
+	@echo
 	@echo '$$ netsim node Topologies/quickstart.yaml'
 	@$(BIN) node Topologies/quickstart.yaml
 	@echo
