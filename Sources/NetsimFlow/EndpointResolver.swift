@@ -128,8 +128,11 @@ public struct EndpointResolver: Sendable {
         let lb = fabric.loadBalancers[l]
         guard let node = lb.nodes.first(where: { $0.interface >= 0 }) else { return .failure(message: "\(label): \(lb.label) has no node", near: []) }
         let zones = lb.nodes.count
-        return .resolved(ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP,
-                                          label: "\(label) (\(lb.label), \(lb.dnsName)\(zones > 1 ? ": 1 of \(zones) addresses, the node in \(node.zone)" : ", node in \(node.zone)"))",
+        // An internet-facing load balancer's DNS name gives public addresses, to clients in the
+        // VPC too: their traffic leaves through a NAT gateway and comes back in.
+        let address = node.publicIP ?? node.privateIP
+        return .resolved(ResolvedEndpoint(place: .interface(node.interface), address: address,
+                                          label: "\(label) (\(lb.label), \(lb.dnsName)\(zones > 1 ? ": 1 of \(zones) addresses, the node in \(node.zone)" : ", node in \(node.zone)")\(node.publicIP != nil ? ", public address \(address)" : ""))",
                                           podNode: nil))
     }
 

@@ -142,13 +142,20 @@ struct LoadBalancerTests {
         #expect(inside.delivered, "\(inside.explanations.map(\.message))")
     }
 
-    /// A target reaching itself through an NLB that keeps the client's address fails.
+    /// A target reaching itself through an internal NLB that keeps the client's address fails;
+    /// through an internet-facing one it goes out by the NAT gateway, whose address the NLB
+    /// keeps instead, so it works.
     @Test func hairpinWithPreservation() throws {
-        let t = try trace("deployment:lab/web", "loadbalancer:lab/nlb-ip-tcp-preserve", port: 80)
+        let t = try trace("deployment:lab/web", "loadbalancer:lab/nlb-internal-preserve", port: 80)
         #expect(t.explanations.contains { $0.code == "ELBV2_SOURCE_ADDRESS_PRESERVATION" })
         #expect(!t.delivered)
-        let off = try trace("deployment:lab/web", "loadbalancer:lab/nlb-ip-tcp", port: 80)
+        let off = try trace("deployment:lab/web", "loadbalancer:lab/nlb-internal", port: 80)
         #expect(off.delivered, "without preservation the NLB's own address comes back to it")
+        let outside = try trace("deployment:lab/web", "loadbalancer:lab/nlb-ip-tcp-preserve", port: 80)
+        #expect(outside.delivered, "\(outside.explanations.map(\.message))")
+        #expect(outside.forward.hops.contains { $0.place.hasPrefix("NAT gateway") })
+        let nat = try lab.fabric.interfaces.first { $0.kind == .natGateway }?.publicIP
+        #expect(outside.sourceIpAtTarget == nat, "the client the pod sees is the NAT gateway")
     }
 
     /// The controller's names and groups: `k8s-ns-name-hash`, 32 characters at most; the
