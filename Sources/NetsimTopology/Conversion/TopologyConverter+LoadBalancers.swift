@@ -88,6 +88,48 @@ extension TopologyConverter {
                     }
                 }
             }
+            let groupName = key.hasPrefix("group:") ? String(key.dropFirst(6)) : key
+            // Settings every member must agree on, when more than one sets them (mergeListenPortConfigs,
+            // the load balancer attributes), and one default backend at most.
+            for setting in ["inbound-cidrs", "load-balancer-attributes", "subnets", "security-groups"] {
+                let set = members.filter { $0.meta.annotations[LBC.albPrefix + setting] != nil }
+                let values = Set(set.compactMap { $0.meta.annotations[LBC.albPrefix + setting].map { LBC.list($0).sorted() } })
+                if values.count > 1, let last = set.last {
+                    reporter.error(.lbGroupConflict, "IngressGroup \(groupName): \(setting) differs between \(set.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: " and ")) (conflicting \(setting)): the controller builds no ALB for the group",
+                                   at: last.meta.location(ofAnnotation: LBC.albPrefix + setting), hint: "set alb.ingress.kubernetes.io/\(setting) the same on every Ingress of the group, or on one only")
+                }
+            }
+            let defaults = members.filter { $0.defaultBackend != nil }
+            if defaults.count > 1 {
+                reporter.error(.lbGroupConflict, "IngressGroup \(groupName): \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: " and ")) each set spec.defaultBackend (multiple ingress defined default backend): the controller builds no ALB for the group",
+                               at: defaults[1].meta.location, hint: "keep spec.defaultBackend on one Ingress of the group")
+            }
+            for ing in members {
+                if let raw = ing.meta.annotations[LBC.albPrefix + "inbound-cidrs"] {
+                    for c in LBC.list(raw) where IPv4CIDR(c) == nil && IPv6CIDR(c) == nil {
+                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): inbound-cidrs entry '\(c)' is not a CIDR block (invalid inbound-cidrs settings)",
+                                       at: ing.meta.location(ofAnnotation: LBC.albPrefix + "inbound-cidrs"), hint: "write CIDR blocks separated by commas, e.g. 203.0.113.0/24, 198.51.100.0/24")
+                    }
+                }
+                for setting in ["target-group-attributes", "load-balancer-attributes"] {
+                    if let raw = ing.meta.annotations[LBC.albPrefix + setting], case .failure(let e) = LBC.parseAttributes(raw) {
+                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(setting): \(e)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + setting),
+                                       hint: "write key=value pairs separated by commas")
+                    }
+                }
+                for (key, raw) in ing.meta.annotations.sorted(by: { $0.key < $1.key }) where key.hasPrefix(LBC.albPrefix + "actions.") || key.hasPrefix(LBC.albPrefix + "conditions.") {
+                    switch JSONValue.parse(raw) {
+                    case .failure(let e):
+                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) is not JSON the controller can read: \(e)",
+                                       at: ing.meta.location(ofAnnotation: key), hint: "write a JSON object (actions) or a JSON list (conditions)")
+                    case .success(let v):
+                        if key.hasPrefix(LBC.albPrefix + "actions."), !["fixed-response", "forward", "redirect"].contains(v["type"]?.string ?? "") {
+                            reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) has type '\(v["type"]?.string ?? "")', not fixed-response, forward or redirect",
+                                           at: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect")
+                        }
+                    }
+                }
+            }
             if let scheme = valid, let first = members.first {
                 let named = members.lazy.compactMap { $0.meta.annotations[LBC.albPrefix + "subnets"] }.first
                 checkSubnets(for: "the ALB of Ingress \(first.meta.namespace)/\(first.meta.name)", scheme: scheme, minimum: 2, t: t, vpc: vpc, named: named,
