@@ -108,7 +108,7 @@ public struct EndpointResolver: Sendable {
     /// The load balancer the controller built for `owner` (`service:NS/NAME` or
     /// `ingress:NS/NAME`), reached at the address its DNS name gives first (its node in the
     /// first zone), or why there is none.
-    public func loadBalancerEndpoint(owner: String, label: String) -> Result {
+    public func loadBalancerEndpoint(owner: String, label: String, node pick: ((Int) -> Int)? = nil) -> Result {
         guard let l = fabric.loadBalancer(for: owner) else {
             if let p = fabric.loadBalancerProblems.first(where: { $0.owner == owner }) {
                 return .failure(message: "\(label): \(p.message) (\(p.location.file):\(p.location.line):\(p.location.column))", near: [])
@@ -126,13 +126,16 @@ public struct EndpointResolver: Sendable {
             return .failure(message: "\(label): no load balancer", near: fabric.loadBalancers.flatMap(\.owners))
         }
         let lb = fabric.loadBalancers[l]
-        guard let node = lb.nodes.first(where: { $0.interface >= 0 }) else { return .failure(message: "\(label): \(lb.label) has no node", near: []) }
+        let k = pick?(l) ?? 0
+        guard let node = lb.nodes.indices.contains(k) && lb.nodes[k].interface >= 0 ? lb.nodes[k] : lb.nodes.first(where: { $0.interface >= 0 }) else {
+            return .failure(message: "\(label): \(lb.label) has no node", near: [])
+        }
         let zones = lb.nodes.count
         // An internet-facing load balancer's DNS name gives public addresses, to clients in the
         // VPC too: their traffic leaves through a NAT gateway and comes back in.
         let address = node.publicIP ?? node.privateIP
         return .resolved(ResolvedEndpoint(place: .interface(node.interface), address: address,
-                                          label: "\(label) (\(lb.label), \(lb.dnsName)\(zones > 1 ? ": 1 of \(zones) addresses, the node in \(node.zone)" : ", node in \(node.zone)")\(node.publicIP != nil ? ", public address \(address)" : ""))",
+                                          label: "\(label) (\(lb.label), \(lb.dnsName)\(zones > 1 ? ": 1 of \(zones) addresses, the node in \(node.zone)\(k > 0 ? " (zones without a healthy target are left out of DNS)" : "")" : ", node in \(node.zone)")\(node.publicIP != nil ? ", public address \(address)" : ""))",
                                           podNode: nil))
     }
 

@@ -72,6 +72,22 @@ public struct Network: Sendable {
         case .unsupported(let why): return .unsupported("to " + why)
         case .failure(let m, let near): return .invalid("to: " + m, near: near)
         }
+        // A load balancer's DNS name answers only the nodes of zones with a healthy target.
+        let lbOwner: String?
+        switch req.to {
+        case .ingress(let ns, let n): lbOwner = "ingress:\(ns)/\(n)"
+        case .loadBalancer(let ns, let n): lbOwner = "service:\(ns)/\(n)"
+        default: lbOwner = nil
+        }
+        if let owner = lbOwner, case .resolved(let e) = resolver.loadBalancerEndpoint(owner: owner, label: req.to.description, node: { tracer.dnsNode($0, port: req.port, protocol: req.ipProtocol) }) {
+            dst = e
+        }
+        var fromNamedLoadBalancer = false
+        if case .interface(let i) = src.place, fabric.interfaces[i].kind == .loadBalancer { fromNamedLoadBalancer = true }
+        if case .ip = req.from { fromNamedLoadBalancer = false }
+        if fromNamedLoadBalancer {
+            return .invalid("from: \(src.label) is a load balancer; it only forwards what clients send it. Trace from a client to it, or from ip:ADDRESS of one of its nodes for what the node itself sends", near: [])
+        }
         if case .internet = src.place, case .internet = dst.place {
             return .invalid("both ends are on the internet; at least one must be in the modelled network", near: [])
         }
@@ -83,7 +99,7 @@ public struct Network: Sendable {
         var inCluster = src.podNode != nil
         if case .interface(let i) = src.place, fabric.interfaces[i].kind == .nodeENI { inCluster = true }
         if !inCluster, case .serviceIP(let ns, let name) = dst.place {
-            switch resolver.loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "service:\(ns)/\(name)") {
+            switch resolver.loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "service:\(ns)/\(name)", node: { tracer.dnsNode($0, port: req.port, protocol: req.ipProtocol) }) {
             case .resolved(let e): dst = e
             case .unsupported(let why): return .unsupported("to " + why)
             case .failure(let m, _):

@@ -40,6 +40,27 @@ public struct Tracer: Sendable {
     /// through a node would otherwise do (for benchmarks that time set-up apart).
     public func prepareDatapaths() { _ = datapaths.sharedState() }
 
+    /// The node a client reaches by the load balancer's DNS name: the first whose zone has a
+    /// healthy target for the listener (any healthy target with cross-zone on; one in its own
+    /// zone with it off), as ELB leaves other zones out of DNS; the first node when none has.
+    public func dnsNode(_ l: Int, port: UInt16?, protocol p: IPProtocol) -> Int {
+        let lb = fabric.loadBalancers[l]
+        guard let port, let listener = lb.listener(port: port, protocol: p), case .forward(let i) = listener.defaultAction,
+              lb.targetGroups.indices.contains(i) else { return 0 }
+        let tg = lb.targetGroups[i]
+        let key = l << 16 | i
+        let h: [TargetHealth]
+        if let cached = health.results.withLock({ $0[key] }) { h = cached } else {
+            h = Walk.checkHealth(fabric, datapaths: datapaths, l, i)
+            health.results.withLock { $0[key] = h }
+        }
+        let spanned = Set(lb.nodes.map(\.zone))
+        let healthyZones = Set(tg.targets.indices.filter { h.indices.contains($0) && h[$0].healthy && spanned.contains(tg.targets[$0].zone) }.map { tg.targets[$0].zone })
+        if healthyZones.isEmpty { return 0 }
+        if tg.crossZone { return 0 }
+        return lb.nodes.firstIndex { healthyZones.contains($0.zone) } ?? 0
+    }
+
     /// The iptables interpreter a trace uses on `node` (built the first time it is asked for).
     public func nodeInterpreter(_ node: String) -> IPTablesInterpreter? { datapaths.get(node)?.interpreter }
 

@@ -130,6 +130,19 @@ struct LoadBalancerTests {
         #expect(try trace("internet", "ip:\(same)", port: 80).delivered)
     }
 
+    /// With cross-zone off, DNS leaves out the zones without a healthy target: a Service whose
+    /// only pod runs in the second zone is reached through that zone's node.
+    @Test func dnsAnswersHealthyZones() throws {
+        let n = try lab
+        let pod = try #require(n.fabric.realized.pods.first { $0.workload == "zone-b" })
+        let zone = try #require(n.fabric.nodeByName[pod.node ?? ""]?.zone)
+        let lb = try #require(n.fabric.loadBalancers.first { $0.owners == ["service:lab/nlb-zone-b"] })
+        #expect(lb.nodes.first?.zone != zone, "the pod is not in the first zone, or this test shows nothing")
+        let t = try trace("internet", "service:lab/nlb-zone-b", port: 80)
+        #expect(t.delivered, "\(t.explanations.map(\.message))")
+        #expect(t.loadBalancer?.zone == zone)
+    }
+
     /// No listener on the port; an internal NLB is out of the internet's reach but not the pods'.
     @Test func listenersAndSchemes() throws {
         // The managed frontend group admits only the listener ports, and there is no listener.

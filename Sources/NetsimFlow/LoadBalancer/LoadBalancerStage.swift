@@ -132,28 +132,45 @@ extension Walk {
             eligible = Array(tg.targets.indices)
             notes.append("no target of \(tg.name) is healthy, so \(lb.label) fails open and sends to every target")
         }
+        // Targets in zones the load balancer has no node in are registered but get nothing.
+        let spanned = Set(lb.nodes.map(\.zone))
+        let outside = eligible.filter { !spanned.contains(tg.targets[$0].zone) }
+        if !outside.isEmpty {
+            eligible.removeAll { !spanned.contains(tg.targets[$0].zone) }
+            notes.append("\(outside.count) target(s) of \(tg.name) are in zones \(lb.label) has no node in (\(Set(outside.map { tg.targets[$0].zone }).sorted().joined(separator: ", "))): registered, but sent nothing")
+            if eligible.isEmpty {
+                block("ELB_INSTALLED_AZ_RESTRICTION", .noEndpoints, component: tg.arn,
+                      "every target of \(tg.name) is in a zone \(lb.label) is not enabled in (it has nodes in \(spanned.sorted().joined(separator: ", "))); add a subnet of the targets' zones to the load balancer", at: tg.location)
+                finish(.noEndpoints, place: here, type: "TargetGroup", "\(tg.name): no target in the load balancer's zones", action: .denied, component: tg.arn)
+                return
+            }
+        }
         if !tg.crossZone {
             let local = eligible.filter { tg.targets[$0].zone == zone }
             if local.isEmpty {
                 block("ELBV2_NO_TARGETS_IN_AZ", .noEndpoints, component: tg.arn,
-                      "cross-zone load balancing is off for \(tg.name) and it has no \(leg.failOpen ? "" : "healthy ")target in \(zone), the zone of the node that took the connection (\(tg.targets.count) target(s) elsewhere); set load_balancing.cross_zone.enabled=true or run targets in every zone", at: tg.location)
+                      "cross-zone load balancing is off for \(tg.name) and it has no \(leg.failOpen ? "" : "healthy ")target in \(zone), the zone of the node that took the connection (\(eligible.count) \(leg.failOpen ? "" : "healthy ")target(s) in other zones); set load_balancing.cross_zone.enabled=true or run targets in every zone", at: tg.location)
                 finish(.noEndpoints, place: here, type: "TargetGroup", "\(tg.name): no target in \(zone) and cross-zone is off", action: .denied, component: tg.arn)
                 return
             }
             eligible = local
         }
         // The target: --all-paths follows each; otherwise drawn from the flow and the seed.
-        let k: Int
-        if choices.isEmpty, case .branch(let b)? = branchChoice {
-            k = min(b, eligible.count - 1)
-        } else {
-            k = Int(StableHash.fnv1a("lb/\(lb.name)/\(packet)", seed: { if case .seeded(let s)? = branchChoice { return s }; return f.topology.seed }()) % UInt64(eligible.count))
+        // With one eligible target the load balancer does not branch, and the choice is left
+        // to kube-proxy further on.
+        var k = 0
+        if eligible.count > 1 {
+            if choices.isEmpty, case .branch(let b)? = branchChoice {
+                k = min(b, eligible.count - 1)
+                branchChoice = nil
+            } else {
+                k = Int(StableHash.fnv1a("lb/\(lb.name)/\(packet)", seed: { if case .seeded(let s)? = branchChoice { return s }; return f.topology.seed }()) % UInt64(eligible.count))
+            }
+            if choices.isEmpty {
+                choices = eligible.map { ("\(tg.targets[$0].ip):\(tg.targets[$0].port)", 1.0 / Double(eligible.count)) }
+                choiceKind = "\(lb.kind.abbreviation) \(lb.name)"
+            }
         }
-        if choices.isEmpty, eligible.count > 1 {
-            choices = eligible.map { ("\(tg.targets[$0].ip):\(tg.targets[$0].port)", 1.0 / Double(eligible.count)) }
-            choiceKind = "\(lb.kind.abbreviation) \(lb.name)"
-        }
-        branchChoice = nil
         let target = tg.targets[eligible[k]]
         leg.target = target.label
         let healthy = health.filter(\.healthy).count
@@ -208,6 +225,12 @@ extension Walk {
             if s.preserved { return s.inside.0 == packet.destination && s.translatedDestination.map { $0.0 == packet.source } == true }
             return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort)
         }), let front = sessions[i].originalDestination else {
+            if packet.destination == iface.primaryIP, !sessions.contains(where: { if case .loadBalancer = $0.kind { return true }; return false }) {
+                // A connection the node opened itself (a health check): its reply ends here.
+                deliveredAt = d
+                finish(.delivered, place: place(iface), type: "Delivered", "reply delivered to \(lb.label)'s node, which opened the connection", action: .delivered)
+                return
+            }
             block("ASYMMETRIC_ROUTE", .deniedIn, component: lb.arn, "\(lb.label) has no connection for this reply")
             finish(.deniedIn, place: place(iface), type: "Filter", "no connection for this reply: dropped", action: .denied, component: lb.arn)
             return
@@ -245,17 +268,26 @@ extension Walk {
         return true
     }
 
-    /// Each target's health, by tracing the check from the load balancer node in its zone (the
-    /// first node when none is there); cached per target group.
+    /// Each target's health, by tracing the check — the connection and its reply — from the
+    /// load balancer node in its zone (the first node when none is there); cached per target group.
     mutating func healthOf(_ l: Int, _ i: Int) -> [TargetHealth] {
         let key = l << 16 | i
         if let h = health?.results.withLock({ $0[key] }) { return h }
+        let out = Walk.checkHealth(f, datapaths: datapaths, l, i)
+        health?.results.withLock { $0[key] = out }
+        return out
+    }
+
+    static func checkHealth(_ f: FabricIndex, datapaths: DatapathCache?, _ l: Int, _ i: Int) -> [TargetHealth] {
         let lb = f.loadBalancers[l]
         let tg = lb.targetGroups[i]
+        let hc = tg.healthCheck
+        // Only an HTTP(S) check reads kube-proxy's 200 or 503; a TCP check completes the handshake.
+        let readsHealthServer = hc.kubeProxyHealthServer && hc.protocolName != "TCP"
         var out: [TargetHealth] = []
         for t in tg.targets {
             guard let node = lb.nodes.first(where: { $0.zone == t.zone && $0.interface >= 0 }) ?? lb.nodes.first(where: { $0.interface >= 0 }) else { continue }
-            let port = tg.healthCheck.port(for: t)
+            let port = hc.port(for: t)
             var p = Packet(ipProtocol: .tcp, source: node.privateIP, destination: t.ip)
             p.destinationPort = port
             p.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("hc/\(lb.name)/\(t.ip)/\(port)", seed: f.topology.seed) % 64512))
@@ -272,18 +304,21 @@ extension Walk {
                 switch origin {
                 case .pod(let ip):
                     let name = f.podByIP[ip.value] ?? ip.description
-                    if let listens = podListens(ip, port: w.packet.destinationPort, protocol: .tcp), !listens {
-                        detail = "\(tg.healthCheck.description) reaches pod \(name), which declares no TCP container port \(w.packet.destinationPort): connection refused"
+                    if let listens = w.podListens(ip, port: w.packet.destinationPort, protocol: .tcp), !listens {
+                        detail = "\(hc.description) reaches pod \(name), which declares no TCP container port \(w.packet.destinationPort): connection refused"
                     } else {
-                        healthy = !tg.healthCheck.kubeProxyHealthServer
-                        detail = "\(tg.healthCheck.description) answered by pod \(name)"
+                        healthy = !hc.kubeProxyHealthServer
+                        detail = "\(hc.description) answered by pod \(name)"
                     }
                 case .host, .wire:
-                    if tg.healthCheck.kubeProxyHealthServer {
-                        let local = localEndpoints(tg, node: nodeName)
+                    if readsHealthServer {
+                        let local = w.localEndpoints(tg, node: nodeName)
                         healthy = local > 0
                         detail = local > 0 ? "kube-proxy's health server on \(nodeName) answers 200 (\(local) local endpoint\(local == 1 ? "" : "s"))"
                                            : "kube-proxy's health server on \(nodeName) answers 503: no local endpoint (externalTrafficPolicy: Local)"
+                    } else if hc.kubeProxyHealthServer {
+                        healthy = true
+                        detail = "a TCP check of kube-proxy's health server on \(nodeName) completes the handshake, whatever its local endpoints (only HTTP reads its 503)"
                     } else {
                         detail = "reaches \(nodeName) itself, where nothing listens on \(port): connection refused"
                     }
@@ -291,9 +326,25 @@ extension Walk {
             } else {
                 detail = "the check ends \(w.end?.rawValue ?? "nowhere")"
             }
+            // The reply (SYN-ACK) must come back to the node too.
+            if healthy {
+                var r = Walk(f: f, direction: .reply, packet: w.packet.reversed)
+                r.datapaths = datapaths
+                r.sessions = w.sessions
+                r.session = true
+                r.clientPorts = 1024...65535
+                r.deliveredOnNode = w.deliveredOnNode
+                r.startReply(forwardEnd: w.end ?? .noRoute, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
+                if let e = r.explanations.first {
+                    healthy = false
+                    detail = "the check's reply is lost: \(e.code): \(e.message)"
+                } else if r.end != .delivered {
+                    healthy = false
+                    detail = "the check's reply ends \(r.end?.rawValue ?? "nowhere")"
+                }
+            }
             out.append(TargetHealth(target: t.label, zone: t.zone, healthy: healthy, detail: detail))
         }
-        health?.results.withLock { $0[key] = out }
         return out
     }
 

@@ -21,9 +21,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A member by key; like Go's `encoding/json`, which the controller decodes annotations
+    /// with, an exact match first, then one that differs only in case.
     public subscript(_ key: String) -> JSONValue? {
-        if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
-        return nil
+        guard case .object(let members) = self else { return nil }
+        if let m = members.first(where: { $0.0 == key }) { return m.1 }
+        let folded = key.lowercased()
+        return members.first { $0.0.lowercased() == folded }?.1
     }
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
