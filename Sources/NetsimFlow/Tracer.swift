@@ -231,6 +231,8 @@ struct Walk {
         if !originating && iface.sourceDestCheck && f.ownerOf(packet.source) != i {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedOut, component: iface.id,
                   "\(iface.label) has source/destination checking on and does not own the source \(packet.source)")
+            hop(here, [Step(type: "SourceDestCheck", action: .denied, detail: "source/destination check: \(iface.label) does not own the source \(packet.source); EC2 drops the packet (the walk goes on to show the rest)",
+                            component: iface.id, location: nil, packet: nil)])
         }
         if session {
             hop(here, [Step(type: "SecurityGroup", action: .matchedSession, detail: "egress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])

@@ -115,6 +115,19 @@ struct LoadBalancerTests {
         #expect(lbs.first?.owners == ["ingress:lab/maintenance", "ingress:lab/api"])
     }
 
+    /// HTTP to HTTPS: `ssl-redirect` makes the HTTP listener only redirect; the classic
+    /// `actions.ssl-redirect` rule (capitalised keys, as Go's JSON reads them) redirects on port
+    /// 80 and is dropped from the HTTPS listener, where it would loop.
+    @Test(arguments: ["ingress:lab/secure", "ingress:lab/classic"])
+    func httpsRedirects(_ to: String) throws {
+        let http = try trace("internet", to, port: 80, path: "/shop")
+        #expect(http.disposition == .fixedResponse)
+        #expect(http.explanations.first?.code == "ELBV2_REDIRECT")
+        #expect(http.explanations.first?.message.contains("https://#{host}:443") == true, "\(http.explanations.map(\.message))")
+        let https = try trace("internet", to, port: 443, path: "/shop")
+        #expect(https.delivered, "\(https.explanations.map(\.message))")
+    }
+
     /// Cross-zone off: the NLB node of a zone without a target refuses (ELBV2_NO_TARGETS_IN_AZ).
     @Test func crossZoneOff() throws {
         let n = try lab

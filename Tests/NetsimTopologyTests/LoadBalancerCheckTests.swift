@@ -125,4 +125,48 @@ struct LoadBalancerCheckTests {
         #expect(codes(Self.topology(subnets: onlyPrivate, manifests: Self.nlb(scheme: "internet-facing"))) == ["NS0714"])
         #expect(codes(Self.topology(subnets: oneZone, manifests: Self.nlb(scheme: "internetfacing"))) == ["NS0712"])
     }
+
+    /// What the controller refuses in an Ingress or a Service beyond its scheme: wildcards in
+    /// Prefix and Exact paths, security groups it cannot resolve, a health-check port it cannot
+    /// parse, an NLB health-check protocol ELB does not have, IPv6 source ranges on an IPv4
+    /// load balancer, unreadable action JSON, and a backend port the Service does not have.
+    @Test(arguments: [
+        ("          alb.ingress.kubernetes.io/security-groups: sg-nope", "NS0712"),
+        ("          alb.ingress.kubernetes.io/healthcheck-port: \"99999\"", "NS0712"),
+        ("          alb.ingress.kubernetes.io/actions.x: '{\"type\": \"forward\"'", "NS0712"),
+        ("          alb.ingress.kubernetes.io/target-group-attributes: stickiness.enabled", "NS0712"),
+    ])
+    func ingressRefusals(_ annotation: String, _ code: String) {
+        #expect(codes(Self.topology(subnets: Self.twoPublic, manifests: Self.ingress(annotation))) == [code])
+    }
+
+    @Test func pathsAndServiceRefusals() {
+        let wildcard = Self.ingress("") + """
+
+                    rules:
+                      - http:
+                          paths:
+                            - {path: /api/*, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
+                            - {path: /v2, pathType: Prefix, backend: {service: {name: web, port: {number: 8080}}}}
+            """
+        #expect(codes(Self.topology(subnets: Self.twoPublic, manifests: wildcard)) == ["NS0718", "NS0718"])
+        for annotation in ["service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol: GRPC",
+                           "service.beta.kubernetes.io/load-balancer-source-ranges: 2001:db8::/32",
+                           "service.beta.kubernetes.io/aws-load-balancer-security-groups: missing"] {
+            let nlb = Self.nlb(scheme: "internet-facing").replacingOccurrences(of: "      service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+                                                                           with: "      service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing\n          \(annotation)")
+            #expect(codes(Self.topology(subnets: Self.twoPublic, manifests: nlb)) == ["NS0712"], "\(annotation)")
+        }
+    }
+
+    /// An Ingress without a class is the controller's when the default IngressClass is.
+    @Test func defaultIngressClass() {
+        let loc = SourceLocation(file: "t", line: 1, column: 1)
+        let ing = Ingress(meta: ObjectMeta(name: "web", namespace: "shop", location: loc), ingressClassName: nil, defaultBackend: nil, rules: [])
+        var k = KubernetesObjects()
+        #expect(!LBC.manages(ing, in: k))
+        k.ingressClasses = [IngressClass(meta: ObjectMeta(name: "alb", namespace: "", annotations: ["ingressclass.kubernetes.io/is-default-class": "true"], location: loc),
+                                         controller: "ingress.k8s.aws/alb")]
+        #expect(LBC.manages(ing, in: k))
+    }
 }

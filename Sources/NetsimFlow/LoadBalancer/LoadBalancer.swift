@@ -24,7 +24,25 @@ public struct LoadBalancer: Sendable {
     public enum Action: Sendable {
         case forward(targetGroup: Int)
         case fixedResponse(status: Int, contentType: String, body: String)
-        case redirect(status: Int, to: String)
+        case redirect(Redirect)
+    }
+
+    /// A redirect action: `#{protocol}`, `#{host}`, `#{port}`, `#{path}` and `#{query}` keep the
+    /// request's own.
+    public struct Redirect: Sendable {
+        public var status: Int
+        public var proto = "#{protocol}"
+        public var host = "#{host}"
+        public var port = "#{port}"
+        public var path = "/#{path}"
+        public var query = "#{query}"
+        public var to: String { "\(proto.lowercased())://\(host):\(port)\(path)?\(query)" }
+        /// Whether it sends the client back to the listener it came from, unchanged (the
+        /// controller's rule optimizer drops such rules: they would loop).
+        func loops(on listener: Listener) -> Bool {
+            (proto == "#{protocol}" || proto.uppercased() == listener.protocolName) && (port == "#{port}" || port == "\(listener.port)")
+                && host == "#{host}" && path == "/#{path}" && query == "#{query}"
+        }
     }
 
     /// An ALB listener rule; NLB listeners have only their default action.

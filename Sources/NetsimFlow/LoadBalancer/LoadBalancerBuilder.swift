@@ -33,6 +33,10 @@ struct LoadBalancerBuilder {
     var out = Output()
     /// Backend-group permissions per target group name and protocol: the lowest and highest port.
     var permissions: [String: [String: (UInt16, UInt16, SourceLocation)]] = [:]
+    /// The IngressGroup's frontend groups and manage flag, set once per group (the controller
+    /// reads them for the whole group).
+    var albSecurityGroups: String? = nil
+    var albManage: String? = nil
     var backendGroupName: String { "k8s-traffic-\(Self.alnum(cluster.name).prefix(232))-\(Self.hash([cluster.name]).prefix(10))" }
     var backendUsed = false
 
@@ -362,6 +366,9 @@ struct LoadBalancerBuilder {
         }
         var tgIndex: [String: Int] = [:]
         let defaults = members.filter { $0.defaultBackend != nil }
+        let sslRedirect = members.lazy.compactMap { $0.meta.annotations[p + "ssl-redirect"] }.first
+        albSecurityGroups = members.lazy.compactMap { $0.meta.annotations[p + "security-groups"] }.first
+        albManage = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(LBC.goBool) == true } ? "true" : nil
         for port in listen.keys.sorted() {
             var rules: [LoadBalancer.Rule] = []
             for (m, ing) in members.enumerated() where portsOf[m].contains(port) {
@@ -387,10 +394,23 @@ struct LoadBalancerBuilder {
             }
             var def = LoadBalancer.Action.fixedResponse(status: 404, contentType: "text/plain", body: "")
             if defaults.count == 1, let d = defaults.first, let b = d.defaultBackend, let a = self.action(for: b, d, &lb, &tgIndex) { def = a }
+            let proto = listen[port] ?? "HTTP"
+            // The rule optimizer drops redirects back to this very listener (they would loop).
+            let probe = LoadBalancer.Listener(protocolName: proto, port: port, rules: [], defaultAction: def, location: first.meta.location)
+            rules = rules.filter { if case .redirect(let r) = $0.action { return !r.loops(on: probe) }; return true }
+            for k in rules.indices { rules[k].priority = k + 1 }
+            // ssl-redirect: an HTTP listener only redirects to HTTPS, with no rules.
+            if proto == "HTTP", let ssl = sslRedirect {
+                rules = []
+                var r = LoadBalancer.Redirect(status: 301)
+                r.proto = "HTTPS"
+                r.port = ssl
+                def = .redirect(r)
+            }
             if defaults.count > 1 {
                 out.problems.append(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
             }
-            lb.listeners.append(LoadBalancer.Listener(protocolName: listen[port] ?? "HTTP", port: port, rules: rules, defaultAction: def,
+            lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
                                                       location: first.meta.location(ofAnnotation: p + "listen-ports")))
         }
         if let custom = members.lazy.compactMap({ $0.meta.annotations[p + "security-groups"] }).first {
@@ -446,8 +466,13 @@ struct LoadBalancerBuilder {
                 return .fixedResponse(status: c?["statusCode"]?.int ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
             case "redirect":
                 let c = v["redirectConfig"]
-                let to = "\(c?["protocol"]?.string ?? "#{protocol}")://\(c?["host"]?.string ?? "#{host}"):\(c?["port"]?.string ?? "#{port}")\(c?["path"]?.string ?? "/#{path}")"
-                return .redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301, to: to)
+                var r = LoadBalancer.Redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301)
+                if let x = c?["protocol"]?.string { r.proto = x }
+                if let x = c?["host"]?.string { r.host = x }
+                if let x = c?["port"]?.string ?? c?["port"]?.int.map(String.init) { r.port = x }
+                if let x = c?["path"]?.string { r.path = x }
+                if let x = c?["query"]?.string { r.query = x }
+                return .redirect(r)
             case "forward":
                 // The first target group with weight (netsim follows one; weights are listed).
                 let groups = v["forwardConfig"]?["targetGroups"]?.array ?? []
@@ -491,7 +516,7 @@ struct LoadBalancerBuilder {
         var perms: [(String, UInt16)] = [("tcp", port)]
         if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
         backendRules(lb: lb.name, targets: targets, perms: perms, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", at: b.location,
-                     custom: ing.meta.annotations[LBC.albPrefix + "security-groups"], manage: ing.meta.annotations[LBC.albPrefix + "manage-backend-security-group-rules"])
+                     custom: albSecurityGroups, manage: albManage)
         tgIndex[key] = lb.targetGroups.count - 1
         return .forward(targetGroup: lb.targetGroups.count - 1)
     }

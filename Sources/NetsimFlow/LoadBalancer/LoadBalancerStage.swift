@@ -100,9 +100,9 @@ extension Walk {
                   at: unmatched ? listener.location : nil)
             finish(.fixedResponse, place: here, type: "FixedResponse", "\(lb.label) answers \(status) (\(type)\(body.isEmpty ? "" : ", \"\(body)\"")); nothing is forwarded", action: .denied, component: lb.arn)
             return
-        case .redirect(let status, let to):
-            block("ELBV2_REDIRECT", .fixedResponse, component: lb.arn, "the matching rule redirects (\(status)) to \(to)")
-            finish(.fixedResponse, place: here, type: "Redirect", "\(lb.label) answers \(status) → \(to); nothing is forwarded", action: .denied, component: lb.arn)
+        case .redirect(let r):
+            block("ELBV2_REDIRECT", .fixedResponse, component: lb.arn, "\(ruleText == "default action" ? "the listener's default action" : "the matching rule") redirects (\(r.status)) to \(r.to)")
+            finish(.fixedResponse, place: here, type: "Redirect", "\(lb.label) answers \(r.status) → \(r.to); nothing is forwarded", action: .denied, component: lb.arn)
             return
         case .forward(let i):
             forward(d, lb, l, tg: i, leg: &leg)

@@ -48,7 +48,10 @@ public enum LBC {
     /// when the manifests define none).
     public static func manages(_ ing: Ingress, in k: KubernetesObjects) -> Bool {
         if let c = ing.meta.annotations["kubernetes.io/ingress.class"] { return c == "alb" }
-        guard let name = ing.ingressClassName else { return false }
+        guard let name = ing.ingressClassName else {
+            // No class: the IngressClass marked as the cluster's default (class_loader.go).
+            return k.ingressClasses.first { $0.meta.annotations["ingressclass.kubernetes.io/is-default-class"] == "true" }?.controller == ingressController
+        }
         if let cls = k.ingressClasses.first(where: { $0.meta.name == name }) { return cls.controller == ingressController }
         return name == "alb"
     }

@@ -105,6 +105,18 @@ extension TopologyConverter {
                                at: defaults[1].meta.location, hint: "keep spec.defaultBackend on one Ingress of the group")
             }
             for ing in members {
+                let ictx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
+                checkSecurityGroups(ing.meta.annotations[LBC.albPrefix + "security-groups"], ctx: ictx, vpc: vpc, at: ing.meta.location(ofAnnotation: LBC.albPrefix + "security-groups"))
+                if let port = ing.meta.annotations[LBC.albPrefix + "healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
+                    reporter.error(.lbAnnotation, "\(ictx): healthcheck-port '\(port)' is not traffic-port or a port of 1–65535", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "healthcheck-port"),
+                                   hint: "write traffic-port or a port number")
+                }
+                for rule in ing.rules {
+                    for path in rule.paths where path.pathType != .ImplementationSpecific && (path.path.contains("*") || path.path.contains("?")) {
+                        reporter.error(.lbBackend, "\(ictx): \(path.pathType.rawValue.lowercased()) path '\(path.path)' has a wildcard: the controller fails to build the IngressGroup (\(path.pathType.rawValue.lowercased()) path shouldn't contain wildcards: \(path.path))",
+                                       at: path.backend.location, hint: "drop the wildcard (a Prefix path already matches what is under it), or use pathType: ImplementationSpecific")
+                    }
+                }
                 if let raw = ing.meta.annotations[LBC.albPrefix + "inbound-cidrs"] {
                     for c in LBC.list(raw) where IPv4CIDR(c) == nil && IPv6CIDR(c) == nil {
                         reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): inbound-cidrs entry '\(c)' is not a CIDR block (invalid inbound-cidrs settings)",
@@ -189,6 +201,21 @@ extension TopologyConverter {
             reporter.warning(.lbAnnotation, "\(ctx) sets both spec.loadBalancerSourceRanges and the load-balancer-source-ranges annotation; the controller uses the spec's",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "keep one of them")
         }
+        checkSecurityGroups(a[LBC.svcPrefix + "aws-load-balancer-security-groups"], ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
+        if let raw = a[LBC.svcPrefix + "load-balancer-source-ranges"] {
+            for c in LBC.list(raw) where IPv4CIDR(c) == nil {
+                reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : "")",
+                               at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "write IPv4 CIDR blocks separated by commas")
+            }
+        }
+        if let hp = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"], !["TCP", "HTTP", "HTTPS"].contains(hp.uppercased()) {
+            reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-protocol '\(hp)' is not TCP, HTTP or HTTPS (an NLB target group checks with these only)",
+                           at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"), hint: "write TCP, HTTP or HTTPS")
+        }
+        if let port = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
+            reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-port '\(port)' is not traffic-port or a port of 1–65535 (the controller fails to parse it)",
+                           at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-port"), hint: "write traffic-port or a port number")
+        }
         checkSubnets(for: "the NLB of \(ctx)", scheme: scheme, minimum: 1, t: t, vpc: vpc, named: a[LBC.svcPrefix + "aws-load-balancer-subnets"],
                      at: svc.meta.location(ofAnnotation: LBC.svcPrefix + (a[LBC.svcPrefix + "aws-load-balancer-subnets"] != nil ? "aws-load-balancer-subnets" : "aws-load-balancer-scheme")))
     }
@@ -204,6 +231,9 @@ extension TopologyConverter {
             } else if Set(found.map(\.zone)).count < minimum || Set(found.map(\.zone)).count != found.count {
                 reporter.error(.lbNoSubnets, "\(what) names subnets \(found.map(\.name).joined(separator: ", ")) in \(Set(found.map(\.zone)).count) zone(s): the controller wants one subnet per zone and at least \(minimum) zone\(minimum == 1 ? "" : "s")",
                                at: loc, hint: "name one subnet in each zone")
+            } else if scheme == .internetFacing, case let priv = found.filter({ !LBC.isPublic($0, vpc) }), !priv.isEmpty {
+                reporter.warning(.lbNoSubnets, "\(what) is internet-facing but its subnets annotation names \(priv.map(\.name).joined(separator: ", ")), with no route to an internet gateway: the internet cannot reach those nodes, and their replies do not get out",
+                                 at: loc, hint: "name public subnets (a route to an internet gateway), or make the load balancer internal")
             }
             return
         }
@@ -251,6 +281,16 @@ extension TopologyConverter {
                 reporter.error(.lbBackend, "\(ctx): backend Service '\(b.serviceName)' is type \(svc.type.rawValue), but instance targets need a NodePort (the controller fails: \"TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'\")",
                                at: b.location, hint: "set alb.ingress.kubernetes.io/target-type: ip, or make the Service type NodePort")
             }
+        }
+    }
+
+    /// Groups named by a `security-groups` annotation: the controller resolves each by ID or
+    /// Name tag (netsim: by name or ID) and fails the reconcile when one is missing.
+    func checkSecurityGroups(_ raw: String?, ctx: String, vpc: VPC, at loc: SourceLocation) {
+        guard let raw else { return }
+        for g in LBC.list(raw) where !vpc.securityGroups.contains(where: { $0.name == g || $0.id == g }) {
+            reporter.error(.lbAnnotation, "\(ctx): security group '\(g)' is not in VPC \(vpc.name): the controller cannot resolve it and builds no load balancer",
+                           at: loc, hint: Suggestions.didYouMean(g, in: vpc.securityGroups.map(\.name)))
         }
     }
 }
