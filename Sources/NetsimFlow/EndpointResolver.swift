@@ -73,6 +73,10 @@ public struct EndpointResolver: Sendable {
             if let i = fabric.publicOwnerOf(ip) {
                 return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (public address of \(fabric.interfaces[i].label))", podNode: nil))
             }
+            // A Service's cluster IP: only the nodes' kube-proxy rules know it.
+            if let (ns, name) = fabric.serviceByClusterIP[ip.value] {
+                return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: ns, name: name), address: ip, label: "ip:\(ip) (cluster IP of service:\(ns)/\(name))", podNode: nil))
+            }
             // A Service's external IP: kube-proxy captures it on the nodes.
             if let svc = fabric.topology.kubernetes.services.first(where: { $0.externalIPs.contains(ip) }) {
                 return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: svc.meta.namespace, name: svc.meta.name), address: ip,

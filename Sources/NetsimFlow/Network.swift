@@ -15,6 +15,8 @@ public struct FlowRequest: Sendable {
     public var seed: UInt64? = nil
     /// For flows through an ALB: the request's Host header and path.
     public var http: HTTPRequest? = nil
+    /// Record the packet at each capture point (for `--pcap`).
+    public var capture = false
 
     public init(from: Endpoint, to: Endpoint, ipProtocol: IPProtocol = .tcp, port: UInt16? = nil, sourcePort: UInt16? = nil,
                 icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
@@ -133,7 +135,7 @@ public struct Network: Sendable {
         else if case .interface = src.place { clientPorts = 32768...60999 }
         else { clientPorts = 1024...65535 }
         return .traced(tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                                    choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http))
+                                    choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http, capture: req.capture))
     }
 
     /// Every path of a flow: one trace per endpoint kube-proxy's random rules can pick (one

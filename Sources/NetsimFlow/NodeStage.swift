@@ -77,7 +77,10 @@ extension Walk {
         var np = NodePacket(source: packet.source, destination: packet.destination, proto: Self.protoName(packet),
                             sourcePort: packet.hasPorts ? packet.sourcePort : 0, destinationPort: packet.hasPorts ? packet.destinationPort : 0)
         switch origin {
-        case .pod(let ip): np.inInterface = host.veth(of: ip)
+        case .pod(let ip):
+            np.inInterface = host.veth(of: ip)
+            observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", podMAC(ip), vethMAC(ip))
+            observe("\(nodeName) \(np.inInterface ?? "veth") (host side of the pod's veth)", podMAC(ip), vethMAC(ip))
         case .wire(let dev): np.inInterface = dev
         case .host: break
         }
@@ -217,6 +220,8 @@ extension Walk {
         case .pod(let ip):
             who = "pod \(f.podByIP[ip.value] ?? "?") (\(ip))"
             eni = f.ownerOf(ip)
+            observe("\(nodeName) \(datapaths?.get(nodeName)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)", vethMAC(ip), podMAC(ip))
+            observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", vethMAC(ip), podMAC(ip))
             deliveredOnNode = (nodeName, .pod(ip))
         default:
             who = "node \(nodeName) (\(packet.destination))"

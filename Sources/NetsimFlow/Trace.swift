@@ -53,6 +53,8 @@ public struct PathTrace: Sendable {
     public var hops: [Hop]
     /// The packet as it arrived (after every translation).
     public var finalPacket: Packet
+    /// The packet at each place a capture could watch (recorded when asked for: `--pcap`).
+    public var captures: [CapturePoint] = []
 }
 
 /// A traced flow: the forward path, the reply for TCP and UDP, and the verdict.

@@ -67,8 +67,9 @@ public struct Tracer: Sendable {
     /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
     /// in on every port of it, since the client may pick any).
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
-                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil) -> Trace {
+                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
+        w.capturing = capture
         w.datapaths = datapaths
         w.health = health
         w.http = http
@@ -76,7 +77,8 @@ public struct Tracer: Sendable {
         w.start(src, dst)
         let forwardEnd = w.end ?? .noRoute
         var explanations = w.explanations
-        let forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
+        var forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
+        forward.captures = w.captures
         var reply: PathTrace? = nil
         let routedBlock = explanations.contains { [.noRoute, .nullRouted, .loop].contains($0.disposition) }
         let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
@@ -84,6 +86,8 @@ public struct Tracer: Sendable {
             var r = Walk(f: fabric, direction: .reply, packet: w.packet.reversed)
             r.datapaths = datapaths
             r.health = health
+            r.capturing = capture
+            r.connection = w.connection
             r.sessions = w.sessions
             r.session = true
             r.clientPorts = clientPorts
@@ -91,6 +95,7 @@ public struct Tracer: Sendable {
             r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
+            reply?.captures = r.captures
         }
         let disposition = explanations.first?.disposition ?? (reply.map { $0.end.isSuccess ? forwardEnd : $0.end } ?? forwardEnd)
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
@@ -162,6 +167,10 @@ struct Walk {
     var lbIdentity: (IPv4Address, [String])? = nil
     var lbLeg: LoadBalancerLeg? = nil
     var health: HealthCache? = nil
+    /// Recording capture points (`--pcap`), and which TCP connection the packet is on.
+    var capturing = false
+    var captures: [CapturePoint] = []
+    var connection = 0
     var deliveredAt: Int?
     /// Delivered to a pod or the node itself: where the reply starts.
     var deliveredOnNode: (String, NodeOrigin)? = nil
@@ -227,6 +236,7 @@ struct Walk {
     mutating func leaveInterface(_ i: Int, originating: Bool = false) {
         let iface = f.interfaces[i]
         let here = place(iface)
+        observeEgress(i)
         if iface.kind == .natGateway { leaveSubnet(iface.vpc, iface.subnet); return }
         if !originating && iface.sourceDestCheck && f.ownerOf(packet.source) != i {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedOut, component: iface.id,
@@ -381,6 +391,7 @@ struct Walk {
 
     mutating func arrive(_ d: Int) {
         let iface = f.interfaces[d]
+        observeIngress(d)
         if iface.kind == .natGateway { natReceive(d); return }
         if f.ownerOf(packet.destination) != d && iface.sourceDestCheck {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id, "\(iface.label) has source/destination checking on and does not own \(packet.destination)")
@@ -431,11 +442,13 @@ struct Walk {
             return
         }
         exitedVia = .internet
+        observe("internet, past \(name)", MACAddress.derived("igw/" + component, seed: f.topology.seed), Walk.internetMAC)
         finish(.exitsNetwork, place: "internet", type: "ExitsNetwork", "leaves AWS toward \(packet.destination) on the internet", action: .exitsNetwork)
     }
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() {
+        observe("internet, toward \(packet.destination)", Walk.internetMAC, MACAddress.derived("igw/" + (f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc } ?? "internet"), seed: f.topology.seed))
         if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
             block("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", .deniedIn, component: "internet",
                   "an internet gateway drops packets from the private address \(packet.source)")
@@ -506,6 +519,7 @@ struct Walk {
         hop(here, [Step(type: "SourceNAT", action: .transformed,
                         detail: "source \(before.source)\(before.hasPorts ? ":\(before.sourcePort)" : "") → \(packet.source)\(packet.hasPorts ? ":\(packet.sourcePort)" : "") (a port of 1024–65535)",
                         component: nat.id, location: nat.location, packet: packet)])
+        observeEgress(idx)
         leaveSubnet(vpc.name, nat.subnet)
     }
 

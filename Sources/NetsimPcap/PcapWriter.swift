@@ -65,4 +65,49 @@ public enum Pcap {
         }
         return (pcap_datalink(handle), frames)
     }
+
+    /// How a streaming read ended.
+    public struct ReadSummary: Sendable {
+        public var linkType: Int32
+        public var packets: Int
+        /// The capture ends in the middle of a record (libpcap's "truncated dump file"): the
+        /// packets before it were read.
+        public var truncated: String?
+    }
+
+    /// Reads a pcap or pcapng capture packet by packet, without copying: `body` gets the link
+    /// type, the timestamp in microseconds, the captured bytes and the original length. A file
+    /// libpcap cannot open throws; a capture cut short ends the read with `truncated` set.
+    public static func forEachPacket(_ path: String, _ body: (Int32, UInt64, UnsafeRawBufferPointer, Int) -> Void) throws(PcapError) -> ReadSummary {
+        var errbuf = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let handle = pcap_open_offline(path, &errbuf) else {
+            throw PcapError(message: String(decoding: errbuf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        defer { pcap_close(handle) }
+        let link = pcap_datalink(handle)
+        var summary = ReadSummary(linkType: link, packets: 0, truncated: nil)
+        var header: UnsafeMutablePointer<pcap_pkthdr>? = nil
+        var data: UnsafePointer<UInt8>? = nil
+        while true {
+            let rc = pcap_next_ex(handle, &header, &data)
+            if rc == 1, let h = header?.pointee, let data {
+                let micros = UInt64(max(0, h.ts.tv_sec)) * 1_000_000 + UInt64(max(0, h.ts.tv_usec))
+                body(link, micros, UnsafeRawBufferPointer(start: data, count: Int(h.caplen)), Int(h.len))
+                summary.packets += 1
+            } else if rc == -2 {
+                break
+            } else {
+                let message = String(cString: pcap_geterr(handle))
+                if message.contains("truncated") { summary.truncated = message; break }
+                throw PcapError(message: message)
+            }
+        }
+        return summary
+    }
+
+    /// libpcap's name of a link type (`EN10MB`, `LINUX_SLL`, …).
+    public static func linkTypeName(_ link: Int32) -> String {
+        guard let name = pcap_datalink_val_to_name(link) else { return "\(link)" }
+        return String(cString: name)
+    }
 }

@@ -28,6 +28,8 @@ public struct Interface: Sendable {
     public var deviceIndex: Int?
     /// For load balancer nodes: the index of the load balancer.
     public var loadBalancer: Int? = nil
+    /// The ENI's MAC address: a node ENI's own, else stable per ID.
+    public var mac = MACAddress(0x02, 0, 0, 0, 0, 0)
 }
 
 /// Everything the tracer looks up, indexed once per topology: who owns each private and
@@ -63,6 +65,8 @@ public struct FabricIndex: Sendable {
     /// The load balancers the AWS Load Balancer Controller would create, and what it could not.
     public private(set) var loadBalancers: [LoadBalancer] = []
     public private(set) var loadBalancerProblems: [LoadBalancerProblem] = []
+    /// Service cluster IPs, as "namespace/name".
+    public private(set) var serviceByClusterIP: [UInt32: (namespace: String, name: String)] = [:]
     /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
     /// indexes: the plain implementation the trace benchmark compares against.
     public var linearScan = false
@@ -93,14 +97,17 @@ public struct FabricIndex: Sendable {
                 var publicIP: IPv4Address? = nil
                 if e.isPrimary && subnet.mapPublicIpOnLaunch { publicIP = FabricIndex.publicAddress("node/\(n.instanceID)", seed: t.seed) }
                 let label = e.isPrimary ? "\(n.name) eth0" : "\(n.name) ENI device \(e.deviceIndex)"
-                let idx = add(Interface(kind: .nodeENI, id: e.id, label: label, vpc: vpc.name, subnet: subnet.name, securityGroups: sgs,
-                                        primaryIP: e.primaryIP, publicIP: publicIP, sourceDestCheck: true, node: n.name, deviceIndex: e.deviceIndex))
+                var eni = Interface(kind: .nodeENI, id: e.id, label: label, vpc: vpc.name, subnet: subnet.name, securityGroups: sgs,
+                                    primaryIP: e.primaryIP, publicIP: publicIP, sourceDestCheck: true, node: n.name, deviceIndex: e.deviceIndex)
+                if let m = MACAddress(e.mac) { eni.mac = m }
+                let idx = add(eni)
                 for c in e.cidrs {
                     for i in 0..<c.size { claim(IPv4Address(c.cidr.network.value + UInt32(i)), idx, vpc: vpc.name, groups: sgs) }
                 }
             }
         }
         for p in r.pods where !p.hostNetwork { if let ip = p.ip { podByIP[ip.value] = "\(p.namespace)/\(p.name)" } }
+        for s in r.services { if let ip = s.clusterIP { serviceByClusterIP[ip.value] = (s.namespace, s.name) } }
         for (i, p) in r.pods.enumerated() {
             podsOfWorkload["\(p.workloadKind.rawValue)/\(p.namespace)/\(p.workload)", default: []].append(i)
             podByName["\(p.namespace)/\(p.name)"] = i
@@ -177,6 +184,8 @@ public struct FabricIndex: Sendable {
     }
 
     private mutating func add(_ i: Interface) -> Int {
+        var i = i
+        if i.mac == MACAddress(0x02, 0, 0, 0, 0, 0) { i.mac = MACAddress.derived("eni/" + i.id, seed: topology.seed) }
         interfaces.append(i)
         addressesOf.append([])
         let idx = interfaces.count - 1

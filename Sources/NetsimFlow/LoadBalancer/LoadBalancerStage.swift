@@ -193,6 +193,7 @@ extension Walk {
         if lb.kind == .application || !tg.preserveClientIP {
             packet.source = iface.primaryIP
             packet.sourcePort = newPort
+            if lb.kind == .application { connection += 1 }
         } else {
             preserved = true
         }
@@ -237,6 +238,7 @@ extension Walk {
         }
         let s = sessions[i]
         sessions[i].reversed = true
+        if lb.kind == .application { connection = max(0, connection - 1) }
         let before = packet
         packet.source = front.0
         packet.sourcePort = front.1

@@ -100,6 +100,10 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let subnetTooSmall = DiagnosticCode("NS0807", "subnet-too-small", "A node subnet that cannot hold one node and its initial warm pool.")
     public static let invalidCatalog = DiagnosticCode("NS0808", "invalid-instance-catalog", "An instance catalog file netsim cannot read.")
 
+    // MARK: NS11xx — packet captures
+    public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
+    public static let captureLinkType = DiagnosticCode("NS1102", "capture-link-type", "A capture of a link type netsim does not read.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -130,5 +134,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario,
+        .captureUnreadable, .captureLinkType,
     ]
 }

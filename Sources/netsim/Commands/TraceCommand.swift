@@ -38,6 +38,8 @@ struct TraceCommand: ParsableCommand {
     @Flag(help: "Trace every target the load balancer or endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
     @Option(help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
+    @Flag(help: "With --pcap, a whole TCP connection: SYN, SYN-ACK, ACK, a request and its acknowledgment.") var handshake = false
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
@@ -90,6 +92,9 @@ struct TraceCommand: ParsableCommand {
             }
             req.http = HTTPRequest(host: host ?? "", path: path ?? "/")
         }
+        if handshake && pcap == nil { throw TopologyInput.fail(.invalidValue, "--handshake shapes the frames of --pcap: give --pcap FILE too") }
+        if handshake && proto != .tcp { throw TopologyInput.fail(.invalidValue, "--handshake is for TCP flows") }
+        req.capture = pcap != nil
         if let seed {
             guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(seed)' is not a whole number 0–18446744073709551615") }
             if allPaths { throw TopologyInput.fail(.invalidValue, "--seed picks one path and --all-paths follows each; give one of them") }
@@ -105,6 +110,13 @@ struct TraceCommand: ParsableCommand {
                 }
             }
             let text = TraceRenderer.render(paths: traces, as: format, color: output == nil && Output.colorEnabled)
+            if let pcap {
+                var records: [CaptureBuilder.Record] = []
+                for (k, t) in traces.enumerated() {
+                    records += CaptureBuilder.frames(t, handshake: handshake, http: req.http, epochMicros: CaptureBuilder.defaultEpochMicros + UInt64(k) * 1_000_000, seed: network.fabric.topology.seed)
+                }
+                try Output.writePcapAtomically(records, to: pcap)
+            }
             if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
             if !traces.allSatisfy(\.delivered) { throw ExitCode(1) }
             return
@@ -116,6 +128,9 @@ struct TraceCommand: ParsableCommand {
             throw TopologyInput.fail(.invalidEndpoint, why)
         case .traced(let trace):
             let text = TraceRenderer.render(trace, as: format, color: output == nil && Output.colorEnabled)
+            if let pcap {
+                try Output.writePcapAtomically(CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed), to: pcap)
+            }
             if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
             if !trace.delivered { throw ExitCode(1) }
         }

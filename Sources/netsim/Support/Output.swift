@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NetsimFlow
+import NetsimPcap
 
 /// Terminal and file output for commands: color only on a terminal and never with NO_COLOR;
 /// files written atomically (a temporary file renamed into place), so a failed run leaves no
@@ -40,6 +42,34 @@ enum Output {
         }
         guard FileManager.default.createFile(atPath: tmp.path, contents: Data(text.utf8)) else {
             printError("netsim: cannot write '\(path)': the folder is not writable\n")
+            throw ExitCode(2)
+        }
+        if rename(tmp.path, url.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            printError("netsim: cannot write '\(path)': \(reason)\n")
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension Output {
+    /// Writes a capture through libpcap to a temporary file beside `path`, then renames it: a
+    /// failure leaves no half-written capture.
+    static func writePcapAtomically(_ records: [CaptureBuilder.Record], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            printError("netsim: cannot write '\(path)': the folder '\(dir.path)' does not exist\n")
+            throw ExitCode(2)
+        }
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try Pcap.write(records.map { PcapFrame(timestampMicros: $0.timestampMicros, bytes: $0.bytes) }, to: tmp.path)
+        } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            printError("netsim: cannot write '\(path)': \(error.message)\n")
             throw ExitCode(2)
         }
         if rename(tmp.path, url.path) != 0 {

@@ -1,0 +1,295 @@
+import NetsimModel
+import NetsimVPC
+
+/// One conversation seen in a capture: who opened it (the first packet's sender, or the side
+/// that sent the SYN), and what came back.
+public struct CapturedFlow: Sendable {
+    public var client: IPv4Address
+    public var server: IPv4Address
+    public var ipProtocol: IPProtocol
+    public var clientPort: UInt16
+    public var serverPort: UInt16
+    /// ICMP: the first packet's type and code.
+    public var icmpType: UInt8 = 0
+    public var icmpCode: UInt8 = 0
+    /// When the first packet was seen, and its number in the capture (1-based).
+    public var firstMicros: UInt64
+    public var firstPacket: Int
+    public var packetsFromClient = 0
+    public var packetsFromServer = 0
+    public var sawSyn = false
+    public var sawSynAck = false
+    public var sawReset = false
+    /// The first packet was not the opening one (a TCP packet without SYN): the capture began
+    /// mid-connection, and the opener is a guess (the side on the higher port).
+    public var midConnection = false
+    /// An ICMP error about this flow (type, code), from anyone on the path.
+    public var icmpError: (type: UInt8, code: UInt8)? = nil
+    /// The HTTP request the client sent first, when the capture has it (for ALB rules).
+    public var http: HTTPRequest? = nil
+
+    /// What the capture shows came back, in words.
+    public var answer: String {
+        if sawSynAck { return "answered (SYN-ACK)" }
+        if sawReset { return "refused (RST)" }
+        if let e = icmpError { return e.type == 3 && e.code == 3 ? "refused (ICMP port unreachable)" : "ICMP error type \(e.type) code \(e.code)" }
+        if packetsFromServer > 0 { return "answered (\(packetsFromServer) packet\(packetsFromServer == 1 ? "" : "s") back)" }
+        return "no answer"
+    }
+
+    /// Whether the packet reached its destination, by the capture: anything from the server, an
+    /// RST, or a port-unreachable (sent by the destination host).
+    public var reachedServer: Bool {
+        sawSynAck || sawReset || packetsFromServer > 0 || (icmpError.map { $0.type == 3 && $0.code == 3 } ?? false)
+    }
+
+    public var description: String {
+        switch ipProtocol {
+        case .tcp, .udp: return "\(ipProtocol) \(client):\(clientPort) → \(server):\(serverPort)"
+        default: return "\(ipProtocol) \(client) → \(server)\(ipProtocol == .icmp ? " type \(icmpType)" : "")"
+        }
+    }
+}
+
+/// Reads frames (Ethernet, Linux cooked v1 and v2, raw IP, BSD loopback) into conversations:
+/// the first packet per 5-tuple and direction, with what came back. IPv4 only; everything else
+/// is counted by reason and skipped.
+public struct FlowExtractor: Sendable {
+    public static let supportedLinkTypes: [Int32: String] = [1: "EN10MB", 12: "RAW", 14: "RAW", 101: "RAW", 228: "IPV4", 113: "LINUX_SLL", 276: "LINUX_SLL2", 0: "NULL", 108: "LOOP"]
+
+    struct Key: Hashable {
+        var a: UInt32, b: UInt32, pa: UInt16, pb: UInt16, proto: UInt8
+    }
+
+    public private(set) var flows: [CapturedFlow] = []
+    var index: [Key: Int] = [:]
+    public private(set) var packets = 0
+    /// Frames not used, by reason.
+    public private(set) var skipped: [String: Int] = [:]
+
+    public init() {}
+
+    mutating func skip(_ why: String) { skipped[why, default: 0] += 1 }
+
+    /// One captured frame.
+    public mutating func add(linkType: Int32, micros: UInt64, bytes b: UnsafeRawBufferPointer) {
+        packets += 1
+        let r = ByteReader(b: b)
+        var off: Int
+        var etherType: UInt16
+        switch linkType {
+        case 1:
+            guard let t = r.u16(12) else { skip("truncated frame"); return }
+            off = 14; etherType = t
+            while etherType == 0x8100 || etherType == 0x88A8 {
+                guard let t2 = r.u16(off + 2) else { skip("truncated frame"); return }
+                etherType = t2; off += 4
+            }
+        case 113:
+            guard let t = r.u16(14) else { skip("truncated frame"); return }
+            off = 16; etherType = t
+        case 276:
+            guard let t = r.u16(0) else { skip("truncated frame"); return }
+            off = 20; etherType = t
+        case 12, 14, 101, 228:
+            off = 0; etherType = (r.u8(0).map { $0 >> 4 } == 4) ? 0x0800 : 0x86DD
+        case 0, 108:
+            guard let fam = r.u8(0), let fam3 = r.u8(3) else { skip("truncated frame"); return }
+            off = 4; etherType = (fam == 2 || fam3 == 2) ? 0x0800 : 0x86DD
+        default:
+            skip("link type \(linkType)"); return
+        }
+        guard etherType == 0x0800 else {
+            skip(etherType == 0x86DD ? "IPv6 (not modelled)" : etherType == 0x0806 ? "ARP" : "not IP (EtherType 0x\(String(etherType, radix: 16)))")
+            return
+        }
+        guard off < b.count else { skip("truncated frame"); return }
+        let ipBytes = UnsafeRawBufferPointer(rebasing: b[off...])
+        guard let ip = IPv4Header.parse(ipBytes) else { skip("truncated or bad IPv4 header"); return }
+        if ip.fragmentOffset != 0 { skip("IPv4 fragment after the first"); return }
+        let l4 = UnsafeRawBufferPointer(rebasing: ipBytes[min(ip.headerLength, ipBytes.count)...])
+        switch ip.proto {
+        case 6:
+            guard let t = TCPHeader.parse(l4) else { skip("truncated TCP header"); return }
+            let i = seen(ip.source, ip.destination, t.sourcePort, t.destinationPort, proto: 6, micros: micros, tcp: t.flags)
+            // The first request of a client, for ALB listener rules.
+            let dataOffset = Int((ByteReader(b: l4).u8(12) ?? 0x50) >> 4) * 4
+            if let i, flows[i].http == nil, flows[i].client == ip.source, l4.count > dataOffset {
+                flows[i].http = Self.httpRequest(UnsafeRawBufferPointer(rebasing: l4[dataOffset..<min(l4.count, dataOffset + 2048)]))
+            }
+        case 17:
+            guard let u = UDPHeader.parse(l4) else { skip("truncated UDP header"); return }
+            seen(ip.source, ip.destination, u.sourcePort, u.destinationPort, proto: 17, micros: micros, tcp: nil)
+        case 1:
+            guard let c = ICMPHeader.parse(l4) else { skip("truncated ICMP header"); return }
+            if [3, 11, 12].contains(c.type) {
+                icmpError(c, inner: l4.count > 8 ? UnsafeRawBufferPointer(rebasing: l4[8...]) : UnsafeRawBufferPointer(start: nil, count: 0))
+                return
+            }
+            guard c.type == 8 || c.type == 0 else { skip("ICMP type \(c.type)"); return }
+            seen(ip.source, ip.destination, c.identifier, c.identifier, proto: 1, micros: micros, tcp: nil, icmp: (c.type, c.code))
+        default:
+            skip("IP protocol \(ip.proto)")
+        }
+    }
+
+    /// `GET /path HTTP/1.1` and its `Host:` header, from the start of a payload.
+    static func httpRequest(_ b: UnsafeRawBufferPointer) -> HTTPRequest? {
+        let text = String(decoding: b, as: UTF8.self)
+        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
+        guard let first = lines.first else { return nil }
+        let parts = first.split(separator: " ")
+        guard parts.count == 3, parts[2].hasPrefix("HTTP/1."), ["GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"].contains(String(parts[0])),
+              parts[1].hasPrefix("/") else { return nil }
+        let path = String(parts[1].split(separator: "?", maxSplits: 1).first ?? parts[1])
+        var host = ""
+        for l in lines.dropFirst() {
+            if l.isEmpty { break }
+            if l.lowercased().hasPrefix("host:") { host = String(l.dropFirst(5)).trimmingPrefixSpaces }
+        }
+        return HTTPRequest(host: host, path: path)
+    }
+
+    @discardableResult
+    mutating func seen(_ s: IPv4Address, _ d: IPv4Address, _ sp: UInt16, _ dp: UInt16, proto: UInt8, micros: UInt64, tcp: TCPHeader.Flags?, icmp: (UInt8, UInt8)? = nil) -> Int? {
+        let forward = (s.value, sp) < (d.value, dp)
+        let key = forward ? Key(a: s.value, b: d.value, pa: sp, pb: dp, proto: proto) : Key(a: d.value, b: s.value, pa: dp, pb: sp, proto: proto)
+        if let i = index[key] {
+            let fromClient = flows[i].client == s && flows[i].clientPort == sp
+            if fromClient { flows[i].packetsFromClient += 1 } else {
+                flows[i].packetsFromServer += 1
+                if let f = tcp {
+                    if f.contains(.syn) && f.contains(.ack) { flows[i].sawSynAck = true }
+                    if f.contains(.rst) { flows[i].sawReset = true }
+                }
+            }
+            if fromClient, let f = tcp, f.contains(.syn), !f.contains(.ack) { flows[i].sawSyn = true }
+            return i
+        }
+        // The opener: the sender, unless this is the answer (SYN-ACK, echo reply) or, mid-
+        // connection, the sender is on the lower port.
+        var clientIsSender = true
+        var mid = false
+        if let f = tcp {
+            if f.contains(.syn) && f.contains(.ack) { clientIsSender = false }
+            else if !f.contains(.syn) { mid = true; clientIsSender = sp >= dp }
+        }
+        if let (t, _) = icmp, t == 0 { clientIsSender = false }
+        var flow = CapturedFlow(client: clientIsSender ? s : d, server: clientIsSender ? d : s, ipProtocol: proto == 6 ? .tcp : proto == 17 ? .udp : .icmp,
+                                clientPort: clientIsSender ? sp : dp, serverPort: clientIsSender ? dp : sp, firstMicros: micros, firstPacket: packets)
+        flow.midConnection = mid
+        if let (t, c) = icmp { flow.icmpType = clientIsSender ? t : 8; flow.icmpCode = c }
+        if clientIsSender { flow.packetsFromClient = 1 } else { flow.packetsFromServer = 1 }
+        if let f = tcp {
+            if f.contains(.syn) && !f.contains(.ack) { flow.sawSyn = true }
+            if !clientIsSender && f.contains(.syn) && f.contains(.ack) { flow.sawSynAck = true }
+            if !clientIsSender && f.contains(.rst) { flow.sawReset = true }
+        }
+        index[key] = flows.count
+        flows.append(flow)
+        return flows.count - 1
+    }
+
+    /// An ICMP error carries the header of the packet it is about: mark that flow.
+    mutating func icmpError(_ c: ICMPHeader, inner: UnsafeRawBufferPointer) {
+        guard let ip = IPv4Header.parse(inner), inner.count >= ip.headerLength + 4 else { skip("ICMP error without the original header"); return }
+        let r = ByteReader(b: UnsafeRawBufferPointer(rebasing: inner[ip.headerLength...]))
+        guard let sp = r.u16(0), let dp = r.u16(2) else { return }
+        let s = ip.source, d = ip.destination
+        let forward = (s.value, sp) < (d.value, dp)
+        let key = forward ? Key(a: s.value, b: d.value, pa: sp, pb: dp, proto: ip.proto) : Key(a: d.value, b: s.value, pa: dp, pb: sp, proto: ip.proto)
+        if let i = index[key] { flows[i].icmpError = (c.type, c.code) } else { skip("ICMP error about a flow not in the capture") }
+    }
+}
+
+/// The model's verdict on a captured flow, beside what the capture shows.
+public struct ReplayResult: Sendable {
+    public enum Agreement: String, Sendable {
+        case agrees
+        /// The model delivers the flow; the capture shows nothing back.
+        case modelDeliversCaptureSilent = "model delivers, capture shows no answer"
+        /// The model blocks the flow; the capture shows the destination answering.
+        case modelBlocksCaptureAnswers = "model blocks, capture shows an answer"
+        /// The flow could not be evaluated (an address outside the topology).
+        case notEvaluated = "not evaluated"
+    }
+    public var flow: CapturedFlow
+    public var disposition: Disposition?
+    /// The deciding block (code, message, where), or how the walk ended.
+    public var deciding: String
+    public var location: SourceLocation?
+    public var agreement: Agreement
+    public var source: String = ""
+    public var destination: String = ""
+}
+
+extension Network {
+    /// Evaluates each captured flow as if it entered the network at its client's address. Flows
+    /// that differ only in the client's port share one evaluation.
+    public func replay(_ flows: [CapturedFlow]) -> [ReplayResult] {
+        struct CacheKey: Hashable { var c: UInt32, s: UInt32, p: UInt8, port: UInt16, icmp: UInt8 }
+        var cache: [CacheKey: ReplayResult] = [:]
+        var out: [ReplayResult] = []
+        out.reserveCapacity(flows.count)
+        for flow in flows {
+            let key = CacheKey(c: flow.client.value, s: flow.server.value, p: flow.ipProtocol.number ?? 0, port: flow.serverPort, icmp: flow.icmpType)
+            if flow.http == nil, var r = cache[key] { r.flow = flow; r.agreement = Self.agreement(r.disposition, flow); out.append(r); continue }
+            let r = evaluate(flow)
+            cache[key] = r
+            out.append(r)
+        }
+        return out
+    }
+
+    /// An ALB that answers itself (a fixed response, a redirect) still completes the TCP
+    /// connection: that is an answer too.
+    static func agreement(_ d: Disposition?, _ flow: CapturedFlow) -> ReplayResult.Agreement {
+        guard let d else { return .notEvaluated }
+        let answers = d.isSuccess || d == .fixedResponse
+        if answers == flow.reachedServer { return .agrees }
+        return answers ? .modelDeliversCaptureSilent : .modelBlocksCaptureAnswers
+    }
+
+    func evaluate(_ flow: CapturedFlow) -> ReplayResult {
+        var to = Endpoint.ip(flow.server)
+        // From the internet to the private address of an interface with a public one: that is
+        // what the internet gateway delivers; the client sent it to the public address.
+        if !Walk.privateRanges.contains(where: { $0.contains(flow.client) }), let i = fabric.ownerOf(flow.server), let pub = fabric.interfaces[i].publicIP {
+            to = .ip(pub)
+        }
+        var req = FlowRequest(from: .ip(flow.client), to: to, ipProtocol: flow.ipProtocol,
+                              port: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? flow.serverPort : nil,
+                              sourcePort: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? flow.clientPort : nil,
+                              icmpType: flow.ipProtocol == .icmp ? flow.icmpType : 8, icmpCode: flow.icmpCode)
+        if let h = flow.http, flow.ipProtocol == .tcp {
+            let owner = fabric.ownerOf(flow.server) ?? fabric.publicOwnerOf(flow.server)
+            if let o = owner, fabric.interfaces[o].kind == .loadBalancer { req.http = h }
+        }
+        switch trace(req) {
+        case .invalid(let why, _), .unsupported(let why):
+            return ReplayResult(flow: flow, disposition: nil, deciding: why, location: nil, agreement: .notEvaluated)
+        case .traced(let t):
+            var deciding: String
+            var location: SourceLocation? = nil
+            if let e = t.explanations.first {
+                deciding = "\(e.code) at \(e.component): \(e.message)"
+                location = e.location
+            } else {
+                let last = t.forward.hops.last?.steps.last
+                deciding = last?.detail ?? t.disposition.rawValue
+                location = last?.location
+            }
+            return ReplayResult(flow: flow, disposition: t.disposition, deciding: deciding, location: location,
+                                agreement: Self.agreement(t.disposition, flow), source: t.source, destination: t.destination)
+        }
+    }
+}
+
+extension String {
+    var trimmingPrefixSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s = s.dropFirst() }
+        while s.last == " " || s.last == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

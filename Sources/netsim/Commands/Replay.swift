@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import NetsimFlow
+import NetsimModel
+import NetsimPcap
+import NetsimRender
+
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluates every flow of a packet capture against the topology, and says where the model and the capture disagree.",
+        discussion: """
+        Reads a pcap or pcapng capture (Ethernet, Linux cooked v1/v2, raw IP or loopback) through
+        libpcap, takes the first packet of each conversation, traces it from its source address
+        as netsim trace would, and compares the verdict with what the capture shows came back (a
+        SYN-ACK, an RST, any answer). Exit 0 when they agree on every flow, 1 when they disagree
+        on one, 2 for a capture or topology netsim cannot read.
+        """
+    )
+
+    @Argument(help: "The topology file.") var file: String
+    @Argument(help: "The capture (pcap or pcapng).") var capture: String
+    @Option(help: "Output format: text, json.") var format: TraceFormat = .text
+    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.") var output: String?
+    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
+    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+
+    func run() throws {
+        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        guard FileManager.default.isReadableFile(atPath: capture) else {
+            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': no such file, or not readable")
+        }
+        var extractor = FlowExtractor()
+        let summary: Pcap.ReadSummary
+        do {
+            var unsupported: Int32? = nil
+            summary = try Pcap.forEachPacket(capture) { link, micros, bytes, _ in
+                guard FlowExtractor.supportedLinkTypes[link] != nil else { unsupported = link; return }
+                extractor.add(linkType: link, micros: micros, bytes: bytes)
+            }
+            if let link = unsupported {
+                throw TopologyInput.fail(.captureLinkType, "the capture '\(capture)' has link type \(Pcap.linkTypeName(link)) (\(link)); netsim reads Ethernet, Linux cooked (SLL, SLL2), raw IP and loopback captures")
+            }
+        } catch let e as PcapError {
+            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': \(e.message) (is it a pcap or pcapng file?)")
+        }
+        let network = Network(topology: t, catalog: catalog)
+        let results = network.replay(extractor.flows)
+        let report = ReplayReport(topology: file, capture: capture, linkType: Pcap.linkTypeName(summary.linkType), packets: summary.packets,
+                                  skipped: extractor.skipped, truncated: summary.truncated, results: results)
+        let text = ReplayRenderer.render(report, as: format, color: output == nil && Output.colorEnabled)
+        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
