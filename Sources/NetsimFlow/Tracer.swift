@@ -70,6 +70,7 @@ public struct Tracer: Sendable {
                       clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
         w.capturing = capture
+        if case .interface(let i) = src.place { w.originInterface = i }
         w.datapaths = datapaths
         w.health = health
         w.http = http
@@ -88,6 +89,7 @@ public struct Tracer: Sendable {
             r.health = health
             r.capturing = capture
             r.connection = w.connection
+            r.originInterface = w.originInterface
             r.sessions = w.sessions
             r.session = true
             r.clientPorts = clientPorts
@@ -171,6 +173,9 @@ struct Walk {
     var capturing = false
     var captures: [CapturePoint] = []
     var connection = 0
+    /// The interface the flow started from (a reply to it ends there, even at a NAT gateway
+    /// or a load balancer node that opened it, as a replayed capture has them do).
+    var originInterface: Int? = nil
     var deliveredAt: Int?
     /// Delivered to a pod or the node itself: where the reply starts.
     var deliveredOnNode: (String, NodeOrigin)? = nil
@@ -530,6 +535,11 @@ struct Walk {
             if case .nat = s.kind { return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort) }
             return false
         }) else {
+            if session, originInterface == d, packet.destination == iface.primaryIP {
+                deliveredAt = d
+                finish(.delivered, place: place(iface), type: "Delivered", "reply delivered to \(iface.label), which sent the packet", action: .delivered)
+                return
+            }
             block("NGW_NO_INBOUND", .deniedIn, component: iface.id, "\(iface.label) accepts no connection from outside; it only translates connections its VPC starts")
             finish(.deniedIn, place: place(iface), type: "Filter", "unsolicited inbound: dropped", action: .denied, component: iface.id)
             return

@@ -55,8 +55,10 @@ public enum InternetChecksum {
 }
 
 extension Array where Element == UInt8 {
-    mutating func put16(_ v: UInt16) { append(UInt8(v >> 8)); append(UInt8(truncatingIfNeeded: v)) }
-    mutating func put32(_ v: UInt32) { for s in [24, 16, 8, 0] { append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
+    /// Appends a big-endian 16-bit value.
+    public mutating func put16(_ v: UInt16) { append(UInt8(v >> 8)); append(UInt8(truncatingIfNeeded: v)) }
+    /// Appends a big-endian 32-bit value.
+    public mutating func put32(_ v: UInt32) { for s in [24, 16, 8, 0] { append(UInt8(truncatingIfNeeded: v >> UInt32(s))) } }
 }
 
 /// Reads big-endian fields from bytes, failing instead of trapping past the end.
@@ -282,6 +284,10 @@ public struct Frame: Sendable {
     public var udp: UDPHeader?
     public var icmp: ICMPHeader?
     public var payload: [UInt8]
+
+    public init(ethernet: EthernetHeader, ip: IPv4Header, tcp: TCPHeader?, udp: UDPHeader?, icmp: ICMPHeader?, payload: [UInt8]) {
+        self.ethernet = ethernet; self.ip = ip; self.tcp = tcp; self.udp = udp; self.icmp = icmp; self.payload = payload
+    }
 
     /// The frame's bytes, every length and checksum filled in.
     public func emit() -> [UInt8] {
