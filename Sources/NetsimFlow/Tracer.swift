@@ -97,7 +97,8 @@ public struct Tracer: Sendable {
             r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
-            reply?.captures = r.captures
+            // A packet dropped on the way there is never answered.
+            reply?.captures = w.explanations.isEmpty ? r.captures : []
         }
         let disposition = explanations.first?.disposition ?? (reply.map { $0.end.isSuccess ? forwardEnd : $0.end } ?? forwardEnd)
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,

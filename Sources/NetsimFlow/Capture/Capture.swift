@@ -21,8 +21,10 @@ extension Walk {
     func vethMAC(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("veth/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
     static let internetMAC = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x71, 0x0a)
 
+    /// Records the packet here — until something drops it: the walk goes on past a block to
+    /// find every other one, but no capture would see the packet after it.
     mutating func observe(_ label: String, _ src: MACAddress, _ dst: MACAddress) {
-        guard capturing else { return }
+        guard capturing, explanations.isEmpty else { return }
         captures.append(CapturePoint(label: label, packet: packet, source: src, destination: dst, connection: connection))
     }
 
@@ -107,13 +109,28 @@ public enum CaptureBuilder {
                 segment(back, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
             }
         case .udp:
-            segment(fwd, reply: false, flags: [], payload: request, seqOffset: (0, 0))
-            if !back.isEmpty { segment(back, reply: true, flags: [], payload: Array("netsim answer\n".utf8), seqOffset: (0, 0)) }
+            // DNS gets a real query and answer, so decoders do not call it malformed.
+            let dns = t.packet.destinationPort == 53
+            let id = UInt16(truncatingIfNeeded: StableHash.fnv1a("dns/\(t.packet)", seed: seed))
+            segment(fwd, reply: false, flags: [], payload: dns ? dnsMessage(id: id, response: false) : Array("netsim probe\n".utf8), seqOffset: (0, 0))
+            if !back.isEmpty { segment(back, reply: true, flags: [], payload: dns ? dnsMessage(id: id, response: true) : Array("netsim answer\n".utf8), seqOffset: (0, 0)) }
         default:
             let data = Array("netsim ping".utf8)
             segment(fwd, reply: false, flags: [], payload: data, seqOffset: (0, 0))
             if !back.isEmpty { segment(back, reply: true, flags: [], payload: data, seqOffset: (0, 0)) }
         }
         return out
+    }
+
+    /// A DNS query for `example.com` A (or its answer, with no records): RFC 1035 wire form.
+    static func dnsMessage(id: UInt16, response: Bool) -> [UInt8] {
+        var m: [UInt8] = []
+        m.put16(id)
+        m.put16(response ? 0x8180 : 0x0100)
+        m.put16(1); m.put16(0); m.put16(0); m.put16(0)
+        for label in ["example", "com"] { m.append(UInt8(label.utf8.count)); m += Array(label.utf8) }
+        m.append(0)
+        m.put16(1); m.put16(1)
+        return m
     }
 }

@@ -1,0 +1,203 @@
+import Foundation
+import XCTest
+
+/// `netsim trace --pcap` and `netsim replay` with the real tools: tshark decodes every capture
+/// netsim writes with checksum checks on, editcap converts to pcapng, and tcpdump captures real
+/// packets between network namespaces made for the test.
+final class CaptureCLITests: XCTestCase {
+    let q = "Topologies/quickstart.yaml"
+    var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-capture-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+
+    func run(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+
+    static func tool(_ path: String, _ args: [String]) -> CLITests.Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        do { try p.run() } catch { return CLITests.Run(status: -1, out: "", err: "\(error)") }
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLITests.Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
+    }
+
+    static let flows: [[String]] = [
+        ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432", "--handshake"],
+        ["--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--handshake"],
+        ["--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"],
+        ["--from", "internet", "--to", "ingress:shop/storefront", "--port", "80", "--path", "/cart", "--handshake"],
+        ["--from", "internet", "--to", "service:shop/frontend", "--port", "80"],
+        ["--from", "deployment:shop/cart", "--to", "ip:8.8.8.8", "--port", "53", "--protocol", "udp"],
+        ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--protocol", "icmp"],
+        ["--from", "internet", "--to", "deployment:shop/cart", "--port", "8080"],
+    ]
+
+    /// tshark decodes every frame of every capture: no malformed frame, every IPv4, TCP, UDP and
+    /// ICMP checksum verified good.
+    func testTsharkDecodesEveryCapture() throws {
+        try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark"), "tshark is not installed")
+        for (k, flow) in Self.flows.enumerated() {
+            let pcap = dir.appendingPathComponent("f\(k).pcap").path
+            let r = try run(["trace", q] + flow + ["--pcap", pcap])
+            XCTAssertTrue(r.status == 0 || r.status == 1, r.err)
+            let t = Self.tool("/usr/bin/tshark", ["-r", pcap, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+                                                  "-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "ip.checksum.status", "-e", "tcp.checksum.status",
+                                                  "-e", "udp.checksum.status", "-e", "icmp.checksum.status", "-e", "_ws.malformed"])
+            XCTAssertEqual(t.status, 0, t.err)
+            let rows = t.out.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
+            XCTAssertGreaterThanOrEqual(rows.count, 1, "\(flow)")
+            for row in rows {
+                XCTAssertEqual(row.count, 6, "\(row)")
+                XCTAssertEqual(row[1], "1", "IPv4 checksum of frame \(row[0]) of \(flow)")
+                XCTAssertEqual(row[2] + row[3] + row[4], "1", "one transport checksum, verified good, in frame \(row[0]) of \(flow)")
+                XCTAssertEqual(row[5], "", "frame \(row[0]) of \(flow) is malformed")
+            }
+        }
+    }
+
+    /// The same trace writes the same bytes; a failed write leaves nothing; --handshake alone is refused.
+    func testCaptureIsDeterministicAndAtomic() throws {
+        let a = dir.appendingPathComponent("a.pcap").path, b = dir.appendingPathComponent("b.pcap").path
+        let flow = Self.flows[3]
+        XCTAssertEqual(try run(["trace", q] + flow + ["--pcap", a]).status, 0)
+        XCTAssertEqual(try run(["trace", q] + flow + ["--pcap", b]).status, 0)
+        XCTAssertEqual(FileManager.default.contents(atPath: a), FileManager.default.contents(atPath: b))
+        let missing = dir.appendingPathComponent("no/such/dir/c.pcap").path
+        let bad = try run(["trace", q] + flow + ["--pcap", missing])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.pcap", "b.pcap"], "no temporary file is left behind")
+        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"]).status, 2)
+    }
+
+    /// Every capture netsim writes, replayed: the model agrees with it on every flow (exit 0);
+    /// the same after editcap turns it into pcapng.
+    func testTraceThenReplayAgrees() throws {
+        for (k, flow) in Self.flows.enumerated() {
+            let pcap = dir.appendingPathComponent("r\(k).pcap").path
+            let traced = try run(["trace", q] + flow + ["--pcap", pcap, "--format", "json"])
+            let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(traced.out.utf8)) as? [String: Any])
+            let r = try run(["replay", q, pcap, "--format", "json"])
+            XCTAssertEqual(r.status, 0, "\(flow): \(r.out)\(r.err)")
+            let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+            let flows = try XCTUnwrap(report["flows"] as? [[String: Any]])
+            let first = try XCTUnwrap(flows.first)
+            let tracedFlow = try XCTUnwrap(doc["flow"] as? [String: Any])
+            XCTAssertEqual(first["client"] as? String, tracedFlow["sourceAddress"] as? String)
+            let delivered = ["DELIVERED", "EXITS_NETWORK"].contains(doc["disposition"] as? String ?? "")
+            XCTAssertEqual(["DELIVERED", "EXITS_NETWORK"].contains(first["disposition"] as? String ?? ""), delivered, "\(flow): \(first)")
+            XCTAssertEqual(first["reachedServer"] as? Bool, delivered)
+        }
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/editcap") {
+            let ng = dir.appendingPathComponent("r3.pcapng").path
+            XCTAssertEqual(Self.tool("/usr/bin/editcap", ["-F", "pcapng", dir.appendingPathComponent("r3.pcap").path, ng]).status, 0)
+            let r = try run(["replay", q, ng])
+            XCTAssertEqual(r.status, 0, r.out + r.err)
+            XCTAssertTrue(r.out.contains("the model agrees with the capture on every evaluated flow"), r.out)
+        }
+    }
+
+    /// Captures netsim cannot read get a located error (exit 2) or are read up to the damage.
+    func testReplayBadCaptures() throws {
+        let good = dir.appendingPathComponent("good.pcap").path
+        XCTAssertEqual(try run(["trace", q] + Self.flows[0] + ["--pcap", good]).status, 0)
+        let bytes = try XCTUnwrap(FileManager.default.contents(atPath: good))
+        // Cut in the middle of the last record: the packets before it are read.
+        let cut = dir.appendingPathComponent("cut.pcap").path
+        FileManager.default.createFile(atPath: cut, contents: bytes.prefix(bytes.count - 20))
+        let truncated = try run(["replay", q, cut])
+        XCTAssertEqual(truncated.status, 0, truncated.out + truncated.err)
+        XCTAssertTrue(truncated.out.contains("the capture is truncated"), truncated.out)
+        // Not a capture at all.
+        let junk = dir.appendingPathComponent("junk.pcap").path
+        FileManager.default.createFile(atPath: junk, contents: Data("this is not a capture, just text\n".utf8))
+        let notCapture = try run(["replay", q, junk])
+        XCTAssertEqual(notCapture.status, 2)
+        XCTAssertTrue(notCapture.err.contains("NS1101"), notCapture.err)
+        // A link type netsim does not read (802.11, 105).
+        var wifi = Data(bytes.prefix(24))
+        wifi[20] = 105; wifi[21] = 0; wifi[22] = 0; wifi[23] = 0
+        wifi.append(bytes[24..<(24 + 16 + 58)])
+        let w = dir.appendingPathComponent("wifi.pcap").path
+        FileManager.default.createFile(atPath: w, contents: wifi)
+        let link = try run(["replay", q, w])
+        XCTAssertEqual(link.status, 2)
+        XCTAssertTrue(link.err.contains("NS1102") && link.err.contains("IEEE802_11"), link.err)
+        let missing = try run(["replay", q, dir.appendingPathComponent("none.pcap").path])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("NS1101"), missing.err)
+    }
+
+    static var canMakeNamespaces: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") && FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+    }
+
+    /// Real packets: the cart pod's address and the database's, each in a network namespace of
+    /// its own joined by a veth pair; tcpdump records a connection to PostgreSQL's port (a
+    /// listener answers) and one to port 5433 (the kernel resets it). Replayed, the first agrees
+    /// with the model; the second is the disagreement replay exists for — the database
+    /// subnet's network ACL admits only 5432, yet this host answered.
+    func testReplayOfATcpdumpCapture() throws {
+        try XCTSkipUnless(Self.canMakeNamespaces, "needs root, iproute2, tcpdump and python3")
+        let trace = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432", "--format", "json"])
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(trace.out.utf8)) as? [String: Any])
+        let flow = try XCTUnwrap(doc["flow"] as? [String: Any])
+        let client = try XCTUnwrap(flow["sourceAddress"] as? String), server = try XCTUnwrap(flow["destinationAddress"] as? String)
+        let id = "\(getpid() % 10000)\(Int.random(in: 100..<1000))"
+        let (a, b) = ("netsim-cap-a-\(id)", "netsim-cap-b-\(id)")
+        let ip = "/usr/sbin/ip"
+        defer { _ = Self.tool(ip, ["netns", "del", a]); _ = Self.tool(ip, ["netns", "del", b]) }
+        for cmd in [["netns", "add", a], ["netns", "add", b],
+                    ["link", "add", "nsc\(id)", "netns", a, "type", "veth", "peer", "name", "nsd\(id)", "netns", b],
+                    ["-n", a, "addr", "add", "\(client)/32", "dev", "nsc\(id)"], ["-n", b, "addr", "add", "\(server)/32", "dev", "nsd\(id)"],
+                    ["-n", a, "link", "set", "nsc\(id)", "up"], ["-n", b, "link", "set", "nsd\(id)", "up"],
+                    ["-n", a, "link", "set", "lo", "up"], ["-n", b, "link", "set", "lo", "up"],
+                    ["-n", a, "route", "add", "\(server)/32", "dev", "nsc\(id)"], ["-n", b, "route", "add", "\(client)/32", "dev", "nsd\(id)"]] {
+            let r = Self.tool(ip, cmd)
+            XCTAssertEqual(r.status, 0, "ip \(cmd.joined(separator: " ")): \(r.err)")
+        }
+        let pcap = dir.appendingPathComponent("tcpdump.pcap").path
+        let dump = Process()
+        dump.executableURL = URL(fileURLWithPath: ip)
+        dump.arguments = ["netns", "exec", a, "/usr/bin/tcpdump", "-i", "nsc\(id)", "-U", "-n", "-w", pcap, "ip"]
+        let dumpErr = Pipe()
+        dump.standardError = dumpErr
+        dump.standardOutput = FileHandle.nullDevice
+        try dump.run()
+        let listener = Process()
+        listener.executableURL = URL(fileURLWithPath: ip)
+        listener.arguments = ["netns", "exec", b, "/usr/bin/python3", "-c",
+                              "import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('\(server)',5432))\ns.listen()\nc,_=s.accept()\nc.recv(100)\nc.close()"]
+        try listener.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        let client1 = Self.tool(ip, ["netns", "exec", a, "/usr/bin/python3", "-c",
+                                     "import socket,time\nfor i in range(20):\n  try:\n    c=socket.create_connection(('\(server)',5432),timeout=2); break\n  except OSError: time.sleep(0.1)\nc.sendall(b'hello')\nc.close()\ntry:\n  socket.create_connection(('\(server)',5433),timeout=2)\nexcept OSError: pass"])
+        XCTAssertEqual(client1.status, 0, client1.err)
+        listener.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.5)
+        dump.interrupt()
+        dump.waitUntilExit()
+        let r = try run(["replay", q, pcap, "--format", "json"])
+        XCTAssertEqual(r.status, 1, "one disagreement is expected: \(r.out)\(r.err)")
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let flows = try XCTUnwrap(report["flows"] as? [[String: Any]])
+        let pg = try XCTUnwrap(flows.first { $0["serverPort"] as? Int == 5432 })
+        XCTAssertEqual(pg["client"] as? String, client)
+        XCTAssertEqual(pg["capture"] as? String, "answered (SYN-ACK)")
+        XCTAssertEqual(pg["agreement"] as? String, "agrees")
+        let other = try XCTUnwrap(flows.first { $0["serverPort"] as? Int == 5433 })
+        XCTAssertEqual(other["capture"] as? String, "refused (RST)")
+        XCTAssertEqual(other["agreement"] as? String, "model blocks, capture shows an answer")
+        // The database subnet's network ACL admits only 5432 (its security group too).
+        XCTAssertEqual(other["disposition"] as? String, "DENIED_IN")
+        XCTAssertTrue((other["deciding"] as? String ?? "").contains("SUBNET_ACL_RESTRICTION"), "\(other)")
+    }
+}
