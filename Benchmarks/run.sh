@@ -9,3 +9,4 @@ python3 Benchmarks/ipam_bench.py --netsim .build/release/netsim "$@"
 python3 Benchmarks/trace_bench.py --bench .build/release/netsim-bench --netsim .build/release/netsim
 python3 Benchmarks/kube_proxy_bench.py --bench .build/release/netsim-bench
 python3 Benchmarks/alb_bench.py --bench .build/release/netsim-bench
+python3 Benchmarks/replay_bench.py --netsim .build/release/netsim

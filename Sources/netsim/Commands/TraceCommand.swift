@@ -43,6 +43,14 @@ struct TraceCommand: ParsableCommand {
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
+    /// Which place each frame of the capture was seen at (Wireshark shows a packet seen again
+    /// further on as a retransmission).
+    static func frameList(_ records: [CaptureBuilder.Record], _ path: String) -> String {
+        var out = "\nCapture \(path): \(records.count) frame\(records.count == 1 ? "" : "s")\n"
+        for (i, r) in records.enumerated() { out += "  \(String(repeating: " ", count: max(0, 3 - String(i + 1).count)))\(i + 1)  \(r.label)\n" }
+        return out
+    }
+
     func run() throws {
         guard let proto = IPProtocol(parsing: `protocol`), proto != .all else {
             throw TopologyInput.fail(.invalidValue, "--protocol '\(`protocol`)' is not tcp, udp, icmp or a protocol number 0–255")
@@ -127,9 +135,11 @@ struct TraceCommand: ParsableCommand {
         case .unsupported(let why):
             throw TopologyInput.fail(.invalidEndpoint, why)
         case .traced(let trace):
-            let text = TraceRenderer.render(trace, as: format, color: output == nil && Output.colorEnabled)
+            var text = TraceRenderer.render(trace, as: format, color: output == nil && Output.colorEnabled)
             if let pcap {
-                try Output.writePcapAtomically(CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed), to: pcap)
+                let records = CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed)
+                try Output.writePcapAtomically(records, to: pcap)
+                if format == .text { text += Self.frameList(records, pcap) }
             }
             if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
             if !trace.delivered { throw ExitCode(1) }
