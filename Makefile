@@ -44,6 +44,12 @@ demo: build
 	@echo '$$ netsim trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /checkout   (no rule: the ALB answers 404, exit 1)'
 	@$(BIN) trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /checkout || true
 	@echo
+	@echo '$$ netsim trace Topologies/quickstart.yaml --from deployment:shop/cart --to external:orders-db --port 5432 --pcap .build/demo.pcap --handshake'
+	@$(BIN) trace Topologies/quickstart.yaml --from deployment:shop/cart --to external:orders-db --port 5432 --pcap .build/demo.pcap --handshake | tail -22
+	@echo
+	@echo '$$ netsim replay Topologies/quickstart.yaml .build/demo.pcap'
+	@$(BIN) replay Topologies/quickstart.yaml .build/demo.pcap
+	@echo
 	@echo '$$ netsim node Topologies/quickstart.yaml'
 	@$(BIN) node Topologies/quickstart.yaml
 	@echo
