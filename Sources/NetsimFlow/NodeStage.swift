@@ -159,6 +159,7 @@ extension Walk {
                     let none = h.rule.contains("has no endpoints")
                     hop(place, steps)
                     let d: Disposition = filter.verdict == .reject ? (none ? .noEndpoints : .rejected) : (r.isLocal ? .deniedIn : .deniedOut)
+                    if filter.verdict == .reject, explanations.isEmpty { rejectedWithICMP = true }
                     block(none ? "NO_ENDPOINTS" : (filter.verdict == .reject ? "REJECTED" : "DROPPED"), d, component: nodeName,
                           none ? "kube-proxy rejects \(np.destination):\(np.destinationPort): the Service has no ready endpoints"
                                : "kube-proxy's filter rule \(h.chain) #\(h.index) \(filter.verdict == .reject ? "rejects" : "drops") the packet: \(h.rule)")

@@ -83,6 +83,8 @@ public struct Trace: Sendable {
     public var sourceIpAtTarget: IPv4Address? = nil
     /// Whose address that is, and where the client's went.
     public var sourceIpNote: String? = nil
+    /// kube-proxy rejected the packet with an ICMP port unreachable (a capture shows it).
+    public var rejectedWithICMP = false
 
     public var delivered: Bool { disposition.isSuccess }
 }

@@ -104,6 +104,7 @@ public struct Tracer: Sendable {
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
                       reply: reply, explanations: explanations, notes: w.notes)
         t.choices = w.choices.map { (target: $0.0, probability: $0.1) }
+        t.rejectedWithICMP = w.rejectedWithICMP
         t.choiceBy = w.choiceKind
         t.loadBalancer = w.lbLeg
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceIpNote = w.sourceNote(w.packet.source) }
@@ -177,6 +178,11 @@ struct Walk {
     /// The interface the flow started from (a reply to it ends there, even at a NAT gateway
     /// or a load balancer node that opened it, as a replayed capture has them do).
     var originInterface: Int? = nil
+    /// kube-proxy's REJECT answered the client with an ICMP port unreachable.
+    var rejectedWithICMP = false
+    /// Set when a packet goes straight to a neighbour in the subnet: its MAC is the source the
+    /// neighbour sees.
+    var neighbourMAC: MACAddress? = nil
     var deliveredAt: Int?
     /// Delivered to a pod or the node itself: where the reply starts.
     var deliveredOnNode: (String, NodeOrigin)? = nil
@@ -397,8 +403,7 @@ struct Walk {
 
     mutating func arrive(_ d: Int) {
         let iface = f.interfaces[d]
-        observeIngress(d)
-        if iface.kind == .natGateway { natReceive(d); return }
+        if iface.kind == .natGateway { observeIngress(d); natReceive(d); return }
         if f.ownerOf(packet.destination) != d && iface.sourceDestCheck {
             block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id, "\(iface.label) has source/destination checking on and does not own \(packet.destination)")
         }
@@ -407,6 +412,8 @@ struct Walk {
         } else {
             securityGroups(d, .ingress)
         }
+        // A capture on the interface sees what its security groups let in.
+        observeIngress(d)
         if iface.kind == .loadBalancer { loadBalancerStage(d); return }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
         if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
@@ -448,13 +455,13 @@ struct Walk {
             return
         }
         exitedVia = .internet
-        observe("internet, past \(name)", MACAddress.derived("igw/" + component, seed: f.topology.seed), Walk.internetMAC)
+        observe("internet, past \(name)", igwMAC(vpc.name), Walk.internetMAC)
         finish(.exitsNetwork, place: "internet", type: "ExitsNetwork", "leaves AWS toward \(packet.destination) on the internet", action: .exitsNetwork)
     }
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() {
-        observe("internet, toward \(packet.destination)", Walk.internetMAC, MACAddress.derived("igw/" + (f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc } ?? "internet"), seed: f.topology.seed))
+        observe("internet, toward \(packet.destination)", Walk.internetMAC, igwMAC(f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc } ?? "internet"))
         if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
             block("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", .deniedIn, component: "internet",
                   "an internet gateway drops packets from the private address \(packet.source)")
@@ -515,6 +522,7 @@ struct Walk {
             return
         }
         if subnet != nat.subnet, let (v, s) = f.subnets[nat.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        observeIngress(idx)
         let before = packet
         packet.source = iface.primaryIP
         if packet.hasPorts {
@@ -551,6 +559,7 @@ struct Walk {
         packet.destination = s.inside.0
         if packet.hasPorts { packet.destinationPort = s.inside.1 }
         hop(place(iface), [Step(type: "DestinationNAT", action: .matchedSession, detail: "session: destination \(before) → \(packet.destination)\(packet.hasPorts ? ":\(packet.destinationPort)" : "")", component: iface.id, location: nil, packet: packet)])
+        observeEgress(d)
         leaveSubnet(iface.vpc, iface.subnet)
     }
 

@@ -97,8 +97,9 @@ public enum Pcap {
             } else if rc == -2 {
                 break
             } else {
+                // A capture damaged after some packets is read up to the damage.
                 let message = String(cString: pcap_geterr(handle))
-                if message.contains("truncated") { summary.truncated = message; break }
+                if message.contains("truncated") || summary.packets > 0 { summary.truncated = message; break }
                 throw PcapError(message: message)
             }
         }

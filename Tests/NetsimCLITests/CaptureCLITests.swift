@@ -28,6 +28,22 @@ final class CaptureCLITests: XCTestCase {
         return CLITests.Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
     }
 
+    static let lab = "Tests/NetsimFlowTests/Fixtures/lb-lab.yaml"
+    static let datapath = "Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml"
+
+    /// Flows of other topologies: (topology, arguments).
+    static let labFlows: [(String, [String])] = [
+        (lab, ["--from", "internet", "--to", "service:lab/nlb-ip-tcp-preserve", "--port", "80", "--handshake"]),   // the client's address at the pod
+        (lab, ["--from", "internet", "--to", "service:lab/nlb-instance-local", "--port", "80"]),                   // and at the node, then the pod
+        (lab, ["--from", "internet", "--to", "ingress:lab/site", "--port", "80", "--path", "/"]),                   // the ALB's own 404
+        (lab, ["--from", "internet", "--to", "ingress:lab/site", "--port", "80", "--host", "a.example.com", "--path", "/local"]),
+        (datapath, ["--from", "deployment:lab/client", "--to", "service:lab/ghost", "--port", "80"]),               // kube-proxy's REJECT
+        ("Topologies/quickstart.yaml", ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432", "--source-port", "800", "--handshake"]), // reply lost
+        ("Topologies/quickstart.yaml", ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--protocol", "47"]),
+        ("Topologies/quickstart.yaml", ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--protocol", "icmp", "--icmp-type", "13"]),
+        ("Topologies/quickstart.yaml", ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--protocol", "icmp", "--icmp-type", "3", "--icmp-code", "1"]),
+    ]
+
     static let flows: [[String]] = [
         ["--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432", "--handshake"],
         ["--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--handshake"],
@@ -43,9 +59,9 @@ final class CaptureCLITests: XCTestCase {
     /// ICMP checksum verified good.
     func testTsharkDecodesEveryCapture() throws {
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark"), "tshark is not installed")
-        for (k, flow) in Self.flows.enumerated() {
+        for (k, (topology, flow)) in (Self.flows.map { (q, $0) } + Self.labFlows).enumerated() {
             let pcap = dir.appendingPathComponent("f\(k).pcap").path
-            let r = try run(["trace", q] + flow + ["--pcap", pcap])
+            let r = try run(["trace", topology] + flow + ["--pcap", pcap])
             XCTAssertTrue(r.status == 0 || r.status == 1, r.err)
             let t = Self.tool("/usr/bin/tshark", ["-r", pcap, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
                                                   "-T", "fields", "-E", "separator=|", "-e", "frame.number", "-e", "ip.checksum.status", "-e", "tcp.checksum.status",
@@ -55,8 +71,14 @@ final class CaptureCLITests: XCTestCase {
             XCTAssertGreaterThanOrEqual(rows.count, 1, "\(flow)")
             for row in rows {
                 XCTAssertEqual(row.count, 6, "\(row)")
-                XCTAssertEqual(row[1], "1", "IPv4 checksum of frame \(row[0]) of \(flow)")
-                XCTAssertEqual(row[2] + row[3] + row[4], "1", "one transport checksum, verified good, in frame \(row[0]) of \(flow)")
+                // An ICMP error quotes a header: several values, each good (1) or absent (3).
+                let ipStatus = row[1].split(separator: ",")
+                XCTAssertTrue(!ipStatus.isEmpty && ipStatus.allSatisfy { $0 == "1" }, "IPv4 checksums of frame \(row[0]) of \(flow): \(row[1])")
+                let transport = (row[2] + "," + row[3] + "," + row[4]).split(separator: ",")
+                XCTAssertFalse(transport.contains("0"), "a bad transport checksum in frame \(row[0]) of \(flow)")
+                if !flow.contains("47") {
+                    XCTAssertTrue(transport.contains("1"), "a verified transport checksum in frame \(row[0]) of \(flow): \(row)")
+                }
                 XCTAssertEqual(row[5], "", "frame \(row[0]) of \(flow) is malformed")
             }
         }
@@ -75,6 +97,15 @@ final class CaptureCLITests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.pcap", "b.pcap"], "no temporary file is left behind")
         XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"]).status, 2)
+        // A device is written to, never replaced; - is standard output, with the trace in a file.
+        XCTAssertEqual(try run(["trace", q] + flow + ["--pcap", "/dev/null"]).status, 0)
+        var info = stat()
+        XCTAssertEqual(lstat("/dev/null", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFCHR, "/dev/null is still a device")
+        XCTAssertEqual(try run(["trace", q] + flow + ["--pcap", "-"]).status, 2, "the capture and the trace would share standard output")
+        let toStdout = try run(["trace", q] + flow + ["--pcap", "-", "-o", dir.appendingPathComponent("t.txt").path])
+        XCTAssertEqual(toStdout.status, 0, toStdout.err)
+        XCTAssertTrue(toStdout.out.unicodeScalars.count > 24, "the pcap went to standard output")
     }
 
     /// Every capture netsim writes, replayed: the model agrees with it on every flow (exit 0);
@@ -94,6 +125,13 @@ final class CaptureCLITests: XCTestCase {
             let delivered = ["DELIVERED", "EXITS_NETWORK"].contains(doc["disposition"] as? String ?? "")
             XCTAssertEqual(["DELIVERED", "EXITS_NETWORK"].contains(first["disposition"] as? String ?? ""), delivered, "\(flow): \(first)")
             XCTAssertEqual(first["reachedServer"] as? Bool, delivered)
+        }
+        // (ICMP errors and other protocols are not conversations replay evaluates.)
+        for (k, (topology, flow)) in Self.labFlows.enumerated() where !flow.contains("47") && !flow.contains("--icmp-code") {
+            let pcap = dir.appendingPathComponent("l\(k).pcap").path
+            _ = try run(["trace", topology] + flow + ["--pcap", pcap])
+            let r = try run(["replay", topology, pcap, "--format", "json"])
+            XCTAssertEqual(r.status, 0, "\(flow): \(r.out)\(r.err)")
         }
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/editcap") {
             let ng = dir.appendingPathComponent("r3.pcapng").path
@@ -115,6 +153,14 @@ final class CaptureCLITests: XCTestCase {
         let truncated = try run(["replay", q, cut])
         XCTAssertEqual(truncated.status, 0, truncated.out + truncated.err)
         XCTAssertTrue(truncated.out.contains("the capture is truncated"), truncated.out)
+        // A record whose length is absurd in the middle: read up to it.
+        var damaged = bytes
+        let second = 24 + 16 + (Int(bytes[24 + 8]) | Int(bytes[24 + 9]) << 8)
+        damaged[second + 8] = 0xFF; damaged[second + 9] = 0xFF; damaged[second + 10] = 0xFF; damaged[second + 11] = 0x7F
+        let d = dir.appendingPathComponent("damaged.pcap").path
+        FileManager.default.createFile(atPath: d, contents: damaged)
+        let readToDamage = try run(["replay", q, d])
+        XCTAssertNotEqual(readToDamage.status, 2, readToDamage.out + readToDamage.err)
         // Not a capture at all.
         let junk = dir.appendingPathComponent("junk.pcap").path
         FileManager.default.createFile(atPath: junk, contents: Data("this is not a capture, just text\n".utf8))
@@ -130,6 +176,15 @@ final class CaptureCLITests: XCTestCase {
         let link = try run(["replay", q, w])
         XCTAssertEqual(link.status, 2)
         XCTAssertTrue(link.err.contains("NS1102") && link.err.contains("IEEE802_11"), link.err)
+        // No packet at all: nothing to compare (exit 1, said so); an empty 802.11 file is still 802.11.
+        let empty = dir.appendingPathComponent("empty.pcap").path
+        FileManager.default.createFile(atPath: empty, contents: bytes.prefix(24))
+        let nothing = try run(["replay", q, empty])
+        XCTAssertEqual(nothing.status, 1)
+        XCTAssertTrue(nothing.out.contains("no flow could be compared"), nothing.out)
+        let emptyWifi = dir.appendingPathComponent("empty-wifi.pcap").path
+        FileManager.default.createFile(atPath: emptyWifi, contents: wifi.prefix(24))
+        XCTAssertEqual(try run(["replay", q, emptyWifi]).status, 2)
         let missing = try run(["replay", q, dir.appendingPathComponent("none.pcap").path])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.err.contains("NS1101"), missing.err)
@@ -195,7 +250,7 @@ final class CaptureCLITests: XCTestCase {
         XCTAssertEqual(pg["agreement"] as? String, "agrees")
         let other = try XCTUnwrap(flows.first { $0["serverPort"] as? Int == 5433 })
         XCTAssertEqual(other["capture"] as? String, "refused (RST)")
-        XCTAssertEqual(other["agreement"] as? String, "model blocks, capture shows an answer")
+        XCTAssertEqual(other["agreement"] as? String, "model-blocks-capture-answers")
         // The database subnet's network ACL admits only 5432 (its security group too).
         XCTAssertEqual(other["disposition"] as? String, "DENIED_IN")
         XCTAssertTrue((other["deciding"] as? String ?? "").contains("SUBNET_ACL_RESTRICTION"), "\(other)")

@@ -114,4 +114,51 @@ struct CaptureTests {
         #expect(x.skipped == ["ARP": 1, "IPv6 (not modelled)": 1, "truncated frame": 1, "truncated or bad IPv4 header": 1, "link type 105": 1])
         #expect(x.packets == 5)
     }
+
+    func udp(_ s: IPv4Address, _ d: IPv4Address, _ sp: UInt16, _ dp: UInt16) -> [UInt8] {
+        Frame(ethernet: EthernetHeader(destination: .derived("a", seed: 0), source: .derived("b", seed: 0)),
+              ip: IPv4Header(totalLength: 0, identification: 1, ttl: 64, proto: 17, source: s, destination: d), tcp: nil,
+              udp: UDPHeader(sourcePort: sp, destinationPort: dp), icmp: nil, payload: [1, 2, 3]).emit()
+    }
+
+    /// Who opened a conversation when the capture missed the opening: a well-known port is the
+    /// server's (a DNS answer first); an ICMP error about an echo finds the echo by identifier.
+    @Test func openers() {
+        var x = FlowExtractor()
+        let client = IPv4Address(10, 0, 1, 5), dns = IPv4Address(1, 1, 1, 1)
+        udp(dns, client, 53, 40000).withUnsafeBytes { x.add(linkType: 1, micros: 0, bytes: $0) }
+        udp(client, dns, 40000, 53).withUnsafeBytes { x.add(linkType: 1, micros: 1, bytes: $0) }
+        #expect(x.flows.count == 1)
+        #expect(x.flows.first?.client == client && x.flows.first?.serverPort == 53)
+        #expect(x.flows.first?.packetsFromServer == 1 && x.flows.first?.packetsFromClient == 1)
+        // An echo, then a host unreachable about it.
+        let echo = Frame(ethernet: EthernetHeader(destination: .derived("a", seed: 0), source: .derived("b", seed: 0)),
+                         ip: IPv4Header(totalLength: 0, identification: 2, ttl: 64, proto: 1, source: client, destination: dns), tcp: nil, udp: nil,
+                         icmp: ICMPHeader(type: 8, code: 0, identifier: 0x1234, sequence: 1), payload: [])
+        let echoBytes = echo.emit()
+        echoBytes.withUnsafeBytes { x.add(linkType: 1, micros: 2, bytes: $0) }
+        let quoted = Array(echoBytes[14..<(14 + 28)])
+        let error = Frame(ethernet: echo.ethernet, ip: IPv4Header(totalLength: 0, identification: 3, ttl: 64, proto: 1, source: IPv4Address(10, 0, 0, 1), destination: client),
+                          tcp: nil, udp: nil, icmp: ICMPHeader(type: 3, code: 1), payload: quoted).emit()
+        error.withUnsafeBytes { x.add(linkType: 1, micros: 3, bytes: $0) }
+        let flow = x.flows.first { $0.ipProtocol == .icmp }
+        #expect(flow?.icmpError?.type == 3 && flow?.icmpError?.code == 1)
+        #expect(flow?.reachedServer == false, "a host unreachable is not an answer from the server")
+        #expect(x.skipped.isEmpty, "\(x.skipped)")
+    }
+
+    /// One wire, one pair of MACs: what a neighbour sends out is what the other receives, and
+    /// the internet gateway has one MAC both ways.
+    @Test func macsMatchAcrossAWire() throws {
+        let n = try Lab.network("Topologies/quickstart.yaml")
+        let (t, _) = try capture(n, "internet", "service:shop/frontend", port: 80)
+        let points = t.forward.captures + (t.reply?.captures ?? [])
+        for (a, b) in zip(points, points.dropFirst()) where a.label.hasSuffix(" out") && b.label.hasSuffix(" in") {
+            #expect(a.source == b.source || b.source == MACAddress.derived("router/" + (n.fabric.interfaces.first { b.label.contains($0.id) }?.subnet ?? ""), seed: n.fabric.topology.seed),
+                    "\(a.label) → \(b.label)")
+        }
+        let igw = points.filter { $0.label.hasPrefix("internet") }
+        #expect(igw.count == 2)
+        #expect(Set(igw.flatMap { [$0.source, $0.destination] }).count == 2, "the internet and the gateway: one MAC each, both ways")
+    }
 }

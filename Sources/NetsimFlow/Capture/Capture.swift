@@ -33,22 +33,34 @@ extension Walk {
         guard capturing else { return }
         let iface = f.interfaces[i]
         var dst = routerMAC(iface.subnet)
-        if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc { dst = mac(d) }
+        neighbourMAC = nil
+        if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
+            dst = mac(d)
+            neighbourMAC = mac(i)
+        }
         observe("\(iface.label) (\(iface.id)) out", mac(i), dst)
     }
 
+    /// Arriving on an interface: from the subnet's router, or from the neighbour that sent it.
     mutating func observeIngress(_ d: Int) {
         guard capturing else { return }
         let iface = f.interfaces[d]
-        observe("\(iface.label) (\(iface.id)) in", routerMAC(iface.subnet), mac(d))
+        observe("\(iface.label) (\(iface.id)) in", neighbourMAC ?? routerMAC(iface.subnet), mac(d))
+        neighbourMAC = nil
     }
+
+    func igwMAC(_ vpc: String) -> MACAddress { MACAddress.derived("igw/" + vpc, seed: f.topology.seed) }
 }
 
 /// Frames for a trace: the packet at each capture point, the forward direction then the reply,
-/// as a TCP SYN and SYN-ACK (or, with `handshake`, SYN, SYN-ACK, ACK, a request and its
-/// acknowledgment), a UDP datagram and its answer, or an ICMP echo and its reply. Timestamps
-/// start at `epochMicros` and grow by 10 µs a point and 1 ms a segment, so the same trace gives
-/// the same bytes.
+/// as a TCP SYN and SYN-ACK (or, with `handshake`, SYN, SYN-ACK, ACK, a request, its answer and
+/// the acknowledgments), a UDP datagram and its answer, or an ICMP echo and its reply.
+///
+/// Through an ALB there are two connections, as on the wire: the client's, which the ALB
+/// accepts and answers itself, and the ALB's own to the target, opened once it has the request.
+/// A packet dropped on the way stops being written where it is dropped; kube-proxy's REJECT
+/// answers with an ICMP port unreachable. Timestamps start at `epochMicros` and grow by 10 µs a
+/// point and 1 ms a segment, so the same trace gives the same bytes.
 public enum CaptureBuilder {
     public struct Record: Sendable {
         public var timestampMicros: UInt64
@@ -59,6 +71,17 @@ public enum CaptureBuilder {
     /// 2026-01-01T00:00:00Z: a fixed start, so captures are reproducible.
     public static let defaultEpochMicros: UInt64 = 1_767_225_600_000_000
 
+    /// The same places walked back: each packet reversed, its MACs swapped.
+    static func reversed(_ points: [CapturePoint]) -> [CapturePoint] {
+        points.reversed().map { p in
+            var q = p
+            q.packet = p.packet.reversed
+            q.source = p.destination
+            q.destination = p.source
+            return q
+        }
+    }
+
     public static func frames(_ t: Trace, handshake: Bool = false, http: HTTPRequest? = nil, epochMicros: UInt64 = defaultEpochMicros, seed: UInt64 = 0) -> [Record] {
         let fwd = t.forward.captures, back = t.reply?.captures ?? []
         guard !fwd.isEmpty else { return [] }
@@ -67,12 +90,17 @@ public enum CaptureBuilder {
         var ipID = UInt16(truncatingIfNeeded: StableHash.fnv1a("ipid/\(t.packet)", seed: seed))
         func isn(_ side: String, _ c: Int) -> UInt32 { UInt32(truncatingIfNeeded: StableHash.fnv1a("isn/\(side)/\(c)/\(t.packet)", seed: seed)) }
         let request: [UInt8] = {
-            if let http { return Array("GET \(http.path) HTTP/1.1\r\nHost: \(http.host.isEmpty ? "\(t.packet.destination)" : http.host)\r\nUser-Agent: netsim\r\nAccept: */*\r\n\r\n".utf8) }
-            if t.packet.destinationPort == 80 || t.packet.destinationPort == 8080 { return Array("GET / HTTP/1.1\r\nHost: \(t.packet.destination)\r\nUser-Agent: netsim\r\nAccept: */*\r\n\r\n".utf8) }
+            if let http { return Array("GET \(http.path) HTTP/1.1\r\nHost: \(http.host.isEmpty ? (t.loadBalancer?.dnsName ?? "\(t.packet.destination)") : http.host)\r\nUser-Agent: netsim\r\nAccept: */*\r\n\r\n".utf8) }
+            if t.loadBalancer?.kind == "ALB" || t.packet.destinationPort == 80 || t.packet.destinationPort == 8080 {
+                return Array("GET / HTTP/1.1\r\nHost: \(t.loadBalancer?.dnsName ?? "\(t.packet.destination)")\r\nUser-Agent: netsim\r\nAccept: */*\r\n\r\n".utf8)
+            }
             return Array("netsim probe\n".utf8)
         }()
-        /// One segment at every point of a direction.
+        /// One segment at every point of a direction. MSS is the sender's, set once: routers
+        /// and NAT do not rewrite it.
         func segment(_ points: [CapturePoint], reply: Bool, flags: TCPHeader.Flags, payload: [UInt8], seqOffset: (UInt32, UInt32)) {
+            guard let first = points.first else { return }
+            let mss: UInt16 = Walk.privateRanges.contains { $0.contains(first.packet.source) } ? 8961 : 1460
             for p in points {
                 let pk = p.packet
                 var ip = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: pk.ipProtocol.number ?? 0, source: pk.source, destination: pk.destination)
@@ -83,14 +111,16 @@ public enum CaptureBuilder {
                     let c = isn("c", p.connection), s = isn("s", p.connection)
                     let seq = reply ? s &+ seqOffset.1 : c &+ seqOffset.0
                     let ack = flags.contains(.ack) ? (reply ? c &+ seqOffset.0 : s &+ seqOffset.1) : 0
-                    let fromOutside = !Walk.privateRanges.contains { $0.contains(pk.source) }
                     frame.tcp = TCPHeader(sourcePort: pk.sourcePort, destinationPort: pk.destinationPort, sequence: seq, acknowledgment: ack, flags: flags,
-                                          mss: flags.contains(.syn) ? (fromOutside ? 1460 : 8961) : nil)
+                                          mss: flags.contains(.syn) ? mss : nil)
                 case .udp:
                     frame.udp = UDPHeader(sourcePort: pk.sourcePort, destinationPort: pk.destinationPort)
                 case .icmp:
-                    frame.icmp = ICMPHeader(type: pk.icmpType, code: pk.icmpCode, identifier: UInt16(truncatingIfNeeded: StableHash.fnv1a("icmp-id/\(t.packet)", seed: seed)), sequence: 1)
-                default: break
+                    let (rest, body) = icmpBody(pk, payload: payload, seed: seed, t: t)
+                    frame.icmp = ICMPHeader(type: pk.icmpType, code: pk.icmpCode, identifier: UInt16(rest >> 16), sequence: UInt16(truncatingIfNeeded: rest))
+                    frame.payload = body
+                default:
+                    frame.payload = otherProtocolHeader(pk.ipProtocol.number ?? 0)
                 }
                 out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: p.label))
                 clock += 10
@@ -98,12 +128,65 @@ public enum CaptureBuilder {
             ipID &+= 1
             clock += 1000
         }
+        /// kube-proxy's REJECT: an ICMP port unreachable from the address the client used,
+        /// quoting the packet's header, back along the way it came.
+        func reject(_ points: [CapturePoint]) {
+            guard let last = points.last else { return }
+            var quoted: [UInt8] = []
+            let orig = last.packet
+            let ip = IPv4Header(totalLength: UInt16(20 + 8), identification: ipID &- 1, ttl: 64, proto: orig.ipProtocol.number ?? 0, source: orig.source, destination: orig.destination)
+            ip.emit(into: &quoted)
+            quoted.put16(orig.sourcePort); quoted.put16(orig.destinationPort); quoted.put32(0)
+            for p in reversed(points) {
+                let pk = p.packet
+                let hdr = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: 1, source: pk.source, destination: pk.destination)
+                let frame = Frame(ethernet: EthernetHeader(destination: p.destination, source: p.source), ip: hdr, tcp: nil, udp: nil,
+                                  icmp: ICMPHeader(type: 3, code: 3), payload: quoted)
+                out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: p.label + " (ICMP port unreachable)"))
+                clock += 10
+            }
+            ipID &+= 1
+            clock += 1000
+        }
+        let replyBlocked = t.explanations.contains { $0.direction == .reply }
+        let fwdBlocked = t.explanations.contains { $0.direction == .forward }
         switch t.packet.ipProtocol {
+        case .tcp where fwd.contains(where: { $0.connection == 1 }) || (t.loadBalancer?.kind == "ALB" && t.loadBalancer?.reachedListener == true):
+            // Through an ALB: the client's connection, answered by the ALB, then its own to the target.
+            let front = fwd.filter { $0.connection == 0 }
+            let frontBack = reversed(front)
+            let backend = fwd.filter { $0.connection == 1 }
+            let backendBack = back.filter { $0.connection == 1 }
+            segment(front, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))
+            segment(frontBack, reply: true, flags: [.syn, .ack], payload: [], seqOffset: (1, 0))
+            segment(front, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
+            segment(front, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
+            segment(frontBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
+            var status = "502 Bad Gateway"
+            if t.disposition == .fixedResponse {
+                status = t.explanations.first?.code == "ELBV2_REDIRECT" ? "301 Moved Permanently" : (t.explanations.first?.message.contains("503") == true ? "503 Service Temporarily Unavailable" : "404 Not Found")
+            }
+            if !backend.isEmpty {
+                segment(backend, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))
+                if !backendBack.isEmpty && !fwdBlocked && !replyBlocked {
+                    segment(backendBack, reply: true, flags: [.syn, .ack], payload: [], seqOffset: (1, 0))
+                    segment(backend, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
+                    segment(backend, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
+                    segment(backendBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
+                    status = "200 OK"
+                }
+            }
+            let body = "netsim: \(status)\n"
+            let response = Array("HTTP/1.1 \(status)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nServer: awselb/2.0\r\n\r\n\(body)".utf8)
+            segment(frontBack, reply: true, flags: [.psh, .ack], payload: response, seqOffset: (1 + UInt32(request.count), 1))
+            segment(front, reply: false, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1 + UInt32(response.count)))
         case .tcp:
             segment(fwd, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))
-            guard !back.isEmpty else { return out }
+            if t.rejectedWithICMP { reject(fwd); break }
+            guard !back.isEmpty else { break }
             segment(back, reply: true, flags: [.syn, .ack], payload: [], seqOffset: (1, 0))
-            if handshake {
+            // A SYN-ACK lost on its way back: the client never goes on.
+            if handshake && !replyBlocked {
                 segment(fwd, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
                 segment(fwd, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
                 segment(back, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
@@ -113,6 +196,7 @@ public enum CaptureBuilder {
             let dns = t.packet.destinationPort == 53
             let id = UInt16(truncatingIfNeeded: StableHash.fnv1a("dns/\(t.packet)", seed: seed))
             segment(fwd, reply: false, flags: [], payload: dns ? dnsMessage(id: id, response: false) : Array("netsim probe\n".utf8), seqOffset: (0, 0))
+            if t.rejectedWithICMP { reject(fwd); break }
             if !back.isEmpty { segment(back, reply: true, flags: [], payload: dns ? dnsMessage(id: id, response: true) : Array("netsim answer\n".utf8), seqOffset: (0, 0)) }
         default:
             let data = Array("netsim ping".utf8)
@@ -120,6 +204,37 @@ public enum CaptureBuilder {
             if !back.isEmpty { segment(back, reply: true, flags: [], payload: data, seqOffset: (0, 0)) }
         }
         return out
+    }
+
+    /// The least a decoder needs for other IP protocols: GRE's 4-byte header (no payload),
+    /// SCTP's 12-byte common header, IP-in-IP's inner header (no next header); else nothing.
+    static func otherProtocolHeader(_ proto: UInt8) -> [UInt8] {
+        switch proto {
+        case 47: return [0, 0, 0, 0]
+        case 132: return [UInt8](repeating: 0, count: 12)
+        case 4:
+            var q: [UInt8] = []
+            IPv4Header(totalLength: 20, identification: 1, ttl: 64, proto: 59, source: IPv4Address(192, 0, 2, 1), destination: IPv4Address(192, 0, 2, 2)).emit(into: &q)
+            return q
+        default: return []
+        }
+    }
+
+    /// ICMP's second word and body by type: echo and timestamps carry an identifier and a
+    /// sequence (and 12 bytes of timestamps for 13 and 14); errors quote the IPv4 header and 8
+    /// bytes of the packet they are about; other types get 4 zero bytes.
+    static func icmpBody(_ pk: Packet, payload: [UInt8], seed: UInt64, t: Trace) -> (UInt32, [UInt8]) {
+        let id = UInt32(UInt16(truncatingIfNeeded: StableHash.fnv1a("icmp-id/\(t.packet)", seed: seed)))
+        switch pk.icmpType {
+        case 0, 8: return (id << 16 | 1, payload)
+        case 13, 14: return (id << 16 | 1, [UInt8](repeating: 0, count: 12))
+        case 3, 4, 5, 11, 12:
+            var q: [UInt8] = []
+            IPv4Header(totalLength: 28, identification: 1, ttl: 64, proto: 17, source: pk.destination, destination: pk.source).emit(into: &q)
+            q.put16(40000); q.put16(33434); q.put16(8); q.put16(0)
+            return (0, q)
+        default: return (0, [])
+        }
     }
 
     /// A DNS query for `example.com` A (or its answer, with no records): RFC 1035 wire form.

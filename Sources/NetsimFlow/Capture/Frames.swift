@@ -295,7 +295,7 @@ public struct Frame: Sendable {
         out.reserveCapacity(14 + 20 + 24 + payload.count)
         ethernet.emit(into: &out)
         var ip = self.ip
-        let l4 = tcp.map { $0.length } ?? (udp != nil ? 8 : 8)
+        let l4 = tcp.map { $0.length } ?? (udp != nil || icmp != nil ? 8 : 0)
         ip.totalLength = UInt16(20 + l4 + payload.count)
         ip.emit(into: &out)
         if let tcp { tcp.emit(into: &out, ip: ip, payload: payload) }

@@ -92,7 +92,8 @@ public struct FlowExtractor: Sendable {
             guard let t = r.u16(0) else { skip("truncated frame"); return }
             off = 20; etherType = t
         case 12, 14, 101, 228:
-            off = 0; etherType = (r.u8(0).map { $0 >> 4 } == 4) ? 0x0800 : 0x86DD
+            guard let v = r.u8(0) else { skip("truncated frame"); return }
+            off = 0; etherType = v >> 4 == 4 ? 0x0800 : (v >> 4 == 6 ? 0x86DD : 0)
         case 0, 108:
             guard let fam = r.u8(0), let fam3 = r.u8(3) else { skip("truncated frame"); return }
             off = 4; etherType = (fam == 2 || fam3 == 2) ? 0x0800 : 0x86DD
@@ -126,7 +127,7 @@ public struct FlowExtractor: Sendable {
                 icmpError(c, inner: l4.count > 8 ? UnsafeRawBufferPointer(rebasing: l4[8...]) : UnsafeRawBufferPointer(start: nil, count: 0))
                 return
             }
-            guard c.type == 8 || c.type == 0 else { skip("ICMP type \(c.type)"); return }
+            guard [0, 8, 13, 14].contains(c.type) else { skip("ICMP type \(c.type)"); return }
             seen(ip.source, ip.destination, c.identifier, c.identifier, proto: 1, micros: micros, tcp: nil, icmp: (c.type, c.code))
         default:
             skip("IP protocol \(ip.proto)")
@@ -170,15 +171,24 @@ public struct FlowExtractor: Sendable {
         // connection, the sender is on the lower port.
         var clientIsSender = true
         var mid = false
+        /// Without a SYN to go by: a well-known port (below 1024) is the server's; else the
+        /// ephemeral one (32768–60999 on Linux, 1024–65535 behind NAT) is more likely the
+        /// client's, so the higher port is.
+        func senderIsClient() -> Bool {
+            if (sp < 1024) != (dp < 1024) { return dp < 1024 }
+            return sp >= dp
+        }
         if let f = tcp {
             if f.contains(.syn) && f.contains(.ack) { clientIsSender = false }
-            else if !f.contains(.syn) { mid = true; clientIsSender = sp >= dp }
+            else if !f.contains(.syn) { mid = true; clientIsSender = senderIsClient() }
+        } else if proto == 17, (sp < 1024) != (dp < 1024) {
+            clientIsSender = dp < 1024
         }
-        if let (t, _) = icmp, t == 0 { clientIsSender = false }
+        if let (t, _) = icmp, t == 0 || t == 14 { clientIsSender = false }
         var flow = CapturedFlow(client: clientIsSender ? s : d, server: clientIsSender ? d : s, ipProtocol: proto == 6 ? .tcp : proto == 17 ? .udp : .icmp,
                                 clientPort: clientIsSender ? sp : dp, serverPort: clientIsSender ? dp : sp, firstMicros: micros, firstPacket: packets)
         flow.midConnection = mid
-        if let (t, c) = icmp { flow.icmpType = clientIsSender ? t : 8; flow.icmpCode = c }
+        if let (t, c) = icmp { flow.icmpType = clientIsSender ? t : (t == 14 ? 13 : 8); flow.icmpCode = c }
         if clientIsSender { flow.packetsFromClient = 1 } else { flow.packetsFromServer = 1 }
         if let f = tcp {
             if f.contains(.syn) && !f.contains(.ack) { flow.sawSyn = true }
@@ -194,7 +204,9 @@ public struct FlowExtractor: Sendable {
     mutating func icmpError(_ c: ICMPHeader, inner: UnsafeRawBufferPointer) {
         guard let ip = IPv4Header.parse(inner), inner.count >= ip.headerLength + 4 else { skip("ICMP error without the original header"); return }
         let r = ByteReader(b: UnsafeRawBufferPointer(rebasing: inner[ip.headerLength...]))
-        guard let sp = r.u16(0), let dp = r.u16(2) else { return }
+        guard var sp = r.u16(0), var dp = r.u16(2) else { return }
+        // An error about an ICMP echo quotes its identifier (bytes 4–5), the flow's "port".
+        if ip.proto == 1 { guard let id = r.u16(4) else { return }; sp = id; dp = id }
         let s = ip.source, d = ip.destination
         let forward = (s.value, sp) < (d.value, dp)
         let key = forward ? Key(a: s.value, b: d.value, pa: sp, pb: dp, proto: ip.proto) : Key(a: d.value, b: s.value, pa: dp, pb: sp, proto: ip.proto)
@@ -204,14 +216,24 @@ public struct FlowExtractor: Sendable {
 
 /// The model's verdict on a captured flow, beside what the capture shows.
 public struct ReplayResult: Sendable {
+    /// Stable tokens (JSON); `words` says them in text.
     public enum Agreement: String, Sendable {
         case agrees
         /// The model delivers the flow; the capture shows nothing back.
-        case modelDeliversCaptureSilent = "model delivers, capture shows no answer"
+        case modelDeliversCaptureSilent = "model-delivers-capture-silent"
         /// The model blocks the flow; the capture shows the destination answering.
-        case modelBlocksCaptureAnswers = "model blocks, capture shows an answer"
+        case modelBlocksCaptureAnswers = "model-blocks-capture-answers"
         /// The flow could not be evaluated (an address outside the topology).
-        case notEvaluated = "not evaluated"
+        case notEvaluated = "not-evaluated"
+
+        public var words: String {
+            switch self {
+            case .agrees: "agrees"
+            case .modelDeliversCaptureSilent: "model delivers, capture shows no answer"
+            case .modelBlocksCaptureAnswers: "model blocks, capture shows an answer"
+            case .notEvaluated: "not evaluated"
+            }
+        }
     }
     public var flow: CapturedFlow
     public var disposition: Disposition?
@@ -221,6 +243,15 @@ public struct ReplayResult: Sendable {
     public var agreement: Agreement
     public var source: String = ""
     public var destination: String = ""
+    /// What the model expects a capture to show back: an answer, nothing, either (the reply is
+    /// lost on its way, so it depends where the capture was taken), or an ICMP error.
+    public var expects: Expectation = .nothing
+
+    public enum Expectation: String, Sendable {
+        case answer, nothing, either
+        /// kube-proxy's REJECT: an ICMP port unreachable (or nothing, if the capture missed it).
+        case icmpError = "icmp-error"
+    }
 }
 
 extension Network {
@@ -231,9 +262,14 @@ extension Network {
         var cache: [CacheKey: ReplayResult] = [:]
         var out: [ReplayResult] = []
         out.reserveCapacity(flows.count)
-        for flow in flows {
+        let listening = listeningPorts
+        for var flow in flows {
+            // Guessed openers (no SYN, UDP): the side on a port the topology listens on is the server.
+            if flow.midConnection || flow.ipProtocol == .udp, !listening.contains(flow.serverPort), listening.contains(flow.clientPort) {
+                swap(&flow.client, &flow.server); swap(&flow.clientPort, &flow.serverPort); swap(&flow.packetsFromClient, &flow.packetsFromServer)
+            }
             let key = CacheKey(c: flow.client.value, s: flow.server.value, p: flow.ipProtocol.number ?? 0, port: flow.serverPort, icmp: flow.icmpType)
-            if flow.http == nil, var r = cache[key] { r.flow = flow; r.agreement = Self.agreement(r.disposition, flow); out.append(r); continue }
+            if flow.http == nil, var r = cache[key] { r.flow = flow; r.agreement = Self.agreement(r.disposition == nil ? nil : r.expects, flow); out.append(r); continue }
             let r = evaluate(flow)
             cache[key] = r
             out.append(r)
@@ -241,24 +277,53 @@ extension Network {
         return out
     }
 
-    /// An ALB that answers itself (a fixed response, a redirect) still completes the TCP
-    /// connection: that is an answer too.
-    static func agreement(_ d: Disposition?, _ flow: CapturedFlow) -> ReplayResult.Agreement {
-        guard let d else { return .notEvaluated }
-        let answers = d.isSuccess || d == .fixedResponse
-        if answers == flow.reachedServer { return .agrees }
-        return answers ? .modelDeliversCaptureSilent : .modelBlocksCaptureAnswers
+    static func agreement(_ e: ReplayResult.Expectation?, _ flow: CapturedFlow) -> ReplayResult.Agreement {
+        guard let e else { return .notEvaluated }
+        switch e {
+        case .either: return .agrees
+        case .answer: return flow.reachedServer ? .agrees : .modelDeliversCaptureSilent
+        case .nothing: return flow.reachedServer ? .modelBlocksCaptureAnswers : .agrees
+        case .icmpError:
+            if flow.icmpError?.type == 3 { return .agrees }
+            return flow.reachedServer ? .modelBlocksCaptureAnswers : .agrees
+        }
+    }
+
+    /// What a capture should show back for a traced flow. An ALB answers a client that reached
+    /// its listener itself, whatever happens behind it (its own connection to the target is a
+    /// flow of its own in the capture); a reply lost on its way back may or may not be in the
+    /// capture, depending where it was taken.
+    static func expectation(_ t: Trace, server: IPv4Address, fabric: FabricIndex) -> ReplayResult.Expectation {
+        if let leg = t.loadBalancer, leg.kind == "ALB", leg.nodeAddress == server || fabric.interface(owning: server)?.loadBalancer != nil || fabric.publicOwnerOf(server).map({ fabric.interfaces[$0].kind == .loadBalancer }) == true {
+            return leg.reachedListener ? .answer : .nothing
+        }
+        if t.rejectedWithICMP { return .icmpError }
+        // The model traces an answer for ICMP echo only.
+        if t.packet.ipProtocol == .icmp && t.packet.icmpType != 8 && t.forward.end.isSuccess { return .either }
+        let forwardBlocked = t.explanations.contains { $0.direction == .forward }
+        if !forwardBlocked && t.forward.end.isSuccess {
+            return t.explanations.contains { $0.direction == .reply } ? .either : .answer
+        }
+        return .nothing
     }
 
     func evaluate(_ flow: CapturedFlow) -> ReplayResult {
         var to = Endpoint.ip(flow.server)
+        var port = flow.serverPort
+        var note = ""
+        let fromOutside = !Walk.privateRanges.contains { $0.contains(flow.client) } && fabric.ownerOf(flow.client) == nil
         // From the internet to the private address of an interface with a public one: that is
         // what the internet gateway delivers; the client sent it to the public address.
-        if !Walk.privateRanges.contains(where: { $0.contains(flow.client) }), let i = fabric.ownerOf(flow.server), let pub = fabric.interfaces[i].publicIP {
+        if fromOutside, let i = fabric.ownerOf(flow.server), let pub = fabric.interfaces[i].publicIP {
             to = .ip(pub)
+        } else if fromOutside, let (node, listener) = preservingLoadBalancer(target: flow.server, port: flow.serverPort) {
+            // A client's own address at a target: an NLB forwarded it, keeping the address.
+            to = .ip(node)
+            port = listener
+            note = " (seen behind an NLB that keeps client addresses: traced from the client to the NLB's listener \(listener))"
         }
         var req = FlowRequest(from: .ip(flow.client), to: to, ipProtocol: flow.ipProtocol,
-                              port: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? flow.serverPort : nil,
+                              port: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? port : nil,
                               sourcePort: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? flow.clientPort : nil,
                               icmpType: flow.ipProtocol == .icmp ? flow.icmpType : 8, icmpCode: flow.icmpCode)
         if let h = flow.http, flow.ipProtocol == .tcp {
@@ -279,9 +344,54 @@ extension Network {
                 deciding = last?.detail ?? t.disposition.rawValue
                 location = last?.location
             }
-            return ReplayResult(flow: flow, disposition: t.disposition, deciding: deciding, location: location,
-                                agreement: Self.agreement(t.disposition, flow), source: t.source, destination: t.destination)
+            let e = Self.expectation(t, server: flow.server, fabric: fabric)
+            if e == .either { deciding += " (the reply is lost on its way back: a capture near the server sees it, one near the client does not)" }
+            if e == .answer, t.loadBalancer?.kind == "ALB", !t.delivered { deciding += " (the ALB answers the client itself)" }
+            var r = ReplayResult(flow: flow, disposition: t.disposition, deciding: deciding + note, location: location,
+                                 agreement: Self.agreement(e, flow), source: t.source, destination: t.destination)
+            r.expects = e
+            return r
         }
+    }
+}
+
+extension Network {
+    /// Ports something in the topology listens on: Service ports, target and container ports,
+    /// NodePorts, load balancer listeners, externals' ports.
+    var listeningPorts: Set<UInt16> {
+        var ports = Set<UInt16>()
+        let k = fabric.topology.kubernetes
+        for s in k.services {
+            for p in s.ports { ports.insert(p.port); if case .number(let n) = p.targetPort { ports.insert(n) }; if let np = p.nodePort { ports.insert(np) } }
+        }
+        for w in k.workloads { for c in w.template.containers { for p in c.ports { ports.insert(p.containerPort) } } }
+        for e in fabric.topology.externals { for p in e.ports { ports.insert(p.port) } }
+        for lb in fabric.loadBalancers { for l in lb.listeners { ports.insert(l.port) }; for tg in lb.targetGroups { for t in tg.targets { ports.insert(t.port) } } }
+        return ports
+    }
+
+    /// An internet-facing NLB that keeps client addresses and has `target` (a pod, or a node on
+    /// its NodePort) as a target on `port`: its node's public address and the listener port.
+    func preservingLoadBalancer(target: IPv4Address, port: UInt16) -> (IPv4Address, UInt16)? {
+        for lb in fabric.loadBalancers where lb.kind == .network {
+            for l in lb.listeners {
+                guard case .forward(let i) = l.defaultAction, lb.targetGroups[i].preserveClientIP,
+                      lb.targetGroups[i].targets.contains(where: { $0.ip == target && $0.port == port }) else { continue }
+                if let node = lb.nodes.first(where: { $0.publicIP != nil }) { return (node.publicIP ?? node.privateIP, l.port) }
+            }
+        }
+        // An instance target's pod behind kube-proxy (externalTrafficPolicy: Local keeps the client too).
+        for lb in fabric.loadBalancers where lb.kind == .network {
+            for l in lb.listeners {
+                guard case .forward(let i) = l.defaultAction, lb.targetGroups[i].preserveClientIP, lb.targetGroups[i].targetType == .instance,
+                      lb.targetGroups[i].externalPolicyLocal else { continue }
+                let svc = lb.targetGroups[i].service
+                let pods = fabric.realized.pods.filter { $0.ip == target }
+                if pods.contains(where: { p in fabric.topology.kubernetes.service(namespace: p.namespace, name: String(svc.split(separator: "/").last ?? ""))?.selector?.allSatisfy { p.labels[$0.key] == $0.value } == true }),
+                   let node = lb.nodes.first(where: { $0.publicIP != nil }) { return (node.publicIP ?? node.privateIP, l.port) }
+            }
+        }
+        return nil
     }
 }
 

@@ -40,6 +40,9 @@ public struct LoadBalancerLeg: Sendable {
     public var health: [TargetHealth] = []
     /// No target was healthy, so the load balancer sent to all of them (fail open).
     public var failOpen = false
+    /// The client's packet reached the load balancer's listener with nothing blocking it on
+    /// the way (an ALB then answers the client itself, whatever happens behind it).
+    public var reachedListener = false
 }
 
 /// Health of each target group, traced once per tracer (the load balancer's state, not the flow's).
@@ -68,6 +71,7 @@ extension Walk {
             return
         }
         leg.listener = "\(listener.protocolName):\(listener.port)"
+        leg.reachedListener = explanations.isEmpty
         var action = listener.defaultAction
         var ruleText = "default action"
         if lb.kind == .application {
@@ -266,6 +270,7 @@ extension Walk {
                                            component: lb.arn, location: nil, packet: nil)])
         if let (v, sn) = f.subnets[from.subnet] { networkACL(vpc: v, subnet: sn, .outbound) }
         if node.subnet != from.subnet, let (v, sn) = f.subnets[node.subnet] { networkACL(vpc: v, subnet: sn, .inbound) }
+        observeIngress(node.interface)
         loadBalancerReply(node.interface, lb)
         return true
     }

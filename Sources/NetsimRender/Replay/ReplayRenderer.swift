@@ -19,7 +19,10 @@ public struct ReplayReport: Sendable {
     }
 
     public var disagreements: [ReplayResult] { results.filter { $0.agreement == .modelDeliversCaptureSilent || $0.agreement == .modelBlocksCaptureAnswers } }
-    public var exitCode: Int32 { disagreements.isEmpty ? 0 : 1 }
+    public var evaluated: Int { results.filter { $0.agreement != .notEvaluated }.count }
+    /// 0 when the model and the capture agree on every evaluated flow (and there was one); 1
+    /// on a disagreement, or when nothing could be compared.
+    public var exitCode: Int32 { disagreements.isEmpty && evaluated > 0 ? 0 : 1 }
 }
 
 public enum ReplayRenderer {
@@ -40,12 +43,16 @@ public enum ReplayRenderer {
         for (why, n) in r.skipped.sorted(by: { $0.key < $1.key }) { out += "    skipped: \(n) × \(why)\n" }
         if let t = r.truncated { out += "  " + paint("the capture is truncated", "33") + ": \(t); the packets before the cut were read\n" }
         let d = r.disagreements
-        out += "  " + (d.isEmpty ? paint("the model agrees with the capture on every evaluated flow", "1;32") : paint("\(d.count) disagreement\(d.count == 1 ? "" : "s") between the model and the capture", "1;31")) + "\n"
+        if evaluated == 0 {
+            out += "  " + paint("no flow could be compared with the model", "1;33") + ": the capture has no IPv4 TCP, UDP or ICMP echo flow between addresses of the topology\n"
+        } else {
+            out += "  " + (d.isEmpty ? paint("the model agrees with the capture on every evaluated flow", "1;32") : paint("\(d.count) disagreement\(d.count == 1 ? "" : "s") between the model and the capture", "1;31")) + "\n"
+        }
         if !d.isEmpty {
             out += "\n" + paint("Disagreements", "1") + "\n"
             for x in d {
                 let n = (r.results.firstIndex { $0.flow.firstPacket == x.flow.firstPacket } ?? 0) + 1
-                out += "  \(n). \(x.flow.description): \(x.agreement.rawValue)\n"
+                out += "  \(n). \(x.flow.description): \(x.agreement.words)\n"
                 out += "     model: \(x.disposition?.rawValue ?? "-") — \(x.deciding)\(x.location.map { " (\($0.file):\($0.line):\($0.column))" } ?? "")\n"
                 out += "     capture: \(x.flow.answer) (\(x.flow.packetsFromClient) packet\(x.flow.packetsFromClient == 1 ? "" : "s") sent, first at packet \(x.flow.firstPacket))\n"
             }
@@ -82,7 +89,11 @@ public enum ReplayRenderer {
         var `protocol`: String; var client: String; var server: String; var clientPort: Int?; var serverPort: Int?; var icmpType: Int?
         var firstPacket: Int; var firstTimestampMicros: UInt64; var packetsFromClient: Int; var packetsFromServer: Int; var midConnection: Bool
         var capture: String; var reachedServer: Bool
-        var disposition: String?; var deciding: String; var location: String?; var agreement: String
+        var disposition: String?; var deciding: String; var location: String?
+        /// `agrees`, `model-delivers-capture-silent`, `model-blocks-capture-answers` or `not-evaluated`.
+        var agreement: String
+        /// What the model expects back: `answer`, `nothing`, `either` or `icmp-error`.
+        var expects: String?
     }
 
     static func dto(_ r: ReplayReport) -> DTO {
@@ -95,7 +106,8 @@ public enum ReplayRenderer {
                                clientPort: ports ? Int(f.clientPort) : nil, serverPort: ports ? Int(f.serverPort) : nil, icmpType: f.ipProtocol == .icmp ? Int(f.icmpType) : nil,
                                firstPacket: f.firstPacket, firstTimestampMicros: f.firstMicros, packetsFromClient: f.packetsFromClient, packetsFromServer: f.packetsFromServer,
                                midConnection: f.midConnection, capture: f.answer, reachedServer: f.reachedServer, disposition: x.disposition?.rawValue,
-                               deciding: x.deciding, location: x.location.map { "\($0.file):\($0.line):\($0.column)" }, agreement: x.agreement.rawValue)
+                               deciding: x.deciding, location: x.location.map { "\($0.file):\($0.line):\($0.column)" }, agreement: x.agreement.rawValue,
+                               expects: x.agreement == .notEvaluated ? nil : x.expects.rawValue)
             })
     }
 }

@@ -18,7 +18,7 @@ struct Replay: ParsableCommand {
     )
 
     @Argument(help: "The topology file.") var file: String
-    @Argument(help: "The capture (pcap or pcapng).") var capture: String
+    @Argument(help: "The capture (pcap or pcapng; - reads standard input).") var capture: String
     @Option(help: "Output format: text, json.") var format: TraceFormat = .text
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
@@ -27,7 +27,7 @@ struct Replay: ParsableCommand {
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
-        guard FileManager.default.isReadableFile(atPath: capture) else {
+        guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
             throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': no such file, or not readable")
         }
         var extractor = FlowExtractor()
@@ -38,11 +38,14 @@ struct Replay: ParsableCommand {
                 guard FlowExtractor.supportedLinkTypes[link] != nil else { unsupported = link; return }
                 extractor.add(linkType: link, micros: micros, bytes: bytes)
             }
-            if let link = unsupported {
+            if let link = unsupported ?? (FlowExtractor.supportedLinkTypes[summary.linkType] == nil ? summary.linkType : nil) {
                 throw TopologyInput.fail(.captureLinkType, "the capture '\(capture)' has link type \(Pcap.linkTypeName(link)) (\(link)); netsim reads Ethernet, Linux cooked (SLL, SLL2), raw IP and loopback captures")
             }
         } catch let e as PcapError {
-            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': \(e.message) (is it a pcap or pcapng file?)")
+            let mixed = e.message.contains("link-layer") || e.message.contains("interface")
+            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': \(e.message)" + (mixed
+                ? " (a pcapng of several interfaces with different link types: libpcap reads one link type per file; split it, e.g. tshark -r CAPTURE -Y 'frame.interface_id == 0' -w one.pcap)"
+                : " (is it a pcap or pcapng file?)"))
         }
         let network = Network(topology: t, catalog: catalog)
         let results = network.replay(extractor.flows)

@@ -100,6 +100,9 @@ struct TraceCommand: ParsableCommand {
             }
             req.http = HTTPRequest(host: host ?? "", path: path ?? "/")
         }
+        if pcap == "-" && output == nil {
+            throw TopologyInput.fail(.invalidValue, "--pcap - writes the capture to standard output, where the trace goes too: give -o FILE for the trace")
+        }
         if handshake && pcap == nil { throw TopologyInput.fail(.invalidValue, "--handshake shapes the frames of --pcap: give --pcap FILE too") }
         if handshake && proto != .tcp { throw TopologyInput.fail(.invalidValue, "--handshake is for TCP flows") }
         req.capture = pcap != nil
@@ -117,13 +120,14 @@ struct TraceCommand: ParsableCommand {
                 case .traced(let t): traces.append(t)
                 }
             }
-            let text = TraceRenderer.render(paths: traces, as: format, color: output == nil && Output.colorEnabled)
+            var text = TraceRenderer.render(paths: traces, as: format, color: output == nil && Output.colorEnabled)
             if let pcap {
                 var records: [CaptureBuilder.Record] = []
                 for (k, t) in traces.enumerated() {
                     records += CaptureBuilder.frames(t, handshake: handshake, http: req.http, epochMicros: CaptureBuilder.defaultEpochMicros + UInt64(k) * 1_000_000, seed: network.fabric.topology.seed)
                 }
                 try Output.writePcapAtomically(records, to: pcap)
+                if format == .text { text += Self.frameList(records, pcap) }
             }
             if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
             if !traces.allSatisfy(\.delivered) { throw ExitCode(1) }

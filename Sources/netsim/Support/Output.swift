@@ -57,6 +57,16 @@ extension Output {
     /// Writes a capture through libpcap to a temporary file beside `path`, then renames it: a
     /// failure leaves no half-written capture.
     static func writePcapAtomically(_ records: [CaptureBuilder.Record], to path: String) throws {
+        let frames = records.map { PcapFrame(timestampMicros: $0.timestampMicros, bytes: $0.bytes) }
+        // Standard output, a device, a FIFO or a symbolic link: written in place, never replaced.
+        var info = stat()
+        if path == "-" || (lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG) {
+            do { try Pcap.write(frames, to: path) } catch {
+                printError("netsim: cannot write '\(path)': \(error.message)\n")
+                throw ExitCode(2)
+            }
+            return
+        }
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         var isDir: ObjCBool = false
@@ -66,7 +76,7 @@ extension Output {
         }
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try Pcap.write(records.map { PcapFrame(timestampMicros: $0.timestampMicros, bytes: $0.bytes) }, to: tmp.path)
+            try Pcap.write(frames, to: tmp.path)
         } catch {
             try? FileManager.default.removeItem(at: tmp)
             printError("netsim: cannot write '\(path)': \(error.message)\n")
