@@ -79,8 +79,8 @@ extension Walk {
         switch origin {
         case .pod(let ip):
             np.inInterface = host.veth(of: ip)
-            observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", podMAC(ip), vethMAC(ip))
-            observe("\(nodeName) \(np.inInterface ?? "veth") (host side of the pod's veth)", podMAC(ip), vethMAC(ip))
+            if capturing { observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", podMAC(ip), vethMAC(ip)) }
+            if capturing { observe("\(nodeName) \(np.inInterface ?? "veth") (host side of the pod's veth)", podMAC(ip), vethMAC(ip)) }
         case .wire(let dev): np.inInterface = dev
         case .host: break
         }
@@ -221,8 +221,8 @@ extension Walk {
         case .pod(let ip):
             who = "pod \(f.podByIP[ip.value] ?? "?") (\(ip))"
             eni = f.ownerOf(ip)
-            observe("\(nodeName) \(datapaths?.get(nodeName)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)", vethMAC(ip), podMAC(ip))
-            observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", vethMAC(ip), podMAC(ip))
+            if capturing { observe("\(nodeName) \(datapaths?.get(nodeName)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)", vethMAC(ip), podMAC(ip)) }
+            if capturing { observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", vethMAC(ip), podMAC(ip)) }
             deliveredOnNode = (nodeName, .pod(ip))
         default:
             who = "node \(nodeName) (\(packet.destination))"

@@ -455,13 +455,13 @@ struct Walk {
             return
         }
         exitedVia = .internet
-        observe("internet, past \(name)", igwMAC(vpc.name), Walk.internetMAC)
+        if capturing { observe("internet, past \(name)", igwMAC(vpc.name), Walk.internetMAC) }
         finish(.exitsNetwork, place: "internet", type: "ExitsNetwork", "leaves AWS toward \(packet.destination) on the internet", action: .exitsNetwork)
     }
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() {
-        observe("internet, toward \(packet.destination)", Walk.internetMAC, igwMAC(f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc } ?? "internet"))
+        if capturing { observe("internet, toward \(packet.destination)", Walk.internetMAC, igwMAC(f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc } ?? "internet")) }
         if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
             block("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", .deniedIn, component: "internet",
                   "an internet gateway drops packets from the private address \(packet.source)")
