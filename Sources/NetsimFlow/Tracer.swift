@@ -84,16 +84,7 @@ public struct Tracer: Sendable {
         let routedBlock = explanations.contains { [.noRoute, .nullRouted, .loop].contains($0.disposition) }
         let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
         if packet.hasPorts || echo, forwardEnd.isSuccess, !routedBlock {
-            var r = Walk(f: fabric, direction: .reply, packet: w.packet.reversed)
-            r.datapaths = datapaths
-            r.health = health
-            r.capturing = capture
-            r.connection = w.connection
-            r.originInterface = w.originInterface
-            r.sessions = w.sessions
-            r.session = true
-            r.clientPorts = clientPorts
-            r.deliveredOnNode = w.deliveredOnNode
+            var r = w.replyWalk(clientPorts: clientPorts)
             r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
@@ -191,6 +182,32 @@ struct Walk {
 
     init(f: FabricIndex, direction: Explanation.Direction, packet: Packet) {
         self.f = f; self.direction = direction; self.packet = packet
+    }
+
+    /// The walk back: the reply to what this walk delivered, with its sessions (translations
+    /// to undo, connections the security groups track) and where it started.
+    func replyWalk(clientPorts: ClosedRange<UInt16>?) -> Walk {
+        var r = Walk(f: f, direction: .reply, packet: packet.reversed)
+        r.datapaths = datapaths
+        r.health = health
+        r.capturing = capturing
+        r.connection = connection
+        r.originInterface = originInterface
+        r.sessions = sessions
+        r.session = true
+        r.clientPorts = clientPorts
+        r.deliveredOnNode = deliveredOnNode
+        return r
+    }
+
+    /// A reply to a connection interface `d` opened itself (a NAT gateway's or a load balancer
+    /// node's own packet, as a replayed capture or a health check has them) ends there.
+    mutating func endsAtOrigin(_ d: Int) -> Bool {
+        let iface = f.interfaces[d]
+        guard session, originInterface == d, packet.destination == iface.primaryIP else { return false }
+        deliveredAt = d
+        finish(.delivered, place: place(iface), type: "Delivered", "reply delivered to \(iface.label), which opened the connection", action: .delivered)
+        return true
     }
 
     // MARK: recording
@@ -544,11 +561,7 @@ struct Walk {
             if case .nat = s.kind { return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort) }
             return false
         }) else {
-            if session, originInterface == d, packet.destination == iface.primaryIP {
-                deliveredAt = d
-                finish(.delivered, place: place(iface), type: "Delivered", "reply delivered to \(iface.label), which sent the packet", action: .delivered)
-                return
-            }
+            if endsAtOrigin(d) { return }
             block("NGW_NO_INBOUND", .deniedIn, component: iface.id, "\(iface.label) accepts no connection from outside; it only translates connections its VPC starts")
             finish(.deniedIn, place: place(iface), type: "Filter", "unsolicited inbound: dropped", action: .denied, component: iface.id)
             return

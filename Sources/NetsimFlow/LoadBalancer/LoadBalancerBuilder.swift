@@ -486,7 +486,7 @@ struct LoadBalancerBuilder {
         guard let svc = k.service(namespace: ing.meta.namespace, name: b.serviceName) else {
             return .fixedResponse(status: 503, contentType: "text/plain", body: "Backend service does not exist")
         }
-        guard let sp = svc.ports.first(where: { if case .number(let n) = b.port { return $0.port == n }; if case .name(let n) = b.port { return $0.name == n }; return false }),
+        guard let sp = svc.port(b.port),
               let px = proxied(svc, sp) else { return nil }
         let tt = LBC.TargetType(rawValue: svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance") ?? .instance
         let key = "\(svc.meta.namespace)/\(svc.meta.name)/\(sp.port)/\(tt.rawValue)/\(ing.meta.namespace)/\(ing.meta.name)"

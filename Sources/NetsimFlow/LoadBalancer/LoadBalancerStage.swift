@@ -230,12 +230,7 @@ extension Walk {
             if s.preserved { return s.inside.0 == packet.destination && s.translatedDestination.map { $0.0 == packet.source } == true }
             return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort)
         }), let front = sessions[i].originalDestination else {
-            if packet.destination == iface.primaryIP, !sessions.contains(where: { if case .loadBalancer = $0.kind { return true }; return false }) {
-                // A connection the node opened itself (a health check): its reply ends here.
-                deliveredAt = d
-                finish(.delivered, place: place(iface), type: "Delivered", "reply delivered to \(lb.label)'s node, which opened the connection", action: .delivered)
-                return
-            }
+            if endsAtOrigin(d) { return }
             block("ASYMMETRIC_ROUTE", .deniedIn, component: lb.arn, "\(lb.label) has no connection for this reply")
             finish(.deniedIn, place: place(iface), type: "Filter", "no connection for this reply: dropped", action: .denied, component: lb.arn)
             return
@@ -300,6 +295,7 @@ extension Walk {
             p.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("hc/\(lb.name)/\(t.ip)/\(port)", seed: f.topology.seed) % 64512))
             var w = Walk(f: f, direction: .forward, packet: p)
             w.datapaths = datapaths
+            w.originInterface = node.interface
             let src = ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP, label: "\(lb.label) node \(node.privateIP)", podNode: nil)
             let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.ip) ?? node.interface), address: t.ip, label: t.label, podNode: nil)
             w.start(src, dst)
@@ -335,12 +331,7 @@ extension Walk {
             }
             // The reply (SYN-ACK) must come back to the node too.
             if healthy {
-                var r = Walk(f: f, direction: .reply, packet: w.packet.reversed)
-                r.datapaths = datapaths
-                r.sessions = w.sessions
-                r.session = true
-                r.clientPorts = 1024...65535
-                r.deliveredOnNode = w.deliveredOnNode
+                var r = w.replyWalk(clientPorts: 1024...65535)
                 r.startReply(forwardEnd: w.end ?? .noRoute, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
                 if let e = r.explanations.first {
                     healthy = false

@@ -204,6 +204,16 @@ public struct Service: Sendable {
     }
 }
 
+extension Service {
+    /// The port a backend names: by its number (`port`, not `targetPort`) or by its name.
+    public func port(_ p: ServicePort.TargetPort) -> ServicePort? {
+        switch p {
+        case .number(let n): ports.first { $0.port == n }
+        case .name(let s): ports.first { $0.name == s }
+        }
+    }
+}
+
 /// A port of a Service; targetPort is a number or the name of a container port.
 public struct ServicePort: Sendable {
     public enum TargetPort: Hashable, Sendable, CustomStringConvertible {

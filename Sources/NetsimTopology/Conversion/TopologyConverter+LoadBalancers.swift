@@ -266,12 +266,7 @@ extension TopologyConverter {
                                  at: b.location, hint: Suggestions.didYouMean(b.serviceName, in: k.services.filter { $0.meta.namespace == ing.meta.namespace }.map(\.meta.name)))
                 continue
             }
-            let found: Bool
-            switch b.port {
-            case .number(let n): found = svc.ports.contains { $0.port == n }
-            case .name(let n): found = svc.ports.contains { $0.name == n }
-            }
-            if !found {
+            if svc.port(b.port) == nil {
                 reporter.error(.lbBackend, "\(ctx) sends traffic to port \(b.port) of Service '\(b.serviceName)', which has ports \(svc.ports.map { $0.name.isEmpty ? "\($0.port)" : "\($0.port) (\($0.name))" }.joined(separator: ", ")): the controller fails to build the IngressGroup (unable to find port \(b.port) on service \(ing.meta.namespace)/\(b.serviceName))",
                                at: b.location, hint: "use one of the Service's ports, by number or by name")
                 continue

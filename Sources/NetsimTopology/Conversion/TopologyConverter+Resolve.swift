@@ -460,12 +460,7 @@ extension TopologyConverter {
                                      at: b.location, hint: Suggestions.didYouMean(b.serviceName, in: k.services.filter { $0.meta.namespace == ing.meta.namespace }.map(\.meta.name)))
                     continue
                 }
-                let found: Bool
-                switch b.port {
-                case .number(let n): found = svc.ports.contains { $0.port == n }
-                case .name(let s): found = svc.ports.contains { $0.name == s }
-                }
-                if !found {
+                if svc.port(b.port) == nil {
                     reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to port \(b.port) of Service '\(b.serviceName)', which has ports \(svc.ports.map { "\($0.port)" }.joined(separator: ", "))",
                                      at: b.location, hint: "use one of the Service's ports")
                 }
