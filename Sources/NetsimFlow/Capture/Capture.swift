@@ -122,11 +122,24 @@ public enum CaptureBuilder {
                 default:
                     frame.payload = otherProtocolHeader(pk.ipProtocol.number ?? 0)
                 }
-                out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: p.label))
+                out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: "\(p.label) — \(what(pk, flags, payload.count))"))
                 clock += 10
             }
             ipID &+= 1
             clock += 1000
+        }
+        func what(_ pk: Packet, _ flags: TCPHeader.Flags, _ bytes: Int) -> String {
+            switch pk.ipProtocol {
+            case .tcp:
+                var f: [String] = []
+                if flags.contains(.syn) { f.append("SYN") }
+                if flags.contains(.psh) { f.append("PSH") }
+                if flags.contains(.ack) { f.append("ACK") }
+                return f.joined(separator: "-") + (bytes > 0 ? ", \(bytes) bytes" : "")
+            case .udp: return "UDP, \(bytes) bytes"
+            case .icmp: return pk.icmpType == 8 ? "ICMP echo request" : pk.icmpType == 0 ? "ICMP echo reply" : "ICMP type \(pk.icmpType)"
+            default: return "\(pk.ipProtocol)"
+            }
         }
         /// kube-proxy's REJECT: an ICMP port unreachable from the address the client used,
         /// quoting the packet's header, back along the way it came.
