@@ -32,41 +32,33 @@ enum Output {
     /// which replaces an existing file atomically. On failure it says why in one line, removes
     /// the temporary file and exits 2.
     static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-            printError("netsim: cannot write '\(path)': the folder '\(dir.path)' does not exist\n")
-            throw ExitCode(2)
-        }
-        guard FileManager.default.createFile(atPath: tmp.path, contents: Data(text.utf8)) else {
-            printError("netsim: cannot write '\(path)': the folder is not writable\n")
-            throw ExitCode(2)
-        }
-        if rename(tmp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            printError("netsim: cannot write '\(path)': \(reason)\n")
-            throw ExitCode(2)
+        try replaceAtomically(path) { tmp in
+            FileManager.default.createFile(atPath: tmp, contents: Data(text.utf8)) ? nil : "the folder is not writable"
         }
     }
-}
 
-extension Output {
-    /// Writes a capture through libpcap to a temporary file beside `path`, then renames it: a
-    /// failure leaves no half-written capture.
+    /// Writes a capture through libpcap the same way, so a failure leaves no half-written
+    /// capture; standard output (`-`), a device, a FIFO or a symbolic link is written in place,
+    /// never replaced.
     static func writePcapAtomically(_ records: [CaptureBuilder.Record], to path: String) throws {
         let frames = records.map { PcapFrame(timestampMicros: $0.timestampMicros, bytes: $0.bytes) }
-        // Standard output, a device, a FIFO or a symbolic link: written in place, never replaced.
+        func write(_ target: String) -> String? {
+            do { try Pcap.write(frames, to: target); return nil } catch { return error.message }
+        }
         var info = stat()
         if path == "-" || (lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG) {
-            do { try Pcap.write(frames, to: path) } catch {
-                printError("netsim: cannot write '\(path)': \(error.message)\n")
+            if let why = write(path) {
+                printError("netsim: cannot write '\(path)': \(why)\n")
                 throw ExitCode(2)
             }
             return
         }
+        try replaceAtomically(path, write)
+    }
+
+    /// Runs `write` on a temporary path beside `path` (it returns why it failed, or nil), then
+    /// renames the result into place.
+    static func replaceAtomically(_ path: String, _ write: (String) -> String?) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         var isDir: ObjCBool = false
@@ -75,17 +67,11 @@ extension Output {
             throw ExitCode(2)
         }
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Pcap.write(frames, to: tmp.path)
-        } catch {
+        var why = write(tmp.path)
+        if why == nil, rename(tmp.path, url.path) != 0 { why = String(cString: strerror(errno)) }
+        if let why {
             try? FileManager.default.removeItem(at: tmp)
-            printError("netsim: cannot write '\(path)': \(error.message)\n")
-            throw ExitCode(2)
-        }
-        if rename(tmp.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            printError("netsim: cannot write '\(path)': \(reason)\n")
+            printError("netsim: cannot write '\(path)': \(why)\n")
             throw ExitCode(2)
         }
     }
