@@ -116,6 +116,25 @@ struct NodeDatapathTests {
         }
     }
 
+    /// The kernel's probabilities: each 1/n kube-proxy writes (every n to 60, every 97th to
+    /// 10,000, and the ties 2,048 and 4,096 with their neighbours), restored in a test
+    /// namespace and saved back, equal `IPTablesSaveForm`'s 11 decimals.
+    @Test(.enabled(if: NodeDatapathTests.canMakeNamespaces, "network namespaces cannot be created here (needs root and iproute2)"))
+    func savedProbabilitiesAreTheKernels() throws {
+        let ns = Array(2...60) + Array(stride(from: 61, through: 10_000, by: 97)) + [1024, 2047, 2048, 2049, 4095, 4096, 4097, 8192, 10_000]
+        let lines = ns.map { "-A KUBE-SVC-PROBABILITY -m statistic --mode random --probability \(KubeProxyRenderer.probabilityText($0)) -j RETURN" }
+        let text = "*nat\n:KUBE-SVC-PROBABILITY - [0:0]\n" + lines.joined(separator: "\n") + "\nCOMMIT\n"
+        let name = "netsim-prob-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        #expect(Self.run("/usr/sbin/ip", ["netns", "add", name]).status == 0)
+        defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", name]) }
+        let restore = Self.run("/usr/sbin/ip", ["netns", "exec", name, "iptables-restore"], input: text)
+        try #require(restore.status == 0, "\(restore.err)")
+        let saved = Self.run("/usr/sbin/ip", ["netns", "exec", name, "iptables-save", "-t", "nat"]).out
+            .split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A KUBE-SVC-PROBABILITY") }
+        #expect(saved == lines.map(IPTablesSaveForm.rule))
+        #expect(saved.count == ns.count)
+    }
+
     static var canMakeNamespaces: Bool {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { return false }
         let probe = "netsim-probe-\(getpid())"
