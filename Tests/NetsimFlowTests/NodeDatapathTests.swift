@@ -116,6 +116,33 @@ struct NodeDatapathTests {
         }
     }
 
+    /// The CNI's rule comments are those of aws/amazon-vpc-cni-k8s v1.23.1: `network.go` for
+    /// the SNAT and mangle rules, `iptables_connmark.go` for the connmark chain, whose returns
+    /// say `AWS CONNMARK CHAIN` for VPC and excluded CIDRs alike (v1.22 and older wrote
+    /// `AWS CONNMARK CHAIN, VPC CIDR` / `, EXCLUDED CIDR`).
+    @Test func cniRuleCommentsAreV1_23_1s() {
+        let eni = HostENI(deviceIndex: 0, mac: "02:00:00:00:00:01", primaryIP: IPv4Address(10, 0, 1, 10),
+                          subnet: IPv4CIDR("10.0.1.0/24")!, podAddresses: [], id: "eni-0")
+        let host = HostNetwork(nodeName: "n", enis: [eni], pods: [], vpcCIDRs: [IPv4CIDR("10.0.0.0/16")!, IPv4CIDR("100.64.0.0/16")!],
+                               excludeSNATCIDRs: [IPv4CIDR("192.168.0.0/16")!])
+        let r = host.iptablesRules
+        let v1_23_1: Set<String> = ["AWS SNAT CHAIN", "AWS SNAT CHAIN EXCLUSION", "AWS, SNAT", "AWS, outbound connections",
+                                    "AWS, CONNMARK", "AWS CONNMARK CHAIN", "AWS, primary ENI"]
+        var seen: Set<String> = []
+        for line in r.nat + r.mangle {
+            guard let range = line.range(of: "--comment \"") else { Issue.record("no comment: \(line)"); continue }
+            let rest = line[range.upperBound...]
+            seen.insert(String(rest.prefix { $0 != "\"" }))
+        }
+        #expect(seen == v1_23_1)
+        let connmarkReturns = r.nat.filter { $0.hasPrefix("-A AWS-CONNMARK-CHAIN-0 -d ") }
+        #expect(connmarkReturns == [
+            "-A AWS-CONNMARK-CHAIN-0 -d 192.168.0.0/16 -m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN",
+            "-A AWS-CONNMARK-CHAIN-0 -d 100.64.0.0/16 -m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN",
+            "-A AWS-CONNMARK-CHAIN-0 -d 10.0.0.0/16 -m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN",
+        ])
+    }
+
     /// The kernel's probabilities: each 1/n kube-proxy writes (every n to 60, every 97th to
     /// 10,000, and the ties 2,048 and 4,096 with their neighbours), restored in a test
     /// namespace and saved back, equal `IPTablesSaveForm`'s 11 decimals.
