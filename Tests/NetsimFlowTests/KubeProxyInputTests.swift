@@ -339,6 +339,13 @@ struct KubeProxyInputTests {
         let mode = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: Bridge, nodePortAddresses: []}\n")
         #expect(mode.result.diagnostics.contains { $0.code == .invalidValue && $0.message.contains("'Bridge'") })
         #expect(mode.diagnostics("NS0811").isEmpty, "no second diagnostic for a mode that is not valid")
+        // Interface names iptables would refuse (kube-proxy's sync would then fail): one error each.
+        let long = String(repeating: "e", count: 15)
+        let names = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: \"\(long)\", bridgeInterface: \"br 0\"}}\n")
+        #expect(names.diagnostics("NS0810").count == 2, "\(names.result.diagnostics.map(\.formatted))")
+        #expect(names.result.validTopology == nil)
+        let fits = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: \"\(long.dropLast())\"}}\n")
+        #expect(fits.result.validTopology != nil, "\(fits.result.diagnostics.map(\.formatted))")
         let nodeCIDR = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: NodeCIDR}\n")
         #expect(nodeCIDR.diagnostics("NS0811").count == 1)
         #expect(nodeCIDR.result.validTopology != nil)

@@ -280,11 +280,12 @@ final class ManifestConverter {
             if let v = IPv4CIDR(lenient: c) {
                 ranges.append(v)
                 if c != raw {
-                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(raw)' of \(ctx) has spaces around it; Kubernetes trims them and uses \(v)",
+                    let shown = raw.unicodeScalars.map { $0 == "\t" ? "\\t" : $0 == "\n" ? "\\n" : $0 == "\r" ? "\\r" : String($0) }.joined()
+                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(shown)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
                                      at: loc, hint: "write '\(c)'")
                 }
             } else {
-                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(raw)' is not an IPv4 CIDR", at: loc)
+                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(raw.count > 60 ? String(raw.prefix(60)) + "…" : raw)' is not an IPv4 CIDR", at: loc)
             }
         }
         let clusterIP = spec.string("clusterIP")
@@ -370,11 +371,11 @@ final class ManifestConverter {
             }
             let conditions = er.mapping("conditions")
             let ready = conditions?.bool("ready") ?? true
-            var zoneHints: [String] = []
+            var zoneHints: Set<String> = []
             if let hints = er.mapping("hints", context: "hints of an endpoint of EndpointSlice \(meta.name)") {
                 for z in hints.list("forZones") ?? [] {
                     guard let zr = reader(z, "a hints.forZones entry of EndpointSlice \(meta.name)") else { continue }
-                    if let name = zr.string("name", required: true), !zoneHints.contains(name) { zoneHints.append(name) }
+                    if let name = zr.string("name", required: true) { zoneHints.insert(name) }
                     zr.finish(severity: .warning)
                 }
                 hints.finish(ignoring: ["forNodes"], severity: .warning)

@@ -95,10 +95,10 @@ extension TopologyConverter {
             let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Self.trimSpaces(String($0)) }
             if !Self.trimSpaces(text).isEmpty {
                 if parts.count > 2 {
-                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(text)' lists \(parts.count) CIDRs; kube-proxy accepts one per IP family", at: loc,
+                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(text.count > 60 ? String(text.prefix(60)) + "…" : text)' lists \(parts.count) CIDRs; kube-proxy accepts one per IP family", at: loc,
                                    hint: "e.g. clusterCIDR: 10.0.0.0/16")
                 }
-                for p in parts {
+                for p in parts.prefix(3) {
                     if let c = IPv4CIDR(lenient: p) {
                         if s.clusterCIDR == nil { s.clusterCIDR = c }
                     } else if IPv6CIDR(p) == nil {
@@ -109,16 +109,31 @@ extension TopologyConverter {
         }
         let explicitMode = r.choice("detectLocalMode", KubeProxySettings.DetectLocalMode.self)
         if let mode = explicitMode { s.detectLocalMode = mode }
+        var badInterface = false
         if let d = r.mapping("detectLocal", context: "cluster.kubeProxy.detectLocal") {
-            s.bridgeInterface = d.string("bridgeInterface")
-            s.interfaceNamePrefix = d.string("interfaceNamePrefix")
+            // An interface name the kernel accepts (at most 15 bytes, no '/', ':' or white
+            // space), the prefix with room for iptables' '+': otherwise iptables-restore
+            // refuses kube-proxy's rules and no Service works.
+            func interface(_ key: String, max: Int) -> String? {
+                guard let v = d.string(key) else { return nil }
+                let bad = v.utf8.count > max || v.contains { $0.isWhitespace || $0 == "/" || $0 == ":" || $0 == "\"" || $0 == "'" || $0 == "!" || $0 == "+" }
+                if bad || v == "." || v == ".." {
+                    badInterface = true
+                    reporter.error(.kubeProxyConfig, "detectLocal.\(key) '\(v)' is not a Linux interface name\(key == "interfaceNamePrefix" ? " prefix" : "") iptables accepts", at: d.valueLocation(key),
+                                   hint: "at most \(max) characters, without white space, '/', ':', quotes, '!' or '+'\(key == "interfaceNamePrefix" ? ", e.g. eni" : "")")
+                    return nil
+                }
+                return v
+            }
+            s.bridgeInterface = interface("bridgeInterface", max: 15)
+            s.interfaceNamePrefix = interface("interfaceNamePrefix", max: 14)
             d.finish()
         }
         switch s.detectLocalMode {
-        case .BridgeInterface where (s.bridgeInterface ?? "").isEmpty:
+        case .BridgeInterface where (s.bridgeInterface ?? "").isEmpty && !badInterface:
             reporter.error(.kubeProxyConfig, "detectLocalMode BridgeInterface needs detectLocal.bridgeInterface", at: r.valueLocation("detectLocalMode"),
                            hint: "kube-proxy refuses to start without it")
-        case .InterfaceNamePrefix where (s.interfaceNamePrefix ?? "").isEmpty:
+        case .InterfaceNamePrefix where (s.interfaceNamePrefix ?? "").isEmpty && !badInterface:
             reporter.error(.kubeProxyConfig, "detectLocalMode InterfaceNamePrefix needs detectLocal.interfaceNamePrefix", at: r.valueLocation("detectLocalMode"),
                            hint: "with the VPC CNI, pods' host interfaces start with its veth prefix: interfaceNamePrefix: eni")
         case .NodeCIDR:
