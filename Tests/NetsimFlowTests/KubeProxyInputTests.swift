@@ -114,6 +114,7 @@ struct KubeProxyInputTests {
             #expect(!(nat + filter).contains { $0.contains("198.18.0.11") }, "ipMode Proxy is not captured")
             #expect(nat.contains("-A \(fw) -m comment --comment \"lab/edge:http loadbalancer IP\" -s 203.0.113.0/24 -j \(ChainNames.external("lab/edge:http", "tcp"))"))
         }
+        try Self.expectTracesUseNodeRules(try l.network())
     }
 
     /// A source range with spaces around it is trimmed (`MapCIDRsByIPFamily`, and the API
