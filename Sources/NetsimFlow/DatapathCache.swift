@@ -41,11 +41,14 @@ final class DatapathCache: Sendable {
     /// The host's rules are mostly the same text on every node: each line is parsed once.
     let parsedLines = Mutex<[String: IPTablesRule]>([:])
 
-    init(fabric: FabricIndex) { self.fabric = fabric }
-
     /// kube-proxy's settings on a node that has no endpoint of its own: for the rules that do
-    /// not depend on the node.
-    static let neutralConfig = KubeProxyConfig(nodeName: "", nodeIPs: [], clusterCIDR: nil)
+    /// not depend on the node (the cluster's kube-proxy settings, no node name, address or zone).
+    let neutralConfig: KubeProxyConfig
+
+    init(fabric: FabricIndex) {
+        self.fabric = fabric
+        neutralConfig = NodeDatapath.kubeProxyConfig(for: nil, cluster: fabric.topology.cluster)
+    }
 
     /// A fragment's lines split into its own chains' lines and its lines in shared chains.
     static func split(_ f: IPTablesRestoreText) -> (own: [String: [String]], common: [(String, String, String)]) {
@@ -68,12 +71,13 @@ final class DatapathCache: Sendable {
         if let s = shared.withLock({ $0 }) { return s }
         let (ports, endpoints) = NodeDatapath.services(fabric.topology, fabric.realized)
         let sorted = KubeProxyRenderer.sorted(ports)
-        let large = KubeProxyRenderer.isLarge(endpoints, Self.neutralConfig)
+        let large = KubeProxyRenderer.isLarge(endpoints, neutralConfig)
         var common: [[(table: String, chain: String, rule: IPTablesRule)]?] = []
         var lines: [String: [String]] = [:]
         for sp in sorted {
-            guard !KubeProxyRenderer.dependsOnNode(sp),
-                  let f = KubeProxyRenderer.fragment(sp, endpoints: KubeProxyRenderer.endpoints(of: sp, in: endpoints), config: Self.neutralConfig, large: large)
+            let eps = KubeProxyRenderer.endpoints(of: sp, in: endpoints)
+            guard !KubeProxyRenderer.dependsOnNode(sp, endpoints: eps),
+                  let f = KubeProxyRenderer.fragment(sp, endpoints: eps, config: neutralConfig, large: large)
             else { common.append(nil); continue }
             let (own, rest) = Self.split(f)
             for (c, l) in own { lines[c, default: []] += l }
@@ -89,7 +93,7 @@ final class DatapathCache: Sendable {
         if let e = entries.withLock({ $0[node] }) { return e }
         let s = sharedState()
         guard let realizedNode = fabric.nodeByName[node], let host = NodeDatapath.host(fabric: fabric, node: node, pods: s.podsByNode[node] ?? []) else { return nil }
-        let config = NodeDatapath.kubeProxyConfig(for: realizedNode)
+        let config = NodeDatapath.kubeProxyConfig(for: realizedNode, cluster: fabric.topology.cluster)
         var rules: [String: [String: [IPTablesRule]]] = [:]
         var unparsed: [String] = []
         func add(_ table: String, _ chain: String, _ line: String) {

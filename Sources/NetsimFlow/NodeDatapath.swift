@@ -13,10 +13,31 @@ public struct NodeDatapath: Sendable {
     /// hostNetwork pods on the node, "namespace/name".
     public let hostNetworkPods: [String]
 
-    /// kube-proxy as EKS configures it: `clusterCIDR: ""` in kube-proxy-config (no local-traffic
-    /// detector), `--random-fully` available, localhost NodePorts on, nfacct counters present.
-    public static func kubeProxyConfig(for node: RealizedNode) -> KubeProxyConfig {
-        KubeProxyConfig(nodeName: node.name, nodeIPs: [node.primaryIP], clusterCIDR: nil)
+    /// kube-proxy as the cluster's `kubeProxy` settings configure it (EKS's kube-proxy-config
+    /// when absent: `clusterCIDR: ""`, so no local-traffic detector), `--random-fully`
+    /// available, nfacct counters present; the node's zone label for topology hints. Without a
+    /// node: the settings every node shares.
+    public static func kubeProxyConfig(for node: RealizedNode?, cluster: Cluster?) -> KubeProxyConfig {
+        let s = cluster?.kubeProxy ?? KubeProxySettings()
+        var c = KubeProxyConfig(nodeName: node?.name ?? "", nodeIPs: node.map { [$0.primaryIP] } ?? [], clusterCIDR: nil)
+        switch s.detectLocalMode {
+        case .ClusterCIDR: c.clusterCIDR = s.clusterCIDR
+        // EKS nodes have no spec.podCIDR: kube-proxy falls back to no detector.
+        case .NodeCIDR: break
+        case .BridgeInterface: c.localInterface = s.bridgeInterface.flatMap { $0.isEmpty ? nil : $0 }
+        case .InterfaceNamePrefix: c.localInterface = s.interfaceNamePrefix.flatMap { $0.isEmpty ? nil : $0 + "+" }
+        }
+        c.masqueradeAll = s.masqueradeAll
+        c.localhostNodePorts = s.localhostNodePorts
+        c.tcpBeLiberal = s.tcpBeLiberal
+        c.nodePortAddresses = s.nodePortAddresses
+        if s.nodePortPrimary, let n = node { c.nodePortAddresses.append(IPv4CIDR(network: n.primaryIP, prefixLength: 32)) }
+        // `primary` alone still restricts NodePorts (to the primary address): never "every address".
+        c.nodePortsRestricted = s.nodePortPrimary || !s.nodePortAddresses.isEmpty
+        // The CNI gives each ENI's primary address to its ethN.
+        if let n = node { c.interfaceAddresses = n.ipam.enis.filter { !$0.isTrunk }.sorted { $0.deviceIndex < $1.deviceIndex }.map(\.primaryIP) }
+        c.zone = node?.labels["topology.kubernetes.io/zone"]
+        return c
     }
 
     /// `adjust` changes kube-proxy's settings (tests turn nfacct off where the kernel's
@@ -33,7 +54,7 @@ public struct NodeDatapath: Sendable {
         self.host = host
         hostNetworkPods = f.realized.pods.filter { $0.node == name && $0.hostNetwork }.map { "\($0.namespace)/\($0.name)" }.sorted()
         (servicePorts, endpoints) = services
-        var config = NodeDatapath.kubeProxyConfig(for: node)
+        var config = NodeDatapath.kubeProxyConfig(for: node, cluster: f.topology.cluster)
         adjust(&config)
         kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
     }
@@ -105,6 +126,8 @@ public struct NodeDatapath: Sendable {
             for (k, v) in pod.labels { runningByLabel["\(pod.namespace)/\(k)=\(v)", default: []].append(pod) }
         }
         let slicesByService = Dictionary(grouping: t.kubernetes.endpointSlices, by: { "\($0.meta.namespace)/\($0.serviceName)" })
+        var zoneOfNode: [String: String] = [:]
+        for n in r.nodes { if let z = n.labels["topology.kubernetes.io/zone"] { zoneOfNode[n.name] = z } }
         for s in services where s.type != .ExternalName {
             guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
             let external = s.type == .NodePort || s.type == .LoadBalancer
@@ -112,6 +135,7 @@ public struct NodeDatapath: Sendable {
             let externalPolicy = s.externalTrafficPolicy == .Local && (external || !s.externalIPs.isEmpty)
             // One health-check NodePort per Service (kube-proxy's service health server).
             let healthCheck = s.type == .LoadBalancer && externalPolicy ? (s.healthCheckNodePort ?? allocateNodePort()) : nil
+            let preferClose = s.trafficDistribution == "PreferClose" && !s.topologyModeAuto
             for sp in s.ports {
                 let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
                 var p = ProxiedServicePort(namespace: s.meta.namespace, name: s.meta.name, portName: sp.name, ipProtocol: proto, port: sp.port, clusterIP: ip)
@@ -125,6 +149,8 @@ public struct NodeDatapath: Sendable {
                 p.isLoadBalancer = s.type == .LoadBalancer
                 p.healthCheckNodePort = healthCheck
                 p.sourceRanges = s.loadBalancerSourceRanges
+                // status.loadBalancer.ingress: VIP-mode addresses (kube-proxy v1.31 serviceport.go).
+                p.loadBalancerIPs = s.loadBalancerIngress.filter(\.isVIP).compactMap(\.ip)
                 ports.append(p)
                 // Endpoints: the manifests' slices for the Service, else the selector's running pods.
                 let key = p.servicePortName + "/" + proto
@@ -134,7 +160,8 @@ public struct NodeDatapath: Sendable {
                         for port in slice.ports where port.name == sp.name && port.ipProtocol == sp.ipProtocol {
                             for e in slice.endpoints {
                                 guard let a = e.addresses.first.flatMap({ IPv4Address($0) }) else { continue }
-                                endpoints[key, default: []].append(ProxiedEndpoint(ip: a, port: port.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName))
+                                endpoints[key, default: []].append(ProxiedEndpoint(ip: a, port: port.port, ready: e.ready, serving: e.serving, terminating: e.terminating,
+                                                                                   nodeName: e.nodeName, zoneHints: e.zoneHints))
                             }
                         }
                     }
@@ -152,7 +179,11 @@ public struct NodeDatapath: Sendable {
                         target = w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
                     }
                     guard let port = target else { continue }
-                    endpoints[key, default: []].append(ProxiedEndpoint(ip: addr, port: port, nodeName: pod.node))
+                    // trafficDistribution PreferClose (unless the topology-mode annotation takes
+                    // over): the EndpointSlice controller (v1.31 endpointslice/trafficdist) hints
+                    // each ready endpoint for its own node's zone.
+                    let hints = preferClose ? pod.node.flatMap { zoneOfNode[$0] }.map { [$0] } ?? [] : []
+                    endpoints[key, default: []].append(ProxiedEndpoint(ip: addr, port: port, nodeName: pod.node, zoneHints: hints))
                 }
             }
         }

@@ -116,6 +116,52 @@ struct NodeDatapathTests {
         }
     }
 
+    /// The CNI's rule comments are those of aws/amazon-vpc-cni-k8s v1.23.1: `network.go` for
+    /// the SNAT and mangle rules, `iptables_connmark.go` for the connmark chain, whose returns
+    /// say `AWS CONNMARK CHAIN` for VPC and excluded CIDRs alike (v1.22 and older wrote
+    /// `AWS CONNMARK CHAIN, VPC CIDR` / `, EXCLUDED CIDR`).
+    @Test func cniRuleCommentsAreV1_23_1s() {
+        let eni = HostENI(deviceIndex: 0, mac: "02:00:00:00:00:01", primaryIP: IPv4Address(10, 0, 1, 10),
+                          subnet: IPv4CIDR("10.0.1.0/24")!, podAddresses: [], id: "eni-0")
+        let host = HostNetwork(nodeName: "n", enis: [eni], pods: [], vpcCIDRs: [IPv4CIDR("10.0.0.0/16")!, IPv4CIDR("100.64.0.0/16")!],
+                               excludeSNATCIDRs: [IPv4CIDR("192.168.0.0/16")!])
+        let r = host.iptablesRules
+        let v1_23_1: Set<String> = ["AWS SNAT CHAIN", "AWS SNAT CHAIN EXCLUSION", "AWS, SNAT", "AWS, outbound connections",
+                                    "AWS, CONNMARK", "AWS CONNMARK CHAIN", "AWS, primary ENI"]
+        var seen: Set<String> = []
+        for line in r.nat + r.mangle {
+            guard let range = line.range(of: "--comment \"") else { Issue.record("no comment: \(line)"); continue }
+            let rest = line[range.upperBound...]
+            seen.insert(String(rest.prefix { $0 != "\"" }))
+        }
+        #expect(seen == v1_23_1)
+        let connmarkReturns = r.nat.filter { $0.hasPrefix("-A AWS-CONNMARK-CHAIN-0 -d ") }
+        #expect(connmarkReturns == [
+            "-A AWS-CONNMARK-CHAIN-0 -d 192.168.0.0/16 -m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN",
+            "-A AWS-CONNMARK-CHAIN-0 -d 100.64.0.0/16 -m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN",
+            "-A AWS-CONNMARK-CHAIN-0 -d 10.0.0.0/16 -m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN",
+        ])
+    }
+
+    /// The kernel's probabilities: each 1/n kube-proxy writes (every n to 60, every 97th to
+    /// 10,000, and the ties 2,048 and 4,096 with their neighbours), restored in a test
+    /// namespace and saved back, equal `IPTablesSaveForm`'s 11 decimals.
+    @Test(.enabled(if: NodeDatapathTests.canMakeNamespaces, "network namespaces cannot be created here (needs root and iproute2)"))
+    func savedProbabilitiesAreTheKernels() throws {
+        let ns = Array(2...60) + Array(stride(from: 61, through: 10_000, by: 97)) + [1024, 2047, 2048, 2049, 4095, 4096, 4097, 8192, 10_000]
+        let lines = ns.map { "-A KUBE-SVC-PROBABILITY -m statistic --mode random --probability \(KubeProxyRenderer.probabilityText($0)) -j RETURN" }
+        let text = "*nat\n:KUBE-SVC-PROBABILITY - [0:0]\n" + lines.joined(separator: "\n") + "\nCOMMIT\n"
+        let name = "netsim-prob-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        #expect(Self.run("/usr/sbin/ip", ["netns", "add", name]).status == 0)
+        defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", name]) }
+        let restore = Self.run("/usr/sbin/ip", ["netns", "exec", name, "iptables-restore"], input: text)
+        try #require(restore.status == 0, "\(restore.err)")
+        let saved = Self.run("/usr/sbin/ip", ["netns", "exec", name, "iptables-save", "-t", "nat"]).out
+            .split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A KUBE-SVC-PROBABILITY") }
+        #expect(saved == lines.map(IPTablesSaveForm.rule))
+        #expect(saved.count == ns.count)
+    }
+
     static var canMakeNamespaces: Bool {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { return false }
         let probe = "netsim-probe-\(getpid())"

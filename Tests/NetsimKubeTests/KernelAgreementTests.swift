@@ -51,6 +51,11 @@ struct KernelAgreementTests {
         var randomFully: Bool
         var clusterCIDR: IPv4CIDR?
         var masqueradeAll: Bool
+        /// kube-proxy settings a topology's `cluster.kubeProxy` can change.
+        var localInterface: String? = nil
+        var localhostNodePorts = true
+        var nodePortAddresses: [IPv4CIDR] = []
+        var tcpBeLiberal = false
     }
 
     static let variants = [
@@ -58,6 +63,10 @@ struct KernelAgreementTests {
         Variant(externalSNAT: true, randomFully: false, clusterCIDR: clusterCIDR, masqueradeAll: false),
         Variant(externalSNAT: false, randomFully: false, clusterCIDR: nil, masqueradeAll: false),
         Variant(externalSNAT: true, randomFully: true, clusterCIDR: clusterCIDR, masqueradeAll: true),
+        // detectLocalMode InterfaceNamePrefix (pods arrive on eni+), NodePorts on eth0's
+        // address only (not the pod-side address, not localhost), conntrack.tcpBeLiberal.
+        Variant(externalSNAT: false, randomFully: true, clusterCIDR: nil, masqueradeAll: false, localInterface: "eni+",
+                localhostNodePorts: false, nodePortAddresses: [IPv4CIDR(network: IPv4Address(192, 168, 0, 0), prefixLength: 24)], tcpBeLiberal: true),
     ]
 
     // MARK: - Generated Services
@@ -121,7 +130,7 @@ struct KernelAgreementTests {
             var eps: [(ip: IPv4Address, ready: Bool, serving: Bool, terminating: Bool, node: String?)] = []
             for k in 0..<count {
                 let stateRoll = pick(100), nodeRoll = pick(100)
-                let ip = IPv4Address(10, 180, UInt8(r * servicesPerRuleset + i), UInt8(k + 1))
+                let ip = IPv4Address(10, 180, UInt8((r * servicesPerRuleset + i) % 256), UInt8(k + 1))
                 let node: String? = nodeRoll < 45 ? nodeName : (nodeRoll < 90 ? "other-node" : nil)
                 switch stateRoll {
                 case ..<70: eps.append((ip, true, true, false, node))
@@ -496,6 +505,12 @@ struct KernelAgreementTests {
         config.nfacct = false   // the kernel here may lack nfacct objects
         config.randomFully = variant.randomFully
         config.masqueradeAll = variant.masqueradeAll
+        config.localInterface = variant.localInterface
+        config.localhostNodePorts = variant.localhostNodePorts
+        config.nodePortAddresses = variant.nodePortAddresses
+        config.nodePortsRestricted = !variant.nodePortAddresses.isEmpty
+        config.interfaceAddresses = [nodeIP, eniIP]
+        config.tcpBeLiberal = variant.tcpBeLiberal
         let kubeProxy = KubeProxyRenderer.render(g.ports, endpoints: g.endpoints, config: config)
         let eni0 = HostENI(deviceIndex: 0, mac: "02:00:00:00:00:01", primaryIP: nodeIP,
                            subnet: IPv4CIDR(network: IPv4Address(192, 168, 0, 0), prefixLength: 24), podAddresses: [], id: "eni-0kernel")
@@ -556,6 +571,8 @@ struct KernelAgreementTests {
         var nodeSysctls = ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf.all.rp_filter=0",
                            "net.ipv4.conf.all.send_redirects=0"]
         for dev in ["eth0", eni] { nodeSysctls += ["net.ipv4.conf.\(dev).rp_filter=0", "net.ipv4.conf.\(dev).send_redirects=0"] }
+        // conntrack.tcpBeLiberal: kube-proxy sets the sysctl (in this namespace only) and writes no INVALID drop.
+        if variant.tcpBeLiberal { nodeSysctls.append("net.netfilter.nf_conntrack_tcp_be_liberal=1") }
         try check(run(ipTool, ["netns", "exec", nodeNS, "sysctl", "-q", "-w"] + nodeSysctls), "node sysctls")
 
         let restore = run(ipTool, ["netns", "exec", nodeNS, "iptables-restore"], input: text)

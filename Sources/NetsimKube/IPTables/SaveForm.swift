@@ -57,16 +57,21 @@ public enum IPTablesSaveForm {
         return out + "\""
     }
 
-    /// The kernel's 31-bit fraction of a probability, to 11 decimals (`xt_statistic`).
+    /// What iptables-save prints for a `--probability` given to iptables-restore
+    /// (libxt_statistic.c): the text parsed to a double, stored as the u32 lround(2^31 × p), and
+    /// printed back as `%.11f` of u/2^31. u/2^31 is a dyadic fraction, so its exact decimal
+    /// expansion is computed here in integers, u × 5^11 / 2^20 with the remainder deciding, and
+    /// rounded as glibc's printf rounds an exact value: ties to even (1/4096 → u = 524288 →
+    /// 0.000244140625 → 0.00024414062).
     static func probability(_ text: String) -> String {
-        guard let p = Double(text) else { return text }
-        let stored = (p * 2147483648.0).rounded()
-        let value = stored / 2147483648.0
-        // %.11f without Foundation: scale, round half away from zero, split.
-        let scaled = (value * 1e11).rounded()
-        let whole = Int(scaled / 1e11)
-        let frac = Int(scaled - Double(whole) * 1e11)
-        let f = String(frac)
+        guard let p = Double(text), p >= 0, p <= 1 else { return text }
+        let u = Int64((p * 2147483648.0).rounded(.toNearestOrAwayFromZero))
+        let scaled = u * 48_828_125          // u × 5^11 < 2^31 × 5^11 < 2^57
+        var q = scaled >> 20                 // ÷ 2^20: u × 10^11 / 2^31
+        let rem = scaled & ((1 << 20) - 1)
+        if rem > (1 << 19) || (rem == (1 << 19) && q % 2 == 1) { q += 1 }
+        let whole = q / 100_000_000_000
+        let f = String(q % 100_000_000_000)
         return "\(whole)." + String(repeating: "0", count: 11 - f.count) + f
     }
 

@@ -7,6 +7,12 @@ public struct KubeProxyConfig: Hashable, Sendable {
     /// The local-traffic detector (`--detect-local-mode=ClusterCIDR`): pods are the sources in
     /// this block. nil: no detector, so off-cluster ClusterIP traffic is not masqueraded.
     public var clusterCIDR: IPv4CIDR?
+    /// The interface detector instead (`InterfaceNamePrefix`: `eni+`; `BridgeInterface`: the
+    /// bridge's name): pods' traffic is what arrives on these interfaces. Takes precedence over
+    /// `clusterCIDR`.
+    public var localInterface: String? = nil
+    /// The node's `topology.kubernetes.io/zone` label, for topology hints.
+    public var zone: String? = nil
     public var masqueradeAll = false
     /// `--iptables-masquerade-bit` 14, written as kube-proxy's tests write it.
     public var masqueradeMark = "0x4000"
@@ -16,8 +22,15 @@ public struct KubeProxyConfig: Hashable, Sendable {
     public var nfacct = true
     /// Whether iptables supports `--random-fully` on MASQUERADE.
     public var randomFully = true
-    /// `--nodeport-addresses`; empty accepts NodePorts on every local address.
+    /// `--nodeport-addresses`; empty accepts NodePorts on every local address (unless
+    /// `nodePortsRestricted`).
     public var nodePortAddresses: [IPv4CIDR] = []
+    /// `--nodeport-addresses` was given (`primary` contributes the node's address only, so a
+    /// configuration without a node has no CIDR yet is still restricted).
+    public var nodePortsRestricted = false
+    /// The addresses of the node's interfaces other than lo, in interface order (eth0, eth1, …),
+    /// which `--nodeport-addresses` selects from; nil: `nodeIPs`.
+    public var interfaceAddresses: [IPv4Address]? = nil
     /// `net.netfilter.nf_conntrack_tcp_be_liberal` set: no INVALID drop rule.
     public var tcpBeLiberal = false
     /// Above this many endpoints in all, KUBE-SEP and dispatch rules carry no comments.
@@ -25,6 +38,14 @@ public struct KubeProxyConfig: Hashable, Sendable {
 
     public init(nodeName: String, nodeIPs: [IPv4Address], clusterCIDR: IPv4CIDR? = nil) {
         self.nodeName = nodeName; self.nodeIPs = nodeIPs; self.clusterCIDR = clusterCIDR
+    }
+
+    /// The detector's matches (`IfLocal`, `IfNotLocal` of pkg/proxy/util/localdetector.go), nil
+    /// without a detector.
+    public var localDetector: (isLocal: String, notLocal: String)? {
+        if let i = localInterface { return ("-i \(i)", "! -i \(i)") }
+        if let c = clusterCIDR { return ("-s \(c)", "! -s \(c)") }
+        return nil
     }
 }
 
@@ -76,9 +97,13 @@ public struct ProxiedEndpoint: Hashable, Sendable {
     public var serving: Bool
     public var terminating: Bool
     public var nodeName: String?
+    /// `hints.forZones` names; empty without hints.
+    public var zoneHints: [String]
 
-    public init(ip: IPv4Address, port: UInt16, ready: Bool = true, serving: Bool = true, terminating: Bool = false, nodeName: String? = nil) {
+    public init(ip: IPv4Address, port: UInt16, ready: Bool = true, serving: Bool = true, terminating: Bool = false, nodeName: String? = nil,
+                zoneHints: [String] = []) {
         self.ip = ip; self.port = port; self.ready = ready; self.serving = serving; self.terminating = terminating; self.nodeName = nodeName
+        self.zoneHints = zoneHints
         string = Self.join(ip, port)
     }
 

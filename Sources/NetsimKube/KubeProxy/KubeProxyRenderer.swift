@@ -30,23 +30,43 @@ public enum KubeProxyRenderer {
     /// Go's `%0.10f` of 1/n.
     public static func probabilityText(_ n: Int) -> String { probability(n) }
 
+    /// 1/n to ten decimals, exactly as Go's `%0.10f` prints the double 1.0/n: the double is
+    /// within 2^-53/n of 1/n, and 1/n is never closer than 10^-10/(2n) to a rounding boundary
+    /// unless it lies on one, so rounding the exact quotient (ties to even, as strconv does:
+    /// 1/2048 = 0.00048828125 → 0.0004882812) gives the same digits.
     static func probability(_ remaining: Int) -> String {
-        let p = 1.0 / Double(remaining)
-        // Ten decimals, rounded half to even as fmt does for these values.
-        let scaled = (p * 1e10).rounded()
-        let whole = Int(scaled) / 10_000_000_000
-        let frac = Int(scaled) % 10_000_000_000
-        let f = String(frac)
-        return "\(whole)." + String(repeating: "0", count: 10 - f.count) + f
+        guard remaining > 0 else { return "1.0000000000" }
+        let scale = 10_000_000_000
+        var q = scale / remaining
+        let twice = 2 * (scale % remaining)
+        if twice > remaining || (twice == remaining && q % 2 == 1) { q += 1 }
+        let f = String(q % scale)
+        return "\(q / scale)." + String(repeating: "0", count: 10 - f.count) + f
     }
 
     /// Whether kube-proxy writes this port's rules differently on different nodes: its
     /// endpoints are chosen per node (internalTrafficPolicy or externalTrafficPolicy Local),
     /// or its load balancer firewall lists node addresses. Every other port's rules are the
     /// same on every node.
-    public static func dependsOnNode(_ sp: ProxiedServicePort) -> Bool {
+    /// Zone hints make the endpoints depend on the node's zone.
+    public static func dependsOnNode(_ sp: ProxiedServicePort, endpoints: [ProxiedEndpoint] = []) -> Bool {
         sp.internalPolicyLocal || (sp.externalPolicyLocal && sp.externallyAccessible)
             || (!sp.sourceRanges.isEmpty && !sp.loadBalancerIPs.isEmpty)
+            || endpoints.contains { !$0.zoneHints.isEmpty }
+    }
+
+    /// Whether kube-proxy filters a port's Cluster endpoints by zone (v1.31
+    /// `pkg/proxy/topology.go` `canUseTopology`, with ServiceTrafficDistribution on, so the
+    /// topology annotation is not consulted): every ready endpoint has a zone hint, the node
+    /// has a zone label, and some ready endpoint is hinted for that zone.
+    static func usesTopology(_ endpoints: [ProxiedEndpoint], zone: String?) -> Bool {
+        var found = false
+        for e in endpoints where e.ready {
+            if e.zoneHints.isEmpty { return false }
+            guard let z = zone, !z.isEmpty else { return false }
+            if e.zoneHints.contains(z) { found = true }
+        }
+        return found
     }
 
     /// The order kube-proxy writes service ports in.
@@ -65,7 +85,12 @@ public enum KubeProxyRenderer {
     }
 
     static func localhostNodePorts(_ c: KubeProxyConfig) -> Bool {
-        c.localhostNodePorts && (c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
+        c.localhostNodePorts && (matchesAllNodePortAddresses(c) || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
+    }
+
+    /// No `--nodeport-addresses`, or a zero CIDR among them: NodePorts on every local address.
+    static func matchesAllNodePortAddresses(_ c: KubeProxyConfig) -> Bool {
+        (c.nodePortAddresses.isEmpty && !c.nodePortsRestricted) || c.nodePortAddresses.contains { $0.prefixLength == 0 }
     }
 
     /// Every node's rules, whole: the frame (chains, KUBE-POSTROUTING, KUBE-MARK-MASQ, the
@@ -122,7 +147,8 @@ public enum KubeProxyRenderer {
             unique[e.string] = e
         }
         let all = unique.values.sorted { $0.string < $1.string }
-        let ready = all.filter(\.ready)
+        let topology = usesTopology(all, zone: c.zone)
+        let ready = all.filter { $0.ready && (!topology || $0.zoneHints.isEmpty || $0.zoneHints.contains(c.zone ?? "")) }
         var clusterEPs = ready
         if clusterEPs.isEmpty { clusterEPs = all.filter { $0.serving && $0.terminating } }
         let localAll = all.filter { $0.nodeName == c.nodeName }
@@ -161,7 +187,8 @@ public enum KubeProxyRenderer {
         }
         // 3. Load balancer IPs.
         let ranges = sp.sourceRanges.contains { $0.prefixLength == 0 } ? [] : sp.sourceRanges
-        let useFW = !ranges.isEmpty && !sp.loadBalancerIPs.isEmpty
+        // `usesFWChain := hasEndpoints && …`: without endpoints the LB IPs get the REJECT below.
+        let useFW = hasAnyEndpoints && !ranges.isEmpty && !sp.loadBalancerIPs.isEmpty
         for ip in sp.loadBalancerIPs {
             if hasAnyEndpoints {
                 out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) loadbalancer IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(useFW ? fw : ext)")
@@ -195,8 +222,8 @@ public enum KubeProxyRenderer {
         if !internalEPs.isEmpty {
             if c.masqueradeAll {
                 out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j KUBE-MARK-MASQ")
-            } else if let cidr = c.clusterCIDR {
-                out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) ! -s \(cidr) -j KUBE-MARK-MASQ")
+            } else if let d = c.localDetector {
+                out.natRules.append("-A \(internalChain) -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) \(d.notLocal) -j KUBE-MARK-MASQ")
             }
         }
         // 8. KUBE-EXT.
@@ -205,8 +232,8 @@ public enum KubeProxyRenderer {
             if !sp.externalPolicyLocal {
                 out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade traffic for \(spn) external destinations")) -j KUBE-MARK-MASQ")
             } else {
-                if let cidr = c.clusterCIDR {
-                    out.natRules.append("-A \(ext) -m comment --comment \(comment("pod traffic for \(spn) external destinations")) -s \(cidr) -j \(svc)")
+                if let d = c.localDetector {
+                    out.natRules.append("-A \(ext) -m comment --comment \(comment("pod traffic for \(spn) external destinations")) \(d.isLocal) -j \(svc)")
                 }
                 out.natRules.append("-A \(ext) -m comment --comment \(comment("masquerade LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ")
                 out.natRules.append("-A \(ext) -m comment --comment \(comment("route LOCAL traffic for \(spn) external destinations")) -m addrtype --src-type LOCAL -j \(svc)")
@@ -214,7 +241,7 @@ public enum KubeProxyRenderer {
             if !externalEPs.isEmpty { out.natRules.append("-A \(ext) -j \(externalChain)") }
         }
         // 9. KUBE-FW.
-        if useFW && hasAnyEndpoints {
+        if useFW {
             usedChains.append(fw)
             for r in ranges {
                 out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(r) -j \(ext)")
@@ -275,13 +302,16 @@ public enum KubeProxyRenderer {
         let mark = c.masqueradeMark
         // The NodePort catch-all, last in nat KUBE-SERVICES.
         let np = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
-        if c.nodePortAddresses.isEmpty || c.nodePortAddresses.contains(where: { $0.prefixLength == 0 }) {
+        if matchesAllNodePortAddresses(c) {
             out.natRules.append(np + (localhostNodePorts ? "" : " ! -d 127.0.0.0/8") + " -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
         } else {
-            for ip in c.nodeIPs where c.nodePortAddresses.contains(where: { $0.contains(ip) }) {
+            // One rule per node address inside the CIDRs, interface by interface as
+            // `GetNodeIPs` lists them: lo (127.0.0.1, with localhost NodePorts) first.
+            if localhostNodePorts { out.natRules.append(np + " -d 127.0.0.1 -j KUBE-NODEPORTS") }
+            var seen = Set<UInt32>()
+            for ip in c.interfaceAddresses ?? c.nodeIPs where c.nodePortAddresses.contains(where: { $0.contains(ip) }) && seen.insert(ip.value).inserted {
                 out.natRules.append(np + " -d \(ip) -j KUBE-NODEPORTS")
             }
-            if localhostNodePorts { out.natRules.append(np + " -d 127.0.0.1 -j KUBE-NODEPORTS") }
         }
         if !c.tcpBeLiberal {
             out.filterRules.append("-A KUBE-FORWARD -m conntrack --ctstate INVALID" + (c.nfacct ? " -m nfacct --nfacct-name ct_state_invalid_dropped_pkts" : "") + " -j DROP")

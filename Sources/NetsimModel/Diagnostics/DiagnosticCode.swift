@@ -80,7 +80,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let undefinedServicePort = DiagnosticCode("NS0708", "undefined-service-port", "A reference to a Service or port that does not exist.")
     public static let invalidManifest = DiagnosticCode("NS0709", "invalid-manifest", "A manifest without apiVersion, kind or metadata.name.")
     public static let nodePortRangeFull = DiagnosticCode("NS0710", "nodeport-range-full", "More Service ports need a NodePort than the node-port range holds.")
-    public static let unmodelledField = DiagnosticCode("NS0711", "unmodelled-field", "A Service field that changes kube-proxy's rules but that netsim does not model yet.")
+    public static let unmodelledField = DiagnosticCode("NS0711", "unmodelled-field", "A Service field or annotation that changes kube-proxy's rules or the Service's endpoints but that netsim does not model yet.")
     public static let lbAnnotation = DiagnosticCode("NS0712", "lb-annotation", "An AWS Load Balancer Controller annotation value the controller refuses or reinterprets.")
     public static let lbListenPorts = DiagnosticCode("NS0713", "lb-listen-ports", "An alb.ingress.kubernetes.io/listen-ports value the controller cannot read.")
     public static let lbNoSubnets = DiagnosticCode("NS0714", "lb-no-subnets", "A load balancer whose scheme finds too few subnets by the controller's discovery.")
@@ -99,6 +99,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let ignoredCNISetting = DiagnosticCode("NS0806", "ignored-cni-setting", "A warm-pool setting ipamd ignores in this combination.")
     public static let subnetTooSmall = DiagnosticCode("NS0807", "subnet-too-small", "A node subnet that cannot hold one node and its initial warm pool.")
     public static let invalidCatalog = DiagnosticCode("NS0808", "invalid-instance-catalog", "An instance catalog file netsim cannot read.")
+    public static let kubeProxyConfig = DiagnosticCode("NS0810", "kube-proxy-config", "A cluster.kubeProxy setting kube-proxy refuses at start-up.")
+    public static let kubeProxyIgnored = DiagnosticCode("NS0811", "kube-proxy-setting-ignored", "A cluster.kubeProxy setting kube-proxy overrides, or that has no effect on EKS nodes.")
+    public static let sourceRangeSpaces = DiagnosticCode("NS0812", "source-range-whitespace", "A loadBalancerSourceRanges entry with spaces around it; the API server and kube-proxy trim them.")
 
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
@@ -132,6 +135,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend, .lbUnbuildable,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
+        .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario,
         .captureUnreadable, .captureLinkType,

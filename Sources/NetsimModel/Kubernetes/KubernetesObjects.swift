@@ -190,6 +190,31 @@ public struct Service: Sendable {
     /// `spec.allocateLoadBalancerNodePorts` (true when unset): false gives a LoadBalancer
     /// Service no NodePorts unless its ports name them.
     public var allocateLoadBalancerNodePorts = true
+    /// `status.loadBalancer.ingress`: the addresses a load balancer implementation reported.
+    public var loadBalancerIngress: [LoadBalancerIngress] = []
+    /// `spec.trafficDistribution` (`PreferClose`), nil when unset.
+    public var trafficDistribution: String? = nil
+
+    /// One `status.loadBalancer.ingress` entry.
+    public struct LoadBalancerIngress: Sendable {
+        public var ip: IPv4Address?
+        public var hostname: String?
+        /// `VIP` (also when unset) or `Proxy`.
+        public var ipMode: String?
+        public init(ip: IPv4Address?, hostname: String? = nil, ipMode: String? = nil) {
+            self.ip = ip; self.hostname = hostname; self.ipMode = ipMode
+        }
+        /// kube-proxy captures the address itself (`IsVIPMode`: ipMode unset or VIP).
+        public var isVIP: Bool { ipMode == nil || ipMode == "VIP" }
+    }
+
+    /// The EndpointSlice controller's topology-aware hints annotation
+    /// (`service.kubernetes.io/topology-mode`, else the deprecated
+    /// `service.kubernetes.io/topology-aware-hints`) is `Auto`.
+    public var topologyModeAuto: Bool {
+        let v = meta.annotations["service.kubernetes.io/topology-mode"] ?? meta.annotations["service.kubernetes.io/topology-aware-hints"]
+        return v == "Auto" || v == "auto"
+    }
 
     public init(meta: ObjectMeta, type: ServiceType, clusterIP: String?, selector: [String: String]?,
                 ports: [ServicePort], externalTrafficPolicy: TrafficPolicy = .Cluster,
@@ -242,13 +267,18 @@ public struct EndpointSlice: Sendable {
     public struct Endpoint: Sendable {
         public var addresses: [String]
         public var ready: Bool
-        /// `conditions.serving` (defaults to `ready`) and `conditions.terminating` (false).
+        /// `conditions.serving` and `conditions.terminating`: kube-proxy takes an unset
+        /// serving as true (`Serving == nil || *Serving`, whatever `ready` says) and an unset
+        /// terminating as false.
         public var serving: Bool
         public var terminating: Bool
         public var nodeName: String?
-        public init(addresses: [String], ready: Bool, nodeName: String?, serving: Bool? = nil, terminating: Bool = false) {
+        /// `hints.forZones[].name`.
+        public var zoneHints: [String]
+        public init(addresses: [String], ready: Bool, nodeName: String?, serving: Bool? = nil, terminating: Bool = false,
+                    zoneHints: [String] = []) {
             self.addresses = addresses; self.ready = ready; self.nodeName = nodeName
-            self.serving = serving ?? ready; self.terminating = terminating
+            self.serving = serving ?? true; self.terminating = terminating; self.zoneHints = zoneHints
         }
     }
     public struct Port: Sendable {

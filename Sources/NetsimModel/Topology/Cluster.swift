@@ -11,6 +11,8 @@ public struct Cluster: Sendable {
     public var eniConfigs: [ENIConfig]
     public var nodeGroups: [NodeGroup]
     public var location: SourceLocation
+    /// kube-proxy's configuration (`cluster.kubeProxy`; EKS's defaults when absent).
+    public var kubeProxy = KubeProxySettings()
 
     public init(name: String, version: String, serviceCIDR: IPv4CIDR, ipFamily: IPFamily = .ipv4,
                 nodePortRange: PortRange = PortRange(30000, 32767), cni: [CNISetting] = [],

@@ -71,7 +71,7 @@ final class ManifestConverter {
         case "Pod":
             let template = podSpec(spec, labels: meta.labels, context: "Pod \(meta.name)")
             objects.workloads.append(Workload(kind: .pod, meta: meta, replicas: 1, selector: nil, template: template))
-        case "Service": service(meta: meta, spec: spec)
+        case "Service": service(meta: meta, spec: spec, status: r.mapping("status", context: "status of Service \(meta.name)"))
         case "EndpointSlice": endpointSlice(r, meta: meta)
         case "Ingress": ingress(meta: meta, spec: spec)
         case "IngressClass":
@@ -124,7 +124,7 @@ final class ManifestConverter {
     /// rejects it).
     static let serviceSpecFields = ["clusterIPs", "externalIPs", "loadBalancerIP", "healthCheckNodePort",
                                     "publishNotReadyAddresses", "sessionAffinityConfig", "ipFamilies", "ipFamilyPolicy",
-                                    "allocateLoadBalancerNodePorts", "trafficDistribution"]
+                                    "allocateLoadBalancerNodePorts"]
 
     /// A DNS-1123 label: Service port names (`ValidateServicePort`).
     static func isDNS1123Label(_ s: String) -> Bool {
@@ -221,7 +221,7 @@ final class ManifestConverter {
         objects.workloads.append(Workload(kind: wk, meta: meta, replicas: replicas, selector: sel, template: pod))
     }
 
-    func service(meta: ObjectMeta, spec: MappingReader?) {
+    func service(meta: ObjectMeta, spec: MappingReader?, status: MappingReader? = nil) {
         let ctx = "Service \(meta.namespace)/\(meta.name)"
         guard let spec else {
             reporter.error(.missingKey, "\(ctx) has no spec", at: meta.location)
@@ -249,9 +249,20 @@ final class ManifestConverter {
         // than trace as if they were absent.
         // (publishNotReadyAddresses changes nothing here: every running pod of the model is
         // ready, and pods without an address are no endpoints either way.)
-        for (key, effect) in [("trafficDistribution", "endpoints are not preferred by zone")] where spec.has(key) {
-            reporter.warning(.unmodelledField, "\(ctx) sets \(key), which netsim does not model yet: \(effect)", at: spec.keyLocation(key),
-                             hint: "traces and netsim node show the Service as if \(key) were not set")
+        // trafficDistribution (v1.31: PreferClose only) is modelled: the EndpointSlice
+        // controller hints each ready endpoint for its own zone. The topology-mode annotation's
+        // proportional hints (the controller's topology cache) are not, and take precedence.
+        let trafficDistribution = spec.string("trafficDistribution")
+        if let td = trafficDistribution, td != "PreferClose" {
+            reporter.error(.invalidValue, "\(ctx): trafficDistribution '\(td)' is not supported", at: spec.valueLocation("trafficDistribution"),
+                           hint: "Kubernetes 1.31 accepts only PreferClose")
+        }
+        for key in ["service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints"] {
+            guard let v = meta.annotations[key], v == "Auto" || v == "auto" else { continue }
+            reporter.warning(.unmodelledField, "\(ctx) sets the \(key) annotation to \(v), which netsim does not model yet: the EndpointSlice controller would give endpoints zone hints in proportion to each zone's CPU",
+                             at: meta.annotationLocations[key] ?? meta.location,
+                             hint: "netsim gives the Service's endpoints no hints, so every node uses all of them\(trafficDistribution != nil ? " (the annotation overrides trafficDistribution)" : ""); write the EndpointSlices with hints.forZones to model a distribution")
+            break
         }
         if ports.count > 1, let unnamed = ports.first(where: { $0.name.isEmpty }) {
             reporter.error(.invalidValue, "\(ctx) has several ports, and one has no name", at: unnamed.location,
@@ -263,9 +274,18 @@ final class ManifestConverter {
         var sel: [String: String]? = dict(spec.stringMap("selector"))
         if sel?.isEmpty == true { sel = nil }
         var ranges: [IPv4CIDR] = []
-        for (c, loc) in spec.stringList("loadBalancerSourceRanges") {
-            if let v = IPv4CIDR(lenient: c) { ranges.append(v) } else {
-                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(c)' is not an IPv4 CIDR", at: loc)
+        for (raw, loc) in spec.stringList("loadBalancerSourceRanges") {
+            // The API server's validation and kube-proxy (MapCIDRsByIPFamily) trim spaces.
+            let c = raw.trimmingSpaces()
+            if let v = IPv4CIDR(lenient: c) {
+                ranges.append(v)
+                if c != raw {
+                    let shown = raw.unicodeScalars.map { $0 == "\t" ? "\\t" : $0 == "\n" ? "\\n" : $0 == "\r" ? "\\r" : String($0) }.joined()
+                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(shown)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
+                                     at: loc, hint: "write '\(c)'")
+                }
+            } else {
+                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(raw.count > 60 ? String(raw.prefix(60)) + "…" : raw)' is not an IPv4 CIDR", at: loc)
             }
         }
         let clusterIP = spec.string("clusterIP")
@@ -292,6 +312,10 @@ final class ManifestConverter {
             service.healthCheckNodePort = UInt16(hc)
         }
         if let allocate = spec.bool("allocateLoadBalancerNodePorts") { service.allocateLoadBalancerNodePorts = allocate }
+        service.trafficDistribution = trafficDistribution == "PreferClose" ? trafficDistribution : nil
+        if let status {
+            service.loadBalancerIngress = loadBalancerIngress(status, context: ctx)
+        }
         if let cfg = spec.mapping("sessionAffinityConfig", context: "sessionAffinityConfig of \(ctx)") {
             if let ip = cfg.mapping("clientIP", context: "sessionAffinityConfig.clientIP of \(ctx)") {
                 // The API server accepts 1–86400 seconds.
@@ -304,6 +328,39 @@ final class ManifestConverter {
         objects.services.append(service)
     }
 
+    /// `status.loadBalancer.ingress[]`: `ip` (validated as the API server does), `hostname`,
+    /// `ipMode` (`VIP` or `Proxy`, only with an ip); `ports` and `conditions` are not read.
+    func loadBalancerIngress(_ status: MappingReader, context ctx: String) -> [Service.LoadBalancerIngress] {
+        var out: [Service.LoadBalancerIngress] = []
+        if let lb = status.mapping("loadBalancer", context: "status.loadBalancer of \(ctx)") {
+            for item in lb.list("ingress") ?? [] {
+                guard let ir = reader(item, "a status.loadBalancer.ingress entry of \(ctx)") else { continue }
+                var ip: IPv4Address? = nil
+                let text = ir.string("ip")
+                if let t = text, !t.isEmpty {
+                    ip = IPv4Address(t)
+                    if ip == nil && IPv6Address(t) == nil {
+                        reporter.error(.invalidAddress, "status.loadBalancer.ingress ip '\(t)' of \(ctx) is not an IP address", at: ir.valueLocation("ip"))
+                    }
+                }
+                let mode = ir.string("ipMode")
+                if let m = mode {
+                    if m != "VIP" && m != "Proxy" {
+                        reporter.error(.invalidValue, "status.loadBalancer.ingress ipMode '\(m)' of \(ctx) is not VIP or Proxy", at: ir.valueLocation("ipMode"))
+                    } else if (text ?? "").isEmpty {
+                        reporter.error(.invalidValue, "status.loadBalancer.ingress of \(ctx) sets ipMode without ip", at: ir.valueLocation("ipMode"),
+                                       hint: "the API server accepts ipMode only next to ip")
+                    }
+                }
+                out.append(Service.LoadBalancerIngress(ip: ip, hostname: ir.string("hostname"), ipMode: mode))
+                ir.finish(ignoring: ["ports"], severity: .warning)
+            }
+            lb.finish(severity: .warning)
+        }
+        status.finish(ignoring: ["conditions"], severity: .warning)
+        return out
+    }
+
     func endpointSlice(_ r: MappingReader, meta: ObjectMeta) {
         var endpoints: [EndpointSlice.Endpoint] = []
         for item in r.list("endpoints") ?? [] {
@@ -314,8 +371,18 @@ final class ManifestConverter {
             }
             let conditions = er.mapping("conditions")
             let ready = conditions?.bool("ready") ?? true
+            var zoneHints: Set<String> = []
+            if let hints = er.mapping("hints", context: "hints of an endpoint of EndpointSlice \(meta.name)") {
+                for z in hints.list("forZones") ?? [] {
+                    guard let zr = reader(z, "a hints.forZones entry of EndpointSlice \(meta.name)") else { continue }
+                    if let name = zr.string("name", required: true) { zoneHints.insert(name) }
+                    zr.finish(severity: .warning)
+                }
+                hints.finish(ignoring: ["forNodes"], severity: .warning)
+            }
             endpoints.append(EndpointSlice.Endpoint(addresses: addresses.map(\.0), ready: ready, nodeName: er.string("nodeName"),
-                                                    serving: conditions?.bool("serving"), terminating: conditions?.bool("terminating") ?? false))
+                                                    serving: conditions?.bool("serving"), terminating: conditions?.bool("terminating") ?? false,
+                                                    zoneHints: zoneHints.sorted()))
         }
         var ports: [EndpointSlice.Port] = []
         for item in r.list("ports") ?? [] {
@@ -425,5 +492,14 @@ final class ManifestConverter {
         spec.finish(severity: .warning)
         objects.networkPolicies.append(NetworkPolicy(meta: meta, podSelector: podSelector, policyTypes: types,
                                                      ingress: ingress, egress: egress))
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space, as Go's strings.TrimSpace.
+    fileprivate func trimmingSpaces() -> String {
+        let chars = Array(self)
+        guard let first = chars.firstIndex(where: { !$0.isWhitespace }), let last = chars.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(chars[first...last])
     }
 }

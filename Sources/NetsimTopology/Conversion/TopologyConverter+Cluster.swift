@@ -73,8 +73,103 @@ extension TopologyConverter {
         for item in r.list("nodeGroups") ?? [] {
             if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
         }
+        if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
         r.finish()
         return cluster
+    }
+
+    /// Without leading and trailing white space (Go's strings.TrimSpace).
+    static func trimSpaces(_ s: String) -> String {
+        let chars = Array(s)
+        guard let first = chars.firstIndex(where: { !$0.isWhitespace }), let last = chars.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(chars[first...last])
+    }
+
+    /// `cluster.kubeProxy`: the kube-proxy add-on's configuration (KubeProxyConfiguration v1alpha1,
+    /// kubernetes v1.31), validated as kube-proxy validates it at start-up.
+    func convertKubeProxy(_ r: MappingReader) -> KubeProxySettings {
+        var s = KubeProxySettings(location: r.location)
+        r.context = "cluster.kubeProxy"
+        if let (text, loc) = r.locatedString("clusterCIDR") {
+            // A comma-separated list (one per family); the IPv4 one is kube-proxy's here.
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Self.trimSpaces(String($0)) }
+            if !Self.trimSpaces(text).isEmpty {
+                if parts.count > 2 {
+                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(text.count > 60 ? String(text.prefix(60)) + "…" : text)' lists \(parts.count) CIDRs; kube-proxy accepts one per IP family", at: loc,
+                                   hint: "e.g. clusterCIDR: 10.0.0.0/16")
+                }
+                for p in parts.prefix(3) {
+                    if let c = IPv4CIDR(lenient: p) {
+                        if s.clusterCIDR == nil { s.clusterCIDR = c }
+                    } else if IPv6CIDR(p) == nil {
+                        reporter.error(.kubeProxyConfig, "clusterCIDR entry '\(p)' is not a CIDR", at: loc, hint: "e.g. clusterCIDR: 10.0.0.0/16; \"\" for none (EKS's default)")
+                    }
+                }
+            }
+        }
+        let explicitMode = r.choice("detectLocalMode", KubeProxySettings.DetectLocalMode.self)
+        if let mode = explicitMode { s.detectLocalMode = mode }
+        var badInterface = false
+        if let d = r.mapping("detectLocal", context: "cluster.kubeProxy.detectLocal") {
+            // An interface name the kernel accepts (at most 15 bytes, no '/', ':' or white
+            // space), the prefix with room for iptables' '+': otherwise iptables-restore
+            // refuses kube-proxy's rules and no Service works.
+            func interface(_ key: String, max: Int) -> String? {
+                guard let v = d.string(key) else { return nil }
+                let bad = v.utf8.count > max || v.contains { $0.isWhitespace || $0 == "/" || $0 == ":" || $0 == "\"" || $0 == "'" || $0 == "!" || $0 == "+" }
+                if bad || v == "." || v == ".." {
+                    badInterface = true
+                    reporter.error(.kubeProxyConfig, "detectLocal.\(key) '\(v)' is not a Linux interface name\(key == "interfaceNamePrefix" ? " prefix" : "") iptables accepts", at: d.valueLocation(key),
+                                   hint: "at most \(max) characters, without white space, '/', ':', quotes, '!' or '+'\(key == "interfaceNamePrefix" ? ", e.g. eni" : "")")
+                    return nil
+                }
+                return v
+            }
+            s.bridgeInterface = interface("bridgeInterface", max: 15)
+            s.interfaceNamePrefix = interface("interfaceNamePrefix", max: 14)
+            d.finish()
+        }
+        switch s.detectLocalMode {
+        case .BridgeInterface where (s.bridgeInterface ?? "").isEmpty && !badInterface:
+            reporter.error(.kubeProxyConfig, "detectLocalMode BridgeInterface needs detectLocal.bridgeInterface", at: r.valueLocation("detectLocalMode"),
+                           hint: "kube-proxy refuses to start without it")
+        case .InterfaceNamePrefix where (s.interfaceNamePrefix ?? "").isEmpty && !badInterface:
+            reporter.error(.kubeProxyConfig, "detectLocalMode InterfaceNamePrefix needs detectLocal.interfaceNamePrefix", at: r.valueLocation("detectLocalMode"),
+                           hint: "with the VPC CNI, pods' host interfaces start with its veth prefix: interfaceNamePrefix: eni")
+        case .NodeCIDR:
+            reporter.warning(.kubeProxyIgnored, "detectLocalMode NodeCIDR: EKS nodes have no spec.podCIDR (the VPC CNI gives pods VPC addresses), so kube-proxy runs without a local-traffic detector",
+                             at: r.valueLocation("detectLocalMode"), hint: "use ClusterCIDR with clusterCIDR, or InterfaceNamePrefix with interfaceNamePrefix: eni")
+        case .ClusterCIDR where s.clusterCIDR == nil && explicitMode == .ClusterCIDR:
+            reporter.warning(.kubeProxyIgnored, "detectLocalMode ClusterCIDR without clusterCIDR: kube-proxy runs without a local-traffic detector",
+                             at: r.valueLocation("detectLocalMode"), hint: "set clusterCIDR to the pods' addresses (the VPC's CIDR blocks)")
+        default: break
+        }
+        for (a, loc) in r.stringList("nodePortAddresses") {
+            let t = Self.trimSpaces(a)
+            if t == "primary" { s.nodePortPrimary = true; continue }
+            if let c = IPv4CIDR(lenient: t) { s.nodePortAddresses.append(c) } else if IPv6CIDR(t) == nil {
+                reporter.error(.kubeProxyConfig, "nodePortAddresses entry '\(a)' is neither a CIDR nor 'primary'", at: loc,
+                               hint: "e.g. nodePortAddresses: [primary] or [10.0.0.0/16]")
+            }
+        }
+        if let i = r.mapping("iptables", context: "cluster.kubeProxy.iptables") {
+            if let v = i.bool("masqueradeAll") { s.masqueradeAll = v }
+            if let v = i.bool("localhostNodePorts") {
+                s.localhostNodePorts = v
+                let loopback = s.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) || $0.prefixLength == 0 }
+                if v, s.nodePortPrimary || !s.nodePortAddresses.isEmpty, !loopback {
+                    reporter.warning(.kubeProxyIgnored, "iptables.localhostNodePorts is true, but nodePortAddresses does not include 127.0.0.0/8: kube-proxy turns localhost NodePorts off",
+                                     at: i.valueLocation("localhostNodePorts"), hint: "add 127.0.0.0/8 to nodePortAddresses, or drop localhostNodePorts")
+                }
+            }
+            i.finish()
+        }
+        if let c = r.mapping("conntrack", context: "cluster.kubeProxy.conntrack") {
+            if let v = c.bool("tcpBeLiberal") { s.tcpBeLiberal = v }
+            c.finish()
+        }
+        r.finish()
+        return s
     }
 
     func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation) {

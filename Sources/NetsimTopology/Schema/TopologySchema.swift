@@ -1961,6 +1961,112 @@ public enum TopologySchema {
             }
           ]
         },
+        "kubeProxy": {
+          "description": "kube-proxy's configuration, as the EKS kube-proxy add-on's kube-proxy-config (KubeProxyConfiguration, kubernetes v1.31) sets it. Omitted keys take EKS's defaults: no clusterCIDR (no local-traffic detector), masqueradeAll false, NodePorts on every local address, localhost NodePorts on, conntrack.tcpBeLiberal false.",
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "clusterCIDR": {
+              "description": "The pods' addresses, for the ClusterCIDR local-traffic detector: off-cluster traffic to a cluster IP is masqueraded, pods reaching an externalTrafficPolicy Local Service's external address take the Cluster path. One CIDR per IP family, comma-separated; the IPv4 one is used. EKS default \"\" (none).",
+              "type": [
+                "string",
+                "null"
+              ],
+              "examples": [
+                "10.0.0.0/16"
+              ]
+            },
+            "detectLocalMode": {
+              "description": "How kube-proxy tells pods' traffic apart. ClusterCIDR (default) uses clusterCIDR; InterfaceNamePrefix uses detectLocal.interfaceNamePrefix (eni with the VPC CNI); BridgeInterface uses detectLocal.bridgeInterface; NodeCIDR needs the node's spec.podCIDR, which EKS nodes do not have (no detector; warned).",
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "ClusterCIDR",
+                "NodeCIDR",
+                "BridgeInterface",
+                "InterfaceNamePrefix",
+                null
+              ],
+              "default": "ClusterCIDR"
+            },
+            "detectLocal": {
+              "description": "Settings of the interface detectors.",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "bridgeInterface": {
+                  "$ref": "#/$defs/text",
+                  "description": "The bridge pods' traffic arrives on (BridgeInterface)."
+                },
+                "interfaceNamePrefix": {
+                  "$ref": "#/$defs/text",
+                  "description": "The prefix of the host interfaces pods' traffic arrives on (InterfaceNamePrefix), e.g. eni."
+                }
+              }
+            },
+            "nodePortAddresses": {
+              "description": "The addresses NodePorts are open on: CIDRs (each node address inside one) and primary (the node's primary address). Default: every local address, 127.0.0.1 included.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "anyOf": [
+                  {
+                    "$ref": "#/$defs/ipv4Cidr"
+                  },
+                  {
+                    "$ref": "#/$defs/ipv6Cidr"
+                  },
+                  {
+                    "type": "string",
+                    "const": "primary"
+                  }
+                ]
+              }
+            },
+            "iptables": {
+              "description": "iptables-mode settings.",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "masqueradeAll": {
+                  "$ref": "#/$defs/boolean",
+                  "description": "Masquerade every connection to a cluster IP. Default false."
+                },
+                "localhostNodePorts": {
+                  "$ref": "#/$defs/boolean",
+                  "description": "Accept NodePorts on 127.0.0.1 (forced off when nodePortAddresses leaves out 127.0.0.0/8). Default true."
+                }
+              }
+            },
+            "conntrack": {
+              "description": "conntrack settings.",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "tcpBeLiberal": {
+                  "$ref": "#/$defs/boolean",
+                  "description": "Set nf_conntrack_tcp_be_liberal: out-of-window TCP packets are not INVALID, and kube-proxy writes no INVALID drop rule. Default false."
+                }
+              }
+            }
+          }
+        },
         "cni": {
           "description": "aws-node environment variables (see $defs/cni).",
           "anyOf": [
