@@ -146,9 +146,10 @@ public struct Network: Sendable {
         return .traced(t)
     }
 
-    /// Whether the topology says where the control plane is: its own `default/kubernetes` Service.
+    /// Whether the topology says where the control plane is: its own `default/kubernetes`
+    /// Service, or an EndpointSlice for it on the control plane's addresses.
     static func controlPlaneDeclared(_ t: Topology) -> Bool {
-        t.kubernetes.service(namespace: "default", name: "kubernetes") != nil
+        t.kubernetes.service(namespace: "default", name: "kubernetes") != nil || NodeDatapath.declaresControlPlaneSlice(t)
     }
 
     /// A flow to the API server's Service when the control plane is not in the topology.
@@ -160,7 +161,7 @@ public struct Network: Sendable {
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
                       forward: PathTrace(end: .notModelled, hops: hops, finalPacket: packet), reply: nil, explanations: [], notes: [])
         t.caveats = [Caveat(kind: .controlPlaneNotModelled, affectsVerdict: true, message: why
-                            + "; declare the Service default/kubernetes with an EndpointSlice on the control plane's addresses (external hosts in those subnets) to trace it")]
+                            + "; declare the control plane's addresses as an EndpointSlice of default/kubernetes (port https, 443) and each as an external host in its subnet with the cluster security group, to trace it")]
         return t
     }
 
@@ -182,7 +183,7 @@ public struct Network: Sendable {
             let who = "NetworkPolic\(names.count == 1 ? "y" : "ies") \(names.joined(separator: ", ")) select\(names.count == 1 ? "s" : "") the \(side.rawValue) pod \(podKey) for \(type.rawValue)"
             let hook = side == .source ? "at the source pod's veth, before anything else" : "at the destination pod's veth, after the network delivered it"
             let message = decides
-                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if they allow it (EKS's network policy agent would drop it \(hook))"
+                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (EKS's network policy agent would drop it \(hook))"
                 : "\(who): netsim does not enforce NetworkPolicies yet; the network already drops this flow, so the verdict stands (a policy only drops more)"
                     + (side == .source ? ", though the agent may drop it first, \(hook)" : "")
             return Caveat(kind: .networkPolicy, side: side, policyType: type.rawValue, policies: names, pod: podKey,
@@ -190,7 +191,24 @@ public struct Network: Sendable {
         }
         let source = src.podNode != nil ? fabric.podByIP[src.address.value] : nil
         let destination = fabric.podByIP[t.forward.finalPacket.destination.value]
-        return [caveat(source, .Egress, .source), caveat(destination, .Ingress, .destination)].compactMap { $0 }
+        var out = [caveat(source, .Egress, .source), caveat(destination, .Ingress, .destination)].compactMap { $0 }
+        // The other endpoints kube-proxy or a load balancer could pick: this trace's verdict
+        // is this branch's, but another branch may meet a policy this one does not.
+        if out.allSatisfy({ $0.side != .destination }) {
+            let others = t.choices.compactMap { c -> String? in
+                guard let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let pod = fabric.podByIP[ip.value], pod != destination else { return nil }
+                return pod
+            }
+            let selected = others.compactMap { caveat($0, .Ingress, .destination) }
+            if !selected.isEmpty {
+                let policies = Array(Set(selected.flatMap(\.policies))).sorted(), pods = Suggestions.unique(selected.compactMap(\.pod))
+                out.append(Caveat(kind: .networkPolicy, side: .destination, policyType: "Ingress", policies: policies, pod: nil, affectsVerdict: false,
+                                  message: "this trace follows one endpoint; NetworkPolic\(policies.count == 1 ? "y" : "ies") \(policies.joined(separator: ", ")) select\(policies.count == 1 ? "s" : "") "
+                                    + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, which netsim does not enforce yet (--all-paths traces each)",
+                                  location: selected.first?.location))
+            }
+        }
+        return out
     }
 
     /// Every path of a flow: one trace per endpoint kube-proxy's random rules can pick (one

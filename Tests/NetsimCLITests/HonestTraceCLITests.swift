@@ -70,6 +70,43 @@ final class HonestTraceCLITests: XCTestCase {
         XCTAssertTrue(svc.out.contains("tenant-acme/default-deny-all"), svc.out)
     }
 
+    /// A Service whose endpoints a policy selects only in part: the branch that reaches a
+    /// selected pod depends on it (exit 3); a branch that does not still says that other
+    /// endpoints are selected, without changing its verdict.
+    func testServiceWithSomeEndpointsSelected() throws {
+        func deployment(_ tier: String) -> String {
+            """
+                - apiVersion: apps/v1
+                  kind: Deployment
+                  metadata: {name: x-\(tier), namespace: shop}
+                  spec:
+                    replicas: 1
+                    selector: {matchLabels: {app: x, tier: \(tier)}}
+                    template:
+                      metadata: {labels: {app: x, tier: \(tier)}}
+                      spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 8080}]}]}
+
+            """
+        }
+        let (path, cleanup) = try quickstartCopy([("    - k8s/shop/*.yaml\n", "    - k8s/shop/*.yaml\n" + deployment("a") + deployment("b") + """
+                - {apiVersion: v1, kind: Service, metadata: {name: x, namespace: shop}, spec: {selector: {app: x}, ports: [{port: 80, targetPort: 8080}]}}
+                - {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, metadata: {name: only-b, namespace: shop}, spec: {podSelector: {matchLabels: {tier: b}}, policyTypes: [Ingress]}}
+
+            """)])
+        defer { cleanup() }
+        let r = try run(["trace", path, "--from", "deployment:shop/frontend", "--to", "service:shop/x", "--port", "80", "--all-paths", "--format", "json"])
+        XCTAssertEqual(r.status, 3, r.out + r.err)
+        let traces = try XCTUnwrap(try json(r.out)["traces"] as? [[String: Any]])
+        XCTAssertEqual(traces.count, 2)
+        var deciding = 0, other = 0
+        for t in traces {
+            let c = try XCTUnwrap((t["caveats"] as? [[String: Any]])?.first, "\(t)")
+            XCTAssertEqual(c["policies"] as? [String], ["shop/only-b"])
+            if c["affectsVerdict"] as? Bool == true { deciding += 1 } else { other += 1; XCTAssertTrue((c["message"] as? String ?? "").contains("another endpoint")) }
+        }
+        XCTAssertEqual([deciding, other], [1, 1])
+    }
+
     /// A flow the network already drops keeps its verdict (exit 1): a NetworkPolicy can only
     /// drop more. The trace still names the policy, as not deciding.
     func testBlockedFlowKeepsItsVerdictWithAPolicy() throws {
@@ -109,6 +146,33 @@ final class HonestTraceCLITests: XCTestCase {
         let c = try run(["check", path])
         XCTAssertEqual(c.status, 0, c.out)
         XCTAssertTrue(c.out.contains("intent 'pods reach the API' not evaluated"), c.out)
+    }
+
+    /// The topology declares the control plane: an EndpointSlice of default/kubernetes on an
+    /// address of an external host in a cluster subnet. kube-proxy's rules then have the Service
+    /// (chain KUBE-SVC-NPX46M4PTMTKRN6Y, as on a real cluster) and the flow is traced to it.
+    func testDeclaredControlPlaneIsTraced() throws {
+        let (path, cleanup) = try quickstartCopy([
+            ("externals:\n", "externals:\n  - {name: eks-api-a, address: 10.0.63.250, subnet: private-a, securityGroups: [nodes]}\n"),
+            ("    - k8s/shop/*.yaml\n", """
+                 - k8s/shop/*.yaml
+                 - apiVersion: discovery.k8s.io/v1
+                   kind: EndpointSlice
+                   metadata: {name: kubernetes, namespace: default, labels: {kubernetes.io/service-name: kubernetes}}
+                   addressType: IPv4
+                   ports: [{name: https, port: 443, protocol: TCP}]
+                   endpoints: [{addresses: [10.0.63.250], conditions: {ready: true}}]
+
+             """),
+        ], extra: "  - {name: pods reach the API, from: deployment:shop/cart, to: service:default/kubernetes, port: 443, verdict: delivered}\n")
+        defer { cleanup() }
+        let r = try run(["trace", path, "--from", "deployment:shop/frontend", "--to", "service:default/kubernetes", "--port", "443"])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        XCTAssertTrue(r.out.contains("KUBE-SVC-NPX46M4PTMTKRN6Y"), r.out)
+        XCTAssertTrue(r.out.contains("delivered to external eks-api-a"), r.out)
+        let c = try run(["check", "--strict", path])
+        XCTAssertEqual(c.status, 0, c.out)
+        XCTAssertTrue(c.out.contains("intent 'pods reach the API' holds"), c.out)
     }
 
     // MARK: item 16 — one bad intent does not stop the others
