@@ -214,6 +214,16 @@ final class HonestTraceCLITests: XCTestCase {
         XCTAssertTrue(text.contains("q.yaml:41:11: note: deciding rule"), text)
     }
 
+    /// An intent that should be denied but is delivered names the rules that let it through.
+    func testIntentDeliveredAgainstExpectationNamesTheAllowingRules() throws {
+        let (path, cleanup) = try quickstartCopy([("to: external:orders-db,    port: 5432, verdict: delivered", "to: external:orders-db,    port: 5432, verdict: denied")])
+        defer { cleanup() }
+        let r = try run(["check", path])
+        XCTAssertEqual(r.status, 1, r.out)
+        // The db group's rule (line 55) admits PostgreSQL from the nodes.
+        XCTAssertTrue(r.out.contains("q.yaml:55:11: note: allowed here: ingress: sg-"), r.out)
+    }
+
     // MARK: item 20 — the header says what happened in words
 
     func testHeaderSaysWhatTheWalkDidAndTheVerdict() throws {
