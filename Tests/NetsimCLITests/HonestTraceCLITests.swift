@@ -235,6 +235,15 @@ final class HonestTraceCLITests: XCTestCase {
         XCTAssertTrue(header.contains("2 blocks"), header)
         let ok = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432"])
         XCTAssertTrue(ok.out.contains("DELIVERED: delivered, and the reply came back"), ok.out)
+        // A security group blocks the way there; the walk went past it and reached the database.
+        let (path, cleanup) = try quickstartCopy([("        - {protocol: tcp, ports: 5432, from: {securityGroup: nodes}, description: PostgreSQL from the nodes only}\n", "")])
+        defer { cleanup() }
+        let sg = try run(["trace", path, "--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432"])
+        XCTAssertEqual(sg.status, 1)
+        let sgHeader = sg.out.split(separator: "\n").prefix(4).joined(separator: "\n")
+        XCTAssertFalse(sgHeader.contains("there: DELIVERED"), sgHeader)
+        XCTAssertTrue(sgHeader.contains("DENIED_IN: not delivered: first blocked on the way there by SG_HAS_NO_RULES"), sgHeader)
+        XCTAssertTrue(sgHeader.contains("walk: past the block the way there ends DELIVERED, the way back DELIVERED: fixing it lets the flow through"), sgHeader)
     }
 
     // MARK: item 21 — suggestions name each candidate once
