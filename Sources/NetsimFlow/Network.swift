@@ -322,7 +322,6 @@ extension IntentResult {
         case .failed:
             return Diagnostic(.error, .intentFailed, "intent '\(i.name)' failed (\(flow)): \(summary)", at: i.location, hint: "see the path with: \(cmd)",
                               notes: decidingNotes)
-
         case .passed:
             return Diagnostic(.note, .intentHolds, "intent '\(i.name)' holds (\(flow)): \(trace.map { $0.disposition.rawValue } ?? summary)", at: i.location)
         case .skipped:
