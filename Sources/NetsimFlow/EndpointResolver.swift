@@ -47,7 +47,7 @@ public struct EndpointResolver: Sendable {
             return interfaceEndpoint(n.primaryIP, label: "node:\(n.name)")
         case .nodeGroup(let name):
             guard let n = r.nodes.first(where: { $0.group == name }) else {
-                return .failure(message: "node group \(name) has no nodes", near: Suggestions.nearest(to: name, in: Set(r.nodes.map(\.group))))
+                return .failure(message: "node group \(name) has no nodes", near: Suggestions.nearest(to: name, in: r.nodes.map(\.group)))
             }
             return interfaceEndpoint(n.primaryIP, label: "nodegroup:\(name) (node \(n.name))")
         case .external(let name):

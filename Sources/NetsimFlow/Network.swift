@@ -134,8 +134,81 @@ public struct Network: Sendable {
         if let sp = req.sourcePort { clientPorts = sp...sp }
         else if case .interface = src.place { clientPorts = 32768...60999 }
         else { clientPorts = 1024...65535 }
-        return .traced(tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                                    choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http, capture: req.capture))
+        // default/kubernetes:443 leads to the control plane's ENIs; unless the topology
+        // declares them, netsim gives no verdict rather than a NO_ROUTE of its own making.
+        if inCluster, case .serviceIP("default", "kubernetes") = dst.place, packet.ipProtocol == .tcp, packet.destinationPort == 443,
+           !Self.controlPlaneDeclared(fabric.topology) {
+            return .traced(controlPlaneNotModelled(src, dst, packet))
+        }
+        var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
+                             choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http, capture: req.capture)
+        t.caveats = policyCaveats(t, source: src)
+        return .traced(t)
+    }
+
+    /// Whether the topology says where the control plane is: its own `default/kubernetes`
+    /// Service, or an EndpointSlice for it on the control plane's addresses.
+    static func controlPlaneDeclared(_ t: Topology) -> Bool {
+        t.kubernetes.service(namespace: "default", name: "kubernetes") != nil || NodeDatapath.declaresControlPlaneSlice(t)
+    }
+
+    /// A flow to the API server's Service when the control plane is not in the topology.
+    func controlPlaneNotModelled(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet) -> Trace {
+        let why = "the EKS control plane is not modelled: Service default/kubernetes (\(dst.address):443) has its endpoints on the control plane's "
+            + "cross-account ENIs in the cluster's subnets (with the cluster security group), which the topology does not declare, so netsim gives no verdict"
+        let hops = [Hop(place: src.label, steps: [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)]),
+                    Hop(place: dst.label, steps: [Step(type: "NotModelled", action: .notModelled, detail: why, component: nil, location: nil, packet: nil)])]
+        var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
+                      forward: PathTrace(end: .notModelled, hops: hops, finalPacket: packet), reply: nil, explanations: [], notes: [])
+        t.caveats = [Caveat(kind: .controlPlaneNotModelled, affectsVerdict: true, message: why
+                            + "; declare the control plane's addresses as an EndpointSlice of default/kubernetes (port https, 443) and each as an external host in its subnet with the cluster security group, to trace it")]
+        return t
+    }
+
+    /// NetworkPolicies that isolate the source pod for Egress or the pod the flow reaches for
+    /// Ingress (policyTypes as written, or Kubernetes' default). They could drop a delivery
+    /// (the verdict then depends on them); a flow the network already drops keeps its verdict,
+    /// since a policy only drops more. hostNetwork pods are never subject to them.
+    func policyCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
+        let k = fabric.topology.kubernetes
+        guard !k.networkPolicies.isEmpty else { return [] }
+        let decides = t.disposition.isSuccess
+        func caveat(_ podKey: String?, _ type: NetworkPolicy.PolicyType, _ side: Caveat.Side) -> Caveat? {
+            guard let podKey, let i = fabric.podByName[podKey] else { return nil }
+            let p = fabric.realized.pods[i]
+            let selecting = k.networkPolicies.filter { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
+                .sorted { $0.meta.name < $1.meta.name }
+            guard let first = selecting.first else { return nil }
+            let names = selecting.map { "\($0.meta.namespace)/\($0.meta.name)" }
+            let who = "NetworkPolic\(names.count == 1 ? "y" : "ies") \(names.joined(separator: ", ")) select\(names.count == 1 ? "s" : "") the \(side.rawValue) pod \(podKey) for \(type.rawValue)"
+            let hook = side == .source ? "at the source pod's veth, before anything else" : "at the destination pod's veth, after the network delivered it"
+            let message = decides
+                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (EKS's network policy agent would drop it \(hook))"
+                : "\(who): netsim does not enforce NetworkPolicies yet; the network already drops this flow, so the verdict stands (a policy only drops more)"
+                    + (side == .source ? ", though the agent may drop it first, \(hook)" : "")
+            return Caveat(kind: .networkPolicy, side: side, policyType: type.rawValue, policies: names, pod: podKey,
+                          affectsVerdict: decides, message: message, location: first.meta.location)
+        }
+        let source = src.podNode != nil ? fabric.podByIP[src.address.value] : nil
+        let destination = fabric.podByIP[t.forward.finalPacket.destination.value]
+        var out = [caveat(source, .Egress, .source), caveat(destination, .Ingress, .destination)].compactMap { $0 }
+        // The other endpoints kube-proxy or a load balancer could pick: this trace's verdict
+        // is this branch's, but another branch may meet a policy this one does not.
+        if out.allSatisfy({ $0.side != .destination }) {
+            let others = t.choices.compactMap { c -> String? in
+                guard let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let pod = fabric.podByIP[ip.value], pod != destination else { return nil }
+                return pod
+            }
+            let selected = others.compactMap { caveat($0, .Ingress, .destination) }
+            if !selected.isEmpty {
+                let policies = Array(Set(selected.flatMap(\.policies))).sorted(), pods = Suggestions.unique(selected.compactMap(\.pod))
+                out.append(Caveat(kind: .networkPolicy, side: .destination, policyType: "Ingress", policies: policies, pod: nil, affectsVerdict: false,
+                                  message: "this trace follows one endpoint; NetworkPolic\(policies.count == 1 ? "y" : "ies") \(policies.joined(separator: ", ")) select\(policies.count == 1 ? "s" : "") "
+                                    + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, which netsim does not enforce yet (--all-paths traces each)",
+                                  location: selected.first?.location))
+            }
+        }
+        return out
     }
 
     /// Every path of a flow: one trace per endpoint kube-proxy's random rules can pick (one
@@ -191,16 +264,22 @@ extension Network {
         intents.map { intent in
             var req = FlowRequest(from: intent.from, to: intent.to, ipProtocol: intent.ipProtocol, port: intent.port)
             if intent.host != nil || intent.path != nil { req.http = HTTPRequest(host: intent.host ?? "", path: intent.path ?? "/") }
-            if let policy = networkPolicyInvolved(req) {
+            let outcome = trace(req)
+            // A delivery through a pod a NetworkPolicy isolates depends on the policy; a flow
+            // the network already drops does not (a policy only drops more).
+            if case .traced(let t) = outcome, t.delivered, let policy = networkPolicyInvolved(req) {
                 return IntentResult(intent: intent, status: .skipped,
                                     summary: "not evaluated: NetworkPolicy \(policy) selects a pod of this flow, and netsim does not enforce NetworkPolicies yet", trace: nil)
             }
-            switch trace(req) {
+            switch outcome {
             case .unsupported(let why):
                 return IntentResult(intent: intent, status: .skipped, summary: "not evaluated: " + why, trace: nil)
             case .invalid(let why, _):
                 let pass = intent.verdict == .denied
                 return IntentResult(intent: intent, status: pass ? .passed : .failed, summary: "no flow: " + why, trace: nil)
+            case .traced(let t) where t.disposition == .notModelled || (t.delivered && t.verdictDependsOnUnmodelled):
+                return IntentResult(intent: intent, status: .skipped,
+                                    summary: "not evaluated: " + (t.caveats.first { $0.affectsVerdict }?.message ?? "netsim does not model what this flow reaches"), trace: t)
             case .traced(let t):
                 let delivered = t.disposition.isSuccess
                 let pass = delivered == (intent.verdict == .delivered)
@@ -215,6 +294,24 @@ extension Network {
 }
 
 extension IntentResult {
+    /// Where a failed intent was decided, which is usually not the `expect:` line: the rules,
+    /// routes or objects that blocked it (first first) when it should be delivered; the rules
+    /// that let it through when it should be denied. Each place once.
+    var decidingNotes: [Diagnostic.Note] {
+        guard status == .failed, let t = trace else { return [] }
+        var seen = Set<SourceLocation>(), notes: [Diagnostic.Note] = []
+        if !t.delivered {
+            for e in t.explanations { if let l = e.location, seen.insert(l).inserted {
+                notes.append(.init("deciding rule: \(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)", at: l))
+            } }
+        } else {
+            for s in t.forward.hops.flatMap(\.steps) where s.action == .permitted && (s.type == "SecurityGroup" || s.type == "NetworkACL") {
+                if let l = s.location, seen.insert(l).inserted { notes.append(.init("allowed here: \(s.detail)", at: l)) }
+            }
+        }
+        return notes
+    }
+
     /// The result as a located diagnostic: failed (NS0902, exit 1), holds (NS0903) or not
     /// evaluated (NS0904); the intent's name travels as the first note, for JUnit test names.
     public func diagnostic(file: String) -> Diagnostic {
@@ -223,7 +320,8 @@ extension IntentResult {
         let cmd = "netsim trace \(file) --from \(i.from) --to \(i.to)\(i.port.map { " --port \($0)" } ?? "")\(i.ipProtocol == .tcp ? "" : " --protocol \(i.ipProtocol)")"
         switch status {
         case .failed:
-            return Diagnostic(.error, .intentFailed, "intent '\(i.name)' failed (\(flow)): \(summary)", at: i.location, hint: "see the path with: \(cmd)")
+            return Diagnostic(.error, .intentFailed, "intent '\(i.name)' failed (\(flow)): \(summary)", at: i.location, hint: "see the path with: \(cmd)",
+                              notes: decidingNotes)
         case .passed:
             return Diagnostic(.note, .intentHolds, "intent '\(i.name)' holds (\(flow)): \(trace.map { $0.disposition.rawValue } ?? summary)", at: i.location)
         case .skipped:

@@ -88,6 +88,12 @@ public struct NodeDatapath: Sendable {
     /// would make them: cluster IPs from the realizer, NodePorts allocated by seed where the
     /// manifest gives none, endpoints from running pods the selector matches (or the
     /// manifests' own EndpointSlices), ports resolved by number or container-port name.
+    /// Whether the topology gives the API server's Service its endpoints: an EndpointSlice of
+    /// `default/kubernetes` on the control plane's addresses.
+    public static func declaresControlPlaneSlice(_ t: Topology) -> Bool {
+        t.kubernetes.endpointSlices.contains { $0.meta.namespace == "default" && $0.serviceName == "kubernetes" }
+    }
+
     public static func services(_ t: Topology, _ r: RealizedCluster) -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
         var ports: [ProxiedServicePort] = []
         var endpoints: [String: [ProxiedEndpoint]] = [:]
@@ -117,6 +123,14 @@ public struct NodeDatapath: Sendable {
                                         ServicePort(name: "dns", ipProtocol: .udp, port: 53, targetPort: .number(53), nodePort: nil, location: loc),
                                         ServicePort(name: "dns-tcp", ipProtocol: .tcp, port: 53, targetPort: .number(53), nodePort: nil, location: loc),
                                     ]))
+        }
+        // default/kubernetes, when the realizer added it and the topology declares the control
+        // plane's addresses as its EndpointSlice (port https, 443, as the API server writes it).
+        if Self.declaresControlPlaneSlice(t), !services.contains(where: { $0.meta.namespace == "default" && $0.meta.name == "kubernetes" }),
+           r.services.contains(where: { $0.namespace == "default" && $0.name == "kubernetes" }) {
+            let loc = SourceLocation(file: "<eks-control-plane>", line: 0, column: 0)
+            services.append(Service(meta: ObjectMeta(name: "kubernetes", namespace: "default", location: loc), type: .ClusterIP, clusterIP: nil,
+                                    selector: nil, ports: [ServicePort(name: "https", ipProtocol: .tcp, port: 443, targetPort: .number(443), nodePort: nil, location: loc)]))
         }
         let workloads = Realizer.implicitWorkloads(t.kubernetes) + t.kubernetes.workloads
         let workloadByKey = Dictionary((workloads).map { ("\($0.meta.namespace)/\($0.kind)/\($0.meta.name)", $0) }, uniquingKeysWith: { a, _ in a })

@@ -15,6 +15,7 @@ public struct Step: Sendable {
         case noRoute = "NO_ROUTE"
         case nullRouted = "NULL_ROUTED"
         case loop = "LOOP"
+        case notModelled = "NOT_MODELLED"
     }
     /// `Originate`, `SecurityGroup`, `NetworkACL`, `Routing`, `SourceNAT`, `DestinationNAT`, …
     public var type: String
@@ -57,6 +58,39 @@ public struct PathTrace: Sendable {
     public var captures: [CapturePoint] = []
 }
 
+/// Something a trace's verdict may depend on that netsim does not model: said in the header,
+/// in the JSON (`caveats`) and, when it could change the verdict, in the exit code (3).
+public struct Caveat: Sendable {
+    public enum Kind: String, Sendable {
+        /// A NetworkPolicy selects the source pod for Egress or the destination pod for Ingress.
+        case networkPolicy = "NETWORK_POLICY"
+        /// The flow goes to the EKS control plane (`default/kubernetes`), which the topology does not declare.
+        case controlPlaneNotModelled = "CONTROL_PLANE_NOT_MODELLED"
+    }
+    public enum Side: String, Sendable { case source, destination }
+    public var kind: Kind
+    /// For NetworkPolicies: the source pod (its Egress) or the destination pod (its Ingress).
+    public var side: Side?
+    /// `Ingress` or `Egress`.
+    public var policyType: String?
+    /// The policies (`namespace/name`, sorted) that select the pod for that direction.
+    public var policies: [String] = []
+    /// The pod they select (`namespace/name`).
+    public var pod: String?
+    /// Whether modelling it could change the verdict (a delivery a policy could drop; a flow to
+    /// an unmodelled control plane). A flow the network already drops keeps its verdict.
+    public var affectsVerdict: Bool
+    public var message: String
+    /// Where the first policy is written.
+    public var location: SourceLocation?
+
+    public init(kind: Kind, side: Side? = nil, policyType: String? = nil, policies: [String] = [], pod: String? = nil,
+                affectsVerdict: Bool, message: String, location: SourceLocation? = nil) {
+        self.kind = kind; self.side = side; self.policyType = policyType; self.policies = policies; self.pod = pod
+        self.affectsVerdict = affectsVerdict; self.message = message; self.location = location
+    }
+}
+
 /// A traced flow: the forward path, the reply for TCP and UDP, and the verdict.
 public struct Trace: Sendable {
     public var source: String
@@ -85,6 +119,10 @@ public struct Trace: Sendable {
     public var sourceIpNote: String? = nil
     /// kube-proxy rejected the packet with an ICMP port unreachable (a capture shows it).
     public var rejectedWithICMP = false
+    /// What the verdict may depend on that netsim does not model (NetworkPolicies, the control plane).
+    public var caveats: [Caveat] = []
 
     public var delivered: Bool { disposition.isSuccess }
+    /// The verdict depends on something netsim does not model (exit code 3).
+    public var verdictDependsOnUnmodelled: Bool { caveats.contains { $0.affectsVerdict } }
 }

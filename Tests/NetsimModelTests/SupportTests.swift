@@ -2,6 +2,16 @@ import Testing
 @testable import NetsimModel
 
 @Suite struct SupportTests {
+    /// Issue 12 item 21: candidates repeat (one per pod of a workload); a suggestion names each once.
+    @Test func suggestionsNameEachCandidateOnce() {
+        let pods = ["shop/api", "shop/api", "shop/api", "shop/apa", "shop/api"]
+        #expect(Suggestions.nearest(to: "shop/apx", in: pods) == ["shop/api", "shop/apa"])
+        #expect(Suggestions.didYouMean("shop/apx", in: pods) == "did you mean 'shop/api' or 'shop/apa'?")
+        #expect(Suggestions.phrase(["a", "b", "a", "a"]) == "did you mean 'a' or 'b'?")
+        #expect(Suggestions.phrase(["x", "x"]) == "did you mean 'x'?")
+        #expect(Suggestions.unique(["b", "a", "b", "c", "a"]) == ["b", "a", "c"])
+    }
+
     @Test func editDistance() {
         #expect(Suggestions.distance("routeTabel", "routeTable") == 2)
         #expect(Suggestions.distance("", "abc") == 3)

@@ -3,6 +3,7 @@ import Testing
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import NetsimFlow
 import NetsimModel
 import NetsimRender
 import NetsimTopology
@@ -25,6 +26,23 @@ import NetsimTopology
         let text = CheckRenderer.render(report(), as: format)
         try Golden.assert(text, matches: "Tests/NetsimTopologyTests/Fixtures/golden/check.\(ext)")
         #expect(text == CheckRenderer.render(report(), as: format), "rendering is deterministic")
+    }
+
+    /// A failed intent in every format (issue 12 item 18): the quickstart with the database
+    /// subnet's network ACL rule 100 turned to deny. Each format names the `expect:` line and
+    /// the rule that decided (SARIF relatedLocations and a second location, a second GitHub
+    /// annotation, both places in the JUnit message, a note in text and JSON).
+    @Test(arguments: [(CheckFormat.text, "txt"), (.json, "json"), (.junit, "xml"), (.sarif, "sarif"), (.github, "github")])
+    func failedIntentMatchesGolden(format: CheckFormat, ext: String) throws {
+        let file = "Topologies/quickstart-db-acl-denies.yaml"
+        let rule = "{rule: 100, protocol: tcp, ports: 5432,       cidr: 10.0.32.0/19, action: "
+        let text = try String(contentsOfFile: "Topologies/quickstart.yaml", encoding: .utf8)
+        #expect(text.contains(rule + "allow}"))
+        let r = loader.load(text: text.replacingOccurrences(of: rule + "allow}", with: rule + "deny}"), file: file)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let report = CheckReport(files: [.init(path: file, diagnostics: r.diagnostics + Network.checkDiagnostics(t, catalog: .builtin, file: file), topologyName: t.name)], strict: false)
+        #expect(report.intentsFailed == 1)
+        try Golden.assert(CheckRenderer.render(report, as: format), matches: "Tests/NetsimTopologyTests/Fixtures/golden/check-failed-intent.\(ext)")
     }
 
     @Test func fixtureHasErrorsAndWarnings() {

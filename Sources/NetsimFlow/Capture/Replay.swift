@@ -333,6 +333,11 @@ extension Network {
         switch trace(req) {
         case .invalid(let why, _), .unsupported(let why):
             return ReplayResult(flow: flow, disposition: nil, deciding: why, location: nil, agreement: .notEvaluated)
+        case .traced(let t) where t.disposition == .notModelled:
+            // No verdict to compare (the control plane is not in the topology).
+            let c = t.caveats.first { $0.affectsVerdict }
+            return ReplayResult(flow: flow, disposition: nil, deciding: c?.message ?? "netsim does not model what this flow reaches", location: c?.location,
+                                agreement: .notEvaluated, source: t.source, destination: t.destination)
         case .traced(let t):
             var deciding: String
             var location: SourceLocation? = nil
@@ -344,8 +349,12 @@ extension Network {
                 deciding = last?.detail ?? t.disposition.rawValue
                 location = last?.location
             }
-            let e = Self.expectation(t, server: flow.server, fabric: fabric)
-            if e == .either { deciding += " (the reply is lost on its way back: a capture near the server sees it, one near the client does not)" }
+            var e = Self.expectation(t, server: flow.server, fabric: fabric)
+            // A delivery a NetworkPolicy could drop: the capture may show an answer or nothing.
+            if e == .answer, let c = t.caveats.first(where: { $0.affectsVerdict }) {
+                e = .either
+                deciding += " (\(c.message))"
+            } else if e == .either { deciding += " (the reply is lost on its way back: a capture near the server sees it, one near the client does not)" }
             if e == .answer, t.loadBalancer?.kind == "ALB", !t.delivered { deciding += " (the ALB answers the client itself)" }
             var r = ReplayResult(flow: flow, disposition: t.disposition, deciding: deciding + note, location: location,
                                  agreement: Self.agreement(e, flow), source: t.source, destination: t.destination)

@@ -23,7 +23,7 @@ public enum Suggestions {
     public static func nearest(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> [String] {
         let threshold = max(2, name.count / 3)
         var scored: [(Int, Int, String)] = []
-        for (index, candidate) in candidates.enumerated() {
+        for (index, candidate) in unique(candidates).enumerated() {
             let d = distance(name, candidate)
             if d <= threshold { scored.append((d, index, candidate)) }
         }
@@ -36,10 +36,16 @@ public enum Suggestions {
         phrase(nearest(to: name, in: candidates))
     }
 
+    /// The names in their first order, each once (a workload's pods all map to its name).
+    public static func unique(_ names: some Sequence<String>) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
     /// "did you mean 'x'?" or "did you mean 'x', 'y' or 'z'?" for the given names; empty for none.
     public static func phrase(_ near: [String]) -> String {
         guard !near.isEmpty else { return "" }
-        let quoted = near.map { "'\($0)'" }
+        let quoted = unique(near).map { "'\($0)'" }
         if quoted.count == 1 { return "did you mean \(quoted[0])?" }
         return "did you mean " + quoted.dropLast().joined(separator: ", ") + " or \(quoted.last ?? "")?"
     }

@@ -29,7 +29,9 @@ enum CheckJUnitRenderer {
                 out += "    <testcase classname=\"netsim.intent\" name=\"\(XML.escape(name))\" file=\"\(XML.escape(d.location.file))\" line=\"\(d.location.line)\">\n"
                 switch d.code {
                 case .intentFailed:
-                    out += "      <failure message=\"\(XML.escape(d.message))\" type=\"\(d.code.id)\">\(XML.escape(d.formatted))</failure>\n"
+                    // Both places: the intent, and where it was decided.
+                    let places = (["expect: \(d.location)"] + d.notes.map { "\($0.message.hasPrefix("allowed") ? "allowed" : "decided") at \($0.location)" }).joined(separator: "; ")
+                    out += "      <failure message=\"\(XML.escape("\(d.message) (\(places))"))\" type=\"\(d.code.id)\">\(XML.escape(d.formatted))</failure>\n"
                 case .intentNotEvaluated:
                     out += "      <skipped message=\"\(XML.escape(d.message))\"/>\n"
                 default:

@@ -83,8 +83,11 @@ enum CheckSARIFRenderer {
             if d.code == .intentHolds { kind = "pass"; level = "none" }
             if d.code == .intentNotEvaluated { kind = "notApplicable"; level = "none" }
             let text = d.hint.isEmpty ? d.message : "\(d.message). Fix: \(d.hint)"
+            // A failed intent that was blocked is also located on the rule that blocked it.
+            var locations = [location(d.location)]
+            if d.code == .intentFailed, let rule = d.notes.first(where: { $0.message.hasPrefix("deciding rule") }) { locations.append(location(rule.location)) }
             return Result(ruleId: d.code.id, ruleIndex: index[d.code.id] ?? 0, kind: kind, level: level, message: Message(text: text),
-                          locations: [location(d.location)],
+                          locations: locations,
                           relatedLocations: d.notes.isEmpty ? nil : d.notes.enumerated().map { location($1.location, message: $1.message, id: $0 + 1) })
         }
         return JSONText.encode(Log(runs: [Run(tool: Tool(driver: Driver(rules: rules)), results: results)]))

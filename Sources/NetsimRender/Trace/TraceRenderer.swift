@@ -39,9 +39,13 @@ public enum TraceRenderer {
         let ok = t.disposition.isSuccess
         var out = paint("trace", "1") + " \(t.source) → \(t.destination)\n"
         out += "  \(t.packet.description)\n"
-        out += "  " + paint(t.disposition.rawValue, ok ? "1;32" : "1;31")
-        if let r = t.reply { out += "  (there: \(t.forward.end.rawValue); back: \(r.end.rawValue))" }
-        out += "\n"
+        out += "  " + paint(t.disposition.rawValue, ok ? "1;32" : (t.disposition == .notModelled ? "1;33" : "1;31")) + ": \(verdictWords(t))\n"
+        if let w = walkWords(t) { out += "  \(w)\n" }
+        for c in t.caveats {
+            out += "  " + paint(c.affectsVerdict ? "caveat, the verdict depends on it" : "caveat", "1;33") + ": \(c.message)"
+            out += c.location.map { " (\($0.file):\($0.line):\($0.column))" } ?? ""
+            out += "\n"
+        }
         for n in t.notes { out += "  note: \(n)\n" }
         if !t.choices.isEmpty {
             let list = t.choices.enumerated().map { "\($0.offset + 1). \($0.element.target) (p=\(String(format: "%.4f", $0.element.probability)))" }.joined(separator: ", ")
@@ -97,6 +101,34 @@ public enum TraceRenderer {
         return out
     }
 
+    /// The verdict in words an engineer reads at a glance.
+    static func verdictWords(_ t: Trace) -> String {
+        if t.disposition == .notModelled { return "no verdict: the flow reaches something netsim does not model (see the caveat)" }
+        if let e = t.explanations.first {
+            let n = t.explanations.count
+            return "not delivered: first blocked on the way \(e.direction == .forward ? "there" : "back") by \(e.code) at \(e.component); "
+                + "\(n) block\(n == 1 ? "" : "s") in all, listed under \"Why it is blocked\""
+        }
+        if t.disposition.isSuccess {
+            let what = t.disposition == .exitsNetwork ? "leaves the modelled network toward its destination" : "delivered"
+            guard let r = t.reply else { return "\(what) (this protocol has no reply)" }
+            return r.end.isSuccess ? "\(what), and the reply came back" : "\(what); the reply ends \(r.end.rawValue)"
+        }
+        return "not delivered: the way there ends \(t.forward.end.rawValue)" + (t.reply.map { ", the way back \($0.end.rawValue)" } ?? "")
+    }
+
+    /// What the walk did past the blocks (it steps over security groups, network ACLs and
+    /// address checks to find every block; routing failures end it). Nil without blocks.
+    static func walkWords(_ t: Trace) -> String? {
+        guard !t.explanations.isEmpty else { return nil }
+        let back = t.reply.map { ", the way back \($0.end.rawValue)" } ?? ""
+        if t.forward.end.isSuccess && (t.reply?.end.isSuccess ?? true) {
+            let one = t.explanations.count == 1
+            return "walk: past \(one ? "the block" : "the blocks") the way there ends \(t.forward.end.rawValue)\(back): fixing \(one ? "it" : "them all") lets the flow through"
+        }
+        return "walk: it stopped where the way there ends \(t.forward.end.rawValue)\(back)"
+    }
+
     // MARK: JSON
 
     struct DTO: Encodable {
@@ -123,6 +155,13 @@ public enum TraceRenderer {
         /// The source address the destination sees, when the flow crossed a load balancer.
         var sourceIpAtTarget: String?
         var sourceIpNote: String?
+        /// What the verdict may depend on that netsim does not model; exit code 3 when any
+        /// has `affectsVerdict`.
+        var caveats: [CaveatDTO]
+    }
+    struct CaveatDTO: Encodable {
+        var kind: String; var side: String?; var policyType: String?; var policies: [String]?; var pod: String?
+        var affectsVerdict: Bool; var message: String; var location: LocationDTO?
     }
     struct LoadBalancerDTO: Encodable {
         var kind: String; var name: String; var arn: String; var dnsName: String; var scheme: String
@@ -185,6 +224,10 @@ public enum TraceRenderer {
                                        targetType: lb.targetType, target: lb.target, crossZone: lb.crossZone, preserveClientIP: lb.preserveClientIP,
                                        failOpen: lb.failOpen, healthChecks: lb.health.map { HealthDTO(target: $0.target, zone: $0.zone, healthy: $0.healthy, detail: $0.detail) })
                    },
-                   sourceIpAtTarget: t.sourceIpAtTarget?.description, sourceIpNote: t.sourceIpNote)
+                   sourceIpAtTarget: t.sourceIpAtTarget?.description, sourceIpNote: t.sourceIpNote,
+                   caveats: t.caveats.map { c in
+                       CaveatDTO(kind: c.kind.rawValue, side: c.side?.rawValue, policyType: c.policyType, policies: c.policies.isEmpty ? nil : c.policies,
+                                 pod: c.pod, affectsVerdict: c.affectsVerdict, message: c.message, location: loc(c.location))
+                   })
     }
 }

@@ -466,7 +466,9 @@ extension TopologyConverter {
                 }
             }
         }
-        for slice in k.endpointSlices where k.service(namespace: slice.meta.namespace, name: slice.serviceName) == nil {
+        // default/kubernetes exists in every cluster (the API server's Service): its slice declares the control plane's addresses.
+        for slice in k.endpointSlices where k.service(namespace: slice.meta.namespace, name: slice.serviceName) == nil
+            && !(slice.meta.namespace == "default" && slice.serviceName == "kubernetes" && t.cluster != nil) {
             reporter.warning(.undefinedServicePort, "EndpointSlice \(slice.meta.name) belongs to Service '\(slice.serviceName)', which is not defined in namespace '\(slice.meta.namespace)'; kube-proxy ignores it",
                              at: slice.meta.location,
                              hint: [Suggestions.didYouMean(slice.serviceName, in: k.services.filter { $0.meta.namespace == slice.meta.namespace }.map(\.meta.name))]

@@ -20,7 +20,8 @@ struct TraceCommand: ParsableCommand {
         kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the flow
         and the topology's seed; --seed draws with another seed; --all-paths traces every branch.
         Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not delivered;
-        2 invalid input; 64 usage.
+        2 invalid input; 3 the verdict depends on something netsim does not model (a delivery through a pod
+        a NetworkPolicy selects, a flow to an undeclared EKS control plane: the output says which); 64 usage.
         """
     )
 
@@ -49,6 +50,14 @@ struct TraceCommand: ParsableCommand {
         var out = "\nCapture \(path): \(records.count) frame\(records.count == 1 ? "" : "s")\n"
         for (i, r) in records.enumerated() { out += "  \(String(repeating: " ", count: max(0, 3 - String(i + 1).count)))\(i + 1)  \(r.label)\n" }
         return out
+    }
+
+    /// nil (0) when every path is delivered and nothing unmodelled decides it; 1 when a path is
+    /// not delivered by the network alone; 3 when a verdict depends on what netsim does not model.
+    static func exitCode(_ traces: [Trace]) -> Int32? {
+        if traces.contains(where: { !$0.delivered && $0.disposition != .notModelled }) { return 1 }
+        if traces.contains(where: { $0.disposition == .notModelled || $0.verdictDependsOnUnmodelled }) { return 3 }
+        return nil
     }
 
     func run() throws {
@@ -130,7 +139,7 @@ struct TraceCommand: ParsableCommand {
                 if format == .text { text += Self.frameList(records, pcap) }
             }
             if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
-            if !traces.allSatisfy(\.delivered) { throw ExitCode(1) }
+            if let code = Self.exitCode(traces) { throw ExitCode(code) }
             return
         }
         switch network.trace(req) {
@@ -146,7 +155,7 @@ struct TraceCommand: ParsableCommand {
                 if format == .text { text += Self.frameList(records, pcap) }
             }
             if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
-            if !trace.delivered { throw ExitCode(1) }
+            if let code = Self.exitCode([trace]) { throw ExitCode(code) }
         }
     }
 }
