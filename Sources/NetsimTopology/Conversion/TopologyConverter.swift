@@ -142,7 +142,7 @@ final class TopologyConverter {
             if let vpc = convertVPC(n, context: "peerVpcs[\(i)]") { topology.vpcs.append(vpc) }
         }
         topology.peeringConnections = (top.list("peeringConnections") ?? []).compactMap(convertPeering)
-        topology.transitGateways = (top.list("transitGateways") ?? []).compactMap(convertTransitGateway)
+        topology.transitGateways = (top.list("transitGateways") ?? []).compactMap { convertTransitGateway($0, vpcs: topology.vpcs) }
         if let c = top.node("cluster") {
             topology.cluster = convertCluster(c, vpc: topology.primaryVPC?.name, vpcBlocks: topology.primaryVPC?.cidrBlocks ?? [])
         }
