@@ -101,6 +101,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let ignoredCNISetting = DiagnosticCode("NS0806", "ignored-cni-setting", "A warm-pool setting ipamd ignores in this combination.")
     public static let subnetTooSmall = DiagnosticCode("NS0807", "subnet-too-small", "A node subnet that cannot hold one node and its initial warm pool.")
     public static let invalidCatalog = DiagnosticCode("NS0808", "invalid-instance-catalog", "An instance catalog file netsim cannot read.")
+    public static let invalidSetting = DiagnosticCode("NS0830", "invalid-set-argument", "A command-line --set that is not KEY=VALUE for the cluster's aws-node settings.")
 
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
@@ -134,7 +135,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
         .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend, .lbUnbuildable,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
-        .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
+        .ignoredCNISetting, .subnetTooSmall, .invalidCatalog, .invalidSetting,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario,
         .captureUnreadable, .captureLinkType,

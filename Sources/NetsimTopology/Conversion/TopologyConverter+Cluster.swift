@@ -53,7 +53,7 @@ extension TopologyConverter {
         var nodePorts = PortRange(30000, 32767)
         if r.has("nodePortRange"), let p = ports(r, key: "nodePortRange") { nodePorts = p }
         var cni: [CNISetting] = []
-        for (k, v, loc) in r.stringMap("cni") {
+        for (k, v, loc) in r.stringMap("cni") + cniOverrides.map({ ($0.name, $0.value, $0.location) }) {
             cni.append(CNISetting(name: k, value: v, location: loc))
             checkCNISetting(k, v, at: loc)
         }

@@ -40,6 +40,7 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
     @Flag(help: "With --pcap, a whole TCP connection: SYN, SYN-ACK, ACK, a request and its acknowledgment.") var handshake = false
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
@@ -84,7 +85,7 @@ struct TraceCommand: ParsableCommand {
         }
         let fromEP = try endpoint(from, "--from"), toEP = try endpoint(to, "--to")
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
         let network = Network(topology: t, catalog: catalog)
         var req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
                               icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))

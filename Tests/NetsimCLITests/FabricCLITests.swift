@@ -1,0 +1,67 @@
+import Foundation
+import XCTest
+
+/// `--set`, endpoint aliases and `describe`, run as a user runs them.
+final class FabricCLITests: XCTestCase {
+    func netsim(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+
+    // MARK: --set
+
+    /// `--set` changes what aws-node does for the run: with external SNAT on, the node no longer
+    /// SNATs a pod's internet flow (the NAT gateway does), exactly as if the file said so.
+    func testSetChangesTraceCapacitySimulateAndNode() throws {
+        let flow = ["trace", "Topologies/quickstart.yaml", "--from", "deployment:shop/cart", "--to", "internet", "--port", "443"]
+        let plain = try netsim(flow)
+        XCTAssertEqual(plain.status, 0, plain.err)
+        XCTAssertTrue(plain.out.contains("AWS-SNAT-CHAIN-0"), plain.out)
+        let set = try netsim(flow + ["--set", "AWS_VPC_K8S_CNI_EXTERNALSNAT=true"])
+        XCTAssertEqual(set.status, 0, set.err)
+        XCTAssertFalse(set.out.contains("AWS-SNAT-CHAIN-0"), set.out)
+
+        let cap = try netsim(["capacity", "Topologies/quickstart.yaml", "--format", "json"])
+        let capSet = try netsim(["capacity", "Topologies/quickstart.yaml", "--format", "json", "--set", "WARM_IP_TARGET=5", "--set", "MINIMUM_IP_TARGET=10"])
+        XCTAssertEqual(cap.status, 0, cap.err); XCTAssertEqual(capSet.status, 0, capSet.err)
+        XCTAssertNotEqual(cap.out, capSet.out, "WARM_IP_TARGET/MINIMUM_IP_TARGET change the warm pool")
+
+        let node = try netsim(["node", "Topologies/quickstart.yaml"])
+        let first = try XCTUnwrap(node.out.split(separator: "\n").first.map(String.init))
+        let rules = try netsim(["node", "Topologies/quickstart.yaml", first, "--show", "iptables"])
+        let rulesSet = try netsim(["node", "Topologies/quickstart.yaml", first, "--show", "iptables", "--set", "AWS_VPC_K8S_CNI_EXTERNALSNAT=true"])
+        XCTAssertTrue(rules.out.contains("AWS-SNAT-CHAIN-0 ! -o vlan+"), rules.out)
+        XCTAssertFalse(rulesSet.out.contains("AWS-SNAT-CHAIN-0 ! -o vlan+"), rulesSet.out)
+
+        let sim = try netsim(["simulate", "Topologies/quickstart.yaml", "--duration", "5m", "--format", "json", "--set", "WARM_IP_TARGET=5"])
+        XCTAssertNotEqual(sim.status, 2, sim.err)
+        let check = try netsim(["check", "Topologies/quickstart.yaml", "--set", "WARM_IP_TARGET=5"])
+        XCTAssertEqual(check.status, 0, check.out + check.err)
+    }
+
+    /// Unknown keys and bad values are located at the argument, with a code and a fix, exit 2.
+    func testSetErrorsAreLocatedAtTheArgument() throws {
+        let base = ["trace", "Topologies/quickstart.yaml", "--from", "deployment:shop/cart", "--to", "internet", "--port", "443"]
+        let typo = try netsim(base + ["--set", "WARM_IP_TARGET=5", "--set", "AWS_VPC_K8S_CNI_EXTERNALSNT=true"])
+        XCTAssertEqual(typo.status, 2)
+        XCTAssertTrue(typo.err.contains("--set #2:1:1: error[NS0803]"), typo.err)
+        XCTAssertTrue(typo.err.contains("did you mean 'AWS_VPC_K8S_CNI_EXTERNALSNAT'"), typo.err)
+        XCTAssertEqual(typo.out, "")
+
+        let bad = try netsim(["check", "Topologies/quickstart.yaml", "--set", "WARM_IP_TARGET=five"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.out.contains("--set #1:1:1: error[NS0804]: WARM_IP_TARGET='five' is not a whole number"), bad.out)
+
+        let refused = try netsim(["node", "Topologies/quickstart.yaml", "--set", "AWS_VPC_K8S_CNI_VETHPREFIX=toolong"])
+        XCTAssertEqual(refused.status, 2)
+        XCTAssertTrue(refused.err.contains("--set #1:1:1: error[NS0804]"), refused.err)
+
+        for (arg, expect) in [("novalue", "is not KEY=VALUE"), ("=5", "no setting name"), ("general/WARM_IP_TARGET=5", "drop 'general/'"),
+                              (String(repeating: "K", count: 100_000) + "=1", "not an environment variable name"), ("WARM IP=1", "NS0830")] {
+            let r = try netsim(["capacity", "Topologies/quickstart.yaml", "--set", arg])
+            XCTAssertEqual(r.status, 2, String(arg.prefix(40)))
+            XCTAssertTrue(r.err.contains(expect) && r.err.contains("--set #1"), String(r.err.prefix(400)))
+            XCTAssertLessThan(r.err.utf8.count, 4096, "a huge argument is not echoed whole")
+        }
+        let noCluster = try netsim(["check", "Tests/NetsimFlowTests/Fixtures/fabric-lab.yaml", "--set", "WARM_IP_TARGET=5"])
+        XCTAssertEqual(noCluster.status, 2)
+        XCTAssertTrue(noCluster.out.contains("error[NS0830]") && noCluster.out.contains("has no cluster"), noCluster.out)
+    }
+}
