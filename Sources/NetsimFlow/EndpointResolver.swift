@@ -35,11 +35,26 @@ public struct EndpointResolver: Sendable {
             }
             return podEndpoint(pod, label: "\(kind.rawValue.lowercased()):\(ns)/\(name) (pod \(pod.name)\(running.count > 1 ? ", 1 of \(running.count)" : ""))")
         case .pod(let ns, let name):
-            guard let pod = fabric.podByName["\(ns)/\(name)"].map({ r.pods[$0] }) else {
+            // The exact name wins; else the one pod whose name starts with it (a Deployment's
+            // name, or its name and part of the generated suffix).
+            var label = "pod:\(ns)/\(name)"
+            var found = fabric.podByName["\(ns)/\(name)"].map { r.pods[$0] }
+            if found == nil {
+                let matches = r.pods.filter { $0.namespace == ns && $0.name.hasPrefix(name) }.map(\.name).sorted()
+                if matches.count > 1 {
+                    let shown = matches.prefix(10).joined(separator: ", ") + (matches.count > 10 ? ", … (\(matches.count - 10) more)" : "")
+                    return .failure(message: "pod:\(ns)/\(name) matches \(matches.count) pods: \(shown); name one (or use deployment:\(ns)/… for the workload)", near: [])
+                }
+                if let only = matches.first, let i = fabric.podByName["\(ns)/\(only)"] {
+                    found = r.pods[i]
+                    label = "pod:\(ns)/\(only)"
+                }
+            }
+            guard let pod = found else {
                 return .failure(message: "no pod \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
             }
-            guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
-            return podEndpoint(pod, label: "pod:\(ns)/\(name)")
+            guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(pod.name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
+            return podEndpoint(pod, label: label)
         case .node(let name):
             guard let n = fabric.nodeByName[name] ?? r.nodes.first(where: { $0.instanceID == name }) else {
                 return .failure(message: "no node \(name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))

@@ -16,6 +16,8 @@ struct TraceCommand: ParsableCommand {
         Endpoints: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, node:NAME,
         nodegroup:NAME, ip:ADDRESS, external:NAME, internet, and service:NS/NAME from a pod or a node
         (through kube-proxy's rules on the source's node). A NodePort is node:NAME with --port NODEPORT.
+        kubectl's short names work (deploy:, sts:, ds:, svc:, ing:, po:); pod:NS/PREFIX is the one pod
+        whose name starts with PREFIX (the exact name wins).
         (ingress: and load balancers need the AWS Load Balancer Controller model, which comes later.)
         kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the flow
         and the topology's seed; --seed draws with another seed; --all-paths traces every branch.
