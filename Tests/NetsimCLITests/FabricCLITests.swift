@@ -64,4 +64,33 @@ final class FabricCLITests: XCTestCase {
         XCTAssertEqual(noCluster.status, 2)
         XCTAssertTrue(noCluster.out.contains("error[NS0830]") && noCluster.out.contains("has no cluster"), noCluster.out)
     }
+
+    // MARK: describe
+
+    func testDescribeTextJSONAndErrors() throws {
+        let text = try netsim(["describe", "Topologies/quickstart.yaml", "service:shop/frontend"])
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertTrue(text.out.hasPrefix("NLB k8s-shop-frontend-"), text.out)
+        XCTAssertTrue(text.out.contains("us-east-1a") && text.out.contains("us-east-1b"), text.out)
+        let json = try netsim(["describe", "Topologies/quickstart.yaml", "lb:shop/frontend", "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.err)
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        XCTAssertEqual(obj["schemaVersion"] as? Int, 1)
+        let addresses = try XCTUnwrap((obj["loadBalancer"] as? [String: Any])?["addresses"] as? [[String: Any]])
+        XCTAssertEqual(addresses.count, 2)
+        // Each zone's address traces to that zone's node of the NLB.
+        for a in addresses {
+            let ip = try XCTUnwrap(a["publicIp"] as? String), zone = try XCTUnwrap(a["zone"] as? String)
+            let t = try netsim(["trace", "Topologies/quickstart.yaml", "--from", "internet", "--to", "ip:\(ip)", "--port", "80"])
+            XCTAssertTrue(t.out.contains("in \(zone))"), t.out + t.err)
+        }
+        for bad in ["node:nope", "pod:shop/frontend", "deployment:shop/cart", "nonsense"] {
+            let r = try netsim(["describe", "Topologies/quickstart.yaml", bad])
+            XCTAssertEqual(r.status, 2, bad)
+            XCTAssertTrue(r.err.contains("error[NS0901]"), r.err)
+            XCTAssertEqual(r.out, "")
+        }
+        let help = try netsim(["--help"])
+        XCTAssertTrue(help.out.contains("describe"), help.out)
+    }
 }
