@@ -18,7 +18,8 @@ struct TraceCommand: ParsableCommand {
         (through kube-proxy's rules on the source's node). A NodePort is node:NAME with --port NODEPORT.
         kubectl's short names work (deploy:, sts:, ds:, svc:, ing:, po:); pod:NS/PREFIX is the one pod
         whose name starts with PREFIX (the exact name wins).
-        (ingress: and load balancers need the AWS Load Balancer Controller model, which comes later.)
+        ingress:NS/NAME goes through its ALB, loadbalancer:NS/NAME (lb:) through a Service's NLB, as the
+        AWS Load Balancer Controller builds them; from outside the cluster service:NS/NAME is its NLB.
         kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the flow
         and the topology's seed; --seed draws with another seed; --all-paths traces every branch.
         Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not delivered;
