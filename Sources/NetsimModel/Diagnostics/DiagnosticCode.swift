@@ -115,7 +115,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
     public static let intentFailed = DiagnosticCode("NS0902", "intent-failed", "An expect: entry whose traced flow does not have the stated verdict.")
     public static let intentHolds = DiagnosticCode("NS0903", "intent-holds", "An expect: entry whose traced flow has the stated verdict.")
-    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (an Ingress, a load balancer or a NetworkPolicy is involved).")
+    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (a NetworkPolicy is involved).")
 
     /// The results of `expect:` entries: reported apart from problems with the file.
     public var isIntentResult: Bool { self == .intentFailed || self == .intentHolds || self == .intentNotEvaluated }
