@@ -93,4 +93,38 @@ final class FabricCLITests: XCTestCase {
         let help = try netsim(["--help"])
         XCTAssertTrue(help.out.contains("describe"), help.out)
     }
+
+    // MARK: docs
+
+    /// The docs stand alone and say what the program does: the --help sample is the real one,
+    /// no link leads to files users do not have, the NS0904 example is what check prints.
+    func testDocsMatchTheProgram() throws {
+        let root = CLITests.root
+        func read(_ p: String) throws -> String { try String(contentsOf: root.appendingPathComponent(p), encoding: .utf8) }
+        let cli = try read("Docs/cli.md")
+        let help = try netsim(["--help"]).out
+        let start = try XCTUnwrap(cli.range(of: "$ netsim --help\n"))
+        let end = try XCTUnwrap(cli.range(of: "\n```", range: start.upperBound..<cli.endIndex))
+        XCTAssertEqual(String(cli[start.upperBound..<end.lowerBound]) + "\n", help)
+
+        let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Docs").path)
+            .filter { $0.hasSuffix(".md") }.map { "Docs/" + $0 } + ["README.md", "Benchmarks/README.md"]
+        for d in docs {
+            let text = try read(d)
+            for stale in ["DESIGN.md", "shared/reference", "reference notes", "aws-vpc-semantics.md", "vpc-cni-ipam.md",
+                          "not yet modelled), or", "load balancer, which netsim does not model yet", "come with later engines"] {
+                XCTAssertFalse(text.contains(stale), "\(d) mentions \(stale)")
+            }
+        }
+        XCTAssertFalse(try netsim(["trace", "--help"]).out.contains("comes later"))
+        XCTAssertTrue(try read("README.md").contains("Not modelled yet"))
+
+        let diag = try read("Docs/diagnostics.md")
+        let section = try XCTUnwrap(diag.range(of: "### NS0904 intent-not-evaluated"))
+        let example = diag[section.upperBound...].prefix(3000)
+        let lines = example.split(separator: "\n").filter { $0.hasPrefix("Topologies/") }.map(String.init)
+        XCTAssertFalse(lines.isEmpty)
+        let check = try netsim(["check", "Topologies/multi-tenant-network-policies.yaml"]).out
+        for l in lines { XCTAssertTrue(check.contains(l), l) }
+    }
 }
