@@ -49,13 +49,13 @@ public struct TopologyLoader: Sendable {
         return LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [file] + resolver.filesRead)
     }
 
-    /// An unknown `--set` setting or a value ipamd would not take (which the file's own checks
-    /// report as warnings) is an error: that what-if would answer a different question.
+    /// An unknown `--set` setting or a value ipamd would not take or would change (which the
+    /// file's own checks report as warnings) is an error: that what-if would answer a different
+    /// question. Only a combination ipamd ignores (NS0806) stays a warning.
     func overridden(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
         guard !cniOverrides.isEmpty else { return diagnostics }
         return diagnostics.map { d in
-            guard SettingOverride.isArgument(d.location), d.severity != .error,
-                  d.code == .unknownCNISetting || d.code == .invalidCNIValue else { return d }
+            guard SettingOverride.isArgument(d.location), d.severity != .error, d.code != .ignoredCNISetting else { return d }
             var e = d
             e.severity = .error
             return e
