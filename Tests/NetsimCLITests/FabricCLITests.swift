@@ -32,6 +32,7 @@ final class FabricCLITests: XCTestCase {
 
         let sim = try netsim(["simulate", "Topologies/quickstart.yaml", "--duration", "5m", "--format", "json", "--set", "WARM_IP_TARGET=5"])
         XCTAssertNotEqual(sim.status, 2, sim.err)
+        XCTAssertTrue(sim.out.contains("\"WARM_IP_TARGET=5\""), sim.out)
         let check = try netsim(["check", "Topologies/quickstart.yaml", "--set", "WARM_IP_TARGET=5"])
         XCTAssertEqual(check.status, 0, check.out + check.err)
     }
