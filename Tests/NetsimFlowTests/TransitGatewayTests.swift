@@ -77,5 +77,11 @@ struct TransitGatewayTests {
         let t = try #require(twice.first { $0.code == .attachmentZoneTwice })
         #expect(t.location.line == 47 && t.message.contains("us-east-1a"))
         #expect(diagnostics("spoke, {vpc: egress, subnets: [tgw-a], zones: 2}").contains { $0.code == .unknownKey })
+        // Hostile shapes: located errors, never a crash.
+        #expect(diagnostics("spoke, {vpc: egress, subnets: tgw-a}").contains { $0.code == .wrongType && $0.location.line == 47 })
+        #expect(diagnostics("spoke, [egress]").contains { $0.code == .wrongType })
+        #expect(diagnostics("spoke, {subnets: [tgw-a]}").contains { $0.code == .missingKey })
+        #expect(diagnostics("spoke, {vpc: egress, subnets: []}").contains { $0.code == .invalidValue })
+        #expect(diagnostics("spoke, {vpc: egress, subnets: [\(String(repeating: "x", count: 100_000))]}").contains { $0.code == .attachmentSubnetNotInVPC })
     }
 }
