@@ -35,11 +35,13 @@ public struct EndpointResolver: Sendable {
             }
             return podEndpoint(pod, label: "\(kind.rawValue.lowercased()):\(ns)/\(name) (pod \(pod.name)\(running.count > 1 ? ", 1 of \(running.count)" : ""))")
         case .pod(let ns, let name):
-            guard let pod = fabric.podByName["\(ns)/\(name)"].map({ r.pods[$0] }) else {
-                return .failure(message: "no pod \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
+            switch pod(namespace: ns, name: name) {
+            case .failure(let message, let near): return .failure(message: message, near: near)
+            case .found(let i):
+                let pod = r.pods[i]
+                guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(pod.name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
+                return podEndpoint(pod, label: "pod:\(ns)/\(pod.name)")
             }
-            guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
-            return podEndpoint(pod, label: "pod:\(ns)/\(name)")
         case .node(let name):
             guard let n = fabric.nodeByName[name] ?? r.nodes.first(where: { $0.instanceID == name }) else {
                 return .failure(message: "no node \(name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))
@@ -107,6 +109,23 @@ public struct EndpointResolver: Sendable {
         case .loadBalancer(let ns, let name):
             return loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "loadbalancer:\(ns)/\(name)")
         }
+    }
+
+    public enum PodLookup: Sendable { case found(Int), failure(String, near: [String]) }
+
+    /// The pod `pod:NS/NAME` names: the exact name, else the one pod whose name starts with
+    /// NAME (a Deployment's name, or its name and part of the generated suffix); several such
+    /// pods are an error that lists them.
+    public func pod(namespace ns: String, name: String) -> PodLookup {
+        let r = fabric.realized
+        if let i = fabric.podByName["\(ns)/\(name)"] { return .found(i) }
+        let matches = r.pods.filter { $0.namespace == ns && $0.name.hasPrefix(name) }.map(\.name).sorted()
+        if matches.count > 1 {
+            let shown = matches.prefix(10).joined(separator: ", ") + (matches.count > 10 ? ", … (\(matches.count - 10) more)" : "")
+            return .failure("pod:\(ns)/\(name) matches \(matches.count) pods: \(shown); name one (or use deployment:\(ns)/… for the workload)", near: [])
+        }
+        if let only = matches.first, let i = fabric.podByName["\(ns)/\(only)"] { return .found(i) }
+        return .failure("no pod \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
     }
 
     /// The load balancer the controller built for `owner` (`service:NS/NAME` or

@@ -233,7 +233,9 @@ public struct NodeDatapath: Sendable {
         var out = ""
         for e in host.enis {
             let kind = e.deviceIndex == 0 ? "primary" : "secondary"
-            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\n"
+            // Delegated /28 prefixes (prefix mode), as `aws ec2 describe-network-interfaces` lists them.
+            let prefixes = node.ipam.enis.first { $0.id == e.id }?.cidrs.filter { $0.size > 1 }.map { "\($0.cidr)" } ?? []
+            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\(prefixes.isEmpty ? "" : "  prefixes \(prefixes.joined(separator: " "))")\n"
         }
         return out
     }

@@ -401,7 +401,7 @@ struct Walk {
         case .natGateway(let n): natGateway(n, from: subnet.name)
         case .peeringConnection(let n): peering(n, from: vpc)
         case .transitGateway(let n):
-            if let tgw = f.topology.transitGateways.first(where: { $0.name == n }) { transitGateway(tgw, from: vpc) }
+            if let tgw = f.topology.transitGateways.first(where: { $0.name == n }) { transitGateway(tgw, from: vpc, subnet: subnet) }
         case .gatewayEndpoint(let n): gatewayEndpoint(n, vpc: vpc)
         case .networkInterface(let n): middlebox(n, from: subnet.name)
         }
@@ -591,8 +591,22 @@ struct Walk {
         localDelivery(vpc: other, from: nil)
     }
 
-    mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?) {
+    mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?, subnet: Subnet? = nil) {
         let here = "transit gateway \(tgw.name) (\(tgw.id))"
+        // AZ affinity: the flow enters the transit gateway through the source VPC attachment's
+        // ENI in the sender's zone; a zone without an attachment subnet cannot reach it.
+        var zone: String? = nil
+        if let vpc, let subnet {
+            let (list, named) = tgw.attachmentSubnets(in: vpc)
+            if named && !list.contains(where: { $0.zone == subnet.zone }) {
+                block("TGW_ATTACH_VPC_AZ_RESTRICTION", .noRoute, component: tgw.id,
+                      "the attachment of VPC \(vpc.name) to transit gateway \(tgw.name) has no subnet in \(subnet.zone) (it has \(list.map { "\($0.name) in \($0.zone)" }.joined(separator: ", "))): resources in that zone cannot reach the transit gateway",
+                      at: tgw.location)
+                finish(.noRoute, place: here, type: "Routing", "no attachment subnet in \(subnet.zone)", action: .noRoute, component: tgw.id, at: tgw.location)
+                return
+            }
+            zone = subnet.zone
+        }
         var best: TransitGateway.Route? = nil
         for r in tgw.routes where r.destination.contains(packet.destination) {
             if best == nil || r.destination.prefixLength > (best?.destination.prefixLength ?? -1) { best = r }
@@ -621,9 +635,16 @@ struct Walk {
             hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → attachment of VPC \(name)", component: tgw.id, location: r.location, packet: nil)])
             if target.contains(packet.destination) {
                 localDelivery(vpc: target, from: nil)
-            } else if let main = target.mainRouteTable, let subnet = target.subnets.first(where: { target.routeTable(for: $0)?.name == main.name }) ?? target.subnets.first {
+            } else if let (subnet, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
                 // Onward from the attachment (centralized egress or inspection): routed by the
-                // table of the attachment's subnet, taken here as one governed by the main table.
+                // table of the attachment's subnet in the zone the flow enters (AZ affinity).
+                var why = named ? "the attachment's subnet in \(subnet.zone)" : "the default attachment subnet of \(subnet.zone) (the zone's smallest subnet; name the attachment's subnets to choose)"
+                if !sameZone { why += zone.map { "; the attachment has no subnet in \($0), so the transit gateway crosses to \(subnet.zone)" } ?? "; the flow comes from outside the VPCs, so netsim takes the attachment's first zone, \(subnet.zone)" }
+                hop(here, [Step(type: "Routing", action: .forwarded, detail: "enters VPC \(name) through subnet \(subnet.name): \(why)", component: tgw.id, location: r.location, packet: nil)])
+                let tables = Set(tgw.attachmentSubnets(in: target).subnets.compactMap { target.routeTable(for: $0)?.name })
+                if zone == nil && tables.count > 1 {
+                    notes.append("transit gateway \(tgw.name) spreads flows from outside the VPCs over the zones of VPC \(name)'s attachment; their subnets have different route tables, and netsim followed \(subnet.zone)'s")
+                }
                 viaTransitGateway = true
                 route(vpc: target, subnet: subnet)
             } else {

@@ -11,6 +11,6 @@ struct Netsim: ParsableCommand {
         Docs: Docs/cli.md, Docs/topology-format.md, Docs/diagnostics.md.
         """,
         version: NetsimVersion.current,
-        subcommands: [Check.self, TraceCommand.self, Capacity.self, Simulate.self, Node.self, Replay.self, Schema.self, Generate.self]
+        subcommands: [Check.self, TraceCommand.self, Capacity.self, Simulate.self, Node.self, Describe.self, Replay.self, Schema.self, Generate.self]
     )
 }

@@ -35,7 +35,7 @@ struct LoadBalancerTests {
         }
     }
 
-    /// aws-vpc-semantics.md §5.5, row by row: the source address the pod sees for each target
+    /// The ELB guides' client IP preservation rules, row by row: the source address the pod sees for each target
     /// type, client IP preservation and externalTrafficPolicy.
     @Test(arguments: [
         ("ingress:lab/site", "/", UInt16(80), IPProtocol.tcp, Seen.node),                  // ALB, instance, Cluster

@@ -45,7 +45,7 @@ struct NodeHarness {
 
 @Suite("ipamd warm pools")
 struct WarmPoolTests {
-    /// vpc-cni-ipam.md §1.5: m5.large, defaults — 9 addresses at 0 pods, 18 after the first,
+    /// ipamd's warm pool (VPC CNI v1.23.1 docs, WARM_ENI_TARGET): m5.large, defaults — 9 addresses at 0 pods, 18 after the first,
     /// 27 after the tenth, then no growth (no ENI slot left).
     @Test func m5LargeWorkedExample() throws {
         var n = try NodeHarness("m5.large", [])

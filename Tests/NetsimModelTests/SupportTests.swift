@@ -42,7 +42,8 @@ import Testing
         #expect(try Endpoint.parse("ip:10.0.1.5").get() == .ip(IPv4Address(10, 0, 1, 5)))
         #expect(try Endpoint.parse("internet").get() == .internet)
         #expect(try Endpoint.parse("external:orders-db").get().description == "external:orders-db")
-        for bad in ["pod:", "deploy:shop/x", "ip:10.0.0.300", "node:a/b", "frontend", "service:/x"] {
+        #expect(try Endpoint.parse("deploy:shop/x").get() == .workload(kind: .deployment, namespace: "shop", name: "x"))
+        for bad in ["pod:", "dep:shop/x", "ip:10.0.0.300", "node:a/b", "frontend", "service:/x"] {
             #expect(throws: EndpointSyntaxError.self) { try Endpoint.parse(bad).get() }
         }
     }

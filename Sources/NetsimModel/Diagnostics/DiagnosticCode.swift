@@ -61,6 +61,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let wrongTargetKind = DiagnosticCode("NS0503", "wrong-route-target", "A route target of a kind that cannot serve that route.")
     public static let multipleMainRouteTables = DiagnosticCode("NS0504", "multiple-main-route-tables", "More than one route table of a VPC is marked main.")
     public static let duplicateRoute = DiagnosticCode("NS0505", "duplicate-route", "A route table holds two routes for the same destination.")
+    public static let attachmentSubnetNotInVPC = DiagnosticCode("NS0506", "attachment-subnet-not-in-vpc", "A transit gateway VPC attachment names a subnet that is not in that VPC.")
+    public static let attachmentZoneTwice = DiagnosticCode("NS0507", "attachment-zone-twice", "A transit gateway VPC attachment names two subnets in one zone.")
 
     // MARK: NS06xx — network ACLs and security groups
     public static let naclRuleNumberRange = DiagnosticCode("NS0601", "nacl-rule-number-range", "A network ACL rule number outside 1–32766.")
@@ -102,6 +104,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let kubeProxyConfig = DiagnosticCode("NS0810", "kube-proxy-config", "A cluster.kubeProxy setting kube-proxy refuses at start-up.")
     public static let kubeProxyIgnored = DiagnosticCode("NS0811", "kube-proxy-setting-ignored", "A cluster.kubeProxy setting kube-proxy overrides, or that has no effect on EKS nodes.")
     public static let sourceRangeSpaces = DiagnosticCode("NS0812", "source-range-whitespace", "A loadBalancerSourceRanges entry with spaces around it; the API server and kube-proxy trim them.")
+    public static let invalidSetting = DiagnosticCode("NS0830", "invalid-set-argument", "A command-line --set that is not KEY=VALUE for the cluster's aws-node settings.")
 
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
@@ -115,7 +118,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
     public static let intentFailed = DiagnosticCode("NS0902", "intent-failed", "An expect: entry whose traced flow does not have the stated verdict.")
     public static let intentHolds = DiagnosticCode("NS0903", "intent-holds", "An expect: entry whose traced flow has the stated verdict.")
-    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (an Ingress, a load balancer or a NetworkPolicy is involved).")
+    public static let intentNotEvaluated = DiagnosticCode("NS0904", "intent-not-evaluated", "An expect: entry netsim cannot evaluate yet (a NetworkPolicy is involved).")
 
     /// The results of `expect:` entries: reported apart from problems with the file.
     public var isIntentResult: Bool { self == .intentFailed || self == .intentHolds || self == .intentNotEvaluated }
@@ -129,12 +132,13 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .subnetOutsideVPC, .overlappingSubnets, .serviceCIDROverlap, .overlappingVPCBlocks,
         .addressOutsideSubnet, .clusterIPOutsideRange, .duplicateClusterIP,
         .duplicateName, .undefinedReference, .wrongTargetKind, .multipleMainRouteTables, .duplicateRoute,
+        .attachmentSubnetNotInVPC, .attachmentZoneTwice,
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
         .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend, .lbUnbuildable,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
-        .ignoredCNISetting, .subnetTooSmall, .invalidCatalog,
+        .ignoredCNISetting, .subnetTooSmall, .invalidCatalog, .invalidSetting,
         .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario,

@@ -1,7 +1,8 @@
 /// A flow endpoint as the command line and `expect:` write it:
 /// `pod:NS/NAME`, `deployment:NS/NAME`, `statefulset:NS/NAME`, `daemonset:NS/NAME`,
 /// `service:NS/NAME`, `ingress:NS/NAME`, `loadbalancer:NS/NAME` (a Service's NLB; also `lb:`),
-/// `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`, `external:NAME`, `internet`.
+/// `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`, `external:NAME`, `internet`; with kubectl's
+/// short names and plurals (`po`, `deploy`, `sts`, `ds`, `svc`, `ing`, `pods`, …).
 public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case pod(namespace: String, name: String)
     case workload(kind: WorkloadKind, namespace: String, name: String)
@@ -24,7 +25,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         guard let colon = text.firstIndex(of: ":") else {
             return .failure(EndpointSyntaxError(message: "endpoint '\(text)' has no kind prefix"))
         }
-        let kind = text[..<colon].lowercased()
+        let kind = Self.aliases[text[..<colon].lowercased()] ?? text[..<colon].lowercased()
         let rest = String(text[text.index(after: colon)...])
         func namespaced() -> (String, String)? {
             let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
@@ -36,7 +37,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             .failure(EndpointSyntaxError(message: "endpoint '\(text)': \(what)"))
         }
         switch kind {
-        case "pod", "deployment", "statefulset", "daemonset", "service", "svc", "ingress", "loadbalancer", "lb":
+        case "pod", "deployment", "statefulset", "daemonset", "service", "ingress", "loadbalancer", "lb":
             guard let (ns, name) = namespaced() else { return bad("expected \(kind):NAMESPACE/NAME") }
             switch kind {
             case "pod": return .success(.pod(namespace: ns, name: name))
@@ -58,6 +59,14 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             return bad("unknown kind '\(kind)'")
         }
     }
+
+    /// kubectl's short names and plurals of the kinds (`kubectl api-resources`), and `lb`.
+    public static let aliases: [String: String] = [
+        "po": "pod", "pods": "pod", "deploy": "deployment", "deployments": "deployment",
+        "sts": "statefulset", "statefulsets": "statefulset", "ds": "daemonset", "daemonsets": "daemonset",
+        "svc": "service", "services": "service", "ing": "ingress", "ingresses": "ingress",
+        "no": "node", "nodes": "node",
+    ]
 
     public var description: String {
         switch self {

@@ -53,7 +53,7 @@ extension TopologyConverter {
         var nodePorts = PortRange(30000, 32767)
         if r.has("nodePortRange"), let p = ports(r, key: "nodePortRange") { nodePorts = p }
         var cni: [CNISetting] = []
-        for (k, v, loc) in r.stringMap("cni") {
+        for (k, v, loc) in r.stringMap("cni") + cniOverrides.map({ ($0.name, $0.value, $0.location) }) {
             cni.append(CNISetting(name: k, value: v, location: loc))
             checkCNISetting(k, v, at: loc)
         }
@@ -358,8 +358,9 @@ extension TopologyConverter {
             if svc.type == .LoadBalancer { return nil }
             return ("Service \(ns)/\(name) is type \(svc.type.rawValue), so it has no load balancer", "use service:\(ns)/\(name) for its cluster IP")
         case .pod(let ns, let name):
-            // Bare pods by name, or realized pod names that start with a workload's name.
-            if k.workloads.contains(where: { $0.meta.namespace == ns && ($0.meta.name == name || name.hasPrefix($0.meta.name + "-")) }) { return nil }
+            // Bare pods by name, realized pod names that start with a workload's name, or a
+            // prefix of a workload's name (the resolver then needs it to match one pod).
+            if k.workloads.contains(where: { $0.meta.namespace == ns && ($0.meta.name.hasPrefix(name) || name.hasPrefix($0.meta.name + "-")) }) { return nil }
             return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
         case .nodeGroup(let name):
             if t.cluster?.nodeGroups.contains(where: { $0.name == name }) == true { return nil }

@@ -416,13 +416,49 @@ extension TopologyConverter {
                                  requesterVPC: a?.0 ?? "", accepterVPC: b?.0 ?? "", location: r.location)
     }
 
-    func convertTransitGateway(_ node: Node) -> TransitGateway? {
+    func convertTransitGateway(_ node: Node, vpcs: [VPC] = []) -> TransitGateway? {
         guard let r = MappingReader.make(node, file: file, context: "a transit gateway", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.transitGateway, name, at: r.location)
         let ctx = "transit gateway '\(name)'"
-        let attachments = r.stringList("vpcAttachments")
-        for (v, loc) in attachments { reference(.vpc, v, at: loc, from: ctx) }
+        var attachments: [(String, SourceLocation)] = []
+        var attachmentSubnets: [String: [String]] = [:]
+        for item in r.list("vpcAttachments") ?? [] {
+            if case .mapping = item {
+                guard let ar = MappingReader.make(item, file: file, context: "a VPC attachment of \(ctx)", reporter: reporter) else { continue }
+                defer { ar.finish() }
+                guard let (v, loc) = ar.locatedString("vpc", required: true) else { continue }
+                reference(.vpc, v, at: loc, from: ctx)
+                attachments.append((v, loc))
+                let named = ar.stringList("subnets")
+                if ar.has("subnets") && named.isEmpty {
+                    reporter.error(.invalidValue, "the attachment of VPC '\(v)' to \(ctx) lists no subnets", at: ar.valueLocation("subnets"),
+                                   hint: "name one subnet per zone the attachment serves, or leave 'subnets' out for the default (the smallest subnet of each zone)")
+                }
+                if let vpc = vpcs.first(where: { $0.name == v }) {
+                    var zones: [String: (String, SourceLocation)] = [:]
+                    for (sn, sloc) in named {
+                        guard let subnet = vpc.subnet(named: sn) else {
+                            let dym = Suggestions.didYouMean(sn, in: vpc.subnets.map(\.name))
+                            reporter.error(.attachmentSubnetNotInVPC, "subnet '\(sn)' of the attachment of VPC '\(v)' to \(ctx) is not a subnet of VPC '\(v)'", at: sloc,
+                                           hint: dym.isEmpty ? "name subnets of VPC '\(v)': \(vpc.subnets.map(\.name).sorted().joined(separator: ", "))" : dym)
+                            continue
+                        }
+                        if let (other, oloc) = zones[subnet.zone] {
+                            reporter.error(.attachmentZoneTwice, "the attachment of VPC '\(v)' to \(ctx) names two subnets in zone \(subnet.zone): '\(other)' and '\(sn)'", at: sloc,
+                                           hint: "a transit gateway attachment has one subnet per zone; keep one of them",
+                                           notes: [Diagnostic.Note("'\(other)' is in \(subnet.zone)", at: oloc)])
+                            continue
+                        }
+                        zones[subnet.zone] = (sn, sloc)
+                    }
+                }
+                if !named.isEmpty { attachmentSubnets[v] = named.map(\.0) }
+            } else if let v = MappingReader.scalarString(item, what: "an item of 'vpcAttachments' in \(ctx)", file: file, reporter: reporter) {
+                reference(.vpc, v, at: item.location(in: file), from: ctx)
+                attachments.append((v, item.location(in: file)))
+            }
+        }
         var routes: [TransitGateway.Route] = []
         for item in r.list("routes") ?? [] {
             guard let rr = MappingReader.make(item, file: file, context: "a route of \(ctx)", reporter: reporter) else { continue }
@@ -437,7 +473,9 @@ extension TopologyConverter {
         }
         let id = makeID("tgw", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()
-        return TransitGateway(name: name, id: id,
-                              vpcAttachments: attachments.map(\.0), routes: routes, location: r.location)
+        var tgw = TransitGateway(name: name, id: id,
+                                 vpcAttachments: attachments.map(\.0), routes: routes, location: r.location)
+        tgw.attachmentSubnets = attachmentSubnets
+        return tgw
     }
 }

@@ -13,6 +13,8 @@ final class TopologyConverter {
     let catalog: InstanceCatalog
     let manifests: ManifestResolver
     var seed: UInt64 = 0
+    /// `--set` aws-node settings, read after `cluster.cni` as if written there.
+    var cniOverrides: [SettingOverride] = []
     var region = "us-east-1"
 
     /// Kinds of named objects, for duplicate and reference checks.
@@ -142,9 +144,12 @@ final class TopologyConverter {
             if let vpc = convertVPC(n, context: "peerVpcs[\(i)]") { topology.vpcs.append(vpc) }
         }
         topology.peeringConnections = (top.list("peeringConnections") ?? []).compactMap(convertPeering)
-        topology.transitGateways = (top.list("transitGateways") ?? []).compactMap(convertTransitGateway)
+        topology.transitGateways = (top.list("transitGateways") ?? []).compactMap { convertTransitGateway($0, vpcs: topology.vpcs) }
         if let c = top.node("cluster") {
             topology.cluster = convertCluster(c, vpc: topology.primaryVPC?.name, vpcBlocks: topology.primaryVPC?.cidrBlocks ?? [])
+        } else if let first = cniOverrides.first {
+            reporter.error(.invalidSetting, "--set \(first.name) sets an aws-node variable, but '\(file)' has no cluster", at: first.location,
+                           hint: "add a cluster: section, or drop --set")
         }
         topology.externals = (top.list("externals") ?? []).compactMap(convertExternal)
         if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k) }

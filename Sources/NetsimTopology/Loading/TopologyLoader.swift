@@ -21,6 +21,9 @@ public struct LoadResult: Sendable {
 public struct TopologyLoader: Sendable {
     public var limits: LoadLimits
     public var catalog: InstanceCatalog
+    /// aws-node settings from the command line (`--set`), applied over `cluster.cni` before
+    /// conversion; any diagnostic about one of them is an error.
+    public var cniOverrides: [SettingOverride] = []
 
     public init(limits: LoadLimits = LoadLimits(), catalog: InstanceCatalog) {
         self.limits = limits; self.catalog = catalog
@@ -34,7 +37,7 @@ public struct TopologyLoader: Sendable {
         if let text = SourceFile.read(path: path, displayPath: path, limits: limits, reporter: reporter) {
             topology = load(text: text, file: path, reporter: reporter, resolver: resolver)
         }
-        return LoadResult(topology: topology, diagnostics: reporter.bag.sorted, files: [path] + resolver.filesRead)
+        return LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [path] + resolver.filesRead)
     }
 
     /// Loads topology text already in memory; `file` names it in diagnostics. Manifest globs
@@ -43,7 +46,20 @@ public struct TopologyLoader: Sendable {
         let reporter = Reporter()
         let resolver = GlobManifestResolver(topologyPath: file, limits: limits, reporter: reporter)
         let topology = load(text: text, file: file, reporter: reporter, resolver: resolver)
-        return LoadResult(topology: topology, diagnostics: reporter.bag.sorted, files: [file] + resolver.filesRead)
+        return LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [file] + resolver.filesRead)
+    }
+
+    /// An unknown `--set` setting or a value ipamd would not take or would change (which the
+    /// file's own checks report as warnings) is an error: that what-if would answer a different
+    /// question. Only a combination ipamd ignores (NS0806) stays a warning.
+    func overridden(_ diagnostics: [Diagnostic]) -> [Diagnostic] {
+        guard !cniOverrides.isEmpty else { return diagnostics }
+        return diagnostics.map { d in
+            guard SettingOverride.isArgument(d.location), d.severity != .error, d.code != .ignoredCNISetting else { return d }
+            var e = d
+            e.severity = .error
+            return e
+        }
     }
 
     func load(text: String, file: String, reporter: Reporter, resolver: ManifestResolver) -> Topology? {
@@ -68,6 +84,7 @@ public struct TopologyLoader: Sendable {
             return nil
         }
         let converter = TopologyConverter(file: file, reporter: reporter, catalog: catalog, manifests: resolver)
+        converter.cniOverrides = cniOverrides
         return converter.convert(root)
     }
 }

@@ -1521,14 +1521,43 @@ public enum TopologySchema {
           ]
         },
         "vpcAttachments": {
-          "description": "Names of the VPCs attached to it. A route table may only target it from an attached VPC.",
+          "description": "The VPCs attached to it: a VPC name, or a mapping with the VPC and the attachment's subnets. A route table may only target it from an attached VPC.",
           "type": [
             "array",
             "null"
           ],
           "items": {
-            "type": "string",
-            "description": "The name of a VPC."
+            "anyOf": [
+              {
+                "type": "string",
+                "description": "The name of a VPC; the attachment takes the default subnets (in each zone, the smallest subnet, ties to the lowest address)."
+              },
+              {
+                "type": "object",
+                "description": "A VPC attachment with its subnets.",
+                "additionalProperties": false,
+                "required": [
+                  "vpc"
+                ],
+                "properties": {
+                  "vpc": {
+                    "type": "string",
+                    "description": "The name of the attached VPC."
+                  },
+                  "subnets": {
+                    "description": "One subnet of that VPC per zone the attachment serves (AWS places the transit gateway's network interface there). Traffic from the transit gateway into the VPC is routed by the route table of the subnet in the zone it enters; resources in a zone with none cannot reach the transit gateway. Omitted: in each zone, the smallest subnet.",
+                    "type": [
+                      "array",
+                      "null"
+                    ],
+                    "items": {
+                      "type": "string",
+                      "description": "The name of a subnet of the VPC."
+                    }
+                  }
+                }
+              }
+            ]
           }
         },
         "routes": {

@@ -33,6 +33,7 @@ struct Capacity: ParsableCommand {
     @Option(help: "With FILE: add N pods of a plain Deployment and see whether they fit.") var pods: Int?
     @Flag(inversion: .prefixedNo, help: "With FILE: show what other warm-pool settings would change.") var whatIfs = true
 
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Output format: text, json, csv.") var format: CapacityFormat = .text
     @Option(name: .shortAndLong, help: "Write the result to this file (atomically) instead of standard output.") var output: String?
@@ -42,6 +43,7 @@ struct Capacity: ParsableCommand {
         let modes = [file != nil, instanceType != nil, allInstanceTypes].filter { $0 }.count
         if modes != 1 { throw ValidationError("give exactly one of: a topology FILE, --instance-type TYPE, --all-instance-types") }
         if file == nil && (!scale.isEmpty || pods != nil) { throw ValidationError("--scale and --pods need a topology FILE") }
+        if file == nil && !settings.isEmpty { throw ValidationError("--set changes a topology's aws-node settings: give a topology FILE (with --instance-type use --prefix-delegation, --max-eni and the like)") }
         if file != nil && (prefixDelegation || customNetworking || maxEni != nil || securityGroupsForPods || ipv6) {
             throw ValidationError("with a topology FILE the aws-node settings come from its cluster.cni; --prefix-delegation and the like are for --instance-type")
         }
@@ -54,7 +56,7 @@ struct Capacity: ParsableCommand {
         let text: String
         var exit: Int32 = 0
         if let file {
-            let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+            let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
             let scaleMap = try TopologyInput.parseScale(scale, groups: t.cluster?.nodeGroups.map(\.name) ?? [])
             let report = CapacityPlanner.plan(t, catalog: catalog, options: RealizeOptions(scale: scaleMap, extraPods: pods ?? 0), whatIfs: whatIfs)
             text = CapacityReportRenderer.render(report, as: format, color: color)

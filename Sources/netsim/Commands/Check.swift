@@ -35,6 +35,9 @@ struct Check: ParsableCommand {
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.")
     var instanceCatalog: String?
 
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one topology file") }
         if let maxInputSize, maxInputSize < 1 { throw ValidationError("--max-input-size must be a positive number of bytes") }
@@ -50,7 +53,8 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
+        var loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
+        loader.cniOverrides = try TopologyInput.overrides(settings, path: files.first ?? "")
         let results = files.map { path -> CheckReport.FileResult in
             let r = loader.load(path: path)
             var diagnostics = r.diagnostics

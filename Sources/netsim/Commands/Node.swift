@@ -28,12 +28,13 @@ struct Node: ParsableCommand {
     @Option(help: "What to print: iptables, rules, routes, enis, pods, all.") var show: Show = .all
     @Option(help: "iptables rules as the kernel's iptables-save prints them (saved) or as kube-proxy writes them (restore).") var iptablesForm: Form = .saved
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
         let network = Network(topology: t, catalog: catalog)
         let names = network.fabric.realized.nodes.map(\.name)
         guard let node else {

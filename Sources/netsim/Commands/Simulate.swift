@@ -35,6 +35,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Write a chart of subnet use and waiting pods as SVG to this file.") var svg: String?
     @Option(help: "Summary format: text, json.") var format: CapacityFormat = .text
     @Option(name: .shortAndLong, help: "Write the summary to this file (atomically) instead of standard output.") var output: String?
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
@@ -44,7 +45,7 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
         var s = Scenario()
         if let scenario {
             let r = ScenarioLoader.load(path: scenario, topology: t, limits: Limits.from(option: maxInputSize))

@@ -16,7 +16,10 @@ struct TraceCommand: ParsableCommand {
         Endpoints: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, node:NAME,
         nodegroup:NAME, ip:ADDRESS, external:NAME, internet, and service:NS/NAME from a pod or a node
         (through kube-proxy's rules on the source's node). A NodePort is node:NAME with --port NODEPORT.
-        (ingress: and load balancers need the AWS Load Balancer Controller model, which comes later.)
+        kubectl's short names work (deploy:, sts:, ds:, svc:, ing:, po:); pod:NS/PREFIX is the one pod
+        whose name starts with PREFIX (the exact name wins).
+        ingress:NS/NAME goes through its ALB, loadbalancer:NS/NAME (lb:) through a Service's NLB, as the
+        AWS Load Balancer Controller builds them; from outside the cluster service:NS/NAME is its NLB.
         kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the flow
         and the topology's seed; --seed draws with another seed; --all-paths traces every branch.
         Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not delivered;
@@ -41,6 +44,7 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
     @Flag(help: "With --pcap, a whole TCP connection: SYN, SYN-ACK, ACK, a request and its acknowledgment.") var handshake = false
+    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
@@ -93,7 +97,7 @@ struct TraceCommand: ParsableCommand {
         }
         let fromEP = try endpoint(from, "--from"), toEP = try endpoint(to, "--to")
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
         let network = Network(topology: t, catalog: catalog)
         var req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
                               icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))

@@ -21,8 +21,9 @@ enum TopologyInput {
     }
 
     /// A valid topology, or exit 2 after printing every error; warnings go to stderr.
-    static func load(_ path: String, catalog: InstanceCatalog, maxInputSize: Int?, quietWarnings: Bool = false) throws -> Topology {
-        let loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
+    static func load(_ path: String, catalog: InstanceCatalog, maxInputSize: Int?, quietWarnings: Bool = false, settings: [String] = []) throws -> Topology {
+        var loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
+        loader.cniOverrides = try overrides(settings, path: path)
         let r = loader.load(path: path)
         guard let t = r.validTopology else {
             report(r.diagnostics, path: path, color: Output.stderrColor)
@@ -30,6 +31,16 @@ enum TopologyInput {
         }
         if !quietWarnings && !r.diagnostics.isEmpty { report(r.diagnostics, path: path, color: Output.stderrColor) }
         return t
+    }
+
+    /// The `--set KEY=VALUE` arguments; a malformed one exits 2 with its location.
+    static func overrides(_ settings: [String], path: String) throws -> [SettingOverride] {
+        let (list, problems) = SettingOverride.parse(settings)
+        if !problems.isEmpty {
+            report(problems, path: path, color: Output.stderrColor)
+            throw ExitCode(2)
+        }
+        return list
     }
 
     static func report(_ diagnostics: [Diagnostic], path: String, color: Bool) {
