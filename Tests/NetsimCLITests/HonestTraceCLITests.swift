@@ -187,6 +187,32 @@ final class HonestTraceCLITests: XCTestCase {
         XCTAssertTrue(r.out.contains("holds[NS0903]: intent 'cart reads orders' holds"), r.out)
     }
 
+    /// Any error inside one `expect:` entry (a port out of range, a verdict that is not one, an
+    /// unknown key) is that entry's error: the other entries are still evaluated.
+    func testEveryKindOfIntentErrorStaysWithItsEntry() throws {
+        let (path, cleanup) = try quickstartCopy([
+            ("to: external:orders-db,    port: 5432, verdict: delivered}", "to: external:orders-db,    port: 99999, verdict: delivered}"),
+            ("to: deployment:shop/cart,  port: 8080, verdict: denied}", "to: deployment:shop/cart,  port: 8080, verdict: maybe}"),
+            ("{name: database is private,", "{name: database is private, color: red,"),
+        ])
+        defer { cleanup() }
+        let r = try run(["check", path])
+        XCTAssertEqual(r.status, 2, r.out)
+        XCTAssertTrue(r.out.contains("error[NS0303]: 'port' of expect[1] is 99999"), r.out)
+        XCTAssertTrue(r.out.contains("error[NS0204]: 'verdict' of expect[4] is 'maybe'"), r.out)
+        XCTAssertTrue(r.out.contains("error[NS0201]: unknown key 'color' in expect[5]"), r.out)
+        XCTAssertTrue(r.out.contains("3 intents: 3 held, 0 failed"), r.out)
+        XCTAssertTrue(r.out.contains("holds[NS0903]: intent 'frontend calls cart' holds"), r.out)
+        XCTAssertFalse(r.out.contains("intent 'cart reads orders'"), r.out)
+        // An error outside `expect:` still stops every intent.
+        let (broken, cleanup2) = try quickstartCopy([("to: deployment:shop/cart,  port: 8080, verdict: denied}", "to: deployment:shop/cart,  port: 8080, verdict: maybe}"),
+                                                     ("cidr: 10.0.32.0/19", "cidr: 10.0.32.0/99")])
+        defer { cleanup2() }
+        let b = try run(["check", broken])
+        XCTAssertEqual(b.status, 2, b.out)
+        XCTAssertFalse(b.out.contains("holds[NS0903]"), b.out)
+    }
+
     // MARK: item 18 — a failed intent points at the rule that decided it
 
     func testFailedIntentNamesTheDecidingRule() throws {

@@ -295,7 +295,20 @@ extension TopologyConverter {
         return address == nil ? nil : ext
     }
 
+    /// One `expect:` entry. Any error found in it is that entry's own (`Reporter.intentScoped`):
+    /// the entry is left out, and `check` still evaluates the others.
     func convertIntent(_ node: Node, index: Int, topology: Topology) -> Intent? {
+        let before = reporter.bag.items.count
+        let intent = readIntent(node, index: index, topology: topology)
+        let errors = reporter.bag.items[before...].filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            reporter.intentScoped.formUnion(errors)
+            return nil
+        }
+        return intent
+    }
+
+    private func readIntent(_ node: Node, index: Int, topology: Topology) -> Intent? {
         guard let r = MappingReader.make(node, file: file, context: "expect[\(index)]", reporter: reporter) else { return nil }
         defer { r.finish() }
         let name = r.string("name")

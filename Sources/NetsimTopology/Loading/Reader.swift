@@ -4,6 +4,9 @@ import Yams
 /// Collects diagnostics while a document is converted; shared by every reader of one load.
 final class Reporter {
     var bag = DiagnosticBag()
+    /// Errors that concern one `expect:` entry alone: `check` reports them as that entry's
+    /// errors and still evaluates the other entries.
+    var intentScoped: Set<Diagnostic> = []
 
     func error(_ code: DiagnosticCode, _ message: String, at location: SourceLocation, hint: String = "",
                notes: [Diagnostic.Note] = []) {

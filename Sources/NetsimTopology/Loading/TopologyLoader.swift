@@ -11,10 +11,19 @@ public struct LoadResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// Every file read: the topology first, then manifests.
     public var files: [String]
+    /// The errors that concern one `expect:` entry alone (that entry is left out of
+    /// `topology.expectations`); see `topologyBesideBadIntents`.
+    public var intentErrors: Set<Diagnostic> = []
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     /// The topology, only when no error was found.
     public var validTopology: Topology? { hasErrors ? nil : topology }
+    /// The topology when its only errors are in `expect:` entries: the other entries can still
+    /// be evaluated (`check` does, and exits 2 for the bad ones).
+    public var topologyBesideBadIntents: Topology? {
+        guard let topology, diagnostics.allSatisfy({ $0.severity != .error || intentErrors.contains($0) }) else { return nil }
+        return topology
+    }
 }
 
 /// Loads topology files: reads, parses with line and column, converts and validates.
@@ -37,7 +46,9 @@ public struct TopologyLoader: Sendable {
         if let text = SourceFile.read(path: path, displayPath: path, limits: limits, reporter: reporter) {
             topology = load(text: text, file: path, reporter: reporter, resolver: resolver)
         }
-        return LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [path] + resolver.filesRead)
+        var result = LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [path] + resolver.filesRead)
+        result.intentErrors = reporter.intentScoped
+        return result
     }
 
     /// Loads topology text already in memory; `file` names it in diagnostics. Manifest globs
@@ -46,7 +57,9 @@ public struct TopologyLoader: Sendable {
         let reporter = Reporter()
         let resolver = GlobManifestResolver(topologyPath: file, limits: limits, reporter: reporter)
         let topology = load(text: text, file: file, reporter: reporter, resolver: resolver)
-        return LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [file] + resolver.filesRead)
+        var result = LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [file] + resolver.filesRead)
+        result.intentErrors = reporter.intentScoped
+        return result
     }
 
     /// An unknown `--set` setting or a value ipamd would not take or would change (which the

@@ -43,14 +43,6 @@ struct Check: ParsableCommand {
         if let maxInputSize, maxInputSize < 1 { throw ValidationError("--max-input-size must be a positive number of bytes") }
     }
 
-    /// A topology whose only errors are `expect:` endpoints that name nothing (NS0901, which the
-    /// loader reports only for intents): those intents are left out and reported as the errors
-    /// they are (exit 2), and the others are still evaluated.
-    static func topologyBesideBadIntents(_ r: LoadResult) -> Topology? {
-        guard let t = r.topology, r.diagnostics.allSatisfy({ $0.severity != .error || $0.code == .invalidEndpoint }) else { return nil }
-        return t
-    }
-
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         var loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
@@ -60,7 +52,9 @@ struct Check: ParsableCommand {
             var diagnostics = r.diagnostics
             // A valid topology's intents are traced with the same engine as `netsim trace`; what
             // the load balancer controller could not build in the realized cluster is reported.
-            if let t = r.validTopology ?? Self.topologyBesideBadIntents(r), !t.expectations.isEmpty || Network.hasLoadBalancers(t) {
+            // When the only errors are in `expect:` entries, those entries are left out and
+            // reported as the errors they are (exit 2), and the others are still evaluated.
+            if let t = r.validTopology ?? r.topologyBesideBadIntents, !t.expectations.isEmpty || Network.hasLoadBalancers(t) {
                 diagnostics += Network.checkDiagnostics(t, catalog: catalog, file: path)
                 diagnostics.sort { ($0.location.file, $0.location.line, $0.location.column, $0.code.id) < ($1.location.file, $1.location.line, $1.location.column, $1.code.id) }
             }
