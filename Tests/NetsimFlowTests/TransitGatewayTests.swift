@@ -85,3 +85,28 @@ struct TransitGatewayTests {
         #expect(diagnostics("spoke, {vpc: egress, subnets: [\(String(repeating: "x", count: 100_000))]}").contains { $0.code == .attachmentSubnetNotInVPC })
     }
 }
+
+/// NS0508: the default attachment subnet is an assumption; `check` says so where it decides
+/// a verdict (a hub VPC whose zones' subnets have different route tables), and only there.
+@Suite("transit gateway attachments: unnamed subnets of a hub")
+struct TransitGatewayUnnamedTests {
+    static func codes(subnets: [String], attachments: String) throws -> [String] {
+        let template = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/tgw-egress.yaml"), encoding: .utf8)
+        let text = template
+            .replacingOccurrences(of: "#SUBNETS", with: subnets.joined(separator: "\n      "))
+            .replacingOccurrences(of: "#ATTACHMENTS", with: attachments)
+        return TopologyLoader(catalog: .builtin).load(text: text, file: "tgw-egress.yaml").diagnostics.map(\.code.id)
+    }
+    static let all = [TransitGatewayTests.publicA, TransitGatewayTests.publicB, TransitGatewayTests.attachA, TransitGatewayTests.attachB]
+
+    @Test func unnamedHubAttachmentIsWarned() throws {
+        #expect(try Self.codes(subnets: Self.all, attachments: "spoke, egress") == ["NS0508"])
+    }
+
+    @Test func namedSubnetsOrOneTablePerZoneAreQuiet() throws {
+        #expect(try Self.codes(subnets: Self.all, attachments: "spoke, {vpc: egress, subnets: [tgw-a, tgw-b]}").isEmpty)
+        // Only the attachment subnets: each zone has one route table, nothing to choose.
+        #expect(try Self.codes(subnets: [TransitGatewayTests.attachA, TransitGatewayTests.attachB], attachments: "spoke, egress")
+            .filter { $0 == "NS0508" }.isEmpty)
+    }
+}

@@ -63,6 +63,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let duplicateRoute = DiagnosticCode("NS0505", "duplicate-route", "A route table holds two routes for the same destination.")
     public static let attachmentSubnetNotInVPC = DiagnosticCode("NS0506", "attachment-subnet-not-in-vpc", "A transit gateway VPC attachment names a subnet that is not in that VPC.")
     public static let attachmentZoneTwice = DiagnosticCode("NS0507", "attachment-zone-twice", "A transit gateway VPC attachment names two subnets in one zone.")
+    public static let attachmentSubnetsUnnamed = DiagnosticCode("NS0508", "attachment-subnets-unnamed", "A hub VPC's transit gateway attachment names no subnets while a zone's subnets have different route tables.")
 
     // MARK: NS06xx — network ACLs and security groups
     public static let naclRuleNumberRange = DiagnosticCode("NS0601", "nacl-rule-number-range", "A network ACL rule number outside 1–32766.")
@@ -132,7 +133,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .subnetOutsideVPC, .overlappingSubnets, .serviceCIDROverlap, .overlappingVPCBlocks,
         .addressOutsideSubnet, .clusterIPOutsideRange, .duplicateClusterIP,
         .duplicateName, .undefinedReference, .wrongTargetKind, .multipleMainRouteTables, .duplicateRoute,
-        .attachmentSubnetNotInVPC, .attachmentZoneTwice,
+        .attachmentSubnetNotInVPC, .attachmentZoneTwice, .attachmentSubnetsUnnamed,
         .naclRuleNumberRange, .naclRuleNumberRepeated, .icmpTypeCode, .portsIgnored, .ruleQuota,
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,

@@ -476,6 +476,36 @@ extension TopologyConverter {
         var tgw = TransitGateway(name: name, id: id,
                                  vpcAttachments: attachments.map(\.0), routes: routes, location: r.location)
         tgw.attachmentSubnets = attachmentSubnets
+        warnUnnamedHubAttachments(tgw, attachments: attachments, vpcs: vpcs, context: ctx)
         return tgw
+    }
+
+    /// A VPC the transit gateway sends traffic for addresses outside it (a hub: centralized egress
+    /// or inspection) routes that traffic onward by its attachment subnet's route table. When the
+    /// attachment names no subnets and a zone's subnets have different route tables, the verdict
+    /// rests on netsim's default choice (the zone's smallest subnet): say so (NS0508).
+    func warnUnnamedHubAttachments(_ tgw: TransitGateway, attachments: [(String, SourceLocation)], vpcs: [VPC], context ctx: String) {
+        for (v, loc) in attachments where tgw.attachmentSubnets[v] == nil {
+            guard let vpc = vpcs.first(where: { $0.name == v }) else { continue }
+            let onward = tgw.routes.filter { route in
+                guard case .vpc(let t) = route.target, t == v else { return false }
+                return !vpc.cidrBlocks.contains { $0.contains(route.destination.network) && route.destination.prefixLength >= $0.prefixLength }
+            }
+            guard let first = onward.first else { continue }
+            let chosen = tgw.attachmentSubnets(in: vpc).subnets
+            var ambiguous: [String] = []
+            for subnet in chosen {
+                let tables = Set(vpc.subnets.filter { $0.zone == subnet.zone }.compactMap { vpc.routeTable(for: $0)?.name })
+                if tables.count > 1 {
+                    ambiguous.append("in \(subnet.zone) netsim takes '\(subnet.name)' (route table '\(vpc.routeTable(for: subnet)?.name ?? "?")') of subnets with route tables \(tables.sorted().map { "'\($0)'" }.joined(separator: ", "))")
+                }
+            }
+            guard !ambiguous.isEmpty else { continue }
+            reporter.warning(.attachmentSubnetsUnnamed,
+                             "\(ctx) sends \(first.destination) to VPC '\(v)', whose attachment names no subnets, so traffic onward from it is routed by the default attachment subnet of each zone: \(ambiguous.joined(separator: "; "))",
+                             at: loc,
+                             hint: "name the attachment's subnets, one per zone: vpcAttachments: [{vpc: \(v), subnets: [\(chosen.map(\.name).joined(separator: ", "))]}]",
+                             notes: [Diagnostic.Note("the route to \(first.destination)", at: first.location)])
+        }
     }
 }
