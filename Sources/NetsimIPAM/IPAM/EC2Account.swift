@@ -112,6 +112,13 @@ public struct EC2Account: Sendable {
 
     public func pool(_ index: Int) -> SubnetPool { pools[index] }
 
+    /// Adds a subnet outside the topology (a what-if's stand-in for "addresses enough"); its
+    /// index is returned and it has no name in `poolIndex`.
+    public mutating func addScratchPool(_ subnet: Subnet) -> Int {
+        pools.append(SubnetPool(subnet: subnet))
+        return pools.count - 1
+    }
+
     /// Marks an address used outside ipamd (NAT gateways, load balancers, fixed hosts).
     @discardableResult
     public mutating func reserve(_ ip: IPv4Address, inSubnet index: Int) -> Bool { pools[index].take(ip) }

@@ -35,8 +35,22 @@ public struct Simulator {
     /// Running pods eligible for churn (not DaemonSet, not host network), with positions.
     var churnable: [Int] = []
     var churnPos: [Int: Int] = [:]
+    /// Pods waiting for a node, oldest first; entries of pods deleted meanwhile are skipped.
     var unscheduledQueue: [Int] = []
+    var unscheduledCount = 0
+    /// Whether a node may have room since the unscheduled pods last tried: a pod left a node or
+    /// a node became Ready. Without that, every one of them would fail again.
+    var roomMayHaveChanged = false
     var waitingOnNode: [[Int]] = []
+    /// Pods bound to each node (entries of pods deleted meanwhile are skipped).
+    var podsOnNode: [[Int]] = []
+    /// Live pods per workload (`podsOfWorkload` also holds deleted ones until compacted).
+    var liveOfWorkload: [Int] = []
+    /// Candidate nodes per class of workloads that fit the same nodes, least loaded first.
+    var nodeHeaps: [NodeHeap] = []
+    var classOfWorkload: [Int] = []
+    var classFits: [[Bool]] = []
+    var heapsStale = true
     var alive: [Bool] = []
     var readyAt: [Int] = []
     var fits: [[Bool]] = []   // [workload][node]
@@ -77,6 +91,7 @@ public struct Simulator {
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
         if scenario.fromEmpty { desired = desired.map { _ in 0 } }
         podsOfWorkload = Array(repeating: [], count: workloads.count)
+        liveOfWorkload = Array(repeating: 0, count: workloads.count)
         rng = SplitMix64(seed: self.seed ^ 0x51D_C4A2)
         churnRate = scenario.churnPerHour
         for i in run.nodes.indices { addNodeState(i, readyAt: 0) }
@@ -88,6 +103,8 @@ public struct Simulator {
         alive.append(true)
         readyAt.append(t)
         waitingOnNode.append([])
+        podsOnNode.append([])
+        heapsStale = true
         callsPerNode.append(Array(repeating: 0, count: EC2Operation.allCases.count))
         for w in workloads.indices {
             if fits.count <= w { fits.append([]) }
@@ -103,6 +120,8 @@ public struct Simulator {
                                   replicas: 0, selector: LabelSelector(matchLabels: labels), template: PodTemplate(labels: labels, containers: [])))
         desired.append(0)
         podsOfWorkload.append([])
+        liveOfWorkload.append(0)
+        heapsStale = true
         fits.append(run.nodes.indices.map { run.fits(workloads[workloads.count - 1], run.nodes[$0]) })
         extraWorkload = workloads.count - 1
         return workloads.count - 1
@@ -115,27 +134,69 @@ public struct Simulator {
         let idx = pods.count
         pods.append(Pod(workload: Int32(w), state: .unscheduled, createdAt: Int32(now), serial: serial))
         podsOfWorkload[w].append(idx)
+        liveOfWorkload[w] += 1
         podsCreated += 1
-        if let node { bind(idx, node, now: now) } else if !schedule(idx, now: now) { unscheduledQueue.append(idx) }
+        if let node { bind(idx, node, now: now) } else if !schedule(idx, now: now) {
+            unscheduledQueue.append(idx)
+            unscheduledCount += 1
+        }
     }
 
-    /// Least-loaded Ready node that passes the filters; false when none can take the pod.
-    mutating func schedule(_ p: Int, now: Int) -> Bool {
-        let w = Int(pods[p].workload)
-        var best = -1
-        var bestCount = Int.max
-        for n in run.nodes.indices where alive[n] && readyAt[n] <= now && fits[w][n] {
-            let c = run.nodes[n].podCount
-            if c < run.nodes[n].maxPods && c < bestCount { best = n; bestCount = c }
+    func schedulable(_ n: Int, now: Int) -> Bool {
+        alive[n] && readyAt[n] <= now && run.nodes[n].podCount < run.nodes[n].maxPods
+    }
+
+    /// Groups workloads by the nodes they fit and fills one heap per group with the nodes that
+    /// can take a pod: O(workloads × nodes), after nodes or workloads are added.
+    mutating func rebuildHeaps(now: Int) {
+        var classes: [[Bool]: Int] = [:]
+        classFits = []
+        classOfWorkload = workloads.indices.map { w in
+            if let c = classes[fits[w]] { return c }
+            classes[fits[w]] = classFits.count
+            classFits.append(fits[w])
+            return classFits.count - 1
         }
-        guard best >= 0 else { return false }
-        bind(p, best, now: now)
-        return true
+        nodeHeaps = classFits.map { f in
+            var h = NodeHeap()
+            for n in run.nodes.indices where f[n] && schedulable(n, now: now) { h.push(count: run.nodes[n].podCount, node: n) }
+            return h
+        }
+        heapsStale = false
+    }
+
+    /// Node `n`'s pod count or readiness changed: it is offered again at its new count.
+    mutating func offer(_ n: Int, now: Int) {
+        guard !heapsStale, schedulable(n, now: now) else { return }
+        for c in nodeHeaps.indices where classFits[c][n] {
+            nodeHeaps[c].push(count: run.nodes[n].podCount, node: n)
+            if nodeHeaps[c].count > 4 * run.nodes.count + 1024 { heapsStale = true }
+        }
+    }
+
+    /// Least-loaded Ready node that passes the filters (the lowest index among equals); false
+    /// when none can take the pod. A heap per class of workloads keeps this O(log nodes).
+    mutating func schedule(_ p: Int, now: Int) -> Bool {
+        if heapsStale { rebuildHeaps(now: now) }
+        let c = classOfWorkload[Int(pods[p].workload)]
+        while let top = nodeHeaps[c].top {
+            let n = top.node
+            if top.count != run.nodes[n].podCount || !schedulable(n, now: now) { nodeHeaps[c].pop(); continue }
+            nodeHeaps[c].pop()
+            bind(p, n, now: now)
+            return true
+        }
+        return false
     }
 
     mutating func bind(_ p: Int, _ n: Int, now: Int) {
         pods[p].node = Int32(n)
         run.nodes[n].podCount += 1
+        podsOnNode[n].append(p)
+        if podsOnNode[n].count > 2 * run.nodes[n].maxPods + 64 {
+            podsOnNode[n].removeAll { pods[$0].node != Int32(n) || pods[$0].state == .deleted }
+        }
+        offer(n, now: now)
         if workloads[Int(pods[p].workload)].template.hostNetwork {
             pods[p].ip = run.nodes[n].primaryIP.value
             markRunning(p, now: now)
@@ -188,18 +249,26 @@ public struct Simulator {
         let n = Int(pods[p].node)
         if n >= 0 {
             run.nodes[n].podCount -= 1
+            roomMayHaveChanged = true
             if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] && !run.settings.ipv6 {
                 run.nodes[n].ipam.releasePodIP(IPv4Address(pods[p].ip), now: now)
             }
             if state == .waitingIP, let i = waitingOnNode[n].firstIndex(of: p) { waitingOnNode[n].remove(at: i) }
-        } else if let i = unscheduledQueue.firstIndex(of: p) {
-            unscheduledQueue.remove(at: i)
+        } else if state == .unscheduled {
+            unscheduledCount -= 1   // its queue entry is skipped
         }
         pods[p].state = .deleted
+        if n >= 0 { offer(n, now: now) }
         podsDeleted += 1
         let w = Int(pods[p].workload)
-        if let i = podsOfWorkload[w].lastIndex(of: p) { podsOfWorkload[w].remove(at: i) }
+        liveOfWorkload[w] -= 1
+        if podsOfWorkload[w].count > 2 * liveOfWorkload[w] + 64 {
+            podsOfWorkload[w].removeAll { pods[$0].state == .deleted }
+        }
     }
+
+    /// A workload's live pods, oldest first.
+    func livePods(_ w: Int) -> [Int] { podsOfWorkload[w].filter { pods[$0].state != .deleted } }
 
     // MARK: nodes
 
@@ -240,7 +309,8 @@ public struct Simulator {
             run.ec2.free(p.eni.cidrs.map(\.cidr), subnet: p.eni.subnet)
             run.ec2.freeAddress(p.eni.primaryIP, subnet: p.eni.subnet)
         }
-        let evicted = pods.indices.filter { pods[$0].node == Int32(n) && pods[$0].state != .deleted }
+        let evicted = podsOnNode[n].filter { pods[$0].node == Int32(n) && pods[$0].state != .deleted }
+        podsOnNode[n] = []
         for p in evicted {
             let w = Int(pods[p].workload)
             deletePod(p, now: now)
@@ -308,6 +378,8 @@ public struct Simulator {
             // 2. Nodes that became Ready: DaemonSets, and pending pods get a chance.
             for n in run.nodes.indices where alive[n] && readyAt[n] <= now && !becameReady.contains(n) {
                 becameReady.insert(n)
+                roomMayHaveChanged = true
+                offer(n, now: now)
                 startDaemonSets(on: n, now: now)
             }
             // 3. Churn: delete and recreate a share of running pods.
@@ -323,10 +395,16 @@ public struct Simulator {
             }
             stepRollouts(now: now)
             // 4. Unscheduled pods retry.
-            if !unscheduledQueue.isEmpty {
+            // Only when a node may have room; a workload that finds none stops trying this tick.
+            if unscheduledCount > 0 && roomMayHaveChanged {
+                roomMayHaveChanged = false
                 let queue = unscheduledQueue
-                unscheduledQueue.removeAll()
-                for p in queue where pods[p].state == .unscheduled { if !schedule(p, now: now) { unscheduledQueue.append(p) } }
+                unscheduledQueue.removeAll(keepingCapacity: true)
+                var blocked = Set<Int32>()
+                for p in queue where pods[p].state == .unscheduled {
+                    if !blocked.contains(pods[p].workload) && schedule(p, now: now) { unscheduledCount -= 1 }
+                    else { blocked.insert(pods[p].workload); unscheduledQueue.append(p) }
+                }
             }
             // 5. Each Ready node's pool manager, then its waiting pods retry.
             var before = run.ec2.callCounts
@@ -364,7 +442,7 @@ public struct Simulator {
                 if (f == 0 || refusedAt[i] != nil) && subnetStats[k].exhaustedAt == nil { subnetStats[k].exhaustedAt = now }
             }
             samples.append(.init(time: now, nodes: nodes, readyNodes: readyNodes, podsRunning: runningCount, podsWaitingForIP: waiting,
-                                 podsUnschedulable: unscheduledQueue.count, addressesHeld: held, addressesAssigned: assigned,
+                                 podsUnschedulable: unscheduledCount, addressesHeld: held, addressesAssigned: assigned,
                                  addressesCooling: cooling, subnetFree: free, ec2Calls: total - lastTotal, ec2Throttled: throttled - lastThrottled))
             for k in counts.indices { peak[k] = max(peak[k], counts[k] - lastCounts[k]) }
             lastCounts = counts
@@ -379,14 +457,15 @@ public struct Simulator {
 
 
     mutating func retryWaiting(_ n: Int, now: Int) {
-        var still: [Int] = []
+        // Oldest first; once one finds no address, none of the others will.
+        var started = 0
         for p in waitingOnNode[n] {
-            if let ip = run.nodes[n].ipam.assignPodIP(now: now) {
-                pods[p].ip = ip.value
-                markRunning(p, now: now)
-            } else { still.append(p) }
+            guard let ip = run.nodes[n].ipam.assignPodIP(now: now) else { break }
+            pods[p].ip = ip.value
+            markRunning(p, now: now)
+            started += 1
         }
-        waitingOnNode[n] = still
+        if started > 0 { waitingOnNode[n].removeFirst(started) }
     }
 
     func trackedSubnets() -> [Int] {
@@ -417,7 +496,7 @@ public struct Simulator {
             }
         case .rollout(let kind, let ns, let name, let surge):
             guard let w = workloads.firstIndex(where: { $0.kind == kind && $0.meta.namespace == ns && $0.meta.name == name }) else { return }
-            let old = podsOfWorkload[w]
+            let old = livePods(w)
             rollouts.append(Rollout(workload: w, old: old, surge: max(1, Int((Double(old.count) * surge).rounded(.up)))))
         case .churn(let perHour):
             churnRate = perHour
@@ -426,9 +505,9 @@ public struct Simulator {
 
     mutating func setReplicas(_ w: Int, _ n: Int, now: Int) {
         desired[w] = n
-        let current = podsOfWorkload[w].count
+        let current = liveOfWorkload[w]
         if n > current { for _ in 0..<(n - current) { createPod(w, now: now) } }
-        else if n < current { for p in podsOfWorkload[w].suffix(current - n).reversed() { deletePod(p, now: now) } }
+        else if n < current { for p in livePods(w).suffix(current - n).reversed() { deletePod(p, now: now) } }
     }
 
     mutating func stepRollouts(now: Int) {
@@ -479,8 +558,43 @@ public struct Simulator {
             scenario: scenario.name, duration: scenario.duration, seed: seed, settings: CapacityPlanner.describe(run.settings),
             samples: samples, subnets: subnets, operations: ops, podsCreated: podsCreated, podsStarted: podsStarted, podsDeleted: podsDeleted,
             podsThatWaited: waits.count, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sorted.last ?? 0,
-            longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledQueue.count,
+            longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledCount,
             nodesAtStart: startFigures.nodes, podsRunningAtStart: startFigures.pods,
             nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings)
+    }
+}
+
+/// A binary min-heap of (pod count, node index): the least-loaded node, lowest index first.
+/// Entries go stale when a node's count changes; the scheduler drops them as they surface.
+struct NodeHeap {
+    private var items: [UInt64] = []
+    var count: Int { items.count }
+    var top: (count: Int, node: Int)? { items.first.map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) } }
+
+    mutating func push(count: Int, node: Int) {
+        items.append(UInt64(UInt32(clamping: count)) << 32 | UInt64(UInt32(clamping: node)))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i] < items[parent] else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && items[l] < items[m] { m = l }
+            if r < items.count && items[r] < items[m] { m = r }
+            if m == i { break }
+            items.swapAt(i, m)
+            i = m
+        }
     }
 }

@@ -62,14 +62,17 @@ struct Simulate: ParsableCommand {
         }
         if let churn {
             guard let c = Scenario.parseFraction(churn) else { throw TopologyInput.fail(.invalidValue, "--churn '\(churn)' must be a percentage such as 10%") }
+            guard c <= Scenario.mostChurnPerHour else { throw TopologyInput.fail(.scenarioLimit, "--churn '\(churn)' is more than the 1000% per hour netsim simulates") }
             s.churnPerHour = c
         }
         if let v = eniAttachLatency {
             guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--eni-attach-latency '\(v)' is not a duration") }
+            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--eni-attach-latency '\(v)' is longer than the longest run (7d)") }
             s.eniAttachLatency = d
         }
         if let v = nodeReadyAfter {
             guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--node-ready-after '\(v)' is not a duration") }
+            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--node-ready-after '\(v)' is longer than the longest run (7d)") }
             s.nodeReadyAfter = d
         }
         if let v = ec2Limits {
@@ -78,6 +81,10 @@ struct Simulate: ParsableCommand {
         }
         if fromEmpty { s.fromEmpty = true }
         s.events += try flagEvents(t)
+        let added = s.events.reduce(0) { if case .addPods(let n) = $1.action { return $0 + n } else { return $0 } }
+        if added > Scenario.mostAddedPods {
+            throw TopologyInput.fail(.scenarioLimit, "the scenario and --pods add \(added) pods in all, more than the \(Scenario.mostAddedPods) netsim simulates")
+        }
         s.events.sort { $0.at < $1.at }   // stable: file order kept for equal times
         for e in s.events where e.at > s.duration {
             Output.printError("netsim: warning[\(DiagnosticCode.invalidScenario.id)]: an event at \(Scenario.formatDuration(e.at)) is after the end of the run (\(Scenario.formatDuration(s.duration)))\n")
@@ -123,6 +130,7 @@ struct Simulate: ParsableCommand {
             guard let n = Int(value), n >= 0, n <= 1_000_000 else { throw TopologyInput.fail(.invalidValue, "--pods '\(item)' must read N or N@TIME with N from 0 to 1000000") }
             out.append(.init(at: at, action: .addPods(count: n)))
         }
+
         for item in rollout {
             let (value, at) = try split(item, flag: "--rollout")
             guard case .success(let ep) = Endpoint.parse(value), case .workload(let kind, let ns, let name) = ep,
