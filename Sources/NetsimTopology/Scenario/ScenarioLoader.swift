@@ -52,7 +52,7 @@ public enum ScenarioLoader {
         for key in ["eniAttachLatency", "nodeReadyAfter"] {
             guard let l = duration(r, key) else { continue }
             if l > Scenario.longestDuration {
-                reporter.error(.scenarioLimit, "\(key) \(Scenario.formatDuration(l)) is longer than the longest run (7d)", at: r.valueLocation(key),
+                reporter.error(.scenarioLimit, "\(key) '\(r.locatedString(key)?.0 ?? "")' is longer than the longest run (7d)", at: r.valueLocation(key),
                                hint: key == "eniAttachLatency" ? "an ENI is usable about 10s after CreateNetworkInterface; write a duration up to 7d" : "write a duration up to 7d")
             } else if key == "eniAttachLatency" { s.eniAttachLatency = l } else { s.nodeReadyAfter = l }
         }
@@ -121,7 +121,7 @@ public enum ScenarioLoader {
                 let target = workload(m, topology: topology, names: workloadNames, reporter: reporter)
                 var surge = fraction(m, "maxSurge") ?? 0.25
                 if surge > Scenario.largestSurge {
-                    reporter.error(.scenarioLimit, "maxSurge \(surge * 100)% is more than the 1000% netsim simulates", at: m.valueLocation("maxSurge"),
+                    reporter.error(.scenarioLimit, "maxSurge '\(m.locatedString("maxSurge")?.0 ?? "")' is more than the 1000% netsim simulates", at: m.valueLocation("maxSurge"),
                                    hint: "write a percentage such as 25%")
                     surge = Scenario.largestSurge
                 }
@@ -179,7 +179,7 @@ public enum ScenarioLoader {
     static func churn(_ r: MappingReader, _ key: String) -> Double? {
         guard let c = fraction(r, key) else { return nil }
         guard c <= Scenario.mostChurnPerHour else {
-            r.reporter.error(.scenarioLimit, "churn \(c * 100)% per hour is more than the 1000% netsim simulates", at: r.valueLocation(key),
+            r.reporter.error(.scenarioLimit, "\(key) '\(r.locatedString(key)?.0 ?? "")' per hour is more than the 1000% netsim simulates", at: r.valueLocation(key),
                              hint: "write a percentage of running pods replaced per hour, such as 10%")
             return nil
         }
