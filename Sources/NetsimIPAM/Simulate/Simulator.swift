@@ -71,7 +71,13 @@ public struct Simulator {
     /// InsufficientCidrBlocks), by pool index.
     var refusedAt: [Int: Int] = [:]
 
-    public init(topology: Topology, catalog: InstanceCatalog, scenario: Scenario, seed: UInt64? = nil) {
+    /// The node whose decisions are recorded (`--events`), and its index once it exists.
+    var eventLog: NodeEventLog?
+    var tracedNode: Int?
+    /// Nodes launched so far per group, for GROUP/N.
+    var launchedInGroup: [String: Int] = [:]
+
+    public init(topology: Topology, catalog: InstanceCatalog, scenario: Scenario, seed: UInt64? = nil, events selector: String? = nil) {
         self.topology = topology
         self.scenario = scenario
         self.seed = seed ?? topology.seed
@@ -94,6 +100,7 @@ public struct Simulator {
         liveOfWorkload = Array(repeating: 0, count: workloads.count)
         rng = SplitMix64(seed: self.seed ^ 0x51D_C4A2)
         churnRate = scenario.churnPerHour
+        eventLog = selector.map(NodeEventLog.init(selector:))
         for i in run.nodes.indices { addNodeState(i, readyAt: 0) }
     }
 
@@ -110,6 +117,26 @@ public struct Simulator {
             if fits.count <= w { fits.append([]) }
             fits[w].append(run.fits(workloads[w], node: i))
         }
+        let k = launchedInGroup[run.nodes[i].group, default: 0]
+        launchedInGroup[run.nodes[i].group] = k + 1
+        if var log = eventLog, tracedNode == nil, matches(log.selector, node: i, indexInGroup: k) {
+            let n = run.nodes[i]
+            tracedNode = i
+            log.node = n.name; log.instanceID = n.instanceID; log.nodeGroup = n.group; log.instanceType = n.instanceType.name
+            log.maxPods = n.maxPods; log.readyAt = t; log.launchedAt = max(0, t - (t > 0 ? scenario.nodeReadyAfter : 0))
+            eventLog = log
+            run.nodes[i].ipam.decisions = []
+        }
+    }
+
+    /// Every node's name and the node groups, for suggestions.
+    public var nodeNames: [String] { run.nodes.map(\.name) + (topology.cluster?.nodeGroups.map(\.name) ?? []) }
+
+    /// NAME, INSTANCE-ID, GROUP (its first node) or GROUP/N (its node N in launch order).
+    func matches(_ selector: String, node i: Int, indexInGroup: Int) -> Bool {
+        let n = run.nodes[i]
+        if n.name == selector || n.instanceID == selector || n.group == selector { return true }
+        return selector == "\(n.group)/\(indexInGroup)"
     }
 
     mutating func ensureExtraWorkload() -> Int {
@@ -349,6 +376,8 @@ public struct Simulator {
             podsCreated = 0; podsStarted = 0
         }
         for n in run.nodes.indices { run.nodes[n].ipam.rebaseClock(to: 0) }
+        // The log starts with the simulated run: the starting state was settled, not simulated.
+        if let t = tracedNode { run.nodes[t].ipam.decisions = [] }
         run.ec2.resetCalls(limits: scenario.ec2Limits)
         podsDeleted = 0
 
@@ -409,6 +438,7 @@ public struct Simulator {
             // 5. Each Ready node's pool manager, then its waiting pods retry.
             var before = run.ec2.callCounts
             for n in run.nodes.indices where alive[n] && readyAt[n] <= now {
+                if n == tracedNode { run.nodes[n].ipam.podsWaiting = waitingOnNode[n].count }
                 let action = run.nodes[n].ipam.poolTick(now: now, ec2: &run.ec2, attachLatency: scenario.eniAttachLatency)
                 if case .failed(let err) = action, err.isSubnetExhaustion {
                     for sIdx in run.nodes[n].ipam.eniSubnets where refusedAt[sIdx] == nil { refusedAt[sIdx] = now }
@@ -452,6 +482,7 @@ public struct Simulator {
             now += tick
         }
         for k in subnetStats.indices { subnetStats[k].freeAtEnd = run.ec2.pool(tracked[k]).freeCount }
+        if let t = tracedNode { eventLog?.decisions = run.nodes[t].ipam.decisions ?? [] }
         return result(samples: samples, subnets: subnetStats, peak: peak, peakNodes: peakNodes)
     }
 
@@ -560,7 +591,7 @@ public struct Simulator {
             podsThatWaited: waits.count, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sorted.last ?? 0,
             longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledCount,
             nodesAtStart: startFigures.nodes, podsRunningAtStart: startFigures.pods,
-            nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings)
+            nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings, events: eventLog)
     }
 }
 

@@ -31,6 +31,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Time from a node's launch to Ready (default 60s).") var nodeReadyAfter: String?
     @Option(help: "EC2 request limits: standard, unlimited, or a multiple such as 3x.") var ec2Limits: String?
     @Option(help: "Seed for every random choice (default: the topology's).") var seed: UInt64?
+    @Option(help: "Show ipamd's decisions on one node, loop by loop: a node name, an instance ID, a node group (its first node) or GROUP/N.") var events: String?
     @Option(help: "Write the timeline (one row per 5 s tick) as CSV to this file.") var csv: String?
     @Option(help: "Write a chart of subnet use and waiting pods as SVG to this file.") var svg: String?
     @Option(help: "Summary format: text, json.") var format: CapacityFormat = .text
@@ -90,7 +91,17 @@ struct Simulate: ParsableCommand {
             Output.printError("netsim: warning[\(DiagnosticCode.invalidScenario.id)]: an event at \(Scenario.formatDuration(e.at)) is after the end of the run (\(Scenario.formatDuration(s.duration)))\n")
         }
 
-        var sim = Simulator(topology: t, catalog: catalog, scenario: s, seed: seed)
+        if let events {
+            let groups = t.cluster?.nodeGroups.map(\.name) ?? []
+            let group = events.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+            if events.contains("/") {
+                guard groups.contains(group), let k = Int(events.dropFirst(group.count + 1)), k >= 0 else {
+                    throw TopologyInput.fail(.invalidValue, "--events '\(events)' must read NODE, INSTANCE-ID, GROUP or GROUP/N with a node group of the topology",
+                                             near: Suggestions.nearest(to: group, in: groups))
+                }
+            }
+        }
+        var sim = Simulator(topology: t, catalog: catalog, scenario: s, seed: seed, events: events)
         let showProgress = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         let result = sim.run(progress: showProgress ? { f in
             let width = 30
@@ -98,6 +109,11 @@ struct Simulate: ParsableCommand {
             Output.printError("\r  simulating [" + String(repeating: "#", count: done) + String(repeating: " ", count: width - done) + "] \(Int(f * 100))%")
         } : nil)
         if showProgress { Output.printError("\r" + String(repeating: " ", count: 50) + "\r") }
+        if let log = result.events, log.node == nil {
+            let names = sim.nodeNames
+            throw TopologyInput.fail(.invalidValue, "--events '\(log.selector)' matched no node during the run; give a node name, an instance ID, a node group or GROUP/N",
+                                     near: Suggestions.nearest(to: log.selector, in: names))
+        }
         // Files first, so a failure leaves no summary claiming success.
         if let csv { try Output.writeAtomically(SimulationRenderer.csv(result), to: csv) }
         if let svg { try Output.writeAtomically(SimulationRenderer.svg(result), to: svg) }
