@@ -116,6 +116,36 @@ struct CapacityTests {
         }
     }
 
+    /// Item 4 for the what-ifs: each alternative reports the new nodes that fit under it, the
+    /// same figure a plan under those settings gives — so under prefix delegation, in free /28s.
+    @Test func whatIfsCountNewNodesLikeThePlan() throws {
+        let path = Fixture.root.appendingPathComponent("Topologies/prefix-delegation-dense-nodes.yaml")
+        var text = try String(contentsOf: path, encoding: .utf8)
+        for (a, b) in [("10.30.64.0/18", "10.30.64.0/23"), ("10.30.128.0/18", "10.30.128.0/23"), ("10.30.192.0/18", "10.30.192.0/23")] {
+            text = text.replacingOccurrences(of: a, with: b)
+        }
+        let pd = try #require(TopologyLoader(catalog: .builtin).load(text: text, file: path.path).validTopology)
+        let r = CapacityPlanner.plan(pd, catalog: .builtin, options: RealizeOptions(extraPods: 800))
+        let trim = try #require(r.whatIfs.first { $0.setting.hasPrefix("WARM_IP_TARGET=5") })
+        #expect(!trim.moreNodes.isEmpty && trim.moreNodes.allSatisfy { $0.idle == 0 && $0.full == 0 })
+        // Secondary IPs today; the prefix-delegation what-if agrees with a plan under it.
+        let sec = try #require(TopologyLoader(catalog: .builtin).load(
+            text: text.replacingOccurrences(of: "ENABLE_PREFIX_DELEGATION: \"true\"", with: "ENABLE_PREFIX_DELEGATION: \"false\""), file: path.path).validTopology)
+        let options = RealizeOptions(extraPods: 300)
+        let now = CapacityPlanner.plan(sec, catalog: .builtin, options: options)
+        let toPD = try #require(now.whatIfs.first { $0.setting.hasPrefix("ENABLE_PREFIX_DELEGATION=true") })
+        var settings = CNISettings(cluster: try #require(sec.cluster))
+        settings.prefixDelegation = true; settings.warmPrefixTarget = 1; settings.warmIPTarget = 0; settings.minimumIPTarget = 0
+        var o = options
+        o.settings = settings
+        let direct = CapacityPlanner.plan(sec, catalog: .builtin, options: o, whatIfs: false)
+        #expect(toPD.moreNodes.map(\.group) == direct.nodeGroups.map(\.name))
+        #expect(toPD.moreNodes.map(\.full) == direct.nodeGroups.map(\.moreFullNodes))
+        #expect(toPD.moreNodes.map(\.idle) == direct.nodeGroups.map(\.moreIdleNodes))
+        let freePrefixes = direct.subnets.filter { $0.name.hasPrefix("private-") }.reduce(0) { $0 + $1.freePrefixes }
+        #expect(toPD.moreNodes.allSatisfy { $0.idle <= freePrefixes })
+    }
+
     @Test func scaleAndPodsWhatIfs() throws {
         let t = try Fixture.topology("Topologies/quickstart.yaml")
         let r = CapacityPlanner.plan(t, catalog: .builtin, options: RealizeOptions(scale: ["general": 10], extraPods: 200), whatIfs: false)

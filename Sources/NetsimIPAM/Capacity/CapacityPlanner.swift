@@ -419,15 +419,21 @@ public enum CapacityPlanner {
         for (label, settings, note) in alternatives {
             var o = options
             o.settings = settings
-            let alt = Realizer.realize(t, catalog: catalog, options: o)
-            let heldAlt = held(alt)
+            // The whole plan under the alternative: the addresses its nodes hold, and how many
+            // more nodes fit (counted in free /28 blocks under prefix delegation).
+            let alt = plan(t, catalog: catalog, options: o, whatIfs: false)
+            var heldAlt: [Int: Int] = [:]
+            for (i, x) in alt.subnets.enumerated() where x.eniPrimaries + x.podIPs + x.warmIPs > 0 {
+                heldAlt[i] = x.eniPrimaries + x.podIPs + x.warmIPs
+            }
             var freed: [(String, Int)] = []
             for i in Set(heldNow.keys).union(heldAlt.keys).sorted() {
                 let d = heldNow[i, default: 0] - heldAlt[i, default: 0]
                 if d != 0 { freed.append((realized.ec2.pool(i).subnet.name, d)) }
             }
             out.append(.init(setting: label, freedBySubnet: freed, freed: freed.reduce(0) { $0 + $1.1 },
-                             podsWithoutIP: alt.podsWithoutIP.count, note: note))
+                             podsWithoutIP: alt.podsWithoutIP.count,
+                             moreNodes: alt.nodeGroups.map { ($0.name, $0.moreIdleNodes, $0.moreFullNodes) }, note: note))
         }
         return out
     }
