@@ -139,4 +139,28 @@ struct HugeInputTests {
         #expect(last.podsUnschedulable > 990_000)
         #expect(last.nodes == 6)
     }
+
+    /// Deleted pods are compacted away during a run (memory follows the pods alive); the run is
+    /// the same whether that happens every few ticks or never.
+    @Test func compactionDoesNotChangeTheRun() throws {
+        let t = try Fixture.topology("Topologies/quickstart.yaml")
+        let s = Scenario(duration: 1800, churnPerHour: 3, events: [
+            .init(at: 60, action: .addPods(count: 400)), .init(at: 120, action: .scaleNodes(group: "general", count: 8)),
+            .init(at: 300, action: .rollout(kind: .deployment, namespace: "shop", name: "cart", maxSurge: 0.5)),
+            .init(at: 900, action: .deletePods(count: 100)), .init(at: 1200, action: .scaleNodes(group: "general", count: 4)),
+        ])
+        func run(_ threshold: Int) -> SimulationResult {
+            var sim = Simulator(topology: t, catalog: .builtin, scenario: s)
+            sim.compactionThreshold = threshold
+            return sim.run()
+        }
+        let never = run(Int.max), often = run(10)
+        #expect(never.podsDeleted > 200)
+        #expect(never.samples.map(\.podsRunning) == often.samples.map(\.podsRunning))
+        #expect(never.samples.map(\.podsWaitingForIP) == often.samples.map(\.podsWaitingForIP))
+        #expect(never.samples.map(\.podsUnschedulable) == often.samples.map(\.podsUnschedulable))
+        #expect(never.samples.map(\.addressesAssigned) == often.samples.map(\.addressesAssigned))
+        #expect(never.longestWaits.map(\.pod) == often.longestWaits.map(\.pod))
+        #expect((never.waitP50, never.waitP99, never.waitMax, never.podsThatWaited) == (often.waitP50, often.waitP99, often.waitMax, often.podsThatWaited))
+    }
 }

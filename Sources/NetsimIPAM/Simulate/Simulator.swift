@@ -55,7 +55,14 @@ public struct Simulator {
     var readyAt: [Int] = []
     var fits: [[Bool]] = []   // [workload][node]
     var callsPerNode: [[Int]] = []
-    var waits: [Int] = []
+    /// How many pods waited how long (seconds): a histogram, so memory follows the distinct
+    /// waits, not the pods that started.
+    var waitCounts: [Int: Int] = [:]
+    var waitTotal = 0
+    /// Deleted pods still in `pods`; compacted away once they dominate and exceed
+    /// `compactionThreshold` (a knob for tests; the results do not depend on it).
+    var deletedCount = 0
+    public var compactionThreshold = 100_000
     var longest: [SimulationResult.Wait] = []
     var rng: SplitMix64
     var churnRate: Double
@@ -157,7 +164,7 @@ public struct Simulator {
     // MARK: pods
 
     mutating func createPod(_ w: Int, now: Int, node: Int? = nil) {
-        serial += 1
+        serial &+= 1
         let idx = pods.count
         pods.append(Pod(workload: Int32(w), state: .unscheduled, createdAt: Int32(now), serial: serial))
         podsOfWorkload[w].append(idx)
@@ -246,7 +253,8 @@ public struct Simulator {
         runningCount += 1
         let wait = now - Int(pods[p].createdAt)
         if wait > 0 && !workloads[Int(pods[p].workload)].template.hostNetwork {
-            waits.append(wait)
+            waitCounts[wait, default: 0] += 1
+            waitTotal += 1
             if longest.count < 10 || wait > (longest.last?.seconds ?? 0) {
                 longest.append(.init(pod: podName(p), node: run.nodes[Int(pods[p].node)].name, seconds: wait, since: Int(pods[p].createdAt)))
                 longest.sort { ($0.seconds, $1.since) > ($1.seconds, $0.since) }
@@ -285,6 +293,7 @@ public struct Simulator {
             unscheduledCount -= 1   // its queue entry is skipped
         }
         pods[p].state = .deleted
+        deletedCount += 1
         if n >= 0 { offer(n, now: now) }
         podsDeleted += 1
         let w = Int(pods[p].workload)
@@ -372,7 +381,7 @@ public struct Simulator {
                 }
             }
             // The starting state is given, not simulated: its waits and calls do not count.
-            waits.removeAll(); longest.removeAll()
+            waitCounts.removeAll(); waitTotal = 0; longest.removeAll()
             podsCreated = 0; podsStarted = 0
         }
         for n in run.nodes.indices { run.nodes[n].ipam.rebaseClock(to: 0) }
@@ -399,6 +408,7 @@ public struct Simulator {
         var becameReady = Set<Int>()
         for n in run.nodes.indices { becameReady.insert(n) }
         while now <= scenario.duration {
+            if deletedCount > compactionThreshold && deletedCount * 2 > pods.count { compactPods() }
             // 1. Events due.
             while eventIndex < scenario.events.count, scenario.events[eventIndex].at <= now {
                 apply(scenario.events[eventIndex].action, now: now)
@@ -487,6 +497,34 @@ public struct Simulator {
     }
 
 
+    /// Drops deleted pods from `pods` and renumbers every list that holds pod indices, keeping
+    /// each list's order (and the pods an active rollout still names), so memory follows the
+    /// pods alive, not every pod churn ever made. Results are the same as without it.
+    mutating func compactPods() {
+        var keep = pods.map { $0.state != .deleted }
+        for r in rollouts { for p in r.old { keep[p] = true }; for p in r.inFlight { keep[p] = true } }
+        var remap = [Int](repeating: -1, count: pods.count)
+        var kept: [Pod] = []
+        kept.reserveCapacity(pods.count - deletedCount + 16)
+        for p in pods.indices where keep[p] { remap[p] = kept.count; kept.append(pods[p]) }
+        pods = kept
+        func m(_ list: [Int]) -> [Int] { list.compactMap { remap[$0] >= 0 ? remap[$0] : nil } }
+        podsOfWorkload = podsOfWorkload.map { m($0).filter { pods[$0].state != .deleted } }
+        podsOnNode = podsOnNode.indices.map { n in m(podsOnNode[n]).filter { pods[$0].node == Int32(n) && pods[$0].state != .deleted } }
+        unscheduledQueue = m(unscheduledQueue).filter { pods[$0].state == .unscheduled }
+        waitingOnNode = waitingOnNode.map(m)
+        churnable = churnable.map { remap[$0] }
+        churnPos = [:]
+        for (i, p) in churnable.enumerated() { churnPos[p] = i }
+        rollouts = rollouts.map { r in
+            var r = r
+            r.old = r.old.map { remap[$0] }
+            r.inFlight = r.inFlight.map { remap[$0] }
+            return r
+        }
+        deletedCount = pods.reduce(0) { $0 + ($1.state == .deleted ? 1 : 0) }
+    }
+
     mutating func retryWaiting(_ n: Int, now: Int) {
         // Oldest first; once one finds no address, none of the others will.
         var started = 0
@@ -563,8 +601,18 @@ public struct Simulator {
     }
 
     func result(samples: [SimulationResult.Sample], subnets: [SimulationResult.SubnetUse], peak: [Int], peakNodes: Int) -> SimulationResult {
-        let sorted = waits.sorted()
-        func pct(_ q: Double) -> Int { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))] }
+        let sortedWaits = waitCounts.keys.sorted()
+        /// The wait at rank ⌊(n − 1) q⌉ of all waits in order, from the histogram.
+        func pct(_ q: Double) -> Int {
+            guard waitTotal > 0 else { return 0 }
+            let rank = min(waitTotal - 1, Int((Double(waitTotal - 1) * q).rounded()))
+            var seen = 0
+            for w in sortedWaits {
+                seen += waitCounts[w] ?? 0
+                if seen > rank { return w }
+            }
+            return sortedWaits.last ?? 0
+        }
         let aliveNodes = max(1, callsPerNode.count)
         let ops = EC2Operation.allCases.map { op -> SimulationResult.Operation in
             let k = op.index
@@ -588,7 +636,7 @@ public struct Simulator {
         return SimulationResult(
             scenario: scenario.name, duration: scenario.duration, seed: seed, settings: CapacityPlanner.describe(run.settings),
             samples: samples, subnets: subnets, operations: ops, podsCreated: podsCreated, podsStarted: podsStarted, podsDeleted: podsDeleted,
-            podsThatWaited: waits.count, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sorted.last ?? 0,
+            podsThatWaited: waitTotal, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sortedWaits.last ?? 0,
             longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledCount,
             nodesAtStart: startFigures.nodes, podsRunningAtStart: startFigures.pods,
             nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings, events: eventLog)
