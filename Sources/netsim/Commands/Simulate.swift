@@ -15,6 +15,7 @@ struct Simulate: ParsableCommand {
           --pods 500@10m            create 500 pods of a plain Deployment at 10 minutes
           --rollout deployment:shop/cart@15m   replace every pod, 25 % at a time
           --churn 10%               delete and recreate 10 % of running pods per hour
+          --events general/0        ipamd's decisions on that node, loop by loop, with every EC2 call
         Exit codes: 0 ok; 1 pods were still waiting for an IP, or unschedulable, at the end; 2 invalid input; 64 usage.
         """
     )
