@@ -5,13 +5,16 @@ import Testing
 
 /// Issue 12 item 27: `netsim simulate --events NODE`, ipamd's decisions loop by loop, on the
 /// worked examples of ipamd's own unit tests (aws/amazon-vpc-cni-k8s v1.23.1,
-/// pkg/ipamd/ipamd_test.go: growing an empty node, WARM_IP_TARGET sizing a new ENI, releasing
-/// the surplus over WARM_IP_TARGET, which ENI may be freed).
+/// pkg/ipamd/ipamd_test.go): TestIncreaseIPPoolDefault (an empty node grows with default
+/// targets), TestTryAddIPToENI (WARM_IP_TARGET=3 sizes a new ENI to 3 addresses),
+/// TestDecreaseIPPool (exactly the surplus over WARM_IP_TARGET is released),
+/// TestIncreasePrefixPoolSubnetDiscoveryUnfilledENI (two failed asks for one prefix, then a new
+/// ENI in another subnet), and ipamd.go's tryFreeENI rules (which ENI may be freed).
 @Suite("ipamd event log")
 struct EventLogTests {
-    func run(cni: String, cidr: String = "10.0.32.0/19", type: String = "m5.large", duration: Int = 720,
+    func run(cni: String, cidr: String = "10.0.32.0/19", type: String = "m5.large", duration: Int = 720, extraSubnets: String = "",
              _ events: [Scenario.Event], selector: String = "general") throws -> NodeEventLog {
-        let t = try Fixture.cluster(cni: cni, cidr: cidr, nodes: 1, instanceType: type)
+        let t = try Fixture.cluster(cni: cni, cidr: cidr, nodes: 1, extraSubnets: extraSubnets, instanceType: type)
         let s = Scenario(duration: duration, events: [.init(at: 0, action: .scaleNodes(group: "general", count: 1))] + events, fromEmpty: true)
         var sim = Simulator(topology: t, catalog: .builtin, scenario: s, events: selector)
         return try #require(sim.run().events)
@@ -108,6 +111,20 @@ struct EventLogTests {
         #expect(backoff.calls.isEmpty)
         #expect(backoff.steps.first?.hasPrefix("no grow: ipamd backs off for 120s after InsufficientCidrBlocks") == true)
         #expect(pd.decisions.contains { $0.time >= failed.time + 120 && !$0.calls.isEmpty })
+    }
+
+    /// TestIncreasePrefixPoolSubnetDiscoveryUnfilledENI: the node subnet has no whole /28; two
+    /// asks for one prefix fail, and the new ENI goes to the subnet tagged kubernetes.io/role/cni.
+    @Test func subnetDiscoveryMovesOnAfterTwoFailures() throws {
+        let extra = "    - {name: cni-a, zone: us-east-1a, cidr: 10.0.64.0/20, tags: {kubernetes.io/role/cni: \"1\"}}"
+        let log = try run(cni: "{ENABLE_PREFIX_DELEGATION: \"true\"}", cidr: "10.0.32.0/27", duration: 120, extraSubnets: extra, [])
+        let first = try #require(log.decisions.first)
+        #expect(first.calls.map(\.operation) == [.assignPrivateIpAddresses, .assignPrivateIpAddresses, .describeSubnets, .createNetworkInterface,
+                                                 .describeInstances, .attachNetworkInterface, .modifyNetworkInterfaceAttribute])
+        #expect(first.calls.prefix(2).allSatisfy { $0.error == .insufficientCidrBlocks && $0.request == "1 /28 prefix" && $0.subnet == "nodes-a" })
+        let create = try #require(first.calls.first { $0.operation == .createNetworkInterface })
+        #expect(create.request == "an ENI with 1 /28 prefix" && create.subnet == "cni-a" && create.error == nil)
+        #expect(first.steps.contains("InsufficientCidrBlocks again: subnet discovery moves on to the next ENI"))
     }
 
     @Test func selectorsAndNoMatch() throws {
