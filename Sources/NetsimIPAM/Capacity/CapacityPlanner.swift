@@ -82,8 +82,8 @@ public enum CapacityPlanner {
                         return (n == s ? n : probe.scratch, p.map { $0 == s ? $0 : probe.scratch })
                     }
                     if pairs.contains(where: { $0.1 == s }) {
-                        idleFit = probe.rounds(pairs, full: false)
-                        fullFit = probe.rounds(pairs, full: true)
+                        idleFit = probe.rounds(pairs, full: false, measuring: s, otherwise: idleFit)
+                        fullFit = probe.rounds(pairs, full: true, measuring: s, otherwise: fullFit)
                     }
                 }
                 footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
@@ -234,13 +234,17 @@ public enum CapacityPlanner {
 
         mutating func reset() { ec2 = start }
 
-        /// Rounds of one node per pair that fit; the copy starts afresh.
-        mutating func rounds(_ pairs: [(Int, Int?)], full: Bool) -> Int {
+        /// Rounds of one node per pair that fit in subnet `s`; the copy starts afresh. A round
+        /// that takes nothing from `s` (a node that needs no address there) would never end the
+        /// count: then the answer is `otherwise`, the division by the footprint.
+        mutating func rounds(_ pairs: [(Int, Int?)], full: Bool, measuring s: Int, otherwise: Int) -> Int {
             ec2 = start
             guard !pairs.isEmpty else { return 0 }
             var n = 0
             while true {
+                let before = ec2.pool(s).freeCount
                 for (node, pod) in pairs where place(nodeSubnet: node, podSubnet: pod, full: full) != nil { return n }
+                if ec2.pool(s).freeCount >= before { return otherwise }
                 n += 1
             }
         }
