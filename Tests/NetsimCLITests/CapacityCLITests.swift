@@ -124,4 +124,59 @@ final class CapacityCLITests: XCTestCase {
         XCTAssertEqual(try cli.netsim(["simulate", "Topologies/quickstart.yaml", "--duration", "soon"]).status, 2)
         XCTAssertEqual(try cli.netsim(["simulate", "Topologies/quickstart.yaml", "--rollout", "deployment:shop/kart"]).status, 2)
     }
+
+    /// Item 27: `--events NODE` in text and JSON; a selector that matches no node is exit 2 with
+    /// nothing written.
+    func testSimulateEvents() throws {
+        let args = ["simulate", "Topologies/quickstart.yaml", "--from-empty", "--scale", "general=1", "--pods", "12@2m", "--duration", "6m",
+                    "--events", "general"]
+        let text = try cli.netsim(args)
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertTrue(text.out.contains("ipamd on ip-"), text.out)
+        XCTAssertTrue(text.out.contains("too-low: available 0 < WARM_ENI_TARGET 1 × 9 IPs per ENI = 9"), text.out)
+        XCTAssertTrue(text.out.contains("EC2 CreateNetworkInterface an ENI with 9 secondary IPs in private-"), text.out)
+        let json = try cli.netsim(args + ["--format", "json"])
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
+        let events = try XCTUnwrap(obj["ipamdEvents"] as? [String: Any])
+        XCTAssertEqual(events["nodeGroup"] as? String, "general")
+        XCTAssertFalse((events["decisions"] as? [Any] ?? []).isEmpty)
+        let plain = try cli.netsim(Array(args.dropLast(2)) + ["--format", "json"])
+        XCTAssertFalse(plain.out.contains("ipamdEvents"))
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("t.csv").path
+        let none = try cli.netsim(Array(args.dropLast()) + ["ip-10-0-0-9.ec2.internal", "--csv", csv])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.err.contains("matched no node"), none.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: csv))
+        XCTAssertEqual(try cli.netsim(Array(args.dropLast()) + ["generl/0"]).status, 2)
+    }
+
+    /// Items 15a and 15e as a user meets them: huge numbers never trap.
+    func testHugeNumbersNeverTrap() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let quick = try String(contentsOf: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), encoding: .utf8)
+        let huge = quick.replacingOccurrences(of: "  cni: {}", with: "  cni: {WARM_IP_TARGET: \"9223372036854775807\", WARM_ENI_TARGET: \"9223372036854775807\"}")
+        XCTAssertNotEqual(huge, quick)
+        // Beside the example, so its manifest globs resolve; removed afterwards.
+        let local = "Topologies/.huge-\(UUID().uuidString).yaml"
+        let url = CLITests.root.appendingPathComponent(local)
+        try huge.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let check = try cli.netsim(["check", local])
+        XCTAssertEqual(check.status, 0, check.out + check.err)
+        XCTAssertTrue(check.out.contains("NS0804") && check.out.contains("more than any node can hold"), check.out)
+        XCTAssertEqual(try cli.netsim(["capacity", local, "--no-what-ifs"]).status, 0)
+        let sim = try cli.netsim(["simulate", local, "--duration", "2m", "--pods", "30@1m"])
+        XCTAssertTrue(sim.status == 0 || sim.status == 1, sim.err)
+        let lat = try cli.netsim(["simulate", "Topologies/quickstart.yaml", "--eni-attach-latency", "106751991167301d"])
+        XCTAssertEqual(lat.status, 2)
+        XCTAssertTrue(lat.err.contains("NS1003"), lat.err)
+        let catalog = dir.appendingPathComponent("cat.tsv").path
+        try "x1.big\t3\t4294967296\t0\t0:3\tnitro\tfalse\n".write(toFile: catalog, atomically: true, encoding: .utf8)
+        let cat = try cli.netsim(["capacity", "--instance-type", "x1.big", "--instance-catalog", catalog])
+        XCTAssertEqual(cat.status, 2)
+        XCTAssertTrue(cat.err.contains("NS0808") && cat.err.contains("cat.tsv:1:1"), cat.err)
+    }
 }

@@ -104,7 +104,7 @@ import NetsimModel
         #expect(warning("m5.large", pd: false) != nil)      // 3 × 9 = 27 addresses
         #expect(warning("m5.large", pd: true) == nil)       // 3 × 9 × 16 = 432
         let xen = try #require(warning("m4.large", pd: true), "m4 is Xen: ipamd falls back to secondary IPs")
-        #expect(xen.message.contains("only 18 VPC addresses"))
+        #expect(xen.message.contains("hold 18 pod addresses"))
         #expect(xen.hint.contains("not a Nitro type"))
     }
 

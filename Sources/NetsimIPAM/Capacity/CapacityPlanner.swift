@@ -36,11 +36,13 @@ public enum CapacityPlanner {
         for g in groups {
             guard let type = catalog[g.instanceType] else { continue }
             let nodes = realized.nodes.filter { $0.group == g.name }
-            let kubeletMaxPods = g.maxPods ?? type.eniMaxPods
+            let kubeletMaxPods = KubeletMaxPodsExcess.kubeletMaxPods(g, type: type)
             let mp = MaxPods(type: type, options: clusterOptions)
             let groupPods = realized.pods.filter { p in nodes.contains { $0.name == p.node } }
             let dsPodsNeedingIP = nodes.first.map { n in realized.pods.filter { $0.node == n.name && $0.workloadKind == .daemonSet && !$0.hostNetwork }.count } ?? 0
-            let hostPods = nodes.first.map { n in realized.pods.filter { $0.node == n.name && $0.hostNetwork }.count } ?? 2
+            let zone = g.subnets.first.flatMap { n in subnets.first { $0.name == n }?.zone } ?? ""
+            let hostPods = nodes.first.map { n in realized.pods.filter { $0.node == n.name && $0.hostNetwork }.count }
+                ?? KubeletMaxPodsExcess.hostNetworkPods(g, type: type, zone: zone, region: t.region, kubernetes: t.kubernetes)
             let fp = footprint(type: type, settings: settings, maxPods: kubeletMaxPods, dsPods: dsPodsNeedingIP, hostPods: hostPods)
             // Which subnets a new node of this group uses: its node subnet for the primary (and
             // trunk) ENI; pod ENIs there too, or in the zone's ENIConfig subnet.
@@ -62,16 +64,44 @@ public enum CapacityPlanner {
                     touched[p, default: (0, 0)].full += fp.podFull
                 }
             }
+            // Under prefix delegation a new node needs whole free aligned /28 blocks, and its
+            // primary address (taken at random, as EC2 does) may break one: place the nodes one by
+            // one in a copy of the subnets. Single addresses fit anywhere, so division is exact.
+            let prefixMode = settings.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
+            var probe = NodeProbe(ec2: realized.ec2, type: type, settings: settings, maxPods: kubeletMaxPods, footprint: fp,
+                                  owner: g.name)
             for (s, f) in touched {
                 let free = realized.ec2.pool(s).freeCount
-                let idleFit = f.idle > 0 ? free / f.idle : 0
-                let fullFit = f.full > 0 ? free / f.full : 0
+                var idleFit = f.idle > 0 ? free / f.idle : 0
+                var fullFit = f.full > 0 ? free / f.full : 0
+                if prefixMode {
+                    // Only this subnet limits: a share that lands elsewhere goes to the scratch pool.
+                    let pairs = nodeSubnets.compactMap { n -> (Int, Int?)? in
+                        let p = podSubnet(for: n)
+                        guard n == s || p == s else { return nil }
+                        return (n == s ? n : probe.scratch, p.map { $0 == s ? $0 : probe.scratch })
+                    }
+                    if pairs.contains(where: { $0.1 == s }) {
+                        idleFit = probe.rounds(pairs, full: false, measuring: s, otherwise: idleFit)
+                        fullFit = probe.rounds(pairs, full: true, measuring: s, otherwise: fullFit)
+                    }
+                }
                 footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
-                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit * fp.podsPerFullNode))
+                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit.multipliedSaturated(by: fp.podsPerFullNode)))
             }
             // New nodes round-robin over the group's subnets until one subnet cannot take the next.
             func nodesThatFit(idle: Bool) -> (Int, String?) {
                 guard !nodeSubnets.isEmpty else { return (0, nil) }
+                if prefixMode {
+                    var p = probe
+                    p.reset()
+                    var k = 0
+                    while true {
+                        let s = nodeSubnets[(nodes.count + k) % nodeSubnets.count]
+                        if let short = p.place(nodeSubnet: s, podSubnet: podSubnet(for: s), full: !idle) { return (k, subnets[short].name) }
+                        k += 1
+                    }
+                }
                 var free = Dictionary(uniqueKeysWithValues: Set(nodeSubnets + nodeSubnets.compactMap(podSubnet)).map { ($0, realized.ec2.pool($0).freeCount) })
                 var k = 0
                 while k < 1_000_000 {
@@ -172,6 +202,84 @@ public enum CapacityPlanner {
         var primaryFull: Int
         var podFull: Int
         var podsPerFullNode: Int
+        /// Pods needing an address on an idle node (DaemonSets), and addresses its pool holds.
+        var dsPods = 0
+        var idlePool = 0
+        /// Pods (DaemonSet ones included) a packed node runs.
+        var fullPods = 0
+    }
+
+    /// New nodes of one group placed one at a time in a copy of the subnets, each with its
+    /// primary address at a random position and its own ipamd, as `netsim simulate --scale` would.
+    struct NodeProbe {
+        let start: EC2Account
+        var ec2: EC2Account
+        let type: InstanceType
+        let settings: CNISettings
+        let maxPods: Int
+        let footprint: Footprint
+        let owner: String
+        /// A pool with addresses enough, for shares that land outside the subnet measured.
+        let scratch: Int
+        var serial = 0
+
+        init(ec2: EC2Account, type: InstanceType, settings: CNISettings, maxPods: Int, footprint: Footprint, owner: String) {
+            var e = ec2
+            scratch = e.addScratchPool(Subnet(name: "scratch", id: "subnet-scratch", zone: "scratch",
+                                              cidr: IPv4CIDR(network: IPv4Address(10, 0, 0, 0), prefixLength: 12),
+                                              location: SourceLocation(file: "<scratch>", line: 0, column: 0)))
+            start = e; self.ec2 = e
+            self.type = type; self.settings = settings; self.maxPods = maxPods; self.footprint = footprint; self.owner = owner
+        }
+
+        mutating func reset() { ec2 = start }
+
+        /// Rounds of one node per pair that fit in subnet `s`; the copy starts afresh. A round
+        /// that takes nothing from `s` (a node that needs no address there) would never end the
+        /// count: then the answer is `otherwise`, the division by the footprint.
+        mutating func rounds(_ pairs: [(Int, Int?)], full: Bool, measuring s: Int, otherwise: Int) -> Int {
+            ec2 = start
+            guard !pairs.isEmpty else { return 0 }
+            var n = 0
+            while true {
+                let before = ec2.pool(s).freeCount
+                for (node, pod) in pairs where place(nodeSubnet: node, podSubnet: pod, full: full) != nil { return n }
+                if ec2.pool(s).freeCount >= before { return otherwise }
+                n += 1
+            }
+        }
+
+        /// Launches one node; nil when it starts with the pool (idle) or the pods (full) the
+        /// footprint says, else the subnet that could not give what it needed. Every launch takes
+        /// at least one address, so a loop of launches ends.
+        mutating func place(nodeSubnet: Int, podSubnet: Int?, full: Bool) -> Int? {
+            serial += 1
+            guard let ip = ec2.randomAddress(inSubnet: nodeSubnet) else { return nodeSubnet }
+            let primary = NodeENI(id: "eni-probe", mac: "02:00:00:00:00:00", deviceIndex: 0, subnet: nodeSubnet, primaryIP: ip,
+                                  isPrimary: true, isTrunk: false, securityGroups: [], createdAt: 0)
+            var ipam = NodeIPAM(owner: "\(owner)#\(serial)", type: type, settings: settings, maxPods: maxPods, primary: primary,
+                                eniSubnets: podSubnet.map { [$0] } ?? [], eniSecurityGroups: [])
+            if settings.podENI && (type.isTrunkingCompatible ?? true) {
+                guard let t = ec2.randomAddress(inSubnet: nodeSubnet) else { return nodeSubnet }
+                ipam.attachTrunk(NodeENI(id: "eni-probe-trunk", mac: "02:00:00:00:00:01", deviceIndex: 1, subnet: nodeSubnet, primaryIP: t,
+                                         isPrimary: false, isTrunk: true, securityGroups: [], createdAt: 0))
+            }
+            guard let podSubnet else { return nil }   // custom networking without an ENIConfig: no pod ENIs
+            var now = 0
+            ipam.settle(now: &now, ec2: &ec2)
+            let want = full ? footprint.fullPods : footprint.dsPods
+            var pods = 0
+            while pods < want {
+                if ipam.assignPodIP(now: now) == nil {
+                    ipam.settle(now: &now, ec2: &ec2)
+                    if ipam.assignPodIP(now: now) == nil { return podSubnet }
+                }
+                pods += 1
+                ipam.settle(now: &now, ec2: &ec2)
+            }
+            if !full && ipam.total < footprint.idlePool { return podSubnet }
+            return nil
+        }
     }
 
     /// Addresses one new node takes, idle (DaemonSet pods only) and packed to max pods, split
@@ -198,6 +306,8 @@ public enum CapacityPlanner {
             ipam.settle(now: &now, ec2: &ec2)
         }
         let podIdle = podShare()
+        let idlePool = ipam.total
+        let dsStarted = pods
         let limit = max(0, maxPods - hostPods)
         while pods < limit, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
             pods += 1
@@ -205,7 +315,7 @@ public enum CapacityPlanner {
         }
         let podFull = podShare()
         return Footprint(primaryIdle: 1 + trunk, podIdle: podIdle, primaryFull: 1 + trunk, podFull: podFull,
-                         podsPerFullNode: max(0, pods - dsPods))
+                         podsPerFullNode: max(0, pods - dsPods), dsPods: dsStarted, idlePool: idlePool, fullPods: pods)
     }
 
     /// Pods each group's existing nodes can still start: each node takes pods until max pods or
@@ -250,13 +360,9 @@ public enum CapacityPlanner {
         for w in mp.warnings where w.code != .maxPodsExceedsIPs && w.code != .vCPUsUnknown {
             out.append(.init(w.code, "node group '\(g.name)': \(w.message)"))
         }
-        let podSlots = kubeletMaxPods - hostPods
-        if !settings.ipv6, podSlots > mp.ipCapacity {
-            var why = "its ENIs hold \(mp.ipCapacity) pod addresses"
-            if settings.customNetworking { why += " (custom networking leaves the primary ENI out)" }
-            if mp.trunkENI { why += " (the trunk ENI takes a slot)" }
-            out.append(.init(.maxPodsExceedsIPs,
-                "node group '\(g.name)': kubelet max pods is \(kubeletMaxPods) (\(podSlots) after \(hostPods) host-network pods) but \(why); pods past that stay in ContainerCreating — set maxPods: \(mp.ipCapacity + hostPods)"))
+        if !settings.ipv6, let excess = KubeletMaxPodsExcess.check(group: g, type: type, maxPods: mp, customNetworking: settings.customNetworking,
+                                                                  prefixDelegationRequested: settings.prefixDelegation, hostNetworkPods: hostPods) {
+            out.append(.init(.maxPodsExceedsIPs, "\(excess.message); \(excess.hint)"))
         }
         return out
     }
@@ -317,15 +423,21 @@ public enum CapacityPlanner {
         for (label, settings, note) in alternatives {
             var o = options
             o.settings = settings
-            let alt = Realizer.realize(t, catalog: catalog, options: o)
-            let heldAlt = held(alt)
+            // The whole plan under the alternative: the addresses its nodes hold, and how many
+            // more nodes fit (counted in free /28 blocks under prefix delegation).
+            let alt = plan(t, catalog: catalog, options: o, whatIfs: false)
+            var heldAlt: [Int: Int] = [:]
+            for (i, x) in alt.subnets.enumerated() where x.eniPrimaries + x.podIPs + x.warmIPs > 0 {
+                heldAlt[i] = x.eniPrimaries + x.podIPs + x.warmIPs
+            }
             var freed: [(String, Int)] = []
             for i in Set(heldNow.keys).union(heldAlt.keys).sorted() {
                 let d = heldNow[i, default: 0] - heldAlt[i, default: 0]
                 if d != 0 { freed.append((realized.ec2.pool(i).subnet.name, d)) }
             }
             out.append(.init(setting: label, freedBySubnet: freed, freed: freed.reduce(0) { $0 + $1.1 },
-                             podsWithoutIP: alt.podsWithoutIP.count, note: note))
+                             podsWithoutIP: alt.podsWithoutIP.count,
+                             moreNodes: alt.nodeGroups.map { ($0.name, $0.moreIdleNodes, $0.moreFullNodes) }, note: note))
         }
         return out
     }

@@ -81,6 +81,9 @@ public struct CapacityReport: Sendable {
         public var freedBySubnet: [(subnet: String, freed: Int)]
         public var freed: Int
         public var podsWithoutIP: Int
+        /// New nodes of each group that fit under the alternative, idle and packed (as `MORE
+        /// NODES`: under prefix delegation, counted in free /28 blocks).
+        public var moreNodes: [(group: String, idle: Int, full: Int)] = []
         public var note: String
     }
 

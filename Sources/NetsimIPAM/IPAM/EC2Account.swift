@@ -96,6 +96,8 @@ public struct EC2Account: Sendable {
     private var lastRefill: [Int]
     private var bucketList: [EC2RateLimits.Bucket?]
     private var serial = 0
+    /// Calls recorded while non-nil (one traced node's pool-manager iteration).
+    public var callLog: [EC2CallRecord]?
 
     public init(subnets: [Subnet], seed: UInt64, limits: EC2RateLimits = .unlimited) {
         pools = subnets.map(SubnetPool.init)
@@ -111,6 +113,13 @@ public struct EC2Account: Sendable {
     }
 
     public func pool(_ index: Int) -> SubnetPool { pools[index] }
+
+    /// Adds a subnet outside the topology (a what-if's stand-in for "addresses enough"); its
+    /// index is returned and it has no name in `poolIndex`.
+    public mutating func addScratchPool(_ subnet: Subnet) -> Int {
+        pools.append(SubnetPool(subnet: subnet))
+        return pools.count - 1
+    }
 
     /// Marks an address used outside ipamd (NAT gateways, load balancers, fixed hosts).
     @discardableResult
@@ -135,6 +144,12 @@ public struct EC2Account: Sendable {
     /// ipamd's AWS SDK client makes up to three attempts with a short back-off (about 1 s, then
     /// 2 s), so a throttled call is tried again within the same pool-loop tick.
     public mutating func call(_ op: EC2Operation, now: Int) -> Bool {
+        let ok = count(op, now: now)
+        if callLog != nil { callLog?.append(EC2CallRecord(operation: op, error: ok ? nil : .requestLimitExceeded)) }
+        return ok
+    }
+
+    private mutating func count(_ op: EC2Operation, now: Int) -> Bool {
         let i = op.index
         guard let b = bucketList[i] else { callCounts[i] += 1; return true }
         for delay in [0, 1, 3] {
@@ -169,7 +184,36 @@ public struct EC2Account: Sendable {
     /// AssignPrivateIpAddresses: `count` secondary IPs, or `count` /28 prefixes, all or nothing.
     public mutating func assign(count: Int, prefixes: Bool, subnet: Int, now: Int) -> Result<[IPv4CIDR], EC2Error> {
         guard call(.assignPrivateIpAddresses, now: now) else { return .failure(.requestLimitExceeded) }
-        return take(count: count, prefixes: prefixes, subnet: subnet)
+        let r = take(count: count, prefixes: prefixes, subnet: subnet)
+        if callLog != nil { annotate(request: EC2Account.describe(count, prefixes: prefixes), subnet: subnet, r.map { ($0, nil) }) }
+        return r
+    }
+
+    static func describe(_ n: Int, prefixes: Bool) -> String {
+        prefixes ? "\(n) /28 prefix\(n == 1 ? "" : "es")" : "\(n) secondary IP\(n == 1 ? "" : "s")"
+    }
+
+    /// Fills in the last recorded call's request and result (a traced iteration only).
+    public mutating func describeLastCall(request: String, subnet: Int, result: String) {
+        guard let last = callLog?.indices.last else { return }
+        callLog?[last].request = request
+        callLog?[last].subnet = pools[subnet].subnet.name
+        if callLog?[last].error == nil { callLog?[last].result = result }
+    }
+
+    /// Fills in the last recorded call: what it asked for and what it got.
+    private mutating func annotate(request: String, subnet: Int, _ r: Result<([IPv4CIDR], IPv4Address?), EC2Error>) {
+        guard let last = callLog?.indices.last else { return }
+        callLog?[last].request = request
+        callLog?[last].subnet = pools[subnet].subnet.name
+        switch r {
+        case .success(let (cidrs, primary)):
+            var parts = primary.map { ["primary \($0)"] } ?? []
+            parts += cidrs.map { $0.prefixLength == 32 ? $0.network.description : $0.description }
+            callLog?[last].result = parts.joined(separator: ", ")
+        case .failure(let e):
+            callLog?[last].error = e
+        }
     }
 
     private mutating func take(count: Int, prefixes: Bool, subnet: Int) -> Result<[IPv4CIDR], EC2Error> {
@@ -191,11 +235,18 @@ public struct EC2Account: Sendable {
     /// CreateNetworkInterface with a primary address and `count` secondary IPs or prefixes.
     public mutating func createENI(count: Int, prefixes: Bool, subnet: Int, now: Int) -> Result<(IPv4Address, [IPv4CIDR]), EC2Error> {
         guard call(.createNetworkInterface, now: now) else { return .failure(.requestLimitExceeded) }
-        guard let primary = pools[subnet].allocateAddress(using: &rng) else { return .failure(.insufficientFreeAddresses) }
+        let request = "an ENI with " + EC2Account.describe(count, prefixes: prefixes)
+        guard let primary = pools[subnet].allocateAddress(using: &rng) else {
+            if callLog != nil { annotate(request: request, subnet: subnet, .failure(.insufficientFreeAddresses)) }
+            return .failure(.insufficientFreeAddresses)
+        }
         switch take(count: count, prefixes: prefixes, subnet: subnet) {
-        case .success(let cidrs): return .success((primary, cidrs))
+        case .success(let cidrs):
+            if callLog != nil { annotate(request: request, subnet: subnet, .success((cidrs, primary))) }
+            return .success((primary, cidrs))
         case .failure(let e):
             pools[subnet].release(primary)
+            if callLog != nil { annotate(request: request, subnet: subnet, .failure(e)) }
             return .failure(e)
         }
     }

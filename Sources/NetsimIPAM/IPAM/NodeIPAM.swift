@@ -88,6 +88,12 @@ public struct NodeIPAM: Sendable {
     /// An ENI being created and attached; usable from `readyAt`.
     public private(set) var pendingENI: (eni: NodeENI, readyAt: Int)?
     public private(set) var lastError: EC2Error?
+    /// ipamd's decisions, recorded while non-nil (`netsim simulate --events`).
+    public var decisions: [PoolDecision]?
+    /// Pods on the node waiting for an address, as the simulator last told it (recorded only).
+    public var podsWaiting = 0
+    /// The sentences of the iteration being recorded; nil otherwise.
+    private var stepLog: StepLog?
 
     public static let poolInterval = 5
     public static let decreaseInterval = 30
@@ -268,19 +274,101 @@ public struct NodeIPAM: Sendable {
     public mutating func poolTick(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
         if settings.ipv6 { return .none }   // IPv6: one /80 on the primary ENI; the pool manager exits
         expireCooldowns(now: now)
-        finishAttach(now: now)
-        if pendingENI != nil { return .none }   // ipamd waits for the attachment inside the grow call
+        let attaching = pendingENI?.eni
+        let attached = finishAttach(now: now)
+        guard decisions != nil else { return poolIteration(now: now, ec2: &ec2, attachLatency: attachLatency) }
+        stepLog = StepLog()
+        if attached, let e = attaching {
+            note("\(e.id) (device \(e.deviceIndex)) is attached: its \(e.total) addresses are usable")
+        }
+        let (verdict, reason) = poolAssessment
+        let stats = (total, assigned, coolingCount, prefixMode ? freePrefixes : nil, eniCount)
+        let saved = ec2.callLog
+        ec2.callLog = []
+        let action = poolIteration(now: now, ec2: &ec2, attachLatency: attachLatency)
+        let calls = ec2.callLog ?? []
+        ec2.callLog = saved
+        let steps = stepLog?.steps ?? []
+        stepLog = nil
+        var d = PoolDecision(time: now, through: now, verdict: verdict, reason: reason, total: stats.0, assigned: stats.1, cooling: stats.2,
+                             freePrefixes: stats.3, enis: stats.4, podsWaiting: podsWaiting, steps: steps, calls: calls)
+        if verdict == .ok && steps.isEmpty && calls.isEmpty && podsWaiting == 0 { return action }
+        if var last = decisions?.last, calls.isEmpty, last.calls.isEmpty, last.through + NodeIPAM.poolInterval >= now,
+           last.verdict == verdict, last.reason == reason, last.steps == steps, last.total == d.total, last.assigned == d.assigned,
+           last.cooling == d.cooling, last.enis == d.enis,
+           last.podsWaiting == d.podsWaiting {
+            last.through = now
+            let i = (decisions?.count ?? 1) - 1
+            decisions?[i] = last
+            return action
+        }
+        d.through = now
+        decisions?.append(d)
+        return action
+    }
+
+    /// Adds a sentence to the iteration being recorded (built only then).
+    private func note(_ s: @autoclosure () -> String) {
+        stepLog?.steps.append(s())
+    }
+
+    private var unit: String { prefixMode ? "/28 prefix" : "secondary IP" }
+    private func units(_ n: Int) -> String { EC2Account.describe(n, prefixes: prefixMode) }
+
+    private mutating func poolIteration(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
+        if let p = pendingENI {   // ipamd waits for the attachment inside the grow call
+            note("waiting for \(p.eni.id) (device \(p.eni.deviceIndex)) to attach; its addresses are usable at \(Scenario.formatDuration(p.readyAt))")
+            return .none
+        }
         var action = PoolAction.none
         if poolTooLow {
             action = grow(now: now, ec2: &ec2, attachLatency: attachLatency)
-        } else if poolTooHigh, now - lastDecrease > NodeIPAM.decreaseInterval {
-            let n = releaseSurplus(now: now, ec2: &ec2)
-            if n > 0 { action = .releasedIPs(n) }
+        } else if poolTooHigh {
+            if now - lastDecrease > NodeIPAM.decreaseInterval {
+                let n = releaseSurplus(now: now, ec2: &ec2)
+                if n > 0 { action = .releasedIPs(n) }
+            } else {
+                note("no release: the last one was \(now - lastDecrease)s ago, and ipamd releases at most every \(NodeIPAM.decreaseInterval)s")
+            }
         }
         if shouldFreeENI, freeOneENI(now: now, ec2: &ec2) {
             if action == .none { action = .freedENI }
         }
         return action
+    }
+
+    /// ipamd's verdict on the pool and the figures behind it (`isDatastorePoolTooLow`, then
+    /// `isDatastorePoolTooHigh`), for the event log.
+    public var poolAssessment: (verdict: PoolDecision.Verdict, reason: String) {
+        let w = settings.warmIPTarget, m = settings.minimumIPTarget
+        if poolTooLow {
+            if settings.warmIPTargetsSet {
+                var r = "short \(short) address\(short == 1 ? "" : "es"): WARM_IP_TARGET \(w) − available \(available) = \(w - available), MINIMUM_IP_TARGET \(m) − total \(total) = \(m - total)"
+                if prefixMode { r += "; \(ceilDiv(short, 16)) /28 prefix\(ceilDiv(short, 16) == 1 ? "" : "es")" }
+                return (.tooLow, r)
+            }
+            if prefixMode {
+                let t = settings.warmPrefixTarget
+                return (.tooLow, t == 0 ? "WARM_PREFIX_TARGET 0 and no address available"
+                                        : "available \(available) < 16 × WARM_PREFIX_TARGET \(t) = \(16 * t)")
+            }
+            let t = settings.warmENITarget
+            return (.tooLow, t == 0 ? "WARM_ENI_TARGET 0 and no address available"
+                                    : "available \(available) < WARM_ENI_TARGET \(t) × \(maxIPsPerENI) IPs per ENI = \(t * maxIPsPerENI)")
+        }
+        if poolTooHigh {
+            if settings.warmIPTargetsSet {
+                if prefixMode {
+                    return (.tooHigh, "over \(over) /28 prefix\(over == 1 ? "" : "es"): \(freePrefixes) free, \(totalPrefixes) held, \(ceilDiv(assigned + w, 16)) needed for \(assigned) pods + WARM_IP_TARGET \(w), \(ceilDiv(m, 16)) for MINIMUM_IP_TARGET \(m)")
+                }
+                return (.tooHigh, "over \(over) address\(over == 1 ? "" : "es"): available \(available) − WARM_IP_TARGET \(w) = \(available - w), total \(total) − MINIMUM_IP_TARGET \(m) = \(total - m)")
+            }
+            return (.tooHigh, "\(freePrefixes) free /28 prefixes > WARM_PREFIX_TARGET \(settings.warmPrefixTarget)")
+        }
+        if total >= maxPods { return (.atMaxPods, "holds \(total) addresses ≥ max pods \(maxPods): ipamd grows no further") }
+        if settings.warmIPTargetsSet { return (.ok, "available \(available) meets WARM_IP_TARGET \(w) and total \(total) MINIMUM_IP_TARGET \(m)") }
+        if prefixMode { return (.ok, "available \(available) ≥ 16 × WARM_PREFIX_TARGET \(settings.warmPrefixTarget)") }
+        return (.ok, "available \(available) ≥ WARM_ENI_TARGET \(settings.warmENITarget) × \(maxIPsPerENI) IPs per ENI")
     }
 
     /// Moves the node's clock to `now` as if its state had been reached long ago: ENIs are old
@@ -310,7 +398,10 @@ public struct NodeIPAM: Sendable {
     }
 
     private mutating func grow(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {
-        guard now >= backoffUntil else { return .none }
+        guard now >= backoffUntil else {
+            note("no grow: ipamd backs off for \(NodeIPAM.insufficientCidrCooldown)s after \(lastError?.rawValue ?? "a subnet-exhaustion error"), until \(Scenario.formatDuration(backoffUntil))")
+            return .none
+        }
         let needPrefixes: Int = settings.warmIPTargetsSet
             ? max(1, ceilDiv(short, 16)) : max(1, settings.warmPrefixTarget - freePrefixes)
         // 1. Fill ENIs that have room.
@@ -324,10 +415,12 @@ public struct NodeIPAM: Sendable {
             if prefixMode { want = min(room, needPrefixes) }
             else if settings.warmIPTargetsSet { want = min(room, short) }
             else { want = room }
-            if want <= 0 { return .none }
+            if want <= 0 { note("nothing short: no call"); return .none }
+            note("\(eni.id) (device \(eni.deviceIndex)) has room for \(room) more: asks for \(units(want))")
             var result = ec2.assign(count: want, prefixes: prefixMode, subnet: eni.subnet, now: now)
             // ipamd asks again for exactly one address after any failure.
-            if case .failure = result {
+            if case .failure(let err) = result {
+                note("\(err.rawValue): asks again for exactly 1 \(unit)")
                 result = ec2.assign(count: 1, prefixes: prefixMode, subnet: eni.subnet, now: now)
             }
             switch result {
@@ -335,22 +428,34 @@ public struct NodeIPAM: Sendable {
                 for c in cidrs { enis[e].cidrs.append(NodeCIDR(c)) }
                 total += cidrs.count * cidrSize
                 lastError = nil
+                note("\(eni.id) now holds \(enis[e].total) addresses; the node \(total)")
                 return .assignedToENI(ips: cidrs.count * cidrSize)
             case .failure(let err):
                 lastError = err
                 // With subnet discovery an exhausted subnet sends ipamd on to the next ENI.
-                if settings.subnetDiscovery && err.isSubnetExhaustion { fillError = err; continue }
-                if err.isSubnetExhaustion { backoffUntil = now + NodeIPAM.insufficientCidrCooldown }
+                if settings.subnetDiscovery && err.isSubnetExhaustion {
+                    note("\(err.rawValue) again: subnet discovery moves on to the next ENI")
+                    fillError = err; continue
+                }
+                if err.isSubnetExhaustion {
+                    backoffUntil = now + NodeIPAM.insufficientCidrCooldown
+                    note("\(err.rawValue) again: no grow until \(Scenario.formatDuration(backoffUntil))")
+                } else { note("\(err.rawValue): ipamd tries again next loop") }
                 return .failed(err)
             }
         }
         // 2. Only if nothing was added: a new ENI, pre-loaded. Without a free slot ipamd simply
         // tries again on the next loop (no back-off on this path).
-        guard roomForENI else { return fillError.map { .failed($0) } ?? .none }
+        guard roomForENI else {
+            let reserve = settings.podENI && (type.isTrunkingCompatible ?? true) && !hasTrunk ? " (one kept for the trunk ENI)" : ""
+            note("no ENI slot left: \(eniCount) of \(maxENI) ENIs attached\(reserve); nothing more to do until pods leave")
+            return fillError.map { .failed($0) } ?? .none
+        }
         let count: Int
         if prefixMode { count = min(needPrefixes, maxCIDRsPerENI) }
         else if settings.warmIPTargetsSet { count = min(max(short, 1), maxCIDRsPerENI) }
         else { count = maxCIDRsPerENI }
+        note("no address added to an attached ENI: creates a new ENI with \(units(count))")
         // Subnet discovery sorts the eligible subnets by free addresses, most first; ipamd calls
         // DescribeSubnets for every new ENI unless custom networking names the subnet.
         var order = eniSubnets
@@ -370,6 +475,7 @@ public struct NodeIPAM: Sendable {
                 // DeleteOnTermination. If one fails, ipamd deletes the ENI it just made.
                 guard ec2.call(.describeInstances, now: now), ec2.call(.attachNetworkInterface, now: now),
                       ec2.call(.modifyNetworkInterfaceAttribute, now: now) else {
+                    note("throttled while attaching: ipamd deletes the new ENI and tries again next loop")
                     _ = ec2.call(.deleteNetworkInterface, now: now)
                     ec2.free(cidrs, subnet: s)
                     ec2.freeAddress(primary, subnet: s)
@@ -382,16 +488,21 @@ public struct NodeIPAM: Sendable {
                                   securityGroups: eniSecurityGroups, createdAt: now)
                 eni.cidrs = cidrs.map(NodeCIDR.init)
                 pendingENI = (eni, now + attachLatency)
+                note("created \(eni.id) at device \(eni.deviceIndex) in \(ec2.pool(s).subnet.name) with \(units(cidrs.count)); usable at \(Scenario.formatDuration(now + attachLatency))")
                 lastError = nil
                 if attachLatency <= 0 { finishAttach(now: now) }
                 return .createdENI(ips: cidrs.count * cidrSize)
             case .failure(let err):
                 lastErr = err
+                note("no new ENI in \(ec2.pool(s).subnet.name): \(err.rawValue)")
                 if err.isSubnetExhaustion { exhausted = true }
             }
         }
         lastError = lastErr
-        if exhausted { backoffUntil = now + NodeIPAM.insufficientCidrCooldown }
+        if exhausted {
+            backoffUntil = now + NodeIPAM.insufficientCidrCooldown
+            note("no grow until \(Scenario.formatDuration(backoffUntil)) (\(NodeIPAM.insufficientCidrCooldown)s back-off)")
+        }
         return .failed(lastErr)
     }
 
@@ -411,7 +522,13 @@ public struct NodeIPAM: Sendable {
                 } else { keep.append(c) }
             }
             if !gone.isEmpty {
-                guard ec2.call(.unassignPrivateIpAddresses, now: now) else { break }
+                note("releases \(units(gone.count)) without pods from \(enis[e].id): \(gone.map { $0.prefixLength == 32 ? $0.network.description : $0.description }.joined(separator: ", "))")
+                let ok = ec2.call(.unassignPrivateIpAddresses, now: now)
+                if decisions != nil {
+                    ec2.describeLastCall(request: units(gone.count) + " from \(enis[e].id)", subnet: enis[e].subnet,
+                                         result: gone.map { $0.prefixLength == 32 ? $0.network.description : $0.description }.joined(separator: ", "))
+                }
+                guard ok else { break }
                 for c in enis[e].cidrs where gone.contains(c.cidr) { coolingCount -= c.cooling.nonzeroBitCount }
                 enis[e].cidrs = keep
                 ec2.free(gone, subnet: enis[e].subnet)
@@ -435,18 +552,33 @@ public struct NodeIPAM: Sendable {
     /// `tryFreeENI`: detach and delete the first idle secondary ENI that no target needs.
     private mutating func freeOneENI(now: Int, ec2: inout EC2Account) -> Bool {
         func roundUp16(_ n: Int) -> Int { prefixMode ? ceilDiv(n, 16) * 16 : n }
+        var kept: [String] = []
+        defer { if !kept.isEmpty { note("keeps " + kept.joined(separator: "; ")) } }
         for (i, eni) in enis.enumerated() {
-            guard !eni.isPrimary, !eni.isTrunk, now - eni.createdAt >= NodeIPAM.minENIAge,
-                  !eni.hasCooling, eni.assigned == 0 else { continue }
+            guard !eni.isPrimary, !eni.isTrunk else { continue }
+            guard now - eni.createdAt >= NodeIPAM.minENIAge, !eni.hasCooling, eni.assigned == 0 else {
+                if decisions != nil {
+                    kept.append("\(eni.id): " + (eni.assigned > 0 ? "\(eni.assigned) pod\(eni.assigned == 1 ? "" : "s") on it"
+                        : (eni.hasCooling ? "addresses in cooldown" : "attached \(now - eni.createdAt)s ago (< \(NodeIPAM.minENIAge)s)")))
+                }
+                continue
+            }
             let eniTotal = eni.total
             let otherFree = available - eniTotal
             let otherTotal = total - eniTotal
-            if settings.warmIPTarget > 0 && otherFree < roundUp16(settings.warmIPTarget) { continue }
-            if settings.minimumIPTarget > 0 && otherTotal < roundUp16(settings.minimumIPTarget) { continue }
+            if settings.warmIPTarget > 0 && otherFree < roundUp16(settings.warmIPTarget) {
+                kept.append("\(eni.id): needed for WARM_IP_TARGET \(settings.warmIPTarget) (the other ENIs have \(otherFree) available)"); continue
+            }
+            if settings.minimumIPTarget > 0 && otherTotal < roundUp16(settings.minimumIPTarget) {
+                kept.append("\(eni.id): needed for MINIMUM_IP_TARGET \(settings.minimumIPTarget) (the other ENIs hold \(otherTotal))"); continue
+            }
             if prefixMode && settings.warmPrefixTarget > 0 {
                 let otherFreePrefixes = freePrefixes - eni.cidrs.count
-                if otherFreePrefixes < settings.warmPrefixTarget { continue }
+                if otherFreePrefixes < settings.warmPrefixTarget {
+                    kept.append("\(eni.id): needed for WARM_PREFIX_TARGET \(settings.warmPrefixTarget) (the other ENIs have \(otherFreePrefixes) free prefixes)"); continue
+                }
             }
+            note("frees \(eni.id) (device \(eni.deviceIndex)): no pods, attached \(now - eni.createdAt)s, no cooldown, no target needs its \(eniTotal) addresses")
             guard ec2.call(.describeNetworkInterfaces, now: now), ec2.call(.detachNetworkInterface, now: now) else { return false }
             _ = ec2.call(.deleteNetworkInterface, now: now)
             ec2.free(eni.cidrs.map(\.cidr), subnet: eni.subnet)
@@ -457,4 +589,10 @@ public struct NodeIPAM: Sendable {
         }
         return false
     }
+}
+
+/// The sentences one recorded pool-manager iteration writes (a box, so that recording does not
+/// make every step of the iteration a mutation).
+final class StepLog: @unchecked Sendable {
+    var steps: [String] = []
 }

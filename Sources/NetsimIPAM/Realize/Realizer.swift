@@ -56,6 +56,23 @@ public enum Realizer {
         return out
     }
 
+    /// The labels a node of group `g` carries: the group's, then the ones kubelet and EKS set.
+    public static func nodeLabels(group g: NodeGroup, type: InstanceType, name: String, zone: String, region: String,
+                                  eniConfig: String?) -> [String: String] {
+        var labels: [String: String] = [:]
+        for l in g.labels { labels[l.key] = l.value }
+        labels["kubernetes.io/hostname"] = name
+        labels["kubernetes.io/os"] = "linux"
+        labels["kubernetes.io/arch"] = Realizer.architecture(type.name)
+        labels["node.kubernetes.io/instance-type"] = type.name
+        labels["topology.kubernetes.io/zone"] = zone
+        labels["topology.kubernetes.io/region"] = region
+        labels["eks.amazonaws.com/nodegroup"] = g.name
+        labels["eks.amazonaws.com/capacityType"] = "ON_DEMAND"
+        if let eniConfig { labels["k8s.amazonaws.com/eniConfig"] = labels["k8s.amazonaws.com/eniConfig"] ?? eniConfig }
+        return labels
+    }
+
     /// Kubernetes' alphabet for generated names (`k8s.io/apimachinery/pkg/util/rand`): no vowels,
     /// no digits that look like letters.
     static let nameAlphabet = Array("bcdfghjklmnpqrstvwxz2456789")
@@ -231,17 +248,7 @@ struct Run {
             ipam.attachTrunk(NodeENI(id: tid.id, mac: tid.mac, deviceIndex: ipam.nextDeviceIndex, subnet: sIdx, primaryIP: trunkIP,
                                      isPrimary: false, isTrunk: true, securityGroups: g.securityGroups, createdAt: now))
         }
-        var labels: [String: String] = [:]
-        for l in g.labels { labels[l.key] = l.value }
-        labels["kubernetes.io/hostname"] = name
-        labels["kubernetes.io/os"] = "linux"
-        labels["kubernetes.io/arch"] = Realizer.architecture(type.name)
-        labels["node.kubernetes.io/instance-type"] = type.name
-        labels["topology.kubernetes.io/zone"] = subnet.zone
-        labels["topology.kubernetes.io/region"] = t.region
-        labels["eks.amazonaws.com/nodegroup"] = g.name
-        labels["eks.amazonaws.com/capacityType"] = "ON_DEMAND"
-        if let configName { labels["k8s.amazonaws.com/eniConfig"] = labels["k8s.amazonaws.com/eniConfig"] ?? configName }
+        let labels = Realizer.nodeLabels(group: g, type: type, name: name, zone: subnet.zone, region: t.region, eniConfig: configName)
         var v6: IPv6CIDR? = nil
         if settings.ipv6, let block = subnet.ipv6Cidr, block.prefixLength <= 80 {
             // One /80 from the subnet's /64, at a seeded position (EC2 picks it).

@@ -48,21 +48,35 @@ public struct Scenario: Sendable {
         self.nodeReadyAfter = nodeReadyAfter; self.ec2Limits = ec2Limits; self.events = events; self.fromEmpty = fromEmpty
     }
 
-    /// "90s", "5m", "1h30m", or plain seconds.
+    // MARK: what a run can represent
+
+    /// The longest run, and the longest ENI attach latency or node start-up: 7 days.
+    public static let longestDuration = 7 * 86400
+    /// Pods a scenario may add with addPods events (and --pods flags) in all.
+    public static let mostAddedPods = 1_000_000
+    /// The highest churn: 1000 % of running pods per hour.
+    public static let mostChurnPerHour = 10.0
+    /// The largest rollout maxSurge: 1000 % of the replicas.
+    public static let largestSurge = 10.0
+
+    /// "90s", "5m", "1h30m", or plain seconds. A value too large for a whole number saturates at
+    /// `Int.max`, so callers report it as too long instead of trapping.
     public static func parseDuration(_ text: String) -> Int? {
         let t = text.trimmingSpaces()
         if let n = Int(t), n >= 0 { return n }
+        if !t.isEmpty, t.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int.max }
         var total = 0
         var number = ""
         var sawUnit = false
         for ch in t {
-            if ch.isNumber { number.append(ch); continue }
-            guard let n = Int(number) else { return nil }
+            if ch.isASCII && ch.isNumber { number.append(ch); continue }
+            guard !number.isEmpty else { return nil }
+            let n = Int(number) ?? Int.max
             switch ch {
-            case "s": total += n
-            case "m": total += n * 60
-            case "h": total += n * 3600
-            case "d": total += n * 86400
+            case "s": total = total.addingSaturated(n)
+            case "m": total = total.addingSaturated(n.multipliedSaturated(by: 60))
+            case "h": total = total.addingSaturated(n.multipliedSaturated(by: 3600))
+            case "d": total = total.addingSaturated(n.multipliedSaturated(by: 86400))
             default: return nil
             }
             number = ""
@@ -72,11 +86,12 @@ public struct Scenario: Sendable {
         return total
     }
 
-    /// "25%" or "0.25" as a fraction; nil when it does not parse or is negative.
+    /// "25%" or "0.25" as a fraction; nil when it does not parse, is negative or is not finite.
     public static func parseFraction(_ text: String) -> Double? {
         let t = text.trimmingSpaces()
-        if t.hasSuffix("%") { return Double(t.dropLast()).flatMap { $0 >= 0 ? $0 / 100 : nil } }
-        return Double(t).flatMap { $0 >= 0 ? $0 : nil }
+        let value = t.hasSuffix("%") ? Double(t.dropLast()).map { $0 / 100 } : Double(t)
+        guard let value, value.isFinite, value >= 0 else { return nil }
+        return value
     }
 
     /// "1h5m" for people.

@@ -78,4 +78,6 @@ public struct SimulationResult: Sendable {
     public var nodesRemoved: Int
     public var peakNodes: Int
     public var warnings: [CapacityWarning]
+    /// ipamd's decisions on one node, with `--events`.
+    public var events: NodeEventLog?
 }

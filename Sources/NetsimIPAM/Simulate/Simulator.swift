@@ -35,13 +35,34 @@ public struct Simulator {
     /// Running pods eligible for churn (not DaemonSet, not host network), with positions.
     var churnable: [Int] = []
     var churnPos: [Int: Int] = [:]
+    /// Pods waiting for a node, oldest first; entries of pods deleted meanwhile are skipped.
     var unscheduledQueue: [Int] = []
+    var unscheduledCount = 0
+    /// Whether a node may have room since the unscheduled pods last tried: a pod left a node or
+    /// a node became Ready. Without that, every one of them would fail again.
+    var roomMayHaveChanged = false
     var waitingOnNode: [[Int]] = []
+    /// Pods bound to each node (entries of pods deleted meanwhile are skipped).
+    var podsOnNode: [[Int]] = []
+    /// Live pods per workload (`podsOfWorkload` also holds deleted ones until compacted).
+    var liveOfWorkload: [Int] = []
+    /// Candidate nodes per class of workloads that fit the same nodes, least loaded first.
+    var nodeHeaps: [NodeHeap] = []
+    var classOfWorkload: [Int] = []
+    var classFits: [[Bool]] = []
+    var heapsStale = true
     var alive: [Bool] = []
     var readyAt: [Int] = []
     var fits: [[Bool]] = []   // [workload][node]
     var callsPerNode: [[Int]] = []
-    var waits: [Int] = []
+    /// How many pods waited how long (seconds): a histogram, so memory follows the distinct
+    /// waits, not the pods that started.
+    var waitCounts: [Int: Int] = [:]
+    var waitTotal = 0
+    /// Deleted pods still in `pods`; compacted away once they dominate and exceed
+    /// `compactionThreshold` (a knob for tests; the results do not depend on it).
+    var deletedCount = 0
+    public var compactionThreshold = 100_000
     var longest: [SimulationResult.Wait] = []
     var rng: SplitMix64
     var churnRate: Double
@@ -57,7 +78,13 @@ public struct Simulator {
     /// InsufficientCidrBlocks), by pool index.
     var refusedAt: [Int: Int] = [:]
 
-    public init(topology: Topology, catalog: InstanceCatalog, scenario: Scenario, seed: UInt64? = nil) {
+    /// The node whose decisions are recorded (`--events`), and its index once it exists.
+    var eventLog: NodeEventLog?
+    var tracedNode: Int?
+    /// Nodes launched so far per group, for GROUP/N.
+    var launchedInGroup: [String: Int] = [:]
+
+    public init(topology: Topology, catalog: InstanceCatalog, scenario: Scenario, seed: UInt64? = nil, events selector: String? = nil) {
         self.topology = topology
         self.scenario = scenario
         self.seed = seed ?? topology.seed
@@ -77,8 +104,10 @@ public struct Simulator {
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
         if scenario.fromEmpty { desired = desired.map { _ in 0 } }
         podsOfWorkload = Array(repeating: [], count: workloads.count)
+        liveOfWorkload = Array(repeating: 0, count: workloads.count)
         rng = SplitMix64(seed: self.seed ^ 0x51D_C4A2)
         churnRate = scenario.churnPerHour
+        eventLog = selector.map(NodeEventLog.init(selector:))
         for i in run.nodes.indices { addNodeState(i, readyAt: 0) }
     }
 
@@ -88,11 +117,33 @@ public struct Simulator {
         alive.append(true)
         readyAt.append(t)
         waitingOnNode.append([])
+        podsOnNode.append([])
+        heapsStale = true
         callsPerNode.append(Array(repeating: 0, count: EC2Operation.allCases.count))
         for w in workloads.indices {
             if fits.count <= w { fits.append([]) }
             fits[w].append(run.fits(workloads[w], node: i))
         }
+        let k = launchedInGroup[run.nodes[i].group, default: 0]
+        launchedInGroup[run.nodes[i].group] = k + 1
+        if var log = eventLog, tracedNode == nil, matches(log.selector, node: i, indexInGroup: k) {
+            let n = run.nodes[i]
+            tracedNode = i
+            log.node = n.name; log.instanceID = n.instanceID; log.nodeGroup = n.group; log.instanceType = n.instanceType.name
+            log.maxPods = n.maxPods; log.readyAt = t; log.launchedAt = max(0, t - (t > 0 ? scenario.nodeReadyAfter : 0))
+            eventLog = log
+            run.nodes[i].ipam.decisions = []
+        }
+    }
+
+    /// Every node's name and the node groups, for suggestions.
+    public var nodeNames: [String] { run.nodes.map(\.name) + (topology.cluster?.nodeGroups.map(\.name) ?? []) }
+
+    /// NAME, INSTANCE-ID, GROUP (its first node) or GROUP/N (its node N in launch order).
+    func matches(_ selector: String, node i: Int, indexInGroup: Int) -> Bool {
+        let n = run.nodes[i]
+        if n.name == selector || n.instanceID == selector || n.group == selector { return true }
+        return selector == "\(n.group)/\(indexInGroup)"
     }
 
     mutating func ensureExtraWorkload() -> Int {
@@ -103,6 +154,8 @@ public struct Simulator {
                                   replicas: 0, selector: LabelSelector(matchLabels: labels), template: PodTemplate(labels: labels, containers: [])))
         desired.append(0)
         podsOfWorkload.append([])
+        liveOfWorkload.append(0)
+        heapsStale = true
         fits.append(run.nodes.indices.map { run.fits(workloads[workloads.count - 1], run.nodes[$0]) })
         extraWorkload = workloads.count - 1
         return workloads.count - 1
@@ -111,31 +164,73 @@ public struct Simulator {
     // MARK: pods
 
     mutating func createPod(_ w: Int, now: Int, node: Int? = nil) {
-        serial += 1
+        serial &+= 1
         let idx = pods.count
         pods.append(Pod(workload: Int32(w), state: .unscheduled, createdAt: Int32(now), serial: serial))
         podsOfWorkload[w].append(idx)
+        liveOfWorkload[w] += 1
         podsCreated += 1
-        if let node { bind(idx, node, now: now) } else if !schedule(idx, now: now) { unscheduledQueue.append(idx) }
+        if let node { bind(idx, node, now: now) } else if !schedule(idx, now: now) {
+            unscheduledQueue.append(idx)
+            unscheduledCount += 1
+        }
     }
 
-    /// Least-loaded Ready node that passes the filters; false when none can take the pod.
-    mutating func schedule(_ p: Int, now: Int) -> Bool {
-        let w = Int(pods[p].workload)
-        var best = -1
-        var bestCount = Int.max
-        for n in run.nodes.indices where alive[n] && readyAt[n] <= now && fits[w][n] {
-            let c = run.nodes[n].podCount
-            if c < run.nodes[n].maxPods && c < bestCount { best = n; bestCount = c }
+    func schedulable(_ n: Int, now: Int) -> Bool {
+        alive[n] && readyAt[n] <= now && run.nodes[n].podCount < run.nodes[n].maxPods
+    }
+
+    /// Groups workloads by the nodes they fit and fills one heap per group with the nodes that
+    /// can take a pod: O(workloads × nodes), after nodes or workloads are added.
+    mutating func rebuildHeaps(now: Int) {
+        var classes: [[Bool]: Int] = [:]
+        classFits = []
+        classOfWorkload = workloads.indices.map { w in
+            if let c = classes[fits[w]] { return c }
+            classes[fits[w]] = classFits.count
+            classFits.append(fits[w])
+            return classFits.count - 1
         }
-        guard best >= 0 else { return false }
-        bind(p, best, now: now)
-        return true
+        nodeHeaps = classFits.map { f in
+            var h = NodeHeap()
+            for n in run.nodes.indices where f[n] && schedulable(n, now: now) { h.push(count: run.nodes[n].podCount, node: n) }
+            return h
+        }
+        heapsStale = false
+    }
+
+    /// Node `n`'s pod count or readiness changed: it is offered again at its new count.
+    mutating func offer(_ n: Int, now: Int) {
+        guard !heapsStale, schedulable(n, now: now) else { return }
+        for c in nodeHeaps.indices where classFits[c][n] {
+            nodeHeaps[c].push(count: run.nodes[n].podCount, node: n)
+            if nodeHeaps[c].count > 4 * run.nodes.count + 1024 { heapsStale = true }
+        }
+    }
+
+    /// Least-loaded Ready node that passes the filters (the lowest index among equals); false
+    /// when none can take the pod. A heap per class of workloads keeps this O(log nodes).
+    mutating func schedule(_ p: Int, now: Int) -> Bool {
+        if heapsStale { rebuildHeaps(now: now) }
+        let c = classOfWorkload[Int(pods[p].workload)]
+        while let top = nodeHeaps[c].top {
+            let n = top.node
+            if top.count != run.nodes[n].podCount || !schedulable(n, now: now) { nodeHeaps[c].pop(); continue }
+            nodeHeaps[c].pop()
+            bind(p, n, now: now)
+            return true
+        }
+        return false
     }
 
     mutating func bind(_ p: Int, _ n: Int, now: Int) {
         pods[p].node = Int32(n)
         run.nodes[n].podCount += 1
+        podsOnNode[n].append(p)
+        if podsOnNode[n].count > 2 * run.nodes[n].maxPods + 64 {
+            podsOnNode[n].removeAll { pods[$0].node != Int32(n) || pods[$0].state == .deleted }
+        }
+        offer(n, now: now)
         if workloads[Int(pods[p].workload)].template.hostNetwork {
             pods[p].ip = run.nodes[n].primaryIP.value
             markRunning(p, now: now)
@@ -158,7 +253,8 @@ public struct Simulator {
         runningCount += 1
         let wait = now - Int(pods[p].createdAt)
         if wait > 0 && !workloads[Int(pods[p].workload)].template.hostNetwork {
-            waits.append(wait)
+            waitCounts[wait, default: 0] += 1
+            waitTotal += 1
             if longest.count < 10 || wait > (longest.last?.seconds ?? 0) {
                 longest.append(.init(pod: podName(p), node: run.nodes[Int(pods[p].node)].name, seconds: wait, since: Int(pods[p].createdAt)))
                 longest.sort { ($0.seconds, $1.since) > ($1.seconds, $0.since) }
@@ -188,18 +284,27 @@ public struct Simulator {
         let n = Int(pods[p].node)
         if n >= 0 {
             run.nodes[n].podCount -= 1
+            roomMayHaveChanged = true
             if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] && !run.settings.ipv6 {
                 run.nodes[n].ipam.releasePodIP(IPv4Address(pods[p].ip), now: now)
             }
             if state == .waitingIP, let i = waitingOnNode[n].firstIndex(of: p) { waitingOnNode[n].remove(at: i) }
-        } else if let i = unscheduledQueue.firstIndex(of: p) {
-            unscheduledQueue.remove(at: i)
+        } else if state == .unscheduled {
+            unscheduledCount -= 1   // its queue entry is skipped
         }
         pods[p].state = .deleted
+        deletedCount += 1
+        if n >= 0 { offer(n, now: now) }
         podsDeleted += 1
         let w = Int(pods[p].workload)
-        if let i = podsOfWorkload[w].lastIndex(of: p) { podsOfWorkload[w].remove(at: i) }
+        liveOfWorkload[w] -= 1
+        if podsOfWorkload[w].count > 2 * liveOfWorkload[w] + 64 {
+            podsOfWorkload[w].removeAll { pods[$0].state == .deleted }
+        }
     }
+
+    /// A workload's live pods, oldest first.
+    func livePods(_ w: Int) -> [Int] { podsOfWorkload[w].filter { pods[$0].state != .deleted } }
 
     // MARK: nodes
 
@@ -240,7 +345,8 @@ public struct Simulator {
             run.ec2.free(p.eni.cidrs.map(\.cidr), subnet: p.eni.subnet)
             run.ec2.freeAddress(p.eni.primaryIP, subnet: p.eni.subnet)
         }
-        let evicted = pods.indices.filter { pods[$0].node == Int32(n) && pods[$0].state != .deleted }
+        let evicted = podsOnNode[n].filter { pods[$0].node == Int32(n) && pods[$0].state != .deleted }
+        podsOnNode[n] = []
         for p in evicted {
             let w = Int(pods[p].workload)
             deletePod(p, now: now)
@@ -275,10 +381,12 @@ public struct Simulator {
                 }
             }
             // The starting state is given, not simulated: its waits and calls do not count.
-            waits.removeAll(); longest.removeAll()
+            waitCounts.removeAll(); waitTotal = 0; longest.removeAll()
             podsCreated = 0; podsStarted = 0
         }
         for n in run.nodes.indices { run.nodes[n].ipam.rebaseClock(to: 0) }
+        // The log starts with the simulated run: the starting state was settled, not simulated.
+        if let t = tracedNode { run.nodes[t].ipam.decisions = [] }
         run.ec2.resetCalls(limits: scenario.ec2Limits)
         podsDeleted = 0
 
@@ -300,6 +408,7 @@ public struct Simulator {
         var becameReady = Set<Int>()
         for n in run.nodes.indices { becameReady.insert(n) }
         while now <= scenario.duration {
+            if deletedCount > compactionThreshold && deletedCount * 2 > pods.count { compactPods() }
             // 1. Events due.
             while eventIndex < scenario.events.count, scenario.events[eventIndex].at <= now {
                 apply(scenario.events[eventIndex].action, now: now)
@@ -308,6 +417,8 @@ public struct Simulator {
             // 2. Nodes that became Ready: DaemonSets, and pending pods get a chance.
             for n in run.nodes.indices where alive[n] && readyAt[n] <= now && !becameReady.contains(n) {
                 becameReady.insert(n)
+                roomMayHaveChanged = true
+                offer(n, now: now)
                 startDaemonSets(on: n, now: now)
             }
             // 3. Churn: delete and recreate a share of running pods.
@@ -323,14 +434,21 @@ public struct Simulator {
             }
             stepRollouts(now: now)
             // 4. Unscheduled pods retry.
-            if !unscheduledQueue.isEmpty {
+            // Only when a node may have room; a workload that finds none stops trying this tick.
+            if unscheduledCount > 0 && roomMayHaveChanged {
+                roomMayHaveChanged = false
                 let queue = unscheduledQueue
-                unscheduledQueue.removeAll()
-                for p in queue where pods[p].state == .unscheduled { if !schedule(p, now: now) { unscheduledQueue.append(p) } }
+                unscheduledQueue.removeAll(keepingCapacity: true)
+                var blocked = Set<Int32>()
+                for p in queue where pods[p].state == .unscheduled {
+                    if !blocked.contains(pods[p].workload) && schedule(p, now: now) { unscheduledCount -= 1 }
+                    else { blocked.insert(pods[p].workload); unscheduledQueue.append(p) }
+                }
             }
             // 5. Each Ready node's pool manager, then its waiting pods retry.
             var before = run.ec2.callCounts
             for n in run.nodes.indices where alive[n] && readyAt[n] <= now {
+                if n == tracedNode { run.nodes[n].ipam.podsWaiting = waitingOnNode[n].count }
                 let action = run.nodes[n].ipam.poolTick(now: now, ec2: &run.ec2, attachLatency: scenario.eniAttachLatency)
                 if case .failed(let err) = action, err.isSubnetExhaustion {
                     for sIdx in run.nodes[n].ipam.eniSubnets where refusedAt[sIdx] == nil { refusedAt[sIdx] = now }
@@ -364,7 +482,7 @@ public struct Simulator {
                 if (f == 0 || refusedAt[i] != nil) && subnetStats[k].exhaustedAt == nil { subnetStats[k].exhaustedAt = now }
             }
             samples.append(.init(time: now, nodes: nodes, readyNodes: readyNodes, podsRunning: runningCount, podsWaitingForIP: waiting,
-                                 podsUnschedulable: unscheduledQueue.count, addressesHeld: held, addressesAssigned: assigned,
+                                 podsUnschedulable: unscheduledCount, addressesHeld: held, addressesAssigned: assigned,
                                  addressesCooling: cooling, subnetFree: free, ec2Calls: total - lastTotal, ec2Throttled: throttled - lastThrottled))
             for k in counts.indices { peak[k] = max(peak[k], counts[k] - lastCounts[k]) }
             lastCounts = counts
@@ -374,19 +492,49 @@ public struct Simulator {
             now += tick
         }
         for k in subnetStats.indices { subnetStats[k].freeAtEnd = run.ec2.pool(tracked[k]).freeCount }
+        if let t = tracedNode { eventLog?.decisions = run.nodes[t].ipam.decisions ?? [] }
         return result(samples: samples, subnets: subnetStats, peak: peak, peakNodes: peakNodes)
     }
 
 
-    mutating func retryWaiting(_ n: Int, now: Int) {
-        var still: [Int] = []
-        for p in waitingOnNode[n] {
-            if let ip = run.nodes[n].ipam.assignPodIP(now: now) {
-                pods[p].ip = ip.value
-                markRunning(p, now: now)
-            } else { still.append(p) }
+    /// Drops deleted pods from `pods` and renumbers every list that holds pod indices, keeping
+    /// each list's order (and the pods an active rollout still names), so memory follows the
+    /// pods alive, not every pod churn ever made. Results are the same as without it.
+    mutating func compactPods() {
+        var keep = pods.map { $0.state != .deleted }
+        for r in rollouts { for p in r.old { keep[p] = true }; for p in r.inFlight { keep[p] = true } }
+        var remap = [Int](repeating: -1, count: pods.count)
+        var kept: [Pod] = []
+        kept.reserveCapacity(pods.count - deletedCount + 16)
+        for p in pods.indices where keep[p] { remap[p] = kept.count; kept.append(pods[p]) }
+        pods = kept
+        func m(_ list: [Int]) -> [Int] { list.compactMap { remap[$0] >= 0 ? remap[$0] : nil } }
+        podsOfWorkload = podsOfWorkload.map { m($0).filter { pods[$0].state != .deleted } }
+        podsOnNode = podsOnNode.indices.map { n in m(podsOnNode[n]).filter { pods[$0].node == Int32(n) && pods[$0].state != .deleted } }
+        unscheduledQueue = m(unscheduledQueue).filter { pods[$0].state == .unscheduled }
+        waitingOnNode = waitingOnNode.map(m)
+        churnable = churnable.map { remap[$0] }
+        churnPos = [:]
+        for (i, p) in churnable.enumerated() { churnPos[p] = i }
+        rollouts = rollouts.map { r in
+            var r = r
+            r.old = r.old.map { remap[$0] }
+            r.inFlight = r.inFlight.map { remap[$0] }
+            return r
         }
-        waitingOnNode[n] = still
+        deletedCount = pods.reduce(0) { $0 + ($1.state == .deleted ? 1 : 0) }
+    }
+
+    mutating func retryWaiting(_ n: Int, now: Int) {
+        // Oldest first; once one finds no address, none of the others will.
+        var started = 0
+        for p in waitingOnNode[n] {
+            guard let ip = run.nodes[n].ipam.assignPodIP(now: now) else { break }
+            pods[p].ip = ip.value
+            markRunning(p, now: now)
+            started += 1
+        }
+        if started > 0 { waitingOnNode[n].removeFirst(started) }
     }
 
     func trackedSubnets() -> [Int] {
@@ -417,7 +565,7 @@ public struct Simulator {
             }
         case .rollout(let kind, let ns, let name, let surge):
             guard let w = workloads.firstIndex(where: { $0.kind == kind && $0.meta.namespace == ns && $0.meta.name == name }) else { return }
-            let old = podsOfWorkload[w]
+            let old = livePods(w)
             rollouts.append(Rollout(workload: w, old: old, surge: max(1, Int((Double(old.count) * surge).rounded(.up)))))
         case .churn(let perHour):
             churnRate = perHour
@@ -426,9 +574,9 @@ public struct Simulator {
 
     mutating func setReplicas(_ w: Int, _ n: Int, now: Int) {
         desired[w] = n
-        let current = podsOfWorkload[w].count
+        let current = liveOfWorkload[w]
         if n > current { for _ in 0..<(n - current) { createPod(w, now: now) } }
-        else if n < current { for p in podsOfWorkload[w].suffix(current - n).reversed() { deletePod(p, now: now) } }
+        else if n < current { for p in livePods(w).suffix(current - n).reversed() { deletePod(p, now: now) } }
     }
 
     mutating func stepRollouts(now: Int) {
@@ -453,8 +601,18 @@ public struct Simulator {
     }
 
     func result(samples: [SimulationResult.Sample], subnets: [SimulationResult.SubnetUse], peak: [Int], peakNodes: Int) -> SimulationResult {
-        let sorted = waits.sorted()
-        func pct(_ q: Double) -> Int { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))] }
+        let sortedWaits = waitCounts.keys.sorted()
+        /// The wait at rank ⌊(n − 1) q⌉ of all waits in order, from the histogram.
+        func pct(_ q: Double) -> Int {
+            guard waitTotal > 0 else { return 0 }
+            let rank = min(waitTotal - 1, Int((Double(waitTotal - 1) * q).rounded()))
+            var seen = 0
+            for w in sortedWaits {
+                seen += waitCounts[w] ?? 0
+                if seen > rank { return w }
+            }
+            return sortedWaits.last ?? 0
+        }
         let aliveNodes = max(1, callsPerNode.count)
         let ops = EC2Operation.allCases.map { op -> SimulationResult.Operation in
             let k = op.index
@@ -478,9 +636,44 @@ public struct Simulator {
         return SimulationResult(
             scenario: scenario.name, duration: scenario.duration, seed: seed, settings: CapacityPlanner.describe(run.settings),
             samples: samples, subnets: subnets, operations: ops, podsCreated: podsCreated, podsStarted: podsStarted, podsDeleted: podsDeleted,
-            podsThatWaited: waits.count, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sorted.last ?? 0,
-            longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledQueue.count,
+            podsThatWaited: waitTotal, waitP50: pct(0.5), waitP95: pct(0.95), waitP99: pct(0.99), waitMax: sortedWaits.last ?? 0,
+            longestWaits: longest, stillWaiting: stillWaiting, unschedulable: unscheduledCount,
             nodesAtStart: startFigures.nodes, podsRunningAtStart: startFigures.pods,
-            nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings)
+            nodesAdded: nodesAdded, nodesRemoved: nodesRemoved, peakNodes: peakNodes, warnings: warnings, events: eventLog)
+    }
+}
+
+/// A binary min-heap of (pod count, node index): the least-loaded node, lowest index first.
+/// Entries go stale when a node's count changes; the scheduler drops them as they surface.
+struct NodeHeap {
+    private var items: [UInt64] = []
+    var count: Int { items.count }
+    var top: (count: Int, node: Int)? { items.first.map { (Int($0 >> 32), Int($0 & 0xFFFF_FFFF)) } }
+
+    mutating func push(count: Int, node: Int) {
+        items.append(UInt64(UInt32(clamping: count)) << 32 | UInt64(UInt32(clamping: node)))
+        var i = items.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard items[i] < items[parent] else { break }
+            items.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    mutating func pop() {
+        guard !items.isEmpty else { return }
+        items.swapAt(0, items.count - 1)
+        items.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < items.count && items[l] < items[m] { m = l }
+            if r < items.count && items[r] < items[m] { m = r }
+            if m == i { break }
+            items.swapAt(i, m)
+            i = m
+        }
     }
 }

@@ -42,6 +42,11 @@ public struct InstanceCatalog: Sendable {
     /// Parses the tab-separated limits table (see `Docs/capacity.md` for its columns):
     /// `instance_type eni_limit ipv4_per_eni default_card cards hypervisor bare_metal trunking
     /// branch_enis vcpus memory_mib`. Lines starting with `#` and the header are skipped.
+    /// ENIs per card (and network cards) a catalog row may give, as `aws ec2 describe-instance-types` is read.
+    public static let eniRange = 0...1024
+    /// IPv4 addresses per ENI a catalog row may give.
+    public static let addressesPerENIRange = 1...1024
+
     public static func parse(tsv text: String) -> Result<InstanceCatalog, ParseError> {
         var types: [InstanceType] = []
         var lineNumber = 0
@@ -53,24 +58,43 @@ public struct InstanceCatalog: Sendable {
             guard f.count >= 7 else {
                 return .failure(ParseError(line: lineNumber, message: "expected at least 7 tab-separated columns, found \(f.count)"))
             }
-            guard let eni = Int(f[1]), eni >= 0, let ips = Int(f[2]), ips >= 1 else {
+            guard let eni = Int(f[1]), let ips = Int(f[2]) else {
                 return .failure(ParseError(line: lineNumber, message: "eni_limit and ipv4_per_eni must be whole numbers"))
+            }
+            // The bounds of the describe-instance-types reader: far above any EC2 type, and small
+            // enough that a node's addresses (ENIs × addresses × 16) stay countable.
+            guard InstanceCatalog.eniRange.contains(eni), InstanceCatalog.addressesPerENIRange.contains(ips) else {
+                return .failure(ParseError(line: lineNumber, message: "eni_limit \(f[1]) or ipv4_per_eni \(f[2]) is out of range: eni_limit must be \(InstanceCatalog.eniRange.lowerBound)–\(InstanceCatalog.eniRange.upperBound), ipv4_per_eni \(InstanceCatalog.addressesPerENIRange.lowerBound)–\(InstanceCatalog.addressesPerENIRange.upperBound)"))
             }
             var cards: [Int] = []
             for entry in f[4].split(separator: ";") {
                 let pair = entry.split(separator: ":")
-                guard pair.count == 2, let idx = Int(pair[0]), let n = Int(pair[1]), idx == cards.count else {
-                    return .failure(ParseError(line: lineNumber, message: "cards must read 0:N;1:M;… in index order"))
+                guard pair.count == 2, let idx = Int(pair[0]), let n = Int(pair[1]), idx == cards.count,
+                      InstanceCatalog.eniRange.contains(n), idx < InstanceCatalog.eniRange.upperBound else {
+                    return .failure(ParseError(line: lineNumber, message: "cards must read 0:N;1:M;… in index order, with at most \(InstanceCatalog.eniRange.upperBound) cards of at most \(InstanceCatalog.eniRange.upperBound) ENIs"))
                 }
                 cards.append(n)
             }
-            func optInt(_ i: Int) -> Int? { i < f.count ? Int(f[i]) : nil }
+            var bad: String? = nil
+            func optInt(_ i: Int, _ name: String, _ range: ClosedRange<Int>) -> Int? {
+                guard i < f.count, !f[i].isEmpty else { return nil }
+                guard let n = Int(f[i]), range.contains(n) else {
+                    if bad == nil { bad = "\(name) '\(f[i])' must be a whole number from \(range.lowerBound) to \(range.upperBound)" }
+                    return nil
+                }
+                return n
+            }
             func optBool(_ i: Int) -> Bool? { i < f.count ? (f[i] == "true" ? true : (f[i] == "false" ? false : nil)) : nil }
+            let defaultCard = optInt(3, "default_card", 0...(InstanceCatalog.eniRange.upperBound - 1)) ?? 0
+            let branch = optInt(8, "branch_enis", 0...100_000)
+            let vcpus = optInt(9, "vcpus", 1...100_000)
+            let memory = optInt(10, "memory_mib", 1...Int(Int32.max))
+            if let bad { return .failure(ParseError(line: lineNumber, message: bad)) }
             types.append(InstanceType(
-                name: f[0], eniLimit: eni, ipv4PerENI: ips, defaultNetworkCard: Int(f[3]) ?? 0,
+                name: f[0], eniLimit: eni, ipv4PerENI: ips, defaultNetworkCard: defaultCard,
                 networkCards: cards, hypervisor: InstanceType.Hypervisor(rawValue: f[5]) ?? .unknown,
-                isBareMetal: f[6] == "true", isTrunkingCompatible: optBool(7), branchENIs: optInt(8),
-                vCPUs: optInt(9), memoryMiB: optInt(10)))
+                isBareMetal: f[6] == "true", isTrunkingCompatible: optBool(7), branchENIs: branch,
+                vCPUs: vcpus, memoryMiB: memory))
         }
         return .success(InstanceCatalog(types: types))
     }

@@ -114,6 +114,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
+    public static let scenarioLimit = DiagnosticCode("NS1003", "scenario-limit", "A scenario duration, rate or size beyond what netsim simulates.")
 
     // MARK: NS09xx — intents
     public static let invalidEndpoint = DiagnosticCode("NS0901", "invalid-endpoint", "A flow endpoint that is malformed or names nothing in the topology.")
@@ -142,7 +143,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog, .invalidSetting,
         .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
-        .eventsOutOfOrder, .invalidScenario,
+        .eventsOutOfOrder, .invalidScenario, .scenarioLimit,
         .captureUnreadable, .captureLinkType,
     ]
 }

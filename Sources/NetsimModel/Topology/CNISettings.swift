@@ -8,6 +8,17 @@ public struct CNISettings: Hashable, Sendable {
         s.hasPrefix("0x") || s.hasPrefix("0X") ? UInt32(s.dropFirst(2), radix: 16) : UInt32(s)
     }
 
+    /// The largest WARM_ENI_TARGET, WARM_IP_TARGET, MINIMUM_IP_TARGET, WARM_PREFIX_TARGET, MAX_ENI
+    /// or IP_COOLDOWN_PERIOD netsim computes with; larger values are clamped to it (and `netsim
+    /// check` warns, NS0804). It is more than any node can hold (at most 1,024 ENIs × 1,023 /28s
+    /// × 16 addresses, under 2^25), so the pool behaves the same — it grows until the ENIs are
+    /// full — while every product and sum on it stays far from overflowing. A cooldown this long
+    /// (34 years) outlasts any simulation.
+    public static let largestCount = 1 << 30
+    /// The settings `largestCount` clamps.
+    public static let clampedSettings: Set<String> = ["WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET",
+                                                       "MAX_ENI", "IP_COOLDOWN_PERIOD"]
+
     public var warmENITarget: Int = 1
     public var warmIPTarget: Int = 0
     public var minimumIPTarget: Int = 0
@@ -42,7 +53,7 @@ public struct CNISettings: Hashable, Sendable {
         func int(_ key: String, unset: Int, invalid: Int) -> Int {
             guard let text = map[key] else { return unset }
             guard let n = Int(text), n >= 0 else { return invalid }
-            return n
+            return Swift.min(n, CNISettings.largestCount)
         }
         warmENITarget = int("WARM_ENI_TARGET", unset: 1, invalid: 1)
         warmIPTarget = int("WARM_IP_TARGET", unset: 0, invalid: 0)
@@ -51,7 +62,7 @@ public struct CNISettings: Hashable, Sendable {
         let maxENIValue = int("MAX_ENI", unset: -1, invalid: -1)
         maxENI = maxENIValue >= 1 ? maxENIValue : nil
         // A negative cooldown means none in ipamd; an unparsable one keeps the default.
-        if let text = map["IP_COOLDOWN_PERIOD"], let n = Int(text) { ipCooldownSeconds = max(0, n) } else { ipCooldownSeconds = 30 }
+        if let text = map["IP_COOLDOWN_PERIOD"], let n = Int(text) { ipCooldownSeconds = Swift.min(max(0, n), CNISettings.largestCount) } else { ipCooldownSeconds = 30 }
         prefixDelegation = flag(map["ENABLE_PREFIX_DELEGATION"]) ?? false
         customNetworking = flag(map["AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"]) ?? false
         subnetDiscovery = flag(map["ENABLE_SUBNET_DISCOVERY"]) ?? true

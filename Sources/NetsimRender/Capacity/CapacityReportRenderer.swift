@@ -53,7 +53,10 @@ public enum CapacityReportRenderer {
         var warmIps: Int; var other: Int; var free: Int; var freePrefixes: Int
     }
     struct WhatIfDTO: Encodable {
-        var setting: String; var freed: Int; var freedBySubnet: [String: Int]; var podsWithoutIp: Int; var note: String
+        var setting: String; var freed: Int; var freedBySubnet: [String: Int]; var podsWithoutIp: Int; var moreNodes: [MoreNodesDTO]; var note: String
+    }
+    struct MoreNodesDTO: Encodable {
+        var nodeGroup: String; var idle: Int; var full: Int
     }
     struct PodDTO: Encodable { var namespace: String; var name: String; var node: String?; var status: String; var reason: String? }
 
@@ -83,7 +86,8 @@ public enum CapacityReportRenderer {
                                       warmIps: $0.warmIPs, other: $0.other, free: $0.free, freePrefixes: $0.freePrefixes) },
             whatIfs: r.whatIfs.map { w in
                 WhatIfDTO(setting: w.setting, freed: w.freed, freedBySubnet: Dictionary(w.freedBySubnet.map { ($0.subnet, $0.freed) }, uniquingKeysWith: +),
-                          podsWithoutIp: w.podsWithoutIP, note: w.note)
+                          podsWithoutIp: w.podsWithoutIP,
+                          moreNodes: w.moreNodes.map { MoreNodesDTO(nodeGroup: $0.group, idle: $0.idle, full: $0.full) }, note: w.note)
             },
             warnings: r.warnings.map { MaxPodsRenderer.WarningDTO(code: $0.code.rawValue, message: $0.message) },
             podsWithoutIp: r.podsWithoutIP.map(pod), unscheduledPods: r.unscheduledPods.map(pod))
@@ -141,6 +145,9 @@ public enum CapacityReportRenderer {
                 var line = "  \(w.setting) \(verb) \(grouped(abs(w.freed)))\(w.freed < 0 ? " more" : "") address\(abs(w.freed) == 1 ? "" : "es")"
                 if !parts.isEmpty { line += " (\(parts))" }
                 if w.podsWithoutIP > 0 { line += "; \(w.podsWithoutIP) pods would be left without an IP" }
+                if !w.moreNodes.isEmpty {
+                    line += "; more nodes idle/full: " + w.moreNodes.map { "\($0.group) \(grouped($0.idle))/\(grouped($0.full))" }.joined(separator: ", ")
+                }
                 out += line + "\n    \(w.note)\n"
             }
             out += "\n"

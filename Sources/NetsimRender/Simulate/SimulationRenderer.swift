@@ -50,6 +50,7 @@ public enum SimulationRenderer {
             s.add([x.name, grouped(x.usable), grouped(x.freeAtStart), grouped(x.freeMin), d(x.freeMinAt), grouped(x.freeAtEnd), x.exhaustedAt.map(d) ?? "-"])
         }
         out += s.render(indent: "  ", bold: bold)
+        if let e = r.events { out += "\n" + eventsText(e, bold: bold) }
         if !r.warnings.isEmpty { out += "\n" }
         for w in r.warnings { out += (color ? "\u{1B}[33mwarning\u{1B}[0m" : "warning") + "[\(w.code.rawValue)]: \(w.message)\n" }
         return out
@@ -75,7 +76,21 @@ public enum SimulationRenderer {
         var ec2: [Op]
         var subnets: [Subnet]
         var warnings: [MaxPodsRenderer.WarningDTO]
+        /// Present with --events only.
+        var ipamdEvents: Events?
     }
+    struct Events: Encodable {
+        var selector: String; var node: String?; var instanceId: String?; var nodeGroup: String?; var instanceType: String?
+        var maxPods: Int?; var launchedAt: Int?; var readyAt: Int?; var decisions: [Decision]
+    }
+    struct Decision: Encodable {
+        var time: Int; var through: Int; var verdict: String; var reason: String; var pool: Pool; var steps: [String]; var ec2Calls: [Call]
+    }
+    struct Pool: Encodable {
+        var total: Int; var assigned: Int; var available: Int; var assignable: Int; var cooling: Int; var freePrefixes: Int?
+        var enis: Int; var podsWaiting: Int
+    }
+    struct Call: Encodable { var operation: String; var request: String; var subnet: String?; var result: String; var error: String? }
     struct Nodes: Encodable { var start: Int; var end: Int; var peak: Int; var added: Int; var removed: Int }
     struct Pods: Encodable {
         var runningAtStart: Int; var runningAtEnd: Int; var created: Int; var started: Int; var deleted: Int
@@ -106,7 +121,51 @@ public enum SimulationRenderer {
                                        bucketRefillPerSecond: $0.bucket?.refillPerSecond) },
             subnets: r.subnets.map { Subnet(name: $0.name, usable: $0.usable, freeAtStart: $0.freeAtStart, freeLowest: $0.freeMin,
                                             freeLowestAt: $0.freeMinAt, freeAtEnd: $0.freeAtEnd, exhaustedAt: $0.exhaustedAt) },
-            warnings: r.warnings.map { MaxPodsRenderer.WarningDTO(code: $0.code.rawValue, message: $0.message) })
+            warnings: r.warnings.map { MaxPodsRenderer.WarningDTO(code: $0.code.rawValue, message: $0.message) },
+            ipamdEvents: r.events.map(events))
+    }
+
+    static func events(_ e: NodeEventLog) -> Events {
+        Events(selector: e.selector, node: e.node, instanceId: e.instanceID, nodeGroup: e.nodeGroup, instanceType: e.instanceType,
+               maxPods: e.maxPods, launchedAt: e.launchedAt, readyAt: e.readyAt,
+               decisions: e.decisions.map { d in
+                   Decision(time: d.time, through: d.through, verdict: d.verdict.rawValue, reason: d.reason,
+                            pool: Pool(total: d.total, assigned: d.assigned, available: d.available, assignable: d.assignable, cooling: d.cooling,
+                                       freePrefixes: d.freePrefixes, enis: d.enis, podsWaiting: d.podsWaiting),
+                            steps: d.steps,
+                            ec2Calls: d.calls.map { Call(operation: $0.operation.rawValue, request: $0.request, subnet: $0.subnet, result: $0.result,
+                                                         error: $0.error?.rawValue) })
+               })
+    }
+
+    /// The event log as text: one block per pool-manager iteration that decided something.
+    static func eventsText(_ e: NodeEventLog, bold: (String) -> String) -> String {
+        func d(_ s: Int) -> String { Scenario.formatDuration(s) }
+        guard let node = e.node else {
+            return bold("ipamd on \(e.selector)") + "\n  no node matched '\(e.selector)' during the run\n"
+        }
+        var out = bold("ipamd on \(node)") + " (\(e.instanceID ?? ""), node group \(e.nodeGroup ?? ""), \(e.instanceType ?? ""), max pods \(e.maxPods ?? 0); Ready at \(d(e.readyAt ?? 0)))\n"
+        if e.decisions.isEmpty { out += "  the pool was never too low or too high: ipamd did nothing\n"; return out }
+        for x in e.decisions {
+            let when = x.through > x.time ? "\(d(x.time))–\(d(x.through))" : d(x.time)
+            var pool = "total \(x.total), assigned \(x.assigned), available \(x.available)"
+            if x.cooling > 0 { pool += " (\(x.cooling) cooling)" }
+            if let f = x.freePrefixes { pool += ", free /28s \(f)" }
+            pool += ", ENIs \(x.enis)"
+            if x.podsWaiting > 0 { pool += ", \(x.podsWaiting) pod\(x.podsWaiting == 1 ? "" : "s") waiting" }
+            out += "  \(when)  \(x.verdict.rawValue): \(x.reason)  [\(pool)]\n"
+            for s in x.steps { out += "      \(s)\n" }
+            for c in x.calls {
+                var line = "      EC2 \(c.operation.rawValue)"
+                if !c.request.isEmpty { line += " \(c.request)" }
+                if let s = c.subnet { line += " in \(s)" }
+                if let err = c.error { line += " → \(err.rawValue)" }
+                else if !c.result.isEmpty { line += " → " + (c.result.count > 72 ? String(c.result.prefix(69)) + "…" : c.result) }
+                else { line += " → ok" }
+                out += line + "\n"
+            }
+        }
+        return out
     }
 
     // MARK: CSV timeline

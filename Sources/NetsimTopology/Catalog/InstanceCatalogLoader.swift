@@ -92,14 +92,14 @@ public enum InstanceCatalogLoader {
                 ir.context = "instance type '\(name)'"
                 guard let net = ir.mapping("NetworkInfo", required: true) else { continue }
                 net.context = "NetworkInfo of '\(name)'"
-                let total = net.int("MaximumNetworkInterfaces", required: true, range: 0...1024)
-                let ips = net.int("Ipv4AddressesPerInterface", required: true, range: 1...1024)
-                let defaultCard = net.int("DefaultNetworkCardIndex", range: 0...1024) ?? 0
+                let total = net.int("MaximumNetworkInterfaces", required: true, range: InstanceCatalog.eniRange)
+                let ips = net.int("Ipv4AddressesPerInterface", required: true, range: InstanceCatalog.addressesPerENIRange)
+                let defaultCard = net.int("DefaultNetworkCardIndex", range: 0...(InstanceCatalog.eniRange.upperBound - 1)) ?? 0
                 var cards: [Int] = []
                 for c in net.list("NetworkCards") ?? [] {
                     guard let cr = MappingReader.make(c, file: file, context: "a network card of '\(name)'", reporter: reporter),
-                          let idx = cr.int("NetworkCardIndex", required: true, range: 0...1024),
-                          let n = cr.int("MaximumNetworkInterfaces", required: true, range: 0...1024) else { continue }
+                          let idx = cr.int("NetworkCardIndex", required: true, range: 0...(InstanceCatalog.eniRange.upperBound - 1)),
+                          let n = cr.int("MaximumNetworkInterfaces", required: true, range: InstanceCatalog.eniRange) else { continue }
                     while cards.count <= idx { cards.append(0) }
                     cards[idx] = n
                 }

@@ -185,6 +185,10 @@ extension TopologyConverter {
                              hint: "write \"true\" or \"false\"")
         case .int:
             if let n = Int(value) {
+                if n > CNISettings.largestCount && CNISettings.clampedSettings.contains(name) {
+                    reporter.warning(.invalidCNIValue, "\(name)=\(n) is more than any node can hold; netsim computes with \(CNISettings.largestCount), which acts the same (\(name == "IP_COOLDOWN_PERIOD" ? "an address released never comes back within a run" : (name == "MAX_ENI" ? "every ENI the type allows" : "ipamd grows the pool until the ENIs are full")))",
+                                     at: loc, hint: "set a value a node can reach; ipamd's own arithmetic on numbers this large can overflow")
+                }
                 if n < 0 {
                     let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : (name == "AWS_VPC_ENI_MTU" ? "9001" : "0"))
                     reporter.warning(.invalidCNIValue, "\(name)=\(n) is negative; ipamd uses \(fallback) instead", at: loc,

@@ -1,3 +1,4 @@
+import NetsimIPAM
 import NetsimModel
 import Yams
 
@@ -310,20 +311,14 @@ extension TopologyConverter {
                     }
                 }
             }
-            if let maxPods = g.maxPods, let type = catalog[g.instanceType] {
-                let enis = type.eniLimit - (cluster.customNetworking ? 1 : 0)
-                // ipamd honours prefix delegation only on Nitro or bare-metal types; others fall back.
-                let prefixes = cluster.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
-                let perENI = (type.ipv4PerENI - 1) * (prefixes ? 16 : 1)
-                let capacity = max(0, enis) * perENI + 2
-                if maxPods > capacity {
-                    let fix: String
-                    if prefixes { fix = "lower maxPods, or choose a type with more ENIs" }
-                    else if cluster.prefixDelegation { fix = "\(g.instanceType) is not a Nitro type, so ipamd ignores ENABLE_PREFIX_DELEGATION: lower maxPods or choose a Nitro type" }
-                    else { fix = "lower maxPods, or set ENABLE_PREFIX_DELEGATION=true (Nitro types)" }
-                    reporter.warning(.maxPodsOverride, "node group '\(g.name)' sets maxPods \(maxPods), but \(g.instanceType) can give pods only \(capacity - 2) VPC addresses (\(capacity) with the two host-network pods)",
-                                     at: locations["maxPods:\(g.name)"] ?? g.location,
-                                     hint: "pods past that stay in ContainerCreating; \(fix)")
+            if let type = catalog[g.instanceType] {
+                // The rule `netsim capacity` applies too (max-pods-exceeds-ips), with the same figures.
+                let mp = MaxPods(type: type, options: MaxPodsOptions(cluster: cluster))
+                let zone = g.subnets.first.flatMap { vpc.subnet(named: $0)?.zone } ?? ""
+                let host = KubeletMaxPodsExcess.hostNetworkPods(g, type: type, zone: zone, region: t.region, kubernetes: t.kubernetes)
+                if let excess = KubeletMaxPodsExcess.check(group: g, type: type, maxPods: mp, customNetworking: settings.customNetworking,
+                                                           prefixDelegationRequested: settings.prefixDelegation, hostNetworkPods: host) {
+                    reporter.warning(.maxPodsOverride, excess.message, at: locations["maxPods:\(g.name)"] ?? g.location, hint: excess.hint)
                 }
             }
         }

@@ -121,6 +121,9 @@ public struct TopologyGenerator: Sendable {
             line("      count: \(count)")
             line("      subnets: [private-a, private-b, private-c]")
             line("      securityGroups: [nodes]")
+            // Custom networking: (4 ENIs − the primary) × 14 addresses + 2 host-network pods, for
+            // every type in the list (eni-max-pods.txt's 58 would strand 14 pods per node).
+            line("      maxPods: 44")
             line("      labels: {workload-tier: tier-\(g % 4)}")
             if g % 10 == 9 { line("      taints: [{key: dedicated, value: batch, effect: NoSchedule}]") }
         }

@@ -44,13 +44,18 @@ public enum ScenarioLoader {
         var s = Scenario()
         s.name = r.string("name") ?? "scenario"
         if let d = duration(r, "duration") {
-            if d < 5 || d > 7 * 86400 {
+            if d < 5 || d > Scenario.longestDuration {
                 reporter.error(.invalidValue, "duration \(Scenario.formatDuration(d)) is outside 5s–7d", at: r.valueLocation("duration"))
             } else { s.duration = d }
         }
-        if let c = fraction(r, "churn") { s.churnPerHour = c }
-        if let l = duration(r, "eniAttachLatency") { s.eniAttachLatency = l }
-        if let l = duration(r, "nodeReadyAfter") { s.nodeReadyAfter = l }
+        if let c = churn(r, "churn") { s.churnPerHour = c }
+        for key in ["eniAttachLatency", "nodeReadyAfter"] {
+            guard let l = duration(r, key) else { continue }
+            if l > Scenario.longestDuration {
+                reporter.error(.scenarioLimit, "\(key) '\(r.locatedString(key)?.0 ?? "")' is longer than the longest run (7d)", at: r.valueLocation(key),
+                               hint: key == "eniAttachLatency" ? "an ENI is usable about 10s after CreateNetworkInterface; write a duration up to 7d" : "write a duration up to 7d")
+            } else if key == "eniAttachLatency" { s.eniAttachLatency = l } else { s.nodeReadyAfter = l }
+        }
         s.fromEmpty = r.bool("fromEmpty") ?? false
         if let (text, loc) = r.locatedString("ec2RateLimits") {
             if let l = rateLimits(text) { s.ec2Limits = l }
@@ -59,6 +64,7 @@ public enum ScenarioLoader {
         let groups = topology.cluster?.nodeGroups.map(\.name) ?? []
         let workloadNames = topology.kubernetes.workloads.map { "\($0.kind.rawValue.lowercased()):\($0.meta.namespace)/\($0.meta.name)" }
         var last: (Int, SourceLocation)? = nil
+        var addedPods = 0
         for item in r.list("events") ?? [] {
             guard let e = MappingReader.make(item, file: file, context: "an event", reporter: reporter) else { continue }
             guard let at = duration(e, "at", required: true) else { e.finish(); continue }
@@ -98,7 +104,13 @@ public enum ScenarioLoader {
                 m.finish()
             }
             if let m = e.mapping("addPods") {
-                if let n = m.int("count", required: true, range: 0...1_000_000) { action = .addPods(count: n) }
+                if let n = m.int("count", required: true, range: 0...Scenario.mostAddedPods) {
+                    addedPods += n
+                    if addedPods > Scenario.mostAddedPods {
+                        reporter.error(.scenarioLimit, "the addPods events add \(addedPods) pods in all by \(Scenario.formatDuration(at)), more than the \(Scenario.mostAddedPods) netsim simulates",
+                                       at: m.valueLocation("count"), hint: "add fewer pods; a burst of 1,000,000 pods already exhausts any VPC")
+                    } else { action = .addPods(count: n) }
+                }
                 m.finish()
             }
             if let m = e.mapping("deletePods") {
@@ -107,7 +119,12 @@ public enum ScenarioLoader {
             }
             if let m = e.mapping("rollout") {
                 let target = workload(m, topology: topology, names: workloadNames, reporter: reporter)
-                let surge = fraction(m, "maxSurge") ?? 0.25
+                var surge = fraction(m, "maxSurge") ?? 0.25
+                if surge > Scenario.largestSurge {
+                    reporter.error(.scenarioLimit, "maxSurge '\(m.locatedString("maxSurge")?.0 ?? "")' is more than the 1000% netsim simulates", at: m.valueLocation("maxSurge"),
+                                   hint: "write a percentage such as 25%")
+                    surge = Scenario.largestSurge
+                }
                 if let (kind, ns, name) = target {
                     if kind != .deployment && kind != .statefulSet {
                         reporter.error(.invalidScenario, "a rollout replaces the pods of a Deployment or StatefulSet, not a \(kind.rawValue)", at: m.valueLocation("workload"))
@@ -117,7 +134,7 @@ public enum ScenarioLoader {
                 }
                 m.finish()
             }
-            if e.has("churn"), let c = fraction(e, "churn") { action = .churn(perHour: c) }
+            if e.has("churn"), let c = churn(e, "churn") { action = .churn(perHour: c) }
             e.finish()
             if let action, actions.count == 1 { s.events.append(Scenario.Event(at: at, action: action, location: e.location)) }
         }
@@ -156,6 +173,17 @@ public enum ScenarioLoader {
             return nil
         }
         return f
+    }
+
+    /// A churn rate: a fraction per hour up to `Scenario.mostChurnPerHour`.
+    static func churn(_ r: MappingReader, _ key: String) -> Double? {
+        guard let c = fraction(r, key) else { return nil }
+        guard c <= Scenario.mostChurnPerHour else {
+            r.reporter.error(.scenarioLimit, "\(key) '\(r.locatedString(key)?.0 ?? "")' per hour is more than the 1000% netsim simulates", at: r.valueLocation(key),
+                             hint: "write a percentage of running pods replaced per hour, such as 10%")
+            return nil
+        }
+        return c
     }
 
     /// "standard", "unlimited" or "Nx" (AWS raises limits on request).

@@ -15,6 +15,7 @@ struct Simulate: ParsableCommand {
           --pods 500@10m            create 500 pods of a plain Deployment at 10 minutes
           --rollout deployment:shop/cart@15m   replace every pod, 25 % at a time
           --churn 10%               delete and recreate 10 % of running pods per hour
+          --events general/0        ipamd's decisions on that node, loop by loop, with every EC2 call
         Exit codes: 0 ok; 1 pods were still waiting for an IP, or unschedulable, at the end; 2 invalid input; 64 usage.
         """
     )
@@ -31,6 +32,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Time from a node's launch to Ready (default 60s).") var nodeReadyAfter: String?
     @Option(help: "EC2 request limits: standard, unlimited, or a multiple such as 3x.") var ec2Limits: String?
     @Option(help: "Seed for every random choice (default: the topology's).") var seed: UInt64?
+    @Option(help: "Show ipamd's decisions on one node, loop by loop: a node name, an instance ID, a node group (its first node) or GROUP/N.") var events: String?
     @Option(help: "Write the timeline (one row per 5 s tick) as CSV to this file.") var csv: String?
     @Option(help: "Write a chart of subnet use and waiting pods as SVG to this file.") var svg: String?
     @Option(help: "Summary format: text, json.") var format: CapacityFormat = .text
@@ -63,14 +65,17 @@ struct Simulate: ParsableCommand {
         }
         if let churn {
             guard let c = Scenario.parseFraction(churn) else { throw TopologyInput.fail(.invalidValue, "--churn '\(churn)' must be a percentage such as 10%") }
+            guard c <= Scenario.mostChurnPerHour else { throw TopologyInput.fail(.scenarioLimit, "--churn '\(churn)' is more than the 1000% per hour netsim simulates") }
             s.churnPerHour = c
         }
         if let v = eniAttachLatency {
             guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--eni-attach-latency '\(v)' is not a duration") }
+            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--eni-attach-latency '\(v)' is longer than the longest run (7d)") }
             s.eniAttachLatency = d
         }
         if let v = nodeReadyAfter {
             guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--node-ready-after '\(v)' is not a duration") }
+            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--node-ready-after '\(v)' is longer than the longest run (7d)") }
             s.nodeReadyAfter = d
         }
         if let v = ec2Limits {
@@ -79,12 +84,26 @@ struct Simulate: ParsableCommand {
         }
         if fromEmpty { s.fromEmpty = true }
         s.events += try flagEvents(t)
+        let added = s.events.reduce(0) { if case .addPods(let n) = $1.action { return $0 + n } else { return $0 } }
+        if added > Scenario.mostAddedPods {
+            throw TopologyInput.fail(.scenarioLimit, "the scenario and --pods add \(added) pods in all, more than the \(Scenario.mostAddedPods) netsim simulates")
+        }
         s.events.sort { $0.at < $1.at }   // stable: file order kept for equal times
         for e in s.events where e.at > s.duration {
             Output.printError("netsim: warning[\(DiagnosticCode.invalidScenario.id)]: an event at \(Scenario.formatDuration(e.at)) is after the end of the run (\(Scenario.formatDuration(s.duration)))\n")
         }
 
-        var sim = Simulator(topology: t, catalog: catalog, scenario: s, seed: seed)
+        if let events {
+            let groups = t.cluster?.nodeGroups.map(\.name) ?? []
+            let group = events.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+            if events.contains("/") {
+                guard groups.contains(group), let k = Int(events.dropFirst(group.count + 1)), k >= 0 else {
+                    throw TopologyInput.fail(.invalidValue, "--events '\(events)' must read NODE, INSTANCE-ID, GROUP or GROUP/N with a node group of the topology",
+                                             near: Suggestions.nearest(to: group, in: groups))
+                }
+            }
+        }
+        var sim = Simulator(topology: t, catalog: catalog, scenario: s, seed: seed, events: events)
         let showProgress = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
         let result = sim.run(progress: showProgress ? { f in
             let width = 30
@@ -92,6 +111,11 @@ struct Simulate: ParsableCommand {
             Output.printError("\r  simulating [" + String(repeating: "#", count: done) + String(repeating: " ", count: width - done) + "] \(Int(f * 100))%")
         } : nil)
         if showProgress { Output.printError("\r" + String(repeating: " ", count: 50) + "\r") }
+        if let log = result.events, log.node == nil {
+            let names = sim.nodeNames
+            throw TopologyInput.fail(.invalidValue, "--events '\(log.selector)' matched no node during the run; give a node name, an instance ID, a node group or GROUP/N",
+                                     near: Suggestions.nearest(to: log.selector, in: names))
+        }
         // Files first, so a failure leaves no summary claiming success.
         if let csv { try Output.writeAtomically(SimulationRenderer.csv(result), to: csv) }
         if let svg { try Output.writeAtomically(SimulationRenderer.svg(result), to: svg) }
@@ -124,6 +148,7 @@ struct Simulate: ParsableCommand {
             guard let n = Int(value), n >= 0, n <= 1_000_000 else { throw TopologyInput.fail(.invalidValue, "--pods '\(item)' must read N or N@TIME with N from 0 to 1000000") }
             out.append(.init(at: at, action: .addPods(count: n)))
         }
+
         for item in rollout {
             let (value, at) = try split(item, flag: "--rollout")
             guard case .success(let ep) = Endpoint.parse(value), case .workload(let kind, let ns, let name) = ep,

@@ -1,0 +1,24 @@
+/// Whole-number arithmetic on values derived from input that clamps at `Int.min`/`Int.max`
+/// instead of trapping: a setting of 2^63 − 1 must give a huge answer, never a crash.
+extension Int {
+    @inlinable public func addingSaturated(_ other: Int) -> Int {
+        let (r, o) = addingReportingOverflow(other)
+        return o ? (other > 0 ? .max : .min) : r
+    }
+
+    @inlinable public func subtractingSaturated(_ other: Int) -> Int {
+        let (r, o) = subtractingReportingOverflow(other)
+        return o ? (other < 0 ? .max : .min) : r
+    }
+
+    @inlinable public func multipliedSaturated(by other: Int) -> Int {
+        let (r, o) = multipliedReportingOverflow(by: other)
+        return o ? ((self < 0) != (other < 0) ? .min : .max) : r
+    }
+
+    /// ⌈self / d⌉ for d > 0; 0 when self ≤ 0.
+    @inlinable public func ceilDividedSaturated(by d: Int) -> Int {
+        guard self > 0, d > 0 else { return 0 }
+        return self / d + (self % d == 0 ? 0 : 1)
+    }
+}
