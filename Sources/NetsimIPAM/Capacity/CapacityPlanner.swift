@@ -248,7 +248,7 @@ public enum CapacityPlanner {
                               settings: CNISettings) -> [CapacityWarning] {
         var out: [CapacityWarning] = []
         for w in mp.warnings where w.code != .maxPodsExceedsIPs && w.code != .vCPUsUnknown {
-            out.append(.init(w.code, "node group '\(g.name)': \(w.message)"))
+            out.append(.init(w.code, "node group '\(echo: g.name)': \(w.message)"))
         }
         let podSlots = kubeletMaxPods - hostPods
         if !settings.ipv6, podSlots > mp.ipCapacity {
@@ -256,7 +256,7 @@ public enum CapacityPlanner {
             if settings.customNetworking { why += " (custom networking leaves the primary ENI out)" }
             if mp.trunkENI { why += " (the trunk ENI takes a slot)" }
             out.append(.init(.maxPodsExceedsIPs,
-                "node group '\(g.name)': kubelet max pods is \(kubeletMaxPods) (\(podSlots) after \(hostPods) host-network pods) but \(why); pods past that stay in ContainerCreating — set maxPods: \(mp.ipCapacity + hostPods)"))
+                "node group '\(echo: g.name)': kubelet max pods is \(kubeletMaxPods) (\(podSlots) after \(hostPods) host-network pods) but \(why); pods past that stay in ContainerCreating — set maxPods: \(mp.ipCapacity + hostPods)"))
         }
         return out
     }
@@ -267,14 +267,14 @@ public enum CapacityPlanner {
         for (i, s) in subnets.enumerated() {
             for f in footprints[i] ?? [] {
                 if s.usable < f.idle {
-                    out.append(.init(.subnetTooSmall, "subnet '\(s.name)' (\(s.cidr), \(s.usable) usable addresses) cannot hold one idle '\(f.group)' node, which takes \(f.idle) addresses here"))
+                    out.append(.init(.subnetTooSmall, "subnet '\(echo: s.name)' (\(s.cidr), \(s.usable) usable addresses) cannot hold one idle '\(echo: f.group)' node, which takes \(f.idle) addresses here"))
                 } else if s.free < f.idle {
-                    out.append(.init(.subnetExhausted, "subnet '\(s.name)' has \(s.free) free address\(s.free == 1 ? "" : "es"): not enough for one more '\(f.group)' node (\(f.idle) when idle)"))
+                    out.append(.init(.subnetExhausted, "subnet '\(echo: s.name)' has \(s.free) free address\(s.free == 1 ? "" : "es"): not enough for one more '\(echo: f.group)' node (\(f.idle) when idle)"))
                 }
             }
             if mode == .prefixDelegation, !(footprints[i] ?? []).isEmpty, s.free >= 16, s.freePrefixes * 16 * 2 < s.free {
                 out.append(.init(.fragmentation,
-                    "subnet '\(s.name)' has \(s.free) free addresses but only \(s.freePrefixes) free /28 blocks (\(s.freePrefixes * 16) addresses): prefix delegation fails with InsufficientCidrBlocks long before the subnet is full; a subnet CIDR reservation (aws ec2 create-subnet-cidr-reservation --reservation-type prefix) keeps blocks whole"))
+                    "subnet '\(echo: s.name)' has \(s.free) free addresses but only \(s.freePrefixes) free /28 blocks (\(s.freePrefixes * 16) addresses): prefix delegation fails with InsufficientCidrBlocks long before the subnet is full; a subnet CIDR reservation (aws ec2 create-subnet-cidr-reservation --reservation-type prefix) keeps blocks whole"))
             }
         }
         return out

@@ -166,7 +166,7 @@ struct Run {
             }
             if launched < count {
                 warnings.append(.init(.subnetExhausted,
-                    "node group '\(g.name)' launched \(launched) of \(count) nodes: its subnets have no free address for the other nodes' primary ENIs (InsufficientFreeAddressesInSubnet)"))
+                    "node group '\(echo: g.name)' launched \(launched) of \(count) nodes: its subnets have no free address for the other nodes' primary ENIs (InsufficientFreeAddressesInSubnet)"))
             }
         }
     }
@@ -395,7 +395,7 @@ struct Run {
                 pod.ipv6 = IPv6Address(high: prefix.network.high, low: prefix.network.low + UInt64(nodes[ni].podCount))
             } else {
                 pod.status = .waitingForIP
-                pod.reason = "failed to assign an IP address to container: subnet '\(nodes[ni].subnet)' has no IPv6 CIDR, so the node's primary ENI has no /80 prefix"
+                pod.reason = "failed to assign an IP address to container: subnet '\(echo: nodes[ni].subnet)' has no IPv6 CIDR, so the node's primary ENI has no /80 prefix"
             }
         } else {
             // In place: copying a node (its ENIs and addresses) per pod would dominate the run.

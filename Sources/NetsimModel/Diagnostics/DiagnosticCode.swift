@@ -23,6 +23,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let notUTF8 = DiagnosticCode("NS0004", "not-utf8", "The file is not valid UTF-8 text.")
     public static let tooLarge = DiagnosticCode("NS0005", "input-too-large", "The file is larger than the input size limit.")
     public static let emptyFile = DiagnosticCode("NS0006", "empty-file", "The file holds no YAML document.")
+    public static let notRegularFile = DiagnosticCode("NS0007", "not-a-regular-file", "A manifest glob matched a FIFO, socket or device; only regular files are read.")
 
     // MARK: NS01xx — YAML structure
     public static let yamlSyntax = DiagnosticCode("NS0101", "yaml-syntax", "The text is not well-formed YAML.")

@@ -52,7 +52,7 @@ final class ManifestConverter {
             "IngressClass": ["networking.k8s.io/v1"], "NetworkPolicy": ["networking.k8s.io/v1"],
         ]
         if let allowed = expectedAPI[kind], !allowed.contains(apiVersion) {
-            reporter.error(.unsupportedVersion, "\(kind) with apiVersion '\(apiVersion)' is not served by current Kubernetes",
+            reporter.error(.unsupportedVersion, "\(kind) with apiVersion '\(echo: apiVersion)' is not served by current Kubernetes",
                            at: r.valueLocation("apiVersion"), hint: "use apiVersion: \(allowed[0])")
             return
         }
@@ -152,7 +152,7 @@ final class ManifestConverter {
     func protocolField(_ r: MappingReader) -> IPProtocol {
         let text = r.string("protocol")
         if let p = Self.k8sProtocol(text) { return p }
-        reporter.error(.invalidValue, "protocol '\(text ?? "")' is not TCP, UDP or SCTP", at: r.valueLocation("protocol"),
+        reporter.error(.invalidValue, "protocol '\(echo: text ?? "")' is not TCP, UDP or SCTP", at: r.valueLocation("protocol"),
                        hint: "Kubernetes protocols are upper case: TCP, UDP, SCTP")
         return .tcp
     }
@@ -165,12 +165,12 @@ final class ManifestConverter {
     func intOrString(_ r: MappingReader, _ key: String) -> ServicePort.TargetPort? {
         guard let n = r.node(key) else { return nil }
         guard case .scalar(let s) = n else {
-            reporter.error(.wrongType, "'\(key)' must be a port number or name, found \(n.kindDescription)", at: n.location(in: file))
+            reporter.error(.wrongType, "'\(echo: key)' must be a port number or name, found \(n.kindDescription)", at: n.location(in: file))
             return nil
         }
         if let v = Int(s.string) {
             guard (1...65535).contains(v) else {
-                reporter.error(.invalidPort, "'\(key)' is \(v), outside 1–65535", at: n.location(in: file))
+                reporter.error(.invalidPort, "'\(echo: key)' is \(v), outside 1–65535", at: n.location(in: file))
                 return nil
             }
             return .number(UInt16(v))
@@ -238,11 +238,11 @@ final class ManifestConverter {
                                      nodePort: nodePort, location: pr.valueLocation(nodePort != nil ? "nodePort" : "port")))
         }
         for p in ports where !p.name.isEmpty && !Self.isDNS1123Label(p.name) {
-            reporter.error(.invalidValue, "port name '\(p.name)' of \(ctx) is not a DNS-1123 label", at: p.location,
+            reporter.error(.invalidValue, "port name '\(echo: p.name)' of \(ctx) is not a DNS-1123 label", at: p.location,
                            hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit")
         }
         if !Self.isDNS1035Label(meta.name) {
-            reporter.error(.invalidValue, "Service name '\(meta.name)' is not a DNS-1035 label", at: meta.location,
+            reporter.error(.invalidValue, "Service name '\(echo: meta.name)' is not a DNS-1035 label", at: meta.location,
                            hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")
         }
         // Fields that change kube-proxy's rules but that netsim does not model: say so rather
@@ -265,12 +265,12 @@ final class ManifestConverter {
         var ranges: [IPv4CIDR] = []
         for (c, loc) in spec.stringList("loadBalancerSourceRanges") {
             if let v = IPv4CIDR(lenient: c) { ranges.append(v) } else {
-                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(c)' is not an IPv4 CIDR", at: loc)
+                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(echo: c)' is not an IPv4 CIDR", at: loc)
             }
         }
         let clusterIP = spec.string("clusterIP")
         if let ip = clusterIP, ip != "None", ip != "", IPv4Address(ip) == nil {
-            reporter.error(.invalidAddress, "clusterIP '\(ip)' of \(ctx) is not an IPv4 address", at: spec.valueLocation("clusterIP"))
+            reporter.error(.invalidAddress, "clusterIP '\(echo: ip)' of \(ctx) is not an IPv4 address", at: spec.valueLocation("clusterIP"))
         }
         let etp = spec.choice("externalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster
         // Externally accessible: NodePort, LoadBalancer, or any Service with external IPs.
@@ -285,7 +285,7 @@ final class ManifestConverter {
             loadBalancerSourceRanges: ranges, externalName: spec.string("externalName"))
         for (a, loc) in spec.stringList("externalIPs") {
             if let ip = IPv4Address(a) { service.externalIPs.append(ip) } else {
-                reporter.error(.invalidAddress, "externalIPs entry '\(a)' of \(ctx) is not an IPv4 address", at: loc)
+                reporter.error(.invalidAddress, "externalIPs entry '\(echo: a)' of \(ctx) is not an IPv4 address", at: loc)
             }
         }
         if let hc = spec.int("healthCheckNodePort", range: 0...65535, code: .nodePortRange), hc != 0 {
@@ -310,7 +310,7 @@ final class ManifestConverter {
             guard let er = reader(item, "an endpoint of EndpointSlice \(meta.name)") else { continue }
             let addresses = er.stringList("addresses")
             for (a, loc) in addresses where IPv4Address(a) == nil && IPv6Address(a) == nil {
-                reporter.error(.invalidAddress, "endpoint address '\(a)' is not an IP address", at: loc)
+                reporter.error(.invalidAddress, "endpoint address '\(echo: a)' is not an IP address", at: loc)
             }
             let conditions = er.mapping("conditions")
             let ready = conditions?.bool("ready") ?? true
@@ -363,7 +363,7 @@ final class ManifestConverter {
                 let pathType = pr.choice("pathType", Ingress.Path.PathType.self, required: true) ?? .Prefix
                 let path = pr.string("path") ?? "/"
                 if pathType != .ImplementationSpecific && !path.hasPrefix("/") {
-                    reporter.error(.invalidValue, "path '\(path)' of \(ctx) must start with '/'", at: pr.valueLocation("path"))
+                    reporter.error(.invalidValue, "path '\(echo: path)' of \(ctx) must start with '/'", at: pr.valueLocation("path"))
                 }
                 if let b = backend(pr.mapping("backend", context: "backend of \(ctx)", required: true), context: ctx) {
                     paths.append(Ingress.Path(path: path, pathType: pathType, backend: b))
@@ -384,7 +384,7 @@ final class ManifestConverter {
                     let except = b.stringList("except").compactMap { IPv4CIDR(lenient: $0.0) }
                     block = (v, except)
                 } else {
-                    reporter.error(.invalidCIDR, "ipBlock cidr '\(c)' is not an IPv4 CIDR", at: loc)
+                    reporter.error(.invalidCIDR, "ipBlock cidr '\(echo: c)' is not an IPv4 CIDR", at: loc)
                 }
             }
             peers.append(NetworkPolicy.Peer(podSelector: selector(pr.mapping("podSelector")),
@@ -415,7 +415,7 @@ final class ManifestConverter {
         if !(spec.list("policyTypes") ?? []).isEmpty {
             for (t, loc) in spec.stringList("policyTypes") {
                 if let v = NetworkPolicy.PolicyType(rawValue: t) { types.append(v) } else {
-                    reporter.error(.invalidValue, "policyType '\(t)' is not Ingress or Egress", at: loc)
+                    reporter.error(.invalidValue, "policyType '\(echo: t)' is not Ingress or Egress", at: loc)
                 }
             }
         } else {

@@ -64,9 +64,9 @@ extension TopologyConverter {
                   let n = er.string("name", required: true) else { continue }
             define(.eniConfig, n, at: er.location)
             let subnet = er.locatedString("subnet", required: true)
-            if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "ENIConfig '\(n)'") }
+            if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "ENIConfig '\(echo: n)'") }
             let sgs = er.stringList("securityGroups")
-            for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: "ENIConfig '\(n)'") }
+            for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: "ENIConfig '\(echo: n)'") }
             er.finish()
             cluster.eniConfigs.append(ENIConfig(name: n, subnet: subnet?.0 ?? "", securityGroups: sgs.map(\.0), location: er.location))
         }
@@ -80,13 +80,13 @@ extension TopologyConverter {
     func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation) {
         guard let kind = Self.cniSettings[name] else {
             let dym = Suggestions.didYouMean(name, in: Self.cniSettings.keys.sorted())
-            reporter.warning(.unknownCNISetting, "aws-node setting '\(name)' is not one netsim knows; it is ignored", at: loc,
+            reporter.warning(.unknownCNISetting, "aws-node setting '\(echo: name)' is not one netsim knows; it is ignored", at: loc,
                              hint: dym.isEmpty ? "see Docs/topology-format.md for the settings netsim models" : dym)
             return
         }
         switch kind {
         case .bool where !Self.goBools.contains(value):
-            reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a boolean; ipamd treats it as false", at: loc,
+            reporter.warning(.invalidCNIValue, "\(name)='\(echo: value)' is not a boolean; ipamd treats it as false", at: loc,
                              hint: "write \"true\" or \"false\"")
         case .int:
             if let n = Int(value) {
@@ -97,7 +97,7 @@ extension TopologyConverter {
                 }
             } else {
                 let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : (name == "IP_COOLDOWN_PERIOD" ? "30" : (name == "AWS_VPC_ENI_MTU" ? "9001" : "0")))
-                reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a whole number; ipamd uses \(fallback) instead",
+                reporter.warning(.invalidCNIValue, "\(name)='\(echo: value)' is not a whole number; ipamd uses \(fallback) instead",
                                  at: loc, hint: "write a whole number such as \"1\"")
             }
         default: break
@@ -107,16 +107,16 @@ extension TopologyConverter {
             // aws-node refuses to start (cmd/aws-vpc-cni/main.go): at most 4 characters, and
             // not a prefix of the host's own interfaces.
             if value.count > 4 || ["eth", "lo", "vlan"].contains(value) {
-                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_VETHPREFIX='\(value)' is refused by aws-node: it must be at most 4 characters and not eth, lo or vlan", at: loc,
+                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_VETHPREFIX='\(echo: value)' is refused by aws-node: it must be at most 4 characters and not eth, lo or vlan", at: loc,
                                hint: "use a short prefix such as \"eni\" (the default) or \"pod\"")
             }
         case "AWS_VPC_K8S_CNI_CONNMARK":
             if CNISettings.parseMark(value) == nil {
-                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
+                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(echo: value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
             }
         case "AWS_EXTERNAL_SERVICE_CIDRS":
             for part in value.split(separator: ",") where IPv4CIDR(lenient: String(part).trimmingCharacters(in: .whitespaces)) == nil {
-                reporter.error(.invalidCIDR, "AWS_EXTERNAL_SERVICE_CIDRS entry '\(part)' is not an IPv4 CIDR", at: loc, hint: "write CIDRs separated by commas, e.g. \"172.31.0.0/16,10.100.0.0/16\"")
+                reporter.error(.invalidCIDR, "AWS_EXTERNAL_SERVICE_CIDRS entry '\(echo: part)' is not an IPv4 CIDR", at: loc, hint: "write CIDRs separated by commas, e.g. \"172.31.0.0/16,10.100.0.0/16\"")
             }
         default: break
         }
@@ -126,12 +126,12 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a node group", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.nodeGroup, name, at: r.location)
-        let ctx = "node group '\(name)'"
+        let ctx = "node group '\(echo: name)'"
         r.context = ctx
         let type = r.locatedString("instanceType", required: true)
         if let (t, loc) = type, !catalog.contains(t) {
             let near = catalog.suggestions(for: t)
-            reporter.error(.unknownInstanceType, "instance type '\(t)' is not in the catalog", at: loc,
+            reporter.error(.unknownInstanceType, "instance type '\(echo: t)' is not in the catalog", at: loc,
                            hint: near.isEmpty ? "the catalog holds the 1,391 types of the VPC CNI v1.23.1 limits table"
                                 : Suggestions.phrase(near))
         }
@@ -163,7 +163,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "an external", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.external, name, at: r.location)
-        let ctx = "external '\(name)'"
+        let ctx = "external '\(echo: name)'"
         var address: External.Address? = nil
         if r.has("address") { address = address4(r, "address", what: "address").map { .host($0) } }
         if let (c, loc) = r.locatedString("cidr") {
@@ -212,7 +212,7 @@ extension TopologyConverter {
         let host = r.string("host")
         let path = r.locatedString("path")
         if let (p, loc) = path, !p.hasPrefix("/") {
-            reporter.error(.invalidValue, "expect[\(index)].path '\(p)' must start with '/'", at: loc, hint: "write the request path as the ALB sees it, e.g. /cart")
+            reporter.error(.invalidValue, "expect[\(index)].path '\(echo: p)' must start with '/'", at: loc, hint: "write the request path as the ALB sees it, e.g. /cart")
         }
         guard let from, let to, let proto, let verdict else { return nil }
         let label = name ?? "\(from) → \(to)\(port.map { ":\($0)" } ?? "")\(path.map { " \($0.0)" } ?? "") \(verdict.rawValue)"
@@ -234,7 +234,7 @@ extension TopologyConverter {
             return nil
         }
         if let problem = Self.unresolved(ep, in: topology) {
-            reporter.error(.invalidEndpoint, "\(key) '\(text)': \(problem.message)", at: loc, hint: problem.hint)
+            reporter.error(.invalidEndpoint, "\(key) '\(echo: text)': \(problem.message)", at: loc, hint: problem.hint)
             return nil
         }
         return ep
@@ -266,10 +266,10 @@ extension TopologyConverter {
             return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
         case .nodeGroup(let name):
             if t.cluster?.nodeGroups.contains(where: { $0.name == name }) == true { return nil }
-            return ("no node group '\(name)' is defined", near(name, t.cluster?.nodeGroups.map(\.name) ?? []))
+            return ("no node group '\(echo: name)' is defined", near(name, t.cluster?.nodeGroups.map(\.name) ?? []))
         case .external(let name):
             if t.externals.contains(where: { $0.name == name }) { return nil }
-            return ("no external '\(name)' is defined", near(name, t.externals.map(\.name)))
+            return ("no external '\(echo: name)' is defined", near(name, t.externals.map(\.name)))
         case .node, .ip, .internet:
             return nil
         }

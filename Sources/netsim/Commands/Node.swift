@@ -29,7 +29,7 @@ struct Node: ParsableCommand {
     @Option(help: "iptables rules as the kernel's iptables-save prints them (saved) or as kube-proxy writes them (restore).") var iptablesForm: Form = .saved
     @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
