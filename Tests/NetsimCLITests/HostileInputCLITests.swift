@@ -202,4 +202,93 @@ final class HostileInputCLITests: XCTestCase {
         // A value that is not a number at all is a usage error, as ArgumentParser reports it.
         XCTAssertEqual(try netsim(["generate", "--nodes", "many"]).status, 64)
     }
+
+    // MARK: item 15b — output files never destroy what they replace
+
+    /// A device node of this test's own (the kernel's null or full device, by number) in `dir`,
+    /// or nil where mknod is not permitted. The real /dev entries are never written.
+    func deviceNode(_ name: String, minor: UInt32, in dir: URL) -> String? {
+        let path = dir.appendingPathComponent(name).path
+        return mknod(path, S_IFCHR | 0o666, dev_t((1 << 8) | minor)) == 0 ? path : nil
+    }
+
+    func fileType(_ path: String) -> mode_t? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+    }
+
+    func testOutputToAFIFOIsWrittenInPlace() throws {
+        let dir = try tempDir()
+        let fifo = dir.appendingPathComponent("report.fifo").path
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let copy = dir.appendingPathComponent("copy.txt").path
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        reader.arguments = ["-c", "cat \"$0\" > \"$1\"", fifo, copy]
+        try reader.run()
+        let r = try netsim(["check", "Topologies/quickstart.yaml", "-o", fifo], timeout: 60)
+        reader.waitUntilExit()
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(fileType(fifo), S_IFIFO, "the FIFO is still a FIFO")
+        XCTAssertTrue(try String(contentsOfFile: copy, encoding: .utf8).contains("6 held"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["copy.txt", "report.fifo"], "no temporary file left")
+    }
+
+    func testOutputToDevicesIsWrittenInPlaceAndErrorsReported() throws {
+        let dir = try tempDir()
+        guard let null = deviceNode("null", minor: 3, in: dir), let full = deviceNode("full", minor: 7, in: dir) else {
+            throw XCTSkip("mknod is not permitted here")
+        }
+        let ok = try netsim(["check", "Topologies/quickstart.yaml", "-o", null])
+        XCTAssertEqual(ok.status, 0, ok.err)
+        XCTAssertEqual(fileType(null), S_IFCHR, "a device is written, not replaced")
+        for args in [["check", "Topologies/quickstart.yaml", "-o", full],
+                     ["generate", "-o", full],
+                     ["trace", "Topologies/quickstart.yaml", "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "-o", full],
+                     ["trace", "Topologies/quickstart.yaml", "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80", "--pcap", full],
+                     ["capacity", "Topologies/quickstart.yaml", "-o", full],
+                     ["simulate", "Topologies/quickstart.yaml", "--duration", "5m", "--csv", full]] {
+            let r = try netsim(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains("cannot write '\(full)'"), "\(args): \(r.err)")
+            XCTAssertEqual(fileType(full), S_IFCHR, "\(args)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["full", "null"])
+    }
+
+    func testInputsFoldersAndLinksAsOutputs() throws {
+        let dir = try tempDir()
+        let topo = dir.appendingPathComponent("t.yaml")
+        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), to: topo)
+        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
+        let original = try Data(contentsOf: topo)
+        let manifest = "k8s/shop/cart.yaml"
+        let manifestBytes = try Data(contentsOf: dir.appendingPathComponent(manifest))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("alias.yaml").path, withDestinationPath: "t.yaml")
+        for (args, why) in [(["check", "t.yaml", "-o", "t.yaml"], "never writes its inputs"),
+                            (["check", "t.yaml", "-o", "./t.yaml"], "never writes its inputs"),
+                            (["check", "t.yaml", "-o", "alias.yaml"], "never writes its inputs"),
+                            (["check", "t.yaml", "-o", manifest], "never writes its inputs"),
+                            (["capacity", "t.yaml", "-o", manifest], "never writes its inputs"),
+                            (["check", "t.yaml", "-o", "newfile/"], "names a folder"),
+                            (["check", "t.yaml", "-o", "k8s"], "is a folder")] {
+            let r = try netsim(args, cwd: dir)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertTrue(r.err.contains(why), "\(args): \(r.err)")
+        }
+        XCTAssertEqual(try Data(contentsOf: topo), original)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent(manifest)), manifestBytes)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("newfile").path))
+        // A link to another file is followed: the target is replaced, the link stays a link.
+        try Data("old\n".utf8).write(to: dir.appendingPathComponent("target.txt"))
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("out.txt").path, withDestinationPath: "target.txt")
+        let r = try netsim(["check", "t.yaml", "-o", "out.txt"], cwd: dir)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(fileType(dir.appendingPathComponent("out.txt").path), S_IFLNK)
+        XCTAssertTrue(try String(contentsOf: dir.appendingPathComponent("target.txt"), encoding: .utf8).contains("6 held"))
+        // - is standard output.
+        let dash = try netsim(["check", "t.yaml", "-o", "-"], cwd: dir)
+        XCTAssertTrue(dash.out.contains("6 held"), dash.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+    }
 }

@@ -116,6 +116,9 @@ enum Output {
     static func writeAll(_ data: Data, to path: String) -> String? {
         let fd = path == "-" ? STDOUT_FILENO : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         if fd < 0 { return String(cString: strerror(errno)) }
+        // A FIFO whose reader went away is an error to report (EPIPE), not a signal to die of.
+        let previous = signal(SIGPIPE, SIG_IGN)
+        defer { signal(SIGPIPE, previous) }
         var why: String? = nil
         data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
