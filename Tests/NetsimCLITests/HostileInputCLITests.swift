@@ -291,4 +291,52 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(dash.out.contains("6 held"), dash.out)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
     }
+
+    // MARK: item 15 — replicas at the documented limit
+
+    func testMillionReplicaDeploymentsAreCountedNotBuilt() throws {
+        let dir = try tempDir()
+        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), to: dir.appendingPathComponent("q.yaml"))
+        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
+        var big = ""
+        for i in 1...5 {
+            big += """
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: big\(i), namespace: shop}
+            spec:
+              replicas: 1000000
+              selector: {matchLabels: {app: big\(i)}}
+              template:
+                metadata: {labels: {app: big\(i)}}
+                spec: {containers: [{name: c, image: nginx}]}
+
+            """
+        }
+        try Data(big.utf8).write(to: dir.appendingPathComponent("k8s/shop/zz-big.yaml"))
+        let cap = try netsim(["capacity", "q.yaml", "--format", "json", "--no-what-ifs"], cwd: dir)
+        XCTAssertEqual(cap.status, 1, cap.err)
+        let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(cap.out.utf8)) as? [String: Any])
+        let listed = try XCTUnwrap(obj["unscheduledPods"] as? [[String: Any]])
+        let count = try XCTUnwrap(obj["unscheduledPodCount"] as? Int)
+        let running = try XCTUnwrap((obj["totals"] as? [String: Any])?["pods"] as? Int)
+        XCTAssertLessThanOrEqual(listed.count, 5 * 20)
+        XCTAssertGreaterThan(count, 5_000_000 - running)
+        XCTAssertEqual(Set(listed.compactMap { $0["name"] as? String }).count, listed.count)
+        let check = try netsim(["check", "q.yaml"], cwd: dir)
+        XCTAssertEqual(check.status, 0, check.out + check.err)
+        let text = try netsim(["capacity", "q.yaml", "--no-what-ifs"], cwd: dir)
+        XCTAssertTrue(text.out.contains("Pods that cannot be scheduled (\(grouped(count)))"), text.out)
+    }
+
+    func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(d)
+        }
+        return out
+    }
 }

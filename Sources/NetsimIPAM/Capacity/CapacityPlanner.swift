@@ -133,7 +133,7 @@ public enum CapacityPlanner {
         return CapacityReport(
             topology: t.name, mode: mode, settings: describe(settings), nodeGroups: groupReports, subnets: subnetReports,
             zones: zones.values.sorted { $0.zone < $1.zone }, whatIfs: alternatives, warnings: warnings,
-            podsWithoutIP: realized.podsWithoutIP, unscheduledPods: realized.unscheduledPods,
+            podsWithoutIP: realized.podsWithoutIP, unscheduledPods: realized.unscheduledPods, unscheduledCount: realized.unscheduledCount,
             totals: (realized.nodes.count, running, podIPs.reduce(0, +), warm.reduce(0, +), eniPrimaries.reduce(0, +),
                      subnetReports.filter { $0.nodes > 0 || !$0.footprints.isEmpty }.reduce(0) { $0 + $1.free }))
     }
