@@ -88,11 +88,34 @@ final class ManifestConverter {
             return nil
         }
         let namespace = Self.clusterScoped.contains(kind) ? "" : (m.string("namespace") ?? "default")
+        if let (check, rule) = KubernetesNames.nameRule(kind: kind), !check(name) {
+            reporter.error(.invalidObjectName, "\(kind) name '\(echo: name)' is not \(rule.prefix { $0 != ":" })", at: m.valueLocation("name"),
+                           hint: "the API server refuses it: a name must be \(rule)")
+        }
+        if !namespace.isEmpty && !KubernetesNames.isDNS1123Label(namespace) {
+            reporter.error(.invalidObjectName, "namespace '\(echo: namespace)' of \(kind) \(echo: name) is not a DNS-1123 label", at: m.valueLocation("namespace"),
+                           hint: "the API server refuses it: a namespace must be at most 63 characters of lowercase a-z, 0-9 and '-', starting and ending with a letter or digit")
+        }
         let annotations = m.stringMap("annotations")
-        var meta = ObjectMeta(name: name, namespace: namespace, labels: dict(m.stringMap("labels")),
+        var meta = ObjectMeta(name: name, namespace: namespace, labels: labels(m.stringMap("labels"), of: "\(kind) \(name)"),
                               annotations: dict(annotations), location: r.location)
         for a in annotations { meta.annotationLocations[a.key] = a.location }
         return meta
+    }
+
+    /// Labels (or a selector's or nodeSelector's key/value pairs), each checked as the API
+    /// server checks labels (`ValidateLabels`).
+    func labels(_ pairs: [(key: String, value: String, location: SourceLocation)], of owner: String) -> [String: String] {
+        for p in pairs {
+            if let why = KubernetesNames.labelKeyProblem(p.key) {
+                reporter.error(.invalidLabel, "label key '\(echo: p.key)' of \(echo: owner) is not valid: \(why)", at: p.location,
+                               hint: "the API server refuses the object; e.g. app.kubernetes.io/name or team")
+            } else if let why = KubernetesNames.labelValueProblem(p.value) {
+                reporter.error(.invalidLabel, "label value '\(echo: p.value)' of '\(echo: p.key)' on \(echo: owner) is not valid: \(why)", at: p.location,
+                               hint: "the API server refuses the object; write a value such as \"web\" or \"v1.2\" (quote it in YAML)")
+            }
+        }
+        return dict(pairs)
     }
 
     func dict(_ pairs: [(key: String, value: String, location: SourceLocation)]) -> [String: String] {
@@ -114,7 +137,7 @@ final class ManifestConverter {
             er.finish()
             if let op { exprs.append(LabelSelector.Requirement(key: key, op: op, values: values)) }
         }
-        let labels = dict(r.stringMap("matchLabels"))
+        let labels = self.labels(r.stringMap("matchLabels"), of: "a selector")
         r.finish()
         return LabelSelector(matchLabels: labels, matchExpressions: exprs)
     }
@@ -181,7 +204,12 @@ final class ManifestConverter {
     func podSpec(_ spec: MappingReader?, labels: [String: String], context: String) -> PodTemplate {
         guard let spec else { return PodTemplate(labels: labels, containers: []) }
         var containers: [Container] = []
-        for item in spec.list("containers") ?? [] {
+        let containerList = spec.list("containers") ?? []
+        if containerList.isEmpty {
+            reporter.error(.noContainers, "the pod spec of \(echo: context) has no containers", at: spec.has("containers") ? spec.valueLocation("containers") : spec.location,
+                           hint: "the API server refuses it (spec.containers: Required value); list at least one container")
+        }
+        for item in containerList {
             guard let c = reader(item, "a container of \(context)") else { continue }
             var ports: [ContainerPort] = []
             for p in c.list("ports") ?? [] {
@@ -199,7 +227,7 @@ final class ManifestConverter {
                                           value: t.string("value") ?? "", effect: t.string("effect") ?? ""))
         }
         return PodTemplate(labels: labels, containers: containers, hostNetwork: spec.bool("hostNetwork") ?? false,
-                           nodeSelector: dict(spec.stringMap("nodeSelector")), tolerations: tolerations)
+                           nodeSelector: self.labels(spec.stringMap("nodeSelector"), of: "the nodeSelector of \(context)"), tolerations: tolerations)
     }
 
     func workload(_ kind: String, meta: ObjectMeta, spec: MappingReader?) {
@@ -212,7 +240,7 @@ final class ManifestConverter {
                            hint: "apps/v1 workloads need spec.selector.matchLabels matching the pod template's labels")
         }
         let template = spec?.mapping("template", context: "template of \(ctx)")
-        let labels = dict(template?.mapping("metadata", context: "template metadata of \(ctx)")?.stringMap("labels") ?? [])
+        let labels = self.labels(template?.mapping("metadata", context: "template metadata of \(ctx)")?.stringMap("labels") ?? [], of: "the pod template of \(ctx)")
         let pod = podSpec(template?.mapping("spec", context: "pod spec of \(ctx)"), labels: labels, context: ctx)
         if let sel, !sel.isEmpty, !sel.matches(labels) {
             reporter.error(.invalidValue, "\(ctx): spec.selector does not match the pod template's labels", at: meta.location,

@@ -1,3 +1,4 @@
+import Foundation
 import NetsimModel
 import Yams
 
@@ -55,7 +56,7 @@ extension TopologyConverter {
         var cni: [CNISetting] = []
         for (k, v, loc) in r.stringMap("cni") {
             cni.append(CNISetting(name: k, value: v, location: loc))
-            checkCNISetting(k, v, at: loc)
+            checkCNISetting(k, v, at: loc, ipv6: ipFamily == .ipv6)
         }
         var cluster = Cluster(name: name, version: version, serviceCIDR: serviceCIDR, ipFamily: ipFamily,
                               nodePortRange: nodePorts, cni: cni, location: r.location)
@@ -77,7 +78,7 @@ extension TopologyConverter {
         return cluster
     }
 
-    func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation) {
+    func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation, ipv6: Bool = false) {
         guard let kind = Self.cniSettings[name] else {
             let dym = Suggestions.didYouMean(name, in: Self.cniSettings.keys.sorted())
             reporter.warning(.unknownCNISetting, "aws-node setting '\(echo: name)' is not one netsim knows; it is ignored", at: loc,
@@ -88,7 +89,7 @@ extension TopologyConverter {
         case .bool where !Self.goBools.contains(value):
             reporter.warning(.invalidCNIValue, "\(name)='\(echo: value)' is not a boolean; ipamd treats it as false", at: loc,
                              hint: "write \"true\" or \"false\"")
-        case .int:
+        case .int where name != "AWS_VPC_ENI_MTU":
             if let n = Int(value) {
                 if n < 0 {
                     let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : (name == "AWS_VPC_ENI_MTU" ? "9001" : "0"))
@@ -114,12 +115,55 @@ extension TopologyConverter {
             if CNISettings.parseMark(value) == nil {
                 reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(echo: value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
             }
+        case "AWS_VPC_ENI_MTU":
+            // aws-node's start-up check (cmd/aws-vpc-cni/main.go, validateEnvVars and
+            // validateMTU, v1.23.1): a whole number within the address family's range, or the
+            // container exits before ipamd starts.
+            let low = ipv6 ? 1280 : 576
+            if let n = Int(value), (low...9001).contains(n) { break }
+            reporter.error(.invalidCNIValue, "AWS_VPC_ENI_MTU='\(echo: value)' is refused by aws-node: it must be a whole number from \(low) to 9001\(ipv6 ? " in an IPv6 cluster" : "")", at: loc,
+                           hint: "use 9001 (the default, jumbo frames inside the VPC) or 1500 for paths that need it")
+        case "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS":
+            // ipamd parses each comma-separated entry with Go's net.ParseCIDR and skips (with a
+            // log line) the ones it cannot read (pkg/networkutils/network.go, getExcludeSNATCIDRs).
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) where !Self.isGoCIDR(String(part)) {
+                reporter.warning(.invalidCNIValue, "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS entry '\(echo: part)' is not a CIDR; ipamd logs it and ignores that entry (the others still apply)", at: loc,
+                                 hint: "write CIDRs separated by commas without spaces, e.g. \"10.1.0.0/16,192.168.0.0/24\"")
+            }
+        case "ADDITIONAL_ENI_TAGS":
+            // ipamd reads it as a JSON object of strings; otherwise it logs "Invalid format for
+            // ADDITIONAL_ENI_TAGS" and tags ENIs without them (pkg/awsutils/awsutils.go,
+            // parseAdditionalEniTagsMap).
+            if !Self.isJSONStringMap(value) {
+                reporter.warning(.invalidCNIValue, "ADDITIONAL_ENI_TAGS='\(echo: value)' is not a JSON object of strings; ipamd logs it and creates ENIs without the additional tags", at: loc,
+                                 hint: "write a JSON object, e.g. '{\"team\": \"shop\", \"env\": \"prod\"}'")
+            }
         case "AWS_EXTERNAL_SERVICE_CIDRS":
             for part in value.split(separator: ",") where IPv4CIDR(lenient: String(part).trimmingCharacters(in: .whitespaces)) == nil {
                 reporter.error(.invalidCIDR, "AWS_EXTERNAL_SERVICE_CIDRS entry '\(echo: part)' is not an IPv4 CIDR", at: loc, hint: "write CIDRs separated by commas, e.g. \"172.31.0.0/16,10.100.0.0/16\"")
             }
         default: break
         }
+    }
+
+    /// What Go's net.ParseCIDR accepts: an IPv4 or IPv6 address, '/', and a prefix length of
+    /// at most 32 or 128 (host bits may be set; no spaces).
+    static func isGoCIDR(_ s: String) -> Bool {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let bits = Int(parts[1]), parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), bits >= 0,
+              parts[1].count <= 3 else { return false }
+        if IPv4Address(String(parts[0])) != nil { return bits <= 32 }
+        if IPv6Address(String(parts[0])) != nil { return bits <= 128 }
+        return false
+    }
+
+    /// A JSON object whose values are all strings, or JSON null (what Go's json.Unmarshal into
+    /// map[string]string accepts).
+    static func isJSONStringMap(_ s: String) -> Bool {
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed == "null" { return true }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else { return false }
+        return object.values.allSatisfy { $0 is String }
     }
 
     func convertNodeGroup(_ node: Node, vpc: String?) -> NodeGroup? {

@@ -181,7 +181,7 @@ final class MappingReader {
         for (k, v) in m {
             guard case .scalar(let ks) = k else { continue }
             guard case .scalar(let vs) = v else {
-                reporter.error(.wrongType, "'\(echo: key).\(ks.string)' of \(context) must be a string, found \(v.kindDescription)",
+                reporter.error(.wrongType, "'\(echo: key + "." + ks.string)' of \(context) must be a string, found \(v.kindDescription)",
                                at: v.location(in: file))
                 continue
             }
