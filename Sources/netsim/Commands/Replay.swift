@@ -25,6 +25,9 @@ struct Replay: ParsableCommand {
     @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     func run() throws {
+        if file == "-" && capture == "-" {
+            throw TopologyInput.fail(.invalidValue, "the topology and the capture cannot both be read from standard input (-)")
+        }
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
         guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
