@@ -202,6 +202,11 @@ final class HostileInputCLITests: XCTestCase {
             XCTAssertEqual(r.status, 2, "\(args): \(r.out) \(r.err)")
             XCTAssertTrue(r.err.hasPrefix("netsim: error[NS0"), "\(args): \(r.err)")
         }
+        // Durations whose seconds overflow are refused, not a crash (issue 12, 15a audit).
+        for d in ["999999999999999999d", "9223372036854775807s1s", "106751991167301d"] {
+            let r = try netsim(["simulate", "Topologies/quickstart.yaml", "--duration", d])
+            XCTAssertEqual(r.status, 2, "\(d): \(r.err)")
+        }
         // A value that is not a number at all is a usage error, as ArgumentParser reports it.
         XCTAssertEqual(try netsim(["generate", "--nodes", "many"]).status, 64)
     }

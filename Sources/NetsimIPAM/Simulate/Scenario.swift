@@ -58,13 +58,19 @@ public struct Scenario: Sendable {
         for ch in t {
             if ch.isNumber { number.append(ch); continue }
             guard let n = Int(number) else { return nil }
+            let unit: Int
             switch ch {
-            case "s": total += n
-            case "m": total += n * 60
-            case "h": total += n * 3600
-            case "d": total += n * 86400
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86400
             default: return nil
             }
+            // A duration past Int.max seconds is no duration (callers bound the range).
+            let (seconds, o1) = n.multipliedReportingOverflow(by: unit)
+            let (sum, o2) = total.addingReportingOverflow(seconds)
+            if o1 || o2 { return nil }
+            total = sum
             number = ""
             sawUnit = true
         }
