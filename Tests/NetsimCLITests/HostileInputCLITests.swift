@@ -286,6 +286,14 @@ final class HostileInputCLITests: XCTestCase {
             XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
             XCTAssertTrue(r.err.contains(why), "\(args): \(r.err)")
         }
+        // The instance catalog is an input too.
+        let catalog = dir.appendingPathComponent("catalog.json")
+        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Tests/NetsimTopologyTests/Fixtures/describe-instance-types.json"), to: catalog)
+        let catalogBytes = try Data(contentsOf: catalog)
+        let cat = try netsim(["check", "t.yaml", "--instance-catalog", "catalog.json", "-o", "catalog.json"], cwd: dir)
+        XCTAssertEqual(cat.status, 2, cat.err)
+        XCTAssertTrue(cat.err.contains("never writes its inputs"), cat.err)
+        XCTAssertEqual(try Data(contentsOf: catalog), catalogBytes)
         XCTAssertEqual(try Data(contentsOf: topo), original)
         XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent(manifest)), manifestBytes)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("newfile").path))
