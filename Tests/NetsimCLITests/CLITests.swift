@@ -81,7 +81,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try netsim(["check"]).status, 64)
         XCTAssertEqual(try netsim(["check", "--format", "xml", "Topologies/quickstart.yaml"]).status, 64)
         XCTAssertEqual(try netsim(["frobnicate"]).status, 64)
-        XCTAssertEqual(try netsim(["generate", "--pods", "1", "--services", "5"]).status, 64)
+        XCTAssertEqual(try netsim(["generate", "--pods", "1", "--services", "5"]).status, 2, "a value out of range: invalid input")
     }
 
     func testStrictTurnsWarningsIntoFailure() throws {

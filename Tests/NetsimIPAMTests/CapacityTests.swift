@@ -151,7 +151,7 @@ struct CapacityTests {
         let r = CapacityPlanner.plan(t, catalog: .builtin, options: RealizeOptions(scale: ["general": 10], extraPods: 200), whatIfs: false)
         #expect(r.totals.nodes == 10)
         #expect(r.nodeGroups[0].pods <= 10 * 29)
-        #expect(r.unscheduledPods.count + r.nodeGroups[0].pods == 10 * 2 + 2 + 5 + 200)
+        #expect(r.unscheduledCount + r.nodeGroups[0].pods == 10 * 2 + 2 + 5 + 200)
     }
 
     @Test func fragmentationIsWarnedUnderPrefixDelegation() throws {

@@ -152,6 +152,25 @@ struct RealizeTests {
         #expect(rt.pods.filter { $0.workload == "aws-node" }.count == 1)   // DaemonSets tolerate everything
     }
 
+    /// Issue 12: two Deployments at the documented limit of 1,000,000 replicas built two million
+    /// pods. Pending pods are counted, not built: the count is exact, the pods built bounded.
+    @Test func pendingPodsAreCountedNotBuilt() throws {
+        let manifests = "kubernetes:\n  manifests:\n    - " + Fixture.deployment("web", replicas: 1_000_000)
+            + "\n    - " + Fixture.deployment("api", replicas: 1_000_000)
+            + "\n    - " + Fixture.deployment("gpu", replicas: 1_000_000, extra: "nodeSelector: {accelerator: nvidia}, ")
+        let t = try Fixture.cluster(nodes: 2, manifests: manifests)
+        let r = Realizer.realize(t, catalog: .builtin)
+        let running = r.pods.filter { $0.node != nil && $0.workloadKind == .deployment }.count
+        // Every replica is either on a node or Pending, exactly.
+        #expect(running + r.unscheduledCount == 3_000_000 + 2)
+        #expect(r.unscheduledPods.count == 3 * Realizer.pendingPodsBuilt)
+        #expect(r.pods.count < 200)
+        #expect(r.warnings.contains { $0.code == .podsUnscheduled && $0.message.hasPrefix("\(r.unscheduledCount) pods could not be scheduled") })
+        #expect(r.unscheduledPods.filter { $0.workload == "gpu" }.allSatisfy { $0.reason?.contains("nodeSelector") == true })
+        // The names go on where the built pods stop, as the ReplicaSet would name them.
+        #expect(Set(r.unscheduledPods.map(\.name)).count == r.unscheduledPods.count)
+    }
+
     @Test func subnetDiscoveryPrefersTaggedSubnetWithMoreRoom() throws {
         let extra = """
             - {name: cni-a, zone: us-east-1a, cidr: 10.0.128.0/17, tags: {kubernetes.io/role/cni: "1"}}

@@ -19,6 +19,23 @@ import Testing
         #expect(Suggestions.didYouMean("zzzzzz", in: ["subnets"]) == "")
     }
 
+    /// Issue 12: a megabyte name searched the catalog for a minute and was echoed whole.
+    @Test func suggestionsAndEchoesAreBounded() {
+        let huge = String(repeating: "m", count: 1_000_000)
+        #expect(Suggestions.nearest(to: huge, in: ["m5.large", huge]).isEmpty)
+        #expect(InstanceCatalog.builtin.suggestions(for: huge).isEmpty)
+        #expect(InstanceCatalog.builtin.suggestions(for: "m5.larg").first == "m5.large")
+        // A candidate whose length alone rules it out is never measured, and never suggested.
+        #expect(Suggestions.nearest(to: "web", in: [String(repeating: "w", count: 100_000), "wbe"]) == ["wbe"])
+        #expect(Echo.clip(huge).count == Echo.limit)
+        #expect(Echo.clip(huge).hasSuffix("…"))
+        let exact = String(repeating: "a", count: Echo.limit)
+        #expect(Echo.clip(exact) == exact)
+        #expect(Echo.clip(exact + "b") == String(repeating: "a", count: Echo.limit - 1) + "…")
+        #expect("'\(echo: huge)'".count == Echo.limit + 2)
+        #expect(Echo.clip("é👍🏽") == "é👍🏽")
+    }
+
     @Test func awsIDsAreDeterministicAndShaped() {
         let a = AWSID.make("subnet", name: "private-a", seed: 42)
         #expect(a == AWSID.make("subnet", name: "private-a", seed: 42))

@@ -163,7 +163,7 @@ public enum CapacityPlanner {
         return CapacityReport(
             topology: t.name, mode: mode, settings: describe(settings), nodeGroups: groupReports, subnets: subnetReports,
             zones: zones.values.sorted { $0.zone < $1.zone }, whatIfs: alternatives, warnings: warnings,
-            podsWithoutIP: realized.podsWithoutIP, unscheduledPods: realized.unscheduledPods,
+            podsWithoutIP: realized.podsWithoutIP, unscheduledPods: realized.unscheduledPods, unscheduledCount: realized.unscheduledCount,
             totals: (realized.nodes.count, running, podIPs.reduce(0, +), warm.reduce(0, +), eniPrimaries.reduce(0, +),
                      subnetReports.filter { $0.nodes > 0 || !$0.footprints.isEmpty }.reduce(0) { $0 + $1.free }))
     }
@@ -358,7 +358,7 @@ public enum CapacityPlanner {
                               settings: CNISettings) -> [CapacityWarning] {
         var out: [CapacityWarning] = []
         for w in mp.warnings where w.code != .maxPodsExceedsIPs && w.code != .vCPUsUnknown {
-            out.append(.init(w.code, "node group '\(g.name)': \(w.message)"))
+            out.append(.init(w.code, "node group '\(echo: g.name)': \(w.message)"))
         }
         if !settings.ipv6, let excess = KubeletMaxPodsExcess.check(group: g, type: type, maxPods: mp, customNetworking: settings.customNetworking,
                                                                   prefixDelegationRequested: settings.prefixDelegation, hostNetworkPods: hostPods) {
@@ -373,14 +373,14 @@ public enum CapacityPlanner {
         for (i, s) in subnets.enumerated() {
             for f in footprints[i] ?? [] {
                 if s.usable < f.idle {
-                    out.append(.init(.subnetTooSmall, "subnet '\(s.name)' (\(s.cidr), \(s.usable) usable addresses) cannot hold one idle '\(f.group)' node, which takes \(f.idle) addresses here"))
+                    out.append(.init(.subnetTooSmall, "subnet '\(echo: s.name)' (\(s.cidr), \(s.usable) usable addresses) cannot hold one idle '\(echo: f.group)' node, which takes \(f.idle) addresses here"))
                 } else if s.free < f.idle {
-                    out.append(.init(.subnetExhausted, "subnet '\(s.name)' has \(s.free) free address\(s.free == 1 ? "" : "es"): not enough for one more '\(f.group)' node (\(f.idle) when idle)"))
+                    out.append(.init(.subnetExhausted, "subnet '\(echo: s.name)' has \(s.free) free address\(s.free == 1 ? "" : "es"): not enough for one more '\(echo: f.group)' node (\(f.idle) when idle)"))
                 }
             }
             if mode == .prefixDelegation, !(footprints[i] ?? []).isEmpty, s.free >= 16, s.freePrefixes * 16 * 2 < s.free {
                 out.append(.init(.fragmentation,
-                    "subnet '\(s.name)' has \(s.free) free addresses but only \(s.freePrefixes) free /28 blocks (\(s.freePrefixes * 16) addresses): prefix delegation fails with InsufficientCidrBlocks long before the subnet is full; a subnet CIDR reservation (aws ec2 create-subnet-cidr-reservation --reservation-type prefix) keeps blocks whole"))
+                    "subnet '\(echo: s.name)' has \(s.free) free addresses but only \(s.freePrefixes) free /28 blocks (\(s.freePrefixes * 16) addresses): prefix delegation fails with InsufficientCidrBlocks long before the subnet is full; a subnet CIDR reservation (aws ec2 create-subnet-cidr-reservation --reservation-type prefix) keeps blocks whole"))
             }
         }
         return out

@@ -97,6 +97,9 @@ public struct CapacityReport: Sendable {
     public var whatIfs: [WhatIf]
     public var warnings: [CapacityWarning]
     public var podsWithoutIP: [RealizedPod]
+    /// Pending pods built (at most `Realizer.pendingPodsBuilt` per workload)…
     public var unscheduledPods: [RealizedPod]
+    /// …and their exact number.
+    public var unscheduledCount: Int
     public var totals: (nodes: Int, pods: Int, podIPs: Int, warmIPs: Int, eniPrimaries: Int, free: Int)
 }

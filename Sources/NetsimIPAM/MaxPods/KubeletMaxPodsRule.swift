@@ -30,7 +30,7 @@ public struct KubeletMaxPodsExcess: Hashable, Sendable {
         if customNetworking { why += " (custom networking leaves the primary ENI out)" }
         if mp.trunkENI { why += " (the trunk ENI takes a slot)" }
         if mp.enis < type.eniLimit { why += " (MAX_ENI leaves \(mp.enis) of \(type.eniLimit) ENIs)" }
-        let message = "node group '\(g.name)': kubelet max pods is \(kubelet) (\(source)), \(slots) after \(host) host-network pod\(host == 1 ? "" : "s"), but its ENIs hold \(mp.ipCapacity) pod addresses\(why)"
+        let message = "node group '\(echo: g.name)': kubelet max pods is \(kubelet) (\(source)), \(slots) after \(host) host-network pod\(host == 1 ? "" : "s"), but its ENIs hold \(mp.ipCapacity) pod addresses\(why)"
         var hint = "pods past that stay in ContainerCreating; set maxPods: \(mp.ipCapacity.addingSaturated(host))"
         if mp.ipamdMode == .secondaryIP {
             if prefixDelegationRequested { hint += " (\(type.name) is not a Nitro type, so ipamd ignores ENABLE_PREFIX_DELEGATION)" }

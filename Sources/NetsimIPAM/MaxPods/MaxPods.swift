@@ -116,7 +116,7 @@ public struct MaxPods: Hashable, Sendable {
                     "\(t.name) is not a Nitro or bare-metal type (hypervisor \(t.hypervisor.rawValue)); ipamd ignores ENABLE_PREFIX_DELEGATION and hands out secondary IPs\(o.ipv6 ? ", and IPv6 mode cannot start" : "")"))
             } else if !calculatorPD {
                 warnings.append(.init(.prefixDelegationCalculatorMismatch,
-                    "\(t.name) is bare metal with hypervisor '\(t.hypervisor.rawValue)': the max-pods calculator uses the secondary-IP formula (\(allowed)) although ipamd assigns prefixes (\(capacity) pod addresses)"))
+                    "\(t.name) is bare metal with hypervisor '\(echo: t.hypervisor.rawValue)': the max-pods calculator uses the secondary-IP formula (\(allowed)) although ipamd assigns prefixes (\(capacity) pod addresses)"))
             }
         }
         if o.customNetworking {

@@ -18,7 +18,14 @@ public struct RealizedCluster: Sendable {
 
     public func node(named name: String) -> RealizedNode? { nodes.first { $0.name == name } }
 
+    /// Pods left Pending, exactly. Only the first `Realizer.pendingPodsBuilt` of each workload
+    /// are built (in `pods` and `unscheduledPods`); the rest are counted here, so a Deployment of
+    /// a million replicas costs what fits on the nodes, not a million pods.
+    public var unscheduledCount: Int
+
     public var podsWithoutIP: [RealizedPod] { pods.filter { $0.status == .waitingForIP } }
+    /// The Pending pods built (at most `Realizer.pendingPodsBuilt` per workload); their number
+    /// is `unscheduledCount`.
     public var unscheduledPods: [RealizedPod] { pods.filter { $0.status == .unschedulable } }
 }
 

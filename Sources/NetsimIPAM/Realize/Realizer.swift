@@ -72,6 +72,9 @@ public enum Realizer {
         if let eniConfig { labels["k8s.amazonaws.com/eniConfig"] = labels["k8s.amazonaws.com/eniConfig"] ?? eniConfig }
         return labels
     }
+    /// How many Pending pods of one workload are built and listed; the others are only counted
+    /// (`RealizedCluster.unscheduledCount`).
+    public static let pendingPodsBuilt = 20
 
     /// Kubernetes' alphabet for generated names (`k8s.io/apimachinery/pkg/util/rand`): no vowels,
     /// no digits that look like letters.
@@ -123,6 +126,8 @@ struct Run {
     var other: [Int: [(IPv4Address, String)]] = [:]
     var natAddresses: [String: IPv4Address] = [:]
     var warnings: [CapacityWarning] = []
+    /// Pending pods, built or only counted.
+    var unscheduled = 0
     /// The allocation clock: every pool-manager iteration advances it by a minute, so ipamd's
     /// timers (30 s release gate, 60 s ENI age, 120 s back-off) have always run out.
     var now = 0
@@ -183,7 +188,7 @@ struct Run {
             }
             if launched < count {
                 warnings.append(.init(.subnetExhausted,
-                    "node group '\(g.name)' launched \(launched) of \(count) nodes: its subnets have no free address for the other nodes' primary ENIs (InsufficientFreeAddressesInSubnet)"))
+                    "node group '\(echo: g.name)' launched \(launched) of \(count) nodes: its subnets have no free address for the other nodes' primary ENIs (InsufficientFreeAddressesInSubnet)"))
             }
         }
     }
@@ -370,10 +375,15 @@ struct Run {
                     } else {
                         why = "0/\(nodes.count) nodes are available: \(eligible.count) Too many pods (max pods reached)"
                     }
-                    pods.append(RealizedPod(namespace: w.meta.namespace, name: podName(i), workloadKind: w.kind, workload: w.meta.name,
-                                            labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nil, ip: nil, ipv6: nil,
-                                            status: .unschedulable, reason: why, implicit: implicit))
-                    continue
+                    // Nothing changes the nodes until this workload is done, so every replica from
+                    // here on is Pending for the same reason: build a few, count them all.
+                    for j in i..<min(replicas, i + Realizer.pendingPodsBuilt) {
+                        pods.append(RealizedPod(namespace: w.meta.namespace, name: podName(j), workloadKind: w.kind, workload: w.meta.name,
+                                                labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nil, ip: nil, ipv6: nil,
+                                                status: .unschedulable, reason: why, implicit: implicit))
+                    }
+                    unscheduled += replicas - i
+                    break
                 }
                 sched.onNode[ni] += 1
                 sched.inZone[zoneOf[ni]] += 1
@@ -384,7 +394,7 @@ struct Run {
         if waiting > 0 {
             warnings.append(.init(.podsWithoutIP, "\(waiting) pod\(waiting == 1 ? "" : "s") scheduled but left without an IP address (ContainerCreating: failed to assign an IP address to container)"))
         }
-        let pending = pods.filter { $0.status == .unschedulable }.count
+        let pending = unscheduled
         if pending > 0 {
             warnings.append(.init(.podsUnscheduled, "\(pending) pod\(pending == 1 ? "" : "s") could not be scheduled (Pending)"))
         }
@@ -402,7 +412,7 @@ struct Run {
                 pod.ipv6 = IPv6Address(high: prefix.network.high, low: prefix.network.low + UInt64(nodes[ni].podCount))
             } else {
                 pod.status = .waitingForIP
-                pod.reason = "failed to assign an IP address to container: subnet '\(nodes[ni].subnet)' has no IPv6 CIDR, so the node's primary ENI has no /80 prefix"
+                pod.reason = "failed to assign an IP address to container: subnet '\(echo: nodes[ni].subnet)' has no IPv6 CIDR, so the node's primary ENI has no /80 prefix"
             }
         } else {
             // In place: copying a node (its ENIs and addresses) per pod would dominate the run.
@@ -438,6 +448,6 @@ struct Run {
 
     func result() -> RealizedCluster {
         RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
-                        natGatewayAddresses: natAddresses, settings: settings, warnings: warnings, clock: now)
+                        natGatewayAddresses: natAddresses, settings: settings, warnings: warnings, clock: now, unscheduledCount: unscheduled)
     }
 }

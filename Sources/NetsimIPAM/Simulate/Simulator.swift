@@ -324,7 +324,7 @@ public struct Simulator {
                     addNodeState(before, readyAt: now + scenario.nodeReadyAfter)
                     nodesAdded += 1
                 } else {
-                    warnings.append(.init(.subnetExhausted, "at \(Scenario.formatDuration(now)): node group '\(group)' could not launch a node: no free address for its primary ENI"))
+                    warnings.append(.init(.subnetExhausted, "at \(Scenario.formatDuration(now)): node group '\(echo: group)' could not launch a node: no free address for its primary ENI"))
                     break
                 }
             }
@@ -627,7 +627,7 @@ public struct Simulator {
             warnings.append(.init(.throttled, "EC2 throttled \(throttled) calls (RequestLimitExceeded); ipamd retried them on later ticks, and pods waited"))
         }
         for s in subnets where s.exhaustedAt != nil {
-            warnings.append(.init(.subnetExhausted, "subnet '\(s.name)' could not give ipamd the addresses it asked for from \(Scenario.formatDuration(s.exhaustedAt ?? 0)) (\(s.freeMin) free at the lowest)"))
+            warnings.append(.init(.subnetExhausted, "subnet '\(echo: s.name)' could not give ipamd the addresses it asked for from \(Scenario.formatDuration(s.exhaustedAt ?? 0)) (\(s.freeMin) free at the lowest)"))
         }
         let stillWaiting = waitingOnNode.reduce(0) { $0 + $1.count }
         if stillWaiting > 0 {

@@ -18,10 +18,14 @@ public struct InstanceCatalog: Sendable {
     public func suggestions(for name: String, limit: Int = 3) -> [String] {
         // Among equally near names, prefer the same size ("large") and the longest shared
         // prefix, so "m6.large" suggests m6i/m6a/m6g.large rather than m1/m3/m4.large.
+        // Bounded as Suggestions.nearest is: no search for an over-long name, and no distance
+        // measured where the lengths alone rule a name out.
+        guard let length = Suggestions.boundedCount(name, Suggestions.maxNameLength) else { return [] }
         let size = name.split(separator: ".").last.map(String.init) ?? ""
         func sharedPrefix(_ a: String, _ b: String) -> Int { zip(a, b).prefix { $0 == $1 }.count }
         let threshold = max(2, name.count / 3)
         let scored = types.enumerated().compactMap { (i, t) -> (Int, Int, Int, Int, String)? in
+            guard let other = Suggestions.boundedCount(t.name, length + threshold), abs(other - length) <= threshold else { return nil }
             let d = Suggestions.distance(name, t.name)
             guard d <= threshold else { return nil }
             let sameSize = t.name.hasSuffix("." + size) ? 0 : 1

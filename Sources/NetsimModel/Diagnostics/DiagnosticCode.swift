@@ -23,6 +23,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let notUTF8 = DiagnosticCode("NS0004", "not-utf8", "The file is not valid UTF-8 text.")
     public static let tooLarge = DiagnosticCode("NS0005", "input-too-large", "The file is larger than the input size limit.")
     public static let emptyFile = DiagnosticCode("NS0006", "empty-file", "The file holds no YAML document.")
+    public static let notRegularFile = DiagnosticCode("NS0007", "not-a-regular-file", "A manifest glob matched a FIFO, socket or device; only regular files are read.")
 
     // MARK: NS01xx — YAML structure
     public static let yamlSyntax = DiagnosticCode("NS0101", "yaml-syntax", "The text is not well-formed YAML.")
@@ -91,6 +92,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let lbIgnored = DiagnosticCode("NS0716", "lb-ignored", "Load balancer annotations the AWS Load Balancer Controller ignores for this object.")
     public static let lbImplicit = DiagnosticCode("NS0717", "lb-implicit", "A LoadBalancer Service the controller takes only through its webhook: an NLB with instance targets, whatever else it says.")
     public static let lbBackend = DiagnosticCode("NS0718", "lb-backend", "An Ingress backend the AWS Load Balancer Controller cannot build a target group for.")
+    public static let invalidObjectName = DiagnosticCode("NS0720", "invalid-object-name", "A Kubernetes object or namespace name the API server refuses (DNS-1123 label or subdomain rules).")
+    public static let invalidLabel = DiagnosticCode("NS0721", "invalid-label", "A label key or value (or selector or nodeSelector pair) the API server refuses.")
+    public static let noContainers = DiagnosticCode("NS0722", "no-containers", "A pod spec without containers, which the API server refuses.")
     public static let lbUnbuildable = DiagnosticCode("NS0719", "lb-unbuildable", "Part of a load balancer the controller cannot build in the realized cluster (subnet addresses, target security groups, ports).")
 
     // MARK: NS08xx — cluster and CNI
@@ -127,7 +131,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
     /// Every code, in order; the documentation and SARIF rule table are built from this list.
     public static let all: [DiagnosticCode] = [
-        .fileNotFound, .isDirectory, .unreadable, .notUTF8, .tooLarge, .emptyFile,
+        .fileNotFound, .isDirectory, .unreadable, .notUTF8, .tooLarge, .emptyFile, .notRegularFile,
         .yamlSyntax, .duplicateKey, .nestingTooDeep, .aliasExpansion, .topLevelNotMapping, .multipleDocuments,
         .unknownKey, .wrongType, .missingKey, .invalidValue, .unsupportedVersion,
         .invalidCIDR, .invalidAddress, .invalidPort, .cidrHostBits, .cidrSize,
@@ -139,6 +143,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .nodePortRange, .nodePortConflict, .selectorMatchesNothing, .unmodelledKind, .globMatchesNothing,
         .globEscapes, .duplicateObject, .undefinedServicePort, .invalidManifest, .nodePortRangeFull, .unmodelledField,
         .lbAnnotation, .lbListenPorts, .lbNoSubnets, .lbGroupConflict, .lbIgnored, .lbImplicit, .lbBackend, .lbUnbuildable,
+        .invalidObjectName, .invalidLabel, .noContainers,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog, .invalidSetting,
         .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces,

@@ -63,13 +63,13 @@ public enum LBC {
         let a = svc.meta.annotations
         if let s = a[svcPrefix + "aws-load-balancer-scheme"] {
             guard let v = Scheme(rawValue: s) else {
-                return .failure(AnnotationError(key: svcPrefix + "aws-load-balancer-scheme", message: "the controller refuses aws-load-balancer-scheme '\(s)' (unknown scheme)"))
+                return .failure(AnnotationError(key: svcPrefix + "aws-load-balancer-scheme", message: "the controller refuses aws-load-balancer-scheme '\(echo: s)' (unknown scheme)"))
             }
             return .success(v)
         }
         if let legacy = a[svcPrefix + "aws-load-balancer-internal"] {
             guard let b = goBool(legacy) else {
-                return .failure(AnnotationError(key: svcPrefix + "aws-load-balancer-internal", message: "aws-load-balancer-internal '\(legacy)' is not a boolean (the controller fails to parse it)"))
+                return .failure(AnnotationError(key: svcPrefix + "aws-load-balancer-internal", message: "aws-load-balancer-internal '\(echo: legacy)' is not a boolean (the controller fails to parse it)"))
             }
             return .success(b ? .internal : .internetFacing)
         }

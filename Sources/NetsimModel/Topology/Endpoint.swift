@@ -23,7 +23,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
         if text == "internet" { return .success(.internet) }
         guard let colon = text.firstIndex(of: ":") else {
-            return .failure(EndpointSyntaxError(message: "endpoint '\(text)' has no kind prefix"))
+            return .failure(EndpointSyntaxError(message: "endpoint '\(echo: text)' has no kind prefix"))
         }
         let kind = Self.aliases[text[..<colon].lowercased()] ?? text[..<colon].lowercased()
         let rest = String(text[text.index(after: colon)...])
@@ -34,7 +34,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             return (String(parts[0]), String(parts[1]))
         }
         func bad(_ what: String) -> Result<Endpoint, EndpointSyntaxError> {
-            .failure(EndpointSyntaxError(message: "endpoint '\(text)': \(what)"))
+            .failure(EndpointSyntaxError(message: "endpoint '\(echo: text)': \(what)"))
         }
         switch kind {
         case "pod", "deployment", "statefulset", "daemonset", "service", "ingress", "loadbalancer", "lb":
@@ -53,10 +53,10 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             if kind == "node" { return .success(.node(rest)) }
             return .success(kind == "nodegroup" ? .nodeGroup(rest) : .external(rest))
         case "ip":
-            guard let a = IPv4Address(rest) else { return bad("'\(rest)' is not an IPv4 address") }
+            guard let a = IPv4Address(rest) else { return bad("'\(echo: rest)' is not an IPv4 address") }
             return .success(.ip(a))
         default:
-            return bad("unknown kind '\(kind)'")
+            return bad("unknown kind '\(echo: kind)'")
         }
     }
 

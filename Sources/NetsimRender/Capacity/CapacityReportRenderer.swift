@@ -29,6 +29,8 @@ public enum CapacityReportRenderer {
         var warnings: [MaxPodsRenderer.WarningDTO]
         var podsWithoutIp: [PodDTO]
         var unscheduledPods: [PodDTO]
+        /// Every Pending pod, counted; `unscheduledPods` lists at most 20 of each workload.
+        var unscheduledPodCount: Int
     }
     struct Totals: Encodable { var nodes: Int; var pods: Int; var podIps: Int; var warmIps: Int; var eniPrimaryIps: Int; var freeInNodeSubnets: Int }
     struct Group: Encodable {
@@ -90,7 +92,8 @@ public enum CapacityReportRenderer {
                           moreNodes: w.moreNodes.map { MoreNodesDTO(nodeGroup: $0.group, idle: $0.idle, full: $0.full) }, note: w.note)
             },
             warnings: r.warnings.map { MaxPodsRenderer.WarningDTO(code: $0.code.rawValue, message: $0.message) },
-            podsWithoutIp: r.podsWithoutIP.map(pod), unscheduledPods: r.unscheduledPods.map(pod))
+            podsWithoutIp: r.podsWithoutIP.map(pod), unscheduledPods: r.unscheduledPods.map(pod),
+            unscheduledPodCount: r.unscheduledCount)
     }
 
     static func pod(_ p: RealizedPod) -> PodDTO {
@@ -155,14 +158,15 @@ public enum CapacityReportRenderer {
         for w in r.warnings {
             out += (color ? "\u{1B}[33mwarning\u{1B}[0m" : "warning") + "[\(w.code.rawValue)]: \(w.message)\n"
         }
-        func list(_ title: String, _ pods: [RealizedPod]) {
-            guard !pods.isEmpty else { return }
-            out += "\n" + bold("\(title) (\(pods.count))") + "\n"
+        func list(_ title: String, _ pods: [RealizedPod], total: Int, json: String) {
+            guard total > 0 else { return }
+            out += "\n" + bold("\(title) (\(grouped(total)))") + "\n"
             for p in pods.prefix(20) { out += "  \(p.namespace)/\(p.name)\(p.node.map { " on \($0)" } ?? ""): \(p.reason ?? p.status.rawValue)\n" }
-            if pods.count > 20 { out += "  … and \(pods.count - 20) more (--format json lists them all)\n" }
+            if total > 20 { out += "  … and \(grouped(total - min(20, pods.count))) more (\(json))\n" }
         }
-        list("Pods without an IP", r.podsWithoutIP)
-        list("Pods that cannot be scheduled", r.unscheduledPods)
+        list("Pods without an IP", r.podsWithoutIP, total: r.podsWithoutIP.count, json: "--format json lists them all")
+        list("Pods that cannot be scheduled", r.unscheduledPods, total: r.unscheduledCount,
+             json: "--format json lists up to \(Realizer.pendingPodsBuilt) of each workload and counts them all")
         return out
     }
 

@@ -46,7 +46,7 @@ public enum InstanceCatalogLoader {
             }
         }
         if types.isEmpty {
-            reporter.error(.invalidCatalog, "'\(file)' holds no instance types", at: SourceLocation(file: file, line: 1, column: 1),
+            reporter.error(.invalidCatalog, "'\(echo: file)' holds no instance types", at: SourceLocation(file: file, line: 1, column: 1),
                            hint: "produce it with: aws ec2 describe-instance-types --output json > types.json")
             return Result(catalog: nil, diagnostics: reporter.bag.sorted, typesRead: 0)
         }
@@ -89,15 +89,15 @@ public enum InstanceCatalogLoader {
             for item in items {
                 guard let ir = MappingReader.make(item, file: file, context: "an InstanceTypes entry", reporter: reporter),
                       let name = ir.string("InstanceType", required: true) else { continue }
-                ir.context = "instance type '\(name)'"
+                ir.context = "instance type '\(echo: name)'"
                 guard let net = ir.mapping("NetworkInfo", required: true) else { continue }
-                net.context = "NetworkInfo of '\(name)'"
+                net.context = "NetworkInfo of '\(echo: name)'"
                 let total = net.int("MaximumNetworkInterfaces", required: true, range: InstanceCatalog.eniRange)
                 let ips = net.int("Ipv4AddressesPerInterface", required: true, range: InstanceCatalog.addressesPerENIRange)
                 let defaultCard = net.int("DefaultNetworkCardIndex", range: 0...(InstanceCatalog.eniRange.upperBound - 1)) ?? 0
                 var cards: [Int] = []
                 for c in net.list("NetworkCards") ?? [] {
-                    guard let cr = MappingReader.make(c, file: file, context: "a network card of '\(name)'", reporter: reporter),
+                    guard let cr = MappingReader.make(c, file: file, context: "a network card of '\(echo: name)'", reporter: reporter),
                           let idx = cr.int("NetworkCardIndex", required: true, range: 0...(InstanceCatalog.eniRange.upperBound - 1)),
                           let n = cr.int("MaximumNetworkInterfaces", required: true, range: InstanceCatalog.eniRange) else { continue }
                     while cards.count <= idx { cards.append(0) }
@@ -111,7 +111,7 @@ public enum InstanceCatalogLoader {
                 let vcpus = ir.mapping("VCpuInfo")?.int("DefaultVCpus", range: 1...100_000)
                 let mem = ir.mapping("MemoryInfo")?.int("SizeInMiB", range: 1...Int(Int32.max))
                 if !seen.insert(name).inserted {
-                    reporter.warning(.invalidCatalog, "instance type '\(name)' appears twice; the last entry wins", at: ir.location)
+                    reporter.warning(.invalidCatalog, "instance type '\(echo: name)' appears twice; the last entry wins", at: ir.location)
                     out.removeAll { $0.name == name }
                 }
                 out.append(InstanceType(name: name, eniLimit: eniLimit, ipv4PerENI: ips, defaultNetworkCard: defaultCard,

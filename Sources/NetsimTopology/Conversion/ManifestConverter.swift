@@ -52,7 +52,7 @@ final class ManifestConverter {
             "IngressClass": ["networking.k8s.io/v1"], "NetworkPolicy": ["networking.k8s.io/v1"],
         ]
         if let allowed = expectedAPI[kind], !allowed.contains(apiVersion) {
-            reporter.error(.unsupportedVersion, "\(kind) with apiVersion '\(apiVersion)' is not served by current Kubernetes",
+            reporter.error(.unsupportedVersion, "\(kind) with apiVersion '\(echo: apiVersion)' is not served by current Kubernetes",
                            at: r.valueLocation("apiVersion"), hint: "use apiVersion: \(allowed[0])")
             return
         }
@@ -88,11 +88,34 @@ final class ManifestConverter {
             return nil
         }
         let namespace = Self.clusterScoped.contains(kind) ? "" : (m.string("namespace") ?? "default")
+        if let (check, rule) = KubernetesNames.nameRule(kind: kind), !check(name) {
+            reporter.error(.invalidObjectName, "\(kind) name '\(echo: name)' is not \(rule.prefix { $0 != ":" })", at: m.valueLocation("name"),
+                           hint: "the API server refuses it: a name must be \(rule)")
+        }
+        if !namespace.isEmpty && !KubernetesNames.isDNS1123Label(namespace) {
+            reporter.error(.invalidObjectName, "namespace '\(echo: namespace)' of \(kind) \(echo: name) is not a DNS-1123 label", at: m.valueLocation("namespace"),
+                           hint: "the API server refuses it: a namespace must be at most 63 characters of lowercase a-z, 0-9 and '-', starting and ending with a letter or digit")
+        }
         let annotations = m.stringMap("annotations")
-        var meta = ObjectMeta(name: name, namespace: namespace, labels: dict(m.stringMap("labels")),
+        var meta = ObjectMeta(name: name, namespace: namespace, labels: labels(m.stringMap("labels"), of: "\(kind) \(name)"),
                               annotations: dict(annotations), location: r.location)
         for a in annotations { meta.annotationLocations[a.key] = a.location }
         return meta
+    }
+
+    /// Labels (or a selector's or nodeSelector's key/value pairs), each checked as the API
+    /// server checks labels (`ValidateLabels`).
+    func labels(_ pairs: [(key: String, value: String, location: SourceLocation)], of owner: String) -> [String: String] {
+        for p in pairs {
+            if let why = KubernetesNames.labelKeyProblem(p.key) {
+                reporter.error(.invalidLabel, "label key '\(echo: p.key)' of \(echo: owner) is not valid: \(why)", at: p.location,
+                               hint: "the API server refuses the object; e.g. app.kubernetes.io/name or team")
+            } else if let why = KubernetesNames.labelValueProblem(p.value) {
+                reporter.error(.invalidLabel, "label value '\(echo: p.value)' of '\(echo: p.key)' on \(echo: owner) is not valid: \(why)", at: p.location,
+                               hint: "the API server refuses the object; write a value such as \"web\" or \"v1.2\" (quote it in YAML)")
+            }
+        }
+        return dict(pairs)
     }
 
     func dict(_ pairs: [(key: String, value: String, location: SourceLocation)]) -> [String: String] {
@@ -114,7 +137,7 @@ final class ManifestConverter {
             er.finish()
             if let op { exprs.append(LabelSelector.Requirement(key: key, op: op, values: values)) }
         }
-        let labels = dict(r.stringMap("matchLabels"))
+        let labels = self.labels(r.stringMap("matchLabels"), of: "a selector")
         r.finish()
         return LabelSelector(matchLabels: labels, matchExpressions: exprs)
     }
@@ -152,7 +175,7 @@ final class ManifestConverter {
     func protocolField(_ r: MappingReader) -> IPProtocol {
         let text = r.string("protocol")
         if let p = Self.k8sProtocol(text) { return p }
-        reporter.error(.invalidValue, "protocol '\(text ?? "")' is not TCP, UDP or SCTP", at: r.valueLocation("protocol"),
+        reporter.error(.invalidValue, "protocol '\(echo: text ?? "")' is not TCP, UDP or SCTP", at: r.valueLocation("protocol"),
                        hint: "Kubernetes protocols are upper case: TCP, UDP, SCTP")
         return .tcp
     }
@@ -165,12 +188,12 @@ final class ManifestConverter {
     func intOrString(_ r: MappingReader, _ key: String) -> ServicePort.TargetPort? {
         guard let n = r.node(key) else { return nil }
         guard case .scalar(let s) = n else {
-            reporter.error(.wrongType, "'\(key)' must be a port number or name, found \(n.kindDescription)", at: n.location(in: file))
+            reporter.error(.wrongType, "'\(echo: key)' must be a port number or name, found \(n.kindDescription)", at: n.location(in: file))
             return nil
         }
         if let v = Int(s.string) {
             guard (1...65535).contains(v) else {
-                reporter.error(.invalidPort, "'\(key)' is \(v), outside 1–65535", at: n.location(in: file))
+                reporter.error(.invalidPort, "'\(echo: key)' is \(v), outside 1–65535", at: n.location(in: file))
                 return nil
             }
             return .number(UInt16(v))
@@ -181,7 +204,12 @@ final class ManifestConverter {
     func podSpec(_ spec: MappingReader?, labels: [String: String], context: String) -> PodTemplate {
         guard let spec else { return PodTemplate(labels: labels, containers: []) }
         var containers: [Container] = []
-        for item in spec.list("containers") ?? [] {
+        let containerList = spec.list("containers") ?? []
+        if containerList.isEmpty {
+            reporter.error(.noContainers, "the pod spec of \(echo: context) has no containers", at: spec.has("containers") ? spec.valueLocation("containers") : spec.location,
+                           hint: "the API server refuses it (spec.containers: Required value); list at least one container")
+        }
+        for item in containerList {
             guard let c = reader(item, "a container of \(context)") else { continue }
             var ports: [ContainerPort] = []
             for p in c.list("ports") ?? [] {
@@ -199,7 +227,7 @@ final class ManifestConverter {
                                           value: t.string("value") ?? "", effect: t.string("effect") ?? ""))
         }
         return PodTemplate(labels: labels, containers: containers, hostNetwork: spec.bool("hostNetwork") ?? false,
-                           nodeSelector: dict(spec.stringMap("nodeSelector")), tolerations: tolerations)
+                           nodeSelector: self.labels(spec.stringMap("nodeSelector"), of: "the nodeSelector of \(context)"), tolerations: tolerations)
     }
 
     func workload(_ kind: String, meta: ObjectMeta, spec: MappingReader?) {
@@ -212,7 +240,7 @@ final class ManifestConverter {
                            hint: "apps/v1 workloads need spec.selector.matchLabels matching the pod template's labels")
         }
         let template = spec?.mapping("template", context: "template of \(ctx)")
-        let labels = dict(template?.mapping("metadata", context: "template metadata of \(ctx)")?.stringMap("labels") ?? [])
+        let labels = self.labels(template?.mapping("metadata", context: "template metadata of \(ctx)")?.stringMap("labels") ?? [], of: "the pod template of \(ctx)")
         let pod = podSpec(template?.mapping("spec", context: "pod spec of \(ctx)"), labels: labels, context: ctx)
         if let sel, !sel.isEmpty, !sel.matches(labels) {
             reporter.error(.invalidValue, "\(ctx): spec.selector does not match the pod template's labels", at: meta.location,
@@ -238,11 +266,11 @@ final class ManifestConverter {
                                      nodePort: nodePort, location: pr.valueLocation(nodePort != nil ? "nodePort" : "port")))
         }
         for p in ports where !p.name.isEmpty && !Self.isDNS1123Label(p.name) {
-            reporter.error(.invalidValue, "port name '\(p.name)' of \(ctx) is not a DNS-1123 label", at: p.location,
+            reporter.error(.invalidValue, "port name '\(echo: p.name)' of \(ctx) is not a DNS-1123 label", at: p.location,
                            hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit")
         }
         if !Self.isDNS1035Label(meta.name) {
-            reporter.error(.invalidValue, "Service name '\(meta.name)' is not a DNS-1035 label", at: meta.location,
+            reporter.error(.invalidValue, "Service name '\(echo: meta.name)' is not a DNS-1035 label", at: meta.location,
                            hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")
         }
         // Fields that change kube-proxy's rules but that netsim does not model: say so rather
@@ -281,16 +309,16 @@ final class ManifestConverter {
                 ranges.append(v)
                 if c != raw {
                     let shown = raw.unicodeScalars.map { $0 == "\t" ? "\\t" : $0 == "\n" ? "\\n" : $0 == "\r" ? "\\r" : String($0) }.joined()
-                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(shown)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
-                                     at: loc, hint: "write '\(c)'")
+                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(echo: shown)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
+                                     at: loc, hint: "write '\(echo: c)'")
                 }
             } else {
-                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(raw.count > 60 ? String(raw.prefix(60)) + "…" : raw)' is not an IPv4 CIDR", at: loc)
+                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(echo: raw)' is not an IPv4 CIDR", at: loc)
             }
         }
         let clusterIP = spec.string("clusterIP")
         if let ip = clusterIP, ip != "None", ip != "", IPv4Address(ip) == nil {
-            reporter.error(.invalidAddress, "clusterIP '\(ip)' of \(ctx) is not an IPv4 address", at: spec.valueLocation("clusterIP"))
+            reporter.error(.invalidAddress, "clusterIP '\(echo: ip)' of \(ctx) is not an IPv4 address", at: spec.valueLocation("clusterIP"))
         }
         let etp = spec.choice("externalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster
         // Externally accessible: NodePort, LoadBalancer, or any Service with external IPs.
@@ -305,7 +333,7 @@ final class ManifestConverter {
             loadBalancerSourceRanges: ranges, externalName: spec.string("externalName"))
         for (a, loc) in spec.stringList("externalIPs") {
             if let ip = IPv4Address(a) { service.externalIPs.append(ip) } else {
-                reporter.error(.invalidAddress, "externalIPs entry '\(a)' of \(ctx) is not an IPv4 address", at: loc)
+                reporter.error(.invalidAddress, "externalIPs entry '\(echo: a)' of \(ctx) is not an IPv4 address", at: loc)
             }
         }
         if let hc = spec.int("healthCheckNodePort", range: 0...65535, code: .nodePortRange), hc != 0 {
@@ -367,7 +395,7 @@ final class ManifestConverter {
             guard let er = reader(item, "an endpoint of EndpointSlice \(meta.name)") else { continue }
             let addresses = er.stringList("addresses")
             for (a, loc) in addresses where IPv4Address(a) == nil && IPv6Address(a) == nil {
-                reporter.error(.invalidAddress, "endpoint address '\(a)' is not an IP address", at: loc)
+                reporter.error(.invalidAddress, "endpoint address '\(echo: a)' is not an IP address", at: loc)
             }
             let conditions = er.mapping("conditions")
             let ready = conditions?.bool("ready") ?? true
@@ -430,7 +458,7 @@ final class ManifestConverter {
                 let pathType = pr.choice("pathType", Ingress.Path.PathType.self, required: true) ?? .Prefix
                 let path = pr.string("path") ?? "/"
                 if pathType != .ImplementationSpecific && !path.hasPrefix("/") {
-                    reporter.error(.invalidValue, "path '\(path)' of \(ctx) must start with '/'", at: pr.valueLocation("path"))
+                    reporter.error(.invalidValue, "path '\(echo: path)' of \(ctx) must start with '/'", at: pr.valueLocation("path"))
                 }
                 if let b = backend(pr.mapping("backend", context: "backend of \(ctx)", required: true), context: ctx) {
                     paths.append(Ingress.Path(path: path, pathType: pathType, backend: b))
@@ -451,7 +479,7 @@ final class ManifestConverter {
                     let except = b.stringList("except").compactMap { IPv4CIDR(lenient: $0.0) }
                     block = (v, except)
                 } else {
-                    reporter.error(.invalidCIDR, "ipBlock cidr '\(c)' is not an IPv4 CIDR", at: loc)
+                    reporter.error(.invalidCIDR, "ipBlock cidr '\(echo: c)' is not an IPv4 CIDR", at: loc)
                 }
             }
             peers.append(NetworkPolicy.Peer(podSelector: selector(pr.mapping("podSelector")),
@@ -482,7 +510,7 @@ final class ManifestConverter {
         if !(spec.list("policyTypes") ?? []).isEmpty {
             for (t, loc) in spec.stringList("policyTypes") {
                 if let v = NetworkPolicy.PolicyType(rawValue: t) { types.append(v) } else {
-                    reporter.error(.invalidValue, "policyType '\(t)' is not Ingress or Egress", at: loc)
+                    reporter.error(.invalidValue, "policyType '\(echo: t)' is not Ingress or Egress", at: loc)
                 }
             }
         } else {

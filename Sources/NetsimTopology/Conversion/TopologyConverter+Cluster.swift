@@ -1,3 +1,4 @@
+import Foundation
 import NetsimModel
 import Yams
 
@@ -55,7 +56,7 @@ extension TopologyConverter {
         var cni: [CNISetting] = []
         for (k, v, loc) in r.stringMap("cni") + cniOverrides.map({ ($0.name, $0.value, $0.location) }) {
             cni.append(CNISetting(name: k, value: v, location: loc))
-            checkCNISetting(k, v, at: loc)
+            checkCNISetting(k, v, at: loc, ipv6: ipFamily == .ipv6)
         }
         var cluster = Cluster(name: name, version: version, serviceCIDR: serviceCIDR, ipFamily: ipFamily,
                               nodePortRange: nodePorts, cni: cni, location: r.location)
@@ -64,9 +65,9 @@ extension TopologyConverter {
                   let n = er.string("name", required: true) else { continue }
             define(.eniConfig, n, at: er.location)
             let subnet = er.locatedString("subnet", required: true)
-            if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "ENIConfig '\(n)'") }
+            if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "ENIConfig '\(echo: n)'") }
             let sgs = er.stringList("securityGroups")
-            for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: "ENIConfig '\(n)'") }
+            for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: "ENIConfig '\(echo: n)'") }
             er.finish()
             cluster.eniConfigs.append(ENIConfig(name: n, subnet: subnet?.0 ?? "", securityGroups: sgs.map(\.0), location: er.location))
         }
@@ -172,18 +173,18 @@ extension TopologyConverter {
         return s
     }
 
-    func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation) {
+    func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation, ipv6: Bool = false) {
         guard let kind = Self.cniSettings[name] else {
             let dym = Suggestions.didYouMean(name, in: Self.cniSettings.keys.sorted())
-            reporter.warning(.unknownCNISetting, "aws-node setting '\(name)' is not one netsim knows; it is ignored", at: loc,
+            reporter.warning(.unknownCNISetting, "aws-node setting '\(echo: name)' is not one netsim knows; it is ignored", at: loc,
                              hint: dym.isEmpty ? "see Docs/topology-format.md for the settings netsim models" : dym)
             return
         }
         switch kind {
         case .bool where !Self.goBools.contains(value):
-            reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a boolean; ipamd treats it as false", at: loc,
+            reporter.warning(.invalidCNIValue, "\(name)='\(echo: value)' is not a boolean; ipamd treats it as false", at: loc,
                              hint: "write \"true\" or \"false\"")
-        case .int:
+        case .int where name != "AWS_VPC_ENI_MTU":
             if let n = Int(value) {
                 if n > CNISettings.largestCount && CNISettings.clampedSettings.contains(name) {
                     reporter.warning(.invalidCNIValue, "\(name)=\(n) is more than any node can hold; netsim computes with \(CNISettings.largestCount), which acts the same (\(name == "IP_COOLDOWN_PERIOD" ? "an address released never comes back within a run" : (name == "MAX_ENI" ? "every ENI the type allows" : "ipamd grows the pool until the ENIs are full")))",
@@ -196,7 +197,7 @@ extension TopologyConverter {
                 }
             } else {
                 let fallback = name == "WARM_ENI_TARGET" ? "1" : (name == "MAX_ENI" ? "unset" : (name == "IP_COOLDOWN_PERIOD" ? "30" : (name == "AWS_VPC_ENI_MTU" ? "9001" : "0")))
-                reporter.warning(.invalidCNIValue, "\(name)='\(value)' is not a whole number; ipamd uses \(fallback) instead",
+                reporter.warning(.invalidCNIValue, "\(name)='\(echo: value)' is not a whole number; ipamd uses \(fallback) instead",
                                  at: loc, hint: "write a whole number such as \"1\"")
             }
         default: break
@@ -206,31 +207,74 @@ extension TopologyConverter {
             // aws-node refuses to start (cmd/aws-vpc-cni/main.go): at most 4 characters, and
             // not a prefix of the host's own interfaces.
             if value.count > 4 || ["eth", "lo", "vlan"].contains(value) {
-                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_VETHPREFIX='\(value)' is refused by aws-node: it must be at most 4 characters and not eth, lo or vlan", at: loc,
+                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_VETHPREFIX='\(echo: value)' is refused by aws-node: it must be at most 4 characters and not eth, lo or vlan", at: loc,
                                hint: "use a short prefix such as \"eni\" (the default) or \"pod\"")
             }
         case "AWS_VPC_K8S_CNI_CONNMARK":
             if CNISettings.parseMark(value) == nil {
-                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
+                reporter.error(.invalidCNIValue, "AWS_VPC_K8S_CNI_CONNMARK='\(echo: value)' is not a 32-bit mark", at: loc, hint: "write a number such as \"0x80\" (the default) or \"128\"")
+            }
+        case "AWS_VPC_ENI_MTU":
+            // aws-node's start-up check (cmd/aws-vpc-cni/main.go, validateEnvVars and
+            // validateMTU, v1.23.1): a whole number within the address family's range, or the
+            // container exits before ipamd starts.
+            let low = ipv6 ? 1280 : 576
+            if let n = Int(value), (low...9001).contains(n) { break }
+            reporter.error(.invalidCNIValue, "AWS_VPC_ENI_MTU='\(echo: value)' is refused by aws-node: it must be a whole number from \(low) to 9001\(ipv6 ? " in an IPv6 cluster" : "")", at: loc,
+                           hint: "use 9001 (the default, jumbo frames inside the VPC) or 1500 for paths that need it")
+        case "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS":
+            // ipamd parses each comma-separated entry with Go's net.ParseCIDR and skips (with a
+            // log line) the ones it cannot read (pkg/networkutils/network.go, getExcludeSNATCIDRs).
+            for part in value.split(separator: ",", omittingEmptySubsequences: false) where !Self.isGoCIDR(String(part)) {
+                reporter.warning(.invalidCNIValue, "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS entry '\(echo: part)' is not a CIDR; ipamd logs it and ignores that entry (the others still apply)", at: loc,
+                                 hint: "write CIDRs separated by commas without spaces, e.g. \"10.1.0.0/16,192.168.0.0/24\"")
+            }
+        case "ADDITIONAL_ENI_TAGS":
+            // ipamd reads it as a JSON object of strings; otherwise it logs "Invalid format for
+            // ADDITIONAL_ENI_TAGS" and tags ENIs without them (pkg/awsutils/awsutils.go,
+            // parseAdditionalEniTagsMap).
+            if !Self.isJSONStringMap(value) {
+                reporter.warning(.invalidCNIValue, "ADDITIONAL_ENI_TAGS='\(echo: value)' is not a JSON object of strings; ipamd logs it and creates ENIs without the additional tags", at: loc,
+                                 hint: "write a JSON object, e.g. '{\"team\": \"shop\", \"env\": \"prod\"}'")
             }
         case "AWS_EXTERNAL_SERVICE_CIDRS":
             for part in value.split(separator: ",") where IPv4CIDR(lenient: String(part).trimmingCharacters(in: .whitespaces)) == nil {
-                reporter.error(.invalidCIDR, "AWS_EXTERNAL_SERVICE_CIDRS entry '\(part)' is not an IPv4 CIDR", at: loc, hint: "write CIDRs separated by commas, e.g. \"172.31.0.0/16,10.100.0.0/16\"")
+                reporter.error(.invalidCIDR, "AWS_EXTERNAL_SERVICE_CIDRS entry '\(echo: part)' is not an IPv4 CIDR", at: loc, hint: "write CIDRs separated by commas, e.g. \"172.31.0.0/16,10.100.0.0/16\"")
             }
         default: break
         }
+    }
+
+    /// What Go's net.ParseCIDR accepts: an IPv4 or IPv6 address, '/', and a prefix length of
+    /// at most 32 or 128 (host bits may be set; no spaces).
+    static func isGoCIDR(_ s: String) -> Bool {
+        let parts = s.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let bits = Int(parts[1]), parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), bits >= 0,
+              parts[1].count <= 3 else { return false }
+        if IPv4Address(String(parts[0])) != nil { return bits <= 32 }
+        if IPv6Address(String(parts[0])) != nil { return bits <= 128 }
+        return false
+    }
+
+    /// A JSON object whose values are all strings, or JSON null (what Go's json.Unmarshal into
+    /// map[string]string accepts).
+    static func isJSONStringMap(_ s: String) -> Bool {
+        let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed == "null" { return true }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else { return false }
+        return object.values.allSatisfy { $0 is String }
     }
 
     func convertNodeGroup(_ node: Node, vpc: String?) -> NodeGroup? {
         guard let r = MappingReader.make(node, file: file, context: "a node group", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.nodeGroup, name, at: r.location)
-        let ctx = "node group '\(name)'"
+        let ctx = "node group '\(echo: name)'"
         r.context = ctx
         let type = r.locatedString("instanceType", required: true)
         if let (t, loc) = type, !catalog.contains(t) {
             let near = catalog.suggestions(for: t)
-            reporter.error(.unknownInstanceType, "instance type '\(t)' is not in the catalog", at: loc,
+            reporter.error(.unknownInstanceType, "instance type '\(echo: t)' is not in the catalog", at: loc,
                            hint: near.isEmpty ? "the catalog holds the 1,391 types of the VPC CNI v1.23.1 limits table"
                                 : Suggestions.phrase(near))
         }
@@ -262,7 +306,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "an external", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.external, name, at: r.location)
-        let ctx = "external '\(name)'"
+        let ctx = "external '\(echo: name)'"
         var address: External.Address? = nil
         if r.has("address") { address = address4(r, "address", what: "address").map { .host($0) } }
         if let (c, loc) = r.locatedString("cidr") {
@@ -324,7 +368,7 @@ extension TopologyConverter {
         let host = r.string("host")
         let path = r.locatedString("path")
         if let (p, loc) = path, !p.hasPrefix("/") {
-            reporter.error(.invalidValue, "expect[\(index)].path '\(p)' must start with '/'", at: loc, hint: "write the request path as the ALB sees it, e.g. /cart")
+            reporter.error(.invalidValue, "expect[\(index)].path '\(echo: p)' must start with '/'", at: loc, hint: "write the request path as the ALB sees it, e.g. /cart")
         }
         guard let from, let to, let proto, let verdict else { return nil }
         let label = name ?? "\(from) → \(to)\(port.map { ":\($0)" } ?? "")\(path.map { " \($0.0)" } ?? "") \(verdict.rawValue)"
@@ -346,7 +390,7 @@ extension TopologyConverter {
             return nil
         }
         if let problem = Self.unresolved(ep, in: topology) {
-            reporter.error(.invalidEndpoint, "\(key) '\(text)': \(problem.message)", at: loc, hint: problem.hint)
+            reporter.error(.invalidEndpoint, "\(key) '\(echo: text)': \(problem.message)", at: loc, hint: problem.hint)
             return nil
         }
         return ep
@@ -381,10 +425,10 @@ extension TopologyConverter {
             return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
         case .nodeGroup(let name):
             if t.cluster?.nodeGroups.contains(where: { $0.name == name }) == true { return nil }
-            return ("no node group '\(name)' is defined", near(name, t.cluster?.nodeGroups.map(\.name) ?? []))
+            return ("no node group '\(echo: name)' is defined", near(name, t.cluster?.nodeGroups.map(\.name) ?? []))
         case .external(let name):
             if t.externals.contains(where: { $0.name == name }) { return nil }
-            return ("no external '\(name)' is defined", near(name, t.externals.map(\.name)))
+            return ("no external '\(echo: name)' is defined", near(name, t.externals.map(\.name)))
         case .node, .ip, .internet:
             return nil
         }

@@ -31,18 +31,18 @@ extension TopologyConverter {
             var key = "\(ing.meta.namespace)/\(ing.meta.name)"
             if let g = a[LBC.albPrefix + "group.name"] {
                 if g.count > 63 || !LBC.isGroupName(g) {
-                    reporter.error(.lbAnnotation, "\(ctx): group.name '\(g)' is not a valid IngressGroup name", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.name"),
+                    reporter.error(.lbAnnotation, "\(ctx): group.name '\(echo: g)' is not a valid IngressGroup name", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.name"),
                                    hint: "the controller wants at most 63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit")
                 } else {
                     key = "group:" + g
                 }
             }
             if let o = a[LBC.albPrefix + "group.order"], !(Int(o).map { (-1000...1000).contains($0) } ?? false) {
-                reporter.error(.lbAnnotation, "\(ctx): group.order '\(o)' is not a whole number within [-1000, 1000]", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.order"),
+                reporter.error(.lbAnnotation, "\(ctx): group.order '\(echo: o)' is not a whole number within [-1000, 1000]", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.order"),
                                hint: "lower orders come first; the default is 0")
             }
             if let tt = a[LBC.albPrefix + "target-type"], tt != "ip", tt != "instance" {
-                reporter.error(.lbAnnotation, "\(ctx): the controller refuses target-type '\(tt)' (unknown targetType)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "target-type"),
+                reporter.error(.lbAnnotation, "\(ctx): the controller refuses target-type '\(echo: tt)' (unknown targetType)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "target-type"),
                                hint: "use \"ip\" (targets are pod addresses) or \"instance\" (targets are nodes on the Service's NodePort)")
             }
             if let raw = a[LBC.albPrefix + "listen-ports"] {
@@ -64,7 +64,7 @@ extension TopologyConverter {
             for ing in members {
                 let value = ing.meta.annotations[LBC.albPrefix + "scheme"] ?? "internal"
                 if let s = LBC.Scheme(rawValue: value) { valid = s } else {
-                    reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): the controller refuses scheme '\(value)' (unknown scheme)",
+                    reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): the controller refuses scheme '\(echo: value)' (unknown scheme)",
                                    at: ing.meta.location(ofAnnotation: LBC.albPrefix + "scheme"), hint: "use \"internet-facing\" or \"internal\" (the default)")
                 }
                 if schemes[value] == nil { schemes[value] = ing }
@@ -108,18 +108,18 @@ extension TopologyConverter {
                 let ictx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
                 checkSecurityGroups(ing.meta.annotations[LBC.albPrefix + "security-groups"], ctx: ictx, vpc: vpc, at: ing.meta.location(ofAnnotation: LBC.albPrefix + "security-groups"))
                 if let port = ing.meta.annotations[LBC.albPrefix + "healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
-                    reporter.error(.lbAnnotation, "\(ictx): healthcheck-port '\(port)' is not traffic-port or a port of 1–65535", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "healthcheck-port"),
+                    reporter.error(.lbAnnotation, "\(ictx): healthcheck-port '\(echo: port)' is not traffic-port or a port of 1–65535", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "healthcheck-port"),
                                    hint: "write traffic-port or a port number")
                 }
                 for rule in ing.rules {
                     for path in rule.paths where path.pathType != .ImplementationSpecific && (path.path.contains("*") || path.path.contains("?")) {
-                        reporter.error(.lbBackend, "\(ictx): \(path.pathType.rawValue.lowercased()) path '\(path.path)' has a wildcard: the controller fails to build the IngressGroup (\(path.pathType.rawValue.lowercased()) path shouldn't contain wildcards: \(path.path))",
+                        reporter.error(.lbBackend, "\(ictx): \(path.pathType.rawValue.lowercased()) path '\(echo: path.path)' has a wildcard: the controller fails to build the IngressGroup (\(path.pathType.rawValue.lowercased()) path shouldn't contain wildcards: \(path.path))",
                                        at: path.backend.location, hint: "drop the wildcard (a Prefix path already matches what is under it), or use pathType: ImplementationSpecific")
                     }
                 }
                 if let raw = ing.meta.annotations[LBC.albPrefix + "inbound-cidrs"] {
                     for c in LBC.list(raw) where IPv4CIDR(c) == nil && IPv6CIDR(c) == nil {
-                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): inbound-cidrs entry '\(c)' is not a CIDR block (invalid inbound-cidrs settings)",
+                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): inbound-cidrs entry '\(echo: c)' is not a CIDR block (invalid inbound-cidrs settings)",
                                        at: ing.meta.location(ofAnnotation: LBC.albPrefix + "inbound-cidrs"), hint: "write CIDR blocks separated by commas, e.g. 203.0.113.0/24, 198.51.100.0/24")
                     }
                 }
@@ -136,7 +136,7 @@ extension TopologyConverter {
                                        at: ing.meta.location(ofAnnotation: key), hint: "write a JSON object (actions) or a JSON list (conditions)")
                     case .success(let v):
                         if key.hasPrefix(LBC.albPrefix + "actions."), !["fixed-response", "forward", "redirect"].contains(v["type"]?.string ?? "") {
-                            reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) has type '\(v["type"]?.string ?? "")', not fixed-response, forward or redirect",
+                            reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) has type '\(echo: v["type"]?.string ?? "")', not fixed-response, forward or redirect",
                                            at: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect")
                         }
                     }
@@ -163,20 +163,20 @@ extension TopologyConverter {
             return
         case .otherClass(let cls):
             if type == "external" || type == "nlb-ip" {
-                reporter.warning(.lbIgnored, "\(ctx) has loadBalancerClass '\(cls)', so the AWS Load Balancer Controller ignores its aws-load-balancer-type annotation", at: svc.meta.location,
+                reporter.warning(.lbIgnored, "\(ctx) has loadBalancerClass '\(echo: cls)', so the AWS Load Balancer Controller ignores its aws-load-balancer-type annotation", at: svc.meta.location,
                                  hint: "drop the class, or set loadBalancerClass: \(LBC.serviceClass)")
             }
             return
         case .controller(_, let implicit):
             if implicit {
-                let why = type.map { "aws-load-balancer-type '\($0)'\(targetType == nil ? " without an nlb-target-type" : "")" } ?? "no loadBalancerClass and no aws-load-balancer-type"
+                let why = type.map { "aws-load-balancer-type '\(echo: $0)'\(echo: targetType == nil ? " without an nlb-target-type" : "")" } ?? "no loadBalancerClass and no aws-load-balancer-type"
                 reporter.warning(.lbImplicit, "\(ctx) is type LoadBalancer with \(why): the controller's webhook gives it loadBalancerClass \(LBC.serviceClass), so it becomes an NLB with instance targets (netsim models that; a cluster without the controller's webhook would get the in-tree cloud provider's load balancer, which netsim does not model)",
                                  at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-type"),
                                  hint: "say what you mean: add service.beta.kubernetes.io/aws-load-balancer-type: external and aws-load-balancer-nlb-target-type: ip (or instance), or loadBalancerClass: \(LBC.serviceClass)")
             }
         }
         if let tt = targetType, tt != "ip", tt != "instance" {
-            reporter.warning(.lbAnnotation, "\(ctx): nlb-target-type '\(tt)' is not ip or instance; the controller quietly uses instance", at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-nlb-target-type"),
+            reporter.warning(.lbAnnotation, "\(ctx): nlb-target-type '\(echo: tt)' is not ip or instance; the controller quietly uses instance", at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-nlb-target-type"),
                              hint: "write ip or instance")
         }
         if a[LBC.svcPrefix + "aws-load-balancer-scheme"] != nil, a[LBC.svcPrefix + "aws-load-balancer-internal"] != nil {
@@ -204,16 +204,16 @@ extension TopologyConverter {
         checkSecurityGroups(a[LBC.svcPrefix + "aws-load-balancer-security-groups"], ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
         if let raw = a[LBC.svcPrefix + "load-balancer-source-ranges"] {
             for c in LBC.list(raw) where IPv4CIDR(c) == nil {
-                reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : "")",
+                reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(echo: c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : "")",
                                at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "write IPv4 CIDR blocks separated by commas")
             }
         }
         if let hp = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"], !["TCP", "HTTP", "HTTPS"].contains(hp.uppercased()) {
-            reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-protocol '\(hp)' is not TCP, HTTP or HTTPS (an NLB target group checks with these only)",
+            reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-protocol '\(echo: hp)' is not TCP, HTTP or HTTPS (an NLB target group checks with these only)",
                            at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"), hint: "write TCP, HTTP or HTTPS")
         }
         if let port = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
-            reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-port '\(port)' is not traffic-port or a port of 1–65535 (the controller fails to parse it)",
+            reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-port '\(echo: port)' is not traffic-port or a port of 1–65535 (the controller fails to parse it)",
                            at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-port"), hint: "write traffic-port or a port number")
         }
         checkSubnets(for: "the NLB of \(ctx)", scheme: scheme, minimum: 1, t: t, vpc: vpc, named: a[LBC.svcPrefix + "aws-load-balancer-subnets"],
@@ -255,25 +255,25 @@ extension TopologyConverter {
         for b in ing.backends {
             if case .name("use-annotation") = b.port {
                 if ing.meta.annotations[LBC.albPrefix + "actions." + b.serviceName] == nil {
-                    reporter.warning(.lbBackend, "\(ctx): backend '\(b.serviceName)' uses port name use-annotation, but there is no annotation \(LBC.albPrefix)actions.\(b.serviceName): the controller builds the rule as a fixed 503 response (\"Backend action does not exist\")",
+                    reporter.warning(.lbBackend, "\(ctx): backend '\(echo: b.serviceName)' uses port name use-annotation, but there is no annotation \(LBC.albPrefix)actions.\(b.serviceName): the controller builds the rule as a fixed 503 response (\"Backend action does not exist\")",
                                    at: b.location, hint: "add the actions.\(b.serviceName) annotation, or name a real Service and port")
                 }
                 continue
             }
             guard let svc = k.service(namespace: ing.meta.namespace, name: b.serviceName) else {
                 // --tolerate-non-existent-backend-service (default true): the rule answers 503.
-                reporter.warning(.lbBackend, "\(ctx) sends traffic to Service '\(b.serviceName)', which is not defined in namespace '\(ing.meta.namespace)': the controller builds the rule as a fixed 503 response (\"Backend service does not exist\")",
+                reporter.warning(.lbBackend, "\(ctx) sends traffic to Service '\(echo: b.serviceName)', which is not defined in namespace '\(echo: ing.meta.namespace)': the controller builds the rule as a fixed 503 response (\"Backend service does not exist\")",
                                  at: b.location, hint: Suggestions.didYouMean(b.serviceName, in: k.services.filter { $0.meta.namespace == ing.meta.namespace }.map(\.meta.name)))
                 continue
             }
             if svc.port(b.port) == nil {
-                reporter.error(.lbBackend, "\(ctx) sends traffic to port \(b.port) of Service '\(b.serviceName)', which has ports \(svc.ports.map { $0.name.isEmpty ? "\($0.port)" : "\($0.port) (\($0.name))" }.joined(separator: ", ")): the controller fails to build the IngressGroup (unable to find port \(b.port) on service \(ing.meta.namespace)/\(b.serviceName))",
+                reporter.error(.lbBackend, "\(ctx) sends traffic to port \(b.port) of Service '\(echo: b.serviceName)', which has ports \(svc.ports.map { $0.name.isEmpty ? "\($0.port)" : "\($0.port) (\($0.name))" }.joined(separator: ", ")): the controller fails to build the IngressGroup (unable to find port \(b.port) on service \(ing.meta.namespace)/\(b.serviceName))",
                                at: b.location, hint: "use one of the Service's ports, by number or by name")
                 continue
             }
             let tt = svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance"
             if tt == "instance", svc.type != .NodePort, svc.type != .LoadBalancer {
-                reporter.error(.lbBackend, "\(ctx): backend Service '\(b.serviceName)' is type \(svc.type.rawValue), but instance targets need a NodePort (the controller fails: \"TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'\")",
+                reporter.error(.lbBackend, "\(ctx): backend Service '\(echo: b.serviceName)' is type \(svc.type.rawValue), but instance targets need a NodePort (the controller fails: \"TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'\")",
                                at: b.location, hint: "set alb.ingress.kubernetes.io/target-type: ip, or make the Service type NodePort")
             }
         }
@@ -284,7 +284,7 @@ extension TopologyConverter {
     func checkSecurityGroups(_ raw: String?, ctx: String, vpc: VPC, at loc: SourceLocation) {
         guard let raw else { return }
         for g in LBC.list(raw) where !vpc.securityGroups.contains(where: { $0.name == g || $0.id == g }) {
-            reporter.error(.lbAnnotation, "\(ctx): security group '\(g)' is not in VPC \(vpc.name): the controller cannot resolve it and builds no load balancer",
+            reporter.error(.lbAnnotation, "\(ctx): security group '\(echo: g)' is not in VPC \(vpc.name): the controller cannot resolve it and builds no load balancer",
                            at: loc, hint: Suggestions.didYouMean(g, in: vpc.securityGroups.map(\.name)))
         }
     }

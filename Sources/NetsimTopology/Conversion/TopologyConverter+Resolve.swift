@@ -40,7 +40,7 @@ extension TopologyConverter {
             }
             let mains = vpc.routeTables.filter(\.isMain)
             if mains.count > 1 {
-                reporter.error(.multipleMainRouteTables, "VPC '\(vpc.name)' has \(mains.count) main route tables", at: mains[1].location,
+                reporter.error(.multipleMainRouteTables, "VPC '\(echo: vpc.name)' has \(mains.count) main route tables", at: mains[1].location,
                                hint: "exactly one route table is main", notes: [Diagnostic.Note("main route table", at: mains[0].location)])
             }
             if mains.isEmpty {
@@ -51,7 +51,7 @@ extension TopologyConverter {
             }
             let defaults = vpc.networkACLs.filter(\.isDefault)
             if defaults.count > 1 {
-                reporter.error(.invalidValue, "VPC '\(vpc.name)' has \(defaults.count) default network ACLs", at: defaults[1].location,
+                reporter.error(.invalidValue, "VPC '\(echo: vpc.name)' has \(defaults.count) default network ACLs", at: defaults[1].location,
                                notes: [Diagnostic.Note("default network ACL", at: defaults[0].location)])
             }
             if defaults.isEmpty {
@@ -87,7 +87,7 @@ extension TopologyConverter {
         for ref in references {
             if let def = lookup(ref.kind, ref.name, in: ref.vpc) {
                 if let want = ref.vpc, let have = def.vpc, want != have, !ref.crossVPC {
-                    reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(ref.name)' of VPC '\(have)', not of VPC '\(want)'",
+                    reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(echo: ref.name)' of VPC '\(echo: have)', not of VPC '\(echo: want)'",
                                    at: ref.location, hint: "use a \(ref.kind.rawValue) of the same VPC",
                                    notes: [Diagnostic.Note("defined here", at: def.location)])
                 }
@@ -98,11 +98,11 @@ extension TopologyConverter {
             var hint = dym
             if hint.isEmpty {
                 let other = Kind.allCases.first { definitions[$0]?[ref.name] != nil }
-                if let other { hint = "'\(ref.name)' is a \(other.rawValue), not a \(ref.kind.rawValue)" }
+                if let other { hint = "'\(echo: ref.name)' is a \(other.rawValue), not a \(ref.kind.rawValue)" }
                 else if names.isEmpty { hint = "no \(ref.kind.rawValue) is defined in this topology" }
                 else { hint = "defined \(ref.kind.rawValue)s: " + names.prefix(8).joined(separator: ", ") }
             }
-            reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(ref.name)', which is not defined",
+            reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(echo: ref.name)', which is not defined",
                            at: ref.location, hint: hint)
         }
         resolveRouteTargets(&t)
@@ -121,18 +121,18 @@ extension TopologyConverter {
             let matches = targetKinds.filter { definitions[$0]?[p.name] != nil }
             guard let kind = matches.first else {
                 if let other = Kind.allCases.first(where: { definitions[$0]?[p.name] != nil }) {
-                    reporter.error(.wrongTargetKind, "route target '\(p.name)' is a \(other.rawValue); routes lead to gateways and interfaces",
+                    reporter.error(.wrongTargetKind, "route target '\(echo: p.name)' is a \(other.rawValue); routes lead to gateways and interfaces",
                                    at: p.location, hint: "name an internet gateway, NAT gateway, peering connection, transit gateway, gateway endpoint or network interface, or write local or blackhole")
                 } else {
                     let names = targetKinds.flatMap { (definitions[$0] ?? [:]).keys }.sorted() + ["local", "blackhole"]
                     let dym = Suggestions.didYouMean(p.name, in: names)
-                    reporter.error(.undefinedReference, "route table '\(p.table)' routes to '\(p.name)', which is not defined",
+                    reporter.error(.undefinedReference, "route table '\(echo: p.table)' routes to '\(echo: p.name)', which is not defined",
                                    at: p.location, hint: dym.isEmpty ? "route targets: \(names.joined(separator: ", "))" : dym)
                 }
                 continue
             }
             if matches.count > 1 {
-                reporter.error(.duplicateName, "route target '\(p.name)' names both a \(matches[0].rawValue) and a \(matches[1].rawValue)",
+                reporter.error(.duplicateName, "route target '\(echo: p.name)' names both a \(matches[0].rawValue) and a \(matches[1].rawValue)",
                                at: p.location, hint: "rename one of them")
                 continue
             }
@@ -150,29 +150,29 @@ extension TopologyConverter {
             t.vpcs[vi].routeTables[ti].routes[p.index].target = target
             let vpc = t.vpcs[vi]
             if let owner = def?.vpc, owner != vpc.name {
-                reporter.error(.wrongTargetKind, "route target '\(p.name)' is a \(kind.rawValue) of VPC '\(owner)'; route table '\(p.table)' belongs to VPC '\(vpc.name)'",
+                reporter.error(.wrongTargetKind, "route target '\(echo: p.name)' is a \(kind.rawValue) of VPC '\(echo: owner)'; route table '\(echo: p.table)' belongs to VPC '\(echo: vpc.name)'",
                                at: p.location, hint: "a route can only use gateways and interfaces of its own VPC")
                 continue
             }
             switch (kind, route.destination) {
             case (.gatewayEndpoint, .ipv4), (.gatewayEndpoint, .ipv6):
-                reporter.error(.wrongTargetKind, "gateway endpoint '\(p.name)' can only be the target of its prefix-list route",
+                reporter.error(.wrongTargetKind, "gateway endpoint '\(echo: p.name)' can only be the target of its prefix-list route",
                                at: p.location, hint: "write prefixList: NAME as the destination")
             case (.egressOnlyInternetGateway, .ipv4):
-                reporter.error(.wrongTargetKind, "egress-only internet gateway '\(p.name)' carries IPv6 only", at: p.location,
+                reporter.error(.wrongTargetKind, "egress-only internet gateway '\(echo: p.name)' carries IPv6 only", at: p.location,
                                hint: "route IPv4 to an internet or NAT gateway")
             case (.natGateway, .ipv6):
-                reporter.error(.wrongTargetKind, "NAT gateway '\(p.name)' cannot take an IPv6 destination here", at: p.location,
+                reporter.error(.wrongTargetKind, "NAT gateway '\(echo: p.name)' cannot take an IPv6 destination here", at: p.location,
                                hint: "route IPv6 to an egress-only internet gateway")
             case (.peeringConnection, _):
                 if let pcx = t.peeringConnections.first(where: { $0.name == p.name }),
                    pcx.requesterVPC != vpc.name && pcx.accepterVPC != vpc.name {
-                    reporter.error(.wrongTargetKind, "peering connection '\(p.name)' does not involve VPC '\(vpc.name)'", at: p.location)
+                    reporter.error(.wrongTargetKind, "peering connection '\(echo: p.name)' does not involve VPC '\(echo: vpc.name)'", at: p.location)
                 }
             case (.transitGateway, _):
                 if let tgw = t.transitGateways.first(where: { $0.name == p.name }), !tgw.vpcAttachments.contains(vpc.name) {
-                    reporter.error(.wrongTargetKind, "transit gateway '\(p.name)' has no attachment for VPC '\(vpc.name)'", at: p.location,
-                                   hint: "add '\(vpc.name)' to its vpcAttachments")
+                    reporter.error(.wrongTargetKind, "transit gateway '\(echo: p.name)' has no attachment for VPC '\(echo: vpc.name)'", at: p.location,
+                                   hint: "add '\(echo: vpc.name)' to its vpcAttachments")
                 }
             default: break
             }
@@ -183,7 +183,7 @@ extension TopologyConverter {
                 var seen: [Route.Destination: SourceLocation] = [:]
                 for route in table.routes {
                     if let first = seen[route.destination] {
-                        reporter.error(.duplicateRoute, "route table '\(table.name)' has two routes for \(route.destination)", at: route.location,
+                        reporter.error(.duplicateRoute, "route table '\(echo: table.name)' has two routes for \(route.destination)", at: route.location,
                                        hint: "keep one", notes: [Diagnostic.Note("first route here", at: first)])
                     }
                     seen[route.destination] = route.location
@@ -218,7 +218,7 @@ extension TopologyConverter {
             for b in vpc.cidrBlocks {
                 let loc = locations["vpcblock:\(vpc.name):\(b)"] ?? vpc.location
                 if let clash = blocks.first(where: { $0.0.overlaps(b) }) {
-                    reporter.error(.overlappingVPCBlocks, "CIDR block \(b) of VPC '\(vpc.name)' overlaps \(clash.0) of VPC '\(clash.1)'", at: loc,
+                    reporter.error(.overlappingVPCBlocks, "CIDR block \(b) of VPC '\(echo: vpc.name)' overlaps \(clash.0) of VPC '\(echo: clash.1)'", at: loc,
                                    hint: "VPC blocks, and blocks of VPCs that peer, must not overlap")
                 }
                 blocks.append((b, vpc.name))
@@ -228,24 +228,24 @@ extension TopologyConverter {
             var placed: [Subnet] = []
             for s in vpc.subnets {
                 if !vpc.cidrBlocks.isEmpty && !vpc.cidrBlocks.contains(where: { $0.contains(s.cidr) }) {
-                    reporter.error(.subnetOutsideVPC, "subnet '\(s.name)' (\(s.cidr)) is not inside any CIDR block of VPC '\(vpc.name)' (\(vpc.cidrBlocks.map(\.description).joined(separator: ", ")))",
+                    reporter.error(.subnetOutsideVPC, "subnet '\(echo: s.name)' (\(s.cidr)) is not inside any CIDR block of VPC '\(echo: vpc.name)' (\(vpc.cidrBlocks.map(\.description).joined(separator: ", ")))",
                                    at: s.location, hint: "pick a range inside the VPC, or add a CIDR block to the VPC")
                 }
                 if let clash = placed.first(where: { $0.cidr.overlaps(s.cidr) }) {
-                    reporter.error(.overlappingSubnets, "subnet '\(s.name)' (\(s.cidr)) overlaps subnet '\(clash.name)' (\(clash.cidr))",
+                    reporter.error(.overlappingSubnets, "subnet '\(echo: s.name)' (\(s.cidr)) overlaps subnet '\(echo: clash.name)' (\(clash.cidr))",
                                    at: s.location, hint: "subnets of one VPC must not share addresses",
-                                   notes: [Diagnostic.Note("subnet '\(clash.name)' is here", at: clash.location)])
+                                   notes: [Diagnostic.Note("subnet '\(echo: clash.name)' is here", at: clash.location)])
                 }
                 placed.append(s)
             }
             for nat in vpc.natGateways {
                 if let ip = nat.privateIP, let subnet = vpc.subnet(named: nat.subnet) {
-                    checkFixedAddress(ip, in: subnet, what: "NAT gateway '\(nat.name)'", at: locations["nat-ip:\(nat.name)"] ?? nat.location)
+                    checkFixedAddress(ip, in: subnet, what: "NAT gateway '\(echo: nat.name)'", at: locations["nat-ip:\(nat.name)"] ?? nat.location)
                 }
             }
             for eni in vpc.networkInterfaces {
                 if let ip = eni.privateIP, let subnet = vpc.subnet(named: eni.subnet) {
-                    checkFixedAddress(ip, in: subnet, what: "network interface '\(eni.name)'", at: locations["eni-ip:\(eni.name)"] ?? eni.location)
+                    checkFixedAddress(ip, in: subnet, what: "network interface '\(echo: eni.name)'", at: locations["eni-ip:\(eni.name)"] ?? eni.location)
                 }
             }
         }
@@ -260,7 +260,7 @@ extension TopologyConverter {
 
     func checkFixedAddress(_ ip: IPv4Address, in subnet: Subnet, what: String, at loc: SourceLocation) {
         if !subnet.cidr.contains(ip) {
-            reporter.error(.addressOutsideSubnet, "\(what) address \(ip) is not inside subnet '\(subnet.name)' (\(subnet.cidr))", at: loc)
+            reporter.error(.addressOutsideSubnet, "\(what) address \(ip) is not inside subnet '\(echo: subnet.name)' (\(subnet.cidr))", at: loc)
         } else if subnet.isReserved(ip) {
             reporter.error(.addressOutsideSubnet, "\(what) address \(ip) is one of the five addresses AWS reserves in \(subnet.cidr)", at: loc,
                            hint: "AWS keeps the first four addresses and the last one of every subnet")
@@ -275,7 +275,7 @@ extension TopologyConverter {
         let zoneLabels: Set<String> = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
         for e in cluster.eniConfigs {
             if let s = vpc.subnet(named: e.subnet), zoneLabels.contains(eniConfigLabelKey), e.name != s.zone {
-                reporter.warning(.eniConfigZone, "ENIConfig '\(e.name)' is chosen by zone name, but its subnet '\(s.name)' is in \(s.zone)",
+                reporter.warning(.eniConfigZone, "ENIConfig '\(echo: e.name)' is chosen by zone name, but its subnet '\(echo: s.name)' is in \(s.zone)",
                                  at: e.location, hint: "with ENI_CONFIG_LABEL_DEF=\(eniConfigLabelKey), name each ENIConfig after its zone")
             }
         }
@@ -302,10 +302,10 @@ extension TopologyConverter {
                     let configZone = config.flatMap { vpc.subnet(named: $0.subnet)?.zone }
                     if config == nil || configZone != zone {
                         let why: String
-                        if let chosen, config == nil { why = "ENIConfig '\(chosen)' is not defined" }
-                        else if let config, let configZone { why = "ENIConfig '\(config.name)' has a subnet in \(configZone)" }
+                        if let chosen, config == nil { why = "ENIConfig '\(echo: chosen)' is not defined" }
+                        else if let config, let configZone { why = "ENIConfig '\(echo: config.name)' has a subnet in \(configZone)" }
                         else { why = "the nodes carry no ENIConfig label" }
-                        reporter.error(.eniConfigZone, "custom networking is on, but nodes of '\(g.name)' in \(zone) have no ENIConfig for their zone: \(why)",
+                        reporter.error(.eniConfigZone, "custom networking is on, but nodes of '\(echo: g.name)' in \(zone) have no ENIConfig for their zone: \(why)",
                                        at: g.location,
                                        hint: "add an ENIConfig whose subnet is in \(zone), selected by the label 'k8s.amazonaws.com/eniConfig' or by zone with ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone")
                     }
@@ -344,7 +344,7 @@ extension TopologyConverter {
         for name in Set(g.subnets).sorted() {
             guard let s = vpc.subnet(named: name), s.usableAddressCount < need else { continue }
             reporter.warning(.subnetTooSmall,
-                             "subnet '\(s.name)' (\(s.cidr), \(s.usableAddressCount) usable addresses) cannot hold one \(type.name) node of '\(g.name)': its primary address and first warm pool take \(need)",
+                             "subnet '\(echo: s.name)' (\(s.cidr), \(s.usableAddressCount) usable addresses) cannot hold one \(type.name) node of '\(echo: g.name)': its primary address and first warm pool take \(need)",
                              at: g.location,
                              hint: prefixes ? "prefix delegation needs whole free /28 blocks; use a larger subnet" : "use a larger subnet, or lower the warm pool with WARM_IP_TARGET and MINIMUM_IP_TARGET")
         }
@@ -353,13 +353,13 @@ extension TopologyConverter {
     func checkExternals(_ t: Topology) {
         for e in t.externals {
             if let subnetName = e.subnet, let (_, subnet) = t.subnet(named: subnetName), case .host(let ip) = e.address {
-                checkFixedAddress(ip, in: subnet, what: "external '\(e.name)'", at: locations["external-ip:\(e.name)"] ?? e.location)
+                checkFixedAddress(ip, in: subnet, what: "external '\(echo: e.name)'", at: locations["external-ip:\(e.name)"] ?? e.location)
             }
             if let via = e.via {
                 let ok = definitions[.transitGateway]?[via] != nil || definitions[.peeringConnection]?[via] != nil
                     || definitions[.internetGateway]?[via] != nil || via == "internet"
                 if !ok {
-                    reporter.error(.undefinedReference, "external '\(e.name)' is reached via '\(via)', which is not a transit gateway, peering connection or internet gateway",
+                    reporter.error(.undefinedReference, "external '\(echo: e.name)' is reached via '\(echo: via)', which is not a transit gateway, peering connection or internet gateway",
                                    at: locations["via:\(e.name)"] ?? e.location)
                 }
             }
@@ -412,15 +412,15 @@ extension TopologyConverter {
                 let pods = (workloadsByNamespace[svc.meta.namespace] ?? []).filter { labelSelector.matches($0.template.labels) }
                 if pods.isEmpty {
                     let labels = selector.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-                    reporter.warning(.selectorMatchesNothing, "\(ctx) selects pods with \(labels), but no pod in namespace '\(svc.meta.namespace)' has those labels",
+                    reporter.warning(.selectorMatchesNothing, "\(ctx) selects pods with \(labels), but no pod in namespace '\(echo: svc.meta.namespace)' has those labels",
                                      at: svc.meta.location, hint: "the Service will have no endpoints; check the selector against the pod template's labels")
                 } else {
                     for p in svc.ports {
                         guard case .name(let portName) = p.targetPort else { continue }
                         if !pods.contains(where: { $0.template.ports.contains { $0.name == portName } }) {
-                            let declared = Set(pods.flatMap { $0.template.ports.filter { !$0.name.isEmpty }.map { "'\($0.name)' (\($0.containerPort))" } }).sorted()
-                            reporter.warning(.undefinedServicePort, "targetPort '\(portName)' of \(ctx) names no container port of the selected pods, so the Service has no endpoints on it and kube-proxy rejects connections to port \(p.port)",
-                                             at: p.location, hint: declared.isEmpty ? "name the container port '\(portName)', or use its number"
+                            let declared = Set(pods.flatMap { $0.template.ports.filter { !$0.name.isEmpty }.map { "'\(echo: $0.name)' (\($0.containerPort))" } }).sorted()
+                            reporter.warning(.undefinedServicePort, "targetPort '\(echo: portName)' of \(ctx) names no container port of the selected pods, so the Service has no endpoints on it and kube-proxy rejects connections to port \(p.port)",
+                                             at: p.location, hint: declared.isEmpty ? "name the container port '\(echo: portName)', or use its number"
                                                 : "the pods declare \(declared.joined(separator: ", ")); use one of those names, or the port's number")
                         }
                     }
@@ -445,18 +445,18 @@ extension TopologyConverter {
         for ing in k.ingresses {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
             if let cls = ing.ingressClassName, !k.ingressClasses.isEmpty, !k.ingressClasses.contains(where: { $0.meta.name == cls }) {
-                reporter.warning(.undefinedReference, "\(ctx) uses IngressClass '\(cls)', which is not defined", at: ing.meta.location,
+                reporter.warning(.undefinedReference, "\(ctx) uses IngressClass '\(echo: cls)', which is not defined", at: ing.meta.location,
                                  hint: Suggestions.didYouMean(cls, in: k.ingressClasses.map(\.meta.name)))
             }
             // The controller's Ingresses: NS0718 errors instead (validateLoadBalancers).
             for b in ing.backends where !LBC.manages(ing, in: k) {
                 guard let svc = k.service(namespace: ing.meta.namespace, name: b.serviceName) else {
-                    reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to Service '\(b.serviceName)', which is not defined in namespace '\(ing.meta.namespace)'",
+                    reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to Service '\(echo: b.serviceName)', which is not defined in namespace '\(echo: ing.meta.namespace)'",
                                      at: b.location, hint: Suggestions.didYouMean(b.serviceName, in: k.services.filter { $0.meta.namespace == ing.meta.namespace }.map(\.meta.name)))
                     continue
                 }
                 if svc.port(b.port) == nil {
-                    reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to port \(b.port) of Service '\(b.serviceName)', which has ports \(svc.ports.map { "\($0.port)" }.joined(separator: ", "))",
+                    reporter.warning(.undefinedServicePort, "\(ctx) sends traffic to port \(b.port) of Service '\(echo: b.serviceName)', which has ports \(svc.ports.map { "\($0.port)" }.joined(separator: ", "))",
                                      at: b.location, hint: "use one of the Service's ports")
                 }
             }
@@ -464,7 +464,7 @@ extension TopologyConverter {
         // default/kubernetes exists in every cluster (the API server's Service): its slice declares the control plane's addresses.
         for slice in k.endpointSlices where k.service(namespace: slice.meta.namespace, name: slice.serviceName) == nil
             && !(slice.meta.namespace == "default" && slice.serviceName == "kubernetes" && t.cluster != nil) {
-            reporter.warning(.undefinedServicePort, "EndpointSlice \(slice.meta.name) belongs to Service '\(slice.serviceName)', which is not defined in namespace '\(slice.meta.namespace)'; kube-proxy ignores it",
+            reporter.warning(.undefinedServicePort, "EndpointSlice \(slice.meta.name) belongs to Service '\(echo: slice.serviceName)', which is not defined in namespace '\(echo: slice.meta.namespace)'; kube-proxy ignores it",
                              at: slice.meta.location,
                              hint: [Suggestions.didYouMean(slice.serviceName, in: k.services.filter { $0.meta.namespace == slice.meta.namespace }.map(\.meta.name))]
                                 .first { !$0.isEmpty } ?? "set the label kubernetes.io/service-name to the Service's name, or define the Service")

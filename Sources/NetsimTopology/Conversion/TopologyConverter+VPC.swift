@@ -6,29 +6,29 @@ extension TopologyConverter {
 
     func cidr4(_ text: String, at location: SourceLocation, what: String, strict: Bool = true) -> IPv4CIDR? {
         guard let parsed = IPv4CIDR.parse(text) else {
-            reporter.error(.invalidCIDR, "\(what) '\(text)' is not an IPv4 CIDR block", at: location,
+            reporter.error(.invalidCIDR, "\(what) '\(echo: text)' is not an IPv4 CIDR block", at: location,
                            hint: "write it as address/prefix, e.g. 10.0.0.0/16")
             return nil
         }
         if parsed.hostBitsSet {
-            let message = "\(what) '\(text)' has host bits set; the block is \(parsed.cidr)"
+            let message = "\(what) '\(echo: text)' has host bits set; the block is \(parsed.cidr)"
             if strict {
-                reporter.error(.cidrHostBits, message, at: location, hint: "write '\(parsed.cidr)'")
+                reporter.error(.cidrHostBits, message, at: location, hint: "write '\(echo: parsed.cidr)'")
                 return nil
             }
-            reporter.warning(.cidrHostBits, message, at: location, hint: "AWS stores it as '\(parsed.cidr)'; write that")
+            reporter.warning(.cidrHostBits, message, at: location, hint: "AWS stores it as '\(echo: parsed.cidr)'; write that")
         }
         return parsed.cidr
     }
 
     func cidr6(_ text: String, at location: SourceLocation, what: String) -> IPv6CIDR? {
         guard let parsed = IPv6CIDR.parse(text) else {
-            reporter.error(.invalidCIDR, "\(what) '\(text)' is not an IPv6 CIDR block", at: location,
+            reporter.error(.invalidCIDR, "\(what) '\(echo: text)' is not an IPv6 CIDR block", at: location,
                            hint: "write it as address/prefix, e.g. 2600:1f18:abcd::/56")
             return nil
         }
         if parsed.hostBitsSet {
-            reporter.warning(.cidrHostBits, "\(what) '\(text)' has host bits set; the block is \(parsed.cidr)", at: location)
+            reporter.warning(.cidrHostBits, "\(what) '\(echo: text)' has host bits set; the block is \(parsed.cidr)", at: location)
         }
         return parsed.cidr
     }
@@ -36,7 +36,7 @@ extension TopologyConverter {
     func address4(_ r: MappingReader, _ key: String, what: String) -> IPv4Address? {
         guard let (text, loc) = r.locatedString(key) else { return nil }
         guard let a = IPv4Address(text) else {
-            reporter.error(.invalidAddress, "\(what) '\(text)' is not an IPv4 address", at: loc,
+            reporter.error(.invalidAddress, "\(what) '\(echo: text)' is not an IPv4 address", at: loc,
                            hint: "write four decimal octets, e.g. 10.0.64.10")
             return nil
         }
@@ -48,12 +48,12 @@ extension TopologyConverter {
         guard let n = r.node(key) else { return nil }
         let loc = n.location(in: file)
         guard case .scalar(let s) = n else {
-            reporter.error(.wrongType, "'\(key)' of \(r.context) must be a port or a range such as 8080-8090, found \(n.kindDescription)", at: loc)
+            reporter.error(.wrongType, "'\(echo: key)' of \(r.context) must be a port or a range such as 8080-8090, found \(n.kindDescription)", at: loc)
             return nil
         }
         if s.string == "all" || s.string == "-1" { return .all }
         guard let range = PortRange(parsing: s.string) else {
-            reporter.error(.invalidPort, "'\(s.string)' is not a port or port range", at: loc,
+            reporter.error(.invalidPort, "'\(echo: s.string)' is not a port or port range", at: loc,
                            hint: "ports run 0–65535; write 443 or 8080-8090")
             return nil
         }
@@ -74,7 +74,7 @@ extension TopologyConverter {
     func ipProtocol(_ r: MappingReader, required: Bool = true, default value: IPProtocol? = nil) -> IPProtocol? {
         guard let text = r.string("protocol", required: required && value == nil) else { return value }
         guard let p = IPProtocol(parsing: text) else {
-            reporter.error(.invalidValue, "protocol '\(text)' is not known", at: r.valueLocation("protocol"),
+            reporter.error(.invalidValue, "protocol '\(echo: text)' is not known", at: r.valueLocation("protocol"),
                            hint: "use all, tcp, udp, icmp, icmpv6 or a protocol number 0–255 (-1 means all)")
             return nil
         }
@@ -126,12 +126,12 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a subnet", reporter: reporter) else { return nil }
         let givenName = r.string("name", required: true)
         let name = givenName ?? "?"
-        let ctx = givenName == nil ? "a subnet" : "subnet '\(name)'"
+        let ctx = givenName == nil ? "a subnet" : "subnet '\(echo: name)'"
         r.context = ctx
         if givenName != nil { define(.subnet, name, vpc: vpc, at: r.location) }
         let zone = r.string("zone", required: true) ?? ""
         if !zone.isEmpty && !(zone.hasPrefix(region) && zone.count > region.count) {
-            reporter.error(.invalidValue, "zone '\(zone)' is not in region \(region)", at: r.valueLocation("zone"),
+            reporter.error(.invalidValue, "zone '\(echo: zone)' is not in region \(region)", at: r.valueLocation("zone"),
                            hint: "zones of \(region) read \(region)a, \(region)b, …")
         }
         let cidrText = r.locatedString("cidr", required: true)
@@ -171,7 +171,7 @@ extension TopologyConverter {
               let name = r.string("name", required: true) else { return nil }
         define(.natGateway, name, vpc: vpc, at: r.location)
         let subnet = r.locatedString("subnet", required: true)
-        if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "NAT gateway '\(name)'") }
+        if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: "NAT gateway '\(echo: name)'") }
         let connectivity = r.choice("connectivity", NATGateway.Connectivity.self) ?? .public
         let nat = NATGateway(name: name, id: makeID("nat", name, given: r.string("id"), at: r.valueLocation("id")),
                              subnet: subnet?.0 ?? "", connectivity: connectivity,
@@ -179,7 +179,7 @@ extension TopologyConverter {
                              publicIP: address4(r, "publicIp", what: "publicIp"), location: r.location)
         if nat.privateIP != nil { locations["nat-ip:\(name)"] = r.valueLocation("privateIp") }
         if connectivity == .private, nat.publicIP != nil {
-            reporter.error(.invalidValue, "private NAT gateway '\(name)' cannot have a public IP", at: r.valueLocation("publicIp"),
+            reporter.error(.invalidValue, "private NAT gateway '\(echo: name)' cannot have a public IP", at: r.valueLocation("publicIp"),
                            hint: "drop publicIp, or make it connectivity: public")
         }
         r.finish()
@@ -190,7 +190,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a route table", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.routeTable, name, vpc: vpc, at: r.location)
-        let ctx = "route table '\(name)'"
+        let ctx = "route table '\(echo: name)'"
         var routes: [Route] = []
         var pending: [(Int, String, SourceLocation)] = []
         for item in r.list("routes") ?? [] {
@@ -232,7 +232,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a security group", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.securityGroup, name, vpc: vpc, at: r.location)
-        let ctx = "security group '\(name)'"
+        let ctx = "security group '\(echo: name)'"
         func rules(_ key: String, peerKey: String) -> [SecurityGroupRule] {
             (r.list(key) ?? []).compactMap { convertSGRule($0, ctx: "\(key) rule of \(ctx)", peerKey: peerKey, vpc: vpc) }
         }
@@ -270,7 +270,7 @@ extension TopologyConverter {
             reporter.warning(.portsIgnored, "ports \(portRange) are ignored for protocol \(proto)", at: r.valueLocation("ports"),
                              hint: "ports apply only to tcp and udp; AWS ignores them for \(proto == .all ? "all-protocol" : proto.description) rules, so drop 'ports'")
         }
-        guard let peerReader = r.mapping(peerKey, context: "'\(peerKey)' of an \(ctx)", required: true) else { return nil }
+        guard let peerReader = r.mapping(peerKey, context: "'\(echo: peerKey)' of an \(ctx)", required: true) else { return nil }
         defer { peerReader.finish() }
         var peers: [SecurityGroupRule.Peer] = []
         if let (c, loc) = peerReader.locatedString("cidr"), let v = cidr4(c, at: loc, what: "rule CIDR", strict: false) { peers.append(.cidr(v)) }
@@ -284,7 +284,7 @@ extension TopologyConverter {
         let present = ["cidr", "ipv6Cidr", "prefixList", "securityGroup"].filter(peerReader.has)
         if present.count != 1 {
             reporter.error(present.isEmpty ? .missingKey : .invalidValue,
-                           present.isEmpty ? "'\(peerKey)' names no peer" : "'\(peerKey)' names \(present.count) peers; a rule has exactly one",
+                           present.isEmpty ? "'\(echo: peerKey)' names no peer" : "'\(echo: peerKey)' names \(present.count) peers; a rule has exactly one",
                            at: peerReader.location, hint: "use one of cidr, ipv6Cidr, prefixList or securityGroup; write one rule per peer")
             return nil
         }
@@ -297,7 +297,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a network ACL", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.networkACL, name, vpc: vpc, at: r.location)
-        let ctx = "network ACL '\(name)'"
+        let ctx = "network ACL '\(echo: name)'"
         func rules(_ key: String) -> [NetworkACLRule] {
             var seen: [Int: SourceLocation] = [:]
             var out: [NetworkACLRule] = []
@@ -346,10 +346,10 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a gateway endpoint", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.gatewayEndpoint, name, vpc: vpc, at: r.location)
-        let ctx = "gateway endpoint '\(name)'"
+        let ctx = "gateway endpoint '\(echo: name)'"
         let service = r.string("service", required: true, hint: "s3 or dynamodb") ?? ""
         if !service.isEmpty && !["s3", "dynamodb"].contains(service) {
-            reporter.error(.invalidValue, "gateway endpoints serve s3 or dynamodb, not '\(service)'", at: r.valueLocation("service"))
+            reporter.error(.invalidValue, "gateway endpoints serve s3 or dynamodb, not '\(echo: service)'", at: r.valueLocation("service"))
         }
         let pl = r.locatedString("prefixList", required: true)
         if let (p, loc) = pl { reference(.prefixList, p, at: loc, from: ctx) }
@@ -365,7 +365,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a network interface", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.networkInterface, name, vpc: vpc, at: r.location)
-        let ctx = "network interface '\(name)'"
+        let ctx = "network interface '\(echo: name)'"
         let subnet = r.locatedString("subnet", required: true)
         if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: ctx) }
         let sgs = r.stringList("securityGroups")
@@ -390,7 +390,7 @@ extension TopologyConverter {
         }
         let maxEntries = r.int("maxEntries", range: 1...1000) ?? max(entries.count, 1)
         if entries.count > maxEntries {
-            reporter.error(.invalidValue, "prefix list '\(name)' has \(entries.count) entries, over its maxEntries \(maxEntries)",
+            reporter.error(.invalidValue, "prefix list '\(echo: name)' has \(entries.count) entries, over its maxEntries \(maxEntries)",
                            at: r.valueLocation("maxEntries"))
         }
         let id = makeID("pl", name, given: r.string("id"), at: r.valueLocation("id"))
@@ -403,12 +403,12 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a peering connection", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.peeringConnection, name, at: r.location)
-        let ctx = "peering connection '\(name)'"
+        let ctx = "peering connection '\(echo: name)'"
         let a = r.locatedString("requesterVpc", required: true)
         let b = r.locatedString("accepterVpc", required: true)
         for (v, loc) in [a, b].compactMap({ $0 }) { reference(.vpc, v, at: loc, from: ctx) }
         if let a, let b, a.0 == b.0 {
-            reporter.error(.invalidValue, "\(ctx) peers VPC '\(a.0)' with itself", at: b.1)
+            reporter.error(.invalidValue, "\(ctx) peers VPC '\(echo: a.0)' with itself", at: b.1)
         }
         let id = makeID("pcx", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()
@@ -420,7 +420,7 @@ extension TopologyConverter {
         guard let r = MappingReader.make(node, file: file, context: "a transit gateway", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
         define(.transitGateway, name, at: r.location)
-        let ctx = "transit gateway '\(name)'"
+        let ctx = "transit gateway '\(echo: name)'"
         var attachments: [(String, SourceLocation)] = []
         var attachmentSubnets: [String: [String]] = [:]
         for item in r.list("vpcAttachments") ?? [] {
@@ -432,7 +432,7 @@ extension TopologyConverter {
                 attachments.append((v, loc))
                 let named = ar.stringList("subnets")
                 if ar.has("subnets") && named.isEmpty {
-                    reporter.error(.invalidValue, "the attachment of VPC '\(v)' to \(ctx) lists no subnets", at: ar.valueLocation("subnets"),
+                    reporter.error(.invalidValue, "the attachment of VPC '\(echo: v)' to \(ctx) lists no subnets", at: ar.valueLocation("subnets"),
                                    hint: "name one subnet per zone the attachment serves, or leave 'subnets' out for the default (the smallest subnet of each zone)")
                 }
                 if let vpc = vpcs.first(where: { $0.name == v }) {
@@ -440,8 +440,8 @@ extension TopologyConverter {
                     for (sn, sloc) in named {
                         guard let subnet = vpc.subnet(named: sn) else {
                             let dym = Suggestions.didYouMean(sn, in: vpc.subnets.map(\.name))
-                            reporter.error(.attachmentSubnetNotInVPC, "subnet '\(sn)' of the attachment of VPC '\(v)' to \(ctx) is not a subnet of VPC '\(v)'", at: sloc,
-                                           hint: dym.isEmpty ? "name subnets of VPC '\(v)': \(vpc.subnets.map(\.name).sorted().joined(separator: ", "))" : dym)
+                            reporter.error(.attachmentSubnetNotInVPC, "subnet '\(echo: sn)' of the attachment of VPC '\(echo: v)' to \(ctx) is not a subnet of VPC '\(echo: v)'", at: sloc,
+                                           hint: dym.isEmpty ? "name subnets of VPC '\(echo: v)': \(vpc.subnets.map(\.name).sorted().joined(separator: ", "))" : dym)
                             continue
                         }
                         if let (other, oloc) = zones[subnet.zone] {

@@ -77,7 +77,7 @@ final class TopologyConverter {
     @discardableResult
     func define(_ kind: Kind, _ name: String, vpc: String? = nil, at location: SourceLocation) -> Bool {
         if let first = definitions[kind]?[name] {
-            reporter.error(.duplicateName, "\(kind.rawValue) '\(name)' is defined twice", at: location,
+            reporter.error(.duplicateName, "\(kind.rawValue) '\(echo: name)' is defined twice", at: location,
                            hint: "give each \(kind.rawValue) its own name",
                            notes: [Diagnostic.Note("first defined here", at: first.location)])
             return false
@@ -105,8 +105,8 @@ final class TopologyConverter {
             let valid = given.hasPrefix(prefix + "-") && (8...17).contains(body.count)
                 && body.allSatisfy { $0.isHexDigit && !$0.isUppercase }
             if valid { return given }
-            reporter.error(.invalidValue, "id '\(given)' is not a \(prefix) ID", at: location,
-                           hint: "AWS IDs read '\(prefix)-' and 8 to 17 lower-case hex digits, e.g. \(AWSID.make(prefix, name: name, seed: seed))")
+            reporter.error(.invalidValue, "id '\(echo: given)' is not a \(prefix) ID", at: location,
+                           hint: "AWS IDs read '\(echo: prefix)-' and 8 to 17 lower-case hex digits, e.g. \(AWSID.make(prefix, name: name, seed: seed))")
         }
         return AWSID.make(prefix, name: name, seed: seed)
     }
@@ -117,17 +117,17 @@ final class TopologyConverter {
         guard let top = MappingReader.make(root, file: file, context: "the topology", reporter: reporter) else { return nil }
         let apiVersion = top.string("apiVersion", required: true, hint: "start the file with 'apiVersion: netsim/v1'")
         if let apiVersion, apiVersion != "netsim/v1" {
-            reporter.error(.unsupportedVersion, "apiVersion '\(apiVersion)' is not supported", at: top.valueLocation("apiVersion"),
+            reporter.error(.unsupportedVersion, "apiVersion '\(echo: apiVersion)' is not supported", at: top.valueLocation("apiVersion"),
                            hint: "this netsim reads 'netsim/v1'")
         }
         if let kind = top.string("kind", required: true, hint: "add 'kind: Topology'"), kind != "Topology" {
-            reporter.error(.unsupportedVersion, "kind '\(kind)' is not a netsim topology", at: top.valueLocation("kind"),
+            reporter.error(.unsupportedVersion, "kind '\(echo: kind)' is not a netsim topology", at: top.valueLocation("kind"),
                            hint: "a netsim file has 'kind: Topology'; Kubernetes manifests go under kubernetes.manifests")
         }
         let name = top.string("name", required: true) ?? "topology"
         if let r = top.string("region") {
             if Self.isRegion(r) { region = r } else {
-                reporter.error(.invalidValue, "region '\(r)' is not an AWS region name", at: top.valueLocation("region"),
+                reporter.error(.invalidValue, "region '\(echo: r)' is not an AWS region name", at: top.valueLocation("region"),
                                hint: "write it as AWS does, e.g. us-east-1 or eu-west-2")
             }
         }

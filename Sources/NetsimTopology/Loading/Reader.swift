@@ -67,7 +67,7 @@ final class MappingReader {
     func valueLocation(_ key: String) -> SourceLocation { valuesByKey[key]?.location(in: file) ?? location }
 
     func missing(_ key: String, hint: String = "") {
-        reporter.error(.missingKey, "\(context) needs '\(key)'", at: location, hint: hint)
+        reporter.error(.missingKey, "\(context) needs '\(echo: key)'", at: location, hint: hint)
     }
 
     // MARK: scalars
@@ -77,7 +77,7 @@ final class MappingReader {
             if required { missing(key, hint: hint) }
             return nil
         }
-        return Self.scalarString(n, what: "'\(key)' of \(context)", file: file, reporter: reporter)
+        return Self.scalarString(n, what: "'\(echo: key)' of \(context)", file: file, reporter: reporter)
     }
 
     /// A located string value.
@@ -99,7 +99,7 @@ final class MappingReader {
             if required { missing(key) }
             return nil
         }
-        return Self.scalarInt(n, what: "'\(key)' of \(context)", range: range, code: code, file: file, reporter: reporter)
+        return Self.scalarInt(n, what: "'\(echo: key)' of \(context)", range: range, code: code, file: file, reporter: reporter)
     }
 
     static func scalarInt(_ n: Node, what: String, range: ClosedRange<Int>?, code: DiagnosticCode = .invalidValue,
@@ -121,7 +121,7 @@ final class MappingReader {
     func bool(_ key: String) -> Bool? {
         guard let n = node(key) else { return nil }
         guard case .scalar(let s) = n, s.string.isBoolLiteral else {
-            reporter.error(.wrongType, "'\(key)' of \(context) must be true or false, found \(n.kindDescription)\(n.scalarSuffix)",
+            reporter.error(.wrongType, "'\(echo: key)' of \(context) must be true or false, found \(n.kindDescription)\(n.scalarSuffix)",
                            at: n.location(in: file))
             return nil
         }
@@ -135,7 +135,7 @@ final class MappingReader {
         if let v = T(rawValue: s) { return v }
         let allowed = T.allCases.map(\.rawValue)
         let dym = Suggestions.didYouMean(s, in: allowed)
-        reporter.error(.invalidValue, "'\(key)' of \(context) is '\(s)'; expected one of \(allowed.joined(separator: ", "))",
+        reporter.error(.invalidValue, "'\(echo: key)' of \(context) is '\(echo: s)'; expected one of \(allowed.joined(separator: ", "))",
                        at: valueLocation(key), hint: dym)
         return nil
     }
@@ -149,7 +149,7 @@ final class MappingReader {
             return nil
         }
         guard case .sequence(let seq) = n else {
-            reporter.error(.wrongType, "'\(key)' of \(context) must be a list, found \(n.kindDescription)",
+            reporter.error(.wrongType, "'\(echo: key)' of \(context) must be a list, found \(n.kindDescription)",
                            at: n.location(in: file))
             return nil
         }
@@ -159,7 +159,7 @@ final class MappingReader {
     func stringList(_ key: String) -> [(String, SourceLocation)] {
         guard let items = list(key) else { return [] }
         return items.compactMap { item in
-            Self.scalarString(item, what: "an item of '\(key)' in \(context)", file: file, reporter: reporter)
+            Self.scalarString(item, what: "an item of '\(echo: key)' in \(context)", file: file, reporter: reporter)
                 .map { ($0, item.location(in: file)) }
         }
     }
@@ -169,14 +169,14 @@ final class MappingReader {
             if required { missing(key) }
             return nil
         }
-        return MappingReader.make(n, file: file, context: child ?? "'\(key)' of \(context)", reporter: reporter)
+        return MappingReader.make(n, file: file, context: child ?? "'\(echo: key)' of \(context)", reporter: reporter)
     }
 
     /// A mapping of string to string (tags, labels, env); non-scalar values are reported.
     func stringMap(_ key: String) -> [(key: String, value: String, location: SourceLocation)] {
         guard let n = node(key) else { return [] }
         guard case .mapping(let m) = n else {
-            reporter.error(.wrongType, "'\(key)' of \(context) must be a mapping, found \(n.kindDescription)",
+            reporter.error(.wrongType, "'\(echo: key)' of \(context) must be a mapping, found \(n.kindDescription)",
                            at: n.location(in: file))
             return []
         }
@@ -184,7 +184,7 @@ final class MappingReader {
         for (k, v) in m {
             guard case .scalar(let ks) = k else { continue }
             guard case .scalar(let vs) = v else {
-                reporter.error(.wrongType, "'\(key).\(ks.string)' of \(context) must be a string, found \(v.kindDescription)",
+                reporter.error(.wrongType, "'\(echo: key + "." + ks.string)' of \(context) must be a string, found \(v.kindDescription)",
                                at: v.location(in: file))
                 continue
             }
@@ -204,7 +204,7 @@ final class MappingReader {
             if known.contains(s.string) || ignoring.contains(s.string) { continue }
             let dym = Suggestions.didYouMean(s.string, in: known + ignoring)
             let hint = dym.isEmpty ? "allowed keys: \((known + ignoring).sorted().joined(separator: ", "))" : dym
-            reporter.bag.append(Diagnostic(severity, code, "unknown key '\(s.string)' in \(context)", at: k.location(in: file), hint: hint))
+            reporter.bag.append(Diagnostic(severity, code, "unknown key '\(echo: s.string)' in \(context)", at: k.location(in: file), hint: hint))
         }
     }
 }
@@ -212,7 +212,7 @@ final class MappingReader {
 extension Node {
     /// " 'text'" for scalars, so messages show the offending value.
     var scalarSuffix: String {
-        if case .scalar(let s) = self, !s.isNull { return " '\(s.string)'" }
+        if case .scalar(let s) = self, !s.isNull { return " '\(echo: s.string)'" }
         return ""
     }
 }

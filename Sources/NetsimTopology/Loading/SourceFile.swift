@@ -26,38 +26,69 @@ enum SourceFile {
         let here = origin ?? SourceLocation(file: displayPath, line: 1, column: 1)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            reporter.error(.fileNotFound, "no such file '\(displayPath)'", at: here,
+            reporter.error(.fileNotFound, "no such file '\(echo: displayPath)'", at: here,
                            hint: "check the path; it is read relative to the current directory")
             return nil
         }
         if isDirectory.boolValue {
-            reporter.error(.isDirectory, "'\(displayPath)' is a directory, not a topology file", at: here,
-                           hint: "name a .yaml file, or a glob such as '\(displayPath)/*.yaml'")
+            reporter.error(.isDirectory, "'\(echo: displayPath)' is a directory, not a topology file", at: here,
+                           hint: "name a .yaml file, or a glob such as '\(echo: displayPath)/*.yaml'")
             return nil
         }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
         if size > limits.maxFileBytes {
-            reporter.error(.tooLarge, "'\(displayPath)' is \(size) bytes, over the input limit of \(limits.maxFileBytes) bytes",
+            reporter.error(.tooLarge, "'\(echo: displayPath)' is \(size) bytes, over the input limit of \(limits.maxFileBytes) bytes",
                            at: here, hint: "raise the limit with --max-input-size BYTES or NETSIM_MAX_INPUT_BYTES")
             return nil
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            reporter.error(.unreadable, "cannot open '\(displayPath)' for reading", at: here,
+            reporter.error(.unreadable, "cannot open '\(echo: displayPath)' for reading", at: here,
                            hint: "check the file's permissions")
             return nil
         }
         defer { try? handle.close() }
-        // Read one byte past the limit so a file that grew after stat is still refused.
-        let data = (try? handle.read(upToCount: limits.maxFileBytes + 1)) ?? Data()
-        if data.count > limits.maxFileBytes {
-            reporter.error(.tooLarge, "'\(displayPath)' is over the input limit of \(limits.maxFileBytes) bytes", at: here,
-                           hint: "raise the limit with --max-input-size BYTES or NETSIM_MAX_INPUT_BYTES")
-            return nil
+        return text(from: handle, displayPath: displayPath, limits: limits, reporter: reporter, at: here)
+    }
+
+    /// The name diagnostics give standard input (`-` on the command line).
+    static let standardInputName = "<stdin>"
+
+    /// Standard input's text, or nil after reporting why it cannot be used.
+    static func readStandardInput(limits: LoadLimits, reporter: Reporter) -> String? {
+        text(from: FileHandle.standardInput, displayPath: standardInputName, limits: limits, reporter: reporter,
+             at: SourceLocation(file: standardInputName, line: 1, column: 1))
+    }
+
+    /// Reads `handle` to its end in chunks, refusing it once it passes the size limit (so a file
+    /// that grew after stat, a pipe or a device costs at most the limit plus one chunk).
+    static func text(from handle: FileHandle, displayPath: String, limits: LoadLimits, reporter: Reporter,
+                     at here: SourceLocation) -> String? {
+        var data = Data()
+        let chunk = 1 << 20
+        while true {
+            let piece: Data
+            do { piece = try handle.read(upToCount: chunk) ?? Data() } catch {
+                reporter.error(.unreadable, "cannot read '\(echo: displayPath)': \(error.localizedDescription)", at: here,
+                               hint: "check that the path names a readable file")
+                return nil
+            }
+            if piece.isEmpty { break }
+            data.append(piece)
+            if data.count > limits.maxFileBytes {
+                reporter.error(.tooLarge, "'\(echo: displayPath)' is over the input limit of \(limits.maxFileBytes) bytes", at: here,
+                               hint: "raise the limit with --max-input-size BYTES or NETSIM_MAX_INPUT_BYTES")
+                return nil
+            }
         }
+        return decode(data, displayPath: displayPath, reporter: reporter)
+    }
+
+    /// UTF-8 text without NUL bytes, or nil after a located error.
+    static func decode(_ data: Data, displayPath: String, reporter: Reporter) -> String? {
         if let nul = data.firstIndex(of: 0) {
             let (line, column) = lineColumn(of: nul - data.startIndex, in: data)
-            reporter.error(.unreadable, "'\(displayPath)' is a binary file (NUL byte at offset \(nul - data.startIndex))",
+            reporter.error(.unreadable, "'\(echo: displayPath)' is a binary file (NUL byte at offset \(nul - data.startIndex))",
                            at: SourceLocation(file: displayPath, line: line, column: column),
                            hint: "netsim reads YAML text; check that the right file was named")
             return nil
@@ -65,7 +96,7 @@ enum SourceFile {
         guard let text = String(validating: data, as: UTF8.self) else {
             let offset = firstInvalidUTF8Offset(data)
             let (line, column) = lineColumn(of: offset, in: data)
-            reporter.error(.notUTF8, "'\(displayPath)' is not valid UTF-8 (bad byte 0x\(String(data[data.startIndex + offset], radix: 16)) at offset \(offset))",
+            reporter.error(.notUTF8, "'\(echo: displayPath)' is not valid UTF-8 (bad byte 0x\(String(data[data.startIndex + offset], radix: 16)) at offset \(offset))",
                            at: SourceLocation(file: displayPath, line: line, column: column),
                            hint: "convert it, e.g. iconv -f LATIN1 -t UTF-8")
             return nil
@@ -104,7 +135,7 @@ enum SourceFile {
             report(error, text: text, file: file, reporter: reporter)
             return nil
         } catch {
-            reporter.error(.yamlSyntax, "cannot parse '\(file)': \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+            reporter.error(.yamlSyntax, "cannot parse '\(echo: file)': \(error)", at: SourceLocation(file: file, line: 1, column: 1))
             return nil
         }
     }
@@ -132,12 +163,12 @@ enum SourceFile {
                 let first = loc(context.mark)
                 let second = findRepeat(of: key, after: context.mark, in: text)
                     .map { SourceLocation(file: file, line: $0.line, column: $0.column) } ?? first
-                reporter.error(.duplicateKey, "key '\(key)' appears more than once in one mapping", at: second,
+                reporter.error(.duplicateKey, "key '\(echo: key)' appears more than once in one mapping", at: second,
                                hint: "YAML keeps only one value per key; remove or rename the repeat",
                                notes: second == first ? [] : [Diagnostic.Note("first written here", at: first)])
             }
         default:
-            reporter.error(.yamlSyntax, "cannot parse '\(file)': \(error)", at: SourceLocation(file: file, line: 1, column: 1))
+            reporter.error(.yamlSyntax, "cannot parse '\(echo: file)': \(error)", at: SourceLocation(file: file, line: 1, column: 1))
         }
     }
 
@@ -170,7 +201,7 @@ enum SourceFile {
             let indent = line.prefix { $0 == " " || $0 == "-" }.count
             guard indent + 1 == mark.column else { continue }
             let rest = line.dropFirst(indent)
-            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(key)':") {
+            if rest.hasPrefix(key + ":") || rest.hasPrefix("\"\(key)\":") || rest.hasPrefix("'\(echo: key)':") {
                 return (lineNumber, mark.column)
             }
         }

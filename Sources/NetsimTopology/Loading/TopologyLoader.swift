@@ -39,14 +39,20 @@ public struct TopologyLoader: Sendable {
     }
 
     /// Loads the file at `path` (as the user wrote it; diagnostics name it that way).
+    /// `-` reads standard input: diagnostics name it `<stdin>` and manifest globs resolve
+    /// against the current directory.
     public func load(path: String) -> LoadResult {
         let reporter = Reporter()
-        let resolver = GlobManifestResolver(topologyPath: path, limits: limits, reporter: reporter)
+        let stdin = path == "-"
+        let shown = stdin ? SourceFile.standardInputName : path
+        let resolver = GlobManifestResolver(topologyPath: stdin ? "" : path, limits: limits, reporter: reporter)
         var topology: Topology? = nil
-        if let text = SourceFile.read(path: path, displayPath: path, limits: limits, reporter: reporter) {
-            topology = load(text: text, file: path, reporter: reporter, resolver: resolver)
+        let text = stdin ? SourceFile.readStandardInput(limits: limits, reporter: reporter)
+            : SourceFile.read(path: path, displayPath: path, limits: limits, reporter: reporter)
+        if let text {
+            topology = load(text: text, file: shown, reporter: reporter, resolver: resolver)
         }
-        var result = LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [path] + resolver.filesRead)
+        var result = LoadResult(topology: topology, diagnostics: overridden(reporter.bag.sorted), files: [shown] + resolver.filesRead)
         result.intentErrors = reporter.intentScoped
         return result
     }
@@ -79,12 +85,12 @@ public struct TopologyLoader: Sendable {
         guard let docs = SourceFile.documents(text, file: file, reporter: reporter) else { return nil }
         let nonEmpty = docs.filter { !$0.isNullScalar }
         guard let root = nonEmpty.first else {
-            reporter.error(.emptyFile, "'\(file)' holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1),
+            reporter.error(.emptyFile, "'\(echo: file)' holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1),
                            hint: "start from 'netsim generate' or Topologies/quickstart.yaml")
             return nil
         }
         if nonEmpty.count > 1 {
-            reporter.error(.multipleDocuments, "'\(file)' holds \(nonEmpty.count) YAML documents; a topology is one document",
+            reporter.error(.multipleDocuments, "'\(echo: file)' holds \(nonEmpty.count) YAML documents; a topology is one document",
                            at: nonEmpty[1].location(in: file), hint: "put Kubernetes manifests in their own files under kubernetes.manifests")
             return nil
         }
@@ -92,7 +98,7 @@ public struct TopologyLoader: Sendable {
         switch root {
         case .mapping: break
         default:
-            reporter.error(.topLevelNotMapping, "the top level of '\(file)' is \(root.kindDescription); a topology is a mapping",
+            reporter.error(.topLevelNotMapping, "the top level of '\(echo: file)' is \(root.kindDescription); a topology is a mapping",
                            at: root.location(in: file), hint: "start with 'apiVersion: netsim/v1' and 'kind: Topology'")
             return nil
         }
@@ -111,30 +117,50 @@ final class GlobManifestResolver: ManifestResolver {
     var filesRead: [String] = []
     /// Files already loaded, so a file two globs match is read once.
     private var loaded: Set<String> = []
+    /// Special files (FIFOs, sockets, devices) already reported as skipped.
+    private var skippedSpecial: Set<String> = []
 
     init(topologyPath: String, limits: LoadLimits, reporter: Reporter) {
-        let dir = (topologyPath as NSString).deletingLastPathComponent
+        let dir = Self.folder(of: topologyPath)
         baseDisplay = dir
         baseURL = URL(fileURLWithPath: dir.isEmpty ? "." : dir).standardizedFileURL.resolvingSymlinksInPath()
         self.limits = limits; self.reporter = reporter
     }
 
     func display(_ relative: String) -> String {
-        baseDisplay.isEmpty ? relative : (baseDisplay as NSString).appendingPathComponent(relative)
+        baseDisplay.isEmpty ? relative : baseDisplay.hasSuffix("/") ? baseDisplay + relative : baseDisplay + "/" + relative
+    }
+
+    /// The folder part of `path` as written: "" for a bare file name, "/" for a file at the
+    /// root. (Plain string work: NSString's path methods trap on one-character paths on Linux.)
+    static func folder(of path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+        guard let slash = p.lastIndex(of: "/") else { return "" }
+        if slash == p.startIndex { return "/" }
+        var dir = p[..<slash]
+        while dir.count > 1 && dir.hasSuffix("/") { dir = dir.dropLast() }
+        return String(dir)
     }
 
     func documents(matching pattern: String, at location: SourceLocation) -> [(file: String, documents: [Node])] {
         let segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init).filter { $0 != "." }
         if pattern.hasPrefix("/") || pattern.hasPrefix("~") || segments.contains("..") || segments.isEmpty {
-            reporter.error(.globEscapes, "manifest glob '\(pattern)' reaches outside the topology's folder", at: location,
+            reporter.error(.globEscapes, "manifest glob '\(echo: pattern)' reaches outside the topology's folder", at: location,
                            hint: "globs are relative to the topology file's folder and may not use '..' or absolute paths; move the manifests under it")
             return []
         }
         var matches: [String] = []
-        expand(segments[...], relative: "", into: &matches)
+        var special: [(String, String)] = []
+        expand(segments[...], relative: "", into: &matches, special: &special)
         matches.sort()
+        for (rel, kind) in special.sorted(by: { $0.0 < $1.0 }) where !skippedSpecial.contains(rel) {
+            skippedSpecial.insert(rel)
+            reporter.warning(.notRegularFile, "manifest glob '\(echo: pattern)' matches '\(echo: display(rel))', which is \(kind); it is skipped",
+                             at: location, hint: "only regular files are read as manifests; narrow the glob, or move that file out of the folder")
+        }
         if matches.isEmpty {
-            reporter.error(.globMatchesNothing, "manifest glob '\(pattern)' matches no file under '\(baseDisplay.isEmpty ? "." : baseDisplay)'",
+            reporter.error(.globMatchesNothing, "manifest glob '\(echo: pattern)' matches no file under '\(echo: baseDisplay.isEmpty ? "." : baseDisplay)'",
                            at: location, hint: "globs are relative to the topology file's folder")
             return []
         }
@@ -148,7 +174,7 @@ final class GlobManifestResolver: ManifestResolver {
             }
             let url = baseURL.appendingPathComponent(rel).resolvingSymlinksInPath()
             guard url.path.hasPrefix(baseURL.path + "/") else {
-                reporter.error(.globEscapes, "manifest '\(display(rel))' is a link to '\(url.path)', outside the topology's folder", at: location,
+                reporter.error(.globEscapes, "manifest '\(echo: display(rel))' is a link to '\(echo: url.path)', outside the topology's folder", at: location,
                                hint: "copy the manifest under the topology's folder instead of linking to it")
                 continue
             }
@@ -162,31 +188,47 @@ final class GlobManifestResolver: ManifestResolver {
         return out
     }
 
-    private func expand(_ segments: ArraySlice<String>, relative: String, into matches: inout [String]) {
+    private func expand(_ segments: ArraySlice<String>, relative: String, into matches: inout [String],
+                        special: inout [(String, String)]) {
         guard let head = segments.first else { return }
         let rest = segments.dropFirst()
         let dirURL = relative.isEmpty ? baseURL : baseURL.appendingPathComponent(relative)
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: dirURL.path)) ?? []).sorted()
         func join(_ name: String) -> String { relative.isEmpty ? name : relative + "/" + name }
-        func isDir(_ rel: String) -> Bool {
-            var d: ObjCBool = false
-            return FileManager.default.fileExists(atPath: baseURL.appendingPathComponent(rel).path, isDirectory: &d) && d.boolValue
-        }
+        func isDir(_ rel: String) -> Bool { Self.kind(of: baseURL.appendingPathComponent(rel).path) == S_IFDIR }
         if head == "**" {
-            expand(rest, relative: relative, into: &matches)   // zero directories
+            expand(rest, relative: relative, into: &matches, special: &special)   // zero directories
             for e in entries where !e.hasPrefix(".") && isDir(join(e)) {
-                expand(segments, relative: join(e), into: &matches)
+                expand(segments, relative: join(e), into: &matches, special: &special)
             }
             return
         }
         for e in entries where Glob.match(head, e) && !(e.hasPrefix(".") && !head.hasPrefix(".")) {
             let rel = join(e)
             if rest.isEmpty {
-                if !isDir(rel) && !matches.contains(rel) { matches.append(rel) }
+                // Only regular files match: opening a FIFO would wait for a writer forever, and
+                // a device or socket is no manifest. stat(2) follows links, so a link to a
+                // regular file still matches.
+                switch Self.kind(of: baseURL.appendingPathComponent(rel).path) {
+                case S_IFREG: if !matches.contains(rel) { matches.append(rel) }
+                case S_IFDIR, nil: break
+                case S_IFIFO: special.append((rel, "a FIFO"))
+                case S_IFSOCK: special.append((rel, "a socket"))
+                case S_IFCHR: special.append((rel, "a character device"))
+                case S_IFBLK: special.append((rel, "a block device"))
+                default: special.append((rel, "not a regular file"))
+                }
             } else if isDir(rel) {
-                expand(rest, relative: rel, into: &matches)
+                expand(rest, relative: rel, into: &matches, special: &special)
             }
         }
+    }
+
+    /// The file type bits of what `path` names (links followed), or nil when it does not exist.
+    static func kind(of path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
     }
 }
 

@@ -26,7 +26,7 @@ public enum ScenarioLoader {
     static func load(text: String, file: String, topology: Topology, reporter: Reporter, limits: LoadLimits) -> Result {
         guard let docs = SourceFile.documents(text, file: file, reporter: reporter) else { return Result(scenario: nil, diagnostics: reporter.bag.sorted) }
         guard let root = docs.first(where: { !$0.isNullScalar }) else {
-            reporter.error(.emptyFile, "'\(file)' holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1),
+            reporter.error(.emptyFile, "'\(echo: file)' holds no YAML document", at: SourceLocation(file: file, line: 1, column: 1),
                            hint: "see Docs/capacity.md for the scenario format")
             return Result(scenario: nil, diagnostics: reporter.bag.sorted)
         }
@@ -35,10 +35,10 @@ public enum ScenarioLoader {
             return Result(scenario: nil, diagnostics: reporter.bag.sorted)
         }
         if let v = r.string("apiVersion", required: true, hint: "start the file with 'apiVersion: netsim/v1'"), v != "netsim/v1" {
-            reporter.error(.unsupportedVersion, "apiVersion '\(v)' is not supported", at: r.valueLocation("apiVersion"), hint: "write 'apiVersion: netsim/v1'")
+            reporter.error(.unsupportedVersion, "apiVersion '\(echo: v)' is not supported", at: r.valueLocation("apiVersion"), hint: "write 'apiVersion: netsim/v1'")
         }
         if let k = r.string("kind", required: true, hint: "write 'kind: Scenario'"), k != "Scenario" {
-            reporter.error(.invalidValue, "kind '\(k)' is not a scenario", at: r.valueLocation("kind"),
+            reporter.error(.invalidValue, "kind '\(echo: k)' is not a scenario", at: r.valueLocation("kind"),
                            hint: k == "Topology" ? "this is a topology: give it as FILE and the scenario with --scenario" : "write 'kind: Scenario'")
         }
         var s = Scenario()
@@ -59,7 +59,7 @@ public enum ScenarioLoader {
         s.fromEmpty = r.bool("fromEmpty") ?? false
         if let (text, loc) = r.locatedString("ec2RateLimits") {
             if let l = rateLimits(text) { s.ec2Limits = l }
-            else { reporter.error(.invalidValue, "ec2RateLimits '\(text)' is not understood", at: loc, hint: "write standard, unlimited, or a multiple such as 3x") }
+            else { reporter.error(.invalidValue, "ec2RateLimits '\(echo: text)' is not understood", at: loc, hint: "write standard, unlimited, or a multiple such as 3x") }
         }
         let groups = topology.cluster?.nodeGroups.map(\.name) ?? []
         let workloadNames = topology.kubernetes.workloads.map { "\($0.kind.rawValue.lowercased()):\($0.meta.namespace)/\($0.meta.name)" }
@@ -90,7 +90,7 @@ public enum ScenarioLoader {
                 let count = m.int("count", required: true, range: 0...100_000)
                 if let (g, loc) = group {
                     if !groups.contains(g) {
-                        reporter.error(.invalidScenario, "node group '\(g)' is not in the topology", at: loc, hint: Suggestions.didYouMean(g, in: groups))
+                        reporter.error(.invalidScenario, "node group '\(echo: g)' is not in the topology", at: loc, hint: Suggestions.didYouMean(g, in: groups))
                     } else if let count { action = .scaleNodes(group: g, count: count) }
                 }
                 m.finish()
@@ -146,7 +146,7 @@ public enum ScenarioLoader {
     static func workload(_ m: MappingReader, topology: Topology, names: [String], reporter: Reporter) -> (WorkloadKind, String, String)? {
         guard let (text, loc) = m.locatedString("workload", required: true) else { return nil }
         guard case .success(let ep) = Endpoint.parse(text), case .workload(let kind, let ns, let name) = ep else {
-            reporter.error(.invalidScenario, "workload '\(text)' must read deployment:NS/NAME or statefulset:NS/NAME", at: loc)
+            reporter.error(.invalidScenario, "workload '\(echo: text)' must read deployment:NS/NAME or statefulset:NS/NAME", at: loc)
             return nil
         }
         guard topology.kubernetes.workload(kind, namespace: ns, name: name) != nil else {
@@ -160,7 +160,7 @@ public enum ScenarioLoader {
     static func duration(_ r: MappingReader, _ key: String, required: Bool = false) -> Int? {
         guard let (text, loc) = r.locatedString(key, required: required) else { return nil }
         guard let d = Scenario.parseDuration(text) else {
-            r.reporter.error(.invalidValue, "'\(key)' is '\(text)', not a duration", at: loc, hint: "write seconds, or a duration such as 90s, 5m, 1h30m")
+            r.reporter.error(.invalidValue, "'\(echo: key)' is '\(echo: text)', not a duration", at: loc, hint: "write seconds, or a duration such as 90s, 5m, 1h30m")
             return nil
         }
         return d
@@ -169,7 +169,7 @@ public enum ScenarioLoader {
     static func fraction(_ r: MappingReader, _ key: String) -> Double? {
         guard let (text, loc) = r.locatedString(key) else { return nil }
         guard let f = Scenario.parseFraction(text) else {
-            r.reporter.error(.invalidValue, "'\(key)' is '\(text)', not a percentage", at: loc, hint: "write a percentage such as 10% or a fraction such as 0.1")
+            r.reporter.error(.invalidValue, "'\(echo: key)' is '\(echo: text)', not a percentage", at: loc, hint: "write a percentage such as 10% or a fraction such as 0.1")
             return nil
         }
         return f

@@ -25,19 +25,19 @@ struct Capacity: ParsableCommand {
     @Flag(help: "Every type of the catalog.") var allInstanceTypes = false
     @Flag(help: "ENABLE_PREFIX_DELEGATION=true (Nitro types; others fall back).") var prefixDelegation = false
     @Flag(help: "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true: the primary ENI carries no pods.") var customNetworking = false
-    @Option(help: "MAX_ENI: at most N ENIs (values below 1 are ignored, as ipamd does).") var maxEni: Int?
+    @Option(parsing: .unconditional, help: "MAX_ENI: at most N ENIs (values below 1 are ignored, as ipamd does).") var maxEni: Int?
     @Flag(help: "ENABLE_POD_ENI=true: a trunk ENI for Security Groups for Pods takes a slot.") var securityGroupsForPods = false
     @Flag(help: "IPv6 mode: one /80 prefix on the primary ENI.") var ipv6 = false
 
     @Option(parsing: .singleValue, help: "With FILE: run with NODEGROUP=COUNT nodes instead (repeatable).") var scale: [String] = []
-    @Option(help: "With FILE: add N pods of a plain Deployment and see whether they fit.") var pods: Int?
+    @Option(parsing: .unconditional, help: "With FILE: add N pods of a plain Deployment and see whether they fit.") var pods: Int?
     @Flag(inversion: .prefixedNo, help: "With FILE: show what other warm-pool settings would change.") var whatIfs = true
 
     @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
     @Option(help: "Output format: text, json, csv.") var format: CapacityFormat = .text
     @Option(name: .shortAndLong, help: "Write the result to this file (atomically) instead of standard output.") var output: String?
-    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     func validate() throws {
         let modes = [file != nil, instanceType != nil, allInstanceTypes].filter { $0 }.count
@@ -47,10 +47,10 @@ struct Capacity: ParsableCommand {
         if file != nil && (prefixDelegation || customNetworking || maxEni != nil || securityGroupsForPods || ipv6) {
             throw ValidationError("with a topology FILE the aws-node settings come from its cluster.cni; --prefix-delegation and the like are for --instance-type")
         }
-        if let pods, pods < 0 || pods > 1_000_000 { throw ValidationError("--pods must be 0 to 1000000") }
     }
 
     func run() throws {
+        if let pods, pods < 0 || pods > 1_000_000 { throw TopologyInput.fail(.invalidValue, "--pods \(pods) is outside 0–1000000") }
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         let color = output == nil && Output.colorEnabled
         let text: String
@@ -70,7 +70,7 @@ struct Capacity: ParsableCommand {
             let types: [InstanceType]
             if let instanceType {
                 guard let t = catalog[instanceType] else {
-                    throw TopologyInput.fail(.unknownInstanceType, "instance type '\(instanceType)' is not in the catalog",
+                    throw TopologyInput.fail(.unknownInstanceType, "instance type '\(echo: instanceType)' is not in the catalog",
                                              near: catalog.suggestions(for: instanceType))
                 }
                 types = [t]

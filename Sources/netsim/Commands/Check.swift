@@ -26,7 +26,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Treat warnings as failures (exit 1).")
     var strict = false
 
-    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).")
+    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).")
     var maxInputSize: Int?
 
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
@@ -40,15 +40,15 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one topology file") }
-        if let maxInputSize, maxInputSize < 1 { throw ValidationError("--max-input-size must be a positive number of bytes") }
     }
 
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        var loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
+        var loader = TopologyLoader(limits: try Limits.from(option: maxInputSize), catalog: catalog)
         loader.cniOverrides = try TopologyInput.overrides(settings, path: files.first ?? "")
         let results = files.map { path -> CheckReport.FileResult in
             let r = loader.load(path: path)
+            Output.noteInputs(r.files)
             var diagnostics = r.diagnostics
             // A valid topology's intents are traced with the same engine as `netsim trace`; what
             // the load balancer controller could not build in the realized cluster is reported.
@@ -73,10 +73,16 @@ struct Check: ParsableCommand {
 }
 
 enum Limits {
-    static func from(option: Int?) -> LoadLimits {
+    /// The load limits with `--max-input-size` (1 to Int.max bytes; anything else exits 2).
+    static func from(option: Int?) throws -> LoadLimits {
         var limits = LoadLimits()
         if let env = ProcessInfo.processInfo.environment["NETSIM_MAX_INPUT_BYTES"], let v = Int(env), v > 0 { limits.maxFileBytes = v }
-        if let option { limits.maxFileBytes = option }
+        if let option {
+            guard option >= 1 else {
+                throw TopologyInput.fail(.invalidValue, "--max-input-size \(option) is outside 1–\(Int.max) bytes")
+            }
+            limits.maxFileBytes = option
+        }
         return limits
     }
 }

@@ -22,14 +22,18 @@ struct Replay: ParsableCommand {
     @Option(help: "Output format: text, json.") var format: TraceFormat = .text
     @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     func run() throws {
+        if file == "-" && capture == "-" {
+            throw TopologyInput.fail(.invalidValue, "the topology and the capture cannot both be read from standard input (-)")
+        }
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
         guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
-            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': no such file, or not readable")
+            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(echo: capture)': no such file, or not readable")
         }
+        Output.noteInputs([capture])
         var extractor = FlowExtractor()
         let summary: Pcap.ReadSummary
         do {
@@ -39,11 +43,11 @@ struct Replay: ParsableCommand {
                 extractor.add(linkType: link, micros: micros, bytes: bytes)
             }
             if let link = unsupported ?? (FlowExtractor.supportedLinkTypes[summary.linkType] == nil ? summary.linkType : nil) {
-                throw TopologyInput.fail(.captureLinkType, "the capture '\(capture)' has link type \(Pcap.linkTypeName(link)) (\(link)); netsim reads Ethernet, Linux cooked (SLL, SLL2), raw IP and loopback captures")
+                throw TopologyInput.fail(.captureLinkType, "the capture '\(echo: capture)' has link type \(Pcap.linkTypeName(link)) (\(link)); netsim reads Ethernet, Linux cooked (SLL, SLL2), raw IP and loopback captures")
             }
         } catch let e as PcapError {
             let mixed = e.message.contains("link-layer") || e.message.contains("interface")
-            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(capture)': \(e.message)" + (mixed
+            throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(echo: capture)': \(e.message)" + (mixed
                 ? " (a pcapng of several interfaces with different link types: libpcap reads one link type per file; split it, e.g. tshark -r CAPTURE -Y 'frame.interface_id == 0' -w one.pcap)"
                 : " (is it a pcap or pcapng file?)"))
         }

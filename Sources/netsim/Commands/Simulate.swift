@@ -31,7 +31,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Time from CreateNetworkInterface to usable addresses (default 10s).") var eniAttachLatency: String?
     @Option(help: "Time from a node's launch to Ready (default 60s).") var nodeReadyAfter: String?
     @Option(help: "EC2 request limits: standard, unlimited, or a multiple such as 3x.") var ec2Limits: String?
-    @Option(help: "Seed for every random choice (default: the topology's).") var seed: UInt64?
+    @Option(parsing: .unconditional, help: "Seed for every random choice (default: the topology's).") var seed: UInt64?
     @Option(help: "Show ipamd's decisions on one node, loop by loop: a node name, an instance ID, a node group (its first node) or GROUP/N.") var events: String?
     @Option(help: "Write the timeline (one row per 5 s tick) as CSV to this file.") var csv: String?
     @Option(help: "Write a chart of subnet use and waiting pods as SVG to this file.") var svg: String?
@@ -39,7 +39,7 @@ struct Simulate: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the summary to this file (atomically) instead of standard output.") var output: String?
     @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     func validate() throws {
         if format == .csv { throw ValidationError("the summary is text or json; write the timeline with --csv FILE") }
@@ -50,7 +50,8 @@ struct Simulate: ParsableCommand {
         let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
         var s = Scenario()
         if let scenario {
-            let r = ScenarioLoader.load(path: scenario, topology: t, limits: Limits.from(option: maxInputSize))
+            Output.noteInputs([scenario])
+            let r = ScenarioLoader.load(path: scenario, topology: t, limits: try Limits.from(option: maxInputSize))
             if !r.diagnostics.isEmpty { TopologyInput.report(r.diagnostics, path: scenario, color: Output.stderrColor) }
             guard let loaded = r.scenario else { throw ExitCode(2) }
             s = loaded
@@ -59,27 +60,27 @@ struct Simulate: ParsableCommand {
         }
         if let duration {
             guard let d = Scenario.parseDuration(duration), d >= 5, d <= 7 * 86400 else {
-                throw TopologyInput.fail(.invalidValue, "--duration '\(duration)' must be a duration from 5s to 7d, such as 90s, 30m or 1h")
+                throw TopologyInput.fail(.invalidValue, "--duration '\(echo: duration)' must be a duration from 5s to 7d, such as 90s, 30m or 1h")
             }
             s.duration = d
         }
         if let churn {
-            guard let c = Scenario.parseFraction(churn) else { throw TopologyInput.fail(.invalidValue, "--churn '\(churn)' must be a percentage such as 10%") }
-            guard c <= Scenario.mostChurnPerHour else { throw TopologyInput.fail(.scenarioLimit, "--churn '\(churn)' is more than the 1000% per hour netsim simulates") }
+            guard let c = Scenario.parseFraction(churn) else { throw TopologyInput.fail(.invalidValue, "--churn '\(echo: churn)' must be a percentage such as 10%") }
+            guard c <= Scenario.mostChurnPerHour else { throw TopologyInput.fail(.scenarioLimit, "--churn '\(echo: churn)' is more than the 1000% per hour netsim simulates") }
             s.churnPerHour = c
         }
         if let v = eniAttachLatency {
-            guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--eni-attach-latency '\(v)' is not a duration") }
-            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--eni-attach-latency '\(v)' is longer than the longest run (7d)") }
+            guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--eni-attach-latency '\(echo: v)' is not a duration") }
+            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--eni-attach-latency '\(echo: v)' is longer than the longest run (7d)") }
             s.eniAttachLatency = d
         }
         if let v = nodeReadyAfter {
-            guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--node-ready-after '\(v)' is not a duration") }
-            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--node-ready-after '\(v)' is longer than the longest run (7d)") }
+            guard let d = Scenario.parseDuration(v) else { throw TopologyInput.fail(.invalidValue, "--node-ready-after '\(echo: v)' is not a duration") }
+            guard d <= Scenario.longestDuration else { throw TopologyInput.fail(.scenarioLimit, "--node-ready-after '\(echo: v)' is longer than the longest run (7d)") }
             s.nodeReadyAfter = d
         }
         if let v = ec2Limits {
-            guard let l = ScenarioLoader.rateLimits(v) else { throw TopologyInput.fail(.invalidValue, "--ec2-limits '\(v)' must be standard, unlimited or a multiple such as 3x") }
+            guard let l = ScenarioLoader.rateLimits(v) else { throw TopologyInput.fail(.invalidValue, "--ec2-limits '\(echo: v)' must be standard, unlimited or a multiple such as 3x") }
             s.ec2Limits = l
         }
         if fromEmpty { s.fromEmpty = true }
@@ -129,7 +130,7 @@ struct Simulate: ParsableCommand {
         let parts = item.split(separator: "@", maxSplits: 1).map(String.init)
         var at = 0
         if parts.count == 2 {
-            guard let d = Scenario.parseDuration(parts[1]) else { throw TopologyInput.fail(.invalidValue, "\(flag) '\(item)': '\(parts[1])' is not a duration") }
+            guard let d = Scenario.parseDuration(parts[1]) else { throw TopologyInput.fail(.invalidValue, "\(flag) '\(echo: item)': '\(echo: parts[1])' is not a duration") }
             at = d
         }
         return (parts.first ?? "", at)
@@ -145,7 +146,7 @@ struct Simulate: ParsableCommand {
         }
         for item in pods {
             let (value, at) = try split(item, flag: "--pods")
-            guard let n = Int(value), n >= 0, n <= 1_000_000 else { throw TopologyInput.fail(.invalidValue, "--pods '\(item)' must read N or N@TIME with N from 0 to 1000000") }
+            guard let n = Int(value), n >= 0, n <= 1_000_000 else { throw TopologyInput.fail(.invalidValue, "--pods '\(echo: item)' must read N or N@TIME with N from 0 to 1000000") }
             out.append(.init(at: at, action: .addPods(count: n)))
         }
 
@@ -153,7 +154,7 @@ struct Simulate: ParsableCommand {
             let (value, at) = try split(item, flag: "--rollout")
             guard case .success(let ep) = Endpoint.parse(value), case .workload(let kind, let ns, let name) = ep,
                   kind == .deployment || kind == .statefulSet else {
-                throw TopologyInput.fail(.invalidValue, "--rollout '\(item)' must read deployment:NS/NAME[@TIME]")
+                throw TopologyInput.fail(.invalidValue, "--rollout '\(echo: item)' must read deployment:NS/NAME[@TIME]")
             }
             guard t.kubernetes.workload(kind, namespace: ns, name: name) != nil else {
                 let names = t.kubernetes.workloads.filter { $0.kind == kind }.map { "\(kind.rawValue.lowercased()):\($0.meta.namespace)/\($0.meta.name)" }

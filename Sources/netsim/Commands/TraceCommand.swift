@@ -31,22 +31,22 @@ struct TraceCommand: ParsableCommand {
     @Argument(help: "The topology file.") var file: String
     @Option(help: "Where the flow starts.") var from: String
     @Option(help: "Where it goes.") var to: String
-    @Option(help: "Destination port (tcp and udp).") var port: String?
+    @Option(parsing: .unconditional, help: "Destination port (tcp and udp).") var port: String?
     @Option(help: "tcp, udp, icmp, or a protocol number.") var `protocol`: String = "tcp"
-    @Option(help: "Source port (default: an ephemeral port of 32768–60999, fixed per flow).") var sourcePort: String?
-    @Option(help: "ICMP type (default 8, echo request).") var icmpType: String?
-    @Option(help: "ICMP code (default 0).") var icmpCode: String?
+    @Option(parsing: .unconditional, help: "Source port (default: an ephemeral port of 32768–60999, fixed per flow).") var sourcePort: String?
+    @Option(parsing: .unconditional, help: "ICMP type (default 8, echo request).") var icmpType: String?
+    @Option(parsing: .unconditional, help: "ICMP code (default 0).") var icmpCode: String?
     @Option(help: "Output format: text, json.") var format: TraceFormat = .text
     @Option(help: "For an ingress (ALB): the request's Host header (default: the load balancer's DNS name).") var host: String?
     @Option(help: "For an ingress (ALB): the request path, starting with / (default: /).") var path: String?
     @Flag(help: "Trace every target the load balancer or endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
-    @Option(help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
+    @Option(parsing: .unconditional, help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
     @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
     @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
     @Flag(help: "With --pcap, a whole TCP connection: SYN, SYN-ACK, ACK, a request and its acknowledgment.") var handshake = false
     @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
     @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
 
     /// Which place each frame of the capture was seen at (Wireshark shows a packet seen again
     /// further on as a retransmission).
@@ -66,12 +66,12 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         guard let proto = IPProtocol(parsing: `protocol`), proto != .all else {
-            throw TopologyInput.fail(.invalidValue, "--protocol '\(`protocol`)' is not tcp, udp, icmp or a protocol number 0–255")
+            throw TopologyInput.fail(.invalidValue, "--protocol '\(echo: `protocol`)' is not tcp, udp, icmp or a protocol number 0–255")
         }
         func number(_ text: String?, _ flag: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text else { return nil }
             guard let n = Int(text), range.contains(n) else {
-                throw TopologyInput.fail(.invalidPort, "\(flag) '\(text)' is outside \(range.lowerBound)–\(range.upperBound)")
+                throw TopologyInput.fail(.invalidPort, "\(flag) '\(echo: text)' is outside \(range.lowerBound)–\(range.upperBound)")
             }
             return n
         }
@@ -102,10 +102,10 @@ struct TraceCommand: ParsableCommand {
         var req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
                               icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))
         if let path, !path.hasPrefix("/") {
-            throw TopologyInput.fail(.invalidValue, "--path '\(path)' must start with '/' (the request path as the ALB sees it, e.g. /cart)")
+            throw TopologyInput.fail(.invalidValue, "--path '\(echo: path)' must start with '/' (the request path as the ALB sees it, e.g. /cart)")
         }
         if let host, host.isEmpty || host.contains(where: { $0 == " " || $0 == "/" }) {
-            throw TopologyInput.fail(.invalidValue, "--host '\(host)' is not a host name (write it as in the Host header, e.g. shop.example.com)")
+            throw TopologyInput.fail(.invalidValue, "--host '\(echo: host)' is not a host name (write it as in the Host header, e.g. shop.example.com)")
         }
         if host != nil || path != nil {
             guard case .ingress = toEP else {
@@ -120,7 +120,7 @@ struct TraceCommand: ParsableCommand {
         if handshake && proto != .tcp { throw TopologyInput.fail(.invalidValue, "--handshake is for TCP flows") }
         req.capture = pcap != nil
         if let seed {
-            guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(seed)' is not a whole number 0–18446744073709551615") }
+            guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(echo: seed)' is not a whole number 0–18446744073709551615") }
             if allPaths { throw TopologyInput.fail(.invalidValue, "--seed picks one path and --all-paths follows each; give one of them") }
             req.seed = s
         }

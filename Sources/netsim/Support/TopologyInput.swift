@@ -11,7 +11,8 @@ enum TopologyInput {
     /// The built-in catalog, or the user's file over it; exits 2 with located errors.
     static func catalog(_ path: String?, maxInputSize: Int?) throws -> InstanceCatalog {
         guard let path else { return .builtin }
-        let r = InstanceCatalogLoader.load(path: path, over: .builtin, limits: Limits.from(option: maxInputSize))
+        Output.noteInputs([path])
+        let r = InstanceCatalogLoader.load(path: path, over: .builtin, limits: try Limits.from(option: maxInputSize))
         guard let catalog = r.catalog else {
             report(r.diagnostics, path: path, color: Output.stderrColor)
             throw ExitCode(2)
@@ -22,9 +23,10 @@ enum TopologyInput {
 
     /// A valid topology, or exit 2 after printing every error; warnings go to stderr.
     static func load(_ path: String, catalog: InstanceCatalog, maxInputSize: Int?, quietWarnings: Bool = false, settings: [String] = []) throws -> Topology {
-        var loader = TopologyLoader(limits: Limits.from(option: maxInputSize), catalog: catalog)
+        var loader = TopologyLoader(limits: try Limits.from(option: maxInputSize), catalog: catalog)
         loader.cniOverrides = try overrides(settings, path: path)
         let r = loader.load(path: path)
+        Output.noteInputs(r.files)
         guard let t = r.validTopology else {
             report(r.diagnostics, path: path, color: Output.stderrColor)
             throw ExitCode(2)
@@ -62,10 +64,10 @@ enum TopologyInput {
         for item in items {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let n = Int(parts[1]), n >= 0, n <= 100_000 else {
-                throw fail(.invalidValue, "--scale '\(item)' must read NODEGROUP=COUNT with a count of 0 to 100000")
+                throw fail(.invalidValue, "--scale '\(echo: item)' must read NODEGROUP=COUNT with a count of 0 to 100000")
             }
             guard groups.contains(parts[0]) else {
-                throw fail(.undefinedReference, "--scale names node group '\(parts[0])', which the topology does not define",
+                throw fail(.undefinedReference, "--scale names node group '\(echo: parts[0])', which the topology does not define",
                            near: Suggestions.nearest(to: parts[0], in: groups))
             }
             out[parts[0]] = n
