@@ -158,8 +158,14 @@ extension TopologyConverter {
                     }
                 }
                 if parsed.count == 2, (parsed[0].v4 == nil) == (parsed[1].v4 == nil) {
+                    var hint = "list one CIDR that covers the pods' addresses"
+                    if let a = parsed[0].v4, let b = parsed[1].v4 {
+                        // The smallest CIDR holding both.
+                        let common = min(a.prefixLength, b.prefixLength, (a.network.value ^ b.network.value).leadingZeroBitCount)
+                        hint += ": clusterCIDR: \(IPv4CIDR(network: a.network, prefixLength: common))"
+                    }
                     reporter.error(.kubeProxyConfig, "clusterCIDR '\(Self.echo(text))' lists two \(parsed[0].v4 == nil ? "IPv6" : "IPv4") CIDRs, but a pair must be one IPv4 and one IPv6: \(notStart)", at: loc,
-                                   hint: "list one CIDR that covers the pods' addresses, e.g. clusterCIDR: 10.0.0.0/15")
+                                   hint: hint)
                 }
                 // The detector uses the first IPv4 entry.
                 s.clusterCIDR = parsed.lazy.compactMap(\.v4).first
