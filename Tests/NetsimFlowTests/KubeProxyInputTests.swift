@@ -379,6 +379,7 @@ struct KubeProxyInputTests {
         let (two, twoE) = try errors("{clusterCIDR: \"10.0.0.0/16,10.1.0.0/16\"}")
         #expect(twoE.count == 1 && twoE.first?.message.contains("would not start") == true, "\(two.result.diagnostics.map(\.formatted))")
         #expect(two.result.validTopology == nil)
+        #expect(twoE.first?.hint.contains("clusterCIDR: 10.0.0.0/15") == true, "the smallest CIDR holding both")
         let (dual, dualE) = try errors("{clusterCIDR: \"10.0.0.0/16,fd00::/48\"}")
         #expect(dualE.isEmpty && dual.result.validTopology != nil, "\(dual.result.diagnostics.map(\.formatted))")
         // ParseCIDRSloppy trims nothing.
@@ -429,6 +430,18 @@ struct KubeProxyInputTests {
 
     /// A megabyte value is echoed clipped, not in full.
     @Test func longValuesAreClipped() throws {
+        let td = try Self.load(manifests: """
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: web-far, namespace: lab}
+              spec:
+                selector: {app: web}
+                trafficDistribution: \(String(repeating: "x", count: 1_000_000))
+                ports: [{name: http, port: 80, targetPort: http}]
+
+        """)
+        #expect(td.result.diagnostics.contains { $0.message.contains("trafficDistribution") && $0.message.utf8.count < 400 })
+        #expect(td.result.diagnostics.allSatisfy { $0.message.utf8.count < 2_000 })
         let big = String(repeating: "1", count: 1_000_000)
         for kubeProxy in ["{clusterCIDR: \"\(big)/16\"}", "{detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: \"\(big)\"}}",
                           "{nodePortAddresses: [\"\(big)\"]}", "{clusterCIDR: \"10.0.0.0/16,\(big),fd00::/48\"}"] {
