@@ -22,7 +22,7 @@ public struct NodeDatapath: Sendable {
         var c = KubeProxyConfig(nodeName: node?.name ?? "", nodeIPs: node.map { [$0.primaryIP] } ?? [], clusterCIDR: nil)
         switch s.detectLocalMode {
         case .ClusterCIDR: c.clusterCIDR = s.clusterCIDR
-        // EKS nodes have no spec.podCIDR: kube-proxy falls back to no detector.
+        // Refused at load (NS0810): kube-proxy waits for a spec.podCIDR EKS nodes never get, and exits.
         case .NodeCIDR: break
         case .BridgeInterface: c.localInterface = s.bridgeInterface.flatMap { $0.isEmpty ? nil : $0 }
         case .InterfaceNamePrefix: c.localInterface = s.interfaceNamePrefix.flatMap { $0.isEmpty ? nil : $0 + "+" }

@@ -32,8 +32,9 @@ struct KubeProxyInputTests {
 
     /// The datapath lab with `manifests` appended to its manifest list and `cluster` lines
     /// added to its cluster block.
-    static func load(manifests: String, cluster: String = "") throws -> Loaded {
+    static func load(manifests: String, cluster: String = "", version: String? = nil) throws -> Loaded {
         var text = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml"), encoding: .utf8)
+        if let version { text = text.replacingOccurrences(of: "  version: \"1.31\"\n", with: "  version: \(version)\n") }
         text = text.replacingOccurrences(of: "  cni:\n    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n",
                                          with: "  cni:\n    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n" + cluster)
         if !text.hasSuffix("\n") { text += "\n" }
@@ -322,7 +323,7 @@ struct KubeProxyInputTests {
               kubeProxy:
                 clusterCIDR: 10.1.0.0/33
                 detectLocalMode: BridgeInterface
-                nodePortAddresses: [primary, 10.1.0.0/16, eth0]
+                nodePortAddresses: [10.1.0.0/16, eth0]
                 iptables: {masqueradeAll: yes, localhostNodePorts: true}
                 conntrack: {tcpBeLiberal: true, maxPerCore: 0}
                 masqueradeALL: true
@@ -330,10 +331,13 @@ struct KubeProxyInputTests {
             """)
         #expect(l.result.validTopology == nil)
         let e810 = l.diagnostics("NS0810")
-        #expect(e810.map(\.location.line).sorted() == [l.line(of: "clusterCIDR: 10.1.0.0/33"), l.line(of: "detectLocalMode: BridgeInterface"), l.line(of: "nodePortAddresses: [primary")].compactMap { $0 }.sorted())
+        #expect(e810.map(\.location.line).sorted() == [l.line(of: "detectLocalMode: BridgeInterface"), l.line(of: "nodePortAddresses: [10.1")].compactMap { $0 }.sorted())
         #expect(e810.allSatisfy { $0.severity == .error && !$0.hint.isEmpty })
+        // clusterCIDR is not read in BridgeInterface mode (so not validated either).
         let w811 = l.diagnostics("NS0811")
-        #expect(w811.count == 1 && w811.first?.location.line == l.line(of: "localhostNodePorts: true"))
+        #expect(w811.map(\.location.line).sorted() == [l.line(of: "clusterCIDR: 10.1.0.0/33"), l.line(of: "localhostNodePorts: true")].compactMap { $0 }.sorted())
+        let bad = try Self.load(manifests: "", cluster: "  kubeProxy: {clusterCIDR: 10.1.0.0/33}\n")
+        #expect(bad.diagnostics("NS0810").count == 1 && bad.result.validTopology == nil)
         #expect(l.result.diagnostics.contains { $0.code == .wrongType && $0.location.line == l.line(of: "masqueradeAll: yes") })
         #expect(l.result.diagnostics.contains { $0.code == .unknownKey && $0.message.contains("maxPerCore") })
         #expect(l.result.diagnostics.contains { $0.code == .unknownKey && $0.message.contains("masqueradeALL") })
@@ -347,8 +351,143 @@ struct KubeProxyInputTests {
         #expect(names.result.validTopology == nil)
         let fits = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: \"\(long.dropLast())\"}}\n")
         #expect(fits.result.validTopology != nil, "\(fits.result.diagnostics.map(\.formatted))")
-        let nodeCIDR = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: NodeCIDR}\n")
-        #expect(nodeCIDR.diagnostics("NS0811").count == 1)
-        #expect(nodeCIDR.result.validTopology != nil)
+    }
+
+    /// detectLocalMode NodeCIDR: v1.31 `platformSetup` waits for the node's spec.podCIDR
+    /// (`waitForPodCIDR`, 5 minutes) and fails; EKS nodes have none, so kube-proxy exits and
+    /// crash-loops. An error, not a run without a detector.
+    @Test func nodeCIDRModeNeverStarts() throws {
+        let l = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: NodeCIDR}\n")
+        let e = l.diagnostics("NS0810")
+        #expect(e.count == 1 && e.first?.severity == .error, "\(l.result.diagnostics.map(\.formatted))")
+        #expect(e.first?.message.contains("spec.podCIDR") == true && e.first?.message.contains("exits") == true)
+        #expect(e.first?.location.line == l.line(of: "detectLocalMode: NodeCIDR"))
+        #expect(e.first?.hint.contains("InterfaceNamePrefix") == true)
+        #expect(l.diagnostics("NS0811").isEmpty)
+        #expect(l.result.validTopology == nil)
+    }
+
+    /// kube-proxy v1.31's start-up validation (validation.go) of clusterCIDR and
+    /// nodePortAddresses, with k8s.io/utils ParseCIDRSloppy: what it refuses is an error saying
+    /// kube-proxy would not start; what it accepts (leading zeros) netsim accepts.
+    @Test func kubeProxyValidationMatchesV131() throws {
+        func errors(_ kubeProxy: String) throws -> (Loaded, [Diagnostic]) {
+            let l = try Self.load(manifests: "", cluster: "  kubeProxy: \(kubeProxy)\n")
+            return (l, l.diagnostics("NS0810"))
+        }
+        // Two IPv4 CIDRs: validateDualStackCIDRStrings wants one, or one of each family.
+        let (two, twoE) = try errors("{clusterCIDR: \"10.0.0.0/16,10.1.0.0/16\"}")
+        #expect(twoE.count == 1 && twoE.first?.message.contains("would not start") == true, "\(two.result.diagnostics.map(\.formatted))")
+        #expect(two.result.validTopology == nil)
+        #expect(twoE.first?.hint.contains("clusterCIDR: 10.0.0.0/15") == true, "the smallest CIDR holding both")
+        let (dual, dualE) = try errors("{clusterCIDR: \"10.0.0.0/16,fd00::/48\"}")
+        #expect(dualE.isEmpty && dual.result.validTopology != nil, "\(dual.result.diagnostics.map(\.formatted))")
+        // ParseCIDRSloppy trims nothing.
+        for text in ["\" 10.0.0.0/16 \"", "\"10.0.0.0/16, fd00::/48\"", "\"10.0.0.0/16,\"", "\" \""] {
+            let (l, e) = try errors("{clusterCIDR: \(text)}")
+            #expect(e.count == 1 && e.first?.message.contains("would not start") == true, "\(text): \(l.result.diagnostics.map(\.formatted))")
+        }
+        // Leading zeros are accepted (decimal, as the Go 1.16 parser did), host bits masked.
+        for text in ["010.000.0.0/16", "10.0.0.0/016", "0010.0.0.5/16"] {
+            let (l, e) = try errors("{clusterCIDR: \"\(text)\"}")
+            #expect(e.isEmpty, "\(text): \(l.result.diagnostics.map(\.formatted))")
+            let dp = try #require(try l.datapaths().first)
+            #expect(dp.kubeProxy.natRules.contains { $0.contains("! -s 10.0.0.0/16 ") } || dp.kubeProxy.natRules.contains { $0.contains("-s 10.0.0.0/16 ") }, "\(text)")
+        }
+        for text in ["10.0.0.256/16", "10.0.0.0/33", "10.0.0/16", "10.0.0.0/-1", "+10.0.0.0/16"] {
+            let (_, e) = try errors("{clusterCIDR: \"\(text)\"}")
+            #expect(e.count == 1, "\(text)")
+        }
+        // clusterCIDR is read, and validated, only in ClusterCIDR mode.
+        let (other, otherE) = try errors("{clusterCIDR: \"not a cidr\", detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: eni}}")
+        #expect(otherE.isEmpty && other.result.validTopology != nil, "\(other.result.diagnostics.map(\.formatted))")
+        #expect(other.diagnostics("NS0811").count == 1 && other.diagnostics("NS0811").first?.location.line == other.line(of: "not a cidr"))
+        // 'primary' must be alone.
+        for list in ["[0.0.0.0/0, primary]", "[primary, 10.1.0.0/16]"] {
+            let (l, e) = try errors("{nodePortAddresses: \(list)}")
+            #expect(e.count == 1 && e.first?.message.contains("can't use both 'primary' and CIDRs") == true, "\(list): \(l.result.diagnostics.map(\.formatted))")
+            #expect(l.result.validTopology == nil)
+        }
+        for list in ["[\" 10.0.0.0/16\"]", "[\" primary\"]"] {
+            let (_, e) = try errors("{nodePortAddresses: \(list)}")
+            #expect(e.count == 1 && e.first?.message.contains("would not start") == true, "\(list)")
+        }
+        let (zeros, zerosE) = try errors("{nodePortAddresses: [\"010.000.0.0/16\"]}")
+        #expect(zerosE.isEmpty && zeros.result.validTopology != nil, "\(zeros.result.diagnostics.map(\.formatted))")
+    }
+
+    /// Interface names iptables refuses, control characters included: a NUL byte never
+    /// reaches `netsim node`'s rules.
+    @Test func interfaceNamesWithControlCharacters() throws {
+        for name in ["e\\u0000n", "e\\tn", "e\\u007Fn"] {
+            let l = try Self.load(manifests: "", cluster: "  kubeProxy: {detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: \"\(name)\"}}\n")
+            let e = l.diagnostics("NS0810")
+            #expect(e.count == 1, "\(name): \(l.result.diagnostics.map(\.formatted))")
+            #expect(e.allSatisfy { !$0.message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }, "\(name)")
+            #expect(l.result.validTopology == nil)
+        }
+    }
+
+    /// A megabyte value is echoed clipped, not in full.
+    @Test func longValuesAreClipped() throws {
+        let td = try Self.load(manifests: """
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: web-far, namespace: lab}
+              spec:
+                selector: {app: web}
+                trafficDistribution: \(String(repeating: "x", count: 1_000_000))
+                ports: [{name: http, port: 80, targetPort: http}]
+
+        """)
+        #expect(td.result.diagnostics.contains { $0.message.contains("trafficDistribution") && $0.message.utf8.count < 400 })
+        #expect(td.result.diagnostics.allSatisfy { $0.message.utf8.count < 2_000 })
+        let big = String(repeating: "1", count: 1_000_000)
+        for kubeProxy in ["{clusterCIDR: \"\(big)/16\"}", "{detectLocalMode: InterfaceNamePrefix, detectLocal: {interfaceNamePrefix: \"\(big)\"}}",
+                          "{nodePortAddresses: [\"\(big)\"]}", "{clusterCIDR: \"10.0.0.0/16,\(big),fd00::/48\"}"] {
+            let l = try Self.load(manifests: "", cluster: "  kubeProxy: \(kubeProxy)\n")
+            let e = l.diagnostics("NS0810")
+            #expect(e.count == 1)
+            #expect(e.allSatisfy { $0.message.utf8.count < 400 && $0.message.contains("…") }, "\(e.map { $0.message.utf8.count })")
+        }
+    }
+
+    // MARK: - Item: version-dependent fields
+
+    /// trafficDistribution is alpha in 1.30 (gate off, EKS turns on no alpha gate) and absent
+    /// before: the API server drops it, so no hints, and every node uses every endpoint.
+    @Test func trafficDistributionNeedsKubernetes131() throws {
+        let svc = """
+            - apiVersion: v1
+              kind: Service
+              metadata: {name: web-close, namespace: lab}
+              spec:
+                selector: {app: web}
+                trafficDistribution: PreferClose
+                ports: [{name: http, port: 80, targetPort: http}]
+
+        """
+        for version in ["\"1.30\"", "\"1.29\"", "v1.30.4"] {
+            let l = try Self.load(manifests: svc, version: version)
+            let w = l.diagnostics("NS0813")
+            #expect(w.count == 1 && w.first?.severity == .warning, "\(version): \(l.result.diagnostics.map(\.formatted))")
+            #expect(w.first?.location.line == l.line(of: "trafficDistribution: PreferClose"))
+            let n = try l.network()
+            let web = n.fabric.realized.pods.filter { $0.labels["app"] == "web" && $0.status == .running && $0.ip != nil }
+            let zones = Set(n.fabric.realized.nodes.map(\.zone))
+            try #require(zones.count == 2)
+            for node in n.fabric.realized.nodes {
+                let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name))
+                let rules = dp.kubeProxy.natRules.filter { $0.hasPrefix("-A \(ChainNames.service("lab/web-close:http", "tcp")) ") && $0.contains("-j KUBE-SEP-") }
+                #expect(rules.count == web.count, "\(version) \(node.name): every endpoint, not the zone's")
+            }
+        }
+        // 1.31 and later (and an unreadable version: netsim models 1.31) keep PreferClose.
+        for version in ["\"1.31\"", "\"1.33\"", "latest"] {
+            let l = try Self.load(manifests: svc, version: version)
+            #expect(l.diagnostics("NS0813").isEmpty, "\(version)")
+        }
+        #expect(Cluster.kubernetesMinor("1.30") == 30 && Cluster.kubernetesMinor("v1.29.3") == 29)
+        #expect(Cluster.kubernetesMinor("1.") == nil && Cluster.kubernetesMinor("2.0") == nil && Cluster.kubernetesMinor(String(repeating: "9", count: 100)) == nil)
     }
 }

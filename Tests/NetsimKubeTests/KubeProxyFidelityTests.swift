@@ -1,3 +1,4 @@
+import Foundation
 import NetsimKube
 import NetsimModel
 import Testing
@@ -27,17 +28,38 @@ struct KubeProxyFidelityTests {
         return "\(whole)." + ds.map(String.init).joined()
     }
 
-    /// The restore form: Go's `%0.10f` of 1/n for every n up to 10,000, ties to even (n =
-    /// 2,048: 0.00048828125 is printed 0.0004882812).
+    /// glibc's `%.10f` of a double: like Go's strconv, it rounds the exact binary value (ties
+    /// to even), so it is an independent oracle for kube-proxy's `%0.10f`.
+    static func glibc(_ d: Double) -> String {
+        var buf = [CChar](repeating: 0, count: 32)
+        _ = withVaList([d]) { vsnprintf(&buf, buf.count, "%.10f", $0) }
+        return String(cString: buf)
+    }
+
+    /// The restore form: Go's `%0.10f` of the double 1.0/n for every n up to 300,000. The double
+    /// is not 1/n: where 1/n's eleventh decimal is an exact 5 and n is not a power of two
+    /// (10240, 51200, 256000) the double lies above or below the tie and decides; for n = 2048
+    /// the double is 1/2048 itself and the tie goes to even.
     @Test func probabilityRestoreFormEveryN() {
+        // Foundation's String(format:) is glibc's printf here: known values first.
+        #expect(String(format: "%.10f", 1.0 / 10240.0) == "0.0000976563")
+        #expect(String(format: "%.10f", 1.0 / 2048.0) == "0.0004882812")
+        #expect(Self.glibc(1.0 / 10240.0) == "0.0000976563" && Self.glibc(1.0 / 3.0) == "0.3333333333")
         var mismatches: [String] = []
-        for n in 1...10_000 {
-            let want = Self.decimal(1, n, digits: 10)
+        for n in 1...300_000 {
+            let want = Self.glibc(1.0 / Double(n))
             let got = KubeProxyRenderer.probabilityText(n)
             if got != want { mismatches.append("\(n): \(got) want \(want)") }
         }
         #expect(mismatches.isEmpty, "\(mismatches.prefix(10))")
         #expect(KubeProxyRenderer.probabilityText(2048) == "0.0004882812")
+        #expect(KubeProxyRenderer.probabilityText(10240) == "0.0000976563")
+        #expect(KubeProxyRenderer.probabilityText(51200) == Self.glibc(1.0 / 51200.0))
+        #expect(KubeProxyRenderer.probabilityText(256000) == Self.glibc(1.0 / 256000.0))
+        // Far beyond any Service: no trap, and still glibc's digits.
+        for n in [Int.max, Int.max / 3, 1 << 40, 999_999_937] {
+            #expect(KubeProxyRenderer.probabilityText(n) == Self.glibc(1.0 / Double(n)), "\(n)")
+        }
     }
 
     /// The saved form: iptables parses the restore text to a double, stores

@@ -30,18 +30,44 @@ public enum KubeProxyRenderer {
     /// Go's `%0.10f` of 1/n.
     public static func probabilityText(_ n: Int) -> String { probability(n) }
 
-    /// 1/n to ten decimals, exactly as Go's `%0.10f` prints the double 1.0/n: the double is
-    /// within 2^-53/n of 1/n, and 1/n is never closer than 10^-10/(2n) to a rounding boundary
-    /// unless it lies on one, so rounding the exact quotient (ties to even, as strconv does:
-    /// 1/2048 = 0.00048828125 → 0.0004882812) gives the same digits.
+    /// 1/n to ten decimals, as kube-proxy writes it: `fmt.Sprintf("%0.10f", 1.0/float64(n))`.
+    /// Go's strconv formats a fixed precision from the exact binary value of the double
+    /// (`bigFtoa`, then `decimal.Round`, ties to even), and the double 1.0/n is not 1/n: a
+    /// decimal tie of the rational 1/n (n = 10240, 51200, 256000, ...) is a tie of the double
+    /// only when n is a power of two (1/2048 = 0.00048828125 → 0.0004882812). So this takes the
+    /// double apart, m × 2^-k with m the 53-bit significand, and rounds m × 10^10 / 2^k exactly
+    /// in 128-bit integer arithmetic.
     static func probability(_ remaining: Int) -> String {
-        guard remaining > 0 else { return "1.0000000000" }
-        let scale = 10_000_000_000
-        var q = scale / remaining
-        let twice = 2 * (scale % remaining)
-        if twice > remaining || (twice == remaining && q % 2 == 1) { q += 1 }
-        let f = String(q % scale)
-        return "\(q / scale)." + String(repeating: "0", count: 10 - f.count) + f
+        guard remaining > 1 else { return "1.0000000000" }
+        let d = 1.0 / Double(remaining)
+        let m = (UInt64(1) << 52) | d.significandBitPattern
+        // d = m × 2^(exponent - 52); 0 < d < 1, so k = 52 - exponent is 53...116 for any Int.
+        let k = 52 - Int(d.exponent)
+        let scale: UInt64 = 10_000_000_000
+        let (hi, lo) = m.multipliedFullWidth(by: scale)
+        // q = (hi:lo) >> k, rest = the k low bits, half = 2^(k-1); q < 10^10 fits 64 bits.
+        var q: UInt64
+        var above: Bool, tie: Bool
+        if k >= 64 {
+            let s = k - 64
+            q = s == 0 ? hi : hi >> UInt64(s)
+            let restHi = s == 0 ? 0 : hi & ((UInt64(1) << UInt64(s)) - 1)
+            if s == 0 {
+                above = lo > (UInt64(1) << 63); tie = lo == (UInt64(1) << 63)
+            } else {
+                let halfHi = UInt64(1) << UInt64(s - 1)
+                above = restHi > halfHi || (restHi == halfHi && lo != 0); tie = restHi == halfHi && lo == 0
+            }
+        } else {
+            q = (hi << UInt64(64 - k)) | (lo >> UInt64(k))
+            let rest = lo & ((UInt64(1) << UInt64(k)) - 1)
+            let half = UInt64(1) << UInt64(k - 1)
+            above = rest > half; tie = rest == half
+        }
+        if above || (tie && q & 1 == 1) { q += 1 }
+        if q >= scale { return "1.0000000000" }
+        let f = String(q)
+        return "0." + String(repeating: "0", count: 10 - f.utf8.count) + f
     }
 
     /// Whether kube-proxy writes this port's rules differently on different nodes: its

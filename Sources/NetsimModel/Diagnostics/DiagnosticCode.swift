@@ -106,8 +106,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let ignoredCNISetting = DiagnosticCode("NS0806", "ignored-cni-setting", "A warm-pool setting ipamd ignores in this combination.")
     public static let subnetTooSmall = DiagnosticCode("NS0807", "subnet-too-small", "A node subnet that cannot hold one node and its initial warm pool.")
     public static let invalidCatalog = DiagnosticCode("NS0808", "invalid-instance-catalog", "An instance catalog file netsim cannot read.")
-    public static let kubeProxyConfig = DiagnosticCode("NS0810", "kube-proxy-config", "A cluster.kubeProxy setting kube-proxy refuses at start-up.")
+    public static let kubeProxyConfig = DiagnosticCode("NS0810", "kube-proxy-config", "A cluster.kubeProxy setting with which kube-proxy never programs a Service: refused at start-up, an exit while starting, or rules iptables-restore refuses.")
     public static let kubeProxyIgnored = DiagnosticCode("NS0811", "kube-proxy-setting-ignored", "A cluster.kubeProxy setting kube-proxy overrides, or that has no effect on EKS nodes.")
+    public static let fieldNotInVersion = DiagnosticCode("NS0813", "field-not-in-version", "A Service field the cluster's Kubernetes version does not serve (its feature gate is off or it does not exist yet): the API server drops it.")
     public static let sourceRangeSpaces = DiagnosticCode("NS0812", "source-range-whitespace", "A loadBalancerSourceRanges entry with spaces around it; the API server and kube-proxy trim them.")
     public static let invalidSetting = DiagnosticCode("NS0830", "invalid-set-argument", "A command-line --set that is not KEY=VALUE for the cluster's aws-node settings.")
 
@@ -146,7 +147,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .invalidObjectName, .invalidLabel, .noContainers,
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog, .invalidSetting,
-        .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces,
+        .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces, .fieldNotInVersion,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario, .scenarioLimit,
         .captureUnreadable, .captureLinkType,

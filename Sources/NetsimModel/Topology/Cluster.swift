@@ -22,6 +22,19 @@ public struct Cluster: Sendable {
         self.nodeGroups = nodeGroups; self.location = location
     }
 
+    /// The minor version of `version` (`"1.30"`, `"v1.30.2"` → 30); nil when it is not a
+    /// Kubernetes 1.x version netsim can read, in which case netsim models v1.31.
+    public var kubernetesMinor: Int? { Cluster.kubernetesMinor(version) }
+
+    public static func kubernetesMinor(_ version: String) -> Int? {
+        var t = Substring(version)
+        if t.first == "v" { t = t.dropFirst() }
+        guard t.hasPrefix("1.") else { return nil }
+        let digits = t.dropFirst(2).prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 4 else { return nil }
+        return Int(digits)
+    }
+
     /// The value of an aws-node setting, if set.
     public func cniValue(_ name: String) -> String? { cni.last { $0.name == name }?.value }
 

@@ -10,6 +10,9 @@ final class ManifestConverter {
     var objects: KubernetesObjects
     /// (kind, namespace, name) → where first defined.
     var seen: [String: SourceLocation]
+    /// The cluster's Kubernetes minor version (`cluster.version`); nil: v1.31, the version
+    /// netsim models.
+    var kubernetesMinor: Int? = nil
 
     static let modelledKinds = ["Namespace", "Deployment", "StatefulSet", "DaemonSet", "Pod", "Service",
                                 "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy"]
@@ -280,9 +283,17 @@ final class ManifestConverter {
         // trafficDistribution (v1.31: PreferClose only) is modelled: the EndpointSlice
         // controller hints each ready endpoint for its own zone. The topology-mode annotation's
         // proportional hints (the controller's topology cache) are not, and take precedence.
-        let trafficDistribution = spec.string("trafficDistribution")
+        var trafficDistribution = spec.string("trafficDistribution")
+        if trafficDistribution != nil, let minor = kubernetesMinor, minor < 31 {
+            // Feature gate ServiceTrafficDistribution (pkg/features/kube_features.go): alpha
+            // and off in 1.30, beta and on in 1.31, GA in 1.33; EKS turns on no alpha gate.
+            // With the gate off the API server drops the field; before 1.30 it does not exist.
+            reporter.warning(.fieldNotInVersion, "\(ctx) sets trafficDistribution, which Kubernetes 1.\(minor) does not serve (\(minor == 30 ? "alpha in 1.30, its feature gate off on EKS" : "added in 1.30, beta in 1.31")): the API server drops it, so the endpoints get no zone hints and every node uses all of them",
+                             at: spec.valueLocation("trafficDistribution"), hint: "set cluster.version to \"1.31\" or later to model PreferClose, or drop the field")
+            trafficDistribution = nil
+        }
         if let td = trafficDistribution, td != "PreferClose" {
-            reporter.error(.invalidValue, "\(ctx): trafficDistribution '\(td)' is not supported", at: spec.valueLocation("trafficDistribution"),
+            reporter.error(.invalidValue, "\(ctx): trafficDistribution '\(TopologyConverter.echo(td))' is not supported", at: spec.valueLocation("trafficDistribution"),
                            hint: "Kubernetes 1.31 accepts only PreferClose")
         }
         for key in ["service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints"] {

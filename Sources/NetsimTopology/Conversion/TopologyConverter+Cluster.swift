@@ -79,49 +79,116 @@ extension TopologyConverter {
         return cluster
     }
 
-    /// Without leading and trailing white space (Go's strings.TrimSpace).
-    static func trimSpaces(_ s: String) -> String {
-        let chars = Array(s)
-        guard let first = chars.firstIndex(where: { !$0.isWhitespace }), let last = chars.lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(chars[first...last])
+    /// A value echoed in a diagnostic: at most `limit` characters, then "…", control
+    /// characters written as `\u{XX}` (a megabyte entry or a NUL byte never reaches the
+    /// terminal). Local until a shared helper exists.
+    static func echo(_ s: String, limit: Int = 60) -> String {
+        var out = ""
+        var n = 0
+        for u in s.unicodeScalars {
+            if n == limit { return out + "…" }
+            if u.value < 0x20 || u.value == 0x7F { out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(u) }
+            n += 1
+        }
+        return out
+    }
+
+    /// A CIDR as kube-proxy v1.31 parses it (`k8s.io/utils/net` `ParseCIDRSloppy`, the Go 1.16
+    /// parser kept for stored values): `a.b.c.d/n` whose numbers are decimal digits, leading
+    /// zeros allowed (`010.000.0.0/016` is 10.0.0.0/16), octets at most 255, n at most 32, host
+    /// bits masked; or an IPv6 CIDR. Nothing is trimmed: white space anywhere fails. nil when
+    /// kube-proxy refuses it.
+    enum SloppyCIDR { case v4(IPv4CIDR), v6
+        var v4: IPv4CIDR? { if case .v4(let c) = self { return c }; return nil }
+    }
+    static func parseCIDRSloppy(_ text: String) -> SloppyCIDR? {
+        let bytes = Array(text.utf8)
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        /// Decimal digits, any number of leading zeros; nil if empty, not digits or above `max`.
+        func number(_ b: ArraySlice<UInt8>, max: Int) -> Int? {
+            guard !b.isEmpty else { return nil }
+            var v = 0
+            for c in b {
+                guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
+                v = v * 10 + Int(c - UInt8(ascii: "0"))
+                if v > max { return nil }
+            }
+            return v
+        }
+        let addr = bytes[..<slash], mask = bytes[(slash + 1)...]
+        let octets = addr.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        if octets.count == 4, !addr.contains(where: { $0 == UInt8(ascii: ":") }) {
+            var value: UInt32 = 0
+            for o in octets {
+                guard let v = number(o, max: 255) else { return nil }
+                value = value << 8 | UInt32(v)
+            }
+            guard let n = number(mask, max: 32) else { return nil }
+            return .v4(IPv4CIDR(network: IPv4Address(value), prefixLength: n))
+        }
+        guard addr.contains(UInt8(ascii: ":")), let n = number(mask, max: 128),
+              IPv6CIDR.parse(String(decoding: addr, as: UTF8.self) + "/\(n)") != nil else { return nil }
+        return .v6
     }
 
     /// `cluster.kubeProxy`: the kube-proxy add-on's configuration (KubeProxyConfiguration v1alpha1,
-    /// kubernetes v1.31), validated as kube-proxy validates it at start-up.
+    /// kubernetes v1.31), validated as kube-proxy validates it at start-up
+    /// (`pkg/proxy/apis/config/validation/validation.go`; the v1alpha1 `clusterCIDR` text is
+    /// split on commas, without trimming, into `detectLocal.clusterCIDRs`).
     func convertKubeProxy(_ r: MappingReader) -> KubeProxySettings {
         var s = KubeProxySettings(location: r.location)
         r.context = "cluster.kubeProxy"
-        if let (text, loc) = r.locatedString("clusterCIDR") {
-            // A comma-separated list (one per family); the IPv4 one is kube-proxy's here.
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { Self.trimSpaces(String($0)) }
-            if !Self.trimSpaces(text).isEmpty {
-                if parts.count > 2 {
-                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(text.count > 60 ? String(text.prefix(60)) + "…" : text)' lists \(parts.count) CIDRs; kube-proxy accepts one per IP family", at: loc,
-                                   hint: "e.g. clusterCIDR: 10.0.0.0/16")
-                }
-                for p in parts.prefix(3) {
-                    if let c = IPv4CIDR(lenient: p) {
-                        if s.clusterCIDR == nil { s.clusterCIDR = c }
-                    } else if IPv6CIDR(p) == nil {
-                        reporter.error(.kubeProxyConfig, "clusterCIDR entry '\(p)' is not a CIDR", at: loc, hint: "e.g. clusterCIDR: 10.0.0.0/16; \"\" for none (EKS's default)")
-                    }
-                }
-            }
-        }
         let explicitMode = r.choice("detectLocalMode", KubeProxySettings.DetectLocalMode.self)
         if let mode = explicitMode { s.detectLocalMode = mode }
+        if let (text, loc) = r.locatedString("clusterCIDR"), !text.isEmpty {
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let notStart = "kube-proxy would not start"
+            if s.detectLocalMode != .ClusterCIDR {
+                // Read (and validated) only by the ClusterCIDR detector.
+                reporter.warning(.kubeProxyIgnored, "clusterCIDR has no effect with detectLocalMode \(s.detectLocalMode.rawValue): kube-proxy reads and validates it only in ClusterCIDR mode",
+                                 at: loc, hint: "drop clusterCIDR, or use detectLocalMode: ClusterCIDR")
+            } else if parts.count > 2 {
+                reporter.error(.kubeProxyConfig, "clusterCIDR '\(Self.echo(text))' lists \(parts.count) CIDRs, but kube-proxy takes one, or an IPv4 and IPv6 pair: \(notStart)", at: loc,
+                               hint: "e.g. clusterCIDR: 10.0.0.0/16")
+            } else {
+                var parsed: [SloppyCIDR] = []
+                for p in parts {
+                    if let c = Self.parseCIDRSloppy(p) { parsed.append(c) } else {
+                        reporter.error(.kubeProxyConfig, "clusterCIDR entry '\(Self.echo(p))' is not a CIDR kube-proxy reads (no spaces, no empty entries): \(notStart)", at: loc,
+                                       hint: "e.g. clusterCIDR: 10.0.0.0/16; a dual-stack pair is \"10.0.0.0/16,fd00::/48\" without spaces; \"\" for none (EKS's default)")
+                    }
+                }
+                if parsed.count == 2, (parsed[0].v4 == nil) == (parsed[1].v4 == nil) {
+                    var hint = "list one CIDR that covers the pods' addresses"
+                    if let a = parsed[0].v4, let b = parsed[1].v4 {
+                        // The smallest CIDR holding both.
+                        let common = min(a.prefixLength, b.prefixLength, (a.network.value ^ b.network.value).leadingZeroBitCount)
+                        hint += ": clusterCIDR: \(IPv4CIDR(network: a.network, prefixLength: common))"
+                    }
+                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(Self.echo(text))' lists two \(parsed[0].v4 == nil ? "IPv6" : "IPv4") CIDRs, but a pair must be one IPv4 and one IPv6: \(notStart)", at: loc,
+                                   hint: hint)
+                }
+                // The detector uses the first IPv4 entry.
+                s.clusterCIDR = parsed.lazy.compactMap(\.v4).first
+            }
+        }
         var badInterface = false
         if let d = r.mapping("detectLocal", context: "cluster.kubeProxy.detectLocal") {
-            // An interface name the kernel accepts (at most 15 bytes, no '/', ':' or white
-            // space), the prefix with room for iptables' '+': otherwise iptables-restore
-            // refuses kube-proxy's rules and no Service works.
+            // kube-proxy v1.31 checks only that the name is not empty (validation.go
+            // `validateInterface`), then writes it into its iptables-restore input unquoted:
+            // `-i NAME` (bridge) or `-i PREFIX+`. iptables (`xtables_parse_interface`) refuses
+            // names of 16 bytes or more with the '+'; white space splits the argument, a NUL
+            // byte cuts the line short, quotes and '!' are parsed by iptables-restore; the
+            // kernel names no interface with '/' or ':' (`dev_valid_name`). Any of these, and
+            // the VPC CNI's pods get no working Service rules.
             func interface(_ key: String, max: Int) -> String? {
                 guard let v = d.string(key) else { return nil }
-                let bad = v.utf8.count > max || v.contains { $0.isWhitespace || $0 == "/" || $0 == ":" || $0 == "\"" || $0 == "'" || $0 == "!" || $0 == "+" }
+                let bad = v.utf8.count > max || v.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+                    || v.contains { $0.isWhitespace || $0 == "/" || $0 == ":" || $0 == "\"" || $0 == "'" || $0 == "!" || $0 == "+" }
                 if bad || v == "." || v == ".." {
                     badInterface = true
-                    reporter.error(.kubeProxyConfig, "detectLocal.\(key) '\(v)' is not a Linux interface name\(key == "interfaceNamePrefix" ? " prefix" : "") iptables accepts", at: d.valueLocation(key),
-                                   hint: "at most \(max) characters, without white space, '/', ':', quotes, '!' or '+'\(key == "interfaceNamePrefix" ? ", e.g. eni" : "")")
+                    reporter.error(.kubeProxyConfig, "detectLocal.\(key) '\(Self.echo(v))' is not a Linux interface name\(key == "interfaceNamePrefix" ? " prefix" : "") iptables accepts: iptables-restore would refuse kube-proxy's rules on every sync, so no Service would work", at: d.valueLocation(key),
+                                   hint: "at most \(max) bytes, without white space, control characters, '/', ':', quotes, '!' or '+'\(key == "interfaceNamePrefix" ? ", e.g. eni" : "")")
                     return nil
                 }
                 return v
@@ -138,19 +205,32 @@ extension TopologyConverter {
             reporter.error(.kubeProxyConfig, "detectLocalMode InterfaceNamePrefix needs detectLocal.interfaceNamePrefix", at: r.valueLocation("detectLocalMode"),
                            hint: "with the VPC CNI, pods' host interfaces start with its veth prefix: interfaceNamePrefix: eni")
         case .NodeCIDR:
-            reporter.warning(.kubeProxyIgnored, "detectLocalMode NodeCIDR: EKS nodes have no spec.podCIDR (the VPC CNI gives pods VPC addresses), so kube-proxy runs without a local-traffic detector",
-                             at: r.valueLocation("detectLocalMode"), hint: "use ClusterCIDR with clusterCIDR, or InterfaceNamePrefix with interfaceNamePrefix: eni")
+            // v1.31 cmd/kube-proxy/app/server_linux.go: platformSetup waits for the node's
+            // spec.podCIDR (waitForPodCIDR, timeoutForNodePodCIDR = 5 minutes) and returns an
+            // error when it never comes, so kube-proxy exits.
+            reporter.error(.kubeProxyConfig, "detectLocalMode NodeCIDR: kube-proxy waits for the node's spec.podCIDR, which EKS nodes never get (the VPC CNI gives pods VPC addresses); after 5 minutes it exits, so it crash-loops and writes no Service rules",
+                           at: r.valueLocation("detectLocalMode"), hint: "use detectLocalMode: InterfaceNamePrefix with detectLocal.interfaceNamePrefix: eni, or ClusterCIDR with clusterCIDR set to the VPC's CIDR blocks")
         case .ClusterCIDR where s.clusterCIDR == nil && explicitMode == .ClusterCIDR:
             reporter.warning(.kubeProxyIgnored, "detectLocalMode ClusterCIDR without clusterCIDR: kube-proxy runs without a local-traffic detector",
                              at: r.valueLocation("detectLocalMode"), hint: "set clusterCIDR to the pods' addresses (the VPC's CIDR blocks)")
         default: break
         }
-        for (a, loc) in r.stringList("nodePortAddresses") {
-            let t = Self.trimSpaces(a)
-            if t == "primary" { s.nodePortPrimary = true; continue }
-            if let c = IPv4CIDR(lenient: t) { s.nodePortAddresses.append(c) } else if IPv6CIDR(t) == nil {
-                reporter.error(.kubeProxyConfig, "nodePortAddresses entry '\(a)' is neither a CIDR nor 'primary'", at: loc,
-                               hint: "e.g. nodePortAddresses: [primary] or [10.0.0.0/16]")
+        // validation.go `validateKubeProxyNodePortAddress`: 'primary' (exactly) must be the
+        // only entry; every other entry must parse with ParseCIDRSloppy (nothing trimmed).
+        let addresses = r.stringList("nodePortAddresses")
+        for (i, (a, loc)) in addresses.enumerated() {
+            if a == "primary" {
+                if addresses.count == 1 { s.nodePortPrimary = true } else {
+                    reporter.error(.kubeProxyConfig, "nodePortAddresses lists 'primary' with \(addresses.count - 1) other entr\(addresses.count == 2 ? "y" : "ies"), but kube-proxy can't use both 'primary' and CIDRs: kube-proxy would not start", at: loc,
+                                   hint: "write nodePortAddresses: [primary] alone, or only CIDRs")
+                }
+                break
+            }
+            if let c = Self.parseCIDRSloppy(a) {
+                if let v4 = c.v4 { s.nodePortAddresses.append(v4) }
+            } else {
+                reporter.error(.kubeProxyConfig, "nodePortAddresses entry '\(Self.echo(a))' is neither a CIDR kube-proxy reads (no spaces) nor 'primary': kube-proxy would not start", at: loc,
+                               hint: i == 0 ? "e.g. nodePortAddresses: [primary] or [10.0.0.0/16]" : "e.g. nodePortAddresses: [10.0.0.0/16, 127.0.0.0/8]")
             }
         }
         if let i = r.mapping("iptables", context: "cluster.kubeProxy.iptables") {

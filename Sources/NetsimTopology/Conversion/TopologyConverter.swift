@@ -152,7 +152,7 @@ final class TopologyConverter {
                            hint: "add a cluster: section, or drop --set")
         }
         topology.externals = (top.list("externals") ?? []).compactMap(convertExternal)
-        if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k) }
+        if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k, kubernetesMinor: topology.cluster?.kubernetesMinor) }
         let expectNodes = top.list("expect") ?? []
         top.finish()
 

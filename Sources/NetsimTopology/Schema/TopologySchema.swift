@@ -1999,7 +1999,7 @@ public enum TopologySchema {
           "additionalProperties": false,
           "properties": {
             "clusterCIDR": {
-              "description": "The pods' addresses, for the ClusterCIDR local-traffic detector: off-cluster traffic to a cluster IP is masqueraded, pods reaching an externalTrafficPolicy Local Service's external address take the Cluster path. One CIDR per IP family, comma-separated; the IPv4 one is used. EKS default \"\" (none).",
+              "description": "The pods' addresses, for the ClusterCIDR local-traffic detector: off-cluster traffic to a cluster IP is masqueraded, pods reaching an externalTrafficPolicy Local Service's external address take the Cluster path. One CIDR, or an IPv4 and an IPv6 comma-separated without spaces; the IPv4 one is used. Read only in ClusterCIDR mode. EKS default \"\" (none).",
               "type": [
                 "string",
                 "null"
@@ -2009,7 +2009,7 @@ public enum TopologySchema {
               ]
             },
             "detectLocalMode": {
-              "description": "How kube-proxy tells pods' traffic apart. ClusterCIDR (default) uses clusterCIDR; InterfaceNamePrefix uses detectLocal.interfaceNamePrefix (eni with the VPC CNI); BridgeInterface uses detectLocal.bridgeInterface; NodeCIDR needs the node's spec.podCIDR, which EKS nodes do not have (no detector; warned).",
+              "description": "How kube-proxy tells pods' traffic apart. ClusterCIDR (default) uses clusterCIDR; InterfaceNamePrefix uses detectLocal.interfaceNamePrefix (eni with the VPC CNI); BridgeInterface uses detectLocal.bridgeInterface; NodeCIDR is refused: kube-proxy waits for the node's spec.podCIDR, which EKS nodes never get, and exits after 5 minutes.",
               "type": [
                 "string",
                 "null"
