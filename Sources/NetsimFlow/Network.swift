@@ -146,16 +146,20 @@ public struct Network: Sendable {
         return .traced(t)
     }
 
-    /// Whether the topology says where the control plane is: its own `default/kubernetes`
-    /// Service, or an EndpointSlice for it on the control plane's addresses.
+    /// Whether the topology says where the control plane is: an EndpointSlice of
+    /// `default/kubernetes` on the control plane's addresses. The Service alone (as `kubectl get
+    /// svc -A` dumps it) is not enough: the API server maintains its endpoints itself, so a
+    /// Service without them would read as NO_ENDPOINTS, which no real cluster shows.
     static func controlPlaneDeclared(_ t: Topology) -> Bool {
-        t.kubernetes.service(namespace: "default", name: "kubernetes") != nil || NodeDatapath.declaresControlPlaneSlice(t)
+        NodeDatapath.declaresControlPlaneSlice(t)
     }
 
     /// A flow to the API server's Service when the control plane is not in the topology.
     func controlPlaneNotModelled(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet) -> Trace {
+        let service = fabric.topology.kubernetes.service(namespace: "default", name: "kubernetes") != nil
+            ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
         let why = "the EKS control plane is not modelled: Service default/kubernetes (\(dst.address):443) has its endpoints on the control plane's "
-            + "cross-account ENIs in the cluster's subnets (with the cluster security group), which the topology does not declare, so netsim gives no verdict"
+            + "cross-account ENIs in the cluster's subnets (with the cluster security group), \(service), so netsim gives no verdict"
         let hops = [Hop(place: src.label, steps: [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)]),
                     Hop(place: dst.label, steps: [Step(type: "NotModelled", action: .notModelled, detail: why, component: nil, location: nil, packet: nil)])]
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
@@ -171,7 +175,8 @@ public struct Network: Sendable {
     /// since a policy only drops more. hostNetwork pods are never subject to them.
     func policyCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
         let k = fabric.topology.kubernetes
-        guard !k.networkPolicies.isEmpty else { return [] }
+        let agent = agentCaveats(t, source: src)
+        guard !k.networkPolicies.isEmpty else { return agent }
         let decides = t.disposition.isSuccess
         func caveat(_ podKey: String?, _ type: NetworkPolicy.PolicyType, _ side: Caveat.Side) -> Caveat? {
             guard let podKey, let i = fabric.podByName[podKey] else { return nil }
@@ -207,6 +212,51 @@ public struct Network: Sendable {
                                     + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, which netsim does not enforce yet (--all-paths traces each)",
                                   location: selected.first?.location))
             }
+        }
+        return out + agent
+    }
+
+    /// The pods (not hostNetwork) at either end of a trace: the source pod and the pod the flow
+    /// reached, or another endpoint kube-proxy or a load balancer could pick.
+    func podsOfTrace(_ t: Trace, source src: ResolvedEndpoint) -> [String] {
+        var pods: [String] = []
+        if src.podNode != nil, let p = fabric.podByIP[src.address.value] { pods.append(p) }
+        if let p = fabric.podByIP[t.forward.finalPacket.destination.value] { pods.append(p) }
+        for c in t.choices {
+            if let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let p = fabric.podByIP[ip.value] { pods.append(p) }
+        }
+        return Suggestions.unique(pods)
+    }
+
+    /// What the network policy agent does beyond namespace NetworkPolicies, which netsim does not
+    /// enforce yet: strict mode (`NETWORK_POLICY_ENFORCING_MODE: strict`, every pod starts
+    /// default-deny and needs a policy to allow anything) and EKS ClusterNetworkPolicies (the admin
+    /// tier is evaluated before NetworkPolicies, the baseline tier after). Either could drop a
+    /// delivery to or from a pod; hostNetwork pods are exempt (they are not in `podByIP`).
+    func agentCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
+        let topology = fabric.topology
+        let strict = topology.cluster?.cni.last { $0.name == "NETWORK_POLICY_ENFORCING_MODE" }.flatMap { $0.value.lowercased() == "strict" ? $0 : nil }
+        let cnps = topology.kubernetes.clusterNetworkPolicies.sorted { $0.name < $1.name }
+        guard strict != nil || !cnps.isEmpty else { return [] }
+        let pods = podsOfTrace(t, source: src)
+        guard !pods.isEmpty else { return [] }
+        let decides = t.disposition.isSuccess
+        let who = "pod\(pods.count == 1 ? "" : "s") \(pods.prefix(5).joined(separator: ", "))\(pods.count > 5 ? ", …" : "")"
+        let stands = "; the network already drops this flow, so the verdict stands (the agent only drops more)"
+        var out: [Caveat] = []
+        if let strict {
+            out.append(Caveat(kind: .strictMode, pod: pods.first, affectsVerdict: decides,
+                              message: "NETWORK_POLICY_ENFORCING_MODE is strict: the network policy agent starts every pod default-deny and lets through only what a NetworkPolicy allows (\(who) on this path); "
+                                + "netsim does not enforce that yet" + (decides ? ", so this delivery holds only if policies allow it" : stands),
+                              location: strict.location))
+        }
+        if let first = cnps.first {
+            let names = cnps.map(\.name)
+            out.append(Caveat(kind: .clusterNetworkPolicy, policies: names, pod: pods.first, affectsVerdict: decides,
+                              message: "ClusterNetworkPolic\(names.count == 1 ? "y" : "ies") \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "") (networking.k8s.aws) may select \(who) on this path; "
+                                + "netsim does not model ClusterNetworkPolicies (the agent evaluates the Admin tier before NetworkPolicies, the Baseline tier after)"
+                                + (decides ? ", so this delivery holds only if they allow it" : stands),
+                              location: first.location))
         }
         return out
     }
@@ -249,7 +299,9 @@ extension Network {
 
 /// The outcome of one `expect:` entry.
 public struct IntentResult: Sendable {
-    public enum Status: String, Sendable { case passed, failed, skipped }
+    /// `invalid`: an endpoint names nothing (or no single thing) in the realized cluster, or
+    /// the flow is impossible: the entry's error (NS0901), never a pass.
+    public enum Status: String, Sendable { case passed, failed, skipped, invalid }
     public var intent: Intent
     public var status: Status
     /// One line: the disposition and the first block, or why it was skipped.
@@ -274,9 +326,11 @@ extension Network {
             switch outcome {
             case .unsupported(let why):
                 return IntentResult(intent: intent, status: .skipped, summary: "not evaluated: " + why, trace: nil)
-            case .invalid(let why, _):
-                let pass = intent.verdict == .denied
-                return IntentResult(intent: intent, status: pass ? .passed : .failed, summary: "no flow: " + why, trace: nil)
+            case .invalid(let why, let near):
+                // An endpoint that cannot be resolved is the entry's error whatever its verdict:
+                // a "denied" intent must not hold because netsim traced nothing.
+                let hint = near.isEmpty ? "" : " (did you mean \(near.prefix(3).joined(separator: ", "))?)"
+                return IntentResult(intent: intent, status: .invalid, summary: why + hint, trace: nil)
             case .traced(let t) where t.disposition == .notModelled || (t.delivered && t.verdictDependsOnUnmodelled):
                 return IntentResult(intent: intent, status: .skipped,
                                     summary: "not evaluated: " + (t.caveats.first { $0.affectsVerdict }?.message ?? "netsim does not model what this flow reaches"), trace: t)
@@ -326,6 +380,10 @@ extension IntentResult {
             return Diagnostic(.note, .intentHolds, "intent '\(i.name)' holds (\(flow)): \(trace.map { $0.disposition.rawValue } ?? summary)", at: i.location)
         case .skipped:
             return Diagnostic(.note, .intentNotEvaluated, "intent '\(i.name)' \(summary)", at: i.location)
+        case .invalid:
+            let at = summary.hasPrefix("from: ") ? i.fromLocation : summary.hasPrefix("to: ") ? i.toLocation : nil
+            return Diagnostic(.error, .invalidEndpoint, "intent '\(i.name)' cannot be traced (\(flow)): \(summary)", at: at ?? i.location,
+                              hint: "name one pod, workload or host that exists in the realized cluster; the intent is not evaluated")
         }
     }
 }

@@ -66,6 +66,10 @@ public struct Caveat: Sendable {
         case networkPolicy = "NETWORK_POLICY"
         /// The flow goes to the EKS control plane (`default/kubernetes`), which the topology does not declare.
         case controlPlaneNotModelled = "CONTROL_PLANE_NOT_MODELLED"
+        /// `NETWORK_POLICY_ENFORCING_MODE: strict`: a pod of the flow starts default-deny.
+        case strictMode = "NETWORK_POLICY_STRICT_MODE"
+        /// The manifests hold EKS ClusterNetworkPolicies, which netsim does not model.
+        case clusterNetworkPolicy = "CLUSTER_NETWORK_POLICY"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind
