@@ -307,6 +307,8 @@ public struct IntentResult: Sendable {
     /// One line: the disposition and the first block, or why it was skipped.
     public var summary: String
     public var trace: Trace?
+    /// Where a failed intent was decided (see `decidingNotes`); filled by `evaluate`.
+    public var deciding: [Diagnostic.Note] = []
 }
 
 extension Network {
@@ -340,32 +342,85 @@ extension Network {
                 var summary = "\(t.disposition.rawValue)"
                 if let e = t.explanations.first { summary += " at \(e.component): \(e.code) — \(e.message)" }
                 if t.explanations.count > 1 { summary += " (and \(t.explanations.count - 1) more block\(t.explanations.count == 2 ? "" : "s"))" }
-                return IntentResult(intent: intent, status: pass ? .passed : .failed,
-                                    summary: "expected \(intent.verdict.rawValue), got \(summary)", trace: t)
+                var result = IntentResult(intent: intent, status: pass ? .passed : .failed,
+                                          summary: "expected \(intent.verdict.rawValue), got \(summary)", trace: t)
+                if !pass { result.deciding = decidingNotes(t, intent: intent) }
+                return result
             }
         }
     }
 }
 
-extension IntentResult {
-    /// Where a failed intent was decided, which is usually not the `expect:` line: the rules,
-    /// routes or objects that blocked it (first first) when it should be delivered; the rules
-    /// that let it through when it should be denied. Each place once.
-    var decidingNotes: [Diagnostic.Note] {
-        guard status == .failed, let t = trace else { return [] }
+extension Network {
+    /// Where a failed intent was decided, which is usually not the `expect:` line. Not
+    /// delivered: only the first block decides ("deciding rule", or "deciding block" at the
+    /// definition of the object that blocked when no rule or route did); later blocks are "also
+    /// blocks" (fixing one alone would not change the verdict). Delivered against expectation:
+    /// every rule, route, translation and listener the path went through with a location, each
+    /// of which lets it through ("allowed here"). Each place once.
+    func decidingNotes(_ t: Trace, intent: Intent) -> [Diagnostic.Note] {
         var seen = Set<SourceLocation>(), notes: [Diagnostic.Note] = []
         if !t.delivered {
-            for e in t.explanations { if let l = e.location, seen.insert(l).inserted {
-                notes.append(.init("deciding rule: \(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)", at: l))
+            guard let first = t.explanations.first else { return [] }
+            let what = "\(first.code) at \(first.component) (\(first.direction.rawValue)): \(first.message)"
+            if let l = first.location {
+                seen.insert(l)
+                notes.append(.init("deciding rule: \(what)", at: l))
+            } else if let d = definition(of: first.component) {
+                seen.insert(d.location)
+                notes.append(.init("deciding block: \(what) (no rule or route decides it; \(d.what) is defined here)", at: d.location))
+            } else {
+                notes.append(.init("deciding block: \(what) (netsim has no source location for it)", at: intent.location))
+            }
+            for e in t.explanations.dropFirst() { if let l = e.location, seen.insert(l).inserted {
+                notes.append(.init("also blocks (fixing it alone would not change the verdict): \(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)", at: l))
             } }
         } else {
-            for s in t.forward.hops.flatMap(\.steps) where s.action == .permitted && (s.type == "SecurityGroup" || s.type == "NetworkACL") {
-                if let l = s.location, seen.insert(l).inserted { notes.append(.init("allowed here: \(s.detail)", at: l)) }
+            for s in t.forward.hops.flatMap(\.steps) {
+                var location = s.location, detail = s.detail
+                // kube-proxy's DNAT: the Service (its port) the rules were written from.
+                if location == nil, s.type == "DestinationNAT", s.component == nil, let svc = serviceOfIntent(intent) {
+                    let port = svc.ports.first { $0.port == intent.port }
+                    location = port?.location ?? svc.meta.location
+                    detail = "kube-proxy DNAT for Service \(svc.meta.namespace)/\(svc.meta.name): \(s.detail)"
+                }
+                guard let l = location, [.permitted, .forwarded, .transformed].contains(s.action), seen.insert(l).inserted else { continue }
+                let kind = s.type == "SecurityGroup" || s.type == "NetworkACL" ? "" : " (\(s.type))"
+                notes.append(.init("allowed here\(kind): \(detail)", at: l))
             }
         }
         return notes
     }
 
+    func serviceOfIntent(_ i: Intent) -> Service? {
+        switch i.to {
+        case .service(let ns, let n), .loadBalancer(let ns, let n): return fabric.topology.kubernetes.service(namespace: ns, name: n)
+        default: return nil
+        }
+    }
+
+    /// The object an AWS ID names, and where it is written.
+    func definition(of id: String) -> (what: String, location: SourceLocation)? {
+        let t = fabric.topology
+        for v in t.vpcs {
+            if v.id == id { return ("VPC \(v.name)", v.location) }
+            if let g = v.internetGateway, g.id == id { return ("internet gateway \(g.name)", g.location) }
+            if let g = v.egressOnlyInternetGateway, g.id == id { return ("egress-only internet gateway \(g.name)", g.location) }
+            if let x = v.subnets.first(where: { $0.id == id }) { return ("subnet \(x.name)", x.location) }
+            if let x = v.routeTables.first(where: { $0.id == id }) { return ("route table \(x.name)", x.location) }
+            if let x = v.natGateways.first(where: { $0.id == id }) { return ("NAT gateway \(x.name)", x.location) }
+            if let x = v.securityGroups.first(where: { $0.id == id }) { return ("security group \(x.name)", x.location) }
+            if let x = v.networkACLs.first(where: { $0.id == id }) { return ("network ACL \(x.name)", x.location) }
+            if let x = v.gatewayEndpoints.first(where: { $0.id == id }) { return ("gateway endpoint \(x.name)", x.location) }
+            if let x = v.networkInterfaces.first(where: { $0.id == id }) { return ("network interface \(x.name)", x.location) }
+        }
+        if let x = t.transitGateways.first(where: { $0.id == id }) { return ("transit gateway \(x.name)", x.location) }
+        if let x = t.peeringConnections.first(where: { $0.id == id }) { return ("peering connection \(x.name)", x.location) }
+        return nil
+    }
+}
+
+extension IntentResult {
     /// The result as a located diagnostic: failed (NS0902, exit 1), holds (NS0903) or not
     /// evaluated (NS0904); the intent's name travels as the first note, for JUnit test names.
     public func diagnostic(file: String) -> Diagnostic {
@@ -375,7 +430,7 @@ extension IntentResult {
         switch status {
         case .failed:
             return Diagnostic(.error, .intentFailed, "intent '\(i.name)' failed (\(flow)): \(summary)", at: i.location, hint: "see the path with: \(cmd)",
-                              notes: decidingNotes)
+                              notes: deciding)
         case .passed:
             return Diagnostic(.note, .intentHolds, "intent '\(i.name)' holds (\(flow)): \(trace.map { $0.disposition.rawValue } ?? summary)", at: i.location)
         case .skipped:

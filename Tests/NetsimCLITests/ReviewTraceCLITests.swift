@@ -148,4 +148,36 @@ final class ReviewTraceCLITests: XCTestCase {
         let c = try run(["check", path])
         XCTAssertTrue(c.out.contains("intent 'frontend calls cart' not evaluated") && c.out.contains("ClusterNetworkPolic"), c.out)
     }
+
+    // MARK: item 6 — only the first block decides
+
+    func testOnlyTheFirstBlockIsTheDecidingRule() throws {
+        let (path, cleanup) = try quickstart([], expect: """
+              - {name: db is open to the internet, from: internet, to: external:orders-db, port: 5432, verdict: delivered}
+              - {name: frontend cannot call cart, from: deployment:shop/frontend, to: service:shop/cart, port: 80, verdict: denied}
+            """)
+        defer { cleanup() }
+        let text = try run(["check", path]).out
+        // The first block (the internet gateway: the database has no public address) has no
+        // rule; it is located at the gateway's definition (line 22). The NACL (39) and the
+        // security group (52) also block, but fixing them would not change the verdict.
+        XCTAssertTrue(text.contains("q.yaml:22:20: note: deciding block: IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"), text)
+        XCTAssertTrue(text.contains("q.yaml:39:7: note: also blocks"), text)
+        XCTAssertTrue(text.contains("q.yaml:52:7: note: also blocks"), text)
+        XCTAssertFalse(text.contains("note: deciding rule: SUBNET_ACL") || text.contains("note: deciding rule: ENI_SG"), text)
+        // Delivered against expectation: kube-proxy's DNAT is located at the Service's port.
+        XCTAssertTrue(text.contains("cart.yaml:30:26: note: allowed here (DestinationNAT): kube-proxy DNAT for Service shop/cart"), text)
+        let gh = try run(["check", "--format", "github", path]).out.split(separator: "\n")
+        let db = gh.filter { $0.contains("db is open to the internet") }
+        XCTAssertEqual(db.filter { $0.hasPrefix("::error") }.count, 2, "\(db)")
+        XCTAssertEqual(db.filter { $0.hasPrefix("::notice") }.count, 2, "\(db)")
+        XCTAssertTrue(db.contains { $0.hasPrefix("::error") && $0.contains("line=22,") }, "\(db)")
+        let sarif = try json(try run(["check", "--format", "sarif", path]).out)
+        let results = try XCTUnwrap(((sarif["runs"] as? [[String: Any]])?.first?["results"]) as? [[String: Any]])
+        let failed = try XCTUnwrap(results.first { ($0["message"] as? [String: Any])?["text"].map { "\($0)".contains("db is open") } == true }, "\(results)")
+        let lines = ((failed["locations"] as? [[String: Any]]) ?? []).compactMap { (($0["physicalLocation"] as? [String: Any])?["region"] as? [String: Any])?["startLine"] as? Int }
+        XCTAssertEqual(lines, [83, 22], "\(failed)")
+        let junit = try run(["check", "--format", "junit", path]).out
+        XCTAssertTrue(junit.contains("also blocked at") && junit.contains("q.yaml:22:20"), junit)
+    }
 }
