@@ -1,4 +1,5 @@
 import NetsimIPAM
+import NetsimKube
 import NetsimModel
 import NetsimVPC
 
@@ -140,9 +141,31 @@ public struct Network: Sendable {
            !Self.controlPlaneDeclared(fabric.topology) {
             return .traced(controlPlaneNotModelled(src, dst, packet))
         }
+        let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                             choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http, capture: req.capture)
+                             choice: choice, http: req.http, capture: req.capture)
         t.caveats = policyCaveats(t, source: src)
+        // A transit gateway zone the flow does not determine: trace each candidate zone.
+        if let z = t.zoneChoices.first {
+            let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in
+                if c.zone == z.chosen { return (c.zone, t.disposition) }
+                let alt = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
+                                       choice: choice, http: req.http, entryZones: [z.key: c.zone])
+                return (c.zone, alt.disposition)
+            }
+            let whence = z.senderZone.map { "from \($0), where the attachment of VPC \(z.vpc) has no subnet," } ?? "from outside the VPCs"
+            var parts: [String] = []
+            for (c, v) in zip(z.candidates, verdicts) { parts.append("\(c.zone) (subnet \(c.subnet), route table \(c.routeTable)): \(v.disposition.rawValue)") }
+            let each = parts.joined(separator: "; ")
+            if Set(verdicts.map { $0.disposition.rawValue }).count > 1 {
+                t.caveats.append(Caveat(kind: .transitGatewayZone, affectsVerdict: true,
+                                        message: "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say, and the zones' attachment subnets route differently — \(each); "
+                                            + "this trace followed \(z.chosen). Give the attachment a subnet in every zone the flow can come from, with the same routes, to make the path certain",
+                                        location: z.location))
+            } else {
+                t.notes.append("transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say; netsim traced each (\(each)): they agree")
+            }
+        }
         return .traced(t)
     }
 
@@ -333,7 +356,7 @@ extension Network {
                 // a "denied" intent must not hold because netsim traced nothing.
                 let hint = near.isEmpty ? "" : " (did you mean \(near.prefix(3).joined(separator: ", "))?)"
                 return IntentResult(intent: intent, status: .invalid, summary: why + hint, trace: nil)
-            case .traced(let t) where t.disposition == .notModelled || (t.delivered && t.verdictDependsOnUnmodelled):
+            case .traced(let t) where t.disposition == .notModelled || t.verdictDependsOnUnmodelled:
                 return IntentResult(intent: intent, status: .skipped,
                                     summary: "not evaluated: " + (t.caveats.first { $0.affectsVerdict }?.message ?? "netsim does not model what this flow reaches"), trace: t)
             case .traced(let t):
