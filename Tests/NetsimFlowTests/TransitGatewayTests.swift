@@ -73,7 +73,7 @@ struct TransitGatewayTests {
                                  attachments: "spoke, {vpc: egress, subnets: [tgw-b, tgw-a]}", edits: [noDefault, onprem])
         for from in ["external:app-c", "external:onprem"] {
             let t = try Lab.trace(n, from, "ip:8.8.8.8", port: 443)
-            let c = try #require(t.caveats.first { $0.kind == .transitGatewayZone }, "\(from): \(t.caveats.map(\.message))")
+            let c = try #require(t.caveats.first { $0.kind.rawValue == "TRANSIT_GATEWAY_ZONE" }, "\(from): \(t.caveats.map(\.message))")
             #expect(c.affectsVerdict && t.verdictDependsOnUnmodelled)
             // (On-premises has no route back in this fixture: zone a's reply is dropped, another verdict.)
             #expect(c.message.contains("us-east-1a (subnet tgw-a, route table attach-a): \(from == "external:app-c" ? "EXITS_NETWORK" : "DENIED_OUT")"), "\(c.message)")
