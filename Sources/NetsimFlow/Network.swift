@@ -1,4 +1,5 @@
 import NetsimIPAM
+import NetsimKube
 import NetsimModel
 import NetsimVPC
 
@@ -140,22 +141,48 @@ public struct Network: Sendable {
            !Self.controlPlaneDeclared(fabric.topology) {
             return .traced(controlPlaneNotModelled(src, dst, packet))
         }
+        let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                             choice: branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }, http: req.http, capture: req.capture)
+                             choice: choice, http: req.http, capture: req.capture)
         t.caveats = policyCaveats(t, source: src)
+        // A transit gateway zone the flow does not determine: trace each candidate zone.
+        if let z = t.zoneChoices.first {
+            let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in
+                if c.zone == z.chosen { return (c.zone, t.disposition) }
+                let alt = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
+                                       choice: choice, http: req.http, entryZones: [z.key: c.zone])
+                return (c.zone, alt.disposition)
+            }
+            let whence = z.senderZone.map { "from \($0), where the attachment of VPC \(z.vpc) has no subnet," } ?? "from outside the VPCs"
+            var parts: [String] = []
+            for (c, v) in zip(z.candidates, verdicts) { parts.append("\(c.zone) (subnet \(c.subnet), route table \(c.routeTable)): \(v.disposition.rawValue)") }
+            let each = parts.joined(separator: "; ")
+            if Set(verdicts.map { $0.disposition.rawValue }).count > 1 {
+                t.caveats.append(Caveat(kind: .transitGatewayZone, affectsVerdict: true,
+                                        message: "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say, and the zones' attachment subnets route differently — \(each); "
+                                            + "this trace followed \(z.chosen). Give the attachment a subnet in every zone the flow can come from, with the same routes, to make the path certain",
+                                        location: z.location))
+            } else {
+                t.notes.append("transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say; netsim traced each (\(each)): they agree")
+            }
+        }
         return .traced(t)
     }
 
-    /// Whether the topology says where the control plane is: its own `default/kubernetes`
-    /// Service, or an EndpointSlice for it on the control plane's addresses.
+    /// Whether the topology says where the control plane is: an EndpointSlice of
+    /// `default/kubernetes` on the control plane's addresses. The Service alone (as `kubectl get
+    /// svc -A` dumps it) is not enough: the API server maintains its endpoints itself, so a
+    /// Service without them would read as NO_ENDPOINTS, which no real cluster shows.
     static func controlPlaneDeclared(_ t: Topology) -> Bool {
-        t.kubernetes.service(namespace: "default", name: "kubernetes") != nil || NodeDatapath.declaresControlPlaneSlice(t)
+        NodeDatapath.declaresControlPlaneSlice(t)
     }
 
     /// A flow to the API server's Service when the control plane is not in the topology.
     func controlPlaneNotModelled(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet) -> Trace {
+        let service = fabric.topology.kubernetes.service(namespace: "default", name: "kubernetes") != nil
+            ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
         let why = "the EKS control plane is not modelled: Service default/kubernetes (\(dst.address):443) has its endpoints on the control plane's "
-            + "cross-account ENIs in the cluster's subnets (with the cluster security group), which the topology does not declare, so netsim gives no verdict"
+            + "cross-account ENIs in the cluster's subnets (with the cluster security group), \(service), so netsim gives no verdict"
         let hops = [Hop(place: src.label, steps: [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)]),
                     Hop(place: dst.label, steps: [Step(type: "NotModelled", action: .notModelled, detail: why, component: nil, location: nil, packet: nil)])]
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
@@ -171,7 +198,8 @@ public struct Network: Sendable {
     /// since a policy only drops more. hostNetwork pods are never subject to them.
     func policyCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
         let k = fabric.topology.kubernetes
-        guard !k.networkPolicies.isEmpty else { return [] }
+        let agent = agentCaveats(t, source: src)
+        guard !k.networkPolicies.isEmpty else { return agent }
         let decides = t.disposition.isSuccess
         func caveat(_ podKey: String?, _ type: NetworkPolicy.PolicyType, _ side: Caveat.Side) -> Caveat? {
             guard let podKey, let i = fabric.podByName[podKey] else { return nil }
@@ -207,6 +235,51 @@ public struct Network: Sendable {
                                     + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, which netsim does not enforce yet (--all-paths traces each)",
                                   location: selected.first?.location))
             }
+        }
+        return out + agent
+    }
+
+    /// The pods (not hostNetwork) at either end of a trace: the source pod and the pod the flow
+    /// reached, or another endpoint kube-proxy or a load balancer could pick.
+    func podsOfTrace(_ t: Trace, source src: ResolvedEndpoint) -> [String] {
+        var pods: [String] = []
+        if src.podNode != nil, let p = fabric.podByIP[src.address.value] { pods.append(p) }
+        if let p = fabric.podByIP[t.forward.finalPacket.destination.value] { pods.append(p) }
+        for c in t.choices {
+            if let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let p = fabric.podByIP[ip.value] { pods.append(p) }
+        }
+        return Suggestions.unique(pods)
+    }
+
+    /// What the network policy agent does beyond namespace NetworkPolicies, which netsim does not
+    /// enforce yet: strict mode (`NETWORK_POLICY_ENFORCING_MODE: strict`, every pod starts
+    /// default-deny and needs a policy to allow anything) and EKS ClusterNetworkPolicies (the admin
+    /// tier is evaluated before NetworkPolicies, the baseline tier after). Either could drop a
+    /// delivery to or from a pod; hostNetwork pods are exempt (they are not in `podByIP`).
+    func agentCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
+        let topology = fabric.topology
+        let strict = topology.cluster?.cni.last { $0.name == "NETWORK_POLICY_ENFORCING_MODE" }.flatMap { $0.value.lowercased() == "strict" ? $0 : nil }
+        let cnps = topology.kubernetes.clusterNetworkPolicies.sorted { $0.name < $1.name }
+        guard strict != nil || !cnps.isEmpty else { return [] }
+        let pods = podsOfTrace(t, source: src)
+        guard !pods.isEmpty else { return [] }
+        let decides = t.disposition.isSuccess
+        let who = "pod\(pods.count == 1 ? "" : "s") \(pods.prefix(5).joined(separator: ", "))\(pods.count > 5 ? ", …" : "")"
+        let stands = "; the network already drops this flow, so the verdict stands (the agent only drops more)"
+        var out: [Caveat] = []
+        if let strict {
+            out.append(Caveat(kind: .strictMode, pod: pods.first, affectsVerdict: decides,
+                              message: "NETWORK_POLICY_ENFORCING_MODE is strict: the network policy agent starts every pod default-deny and lets through only what a NetworkPolicy allows (\(who) on this path); "
+                                + "netsim does not enforce that yet" + (decides ? ", so this delivery holds only if policies allow it" : stands),
+                              location: strict.location))
+        }
+        if let first = cnps.first {
+            let names = cnps.map(\.name)
+            out.append(Caveat(kind: .clusterNetworkPolicy, policies: names, pod: pods.first, affectsVerdict: decides,
+                              message: "ClusterNetworkPolic\(names.count == 1 ? "y" : "ies") \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "") (networking.k8s.aws) may select \(who) on this path; "
+                                + "netsim does not model ClusterNetworkPolicies (the agent evaluates the Admin tier before NetworkPolicies, the Baseline tier after)"
+                                + (decides ? ", so this delivery holds only if they allow it" : stands),
+                              location: first.location))
         }
         return out
     }
@@ -249,12 +322,16 @@ extension Network {
 
 /// The outcome of one `expect:` entry.
 public struct IntentResult: Sendable {
-    public enum Status: String, Sendable { case passed, failed, skipped }
+    /// `invalid`: an endpoint names nothing (or no single thing) in the realized cluster, or
+    /// the flow is impossible: the entry's error (NS0901), never a pass.
+    public enum Status: String, Sendable { case passed, failed, skipped, invalid }
     public var intent: Intent
     public var status: Status
     /// One line: the disposition and the first block, or why it was skipped.
     public var summary: String
     public var trace: Trace?
+    /// Where a failed intent was decided (see `decidingNotes`); filled by `evaluate`.
+    public var deciding: [Diagnostic.Note] = []
 }
 
 extension Network {
@@ -274,10 +351,12 @@ extension Network {
             switch outcome {
             case .unsupported(let why):
                 return IntentResult(intent: intent, status: .skipped, summary: "not evaluated: " + why, trace: nil)
-            case .invalid(let why, _):
-                let pass = intent.verdict == .denied
-                return IntentResult(intent: intent, status: pass ? .passed : .failed, summary: "no flow: " + why, trace: nil)
-            case .traced(let t) where t.disposition == .notModelled || (t.delivered && t.verdictDependsOnUnmodelled):
+            case .invalid(let why, let near):
+                // An endpoint that cannot be resolved is the entry's error whatever its verdict:
+                // a "denied" intent must not hold because netsim traced nothing.
+                let hint = near.isEmpty ? "" : " (did you mean \(near.prefix(3).joined(separator: ", "))?)"
+                return IntentResult(intent: intent, status: .invalid, summary: why + hint, trace: nil)
+            case .traced(let t) where t.disposition == .notModelled || t.verdictDependsOnUnmodelled:
                 return IntentResult(intent: intent, status: .skipped,
                                     summary: "not evaluated: " + (t.caveats.first { $0.affectsVerdict }?.message ?? "netsim does not model what this flow reaches"), trace: t)
             case .traced(let t):
@@ -286,32 +365,85 @@ extension Network {
                 var summary = "\(t.disposition.rawValue)"
                 if let e = t.explanations.first { summary += " at \(e.component): \(e.code) — \(e.message)" }
                 if t.explanations.count > 1 { summary += " (and \(t.explanations.count - 1) more block\(t.explanations.count == 2 ? "" : "s"))" }
-                return IntentResult(intent: intent, status: pass ? .passed : .failed,
-                                    summary: "expected \(intent.verdict.rawValue), got \(summary)", trace: t)
+                var result = IntentResult(intent: intent, status: pass ? .passed : .failed,
+                                          summary: "expected \(intent.verdict.rawValue), got \(summary)", trace: t)
+                if !pass { result.deciding = decidingNotes(t, intent: intent) }
+                return result
             }
         }
     }
 }
 
-extension IntentResult {
-    /// Where a failed intent was decided, which is usually not the `expect:` line: the rules,
-    /// routes or objects that blocked it (first first) when it should be delivered; the rules
-    /// that let it through when it should be denied. Each place once.
-    var decidingNotes: [Diagnostic.Note] {
-        guard status == .failed, let t = trace else { return [] }
+extension Network {
+    /// Where a failed intent was decided, which is usually not the `expect:` line. Not
+    /// delivered: only the first block decides ("deciding rule", or "deciding block" at the
+    /// definition of the object that blocked when no rule or route did); later blocks are "also
+    /// blocks" (fixing one alone would not change the verdict). Delivered against expectation:
+    /// every rule, route, translation and listener the path went through with a location, each
+    /// of which lets it through ("allowed here"). Each place once.
+    func decidingNotes(_ t: Trace, intent: Intent) -> [Diagnostic.Note] {
         var seen = Set<SourceLocation>(), notes: [Diagnostic.Note] = []
         if !t.delivered {
-            for e in t.explanations { if let l = e.location, seen.insert(l).inserted {
-                notes.append(.init("deciding rule: \(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)", at: l))
+            guard let first = t.explanations.first else { return [] }
+            let what = "\(first.code) at \(first.component) (\(first.direction.rawValue)): \(first.message)"
+            if let l = first.location {
+                seen.insert(l)
+                notes.append(.init("deciding rule: \(what)", at: l))
+            } else if let d = definition(of: first.component) {
+                seen.insert(d.location)
+                notes.append(.init("deciding block: \(what) (no rule or route decides it; \(d.what) is defined here)", at: d.location))
+            } else {
+                notes.append(.init("deciding block: \(what) (netsim has no source location for it)", at: intent.location))
+            }
+            for e in t.explanations.dropFirst() { if let l = e.location, seen.insert(l).inserted {
+                notes.append(.init("also blocks (fixing it alone would not change the verdict): \(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)", at: l))
             } }
         } else {
-            for s in t.forward.hops.flatMap(\.steps) where s.action == .permitted && (s.type == "SecurityGroup" || s.type == "NetworkACL") {
-                if let l = s.location, seen.insert(l).inserted { notes.append(.init("allowed here: \(s.detail)", at: l)) }
+            for s in t.forward.hops.flatMap(\.steps) {
+                var location = s.location, detail = s.detail
+                // kube-proxy's DNAT: the Service (its port) the rules were written from.
+                if location == nil, s.type == "DestinationNAT", s.component == nil, let svc = serviceOfIntent(intent) {
+                    let port = svc.ports.first { $0.port == intent.port }
+                    location = port?.location ?? svc.meta.location
+                    detail = "kube-proxy DNAT for Service \(svc.meta.namespace)/\(svc.meta.name): \(s.detail)"
+                }
+                guard let l = location, [.permitted, .forwarded, .transformed].contains(s.action), seen.insert(l).inserted else { continue }
+                let kind = s.type == "SecurityGroup" || s.type == "NetworkACL" ? "" : " (\(s.type))"
+                notes.append(.init("allowed here\(kind): \(detail)", at: l))
             }
         }
         return notes
     }
 
+    func serviceOfIntent(_ i: Intent) -> Service? {
+        switch i.to {
+        case .service(let ns, let n), .loadBalancer(let ns, let n): return fabric.topology.kubernetes.service(namespace: ns, name: n)
+        default: return nil
+        }
+    }
+
+    /// The object an AWS ID names, and where it is written.
+    func definition(of id: String) -> (what: String, location: SourceLocation)? {
+        let t = fabric.topology
+        for v in t.vpcs {
+            if v.id == id { return ("VPC \(v.name)", v.location) }
+            if let g = v.internetGateway, g.id == id { return ("internet gateway \(g.name)", g.location) }
+            if let g = v.egressOnlyInternetGateway, g.id == id { return ("egress-only internet gateway \(g.name)", g.location) }
+            if let x = v.subnets.first(where: { $0.id == id }) { return ("subnet \(x.name)", x.location) }
+            if let x = v.routeTables.first(where: { $0.id == id }) { return ("route table \(x.name)", x.location) }
+            if let x = v.natGateways.first(where: { $0.id == id }) { return ("NAT gateway \(x.name)", x.location) }
+            if let x = v.securityGroups.first(where: { $0.id == id }) { return ("security group \(x.name)", x.location) }
+            if let x = v.networkACLs.first(where: { $0.id == id }) { return ("network ACL \(x.name)", x.location) }
+            if let x = v.gatewayEndpoints.first(where: { $0.id == id }) { return ("gateway endpoint \(x.name)", x.location) }
+            if let x = v.networkInterfaces.first(where: { $0.id == id }) { return ("network interface \(x.name)", x.location) }
+        }
+        if let x = t.transitGateways.first(where: { $0.id == id }) { return ("transit gateway \(x.name)", x.location) }
+        if let x = t.peeringConnections.first(where: { $0.id == id }) { return ("peering connection \(x.name)", x.location) }
+        return nil
+    }
+}
+
+extension IntentResult {
     /// The result as a located diagnostic: failed (NS0902, exit 1), holds (NS0903) or not
     /// evaluated (NS0904); the intent's name travels as the first note, for JUnit test names.
     public func diagnostic(file: String) -> Diagnostic {
@@ -321,11 +453,15 @@ extension IntentResult {
         switch status {
         case .failed:
             return Diagnostic(.error, .intentFailed, "intent '\(i.name)' failed (\(flow)): \(summary)", at: i.location, hint: "see the path with: \(cmd)",
-                              notes: decidingNotes)
+                              notes: deciding)
         case .passed:
             return Diagnostic(.note, .intentHolds, "intent '\(i.name)' holds (\(flow)): \(trace.map { $0.disposition.rawValue } ?? summary)", at: i.location)
         case .skipped:
             return Diagnostic(.note, .intentNotEvaluated, "intent '\(i.name)' \(summary)", at: i.location)
+        case .invalid:
+            let at = summary.hasPrefix("from: ") ? i.fromLocation : summary.hasPrefix("to: ") ? i.toLocation : nil
+            return Diagnostic(.error, .invalidEndpoint, "intent '\(i.name)' cannot be traced (\(flow)): \(summary)", at: at ?? i.location,
+                              hint: "name one pod, workload or host that exists in the realized cluster; the intent is not evaluated")
         }
     }
 }

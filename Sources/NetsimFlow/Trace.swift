@@ -66,6 +66,13 @@ public struct Caveat: Sendable {
         case networkPolicy = "NETWORK_POLICY"
         /// The flow goes to the EKS control plane (`default/kubernetes`), which the topology does not declare.
         case controlPlaneNotModelled = "CONTROL_PLANE_NOT_MODELLED"
+        /// `NETWORK_POLICY_ENFORCING_MODE: strict`: a pod of the flow starts default-deny.
+        case strictMode = "NETWORK_POLICY_STRICT_MODE"
+        /// The manifests hold EKS ClusterNetworkPolicies, which netsim does not model.
+        case clusterNetworkPolicy = "CLUSTER_NETWORK_POLICY"
+        /// A transit gateway enters a VPC through a zone the flow does not determine, and the
+        /// candidate zones' attachment subnets route it to different verdicts.
+        case transitGatewayZone = "TRANSIT_GATEWAY_ZONE"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind
@@ -121,8 +128,27 @@ public struct Trace: Sendable {
     public var rejectedWithICMP = false
     /// What the verdict may depend on that netsim does not model (NetworkPolicies, the control plane).
     public var caveats: [Caveat] = []
+    /// Transit gateway entries whose zone the flow did not determine (forward path).
+    public var zoneChoices: [TransitGatewayZoneChoice] = []
 
     public var delivered: Bool { disposition.isSuccess }
     /// The verdict depends on something netsim does not model (exit code 3).
     public var verdictDependsOnUnmodelled: Bool { caveats.contains { $0.affectsVerdict } }
+}
+
+/// A transit gateway entering a VPC where the sender's zone does not decide the zone (it has no
+/// attachment subnet there, or the flow comes from outside the VPCs), and the candidate
+/// attachment subnets have different route tables.
+public struct TransitGatewayZoneChoice: Sendable {
+    public var transitGateway: String
+    public var vpc: String
+    /// The sender's zone; nil for a flow from outside the VPCs.
+    public var senderZone: String?
+    /// The zone netsim followed (the attachment's first).
+    public var chosen: String
+    /// Each zone of the attachment: its subnet and that subnet's route table.
+    public var candidates: [(zone: String, subnet: String, routeTable: String)]
+    public var location: SourceLocation
+    public var key: String { Self.key(tgw: transitGateway, vpc: vpc) }
+    static func key(tgw: String, vpc: String) -> String { "\(tgw)/\(vpc)" }
 }

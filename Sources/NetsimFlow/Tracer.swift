@@ -67,8 +67,10 @@ public struct Tracer: Sendable {
     /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
     /// in on every port of it, since the client may pick any).
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
-                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false) -> Trace {
+                      clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false,
+                      entryZones: [String: String] = [:]) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
+        w.entryZones = entryZones
         w.capturing = capture
         if case .interface(let i) = src.place { w.originInterface = i }
         w.datapaths = datapaths
@@ -100,6 +102,7 @@ public struct Tracer: Sendable {
         t.loadBalancer = w.lbLeg
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceIpNote = w.sourceNote(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
+        t.zoneChoices = w.zoneChoices
         return t
     }
 }
@@ -179,6 +182,11 @@ struct Walk {
     var deliveredOnNode: (String, NodeOrigin)? = nil
     enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
     var exitedVia: Exit?
+    /// The zone a transit gateway enters a VPC through when the sender's zone does not decide
+    /// it, by `TransitGatewayZoneChoice.key` (for tracing each candidate zone).
+    var entryZones: [String: String] = [:]
+    /// Where that zone was not determined and the candidates' route tables differ.
+    var zoneChoices: [TransitGatewayZoneChoice] = []
 
     init(f: FabricIndex, direction: Explanation.Direction, packet: Packet) {
         self.f = f; self.direction = direction; self.packet = packet
@@ -635,16 +643,31 @@ struct Walk {
             hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → attachment of VPC \(name)", component: tgw.id, location: r.location, packet: nil)])
             if target.contains(packet.destination) {
                 localDelivery(vpc: target, from: nil)
-            } else if let (subnet, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
+            } else if var (subnet, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
                 // Onward from the attachment (centralized egress or inspection): routed by the
                 // table of the attachment's subnet in the zone the flow enters (AZ affinity).
-                var why = named ? "the attachment's subnet in \(subnet.zone)" : "the default attachment subnet of \(subnet.zone) (the zone's smallest subnet; name the attachment's subnets to choose)"
-                if !sameZone { why += zone.map { "; the attachment has no subnet in \($0), so the transit gateway crosses to \(subnet.zone)" } ?? "; the flow comes from outside the VPCs, so netsim takes the attachment's first zone, \(subnet.zone)" }
-                hop(here, [Step(type: "Routing", action: .forwarded, detail: "enters VPC \(name) through subnet \(subnet.name): \(why)", component: tgw.id, location: r.location, packet: nil)])
-                let tables = Set(tgw.attachmentSubnets(in: target).subnets.compactMap { target.routeTable(for: $0)?.name })
-                if zone == nil && tables.count > 1 {
-                    notes.append("transit gateway \(tgw.name) spreads flows from outside the VPCs over the zones of VPC \(name)'s attachment; their subnets have different route tables, and netsim followed \(subnet.zone)'s")
+                // When the sender's zone has no attachment subnet here (or the flow comes from
+                // outside the VPCs), AWS picks another zone and does not say which: when the
+                // candidates' route tables differ, the choice is recorded, and the caller traces
+                // each candidate (`entryZones`) to say whether they agree.
+                let candidates = tgw.attachmentSubnets(in: target).subnets
+                let key = TransitGatewayZoneChoice.key(tgw: tgw.name, vpc: name)
+                var alternative = false
+                if !sameZone, direction == .forward {
+                    let tables = Set(candidates.map { target.routeTable(for: $0)?.name ?? "" })
+                    if tables.count > 1, !zoneChoices.contains(where: { $0.key == key }) {
+                        zoneChoices.append(TransitGatewayZoneChoice(transitGateway: tgw.name, vpc: name, senderZone: zone, chosen: subnet.zone,
+                                                                    candidates: candidates.map { ($0.zone, $0.name, target.routeTable(for: $0)?.name ?? "main") },
+                                                                    location: tgw.location))
+                    }
+                    if let z = entryZones[key], let s = candidates.first(where: { $0.zone == z }) { subnet = s; alternative = true }
                 }
+                var why = named ? "the attachment's subnet in \(subnet.zone)" : "the default attachment subnet of \(subnet.zone) (the zone's smallest subnet; name the attachment's subnets to choose)"
+                if !sameZone {
+                    if alternative { why += "; tracing the transit gateway's other choice of zone, \(subnet.zone)" }
+                    else { why += zone.map { "; the attachment has no subnet in \($0), so the transit gateway crosses to another zone (netsim takes \(subnet.zone))" } ?? "; the flow comes from outside the VPCs, so the transit gateway may take any zone of the attachment (netsim takes \(subnet.zone))" }
+                }
+                hop(here, [Step(type: "Routing", action: .forwarded, detail: "enters VPC \(name) through subnet \(subnet.name): \(why)", component: tgw.id, location: r.location, packet: nil)])
                 viaTransitGateway = true
                 route(vpc: target, subnet: subnet)
             } else {

@@ -13,8 +13,9 @@ struct TransitGatewayTests {
     static let attachA = "- {name: tgw-a,    zone: us-east-1a, cidr: 10.99.2.0/28,  routeTable: attach-a}"
     static let attachB = "- {name: tgw-b,    zone: us-east-1b, cidr: 10.99.2.16/28, routeTable: attach-b}"
 
-    static func network(subnets: [String], attachments: String = "spoke, egress") throws -> Network {
-        let template = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/tgw-egress.yaml"), encoding: .utf8)
+    static func network(subnets: [String], attachments: String = "spoke, egress", edits: [(String, String)] = []) throws -> Network {
+        var template = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/tgw-egress.yaml"), encoding: .utf8)
+        for (a, b) in edits { #expect(template.contains(a)); template = template.replacingOccurrences(of: a, with: b) }
         let text = template
             .replacingOccurrences(of: "#SUBNETS", with: subnets.joined(separator: "\n      "))
             .replacingOccurrences(of: "#ATTACHMENTS", with: attachments)
@@ -59,6 +60,41 @@ struct TransitGatewayTests {
         #expect(crossed.forward.end == .exitsNetwork)
         #expect(crossed.forward.hops.contains { $0.place.contains("NAT gateway nat-a") })
         #expect(crossed.forward.hops.flatMap(\.steps).contains { $0.detail.contains("no subnet in us-east-1b") })
+    }
+
+    /// Zone c has no subnet in the egress attachment, whose zones route differently (zone b's
+    /// table has no default route): AWS sends the flow to some other zone and does not say
+    /// which, so the verdict is uncertain — a caveat naming each zone's verdict, never a silent
+    /// EXITS_NETWORK. A flow from outside the VPCs (on-premises) likewise.
+    @Test func undeterminedZoneWithDifferentTablesIsACaveat() throws {
+        let noDefault = ("      - name: attach-b\n        routes:\n          - {destination: 0.0.0.0/0, target: nat-b}", "      - name: attach-b\n        routes: []")
+        let onprem = ("  - {name: app-c, address: 10.10.2.10, subnet: app-c}", "  - {name: app-c, address: 10.10.2.10, subnet: app-c}\n  - {name: onprem, cidr: 192.168.0.0/16, via: tgw}")
+        let n = try Self.network(subnets: [Self.publicA, Self.publicB, Self.attachA, Self.attachB],
+                                 attachments: "spoke, {vpc: egress, subnets: [tgw-b, tgw-a]}", edits: [noDefault, onprem])
+        for from in ["external:app-c", "external:onprem"] {
+            let t = try Lab.trace(n, from, "ip:8.8.8.8", port: 443)
+            let c = try #require(t.caveats.first { $0.kind.rawValue == "TRANSIT_GATEWAY_ZONE" }, "\(from): \(t.caveats.map(\.message))")
+            #expect(c.affectsVerdict && t.verdictDependsOnUnmodelled)
+            // (On-premises has no route back in this fixture: zone a's reply is dropped, another verdict.)
+            #expect(c.message.contains("us-east-1a (subnet tgw-a, route table attach-a): \(from == "external:app-c" ? "EXITS_NETWORK" : "DENIED_OUT")"), "\(c.message)")
+            #expect(c.message.contains("us-east-1b (subnet tgw-b, route table attach-b): NO_ROUTE"), "\(c.message)")
+        }
+        // The sender's zone has an attachment subnet: AZ affinity decides, no caveat.
+        let a = try Lab.trace(n, "external:app-a", "ip:8.8.8.8", port: 443)
+        #expect(a.forward.end == .exitsNetwork && a.caveats.isEmpty)
+        let b = try Lab.trace(n, "external:app-b", "ip:8.8.8.8", port: 443)
+        #expect(b.disposition == .noRoute && b.caveats.isEmpty)
+    }
+
+    /// Different tables that agree (a NAT gateway in each zone): each zone is traced, the
+    /// verdict is certain, a note says so and there is no caveat.
+    @Test func undeterminedZoneWhoseTablesAgreeIsANote() throws {
+        let n = try Self.network(subnets: [Self.publicA, Self.publicB, Self.attachA, Self.attachB],
+                                 attachments: "spoke, {vpc: egress, subnets: [tgw-b, tgw-a]}")
+        let t = try Lab.trace(n, "external:app-c", "ip:8.8.8.8", port: 443)
+        #expect(t.forward.end == .exitsNetwork)
+        #expect(t.caveats.isEmpty, "\(t.caveats.map(\.message))")
+        #expect(t.notes.contains { $0.contains("they agree") }, "\(t.notes)")
     }
 
     /// The attachment's subnets are checked where they are written.

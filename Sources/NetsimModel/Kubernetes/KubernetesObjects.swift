@@ -7,6 +7,9 @@ public struct KubernetesObjects: Sendable {
     public var ingresses: [Ingress] = []
     public var ingressClasses: [IngressClass] = []
     public var networkPolicies: [NetworkPolicy] = []
+    /// EKS ClusterNetworkPolicies (networking.k8s.aws): not modelled, kept by name and place so
+    /// that every trace through a pod says its verdict depends on them.
+    public var clusterNetworkPolicies: [UnmodelledObject] = []
 
     public init() {}
 
@@ -385,4 +388,12 @@ public struct NetworkPolicy: Sendable {
         self.meta = meta; self.podSelector = podSelector; self.policyTypes = policyTypes
         self.ingress = ingress; self.egress = egress
     }
+}
+
+/// An object netsim keeps only to say that a verdict depends on it.
+public struct UnmodelledObject: Sendable {
+    public var kind: String
+    public var name: String
+    public var location: SourceLocation
+    public init(kind: String, name: String, location: SourceLocation) { self.kind = kind; self.name = name; self.location = location }
 }

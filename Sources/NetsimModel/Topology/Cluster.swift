@@ -154,6 +154,9 @@ public struct Intent: Sendable {
     /// For flows through an ALB: the request's Host header and path.
     public var host: String? = nil
     public var path: String? = nil
+    /// Where `from:` and `to:` are written (an endpoint that names nothing at trace time is reported there).
+    public var fromLocation: SourceLocation? = nil
+    public var toLocation: SourceLocation? = nil
 
     public init(name: String, from: Endpoint, to: Endpoint, port: UInt16?, ipProtocol: IPProtocol,
                 verdict: Verdict, location: SourceLocation) {

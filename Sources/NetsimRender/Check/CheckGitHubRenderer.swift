@@ -24,11 +24,13 @@ enum CheckGitHubRenderer {
             let title = "\(d.code.id) \(d.code.name)"
             let message = d.hint.isEmpty ? d.message : "\(d.message)\nhint: \(d.hint)"
             out += "::\(command) file=\(escapeProperty(d.location.file)),line=\(d.location.line),col=\(d.location.column),title=\(escapeProperty(title))::\(escapeData(message))\n"
-            // A failed intent is also annotated where it was decided (the rule that blocked or allowed it).
+            // A failed intent is also annotated where it was decided (the rule that blocked or
+            // allowed it); a later block, which alone would not change the verdict, is a notice.
             if d.code == .intentFailed {
                 let name = d.message.split(separator: "'").dropFirst().first.map(String.init) ?? d.message
                 for n in d.notes {
-                    out += "::\(command) file=\(escapeProperty(n.location.file)),line=\(n.location.line),col=\(n.location.column),title=\(escapeProperty(title))::\(escapeData("intent '\(name)' failed here: \(n.message)\nthe intent: \(d.location)"))\n"
+                    let also = n.message.hasPrefix("also blocks")
+                    out += "::\(also ? "notice" : command) file=\(escapeProperty(n.location.file)),line=\(n.location.line),col=\(n.location.column),title=\(escapeProperty(title))::\(escapeData("intent '\(name)' \(also ? "is also blocked here" : "failed here"): \(n.message)\nthe intent: \(d.location)"))\n"
                 }
             }
         }

@@ -30,7 +30,7 @@ enum CheckJUnitRenderer {
                 switch d.code {
                 case .intentFailed:
                     // Both places: the intent, and where it was decided.
-                    let places = (["expect: \(d.location)"] + d.notes.map { "\($0.message.hasPrefix("allowed") ? "allowed" : "decided") at \($0.location)" }).joined(separator: "; ")
+                    let places = (["expect: \(d.location)"] + d.notes.map { "\($0.message.hasPrefix("allowed") ? "allowed" : $0.message.hasPrefix("also blocks") ? "also blocked" : "decided") at \($0.location)" }).joined(separator: "; ")
                     out += "      <failure message=\"\(XML.escape("\(d.message) (\(places))"))\" type=\"\(d.code.id)\">\(XML.escape(d.formatted))</failure>\n"
                 case .intentNotEvaluated:
                     out += "      <skipped message=\"\(XML.escape(d.message))\"/>\n"

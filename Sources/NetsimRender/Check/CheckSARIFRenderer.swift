@@ -85,7 +85,7 @@ enum CheckSARIFRenderer {
             let text = d.hint.isEmpty ? d.message : "\(d.message). Fix: \(d.hint)"
             // A failed intent that was blocked is also located on the rule that blocked it.
             var locations = [location(d.location)]
-            if d.code == .intentFailed, let rule = d.notes.first(where: { $0.message.hasPrefix("deciding rule") }) { locations.append(location(rule.location)) }
+            if d.code == .intentFailed, let rule = d.notes.first(where: { $0.message.hasPrefix("deciding ") }) { locations.append(location(rule.location)) }
             return Result(ruleId: d.code.id, ruleIndex: index[d.code.id] ?? 0, kind: kind, level: level, message: Message(text: text),
                           locations: locations,
                           relatedLocations: d.notes.isEmpty ? nil : d.notes.enumerated().map { location($1.location, message: $1.message, id: $0 + 1) })

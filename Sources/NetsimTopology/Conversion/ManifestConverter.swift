@@ -44,6 +44,15 @@ final class ManifestConverter {
             return
         }
         guard Self.modelledKinds.contains(kind) else {
+            // EKS's cluster-wide policies can drop any pod's traffic: kept by name, so that
+            // traces through pods carry a caveat (CLUSTER_NETWORK_POLICY, exit 3).
+            if kind == "ClusterNetworkPolicy", apiVersion.hasPrefix("networking.k8s.aws/") {
+                let name = r.mapping("metadata", context: "metadata of \(kind)")?.string("name") ?? "(unnamed)"
+                objects.clusterNetworkPolicies.append(UnmodelledObject(kind: kind, name: name, location: r.location))
+                reporter.warning(.unmodelledKind, "\(kind) \(name) (\(apiVersion)) is not modelled by netsim: a trace through a pod says its verdict depends on it (exit 3), and check does not evaluate intents through pods",
+                                 at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                return
+            }
             reporter.warning(.unmodelledKind, "\(kind) (\(apiVersion)) is not modelled by netsim; it is ignored", at: r.location,
                              hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
             return

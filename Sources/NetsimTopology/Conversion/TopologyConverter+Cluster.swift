@@ -456,6 +456,8 @@ extension TopologyConverter {
                             verdict: verdict, location: r.location)
         intent.host = host
         intent.path = path?.0
+        intent.fromLocation = r.locatedString("from")?.1
+        intent.toLocation = r.locatedString("to")?.1
         return intent
     }
 
@@ -501,8 +503,22 @@ extension TopologyConverter {
         case .pod(let ns, let name):
             // Bare pods by name, realized pod names that start with a workload's name, or a
             // prefix of a workload's name (the resolver then needs it to match one pod).
-            if k.workloads.contains(where: { $0.meta.namespace == ns && ($0.meta.name.hasPrefix(name) || name.hasPrefix($0.meta.name + "-")) }) { return nil }
-            return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
+            let inNamespace = k.workloads.filter { $0.meta.namespace == ns }
+            guard inNamespace.contains(where: { $0.meta.name.hasPrefix(name) || name.hasPrefix($0.meta.name + "-") }) else {
+                return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
+            }
+            // A prefix that more than one pod will have (a workload's name with 2 replicas, or
+            // several workloads' names) names no single pod: caught here when the replica counts
+            // say so (a DaemonSet's count is known only once the nodes are, at trace time).
+            if inNamespace.contains(where: { $0.kind == .pod && $0.meta.name == name }) { return nil }
+            let prefixed = inNamespace.filter { $0.meta.name.hasPrefix(name) }
+            let pods = prefixed.reduce(0) { n, w in n + (w.kind == .daemonSet ? 0 : min(max(w.replicas ?? 1, 0), 2)) }
+            if pods > 1 {
+                let names = prefixed.map { "\($0.kind.rawValue.lowercased()):\(ns)/\($0.meta.name)" }.sorted()
+                return ("pod:\(ns)/\(name) would match more than one pod (of \(names.prefix(5).joined(separator: ", "))), so it names no single pod",
+                        "name one pod, or use \(names.first ?? "deployment:\(ns)/\(name)") for the workload")
+            }
+            return nil
         case .nodeGroup(let name):
             if t.cluster?.nodeGroups.contains(where: { $0.name == name }) == true { return nil }
             return ("no node group '\(echo: name)' is defined", near(name, t.cluster?.nodeGroups.map(\.name) ?? []))
