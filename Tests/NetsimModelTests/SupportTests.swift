@@ -34,6 +34,8 @@ import Testing
         #expect(Echo.clip(exact + "b") == String(repeating: "a", count: Echo.limit - 1) + "…")
         #expect("'\(echo: huge)'".count == Echo.limit + 2)
         #expect(Echo.clip("é👍🏽") == "é👍🏽")
+        // Control characters never reach the terminal: NUL, tab, CR LF, ESC, DEL are written out.
+        #expect(Echo.clip("a\u{0}b\tc\r\nd\u{1B}[31me\u{7F}") == "a\\u{0}b\\u{9}c\\u{D}\\u{A}d\\u{1B}[31me\\u{7F}")
     }
 
     @Test func awsIDsAreDeterministicAndShaped() {

@@ -5,20 +5,28 @@ public enum Echo {
     /// Most characters of one value repeated in a message (the `…` included).
     public static let limit = 120
 
-    /// `value` itself when short, else its first `limit - 1` characters and `…`. Only the
-    /// characters kept are visited, so the cost does not grow with the value's length.
+    /// `value` itself when short, else its first `limit - 1` characters and `…`; control
+    /// characters (NUL, tab, newline, DEL, …) are written as `\u{XX}` so that a NUL byte or an
+    /// escape sequence never reaches the terminal. Only the characters kept are visited, so the
+    /// cost does not grow with the value's length.
     public static func clip(_ value: String) -> String {
-        var end = value.startIndex
+        var out = ""
         var count = 0
-        while end < value.endIndex {
-            if count == limit - 1 {
-                // One more character fits only when it is the last.
-                return value.index(after: end) == value.endIndex ? value : String(value[..<end]) + "…"
+        var index = value.startIndex
+        while index < value.endIndex {
+            let next = value.index(after: index)
+            if count == limit - 1 && next != value.endIndex { return out + "…" }
+            for u in value[index].unicodeScalars {
+                if u.value < 0x20 || u.value == 0x7F {
+                    out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(u)
+                }
             }
-            end = value.index(after: end)
             count += 1
+            index = next
         }
-        return value
+        return out
     }
 }
 

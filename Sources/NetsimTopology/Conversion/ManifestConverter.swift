@@ -302,7 +302,7 @@ final class ManifestConverter {
             trafficDistribution = nil
         }
         if let td = trafficDistribution, td != "PreferClose" {
-            reporter.error(.invalidValue, "\(ctx): trafficDistribution '\(TopologyConverter.echo(td))' is not supported", at: spec.valueLocation("trafficDistribution"),
+            reporter.error(.invalidValue, "\(ctx): trafficDistribution '\(echo: td)' is not supported", at: spec.valueLocation("trafficDistribution"),
                            hint: "Kubernetes 1.31 accepts only PreferClose")
         }
         for key in ["service.kubernetes.io/topology-mode", "service.kubernetes.io/topology-aware-hints"] {

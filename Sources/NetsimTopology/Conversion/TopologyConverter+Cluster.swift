@@ -79,20 +79,6 @@ extension TopologyConverter {
         return cluster
     }
 
-    /// A value echoed in a diagnostic: at most `limit` characters, then "…", control
-    /// characters written as `\u{XX}` (a megabyte entry or a NUL byte never reaches the
-    /// terminal). Local until a shared helper exists.
-    static func echo(_ s: String, limit: Int = 60) -> String {
-        var out = ""
-        var n = 0
-        for u in s.unicodeScalars {
-            if n == limit { return out + "…" }
-            if u.value < 0x20 || u.value == 0x7F { out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(u) }
-            n += 1
-        }
-        return out
-    }
-
     /// A CIDR as kube-proxy v1.31 parses it (`k8s.io/utils/net` `ParseCIDRSloppy`, the Go 1.16
     /// parser kept for stored values): `a.b.c.d/n` whose numbers are decimal digits, leading
     /// zeros allowed (`010.000.0.0/016` is 10.0.0.0/16), octets at most 255, n at most 32, host
@@ -148,13 +134,13 @@ extension TopologyConverter {
                 reporter.warning(.kubeProxyIgnored, "clusterCIDR has no effect with detectLocalMode \(s.detectLocalMode.rawValue): kube-proxy reads and validates it only in ClusterCIDR mode",
                                  at: loc, hint: "drop clusterCIDR, or use detectLocalMode: ClusterCIDR")
             } else if parts.count > 2 {
-                reporter.error(.kubeProxyConfig, "clusterCIDR '\(Self.echo(text))' lists \(parts.count) CIDRs, but kube-proxy takes one, or an IPv4 and IPv6 pair: \(notStart)", at: loc,
+                reporter.error(.kubeProxyConfig, "clusterCIDR '\(echo: text)' lists \(parts.count) CIDRs, but kube-proxy takes one, or an IPv4 and IPv6 pair: \(notStart)", at: loc,
                                hint: "e.g. clusterCIDR: 10.0.0.0/16")
             } else {
                 var parsed: [SloppyCIDR] = []
                 for p in parts {
                     if let c = Self.parseCIDRSloppy(p) { parsed.append(c) } else {
-                        reporter.error(.kubeProxyConfig, "clusterCIDR entry '\(Self.echo(p))' is not a CIDR kube-proxy reads (no spaces, no empty entries): \(notStart)", at: loc,
+                        reporter.error(.kubeProxyConfig, "clusterCIDR entry '\(echo: p)' is not a CIDR kube-proxy reads (no spaces, no empty entries): \(notStart)", at: loc,
                                        hint: "e.g. clusterCIDR: 10.0.0.0/16; a dual-stack pair is \"10.0.0.0/16,fd00::/48\" without spaces; \"\" for none (EKS's default)")
                     }
                 }
@@ -165,7 +151,7 @@ extension TopologyConverter {
                         let common = min(a.prefixLength, b.prefixLength, (a.network.value ^ b.network.value).leadingZeroBitCount)
                         hint += ": clusterCIDR: \(IPv4CIDR(network: a.network, prefixLength: common))"
                     }
-                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(Self.echo(text))' lists two \(parsed[0].v4 == nil ? "IPv6" : "IPv4") CIDRs, but a pair must be one IPv4 and one IPv6: \(notStart)", at: loc,
+                    reporter.error(.kubeProxyConfig, "clusterCIDR '\(echo: text)' lists two \(parsed[0].v4 == nil ? "IPv6" : "IPv4") CIDRs, but a pair must be one IPv4 and one IPv6: \(notStart)", at: loc,
                                    hint: hint)
                 }
                 // The detector uses the first IPv4 entry.
@@ -187,7 +173,7 @@ extension TopologyConverter {
                     || v.contains { $0.isWhitespace || $0 == "/" || $0 == ":" || $0 == "\"" || $0 == "'" || $0 == "!" || $0 == "+" }
                 if bad || v == "." || v == ".." {
                     badInterface = true
-                    reporter.error(.kubeProxyConfig, "detectLocal.\(key) '\(Self.echo(v))' is not a Linux interface name\(key == "interfaceNamePrefix" ? " prefix" : "") iptables accepts: iptables-restore would refuse kube-proxy's rules on every sync, so no Service would work", at: d.valueLocation(key),
+                    reporter.error(.kubeProxyConfig, "detectLocal.\(key) '\(echo: v)' is not a Linux interface name\(key == "interfaceNamePrefix" ? " prefix" : "") iptables accepts: iptables-restore would refuse kube-proxy's rules on every sync, so no Service would work", at: d.valueLocation(key),
                                    hint: "at most \(max) bytes, without white space, control characters, '/', ':', quotes, '!' or '+'\(key == "interfaceNamePrefix" ? ", e.g. eni" : "")")
                     return nil
                 }
@@ -229,7 +215,7 @@ extension TopologyConverter {
             if let c = Self.parseCIDRSloppy(a) {
                 if let v4 = c.v4 { s.nodePortAddresses.append(v4) }
             } else {
-                reporter.error(.kubeProxyConfig, "nodePortAddresses entry '\(Self.echo(a))' is neither a CIDR kube-proxy reads (no spaces) nor 'primary': kube-proxy would not start", at: loc,
+                reporter.error(.kubeProxyConfig, "nodePortAddresses entry '\(echo: a)' is neither a CIDR kube-proxy reads (no spaces) nor 'primary': kube-proxy would not start", at: loc,
                                hint: i == 0 ? "e.g. nodePortAddresses: [primary] or [10.0.0.0/16]" : "e.g. nodePortAddresses: [10.0.0.0/16, 127.0.0.0/8]")
             }
         }
