@@ -11,10 +11,13 @@ struct Capacity: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Max pods per instance type, or a cluster's IP capacity: per node group, subnet and zone.",
         discussion: """
-        One type:  netsim capacity --instance-type m5.large [--prefix-delegation] [--custom-networking] [--max-eni N] [--security-groups-for-pods]
+        One type:  netsim capacity --instance-type m5.large [--prefix-delegation]
+                     [--custom-networking] [--max-eni N] [--security-groups-for-pods]
         All types: netsim capacity --all-instance-types --format csv
         A cluster: netsim capacity Topologies/quickstart.yaml [--scale general=40] [--pods 500]
-        Exit codes: 0 ok; 1 a cluster leaves pods without an IP or unscheduled; 2 invalid input; 64 usage.
+
+        Exit codes: 0 ok; 1 a cluster leaves pods without an IP or unscheduled; 2 invalid input; 64 \
+        usage.
         """
     )
 

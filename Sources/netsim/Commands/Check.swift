@@ -13,7 +13,9 @@ struct Check: ParsableCommand {
         abstract: "Validate topology files and report every problem, for people and for CI.",
         discussion: """
         Exit codes: 0 clean; 1 warnings under --strict; 2 invalid input (any error); 64 usage.
-        Formats: text (compiler-style), json (schemaVersion 1), junit, sarif (2.1.0), github (workflow commands).
+
+        Formats: text (compiler-style), json (schemaVersion 1), junit, sarif (2.1.0), github \
+        (workflow commands).
         """
     )
 

@@ -8,9 +8,13 @@ struct Describe: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What netsim realized for a load balancer, node, pod or ENI: addresses per zone, IDs, security groups.",
         discussion: """
-        OBJECT: loadbalancer:NS/NAME (or lb:, service:NS/NAME for a Service's NLB), ingress:NS/NAME (its ALB),
-        node:NAME (or the instance ID), pod:NS/NAME (or the start of one pod's name), eni:ID.
-        A load balancer lists one address per zone: trace to another zone's node with --to ip:ADDRESS.
+        OBJECT: loadbalancer:NS/NAME (or lb:, service:NS/NAME for a Service's NLB), ingress:NS/NAME \
+        (its ALB), node:NAME (or the instance ID), pod:NS/NAME (or the start of one pod's name), \
+        eni:ID.
+
+        A load balancer lists one address per zone: trace to another zone's node with --to \
+        ip:ADDRESS.
+
         Exit codes: 0; 2 invalid input or an object the topology does not have; 64 usage.
         """
     )

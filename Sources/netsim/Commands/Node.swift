@@ -15,10 +15,12 @@ struct Node: ParsableCommand {
         discussion: """
         netsim node FILE                      lists the node names, one per line
         netsim node FILE NODE --show iptables|rules|routes|enis|pods|all
-        --iptables-form saved (default) prints the rules as iptables-save prints them back from the
-        kernel (diff against a node's `iptables-save | grep -v '^#'`); restore prints them as
+
+        --iptables-form saved (default) prints the rules as iptables-save prints them back from the \
+        kernel (diff against a node's `iptables-save | grep -v '^#'`); restore prints them as \
         kube-proxy and the CNI write them (the form kube-proxy's tests compare).
-        pods: each pod's side of its veth (eth0 with a /32, the 169.254.1.1 gateway) and the host
+
+        pods: each pod's side of its veth (eth0 with a /32, the 169.254.1.1 gateway) and the host \
         veth it pairs with; hostNetwork pods share the node's stack.
         """
     )

@@ -9,11 +9,11 @@ struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluates every flow of a packet capture against the topology, and says where the model and the capture disagree.",
         discussion: """
-        Reads a pcap or pcapng capture (Ethernet, Linux cooked v1/v2, raw IP or loopback) through
-        libpcap, takes the first packet of each conversation, traces it from its source address
-        as netsim trace would, and compares the verdict with what the capture shows came back (a
-        SYN-ACK, an RST, any answer). Exit 0 when they agree on every flow, 1 when they disagree
-        on one, 2 for a capture or topology netsim cannot read.
+        Reads a pcap or pcapng capture (Ethernet, Linux cooked v1/v2, raw IP or loopback) through \
+        libpcap, takes the first packet of each conversation, traces it from its source address as \
+        netsim trace would, and compares the verdict with what the capture shows came back (a \
+        SYN-ACK, an RST, any answer). Exit 0 when they agree on every flow, 1 when they disagree on \
+        one, 2 for a capture or topology netsim cannot read.
         """
     )
 

@@ -9,14 +9,18 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run ipamd's control loop over time on every node: pods waiting for IPs, EC2 calls, subnet use.",
         discussion: """
-        The run starts from the topology's steady state (or from no nodes with --from-empty) and follows a scenario
-        file (kind: Scenario; see Docs/capacity.md) and/or these flags:
-          --scale general=40@5m     set node group 'general' to 40 nodes at 5 minutes (no @: at 0s)
-          --pods 500@10m            create 500 pods of a plain Deployment at 10 minutes
-          --rollout deployment:shop/cart@15m   replace every pod, 25 % at a time
+        The run starts from the topology's steady state (or from no nodes with --from-empty) and \
+        follows a scenario file (kind: Scenario; see Docs/capacity.md) and/or these flags:
+
+          --scale general=40@5m     node group 'general' to 40 nodes at 5m (no @: 0s)
+          --pods 500@10m            500 pods of a plain Deployment at 10 minutes
+          --rollout deployment:shop/cart@15m
+                                    replace every pod, 25 % at a time
           --churn 10%               delete and recreate 10 % of running pods per hour
-          --events general/0        ipamd's decisions on that node, loop by loop, with every EC2 call
-        Exit codes: 0 ok; 1 pods were still waiting for an IP, or unschedulable, at the end; 2 invalid input; 64 usage.
+          --events general/0        ipamd's decisions on that node, loop by loop
+
+        Exit codes: 0 ok; 1 pods were still waiting for an IP, or unschedulable, at the end; 2 \
+        invalid input; 64 usage.
         """
     )
 

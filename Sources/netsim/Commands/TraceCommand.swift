@@ -13,18 +13,24 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Follow one flow hop by hop through security groups, network ACLs, route tables and gateways.",
         discussion: """
-        Endpoints: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, node:NAME,
-        nodegroup:NAME, ip:ADDRESS, external:NAME, internet, and service:NS/NAME from a pod or a node
-        (through kube-proxy's rules on the source's node). A NodePort is node:NAME with --port NODEPORT.
-        kubectl's short names work (deploy:, sts:, ds:, svc:, ing:, po:); pod:NS/PREFIX is the one pod
-        whose name starts with PREFIX (the exact name wins).
-        ingress:NS/NAME goes through its ALB, loadbalancer:NS/NAME (lb:) through a Service's NLB, as the
-        AWS Load Balancer Controller builds them; from outside the cluster service:NS/NAME is its NLB.
-        kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the flow
-        and the topology's seed; --seed draws with another seed; --all-paths traces every branch.
-        Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not delivered;
-        2 invalid input; 3 the verdict depends on something netsim does not model (a delivery through a pod
-        a NetworkPolicy selects, a flow to an undeclared EKS control plane: the output says which); 64 usage.
+        Endpoints: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, \
+        node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, and service:NS/NAME from a \
+        pod or a node (through kube-proxy's rules on the source's node). A NodePort is node:NAME \
+        with --port NODEPORT. kubectl's short names work (deploy:, sts:, ds:, svc:, ing:, po:); \
+        pod:NS/PREFIX is the one pod whose name starts with PREFIX (the exact name wins).
+
+        ingress:NS/NAME goes through its ALB, loadbalancer:NS/NAME (lb:) through a Service's NLB, as \
+        the AWS Load Balancer Controller builds them; from outside the cluster service:NS/NAME is \
+        its NLB.
+
+        kube-proxy picks a Service's endpoint at random: a trace follows one branch, drawn from the \
+        flow and the topology's seed; --seed draws with another seed; --all-paths traces every \
+        branch.
+
+        Exit codes: 0 delivered (or leaving toward an internet or external destination); 1 not \
+        delivered; 2 invalid input; 3 the verdict depends on something netsim does not model (a \
+        NetworkPolicy or the policy agent's mode, an undeclared EKS control plane, a transit gateway \
+        zone the flow does not determine: the output says which); 64 usage.
         """
     )
 
