@@ -211,7 +211,7 @@ public struct Network: Sendable {
             let who = "NetworkPolic\(names.count == 1 ? "y" : "ies") \(names.joined(separator: ", ")) select\(names.count == 1 ? "s" : "") the \(side.rawValue) pod \(podKey) for \(type.rawValue)"
             let hook = side == .source ? "at the source pod's veth, before anything else" : "at the destination pod's veth, after the network delivered it"
             let message = decides
-                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (EKS's network policy agent would drop it \(hook))"
+                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (otherwise EKS's network policy agent drops it \(hook))"
                 : "\(who): netsim does not enforce NetworkPolicies yet; the network already drops this flow, so the verdict stands (a policy only drops more)"
                     + (side == .source ? ", though the agent may drop it first, \(hook)" : "")
             return Caveat(kind: .networkPolicy, side: side, policyType: type.rawValue, policies: names, pod: podKey,
