@@ -27,7 +27,7 @@ struct Netsim: ParsableCommand {
             for token in options where token.hasPrefix("-") && token != "-" && !builtInFlags.contains(token) && Double(token) == nil {
                 let name = String(token.split(separator: "=", maxSplits: 1)[0])
                 if !known.contains(name) {
-                    exit(withError: ValidationError("Unknown option '\(name)'"))
+                    exit(withError: ValidationError("Unknown option '\(echo: name)'"))
                 }
             }
         }
