@@ -153,4 +153,24 @@ final class HostileReviewCLITests: XCTestCase {
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["f"], "the trace is not written when its capture fails")
     }
+
+    // MARK: 7 — standard input named twice, NS0803's wording
+
+    func testStandardInputNamedTwiceIsRefused() throws {
+        let r = try HostileInputCLITests.netsim(["check", "-", "-"], stdin: try Data(contentsOf: CLITests.root.appendingPathComponent(quickstart)), timeout: 60)
+        XCTAssertEqual(r.status, 2, r.out + r.err)
+        XCTAssertTrue(r.err.hasPrefix("netsim: error[NS0204]: '-' (standard input) is named more than once"), r.err)
+        XCTAssertFalse(r.out.contains("NS0006"), r.out)
+    }
+
+    func testUnknownSettingIsIgnoredInTheFileButNotUnderSet() throws {
+        let r = try netsim(["check", quickstart, "--set", "AWS_VPC_K8S_CNI_EXTERNALSNT=true"])
+        XCTAssertEqual(r.status, 2, r.out)
+        XCTAssertTrue(r.out.contains("error[NS0803]: aws-node setting 'AWS_VPC_K8S_CNI_EXTERNALSNT' is not one netsim knows\n"), r.out)
+        XCTAssertFalse(r.out.contains("it is ignored"), "an error stops the run; nothing is ignored: \(r.out)")
+        let dir = try tempDir()
+        let file = try quickstart(replacing: "cni: {}", with: "cni: {AWS_VPC_K8S_CNI_EXTERNALSNT: \"true\"}", in: dir)
+        let w = try netsim(["check", file])
+        XCTAssertTrue(w.out.contains("warning[NS0803]: aws-node setting 'AWS_VPC_K8S_CNI_EXTERNALSNT' is not one netsim knows; it is ignored"), w.out)
+    }
 }

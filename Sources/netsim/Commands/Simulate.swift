@@ -27,7 +27,7 @@ struct Simulate: ParsableCommand {
     @Argument(help: "The topology file.") var file: String
     @Option(help: "A scenario file (kind: Scenario).") var scenario: String?
     @Option(help: "How long to simulate: 90s, 30m, 1h (default 1h, or the scenario's).") var duration: String?
-    @Option(help: "Pods replaced per hour: 10% or 0.1.") var churn: String?
+    @Option(parsing: .unconditional, help: "Pods replaced per hour: 10% or 0.1.") var churn: String?
     @Option(parsing: .singleValue, help: "NODEGROUP=COUNT[@TIME]: set a node group's size (repeatable).") var scale: [String] = []
     @Option(parsing: .singleValue, help: "N[@TIME]: create N pods (repeatable).") var pods: [String] = []
     @Option(parsing: .singleValue, help: "WORKLOAD[@TIME]: roll out a Deployment, 25 % at a time (repeatable).") var rollout: [String] = []
@@ -140,6 +140,10 @@ struct Simulate: ParsableCommand {
         var at = 0
         if parts.count == 2 {
             guard let d = Scenario.parseDuration(parts[1]) else { throw TopologyInput.fail(.invalidValue, "\(flag) '\(echo: item)': '\(echo: parts[1])' is not a duration") }
+            // As for --duration: a time past the longest run is out of range, not a warning.
+            guard d <= Scenario.longestDuration else {
+                throw TopologyInput.fail(.invalidValue, "\(flag) '\(echo: item)': '\(echo: parts[1])' is after the longest run netsim simulates (7d)")
+            }
             at = d
         }
         return (parts.first ?? "", at)
