@@ -136,7 +136,7 @@ enum Output {
     /// exist yet). Called before any work, so the run does not compute for nothing.
     static func checkDistinct(_ outputs: [(option: String, path: String)]) throws {
         var seen: [(option: String, path: String, key: String)] = []
-        for (option, path) in outputs {
+        for (option, path) in outputs where !path.isEmpty {   // an empty path is refused as such when written
             let key = identity(of: path)
             if let first = seen.first(where: { $0.key == key }) {
                 let what = path == "-" ? "standard output" : "the same file '\(echo: path)'"
