@@ -27,11 +27,46 @@ struct Netsim: ParsableCommand {
             for token in options where token.hasPrefix("-") && token != "-" && !builtInFlags.contains(token) && Double(token) == nil {
                 let name = String(token.split(separator: "=", maxSplits: 1)[0])
                 if !known.contains(name) {
-                    exit(withError: ValidationError("Unknown option '\(name)'"))
+                    exit(withError: ValidationError("Unknown option '\(echo: name)'"))
                 }
             }
         }
+        if let message = outOfRangeNumber(in: options) {
+            Output.printError("netsim: error[\(DiagnosticCode.invalidValue.id)]: \(message)\n")
+            exit(withError: ExitCode(2))
+        }
         main(arguments)
+    }
+
+    /// Whole-number options whose Swift type (`Int`; `UInt64` when true) would turn a number out
+    /// of its range into ArgumentParser's usage error (64). Documented rule: a number out of
+    /// range, too big for its type or negative where not allowed, exits 2 in one line.
+    static let wholeNumberOptions: [String: Bool] = [
+        "--seed": true, "--max-eni": false, "--pods": false, "--max-input-size": false,
+        "--nodes": false, "--services": false, "--security-groups": false,
+    ]
+
+    /// Why a whole-number option's value does not fit its type, or nil (values that are not
+    /// whole numbers are left to ArgumentParser: not a number at all is a usage error).
+    static func outOfRangeNumber(in options: ArraySlice<String>) -> String? {
+        for (i, token) in zip(options.indices, options) where token.hasPrefix("--") {
+            var name = token, value: String? = nil
+            if let eq = token.firstIndex(of: "=") {
+                name = String(token[..<eq]); value = String(token[token.index(after: eq)...])
+            } else if i + 1 < options.endIndex {
+                value = options[i + 1]
+            }
+            guard let unsigned = wholeNumberOptions[name], let value, let first = value.first,
+                  first == "-" || first.isASCII && first.isNumber,
+                  value.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }), value != "-" else { continue }
+            if unsigned, UInt64(value) == nil {
+                return "\(name) '\(echo: value)' is out of range: give a whole number from 0 to \(UInt64.max)"
+            }
+            if !unsigned, Int(value) == nil {
+                return "\(name) '\(echo: value)' is out of range: " + (first == "-" ? "less than \(Int.min)" : "more than \(Int.max)")
+            }
+        }
+        return nil
     }
 
     /// Every `-x` and `--name` a help text lists.

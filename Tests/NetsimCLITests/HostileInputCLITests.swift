@@ -196,11 +196,25 @@ final class HostileInputCLITests: XCTestCase {
             ["generate", "--nodes", "0"], ["generate", "--nodes", "-1"], ["generate", "--pods", "9223372036854775807"],
             ["check", "--max-input-size", "0", "Topologies/quickstart.yaml"], ["check", "--max-input-size", "-1", "Topologies/quickstart.yaml"],
             ["capacity", "Topologies/quickstart.yaml", "--pods", "-3"], ["capacity", "Topologies/quickstart.yaml", "--scale", "general=100001"],
+            // Too big for the option's type, or negative for an unsigned one (hostile review 2):
+            // these were ArgumentParser's usage error (64).
+            ["simulate", "Topologies/quickstart.yaml", "--seed", "-1"], ["generate", "--seed", "-1"], ["generate", "--seed=-1"],
+            ["capacity", "--instance-type", "m5.large", "--max-eni", "99999999999999999999"],
+            ["generate", "--nodes", "99999999999999999999"], ["generate", "--nodes", "-99999999999999999999"],
+            ["check", "Topologies/quickstart.yaml", "--max-input-size", "99999999999999999999"],
+            ["describe", "Topologies/quickstart.yaml", "service:shop/cart", "--max-input-size", "-1"],
+            trace + ["--seed", "-5"], trace + ["--port", "99999999999999999999"],
+            // A negative churn is a value, not a missing one; an event past the longest run is
+            // out of range as the same time in --duration is.
+            ["simulate", "Topologies/quickstart.yaml", "--churn", "-5%"],
+            ["simulate", "Topologies/quickstart.yaml", "--scale", "general=5@9223372036854775807s"],
+            ["simulate", "Topologies/quickstart.yaml", "--duration", "9223372036854775807s"],
         ]
         for args in cases {
             let r = try netsim(args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.out) \(r.err)")
             XCTAssertTrue(r.err.hasPrefix("netsim: error[NS0"), "\(args): \(r.err)")
+            XCTAssertEqual(r.err.filter { $0 == "\n" }.count, 1, "one line: \(args): \(r.err)")
         }
         // Durations whose seconds overflow are refused, not a crash (issue 12, 15a audit).
         for d in ["999999999999999999d", "9223372036854775807s1s", "106751991167301d"] {

@@ -24,6 +24,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let tooLarge = DiagnosticCode("NS0005", "input-too-large", "The file is larger than the input size limit.")
     public static let emptyFile = DiagnosticCode("NS0006", "empty-file", "The file holds no YAML document.")
     public static let notRegularFile = DiagnosticCode("NS0007", "not-a-regular-file", "A manifest glob matched a FIFO, socket or device; only regular files are read.")
+    public static let deviceInput = DiagnosticCode("NS0008", "device-input", "A character or block device named as an input file; netsim reads regular files, FIFOs and standard input.")
 
     // MARK: NS01xx — YAML structure
     public static let yamlSyntax = DiagnosticCode("NS0101", "yaml-syntax", "The text is not well-formed YAML.")
@@ -39,6 +40,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let missingKey = DiagnosticCode("NS0203", "missing-key", "A required key is absent.")
     public static let invalidValue = DiagnosticCode("NS0204", "invalid-value", "A value outside the allowed set or range.")
     public static let unsupportedVersion = DiagnosticCode("NS0205", "unsupported-version", "An apiVersion or kind netsim does not read.")
+    public static let controlCharacterInName = DiagnosticCode("NS0206", "control-character-in-name", "A name that holds a control character (NUL, tab, newline, ESC, DEL, …), which neither AWS nor Kubernetes accepts.")
 
     // MARK: NS03xx — addresses and ports
     public static let invalidCIDR = DiagnosticCode("NS0301", "invalid-cidr", "Text that is not a valid CIDR block.")
@@ -132,9 +134,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
     /// Every code, in order; the documentation and SARIF rule table are built from this list.
     public static let all: [DiagnosticCode] = [
-        .fileNotFound, .isDirectory, .unreadable, .notUTF8, .tooLarge, .emptyFile, .notRegularFile,
+        .fileNotFound, .isDirectory, .unreadable, .notUTF8, .tooLarge, .emptyFile, .notRegularFile, .deviceInput,
         .yamlSyntax, .duplicateKey, .nestingTooDeep, .aliasExpansion, .topLevelNotMapping, .multipleDocuments,
-        .unknownKey, .wrongType, .missingKey, .invalidValue, .unsupportedVersion,
+        .unknownKey, .wrongType, .missingKey, .invalidValue, .unsupportedVersion, .controlCharacterInName,
         .invalidCIDR, .invalidAddress, .invalidPort, .cidrHostBits, .cidrSize,
         .subnetOutsideVPC, .overlappingSubnets, .serviceCIDROverlap, .overlappingVPCBlocks,
         .addressOutsideSubnet, .clusterIPOutsideRange, .duplicateClusterIP,

@@ -2,6 +2,19 @@ import NetsimModel
 
 /// Compiler-style text: `FILE:LINE:COL: error[NS0201]: message`, a hint line, then a summary.
 enum CheckTextRenderer {
+    /// `text` with any control character but newline written as `\u{XX}`: a message that quotes
+    /// input without `echo:` still cannot put an escape sequence on the terminal.
+    static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }) else { return text }
+        var out = ""
+        for u in text.unicodeScalars {
+            if (u.value < 0x20 && u != "\n") || (0x7F...0x9F).contains(u.value) {
+                out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
+            } else { out.unicodeScalars.append(u) }
+        }
+        return out
+    }
+
     static func render(_ report: CheckReport, color: Bool) -> String {
         var out = ""
         func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
@@ -15,9 +28,9 @@ enum CheckTextRenderer {
                 case .warning: sev = paint("warning[\(d.code.id)]", "1;33")
                 case .note: sev = paint("note[\(d.code.id)]", "1;36")
                 } }
-                out += "\(paint(d.location.description, "1")): \(sev): \(d.message)\n"
-                if !d.hint.isEmpty { out += "  \(paint("hint", "36")): \(d.hint)\n" }
-                for n in d.notes { out += "  \(n.location): note: \(n.message)\n" }
+                out += "\(paint(d.location.description, "1")): \(sev): \(safe(d.message))\n"
+                if !d.hint.isEmpty { out += "  \(paint("hint", "36")): \(safe(d.hint))\n" }
+                for n in d.notes { out += "  \(n.location): note: \(safe(n.message))\n" }
             }
         }
         let files = report.files.count

@@ -242,7 +242,7 @@ extension TopologyConverter {
     func checkCNISetting(_ name: String, _ value: String, at loc: SourceLocation, ipv6: Bool = false) {
         guard let kind = Self.cniSettings[name] else {
             let dym = Suggestions.didYouMean(name, in: Self.cniSettings.keys.sorted())
-            reporter.warning(.unknownCNISetting, "aws-node setting '\(echo: name)' is not one netsim knows; it is ignored", at: loc,
+            reporter.warning(.unknownCNISetting, "aws-node setting '\(echo: name)' is not one netsim knows" + (SettingOverride.isArgument(loc) ? "" : "; it is ignored"), at: loc,
                              hint: dym.isEmpty ? "see Docs/topology-format.md for the settings netsim models" : dym)
             return
         }

@@ -102,7 +102,7 @@ extension TopologyConverter {
                 let other = Kind.allCases.first { definitions[$0]?[ref.name] != nil }
                 if let other { hint = "'\(echo: ref.name)' is a \(other.rawValue), not a \(ref.kind.rawValue)" }
                 else if names.isEmpty { hint = "no \(ref.kind.rawValue) is defined in this topology" }
-                else { hint = "defined \(ref.kind.rawValue)s: " + names.prefix(8).joined(separator: ", ") }
+                else { hint = "defined \(ref.kind.rawValue)s: " + names.prefix(8).map { Echo.clip($0) }.joined(separator: ", ") }
             }
             reporter.error(.undefinedReference, "\(ref.context) refers to \(ref.kind.rawValue) '\(echo: ref.name)', which is not defined",
                            at: ref.location, hint: hint)

@@ -28,7 +28,7 @@ public struct SettingOverride: Sendable, Hashable {
         for (i, arg) in arguments.enumerated() {
             let file = argument(i + 1)
             let at = SourceLocation(file: file, line: 1, column: 1)
-            let shown = arg.count > 80 ? String(arg.prefix(80)) + "…" : arg
+            let shown = Echo.clip(arg)
             guard let eq = arg.firstIndex(of: "=") else {
                 diagnostics.append(Diagnostic(.error, .invalidSetting, "--set '\(shown)' is not KEY=VALUE", at: at,
                                               hint: "write an aws-node variable and its value, e.g. --set WARM_IP_TARGET=5"))
@@ -43,14 +43,14 @@ public struct SettingOverride: Sendable, Hashable {
             }
             if let slash = key.firstIndex(of: "/") {
                 let group = key[..<slash], name = key[key.index(after: slash)...]
-                diagnostics.append(Diagnostic(.error, .invalidSetting, "--set '\(shown)' scopes the setting to node group '\(group)'; netsim models one aws-node DaemonSet per cluster, so its settings apply to every node group", at: at,
-                                              hint: "drop '\(group)/': --set \(name)=\(value.count > 40 ? String(value.prefix(40)) + "…" : value)"))
+                diagnostics.append(Diagnostic(.error, .invalidSetting, "--set '\(shown)' scopes the setting to node group '\(echo: group)'; netsim models one aws-node DaemonSet per cluster, so its settings apply to every node group", at: at,
+                                              hint: "drop '\(echo: group)/': --set \(echo: name + "=" + value)"))
                 continue
             }
             let isName = key.count <= 128 && key.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
                 && key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
             guard isName else {
-                let k = key.count > 40 ? String(key.prefix(40)) + "…" : key
+                let k = Echo.clip(key)
                 diagnostics.append(Diagnostic(.error, .invalidSetting, "--set '\(k)=…': '\(k)' is not an environment variable name", at: at,
                                               hint: "aws-node variables are letters, digits and _, e.g. WARM_IP_TARGET"))
                 continue

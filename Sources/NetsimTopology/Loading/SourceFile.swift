@@ -35,6 +35,13 @@ enum SourceFile {
                            hint: "name a .yaml file, or a glob such as '\(echo: displayPath)/*.yaml'")
             return nil
         }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFCHR || (info.st_mode & S_IFMT) == S_IFBLK {
+            // /dev/zero or a disk never ends; a FIFO or `-` (standard input) is the way to pipe text in.
+            reporter.error(.deviceInput, "'\(echo: displayPath)' is a \((info.st_mode & S_IFMT) == S_IFCHR ? "character" : "block") device, not a topology file", at: here,
+                           hint: "name a regular file; to pipe text in, give '-' for standard input or a FIFO")
+            return nil
+        }
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
         if size > limits.maxFileBytes {

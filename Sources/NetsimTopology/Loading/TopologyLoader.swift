@@ -102,10 +102,40 @@ public struct TopologyLoader: Sendable {
                            at: root.location(in: file), hint: "start with 'apiVersion: netsim/v1' and 'kind: Topology'")
             return nil
         }
+        Self.checkNames(root, file: file, reporter: reporter)
         let converter = TopologyConverter(file: file, reporter: reporter, catalog: catalog, manifests: resolver)
         converter.cniOverrides = cniOverrides
         return converter.convert(root)
     }
+}
+
+extension TopologyLoader {
+    /// Refuses every `name:` (and AWS `Name` tag) of the topology that holds a control character:
+    /// AWS resource names and Name tags (letters, digits, spaces and `_.:/=+-@`) and EKS node
+    /// group names cannot hold one, and a name is printed in every report, where an escape
+    /// sequence would reach the terminal. Walks without recursion, so nesting depth costs no stack.
+    static func checkNames(_ root: Node, file: String, reporter: Reporter) {
+        var stack: [Node] = [root]
+        while let node = stack.popLast() {
+            switch node {
+            case .mapping(let m):
+                for (key, value) in m {
+                    if case .scalar(let k) = key, k.string == "name" || k.string == "Name", case .scalar(let v) = value,
+                       v.string.unicodeScalars.contains(where: isControl) {
+                        reporter.error(.controlCharacterInName, "name '\(echo: v.string)' holds a control character",
+                                       at: value.location(in: file),
+                                       hint: "names are printed in every report; use letters, digits, '-', '_', '.' and spaces")
+                    }
+                    stack.append(value)
+                }
+            case .sequence(let items): stack.append(contentsOf: items)
+            default: break
+            }
+        }
+    }
+
+    /// C0 and C1 control characters and DEL.
+    static func isControl(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7F...0x9F).contains(u.value) }
 }
 
 /// Expands manifest globs relative to the topology's folder; refuses anything that escapes it.

@@ -45,6 +45,10 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        // Standard input can be read once: a second `-` would be checked as an empty file.
+        if files.filter({ $0 == "-" }).count > 1 {
+            throw TopologyInput.fail(.invalidValue, "'-' (standard input) is named more than once; standard input can be read once, as one topology")
+        }
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         var loader = TopologyLoader(limits: try Limits.from(option: maxInputSize), catalog: catalog)
         loader.cniOverrides = try TopologyInput.overrides(settings, path: files.first ?? "")

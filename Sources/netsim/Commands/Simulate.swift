@@ -27,7 +27,7 @@ struct Simulate: ParsableCommand {
     @Argument(help: "The topology file.") var file: String
     @Option(help: "A scenario file (kind: Scenario).") var scenario: String?
     @Option(help: "How long to simulate: 90s, 30m, 1h (default 1h, or the scenario's).") var duration: String?
-    @Option(help: "Pods replaced per hour: 10% or 0.1.") var churn: String?
+    @Option(parsing: .unconditional, help: "Pods replaced per hour: 10% or 0.1.") var churn: String?
     @Option(parsing: .singleValue, help: "NODEGROUP=COUNT[@TIME]: set a node group's size (repeatable).") var scale: [String] = []
     @Option(parsing: .singleValue, help: "N[@TIME]: create N pods (repeatable).") var pods: [String] = []
     @Option(parsing: .singleValue, help: "WORKLOAD[@TIME]: roll out a Deployment, 25 % at a time (repeatable).") var rollout: [String] = []
@@ -52,6 +52,8 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
         let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
+        try Output.checkDistinct([("--csv", csv), ("--svg", svg), (output == nil ? "the summary (no -o)" : "-o", output ?? "-")]
+            .compactMap { o, p in p.map { (o, $0) } })
         var s = Scenario()
         if let scenario {
             Output.noteInputs([scenario])
@@ -103,7 +105,7 @@ struct Simulate: ParsableCommand {
             let group = events.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
             if events.contains("/") {
                 guard groups.contains(group), let k = Int(events.dropFirst(group.count + 1)), k >= 0 else {
-                    throw TopologyInput.fail(.invalidValue, "--events '\(events)' must read NODE, INSTANCE-ID, GROUP or GROUP/N with a node group of the topology",
+                    throw TopologyInput.fail(.invalidValue, "--events '\(echo: events)' must read NODE, INSTANCE-ID, GROUP or GROUP/N with a node group of the topology",
                                              near: Suggestions.nearest(to: group, in: groups))
                 }
             }
@@ -118,14 +120,17 @@ struct Simulate: ParsableCommand {
         if showProgress { Output.printError("\r" + String(repeating: " ", count: 50) + "\r") }
         if let log = result.events, log.node == nil {
             let names = sim.nodeNames
-            throw TopologyInput.fail(.invalidValue, "--events '\(log.selector)' matched no node during the run; give a node name, an instance ID, a node group or GROUP/N",
+            throw TopologyInput.fail(.invalidValue, "--events '\(echo: log.selector)' matched no node during the run; give a node name, an instance ID, a node group or GROUP/N",
                                      near: Suggestions.nearest(to: log.selector, in: names))
         }
-        // Files first, so a failure leaves no summary claiming success.
-        if let csv { try Output.writeAtomically(SimulationRenderer.csv(result), to: csv) }
-        if let svg { try Output.writeAtomically(SimulationRenderer.svg(result), to: svg) }
+        // All files or none; files first, so a failure leaves no summary claiming success.
+        var files: [(path: String, write: (String) -> String?)] = []
+        if let csv { files.append((csv, Output.textWriter(SimulationRenderer.csv(result)))) }
+        if let svg { files.append((svg, Output.textWriter(SimulationRenderer.svg(result)))) }
         let text = SimulationRenderer.render(result, as: format, color: output == nil && Output.colorEnabled)
-        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        if let output { files.append((output, Output.textWriter(text))) }
+        try Output.writeAll(files)
+        if output == nil { Output.print(text) }
         if result.stillWaiting > 0 || result.unschedulable > 0 { throw ExitCode(1) }
     }
 
@@ -135,6 +140,10 @@ struct Simulate: ParsableCommand {
         var at = 0
         if parts.count == 2 {
             guard let d = Scenario.parseDuration(parts[1]) else { throw TopologyInput.fail(.invalidValue, "\(flag) '\(echo: item)': '\(echo: parts[1])' is not a duration") }
+            // As for --duration: a time past the longest run is out of range, not a warning.
+            guard d <= Scenario.longestDuration else {
+                throw TopologyInput.fail(.invalidValue, "\(flag) '\(echo: item)': '\(echo: parts[1])' is after the longest run netsim simulates (7d)")
+            }
             at = d
         }
         return (parts.first ?? "", at)

@@ -57,7 +57,7 @@ struct TraceCommand: ParsableCommand {
     /// Which place each frame of the capture was seen at (Wireshark shows a packet seen again
     /// further on as a retransmission).
     static func frameList(_ records: [CaptureBuilder.Record], _ path: String) -> String {
-        var out = "\nCapture \(path): \(records.count) frame\(records.count == 1 ? "" : "s")\n"
+        var out = "\nCapture \(echo: path): \(records.count) frame\(records.count == 1 ? "" : "s")\n"
         for (i, r) in records.enumerated() { out += "  \(String(repeating: " ", count: max(0, 3 - String(i + 1).count)))\(i + 1)  \(r.label)\n" }
         return out
     }
@@ -122,6 +122,7 @@ struct TraceCommand: ParsableCommand {
         if pcap == "-" && output == nil {
             throw TopologyInput.fail(.invalidValue, "--pcap - writes the capture to standard output, where the trace goes too: give -o FILE for the trace")
         }
+        try Output.checkDistinct([("--pcap", pcap), ("-o", output)].compactMap { o, p in p.map { (o, $0) } })
         if handshake && pcap == nil { throw TopologyInput.fail(.invalidValue, "--handshake shapes the frames of --pcap: give --pcap FILE too") }
         if handshake && proto != .tcp { throw TopologyInput.fail(.invalidValue, "--handshake is for TCP flows") }
         req.capture = pcap != nil
@@ -145,10 +146,10 @@ struct TraceCommand: ParsableCommand {
                 for (k, t) in traces.enumerated() {
                     records += CaptureBuilder.frames(t, handshake: handshake, http: req.http, epochMicros: CaptureBuilder.defaultEpochMicros + UInt64(k) * 1_000_000, seed: network.fabric.topology.seed)
                 }
-                try Output.writePcapAtomically(records, to: pcap)
                 if format == .text { text += Self.frameList(records, pcap) }
-            }
-            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+                try Output.writeAll([(pcap, Output.pcapWriter(records))] + (output.map { [($0, Output.textWriter(text))] } ?? []))
+                if output == nil { Output.print(text) }
+            } else if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
             if let code = Self.exitCode(traces) { throw ExitCode(code) }
             return
         }
@@ -161,10 +162,10 @@ struct TraceCommand: ParsableCommand {
             var text = TraceRenderer.render(trace, as: format, color: output == nil && Output.colorEnabled)
             if let pcap {
                 let records = CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed)
-                try Output.writePcapAtomically(records, to: pcap)
                 if format == .text { text += Self.frameList(records, pcap) }
-            }
-            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+                try Output.writeAll([(pcap, Output.pcapWriter(records))] + (output.map { [($0, Output.textWriter(text))] } ?? []))
+                if output == nil { Output.print(text) }
+            } else if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
             if let code = Self.exitCode([trace]) { throw ExitCode(code) }
         }
     }

@@ -41,14 +41,24 @@ enum Output {
 
     /// Writes `text` to `path` by `write(to:_:)`'s rules.
     static func writeAtomically(_ text: String, to path: String) throws {
-        let data = Data(text.utf8)
-        try write(to: path) { target in writeAll(data, to: target) }
+        try write(to: path, textWriter(text))
     }
 
     /// Writes a capture through libpcap by the same rules.
     static func writePcapAtomically(_ records: [CaptureBuilder.Record], to path: String) throws {
+        try write(to: path, pcapWriter(records))
+    }
+
+    /// A `write` for `write(to:_:)` and `writeAll(_:)` that writes `text`.
+    static func textWriter(_ text: String) -> (String) -> String? {
+        let data = Data(text.utf8)
+        return { target in writeAll(data, to: target) }
+    }
+
+    /// A `write` that writes a capture through libpcap.
+    static func pcapWriter(_ records: [CaptureBuilder.Record]) -> (String) -> String? {
         let frames = records.map { PcapFrame(timestampMicros: $0.timestampMicros, bytes: $0.bytes) }
-        try write(to: path) { target in
+        return { target in
             do { try Pcap.write(frames, to: target); return nil } catch let e as PcapError { return e.message } catch { return "\(error)" }
         }
     }
@@ -60,49 +70,153 @@ enum Output {
     /// - `-` is standard output.
     /// - A new or regular file is written to a temporary file in the same folder and renamed
     ///   over the target (`rename(2)`), so a failed run leaves no half-written file.
-    /// - A character or block device, a FIFO or a socket is written in place, never replaced.
+    /// - A character or block device, a FIFO or a socket is written in place, never replaced. A
+    ///   FIFO is first opened without blocking: with no reader (ENXIO) the run fails at once
+    ///   instead of hanging.
     /// - A symbolic link is followed: what it points to is written by these rules (a regular
     ///   file replaced atomically beside its target, the link left as it is); a link to nothing
     ///   is written through, creating its target.
     /// - A folder, a path ending in `/`, and any file this run read as input are refused.
     /// Every failure says why in one line and exits 2.
-    static func write(to path: String, _ write: (String) -> String?) throws {
-        func fail(_ why: String) -> ExitCode {
-            printError("netsim: cannot write '\(echo: path)': \(why)\n")
-            return ExitCode(2)
-        }
-        if path == "-" {
-            if let why = write("-") { throw fail(why) }
-            return
-        }
-        if path.isEmpty { throw fail("the path is empty") }
-        if path.hasSuffix("/") { throw fail("it names a folder; name a file") }
+    static func write(to path: String, _ write: @escaping (String) -> String?) throws {
+        try writeAll([(path, write)])
+    }
+
+    /// Where one output goes once its path is checked.
+    enum Destination {
+        /// Written to a temporary file beside `target`, renamed over it at the end.
+        case replace(target: String)
+        /// Written in place: standard output, a device, a FIFO, a socket, a link to nothing.
+        case inPlace(target: String, isFIFO: Bool)
+    }
+
+    /// Checks `path` by `write(to:_:)`'s rules without writing anything.
+    static func destination(of path: String) -> Result<Destination, OutputError> {
+        func fail(_ why: String) -> Result<Destination, OutputError> { .failure(OutputError(path: path, why: why)) }
+        if path == "-" { return .success(.inPlace(target: "-", isFIFO: false)) }
+        if path.isEmpty { return fail("the path is empty") }
+        if path.hasSuffix("/") { return fail("it names a folder; name a file") }
         var target = path
         var info = stat()
         if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
             guard let resolved = realpath(path, nil) else {
                 // A link to nothing: written through, as the shell's > would.
-                if let why = write(path) { throw fail(why) }
-                return
+                return .success(.inPlace(target: path, isFIFO: false))
             }
             target = String(cString: resolved)
             free(resolved)
         }
         if stat(target, &info) == 0 {
             let kind = info.st_mode & S_IFMT
-            if kind == S_IFDIR { throw fail("it is a folder; name a file") }
+            if kind == S_IFDIR { return fail("it is a folder; name a file") }
             if kind != S_IFCHR, let input = inputs.first(where: { sameFile($0, info) }) {
-                throw fail(input == path ? "it is an input of this run; netsim never writes its inputs"
-                           : "it is the same file as the input '\(echo: input)'; netsim never writes its inputs")
+                return fail(input == path ? "it is an input of this run; netsim never writes its inputs"
+                            : "it is the same file as the input '\(echo: input)'; netsim never writes its inputs")
             }
-            if kind != S_IFREG {
-                if let why = write(target) { throw fail(why) }
-                return
-            }
+            if kind != S_IFREG { return .success(.inPlace(target: target, isFIFO: kind == S_IFIFO)) }
         } else if errno != ENOENT {
-            throw fail(String(cString: strerror(errno)))
+            return fail(String(cString: strerror(errno)))
         }
-        try replaceAtomically(target, display: path, write)
+        let dir = URL(fileURLWithPath: target).deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+            return fail("the folder '\(echo: dir.path)' does not exist")
+        }
+        return .success(.replace(target: target))
+    }
+
+    /// Why an output cannot be written.
+    struct OutputError: Error {
+        var path: String
+        var why: String
+    }
+
+    /// Refuses (exit 2) outputs of one run that would write the same place: two `-`, or two paths
+    /// naming one file (the same device and inode, or the same resolved path when it does not
+    /// exist yet). Called before any work, so the run does not compute for nothing.
+    static func checkDistinct(_ outputs: [(option: String, path: String)]) throws {
+        var seen: [(option: String, path: String, key: String)] = []
+        for (option, path) in outputs where !path.isEmpty {   // an empty path is refused as such when written
+            let key = identity(of: path)
+            if let first = seen.first(where: { $0.key == key }) {
+                let what = path == "-" ? "standard output" : "the same file '\(echo: path)'"
+                throw TopologyInput.fail(.invalidValue, "\(first.option) and \(option) both write \(what); give each output its own file")
+            }
+            seen.append((option, path, key))
+        }
+    }
+
+    /// What `path` writes to, as a comparable key: `-`, a device and inode, or a resolved path.
+    static func identity(of path: String) -> String {
+        if path == "-" { return "-" }
+        var info = stat()
+        if stat(path, &info) == 0 { return "inode:\(info.st_dev):\(info.st_ino)" }
+        // Not there yet: its folder resolved, then its name.
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        if let resolved = realpath(dir, nil) {
+            defer { free(resolved) }
+            return "path:" + String(cString: resolved) + "/" + url.lastPathComponent
+        }
+        return "path:" + url.standardizedFileURL.path
+    }
+
+    /// Writes a set of outputs all or nothing, as far as files allow: every path is checked
+    /// first; every regular file is written to its temporary file; then standard output,
+    /// devices and FIFOs are written in place; only when all of that succeeded are the
+    /// temporary files renamed into place. On any failure the temporary files are removed, so
+    /// no regular file is replaced (what already went to a device or FIFO cannot be taken back).
+    static func writeAll(_ outputs: [(path: String, write: (String) -> String?)]) throws {
+        func fail(_ e: OutputError) -> ExitCode {
+            printError("netsim: cannot write '\(echo: e.path)': \(e.why)\n")
+            return ExitCode(2)
+        }
+        var planned: [(path: String, destination: Destination, write: (String) -> String?)] = []
+        for (path, write) in outputs {
+            switch destination(of: path) {
+            case .failure(let e): throw fail(e)
+            case .success(let d): planned.append((path, d, write))
+            }
+        }
+        var temporaries: [(tmp: String, target: String, display: String)] = []
+        func removeTemporaries() { for t in temporaries { unlink(t.tmp) } }
+        for (i, p) in planned.enumerated() {
+            guard case .replace(let target) = p.destination else { continue }
+            let url = URL(fileURLWithPath: target)
+            let tmp = url.deletingLastPathComponent()
+                .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(i)").path
+            temporaries.append((tmp, target, p.path))
+            if let why = p.write(tmp) {
+                removeTemporaries()
+                throw fail(OutputError(path: p.path, why: why))
+            }
+        }
+        for p in planned {
+            guard case .inPlace(let target, let isFIFO) = p.destination else { continue }
+            var probe: Int32 = -1
+            if isFIFO {
+                // Opening a FIFO for writing blocks until a reader opens it; without blocking,
+                // no reader is ENXIO. The probe stays open while `write` opens it again.
+                probe = open(target, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
+                if probe < 0 {
+                    let why = errno == ENXIO ? "no process is reading the FIFO; start its reader first"
+                        : String(cString: strerror(errno))
+                    removeTemporaries()
+                    throw fail(OutputError(path: p.path, why: why))
+                }
+            }
+            let why = p.write(target)
+            if probe >= 0 { close(probe) }
+            if let why {
+                removeTemporaries()
+                throw fail(OutputError(path: p.path, why: why))
+            }
+        }
+        for (i, t) in temporaries.enumerated() where rename(t.tmp, t.target) != 0 {
+            let why = String(cString: strerror(errno))
+            for rest in temporaries[i...] { unlink(rest.tmp) }
+            throw fail(OutputError(path: t.display, why: why))
+        }
     }
 
     /// Whether `path` names the file `info` describes (same device and inode).
@@ -133,25 +247,6 @@ enum Output {
         }
         if fd != STDOUT_FILENO && close(fd) != 0 && why == nil { why = String(cString: strerror(errno)) }
         return why
-    }
-
-    /// Runs `write` on a temporary path beside `path`, then renames the result into place.
-    static func replaceAtomically(_ path: String, display: String, _ write: (String) -> String?) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
-            printError("netsim: cannot write '\(echo: display)': the folder '\(echo: dir.path)' does not exist\n")
-            throw ExitCode(2)
-        }
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
-        var why = write(tmp.path)
-        if why == nil, rename(tmp.path, url.path) != 0 { why = String(cString: strerror(errno)) }
-        if let why {
-            try? FileManager.default.removeItem(at: tmp)
-            printError("netsim: cannot write '\(echo: display)': \(why)\n")
-            throw ExitCode(2)
-        }
     }
 }
 
