@@ -165,3 +165,76 @@ struct CapacityTests {
         #expect(s.freePrefixes * 16 < s.free)
     }
 }
+
+/// Review findings on the IPAM model (issue 12, second review).
+@Suite("capacity review")
+struct CapacityReviewTests {
+    static let pd24 = """
+    apiVersion: netsim/v1
+    kind: Topology
+    name: pd24
+    region: us-east-1
+    seed: 7
+    vpc:
+      name: v
+      cidrBlocks: [10.0.0.0/16]
+      subnets:
+        - {name: a, zone: us-east-1a, cidr: 10.0.0.0/24, routeTable: rt}
+      routeTables:
+        - name: rt
+          routes: []
+      securityGroups:
+        - name: nodes
+          description: n
+          ingress: []
+    cluster:
+      name: c
+      version: "1.31"
+      serviceCidr: 172.20.0.0/16
+      cni:
+        ENABLE_PREFIX_DELEGATION: "true"
+    CNI_EXTRA
+      nodeGroups:
+        - name: g
+          instanceType: m5.large
+          count: 2
+          subnets: [a]
+          securityGroups: [nodes]
+          maxPods: 110
+
+    """
+
+    static func topology(_ text: String) throws -> Topology {
+        try #require(TopologyLoader(catalog: .builtin).load(text: text, file: "review.yaml").validTopology)
+    }
+
+    /// ipamd v1.23.1 with WARM_PREFIX_TARGET=0: no address available → one prefix is added, the
+    /// waiting pod takes an address, and the pool is stable (the prefix is no longer free).
+    @Test func warmPrefixTargetZeroGivesWaitingPodsAnAddress() throws {
+        let t = try Self.topology(Self.pd24.replacingOccurrences(of: "CNI_EXTRA\n", with: "    WARM_PREFIX_TARGET: \"0\"\n"))
+        let r = Realizer.realize(t, catalog: .builtin)
+        #expect(r.podsWithoutIP.isEmpty)
+        let coredns = r.pods.filter { $0.name.hasPrefix("coredns") }
+        #expect(coredns.count == 2)
+        #expect(coredns.allSatisfy { $0.ip != nil && $0.status == .running })
+        // Each coredns node holds exactly the one prefix its pod uses, and nothing free.
+        for n in r.nodes where r.pods.contains(where: { $0.node == n.name && !$0.hostNetwork }) {
+            #expect(n.ipam.total == 16 * ((n.ipam.assigned + 15) / 16))
+            #expect(n.ipam.freePrefixes == 0)
+        }
+        let plan = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+        #expect(plan.podsWithoutIP.isEmpty)
+        let g = try #require(plan.nodeGroups.first)
+        #expect(g.podsWithoutIP == 0)
+        // Existing nodes still take pods up to max pods (addresses come one prefix at a time).
+        #expect(g.morePodsOnExistingNodes > 0)
+    }
+
+    /// NS0806's wording: WARM_PREFIX_TARGET=0 changes what ipamd does, it is not ignored.
+    @Test func warmPrefixTargetZeroIsNotCalledIgnored() throws {
+        let loaded = TopologyLoader(catalog: .builtin).load(text: Self.pd24.replacingOccurrences(of: "CNI_EXTRA\n", with: "    WARM_PREFIX_TARGET: \"0\"\n"), file: "review.yaml")
+        let w = try #require(loaded.diagnostics.first { $0.code == .ignoredCNISetting })
+        #expect(!w.message.contains("has no effect"))
+        #expect(w.message.contains("WARM_PREFIX_TARGET"))
+    }
+}

@@ -270,12 +270,8 @@ public enum CapacityPlanner {
             let want = full ? footprint.fullPods : footprint.dsPods
             var pods = 0
             while pods < want {
-                if ipam.assignPodIP(now: now) == nil {
-                    ipam.settle(now: &now, ec2: &ec2)
-                    if ipam.assignPodIP(now: now) == nil { return podSubnet }
-                }
+                if ipam.assignPodIPSettling(now: &now, ec2: &ec2) == nil { return podSubnet }
                 pods += 1
-                ipam.settle(now: &now, ec2: &ec2)
             }
             if !full && ipam.total < footprint.idlePool { return podSubnet }
             return nil
@@ -301,17 +297,15 @@ public enum CapacityPlanner {
         ipam.settle(now: &now, ec2: &ec2)
         func podShare() -> Int { ipam.total + ipam.enis.filter { !$0.isPrimary && !$0.isTrunk }.count }
         var pods = 0
-        while pods < dsPods, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
+        while pods < dsPods, ipam.assignPodIPSettling(now: &now, ec2: &ec2) != nil {
             pods += 1
-            ipam.settle(now: &now, ec2: &ec2)
         }
         let podIdle = podShare()
         let idlePool = ipam.total
         let dsStarted = pods
         let limit = max(0, maxPods - hostPods)
-        while pods < limit, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
+        while pods < limit, ipam.assignPodIPSettling(now: &now, ec2: &ec2) != nil {
             pods += 1
-            ipam.settle(now: &now, ec2: &ec2)
         }
         let podFull = podShare()
         return Footprint(primaryIdle: 1 + trunk, podIdle: podIdle, primaryFull: 1 + trunk, podFull: podFull,
@@ -337,12 +331,8 @@ public enum CapacityPlanner {
                 continue
             }
             while n.podCount + added < n.maxPods {
-                if n.ipam.assignPodIP(now: now) == nil {
-                    n.ipam.settle(now: &now, ec2: &ec2)
-                    if n.ipam.assignPodIP(now: now) == nil { byIPs = true; break }
-                }
+                if n.ipam.assignPodIPSettling(now: &now, ec2: &ec2) == nil { byIPs = true; break }
                 added += 1
-                n.ipam.settle(now: &now, ec2: &ec2)
             }
             var e = out[n.group] ?? (0, false, false)
             e.pods += added

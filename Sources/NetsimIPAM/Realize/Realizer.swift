@@ -416,14 +416,8 @@ struct Run {
             }
         } else {
             // In place: copying a node (its ENIs and addresses) per pod would dominate the run.
-            var ip = nodes[ni].ipam.assignPodIP(now: now)
-            if ip == nil {
-                nodes[ni].ipam.settle(now: &now, ec2: &ec2)
-                ip = nodes[ni].ipam.assignPodIP(now: now)
-            }
-            if let ip {
+            if let ip = nodes[ni].ipam.assignPodIPSettling(now: &now, ec2: &ec2) {
                 pod.ip = ip
-                nodes[ni].ipam.settle(now: &now, ec2: &ec2)
             } else {
                 pod.status = .waitingForIP
                 pod.reason = noIPReason(nodes[ni])
