@@ -238,3 +238,65 @@ struct CapacityReviewTests {
         #expect(w.message.contains("WARM_PREFIX_TARGET"))
     }
 }
+
+extension CapacityReviewTests {
+    static func customNetworking(nodeSubnets: String, prefixes: Bool) -> String {
+        """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: cn
+        region: us-east-1
+        seed: 7
+        vpc:
+          name: v
+          cidrBlocks: [10.0.0.0/16, 100.64.0.0/16]
+          subnets:
+            - {name: nodes, zone: us-east-1a, cidr: 10.0.0.0/24, routeTable: rt}
+            - {name: nodes2, zone: us-east-1a, cidr: 10.0.1.0/24, routeTable: rt}
+            - {name: pods, zone: us-east-1a, cidr: 100.64.0.0/22, routeTable: rt}
+          routeTables:
+            - name: rt
+              routes: []
+          securityGroups:
+            - name: nodes
+              description: n
+              ingress: []
+        cluster:
+          name: c
+          version: "1.31"
+          serviceCidr: 172.20.0.0/16
+          cni:
+            AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true"
+            ENI_CONFIG_LABEL_DEF: topology.kubernetes.io/zone
+        \(prefixes ? "    ENABLE_PREFIX_DELEGATION: \"true\"\n" : "")  eniConfigs:
+            - {name: us-east-1a, subnet: pods, securityGroups: [nodes]}
+          nodeGroups:
+            - name: g
+              instanceType: m5.large
+              count: 1
+              subnets: [\(nodeSubnets)]
+              securityGroups: [nodes]
+              maxPods: 110
+
+        """
+    }
+
+    /// Two node subnets in one zone share the zone's ENIConfig pod subnet: one new node still
+    /// takes one node's pod addresses there, and as many nodes fit as with one node subnet.
+    @Test(arguments: [false, true])
+    func sharedPodSubnetCountsOneNodeOnce(prefixes: Bool) throws {
+        func podsFootprint(_ nodeSubnets: String) throws -> CapacityReport.Footprint {
+            let t = try Self.topology(Self.customNetworking(nodeSubnets: nodeSubnets, prefixes: prefixes))
+            let r = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+            let pods = try #require(r.subnets.first { $0.name == "pods" })
+            return try #require(pods.footprints.first)
+        }
+        let one = try podsFootprint("nodes")
+        let two = try podsFootprint("nodes, nodes2")
+        #expect(two.idle == one.idle && two.full == one.full)
+        #expect(two.idleNodesThatFit == one.idleNodesThatFit)
+        #expect(two.fullNodesThatFit == one.fullNodesThatFit)
+        #expect(two.podsThatFit == one.podsThatFit)
+        if !prefixes { #expect(two.idle == 10 && two.idleNodesThatFit == 99) }
+    }
+}

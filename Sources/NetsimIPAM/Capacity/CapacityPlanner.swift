@@ -55,13 +55,19 @@ public enum CapacityPlanner {
                 }
                 return nodeSubnet
             }
+            // What one new node takes in each subnet: it goes to one node subnet, so a subnet that
+            // several node subnets share (an ENIConfig's pod subnet) is counted once, for the node
+            // subnet that puts the most there — not once per node subnet.
             var touched: [Int: (idle: Int, full: Int)] = [:]
             for s in nodeSubnets {
-                touched[s, default: (0, 0)].idle += fp.primaryIdle
-                touched[s, default: (0, 0)].full += fp.primaryFull
+                var one: [Int: (idle: Int, full: Int)] = [s: (fp.primaryIdle, fp.primaryFull)]
                 if let p = podSubnet(for: s) {
-                    touched[p, default: (0, 0)].idle += fp.podIdle
-                    touched[p, default: (0, 0)].full += fp.podFull
+                    one[p, default: (0, 0)].idle += fp.podIdle
+                    one[p, default: (0, 0)].full += fp.podFull
+                }
+                for (x, f) in one {
+                    let t = touched[x] ?? (0, 0)
+                    touched[x] = (max(t.idle, f.idle), max(t.full, f.full))
                 }
             }
             // Under prefix delegation a new node needs whole free aligned /28 blocks, and its
@@ -234,18 +240,21 @@ public enum CapacityPlanner {
 
         mutating func reset() { ec2 = start }
 
-        /// Rounds of one node per pair that fit in subnet `s`; the copy starts afresh. A round
-        /// that takes nothing from `s` (a node that needs no address there) would never end the
-        /// count: then the answer is `otherwise`, the division by the footprint.
+        /// Nodes that fit in subnet `s`, placed round-robin over the pairs (one node per pair per
+        /// round); the copy starts afresh. A round that takes nothing from `s` (nodes that need
+        /// no address there) would never end the count: then the answer is `otherwise`, the
+        /// division by the footprint.
         mutating func rounds(_ pairs: [(Int, Int?)], full: Bool, measuring s: Int, otherwise: Int) -> Int {
             ec2 = start
             guard !pairs.isEmpty else { return 0 }
             var n = 0
             while true {
                 let before = ec2.pool(s).freeCount
-                for (node, pod) in pairs where place(nodeSubnet: node, podSubnet: pod, full: full) != nil { return n }
+                for (node, pod) in pairs {
+                    if place(nodeSubnet: node, podSubnet: pod, full: full) != nil { return n }
+                    n += 1
+                }
                 if ec2.pool(s).freeCount >= before { return otherwise }
-                n += 1
             }
         }
 
