@@ -300,3 +300,34 @@ extension CapacityReviewTests {
         if !prefixes { #expect(two.idle == 10 && two.idleNodesThatFit == 99) }
     }
 }
+
+extension CapacityReviewTests {
+    /// Under prefix delegation `MORE NODES idle` is what one scale-up gets (all primaries
+    /// first, then each node's prefixes), as `netsim simulate --scale` plays it: N more nodes
+    /// all get their prefix, N + 1 leave one short. Seeds vary the random primary addresses.
+    @Test(arguments: 1...8)
+    func prefixMoreNodesIsWhatAScaleUpGets(seed: Int) throws {
+        let t = try Self.topology(Self.pd24.replacingOccurrences(of: "seed: 7", with: "seed: \(seed)").replacingOccurrences(of: "CNI_EXTRA\n", with: ""))
+        let plan = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+        let more = try #require(plan.nodeGroups.first).moreIdleNodes
+        func exhausted(_ extra: Int) -> Bool {
+            var sim = Simulator(topology: t, catalog: .builtin,
+                                scenario: Scenario(duration: 300, events: [.init(at: 0, action: .scaleNodes(group: "g", count: 2 + extra))]))
+            let r = sim.run()
+            return r.subnets.contains { $0.exhaustedAt != nil }
+        }
+        #expect(!exhausted(more))
+        #expect(exhausted(more + 1))
+    }
+
+    /// A node that cannot get its first prefix (or its warm pool) is said so.
+    @Test func nodesShortOfAPrefixAreWarned() throws {
+        let t = try Self.topology(Self.pd24.replacingOccurrences(of: "CNI_EXTRA\n", with: ""))
+        let r = Realizer.realize(t, catalog: .builtin, options: RealizeOptions(scale: ["g": 9]))
+        let bare = r.nodes.filter { $0.ipam.total == 0 }.count
+        #expect(bare > 0)
+        #expect(r.warnings.contains { $0.code == .subnetExhausted && $0.message.contains("\(bare) of 9 nodes could not get their first /28 prefix") })
+        let fine = Realizer.realize(t, catalog: .builtin)
+        #expect(!fine.warnings.contains { $0.code == .subnetExhausted })
+    }
+}

@@ -99,14 +99,22 @@ public enum CapacityPlanner {
             func nodesThatFit(idle: Bool) -> (Int, String?) {
                 guard !nodeSubnets.isEmpty else { return (0, nil) }
                 if prefixMode {
+                    // One scale-up of N nodes: all N primaries first, as a node group's launch
+                    // does; N found near the count of nodes launched one after another.
                     var p = probe
                     p.reset()
                     var k = 0
                     while true {
                         let s = nodeSubnets[(nodes.count + k) % nodeSubnets.count]
-                        if let short = p.place(nodeSubnet: s, podSubnet: podSubnet(for: s), full: !idle) { return (k, subnets[short].name) }
+                        if p.place(nodeSubnet: s, podSubnet: podSubnet(for: s), full: !idle) != nil { break }
                         k += 1
                     }
+                    let bound = nodeSubnets.reduce(1) { $0 + realized.ec2.pool($1).freeCount }
+                    let (n, short) = p.largestScaleUp(near: k, bound: bound, full: !idle) { i in
+                        let s = nodeSubnets[(nodes.count + i) % nodeSubnets.count]
+                        return (s, podSubnet(for: s))
+                    }
+                    return (n, short.map { subnets[$0].name })
                 }
                 var free = Dictionary(uniqueKeysWithValues: Set(nodeSubnets + nodeSubnets.compactMap(podSubnet)).map { ($0, realized.ec2.pool($0).freeCount) })
                 var k = 0
@@ -258,21 +266,92 @@ public enum CapacityPlanner {
             }
         }
 
+        /// One scale-up of `n` nodes in a fresh copy: every node's primary (and trunk) address
+        /// first, as EC2 launches a node group's instances, then each node's ipamd in turn. nil
+        /// when all start as the footprint says, else the first subnet that could not give.
+        mutating func scaleUp(_ n: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> Int? {
+            ec2 = start
+            var launched: [(NodeIPAM, Int?)] = []
+            launched.reserveCapacity(n)
+            for i in 0..<n {
+                let (node, pod) = pair(i)
+                switch launch(nodeSubnet: node, podSubnet: pod) {
+                case .success(let ipam): launched.append((ipam, pod))
+                case .failure(let short): return short.subnet
+                }
+            }
+            for i in launched.indices {
+                if let short = grow(&launched[i].0, podSubnet: launched[i].1, full: full) { return short }
+            }
+            return nil
+        }
+
+        /// The largest scale-up whose nodes all start, searched from `guess` (the count of nodes
+        /// launched one after another): galloping to a bracket, then halving it. Random placement
+        /// need not be monotonic in N; the search is deterministic for a seed. Also the subnet
+        /// that stops the next larger scale-up. `bound` caps the count (each node takes an address).
+        mutating func largestScaleUp(near guess: Int, bound: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> (Int, Int?) {
+            var ok = 0, bad = bound + 1
+            var shortAt: [Int: Int] = [:]
+            func test(_ n: Int) -> Bool {
+                if n <= 0 { return true }
+                if let s = scaleUp(n, full: full, pair: pair) { shortAt[n] = s; return false }
+                return true
+            }
+            let g = min(max(guess, 0), bound)
+            if test(g) {
+                ok = g
+                var step = 1
+                while ok + step <= bound {
+                    if test(ok + step) { ok += step; step *= 2 } else { bad = ok + step; break }
+                }
+            } else {
+                bad = g
+                var step = 1
+                while true {
+                    let n = max(bad - step, 0)
+                    if test(n) { ok = n; break }
+                    bad = n; step *= 2
+                }
+            }
+            while bad - ok > 1 {
+                let mid = (ok + bad) / 2
+                if test(mid) { ok = mid } else { bad = mid }
+            }
+            return (ok, shortAt[bad])
+        }
+
         /// Launches one node; nil when it starts with the pool (idle) or the pods (full) the
         /// footprint says, else the subnet that could not give what it needed. Every launch takes
         /// at least one address, so a loop of launches ends.
         mutating func place(nodeSubnet: Int, podSubnet: Int?, full: Bool) -> Int? {
+            switch launch(nodeSubnet: nodeSubnet, podSubnet: podSubnet) {
+            case .failure(let short): return short.subnet
+            case .success(var ipam): return grow(&ipam, podSubnet: podSubnet, full: full)
+            }
+        }
+
+        struct Short: Error { var subnet: Int }
+
+        /// A new node's primary ENI (and trunk ENI) address, at random in its node subnet.
+        mutating func launch(nodeSubnet: Int, podSubnet: Int?) -> Result<NodeIPAM, Short> {
             serial += 1
-            guard let ip = ec2.randomAddress(inSubnet: nodeSubnet) else { return nodeSubnet }
+            guard let ip = ec2.randomAddress(inSubnet: nodeSubnet) else { return .failure(Short(subnet: nodeSubnet)) }
             let primary = NodeENI(id: "eni-probe", mac: "02:00:00:00:00:00", deviceIndex: 0, subnet: nodeSubnet, primaryIP: ip,
                                   isPrimary: true, isTrunk: false, securityGroups: [], createdAt: 0)
             var ipam = NodeIPAM(owner: "\(owner)#\(serial)", type: type, settings: settings, maxPods: maxPods, primary: primary,
                                 eniSubnets: podSubnet.map { [$0] } ?? [], eniSecurityGroups: [])
             if settings.podENI && (type.isTrunkingCompatible ?? true) {
-                guard let t = ec2.randomAddress(inSubnet: nodeSubnet) else { return nodeSubnet }
+                guard let t = ec2.randomAddress(inSubnet: nodeSubnet) else { return .failure(Short(subnet: nodeSubnet)) }
                 ipam.attachTrunk(NodeENI(id: "eni-probe-trunk", mac: "02:00:00:00:00:01", deviceIndex: 1, subnet: nodeSubnet, primaryIP: t,
                                          isPrimary: false, isTrunk: true, securityGroups: [], createdAt: 0))
             }
+            return .success(ipam)
+        }
+
+        /// A launched node's ipamd takes its warm pool (idle) or its pods (full); nil when it
+        /// gets what the footprint says, else the pod subnet that could not give it.
+        mutating func grow(_ ipam: inout NodeIPAM, podSubnet: Int?, full: Bool) -> Int? {
             guard let podSubnet else { return nil }   // custom networking without an ENIConfig: no pod ENIs
             var now = 0
             ipam.settle(now: &now, ec2: &ec2)
