@@ -269,7 +269,7 @@ public enum CapacityPlanner {
         /// One scale-up of `n` nodes in a fresh copy: every node's primary (and trunk) address
         /// first, as EC2 launches a node group's instances, then each node's ipamd in turn. nil
         /// when all start as the footprint says, else the first subnet that could not give.
-        mutating func scaleUp(_ n: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> Int? {
+        mutating func scaleUp(_ n: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> (short: Int?, started: Int) {
             ec2 = start
             var launched: [(NodeIPAM, Int?)] = []
             launched.reserveCapacity(n)
@@ -277,46 +277,50 @@ public enum CapacityPlanner {
                 let (node, pod) = pair(i)
                 switch launch(nodeSubnet: node, podSubnet: pod) {
                 case .success(let ipam): launched.append((ipam, pod))
-                case .failure(let short): return short.subnet
+                case .failure(let short): return (short.subnet, 0)
                 }
             }
             for i in launched.indices {
-                if let short = grow(&launched[i].0, podSubnet: launched[i].1, full: full) { return short }
+                if let short = grow(&launched[i].0, podSubnet: launched[i].1, full: full) { return (short, i) }
             }
-            return nil
+            return (nil, n)
         }
 
-        /// The largest scale-up whose nodes all start, searched from `guess` (the count of nodes
-        /// launched one after another): galloping to a bracket, then halving it. Random placement
-        /// need not be monotonic in N; the search is deterministic for a seed. Also the subnet
-        /// that stops the next larger scale-up. `bound` caps the count (each node takes an address).
+        /// The largest scale-up whose nodes all start, and the subnet that stops one node more:
+        /// a bracket N (all start) / N + 1 (one does not), both tried. The search starts at
+        /// `guess` (the count of nodes launched one after another) and steers by the shortfall of
+        /// each failed try (N − the nodes that started), by secant between failed tries; after a
+        /// few steps it halves the bracket. Random placement need not be monotonic in N; the
+        /// search is deterministic for a seed. `bound` caps the count (each node takes an address).
         mutating func largestScaleUp(near guess: Int, bound: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> (Int, Int?) {
             var ok = 0, bad = bound + 1
             var shortAt: [Int: Int] = [:]
-            func test(_ n: Int) -> Bool {
-                if n <= 0 { return true }
-                if let s = scaleUp(n, full: full, pair: pair) { shortAt[n] = s; return false }
-                return true
-            }
-            let g = min(max(guess, 0), bound)
-            if test(g) {
-                ok = g
-                var step = 1
-                while ok + step <= bound {
-                    if test(ok + step) { ok += step; step *= 2 } else { bad = ok + step; break }
-                }
-            } else {
-                bad = g
-                var step = 1
-                while true {
-                    let n = max(bad - step, 0)
-                    if test(n) { ok = n; break }
-                    bad = n; step *= 2
-                }
-            }
+            var failed: [(n: Int, shortfall: Int)] = []
+            var next = min(max(guess, 1), bound)
+            var steps = 0
             while bad - ok > 1 {
-                let mid = (ok + bad) / 2
-                if test(mid) { ok = mid } else { bad = mid }
+                let n = min(max(next, ok + 1), bad - 1)
+                steps += 1
+                let r = scaleUp(n, full: full, pair: pair)
+                if let s = r.short {
+                    bad = n; shortAt[n] = s
+                    failed.append((n, max(1, n - r.started)))
+                } else {
+                    ok = n
+                }
+                if steps > 8 { next = (ok + bad) / 2; continue }
+                if failed.count >= 2, let a = failed.dropLast().last, let b = failed.last, a.shortfall != b.shortfall {
+                    // Secant through the two latest shortfalls toward zero, rounded down.
+                    let root = Double(b.n) - Double(b.shortfall) * Double(b.n - a.n) / Double(b.shortfall - a.shortfall)
+                    // A root at or below the last success says little: step a quarter of the bracket.
+                    next = root.isFinite && root < Double(bad) && root >= Double(ok + 1) ? Int(root.rounded(.down)) : ok + max(1, (bad - ok) / 4)
+                } else if let f = failed.last {
+                    // One node fewer removes its own need and about one primary: halve the shortfall.
+                    next = f.n - max(1, f.shortfall / 2)
+                    if next <= ok { next = (ok + bad) / 2 }
+                } else {
+                    next = ok + max(1, ok / 8)   // all started: try further on
+                }
             }
             return (ok, shortAt[bad])
         }
