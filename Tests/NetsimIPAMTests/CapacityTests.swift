@@ -310,6 +310,8 @@ extension CapacityReviewTests {
         let t = try Self.topology(Self.pd24.replacingOccurrences(of: "seed: 7", with: "seed: \(seed)").replacingOccurrences(of: "CNI_EXTRA\n", with: ""))
         let plan = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
         let more = try #require(plan.nodeGroups.first).moreIdleNodes
+        // The group's only subnet says the same.
+        #expect(plan.subnets.first { $0.name == "a" }?.footprints.first?.idleNodesThatFit == more)
         func exhausted(_ extra: Int) -> Bool {
             var sim = Simulator(topology: t, catalog: .builtin,
                                 scenario: Scenario(duration: 300, events: [.init(at: 0, action: .scaleNodes(group: "g", count: 2 + extra))]))

@@ -76,25 +76,6 @@ public enum CapacityPlanner {
             let prefixMode = settings.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
             var probe = NodeProbe(ec2: realized.ec2, type: type, settings: settings, maxPods: kubeletMaxPods, footprint: fp,
                                   owner: g.name)
-            for (s, f) in touched {
-                let free = realized.ec2.pool(s).freeCount
-                var idleFit = f.idle > 0 ? free / f.idle : 0
-                var fullFit = f.full > 0 ? free / f.full : 0
-                if prefixMode {
-                    // Only this subnet limits: a share that lands elsewhere goes to the scratch pool.
-                    let pairs = nodeSubnets.compactMap { n -> (Int, Int?)? in
-                        let p = podSubnet(for: n)
-                        guard n == s || p == s else { return nil }
-                        return (n == s ? n : probe.scratch, p.map { $0 == s ? $0 : probe.scratch })
-                    }
-                    if pairs.contains(where: { $0.1 == s }) {
-                        idleFit = probe.rounds(pairs, full: false, measuring: s, otherwise: idleFit)
-                        fullFit = probe.rounds(pairs, full: true, measuring: s, otherwise: fullFit)
-                    }
-                }
-                footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
-                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit.multipliedSaturated(by: fp.podsPerFullNode)))
-            }
             // New nodes round-robin over the group's subnets until one subnet cannot take the next.
             func nodesThatFit(idle: Bool) -> (Int, String?) {
                 guard !nodeSubnets.isEmpty else { return (0, nil) }
@@ -133,6 +114,29 @@ public enum CapacityPlanner {
             }
             let (idleFit, _) = nodesThatFit(idle: true)
             let (fullFit, firstOut) = nodesThatFit(idle: false)
+            let groupFit = (idleFit, fullFit)
+            for (s, f) in touched {
+                let free = realized.ec2.pool(s).freeCount
+                var idleFit = f.idle > 0 ? free / f.idle : 0
+                var fullFit = f.full > 0 ? free / f.full : 0
+                if prefixMode {
+                    // Only this subnet limits: a share that lands elsewhere goes to the scratch pool.
+                    let pairs = nodeSubnets.compactMap { n -> (Int, Int?)? in
+                        let p = podSubnet(for: n)
+                        guard n == s || p == s else { return nil }
+                        return (n == s ? n : probe.scratch, p.map { $0 == s ? $0 : probe.scratch })
+                    }
+                    if nodeSubnets.count == 1 && pairs.count == 1 && pairs[0].0 == s && pairs[0].1 == s {
+                        // The group's only subnet, for its nodes and pods: the scale-up figure.
+                        (idleFit, fullFit) = groupFit
+                    } else if pairs.contains(where: { $0.1 == s }) {
+                        idleFit = probe.rounds(pairs, full: false, measuring: s, otherwise: idleFit)
+                        fullFit = probe.rounds(pairs, full: true, measuring: s, otherwise: fullFit)
+                    }
+                }
+                footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
+                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit.multipliedSaturated(by: fp.podsPerFullNode)))
+            }
             let f = fill[g.name] ?? (0, false, false)
             let limitedBy = f.byIPs && f.byMaxPods ? "max pods and IP addresses" : (f.byIPs ? "IP addresses" : "max pods")
             var enis = 0, pIPs = 0, wIPs = 0, prim = 0
