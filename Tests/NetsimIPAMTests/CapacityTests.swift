@@ -165,3 +165,171 @@ struct CapacityTests {
         #expect(s.freePrefixes * 16 < s.free)
     }
 }
+
+/// Review findings on the IPAM model (issue 12, second review).
+@Suite("capacity review")
+struct CapacityReviewTests {
+    static let pd24 = """
+    apiVersion: netsim/v1
+    kind: Topology
+    name: pd24
+    region: us-east-1
+    seed: 7
+    vpc:
+      name: v
+      cidrBlocks: [10.0.0.0/16]
+      subnets:
+        - {name: a, zone: us-east-1a, cidr: 10.0.0.0/24, routeTable: rt}
+      routeTables:
+        - name: rt
+          routes: []
+      securityGroups:
+        - name: nodes
+          description: n
+          ingress: []
+    cluster:
+      name: c
+      version: "1.31"
+      serviceCidr: 172.20.0.0/16
+      cni:
+        ENABLE_PREFIX_DELEGATION: "true"
+    CNI_EXTRA
+      nodeGroups:
+        - name: g
+          instanceType: m5.large
+          count: 2
+          subnets: [a]
+          securityGroups: [nodes]
+          maxPods: 110
+
+    """
+
+    static func topology(_ text: String) throws -> Topology {
+        try #require(TopologyLoader(catalog: .builtin).load(text: text, file: "review.yaml").validTopology)
+    }
+
+    /// ipamd v1.23.1 with WARM_PREFIX_TARGET=0: no address available → one prefix is added, the
+    /// waiting pod takes an address, and the pool is stable (the prefix is no longer free).
+    @Test func warmPrefixTargetZeroGivesWaitingPodsAnAddress() throws {
+        let t = try Self.topology(Self.pd24.replacingOccurrences(of: "CNI_EXTRA\n", with: "    WARM_PREFIX_TARGET: \"0\"\n"))
+        let r = Realizer.realize(t, catalog: .builtin)
+        #expect(r.podsWithoutIP.isEmpty)
+        let coredns = r.pods.filter { $0.name.hasPrefix("coredns") }
+        #expect(coredns.count == 2)
+        #expect(coredns.allSatisfy { $0.ip != nil && $0.status == .running })
+        // Each coredns node holds exactly the one prefix its pod uses, and nothing free.
+        for n in r.nodes where r.pods.contains(where: { $0.node == n.name && !$0.hostNetwork }) {
+            #expect(n.ipam.total == 16 * ((n.ipam.assigned + 15) / 16))
+            #expect(n.ipam.freePrefixes == 0)
+        }
+        let plan = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+        #expect(plan.podsWithoutIP.isEmpty)
+        let g = try #require(plan.nodeGroups.first)
+        #expect(g.podsWithoutIP == 0)
+        // Existing nodes still take pods up to max pods (addresses come one prefix at a time).
+        #expect(g.morePodsOnExistingNodes > 0)
+    }
+
+    /// NS0806's wording: WARM_PREFIX_TARGET=0 changes what ipamd does, it is not ignored.
+    @Test func warmPrefixTargetZeroIsNotCalledIgnored() throws {
+        let loaded = TopologyLoader(catalog: .builtin).load(text: Self.pd24.replacingOccurrences(of: "CNI_EXTRA\n", with: "    WARM_PREFIX_TARGET: \"0\"\n"), file: "review.yaml")
+        let w = try #require(loaded.diagnostics.first { $0.code == .ignoredCNISetting })
+        #expect(!w.message.contains("has no effect"))
+        #expect(w.message.contains("WARM_PREFIX_TARGET"))
+    }
+}
+
+extension CapacityReviewTests {
+    static func customNetworking(nodeSubnets: String, prefixes: Bool) -> String {
+        """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: cn
+        region: us-east-1
+        seed: 7
+        vpc:
+          name: v
+          cidrBlocks: [10.0.0.0/16, 100.64.0.0/16]
+          subnets:
+            - {name: nodes, zone: us-east-1a, cidr: 10.0.0.0/24, routeTable: rt}
+            - {name: nodes2, zone: us-east-1a, cidr: 10.0.1.0/24, routeTable: rt}
+            - {name: pods, zone: us-east-1a, cidr: 100.64.0.0/22, routeTable: rt}
+          routeTables:
+            - name: rt
+              routes: []
+          securityGroups:
+            - name: nodes
+              description: n
+              ingress: []
+        cluster:
+          name: c
+          version: "1.31"
+          serviceCidr: 172.20.0.0/16
+          cni:
+            AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: "true"
+            ENI_CONFIG_LABEL_DEF: topology.kubernetes.io/zone
+        \(prefixes ? "    ENABLE_PREFIX_DELEGATION: \"true\"\n" : "")  eniConfigs:
+            - {name: us-east-1a, subnet: pods, securityGroups: [nodes]}
+          nodeGroups:
+            - name: g
+              instanceType: m5.large
+              count: 1
+              subnets: [\(nodeSubnets)]
+              securityGroups: [nodes]
+              maxPods: 110
+
+        """
+    }
+
+    /// Two node subnets in one zone share the zone's ENIConfig pod subnet: one new node still
+    /// takes one node's pod addresses there, and as many nodes fit as with one node subnet.
+    @Test(arguments: [false, true])
+    func sharedPodSubnetCountsOneNodeOnce(prefixes: Bool) throws {
+        func podsFootprint(_ nodeSubnets: String) throws -> CapacityReport.Footprint {
+            let t = try Self.topology(Self.customNetworking(nodeSubnets: nodeSubnets, prefixes: prefixes))
+            let r = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+            let pods = try #require(r.subnets.first { $0.name == "pods" })
+            return try #require(pods.footprints.first)
+        }
+        let one = try podsFootprint("nodes")
+        let two = try podsFootprint("nodes, nodes2")
+        #expect(two.idle == one.idle && two.full == one.full)
+        #expect(two.idleNodesThatFit == one.idleNodesThatFit)
+        #expect(two.fullNodesThatFit == one.fullNodesThatFit)
+        #expect(two.podsThatFit == one.podsThatFit)
+        if !prefixes { #expect(two.idle == 10 && two.idleNodesThatFit == 99) }
+    }
+}
+
+extension CapacityReviewTests {
+    /// Under prefix delegation `MORE NODES idle` is what one scale-up gets (all primaries
+    /// first, then each node's prefixes), as `netsim simulate --scale` plays it: N more nodes
+    /// all get their prefix, N + 1 leave one short. Seeds vary the random primary addresses.
+    @Test(arguments: 1...8)
+    func prefixMoreNodesIsWhatAScaleUpGets(seed: Int) throws {
+        let t = try Self.topology(Self.pd24.replacingOccurrences(of: "seed: 7", with: "seed: \(seed)").replacingOccurrences(of: "CNI_EXTRA\n", with: ""))
+        let plan = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+        let more = try #require(plan.nodeGroups.first).moreIdleNodes
+        // The group's only subnet says the same.
+        #expect(plan.subnets.first { $0.name == "a" }?.footprints.first?.idleNodesThatFit == more)
+        func exhausted(_ extra: Int) -> Bool {
+            var sim = Simulator(topology: t, catalog: .builtin,
+                                scenario: Scenario(duration: 300, events: [.init(at: 0, action: .scaleNodes(group: "g", count: 2 + extra))]))
+            let r = sim.run()
+            return r.subnets.contains { $0.exhaustedAt != nil }
+        }
+        #expect(!exhausted(more))
+        #expect(exhausted(more + 1))
+    }
+
+    /// A node that cannot get its first prefix (or its warm pool) is said so.
+    @Test func nodesShortOfAPrefixAreWarned() throws {
+        let t = try Self.topology(Self.pd24.replacingOccurrences(of: "CNI_EXTRA\n", with: ""))
+        let r = Realizer.realize(t, catalog: .builtin, options: RealizeOptions(scale: ["g": 9]))
+        let bare = r.nodes.filter { $0.ipam.total == 0 }.count
+        #expect(bare > 0)
+        #expect(r.warnings.contains { $0.code == .subnetExhausted && $0.message.contains("\(bare) of 9 nodes could not get their first /28 prefix") })
+        let fine = Realizer.realize(t, catalog: .builtin)
+        #expect(!fine.warnings.contains { $0.code == .subnetExhausted })
+    }
+}

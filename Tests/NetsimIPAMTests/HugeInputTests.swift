@@ -109,12 +109,25 @@ struct HugeInputTests {
         ("duration: 9999999999999999h", 3, "NS0204"), ("churn: 1e400%", 3, "NS0204"), ("churn: 2000%", 3, "NS1003"),
         ("events:\n  - {at: 1m, addPods: {count: 600000}}\n  - {at: 2m, addPods: {count: 600000}}", 5, "NS1003"),
         ("events:\n  - {at: 1m, rollout: {workload: deployment:shop/cart, maxSurge: inf}}", 4, "NS0204"),
+        // A group flapping between 0 and 100,000 nodes: each size is in range, their sum is not.
+        ("events:\n" + (0..<24).map { "  - {at: \($0)m, scaleNodes: {nodeGroup: general, count: \($0 % 2 == 0 ? 100000 : 0)}}" }.joined(separator: "\n"), 24, "NS1003"),
     ])
     func scenarioLimitsAreLocated(body: String, line: Int, code: String) throws {
         let r = try loadScenario(body)
         #expect(r.scenario == nil, "\(body)")
         let d = try #require(r.diagnostics.first { $0.severity == .error }, "\(body)")
         #expect(d.code.id == code && d.location.line == line, "\(body): \(d.code.id) \(d.location.line) \(d.message)")
+    }
+
+    /// The bound on nodes added counts increases only, from the sizes at the start, in time order.
+    @Test func nodesAddedCountsIncreases() {
+        let events: [Scenario.Event] = [.init(at: 60, action: .scaleNodes(group: "g", count: 10)),
+                                        .init(at: 0, action: .scaleNodes(group: "g", count: 5)),
+                                        .init(at: 120, action: .scaleNodes(group: "g", count: 0)),
+                                        .init(at: 180, action: .scaleNodes(group: "g", count: 4))]
+        #expect(Scenario.nodesAdded(by: events, start: ["g": 3]) == 2 + 5 + 4)
+        let flap = (0..<200_000).map { Scenario.Event(at: $0, action: .scaleNodes(group: "g", count: $0 % 2 == 0 ? 100_000 : 0)) }
+        #expect(Scenario.nodesAdded(by: flap, start: [:]) == 100_000 * 100_000)
     }
 
     @Test func durationsSaturate() {

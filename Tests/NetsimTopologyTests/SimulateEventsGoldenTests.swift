@@ -49,3 +49,59 @@ import Testing
         for k in keys.sorted() { #expect(doc.contains("`\(k)`"), "Docs/cli.md does not document ipamdEvents key \(k)") }
     }
 }
+
+/// The simulate summary does not say "none" waited while pods are still waiting (review of
+/// issue 12), and groups the node figures' digits as it does the pod figures.
+@Suite struct SimulateSummaryTests {
+    static let sip27 = """
+    apiVersion: netsim/v1
+    kind: Topology
+    name: sip27
+    region: us-east-1
+    seed: 7
+    vpc:
+      name: v
+      cidrBlocks: [10.0.0.0/16]
+      subnets:
+        - {name: a, zone: us-east-1a, cidr: 10.0.0.0/27, routeTable: rt}
+      routeTables:
+        - name: rt
+          routes: []
+      securityGroups:
+        - name: nodes
+          description: n
+          ingress: []
+    cluster:
+      name: c
+      version: "1.31"
+      serviceCidr: 172.20.0.0/16
+      nodeGroups:
+        - name: g
+          instanceType: m5.large
+          count: 2
+          subnets: [a]
+          securityGroups: [nodes]
+          maxPods: 29
+
+    """
+
+    @Test func podsStillWaitingAreNotNone() throws {
+        let t = try #require(TopologyLoader(catalog: .builtin).load(text: Self.sip27, file: "sip27.yaml").validTopology)
+        let s = Scenario(name: "s", duration: 480, events: [.init(at: 0, action: .scaleNodes(group: "g", count: 3)),
+                                                           .init(at: 120, action: .addPods(count: 20))])
+        var sim = Simulator(topology: t, catalog: .builtin, scenario: s)
+        let r = sim.run()
+        #expect(r.stillWaiting > 0)
+        let text = SimulationRenderer.render(r, as: .text, color: false)
+        #expect(!text.contains("none: every pod found an address"))
+        #expect(text.contains("still waiting at the end"))
+    }
+
+    @Test func nodeFiguresAreGrouped() throws {
+        let t = try #require(TopologyLoader(catalog: .builtin).load(text: Self.sip27, file: "sip27.yaml").validTopology)
+        var r = try { var sim = Simulator(topology: t, catalog: .builtin, scenario: Scenario(name: "s", duration: 60)); return sim.run() }()
+        r.nodesAdded = 74997; r.nodesRemoved = 75000
+        let text = SimulationRenderer.render(r, as: .text, color: false)
+        #expect(text.contains("74,997 added, 75,000 removed"))
+    }
+}

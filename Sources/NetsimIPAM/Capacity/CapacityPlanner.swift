@@ -55,13 +55,19 @@ public enum CapacityPlanner {
                 }
                 return nodeSubnet
             }
+            // What one new node takes in each subnet: it goes to one node subnet, so a subnet that
+            // several node subnets share (an ENIConfig's pod subnet) is counted once, for the node
+            // subnet that puts the most there — not once per node subnet.
             var touched: [Int: (idle: Int, full: Int)] = [:]
             for s in nodeSubnets {
-                touched[s, default: (0, 0)].idle += fp.primaryIdle
-                touched[s, default: (0, 0)].full += fp.primaryFull
+                var one: [Int: (idle: Int, full: Int)] = [s: (fp.primaryIdle, fp.primaryFull)]
                 if let p = podSubnet(for: s) {
-                    touched[p, default: (0, 0)].idle += fp.podIdle
-                    touched[p, default: (0, 0)].full += fp.podFull
+                    one[p, default: (0, 0)].idle += fp.podIdle
+                    one[p, default: (0, 0)].full += fp.podFull
+                }
+                for (x, f) in one {
+                    let t = touched[x] ?? (0, 0)
+                    touched[x] = (max(t.idle, f.idle), max(t.full, f.full))
                 }
             }
             // Under prefix delegation a new node needs whole free aligned /28 blocks, and its
@@ -70,37 +76,26 @@ public enum CapacityPlanner {
             let prefixMode = settings.prefixDelegation && (type.hypervisor == .nitro || type.isBareMetal)
             var probe = NodeProbe(ec2: realized.ec2, type: type, settings: settings, maxPods: kubeletMaxPods, footprint: fp,
                                   owner: g.name)
-            for (s, f) in touched {
-                let free = realized.ec2.pool(s).freeCount
-                var idleFit = f.idle > 0 ? free / f.idle : 0
-                var fullFit = f.full > 0 ? free / f.full : 0
-                if prefixMode {
-                    // Only this subnet limits: a share that lands elsewhere goes to the scratch pool.
-                    let pairs = nodeSubnets.compactMap { n -> (Int, Int?)? in
-                        let p = podSubnet(for: n)
-                        guard n == s || p == s else { return nil }
-                        return (n == s ? n : probe.scratch, p.map { $0 == s ? $0 : probe.scratch })
-                    }
-                    if pairs.contains(where: { $0.1 == s }) {
-                        idleFit = probe.rounds(pairs, full: false, measuring: s, otherwise: idleFit)
-                        fullFit = probe.rounds(pairs, full: true, measuring: s, otherwise: fullFit)
-                    }
-                }
-                footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
-                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit.multipliedSaturated(by: fp.podsPerFullNode)))
-            }
             // New nodes round-robin over the group's subnets until one subnet cannot take the next.
             func nodesThatFit(idle: Bool) -> (Int, String?) {
                 guard !nodeSubnets.isEmpty else { return (0, nil) }
                 if prefixMode {
+                    // One scale-up of N nodes: all N primaries first, as a node group's launch
+                    // does; N found near the count of nodes launched one after another.
                     var p = probe
                     p.reset()
                     var k = 0
                     while true {
                         let s = nodeSubnets[(nodes.count + k) % nodeSubnets.count]
-                        if let short = p.place(nodeSubnet: s, podSubnet: podSubnet(for: s), full: !idle) { return (k, subnets[short].name) }
+                        if p.place(nodeSubnet: s, podSubnet: podSubnet(for: s), full: !idle) != nil { break }
                         k += 1
                     }
+                    let bound = nodeSubnets.reduce(1) { $0 + realized.ec2.pool($1).freeCount }
+                    let (n, short) = p.largestScaleUp(near: k, bound: bound, full: !idle) { i in
+                        let s = nodeSubnets[(nodes.count + i) % nodeSubnets.count]
+                        return (s, podSubnet(for: s))
+                    }
+                    return (n, short.map { subnets[$0].name })
                 }
                 var free = Dictionary(uniqueKeysWithValues: Set(nodeSubnets + nodeSubnets.compactMap(podSubnet)).map { ($0, realized.ec2.pool($0).freeCount) })
                 var k = 0
@@ -119,6 +114,29 @@ public enum CapacityPlanner {
             }
             let (idleFit, _) = nodesThatFit(idle: true)
             let (fullFit, firstOut) = nodesThatFit(idle: false)
+            let groupFit = (idleFit, fullFit)
+            for (s, f) in touched {
+                let free = realized.ec2.pool(s).freeCount
+                var idleFit = f.idle > 0 ? free / f.idle : 0
+                var fullFit = f.full > 0 ? free / f.full : 0
+                if prefixMode {
+                    // Only this subnet limits: a share that lands elsewhere goes to the scratch pool.
+                    let pairs = nodeSubnets.compactMap { n -> (Int, Int?)? in
+                        let p = podSubnet(for: n)
+                        guard n == s || p == s else { return nil }
+                        return (n == s ? n : probe.scratch, p.map { $0 == s ? $0 : probe.scratch })
+                    }
+                    if nodeSubnets.count == 1 && pairs.count == 1 && pairs[0].0 == s && pairs[0].1 == s {
+                        // The group's only subnet, for its nodes and pods: the scale-up figure.
+                        (idleFit, fullFit) = groupFit
+                    } else if pairs.contains(where: { $0.1 == s }) {
+                        idleFit = probe.rounds(pairs, full: false, measuring: s, otherwise: idleFit)
+                        fullFit = probe.rounds(pairs, full: true, measuring: s, otherwise: fullFit)
+                    }
+                }
+                footprintsBySubnet[s, default: []].append(.init(group: g.name, idle: f.idle, full: f.full, idleNodesThatFit: idleFit,
+                                                               fullNodesThatFit: fullFit, podsThatFit: fullFit.multipliedSaturated(by: fp.podsPerFullNode)))
+            }
             let f = fill[g.name] ?? (0, false, false)
             let limitedBy = f.byIPs && f.byMaxPods ? "max pods and IP addresses" : (f.byIPs ? "IP addresses" : "max pods")
             var enis = 0, pIPs = 0, wIPs = 0, prim = 0
@@ -234,48 +252,122 @@ public enum CapacityPlanner {
 
         mutating func reset() { ec2 = start }
 
-        /// Rounds of one node per pair that fit in subnet `s`; the copy starts afresh. A round
-        /// that takes nothing from `s` (a node that needs no address there) would never end the
-        /// count: then the answer is `otherwise`, the division by the footprint.
+        /// Nodes that fit in subnet `s`, placed round-robin over the pairs (one node per pair per
+        /// round); the copy starts afresh. A round that takes nothing from `s` (nodes that need
+        /// no address there) would never end the count: then the answer is `otherwise`, the
+        /// division by the footprint.
         mutating func rounds(_ pairs: [(Int, Int?)], full: Bool, measuring s: Int, otherwise: Int) -> Int {
             ec2 = start
             guard !pairs.isEmpty else { return 0 }
             var n = 0
             while true {
                 let before = ec2.pool(s).freeCount
-                for (node, pod) in pairs where place(nodeSubnet: node, podSubnet: pod, full: full) != nil { return n }
+                for (node, pod) in pairs {
+                    if place(nodeSubnet: node, podSubnet: pod, full: full) != nil { return n }
+                    n += 1
+                }
                 if ec2.pool(s).freeCount >= before { return otherwise }
-                n += 1
             }
+        }
+
+        /// One scale-up of `n` nodes in a fresh copy: every node's primary (and trunk) address
+        /// first, as EC2 launches a node group's instances, then each node's ipamd in turn. nil
+        /// when all start as the footprint says, else the first subnet that could not give.
+        mutating func scaleUp(_ n: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> (short: Int?, started: Int) {
+            ec2 = start
+            var launched: [(NodeIPAM, Int?)] = []
+            launched.reserveCapacity(n)
+            for i in 0..<n {
+                let (node, pod) = pair(i)
+                switch launch(nodeSubnet: node, podSubnet: pod) {
+                case .success(let ipam): launched.append((ipam, pod))
+                case .failure(let short): return (short.subnet, 0)
+                }
+            }
+            for i in launched.indices {
+                if let short = grow(&launched[i].0, podSubnet: launched[i].1, full: full) { return (short, i) }
+            }
+            return (nil, n)
+        }
+
+        /// The largest scale-up whose nodes all start, and the subnet that stops one node more:
+        /// a bracket N (all start) / N + 1 (one does not), both tried. The search starts at
+        /// `guess` (the count of nodes launched one after another) and steers by the shortfall of
+        /// each failed try (N − the nodes that started), by secant between failed tries; after a
+        /// few steps it halves the bracket. Random placement need not be monotonic in N; the
+        /// search is deterministic for a seed. `bound` caps the count (each node takes an address).
+        mutating func largestScaleUp(near guess: Int, bound: Int, full: Bool, pair: (Int) -> (Int, Int?)) -> (Int, Int?) {
+            var ok = 0, bad = bound + 1
+            var shortAt: [Int: Int] = [:]
+            var failed: [(n: Int, shortfall: Int)] = []
+            var next = min(max(guess, 1), bound)
+            var steps = 0
+            while bad - ok > 1 {
+                let n = min(max(next, ok + 1), bad - 1)
+                steps += 1
+                let r = scaleUp(n, full: full, pair: pair)
+                if let s = r.short {
+                    bad = n; shortAt[n] = s
+                    failed.append((n, max(1, n - r.started)))
+                } else {
+                    ok = n
+                }
+                if steps > 8 { next = (ok + bad) / 2; continue }
+                if failed.count >= 2, let a = failed.dropLast().last, let b = failed.last, a.shortfall != b.shortfall {
+                    // Secant through the two latest shortfalls toward zero, rounded down.
+                    let root = Double(b.n) - Double(b.shortfall) * Double(b.n - a.n) / Double(b.shortfall - a.shortfall)
+                    // A root at or below the last success says little: step a quarter of the bracket.
+                    next = root.isFinite && root < Double(bad) && root >= Double(ok + 1) ? Int(root.rounded(.down)) : ok + max(1, (bad - ok) / 4)
+                } else if let f = failed.last {
+                    // One node fewer removes its own need and about one primary: halve the shortfall.
+                    next = f.n - max(1, f.shortfall / 2)
+                    if next <= ok { next = (ok + bad) / 2 }
+                } else {
+                    next = ok + max(1, ok / 8)   // all started: try further on
+                }
+            }
+            return (ok, shortAt[bad])
         }
 
         /// Launches one node; nil when it starts with the pool (idle) or the pods (full) the
         /// footprint says, else the subnet that could not give what it needed. Every launch takes
         /// at least one address, so a loop of launches ends.
         mutating func place(nodeSubnet: Int, podSubnet: Int?, full: Bool) -> Int? {
+            switch launch(nodeSubnet: nodeSubnet, podSubnet: podSubnet) {
+            case .failure(let short): return short.subnet
+            case .success(var ipam): return grow(&ipam, podSubnet: podSubnet, full: full)
+            }
+        }
+
+        struct Short: Error { var subnet: Int }
+
+        /// A new node's primary ENI (and trunk ENI) address, at random in its node subnet.
+        mutating func launch(nodeSubnet: Int, podSubnet: Int?) -> Result<NodeIPAM, Short> {
             serial += 1
-            guard let ip = ec2.randomAddress(inSubnet: nodeSubnet) else { return nodeSubnet }
+            guard let ip = ec2.randomAddress(inSubnet: nodeSubnet) else { return .failure(Short(subnet: nodeSubnet)) }
             let primary = NodeENI(id: "eni-probe", mac: "02:00:00:00:00:00", deviceIndex: 0, subnet: nodeSubnet, primaryIP: ip,
                                   isPrimary: true, isTrunk: false, securityGroups: [], createdAt: 0)
             var ipam = NodeIPAM(owner: "\(owner)#\(serial)", type: type, settings: settings, maxPods: maxPods, primary: primary,
                                 eniSubnets: podSubnet.map { [$0] } ?? [], eniSecurityGroups: [])
             if settings.podENI && (type.isTrunkingCompatible ?? true) {
-                guard let t = ec2.randomAddress(inSubnet: nodeSubnet) else { return nodeSubnet }
+                guard let t = ec2.randomAddress(inSubnet: nodeSubnet) else { return .failure(Short(subnet: nodeSubnet)) }
                 ipam.attachTrunk(NodeENI(id: "eni-probe-trunk", mac: "02:00:00:00:00:01", deviceIndex: 1, subnet: nodeSubnet, primaryIP: t,
                                          isPrimary: false, isTrunk: true, securityGroups: [], createdAt: 0))
             }
+            return .success(ipam)
+        }
+
+        /// A launched node's ipamd takes its warm pool (idle) or its pods (full); nil when it
+        /// gets what the footprint says, else the pod subnet that could not give it.
+        mutating func grow(_ ipam: inout NodeIPAM, podSubnet: Int?, full: Bool) -> Int? {
             guard let podSubnet else { return nil }   // custom networking without an ENIConfig: no pod ENIs
             var now = 0
             ipam.settle(now: &now, ec2: &ec2)
             let want = full ? footprint.fullPods : footprint.dsPods
             var pods = 0
             while pods < want {
-                if ipam.assignPodIP(now: now) == nil {
-                    ipam.settle(now: &now, ec2: &ec2)
-                    if ipam.assignPodIP(now: now) == nil { return podSubnet }
-                }
+                if ipam.assignPodIPSettling(now: &now, ec2: &ec2) == nil { return podSubnet }
                 pods += 1
-                ipam.settle(now: &now, ec2: &ec2)
             }
             if !full && ipam.total < footprint.idlePool { return podSubnet }
             return nil
@@ -301,17 +393,15 @@ public enum CapacityPlanner {
         ipam.settle(now: &now, ec2: &ec2)
         func podShare() -> Int { ipam.total + ipam.enis.filter { !$0.isPrimary && !$0.isTrunk }.count }
         var pods = 0
-        while pods < dsPods, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
+        while pods < dsPods, ipam.assignPodIPSettling(now: &now, ec2: &ec2) != nil {
             pods += 1
-            ipam.settle(now: &now, ec2: &ec2)
         }
         let podIdle = podShare()
         let idlePool = ipam.total
         let dsStarted = pods
         let limit = max(0, maxPods - hostPods)
-        while pods < limit, ipam.assignPodIP(now: now) != nil || { ipam.settle(now: &now, ec2: &ec2); return ipam.assignPodIP(now: now) != nil }() {
+        while pods < limit, ipam.assignPodIPSettling(now: &now, ec2: &ec2) != nil {
             pods += 1
-            ipam.settle(now: &now, ec2: &ec2)
         }
         let podFull = podShare()
         return Footprint(primaryIdle: 1 + trunk, podIdle: podIdle, primaryFull: 1 + trunk, podFull: podFull,
@@ -337,12 +427,8 @@ public enum CapacityPlanner {
                 continue
             }
             while n.podCount + added < n.maxPods {
-                if n.ipam.assignPodIP(now: now) == nil {
-                    n.ipam.settle(now: &now, ec2: &ec2)
-                    if n.ipam.assignPodIP(now: now) == nil { byIPs = true; break }
-                }
+                if n.ipam.assignPodIPSettling(now: &now, ec2: &ec2) == nil { byIPs = true; break }
                 added += 1
-                n.ipam.settle(now: &now, ec2: &ec2)
             }
             var e = out[n.group] ?? (0, false, false)
             e.pods += added

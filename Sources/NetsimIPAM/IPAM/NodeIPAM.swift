@@ -387,14 +387,38 @@ public struct NodeIPAM: Sendable {
     /// Runs the pool manager to rest — until an iteration does nothing or fails in a way it
     /// would only retry later — advancing `now` a minute per iteration so every timer has run
     /// out: the steady state of a node whose pods arrive gradually.
-    public mutating func settle(now: inout Int, ec2: inout EC2Account) {
+    ///
+    /// `waiting` pods are part of that state: as in ipamd, whose CNI ADD takes an address the
+    /// moment the datastore has one, each of them takes the first assignable address after every
+    /// iteration, before the next one can release it (with WARM_PREFIX_TARGET=0 ipamd adds a
+    /// prefix when nothing is available and the waiting pod keeps it). Returns the addresses the
+    /// waiting pods took, at most `waiting`.
+    @discardableResult
+    public mutating func settle(now: inout Int, ec2: inout EC2Account, waiting: Int = 0) -> [IPv4Address] {
+        var taken: [IPv4Address] = []
+        func serve() {
+            while taken.count < waiting, let ip = assignPodIP(now: now) { taken.append(ip) }
+        }
+        serve()
         for _ in 0..<256 {
             now += 60
-            switch poolTick(now: now, ec2: &ec2, attachLatency: 0) {
-            case .none, .failed: return
+            let action = poolTick(now: now, ec2: &ec2, attachLatency: 0)
+            serve()
+            switch action {
+            case .none, .failed: return taken
             default: continue
             }
         }
+        return taken
+    }
+
+    /// A new pod's address: the first assignable one, else the one ipamd's pool manager makes
+    /// available for it (`settle` with the pod waiting); then the pool settles around the pod.
+    /// nil when ipamd cannot give it one.
+    public mutating func assignPodIPSettling(now: inout Int, ec2: inout EC2Account) -> IPv4Address? {
+        guard let ip = assignPodIP(now: now) ?? settle(now: &now, ec2: &ec2, waiting: 1).first else { return nil }
+        settle(now: &now, ec2: &ec2)
+        return ip
     }
 
     private mutating func grow(now: Int, ec2: inout EC2Account, attachLatency: Int) -> PoolAction {

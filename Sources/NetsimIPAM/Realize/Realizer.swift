@@ -390,6 +390,7 @@ struct Run {
                 bind(w, name: podName(i), implicit: implicit, node: ni)
             }
         }
+        shortNodeWarnings()
         let waiting = pods.filter { $0.status == .waitingForIP }.count
         if waiting > 0 {
             warnings.append(.init(.podsWithoutIP, "\(waiting) pod\(waiting == 1 ? "" : "s") scheduled but left without an IP address (ContainerCreating: failed to assign an IP address to container)"))
@@ -397,6 +398,28 @@ struct Run {
         let pending = unscheduled
         if pending > 0 {
             warnings.append(.init(.podsUnscheduled, "\(pending) pod\(pending == 1 ? "" : "s") could not be scheduled (Pending)"))
+        }
+    }
+
+    /// Nodes whose ipamd could not get its first address or /28 prefix (every pod given to them
+    /// waits for an IP), or not its whole warm pool; custom networking without an ENIConfig is
+    /// reported apart.
+    mutating func shortNodeWarnings() {
+        guard !settings.ipv6, let cluster = t.cluster else { return }
+        for g in cluster.nodeGroups {
+            let mine = nodes.filter { $0.group == g.name && !$0.ipam.eniSubnets.isEmpty }
+            let refused = mine.filter { $0.ipam.lastError?.isSubnetExhaustion ?? false }
+            let bare = refused.filter { $0.ipam.total == 0 }
+            if let first = bare.first {
+                let unit = first.ipam.prefixMode ? "/28 prefix" : "secondary IP"
+                warnings.append(.init(.subnetExhausted,
+                    "node group '\(echo: g.name)': \(bare.count) of \(mine.count) nodes could not get their first \(unit) (\(first.ipam.lastError?.rawValue ?? "")): pods scheduled there wait for an IP address"))
+            }
+            let short = refused.filter { $0.ipam.total > 0 && $0.ipam.poolTooLow }
+            if let first = short.first {
+                warnings.append(.init(.subnetExhausted,
+                    "node group '\(echo: g.name)': \(short.count) of \(mine.count) nodes hold less than their warm pool (\(first.ipam.lastError?.rawValue ?? "")): ipamd keeps asking EC2, and a burst of pods there waits"))
+            }
         }
     }
 
@@ -416,14 +439,8 @@ struct Run {
             }
         } else {
             // In place: copying a node (its ENIs and addresses) per pod would dominate the run.
-            var ip = nodes[ni].ipam.assignPodIP(now: now)
-            if ip == nil {
-                nodes[ni].ipam.settle(now: &now, ec2: &ec2)
-                ip = nodes[ni].ipam.assignPodIP(now: now)
-            }
-            if let ip {
+            if let ip = nodes[ni].ipam.assignPodIPSettling(now: &now, ec2: &ec2) {
                 pod.ip = ip
-                nodes[ni].ipam.settle(now: &now, ec2: &ec2)
             } else {
                 pod.status = .waitingForIP
                 pod.reason = noIPReason(nodes[ni])

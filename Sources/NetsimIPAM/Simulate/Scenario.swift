@@ -54,6 +54,22 @@ public struct Scenario: Sendable {
     public static let longestDuration = 7 * 86400
     /// Pods a scenario may add with addPods events (and --pods flags) in all.
     public static let mostAddedPods = 1_000_000
+    /// Nodes a scenario's scaleNodes events (and --scale flags) may add over the run, counted as
+    /// the sum of every increase of a group's size: ten times the largest group size. Each size
+    /// is bounded by itself; this bounds their sum (a group flapping between 0 and 100,000 nodes).
+    public static let mostAddedNodes = 1_000_000
+    /// The nodes `events` add over a run, in time order (stable), from the groups' sizes at start.
+    public static func nodesAdded(by events: [Event], start: [String: Int]) -> Int {
+        var size = start
+        var added = 0
+        for e in events.enumerated().sorted(by: { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }).map(\.element) {
+            if case .scaleNodes(let g, let n) = e.action {
+                added = added.addingSaturated(max(0, n - size[g, default: 0]))
+                size[g] = n
+            }
+        }
+        return added
+    }
     /// The highest churn: 1000 % of running pods per hour.
     public static let mostChurnPerHour = 10.0
     /// The largest rollout maxSurge: 1000 % of the replicas.

@@ -92,7 +92,7 @@ public struct CNISettings: Hashable, Sendable {
             out.append(("WARM_PREFIX_TARGET", "WARM_IP_TARGET or MINIMUM_IP_TARGET is set, and those take precedence"))
         }
         if prefixDelegation && !warmIPTargetsSet && warmPrefixTarget == 0 {
-            out.append(("WARM_PREFIX_TARGET", "0 with prefix delegation is not supported: ipamd adds a prefix only when no address is left, so pods wait for EC2"))
+            out.append(("WARM_PREFIX_TARGET", "0 keeps no free /28 prefix: ipamd adds a prefix only when no address is left (the waiting pod takes one) and releases every prefix without pods, so a pod that finds its node's prefixes full waits for EC2"))
         }
         if ipv6 {
             for k in ["WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET", "MAX_ENI"] where explicit.contains(k) {

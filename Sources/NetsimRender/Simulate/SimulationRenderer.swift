@@ -19,15 +19,22 @@ public enum SimulationRenderer {
         func d(_ s: Int) -> String { Scenario.formatDuration(s) }
         let last = r.samples.last
         var out = bold("Simulated \(d(r.duration)) of \(r.scenario)") + " (seed \(r.seed); \(r.settings.joined(separator: ", ")))\n"
-        out += "  nodes \(grouped(r.nodesAtStart)) → \(grouped(last?.nodes ?? 0)) (peak \(grouped(r.peakNodes)); \(r.nodesAdded) added, \(r.nodesRemoved) removed)\n"
+        out += "  nodes \(grouped(r.nodesAtStart)) → \(grouped(last?.nodes ?? 0)) (peak \(grouped(r.peakNodes)); \(grouped(r.nodesAdded)) added, \(grouped(r.nodesRemoved)) removed)\n"
         out += "  pods running \(grouped(r.podsRunningAtStart)) → \(grouped(last?.podsRunning ?? 0)); \(grouped(r.podsCreated)) created, \(grouped(r.podsStarted)) started, \(grouped(r.podsDeleted)) deleted\n\n"
 
         out += bold("Pods waiting for an IP") + "\n"
-        if r.podsThatWaited == 0 {
+        // "None" only when no pod waited at all: not one that started after a wait, not one
+        // still waiting at the end, not one seen waiting in a sample (from 0s on).
+        let peak = r.samples.max { $0.podsWaitingForIP < $1.podsWaitingForIP }
+        let sawWaiting = (peak?.podsWaitingForIP ?? 0) > 0
+        if r.podsThatWaited == 0 && r.stillWaiting == 0 && !sawWaiting {
             out += "  none: every pod found an address in the warm pool\n"
         } else {
-            out += "  \(grouped(r.podsThatWaited)) pod\(r.podsThatWaited == 1 ? "" : "s") waited: p50 \(d(r.waitP50)), p95 \(d(r.waitP95)), p99 \(d(r.waitP99)), max \(d(r.waitMax))\n"
-            let peak = r.samples.max { $0.podsWaitingForIP < $1.podsWaitingForIP }
+            if r.podsThatWaited > 0 {
+                out += "  \(grouped(r.podsThatWaited)) pod\(r.podsThatWaited == 1 ? "" : "s") waited: p50 \(d(r.waitP50)), p95 \(d(r.waitP95)), p99 \(d(r.waitP99)), max \(d(r.waitMax))\n"
+            } else {
+                out += "  no pod started after a wait, but pods waited for an address\n"
+            }
             if let peak, peak.podsWaitingForIP > 0 { out += "  most waiting at once: \(grouped(peak.podsWaitingForIP)) at \(d(peak.time))\n" }
             for w in r.longestWaits.prefix(5) { out += "    \(w.pod) on \(w.node): \(d(w.seconds)) from \(d(w.since))\n" }
         }

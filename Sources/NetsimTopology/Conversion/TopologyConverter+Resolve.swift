@@ -285,8 +285,11 @@ extension TopologyConverter {
         let explicit = Set(cluster.cni.map(\.name))
         for (name, reason) in settings.ignoredSettings(explicit: explicit) {
             let loc = cluster.cni.last { $0.name == name }?.location ?? cluster.location
-            reporter.warning(.ignoredCNISetting, "\(name) has no effect: \(reason)", at: loc,
-                             hint: "remove it, or see Docs/capacity.md for how ipamd combines the warm-pool settings")
+            // WARM_PREFIX_TARGET=0 is acted on (ipamd v1.23.1 isDatastorePoolTooLow), only sparsely.
+            let acted = name == "WARM_PREFIX_TARGET" && settings.prefixDelegation && !settings.warmIPTargetsSet && settings.warmPrefixTarget == 0
+            reporter.warning(.ignoredCNISetting, acted ? "\(name) \(reason)" : "\(name) has no effect: \(reason)", at: loc,
+                             hint: acted ? "WARM_PREFIX_TARGET=1 (the default) keeps one free prefix ready; see Docs/capacity.md for how ipamd combines the warm-pool settings"
+                                         : "remove it, or see Docs/capacity.md for how ipamd combines the warm-pool settings")
         }
         for g in cluster.nodeGroups {
             if let type = catalog[g.instanceType] {

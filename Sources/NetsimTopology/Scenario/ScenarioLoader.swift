@@ -65,6 +65,10 @@ public enum ScenarioLoader {
         let workloadNames = topology.kubernetes.workloads.map { "\($0.kind.rawValue.lowercased()):\($0.meta.namespace)/\($0.meta.name)" }
         var last: (Int, SourceLocation)? = nil
         var addedPods = 0
+        // Sizes as the run starts, for the bound on nodes added over the run (events are in time order).
+        var groupSize = Dictionary(topology.cluster?.nodeGroups.map { ($0.name, s.fromEmpty ? 0 : $0.count) } ?? [], uniquingKeysWith: { a, _ in a })
+        var addedNodes = 0
+        var nodeBoundReported = false
         for item in r.list("events") ?? [] {
             guard let e = MappingReader.make(item, file: file, context: "an event", reporter: reporter) else { continue }
             guard let at = duration(e, "at", required: true) else { e.finish(); continue }
@@ -91,7 +95,17 @@ public enum ScenarioLoader {
                 if let (g, loc) = group {
                     if !groups.contains(g) {
                         reporter.error(.invalidScenario, "node group '\(echo: g)' is not in the topology", at: loc, hint: Suggestions.didYouMean(g, in: groups))
-                    } else if let count { action = .scaleNodes(group: g, count: count) }
+                    } else if let count {
+                        addedNodes = addedNodes.addingSaturated(max(0, count - groupSize[g, default: 0]))
+                        groupSize[g] = count
+                        if addedNodes > Scenario.mostAddedNodes {
+                            if !nodeBoundReported {
+                                reporter.error(.scenarioLimit, "the scaleNodes events add \(addedNodes) nodes in all by \(Scenario.formatDuration(at)), more than the \(Scenario.mostAddedNodes) netsim simulates",
+                                               at: m.valueLocation("count"), hint: "scale fewer times or to fewer nodes: every node added is launched, given its addresses and later terminated")
+                            }
+                            nodeBoundReported = true
+                        } else { action = .scaleNodes(group: g, count: count) }
+                    }
                 }
                 m.finish()
             }

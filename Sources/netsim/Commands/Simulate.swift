@@ -95,6 +95,11 @@ struct Simulate: ParsableCommand {
         if added > Scenario.mostAddedPods {
             throw TopologyInput.fail(.scenarioLimit, "the scenario and --pods add \(added) pods in all, more than the \(Scenario.mostAddedPods) netsim simulates")
         }
+        let start = Dictionary(t.cluster?.nodeGroups.map { ($0.name, s.fromEmpty ? 0 : $0.count) } ?? [], uniquingKeysWith: { a, _ in a })
+        let addedNodes = Scenario.nodesAdded(by: s.events, start: start)
+        if addedNodes > Scenario.mostAddedNodes {
+            throw TopologyInput.fail(.scenarioLimit, "the scenario and --scale add \(addedNodes) nodes in all, more than the \(Scenario.mostAddedNodes) netsim simulates")
+        }
         s.events.sort { $0.at < $1.at }   // stable: file order kept for equal times
         for e in s.events where e.at > s.duration {
             Output.printError("netsim: warning[\(DiagnosticCode.invalidScenario.id)]: an event at \(Scenario.formatDuration(e.at)) is after the end of the run (\(Scenario.formatDuration(s.duration)))\n")
