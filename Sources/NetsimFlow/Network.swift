@@ -260,9 +260,14 @@ public struct Network: Sendable {
         let topology = fabric.topology
         let strict = topology.cluster?.cni.last { $0.name == "NETWORK_POLICY_ENFORCING_MODE" }.flatMap { $0.value.lowercased() == "strict" ? $0 : nil }
         let cnps = topology.kubernetes.clusterNetworkPolicies.sorted { $0.name < $1.name }
-        guard strict != nil || !cnps.isEmpty else { return [] }
+        let anpsAll = topology.kubernetes.applicationNetworkPolicies
+        guard strict != nil || !cnps.isEmpty || !anpsAll.isEmpty else { return [] }
         let pods = podsOfTrace(t, source: src)
         guard !pods.isEmpty else { return [] }
+        // Pods are "namespace/name"; an ApplicationNetworkPolicy may select pods of its namespace.
+        let namespaces = Set(pods.compactMap { $0.split(separator: "/", maxSplits: 1).first.map(String.init) })
+        let anps = anpsAll.filter { namespaces.contains($0.namespace ?? "") }
+            .sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
         let decides = t.disposition.isSuccess
         let who = "pod\(pods.count == 1 ? "" : "s") \(pods.prefix(5).joined(separator: ", "))\(pods.count > 5 ? ", …" : "")"
         let stands = "; the network already drops this flow, so the verdict stands (the agent only drops more)"
@@ -278,6 +283,14 @@ public struct Network: Sendable {
             out.append(Caveat(kind: .clusterNetworkPolicy, policies: names, pod: pods.first, affectsVerdict: decides,
                               message: "ClusterNetworkPolic\(names.count == 1 ? "y" : "ies") \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "") (networking.k8s.aws) may select \(who) on this path; "
                                 + "netsim does not model ClusterNetworkPolicies (the agent evaluates the Admin tier before NetworkPolicies, the Baseline tier after)"
+                                + (decides ? ", so this delivery holds only if they allow it" : stands),
+                              location: first.location))
+        }
+        if let first = anps.first {
+            let names = anps.map { "\($0.namespace ?? "")/\($0.name)" }
+            out.append(Caveat(kind: .applicationNetworkPolicy, policies: names, pod: pods.first, affectsVerdict: decides,
+                              message: "ApplicationNetworkPolic\(names.count == 1 ? "y" : "ies") \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "") (networking.k8s.aws) may select \(who) on this path; "
+                                + "netsim does not model ApplicationNetworkPolicies (the agent enforces them with NetworkPolicies, including their domain-name egress peers)"
                                 + (decides ? ", so this delivery holds only if they allow it" : stands),
                               location: first.location))
         }

@@ -70,6 +70,9 @@ public struct Caveat: Sendable {
         case strictMode = "NETWORK_POLICY_STRICT_MODE"
         /// The manifests hold EKS ClusterNetworkPolicies, which netsim does not model.
         case clusterNetworkPolicy = "CLUSTER_NETWORK_POLICY"
+        /// The manifests hold an EKS ApplicationNetworkPolicy in the namespace of a pod of the
+        /// flow, which netsim does not model.
+        case applicationNetworkPolicy = "APPLICATION_NETWORK_POLICY"
         /// A transit gateway enters a VPC through a zone the flow does not determine, and the
         /// candidate zones' attachment subnets route it to different verdicts.
         case transitGatewayZone = "TRANSIT_GATEWAY_ZONE"

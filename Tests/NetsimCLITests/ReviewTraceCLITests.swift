@@ -149,6 +149,38 @@ final class ReviewTraceCLITests: XCTestCase {
         XCTAssertTrue(c.out.contains("intent 'frontend calls cart' not evaluated") && c.out.contains("ClusterNetworkPolic"), c.out)
     }
 
+    /// An EKS ApplicationNetworkPolicy (namespaced, FQDN egress peers) is not modelled either: a
+    /// trace through a pod of its namespace carries a caveat (exit 3); one in another namespace
+    /// changes nothing.
+    func testApplicationNetworkPolicyGivesACaveatInItsNamespace() throws {
+        func anp(_ namespace: String) -> String {
+            """
+            apiVersion: networking.k8s.aws/v1alpha1
+            kind: ApplicationNetworkPolicy
+            metadata: {name: egress-fqdn, namespace: \(namespace)}
+            spec:
+              podSelector: {matchLabels: {app: cart}}
+              policyTypes: [Egress]
+              egress:
+                - to: [{domainNames: ["*.amazonaws.com"]}]
+            """
+        }
+        let (path, cleanup) = try quickstart([], manifests: ["anp.yaml": anp("shop")])
+        defer { cleanup() }
+        let r = try run(["trace", path, "--from", "deploy:shop/cart", "--to", "external:orders-db", "--port", "5432", "--format", "json"])
+        XCTAssertEqual(r.status, 3, r.out + r.err)
+        let caveat = try XCTUnwrap((try json(r.out)["caveats"] as? [[String: Any]])?.first, r.out)
+        XCTAssertEqual(caveat["kind"] as? String, "APPLICATION_NETWORK_POLICY")
+        XCTAssertEqual(caveat["policies"] as? [String], ["shop/egress-fqdn"])
+        let c = try run(["check", path])
+        XCTAssertTrue(c.out.contains("intent 'cart reads orders' not evaluated") && c.out.contains("ApplicationNetworkPolic"), c.out)
+        // The same policy in another namespace: the shop's flows keep their verdicts.
+        let (other, cleanup2) = try quickstart([], manifests: ["anp.yaml": anp("billing")])
+        defer { cleanup2() }
+        let o = try run(["trace", other, "--from", "deploy:shop/cart", "--to", "external:orders-db", "--port", "5432"])
+        XCTAssertEqual(o.status, 0, o.out + o.err)
+    }
+
     // MARK: item 6 — only the first block decides
 
     func testOnlyTheFirstBlockIsTheDecidingRule() throws {

@@ -10,6 +10,9 @@ public struct KubernetesObjects: Sendable {
     /// EKS ClusterNetworkPolicies (networking.k8s.aws): not modelled, kept by name and place so
     /// that every trace through a pod says its verdict depends on them.
     public var clusterNetworkPolicies: [UnmodelledObject] = []
+    /// EKS ApplicationNetworkPolicies (`networking.k8s.aws`, namespaced, FQDN egress peers):
+    /// not modelled, kept so that traces through pods of their namespace carry a caveat.
+    public var applicationNetworkPolicies: [UnmodelledObject] = []
 
     public init() {}
 
@@ -393,7 +396,11 @@ public struct NetworkPolicy: Sendable {
 /// An object netsim keeps only to say that a verdict depends on it.
 public struct UnmodelledObject: Sendable {
     public var kind: String
+    /// The namespace of a namespaced object; nil for a cluster-wide one.
+    public var namespace: String?
     public var name: String
     public var location: SourceLocation
-    public init(kind: String, name: String, location: SourceLocation) { self.kind = kind; self.name = name; self.location = location }
+    public init(kind: String, namespace: String? = nil, name: String, location: SourceLocation) {
+        self.kind = kind; self.namespace = namespace; self.name = name; self.location = location
+    }
 }

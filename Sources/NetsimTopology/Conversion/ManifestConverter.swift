@@ -53,6 +53,16 @@ final class ManifestConverter {
                                  at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
                 return
             }
+            // Namespaced, with FQDN egress peers: it can drop the traffic of pods of its namespace.
+            if kind == "ApplicationNetworkPolicy", apiVersion.hasPrefix("networking.k8s.aws/") {
+                let meta = r.mapping("metadata", context: "metadata of \(kind)")
+                let name = meta?.string("name") ?? "(unnamed)"
+                let namespace = meta?.string("namespace") ?? "default"
+                objects.applicationNetworkPolicies.append(UnmodelledObject(kind: kind, namespace: namespace, name: name, location: r.location))
+                reporter.warning(.unmodelledKind, "\(kind) \(echo: namespace)/\(echo: name) (\(apiVersion)) is not modelled by netsim: a trace through a pod of namespace '\(echo: namespace)' says its verdict depends on it (exit 3), and check does not evaluate intents through those pods",
+                                 at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                return
+            }
             reporter.warning(.unmodelledKind, "\(kind) (\(apiVersion)) is not modelled by netsim; it is ignored", at: r.location,
                              hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
             return
