@@ -96,6 +96,10 @@ final class HostileInputCLITests: XCTestCase {
         XCTAssertTrue(bad.out.contains("<stdin>:"), bad.out)
         XCTAssertTrue(bad.out.contains("error[NS0802]"), bad.out)
         XCTAssertFalse(bad.out.contains("NS0705"), "globs found from the current directory: \(bad.out)")
+        // Elsewhere the globs find nothing, and the hint says why (standard input: the current directory).
+        let elsewhere = try netsim(["check", "-"], stdin: try quickstart, cwd: CLITests.root)
+        XCTAssertEqual(elsewhere.status, 2, elsewhere.out)
+        XCTAssertTrue(elsewhere.out.contains("error[NS0705]") && elsewhere.out.contains("hint: the topology comes from standard input, so globs are relative to the current directory"), elsewhere.out)
         let empty = try netsim(["check", "-"], stdin: Data())
         XCTAssertEqual(empty.status, 2)
         XCTAssertTrue(empty.out.contains("<stdin>:1:1: error[NS0006]"), empty.out)

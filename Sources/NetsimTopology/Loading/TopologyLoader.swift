@@ -45,7 +45,7 @@ public struct TopologyLoader: Sendable {
         let reporter = Reporter()
         let stdin = path == "-"
         let shown = stdin ? SourceFile.standardInputName : path
-        let resolver = GlobManifestResolver(topologyPath: stdin ? "" : path, limits: limits, reporter: reporter)
+        let resolver = GlobManifestResolver(topologyPath: stdin ? "" : path, limits: limits, reporter: reporter, standardInput: stdin)
         var topology: Topology? = nil
         let text = stdin ? SourceFile.readStandardInput(limits: limits, reporter: reporter)
             : SourceFile.read(path: path, displayPath: path, limits: limits, reporter: reporter)
@@ -150,7 +150,11 @@ final class GlobManifestResolver: ManifestResolver {
     /// Special files (FIFOs, sockets, devices) already reported as skipped.
     private var skippedSpecial: Set<String> = []
 
-    init(topologyPath: String, limits: LoadLimits, reporter: Reporter) {
+    /// The topology came from standard input: globs are relative to the current directory.
+    private var standardInput = false
+
+    init(topologyPath: String, limits: LoadLimits, reporter: Reporter, standardInput: Bool = false) {
+        self.standardInput = standardInput
         let dir = Self.folder(of: topologyPath)
         baseDisplay = dir
         baseURL = URL(fileURLWithPath: dir.isEmpty ? "." : dir).standardizedFileURL.resolvingSymlinksInPath()
@@ -191,7 +195,9 @@ final class GlobManifestResolver: ManifestResolver {
         }
         if matches.isEmpty {
             reporter.error(.globMatchesNothing, "manifest glob '\(echo: pattern)' matches no file under '\(echo: baseDisplay.isEmpty ? "." : baseDisplay)'",
-                           at: location, hint: "globs are relative to the topology file's folder")
+                           at: location, hint: standardInput
+                               ? "the topology comes from standard input, so globs are relative to the current directory: run netsim from the topology's folder"
+                               : "globs are relative to the topology file's folder")
             return []
         }
         var out: [(file: String, documents: [Node])] = []
