@@ -6,7 +6,7 @@ public enum Echo {
     public static let limit = 120
 
     /// `value` itself when short, else its first `limit - 1` characters and `…`; control
-    /// characters (NUL, tab, newline, DEL, …) are written as `\u{XX}` so that a NUL byte or an
+    /// characters (NUL, tab, newline, DEL, C1, …) are written as `\u{XX}` so that a NUL byte or an
     /// escape sequence never reaches the terminal. Only the characters kept are visited, so the
     /// cost does not grow with the value's length.
     public static func clip(_ value: String) -> String {
@@ -16,17 +16,19 @@ public enum Echo {
         while index < value.endIndex {
             let next = value.index(after: index)
             if count == limit - 1 && next != value.endIndex { return out + "…" }
-            for u in value[index].unicodeScalars {
-                if u.value < 0x20 || u.value == 0x7F {
-                    out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
+            for u in value[index].unicodeScalars { append(u, to: &out) }
             count += 1
             index = next
         }
         return out
+    }
+
+    /// C0 controls, DEL and C1 controls: what a terminal may act on rather than print.
+    public static func isControl(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7F...0x9F).contains(u.value) }
+
+    /// `u` itself, or `\u{XX}` for a control character.
+    public static func append(_ u: Unicode.Scalar, to out: inout String) {
+        if isControl(u) { out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(u) }
     }
 }
 

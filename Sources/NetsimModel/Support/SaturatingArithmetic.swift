@@ -15,10 +15,4 @@ extension Int {
         let (r, o) = multipliedReportingOverflow(by: other)
         return o ? ((self < 0) != (other < 0) ? .min : .max) : r
     }
-
-    /// ⌈self / d⌉ for d > 0; 0 when self ≤ 0.
-    @inlinable public func ceilDividedSaturated(by d: Int) -> Int {
-        guard self > 0, d > 0 else { return 0 }
-        return self / d + (self % d == 0 ? 0 : 1)
-    }
 }

@@ -5,12 +5,10 @@ enum CheckTextRenderer {
     /// `text` with any control character but newline written as `\u{XX}`: a message that quotes
     /// input without `echo:` still cannot put an escape sequence on the terminal.
     static func safe(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) }) else { return text }
+        guard text.unicodeScalars.contains(where: { Echo.isControl($0) && $0 != "\n" }) else { return text }
         var out = ""
         for u in text.unicodeScalars {
-            if (u.value < 0x20 && u != "\n") || (0x7F...0x9F).contains(u.value) {
-                out += "\\u{" + String(u.value, radix: 16, uppercase: true) + "}"
-            } else { out.unicodeScalars.append(u) }
+            if u == "\n" { out.unicodeScalars.append(u) } else { Echo.append(u, to: &out) }
         }
         return out
     }

@@ -13,6 +13,12 @@ enum KubernetesNames {
         return b.allSatisfy { isAlphanumeric($0) || $0 == 0x2D }
     }
 
+    /// `IsDNS1035Label`: a DNS-1123 label that starts with a letter (Service names).
+    static func isDNS1035Label(_ s: String) -> Bool {
+        guard let f = s.utf8.first, f >= 0x61 && f <= 0x7A else { return false }
+        return isDNS1123Label(s)
+    }
+
     /// `IsDNS1123Subdomain`: at most 253 characters; DNS-1123 labels joined by '.'.
     static func isDNS1123Subdomain(_ s: String) -> Bool {
         let b = Array(s.utf8)

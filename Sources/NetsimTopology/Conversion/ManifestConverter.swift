@@ -171,20 +171,6 @@ final class ManifestConverter {
                                     "publishNotReadyAddresses", "sessionAffinityConfig", "ipFamilies", "ipFamilyPolicy",
                                     "allocateLoadBalancerNodePorts"]
 
-    /// A DNS-1123 label: Service port names (`ValidateServicePort`).
-    static func isDNS1123Label(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard (1...63).contains(b.count), b.first != UInt8(ascii: "-"), b.last != UInt8(ascii: "-") else { return false }
-        return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
-    }
-
-    /// A DNS-1035 label: Service names.
-    static func isDNS1035Label(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard (1...63).contains(b.count), let f = b.first, f >= 0x61 && f <= 0x7A, b.last != UInt8(ascii: "-") else { return false }
-        return b.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
-    }
-
     static func k8sProtocol(_ s: String?) -> IPProtocol? {
         switch s ?? "TCP" {
         case "TCP": return .tcp
@@ -287,11 +273,11 @@ final class ManifestConverter {
             ports.append(ServicePort(name: pr.string("name") ?? "", ipProtocol: protocolField(pr), port: p, targetPort: target,
                                      nodePort: nodePort, location: pr.valueLocation(nodePort != nil ? "nodePort" : "port")))
         }
-        for p in ports where !p.name.isEmpty && !Self.isDNS1123Label(p.name) {
+        for p in ports where !p.name.isEmpty && !KubernetesNames.isDNS1123Label(p.name) {
             reporter.error(.invalidValue, "port name '\(echo: p.name)' of \(ctx) is not a DNS-1123 label", at: p.location,
                            hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting and ending with a letter or digit")
         }
-        if !Self.isDNS1035Label(meta.name) {
+        if !KubernetesNames.isDNS1035Label(meta.name) {
             reporter.error(.invalidValue, "Service name '\(echo: meta.name)' is not a DNS-1035 label", at: meta.location,
                            hint: "Kubernetes requires at most 63 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-'")
         }
@@ -338,8 +324,7 @@ final class ManifestConverter {
             if let v = IPv4CIDR(lenient: c) {
                 ranges.append(v)
                 if c != raw {
-                    let shown = raw.unicodeScalars.map { $0 == "\t" ? "\\t" : $0 == "\n" ? "\\n" : $0 == "\r" ? "\\r" : String($0) }.joined()
-                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(echo: shown)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
+                    reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(echo: raw)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
                                      at: loc, hint: "write '\(echo: c)'")
                 }
             } else {

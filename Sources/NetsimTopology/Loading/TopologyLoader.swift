@@ -121,7 +121,7 @@ extension TopologyLoader {
             case .mapping(let m):
                 for (key, value) in m {
                     if case .scalar(let k) = key, k.string == "name" || k.string == "Name", case .scalar(let v) = value,
-                       v.string.unicodeScalars.contains(where: isControl) {
+                       v.string.unicodeScalars.contains(where: Echo.isControl) {
                         reporter.error(.controlCharacterInName, "name '\(echo: v.string)' holds a control character",
                                        at: value.location(in: file),
                                        hint: "names are printed in every report; use letters, digits, '-', '_', '.' and spaces")
@@ -133,9 +133,6 @@ extension TopologyLoader {
             }
         }
     }
-
-    /// C0 and C1 control characters and DEL.
-    static func isControl(_ u: Unicode.Scalar) -> Bool { u.value < 0x20 || (0x7F...0x9F).contains(u.value) }
 }
 
 /// Expands manifest globs relative to the topology's folder; refuses anything that escapes it.
