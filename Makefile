@@ -6,7 +6,7 @@ BUILD_FLAGS  ?=
 APT_PACKAGES := libpcap-dev tshark tcpdump iptables iproute2 pkg-config conntrack
 BIN          := .build/debug/netsim
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test goldens bench clean
 
 all: build
 
@@ -77,6 +77,13 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+# Re-record the output goldens (Tests/Goldens) and the check SARIF goldens after a deliberate
+# change; review the diff with git before committing it.
+goldens: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	NETSIM_RECORD=1 $(SWIFT) test --skip-build $(BUILD_FLAGS) --filter 'OutputGoldenTests|RendererTests'
+	@git status --short Tests/Goldens Tests/NetsimTopologyTests/Fixtures/golden
 
 # Benchmarks need a release build; see Benchmarks/README.md.
 bench: deps
