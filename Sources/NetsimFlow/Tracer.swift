@@ -76,10 +76,10 @@ public struct Tracer: Sendable {
         var origin: Int? = nil
         if case .interface(let i) = src.place { origin = i }
         let context = WalkContext(fabric: fabric, datapaths: datapaths, health: health, direction: .forward, isReply: false, http: http,
-                                  entryZones: entryZones, originInterface: origin, clientPorts: nil, pipeline: pipeline)
+                                  entryZones: entryZones, originInterface: origin, clientPorts: nil, source: src, destination: dst, pipeline: pipeline)
         var w = Walk(context: context, packet: packet)
         w.branchChoice = choice
-        w.run(from: .originate(src, dst))
+        w.run(from: .originate)
         let forwardEnd = w.end ?? .noRoute
         var explanations = w.explanations
         var forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
@@ -167,7 +167,14 @@ extension Walk {
     // MARK: interfaces and subnets
 
     /// The interface the packet goes straight to in the same subnet (no router), if any.
-    func neighbour(of i: Int) -> Int? {
+    mutating func neighbour(of i: Int) -> Int? {
+        if let n = state.neighbourFound, n.from == i, n.destination == packet.destination { return n.to }
+        let to = findNeighbour(of: i)
+        state.neighbourFound = (i, packet.destination, to)
+        return to
+    }
+
+    func findNeighbour(of i: Int) -> Int? {
         let iface = f.interfaces[i]
         if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc { return d }
         return nil

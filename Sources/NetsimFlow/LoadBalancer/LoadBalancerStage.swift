@@ -291,12 +291,12 @@ extension Walk {
             var p = Packet(ipProtocol: .tcp, source: node.privateIP, destination: t.ip)
             p.destinationPort = port
             p.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("hc/\(lb.name)/\(t.ip)/\(port)", seed: f.topology.seed) % 64512))
-            let context = WalkContext(fabric: f, datapaths: datapaths, health: nil, direction: .forward, isReply: false, http: nil,
-                                      entryZones: [:], originInterface: node.interface, clientPorts: nil, pipeline: pipeline)
-            var w = Walk(context: context, packet: p)
             let src = ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP, label: "\(lb.label) node \(node.privateIP)", podNode: nil)
             let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.ip) ?? node.interface), address: t.ip, label: t.label, podNode: nil)
-            w.run(from: .originate(src, dst))
+            let context = WalkContext(fabric: f, datapaths: datapaths, health: nil, direction: .forward, isReply: false, http: nil,
+                                      entryZones: [:], originInterface: node.interface, clientPorts: nil, source: src, destination: dst, pipeline: pipeline)
+            var w = Walk(context: context, packet: p)
+            w.run(from: .originate)
             var healthy = false
             var detail: HealthReason
             if let e = w.explanations.first {

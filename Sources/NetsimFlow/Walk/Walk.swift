@@ -23,6 +23,9 @@ public struct WalkContext: Sendable {
     public let originInterface: Int?
     /// Replies: the client's port range.
     public let clientPorts: ClosedRange<UInt16>?
+    /// The forward walk's endpoints (where `originate` starts).
+    public let source: ResolvedEndpoint?
+    public let destination: ResolvedEndpoint?
     let pipeline: Pipeline
 }
 
@@ -78,6 +81,9 @@ public struct FlowState: Sendable {
     var visited = Set<VisitKey>()
     /// Routing decisions taken, to end pathological chains (a very long chain of appliances).
     var decisions = 0
+    /// The interface the packet goes straight to from the interface it leaves (same subnet),
+    /// found once per interface for the packet's destination.
+    var neighbourFound: (from: Int, destination: IPv4Address, to: Int?)? = nil
     /// Set once an appliance has forwarded the packet: security-group references no longer
     /// match the original sender (SG_REFERENCES_NOT_PRESERVED).
     var identityLost = false
@@ -143,8 +149,8 @@ public struct Recorder: Sendable {
 
 /// Where the walk is: each position has its ordered stages (`Pipeline`).
 public enum Position: Sendable {
-    /// Where the flow starts (the forward walk).
-    case originate(ResolvedEndpoint, ResolvedEndpoint)
+    /// Where the flow starts (the forward walk: the context's source, toward its destination).
+    case originate
     /// Where the reply starts: where the forward walk delivered or left.
     case originateReply
     /// A pod's veth on the way out (before the node's netfilter): a NetworkPolicy's egress rules go here.
@@ -349,7 +355,9 @@ struct Walk {
 
     mutating func runBuiltin(_ b: BuiltinStage, at p: Position) -> StageResult {
         switch (b, p) {
-        case (.originate, .originate(let src, let dst)): return start(src, dst)
+        case (.originate, .originate):
+            guard let src = ctx.source, let dst = ctx.destination else { return .stop }
+            return start(src, dst)
         case (.originateReply, .originateReply): return startReply()
         case (.podVethEgress, .podEgress(let node, let pod)): return podVethEgress(node, pod)
         case (.nodeNetfilterAndRouting, .node(let name, let origin)): return afterNode(name, nodeStage(name, origin: origin))
@@ -448,7 +456,8 @@ struct Walk {
     /// to undo, connections the security groups track) and where it started.
     func replyWalk(clientPorts: ClosedRange<UInt16>?) -> Walk {
         let c = WalkContext(fabric: ctx.fabric, datapaths: ctx.datapaths, health: ctx.health, direction: .reply, isReply: true, http: ctx.http,
-                            entryZones: [:], originInterface: ctx.originInterface, clientPorts: clientPorts, pipeline: ctx.pipeline)
+                            entryZones: [:], originInterface: ctx.originInterface, clientPorts: clientPorts, source: nil, destination: nil,
+                            pipeline: ctx.pipeline)
         var r = Walk(context: c, packet: state.packet.reversed)
         r.state.connection = state.connection
         r.state.sessions = state.sessions
