@@ -154,17 +154,15 @@ public struct Network: Sendable {
                                        choice: choice, http: req.http, entryZones: [z.key: c.zone])
                 return (c.zone, alt.disposition)
             }
-            let whence = z.senderZone.map { "from \($0), where the attachment of VPC \(z.vpc) has no subnet," } ?? "from outside the VPCs"
-            var parts: [String] = []
-            for (c, v) in zip(z.candidates, verdicts) { parts.append("\(c.zone) (subnet \(c.subnet), route table \(c.routeTable)): \(v.disposition.rawValue)") }
-            let each = parts.joined(separator: "; ")
+            let whence = Wording.zoneWhence(z)
+            let each = Wording.zoneEach(z, verdicts.map(\.disposition))
             if Set(verdicts.map { $0.disposition.rawValue }).count > 1 {
                 t.caveats.append(Caveat(kind: .transitGatewayZone, affectsVerdict: true,
                                         message: "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say, and the zones' attachment subnets route differently — \(each); "
                                             + "this trace followed \(z.chosen). Give the attachment a subnet in every zone the flow can come from, with the same routes, to make the path certain",
                                         location: z.location))
             } else {
-                t.notes.append("transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say; netsim traced each (\(each)): they agree")
+                t.notes.append(.transitGatewayZonesAgree(z, dispositions: verdicts.map(\.disposition)))
             }
         }
         return .traced(t)

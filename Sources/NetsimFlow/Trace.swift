@@ -120,8 +120,8 @@ public struct Trace: Sendable {
     public var reply: PathTrace?
     /// Every block on either path, the first first.
     public var explanations: [Explanation]
-    /// Notes that are not blocks (e.g. which of several pods was taken).
-    public var notes: [String]
+    /// Notes that are not blocks (a load balancer failing open, a transit gateway's zones agreeing).
+    public var notes: [TraceNote]
     /// kube-proxy's random choice: the endpoints it could pick (`ip:port`) with their chances;
     /// empty when the flow meets no random rule.
     public var choices: [(target: String, probability: Double)] = []
@@ -134,7 +134,7 @@ public struct Trace: Sendable {
     /// The source address the destination sees, when the flow crossed a load balancer.
     public var sourceIpAtTarget: IPv4Address? = nil
     /// Whose address that is, and where the client's went.
-    public var sourceIpNote: String? = nil
+    public var sourceAtTarget: SourceAtTarget? = nil
     /// kube-proxy rejected the packet with an ICMP port unreachable (a capture shows it).
     public var rejectedWithICMP = false
     /// What an ALB answered itself (a fixed response or a redirect), when it did.

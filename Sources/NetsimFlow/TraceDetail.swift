@@ -482,6 +482,35 @@ public enum HealthReason: Sendable {
     case replyEnds(Disposition?)
 }
 
+/// Something a trace says that is not a block.
+public enum TraceNote: Sendable {
+    /// No target of the group is healthy: the load balancer sends to every target.
+    case failOpen(targetGroup: String, loadBalancer: String)
+    /// Targets registered in zones the load balancer has no node in get nothing.
+    case targetsOutsideZones(count: Int, targetGroup: String, loadBalancer: String, zones: [String])
+    /// A transit gateway's entry zone is not determined, and every candidate zone gives the
+    /// same verdict (each candidate's disposition, in the choice's order).
+    case transitGatewayZonesAgree(TransitGatewayZoneChoice, dispositions: [Disposition])
+}
+
+/// Whose address a load balancer's target sees as the source, and where the client's went.
+public struct SourceAtTarget: Sendable {
+    public enum Whose: Sendable {
+        case loadBalancerNode(LoadBalancer.Kind, zone: String)
+        case client
+        /// A node's address: kube-proxy masquerades NodePort traffic it may send to another node.
+        case nodeMasquerade(String)
+        case address(IPv4Address)
+    }
+    public enum Client: Sendable {
+        case forwardedFor(IPv4Address)
+        case proxyProtocol(IPv4Address)
+        case lost(IPv4Address)
+    }
+    public var whose: Whose
+    public var client: Client? = nil
+}
+
 /// A place on the wire a capture could watch, met by the walk (no MACs or labels: those are
 /// found afterwards, from the fabric).
 public enum WireEvent: Sendable {

@@ -105,7 +105,7 @@ public struct Tracer: Sendable {
         t.choiceBy = w.choiceKind
         t.loadBalancer = w.lbLeg
         t.response = w.response
-        if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceIpNote = w.sourceNote(w.packet.source) }
+        if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceAtTarget = w.sourceAtTarget(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
         t.zoneChoices = w.zoneChoices
         return t

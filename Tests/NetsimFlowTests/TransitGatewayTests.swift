@@ -94,7 +94,7 @@ struct TransitGatewayTests {
         let t = try Lab.trace(n, "external:app-c", "ip:8.8.8.8", port: 443)
         #expect(t.forward.end == .exitsNetwork)
         #expect(t.caveats.isEmpty, "\(t.caveats.map(\.message))")
-        #expect(t.notes.contains { $0.contains("they agree") }, "\(t.notes)")
+        #expect(t.notes.contains { $0.description.contains("they agree") }, "\(t.notes)")
     }
 
     /// The attachment's subnets are checked where they are written.

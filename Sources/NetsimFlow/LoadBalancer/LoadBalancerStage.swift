@@ -139,14 +139,14 @@ extension Walk {
         if eligible.isEmpty {
             leg.failOpen = true
             eligible = Array(tg.targets.indices)
-            notes.append("no target of \(tg.name) is healthy, so \(lb.label) fails open and sends to every target")
+            notes.append(.failOpen(targetGroup: tg.name, loadBalancer: lb.label))
         }
         // Targets in zones the load balancer has no node in are registered but get nothing.
         let spanned = Set(lb.nodes.map(\.zone))
         let outside = eligible.filter { !spanned.contains(tg.targets[$0].zone) }
         if !outside.isEmpty {
             eligible.removeAll { !spanned.contains(tg.targets[$0].zone) }
-            notes.append("\(outside.count) target(s) of \(tg.name) are in zones \(lb.label) has no node in (\(Set(outside.map { tg.targets[$0].zone }).sorted().joined(separator: ", "))): registered, but sent nothing")
+            notes.append(.targetsOutsideZones(count: outside.count, targetGroup: tg.name, loadBalancer: lb.label, zones: Set(outside.map { tg.targets[$0].zone }).sorted()))
             if eligible.isEmpty {
                 block(.elbInstalledAZRestriction, .noEndpoints, component: tg.arn,
                       .targetsOutsideZones(targetGroup: tg.name, loadBalancer: lb.label, zones: spanned.sorted()), at: tg.location)
@@ -351,25 +351,25 @@ extension Walk {
     }
 
     /// Whose address the target sees, and where the client's went.
-    func sourceNote(_ ip: IPv4Address) -> String {
-        guard let leg = lbLeg else { return "" }
+    func sourceAtTarget(_ ip: IPv4Address) -> SourceAtTarget? {
+        guard let leg = lbLeg else { return nil }
         let client = sessions.first { if case .loadBalancer = $0.kind { return true }; return false }?.inside.0
-        var who: String
+        var s: SourceAtTarget
         if let i = f.ownerOf(ip), f.interfaces[i].kind == .loadBalancer {
-            who = "the \(leg.kind) node's private address (\(leg.zone))"
+            s = SourceAtTarget(whose: .loadBalancerNode(leg.loadBalancerKind, zone: leg.zone))
         } else if ip == client {
-            who = "the client's own address"
+            s = SourceAtTarget(whose: .client)
         } else if let i = f.ownerOf(ip), let n = f.interfaces[i].node {
-            who = "node \(n)'s address: kube-proxy masquerades NodePort traffic it may send to another node (externalTrafficPolicy: Cluster)"
+            s = SourceAtTarget(whose: .nodeMasquerade(n))
         } else {
-            who = ip.description
+            s = SourceAtTarget(whose: .address(ip))
         }
         if ip != client, let c = client {
-            if leg.loadBalancerKind == .application { who += "; the client \(c) is in X-Forwarded-For" }
-            else if f.loadBalancers.first(where: { $0.name == leg.name })?.targetGroups.first(where: { $0.name == leg.targetGroup })?.proxyProtocolV2 == true { who += "; the client \(c) is in the PROXY protocol v2 header" }
-            else { who += "; the client \(c) is lost" }
+            if leg.loadBalancerKind == .application { s.client = .forwardedFor(c) }
+            else if f.loadBalancers.first(where: { $0.name == leg.name })?.targetGroups.first(where: { $0.name == leg.targetGroup })?.proxyProtocolV2 == true { s.client = .proxyProtocol(c) }
+            else { s.client = .lost(c) }
         }
-        return who
+        return s
     }
 
     /// Whether a pod listens on a port: its containers declare it (nil when they declare no

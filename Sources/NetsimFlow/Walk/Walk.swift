@@ -123,7 +123,7 @@ public struct FlowState: Sendable {
 public struct Recorder: Sendable {
     public internal(set) var hops: [Hop] = []
     public internal(set) var explanations: [Explanation] = []
-    public internal(set) var notes: [String] = []
+    public internal(set) var notes: [TraceNote] = []
     public internal(set) var wire: [WireRecord] = []
 
     /// A step at a place (merged into the last hop when it is the same place).
@@ -434,7 +434,7 @@ struct Walk {
     var zoneChoices: [TransitGatewayZoneChoice] { get { state.zoneChoices } _modify { yield &state.zoneChoices } }
     var hops: [Hop] { rec.hops }
     var explanations: [Explanation] { rec.explanations }
-    var notes: [String] { get { rec.notes } _modify { yield &rec.notes } }
+    var notes: [TraceNote] { get { rec.notes } _modify { yield &rec.notes } }
     var wire: [WireRecord] { rec.wire }
 
     mutating func hop(_ place: Place, _ step: Step) { rec.hop(place, step) }

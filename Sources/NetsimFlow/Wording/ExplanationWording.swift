@@ -141,3 +141,51 @@ extension Wording {
         return "allowed here\(kind): \(detail)"
     }
 }
+
+extension TraceNote: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .failOpen(let tg, let lb): return "no target of \(tg) is healthy, so \(lb) fails open and sends to every target"
+        case .targetsOutsideZones(let count, let tg, let lb, let zones):
+            return "\(count) target(s) of \(tg) are in zones \(lb) has no node in (\(zones.joined(separator: ", "))): registered, but sent nothing"
+        case .transitGatewayZonesAgree(let z, let dispositions):
+            return "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(Wording.zoneWhence(z)) through a zone AWS does not say; netsim traced each (\(Wording.zoneEach(z, dispositions))): they agree"
+        }
+    }
+}
+
+extension SourceAtTarget: CustomStringConvertible {
+    public var description: String {
+        var who: String
+        switch whose {
+        case .loadBalancerNode(let kind, let zone): who = "the \(kind.abbreviation) node's private address (\(zone))"
+        case .client: who = "the client's own address"
+        case .nodeMasquerade(let n): who = "node \(n)'s address: kube-proxy masquerades NodePort traffic it may send to another node (externalTrafficPolicy: Cluster)"
+        case .address(let ip): who = ip.description
+        }
+        switch client {
+        case .forwardedFor(let c)?: who += "; the client \(c) is in X-Forwarded-For"
+        case .proxyProtocol(let c)?: who += "; the client \(c) is in the PROXY protocol v2 header"
+        case .lost(let c)?: who += "; the client \(c) is lost"
+        case nil: break
+        }
+        return who
+    }
+}
+
+extension Trace {
+    /// Whose address the target sees, and where the client's went, in words.
+    public var sourceIpNote: String? { sourceAtTarget?.description }
+}
+
+extension Wording {
+    /// Where a flow enters a transit gateway whose VPC entry zone it does not determine.
+    public static func zoneWhence(_ z: TransitGatewayZoneChoice) -> String {
+        z.senderZone.map { "from \($0), where the attachment of VPC \(z.vpc) has no subnet," } ?? "from outside the VPCs"
+    }
+
+    /// Each candidate zone with its subnet, route table and the verdict tracing it gave.
+    public static func zoneEach(_ z: TransitGatewayZoneChoice, _ dispositions: [Disposition]) -> String {
+        zip(z.candidates, dispositions).map { c, d in "\(c.zone) (subnet \(c.subnet), route table \(c.routeTable)): \(d.rawValue)" }.joined(separator: "; ")
+    }
+}

@@ -216,7 +216,7 @@ public enum TraceRenderer {
                    finalPacket: packet(t.forward.finalPacket), reply: t.reply.map(path),
                    explanations: t.explanations.map { ExplanationDTO(code: $0.code.rawValue, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
                                                                      component: $0.component, message: $0.message, location: loc($0.location)) },
-                   notes: t.notes, choices: t.choices.map { ChoiceDTO(target: $0.target, probability: ($0.probability * 1e6).rounded() / 1e6) }, path: t.path,
+                   notes: t.notes.map(\.description), choices: t.choices.map { ChoiceDTO(target: $0.target, probability: ($0.probability * 1e6).rounded() / 1e6) }, path: t.path,
                    choiceBy: t.choiceBy,
                    loadBalancer: t.loadBalancer.map { lb in
                        LoadBalancerDTO(kind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme, zone: lb.zone,
