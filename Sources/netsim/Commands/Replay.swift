@@ -21,7 +21,7 @@ struct Replay: ParsableCommand {
     @Argument(help: "The capture (pcap or pcapng; - reads standard input).") var capture: String
     @OptionGroup var formatting: FormatOption<Replay.Outputs>
     @OptionGroup var destination: OutputOption<Replay.Outputs>
-    @OptionGroup var catalog: CatalogOptions
+    @OptionGroup var input: CatalogOptions
 
     enum Outputs: FormatChoices, OutputNoun {
         static let defaultFormat = TraceFormat.text
@@ -33,8 +33,8 @@ struct Replay: ParsableCommand {
         if file == "-" && capture == "-" {
             throw TopologyInput.fail(.invalidValue, "the topology and the capture cannot both be read from standard input (-)")
         }
-        let catalog = try self.catalog.load()
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: self.catalog.maxInputSize)
+        let catalog = try input.load()
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: input.maxInputSize)
         guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
             throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(echo: capture)': no such file, or not readable")
         }
