@@ -86,7 +86,7 @@ final class CaptureCLITests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.pcap", "b.pcap"], "no temporary file is left behind")
-        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"]).status, 2)
+        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"]).status, 64, "--handshake needs --pcap: a usage error")
         // A device is written to, never replaced; - is standard output, with the trace in a file.
         XCTAssertEqual(try run(["trace", q] + flow + ["--pcap", "/dev/null"]).status, 0)
         var info = stat()
