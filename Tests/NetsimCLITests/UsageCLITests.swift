@@ -1,10 +1,11 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// Usage errors (exit 64, found in `validate()` before any file is read) and the options the
 /// commands share (`@OptionGroup`s): the same names, help and order in every command's `--help`.
 final class UsageCLITests: XCTestCase {
-    func netsim(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    func netsim(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
 
     /// A topology that does not exist: a usage error is reported before any file is read, so
     /// the run exits 64, not 2 for the missing file.
