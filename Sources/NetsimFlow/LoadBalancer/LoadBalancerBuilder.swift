@@ -91,7 +91,7 @@ struct LoadBalancerBuilder {
         while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed) % 10_000_000_000).leftPad(10, "0"); k += 1 }
         return String(s.prefix(n))
     }
-    var account: String { "123456789012" }
+    var account: String { t.accountID }
 
     // MARK: placement
 
@@ -226,7 +226,7 @@ struct LoadBalancerBuilder {
         guard let (nodes, how) = place(name, kind: .network, scheme: scheme, named: a[p + "aws-load-balancer-subnets"], minimum: 1, owner: owner, at: svc.meta.location) else { return }
         let lbAttrs = Self.attributes(a[p + "aws-load-balancer-attributes"])
         let tgAttrs = Self.attributes(a[p + "aws-load-balancer-target-group-attributes"])
-        let crossZone = (lbAttrs["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(LBC.goBool) ?? false
+        let crossZone = (lbAttrs["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(Strconv.parseBool) ?? false
         var lb = LoadBalancer(kind: .network, name: name, arn: "", dnsName: "", scheme: scheme, owners: [owner], group: nil, nodes: nodes,
                               securityGroups: [], listeners: [], targetGroups: [], location: svc.meta.location, subnetChoice: how)
         lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/net/\(name)/\(hex("arn/" + name, 16))"
@@ -257,8 +257,8 @@ struct LoadBalancerBuilder {
             let perPort = Self.attributes(a[p + "aws-load-balancer-target-group-attributes.\(sp.port)"])
             let attrs = tgAttrs.merging(perPort) { _, b in b }
             // AWS's default: on for instance targets and for UDP; off for TCP ip targets.
-            let preserve = attrs["preserve_client_ip.enabled"].flatMap(LBC.goBool) ?? (targetType == .instance || proto == "UDP")
-            let tgCross = attrs["load_balancing.cross_zone.enabled"].flatMap(LBC.goBool) ?? crossZone
+            let preserve = attrs["preserve_client_ip.enabled"].flatMap(Strconv.parseBool) ?? (targetType == .instance || proto == "UDP")
+            let tgCross = attrs["load_balancing.cross_zone.enabled"].flatMap(Strconv.parseBool) ?? crossZone
             var hc = LoadBalancer.HealthCheck(protocolName: "TCP", port: nil, path: nil)
             if targetType == .instance, px.externalPolicyLocal, let hp = px.healthCheckNodePort {
                 hc = LoadBalancer.HealthCheck(protocolName: "HTTP", port: hp, path: "/healthz", kubeProxyHealthServer: true)
@@ -283,7 +283,7 @@ struct LoadBalancerBuilder {
         // the shared backend group, unless the annotation names the groups.
         if let custom = a[p + "aws-load-balancer-security-groups"] {
             lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(LBC.goBool) == true { lb.securityGroups.append(backendGroupName); backendUsed = true }
+            if a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true { lb.securityGroups.append(backendGroupName); backendUsed = true }
         } else {
             var ranges = svc.loadBalancerSourceRanges.map(\.description)
             if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
@@ -304,7 +304,7 @@ struct LoadBalancerBuilder {
 
     mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: String?, manage: String?) {
         // With custom frontend groups the controller adds no rules unless told to.
-        if custom != nil, manage.flatMap(LBC.goBool) != true { return }
+        if custom != nil, manage.flatMap(Strconv.parseBool) != true { return }
         permit(targets, protocols: perms, owner: owner, at: loc)
     }
 
@@ -368,7 +368,7 @@ struct LoadBalancerBuilder {
         let defaults = members.filter { $0.defaultBackend != nil }
         let sslRedirect = members.lazy.compactMap { $0.meta.annotations[p + "ssl-redirect"] }.first
         albSecurityGroups = members.lazy.compactMap { $0.meta.annotations[p + "security-groups"] }.first
-        albManage = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(LBC.goBool) == true } ? "true" : nil
+        albManage = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true } ? "true" : nil
         for port in listen.keys.sorted() {
             var rules: [LoadBalancer.Rule] = []
             for (m, ing) in members.enumerated() where portsOf[m].contains(port) {
@@ -415,7 +415,7 @@ struct LoadBalancerBuilder {
         }
         if let custom = members.lazy.compactMap({ $0.meta.annotations[p + "security-groups"] }).first {
             lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if members.contains(where: { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(LBC.goBool) == true }) {
+            if members.contains(where: { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true }) {
                 lb.securityGroups.append(backendGroupName); backendUsed = true
             }
         } else {
@@ -512,7 +512,7 @@ struct LoadBalancerBuilder {
             name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
             targetType: tt, protocolName: "HTTP", service: "\(svc.meta.namespace)/\(svc.meta.name)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
             externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: false, proxyProtocolV2: false,
-            crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(LBC.goBool) ?? true, location: b.location))
+            crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(Strconv.parseBool) ?? true, location: b.location))
         var perms: [(String, UInt16)] = [("tcp", port)]
         if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
         backendRules(lb: lb.name, targets: targets, perms: perms, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", at: b.location,

@@ -68,7 +68,7 @@ public enum LBC {
             return .success(v)
         }
         if let legacy = a[svcPrefix + "aws-load-balancer-internal"] {
-            guard let b = goBool(legacy) else {
+            guard let b = Strconv.parseBool(legacy) else {
                 return .failure(AnnotationError(key: svcPrefix + "aws-load-balancer-internal", message: "aws-load-balancer-internal '\(echo: legacy)' is not a boolean (the controller fails to parse it)"))
             }
             return .success(b ? .internal : .internetFacing)
@@ -80,15 +80,6 @@ public enum LBC {
     public struct AnnotationError: Error, Sendable {
         public var key: String
         public var message: String
-    }
-
-    /// Go's `strconv.ParseBool`.
-    public static func goBool(_ s: String) -> Bool? {
-        switch s {
-        case "1", "t", "T", "TRUE", "true", "True": return true
-        case "0", "f", "F", "FALSE", "false", "False": return false
-        default: return nil
-        }
     }
 
     /// An IngressGroup name: at most 63 characters of a-z, 0-9, '-' and '.', starting and

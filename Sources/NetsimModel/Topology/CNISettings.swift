@@ -103,9 +103,6 @@ public struct CNISettings: Hashable, Sendable {
     }
 
     private func flag(_ v: String?) -> Bool? {
-        guard let v else { return nil }
-        if ["1", "t", "T", "true", "TRUE", "True"].contains(v) { return true }
-        if ["0", "f", "F", "false", "FALSE", "False"].contains(v) { return false }
-        return nil
+        v.flatMap(Strconv.parseBool)
     }
 }

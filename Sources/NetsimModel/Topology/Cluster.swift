@@ -41,7 +41,7 @@ public struct Cluster: Sendable {
     /// Whether a boolean aws-node setting is "true" (ipamd parses with Go's strconv.ParseBool).
     public func cniFlag(_ name: String) -> Bool {
         guard let v = cniValue(name) else { return false }
-        return ["1", "t", "T", "true", "TRUE", "True"].contains(v)
+        return Strconv.parseBool(v) == true
     }
 
     public var customNetworking: Bool { cniFlag("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG") }

@@ -5,6 +5,8 @@
 public struct Topology: Sendable {
     public var name: String
     public var region: String
+    /// The AWS account the resources belong to (`accountId`), in ARNs: 12 digits.
+    public var accountID: String = Topology.defaultAccountID
     public var seed: UInt64
     public var vpcs: [VPC]
     public var peeringConnections: [PeeringConnection]
@@ -27,6 +29,14 @@ public struct Topology: Sendable {
         self.peeringConnections = peeringConnections; self.transitGateways = transitGateways
         self.prefixLists = prefixLists; self.cluster = cluster; self.kubernetes = kubernetes
         self.externals = externals; self.expectations = expectations; self.location = location
+    }
+
+    /// The account ID when the file names none: AWS's documentation example.
+    public static let defaultAccountID = "123456789012"
+
+    /// Whether `s` is an AWS account ID: exactly 12 ASCII digits.
+    public static func isAccountID(_ s: String) -> Bool {
+        s.utf8.count == 12 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// The VPC the cluster's nodes live in (the first one declared).
