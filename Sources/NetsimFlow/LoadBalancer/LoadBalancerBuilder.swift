@@ -24,12 +24,8 @@ struct LoadBalancerBuilder {
     let cluster: Cluster
     let ports: [ProxiedServicePort]
     let endpoints: [String: [ProxiedEndpoint]]
-    /// Whether an address is held by something already.
-    let taken: (IPv4Address) -> Bool
     /// The security groups of the interface that holds an address.
     let groupsOf: (IPv4Address) -> [String]?
-    var used = Set<UInt32>()
-    var freeCounts: [String: Int] = [:]
     var out = Output()
     /// Backend-group permissions per target group name and protocol: the lowest and highest port.
     var permissions: [String: [String: (UInt16, UInt16, SourceLocation)]] = [:]
@@ -38,21 +34,22 @@ struct LoadBalancerBuilder {
     var albSecurityGroups: String? = nil
     var albManage: String? = nil
     var backendGroupName: String { "k8s-traffic-\(Self.alnum(cluster.name).prefix(232))-\(Self.hash([cluster.name]).prefix(10))" }
+    let names: LoadBalancerNames
     var backendUsed = false
 
     init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]],
-         taken: @escaping (IPv4Address) -> Bool, groupsOf: @escaping (IPv4Address) -> [String]?) {
+         groupsOf: @escaping (IPv4Address) -> [String]?) {
         self.t = t; self.r = r; self.vpc = vpc; self.cluster = cluster; self.ports = ports; self.endpoints = endpoints
-        self.taken = taken; self.groupsOf = groupsOf
+        self.groupsOf = groupsOf
+        names = LoadBalancerNames(t, cluster: cluster.name)
     }
 
-    static func build(_ t: Topology, _ r: RealizedCluster, taken: @escaping (IPv4Address) -> Bool, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
+    static func build(_ t: Topology, _ r: RealizedCluster, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
         guard let cluster = t.cluster, let vpc = t.primaryVPC else { return Output() }
         let k = t.kubernetes
-        let wanted = k.services.contains { if case .controller = LBC.owner(of: $0) { return true }; return false } || k.ingresses.contains { LBC.manages($0, in: k) }
-        guard wanted else { return Output() }
+        guard LBC.wanted(k) else { return Output() }
         let (ports, endpoints) = NodeDatapath.services(t, r)
-        var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, taken: taken, groupsOf: groupsOf)
+        var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, groupsOf: groupsOf)
         for svc in k.services { b.networkLoadBalancer(svc) }
         b.applicationLoadBalancers()
         b.finish()
@@ -66,99 +63,19 @@ struct LoadBalancerBuilder {
         guard let raw, case .success(let m) = LBC.parseAttributes(raw) else { return [:] }
         return m
     }
-    static func alnum(_ s: String) -> String { String(s.unicodeScalars.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }.map(Character.init)) }
-    static func hash(_ parts: [String]) -> String { SHA256.hex(SHA256.hash(Array(parts.joined().utf8))) }
-    /// `k8s-%.8s-%.8s-%.10s`, as the controller names load balancers, groups and target groups.
-    static func name(_ ns: String, _ name: String, _ hash: String) -> String {
-        "k8s-\(alnum(ns).prefix(8))-\(alnum(name).prefix(8))-\(hash.prefix(10))"
-    }
-    /// A stable stand-in for an object's UID (the API server's random UUID).
-    func uid(_ kind: String, _ ns: String, _ name: String) -> String {
-        let a = StableHash.fnv1a("uid/\(kind)/\(ns)/\(name)", seed: t.seed), b = StableHash.fnv1a("uid2/\(kind)/\(ns)/\(name)", seed: t.seed)
-        let h = String(a, radix: 16).leftPad(16) + String(b, radix: 16).leftPad(16)
-        let c = Array(h)
-        return "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-a\(String(c[17..<20]))-\(String(c[20..<32]))"
-    }
-    func hex(_ key: String, _ n: Int) -> String {
-        var s = ""
-        var k = 0
-        while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed), radix: 16).leftPad(16); k += 1 }
-        return String(s.prefix(n))
-    }
-    func digits(_ key: String, _ n: Int) -> String {
-        var s = ""
-        var k = 0
-        while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed) % 10_000_000_000).leftPad(10, "0"); k += 1 }
-        return String(s.prefix(n))
-    }
-    var account: String { t.accountID }
+    static func alnum(_ s: String) -> String { LoadBalancerNames.alnum(s) }
+    static func hash(_ parts: [String]) -> String { LoadBalancerNames.hash(parts) }
+    static func name(_ ns: String, _ name: String, _ hash: String) -> String { LoadBalancerNames.name(ns, name, hash) }
+    func uid(_ kind: String, _ ns: String, _ name: String) -> String { names.uid(kind, ns, name) }
 
     // MARK: placement
 
-    /// One node per subnet the controller picks, with a free address of it.
-    mutating func place(_ lbName: String, kind: LoadBalancer.Kind, scheme: LBC.Scheme, named: String?, minimum: Int, owner: String, at loc: SourceLocation) -> ([LoadBalancer.Node], String)? {
-        var subnets: [Subnet]
-        var how: String
-        if let named {
-            let (found, unknown) = LBC.namedSubnets(named, vpc: vpc)
-            subnets = found
-            how = "the subnets annotation names \(found.map(\.name).joined(separator: ", "))"
-            if !unknown.isEmpty { out.problems.append(.init(owner: owner, message: "subnets \(unknown.joined(separator: ", ")) are not in VPC \(vpc.name)", location: loc)) }
-        } else {
-            // The controller wants 8 free addresses in a subnet (`defaultMinimalAvailableIPAddressCount`),
-            // counted in the realized cluster, before it picks one per zone.
-            var d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name)
-            let short = d.candidates.filter { freeCount($0) < 8 }
-            if !short.isEmpty {
-                let ok = Set(d.candidates.filter { freeCount($0) >= 8 }.map(\.name))
-                d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name, eligible: { ok.contains($0.name) })
-                out.problems.append(.init(owner: owner, message: "subnet\(short.count == 1 ? "" : "s") \(short.map { "\($0.name) (\(freeCount($0)) free)" }.joined(separator: ", ")) \(short.count == 1 ? "has" : "have") fewer than the 8 free addresses the controller wants, so it leaves \(short.count == 1 ? "it" : "them") out", location: loc,
-                                          hint: "free addresses in the subnet (warm pools hold many: see netsim capacity), or tag a larger subnet"))
-            }
-            subnets = d.chosen
-            how = d.how
-        }
-        guard Set(subnets.map(\.zone)).count >= minimum else {
-            out.problems.append(.init(owner: owner, message: "the controller cannot place the \(kind.abbreviation): \(how), which gives \(subnets.count) zone(s); it needs \(minimum)", location: loc,
-                                      hint: "tag subnets with free addresses in \(minimum) zone\(minimum == 1 ? "" : "s") for the scheme"))
-            return nil
-        }
-        var nodes: [LoadBalancer.Node] = []
-        for s in subnets {
-            freeCounts[s.name] = nil
-            guard let ip = freeAddress(in: s, key: "\(lbName)/\(s.name)") else {
-                out.problems.append(.init(owner: owner, message: "subnet \(s.name) has no free address for the \(kind.abbreviation)'s node in \(s.zone)", location: loc))
-                continue
-            }
-            let pub = scheme == .internetFacing ? FabricIndex.publicAddress("lb/\(lbName)/\(s.zone)", seed: t.seed) : nil
-            nodes.append(LoadBalancer.Node(zone: s.zone, subnet: s.name, eniID: AWSID.make("eni", name: "lb/\(lbName)/\(s.name)", seed: t.seed),
-                                           privateIP: ip, publicIP: pub))
-        }
-        guard !nodes.isEmpty else { return nil }
-        return (nodes, how)
-    }
-
-    /// Free addresses of a subnet in the realized cluster (AWS's five reserved ones excluded).
-    mutating func freeCount(_ s: Subnet) -> Int {
-        if let n = freeCounts[s.name] { return n }
-        let size = UInt32(s.cidr.size)
-        var n = 0
-        if size > 5 { for k in 4..<(size - 1) where !taken(IPv4Address(s.cidr.network.value + k)) && !used.contains(s.cidr.network.value + k) { n += 1 } }
-        freeCounts[s.name] = n
-        return n
-    }
-
-    /// A free address of the subnet (not one of AWS's five, not held), from a seeded start.
-    mutating func freeAddress(in s: Subnet, key: String) -> IPv4Address? {
-        let size = UInt32(s.cidr.size)
-        guard size > 5 else { return nil }
-        let usable = size - 5
-        let start = UInt32(StableHash.fnv1a("lb-ip/\(key)", seed: t.seed) % UInt64(usable))
-        for k in 0..<usable {
-            let ip = IPv4Address(s.cidr.network.value + 4 + (start + k) % usable)
-            if !taken(ip), !used.contains(ip.value) { used.insert(ip.value); return ip }
-        }
-        return nil
+    /// The load balancer the realizer placed for `owner` (its name, ARN, DNS name and nodes),
+    /// with what placement ran into; nil when it could not be placed.
+    mutating func placed(_ owner: String) -> LoadBalancer? {
+        guard let p = r.loadBalancers.first(where: { $0.owner == owner }) else { return nil }
+        out.problems += p.problems
+        return p.loadBalancer
     }
 
     // MARK: targets
@@ -222,15 +139,12 @@ struct LoadBalancerBuilder {
         let ns = svc.meta.namespace, n = svc.meta.name
         let owner = "service:\(ns)/\(n)"
         let uid = uid("Service", ns, n)
-        let name = a[p + "aws-load-balancer-name"] ?? Self.name(ns, n, Self.hash([cluster.name, uid, scheme.rawValue]))
-        guard let (nodes, how) = place(name, kind: .network, scheme: scheme, named: a[p + "aws-load-balancer-subnets"], minimum: 1, owner: owner, at: svc.meta.location) else { return }
+        _ = scheme
+        guard var lb = placed(owner) else { return }
+        let name = lb.name
         let lbAttrs = Self.attributes(a[p + "aws-load-balancer-attributes"])
         let tgAttrs = Self.attributes(a[p + "aws-load-balancer-target-group-attributes"])
         let crossZone = (lbAttrs["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(Strconv.parseBool) ?? false
-        var lb = LoadBalancer(kind: .network, name: name, arn: "", dnsName: "", scheme: scheme, owners: [owner], group: nil, nodes: nodes,
-                              securityGroups: [], listeners: [], targetGroups: [], location: svc.meta.location, subnetChoice: how)
-        lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/net/\(name)/\(hex("arn/" + name, 16))"
-        lb.dnsName = "\(name)-\(hex("dns/" + name, 16)).elb.\(t.region).amazonaws.com"
         var listenerPorts = Set<UInt16>()
         for sp in svc.ports {
             let proto = sp.ipProtocol == .udp ? "UDP" : "TCP"
@@ -268,7 +182,7 @@ struct LoadBalancerBuilder {
             if let path = a[p + "aws-load-balancer-healthcheck-path"], hc.protocolName != "TCP" { hc.path = path }
             let tgName = Self.name(ns, n, Self.hash([cluster.name, uid, "\(port)", "\(sp.port)", targetType.rawValue, proto, hc.protocolName, "10"]))
             lb.targetGroups.append(LoadBalancer.TargetGroup(
-                name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
+                name: tgName, arn: names.targetGroupARN(tgName),
                 targetType: targetType, protocolName: proto, service: "\(ns)/\(n)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
                 externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: preserve,
                 proxyProtocolV2: a[p + "aws-load-balancer-proxy-protocol"] == "*", crossZone: tgCross, location: sp.location))
@@ -318,21 +232,7 @@ struct LoadBalancerBuilder {
     // MARK: ALB
 
     mutating func applicationLoadBalancers() {
-        let k = t.kubernetes
-        var groups: [String: [Ingress]] = [:]
-        var explicit: [String: String] = [:]
-        for ing in k.ingresses where LBC.manages(ing, in: k) {
-            var key = "\(ing.meta.namespace)/\(ing.meta.name)"
-            if let g = ing.meta.annotations[LBC.albPrefix + "group.name"], LBC.isGroupName(g) { key = "group:" + g; explicit[key] = g }
-            groups[key, default: []].append(ing)
-        }
-        for key in groups.keys.sorted() {
-            let members = (groups[key] ?? []).sorted { a, b in
-                let oa = Int(a.meta.annotations[LBC.albPrefix + "group.order"] ?? "0") ?? 0, ob = Int(b.meta.annotations[LBC.albPrefix + "group.order"] ?? "0") ?? 0
-                return oa != ob ? oa < ob : "\(a.meta.namespace)/\(a.meta.name)" < "\(b.meta.namespace)/\(b.meta.name)"
-            }
-            applicationLoadBalancer(members, group: explicit[key], groupID: key.hasPrefix("group:") ? String(key.dropFirst(6)) : key)
-        }
+        for g in LBC.ingressGroups(t.kubernetes) { applicationLoadBalancer(g.ordered, group: g.name, groupID: g.id) }
     }
 
     mutating func applicationLoadBalancer(_ members: [Ingress], group: String?, groupID: String) {
@@ -344,15 +244,8 @@ struct LoadBalancerBuilder {
             out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(schemes.sorted().joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
             return
         }
-        let hash = Self.hash([cluster.name, groupID, scheme.rawValue])
-        let name = members.lazy.compactMap { $0.meta.annotations[p + "load-balancer-name"] }.first
-            ?? (group.map { "k8s-\(Self.alnum($0).prefix(17))-\(hash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, hash))
-        let named = members.lazy.compactMap { $0.meta.annotations[p + "subnets"] }.first
-        guard let (nodes, how) = place(name, kind: .application, scheme: scheme, named: named, minimum: 2, owner: owners[0], at: first.meta.location) else { return }
-        var lb = LoadBalancer(kind: .application, name: name, arn: "", dnsName: "", scheme: scheme, owners: owners, group: group, nodes: nodes,
-                              securityGroups: [], listeners: [], targetGroups: [], location: first.meta.location, subnetChoice: how)
-        lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/app/\(name)/\(hex("arn/" + name, 16))"
-        lb.dnsName = "\(scheme == .internal ? "internal-" : "")\(name)-\(digits("dns/" + name, 10)).\(t.region).elb.amazonaws.com"
+        _ = scheme
+        guard var lb = placed(owners[0]) else { return }
         // Listen ports of each member (HTTP 80, or HTTPS 443 with a certificate).
         var listen: [UInt16: String] = [:]
         var portsOf: [[UInt16]] = []
@@ -509,7 +402,7 @@ struct LoadBalancerBuilder {
         let uid = uid("Service", svc.meta.namespace, svc.meta.name)
         let tgName = Self.name(svc.meta.namespace, svc.meta.name, Self.hash([cluster.name, lb.group ?? "\(ing.meta.namespace)/\(ing.meta.name)", ing.meta.namespace, ing.meta.name, uid, "\(b.port)", "\(port)", tt.rawValue, "HTTP", "HTTP1"]))
         lb.targetGroups.append(LoadBalancer.TargetGroup(
-            name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
+            name: tgName, arn: names.targetGroupARN(tgName),
             targetType: tt, protocolName: "HTTP", service: "\(svc.meta.namespace)/\(svc.meta.name)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
             externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: false, proxyProtocolV2: false,
             crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(Strconv.parseBool) ?? true, location: b.location))
@@ -541,8 +434,4 @@ struct LoadBalancerBuilder {
             }
         }
     }
-}
-
-extension String {
-    func leftPad(_ n: Int, _ c: Character = "0") -> String { count >= n ? self : String(repeating: c, count: n - count) + self }
 }
