@@ -22,20 +22,13 @@ extension TopologyConverter {
         let k = t.kubernetes
         guard let vpc = t.primaryVPC else { return }
         for svc in k.services { validateLBCService(svc, t: t, vpc: vpc) }
-        // Ingresses of the controller, by IngressGroup (an explicit group, or the Ingress alone).
-        var groups: [String: [Ingress]] = [:]
-        var order: [String] = []
+        // Each Ingress of the controller, alone.
         for ing in k.ingresses where LBC.manages(ing, in: k) {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
             let a = ing.meta.annotations
-            var key = "\(ing.meta.namespace)/\(ing.meta.name)"
-            if let g = a[LBC.albPrefix + "group.name"] {
-                if g.count > 63 || !LBC.isGroupName(g) {
-                    reporter.error(.lbAnnotation, "\(ctx): group.name '\(echo: g)' is not a valid IngressGroup name", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.name"),
-                                   hint: "the controller wants at most 63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit")
-                } else {
-                    key = "group:" + g
-                }
+            if let g = a[LBC.albPrefix + "group.name"], !LBC.isGroupName(g) {
+                reporter.error(.lbAnnotation, "\(ctx): group.name '\(echo: g)' is not a valid IngressGroup name", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.name"),
+                               hint: "the controller wants at most 63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit")
             }
             if let o = a[LBC.albPrefix + "group.order"], !(Int(o).map { (-1000...1000).contains($0) } ?? false) {
                 reporter.error(.lbAnnotation, "\(ctx): group.order '\(echo: o)' is not a whole number within [-1000, 1000]", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.order"),
@@ -54,11 +47,11 @@ extension TopologyConverter {
                 }
             }
             checkBackends(ing, k)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(ing)
         }
-        for key in order {
-            let members = groups[key] ?? []
+        // The controller's IngressGroups (an explicit group, or the Ingress alone).
+        for g in LBC.ingressGroups(k) {
+            let key = g.key
+            let members = g.members
             var schemes: [String: Ingress] = [:]
             var valid: LBC.Scheme? = nil
             for ing in members {
