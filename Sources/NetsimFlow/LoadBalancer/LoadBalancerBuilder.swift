@@ -29,12 +29,13 @@ struct LoadBalancerBuilder {
     var out = Output()
     /// Backend-group permissions per target group name and protocol: the lowest and highest port.
     var permissions: [String: [String: (UInt16, UInt16, SourceLocation)]] = [:]
-    /// The IngressGroup's frontend groups and manage flag, set once per group (the controller
-    /// reads them for the whole group).
-    var albSecurityGroups: String? = nil
-    var albManage: String? = nil
+    /// The IngressGroup being built (the controller reads its frontend groups and manage flag
+    /// for the whole group).
+    var alb: ALBSpec? = nil
     var backendGroupName: String { "k8s-traffic-\(Self.alnum(cluster.name).prefix(232))-\(Self.hash([cluster.name]).prefix(10))" }
     let names: LoadBalancerNames
+    /// The annotations as the converter read them (the values `check` judged).
+    let specs: LoadBalancerSpecs
     var backendUsed = false
 
     init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]],
@@ -42,6 +43,7 @@ struct LoadBalancerBuilder {
         self.t = t; self.r = r; self.vpc = vpc; self.cluster = cluster; self.ports = ports; self.endpoints = endpoints
         self.groupsOf = groupsOf
         names = LoadBalancerNames(t, cluster: cluster.name)
+        specs = t.lbSpecs
     }
 
     static func build(_ t: Topology, _ r: RealizedCluster, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
@@ -50,19 +52,14 @@ struct LoadBalancerBuilder {
         guard LBC.wanted(k) else { return Output() }
         let (ports, endpoints) = NodeDatapath.services(t, r)
         var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, groupsOf: groupsOf)
-        for svc in k.services { b.networkLoadBalancer(svc) }
-        b.applicationLoadBalancers()
+        for spec in b.specs.networkLoadBalancers { b.networkLoadBalancer(spec) }
+        for spec in b.specs.applicationLoadBalancers { b.applicationLoadBalancer(spec) }
         b.finish()
         return b.out
     }
 
     // MARK: names
 
-    /// `k=v,…` annotation values (already checked by `netsim check`); empty when absent.
-    static func attributes(_ raw: String?) -> [String: String] {
-        guard let raw, case .success(let m) = LBC.parseAttributes(raw) else { return [:] }
-        return m
-    }
     static func alnum(_ s: String) -> String { LoadBalancerNames.alnum(s) }
     static func hash(_ parts: [String]) -> String { LoadBalancerNames.hash(parts) }
     static func name(_ ns: String, _ name: String, _ hash: String) -> String { LoadBalancerNames.name(ns, name, hash) }
@@ -82,8 +79,8 @@ struct LoadBalancerBuilder {
 
     /// Nodes the controller registers as instance targets (`ResolveNodePortEndpoints`): not
     /// excluded by label, not Fargate, matching the target-node-labels selector.
-    func instanceNodes(selector: String?) -> [RealizedNode] {
-        let want = Self.attributes(selector)
+    func instanceNodes(selector: [String: String]?) -> [RealizedNode] {
+        let want = selector ?? [:]
         return r.nodes.filter { n in
             n.labels["node-role.kubernetes.io/master"] == nil && n.labels["node.kubernetes.io/exclude-from-external-load-balancers"] == nil
                 && n.labels["alpha.service-controller.kubernetes.io/exclude-balancer"] == nil && n.labels["eks.amazonaws.com/compute-type"] != "fargate"
@@ -132,19 +129,17 @@ struct LoadBalancerBuilder {
 
     // MARK: NLB
 
-    mutating func networkLoadBalancer(_ svc: Service) {
-        guard case .controller(let targetType, _) = LBC.owner(of: svc), case .success(let scheme) = LBC.scheme(of: svc) else { return }
-        let a = svc.meta.annotations
-        let p = LBC.svcPrefix
+    mutating func networkLoadBalancer(_ spec: NLBSpec) {
+        guard spec.scheme != nil else { return }
+        let svc = spec.service
+        let targetType = spec.targetType
         let ns = svc.meta.namespace, n = svc.meta.name
         let owner = "service:\(ns)/\(n)"
         let uid = uid("Service", ns, n)
-        _ = scheme
         guard var lb = placed(owner) else { return }
         let name = lb.name
-        let lbAttrs = Self.attributes(a[p + "aws-load-balancer-attributes"])
-        let tgAttrs = Self.attributes(a[p + "aws-load-balancer-target-group-attributes"])
-        let crossZone = (lbAttrs["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(Strconv.parseBool) ?? false
+        let tgAttrs = spec.targetGroupAttributes
+        let crossZone = spec.crossZone ?? false
         var listenerPorts = Set<UInt16>()
         for sp in svc.ports {
             let proto = sp.ipProtocol == .udp ? "UDP" : "TCP"
@@ -161,14 +156,14 @@ struct LoadBalancerBuilder {
                     continue
                 }
                 port = np
-                targets = instanceNodes(selector: a[p + "aws-load-balancer-target-node-labels"]).map {
+                targets = instanceNodes(selector: spec.targetNodeLabels).map {
                     LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil)
                 }
             } else {
                 targets = podTargets(px)
                 port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
             }
-            let perPort = Self.attributes(a[p + "aws-load-balancer-target-group-attributes.\(sp.port)"])
+            let perPort = spec.targetGroupAttributesByPort[sp.port] ?? [:]
             let attrs = tgAttrs.merging(perPort) { _, b in b }
             // AWS's default: on for instance targets and for UDP; off for TCP ip targets.
             let preserve = attrs["preserve_client_ip.enabled"].flatMap(Strconv.parseBool) ?? (targetType == .instance || proto == "UDP")
@@ -177,30 +172,29 @@ struct LoadBalancerBuilder {
             if targetType == .instance, px.externalPolicyLocal, let hp = px.healthCheckNodePort {
                 hc = LoadBalancer.HealthCheck(protocolName: "HTTP", port: hp, path: "/healthz", kubeProxyHealthServer: true)
             }
-            if let hp = a[p + "aws-load-balancer-healthcheck-protocol"]?.uppercased() { hc.protocolName = hp; if hp != "TCP", hc.path == nil { hc.path = "/" }; if hp == "TCP" { hc.path = nil } }
-            if let port = a[p + "aws-load-balancer-healthcheck-port"] { hc.port = port == "traffic-port" ? nil : UInt16(port); hc.kubeProxyHealthServer = hc.port != nil && hc.port == px.healthCheckNodePort }
-            if let path = a[p + "aws-load-balancer-healthcheck-path"], hc.protocolName != "TCP" { hc.path = path }
+            if let hp = spec.healthCheckProtocol { hc.protocolName = hp; if hp != "TCP", hc.path == nil { hc.path = "/" }; if hp == "TCP" { hc.path = nil } }
+            if let port = spec.healthCheckPort { hc.port = port.number; hc.kubeProxyHealthServer = hc.port != nil && hc.port == px.healthCheckNodePort }
+            if let path = spec.healthCheckPath, hc.protocolName != "TCP" { hc.path = path }
             let tgName = Self.name(ns, n, Self.hash([cluster.name, uid, "\(port)", "\(sp.port)", targetType.rawValue, proto, hc.protocolName, "10"]))
             lb.targetGroups.append(LoadBalancer.TargetGroup(
                 name: tgName, arn: names.targetGroupARN(tgName),
                 targetType: targetType, protocolName: proto, service: "\(ns)/\(n)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
                 externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: preserve,
-                proxyProtocolV2: a[p + "aws-load-balancer-proxy-protocol"] == "*", crossZone: tgCross, location: sp.location))
+                proxyProtocolV2: spec.proxyProtocolV2, crossZone: tgCross, location: sp.location))
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: sp.port, rules: [], defaultAction: .forward(targetGroup: lb.targetGroups.count - 1), location: sp.location))
             // Backend-group rules: the target port in the listener's protocol; TCP for the health check.
             var perms: [(String, UInt16)] = [(proto.lowercased(), port)]
             if proto == "UDP", hc.port == nil { perms.append(("tcp", port)) }
             if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
-            if targetType == .instance || !targets.isEmpty { backendRules(lb: name, targets: targets, perms: perms, owner: owner, at: svc.meta.location, custom: a[p + "aws-load-balancer-security-groups"], manage: a[p + "aws-load-balancer-manage-backend-security-group-rules"]) }
+            if targetType == .instance || !targets.isEmpty { backendRules(lb: name, targets: targets, perms: perms, owner: owner, at: svc.meta.location, custom: spec.securityGroups != nil, manage: spec.manageBackendRules) }
         }
         // Security groups: the managed frontend group (source ranges to the listener ports) and
         // the shared backend group, unless the annotation names the groups.
-        if let custom = a[p + "aws-load-balancer-security-groups"] {
-            lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true { lb.securityGroups.append(backendGroupName); backendUsed = true }
+        if let custom = spec.securityGroups {
+            lb.securityGroups = custom.compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
+            if spec.manageBackendRules { lb.securityGroups.append(backendGroupName); backendUsed = true }
         } else {
-            var ranges = svc.loadBalancerSourceRanges.map(\.description)
-            if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
+            var ranges = spec.sourceRanges
             if ranges.isEmpty { ranges = ["0.0.0.0/0"] }
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
@@ -216,9 +210,9 @@ struct LoadBalancerBuilder {
         out.loadBalancers.append(lb)
     }
 
-    mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: String?, manage: String?) {
+    mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: Bool, manage: Bool) {
         // With custom frontend groups the controller adds no rules unless told to.
-        if custom != nil, manage.flatMap(Strconv.parseBool) != true { return }
+        if custom, !manage { return }
         permit(targets, protocols: perms, owner: owner, at: loc)
     }
 
@@ -231,37 +225,27 @@ struct LoadBalancerBuilder {
 
     // MARK: ALB
 
-    mutating func applicationLoadBalancers() {
-        for g in LBC.ingressGroups(t.kubernetes) { applicationLoadBalancer(g.ordered, group: g.name, groupID: g.id) }
-    }
-
-    mutating func applicationLoadBalancer(_ members: [Ingress], group: String?, groupID: String) {
+    mutating func applicationLoadBalancer(_ spec: ALBSpec) {
+        let members = spec.group.ordered
         guard let first = members.first else { return }
-        let p = LBC.albPrefix
         let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
-        let schemes = Set(members.map { $0.meta.annotations[p + "scheme"] ?? "internal" })
-        guard schemes.count == 1, let scheme = schemes.first.flatMap(LBC.Scheme.init(rawValue:)) else {
-            out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(schemes.sorted().joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
+        guard spec.scheme != nil else {
+            out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(spec.schemes.joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
             return
         }
-        _ = scheme
         guard var lb = placed(owners[0]) else { return }
+        alb = spec
         // Listen ports of each member (HTTP 80, or HTTPS 443 with a certificate).
         var listen: [UInt16: String] = [:]
         var portsOf: [[UInt16]] = []
         for ing in members {
             var mine: [UInt16] = []
-            let fallback = ing.meta.annotations[p + "certificate-arn"] != nil ? "[{\"HTTPS\": 443}]" : "[{\"HTTP\": 80}]"
-            if case .success(let ps) = LBC.parseListenPorts(ing.meta.annotations[p + "listen-ports"] ?? fallback) {
-                for (proto, port) in ps { mine.append(UInt16(port)); if listen[UInt16(port)] == nil { listen[UInt16(port)] = proto } }
-            }
+            for l in spec.member(ing).listenPorts ?? [] { mine.append(UInt16(l.port)); if listen[UInt16(l.port)] == nil { listen[UInt16(l.port)] = l.proto } }
             portsOf.append(mine)
         }
         var tgIndex: [String: Int] = [:]
         let defaults = members.filter { $0.defaultBackend != nil }
-        let sslRedirect = members.lazy.compactMap { $0.meta.annotations[p + "ssl-redirect"] }.first
-        albSecurityGroups = members.lazy.compactMap { $0.meta.annotations[p + "security-groups"] }.first
-        albManage = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true } ? "true" : nil
+        let sslRedirect = spec.sslRedirect
         for port in listen.keys.sorted() {
             var rules: [LoadBalancer.Rule] = []
             for (m, ing) in members.enumerated() where portsOf[m].contains(port) {
@@ -270,15 +254,7 @@ struct LoadBalancerBuilder {
                         guard let action = self.action(for: path.backend, ing, &lb, &tgIndex) else { continue }
                         var hosts = rule.host.map { [$0] } ?? []
                         var paths = Self.pathPatterns(path)
-                        if let c = ing.meta.annotations[p + "conditions." + path.backend.serviceName], case .success(let v) = JSONValue.parse(c) {
-                            for cond in v.array ?? [] {
-                                switch cond["field"]?.string {
-                                case "host-header": hosts += cond["hostHeaderConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
-                                case "path-pattern": paths += cond["pathPatternConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
-                                default: break
-                                }
-                            }
-                        }
+                        if let c = spec.member(ing).conditions[path.backend.serviceName] { hosts += c.hosts; paths += c.paths }
                         if hosts.isEmpty && paths.isEmpty { paths = ["/*"] }
                         let origin = "\(ing.meta.namespace)/\(ing.meta.name): \(rule.host ?? "*") \(path.path) (\(path.pathType.rawValue))"
                         rules.append(LoadBalancer.Rule(priority: rules.count + 1, hosts: hosts, paths: paths, action: action, origin: origin, location: path.backend.location))
@@ -304,21 +280,21 @@ struct LoadBalancerBuilder {
                 out.problems.append(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
             }
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
-                                                      location: first.meta.location(ofAnnotation: p + "listen-ports")))
+                                                      location: first.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports")))
         }
-        if let custom = members.lazy.compactMap({ $0.meta.annotations[p + "security-groups"] }).first {
-            lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if members.contains(where: { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true }) {
+        if let custom = spec.securityGroups {
+            lb.securityGroups = custom.compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
+            if spec.manageBackendRules {
                 lb.securityGroups.append(backendGroupName); backendUsed = true
             }
         } else {
-            let cidrs = members.lazy.compactMap { $0.meta.annotations[p + "inbound-cidrs"] }.first.map(LBC.list) ?? ["0.0.0.0/0"]
+            let cidrs = spec.inboundCIDRs ?? ["0.0.0.0/0"]
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
                 for c in cidrs { if let cidr = IPv4CIDR(lenient: c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .cidr(cidr), location: l.location)) } }
             }
-            let sgHash = Self.hash([cluster.name, groupID])
-            let sgName = group.map { "k8s-\(Self.alnum($0).prefix(17))-\(sgHash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, sgHash)
+            let sgHash = Self.hash([cluster.name, spec.group.id])
+            let sgName = spec.group.name.map { "k8s-\(Self.alnum($0).prefix(17))-\(sgHash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, sgHash)
             lb.securityGroups = [managedGroup(sgName, rules: rules, at: first.meta.location), backendGroupName]
             backendUsed = true
         }
@@ -350,29 +326,23 @@ struct LoadBalancerBuilder {
     /// annotation; a missing Service or action answers 503 (tolerated by default).
     mutating func action(for b: Ingress.Backend, _ ing: Ingress, _ lb: inout LoadBalancer, _ tgIndex: inout [String: Int]) -> LoadBalancer.Action? {
         if case .name("use-annotation") = b.port {
-            guard let raw = ing.meta.annotations[LBC.albPrefix + "actions." + b.serviceName], case .success(let v) = JSONValue.parse(raw) else {
+            guard let a = alb?.member(ing).actions[b.serviceName] else {
                 return .fixedResponse(status: 503, contentType: "text/plain", body: "Backend action does not exist")
             }
-            switch v["type"]?.string {
-            case "fixed-response":
-                let c = v["fixedResponseConfig"]
-                return .fixedResponse(status: c?["statusCode"]?.int ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
-            case "redirect":
-                let c = v["redirectConfig"]
-                var r = LoadBalancer.Redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301)
-                if let x = c?["protocol"]?.string { r.proto = x }
-                if let x = c?["host"]?.string { r.host = x }
-                if let x = c?["port"]?.string ?? c?["port"]?.int.map(String.init) { r.port = x }
-                if let x = c?["path"]?.string { r.path = x }
-                if let x = c?["query"]?.string { r.query = x }
+            switch a {
+            case .fixedResponse(let status, let contentType, let body):
+                return .fixedResponse(status: status, contentType: contentType, body: body)
+            case .redirect(let status, let proto, let host, let port, let path, let query):
+                var r = LoadBalancer.Redirect(status: status)
+                if let x = proto { r.proto = x }
+                if let x = host { r.host = x }
+                if let x = port { r.port = x }
+                if let x = path { r.path = x }
+                if let x = query { r.query = x }
                 return .redirect(r)
-            case "forward":
-                // The first target group with weight (netsim follows one; weights are listed).
-                let groups = v["forwardConfig"]?["targetGroups"]?.array ?? []
-                guard let g = groups.first(where: { ($0["weight"]?.int ?? 1) > 0 }) ?? groups.first, let svcName = g["serviceName"]?.string else { return nil }
-                let port: ServicePort.TargetPort = g["servicePort"]?.int.map { .number(UInt16(clamping: $0)) } ?? .name(g["servicePort"]?.string ?? "")
+            case .forward(let svcName, let port):
                 return action(for: Ingress.Backend(serviceName: svcName, port: port, location: b.location), ing, &lb, &tgIndex)
-            default: return nil
+            case .invalid: return nil
             }
         }
         let k = t.kubernetes
@@ -381,7 +351,9 @@ struct LoadBalancerBuilder {
         }
         guard let sp = svc.port(b.port),
               let px = proxied(svc, sp) else { return nil }
-        let tt = LBC.TargetType(rawValue: svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance") ?? .instance
+        let ingTargets = alb?.member(ing).targets ?? ALBSpec.TargetSettings()
+        let settings = specs.albServiceTargets["\(svc.meta.namespace)/\(svc.meta.name)"].map { $0.over(ingTargets) } ?? ingTargets
+        let tt = LBC.TargetType(rawValue: settings.targetType ?? "instance") ?? .instance
         let key = "\(svc.meta.namespace)/\(svc.meta.name)/\(sp.port)/\(tt.rawValue)/\(ing.meta.namespace)/\(ing.meta.name)"
         if let i = tgIndex[key] { return .forward(targetGroup: i) }
         let targets: [LoadBalancer.Target]
@@ -389,16 +361,14 @@ struct LoadBalancerBuilder {
         if tt == .instance {
             guard let np = px.nodePort else { return nil }
             port = np
-            let sel = svc.meta.annotations[LBC.albPrefix + "target-node-labels"] ?? ing.meta.annotations[LBC.albPrefix + "target-node-labels"]
-            targets = instanceNodes(selector: sel).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
+            targets = instanceNodes(selector: settings.targetNodeLabels).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
         } else {
             targets = podTargets(px)
             port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
         }
-        func ann(_ s: String) -> String? { svc.meta.annotations[LBC.albPrefix + s] ?? ing.meta.annotations[LBC.albPrefix + s] }
-        var hc = LoadBalancer.HealthCheck(protocolName: ann("healthcheck-protocol")?.uppercased() ?? "HTTP", port: nil, path: ann("healthcheck-path") ?? "/")
-        if let hp = ann("healthcheck-port"), hp != "traffic-port" { hc.port = UInt16(hp) }
-        let attrs = Self.attributes(ann("target-group-attributes"))
+        var hc = LoadBalancer.HealthCheck(protocolName: settings.healthCheckProtocol ?? "HTTP", port: nil, path: settings.healthCheckPath ?? "/")
+        hc.port = settings.healthCheckPort?.number
+        let attrs = settings.attributes ?? [:]
         let uid = uid("Service", svc.meta.namespace, svc.meta.name)
         let tgName = Self.name(svc.meta.namespace, svc.meta.name, Self.hash([cluster.name, lb.group ?? "\(ing.meta.namespace)/\(ing.meta.name)", ing.meta.namespace, ing.meta.name, uid, "\(b.port)", "\(port)", tt.rawValue, "HTTP", "HTTP1"]))
         lb.targetGroups.append(LoadBalancer.TargetGroup(
@@ -409,7 +379,7 @@ struct LoadBalancerBuilder {
         var perms: [(String, UInt16)] = [("tcp", port)]
         if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
         backendRules(lb: lb.name, targets: targets, perms: perms, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", at: b.location,
-                     custom: albSecurityGroups, manage: albManage)
+                     custom: alb?.securityGroups != nil, manage: alb?.manageBackendRules == true)
         tgIndex[key] = lb.targetGroups.count - 1
         return .forward(targetGroup: lb.targetGroups.count - 1)
     }

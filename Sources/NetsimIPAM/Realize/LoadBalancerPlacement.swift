@@ -23,22 +23,20 @@ extension Run {
     mutating func placeLoadBalancers() {
         guard let cluster = t.cluster, let vpc = t.primaryVPC, LBC.wanted(t.kubernetes) else { return }
         let names = LoadBalancerNames(t, cluster: cluster.name)
-        for svc in t.kubernetes.services {
-            guard case .controller = LBC.owner(of: svc), case .success(let scheme) = LBC.scheme(of: svc) else { continue }
-            let name = names.networkLoadBalancer(svc, scheme: scheme)
+        let specs = t.lbSpecs
+        for spec in specs.networkLoadBalancers {
+            guard let scheme = spec.scheme else { continue }
+            let svc = spec.service
             let owner = "service:\(svc.meta.namespace)/\(svc.meta.name)"
-            placeLoadBalancer(name, kind: .network, scheme: scheme, owners: [owner], group: nil, names: names, vpc: vpc, cluster: cluster.name,
-                              named: svc.meta.annotations[LBC.svcPrefix + "aws-load-balancer-subnets"], minimum: 1, at: svc.meta.location)
+            placeLoadBalancer(spec.name ?? names.networkLoadBalancer(svc, scheme: scheme), kind: .network, scheme: scheme, owners: [owner], group: nil,
+                              names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 1, at: svc.meta.location)
         }
-        for g in LBC.ingressGroups(t.kubernetes) {
-            let members = g.ordered
-            guard let first = members.first else { continue }
-            let schemes = Set(members.map { $0.meta.annotations[LBC.albPrefix + "scheme"] ?? "internal" })
-            guard schemes.count == 1, let scheme = schemes.first.flatMap(LBC.Scheme.init(rawValue:)) else { continue }
+        for spec in specs.applicationLoadBalancers {
+            let members = spec.group.ordered
+            guard let first = members.first, let scheme = spec.scheme else { continue }
             let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
-            let named = members.lazy.compactMap { $0.meta.annotations[LBC.albPrefix + "subnets"] }.first
-            placeLoadBalancer(names.applicationLoadBalancer(g, scheme: scheme), kind: .application, scheme: scheme, owners: owners, group: g.name,
-                              names: names, vpc: vpc, cluster: cluster.name, named: named, minimum: 2, at: first.meta.location)
+            placeLoadBalancer(spec.name ?? names.applicationLoadBalancer(spec.group, scheme: scheme), kind: .application, scheme: scheme, owners: owners,
+                              group: spec.group.name, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 2, at: first.meta.location)
         }
     }
 

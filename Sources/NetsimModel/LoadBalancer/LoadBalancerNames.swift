@@ -41,19 +41,17 @@ public struct LoadBalancerNames: Sendable {
         return String(s.prefix(n))
     }
 
-    /// The NLB of a Service: the `aws-load-balancer-name` annotation, else the controller's name.
+    /// The controller's name for a Service's NLB (when no `aws-load-balancer-name` is given).
     public func networkLoadBalancer(_ svc: Service, scheme: LBC.Scheme) -> String {
         let ns = svc.meta.namespace, n = svc.meta.name
-        return svc.meta.annotations[LBC.svcPrefix + "aws-load-balancer-name"]
-            ?? Self.name(ns, n, Self.hash([cluster, uid("Service", ns, n), scheme.rawValue]))
+        return Self.name(ns, n, Self.hash([cluster, uid("Service", ns, n), scheme.rawValue]))
     }
 
-    /// The ALB of an IngressGroup: the first member's `load-balancer-name`, else the controller's name.
+    /// The controller's name for an IngressGroup's ALB (when no member gives `load-balancer-name`).
     public func applicationLoadBalancer(_ g: IngressGroup, scheme: LBC.Scheme) -> String {
         let hash = Self.hash([cluster, g.id, scheme.rawValue])
         guard let first = g.ordered.first else { return "" }
-        return g.ordered.lazy.compactMap { $0.meta.annotations[LBC.albPrefix + "load-balancer-name"] }.first
-            ?? (g.name.map { "k8s-\(Self.alnum($0).prefix(17))-\(hash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, hash))
+        return g.name.map { "k8s-\(Self.alnum($0).prefix(17))-\(hash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, hash)
     }
 
     public func arn(_ kind: LoadBalancer.Kind, _ name: String) -> String {

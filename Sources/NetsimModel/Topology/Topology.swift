@@ -17,6 +17,9 @@ public struct Topology: Sendable {
     public var kubernetes: KubernetesObjects
     public var externals: [External]
     public var expectations: [Intent]
+    /// The load balancers' annotations as the converter read them; nil for a topology built in
+    /// code (then `lbSpecs` reads them).
+    public var loadBalancerSpecs: LoadBalancerSpecs?
     /// Where the document starts.
     public var location: SourceLocation
 
@@ -30,6 +33,9 @@ public struct Topology: Sendable {
         self.prefixLists = prefixLists; self.cluster = cluster; self.kubernetes = kubernetes
         self.externals = externals; self.expectations = expectations; self.location = location
     }
+
+    /// The load balancer specs: the converter's, else read now from the manifests.
+    public var lbSpecs: LoadBalancerSpecs { loadBalancerSpecs ?? LoadBalancerSpecs.read(kubernetes) }
 
     /// The account ID when the file names none: AWS's documentation example.
     public static let defaultAccountID = "123456789012"

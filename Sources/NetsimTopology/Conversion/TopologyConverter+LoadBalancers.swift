@@ -21,7 +21,12 @@ extension TopologyConverter {
     func validateLoadBalancers(_ t: Topology) {
         let k = t.kubernetes
         guard let vpc = t.primaryVPC else { return }
-        for svc in k.services { validateLBCService(svc, t: t, vpc: vpc) }
+        // What the annotations hold, read once (the realizer and the builder take these values).
+        let specs = t.lbSpecs
+        for i in specs.issues {
+            reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+        }
+        for svc in k.services { validateLBCService(svc, spec: specs.network(for: svc), t: t, vpc: vpc) }
         // Each Ingress of the controller, alone.
         for ing in k.ingresses where LBC.manages(ing, in: k) {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
@@ -38,20 +43,12 @@ extension TopologyConverter {
                 reporter.error(.lbAnnotation, "\(ctx): the controller refuses target-type '\(echo: tt)' (unknown targetType)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "target-type"),
                                hint: "use \"ip\" (targets are pod addresses) or \"instance\" (targets are nodes on the Service's NodePort)")
             }
-            if let raw = a[LBC.albPrefix + "listen-ports"] {
-                switch LBC.parseListenPorts(raw) {
-                case .failure(let why):
-                    reporter.error(.lbListenPorts, "\(ctx): \(why)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports"),
-                                   hint: "write a JSON list such as '[{\"HTTP\": 80}, {\"HTTPS\": 443}]'")
-                case .success: break
-                }
-            }
             checkBackends(ing, k)
         }
         // The controller's IngressGroups (an explicit group, or the Ingress alone).
-        for g in LBC.ingressGroups(k) {
-            let key = g.key
-            let members = g.members
+        for spec in specs.applicationLoadBalancers {
+            let key = spec.group.key
+            let members = spec.group.members
             var schemes: [String: Ingress] = [:]
             var valid: LBC.Scheme? = nil
             for ing in members {
@@ -71,8 +68,8 @@ extension TopologyConverter {
             // Listen ports: the same port with two protocols across the group.
             var protocols: [Int: (String, Ingress)] = [:]
             for ing in members {
-                guard case .success(let ports) = LBC.parseListenPorts(ing.meta.annotations[LBC.albPrefix + "listen-ports"] ?? "[{\"HTTP\": 80}]") else { continue }
-                for (proto, port) in ports {
+                for l in spec.member(ing).listenPorts ?? [] {
+                    let (proto, port) = (l.proto, l.port)
                     if let (other, first) = protocols[port], other != proto {
                         reporter.error(.lbGroupConflict, "IngressGroup \(key.hasPrefix("group:") ? String(key.dropFirst(6)) : key): port \(port) is \(other) on \(first.meta.namespace)/\(first.meta.name) but \(proto) on \(ing.meta.namespace)/\(ing.meta.name) (conflicting protocol)",
                                        at: ing.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports"), hint: "use one protocol per port across the group")
@@ -116,27 +113,9 @@ extension TopologyConverter {
                                        at: ing.meta.location(ofAnnotation: LBC.albPrefix + "inbound-cidrs"), hint: "write CIDR blocks separated by commas, e.g. 203.0.113.0/24, 198.51.100.0/24")
                     }
                 }
-                for setting in ["target-group-attributes", "load-balancer-attributes"] {
-                    if let raw = ing.meta.annotations[LBC.albPrefix + setting], case .failure(let e) = LBC.parseAttributes(raw) {
-                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(setting): \(e)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + setting),
-                                       hint: "write key=value pairs separated by commas")
-                    }
-                }
-                for (key, raw) in ing.meta.annotations.sorted(by: { $0.key < $1.key }) where key.hasPrefix(LBC.albPrefix + "actions.") || key.hasPrefix(LBC.albPrefix + "conditions.") {
-                    switch JSONValue.parse(raw) {
-                    case .failure(let e):
-                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) is not JSON the controller can read: \(e)",
-                                       at: ing.meta.location(ofAnnotation: key), hint: "write a JSON object (actions) or a JSON list (conditions)")
-                    case .success(let v):
-                        if key.hasPrefix(LBC.albPrefix + "actions."), !["fixed-response", "forward", "redirect"].contains(v["type"]?.string ?? "") {
-                            reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) has type '\(echo: v["type"]?.string ?? "")', not fixed-response, forward or redirect",
-                                           at: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect")
-                        }
-                    }
-                }
             }
             if let scheme = valid, let first = members.first {
-                let named = members.lazy.compactMap { $0.meta.annotations[LBC.albPrefix + "subnets"] }.first
+                let named = spec.subnets
                 checkSubnets(for: "the ALB of Ingress \(first.meta.namespace)/\(first.meta.name)", scheme: scheme, minimum: 2, t: t, vpc: vpc, named: named,
                              at: first.meta.location(ofAnnotation: LBC.albPrefix + (named != nil ? "subnets" : "scheme")))
             }
@@ -146,7 +125,7 @@ extension TopologyConverter {
     /// The controller's Services: class `service.k8s.aws/nlb`, type `nlb-ip`, or `external` with
     /// a target type; and, through its mutating webhook (on by default), any new
     /// `type: LoadBalancer` Service without a class (`LBC.owner`).
-    func validateLBCService(_ svc: Service, t: Topology, vpc: VPC) {
+    func validateLBCService(_ svc: Service, spec: NLBSpec?, t: Topology, vpc: VPC) {
         let ctx = "Service \(svc.meta.namespace)/\(svc.meta.name)"
         let a = svc.meta.annotations
         let type = a[LBC.svcPrefix + "aws-load-balancer-type"]
@@ -176,20 +155,8 @@ extension TopologyConverter {
             reporter.warning(.lbAnnotation, "\(ctx) sets both aws-load-balancer-scheme and the legacy aws-load-balancer-internal; the controller reads only the scheme",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-internal"), hint: "drop aws-load-balancer-internal")
         }
-        let scheme: LBC.Scheme
-        switch LBC.scheme(of: svc) {
-        case .success(let s): scheme = s
-        case .failure(let e):
-            reporter.error(.lbAnnotation, "\(ctx): \(e.message)", at: svc.meta.location(ofAnnotation: e.key),
-                           hint: e.key.hasSuffix("internal") ? "write \"true\" or \"false\", or use aws-load-balancer-scheme" : "use \"internet-facing\" or \"internal\" (the default)")
-            return
-        }
-        for key in ["aws-load-balancer-target-group-attributes", "aws-load-balancer-attributes"] {
-            if let raw = a[LBC.svcPrefix + key], case .failure(let e) = LBC.parseAttributes(raw) {
-                reporter.error(.lbAnnotation, "\(ctx): \(key): \(e)", at: svc.meta.location(ofAnnotation: LBC.svcPrefix + key),
-                               hint: "write key=value pairs separated by commas, e.g. preserve_client_ip.enabled=true")
-            }
-        }
+        // A refused scheme is one of the spec's issues (reported above); nothing more to check.
+        guard let scheme = spec?.scheme else { return }
         if !svc.loadBalancerSourceRanges.isEmpty, a[LBC.svcPrefix + "load-balancer-source-ranges"] != nil {
             reporter.warning(.lbAnnotation, "\(ctx) sets both spec.loadBalancerSourceRanges and the load-balancer-source-ranges annotation; the controller uses the spec's",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "keep one of them")

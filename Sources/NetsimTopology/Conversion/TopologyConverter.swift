@@ -166,6 +166,7 @@ final class TopologyConverter {
         resolve(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
         validateKubernetes(topology)
+        topology.loadBalancerSpecs = LoadBalancerSpecs.read(topology.kubernetes)
         validateLoadBalancers(topology)
         return topology
     }
