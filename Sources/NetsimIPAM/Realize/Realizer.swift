@@ -138,7 +138,7 @@ struct Run {
         t = topology
         self.catalog = catalog
         self.options = options
-        settings = options.settings ?? topology.cluster.map(CNISettings.init(cluster:)) ?? CNISettings()
+        settings = options.settings ?? topology.cluster?.awsNode ?? CNISettings()
         ec2 = EC2Account(subnets: topology.vpcs.flatMap(\.subnets), seed: topology.seed)
     }
 

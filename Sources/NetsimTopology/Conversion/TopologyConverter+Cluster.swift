@@ -58,6 +58,9 @@ extension TopologyConverter {
         }
         var cluster = Cluster(name: name, version: version, serviceCIDR: serviceCIDR, ipFamily: ipFamily,
                               nodePortRange: nodePorts, cni: cni, location: r.location)
+        // The settings as ipamd and aws-node read them, once: check (below and in resolve), the
+        // realizer and the node datapath all take these values.
+        cluster.cniSettings = CNISettings(cluster: cluster)
         for item in r.list("eniConfigs") ?? [] {
             guard let er = MappingReader.make(item, file: file, context: "an ENIConfig", reporter: reporter),
                   let n = er.string("name", required: true) else { continue }
