@@ -106,7 +106,7 @@ public enum LBC {
             guard case .object(let members) = entry else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: each entry must be an object")) }
             for (key, v) in members {
                 guard case .number(let d) = v, d == d.rounded(), abs(d) < 1e15 else {
-                    return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: the port of \(key) must be a whole number (not a string)"))
+                    return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: the port of \(key) must be a number (not a string)"))
                 }
                 let port = Int(d)
                 guard key == "HTTP" || key == "HTTPS" else { return .failure(.init("listen protocol must be within [HTTP, HTTPS]: \(key)")) }
