@@ -71,7 +71,7 @@ public struct LoadBalancerSpecs: Sendable {
         }
         s.crossZone = (s.loadBalancerAttributes["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(Strconv.parseBool)
         s.healthCheckProtocol = a[p + "aws-load-balancer-healthcheck-protocol"]?.uppercased()
-        if let port = a[p + "aws-load-balancer-healthcheck-port"] { s.healthCheckPort = port == "traffic-port" ? .trafficPort : UInt16(port).map(HealthCheckPort.port) ?? .invalid }
+        s.healthCheckPort = a[p + "aws-load-balancer-healthcheck-port"].map(HealthCheckPort.init)
         s.healthCheckPath = a[p + "aws-load-balancer-healthcheck-path"]
         s.proxyProtocolV2 = a[p + "aws-load-balancer-proxy-protocol"] == "*"
         s.targetNodeLabels = a[p + "aws-load-balancer-target-node-labels"].map { LBCAttributes.parse($0) }
@@ -154,7 +154,13 @@ public struct LoadBalancerSpecs: Sendable {
 }
 
 public enum HealthCheckPort: Sendable, Equatable {
+    /// `traffic-port`, a port of 1–65535, or anything else (the controller fails to parse it).
     case trafficPort, port(UInt16), invalid
+
+    public init(_ text: String) {
+        if text == "traffic-port" { self = .trafficPort } else if let p = UInt16(text), p > 0 { self = .port(p) } else { self = .invalid }
+    }
+
     /// The port checked; nil for the traffic port (and for a value the controller cannot read).
     public var number: UInt16? { if case .port(let p) = self { return p }; return nil }
 }
@@ -256,7 +262,7 @@ public struct ALBSpec: Sendable {
             targetNodeLabels = a[p + "target-node-labels"].map { LBCAttributes.parse($0) }
             healthCheckProtocol = a[p + "healthcheck-protocol"]?.uppercased()
             healthCheckPath = a[p + "healthcheck-path"]
-            if let hp = a[p + "healthcheck-port"] { healthCheckPort = hp == "traffic-port" ? .trafficPort : UInt16(hp).map(HealthCheckPort.port) ?? .invalid }
+            healthCheckPort = a[p + "healthcheck-port"].map(HealthCheckPort.init)
             if let raw = a[p + "target-group-attributes"] { attributes = LBCAttributes.parse(raw) }
         }
 

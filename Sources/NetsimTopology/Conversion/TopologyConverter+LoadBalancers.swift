@@ -96,8 +96,8 @@ extension TopologyConverter {
             }
             for ing in members {
                 let ictx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
-                checkSecurityGroups(ing.meta.annotations[LBC.albPrefix + "security-groups"], ctx: ictx, vpc: vpc, at: ing.meta.location(ofAnnotation: LBC.albPrefix + "security-groups"))
-                if let port = ing.meta.annotations[LBC.albPrefix + "healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
+                checkSecurityGroups(ing.meta.annotations[LBC.albPrefix + "security-groups"].map(LBC.list), ctx: ictx, vpc: vpc, at: ing.meta.location(ofAnnotation: LBC.albPrefix + "security-groups"))
+                if spec.member(ing).targets.healthCheckPort == .invalid, let port = ing.meta.annotations[LBC.albPrefix + "healthcheck-port"] {
                     reporter.error(.lbAnnotation, "\(ictx): healthcheck-port '\(echo: port)' is not traffic-port or a port of 1–65535", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "healthcheck-port"),
                                    hint: "write traffic-port or a port number")
                 }
@@ -161,7 +161,7 @@ extension TopologyConverter {
             reporter.warning(.lbAnnotation, "\(ctx) sets both spec.loadBalancerSourceRanges and the load-balancer-source-ranges annotation; the controller uses the spec's",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "keep one of them")
         }
-        checkSecurityGroups(a[LBC.svcPrefix + "aws-load-balancer-security-groups"], ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
+        checkSecurityGroups(spec?.securityGroups, ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
         if let raw = a[LBC.svcPrefix + "load-balancer-source-ranges"] {
             for c in LBC.list(raw) where IPv4CIDR(c) == nil {
                 reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(echo: c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : "")",
@@ -172,12 +172,12 @@ extension TopologyConverter {
             reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-protocol '\(echo: hp)' is not TCP, HTTP or HTTPS (an NLB target group checks with these only)",
                            at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"), hint: "write TCP, HTTP or HTTPS")
         }
-        if let port = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
+        if spec?.healthCheckPort == .invalid, let port = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-port"] {
             reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-port '\(echo: port)' is not traffic-port or a port of 1–65535 (the controller fails to parse it)",
                            at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-port"), hint: "write traffic-port or a port number")
         }
-        checkSubnets(for: "the NLB of \(ctx)", scheme: scheme, minimum: 1, t: t, vpc: vpc, named: a[LBC.svcPrefix + "aws-load-balancer-subnets"],
-                     at: svc.meta.location(ofAnnotation: LBC.svcPrefix + (a[LBC.svcPrefix + "aws-load-balancer-subnets"] != nil ? "aws-load-balancer-subnets" : "aws-load-balancer-scheme")))
+        checkSubnets(for: "the NLB of \(ctx)", scheme: scheme, minimum: 1, t: t, vpc: vpc, named: spec?.subnets,
+                     at: svc.meta.location(ofAnnotation: LBC.svcPrefix + (spec?.subnets != nil ? "aws-load-balancer-subnets" : "aws-load-balancer-scheme")))
     }
 
     /// Subnet discovery as the controller does it (or the subnets annotation); an error when
@@ -241,9 +241,9 @@ extension TopologyConverter {
 
     /// Groups named by a `security-groups` annotation: the controller resolves each by ID or
     /// Name tag (netsim: by name or ID) and fails the reconcile when one is missing.
-    func checkSecurityGroups(_ raw: String?, ctx: String, vpc: VPC, at loc: SourceLocation) {
-        guard let raw else { return }
-        for g in LBC.list(raw) where !vpc.securityGroups.contains(where: { $0.name == g || $0.id == g }) {
+    func checkSecurityGroups(_ groups: [String]?, ctx: String, vpc: VPC, at loc: SourceLocation) {
+        guard let groups else { return }
+        for g in groups where !vpc.securityGroups.contains(where: { $0.name == g || $0.id == g }) {
             reporter.error(.lbAnnotation, "\(ctx): security group '\(echo: g)' is not in VPC \(vpc.name): the controller cannot resolve it and builds no load balancer",
                            at: loc, hint: Suggestions.didYouMean(g, in: vpc.securityGroups.map(\.name)))
         }
