@@ -2,11 +2,13 @@ import NetsimIPAM
 import NetsimKube
 import NetsimModel
 
-/// Builds the load balancers the AWS Load Balancer Controller (v2.17.1, default flags and
-/// feature gates) would create from the manifests: an NLB per LoadBalancer Service it owns, an
-/// ALB per IngressGroup; their subnets, node addresses, names, listeners, rules and target
-/// groups; the managed frontend security group of each, the cluster's shared backend group, and
-/// the rules it adds to the targets' groups. Read from the controller's `pkg/service`,
+/// Completes the load balancers the AWS Load Balancer Controller (v2.17.1, default flags and
+/// feature gates) would create: the realized cluster holds each one's placement (subnets, node
+/// addresses taken from the subnet pools, names, ARN, DNS name) and the topology the typed specs
+/// of the annotations (`LoadBalancerSpecs`, the values `check` judged); from those this adds the
+/// listeners, rules and target groups (which need kube-proxy's NodePorts and endpoints), the
+/// managed frontend security group of each, the cluster's shared backend group, and the rules it
+/// adds to the targets' groups. Read from the controller's `pkg/service`,
 /// `pkg/ingress`, `pkg/networking` and `pkg/backend` (see Docs/load-balancers.md).
 struct LoadBalancerBuilder {
     struct Output: Sendable {
