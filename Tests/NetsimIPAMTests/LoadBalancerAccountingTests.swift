@@ -29,6 +29,8 @@ struct LoadBalancerAccountingTests {
         #expect(lb.kind == .network && lb.nodes.count == 1 && lb.nodes[0].subnet == "nodes-a")
         #expect(lb.arn.hasPrefix("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/\(lb.name)/"))
         #expect(lb.dnsName.hasSuffix(".elb.us-east-1.amazonaws.com"))
+        // Its nodes' groups: the managed frontend group and the cluster's shared backend group.
+        #expect(lb.securityGroups.count == 2 && lb.securityGroups[0].hasPrefix("k8s-default-front-") && lb.securityGroups[1].hasPrefix("k8s-traffic-demo-"))
         // Its address is taken from the pool and listed with the subnet's other holders.
         let pool = try #require(r.ec2.poolIndex["nodes-a"])
         #expect(!r.ec2.pool(pool).isFree(lb.nodes[0].privateIP))

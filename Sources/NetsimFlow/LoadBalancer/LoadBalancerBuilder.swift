@@ -34,7 +34,7 @@ struct LoadBalancerBuilder {
     /// The IngressGroup being built (the controller reads its frontend groups and manage flag
     /// for the whole group).
     var alb: ALBSpec? = nil
-    var backendGroupName: String { "k8s-traffic-\(Self.alnum(cluster.name).prefix(232))-\(Self.hash([cluster.name]).prefix(10))" }
+    var backendGroupName: String { names.backendGroup }
     let names: LoadBalancerNames
     /// The annotations as the converter read them (the values `check` judged).
     let specs: LoadBalancerSpecs
@@ -192,9 +192,9 @@ struct LoadBalancerBuilder {
         }
         // Security groups: the managed frontend group (source ranges to the listener ports) and
         // the shared backend group, unless the annotation names the groups.
-        if let custom = spec.securityGroups {
-            lb.securityGroups = custom.compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if spec.manageBackendRules { lb.securityGroups.append(backendGroupName); backendUsed = true }
+        // The nodes' groups are the realized load balancer's; this makes the managed ones.
+        if spec.securityGroups != nil {
+            if spec.manageBackendRules { backendUsed = true }
         } else {
             var ranges = spec.sourceRanges
             if ranges.isEmpty { ranges = ["0.0.0.0/0"] }
@@ -205,8 +205,7 @@ struct LoadBalancerBuilder {
                     rules.append(SecurityGroupRule(ipProtocol: l.protocolName == "UDP" ? .udp : .tcp, ports: PortRange(l.port), peer: .cidr(cidr), description: "", location: l.location))
                 }
             }
-            let sg = managedGroup(Self.name(ns, n, Self.hash([cluster.name, n, ns, uid])), rules: rules, at: svc.meta.location)
-            lb.securityGroups = [sg, backendGroupName]
+            _ = managedGroup(names.managedGroup(svc), rules: rules, at: svc.meta.location)
             backendUsed = true
         }
         out.loadBalancers.append(lb)
@@ -284,20 +283,15 @@ struct LoadBalancerBuilder {
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
                                                       location: first.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports")))
         }
-        if let custom = spec.securityGroups {
-            lb.securityGroups = custom.compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if spec.manageBackendRules {
-                lb.securityGroups.append(backendGroupName); backendUsed = true
-            }
+        if spec.securityGroups != nil {
+            if spec.manageBackendRules { backendUsed = true }
         } else {
             let cidrs = spec.inboundCIDRs ?? ["0.0.0.0/0"]
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
                 for c in cidrs { if let cidr = IPv4CIDR(lenient: c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .cidr(cidr), location: l.location)) } }
             }
-            let sgHash = Self.hash([cluster.name, spec.group.id])
-            let sgName = spec.group.name.map { "k8s-\(Self.alnum($0).prefix(17))-\(sgHash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, sgHash)
-            lb.securityGroups = [managedGroup(sgName, rules: rules, at: first.meta.location), backendGroupName]
+            _ = managedGroup(names.managedGroup(spec.group), rules: rules, at: first.meta.location)
             backendUsed = true
         }
         out.loadBalancers.append(lb)

@@ -1,8 +1,8 @@
 import NetsimModel
 
 /// A load balancer the AWS Load Balancer Controller would create, as far as the realized
-/// cluster holds it: its name, ARN, DNS name and one node (an ENI with an address of the subnet)
-/// per zone; or, when it cannot be placed, why. The tracer's fabric adds its listeners, target
+/// cluster holds it: its name, ARN, DNS name, one node (an ENI with an address of the subnet)
+/// per zone and the security groups of those nodes; or, when it cannot be placed, why. The tracer's fabric adds its listeners, target
 /// groups and security groups, and indexes its nodes.
 public struct RealizedLoadBalancer: Sendable {
     /// `service:NS/NAME`, or the first Ingress of the group as `ingress:NS/NAME`.
@@ -28,20 +28,22 @@ extension Run {
             guard let scheme = spec.scheme else { continue }
             let svc = spec.service
             let owner = "service:\(svc.meta.namespace)/\(svc.meta.name)"
+            let groups = names.securityGroups(custom: spec.securityGroups, manageBackendRules: spec.manageBackendRules, managed: names.managedGroup(svc), vpc: vpc)
             placeLoadBalancer(spec.name ?? names.networkLoadBalancer(svc, scheme: scheme), kind: .network, scheme: scheme, owners: [owner], group: nil,
-                              names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 1, at: svc.meta.location)
+                              securityGroups: groups, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 1, at: svc.meta.location)
         }
         for spec in specs.applicationLoadBalancers {
             let members = spec.group.ordered
             guard let first = members.first, let scheme = spec.scheme else { continue }
             let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
+            let groups = names.securityGroups(custom: spec.securityGroups, manageBackendRules: spec.manageBackendRules, managed: names.managedGroup(spec.group), vpc: vpc)
             placeLoadBalancer(spec.name ?? names.applicationLoadBalancer(spec.group, scheme: scheme), kind: .application, scheme: scheme, owners: owners,
-                              group: spec.group.name, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 2, at: first.meta.location)
+                              group: spec.group.name, securityGroups: groups, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 2, at: first.meta.location)
         }
     }
 
     private mutating func placeLoadBalancer(_ name: String, kind: LoadBalancer.Kind, scheme: LBC.Scheme, owners: [String], group: String?,
-                                            names: LoadBalancerNames, vpc: VPC, cluster: String, named: String?, minimum: Int, at loc: SourceLocation) {
+                                            securityGroups: [String], names: LoadBalancerNames, vpc: VPC, cluster: String, named: String?, minimum: Int, at loc: SourceLocation) {
         let owner = owners[0]
         var problems: [LoadBalancerProblem] = []
         var subnets: [Subnet]
@@ -86,7 +88,7 @@ extension Run {
             return
         }
         let lb = LoadBalancer(kind: kind, name: name, arn: names.arn(kind, name), dnsName: names.dnsName(kind, name, scheme: scheme), scheme: scheme,
-                              owners: owners, group: group, nodes: nodes, securityGroups: [], listeners: [], targetGroups: [], location: loc, subnetChoice: how)
+                              owners: owners, group: group, nodes: nodes, securityGroups: securityGroups, listeners: [], targetGroups: [], location: loc, subnetChoice: how)
         loadBalancers.append(RealizedLoadBalancer(owner: owner, loadBalancer: lb, problems: problems))
     }
 

@@ -54,6 +54,27 @@ public struct LoadBalancerNames: Sendable {
         return g.name.map { "k8s-\(Self.alnum($0).prefix(17))-\(hash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, hash)
     }
 
+    /// The cluster's shared backend security group (`k8s-traffic-<cluster>-<hash>`).
+    public var backendGroup: String { "k8s-traffic-\(Self.alnum(cluster).prefix(232))-\(Self.hash([cluster]).prefix(10))" }
+    /// The managed frontend security group of a Service's NLB.
+    public func managedGroup(_ svc: Service) -> String {
+        let ns = svc.meta.namespace, n = svc.meta.name
+        return Self.name(ns, n, Self.hash([cluster, n, ns, uid("Service", ns, n)]))
+    }
+    /// The managed frontend security group of an IngressGroup's ALB.
+    public func managedGroup(_ g: IngressGroup) -> String {
+        let h = Self.hash([cluster, g.id])
+        guard let first = g.ordered.first else { return "" }
+        return g.name.map { "k8s-\(Self.alnum($0).prefix(17))-\(h.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, h)
+    }
+    /// The groups a load balancer's nodes are members of: the groups the annotation names
+    /// (found by ID or name; the backend group too when the controller manages backend rules),
+    /// else the managed frontend group and the shared backend group.
+    public func securityGroups(custom: [String]?, manageBackendRules: Bool, managed: String, vpc: VPC) -> [String] {
+        guard let custom else { return [managed, backendGroup] }
+        return custom.compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name } + (manageBackendRules ? [backendGroup] : [])
+    }
+
     public func arn(_ kind: LoadBalancer.Kind, _ name: String) -> String {
         "arn:aws:elasticloadbalancing:\(region):\(account):loadbalancer/\(kind.short)/\(name)/\(hex("arn/" + name, 16))"
     }
