@@ -347,8 +347,7 @@ struct LoadBalancerBuilder {
         }
         guard let sp = svc.port(b.port),
               let px = proxied(svc, sp) else { return nil }
-        let ingTargets = alb?.member(ing).targets ?? ALBSpec.TargetSettings()
-        let settings = specs.albServiceTargets["\(svc.meta.namespace)/\(svc.meta.name)"].map { $0.over(ingTargets) } ?? ingTargets
+        let settings = specs.targetSettings(service: svc, ingress: ing)
         let tt = LBC.TargetType(rawValue: settings.targetType ?? "instance") ?? .instance
         let key = "\(svc.meta.namespace)/\(svc.meta.name)/\(sp.port)/\(tt.rawValue)/\(ing.meta.namespace)/\(ing.meta.name)"
         if let i = tgIndex[key] { return .forward(targetGroup: i) }

@@ -21,6 +21,19 @@ public struct LoadBalancerSpecs: Sendable {
 
     public init() {}
 
+    /// An Ingress's own settings, from its group's spec.
+    public func member(_ ing: Ingress) -> ALBSpec.Member? {
+        let key = "\(ing.meta.namespace)/\(ing.meta.name)"
+        return applicationLoadBalancers.lazy.compactMap { $0.members[key] }.first
+    }
+
+    /// The target-group settings of a backend: the Service's `alb.ingress.kubernetes.io/`
+    /// annotations where it has them, else the Ingress's.
+    public func targetSettings(service svc: Service, ingress ing: Ingress) -> ALBSpec.TargetSettings {
+        let own = member(ing)?.targets ?? ALBSpec.TargetSettings()
+        return albServiceTargets["\(svc.meta.namespace)/\(svc.meta.name)"].map { $0.over(own) } ?? own
+    }
+
     public func network(for svc: Service) -> NLBSpec? {
         networkLoadBalancers.first { $0.service.meta.namespace == svc.meta.namespace && $0.service.meta.name == svc.meta.name }
     }

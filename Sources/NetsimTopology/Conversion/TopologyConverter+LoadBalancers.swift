@@ -39,11 +39,11 @@ extension TopologyConverter {
                 reporter.error(.lbAnnotation, "\(ctx): group.order '\(echo: o)' is not a whole number within [-1000, 1000]", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.order"),
                                hint: "lower orders come first; the default is 0")
             }
-            if let tt = a[LBC.albPrefix + "target-type"], tt != "ip", tt != "instance" {
+            if let tt = specs.member(ing)?.targets.targetType, tt != "ip", tt != "instance" {
                 reporter.error(.lbAnnotation, "\(ctx): the controller refuses target-type '\(echo: tt)' (unknown targetType)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "target-type"),
                                hint: "use \"ip\" (targets are pod addresses) or \"instance\" (targets are nodes on the Service's NodePort)")
             }
-            checkBackends(ing, k)
+            checkBackends(ing, k, specs)
         }
         // The controller's IngressGroups (an explicit group, or the Ingress alone).
         for spec in specs.applicationLoadBalancers {
@@ -210,7 +210,7 @@ extension TopologyConverter {
     /// Each backend of a controller's Ingress: the Service and its port must exist (the
     /// controller fails the whole IngressGroup's reconcile otherwise), `use-annotation` needs its
     /// `actions.<name>` annotation, and instance targets need a NodePort.
-    func checkBackends(_ ing: Ingress, _ k: KubernetesObjects) {
+    func checkBackends(_ ing: Ingress, _ k: KubernetesObjects, _ specs: LoadBalancerSpecs) {
         let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
         for b in ing.backends {
             if case .name("use-annotation") = b.port {
@@ -231,7 +231,7 @@ extension TopologyConverter {
                                at: b.location, hint: "use one of the Service's ports, by number or by name")
                 continue
             }
-            let tt = svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance"
+            let tt = specs.targetSettings(service: svc, ingress: ing).targetType ?? "instance"
             if tt == "instance", svc.type != .NodePort, svc.type != .LoadBalancer {
                 reporter.error(.lbBackend, "\(ctx): backend Service '\(echo: b.serviceName)' is type \(svc.type.rawValue), but instance targets need a NodePort (the controller fails: \"TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'\")",
                                at: b.location, hint: "set alb.ingress.kubernetes.io/target-type: ip, or make the Service type NodePort")
