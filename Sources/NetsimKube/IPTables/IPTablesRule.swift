@@ -2,7 +2,7 @@ import NetsimModel
 
 /// One iptables rule parsed into the matches and target netsim interprets.
 public struct IPTablesRule: Sendable {
-    public enum Match: Sendable {
+    public enum Match: Equatable, Sendable {
         case source(IPv4CIDR, negated: Bool)
         case destination(IPv4CIDR, negated: Bool)
         case proto(String, negated: Bool)
@@ -13,14 +13,14 @@ public struct IPTablesRule: Sendable {
         case srcType(String, negated: Bool)
         case dstType(String, negated: Bool)
         case mark(value: UInt32, mask: UInt32, negated: Bool)
-        case ctstate([String], negated: Bool)
+        case ctstate(ConntrackState, negated: Bool)
         case probability(Double)
         case recentCheck(name: String, seconds: Int)
         case recentSet(name: String)
     }
-    public enum Target: Sendable {
+    public enum Target: Equatable, Sendable {
         case none
-        case jump(String)
+        case jump(ChainName)
         case accept, drop, reject, ret
         case dnat(IPv4Address, UInt16?)
         case snat(IPv4Address)
@@ -29,7 +29,7 @@ public struct IPTablesRule: Sendable {
         case connmarkSet(UInt32, UInt32)
         case connmarkRestore(UInt32)
     }
-    public var chain: String
+    public var chain: ChainName
     public var matches: [Match]
     public var target: Target
     public var comment: String?
@@ -76,7 +76,7 @@ public struct IPTablesRule: Sendable {
         guard line.utf8.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 0 else { return nil }
         let w = words(line)
         guard w.count >= 2, w[0] == "-A" else { return nil }
-        var rule = IPTablesRule(chain: w[1], matches: [], target: .none, comment: nil, text: line)
+        var rule = IPTablesRule(chain: ChainName(w[1]), matches: [], target: .none, comment: nil, text: line)
         var i = 2
         var neg = false
         var recentName: String? = nil
@@ -107,7 +107,9 @@ public struct IPTablesRule: Sendable {
             case "--mark":
                 guard let (val, m) = markPair(v) else { return nil }
                 rule.matches.append(.mark(value: val, mask: m, negated: neg)); i += 2
-            case "--ctstate", "--state": rule.matches.append(.ctstate(v.split(separator: ",").map(String.init), negated: neg)); i += 2
+            case "--ctstate", "--state":
+                guard let states = ConntrackState(list: v, stateModule: k == "--state") else { return nil }
+                rule.matches.append(.ctstate(states, negated: neg)); i += 2
             case "--mode": i += 2
             case "--probability": guard let p = Double(v) else { return nil }; rule.matches.append(.probability(p)); i += 2
             case "--name": recentName = v; i += 2
@@ -128,7 +130,7 @@ public struct IPTablesRule: Sendable {
                 default:
                     // iptables' other targets are not chains: a rule using one is not read.
                     guard !otherTargets.contains(v) else { return nil }
-                    rule.target = .jump(v)
+                    rule.target = .jump(ChainName(v))
                 }
             case "--to-destination":
                 let parts = v.split(separator: ":")
