@@ -11,7 +11,9 @@ struct NetfilterTypesTests {
         #expect(ChainName("POSTROUTING") == .postrouting)
         #expect(ChainName("KUBE-SERVICES") == .user("KUBE-SERVICES"))
         // iptables' names are case-sensitive: "input" is a user chain.
-        #expect(ChainName("input") == .user("input"))
+        #expect(ChainName("input") == .user("input") && ChainName("input") != .input)
+        // A built-in name written as a user chain is still the built-in chain.
+        #expect(ChainName.user("OUTPUT") == .output && Set<ChainName>([.user("OUTPUT"), .output]).count == 1)
         for name in ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING", "KUBE-SEP-ABC", "AWS-SNAT-CHAIN-0"] {
             #expect(ChainName(name).name == name && ChainName(name).description == name)
         }

@@ -48,14 +48,16 @@ public struct RuleHit: Sendable {
     public var chainName: ChainName
     /// 1-based position of the rule in its chain.
     public var index: Int
-    /// The rule as written (for display: decisions use `target` and `comment`).
-    public var rule: String
-    /// What the rule does: a verdict (ACCEPT, DROP, REJECT), RETURN, a jump, a translation, a mark.
-    public var target: IPTablesRule.Target
-    /// Its `-m comment --comment` text.
-    public var comment: String?
+    let facts: IPTablesRule.Facts
     /// For statistic matches: the probability the rule had of matching.
     public var probability: Double?
+
+    /// The rule as written (for display: decisions use `target` and `comment`).
+    public var rule: String { facts.text }
+    /// What the rule does: a verdict (ACCEPT, DROP, REJECT), RETURN, a jump, a translation, a mark.
+    public var target: IPTablesRule.Target { facts.target }
+    /// Its `-m comment --comment` text.
+    public var comment: String? { facts.comment }
 
     /// The table's name as iptables writes it.
     public var table: String { netfilterTable.rawValue }
@@ -232,6 +234,9 @@ public final class SharedChains: Sendable {
 extension IPTablesInterpreter {
     func isLocal(_ ip: IPv4Address) -> Bool { localAddresses.contains(ip.value) || IPv4CIDR(network: IPv4Address(127, 0, 0, 0), prefixLength: 8).contains(ip) }
 
+    /// Protocols whose packets have ports (`--dport`, `--sport`).
+    static func hasPorts(_ proto: String) -> Bool { proto == "tcp" || proto == "udp" || proto == "sctp" }
+
     static func ifaceMatches(_ pattern: String, _ name: String?) -> Bool {
         guard let name else { return false }
         if pattern.hasSuffix("+") { return name.hasPrefix(pattern.dropLast()) }
@@ -290,8 +295,7 @@ extension IPTablesInterpreter {
         do {
             var probability: Double? = nil
             guard matches(r, state: &state, probability: &probability) else { return nil }
-            state.hits.append(RuleHit(netfilterTable: table, chainName: chain, index: i + 1, rule: r.text, target: r.target,
-                                      comment: r.comment, probability: probability))
+            state.hits.append(RuleHit(netfilterTable: table, chainName: chain, index: i + 1, facts: r.facts, probability: probability))
             switch r.target {
             case .none: return nil
             case .jump(let next):
@@ -329,8 +333,8 @@ extension IPTablesInterpreter {
             case .source(let c, let n): ok = c.contains(p.source) != n
             case .destination(let c, let n): ok = c.contains(p.destination) != n
             case .proto(let pr, let n): ok = (pr == p.proto) != n
-            case .dport(let range, let n): ok = (["tcp", "udp", "sctp"].contains(p.proto) && range.contains(p.destinationPort)) != n
-            case .sport(let range, let n): ok = (["tcp", "udp", "sctp"].contains(p.proto) && range.contains(p.sourcePort)) != n
+            case .dport(let range, let n): ok = (Self.hasPorts(p.proto) && range.contains(p.destinationPort)) != n
+            case .sport(let range, let n): ok = (Self.hasPorts(p.proto) && range.contains(p.sourcePort)) != n
             case .inInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.inInterface) != n
             case .outInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.outInterface) != n
             case .srcType(let t, let n): ok = (t == "LOCAL" && isLocal(p.source)) != n

@@ -27,10 +27,21 @@ public enum BuiltinChain: String, Hashable, Sendable, CaseIterable, CustomString
 
 /// A chain's name: one of the built-in chains, or a chain a program created (`KUBE-SERVICES`,
 /// `AWS-SNAT-CHAIN-0`). iptables gives user chains no built-in chain's name, so each name has
-/// one reading: `ChainName("INPUT")` is `.builtin(.input)`.
+/// one reading: `ChainName("INPUT")` is `.builtin(.input)`. Names compare and hash as the text
+/// iptables writes, so `.user("INPUT")`, were one written, is still the built-in chain.
 public enum ChainName: Hashable, Sendable, CustomStringConvertible {
     case builtin(BuiltinChain)
     case user(String)
+
+    public static func == (lhs: ChainName, rhs: ChainName) -> Bool {
+        switch (lhs, rhs) {
+        case (.builtin(let a), .builtin(let b)): a == b
+        case (.user(let a), .user(let b)): a == b
+        case (.builtin(let a), .user(let b)), (.user(let b), .builtin(let a)): a.rawValue == b
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 
     public init(_ name: some StringProtocol) {
         let s = String(name)
