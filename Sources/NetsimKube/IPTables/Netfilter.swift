@@ -45,7 +45,12 @@ public enum ChainName: Hashable, Sendable, CustomStringConvertible {
 
     public init(_ name: some StringProtocol) {
         let s = String(name)
-        self = BuiltinChain(rawValue: s).map(ChainName.builtin) ?? .user(s)
+        // Built-in names are 5, 6, 7, 10 or 11 bytes long: most user chains are told apart by
+        // length alone (this runs for every rule line a node's datapath reads).
+        switch s.utf8.count {
+        case 5, 6, 7, 10, 11: self = BuiltinChain(rawValue: s).map(ChainName.builtin) ?? .user(s)
+        default: self = .user(s)
+        }
     }
 
     /// The name as iptables writes it.
