@@ -39,15 +39,15 @@ extension Walk {
     }
 
     /// The chains a walk entered, in order: `nat PREROUTING → KUBE-SERVICES → KUBE-SVC-…`.
-    static func chainPath(_ hits: [RuleHit], table: String, base: String) -> String {
+    static func chainPath(_ hits: [RuleHit], table: NetfilterTable, base: ChainName) -> String {
         var path = ["\(table) \(base)"]
-        for h in hits where h.chain != base && path.last != h.chain { path.append(h.chain) }
+        for h in hits where h.chainName != base && path.last != h.chain { path.append(h.chain) }
         return path.joined(separator: " → ")
     }
 
     /// Every endpoint a random walk can reach, with the chance of each (kube-proxy's
     /// `--probability` rules taken in turn).
-    static func candidates(_ ipt: IPTablesInterpreter, table: String, chain: String, packet: NodePacket) -> [(String, Double)] {
+    static func candidates(_ ipt: IPTablesInterpreter, table: NetfilterTable, chain: ChainName, packet: NodePacket) -> [(String, Double)] {
         // Taking no random rule meets them all: that counts the branches.
         let branches = ipt.run(table: table, chain: chain, packet: packet, choice: .branch(Int.max)).branchesMet
         var out: [(String, Double)] = []
@@ -109,21 +109,21 @@ extension Walk {
             }
         } else {
             var pre: [RuleHit] = []
-            var natChain = "OUTPUT"
+            var natChain = ChainName.output
             if !fromHost {
-                let mangle = ipt.run(table: "mangle", chain: "PREROUTING", packet: np, choice: .branch(0))
+                let mangle = ipt.run(table: .mangle, chain: .prerouting, packet: np, choice: .branch(0))
                 pre += mangle.hits
                 np = mangle.packet
-                natChain = "PREROUTING"
+                natChain = .prerouting
             }
             let choice = branchChoice ?? .seeded(StableHash.fnv1a("kube-proxy/\(before)", seed: f.topology.seed))
-            let nat = ipt.run(table: "nat", chain: natChain, packet: np, choice: choice)
+            let nat = ipt.run(table: .nat, chain: natChain, packet: np, choice: choice)
             pre += nat.hits
             for h in pre { step("Rule", .forwarded, "\(h.table) \(h.chain) rule \(h.index): \(h.rule)") }
             if nat.packet.destination != np.destination || nat.packet.destinationPort != np.destinationPort {
-                var detail = "\(Self.chainPath(nat.hits, table: "nat", base: natChain)): DNAT \(np.destination):\(np.destinationPort) → \(nat.packet.destination):\(nat.packet.destinationPort)"
+                var detail = "\(Self.chainPath(nat.hits, table: .nat, base: natChain)): DNAT \(np.destination):\(np.destinationPort) → \(nat.packet.destination):\(nat.packet.destinationPort)"
                 if nat.branchesMet > 0 {
-                    let c = Self.candidates(ipt, table: "nat", chain: natChain, packet: np)
+                    let c = Self.candidates(ipt, table: .nat, chain: natChain, packet: np)
                     let picked = "\(nat.packet.destination):\(nat.packet.destinationPort)"
                     let k = c.firstIndex { $0.0 == picked } ?? 0
                     detail += "; picked at random: endpoint \(k + 1) of \(c.count) (p=\(format4(c.indices.contains(k) ? c[k].1 : 0)))"
@@ -148,15 +148,15 @@ extension Walk {
 
         if !session {
             np.outInterface = r.isLocal ? "lo" : r.device
-            var chains: [String] = fromHost ? ["OUTPUT"] : []
-            if r.isLocal { chains.append("INPUT") } else if !fromHost { chains.append("FORWARD") }
+            var chains: [ChainName] = fromHost ? [.output] : []
+            if r.isLocal { chains.append(.input) } else if !fromHost { chains.append(.forward) }
             for chain in chains {
-                let filter = ipt.run(table: "filter", chain: chain, packet: np, choice: .branch(0))
+                let filter = ipt.run(table: .filter, chain: chain, packet: np, choice: .branch(0))
                 np.mark = filter.packet.mark
                 let last = filter.hits.last
                 if filter.verdict != .accept, let h = last {
                     step("Rule", .denied, "filter \(h.chain) rule \(h.index): \(h.rule)")
-                    let none = h.rule.contains("has no endpoints")
+                    let none = h.isNoEndpointsRule
                     hop(place, steps)
                     let d: Disposition = filter.verdict == .reject ? (none ? .noEndpoints : .rejected) : (r.isLocal ? .deniedIn : .deniedOut)
                     if filter.verdict == .reject, explanations.isEmpty { rejectedWithICMP = true }
@@ -166,7 +166,7 @@ extension Walk {
                     finish(d, place: place, type: "Filter", filter.verdict == .reject ? "REJECT (ICMP port unreachable to the client)" : "DROP", action: .denied)
                     return .stopped
                 }
-                if let h = last, h.rule.hasSuffix("-j ACCEPT") { step("Rule", .permitted, "filter \(h.chain) rule \(h.index): \(h.rule)") }
+                if let h = last, h.target == .accept { step("Rule", .permitted, "filter \(h.chain) rule \(h.index): \(h.rule)") }
             }
             // A cluster IP no rule translated: kube-proxy answers only on its Services' ports.
             if !session, let cidr = f.topology.cluster?.serviceCIDR, cidr.contains(np.destination) {
@@ -177,17 +177,17 @@ extension Walk {
                 return .stopped
             }
             if !r.isLocal {
-                let post = ipt.run(table: "nat", chain: "POSTROUTING", packet: np, choice: .branch(0))
+                let post = ipt.run(table: .nat, chain: .postrouting, packet: np, choice: .branch(0))
                 for h in post.hits { step("Rule", .forwarded, "nat \(h.chain) rule \(h.index): \(h.rule)") }
                 if post.packet.source != np.source {
                     var out = post.packet
                     if packet.hasPorts {
                         out.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(nodeName)/\(before)", seed: f.topology.seed) % 64512))
                     }
-                    let masquerade = post.hits.last?.chain == "KUBE-POSTROUTING"
+                    let masquerade = post.hits.last?.chainName == ChainNames.kubePostrouting
                     let why = masquerade ? "KUBE-POSTROUTING: marked 0x4000 by KUBE-MARK-MASQ, MASQUERADE" : "\(post.hits.last?.chain ?? "POSTROUTING"): SNAT --to-source \(out.source)"
                     let whose = masquerade ? (r.device.hasPrefix(host.vethPrefix) ? "the node's primary address: the veth has none" : "\(r.device)'s address") : "leaving by \(r.device)"
-                    step("SourceNAT", .transformed, "\(Self.chainPath(post.hits, table: "nat", base: "POSTROUTING")) (\(why)): source \(np.source):\(np.sourcePort) → \(out.source):\(out.sourcePort) (\(whose); --random-fully picks the port)")
+                    step("SourceNAT", .transformed, "\(Self.chainPath(post.hits, table: .nat, base: .postrouting)) (\(why)): source \(np.source):\(np.sourcePort) → \(out.source):\(out.sourcePort) (\(whose); --random-fully picks the port)")
                     np = out
                 }
             }

@@ -1,6 +1,7 @@
 /// The EKS cluster: service range, aws-node settings, ENIConfigs and node groups.
 public struct Cluster: Sendable {
-    public enum IPFamily: String, Sendable, CaseIterable { case ipv4, ipv6 }
+    /// The cluster's address family (one type with the family of addresses).
+    public typealias IPFamily = NetsimModel.IPFamily
     public var name: String
     public var version: String
     public var serviceCIDR: IPv4CIDR
