@@ -51,17 +51,21 @@ let package = Package(
             dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology"],
             path: "Benchmarks/netsim-bench"
         ),
-        .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM"], exclude: ["Fixtures"]),
+        // Shared by the test targets (repository root, process runner, the built binary, temporary
+        // folders, network namespaces); under Tests/ and in no product, so it never ships.
+        .target(name: "NetsimTestSupport", path: "Tests/NetsimTestSupport"),
+        .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NetsimTopologyTests",
-            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimFlow", "NetsimRender"],
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimFlow", "NetsimRender", "NetsimTestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology"]),
-        .testTarget(name: "NetsimKubeTests", dependencies: ["NetsimModel", "NetsimKube"], exclude: ["Fixtures"]),
-        .testTarget(name: "NetsimFlowTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology"],
+        .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimTestSupport"]),
+        .testTarget(name: "NetsimKubeTests", dependencies: ["NetsimModel", "NetsimKube", "NetsimTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NetsimVPCTests", dependencies: ["NetsimModel", "NetsimVPC"]),
+        .testTarget(name: "NetsimFlowTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology", "NetsimTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap"]),
-        .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel"]),
+        .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap", "NetsimTestSupport"]),
+        .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel", "NetsimTestSupport"]),
     ]
 )

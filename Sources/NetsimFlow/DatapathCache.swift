@@ -26,7 +26,7 @@ final class DatapathCache: Sendable {
         var large: Bool
         /// Per port (kube-proxy's order): for a port whose rules are the same on every node,
         /// its lines in the shared chains, parsed; nil for a port that depends on the node.
-        var common: [[(table: String, chain: String, rule: IPTablesRule)]?]
+        var common: [[(table: NetfilterTable, chain: ChainName, rule: IPTablesRule)]?]
         var chains: SharedChains
         var podsByNode: [String: [RealizedPod]]
     }
@@ -37,7 +37,7 @@ final class DatapathCache: Sendable {
     /// kube-proxy's shared chains (KUBE-SERVICES, KUBE-NODEPORTS, the filter chains, …),
     /// parsed and indexed, by the node-specific lines they hold: nodes whose lines are the
     /// same (all of them, in a cluster without Local traffic policies) share one copy.
-    let aggregates = Mutex<[String: [String: [String: ParsedChain]]]>([:])
+    let aggregates = Mutex<[String: [NetfilterTable: [ChainName: ParsedChain]]]>([:])
     /// The host's rules are mostly the same text on every node: each line is parsed once.
     let parsedLines = Mutex<[String: IPTablesRule]>([:])
 
@@ -51,20 +51,21 @@ final class DatapathCache: Sendable {
     }
 
     /// A fragment's lines split into its own chains' lines and its lines in shared chains.
-    static func split(_ f: IPTablesRestoreText) -> (own: [String: [String]], common: [(String, String, String)]) {
-        let ownChains = Set(f.natChains)
-        var own: [String: [String]] = [:], common: [(String, String, String)] = []
+    static func split(_ f: IPTablesRestoreText) -> (own: [ChainName: [String]], common: [(NetfilterTable, ChainName, String)]) {
+        let ownChains = Set(f.natChains.map(ChainName.init))
+        var own: [ChainName: [String]] = [:], common: [(NetfilterTable, ChainName, String)] = []
         for line in f.natRules {
             let chain = chainName(line)
-            if ownChains.contains(chain) { own[chain, default: []].append(line) } else { common.append(("nat", chain, line)) }
+            if ownChains.contains(chain) { own[chain, default: []].append(line) } else { common.append((.nat, chain, line)) }
         }
-        for line in f.filterRules { common.append(("filter", chainName(line), line)) }
+        for line in f.filterRules { common.append((.filter, chainName(line), line)) }
         return (own, common)
     }
 
-    static func chainName(_ line: String) -> String {
+    /// The chain of an `-A CHAIN …` line.
+    static func chainName(_ line: String) -> ChainName {
         let rest = line.utf8.dropFirst(3)
-        return String(decoding: rest.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+        return ChainName(String(decoding: rest.prefix { $0 != UInt8(ascii: " ") }, as: UTF8.self))
     }
 
     func sharedState() -> Shared {
@@ -72,8 +73,8 @@ final class DatapathCache: Sendable {
         let (ports, endpoints) = NodeDatapath.services(fabric.topology, fabric.realized)
         let sorted = KubeProxyRenderer.sorted(ports)
         let large = KubeProxyRenderer.isLarge(endpoints, neutralConfig)
-        var common: [[(table: String, chain: String, rule: IPTablesRule)]?] = []
-        var lines: [String: [String]] = [:]
+        var common: [[(table: NetfilterTable, chain: ChainName, rule: IPTablesRule)]?] = []
+        var lines: [ChainName: [String]] = [:]
         for sp in sorted {
             let eps = KubeProxyRenderer.endpoints(of: sp, in: endpoints)
             guard !KubeProxyRenderer.dependsOnNode(sp, endpoints: eps),
@@ -83,7 +84,7 @@ final class DatapathCache: Sendable {
             for (c, l) in own { lines[c, default: []] += l }
             common.append(rest.compactMap { t, c, l in IPTablesRule.parse(l).map { (table: t, chain: c, rule: $0) } })
         }
-        let s = Shared(ports: sorted, endpoints: endpoints, large: large, common: common, chains: SharedChains(lines: ["nat": lines]),
+        let s = Shared(ports: sorted, endpoints: endpoints, large: large, common: common, chains: SharedChains(lines: [.nat: lines]),
                        podsByNode: Dictionary(grouping: fabric.realized.pods.filter { $0.node != nil }, by: { $0.node ?? "" }))
         shared.withLock { $0 = s }
         return s
@@ -94,9 +95,9 @@ final class DatapathCache: Sendable {
         let s = sharedState()
         guard let realizedNode = fabric.nodeByName[node], let host = NodeDatapath.host(fabric: fabric, node: node, pods: s.podsByNode[node] ?? []) else { return nil }
         let config = NodeDatapath.kubeProxyConfig(for: realizedNode, cluster: fabric.topology.cluster)
-        var rules: [String: [String: [IPTablesRule]]] = [:]
+        var rules: [NetfilterTable: [ChainName: [IPTablesRule]]] = [:]
         var unparsed: [String] = []
-        func add(_ table: String, _ chain: String, _ line: String) {
+        func add(_ table: NetfilterTable, _ chain: ChainName, _ line: String) {
             if let r = IPTablesRule.parse(line) { rules[table, default: [:]][chain, default: []].append(r) } else { unparsed.append(line) }
         }
         // The host's chains: the built-in chains with the CNI's and kube-proxy's jumps, the CNI's chains.
@@ -104,13 +105,13 @@ final class DatapathCache: Sendable {
         var frame = IPTablesRestoreText()
         frame.filterChains = head.filterChains
         frame.natChains = head.natChains
-        let kubeChains = Set(head.filterChains + head.natChains)
-        var table = ""
-        var hostLines: [(String, String, String)] = []
+        let kubeChains = Set((head.filterChains + head.natChains).map(ChainName.init))
+        var table: NetfilterTable? = nil
+        var hostLines: [(NetfilterTable, ChainName, String)] = []
         // Split as bytes: the text is ASCII, and Character-wise splitting is slow here.
         for raw in host.iptablesSave(kubeProxy: frame).utf8.split(separator: UInt8(ascii: "\n")) {
-            if raw.first == UInt8(ascii: "*") { table = String(decoding: raw.dropFirst(), as: UTF8.self); continue }
-            guard raw.starts(with: "-A ".utf8) else { continue }
+            if raw.first == UInt8(ascii: "*") { table = NetfilterTable(rawValue: String(decoding: raw.dropFirst(), as: UTF8.self)); continue }
+            guard raw.starts(with: "-A ".utf8), let table else { continue }
             let line = String(decoding: raw, as: UTF8.self)
             let chain = Self.chainName(line)
             if !kubeChains.contains(chain) { hostLines.append((table, chain, line)) }
@@ -123,15 +124,15 @@ final class DatapathCache: Sendable {
         }
         if !learned.isEmpty { parsedLines.withLock { $0.merge(learned) { a, _ in a } } }
         // kube-proxy: the frame's first rules, each port's (shared or this node's), the last rules.
-        var nodeLines: [(String, String, String)] = []
+        var nodeLines: [(NetfilterTable, ChainName, String)] = []
         var key = ""
-        for l in head.natRules { nodeLines.append(("nat", Self.chainName(l), l)) }
-        for l in head.filterRules { nodeLines.append(("filter", Self.chainName(l), l)) }
-        var ports: [(Int, [(String, String, String)])] = []
+        for l in head.natRules { nodeLines.append((.nat, Self.chainName(l), l)) }
+        for l in head.filterRules { nodeLines.append((.filter, Self.chainName(l), l)) }
+        var ports: [(Int, [(NetfilterTable, ChainName, String)])] = []
         for (k, sp) in s.ports.enumerated() where s.common[k] == nil {
             guard let f = KubeProxyRenderer.fragment(sp, endpoints: KubeProxyRenderer.endpoints(of: sp, in: s.endpoints), config: config, large: s.large) else { continue }
             let (own, rest) = Self.split(f)
-            for (c, ls) in own { for l in ls { add("nat", c, l) } }
+            for (c, ls) in own { for l in ls { add(.nat, c, l) } }
             ports.append((k, rest))
         }
         var tail = IPTablesRestoreText()
@@ -139,12 +140,12 @@ final class DatapathCache: Sendable {
         for (_, _, l) in nodeLines { key += l + "\n" }
         for (k, rest) in ports { key += "#\(k)\n"; for (_, _, l) in rest { key += l + "\n" } }
         key += "#tail\n" + tail.natRules.joined(separator: "\n") + "\n" + tail.filterRules.joined(separator: "\n")
-        var aggregate: [String: [String: ParsedChain]]
+        var aggregate: [NetfilterTable: [ChainName: ParsedChain]]
         if let cached = aggregates.withLock({ $0[key] }) {
             aggregate = cached
         } else {
-            var agg: [String: [String: [IPTablesRule]]] = [:]
-            func put(_ t: String, _ c: String, _ l: String) {
+            var agg: [NetfilterTable: [ChainName: [IPTablesRule]]] = [:]
+            func put(_ t: NetfilterTable, _ c: ChainName, _ l: String) {
                 if let r = IPTablesRule.parse(l) { agg[t, default: [:]][c, default: []].append(r) } else { unparsed.append(l) }
             }
             for (t, c, l) in nodeLines { put(t, c, l) }
@@ -157,8 +158,8 @@ final class DatapathCache: Sendable {
                     next += 1
                 }
             }
-            for l in tail.natRules { put("nat", Self.chainName(l), l) }
-            for l in tail.filterRules { put("filter", Self.chainName(l), l) }
+            for l in tail.natRules { put(.nat, Self.chainName(l), l) }
+            for l in tail.filterRules { put(.filter, Self.chainName(l), l) }
             aggregate = [:]
             for (t, byChain) in agg { for (c, r) in byChain { aggregate[t, default: [:]][c] = ParsedChain(rules: r) } }
             let made = aggregate
@@ -166,12 +167,11 @@ final class DatapathCache: Sendable {
         }
         var chains = aggregate
         for (t, byChain) in rules { for (c, r) in byChain { chains[t, default: [:]][c] = ParsedChain(rules: r) } }
-        if !unparsed.isEmpty { chains["unparsed", default: [:]]["-"] = ParsedChain(rules: [], unparsed: unparsed) }
         var ifaces: [String: IPv4Address] = [:]
         for e in host.enis { ifaces[e.interface] = e.primaryIP }
         // A veth has no address of its own: MASQUERADE takes the node's primary address.
         if let p = host.primary { for v in host.vethByAddress.values { ifaces[v] = p.primaryIP } }
-        let entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, localAddresses: host.localAddresses, interfaceAddresses: ifaces))
+        let entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, unparsed: unparsed, localAddresses: host.localAddresses, interfaceAddresses: ifaces))
         entries.withLock { $0[node] = entry }
         return entry
     }

@@ -255,7 +255,8 @@ public struct Network: Sendable {
     /// delivery to or from a pod; hostNetwork pods are exempt (they are not in `podByIP`).
     func agentCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
         let topology = fabric.topology
-        let strict = topology.cluster?.cni.last { $0.name == "NETWORK_POLICY_ENFORCING_MODE" }.flatMap { $0.value.lowercased() == "strict" ? $0 : nil }
+        let settings = topology.cluster?.awsNode
+        let strict = settings?.networkPolicyStrict == true ? settings?.sources["NETWORK_POLICY_ENFORCING_MODE"] : nil
         let cnps = topology.kubernetes.clusterNetworkPolicies.sorted { $0.name < $1.name }
         let anpsAll = topology.kubernetes.applicationNetworkPolicies
         guard strict != nil || !cnps.isEmpty || !anpsAll.isEmpty else { return [] }
@@ -273,7 +274,7 @@ public struct Network: Sendable {
             out.append(Caveat(kind: .strictMode, pod: pods.first, affectsVerdict: decides,
                               message: "NETWORK_POLICY_ENFORCING_MODE is strict: the network policy agent starts every pod default-deny and lets through only what a NetworkPolicy allows (\(who) on this path); "
                                 + "netsim does not enforce that yet" + (decides ? ", so this delivery holds only if policies allow it" : stands),
-                              location: strict.location))
+                              location: strict))
         }
         if let first = cnps.first {
             let names = cnps.map(\.name)

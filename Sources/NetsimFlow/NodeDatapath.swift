@@ -74,14 +74,11 @@ public struct NodeDatapath: Sendable {
             enis.append(HostENI(deviceIndex: e.deviceIndex, mac: e.mac, primaryIP: e.primaryIP, subnet: subnet.cidr, podAddresses: addrs, id: e.id))
         }
         let pods = (podsOfNode ?? r.pods.filter { $0.node == name }).filter { !$0.hostNetwork }.compactMap { p in p.ip.map { HostPod(namespace: p.namespace, name: p.name, ip: $0) } }
-        let cluster = t.cluster
-        let exclude = (cluster?.cniValue("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: $0) }   // as ipamd: Go's net.ParseCIDR per entry, no trimming; unreadable entries are skipped (NS0804 warns)
-        let nodePortSupport = cluster.map { $0.cniValue("AWS_VPC_CNI_NODE_PORT_SUPPORT") == nil || $0.cniFlag("AWS_VPC_CNI_NODE_PORT_SUPPORT") } ?? true
-        return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: exclude,
-                           externalSNAT: r.settings.externalSNAT, vethPrefix: cluster?.cniValue("AWS_VPC_K8S_CNI_VETHPREFIX") ?? "eni",
-                           connmark: cluster?.cniValue("AWS_VPC_K8S_CNI_CONNMARK").flatMap(CNISettings.parseMark) ?? 0x80,
-                           nodePortSupport: nodePortSupport, randomizeSNAT: cluster?.cniValue("AWS_VPC_K8S_CNI_RANDOMIZESNAT") ?? "prng",
-                           externalServiceCIDRs: (cluster?.cniValue("AWS_EXTERNAL_SERVICE_CIDRS") ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: String($0).trimmingSpaces()) })
+        // The aws-node settings as the converter read them (the values check judged).
+        let s = t.cluster?.awsNode ?? CNISettings()
+        return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: s.excludeSNATCIDRs,
+                           externalSNAT: r.settings.externalSNAT, vethPrefix: s.vethPrefix, connmark: s.connmark,
+                           nodePortSupport: s.nodePortSupport, randomizeSNAT: s.randomizeSNAT, externalServiceCIDRs: s.externalServiceCIDRs)
     }
 
     /// Service ports and their endpoints, as the API server and the EndpointSlice controller

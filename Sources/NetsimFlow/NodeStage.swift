@@ -20,7 +20,7 @@ extension Walk {
 
     /// Every endpoint a random walk can reach, with the chance of each (kube-proxy's
     /// `--probability` rules taken in turn).
-    static func candidates(_ ipt: IPTablesInterpreter, table: String, chain: String, packet: NodePacket) -> [(String, Double)] {
+    static func candidates(_ ipt: IPTablesInterpreter, table: NetfilterTable, chain: ChainName, packet: NodePacket) -> [(String, Double)] {
         // Taking no random rule meets them all: that counts the branches.
         let branches = ipt.run(table: table, chain: chain, packet: packet, choice: .branch(Int.max)).branchesMet
         var out: [(String, Double)] = []
@@ -81,22 +81,22 @@ extension Walk {
             }
         } else {
             var pre: [RuleHit] = []
-            var natChain = "OUTPUT"
+            var natChain = ChainName.output
             if !fromHost {
-                let mangle = ipt.run(table: "mangle", chain: "PREROUTING", packet: np, choice: .branch(0))
+                let mangle = ipt.run(table: .mangle, chain: .prerouting, packet: np, choice: .branch(0))
                 pre += mangle.hits
                 np = mangle.packet
-                natChain = "PREROUTING"
+                natChain = .prerouting
             }
             let choice = branchChoice ?? .seeded(StableHash.fnv1a("kube-proxy/\(before)", seed: f.topology.seed))
-            let nat = ipt.run(table: "nat", chain: natChain, packet: np, choice: choice)
+            let nat = ipt.run(table: .nat, chain: natChain, packet: np, choice: choice)
             pre += nat.hits
             for h in pre { step(.forwarded, .netfilterRule(h)) }
             if nat.packet.destination != np.destination || nat.packet.destinationPort != np.destinationPort {
-                var dnat = KubeProxyDNAT(table: "nat", baseChain: natChain, hits: nat.hits, before: AddressPort(np.destination, np.destinationPort),
+                var dnat = KubeProxyDNAT(table: .nat, baseChain: natChain, hits: nat.hits, before: AddressPort(np.destination, np.destinationPort),
                                          after: AddressPort(nat.packet.destination, nat.packet.destinationPort), pick: nil)
                 if nat.branchesMet > 0 {
-                    let c = Self.candidates(ipt, table: "nat", chain: natChain, packet: np)
+                    let c = Self.candidates(ipt, table: .nat, chain: natChain, packet: np)
                     let picked = "\(nat.packet.destination):\(nat.packet.destinationPort)"
                     let k = c.firstIndex { $0.0 == picked } ?? 0
                     dnat.pick = EndpointPick(index: k, count: c.count, probability: c.indices.contains(k) ? c[k].1 : 0)
@@ -121,15 +121,15 @@ extension Walk {
 
         if !session {
             np.outInterface = r.isLocal ? "lo" : r.device
-            var chains: [String] = fromHost ? ["OUTPUT"] : []
-            if r.isLocal { chains.append("INPUT") } else if !fromHost { chains.append("FORWARD") }
+            var chains: [ChainName] = fromHost ? [.output] : []
+            if r.isLocal { chains.append(.input) } else if !fromHost { chains.append(.forward) }
             for chain in chains {
-                let filter = ipt.run(table: "filter", chain: chain, packet: np, choice: .branch(0))
+                let filter = ipt.run(table: .filter, chain: chain, packet: np, choice: .branch(0))
                 np.mark = filter.packet.mark
                 let last = filter.hits.last
                 if filter.verdict != .accept, let h = last {
                     step(.denied, .netfilterRule(h))
-                    let none = h.rule.contains("has no endpoints")
+                    let none = h.isNoEndpointsRule
                     hop(place, steps)
                     let d: Disposition = filter.verdict == .reject ? (none ? .noEndpoints : .rejected) : (r.isLocal ? .deniedIn : .deniedOut)
                     if filter.verdict == .reject, explanations.isEmpty { rejectedWithICMP = true }
@@ -138,7 +138,7 @@ extension Walk {
                     finish(d, place: place, .denied, .filter(.netfilter(reject: filter.verdict == .reject)))
                     return .stopped
                 }
-                if let h = last, h.rule.hasSuffix("-j ACCEPT") { step(.permitted, .netfilterRule(h)) }
+                if let h = last, h.target == .accept { step(.permitted, .netfilterRule(h)) }
             }
             // A cluster IP no rule translated: kube-proxy answers only on its Services' ports.
             if !session, let cidr = f.topology.cluster?.serviceCIDR, cidr.contains(np.destination) {
@@ -149,14 +149,14 @@ extension Walk {
                 return .stopped
             }
             if !r.isLocal {
-                let post = ipt.run(table: "nat", chain: "POSTROUTING", packet: np, choice: .branch(0))
+                let post = ipt.run(table: .nat, chain: .postrouting, packet: np, choice: .branch(0))
                 for h in post.hits { step(.forwarded, .netfilterRule(h)) }
                 if post.packet.source != np.source {
                     var out = post.packet
                     if packet.hasPorts {
                         out.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(nodeName)/\(before)", seed: f.topology.seed) % 64512))
                     }
-                    let masquerade = post.hits.last?.chain == "KUBE-POSTROUTING"
+                    let masquerade = post.hits.last?.chainName == ChainNames.kubePostrouting
                     step(.transformed, .nodeSourceNAT(NodeSourceNAT(hits: post.hits, masquerade: masquerade, before: AddressPort(np.source, np.sourcePort),
                                                                     after: AddressPort(out.source, out.sourcePort), device: r.device,
                                                                     deviceIsVeth: r.device.hasPrefix(host.vethPrefix))))

@@ -110,8 +110,8 @@ public struct EndpointPick: Sendable {
 /// and after, and the random pick when the Service has several endpoints.
 public struct KubeProxyDNAT: Sendable {
     /// `nat`, and the base chain (`PREROUTING` or `OUTPUT`).
-    public var table: String
-    public var baseChain: String
+    public var table: NetfilterTable
+    public var baseChain: ChainName
     /// The rules the walk hit, in order (their chains give the path).
     public var hits: [RuleHit]
     public var before: AddressPort

@@ -1,40 +1,10 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// The built `netsim` binary, run as a user runs it: exit codes, formats, atomic output.
 final class CLITests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The netsim executable beside the test bundle (SwiftPM builds both into one folder).
-    static var binary: URL {
-        var dir = Bundle(for: CLITests.self).bundleURL.deletingLastPathComponent()
-        let candidate = dir.appendingPathComponent("netsim")
-        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return dir.appendingPathComponent("netsim")
-    }
-
-    struct Run { var status: Int32; var out: String; var err: String }
-
-    func netsim(_ args: [String], env: [String: String] = [:]) throws -> Run { try Self.netsim(args, env: env) }
-
-    static func netsim(_ args: [String], env: [String: String] = [:]) throws -> Run {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = root
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
+    func netsim(_ args: [String], env: [String: String] = [:]) throws -> ProcessResult { try Netsim.run(args, env: env) }
 
     func testQuickstartIsCleanUnderStrict() throws {
         let r = try netsim(["check", "--strict", "Topologies/quickstart.yaml"])
@@ -44,9 +14,8 @@ final class CLITests: XCTestCase {
     }
 
     func testInvalidInputExitsTwoWithLocatedDiagnostic() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-cli")
+        defer { Scratch.remove(dir) }
         let cases: [(String, Data, String)] = [
             ("empty.yaml", Data(), "NS0006"),
             ("list.yaml", Data("- a\n".utf8), "NS0105"),
@@ -105,9 +74,8 @@ final class CLITests: XCTestCase {
     }
 
     func testOutputFileIsWrittenAtomically() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-out")
+        defer { Scratch.remove(dir) }
         let out = dir.appendingPathComponent("report.xml").path
         let r = try netsim(["check", "--format", "junit", "-o", out, "Topologies/quickstart.yaml"])
         XCTAssertEqual(r.status, 0)
@@ -128,9 +96,8 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(a.status, 0)
         XCTAssertEqual(a.out, b.out, "same seed, same bytes")
         XCTAssertNotEqual(a.out, try netsim(args.dropLast() + ["8"]).out)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-gen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-gen")
+        defer { Scratch.remove(dir) }
         let path = dir.appendingPathComponent("gen.yaml").path
         try a.out.write(toFile: path, atomically: true, encoding: .utf8)
         let check = try netsim(["check", "--strict", path])
@@ -140,6 +107,6 @@ final class CLITests: XCTestCase {
     func testSchemaCommandPrintsTheSchema() throws {
         let r = try netsim(["schema"])
         XCTAssertEqual(r.status, 0)
-        XCTAssertEqual(r.out, try String(contentsOf: Self.root.appendingPathComponent("Docs/topology.schema.json"), encoding: .utf8))
+        XCTAssertEqual(r.out, try String(contentsOf: Repo.root.appendingPathComponent("Docs/topology.schema.json"), encoding: .utf8))
     }
 }

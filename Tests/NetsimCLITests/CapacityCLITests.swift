@@ -2,17 +2,18 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import NetsimTestSupport
 import XCTest
 
 /// `netsim capacity` and `netsim simulate` as a user runs them.
 final class CapacityCLITests: XCTestCase {
     enum cli {
-        static func netsim(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+        static func netsim(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
     }
 
     func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-cap-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try Scratch.makeDirectory(prefix: "netsim-cap")
+        addTeardownBlock { Scratch.remove(dir) }
         return dir
     }
 
@@ -156,12 +157,12 @@ final class CapacityCLITests: XCTestCase {
     func testHugeNumbersNeverTrap() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let quick = try String(contentsOf: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), encoding: .utf8)
+        let quick = try String(contentsOf: Repo.root.appendingPathComponent("Topologies/quickstart.yaml"), encoding: .utf8)
         let huge = quick.replacingOccurrences(of: "  cni: {}", with: "  cni: {WARM_IP_TARGET: \"9223372036854775807\", WARM_ENI_TARGET: \"9223372036854775807\"}")
         XCTAssertNotEqual(huge, quick)
         // Beside the example, so its manifest globs resolve; removed afterwards.
         let local = "Topologies/.huge-\(UUID().uuidString).yaml"
-        let url = CLITests.root.appendingPathComponent(local)
+        let url = Repo.root.appendingPathComponent(local)
         try huge.write(to: url, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: url) }
         let check = try cli.netsim(["check", local])

@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// `netsim trace --pcap` and `netsim replay` with the real tools: tshark decodes every capture
@@ -9,24 +10,13 @@ final class CaptureCLITests: XCTestCase {
     var dir: URL!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-capture-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        dir = try Scratch.makeDirectory(prefix: "netsim-capture")
     }
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
+    override func tearDownWithError() throws { Scratch.remove(dir) }
 
-    func run(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    func run(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
 
-    static func tool(_ path: String, _ args: [String]) -> CLITests.Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        do { try p.run() } catch { return CLITests.Run(status: -1, out: "", err: "\(error)") }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLITests.Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: e, as: UTF8.self))
-    }
+    static func tool(_ path: String, _ args: [String]) -> ProcessResult { Subprocess.run(path, args) }
 
     static let lab = "Tests/NetsimFlowTests/Fixtures/lb-lab.yaml"
     static let datapath = "Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml"
@@ -96,7 +86,7 @@ final class CaptureCLITests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: missing))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), ["a.pcap", "b.pcap"], "no temporary file is left behind")
-        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"]).status, 2)
+        XCTAssertEqual(try run(["trace", q, "--from", "deployment:shop/cart", "--to", "internet", "--port", "443", "--handshake"]).status, 64, "--handshake needs --pcap: a usage error")
         // A device is written to, never replaced; - is standard output, with the trace in a file.
         XCTAssertEqual(try run(["trace", q] + flow + ["--pcap", "/dev/null"]).status, 0)
         var info = stat()
@@ -191,7 +181,7 @@ final class CaptureCLITests: XCTestCase {
     }
 
     static var canMakeNamespaces: Bool {
-        getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") && FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump")
+        NetworkNamespace.available && FileManager.default.isExecutableFile(atPath: "/usr/bin/tcpdump")
             && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
     }
 
@@ -207,34 +197,24 @@ final class CaptureCLITests: XCTestCase {
         let flow = try XCTUnwrap(doc["flow"] as? [String: Any])
         let client = try XCTUnwrap(flow["sourceAddress"] as? String), server = try XCTUnwrap(flow["destinationAddress"] as? String)
         let id = "\(getpid() % 10000)\(Int.random(in: 100..<1000))"
-        let (a, b) = ("netsim-cap-a-\(id)", "netsim-cap-b-\(id)")
-        let ip = "/usr/sbin/ip"
-        defer { _ = Self.tool(ip, ["netns", "del", a]); _ = Self.tool(ip, ["netns", "del", b]) }
-        for cmd in [["netns", "add", a], ["netns", "add", b],
-                    ["link", "add", "nsc\(id)", "netns", a, "type", "veth", "peer", "name", "nsd\(id)", "netns", b],
-                    ["-n", a, "addr", "add", "\(client)/32", "dev", "nsc\(id)"], ["-n", b, "addr", "add", "\(server)/32", "dev", "nsd\(id)"],
-                    ["-n", a, "link", "set", "nsc\(id)", "up"], ["-n", b, "link", "set", "nsd\(id)", "up"],
-                    ["-n", a, "link", "set", "lo", "up"], ["-n", b, "link", "set", "lo", "up"],
-                    ["-n", a, "route", "add", "\(server)/32", "dev", "nsc\(id)"], ["-n", b, "route", "add", "\(client)/32", "dev", "nsd\(id)"]] {
-            let r = Self.tool(ip, cmd)
+        let namespaces = NamespaceSet()
+        defer { namespaces.deleteAll() }
+        let a = try namespaces.create("netsim-cap-a-\(id)"), b = try namespaces.create("netsim-cap-b-\(id)")
+        for cmd in [["link", "add", "nsc\(id)", "netns", a.name, "type", "veth", "peer", "name", "nsd\(id)", "netns", b.name],
+                    ["-n", a.name, "addr", "add", "\(client)/32", "dev", "nsc\(id)"], ["-n", b.name, "addr", "add", "\(server)/32", "dev", "nsd\(id)"],
+                    ["-n", a.name, "link", "set", "nsc\(id)", "up"], ["-n", b.name, "link", "set", "nsd\(id)", "up"],
+                    ["-n", a.name, "link", "set", "lo", "up"], ["-n", b.name, "link", "set", "lo", "up"],
+                    ["-n", a.name, "route", "add", "\(server)/32", "dev", "nsc\(id)"], ["-n", b.name, "route", "add", "\(client)/32", "dev", "nsd\(id)"]] {
+            let r = Self.tool(NetworkNamespace.ipTool, cmd)
             XCTAssertEqual(r.status, 0, "ip \(cmd.joined(separator: " ")): \(r.err)")
         }
         let pcap = dir.appendingPathComponent("tcpdump.pcap").path
-        let dump = Process()
-        dump.executableURL = URL(fileURLWithPath: ip)
-        dump.arguments = ["netns", "exec", a, "/usr/bin/tcpdump", "-i", "nsc\(id)", "-U", "-n", "-w", pcap, "ip"]
-        let dumpErr = Pipe()
-        dump.standardError = dumpErr
-        dump.standardOutput = FileHandle.nullDevice
-        try dump.run()
-        let listener = Process()
-        listener.executableURL = URL(fileURLWithPath: ip)
-        listener.arguments = ["netns", "exec", b, "/usr/bin/python3", "-c",
-                              "import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('\(server)',5432))\ns.listen()\nc,_=s.accept()\nc.recv(100)\nc.close()"]
-        try listener.run()
+        let dump = try a.start("/usr/bin/tcpdump", ["-i", "nsc\(id)", "-U", "-n", "-w", pcap, "ip"])
+        let listener = try b.start("/usr/bin/python3", ["-c",
+                              "import socket\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('\(server)',5432))\ns.listen()\nc,_=s.accept()\nc.recv(100)\nc.close()"])
         Thread.sleep(forTimeInterval: 1.5)
-        let client1 = Self.tool(ip, ["netns", "exec", a, "/usr/bin/python3", "-c",
-                                     "import socket,time\nfor i in range(20):\n  try:\n    c=socket.create_connection(('\(server)',5432),timeout=2); break\n  except OSError: time.sleep(0.1)\nc.sendall(b'hello')\nc.close()\ntry:\n  socket.create_connection(('\(server)',5433),timeout=2)\nexcept OSError: pass"])
+        let client1 = a.exec("/usr/bin/python3", ["-c",
+                             "import socket,time\nfor i in range(20):\n  try:\n    c=socket.create_connection(('\(server)',5432),timeout=2); break\n  except OSError: time.sleep(0.1)\nc.sendall(b'hello')\nc.close()\ntry:\n  socket.create_connection(('\(server)',5433),timeout=2)\nexcept OSError: pass"])
         XCTAssertEqual(client1.status, 0, client1.err)
         listener.waitUntilExit()
         Thread.sleep(forTimeInterval: 0.5)

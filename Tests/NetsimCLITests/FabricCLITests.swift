@@ -1,9 +1,10 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// `--set`, endpoint aliases and `describe`, run as a user runs them.
 final class FabricCLITests: XCTestCase {
-    func netsim(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    func netsim(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
 
     // MARK: --set
 
@@ -100,7 +101,7 @@ final class FabricCLITests: XCTestCase {
     /// The docs stand alone and say what the program does: the --help sample is the real one,
     /// no link leads to files users do not have, the NS0904 example is what check prints.
     func testDocsMatchTheProgram() throws {
-        let root = CLITests.root
+        let root = Repo.root
         func read(_ p: String) throws -> String { try String(contentsOf: root.appendingPathComponent(p), encoding: .utf8) }
         let cli = try read("Docs/cli.md")
         let help = try netsim(["--help"]).out

@@ -1,22 +1,23 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// Issue 12: a trace says when its verdict depends on something netsim does not model
 /// (NetworkPolicies, the EKS control plane), `check` keeps going past one bad intent, and a
 /// failed intent points at the rule that decided it.
 final class HonestTraceCLITests: XCTestCase {
-    func run(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    func run(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
     let q = "Topologies/quickstart.yaml"
     let mt = "Topologies/multi-tenant-network-policies.yaml"
 
     /// A copy of the quickstart (with its manifests) in a temporary folder, edited by `edits`.
     func quickstartCopy(_ edits: [(String, String)], extra: String = "") throws -> (path: String, cleanup: () -> Void) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-h1-\(UUID().uuidString)")
+        let dir = try Scratch.makeDirectory(prefix: "netsim-h1")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("k8s/shop"), withIntermediateDirectories: true)
         for f in ["cart.yaml", "frontend.yaml", "namespace.yaml"] {
-            try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
+            try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
         }
-        var text = try String(contentsOf: CLITests.root.appendingPathComponent(q), encoding: .utf8)
+        var text = try String(contentsOf: Repo.root.appendingPathComponent(q), encoding: .utf8)
         for (a, b) in edits {
             XCTAssertTrue(text.contains(a), "the quickstart no longer holds \(a)")
             text = text.replacingOccurrences(of: a, with: b)

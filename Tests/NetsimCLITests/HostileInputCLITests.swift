@@ -1,51 +1,18 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// Issue 12's hostile-input reproducers, run against the built binary: each one crashed, hung,
 /// ran unbounded or destroyed a file before its fix. Every run has a deadline, so a regression
 /// fails the test instead of hanging the suite.
 final class HostileInputCLITests: XCTestCase {
-    struct Run { var status: Int32; var out: String; var err: String; var timedOut: Bool }
+    typealias Run = ProcessResult
 
     /// Runs netsim with `stdin` (empty when nil) in `cwd` (the repository by default), killing it
     /// after `timeout` seconds.
     static func netsim(_ args: [String], stdin: Data? = nil, cwd: URL? = nil, env: [String: String] = [:],
                        timeout: TimeInterval = 120) throws -> Run {
-        let p = Process()
-        p.executableURL = CLITests.binary
-        p.arguments = args
-        p.currentDirectoryURL = cwd ?? CLITests.root
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        // Output goes to files, so a large output cannot block the child while the test waits.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer { try? out.close(); try? err.close() }
-        let input = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = input
-        let done = DispatchSemaphore(value: 0)
-        p.terminationHandler = { _ in done.signal() }
-        try p.run()
-        // A child that exits before reading all of stdin must not kill the test with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        if let stdin { try? input.fileHandleForWriting.write(contentsOf: stdin) }
-        try? input.fileHandleForWriting.close()
-        var timedOut = false
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(p.processIdentifier, SIGKILL)
-            done.wait()
-        }
-        let o = (try? Data(contentsOf: outURL)) ?? Data(), e = (try? Data(contentsOf: errURL)) ?? Data()
-        return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self),
-                   err: String(decoding: e, as: UTF8.self), timedOut: timedOut)
+        try Netsim.run(args, stdin: stdin, cwd: cwd, env: env, timeout: timeout)
     }
 
     func netsim(_ args: [String], stdin: Data? = nil, cwd: URL? = nil, env: [String: String] = [:],
@@ -56,13 +23,12 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-hostile")
+        addTeardownBlock { Scratch.remove(dir) }
         return dir
     }
 
-    var quickstart: Data { get throws { try Data(contentsOf: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml")) } }
+    var quickstart: Data { get throws { try Data(contentsOf: Repo.root.appendingPathComponent("Topologies/quickstart.yaml")) } }
 
     // MARK: item 13 — one-character paths, and - for standard input
 
@@ -86,25 +52,25 @@ final class HostileInputCLITests: XCTestCase {
     }
 
     func testDashReadsTheTopologyFromStandardInput() throws {
-        let r = try netsim(["check", "--strict", "-"], stdin: try quickstart, cwd: CLITests.root.appendingPathComponent("Topologies"))
+        let r = try netsim(["check", "--strict", "-"], stdin: try quickstart, cwd: Repo.root.appendingPathComponent("Topologies"))
         XCTAssertEqual(r.status, 0, r.out + r.err)
         XCTAssertTrue(r.out.contains("6 held"), r.out)
         // Diagnostics name <stdin>; manifest globs resolve against the current directory.
         let broken = String(decoding: try quickstart, as: UTF8.self).replacingOccurrences(of: "instanceType: m5.large", with: "instanceType: m5.larg")
-        let bad = try netsim(["check", "-"], stdin: Data(broken.utf8), cwd: CLITests.root.appendingPathComponent("Topologies"))
+        let bad = try netsim(["check", "-"], stdin: Data(broken.utf8), cwd: Repo.root.appendingPathComponent("Topologies"))
         XCTAssertEqual(bad.status, 2, bad.out)
         XCTAssertTrue(bad.out.contains("<stdin>:"), bad.out)
         XCTAssertTrue(bad.out.contains("error[NS0802]"), bad.out)
         XCTAssertFalse(bad.out.contains("NS0705"), "globs found from the current directory: \(bad.out)")
         // Elsewhere the globs find nothing, and the hint says why (standard input: the current directory).
-        let elsewhere = try netsim(["check", "-"], stdin: try quickstart, cwd: CLITests.root)
+        let elsewhere = try netsim(["check", "-"], stdin: try quickstart, cwd: Repo.root)
         XCTAssertEqual(elsewhere.status, 2, elsewhere.out)
         XCTAssertTrue(elsewhere.out.contains("error[NS0705]") && elsewhere.out.contains("hint: the topology comes from standard input, so globs are relative to the current directory"), elsewhere.out)
         let empty = try netsim(["check", "-"], stdin: Data())
         XCTAssertEqual(empty.status, 2)
         XCTAssertTrue(empty.out.contains("<stdin>:1:1: error[NS0006]"), empty.out)
         let trace = try netsim(["trace", "-", "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80"], stdin: try quickstart,
-                               cwd: CLITests.root.appendingPathComponent("Topologies"))
+                               cwd: Repo.root.appendingPathComponent("Topologies"))
         XCTAssertNotEqual(trace.status, 2, trace.out + trace.err)
         let oversized = try netsim(["check", "--max-input-size", "100", "-"], stdin: try quickstart)
         XCTAssertEqual(oversized.status, 2)
@@ -119,7 +85,7 @@ final class HostileInputCLITests: XCTestCase {
         let env = try netsim(["check", "Topologies/quickstart.yaml"], env: ["NETSIM_MAX_INPUT_BYTES": "9223372036854775807"])
         XCTAssertEqual(env.status, 0, env.out + env.err)
         let stdin = try netsim(["check", "--max-input-size", "9223372036854775807", "-"], stdin: try quickstart,
-                               cwd: CLITests.root.appendingPathComponent("Topologies"))
+                               cwd: Repo.root.appendingPathComponent("Topologies"))
         XCTAssertEqual(stdin.status, 0, stdin.out + stdin.err)
     }
 
@@ -169,7 +135,7 @@ final class HostileInputCLITests: XCTestCase {
         let long = String(repeating: "m", count: 1_000_000)
         let text = String(decoding: try quickstart, as: UTF8.self).replacingOccurrences(of: "instanceType: m5.large", with: "instanceType: \(long)")
         let dir = try tempDir()
-        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
         try Data(text.utf8).write(to: dir.appendingPathComponent("big.yaml"))
         let r = try netsim(["check", "big.yaml"], cwd: dir)
         XCTAssertEqual(r.status, 2, String(r.out.prefix(2000)))
@@ -287,8 +253,8 @@ final class HostileInputCLITests: XCTestCase {
     func testInputsFoldersAndLinksAsOutputs() throws {
         let dir = try tempDir()
         let topo = dir.appendingPathComponent("t.yaml")
-        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), to: topo)
-        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/quickstart.yaml"), to: topo)
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
         let original = try Data(contentsOf: topo)
         let manifest = "k8s/shop/cart.yaml"
         let manifestBytes = try Data(contentsOf: dir.appendingPathComponent(manifest))
@@ -306,7 +272,7 @@ final class HostileInputCLITests: XCTestCase {
         }
         // The instance catalog is an input too.
         let catalog = dir.appendingPathComponent("catalog.json")
-        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Tests/NetsimTopologyTests/Fixtures/describe-instance-types.json"), to: catalog)
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Tests/NetsimTopologyTests/Fixtures/describe-instance-types.json"), to: catalog)
         let catalogBytes = try Data(contentsOf: catalog)
         let cat = try netsim(["check", "t.yaml", "--instance-catalog", "catalog.json", "-o", "catalog.json"], cwd: dir)
         XCTAssertEqual(cat.status, 2, cat.err)
@@ -332,8 +298,8 @@ final class HostileInputCLITests: XCTestCase {
 
     func testMillionReplicaDeploymentsAreCountedNotBuilt() throws {
         let dir = try tempDir()
-        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), to: dir.appendingPathComponent("q.yaml"))
-        try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/quickstart.yaml"), to: dir.appendingPathComponent("q.yaml"))
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s"), to: dir.appendingPathComponent("k8s"))
         var big = ""
         for i in 1...5 {
             big += """

@@ -1,22 +1,22 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// The second hostile review of issue 12: escape sequences from a topology or the command line,
 /// outputs that collide or are left half-done, device inputs, FIFOs with no reader. Every run
-/// has a deadline (`HostileInputCLITests.netsim`), so a regression fails instead of hanging.
+/// has a deadline (`Netsim.run` with a timeout), so a regression fails instead of hanging.
 final class HostileReviewCLITests: XCTestCase {
-    typealias Run = HostileInputCLITests.Run
+    typealias Run = ProcessResult
 
     func netsim(_ args: [String], cwd: URL? = nil, timeout: TimeInterval = 60) throws -> Run {
-        let r = try HostileInputCLITests.netsim(args, cwd: cwd, timeout: timeout)
+        let r = try Netsim.run(args, cwd: cwd, timeout: timeout)
         XCTAssertFalse(r.timedOut, "netsim \(args.prefix(6).joined(separator: " ")) did not finish in \(timeout) s")
         return r
     }
 
     func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-review-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-review")
+        addTeardownBlock { Scratch.remove(dir) }
         return dir
     }
 
@@ -25,7 +25,7 @@ final class HostileReviewCLITests: XCTestCase {
 
     /// quickstart.yaml with `old` replaced by `new` once, in `dir`.
     func quickstart(replacing old: String, with new: String, in dir: URL) throws -> String {
-        let text = try String(contentsOf: CLITests.root.appendingPathComponent(quickstart), encoding: .utf8)
+        let text = try String(contentsOf: Repo.root.appendingPathComponent(quickstart), encoding: .utf8)
         guard let range = text.range(of: old) else { XCTFail("quickstart.yaml lacks \(old)"); return "" }
         let path = dir.appendingPathComponent("t-\(UUID().uuidString).yaml").path
         try text.replacingCharacters(in: range, with: new).write(toFile: path, atomically: true, encoding: .utf8)
@@ -49,7 +49,7 @@ final class HostileReviewCLITests: XCTestCase {
             }
         }
         // A node group, located at its name.
-        let text = try String(contentsOf: CLITests.root.appendingPathComponent(quickstart), encoding: .utf8)
+        let text = try String(contentsOf: Repo.root.appendingPathComponent(quickstart), encoding: .utf8)
         let group = try XCTUnwrap(text.range(of: #"name: general"#))
         let line = text[..<group.lowerBound].filter { $0 == "\n" }.count + 1
         let file = try quickstart(replacing: "name: general", with: #"name: "g\e[31mX""#, in: dir)
@@ -79,9 +79,9 @@ final class HostileReviewCLITests: XCTestCase {
 
     func testTwoOutputsNamingOnePlaceAreRefused() throws {
         let dir = try tempDir()
-        let trace = ["trace", CLITests.root.appendingPathComponent(quickstart).path,
+        let trace = ["trace", Repo.root.appendingPathComponent(quickstart).path,
                      "--from", "deployment:shop/frontend", "--to", "service:shop/cart", "--port", "80"]
-        let sim = ["simulate", CLITests.root.appendingPathComponent(quickstart).path, "--duration", "1m"]
+        let sim = ["simulate", Repo.root.appendingPathComponent(quickstart).path, "--duration", "1m"]
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
         for (args, what) in [(sim + ["--csv", "same.csv", "--svg", "same.csv"], "--csv and --svg both write the same file"),
                              (sim + ["--csv", "same.csv", "-o", "./sub/../same.csv"], "--csv and -o both write the same file"),
@@ -104,7 +104,7 @@ final class HostileReviewCLITests: XCTestCase {
 
     func testAFailedOutputLeavesTheOthersUnwritten() throws {
         let dir = try tempDir()
-        let sim = ["simulate", CLITests.root.appendingPathComponent(quickstart).path, "--duration", "1m"]
+        let sim = ["simulate", Repo.root.appendingPathComponent(quickstart).path, "--duration", "1m"]
         try Data("old\n".utf8).write(to: dir.appendingPathComponent("kept.csv"))
         // The SVG's folder does not exist: neither the CSV nor the summary is written.
         let r = try netsim(sim + ["--csv", "ev.csv", "--svg", "nowhere/s.svg", "-o", "sum.txt"], cwd: dir)
@@ -157,7 +157,7 @@ final class HostileReviewCLITests: XCTestCase {
     // MARK: 7 — standard input named twice, NS0803's wording
 
     func testStandardInputNamedTwiceIsRefused() throws {
-        let r = try HostileInputCLITests.netsim(["check", "-", "-"], stdin: try Data(contentsOf: CLITests.root.appendingPathComponent(quickstart)), timeout: 60)
+        let r = try Netsim.run(["check", "-", "-"], stdin: try Data(contentsOf: Repo.root.appendingPathComponent(quickstart)), timeout: 60)
         XCTAssertEqual(r.status, 2, r.out + r.err)
         XCTAssertTrue(r.err.hasPrefix("netsim: error[NS0204]: '-' (standard input) is named more than once"), r.err)
         XCTAssertFalse(r.out.contains("NS0006"), r.out)

@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import Testing
 
 /// The outputs users parse and read, on the shipped topologies: every command of
@@ -14,7 +15,7 @@ struct OutputGoldenTests {
         var testDescription: String { name }
     }
 
-    static let directory = CLITests.root.appendingPathComponent("Tests/Goldens")
+    static let directory = Repo.root.appendingPathComponent("Tests/Goldens")
     static var recording: Bool { ProcessInfo.processInfo.environment["NETSIM_RECORD"] == "1" }
 
     static let cases: [Case] = {
@@ -63,13 +64,13 @@ struct OutputGoldenTests {
             defer { try? FileManager.default.removeItem(at: dir) }
             let file = dir.appendingPathComponent("capture.pcap").path
             defer { output = output.replacingOccurrences(of: dir.lastPathComponent, with: "CASE") }
-            output += Self.describe(try CLITests.netsim(c.arguments + ["--pcap", file]))
+            output += Self.describe(try Netsim.run(c.arguments + ["--pcap", file]))
             pcap = try Data(contentsOf: URL(fileURLWithPath: file))
             let topology = c.arguments[1]
-            output += "--- replay\n" + Self.describe(try CLITests.netsim(["replay", topology, file]))
-            output += "--- replay --format json\n" + Self.describe(try CLITests.netsim(["replay", topology, file, "--format", "json"]))
+            output += "--- replay\n" + Self.describe(try Netsim.run(["replay", topology, file]))
+            output += "--- replay --format json\n" + Self.describe(try Netsim.run(["replay", topology, file, "--format", "json"]))
         } else {
-            output = Self.describe(try CLITests.netsim(c.arguments))
+            output = Self.describe(try Netsim.run(c.arguments))
         }
         if let dir = c.name.hasPrefix("pcap-") ? Optional(Self.scratch) : nil { output = output.replacingOccurrences(of: dir, with: "$TMP") }
         let golden = Self.directory.appendingPathComponent("out").appendingPathComponent(c.name)
@@ -89,7 +90,7 @@ struct OutputGoldenTests {
     /// Where `pcap-` cases write their captures (the path is masked in the golden).
     static let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-golden").path
 
-    static func describe(_ r: CLITests.Run) -> String {
+    static func describe(_ r: ProcessResult) -> String {
         var s = r.out
         if !r.err.isEmpty { s += "--- stderr\n" + r.err }
         return s + "--- exit \(r.status)\n"

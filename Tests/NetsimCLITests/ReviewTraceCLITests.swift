@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// Issue 12 review (h7): wrong answers a reviewer found — an unresolvable endpoint that made a
@@ -6,18 +7,18 @@ import XCTest
 /// ClusterNetworkPolicies that traced DELIVERED without a caveat, transit gateway zone choice,
 /// and the "deciding rule" of failed intents.
 final class ReviewTraceCLITests: XCTestCase {
-    func run(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    func run(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
 
     /// A copy of the quickstart (with its manifests) in a temporary folder, edited by `edits`,
     /// with `manifests` written beside the shop's (file name → YAML).
     func quickstart(_ edits: [(String, String)], manifests: [String: String] = [:], expect: String? = nil) throws -> (path: String, cleanup: () -> Void) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-h7-\(UUID().uuidString)")
+        let dir = try Scratch.makeDirectory(prefix: "netsim-h7")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("k8s/shop"), withIntermediateDirectories: true)
         for f in ["cart.yaml", "frontend.yaml", "namespace.yaml"] {
-            try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
+            try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
         }
         for (name, text) in manifests { try text.write(to: dir.appendingPathComponent("k8s/shop/\(name)"), atomically: true, encoding: .utf8) }
-        var text = try String(contentsOf: CLITests.root.appendingPathComponent("Topologies/quickstart.yaml"), encoding: .utf8)
+        var text = try String(contentsOf: Repo.root.appendingPathComponent("Topologies/quickstart.yaml"), encoding: .utf8)
         for (a, b) in edits {
             XCTAssertTrue(text.contains(a), "the quickstart no longer holds \(a)")
             text = text.replacingOccurrences(of: a, with: b)

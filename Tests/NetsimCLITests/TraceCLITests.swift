@@ -1,9 +1,10 @@
 import Foundation
+import NetsimTestSupport
 import XCTest
 
 /// `netsim trace` and `netsim check` with intents, as a user runs them.
 final class TraceCLITests: XCTestCase {
-    func run(_ args: [String]) throws -> CLITests.Run { try CLITests.netsim(args) }
+    func run(_ args: [String]) throws -> ProcessResult { try Netsim.run(args) }
     let q = "Topologies/quickstart.yaml"
 
     func testDeliveredExitsZeroAndJSONHasTheSchema() throws {
@@ -53,13 +54,13 @@ final class TraceCLITests: XCTestCase {
         XCTAssertTrue(r.out.contains("Topologies/quickstart.yaml:84:5: holds[NS0903]: intent 'cart reads orders' holds"), r.out)
         XCTAssertTrue(r.out.contains("6 intents: 6 held, 0 failed"), r.out)
         // A broken intent: the cart → orders-db flow is stated as denied, so it fails (exit 1).
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-intent-\(UUID().uuidString)")
+        let dir = try Scratch.makeDirectory(prefix: "netsim-intent")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("k8s/shop"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for f in ["cart.yaml", "frontend.yaml", "namespace.yaml"] {
-            try FileManager.default.copyItem(at: CLITests.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
+            try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s/shop/\(f)"), to: dir.appendingPathComponent("k8s/shop/\(f)"))
         }
-        let text = try String(contentsOf: CLITests.root.appendingPathComponent(q), encoding: .utf8)
+        let text = try String(contentsOf: Repo.root.appendingPathComponent(q), encoding: .utf8)
             .replacingOccurrences(of: "to: external:orders-db,    port: 5432, verdict: delivered", with: "to: external:orders-db,    port: 5432, verdict: denied")
         let path = dir.appendingPathComponent("q.yaml").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -152,7 +153,7 @@ final class TraceCLITests: XCTestCase {
     /// entries fails (an intent netsim cannot evaluate, e.g. through a NetworkPolicy, is
     /// reported as not evaluated, never as held or failed by a guess).
     func testEveryShippedTopologyHoldsItsIntents() throws {
-        let dir = CLITests.root.appendingPathComponent("Topologies")
+        let dir = Repo.root.appendingPathComponent("Topologies")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") }.sorted()
         XCTAssertGreaterThanOrEqual(files.count, 9)
         for f in files {

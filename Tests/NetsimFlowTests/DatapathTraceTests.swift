@@ -3,6 +3,7 @@ import NetsimFlow
 import NetsimIPAM
 import NetsimKube
 import NetsimModel
+import NetsimTestSupport
 import NetsimTopology
 import NetsimVPC
 import Testing
@@ -295,9 +296,8 @@ struct DatapathTraceTests {
         let text = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n",
                                   with: "    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n    AWS_VPC_K8S_CNI_CONNMARK: \"0x100\"\n    AWS_EXTERNAL_SERVICE_CIDRS: 192.168.0.0/16\n")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-cni-\(getpid())-\(Int.random(in: 0..<1_000_000))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-cni")
+        defer { Scratch.remove(dir) }
         let file = dir.appendingPathComponent("lab.yaml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let r = TopologyLoader(catalog: .builtin).load(path: file.path)

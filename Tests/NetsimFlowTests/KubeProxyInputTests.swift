@@ -3,6 +3,7 @@ import NetsimFlow
 import NetsimIPAM
 import NetsimKube
 import NetsimModel
+import NetsimTestSupport
 import NetsimTopology
 import Testing
 
@@ -39,9 +40,8 @@ struct KubeProxyInputTests {
                                          with: "  cni:\n    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 192.168.0.0/16\n" + cluster)
         if !text.hasSuffix("\n") { text += "\n" }
         text += manifests
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-kp-\(getpid())-\(Int.random(in: 0..<1_000_000))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dir = try Scratch.makeDirectory(prefix: "netsim-kp")
+        defer { Scratch.remove(dir) }
         let file = dir.appendingPathComponent("lab.yaml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         return Loaded(result: TopologyLoader(catalog: .builtin).load(path: file.path), text: text)

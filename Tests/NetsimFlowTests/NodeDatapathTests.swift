@@ -2,6 +2,7 @@ import Foundation
 import NetsimFlow
 import NetsimKube
 import NetsimModel
+import NetsimTestSupport
 import Testing
 
 @Suite("node datapath")
@@ -73,15 +74,14 @@ struct NodeDatapathTests {
         let n = try Lab.network("Topologies/quickstart.yaml")
         let node = try #require(n.fabric.realized.nodes.first)
         let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name) { $0.nfacct = false })
-        let ns = "netsim-test-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-        #expect(Self.run("/usr/sbin/ip", ["netns", "add", ns]).status == 0)
-        defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", ns]) }
-        let restore = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-restore"], input: dp.iptablesText)
-        #expect(restore.status == 0, "\(restore.err)")
-        let save = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-save"])
-        let kernelRules = save.out.split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
-        let ours = dp.iptablesText.split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
-        #expect(kernelRules == ours)
+        try NetworkNamespace.with(prefix: "netsim-test") { ns in
+            let restore = ns.exec("iptables-restore", input: dp.iptablesText)
+            #expect(restore.status == 0, "\(restore.err)")
+            let save = ns.exec("iptables-save")
+            let kernelRules = save.out.split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
+            let ours = dp.iptablesText.split(separator: "\n").filter { $0.hasPrefix("-A ") }.count
+            #expect(kernelRules == ours)
+        }
     }
 
     /// `netsim node --show iptables` prints what a node's `iptables-save` prints: every node of
@@ -100,18 +100,17 @@ struct NodeDatapathTests {
         }
         texts.append(("generated", SyntheticServices.generate(services: 300, endpointsPerService: 4, seed: 3).render().text))
         for (what, text) in texts {
-            let ns = "netsim-save-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-            #expect(Self.run("/usr/sbin/ip", ["netns", "add", ns]).status == 0)
-            defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", ns]) }
-            let restore = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-restore"], input: text)
-            try #require(restore.status == 0, "\(what): \(restore.err)")
-            let save = Self.run("/usr/sbin/ip", ["netns", "exec", ns, "iptables-save"])
-            let kernel = save.out.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
-            let ours = IPTablesSaveForm.text(try IPTablesDump.parse(text).get())
-            if kernel != ours {
-                let k = kernel.split(separator: "\n"), o = ours.split(separator: "\n")
-                let first = zip(k, o).first { $0 != $1 }
-                Issue.record("\(what): first difference: kernel \(first.map { String($0.0) } ?? "(length)") / netsim \(first.map { String($0.1) } ?? "(length)")")
+            try NetworkNamespace.with(prefix: "netsim-save") { ns in
+                let restore = ns.exec("iptables-restore", input: text)
+                try #require(restore.status == 0, "\(what): \(restore.err)")
+                let save = ns.exec("iptables-save")
+                let kernel = save.out.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }.joined(separator: "\n")
+                let ours = IPTablesSaveForm.text(try IPTablesDump.parse(text).get())
+                if kernel != ours {
+                    let k = kernel.split(separator: "\n"), o = ours.split(separator: "\n")
+                    let first = zip(k, o).first { $0 != $1 }
+                    Issue.record("\(what): first difference: kernel \(first.map { String($0.0) } ?? "(length)") / netsim \(first.map { String($0.1) } ?? "(length)")")
+                }
             }
         }
     }
@@ -151,36 +150,15 @@ struct NodeDatapathTests {
         let ns = Array(2...60) + Array(stride(from: 61, through: 10_000, by: 97)) + [1024, 2047, 2048, 2049, 4095, 4096, 4097, 8192, 10_000]
         let lines = ns.map { "-A KUBE-SVC-PROBABILITY -m statistic --mode random --probability \(KubeProxyRenderer.probabilityText($0)) -j RETURN" }
         let text = "*nat\n:KUBE-SVC-PROBABILITY - [0:0]\n" + lines.joined(separator: "\n") + "\nCOMMIT\n"
-        let name = "netsim-prob-\(getpid())-\(Int.random(in: 0..<1_000_000))"
-        #expect(Self.run("/usr/sbin/ip", ["netns", "add", name]).status == 0)
-        defer { _ = Self.run("/usr/sbin/ip", ["netns", "del", name]) }
-        let restore = Self.run("/usr/sbin/ip", ["netns", "exec", name, "iptables-restore"], input: text)
-        try #require(restore.status == 0, "\(restore.err)")
-        let saved = Self.run("/usr/sbin/ip", ["netns", "exec", name, "iptables-save", "-t", "nat"]).out
-            .split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A KUBE-SVC-PROBABILITY") }
-        #expect(saved == lines.map(IPTablesSaveForm.rule))
-        #expect(saved.count == ns.count)
+        try NetworkNamespace.with(prefix: "netsim-prob") { namespace in
+            let restore = namespace.exec("iptables-restore", input: text)
+            try #require(restore.status == 0, "\(restore.err)")
+            let saved = namespace.exec("iptables-save", ["-t", "nat"]).out
+                .split(separator: "\n").map(String.init).filter { $0.hasPrefix("-A KUBE-SVC-PROBABILITY") }
+            #expect(saved == lines.map(IPTablesSaveForm.rule))
+            #expect(saved.count == ns.count)
+        }
     }
 
-    static var canMakeNamespaces: Bool {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip") else { return false }
-        let probe = "netsim-probe-\(getpid())"
-        guard run("/usr/sbin/ip", ["netns", "add", probe]).status == 0 else { return false }
-        _ = run("/usr/sbin/ip", ["netns", "del", probe])
-        return run("/usr/sbin/ip", ["netns", "exec", "-h"]).status >= 0
-    }
-
-    static func run(_ tool: String, _ args: [String], input: String? = nil) -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = inp
-        do { try p.run() } catch { return (-1, "", "\(error)") }
-        if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
-        try? inp.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    static var canMakeNamespaces: Bool { NetworkNamespace.available }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import NetsimFlow
 import NetsimModel
+import NetsimTestSupport
 import NetsimTopology
 import NetsimIPAM
 import NetsimVPC
 import Testing
 
 enum Lab {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repo.root
     static func network(_ relative: String) throws -> Network {
         let path = root.appendingPathComponent(relative).path
         let r = TopologyLoader(catalog: .builtin).load(path: path)

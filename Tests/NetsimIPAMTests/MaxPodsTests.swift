@@ -1,6 +1,7 @@
 import Foundation
 import NetsimIPAM
 import NetsimModel
+import NetsimTestSupport
 import Testing
 
 @Suite("max pods")
@@ -14,8 +15,7 @@ struct MaxPodsTests {
     /// The published table (VPC CNI v1.23.1 misc/eni-max-pods.txt): maxPodsAllowed in the
     /// default mode equals it for every one of the 1,391 types.
     @Test func equalsENIMaxPodsForAllTypes() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../NetsimModelTests/Fixtures/eni-max-pods.txt")
+        let url = Repo.url("Tests/NetsimModelTests/Fixtures/eni-max-pods.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         var checked = 0
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {

@@ -1,11 +1,12 @@
 import Foundation
 import NetsimIPAM
 import NetsimModel
+import NetsimTestSupport
 import NetsimTopology
 import Testing
 
 enum Fixture {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repo.root
 
     static func topology(_ relative: String) throws -> Topology {
         let r = TopologyLoader(catalog: .builtin).load(path: root.appendingPathComponent(relative).path)

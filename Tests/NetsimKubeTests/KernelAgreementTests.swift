@@ -1,6 +1,7 @@
 import Foundation
 import NetsimKube
 import NetsimModel
+import NetsimTestSupport
 import Testing
 
 /// The Linux kernel agrees with netsim's iptables interpreter on kube-proxy's rules.
@@ -490,9 +491,9 @@ struct KernelAgreementTests {
             #expect(totals.features[f, default: 0] > 0, "no generated service port has \(f)")
         }
         // None of the namespaces made here is left behind.
-        let left = Self.run(Self.ipTool, ["netns", "list"]).out
+        let left = NetworkNamespace.list()
         for ns in totals.namespaces {
-            #expect(!left.split(separator: "\n").contains { $0.split(separator: " ").first.map(String.init) == ns }, "namespace \(ns) was not deleted")
+            #expect(!left.contains(ns), "namespace \(ns) was not deleted")
         }
     }
 
@@ -532,11 +533,10 @@ struct KernelAgreementTests {
 
         // The namespaces, always deleted.
         let nodeNS = "nsk-\(hex)-n", extNS = "nsk-\(hex)-e", podNS = "nsk-\(hex)-p"
-        var made: [String] = []
-        defer { for ns in made { _ = run(ipTool, ["netns", "del", ns]) } }
+        let made = NamespaceSet()
+        defer { made.deleteAll() }
         for ns in [nodeNS, extNS, podNS] {
-            try check(run(ipTool, ["netns", "add", ns]), "ip netns add \(ns)")
-            made.append(ns)
+            try made.create(ns)
             totals.namespaces.append(ns)
         }
         let extPeer = "nk\(hex)e", podPeer = "nk\(hex)p"
@@ -712,14 +712,14 @@ struct KernelAgreementTests {
         var description: String
     }
 
-    static func check(_ res: (status: Int32, out: String, err: String), _ what: String) throws {
+    static func check(_ res: ProcessResult, _ what: String) throws {
         guard res.status == 0 else {
             Issue.record("\(what) failed (exit \(res.status)): \(res.err)")
             throw SetupError(description: "\(what) failed")
         }
     }
 
-    static let ipTool = ["/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/sbin/ip"
+    static let ipTool = NetworkNamespace.ipTool
 
     /// python3 from PATH (ip netns exec runs it by this path).
     static let python: String = {
@@ -727,35 +727,9 @@ struct KernelAgreementTests {
         return dirs.map { $0 + "/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "python3"
     }()
 
-    static var canMakeNamespaces: Bool {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: ipTool) else { return false }
-        let probe = String(format: "nsk-%08x-t", UInt32.random(in: 0...UInt32.max))
-        guard run(ipTool, ["netns", "add", probe]).status == 0 else { return false }
-        _ = run(ipTool, ["netns", "del", probe])
-        return true
-    }
+    static var canMakeNamespaces: Bool { NetworkNamespace.available }
 
-    static func run(_ tool: String, _ args: [String], input: String? = nil) -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out; p.standardError = err; p.standardInput = inp
-        // A child that exits before reading all its input must not kill the test with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        do { try p.run() } catch { return (-1, "", "\(error)") }
-        // Feed stdin from another thread so a large input cannot block against a full stdout.
-        let writer = inp.fileHandleForWriting
-        let data = Data((input ?? "").utf8)
-        let fed = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            if !data.isEmpty { try? writer.write(contentsOf: data) }
-            try? writer.close()
-            fed.signal()
-        }
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        fed.wait()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    static func run(_ tool: String, _ args: [String], input: String? = nil) -> ProcessResult {
+        Subprocess.run(tool, args, input: input)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NetsimKube
 import NetsimModel
+import NetsimTestSupport
 import Testing
 
 /// kube-proxy's golden rulesets (kubernetes pkg/proxy/iptables/proxier_test.go), inputs written
@@ -8,7 +9,7 @@ import Testing
 /// tests use.
 @Suite("kube-proxy goldens")
 struct KubeProxyGoldenTests {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/kube-proxy")
+    static let fixtures = Repo.url("Tests/NetsimKubeTests/Fixtures/kube-proxy")
 
     static func ip(_ s: String) -> IPv4Address { IPv4Address(s) ?? IPv4Address(0) }
 

@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: [
         ("::", "::"), ("2600:1f18:abcd::/56", ""), ("2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"),
-        ("fe80::1", "fe80::1"), ("::ffff:10.0.0.1", "::ffff:a00:1"),
+        ("fe80::1", "fe80::1"), ("::ffff:10.0.0.1", "::ffff:10.0.0.1"),  // RFC 5952 section 5: IPv4-mapped in mixed notation
     ])
     func ipv6RoundTrip(text: String, expected: String) {
         if expected.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import Testing
 import NetsimIPAM
 @testable import NetsimModel
@@ -14,7 +15,7 @@ import NetsimIPAM
 
     /// eni-max-pods.txt (VPC CNI v1.23.1 misc/eni-max-pods.txt) against ENIs × (IPs − 1) + 2.
     @Test func publishedMaxPodsMatchForEveryType() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/eni-max-pods.txt")
+        let url = Repo.url("Tests/NetsimModelTests/Fixtures/eni-max-pods.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         var checked = 0
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {

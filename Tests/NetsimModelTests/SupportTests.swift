@@ -94,3 +94,31 @@ import Testing
         #expect(s.isReserved(third) && !s.isReserved(fourth))
     }
 }
+
+/// Go's strconv.ParseBool, the one boolean reading for aws-node settings and the controller's annotations.
+@Suite("ParseBool")
+struct ParseBoolTests {
+    @Test(arguments: [
+        ("1", true), ("t", true), ("T", true), ("TRUE", true), ("true", true), ("True", true),
+        ("0", false), ("f", false), ("F", false), ("FALSE", false), ("false", false), ("False", false),
+    ])
+    func accepts(_ text: String, _ value: Bool) {
+        #expect(Strconv.parseBool(text) == value)
+    }
+
+    @Test(arguments: ["", " true", "true ", "tRUE", "fAlSe", "yes", "no", "on", "off", "y", "n", "2", "-1", "01", "TRue", "\u{0}true"])
+    func refuses(_ text: String) {
+        #expect(Strconv.parseBool(text) == nil)
+    }
+
+    /// ipamd's settings and the cluster's flags read with it: "T" is on, "yes" is not a boolean (off).
+    @Test func settingsUseIt() {
+        #expect(CNISettings(values: [("ENABLE_PREFIX_DELEGATION", "T")]).prefixDelegation)
+        #expect(!CNISettings(values: [("ENABLE_PREFIX_DELEGATION", "yes")]).prefixDelegation)
+        #expect(CNISettings(values: [("ENABLE_SUBNET_DISCOVERY", "F")]).subnetDiscovery == false)
+        #expect(CNISettings(values: [("ENABLE_SUBNET_DISCOVERY", "nope")]).subnetDiscovery)
+        let c = Cluster(name: "c", version: "1.31", serviceCIDR: IPv4CIDR("172.20.0.0/16")!, cni: [CNISetting(name: "ENABLE_PREFIX_DELEGATION", value: "True", location: SourceLocation(file: "t", line: 1, column: 1))],
+                        location: SourceLocation(file: "t", line: 1, column: 1))
+        #expect(c.prefixDelegation)
+    }
+}

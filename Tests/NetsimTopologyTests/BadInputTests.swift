@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import Testing
 import NetsimModel
 import NetsimTopology

@@ -2,6 +2,7 @@ import Foundation
 import NetsimFlow
 import NetsimModel
 import NetsimRender
+import NetsimTestSupport
 import NetsimTopology
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import Testing
 import NetsimModel
 import NetsimTopology
@@ -8,26 +9,9 @@ import NetsimTopology
 @Suite(.serialized) struct ExternalToolTests {
     init() { Repo.enterRoot() }
 
-    static func which(_ tool: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    static func which(_ tool: String) -> String? { Subprocess.which(tool) }
 
-    static func run(_ tool: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    static func run(_ tool: String, _ args: [String]) throws -> ProcessResult { try Subprocess.launch(tool, args) }
 
     @Test(.enabled(if: which("kubectl") != nil, "kubectl is not installed (make test installs it where the package exists)"))
     func manifestsWrittenByKubectlLoad() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import NetsimTestSupport
 import Testing
 #if canImport(FoundationXML)
 import FoundationXML

@@ -1,5 +1,6 @@
 import Foundation
 import NetsimModel
+import NetsimTestSupport
 import NetsimTopology
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import NetsimIPAM
 import NetsimModel
 import NetsimRender
+import NetsimTestSupport
 import NetsimTopology
 import Testing
 

@@ -151,8 +151,7 @@ public struct FabricIndex: Sendable {
     mutating func addLoadBalancers() {
         let owners = owner
         let ifaces = interfaces
-        let built = LoadBalancerBuilder.build(topology, realized, taken: { owners[$0.value] != nil },
-                                              groupsOf: { ip in owners[ip.value].map { ifaces[$0].securityGroups } })
+        let built = LoadBalancerBuilder.build(topology, realized, groupsOf: { ip in owners[ip.value].map { ifaces[$0].securityGroups } })
         guard let vpc = topology.primaryVPC else { return }
         loadBalancerProblems = built.problems
         for g in built.groups {
@@ -202,10 +201,7 @@ public struct FabricIndex: Sendable {
 
     /// A stable public-looking address for something that needs one and was given none
     /// (54.0.0.0/8 is Amazon's; the exact value only has to be the same run after run).
-    public static func publicAddress(_ name: String, seed: UInt64) -> IPv4Address {
-        let h = StableHash.fnv1a("public/" + name, seed: seed)
-        return IPv4Address(54, UInt8(truncatingIfNeeded: 64 + (h % 128)), UInt8(truncatingIfNeeded: h >> 8), UInt8(truncatingIfNeeded: 1 + (h >> 16) % 254))
-    }
+    public static func publicAddress(_ name: String, seed: UInt64) -> IPv4Address { AWSID.publicAddress(name, seed: seed) }
 
     public func interface(owning ip: IPv4Address) -> Interface? { ownerOf(ip).map { interfaces[$0] } }
 

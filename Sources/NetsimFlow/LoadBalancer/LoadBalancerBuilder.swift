@@ -2,11 +2,13 @@ import NetsimIPAM
 import NetsimKube
 import NetsimModel
 
-/// Builds the load balancers the AWS Load Balancer Controller (v2.17.1, default flags and
-/// feature gates) would create from the manifests: an NLB per LoadBalancer Service it owns, an
-/// ALB per IngressGroup; their subnets, node addresses, names, listeners, rules and target
-/// groups; the managed frontend security group of each, the cluster's shared backend group, and
-/// the rules it adds to the targets' groups. Read from the controller's `pkg/service`,
+/// Completes the load balancers the AWS Load Balancer Controller (v2.17.1, default flags and
+/// feature gates) would create: the realized cluster holds each one's placement (subnets, node
+/// addresses taken from the subnet pools, names, ARN, DNS name) and the topology the typed specs
+/// of the annotations (`LoadBalancerSpecs`, the values `check` judged); from those this adds the
+/// listeners, rules and target groups (which need kube-proxy's NodePorts and endpoints), the
+/// managed frontend security group of each, the cluster's shared backend group, and the rules it
+/// adds to the targets' groups. Read from the controller's `pkg/service`,
 /// `pkg/ingress`, `pkg/networking` and `pkg/backend` (see Docs/load-balancers.md).
 struct LoadBalancerBuilder {
     struct Output: Sendable {
@@ -24,149 +26,63 @@ struct LoadBalancerBuilder {
     let cluster: Cluster
     let ports: [ProxiedServicePort]
     let endpoints: [String: [ProxiedEndpoint]]
-    /// Whether an address is held by something already.
-    let taken: (IPv4Address) -> Bool
     /// The security groups of the interface that holds an address.
     let groupsOf: (IPv4Address) -> [String]?
-    var used = Set<UInt32>()
-    var freeCounts: [String: Int] = [:]
     var out = Output()
     /// Backend-group permissions per target group name and protocol: the lowest and highest port.
     var permissions: [String: [String: (UInt16, UInt16, SourceLocation)]] = [:]
-    /// The IngressGroup's frontend groups and manage flag, set once per group (the controller
-    /// reads them for the whole group).
-    var albSecurityGroups: String? = nil
-    var albManage: String? = nil
-    var backendGroupName: String { "k8s-traffic-\(Self.alnum(cluster.name).prefix(232))-\(Self.hash([cluster.name]).prefix(10))" }
+    /// The IngressGroup being built (the controller reads its frontend groups and manage flag
+    /// for the whole group).
+    var alb: ALBSpec? = nil
+    var backendGroupName: String { names.backendGroup }
+    let names: LoadBalancerNames
+    /// The annotations as the converter read them (the values `check` judged).
+    let specs: LoadBalancerSpecs
     var backendUsed = false
 
     init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]],
-         taken: @escaping (IPv4Address) -> Bool, groupsOf: @escaping (IPv4Address) -> [String]?) {
+         groupsOf: @escaping (IPv4Address) -> [String]?) {
         self.t = t; self.r = r; self.vpc = vpc; self.cluster = cluster; self.ports = ports; self.endpoints = endpoints
-        self.taken = taken; self.groupsOf = groupsOf
+        self.groupsOf = groupsOf
+        names = LoadBalancerNames(t, cluster: cluster.name)
+        specs = t.lbSpecs
     }
 
-    static func build(_ t: Topology, _ r: RealizedCluster, taken: @escaping (IPv4Address) -> Bool, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
+    static func build(_ t: Topology, _ r: RealizedCluster, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
         guard let cluster = t.cluster, let vpc = t.primaryVPC else { return Output() }
         let k = t.kubernetes
-        let wanted = k.services.contains { if case .controller = LBC.owner(of: $0) { return true }; return false } || k.ingresses.contains { LBC.manages($0, in: k) }
-        guard wanted else { return Output() }
+        guard LBC.wanted(k) else { return Output() }
         let (ports, endpoints) = NodeDatapath.services(t, r)
-        var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, taken: taken, groupsOf: groupsOf)
-        for svc in k.services { b.networkLoadBalancer(svc) }
-        b.applicationLoadBalancers()
+        var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, groupsOf: groupsOf)
+        for spec in b.specs.networkLoadBalancers { b.networkLoadBalancer(spec) }
+        for spec in b.specs.applicationLoadBalancers { b.applicationLoadBalancer(spec) }
         b.finish()
         return b.out
     }
 
     // MARK: names
 
-    /// `k=v,…` annotation values (already checked by `netsim check`); empty when absent.
-    static func attributes(_ raw: String?) -> [String: String] {
-        guard let raw, case .success(let m) = LBC.parseAttributes(raw) else { return [:] }
-        return m
-    }
-    static func alnum(_ s: String) -> String { String(s.unicodeScalars.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }.map(Character.init)) }
-    static func hash(_ parts: [String]) -> String { SHA256.hex(SHA256.hash(Array(parts.joined().utf8))) }
-    /// `k8s-%.8s-%.8s-%.10s`, as the controller names load balancers, groups and target groups.
-    static func name(_ ns: String, _ name: String, _ hash: String) -> String {
-        "k8s-\(alnum(ns).prefix(8))-\(alnum(name).prefix(8))-\(hash.prefix(10))"
-    }
-    /// A stable stand-in for an object's UID (the API server's random UUID).
-    func uid(_ kind: String, _ ns: String, _ name: String) -> String {
-        let a = StableHash.fnv1a("uid/\(kind)/\(ns)/\(name)", seed: t.seed), b = StableHash.fnv1a("uid2/\(kind)/\(ns)/\(name)", seed: t.seed)
-        let h = String(a, radix: 16).leftPad(16) + String(b, radix: 16).leftPad(16)
-        let c = Array(h)
-        return "\(String(c[0..<8]))-\(String(c[8..<12]))-4\(String(c[13..<16]))-a\(String(c[17..<20]))-\(String(c[20..<32]))"
-    }
-    func hex(_ key: String, _ n: Int) -> String {
-        var s = ""
-        var k = 0
-        while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed), radix: 16).leftPad(16); k += 1 }
-        return String(s.prefix(n))
-    }
-    func digits(_ key: String, _ n: Int) -> String {
-        var s = ""
-        var k = 0
-        while s.count < n { s += String(StableHash.fnv1a("\(key)/\(k)", seed: t.seed) % 10_000_000_000).leftPad(10, "0"); k += 1 }
-        return String(s.prefix(n))
-    }
-    var account: String { "123456789012" }
+    static func alnum(_ s: String) -> String { LoadBalancerNames.alnum(s) }
+    static func hash(_ parts: [String]) -> String { LoadBalancerNames.hash(parts) }
+    static func name(_ ns: String, _ name: String, _ hash: String) -> String { LoadBalancerNames.name(ns, name, hash) }
+    func uid(_ kind: String, _ ns: String, _ name: String) -> String { names.uid(kind, ns, name) }
 
     // MARK: placement
 
-    /// One node per subnet the controller picks, with a free address of it.
-    mutating func place(_ lbName: String, kind: LoadBalancer.Kind, scheme: LBC.Scheme, named: String?, minimum: Int, owner: String, at loc: SourceLocation) -> ([LoadBalancer.Node], String)? {
-        var subnets: [Subnet]
-        var how: String
-        if let named {
-            let (found, unknown) = LBC.namedSubnets(named, vpc: vpc)
-            subnets = found
-            how = "the subnets annotation names \(found.map(\.name).joined(separator: ", "))"
-            if !unknown.isEmpty { out.problems.append(.init(owner: owner, message: "subnets \(unknown.joined(separator: ", ")) are not in VPC \(vpc.name)", location: loc)) }
-        } else {
-            // The controller wants 8 free addresses in a subnet (`defaultMinimalAvailableIPAddressCount`),
-            // counted in the realized cluster, before it picks one per zone.
-            var d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name)
-            let short = d.candidates.filter { freeCount($0) < 8 }
-            if !short.isEmpty {
-                let ok = Set(d.candidates.filter { freeCount($0) >= 8 }.map(\.name))
-                d = LBC.discoverSubnets(scheme: scheme, vpc: vpc, cluster: cluster.name, eligible: { ok.contains($0.name) })
-                out.problems.append(.init(owner: owner, message: "subnet\(short.count == 1 ? "" : "s") \(short.map { "\($0.name) (\(freeCount($0)) free)" }.joined(separator: ", ")) \(short.count == 1 ? "has" : "have") fewer than the 8 free addresses the controller wants, so it leaves \(short.count == 1 ? "it" : "them") out", location: loc,
-                                          hint: "free addresses in the subnet (warm pools hold many: see netsim capacity), or tag a larger subnet"))
-            }
-            subnets = d.chosen
-            how = d.how
-        }
-        guard Set(subnets.map(\.zone)).count >= minimum else {
-            out.problems.append(.init(owner: owner, message: "the controller cannot place the \(kind.abbreviation): \(how), which gives \(subnets.count) zone(s); it needs \(minimum)", location: loc,
-                                      hint: "tag subnets with free addresses in \(minimum) zone\(minimum == 1 ? "" : "s") for the scheme"))
-            return nil
-        }
-        var nodes: [LoadBalancer.Node] = []
-        for s in subnets {
-            freeCounts[s.name] = nil
-            guard let ip = freeAddress(in: s, key: "\(lbName)/\(s.name)") else {
-                out.problems.append(.init(owner: owner, message: "subnet \(s.name) has no free address for the \(kind.abbreviation)'s node in \(s.zone)", location: loc))
-                continue
-            }
-            let pub = scheme == .internetFacing ? FabricIndex.publicAddress("lb/\(lbName)/\(s.zone)", seed: t.seed) : nil
-            nodes.append(LoadBalancer.Node(zone: s.zone, subnet: s.name, eniID: AWSID.make("eni", name: "lb/\(lbName)/\(s.name)", seed: t.seed),
-                                           privateIP: ip, publicIP: pub))
-        }
-        guard !nodes.isEmpty else { return nil }
-        return (nodes, how)
-    }
-
-    /// Free addresses of a subnet in the realized cluster (AWS's five reserved ones excluded).
-    mutating func freeCount(_ s: Subnet) -> Int {
-        if let n = freeCounts[s.name] { return n }
-        let size = UInt32(s.cidr.size)
-        var n = 0
-        if size > 5 { for k in 4..<(size - 1) where !taken(IPv4Address(s.cidr.network.value + k)) && !used.contains(s.cidr.network.value + k) { n += 1 } }
-        freeCounts[s.name] = n
-        return n
-    }
-
-    /// A free address of the subnet (not one of AWS's five, not held), from a seeded start.
-    mutating func freeAddress(in s: Subnet, key: String) -> IPv4Address? {
-        let size = UInt32(s.cidr.size)
-        guard size > 5 else { return nil }
-        let usable = size - 5
-        let start = UInt32(StableHash.fnv1a("lb-ip/\(key)", seed: t.seed) % UInt64(usable))
-        for k in 0..<usable {
-            let ip = IPv4Address(s.cidr.network.value + 4 + (start + k) % usable)
-            if !taken(ip), !used.contains(ip.value) { used.insert(ip.value); return ip }
-        }
-        return nil
+    /// The load balancer the realizer placed for `owner` (its name, ARN, DNS name and nodes),
+    /// with what placement ran into; nil when it could not be placed.
+    mutating func placed(_ owner: String) -> LoadBalancer? {
+        guard let p = r.loadBalancers.first(where: { $0.owner == owner }) else { return nil }
+        out.problems += p.problems
+        return p.loadBalancer
     }
 
     // MARK: targets
 
     /// Nodes the controller registers as instance targets (`ResolveNodePortEndpoints`): not
     /// excluded by label, not Fargate, matching the target-node-labels selector.
-    func instanceNodes(selector: String?) -> [RealizedNode] {
-        let want = Self.attributes(selector)
+    func instanceNodes(selector: [String: String]?) -> [RealizedNode] {
+        let want = selector ?? [:]
         return r.nodes.filter { n in
             n.labels["node-role.kubernetes.io/master"] == nil && n.labels["node.kubernetes.io/exclude-from-external-load-balancers"] == nil
                 && n.labels["alpha.service-controller.kubernetes.io/exclude-balancer"] == nil && n.labels["eks.amazonaws.com/compute-type"] != "fargate"
@@ -215,22 +131,17 @@ struct LoadBalancerBuilder {
 
     // MARK: NLB
 
-    mutating func networkLoadBalancer(_ svc: Service) {
-        guard case .controller(let targetType, _) = LBC.owner(of: svc), case .success(let scheme) = LBC.scheme(of: svc) else { return }
-        let a = svc.meta.annotations
-        let p = LBC.svcPrefix
+    mutating func networkLoadBalancer(_ spec: NLBSpec) {
+        guard spec.scheme != nil else { return }
+        let svc = spec.service
+        let targetType = spec.targetType
         let ns = svc.meta.namespace, n = svc.meta.name
         let owner = "service:\(ns)/\(n)"
         let uid = uid("Service", ns, n)
-        let name = a[p + "aws-load-balancer-name"] ?? Self.name(ns, n, Self.hash([cluster.name, uid, scheme.rawValue]))
-        guard let (nodes, how) = place(name, kind: .network, scheme: scheme, named: a[p + "aws-load-balancer-subnets"], minimum: 1, owner: owner, at: svc.meta.location) else { return }
-        let lbAttrs = Self.attributes(a[p + "aws-load-balancer-attributes"])
-        let tgAttrs = Self.attributes(a[p + "aws-load-balancer-target-group-attributes"])
-        let crossZone = (lbAttrs["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(LBC.goBool) ?? false
-        var lb = LoadBalancer(kind: .network, name: name, arn: "", dnsName: "", scheme: scheme, owners: [owner], group: nil, nodes: nodes,
-                              securityGroups: [], listeners: [], targetGroups: [], location: svc.meta.location, subnetChoice: how)
-        lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/net/\(name)/\(hex("arn/" + name, 16))"
-        lb.dnsName = "\(name)-\(hex("dns/" + name, 16)).elb.\(t.region).amazonaws.com"
+        guard var lb = placed(owner) else { return }
+        let name = lb.name
+        let tgAttrs = spec.targetGroupAttributes
+        let crossZone = spec.crossZone ?? false
         var listenerPorts = Set<UInt16>()
         for sp in svc.ports {
             let proto = sp.ipProtocol == .udp ? "UDP" : "TCP"
@@ -247,46 +158,45 @@ struct LoadBalancerBuilder {
                     continue
                 }
                 port = np
-                targets = instanceNodes(selector: a[p + "aws-load-balancer-target-node-labels"]).map {
+                targets = instanceNodes(selector: spec.targetNodeLabels).map {
                     LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil)
                 }
             } else {
                 targets = podTargets(px)
                 port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
             }
-            let perPort = Self.attributes(a[p + "aws-load-balancer-target-group-attributes.\(sp.port)"])
+            let perPort = spec.targetGroupAttributesByPort[sp.port] ?? [:]
             let attrs = tgAttrs.merging(perPort) { _, b in b }
             // AWS's default: on for instance targets and for UDP; off for TCP ip targets.
-            let preserve = attrs["preserve_client_ip.enabled"].flatMap(LBC.goBool) ?? (targetType == .instance || proto == "UDP")
-            let tgCross = attrs["load_balancing.cross_zone.enabled"].flatMap(LBC.goBool) ?? crossZone
+            let preserve = attrs["preserve_client_ip.enabled"].flatMap(Strconv.parseBool) ?? (targetType == .instance || proto == "UDP")
+            let tgCross = attrs["load_balancing.cross_zone.enabled"].flatMap(Strconv.parseBool) ?? crossZone
             var hc = LoadBalancer.HealthCheck(protocolName: "TCP", port: nil, path: nil)
             if targetType == .instance, px.externalPolicyLocal, let hp = px.healthCheckNodePort {
                 hc = LoadBalancer.HealthCheck(protocolName: "HTTP", port: hp, path: "/healthz", kubeProxyHealthServer: true)
             }
-            if let hp = a[p + "aws-load-balancer-healthcheck-protocol"]?.uppercased() { hc.protocolName = hp; if hp != "TCP", hc.path == nil { hc.path = "/" }; if hp == "TCP" { hc.path = nil } }
-            if let port = a[p + "aws-load-balancer-healthcheck-port"] { hc.port = port == "traffic-port" ? nil : UInt16(port); hc.kubeProxyHealthServer = hc.port != nil && hc.port == px.healthCheckNodePort }
-            if let path = a[p + "aws-load-balancer-healthcheck-path"], hc.protocolName != "TCP" { hc.path = path }
+            if let hp = spec.healthCheckProtocol { hc.protocolName = hp; if hp != "TCP", hc.path == nil { hc.path = "/" }; if hp == "TCP" { hc.path = nil } }
+            if let port = spec.healthCheckPort { hc.port = port.number; hc.kubeProxyHealthServer = hc.port != nil && hc.port == px.healthCheckNodePort }
+            if let path = spec.healthCheckPath, hc.protocolName != "TCP" { hc.path = path }
             let tgName = Self.name(ns, n, Self.hash([cluster.name, uid, "\(port)", "\(sp.port)", targetType.rawValue, proto, hc.protocolName, "10"]))
             lb.targetGroups.append(LoadBalancer.TargetGroup(
-                name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
+                name: tgName, arn: names.targetGroupARN(tgName),
                 targetType: targetType, protocolName: proto, service: "\(ns)/\(n)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
                 externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: preserve,
-                proxyProtocolV2: a[p + "aws-load-balancer-proxy-protocol"] == "*", crossZone: tgCross, location: sp.location))
+                proxyProtocolV2: spec.proxyProtocolV2, crossZone: tgCross, location: sp.location))
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: sp.port, rules: [], defaultAction: .forward(targetGroup: lb.targetGroups.count - 1), location: sp.location))
             // Backend-group rules: the target port in the listener's protocol; TCP for the health check.
             var perms: [(String, UInt16)] = [(proto.lowercased(), port)]
             if proto == "UDP", hc.port == nil { perms.append(("tcp", port)) }
             if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
-            if targetType == .instance || !targets.isEmpty { backendRules(lb: name, targets: targets, perms: perms, owner: owner, at: svc.meta.location, custom: a[p + "aws-load-balancer-security-groups"], manage: a[p + "aws-load-balancer-manage-backend-security-group-rules"]) }
+            if targetType == .instance || !targets.isEmpty { backendRules(lb: name, targets: targets, perms: perms, owner: owner, at: svc.meta.location, custom: spec.securityGroups != nil, manage: spec.manageBackendRules) }
         }
         // Security groups: the managed frontend group (source ranges to the listener ports) and
         // the shared backend group, unless the annotation names the groups.
-        if let custom = a[p + "aws-load-balancer-security-groups"] {
-            lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(LBC.goBool) == true { lb.securityGroups.append(backendGroupName); backendUsed = true }
+        // The nodes' groups are the realized load balancer's; this makes the managed ones.
+        if spec.securityGroups != nil {
+            if spec.manageBackendRules { backendUsed = true }
         } else {
-            var ranges = svc.loadBalancerSourceRanges.map(\.description)
-            if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
+            var ranges = spec.sourceRanges
             if ranges.isEmpty { ranges = ["0.0.0.0/0"] }
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
@@ -295,16 +205,15 @@ struct LoadBalancerBuilder {
                     rules.append(SecurityGroupRule(ipProtocol: l.protocolName == "UDP" ? .udp : .tcp, ports: PortRange(l.port), peer: .cidr(cidr), description: "", location: l.location))
                 }
             }
-            let sg = managedGroup(Self.name(ns, n, Self.hash([cluster.name, n, ns, uid])), rules: rules, at: svc.meta.location)
-            lb.securityGroups = [sg, backendGroupName]
+            _ = managedGroup(names.managedGroup(svc), rules: rules, at: svc.meta.location)
             backendUsed = true
         }
         out.loadBalancers.append(lb)
     }
 
-    mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: String?, manage: String?) {
+    mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: Bool, manage: Bool) {
         // With custom frontend groups the controller adds no rules unless told to.
-        if custom != nil, manage.flatMap(LBC.goBool) != true { return }
+        if custom, !manage { return }
         permit(targets, protocols: perms, owner: owner, at: loc)
     }
 
@@ -317,58 +226,27 @@ struct LoadBalancerBuilder {
 
     // MARK: ALB
 
-    mutating func applicationLoadBalancers() {
-        let k = t.kubernetes
-        var groups: [String: [Ingress]] = [:]
-        var explicit: [String: String] = [:]
-        for ing in k.ingresses where LBC.manages(ing, in: k) {
-            var key = "\(ing.meta.namespace)/\(ing.meta.name)"
-            if let g = ing.meta.annotations[LBC.albPrefix + "group.name"], LBC.isGroupName(g) { key = "group:" + g; explicit[key] = g }
-            groups[key, default: []].append(ing)
-        }
-        for key in groups.keys.sorted() {
-            let members = (groups[key] ?? []).sorted { a, b in
-                let oa = Int(a.meta.annotations[LBC.albPrefix + "group.order"] ?? "0") ?? 0, ob = Int(b.meta.annotations[LBC.albPrefix + "group.order"] ?? "0") ?? 0
-                return oa != ob ? oa < ob : "\(a.meta.namespace)/\(a.meta.name)" < "\(b.meta.namespace)/\(b.meta.name)"
-            }
-            applicationLoadBalancer(members, group: explicit[key], groupID: key.hasPrefix("group:") ? String(key.dropFirst(6)) : key)
-        }
-    }
-
-    mutating func applicationLoadBalancer(_ members: [Ingress], group: String?, groupID: String) {
+    mutating func applicationLoadBalancer(_ spec: ALBSpec) {
+        let members = spec.group.ordered
         guard let first = members.first else { return }
-        let p = LBC.albPrefix
         let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
-        let schemes = Set(members.map { $0.meta.annotations[p + "scheme"] ?? "internal" })
-        guard schemes.count == 1, let scheme = schemes.first.flatMap(LBC.Scheme.init(rawValue:)) else {
-            out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(schemes.sorted().joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
+        guard spec.scheme != nil else {
+            out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(spec.schemes.joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
             return
         }
-        let hash = Self.hash([cluster.name, groupID, scheme.rawValue])
-        let name = members.lazy.compactMap { $0.meta.annotations[p + "load-balancer-name"] }.first
-            ?? (group.map { "k8s-\(Self.alnum($0).prefix(17))-\(hash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, hash))
-        let named = members.lazy.compactMap { $0.meta.annotations[p + "subnets"] }.first
-        guard let (nodes, how) = place(name, kind: .application, scheme: scheme, named: named, minimum: 2, owner: owners[0], at: first.meta.location) else { return }
-        var lb = LoadBalancer(kind: .application, name: name, arn: "", dnsName: "", scheme: scheme, owners: owners, group: group, nodes: nodes,
-                              securityGroups: [], listeners: [], targetGroups: [], location: first.meta.location, subnetChoice: how)
-        lb.arn = "arn:aws:elasticloadbalancing:\(t.region):\(account):loadbalancer/app/\(name)/\(hex("arn/" + name, 16))"
-        lb.dnsName = "\(scheme == .internal ? "internal-" : "")\(name)-\(digits("dns/" + name, 10)).\(t.region).elb.amazonaws.com"
+        guard var lb = placed(owners[0]) else { return }
+        alb = spec
         // Listen ports of each member (HTTP 80, or HTTPS 443 with a certificate).
         var listen: [UInt16: String] = [:]
         var portsOf: [[UInt16]] = []
         for ing in members {
             var mine: [UInt16] = []
-            let fallback = ing.meta.annotations[p + "certificate-arn"] != nil ? "[{\"HTTPS\": 443}]" : "[{\"HTTP\": 80}]"
-            if case .success(let ps) = LBC.parseListenPorts(ing.meta.annotations[p + "listen-ports"] ?? fallback) {
-                for (proto, port) in ps { mine.append(UInt16(port)); if listen[UInt16(port)] == nil { listen[UInt16(port)] = proto } }
-            }
+            for l in spec.member(ing).listenPorts ?? [] { mine.append(UInt16(l.port)); if listen[UInt16(l.port)] == nil { listen[UInt16(l.port)] = l.proto } }
             portsOf.append(mine)
         }
         var tgIndex: [String: Int] = [:]
         let defaults = members.filter { $0.defaultBackend != nil }
-        let sslRedirect = members.lazy.compactMap { $0.meta.annotations[p + "ssl-redirect"] }.first
-        albSecurityGroups = members.lazy.compactMap { $0.meta.annotations[p + "security-groups"] }.first
-        albManage = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(LBC.goBool) == true } ? "true" : nil
+        let sslRedirect = spec.sslRedirect
         for port in listen.keys.sorted() {
             var rules: [LoadBalancer.Rule] = []
             for (m, ing) in members.enumerated() where portsOf[m].contains(port) {
@@ -377,15 +255,7 @@ struct LoadBalancerBuilder {
                         guard let action = self.action(for: path.backend, ing, &lb, &tgIndex) else { continue }
                         var hosts = rule.host.map { [$0] } ?? []
                         var paths = Self.pathPatterns(path)
-                        if let c = ing.meta.annotations[p + "conditions." + path.backend.serviceName], case .success(let v) = JSONValue.parse(c) {
-                            for cond in v.array ?? [] {
-                                switch cond["field"]?.string {
-                                case "host-header": hosts += cond["hostHeaderConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
-                                case "path-pattern": paths += cond["pathPatternConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
-                                default: break
-                                }
-                            }
-                        }
+                        if let c = spec.member(ing).conditions[path.backend.serviceName] { hosts += c.hosts; paths += c.paths }
                         if hosts.isEmpty && paths.isEmpty { paths = ["/*"] }
                         let origin = "\(ing.meta.namespace)/\(ing.meta.name): \(rule.host ?? "*") \(path.path) (\(path.pathType.rawValue))"
                         rules.append(LoadBalancer.Rule(priority: rules.count + 1, hosts: hosts, paths: paths, action: action, origin: origin, location: path.backend.location))
@@ -411,22 +281,17 @@ struct LoadBalancerBuilder {
                 out.problems.append(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
             }
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
-                                                      location: first.meta.location(ofAnnotation: p + "listen-ports")))
+                                                      location: first.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports")))
         }
-        if let custom = members.lazy.compactMap({ $0.meta.annotations[p + "security-groups"] }).first {
-            lb.securityGroups = LBC.list(custom).compactMap { id in vpc.securityGroups.first { $0.id == id || $0.name == id }?.name }
-            if members.contains(where: { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(LBC.goBool) == true }) {
-                lb.securityGroups.append(backendGroupName); backendUsed = true
-            }
+        if spec.securityGroups != nil {
+            if spec.manageBackendRules { backendUsed = true }
         } else {
-            let cidrs = members.lazy.compactMap { $0.meta.annotations[p + "inbound-cidrs"] }.first.map(LBC.list) ?? ["0.0.0.0/0"]
+            let cidrs = spec.inboundCIDRs ?? ["0.0.0.0/0"]
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
                 for c in cidrs { if let cidr = IPv4CIDR(lenient: c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .cidr(cidr), location: l.location)) } }
             }
-            let sgHash = Self.hash([cluster.name, groupID])
-            let sgName = group.map { "k8s-\(Self.alnum($0).prefix(17))-\(sgHash.prefix(10))" } ?? Self.name(first.meta.namespace, first.meta.name, sgHash)
-            lb.securityGroups = [managedGroup(sgName, rules: rules, at: first.meta.location), backendGroupName]
+            _ = managedGroup(names.managedGroup(spec.group), rules: rules, at: first.meta.location)
             backendUsed = true
         }
         out.loadBalancers.append(lb)
@@ -457,29 +322,23 @@ struct LoadBalancerBuilder {
     /// annotation; a missing Service or action answers 503 (tolerated by default).
     mutating func action(for b: Ingress.Backend, _ ing: Ingress, _ lb: inout LoadBalancer, _ tgIndex: inout [String: Int]) -> LoadBalancer.Action? {
         if case .name("use-annotation") = b.port {
-            guard let raw = ing.meta.annotations[LBC.albPrefix + "actions." + b.serviceName], case .success(let v) = JSONValue.parse(raw) else {
+            guard let a = alb?.member(ing).actions[b.serviceName] else {
                 return .fixedResponse(status: 503, contentType: "text/plain", body: "Backend action does not exist")
             }
-            switch v["type"]?.string {
-            case "fixed-response":
-                let c = v["fixedResponseConfig"]
-                return .fixedResponse(status: c?["statusCode"]?.int ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
-            case "redirect":
-                let c = v["redirectConfig"]
-                var r = LoadBalancer.Redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301)
-                if let x = c?["protocol"]?.string { r.proto = x }
-                if let x = c?["host"]?.string { r.host = x }
-                if let x = c?["port"]?.string ?? c?["port"]?.int.map(String.init) { r.port = x }
-                if let x = c?["path"]?.string { r.path = x }
-                if let x = c?["query"]?.string { r.query = x }
+            switch a {
+            case .fixedResponse(let status, let contentType, let body):
+                return .fixedResponse(status: status, contentType: contentType, body: body)
+            case .redirect(let status, let proto, let host, let port, let path, let query):
+                var r = LoadBalancer.Redirect(status: status)
+                if let x = proto { r.proto = x }
+                if let x = host { r.host = x }
+                if let x = port { r.port = x }
+                if let x = path { r.path = x }
+                if let x = query { r.query = x }
                 return .redirect(r)
-            case "forward":
-                // The first target group with weight (netsim follows one; weights are listed).
-                let groups = v["forwardConfig"]?["targetGroups"]?.array ?? []
-                guard let g = groups.first(where: { ($0["weight"]?.int ?? 1) > 0 }) ?? groups.first, let svcName = g["serviceName"]?.string else { return nil }
-                let port: ServicePort.TargetPort = g["servicePort"]?.int.map { .number(UInt16(clamping: $0)) } ?? .name(g["servicePort"]?.string ?? "")
+            case .forward(let svcName, let port):
                 return action(for: Ingress.Backend(serviceName: svcName, port: port, location: b.location), ing, &lb, &tgIndex)
-            default: return nil
+            case .invalid: return nil
             }
         }
         let k = t.kubernetes
@@ -488,7 +347,8 @@ struct LoadBalancerBuilder {
         }
         guard let sp = svc.port(b.port),
               let px = proxied(svc, sp) else { return nil }
-        let tt = LBC.TargetType(rawValue: svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance") ?? .instance
+        let settings = specs.targetSettings(service: svc, ingress: ing)
+        let tt = LBC.TargetType(rawValue: settings.targetType ?? "instance") ?? .instance
         let key = "\(svc.meta.namespace)/\(svc.meta.name)/\(sp.port)/\(tt.rawValue)/\(ing.meta.namespace)/\(ing.meta.name)"
         if let i = tgIndex[key] { return .forward(targetGroup: i) }
         let targets: [LoadBalancer.Target]
@@ -496,27 +356,25 @@ struct LoadBalancerBuilder {
         if tt == .instance {
             guard let np = px.nodePort else { return nil }
             port = np
-            let sel = svc.meta.annotations[LBC.albPrefix + "target-node-labels"] ?? ing.meta.annotations[LBC.albPrefix + "target-node-labels"]
-            targets = instanceNodes(selector: sel).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
+            targets = instanceNodes(selector: settings.targetNodeLabels).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
         } else {
             targets = podTargets(px)
             port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
         }
-        func ann(_ s: String) -> String? { svc.meta.annotations[LBC.albPrefix + s] ?? ing.meta.annotations[LBC.albPrefix + s] }
-        var hc = LoadBalancer.HealthCheck(protocolName: ann("healthcheck-protocol")?.uppercased() ?? "HTTP", port: nil, path: ann("healthcheck-path") ?? "/")
-        if let hp = ann("healthcheck-port"), hp != "traffic-port" { hc.port = UInt16(hp) }
-        let attrs = Self.attributes(ann("target-group-attributes"))
+        var hc = LoadBalancer.HealthCheck(protocolName: settings.healthCheckProtocol ?? "HTTP", port: nil, path: settings.healthCheckPath ?? "/")
+        hc.port = settings.healthCheckPort?.number
+        let attrs = settings.attributes ?? [:]
         let uid = uid("Service", svc.meta.namespace, svc.meta.name)
         let tgName = Self.name(svc.meta.namespace, svc.meta.name, Self.hash([cluster.name, lb.group ?? "\(ing.meta.namespace)/\(ing.meta.name)", ing.meta.namespace, ing.meta.name, uid, "\(b.port)", "\(port)", tt.rawValue, "HTTP", "HTTP1"]))
         lb.targetGroups.append(LoadBalancer.TargetGroup(
-            name: tgName, arn: "arn:aws:elasticloadbalancing:\(t.region):\(account):targetgroup/\(tgName)/\(hex("tg/" + tgName, 16))",
+            name: tgName, arn: names.targetGroupARN(tgName),
             targetType: tt, protocolName: "HTTP", service: "\(svc.meta.namespace)/\(svc.meta.name)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
             externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: false, proxyProtocolV2: false,
-            crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(LBC.goBool) ?? true, location: b.location))
+            crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(Strconv.parseBool) ?? true, location: b.location))
         var perms: [(String, UInt16)] = [("tcp", port)]
         if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
         backendRules(lb: lb.name, targets: targets, perms: perms, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", at: b.location,
-                     custom: albSecurityGroups, manage: albManage)
+                     custom: alb?.securityGroups != nil, manage: alb?.manageBackendRules == true)
         tgIndex[key] = lb.targetGroups.count - 1
         return .forward(targetGroup: lb.targetGroups.count - 1)
     }
@@ -541,8 +399,4 @@ struct LoadBalancerBuilder {
             }
         }
     }
-}
-
-extension String {
-    func leftPad(_ n: Int, _ c: Character = "0") -> String { count >= n ? self : String(repeating: c, count: n - count) + self }
 }

@@ -116,7 +116,7 @@ extension StepDetail {
         case .nodeSourceNAT(let n):
             let why = n.masquerade ? "KUBE-POSTROUTING: marked 0x4000 by KUBE-MARK-MASQ, MASQUERADE" : "\(n.hits.last?.chain ?? "POSTROUTING"): SNAT --to-source \(n.after.address)"
             let whose = n.masquerade ? (n.deviceIsVeth ? "the node's primary address: the veth has none" : "\(n.device)'s address") : "leaving by \(n.device)"
-            return "\(Wording.chainPath(n.hits, table: "nat", base: "POSTROUTING")) (\(why)): source \(n.before) → \(n.after) (\(whose); --random-fully picks the port)"
+            return "\(Wording.chainPath(n.hits, table: .nat, base: .postrouting)) (\(why)): source \(n.before) → \(n.after) (\(whose); --random-fully picks the port)"
         case .noListener(let p): return "no listener for \(p.description)"
         case .listenerDefault(let l): return "\(l) → default action"
         case .listenerRule(let m):
@@ -222,9 +222,9 @@ public enum Wording {
     static func ports(_ denied: [PortRange]) -> String { denied.map { $0.description }.joined(separator: ", ") }
 
     /// The chains a walk entered, in order: `nat PREROUTING → KUBE-SERVICES → KUBE-SVC-…`.
-    static func chainPath(_ hits: [RuleHit], table: String, base: String) -> String {
+    static func chainPath(_ hits: [RuleHit], table: NetfilterTable, base: ChainName) -> String {
         var path = ["\(table) \(base)"]
-        for h in hits where h.chain != base && path.last != h.chain { path.append(h.chain) }
+        for h in hits where h.chainName != base && path.last != h.chain { path.append(h.chain) }
         return path.joined(separator: " → ")
     }
 

@@ -21,7 +21,7 @@ public struct MaxPodsOptions: Hashable, Sendable {
 
     /// The options an aws-node configuration implies.
     public init(cluster: Cluster) {
-        let settings = CNISettings(cluster: cluster)
+        let settings = cluster.awsNode
         self.init(prefixDelegation: settings.prefixDelegation, customNetworking: settings.customNetworking,
                   maxENI: settings.maxENI, securityGroupsForPods: settings.podENI, ipv6: cluster.ipFamily == .ipv6)
     }

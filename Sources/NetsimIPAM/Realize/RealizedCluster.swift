@@ -1,6 +1,7 @@
 import NetsimModel
 
-/// Everything a cluster holds once addresses are allocated: nodes, ENIs, pods, cluster IPs.
+/// Everything a cluster holds once addresses are allocated: nodes, ENIs, pods, cluster IPs,
+/// load balancer nodes.
 public struct RealizedCluster: Sendable {
     public var nodes: [RealizedNode]
     public var pods: [RealizedPod]
@@ -11,6 +12,10 @@ public struct RealizedCluster: Sendable {
     /// externals), by subnet pool index.
     public var otherAddresses: [Int: [(IPv4Address, String)]]
     public var natGatewayAddresses: [String: IPv4Address]
+    /// The load balancers the AWS Load Balancer Controller would create (an NLB per Service it
+    /// owns, an ALB per IngressGroup): names, ARNs, DNS names, and a node per zone whose address
+    /// is taken from the subnet (also listed in `otherAddresses`); or why one cannot be placed.
+    public var loadBalancers: [RealizedLoadBalancer]
     public var settings: CNISettings
     public var warnings: [CapacityWarning]
     /// The allocation clock where the run ended (seconds), for further steps on a copy.

@@ -26,6 +26,7 @@ public enum Realizer {
         r.createNodes()
         r.allocateServiceIPs()
         r.placePods()
+        r.placeLoadBalancers()
         return r.result()
     }
 
@@ -125,6 +126,7 @@ struct Run {
     var services: [RealizedService] = []
     var other: [Int: [(IPv4Address, String)]] = [:]
     var natAddresses: [String: IPv4Address] = [:]
+    var loadBalancers: [RealizedLoadBalancer] = []
     var warnings: [CapacityWarning] = []
     /// Pending pods, built or only counted.
     var unscheduled = 0
@@ -136,7 +138,7 @@ struct Run {
         t = topology
         self.catalog = catalog
         self.options = options
-        settings = options.settings ?? topology.cluster.map(CNISettings.init(cluster:)) ?? CNISettings()
+        settings = options.settings ?? topology.cluster?.awsNode ?? CNISettings()
         ec2 = EC2Account(subnets: topology.vpcs.flatMap(\.subnets), seed: topology.seed)
     }
 
@@ -465,6 +467,7 @@ struct Run {
 
     func result() -> RealizedCluster {
         RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
-                        natGatewayAddresses: natAddresses, settings: settings, warnings: warnings, clock: now, unscheduledCount: unscheduled)
+                        natGatewayAddresses: natAddresses, loadBalancers: loadBalancers, settings: settings, warnings: warnings, clock: now,
+                        unscheduledCount: unscheduled)
     }
 }

@@ -99,6 +99,9 @@ public struct Simulator {
         r.reserveFixedAddresses()
         r.createNodes()
         r.allocateServiceIPs()
+        // The controller's load balancers exist from the start: their nodes hold addresses
+        // before the scenario's pods ask for theirs.
+        r.placeLoadBalancers()
         run = r
         workloads = Realizer.implicitWorkloads(topology.kubernetes) + topology.kubernetes.workloads
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }

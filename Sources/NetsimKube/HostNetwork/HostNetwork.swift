@@ -119,72 +119,98 @@ public struct HostNetwork: Sendable {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// The CNI's own iptables rules, by table and built-in chain, as `iptables-save` prints them.
-    public var iptablesRules: (nat: [String], natChains: [String], mangle: [String]) {
+    /// The CNI's own chains in the nat table.
+    public static let connmarkChain = ChainName.user("AWS-CONNMARK-CHAIN-0")
+    public static let snatChain = ChainName.user("AWS-SNAT-CHAIN-0")
+
+    /// One rule with the chain it is appended to, written as `iptables-save` prints it.
+    public struct ChainRule: Sendable, Equatable {
+        public var chain: ChainName
+        public var text: String
+        /// `-A chain body`.
+        init(_ chain: ChainName, _ body: String) { self.chain = chain; text = "-A \(chain) \(body)" }
+    }
+
+    /// The CNI's own iptables rules in the nat and mangle tables, each with its chain, and the
+    /// nat chains it creates.
+    public var cniRules: (nat: [ChainRule], natChains: [ChainName], mangle: [ChainRule]) {
         guard let p = primary else { return ([], [], []) }
-        var nat: [String] = [], chains: [String] = [], mangle: [String] = []
+        var nat: [ChainRule] = [], chains: [ChainName] = [], mangle: [ChainRule] = []
         let mark = Self.hex(connmark)
+        let connmarkChain = Self.connmarkChain, snatChain = Self.snatChain
         if !externalSNAT {
-            chains = ["AWS-CONNMARK-CHAIN-0", "AWS-SNAT-CHAIN-0"]
-            nat.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, outbound connections\" -j AWS-CONNMARK-CHAIN-0")
-            nat.append("-A PREROUTING -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --restore-mark --mask \(mark)")
-            nat.append("-A POSTROUTING -m comment --comment \"AWS SNAT CHAIN\" -j AWS-SNAT-CHAIN-0")
+            chains = [connmarkChain, snatChain]
+            nat.append(ChainRule(.prerouting, "-i \(vethPrefix)+ -m comment --comment \"AWS, outbound connections\" -j \(connmarkChain)"))
+            nat.append(ChainRule(.prerouting, "-m comment --comment \"AWS, CONNMARK\" -j CONNMARK --restore-mark --mask \(mark)"))
+            nat.append(ChainRule(.postrouting, "-m comment --comment \"AWS SNAT CHAIN\" -j \(snatChain)"))
             // aws-node inserts each CIDR's RETURN at the top of its chain (VPC CIDRs, then the
             // exclusions), so they read in reverse; 0.0.0.0/0 becomes an unconditional RETURN.
             func dest(_ c: IPv4CIDR) -> String { c.prefixLength == 0 ? "" : "-d \(c) " }
             for c in (vpcCIDRs + excludeSNATCIDRs).reversed() {
-                nat.append("-A AWS-CONNMARK-CHAIN-0 \(dest(c))-m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN")
+                nat.append(ChainRule(connmarkChain, "\(dest(c))-m comment --comment \"AWS CONNMARK CHAIN\" -j RETURN"))
             }
-            nat.append("-A AWS-CONNMARK-CHAIN-0 -m comment --comment \"AWS, CONNMARK\" -j CONNMARK --set-xmark \(mark)/\(mark)")
+            nat.append(ChainRule(connmarkChain, "-m comment --comment \"AWS, CONNMARK\" -j CONNMARK --set-xmark \(mark)/\(mark)"))
             let snatReturns = vpcCIDRs.map { ($0, "AWS SNAT CHAIN") } + excludeSNATCIDRs.map { ($0, "AWS SNAT CHAIN EXCLUSION") }
-            for (c, comment) in snatReturns.reversed() { nat.append("-A AWS-SNAT-CHAIN-0 \(dest(c))-m comment --comment \"\(comment)\" -j RETURN") }
+            for (c, comment) in snatReturns.reversed() { nat.append(ChainRule(snatChain, "\(dest(c))-m comment --comment \"\(comment)\" -j RETURN")) }
             let random = randomizeSNAT == "none" ? "" : (randomizeSNAT == "hashrandom" ? " --random" : " --random-fully")
-            nat.append("-A AWS-SNAT-CHAIN-0 ! -o vlan+ -m comment --comment \"AWS, SNAT\" -m addrtype ! --dst-type LOCAL -j SNAT --to-source \(p.primaryIP)\(random)")
+            nat.append(ChainRule(snatChain, "! -o vlan+ -m comment --comment \"AWS, SNAT\" -m addrtype ! --dst-type LOCAL -j SNAT --to-source \(p.primaryIP)\(random)"))
         }
         if nodePortSupport {
-            mangle.append("-A PREROUTING -i \(p.interface) -m comment --comment \"AWS, primary ENI\" -m addrtype --dst-type LOCAL --limit-iface-in -j CONNMARK --set-xmark \(mark)/\(mark)")
-            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)")
-            mangle.append("-A PREROUTING -i vlan+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)")
+            mangle.append(ChainRule(.prerouting, "-i \(p.interface) -m comment --comment \"AWS, primary ENI\" -m addrtype --dst-type LOCAL --limit-iface-in -j CONNMARK --set-xmark \(mark)/\(mark)"))
+            mangle.append(ChainRule(.prerouting, "-i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)"))
+            mangle.append(ChainRule(.prerouting, "-i vlan+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)"))
         } else if !externalSNAT {
-            mangle.append("-A PREROUTING -i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)")
+            mangle.append(ChainRule(.prerouting, "-i \(vethPrefix)+ -m comment --comment \"AWS, primary ENI\" -j CONNMARK --restore-mark --mask \(mark)"))
         }
         return (nat, chains, mangle)
+    }
+
+    /// The CNI's own iptables rules, by table, as `iptables-save` prints them.
+    public var iptablesRules: (nat: [String], natChains: [String], mangle: [String]) {
+        let r = cniRules
+        return (r.nat.map(\.text), r.natChains.map(\.name), r.mangle.map(\.text))
     }
 
     /// The whole node's iptables as `iptables-save` prints it (counters zero): mangle, filter
     /// and nat, with the built-in chains' jumps kube-proxy and the CNI install.
     public func iptablesSave(kubeProxy: IPTablesRestoreText) -> String {
-        let cni = iptablesRules
-        var out = "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:KUBE-PROXY-CANARY - [0:0]\n"
-        for r in cni.mangle { out += r + "\n" }
-        out += "COMMIT\n*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:KUBE-PROXY-CANARY - [0:0]\n"
+        let cni = cniRules
+        func header(_ t: NetfilterTable) -> String {
+            "*\(t)\n" + t.builtinChains.map { ":\($0) ACCEPT [0:0]\n" }.joined()
+        }
+        let new = ConntrackState.new
+        var out = header(.mangle) + ":KUBE-PROXY-CANARY - [0:0]\n"
+        for r in cni.mangle { out += r.text + "\n" }
+        out += "COMMIT\n" + header(.filter) + ":KUBE-PROXY-CANARY - [0:0]\n"
         for c in kubeProxy.filterChains.sorted() { out += ":\(c) - [0:0]\n" }
         var filterJumps = [
-            "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
-            "-A INPUT -m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS",
-            "-A INPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES",
-            "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
-            "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD",
-            "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-            "-A FORWARD -m conntrack --ctstate NEW -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES",
-            "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL",
-            "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
+            ChainRule(.input, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+            ChainRule(.input, "-m comment --comment \"kubernetes health check service ports\" -j KUBE-NODEPORTS"),
+            ChainRule(.input, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
+            ChainRule(.forward, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+            ChainRule(.forward, "-m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD"),
+            ChainRule(.forward, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+            ChainRule(.forward, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes externally-visible service portals\" -j KUBE-EXTERNAL-SERVICES"),
+            ChainRule(.output, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes load balancer firewall\" -j KUBE-PROXY-FIREWALL"),
+            ChainRule(.output, "-m conntrack --ctstate \(new) -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
         ]
         if kubeProxy.filterChains.contains("KUBE-FIREWALL") {
             // kube-proxy prepends its jumps, so on a fresh node KUBE-FIREWALL comes first.
-            filterJumps.insert("-A INPUT -j KUBE-FIREWALL", at: 0)
-            filterJumps.insert("-A OUTPUT -j KUBE-FIREWALL", at: filterJumps.firstIndex { $0.hasPrefix("-A OUTPUT") } ?? filterJumps.count)
+            filterJumps.insert(ChainRule(.input, "-j KUBE-FIREWALL"), at: 0)
+            filterJumps.insert(ChainRule(.output, "-j KUBE-FIREWALL"), at: filterJumps.firstIndex { $0.chain == .output } ?? filterJumps.count)
         }
-        for r in filterJumps + kubeProxy.filterRules { out += r + "\n" }
-        out += "COMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
-        for c in (cni.natChains + ["KUBE-PROXY-CANARY"] + kubeProxy.natChains).sorted() { out += ":\(c) - [0:0]\n" }
+        for r in filterJumps { out += r.text + "\n" }
+        for r in kubeProxy.filterRules { out += r + "\n" }
+        out += "COMMIT\n" + header(.nat)
+        for c in (cni.natChains.map(\.name) + ["KUBE-PROXY-CANARY"] + kubeProxy.natChains).sorted() { out += ":\(c) - [0:0]\n" }
         let natJumps = [
-            "-A PREROUTING -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-        ] + cni.nat.filter { $0.hasPrefix("-A PREROUTING") } + [
-            "-A OUTPUT -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES",
-            "-A POSTROUTING -m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING",
-        ] + cni.nat.filter { $0.hasPrefix("-A POSTROUTING") }
-        for r in natJumps + cni.nat.filter({ !$0.hasPrefix("-A PREROUTING") && !$0.hasPrefix("-A POSTROUTING") }) + kubeProxy.natRules { out += r + "\n" }
+            ChainRule(.prerouting, "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+        ] + cni.nat.filter { $0.chain == .prerouting } + [
+            ChainRule(.output, "-m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES"),
+            ChainRule(.postrouting, "-m comment --comment \"kubernetes postrouting rules\" -j KUBE-POSTROUTING"),
+        ] + cni.nat.filter { $0.chain == .postrouting }
+        for r in natJumps + cni.nat.filter({ $0.chain != .prerouting && $0.chain != .postrouting }) { out += r.text + "\n" }
+        for r in kubeProxy.natRules { out += r + "\n" }
         out += "COMMIT\n"
         return out
     }

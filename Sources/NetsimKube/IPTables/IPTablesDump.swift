@@ -26,6 +26,7 @@ public struct IPTablesDump: Sendable, Equatable {
     public init(tables: [Table] = []) { self.tables = tables }
 
     public func table(_ name: String) -> Table? { tables.first { $0.name == name } }
+    public func table(_ table: NetfilterTable) -> Table? { self.table(table.rawValue) }
 
     /// Parses restore text: `*table`, `:CHAIN - [p:b]` declarations, `-A`/`-X` lines, `COMMIT`.
     public static func parse(_ text: String) -> Result<IPTablesDump, ParseError> {
@@ -125,7 +126,7 @@ public struct IPTablesDump: Sendable, Equatable {
                 return ra != rb ? ra < rb : a.name < b.name
             }
             for c in d.tables[t].chains.indices where ["KUBE-NODEPORTS", "KUBE-SERVICES"].contains(d.tables[t].chains[c].name) {
-                let natServices = d.tables[t].name == "nat" && d.tables[t].chains[c].name == "KUBE-SERVICES"
+                let natServices = d.tables[t].name == NetfilterTable.nat.rawValue && d.tables[t].chains[c].name == "KUBE-SERVICES"
                 d.tables[t].chains[c].rules = IPTablesDump.stableSort(d.tables[t].chains[c].rules) { a, b in
                     if natServices {
                         if a.contains("must be the last rule") { return false }

@@ -2,7 +2,7 @@ import NetsimModel
 
 /// One iptables rule parsed into the matches and target netsim interprets.
 public struct IPTablesRule: Sendable {
-    public enum Match: Sendable {
+    public enum Match: Equatable, Sendable {
         case source(IPv4CIDR, negated: Bool)
         case destination(IPv4CIDR, negated: Bool)
         case proto(String, negated: Bool)
@@ -13,14 +13,14 @@ public struct IPTablesRule: Sendable {
         case srcType(String, negated: Bool)
         case dstType(String, negated: Bool)
         case mark(value: UInt32, mask: UInt32, negated: Bool)
-        case ctstate([String], negated: Bool)
+        case ctstate(ConntrackState, negated: Bool)
         case probability(Double)
         case recentCheck(name: String, seconds: Int)
         case recentSet(name: String)
     }
-    public enum Target: Sendable {
+    public enum Target: Equatable, Sendable {
         case none
-        case jump(String)
+        case jump(ChainName)
         case accept, drop, reject, ret
         case dnat(IPv4Address, UInt16?)
         case snat(IPv4Address)
@@ -29,12 +29,22 @@ public struct IPTablesRule: Sendable {
         case connmarkSet(UInt32, UInt32)
         case connmarkRestore(UInt32)
     }
-    public var chain: String
+    public var chain: ChainName
     public var matches: [Match]
-    public var target: Target
-    public var comment: String?
+    /// What a hit of the rule reports (its text, target and comment), shared by every hit.
+    let facts: Facts
+    public var target: Target { facts.target }
+    public var comment: String? { facts.comment }
     /// The rule as written.
-    public var text: String
+    public var text: String { facts.text }
+
+    /// Held once per rule, so recording a hit copies one reference.
+    final class Facts: Sendable {
+        let text: String
+        let target: Target
+        let comment: String?
+        init(text: String, target: Target, comment: String?) { self.text = text; self.target = target; self.comment = comment }
+    }
 
     /// Words split as iptables does: double-quoted strings are one word.
     static func words(_ s: String) -> [String] {
@@ -76,7 +86,9 @@ public struct IPTablesRule: Sendable {
         guard line.utf8.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 0 else { return nil }
         let w = words(line)
         guard w.count >= 2, w[0] == "-A" else { return nil }
-        var rule = IPTablesRule(chain: w[1], matches: [], target: .none, comment: nil, text: line)
+        var matches: [Match] = []
+        var target = Target.none
+        var comment: String? = nil
         var i = 2
         var neg = false
         var recentName: String? = nil
@@ -94,57 +106,59 @@ public struct IPTablesRule: Sendable {
             case "-m":
                 guard modules.contains(v) else { return nil }
                 i += 2; continue
-            case "-s": guard let c = cidr(v) else { return nil }; rule.matches.append(.source(c, negated: neg)); i += 2
-            case "-d": guard let c = cidr(v) else { return nil }; rule.matches.append(.destination(c, negated: neg)); i += 2
-            case "-p": rule.matches.append(.proto(v, negated: neg)); i += 2
-            case "--dport": guard let p = ports(v) else { return nil }; rule.matches.append(.dport(p, negated: neg)); i += 2
-            case "--sport": guard let p = ports(v) else { return nil }; rule.matches.append(.sport(p, negated: neg)); i += 2
-            case "-i": rule.matches.append(.inInterface(v, negated: neg)); i += 2
-            case "-o": rule.matches.append(.outInterface(v, negated: neg)); i += 2
-            case "--src-type": rule.matches.append(.srcType(v, negated: neg)); i += 2
-            case "--dst-type": rule.matches.append(.dstType(v, negated: neg)); i += 2
+            case "-s": guard let c = cidr(v) else { return nil }; matches.append(.source(c, negated: neg)); i += 2
+            case "-d": guard let c = cidr(v) else { return nil }; matches.append(.destination(c, negated: neg)); i += 2
+            case "-p": matches.append(.proto(v, negated: neg)); i += 2
+            case "--dport": guard let p = ports(v) else { return nil }; matches.append(.dport(p, negated: neg)); i += 2
+            case "--sport": guard let p = ports(v) else { return nil }; matches.append(.sport(p, negated: neg)); i += 2
+            case "-i": matches.append(.inInterface(v, negated: neg)); i += 2
+            case "-o": matches.append(.outInterface(v, negated: neg)); i += 2
+            case "--src-type": matches.append(.srcType(v, negated: neg)); i += 2
+            case "--dst-type": matches.append(.dstType(v, negated: neg)); i += 2
             case _ where inert.contains(k): i += 1
             case "--mark":
                 guard let (val, m) = markPair(v) else { return nil }
-                rule.matches.append(.mark(value: val, mask: m, negated: neg)); i += 2
-            case "--ctstate", "--state": rule.matches.append(.ctstate(v.split(separator: ",").map(String.init), negated: neg)); i += 2
+                matches.append(.mark(value: val, mask: m, negated: neg)); i += 2
+            case "--ctstate", "--state":
+                guard let states = ConntrackState(list: v, stateModule: k == "--state") else { return nil }
+                matches.append(.ctstate(states, negated: neg)); i += 2
             case "--mode": i += 2
-            case "--probability": guard let p = Double(v) else { return nil }; rule.matches.append(.probability(p)); i += 2
+            case "--probability": guard let p = Double(v) else { return nil }; matches.append(.probability(p)); i += 2
             case "--name": recentName = v; i += 2
             case "--seconds": guard let n = Int(v) else { return nil }; recentSeconds = n; i += 2
             case "--set": recentSet = true; i += 1
-            case "--comment": rule.comment = v; i += 2
+            case "--comment": comment = v; i += 2
             case "--nfacct-name": i += 2
             case "-j":
                 i += 2
                 switch v {
-                case "ACCEPT": rule.target = .accept
-                case "DROP": rule.target = .drop
-                case "REJECT": rule.target = .reject
-                case "RETURN": rule.target = .ret
-                case "MASQUERADE": rule.target = .masquerade
-                case "DNAT", "SNAT", "MARK", "CONNMARK": rule.target = .none; pendingTarget = v
+                case "ACCEPT": target = .accept
+                case "DROP": target = .drop
+                case "REJECT": target = .reject
+                case "RETURN": target = .ret
+                case "MASQUERADE": target = .masquerade
+                case "DNAT", "SNAT", "MARK", "CONNMARK": target = .none; pendingTarget = v
                 case "": return nil
                 default:
                     // iptables' other targets are not chains: a rule using one is not read.
                     guard !otherTargets.contains(v) else { return nil }
-                    rule.target = .jump(v)
+                    target = .jump(ChainName(v))
                 }
             case "--to-destination":
                 let parts = v.split(separator: ":")
                 guard let first = parts.first, let a = IPv4Address(String(first)) else { return nil }
-                rule.target = .dnat(a, parts.count > 1 ? UInt16(parts[1]) : nil); i += 2
+                target = .dnat(a, parts.count > 1 ? UInt16(parts[1]) : nil); i += 2
             case "--to-source":
                 guard let first = v.split(separator: ":").first, let a = IPv4Address(String(first)) else { return nil }
-                rule.target = .snat(a); i += 2
-            case "--or-mark": guard let n = number(v) else { return nil }; rule.target = .markOr(n); i += 2
-            case "--xor-mark": guard let n = number(v) else { return nil }; rule.target = .markXor(n); i += 2
+                target = .snat(a); i += 2
+            case "--or-mark": guard let n = number(v) else { return nil }; target = .markOr(n); i += 2
+            case "--xor-mark": guard let n = number(v) else { return nil }; target = .markXor(n); i += 2
             case "--set-xmark":
                 guard let (val, m) = markPair(v) else { return nil }
-                rule.target = pendingTarget == "CONNMARK" ? .connmarkSet(val, m) : .markSet(val, m); i += 2
-            case "--restore-mark": rule.target = .connmarkRestore(0xFFFF_FFFF); i += 1
+                target = pendingTarget == "CONNMARK" ? .connmarkSet(val, m) : .markSet(val, m); i += 2
+            case "--restore-mark": target = .connmarkRestore(0xFFFF_FFFF); i += 1
             case "--nfmask", "--ctmask", "--mask":
-                if case .connmarkRestore = rule.target, let n = number(v) { rule.target = .connmarkRestore(n) }
+                if case .connmarkRestore = target, let n = number(v) { target = .connmarkRestore(n) }
                 i += 2
             default: return nil
             }
@@ -152,10 +166,10 @@ public struct IPTablesRule: Sendable {
         }
         if recentSeconds != nil || recentSet {
             guard let name = recentName else { return nil }
-            if let n = recentSeconds { rule.matches.append(.recentCheck(name: name, seconds: n)) }
-            if recentSet { rule.matches.append(.recentSet(name: name)) }
+            if let n = recentSeconds { matches.append(.recentCheck(name: name, seconds: n)) }
+            if recentSet { matches.append(.recentSet(name: name)) }
         }
-        return rule
+        return IPTablesRule(chain: ChainName(w[1]), matches: matches, facts: Facts(text: line, target: target, comment: comment))
     }
 }
 

@@ -13,8 +13,18 @@ public struct NodePacket: Hashable, Sendable {
     public var outInterface: String?
     public var mark: UInt32 = 0
     public var connmark: UInt32 = 0
-    /// NEW for the first packet of a connection.
-    public var ctstate = "NEW"
+    /// The connection's state as `--ctstate` sees it: NEW for the first packet of a connection.
+    public var conntrack: ConntrackState = .new
+
+    /// `conntrack` by its names (`NEW`, `RELATED,ESTABLISHED`); set from such a list, where a
+    /// name conntrack does not know stands for no state (so no `--ctstate` rule matches it).
+    public var ctstate: String {
+        get { conntrack.description }
+        set {
+            conntrack = []
+            for name in newValue.split(separator: ",") { if let s = ConntrackState(name: name) { conntrack.insert(s) } }
+        }
+    }
 
     public init(source: IPv4Address, destination: IPv4Address, proto: String, sourcePort: UInt16, destinationPort: UInt16,
                 inInterface: String? = nil, outInterface: String? = nil) {
@@ -34,13 +44,25 @@ public enum BranchChoice: Sendable {
 
 /// One rule that matched on the way.
 public struct RuleHit: Sendable {
-    public var table: String
-    public var chain: String
+    public var netfilterTable: NetfilterTable
+    public var chainName: ChainName
     /// 1-based position of the rule in its chain.
     public var index: Int
-    public var rule: String
+    let facts: IPTablesRule.Facts
     /// For statistic matches: the probability the rule had of matching.
     public var probability: Double?
+
+    /// The rule as written (for display: decisions use `target` and `comment`).
+    public var rule: String { facts.text }
+    /// What the rule does: a verdict (ACCEPT, DROP, REJECT), RETURN, a jump, a translation, a mark.
+    public var target: IPTablesRule.Target { facts.target }
+    /// Its `-m comment --comment` text.
+    public var comment: String? { facts.comment }
+
+    /// The table's name as iptables writes it.
+    public var table: String { netfilterTable.rawValue }
+    /// The chain's name as iptables writes it.
+    public var chain: String { chainName.name }
 }
 
 /// What a table did to a packet.
@@ -57,8 +79,10 @@ public struct TableWalk: Sendable {
 /// RETURN and the end of a user chain return, ACCEPT/DROP/REJECT/DNAT/SNAT/MASQUERADE end the
 /// table, MARK and CONNMARK continue; built-in chains end in their policy (ACCEPT).
 public struct IPTablesInterpreter: Sendable {
-    /// The node's own chains (table → chain), parsed.
-    let local: [String: [String: ParsedChain]]
+    /// The node's own chains, parsed: per table (`NetfilterTable.allCases` order), by chain.
+    let local: [[ChainName: ParsedChain]]
+    /// The node's rules netsim could not interpret that are in no chain of `local`.
+    let localUnparsed: [String]
     /// Chains several nodes share (kube-proxy's per-service chains), parsed when first walked.
     let shared: SharedChains?
     /// The node's own addresses (`addrtype LOCAL`).
@@ -68,32 +92,59 @@ public struct IPTablesInterpreter: Sendable {
     /// Walk every rule of every chain (the reference the index is checked against).
     public var linear = false
 
+    /// The rules of a table netsim does not know are not interpreted: they are reported.
     public init(dump: IPTablesDump, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
-        var c: [String: [String: ParsedChain]] = [:]
+        var c: [NetfilterTable: [ChainName: ParsedChain]] = [:]
+        var unknown: [String] = []
         for t in dump.tables {
-            var table: [String: ParsedChain] = [:]
-            for ch in t.chains { table[ch.name] = ParsedChain(lines: ch.rules) }
-            c[t.name] = table
+            guard let table = NetfilterTable(rawValue: t.name) else { unknown += t.chains.flatMap(\.rules); continue }
+            for ch in t.chains { c[table, default: [:]][ChainName(ch.name)] = ParsedChain(lines: ch.rules) }
         }
-        self.init(chains: c, shared: nil, localAddresses: localAddresses, interfaceAddresses: interfaceAddresses)
+        self.init(chains: c, shared: nil, unparsed: unknown, localAddresses: localAddresses, interfaceAddresses: interfaceAddresses)
     }
 
-    /// `chains` first, then `shared` for a chain `chains` does not have.
-    public init(chains: [String: [String: ParsedChain]], shared: SharedChains?, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
-        local = chains
+    /// `chains` first, then `shared` for a chain `chains` does not have; `unparsed`: rules
+    /// outside these chains that could not be interpreted (reported with the chains' own).
+    public init(chains: [NetfilterTable: [ChainName: ParsedChain]], shared: SharedChains?, unparsed: [String] = [],
+                localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
+        local = NetfilterTable.allCases.map { chains[$0] ?? [:] }
+        localUnparsed = unparsed
         self.shared = shared
         self.localAddresses = Set(localAddresses.map(\.value) + [IPv4Address(127, 0, 0, 1).value])
         self.interfaceAddresses = interfaceAddresses
     }
 
-    func chain(_ table: String, _ name: String) -> ParsedChain? { local[table]?[name] ?? shared?.chain(table, name) }
+    func chain(_ table: NetfilterTable, _ name: ChainName) -> ParsedChain? {
+        local[table.ordinal][name] ?? shared?.chain(table, name)
+    }
 
     /// The rules of a chain as written, as a walk sees them (nil for a chain it does not have).
-    public func rules(table: String, chain name: String) -> [String]? { chain(table, name)?.rules.map(\.text) }
+    public func rules(table: NetfilterTable, chain name: ChainName) -> [String]? { chain(table, name)?.rules.map(\.text) }
 
-    /// Rules netsim could not interpret (a walk never skips them silently: they are reported).
+    /// `rules(table:chain:)` by the names iptables writes (nil for a table netsim does not know).
+    public func rules(table: String, chain name: String) -> [String]? {
+        NetfilterTable(rawValue: table).flatMap { rules(table: $0, chain: ChainName(name)) }
+    }
+
+    /// Rules netsim could not interpret (a walk never skips them silently: they are reported):
+    /// by table and chain name, then the others, then the shared chains'.
     public var unparsed: [String] {
-        local.keys.sorted().flatMap { t in (local[t] ?? [:]).keys.sorted().flatMap { local[t]?[$0]?.unparsed ?? [] } } + (shared?.unparsed ?? [])
+        NetfilterTable.allCases.sorted().flatMap { t in
+            local[t.ordinal].sorted { $0.key.name < $1.key.name }.flatMap(\.value.unparsed)
+        } + localUnparsed + (shared?.unparsed ?? [])
+    }
+}
+
+extension NetfilterTable {
+    /// The position in `allCases`.
+    var ordinal: Int {
+        switch self {
+        case .raw: 0
+        case .mangle: 1
+        case .nat: 2
+        case .filter: 3
+        case .security: 4
+        }
     }
 }
 
@@ -159,15 +210,15 @@ public struct ParsedChain: Sendable {
 /// Chains many nodes' interpreters share, kept as text and parsed the first time a walk
 /// enters them (a ruleset of 100,000 rules is mostly chains no trace visits).
 public final class SharedChains: Sendable {
-    let lines: [String: [String: [String]]]
-    let cache = Mutex<[String: [String: ParsedChain]]>([:])
+    let lines: [NetfilterTable: [ChainName: [String]]]
+    let cache = Mutex<[NetfilterTable: [ChainName: ParsedChain]]>([:])
 
     /// table → chain → rule lines (`-A CHAIN …`).
-    public init(lines: [String: [String: [String]]]) { self.lines = lines }
+    public init(lines: [NetfilterTable: [ChainName: [String]]]) { self.lines = lines }
 
-    public func has(_ table: String, _ name: String) -> Bool { lines[table]?[name] != nil }
+    public func has(_ table: NetfilterTable, _ name: ChainName) -> Bool { lines[table]?[name] != nil }
 
-    func chain(_ table: String, _ name: String) -> ParsedChain? {
+    func chain(_ table: NetfilterTable, _ name: ChainName) -> ParsedChain? {
         if let c = cache.withLock({ $0[table]?[name] }) { return c }
         guard let l = lines[table]?[name] else { return nil }
         let parsed = ParsedChain(lines: l)
@@ -176,12 +227,15 @@ public final class SharedChains: Sendable {
     }
 
     var unparsed: [String] {
-        lines.keys.sorted().flatMap { t in (lines[t] ?? [:]).keys.sorted().flatMap { chain(t, $0)?.unparsed ?? [] } }
+        lines.keys.sorted().flatMap { t in (lines[t] ?? [:]).keys.sorted { $0.name < $1.name }.flatMap { chain(t, $0)?.unparsed ?? [] } }
     }
 }
 
 extension IPTablesInterpreter {
     func isLocal(_ ip: IPv4Address) -> Bool { localAddresses.contains(ip.value) || IPv4CIDR(network: IPv4Address(127, 0, 0, 0), prefixLength: 8).contains(ip) }
+
+    /// Protocols whose packets have ports (`--dport`, `--sport`).
+    static func hasPorts(_ proto: String) -> Bool { proto == "tcp" || proto == "udp" || proto == "sctp" }
 
     static func ifaceMatches(_ pattern: String, _ name: String?) -> Bool {
         guard let name else { return false }
@@ -189,11 +243,19 @@ extension IPTablesInterpreter {
         return name == pattern
     }
 
-    /// Runs built-in `chain` of `table`.
-    public func run(table: String, chain: String, packet: NodePacket, choice: BranchChoice) -> TableWalk {
+    /// Runs `chain` of `table` (a built-in chain, or a user chain as if a built-in chain had
+    /// jumped to it): the packet is accepted when the walk falls off the end or RETURNs.
+    public func run(table: NetfilterTable, chain: ChainName, packet: NodePacket, choice: BranchChoice) -> TableWalk {
         var state = WalkState(packet: packet, choice: choice)
         let verdict = walk(table: table, chain: chain, state: &state, depth: 0) ?? .accept
         return TableWalk(verdict: verdict, packet: state.packet, hits: state.hits, branchesMet: state.statisticSeen)
+    }
+
+    /// `run(table:chain:packet:choice:)` by the names iptables writes; a table netsim does not
+    /// know has no chains (the packet is accepted, no rule hit).
+    public func run(table: String, chain: String, packet: NodePacket, choice: BranchChoice) -> TableWalk {
+        guard let t = NetfilterTable(rawValue: table) else { return TableWalk(verdict: .accept, packet: packet, hits: [], branchesMet: 0) }
+        return run(table: t, chain: ChainName(chain), packet: packet, choice: choice)
     }
 
     struct WalkState {
@@ -209,7 +271,7 @@ extension IPTablesInterpreter {
     }
 
     /// nil: fell off the end or RETURNed (the caller continues).
-    func walk(table: String, chain: String, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
+    func walk(table: NetfilterTable, chain: ChainName, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
         guard depth < 64, let parsed = self.chain(table, chain) else { return nil }
         let rules = parsed.rules
         if !linear, let index = parsed.index {
@@ -229,11 +291,11 @@ extension IPTablesInterpreter {
     /// RETURN (the caller goes on).
     struct Outcome { var verdict: TableWalk.Verdict? }
 
-    func step(_ r: IPTablesRule, _ i: Int, table: String, chain: String, state: inout WalkState, depth: Int) -> Outcome? {
+    func step(_ r: IPTablesRule, _ i: Int, table: NetfilterTable, chain: ChainName, state: inout WalkState, depth: Int) -> Outcome? {
         do {
             var probability: Double? = nil
             guard matches(r, state: &state, probability: &probability) else { return nil }
-            state.hits.append(RuleHit(table: table, chain: chain, index: i + 1, rule: r.text, probability: probability))
+            state.hits.append(RuleHit(netfilterTable: table, chainName: chain, index: i + 1, facts: r.facts, probability: probability))
             switch r.target {
             case .none: return nil
             case .jump(let next):
@@ -271,14 +333,14 @@ extension IPTablesInterpreter {
             case .source(let c, let n): ok = c.contains(p.source) != n
             case .destination(let c, let n): ok = c.contains(p.destination) != n
             case .proto(let pr, let n): ok = (pr == p.proto) != n
-            case .dport(let range, let n): ok = (["tcp", "udp", "sctp"].contains(p.proto) && range.contains(p.destinationPort)) != n
-            case .sport(let range, let n): ok = (["tcp", "udp", "sctp"].contains(p.proto) && range.contains(p.sourcePort)) != n
+            case .dport(let range, let n): ok = (Self.hasPorts(p.proto) && range.contains(p.destinationPort)) != n
+            case .sport(let range, let n): ok = (Self.hasPorts(p.proto) && range.contains(p.sourcePort)) != n
             case .inInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.inInterface) != n
             case .outInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.outInterface) != n
             case .srcType(let t, let n): ok = (t == "LOCAL" && isLocal(p.source)) != n
             case .dstType(let t, let n): ok = (t == "LOCAL" && isLocal(p.destination)) != n
             case .mark(let v, let mask, let n): ok = ((p.mark & mask) == v) != n
-            case .ctstate(let states, let n): ok = states.contains(p.ctstate) != n
+            case .ctstate(let states, let n): ok = !states.isDisjoint(with: p.conntrack) != n
             case .recentCheck: ok = false   // no earlier connection in a single trace
             case .recentSet: ok = true
             case .probability(let pr):

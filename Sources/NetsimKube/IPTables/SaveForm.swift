@@ -13,20 +13,12 @@
 /// A test loads netsim's rules into a network namespace and compares the kernel's
 /// `iptables-save` with this form byte for byte.
 public enum IPTablesSaveForm {
-    static let builtins: [String: [String]] = [
-        "filter": ["INPUT", "FORWARD", "OUTPUT"],
-        "nat": ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
-        "mangle": ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
-        "raw": ["PREROUTING", "OUTPUT"],
-        "security": ["INPUT", "FORWARD", "OUTPUT"],
-    ]
-
     /// The whole dump (without iptables-save's `#` comment lines; counters as declared).
     public static func text(_ dump: IPTablesDump) -> String {
         var out = ""
         for t in dump.tables {
             out += "*\(t.name)\n"
-            let builtins = builtins[t.name] ?? []
+            let builtins = NetfilterTable(rawValue: t.name)?.builtinChains.map(\.rawValue) ?? []
             var declared: [String: IPTablesDump.Chain] = [:]
             for c in t.chains where !c.deleted { declared[c.name] = c }
             let users = declared.keys.filter { !builtins.contains($0) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }

@@ -191,7 +191,7 @@ public enum KubeProxyRenderer {
         let externalChain = sp.externalPolicyLocal ? svl : svc
         let externalEPs = sp.externalPolicyLocal ? localEPs : clusterEPs
         let noEndpointsTarget = hasAnyEndpoints ? "DROP" : "REJECT"
-        let noEndpointsComment = hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints"
+        let noEndpointsComment = hasAnyEndpoints ? "\(spn) has no local endpoints" : Self.noEndpointsComment(spn)
         var usedChains: [String] = []
         // Whether the EXT chain is written: any endpoints and externally accessible.
         let writeExt = hasAnyEndpoints && externallyAccessible
@@ -200,7 +200,7 @@ public enum KubeProxyRenderer {
         if !internalEPs.isEmpty {
             out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) cluster IP")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(internalChain)")
         } else {
-            out.filterRules.append("-A KUBE-SERVICES -m comment --comment \(comment(sp.internalPolicyLocal && hasAnyEndpoints ? "\(spn) has no local endpoints" : "\(spn) has no endpoints")) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(sp.internalPolicyLocal && hasAnyEndpoints ? "DROP" : "REJECT")")
+            out.filterRules.append("-A KUBE-SERVICES -m comment --comment \(comment(sp.internalPolicyLocal && hasAnyEndpoints ? "\(spn) has no local endpoints" : Self.noEndpointsComment(spn))) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(sp.internalPolicyLocal && hasAnyEndpoints ? "DROP" : "REJECT")")
         }
         // 2. External IPs.
         for ip in sp.externalIPs {

@@ -5,7 +5,12 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
 
     public init(high: UInt64, low: UInt64) { self.high = high; self.low = low }
 
-    /// Parses RFC 4291 text (with at most one `::`). Embedded IPv4 tails are accepted.
+    /// `::ffff:a.b.c.d`, the IPv4-mapped address of `v4` (RFC 4291 2.5.5.2).
+    public init(ipv4Mapped v4: IPv4Address) { high = 0; low = 0xFFFF_0000_0000 | UInt64(v4.value) }
+
+    /// Parses RFC 4291 text (with at most one `::`, which stands for one or more zero groups).
+    /// Embedded IPv4 tails are accepted (dotted quad without leading zeros). Zones (`%eth0`),
+    /// brackets, signs, groups of more than four hex digits and surrounding spaces are not.
     public init?(_ text: some StringProtocol) {
         let s = String(text)
         guard !s.isEmpty, s.utf8.count <= 45 else { return nil }
@@ -22,7 +27,9 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
                     out.append(UInt16(v4.value >> 16)); out.append(UInt16(v4.value & 0xFFFF))
                     continue
                 }
-                guard (1...4).contains(piece.utf8.count), let v = UInt16(piece, radix: 16) else { return nil }
+                // Hex digits only: `UInt16(_:radix:)` alone would take a sign ("+1").
+                guard (1...4).contains(piece.utf8.count), piece.utf8.allSatisfy(\.isASCIIHexDigit),
+                      let v = UInt16(piece, radix: 16) else { return nil }
                 out.append(v)
             }
             return out
@@ -48,8 +55,16 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
             + (0..<4).map { UInt16(truncatingIfNeeded: low >> UInt64(48 - 16 * $0)) }
     }
 
-    /// RFC 5952 text: lower case, longest run of two or more zero groups compressed.
+    /// The IPv4 address of an IPv4-mapped address (`::ffff:a.b.c.d`), else nil.
+    public var ipv4Mapped: IPv4Address? {
+        high == 0 && low >> 32 == 0xFFFF ? IPv4Address(UInt32(truncatingIfNeeded: low)) : nil
+    }
+
+    /// RFC 5952 text: lower case without leading zeros, the longest run of two or more zero
+    /// groups compressed to `::` (the first of equally long runs), one zero group written `0`;
+    /// an IPv4-mapped address as `::ffff:a.b.c.d` (section 5).
     public var description: String {
+        if let v4 = ipv4Mapped { return "::ffff:\(v4)" }
         let g = groups
         var bestStart = -1, bestLength = 0, runStart = -1
         for i in 0...8 {
@@ -68,6 +83,12 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
     }
 
     public static func < (lhs: IPv6Address, rhs: IPv6Address) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIHexDigit: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
+    }
 }
 
 extension String {

@@ -16,6 +16,13 @@ public struct IPv6CIDR: Hashable, Comparable, Sendable, CustomStringConvertible 
         self = parsed.cidr
     }
 
+    /// Parses `address/n` and clears host bits.
+    public init?(lenient text: some StringProtocol) {
+        guard let parsed = IPv6CIDR.parse(text) else { return nil }
+        self = parsed.cidr
+    }
+
+    /// Parses and reports whether host bits were set, so callers can choose error or warning.
     public static func parse(_ text: some StringProtocol) -> (cidr: IPv6CIDR, hostBitsSet: Bool)? {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let address = IPv6Address(parts[0]),

@@ -68,7 +68,7 @@ public enum LBC {
             return .success(v)
         }
         if let legacy = a[svcPrefix + "aws-load-balancer-internal"] {
-            guard let b = goBool(legacy) else {
+            guard let b = Strconv.parseBool(legacy) else {
                 return .failure(AnnotationError(key: svcPrefix + "aws-load-balancer-internal", message: "aws-load-balancer-internal '\(echo: legacy)' is not a boolean (the controller fails to parse it)"))
             }
             return .success(b ? .internal : .internetFacing)
@@ -80,15 +80,6 @@ public enum LBC {
     public struct AnnotationError: Error, Sendable {
         public var key: String
         public var message: String
-    }
-
-    /// Go's `strconv.ParseBool`.
-    public static func goBool(_ s: String) -> Bool? {
-        switch s {
-        case "1", "t", "T", "TRUE", "true", "True": return true
-        case "0", "f", "F", "FALSE", "false", "False": return false
-        default: return nil
-        }
     }
 
     /// An IngressGroup name: at most 63 characters of a-z, 0-9, '-' and '.', starting and
@@ -103,24 +94,26 @@ public enum LBC {
     /// `listen-ports` as the controller reads it: a JSON list of objects mapping HTTP or HTTPS
     /// to a port of 1–65535.
     public static func parseListenPorts(_ raw: String) -> Result<[(proto: String, port: Int)], ListenPortsError> {
-        var p = JSONScanner(Array(raw.utf8))
+        let value: JSONValue
+        switch JSONValue.parse(raw) {
+        case .failure(let e): return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: \(e)"))
+        case .success(let v): value = v
+        }
+        guard let list = value.array else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: not a JSON list")) }
+        if list.isEmpty { return .failure(.init("empty listen-ports configuration: `\(raw)`")) }
         var out: [(proto: String, port: Int)] = []
-        guard p.skip("[") else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: not a JSON list")) }
-        if p.skip("]") { return .failure(.init("empty listen-ports configuration: `\(raw)`")) }
-        repeat {
-            guard p.skip("{") else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: each entry must be an object")) }
-            repeat {
-                guard let key = p.string() else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: expected a quoted protocol")) }
-                guard p.skip(":"), let port = p.integer() else {
+        for entry in list {
+            guard case .object(let members) = entry else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: each entry must be an object")) }
+            for (key, v) in members {
+                guard case .number(let d) = v, d == d.rounded(), abs(d) < 1e15 else {
                     return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: the port of \(key) must be a number (not a string)"))
                 }
+                let port = Int(d)
                 guard key == "HTTP" || key == "HTTPS" else { return .failure(.init("listen protocol must be within [HTTP, HTTPS]: \(key)")) }
                 guard (1...65535).contains(port) else { return .failure(.init("listen port must be within [1, 65535]: \(port)")) }
                 out.append((key, port))
-            } while p.skip(",")
-            guard p.skip("}") else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: unterminated object")) }
-        } while p.skip(",")
-        guard p.skip("]"), p.atEnd else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: unterminated list")) }
+            }
+        }
         return .success(out)
     }
 
@@ -211,38 +204,6 @@ public enum LBC {
     public static func isPublic(_ s: Subnet, _ vpc: VPC) -> Bool {
         guard let rt = vpc.routeTable(for: s) else { return false }
         return rt.routes.contains { if case .internetGateway = $0.target { return true }; return false }
-    }
-
-    /// Just enough JSON for listen-ports: punctuation, quoted strings, integers.
-    struct JSONScanner {
-        var b: [UInt8]
-        var i = 0
-        init(_ b: [UInt8]) { self.b = b }
-        mutating func space() { while i < b.count, [0x20, 0x09, 0x0A, 0x0D].contains(b[i]) { i += 1 } }
-        mutating func skip(_ c: Character) -> Bool {
-            space()
-            guard i < b.count, let a = c.asciiValue, b[i] == a else { return false }
-            i += 1
-            return true
-        }
-        mutating func string() -> String? {
-            space()
-            guard i < b.count, b[i] == 0x22 else { return nil }
-            i += 1
-            let start = i
-            while i < b.count, b[i] != 0x22 { i += 1 }
-            guard i < b.count else { return nil }
-            defer { i += 1 }
-            return String(decoding: b[start..<i], as: UTF8.self)
-        }
-        mutating func integer() -> Int? {
-            space()
-            let start = i
-            if i < b.count, b[i] == 0x2D { i += 1 }
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - start < 12 { i += 1 }
-            return Int(String(decoding: b[start..<i], as: UTF8.self))
-        }
-        var atEnd: Bool { mutating get { space(); return i == b.count } }
     }
 }
 

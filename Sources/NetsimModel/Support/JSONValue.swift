@@ -1,5 +1,5 @@
-/// A small JSON reader for the JSON that annotations carry (the load balancer controller's
-/// `actions.*` and `conditions.*`): engines do not import Foundation. Depth and size are
+/// The one JSON reader for the JSON that annotations carry (the load balancer controller's
+/// `listen-ports`, `actions.*` and `conditions.*`): engines do not import Foundation. Depth and size are
 /// bounded, so a hostile annotation cannot exhaust the stack.
 public indirect enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])

@@ -37,11 +37,41 @@ public struct CNISettings: Hashable, Sendable {
     public var eniConfigLabel = "k8s.amazonaws.com/eniConfig"
     public var ipv6 = false
 
+    // The node datapath's settings (aws-node's host networking), as aws-node reads them.
+    /// AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: each entry read with Go's net.ParseCIDR, no trimming;
+    /// unreadable entries skipped (check warns, NS0804).
+    public var excludeSNATCIDRs: [IPv4CIDR] = []
+    /// AWS_VPC_CNI_NODE_PORT_SUPPORT: on unless set to something other than a true boolean.
+    public var nodePortSupport = true
+    /// AWS_VPC_K8S_CNI_VETHPREFIX.
+    public var vethPrefix = "eni"
+    /// AWS_VPC_K8S_CNI_CONNMARK (0x80 when unset or unreadable; check reports it).
+    public var connmark: UInt32 = 0x80
+    /// AWS_VPC_K8S_CNI_RANDOMIZESNAT: prng, hashrandom or none.
+    public var randomizeSNAT = "prng"
+    /// AWS_EXTERNAL_SERVICE_CIDRS: entries trimmed of spaces, unreadable ones skipped.
+    public var externalServiceCIDRs: [IPv4CIDR] = []
+    /// NETWORK_POLICY_ENFORCING_MODE is strict (any case): the network policy agent starts every
+    /// pod default-deny.
+    public var networkPolicyStrict = false
+    /// Where each setting is written (the last writing of a name wins, as for its value); not
+    /// part of the settings' identity (two runs with the same values are the same settings).
+    public var sources = Sources()
+
+    public struct Sources: Hashable, Sendable {
+        public var byName: [String: SourceLocation] = [:]
+        public init() {}
+        public subscript(_ name: String) -> SourceLocation? { byName[name] }
+        public static func == (a: Sources, b: Sources) -> Bool { true }
+        public func hash(into h: inout Hasher) {}
+    }
+
     public init() {}
 
     public init(cluster: Cluster) {
         self.init(values: cluster.cni.map { ($0.name, $0.value) }, clusterName: cluster.name)
-        ipv6 = cluster.ipFamily == .ipv6 || flag(cluster.cniValue("ENABLE_IPv6")) == true
+        ipv6 = cluster.ipFamily == .ipv6 || ipv6
+        for c in cluster.cni { sources.byName[c.name] = c.location }
     }
 
     /// From `(name, value)` pairs; the last value of a name wins.
@@ -71,6 +101,18 @@ public struct CNISettings: Hashable, Sendable {
         ipv6 = flag(map["ENABLE_IPv6"]) ?? false
         self.clusterName = map["CLUSTER_NAME"] ?? clusterName
         if let label = map["ENI_CONFIG_LABEL_DEF"], !label.isEmpty { eniConfigLabel = label }
+        excludeSNATCIDRs = (map["AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS"] ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: $0) }
+        nodePortSupport = map["AWS_VPC_CNI_NODE_PORT_SUPPORT"].map { flag($0) == true } ?? true
+        vethPrefix = map["AWS_VPC_K8S_CNI_VETHPREFIX"] ?? "eni"
+        connmark = map["AWS_VPC_K8S_CNI_CONNMARK"].flatMap(CNISettings.parseMark) ?? 0x80
+        randomizeSNAT = map["AWS_VPC_K8S_CNI_RANDOMIZESNAT"] ?? "prng"
+        networkPolicyStrict = map["NETWORK_POLICY_ENFORCING_MODE"]?.lowercased() == "strict"
+        externalServiceCIDRs = (map["AWS_EXTERNAL_SERVICE_CIDRS"] ?? "").split(separator: ",").compactMap { part -> IPv4CIDR? in
+            var t = Substring(part)
+            while t.first == " " { t = t.dropFirst() }
+            while t.last == " " { t = t.dropLast() }
+            return IPv4CIDR(lenient: t)
+        }
     }
 
     /// Whether WARM_IP_TARGET or MINIMUM_IP_TARGET is in force (ipamd's `warmIPTargetsDefined`).
@@ -103,9 +145,6 @@ public struct CNISettings: Hashable, Sendable {
     }
 
     private func flag(_ v: String?) -> Bool? {
-        guard let v else { return nil }
-        if ["1", "t", "T", "true", "TRUE", "True"].contains(v) { return true }
-        if ["0", "f", "F", "false", "FALSE", "False"].contains(v) { return false }
-        return nil
+        v.flatMap(Strconv.parseBool)
     }
 }

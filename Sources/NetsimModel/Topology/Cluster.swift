@@ -1,6 +1,7 @@
 /// The EKS cluster: service range, aws-node settings, ENIConfigs and node groups.
 public struct Cluster: Sendable {
-    public enum IPFamily: String, Sendable, CaseIterable { case ipv4, ipv6 }
+    /// The cluster's address family (one type with the family of addresses).
+    public typealias IPFamily = NetsimModel.IPFamily
     public var name: String
     public var version: String
     public var serviceCIDR: IPv4CIDR
@@ -13,6 +14,9 @@ public struct Cluster: Sendable {
     public var location: SourceLocation
     /// kube-proxy's configuration (`cluster.kubeProxy`; EKS's defaults when absent).
     public var kubeProxy = KubeProxySettings()
+    /// The aws-node settings as the converter read them from `cni` (typed, with where each is
+    /// written); nil for a cluster built in code (then `awsNode` reads `cni`).
+    public var cniSettings: CNISettings?
 
     public init(name: String, version: String, serviceCIDR: IPv4CIDR, ipFamily: IPFamily = .ipv4,
                 nodePortRange: PortRange = PortRange(30000, 32767), cni: [CNISetting] = [],
@@ -35,17 +39,14 @@ public struct Cluster: Sendable {
         return Int(digits)
     }
 
-    /// The value of an aws-node setting, if set.
+    /// An aws-node setting as written, if set (to quote it back; engines read `awsNode`).
     public func cniValue(_ name: String) -> String? { cni.last { $0.name == name }?.value }
 
-    /// Whether a boolean aws-node setting is "true" (ipamd parses with Go's strconv.ParseBool).
-    public func cniFlag(_ name: String) -> Bool {
-        guard let v = cniValue(name) else { return false }
-        return ["1", "t", "T", "true", "TRUE", "True"].contains(v)
-    }
+    /// The aws-node settings, typed: the converter's reading, else `cni` read now.
+    public var awsNode: CNISettings { cniSettings ?? CNISettings(cluster: self) }
 
-    public var customNetworking: Bool { cniFlag("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG") }
-    public var prefixDelegation: Bool { cniFlag("ENABLE_PREFIX_DELEGATION") }
+    public var customNetworking: Bool { awsNode.customNetworking }
+    public var prefixDelegation: Bool { awsNode.prefixDelegation }
 }
 
 /// One aws-node environment setting.

@@ -5,6 +5,8 @@
 public struct Topology: Sendable {
     public var name: String
     public var region: String
+    /// The AWS account the resources belong to (`accountId`), in ARNs: 12 digits.
+    public var accountID: String = Topology.defaultAccountID
     public var seed: UInt64
     public var vpcs: [VPC]
     public var peeringConnections: [PeeringConnection]
@@ -15,6 +17,9 @@ public struct Topology: Sendable {
     public var kubernetes: KubernetesObjects
     public var externals: [External]
     public var expectations: [Intent]
+    /// The load balancers' annotations as the converter read them; nil for a topology built in
+    /// code (then `lbSpecs` reads them).
+    public var loadBalancerSpecs: LoadBalancerSpecs?
     /// Where the document starts.
     public var location: SourceLocation
 
@@ -27,6 +32,17 @@ public struct Topology: Sendable {
         self.peeringConnections = peeringConnections; self.transitGateways = transitGateways
         self.prefixLists = prefixLists; self.cluster = cluster; self.kubernetes = kubernetes
         self.externals = externals; self.expectations = expectations; self.location = location
+    }
+
+    /// The load balancer specs: the converter's, else read now from the manifests.
+    public var lbSpecs: LoadBalancerSpecs { loadBalancerSpecs ?? LoadBalancerSpecs.read(kubernetes) }
+
+    /// The account ID when the file names none: AWS's documentation example.
+    public static let defaultAccountID = "123456789012"
+
+    /// Whether `s` is an AWS account ID: exactly 12 ASCII digits.
+    public static func isAccountID(_ s: String) -> Bool {
+        s.utf8.count == 12 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     /// The VPC the cluster's nodes live in (the first one declared).

@@ -24,8 +24,6 @@ extension TopologyConverter {
         "AWS_VPC_K8S_PLUGIN_LOG_LEVEL": .string, "INTROSPECTION_BIND_ADDRESS": .string,
     ]
 
-    static let goBools: Set<String> = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"]
-
     /// EKS's default service range when none is given: 172.20.0.0/16 when the VPC uses
     /// 10.0.0.0/8 addresses, else 10.100.0.0/16 (EKS CreateCluster `serviceIpv4Cidr`).
     func defaultServiceCIDR(vpcBlocks: [IPv4CIDR]) -> IPv4CIDR {
@@ -60,6 +58,9 @@ extension TopologyConverter {
         }
         var cluster = Cluster(name: name, version: version, serviceCIDR: serviceCIDR, ipFamily: ipFamily,
                               nodePortRange: nodePorts, cni: cni, location: r.location)
+        // The settings as ipamd and aws-node read them, once: check (below and in resolve), the
+        // realizer and the node datapath all take these values.
+        cluster.cniSettings = CNISettings(cluster: cluster)
         for item in r.list("eniConfigs") ?? [] {
             guard let er = MappingReader.make(item, file: file, context: "an ENIConfig", reporter: reporter),
                   let n = er.string("name", required: true) else { continue }
@@ -247,7 +248,7 @@ extension TopologyConverter {
             return
         }
         switch kind {
-        case .bool where !Self.goBools.contains(value):
+        case .bool where Strconv.parseBool(value) == nil:
             reporter.warning(.invalidCNIValue, "\(name)='\(echo: value)' is not a boolean; ipamd treats it as false", at: loc,
                              hint: "write \"true\" or \"false\"")
         case .int where name != "AWS_VPC_ENI_MTU":

@@ -21,44 +21,34 @@ extension TopologyConverter {
     func validateLoadBalancers(_ t: Topology) {
         let k = t.kubernetes
         guard let vpc = t.primaryVPC else { return }
-        for svc in k.services { validateLBCService(svc, t: t, vpc: vpc) }
-        // Ingresses of the controller, by IngressGroup (an explicit group, or the Ingress alone).
-        var groups: [String: [Ingress]] = [:]
-        var order: [String] = []
+        // What the annotations hold, read once (the realizer and the builder take these values).
+        let specs = t.lbSpecs
+        for i in specs.issues {
+            reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+        }
+        for svc in k.services { validateLBCService(svc, spec: specs.network(for: svc), t: t, vpc: vpc) }
+        // Each Ingress of the controller, alone.
         for ing in k.ingresses where LBC.manages(ing, in: k) {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
             let a = ing.meta.annotations
-            var key = "\(ing.meta.namespace)/\(ing.meta.name)"
-            if let g = a[LBC.albPrefix + "group.name"] {
-                if g.count > 63 || !LBC.isGroupName(g) {
-                    reporter.error(.lbAnnotation, "\(ctx): group.name '\(echo: g)' is not a valid IngressGroup name", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.name"),
-                                   hint: "the controller wants at most 63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit")
-                } else {
-                    key = "group:" + g
-                }
+            if let g = a[LBC.albPrefix + "group.name"], !LBC.isGroupName(g) {
+                reporter.error(.lbAnnotation, "\(ctx): group.name '\(echo: g)' is not a valid IngressGroup name", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.name"),
+                               hint: "the controller wants at most 63 characters of a-z, 0-9, '-' and '.', starting and ending with a letter or digit")
             }
             if let o = a[LBC.albPrefix + "group.order"], !(Int(o).map { (-1000...1000).contains($0) } ?? false) {
                 reporter.error(.lbAnnotation, "\(ctx): group.order '\(echo: o)' is not a whole number within [-1000, 1000]", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "group.order"),
                                hint: "lower orders come first; the default is 0")
             }
-            if let tt = a[LBC.albPrefix + "target-type"], tt != "ip", tt != "instance" {
+            if let tt = specs.member(ing)?.targets.targetType, tt != "ip", tt != "instance" {
                 reporter.error(.lbAnnotation, "\(ctx): the controller refuses target-type '\(echo: tt)' (unknown targetType)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "target-type"),
                                hint: "use \"ip\" (targets are pod addresses) or \"instance\" (targets are nodes on the Service's NodePort)")
             }
-            if let raw = a[LBC.albPrefix + "listen-ports"] {
-                switch LBC.parseListenPorts(raw) {
-                case .failure(let why):
-                    reporter.error(.lbListenPorts, "\(ctx): \(why)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports"),
-                                   hint: "write a JSON list such as '[{\"HTTP\": 80}, {\"HTTPS\": 443}]'")
-                case .success: break
-                }
-            }
-            checkBackends(ing, k)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(ing)
+            checkBackends(ing, k, specs)
         }
-        for key in order {
-            let members = groups[key] ?? []
+        // The controller's IngressGroups (an explicit group, or the Ingress alone).
+        for spec in specs.applicationLoadBalancers {
+            let key = spec.group.key
+            let members = spec.group.members
             var schemes: [String: Ingress] = [:]
             var valid: LBC.Scheme? = nil
             for ing in members {
@@ -78,8 +68,8 @@ extension TopologyConverter {
             // Listen ports: the same port with two protocols across the group.
             var protocols: [Int: (String, Ingress)] = [:]
             for ing in members {
-                guard case .success(let ports) = LBC.parseListenPorts(ing.meta.annotations[LBC.albPrefix + "listen-ports"] ?? "[{\"HTTP\": 80}]") else { continue }
-                for (proto, port) in ports {
+                for l in spec.member(ing).listenPorts ?? [] {
+                    let (proto, port) = (l.proto, l.port)
                     if let (other, first) = protocols[port], other != proto {
                         reporter.error(.lbGroupConflict, "IngressGroup \(key.hasPrefix("group:") ? String(key.dropFirst(6)) : key): port \(port) is \(other) on \(first.meta.namespace)/\(first.meta.name) but \(proto) on \(ing.meta.namespace)/\(ing.meta.name) (conflicting protocol)",
                                        at: ing.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports"), hint: "use one protocol per port across the group")
@@ -106,8 +96,8 @@ extension TopologyConverter {
             }
             for ing in members {
                 let ictx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
-                checkSecurityGroups(ing.meta.annotations[LBC.albPrefix + "security-groups"], ctx: ictx, vpc: vpc, at: ing.meta.location(ofAnnotation: LBC.albPrefix + "security-groups"))
-                if let port = ing.meta.annotations[LBC.albPrefix + "healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
+                checkSecurityGroups(ing.meta.annotations[LBC.albPrefix + "security-groups"].map(LBC.list), ctx: ictx, vpc: vpc, at: ing.meta.location(ofAnnotation: LBC.albPrefix + "security-groups"))
+                if spec.member(ing).targets.healthCheckPort == .invalid, let port = ing.meta.annotations[LBC.albPrefix + "healthcheck-port"] {
                     reporter.error(.lbAnnotation, "\(ictx): healthcheck-port '\(echo: port)' is not traffic-port or a port of 1–65535", at: ing.meta.location(ofAnnotation: LBC.albPrefix + "healthcheck-port"),
                                    hint: "write traffic-port or a port number")
                 }
@@ -123,27 +113,9 @@ extension TopologyConverter {
                                        at: ing.meta.location(ofAnnotation: LBC.albPrefix + "inbound-cidrs"), hint: "write CIDR blocks separated by commas, e.g. 203.0.113.0/24, 198.51.100.0/24")
                     }
                 }
-                for setting in ["target-group-attributes", "load-balancer-attributes"] {
-                    if let raw = ing.meta.annotations[LBC.albPrefix + setting], case .failure(let e) = LBC.parseAttributes(raw) {
-                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(setting): \(e)", at: ing.meta.location(ofAnnotation: LBC.albPrefix + setting),
-                                       hint: "write key=value pairs separated by commas")
-                    }
-                }
-                for (key, raw) in ing.meta.annotations.sorted(by: { $0.key < $1.key }) where key.hasPrefix(LBC.albPrefix + "actions.") || key.hasPrefix(LBC.albPrefix + "conditions.") {
-                    switch JSONValue.parse(raw) {
-                    case .failure(let e):
-                        reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) is not JSON the controller can read: \(e)",
-                                       at: ing.meta.location(ofAnnotation: key), hint: "write a JSON object (actions) or a JSON list (conditions)")
-                    case .success(let v):
-                        if key.hasPrefix(LBC.albPrefix + "actions."), !["fixed-response", "forward", "redirect"].contains(v["type"]?.string ?? "") {
-                            reporter.error(.lbAnnotation, "Ingress \(ing.meta.namespace)/\(ing.meta.name): \(key.dropFirst(LBC.albPrefix.count)) has type '\(echo: v["type"]?.string ?? "")', not fixed-response, forward or redirect",
-                                           at: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect")
-                        }
-                    }
-                }
             }
             if let scheme = valid, let first = members.first {
-                let named = members.lazy.compactMap { $0.meta.annotations[LBC.albPrefix + "subnets"] }.first
+                let named = spec.subnets
                 checkSubnets(for: "the ALB of Ingress \(first.meta.namespace)/\(first.meta.name)", scheme: scheme, minimum: 2, t: t, vpc: vpc, named: named,
                              at: first.meta.location(ofAnnotation: LBC.albPrefix + (named != nil ? "subnets" : "scheme")))
             }
@@ -153,7 +125,7 @@ extension TopologyConverter {
     /// The controller's Services: class `service.k8s.aws/nlb`, type `nlb-ip`, or `external` with
     /// a target type; and, through its mutating webhook (on by default), any new
     /// `type: LoadBalancer` Service without a class (`LBC.owner`).
-    func validateLBCService(_ svc: Service, t: Topology, vpc: VPC) {
+    func validateLBCService(_ svc: Service, spec: NLBSpec?, t: Topology, vpc: VPC) {
         let ctx = "Service \(svc.meta.namespace)/\(svc.meta.name)"
         let a = svc.meta.annotations
         let type = a[LBC.svcPrefix + "aws-load-balancer-type"]
@@ -183,25 +155,13 @@ extension TopologyConverter {
             reporter.warning(.lbAnnotation, "\(ctx) sets both aws-load-balancer-scheme and the legacy aws-load-balancer-internal; the controller reads only the scheme",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-internal"), hint: "drop aws-load-balancer-internal")
         }
-        let scheme: LBC.Scheme
-        switch LBC.scheme(of: svc) {
-        case .success(let s): scheme = s
-        case .failure(let e):
-            reporter.error(.lbAnnotation, "\(ctx): \(e.message)", at: svc.meta.location(ofAnnotation: e.key),
-                           hint: e.key.hasSuffix("internal") ? "write \"true\" or \"false\", or use aws-load-balancer-scheme" : "use \"internet-facing\" or \"internal\" (the default)")
-            return
-        }
-        for key in ["aws-load-balancer-target-group-attributes", "aws-load-balancer-attributes"] {
-            if let raw = a[LBC.svcPrefix + key], case .failure(let e) = LBC.parseAttributes(raw) {
-                reporter.error(.lbAnnotation, "\(ctx): \(key): \(e)", at: svc.meta.location(ofAnnotation: LBC.svcPrefix + key),
-                               hint: "write key=value pairs separated by commas, e.g. preserve_client_ip.enabled=true")
-            }
-        }
+        // A refused scheme is one of the spec's issues (reported above); nothing more to check.
+        guard let scheme = spec?.scheme else { return }
         if !svc.loadBalancerSourceRanges.isEmpty, a[LBC.svcPrefix + "load-balancer-source-ranges"] != nil {
             reporter.warning(.lbAnnotation, "\(ctx) sets both spec.loadBalancerSourceRanges and the load-balancer-source-ranges annotation; the controller uses the spec's",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "keep one of them")
         }
-        checkSecurityGroups(a[LBC.svcPrefix + "aws-load-balancer-security-groups"], ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
+        checkSecurityGroups(spec?.securityGroups, ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
         if let raw = a[LBC.svcPrefix + "load-balancer-source-ranges"] {
             for c in LBC.list(raw) where IPv4CIDR(c) == nil {
                 reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(echo: c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : "")",
@@ -212,12 +172,12 @@ extension TopologyConverter {
             reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-protocol '\(echo: hp)' is not TCP, HTTP or HTTPS (an NLB target group checks with these only)",
                            at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"), hint: "write TCP, HTTP or HTTPS")
         }
-        if let port = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-port"], port != "traffic-port", !(Int(port).map { (1...65535).contains($0) } ?? false) {
+        if spec?.healthCheckPort == .invalid, let port = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-port"] {
             reporter.error(.lbAnnotation, "\(ctx): aws-load-balancer-healthcheck-port '\(echo: port)' is not traffic-port or a port of 1–65535 (the controller fails to parse it)",
                            at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-healthcheck-port"), hint: "write traffic-port or a port number")
         }
-        checkSubnets(for: "the NLB of \(ctx)", scheme: scheme, minimum: 1, t: t, vpc: vpc, named: a[LBC.svcPrefix + "aws-load-balancer-subnets"],
-                     at: svc.meta.location(ofAnnotation: LBC.svcPrefix + (a[LBC.svcPrefix + "aws-load-balancer-subnets"] != nil ? "aws-load-balancer-subnets" : "aws-load-balancer-scheme")))
+        checkSubnets(for: "the NLB of \(ctx)", scheme: scheme, minimum: 1, t: t, vpc: vpc, named: spec?.subnets,
+                     at: svc.meta.location(ofAnnotation: LBC.svcPrefix + (spec?.subnets != nil ? "aws-load-balancer-subnets" : "aws-load-balancer-scheme")))
     }
 
     /// Subnet discovery as the controller does it (or the subnets annotation); an error when
@@ -250,7 +210,7 @@ extension TopologyConverter {
     /// Each backend of a controller's Ingress: the Service and its port must exist (the
     /// controller fails the whole IngressGroup's reconcile otherwise), `use-annotation` needs its
     /// `actions.<name>` annotation, and instance targets need a NodePort.
-    func checkBackends(_ ing: Ingress, _ k: KubernetesObjects) {
+    func checkBackends(_ ing: Ingress, _ k: KubernetesObjects, _ specs: LoadBalancerSpecs) {
         let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
         for b in ing.backends {
             if case .name("use-annotation") = b.port {
@@ -271,7 +231,7 @@ extension TopologyConverter {
                                at: b.location, hint: "use one of the Service's ports, by number or by name")
                 continue
             }
-            let tt = svc.meta.annotations[LBC.albPrefix + "target-type"] ?? ing.meta.annotations[LBC.albPrefix + "target-type"] ?? "instance"
+            let tt = specs.targetSettings(service: svc, ingress: ing).targetType ?? "instance"
             if tt == "instance", svc.type != .NodePort, svc.type != .LoadBalancer {
                 reporter.error(.lbBackend, "\(ctx): backend Service '\(echo: b.serviceName)' is type \(svc.type.rawValue), but instance targets need a NodePort (the controller fails: \"TargetGroup port is empty. When using Instance targets, your service be must of type 'NodePort' or 'LoadBalancer'\")",
                                at: b.location, hint: "set alb.ingress.kubernetes.io/target-type: ip, or make the Service type NodePort")
@@ -281,9 +241,9 @@ extension TopologyConverter {
 
     /// Groups named by a `security-groups` annotation: the controller resolves each by ID or
     /// Name tag (netsim: by name or ID) and fails the reconcile when one is missing.
-    func checkSecurityGroups(_ raw: String?, ctx: String, vpc: VPC, at loc: SourceLocation) {
-        guard let raw else { return }
-        for g in LBC.list(raw) where !vpc.securityGroups.contains(where: { $0.name == g || $0.id == g }) {
+    func checkSecurityGroups(_ groups: [String]?, ctx: String, vpc: VPC, at loc: SourceLocation) {
+        guard let groups else { return }
+        for g in groups where !vpc.securityGroups.contains(where: { $0.name == g || $0.id == g }) {
             reporter.error(.lbAnnotation, "\(ctx): security group '\(echo: g)' is not in VPC \(vpc.name): the controller cannot resolve it and builds no load balancer",
                            at: loc, hint: Suggestions.didYouMean(g, in: vpc.securityGroups.map(\.name)))
         }

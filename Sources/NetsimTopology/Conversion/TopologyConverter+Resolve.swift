@@ -273,7 +273,8 @@ extension TopologyConverter {
 
     func checkCluster(_ t: Topology) {
         guard let cluster = t.cluster, let vpc = t.primaryVPC else { return }
-        let eniConfigLabelKey = cluster.cniValue("ENI_CONFIG_LABEL_DEF") ?? "k8s.amazonaws.com/eniConfig"
+        let settings = cluster.awsNode
+        let eniConfigLabelKey = settings.eniConfigLabel
         let zoneLabels: Set<String> = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"]
         for e in cluster.eniConfigs {
             if let s = vpc.subnet(named: e.subnet), zoneLabels.contains(eniConfigLabelKey), e.name != s.zone {
@@ -281,10 +282,9 @@ extension TopologyConverter {
                                  at: e.location, hint: "with ENI_CONFIG_LABEL_DEF=\(eniConfigLabelKey), name each ENIConfig after its zone")
             }
         }
-        let settings = CNISettings(cluster: cluster)
         let explicit = Set(cluster.cni.map(\.name))
         for (name, reason) in settings.ignoredSettings(explicit: explicit) {
-            let loc = cluster.cni.last { $0.name == name }?.location ?? cluster.location
+            let loc = settings.sources[name] ?? cluster.location
             // WARM_PREFIX_TARGET=0 is acted on (ipamd v1.23.1 isDatastorePoolTooLow), only sparsely.
             let acted = name == "WARM_PREFIX_TARGET" && settings.prefixDelegation && !settings.warmIPTargetsSet && settings.warmPrefixTarget == 0
             reporter.warning(.ignoredCNISetting, acted ? "\(name) \(reason)" : "\(name) has no effect: \(reason)", at: loc,

@@ -133,6 +133,12 @@ final class TopologyConverter {
         }
         if let s = top.int("seed", range: 0...Int.max) { seed = UInt64(s) }
         var topology = Topology(name: name, region: region, seed: seed, location: top.location)
+        if let a = top.string("accountId") {
+            if Topology.isAccountID(a) { topology.accountID = a } else {
+                reporter.error(.invalidValue, "accountId '\(echo: a)' is not an AWS account ID", at: top.valueLocation("accountId"),
+                               hint: "an account ID is 12 digits, e.g. \(Topology.defaultAccountID) (the default); quote it when it starts with 0")
+            }
+        }
 
         topology.prefixLists = (top.list("prefixLists") ?? []).enumerated().compactMap { convertPrefixList($1, index: $0) }
         if let vpcNode = top.node("vpc") {
@@ -160,6 +166,7 @@ final class TopologyConverter {
         resolve(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
         validateKubernetes(topology)
+        topology.loadBalancerSpecs = LoadBalancerSpecs.read(topology.kubernetes)
         validateLoadBalancers(topology)
         return topology
     }

@@ -43,6 +43,24 @@ public enum TopologySchema {
         "eu-west-2"
       ]
     },
+    "accountId": {
+      "description": "AWS account ID of the resources netsim creates, used in the load balancers' and target groups' ARNs: 12 digits (quote it when it starts with 0).",
+      "default": "123456789012",
+      "anyOf": [
+        {
+          "type": "string",
+          "pattern": "^[0-9]{12}$"
+        },
+        {
+          "type": "integer",
+          "minimum": 100000000000,
+          "maximum": 999999999999
+        }
+      ],
+      "examples": [
+        "123456789012"
+      ]
+    },
     "seed": {
       "description": "Seed for generated IDs, addresses and names; the same file and seed give the same result byte for byte. 0 or more.",
       "default": 0,

@@ -36,17 +36,20 @@ struct Capacity: ParsableCommand {
     @Option(parsing: .unconditional, help: "With FILE: add N pods of a plain Deployment and see whether they fit.") var pods: Int?
     @Flag(inversion: .prefixedNo, help: "With FILE: show what other warm-pool settings would change.") var whatIfs = true
 
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(help: "Output format: text, json, csv.") var format: CapacityFormat = .text
-    @Option(name: .shortAndLong, help: "Write the result to this file (atomically) instead of standard output.") var output: String?
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @OptionGroup var formatting: FormatOption<Capacity.Outputs>
+    @OptionGroup var destination: OutputOption<Capacity.Outputs>
+    @OptionGroup var input: TopologyOptions
+
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = CapacityFormat.text
+        static let outputNoun = "the result"
+    }
 
     func validate() throws {
         let modes = [file != nil, instanceType != nil, allInstanceTypes].filter { $0 }.count
         if modes != 1 { throw ValidationError("give exactly one of: a topology FILE, --instance-type TYPE, --all-instance-types") }
         if file == nil && (!scale.isEmpty || pods != nil) { throw ValidationError("--scale and --pods need a topology FILE") }
-        if file == nil && !settings.isEmpty { throw ValidationError("--set changes a topology's aws-node settings: give a topology FILE (with --instance-type use --prefix-delegation, --max-eni and the like)") }
+        if file == nil && !input.settings.isEmpty { throw ValidationError("--set changes a topology's aws-node settings: give a topology FILE (with --instance-type use --prefix-delegation, --max-eni and the like)") }
         if file != nil && (prefixDelegation || customNetworking || maxEni != nil || securityGroupsForPods || ipv6) {
             throw ValidationError("with a topology FILE the aws-node settings come from its cluster.cni; --prefix-delegation and the like are for --instance-type")
         }
@@ -54,12 +57,12 @@ struct Capacity: ParsableCommand {
 
     func run() throws {
         if let pods, pods < 0 || pods > 1_000_000 { throw TopologyInput.fail(.invalidValue, "--pods \(pods) is outside 0–1000000") }
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let color = output == nil && Output.colorEnabled
+        let catalog = try input.catalog.load()
+        let color = destination.color, format = formatting.format
         let text: String
         var exit: Int32 = 0
         if let file {
-            let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
+            let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: input.catalog.maxInputSize, settings: input.settings)
             let scaleMap = try TopologyInput.parseScale(scale, groups: t.cluster?.nodeGroups.map(\.name) ?? [])
             let report = CapacityPlanner.plan(t, catalog: catalog, options: RealizeOptions(scale: scaleMap, extraPods: pods ?? 0), whatIfs: whatIfs)
             text = CapacityReportRenderer.render(report, as: format, color: color)
@@ -83,7 +86,7 @@ struct Capacity: ParsableCommand {
             let results = types.map { (MaxPods(type: $0, options: options), $0) }
             text = MaxPodsRenderer.render(results, options: options, as: format, single: instanceType != nil, color: color)
         }
-        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        try destination.write(text)
         if exit != 0 { throw ExitCode(exit) }
     }
 }

@@ -22,23 +22,18 @@ struct Check: ParsableCommand {
     @Argument(help: "Topology files to check.")
     var files: [String]
 
-    @Option(help: "Output format: \(CheckFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: CheckFormat = .text
+    @OptionGroup var formatting: FormatOption<Check.Outputs>
 
     @Flag(help: "Treat warnings as failures (exit 1).")
     var strict = false
 
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).")
-    var maxInputSize: Int?
+    @OptionGroup var destination: OutputOption<Check.Outputs>
+    @OptionGroup var input: TopologyOptions
 
-    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.")
-    var output: String?
-
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.")
-    var instanceCatalog: String?
-
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE"))
-    var settings: [String] = []
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = CheckFormat.text
+        static let outputNoun = "the report"
+    }
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one topology file") }
@@ -49,9 +44,9 @@ struct Check: ParsableCommand {
         if files.filter({ $0 == "-" }).count > 1 {
             throw TopologyInput.fail(.invalidValue, "'-' (standard input) is named more than once; standard input can be read once, as one topology")
         }
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        var loader = TopologyLoader(limits: try Limits.from(option: maxInputSize), catalog: catalog)
-        loader.cniOverrides = try TopologyInput.overrides(settings, path: files.first ?? "")
+        let catalog = try input.catalog.load()
+        var loader = TopologyLoader(limits: try input.catalog.limits(), catalog: catalog)
+        loader.cniOverrides = try TopologyInput.overrides(input.settings, path: files.first ?? "")
         let results = files.map { path -> CheckReport.FileResult in
             let r = loader.load(path: path)
             Output.noteInputs(r.files)
@@ -68,12 +63,8 @@ struct Check: ParsableCommand {
                                           manifests: Array(r.files.dropFirst()))
         }
         let report = CheckReport(files: results, strict: strict)
-        let text = CheckRenderer.render(report, as: format, color: output == nil && Output.colorEnabled)
-        if let output {
-            try Output.writeAtomically(text, to: output)
-        } else {
-            Output.print(text)
-        }
+        let text = CheckRenderer.render(report, as: formatting.format, color: destination.color)
+        try destination.write(text)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

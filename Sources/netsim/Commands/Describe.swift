@@ -19,24 +19,25 @@ struct Describe: ParsableCommand {
         """
     )
 
-    @Argument(help: "The topology file.") var file: String
+    @OptionGroup var topologyFile: TopologyFile
     @Argument(help: "What to describe: loadbalancer:NS/NAME, service:NS/NAME, ingress:NS/NAME, node:NAME, pod:NS/NAME or eni:ID.") var object: String
-    @Option(help: "Output format: text, json.") var format: TraceFormat = .text
-    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable).", valueName: "KEY=VALUE")) var settings: [String] = []
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @OptionGroup var formatting: FormatOption<Describe.Outputs>
+    @OptionGroup var destination: OutputOption<Describe.Outputs>
+    @OptionGroup var input: TopologyOptions
+
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = TraceFormat.text
+        static let outputNoun = ""
+    }
 
     func run() throws {
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
+        let (t, catalog) = try input.load(topologyFile.file)
         let network = Network(topology: t, catalog: catalog)
         switch Description.describe(object, in: network) {
         case .failure(.notFound(let why, let near)): throw TopologyInput.fail(.invalidEndpoint, why, near: near)
         case .failure(.unsupported(let why)): throw TopologyInput.fail(.invalidEndpoint, why)
         case .success(let d):
-            let text = DescribeRenderer.render(d, as: format)
-            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+            try destination.write(DescribeRenderer.render(d, as: formatting.format))
         }
     }
 }

@@ -12,7 +12,9 @@ struct Generate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Services, one Deployment each.") var services = 30
     @Option(parsing: .unconditional, help: "Security groups.") var securityGroups = 10
     @Option(parsing: .unconditional, help: "Seed; the same seed gives the same file.") var seed: UInt64 = 42
-    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
+    @OptionGroup var destination: OutputOption<Generate.Outputs>
+
+    enum Outputs: OutputNoun { static let outputNoun = "" }
 
     var generator: TopologyGenerator {
         TopologyGenerator(nodes: nodes, pods: pods, services: services, securityGroups: securityGroups, seed: seed)
@@ -20,7 +22,6 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         if let problem = generator.problem { throw TopologyInput.fail(.invalidValue, problem) }
-        let text = generator.render()
-        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        try destination.write(generator.render())
     }
 }

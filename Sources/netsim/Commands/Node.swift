@@ -25,23 +25,22 @@ struct Node: ParsableCommand {
         """
     )
 
-    @Argument(help: "The topology file.") var file: String
+    @OptionGroup var topologyFile: TopologyFile
     @Argument(help: "A node name (see 'netsim node FILE').") var node: String?
     @Option(help: "What to print: iptables, rules, routes, enis, pods, all.") var show: Show = .all
     @Option(help: "iptables rules as the kernel's iptables-save prints them (saved) or as kube-proxy writes them (restore).") var iptablesForm: Form = .saved
-    @Option(name: .shortAndLong, help: "Write to this file (atomically) instead of standard output.") var output: String?
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @OptionGroup var destination: OutputOption<Node.Outputs>
+    @OptionGroup var input: TopologyOptions
+
+    enum Outputs: OutputNoun { static let outputNoun = "" }
 
     func run() throws {
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
+        let (t, catalog) = try input.load(topologyFile.file)
         let network = Network(topology: t, catalog: catalog)
         let names = network.fabric.realized.nodes.map(\.name)
         guard let node else {
             let text = names.map { $0 + "\n" }.joined()
-            if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+            try destination.write(text)
             return
         }
         guard let dp = NodeDatapath(fabric: network.fabric, node: node) else {
@@ -58,6 +57,6 @@ struct Node: ParsableCommand {
         if show == .routes || show == .all { section("ip route show table all", dp.host.routesText) }
         if show == .pods || show == .all { section("pods (inside each pod's network namespace)", dp.podsText) }
         if show == .iptables || show == .all { section("iptables-save", iptablesForm == .saved ? dp.iptablesSavedText : dp.iptablesText) }
-        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        try destination.write(text)
     }
 }

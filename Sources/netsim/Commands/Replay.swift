@@ -17,19 +17,24 @@ struct Replay: ParsableCommand {
         """
     )
 
-    @Argument(help: "The topology file.") var file: String
+    @OptionGroup var topologyFile: TopologyFile
     @Argument(help: "The capture (pcap or pcapng; - reads standard input).") var capture: String
-    @Option(help: "Output format: text, json.") var format: TraceFormat = .text
-    @Option(name: .shortAndLong, help: "Write the report to this file (atomically) instead of standard output.") var output: String?
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @OptionGroup var formatting: FormatOption<Replay.Outputs>
+    @OptionGroup var destination: OutputOption<Replay.Outputs>
+    @OptionGroup var input: CatalogOptions
+
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = TraceFormat.text
+        static let outputNoun = "the report"
+    }
 
     func run() throws {
+        let file = topologyFile.file
         if file == "-" && capture == "-" {
             throw TopologyInput.fail(.invalidValue, "the topology and the capture cannot both be read from standard input (-)")
         }
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize)
+        let catalog = try input.load()
+        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: input.maxInputSize)
         guard capture == "-" || FileManager.default.isReadableFile(atPath: capture) else {
             throw TopologyInput.fail(.captureUnreadable, "cannot read the capture '\(echo: capture)': no such file, or not readable")
         }
@@ -55,8 +60,8 @@ struct Replay: ParsableCommand {
         let results = network.replay(extractor.flows)
         let report = ReplayReport(topology: file, capture: capture, linkType: Pcap.linkTypeName(summary.linkType), packets: summary.packets,
                                   skipped: extractor.skipped, truncated: summary.truncated, results: results)
-        let text = ReplayRenderer.render(report, as: format, color: output == nil && Output.colorEnabled)
-        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        let text = ReplayRenderer.render(report, as: formatting.format, color: destination.color)
+        try destination.write(text)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -24,7 +24,7 @@ struct Simulate: ParsableCommand {
         """
     )
 
-    @Argument(help: "The topology file.") var file: String
+    @OptionGroup var topologyFile: TopologyFile
     @Option(help: "A scenario file (kind: Scenario).") var scenario: String?
     @Option(help: "How long to simulate: 90s, 30m, 1h (default 1h, or the scenario's).") var duration: String?
     @Option(parsing: .unconditional, help: "Pods replaced per hour: 10% or 0.1.") var churn: String?
@@ -39,25 +39,37 @@ struct Simulate: ParsableCommand {
     @Option(help: "Show ipamd's decisions on one node, loop by loop: a node name, an instance ID, a node group (its first node) or GROUP/N.") var events: String?
     @Option(help: "Write the timeline (one row per 5 s tick) as CSV to this file.") var csv: String?
     @Option(help: "Write a chart of subnet use and waiting pods as SVG to this file.") var svg: String?
-    @Option(help: "Summary format: text, json.") var format: CapacityFormat = .text
-    @Option(name: .shortAndLong, help: "Write the summary to this file (atomically) instead of standard output.") var output: String?
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @OptionGroup var formatting: FormatOption<Simulate.Outputs>
+    @OptionGroup var destination: OutputOption<Simulate.Outputs>
+    @OptionGroup var input: TopologyOptions
+
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = SummaryFormat.text
+        static let formatHelp = "Summary format: text, json."
+        static let outputNoun = "the summary"
+    }
+
+    /// The summary is text or json. csv is parsed, and not listed, so that validate() can point
+    /// to --csv for the timeline instead of ArgumentParser's list of values.
+    enum SummaryFormat: String, CaseIterable, ExpressibleByArgument {
+        case text, json, csv
+        static var allValueStrings: [String] { ["text", "json"] }
+        var rendered: CapacityFormat { self == .json ? .json : .text }
+    }
 
     func validate() throws {
-        if format == .csv { throw ValidationError("the summary is text or json; write the timeline with --csv FILE") }
+        if formatting.format == .csv { throw ValidationError("--format csv: the summary is text or json; write the timeline with --csv FILE") }
     }
 
     func run() throws {
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
+        let (t, catalog) = try input.load(topologyFile.file)
+        let output = destination.output, format = formatting.format.rendered
         try Output.checkDistinct([("--csv", csv), ("--svg", svg), (output == nil ? "the summary (no -o)" : "-o", output ?? "-")]
             .compactMap { o, p in p.map { (o, $0) } })
         var s = Scenario()
         if let scenario {
             Output.noteInputs([scenario])
-            let r = ScenarioLoader.load(path: scenario, topology: t, limits: try Limits.from(option: maxInputSize))
+            let r = ScenarioLoader.load(path: scenario, topology: t, limits: try input.catalog.limits())
             if !r.diagnostics.isEmpty { TopologyInput.report(r.diagnostics, path: scenario, color: Output.stderrColor) }
             guard let loaded = r.scenario else { throw ExitCode(2) }
             s = loaded

@@ -34,7 +34,7 @@ struct TraceCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The topology file.") var file: String
+    @OptionGroup var topologyFile: TopologyFile
     @Option(help: "Where the flow starts.") var from: String
     @Option(help: "Where it goes.") var to: String
     @Option(parsing: .unconditional, help: "Destination port (tcp and udp).") var port: String?
@@ -42,17 +42,32 @@ struct TraceCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Source port (default: an ephemeral port of 32768–60999, fixed per flow).") var sourcePort: String?
     @Option(parsing: .unconditional, help: "ICMP type (default 8, echo request).") var icmpType: String?
     @Option(parsing: .unconditional, help: "ICMP code (default 0).") var icmpCode: String?
-    @Option(help: "Output format: text, json.") var format: TraceFormat = .text
+    @OptionGroup var formatting: FormatOption<TraceCommand.Outputs>
     @Option(help: "For an ingress (ALB): the request's Host header (default: the load balancer's DNS name).") var host: String?
     @Option(help: "For an ingress (ALB): the request path, starting with / (default: /).") var path: String?
     @Flag(help: "Trace every target the load balancer or endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
     @Option(parsing: .unconditional, help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
-    @Option(name: .shortAndLong, help: "Write the trace to this file (atomically) instead of standard output.") var output: String?
+    @OptionGroup var destination: OutputOption<TraceCommand.Outputs>
     @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
     @Flag(help: "With --pcap, a whole TCP connection: SYN, SYN-ACK, ACK, a request and its acknowledgment.") var handshake = false
-    @Option(name: .customLong("set"), parsing: .singleValue, help: ArgumentHelp("Set an aws-node variable for this run, over the file's cluster.cni (repeatable), e.g. --set WARM_IP_TARGET=5.", valueName: "KEY=VALUE")) var settings: [String] = []
-    @Option(help: "A catalog file: netsim's limits table or 'aws ec2 describe-instance-types --output json'.") var instanceCatalog: String?
-    @Option(parsing: .unconditional, help: "Largest input file in bytes (default 67108864, or NETSIM_MAX_INPUT_BYTES).") var maxInputSize: Int?
+    @OptionGroup var input: TopologyOptions
+
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = TraceFormat.text
+        static let outputNoun = "the trace"
+    }
+
+    /// Options that need another, or exclude each other: usage errors (64), found before any
+    /// file is read. A value that does not fit the flow (a port for ICMP, --host to a Service)
+    /// is invalid input (2), found in run().
+    func validate() throws {
+        if handshake && pcap == nil {
+            throw ValidationError("--handshake shapes the frames of --pcap: give --pcap FILE too")
+        }
+        if seed != nil && allPaths {
+            throw ValidationError("--seed picks one path and --all-paths follows each: give one of them")
+        }
+    }
 
     /// Which place each frame of the capture was seen at (Wireshark shows a packet seen again
     /// further on as a retransmission).
@@ -102,8 +117,7 @@ struct TraceCommand: ParsableCommand {
             }
         }
         let fromEP = try endpoint(from, "--from"), toEP = try endpoint(to, "--to")
-        let catalog = try TopologyInput.catalog(instanceCatalog, maxInputSize: maxInputSize)
-        let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: maxInputSize, settings: settings)
+        let (t, catalog) = try input.load(topologyFile.file)
         let network = Network(topology: t, catalog: catalog)
         var req = FlowRequest(from: fromEP, to: toEP, ipProtocol: proto, port: port.map { UInt16($0) }, sourcePort: sport.map { UInt16($0) },
                               icmpType: UInt8(icmpT ?? 8), icmpCode: UInt8(icmpC ?? 0))
@@ -119,16 +133,15 @@ struct TraceCommand: ParsableCommand {
             }
             req.http = HTTPRequest(host: host ?? "", path: path ?? "/")
         }
+        let output = destination.output, format = formatting.format
         if pcap == "-" && output == nil {
             throw TopologyInput.fail(.invalidValue, "--pcap - writes the capture to standard output, where the trace goes too: give -o FILE for the trace")
         }
         try Output.checkDistinct([("--pcap", pcap), ("-o", output)].compactMap { o, p in p.map { (o, $0) } })
-        if handshake && pcap == nil { throw TopologyInput.fail(.invalidValue, "--handshake shapes the frames of --pcap: give --pcap FILE too") }
         if handshake && proto != .tcp { throw TopologyInput.fail(.invalidValue, "--handshake is for TCP flows") }
         req.capture = pcap != nil
         if let seed {
             guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(echo: seed)' is not a whole number 0–18446744073709551615") }
-            if allPaths { throw TopologyInput.fail(.invalidValue, "--seed picks one path and --all-paths follows each; give one of them") }
             req.seed = s
         }
         if allPaths {

@@ -1,5 +1,3 @@
-import NetsimModel
-
 /// An Application or Network Load Balancer as the AWS Load Balancer Controller would create it
 /// for a Service or an IngressGroup: where it is, what it listens on, how it routes and whom it
 /// sends to.
@@ -19,6 +17,9 @@ public struct LoadBalancer: Sendable {
         public var publicIP: IPv4Address?
         /// The fabric's interface index (set when the fabric indexes the node).
         public var interface: Int = -1
+        public init(zone: String, subnet: String, eniID: String, privateIP: IPv4Address, publicIP: IPv4Address?) {
+            self.zone = zone; self.subnet = subnet; self.eniID = eniID; self.privateIP = privateIP; self.publicIP = publicIP
+        }
     }
 
     public enum Action: Sendable {
@@ -36,10 +37,11 @@ public struct LoadBalancer: Sendable {
         public var port = "#{port}"
         public var path = "/#{path}"
         public var query = "#{query}"
+        public init(status: Int) { self.status = status }
         public var to: String { "\(proto.lowercased())://\(host):\(port)\(path)?\(query)" }
         /// Whether it sends the client back to the listener it came from, unchanged (the
         /// controller's rule optimizer drops such rules: they would loop).
-        func loops(on listener: Listener) -> Bool {
+        public func loops(on listener: Listener) -> Bool {
             (proto == "#{protocol}" || proto.uppercased() == listener.protocolName) && (port == "#{port}" || port == "\(listener.port)")
                 && host == "#{host}" && path == "/#{path}" && query == "#{query}"
         }
@@ -57,8 +59,8 @@ public struct LoadBalancer: Sendable {
         public var origin: String
         public var location: SourceLocation
         /// The values as bytes, hosts lowercased (host-header is case-insensitive).
-        let hostBytes: [[UInt8]]
-        let pathBytes: [[UInt8]]
+        public let hostBytes: [[UInt8]]
+        public let pathBytes: [[UInt8]]
         public init(priority: Int, hosts: [String], paths: [String], action: Action, origin: String, location: SourceLocation) {
             self.priority = priority; self.hosts = hosts; self.paths = paths; self.action = action; self.origin = origin; self.location = location
             hostBytes = hosts.map(Wildcard.lower)
@@ -73,6 +75,9 @@ public struct LoadBalancer: Sendable {
         public var rules: [Rule]
         public var defaultAction: Action
         public var location: SourceLocation
+        public init(protocolName: String, port: UInt16, rules: [Rule], defaultAction: Action, location: SourceLocation) {
+            self.protocolName = protocolName; self.port = port; self.rules = rules; self.defaultAction = defaultAction; self.location = location
+        }
 
         /// Whether a packet of `ipProtocol` is for this listener.
         public func accepts(_ p: IPProtocol) -> Bool {
@@ -93,6 +98,9 @@ public struct LoadBalancer: Sendable {
         /// kube-proxy's health server (healthCheckNodePort of an externalTrafficPolicy: Local
         /// Service): answers 200 only on nodes with a local endpoint.
         public var kubeProxyHealthServer = false
+        public init(protocolName: String, port: UInt16?, path: String?, kubeProxyHealthServer: Bool = false) {
+            self.protocolName = protocolName; self.port = port; self.path = path; self.kubeProxyHealthServer = kubeProxyHealthServer
+        }
 
         public func port(for t: Target) -> UInt16 { port ?? t.port }
         public var description: String {
@@ -108,6 +116,9 @@ public struct LoadBalancer: Sendable {
         public var node: String?
         /// `ns/name` of the pod, for ip targets.
         public var pod: String?
+        public init(ip: IPv4Address, port: UInt16, zone: String, node: String?, pod: String?) {
+            self.ip = ip; self.port = port; self.zone = zone; self.node = node; self.pod = pod
+        }
         public var label: String { pod.map { "pod \($0) (\(ip):\(port))" } ?? "\(node ?? "?") (\(ip):\(port))" }
     }
 
@@ -129,6 +140,13 @@ public struct LoadBalancer: Sendable {
         /// Whether a node of one zone sends to targets of other zones.
         public var crossZone: Bool
         public var location: SourceLocation
+        public init(name: String, arn: String, targetType: LBC.TargetType, protocolName: String, service: String, servicePort: String,
+                    externalPolicyLocal: Bool, targets: [Target], healthCheck: HealthCheck, preserveClientIP: Bool, proxyProtocolV2: Bool,
+                    crossZone: Bool, location: SourceLocation) {
+            self.name = name; self.arn = arn; self.targetType = targetType; self.protocolName = protocolName; self.service = service
+            self.servicePort = servicePort; self.externalPolicyLocal = externalPolicyLocal; self.targets = targets; self.healthCheck = healthCheck
+            self.preserveClientIP = preserveClientIP; self.proxyProtocolV2 = proxyProtocolV2; self.crossZone = crossZone; self.location = location
+        }
     }
 
     public var kind: Kind
@@ -150,6 +168,13 @@ public struct LoadBalancer: Sendable {
     /// How the subnets were found.
     public var subnetChoice: String
 
+    public init(kind: Kind, name: String, arn: String, dnsName: String, scheme: LBC.Scheme, owners: [String], group: String?, nodes: [Node],
+                securityGroups: [String], listeners: [Listener], targetGroups: [TargetGroup], location: SourceLocation, subnetChoice: String) {
+        self.kind = kind; self.name = name; self.arn = arn; self.dnsName = dnsName; self.scheme = scheme; self.owners = owners; self.group = group
+        self.nodes = nodes; self.securityGroups = securityGroups; self.listeners = listeners; self.targetGroups = targetGroups
+        self.location = location; self.subnetChoice = subnetChoice
+    }
+
     public var label: String { "\(kind.abbreviation) \(name)" }
 
     /// The listener for a packet.
@@ -164,11 +189,14 @@ public struct LoadBalancerProblem: Sendable {
     public var message: String
     public var location: SourceLocation
     public var hint: String = ""
+    public init(owner: String, message: String, location: SourceLocation, hint: String = "") {
+        self.owner = owner; self.message = message; self.location = location; self.hint = hint
+    }
 }
 
 /// ALB condition matching: `*` any run of characters, `?` one character, on bytes.
-enum Wildcard {
-    static func match(_ p: [UInt8], _ v: ArraySlice<UInt8>) -> Bool {
+public enum Wildcard {
+    public static func match(_ p: [UInt8], _ v: ArraySlice<UInt8>) -> Bool {
         var i = 0, j = v.startIndex, star = -1, mark = v.startIndex
         while j < v.endIndex {
             if i < p.count, p[i] == UInt8(ascii: "?") || p[i] == v[j] { i += 1; j += 1 }
@@ -180,7 +208,7 @@ enum Wildcard {
         return i == p.count
     }
 
-    static func lower(_ s: String) -> [UInt8] {
+    public static func lower(_ s: String) -> [UInt8] {
         s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
     }
 }
@@ -195,7 +223,7 @@ extension LoadBalancer.Rule {
 
     /// The same, for a host already lowercased (without its port) and a path as bytes: what a
     /// listener does for each of its rules.
-    func matches(lowercasedHost h: [UInt8], path: [UInt8]) -> Bool {
+    public func matches(lowercasedHost h: [UInt8], path: [UInt8]) -> Bool {
         (hostBytes.isEmpty || hostBytes.contains { Wildcard.match($0, h[...]) })
             && (pathBytes.isEmpty || pathBytes.contains { Wildcard.match($0, path[...]) })
     }

@@ -1,0 +1,322 @@
+/// The load balancers the AWS Load Balancer Controller would build, read from the manifests'
+/// annotations once, as typed values with the places they are written: an NLB spec per
+/// LoadBalancer Service it owns, an ALB spec per IngressGroup. The converter reads them (and
+/// `netsim check` reports `issues`); the realizer and the tracer's builder take the same values
+/// from `Topology.loadBalancerSpecs`, so no annotation string is parsed twice.
+public struct LoadBalancerSpecs: Sendable {
+    public var networkLoadBalancers: [NLBSpec] = []
+    public var applicationLoadBalancers: [ALBSpec] = []
+    /// Target-group settings Services set with `alb.ingress.kubernetes.io/` annotations (they
+    /// win over the Ingress's), by `namespace/name`.
+    public var albServiceTargets: [String: ALBSpec.TargetSettings] = [:]
+    /// What the controller refuses in the annotations read, where it is written.
+    public var issues: [Issue] = []
+
+    public struct Issue: Sendable {
+        public var key: String
+        public var message: String
+        public var location: SourceLocation
+        public var hint: String
+    }
+
+    public init() {}
+
+    /// An Ingress's own settings, from its group's spec.
+    public func member(_ ing: Ingress) -> ALBSpec.Member? {
+        let key = "\(ing.meta.namespace)/\(ing.meta.name)"
+        return applicationLoadBalancers.lazy.compactMap { $0.members[key] }.first
+    }
+
+    /// The target-group settings of a backend: the Service's `alb.ingress.kubernetes.io/`
+    /// annotations where it has them, else the Ingress's.
+    public func targetSettings(service svc: Service, ingress ing: Ingress) -> ALBSpec.TargetSettings {
+        let own = member(ing)?.targets ?? ALBSpec.TargetSettings()
+        return albServiceTargets["\(svc.meta.namespace)/\(svc.meta.name)"].map { $0.over(own) } ?? own
+    }
+
+    public func network(for svc: Service) -> NLBSpec? {
+        networkLoadBalancers.first { $0.service.meta.namespace == svc.meta.namespace && $0.service.meta.name == svc.meta.name }
+    }
+
+    /// Reads every Service and IngressGroup of the controller.
+    public static func read(_ k: KubernetesObjects) -> LoadBalancerSpecs {
+        var out = LoadBalancerSpecs()
+        for svc in k.services {
+            guard case .controller(let tt, let implicit) = LBC.owner(of: svc) else { continue }
+            out.networkLoadBalancers.append(out.nlb(svc, targetType: tt, implicit: implicit))
+        }
+        for g in LBC.ingressGroups(k) { out.applicationLoadBalancers.append(out.alb(g)) }
+        for svc in k.services where svc.meta.annotations.keys.contains(where: { $0.hasPrefix(LBC.albPrefix) }) {
+            out.albServiceTargets["\(svc.meta.namespace)/\(svc.meta.name)"] = ALBSpec.TargetSettings(svc.meta)
+        }
+        return out
+    }
+
+    /// `k=v,…` attributes; a malformed value is an issue and counts as none.
+    mutating func attributes(_ meta: ObjectMeta, _ key: String, what: String, hint: String) -> [String: String] {
+        guard let raw = meta.annotations[key] else { return [:] }
+        switch LBC.parseAttributes(raw) {
+        case .success(let m): return m
+        case .failure(let e):
+            issues.append(Issue(key: key, message: "\(what): \(e)", location: meta.location(ofAnnotation: key), hint: hint))
+            return [:]
+        }
+    }
+
+    mutating func nlb(_ svc: Service, targetType: LBC.TargetType, implicit: Bool) -> NLBSpec {
+        let a = svc.meta.annotations, p = LBC.svcPrefix
+        let ctx = "Service \(svc.meta.namespace)/\(svc.meta.name)"
+        var s = NLBSpec(service: svc, targetType: targetType, implicit: implicit, scheme: nil)
+        switch LBC.scheme(of: svc) {
+        case .success(let v): s.scheme = v
+        case .failure(let e):
+            issues.append(Issue(key: e.key, message: "\(ctx): \(e.message)", location: svc.meta.location(ofAnnotation: e.key),
+                                hint: e.key.hasSuffix("internal") ? "write \"true\" or \"false\", or use aws-load-balancer-scheme" : "use \"internet-facing\" or \"internal\" (the default)"))
+        }
+        s.name = a[p + "aws-load-balancer-name"]
+        s.subnets = a[p + "aws-load-balancer-subnets"]
+        let hint = "write key=value pairs separated by commas, e.g. preserve_client_ip.enabled=true"
+        s.loadBalancerAttributes = attributes(svc.meta, p + "aws-load-balancer-attributes", what: "\(ctx): aws-load-balancer-attributes", hint: hint)
+        s.targetGroupAttributes = attributes(svc.meta, p + "aws-load-balancer-target-group-attributes", what: "\(ctx): aws-load-balancer-target-group-attributes", hint: hint)
+        for sp in svc.ports {
+            let key = p + "aws-load-balancer-target-group-attributes.\(sp.port)"
+            if a[key] != nil { s.targetGroupAttributesByPort[sp.port] = attributes(svc.meta, key, what: "\(ctx): aws-load-balancer-target-group-attributes.\(sp.port)", hint: hint) }
+        }
+        s.crossZone = (s.loadBalancerAttributes["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(Strconv.parseBool)
+        s.healthCheckProtocol = a[p + "aws-load-balancer-healthcheck-protocol"]?.uppercased()
+        s.healthCheckPort = a[p + "aws-load-balancer-healthcheck-port"].map(HealthCheckPort.init)
+        s.healthCheckPath = a[p + "aws-load-balancer-healthcheck-path"]
+        s.proxyProtocolV2 = a[p + "aws-load-balancer-proxy-protocol"] == "*"
+        s.targetNodeLabels = a[p + "aws-load-balancer-target-node-labels"].map { LBCAttributes.parse($0) }
+        s.securityGroups = a[p + "aws-load-balancer-security-groups"].map(LBC.list)
+        s.manageBackendRules = a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true
+        var ranges = svc.loadBalancerSourceRanges.map(\.description)
+        if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
+        s.sourceRanges = ranges
+        return s
+    }
+
+    mutating func alb(_ g: IngressGroup) -> ALBSpec {
+        let p = LBC.albPrefix
+        let members = g.ordered
+        var s = ALBSpec(group: g)
+        let schemes = Set(members.map { $0.meta.annotations[p + "scheme"] ?? "internal" })
+        s.schemes = schemes.sorted()
+        if schemes.count == 1 { s.scheme = schemes.first.flatMap(LBC.Scheme.init(rawValue:)) }
+        func first(_ key: String) -> String? { members.lazy.compactMap { $0.meta.annotations[p + key] }.first }
+        s.name = first("load-balancer-name")
+        s.subnets = first("subnets")
+        s.sslRedirect = first("ssl-redirect")
+        s.securityGroups = first("security-groups").map(LBC.list)
+        s.manageBackendRules = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true }
+        s.inboundCIDRs = first("inbound-cidrs").map(LBC.list)
+        for ing in members {
+            let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
+            let id = "\(ing.meta.namespace)/\(ing.meta.name)"
+            var m = ALBSpec.Member()
+            if let raw = ing.meta.annotations[p + "listen-ports"] {
+                switch LBC.parseListenPorts(raw) {
+                case .success(let ports): m.listenPorts = ports.map { ALBSpec.ListenPort(proto: $0.proto, port: $0.port) }
+                case .failure(let why):
+                    m.listenPorts = nil
+                    issues.append(Issue(key: p + "listen-ports", message: "\(ctx): \(why)", location: ing.meta.location(ofAnnotation: p + "listen-ports"),
+                                        hint: "write a JSON list such as '[{\"HTTP\": 80}, {\"HTTPS\": 443}]'"))
+                }
+            } else {
+                m.listenPorts = ing.meta.annotations[p + "certificate-arn"] != nil ? [.init(proto: "HTTPS", port: 443)] : [.init(proto: "HTTP", port: 80)]
+            }
+            m.targets = ALBSpec.TargetSettings(ing.meta)
+            let hint = "write key=value pairs separated by commas"
+            if ing.meta.annotations[p + "target-group-attributes"] != nil {
+                m.targets.attributes = attributes(ing.meta, p + "target-group-attributes", what: "\(ctx): target-group-attributes", hint: hint)
+            }
+            _ = attributes(ing.meta, p + "load-balancer-attributes", what: "\(ctx): load-balancer-attributes", hint: hint)
+            for (key, raw) in ing.meta.annotations.sorted(by: { $0.key < $1.key }) where key.hasPrefix(p + "actions.") || key.hasPrefix(p + "conditions.") {
+                let isAction = key.hasPrefix(p + "actions.")
+                let name = String(key.dropFirst(p.count + (isAction ? 8 : 11)))
+                switch JSONValue.parse(raw) {
+                case .failure(let e):
+                    issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) is not JSON the controller can read: \(e)", location: ing.meta.location(ofAnnotation: key),
+                                        hint: "write a JSON object (actions) or a JSON list (conditions)"))
+                    // The action is absent as far as the controller goes: the rule answers 503.
+                case .success(let v):
+                    if isAction {
+                        let action = ALBSpec.Action(v)
+                        if !["fixed-response", "forward", "redirect"].contains(v["type"]?.string ?? "") {
+                            issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) has type '\(echo: v["type"]?.string ?? "")', not fixed-response, forward or redirect",
+                                                location: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect"))
+                        }
+                        m.actions[name] = action
+                    } else {
+                        var c = ALBSpec.Conditions()
+                        for cond in v.array ?? [] {
+                            switch cond["field"]?.string {
+                            case "host-header": c.hosts += cond["hostHeaderConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
+                            case "path-pattern": c.paths += cond["pathPatternConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
+                            default: break
+                            }
+                        }
+                        m.conditions[name] = c
+                    }
+                }
+            }
+            s.members[id] = m
+        }
+        return s
+    }
+}
+
+public enum HealthCheckPort: Sendable, Equatable {
+    /// `traffic-port`, a port of 1–65535, or anything else (the controller fails to parse it).
+    case trafficPort, port(UInt16), invalid
+
+    public init(_ text: String) {
+        if text == "traffic-port" { self = .trafficPort } else if let p = UInt16(text), p > 0 { self = .port(p) } else { self = .invalid }
+    }
+
+    /// The port checked; nil for the traffic port (and for a value the controller cannot read).
+    public var number: UInt16? { if case .port(let p) = self { return p }; return nil }
+}
+
+/// `k=v,…` read leniently (entries without '=' dropped): node label selectors.
+enum LBCAttributes {
+    static func parse(_ raw: String) -> [String: String] {
+        if case .success(let m) = LBC.parseAttributes(raw) { return m }
+        return [:]
+    }
+}
+
+/// The NLB the controller builds for a Service.
+public struct NLBSpec: Sendable {
+    public var service: Service
+    public var targetType: LBC.TargetType
+    /// Only the controller's webhook made the Service its own.
+    public var implicit: Bool
+    /// Nil when the scheme annotations are refused (no NLB is built).
+    public var scheme: LBC.Scheme?
+    public var name: String?
+    /// The subnets annotation, as written.
+    public var subnets: String?
+    public var loadBalancerAttributes: [String: String] = [:]
+    public var targetGroupAttributes: [String: String] = [:]
+    /// `aws-load-balancer-target-group-attributes.<port>`, by listener port.
+    public var targetGroupAttributesByPort: [UInt16: [String: String]] = [:]
+    /// `load_balancing.cross_zone.enabled`, or the legacy cross-zone annotation.
+    public var crossZone: Bool?
+    public var healthCheckProtocol: String?
+    public var healthCheckPort: HealthCheckPort?
+    public var healthCheckPath: String?
+    public var proxyProtocolV2 = false
+    public var targetNodeLabels: [String: String]?
+    /// Frontend groups named by the annotation (netsim: names or IDs).
+    public var securityGroups: [String]?
+    public var manageBackendRules = false
+    /// spec.loadBalancerSourceRanges, else the annotation; empty means 0.0.0.0/0.
+    public var sourceRanges: [String] = []
+
+    public init(service: Service, targetType: LBC.TargetType, implicit: Bool, scheme: LBC.Scheme?) {
+        self.service = service; self.targetType = targetType; self.implicit = implicit; self.scheme = scheme
+    }
+}
+
+/// The ALB the controller builds for an IngressGroup.
+public struct ALBSpec: Sendable {
+    public var group: IngressGroup
+    /// The members' schemes as written (default internal), sorted.
+    public var schemes: [String] = []
+    /// Nil when a member's scheme is refused or the members disagree (no ALB is built).
+    public var scheme: LBC.Scheme?
+    public var name: String?
+    public var subnets: String?
+    public var sslRedirect: String?
+    public var securityGroups: [String]?
+    public var manageBackendRules = false
+    public var inboundCIDRs: [String]?
+    /// Per member, by `namespace/name`.
+    public var members: [String: Member] = [:]
+
+    public init(group: IngressGroup) { self.group = group }
+
+    public func member(_ ing: Ingress) -> Member { members["\(ing.meta.namespace)/\(ing.meta.name)"] ?? Member() }
+
+    public struct ListenPort: Sendable, Equatable {
+        public var proto: String
+        public var port: Int
+    }
+
+    public struct Member: Sendable {
+        /// Nil when listen-ports is refused (the member adds no listener).
+        public var listenPorts: [ListenPort]? = []
+        /// `actions.<name>`, by name.
+        public var actions: [String: Action] = [:]
+        /// `conditions.<name>`, by name.
+        public var conditions: [String: Conditions] = [:]
+        public var targets = TargetSettings()
+    }
+
+    public struct Conditions: Sendable, Equatable {
+        public var hosts: [String] = []
+        public var paths: [String] = []
+    }
+
+    /// Target-group settings an Ingress (or the backend Service) sets with `alb.ingress.kubernetes.io/` annotations.
+    public struct TargetSettings: Sendable {
+        public var targetType: String?
+        public var targetNodeLabels: [String: String]?
+        public var healthCheckProtocol: String?
+        public var healthCheckPath: String?
+        public var healthCheckPort: HealthCheckPort?
+        /// target-group-attributes; nil when not written (empty when malformed).
+        public var attributes: [String: String]?
+        public init() {}
+        public init(_ meta: ObjectMeta) {
+            let a = meta.annotations, p = LBC.albPrefix
+            targetType = a[p + "target-type"]
+            targetNodeLabels = a[p + "target-node-labels"].map { LBCAttributes.parse($0) }
+            healthCheckProtocol = a[p + "healthcheck-protocol"]?.uppercased()
+            healthCheckPath = a[p + "healthcheck-path"]
+            healthCheckPort = a[p + "healthcheck-port"].map(HealthCheckPort.init)
+            if let raw = a[p + "target-group-attributes"] { attributes = LBCAttributes.parse(raw) }
+        }
+
+        /// These settings where written, else `fallback`'s (a Service's over its Ingress's).
+        public func over(_ fallback: TargetSettings) -> TargetSettings {
+            var r = self
+            r.targetType = targetType ?? fallback.targetType
+            r.targetNodeLabels = targetNodeLabels ?? fallback.targetNodeLabels
+            r.healthCheckProtocol = healthCheckProtocol ?? fallback.healthCheckProtocol
+            r.healthCheckPath = healthCheckPath ?? fallback.healthCheckPath
+            r.healthCheckPort = healthCheckPort ?? fallback.healthCheckPort
+            r.attributes = attributes ?? fallback.attributes
+            return r
+        }
+    }
+
+    /// An `actions.<name>` annotation.
+    public enum Action: Sendable, Equatable {
+        case fixedResponse(status: Int, contentType: String, body: String)
+        case redirect(status: Int, proto: String?, host: String?, port: String?, path: String?, query: String?)
+        /// The first target group with weight (netsim follows one).
+        case forward(service: String, port: ServicePort.TargetPort)
+        /// An empty forward, or a type other than these.
+        case invalid
+
+        init(_ v: JSONValue) {
+            switch v["type"]?.string {
+            case "fixed-response":
+                let c = v["fixedResponseConfig"]
+                self = .fixedResponse(status: c?["statusCode"]?.int ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
+            case "redirect":
+                let c = v["redirectConfig"]
+                self = .redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301, proto: c?["protocol"]?.string, host: c?["host"]?.string,
+                                 port: c?["port"]?.string ?? c?["port"]?.int.map(String.init), path: c?["path"]?.string, query: c?["query"]?.string)
+            case "forward":
+                let groups = v["forwardConfig"]?["targetGroups"]?.array ?? []
+                guard let g = groups.first(where: { ($0["weight"]?.int ?? 1) > 0 }) ?? groups.first, let svc = g["serviceName"]?.string else { self = .invalid; return }
+                let port: ServicePort.TargetPort = g["servicePort"]?.int.map { .number(UInt16(clamping: $0)) } ?? .name(g["servicePort"]?.string ?? "")
+                self = .forward(service: svc, port: port)
+            default: self = .invalid
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import NetsimIPAM
+import NetsimModel
+import NetsimTopology
+import Testing
+
+/// Load balancer nodes are realized with the cluster: each takes an address of its subnet from
+/// the subnet's pool, so capacity and simulate count them like every other address.
+@Suite("load balancer addresses")
+struct LoadBalancerAccountingTests {
+    /// One m5.large in a /27 (27 usable addresses), WARM_IP_TARGET=1, `replicas` pods of web;
+    /// with `nlb`, an internal NLB (ip targets) in that subnet.
+    static func almostFull(replicas: Int, nlb: Bool) throws -> Topology {
+        var manifests = "kubernetes:\n  manifests:\n    - " + Fixture.deployment("web", replicas: replicas)
+        if nlb {
+            manifests += """
+
+                - {apiVersion: v1, kind: Service, metadata: {name: front, namespace: default, annotations: {service.beta.kubernetes.io/aws-load-balancer-type: external, service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip, service.beta.kubernetes.io/aws-load-balancer-subnets: nodes-a}}, spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 80}]}}
+            """
+        }
+        return try Fixture.cluster(cni: "{WARM_IP_TARGET: \"1\"}", cidr: "10.0.32.0/27", nodes: 1, manifests: manifests)
+    }
+
+    @Test func realizedClusterHoldsTheLoadBalancer() throws {
+        let r = Realizer.realize(try Self.almostFull(replicas: 20, nlb: true), catalog: .builtin)
+        let placed = try #require(r.loadBalancers.first)
+        #expect(placed.owner == "service:default/front")
+        let lb = try #require(placed.loadBalancer)
+        #expect(lb.kind == .network && lb.nodes.count == 1 && lb.nodes[0].subnet == "nodes-a")
+        #expect(lb.arn.hasPrefix("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/\(lb.name)/"))
+        #expect(lb.dnsName.hasSuffix(".elb.us-east-1.amazonaws.com"))
+        // Its nodes' groups: the managed frontend group and the cluster's shared backend group.
+        #expect(lb.securityGroups.count == 2 && lb.securityGroups[0].hasPrefix("k8s-default-front-") && lb.securityGroups[1].hasPrefix("k8s-traffic-demo-"))
+        // Its address is taken from the pool and listed with the subnet's other holders.
+        let pool = try #require(r.ec2.poolIndex["nodes-a"])
+        #expect(!r.ec2.pool(pool).isFree(lb.nodes[0].privateIP))
+        #expect(r.otherAddresses[pool]?.contains { $0.0 == lb.nodes[0].privateIP && $0.1 == "NLB \(lb.name) in us-east-1a" } == true)
+        #expect(!r.pods.contains { $0.ip == lb.nodes[0].privateIP } && !r.nodes.contains { $0.primaryIP == lb.nodes[0].privateIP })
+    }
+
+    /// The subnet has one address left beside the pods; the NLB's node takes it: `capacity` shows
+    /// it under OTHER, the subnet is out of addresses, and one pod fewer fits on the node.
+    @Test func capacityCountsTheLoadBalancerNode() throws {
+        let without = CapacityPlanner.plan(try Self.almostFull(replicas: 20, nlb: false), catalog: .builtin, whatIfs: false)
+        let with = CapacityPlanner.plan(try Self.almostFull(replicas: 20, nlb: true), catalog: .builtin, whatIfs: false)
+        let a = try #require(without.subnets.first { $0.name == "nodes-a" }), b = try #require(with.subnets.first { $0.name == "nodes-a" })
+        #expect(a.other == 0 && a.free == 1)
+        #expect(b.other == 1 && b.free == 0)
+        #expect(b.usable == b.eniPrimaries + b.podIPs + b.warmIPs + b.other + b.free)
+        let ga = try #require(without.nodeGroups.first), gb = try #require(with.nodeGroups.first)
+        #expect(ga.morePodsOnExistingNodes == 2 && gb.morePodsOnExistingNodes == 1)
+        #expect(with.warnings.contains { $0.message.contains("subnet 'nodes-a' has 0 free addresses") })
+    }
+
+    /// Two more pods at 1 minute: without the NLB both find an address; with it (placed when
+    /// the run starts), the subnet runs out and one pod is still waiting at the end.
+    @Test func simulateCountsTheLoadBalancerNode() throws {
+        let s = Scenario(duration: 300, events: [.init(at: 60, action: .addPods(count: 2))])
+        var simA = Simulator(topology: try Self.almostFull(replicas: 20, nlb: false), catalog: .builtin, scenario: s)
+        var simB = Simulator(topology: try Self.almostFull(replicas: 20, nlb: true), catalog: .builtin, scenario: s)
+        let a = simA.run(), b = simB.run()
+        let sa = try #require(a.subnets.first { $0.name == "nodes-a" }), sb = try #require(b.subnets.first { $0.name == "nodes-a" })
+        #expect(sb.freeAtStart == sa.freeAtStart - 1)
+        #expect(a.samples.last?.podsWaitingForIP == 0 && a.samples.last?.podsRunning == 26)
+        #expect(b.samples.last?.podsWaitingForIP == 1 && b.samples.last?.podsRunning == 25)
+    }
+}
