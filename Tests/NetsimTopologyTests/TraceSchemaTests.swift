@@ -1,0 +1,63 @@
+import Foundation
+import NetsimFlow
+import NetsimRender
+import Testing
+
+/// Docs/trace.schema.json against the program: the same text as `netsim schema --trace`, and a
+/// `oneOf` branch for every kind the JSON can write. A new `StepDetail`, `BlockReason` or
+/// `Place` case does not compile until it has a kind (`TraceStepKind` and its siblings switch
+/// over every case), and then fails here until the schema has its branch.
+@Suite("trace schema")
+struct TraceSchemaTests {
+    static func schema() throws -> [String: Any] {
+        let data = Data(try Repo.read("Docs/trace.schema.json").utf8)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func defs() throws -> [String: [String: Any]] {
+        try #require(try schema()["$defs"] as? [String: [String: Any]])
+    }
+
+    /// The kinds a union of `$defs` accepts: its `kind` enum, and each `oneOf` branch's `kind` const.
+    static func kinds(_ union: String) throws -> (listed: Set<String>, branches: Set<String>) {
+        let defs = try defs()
+        let u = try #require(defs[union])
+        let listed = Set(((u["properties"] as? [String: Any])?["kind"] as? [String: Any])?["enum"] as? [String] ?? [])
+        var branches = Set<String>()
+        for r in u["oneOf"] as? [[String: String]] ?? [] {
+            let name = try #require(r["$ref"]?.split(separator: "/").last.map(String.init))
+            let branch = try #require(defs[name])
+            #expect(branch["additionalProperties"] as? Bool == false, "\(name) must refuse unknown fields")
+            let kind = ((branch["properties"] as? [String: Any])?["kind"] as? [String: Any])?["const"] as? String
+            branches.insert(try #require(kind, "\(name) has no kind const"))
+        }
+        return (listed, branches)
+    }
+
+    @Test func docsFileIsWhatTheProgramPrints() throws {
+        #expect(try Repo.read("Docs/trace.schema.json") == TraceSchema.json)
+    }
+
+    @Test func everyStepKindHasABranch() throws {
+        let k = try Self.kinds("step")
+        let program = Set(TraceStepKind.allCases.map(\.rawValue))
+        #expect(k.listed == program)
+        #expect(k.branches == program)
+    }
+
+    @Test func everyReasonAndPlaceKindHasABranch() throws {
+        let r = try Self.kinds("reason"), p = try Self.kinds("place")
+        #expect(r.listed == Set(TraceReasonKind.allCases.map(\.rawValue)))
+        #expect(r.branches == Set(TraceReasonKind.allCases.map(\.rawValue)))
+        #expect(p.listed == Set(TracePlaceKind.allCases.map(\.rawValue)))
+        #expect(p.branches == Set(TracePlaceKind.allCases.map(\.rawValue)))
+    }
+
+    @Test func codesAndDispositionsAreTheProgramsEnums() throws {
+        let defs = try Self.defs()
+        let explanation = try #require(defs["explanation"]?["properties"] as? [String: [String: Any]])
+        #expect(Set(explanation["code"]?["enum"] as? [String] ?? []) == Set(ExplanationCode.allCases.map(\.rawValue)))
+        #expect(Set(defs["disposition"]?["enum"] as? [String] ?? []) == Set(Disposition.allCases.map(\.rawValue)))
+        #expect((try Self.schema()["$defs"] as? [String: Any])?["trace"] != nil)
+    }
+}
