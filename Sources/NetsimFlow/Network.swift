@@ -179,12 +179,10 @@ public struct Network: Sendable {
 
     /// A flow to the API server's Service when the control plane is not in the topology.
     func controlPlaneNotModelled(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet) -> Trace {
-        let service = fabric.topology.kubernetes.service(namespace: "default", name: "kubernetes") != nil
-            ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
-        let why = "the EKS control plane is not modelled: Service default/kubernetes (\(dst.address):443) has its endpoints on the control plane's "
-            + "cross-account ENIs in the cluster's subnets (with the cluster security group), \(service), so netsim gives no verdict"
-        let hops = [Hop(place: src.label, steps: [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)]),
-                    Hop(place: dst.label, steps: [Step(type: "NotModelled", action: .notModelled, detail: why, component: nil, location: nil, packet: nil)])]
+        let declared = fabric.topology.kubernetes.service(namespace: "default", name: "kubernetes") != nil
+        let why = Wording.controlPlaneNotModelled(address: dst.address, serviceDeclared: declared)
+        let hops = [Hop(place: .endpoint(src.label), steps: [Step(.originated, .originate(packet, reply: false), packet: packet)]),
+                    Hop(place: .endpoint(dst.label), steps: [Step(.notModelled, .controlPlaneNotModelled(address: dst.address, serviceDeclared: declared))])]
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
                       forward: PathTrace(end: .notModelled, hops: hops, finalPacket: packet), reply: nil, explanations: [], notes: [])
         t.caveats = [Caveat(kind: .controlPlaneNotModelled, affectsVerdict: true, message: why
@@ -398,7 +396,7 @@ extension Network {
         var seen = Set<SourceLocation>(), notes: [Diagnostic.Note] = []
         if !t.delivered {
             guard let first = t.explanations.first else { return [] }
-            let what = "\(first.code) at \(first.component) (\(first.direction.rawValue)): \(first.message)"
+            let what = Wording.blockSummary(first)
             if let l = first.location {
                 seen.insert(l)
                 notes.append(.init("deciding rule: \(what)", at: l))
@@ -409,20 +407,19 @@ extension Network {
                 notes.append(.init("deciding block: \(what) (netsim has no source location for it)", at: intent.location))
             }
             for e in t.explanations.dropFirst() { if let l = e.location, seen.insert(l).inserted {
-                notes.append(.init("also blocks (fixing it alone would not change the verdict): \(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)", at: l))
+                notes.append(.init("also blocks (fixing it alone would not change the verdict): \(Wording.blockSummary(e))", at: l))
             } }
         } else {
             for s in t.forward.hops.flatMap(\.steps) {
-                var location = s.location, detail = s.detail
+                var location = s.location, service: Service? = nil
                 // kube-proxy's DNAT: the Service (its port) the rules were written from.
-                if location == nil, s.type == "DestinationNAT", s.component == nil, let svc = serviceOfIntent(intent) {
+                if location == nil, case .kubeProxyDNAT = s.detail, let svc = serviceOfIntent(intent) {
                     let port = svc.ports.first { $0.port == intent.port }
                     location = port?.location ?? svc.meta.location
-                    detail = "kube-proxy DNAT for Service \(svc.meta.namespace)/\(svc.meta.name): \(s.detail)"
+                    service = svc
                 }
                 guard let l = location, [.permitted, .forwarded, .transformed].contains(s.action), seen.insert(l).inserted else { continue }
-                let kind = s.type == "SecurityGroup" || s.type == "NetworkACL" ? "" : " (\(s.type))"
-                notes.append(.init("allowed here\(kind): \(detail)", at: l))
+                notes.append(.init(Wording.allowedHere(s, service: service), at: l))
             }
         }
         return notes

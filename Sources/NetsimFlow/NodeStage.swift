@@ -38,13 +38,6 @@ extension Walk {
         switch p.ipProtocol { case .tcp: "tcp"; case .udp: "udp"; case .icmp: "icmp"; default: "\(p.ipProtocol)" }
     }
 
-    /// The chains a walk entered, in order: `nat PREROUTING → KUBE-SERVICES → KUBE-SVC-…`.
-    static func chainPath(_ hits: [RuleHit], table: String, base: String) -> String {
-        var path = ["\(table) \(base)"]
-        for h in hits where h.chain != base && path.last != h.chain { path.append(h.chain) }
-        return path.joined(separator: " → ")
-    }
-
     /// Every endpoint a random walk can reach, with the chance of each (kube-proxy's
     /// `--probability` rules taken in turn).
     static func candidates(_ ipt: IPTablesInterpreter, table: String, chain: String, packet: NodePacket) -> [(String, Double)] {
@@ -63,24 +56,24 @@ extension Walk {
     }
 
     mutating func nodeStage(_ nodeName: String, origin: NodeOrigin) -> NodeExit {
-        let place = "node \(nodeName)"
+        let place = Place.node(nodeName)
         guard let dp = datapaths?.get(nodeName) else {
-            finish(.noRoute, place: place, type: "Routing", "no datapath for this node", action: .noRoute)
+            finish(.noRoute, place: place, .noRoute, .noRoute(.noDatapath))
             return .stopped
         }
         let host = dp.host
         let ipt = dp.interpreter
         var steps: [Step] = []
-        func step(_ type: String, _ action: Step.Action, _ detail: String, packet p: Packet? = nil) {
-            steps.append(Step(type: type, action: action, detail: detail, component: nil, location: nil, packet: p))
+        func step(_ action: Step.Action, _ detail: StepDetail, packet p: Packet? = nil) {
+            steps.append(Step(action, detail, packet: p))
         }
         var np = NodePacket(source: packet.source, destination: packet.destination, proto: Self.protoName(packet),
                             sourcePort: packet.hasPorts ? packet.sourcePort : 0, destinationPort: packet.hasPorts ? packet.destinationPort : 0)
         switch origin {
         case .pod(let ip):
             np.inInterface = host.veth(of: ip)
-            if capturing { observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", podMAC(ip), vethMAC(ip)) }
-            if capturing { observe("\(nodeName) \(np.inInterface ?? "veth") (host side of the pod's veth)", podMAC(ip), vethMAC(ip)) }
+            observe(.podEth0(pod: ip, outbound: true))
+            observe(.vethHost(node: nodeName, pod: ip, outbound: true))
         case .wire(let dev): np.inInterface = dev
         case .host: break
         }
@@ -103,9 +96,10 @@ extension Walk {
                 if let od = s.originalDestination { packet.source = od.0; if packet.hasPorts { packet.sourcePort = od.1 } }
                 packet.destination = s.inside.0
                 if packet.hasPorts { packet.destinationPort = s.inside.1 }
-                step("Conntrack", .matchedSession, "reply of \(s.inside.0):\(s.inside.1) → \(s.originalDestination.map { "\($0.0):\($0.1)" } ?? "?"); NAT undone: \(before.source):\(before.sourcePort) → \(before.destination):\(before.destinationPort) becomes \(packet.source):\(packet.sourcePort) → \(packet.destination):\(packet.destinationPort)", packet: packet)
+                step(.matchedSession, .conntrack(ConntrackUndo(inside: AddressPort(s.inside.0, s.inside.1), originalDestination: s.originalDestination.map { AddressPort($0.0, $0.1) },
+                                                              before: before, after: packet)), packet: packet)
             } else {
-                step("Conntrack", .matchedSession, "an ESTABLISHED reply; no NAT to undo on this node")
+                step(.matchedSession, .conntrack(nil))
             }
         } else {
             var pre: [RuleHit] = []
@@ -119,17 +113,18 @@ extension Walk {
             let choice = branchChoice ?? .seeded(StableHash.fnv1a("kube-proxy/\(before)", seed: f.topology.seed))
             let nat = ipt.run(table: "nat", chain: natChain, packet: np, choice: choice)
             pre += nat.hits
-            for h in pre { step("Rule", .forwarded, "\(h.table) \(h.chain) rule \(h.index): \(h.rule)") }
+            for h in pre { step(.forwarded, .netfilterRule(h)) }
             if nat.packet.destination != np.destination || nat.packet.destinationPort != np.destinationPort {
-                var detail = "\(Self.chainPath(nat.hits, table: "nat", base: natChain)): DNAT \(np.destination):\(np.destinationPort) → \(nat.packet.destination):\(nat.packet.destinationPort)"
+                var dnat = KubeProxyDNAT(table: "nat", baseChain: natChain, hits: nat.hits, before: AddressPort(np.destination, np.destinationPort),
+                                         after: AddressPort(nat.packet.destination, nat.packet.destinationPort), pick: nil)
                 if nat.branchesMet > 0 {
                     let c = Self.candidates(ipt, table: "nat", chain: natChain, packet: np)
                     let picked = "\(nat.packet.destination):\(nat.packet.destinationPort)"
                     let k = c.firstIndex { $0.0 == picked } ?? 0
-                    detail += "; picked at random: endpoint \(k + 1) of \(c.count) (p=\(format4(c.indices.contains(k) ? c[k].1 : 0)))"
+                    dnat.pick = EndpointPick(index: k, count: c.count, probability: c.indices.contains(k) ? c[k].1 : 0)
                     if choices.isEmpty { choices = c }
                 }
-                step("DestinationNAT", .transformed, detail)
+                step(.transformed, .kubeProxyDNAT(dnat))
             }
             np = nat.packet
         }
@@ -141,10 +136,10 @@ extension Walk {
         let destination = session ? packet.destination : np.destination
         guard let r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark) else {
             hop(place, steps)
-            finish(.noRoute, place: place, type: "Routing", "the node has no route to \(destination)", action: .noRoute)
+            finish(.noRoute, place: place, .noRoute, .noRoute(.nodeNoRoute(destination)))
             return .stopped
         }
-        step("Routing", .forwarded, "ip rule \(r.rule) → \(r.route)")
+        step(.forwarded, .nodeRoute(r))
 
         if !session {
             np.outInterface = r.isLocal ? "lo" : r.device
@@ -155,39 +150,38 @@ extension Walk {
                 np.mark = filter.packet.mark
                 let last = filter.hits.last
                 if filter.verdict != .accept, let h = last {
-                    step("Rule", .denied, "filter \(h.chain) rule \(h.index): \(h.rule)")
+                    step(.denied, .netfilterRule(h))
                     let none = h.rule.contains("has no endpoints")
                     hop(place, steps)
                     let d: Disposition = filter.verdict == .reject ? (none ? .noEndpoints : .rejected) : (r.isLocal ? .deniedIn : .deniedOut)
                     if filter.verdict == .reject, explanations.isEmpty { rejectedWithICMP = true }
-                    block(none ? "NO_ENDPOINTS" : (filter.verdict == .reject ? "REJECTED" : "DROPPED"), d, component: nodeName,
-                          none ? "kube-proxy rejects \(np.destination):\(np.destinationPort): the Service has no ready endpoints"
-                               : "kube-proxy's filter rule \(h.chain) #\(h.index) \(filter.verdict == .reject ? "rejects" : "drops") the packet: \(h.rule)")
-                    finish(d, place: place, type: "Filter", filter.verdict == .reject ? "REJECT (ICMP port unreachable to the client)" : "DROP", action: .denied)
+                    block(none ? .noEndpoints : (filter.verdict == .reject ? .rejected : .dropped), d, component: nodeName,
+                          none ? .serviceHasNoEndpoints(AddressPort(np.destination, np.destinationPort)) : .netfilterFilter(h, reject: filter.verdict == .reject))
+                    finish(d, place: place, .denied, .filter(.netfilter(reject: filter.verdict == .reject)))
                     return .stopped
                 }
-                if let h = last, h.rule.hasSuffix("-j ACCEPT") { step("Rule", .permitted, "filter \(h.chain) rule \(h.index): \(h.rule)") }
+                if let h = last, h.rule.hasSuffix("-j ACCEPT") { step(.permitted, .netfilterRule(h)) }
             }
             // A cluster IP no rule translated: kube-proxy answers only on its Services' ports.
             if !session, let cidr = f.topology.cluster?.serviceCIDR, cidr.contains(np.destination) {
-                step("Routing", .noRoute, "no kube-proxy rule matches \(np.destination):\(np.destinationPort) (\(np.proto))")
+                step(.noRoute, .noRoute(.noKubeProxyRule(AddressPort(np.destination, np.destinationPort), protocolName: np.proto)))
                 hop(place, steps)
-                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: nodeName, "\(np.destination):\(np.destinationPort) is not a port of any Service: kube-proxy has no rule for it, and a cluster IP exists nowhere else")
-                finish(.noRoute, place: place, type: "Routing", "the cluster IP answers only on its Service's ports", action: .noRoute)
+                block(.noRouteToDestination, .noRoute, component: nodeName, .notAServicePort(AddressPort(np.destination, np.destinationPort)))
+                finish(.noRoute, place: place, .noRoute, .noRoute(.clusterIPServicePortsOnly))
                 return .stopped
             }
             if !r.isLocal {
                 let post = ipt.run(table: "nat", chain: "POSTROUTING", packet: np, choice: .branch(0))
-                for h in post.hits { step("Rule", .forwarded, "nat \(h.chain) rule \(h.index): \(h.rule)") }
+                for h in post.hits { step(.forwarded, .netfilterRule(h)) }
                 if post.packet.source != np.source {
                     var out = post.packet
                     if packet.hasPorts {
                         out.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(nodeName)/\(before)", seed: f.topology.seed) % 64512))
                     }
                     let masquerade = post.hits.last?.chain == "KUBE-POSTROUTING"
-                    let why = masquerade ? "KUBE-POSTROUTING: marked 0x4000 by KUBE-MARK-MASQ, MASQUERADE" : "\(post.hits.last?.chain ?? "POSTROUTING"): SNAT --to-source \(out.source)"
-                    let whose = masquerade ? (r.device.hasPrefix(host.vethPrefix) ? "the node's primary address: the veth has none" : "\(r.device)'s address") : "leaving by \(r.device)"
-                    step("SourceNAT", .transformed, "\(Self.chainPath(post.hits, table: "nat", base: "POSTROUTING")) (\(why)): source \(np.source):\(np.sourcePort) → \(out.source):\(out.sourcePort) (\(whose); --random-fully picks the port)")
+                    step(.transformed, .nodeSourceNAT(NodeSourceNAT(hits: post.hits, masquerade: masquerade, before: AddressPort(np.source, np.sourcePort),
+                                                                    after: AddressPort(out.source, out.sourcePort), device: r.device,
+                                                                    deviceIsVeth: r.device.hasPrefix(host.vethPrefix))))
                     np = out
                 }
             }
@@ -207,7 +201,7 @@ extension Walk {
         if r.isLocal { return .host }
         if let pod = host.pod(onVeth: r.device) { return .pod(pod) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
-            finish(.noRoute, place: place, type: "Routing", "no ENI \(r.device) on this node", action: .noRoute)
+            finish(.noRoute, place: place, .noRoute, .noRoute(.noENIOnNode(r.device)))
             return .stopped
         }
         return .eni(i)
@@ -215,23 +209,26 @@ extension Walk {
 
     /// Ends the walk at a pod or the node itself on `nodeName`.
     mutating func deliverOnNode(_ nodeName: String, _ exit: NodeExit) {
-        let who: String
+        let who: Delivery
+        let here: Place
         var eni: Int? = nil
         switch exit {
         case .pod(let ip):
-            who = "pod \(f.podByIP[ip.value] ?? "?") (\(ip))"
+            who = .pod(f.podByIP[ip.value], address: ip)
+            here = .pod(f.podByIP[ip.value], address: ip)
             eni = f.ownerOf(ip)
-            if capturing { observe("\(nodeName) \(datapaths?.get(nodeName)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)", vethMAC(ip), podMAC(ip)) }
-            if capturing { observe("pod \(f.podByIP[ip.value] ?? ip.description) eth0", vethMAC(ip), podMAC(ip)) }
+            observe(.vethHost(node: nodeName, pod: ip, outbound: false))
+            observe(.podEth0(pod: ip, outbound: false))
             deliveredOnNode = (nodeName, .pod(ip))
         default:
-            who = "node \(nodeName) (\(packet.destination))"
+            who = .node(nodeName, address: packet.destination)
+            here = .nodeHost(nodeName, address: packet.destination)
             eni = f.ownerOf(packet.destination)
             deliveredOnNode = (nodeName, .host)
         }
         deliveredAt = eni
         let blocked = explanations.contains { $0.direction == direction }
-        finish(.delivered, place: who, type: "Delivered", blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)", action: .delivered)
+        finish(.delivered, place: here, .delivered, .delivered(who, blockedEarlier: blocked))
     }
 
     /// Continues after a node stage.

@@ -1,7 +1,9 @@
 import NetsimModel
 import NetsimVPC
 
-/// One decision or action at a place on the path (Batfish's Step).
+/// One decision or action at a place on the path (Batfish's Step): what happened (`action`)
+/// and the values that decided it (`detail`); its words (`type`, `sentence`) come from the
+/// wording.
 public struct Step: Sendable {
     public enum Action: String, Sendable {
         case originated = "ORIGINATED"
@@ -17,33 +19,36 @@ public struct Step: Sendable {
         case loop = "LOOP"
         case notModelled = "NOT_MODELLED"
     }
-    /// `Originate`, `SecurityGroup`, `NetworkACL`, `Routing`, `SourceNAT`, `DestinationNAT`, …
-    public var type: String
     public var action: Action
-    /// What happened, in AWS words.
-    public var detail: String
+    public var detail: StepDetail
     /// The AWS ID of the deciding component (`sg-…`, `acl-…`, `rtb-…`, `nat-…`).
     public var component: String?
     /// Where the deciding rule, route or object is written.
     public var location: SourceLocation?
     /// The packet after this step, when it changed.
     public var packet: Packet?
+
+    public init(_ action: Action, _ detail: StepDetail, component: String? = nil, location: SourceLocation? = nil, packet: Packet? = nil) {
+        self.action = action; self.detail = detail; self.component = component; self.location = location; self.packet = packet
+    }
 }
 
 /// A place on the path and what happened there (Batfish's Hop).
 public struct Hop: Sendable {
-    public var place: String
+    public var place: Place
     public var steps: [Step]
 }
 
-/// Why a path is blocked, with a Reachability Analyzer explanation code.
+/// Why a path is blocked, with a Reachability Analyzer explanation code (or netsim's own) and
+/// the values that say why; its message comes from the wording.
 public struct Explanation: Sendable {
     public enum Direction: String, Sendable { case forward, reply }
-    public var code: String
+    public var code: ExplanationCode
     public var direction: Direction
     public var disposition: Disposition
+    /// The ID of the deciding component (`sg-…`, `acl-…`, a node's name, a load balancer's ARN).
     public var component: String
-    public var message: String
+    public var detail: BlockReason
     public var location: SourceLocation?
 }
 
@@ -54,7 +59,10 @@ public struct PathTrace: Sendable {
     public var hops: [Hop]
     /// The packet as it arrived (after every translation).
     public var finalPacket: Packet
-    /// The packet at each place a capture could watch (recorded when asked for: `--pcap`).
+    /// The places a capture could watch, with the packet there, in order.
+    public var wire: [WireRecord] = []
+    /// The packet at each place a capture could watch, with MACs and labels (made from `wire`
+    /// when asked for: `--pcap`).
     public var captures: [CapturePoint] = []
 }
 
@@ -129,6 +137,8 @@ public struct Trace: Sendable {
     public var sourceIpNote: String? = nil
     /// kube-proxy rejected the packet with an ICMP port unreachable (a capture shows it).
     public var rejectedWithICMP = false
+    /// What an ALB answered itself (a fixed response or a redirect), when it did.
+    public var response: HTTPResponse? = nil
     /// What the verdict may depend on that netsim does not model (NetworkPolicies, the control plane).
     public var caveats: [Caveat] = []
     /// Transit gateway entries whose zone the flow did not determine (forward path).

@@ -71,7 +71,6 @@ public struct Tracer: Sendable {
                       entryZones: [String: String] = [:]) -> Trace {
         var w = Walk(f: fabric, direction: .forward, packet: packet)
         w.entryZones = entryZones
-        w.capturing = capture
         if case .interface(let i) = src.place { w.originInterface = i }
         w.datapaths = datapaths
         w.health = health
@@ -81,7 +80,8 @@ public struct Tracer: Sendable {
         let forwardEnd = w.end ?? .noRoute
         var explanations = w.explanations
         var forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
-        forward.captures = w.captures
+        forward.wire = w.wire
+        if capture { forward.captures = CapturePoints.points(forward.wire, fabric: fabric, datapaths: datapaths) }
         var reply: PathTrace? = nil
         let routedBlock = explanations.contains { [.noRoute, .nullRouted, .loop].contains($0.disposition) }
         let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
@@ -90,8 +90,9 @@ public struct Tracer: Sendable {
             r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
+            reply?.wire = r.wire
             // A packet dropped on the way there is never answered.
-            reply?.captures = w.explanations.isEmpty ? r.captures : []
+            if capture, w.explanations.isEmpty { reply?.captures = CapturePoints.points(r.wire, fabric: fabric, datapaths: datapaths) }
         }
         let disposition = explanations.first?.disposition ?? (reply.map { $0.end.isSuccess ? forwardEnd : $0.end } ?? forwardEnd)
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
@@ -100,6 +101,7 @@ public struct Tracer: Sendable {
         t.rejectedWithICMP = w.rejectedWithICMP
         t.choiceBy = w.choiceKind
         t.loadBalancer = w.lbLeg
+        t.response = w.response
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceIpNote = w.sourceNote(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
         t.zoneChoices = w.zoneChoices
@@ -140,7 +142,7 @@ struct Walk {
     /// Replies pass security groups as tracked connections.
     var session = false
     var sessions: [Session] = []
-    var visited = Set<String>()
+    var visited = Set<VisitKey>()
     /// Routing decisions taken, to end pathological chains (a very long chain of appliances).
     var decisions = 0
     static let maxDecisions = 64
@@ -165,18 +167,16 @@ struct Walk {
     var lbIdentity: (IPv4Address, [String])? = nil
     var lbLeg: LoadBalancerLeg? = nil
     var health: HealthCache? = nil
-    /// Recording capture points (`--pcap`), and which TCP connection the packet is on.
-    var capturing = false
-    var captures: [CapturePoint] = []
+    /// The places a capture could watch, met on the way; which TCP connection the packet is on.
+    var wire: [WireRecord] = []
     var connection = 0
     /// The interface the flow started from (a reply to it ends there, even at a NAT gateway
     /// or a load balancer node that opened it, as a replayed capture has them do).
     var originInterface: Int? = nil
     /// kube-proxy's REJECT answered the client with an ICMP port unreachable.
     var rejectedWithICMP = false
-    /// Set when a packet goes straight to a neighbour in the subnet: its MAC is the source the
-    /// neighbour sees.
-    var neighbourMAC: MACAddress? = nil
+    /// What an ALB answered itself.
+    var response: HTTPResponse? = nil
     var deliveredAt: Int?
     /// Delivered to a pod or the node itself: where the reply starts.
     var deliveredOnNode: (String, NodeOrigin)? = nil
@@ -198,7 +198,6 @@ struct Walk {
         var r = Walk(f: f, direction: .reply, packet: packet.reversed)
         r.datapaths = datapaths
         r.health = health
-        r.capturing = capturing
         r.connection = connection
         r.originInterface = originInterface
         r.sessions = sessions
@@ -214,33 +213,51 @@ struct Walk {
         let iface = f.interfaces[d]
         guard session, originInterface == d, packet.destination == iface.primaryIP else { return false }
         deliveredAt = d
-        finish(.delivered, place: place(iface), type: "Delivered", "reply delivered to \(iface.label), which opened the connection", action: .delivered)
+        finish(.delivered, place: place(d), .delivered, .deliveredToOpener(label: iface.label))
         return true
     }
 
     // MARK: recording
 
-    mutating func hop(_ place: String, _ steps: [Step]) {
+    mutating func hop(_ place: Place, _ step: Step) {
+        if let last = hops.last, last.place == place { hops[hops.count - 1].steps.append(step) } else { hops.append(Hop(place: place, steps: [step])) }
+    }
+
+    mutating func hop(_ place: Place, _ steps: [Step]) {
         if let last = hops.last, last.place == place { hops[hops.count - 1].steps += steps } else { hops.append(Hop(place: place, steps: steps)) }
     }
 
-    mutating func block(_ code: String, _ d: Disposition, component: String, _ message: String, at loc: SourceLocation? = nil) {
-        explanations.append(Explanation(code: code, direction: direction, disposition: d, component: component, message: message, location: loc))
+    mutating func block(_ code: ExplanationCode, _ d: Disposition, component: String, _ reason: BlockReason, at loc: SourceLocation? = nil) {
+        explanations.append(Explanation(code: code, direction: direction, disposition: d, component: component, detail: reason, location: loc))
     }
 
-    mutating func finish(_ d: Disposition, place: String, type: String, _ detail: String, action: Step.Action, component: String? = nil, at loc: SourceLocation? = nil) {
-        hop(place, [Step(type: type, action: action, detail: detail, component: component, location: loc, packet: nil)])
+    mutating func finish(_ d: Disposition, place: Place, _ action: Step.Action, _ detail: StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
+        hop(place, Step(action, detail, component: component, location: loc))
         if end == nil { end = d }
     }
 
-    func place(_ i: Interface) -> String { "\(i.label) (\(i.primaryIP), \(i.id), \(i.subnet))" }
+    /// Records the packet at a place a capture could watch.
+    mutating func observe(_ e: WireEvent) {
+        wire.append(WireRecord(event: e, packet: packet, connection: connection, afterBlock: !explanations.isEmpty))
+    }
+
+    func ref(_ i: Int) -> InterfaceRef {
+        let iface = f.interfaces[i]
+        return InterfaceRef(index: i, id: iface.id, label: iface.label, address: iface.primaryIP, subnet: iface.subnet)
+    }
+
+    func place(_ i: Int) -> Place {
+        let iface = f.interfaces[i]
+        if iface.kind == .loadBalancer, let l = iface.loadBalancer { return .loadBalancerNode(ref(i), loadBalancer: f.loadBalancers[l].name) }
+        return .interface(ref(i))
+    }
 
     // MARK: forward start
 
     mutating func start(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint) {
         switch src.place {
         case .interface(let i):
-            hop(src.label, [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            hop(.endpoint(src.label), Step(.originated, .originate(packet, reply: false), packet: packet))
             let iface = f.interfaces[i]
             if let node = src.podNode ?? (iface.kind == .nodeENI ? iface.node : nil) {
                 let exit = nodeStage(node, origin: src.podNode != nil ? .pod(packet.source) : .host)
@@ -248,18 +265,18 @@ struct Walk {
                 return
             }
             if case .serviceIP = dst.place {
-                block("UNKNOWN_DESTINATION", .noRoute, component: dst.label, "a Service's cluster IP exists only on cluster nodes (kube-proxy's rules); \(src.label) is not on one")
-                finish(.noRoute, place: src.label, type: "Routing", "no kube-proxy here", action: .noRoute)
+                block(.unknownDestination, .noRoute, component: dst.label, .serviceIPOffCluster(source: src.label))
+                finish(.noRoute, place: .endpoint(src.label), .noRoute, .noRoute(.noKubeProxy))
                 return
             }
             leaveInterface(i, originating: true)
         case .internet:
-            hop("internet (\(packet.source))", [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            hop(.internet(packet.source), Step(.originated, .originate(packet, reply: false), packet: packet))
             fromInternet()
         case .serviceIP:
             end = .noRoute
         case .externalNetwork(let e):
-            hop("external \(e.name) (\(packet.source))", [Step(type: "Originate", action: .originated, detail: packet.description, component: nil, location: nil, packet: packet)])
+            hop(.external(name: e.name, address: packet.source), Step(.originated, .originate(packet, reply: false), packet: packet))
             if let via = e.via, let tgw = f.topology.transitGateways.first(where: { $0.name == via }) {
                 transitGateway(tgw, from: nil)
             } else {
@@ -270,25 +287,31 @@ struct Walk {
 
     // MARK: interfaces and subnets
 
+    /// The interface the packet goes straight to in the same subnet (no router), if any.
+    func neighbour(of i: Int) -> Int? {
+        let iface = f.interfaces[i]
+        if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc { return d }
+        return nil
+    }
+
     mutating func leaveInterface(_ i: Int, originating: Bool = false) {
         let iface = f.interfaces[i]
-        let here = place(iface)
-        observeEgress(i)
+        let here = place(i)
+        let next = neighbour(of: i)
+        observe(.interfaceOut(i, neighbour: next))
         if iface.kind == .natGateway { leaveSubnet(iface.vpc, iface.subnet); return }
         if !originating && iface.sourceDestCheck && f.ownerOf(packet.source) != i {
-            block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedOut, component: iface.id,
-                  "\(iface.label) has source/destination checking on and does not own the source \(packet.source)")
-            hop(here, [Step(type: "SourceDestCheck", action: .denied, detail: "source/destination check: \(iface.label) does not own the source \(packet.source); EC2 drops the packet (the walk goes on to show the rest)",
-                            component: iface.id, location: nil, packet: nil)])
+            block(.eniSourceDestCheckRestriction, .deniedOut, component: iface.id, .sourceDestCheckEgress(interface: iface.label, source: packet.source))
+            hop(here, Step(.denied, .sourceDestCheck(interface: iface.label, source: packet.source), component: iface.id))
         }
         if session {
-            hop(here, [Step(type: "SecurityGroup", action: .matchedSession, detail: "egress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])
+            hop(here, Step(.matchedSession, .trackedConnection(.egress, atAppliance: false)))
         } else {
             securityGroups(i, .egress)
         }
         if session, returnToLoadBalancer(from: i) { return }
-        if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
-            hop("subnet \(iface.subnet)", [Step(type: "Routing", action: .forwarded, detail: "\(packet.destination) is in the same subnet: delivered directly, without the route table or network ACL", component: nil, location: nil, packet: nil)])
+        if let d = next {
+            hop(.subnet(iface.subnet), Step(.forwarded, .sameSubnet(destination: packet.destination)))
             arrive(d)
             return
         }
@@ -301,60 +324,54 @@ struct Walk {
         let lost = direction == .ingress && identityLost
         let home = iface.vpc
         let carried = direction == .ingress ? lbIdentity : nil
+        let f = self.f
         let d = SecurityGroupEvaluator.evaluate(groups, vpc: home, direction: direction, packet: packet,
                                                 isMember: { ip, vpc, group in
                                                     if let (src, groups) = carried, src == ip, vpc == home, groups.contains(group) { return true }
                                                     return !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
                                                 },
                                                 prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
-        let names = groups.map { "\($0.id) \"\($0.name)\"" }.joined(separator: ", ")
+        let dir = FilterDirection(direction)
         if d.allowed, let g = d.group, let r = d.rule, let k = d.ruleIndex {
-            hop(place(iface), [Step(type: "SecurityGroup", action: .permitted,
-                                    detail: "\(direction): \(g.id) \"\(g.name)\" rule #\(k + 1) allows \(Walk.describe(r, direction))",
-                                    component: g.id, location: r.location, packet: nil)])
+            hop(place(i), Step(.permitted, .securityGroupAllows(SecurityGroupMatch(direction: dir, group: ObjectRef(id: g.id, name: g.name), ruleIndex: k, rule: r)),
+                               component: g.id, location: r.location))
         } else {
+            let refs = groups.map { ObjectRef(id: $0.id, name: $0.name) }
             let noRules = groups.allSatisfy { (direction == .ingress ? $0.ingress : $0.egress).isEmpty }
-            hop(place(iface), [Step(type: "SecurityGroup", action: .denied,
-                                    detail: "\(direction): no rule of \(names.isEmpty ? "its security groups" : names) allows \(packet.description)",
-                                    component: groups.first?.id, location: groups.first?.location, packet: nil)])
-            let refs = groups.contains { g in (direction == .ingress ? g.ingress : g.egress).contains { if case .securityGroup = $0.peer { return true }; return false } }
-            block(noRules ? "SG_HAS_NO_RULES" : (lost && refs ? "SG_REFERENCES_NOT_PRESERVED" : "ENI_SG_RULES_MISMATCH"), direction == .ingress ? .deniedIn : .deniedOut,
+            hop(place(i), Step(.denied, .securityGroupDenies(dir, groups: refs, packet: packet), component: groups.first?.id, location: groups.first?.location))
+            let byReference = groups.contains { g in (direction == .ingress ? g.ingress : g.egress).contains { if case .securityGroup = $0.peer { return true }; return false } }
+            block(noRules ? .sgHasNoRules : (lost && byReference ? .sgReferencesNotPreserved : .eniSGRulesMismatch), direction == .ingress ? .deniedIn : .deniedOut,
                   component: groups.map(\.id).joined(separator: ","),
-                  "no \(direction) rule of \(names) on \(iface.label) allows \(packet.description)", at: groups.first?.location)
+                  .securityGroups(dir, groups: refs, interface: iface.label, packet: packet), at: groups.first?.location)
         }
     }
 
     mutating func networkACL(vpc: VPC, subnet: Subnet, _ direction: NetworkACLEvaluator.Direction) {
         guard let acl = vpc.networkACL(for: subnet) else { return }
         let d = NetworkACLEvaluator.evaluate(acl, direction: direction, packet: packet)
-        let rule = d.rule.map { "rule \($0.number) \($0.action.rawValue) \($0.ipProtocol)\($0.ports.isAll ? "" : " \($0.ports)") \($0.block)" } ?? "rule * (32767) deny all"
-        hop("subnet \(subnet.name)", [Step(type: "NetworkACL", action: d.allowed ? .permitted : .denied,
-                                           detail: "\(direction): \(acl.id) \"\(acl.name)\" \(rule)", component: acl.id,
-                                           location: d.rule?.location ?? acl.location, packet: nil)])
+        let dir = FilterDirection(direction)
+        let aclRef = ObjectRef(id: acl.id, name: acl.name)
+        hop(.subnet(subnet.name), Step(d.allowed ? .permitted : .denied, .networkACL(NetworkACLMatch(direction: dir, acl: aclRef, rule: d.rule, allowed: d.allowed)),
+                                       component: acl.id, location: d.rule?.location ?? acl.location))
         if d.allowed, session, packet.hasPorts, let range = replyPortRange, range.count > 1 {
             let denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
             if !denied.isEmpty {
-                let list = denied.map { $0.description }.joined(separator: ", ")
-                hop("subnet \(subnet.name)", [Step(type: "NetworkACL", action: .denied,
-                    detail: "\(direction): \(acl.id) \"\(acl.name)\" denies replies to ports \(list) of the \(range.lowerBound)–\(range.upperBound) range the port is picked from",
-                    component: acl.id, location: acl.location, packet: nil)])
-                block("SUBNET_ACL_RESTRICTION", direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
-                      "network ACL \"\(acl.name)\" of subnet \(subnet.name) lets replies through on port \(packet.destinationPort) but denies ports \(list); the port is picked from \(range.lowerBound)–\(range.upperBound), so those connections fail",
-                      at: acl.location)
+                hop(.subnet(subnet.name), Step(.denied, .networkACLReplyPorts(dir, acl: aclRef, denied: denied, range: range), component: acl.id, location: acl.location))
+                block(.subnetACLRestriction, direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
+                      .networkACLReplyPorts(dir, acl: aclRef, subnet: subnet.name, port: packet.destinationPort, denied: denied, range: range), at: acl.location)
             }
         }
         if !d.allowed {
-            var why = ""
+            var need: NetworkACLReplyNeed? = nil
             if session {
-                why = " (a reply: network ACLs are stateless, so the \(direction) rules must allow port \(packet.destinationPort)"
+                need = NetworkACLReplyNeed(port: packet.destinationPort, range: nil, denied: [])
                 if packet.hasPorts, let range = replyPortRange, range.count > 1 {
-                    let denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
-                    why += ", and every port of \(range.lowerBound)–\(range.upperBound) the port is picked from; denied now: \(denied.map { $0.description }.joined(separator: ", "))"
+                    need?.range = range
+                    need?.denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
                 }
-                why += ")"
             }
-            block("SUBNET_ACL_RESTRICTION", direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
-                  "network ACL \"\(acl.name)\" of subnet \(subnet.name) denies \(direction) \(packet.description) by \(d.rule == nil ? "its final * rule" : "rule \(d.ruleLabel)")\(why)",
+            block(.subnetACLRestriction, direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
+                  .networkACL(dir, acl: aclRef, subnet: subnet.name, packet: packet, rule: d.rule, reply: need),
                   at: d.rule?.location ?? acl.location)
         }
     }
@@ -377,35 +394,33 @@ struct Walk {
     mutating func route(vpc: VPC, subnet: Subnet) {
         decisions += 1
         if decisions > Walk.maxDecisions {
-            block("LOOP", .loop, component: subnet.id, "more than \(Walk.maxDecisions) routing decisions: the path does not end")
-            finish(.loop, place: "subnet \(subnet.name)", type: "Routing", "too many routing decisions", action: .loop)
+            block(.loop, .loop, component: subnet.id, .tooManyDecisions(Walk.maxDecisions))
+            finish(.loop, place: .subnet(subnet.name), .loop, .loop(.tooManyDecisions))
             return
         }
-        let key = "rt/\(vpc.name)/\(subnet.name)/\(packet.source)/\(packet.destination)"
-        guard visited.insert(key).inserted else {
-            block("LOOP", .loop, component: subnet.id, "the packet returns to subnet \(subnet.name) with the same addresses: a routing loop")
-            finish(.loop, place: "subnet \(subnet.name)", type: "Routing", "routing loop: the packet has been here before", action: .loop)
+        guard visited.insert(VisitKey(place: .subnet(vpc.name, subnet.name), source: packet.source, destination: packet.destination)).inserted else {
+            block(.loop, .loop, component: subnet.id, .subnetLoop(subnet: subnet.name))
+            finish(.loop, place: .subnet(subnet.name), .loop, .loop(.revisitedSubnet))
             return
         }
         guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return }
+        let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
-            block("NO_ROUTE_TO_DESTINATION", .noRoute, component: rt.table.id,
-                  "route table \"\(rt.table.name)\" of subnet \(subnet.name) has no route to \(packet.destination)", at: rt.table.location)
-            finish(.noRoute, place: "subnet \(subnet.name)", type: "Routing", "route table \(rt.table.id) \"\(rt.table.name)\": no route to \(packet.destination)", action: .noRoute, component: rt.table.id, at: rt.table.location)
+            block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: subnet.name, destination: packet.destination), at: rt.table.location)
+            finish(.noRoute, place: .subnet(subnet.name), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
             return
         }
-        hop("subnet \(subnet.name)", [Step(type: "Routing", action: .forwarded,
-                                           detail: "route table \(rt.table.id) \"\(rt.table.name)\": \(m.written) → \(m.target)\(m.origin == .endpoint ? " (gateway endpoint route)" : "")",
-                                           component: rt.table.id, location: m.location ?? rt.table.location, packet: nil)])
+        hop(.subnet(subnet.name), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: m.destination, target: m.target, origin: m.origin)),
+                                       component: rt.table.id, location: m.location ?? rt.table.location))
         switch m.target {
         case .local: localDelivery(vpc: vpc, from: subnet.name)
         case .blackhole:
-            block("BAD_STATE_ROUTE", .nullRouted, component: rt.table.id, "route \(m.written) in \"\(rt.table.name)\" is a blackhole", at: m.location)
-            finish(.nullRouted, place: "subnet \(subnet.name)", type: "Routing", "blackhole route: the packet is dropped", action: .nullRouted, component: rt.table.id, at: m.location)
+            block(.badStateRoute, .nullRouted, component: rt.table.id, .blackholeRoute(table: table, written: m.written), at: m.location)
+            finish(.nullRouted, place: .subnet(subnet.name), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
         case .internetGateway: internetGatewayEgress(vpc: vpc)
         case .egressOnlyInternetGateway(let n):
-            block("NO_ROUTE_TO_DESTINATION", .noRoute, component: n, "egress-only internet gateway \(n) carries IPv6 only")
-            finish(.noRoute, place: "egress-only internet gateway \(n)", type: "Routing", "IPv6 only: an IPv4 packet goes nowhere", action: .noRoute)
+            block(.noRouteToDestination, .noRoute, component: n, .egressOnlyGateway(n))
+            finish(.noRoute, place: .egressOnlyInternetGateway(n), .noRoute, .noRoute(.egressOnlyIPv6))
         case .natGateway(let n): natGateway(n, from: subnet.name)
         case .peeringConnection(let n): peering(n, from: vpc)
         case .transitGateway(let n):
@@ -417,8 +432,8 @@ struct Walk {
 
     mutating func localDelivery(vpc: VPC, from subnet: String?) {
         guard let d = f.ownerOf(packet.destination), f.interfaces[d].vpc == vpc.name else {
-            block("UNKNOWN_DESTINATION", .noRoute, component: vpc.id, "no network interface in VPC \(vpc.name) has the address \(packet.destination)")
-            finish(.noRoute, place: "VPC \(vpc.name)", type: "Routing", "no interface has \(packet.destination)", action: .noRoute, component: vpc.id)
+            block(.unknownDestination, .noRoute, component: vpc.id, .noInterfaceInVPC(vpc: vpc.name, destination: packet.destination))
+            finish(.noRoute, place: .vpc(vpc.name), .noRoute, .noRoute(.noInterfaceHas(packet.destination)), component: vpc.id)
             return
         }
         let target = f.interfaces[d]
@@ -428,17 +443,17 @@ struct Walk {
 
     mutating func arrive(_ d: Int) {
         let iface = f.interfaces[d]
-        if iface.kind == .natGateway { observeIngress(d); natReceive(d); return }
+        if iface.kind == .natGateway { observe(.interfaceIn(d)); natReceive(d); return }
         if f.ownerOf(packet.destination) != d && iface.sourceDestCheck {
-            block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id, "\(iface.label) has source/destination checking on and does not own \(packet.destination)")
+            block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckIngress(interface: iface.label, destination: packet.destination))
         }
         if session {
-            hop(place(iface), [Step(type: "SecurityGroup", action: .matchedSession, detail: "ingress: reply of a tracked connection, allowed by the security groups' state", component: nil, location: nil, packet: nil)])
+            hop(place(d), Step(.matchedSession, .trackedConnection(.ingress, atAppliance: false)))
         } else {
             securityGroups(d, .ingress)
         }
         // A capture on the interface sees what its security groups let in.
-        observeIngress(d)
+        observe(.interfaceIn(d))
         if iface.kind == .loadBalancer { loadBalancerStage(d); return }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
         if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
@@ -446,10 +461,10 @@ struct Walk {
             return
         }
         deliveredAt = d
-        var who = iface.label
-        if let pod = f.podByIP[packet.destination.value] { who = "pod \(pod) (\(packet.destination)) on \(iface.label)" }
+        var who = Delivery.interface(label: iface.label)
+        if let pod = f.podByIP[packet.destination.value] { who = .podOnInterface(pod: pod, address: packet.destination, interface: iface.label) }
         let blocked = explanations.contains { $0.direction == direction }
-        finish(.delivered, place: place(iface), type: "Delivered", blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)", action: .delivered)
+        finish(.delivered, place: place(d), .delivered, .delivered(who, blockedEarlier: blocked))
     }
 
     // MARK: gateways
@@ -457,97 +472,94 @@ struct Walk {
     static let privateRanges = IPv4CIDR.rfc1918 + [IPv4CIDR.rfc6598]
 
     mutating func internetGatewayEgress(vpc: VPC) {
-        let name = vpc.internetGateway.map { "internet gateway \($0.name) (\($0.id))" } ?? "internet gateway"
+        let igw = vpc.internetGateway.map { ObjectRef(id: $0.id, name: $0.name) }
+        let name = Place.internetGateway(igw)
         let component = vpc.internetGateway?.id ?? vpc.id
         if Walk.privateRanges.contains(where: { $0.contains(packet.destination) }) {
-            block("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", .deniedOut, component: component, "an internet gateway does not forward to the private address \(packet.destination)")
-            finish(.deniedOut, place: name, type: "Filter", "private destination: dropped", action: .denied, component: component)
+            block(.igwDestinationAddressNotInRFC1918Egress, .deniedOut, component: component, .internetGatewayPrivateDestination(packet.destination))
+            finish(.deniedOut, place: name, .denied, .filter(.privateDestination), component: component)
             return
         }
         guard let srcOwner = f.ownerOf(packet.source), f.interfaces[srcOwner].primaryIP == packet.source,
               let pub = f.interfaces[srcOwner].publicIP else {
-            block("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", .deniedOut, component: component,
-                  "the source \(packet.source) has no public or Elastic IP address, so the internet gateway cannot translate it")
-            finish(.deniedOut, place: name, type: "Filter", "no public address for \(packet.source): dropped", action: .denied, component: component)
+            block(.igwPublicIPAssociationForEgress, .deniedOut, component: component, .internetGatewayNoPublicAddress(packet.source))
+            finish(.deniedOut, place: name, .denied, .filter(.noPublicAddress(packet.source)), component: component)
             return
         }
-        let before = packet.source
+        let before = packet
         packet.source = pub
-        sessions.append(Session(kind: .igw, outside: (pub, packet.sourcePort), inside: (before, packet.sourcePort)))
-        hop(name, [Step(type: "SourceNAT", action: .transformed, detail: "1:1 NAT: source \(before) → public \(pub)", component: component, location: nil, packet: packet)])
+        sessions.append(Session(kind: .igw, outside: (pub, packet.sourcePort), inside: (before.source, packet.sourcePort)))
+        hop(name, Step(.transformed, .internetGatewaySourceNAT(before: before, after: packet), component: component, packet: packet))
         if f.publicOwnerOf(packet.destination) != nil {
             fromInternet()
             return
         }
         exitedVia = .internet
-        if capturing { observe("internet, past \(name)", igwMAC(vpc.name), Walk.internetMAC) }
-        finish(.exitsNetwork, place: "internet", type: "ExitsNetwork", "leaves AWS toward \(packet.destination) on the internet", action: .exitsNetwork)
+        observe(.internetEgress(vpc: vpc.name, gateway: igw))
+        finish(.exitsNetwork, place: .internet(nil), .exitsNetwork, .exitsNetwork(.internet(packet.destination)))
     }
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() {
-        if capturing { observe("internet, toward \(packet.destination)", Walk.internetMAC, igwMAC(f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc } ?? "internet")) }
+        observe(.internetIngress(vpc: f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc }))
         if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
-            block("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", .deniedIn, component: "internet",
-                  "an internet gateway drops packets from the private address \(packet.source)")
-            finish(.deniedIn, place: "internet gateway", type: "Filter", "private source from the internet: dropped", action: .denied)
+            block(.igwSourceAddressNotInRFC1918Ingress, .deniedIn, component: "internet", .internetGatewayPrivateSource(packet.source))
+            finish(.deniedIn, place: .internetGateway(nil), .denied, .filter(.privateSourceFromInternet))
             return
         }
         if let d = f.publicOwnerOf(packet.destination) {
             let iface = f.interfaces[d]
             guard let vpc = f.vpcByName[iface.vpc], let igw = vpc.internetGateway else {
-                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: iface.id, "VPC \(iface.vpc) has no internet gateway for \(packet.destination)")
-                finish(.noRoute, place: "internet", type: "Routing", "no internet gateway", action: .noRoute)
+                block(.noRouteToDestination, .noRoute, component: iface.id, .noInternetGateway(vpc: iface.vpc, destination: packet.destination))
+                finish(.noRoute, place: .internet(nil), .noRoute, .noRoute(.noInternetGateway))
                 return
             }
-            let before = packet.destination
-            if session, let i = sessions.lastIndex(where: { if case .igw = $0.kind { return $0.outside.0 == before }; return false }) {
+            let before = packet
+            if session, let i = sessions.lastIndex(where: { if case .igw = $0.kind { return $0.outside.0 == before.destination }; return false }) {
                 packet.destination = sessions[i].inside.0
             } else {
                 packet.destination = iface.primaryIP
             }
-            hop("internet gateway \(igw.name) (\(igw.id))", [Step(type: "DestinationNAT", action: .transformed,
-                detail: "1:1 NAT: destination \(before) → private \(packet.destination)", component: igw.id, location: igw.location, packet: packet)])
+            hop(.internetGateway(ObjectRef(id: igw.id, name: igw.name)), Step(.transformed, .internetGatewayDestinationNAT(before: before, after: packet),
+                                                                              component: igw.id, location: igw.location, packet: packet))
             localDelivery(vpc: vpc, from: nil)
             return
         }
         let d = packet.destination
         if let vpc = f.vpc(containing: d) {
-            block("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", .noRoute, component: vpc.internetGateway?.id ?? vpc.id,
-                  "\(d) is a private address with no public or Elastic IP: the internet cannot reach it")
-            hop("internet", [Step(type: "Routing", action: .noRoute, detail: "\(d) is private; the internet has no route to it (the walk goes on as if it had, to find every other block)", component: nil, location: nil, packet: nil)])
+            block(.igwPrivateIPAssociationForIngress, .noRoute, component: vpc.internetGateway?.id ?? vpc.id, .privateAddressFromInternet(d))
+            hop(.internet(nil), Step(.noRoute, .noRoute(.privateFromInternet(d))))
             localDelivery(vpc: vpc, from: nil)
             end = .noRoute
             return
         }
-        block("NO_ROUTE_TO_DESTINATION", .noRoute, component: "internet", "\(d) is not an address of the modelled network")
-        finish(.noRoute, place: "internet", type: "Routing", "\(d) is outside every modelled network", action: .noRoute)
+        block(.noRouteToDestination, .noRoute, component: "internet", .outsideModelledNetworks(d))
+        finish(.noRoute, place: .internet(nil), .noRoute, .noRoute(.outsideModelledNetworks(d)))
     }
 
     mutating func natGateway(_ name: String, from subnet: String) {
         guard let (vpc, nat, idx) = f.natByName[name] else { return }
         let iface = f.interfaces[idx]
-        let here = "NAT gateway \(nat.name) (\(iface.primaryIP), \(nat.id), \(nat.subnet))"
+        let here = Place.natGateway(ObjectRef(id: nat.id, name: nat.name), address: iface.primaryIP, subnet: nat.subnet)
         if session {
-            block("ASYMMETRIC_ROUTE", .deniedIn, component: nat.id,
-                  "the reply is routed to NAT gateway \(nat.name), which has no session for it: the connection came in another way, so the reply must return the same way")
-            finish(.deniedIn, place: here, type: "Filter", "no session for this reply: dropped", action: .denied, component: nat.id)
+            block(.asymmetricRoute, .deniedIn, component: nat.id, .natNoSession(natGateway: nat.name))
+            finish(.deniedIn, place: here, .denied, .filter(.natNoSessionForReply), component: nat.id)
             return
         }
         switch packet.ipProtocol {
         case .tcp, .udp, .icmp: break
         default:
-            block("PROTOCOL_RESTRICTION", .deniedIn, component: nat.id, "a NAT gateway forwards only TCP, UDP and ICMP, not \(packet.ipProtocol)", at: nat.location)
-            finish(.deniedIn, place: here, type: "Filter", "protocol \(packet.ipProtocol) not supported: dropped", action: .denied, component: nat.id)
+            block(.protocolRestriction, .deniedIn, component: nat.id, .natProtocol(packet.ipProtocol), at: nat.location)
+            finish(.deniedIn, place: here, .denied, .filter(.natProtocolNotSupported(packet.ipProtocol)), component: nat.id)
             return
         }
         if !vpc.contains(packet.source) && !viaTransitGateway {
-            block("NGW_REQUIRES_SOURCE_IN_VPC", .deniedIn, component: nat.id, "NAT gateway \(nat.name) takes traffic only from its own VPC, not from \(packet.source)")
-            finish(.deniedIn, place: here, type: "Filter", "source outside the VPC: dropped", action: .denied, component: nat.id)
+            block(.ngwRequiresSourceInVPC, .deniedIn, component: nat.id, .natSourceOutsideVPC(natGateway: nat.name, source: packet.source))
+            finish(.deniedIn, place: here, .denied, .filter(.natSourceOutsideVPC), component: nat.id)
             return
         }
         if subnet != nat.subnet, let (v, s) = f.subnets[nat.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
-        observeIngress(idx)
+        observe(.interfaceIn(idx))
         let before = packet
         packet.source = iface.primaryIP
         if packet.hasPorts {
@@ -555,10 +567,8 @@ struct Walk {
         }
         sessions.append(Session(kind: .nat(nat.name), outside: (packet.source, packet.sourcePort), inside: (before.source, before.sourcePort),
                                 outsideRange: packet.hasPorts ? 1024...65535 : nil))
-        hop(here, [Step(type: "SourceNAT", action: .transformed,
-                        detail: "source \(before.source)\(before.hasPorts ? ":\(before.sourcePort)" : "") → \(packet.source)\(packet.hasPorts ? ":\(packet.sourcePort)" : "") (a port of 1024–65535)",
-                        component: nat.id, location: nat.location, packet: packet)])
-        observeEgress(idx)
+        hop(here, Step(.transformed, .natGatewaySourceNAT(before: before, after: packet), component: nat.id, location: nat.location, packet: packet))
+        observe(.interfaceOut(idx, neighbour: neighbour(of: idx)))
         leaveSubnet(vpc.name, nat.subnet)
     }
 
@@ -570,17 +580,17 @@ struct Walk {
             return false
         }) else {
             if endsAtOrigin(d) { return }
-            block("NGW_NO_INBOUND", .deniedIn, component: iface.id, "\(iface.label) accepts no connection from outside; it only translates connections its VPC starts")
-            finish(.deniedIn, place: place(iface), type: "Filter", "unsolicited inbound: dropped", action: .denied, component: iface.id)
+            block(.ngwNoInbound, .deniedIn, component: iface.id, .natNoInbound(interface: iface.label))
+            finish(.deniedIn, place: place(d), .denied, .filter(.natUnsolicitedInbound), component: iface.id)
             return
         }
         let s = sessions[i]
         sessions[i].reversed = true
-        let before = packet.destination
+        let before = packet
         packet.destination = s.inside.0
         if packet.hasPorts { packet.destinationPort = s.inside.1 }
-        hop(place(iface), [Step(type: "DestinationNAT", action: .matchedSession, detail: "session: destination \(before) → \(packet.destination)\(packet.hasPorts ? ":\(packet.destinationPort)" : "")", component: iface.id, location: nil, packet: packet)])
-        observeEgress(d)
+        hop(place(d), Step(.matchedSession, .natGatewaySession(before: before, after: packet), component: iface.id, packet: packet))
+        observe(.interfaceOut(d, neighbour: neighbour(of: d)))
         leaveSubnet(iface.vpc, iface.subnet)
     }
 
@@ -588,29 +598,29 @@ struct Walk {
         guard let pcx = f.topology.peeringConnections.first(where: { $0.name == name }) else { return }
         let otherName = pcx.requesterVPC == vpc.name ? pcx.accepterVPC : pcx.requesterVPC
         guard let other = f.vpcByName[otherName] else { return }
-        let here = "peering connection \(pcx.name) (\(pcx.id))"
+        let here = Place.peering(ObjectRef(id: pcx.id, name: pcx.name))
         guard other.contains(packet.destination) else {
-            block("PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", .noRoute, component: pcx.id,
-                  "peering \(pcx.name) carries only traffic to \(other.name)'s CIDR blocks (\(other.cidrBlocks.map(\.description).joined(separator: ", "))), not \(packet.destination): peering is not transitive")
-            finish(.noRoute, place: here, type: "Routing", "destination outside the peer VPC: dropped", action: .noRoute, component: pcx.id)
+            block(.pcxRequiresAddressInVPCCIDR, .noRoute, component: pcx.id,
+                  .peeringNotTransitive(peering: pcx.name, vpc: other.name, cidrs: other.cidrBlocks, destination: packet.destination))
+            finish(.noRoute, place: here, .noRoute, .noRoute(.outsidePeerVPC), component: pcx.id)
             return
         }
-        hop(here, [Step(type: "Routing", action: .forwarded, detail: "into VPC \(other.name)", component: pcx.id, location: pcx.location, packet: nil)])
+        hop(here, Step(.forwarded, .peering(into: other.name), component: pcx.id, location: pcx.location))
         localDelivery(vpc: other, from: nil)
     }
 
     mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?, subnet: Subnet? = nil) {
-        let here = "transit gateway \(tgw.name) (\(tgw.id))"
+        let here = Place.transitGateway(ObjectRef(id: tgw.id, name: tgw.name))
         // AZ affinity: the flow enters the transit gateway through the source VPC attachment's
         // ENI in the sender's zone; a zone without an attachment subnet cannot reach it.
         var zone: String? = nil
         if let vpc, let subnet {
             let (list, named) = tgw.attachmentSubnets(in: vpc)
             if named && !list.contains(where: { $0.zone == subnet.zone }) {
-                block("TGW_ATTACH_VPC_AZ_RESTRICTION", .noRoute, component: tgw.id,
-                      "the attachment of VPC \(vpc.name) to transit gateway \(tgw.name) has no subnet in \(subnet.zone) (it has \(list.map { "\($0.name) in \($0.zone)" }.joined(separator: ", "))): resources in that zone cannot reach the transit gateway",
+                block(.tgwAttachVPCAZRestriction, .noRoute, component: tgw.id,
+                      .transitGatewayNoSubnetInZone(vpc: vpc.name, transitGateway: tgw.name, zone: subnet.zone, subnets: list.map { (name: $0.name, zone: $0.zone) }),
                       at: tgw.location)
-                finish(.noRoute, place: here, type: "Routing", "no attachment subnet in \(subnet.zone)", action: .noRoute, component: tgw.id, at: tgw.location)
+                finish(.noRoute, place: here, .noRoute, .noRoute(.noAttachmentSubnet(zone: subnet.zone)), component: tgw.id, at: tgw.location)
                 return
             }
             zone = subnet.zone
@@ -620,30 +630,30 @@ struct Walk {
             if best == nil || r.destination.prefixLength > (best?.destination.prefixLength ?? -1) { best = r }
         }
         guard let r = best else {
-            block("TGW_RTB_CANNOT_ROUTE", .noRoute, component: tgw.id, "transit gateway \(tgw.name) has no route to \(packet.destination)", at: tgw.location)
-            finish(.noRoute, place: here, type: "Routing", "no route to \(packet.destination)", action: .noRoute, component: tgw.id, at: tgw.location)
+            block(.tgwRtbCannotRoute, .noRoute, component: tgw.id, .transitGatewayNoRoute(transitGateway: tgw.name, destination: packet.destination), at: tgw.location)
+            finish(.noRoute, place: here, .noRoute, .noRoute(.transitGatewayNoRoute(packet.destination)), component: tgw.id, at: tgw.location)
             return
         }
-        let key = "tgw/\(tgw.name)/\(packet.source)/\(packet.destination)"
-        guard visited.insert(key).inserted else {
-            block("LOOP", .loop, component: tgw.id, "the packet returns to transit gateway \(tgw.name): a routing loop")
-            finish(.loop, place: here, type: "Routing", "routing loop", action: .loop, component: tgw.id)
+        guard visited.insert(VisitKey(place: .transitGateway(tgw.name), source: packet.source, destination: packet.destination)).inserted else {
+            block(.loop, .loop, component: tgw.id, .transitGatewayLoop(transitGateway: tgw.name))
+            finish(.loop, place: here, .loop, .loop(.revisitedTransitGateway), component: tgw.id)
             return
         }
         switch r.target {
         case .blackhole:
-            block("TGW_RTB_BAD_STATE_ROUTE", .nullRouted, component: tgw.id, "transit gateway route \(r.destination) is a blackhole", at: r.location)
-            finish(.nullRouted, place: here, type: "Routing", "\(r.destination) → blackhole", action: .nullRouted, component: tgw.id, at: r.location)
+            block(.tgwRtbBadStateRoute, .nullRouted, component: tgw.id, .transitGatewayBlackhole(r.destination), at: r.location)
+            finish(.nullRouted, place: here, .nullRouted, .nullRouted(.transitGatewayBlackhole(r.destination)), component: tgw.id, at: r.location)
         case .vpc(let name):
             guard tgw.vpcAttachments.contains(name), let target = f.vpcByName[name] else {
-                block("TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT", .noRoute, component: tgw.id, "transit gateway \(tgw.name) routes \(r.destination) to VPC \(name), which is not attached to it", at: r.location)
-                finish(.noRoute, place: here, type: "Routing", "no attachment for VPC \(name)", action: .noRoute, component: tgw.id, at: r.location)
+                block(.tgwRtbNoRouteToTGWAttachment, .noRoute, component: tgw.id, .transitGatewayNotAttached(transitGateway: tgw.name, destination: r.destination, vpc: name), at: r.location)
+                finish(.noRoute, place: here, .noRoute, .noRoute(.noAttachmentForVPC(name)), component: tgw.id, at: r.location)
                 return
             }
-            hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → attachment of VPC \(name)", component: tgw.id, location: r.location, packet: nil)])
+            hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .vpcAttachment(name)), component: tgw.id, location: r.location))
             if target.contains(packet.destination) {
                 localDelivery(vpc: target, from: nil)
-            } else if var (subnet, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
+            } else if let (entry, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
+                var subnet = entry
                 // Onward from the attachment (centralized egress or inspection): routed by the
                 // table of the attachment's subnet in the zone the flow enters (AZ affinity).
                 // When the sender's zone has no attachment subnet here (or the flow comes from
@@ -662,37 +672,34 @@ struct Walk {
                     }
                     if let z = entryZones[key], let s = candidates.first(where: { $0.zone == z }) { subnet = s; alternative = true }
                 }
-                var why = named ? "the attachment's subnet in \(subnet.zone)" : "the default attachment subnet of \(subnet.zone) (the zone's smallest subnet; name the attachment's subnets to choose)"
-                if !sameZone {
-                    if alternative { why += "; tracing the transit gateway's other choice of zone, \(subnet.zone)" }
-                    else { why += zone.map { "; the attachment has no subnet in \($0), so the transit gateway crosses to another zone (netsim takes \(subnet.zone))" } ?? "; the flow comes from outside the VPCs, so the transit gateway may take any zone of the attachment (netsim takes \(subnet.zone))" }
-                }
-                hop(here, [Step(type: "Routing", action: .forwarded, detail: "enters VPC \(name) through subnet \(subnet.name): \(why)", component: tgw.id, location: r.location, packet: nil)])
+                hop(here, Step(.forwarded, .transitGatewayEntry(TransitGatewayEntry(vpc: name, subnet: subnet.name, zone: subnet.zone, named: named, sameZone: sameZone,
+                                                                                     alternative: alternative, senderZone: zone)),
+                               component: tgw.id, location: r.location))
                 viaTransitGateway = true
                 route(vpc: target, subnet: subnet)
             } else {
-                block("NO_ROUTE_TO_DESTINATION", .noRoute, component: tgw.id, "VPC \(name) has no subnet to route \(packet.destination) onward")
-                finish(.noRoute, place: "VPC \(name)", type: "Routing", "no route", action: .noRoute)
+                block(.noRouteToDestination, .noRoute, component: tgw.id, .vpcNoSubnetOnward(vpc: name, destination: packet.destination))
+                finish(.noRoute, place: .vpc(name), .noRoute, .noRoute(.noSubnetOnward))
             }
         case .external(let name):
-            hop(here, [Step(type: "Routing", action: .forwarded, detail: "\(r.destination) → \(name)", component: tgw.id, location: r.location, packet: nil)])
+            hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .external(name)), component: tgw.id, location: r.location))
             guard let e = f.topology.externals.first(where: { $0.name == name }) else { return }
             exitedVia = .external(e, tgw)
-            finish(.exitsNetwork, place: "external \(name)", type: "ExitsNetwork", "leaves AWS toward external network \(name)", action: .exitsNetwork)
+            finish(.exitsNetwork, place: .external(name: name, address: nil), .exitsNetwork, .exitsNetwork(.external(name)))
         }
     }
 
     mutating func gatewayEndpoint(_ name: String, vpc: VPC) {
         guard let e = vpc.gatewayEndpoints.first(where: { $0.name == name }) else { return }
-        let here = "gateway endpoint \(e.name) (\(e.id), \(e.service))"
+        let here = Place.gatewayEndpoint(ObjectRef(id: e.id, name: e.name), service: e.service)
         let ok = packet.ipProtocol == .tcp || (packet.ipProtocol == .icmp && (packet.icmpType == 8 || packet.icmpType == 0))
         if !ok {
-            block("VPCE_GATEWAY_PROTOCOL_RESTRICTION", .deniedIn, component: e.id, "a gateway endpoint accepts only TCP and ICMP echo, not \(packet.ipProtocol)", at: e.location)
-            finish(.deniedIn, place: here, type: "Filter", "protocol not accepted", action: .denied, component: e.id)
+            block(.vpceGatewayProtocolRestriction, .deniedIn, component: e.id, .gatewayEndpointProtocol(packet.ipProtocol), at: e.location)
+            finish(.deniedIn, place: here, .denied, .filter(.endpointProtocolNotAccepted), component: e.id)
             return
         }
         exitedVia = .endpoint(e.service, vpc)
-        finish(.exitsNetwork, place: here, type: "ExitsNetwork", "to \(e.service) through the gateway endpoint", action: .exitsNetwork, component: e.id, at: e.location)
+        finish(.exitsNetwork, place: here, .exitsNetwork, .exitsNetwork(.gatewayEndpoint(service: e.service)), component: e.id, at: e.location)
     }
 
     /// A route to a network interface: an appliance receives the packet and forwards it.
@@ -702,17 +709,14 @@ struct Walk {
         if iface.subnet != subnet, let (v, s) = f.subnets[iface.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
         if f.ownerOf(packet.destination) == i { arrive(i); return }
         if iface.sourceDestCheck {
-            block("ENI_SOURCE_DEST_CHECK_RESTRICTION", .deniedIn, component: iface.id,
-                  "\(iface.label) receives traffic for \(packet.destination) but has source/destination checking on; turn it off on a middlebox", at: nil)
+            block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckAppliance(interface: iface.label, destination: packet.destination))
         }
         if session {
-            hop(place(iface), [Step(type: "SecurityGroup", action: .matchedSession, detail: "ingress: reply of a tracked connection", component: nil, location: nil, packet: nil)])
+            hop(place(i), Step(.matchedSession, .trackedConnection(.ingress, atAppliance: true)))
         } else {
             securityGroups(i, .ingress)
         }
-        hop(place(iface), [Step(type: "Forward", action: .forwarded,
-                                detail: "the appliance forwards the packet (from here on, security-group references no longer match the original sender)",
-                                component: iface.id, location: nil, packet: nil)])
+        hop(place(i), Step(.forwarded, .applianceForwards(interface: iface.label), component: iface.id))
         identityLost = true
         leaveInterface(i, originating: true)
     }
@@ -720,45 +724,42 @@ struct Walk {
     // MARK: the reply
 
     mutating func startReply(forwardEnd: Disposition, deliveredAt: Int?, exitedVia: Exit?, original: ResolvedEndpoint) {
-        if let (node, origin) = deliveredOnNode {
-            let who: String
-            if case .pod(let ip) = origin { who = "pod \(f.podByIP[ip.value] ?? "?") (\(ip))" } else { who = "node \(node) (\(packet.source))" }
-            hop(who, [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
-            let exit = nodeStage(node, origin: origin)
+        let origin = Step(.originated, .originate(packet, reply: true), packet: packet)
+        if let (node, from) = deliveredOnNode {
+            let who: Place
+            if case .pod(let ip) = from { who = .pod(f.podByIP[ip.value], address: ip) } else { who = .nodeHost(node, address: packet.source) }
+            hop(who, origin)
+            let exit = nodeStage(node, origin: from)
             afterNode(node, exit)
             return
         }
         if let d = deliveredAt {
-            let iface = f.interfaces[d]
-            hop(place(iface), [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            hop(place(d), origin)
             leaveInterface(d, originating: true)
             return
         }
         switch exitedVia {
         case .internet:
-            hop("internet (\(packet.source))", [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            hop(.internet(packet.source), origin)
             fromInternet()
         case .external(let e, let tgw):
-            hop("external \(e.name) (\(packet.source))", [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            hop(.external(name: e.name, address: packet.source), origin)
             transitGateway(tgw, from: nil)
         case .endpoint(let service, let vpc):
-            hop(service, [Step(type: "Originate", action: .originated, detail: "reply " + packet.description, component: nil, location: nil, packet: packet)])
+            hop(.service(service), origin)
             localDelivery(vpc: vpc, from: nil)
         case nil:
             end = .noRoute
         }
     }
+}
 
-    static func describe(_ r: SecurityGroupRule, _ d: SecurityGroupEvaluator.Direction) -> String {
-        let what: String
-        switch r.ipProtocol {
-        case .all: what = "all traffic"
-        case .tcp, .udp: what = "\(r.ipProtocol) \(r.ports.isAll ? "all ports" : r.ports.description)"
-        case .icmp: what = "icmp \(r.icmp)"
-        default: what = "\(r.ipProtocol)"
-        }
-        return "\(what) \(d == .ingress ? "from" : "to") \(r.peer)\(r.description.isEmpty ? "" : " (\"\(r.description)\")")"
-    }
+/// A place the walk has been, with the packet's addresses (a second visit is a loop).
+struct VisitKey: Hashable {
+    enum Where: Hashable { case subnet(String, String), transitGateway(String) }
+    var place: Where
+    var source: IPv4Address
+    var destination: IPv4Address
 }
 
 extension String {

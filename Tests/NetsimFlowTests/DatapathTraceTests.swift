@@ -41,7 +41,7 @@ struct DatapathTraceTests {
         #expect(t.disposition == .delivered)
         // No ENI is crossed: no security group, network ACL or VPC route decides.
         #expect(!steps(t.forward).contains { ["SecurityGroup", "NetworkACL"].contains($0.type) })
-        #expect(steps(t.forward).contains { $0.type == "Routing" && $0.detail.contains("512: from all to \(b.ip!) lookup main") })
+        #expect(steps(t.forward).contains { $0.type == "Routing" && $0.sentence.contains("512: from all to \(b.ip!) lookup main") })
         #expect(t.forward.finalPacket.destination == b.ip && t.forward.finalPacket.source == a.ip)
         #expect(t.reply?.end == .delivered)
     }
@@ -60,11 +60,11 @@ struct DatapathTraceTests {
         let other = try #require(pods(n, app: "web").first { $0.node != pod.node })
         let t = try trace(n, "pod:\(pod.namespace)/\(pod.name)", "pod:lab/\(other.name)", port: 8080)
         #expect(t.disposition == .delivered)
-        #expect(steps(t.forward).contains { $0.type == "Routing" && $0.detail.contains("1536: from \(pod.ip!) lookup \(eni.table)") })
+        #expect(steps(t.forward).contains { $0.type == "Routing" && $0.sentence.contains("1536: from \(pod.ip!) lookup \(eni.table)") })
         // The ENI the packet leaves by is the secondary one, with its security groups.
-        #expect(t.forward.hops.contains { $0.place.contains(eni.id) && $0.steps.contains { $0.type == "SecurityGroup" } })
+        #expect(t.forward.hops.contains { $0.place.description.contains(eni.id) && $0.steps.contains { $0.type == "SecurityGroup" } })
         #expect(t.forward.finalPacket.source == pod.ip, "no SNAT inside the VPC")
-        #expect(t.reply.map { $0.hops.contains { $0.place.contains(eni.id) } } == true)
+        #expect(t.reply.map { $0.hops.contains { $0.place.description.contains(eni.id) } } == true)
     }
 
     /// Every endpoint kube-proxy can pick is a path; each is delivered, and conntrack turns the
@@ -116,7 +116,7 @@ struct DatapathTraceTests {
             #expect(fin.source == target.primaryIP, "masqueraded to the NodePort node's address")
             #expect(fin.destinationPort == 8080)
             if endpointNode != target.name {
-                #expect(t.forward.hops.filter { $0.place == "node \(target.name)" }.count == 1)
+                #expect(t.forward.hops.filter { $0.place.description == "node \(target.name)" }.count == 1)
             }
             let r = try #require(t.reply)
             #expect(r.end == .delivered)
@@ -135,7 +135,7 @@ struct DatapathTraceTests {
         let caller = try #require(pods(n, app: "web").first { $0.node == without.name })
         let drop = try trace(n, "pod:lab/\(caller.name)", "node:\(without.name)", port: 30081)
         #expect(drop.disposition == .deniedIn)
-        #expect(drop.explanations.first?.code == "DROPPED")
+        #expect(drop.explanations.first?.code.rawValue == "DROPPED")
         let ok = try trace(n, "pod:lab/\(caller.name)", "node:\(withEndpoint)", port: 30081)
         #expect(ok.disposition == .delivered)
         #expect(ok.forward.finalPacket.source == caller.ip, "the client's address is preserved")
@@ -162,8 +162,8 @@ struct DatapathTraceTests {
         let snats = steps(t.forward).filter { $0.type == "SourceNAT" }
         #expect(snats.count == 3, "node SNAT, NAT gateway, internet gateway")
         #expect(snats.first?.packet?.source == node.primaryIP)
-        #expect(snats.first?.detail.contains("AWS-SNAT-CHAIN-0") == true)
-        #expect(steps(t.forward).contains { $0.detail.contains("1024: from all fwmark 0x80/0x80 lookup main") })
+        #expect(snats.first?.sentence.contains("AWS-SNAT-CHAIN-0") == true)
+        #expect(steps(t.forward).contains { $0.sentence.contains("1024: from all fwmark 0x80/0x80 lookup main") })
         #expect(t.reply?.end == .delivered)
         #expect(t.reply?.finalPacket.destination == pod.ip)
     }
@@ -189,15 +189,15 @@ struct DatapathTraceTests {
         let t = try trace(n, "pod:lab/\(agent.name)", "service:lab/web", port: 80)
         #expect(t.packet.source == node.primaryIP)
         #expect(t.disposition == .delivered)
-        #expect(steps(t.forward).contains { $0.type == "Rule" && $0.detail.hasPrefix("nat OUTPUT rule") })
+        #expect(steps(t.forward).contains { $0.type == "Rule" && $0.sentence.hasPrefix("nat OUTPUT rule") })
     }
 
     @Test func serviceWithoutEndpointsIsRejected() throws {
         let n = try n
         let t = try trace(n, "deployment:lab/client", "service:lab/ghost", port: 80)
         #expect(t.disposition == .noEndpoints)
-        #expect(t.explanations.first?.code == "NO_ENDPOINTS")
-        #expect(steps(t.forward).contains { $0.detail.contains("has no endpoints") && $0.detail.contains("-j REJECT") })
+        #expect(t.explanations.first?.code.rawValue == "NO_ENDPOINTS")
+        #expect(steps(t.forward).contains { $0.sentence.contains("has no endpoints") && $0.sentence.contains("-j REJECT") })
         // A port the Service does not have is not a Service port at all.
         let wrong = try trace(n, "deployment:lab/client", "service:lab/web", port: 81)
         #expect(wrong.disposition == .noRoute)
@@ -208,17 +208,17 @@ struct DatapathTraceTests {
         let n = try n
         var checked = 0
         for t in try allPaths(n, "deployment:lab/client", "service:lab/web", port: 80) + [try trace(n, "deployment:lab/client", "internet", port: 443)] {
-            for hop in t.forward.hops + (t.reply?.hops ?? []) where hop.place.hasPrefix("node ") {
-                let node = String(hop.place.dropFirst(5))
+            for hop in t.forward.hops + (t.reply?.hops ?? []) where hop.place.description.hasPrefix("node ") {
+                let node = String(hop.place.description.dropFirst(5))
                 let dump = try IPTablesDump.parse(try #require(NodeDatapath(fabric: n.fabric, node: node)).iptablesText).get()
                 for s in hop.steps where s.type == "Rule" {
                     // "nat KUBE-SERVICES rule 3: -A KUBE-SERVICES …"
-                    let head = s.detail.split(separator: ":", maxSplits: 1)
+                    let head = s.sentence.split(separator: ":", maxSplits: 1)
                     let words = head[0].split(separator: " ")
                     try #require(words.count == 4 && head.count == 2)
                     let index = try #require(Int(words[3]))
                     let rules = try #require(dump.table(String(words[0]))?.chain(String(words[1]))?.rules)
-                    #expect(rules.indices.contains(index - 1) && rules[index - 1] == String(head[1].dropFirst()), "\(s.detail)")
+                    #expect(rules.indices.contains(index - 1) && rules[index - 1] == String(head[1].dropFirst()), "\(s.sentence)")
                     checked += 1
                 }
             }
@@ -281,7 +281,7 @@ struct DatapathTraceTests {
             if eth1.podAddresses.contains(endpoint) {
                 #expect(t.disposition == .delivered, "an endpoint on eth1 answers through eth1")
             } else {
-                #expect(t.explanations.contains { $0.code == "ENI_SOURCE_DEST_CHECK_RESTRICTION" && $0.direction == .reply }, "\(endpoint)")
+                #expect(t.explanations.contains { $0.code.rawValue == "ENI_SOURCE_DEST_CHECK_RESTRICTION" && $0.direction == .reply }, "\(endpoint)")
                 blocked += 1
             }
         }
@@ -318,8 +318,8 @@ struct DatapathTraceTests {
         }
         let (pod, _) = try #require(found)
         let tr = try trace(n, "pod:\(pod.namespace)/\(pod.name)", "external:onprem", port: 8080)
-        #expect(tr.forward.hops.flatMap(\.steps).contains { $0.detail.contains("ip rule 1535: from all to 192.168.0.0/16 lookup main") })
-        #expect(tr.explanations.contains { $0.code == "ENI_SOURCE_DEST_CHECK_RESTRICTION" })
+        #expect(tr.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("ip rule 1535: from all to 192.168.0.0/16 lookup main") })
+        #expect(tr.explanations.contains { $0.code.rawValue == "ENI_SOURCE_DEST_CHECK_RESTRICTION" })
     }
 
     /// A Service's external IP, from a pod: kube-proxy's KUBE-SERVICES captures it, KUBE-EXT
@@ -335,7 +335,7 @@ struct DatapathTraceTests {
         #expect(paths.count == pods(n, app: "web").count)
         for t in paths {
             #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
-            #expect(t.forward.hops.flatMap(\.steps).contains { $0.detail.contains("external IP") && $0.type == "Rule" })
+            #expect(t.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("external IP") && $0.type == "Rule" })
             // MASQUERADE takes the address of the interface the packet leaves by (the node's
             // primary address for a local endpoint behind a veth).
             #expect(try host(n, node.name).localAddresses.contains(t.forward.finalPacket.source), "KUBE-EXT masquerades external-IP traffic")

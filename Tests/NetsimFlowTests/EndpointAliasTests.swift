@@ -34,7 +34,7 @@ struct EndpointAliasTests {
         #expect(pods.filter { $0.hasPrefix(prefix) }.count == 1)
         let t = try Lab.trace(n, "pod:shop/\(prefix)", "svc:shop/cart", port: 80)
         #expect(t.disposition == .delivered)
-        #expect(t.forward.hops.first?.place.contains("pod:shop/\(one)") == true)
+        #expect(t.forward.hops.first?.place.description.contains("pod:shop/\(one)") == true)
 
         let f = try Endpoint.parse("pod:shop/frontend").get(), to = try Endpoint.parse("service:shop/cart").get()
         guard case .invalid(let why, _) = n.trace(FlowRequest(from: f, to: to, ipProtocol: .tcp, port: 80)) else {
@@ -48,7 +48,7 @@ struct EndpointAliasTests {
         }
         let nb = try #require(bare)
         let exact = try Lab.trace(nb, "pod:shop/frontend", "svc:shop/cart", port: 80)
-        #expect(exact.forward.hops.first?.place.hasPrefix("pod:shop/frontend ") == true, "\(exact.forward.hops.first?.place ?? "")")
+        #expect(exact.forward.hops.first?.place.description.hasPrefix("pod:shop/frontend ") == true, "\(exact.forward.hops.first?.place.description ?? "")")
     }
 
     /// The same names work in `expect:`, and hold as their long forms do.

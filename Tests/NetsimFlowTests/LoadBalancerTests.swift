@@ -56,7 +56,7 @@ struct LoadBalancerTests {
         #expect(t.sourceIpAtTarget == t.forward.finalPacket.source)
         // The reply goes back through the load balancer to the client.
         #expect(t.reply?.end == .exitsNetwork)
-        #expect(t.reply?.hops.contains { $0.place.contains(t.loadBalancer?.name ?? "?") } == true)
+        #expect(t.reply?.hops.contains { $0.place.description.contains(t.loadBalancer?.name ?? "?") } == true)
     }
 
     /// externalTrafficPolicy: Local: kube-proxy's health server answers 200 only where the pod
@@ -71,7 +71,7 @@ struct LoadBalancerTests {
         #expect(health.filter(\.healthy).count == 1)
         #expect(t.loadBalancer?.target?.hasPrefix(podNode) == true)
         // The node's group admits the client's address by the rule from the backend group.
-        #expect(t.forward.hops.flatMap(\.steps).contains { $0.type == "SecurityGroup" && $0.detail.contains("elbv2.k8s.aws/targetGroupBinding=shared") })
+        #expect(t.forward.hops.flatMap(\.steps).contains { $0.type == "SecurityGroup" && $0.sentence.contains("elbv2.k8s.aws/targetGroupBinding=shared") })
     }
 
     /// An ALB with instance targets and a Local Service: the health check on the traffic port
@@ -103,7 +103,7 @@ struct LoadBalancerTests {
         #expect(catchAll.loadBalancer?.rule?.hasPrefix("priority 3: ") == true, "/localx is not under the /local prefix")
         let otherHost = try trace("internet", "ingress:lab/site", port: 80, host: "example.org", path: "/")
         #expect(otherHost.disposition == .fixedResponse)
-        #expect(otherHost.explanations.first?.code == "ELBV2_NO_MATCHING_RULE")
+        #expect(otherHost.explanations.first?.code.rawValue == "ELBV2_NO_MATCHING_RULE")
         let admin = try trace("internet", "ingress:lab/api", port: 80, path: "/api/admin/x")
         #expect(admin.disposition == .fixedResponse)
         #expect(admin.explanations.first?.message.contains("503") == true)
@@ -122,7 +122,7 @@ struct LoadBalancerTests {
     func httpsRedirects(_ to: String) throws {
         let http = try trace("internet", to, port: 80, path: "/shop")
         #expect(http.disposition == .fixedResponse)
-        #expect(http.explanations.first?.code == "ELBV2_REDIRECT")
+        #expect(http.explanations.first?.code.rawValue == "ELBV2_REDIRECT")
         #expect(http.explanations.first?.message.contains("https://#{host}:443") == true, "\(http.explanations.map(\.message))")
         let https = try trace("internet", to, port: 443, path: "/shop")
         #expect(https.delivered, "\(https.explanations.map(\.message))")
@@ -138,7 +138,7 @@ struct LoadBalancerTests {
         let other = try #require(lb.nodes.first { $0.zone != targetZone }?.publicIP)
         let t = try trace("internet", "ip:\(other)", port: 80)
         #expect(t.disposition == .noEndpoints)
-        #expect(t.explanations.first?.code == "ELBV2_NO_TARGETS_IN_AZ")
+        #expect(t.explanations.first?.code.rawValue == "ELBV2_NO_TARGETS_IN_AZ")
         let same = try #require(lb.nodes.first { $0.zone == targetZone }?.publicIP)
         #expect(try trace("internet", "ip:\(same)", port: 80).delivered)
     }
@@ -160,10 +160,10 @@ struct LoadBalancerTests {
     @Test func listenersAndSchemes() throws {
         // The managed frontend group admits only the listener ports, and there is no listener.
         let t = try trace("internet", "service:lab/nlb-ip-tcp", port: 443)
-        #expect(t.explanations.map(\.code) == ["ENI_SG_RULES_MISMATCH", "ELBV2_LISTENER_PORT_RESTRICTION"])
+        #expect(t.explanations.map(\.code.rawValue) == ["ENI_SG_RULES_MISMATCH", "ELBV2_LISTENER_PORT_RESTRICTION"])
         let outside = try trace("internet", "service:lab/nlb-internal", port: 80)
         #expect(!outside.delivered)
-        #expect(outside.explanations.contains { $0.code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS" })
+        #expect(outside.explanations.contains { $0.code.rawValue == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS" })
         let inside = try trace("deployment:lab/web", "loadbalancer:lab/nlb-internal", port: 80)
         #expect(inside.delivered, "\(inside.explanations.map(\.message))")
     }
@@ -173,13 +173,13 @@ struct LoadBalancerTests {
     /// keeps instead, so it works.
     @Test func hairpinWithPreservation() throws {
         let t = try trace("deployment:lab/web", "loadbalancer:lab/nlb-internal-preserve", port: 80)
-        #expect(t.explanations.contains { $0.code == "ELBV2_SOURCE_ADDRESS_PRESERVATION" })
+        #expect(t.explanations.contains { $0.code.rawValue == "ELBV2_SOURCE_ADDRESS_PRESERVATION" })
         #expect(!t.delivered)
         let off = try trace("deployment:lab/web", "loadbalancer:lab/nlb-internal", port: 80)
         #expect(off.delivered, "without preservation the NLB's own address comes back to it")
         let outside = try trace("deployment:lab/web", "loadbalancer:lab/nlb-ip-tcp-preserve", port: 80)
         #expect(outside.delivered, "\(outside.explanations.map(\.message))")
-        #expect(outside.forward.hops.contains { $0.place.hasPrefix("NAT gateway") })
+        #expect(outside.forward.hops.contains { $0.place.description.hasPrefix("NAT gateway") })
         let nat = try lab.fabric.interfaces.first { $0.kind == .natGateway }?.publicIP
         #expect(outside.sourceIpAtTarget == nat, "the client the pod sees is the NAT gateway")
     }

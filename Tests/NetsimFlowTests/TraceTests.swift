@@ -36,8 +36,8 @@ struct TraceTests {
         #expect(t.forward.end == .delivered)
         #expect(t.disposition == .deniedOut)
         let e = try #require(t.explanations.first)
-        #expect(e.code == "SUBNET_ACL_RESTRICTION" && e.direction == .reply)
-        #expect(t.reply?.hops.flatMap(\.steps).contains { $0.type == "NetworkACL" && $0.action == .denied && $0.detail.contains("strict") } == true)
+        #expect(e.code.rawValue == "SUBNET_ACL_RESTRICTION" && e.direction == .reply)
+        #expect(t.reply?.hops.flatMap(\.steps).contains { $0.type == "NetworkACL" && $0.action == .denied && $0.sentence.contains("strict") } == true)
         #expect(t.packet.sourcePort >= 32768 && t.packet.sourcePort <= 60999)
         #expect(e.message.contains("port \(t.packet.sourcePort)"))
     }
@@ -50,8 +50,8 @@ struct TraceTests {
         #expect(direct.disposition == .delivered)
         let viaPublic = try Lab.trace(lab, "external:web", "ip:3.80.10.21", port: 8080)
         #expect(viaPublic.disposition == .deniedIn)
-        #expect(viaPublic.explanations.first?.code == "ENI_SG_RULES_MISMATCH")
-        #expect(viaPublic.forward.hops.contains { $0.place.contains("internet gateway") })
+        #expect(viaPublic.explanations.first?.code.rawValue == "ENI_SG_RULES_MISMATCH")
+        #expect(viaPublic.forward.hops.contains { $0.place.description.contains("internet gateway") })
         #expect(viaPublic.forward.finalPacket.source == IPv4Address(3, 80, 10, 20))
     }
 
@@ -59,11 +59,11 @@ struct TraceTests {
         // 10.1.5.0/24 → blackhole is more specific than 10.1.0.0/16 → peering.
         let black = try Lab.trace(lab, "external:api", "external:peer-app", port: 5432)
         #expect(black.disposition == .nullRouted)
-        #expect(black.explanations.first?.code == "BAD_STATE_ROUTE")
+        #expect(black.explanations.first?.code.rawValue == "BAD_STATE_ROUTE")
         #expect(black.reply == nil)
         let routed = try Lab.trace(lab, "external:api", "external:peer-db", port: 5432)
-        let step = try #require(routed.forward.hops.flatMap(\.steps).first { $0.type == "Routing" && $0.detail.contains("route table") })
-        #expect(step.detail.contains("10.1.0.0/16 → lab-to-peer"))
+        let step = try #require(routed.forward.hops.flatMap(\.steps).first { $0.type == "Routing" && $0.sentence.contains("route table") })
+        #expect(step.sentence.contains("10.1.0.0/16 → lab-to-peer"))
     }
 
     /// Interfaces without groups get the VPC's default group, which admits only its own members.
@@ -77,7 +77,7 @@ struct TraceTests {
     @Test func internetGatewayNeedsAPublicAddress() throws {
         let t = try Lab.trace(lab, "external:bastion", "internet", port: 443)
         #expect(t.disposition == .deniedOut)
-        #expect(t.explanations.first?.code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")
+        #expect(t.explanations.first?.code.rawValue == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")
         let ok = try Lab.trace(lab, "external:web", "internet", port: 443)
         #expect(ok.disposition == .exitsNetwork)
         #expect(ok.forward.finalPacket.source == IPv4Address(3, 80, 10, 20))
@@ -87,7 +87,7 @@ struct TraceTests {
         let web = try Lab.trace(lab, "internet", "external:web", port: 80)
         #expect(web.disposition == .delivered && web.packet.destination == IPv4Address(3, 80, 10, 20))
         let priv = try Lab.trace(lab, "internet", "external:bastion", port: 22)
-        #expect(priv.disposition == .noRoute && priv.explanations.first?.code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS")
+        #expect(priv.disposition == .noRoute && priv.explanations.first?.code.rawValue == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS")
     }
 
     /// A NAT gateway translates TCP, UDP and ICMP to its own address and port, and nothing else.
@@ -95,7 +95,7 @@ struct TraceTests {
         for proto in [IPProtocol.tcp, .udp, .icmp] {
             let t = try Lab.trace(lab, "external:worker", "internet", port: proto == .icmp ? nil : 53, proto: proto)
             #expect(t.disposition == .exitsNetwork, "\(proto)")
-            let nat = try #require(t.forward.hops.first { $0.place.hasPrefix("NAT gateway nat") })
+            let nat = try #require(t.forward.hops.first { $0.place.description.hasPrefix("NAT gateway nat") })
             #expect(nat.steps.contains { $0.type == "SourceNAT" })
             if proto != .icmp {
                 #expect(t.reply?.end == .delivered)
@@ -104,7 +104,7 @@ struct TraceTests {
             }
         }
         let gre = try Lab.trace(lab, "external:worker", "internet", proto: .number(47))
-        #expect(gre.disposition == .deniedIn && gre.explanations.first?.code == "PROTOCOL_RESTRICTION")
+        #expect(gre.disposition == .deniedIn && gre.explanations.first?.code.rawValue == "PROTOCOL_RESTRICTION")
     }
 
     /// Peering delivers into the peer VPC (whose group may reference ours), but is not
@@ -112,7 +112,7 @@ struct TraceTests {
     @Test func peering() throws {
         let t = try Lab.trace(lab, "external:api", "external:peer-db", port: 5432)
         #expect(t.disposition == .delivered)
-        #expect(t.forward.hops.contains { $0.place.hasPrefix("peering connection lab-to-peer") })
+        #expect(t.forward.hops.contains { $0.place.description.hasPrefix("peering connection lab-to-peer") })
         let wrongGroup = try Lab.trace(lab, "external:worker", "external:peer-db", port: 5432)
         #expect(wrongGroup.disposition == .deniedIn)
     }
@@ -128,9 +128,9 @@ struct TraceTests {
     @Test func groupIdentityIsLostThroughAnAppliance() throws {
         let t = try Lab.trace(lab, "external:api", "external:guarded", port: 8443)
         #expect(t.disposition == .deniedIn)
-        #expect(t.explanations.first?.code == "SG_REFERENCES_NOT_PRESERVED")
-        let box = try #require(t.forward.hops.firstIndex { $0.place.hasPrefix("interface box-a") })
-        #expect(t.forward.hops[..<box].contains { $0.place == "subnet loop-a" && $0.steps.contains { $0.type == "NetworkACL" && $0.detail.hasPrefix("inbound") } })
+        #expect(t.explanations.first?.code.rawValue == "SG_REFERENCES_NOT_PRESERVED")
+        let box = try #require(t.forward.hops.firstIndex { $0.place.description.hasPrefix("interface box-a") })
+        #expect(t.forward.hops[..<box].contains { $0.place.description == "subnet loop-a" && $0.steps.contains { $0.type == "NetworkACL" && $0.sentence.hasPrefix("inbound") } })
     }
 
     /// A NACL that lets replies out only on ports 1024–40000 fails part of the connections
@@ -158,7 +158,7 @@ struct TraceTests {
         // box-a and box-b route 192.0.2.0/24 to each other: the walk ends, LOOP.
         let t = try Lab.trace(lab, "external:api", "ip:192.0.2.7", port: 80)
         #expect(t.disposition == .loop)
-        #expect(t.explanations.last?.code == "LOOP")
+        #expect(t.explanations.last?.code.rawValue == "LOOP")
     }
 
     @Test func sameSubnetSkipsACLAndRoutes() throws {
@@ -166,7 +166,7 @@ struct TraceTests {
         #expect(t.disposition == .delivered)
         let steps = t.forward.hops.flatMap(\.steps)
         #expect(!steps.contains { $0.type == "NetworkACL" || ($0.component ?? "").hasPrefix("rtb-") })
-        #expect(steps.contains { $0.detail.contains("same subnet") })
+        #expect(steps.contains { $0.sentence.contains("same subnet") })
     }
 
     /// Blocks are all listed: an SG egress miss, then the ingress miss, with their lines.
@@ -174,7 +174,7 @@ struct TraceTests {
         // vault's strict NACL allows only port 22 out, and api's group admits only web on 8080.
         let t = try Lab.trace(lab, "external:vault", "external:api", port: 9999)
         // … and the reply would meet the strict NACL again, inbound on the ephemeral port.
-        #expect(t.explanations.map(\.code) == ["SUBNET_ACL_RESTRICTION", "ENI_SG_RULES_MISMATCH", "SUBNET_ACL_RESTRICTION"])
+        #expect(t.explanations.map(\.code.rawValue) == ["SUBNET_ACL_RESTRICTION", "ENI_SG_RULES_MISMATCH", "SUBNET_ACL_RESTRICTION"])
         #expect(t.explanations.map(\.direction) == [.forward, .forward, .reply])
         #expect(t.disposition == .deniedOut)
         #expect(t.explanations.allSatisfy { $0.location != nil })
@@ -207,8 +207,8 @@ struct QuickstartIntentTests {
         #expect(try Lab.trace(n, "deployment:shop/frontend", "external:orders-db", port: 5432).disposition == .delivered)
         let out = try Lab.trace(n, "deployment:shop/cart", "internet", port: 443)
         #expect(out.disposition == .exitsNetwork)
-        #expect(out.forward.hops.contains { $0.place.hasPrefix("NAT gateway nat-") })
-        #expect(out.forward.hops.contains { $0.steps.contains { $0.detail.contains("AWS-SNAT-CHAIN-0") } })
+        #expect(out.forward.hops.contains { $0.place.description.hasPrefix("NAT gateway nat-") })
+        #expect(out.forward.hops.contains { $0.steps.contains { $0.sentence.contains("AWS-SNAT-CHAIN-0") } })
         #expect(out.reply?.end == .delivered)
         let inbound = try Lab.trace(n, "internet", "deployment:shop/cart", port: 8080)
         #expect(!inbound.delivered)
@@ -236,6 +236,6 @@ struct NodeLocalTests {
         #expect(t.disposition == .delivered)
         let steps = t.forward.hops.flatMap(\.steps) + (t.reply?.hops.flatMap(\.steps) ?? [])
         #expect(!steps.contains { $0.type == "SecurityGroup" || $0.type == "NetworkACL" })
-        #expect(t.forward.hops.contains { $0.place == "node \(pair[0].node ?? "")" })
+        #expect(t.forward.hops.contains { $0.place.description == "node \(pair[0].node ?? "")" })
     }
 }

@@ -13,45 +13,6 @@ public struct CapturePoint: Sendable {
     public var connection: Int
 }
 
-extension Walk {
-    /// The MAC of an interface: the ENI's real one (from the realized node), else stable per ID.
-    func mac(_ i: Int) -> MACAddress { f.interfaces[i].mac }
-    func routerMAC(_ subnet: String) -> MACAddress { MACAddress.derived("router/" + subnet, seed: f.topology.seed) }
-    func podMAC(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("pod/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
-    func vethMAC(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("veth/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
-    static let internetMAC = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x71, 0x0a)
-
-    /// Records the packet here — until something drops it: the walk goes on past a block to
-    /// find every other one, but no capture would see the packet after it.
-    mutating func observe(_ label: String, _ src: MACAddress, _ dst: MACAddress) {
-        guard capturing, explanations.isEmpty else { return }
-        captures.append(CapturePoint(label: label, packet: packet, source: src, destination: dst, connection: connection))
-    }
-
-    /// Leaving an interface: toward the subnet's router, or straight to a neighbour in the subnet.
-    mutating func observeEgress(_ i: Int) {
-        guard capturing else { return }
-        let iface = f.interfaces[i]
-        var dst = routerMAC(iface.subnet)
-        neighbourMAC = nil
-        if let d = f.ownerOf(packet.destination), d != i, f.interfaces[d].subnet == iface.subnet, f.interfaces[d].vpc == iface.vpc {
-            dst = mac(d)
-            neighbourMAC = mac(i)
-        }
-        observe("\(iface.label) (\(iface.id)) out", mac(i), dst)
-    }
-
-    /// Arriving on an interface: from the subnet's router, or from the neighbour that sent it.
-    mutating func observeIngress(_ d: Int) {
-        guard capturing else { return }
-        let iface = f.interfaces[d]
-        observe("\(iface.label) (\(iface.id)) in", neighbourMAC ?? routerMAC(iface.subnet), mac(d))
-        neighbourMAC = nil
-    }
-
-    func igwMAC(_ vpc: String) -> MACAddress { MACAddress.derived("igw/" + vpc, seed: f.topology.seed) }
-}
-
 /// Frames for a trace: the packet at each capture point, the forward direction then the reply,
 /// as a TCP SYN and SYN-ACK (or, with `handshake`, SYN, SYN-ACK, ACK, a request, its answer and
 /// the acknowledgments), a UDP datagram and its answer, or an ICMP echo and its reply.
@@ -91,7 +52,7 @@ public enum CaptureBuilder {
         func isn(_ side: String, _ c: Int) -> UInt32 { UInt32(truncatingIfNeeded: StableHash.fnv1a("isn/\(side)/\(c)/\(t.packet)", seed: seed)) }
         let request: [UInt8] = {
             if let http { return Array("GET \(http.path) HTTP/1.1\r\nHost: \(http.host.isEmpty ? (t.loadBalancer?.dnsName ?? "\(t.packet.destination)") : http.host)\r\nUser-Agent: netsim\r\nAccept: */*\r\n\r\n".utf8) }
-            if t.loadBalancer?.kind == "ALB" || t.packet.destinationPort == 80 || t.packet.destinationPort == 8080 {
+            if t.loadBalancer?.loadBalancerKind == .application || t.packet.destinationPort == 80 || t.packet.destinationPort == 8080 {
                 return Array("GET / HTTP/1.1\r\nHost: \(t.loadBalancer?.dnsName ?? "\(t.packet.destination)")\r\nUser-Agent: netsim\r\nAccept: */*\r\n\r\n".utf8)
             }
             return Array("netsim probe\n".utf8)
@@ -164,7 +125,7 @@ public enum CaptureBuilder {
         let replyBlocked = t.explanations.contains { $0.direction == .reply }
         let fwdBlocked = t.explanations.contains { $0.direction == .forward }
         switch t.packet.ipProtocol {
-        case .tcp where fwd.contains(where: { $0.connection == 1 }) || (t.loadBalancer?.kind == "ALB" && t.loadBalancer?.reachedListener == true):
+        case .tcp where fwd.contains(where: { $0.connection == 1 }) || (t.loadBalancer?.loadBalancerKind == .application && t.loadBalancer?.reachedListener == true):
             // Through an ALB: the client's connection, answered by the ALB, then its own to the target.
             let front = fwd.filter { $0.connection == 0 }
             let frontBack = reversed(front)
@@ -177,7 +138,14 @@ public enum CaptureBuilder {
             segment(frontBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
             var status = "502 Bad Gateway"
             if t.disposition == .fixedResponse {
-                status = t.explanations.first?.code == "ELBV2_REDIRECT" ? "301 Moved Permanently" : (t.explanations.first?.message.contains("503") == true ? "503 Service Temporarily Unavailable" : "404 Not Found")
+                // The json helper's rewrite writes `t.response`'s own status; until then, today's bytes.
+                let fixed503: Bool = {
+                    switch t.explanations.first?.detail {
+                    case .fixedResponse(let r)?, .noMatchingRule(_, _, _, _, let r)?: return r.status == 503
+                    default: return false
+                    }
+                }()
+                status = t.explanations.first?.code == .elbv2Redirect ? "301 Moved Permanently" : (fixed503 ? "503 Service Temporarily Unavailable" : "404 Not Found")
             }
             if !backend.isEmpty {
                 segment(backend, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))

@@ -294,7 +294,7 @@ extension Network {
     /// flow of its own in the capture); a reply lost on its way back may or may not be in the
     /// capture, depending where it was taken.
     static func expectation(_ t: Trace, server: IPv4Address, fabric: FabricIndex) -> ReplayResult.Expectation {
-        if let leg = t.loadBalancer, leg.kind == "ALB", leg.nodeAddress == server || fabric.interface(owning: server)?.loadBalancer != nil || fabric.publicOwnerOf(server).map({ fabric.interfaces[$0].kind == .loadBalancer }) == true {
+        if let leg = t.loadBalancer, leg.loadBalancerKind == .application, leg.nodeAddress == server || fabric.interface(owning: server)?.loadBalancer != nil || fabric.publicOwnerOf(server).map({ fabric.interfaces[$0].kind == .loadBalancer }) == true {
             return leg.reachedListener ? .answer : .nothing
         }
         if t.rejectedWithICMP { return .icmpError }
@@ -346,7 +346,7 @@ extension Network {
                 location = e.location
             } else {
                 let last = t.forward.hops.last?.steps.last
-                deciding = last?.detail ?? t.disposition.rawValue
+                deciding = last?.sentence ?? t.disposition.rawValue
                 location = last?.location
             }
             var e = Self.expectation(t, server: flow.server, fabric: fabric)
@@ -355,7 +355,7 @@ extension Network {
                 e = .either
                 deciding += " (\(c.message))"
             } else if e == .either { deciding += " (the reply is lost on its way back: a capture near the server sees it, one near the client does not)" }
-            if e == .answer, t.loadBalancer?.kind == "ALB", !t.delivered { deciding += " (the ALB answers the client itself)" }
+            if e == .answer, t.loadBalancer?.loadBalancerKind == .application, !t.delivered { deciding += " (the ALB answers the client itself)" }
             var r = ReplayResult(flow: flow, disposition: t.disposition, deciding: deciding + note, location: location,
                                  agreement: Self.agreement(e, flow), source: t.source, destination: t.destination)
             r.expects = e

@@ -15,13 +15,15 @@ public struct TargetHealth: Sendable {
     public var target: String
     public var zone: String
     public var healthy: Bool
-    /// Why, in one line: `delivered to pod …`, or the first block of the check's trace.
-    public var detail: String
+    /// Why (worded by `detail`).
+    public var reason: HealthReason
 }
 
 /// What the load balancer did with a flow, for the trace's summary and its JSON.
 public struct LoadBalancerLeg: Sendable {
-    public var kind: String
+    /// `ALB` or `NLB` (worded from `loadBalancerKind`).
+    public var kind: String { loadBalancerKind.abbreviation }
+    public var loadBalancerKind: LoadBalancer.Kind
     public var name: String
     public var arn: String
     public var dnsName: String
@@ -57,23 +59,24 @@ extension Walk {
         let iface = f.interfaces[d]
         guard let l = iface.loadBalancer else { return }
         let lb = f.loadBalancers[l]
-        let here = place(iface)
+        let here = place(d)
         if session { loadBalancerReply(d, lb); return }
-        var leg = LoadBalancerLeg(kind: lb.kind.abbreviation, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue,
+        var leg = LoadBalancerLeg(loadBalancerKind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue,
                                   zone: iface.subnet, nodeAddress: iface.primaryIP, listener: "")
         leg.zone = lb.nodes.first { $0.interface == d }?.zone ?? "?"
         defer { lbLeg = lbLeg ?? leg }
         guard packet.hasPorts, let listener = lb.listener(port: packet.destinationPort, protocol: packet.ipProtocol) else {
-            let list = lb.listeners.map { "\($0.protocolName):\($0.port)" }.joined(separator: ", ")
-            block("ELBV2_LISTENER_PORT_RESTRICTION", .deniedIn, component: lb.arn,
-                  "\(lb.label) has no listener for \(packet.ipProtocol)\(packet.hasPorts ? " port \(packet.destinationPort)" : ""); it listens on \(list.isEmpty ? "nothing" : list)", at: lb.location)
-            finish(.deniedIn, place: here, type: "Listener", "no listener for \(packet.description)", action: .denied, component: lb.arn, at: lb.location)
+            block(.elbv2ListenerPortRestriction, .deniedIn, component: lb.arn,
+                  .noListener(loadBalancer: lb.label, packet: packet, listeners: lb.listeners.map { ListenerRef(protocolName: $0.protocolName, port: $0.port) }), at: lb.location)
+            finish(.deniedIn, place: here, .denied, .noListener(packet), component: lb.arn, at: lb.location)
             return
         }
-        leg.listener = "\(listener.protocolName):\(listener.port)"
+        let listenerRef = ListenerRef(protocolName: listener.protocolName, port: listener.port)
+        leg.listener = listenerRef.description
         leg.reachedListener = explanations.isEmpty
         var action = listener.defaultAction
         var ruleText = "default action"
+        var matched = false
         if lb.kind == .application {
             var req = http ?? HTTPRequest(host: lb.dnsName, path: "/")
             if req.host.isEmpty { req.host = lb.dnsName }
@@ -82,31 +85,33 @@ extension Walk {
             let pathBytes = Array(req.path.utf8)
             if let (k, rule) = listener.rules.enumerated().first(where: { $0.element.matches(lowercasedHost: h, path: pathBytes) }) {
                 action = rule.action
-                ruleText = "priority \(rule.priority): \(rule.conditions) (from \(rule.origin))"
-                hop(here, [Step(type: "ListenerRule", action: .permitted,
-                                detail: "\(leg.listener) request Host: \(req.host), path \(req.path): rule \(k + 1) of \(listener.rules.count), \(ruleText)",
-                                component: lb.arn, location: rule.location, packet: nil)])
+                ruleText = Wording.ruleText(rule)
+                matched = true
+                hop(here, Step(.permitted, .listenerRule(ListenerRuleMatch(listener: listenerRef, request: req, index: k, count: listener.rules.count, rule: rule)),
+                               component: lb.arn, location: rule.location))
             } else {
-                hop(here, [Step(type: "ListenerRule", action: .forwarded,
-                                detail: "\(leg.listener) request Host: \(req.host), path \(req.path): none of the \(listener.rules.count) rules matches; the listener's default action applies",
-                                component: lb.arn, location: listener.location, packet: nil)])
+                hop(here, Step(.forwarded, .noMatchingListenerRule(listenerRef, request: req, count: listener.rules.count), component: lb.arn, location: listener.location))
             }
         } else {
-            hop(here, [Step(type: "Listener", action: .permitted, detail: "\(leg.listener) → default action", component: lb.arn, location: listener.location, packet: nil)])
+            hop(here, Step(.permitted, .listenerDefault(listenerRef), component: lb.arn, location: listener.location))
         }
         leg.rule = ruleText
         switch action {
         case .fixedResponse(let status, let type, let body):
-            let unmatched = ruleText == "default action"
-            block(unmatched ? "ELBV2_NO_MATCHING_RULE" : "ELBV2_FIXED_RESPONSE", .fixedResponse, component: lb.arn,
-                  unmatched ? "no rule of \(lb.label)'s \(leg.listener) listener matches host \(http.map { $0.host.isEmpty ? lb.dnsName : $0.host } ?? lb.dnsName) and path \(http?.path ?? "/"); the default action answers \(status) itself"
-                            : "the matching rule answers \(status) itself (\(body.isEmpty ? type : "\"\(body)\""))",
-                  at: unmatched ? listener.location : nil)
-            finish(.fixedResponse, place: here, type: "FixedResponse", "\(lb.label) answers \(status) (\(type)\(body.isEmpty ? "" : ", \"\(body)\"")); nothing is forwarded", action: .denied, component: lb.arn)
+            let r = HTTPResponse(status: status, contentType: type, body: body, location: nil)
+            response = response ?? r
+            block(matched ? .elbv2FixedResponse : .elbv2NoMatchingRule, .fixedResponse, component: lb.arn,
+                  matched ? .fixedResponse(r)
+                          : .noMatchingRule(loadBalancer: lb.label, listener: listenerRef, host: http.map { $0.host.isEmpty ? lb.dnsName : $0.host } ?? lb.dnsName,
+                                            path: http?.path ?? "/", response: r),
+                  at: matched ? nil : listener.location)
+            finish(.fixedResponse, place: here, .denied, .fixedResponse(loadBalancer: lb.label, r), component: lb.arn)
             return
-        case .redirect(let r):
-            block("ELBV2_REDIRECT", .fixedResponse, component: lb.arn, "\(ruleText == "default action" ? "the listener's default action" : "the matching rule") redirects (\(r.status)) to \(r.to)")
-            finish(.fixedResponse, place: here, type: "Redirect", "\(lb.label) answers \(r.status) → \(r.to); nothing is forwarded", action: .denied, component: lb.arn)
+        case .redirect(let redirect):
+            let r = HTTPResponse(status: redirect.status, contentType: "", body: "", location: redirect.to)
+            response = response ?? r
+            block(.elbv2Redirect, .fixedResponse, component: lb.arn, .redirect(r, byDefault: !matched))
+            finish(.fixedResponse, place: here, .denied, .redirect(loadBalancer: lb.label, r), component: lb.arn)
             return
         case .forward(let i):
             forward(d, lb, l, tg: i, leg: &leg)
@@ -115,16 +120,16 @@ extension Walk {
 
     mutating func forward(_ d: Int, _ lb: LoadBalancer, _ l: Int, tg i: Int, leg: inout LoadBalancerLeg) {
         let iface = f.interfaces[d]
-        let here = place(iface)
+        let here = place(d)
         let tg = lb.targetGroups[i]
         leg.targetGroup = tg.name
         leg.targetType = tg.targetType.rawValue
         leg.crossZone = tg.crossZone
         if lb.kind == .network { leg.preserveClientIP = tg.preserveClientIP }
         guard !tg.targets.isEmpty else {
-            block("ELBV2_NO_TARGETS", .noEndpoints, component: tg.arn,
-                  "target group \(tg.name) (\(tg.service) port \(tg.servicePort), \(tg.targetType) targets) has no registered targets\(tg.targetType == .ip ? ": the Service has no ready endpoints" : "")", at: tg.location)
-            finish(.noEndpoints, place: here, type: "TargetGroup", "\(tg.name): no targets", action: .denied, component: tg.arn, at: tg.location)
+            block(.elbv2NoTargets, .noEndpoints, component: tg.arn,
+                  .noRegisteredTargets(targetGroup: tg.name, service: tg.service, servicePort: tg.servicePort, targetType: tg.targetType), at: tg.location)
+            finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargets), component: tg.arn, at: tg.location)
             return
         }
         let health = healthOf(l, i)
@@ -143,18 +148,18 @@ extension Walk {
             eligible.removeAll { !spanned.contains(tg.targets[$0].zone) }
             notes.append("\(outside.count) target(s) of \(tg.name) are in zones \(lb.label) has no node in (\(Set(outside.map { tg.targets[$0].zone }).sorted().joined(separator: ", "))): registered, but sent nothing")
             if eligible.isEmpty {
-                block("ELB_INSTALLED_AZ_RESTRICTION", .noEndpoints, component: tg.arn,
-                      "every target of \(tg.name) is in a zone \(lb.label) is not enabled in (it has nodes in \(spanned.sorted().joined(separator: ", "))); add a subnet of the targets' zones to the load balancer", at: tg.location)
-                finish(.noEndpoints, place: here, type: "TargetGroup", "\(tg.name): no target in the load balancer's zones", action: .denied, component: tg.arn)
+                block(.elbInstalledAZRestriction, .noEndpoints, component: tg.arn,
+                      .targetsOutsideZones(targetGroup: tg.name, loadBalancer: lb.label, zones: spanned.sorted()), at: tg.location)
+                finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargetInLoadBalancerZones), component: tg.arn)
                 return
             }
         }
         if !tg.crossZone {
             let local = eligible.filter { tg.targets[$0].zone == zone }
             if local.isEmpty {
-                block("ELBV2_NO_TARGETS_IN_AZ", .noEndpoints, component: tg.arn,
-                      "cross-zone load balancing is off for \(tg.name) and it has no \(leg.failOpen ? "" : "healthy ")target in \(zone), the zone of the node that took the connection (\(eligible.count) \(leg.failOpen ? "" : "healthy ")target(s) in other zones); set load_balancing.cross_zone.enabled=true or run targets in every zone", at: tg.location)
-                finish(.noEndpoints, place: here, type: "TargetGroup", "\(tg.name): no target in \(zone) and cross-zone is off", action: .denied, component: tg.arn)
+                block(.elbv2NoTargetsInAZ, .noEndpoints, component: tg.arn,
+                      .noTargetInZone(targetGroup: tg.name, zone: zone, failOpen: leg.failOpen, others: eligible.count), at: tg.location)
+                finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargetInZone(zone)), component: tg.arn)
                 return
             }
             eligible = local
@@ -178,15 +183,13 @@ extension Walk {
         let target = tg.targets[eligible[k]]
         leg.target = target.label
         let healthy = health.filter(\.healthy).count
-        hop(here, [Step(type: "TargetGroup", action: .forwarded,
-                        detail: "\(tg.name) (\(tg.protocolName), \(tg.targetType) targets, \(tg.service) port \(tg.servicePort)): \(healthy) of \(tg.targets.count) targets healthy by \(tg.healthCheck.description)\(tg.crossZone ? "" : ", cross-zone off: targets in \(zone) only"); picked \(target.label)\(eligible.count > 1 ? ", 1 of \(eligible.count)" : "")",
-                        component: tg.arn, location: tg.location, packet: nil)])
+        hop(here, Step(.forwarded, .targetGroup(TargetGroupPick(group: tg, healthy: healthy, zone: zone, target: target, eligible: eligible.count)),
+                       component: tg.arn, location: tg.location))
         // Hairpin: a target reaching itself through an NLB that keeps the client's address.
         if lb.kind == .network, tg.preserveClientIP {
             let sameHost = target.ip == packet.source || (target.node != nil && f.interface(owning: packet.source)?.node == target.node)
             if sameHost {
-                block("ELBV2_SOURCE_ADDRESS_PRESERVATION", .deniedIn, component: tg.arn,
-                      "client IP preservation is on and the target \(target.label) is on the client's own host: the target answers the client directly, not through the NLB, so the connection fails (turn preserve_client_ip.enabled off, or do not hairpin)", at: tg.location)
+                block(.elbv2SourceAddressPreservation, .deniedIn, component: tg.arn, .hairpinWithPreservedClientIP(target: target.label), at: tg.location)
             }
         }
         let before = packet
@@ -207,15 +210,8 @@ extension Walk {
         s.translatedDestination = (target.ip, target.port)
         s.preserved = preserved
         sessions.append(s)
-        let what: String
-        if lb.kind == .application {
-            what = "a new connection from the ALB node \(packet.source):\(packet.sourcePort) to \(target.ip):\(target.port); the client \(before.source) travels in X-Forwarded-For"
-        } else if preserved {
-            what = "destination \(before.destination):\(before.destinationPort) → \(target.ip):\(target.port); the client's address \(before.source) is kept (preserve_client_ip on)"
-        } else {
-            what = "destination → \(target.ip):\(target.port), source → the NLB node \(packet.source):\(packet.sourcePort) (preserve_client_ip off\(tg.proxyProtocolV2 ? "; the client's address travels in the PROXY protocol v2 header" : ""))"
-        }
-        hop(here, [Step(type: lb.kind == .application ? "Proxy" : "DestinationNAT", action: .transformed, detail: what, component: lb.arn, location: nil, packet: packet)])
+        hop(here, Step(.transformed, .loadBalancerForward(LoadBalancerHandOff(kind: lb.kind, before: before, after: packet, preserved: preserved, proxyProtocolV2: tg.proxyProtocolV2)),
+                       component: lb.arn, packet: packet))
         // Target groups that reference the load balancer's groups admit it even when the
         // source is the client's address (an NLB with security groups).
         lbIdentity = (packet.source, lb.securityGroups)
@@ -231,8 +227,8 @@ extension Walk {
             return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort)
         }), let front = sessions[i].originalDestination else {
             if endsAtOrigin(d) { return }
-            block("ASYMMETRIC_ROUTE", .deniedIn, component: lb.arn, "\(lb.label) has no connection for this reply")
-            finish(.deniedIn, place: place(iface), type: "Filter", "no connection for this reply: dropped", action: .denied, component: lb.arn)
+            block(.asymmetricRoute, .deniedIn, component: lb.arn, .loadBalancerNoConnection(loadBalancer: lb.label))
+            finish(.deniedIn, place: place(d), .denied, .filter(.loadBalancerNoConnectionForReply), component: lb.arn)
             return
         }
         let s = sessions[i]
@@ -243,9 +239,8 @@ extension Walk {
         packet.sourcePort = front.1
         packet.destination = s.inside.0
         packet.destinationPort = s.inside.1
-        hop(place(iface), [Step(type: lb.kind == .application ? "Proxy" : "DestinationNAT", action: .matchedSession,
-                                detail: "\(lb.kind == .application ? "the ALB answers the client on its own connection" : "the NLB's flow"): \(before.source):\(before.sourcePort) → \(before.destination):\(before.destinationPort) becomes \(packet.source):\(packet.sourcePort) → \(packet.destination):\(packet.destinationPort)",
-                                component: lb.arn, location: nil, packet: packet)])
+        hop(place(d), Step(.matchedSession, .loadBalancerReturn(LoadBalancerHandOff(kind: lb.kind, before: before, after: packet, preserved: s.preserved, proxyProtocolV2: false)),
+                           component: lb.arn, packet: packet))
         leaveInterface(d, originating: true)
     }
 
@@ -260,12 +255,10 @@ extension Walk {
         guard let node = lb.nodes.first(where: { $0.privateIP == s.outside.0 || f.interfaces[$0.interface].primaryIP == s.originalDestination?.0 }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
               node.interface >= 0 else { return false }
         let from = f.interfaces[i]
-        hop("subnet \(from.subnet)", [Step(type: "Routing", action: .forwarded,
-                                           detail: "a reply to the client \(packet.destination) of a connection \(lb.label) forwarded with the client's address: the VPC returns it to the NLB node \(node.privateIP) by the flow, not by the route table",
-                                           component: lb.arn, location: nil, packet: nil)])
+        hop(.subnet(from.subnet), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: node.privateIP), component: lb.arn))
         if let (v, sn) = f.subnets[from.subnet] { networkACL(vpc: v, subnet: sn, .outbound) }
         if node.subnet != from.subnet, let (v, sn) = f.subnets[node.subnet] { networkACL(vpc: v, subnet: sn, .inbound) }
-        observeIngress(node.interface)
+        observe(.interfaceIn(node.interface))
         loadBalancerReply(node.interface, lb)
         return true
     }
@@ -300,34 +293,33 @@ extension Walk {
             let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.ip) ?? node.interface), address: t.ip, label: t.label, podNode: nil)
             w.start(src, dst)
             var healthy = false
-            var detail: String
+            var detail: HealthReason
             if let e = w.explanations.first {
-                detail = "\(e.code): \(e.message)"
+                detail = .blocked(e)
             } else if let (nodeName, origin) = w.deliveredOnNode {
                 switch origin {
                 case .pod(let ip):
                     let name = f.podByIP[ip.value] ?? ip.description
                     if let listens = w.podListens(ip, port: w.packet.destinationPort, protocol: .tcp), !listens {
-                        detail = "\(hc.description) reaches pod \(name), which declares no TCP container port \(w.packet.destinationPort): connection refused"
+                        detail = .podDeclaresNoPort(check: hc.description, pod: name, port: w.packet.destinationPort)
                     } else {
                         healthy = !hc.kubeProxyHealthServer
-                        detail = "\(hc.description) answered by pod \(name)"
+                        detail = .answeredByPod(check: hc.description, pod: name)
                     }
                 case .host, .wire:
                     if readsHealthServer {
                         let local = w.localEndpoints(tg, node: nodeName)
                         healthy = local > 0
-                        detail = local > 0 ? "kube-proxy's health server on \(nodeName) answers 200 (\(local) local endpoint\(local == 1 ? "" : "s"))"
-                                           : "kube-proxy's health server on \(nodeName) answers 503: no local endpoint (externalTrafficPolicy: Local)"
+                        detail = .healthServer(node: nodeName, localEndpoints: local)
                     } else if hc.kubeProxyHealthServer {
                         healthy = true
-                        detail = "a TCP check of kube-proxy's health server on \(nodeName) completes the handshake, whatever its local endpoints (only HTTP reads its 503)"
+                        detail = .tcpCheckOfHealthServer(node: nodeName)
                     } else {
-                        detail = "reaches \(nodeName) itself, where nothing listens on \(port): connection refused"
+                        detail = .nothingListensOnNode(node: nodeName, port: port)
                     }
                 }
             } else {
-                detail = "the check ends \(w.end?.rawValue ?? "nowhere")"
+                detail = .checkEnds(w.end)
             }
             // The reply (SYN-ACK) must come back to the node too.
             if healthy {
@@ -335,13 +327,13 @@ extension Walk {
                 r.startReply(forwardEnd: w.end ?? .noRoute, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
                 if let e = r.explanations.first {
                     healthy = false
-                    detail = "the check's reply is lost: \(e.code): \(e.message)"
+                    detail = .replyLost(e)
                 } else if r.end != .delivered {
                     healthy = false
-                    detail = "the check's reply ends \(r.end?.rawValue ?? "nowhere")"
+                    detail = .replyEnds(r.end)
                 }
             }
-            out.append(TargetHealth(target: t.label, zone: t.zone, healthy: healthy, detail: detail))
+            out.append(TargetHealth(target: t.label, zone: t.zone, healthy: healthy, reason: detail))
         }
         return out
     }
@@ -368,7 +360,7 @@ extension Walk {
             who = ip.description
         }
         if ip != client, let c = client {
-            if leg.kind == "ALB" { who += "; the client \(c) is in X-Forwarded-For" }
+            if leg.loadBalancerKind == .application { who += "; the client \(c) is in X-Forwarded-For" }
             else if f.loadBalancers.first(where: { $0.name == leg.name })?.targetGroups.first(where: { $0.name == leg.targetGroup })?.proxyProtocolV2 == true { who += "; the client \(c) is in the PROXY protocol v2 header" }
             else { who += "; the client \(c) is lost" }
         }

@@ -82,10 +82,10 @@ public enum TraceRenderer {
             for h in p.hops {
                 n += 1
                 let num = String(repeating: " ", count: max(0, 3 - String(n).count)) + "\(n)"
-                out += "\(num)  \(h.place)\n"
+                out += "\(num)  \(h.place.description)\n"
                 for s in h.steps {
                     let where_ = s.location.map { "  (\($0.file):\($0.line):\($0.column))" } ?? ""
-                    out += "     \(paint(s.action.rawValue, actionColor(s.action))) \(s.type): \(s.detail)\(where_)\n"
+                    out += "     \(paint(s.action.rawValue, actionColor(s.action))) \(s.type): \(s.sentence)\(where_)\n"
                 }
             }
         }
@@ -95,7 +95,7 @@ public enum TraceRenderer {
             out += "\n" + paint(t.explanations.count == 1 ? "Why it is blocked" : "Why it is blocked (\(t.explanations.count) places; fix them all)", "1") + "\n"
             for (i, e) in t.explanations.enumerated() {
                 let where_ = e.location.map { " — \($0.file):\($0.line):\($0.column)" } ?? ""
-                out += "  \(i + 1). \(paint(e.code, "31")) (\(e.direction.rawValue), \(e.disposition.rawValue)) \(e.message)\(where_)\n"
+                out += "  \(i + 1). \(paint(e.code.rawValue, "31")) (\(e.direction.rawValue), \(e.disposition.rawValue)) \(e.message)\(where_)\n"
             }
         }
         return out
@@ -199,8 +199,8 @@ public enum TraceRenderer {
     static func loc(_ l: SourceLocation?) -> LocationDTO? { l.map { LocationDTO(file: $0.file, line: $0.line, column: $0.column) } }
     static func path(_ p: PathTrace) -> PathDTO {
         PathDTO(disposition: p.end.rawValue, hops: p.hops.map { h in
-            HopDTO(place: h.place, steps: h.steps.map { s in
-                StepDTO(type: s.type, action: s.action.rawValue, detail: s.detail, component: s.component, location: loc(s.location), packet: s.packet.map(packet))
+            HopDTO(place: h.place.description, steps: h.steps.map { s in
+                StepDTO(type: s.type, action: s.action.rawValue, detail: s.sentence, component: s.component, location: loc(s.location), packet: s.packet.map(packet))
             })
         }, finalPacket: packet(p.finalPacket))
     }
@@ -214,7 +214,7 @@ public enum TraceRenderer {
                                  icmpType: p.ipProtocol == .icmp ? Int(p.icmpType) : nil, icmpCode: p.ipProtocol == .icmp ? Int(p.icmpCode) : nil),
                    disposition: t.disposition.rawValue, hops: path(t.forward).hops, forwardDisposition: t.forward.end.rawValue,
                    finalPacket: packet(t.forward.finalPacket), reply: t.reply.map(path),
-                   explanations: t.explanations.map { ExplanationDTO(code: $0.code, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
+                   explanations: t.explanations.map { ExplanationDTO(code: $0.code.rawValue, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
                                                                      component: $0.component, message: $0.message, location: loc($0.location)) },
                    notes: t.notes, choices: t.choices.map { ChoiceDTO(target: $0.target, probability: ($0.probability * 1e6).rounded() / 1e6) }, path: t.path,
                    choiceBy: t.choiceBy,

@@ -1,0 +1,58 @@
+import NetsimModel
+import NetsimVPC
+
+/// The MACs a capture shows: an ENI's own (from the realized node), else stable per name.
+struct WireMACs {
+    let f: FabricIndex
+    func interface(_ i: Int) -> MACAddress { f.interfaces[i].mac }
+    func router(_ subnet: String) -> MACAddress { MACAddress.derived("router/" + subnet, seed: f.topology.seed) }
+    func pod(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("pod/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
+    func veth(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("veth/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
+    func internetGateway(_ vpc: String) -> MACAddress { MACAddress.derived("igw/" + vpc, seed: f.topology.seed) }
+    static let internet = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x71, 0x0a)
+}
+
+/// Turns a path's wire events into the capture points a pcap is written from: each with its
+/// label and MACs, until something drops the packet (the walk goes on past a block to find
+/// every other one, but no capture would see the packet after it).
+enum CapturePoints {
+    static func points(_ wire: [WireRecord], fabric f: FabricIndex, datapaths: DatapathCache?) -> [CapturePoint] {
+        let mac = WireMACs(f: f)
+        var out: [CapturePoint] = []
+        // Set when a packet goes straight to a neighbour in the subnet: its MAC is the source
+        // the neighbour sees.
+        var neighbourMAC: MACAddress? = nil
+        for w in wire {
+            let label: String, src: MACAddress, dst: MACAddress
+            switch w.event {
+            case .podEth0(let ip, let outbound):
+                label = "pod \(f.podByIP[ip.value] ?? ip.description) eth0"
+                (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
+            case .vethHost(let node, let ip, let outbound):
+                label = "\(node) \(datapaths?.get(node)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)"
+                (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
+            case .interfaceOut(let i, let neighbour):
+                let iface = f.interfaces[i]
+                label = "\(iface.label) (\(iface.id)) out"
+                src = mac.interface(i)
+                dst = neighbour.map(mac.interface) ?? mac.router(iface.subnet)
+                neighbourMAC = neighbour == nil ? nil : mac.interface(i)
+            case .interfaceIn(let d):
+                let iface = f.interfaces[d]
+                label = "\(iface.label) (\(iface.id)) in"
+                src = neighbourMAC ?? mac.router(iface.subnet)
+                dst = mac.interface(d)
+                neighbourMAC = nil
+            case .internetEgress(let vpc, let gateway):
+                label = "internet, past \(Place.internetGateway(gateway))"
+                (src, dst) = (mac.internetGateway(vpc), WireMACs.internet)
+            case .internetIngress(let vpc):
+                label = "internet, toward \(w.packet.destination)"
+                (src, dst) = (WireMACs.internet, mac.internetGateway(vpc ?? "internet"))
+            }
+            if w.afterBlock { continue }
+            out.append(CapturePoint(label: label, packet: w.packet, source: src, destination: dst, connection: w.connection))
+        }
+        return out
+    }
+}

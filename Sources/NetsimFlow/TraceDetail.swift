@@ -1,0 +1,487 @@
+import NetsimKube
+import NetsimModel
+import NetsimVPC
+
+// The typed content of a trace: where each hop is (`Place`), what each step decided
+// (`StepDetail`), why a path is blocked (`ExplanationCode` and `BlockReason`), and the packet at
+// each place a capture could watch (`WireEvent`). Values only: the sentences a person reads are
+// written from them by the wording (`Wording/`), and nowhere else.
+
+/// An interface as a hop or a step names it.
+public struct InterfaceRef: Sendable, Equatable {
+    /// The fabric's interface index.
+    public var index: Int
+    /// `eni-…` (or the NAT gateway's ID).
+    public var id: String
+    /// What people call it: the node name and device, the external's name, …
+    public var label: String
+    public var address: IPv4Address
+    public var subnet: String
+}
+
+/// An AWS object by its ID and name (a security group, a network ACL, a route table, …).
+public struct ObjectRef: Sendable, Equatable {
+    public var id: String
+    public var name: String
+}
+
+/// An address and a port (`10.0.1.5:8080`).
+public struct AddressPort: Sendable, Equatable, CustomStringConvertible {
+    public var address: IPv4Address
+    public var port: UInt16
+    public init(_ address: IPv4Address, _ port: UInt16) { self.address = address; self.port = port }
+    public var description: String { "\(address):\(port)" }
+}
+
+/// A place on the path (Batfish's node of a hop), with the IDs of what is there.
+public enum Place: Sendable, Equatable {
+    /// A network interface (an ENI, a declared interface, an external host's interface).
+    case interface(InterfaceRef)
+    /// A load balancer node: its ENI in one zone.
+    case loadBalancerNode(InterfaceRef, loadBalancer: String)
+    /// Where the flow starts, as the user named it (with what it resolved to).
+    case endpoint(String)
+    /// A host on the internet (with its address when the hop is one).
+    case internet(IPv4Address?)
+    /// An external network (on-premises, a partner), with the host's address when the hop is one.
+    case external(name: String, address: IPv4Address?)
+    case subnet(String)
+    case vpc(String)
+    /// An internet gateway; nil when the VPC declares none (the flow still names the role).
+    case internetGateway(ObjectRef?)
+    case egressOnlyInternetGateway(String)
+    case natGateway(ObjectRef, address: IPv4Address, subnet: String)
+    case peering(ObjectRef)
+    case transitGateway(ObjectRef)
+    case gatewayEndpoint(ObjectRef, service: String)
+    /// The AWS service behind a gateway endpoint (where its reply starts).
+    case service(String)
+    /// A node's datapath (its netfilter rules and policy routing).
+    case node(String)
+    /// A node's own stack, by the address the flow uses.
+    case nodeHost(String, address: IPv4Address)
+    /// A pod, by name (nil when the address is no pod's) and address.
+    case pod(String?, address: IPv4Address)
+}
+
+/// Which way a security group or network ACL looked at the packet.
+public enum FilterDirection: String, Sendable {
+    case ingress, egress, inbound, outbound
+    init(_ d: SecurityGroupEvaluator.Direction) { self = d == .ingress ? .ingress : .egress }
+    init(_ d: NetworkACLEvaluator.Direction) { self = d == .inbound ? .inbound : .outbound }
+}
+
+/// The security-group rule that let a packet through.
+public struct SecurityGroupMatch: Sendable {
+    public var direction: FilterDirection
+    public var group: ObjectRef
+    /// 0-based index of the rule in its direction's list.
+    public var ruleIndex: Int
+    public var rule: SecurityGroupRule
+}
+
+/// The network-ACL rule that decided (nil: the final `*` rule, 32767, deny all).
+public struct NetworkACLMatch: Sendable {
+    public var direction: FilterDirection
+    public var acl: ObjectRef
+    public var rule: NetworkACLRule?
+    public var allowed: Bool
+}
+
+/// The route a route table took.
+public struct RouteTableMatch: Sendable {
+    public var table: ObjectRef
+    /// The route as written (the CIDR, or `pl:NAME`), its target and where it comes from.
+    public var written: String
+    public var destination: IPv4CIDR
+    public var target: Route.Target
+    public var origin: RouteMatch.Origin
+}
+
+/// kube-proxy's random pick among a Service's endpoints.
+public struct EndpointPick: Sendable {
+    /// 0-based index of the endpoint taken, of `count`.
+    public var index: Int
+    public var count: Int
+    public var probability: Double
+}
+
+/// kube-proxy's destination NAT on a node: the chains it went through, the destination before
+/// and after, and the random pick when the Service has several endpoints.
+public struct KubeProxyDNAT: Sendable {
+    /// `nat`, and the base chain (`PREROUTING` or `OUTPUT`).
+    public var table: String
+    public var baseChain: String
+    /// The rules the walk hit, in order (their chains give the path).
+    public var hits: [RuleHit]
+    public var before: AddressPort
+    public var after: AddressPort
+    public var pick: EndpointPick?
+}
+
+/// A node's source NAT in nat POSTROUTING: kube-proxy's masquerade or the VPC CNI's SNAT.
+public struct NodeSourceNAT: Sendable {
+    public var hits: [RuleHit]
+    /// kube-proxy's KUBE-POSTROUTING masquerade (else the CNI's SNAT rule).
+    public var masquerade: Bool
+    public var before: AddressPort
+    public var after: AddressPort
+    /// The device the packet leaves by, and whether it is a pod's veth (which has no address).
+    public var device: String
+    public var deviceIsVeth: Bool
+}
+
+/// conntrack undoing a node's translations on a reply.
+public struct ConntrackUndo: Sendable {
+    /// The connection's original source, and the destination before DNAT.
+    public var inside: AddressPort
+    public var originalDestination: AddressPort?
+    public var before: Packet
+    public var after: Packet
+}
+
+/// A listener, as `HTTP:80`.
+public struct ListenerRef: Sendable, Equatable, CustomStringConvertible {
+    public var protocolName: String
+    public var port: UInt16
+    public var description: String { "\(protocolName):\(port)" }
+}
+
+/// The ALB listener rule a request matched.
+public struct ListenerRuleMatch: Sendable {
+    public var listener: ListenerRef
+    public var request: HTTPRequest
+    /// 0-based index of the rule, of `count`.
+    public var index: Int
+    public var count: Int
+    public var rule: LoadBalancer.Rule
+}
+
+/// What an ALB answers itself: a fixed response or a redirect.
+public struct HTTPResponse: Sendable, Equatable {
+    public var status: Int
+    /// Fixed responses: the content type and body.
+    public var contentType: String
+    public var body: String
+    /// Redirects: where to.
+    public var location: String?
+    public var isRedirect: Bool { location != nil }
+}
+
+/// The target a target group sent to.
+public struct TargetGroupPick: Sendable {
+    public var group: LoadBalancer.TargetGroup
+    /// Healthy targets by the health checks.
+    public var healthy: Int
+    /// The zone of the load balancer node that took the connection.
+    public var zone: String
+    public var target: LoadBalancer.Target
+    /// The targets it could have taken (1: no choice).
+    public var eligible: Int
+}
+
+/// A load balancer passing a connection to its target (ALB: a new connection; NLB: a
+/// translation), or back.
+public struct LoadBalancerHandOff: Sendable {
+    public var kind: LoadBalancer.Kind
+    public var before: Packet
+    public var after: Packet
+    /// NLB: the client's address is kept.
+    public var preserved: Bool
+    public var proxyProtocolV2: Bool
+}
+
+/// Why a target group has nobody to send to.
+public enum NoTargetReason: Sendable {
+    case noTargets
+    case noTargetInLoadBalancerZones
+    case noTargetInZone(String)
+}
+
+/// Who a delivered packet reached.
+public enum Delivery: Sendable {
+    case interface(label: String)
+    case podOnInterface(pod: String, address: IPv4Address, interface: String)
+    case pod(String?, address: IPv4Address)
+    case node(String, address: IPv4Address)
+}
+
+/// Where a flow leaves the modelled network.
+public enum NetworkExit: Sendable {
+    case internet(IPv4Address)
+    case external(String)
+    case gatewayEndpoint(service: String)
+}
+
+/// Why routing found no way on.
+public enum NoRouteReason: Sendable {
+    /// A Service's cluster IP from somewhere without kube-proxy.
+    case noKubeProxy
+    case routeTable(ObjectRef, destination: IPv4Address)
+    case egressOnlyIPv6
+    case noInterfaceHas(IPv4Address)
+    case noInternetGateway
+    /// A private address seen from the internet (the walk goes on).
+    case privateFromInternet(IPv4Address)
+    case outsideModelledNetworks(IPv4Address)
+    case outsidePeerVPC
+    case noAttachmentSubnet(zone: String)
+    case transitGatewayNoRoute(IPv4Address)
+    case noAttachmentForVPC(String)
+    case noSubnetOnward
+    case noDatapath
+    case nodeNoRoute(IPv4Address)
+    case noKubeProxyRule(AddressPort, protocolName: String)
+    case clusterIPServicePortsOnly
+    case noENIOnNode(String)
+}
+
+public enum NullRouteReason: Sendable {
+    case blackholeRoute
+    case transitGatewayBlackhole(IPv4CIDR)
+}
+
+public enum LoopReason: Sendable {
+    case tooManyDecisions
+    case revisitedSubnet
+    case revisitedTransitGateway
+}
+
+/// Why a gateway, a load balancer or a node's filter dropped the packet.
+public enum FilterReason: Sendable {
+    case privateDestination
+    case noPublicAddress(IPv4Address)
+    case privateSourceFromInternet
+    case natNoSessionForReply
+    case natProtocolNotSupported(IPProtocol)
+    case natSourceOutsideVPC
+    case natUnsolicitedInbound
+    case endpointProtocolNotAccepted
+    case loadBalancerNoConnectionForReply
+    /// kube-proxy's filter: REJECT (an ICMP port unreachable to the client) or DROP.
+    case netfilter(reject: Bool)
+}
+
+/// Where a transit gateway route sends the packet.
+public enum TransitGatewayHop: Sendable {
+    case vpcAttachment(String)
+    case external(String)
+}
+
+/// The subnet a transit gateway enters a VPC through (AZ affinity), and why that one.
+public struct TransitGatewayEntry: Sendable {
+    public var vpc: String
+    public var subnet: String
+    public var zone: String
+    /// The attachment names its subnets (else the zone's smallest subnet is the default).
+    public var named: Bool
+    /// The sender's zone has an attachment subnet here.
+    public var sameZone: Bool
+    /// Tracing another candidate zone (`entryZones`).
+    public var alternative: Bool
+    /// nil: the flow comes from outside the VPCs.
+    public var senderZone: String?
+}
+
+/// One kind of step, with the values that decided it. The wording (`Step.type`, `Step.sentence`)
+/// is written from these.
+public enum StepDetail: Sendable {
+    // origin and end
+    case originate(Packet, reply: Bool)
+    /// The flow reaches the EKS control plane (the API server's Service at `address`), which the
+    /// topology does not model (`serviceDeclared`: the Service is declared without endpoints).
+    case controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool)
+    case delivered(Delivery, blockedEarlier: Bool)
+    /// A reply reached the interface that opened the connection (a NAT gateway, a load balancer node).
+    case deliveredToOpener(label: String)
+    case exitsNetwork(NetworkExit)
+    case noRoute(NoRouteReason)
+    case nullRouted(NullRouteReason)
+    case loop(LoopReason)
+    case filter(FilterReason)
+    // interfaces and subnets
+    case sourceDestCheck(interface: String, source: IPv4Address)
+    /// A reply passing security groups as a tracked connection (`atAppliance`: shorter words).
+    case trackedConnection(FilterDirection, atAppliance: Bool)
+    case securityGroupAllows(SecurityGroupMatch)
+    case securityGroupDenies(FilterDirection, groups: [ObjectRef], packet: Packet)
+    case networkACL(NetworkACLMatch)
+    /// A reply's port range: the ports of it the ACL denies.
+    case networkACLReplyPorts(FilterDirection, acl: ObjectRef, denied: [PortRange], range: ClosedRange<UInt16>)
+    case sameSubnet(destination: IPv4Address)
+    case route(RouteTableMatch)
+    case applianceForwards(interface: String)
+    // gateways
+    case internetGatewaySourceNAT(before: Packet, after: Packet)
+    case internetGatewayDestinationNAT(before: Packet, after: Packet)
+    case natGatewaySourceNAT(before: Packet, after: Packet)
+    case natGatewaySession(before: Packet, after: Packet)
+    case peering(into: String)
+    case transitGatewayRoute(destination: IPv4CIDR, TransitGatewayHop)
+    case transitGatewayEntry(TransitGatewayEntry)
+    // nodes
+    case conntrack(ConntrackUndo?)
+    /// A netfilter rule the packet hit, as `iptables-save` prints it.
+    case netfilterRule(RuleHit)
+    case kubeProxyDNAT(KubeProxyDNAT)
+    /// The node's `ip rule` and route.
+    case nodeRoute(HostRouteDecision)
+    case nodeSourceNAT(NodeSourceNAT)
+    // load balancers
+    case noListener(Packet)
+    case listenerDefault(ListenerRef)
+    case listenerRule(ListenerRuleMatch)
+    case noMatchingListenerRule(ListenerRef, request: HTTPRequest, count: Int)
+    case fixedResponse(loadBalancer: String, HTTPResponse)
+    case redirect(loadBalancer: String, HTTPResponse)
+    case noTarget(targetGroup: String, NoTargetReason)
+    case targetGroup(TargetGroupPick)
+    case loadBalancerForward(LoadBalancerHandOff)
+    case loadBalancerReturn(LoadBalancerHandOff)
+    /// The VPC returns an NLB target's reply to the NLB node by the flow.
+    case loadBalancerFlowReturn(loadBalancer: String, client: IPv4Address, node: IPv4Address)
+}
+
+/// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's
+/// verdicts). The raw values are what the text and the JSON print.
+public enum ExplanationCode: String, Sendable, CaseIterable {
+    case unknownDestination = "UNKNOWN_DESTINATION"
+    case eniSourceDestCheckRestriction = "ENI_SOURCE_DEST_CHECK_RESTRICTION"
+    case sgHasNoRules = "SG_HAS_NO_RULES"
+    case sgReferencesNotPreserved = "SG_REFERENCES_NOT_PRESERVED"
+    case eniSGRulesMismatch = "ENI_SG_RULES_MISMATCH"
+    case subnetACLRestriction = "SUBNET_ACL_RESTRICTION"
+    case loop = "LOOP"
+    case noRouteToDestination = "NO_ROUTE_TO_DESTINATION"
+    case badStateRoute = "BAD_STATE_ROUTE"
+    case igwDestinationAddressNotInRFC1918Egress = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+    case igwPublicIPAssociationForEgress = "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+    case igwSourceAddressNotInRFC1918Ingress = "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS"
+    case igwPrivateIPAssociationForIngress = "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+    case asymmetricRoute = "ASYMMETRIC_ROUTE"
+    case protocolRestriction = "PROTOCOL_RESTRICTION"
+    case ngwRequiresSourceInVPC = "NGW_REQUIRES_SOURCE_IN_VPC"
+    case ngwNoInbound = "NGW_NO_INBOUND"
+    case pcxRequiresAddressInVPCCIDR = "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+    case tgwAttachVPCAZRestriction = "TGW_ATTACH_VPC_AZ_RESTRICTION"
+    case tgwRtbCannotRoute = "TGW_RTB_CANNOT_ROUTE"
+    case tgwRtbBadStateRoute = "TGW_RTB_BAD_STATE_ROUTE"
+    case tgwRtbNoRouteToTGWAttachment = "TGW_RTB_NO_ROUTE_TO_TGW_ATTACHMENT"
+    case vpceGatewayProtocolRestriction = "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+    case elbv2ListenerPortRestriction = "ELBV2_LISTENER_PORT_RESTRICTION"
+    case elbv2NoMatchingRule = "ELBV2_NO_MATCHING_RULE"
+    case elbv2FixedResponse = "ELBV2_FIXED_RESPONSE"
+    case elbv2Redirect = "ELBV2_REDIRECT"
+    case elbv2NoTargets = "ELBV2_NO_TARGETS"
+    case elbInstalledAZRestriction = "ELB_INSTALLED_AZ_RESTRICTION"
+    case elbv2NoTargetsInAZ = "ELBV2_NO_TARGETS_IN_AZ"
+    case elbv2SourceAddressPreservation = "ELBV2_SOURCE_ADDRESS_PRESERVATION"
+    // netsim's own: kube-proxy's verdicts on a node
+    case noEndpoints = "NO_ENDPOINTS"
+    case rejected = "REJECTED"
+    case dropped = "DROPPED"
+}
+
+/// Why a path is blocked, with the values that say so (the explanation's message is written
+/// from these).
+public enum BlockReason: Sendable {
+    /// A Service's cluster IP from a source that is not on a cluster node.
+    case serviceIPOffCluster(source: String)
+    case sourceDestCheckEgress(interface: String, source: IPv4Address)
+    case sourceDestCheckIngress(interface: String, destination: IPv4Address)
+    case sourceDestCheckAppliance(interface: String, destination: IPv4Address)
+    case securityGroups(FilterDirection, groups: [ObjectRef], interface: String, packet: Packet)
+    /// A reply's port range partly denied by a network ACL that lets this port through.
+    case networkACLReplyPorts(FilterDirection, acl: ObjectRef, subnet: String, port: UInt16, denied: [PortRange], range: ClosedRange<UInt16>)
+    /// A network ACL denies (nil rule: its `*` rule); a reply says which ports it must allow.
+    case networkACL(FilterDirection, acl: ObjectRef, subnet: String, packet: Packet, rule: NetworkACLRule?, reply: NetworkACLReplyNeed?)
+    case tooManyDecisions(Int)
+    case subnetLoop(subnet: String)
+    case noRouteInTable(table: ObjectRef, subnet: String, destination: IPv4Address)
+    case blackholeRoute(table: ObjectRef, written: String)
+    case egressOnlyGateway(String)
+    case noInterfaceInVPC(vpc: String, destination: IPv4Address)
+    case internetGatewayPrivateDestination(IPv4Address)
+    case internetGatewayNoPublicAddress(IPv4Address)
+    case internetGatewayPrivateSource(IPv4Address)
+    case noInternetGateway(vpc: String, destination: IPv4Address)
+    case privateAddressFromInternet(IPv4Address)
+    case outsideModelledNetworks(IPv4Address)
+    case natNoSession(natGateway: String)
+    case natProtocol(IPProtocol)
+    case natSourceOutsideVPC(natGateway: String, source: IPv4Address)
+    case natNoInbound(interface: String)
+    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPv4CIDR], destination: IPv4Address)
+    case transitGatewayNoSubnetInZone(vpc: String, transitGateway: String, zone: String, subnets: [(name: String, zone: String)])
+    case transitGatewayNoRoute(transitGateway: String, destination: IPv4Address)
+    case transitGatewayLoop(transitGateway: String)
+    case transitGatewayBlackhole(IPv4CIDR)
+    case transitGatewayNotAttached(transitGateway: String, destination: IPv4CIDR, vpc: String)
+    case vpcNoSubnetOnward(vpc: String, destination: IPv4Address)
+    case gatewayEndpointProtocol(IPProtocol)
+    /// kube-proxy's REJECT for a Service without ready endpoints.
+    case serviceHasNoEndpoints(AddressPort)
+    /// A kube-proxy filter rule rejecting or dropping the packet.
+    case netfilterFilter(RuleHit, reject: Bool)
+    case notAServicePort(AddressPort)
+    case noListener(loadBalancer: String, packet: Packet, listeners: [ListenerRef])
+    case noMatchingRule(loadBalancer: String, listener: ListenerRef, host: String, path: String, response: HTTPResponse)
+    case fixedResponse(HTTPResponse)
+    /// `byDefault`: the listener's default action redirects (else the matching rule).
+    case redirect(HTTPResponse, byDefault: Bool)
+    case noRegisteredTargets(targetGroup: String, service: String, servicePort: String, targetType: LBC.TargetType)
+    case targetsOutsideZones(targetGroup: String, loadBalancer: String, zones: [String])
+    case noTargetInZone(targetGroup: String, zone: String, failOpen: Bool, others: Int)
+    case hairpinWithPreservedClientIP(target: String)
+    case loadBalancerNoConnection(loadBalancer: String)
+}
+
+/// On a reply a network ACL denies: the port it must allow and, when the port is picked from a
+/// range, the ports of that range it denies now.
+public struct NetworkACLReplyNeed: Sendable {
+    public var port: UInt16
+    public var range: ClosedRange<UInt16>?
+    public var denied: [PortRange]
+}
+
+/// Why a load balancer's health check finds a target healthy or not.
+public enum HealthReason: Sendable {
+    /// The check's trace is blocked.
+    case blocked(Explanation)
+    case podDeclaresNoPort(check: String, pod: String, port: UInt16)
+    case answeredByPod(check: String, pod: String)
+    /// kube-proxy's health server on a node: 200 with local endpoints, 503 without.
+    case healthServer(node: String, localEndpoints: Int)
+    case tcpCheckOfHealthServer(node: String)
+    case nothingListensOnNode(node: String, port: UInt16)
+    case checkEnds(Disposition?)
+    case replyLost(Explanation)
+    case replyEnds(Disposition?)
+}
+
+/// A place on the wire a capture could watch, met by the walk (no MACs or labels: those are
+/// found afterwards, from the fabric).
+public enum WireEvent: Sendable {
+    /// The pod's own eth0: leaving it (`outbound`) or arriving.
+    case podEth0(pod: IPv4Address, outbound: Bool)
+    /// The host side of the pod's veth on its node.
+    case vethHost(node: String, pod: IPv4Address, outbound: Bool)
+    /// Leaving an interface (`neighbour`: straight to that interface in the same subnet).
+    case interfaceOut(Int, neighbour: Int?)
+    case interfaceIn(Int)
+    /// On the internet, past the VPC's internet gateway.
+    case internetEgress(vpc: String, gateway: ObjectRef?)
+    /// On the internet, toward a public address (the VPC that owns it, if any).
+    case internetIngress(vpc: String?)
+}
+
+/// A wire event with the packet as it is there.
+public struct WireRecord: Sendable {
+    public var event: WireEvent
+    public var packet: Packet
+    /// Which TCP connection the packet is on: 0 the client's, 1 an ALB's own to the target.
+    public var connection: Int
+    /// Something dropped the packet before this point (the walk goes on to find every block,
+    /// but no capture would see it).
+    public var afterBlock: Bool
+}

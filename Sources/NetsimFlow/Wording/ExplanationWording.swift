@@ -1,0 +1,141 @@
+import NetsimModel
+import NetsimVPC
+
+// The words for why a path is blocked, and for a health check's verdict. Only the wording and
+// the renderers write sentences.
+
+extension Explanation {
+    /// Why, in AWS words.
+    public var message: String { detail.message }
+}
+
+extension BlockReason {
+    public var message: String {
+        switch self {
+        case .serviceIPOffCluster(let source):
+            return "a Service's cluster IP exists only on cluster nodes (kube-proxy's rules); \(source) is not on one"
+        case .sourceDestCheckEgress(let label, let source):
+            return "\(label) has source/destination checking on and does not own the source \(source)"
+        case .sourceDestCheckIngress(let label, let destination):
+            return "\(label) has source/destination checking on and does not own \(destination)"
+        case .sourceDestCheckAppliance(let label, let destination):
+            return "\(label) receives traffic for \(destination) but has source/destination checking on; turn it off on a middlebox"
+        case .securityGroups(let d, let groups, let label, let packet):
+            return "no \(d.rawValue) rule of \(Wording.groupNames(groups)) on \(label) allows \(packet.description)"
+        case .networkACLReplyPorts(_, let acl, let subnet, let port, let denied, let range):
+            return "network ACL \"\(acl.name)\" of subnet \(subnet) lets replies through on port \(port) but denies ports \(Wording.ports(denied)); the port is picked from \(range.lowerBound)–\(range.upperBound), so those connections fail"
+        case .networkACL(let d, let acl, let subnet, let packet, let rule, let reply):
+            var why = ""
+            if let reply {
+                why = " (a reply: network ACLs are stateless, so the \(d.rawValue) rules must allow port \(reply.port)"
+                if let range = reply.range {
+                    why += ", and every port of \(range.lowerBound)–\(range.upperBound) the port is picked from; denied now: \(Wording.ports(reply.denied))"
+                }
+                why += ")"
+            }
+            return "network ACL \"\(acl.name)\" of subnet \(subnet) denies \(d.rawValue) \(packet.description) by \(rule.map { "rule \($0.number)" } ?? "its final * rule")\(why)"
+        case .tooManyDecisions(let n): return "more than \(n) routing decisions: the path does not end"
+        case .subnetLoop(let subnet): return "the packet returns to subnet \(subnet) with the same addresses: a routing loop"
+        case .noRouteInTable(let t, let subnet, let d): return "route table \"\(t.name)\" of subnet \(subnet) has no route to \(d)"
+        case .blackholeRoute(let t, let written): return "route \(written) in \"\(t.name)\" is a blackhole"
+        case .egressOnlyGateway(let name): return "egress-only internet gateway \(name) carries IPv6 only"
+        case .noInterfaceInVPC(let vpc, let d): return "no network interface in VPC \(vpc) has the address \(d)"
+        case .internetGatewayPrivateDestination(let d): return "an internet gateway does not forward to the private address \(d)"
+        case .internetGatewayNoPublicAddress(let s):
+            return "the source \(s) has no public or Elastic IP address, so the internet gateway cannot translate it"
+        case .internetGatewayPrivateSource(let s): return "an internet gateway drops packets from the private address \(s)"
+        case .noInternetGateway(let vpc, let d): return "VPC \(vpc) has no internet gateway for \(d)"
+        case .privateAddressFromInternet(let d): return "\(d) is a private address with no public or Elastic IP: the internet cannot reach it"
+        case .outsideModelledNetworks(let d): return "\(d) is not an address of the modelled network"
+        case .natNoSession(let name):
+            return "the reply is routed to NAT gateway \(name), which has no session for it: the connection came in another way, so the reply must return the same way"
+        case .natProtocol(let p): return "a NAT gateway forwards only TCP, UDP and ICMP, not \(p)"
+        case .natSourceOutsideVPC(let name, let s): return "NAT gateway \(name) takes traffic only from its own VPC, not from \(s)"
+        case .natNoInbound(let label): return "\(label) accepts no connection from outside; it only translates connections its VPC starts"
+        case .peeringNotTransitive(let pcx, let vpc, let cidrs, let d):
+            return "peering \(pcx) carries only traffic to \(vpc)'s CIDR blocks (\(cidrs.map(\.description).joined(separator: ", "))), not \(d): peering is not transitive"
+        case .transitGatewayNoSubnetInZone(let vpc, let tgw, let zone, let subnets):
+            return "the attachment of VPC \(vpc) to transit gateway \(tgw) has no subnet in \(zone) (it has \(subnets.map { "\($0.name) in \($0.zone)" }.joined(separator: ", "))): resources in that zone cannot reach the transit gateway"
+        case .transitGatewayNoRoute(let tgw, let d): return "transit gateway \(tgw) has no route to \(d)"
+        case .transitGatewayLoop(let tgw): return "the packet returns to transit gateway \(tgw): a routing loop"
+        case .transitGatewayBlackhole(let cidr): return "transit gateway route \(cidr) is a blackhole"
+        case .transitGatewayNotAttached(let tgw, let cidr, let vpc):
+            return "transit gateway \(tgw) routes \(cidr) to VPC \(vpc), which is not attached to it"
+        case .vpcNoSubnetOnward(let vpc, let d): return "VPC \(vpc) has no subnet to route \(d) onward"
+        case .gatewayEndpointProtocol(let p): return "a gateway endpoint accepts only TCP and ICMP echo, not \(p)"
+        case .serviceHasNoEndpoints(let ap): return "kube-proxy rejects \(ap): the Service has no ready endpoints"
+        case .netfilterFilter(let h, let reject):
+            return "kube-proxy's filter rule \(h.chain) #\(h.index) \(reject ? "rejects" : "drops") the packet: \(h.rule)"
+        case .notAServicePort(let ap):
+            return "\(ap) is not a port of any Service: kube-proxy has no rule for it, and a cluster IP exists nowhere else"
+        case .noListener(let lb, let packet, let listeners):
+            let list = listeners.map(\.description).joined(separator: ", ")
+            return "\(lb) has no listener for \(packet.ipProtocol)\(packet.hasPorts ? " port \(packet.destinationPort)" : ""); it listens on \(list.isEmpty ? "nothing" : list)"
+        case .noMatchingRule(let lb, let listener, let host, let path, let r):
+            return "no rule of \(lb)'s \(listener) listener matches host \(host) and path \(path); the default action answers \(r.status) itself"
+        case .fixedResponse(let r):
+            return "the matching rule answers \(r.status) itself (\(r.body.isEmpty ? r.contentType : "\"\(r.body)\""))"
+        case .redirect(let r, let byDefault):
+            return "\(byDefault ? "the listener's default action" : "the matching rule") redirects (\(r.status)) to \(r.location ?? "")"
+        case .noRegisteredTargets(let tg, let service, let servicePort, let targetType):
+            return "target group \(tg) (\(service) port \(servicePort), \(targetType) targets) has no registered targets\(targetType == .ip ? ": the Service has no ready endpoints" : "")"
+        case .targetsOutsideZones(let tg, let lb, let zones):
+            return "every target of \(tg) is in a zone \(lb) is not enabled in (it has nodes in \(zones.joined(separator: ", "))); add a subnet of the targets' zones to the load balancer"
+        case .noTargetInZone(let tg, let zone, let failOpen, let others):
+            return "cross-zone load balancing is off for \(tg) and it has no \(failOpen ? "" : "healthy ")target in \(zone), the zone of the node that took the connection (\(others) \(failOpen ? "" : "healthy ")target(s) in other zones); set load_balancing.cross_zone.enabled=true or run targets in every zone"
+        case .hairpinWithPreservedClientIP(let target):
+            return "client IP preservation is on and the target \(target) is on the client's own host: the target answers the client directly, not through the NLB, so the connection fails (turn preserve_client_ip.enabled off, or do not hairpin)"
+        case .loadBalancerNoConnection(let lb): return "\(lb) has no connection for this reply"
+        }
+    }
+}
+
+extension TargetHealth {
+    /// Why, in one line: `… answered by pod …`, or the first block of the check's trace.
+    public var detail: String { reason.sentence }
+}
+
+extension HealthReason {
+    public var sentence: String {
+        switch self {
+        case .blocked(let e): return "\(e.code.rawValue): \(e.message)"
+        case .podDeclaresNoPort(let check, let pod, let port):
+            return "\(check) reaches pod \(pod), which declares no TCP container port \(port): connection refused"
+        case .answeredByPod(let check, let pod): return "\(check) answered by pod \(pod)"
+        case .healthServer(let node, let n):
+            return n > 0 ? "kube-proxy's health server on \(node) answers 200 (\(n) local endpoint\(n == 1 ? "" : "s"))"
+                         : "kube-proxy's health server on \(node) answers 503: no local endpoint (externalTrafficPolicy: Local)"
+        case .tcpCheckOfHealthServer(let node):
+            return "a TCP check of kube-proxy's health server on \(node) completes the handshake, whatever its local endpoints (only HTTP reads its 503)"
+        case .nothingListensOnNode(let node, let port): return "reaches \(node) itself, where nothing listens on \(port): connection refused"
+        case .checkEnds(let d): return "the check ends \(d?.rawValue ?? "nowhere")"
+        case .replyLost(let e): return "the check's reply is lost: \(e.code.rawValue): \(e.message)"
+        case .replyEnds(let d): return "the check's reply ends \(d?.rawValue ?? "nowhere")"
+        }
+    }
+}
+
+extension ExplanationCode: CustomStringConvertible {
+    /// The code as printed (`ENI_SG_RULES_MISMATCH`).
+    public var description: String { rawValue }
+}
+
+extension Wording {
+    /// A block in one line, for `check`'s intent diagnostics: `CODE at sg-1 (forward): message`.
+    public static func blockSummary(_ e: Explanation) -> String {
+        "\(e.code) at \(e.component) (\(e.direction.rawValue)): \(e.message)"
+    }
+
+    /// A step that let an intent's flow through, for `check`'s "allowed here" notes (with the
+    /// Service kube-proxy's DNAT was written from, when it is one).
+    public static func allowedHere(_ s: Step, service: Service?) -> String {
+        var detail = s.sentence
+        if let svc = service { detail = "kube-proxy DNAT for Service \(svc.meta.namespace)/\(svc.meta.name): \(detail)" }
+        let kind: String
+        switch s.detail {
+        case .trackedConnection, .securityGroupAllows, .securityGroupDenies, .networkACL, .networkACLReplyPorts: kind = ""
+        default: kind = " (\(s.type))"
+        }
+        return "allowed here\(kind): \(detail)"
+    }
+}

@@ -1,0 +1,235 @@
+import NetsimKube
+import NetsimModel
+import NetsimVPC
+
+// The words for a trace's steps: a type word (`SecurityGroup`, `Routing`, …) and a sentence, in
+// AWS words, written from the step's values. Only the wording and the renderers write sentences.
+
+extension Step {
+    /// `Originate`, `SecurityGroup`, `NetworkACL`, `Routing`, `SourceNAT`, `DestinationNAT`, …
+    public var type: String { detail.typeWord }
+    /// What happened, in AWS words.
+    public var sentence: String { detail.sentence }
+}
+
+extension StepDetail {
+    public var typeWord: String {
+        switch self {
+        case .originate: return "Originate"
+        case .controlPlaneNotModelled: return "NotModelled"
+        case .delivered, .deliveredToOpener: return "Delivered"
+        case .exitsNetwork: return "ExitsNetwork"
+        case .noRoute, .nullRouted, .loop, .sameSubnet, .route, .peering, .transitGatewayRoute, .transitGatewayEntry, .nodeRoute,
+             .loadBalancerFlowReturn: return "Routing"
+        case .filter: return "Filter"
+        case .sourceDestCheck: return "SourceDestCheck"
+        case .trackedConnection, .securityGroupAllows, .securityGroupDenies: return "SecurityGroup"
+        case .networkACL, .networkACLReplyPorts: return "NetworkACL"
+        case .applianceForwards: return "Forward"
+        case .internetGatewaySourceNAT, .natGatewaySourceNAT, .nodeSourceNAT: return "SourceNAT"
+        case .internetGatewayDestinationNAT, .natGatewaySession, .kubeProxyDNAT: return "DestinationNAT"
+        case .conntrack: return "Conntrack"
+        case .netfilterRule: return "Rule"
+        case .noListener, .listenerDefault: return "Listener"
+        case .listenerRule, .noMatchingListenerRule: return "ListenerRule"
+        case .fixedResponse: return "FixedResponse"
+        case .redirect: return "Redirect"
+        case .noTarget, .targetGroup: return "TargetGroup"
+        case .loadBalancerForward(let h), .loadBalancerReturn(let h): return h.kind == .application ? "Proxy" : "DestinationNAT"
+        }
+    }
+
+    public var sentence: String {
+        switch self {
+        case .originate(let p, let reply): return reply ? "reply " + p.description : p.description
+        case .controlPlaneNotModelled(let address, let declared): return Wording.controlPlaneNotModelled(address: address, serviceDeclared: declared)
+        case .delivered(let who, let blocked):
+            return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
+        case .deliveredToOpener(let label): return "reply delivered to \(label), which opened the connection"
+        case .exitsNetwork(let e):
+            switch e {
+            case .internet(let d): return "leaves AWS toward \(d) on the internet"
+            case .external(let name): return "leaves AWS toward external network \(name)"
+            case .gatewayEndpoint(let service): return "to \(service) through the gateway endpoint"
+            }
+        case .noRoute(let r): return r.sentence
+        case .nullRouted(let r):
+            switch r {
+            case .blackholeRoute: return "blackhole route: the packet is dropped"
+            case .transitGatewayBlackhole(let cidr): return "\(cidr) → blackhole"
+            }
+        case .loop(let r):
+            switch r {
+            case .tooManyDecisions: return "too many routing decisions"
+            case .revisitedSubnet: return "routing loop: the packet has been here before"
+            case .revisitedTransitGateway: return "routing loop"
+            }
+        case .filter(let r): return r.sentence
+        case .sourceDestCheck(let label, let source):
+            return "source/destination check: \(label) does not own the source \(source); EC2 drops the packet (the walk goes on to show the rest)"
+        case .trackedConnection(let d, let appliance):
+            return appliance ? "\(d.rawValue): reply of a tracked connection" : "\(d.rawValue): reply of a tracked connection, allowed by the security groups' state"
+        case .securityGroupAllows(let m):
+            return "\(m.direction.rawValue): \(m.group.id) \"\(m.group.name)\" rule #\(m.ruleIndex + 1) allows \(Wording.describe(m.rule, m.direction))"
+        case .securityGroupDenies(let d, let groups, let packet):
+            let names = Wording.groupNames(groups)
+            return "\(d.rawValue): no rule of \(names.isEmpty ? "its security groups" : names) allows \(packet.description)"
+        case .networkACL(let m):
+            return "\(m.direction.rawValue): \(m.acl.id) \"\(m.acl.name)\" \(Wording.aclRule(m.rule))"
+        case .networkACLReplyPorts(let d, let acl, let denied, let range):
+            return "\(d.rawValue): \(acl.id) \"\(acl.name)\" denies replies to ports \(Wording.ports(denied)) of the \(range.lowerBound)–\(range.upperBound) range the port is picked from"
+        case .sameSubnet(let d): return "\(d) is in the same subnet: delivered directly, without the route table or network ACL"
+        case .route(let m):
+            return "route table \(m.table.id) \"\(m.table.name)\": \(m.written) → \(m.target)\(m.origin == .endpoint ? " (gateway endpoint route)" : "")"
+        case .applianceForwards:
+            return "the appliance forwards the packet (from here on, security-group references no longer match the original sender)"
+        case .internetGatewaySourceNAT(let b, let a): return "1:1 NAT: source \(b.source) → public \(a.source)"
+        case .internetGatewayDestinationNAT(let b, let a): return "1:1 NAT: destination \(b.destination) → private \(a.destination)"
+        case .natGatewaySourceNAT(let b, let a):
+            return "source \(b.source)\(b.hasPorts ? ":\(b.sourcePort)" : "") → \(a.source)\(a.hasPorts ? ":\(a.sourcePort)" : "") (a port of 1024–65535)"
+        case .natGatewaySession(let b, let a):
+            return "session: destination \(b.destination) → \(a.destination)\(a.hasPorts ? ":\(a.destinationPort)" : "")"
+        case .peering(let vpc): return "into VPC \(vpc)"
+        case .transitGatewayRoute(let cidr, let hop):
+            switch hop {
+            case .vpcAttachment(let name): return "\(cidr) → attachment of VPC \(name)"
+            case .external(let name): return "\(cidr) → \(name)"
+            }
+        case .transitGatewayEntry(let e):
+            var why = e.named ? "the attachment's subnet in \(e.zone)" : "the default attachment subnet of \(e.zone) (the zone's smallest subnet; name the attachment's subnets to choose)"
+            if !e.sameZone {
+                if e.alternative { why += "; tracing the transit gateway's other choice of zone, \(e.zone)" }
+                else { why += e.senderZone.map { "; the attachment has no subnet in \($0), so the transit gateway crosses to another zone (netsim takes \(e.zone))" } ?? "; the flow comes from outside the VPCs, so the transit gateway may take any zone of the attachment (netsim takes \(e.zone))" }
+            }
+            return "enters VPC \(e.vpc) through subnet \(e.subnet): \(why)"
+        case .conntrack(let u):
+            guard let u else { return "an ESTABLISHED reply; no NAT to undo on this node" }
+            let b = u.before, a = u.after
+            return "reply of \(u.inside) → \(u.originalDestination.map(\.description) ?? "?"); NAT undone: \(b.source):\(b.sourcePort) → \(b.destination):\(b.destinationPort) becomes \(a.source):\(a.sourcePort) → \(a.destination):\(a.destinationPort)"
+        case .netfilterRule(let h): return "\(h.table) \(h.chain) rule \(h.index): \(h.rule)"
+        case .kubeProxyDNAT(let k):
+            var s = "\(Wording.chainPath(k.hits, table: k.table, base: k.baseChain)): DNAT \(k.before) → \(k.after)"
+            if let p = k.pick { s += "; picked at random: endpoint \(p.index + 1) of \(p.count) (p=\(format4(p.probability)))" }
+            return s
+        case .nodeRoute(let r): return "ip rule \(r.rule) → \(r.route)"
+        case .nodeSourceNAT(let n):
+            let why = n.masquerade ? "KUBE-POSTROUTING: marked 0x4000 by KUBE-MARK-MASQ, MASQUERADE" : "\(n.hits.last?.chain ?? "POSTROUTING"): SNAT --to-source \(n.after.address)"
+            let whose = n.masquerade ? (n.deviceIsVeth ? "the node's primary address: the veth has none" : "\(n.device)'s address") : "leaving by \(n.device)"
+            return "\(Wording.chainPath(n.hits, table: "nat", base: "POSTROUTING")) (\(why)): source \(n.before) → \(n.after) (\(whose); --random-fully picks the port)"
+        case .noListener(let p): return "no listener for \(p.description)"
+        case .listenerDefault(let l): return "\(l) → default action"
+        case .listenerRule(let m):
+            return "\(m.listener) request Host: \(m.request.host), path \(m.request.path): rule \(m.index + 1) of \(m.count), \(Wording.ruleText(m.rule))"
+        case .noMatchingListenerRule(let l, let req, let count):
+            return "\(l) request Host: \(req.host), path \(req.path): none of the \(count) rules matches; the listener's default action applies"
+        case .fixedResponse(let lb, let r):
+            return "\(lb) answers \(r.status) (\(r.contentType)\(r.body.isEmpty ? "" : ", \"\(r.body)\"")); nothing is forwarded"
+        case .redirect(let lb, let r): return "\(lb) answers \(r.status) → \(r.location ?? ""); nothing is forwarded"
+        case .noTarget(let tg, let r):
+            switch r {
+            case .noTargets: return "\(tg): no targets"
+            case .noTargetInLoadBalancerZones: return "\(tg): no target in the load balancer's zones"
+            case .noTargetInZone(let zone): return "\(tg): no target in \(zone) and cross-zone is off"
+            }
+        case .targetGroup(let p):
+            let tg = p.group
+            return "\(tg.name) (\(tg.protocolName), \(tg.targetType) targets, \(tg.service) port \(tg.servicePort)): \(p.healthy) of \(tg.targets.count) targets healthy by \(tg.healthCheck.description)\(tg.crossZone ? "" : ", cross-zone off: targets in \(p.zone) only"); picked \(p.target.label)\(p.eligible > 1 ? ", 1 of \(p.eligible)" : "")"
+        case .loadBalancerForward(let h):
+            let b = h.before, a = h.after
+            if h.kind == .application {
+                return "a new connection from the ALB node \(a.source):\(a.sourcePort) to \(a.destination):\(a.destinationPort); the client \(b.source) travels in X-Forwarded-For"
+            } else if h.preserved {
+                return "destination \(b.destination):\(b.destinationPort) → \(a.destination):\(a.destinationPort); the client's address \(b.source) is kept (preserve_client_ip on)"
+            }
+            return "destination → \(a.destination):\(a.destinationPort), source → the NLB node \(a.source):\(a.sourcePort) (preserve_client_ip off\(h.proxyProtocolV2 ? "; the client's address travels in the PROXY protocol v2 header" : ""))"
+        case .loadBalancerReturn(let h):
+            let b = h.before, a = h.after
+            return "\(h.kind == .application ? "the ALB answers the client on its own connection" : "the NLB's flow"): \(b.source):\(b.sourcePort) → \(b.destination):\(b.destinationPort) becomes \(a.source):\(a.sourcePort) → \(a.destination):\(a.destinationPort)"
+        case .loadBalancerFlowReturn(let lb, let client, let node):
+            return "a reply to the client \(client) of a connection \(lb) forwarded with the client's address: the VPC returns it to the NLB node \(node) by the flow, not by the route table"
+        }
+    }
+}
+
+extension NoRouteReason {
+    var sentence: String {
+        switch self {
+        case .noKubeProxy: return "no kube-proxy here"
+        case .routeTable(let t, let d): return "route table \(t.id) \"\(t.name)\": no route to \(d)"
+        case .egressOnlyIPv6: return "IPv6 only: an IPv4 packet goes nowhere"
+        case .noInterfaceHas(let d): return "no interface has \(d)"
+        case .noInternetGateway: return "no internet gateway"
+        case .privateFromInternet(let d): return "\(d) is private; the internet has no route to it (the walk goes on as if it had, to find every other block)"
+        case .outsideModelledNetworks(let d): return "\(d) is outside every modelled network"
+        case .outsidePeerVPC: return "destination outside the peer VPC: dropped"
+        case .noAttachmentSubnet(let zone): return "no attachment subnet in \(zone)"
+        case .transitGatewayNoRoute(let d): return "no route to \(d)"
+        case .noAttachmentForVPC(let name): return "no attachment for VPC \(name)"
+        case .noSubnetOnward: return "no route"
+        case .noDatapath: return "no datapath for this node"
+        case .nodeNoRoute(let d): return "the node has no route to \(d)"
+        case .noKubeProxyRule(let ap, let proto): return "no kube-proxy rule matches \(ap) (\(proto))"
+        case .clusterIPServicePortsOnly: return "the cluster IP answers only on its Service's ports"
+        case .noENIOnNode(let dev): return "no ENI \(dev) on this node"
+        }
+    }
+}
+
+extension FilterReason {
+    var sentence: String {
+        switch self {
+        case .privateDestination: return "private destination: dropped"
+        case .noPublicAddress(let s): return "no public address for \(s): dropped"
+        case .privateSourceFromInternet: return "private source from the internet: dropped"
+        case .natNoSessionForReply: return "no session for this reply: dropped"
+        case .natProtocolNotSupported(let p): return "protocol \(p) not supported: dropped"
+        case .natSourceOutsideVPC: return "source outside the VPC: dropped"
+        case .natUnsolicitedInbound: return "unsolicited inbound: dropped"
+        case .endpointProtocolNotAccepted: return "protocol not accepted"
+        case .loadBalancerNoConnectionForReply: return "no connection for this reply: dropped"
+        case .netfilter(let reject): return reject ? "REJECT (ICMP port unreachable to the client)" : "DROP"
+        }
+    }
+}
+
+/// Phrases the step and explanation wording share.
+public enum Wording {
+    /// A security-group rule: `tcp 443 from 10.0.0.0/16 ("web")`.
+    public static func describe(_ r: SecurityGroupRule, _ d: FilterDirection) -> String {
+        let what: String
+        switch r.ipProtocol {
+        case .all: what = "all traffic"
+        case .tcp, .udp: what = "\(r.ipProtocol) \(r.ports.isAll ? "all ports" : r.ports.description)"
+        case .icmp: what = "icmp \(r.icmp)"
+        default: what = "\(r.ipProtocol)"
+        }
+        return "\(what) \(d == .ingress ? "from" : "to") \(r.peer)\(r.description.isEmpty ? "" : " (\"\(r.description)\")")"
+    }
+
+    /// `sg-1 "web", sg-2 "db"`.
+    static func groupNames(_ groups: [ObjectRef]) -> String { groups.map { "\($0.id) \"\($0.name)\"" }.joined(separator: ", ") }
+
+    /// A network-ACL rule as the step says it, or the final `*` rule.
+    static func aclRule(_ r: NetworkACLRule?) -> String {
+        r.map { "rule \($0.number) \($0.action.rawValue) \($0.ipProtocol)\($0.ports.isAll ? "" : " \($0.ports)") \($0.block)" } ?? "rule * (32767) deny all"
+    }
+
+    static func ports(_ denied: [PortRange]) -> String { denied.map { $0.description }.joined(separator: ", ") }
+
+    /// The chains a walk entered, in order: `nat PREROUTING → KUBE-SERVICES → KUBE-SVC-…`.
+    static func chainPath(_ hits: [RuleHit], table: String, base: String) -> String {
+        var path = ["\(table) \(base)"]
+        for h in hits where h.chain != base && path.last != h.chain { path.append(h.chain) }
+        return path.joined(separator: " → ")
+    }
+
+    /// Why a flow to the API server's Service gets no verdict.
+    public static func controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool) -> String {
+        let service = serviceDeclared ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
+        return "the EKS control plane is not modelled: Service default/kubernetes (\(address):443) has its endpoints on the control plane's "
+            + "cross-account ENIs in the cluster's subnets (with the cluster security group), \(service), so netsim gives no verdict"
+    }
+
+    /// A listener rule: `priority 10: host-header a.example.com (from ns/ing: a.example.com /)`.
+    public static func ruleText(_ r: LoadBalancer.Rule) -> String { "priority \(r.priority): \(r.conditions) (from \(r.origin))" }
+}
