@@ -24,8 +24,11 @@ struct TraceSchemaTests {
         let u = try #require(defs[union])
         let listed = Set(((u["properties"] as? [String: Any])?["kind"] as? [String: Any])?["enum"] as? [String] ?? [])
         var branches = Set<String>()
-        for r in u["oneOf"] as? [[String: String]] ?? [] {
-            let name = try #require(r["$ref"]?.split(separator: "/").last.map(String.init))
+        // Each oneOf item: if the kind is this one, then its branch, else refused.
+        for item in u["oneOf"] as? [[String: Any]] ?? [] {
+            let ref = (item["then"] as? [String: String])?["$ref"]
+            let name = try #require(ref?.split(separator: "/").last.map(String.init))
+            #expect(item["else"] as? Bool == false)
             let branch = try #require(defs[name])
             #expect(branch["additionalProperties"] as? Bool == false, "\(name) must refuse unknown fields")
             let kind = ((branch["properties"] as? [String: Any])?["kind"] as? [String: Any])?["const"] as? String

@@ -63,8 +63,8 @@ def all_steps(trace):
 def step_branches(schema):
     """kind -> the step schema of that kind (the oneOf branches of $defs/step)."""
     branches = {}
-    for ref in schema["$defs"]["step"]["oneOf"]:
-        name = ref["$ref"].split("/")[-1]
+    for item in schema["$defs"]["step"]["oneOf"]:
+        name = item["then"]["$ref"].split("/")[-1]
         branch = schema["$defs"][name]
         kind = branch["properties"]["kind"]["const"]
         branches[kind] = branch
@@ -182,9 +182,9 @@ def main(argv):
                 print(f"FAIL  negative check '{label}': the base trace has no such part ({problem})")
                 failures += 1
                 continue
-            errors = list(validator.iter_errors(doc))
-            if errors:
-                print(f"ok    refused as expected: {label} ({describe(best_match(errors))})")
+            error = next(validator.iter_errors(doc), None)  # the first is enough, and faster
+            if error is not None:
+                print(f"ok    refused as expected: {label} ({describe(error)})")
             else:
                 print(f"FAIL  the schema accepted a broken trace: {label}")
                 failures += 1

@@ -2920,127 +2920,537 @@ public enum TraceSchema {
       },
       "oneOf": [
         {
-          "$ref": "#/$defs/stepOriginate"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "originate"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepOriginate"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepControlPlaneNotModelled"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "controlPlaneNotModelled"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepControlPlaneNotModelled"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepDelivered"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "delivered"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepDelivered"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepDeliveredToOpener"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "deliveredToOpener"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepDeliveredToOpener"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepExitsNetwork"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "exitsNetwork"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepExitsNetwork"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNoRoute"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNoRoute"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNullRouted"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "nullRouted"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNullRouted"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepLoop"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loop"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepLoop"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepFilter"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "filter"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepFilter"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepSourceDestCheck"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "sourceDestCheck"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepSourceDestCheck"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepTrackedConnection"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "trackedConnection"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepTrackedConnection"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepSecurityGroupAllows"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "securityGroupAllows"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepSecurityGroupAllows"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepSecurityGroupDenies"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "securityGroupDenies"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepSecurityGroupDenies"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNetworkACL"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "networkACL"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNetworkACL"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNetworkACLReplyPorts"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "networkACLReplyPorts"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNetworkACLReplyPorts"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepSameSubnet"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "sameSubnet"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepSameSubnet"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepRoute"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "route"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepRoute"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepApplianceForwards"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "applianceForwards"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepApplianceForwards"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepInternetGatewaySourceNAT"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internetGatewaySourceNAT"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepInternetGatewaySourceNAT"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepInternetGatewayDestinationNAT"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internetGatewayDestinationNAT"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepInternetGatewayDestinationNAT"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNatGatewaySourceNAT"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natGatewaySourceNAT"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNatGatewaySourceNAT"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNatGatewaySession"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natGatewaySession"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNatGatewaySession"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepPeering"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "peering"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepPeering"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepTransitGatewayRoute"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepTransitGatewayRoute"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepTransitGatewayEntry"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayEntry"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepTransitGatewayEntry"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepConntrack"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "conntrack"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepConntrack"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNetfilterRule"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "netfilterRule"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNetfilterRule"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepKubeProxyDNAT"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "kubeProxyDNAT"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepKubeProxyDNAT"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNodeRoute"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "nodeRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNodeRoute"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNodeSourceNAT"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "nodeSourceNAT"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNodeSourceNAT"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNoListener"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noListener"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNoListener"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepListenerDefault"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "listenerDefault"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepListenerDefault"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepListenerRule"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "listenerRule"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepListenerRule"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNoMatchingListenerRule"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noMatchingListenerRule"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNoMatchingListenerRule"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepFixedResponse"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "fixedResponse"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepFixedResponse"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepRedirect"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "redirect"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepRedirect"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepNoTarget"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noTarget"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNoTarget"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepTargetGroup"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "targetGroup"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepTargetGroup"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepLoadBalancerForward"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loadBalancerForward"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepLoadBalancerForward"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepLoadBalancerReturn"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loadBalancerReturn"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepLoadBalancerReturn"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/stepLoadBalancerFlowReturn"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loadBalancerFlowReturn"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepLoadBalancerFlowReturn"
+          },
+          "else": false
         }
       ]
     },
@@ -3431,55 +3841,225 @@ public enum TraceSchema {
       },
       "oneOf": [
         {
-          "$ref": "#/$defs/placeInterface"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "interface"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeInterface"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeLoadBalancerNode"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loadBalancerNode"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeLoadBalancerNode"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeEndpoint"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "endpoint"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeEndpoint"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeInternet"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internet"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeInternet"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeExternal"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "external"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeExternal"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeSubnet"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "subnet"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeSubnet"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeVpc"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "vpc"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeVpc"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeInternetGateway"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internetGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeInternetGateway"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeEgressOnlyInternetGateway"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "egressOnlyInternetGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeEgressOnlyInternetGateway"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeNatGateway"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeNatGateway"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placePeering"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "peering"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placePeering"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeTransitGateway"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeTransitGateway"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeGatewayEndpoint"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "gatewayEndpoint"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeGatewayEndpoint"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeService"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "service"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeService"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeNode"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "node"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeNode"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placeNodeHost"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "nodeHost"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeNodeHost"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/placePod"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "pod"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placePod"
+          },
+          "else": false
         }
       ]
     },
@@ -4477,133 +5057,563 @@ public enum TraceSchema {
       },
       "oneOf": [
         {
-          "$ref": "#/$defs/reasonServiceIPOffCluster"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "serviceIPOffCluster"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonServiceIPOffCluster"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonSourceDestCheckEgress"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "sourceDestCheckEgress"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonSourceDestCheckEgress"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonSourceDestCheckIngress"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "sourceDestCheckIngress"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonSourceDestCheckIngress"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonSourceDestCheckAppliance"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "sourceDestCheckAppliance"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonSourceDestCheckAppliance"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonSecurityGroups"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "securityGroups"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonSecurityGroups"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNetworkACLReplyPorts"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "networkACLReplyPorts"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNetworkACLReplyPorts"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNetworkACL"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "networkACL"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNetworkACL"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTooManyDecisions"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "tooManyDecisions"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTooManyDecisions"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonSubnetLoop"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "subnetLoop"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonSubnetLoop"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoRouteInTable"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noRouteInTable"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoRouteInTable"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonBlackholeRoute"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "blackholeRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonBlackholeRoute"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonEgressOnlyGateway"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "egressOnlyGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonEgressOnlyGateway"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoInterfaceInVPC"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noInterfaceInVPC"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoInterfaceInVPC"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonInternetGatewayPrivateDestination"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internetGatewayPrivateDestination"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonInternetGatewayPrivateDestination"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonInternetGatewayNoPublicAddress"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internetGatewayNoPublicAddress"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonInternetGatewayNoPublicAddress"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonInternetGatewayPrivateSource"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "internetGatewayPrivateSource"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonInternetGatewayPrivateSource"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoInternetGateway"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noInternetGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoInternetGateway"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonPrivateAddressFromInternet"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "privateAddressFromInternet"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonPrivateAddressFromInternet"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonOutsideModelledNetworks"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "outsideModelledNetworks"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonOutsideModelledNetworks"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNatNoSession"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natNoSession"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNatNoSession"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNatProtocol"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natProtocol"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNatProtocol"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNatSourceOutsideVPC"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natSourceOutsideVPC"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNatSourceOutsideVPC"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNatNoInbound"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "natNoInbound"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNatNoInbound"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonPeeringNotTransitive"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "peeringNotTransitive"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonPeeringNotTransitive"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTransitGatewayNoSubnetInZone"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayNoSubnetInZone"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayNoSubnetInZone"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTransitGatewayNoRoute"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayNoRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayNoRoute"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTransitGatewayLoop"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayLoop"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayLoop"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTransitGatewayBlackhole"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayBlackhole"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayBlackhole"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTransitGatewayNotAttached"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayNotAttached"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayNotAttached"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonVpcNoSubnetOnward"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "vpcNoSubnetOnward"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonVpcNoSubnetOnward"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonGatewayEndpointProtocol"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "gatewayEndpointProtocol"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonGatewayEndpointProtocol"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonServiceHasNoEndpoints"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "serviceHasNoEndpoints"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonServiceHasNoEndpoints"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNetfilterFilter"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "netfilterFilter"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNetfilterFilter"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNotAServicePort"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "notAServicePort"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNotAServicePort"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoListener"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noListener"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoListener"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoMatchingRule"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noMatchingRule"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoMatchingRule"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonFixedResponse"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "fixedResponse"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonFixedResponse"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonRedirect"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "redirect"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonRedirect"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoRegisteredTargets"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noRegisteredTargets"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoRegisteredTargets"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonTargetsOutsideZones"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "targetsOutsideZones"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTargetsOutsideZones"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonNoTargetInZone"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noTargetInZone"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoTargetInZone"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonHairpinWithPreservedClientIP"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "hairpinWithPreservedClientIP"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonHairpinWithPreservedClientIP"
+          },
+          "else": false
         },
         {
-          "$ref": "#/$defs/reasonLoadBalancerNoConnection"
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loadBalancerNoConnection"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonLoadBalancerNoConnection"
+          },
+          "else": false
         }
       ]
     },
