@@ -40,10 +40,11 @@ public struct Network: Sendable {
     public let tracer: Tracer
     public let resolver: EndpointResolver
 
-    public init(topology: Topology, catalog: InstanceCatalog, realized: RealizedCluster? = nil) {
+    /// `pipeline`: the walk's stages (a test may add one).
+    public init(topology: Topology, catalog: InstanceCatalog, realized: RealizedCluster? = nil, pipeline: Pipeline = .standard) {
         let r = realized ?? Realizer.realize(topology, catalog: catalog)
         fabric = FabricIndex(topology: topology, realized: r)
-        tracer = Tracer(fabric: fabric)
+        tracer = Tracer(fabric: fabric, pipeline: pipeline)
         resolver = EndpointResolver(fabric: fabric)
     }
 

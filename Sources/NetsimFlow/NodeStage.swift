@@ -14,26 +14,6 @@ import NetsimVPC
 ///   the nat table is not walked again (netfilter consults it for the first packet only), and
 ///   the filter table accepts the packet as ESTABLISHED (kube-proxy's KUBE-FORWARD does).
 extension Walk {
-    enum NodeOrigin: Sendable {
-        /// A pod of the node with this address: enters the host on the pod's veth.
-        case pod(IPv4Address)
-        /// The node's own stack (host processes, hostNetwork pods).
-        case host
-        /// Arrives from the VPC on this ENI (`eth0`, `eth1`, …).
-        case wire(String)
-    }
-
-    enum NodeExit {
-        /// To a pod of this node (its veth).
-        case pod(IPv4Address)
-        /// To the node itself.
-        case host
-        /// Out of an ENI: the fabric's interface index.
-        case eni(Int)
-        /// Rejected, dropped or unroutable here (recorded).
-        case stopped
-    }
-
     static func protoName(_ p: Packet) -> String {
         switch p.ipProtocol { case .tcp: "tcp"; case .udp: "udp"; case .icmp: "icmp"; default: "\(p.ipProtocol)" }
     }
@@ -72,8 +52,6 @@ extension Walk {
         switch origin {
         case .pod(let ip):
             np.inInterface = host.veth(of: ip)
-            observe(.podEth0(pod: ip, outbound: true))
-            observe(.vethHost(node: nodeName, pod: ip, outbound: true))
         case .wire(let dev): np.inInterface = dev
         case .host: break
         }
@@ -207,8 +185,21 @@ extension Walk {
         return .eni(i)
     }
 
+    /// A pod's packet on its eth0 and the host side of its veth, into the node's datapath.
+    mutating func podVethEgress(_ nodeName: String, _ pod: IPv4Address) -> StageResult {
+        observe(.podEth0(pod: pod, outbound: true))
+        observe(.vethHost(node: nodeName, pod: pod, outbound: true))
+        return .move(.node(nodeName, .pod(pod)))
+    }
+
+    /// The node routed the packet to a pod's veth: the host side of it.
+    mutating func podVethIngress(_ nodeName: String, _ pod: IPv4Address) -> StageResult {
+        observe(.vethHost(node: nodeName, pod: pod, outbound: false))
+        return .move(.deliverOnNode(nodeName, .pod(pod)))
+    }
+
     /// Ends the walk at a pod or the node itself on `nodeName`.
-    mutating func deliverOnNode(_ nodeName: String, _ exit: NodeExit) {
+    mutating func deliverOnNode(_ nodeName: String, _ exit: NodeExit) -> StageResult {
         let who: Delivery
         let here: Place
         var eni: Int? = nil
@@ -217,7 +208,6 @@ extension Walk {
             who = .pod(f.podByIP[ip.value], address: ip)
             here = .pod(f.podByIP[ip.value], address: ip)
             eni = f.ownerOf(ip)
-            observe(.vethHost(node: nodeName, pod: ip, outbound: false))
             observe(.podEth0(pod: ip, outbound: false))
             deliveredOnNode = (nodeName, .pod(ip))
         default:
@@ -229,14 +219,16 @@ extension Walk {
         deliveredAt = eni
         let blocked = explanations.contains { $0.direction == direction }
         finish(.delivered, place: here, .delivered, .delivered(who, blockedEarlier: blocked))
+        return .stop
     }
 
-    /// Continues after a node stage.
-    mutating func afterNode(_ nodeName: String, _ exit: NodeExit) {
+    /// Where the walk goes on after a node's datapath.
+    func afterNode(_ nodeName: String, _ exit: NodeExit) -> StageResult {
         switch exit {
-        case .pod, .host: deliverOnNode(nodeName, exit)
-        case .eni(let i): leaveInterface(i)
-        case .stopped: break
+        case .pod(let ip): return .move(.podIngress(node: nodeName, pod: ip))
+        case .host: return .move(.deliverOnNode(nodeName, .host))
+        case .eni(let i): return .move(.interfaceEgress(i, originating: false))
+        case .stopped: return .stop
         }
     }
 }

@@ -283,6 +283,23 @@ public struct TransitGatewayEntry: Sendable {
     public var senderZone: String?
 }
 
+/// A NetworkPolicy's decision at a pod's veth (the stage that makes it comes with NetworkPolicy
+/// support; a test stage uses it today).
+public struct PolicyVerdict: Sendable {
+    /// `ingress` (to the pod) or `egress` (from it).
+    public var direction: FilterDirection
+    /// The pod (`namespace/name`, nil when unknown) and its address.
+    public var pod: String?
+    public var address: IPv4Address
+    public var allowed: Bool
+    /// The policies (`namespace/name`) that select the pod for that direction.
+    public var policies: [String]
+    public var packet: Packet
+    public init(direction: FilterDirection, pod: String?, address: IPv4Address, allowed: Bool, policies: [String], packet: Packet) {
+        self.direction = direction; self.pod = pod; self.address = address; self.allowed = allowed; self.policies = policies; self.packet = packet
+    }
+}
+
 /// One kind of step, with the values that decided it. The wording (`Step.type`, `Step.sentence`)
 /// is written from these.
 public enum StepDetail: Sendable {
@@ -340,6 +357,8 @@ public enum StepDetail: Sendable {
     case loadBalancerReturn(LoadBalancerHandOff)
     /// The VPC returns an NLB target's reply to the NLB node by the flow.
     case loadBalancerFlowReturn(loadBalancer: String, client: IPv4Address, node: IPv4Address)
+    // pods
+    case networkPolicy(PolicyVerdict)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's
@@ -380,6 +399,8 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     case noEndpoints = "NO_ENDPOINTS"
     case rejected = "REJECTED"
     case dropped = "DROPPED"
+    /// A NetworkPolicy at the pod's veth denies the packet.
+    case networkPolicyDenied = "NETWORK_POLICY_DENIED"
 }
 
 /// Why a path is blocked, with the values that say so (the explanation's message is written
@@ -434,6 +455,7 @@ public enum BlockReason: Sendable {
     case noTargetInZone(targetGroup: String, zone: String, failOpen: Bool, others: Int)
     case hairpinWithPreservedClientIP(target: String)
     case loadBalancerNoConnection(loadBalancer: String)
+    case networkPolicy(PolicyVerdict)
 }
 
 /// On a reply a network ACL denies: the port it must allow and, when the port is picked from a

@@ -33,8 +33,12 @@ public struct Tracer: Sendable {
     public let fabric: FabricIndex
     let datapaths: DatapathCache
     let health = HealthCache()
+    /// The stages the walk runs at each position (`Pipeline.standard`, or one with a stage added).
+    public let pipeline: Pipeline
 
-    public init(fabric: FabricIndex) { self.fabric = fabric; datapaths = DatapathCache(fabric: fabric) }
+    public init(fabric: FabricIndex, pipeline: Pipeline = .standard) {
+        self.fabric = fabric; self.pipeline = pipeline; datapaths = DatapathCache(fabric: fabric)
+    }
 
     /// Renders and parses what every node's kube-proxy rules share, which the first trace
     /// through a node would otherwise do (for benchmarks that time set-up apart).
@@ -51,7 +55,7 @@ public struct Tracer: Sendable {
         let key = l << 16 | i
         let h: [TargetHealth]
         if let cached = health.results.withLock({ $0[key] }) { h = cached } else {
-            h = Walk.checkHealth(fabric, datapaths: datapaths, l, i)
+            h = Walk.checkHealth(fabric, datapaths: datapaths, pipeline: pipeline, l, i)
             health.results.withLock { $0[key] = h }
         }
         let spanned = Set(lb.nodes.map(\.zone))
@@ -69,14 +73,13 @@ public struct Tracer: Sendable {
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
                       clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false,
                       entryZones: [String: String] = [:]) -> Trace {
-        var w = Walk(f: fabric, direction: .forward, packet: packet)
-        w.entryZones = entryZones
-        if case .interface(let i) = src.place { w.originInterface = i }
-        w.datapaths = datapaths
-        w.health = health
-        w.http = http
+        var origin: Int? = nil
+        if case .interface(let i) = src.place { origin = i }
+        let context = WalkContext(fabric: fabric, datapaths: datapaths, health: health, direction: .forward, isReply: false, http: http,
+                                  entryZones: entryZones, originInterface: origin, clientPorts: nil, pipeline: pipeline)
+        var w = Walk(context: context, packet: packet)
         w.branchChoice = choice
-        w.start(src, dst)
+        w.run(from: .originate(src, dst))
         let forwardEnd = w.end ?? .noRoute
         var explanations = w.explanations
         var forward = PathTrace(end: forwardEnd, hops: w.hops, finalPacket: w.packet)
@@ -87,7 +90,7 @@ public struct Tracer: Sendable {
         let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
         if packet.hasPorts || echo, forwardEnd.isSuccess, !routedBlock {
             var r = w.replyWalk(clientPorts: clientPorts)
-            r.startReply(forwardEnd: forwardEnd, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
+            r.run(from: .originateReply)
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
             reply?.wire = r.wire
@@ -109,104 +112,7 @@ public struct Tracer: Sendable {
     }
 }
 
-/// A translation a gateway made, so the reply can be translated back.
-struct Session: Sendable {
-    /// `node`: a node's conntrack entry (kube-proxy's DNAT, its masquerade, the VPC CNI's SNAT).
-    enum Kind { case nat(String), igw, node(String), loadBalancer(Int) }
-    var kind: Kind
-    /// The translated address and port the reply is sent to …
-    var outside: (IPv4Address, UInt16)
-    /// … and where it goes back to.
-    var inside: (IPv4Address, UInt16)
-    /// The ports the translation may pick (1024–65535 for NAT gateways and the CNI's SNAT).
-    var outsideRange: ClosedRange<UInt16>? = nil
-    var reversed = false
-    /// Load balancer entries: the NLB kept the client's address.
-    var preserved = false
-    /// Node entries: the destination before and after DNAT.
-    var originalDestination: (IPv4Address, UInt16)? = nil
-    var translatedDestination: (IPv4Address, UInt16)? = nil
-    /// The connection's mark (the VPC CNI's 0x80 routes its replies by the main table).
-    var connmark: UInt32 = 0
-}
-
-/// The state of one walk in one direction.
-struct Walk {
-    let f: FabricIndex
-    let direction: Explanation.Direction
-    var packet: Packet
-    var hops: [Hop] = []
-    var explanations: [Explanation] = []
-    var notes: [String] = []
-    var end: Disposition?
-    /// Replies pass security groups as tracked connections.
-    var session = false
-    var sessions: [Session] = []
-    var visited = Set<VisitKey>()
-    /// Routing decisions taken, to end pathological chains (a very long chain of appliances).
-    var decisions = 0
-    static let maxDecisions = 64
-    /// Set once an appliance has forwarded the packet: security-group references no longer
-    /// match the original sender (SG_REFERENCES_NOT_PRESERVED).
-    var identityLost = false
-    /// The packet entered this VPC from a transit gateway attachment.
-    var viaTransitGateway = false
-    /// Replies: the client's port range.
-    var clientPorts: ClosedRange<UInt16>? = nil
-    var datapaths: DatapathCache? = nil
-    /// How kube-proxy's random branches are taken (nil: drawn from the flow and the topology's seed).
-    var branchChoice: BranchChoice? = nil
-    /// The endpoints the first random DNAT could pick, with their chances.
-    var choices: [(String, Double)] = []
-    /// Who made that choice, when not kube-proxy (a load balancer).
-    var choiceKind: String? = nil
-    /// The ALB request's host and path.
-    var http: HTTPRequest? = nil
-    /// A packet a load balancer forwarded: its source and the load balancer's groups, which
-    /// security-group references on the target match (an NLB that keeps the client's address).
-    var lbIdentity: (IPv4Address, [String])? = nil
-    var lbLeg: LoadBalancerLeg? = nil
-    var health: HealthCache? = nil
-    /// The places a capture could watch, met on the way; which TCP connection the packet is on.
-    var wire: [WireRecord] = []
-    var connection = 0
-    /// The interface the flow started from (a reply to it ends there, even at a NAT gateway
-    /// or a load balancer node that opened it, as a replayed capture has them do).
-    var originInterface: Int? = nil
-    /// kube-proxy's REJECT answered the client with an ICMP port unreachable.
-    var rejectedWithICMP = false
-    /// What an ALB answered itself.
-    var response: HTTPResponse? = nil
-    var deliveredAt: Int?
-    /// Delivered to a pod or the node itself: where the reply starts.
-    var deliveredOnNode: (String, NodeOrigin)? = nil
-    enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
-    var exitedVia: Exit?
-    /// The zone a transit gateway enters a VPC through when the sender's zone does not decide
-    /// it, by `TransitGatewayZoneChoice.key` (for tracing each candidate zone).
-    var entryZones: [String: String] = [:]
-    /// Where that zone was not determined and the candidates' route tables differ.
-    var zoneChoices: [TransitGatewayZoneChoice] = []
-
-    init(f: FabricIndex, direction: Explanation.Direction, packet: Packet) {
-        self.f = f; self.direction = direction; self.packet = packet
-    }
-
-    /// The walk back: the reply to what this walk delivered, with its sessions (translations
-    /// to undo, connections the security groups track) and where it started.
-    func replyWalk(clientPorts: ClosedRange<UInt16>?) -> Walk {
-        var r = Walk(f: f, direction: .reply, packet: packet.reversed)
-        r.datapaths = datapaths
-        r.health = health
-        r.connection = connection
-        r.originInterface = originInterface
-        r.sessions = sessions
-        r.session = true
-        r.clientPorts = clientPorts
-        r.deliveredOnNode = deliveredOnNode
-        return r
-    }
-
+extension Walk {
     /// A reply to a connection interface `d` opened itself (a NAT gateway's or a load balancer
     /// node's own packet, as a replayed capture or a health check has them) ends there.
     mutating func endsAtOrigin(_ d: Int) -> Bool {
@@ -215,30 +121,6 @@ struct Walk {
         deliveredAt = d
         finish(.delivered, place: place(d), .delivered, .deliveredToOpener(label: iface.label))
         return true
-    }
-
-    // MARK: recording
-
-    mutating func hop(_ place: Place, _ step: Step) {
-        if let last = hops.last, last.place == place { hops[hops.count - 1].steps.append(step) } else { hops.append(Hop(place: place, steps: [step])) }
-    }
-
-    mutating func hop(_ place: Place, _ steps: [Step]) {
-        if let last = hops.last, last.place == place { hops[hops.count - 1].steps += steps } else { hops.append(Hop(place: place, steps: steps)) }
-    }
-
-    mutating func block(_ code: ExplanationCode, _ d: Disposition, component: String, _ reason: BlockReason, at loc: SourceLocation? = nil) {
-        explanations.append(Explanation(code: code, direction: direction, disposition: d, component: component, detail: reason, location: loc))
-    }
-
-    mutating func finish(_ d: Disposition, place: Place, _ action: Step.Action, _ detail: StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
-        hop(place, Step(action, detail, component: component, location: loc))
-        if end == nil { end = d }
-    }
-
-    /// Records the packet at a place a capture could watch.
-    mutating func observe(_ e: WireEvent) {
-        wire.append(WireRecord(event: e, packet: packet, connection: connection, afterBlock: !explanations.isEmpty))
     }
 
     func ref(_ i: Int) -> InterfaceRef {
@@ -254,34 +136,31 @@ struct Walk {
 
     // MARK: forward start
 
-    mutating func start(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint) {
+    mutating func start(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint) -> StageResult {
         switch src.place {
         case .interface(let i):
             hop(.endpoint(src.label), Step(.originated, .originate(packet, reply: false), packet: packet))
             let iface = f.interfaces[i]
-            if let node = src.podNode ?? (iface.kind == .nodeENI ? iface.node : nil) {
-                let exit = nodeStage(node, origin: src.podNode != nil ? .pod(packet.source) : .host)
-                afterNode(node, exit)
-                return
-            }
+            if let pod = src.podNode { return .move(.podEgress(node: pod, pod: packet.source)) }
+            if iface.kind == .nodeENI, let node = iface.node { return .move(.node(node, .host)) }
             if case .serviceIP = dst.place {
                 block(.unknownDestination, .noRoute, component: dst.label, .serviceIPOffCluster(source: src.label))
                 finish(.noRoute, place: .endpoint(src.label), .noRoute, .noRoute(.noKubeProxy))
-                return
+                return .stop
             }
-            leaveInterface(i, originating: true)
+            return .move(.interfaceEgress(i, originating: true))
         case .internet:
             hop(.internet(packet.source), Step(.originated, .originate(packet, reply: false), packet: packet))
-            fromInternet()
+            return .move(.internet)
         case .serviceIP:
             end = .noRoute
+            return .stop
         case .externalNetwork(let e):
             hop(.external(name: e.name, address: packet.source), Step(.originated, .originate(packet, reply: false), packet: packet))
             if let via = e.via, let tgw = f.topology.transitGateways.first(where: { $0.name == via }) {
-                transitGateway(tgw, from: nil)
-            } else {
-                fromInternet()
+                return .move(.transitGateway(tgw, from: nil, subnet: nil))
             }
+            return .move(.internet)
         }
     }
 
@@ -294,28 +173,41 @@ struct Walk {
         return nil
     }
 
-    mutating func leaveInterface(_ i: Int, originating: Bool = false) {
+    /// The packet on the wire out of the interface; a NAT gateway's goes straight to its subnet.
+    mutating func interfaceOut(_ i: Int) -> StageResult {
+        observe(.interfaceOut(i, neighbour: neighbour(of: i)))
+        if f.interfaces[i].kind == .natGateway { return leaveSubnet(f.interfaces[i].subnet) }
+        return .next
+    }
+
+    mutating func sourceDestCheckEgress(_ i: Int, originating: Bool) -> StageResult {
         let iface = f.interfaces[i]
-        let here = place(i)
-        let next = neighbour(of: i)
-        observe(.interfaceOut(i, neighbour: next))
-        if iface.kind == .natGateway { leaveSubnet(iface.vpc, iface.subnet); return }
         if !originating && iface.sourceDestCheck && f.ownerOf(packet.source) != i {
             block(.eniSourceDestCheckRestriction, .deniedOut, component: iface.id, .sourceDestCheckEgress(interface: iface.label, source: packet.source))
-            hop(here, Step(.denied, .sourceDestCheck(interface: iface.label, source: packet.source), component: iface.id))
+            hop(place(i), Step(.denied, .sourceDestCheck(interface: iface.label, source: packet.source), component: iface.id))
         }
+        return .next
+    }
+
+    mutating func securityGroupsEgress(_ i: Int) -> StageResult {
         if session {
-            hop(here, Step(.matchedSession, .trackedConnection(.egress, atAppliance: false)))
+            hop(place(i), Step(.matchedSession, .trackedConnection(.egress, atAppliance: false)))
         } else {
             securityGroups(i, .egress)
         }
-        if session, returnToLoadBalancer(from: i) { return }
-        if let d = next {
+        return .next
+    }
+
+    /// To the neighbour in the subnet (no route table or network ACL), else out of the subnet;
+    /// an NLB target's reply goes back to the NLB node by the flow.
+    mutating func leaveInterface(_ i: Int) -> StageResult {
+        let iface = f.interfaces[i]
+        if session, let back = returnToLoadBalancer(from: i) { return back }
+        if let d = neighbour(of: i) {
             hop(.subnet(iface.subnet), Step(.forwarded, .sameSubnet(destination: packet.destination)))
-            arrive(d)
-            return
+            return .move(.arrive(d))
         }
-        leaveSubnet(iface.vpc, iface.subnet)
+        return leaveSubnet(iface.subnet)
     }
 
     mutating func securityGroups(_ i: Int, _ direction: SecurityGroupEvaluator.Direction) {
@@ -384,66 +276,69 @@ struct Walk {
         return clientPorts
     }
 
-    mutating func leaveSubnet(_ vpcName: String, _ subnetName: String) {
-        guard let (vpc, subnet) = f.subnets[subnetName] else { return }
-        _ = vpcName
-        networkACL(vpc: vpc, subnet: subnet, .outbound)
-        route(vpc: vpc, subnet: subnet)
+    func leaveSubnet(_ subnetName: String) -> StageResult {
+        guard let (vpc, subnet) = f.subnets[subnetName] else { return .stop }
+        return .move(.subnetEgress(vpc: vpc, subnet: subnet))
     }
 
-    mutating func route(vpc: VPC, subnet: Subnet) {
+    mutating func route(vpc: VPC, subnet: Subnet) -> StageResult {
         decisions += 1
         if decisions > Walk.maxDecisions {
             block(.loop, .loop, component: subnet.id, .tooManyDecisions(Walk.maxDecisions))
             finish(.loop, place: .subnet(subnet.name), .loop, .loop(.tooManyDecisions))
-            return
+            return .stop
         }
         guard visited.insert(VisitKey(place: .subnet(vpc.name, subnet.name), source: packet.source, destination: packet.destination)).inserted else {
             block(.loop, .loop, component: subnet.id, .subnetLoop(subnet: subnet.name))
             finish(.loop, place: .subnet(subnet.name), .loop, .loop(.revisitedSubnet))
-            return
+            return .stop
         }
-        guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return }
+        guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return .stop }
         let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
             block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: subnet.name, destination: packet.destination), at: rt.table.location)
             finish(.noRoute, place: .subnet(subnet.name), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
-            return
+            return .stop
         }
         hop(.subnet(subnet.name), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: m.destination, target: m.target, origin: m.origin)),
                                        component: rt.table.id, location: m.location ?? rt.table.location))
         switch m.target {
-        case .local: localDelivery(vpc: vpc, from: subnet.name)
+        case .local: return .move(.localDelivery(vpc: vpc, fromSubnet: subnet.name))
         case .blackhole:
             block(.badStateRoute, .nullRouted, component: rt.table.id, .blackholeRoute(table: table, written: m.written), at: m.location)
             finish(.nullRouted, place: .subnet(subnet.name), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
-        case .internetGateway: internetGatewayEgress(vpc: vpc)
+            return .stop
+        case .internetGateway: return .move(.internetGateway(vpc))
         case .egressOnlyInternetGateway(let n):
             block(.noRouteToDestination, .noRoute, component: n, .egressOnlyGateway(n))
             finish(.noRoute, place: .egressOnlyInternetGateway(n), .noRoute, .noRoute(.egressOnlyIPv6))
-        case .natGateway(let n): natGateway(n, from: subnet.name)
-        case .peeringConnection(let n): peering(n, from: vpc)
+            return .stop
+        case .natGateway(let n): return .move(.natGateway(n, fromSubnet: subnet.name))
+        case .peeringConnection(let n): return .move(.peering(n, from: vpc))
         case .transitGateway(let n):
-            if let tgw = f.topology.transitGateways.first(where: { $0.name == n }) { transitGateway(tgw, from: vpc, subnet: subnet) }
-        case .gatewayEndpoint(let n): gatewayEndpoint(n, vpc: vpc)
-        case .networkInterface(let n): middlebox(n, from: subnet.name)
+            guard let tgw = f.topology.transitGateways.first(where: { $0.name == n }) else { return .stop }
+            return .move(.transitGateway(tgw, from: vpc, subnet: subnet))
+        case .gatewayEndpoint(let n): return .move(.gatewayEndpoint(n, vpc))
+        case .networkInterface(let n): return .move(.middlebox(n, fromSubnet: subnet.name))
         }
     }
 
-    mutating func localDelivery(vpc: VPC, from subnet: String?) {
+    mutating func localDelivery(vpc: VPC, from subnet: String?) -> StageResult {
         guard let d = f.ownerOf(packet.destination), f.interfaces[d].vpc == vpc.name else {
             block(.unknownDestination, .noRoute, component: vpc.id, .noInterfaceInVPC(vpc: vpc.name, destination: packet.destination))
             finish(.noRoute, place: .vpc(vpc.name), .noRoute, .noRoute(.noInterfaceHas(packet.destination)), component: vpc.id)
-            return
+            return .stop
         }
         let target = f.interfaces[d]
         if target.subnet != subnet, let (v, s) = f.subnets[target.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
-        arrive(d)
+        return .move(.arrive(d))
     }
 
-    mutating func arrive(_ d: Int) {
+    /// Arriving on an interface: a NAT gateway's address goes to its sessions; else the
+    /// source/destination check and the security groups, and the wire past them.
+    mutating func interfaceIngress(_ d: Int) -> StageResult {
         let iface = f.interfaces[d]
-        if iface.kind == .natGateway { observe(.interfaceIn(d)); natReceive(d); return }
+        if iface.kind == .natGateway { observe(.interfaceIn(d)); return .move(.natReturn(d)) }
         if f.ownerOf(packet.destination) != d && iface.sourceDestCheck {
             block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckIngress(interface: iface.label, destination: packet.destination))
         }
@@ -454,65 +349,70 @@ struct Walk {
         }
         // A capture on the interface sees what its security groups let in.
         observe(.interfaceIn(d))
-        if iface.kind == .loadBalancer { loadBalancerStage(d); return }
+        return .next
+    }
+
+    /// What owns the interface takes the packet: a load balancer node, a node's datapath, or
+    /// the interface's own host (delivered).
+    mutating func interfaceOwner(_ d: Int) -> StageResult {
+        let iface = f.interfaces[d]
+        if iface.kind == .loadBalancer { return .move(session ? .loadBalancerReturn(d) : .loadBalancer(d)) }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
         if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
-            afterNode(node, nodeStage(node, origin: .wire(dev)))
-            return
+            return .move(.node(node, .wire(dev)))
         }
         deliveredAt = d
         var who = Delivery.interface(label: iface.label)
         if let pod = f.podByIP[packet.destination.value] { who = .podOnInterface(pod: pod, address: packet.destination, interface: iface.label) }
         let blocked = explanations.contains { $0.direction == direction }
         finish(.delivered, place: place(d), .delivered, .delivered(who, blockedEarlier: blocked))
+        return .stop
     }
 
     // MARK: gateways
 
     static let privateRanges = IPv4CIDR.rfc1918 + [IPv4CIDR.rfc6598]
 
-    mutating func internetGatewayEgress(vpc: VPC) {
+    mutating func internetGatewayEgress(vpc: VPC) -> StageResult {
         let igw = vpc.internetGateway.map { ObjectRef(id: $0.id, name: $0.name) }
         let name = Place.internetGateway(igw)
         let component = vpc.internetGateway?.id ?? vpc.id
         if Walk.privateRanges.contains(where: { $0.contains(packet.destination) }) {
             block(.igwDestinationAddressNotInRFC1918Egress, .deniedOut, component: component, .internetGatewayPrivateDestination(packet.destination))
             finish(.deniedOut, place: name, .denied, .filter(.privateDestination), component: component)
-            return
+            return .stop
         }
         guard let srcOwner = f.ownerOf(packet.source), f.interfaces[srcOwner].primaryIP == packet.source,
               let pub = f.interfaces[srcOwner].publicIP else {
             block(.igwPublicIPAssociationForEgress, .deniedOut, component: component, .internetGatewayNoPublicAddress(packet.source))
             finish(.deniedOut, place: name, .denied, .filter(.noPublicAddress(packet.source)), component: component)
-            return
+            return .stop
         }
         let before = packet
         packet.source = pub
         sessions.append(Session(kind: .igw, outside: (pub, packet.sourcePort), inside: (before.source, packet.sourcePort)))
         hop(name, Step(.transformed, .internetGatewaySourceNAT(before: before, after: packet), component: component, packet: packet))
-        if f.publicOwnerOf(packet.destination) != nil {
-            fromInternet()
-            return
-        }
+        if f.publicOwnerOf(packet.destination) != nil { return .move(.internet) }
         exitedVia = .internet
         observe(.internetEgress(vpc: vpc.name, gateway: igw))
         finish(.exitsNetwork, place: .internet(nil), .exitsNetwork, .exitsNetwork(.internet(packet.destination)))
+        return .stop
     }
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
-    mutating func fromInternet() {
+    mutating func fromInternet() -> StageResult {
         observe(.internetIngress(vpc: f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc }))
         if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
             block(.igwSourceAddressNotInRFC1918Ingress, .deniedIn, component: "internet", .internetGatewayPrivateSource(packet.source))
             finish(.deniedIn, place: .internetGateway(nil), .denied, .filter(.privateSourceFromInternet))
-            return
+            return .stop
         }
         if let d = f.publicOwnerOf(packet.destination) {
             let iface = f.interfaces[d]
             guard let vpc = f.vpcByName[iface.vpc], let igw = vpc.internetGateway else {
                 block(.noRouteToDestination, .noRoute, component: iface.id, .noInternetGateway(vpc: iface.vpc, destination: packet.destination))
                 finish(.noRoute, place: .internet(nil), .noRoute, .noRoute(.noInternetGateway))
-                return
+                return .stop
             }
             let before = packet
             if session, let i = sessions.lastIndex(where: { if case .igw = $0.kind { return $0.outside.0 == before.destination }; return false }) {
@@ -522,41 +422,40 @@ struct Walk {
             }
             hop(.internetGateway(ObjectRef(id: igw.id, name: igw.name)), Step(.transformed, .internetGatewayDestinationNAT(before: before, after: packet),
                                                                               component: igw.id, location: igw.location, packet: packet))
-            localDelivery(vpc: vpc, from: nil)
-            return
+            return .move(.localDelivery(vpc: vpc, fromSubnet: nil))
         }
         let d = packet.destination
         if let vpc = f.vpc(containing: d) {
             block(.igwPrivateIPAssociationForIngress, .noRoute, component: vpc.internetGateway?.id ?? vpc.id, .privateAddressFromInternet(d))
             hop(.internet(nil), Step(.noRoute, .noRoute(.privateFromInternet(d))))
-            localDelivery(vpc: vpc, from: nil)
-            end = .noRoute
-            return
+            state.endOverride = .noRoute
+            return .move(.localDelivery(vpc: vpc, fromSubnet: nil))
         }
         block(.noRouteToDestination, .noRoute, component: "internet", .outsideModelledNetworks(d))
         finish(.noRoute, place: .internet(nil), .noRoute, .noRoute(.outsideModelledNetworks(d)))
+        return .stop
     }
 
-    mutating func natGateway(_ name: String, from subnet: String) {
-        guard let (vpc, nat, idx) = f.natByName[name] else { return }
+    mutating func natGateway(_ name: String, from subnet: String) -> StageResult {
+        guard let (vpc, nat, idx) = f.natByName[name] else { return .stop }
         let iface = f.interfaces[idx]
         let here = Place.natGateway(ObjectRef(id: nat.id, name: nat.name), address: iface.primaryIP, subnet: nat.subnet)
         if session {
             block(.asymmetricRoute, .deniedIn, component: nat.id, .natNoSession(natGateway: nat.name))
             finish(.deniedIn, place: here, .denied, .filter(.natNoSessionForReply), component: nat.id)
-            return
+            return .stop
         }
         switch packet.ipProtocol {
         case .tcp, .udp, .icmp: break
         default:
             block(.protocolRestriction, .deniedIn, component: nat.id, .natProtocol(packet.ipProtocol), at: nat.location)
             finish(.deniedIn, place: here, .denied, .filter(.natProtocolNotSupported(packet.ipProtocol)), component: nat.id)
-            return
+            return .stop
         }
         if !vpc.contains(packet.source) && !viaTransitGateway {
             block(.ngwRequiresSourceInVPC, .deniedIn, component: nat.id, .natSourceOutsideVPC(natGateway: nat.name, source: packet.source))
             finish(.deniedIn, place: here, .denied, .filter(.natSourceOutsideVPC), component: nat.id)
-            return
+            return .stop
         }
         if subnet != nat.subnet, let (v, s) = f.subnets[nat.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
         observe(.interfaceIn(idx))
@@ -569,20 +468,20 @@ struct Walk {
                                 outsideRange: packet.hasPorts ? 1024...65535 : nil))
         hop(here, Step(.transformed, .natGatewaySourceNAT(before: before, after: packet), component: nat.id, location: nat.location, packet: packet))
         observe(.interfaceOut(idx, neighbour: neighbour(of: idx)))
-        leaveSubnet(vpc.name, nat.subnet)
+        return leaveSubnet(nat.subnet)
     }
 
     /// A reply arriving at a NAT gateway's address: translated back to the original source.
-    mutating func natReceive(_ d: Int) {
+    mutating func natReceive(_ d: Int) -> StageResult {
         let iface = f.interfaces[d]
         guard let i = sessions.lastIndex(where: { s in
             if case .nat = s.kind { return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort) }
             return false
         }) else {
-            if endsAtOrigin(d) { return }
+            if endsAtOrigin(d) { return .stop }
             block(.ngwNoInbound, .deniedIn, component: iface.id, .natNoInbound(interface: iface.label))
             finish(.deniedIn, place: place(d), .denied, .filter(.natUnsolicitedInbound), component: iface.id)
-            return
+            return .stop
         }
         let s = sessions[i]
         sessions[i].reversed = true
@@ -591,25 +490,25 @@ struct Walk {
         if packet.hasPorts { packet.destinationPort = s.inside.1 }
         hop(place(d), Step(.matchedSession, .natGatewaySession(before: before, after: packet), component: iface.id, packet: packet))
         observe(.interfaceOut(d, neighbour: neighbour(of: d)))
-        leaveSubnet(iface.vpc, iface.subnet)
+        return leaveSubnet(iface.subnet)
     }
 
-    mutating func peering(_ name: String, from vpc: VPC) {
-        guard let pcx = f.topology.peeringConnections.first(where: { $0.name == name }) else { return }
+    mutating func peering(_ name: String, from vpc: VPC) -> StageResult {
+        guard let pcx = f.topology.peeringConnections.first(where: { $0.name == name }) else { return .stop }
         let otherName = pcx.requesterVPC == vpc.name ? pcx.accepterVPC : pcx.requesterVPC
-        guard let other = f.vpcByName[otherName] else { return }
+        guard let other = f.vpcByName[otherName] else { return .stop }
         let here = Place.peering(ObjectRef(id: pcx.id, name: pcx.name))
         guard other.contains(packet.destination) else {
             block(.pcxRequiresAddressInVPCCIDR, .noRoute, component: pcx.id,
                   .peeringNotTransitive(peering: pcx.name, vpc: other.name, cidrs: other.cidrBlocks, destination: packet.destination))
             finish(.noRoute, place: here, .noRoute, .noRoute(.outsidePeerVPC), component: pcx.id)
-            return
+            return .stop
         }
         hop(here, Step(.forwarded, .peering(into: other.name), component: pcx.id, location: pcx.location))
-        localDelivery(vpc: other, from: nil)
+        return .move(.localDelivery(vpc: other, fromSubnet: nil))
     }
 
-    mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?, subnet: Subnet? = nil) {
+    mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?, subnet: Subnet?) -> StageResult {
         let here = Place.transitGateway(ObjectRef(id: tgw.id, name: tgw.name))
         // AZ affinity: the flow enters the transit gateway through the source VPC attachment's
         // ENI in the sender's zone; a zone without an attachment subnet cannot reach it.
@@ -621,7 +520,7 @@ struct Walk {
                       .transitGatewayNoSubnetInZone(vpc: vpc.name, transitGateway: tgw.name, zone: subnet.zone, subnets: list.map { (name: $0.name, zone: $0.zone) }),
                       at: tgw.location)
                 finish(.noRoute, place: here, .noRoute, .noRoute(.noAttachmentSubnet(zone: subnet.zone)), component: tgw.id, at: tgw.location)
-                return
+                return .stop
             }
             zone = subnet.zone
         }
@@ -632,26 +531,27 @@ struct Walk {
         guard let r = best else {
             block(.tgwRtbCannotRoute, .noRoute, component: tgw.id, .transitGatewayNoRoute(transitGateway: tgw.name, destination: packet.destination), at: tgw.location)
             finish(.noRoute, place: here, .noRoute, .noRoute(.transitGatewayNoRoute(packet.destination)), component: tgw.id, at: tgw.location)
-            return
+            return .stop
         }
         guard visited.insert(VisitKey(place: .transitGateway(tgw.name), source: packet.source, destination: packet.destination)).inserted else {
             block(.loop, .loop, component: tgw.id, .transitGatewayLoop(transitGateway: tgw.name))
             finish(.loop, place: here, .loop, .loop(.revisitedTransitGateway), component: tgw.id)
-            return
+            return .stop
         }
         switch r.target {
         case .blackhole:
             block(.tgwRtbBadStateRoute, .nullRouted, component: tgw.id, .transitGatewayBlackhole(r.destination), at: r.location)
             finish(.nullRouted, place: here, .nullRouted, .nullRouted(.transitGatewayBlackhole(r.destination)), component: tgw.id, at: r.location)
+            return .stop
         case .vpc(let name):
             guard tgw.vpcAttachments.contains(name), let target = f.vpcByName[name] else {
                 block(.tgwRtbNoRouteToTGWAttachment, .noRoute, component: tgw.id, .transitGatewayNotAttached(transitGateway: tgw.name, destination: r.destination, vpc: name), at: r.location)
                 finish(.noRoute, place: here, .noRoute, .noRoute(.noAttachmentForVPC(name)), component: tgw.id, at: r.location)
-                return
+                return .stop
             }
             hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .vpcAttachment(name)), component: tgw.id, location: r.location))
             if target.contains(packet.destination) {
-                localDelivery(vpc: target, from: nil)
+                return .move(.localDelivery(vpc: target, fromSubnet: nil))
             } else if let (entry, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
                 var subnet = entry
                 // Onward from the attachment (centralized egress or inspection): routed by the
@@ -676,38 +576,41 @@ struct Walk {
                                                                                      alternative: alternative, senderZone: zone)),
                                component: tgw.id, location: r.location))
                 viaTransitGateway = true
-                route(vpc: target, subnet: subnet)
+                return .move(.routeTable(vpc: target, subnet: subnet))
             } else {
                 block(.noRouteToDestination, .noRoute, component: tgw.id, .vpcNoSubnetOnward(vpc: name, destination: packet.destination))
                 finish(.noRoute, place: .vpc(name), .noRoute, .noRoute(.noSubnetOnward))
+                return .stop
             }
         case .external(let name):
             hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .external(name)), component: tgw.id, location: r.location))
-            guard let e = f.topology.externals.first(where: { $0.name == name }) else { return }
+            guard let e = f.topology.externals.first(where: { $0.name == name }) else { return .stop }
             exitedVia = .external(e, tgw)
             finish(.exitsNetwork, place: .external(name: name, address: nil), .exitsNetwork, .exitsNetwork(.external(name)))
+            return .stop
         }
     }
 
-    mutating func gatewayEndpoint(_ name: String, vpc: VPC) {
-        guard let e = vpc.gatewayEndpoints.first(where: { $0.name == name }) else { return }
+    mutating func gatewayEndpoint(_ name: String, vpc: VPC) -> StageResult {
+        guard let e = vpc.gatewayEndpoints.first(where: { $0.name == name }) else { return .stop }
         let here = Place.gatewayEndpoint(ObjectRef(id: e.id, name: e.name), service: e.service)
         let ok = packet.ipProtocol == .tcp || (packet.ipProtocol == .icmp && (packet.icmpType == 8 || packet.icmpType == 0))
         if !ok {
             block(.vpceGatewayProtocolRestriction, .deniedIn, component: e.id, .gatewayEndpointProtocol(packet.ipProtocol), at: e.location)
             finish(.deniedIn, place: here, .denied, .filter(.endpointProtocolNotAccepted), component: e.id)
-            return
+            return .stop
         }
         exitedVia = .endpoint(e.service, vpc)
         finish(.exitsNetwork, place: here, .exitsNetwork, .exitsNetwork(.gatewayEndpoint(service: e.service)), component: e.id, at: e.location)
+        return .stop
     }
 
     /// A route to a network interface: an appliance receives the packet and forwards it.
-    mutating func middlebox(_ name: String, from subnet: String) {
-        guard let i = f.interfaceByName[name] else { return }
+    mutating func middlebox(_ name: String, from subnet: String) -> StageResult {
+        guard let i = f.interfaceByName[name] else { return .stop }
         let iface = f.interfaces[i]
         if iface.subnet != subnet, let (v, s) = f.subnets[iface.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
-        if f.ownerOf(packet.destination) == i { arrive(i); return }
+        if f.ownerOf(packet.destination) == i { return .move(.arrive(i)) }
         if iface.sourceDestCheck {
             block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckAppliance(interface: iface.label, destination: packet.destination))
         }
@@ -718,38 +621,42 @@ struct Walk {
         }
         hop(place(i), Step(.forwarded, .applianceForwards(interface: iface.label), component: iface.id))
         identityLost = true
-        leaveInterface(i, originating: true)
+        return .move(.interfaceEgress(i, originating: true))
     }
 
     // MARK: the reply
 
-    mutating func startReply(forwardEnd: Disposition, deliveredAt: Int?, exitedVia: Exit?, original: ResolvedEndpoint) {
+    /// The reply starts where the forward walk delivered the packet or left the network.
+    mutating func startReply() -> StageResult {
         let origin = Step(.originated, .originate(packet, reply: true), packet: packet)
+        let deliveredAt = state.deliveredAt, exitedVia = state.exitedVia
+        state.deliveredAt = nil
+        state.exitedVia = nil
         if let (node, from) = deliveredOnNode {
-            let who: Place
-            if case .pod(let ip) = from { who = .pod(f.podByIP[ip.value], address: ip) } else { who = .nodeHost(node, address: packet.source) }
-            hop(who, origin)
-            let exit = nodeStage(node, origin: from)
-            afterNode(node, exit)
-            return
+            if case .pod(let ip) = from {
+                hop(.pod(f.podByIP[ip.value], address: ip), origin)
+                return .move(.podEgress(node: node, pod: ip))
+            }
+            hop(.nodeHost(node, address: packet.source), origin)
+            return .move(.node(node, from))
         }
         if let d = deliveredAt {
             hop(place(d), origin)
-            leaveInterface(d, originating: true)
-            return
+            return .move(.interfaceEgress(d, originating: true))
         }
         switch exitedVia {
         case .internet:
             hop(.internet(packet.source), origin)
-            fromInternet()
+            return .move(.internet)
         case .external(let e, let tgw):
             hop(.external(name: e.name, address: packet.source), origin)
-            transitGateway(tgw, from: nil)
+            return .move(.transitGateway(tgw, from: nil, subnet: nil))
         case .endpoint(let service, let vpc):
             hop(.service(service), origin)
-            localDelivery(vpc: vpc, from: nil)
+            return .move(.localDelivery(vpc: vpc, fromSubnet: nil))
         case nil:
             end = .noRoute
+            return .stop
         }
     }
 }

@@ -55,12 +55,12 @@ final class HealthCache: Sendable {
 extension Walk {
     /// A connection reaches a load balancer node: listener, rules, target group, target; then the
     /// load balancer's own connection (ALB) or the forwarded packet (NLB) leaves its ENI.
-    mutating func loadBalancerStage(_ d: Int) {
+    mutating func loadBalancerStage(_ d: Int) -> StageResult {
         let iface = f.interfaces[d]
-        guard let l = iface.loadBalancer else { return }
+        guard let l = iface.loadBalancer else { return .stop }
         let lb = f.loadBalancers[l]
         let here = place(d)
-        if session { loadBalancerReply(d, lb); return }
+        if session { return loadBalancerReply(d, lb) }
         var leg = LoadBalancerLeg(loadBalancerKind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue,
                                   zone: iface.subnet, nodeAddress: iface.primaryIP, listener: "")
         leg.zone = lb.nodes.first { $0.interface == d }?.zone ?? "?"
@@ -69,7 +69,7 @@ extension Walk {
             block(.elbv2ListenerPortRestriction, .deniedIn, component: lb.arn,
                   .noListener(loadBalancer: lb.label, packet: packet, listeners: lb.listeners.map { ListenerRef(protocolName: $0.protocolName, port: $0.port) }), at: lb.location)
             finish(.deniedIn, place: here, .denied, .noListener(packet), component: lb.arn, at: lb.location)
-            return
+            return .stop
         }
         let listenerRef = ListenerRef(protocolName: listener.protocolName, port: listener.port)
         leg.listener = listenerRef.description
@@ -106,19 +106,19 @@ extension Walk {
                                             path: http?.path ?? "/", response: r),
                   at: matched ? nil : listener.location)
             finish(.fixedResponse, place: here, .denied, .fixedResponse(loadBalancer: lb.label, r), component: lb.arn)
-            return
+            return .stop
         case .redirect(let redirect):
             let r = HTTPResponse(status: redirect.status, contentType: "", body: "", location: redirect.to)
             response = response ?? r
             block(.elbv2Redirect, .fixedResponse, component: lb.arn, .redirect(r, byDefault: !matched))
             finish(.fixedResponse, place: here, .denied, .redirect(loadBalancer: lb.label, r), component: lb.arn)
-            return
+            return .stop
         case .forward(let i):
-            forward(d, lb, l, tg: i, leg: &leg)
+            return forward(d, lb, l, tg: i, leg: &leg)
         }
     }
 
-    mutating func forward(_ d: Int, _ lb: LoadBalancer, _ l: Int, tg i: Int, leg: inout LoadBalancerLeg) {
+    mutating func forward(_ d: Int, _ lb: LoadBalancer, _ l: Int, tg i: Int, leg: inout LoadBalancerLeg) -> StageResult {
         let iface = f.interfaces[d]
         let here = place(d)
         let tg = lb.targetGroups[i]
@@ -130,7 +130,7 @@ extension Walk {
             block(.elbv2NoTargets, .noEndpoints, component: tg.arn,
                   .noRegisteredTargets(targetGroup: tg.name, service: tg.service, servicePort: tg.servicePort, targetType: tg.targetType), at: tg.location)
             finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargets), component: tg.arn, at: tg.location)
-            return
+            return .stop
         }
         let health = healthOf(l, i)
         leg.health = health
@@ -151,7 +151,7 @@ extension Walk {
                 block(.elbInstalledAZRestriction, .noEndpoints, component: tg.arn,
                       .targetsOutsideZones(targetGroup: tg.name, loadBalancer: lb.label, zones: spanned.sorted()), at: tg.location)
                 finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargetInLoadBalancerZones), component: tg.arn)
-                return
+                return .stop
             }
         }
         if !tg.crossZone {
@@ -160,7 +160,7 @@ extension Walk {
                 block(.elbv2NoTargetsInAZ, .noEndpoints, component: tg.arn,
                       .noTargetInZone(targetGroup: tg.name, zone: zone, failOpen: leg.failOpen, others: eligible.count), at: tg.location)
                 finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargetInZone(zone)), component: tg.arn)
-                return
+                return .stop
             }
             eligible = local
         }
@@ -215,21 +215,27 @@ extension Walk {
         // Target groups that reference the load balancer's groups admit it even when the
         // source is the client's address (an NLB with security groups).
         lbIdentity = (packet.source, lb.securityGroups)
-        leaveInterface(d, originating: true)
+        return .move(.interfaceEgress(d, originating: true))
+    }
+
+    /// A reply at a load balancer node (the position's stage).
+    mutating func loadBalancerReturn(_ d: Int) -> StageResult {
+        guard let l = f.interfaces[d].loadBalancer else { return .stop }
+        return loadBalancerReply(d, f.loadBalancers[l])
     }
 
     /// A reply reaching the load balancer node: back to the client from the listener's address.
-    mutating func loadBalancerReply(_ d: Int, _ lb: LoadBalancer) {
+    mutating func loadBalancerReply(_ d: Int, _ lb: LoadBalancer) -> StageResult {
         let iface = f.interfaces[d]
         guard let i = sessions.lastIndex(where: { s in
             guard case .loadBalancer = s.kind, !s.reversed else { return false }
             if s.preserved { return s.inside.0 == packet.destination && s.translatedDestination.map { $0.0 == packet.source } == true }
             return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort)
         }), let front = sessions[i].originalDestination else {
-            if endsAtOrigin(d) { return }
+            if endsAtOrigin(d) { return .stop }
             block(.asymmetricRoute, .deniedIn, component: lb.arn, .loadBalancerNoConnection(loadBalancer: lb.label))
             finish(.deniedIn, place: place(d), .denied, .filter(.loadBalancerNoConnectionForReply), component: lb.arn)
-            return
+            return .stop
         }
         let s = sessions[i]
         sessions[i].reversed = true
@@ -241,39 +247,38 @@ extension Walk {
         packet.destinationPort = s.inside.1
         hop(place(d), Step(.matchedSession, .loadBalancerReturn(LoadBalancerHandOff(kind: lb.kind, before: before, after: packet, preserved: s.preserved, proxyProtocolV2: false)),
                            component: lb.arn, packet: packet))
-        leaveInterface(d, originating: true)
+        return .move(.interfaceEgress(d, originating: true))
     }
 
     /// An NLB that kept the client's address gets the target's reply back by its flow state,
     /// whatever the target's route table says (it would send the client's address elsewhere).
-    mutating func returnToLoadBalancer(from i: Int) -> Bool {
+    mutating func returnToLoadBalancer(from i: Int) -> StageResult? {
         guard session, let s = sessions.last(where: { s in
             guard case .loadBalancer = s.kind, s.preserved, !s.reversed else { return false }
             return s.inside.0 == packet.destination && s.translatedDestination.map { $0.0 == packet.source && (!packet.hasPorts || $0.1 == packet.sourcePort) } == true
-        }), case .loadBalancer(let l) = s.kind else { return false }
+        }), case .loadBalancer(let l) = s.kind else { return nil }
         let lb = f.loadBalancers[l]
         guard let node = lb.nodes.first(where: { $0.privateIP == s.outside.0 || f.interfaces[$0.interface].primaryIP == s.originalDestination?.0 }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
-              node.interface >= 0 else { return false }
+              node.interface >= 0 else { return nil }
         let from = f.interfaces[i]
         hop(.subnet(from.subnet), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: node.privateIP), component: lb.arn))
         if let (v, sn) = f.subnets[from.subnet] { networkACL(vpc: v, subnet: sn, .outbound) }
         if node.subnet != from.subnet, let (v, sn) = f.subnets[node.subnet] { networkACL(vpc: v, subnet: sn, .inbound) }
         observe(.interfaceIn(node.interface))
-        loadBalancerReply(node.interface, lb)
-        return true
+        return .move(.loadBalancerReturn(node.interface))
     }
 
     /// Each target's health, by tracing the check — the connection and its reply — from the
     /// load balancer node in its zone (the first node when none is there); cached per target group.
     mutating func healthOf(_ l: Int, _ i: Int) -> [TargetHealth] {
         let key = l << 16 | i
-        if let h = health?.results.withLock({ $0[key] }) { return h }
-        let out = Walk.checkHealth(f, datapaths: datapaths, l, i)
-        health?.results.withLock { $0[key] = out }
+        if let h = ctx.health?.results.withLock({ $0[key] }) { return h }
+        let out = Walk.checkHealth(f, datapaths: datapaths, pipeline: ctx.pipeline, l, i)
+        ctx.health?.results.withLock { $0[key] = out }
         return out
     }
 
-    static func checkHealth(_ f: FabricIndex, datapaths: DatapathCache?, _ l: Int, _ i: Int) -> [TargetHealth] {
+    static func checkHealth(_ f: FabricIndex, datapaths: DatapathCache?, pipeline: Pipeline, _ l: Int, _ i: Int) -> [TargetHealth] {
         let lb = f.loadBalancers[l]
         let tg = lb.targetGroups[i]
         let hc = tg.healthCheck
@@ -286,12 +291,12 @@ extension Walk {
             var p = Packet(ipProtocol: .tcp, source: node.privateIP, destination: t.ip)
             p.destinationPort = port
             p.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("hc/\(lb.name)/\(t.ip)/\(port)", seed: f.topology.seed) % 64512))
-            var w = Walk(f: f, direction: .forward, packet: p)
-            w.datapaths = datapaths
-            w.originInterface = node.interface
+            let context = WalkContext(fabric: f, datapaths: datapaths, health: nil, direction: .forward, isReply: false, http: nil,
+                                      entryZones: [:], originInterface: node.interface, clientPorts: nil, pipeline: pipeline)
+            var w = Walk(context: context, packet: p)
             let src = ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP, label: "\(lb.label) node \(node.privateIP)", podNode: nil)
             let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.ip) ?? node.interface), address: t.ip, label: t.label, podNode: nil)
-            w.start(src, dst)
+            w.run(from: .originate(src, dst))
             var healthy = false
             var detail: HealthReason
             if let e = w.explanations.first {
@@ -324,7 +329,7 @@ extension Walk {
             // The reply (SYN-ACK) must come back to the node too.
             if healthy {
                 var r = w.replyWalk(clientPorts: 1024...65535)
-                r.startReply(forwardEnd: w.end ?? .noRoute, deliveredAt: w.deliveredAt, exitedVia: w.exitedVia, original: src)
+                r.run(from: .originateReply)
                 if let e = r.explanations.first {
                     healthy = false
                     detail = .replyLost(e)

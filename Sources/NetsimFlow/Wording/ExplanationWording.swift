@@ -86,6 +86,8 @@ extension BlockReason {
         case .hairpinWithPreservedClientIP(let target):
             return "client IP preservation is on and the target \(target) is on the client's own host: the target answers the client directly, not through the NLB, so the connection fails (turn preserve_client_ip.enabled off, or do not hairpin)"
         case .loadBalancerNoConnection(let lb): return "\(lb) has no connection for this reply"
+        case .networkPolicy(let v):
+            return "\(v.policies.isEmpty ? "a NetworkPolicy" : "NetworkPolicy \(v.policies.joined(separator: ", "))") denies \(v.direction.rawValue) \(v.packet.description) \(v.direction == .ingress ? "to" : "from") pod \(v.pod ?? "?") (\(v.address))"
         }
     }
 }

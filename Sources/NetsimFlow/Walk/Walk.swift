@@ -1,0 +1,443 @@
+import NetsimKube
+import NetsimModel
+import NetsimVPC
+
+// One walk, in one direction: a read-only context, the flow's state, and a recorder; the
+// stages a pipeline orders at each position; one loop that drives them.
+
+/// What a walk reads and never changes.
+public struct WalkContext: Sendable {
+    public let fabric: FabricIndex
+    let datapaths: DatapathCache?
+    let health: HealthCache?
+    public let direction: Explanation.Direction
+    /// A reply: security groups pass it as a tracked connection, conntrack undoes translations.
+    public let isReply: Bool
+    /// The ALB request's host and path.
+    public let http: HTTPRequest?
+    /// The zone a transit gateway enters a VPC through when the sender's zone does not decide
+    /// it, by `TransitGatewayZoneChoice.key` (for tracing each candidate zone).
+    let entryZones: [String: String]
+    /// The interface the flow started from (a reply to it ends there, even at a NAT gateway
+    /// or a load balancer node that opened it, as a replayed capture has them do).
+    public let originInterface: Int?
+    /// Replies: the client's port range.
+    public let clientPorts: ClosedRange<UInt16>?
+    let pipeline: Pipeline
+}
+
+/// A translation a gateway made, so the reply can be translated back.
+struct Session: Sendable {
+    /// `node`: a node's conntrack entry (kube-proxy's DNAT, its masquerade, the VPC CNI's SNAT).
+    enum Kind { case nat(String), igw, node(String), loadBalancer(Int) }
+    var kind: Kind
+    /// The translated address and port the reply is sent to …
+    var outside: (IPv4Address, UInt16)
+    /// … and where it goes back to.
+    var inside: (IPv4Address, UInt16)
+    /// The ports the translation may pick (1024–65535 for NAT gateways and the CNI's SNAT).
+    var outsideRange: ClosedRange<UInt16>? = nil
+    var reversed = false
+    /// Load balancer entries: the NLB kept the client's address.
+    var preserved = false
+    /// Node entries: the destination before and after DNAT.
+    var originalDestination: (IPv4Address, UInt16)? = nil
+    var translatedDestination: (IPv4Address, UInt16)? = nil
+    /// The connection's mark (the VPC CNI's 0x80 routes its replies by the main table).
+    var connmark: UInt32 = 0
+}
+
+/// Where a packet enters a node's datapath.
+public enum NodeOrigin: Sendable {
+    /// A pod of the node with this address: enters the host on the pod's veth.
+    case pod(IPv4Address)
+    /// The node's own stack (host processes, hostNetwork pods).
+    case host
+    /// Arrives from the VPC on this ENI (`eth0`, `eth1`, …).
+    case wire(String)
+}
+
+/// Where a node's datapath sends a packet.
+public enum NodeExit: Sendable {
+    /// To a pod of this node (its veth).
+    case pod(IPv4Address)
+    /// To the node itself.
+    case host
+    /// Out of an ENI: the fabric's interface index.
+    case eni(Int)
+    /// Rejected, dropped or unroutable here (recorded).
+    case stopped
+}
+
+/// The flow as it goes: the packet, the translations to undo, what was chosen and where it ended.
+public struct FlowState: Sendable {
+    public var packet: Packet
+    /// How the walk ended (its last step).
+    public var end: Disposition?
+    var sessions: [Session] = []
+    var visited = Set<VisitKey>()
+    /// Routing decisions taken, to end pathological chains (a very long chain of appliances).
+    var decisions = 0
+    /// Set once an appliance has forwarded the packet: security-group references no longer
+    /// match the original sender (SG_REFERENCES_NOT_PRESERVED).
+    var identityLost = false
+    /// The packet entered this VPC from a transit gateway attachment.
+    var viaTransitGateway = false
+    /// How kube-proxy's random branches are taken (nil: drawn from the flow and the topology's seed).
+    var branchChoice: BranchChoice? = nil
+    /// The endpoints the first random DNAT could pick, with their chances.
+    var choices: [(String, Double)] = []
+    /// Who made that choice, when not kube-proxy (a load balancer).
+    var choiceKind: String? = nil
+    /// A packet a load balancer forwarded: its source and the load balancer's groups, which
+    /// security-group references on the target match (an NLB that keeps the client's address).
+    var lbIdentity: (IPv4Address, [String])? = nil
+    var lbLeg: LoadBalancerLeg? = nil
+    /// Which TCP connection the packet is on: 0 the client's, 1 an ALB's own to the target.
+    public var connection = 0
+    /// kube-proxy's REJECT answered the client with an ICMP port unreachable.
+    var rejectedWithICMP = false
+    /// What an ALB answered itself.
+    var response: HTTPResponse? = nil
+    var deliveredAt: Int?
+    /// Delivered to a pod or the node itself: where the reply starts.
+    var deliveredOnNode: (String, NodeOrigin)? = nil
+    enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
+    var exitedVia: Exit?
+    /// Where a transit gateway's zone was not determined and the candidates' route tables differ.
+    var zoneChoices: [TransitGatewayZoneChoice] = []
+    /// The end the walk reports whatever happens after (the internet reaching a private address:
+    /// the walk goes on to find every other block, but the verdict is no route).
+    var endOverride: Disposition? = nil
+
+    init(packet: Packet) { self.packet = packet }
+}
+
+/// What the walk found: the hops with their steps, the blocks, notes, and the wire events.
+public struct Recorder: Sendable {
+    public internal(set) var hops: [Hop] = []
+    public internal(set) var explanations: [Explanation] = []
+    public internal(set) var notes: [String] = []
+    public internal(set) var wire: [WireRecord] = []
+
+    /// A step at a place (merged into the last hop when it is the same place).
+    public mutating func hop(_ place: Place, _ step: Step) {
+        if let last = hops.last, last.place == place { hops[hops.count - 1].steps.append(step) } else { hops.append(Hop(place: place, steps: [step])) }
+    }
+
+    public mutating func hop(_ place: Place, _ steps: [Step]) {
+        if let last = hops.last, last.place == place { hops[hops.count - 1].steps += steps } else { hops.append(Hop(place: place, steps: steps)) }
+    }
+
+    /// A block: the walk goes on past it (to find every other), the verdict keeps it.
+    public mutating func block(_ code: ExplanationCode, _ d: Disposition, direction: Explanation.Direction, component: String, _ reason: BlockReason,
+                               at loc: SourceLocation? = nil) {
+        explanations.append(Explanation(code: code, direction: direction, disposition: d, component: component, detail: reason, location: loc))
+    }
+
+    /// The packet at a place a capture could watch.
+    public mutating func observe(_ e: WireEvent, packet: Packet, connection: Int) {
+        wire.append(WireRecord(event: e, packet: packet, connection: connection, afterBlock: !explanations.isEmpty))
+    }
+}
+
+/// Where the walk is: each position has its ordered stages (`Pipeline`).
+public enum Position: Sendable {
+    /// Where the flow starts (the forward walk).
+    case originate(ResolvedEndpoint, ResolvedEndpoint)
+    /// Where the reply starts: where the forward walk delivered or left.
+    case originateReply
+    /// A pod's veth on the way out (before the node's netfilter): a NetworkPolicy's egress rules go here.
+    case podEgress(node: String, pod: IPv4Address)
+    /// A node's datapath: netfilter and policy routing.
+    case node(String, NodeOrigin)
+    /// The pod's veth on the way in (the node routed to it): a NetworkPolicy's ingress rules go here.
+    case podIngress(node: String, pod: IPv4Address)
+    /// Delivered to a pod or the node itself.
+    case deliverOnNode(String, NodeExit)
+    /// Leaving an interface (`originating`: the packet's own sender, or an appliance or load
+    /// balancer forwarding it).
+    case interfaceEgress(Int, originating: Bool)
+    /// Leaving a subnet: its network ACL, then its route table.
+    case subnetEgress(vpc: VPC, subnet: Subnet)
+    case routeTable(vpc: VPC, subnet: Subnet)
+    /// The VPC's `local` route: to the interface that has the address.
+    case localDelivery(vpc: VPC, fromSubnet: String?)
+    /// Arriving on an interface.
+    case arrive(Int)
+    case internetGateway(VPC)
+    /// On the internet, toward a public address.
+    case internet
+    case natGateway(String, fromSubnet: String)
+    /// A reply at a NAT gateway's address.
+    case natReturn(Int)
+    case peering(String, from: VPC)
+    case transitGateway(TransitGateway, from: VPC?, subnet: Subnet?)
+    case gatewayEndpoint(String, VPC)
+    /// A route to an appliance's interface.
+    case middlebox(String, fromSubnet: String)
+    /// A connection at a load balancer node (listener, rules, target group).
+    case loadBalancer(Int)
+    /// A reply at a load balancer node.
+    case loadBalancerReturn(Int)
+
+    public var kind: PositionKind {
+        switch self {
+        case .originate: .originate
+        case .originateReply: .originateReply
+        case .podEgress: .podEgress
+        case .node: .node
+        case .podIngress: .podIngress
+        case .deliverOnNode: .deliverOnNode
+        case .interfaceEgress: .interfaceEgress
+        case .subnetEgress: .subnetEgress
+        case .routeTable: .routeTable
+        case .localDelivery: .localDelivery
+        case .arrive: .arrive
+        case .internetGateway: .internetGateway
+        case .internet: .internet
+        case .natGateway: .natGateway
+        case .natReturn: .natReturn
+        case .peering: .peering
+        case .transitGateway: .transitGateway
+        case .gatewayEndpoint: .gatewayEndpoint
+        case .middlebox: .middlebox
+        case .loadBalancer: .loadBalancer
+        case .loadBalancerReturn: .loadBalancerReturn
+        }
+    }
+}
+
+public enum PositionKind: Int, Sendable, CaseIterable {
+    case originate, originateReply, podEgress, node, podIngress, deliverOnNode, interfaceEgress, subnetEgress, routeTable,
+         localDelivery, arrive, internetGateway, internet, natGateway, natReturn, peering, transitGateway, gatewayEndpoint,
+         middlebox, loadBalancer, loadBalancerReturn
+}
+
+/// What a stage says happens next.
+public enum StageResult: Sendable {
+    /// Run the next stage at this position.
+    case next
+    /// Go on at another position.
+    case move(Position)
+    /// The walk ends here (recorded).
+    case stop
+}
+
+/// A stage of the walk: at a position, it reads the context, may change the flow and record
+/// what it decided, and says what happens next. A new kind of check (a NetworkPolicy at a pod's
+/// veth, a branch ENI's security groups) is one type conforming to this, and one line in
+/// `Pipeline.standard` (or `inserting`).
+public protocol WalkStage: Sendable {
+    func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult
+}
+
+/// netsim's own stages, in the order `Pipeline.standard` runs them.
+public enum BuiltinStage: Sendable, CaseIterable {
+    case originate, originateReply
+    /// The pod's eth0 and the host side of its veth (wire events), on the way out.
+    case podVethEgress
+    /// The node's netfilter (mangle, nat, filter) and policy routing.
+    case nodeNetfilterAndRouting
+    /// The host side of the pod's veth, on the way in.
+    case podVethIngress
+    case deliverOnNode
+    /// Leaving an interface: the wire, source/destination check, security groups, then the
+    /// neighbour in the subnet or the subnet's router.
+    case interfaceOut, sourceDestCheck, securityGroupsEgress, leaveInterface
+    case networkACLOutbound, routeTable, localDelivery
+    /// Arriving on an interface: source/destination check and security groups, then what owns it.
+    case interfaceIngress, interfaceOwner
+    case internetGatewayEgress, fromInternet, natGateway, natReturn, peering, transitGateway, gatewayEndpoint, middlebox
+    /// Listener, rules, target group and target; the reply back through it.
+    case loadBalancer, loadBalancerReturn
+}
+
+/// A stage as a pipeline holds it: netsim's own (dispatched without existentials) or another.
+public enum Stage: Sendable {
+    case builtin(BuiltinStage)
+    case custom(any WalkStage)
+}
+
+/// The ordered stages at each kind of position.
+public struct Pipeline: Sendable {
+    var stages: [[Stage]]
+
+    public init(_ table: [PositionKind: [Stage]]) {
+        stages = PositionKind.allCases.map { table[$0] ?? [] }
+    }
+
+    public func stages(at kind: PositionKind) -> [Stage] { stages[kind.rawValue] }
+
+    /// Adds a stage at a kind of position: first (before netsim's own), or after a builtin one.
+    public func inserting(_ stage: any WalkStage, at kind: PositionKind, after builtin: BuiltinStage? = nil) -> Pipeline {
+        var p = self
+        var list = p.stages[kind.rawValue]
+        if let builtin, let i = list.firstIndex(where: { if case .builtin(let b) = $0 { return b == builtin }; return false }) {
+            list.insert(.custom(stage), at: i + 1)
+        } else {
+            list.insert(.custom(stage), at: 0)
+        }
+        p.stages[kind.rawValue] = list
+        return p
+    }
+
+    /// netsim's walk. Each line is a kind of position and its stages in order; a stage that says
+    /// `.next` hands over to the one after it.
+    public static let standard = Pipeline([
+        .originate: [.builtin(.originate)],
+        .originateReply: [.builtin(.originateReply)],
+        .podEgress: [.builtin(.podVethEgress)],
+        .node: [.builtin(.nodeNetfilterAndRouting)],
+        .podIngress: [.builtin(.podVethIngress)],
+        .deliverOnNode: [.builtin(.deliverOnNode)],
+        .interfaceEgress: [.builtin(.interfaceOut), .builtin(.sourceDestCheck), .builtin(.securityGroupsEgress), .builtin(.leaveInterface)],
+        .subnetEgress: [.builtin(.networkACLOutbound)],
+        .routeTable: [.builtin(.routeTable)],
+        .localDelivery: [.builtin(.localDelivery)],
+        .arrive: [.builtin(.interfaceIngress), .builtin(.interfaceOwner)],
+        .internetGateway: [.builtin(.internetGatewayEgress)],
+        .internet: [.builtin(.fromInternet)],
+        .natGateway: [.builtin(.natGateway)],
+        .natReturn: [.builtin(.natReturn)],
+        .peering: [.builtin(.peering)],
+        .transitGateway: [.builtin(.transitGateway)],
+        .gatewayEndpoint: [.builtin(.gatewayEndpoint)],
+        .middlebox: [.builtin(.middlebox)],
+        .loadBalancer: [.builtin(.loadBalancer)],
+        .loadBalancerReturn: [.builtin(.loadBalancerReturn)],
+    ])
+}
+
+/// The state of one walk in one direction: the context, the flow and the recorder, driven by
+/// `run(from:)`. netsim's own stages are methods on it (reading `ctx`, changing `state`,
+/// writing to `rec` through the names below).
+struct Walk {
+    let ctx: WalkContext
+    var state: FlowState
+    var rec: Recorder
+    static let maxDecisions = 64
+
+    init(context: WalkContext, packet: Packet) {
+        ctx = context; state = FlowState(packet: packet); rec = Recorder()
+    }
+
+    /// The one loop: each position's stages in order, until one stops the walk or a position
+    /// has no stage left (nothing more happens).
+    mutating func run(from start: Position) {
+        var position = start
+        walk: while true {
+            let stages = ctx.pipeline.stages[position.kind.rawValue]
+            var result = StageResult.stop
+            for stage in stages {
+                switch stage {
+                case .builtin(let b): result = runBuiltin(b, at: position)
+                case .custom(let s): result = s.run(at: position, context: ctx, state: &state, recorder: &rec)
+                }
+                if case .next = result { continue }
+                break
+            }
+            switch result {
+            case .move(let p): position = p
+            case .next, .stop: break walk
+            }
+        }
+        if let o = state.endOverride { state.end = o }
+    }
+
+    mutating func runBuiltin(_ b: BuiltinStage, at p: Position) -> StageResult {
+        switch (b, p) {
+        case (.originate, .originate(let src, let dst)): return start(src, dst)
+        case (.originateReply, .originateReply): return startReply()
+        case (.podVethEgress, .podEgress(let node, let pod)): return podVethEgress(node, pod)
+        case (.nodeNetfilterAndRouting, .node(let name, let origin)): return afterNode(name, nodeStage(name, origin: origin))
+        case (.podVethIngress, .podIngress(let node, let pod)): return podVethIngress(node, pod)
+        case (.deliverOnNode, .deliverOnNode(let node, let exit)): return deliverOnNode(node, exit)
+        case (.interfaceOut, .interfaceEgress(let i, _)): return interfaceOut(i)
+        case (.sourceDestCheck, .interfaceEgress(let i, let originating)): return sourceDestCheckEgress(i, originating: originating)
+        case (.securityGroupsEgress, .interfaceEgress(let i, _)): return securityGroupsEgress(i)
+        case (.leaveInterface, .interfaceEgress(let i, _)): return leaveInterface(i)
+        case (.networkACLOutbound, .subnetEgress(let vpc, let subnet)):
+            networkACL(vpc: vpc, subnet: subnet, .outbound)
+            return .move(.routeTable(vpc: vpc, subnet: subnet))
+        case (.routeTable, .routeTable(let vpc, let subnet)): return route(vpc: vpc, subnet: subnet)
+        case (.localDelivery, .localDelivery(let vpc, let from)): return localDelivery(vpc: vpc, from: from)
+        case (.interfaceIngress, .arrive(let d)): return interfaceIngress(d)
+        case (.interfaceOwner, .arrive(let d)): return interfaceOwner(d)
+        case (.internetGatewayEgress, .internetGateway(let vpc)): return internetGatewayEgress(vpc: vpc)
+        case (.fromInternet, .internet): return fromInternet()
+        case (.natGateway, .natGateway(let name, let from)): return natGateway(name, from: from)
+        case (.natReturn, .natReturn(let d)): return natReceive(d)
+        case (.peering, .peering(let name, let vpc)): return peering(name, from: vpc)
+        case (.transitGateway, .transitGateway(let tgw, let vpc, let subnet)): return transitGateway(tgw, from: vpc, subnet: subnet)
+        case (.gatewayEndpoint, .gatewayEndpoint(let name, let vpc)): return gatewayEndpoint(name, vpc: vpc)
+        case (.middlebox, .middlebox(let name, let from)): return middlebox(name, from: from)
+        case (.loadBalancer, .loadBalancer(let d)): return loadBalancerStage(d)
+        case (.loadBalancerReturn, .loadBalancerReturn(let d)): return loadBalancerReturn(d)
+        default: return .next
+        }
+    }
+
+    // MARK: the names netsim's stages use
+
+    var f: FabricIndex { ctx.fabric }
+    var direction: Explanation.Direction { ctx.direction }
+    var session: Bool { ctx.isReply }
+    var datapaths: DatapathCache? { ctx.datapaths }
+    var http: HTTPRequest? { ctx.http }
+    var clientPorts: ClosedRange<UInt16>? { ctx.clientPorts }
+    var originInterface: Int? { ctx.originInterface }
+    var entryZones: [String: String] { ctx.entryZones }
+    var packet: Packet { get { state.packet } _modify { yield &state.packet } }
+    var end: Disposition? { get { state.end } _modify { yield &state.end } }
+    var sessions: [Session] { get { state.sessions } _modify { yield &state.sessions } }
+    var visited: Set<VisitKey> { get { state.visited } _modify { yield &state.visited } }
+    var decisions: Int { get { state.decisions } _modify { yield &state.decisions } }
+    var identityLost: Bool { get { state.identityLost } _modify { yield &state.identityLost } }
+    var viaTransitGateway: Bool { get { state.viaTransitGateway } _modify { yield &state.viaTransitGateway } }
+    var branchChoice: BranchChoice? { get { state.branchChoice } _modify { yield &state.branchChoice } }
+    var choices: [(String, Double)] { get { state.choices } _modify { yield &state.choices } }
+    var choiceKind: String? { get { state.choiceKind } _modify { yield &state.choiceKind } }
+    var lbIdentity: (IPv4Address, [String])? { get { state.lbIdentity } _modify { yield &state.lbIdentity } }
+    var lbLeg: LoadBalancerLeg? { get { state.lbLeg } _modify { yield &state.lbLeg } }
+    var connection: Int { get { state.connection } _modify { yield &state.connection } }
+    var rejectedWithICMP: Bool { get { state.rejectedWithICMP } _modify { yield &state.rejectedWithICMP } }
+    var response: HTTPResponse? { get { state.response } _modify { yield &state.response } }
+    var deliveredAt: Int? { get { state.deliveredAt } _modify { yield &state.deliveredAt } }
+    var deliveredOnNode: (String, NodeOrigin)? { get { state.deliveredOnNode } _modify { yield &state.deliveredOnNode } }
+    var exitedVia: FlowState.Exit? { get { state.exitedVia } _modify { yield &state.exitedVia } }
+    var zoneChoices: [TransitGatewayZoneChoice] { get { state.zoneChoices } _modify { yield &state.zoneChoices } }
+    var hops: [Hop] { rec.hops }
+    var explanations: [Explanation] { rec.explanations }
+    var notes: [String] { get { rec.notes } _modify { yield &rec.notes } }
+    var wire: [WireRecord] { rec.wire }
+
+    mutating func hop(_ place: Place, _ step: Step) { rec.hop(place, step) }
+    mutating func hop(_ place: Place, _ steps: [Step]) { rec.hop(place, steps) }
+
+    mutating func block(_ code: ExplanationCode, _ d: Disposition, component: String, _ reason: BlockReason, at loc: SourceLocation? = nil) {
+        rec.block(code, d, direction: ctx.direction, component: component, reason, at: loc)
+    }
+
+    /// The last step of a walk: recorded, and the walk's end unless one was set before.
+    mutating func finish(_ d: Disposition, place: Place, _ action: Step.Action, _ detail: StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
+        rec.hop(place, Step(action, detail, component: component, location: loc))
+        if state.end == nil { state.end = d }
+    }
+
+    mutating func observe(_ e: WireEvent) { rec.observe(e, packet: state.packet, connection: state.connection) }
+
+    /// The walk back: the reply to what this walk delivered, with its sessions (translations
+    /// to undo, connections the security groups track) and where it started.
+    func replyWalk(clientPorts: ClosedRange<UInt16>?) -> Walk {
+        let c = WalkContext(fabric: ctx.fabric, datapaths: ctx.datapaths, health: ctx.health, direction: .reply, isReply: true, http: ctx.http,
+                            entryZones: [:], originInterface: ctx.originInterface, clientPorts: clientPorts, pipeline: ctx.pipeline)
+        var r = Walk(context: c, packet: state.packet.reversed)
+        r.state.connection = state.connection
+        r.state.sessions = state.sessions
+        r.state.deliveredOnNode = state.deliveredOnNode
+        r.state.deliveredAt = state.deliveredAt
+        r.state.exitedVia = state.exitedVia
+        return r
+    }
+}

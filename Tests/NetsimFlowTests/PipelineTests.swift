@@ -1,0 +1,126 @@
+import Foundation
+import NetsimFlow
+import NetsimModel
+import NetsimTopology
+import NetsimVPC
+import Testing
+
+/// A stage one line adds: it denies a port at the pod's veth on the way in, as a NetworkPolicy
+/// will, and records its step and block (values only; the wording says them).
+struct DenyPortAtPodIngress: WalkStage {
+    let port: UInt16
+    func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult {
+        guard case .podIngress(_, let pod) = position, !context.isReply, state.packet.destinationPort == port else { return .next }
+        let v = PolicyVerdict(direction: .ingress, pod: nil, address: pod, allowed: false, policies: ["lab/deny-\(port)"], packet: state.packet)
+        recorder.hop(.pod(nil, address: pod), Step(.denied, .networkPolicy(v)))
+        recorder.block(.networkPolicyDenied, .deniedIn, direction: context.direction, component: "lab/deny-\(port)", .networkPolicy(v))
+        return .next
+    }
+}
+
+/// Counts the positions a walk goes through (a stage that only watches).
+final class PositionCounter: WalkStage, @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [PositionKind: Int] = [:]
+    func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult {
+        lock.lock(); counts[position.kind, default: 0] += 1; lock.unlock()
+        return .next
+    }
+    func count(_ k: PositionKind) -> Int { lock.lock(); defer { lock.unlock() }; return counts[k] ?? 0 }
+}
+
+@Suite("the walk's pipeline")
+struct PipelineTests {
+    static func network(_ pipeline: Pipeline) throws -> Network {
+        let path = Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml").path
+        let r = TopologyLoader(catalog: .builtin).load(path: path)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        return Network(topology: t, catalog: .builtin, pipeline: pipeline)
+    }
+
+    func podPair(_ n: Network) throws -> (String, String) {
+        let web = n.fabric.realized.pods.filter { $0.labels["app"] == "web" && $0.status == .running && $0.ip != nil }
+        let a = try #require(web.first), b = try #require(web.last { $0.node != a.node })
+        return ("pod:lab/\(a.name)", "pod:lab/\(b.name)")
+    }
+
+    func trace(_ n: Network, _ from: String, _ to: String, port: UInt16) throws -> Trace {
+        let req = FlowRequest(from: try Endpoint.parse(from).get(), to: try Endpoint.parse(to).get(), port: port)
+        guard case .traced(let t) = n.trace(req) else { Issue.record("\(from) → \(to) not traced"); throw CancellationError() }
+        return t
+    }
+
+    /// One line adds the stage; the trace reports its step and its block, with its own code, and
+    /// the walk goes on past it as past any other block.
+    @Test func aStageAddedWithOneLineDecidesTheTrace() throws {
+        let standard = try Self.network(.standard)
+        let (a, b) = try podPair(standard)
+        let before = try trace(standard, a, b, port: 8080)
+        #expect(before.disposition == .delivered, "\(before.explanations.map(\.message))")
+
+        let n = try Self.network(Pipeline.standard.inserting(DenyPortAtPodIngress(port: 8080), at: .podIngress))
+        let t = try trace(n, a, b, port: 8080)
+        #expect(t.disposition == .deniedIn)
+        #expect(t.explanations.map(\.code) == [.networkPolicyDenied])
+        #expect(t.explanations.first?.message.contains("NetworkPolicy lab/deny-8080 denies ingress") == true, "\(t.explanations.map(\.message))")
+        let policy = t.forward.hops.flatMap(\.steps).filter { if case .networkPolicy = $0.detail { return true }; return false }
+        #expect(policy.count == 1 && policy.first?.action == .denied && policy.first?.type == "NetworkPolicy")
+        // The walk goes on past the block: the packet would still be delivered to the pod.
+        #expect(t.forward.end == .delivered)
+        #expect(t.forward.hops.last?.steps.last.map { if case .delivered(_, blockedEarlier: true) = $0.detail { return true }; return false } == true)
+        // Another port is not touched.
+        #expect(try trace(n, a, b, port: 9090).explanations.allSatisfy { $0.code != .networkPolicyDenied })
+    }
+
+    /// A watching stage sees the positions the loop drives, forward and back: the pod's veth
+    /// both ways on each end, each node's datapath, the ENIs.
+    @Test func theLoopDrivesEveryPosition() throws {
+        let counter = PositionCounter()
+        var p = Pipeline.standard
+        for k in PositionKind.allCases { p = p.inserting(counter, at: k) }
+        let n = try Self.network(p)
+        let (a, b) = try podPair(n)
+        let t = try trace(n, a, b, port: 8080)
+        #expect(t.disposition == .delivered)
+        #expect(counter.count(.originate) == 1 && counter.count(.originateReply) == 1)
+        #expect(counter.count(.podEgress) == 2 && counter.count(.podIngress) == 2, "the request and the reply each leave one pod and reach the other")
+        #expect(counter.count(.node) == 4)
+        #expect(counter.count(.interfaceEgress) == 2 && counter.count(.arrive) == 2)
+    }
+
+    /// Stages are where the pipeline puts them: first, or after a named builtin stage.
+    @Test func stagesAreOrdered() {
+        let p = Pipeline.standard.inserting(DenyPortAtPodIngress(port: 1), at: .interfaceEgress, after: .securityGroupsEgress)
+        let names = p.stages(at: .interfaceEgress).map { s -> String in
+            switch s { case .builtin(let b): return "\(b)"; case .custom: return "custom" }
+        }
+        #expect(names == ["interfaceOut", "sourceDestCheck", "securityGroupsEgress", "custom", "leaveInterface"])
+    }
+}
+
+/// No code outside the wording and the renderers reads a trace's words back: every decision
+/// is made on the typed values.
+@Suite("trace words are written, not read")
+struct TraceWordsTests {
+    @Test func noStringComparisonOnStepTextOutsideTheWording() throws {
+        let sources = Lab.root.appendingPathComponent("Sources")
+        let patterns = [
+            #"\.(type|typeWord|code|place|detail|message|sentence)\s*(==|!=)\s*""#,
+            #"\.(message|sentence|detail|place|typeWord)(\.description)?\.(contains|hasPrefix|hasSuffix|range\(of)"#,
+            #"\.(code|place)\.description\s*(==|!=)"#,
+        ].map { try! NSRegularExpression(pattern: $0) }
+        var offenders: [String] = []
+        let files = FileManager.default.enumerator(atPath: sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        for file in files where !file.hasPrefix("NetsimFlow/Wording/") && !file.hasPrefix("NetsimRender/") {
+            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let l = String(line), range = NSRange(l.startIndex..., in: l)
+                // PcapError's message is a libpcap error, not a trace's.
+                if l.contains("PcapError") || l.contains("e.message.contains(\"link-layer\")") { continue }
+                if patterns.contains(where: { $0.firstMatch(in: l, range: range) != nil }) { offenders.append("\(file):\(n + 1): \(l)") }
+            }
+        }
+        #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
+        #expect(files.count > 20, "the scan found the sources")
+    }
+}
