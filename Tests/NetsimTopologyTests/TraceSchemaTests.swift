@@ -1,6 +1,8 @@
 import Foundation
 import NetsimFlow
+import NetsimModel
 import NetsimRender
+import NetsimTopology
 import Testing
 
 /// Docs/trace.schema.json against the program: the same text as `netsim schema --trace`, and a
@@ -62,5 +64,42 @@ struct TraceSchemaTests {
         #expect(Set(explanation["code"]?["enum"] as? [String] ?? []) == Set(ExplanationCode.allCases.map(\.rawValue)))
         #expect(Set(defs["disposition"]?["enum"] as? [String] ?? []) == Set(Disposition.allCases.map(\.rawValue)))
         #expect((try Self.schema()["$defs"] as? [String: Any])?["trace"] != nil)
+    }
+}
+
+/// A stage that denies a port at the pod's veth on the way in, as a NetworkPolicy will: its
+/// step and block are kinds no shipped topology makes yet.
+struct DenyPortAtPodIngressForSchema: WalkStage {
+    let port: UInt16
+    func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult {
+        guard case .podIngress(_, let pod) = position, !context.isReply, state.packet.destinationPort == port else { return .next }
+        let v = PolicyVerdict(direction: .ingress, pod: nil, address: pod, allowed: false, policies: ["lab/deny-\(port)"], packet: state.packet)
+        recorder.hop(.pod(nil, address: pod), Step(.denied, .networkPolicy(v)))
+        recorder.block(.networkPolicyDenied, .deniedIn, direction: context.direction, component: "lab/deny-\(port)", .networkPolicy(v))
+        return .next
+    }
+}
+
+extension TraceSchemaTests {
+    /// A NetworkPolicy's step and block (from a stage a test adds) are written and validate.
+    @Test(.enabled(if: ExternalToolTests.which("python3") != nil, "python3 is not installed"))
+    func networkPolicyStepsValidate() throws {
+        Repo.enterRoot()
+        let r = TopologyLoader(catalog: .builtin).load(path: "Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml")
+        let topology = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let n = Network(topology: topology, catalog: .builtin, pipeline: Pipeline.standard.inserting(DenyPortAtPodIngressForSchema(port: 8080), at: .podIngress))
+        let web = n.fabric.realized.pods.filter { $0.labels["app"] == "web" && $0.status == .running && $0.ip != nil }
+        let a = try #require(web.first), b = try #require(web.last { $0.node != a.node })
+        let req = FlowRequest(from: try Endpoint.parse("pod:lab/\(a.name)").get(), to: try Endpoint.parse("pod:lab/\(b.name)").get(), port: 8080)
+        guard case .traced(let t) = n.trace(req) else { Issue.record("not traced"); return }
+        let json = TraceRenderer.render(t, as: .json, color: false)
+        #expect(json.contains("\"kind\" : \"networkPolicy\""))
+        #expect(json.contains("\"code\" : \"NETWORK_POLICY_DENIED\""))
+        let s = Scratch()
+        let file = s.write("policy.json", json)
+        let python = try #require(ExternalToolTests.which("python3"))
+        let v = try ExternalToolTests.run(python, ["Tests/schema/validate_traces.py", file])
+        #expect(v.status == 0, "\(v.out)\n\(v.err)")
+        #expect(v.out.contains("1 documents valid"), "\(v.out)")
     }
 }

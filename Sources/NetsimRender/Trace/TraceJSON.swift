@@ -12,7 +12,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case internetGatewaySourceNAT, internetGatewayDestinationNAT, natGatewaySourceNAT, natGatewaySession, peering, transitGatewayRoute
     case transitGatewayEntry, conntrack, netfilterRule, kubeProxyDNAT, nodeRoute, nodeSourceNAT
     case noListener, listenerDefault, listenerRule, noMatchingListenerRule, fixedResponse, redirect
-    case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn
+    case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn, networkPolicy
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -57,6 +57,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .loadBalancerForward: self = .loadBalancerForward
         case .loadBalancerReturn: self = .loadBalancerReturn
         case .loadBalancerFlowReturn: self = .loadBalancerFlowReturn
+        case .networkPolicy: self = .networkPolicy
         }
     }
 }
@@ -70,7 +71,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case transitGatewayNoSubnetInZone, transitGatewayNoRoute, transitGatewayLoop, transitGatewayBlackhole, transitGatewayNotAttached, vpcNoSubnetOnward
     case gatewayEndpointProtocol, serviceHasNoEndpoints, netfilterFilter, notAServicePort, noListener, noMatchingRule
     case fixedResponse, redirect, noRegisteredTargets, targetsOutsideZones, noTargetInZone, hairpinWithPreservedClientIP
-    case loadBalancerNoConnection
+    case loadBalancerNoConnection, networkPolicy
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -117,6 +118,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .noTargetInZone: self = .noTargetInZone
         case .hairpinWithPreservedClientIP: self = .hairpinWithPreservedClientIP
         case .loadBalancerNoConnection: self = .loadBalancerNoConnection
+        case .networkPolicy: self = .networkPolicy
         }
     }
 }
@@ -402,7 +404,14 @@ extension TraceRenderer {
             return o
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return JSONObject(["loadBalancer": lb, "client": client, "node": node])
+        case .networkPolicy(let v): return policyVerdict(v)
         }
+    }
+
+    /// A NetworkPolicy's decision at a pod's veth.
+    static func policyVerdict(_ v: PolicyVerdict) -> JSONObject {
+        JSONObject(["direction": v.direction, "pod": v.pod, "address": v.address, "allowed": v.allowed, "policies": v.policies,
+                    "evaluatedPacket": v.packet])
     }
 
     static func securityGroupRule(_ r: SecurityGroupRule) -> JSONValue {
@@ -512,6 +521,7 @@ extension TraceRenderer {
             return JSONObject(["targetGroup": tg, "zone": zone, "failOpen": failOpen, "targetsInOtherZones": others])
         case .hairpinWithPreservedClientIP(let target): return JSONObject(["target": target])
         case .loadBalancerNoConnection(let lb): return JSONObject(["loadBalancer": lb])
+        case .networkPolicy(let v): return policyVerdict(v)
         }
     }
 }

@@ -2865,6 +2865,68 @@ public enum TraceSchema {
         }
       }
     },
+    "stepNetworkPolicy": {
+      "type": "object",
+      "description": "A NetworkPolicy's decision at a pod's veth: the pod (`pod`: `namespace/name` when known), whether `evaluatedPacket` is `allowed`, the `policies` selecting the pod for that direction.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "direction",
+        "address",
+        "allowed",
+        "policies",
+        "evaluatedPacket"
+      ],
+      "properties": {
+        "kind": {
+          "const": "networkPolicy"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "direction": {
+          "enum": [
+            "ingress",
+            "egress"
+          ]
+        },
+        "address": {
+          "$ref": "#/$defs/ipv4"
+        },
+        "allowed": {
+          "type": "boolean"
+        },
+        "policies": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "evaluatedPacket": {
+          "$ref": "#/$defs/packet"
+        },
+        "pod": {
+          "type": "string"
+        }
+      }
+    },
     "step": {
       "description": "One step, keyed by `kind` (the StepDetail case's camelCase name); a step of an unknown kind, or with a field its kind does not have, is refused.",
       "type": "object",
@@ -2914,7 +2976,8 @@ public enum TraceSchema {
             "targetGroup",
             "loadBalancerForward",
             "loadBalancerReturn",
-            "loadBalancerFlowReturn"
+            "loadBalancerFlowReturn",
+            "networkPolicy"
           ]
         }
       },
@@ -3449,6 +3512,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepLoadBalancerFlowReturn"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "networkPolicy"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepNetworkPolicy"
           },
           "else": false
         }
@@ -5000,6 +5076,47 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonNetworkPolicy": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "direction",
+        "address",
+        "allowed",
+        "policies",
+        "evaluatedPacket"
+      ],
+      "properties": {
+        "kind": {
+          "const": "networkPolicy"
+        },
+        "direction": {
+          "enum": [
+            "ingress",
+            "egress"
+          ]
+        },
+        "address": {
+          "$ref": "#/$defs/ipv4"
+        },
+        "allowed": {
+          "type": "boolean"
+        },
+        "policies": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "evaluatedPacket": {
+          "$ref": "#/$defs/packet"
+        },
+        "pod": {
+          "type": "string"
+        }
+      }
+    },
     "reason": {
       "description": "Why the path is blocked, with the values that say so, keyed by `kind` (the BlockReason case's name).",
       "type": "object",
@@ -5051,7 +5168,8 @@ public enum TraceSchema {
             "targetsOutsideZones",
             "noTargetInZone",
             "hairpinWithPreservedClientIP",
-            "loadBalancerNoConnection"
+            "loadBalancerNoConnection",
+            "networkPolicy"
           ]
         }
       },
@@ -5614,6 +5732,19 @@ public enum TraceSchema {
             "$ref": "#/$defs/reasonLoadBalancerNoConnection"
           },
           "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "networkPolicy"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNetworkPolicy"
+          },
+          "else": false
         }
       ]
     },
@@ -5665,7 +5796,8 @@ public enum TraceSchema {
             "ELBV2_SOURCE_ADDRESS_PRESERVATION",
             "NO_ENDPOINTS",
             "REJECTED",
-            "DROPPED"
+            "DROPPED",
+            "NETWORK_POLICY_DENIED"
           ],
           "description": "Reachability Analyzer's explanation code, or netsim's own."
         },
