@@ -50,12 +50,15 @@ struct TraceSchemaTests {
         #expect(k.branches == program)
     }
 
-    @Test func everyReasonAndPlaceKindHasABranch() throws {
+    @Test func everyReasonPlaceAndHealthKindHasABranch() throws {
         let r = try Self.kinds("reason"), p = try Self.kinds("place")
         #expect(r.listed == Set(TraceReasonKind.allCases.map(\.rawValue)))
         #expect(r.branches == Set(TraceReasonKind.allCases.map(\.rawValue)))
         #expect(p.listed == Set(TracePlaceKind.allCases.map(\.rawValue)))
         #expect(p.branches == Set(TracePlaceKind.allCases.map(\.rawValue)))
+        let h = try Self.kinds("healthReason")
+        #expect(h.listed == Set(TraceHealthKind.allCases.map(\.rawValue)))
+        #expect(h.branches == Set(TraceHealthKind.allCases.map(\.rawValue)))
     }
 
     @Test func codesAndDispositionsAreTheProgramsEnums() throws {

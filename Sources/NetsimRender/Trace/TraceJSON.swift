@@ -152,6 +152,26 @@ public enum TracePlaceKind: String, CaseIterable, Sendable {
     }
 }
 
+/// The `kind` of a load balancer health check's `reason` in trace JSON: the `HealthReason` case.
+public enum TraceHealthKind: String, CaseIterable, Sendable {
+    case blocked, podDeclaresNoPort, answeredByPod, healthServer, tcpCheckOfHealthServer, nothingListensOnNode
+    case checkEnds, replyLost, replyEnds
+
+    public init(_ reason: HealthReason) {
+        switch reason {
+        case .blocked: self = .blocked
+        case .podDeclaresNoPort: self = .podDeclaresNoPort
+        case .answeredByPod: self = .answeredByPod
+        case .healthServer: self = .healthServer
+        case .tcpCheckOfHealthServer: self = .tcpCheckOfHealthServer
+        case .nothingListensOnNode: self = .nothingListensOnNode
+        case .checkEnds: self = .checkEnds
+        case .replyLost: self = .replyLost
+        case .replyEnds: self = .replyEnds
+        }
+    }
+}
+
 /// A JSON value built field by field, for the trace's typed parts (each step kind, place and
 /// block reason has its own fields). Objects are written with sorted keys by `JSONText`;
 /// absent fields are left out, never written as null.
@@ -552,7 +572,8 @@ extension TraceRenderer {
                         "nodeAddress": lb.nodeAddress, "listener": lb.listener, "rule": lb.rule, "targetGroup": lb.targetGroup,
                         "targetType": lb.targetType, "target": lb.target, "crossZone": lb.crossZone, "preserveClientIP": lb.preserveClientIP,
                         "failOpen": lb.failOpen,
-                        "healthChecks": lb.health.map { JSONObject(["target": $0.target, "zone": $0.zone, "healthy": $0.healthy, "detail": $0.detail]).value }]).value
+                        "healthChecks": lb.health.map { JSONObject(["target": $0.target, "zone": $0.zone, "healthy": $0.healthy, "detail": $0.detail,
+                                                                     "reason": health($0.reason).value]).value }]).value
         }
         o["sourceIpAtTarget"] = t.sourceIpAtTarget
         o["sourceIpNote"] = t.sourceIpNote
@@ -596,6 +617,22 @@ extension TraceRenderer {
         o["location"] = location(s.location)
         o["packet"] = s.packet
         return o.value
+    }
+
+    /// Why a health check finds a target healthy or not: the `HealthReason`'s kind and values.
+    static func health(_ r: HealthReason) -> JSONObject {
+        var o: JSONObject
+        switch r {
+        case .blocked(let e), .replyLost(let e): o = JSONObject(["explanation": explanation(e)])
+        case .podDeclaresNoPort(let check, let pod, let port): o = JSONObject(["check": check, "pod": pod, "port": port])
+        case .answeredByPod(let check, let pod): o = JSONObject(["check": check, "pod": pod])
+        case .healthServer(let node, let n): o = JSONObject(["node": node, "localEndpoints": n])
+        case .tcpCheckOfHealthServer(let node): o = JSONObject(["node": node])
+        case .nothingListensOnNode(let node, let port): o = JSONObject(["node": node, "port": port])
+        case .checkEnds(let d), .replyEnds(let d): o = JSONObject(["disposition": d?.rawValue])
+        }
+        o["kind"] = TraceHealthKind(r).rawValue
+        return o
     }
 
     static func explanation(_ e: Explanation) -> JSONValue {

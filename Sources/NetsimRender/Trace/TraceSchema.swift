@@ -177,12 +177,14 @@ public enum TraceSchema {
     },
     "health": {
       "type": "object",
+      "description": "A target's health, found by tracing the load balancer's check to it.",
       "additionalProperties": false,
       "required": [
         "target",
         "zone",
         "healthy",
-        "detail"
+        "detail",
+        "reason"
       ],
       "properties": {
         "target": {
@@ -195,7 +197,11 @@ public enum TraceSchema {
           "type": "boolean"
         },
         "detail": {
-          "type": "string"
+          "type": "string",
+          "description": "Why, in words."
+        },
+        "reason": {
+          "$ref": "#/$defs/healthReason"
         }
       }
     },
@@ -5743,6 +5749,319 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/reasonNetworkPolicy"
+          },
+          "else": false
+        }
+      ]
+    },
+    "healthBlocked": {
+      "type": "object",
+      "description": "The check's trace is blocked (`explanation`: its first block).",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "explanation"
+      ],
+      "properties": {
+        "kind": {
+          "const": "blocked"
+        },
+        "explanation": {
+          "$ref": "#/$defs/explanation"
+        }
+      }
+    },
+    "healthPodDeclaresNoPort": {
+      "type": "object",
+      "description": "The check reaches a pod that declares no TCP container port `port`: connection refused.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "check",
+        "pod",
+        "port"
+      ],
+      "properties": {
+        "kind": {
+          "const": "podDeclaresNoPort"
+        },
+        "check": {
+          "type": "string"
+        },
+        "pod": {
+          "type": "string"
+        },
+        "port": {
+          "$ref": "#/$defs/port"
+        }
+      }
+    },
+    "healthAnsweredByPod": {
+      "type": "object",
+      "description": "The pod answers the check.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "check",
+        "pod"
+      ],
+      "properties": {
+        "kind": {
+          "const": "answeredByPod"
+        },
+        "check": {
+          "type": "string"
+        },
+        "pod": {
+          "type": "string"
+        }
+      }
+    },
+    "healthHealthServer": {
+      "type": "object",
+      "description": "kube-proxy's health server on `node`: 200 with local endpoints, 503 without.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "node",
+        "localEndpoints"
+      ],
+      "properties": {
+        "kind": {
+          "const": "healthServer"
+        },
+        "node": {
+          "type": "string"
+        },
+        "localEndpoints": {
+          "type": "integer",
+          "minimum": 0
+        }
+      }
+    },
+    "healthTcpCheckOfHealthServer": {
+      "type": "object",
+      "description": "A TCP check of kube-proxy's health server completes the handshake whatever its endpoints.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "node"
+      ],
+      "properties": {
+        "kind": {
+          "const": "tcpCheckOfHealthServer"
+        },
+        "node": {
+          "type": "string"
+        }
+      }
+    },
+    "healthNothingListensOnNode": {
+      "type": "object",
+      "description": "The check reaches the node itself, where nothing listens on `port`.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "node",
+        "port"
+      ],
+      "properties": {
+        "kind": {
+          "const": "nothingListensOnNode"
+        },
+        "node": {
+          "type": "string"
+        },
+        "port": {
+          "$ref": "#/$defs/port"
+        }
+      }
+    },
+    "healthCheckEnds": {
+      "type": "object",
+      "description": "The check's trace ends elsewhere (`disposition`).",
+      "additionalProperties": false,
+      "required": [
+        "kind"
+      ],
+      "properties": {
+        "kind": {
+          "const": "checkEnds"
+        },
+        "disposition": {
+          "$ref": "#/$defs/disposition"
+        }
+      }
+    },
+    "healthReplyLost": {
+      "type": "object",
+      "description": "The check's reply is blocked (`explanation`).",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "explanation"
+      ],
+      "properties": {
+        "kind": {
+          "const": "replyLost"
+        },
+        "explanation": {
+          "$ref": "#/$defs/explanation"
+        }
+      }
+    },
+    "healthReplyEnds": {
+      "type": "object",
+      "description": "The check's reply ends elsewhere (`disposition`).",
+      "additionalProperties": false,
+      "required": [
+        "kind"
+      ],
+      "properties": {
+        "kind": {
+          "const": "replyEnds"
+        },
+        "disposition": {
+          "$ref": "#/$defs/disposition"
+        }
+      }
+    },
+    "healthReason": {
+      "description": "Why a health check finds its target healthy or not, keyed by `kind` (the HealthReason case's name).",
+      "type": "object",
+      "required": [
+        "kind"
+      ],
+      "properties": {
+        "kind": {
+          "enum": [
+            "blocked",
+            "podDeclaresNoPort",
+            "answeredByPod",
+            "healthServer",
+            "tcpCheckOfHealthServer",
+            "nothingListensOnNode",
+            "checkEnds",
+            "replyLost",
+            "replyEnds"
+          ]
+        }
+      },
+      "oneOf": [
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "blocked"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthBlocked"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "podDeclaresNoPort"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthPodDeclaresNoPort"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "answeredByPod"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthAnsweredByPod"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "healthServer"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthHealthServer"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "tcpCheckOfHealthServer"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthTcpCheckOfHealthServer"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "nothingListensOnNode"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthNothingListensOnNode"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "checkEnds"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthCheckEnds"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "replyLost"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthReplyLost"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "replyEnds"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/healthReplyEnds"
           },
           "else": false
         }
