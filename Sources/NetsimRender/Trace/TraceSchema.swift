@@ -561,14 +561,8 @@ public enum TraceSchema {
       ],
       "properties": {
         "protocol": {
-          "enum": [
-            "HTTP",
-            "HTTPS",
-            "TCP",
-            "UDP",
-            "TCP_UDP",
-            "TLS"
-          ]
+          "type": "string",
+          "description": "HTTP, HTTPS (ALB); TCP, UDP, TCP_UDP (NLB)"
         },
         "port": {
           "$ref": "#/$defs/port"
@@ -636,9 +630,7 @@ public enum TraceSchema {
           ],
           "properties": {
             "status": {
-              "type": "integer",
-              "minimum": 100,
-              "maximum": 599
+              "type": "integer"
             },
             "contentType": {
               "type": "string"
@@ -657,10 +649,7 @@ public enum TraceSchema {
           ],
           "properties": {
             "status": {
-              "enum": [
-                301,
-                302
-              ]
+              "type": "integer"
             },
             "location": {
               "type": "string"
