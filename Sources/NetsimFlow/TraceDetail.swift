@@ -302,6 +302,7 @@ public struct PolicyVerdict: Sendable {
 
 /// One kind of step, with the values that decided it. The wording (`Step.type`, `Step.sentence`)
 /// is written from these.
+/// Cases whose values are large are `indirect` (boxed), so a step stays small to copy.
 public enum StepDetail: Sendable {
     // origin and end
     case originate(Packet, reply: Bool)
@@ -320,45 +321,45 @@ public enum StepDetail: Sendable {
     case sourceDestCheck(interface: String, source: IPv4Address)
     /// A reply passing security groups as a tracked connection (`atAppliance`: shorter words).
     case trackedConnection(FilterDirection, atAppliance: Bool)
-    case securityGroupAllows(SecurityGroupMatch)
+    indirect case securityGroupAllows(SecurityGroupMatch)
     case securityGroupDenies(FilterDirection, groups: [ObjectRef], packet: Packet)
-    case networkACL(NetworkACLMatch)
+    indirect case networkACL(NetworkACLMatch)
     /// A reply's port range: the ports of it the ACL denies.
-    case networkACLReplyPorts(FilterDirection, acl: ObjectRef, denied: [PortRange], range: ClosedRange<UInt16>)
+    indirect case networkACLReplyPorts(FilterDirection, acl: ObjectRef, denied: [PortRange], range: ClosedRange<UInt16>)
     case sameSubnet(destination: IPv4Address)
-    case route(RouteTableMatch)
+    indirect case route(RouteTableMatch)
     case applianceForwards(interface: String)
     // gateways
-    case internetGatewaySourceNAT(before: Packet, after: Packet)
-    case internetGatewayDestinationNAT(before: Packet, after: Packet)
-    case natGatewaySourceNAT(before: Packet, after: Packet)
-    case natGatewaySession(before: Packet, after: Packet)
+    indirect case internetGatewaySourceNAT(before: Packet, after: Packet)
+    indirect case internetGatewayDestinationNAT(before: Packet, after: Packet)
+    indirect case natGatewaySourceNAT(before: Packet, after: Packet)
+    indirect case natGatewaySession(before: Packet, after: Packet)
     case peering(into: String)
-    case transitGatewayRoute(destination: IPv4CIDR, TransitGatewayHop)
-    case transitGatewayEntry(TransitGatewayEntry)
+    indirect case transitGatewayRoute(destination: IPv4CIDR, TransitGatewayHop)
+    indirect case transitGatewayEntry(TransitGatewayEntry)
     // nodes
-    case conntrack(ConntrackUndo?)
+    indirect case conntrack(ConntrackUndo?)
     /// A netfilter rule the packet hit, as `iptables-save` prints it.
-    case netfilterRule(RuleHit)
-    case kubeProxyDNAT(KubeProxyDNAT)
+    indirect case netfilterRule(RuleHit)
+    indirect case kubeProxyDNAT(KubeProxyDNAT)
     /// The node's `ip rule` and route.
-    case nodeRoute(HostRouteDecision)
-    case nodeSourceNAT(NodeSourceNAT)
+    indirect case nodeRoute(HostRouteDecision)
+    indirect case nodeSourceNAT(NodeSourceNAT)
     // load balancers
     case noListener(Packet)
     case listenerDefault(ListenerRef)
-    case listenerRule(ListenerRuleMatch)
-    case noMatchingListenerRule(ListenerRef, request: HTTPRequest, count: Int)
-    case fixedResponse(loadBalancer: String, HTTPResponse)
-    case redirect(loadBalancer: String, HTTPResponse)
+    indirect case listenerRule(ListenerRuleMatch)
+    indirect case noMatchingListenerRule(ListenerRef, request: HTTPRequest, count: Int)
+    indirect case fixedResponse(loadBalancer: String, HTTPResponse)
+    indirect case redirect(loadBalancer: String, HTTPResponse)
     case noTarget(targetGroup: String, NoTargetReason)
-    case targetGroup(TargetGroupPick)
-    case loadBalancerForward(LoadBalancerHandOff)
-    case loadBalancerReturn(LoadBalancerHandOff)
+    indirect case targetGroup(TargetGroupPick)
+    indirect case loadBalancerForward(LoadBalancerHandOff)
+    indirect case loadBalancerReturn(LoadBalancerHandOff)
     /// The VPC returns an NLB target's reply to the NLB node by the flow.
     case loadBalancerFlowReturn(loadBalancer: String, client: IPv4Address, node: IPv4Address)
     // pods
-    case networkPolicy(PolicyVerdict)
+    indirect case networkPolicy(PolicyVerdict)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's

@@ -158,7 +158,7 @@ extension Walk {
         case .externalNetwork(let e):
             hop(.external(name: e.name, address: packet.source), Step(.originated, .originate(packet, reply: false), packet: packet))
             if let via = e.via, let tgw = f.topology.transitGateways.first(where: { $0.name == via }) {
-                return .move(.transitGateway(tgw, from: nil, subnet: nil))
+                return .move(.transitGateway(tgw.name, fromSubnet: nil))
             }
             return .move(.internet)
         }
@@ -277,8 +277,7 @@ extension Walk {
     }
 
     func leaveSubnet(_ subnetName: String) -> StageResult {
-        guard let (vpc, subnet) = f.subnets[subnetName] else { return .stop }
-        return .move(.subnetEgress(vpc: vpc, subnet: subnet))
+        .move(.subnetEgress(subnetName))
     }
 
     mutating func route(vpc: VPC, subnet: Subnet) -> StageResult {
@@ -303,22 +302,20 @@ extension Walk {
         hop(.subnet(subnet.name), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: m.destination, target: m.target, origin: m.origin)),
                                        component: rt.table.id, location: m.location ?? rt.table.location))
         switch m.target {
-        case .local: return .move(.localDelivery(vpc: vpc, fromSubnet: subnet.name))
+        case .local: return .move(.localDelivery(vpc: vpc.name, fromSubnet: subnet.name))
         case .blackhole:
             block(.badStateRoute, .nullRouted, component: rt.table.id, .blackholeRoute(table: table, written: m.written), at: m.location)
             finish(.nullRouted, place: .subnet(subnet.name), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
             return .stop
-        case .internetGateway: return .move(.internetGateway(vpc))
+        case .internetGateway: return .move(.internetGateway(vpc: vpc.name))
         case .egressOnlyInternetGateway(let n):
             block(.noRouteToDestination, .noRoute, component: n, .egressOnlyGateway(n))
             finish(.noRoute, place: .egressOnlyInternetGateway(n), .noRoute, .noRoute(.egressOnlyIPv6))
             return .stop
         case .natGateway(let n): return .move(.natGateway(n, fromSubnet: subnet.name))
-        case .peeringConnection(let n): return .move(.peering(n, from: vpc))
-        case .transitGateway(let n):
-            guard let tgw = f.topology.transitGateways.first(where: { $0.name == n }) else { return .stop }
-            return .move(.transitGateway(tgw, from: vpc, subnet: subnet))
-        case .gatewayEndpoint(let n): return .move(.gatewayEndpoint(n, vpc))
+        case .peeringConnection(let n): return .move(.peering(n, fromVPC: vpc.name))
+        case .transitGateway(let n): return .move(.transitGateway(n, fromSubnet: subnet.name))
+        case .gatewayEndpoint(let n): return .move(.gatewayEndpoint(n, vpc: vpc.name))
         case .networkInterface(let n): return .move(.middlebox(n, fromSubnet: subnet.name))
         }
     }
@@ -422,14 +419,14 @@ extension Walk {
             }
             hop(.internetGateway(ObjectRef(id: igw.id, name: igw.name)), Step(.transformed, .internetGatewayDestinationNAT(before: before, after: packet),
                                                                               component: igw.id, location: igw.location, packet: packet))
-            return .move(.localDelivery(vpc: vpc, fromSubnet: nil))
+            return .move(.localDelivery(vpc: vpc.name, fromSubnet: nil))
         }
         let d = packet.destination
         if let vpc = f.vpc(containing: d) {
             block(.igwPrivateIPAssociationForIngress, .noRoute, component: vpc.internetGateway?.id ?? vpc.id, .privateAddressFromInternet(d))
             hop(.internet(nil), Step(.noRoute, .noRoute(.privateFromInternet(d))))
             state.endOverride = .noRoute
-            return .move(.localDelivery(vpc: vpc, fromSubnet: nil))
+            return .move(.localDelivery(vpc: vpc.name, fromSubnet: nil))
         }
         block(.noRouteToDestination, .noRoute, component: "internet", .outsideModelledNetworks(d))
         finish(.noRoute, place: .internet(nil), .noRoute, .noRoute(.outsideModelledNetworks(d)))
@@ -505,7 +502,7 @@ extension Walk {
             return .stop
         }
         hop(here, Step(.forwarded, .peering(into: other.name), component: pcx.id, location: pcx.location))
-        return .move(.localDelivery(vpc: other, fromSubnet: nil))
+        return .move(.localDelivery(vpc: other.name, fromSubnet: nil))
     }
 
     mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?, subnet: Subnet?) -> StageResult {
@@ -551,7 +548,7 @@ extension Walk {
             }
             hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .vpcAttachment(name)), component: tgw.id, location: r.location))
             if target.contains(packet.destination) {
-                return .move(.localDelivery(vpc: target, fromSubnet: nil))
+                return .move(.localDelivery(vpc: target.name, fromSubnet: nil))
             } else if let (entry, sameZone, named) = tgw.entrySubnet(in: target, zone: zone) {
                 var subnet = entry
                 // Onward from the attachment (centralized egress or inspection): routed by the
@@ -576,7 +573,7 @@ extension Walk {
                                                                                      alternative: alternative, senderZone: zone)),
                                component: tgw.id, location: r.location))
                 viaTransitGateway = true
-                return .move(.routeTable(vpc: target, subnet: subnet))
+                return .move(.routeTable(subnet.name))
             } else {
                 block(.noRouteToDestination, .noRoute, component: tgw.id, .vpcNoSubnetOnward(vpc: name, destination: packet.destination))
                 finish(.noRoute, place: .vpc(name), .noRoute, .noRoute(.noSubnetOnward))
@@ -650,10 +647,10 @@ extension Walk {
             return .move(.internet)
         case .external(let e, let tgw):
             hop(.external(name: e.name, address: packet.source), origin)
-            return .move(.transitGateway(tgw, from: nil, subnet: nil))
+            return .move(.transitGateway(tgw.name, fromSubnet: nil))
         case .endpoint(let service, let vpc):
             hop(.service(service), origin)
-            return .move(.localDelivery(vpc: vpc, fromSubnet: nil))
+            return .move(.localDelivery(vpc: vpc.name, fromSubnet: nil))
         case nil:
             end = .noRoute
             return .stop

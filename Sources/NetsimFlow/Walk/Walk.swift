@@ -158,22 +158,23 @@ public enum Position: Sendable {
     /// Leaving an interface (`originating`: the packet's own sender, or an appliance or load
     /// balancer forwarding it).
     case interfaceEgress(Int, originating: Bool)
-    /// Leaving a subnet: its network ACL, then its route table.
-    case subnetEgress(vpc: VPC, subnet: Subnet)
-    case routeTable(vpc: VPC, subnet: Subnet)
+    /// Leaving a subnet (by name: names are unique in a topology): its network ACL, then its route table.
+    case subnetEgress(String)
+    case routeTable(String)
     /// The VPC's `local` route: to the interface that has the address.
-    case localDelivery(vpc: VPC, fromSubnet: String?)
+    case localDelivery(vpc: String, fromSubnet: String?)
     /// Arriving on an interface.
     case arrive(Int)
-    case internetGateway(VPC)
+    case internetGateway(vpc: String)
     /// On the internet, toward a public address.
     case internet
     case natGateway(String, fromSubnet: String)
     /// A reply at a NAT gateway's address.
     case natReturn(Int)
-    case peering(String, from: VPC)
-    case transitGateway(TransitGateway, from: VPC?, subnet: Subnet?)
-    case gatewayEndpoint(String, VPC)
+    case peering(String, fromVPC: String)
+    /// A transit gateway, from a subnet's route table (nil: from outside the VPCs).
+    case transitGateway(String, fromSubnet: String?)
+    case gatewayEndpoint(String, vpc: String)
     /// A route to an appliance's interface.
     case middlebox(String, fromSubnet: String)
     /// A connection at a load balancer node (listener, rules, target group).
@@ -320,6 +321,7 @@ struct Walk {
 
     init(context: WalkContext, packet: Packet) {
         ctx = context; state = FlowState(packet: packet); rec = Recorder()
+        rec.wire.reserveCapacity(16)
     }
 
     /// The one loop: each position's stages in order, until one stops the walk or a position
@@ -357,20 +359,35 @@ struct Walk {
         case (.sourceDestCheck, .interfaceEgress(let i, let originating)): return sourceDestCheckEgress(i, originating: originating)
         case (.securityGroupsEgress, .interfaceEgress(let i, _)): return securityGroupsEgress(i)
         case (.leaveInterface, .interfaceEgress(let i, _)): return leaveInterface(i)
-        case (.networkACLOutbound, .subnetEgress(let vpc, let subnet)):
+        case (.networkACLOutbound, .subnetEgress(let name)):
+            guard let (vpc, subnet) = f.subnets[name] else { return .stop }
             networkACL(vpc: vpc, subnet: subnet, .outbound)
-            return .move(.routeTable(vpc: vpc, subnet: subnet))
-        case (.routeTable, .routeTable(let vpc, let subnet)): return route(vpc: vpc, subnet: subnet)
-        case (.localDelivery, .localDelivery(let vpc, let from)): return localDelivery(vpc: vpc, from: from)
+            return .move(.routeTable(name))
+        case (.routeTable, .routeTable(let name)):
+            guard let (vpc, subnet) = f.subnets[name] else { return .stop }
+            return route(vpc: vpc, subnet: subnet)
+        case (.localDelivery, .localDelivery(let name, let from)):
+            guard let vpc = f.vpcByName[name] else { return .stop }
+            return localDelivery(vpc: vpc, from: from)
         case (.interfaceIngress, .arrive(let d)): return interfaceIngress(d)
         case (.interfaceOwner, .arrive(let d)): return interfaceOwner(d)
-        case (.internetGatewayEgress, .internetGateway(let vpc)): return internetGatewayEgress(vpc: vpc)
+        case (.internetGatewayEgress, .internetGateway(let name)):
+            guard let vpc = f.vpcByName[name] else { return .stop }
+            return internetGatewayEgress(vpc: vpc)
         case (.fromInternet, .internet): return fromInternet()
         case (.natGateway, .natGateway(let name, let from)): return natGateway(name, from: from)
         case (.natReturn, .natReturn(let d)): return natReceive(d)
-        case (.peering, .peering(let name, let vpc)): return peering(name, from: vpc)
-        case (.transitGateway, .transitGateway(let tgw, let vpc, let subnet)): return transitGateway(tgw, from: vpc, subnet: subnet)
-        case (.gatewayEndpoint, .gatewayEndpoint(let name, let vpc)): return gatewayEndpoint(name, vpc: vpc)
+        case (.peering, .peering(let name, let from)):
+            guard let vpc = f.vpcByName[from] else { return .stop }
+            return peering(name, from: vpc)
+        case (.transitGateway, .transitGateway(let name, let from)):
+            guard let tgw = f.topology.transitGateways.first(where: { $0.name == name }) else { return .stop }
+            guard let from else { return transitGateway(tgw, from: nil, subnet: nil) }
+            guard let (vpc, subnet) = f.subnets[from] else { return .stop }
+            return transitGateway(tgw, from: vpc, subnet: subnet)
+        case (.gatewayEndpoint, .gatewayEndpoint(let name, let vpcName)):
+            guard let vpc = f.vpcByName[vpcName] else { return .stop }
+            return gatewayEndpoint(name, vpc: vpc)
         case (.middlebox, .middlebox(let name, let from)): return middlebox(name, from: from)
         case (.loadBalancer, .loadBalancer(let d)): return loadBalancerStage(d)
         case (.loadBalancerReturn, .loadBalancerReturn(let d)): return loadBalancerReturn(d)
