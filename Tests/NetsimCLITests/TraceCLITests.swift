@@ -11,7 +11,7 @@ final class TraceCLITests: XCTestCase {
         let r = try run(["trace", q, "--from", "deployment:shop/cart", "--to", "external:orders-db", "--port", "5432", "--format", "json"])
         XCTAssertEqual(r.status, 0, r.err)
         let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
-        XCTAssertEqual(obj["schemaVersion"] as? Int, 1)
+        XCTAssertEqual(obj["schemaVersion"] as? Int, 2)
         XCTAssertEqual(obj["disposition"] as? String, "DELIVERED")
         XCTAssertGreaterThan((obj["hops"] as? [Any])?.count ?? 0, 2)
         XCTAssertEqual(obj["forwardDisposition"] as? String, "DELIVERED")

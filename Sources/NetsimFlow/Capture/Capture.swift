@@ -136,17 +136,9 @@ public enum CaptureBuilder {
             segment(front, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
             segment(front, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
             segment(frontBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
-            var status = "502 Bad Gateway"
-            if t.disposition == .fixedResponse {
-                // The json helper's rewrite writes `t.response`'s own status; until then, today's bytes.
-                let fixed503: Bool = {
-                    switch t.explanations.first?.detail {
-                    case .fixedResponse(let r)?, .noMatchingRule(_, _, _, _, let r)?: return r.status == 503
-                    default: return false
-                    }
-                }()
-                status = t.explanations.first?.code == .elbv2Redirect ? "301 Moved Permanently" : (fixed503 ? "503 Service Temporarily Unavailable" : "404 Not Found")
-            }
+            // The ALB's own answer: a fixed response or redirect as the trace's step states it,
+            // else its 502 until a target answers.
+            var answer = t.disposition == .fixedResponse ? albAnswer(t) ?? .plain(502) : .plain(502)
             if !backend.isEmpty {
                 segment(backend, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))
                 if !backendBack.isEmpty && !fwdBlocked && !replyBlocked {
@@ -154,11 +146,10 @@ public enum CaptureBuilder {
                     segment(backend, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
                     segment(backend, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
                     segment(backendBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
-                    status = "200 OK"
+                    answer = .plain(200)
                 }
             }
-            let body = "netsim: \(status)\n"
-            let response = Array("HTTP/1.1 \(status)\r\nContent-Type: text/plain\r\nContent-Length: \(body.utf8.count)\r\nServer: awselb/2.0\r\n\r\n\(body)".utf8)
+            let response = answer.bytes
             segment(frontBack, reply: true, flags: [.psh, .ack], payload: response, seqOffset: (1 + UInt32(request.count), 1))
             segment(front, reply: false, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1 + UInt32(response.count)))
         case .tcp:
@@ -185,6 +176,27 @@ public enum CaptureBuilder {
             if !back.isEmpty { segment(back, reply: true, flags: [], payload: data, seqOffset: (0, 0)) }
         }
         return out
+    }
+
+    /// What an ALB answered itself, from the trace's typed steps: a fixed response's status,
+    /// content type and body; a redirect's status and the Location it builds from the request
+    /// (the listener rule's step holds the request and the listener). Nil without such a step.
+    static func albAnswer(_ t: Trace) -> HTTPAnswer? {
+        var listener: ListenerRef?, request: HTTPRequest?
+        for step in t.forward.hops.lazy.flatMap(\.steps) {
+            switch step.detail {
+            case .listenerRule(let m): listener = m.listener; request = m.request
+            case .noMatchingListenerRule(let l, let r, _): listener = l; request = r
+            case .fixedResponse(_, let r):
+                return .fixedResponse(status: r.status, contentType: r.contentType, body: r.body)
+            case .redirect(_, let r):
+                let location = HTTPAnswer.redirectLocation(template: r.location ?? "", requestHost: request?.host ?? "", requestPath: request?.path ?? "/",
+                                                           listenerProtocol: listener?.protocolName ?? "HTTP", listenerPort: listener?.port ?? t.packet.destinationPort)
+                return .redirect(status: r.status, location: location)
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// The least a decoder needs for other IP protocols: GRE's 4-byte header (no payload),

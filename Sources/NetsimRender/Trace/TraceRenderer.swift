@@ -6,12 +6,13 @@ import NetsimVPC
 /// Output formats of `netsim trace`.
 public enum TraceFormat: String, CaseIterable, Sendable { case text, json }
 
-/// A trace for people (a hop table, color on a terminal) or tools (JSON, schemaVersion 1).
+/// A trace for people (a hop table, color on a terminal) or tools (JSON, schemaVersion 2:
+/// Docs/trace.schema.json; written in TraceJSON.swift).
 public enum TraceRenderer {
     public static func render(_ t: Trace, as format: TraceFormat, color: Bool) -> String {
         switch format {
         case .text: return text(t, color: color)
-        case .json: return JSONText.encode(dto(t))
+        case .json: return JSONText.encode(json(t))
         }
     }
 
@@ -20,7 +21,7 @@ public enum TraceRenderer {
     public static func render(paths: [Trace], as format: TraceFormat, color: Bool) -> String {
         switch format {
         case .text: return paths.map { text($0, color: color) }.joined(separator: "\n")
-        case .json: return JSONText.encode(PathsDTO(schemaVersion: NetsimVersion.jsonSchemaVersion, version: NetsimVersion.current, traces: paths.map(dto)))
+        case .json: return JSONText.encode(json(paths: paths))
         }
     }
 
@@ -127,107 +128,5 @@ public enum TraceRenderer {
             return "walk: past \(one ? "the block" : "the blocks") the way there ends \(t.forward.end.rawValue)\(back): fixing \(one ? "it" : "them all") lets the flow through"
         }
         return "walk: it stopped where the way there ends \(t.forward.end.rawValue)\(back)"
-    }
-
-    // MARK: JSON
-
-    struct DTO: Encodable {
-        var schemaVersion: Int
-        var tool = "netsim"
-        var version: String
-        var flow: FlowDTO
-        var disposition: String
-        /// The forward path's hops (Batfish's trace shape), how it ended and the packet it delivered.
-        var hops: [HopDTO]
-        var forwardDisposition: String
-        var finalPacket: PacketDTO
-        var reply: PathDTO?
-        var explanations: [ExplanationDTO]
-        var notes: [String]
-        /// kube-proxy's random choice: every endpoint it could pick, with its chance.
-        var choices: [ChoiceDTO]
-        /// The 0-based branch this trace followed under `--all-paths`.
-        var path: Int?
-        /// Who draws among `choices`: absent for kube-proxy, else the load balancer.
-        var choiceBy: String?
-        /// What a load balancer on the way did, when the flow crossed one.
-        var loadBalancer: LoadBalancerDTO?
-        /// The source address the destination sees, when the flow crossed a load balancer.
-        var sourceIpAtTarget: String?
-        var sourceIpNote: String?
-        /// What the verdict may depend on that netsim does not model; exit code 3 when any
-        /// has `affectsVerdict`.
-        var caveats: [CaveatDTO]
-    }
-    struct CaveatDTO: Encodable {
-        var kind: String; var side: String?; var policyType: String?; var policies: [String]?; var pod: String?
-        var affectsVerdict: Bool; var message: String; var location: LocationDTO?
-    }
-    struct LoadBalancerDTO: Encodable {
-        var kind: String; var name: String; var arn: String; var dnsName: String; var scheme: String
-        var zone: String; var nodeAddress: String; var listener: String; var rule: String?
-        var targetGroup: String?; var targetType: String?; var target: String?
-        var crossZone: Bool?; var preserveClientIP: Bool?; var failOpen: Bool
-        var healthChecks: [HealthDTO]
-    }
-    struct HealthDTO: Encodable { var target: String; var zone: String; var healthy: Bool; var detail: String }
-    struct ChoiceDTO: Encodable { var target: String; var probability: Double }
-    struct PathsDTO: Encodable { var schemaVersion: Int; var tool = "netsim"; var version: String; var traces: [DTO] }
-    struct FlowDTO: Encodable {
-        var source: String; var destination: String; var `protocol`: String
-        var sourceAddress: String; var destinationAddress: String
-        var sourcePort: Int?; var destinationPort: Int?; var icmpType: Int?; var icmpCode: Int?
-    }
-    struct PathDTO: Encodable { var disposition: String; var hops: [HopDTO]; var finalPacket: PacketDTO }
-    struct HopDTO: Encodable { var place: String; var steps: [StepDTO] }
-    struct StepDTO: Encodable {
-        var type: String; var action: String; var detail: String; var component: String?
-        var location: LocationDTO?; var packet: PacketDTO?
-    }
-    struct PacketDTO: Encodable {
-        var `protocol`: String; var source: String; var destination: String; var sourcePort: Int?; var destinationPort: Int?
-    }
-    struct LocationDTO: Encodable { var file: String; var line: Int; var column: Int }
-    struct ExplanationDTO: Encodable {
-        var code: String; var direction: String; var disposition: String; var component: String; var message: String; var location: LocationDTO?
-    }
-
-    static func packet(_ p: Packet) -> PacketDTO {
-        PacketDTO(protocol: p.ipProtocol.description, source: p.source.description, destination: p.destination.description,
-                  sourcePort: p.hasPorts ? Int(p.sourcePort) : nil, destinationPort: p.hasPorts ? Int(p.destinationPort) : nil)
-    }
-    static func loc(_ l: SourceLocation?) -> LocationDTO? { l.map { LocationDTO(file: $0.file, line: $0.line, column: $0.column) } }
-    static func path(_ p: PathTrace) -> PathDTO {
-        PathDTO(disposition: p.end.rawValue, hops: p.hops.map { h in
-            HopDTO(place: h.place.description, steps: h.steps.map { s in
-                StepDTO(type: s.type, action: s.action.rawValue, detail: s.sentence, component: s.component, location: loc(s.location), packet: s.packet.map(packet))
-            })
-        }, finalPacket: packet(p.finalPacket))
-    }
-
-    static func dto(_ t: Trace) -> DTO {
-        let p = t.packet
-        return DTO(schemaVersion: NetsimVersion.jsonSchemaVersion, version: NetsimVersion.current,
-                   flow: FlowDTO(source: t.source, destination: t.destination, protocol: p.ipProtocol.description,
-                                 sourceAddress: p.source.description, destinationAddress: p.destination.description,
-                                 sourcePort: p.hasPorts ? Int(p.sourcePort) : nil, destinationPort: p.hasPorts ? Int(p.destinationPort) : nil,
-                                 icmpType: p.ipProtocol == .icmp ? Int(p.icmpType) : nil, icmpCode: p.ipProtocol == .icmp ? Int(p.icmpCode) : nil),
-                   disposition: t.disposition.rawValue, hops: path(t.forward).hops, forwardDisposition: t.forward.end.rawValue,
-                   finalPacket: packet(t.forward.finalPacket), reply: t.reply.map(path),
-                   explanations: t.explanations.map { ExplanationDTO(code: $0.code.rawValue, direction: $0.direction.rawValue, disposition: $0.disposition.rawValue,
-                                                                     component: $0.component, message: $0.message, location: loc($0.location)) },
-                   notes: t.notes.map(\.description), choices: t.choices.map { ChoiceDTO(target: $0.target, probability: ($0.probability * 1e6).rounded() / 1e6) }, path: t.path,
-                   choiceBy: t.choiceBy,
-                   loadBalancer: t.loadBalancer.map { lb in
-                       LoadBalancerDTO(kind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme, zone: lb.zone,
-                                       nodeAddress: lb.nodeAddress.description, listener: lb.listener, rule: lb.rule, targetGroup: lb.targetGroup,
-                                       targetType: lb.targetType, target: lb.target, crossZone: lb.crossZone, preserveClientIP: lb.preserveClientIP,
-                                       failOpen: lb.failOpen, healthChecks: lb.health.map { HealthDTO(target: $0.target, zone: $0.zone, healthy: $0.healthy, detail: $0.detail) })
-                   },
-                   sourceIpAtTarget: t.sourceIpAtTarget?.description, sourceIpNote: t.sourceIpNote,
-                   caveats: t.caveats.map { c in
-                       CaveatDTO(kind: c.kind.rawValue, side: c.side?.rawValue, policyType: c.policyType, policies: c.policies.isEmpty ? nil : c.policies,
-                                 pod: c.pod, affectsVerdict: c.affectsVerdict, message: c.message, location: loc(c.location))
-                   })
     }
 }

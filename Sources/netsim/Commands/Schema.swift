@@ -1,4 +1,5 @@
 import ArgumentParser
+import NetsimRender
 import NetsimTopology
 
 struct Schema: ParsableCommand {
@@ -6,7 +7,10 @@ struct Schema: ParsableCommand {
         abstract: "Print the JSON Schema of topology files (the same as Docs/topology.schema.json)."
     )
 
+    @Flag(help: "Print the JSON Schema of `trace --format json` output instead (the same as Docs/trace.schema.json).")
+    var trace = false
+
     func run() throws {
-        Output.print(TopologySchema.json)
+        Output.print(trace ? TraceSchema.json : TopologySchema.json)
     }
 }
