@@ -202,3 +202,11 @@ extension LoadBalancerLeg {
     /// The target as the text names it: `pod ns/name (ip:port)` or `node (ip:port)`.
     public var target: String? { chosenTarget?.label }
 }
+
+extension Wording {
+    /// The block that decides a replayed flow: `CODE at sg-1: message`.
+    public static func deciding(_ e: Explanation) -> String { "\(e.code) at \(e.component): \(e.message)" }
+
+    /// The first block of a failed intent, after its disposition: `at sg-1: CODE — message`.
+    public static func intentBlock(_ e: Explanation) -> String { "at \(e.component): \(e.code) — \(e.message)" }
+}
