@@ -81,124 +81,25 @@ public struct NodeDatapath: Sendable {
                            nodePortSupport: s.nodePortSupport, randomizeSNAT: s.randomizeSNAT, externalServiceCIDRs: s.externalServiceCIDRs)
     }
 
-    /// Service ports and their endpoints, as the API server and the EndpointSlice controller
-    /// would make them: cluster IPs from the realizer, NodePorts allocated by seed where the
-    /// manifest gives none, endpoints from running pods the selector matches (or the
-    /// manifests' own EndpointSlices), ports resolved by number or container-port name.
     /// Whether the topology gives the API server's Service its endpoints: an EndpointSlice of
     /// `default/kubernetes` on the control plane's addresses.
-    public static func declaresControlPlaneSlice(_ t: Topology) -> Bool {
-        t.kubernetes.endpointSlices.contains { $0.meta.namespace == "default" && $0.serviceName == "kubernetes" }
-    }
+    public static func declaresControlPlaneSlice(_ t: Topology) -> Bool { ServicePorts.declaresControlPlaneSlice(t) }
 
+    /// Service ports and their endpoints as kube-proxy reads them: the realized cluster's
+    /// (`ServicePorts.build`: cluster IPs and NodePorts the realizer allocated, endpoints from
+    /// running pods the selector matches or the manifests' own EndpointSlices).
     public static func services(_ t: Topology, _ r: RealizedCluster) -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
-        var ports: [ProxiedServicePort] = []
-        var endpoints: [String: [ProxiedEndpoint]] = [:]
-        guard let cluster = t.cluster else { return ([], [:]) }
-        var usedNodePorts = Set(t.kubernetes.services.flatMap { $0.ports.compactMap(\.nodePort) } + t.kubernetes.services.compactMap(\.healthCheckNodePort))
-        var rng = SplitMix64(seed: t.seed ^ 0x0D_E90F7)
-        /// nil when every port of the range is taken (the API server refuses the Service;
-        /// `check` reports it as NS0702).
-        func allocateNodePort() -> UInt16? {
-            let range = cluster.nodePortRange
-            let n = Int(range.upper - range.lower) + 1
-            var p = UInt16(Int(range.lower) + Int(rng.next() % UInt64(n)))
-            for _ in 0..<n {
-                if !usedNodePorts.contains(p) { usedNodePorts.insert(p); return p }
-                p = p == range.upper ? range.lower : p + 1
-            }
-            return nil
+        let (ports, endpoints) = ServicePorts.build(t, r)
+        let proxied = ports.map { p in
+            ProxiedServicePort(namespace: p.namespace, name: p.name, portName: p.portName, ipProtocol: p.ipProtocol, port: p.port, clusterIP: p.clusterIP,
+                               nodePort: p.nodePort, externalIPs: p.externalIPs, loadBalancerIPs: p.loadBalancerIPs, sourceRanges: p.sourceRanges,
+                               externalPolicyLocal: p.externalPolicyLocal, internalPolicyLocal: p.internalPolicyLocal, affinityTimeout: p.affinityTimeout,
+                               healthCheckNodePort: p.healthCheckNodePort, isLoadBalancer: p.isLoadBalancer)
         }
-        let ipOf = Dictionary(r.services.map { ("\($0.namespace)/\($0.name)", $0.clusterIP) }, uniquingKeysWith: { a, _ in a })
-        var services = t.kubernetes.services
-        // kube-dns, when the realizer added it for the implicit CoreDNS.
-        if !services.contains(where: { $0.meta.namespace == "kube-system" && $0.meta.name == "kube-dns" }),
-           r.services.contains(where: { $0.namespace == "kube-system" && $0.name == "kube-dns" }) {
-            let loc = SourceLocation(file: "<eks-addons>", line: 0, column: 0)
-            services.append(Service(meta: ObjectMeta(name: "kube-dns", namespace: "kube-system", location: loc), type: .ClusterIP, clusterIP: nil,
-                                    selector: ["k8s-app": "kube-dns"], ports: [
-                                        ServicePort(name: "dns", ipProtocol: .udp, port: 53, targetPort: .number(53), nodePort: nil, location: loc),
-                                        ServicePort(name: "dns-tcp", ipProtocol: .tcp, port: 53, targetPort: .number(53), nodePort: nil, location: loc),
-                                    ]))
+        let eps = endpoints.mapValues { list in
+            list.map { e in ProxiedEndpoint(ip: e.ip, port: e.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName, zoneHints: e.zoneHints) }
         }
-        // default/kubernetes, when the realizer added it and the topology declares the control
-        // plane's addresses as its EndpointSlice (port https, 443, as the API server writes it).
-        if Self.declaresControlPlaneSlice(t), !services.contains(where: { $0.meta.namespace == "default" && $0.meta.name == "kubernetes" }),
-           r.services.contains(where: { $0.namespace == "default" && $0.name == "kubernetes" }) {
-            let loc = SourceLocation(file: "<eks-control-plane>", line: 0, column: 0)
-            services.append(Service(meta: ObjectMeta(name: "kubernetes", namespace: "default", location: loc), type: .ClusterIP, clusterIP: nil,
-                                    selector: nil, ports: [ServicePort(name: "https", ipProtocol: .tcp, port: 443, targetPort: .number(443), nodePort: nil, location: loc)]))
-        }
-        let workloads = Realizer.implicitWorkloads(t.kubernetes) + t.kubernetes.workloads
-        let workloadByKey = Dictionary((workloads).map { ("\($0.meta.namespace)/\($0.kind)/\($0.meta.name)", $0) }, uniquingKeysWith: { a, _ in a })
-        // Running pods by "namespace/label=value", so a selector looks at the pods of one label only.
-        var runningByLabel: [String: [RealizedPod]] = [:]
-        for pod in r.pods where pod.status == .running {
-            for (k, v) in pod.labels { runningByLabel["\(pod.namespace)/\(k)=\(v)", default: []].append(pod) }
-        }
-        let slicesByService = Dictionary(grouping: t.kubernetes.endpointSlices, by: { "\($0.meta.namespace)/\($0.serviceName)" })
-        var zoneOfNode: [String: String] = [:]
-        for n in r.nodes { if let z = n.labels["topology.kubernetes.io/zone"] { zoneOfNode[n.name] = z } }
-        for s in services where s.type != .ExternalName {
-            guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
-            let external = s.type == .NodePort || s.type == .LoadBalancer
-            // externalTrafficPolicy counts for external IPs too, on any type.
-            let externalPolicy = s.externalTrafficPolicy == .Local && (external || !s.externalIPs.isEmpty)
-            // One health-check NodePort per Service (kube-proxy's service health server).
-            let healthCheck = s.type == .LoadBalancer && externalPolicy ? (s.healthCheckNodePort ?? allocateNodePort()) : nil
-            let preferClose = s.trafficDistribution == "PreferClose" && !s.topologyModeAuto
-            for sp in s.ports {
-                let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
-                var p = ProxiedServicePort(namespace: s.meta.namespace, name: s.meta.name, portName: sp.name, ipProtocol: proto, port: sp.port, clusterIP: ip)
-                // A LoadBalancer with allocateLoadBalancerNodePorts: false has only the NodePorts it names.
-                let allocates = s.type == .NodePort || s.allocateLoadBalancerNodePorts
-                if external { p.nodePort = sp.nodePort ?? (allocates ? allocateNodePort() : nil) }
-                p.externalPolicyLocal = externalPolicy
-                p.internalPolicyLocal = s.internalTrafficPolicy == .Local
-                p.affinityTimeout = s.sessionAffinity == "ClientIP" ? (s.affinityTimeoutSeconds ?? 10800) : nil
-                p.externalIPs = s.externalIPs
-                p.isLoadBalancer = s.type == .LoadBalancer
-                p.healthCheckNodePort = healthCheck
-                p.sourceRanges = s.loadBalancerSourceRanges
-                // status.loadBalancer.ingress: VIP-mode addresses (kube-proxy v1.31 serviceport.go).
-                p.loadBalancerIPs = s.loadBalancerIngress.filter(\.isVIP).compactMap(\.ip)
-                ports.append(p)
-                // Endpoints: the manifests' slices for the Service, else the selector's running pods.
-                let key = p.servicePortName + "/" + proto
-                let slices = slicesByService["\(s.meta.namespace)/\(s.meta.name)"] ?? []
-                if !slices.isEmpty {
-                    for slice in slices {
-                        for port in slice.ports where port.name == sp.name && port.ipProtocol == sp.ipProtocol {
-                            for e in slice.endpoints {
-                                guard let a = e.addresses.first.flatMap({ IPv4Address($0) }) else { continue }
-                                endpoints[key, default: []].append(ProxiedEndpoint(ip: a, port: port.port, ready: e.ready, serving: e.serving, terminating: e.terminating,
-                                                                                   nodeName: e.nodeName, zoneHints: e.zoneHints))
-                            }
-                        }
-                    }
-                    continue
-                }
-                guard let selector = s.selector, !selector.isEmpty else { continue }
-                guard let first = selector.min(by: { $0.key < $1.key }) else { continue }
-                for pod in runningByLabel["\(s.meta.namespace)/\(first.key)=\(first.value)"] ?? [] {
-                    guard selector.allSatisfy({ pod.labels[$0.key] == $0.value }), let addr = pod.ip else { continue }
-                    let target: UInt16?
-                    switch sp.targetPort {
-                    case .number(let n): target = n
-                    case .name(let n):
-                        let w = workloadByKey["\(pod.namespace)/\(pod.workloadKind)/\(pod.workload)"]
-                        target = w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
-                    }
-                    guard let port = target else { continue }
-                    // trafficDistribution PreferClose (unless the topology-mode annotation takes
-                    // over): the EndpointSlice controller (v1.31 endpointslice/trafficdist) hints
-                    // each ready endpoint for its own node's zone.
-                    let hints = preferClose ? pod.node.flatMap { zoneOfNode[$0] }.map { [$0] } ?? [] : []
-                    endpoints[key, default: []].append(ProxiedEndpoint(ip: addr, port: port, nodeName: pod.node, zoneHints: hints))
-                }
-            }
-        }
-        return (ports, endpoints)
+        return (proxied, eps)
     }
 
     /// The whole node as `iptables-restore` input: kube-proxy's rules as kube-proxy writes them

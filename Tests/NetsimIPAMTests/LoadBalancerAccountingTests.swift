@@ -38,6 +38,25 @@ struct LoadBalancerAccountingTests {
         #expect(!r.pods.contains { $0.ip == lb.nodes[0].privateIP } && !r.nodes.contains { $0.primaryIP == lb.nodes[0].privateIP })
     }
 
+    /// The realize step builds the load balancer complete (listener, target group with the
+    /// Service's ready pods as ip targets, the managed groups) and allocates the Service's
+    /// NodePort once, in the cluster's range.
+    @Test func realizedClusterHoldsTheCompleteLoadBalancer() throws {
+        let r = Realizer.realize(try Self.almostFull(replicas: 20, nlb: true), catalog: .builtin)
+        let lb = try #require(r.loadBalancers.first?.loadBalancer)
+        #expect(lb.listeners.map(\.port) == [80] && lb.listeners[0].protocolName == "TCP")
+        let tg = try #require(lb.targetGroups.first)
+        #expect(tg.targetType == .ip && tg.service == "default/front")
+        let web = r.pods.filter { $0.workload == "web" && $0.status == .running }.compactMap(\.ip)
+        #expect(!web.isEmpty && Set(tg.targets.map(\.ip)) == Set(web) && tg.targets.allSatisfy { $0.port == 80 && $0.pod != nil })
+        #expect(Set(r.loadBalancerGroups.map(\.name)) == Set(lb.securityGroups))
+        let np = try #require(r.nodePort(namespace: "default", name: "front", port: 0))
+        #expect((30000...32767).contains(np))
+        #expect(r.healthCheckNodePort(namespace: "default", name: "front") == nil)
+        // The same topology realized again gives the same NodePort (seeded).
+        #expect(Realizer.realize(try Self.almostFull(replicas: 20, nlb: true), catalog: .builtin).nodePort(namespace: "default", name: "front", port: 0) == np)
+    }
+
     /// The subnet has one address left beside the pods; the NLB's node takes it: `capacity` shows
     /// it under OTHER, the subnet is out of addresses, and one pod fewer fits on the node.
     @Test func capacityCountsTheLoadBalancerNode() throws {

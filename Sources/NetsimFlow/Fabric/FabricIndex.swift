@@ -146,23 +146,22 @@ public struct FabricIndex: Sendable {
         addLoadBalancers()
     }
 
-    /// The controller's load balancers: a node ENI per zone (members of the load balancer's
-    /// groups), the managed groups, and the rules it adds to the targets' groups.
+    /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI
+    /// per zone (members of the load balancer's groups), the managed groups, and the rules the
+    /// controller adds to the targets' groups.
     mutating func addLoadBalancers() {
-        let owners = owner
-        let ifaces = interfaces
-        let built = LoadBalancerBuilder.build(topology, realized, groupsOf: { ip in owners[ip.value].map { ifaces[$0].securityGroups } })
+        let r = realized
         guard let vpc = topology.primaryVPC else { return }
-        loadBalancerProblems = built.problems
-        for g in built.groups {
+        loadBalancerProblems = r.loadBalancers.flatMap(\.problems)
+        for g in r.loadBalancerGroups {
             groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] = g
             groupVPC[g.name] = vpc.name
         }
-        for (name, rules) in built.targetRules {
+        for (name, rules) in r.loadBalancerTargetRules {
             let key = SecurityGroupMembership.key(vpc: groupVPC[name] ?? vpc.name, group: name)
             groups[key]?.ingress += rules
         }
-        loadBalancers = built.loadBalancers
+        loadBalancers = r.loadBalancers.compactMap(\.loadBalancer)
         for (l, lb) in loadBalancers.enumerated() {
             for (k, node) in lb.nodes.enumerated() {
                 var i = Interface(kind: .loadBalancer, id: node.eniID, label: "\(lb.label) in \(node.zone)", vpc: vpc.name, subnet: node.subnet,

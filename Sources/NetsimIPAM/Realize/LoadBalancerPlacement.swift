@@ -2,14 +2,15 @@ import NetsimModel
 
 /// A load balancer the AWS Load Balancer Controller would create, as far as the realized
 /// cluster holds it: its name, ARN, DNS name, one node (an ENI with an address of the subnet)
-/// per zone and the security groups of those nodes; or, when it cannot be placed, why. The tracer's fabric adds its listeners, target
-/// groups and security groups, and indexes its nodes.
+/// per zone and the security groups of those nodes; once pods are placed, its listeners, rules
+/// and target groups with their targets (`LoadBalancerBuilder`); or, when it cannot be placed or
+/// built, why. The tracer's fabric only indexes it.
 public struct RealizedLoadBalancer: Sendable {
     /// `service:NS/NAME`, or the first Ingress of the group as `ingress:NS/NAME`.
     public var owner: String
     /// Nil when the controller could not place it (the problems say why).
     public var loadBalancer: LoadBalancer?
-    /// What placement ran into, in the order the controller meets it.
+    /// What placement and building ran into, in the order the controller meets it.
     public var problems: [LoadBalancerProblem]
 }
 

@@ -15,7 +15,19 @@ public struct RealizedCluster: Sendable {
     /// The load balancers the AWS Load Balancer Controller would create (an NLB per Service it
     /// owns, an ALB per IngressGroup): names, ARNs, DNS names, and a node per zone whose address
     /// is taken from the subnet (also listed in `otherAddresses`); or why one cannot be placed.
+    ///
+    /// Each is complete: listeners, rules, target groups and their registered targets (instance
+    /// targets on the Services' `nodePorts`), built by `LoadBalancerBuilder` once the pods are
+    /// placed. The tracer's fabric only indexes them.
     public var loadBalancers: [RealizedLoadBalancer]
+    /// The security groups the controller creates (each load balancer's managed frontend group,
+    /// the cluster's shared backend group), with their rules; empty without load balancers.
+    public var loadBalancerGroups: [SecurityGroup] = []
+    /// The rules the controller adds to the targets' existing groups, by group name.
+    public var loadBalancerTargetRules: [String: [SecurityGroupRule]] = [:]
+    /// NodePorts by Service ("namespace/name"), as the API server allocated them: every node's
+    /// kube-proxy and the load balancers' instance targets read these.
+    public var nodePorts: [String: ServiceNodePorts] = [:]
     public var settings: CNISettings
     public var warnings: [CapacityWarning]
     /// The allocation clock where the run ended (seconds), for further steps on a copy.

@@ -25,9 +25,12 @@ public enum Realizer {
         r.reserveFixedAddresses()
         r.createNodes()
         r.allocateServiceIPs()
+        r.allocateNodePorts()
         r.placePods()
         r.placeLoadBalancers()
-        return r.result()
+        var c = r.result()
+        LoadBalancerBuilder.complete(t, &c)
+        return c
     }
 
     /// The implicit EKS add-ons: aws-node and kube-proxy (host network, on every node) and
@@ -127,6 +130,7 @@ struct Run {
     var other: [Int: [(IPv4Address, String)]] = [:]
     var natAddresses: [String: IPv4Address] = [:]
     var loadBalancers: [RealizedLoadBalancer] = []
+    var nodePorts: [String: ServiceNodePorts] = [:]
     var warnings: [CapacityWarning] = []
     /// Pending pods, built or only counted.
     var unscheduled = 0
@@ -467,7 +471,7 @@ struct Run {
 
     func result() -> RealizedCluster {
         RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
-                        natGatewayAddresses: natAddresses, loadBalancers: loadBalancers, settings: settings, warnings: warnings, clock: now,
-                        unscheduledCount: unscheduled)
+                        natGatewayAddresses: natAddresses, loadBalancers: loadBalancers, nodePorts: nodePorts, settings: settings, warnings: warnings,
+                        clock: now, unscheduledCount: unscheduled)
     }
 }

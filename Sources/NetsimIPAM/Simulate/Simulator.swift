@@ -99,6 +99,7 @@ public struct Simulator {
         r.reserveFixedAddresses()
         r.createNodes()
         r.allocateServiceIPs()
+        r.allocateNodePorts()
         // The controller's load balancers exist from the start: their nodes hold addresses
         // before the scenario's pods ask for theirs.
         r.placeLoadBalancers()

@@ -1,31 +1,32 @@
-import NetsimIPAM
-import NetsimKube
 import NetsimModel
 
 /// Completes the load balancers the AWS Load Balancer Controller (v2.17.1, default flags and
-/// feature gates) would create: the realized cluster holds each one's placement (subnets, node
-/// addresses taken from the subnet pools, names, ARN, DNS name) and the topology the typed specs
-/// of the annotations (`LoadBalancerSpecs`, the values `check` judged); from those this adds the
-/// listeners, rules and target groups (which need kube-proxy's NodePorts and endpoints), the
-/// managed frontend security group of each, the cluster's shared backend group, and the rules it
-/// adds to the targets' groups. Read from the controller's `pkg/service`,
+/// feature gates) would create, in the realize step once pods are placed. Placement gave each
+/// one its subnets, node addresses taken from the subnet pools, names, ARN and DNS name; the
+/// topology holds the typed specs of the annotations (`LoadBalancerSpecs`, the values `check`
+/// judged). From those this adds the listeners, rules and target groups (instance targets on the
+/// NodePorts the realizer allocated, `RealizedCluster.nodePorts`; ip targets from the Services'
+/// endpoints), the managed frontend security group of each, the cluster's shared backend group,
+/// and the rules it adds to the targets' groups. Read from the controller's `pkg/service`,
 /// `pkg/ingress`, `pkg/networking` and `pkg/backend` (see Docs/load-balancers.md).
-struct LoadBalancerBuilder {
+public struct LoadBalancerBuilder {
     struct Output: Sendable {
-        var loadBalancers: [LoadBalancer] = []
+        /// The placed load balancers, completed, with what placement and building ran into, in
+        /// the order the controller meets them (an IngressGroup whose scheme is invalid has an
+        /// entry with its problem and no load balancer).
+        var loadBalancers: [RealizedLoadBalancer] = []
         /// Managed groups, by VPC.
         var groups: [SecurityGroup] = []
         /// Rules the controller adds to existing groups, by group name.
         var targetRules: [String: [SecurityGroupRule]] = [:]
-        var problems: [LoadBalancerProblem] = []
     }
 
     let t: Topology
     let r: RealizedCluster
     let vpc: VPC
     let cluster: Cluster
-    let ports: [ProxiedServicePort]
-    let endpoints: [String: [ProxiedEndpoint]]
+    let ports: [RealizedServicePort]
+    let endpoints: [String: [RealizedEndpoint]]
     /// The security groups of the interface that holds an address.
     let groupsOf: (IPv4Address) -> [String]?
     var out = Output()
@@ -40,7 +41,7 @@ struct LoadBalancerBuilder {
     let specs: LoadBalancerSpecs
     var backendUsed = false
 
-    init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [ProxiedServicePort], endpoints: [String: [ProxiedEndpoint]],
+    init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [RealizedServicePort], endpoints: [String: [RealizedEndpoint]],
          groupsOf: @escaping (IPv4Address) -> [String]?) {
         self.t = t; self.r = r; self.vpc = vpc; self.cluster = cluster; self.ports = ports; self.endpoints = endpoints
         self.groupsOf = groupsOf
@@ -48,11 +49,60 @@ struct LoadBalancerBuilder {
         specs = t.lbSpecs
     }
 
-    static func build(_ t: Topology, _ r: RealizedCluster, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output {
-        guard let cluster = t.cluster, let vpc = t.primaryVPC else { return Output() }
+    /// Builds the realized cluster's load balancers in place: `loadBalancers` complete, with
+    /// their problems, and the controller's security groups and target-group rules.
+    public static func complete(_ t: Topology, _ r: inout RealizedCluster) {
+        guard !r.loadBalancers.isEmpty || !t.lbSpecs.applicationLoadBalancers.isEmpty else { return }
+        // The security groups of the interface holding an address, as the fabric will index it.
+        var groups: [UInt32: [String]]? = nil
+        let realized = r
+        let out = build(t, r, groupsOf: { ip in
+            if groups == nil { groups = addressGroups(t, realized) }
+            return groups?[ip.value]
+        })
+        guard let out else { return }
+        r.loadBalancers = out.loadBalancers
+        r.loadBalancerGroups = out.groups
+        r.loadBalancerTargetRules = out.targetRules
+    }
+
+    /// Who holds each private address, as the groups of its interface: node ENIs (every address
+    /// they hold), then NAT gateways, declared interfaces and externals (a later holder wins).
+    static func addressGroups(_ t: Topology, _ r: RealizedCluster) -> [UInt32: [String]] {
+        var out: [UInt32: [String]] = [:]
+        var subnetNames = Set<String>()
+        for vpc in t.vpcs { for s in vpc.subnets { subnetNames.insert(s.name) } }
+        for n in r.nodes {
+            for e in n.ipam.enis {
+                guard subnetNames.contains(r.ec2.pool(e.subnet).subnet.name) else { continue }
+                let sgs = e.securityGroups.isEmpty ? ["default"] : e.securityGroups
+                out[e.primaryIP.value] = sgs
+                for c in e.cidrs { for i in 0..<c.size { out[c.cidr.network.value + UInt32(i)] = sgs } }
+            }
+        }
+        for vpc in t.vpcs {
+            for nat in vpc.natGateways {
+                guard let ip = r.natGatewayAddresses[nat.name] ?? nat.privateIP else { continue }
+                out[ip.value] = []
+            }
+            for ni in vpc.networkInterfaces {
+                let ip = ni.privateIP ?? r.otherAddresses.values.flatMap { $0 }.first { $0.1 == "interface \(ni.name)" }?.0
+                guard let ip else { continue }
+                out[ip.value] = ni.securityGroups.isEmpty ? ["default"] : ni.securityGroups
+            }
+        }
+        for e in t.externals {
+            guard let s = e.subnet, subnetNames.contains(s), case .host(let ip) = e.address else { continue }
+            out[ip.value] = e.securityGroups.isEmpty ? ["default"] : e.securityGroups
+        }
+        return out
+    }
+
+    static func build(_ t: Topology, _ r: RealizedCluster, groupsOf: @escaping (IPv4Address) -> [String]?) -> Output? {
+        guard let cluster = t.cluster, let vpc = t.primaryVPC else { return nil }
         let k = t.kubernetes
-        guard LBC.wanted(k) else { return Output() }
-        let (ports, endpoints) = NodeDatapath.services(t, r)
+        guard LBC.wanted(k) else { return nil }
+        let (ports, endpoints) = ServicePorts.build(t, r)
         var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, groupsOf: groupsOf)
         for spec in b.specs.networkLoadBalancers { b.networkLoadBalancer(spec) }
         for spec in b.specs.applicationLoadBalancers { b.applicationLoadBalancer(spec) }
@@ -73,8 +123,20 @@ struct LoadBalancerBuilder {
     /// with what placement ran into; nil when it could not be placed.
     mutating func placed(_ owner: String) -> LoadBalancer? {
         guard let p = r.loadBalancers.first(where: { $0.owner == owner }) else { return nil }
-        out.problems += p.problems
+        out.loadBalancers.append(p)
         return p.loadBalancer
+    }
+
+    /// Notes a problem of the load balancer being built (the last one placed).
+    mutating func report(_ p: LoadBalancerProblem) {
+        if out.loadBalancers.isEmpty { out.loadBalancers.append(RealizedLoadBalancer(owner: p.owner, loadBalancer: nil, problems: [])) }
+        out.loadBalancers[out.loadBalancers.count - 1].problems.append(p)
+    }
+
+    /// Records the completed load balancer (the last one placed).
+    mutating func finished(_ lb: LoadBalancer) {
+        guard !out.loadBalancers.isEmpty else { return }
+        out.loadBalancers[out.loadBalancers.count - 1].loadBalancer = lb
     }
 
     // MARK: targets
@@ -90,12 +152,12 @@ struct LoadBalancerBuilder {
         }.sorted { $0.name < $1.name }
     }
 
-    func proxied(_ svc: Service, _ sp: ServicePort) -> ProxiedServicePort? {
+    func proxied(_ svc: Service, _ sp: ServicePort) -> RealizedServicePort? {
         let proto = sp.ipProtocol == .udp ? "udp" : (sp.ipProtocol == .tcp ? "tcp" : "sctp")
         return ports.first { $0.namespace == svc.meta.namespace && $0.name == svc.meta.name && $0.portName == sp.name && $0.ipProtocol == proto }
     }
 
-    func podTargets(_ p: ProxiedServicePort) -> [LoadBalancer.Target] {
+    func podTargets(_ p: RealizedServicePort) -> [LoadBalancer.Target] {
         let eps = endpoints[p.servicePortName + "/" + p.ipProtocol] ?? []
         let zoneOf = Dictionary(r.nodes.map { ($0.name, $0.zone) }, uniquingKeysWith: { a, _ in a })
         let podOf = Dictionary(r.pods.compactMap { p in p.ip.map { ($0.value, "\(p.namespace)/\(p.name)") } }, uniquingKeysWith: { a, _ in a })
@@ -115,7 +177,7 @@ struct LoadBalancerBuilder {
                 guard tagged.count == 1 else {
                     let key = groups.joined(separator: ",")
                     if seen.insert(key).inserted {
-                        out.problems.append(.init(owner: owner, message: "the controller cannot add its rule for target \(tg.label): expected exactly one securityGroup tagged with kubernetes.io/cluster/\(cluster.name) for its ENI, got: [\(tagged.joined(separator: " "))] of \(groups.joined(separator: ", ")) (clusterName: \(cluster.name)); traffic from the load balancer needs another rule", location: loc,
+                        report(.init(owner: owner, message: "the controller cannot add its rule for target \(tg.label): expected exactly one securityGroup tagged with kubernetes.io/cluster/\(cluster.name) for its ENI, got: [\(tagged.joined(separator: " "))] of \(groups.joined(separator: ", ")) (clusterName: \(cluster.name)); traffic from the load balancer needs another rule", location: loc,
                                                   hint: "tag exactly one of \(groups.joined(separator: ", ")) with kubernetes.io/cluster/\(cluster.name): owned"))
                     }
                     continue
@@ -146,7 +208,7 @@ struct LoadBalancerBuilder {
         for sp in svc.ports {
             let proto = sp.ipProtocol == .udp ? "UDP" : "TCP"
             guard listenerPorts.insert(sp.port).inserted else {
-                out.problems.append(.init(owner: owner, message: "port \(sp.port) is listed for TCP and UDP; without the TCP_UDP listener (aws-load-balancer-enable-tcp-udp-listener) the controller keeps only the first", location: sp.location))
+                report(.init(owner: owner, message: "port \(sp.port) is listed for TCP and UDP; without the TCP_UDP listener (aws-load-balancer-enable-tcp-udp-listener) the controller keeps only the first", location: sp.location))
                 continue
             }
             guard let px = proxied(svc, sp) else { continue }
@@ -154,7 +216,7 @@ struct LoadBalancerBuilder {
             let port: UInt16
             if targetType == .instance {
                 guard let np = px.nodePort else {
-                    out.problems.append(.init(owner: owner, message: "port \(sp.port) has no NodePort (allocateLoadBalancerNodePorts: false), so instance targets cannot be registered", location: sp.location))
+                    report(.init(owner: owner, message: "port \(sp.port) has no NodePort (allocateLoadBalancerNodePorts: false), so instance targets cannot be registered", location: sp.location))
                     continue
                 }
                 port = np
@@ -208,7 +270,7 @@ struct LoadBalancerBuilder {
             _ = managedGroup(names.managedGroup(svc), rules: rules, at: svc.meta.location)
             backendUsed = true
         }
-        out.loadBalancers.append(lb)
+        finished(lb)
     }
 
     mutating func backendRules(lb: String, targets: [LoadBalancer.Target], perms: [(String, UInt16)], owner: String, at loc: SourceLocation, custom: Bool, manage: Bool) {
@@ -231,7 +293,8 @@ struct LoadBalancerBuilder {
         guard let first = members.first else { return }
         let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
         guard spec.scheme != nil else {
-            out.problems.append(.init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(spec.schemes.joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location))
+            out.loadBalancers.append(RealizedLoadBalancer(owner: owners[0], loadBalancer: nil, problems: [
+                .init(owner: owners[0], message: "the IngressGroup's scheme is invalid or conflicting (\(spec.schemes.joined(separator: ", "))): the controller builds no ALB (netsim check reports it)", location: first.meta.location)]))
             return
         }
         guard var lb = placed(owners[0]) else { return }
@@ -278,7 +341,7 @@ struct LoadBalancerBuilder {
                 def = .redirect(r)
             }
             if defaults.count > 1 {
-                out.problems.append(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
+                report(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
             }
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
                                                       location: first.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports")))
@@ -294,7 +357,7 @@ struct LoadBalancerBuilder {
             _ = managedGroup(names.managedGroup(spec.group), rules: rules, at: first.meta.location)
             backendUsed = true
         }
-        out.loadBalancers.append(lb)
+        finished(lb)
     }
 
     /// Exact paths first, then Prefix paths longest first, then ImplementationSpecific ones in
@@ -385,7 +448,7 @@ struct LoadBalancerBuilder {
     /// (`computeRestrictedIngressPermissionsPerSG`).
     mutating func finish() {
         if backendUsed {
-            let loc = out.loadBalancers.first?.location ?? SourceLocation(file: "<aws-load-balancer-controller>", line: 0, column: 0)
+            let loc = out.loadBalancers.lazy.compactMap(\.loadBalancer).first?.location ?? SourceLocation(file: "<aws-load-balancer-controller>", line: 0, column: 0)
             out.groups.append(SecurityGroup(name: backendGroupName, id: AWSID.make("sg", name: "lb/" + backendGroupName, seed: t.seed),
                                             description: "[k8s] Shared Backend SecurityGroup for LoadBalancer", ingress: [],
                                             egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: loc)],
