@@ -1,5 +1,5 @@
 import Foundation
-import NetsimIPAM
+@testable import NetsimIPAM
 import NetsimModel
 import NetsimTopology
 import Testing
@@ -82,5 +82,68 @@ struct LoadBalancerAccountingTests {
         #expect(sb.freeAtStart == sa.freeAtStart - 1)
         #expect(a.samples.last?.podsWaitingForIP == 0 && a.samples.last?.podsRunning == 26)
         #expect(b.samples.last?.podsWaitingForIP == 1 && b.samples.last?.podsRunning == 25)
+    }
+    /// Two /27 private subnets tagged for internal load balancers, filled by two nodes' warm
+    /// pools to 7 free addresses each, and an internal NLB the controller discovers subnets for
+    /// (the EKS review's small.yaml, cut down).
+    static let shortSubnets = """
+    apiVersion: netsim/v1
+    kind: Topology
+    name: short
+    region: us-east-1
+    seed: 3
+    vpc:
+      name: lab
+      cidrBlocks: [10.1.0.0/16]
+      subnets:
+        - {name: private-a, zone: us-east-1a, cidr: 10.1.16.0/27, tags: {kubernetes.io/role/internal-elb: "1"}}
+        - {name: private-b, zone: us-east-1b, cidr: 10.1.32.0/27, tags: {kubernetes.io/role/internal-elb: "1"}}
+      securityGroups:
+        - {name: nodes}
+    cluster:
+      name: lab
+      serviceCidr: 172.20.0.0/16
+      nodeGroups:
+        - {name: workers, instanceType: m5.large, count: 2, subnets: [private-a, private-b], securityGroups: [nodes]}
+    kubernetes:
+      manifests:
+        - \(Fixture.deployment("web", replicas: 1))
+        - {apiVersion: v1, kind: Service, metadata: {name: nlb-int, namespace: lab, annotations: {service.beta.kubernetes.io/aws-load-balancer-type: external, service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip}}, spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}}
+    """
+
+    static func placements(_ lbs: [RealizedLoadBalancer]) -> [String] {
+        lbs.map { r in "\(r.owner) " + (r.loadBalancer.map { $0.nodes.map { "\($0.subnet)=\($0.privateIP)" }.joined(separator: ",") } ?? "not placed") }
+    }
+
+    /// A simulation from the steady state starts from the state capacity shows: the warm pools
+    /// leave each subnet 7 free addresses, so the controller places no NLB node there in either
+    /// (before the fix, simulate placed the NLB before the pods and started with 5 free).
+    @Test func simulateStartsFromTheStateCapacityShows() throws {
+        let t = try #require(TopologyLoader(catalog: .builtin).load(text: Self.shortSubnets, file: "short.yaml").validTopology)
+        let cap = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)
+        let realized = Realizer.realize(t, catalog: .builtin)
+        var sim = Simulator(topology: t, catalog: .builtin, scenario: Scenario(duration: 60))
+        let result = sim.run()
+        for name in ["private-a", "private-b"] {
+            let c = try #require(cap.subnets.first { $0.name == name }), s = try #require(result.subnets.first { $0.name == name })
+            #expect(c.free == 7 && c.other == 0)
+            #expect(s.freeAtStart == c.free)
+        }
+        #expect(Self.placements(sim.run.loadBalancers) == Self.placements(realized.loadBalancers))
+        #expect(Self.placements(realized.loadBalancers) == ["service:lab/nlb-int not placed"])
+    }
+
+    /// From empty, the Service is there before any pod: the controller places the NLB in the
+    /// empty subnets, one node each, before the first pod asks for an address.
+    @Test func simulateFromEmptyPlacesTheLoadBalancerFirst() throws {
+        let t = try #require(TopologyLoader(catalog: .builtin).load(text: Self.shortSubnets, file: "short.yaml").validTopology)
+        var sim = Simulator(topology: t, catalog: .builtin, scenario: Scenario(duration: 60, fromEmpty: true))
+        let result = sim.run()
+        let lb = try #require(sim.run.loadBalancers.first?.loadBalancer)
+        #expect(lb.nodes.map(\.subnet) == ["private-a", "private-b"])
+        for name in ["private-a", "private-b"] {
+            let s = try #require(result.subnets.first { $0.name == name })
+            #expect(s.freeAtStart == s.usable - 1)
+        }
     }
 }

@@ -100,9 +100,10 @@ public struct Simulator {
         r.createNodes()
         r.allocateServiceIPs()
         r.allocateNodePorts()
-        // The controller's load balancers exist from the start: their nodes hold addresses
-        // before the scenario's pods ask for theirs.
-        r.placeLoadBalancers()
+        // From empty, the Services are there before any pod: the controller places their load
+        // balancers first. Otherwise `run` places them once the starting pods are settled, the
+        // order the realize step follows, so simulate starts from the state capacity shows.
+        if scenario.fromEmpty { r.placeLoadBalancers() }
         run = r
         workloads = Realizer.implicitWorkloads(topology.kubernetes) + topology.kubernetes.workloads
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
@@ -384,6 +385,9 @@ public struct Simulator {
                     }
                 }
             }
+            // Then the load balancers, as in the realize step (`Realizer.realize`): the
+            // controller skips subnets the pods' warm pools left short of 8 free addresses.
+            run.placeLoadBalancers()
             // The starting state is given, not simulated: its waits and calls do not count.
             waitCounts.removeAll(); waitTotal = 0; longest.removeAll()
             podsCreated = 0; podsStarted = 0
