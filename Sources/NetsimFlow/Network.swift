@@ -64,7 +64,9 @@ public struct Network: Sendable {
             || t.kubernetes.ingresses.contains { LBC.manages($0, in: t.kubernetes) }
     }
 
-    public func trace(_ req: FlowRequest, branch: Int? = nil) -> Outcome {
+    /// `dnsPosition`: which of the addresses the load balancer's DNS name returns to follow
+    /// (`--all-paths`); the first when nil.
+    public func trace(_ req: FlowRequest, branch: Int? = nil, dnsPosition: Int? = nil) -> Outcome {
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e
@@ -76,15 +78,33 @@ public struct Network: Sendable {
         case .unsupported(let why): return .unsupported("to " + why)
         case .failure(let m, let near): return .invalid("to: " + m, near: near)
         }
-        // A load balancer's DNS name answers only the nodes of zones with a healthy target.
+        // A load balancer's DNS name answers only the nodes of zones with a healthy target
+        // (`Tracer.dnsAnswer`); the trace follows the first, or the one asked for.
+        var dnsChoice: DNSChoice? = nil
+        let pickNode: (Int) -> Int = { l in
+            let a = tracer.dnsAnswer(l, port: req.port, protocol: req.ipProtocol)
+            guard !a.nodes.isEmpty else { return 0 }
+            let pos = min(dnsPosition ?? 0, a.nodes.count - 1)
+            let nodes = fabric.loadBalancers[l].nodes
+            if a.nodes.count > 1 {
+                dnsChoice = DNSChoice(position: pos, addresses: a.nodes.map { (nodes[$0].zone, nodes[$0].publicIP ?? nodes[$0].privateIP) }, branched: dnsPosition != nil)
+            }
+            return a.nodes[pos]
+        }
         let lbOwner: String?
         switch req.to {
         case .ingress(let ns, let n): lbOwner = "ingress:\(ns)/\(n)"
         case .loadBalancer(let ns, let n): lbOwner = "service:\(ns)/\(n)"
         default: lbOwner = nil
         }
-        if let owner = lbOwner, case .resolved(let e) = resolver.loadBalancerEndpoint(owner: owner, label: req.to.description, node: { tracer.dnsNode($0, port: req.port, protocol: req.ipProtocol) }) {
+        if let owner = lbOwner, case .resolved(let e) = resolver.loadBalancerEndpoint(owner: owner, label: req.to.description, node: pickNode) {
             dst = e
+        }
+        // Following each address DNS returns (`--all-paths`): the label says which this is.
+        if let c = dnsChoice, c.branched, case .interface(let i) = dst.place, let l = fabric.loadBalancers.firstIndex(where: { $0.nodes.contains { $0.interface == i } }) {
+            let lb = fabric.loadBalancers[l]
+            let a = c.addresses[c.position]
+            dst.label = "\(dst.label.prefix { $0 != " " }) (\(lb.label), \(lb.dnsName): DNS address \(c.position + 1) of the \(c.addresses.count) it returns, the node in \(a.zone)\(a.address != fabric.interfaces[i].primaryIP ? ", public address \(a.address)" : ""))"
         }
         var fromNamedLoadBalancer = false
         if case .interface(let i) = src.place, fabric.interfaces[i].kind == .loadBalancer { fromNamedLoadBalancer = true }
@@ -103,7 +123,7 @@ public struct Network: Sendable {
         var inCluster = src.podNode != nil
         if case .interface(let i) = src.place, fabric.interfaces[i].kind == .nodeENI { inCluster = true }
         if !inCluster, case .serviceIP(let ns, let name) = dst.place {
-            switch resolver.loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "service:\(ns)/\(name)", node: { tracer.dnsNode($0, port: req.port, protocol: req.ipProtocol) }) {
+            switch resolver.loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "service:\(ns)/\(name)", node: pickNode) {
             case .resolved(let e): dst = e
             case .unsupported(let why): return .unsupported("to " + why)
             case .failure(let m, _):
@@ -146,6 +166,7 @@ public struct Network: Sendable {
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture)
         t.caveats = policyCaveats(t, source: src)
+        t.dnsChoice = dnsChoice
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in
@@ -295,12 +316,21 @@ public struct Network: Sendable {
         return out
     }
 
-    /// Every path of a flow: one trace per endpoint kube-proxy's random rules can pick (one
-    /// trace when the flow meets none).
+    /// Every path of a flow: for each load balancer node the DNS name returns (one when the
+    /// flow meets no load balancer by name), one trace per target the load balancer or
+    /// endpoint kube-proxy's random rules can pick (one trace when the flow meets none).
     public func traceAllPaths(_ req: FlowRequest) -> [Outcome] {
         let first = trace(req, branch: 0)
-        guard case .traced(let t) = first, t.choices.count > 1 else { return [first] }
-        return [first] + (1..<t.choices.count).map { trace(req, branch: $0) }
+        guard case .traced(let t0) = first else { return [first] }
+        let dnsCount = t0.dnsChoice?.addresses.count ?? 1
+        var out: [Outcome] = []
+        for d in 0..<dnsCount {
+            let head = dnsCount == 1 ? first : trace(req, branch: 0, dnsPosition: d)
+            out.append(head)
+            guard case .traced(let t) = head, t.choices.count > 1 else { continue }
+            out += (1..<t.choices.count).map { trace(req, branch: $0, dnsPosition: dnsCount == 1 ? nil : d) }
+        }
+        return out
     }
 }
 

@@ -36,7 +36,7 @@ extension Walk {
     }
 
     mutating func nodeStage(_ nodeName: String, origin: NodeOrigin) -> NodeExit {
-        let place = Place.node(nodeName)
+        let place = Place.node(f.nodeRef(nodeName))
         guard let dp = datapaths?.get(nodeName) else {
             finish(.noRoute, place: place, .noRoute, .noRoute(.noDatapath))
             return .stopped

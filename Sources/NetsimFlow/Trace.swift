@@ -143,6 +143,9 @@ public struct Trace: Sendable {
     public var caveats: [Caveat] = []
     /// Transit gateway entries whose zone the flow did not determine (forward path).
     public var zoneChoices: [TransitGatewayZoneChoice] = []
+    /// The load balancer node this trace reached by the DNS name, when the name returns more
+    /// than one (`--all-paths` traces each).
+    public var dnsChoice: DNSChoice? = nil
 
     public var delivered: Bool { disposition.isSuccess }
     /// The verdict depends on something netsim does not model (exit code 3).
@@ -164,4 +167,18 @@ public struct TransitGatewayZoneChoice: Sendable {
     public var location: SourceLocation
     public var key: String { Self.key(tgw: transitGateway, vpc: vpc) }
     static func key(tgw: String, vpc: String) -> String { "\(tgw)/\(vpc)" }
+}
+
+/// Which of the addresses a load balancer's DNS name returns a trace followed.
+public struct DNSChoice: Sendable, Equatable {
+    /// 0-based position among `addresses`.
+    public var position: Int
+    /// What DNS returns, in node order: each node's zone and the address a client uses.
+    public var addresses: [(zone: String, address: IPv4Address)]
+    /// Set by `--all-paths`, which traces each address; nil when the first was taken.
+    public var branched: Bool
+
+    public static func == (a: DNSChoice, b: DNSChoice) -> Bool {
+        a.position == b.position && a.branched == b.branched && a.addresses.map(\.zone) == b.addresses.map(\.zone) && a.addresses.map(\.address) == b.addresses.map(\.address)
+    }
 }

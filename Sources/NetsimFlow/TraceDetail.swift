@@ -45,7 +45,8 @@ public enum Place: Sendable, Equatable {
     case internet(IPv4Address?)
     /// An external network (on-premises, a partner), with the host's address when the hop is one.
     case external(name: String, address: IPv4Address?)
-    case subnet(String)
+    /// A subnet: its `subnet-…` ID and name.
+    case subnet(ObjectRef)
     case vpc(String)
     /// An internet gateway; nil when the VPC declares none (the flow still names the role).
     case internetGateway(ObjectRef?)
@@ -56,8 +57,9 @@ public enum Place: Sendable, Equatable {
     case gatewayEndpoint(ObjectRef, service: String)
     /// The AWS service behind a gateway endpoint (where its reply starts).
     case service(String)
-    /// A node's datapath (its netfilter rules and policy routing).
-    case node(String)
+    /// A node's datapath (its netfilter rules and policy routing): the realized node's instance
+    /// ID (`i-…`) and its name.
+    case node(ObjectRef)
     /// A node's own stack, by the address the flow uses.
     case nodeHost(String, address: IPv4Address)
     /// A pod, by name (nil when the address is no pod's) and address.
@@ -536,4 +538,16 @@ public struct WireRecord: Sendable {
     /// Something dropped the packet before this point (the walk goes on to find every block,
     /// but no capture would see it).
     public var afterBlock: Bool
+}
+
+extension Subnet {
+    /// The subnet as a place or step names it.
+    public var ref: ObjectRef { ObjectRef(id: id, name: name) }
+}
+
+extension FabricIndex {
+    /// Subnet `name` by its ID and name (an empty ID when the fabric has no such subnet).
+    public func subnetRef(_ name: String) -> ObjectRef { ObjectRef(id: subnets[name]?.subnet.id ?? "", name: name) }
+    /// Node `name` by its instance ID and name (an empty ID when the cluster has no such node).
+    public func nodeRef(_ name: String) -> ObjectRef { ObjectRef(id: nodeByName[name]?.instanceID ?? "", name: name) }
 }

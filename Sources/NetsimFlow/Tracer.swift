@@ -44,13 +44,21 @@ public struct Tracer: Sendable {
     /// through a node would otherwise do (for benchmarks that time set-up apart).
     public func prepareDatapaths() { _ = datapaths.sharedState() }
 
-    /// The node a client reaches by the load balancer's DNS name: the first whose zone has a
-    /// healthy target for the listener (any healthy target with cross-zone on; one in its own
-    /// zone with it off), as ELB leaves other zones out of DNS; the first node when none has.
+    /// The node a client reaches by the load balancer's DNS name: the first of those DNS
+    /// returns (`dnsAnswer`).
     public func dnsNode(_ l: Int, port: UInt16?, protocol p: IPProtocol) -> Int {
+        dnsAnswer(l, port: port, protocol: p).nodes.first ?? 0
+    }
+
+    /// The load balancer nodes its DNS name returns for a listener, and why: ELB leaves out of
+    /// DNS a zone with no healthy target for it (with cross-zone load balancing off; with it on,
+    /// any healthy target keeps every zone), and returns every node when no target is healthy
+    /// (fail open). The trace and `netsim describe` both ask this.
+    public func dnsAnswer(_ l: Int, port: UInt16?, protocol p: IPProtocol) -> DNSAnswer {
         let lb = fabric.loadBalancers[l]
+        let all = Array(lb.nodes.indices)
         guard let port, let listener = lb.listener(port: port, protocol: p), case .forward(let i) = listener.defaultAction,
-              lb.targetGroups.indices.contains(i) else { return 0 }
+              lb.targetGroups.indices.contains(i) else { return DNSAnswer(nodes: all, reason: .noTargetGroup) }
         let tg = lb.targetGroups[i]
         let key = l << 16 | i
         let h: [TargetHealth]
@@ -60,9 +68,10 @@ public struct Tracer: Sendable {
         }
         let spanned = Set(lb.nodes.map(\.zone))
         let healthyZones = Set(tg.targets.indices.filter { h.indices.contains($0) && h[$0].healthy && spanned.contains(tg.targets[$0].zone) }.map { tg.targets[$0].zone })
-        if healthyZones.isEmpty { return 0 }
-        if tg.crossZone { return 0 }
-        return lb.nodes.firstIndex { healthyZones.contains($0.zone) } ?? 0
+        if healthyZones.isEmpty { return DNSAnswer(nodes: all, reason: .noHealthyTarget) }
+        if tg.crossZone { return DNSAnswer(nodes: all, reason: .crossZone) }
+        let kept = all.filter { healthyZones.contains(lb.nodes[$0].zone) }
+        return DNSAnswer(nodes: kept, reason: kept.count == all.count ? .everyZoneHealthy : .zonesWithoutHealthyTarget(all.filter { !kept.contains($0) }.map { lb.nodes[$0].zone }))
     }
 
     /// The iptables interpreter a trace uses on `node` (built the first time it is asked for).
@@ -211,7 +220,7 @@ extension Walk {
         let iface = f.interfaces[i]
         if session, let back = returnToLoadBalancer(from: i) { return back }
         if let d = neighbour(of: i) {
-            hop(.subnet(iface.subnet), Step(.forwarded, .sameSubnet(destination: packet.destination)))
+            hop(.subnet(f.subnetRef(iface.subnet)), Step(.forwarded, .sameSubnet(destination: packet.destination)))
             return .move(.arrive(d))
         }
         return leaveSubnet(iface.subnet)
@@ -250,12 +259,12 @@ extension Walk {
         let d = NetworkACLEvaluator.evaluate(acl, direction: direction, packet: packet)
         let dir = FilterDirection(direction)
         let aclRef = ObjectRef(id: acl.id, name: acl.name)
-        hop(.subnet(subnet.name), Step(d.allowed ? .permitted : .denied, .networkACL(NetworkACLMatch(direction: dir, acl: aclRef, rule: d.rule, allowed: d.allowed)),
+        hop(.subnet(subnet.ref), Step(d.allowed ? .permitted : .denied, .networkACL(NetworkACLMatch(direction: dir, acl: aclRef, rule: d.rule, allowed: d.allowed)),
                                        component: acl.id, location: d.rule?.location ?? acl.location))
         if d.allowed, session, packet.hasPorts, let range = replyPortRange, range.count > 1 {
             let denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
             if !denied.isEmpty {
-                hop(.subnet(subnet.name), Step(.denied, .networkACLReplyPorts(dir, acl: aclRef, denied: denied, range: range), component: acl.id, location: acl.location))
+                hop(.subnet(subnet.ref), Step(.denied, .networkACLReplyPorts(dir, acl: aclRef, denied: denied, range: range), component: acl.id, location: acl.location))
                 block(.subnetACLRestriction, direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
                       .networkACLReplyPorts(dir, acl: aclRef, subnet: subnet.name, port: packet.destinationPort, denied: denied, range: range), at: acl.location)
             }
@@ -291,28 +300,28 @@ extension Walk {
         decisions += 1
         if decisions > Walk.maxDecisions {
             block(.loop, .loop, component: subnet.id, .tooManyDecisions(Walk.maxDecisions))
-            finish(.loop, place: .subnet(subnet.name), .loop, .loop(.tooManyDecisions))
+            finish(.loop, place: .subnet(subnet.ref), .loop, .loop(.tooManyDecisions))
             return .stop
         }
         guard visited.insert(VisitKey(place: .subnet(vpc.name, subnet.name), source: packet.source, destination: packet.destination)).inserted else {
             block(.loop, .loop, component: subnet.id, .subnetLoop(subnet: subnet.name))
-            finish(.loop, place: .subnet(subnet.name), .loop, .loop(.revisitedSubnet))
+            finish(.loop, place: .subnet(subnet.ref), .loop, .loop(.revisitedSubnet))
             return .stop
         }
         guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return .stop }
         let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
             block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: subnet.name, destination: packet.destination), at: rt.table.location)
-            finish(.noRoute, place: .subnet(subnet.name), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
+            finish(.noRoute, place: .subnet(subnet.ref), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
             return .stop
         }
-        hop(.subnet(subnet.name), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: m.destination, target: m.target, origin: m.origin)),
+        hop(.subnet(subnet.ref), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: m.destination, target: m.target, origin: m.origin)),
                                        component: rt.table.id, location: m.location ?? rt.table.location))
         switch m.target {
         case .local: return .move(.localDelivery(vpc: vpc.name, fromSubnet: subnet.name))
         case .blackhole:
             block(.badStateRoute, .nullRouted, component: rt.table.id, .blackholeRoute(table: table, written: m.written), at: m.location)
-            finish(.nullRouted, place: .subnet(subnet.name), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
+            finish(.nullRouted, place: .subnet(subnet.ref), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
             return .stop
         case .internetGateway: return .move(.internetGateway(vpc: vpc.name))
         case .egressOnlyInternetGateway(let n):
@@ -687,4 +696,35 @@ func format4(_ p: Double) -> String {
     let scaled = Int((p * 10000).rounded())
     let f = String(scaled % 10000)
     return "\(scaled / 10000)." + String(repeating: "0", count: 4 - f.count) + f
+}
+
+/// Which of a load balancer's nodes its DNS name returns for a listener (`Tracer.dnsAnswer`).
+public struct DNSAnswer: Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// The listener's default action forwards to no target group (or there is no such listener).
+        case noTargetGroup
+        /// Every zone has a healthy target.
+        case everyZoneHealthy
+        /// Cross-zone load balancing is on and some target is healthy.
+        case crossZone
+        /// No target is healthy: ELB fails open and returns every node.
+        case noHealthyTarget
+        /// These zones have no healthy target, cross-zone is off: ELB leaves their nodes out.
+        case zonesWithoutHealthyTarget([String])
+    }
+    /// Indices into the load balancer's nodes, in node order.
+    public var nodes: [Int]
+    public var reason: Reason
+
+    /// Why, as a sentence end ("every zone has a healthy target").
+    public var sentence: String {
+        switch reason {
+        case .noTargetGroup: return "the listener's default action forwards to no target group, so no health check takes a zone out of DNS"
+        case .everyZoneHealthy: return "every zone has a healthy target"
+        case .crossZone: return "cross-zone load balancing is on and a target is healthy, so every zone stays in DNS"
+        case .noHealthyTarget: return "no target is healthy, so ELB fails open and returns every zone's address"
+        case .zonesWithoutHealthyTarget(let zones):
+            return "\(zones.joined(separator: ", ")) \(zones.count == 1 ? "has" : "have") no healthy target and cross-zone load balancing is off, so ELB leaves \(zones.count == 1 ? "its address" : "their addresses") out of DNS"
+        }
+    }
 }

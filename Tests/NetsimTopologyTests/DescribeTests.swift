@@ -34,6 +34,50 @@ import Testing
         for a in lb.addresses { #expect(text.contains("\(a.zone)  \(a.privateIp)")) }
     }
 
+    /// nlb-local (externalTrafficPolicy: Local) has healthy targets only in us-east-1a, cross-zone
+    /// off: describe says DNS returns only that zone's address and why, from the function the
+    /// trace asks (`Tracer.dnsAnswer`); nlb-cluster has healthy targets in two of three zones.
+    @Test func loadBalancerSaysWhichAddressesDNSReturns() throws {
+        let n = try Self.network("Tests/NetsimTopologyTests/Fixtures/nlb-zones.yaml")
+        let d = try Description.describe("lb:lab/nlb-local", in: n).get()
+        let lb = try #require(d.loadBalancer)
+        #expect(lb.addresses.map(\.zone) == ["us-east-1a", "us-east-1b", "us-east-1c"])
+        let dns = try #require(lb.dns.first)
+        #expect(lb.dns.count == 1 && dns.listener == "TCP:80")
+        #expect(dns.zones == ["us-east-1a"] && dns.addresses == [lb.addresses[0].publicIp].compactMap { $0 })
+        #expect(dns.reason.contains("us-east-1b, us-east-1c have no healthy target and cross-zone load balancing is off"))
+        let text = DescribeRenderer.render(d, as: .text)
+        #expect(!text.contains("returns them all"))
+        #expect(text.contains("DNS for TCP:80 returns \(dns.addresses[0]) (us-east-1a): "))
+        #expect(DescribeRenderer.render(d, as: .json).contains("\"dns\""))
+        // The trace enters where describe says DNS points.
+        guard case .traced(let t) = n.trace(FlowRequest(from: .internet, to: .loadBalancer(namespace: "lab", name: "nlb-local"), port: 80)) else {
+            Issue.record("not traced"); return
+        }
+        #expect(t.loadBalancer?.zone == "us-east-1a" && t.dnsChoice == nil)
+        let c = try #require(try Description.describe("lb:lab/nlb-cluster", in: n).get().loadBalancer?.dns.first)
+        #expect(c.zones == ["us-east-1a", "us-east-1b"] && c.reason.contains("us-east-1c has no healthy target"))
+    }
+
+    /// `--all-paths` to nlb-cluster follows both addresses DNS returns (one path per node, and
+    /// through each every target its node can pick), not only the first zone's node.
+    @Test func allPathsFollowsEveryAddressDNSReturns() throws {
+        let n = try Self.network("Tests/NetsimTopologyTests/Fixtures/nlb-zones.yaml")
+        let traces = n.traceAllPaths(FlowRequest(from: .internet, to: .loadBalancer(namespace: "lab", name: "nlb-cluster"), port: 80)).compactMap { o -> Trace? in
+            if case .traced(let t) = o { return t }
+            return nil
+        }
+        #expect(Set(traces.compactMap { $0.loadBalancer?.zone }) == ["us-east-1a", "us-east-1b"])
+        #expect(traces.allSatisfy { $0.dnsChoice?.branched == true && $0.dnsChoice?.addresses.count == 2 })
+        #expect(traces.map { $0.dnsChoice?.position ?? -1 } == [0, 0, 1])
+        #expect(traces.map(\.packet.destination) == traces.map { t in t.dnsChoice.map { $0.addresses[$0.position].address } ?? t.packet.destination })
+        let text = TraceRenderer.render(paths: traces, as: .text, color: false)
+        #expect(text.contains("DNS address 2 of 2: the DNS name returns 1. ") && text.contains("this trace follows the node in us-east-1b"))
+        // One zone in DNS: one path per target, no DNS branching.
+        let local = n.traceAllPaths(FlowRequest(from: .internet, to: .loadBalancer(namespace: "lab", name: "nlb-local"), port: 80))
+        #expect(local.allSatisfy { if case .traced(let t) = $0 { return t.dnsChoice == nil }; return false })
+    }
+
     @Test func nodeAndENIShowDelegatedPrefixes() throws {
         let n = try Self.network("Topologies/prefix-delegation-dense-nodes.yaml")
         let node = try #require(n.fabric.realized.nodes.first)

@@ -261,7 +261,7 @@ extension Walk {
         guard let node = lb.nodes.first(where: { $0.privateIP == s.outside.0 || f.interfaces[$0.interface].primaryIP == s.originalDestination?.0 }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
               node.interface >= 0 else { return nil }
         let from = f.interfaces[i]
-        hop(.subnet(from.subnet), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: node.privateIP), component: lb.arn))
+        hop(.subnet(f.subnetRef(from.subnet)), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: node.privateIP), component: lb.arn))
         if let (v, sn) = f.subnets[from.subnet] { networkACL(vpc: v, subnet: sn, .outbound) }
         if node.subnet != from.subnet, let (v, sn) = f.subnets[node.subnet] { networkACL(vpc: v, subnet: sn, .inbound) }
         observe(.interfaceIn(node.interface))

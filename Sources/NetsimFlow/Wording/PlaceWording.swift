@@ -11,7 +11,7 @@ extension Place: CustomStringConvertible {
         case .endpoint(let label): return label
         case .internet(let ip): return ip.map { "internet (\($0))" } ?? "internet"
         case .external(let name, let ip): return ip.map { "external \(name) (\($0))" } ?? "external \(name)"
-        case .subnet(let name): return "subnet \(name)"
+        case .subnet(let s): return "subnet \(s.name)"
         case .vpc(let name): return "VPC \(name)"
         case .internetGateway(let igw): return igw.map { "internet gateway \($0.name) (\($0.id))" } ?? "internet gateway"
         case .egressOnlyInternetGateway(let name): return "egress-only internet gateway \(name)"
@@ -20,7 +20,7 @@ extension Place: CustomStringConvertible {
         case .transitGateway(let t): return "transit gateway \(t.name) (\(t.id))"
         case .gatewayEndpoint(let e, let service): return "gateway endpoint \(e.name) (\(e.id), \(service))"
         case .service(let name): return name
-        case .node(let name): return "node \(name)"
+        case .node(let n): return "node \(n.name)"
         case .nodeHost(let name, let address): return "node \(name) (\(address))"
         case .pod(let name, let address): return "pod \(name ?? "?") (\(address))"
         }

@@ -169,7 +169,8 @@ public enum CapacityPlanner {
         warnings += subnetWarnings(subnetReports, groups: groupReports, mode: mode, footprints: footprintsBySubnet, subnets: subnets)
 
         var zones: [String: CapacityReport.ZoneCapacity] = [:]
-        for s in subnetReports where s.nodes > 0 || s.eniPrimaries > 0 || !s.footprints.isEmpty {
+        // Every subnet of the zone: its load balancer nodes and NAT gateways are in OTHER.
+        for s in subnetReports {
             var z = zones[s.zone] ?? .init(zone: s.zone, subnets: [], usable: 0, eniPrimaries: 0, podIPs: 0, warmIPs: 0, other: 0, free: 0, freePrefixes: 0)
             z.subnets.append(s.name); z.usable += s.usable; z.eniPrimaries += s.eniPrimaries; z.podIPs += s.podIPs
             z.warmIPs += s.warmIPs; z.other += s.other; z.free += s.free; z.freePrefixes += s.freePrefixes

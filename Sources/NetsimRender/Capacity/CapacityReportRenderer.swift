@@ -124,7 +124,8 @@ public enum CapacityReportRenderer {
 
         var s = TextTable(["SUBNET", "ZONE", "CIDR", "USABLE", "NODES", "ENI IPS", "POD IPS", "WARM", "OTHER", "FREE", "FREE /28", "MORE NODES idle/full (pods)"],
                           right: [3, 4, 5, 6, 7, 8, 9, 10])
-        for x in r.subnets where x.nodes > 0 || x.eniPrimaries > 0 || !x.footprints.isEmpty || x.other > 0 {
+        // Every subnet, as the JSON lists them (an unused one shows what is free for a new group).
+        for x in r.subnets {
             let more = x.footprints.map { "\($0.group) \(grouped($0.idleNodesThatFit))/\(grouped($0.fullNodesThatFit)) (\(grouped($0.podsThatFit)))" }.joined(separator: ", ")
             s.add([x.name, x.zone, x.cidr.description, grouped(x.usable), grouped(x.nodes), grouped(x.eniPrimaries), grouped(x.podIPs),
                    grouped(x.warmIPs), grouped(x.other), grouped(x.free), grouped(x.freePrefixes), more.isEmpty ? "-" : more])

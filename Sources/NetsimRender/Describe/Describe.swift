@@ -34,6 +34,17 @@ public struct Description: Encodable, Sendable {
         public var addresses: [Address]
         public var listeners: [Listener]
         public var targetGroups: [TargetGroup]
+        /// Per listener, the addresses the DNS name returns and why (the health logic the
+        /// trace uses, `Tracer.dnsAnswer`).
+        public var dns: [DNS]
+    }
+    public struct DNS: Encodable, Sendable {
+        /// `TCP:80`.
+        public var listener: String
+        /// The private addresses DNS returns (each node's public one too when internet-facing).
+        public var addresses: [String]
+        public var zones: [String]
+        public var reason: String
     }
     public struct ENI: Encodable, Sendable {
         public var id: String
@@ -118,9 +129,9 @@ public struct Description: Encodable, Sendable {
         }
         switch ep {
         case .loadBalancer(let ns, let n), .service(let ns, let n):
-            return loadBalancer(owner: "service:\(ns)/\(n)", f, into: d)
+            return loadBalancer(owner: "service:\(ns)/\(n)", network, into: d)
         case .ingress(let ns, let n):
-            return loadBalancer(owner: "ingress:\(ns)/\(n)", f, into: d)
+            return loadBalancer(owner: "ingress:\(ns)/\(n)", network, into: d)
         case .node(let name):
             guard let n = f.nodeByName[name] ?? f.realized.nodes.first(where: { $0.instanceID == name }) else {
                 return .failure(.notFound("no node \(name)", near: Suggestions.nearest(to: name, in: f.realized.nodes.map(\.name))))
@@ -141,7 +152,8 @@ public struct Description: Encodable, Sendable {
         }
     }
 
-    static func loadBalancer(owner: String, _ f: FabricIndex, into d: Description) -> Result<Description, Failure> {
+    static func loadBalancer(owner: String, _ network: Network, into d: Description) -> Result<Description, Failure> {
+        let f = network.fabric
         guard let l = f.loadBalancer(for: owner) else {
             if let p = f.loadBalancerProblems.first(where: { $0.owner == owner }) {
                 return .failure(.notFound("\(owner): \(p.message) (\(p.location))", near: []))
@@ -159,6 +171,12 @@ public struct Description: Encodable, Sendable {
             targetGroups: lb.targetGroups.map { g in
                 TargetGroup(name: g.name, arn: g.arn, targetType: g.targetType.rawValue, protocol: g.protocolName, service: "\(g.service):\(g.servicePort)",
                             targets: g.targets.map { Target(ip: "\($0.ip)", port: Int($0.port), zone: $0.zone, node: $0.node, pod: $0.pod) })
+            },
+            dns: lb.listeners.map { li in
+                let a = network.tracer.dnsAnswer(l, port: li.port, protocol: li.protocolName == "UDP" ? .udp : .tcp)
+                return DNS(listener: "\(li.protocolName):\(li.port)",
+                           addresses: a.nodes.map { n in lb.nodes[n].publicIP.map { "\($0)" } ?? "\(lb.nodes[n].privateIP)" },
+                           zones: a.nodes.map { lb.nodes[$0].zone }, reason: a.sentence)
             })
         return .success(d)
     }
@@ -237,11 +255,14 @@ public enum DescribeRenderer {
             line(1, "scheme", lb.scheme)
             line(1, "for", lb.owners.joined(separator: ", "))
             line(1, "security groups", lb.securityGroups.joined(separator: ", "))
-            out += "  addresses (one per zone; the DNS name returns them all):\n"
+            out += "  addresses (one per zone):\n"
             for a in lb.addresses {
                 out += "    \(a.zone)  \(a.privateIp)\(a.publicIp.map { "  public \($0)" } ?? "")  \(a.eniId)  subnet \(a.subnet)\n"
             }
             out += "  listeners: \(lb.listeners.map { "\($0.protocol):\($0.port)" }.joined(separator: ", "))\n"
+            for a in lb.dns {
+                out += "  DNS for \(a.listener) returns \(a.addresses.joined(separator: " ")) (\(a.zones.joined(separator: ", "))): \(a.reason)\n"
+            }
             for g in lb.targetGroups {
                 out += "  target group \(g.name) (\(g.protocol), \(g.targetType) targets, \(g.service)): \(g.targets.count) target\(g.targets.count == 1 ? "" : "s")\n"
                 for t in g.targets { out += "    \(t.zone)  \(t.ip):\(t.port)\(t.pod.map { "  pod \($0)" } ?? "")\(t.node.map { "  on \($0)" } ?? "")\n" }

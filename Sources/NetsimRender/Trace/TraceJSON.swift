@@ -261,7 +261,7 @@ extension TraceRenderer {
         case .endpoint(let label): return JSONObject(["name": label])
         case .internet(let ip): return JSONObject(["address": ip])
         case .external(let name, let ip): return JSONObject(["name": name, "address": ip])
-        case .subnet(let name): return JSONObject(["name": name])
+        case .subnet(let s): return JSONObject(["id": s.id, "name": s.name])
         case .vpc(let name): return JSONObject(["name": name])
         case .internetGateway(let igw): return JSONObject(["id": igw?.id, "name": igw?.name])
         case .egressOnlyInternetGateway(let name): return JSONObject(["name": name])
@@ -271,7 +271,7 @@ extension TraceRenderer {
         case .transitGateway(let o): return JSONObject(["id": o.id, "name": o.name])
         case .gatewayEndpoint(let o, let service): return JSONObject(["id": o.id, "name": o.name, "service": service])
         case .service(let name): return JSONObject(["name": name])
-        case .node(let name): return JSONObject(["name": name])
+        case .node(let n): return JSONObject(["id": n.id, "name": n.name])
         case .nodeHost(let name, let address): return JSONObject(["name": name, "address": address])
         case .pod(let name, let address): return JSONObject(["name": name, "address": address])
         }

@@ -48,6 +48,10 @@ public enum TraceRenderer {
             out += "\n"
         }
         for n in t.notes { out += "  note: \(n)\n" }
+        if let c = t.dnsChoice, c.branched {
+            let list = c.addresses.enumerated().map { "\($0.offset + 1). \($0.element.address) (\($0.element.zone))" }.joined(separator: ", ")
+            out += "  DNS address \(c.position + 1) of \(c.addresses.count): the DNS name returns \(list); this trace follows the node in \(c.addresses[c.position].zone)\n"
+        }
         if !t.choices.isEmpty {
             let list = t.choices.enumerated().map { "\($0.offset + 1). \($0.element.target) (p=\(String(format: "%.4f", $0.element.probability)))" }.joined(separator: ", ")
             let who = t.choiceBy.map { "\($0) picks the target among" } ?? "kube-proxy picks the endpoint at random among"

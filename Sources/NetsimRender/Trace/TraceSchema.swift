@@ -3642,15 +3642,20 @@ public enum TraceSchema {
     },
     "placeSubnet": {
       "type": "object",
-      "description": "A subnet (its network ACL and route table).",
+      "description": "A subnet (its network ACL and route table), by its ID and name.",
       "additionalProperties": false,
       "required": [
         "kind",
+        "id",
         "name"
       ],
       "properties": {
         "kind": {
           "const": "subnet"
+        },
+        "id": {
+          "type": "string",
+          "description": "The subnet's ID (subnet-...)."
         },
         "name": {
           "type": "string"
@@ -3825,15 +3830,20 @@ public enum TraceSchema {
     },
     "placeNode": {
       "type": "object",
-      "description": "A node's datapath (netfilter rules and policy routing).",
+      "description": "A node's datapath (netfilter rules and policy routing), by the instance ID and name of the realized node.",
       "additionalProperties": false,
       "required": [
         "kind",
+        "id",
         "name"
       ],
       "properties": {
         "kind": {
           "const": "node"
+        },
+        "id": {
+          "type": "string",
+          "description": "The node's EC2 instance ID (i-...)."
         },
         "name": {
           "type": "string"

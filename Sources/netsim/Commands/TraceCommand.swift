@@ -45,7 +45,7 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var formatting: FormatOption<TraceCommand.Outputs>
     @Option(help: "For an ingress (ALB): the request's Host header (default: the load balancer's DNS name).") var host: String?
     @Option(help: "For an ingress (ALB): the request path, starting with / (default: /).") var path: String?
-    @Flag(help: "Trace every target the load balancer or endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
+    @Flag(help: "Trace every path: each load balancer node the DNS name returns, and through it every target the load balancer or endpoint kube-proxy's random rules can pick, one trace each.") var allPaths = false
     @Option(parsing: .unconditional, help: "Seed for kube-proxy's random choice (default: drawn from the flow and the topology's seed).") var seed: String?
     @OptionGroup var destination: OutputOption<TraceCommand.Outputs>
     @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
