@@ -131,6 +131,15 @@ struct LoadBalancerAccountingTests {
         }
         #expect(Self.placements(sim.run.loadBalancers) == Self.placements(realized.loadBalancers))
         #expect(Self.placements(realized.loadBalancers) == ["service:lab/nlb-int not placed"])
+        // Where they are placed, simulate's load balancer nodes have the realized addresses.
+        for path in ["Topologies/quickstart.yaml", "Tests/NetsimFlowTests/Fixtures/lb-lab.yaml"] {
+            let q = try Fixture.topology(path)
+            var qs = Simulator(topology: q, catalog: .builtin, scenario: Scenario(duration: 60))
+            _ = qs.run()
+            let placed = Self.placements(Realizer.realize(q, catalog: .builtin).loadBalancers)
+            #expect(!placed.isEmpty && !placed.contains { $0.hasSuffix("not placed") })
+            #expect(Self.placements(qs.run.loadBalancers) == placed, "\(path)")
+        }
     }
 
     /// From empty, the Service is there before any pod: the controller places the NLB in the
