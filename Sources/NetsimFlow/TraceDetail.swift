@@ -165,8 +165,11 @@ public struct HTTPResponse: Sendable, Equatable {
     /// Fixed responses: the content type and body.
     public var contentType: String
     public var body: String
-    /// Redirects: where to.
+    /// Redirects: where to, resolved from the request (`#{host}`, `#{path}`, … replaced) as the
+    /// ALB sends it in the `Location` header.
     public var location: String?
+    /// Redirects: the action as written, `protocol://host:port/path?query` with its `#{...}` keywords.
+    public var locationTemplate: String? = nil
     public var isRedirect: Bool { location != nil }
 }
 
@@ -197,7 +200,10 @@ public struct LoadBalancerHandOff: Sendable {
 public enum NoTargetReason: Sendable {
     case noTargets
     case noTargetInLoadBalancerZones
+    /// No target registered in the zone.
     case noTargetInZone(String)
+    /// Targets are registered in the zone, but none is healthy.
+    case noHealthyTargetInZone(String)
 }
 
 /// Who a delivered packet reached.

@@ -117,7 +117,17 @@ final class TraceSchemaCLITests: XCTestCase {
         let m = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(moved.out.utf8)) as? [String: Any])
         let redirect = try XCTUnwrap(((m["hops"] as? [[String: Any]] ?? []).flatMap { $0["steps"] as? [[String: Any]] ?? [] }).first { $0["kind"] as? String == "redirect" })
         XCTAssertEqual((redirect["response"] as? [String: Any])?["status"] as? Int, 302)
-        XCTAssertEqual((redirect["response"] as? [String: Any])?["location"] as? String, "#{protocol}://new.example.com:#{port}/v2/#{path}?#{query}&from=old")
+        // The Location resolved from the request (what the capture writes), and the template as written.
+        XCTAssertEqual((redirect["response"] as? [String: Any])?["location"] as? String, "http://new.example.com:80/v2/old/items?id=7&from=old")
+        XCTAssertEqual((redirect["response"] as? [String: Any])?["locationTemplate"] as? String, "#{protocol}://new.example.com:#{port}/v2/#{path}?#{query}&from=old")
+        XCTAssertNotNil(redirect["location"] as? [String: Any])
+
+        // The verdict line says what the ALB did, not that the flow was blocked.
+        let text = try Netsim.run(["trace", Self.answers, "--from", "internet", "--to", "ingress:answers/shop", "--port", "80", "--path", "/old/items?id=7"])
+        XCTAssertEqual(text.status, 1, text.err)
+        XCTAssertTrue(text.out.contains("FIXED_RESPONSE: the ALB answers the client itself (302 → http://new.example.com:80/v2/old/items?id=7&from=old); nothing reaches a target"), text.out)
+        XCTAssertFalse(text.out.contains("blocked"), text.out)
+        XCTAssertFalse(text.out.contains("walk:"), text.out)
     }
 
     /// tshark reads the status the trace states from the capture: a fixed response of 418 with

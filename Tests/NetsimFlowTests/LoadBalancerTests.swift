@@ -127,8 +127,11 @@ struct LoadBalancerTests {
         let http = try trace("internet", to, port: 80, path: "/shop")
         #expect(http.disposition == .fixedResponse)
         #expect(http.explanations.first?.code.rawValue == "ELBV2_REDIRECT")
-        #expect(http.explanations.first?.message.contains("https://#{host}:443") == true, "\(http.explanations.map(\.message))")
-        #expect(http.response?.isRedirect == true && http.response?.location?.hasPrefix("https://#{host}:443") == true)
+        // The Location resolved from the request (no Host header: the ALB's DNS name), and the template as written.
+        let dns = try #require(http.loadBalancer?.dnsName)
+        #expect(http.explanations.first?.message.contains("https://\(dns):443/shop") == true, "\(http.explanations.map(\.message))")
+        #expect(http.response?.isRedirect == true && http.response?.location == "https://\(dns):443/shop")
+        #expect(http.response?.locationTemplate?.hasPrefix("https://#{host}:443") == true)
         #expect(http.explanations.first?.code == .elbv2Redirect)
         let https = try trace("internet", to, port: 443, path: "/shop")
         #expect(https.delivered, "\(https.explanations.map(\.message))")

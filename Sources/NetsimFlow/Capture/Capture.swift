@@ -179,20 +179,15 @@ public enum CaptureBuilder {
     }
 
     /// What an ALB answered itself, from the trace's typed steps: a fixed response's status,
-    /// content type and body; a redirect's status and the Location it builds from the request
-    /// (the listener rule's step holds the request and the listener). Nil without such a step.
+    /// content type and body; a redirect's status and its Location, resolved from the request
+    /// by the walk (`HTTPAnswer.redirectLocation`). Nil without such a step.
     static func albAnswer(_ t: Trace) -> HTTPAnswer? {
-        var listener: ListenerRef?, request: HTTPRequest?
         for step in t.forward.hops.lazy.flatMap(\.steps) {
             switch step.detail {
-            case .listenerRule(let m): listener = m.listener; request = m.request
-            case .noMatchingListenerRule(let l, let r, _): listener = l; request = r
             case .fixedResponse(_, let r):
                 return .fixedResponse(status: r.status, contentType: r.contentType, body: r.body)
             case .redirect(_, let r):
-                let location = HTTPAnswer.redirectLocation(template: r.location ?? "", requestHost: request?.host ?? "", requestPath: request?.path ?? "/",
-                                                           listenerProtocol: listener?.protocolName ?? "HTTP", listenerPort: listener?.port ?? t.packet.destinationPort)
-                return .redirect(status: r.status, location: location)
+                return .redirect(status: r.status, location: r.location ?? "")
             default: continue
             }
         }

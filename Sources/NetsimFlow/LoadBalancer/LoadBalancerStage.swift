@@ -78,12 +78,13 @@ extension Walk {
         leg.reachedListener = explanations.isEmpty
         var action = listener.defaultAction
         var matched = false
+        var req = http ?? HTTPRequest(host: lb.dnsName, path: "/")
+        if req.host.isEmpty { req.host = lb.dnsName }
         if lb.kind == .application {
-            var req = http ?? HTTPRequest(host: lb.dnsName, path: "/")
-            if req.host.isEmpty { req.host = lb.dnsName }
             var h = Wildcard.lower(req.host)
             if let colon = h.firstIndex(of: UInt8(ascii: ":")) { h.removeSubrange(colon...) }
-            let pathBytes = Array(req.path.utf8)
+            // path-pattern conditions compare the path only, never the query string.
+            let pathBytes = Array(req.path.utf8.prefix { $0 != UInt8(ascii: "?") })
             if let (k, rule) = listener.rules.enumerated().first(where: { $0.element.matches(lowercasedHost: h, path: pathBytes) }) {
                 action = rule.action
                 leg.matchedRule = rule
@@ -96,22 +97,26 @@ extension Walk {
         } else {
             hop(here, Step(.permitted, .listenerDefault(listenerRef), component: lb.arn, location: listener.location))
         }
+        // Where the action that answers is written: the matching rule's action annotation (or
+        // its path), else the listener's default action (or the listener).
+        let actionAt = matched ? leg.matchedRule.map { $0.actionLocation ?? $0.location } : listener.defaultActionLocation ?? listener.location
         switch action {
         case .fixedResponse(let status, let type, let body):
             let r = HTTPResponse(status: status, contentType: type, body: body, location: nil)
             response = response ?? r
             block(matched ? .elbv2FixedResponse : .elbv2NoMatchingRule, .fixedResponse, component: lb.arn,
                   matched ? .fixedResponse(r)
-                          : .noMatchingRule(loadBalancer: lb.label, listener: listenerRef, host: http.map { $0.host.isEmpty ? lb.dnsName : $0.host } ?? lb.dnsName,
-                                            path: http?.path ?? "/", response: r),
-                  at: matched ? nil : listener.location)
-            finish(.fixedResponse, place: here, .denied, .fixedResponse(loadBalancer: lb.label, r), component: lb.arn)
+                          : .noMatchingRule(loadBalancer: lb.label, listener: listenerRef, host: req.host, path: req.path, response: r),
+                  at: actionAt)
+            finish(.fixedResponse, place: here, .denied, .fixedResponse(loadBalancer: lb.label, r), component: lb.arn, at: actionAt)
             return .stop
         case .redirect(let redirect):
-            let r = HTTPResponse(status: redirect.status, contentType: "", body: "", location: redirect.to)
+            let to = HTTPAnswer.redirectLocation(template: redirect.to, requestHost: req.host, requestPath: req.path,
+                                                 listenerProtocol: listener.protocolName, listenerPort: listener.port)
+            let r = HTTPResponse(status: redirect.status, contentType: "", body: "", location: to, locationTemplate: redirect.to)
             response = response ?? r
-            block(.elbv2Redirect, .fixedResponse, component: lb.arn, .redirect(r, byDefault: !matched))
-            finish(.fixedResponse, place: here, .denied, .redirect(loadBalancer: lb.label, r), component: lb.arn)
+            block(.elbv2Redirect, .fixedResponse, component: lb.arn, .redirect(r, byDefault: !matched), at: actionAt)
+            finish(.fixedResponse, place: here, .denied, .redirect(loadBalancer: lb.label, r), component: lb.arn, at: actionAt)
             return .stop
         case .forward(let i):
             return forward(d, lb, l, tg: i, leg: &leg)
@@ -159,7 +164,9 @@ extension Walk {
             if local.isEmpty {
                 block(.elbv2NoTargetsInAZ, .noEndpoints, component: tg.arn,
                       .noTargetInZone(targetGroup: tg.name, zone: zone, failOpen: leg.failOpen, others: eligible.count), at: tg.location)
-                finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, .noTargetInZone(zone)), component: tg.arn)
+                // Registered there but unhealthy (not failing open): no healthy target.
+                let registered = !leg.failOpen && tg.targets.contains { $0.zone == zone }
+                finish(.noEndpoints, place: here, .denied, .noTarget(targetGroup: tg.name, registered ? .noHealthyTargetInZone(zone) : .noTargetInZone(zone)), component: tg.arn)
                 return .stop
             }
             eligible = local

@@ -131,6 +131,7 @@ extension StepDetail {
             case .noTargets: return "\(tg): no targets"
             case .noTargetInLoadBalancerZones: return "\(tg): no target in the load balancer's zones"
             case .noTargetInZone(let zone): return "\(tg): no target in \(zone) and cross-zone is off"
+            case .noHealthyTargetInZone(let zone): return "\(tg): no healthy target in \(zone) and cross-zone is off"
             }
         case .targetGroup(let p):
             let tg = p.group

@@ -321,12 +321,18 @@ public struct LoadBalancerBuilder {
                         if let c = spec.member(ing).conditions[path.backend.serviceName] { hosts += c.hosts; paths += c.paths }
                         if hosts.isEmpty && paths.isEmpty { paths = ["/*"] }
                         let origin = "\(ing.meta.namespace)/\(ing.meta.name): \(rule.host ?? "*") \(path.path) (\(path.pathType.rawValue))"
-                        rules.append(LoadBalancer.Rule(priority: rules.count + 1, hosts: hosts, paths: paths, action: action, origin: origin, location: path.backend.location))
+                        var built = LoadBalancer.Rule(priority: rules.count + 1, hosts: hosts, paths: paths, action: action, origin: origin, location: path.backend.location)
+                        built.actionLocation = Self.actionLocation(path.backend, ing)
+                        rules.append(built)
                     }
                 }
             }
             var def = LoadBalancer.Action.fixedResponse(status: 404, contentType: "text/plain", body: "")
-            if defaults.count == 1, let d = defaults.first, let b = d.defaultBackend, let a = self.action(for: b, d, &lb, &tgIndex) { def = a }
+            var defLocation: SourceLocation? = nil
+            if defaults.count == 1, let d = defaults.first, let b = d.defaultBackend, let a = self.action(for: b, d, &lb, &tgIndex) {
+                def = a
+                defLocation = Self.actionLocation(b, d) ?? b.location
+            }
             let proto = listen[port] ?? "HTTP"
             // The rule optimizer drops redirects back to this very listener (they would loop).
             let probe = LoadBalancer.Listener(protocolName: proto, port: port, rules: [], defaultAction: def, location: first.meta.location)
@@ -343,8 +349,13 @@ public struct LoadBalancerBuilder {
             if defaults.count > 1 {
                 report(.init(owner: owners[0], message: "multiple ingress defined default backend: \(defaults.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: ", "))", location: defaults[1].meta.location))
             }
-            lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
-                                                      location: first.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports")))
+            // The listener is where the first member listening on the port says so.
+            let definer = members.indices.first { portsOf[$0].contains(port) }.map { members[$0] } ?? first
+            var listener = LoadBalancer.Listener(protocolName: proto, port: port, rules: rules, defaultAction: def,
+                                                 location: definer.meta.location(ofAnnotation: LBC.albPrefix + "listen-ports"))
+            listener.defaultActionLocation = sslRedirect != nil && proto == "HTTP"
+                ? (members.first { $0.meta.annotations[LBC.albPrefix + "ssl-redirect"] != nil } ?? first).meta.location(ofAnnotation: LBC.albPrefix + "ssl-redirect") : defLocation
+            lb.listeners.append(listener)
         }
         if spec.securityGroups != nil {
             if spec.manageBackendRules { backendUsed = true }
@@ -358,6 +369,13 @@ public struct LoadBalancerBuilder {
             backendUsed = true
         }
         finished(lb)
+    }
+
+    /// Where a backend's `actions.<name>` annotation is written; nil for a Service backend.
+    static func actionLocation(_ b: Ingress.Backend, _ ing: Ingress) -> SourceLocation? {
+        guard case .name("use-annotation") = b.port else { return nil }
+        let key = LBC.albPrefix + "actions." + b.serviceName
+        return ing.meta.annotations[key] != nil ? ing.meta.location(ofAnnotation: key) : nil
     }
 
     /// Exact paths first, then Prefix paths longest first, then ImplementationSpecific ones in
@@ -388,6 +406,8 @@ public struct LoadBalancerBuilder {
             guard let a = alb?.member(ing).actions[b.serviceName] else {
                 return .fixedResponse(status: 503, contentType: "text/plain", body: "Backend action does not exist")
             }
+            // ELB refuses the action, so the controller cannot build the rule (check reports it).
+            if a.refusal != nil { return nil }
             switch a {
             case .fixedResponse(let status, let contentType, let body):
                 return .fixedResponse(status: status, contentType: contentType, body: body)

@@ -111,6 +111,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let kubeProxyConfig = DiagnosticCode("NS0810", "kube-proxy-config", "A cluster.kubeProxy setting with which kube-proxy never programs a Service: refused at start-up, an exit while starting, or rules iptables-restore refuses.")
     public static let kubeProxyIgnored = DiagnosticCode("NS0811", "kube-proxy-setting-ignored", "A cluster.kubeProxy setting kube-proxy overrides, or that has no effect on EKS nodes.")
     public static let fieldNotInVersion = DiagnosticCode("NS0813", "field-not-in-version", "A Service field the cluster's Kubernetes version does not serve (its feature gate is off or it does not exist yet): the API server drops it.")
+    public static let albFixedResponseStatus = DiagnosticCode("NS0814", "alb-fixed-response-status", "An ALB fixed-response action whose status code ELB refuses (not 2XX, 4XX or 5XX): the controller cannot build the rule.")
+    public static let albFixedResponseContentType = DiagnosticCode("NS0815", "alb-fixed-response-content-type", "An ALB fixed-response action whose content type ELB refuses: the controller cannot build the rule.")
+    public static let albRedirectChangesNothing = DiagnosticCode("NS0816", "alb-redirect-changes-nothing", "An ALB redirect action that changes none of protocol, host, port and path: ELB refuses it, so the controller cannot build the rule.")
     public static let sourceRangeSpaces = DiagnosticCode("NS0812", "source-range-whitespace", "A loadBalancerSourceRanges entry with spaces around it; the API server and kube-proxy trim them.")
     public static let invalidSetting = DiagnosticCode("NS0830", "invalid-set-argument", "A command-line --set that is not KEY=VALUE for the cluster's aws-node settings.")
 
@@ -150,6 +153,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .eniConfigZone, .unknownInstanceType, .unknownCNISetting, .invalidCNIValue, .maxPodsOverride,
         .ignoredCNISetting, .subnetTooSmall, .invalidCatalog, .invalidSetting,
         .kubeProxyConfig, .kubeProxyIgnored, .sourceRangeSpaces, .fieldNotInVersion,
+        .albFixedResponseStatus, .albFixedResponseContentType, .albRedirectChangesNothing,
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario, .scenarioLimit,
         .captureUnreadable, .captureLinkType,

@@ -58,6 +58,9 @@ public struct LoadBalancer: Sendable {
         /// The Ingress path this rule was built from, as `ns/name: host path (type)`.
         public var origin: String
         public var location: SourceLocation
+        /// Where the action is written when it is an `actions.<name>` annotation (a fixed
+        /// response, a redirect); nil for a Service backend (`location` says where).
+        public var actionLocation: SourceLocation? = nil
         /// The values as bytes, hosts lowercased (host-header is case-insensitive).
         public let hostBytes: [[UInt8]]
         public let pathBytes: [[UInt8]]
@@ -74,7 +77,14 @@ public struct LoadBalancer: Sendable {
         public var port: UInt16
         public var rules: [Rule]
         public var defaultAction: Action
+        /// Where the listener is defined: an ALB's is the `listen-ports` annotation of the first
+        /// Ingress of the group that listens on the port (that Ingress when it has none); an
+        /// NLB's, the Service port.
         public var location: SourceLocation
+        /// Where the default action is written: the `spec.defaultBackend` (or its action
+        /// annotation) of the Ingress that sets it; nil for the controller's own 404 (then
+        /// `location`).
+        public var defaultActionLocation: SourceLocation? = nil
         public init(protocolName: String, port: UInt16, rules: [Rule], defaultAction: Action, location: SourceLocation) {
             self.protocolName = protocolName; self.port = port; self.rules = rules; self.defaultAction = defaultAction; self.location = location
         }

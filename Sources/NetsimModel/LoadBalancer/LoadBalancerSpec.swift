@@ -301,11 +301,40 @@ public struct ALBSpec: Sendable {
         /// An empty forward, or a type other than these.
         case invalid
 
+        /// The content types ELB accepts for a fixed response (`FixedResponseActionConfig`).
+        public static let fixedResponseContentTypes = ["text/plain", "text/css", "text/html", "application/javascript", "application/json"]
+
+        /// What ELB refuses in the action (`CreateRule` fails with a ValidationError, so the
+        /// controller cannot build the rule); nil when it accepts it.
+        public enum Refusal: Sendable, Equatable {
+            /// A fixed response's status is not `^(2|4|5)\d\d$` (0: not a number).
+            case fixedResponseStatus(Int)
+            /// A fixed response's content type is not one ELB allows.
+            case fixedResponseContentType(String)
+            /// A redirect that modifies none of protocol, host, port and path (it would loop).
+            case redirectChangesNothing
+        }
+
+        public var refusal: Refusal? {
+            switch self {
+            case .fixedResponse(let status, let contentType, _):
+                if !(200...299).contains(status) && !(400...599).contains(status) { return .fixedResponseStatus(status) }
+                if !Self.fixedResponseContentTypes.contains(contentType) { return .fixedResponseContentType(contentType) }
+                return nil
+            case .redirect(_, let proto, let host, let port, let path, _):
+                let same = (proto ?? "#{protocol}") == "#{protocol}" && (host ?? "#{host}") == "#{host}"
+                    && (port ?? "#{port}") == "#{port}" && (path ?? "/#{path}") == "/#{path}"
+                return same ? .redirectChangesNothing : nil
+            case .forward, .invalid: return nil
+            }
+        }
+
         init(_ v: JSONValue) {
             switch v["type"]?.string {
             case "fixed-response":
                 let c = v["fixedResponseConfig"]
-                self = .fixedResponse(status: c?["statusCode"]?.int ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
+                // A statusCode that is not a number is kept as 0 (ELB refuses it).
+                self = .fixedResponse(status: c?["statusCode"].map { $0.int ?? 0 } ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
             case "redirect":
                 let c = v["redirectConfig"]
                 self = .redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301, proto: c?["protocol"]?.string, host: c?["host"]?.string,

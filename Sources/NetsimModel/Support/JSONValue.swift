@@ -21,13 +21,13 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// A member by key; like Go's `encoding/json`, which the controller decodes annotations
-    /// with, an exact match first, then one that differs only in case.
+    /// A member by key, as Go's `encoding/json` (which the controller decodes annotations with)
+    /// fills a struct field: every key equal to the field's name, or differing only in case, is
+    /// stored in turn, so the last one written wins (`{"contentType":"a","contentType":"b"}` is b).
     public subscript(_ key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        if let m = members.first(where: { $0.0 == key }) { return m.1 }
         let folded = key.lowercased()
-        return members.first { $0.0.lowercased() == folded }?.1
+        return members.last { $0.0 == key || $0.0.lowercased() == folded }?.1
     }
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }

@@ -233,7 +233,7 @@ extension RuleHit: JSONRepresentable {
 extension HTTPResponse: JSONRepresentable {
     var json: JSONValue {
         location == nil ? JSONObject(["status": status, "contentType": contentType, "body": body]).value
-                        : JSONObject(["status": status, "location": location]).value
+                        : JSONObject(["status": status, "location": location, "locationTemplate": locationTemplate]).value
     }
 }
 
@@ -409,6 +409,7 @@ extension TraceRenderer {
             case .noTargets: return JSONObject(["targetGroup": tg, "reason": "noTargets"])
             case .noTargetInLoadBalancerZones: return JSONObject(["targetGroup": tg, "reason": "noTargetInLoadBalancerZones"])
             case .noTargetInZone(let zone): return JSONObject(["targetGroup": tg, "reason": "noTargetInZone", "zone": zone])
+            case .noHealthyTargetInZone(let zone): return JSONObject(["targetGroup": tg, "reason": "noHealthyTargetInZone", "zone": zone])
             }
         case .targetGroup(let p):
             let tg = p.group, t = p.target

@@ -97,7 +97,9 @@ public enum TraceRenderer {
         path("Forward", t.forward)
         if let r = t.reply { path("Reply", r) }
         if !t.explanations.isEmpty {
-            out += "\n" + paint(t.explanations.count == 1 ? "Why it is blocked" : "Why it is blocked (\(t.explanations.count) places; fix them all)", "1") + "\n"
+            let title = t.explanations.allSatisfy(isALBAnswer) ? "Why nothing reaches a target"
+                : t.explanations.count == 1 ? "Why it is blocked" : "Why it is blocked (\(t.explanations.count) places; fix them all)"
+            out += "\n" + paint(title, "1") + "\n"
             for (i, e) in t.explanations.enumerated() {
                 let where_ = e.location.map { " — \($0.file):\($0.line):\($0.column)" } ?? ""
                 out += "  \(i + 1). \(paint(e.code.rawValue, "31")) (\(e.direction.rawValue), \(e.disposition.rawValue)) \(e.message)\(where_)\n"
@@ -106,9 +108,28 @@ public enum TraceRenderer {
         return out
     }
 
+    /// Whether an explanation is an ALB answering the client itself (a fixed response, a
+    /// redirect, the default action of a listener no rule matches): what happened, not a block.
+    static func isALBAnswer(_ e: Explanation) -> Bool {
+        switch e.code {
+        case .elbv2FixedResponse, .elbv2Redirect, .elbv2NoMatchingRule: return true
+        default: return false
+        }
+    }
+
+    /// The ALB's own answer in a few words: `302 → https://…` or `418 (text/plain)`.
+    static func answerWords(_ r: HTTPResponse) -> String {
+        r.isRedirect ? "\(r.status) → \(r.location ?? "")" : "\(r.status), \(r.contentType)"
+    }
+
     /// The verdict in words an engineer reads at a glance.
     static func verdictWords(_ t: Trace) -> String {
         if t.disposition == .notModelled { return "no verdict: the flow reaches something netsim does not model (see the caveat)" }
+        if t.disposition == .fixedResponse, let r = t.response {
+            let blocks = t.explanations.filter { !isALBAnswer($0) }.count
+            return "the ALB answers the client itself (\(answerWords(r))); nothing reaches a target"
+                + (blocks == 0 ? "" : "; \(blocks) block\(blocks == 1 ? "" : "s") on the way, listed under \"Why it is blocked\"")
+        }
         if let e = t.explanations.first {
             let n = t.explanations.count
             return "not delivered: first blocked on the way \(e.direction == .forward ? "there" : "back") by \(e.code) at \(e.component); "
@@ -125,7 +146,7 @@ public enum TraceRenderer {
     /// What the walk did past the blocks (it steps over security groups, network ACLs and
     /// address checks to find every block; routing failures end it). Nil without blocks.
     static func walkWords(_ t: Trace) -> String? {
-        guard !t.explanations.isEmpty else { return nil }
+        guard t.explanations.contains(where: { !isALBAnswer($0) }) else { return nil }
         let back = t.reply.map { ", the way back \($0.end.rawValue)" } ?? ""
         if t.forward.end.isSuccess && (t.reply?.end.isSuccess ?? true) {
             let one = t.explanations.count == 1

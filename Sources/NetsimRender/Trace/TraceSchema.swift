@@ -618,7 +618,7 @@ public enum TraceSchema {
       }
     },
     "response": {
-      "description": "What an ALB answers itself: a fixed response (status, content type, body) or a redirect (status, Location with the request's #{...} keywords unresolved).",
+      "description": "What an ALB answers itself: a fixed response (status, content type, body) or a redirect (status; `location`, the Location header resolved from the request as the ALB sends it; `locationTemplate`, the action as written with its #{...} keywords).",
       "oneOf": [
         {
           "type": "object",
@@ -645,14 +645,20 @@ public enum TraceSchema {
           "additionalProperties": false,
           "required": [
             "status",
-            "location"
+            "location",
+            "locationTemplate"
           ],
           "properties": {
             "status": {
               "type": "integer"
             },
             "location": {
-              "type": "string"
+              "type": "string",
+              "description": "The Location header: the template with the request's protocol, host, port, path and query put in."
+            },
+            "locationTemplate": {
+              "type": "string",
+              "description": "The redirect action as written: protocol://host:port/path?query with its #{protocol}, #{host}, #{port}, #{path} and #{query} keywords."
             }
           }
         }
@@ -2568,7 +2574,8 @@ public enum TraceSchema {
           "enum": [
             "noTargets",
             "noTargetInLoadBalancerZones",
-            "noTargetInZone"
+            "noTargetInZone",
+            "noHealthyTargetInZone"
           ]
         },
         "zone": {

@@ -44,6 +44,7 @@ extension TopologyConverter {
                                hint: "use \"ip\" (targets are pod addresses) or \"instance\" (targets are nodes on the Service's NodePort)")
             }
             checkBackends(ing, k, specs)
+            checkActions(ing, specs)
         }
         // The controller's IngressGroups (an explicit group, or the Ingress alone).
         for spec in specs.applicationLoadBalancers {
@@ -118,6 +119,35 @@ extension TopologyConverter {
                 let named = spec.subnets
                 checkSubnets(for: "the ALB of Ingress \(first.meta.namespace)/\(first.meta.name)", scheme: scheme, minimum: 2, t: t, vpc: vpc, named: named,
                              at: first.meta.location(ofAnnotation: LBC.albPrefix + (named != nil ? "subnets" : "scheme")))
+            }
+        }
+    }
+
+    /// `actions.<name>` annotations ELB refuses (`CreateRule` fails with a ValidationError, so
+    /// the controller cannot build the rule; netsim builds the others): a fixed response's status
+    /// outside `^(2|4|5)\d\d$` or a content type other than the five ELB allows, and a redirect
+    /// that changes none of protocol, host, port and path.
+    func checkActions(_ ing: Ingress, _ specs: LoadBalancerSpecs) {
+        guard let m = specs.member(ing) else { return }
+        let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
+        for (name, action) in m.actions.sorted(by: { $0.key < $1.key }) {
+            guard let refusal = action.refusal else { continue }
+            let key = LBC.albPrefix + "actions." + name
+            let at = ing.meta.location(ofAnnotation: key)
+            let what = "\(ctx): actions.\(echo: name)"
+            switch refusal {
+            case .fixedResponseStatus(let status):
+                let written = JSONValue.parse(ing.meta.annotations[key] ?? "").map { $0["fixedResponseConfig"]?["statusCode"] }
+                let shown: String
+                if case .success(let v?) = written { shown = v.string ?? v.int.map(String.init) ?? "\(status)" } else { shown = "\(status)" }
+                reporter.error(.albFixedResponseStatus, "\(what) answers status \(echo: shown), which ELB refuses for a fixed response (it wants 2XX, 4XX or 5XX): the controller cannot build the rule",
+                               at: at, hint: "use a 2XX, 4XX or 5XX status code; to send the client elsewhere with 301 or 302, use a redirect action")
+            case .fixedResponseContentType(let type):
+                reporter.error(.albFixedResponseContentType, "\(what) has content type '\(echo: type)', which ELB refuses for a fixed response: the controller cannot build the rule",
+                               at: at, hint: "use one of \(ALBSpec.Action.fixedResponseContentTypes.joined(separator: ", "))")
+            case .redirectChangesNothing:
+                reporter.error(.albRedirectChangesNothing, "\(what) is a redirect that keeps the request's protocol, host, port and path, which ELB refuses (it would loop): the controller cannot build the rule",
+                               at: at, hint: "set at least one of protocol, host, port or path in redirectConfig, e.g. \"protocol\":\"HTTPS\",\"port\":\"443\"")
             }
         }
     }
