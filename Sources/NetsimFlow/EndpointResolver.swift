@@ -27,11 +27,11 @@ public struct EndpointResolver: Sendable {
         case .workload(let kind, let ns, let name):
             let pods = (fabric.podsOfWorkload["\(kind.rawValue)/\(ns)/\(name)"] ?? []).map { r.pods[$0] }
             guard !pods.isEmpty else {
-                return .failure(message: "no \(kind.rawValue) \(ns)/\(name) in the topology", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.workload)" }))
+                return .failure(message: "no \(kind.rawValue) \(echo: "\(ns)/\(name)") in the topology", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.workload)" }))
             }
             let running = pods.prefix { $0.status == .running && $0.ip != nil }
             guard let pod = running.first else {
-                return .failure(message: "no pod of \(kind.rawValue) \(ns)/\(name) is running: \(pods.first?.reason ?? "not scheduled")", near: [])
+                return .failure(message: "no pod of \(kind.rawValue) \(echo: "\(ns)/\(name)") is running: \(pods.first?.reason ?? "not scheduled")", near: [])
             }
             return podEndpoint(pod, label: "\(kind.rawValue.lowercased()):\(ns)/\(name) (pod \(pod.name)\(running.count > 1 ? ", 1 of \(running.count)" : ""))")
         case .pod(let ns, let name):
@@ -44,17 +44,17 @@ public struct EndpointResolver: Sendable {
             }
         case .node(let name):
             guard let n = fabric.nodeByName[name] ?? r.nodes.first(where: { $0.instanceID == name }) else {
-                return .failure(message: "no node \(name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))
+                return .failure(message: "no node \(echo: name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))
             }
             return interfaceEndpoint(n.primaryIP, label: "node:\(n.name)")
         case .nodeGroup(let name):
             guard let n = r.nodes.first(where: { $0.group == name }) else {
-                return .failure(message: "node group \(name) has no nodes", near: Suggestions.nearest(to: name, in: r.nodes.map(\.group)))
+                return .failure(message: "node group \(echo: name) has no nodes", near: Suggestions.nearest(to: name, in: r.nodes.map(\.group)))
             }
             return interfaceEndpoint(n.primaryIP, label: "nodegroup:\(name) (node \(n.name))")
         case .external(let name):
             guard let e = fabric.topology.externals.first(where: { $0.name == name }) else {
-                return .failure(message: "no external \(name)", near: Suggestions.nearest(to: name, in: fabric.topology.externals.map(\.name)))
+                return .failure(message: "no external \(echo: name)", near: Suggestions.nearest(to: name, in: fabric.topology.externals.map(\.name)))
             }
             switch e.address {
             case .host(let ip):
@@ -98,7 +98,7 @@ public struct EndpointResolver: Sendable {
             return .resolved(ResolvedEndpoint(place: .internet, address: ip, label: "ip:\(ip) (internet)", podNode: nil))
         case .service(let ns, let name):
             guard let svc = fabric.realized.services.first(where: { $0.namespace == ns && $0.name == name }) else {
-                return .failure(message: "no Service \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: fabric.realized.services.map { "\($0.namespace)/\($0.name)" }))
+                return .failure(message: "no Service \(echo: "\(ns)/\(name)")", near: Suggestions.nearest(to: "\(ns)/\(name)", in: fabric.realized.services.map { "\($0.namespace)/\($0.name)" }))
             }
             guard let ip = svc.clusterIP else {
                 return .unsupported("service:\(ns)/\(name) is headless or ExternalName: it has no cluster IP to trace to")
@@ -125,7 +125,7 @@ public struct EndpointResolver: Sendable {
             return .failure("pod:\(ns)/\(name) matches \(matches.count) pods: \(shown); name one (or use deployment:\(ns)/… for the workload)", near: [])
         }
         if let only = matches.first, let i = fabric.podByName["\(ns)/\(only)"] { return .found(i) }
-        return .failure("no pod \(ns)/\(name)", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
+        return .failure("no pod \(echo: "\(ns)/\(name)")", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.name)" }))
     }
 
     /// The load balancer the controller built for `owner` (`service:NS/NAME` or
@@ -146,7 +146,7 @@ public struct EndpointResolver: Sendable {
                 }
                 return .failure(message: "\(label): Service \(svc.meta.namespace)/\(svc.meta.name) is type \(svc.type.rawValue) and has no load balancer", near: [])
             }
-            return .failure(message: "\(label): no load balancer", near: fabric.loadBalancers.flatMap(\.owners))
+            return .failure(message: "\(echo: label): no load balancer", near: fabric.loadBalancers.flatMap(\.owners))
         }
         let lb = fabric.loadBalancers[l]
         let k = pick?(l) ?? 0

@@ -46,9 +46,15 @@ struct Netsim: ParsableCommand {
         "--nodes": false, "--services": false, "--security-groups": false,
     ]
 
+    /// Whole-number options and the option each cannot be given with (validate() says so, 64).
+    static let excludedBy: [String: String] = ["--seed": "--all-paths"]
+
     /// Why a whole-number option's value does not fit its type, or nil (values that are not
     /// whole numbers are left to ArgumentParser: not a number at all is a usage error).
+    /// An option that excludes another is a usage error (64) found before its value is looked
+    /// at: `--seed -1 --all-paths` exits 64 as `--seed abc --all-paths` does.
     static func outOfRangeNumber(in options: ArraySlice<String>) -> String? {
+        let names = Set(options.map { String($0.split(separator: "=", maxSplits: 1).first ?? "") })
         for (i, token) in zip(options.indices, options) where token.hasPrefix("--") {
             var name = token, value: String? = nil
             if let eq = token.firstIndex(of: "=") {
@@ -56,6 +62,7 @@ struct Netsim: ParsableCommand {
             } else if i + 1 < options.endIndex {
                 value = options[i + 1]
             }
+            if let other = excludedBy[name], names.contains(other) { continue }
             guard let unsigned = wholeNumberOptions[name], let value, let first = value.first,
                   first == "-" || first.isASCII && first.isNumber,
                   value.dropFirst().allSatisfy({ $0.isASCII && $0.isNumber }), value != "-" else { continue }

@@ -89,6 +89,22 @@ public enum CaptureBuilder {
             ipID &+= 1
             clock += 1000
         }
+        /// Data on a TCP connection, cut into segments of at most the MSS both ends allow (as
+        /// TCP does), so no frame exceeds what IPv4 carries however long a path, Host or body
+        /// is; PSH on the last. `seqOffset` is where the data starts.
+        func send(_ points: [CapturePoint], reply: Bool, payload: [UInt8], seqOffset: (UInt32, UInt32)) {
+            guard let first = points.first, let last = points.last else { return }
+            func mss(_ a: IPv4Address) -> Int { Walk.privateRanges.contains { $0.contains(a) } ? 8961 : 1460 }
+            let size = min(mss(first.packet.source), mss(last.packet.destination))
+            var start = 0
+            repeat {
+                let end = min(start + size, payload.count)
+                let moved = UInt32(truncatingIfNeeded: start)
+                segment(points, reply: reply, flags: end == payload.count ? [.psh, .ack] : .ack, payload: Array(payload[start..<end]),
+                        seqOffset: reply ? (seqOffset.0, seqOffset.1 &+ moved) : (seqOffset.0 &+ moved, seqOffset.1))
+                start = end
+            } while start < payload.count
+        }
         func what(_ pk: Packet, _ flags: TCPHeader.Flags, _ bytes: Int) -> String {
             switch pk.ipProtocol {
             case .tcp:
@@ -134,7 +150,7 @@ public enum CaptureBuilder {
             segment(front, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))
             segment(frontBack, reply: true, flags: [.syn, .ack], payload: [], seqOffset: (1, 0))
             segment(front, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
-            segment(front, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
+            send(front, reply: false, payload: request, seqOffset: (1, 1))
             segment(frontBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
             // The ALB's own answer: a fixed response or redirect as the trace's step states it,
             // else its 502 until a target answers.
@@ -144,13 +160,13 @@ public enum CaptureBuilder {
                 if !backendBack.isEmpty && !fwdBlocked && !replyBlocked {
                     segment(backendBack, reply: true, flags: [.syn, .ack], payload: [], seqOffset: (1, 0))
                     segment(backend, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
-                    segment(backend, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
+                    send(backend, reply: false, payload: request, seqOffset: (1, 1))
                     segment(backendBack, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
                     answer = .plain(200)
                 }
             }
             let response = answer.bytes
-            segment(frontBack, reply: true, flags: [.psh, .ack], payload: response, seqOffset: (1 + UInt32(request.count), 1))
+            send(frontBack, reply: true, payload: response, seqOffset: (1 + UInt32(request.count), 1))
             segment(front, reply: false, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1 + UInt32(response.count)))
         case .tcp:
             segment(fwd, reply: false, flags: .syn, payload: [], seqOffset: (0, 0))
@@ -160,7 +176,7 @@ public enum CaptureBuilder {
             // A SYN-ACK lost on its way back: the client never goes on.
             if handshake && !replyBlocked {
                 segment(fwd, reply: false, flags: .ack, payload: [], seqOffset: (1, 1))
-                segment(fwd, reply: false, flags: [.psh, .ack], payload: request, seqOffset: (1, 1))
+                send(fwd, reply: false, payload: request, seqOffset: (1, 1))
                 segment(back, reply: true, flags: .ack, payload: [], seqOffset: (1 + UInt32(request.count), 1))
             }
         case .udp:

@@ -155,7 +155,7 @@ public struct IPv4Header: Equatable, Sendable {
     /// The pseudo-header sum TCP and UDP checksums start from.
     func pseudoSum(length: Int) -> UInt32 {
         var p: [UInt8] = []
-        p.put32(source.value); p.put32(destination.value); p.append(0); p.append(proto); p.put16(UInt16(length))
+        p.put32(source.value); p.put32(destination.value); p.append(0); p.append(proto); p.put16(UInt16(clamping: length))
         return InternetChecksum.sum(p)
     }
 }
@@ -229,7 +229,7 @@ public struct UDPHeader: Equatable, Sendable {
         let start = out.count
         out.put16(sourcePort)
         out.put16(destinationPort)
-        out.put16(UInt16(8 + payload.count))
+        out.put16(UInt16(clamping: 8 + payload.count))
         out.put16(0)
         out += payload
         var c = InternetChecksum.finish(InternetChecksum.sum(out[start..<out.count], initial: ip.pseudoSum(length: out.count - start)))
@@ -296,7 +296,7 @@ public struct Frame: Sendable {
         ethernet.emit(into: &out)
         var ip = self.ip
         let l4 = tcp.map { $0.length } ?? (udp != nil || icmp != nil ? 8 : 0)
-        ip.totalLength = UInt16(20 + l4 + payload.count)
+        ip.totalLength = UInt16(clamping: 20 + l4 + payload.count)   // callers cut TCP data at the MSS; never a trap
         ip.emit(into: &out)
         if let tcp { tcp.emit(into: &out, ip: ip, payload: payload) }
         else if let udp { udp.emit(into: &out, ip: ip, payload: payload) }

@@ -72,11 +72,11 @@ extension BlockReason {
             let list = listeners.map(\.description).joined(separator: ", ")
             return "\(lb) has no listener for \(packet.ipProtocol)\(packet.hasPorts ? " port \(packet.destinationPort)" : ""); it listens on \(list.isEmpty ? "nothing" : list)"
         case .noMatchingRule(let lb, let listener, let host, let path, let r):
-            return "no rule of \(lb)'s \(listener) listener matches host \(host) and path \(path); the default action answers \(r.status) itself"
+            return "no rule of \(lb)'s \(listener) listener matches host \(echo: host) and path \(echo: path); the default action answers \(r.status) itself"
         case .fixedResponse(let r):
-            return "the matching rule answers \(r.status) itself (\(r.body.isEmpty ? r.contentType : "\"\(r.body)\""))"
+            return "the matching rule answers \(r.status) itself (\(echo: r.body.isEmpty ? r.contentType : "\"\(r.body)\""))"
         case .redirect(let r, let byDefault):
-            return "\(byDefault ? "the listener's default action" : "the matching rule") redirects (\(r.status)) to \(r.location ?? "")"
+            return "\(byDefault ? "the listener's default action" : "the matching rule") redirects (\(r.status)) to \(echo: r.location ?? "")"
         case .noRegisteredTargets(let tg, let service, let servicePort, let targetType):
             return "target group \(tg) (\(service) port \(servicePort), \(targetType) targets) has no registered targets\(targetType == .ip ? ": the Service has no ready endpoints" : "")"
         case .targetsOutsideZones(let tg, let lb, let zones):

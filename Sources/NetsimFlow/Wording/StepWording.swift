@@ -120,12 +120,12 @@ extension StepDetail {
         case .noListener(let p): return "no listener for \(p.description)"
         case .listenerDefault(let l): return "\(l) → default action"
         case .listenerRule(let m):
-            return "\(m.listener) request Host: \(m.request.host), path \(m.request.path): rule \(m.index + 1) of \(m.count), \(Wording.ruleText(m.rule))"
+            return "\(m.listener) request Host: \(echo: m.request.host), path \(echo: m.request.path): rule \(m.index + 1) of \(m.count), \(Wording.ruleText(m.rule))"
         case .noMatchingListenerRule(let l, let req, let count):
-            return "\(l) request Host: \(req.host), path \(req.path): none of the \(count) rules matches; the listener's default action applies"
+            return "\(l) request Host: \(echo: req.host), path \(echo: req.path): none of the \(count) rules matches; the listener's default action applies"
         case .fixedResponse(let lb, let r):
-            return "\(lb) answers \(r.status) (\(r.contentType)\(r.body.isEmpty ? "" : ", \"\(r.body)\"")); nothing is forwarded"
-        case .redirect(let lb, let r): return "\(lb) answers \(r.status) → \(r.location ?? ""); nothing is forwarded"
+            return "\(lb) answers \(r.status) (\(echo: r.contentType)\(r.body.isEmpty ? "" : ", \"\(echo: r.body)\"")); nothing is forwarded"
+        case .redirect(let lb, let r): return "\(lb) answers \(r.status) → \(echo: r.location ?? ""); nothing is forwarded"
         case .noTarget(let tg, let r):
             switch r {
             case .noTargets: return "\(tg): no targets"

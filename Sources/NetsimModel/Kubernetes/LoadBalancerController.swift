@@ -96,19 +96,26 @@ public enum LBC {
     public static func parseListenPorts(_ raw: String) -> Result<[(proto: String, port: Int)], ListenPortsError> {
         let value: JSONValue
         switch JSONValue.parse(raw) {
-        case .failure(let e): return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: \(e)"))
+        case .failure(let e): return .failure(.init("failed to parse listen-ports configuration: `\(echo: raw)`: \(e)"))
         case .success(let v): value = v
         }
-        guard let list = value.array else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: not a JSON list")) }
-        if list.isEmpty { return .failure(.init("empty listen-ports configuration: `\(raw)`")) }
+        guard let list = value.array else { return .failure(.init("failed to parse listen-ports configuration: `\(echo: raw)`: not a JSON list")) }
+        if list.isEmpty { return .failure(.init("empty listen-ports configuration: `\(echo: raw)`")) }
         var out: [(proto: String, port: Int)] = []
         for entry in list {
-            guard case .object(let members) = entry else { return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: each entry must be an object")) }
+            // Go decodes each entry into a map[string]int64: a repeated key keeps its last value.
+            guard let members = entry.mapMembers else { return .failure(.init("failed to parse listen-ports configuration: `\(echo: raw)`: each entry must be an object")) }
             for (key, v) in members {
-                guard case .number(let d) = v, d == d.rounded(), abs(d) < 1e15 else {
-                    return .failure(.init("failed to parse listen-ports configuration: `\(raw)`: the port of \(key) must be a number (not a string)"))
+                let port: Int
+                switch v {
+                case .number(let d) where abs(d) < 1e15: port = Int(d)
+                case .number:
+                    return .failure(.init("failed to parse listen-ports configuration: `\(echo: raw)`: the port of \(key) is out of range: listen ports are 1–65535"))
+                case .fraction(let text):
+                    return .failure(.init("failed to parse listen-ports configuration: `\(echo: raw)`: the port of \(key) must be a whole number 1–65535, not \(text)"))
+                default:
+                    return .failure(.init("failed to parse listen-ports configuration: `\(echo: raw)`: the port of \(key) must be a number (not a string)"))
                 }
-                let port = Int(d)
                 guard key == "HTTP" || key == "HTTPS" else { return .failure(.init("listen protocol must be within [HTTP, HTTPS]: \(key)")) }
                 guard (1...65535).contains(port) else { return .failure(.init("listen port must be within [1, 65535]: \(port)")) }
                 out.append((key, port))

@@ -146,6 +146,10 @@ public struct LoadBalancerSpecs: Sendable {
                             issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) has type '\(echo: v["type"]?.string ?? "")', not fixed-response, forward or redirect",
                                                 location: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect"))
                         }
+                        for why in ALBSpec.lengthIssues(action) {
+                            issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) \(why)", location: ing.meta.location(ofAnnotation: key),
+                                                hint: "shorten it: the ELB API refuses the rule, so the controller cannot reconcile the Ingress"))
+                        }
                         m.actions[name] = action
                     } else {
                         var c = ALBSpec.Conditions()
@@ -289,6 +293,24 @@ public struct ALBSpec: Sendable {
             r.healthCheckPort = healthCheckPort ?? fallback.healthCheckPort
             r.attributes = attributes ?? fallback.attributes
             return r
+        }
+    }
+
+    /// The ELB API's length limits (characters) on what an action carries: a fixed response's
+    /// MessageBody at most 1024; a redirect's Host and Path 1–128 and Query at most 128.
+    public static let maxMessageBody = 1024, maxRedirectPart = 128
+
+    /// Why `action` breaks those limits (none when it keeps them).
+    static func lengthIssues(_ action: Action) -> [String] {
+        switch action {
+        case .fixedResponse(_, _, let body) where body.count > maxMessageBody:
+            return ["has a messageBody of \(body.count) characters; the ELB API allows at most \(maxMessageBody)"]
+        case .redirect(_, _, let host, _, let path, let query):
+            return [("host", host), ("path", path), ("query", query)].compactMap { field, value in
+                guard let value, value.count > maxRedirectPart else { return nil }
+                return "has a redirect \(field) of \(value.count) characters; the ELB API allows at most \(maxRedirectPart)"
+            }
+        default: return []
         }
     }
 

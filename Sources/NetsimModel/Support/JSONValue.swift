@@ -1,11 +1,18 @@
 /// The one JSON reader for the JSON that annotations carry (the load balancer controller's
 /// `listen-ports`, `actions.*` and `conditions.*`): engines do not import Foundation. Depth and size are
-/// bounded, so a hostile annotation cannot exhaust the stack.
+/// bounded, so a hostile annotation cannot exhaust the stack. It reads as Go's `encoding/json` does
+/// (the controller's decoder): the strict JSON grammar (no `+418`, no `0418`, only the escapes
+/// JSON has, no raw control characters in strings), UTF-16 surrogate pairs joined and a lone
+/// surrogate read as U+FFFD, and for a repeated key the last value wins.
 public indirect enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
+    /// A number written as a whole number (`80`, `-3`, `9223372036854775808`).
     case number(Double)
+    /// A number written with a fraction or an exponent (`80.0`, `8e1`), kept as written: Go
+    /// refuses it for every integer field, and the controller's annotations have no other kind.
+    case fraction(String)
     case bool(Bool)
     case null
 
@@ -15,25 +22,37 @@ public indirect enum JSONValue: Sendable, Equatable {
         case (.array(let x), .array(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
+        case (.fraction(let x), .fraction(let y)): return x == y
         case (.bool(let x), .bool(let y)): return x == y
         case (.null, .null): return true
         default: return false
         }
     }
 
-    /// A member by key, as Go's `encoding/json` (which the controller decodes annotations with)
-    /// fills a struct field: every key equal to the field's name, or differing only in case, is
-    /// stored in turn, so the last one written wins (`{"contentType":"a","contentType":"b"}` is b).
+    /// A struct field by name, as Go's `encoding/json` (which the controller decodes annotations
+    /// with) fills one: every key that matches the name, exactly or differing only in case, sets
+    /// the field in turn, so the last such key wins (`{"type": "a", "Type": "b"}` is `b`).
     public subscript(_ key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         let folded = key.lowercased()
         return members.last { $0.0 == key || $0.0.lowercased() == folded }?.1
     }
+    /// An object's members as Go decodes it into a map: one per key, the last value of a
+    /// repeated key in the place of its first (`{"HTTP": 80, "HTTP": 8080}` is HTTP 8080 alone).
+    public var mapMembers: [(String, JSONValue)]? {
+        guard case .object(let members) = self else { return nil }
+        var out: [(String, JSONValue)] = []
+        var index: [String: Int] = [:]
+        for (k, v) in members {
+            if let i = index[k] { out[i].1 = v } else { index[k] = out.count; out.append((k, v)) }
+        }
+        return out
+    }
     public var string: String? { if case .string(let s) = self { return s }; return nil }
     public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
     public var int: Int? {
         switch self {
-        case .number(let d) where d == d.rounded() && abs(d) < 1e15: return Int(d)
+        case .number(let d) where abs(d) < 1e15: return Int(d)
         case .string(let s): return Int(s)
         default: return nil
         }
@@ -113,11 +132,49 @@ public indirect enum JSONValue: Sendable, Equatable {
             case UInt8(ascii: "f"): return try literal("false", .bool(false))
             case UInt8(ascii: "n"): return try literal("null", .null)
             default:
-                let start = i
-                while i < bytes.count, "+-0123456789.eE".utf8.contains(bytes[i]) { i += 1 }
-                guard i > start, let d = Double(String(decoding: bytes[start..<i], as: UTF8.self)) else { throw fail("unexpected character") }
-                return .number(d)
+                return try number()
             }
+        }
+        /// JSON's number grammar, as Go checks it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+        mutating func number() throws -> JSONValue {
+            let start = i
+            func digit() -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+            func digits() throws {
+                guard digit() else { throw fail(i < bytes.count ? "invalid character '\(Echo.clip(String(UnicodeScalar(bytes[i]))))' in a number" : "unexpected end in a number") }
+                while digit() { i += 1 }
+            }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard digit() else { throw fail(i < bytes.count && i == start ? "invalid character '\(Echo.clip(String(UnicodeScalar(bytes[i]))))' looking for a value" : "invalid number") }
+            if bytes[i] == UInt8(ascii: "0") {
+                i += 1
+                if digit() { throw fail("a number may not start with 0 (write 418, not 0418)") }
+            } else {
+                try digits()
+            }
+            var whole = true
+            if i < bytes.count, bytes[i] == UInt8(ascii: ".") { i += 1; whole = false; try digits() }
+            if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+                i += 1; whole = false
+                if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+                try digits()
+            }
+            let text = String(decoding: bytes[start..<i], as: UTF8.self)
+            if !whole { return .fraction(text) }
+            return .number(Double(text) ?? .infinity)
+        }
+        mutating func hex4() -> UInt32? {
+            guard i + 4 <= bytes.count else { return nil }
+            var v: UInt32 = 0
+            for b in bytes[i..<i + 4] {
+                switch b {
+                case 0x30...0x39: v = v << 4 | UInt32(b - 0x30)
+                case 0x41...0x46: v = v << 4 | UInt32(b - 0x41 + 10)
+                case 0x61...0x66: v = v << 4 | UInt32(b - 0x61 + 10)
+                default: return nil
+                }
+            }
+            i += 4
+            return v
         }
         mutating func string() throws -> String {
             i += 1
@@ -136,14 +193,28 @@ public indirect enum JSONValue: Sendable, Equatable {
                     case UInt8(ascii: "r"): out.append(0x0D)
                     case UInt8(ascii: "b"): out.append(0x08)
                     case UInt8(ascii: "f"): out.append(0x0C)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
                     case UInt8(ascii: "u"):
-                        guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<i + 4], as: UTF8.self), radix: 16) else { throw fail("bad \\u escape") }
-                        i += 4
-                        out.append(contentsOf: Array(String(Character(Unicode.Scalar(v) ?? "?")).utf8))
-                    default: out.append(e)
+                        guard var v = hex4() else { throw fail("invalid \\u escape (write \\u and four hex digits)") }
+                        // A surrogate pair is one character; a lone surrogate is U+FFFD (Go).
+                        if (0xD800...0xDBFF).contains(v), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
+                            let save = i
+                            i += 2
+                            if let low = hex4(), (0xDC00...0xDFFF).contains(low) {
+                                v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                            } else {
+                                i = save
+                            }
+                        }
+                        let scalar = Unicode.Scalar(v) ?? "\u{FFFD}"
+                        out.append(contentsOf: Array(String(scalar).utf8))
+                    default:
+                        i -= 1
+                        throw fail("invalid escape '\\\(Echo.clip(String(UnicodeScalar(e))))' in a string (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
                     }
                     continue
                 }
+                if c < 0x20 { i -= 1; throw fail("invalid control character \(Echo.clip(String(UnicodeScalar(c)))) in a string (write it as \\u00\(c < 0x10 ? "0" : "")\(String(c, radix: 16, uppercase: true)))") }
                 out.append(c)
             }
             throw fail("unterminated string")

@@ -2,9 +2,17 @@ import NetsimModel
 
 /// GitHub Actions workflow commands: `::error file=F,line=L,col=C,title=T::message`.
 enum CheckGitHubRenderer {
-    /// Data escaping per the Actions toolkit: `%`, CR and LF.
+    /// Data escaping per the Actions toolkit: `%`, CR and LF; any other control character
+    /// (ESC, NUL, \u{1}, …) is written as `\u{XX}`, so it never reaches the log as it is.
     static func escapeData(_ s: String) -> String {
-        s.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
+        var clean = s
+        if s.unicodeScalars.contains(where: { Echo.isControl($0) && $0 != "\r" && $0 != "\n" }) {
+            clean = ""
+            for u in s.unicodeScalars {
+                if u == "\r" || u == "\n" { clean.unicodeScalars.append(u) } else { Echo.append(u, to: &clean) }
+            }
+        }
+        return clean.replacingAll("%", "%25").replacingAll("\r", "%0D").replacingAll("\n", "%0A")
     }
 
     /// Property escaping adds `:` and `,`.

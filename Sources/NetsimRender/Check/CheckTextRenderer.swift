@@ -2,14 +2,13 @@ import NetsimModel
 
 /// Compiler-style text: `FILE:LINE:COL: error[NS0201]: message`, a hint line, then a summary.
 enum CheckTextRenderer {
-    /// `text` with any control character but newline written as `\u{XX}`: a message that quotes
-    /// input without `echo:` still cannot put an escape sequence on the terminal.
+    /// `text` with every control character, newline included, written as `\u{XX}`: a message
+    /// that quotes input without `echo:` still cannot put an escape sequence on the terminal, nor
+    /// start a line of its own (a forged diagnostic, or a `::warning` workflow command in CI).
     static func safe(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { Echo.isControl($0) && $0 != "\n" }) else { return text }
+        guard text.unicodeScalars.contains(where: Echo.isControl) else { return text }
         var out = ""
-        for u in text.unicodeScalars {
-            if u == "\n" { out.unicodeScalars.append(u) } else { Echo.append(u, to: &out) }
-        }
+        for u in text.unicodeScalars { Echo.append(u, to: &out) }
         return out
     }
 

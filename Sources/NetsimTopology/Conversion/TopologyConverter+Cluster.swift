@@ -472,7 +472,7 @@ extension TopologyConverter {
         case .workload(let kind, let ns, let name):
             if k.workload(kind, namespace: ns, name: name) != nil { return nil }
             let names = k.workloads.filter { $0.kind == kind }.map { "\($0.meta.namespace)/\($0.meta.name)" }
-            return ("no \(kind.rawValue) \(ns)/\(name) is defined", near("\(ns)/\(name)", names))
+            return ("no \(kind.rawValue) \(echo: "\(ns)/\(name)") is defined", near("\(ns)/\(name)", names))
         case .service(let ns, let name):
             if k.service(namespace: ns, name: name) != nil { return nil }
             // Every cluster has it (the API server's Service); a trace says when its endpoints are not modelled.
@@ -492,7 +492,7 @@ extension TopologyConverter {
             // prefix of a workload's name (the resolver then needs it to match one pod).
             let inNamespace = k.workloads.filter { $0.meta.namespace == ns }
             guard inNamespace.contains(where: { $0.meta.name.hasPrefix(name) || name.hasPrefix($0.meta.name + "-") }) else {
-                return ("no pod \(ns)/\(name) can exist: no Pod or workload of that name", "")
+                return ("no pod \(echo: "\(ns)/\(name)") can exist: no Pod or workload of that name", "")
             }
             // A prefix that more than one pod will have (a workload's name with 2 replicas, or
             // several workloads' names) names no single pod: caught here when the replica counts

@@ -133,7 +133,11 @@ final class TopologyConverter {
         }
         if let s = top.int("seed", range: 0...Int.max) { seed = UInt64(s) }
         var topology = Topology(name: name, region: region, seed: seed, location: top.location)
-        if let a = top.string("accountId") {
+        if top.has("accountId") && top.node("accountId") == nil {
+            // null, ~ or nothing: the schema refuses it, and so does the loader (no silent default).
+            reporter.error(.invalidValue, "accountId is null: it needs an AWS account ID", at: top.valueLocation("accountId"),
+                           hint: "write 12 digits in quotes, e.g. \"\(Topology.defaultAccountID)\", or drop the key for that default")
+        } else if let a = top.string("accountId") {
             if Topology.isAccountID(a) { topology.accountID = a } else {
                 reporter.error(.invalidValue, "accountId '\(echo: a)' is not an AWS account ID", at: top.valueLocation("accountId"),
                                hint: "an account ID is 12 digits, e.g. \(Topology.defaultAccountID) (the default); quote it when it starts with 0")

@@ -64,7 +64,13 @@ final class MappingReader {
 
     func keyLocation(_ key: String) -> SourceLocation { keyLocations[key] ?? location }
 
-    func valueLocation(_ key: String) -> SourceLocation { valuesByKey[key]?.location(in: file) ?? location }
+    /// Where `key`'s value is written. A value that stands before its own key came through an
+    /// alias (`accountId: *s`: the node is the anchor's): the key's line is where it is used.
+    func valueLocation(_ key: String) -> SourceLocation {
+        guard let v = valuesByKey[key]?.location(in: file) else { return location }
+        if let k = keyLocations[key], (v.line, v.column) < (k.line, k.column) { return k }
+        return v
+    }
 
     func missing(_ key: String, hint: String = "") {
         reporter.error(.missingKey, "\(context) needs '\(echo: key)'", at: location, hint: hint)

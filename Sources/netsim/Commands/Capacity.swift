@@ -34,7 +34,7 @@ struct Capacity: ParsableCommand {
 
     @Option(parsing: .singleValue, help: "With FILE: run with NODEGROUP=COUNT nodes instead (repeatable).") var scale: [String] = []
     @Option(parsing: .unconditional, help: "With FILE: add N pods of a plain Deployment and see whether they fit.") var pods: Int?
-    @Flag(inversion: .prefixedNo, help: "With FILE: show what other warm-pool settings would change.") var whatIfs = true
+    @Flag(inversion: .prefixedNo, help: "With FILE: show what other warm-pool settings would change.") var whatIfs: Bool?
 
     @OptionGroup var formatting: FormatOption<Capacity.Outputs>
     @OptionGroup var destination: OutputOption<Capacity.Outputs>
@@ -49,6 +49,7 @@ struct Capacity: ParsableCommand {
         let modes = [file != nil, instanceType != nil, allInstanceTypes].filter { $0 }.count
         if modes != 1 { throw ValidationError("give exactly one of: a topology FILE, --instance-type TYPE, --all-instance-types") }
         if file == nil && (!scale.isEmpty || pods != nil) { throw ValidationError("--scale and --pods need a topology FILE") }
+        if file == nil && whatIfs != nil { throw ValidationError("--what-ifs and --no-what-ifs shape a topology FILE's result: give a topology FILE") }
         if file == nil && !input.settings.isEmpty { throw ValidationError("--set changes a topology's aws-node settings: give a topology FILE (with --instance-type use --prefix-delegation, --max-eni and the like)") }
         if file != nil && (prefixDelegation || customNetworking || maxEni != nil || securityGroupsForPods || ipv6) {
             throw ValidationError("with a topology FILE the aws-node settings come from its cluster.cni; --prefix-delegation and the like are for --instance-type")
@@ -64,7 +65,7 @@ struct Capacity: ParsableCommand {
         if let file {
             let t = try TopologyInput.load(file, catalog: catalog, maxInputSize: input.catalog.maxInputSize, settings: input.settings)
             let scaleMap = try TopologyInput.parseScale(scale, groups: t.cluster?.nodeGroups.map(\.name) ?? [])
-            let report = CapacityPlanner.plan(t, catalog: catalog, options: RealizeOptions(scale: scaleMap, extraPods: pods ?? 0), whatIfs: whatIfs)
+            let report = CapacityPlanner.plan(t, catalog: catalog, options: RealizeOptions(scale: scaleMap, extraPods: pods ?? 0), whatIfs: whatIfs ?? true)
             text = CapacityReportRenderer.render(report, as: format, color: color)
             if !report.podsWithoutIP.isEmpty || !report.unscheduledPods.isEmpty { exit = 1 }
         } else {

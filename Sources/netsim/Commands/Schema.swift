@@ -11,6 +11,6 @@ struct Schema: ParsableCommand {
     var trace = false
 
     func run() throws {
-        Output.print(trace ? TraceSchema.json : TopologySchema.json)
+        try Output.print(trace ? TraceSchema.json : TopologySchema.json)
     }
 }

@@ -147,7 +147,7 @@ struct Simulate: ParsableCommand {
         let text = SimulationRenderer.render(result, as: format, color: output == nil && Output.colorEnabled)
         if let output { files.append((output, Output.textWriter(text))) }
         try Output.writeAll(files)
-        if output == nil { Output.print(text) }
+        if output == nil { try Output.print(text) }
         if result.stillWaiting > 0 || result.unschedulable > 0 { throw ExitCode(1) }
     }
 

@@ -85,6 +85,11 @@ struct TraceCommand: ParsableCommand {
         return nil
     }
 
+    /// The longest `--path` (bytes): 8 KiB, the request line most HTTP servers accept.
+    static let maxPathBytes = 8192
+    /// The longest `--host` (bytes): 255, the most a DNS name can be.
+    static let maxHostBytes = 255
+
     func run() throws {
         guard let proto = IPProtocol(parsing: `protocol`), proto != .all else {
             throw TopologyInput.fail(.invalidValue, "--protocol '\(echo: `protocol`)' is not tcp, udp, icmp or a protocol number 0–255")
@@ -114,6 +119,17 @@ struct TraceCommand: ParsableCommand {
             switch Endpoint.parse(text) {
             case .success(let e): return e
             case .failure(let e): throw TopologyInput.fail(.invalidEndpoint, "\(flag) \(e.message); write one of \(Endpoint.syntax)")
+            }
+        }
+        // What goes into the request line and the Host header: no control character (CR LF
+        // would forge a header, NUL and ESC reach terminals), and bounded as servers bound them.
+        for (flag, value, limit, what) in [("--path", path, TraceCommand.maxPathBytes, "a request path"), ("--host", host, TraceCommand.maxHostBytes, "a host name (as DNS allows)")] {
+            guard let value else { continue }
+            if value.unicodeScalars.contains(where: Echo.isControl) {
+                throw TopologyInput.fail(.invalidValue, "\(flag) '\(echo: value)' holds a control character (CR, LF, NUL, ESC, tab, …): write the value without it (percent-encode it in a path, e.g. %0A)")
+            }
+            if value.utf8.count > limit {
+                throw TopologyInput.fail(.invalidValue, "\(flag) is \(value.utf8.count) bytes long: \(what) is at most \(limit) bytes")
             }
         }
         let fromEP = try endpoint(from, "--from"), toEP = try endpoint(to, "--to")
@@ -161,8 +177,8 @@ struct TraceCommand: ParsableCommand {
                 }
                 if format == .text { text += Self.frameList(records, pcap) }
                 try Output.writeAll([(pcap, Output.pcapWriter(records))] + (output.map { [($0, Output.textWriter(text))] } ?? []))
-                if output == nil { Output.print(text) }
-            } else if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+                if output == nil { try Output.print(text) }
+            } else if let output { try Output.writeAtomically(text, to: output) } else { try Output.print(text) }
             if let code = Self.exitCode(traces) { throw ExitCode(code) }
             return
         }
@@ -177,8 +193,8 @@ struct TraceCommand: ParsableCommand {
                 let records = CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed)
                 if format == .text { text += Self.frameList(records, pcap) }
                 try Output.writeAll([(pcap, Output.pcapWriter(records))] + (output.map { [($0, Output.textWriter(text))] } ?? []))
-                if output == nil { Output.print(text) }
-            } else if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+                if output == nil { try Output.print(text) }
+            } else if let output { try Output.writeAtomically(text, to: output) } else { try Output.print(text) }
             if let code = Self.exitCode([trace]) { throw ExitCode(code) }
         }
     }

@@ -65,7 +65,7 @@ struct OutputOption<Noun: OutputNoun>: ParsableArguments {
 
     /// Writes `text` to `-o` by the output-file rules, or to standard output.
     func write(_ text: String) throws {
-        if let output { try Output.writeAtomically(text, to: output) } else { Output.print(text) }
+        if let output { try Output.writeAtomically(text, to: output) } else { try Output.print(text) }
     }
 }
 

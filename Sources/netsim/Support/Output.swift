@@ -21,12 +21,37 @@ enum Output {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
-    static func print(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    /// Writes a command's output to standard output. A failed write (`> /dev/full`, a closed
+    /// standard output) says why on standard error and exits 2, as `-o` does. A pipe whose reader
+    /// went away (`| head -c1`) keeps the Unix default: SIGPIPE ends the run quietly, as it does
+    /// `cat`.
+    static func print(_ text: String) throws {
+        if let why = writeAll(Data(text.utf8), to: STDOUT_FILENO) {
+            printError("netsim: cannot write to standard output: \(why)\n")
+            throw ExitCode(2)
+        }
     }
 
+    /// Writes to standard error; a failure there has nowhere to be told and is ignored.
     static func printError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = writeAll(Data(text.utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes all of `data` to the open descriptor `fd`; nil, or why a write failed.
+    static func writeAll(_ data: Data, to fd: Int32) -> String? {
+        var why: String? = nil
+        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let n = Foundation.write(fd, base + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    why = String(cString: strerror(errno)); return
+                }
+                offset += n
+            }
+        }
+        return why
     }
 
     /// Every file this run read (topologies, manifests, catalogs, scenarios, captures): an
@@ -233,18 +258,7 @@ enum Output {
         // A FIFO whose reader went away is an error to report (EPIPE), not a signal to die of.
         let previous = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previous) }
-        var why: String? = nil
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let n = Foundation.write(fd, base + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    why = String(cString: strerror(errno)); return
-                }
-                offset += n
-            }
-        }
+        var why = writeAll(data, to: fd)
         if fd != STDOUT_FILENO && close(fd) != 0 && why == nil { why = String(cString: strerror(errno)) }
         return why
     }
