@@ -24,7 +24,11 @@ extension TopologyConverter {
         // What the annotations hold, read once (the realizer and the builder take these values).
         let specs = t.lbSpecs
         for i in specs.issues {
-            reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+            if i.warning {
+                reporter.warning(.lbAnnotation, i.message, at: i.location, hint: i.hint)
+            } else {
+                reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+            }
         }
         for svc in k.services { validateLBCService(svc, spec: specs.network(for: svc), t: t, vpc: vpc) }
         // Each Ingress of the controller, alone.
