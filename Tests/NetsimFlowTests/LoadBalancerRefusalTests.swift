@@ -79,6 +79,16 @@ struct LoadBalancerRefusalTests {
         try expectRefusedRule(try withAction(json), annotation: Self.downKey, mentions: mentions)
     }
 
+    /// Item 2: a forward to a port the Service does not have fails the IngressGroup in the
+    /// controller (unable to find port): an error at the annotation, and no rule.
+    @Test func forwardToAMissingServicePortIsAnError() throws {
+        let l = try withAction(#"{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"nlb-zonal","servicePort":8081}]}}"#)
+        let line = try #require(l.line(of: Self.downKey))
+        let d = try #require(l.result.diagnostics.first { $0.location.line == line && $0.code == .lbBackend }, "\(l.result.diagnostics.map(\.message))")
+        #expect(d.severity == .error && d.message.contains("port 8081 of Service 'nlb-zonal'"))
+        #expect(maintenanceRules(Network(topology: try #require(l.result.topology), catalog: .builtin)).isEmpty)
+    }
+
     /// Item 2: a forward to a target group ARN is a warning in `check`, and a trace through the
     /// rule ends NOT_MODELLED with a caveat that decides the verdict (exit 3), not "no rule".
     @Test func targetGroupARNIsNotModelled() throws {
