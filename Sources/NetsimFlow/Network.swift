@@ -167,6 +167,13 @@ public struct Network: Sendable {
                              choice: choice, http: req.http, capture: req.capture)
         t.caveats = policyCaveats(t, source: src)
         t.dnsChoice = dnsChoice
+        for step in t.forward.hops.flatMap(\.steps) {
+            guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
+            t.caveats.append(Caveat(kind: .externalTargetGroup, affectsVerdict: true,
+                                    message: Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
+                                        + "; forward to a Service of the cluster (forwardConfig.targetGroups[].serviceName) to trace through the rule",
+                                    location: step.location))
+        }
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in

@@ -84,6 +84,9 @@ public struct Caveat: Sendable {
         /// A transit gateway enters a VPC through a zone the flow does not determine, and the
         /// candidate zones' attachment subnets route it to different verdicts.
         case transitGatewayZone = "TRANSIT_GATEWAY_ZONE"
+        /// An ALB rule forwards to a target group outside the cluster (an ARN or name in its
+        /// `actions.<name>` annotation), whose targets netsim does not model.
+        case externalTargetGroup = "EXTERNAL_TARGET_GROUP"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind

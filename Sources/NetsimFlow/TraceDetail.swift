@@ -317,6 +317,9 @@ public enum StepDetail: Sendable {
     /// The flow reaches the EKS control plane (the API server's Service at `address`), which the
     /// topology does not model (`serviceDeclared`: the Service is declared without endpoints).
     case controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool)
+    /// An ALB rule forwards to a target group outside the cluster (an ARN or name in the
+    /// `actions.<name>` annotation), which netsim does not model: no verdict.
+    case externalTargetGroup(loadBalancer: String, targetGroup: String)
     case delivered(Delivery, blockedEarlier: Bool)
     /// A reply reached the interface that opened the connection (a NAT gateway, a load balancer node).
     case deliveredToOpener(label: String)

@@ -120,6 +120,10 @@ extension Walk {
             return .stop
         case .forward(let i):
             return forward(d, lb, l, tg: i, leg: &leg)
+        case .external(let tg):
+            // A target group outside the cluster: netsim does not know its targets.
+            finish(.notModelled, place: here, .notModelled, .externalTargetGroup(loadBalancer: lb.label, targetGroup: tg), component: lb.arn, at: leg.matchedRule?.location)
+            return .stop
         }
     }
 

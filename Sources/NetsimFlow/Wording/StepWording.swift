@@ -17,6 +17,7 @@ extension StepDetail {
         switch self {
         case .originate: return "Originate"
         case .controlPlaneNotModelled: return "NotModelled"
+        case .externalTargetGroup: return "NotModelled"
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
         case .noRoute, .nullRouted, .loop, .sameSubnet, .route, .peering, .transitGatewayRoute, .transitGatewayEntry, .nodeRoute,
@@ -44,6 +45,7 @@ extension StepDetail {
         switch self {
         case .originate(let p, let reply): return reply ? "reply " + p.description : p.description
         case .controlPlaneNotModelled(let address, let declared): return Wording.controlPlaneNotModelled(address: address, serviceDeclared: declared)
+        case .externalTargetGroup(let lb, let tg): return Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
         case .delivered(let who, let blocked):
             return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
         case .deliveredToOpener(let label): return "reply delivered to \(label), which opened the connection"
@@ -230,6 +232,11 @@ public enum Wording {
     }
 
     /// Why a flow to the API server's Service gets no verdict.
+    /// An ALB rule forwarding to a target group outside the cluster.
+    public static func externalTargetGroup(loadBalancer lb: String, targetGroup tg: String) -> String {
+        "\(lb) forwards to target group \(tg), which is outside the cluster: netsim does not model its targets, so the flow has no verdict"
+    }
+
     public static func controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool) -> String {
         let service = serviceDeclared ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
         return "the EKS control plane is not modelled: Service default/kubernetes (\(address):443) has its endpoints on the control plane's "

@@ -201,6 +201,9 @@ public struct LoadBalancerBuilder {
         let owner = "service:\(ns)/\(n)"
         let uid = uid("Service", ns, n)
         guard var lb = placed(owner) else { return }
+        for why in spec.failures {
+            report(.init(owner: owner, message: "the controller builds nothing for this NLB: \(why) (netsim builds it as written so traces show the rest)", location: svc.meta.location))
+        }
         let name = lb.name
         let tgAttrs = spec.targetGroupAttributes
         let crossZone = spec.crossZone ?? false
@@ -299,6 +302,9 @@ public struct LoadBalancerBuilder {
         }
         guard var lb = placed(owners[0]) else { return }
         alb = spec
+        for why in spec.failures {
+            report(.init(owner: owners[0], message: "the controller fails to build the IngressGroup, so no change reaches this ALB: \(why) (netsim builds it as written, without that setting, so traces show the rest)", location: first.meta.location))
+        }
         // Listen ports of each member (HTTP 80, or HTTPS 443 with a certificate).
         var listen: [UInt16: String] = [:]
         var portsOf: [[UInt16]] = []
@@ -315,6 +321,13 @@ public struct LoadBalancerBuilder {
             for (m, ing) in members.enumerated() where portsOf[m].contains(port) {
                 for rule in ing.rules {
                     for path in Self.sortedPaths(rule.paths) {
+                        if let why = refusal(path.backend, ing) {
+                            let message = "the rule for \(ing.meta.namespace)/\(ing.meta.name) \(rule.host ?? "*") \(path.path) is not built: \(why)"
+                            if !(out.loadBalancers.last?.problems.contains { $0.message == message } ?? false) {
+                                report(.init(owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", message: message, location: path.backend.location))
+                            }
+                            continue
+                        }
                         guard let action = self.action(for: path.backend, ing, &lb, &tgIndex) else { continue }
                         var hosts = rule.host.map { [$0] } ?? []
                         var paths = Self.pathPatterns(path)
@@ -378,6 +391,14 @@ public struct LoadBalancerBuilder {
         return ing.meta.annotations[key] != nil ? ing.meta.location(ofAnnotation: key) : nil
     }
 
+    /// Why the controller (or ELB) refuses the rule of a backend: its `actions.<name>` or its
+    /// `conditions.<name>` annotation is refused.
+    func refusal(_ b: Ingress.Backend, _ ing: Ingress) -> String? {
+        let m = alb?.member(ing)
+        if case .name("use-annotation") = b.port, let why = m?.refusals[b.serviceName] { return why }
+        return m?.conditions[b.serviceName]?.refused
+    }
+
     /// Exact paths first, then Prefix paths longest first, then ImplementationSpecific ones in
     /// manifest order (`sortIngressPaths`).
     static func sortedPaths(_ paths: [Ingress.Path]) -> [Ingress.Path] {
@@ -421,6 +442,7 @@ public struct LoadBalancerBuilder {
                 return .redirect(r)
             case .forward(let svcName, let port):
                 return action(for: Ingress.Backend(serviceName: svcName, port: port, location: b.location), ing, &lb, &tgIndex)
+            case .external(let tg): return .external(targetGroup: tg)
             case .invalid: return nil
             }
         }

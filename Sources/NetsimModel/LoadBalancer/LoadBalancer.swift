@@ -26,6 +26,9 @@ public struct LoadBalancer: Sendable {
         case forward(targetGroup: Int)
         case fixedResponse(status: Int, contentType: String, body: String)
         case redirect(Redirect)
+        /// A forward to a target group outside the cluster (an ARN or name in the action):
+        /// netsim does not model where it goes.
+        case external(targetGroup: String)
     }
 
     /// A redirect action: `#{protocol}`, `#{host}`, `#{port}`, `#{path}` and `#{query}` keep the

@@ -17,6 +17,10 @@ public struct LoadBalancerSpecs: Sendable {
         public var message: String
         public var location: SourceLocation
         public var hint: String
+        /// Something netsim does not model, or the controller ignores: a warning, not an error.
+        public var warning = false
+        /// The controller fails to build the whole load balancer (IngressGroup or Service) for it.
+        public var failsBuild: Bool { !warning }
     }
 
     public init() {}
@@ -82,6 +86,21 @@ public struct LoadBalancerSpecs: Sendable {
             let key = p + "aws-load-balancer-target-group-attributes.\(sp.port)"
             if a[key] != nil { s.targetGroupAttributesByPort[sp.port] = attributes(svc.meta, key, what: "\(ctx): aws-load-balancer-target-group-attributes.\(sp.port)", hint: hint) }
         }
+        // Booleans the controller parses (strconv.ParseBool): anything else fails the build.
+        let before = issues.count
+        boolFinding(svc.meta, p + "aws-load-balancer-cross-zone-load-balancing-enabled", ctx: ctx, read: true)
+        boolFinding(svc.meta, p + "aws-load-balancer-manage-backend-security-group-rules", ctx: ctx, read: a[p + "aws-load-balancer-security-groups"] != nil,
+                    unread: "with aws-load-balancer-security-groups")
+        var tgAttributeKeys = [(p + "aws-load-balancer-target-group-attributes", s.targetGroupAttributes)]
+        for port in s.targetGroupAttributesByPort.keys.sorted() {
+            tgAttributeKeys.append((p + "aws-load-balancer-target-group-attributes.\(port)", s.targetGroupAttributesByPort[port] ?? [:]))
+        }
+        for (key, attrs) in tgAttributeKeys {
+            guard let v = attrs["preserve_client_ip.enabled"], Strconv.parseBool(v) == nil else { continue }
+            issues.append(Issue(key: key, message: "\(ctx): target group attribute preserve_client_ip.enabled=\(echo: v) is not a boolean: the controller fails to parse it (failed to parse attribute) and builds nothing for this load balancer",
+                                location: svc.meta.location(ofAnnotation: key), hint: "write preserve_client_ip.enabled=true or =false"))
+        }
+        s.failures = issues[before...].filter(\.failsBuild).map(\.message)
         s.crossZone = (s.loadBalancerAttributes["load_balancing.cross_zone.enabled"] ?? a[p + "aws-load-balancer-cross-zone-load-balancing-enabled"]).flatMap(Strconv.parseBool)
         s.healthCheckProtocol = a[p + "aws-load-balancer-healthcheck-protocol"]?.uppercased()
         s.healthCheckPort = a[p + "aws-load-balancer-healthcheck-port"].map(HealthCheckPort.init)
@@ -106,7 +125,6 @@ public struct LoadBalancerSpecs: Sendable {
         func first(_ key: String) -> String? { members.lazy.compactMap { $0.meta.annotations[p + key] }.first }
         s.name = first("load-balancer-name")
         s.subnets = first("subnets")
-        s.sslRedirect = first("ssl-redirect")
         s.securityGroups = first("security-groups").map(LBC.list)
         s.manageBackendRules = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true }
         s.inboundCIDRs = first("inbound-cidrs").map(LBC.list)
@@ -114,6 +132,10 @@ public struct LoadBalancerSpecs: Sendable {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
             let id = "\(ing.meta.namespace)/\(ing.meta.name)"
             var m = ALBSpec.Member()
+            // The names the controller looks up: actions.<name> for use-annotation backends,
+            // conditions.<name> for every backend.
+            let usesAction = Set(ing.backends.filter { $0.port == .name("use-annotation") }.map(\.serviceName))
+            let usesConditions = Set(ing.backends.map(\.serviceName))
             if let raw = ing.meta.annotations[p + "listen-ports"] {
                 switch LBC.parseListenPorts(raw) {
                 case .success(let ports): m.listenPorts = ports.map { ALBSpec.ListenPort(proto: $0.proto, port: $0.port) }
@@ -141,7 +163,19 @@ public struct LoadBalancerSpecs: Sendable {
                     // The action is absent as far as the controller goes: the rule answers 503.
                 case .success(let v):
                     if isAction {
-                        let action = ALBSpec.Action(v)
+                        var action = ALBSpec.Action(v)
+                        if usesAction.contains(name) {
+                            let found = Self.actionFindings(v)
+                            for f in found {
+                                issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) \(f.message)", location: ing.meta.location(ofAnnotation: key), hint: f.hint, warning: f.warning))
+                            }
+                            if let refused = found.first(where: { !$0.warning }) {
+                                action = .invalid
+                                m.refusals[name] = "\(key.dropFirst(p.count)) \(refused.message)"
+                            } else if let tg = Self.externalTargetGroup(v) {
+                                action = .external(targetGroup: tg)
+                            }
+                        }
                         if !["fixed-response", "forward", "redirect"].contains(v["type"]?.string ?? "") {
                             issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) has type '\(echo: v["type"]?.string ?? "")', not fixed-response, forward or redirect",
                                                 location: ing.meta.location(ofAnnotation: key), hint: "set \"type\" to fixed-response, forward or redirect"))
@@ -153,6 +187,13 @@ public struct LoadBalancerSpecs: Sendable {
                         m.actions[name] = action
                     } else {
                         var c = ALBSpec.Conditions()
+                        if usesConditions.contains(name) {
+                            let found = Self.conditionFindings(v)
+                            for f in found {
+                                issues.append(Issue(key: key, message: "\(ctx): \(key.dropFirst(p.count)) \(f.message)", location: ing.meta.location(ofAnnotation: key), hint: f.hint, warning: f.warning))
+                            }
+                            if let refused = found.first(where: { !$0.warning }) { c.refused = "\(key.dropFirst(p.count)) \(refused.message)" }
+                        }
                         for cond in v.array ?? [] {
                             switch cond["field"]?.string {
                             case "host-header": c.hosts += cond["hostHeaderConfig"]?["values"]?.strings ?? cond["values"]?.strings ?? []
@@ -166,6 +207,15 @@ public struct LoadBalancerSpecs: Sendable {
             }
             s.members[id] = m
         }
+        // Group-wide settings the controller parses; a refused one fails the whole build.
+        let before = issues.count
+        for ing in members {
+            boolFinding(ing.meta, p + "manage-backend-security-group-rules", ctx: "Ingress \(ing.meta.namespace)/\(ing.meta.name)", read: s.securityGroups != nil,
+                        unread: "when an Ingress of the group sets security-groups")
+        }
+        let listen = members.flatMap { s.member($0).listenPorts ?? [] }
+        s.sslRedirect = sslRedirectPort(members, listen: listen, ctx: g.key.hasPrefix("group:") ? String(g.key.dropFirst(6)) : g.key).map(String.init)
+        s.failures = issues[before...].filter(\.failsBuild).map(\.message)
         return s
     }
 }
@@ -215,6 +265,9 @@ public struct NLBSpec: Sendable {
     /// Frontend groups named by the annotation (netsim: names or IDs).
     public var securityGroups: [String]?
     public var manageBackendRules = false
+    /// Why the controller fails to build this load balancer at all (a refused boolean), from
+    /// the annotations; the builder lists each as a problem.
+    public var failures: [String] = []
     /// spec.loadBalancerSourceRanges, else the annotation; empty means 0.0.0.0/0.
     public var sourceRanges: [String] = []
 
@@ -232,7 +285,11 @@ public struct ALBSpec: Sendable {
     public var scheme: LBC.Scheme?
     public var name: String?
     public var subnets: String?
+    /// The HTTPS port of `ssl-redirect`; nil when not set or refused (see `failures`).
     public var sslRedirect: String?
+    /// Why the controller fails to build the IngressGroup at all (a refused boolean or
+    /// ssl-redirect), from the annotations; the builder lists each as a problem.
+    public var failures: [String] = []
     public var securityGroups: [String]?
     public var manageBackendRules = false
     public var inboundCIDRs: [String]?
@@ -255,12 +312,16 @@ public struct ALBSpec: Sendable {
         public var actions: [String: Action] = [:]
         /// `conditions.<name>`, by name.
         public var conditions: [String: Conditions] = [:]
+        /// Why `actions.<name>` is refused (its action is `.invalid`), by name.
+        public var refusals: [String: String] = [:]
         public var targets = TargetSettings()
     }
 
     public struct Conditions: Sendable, Equatable {
         public var hosts: [String] = []
         public var paths: [String] = []
+        /// Why the controller refuses the annotation (the rules that use it are not built).
+        public var refused: String?
     }
 
     /// Target-group settings an Ingress (or the backend Service) sets with `alb.ingress.kubernetes.io/` annotations.
@@ -320,6 +381,8 @@ public struct ALBSpec: Sendable {
         case redirect(status: Int, proto: String?, host: String?, port: String?, path: String?, query: String?)
         /// The first target group with weight (netsim follows one).
         case forward(service: String, port: ServicePort.TargetPort)
+        /// A forward to a target group outside the cluster (targetGroupARN or targetGroupName).
+        case external(targetGroup: String)
         /// An empty forward, or a type other than these.
         case invalid
 
@@ -347,7 +410,7 @@ public struct ALBSpec: Sendable {
                 let same = (proto ?? "#{protocol}") == "#{protocol}" && (host ?? "#{host}") == "#{host}"
                     && (port ?? "#{port}") == "#{port}" && (path ?? "/#{path}") == "/#{path}"
                 return same ? .redirectChangesNothing : nil
-            case .forward, .invalid: return nil
+            case .forward, .invalid, .external: return nil
             }
         }
 
@@ -355,8 +418,8 @@ public struct ALBSpec: Sendable {
             switch v["type"]?.string {
             case "fixed-response":
                 let c = v["fixedResponseConfig"]
-                // A statusCode that is not a number is kept as 0 (ELB refuses it).
-                self = .fixedResponse(status: c?["statusCode"].map { $0.int ?? 0 } ?? 200, contentType: c?["contentType"]?.string ?? "text/plain", body: c?["messageBody"]?.string ?? "")
+                // A statusCode that is not a number is kept as 0 (ELB refuses it); an empty content type is absent (ELB's default).
+                self = .fixedResponse(status: c?["statusCode"].map { $0.int ?? 0 } ?? 200, contentType: c?["contentType"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? "text/plain", body: c?["messageBody"]?.string ?? "")
             case "redirect":
                 let c = v["redirectConfig"]
                 self = .redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301, proto: c?["protocol"]?.string, host: c?["host"]?.string,

@@ -6,7 +6,7 @@ import NetsimVPC
 
 /// The `kind` of a step in trace JSON: the name of the `StepDetail` case it was written from. Docs/trace.schema.json has a branch for each (a test compares).
 public enum TraceStepKind: String, CaseIterable, Sendable {
-    case originate, controlPlaneNotModelled, delivered, deliveredToOpener, exitsNetwork, noRoute
+    case originate, controlPlaneNotModelled, externalTargetGroup, delivered, deliveredToOpener, exitsNetwork, noRoute
     case nullRouted, loop, filter, sourceDestCheck, trackedConnection, securityGroupAllows
     case securityGroupDenies, networkACL, networkACLReplyPorts, sameSubnet, route, applianceForwards
     case internetGatewaySourceNAT, internetGatewayDestinationNAT, natGatewaySourceNAT, natGatewaySession, peering, transitGatewayRoute
@@ -18,6 +18,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         switch detail {
         case .originate: self = .originate
         case .controlPlaneNotModelled: self = .controlPlaneNotModelled
+        case .externalTargetGroup: self = .externalTargetGroup
         case .delivered: self = .delivered
         case .deliveredToOpener: self = .deliveredToOpener
         case .exitsNetwork: self = .exitsNetwork
@@ -285,6 +286,8 @@ extension TraceRenderer {
         case .originate(_, let reply): return JSONObject(["reply": reply])
         case .controlPlaneNotModelled(let address, let declared):
             return JSONObject(["address": address, "serviceDeclared": declared])
+        case .externalTargetGroup(let lb, let tg):
+            return JSONObject(["loadBalancer": lb, "targetGroup": tg])
         case .delivered(let who, let blocked):
             var o = JSONObject(["blockedEarlier": blocked])
             switch who {

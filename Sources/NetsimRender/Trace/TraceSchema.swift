@@ -301,7 +301,8 @@ public enum TraceSchema {
             "NETWORK_POLICY_STRICT_MODE",
             "CLUSTER_NETWORK_POLICY",
             "APPLICATION_NETWORK_POLICY",
-            "TRANSIT_GATEWAY_ZONE"
+            "TRANSIT_GATEWAY_ZONE",
+            "EXTERNAL_TARGET_GROUP"
           ]
         },
         "side": {
@@ -859,6 +860,47 @@ public enum TraceSchema {
         },
         "serviceDeclared": {
           "type": "boolean"
+        }
+      }
+    },
+    "stepExternalTargetGroup": {
+      "type": "object",
+      "description": "An ALB rule forwards to a target group outside the cluster (an ARN or name in its actions annotation), whose targets netsim does not model: no verdict.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "loadBalancer",
+        "targetGroup"
+      ],
+      "properties": {
+        "kind": {
+          "const": "externalTargetGroup"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "loadBalancer": {
+          "type": "string"
+        },
+        "targetGroup": {
+          "type": "string"
         }
       }
     },
@@ -2940,6 +2982,7 @@ public enum TraceSchema {
           "enum": [
             "originate",
             "controlPlaneNotModelled",
+            "externalTargetGroup",
             "delivered",
             "deliveredToOpener",
             "exitsNetwork",
@@ -3007,6 +3050,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepControlPlaneNotModelled"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "externalTargetGroup"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepExternalTargetGroup"
           },
           "else": false
         },

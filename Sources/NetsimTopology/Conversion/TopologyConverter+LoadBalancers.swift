@@ -24,7 +24,11 @@ extension TopologyConverter {
         // What the annotations hold, read once (the realizer and the builder take these values).
         let specs = t.lbSpecs
         for i in specs.issues {
-            reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+            if i.warning {
+                reporter.warning(.lbAnnotation, i.message, at: i.location, hint: i.hint)
+            } else {
+                reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+            }
         }
         for svc in k.services { validateLBCService(svc, spec: specs.network(for: svc), t: t, vpc: vpc) }
         // Each Ingress of the controller, alone.
@@ -244,6 +248,7 @@ extension TopologyConverter {
         let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
         for b in ing.backends {
             if case .name("use-annotation") = b.port {
+                checkForwardTarget(ing, b, k, specs)
                 if ing.meta.annotations[LBC.albPrefix + "actions." + b.serviceName] == nil {
                     reporter.warning(.lbBackend, "\(ctx): backend '\(echo: b.serviceName)' uses port name use-annotation, but there is no annotation \(LBC.albPrefix)actions.\(b.serviceName): the controller builds the rule as a fixed 503 response (\"Backend action does not exist\")",
                                    at: b.location, hint: "add the actions.\(b.serviceName) annotation, or name a real Service and port")
@@ -267,6 +272,17 @@ extension TopologyConverter {
                                at: b.location, hint: "set alb.ingress.kubernetes.io/target-type: ip, or make the Service type NodePort")
             }
         }
+    }
+
+    /// A use-annotation backend whose action forwards to a Service of the cluster: the port
+    /// must be one of the Service's (the controller fails the IngressGroup otherwise: unable to
+    /// find port). A missing Service is tolerated (503), as for a plain backend.
+    func checkForwardTarget(_ ing: Ingress, _ b: Ingress.Backend, _ k: KubernetesObjects, _ specs: LoadBalancerSpecs) {
+        guard case .forward(let name, let port)? = specs.member(ing)?.actions[b.serviceName],
+              let svc = k.service(namespace: ing.meta.namespace, name: name), svc.port(port) == nil else { return }
+        let key = LBC.albPrefix + "actions." + b.serviceName
+        reporter.error(.lbBackend, "Ingress \(ing.meta.namespace)/\(ing.meta.name): actions.\(b.serviceName) forwards to port \(echo: port) of Service '\(echo: name)', which has ports \(svc.ports.map { $0.name.isEmpty ? "\($0.port)" : "\($0.port) (\($0.name))" }.joined(separator: ", ")): the controller fails to build the IngressGroup (unable to find port)",
+                       at: ing.meta.location(ofAnnotation: key), hint: "use one of the Service's ports, by number or by name")
     }
 
     /// Groups named by a `security-groups` annotation: the controller resolves each by ID or
