@@ -26,7 +26,7 @@ import Testing
         try Golden.assert(DescribeRenderer.render(d, as: .json), matches: "Tests/NetsimTopologyTests/Fixtures/golden/describe-alb.json")
         // The other zone's address is a destination a trace reaches: the ALB's node there.
         let other = try #require(lb.addresses.last?.publicIp)
-        let res = EndpointResolver(fabric: n.fabric).resolve(.ip(try #require(IPv4Address(other))))
+        let res = EndpointResolver(fabric: n.fabric).resolve(.ip(.ipv4(try #require(IPv4Address(other)))))
         guard case .resolved(let ep) = res else { Issue.record("\(other) does not resolve"); return }
         #expect(ep.label.contains("in \(lb.addresses.last?.zone ?? "?")"))
         let text = DescribeRenderer.render(d, as: .text)

@@ -16,7 +16,7 @@ extension StepDetail {
     public var typeWord: String {
         switch self {
         case .originate: return "Originate"
-        case .controlPlaneNotModelled: return "NotModelled"
+        case .controlPlaneNotModelled, .ipv6NotModelled: return "NotModelled"
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
         case .noRoute, .nullRouted, .loop, .sameSubnet, .route, .peering, .transitGatewayRoute, .transitGatewayEntry, .nodeRoute,
@@ -44,6 +44,7 @@ extension StepDetail {
         switch self {
         case .originate(let p, let reply): return reply ? "reply " + p.description : p.description
         case .controlPlaneNotModelled(let address, let declared): return Wording.controlPlaneNotModelled(address: address, serviceDeclared: declared)
+        case .ipv6NotModelled(let source, let destination): return Wording.ipv6NotModelled(source: source, destination: destination)
         case .delivered(let who, let blocked):
             return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
         case .deliveredToOpener(let label): return "reply delivered to \(label), which opened the connection"
@@ -229,7 +230,11 @@ public enum Wording {
     }
 
     /// Why a flow to the API server's Service gets no verdict.
-    public static func controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool) -> String {
+    public static func ipv6NotModelled(source: IPAddress, destination: IPAddress) -> String {
+        "IPv6 traces are not modelled yet: \(source) → \(destination) is \(source.family == destination.family ? "an IPv6 flow" : "a flow that mixes IPv4 and IPv6"); netsim's security groups, network ACLs, route tables and node datapaths are walked for IPv4 only"
+    }
+
+    public static func controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool) -> String {
         let service = serviceDeclared ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
         return "the EKS control plane is not modelled: Service default/kubernetes (\(address):443) has its endpoints on the control plane's "
             + "cross-account ENIs in the cluster's subnets (with the cluster security group), \(service), so netsim gives no verdict"
