@@ -374,7 +374,7 @@ extension Network {
                 let delivered = t.disposition.isSuccess
                 let pass = delivered == (intent.verdict == .delivered)
                 var summary = "\(t.disposition.rawValue)"
-                if let e = t.explanations.first { summary += " at \(e.component): \(e.code) — \(e.message)" }
+                if let e = t.explanations.first { summary += " " + Wording.intentBlock(e) }
                 if t.explanations.count > 1 { summary += " (and \(t.explanations.count - 1) more block\(t.explanations.count == 2 ? "" : "s"))" }
                 var result = IntentResult(intent: intent, status: pass ? .passed : .failed,
                                           summary: "expected \(intent.verdict.rawValue), got \(summary)", trace: t)

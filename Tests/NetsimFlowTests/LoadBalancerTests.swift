@@ -107,6 +107,10 @@ struct LoadBalancerTests {
         let admin = try trace("internet", "ingress:lab/api", port: 80, path: "/api/admin/x")
         #expect(admin.disposition == .fixedResponse)
         #expect(admin.explanations.first?.message.contains("503") == true)
+        // The status is a value: what the ALB answers, for the capture to write.
+        #expect(admin.response?.status == 503 && admin.response?.isRedirect == false)
+        #expect(otherHost.response.map { $0.status != 503 && !$0.isRedirect } == true)
+        if case .fixedResponse(let r)? = admin.explanations.first?.detail { #expect(r.status == 503) } else { Issue.record("not a typed fixed response") }
         let api = try trace("internet", "ingress:lab/maintenance", port: 80, path: "/api/v2")
         #expect(api.delivered, "both Ingresses of group shared are one ALB")
         #expect(api.loadBalancer?.name == admin.loadBalancer?.name)
@@ -124,6 +128,8 @@ struct LoadBalancerTests {
         #expect(http.disposition == .fixedResponse)
         #expect(http.explanations.first?.code.rawValue == "ELBV2_REDIRECT")
         #expect(http.explanations.first?.message.contains("https://#{host}:443") == true, "\(http.explanations.map(\.message))")
+        #expect(http.response?.isRedirect == true && http.response?.location?.hasPrefix("https://#{host}:443") == true)
+        #expect(http.explanations.first?.code == .elbv2Redirect)
         let https = try trace("internet", to, port: 443, path: "/shop")
         #expect(https.delivered, "\(https.explanations.map(\.message))")
     }

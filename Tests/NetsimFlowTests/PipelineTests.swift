@@ -124,3 +124,52 @@ struct TraceWordsTests {
         #expect(files.count > 20, "the scan found the sources")
     }
 }
+
+/// The loop, not recursion, walks a chain of appliances: 70 of them, each in its own subnet,
+/// each routing the flow to the next; the walk ends at the 64-decision limit with LOOP.
+@Suite("a long chain of appliances")
+struct ApplianceChainTests {
+    @Test func aLongChainEndsAtTheDecisionLimit() throws {
+        let n = 70
+        var y = """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: chain
+        region: us-east-1
+        seed: 5
+        vpc:
+          name: lab
+          cidrBlocks: [10.0.0.0/16]
+          subnets:
+            - {name: start, zone: us-east-1a, cidr: 10.0.0.0/24, routeTable: start}
+
+        """
+        for i in 0..<n { y += "    - {name: s\(i), zone: us-east-1a, cidr: 10.0.\(i + 1).0/24, routeTable: r\(i)}\n" }
+        y += "  networkInterfaces:\n"
+        for i in 0..<n { y += "    - {name: box\(i), subnet: s\(i), privateIp: 10.0.\(i + 1).10, securityGroups: [open], sourceDestCheck: false}\n" }
+        y += "  routeTables:\n    - name: start\n      routes:\n        - {destination: 192.0.2.0/24, target: box0}\n"
+        for i in 0..<n { y += "    - name: r\(i)\n      routes:\n        - {destination: 192.0.2.0/24, target: box\((i + 1) % n)}\n" }
+        y += """
+          securityGroups:
+            - name: open
+              egress:
+                - {protocol: all, to: {cidr: 0.0.0.0/0}}
+              ingress:
+                - {protocol: all, from: {cidr: 0.0.0.0/0}}
+        externals:
+          - {name: src, address: 10.0.0.5, subnet: start, securityGroups: [open]}
+
+        """
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-chain-\(UUID().uuidString).yaml")
+        try y.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let r = TopologyLoader(catalog: .builtin).load(path: file.path)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let net = Network(topology: t, catalog: .builtin)
+        let tr = try Lab.trace(net, "external:src", "ip:192.0.2.7", port: 80)
+        #expect(tr.disposition == .loop)
+        #expect(tr.explanations.last?.code == .loop)
+        if case .tooManyDecisions(64)? = tr.explanations.last?.detail {} else { Issue.record("\(tr.explanations.map(\.message))") }
+        #expect(tr.forward.hops.filter { if case .interface = $0.place { return true }; return false }.count > 60, "the walk went through the chain")
+    }
+}

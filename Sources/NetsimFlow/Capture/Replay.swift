@@ -342,7 +342,7 @@ extension Network {
             var deciding: String
             var location: SourceLocation? = nil
             if let e = t.explanations.first {
-                deciding = "\(e.code) at \(e.component): \(e.message)"
+                deciding = Wording.deciding(e)
                 location = e.location
             } else {
                 let last = t.forward.hops.last?.steps.last

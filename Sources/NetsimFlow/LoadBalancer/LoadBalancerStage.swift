@@ -31,12 +31,14 @@ public struct LoadBalancerLeg: Sendable {
     /// The node (zone and private address) that took the connection.
     public var zone: String
     public var nodeAddress: IPv4Address
-    public var listener: String
-    /// `priority N: conditions (ingress path)`, or `default action`.
-    public var rule: String?
+    /// The listener that took the connection (nil: none listens on its port).
+    public var listenerRef: ListenerRef? = nil
+    /// The ALB listener rule that matched (nil: the default action, or no listener).
+    public var matchedRule: LoadBalancer.Rule? = nil
     public var targetGroup: String?
-    public var targetType: String?
-    public var target: String?
+    public var targetGroupType: LBC.TargetType?
+    /// The target the connection went to.
+    public var chosenTarget: LoadBalancer.Target?
     public var preserveClientIP: Bool?
     public var crossZone: Bool?
     public var health: [TargetHealth] = []
@@ -62,7 +64,7 @@ extension Walk {
         let here = place(d)
         if session { return loadBalancerReply(d, lb) }
         var leg = LoadBalancerLeg(loadBalancerKind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue,
-                                  zone: iface.subnet, nodeAddress: iface.primaryIP, listener: "")
+                                  zone: iface.subnet, nodeAddress: iface.primaryIP)
         leg.zone = lb.nodes.first { $0.interface == d }?.zone ?? "?"
         defer { lbLeg = lbLeg ?? leg }
         guard packet.hasPorts, let listener = lb.listener(port: packet.destinationPort, protocol: packet.ipProtocol) else {
@@ -72,10 +74,9 @@ extension Walk {
             return .stop
         }
         let listenerRef = ListenerRef(protocolName: listener.protocolName, port: listener.port)
-        leg.listener = listenerRef.description
+        leg.listenerRef = listenerRef
         leg.reachedListener = explanations.isEmpty
         var action = listener.defaultAction
-        var ruleText = "default action"
         var matched = false
         if lb.kind == .application {
             var req = http ?? HTTPRequest(host: lb.dnsName, path: "/")
@@ -85,7 +86,7 @@ extension Walk {
             let pathBytes = Array(req.path.utf8)
             if let (k, rule) = listener.rules.enumerated().first(where: { $0.element.matches(lowercasedHost: h, path: pathBytes) }) {
                 action = rule.action
-                ruleText = Wording.ruleText(rule)
+                leg.matchedRule = rule
                 matched = true
                 hop(here, Step(.permitted, .listenerRule(ListenerRuleMatch(listener: listenerRef, request: req, index: k, count: listener.rules.count, rule: rule)),
                                component: lb.arn, location: rule.location))
@@ -95,7 +96,6 @@ extension Walk {
         } else {
             hop(here, Step(.permitted, .listenerDefault(listenerRef), component: lb.arn, location: listener.location))
         }
-        leg.rule = ruleText
         switch action {
         case .fixedResponse(let status, let type, let body):
             let r = HTTPResponse(status: status, contentType: type, body: body, location: nil)
@@ -123,7 +123,7 @@ extension Walk {
         let here = place(d)
         let tg = lb.targetGroups[i]
         leg.targetGroup = tg.name
-        leg.targetType = tg.targetType.rawValue
+        leg.targetGroupType = tg.targetType
         leg.crossZone = tg.crossZone
         if lb.kind == .network { leg.preserveClientIP = tg.preserveClientIP }
         guard !tg.targets.isEmpty else {
@@ -181,7 +181,7 @@ extension Walk {
             }
         }
         let target = tg.targets[eligible[k]]
-        leg.target = target.label
+        leg.chosenTarget = target
         let healthy = health.filter(\.healthy).count
         hop(here, Step(.forwarded, .targetGroup(TargetGroupPick(group: tg, healthy: healthy, zone: zone, target: target, eligible: eligible.count)),
                        component: tg.arn, location: tg.location))

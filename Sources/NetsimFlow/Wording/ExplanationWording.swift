@@ -189,3 +189,24 @@ extension Wording {
         zip(z.candidates, dispositions).map { c, d in "\(c.zone) (subnet \(c.subnet), route table \(c.routeTable)): \(d.rawValue)" }.joined(separator: "; ")
     }
 }
+
+extension LoadBalancerLeg {
+    /// `HTTP:80`, or empty when no listener took the connection.
+    public var listener: String { listenerRef?.description ?? "" }
+    /// `priority N: conditions (from the ingress path)`, or `default action`; nil without a listener.
+    public var rule: String? {
+        guard listenerRef != nil else { return nil }
+        return matchedRule.map(Wording.ruleText) ?? "default action"
+    }
+    public var targetType: String? { targetGroupType?.rawValue }
+    /// The target as the text names it: `pod ns/name (ip:port)` or `node (ip:port)`.
+    public var target: String? { chosenTarget?.label }
+}
+
+extension Wording {
+    /// The block that decides a replayed flow: `CODE at sg-1: message`.
+    public static func deciding(_ e: Explanation) -> String { "\(e.code) at \(e.component): \(e.message)" }
+
+    /// The first block of a failed intent, after its disposition: `at sg-1: CODE — message`.
+    public static func intentBlock(_ e: Explanation) -> String { "at \(e.component): \(e.code) — \(e.message)" }
+}
