@@ -76,6 +76,16 @@ public struct Network: Sendable {
         case .unsupported(let why): return .unsupported("to " + why)
         case .failure(let m, let near): return .invalid("to: " + m, near: near)
         }
+        // netsim traces IPv4 only: an IPv6 end gets no verdict (NOT_MODELLED), before any
+        // check that reads the ends as IPv4 places.
+        if src.address.family == .ipv6 || dst.address.family == .ipv6 {
+            var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
+            if packet.hasPorts {
+                packet.destinationPort = req.port ?? 0
+                packet.sourcePort = req.sourcePort ?? EndpointResolver.ephemeralPort(src.address, dst.address, packet.destinationPort, seed: fabric.topology.seed)
+            }
+            return .traced(Tracer.ipv6NotModelled(src, dst, packet))
+        }
         // A load balancer's DNS name answers only the nodes of zones with a healthy target.
         let lbOwner: String?
         switch req.to {
@@ -145,7 +155,7 @@ public struct Network: Sendable {
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture)
-        t.caveats = policyCaveats(t, source: src)
+        t.caveats += policyCaveats(t, source: src)
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in
