@@ -108,7 +108,7 @@ func albBench(_ args: [String]) {
     let pod = n.fabric.realized.pods.first { $0.workload == "app0" && $0.ip != nil }
     var anchor: [Double] = []
     if let ip = pod?.ip {
-        let req = FlowRequest(from: .ip(node.privateIP), to: .ip(ip), port: 8080)
+        let req = FlowRequest(from: .ip(.ipv4(node.privateIP)), to: .ip(.ipv4(ip)), port: 8080)
         for _ in 0..<(repeats * 10) { anchor.append(seconds { _ = n.trace(req) }) }
         anchor.sort()
     }

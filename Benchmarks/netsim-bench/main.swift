@@ -55,7 +55,7 @@ let indexTime = seconds { fabric = FabricIndex(topology: t, realized: r) }
 guard var indexed = fabric else { exit(2) }
 
 // Endpoints: running pods (by address) 55 %, nodes 15 %, externals 15 %, the internet 15 %.
-let podEPs: [Endpoint] = r.pods.filter { !$0.hostNetwork && $0.status == .running }.compactMap { $0.ip.map(Endpoint.ip) }
+let podEPs: [Endpoint] = r.pods.filter { !$0.hostNetwork && $0.status == .running }.compactMap { $0.ip.map { Endpoint.ip(.ipv4($0)) } }
 let nodeEPs: [Endpoint] = r.nodes.map { Endpoint.node($0.name) }
 let extEPs: [Endpoint] = t.externals.map { Endpoint.external($0.name) }
 let endpoints = podEPs + nodeEPs + extEPs

@@ -64,10 +64,14 @@ public struct EndpointResolver: Sendable {
                 let ip = IPv4Address(c.network.value + (c.size > 2 ? 1 : 0))
                 return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "external:\(name) (\(ip) in \(c))", podNode: nil))
             }
-        case .ip(let ip):
+        case .ip(let address):
+            // IPv6 is not modelled: the trace of such a flow says so (NOT_MODELLED).
+            guard case .ipv4(let ip) = address else {
+                return .resolved(ResolvedEndpoint(place: .internet, address: address, label: "ip:\(address)", podNode: nil))
+            }
             if let i = fabric.ownerOf(ip) {
                 let iface = fabric.interfaces[i]
-                if let name = fabric.podByIP[ip.value], let pod = fabric.podByName[name].map({ r.pods[$0] }) {
+                if let name = fabric.pod(at: ip), let pod = fabric.podByName[name].map({ r.pods[$0] }) {
                     return podEndpoint(pod, label: "ip:\(ip) (pod \(pod.namespace)/\(pod.name))")
                 }
                 return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "ip:\(ip) (\(iface.label))", podNode: nil))
@@ -175,7 +179,7 @@ public struct EndpointResolver: Sendable {
     }
 
     /// A client's ephemeral source port: Linux's default range 32768–60999, picked from the flow.
-    public static func ephemeralPort(_ src: IPv4Address, _ dst: IPv4Address, _ port: UInt16, seed: UInt64) -> UInt16 {
+    public static func ephemeralPort(_ src: IPAddress, _ dst: IPAddress, _ port: UInt16, seed: UInt64) -> UInt16 {
         UInt16(32768 + Int(StableHash.fnv1a("ephemeral/\(src)/\(dst)/\(port)", seed: seed) % 28232))
     }
 }

@@ -78,6 +78,16 @@ public struct Network: Sendable {
         case .unsupported(let why): return .unsupported("to " + why)
         case .failure(let m, let near): return .invalid("to: " + m, near: near)
         }
+        // netsim traces IPv4 only: an IPv6 end gets no verdict (NOT_MODELLED), before any
+        // check that reads the ends as IPv4 places.
+        if src.address.family == .ipv6 || dst.address.family == .ipv6 {
+            var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
+            if packet.hasPorts {
+                packet.destinationPort = req.port ?? 0
+                packet.sourcePort = req.sourcePort ?? EndpointResolver.ephemeralPort(src.address, dst.address, packet.destinationPort, seed: fabric.topology.seed)
+            }
+            return .traced(Tracer.ipv6NotModelled(src, dst, packet))
+        }
         // A load balancer's DNS name answers only the nodes of zones with a healthy target
         // (`Tracer.dnsAnswer`); the trace follows the first, or the one asked for.
         var dnsChoice: DNSChoice? = nil
@@ -116,8 +126,8 @@ public struct Network: Sendable {
             return .invalid("both ends are on the internet; at least one must be in the modelled network", near: [])
         }
         // A public address as the source is the host's own primary private address inside AWS.
-        if case .interface(let i) = src.place, fabric.interfaces[i].publicIP == src.address {
-            src.address = fabric.interfaces[i].primaryIP
+        if case .interface(let i) = src.place, fabric.interfaces[i].publicIP.map({ src.address == $0 }) == true {
+            src.address = .ipv4(fabric.interfaces[i].primaryIP)
         }
         // From outside the cluster (not a pod or a node), a Service is reached through its load balancer.
         var inCluster = src.podNode != nil
@@ -140,7 +150,7 @@ public struct Network: Sendable {
         default: break
         }
         if fromOutside, case .interface(let d) = dst.place, let pub = fabric.interfaces[d].publicIP, dst.address == fabric.interfaces[d].primaryIP {
-            dst.address = pub
+            dst.address = .ipv4(pub)
             dst.label += " via its public address \(pub)"
         }
         if src.address == dst.address { return .invalid("the source and the destination are the same address \(src.address)", near: []) }
@@ -165,7 +175,7 @@ public struct Network: Sendable {
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture)
-        t.caveats = policyCaveats(t, source: src)
+        t.caveats += policyCaveats(t, source: src)
         t.dnsChoice = dnsChoice
         for step in t.forward.hops.flatMap(\.steps) {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
@@ -242,14 +252,14 @@ public struct Network: Sendable {
             return Caveat(kind: .networkPolicy, side: side, policyType: type.rawValue, policies: names, pod: podKey,
                           affectsVerdict: decides, message: message, location: first.meta.location)
         }
-        let source = src.podNode != nil ? fabric.podByIP[src.address.value] : nil
-        let destination = fabric.podByIP[t.forward.finalPacket.destination.value]
+        let source = src.podNode != nil ? fabric.pod(at: src.address) : nil
+        let destination = fabric.pod(at: t.forward.finalPacket.destination)
         var out = [caveat(source, .Egress, .source), caveat(destination, .Ingress, .destination)].compactMap { $0 }
         // The other endpoints kube-proxy or a load balancer could pick: this trace's verdict
         // is this branch's, but another branch may meet a policy this one does not.
         if out.allSatisfy({ $0.side != .destination }) {
             let others = t.choices.compactMap { c -> String? in
-                guard let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let pod = fabric.podByIP[ip.value], pod != destination else { return nil }
+                guard let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let pod = fabric.pod(at: ip), pod != destination else { return nil }
                 return pod
             }
             let selected = others.compactMap { caveat($0, .Ingress, .destination) }
@@ -268,10 +278,10 @@ public struct Network: Sendable {
     /// reached, or another endpoint kube-proxy or a load balancer could pick.
     func podsOfTrace(_ t: Trace, source src: ResolvedEndpoint) -> [String] {
         var pods: [String] = []
-        if src.podNode != nil, let p = fabric.podByIP[src.address.value] { pods.append(p) }
-        if let p = fabric.podByIP[t.forward.finalPacket.destination.value] { pods.append(p) }
+        if src.podNode != nil, let p = fabric.pod(at: src.address) { pods.append(p) }
+        if let p = fabric.pod(at: t.forward.finalPacket.destination) { pods.append(p) }
         for c in t.choices {
-            if let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let p = fabric.podByIP[ip.value] { pods.append(p) }
+            if let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let p = fabric.pod(at: ip) { pods.append(p) }
         }
         return Suggestions.unique(pods)
     }
@@ -349,7 +359,7 @@ extension Network {
         guard !k.networkPolicies.isEmpty else { return nil }
         func pod(_ ep: Endpoint) -> RealizedPod? {
             guard case .resolved(let r) = resolver.resolve(ep) else { return nil }
-            return fabric.podByIP[r.address.value].flatMap { fabric.podByName[$0] }.map { fabric.realized.pods[$0] }
+            return fabric.pod(at: r.address).flatMap { fabric.podByName[$0] }.map { fabric.realized.pods[$0] }
         }
         func isolating(_ p: RealizedPod, _ type: NetworkPolicy.PolicyType) -> String? {
             k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }

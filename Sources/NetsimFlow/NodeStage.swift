@@ -14,10 +14,6 @@ import NetsimVPC
 ///   the nat table is not walked again (netfilter consults it for the first packet only), and
 ///   the filter table accepts the packet as ESTABLISHED (kube-proxy's KUBE-FORWARD does).
 extension Walk {
-    static func protoName(_ p: Packet) -> String {
-        switch p.ipProtocol { case .tcp: "tcp"; case .udp: "udp"; case .icmp: "icmp"; default: "\(p.ipProtocol)" }
-    }
-
     /// Every endpoint a random walk can reach, with the chance of each (kube-proxy's
     /// `--probability` rules taken in turn).
     static func candidates(_ ipt: IPTablesInterpreter, table: NetfilterTable, chain: ChainName, packet: NodePacket) -> [(String, Double)] {
@@ -47,8 +43,7 @@ extension Walk {
         func step(_ action: Step.Action, _ detail: StepDetail, packet p: Packet? = nil) {
             steps.append(Step(action, detail, packet: p))
         }
-        var np = NodePacket(source: packet.source, destination: packet.destination, proto: Self.protoName(packet),
-                            sourcePort: packet.hasPorts ? packet.sourcePort : 0, destinationPort: packet.hasPorts ? packet.destinationPort : 0)
+        var np = NodePacket(packet)
         switch origin {
         case .pod(let ip):
             np.inInterface = host.veth(of: ip)
@@ -177,7 +172,7 @@ extension Walk {
         }
         hop(place, steps)
         if r.isLocal { return .host }
-        if let pod = host.pod(onVeth: r.device) { return .pod(pod) }
+        if let pod = host.pod(onVeth: r.device) { return .pod(.ipv4(pod)) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
             finish(.noRoute, place: place, .noRoute, .noRoute(.noENIOnNode(r.device)))
             return .stopped
@@ -186,14 +181,14 @@ extension Walk {
     }
 
     /// A pod's packet on its eth0 and the host side of its veth, into the node's datapath.
-    mutating func podVethEgress(_ nodeName: String, _ pod: IPv4Address) -> StageResult {
+    mutating func podVethEgress(_ nodeName: String, _ pod: IPAddress) -> StageResult {
         observe(.podEth0(pod: pod, outbound: true))
         observe(.vethHost(node: nodeName, pod: pod, outbound: true))
         return .move(.node(nodeName, .pod(pod)))
     }
 
     /// The node routed the packet to a pod's veth: the host side of it.
-    mutating func podVethIngress(_ nodeName: String, _ pod: IPv4Address) -> StageResult {
+    mutating func podVethIngress(_ nodeName: String, _ pod: IPAddress) -> StageResult {
         observe(.vethHost(node: nodeName, pod: pod, outbound: false))
         return .move(.deliverOnNode(nodeName, .pod(pod)))
     }
@@ -205,8 +200,8 @@ extension Walk {
         var eni: Int? = nil
         switch exit {
         case .pod(let ip):
-            who = .pod(f.podByIP[ip.value], address: ip)
-            here = .pod(f.podByIP[ip.value], address: ip)
+            who = .pod(f.pod(at: ip), address: ip)
+            here = .pod(f.pod(at: ip), address: ip)
             eni = f.ownerOf(ip)
             observe(.podEth0(pod: ip, outbound: false))
             deliveredOnNode = (nodeName, .pod(ip))

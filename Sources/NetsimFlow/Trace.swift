@@ -74,6 +74,8 @@ public struct Caveat: Sendable {
         case networkPolicy = "NETWORK_POLICY"
         /// The flow goes to the EKS control plane (`default/kubernetes`), which the topology does not declare.
         case controlPlaneNotModelled = "CONTROL_PLANE_NOT_MODELLED"
+        /// The flow is IPv6: netsim traces IPv4 only.
+        case ipv6NotModelled = "IPV6_NOT_MODELLED"
         /// `NETWORK_POLICY_ENFORCING_MODE: strict`: a pod of the flow starts default-deny.
         case strictMode = "NETWORK_POLICY_STRICT_MODE"
         /// The manifests hold EKS ClusterNetworkPolicies, which netsim does not model.
@@ -135,7 +137,7 @@ public struct Trace: Sendable {
     /// What a load balancer on the way did: listener, rule, target group, target, health.
     public var loadBalancer: LoadBalancerLeg? = nil
     /// The source address the destination sees, when the flow crossed a load balancer.
-    public var sourceIpAtTarget: IPv4Address? = nil
+    public var sourceIpAtTarget: IPAddress? = nil
     /// Whose address that is, and where the client's went.
     public var sourceAtTarget: SourceAtTarget? = nil
     /// kube-proxy rejected the packet with an ICMP port unreachable (a capture shows it).

@@ -15,7 +15,7 @@ public struct InterfaceRef: Sendable, Equatable {
     public var id: String
     /// What people call it: the node name and device, the external's name, …
     public var label: String
-    public var address: IPv4Address
+    public var address: IPAddress
     public var subnet: String
 }
 
@@ -27,9 +27,9 @@ public struct ObjectRef: Sendable, Equatable {
 
 /// An address and a port (`10.0.1.5:8080`).
 public struct AddressPort: Sendable, Equatable, CustomStringConvertible {
-    public var address: IPv4Address
+    public var address: IPAddress
     public var port: UInt16
-    public init(_ address: IPv4Address, _ port: UInt16) { self.address = address; self.port = port }
+    public init(_ address: IPAddress, _ port: UInt16) { self.address = address; self.port = port }
     public var description: String { "\(address):\(port)" }
 }
 
@@ -42,16 +42,16 @@ public enum Place: Sendable, Equatable {
     /// Where the flow starts, as the user named it (with what it resolved to).
     case endpoint(String)
     /// A host on the internet (with its address when the hop is one).
-    case internet(IPv4Address?)
+    case internet(IPAddress?)
     /// An external network (on-premises, a partner), with the host's address when the hop is one.
-    case external(name: String, address: IPv4Address?)
+    case external(name: String, address: IPAddress?)
     /// A subnet: its `subnet-…` ID and name.
     case subnet(ObjectRef)
     case vpc(String)
     /// An internet gateway; nil when the VPC declares none (the flow still names the role).
     case internetGateway(ObjectRef?)
     case egressOnlyInternetGateway(String)
-    case natGateway(ObjectRef, address: IPv4Address, subnet: String)
+    case natGateway(ObjectRef, address: IPAddress, subnet: String)
     case peering(ObjectRef)
     case transitGateway(ObjectRef)
     case gatewayEndpoint(ObjectRef, service: String)
@@ -61,9 +61,9 @@ public enum Place: Sendable, Equatable {
     /// ID (`i-…`) and its name.
     case node(ObjectRef)
     /// A node's own stack, by the address the flow uses.
-    case nodeHost(String, address: IPv4Address)
+    case nodeHost(String, address: IPAddress)
     /// A pod, by name (nil when the address is no pod's) and address.
-    case pod(String?, address: IPv4Address)
+    case pod(String?, address: IPAddress)
 }
 
 /// Which way a security group or network ACL looked at the packet.
@@ -209,14 +209,14 @@ public enum NoTargetReason: Sendable {
 /// Who a delivered packet reached.
 public enum Delivery: Sendable {
     case interface(label: String)
-    case podOnInterface(pod: String, address: IPv4Address, interface: String)
-    case pod(String?, address: IPv4Address)
-    case node(String, address: IPv4Address)
+    case podOnInterface(pod: String, address: IPAddress, interface: String)
+    case pod(String?, address: IPAddress)
+    case node(String, address: IPAddress)
 }
 
 /// Where a flow leaves the modelled network.
 public enum NetworkExit: Sendable {
-    case internet(IPv4Address)
+    case internet(IPAddress)
     case external(String)
     case gatewayEndpoint(service: String)
 }
@@ -225,20 +225,20 @@ public enum NetworkExit: Sendable {
 public enum NoRouteReason: Sendable {
     /// A Service's cluster IP from somewhere without kube-proxy.
     case noKubeProxy
-    case routeTable(ObjectRef, destination: IPv4Address)
+    case routeTable(ObjectRef, destination: IPAddress)
     case egressOnlyIPv6
-    case noInterfaceHas(IPv4Address)
+    case noInterfaceHas(IPAddress)
     case noInternetGateway
     /// A private address seen from the internet (the walk goes on).
-    case privateFromInternet(IPv4Address)
-    case outsideModelledNetworks(IPv4Address)
+    case privateFromInternet(IPAddress)
+    case outsideModelledNetworks(IPAddress)
     case outsidePeerVPC
     case noAttachmentSubnet(zone: String)
-    case transitGatewayNoRoute(IPv4Address)
+    case transitGatewayNoRoute(IPAddress)
     case noAttachmentForVPC(String)
     case noSubnetOnward
     case noDatapath
-    case nodeNoRoute(IPv4Address)
+    case nodeNoRoute(IPAddress)
     case noKubeProxyRule(AddressPort, protocolName: String)
     case clusterIPServicePortsOnly
     case noENIOnNode(String)
@@ -258,7 +258,7 @@ public enum LoopReason: Sendable {
 /// Why a gateway, a load balancer or a node's filter dropped the packet.
 public enum FilterReason: Sendable {
     case privateDestination
-    case noPublicAddress(IPv4Address)
+    case noPublicAddress(IPAddress)
     case privateSourceFromInternet
     case natNoSessionForReply
     case natProtocolNotSupported(IPProtocol)
@@ -298,12 +298,12 @@ public struct PolicyVerdict: Sendable {
     public var direction: FilterDirection
     /// The pod (`namespace/name`, nil when unknown) and its address.
     public var pod: String?
-    public var address: IPv4Address
+    public var address: IPAddress
     public var allowed: Bool
     /// The policies (`namespace/name`) that select the pod for that direction.
     public var policies: [String]
     public var packet: Packet
-    public init(direction: FilterDirection, pod: String?, address: IPv4Address, allowed: Bool, policies: [String], packet: Packet) {
+    public init(direction: FilterDirection, pod: String?, address: IPAddress, allowed: Bool, policies: [String], packet: Packet) {
         self.direction = direction; self.pod = pod; self.address = address; self.allowed = allowed; self.policies = policies; self.packet = packet
     }
 }
@@ -316,10 +316,12 @@ public enum StepDetail: Sendable {
     case originate(Packet, reply: Bool)
     /// The flow reaches the EKS control plane (the API server's Service at `address`), which the
     /// topology does not model (`serviceDeclared`: the Service is declared without endpoints).
-    case controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool)
+    case controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool)
     /// An ALB rule forwards to a target group outside the cluster (an ARN or name in the
     /// `actions.<name>` annotation), which netsim does not model: no verdict.
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
+    /// The packet is IPv6 (or mixes the families): the walk models IPv4 only.
+    case ipv6NotModelled(source: IPAddress, destination: IPAddress)
     case delivered(Delivery, blockedEarlier: Bool)
     /// A reply reached the interface that opened the connection (a NAT gateway, a load balancer node).
     case deliveredToOpener(label: String)
@@ -329,7 +331,7 @@ public enum StepDetail: Sendable {
     case loop(LoopReason)
     case filter(FilterReason)
     // interfaces and subnets
-    case sourceDestCheck(interface: String, source: IPv4Address)
+    case sourceDestCheck(interface: String, source: IPAddress)
     /// A reply passing security groups as a tracked connection (`atAppliance`: shorter words).
     case trackedConnection(FilterDirection, atAppliance: Bool)
     indirect case securityGroupAllows(SecurityGroupMatch)
@@ -337,7 +339,7 @@ public enum StepDetail: Sendable {
     indirect case networkACL(NetworkACLMatch)
     /// A reply's port range: the ports of it the ACL denies.
     indirect case networkACLReplyPorts(FilterDirection, acl: ObjectRef, denied: [PortRange], range: ClosedRange<UInt16>)
-    case sameSubnet(destination: IPv4Address)
+    case sameSubnet(destination: IPAddress)
     indirect case route(RouteTableMatch)
     case applianceForwards(interface: String)
     // gateways
@@ -368,7 +370,7 @@ public enum StepDetail: Sendable {
     indirect case loadBalancerForward(LoadBalancerHandOff)
     indirect case loadBalancerReturn(LoadBalancerHandOff)
     /// The VPC returns an NLB target's reply to the NLB node by the flow.
-    case loadBalancerFlowReturn(loadBalancer: String, client: IPv4Address, node: IPv4Address)
+    case loadBalancerFlowReturn(loadBalancer: String, client: IPAddress, node: IPAddress)
     // pods
     indirect case networkPolicy(PolicyVerdict)
 }
@@ -420,9 +422,9 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
 public enum BlockReason: Sendable {
     /// A Service's cluster IP from a source that is not on a cluster node.
     case serviceIPOffCluster(source: String)
-    case sourceDestCheckEgress(interface: String, source: IPv4Address)
-    case sourceDestCheckIngress(interface: String, destination: IPv4Address)
-    case sourceDestCheckAppliance(interface: String, destination: IPv4Address)
+    case sourceDestCheckEgress(interface: String, source: IPAddress)
+    case sourceDestCheckIngress(interface: String, destination: IPAddress)
+    case sourceDestCheckAppliance(interface: String, destination: IPAddress)
     case securityGroups(FilterDirection, groups: [ObjectRef], interface: String, packet: Packet)
     /// A reply's port range partly denied by a network ACL that lets this port through.
     case networkACLReplyPorts(FilterDirection, acl: ObjectRef, subnet: String, port: UInt16, denied: [PortRange], range: ClosedRange<UInt16>)
@@ -430,27 +432,27 @@ public enum BlockReason: Sendable {
     case networkACL(FilterDirection, acl: ObjectRef, subnet: String, packet: Packet, rule: NetworkACLRule?, reply: NetworkACLReplyNeed?)
     case tooManyDecisions(Int)
     case subnetLoop(subnet: String)
-    case noRouteInTable(table: ObjectRef, subnet: String, destination: IPv4Address)
+    case noRouteInTable(table: ObjectRef, subnet: String, destination: IPAddress)
     case blackholeRoute(table: ObjectRef, written: String)
     case egressOnlyGateway(String)
-    case noInterfaceInVPC(vpc: String, destination: IPv4Address)
-    case internetGatewayPrivateDestination(IPv4Address)
-    case internetGatewayNoPublicAddress(IPv4Address)
-    case internetGatewayPrivateSource(IPv4Address)
-    case noInternetGateway(vpc: String, destination: IPv4Address)
-    case privateAddressFromInternet(IPv4Address)
-    case outsideModelledNetworks(IPv4Address)
+    case noInterfaceInVPC(vpc: String, destination: IPAddress)
+    case internetGatewayPrivateDestination(IPAddress)
+    case internetGatewayNoPublicAddress(IPAddress)
+    case internetGatewayPrivateSource(IPAddress)
+    case noInternetGateway(vpc: String, destination: IPAddress)
+    case privateAddressFromInternet(IPAddress)
+    case outsideModelledNetworks(IPAddress)
     case natNoSession(natGateway: String)
     case natProtocol(IPProtocol)
-    case natSourceOutsideVPC(natGateway: String, source: IPv4Address)
+    case natSourceOutsideVPC(natGateway: String, source: IPAddress)
     case natNoInbound(interface: String)
-    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPv4CIDR], destination: IPv4Address)
+    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPv4CIDR], destination: IPAddress)
     case transitGatewayNoSubnetInZone(vpc: String, transitGateway: String, zone: String, subnets: [(name: String, zone: String)])
-    case transitGatewayNoRoute(transitGateway: String, destination: IPv4Address)
+    case transitGatewayNoRoute(transitGateway: String, destination: IPAddress)
     case transitGatewayLoop(transitGateway: String)
     case transitGatewayBlackhole(IPv4CIDR)
     case transitGatewayNotAttached(transitGateway: String, destination: IPv4CIDR, vpc: String)
-    case vpcNoSubnetOnward(vpc: String, destination: IPv4Address)
+    case vpcNoSubnetOnward(vpc: String, destination: IPAddress)
     case gatewayEndpointProtocol(IPProtocol)
     /// kube-proxy's REJECT for a Service without ready endpoints.
     case serviceHasNoEndpoints(AddressPort)
@@ -511,12 +513,12 @@ public struct SourceAtTarget: Sendable {
         case client
         /// A node's address: kube-proxy masquerades NodePort traffic it may send to another node.
         case nodeMasquerade(String)
-        case address(IPv4Address)
+        case address(IPAddress)
     }
     public enum Client: Sendable {
-        case forwardedFor(IPv4Address)
-        case proxyProtocol(IPv4Address)
-        case lost(IPv4Address)
+        case forwardedFor(IPAddress)
+        case proxyProtocol(IPAddress)
+        case lost(IPAddress)
     }
     public var whose: Whose
     public var client: Client? = nil
@@ -526,9 +528,9 @@ public struct SourceAtTarget: Sendable {
 /// found afterwards, from the fabric).
 public enum WireEvent: Sendable {
     /// The pod's own eth0: leaving it (`outbound`) or arriving.
-    case podEth0(pod: IPv4Address, outbound: Bool)
+    case podEth0(pod: IPAddress, outbound: Bool)
     /// The host side of the pod's veth on its node.
-    case vethHost(node: String, pod: IPv4Address, outbound: Bool)
+    case vethHost(node: String, pod: IPAddress, outbound: Bool)
     /// Leaving an interface (`neighbour`: straight to that interface in the same subnet).
     case interfaceOut(Int, neighbour: Int?)
     case interfaceIn(Int)

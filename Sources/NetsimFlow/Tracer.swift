@@ -17,11 +17,19 @@ public struct ResolvedEndpoint: Sendable {
         case serviceIP(namespace: String, name: String)
     }
     public var place: Place
-    public var address: IPv4Address
+    public var address: IPAddress
     /// As the user wrote it, with what it resolved to.
     public var label: String
     /// For pods: the node they run on (the VPC CNI's SNAT happens there).
     public var podNode: String?
+
+    public init(place: Place, address: IPAddress, label: String, podNode: String?) {
+        self.place = place; self.address = address; self.label = label; self.podNode = podNode
+    }
+
+    public init(place: Place, address: IPv4Address, label: String, podNode: String?) {
+        self.init(place: place, address: .ipv4(address), label: label, podNode: podNode)
+    }
 }
 
 /// Follows one flow through the VPC fabric: security groups, network ACLs, route tables and
@@ -79,9 +87,22 @@ public struct Tracer: Sendable {
 
     /// `clientPorts`: the range the client's source port is drawn from (a reply must be let back
     /// in on every port of it, since the client may pick any).
+    /// The trace of an IPv6 packet (or one that mixes the families): NOT_MODELLED, with a caveat.
+    static func ipv6NotModelled(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet) -> Trace {
+        let hops = [Hop(place: .endpoint(src.label), steps: [Step(.originated, .originate(packet, reply: false), packet: packet)]),
+                    Hop(place: .endpoint(dst.label), steps: [Step(.notModelled, .ipv6NotModelled(source: packet.source, destination: packet.destination))])]
+        var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
+                      forward: PathTrace(end: .notModelled, hops: hops, finalPacket: packet), reply: nil, explanations: [], notes: [])
+        t.caveats = [Caveat(kind: .ipv6NotModelled, affectsVerdict: true,
+                            message: Wording.ipv6NotModelled(source: packet.source, destination: packet.destination) + "; trace the flow's IPv4 addresses")]
+        return t
+    }
+
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
                       clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false,
                       entryZones: [String: String] = [:]) -> Trace {
+        // The walk models IPv4: an IPv6 packet gets no verdict, never one of IPv4's.
+        guard packet.v4 != nil else { return Self.ipv6NotModelled(src, dst, packet) }
         var origin: Int? = nil
         if case .interface(let i) = src.place { origin = i }
         let context = WalkContext(fabric: fabric, datapaths: datapaths, health: health, direction: .forward, isReply: false, http: http,
@@ -134,7 +155,7 @@ extension Walk {
 
     func ref(_ i: Int) -> InterfaceRef {
         let iface = f.interfaces[i]
-        return InterfaceRef(index: i, id: iface.id, label: iface.label, address: iface.primaryIP, subnet: iface.subnet)
+        return InterfaceRef(index: i, id: iface.id, label: iface.label, address: .ipv4(iface.primaryIP), subnet: iface.subnet)
     }
 
     func place(_ i: Int) -> Place {
@@ -376,7 +397,7 @@ extension Walk {
         }
         deliveredAt = d
         var who = Delivery.interface(label: iface.label)
-        if let pod = f.podByIP[packet.destination.value] { who = .podOnInterface(pod: pod, address: packet.destination, interface: iface.label) }
+        if let pod = f.pod(at: packet.destination) { who = .podOnInterface(pod: pod, address: packet.destination, interface: iface.label) }
         let blocked = explanations.contains { $0.direction == direction }
         finish(.delivered, place: place(d), .delivered, .delivered(who, blockedEarlier: blocked))
         return .stop
@@ -402,8 +423,8 @@ extension Walk {
             return .stop
         }
         let before = packet
-        packet.source = pub
-        sessions.append(Session(kind: .igw, outside: (pub, packet.sourcePort), inside: (before.source, packet.sourcePort)))
+        packet.source = .ipv4(pub)
+        sessions.append(Session(kind: .igw, outside: (.ipv4(pub), packet.sourcePort), inside: (before.source, packet.sourcePort)))
         hop(name, Step(.transformed, .internetGatewaySourceNAT(before: before, after: packet), component: component, packet: packet))
         if f.publicOwnerOf(packet.destination) != nil { return .move(.internet) }
         exitedVia = .internet
@@ -431,7 +452,7 @@ extension Walk {
             if session, let i = sessions.lastIndex(where: { if case .igw = $0.kind { return $0.outside.0 == before.destination }; return false }) {
                 packet.destination = sessions[i].inside.0
             } else {
-                packet.destination = iface.primaryIP
+                packet.destination = .ipv4(iface.primaryIP)
             }
             hop(.internetGateway(ObjectRef(id: igw.id, name: igw.name)), Step(.transformed, .internetGatewayDestinationNAT(before: before, after: packet),
                                                                               component: igw.id, location: igw.location, packet: packet))
@@ -452,7 +473,7 @@ extension Walk {
     mutating func natGateway(_ name: String, from subnet: String) -> StageResult {
         guard let (vpc, nat, idx) = f.natByName[name] else { return .stop }
         let iface = f.interfaces[idx]
-        let here = Place.natGateway(ObjectRef(id: nat.id, name: nat.name), address: iface.primaryIP, subnet: nat.subnet)
+        let here = Place.natGateway(ObjectRef(id: nat.id, name: nat.name), address: .ipv4(iface.primaryIP), subnet: nat.subnet)
         if session {
             block(.asymmetricRoute, .deniedIn, component: nat.id, .natNoSession(natGateway: nat.name))
             finish(.deniedIn, place: here, .denied, .filter(.natNoSessionForReply), component: nat.id)
@@ -473,7 +494,7 @@ extension Walk {
         if subnet != nat.subnet, let (v, s) = f.subnets[nat.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
         observe(.interfaceIn(idx))
         let before = packet
-        packet.source = iface.primaryIP
+        packet.source = .ipv4(iface.primaryIP)
         if packet.hasPorts {
             packet.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("nat/\(before)", seed: f.topology.seed) % 64512))
         }
@@ -647,7 +668,7 @@ extension Walk {
         state.exitedVia = nil
         if let (node, from) = deliveredOnNode {
             if case .pod(let ip) = from {
-                hop(.pod(f.podByIP[ip.value], address: ip), origin)
+                hop(.pod(f.pod(at: ip), address: ip), origin)
                 return .move(.podEgress(node: node, pod: ip))
             }
             hop(.nodeHost(node, address: packet.source), origin)
@@ -678,8 +699,8 @@ extension Walk {
 struct VisitKey: Hashable {
     enum Where: Hashable { case subnet(String, String), transitGateway(String) }
     var place: Where
-    var source: IPv4Address
-    var destination: IPv4Address
+    var source: IPAddress
+    var destination: IPAddress
 }
 
 extension String {

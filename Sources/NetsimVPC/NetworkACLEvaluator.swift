@@ -13,7 +13,8 @@ public struct NetworkACLDecision: Sendable {
 
 /// Network ACLs (Amazon VPC User Guide): stateless, per subnet; numbered rules lowest first,
 /// first match wins, then the `*` deny. Inbound rules match the source, outbound the
-/// destination; ports are the packet's destination port; IPv4 rules never match IPv6.
+/// destination; ports are the packet's destination port; IPv4 rules never match IPv6 traffic,
+/// nor IPv6 rules IPv4.
 public enum NetworkACLEvaluator {
     public enum Direction: String, Sendable { case inbound, outbound }
 
@@ -21,7 +22,7 @@ public enum NetworkACLEvaluator {
         let rules = direction == .inbound ? acl.inbound : acl.outbound
         let peer = direction == .inbound ? packet.source : packet.destination
         for r in rules {
-            guard case .v4(let block) = r.block, block.contains(peer), r.ipProtocol.covers(packet.ipProtocol) else { continue }
+            guard r.block.contains(peer), r.ipProtocol.covers(packet.ipProtocol) else { continue }
             switch r.ipProtocol {
             case .tcp, .udp: guard r.ports.contains(packet.destinationPort) else { continue }
             case .icmp: guard r.icmp.matches(type: packet.icmpType, code: packet.icmpCode) else { continue }
@@ -41,7 +42,7 @@ public enum NetworkACLEvaluator {
         var undecided: [ClosedRange<Int>] = [Int(range.lowerBound)...Int(range.upperBound)]
         var denied: [ClosedRange<Int>] = []
         for r in rules where !undecided.isEmpty {
-            guard case .v4(let block) = r.block, block.contains(peer), r.ipProtocol.covers(packet.ipProtocol) else { continue }
+            guard r.block.contains(peer), r.ipProtocol.covers(packet.ipProtocol) else { continue }
             let covered: ClosedRange<Int>
             switch r.ipProtocol {
             case .tcp, .udp: covered = Int(r.ports.lower)...Int(r.ports.upper)

@@ -72,6 +72,13 @@ public struct CompiledRouteTable: Sendable {
         return nil
     }
 
+    /// The longest-prefix match for `destination` of either family: the table's routes are
+    /// IPv4 routes (IPv6 routes are not modelled), so an IPv6 destination has none.
+    @inlinable public func lookup(_ destination: IPAddress) -> RouteMatch? {
+        if case .ipv4(let a) = destination { return lookup(a) }
+        return nil
+    }
+
     /// Every route in the table, local ones included, for a linear scan (benchmark anchor).
     public var allRoutes: [RouteMatch] { buckets.flatMap { $0.routes.values } }
 }

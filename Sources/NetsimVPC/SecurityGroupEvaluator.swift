@@ -60,11 +60,12 @@ public enum SecurityGroupEvaluator {
                 let hit: Bool
                 switch r.peer {
                 case .cidr(let c): hit = c.contains(peer)
-                case .ipv6Cidr: hit = false
+                case .ipv6Cidr(let c): hit = c.contains(peer)
                 case .prefixList(let name):
-                    hit = prefixLists[name]?.entries.contains { if case .v4(let c) = $0 { return c.contains(peer) }; return false } ?? false
+                    hit = prefixLists[name]?.entries.contains { $0.contains(peer) } ?? false
                 case .securityGroup(let name):
-                    hit = isMember(peer, groupVPC(name) ?? vpc, name)
+                    // Members are known by their IPv4 addresses: an IPv6 peer is no member.
+                    if case .ipv4(let a) = peer { hit = isMember(a, groupVPC(name) ?? vpc, name) } else { hit = false }
                 }
                 if hit { return SecurityGroupDecision(allowed: true, group: g, ruleIndex: i, rule: r, groups: groups) }
             }

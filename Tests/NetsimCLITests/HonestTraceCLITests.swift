@@ -149,6 +149,25 @@ final class HonestTraceCLITests: XCTestCase {
         XCTAssertTrue(c.out.contains("intent 'pods reach the API' not evaluated"), c.out)
     }
 
+    /// An IPv6 address as an end: netsim traces IPv4 only, so the flow is NOT_MODELLED (exit 3)
+    /// with an IPV6_NOT_MODELLED caveat, never a verdict worked out on IPv4 rules.
+    func testIPv6TraceIsNotModelled() throws {
+        for (from, to) in [("deployment:shop/frontend", "ip:2001:db8::1"), ("ip:2001:db8::2", "ip:2001:db8::1"), ("internet", "ip:2001:db8::1")] {
+            let r = try run(["trace", q, "--from", from, "--to", to, "--port", "443"])
+            XCTAssertEqual(r.status, 3, r.out + r.err)
+            XCTAssertTrue(r.out.contains("NOT_MODELLED"), r.out)
+            XCTAssertTrue(r.out.contains("IPv6 traces are not modelled yet"), r.out)
+            XCTAssertFalse(r.out.contains("DELIVERED") || r.out.contains("NO_ROUTE"), r.out)
+            let j = try json(try run(["trace", q, "--from", from, "--to", to, "--port", "443", "--format", "json"]).out)
+            XCTAssertEqual(j["disposition"] as? String, "NOT_MODELLED")
+            XCTAssertEqual((j["caveats"] as? [[String: Any]])?.first?["kind"] as? String, "IPV6_NOT_MODELLED")
+        }
+        // Malformed text is still a located usage error (exit 2), IPv4 or IPv6.
+        let bad = try run(["trace", q, "--from", "deployment:shop/frontend", "--to", "ip:2001:db8::g", "--port", "443"])
+        XCTAssertEqual(bad.status, 2, bad.out + bad.err)
+        XCTAssertTrue(bad.err.contains("is not an IPv4 or IPv6 address"), bad.err)
+    }
+
     /// The topology declares the control plane: an EndpointSlice of default/kubernetes on an
     /// address of an external host in a cluster subnet. kube-proxy's rules then have the Service
     /// (chain KUBE-SVC-NPX46M4PTMTKRN6Y, as on a real cluster) and the flow is traced to it.

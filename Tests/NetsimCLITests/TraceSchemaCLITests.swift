@@ -71,6 +71,8 @@ final class TraceSchemaCLITests: XCTestCase {
             ["trace", Self.lab, "--from", "internet", "--to", "service:lab/nlb-zone-b", "--port", "81"],
             ["trace", Self.answers, "--from", "internet", "--to", "ingress:answers/shop", "--port", "80", "--path", "/teapot"],
             ["trace", Self.answers, "--from", "internet", "--to", "ingress:answers/shop", "--port", "80", "--path", "/old/items?id=7"],
+            // IPv6 ends: NOT_MODELLED, with IPv6 addresses in the flow and the packet.
+            ["trace", Self.q, "--from", "deployment:shop/cart", "--to", "ip:2001:db8::1", "--port", "443"],
         ]
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("netsim-trace-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -95,7 +95,7 @@ struct DatapathTraceTests {
             let a = try trace(n, "deployment:lab/client", "service:lab/web", port: 80, seed: s)
             let b = try trace(n, "deployment:lab/client", "service:lab/web", port: 80, seed: s)
             #expect(a.forward.finalPacket.destination == b.forward.finalPacket.destination)
-            seen.insert(a.forward.finalPacket.destination)
+            if let d = a.forward.finalPacket.destination.v4 { seen.insert(d) }
         }
         #expect(seen.count >= 3, "24 seeds over 10 endpoints reach several of them")
     }
@@ -112,7 +112,7 @@ struct DatapathTraceTests {
         for t in paths {
             #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
             let fin = t.forward.finalPacket
-            let endpointNode = n.fabric.realized.pods.first { $0.ip == fin.destination }?.node
+            let endpointNode = n.fabric.realized.pods.first { fin.destination == $0.ip }?.node
             // kube-proxy marks external NodePort traffic for masquerade (externalTrafficPolicy Cluster).
             #expect(fin.source == target.primaryIP, "masqueraded to the NodePort node's address")
             #expect(fin.destinationPort == 8080)
@@ -258,7 +258,7 @@ struct DatapathTraceTests {
         if local.isEmpty {
             #expect(paths.first?.disposition == .deniedOut)
         } else {
-            #expect(Set(paths.map(\.forward.finalPacket.destination)) == local)
+            #expect(Set(paths.compactMap(\.forward.finalPacket.destination.v4)) == local)
         }
     }
 
@@ -277,7 +277,7 @@ struct DatapathTraceTests {
         #expect(paths.count == pods(n, app: "web").count)
         var blocked = 0
         for t in paths {
-            let endpoint = t.forward.finalPacket.destination
+            let endpoint = t.forward.finalPacket.destination.v4 ?? IPv4Address(0)
             #expect(t.forward.end == .delivered)
             if eth1.podAddresses.contains(endpoint) {
                 #expect(t.disposition == .delivered, "an endpoint on eth1 answers through eth1")
@@ -338,7 +338,7 @@ struct DatapathTraceTests {
             #expect(t.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("external IP") && $0.type == "Rule" })
             // MASQUERADE takes the address of the interface the packet leaves by (the node's
             // primary address for a local endpoint behind a veth).
-            #expect(try host(n, node.name).localAddresses.contains(t.forward.finalPacket.source), "KUBE-EXT masquerades external-IP traffic")
+            #expect(try host(n, node.name).localAddresses.contains(t.forward.finalPacket.source.v4 ?? IPv4Address(0)), "KUBE-EXT masquerades external-IP traffic")
             #expect(t.reply?.finalPacket.source == eip && t.reply?.finalPacket.destination == client.ip)
         }
         let dp = try #require(NodeDatapath(fabric: n.fabric, node: node.name))

@@ -207,7 +207,7 @@ struct KubeProxyInputTests {
         // A trace from a pod stays in its zone.
         let client = try #require(n.fabric.realized.pods.first { $0.labels["app"] == "client" && $0.status == .running })
         let req = FlowRequest(from: try Endpoint.parse("pod:lab/\(client.name)").get(), to: try Endpoint.parse("service:lab/web-close").get(), port: 80)
-        let dests = n.traceAllPaths(req).compactMap { r -> IPv4Address? in if case .traced(let t) = r { return t.forward.finalPacket.destination }; return nil }
+        let dests = n.traceAllPaths(req).compactMap { r -> IPv4Address? in if case .traced(let t) = r { return t.forward.finalPacket.destination.v4 }; return nil }
         let sameZone = Set(web.filter { $0.node.flatMap { zoneOf[$0] } == client.node.flatMap { zoneOf[$0] } }.compactMap(\.ip))
         #expect(!dests.isEmpty && Set(dests).isSubset(of: sameZone))
     }

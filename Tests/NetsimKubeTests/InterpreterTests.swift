@@ -19,7 +19,7 @@ struct InterpreterTests {
     static func trace(_ src: String, _ dst: String, _ port: UInt16, proto: String = "tcp") throws -> (String, Bool) {
         let ipt = try #require(ruleset)
         let s = try #require(IPv4Address(src)), d = try #require(IPv4Address(dst))
-        var packet = NodePacket(source: s, destination: d, proto: proto, sourcePort: 40000, destinationPort: port)
+        var packet = NodePacket(Packet(ipProtocol: NodePacket.ipProtocol(named: proto) ?? .tcp, source: s, destination: d, sourcePort: 40000, destinationPort: port))
         packet.ctstate = "NONE"   // the upstream tracer's rules on conntrack state never match
         var targets: [String] = []
         var masq = false
@@ -77,7 +77,7 @@ struct InterpreterTests {
         let ipt = try #require(Self.ruleset)
         var counts: [String: Int] = [:]
         for seed in 0..<400 {
-            let p = NodePacket(source: IPv4Address(10, 0, 0, 2), destination: IPv4Address(172, 30, 0, 44), proto: "tcp", sourcePort: 40000, destinationPort: 80)
+            let p = NodePacket(Packet(ipProtocol: NodePacket.ipProtocol(named: "tcp") ?? .tcp, source: IPv4Address(10, 0, 0, 2), destination: IPv4Address(172, 30, 0, 44), sourcePort: 40000, destinationPort: 80))
             let w = ipt.run(table: "nat", chain: "KUBE-SERVICES", packet: p, choice: .seeded(UInt64(seed)))
             counts[w.packet.destination.description, default: 0] += 1
             // The first endpoint's rule matched with probability 0.5, or the last one took it.

@@ -314,9 +314,10 @@ struct KernelAgreementTests {
     /// nat POSTROUTING, and filter INPUT when the destination is local (over lo, where nat
     /// PREROUTING is not consulted again: the connection's NAT is already set up).
     static func walk(_ ipt: IPTablesInterpreter, _ probe: Probe, node: Node, branch k: Int) -> Walk {
-        var p = NodePacket(source: probe.src, destination: probe.dst, proto: probe.proto, sourcePort: probe.sport, destinationPort: probe.dport)
+        var p = NodePacket(Packet(ipProtocol: NodePacket.ipProtocol(named: probe.proto) ?? .tcp, source: probe.src, destination: probe.dst, sourcePort: probe.sport, destinationPort: probe.dport))
         var hits: [RuleHit] = []
         var branches = 0
+        func v4(_ a: IPAddress) -> IPv4Address { a.v4 ?? IPv4Address(0) }  // the probes are IPv4
         func run(_ table: String, _ chain: String) -> TableWalk.Verdict {
             let w = ipt.run(table: table, chain: chain, packet: p, choice: .branch(k))
             p = w.packet
@@ -325,18 +326,18 @@ struct KernelAgreementTests {
             return w.verdict
         }
         func done(_ v: TableWalk.Verdict) -> Walk {
-            let o = v == .accept ? Outcome(verdict: "ACCEPT", src: p.source, dst: p.destination, dport: p.destinationPort, delivered: node.isLocal(p.destination))
+            let o = v == .accept ? Outcome(verdict: "ACCEPT", src: v4(p.source), dst: v4(p.destination), dport: p.destinationPort, delivered: node.isLocal(v4(p.destination)))
                                  : .stopped(v.rawValue)
             return Walk(outcome: o, hits: hits, branches: branches)
         }
         var steps: [(String, String)] = []
         if probe.origin == .node {
-            p.outInterface = node.route(p.destination)
+            p.outInterface = node.route(v4(p.destination))
             for (t, c) in [("mangle", "OUTPUT"), ("nat", "OUTPUT")] { let v = run(t, c); if v != .accept { return done(v) } }
-            p.outInterface = node.route(p.destination)
+            p.outInterface = node.route(v4(p.destination))
             steps = [("filter", "OUTPUT"), ("mangle", "POSTROUTING"), ("nat", "POSTROUTING")]
             for (t, c) in steps { let v = run(t, c); if v != .accept { return done(v) } }
-            if node.isLocal(p.destination) {
+            if node.isLocal(v4(p.destination)) {
                 p.inInterface = "lo"; p.outInterface = nil
                 for (t, c) in [("mangle", "PREROUTING"), ("mangle", "INPUT"), ("filter", "INPUT")] { let v = run(t, c); if v != .accept { return done(v) } }
             }
@@ -344,10 +345,10 @@ struct KernelAgreementTests {
         }
         p.inInterface = probe.origin == .pod ? node.eni : "eth0"
         for (t, c) in [("mangle", "PREROUTING"), ("nat", "PREROUTING")] { let v = run(t, c); if v != .accept { return done(v) } }
-        if node.isLocal(p.destination) {
+        if node.isLocal(v4(p.destination)) {
             steps = [("mangle", "INPUT"), ("filter", "INPUT"), ("nat", "INPUT")]
         } else {
-            p.outInterface = node.route(p.destination)
+            p.outInterface = node.route(v4(p.destination))
             steps = [("mangle", "FORWARD"), ("filter", "FORWARD"), ("mangle", "POSTROUTING"), ("nat", "POSTROUTING")]
         }
         for (t, c) in steps { let v = run(t, c); if v != .accept { return done(v) } }

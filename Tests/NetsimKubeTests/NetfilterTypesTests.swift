@@ -44,7 +44,7 @@ struct NetfilterTypesTests {
             #expect(ConntrackState(list: bad) == nil, "\(bad)")
         }
         #expect(ConntrackState([.established, .related, .new, .invalid]).description == "INVALID,NEW,RELATED,ESTABLISHED")
-        var p = NodePacket(source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2), proto: "tcp", sourcePort: 1, destinationPort: 2)
+        var p = NodePacket(Packet(ipProtocol: NodePacket.ipProtocol(named: "tcp") ?? .tcp, source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(10, 0, 0, 2), sourcePort: 1, destinationPort: 2))
         #expect(p.conntrack == .new && p.ctstate == "NEW")
         p.ctstate = "RELATED,ESTABLISHED"
         #expect(p.conntrack == [.related, .established])
@@ -94,7 +94,7 @@ struct NetfilterTypesTests {
         let ipt = IPTablesInterpreter(dump: dump, localAddresses: [], interfaceAddresses: [:])
         #expect(ipt.unparsed.isEmpty)
         func walk(_ d: IPv4Address, _ state: ConntrackState) -> TableWalk {
-            var p = NodePacket(source: IPv4Address(10, 0, 0, 1), destination: d, proto: "tcp", sourcePort: 40000, destinationPort: 80)
+            var p = NodePacket(Packet(ipProtocol: NodePacket.ipProtocol(named: "tcp") ?? .tcp, source: IPv4Address(10, 0, 0, 1), destination: d, sourcePort: 40000, destinationPort: 80))
             p.conntrack = state
             return ipt.run(table: .filter, chain: .forward, packet: p, choice: .branch(0))
         }
@@ -117,7 +117,7 @@ struct NetfilterTypesTests {
         #expect(walk(IPv4Address(172, 20, 0, 1), .invalid).verdict == .drop)
         #expect(walk(IPv4Address(172, 20, 0, 1), []).hits.isEmpty)
         // By name, as iptables writes it: the same walk; a table netsim does not know accepts.
-        var p = NodePacket(source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(172, 20, 0, 1), proto: "tcp", sourcePort: 40000, destinationPort: 80)
+        var p = NodePacket(Packet(ipProtocol: NodePacket.ipProtocol(named: "tcp") ?? .tcp, source: IPv4Address(10, 0, 0, 1), destination: IPv4Address(172, 20, 0, 1), sourcePort: 40000, destinationPort: 80))
         let byName = ipt.run(table: "filter", chain: "FORWARD", packet: p, choice: .branch(0))
         #expect(byName.verdict == none.verdict && byName.hits.map(\.rule) == none.hits.map(\.rule))
         p.ctstate = "NEW"

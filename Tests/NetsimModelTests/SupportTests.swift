@@ -58,7 +58,7 @@ import Testing
     @Test func endpoints() throws {
         #expect(try Endpoint.parse("deployment:shop/frontend").get() == .workload(kind: .deployment, namespace: "shop", name: "frontend"))
         #expect(try Endpoint.parse("service:cart").get() == .service(namespace: "default", name: "cart"))
-        #expect(try Endpoint.parse("ip:10.0.1.5").get() == .ip(IPv4Address(10, 0, 1, 5)))
+        #expect(try Endpoint.parse("ip:10.0.1.5").get() == .ip(.ipv4(IPv4Address(10, 0, 1, 5))))
         #expect(try Endpoint.parse("internet").get() == .internet)
         #expect(try Endpoint.parse("external:orders-db").get().description == "external:orders-db")
         #expect(try Endpoint.parse("deploy:shop/x").get() == .workload(kind: .deployment, namespace: "shop", name: "x"))

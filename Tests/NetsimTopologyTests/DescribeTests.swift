@@ -26,7 +26,7 @@ import Testing
         try Golden.assert(DescribeRenderer.render(d, as: .json), matches: "Tests/NetsimTopologyTests/Fixtures/golden/describe-alb.json")
         // The other zone's address is a destination a trace reaches: the ALB's node there.
         let other = try #require(lb.addresses.last?.publicIp)
-        let res = EndpointResolver(fabric: n.fabric).resolve(.ip(try #require(IPv4Address(other))))
+        let res = EndpointResolver(fabric: n.fabric).resolve(.ip(.ipv4(try #require(IPv4Address(other)))))
         guard case .resolved(let ep) = res else { Issue.record("\(other) does not resolve"); return }
         #expect(ep.label.contains("in \(lb.addresses.last?.zone ?? "?")"))
         let text = DescribeRenderer.render(d, as: .text)
@@ -70,7 +70,7 @@ import Testing
         #expect(Set(traces.compactMap { $0.loadBalancer?.zone }) == ["us-east-1a", "us-east-1b"])
         #expect(traces.allSatisfy { $0.dnsChoice?.branched == true && $0.dnsChoice?.addresses.count == 2 })
         #expect(traces.map { $0.dnsChoice?.position ?? -1 } == [0, 0, 1])
-        #expect(traces.map(\.packet.destination) == traces.map { t in t.dnsChoice.map { $0.addresses[$0.position].address } ?? t.packet.destination })
+        #expect(traces.map(\.packet.destination) == traces.map { t in t.dnsChoice.map { IPAddress.ipv4($0.addresses[$0.position].address) } ?? t.packet.destination })
         let text = TraceRenderer.render(paths: traces, as: .text, color: false)
         #expect(text.contains("DNS address 2 of 2: the DNS name returns 1. ") && text.contains("this trace follows the node in us-east-1b"))
         // One zone in DNS: one path per target, no DNS branching.

@@ -45,7 +45,8 @@ public enum CaptureBuilder {
 
     public static func frames(_ t: Trace, handshake: Bool = false, http: HTTPRequest? = nil, epochMicros: UInt64 = defaultEpochMicros, seed: UInt64 = 0) -> [Record] {
         let fwd = t.forward.captures, back = t.reply?.captures ?? []
-        guard !fwd.isEmpty else { return [] }
+        // Frames are IPv4 (IPv6 traces are not modelled, and end before any capture point).
+        guard !fwd.isEmpty, t.packet.v4 != nil else { return [] }
         var out: [Record] = []
         var clock = epochMicros
         var ipID = UInt16(truncatingIfNeeded: StableHash.fnv1a("ipid/\(t.packet)", seed: seed))
@@ -64,7 +65,8 @@ public enum CaptureBuilder {
             let mss: UInt16 = Walk.privateRanges.contains { $0.contains(first.packet.source) } ? 8961 : 1460
             for p in points {
                 let pk = p.packet
-                var ip = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: pk.ipProtocol.number ?? 0, source: pk.source, destination: pk.destination)
+                guard let (s4, d4) = pk.v4 else { continue }
+                var ip = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: pk.ipProtocol.number ?? 0, source: s4, destination: d4)
                 ip.dontFragment = pk.ipProtocol == .tcp
                 var frame = Frame(ethernet: EthernetHeader(destination: p.destination, source: p.source), ip: ip, tcp: nil, udp: nil, icmp: nil, payload: payload)
                 switch pk.ipProtocol {
@@ -94,7 +96,7 @@ public enum CaptureBuilder {
         /// is; PSH on the last. `seqOffset` is where the data starts.
         func send(_ points: [CapturePoint], reply: Bool, payload: [UInt8], seqOffset: (UInt32, UInt32)) {
             guard let first = points.first, let last = points.last else { return }
-            func mss(_ a: IPv4Address) -> Int { Walk.privateRanges.contains { $0.contains(a) } ? 8961 : 1460 }
+            func mss(_ a: IPAddress) -> Int { Walk.privateRanges.contains { $0.contains(a) } ? 8961 : 1460 }
             let size = min(mss(first.packet.source), mss(last.packet.destination))
             var start = 0
             repeat {
@@ -124,12 +126,14 @@ public enum CaptureBuilder {
             guard let last = points.last else { return }
             var quoted: [UInt8] = []
             let orig = last.packet
-            let ip = IPv4Header(totalLength: UInt16(20 + 8), identification: ipID &- 1, ttl: 64, proto: orig.ipProtocol.number ?? 0, source: orig.source, destination: orig.destination)
+            guard let (os4, od4) = orig.v4 else { return }
+            let ip = IPv4Header(totalLength: UInt16(20 + 8), identification: ipID &- 1, ttl: 64, proto: orig.ipProtocol.number ?? 0, source: os4, destination: od4)
             ip.emit(into: &quoted)
             quoted.put16(orig.sourcePort); quoted.put16(orig.destinationPort); quoted.put32(0)
             for p in reversed(points) {
                 let pk = p.packet
-                let hdr = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: 1, source: pk.source, destination: pk.destination)
+                guard let (s4, d4) = pk.v4 else { continue }
+                let hdr = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: 1, source: s4, destination: d4)
                 let frame = Frame(ethernet: EthernetHeader(destination: p.destination, source: p.source), ip: hdr, tcp: nil, udp: nil,
                                   icmp: ICMPHeader(type: 3, code: 3), payload: quoted)
                 out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: p.label + " (ICMP port unreachable)"))
@@ -234,7 +238,8 @@ public enum CaptureBuilder {
         case 13, 14: return (id << 16 | 1, [UInt8](repeating: 0, count: 12))
         case 3, 4, 5, 11, 12:
             var q: [UInt8] = []
-            IPv4Header(totalLength: 28, identification: 1, ttl: 64, proto: 17, source: pk.destination, destination: pk.source).emit(into: &q)
+            guard let (s4, d4) = pk.v4 else { return (0, q) }
+            IPv4Header(totalLength: 28, identification: 1, ttl: 64, proto: 17, source: d4, destination: s4).emit(into: &q)
             q.put16(40000); q.put16(33434); q.put16(8); q.put16(0)
             return (0, q)
         default: return (0, [])

@@ -6,8 +6,8 @@ struct WireMACs {
     let f: FabricIndex
     func interface(_ i: Int) -> MACAddress { f.interfaces[i].mac }
     func router(_ subnet: String) -> MACAddress { MACAddress.derived("router/" + subnet, seed: f.topology.seed) }
-    func pod(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("pod/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
-    func veth(_ ip: IPv4Address) -> MACAddress { MACAddress.derived("veth/\(f.podByIP[ip.value] ?? ip.description)", seed: f.topology.seed) }
+    func pod(_ ip: IPAddress) -> MACAddress { MACAddress.derived("pod/\(f.pod(at: ip) ?? ip.description)", seed: f.topology.seed) }
+    func veth(_ ip: IPAddress) -> MACAddress { MACAddress.derived("veth/\(f.pod(at: ip) ?? ip.description)", seed: f.topology.seed) }
     func internetGateway(_ vpc: String) -> MACAddress { MACAddress.derived("igw/" + vpc, seed: f.topology.seed) }
     static let internet = MACAddress(0x02, 0x00, 0x5e, 0x00, 0x71, 0x0a)
 }
@@ -26,7 +26,7 @@ enum CapturePoints {
             let label: String, src: MACAddress, dst: MACAddress
             switch w.event {
             case .podEth0(let ip, let outbound):
-                label = "pod \(f.podByIP[ip.value] ?? ip.description) eth0"
+                label = "pod \(f.pod(at: ip) ?? ip.description) eth0"
                 (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
             case .vethHost(let node, let ip, let outbound):
                 label = "\(node) \(datapaths?.get(node)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)"

@@ -308,21 +308,21 @@ extension Network {
     }
 
     func evaluate(_ flow: CapturedFlow) -> ReplayResult {
-        var to = Endpoint.ip(flow.server)
+        var to = Endpoint.ip(.ipv4(flow.server))
         var port = flow.serverPort
         var note = ""
         let fromOutside = !Walk.privateRanges.contains { $0.contains(flow.client) } && fabric.ownerOf(flow.client) == nil
         // From the internet to the private address of an interface with a public one: that is
         // what the internet gateway delivers; the client sent it to the public address.
         if fromOutside, let i = fabric.ownerOf(flow.server), let pub = fabric.interfaces[i].publicIP {
-            to = .ip(pub)
+            to = .ip(.ipv4(pub))
         } else if fromOutside, let (node, listener) = preservingLoadBalancer(target: flow.server, port: flow.serverPort) {
             // A client's own address at a target: an NLB forwarded it, keeping the address.
-            to = .ip(node)
+            to = .ip(.ipv4(node))
             port = listener
             note = " (seen behind an NLB that keeps client addresses: traced from the client to the NLB's listener \(listener))"
         }
-        var req = FlowRequest(from: .ip(flow.client), to: to, ipProtocol: flow.ipProtocol,
+        var req = FlowRequest(from: .ip(.ipv4(flow.client)), to: to, ipProtocol: flow.ipProtocol,
                               port: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? port : nil,
                               sourcePort: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? flow.clientPort : nil,
                               icmpType: flow.ipProtocol == .icmp ? flow.icmpType : 8, icmpCode: flow.icmpCode)

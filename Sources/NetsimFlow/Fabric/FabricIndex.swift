@@ -256,6 +256,35 @@ public struct FabricIndex: Sendable {
     /// The VPC whose CIDR blocks contain `ip`.
     public func vpc(containing ip: IPv4Address) -> VPC? { topology.vpcs.first { $0.contains(ip) } }
 
+    // The same lookups for an address of either family. The fabric's addresses, routes and
+    // members are IPv4 (IPv6 is not modelled): an IPv6 address owns, matches and joins nothing.
+
+    public func interface(owning ip: IPAddress) -> Interface? { ownerOf(ip).map { interfaces[$0] } }
+    @inline(__always) public func ownerOf(_ ip: IPAddress) -> Int? {
+        if case .ipv4(let a) = ip { return ownerOf(a) }
+        return nil
+    }
+    @inline(__always) public func publicOwnerOf(_ ip: IPAddress) -> Int? {
+        if case .ipv4(let a) = ip { return publicOwnerOf(a) }
+        return nil
+    }
+    @inline(__always) public func isMember(_ ip: IPAddress, vpc: String, group: String) -> Bool {
+        if case .ipv4(let a) = ip { return isMember(a, vpc: vpc, group: group) }
+        return false
+    }
+    @inline(__always) public func lookup(_ table: CompiledRouteTable, _ ip: IPAddress) -> RouteMatch? {
+        if case .ipv4(let a) = ip { return lookup(table, a) }
+        return nil
+    }
+    /// The pod ("namespace/name") whose address is `ip`.
+    @inline(__always) public func pod(at ip: IPv4Address) -> String? { podByIP[ip.value] }
+    @inline(__always) public func pod(at ip: IPAddress) -> String? {
+        if case .ipv4(let a) = ip { return podByIP[a.value] }
+        return nil
+    }
+    public func vpc(containing ip: IPAddress) -> VPC? { ip.v4.flatMap { vpc(containing: $0) } }
+    public func externalNetwork(containing ip: IPAddress) -> External? { ip.v4.flatMap { externalNetwork(containing: $0) } }
+
     /// The external network (a `cidr` external) that contains `ip`.
     public func externalNetwork(containing ip: IPv4Address) -> External? {
         topology.externals.first { if case .network(let c) = $0.address { return c.contains(ip) }; return false }

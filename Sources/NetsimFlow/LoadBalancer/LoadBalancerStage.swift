@@ -206,10 +206,10 @@ extension Walk {
         let before = packet
         let newPort = UInt16(1024 + Int(StableHash.fnv1a("lb-port/\(before)", seed: f.topology.seed) % 64512))
         var preserved = false
-        packet.destination = target.ip
+        packet.destination = .ipv4(target.ip)
         packet.destinationPort = target.port
         if lb.kind == .application || !tg.preserveClientIP {
-            packet.source = iface.primaryIP
+            packet.source = .ipv4(iface.primaryIP)
             packet.sourcePort = newPort
             if lb.kind == .application { connection += 1 }
         } else {
@@ -218,7 +218,7 @@ extension Walk {
         var s = Session(kind: .loadBalancer(l), outside: (packet.source, packet.sourcePort), inside: (before.source, before.sourcePort),
                         outsideRange: preserved ? nil : 1024...65535)
         s.originalDestination = (before.destination, before.destinationPort)
-        s.translatedDestination = (target.ip, target.port)
+        s.translatedDestination = (.ipv4(target.ip), target.port)
         s.preserved = preserved
         sessions.append(s)
         hop(here, Step(.transformed, .loadBalancerForward(LoadBalancerHandOff(kind: lb.kind, before: before, after: packet, preserved: preserved, proxyProtocolV2: tg.proxyProtocolV2)),
@@ -269,10 +269,10 @@ extension Walk {
             return s.inside.0 == packet.destination && s.translatedDestination.map { $0.0 == packet.source && (!packet.hasPorts || $0.1 == packet.sourcePort) } == true
         }), case .loadBalancer(let l) = s.kind else { return nil }
         let lb = f.loadBalancers[l]
-        guard let node = lb.nodes.first(where: { $0.privateIP == s.outside.0 || f.interfaces[$0.interface].primaryIP == s.originalDestination?.0 }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
+        guard let node = lb.nodes.first(where: { n in n.privateIP == s.outside.0 || s.originalDestination.map { f.interfaces[n.interface].primaryIP == $0.0 } == true }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
               node.interface >= 0 else { return nil }
         let from = f.interfaces[i]
-        hop(.subnet(f.subnetRef(from.subnet)), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: node.privateIP), component: lb.arn))
+        hop(.subnet(f.subnetRef(from.subnet)), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: .ipv4(node.privateIP)), component: lb.arn))
         if let (v, sn) = f.subnets[from.subnet] { networkACL(vpc: v, subnet: sn, .outbound) }
         if node.subnet != from.subnet, let (v, sn) = f.subnets[node.subnet] { networkACL(vpc: v, subnet: sn, .inbound) }
         observe(.interfaceIn(node.interface))
@@ -315,7 +315,7 @@ extension Walk {
             } else if let (nodeName, origin) = w.deliveredOnNode {
                 switch origin {
                 case .pod(let ip):
-                    let name = f.podByIP[ip.value] ?? ip.description
+                    let name = f.pod(at: ip) ?? ip.description
                     if let listens = w.podListens(ip, port: w.packet.destinationPort, protocol: .tcp), !listens {
                         detail = .podDeclaresNoPort(check: hc.description, pod: name, port: w.packet.destinationPort)
                     } else {
@@ -362,7 +362,7 @@ extension Walk {
     }
 
     /// Whose address the target sees, and where the client's went.
-    func sourceAtTarget(_ ip: IPv4Address) -> SourceAtTarget? {
+    func sourceAtTarget(_ ip: IPAddress) -> SourceAtTarget? {
         guard let leg = lbLeg else { return nil }
         let client = sessions.first { if case .loadBalancer = $0.kind { return true }; return false }?.inside.0
         var s: SourceAtTarget
@@ -385,8 +385,8 @@ extension Walk {
 
     /// Whether a pod listens on a port: its containers declare it (nil when they declare no
     /// ports at all, which says nothing).
-    func podListens(_ ip: IPv4Address, port: UInt16, protocol p: IPProtocol) -> Bool? {
-        guard let key = f.podByIP[ip.value], let i = f.podByName[key] else { return nil }
+    func podListens(_ ip: IPAddress, port: UInt16, protocol p: IPProtocol) -> Bool? {
+        guard let key = f.pod(at: ip), let i = f.podByName[key] else { return nil }
         let pod = f.realized.pods[i]
         guard let w = f.topology.kubernetes.workload(pod.workloadKind, namespace: pod.namespace, name: pod.workload) else { return nil }
         let ports = w.template.containers.flatMap(\.ports)

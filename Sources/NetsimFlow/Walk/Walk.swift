@@ -35,17 +35,17 @@ struct Session: Sendable {
     enum Kind { case nat(String), igw, node(String), loadBalancer(Int) }
     var kind: Kind
     /// The translated address and port the reply is sent to …
-    var outside: (IPv4Address, UInt16)
+    var outside: (IPAddress, UInt16)
     /// … and where it goes back to.
-    var inside: (IPv4Address, UInt16)
+    var inside: (IPAddress, UInt16)
     /// The ports the translation may pick (1024–65535 for NAT gateways and the CNI's SNAT).
     var outsideRange: ClosedRange<UInt16>? = nil
     var reversed = false
     /// Load balancer entries: the NLB kept the client's address.
     var preserved = false
     /// Node entries: the destination before and after DNAT.
-    var originalDestination: (IPv4Address, UInt16)? = nil
-    var translatedDestination: (IPv4Address, UInt16)? = nil
+    var originalDestination: (IPAddress, UInt16)? = nil
+    var translatedDestination: (IPAddress, UInt16)? = nil
     /// The connection's mark (the VPC CNI's 0x80 routes its replies by the main table).
     var connmark: UInt32 = 0
 }
@@ -53,7 +53,7 @@ struct Session: Sendable {
 /// Where a packet enters a node's datapath.
 public enum NodeOrigin: Sendable {
     /// A pod of the node with this address: enters the host on the pod's veth.
-    case pod(IPv4Address)
+    case pod(IPAddress)
     /// The node's own stack (host processes, hostNetwork pods).
     case host
     /// Arrives from the VPC on this ENI (`eth0`, `eth1`, …).
@@ -63,7 +63,7 @@ public enum NodeOrigin: Sendable {
 /// Where a node's datapath sends a packet.
 public enum NodeExit: Sendable {
     /// To a pod of this node (its veth).
-    case pod(IPv4Address)
+    case pod(IPAddress)
     /// To the node itself.
     case host
     /// Out of an ENI: the fabric's interface index.
@@ -83,7 +83,7 @@ public struct FlowState: Sendable {
     var decisions = 0
     /// The interface the packet goes straight to from the interface it leaves (same subnet),
     /// found once per interface for the packet's destination.
-    var neighbourFound: (from: Int, destination: IPv4Address, to: Int?)? = nil
+    var neighbourFound: (from: Int, destination: IPAddress, to: Int?)? = nil
     /// Set once an appliance has forwarded the packet: security-group references no longer
     /// match the original sender (SG_REFERENCES_NOT_PRESERVED).
     var identityLost = false
@@ -97,7 +97,7 @@ public struct FlowState: Sendable {
     var choiceKind: String? = nil
     /// A packet a load balancer forwarded: its source and the load balancer's groups, which
     /// security-group references on the target match (an NLB that keeps the client's address).
-    var lbIdentity: (IPv4Address, [String])? = nil
+    var lbIdentity: (IPAddress, [String])? = nil
     var lbLeg: LoadBalancerLeg? = nil
     /// Which TCP connection the packet is on: 0 the client's, 1 an ALB's own to the target.
     public var connection = 0
@@ -154,11 +154,11 @@ public enum Position: Sendable {
     /// Where the reply starts: where the forward walk delivered or left.
     case originateReply
     /// A pod's veth on the way out (before the node's netfilter): a NetworkPolicy's egress rules go here.
-    case podEgress(node: String, pod: IPv4Address)
+    case podEgress(node: String, pod: IPAddress)
     /// A node's datapath: netfilter and policy routing.
     case node(String, NodeOrigin)
     /// The pod's veth on the way in (the node routed to it): a NetworkPolicy's ingress rules go here.
-    case podIngress(node: String, pod: IPv4Address)
+    case podIngress(node: String, pod: IPAddress)
     /// Delivered to a pod or the node itself.
     case deliverOnNode(String, NodeExit)
     /// Leaving an interface (`originating`: the packet's own sender, or an appliance or load
@@ -423,7 +423,7 @@ struct Walk {
     var branchChoice: BranchChoice? { get { state.branchChoice } _modify { yield &state.branchChoice } }
     var choices: [(String, Double)] { get { state.choices } _modify { yield &state.choices } }
     var choiceKind: String? { get { state.choiceKind } _modify { yield &state.choiceKind } }
-    var lbIdentity: (IPv4Address, [String])? { get { state.lbIdentity } _modify { yield &state.lbIdentity } }
+    var lbIdentity: (IPAddress, [String])? { get { state.lbIdentity } _modify { yield &state.lbIdentity } }
     var lbLeg: LoadBalancerLeg? { get { state.lbLeg } _modify { yield &state.lbLeg } }
     var connection: Int { get { state.connection } _modify { yield &state.connection } }
     var rejectedWithICMP: Bool { get { state.rejectedWithICMP } _modify { yield &state.rejectedWithICMP } }

@@ -18,6 +18,7 @@ extension StepDetail {
         case .originate: return "Originate"
         case .controlPlaneNotModelled: return "NotModelled"
         case .externalTargetGroup: return "NotModelled"
+        case .ipv6NotModelled: return "NotModelled"
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
         case .noRoute, .nullRouted, .loop, .sameSubnet, .route, .peering, .transitGatewayRoute, .transitGatewayEntry, .nodeRoute,
@@ -46,6 +47,7 @@ extension StepDetail {
         case .originate(let p, let reply): return reply ? "reply " + p.description : p.description
         case .controlPlaneNotModelled(let address, let declared): return Wording.controlPlaneNotModelled(address: address, serviceDeclared: declared)
         case .externalTargetGroup(let lb, let tg): return Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
+        case .ipv6NotModelled(let source, let destination): return Wording.ipv6NotModelled(source: source, destination: destination)
         case .delivered(let who, let blocked):
             return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
         case .deliveredToOpener(let label): return "reply delivered to \(label), which opened the connection"
@@ -231,13 +233,18 @@ public enum Wording {
         return path.joined(separator: " → ")
     }
 
-    /// Why a flow to the API server's Service gets no verdict.
     /// An ALB rule forwarding to a target group outside the cluster.
     public static func externalTargetGroup(loadBalancer lb: String, targetGroup tg: String) -> String {
         "\(lb) forwards to target group \(tg), which is outside the cluster: netsim does not model its targets, so the flow has no verdict"
     }
 
-    public static func controlPlaneNotModelled(address: IPv4Address, serviceDeclared: Bool) -> String {
+    /// Why an IPv6 flow gets no verdict.
+    public static func ipv6NotModelled(source: IPAddress, destination: IPAddress) -> String {
+        "IPv6 traces are not modelled yet: \(source) → \(destination) is \(source.family == destination.family ? "an IPv6 flow" : "a flow that mixes IPv4 and IPv6"); netsim's security groups, network ACLs, route tables and node datapaths are walked for IPv4 only"
+    }
+
+    /// Why a flow to the API server's Service gets no verdict.
+    public static func controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool) -> String {
         let service = serviceDeclared ? "the topology declares the Service but no EndpointSlice for it" : "which the topology does not declare"
         return "the EKS control plane is not modelled: Service default/kubernetes (\(address):443) has its endpoints on the control plane's "
             + "cross-account ENIs in the cluster's subnets (with the cluster security group), \(service), so netsim gives no verdict"

@@ -234,6 +234,14 @@ public struct HostRouteDecision: Sendable, Equatable {
 }
 
 extension HostNetwork {
+    /// The same as below for an address of either family: the host's pods, routes and rules are IPv4
+    /// (IPv6 is not modelled), so an IPv6 address has no veth and no route.
+    public func veth(of ip: IPAddress) -> String? { ip.v4.flatMap { veth(of: $0) } }
+    public func route(source: IPAddress, destination: IPAddress, mark: UInt32) -> HostRouteDecision? {
+        guard case .ipv4(let s) = source, case .ipv4(let d) = destination else { return nil }
+        return route(source: s, destination: d, mark: mark)
+    }
+
     /// The veth of the pod with this address on the node, if any.
     public func veth(of ip: IPv4Address) -> String? {
         vethByAddress[ip.value]

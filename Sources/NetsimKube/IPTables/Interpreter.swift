@@ -1,14 +1,15 @@
 import Synchronization
 import NetsimModel
 
-/// A packet as netfilter sees it on one node.
+/// A packet as netfilter sees it on one node: the packet's headers (`Packet`, the one packet
+/// type) and what the node keeps beside them — the interfaces it came in and goes out by, its
+/// mark, its connection's mark and conntrack state.
+///
+/// iptables holds IPv4 rules: an IPv6 packet is not walked through them (`IPTablesInterpreter`
+/// answers it with `TableWalk.notIPv4`); ip6tables is not modelled.
 public struct NodePacket: Hashable, Sendable {
-    public var source: IPv4Address
-    public var destination: IPv4Address
-    /// "tcp", "udp", "icmp".
-    public var proto: String
-    public var sourcePort: UInt16
-    public var destinationPort: UInt16
+    /// Protocol, addresses, ports. For a protocol without ports (ICMP) the ports are 0.
+    public var packet: Packet
     public var inInterface: String?
     public var outInterface: String?
     public var mark: UInt32 = 0
@@ -26,11 +27,39 @@ public struct NodePacket: Hashable, Sendable {
         }
     }
 
-    public init(source: IPv4Address, destination: IPv4Address, proto: String, sourcePort: UInt16, destinationPort: UInt16,
-                inInterface: String? = nil, outInterface: String? = nil) {
-        self.source = source; self.destination = destination; self.proto = proto; self.sourcePort = sourcePort
-        self.destinationPort = destinationPort; self.inInterface = inInterface; self.outInterface = outInterface
+    /// `packet` on this node; its ports are cleared for a protocol without ports.
+    public init(_ packet: Packet, inInterface: String? = nil, outInterface: String? = nil) {
+        var p = packet
+        if !Self.hasPorts(p.ipProtocol) { p.sourcePort = 0; p.destinationPort = 0 }
+        self.packet = p; self.inInterface = inInterface; self.outInterface = outInterface
     }
+
+    // The headers netfilter matches and rewrites, read through `packet`.
+
+    public var source: IPAddress { get { packet.source } set { packet.source = newValue } }
+    public var destination: IPAddress { get { packet.destination } set { packet.destination = newValue } }
+    public var sourcePort: UInt16 { get { packet.sourcePort } set { packet.sourcePort = newValue } }
+    public var destinationPort: UInt16 { get { packet.destinationPort } set { packet.destinationPort = newValue } }
+
+    /// The protocol as `-p` names it: `tcp`, `udp`, `icmp`, `sctp`, else its number.
+    public var proto: String {
+        switch packet.ipProtocol {
+        case .tcp: "tcp"
+        case .udp: "udp"
+        case .icmp: "icmp"
+        case .number(132): "sctp"
+        default: packet.ipProtocol.description
+        }
+    }
+
+    /// The protocol `-p` (or a Service port) names: `tcp`, `udp`, `icmp`, `sctp`, `all`, a
+    /// number; nil for a name netsim does not know.
+    public static func ipProtocol(named name: some StringProtocol) -> IPProtocol? {
+        name.lowercased() == "sctp" ? .number(132) : IPProtocol(parsing: name)
+    }
+
+    /// Whether `--sport`/`--dport` apply: TCP, UDP, SCTP.
+    static func hasPorts(_ p: IPProtocol) -> Bool { p == .tcp || p == .udp || p == .number(132) }
 }
 
 /// How random (`-m statistic`) branches are decided.
@@ -73,6 +102,9 @@ public struct TableWalk: Sendable {
     public var hits: [RuleHit]
     /// Rules with a statistic match that were met (matched or not), with their probability.
     public var branchesMet: Int
+    /// The packet is not IPv4: iptables' rules never see it (ip6tables is not modelled), so
+    /// no rule was walked and the verdict is the built-in chains' ACCEPT.
+    public var notIPv4 = false
 }
 
 /// Walks packets through an iptables ruleset as netfilter does: chains called like functions,
@@ -232,10 +264,13 @@ public final class SharedChains: Sendable {
 }
 
 extension IPTablesInterpreter {
+    func isLocal(_ ip: IPAddress) -> Bool {
+        if case .ipv4(let a) = ip { return isLocal(a) }
+        return false
+    }
     func isLocal(_ ip: IPv4Address) -> Bool { localAddresses.contains(ip.value) || IPv4CIDR(network: IPv4Address(127, 0, 0, 0), prefixLength: 8).contains(ip) }
 
     /// Protocols whose packets have ports (`--dport`, `--sport`).
-    static func hasPorts(_ proto: String) -> Bool { proto == "tcp" || proto == "udp" || proto == "sctp" }
 
     static func ifaceMatches(_ pattern: String, _ name: String?) -> Bool {
         guard let name else { return false }
@@ -246,6 +281,7 @@ extension IPTablesInterpreter {
     /// Runs `chain` of `table` (a built-in chain, or a user chain as if a built-in chain had
     /// jumped to it): the packet is accepted when the walk falls off the end or RETURNs.
     public func run(table: NetfilterTable, chain: ChainName, packet: NodePacket, choice: BranchChoice) -> TableWalk {
+        guard packet.packet.v4 != nil else { return TableWalk(verdict: .accept, packet: packet, hits: [], branchesMet: 0, notIPv4: true) }
         var state = WalkState(packet: packet, choice: choice)
         let verdict = walk(table: table, chain: chain, state: &state, depth: 0) ?? .accept
         return TableWalk(verdict: verdict, packet: state.packet, hits: state.hits, branchesMet: state.statisticSeen)
@@ -274,8 +310,8 @@ extension IPTablesInterpreter {
     func walk(table: NetfilterTable, chain: ChainName, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
         guard depth < 64, let parsed = self.chain(table, chain) else { return nil }
         let rules = parsed.rules
-        if !linear, let index = parsed.index {
-            for i in index.candidates(state.packet.destination.value) {
+        if !linear, let index = parsed.index, case .ipv4(let destination) = state.packet.destination {
+            for i in index.candidates(destination.value) {
                 if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
             }
             return nil
@@ -306,14 +342,14 @@ extension IPTablesInterpreter {
             case .drop: return Outcome(verdict: .drop)
             case .reject: return Outcome(verdict: .reject)
             case .dnat(let ip, let port):
-                state.packet.destination = ip
+                state.packet.destination = .ipv4(ip)
                 if let port { state.packet.destinationPort = port }
                 return Outcome(verdict: .accept)
             case .snat(let ip):
-                state.packet.source = ip
+                state.packet.source = .ipv4(ip)
                 return Outcome(verdict: .accept)
             case .masquerade:
-                if let out = state.packet.outInterface, let ip = interfaceAddresses[out] { state.packet.source = ip }
+                if let out = state.packet.outInterface, let ip = interfaceAddresses[out] { state.packet.source = .ipv4(ip) }
                 return Outcome(verdict: .accept)
             case .markOr(let v): state.packet.mark |= v
             case .markXor(let v): state.packet.mark ^= v
@@ -333,8 +369,8 @@ extension IPTablesInterpreter {
             case .source(let c, let n): ok = c.contains(p.source) != n
             case .destination(let c, let n): ok = c.contains(p.destination) != n
             case .proto(let pr, let n): ok = (pr == p.proto) != n
-            case .dport(let range, let n): ok = (Self.hasPorts(p.proto) && range.contains(p.destinationPort)) != n
-            case .sport(let range, let n): ok = (Self.hasPorts(p.proto) && range.contains(p.sourcePort)) != n
+            case .dport(let range, let n): ok = (NodePacket.hasPorts(p.packet.ipProtocol) && range.contains(p.destinationPort)) != n
+            case .sport(let range, let n): ok = (NodePacket.hasPorts(p.packet.ipProtocol) && range.contains(p.sourcePort)) != n
             case .inInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.inInterface) != n
             case .outInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.outInterface) != n
             case .srcType(let t, let n): ok = (t == "LOCAL" && isLocal(p.source)) != n

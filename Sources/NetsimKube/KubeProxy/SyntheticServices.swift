@@ -73,8 +73,9 @@ public struct SyntheticServices: Sendable {
             if roll == 7, let np = p.nodePort { dst = Self.nodeIP; port = np }
             if roll == 8, let lb = p.loadBalancerIPs.first { dst = lb }
             if roll == 9 { dst = IPv4Address(172, 20, 250, UInt8(rng.next() % 250)); port = UInt16(rng.next() % 1000 + 1) }
-            out.append(NodePacket(source: src, destination: dst, proto: p.ipProtocol, sourcePort: UInt16(32768 + rng.next() % 28000),
-                                  destinationPort: port, inInterface: roll < 7 ? "eni0123456789a" : "eth0"))
+            let packet = Packet(ipProtocol: NodePacket.ipProtocol(named: p.ipProtocol) ?? .tcp, source: src, destination: dst,
+                                sourcePort: UInt16(32768 + rng.next() % 28000), destinationPort: port)
+            out.append(NodePacket(packet, inInterface: roll < 7 ? "eni0123456789a" : "eth0"))
         }
         return out
     }

@@ -182,13 +182,20 @@ public enum IPCIDR: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 extension IPv4CIDR {
-    /// False for an IPv6 address.
-    public func contains(_ address: IPAddress) -> Bool { address.v4.map(contains) ?? false }
+    /// False for an IPv6 address (an IPv4-mapped one included): IPv4 rules never match IPv6
+    /// traffic.
+    @inlinable public func contains(_ address: IPAddress) -> Bool {
+        if case .ipv4(let a) = address { return contains(a) }
+        return false
+    }
 }
 
 extension IPv6CIDR {
     /// False for an IPv4 address.
-    public func contains(_ address: IPAddress) -> Bool { address.v6.map(contains) ?? false }
+    @inlinable public func contains(_ address: IPAddress) -> Bool {
+        if case .ipv6(let a) = address { return contains(a) }
+        return false
+    }
 }
 
 extension NetworkBlock {
@@ -199,4 +206,16 @@ extension NetworkBlock {
         case .v6(let c): .ipv6(c)
         }
     }
+}
+
+extension IPAddress {
+    /// Whether this is the IPv4 address `b` (never for an IPv6 address, an IPv4-mapped one
+    /// included).
+    @inlinable public static func == (a: IPAddress, b: IPv4Address) -> Bool {
+        if case .ipv4(let x) = a { return x == b }
+        return false
+    }
+    @inlinable public static func == (a: IPv4Address, b: IPAddress) -> Bool { b == a }
+    @inlinable public static func != (a: IPAddress, b: IPv4Address) -> Bool { !(a == b) }
+    @inlinable public static func != (a: IPv4Address, b: IPAddress) -> Bool { !(b == a) }
 }

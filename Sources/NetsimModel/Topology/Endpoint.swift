@@ -12,7 +12,8 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case loadBalancer(namespace: String, name: String)
     case node(String)
     case nodeGroup(String)
-    case ip(IPv4Address)
+    /// An address of either family (an IPv6 one is traced as not modelled).
+    case ip(IPAddress)
     case external(String)
     case internet
 
@@ -53,7 +54,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             if kind == "node" { return .success(.node(rest)) }
             return .success(kind == "nodegroup" ? .nodeGroup(rest) : .external(rest))
         case "ip":
-            guard let a = IPv4Address(rest) else { return bad("'\(echo: rest)' is not an IPv4 address") }
+            guard let a = IPAddress(rest) else { return bad("'\(echo: rest)' is not an IPv4 or IPv6 address") }
             return .success(.ip(a))
         default:
             return bad("unknown kind '\(echo: kind)'")

@@ -81,4 +81,14 @@ public enum NetworkBlock: Hashable, Sendable, CustomStringConvertible {
         case .v6(let c): return c.description
         }
     }
+
+    /// Whether the block holds `address`; never for an address of the other family (AWS: IPv4
+    /// rules never match IPv6 traffic, nor IPv6 rules IPv4).
+    @inlinable public func contains(_ address: IPAddress) -> Bool {
+        switch (self, address) {
+        case (.v4(let c), .ipv4(let a)): return c.contains(a)
+        case (.v6(let c), .ipv6(let a)): return c.contains(a)
+        default: return false
+        }
+    }
 }

@@ -53,6 +53,8 @@ public struct VPC: Sendable {
     }
 
     public func contains(_ address: IPv4Address) -> Bool { cidrBlocks.contains { $0.contains(address) } }
+    /// The VPC's CIDR blocks are IPv4: never for an IPv6 address.
+    public func contains(_ address: IPAddress) -> Bool { address.v4.map(contains) ?? false }
 }
 
 /// A subnet in one availability zone.

@@ -6,7 +6,7 @@ import NetsimVPC
 
 /// The `kind` of a step in trace JSON: the name of the `StepDetail` case it was written from. Docs/trace.schema.json has a branch for each (a test compares).
 public enum TraceStepKind: String, CaseIterable, Sendable {
-    case originate, controlPlaneNotModelled, externalTargetGroup, delivered, deliveredToOpener, exitsNetwork, noRoute
+    case originate, controlPlaneNotModelled, externalTargetGroup, ipv6NotModelled, delivered, deliveredToOpener, exitsNetwork, noRoute
     case nullRouted, loop, filter, sourceDestCheck, trackedConnection, securityGroupAllows
     case securityGroupDenies, networkACL, networkACLReplyPorts, sameSubnet, route, applianceForwards
     case internetGatewaySourceNAT, internetGatewayDestinationNAT, natGatewaySourceNAT, natGatewaySession, peering, transitGatewayRoute
@@ -19,6 +19,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .originate: self = .originate
         case .controlPlaneNotModelled: self = .controlPlaneNotModelled
         case .externalTargetGroup: self = .externalTargetGroup
+        case .ipv6NotModelled: self = .ipv6NotModelled
         case .delivered: self = .delivered
         case .deliveredToOpener: self = .deliveredToOpener
         case .exitsNetwork: self = .exitsNetwork
@@ -217,6 +218,7 @@ extension UInt8: JSONRepresentable { var json: JSONValue { .int(Int(self)) } }
 extension Bool: JSONRepresentable { var json: JSONValue { .bool(self) } }
 extension Double: JSONRepresentable { var json: JSONValue { .double((self * 1e6).rounded() / 1e6) } }
 extension IPv4Address: JSONRepresentable { var json: JSONValue { .string(description) } }
+extension IPAddress: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension IPv4CIDR: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension JSONValue: JSONRepresentable { var json: JSONValue { self } }
 extension Array: JSONRepresentable where Element: JSONRepresentable { var json: JSONValue { .array(map(\.json)) } }
@@ -288,6 +290,8 @@ extension TraceRenderer {
             return JSONObject(["address": address, "serviceDeclared": declared])
         case .externalTargetGroup(let lb, let tg):
             return JSONObject(["loadBalancer": lb, "targetGroup": tg])
+        case .ipv6NotModelled(let source, let destination):
+            return JSONObject(["source": source, "destination": destination])
         case .delivered(let who, let blocked):
             var o = JSONObject(["blockedEarlier": blocked])
             switch who {

@@ -16,6 +16,18 @@ public enum TraceSchema {
     }
   ],
   "$defs": {
+    "ipAddress": {
+      "description": "An IPv4 address, or an IPv6 address in RFC 5952 form (IPv6 traces end NOT_MODELLED).",
+      "anyOf": [
+        {
+          "$ref": "#/$defs/ipv4"
+        },
+        {
+          "type": "string",
+          "pattern": "^[0-9a-f:]*:[0-9a-f:.]*$"
+        }
+      ]
+    },
     "ipv4": {
       "type": "string",
       "pattern": "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$"
@@ -67,10 +79,10 @@ public enum TraceSchema {
           "description": "tcp, udp, icmp, or the IP protocol number"
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "sourcePort": {
           "$ref": "#/$defs/port"
@@ -134,10 +146,10 @@ public enum TraceSchema {
           "type": "string"
         },
         "sourceAddress": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "destinationAddress": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "sourcePort": {
           "$ref": "#/$defs/port"
@@ -247,7 +259,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "nodeAddress": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "listener": {
           "type": "string"
@@ -302,7 +314,8 @@ public enum TraceSchema {
             "CLUSTER_NETWORK_POLICY",
             "APPLICATION_NETWORK_POLICY",
             "TRANSIT_GATEWAY_ZONE",
-            "EXTERNAL_TARGET_GROUP"
+            "EXTERNAL_TARGET_GROUP",
+            "IPV6_NOT_MODELLED"
           ]
         },
         "side": {
@@ -463,7 +476,7 @@ public enum TraceSchema {
           "$ref": "#/$defs/loadBalancer"
         },
         "sourceIpAtTarget": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "sourceIpNote": {
           "type": "string"
@@ -530,7 +543,7 @@ public enum TraceSchema {
       ],
       "properties": {
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "port": {
           "$ref": "#/$defs/port"
@@ -856,7 +869,7 @@ public enum TraceSchema {
           "description": "The packet after this step, when it changed."
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "serviceDeclared": {
           "type": "boolean"
@@ -901,6 +914,47 @@ public enum TraceSchema {
         },
         "targetGroup": {
           "type": "string"
+        }
+      }
+    },
+    "stepIpv6NotModelled": {
+      "type": "object",
+      "description": "The packet is IPv6 (or mixes the families): netsim walks IPv4 only, so no verdict.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "source",
+        "destination"
+      ],
+      "properties": {
+        "kind": {
+          "const": "ipv6NotModelled"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "source": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -957,7 +1011,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -1038,7 +1092,7 @@ public enum TraceSchema {
           ]
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "network": {
           "type": "string"
@@ -1105,7 +1159,7 @@ public enum TraceSchema {
           "$ref": "#/$defs/objectRef"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "zone": {
           "type": "string"
@@ -1255,7 +1309,7 @@ public enum TraceSchema {
           ]
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "protocol": {
           "type": "string"
@@ -1302,7 +1356,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -1593,7 +1647,7 @@ public enum TraceSchema {
           "description": "The packet after this step, when it changed."
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -2228,7 +2282,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "via": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -2731,7 +2785,7 @@ public enum TraceSchema {
           ],
           "properties": {
             "address": {
-              "$ref": "#/$defs/ipv4"
+              "$ref": "#/$defs/ipAddress"
             },
             "port": {
               "$ref": "#/$defs/port"
@@ -2902,10 +2956,10 @@ public enum TraceSchema {
           "type": "string"
         },
         "client": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "node": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -2952,7 +3006,7 @@ public enum TraceSchema {
           ]
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "allowed": {
           "type": "boolean"
@@ -2983,6 +3037,7 @@ public enum TraceSchema {
             "originate",
             "controlPlaneNotModelled",
             "externalTargetGroup",
+            "ipv6NotModelled",
             "delivered",
             "deliveredToOpener",
             "exitsNetwork",
@@ -3063,6 +3118,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepExternalTargetGroup"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "ipv6NotModelled"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepIpv6NotModelled"
           },
           "else": false
         },
@@ -3610,7 +3678,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "subnet": {
           "type": "string"
@@ -3640,7 +3708,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "subnet": {
           "type": "string"
@@ -3679,7 +3747,7 @@ public enum TraceSchema {
           "const": "internet"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -3699,7 +3767,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -3800,7 +3868,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "subnet": {
           "type": "string"
@@ -3930,7 +3998,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -3947,7 +4015,7 @@ public enum TraceSchema {
           "const": "pod"
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "name": {
           "type": "string"
@@ -4239,7 +4307,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4259,7 +4327,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4279,7 +4347,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4467,7 +4535,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4523,7 +4591,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4539,7 +4607,7 @@ public enum TraceSchema {
           "const": "internetGatewayPrivateDestination"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4555,7 +4623,7 @@ public enum TraceSchema {
           "const": "internetGatewayNoPublicAddress"
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4571,7 +4639,7 @@ public enum TraceSchema {
           "const": "internetGatewayPrivateSource"
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4591,7 +4659,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4607,7 +4675,7 @@ public enum TraceSchema {
           "const": "privateAddressFromInternet"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4623,7 +4691,7 @@ public enum TraceSchema {
           "const": "outsideModelledNetworks"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4675,7 +4743,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "source": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4722,7 +4790,7 @@ public enum TraceSchema {
           }
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4786,7 +4854,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -4862,7 +4930,7 @@ public enum TraceSchema {
           "type": "string"
         },
         "destination": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         }
       }
     },
@@ -5166,7 +5234,7 @@ public enum TraceSchema {
           ]
         },
         "address": {
-          "$ref": "#/$defs/ipv4"
+          "$ref": "#/$defs/ipAddress"
         },
         "allowed": {
           "type": "boolean"

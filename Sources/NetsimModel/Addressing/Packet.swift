@@ -1,11 +1,14 @@
-import NetsimModel
-
-/// The headers the fabric decides on: an IPv4 packet's protocol, addresses and ports (or ICMP
-/// type and code).
+/// The headers the fabric decides on: a packet's protocol, addresses and ports (or ICMP type and
+/// code). The one packet type of netsim: the fabric's evaluators, the trace and (with the node's
+/// interfaces, marks and conntrack state around it, `NodePacket`) netfilter all read it.
+///
+/// Source and destination are of one family. The engines that model IPv4 only take the family
+/// explicitly: an IPv6 packet is never matched against IPv4 rules (no IPv4 CIDR contains an
+/// IPv6 address), and the trace ends such a packet as not modelled.
 public struct Packet: Hashable, Sendable, CustomStringConvertible {
     public var ipProtocol: IPProtocol
-    public var source: IPv4Address
-    public var destination: IPv4Address
+    public var source: IPAddress
+    public var destination: IPAddress
     /// TCP/UDP only.
     public var sourcePort: UInt16
     public var destinationPort: UInt16
@@ -13,10 +16,26 @@ public struct Packet: Hashable, Sendable, CustomStringConvertible {
     public var icmpType: UInt8
     public var icmpCode: UInt8
 
-    public init(ipProtocol: IPProtocol, source: IPv4Address, destination: IPv4Address, sourcePort: UInt16 = 0,
+    public init(ipProtocol: IPProtocol, source: IPAddress, destination: IPAddress, sourcePort: UInt16 = 0,
                 destinationPort: UInt16 = 0, icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
         self.ipProtocol = ipProtocol; self.source = source; self.destination = destination
         self.sourcePort = sourcePort; self.destinationPort = destinationPort; self.icmpType = icmpType; self.icmpCode = icmpCode
+    }
+
+    /// An IPv4 packet.
+    public init(ipProtocol: IPProtocol, source: IPv4Address, destination: IPv4Address, sourcePort: UInt16 = 0,
+                destinationPort: UInt16 = 0, icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
+        self.init(ipProtocol: ipProtocol, source: .ipv4(source), destination: .ipv4(destination), sourcePort: sourcePort,
+                  destinationPort: destinationPort, icmpType: icmpType, icmpCode: icmpCode)
+    }
+
+    /// The family of the destination (the source's, for a well-formed packet).
+    public var family: IPFamily { destination.family }
+
+    /// Both addresses when both are IPv4, for the engines that model IPv4 only; nil otherwise.
+    @inlinable public var v4: (source: IPv4Address, destination: IPv4Address)? {
+        if case .ipv4(let s) = source, case .ipv4(let d) = destination { return (s, d) }
+        return nil
     }
 
     public var hasPorts: Bool { ipProtocol == .tcp || ipProtocol == .udp }
