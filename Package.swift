@@ -53,7 +53,7 @@ let package = Package(
         ),
         // Shared by the test targets (repository root, process runner, the built binary, temporary
         // folders, network namespaces); under Tests/ and in no product, so it never ships.
-        .target(name: "NetsimTestSupport", path: "Tests/NetsimTestSupport"),
+        .target(name: "NetsimTestSupport", dependencies: ["NetsimModel", "NetsimFlow"], path: "Tests/NetsimTestSupport"),
         .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NetsimTopologyTests",

@@ -1,22 +1,10 @@
 import Foundation
 import NetsimFlow
 import NetsimModel
+import NetsimTestSupport
 import NetsimTopology
 import NetsimVPC
 import Testing
-
-/// A stage one line adds: it denies a port at the pod's veth on the way in, as a NetworkPolicy
-/// will, and records its step and block (values only; the wording says them).
-struct DenyPortAtPodIngress: WalkStage {
-    let port: UInt16
-    func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult {
-        guard case .podIngress(_, let pod) = position, !context.isReply, state.packet.destinationPort == port else { return .next }
-        let v = PolicyVerdict(direction: .ingress, pod: nil, address: pod, allowed: false, policies: ["lab/deny-\(port)"], packet: state.packet)
-        recorder.hop(.pod(nil, address: pod), Step(.denied, .networkPolicy(v)))
-        recorder.block(.networkPolicyDenied, .deniedIn, direction: context.direction, component: "lab/deny-\(port)", .networkPolicy(v))
-        return .next
-    }
-}
 
 /// Counts the positions a walk goes through (a stage that only watches).
 final class PositionCounter: WalkStage, @unchecked Sendable {

@@ -71,19 +71,6 @@ struct TraceSchemaTests {
     }
 }
 
-/// A stage that denies a port at the pod's veth on the way in, as a NetworkPolicy will: its
-/// step and block are kinds no shipped topology makes yet.
-struct DenyPortAtPodIngressForSchema: WalkStage {
-    let port: UInt16
-    func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult {
-        guard case .podIngress(_, let pod) = position, !context.isReply, state.packet.destinationPort == port else { return .next }
-        let v = PolicyVerdict(direction: .ingress, pod: nil, address: pod, allowed: false, policies: ["lab/deny-\(port)"], packet: state.packet)
-        recorder.hop(.pod(nil, address: pod), Step(.denied, .networkPolicy(v)))
-        recorder.block(.networkPolicyDenied, .deniedIn, direction: context.direction, component: "lab/deny-\(port)", .networkPolicy(v))
-        return .next
-    }
-}
-
 extension TraceSchemaTests {
     /// A NetworkPolicy's step and block (from a stage a test adds) are written and validate.
     @Test(.enabled(if: ExternalToolTests.which("python3") != nil, "python3 is not installed"))
@@ -91,7 +78,7 @@ extension TraceSchemaTests {
         Repo.enterRoot()
         let r = TopologyLoader(catalog: .builtin).load(path: "Tests/NetsimFlowTests/Fixtures/datapath-lab.yaml")
         let topology = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
-        let n = Network(topology: topology, catalog: .builtin, pipeline: Pipeline.standard.inserting(DenyPortAtPodIngressForSchema(port: 8080), at: .podIngress))
+        let n = Network(topology: topology, catalog: .builtin, pipeline: Pipeline.standard.inserting(DenyPortAtPodIngress(port: 8080), at: .podIngress))
         let web = n.fabric.realized.pods.filter { $0.labels["app"] == "web" && $0.status == .running && $0.ip != nil }
         let a = try #require(web.first), b = try #require(web.last { $0.node != a.node })
         let req = FlowRequest(from: try Endpoint.parse("pod:lab/\(a.name)").get(), to: try Endpoint.parse("pod:lab/\(b.name)").get(), port: 8080)
