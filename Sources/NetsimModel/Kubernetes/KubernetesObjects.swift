@@ -358,9 +358,12 @@ public struct NetworkPolicy: Sendable {
         public var podSelector: LabelSelector?
         public var namespaceSelector: LabelSelector?
         public var ipBlock: (cidr: IPv4CIDR, except: [IPv4CIDR])?
+        /// Where the peer is written; nil for peers built in code.
+        public var location: SourceLocation?
         public init(podSelector: LabelSelector?, namespaceSelector: LabelSelector?,
-                    ipBlock: (cidr: IPv4CIDR, except: [IPv4CIDR])?) {
+                    ipBlock: (cidr: IPv4CIDR, except: [IPv4CIDR])?, location: SourceLocation? = nil) {
             self.podSelector = podSelector; self.namespaceSelector = namespaceSelector; self.ipBlock = ipBlock
+            self.location = location
         }
     }
     public struct Port: Sendable {
@@ -368,8 +371,10 @@ public struct NetworkPolicy: Sendable {
         /// nil: all ports.
         public var port: ServicePort.TargetPort?
         public var endPort: UInt16?
-        public init(ipProtocol: IPProtocol, port: ServicePort.TargetPort?, endPort: UInt16?) {
-            self.ipProtocol = ipProtocol; self.port = port; self.endPort = endPort
+        /// Where the port is written; nil for ports built in code.
+        public var location: SourceLocation?
+        public init(ipProtocol: IPProtocol, port: ServicePort.TargetPort?, endPort: UInt16?, location: SourceLocation? = nil) {
+            self.ipProtocol = ipProtocol; self.port = port; self.endPort = endPort; self.location = location
         }
     }
     public struct Rule: Sendable {
@@ -377,7 +382,11 @@ public struct NetworkPolicy: Sendable {
         public var peers: [Peer]
         /// Empty: all ports.
         public var ports: [Port]
-        public init(peers: [Peer], ports: [Port]) { self.peers = peers; self.ports = ports }
+        /// Where the rule is written (the `- ` of its list item); nil for rules built in code.
+        public var location: SourceLocation?
+        public init(peers: [Peer], ports: [Port], location: SourceLocation? = nil) {
+            self.peers = peers; self.ports = ports; self.location = location
+        }
     }
     public enum PolicyType: String, Sendable, CaseIterable { case Ingress, Egress }
 

@@ -498,7 +498,8 @@ final class ManifestConverter {
                 }
             }
             peers.append(NetworkPolicy.Peer(podSelector: selector(pr.mapping("podSelector")),
-                                            namespaceSelector: selector(pr.mapping("namespaceSelector")), ipBlock: block))
+                                            namespaceSelector: selector(pr.mapping("namespaceSelector")), ipBlock: block,
+                                            location: pr.location))
         }
         return peers
     }
@@ -509,9 +510,9 @@ final class ManifestConverter {
             let ports: [NetworkPolicy.Port] = (rr.list("ports") ?? []).compactMap { p in
                 guard let pr = reader(p, "a port of \(ctx)") else { return nil }
                 return NetworkPolicy.Port(ipProtocol: protocolField(pr), port: intOrString(pr, "port"),
-                                          endPort: port(pr, "endPort"))
+                                          endPort: port(pr, "endPort"), location: pr.location)
             }
-            return NetworkPolicy.Rule(peers: policyPeers(rr, key: peerKey, ctx: ctx), ports: ports)
+            return NetworkPolicy.Rule(peers: policyPeers(rr, key: peerKey, ctx: ctx), ports: ports, location: rr.location)
         }
     }
 
