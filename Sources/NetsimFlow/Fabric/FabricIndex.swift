@@ -34,7 +34,10 @@ public struct Interface: Sendable {
 
 /// Everything the tracer looks up, indexed once per topology: who owns each private and
 /// public address, the security-group membership, compiled route tables.
-public struct FabricIndex: Sendable {
+/// A class: every stage of a walk reads it, and copying a struct of this many tables would retain each
+/// of them per use. It is filled in `init` and read-only after (except `linearScan`, which the
+/// benchmark sets before it traces), hence `@unchecked Sendable`.
+public final class FabricIndex: @unchecked Sendable {
     public let topology: Topology
     public let realized: RealizedCluster
     public private(set) var interfaces: [Interface] = []
@@ -149,7 +152,7 @@ public struct FabricIndex: Sendable {
     /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI
     /// per zone (members of the load balancer's groups), the managed groups, and the rules the
     /// controller adds to the targets' groups.
-    mutating func addLoadBalancers() {
+    func addLoadBalancers() {
         let r = realized
         guard let vpc = topology.primaryVPC else { return }
         loadBalancerProblems = r.loadBalancers.flatMap(\.problems)
@@ -181,7 +184,7 @@ public struct FabricIndex: Sendable {
         return subnets[name].map { ($0.vpc, $0.subnet) }
     }
 
-    private mutating func add(_ i: Interface) -> Int {
+    private func add(_ i: Interface) -> Int {
         var i = i
         if i.mac == MACAddress(0x02, 0, 0, 0, 0, 0) { i.mac = MACAddress.derived("eni/" + i.id, seed: topology.seed) }
         interfaces.append(i)
@@ -192,7 +195,7 @@ public struct FabricIndex: Sendable {
         return idx
     }
 
-    private mutating func claim(_ ip: IPv4Address, _ idx: Int, vpc: String, groups: [String]) {
+    private func claim(_ ip: IPv4Address, _ idx: Int, vpc: String, groups: [String]) {
         owner[ip.value] = idx
         addressesOf[idx].append(ip.value)
         membership.add(ip, vpc: vpc, groups: groups)
