@@ -179,10 +179,7 @@ public struct Network: Sendable {
         t.dnsChoice = dnsChoice
         for step in t.forward.hops.flatMap(\.steps) {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
-            t.caveats.append(Caveat(kind: .externalTargetGroup, affectsVerdict: true,
-                                    message: Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
-                                        + "; forward to a Service of the cluster (forwardConfig.targetGroups[].serviceName) to trace through the rule",
-                                    location: step.location))
+            t.caveats.append(Caveat(.externalTargetGroup(loadBalancer: lb, targetGroup: tg), affectsVerdict: true, location: step.location))
         }
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
@@ -192,13 +189,8 @@ public struct Network: Sendable {
                                        choice: choice, http: req.http, entryZones: [z.key: c.zone])
                 return (c.zone, alt.disposition)
             }
-            let whence = Wording.zoneWhence(z)
-            let each = Wording.zoneEach(z, verdicts.map(\.disposition))
             if Set(verdicts.map { $0.disposition.rawValue }).count > 1 {
-                t.caveats.append(Caveat(kind: .transitGatewayZone, affectsVerdict: true,
-                                        message: "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(whence) through a zone AWS does not say, and the zones' attachment subnets route differently — \(each); "
-                                            + "this trace followed \(z.chosen). Give the attachment a subnet in every zone the flow can come from, with the same routes, to make the path certain",
-                                        location: z.location))
+                t.caveats.append(Caveat(.transitGatewayZone(z, dispositions: verdicts.map(\.disposition)), affectsVerdict: true, location: z.location))
             } else {
                 t.notes.append(.transitGatewayZonesAgree(z, dispositions: verdicts.map(\.disposition)))
             }
@@ -217,13 +209,11 @@ public struct Network: Sendable {
     /// A flow to the API server's Service when the control plane is not in the topology.
     func controlPlaneNotModelled(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet) -> Trace {
         let declared = fabric.topology.kubernetes.service(namespace: "default", name: "kubernetes") != nil
-        let why = Wording.controlPlaneNotModelled(address: dst.address, serviceDeclared: declared)
         let hops = [Hop(place: .endpoint(src.label), steps: [Step(.originated, .originate(packet, reply: false), packet: packet)]),
                     Hop(place: .endpoint(dst.label), steps: [Step(.notModelled, .controlPlaneNotModelled(address: dst.address, serviceDeclared: declared))])]
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
                       forward: PathTrace(end: .notModelled, hops: hops, finalPacket: packet), reply: nil, explanations: [], notes: [])
-        t.caveats = [Caveat(kind: .controlPlaneNotModelled, affectsVerdict: true, message: why
-                            + "; declare the control plane's addresses as an EndpointSlice of default/kubernetes (port https, 443) and each as an external host in its subnet with the cluster security group, to trace it")]
+        t.caveats = [Caveat(.controlPlaneNotModelled(address: dst.address, serviceDeclared: declared), affectsVerdict: true)]
         return t
     }
 
@@ -243,14 +233,8 @@ public struct Network: Sendable {
                 .sorted { $0.meta.name < $1.meta.name }
             guard let first = selecting.first else { return nil }
             let names = selecting.map { "\($0.meta.namespace)/\($0.meta.name)" }
-            let who = "NetworkPolic\(names.count == 1 ? "y" : "ies") \(names.joined(separator: ", ")) select\(names.count == 1 ? "s" : "") the \(side.rawValue) pod \(podKey) for \(type.rawValue)"
-            let hook = side == .source ? "at the source pod's veth, before anything else" : "at the destination pod's veth, after the network delivered it"
-            let message = decides
-                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (otherwise EKS's network policy agent drops it \(hook))"
-                : "\(who): netsim does not enforce NetworkPolicies yet; the network already drops this flow, so the verdict stands (a policy only drops more)"
-                    + (side == .source ? ", though the agent may drop it first, \(hook)" : "")
-            return Caveat(kind: .networkPolicy, side: side, policyType: type.rawValue, policies: names, pod: podKey,
-                          affectsVerdict: decides, message: message, location: first.meta.location)
+            return Caveat(.networkPolicyNotEnforced(pod: podKey, side: side, policyType: type, policies: names, decides: decides),
+                          affectsVerdict: decides, location: first.meta.location)
         }
         let source = src.podNode != nil ? fabric.pod(at: src.address) : nil
         let destination = fabric.pod(at: t.forward.finalPacket.destination)
@@ -265,10 +249,7 @@ public struct Network: Sendable {
             let selected = others.compactMap { caveat($0, .Ingress, .destination) }
             if !selected.isEmpty {
                 let policies = Array(Set(selected.flatMap(\.policies))).sorted(), pods = Suggestions.unique(selected.compactMap(\.pod))
-                out.append(Caveat(kind: .networkPolicy, side: .destination, policyType: "Ingress", policies: policies, pod: nil, affectsVerdict: false,
-                                  message: "this trace follows one endpoint; NetworkPolic\(policies.count == 1 ? "y" : "ies") \(policies.joined(separator: ", ")) select\(policies.count == 1 ? "s" : "") "
-                                    + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, which netsim does not enforce yet (--all-paths traces each)",
-                                  location: selected.first?.location))
+                out.append(Caveat(.otherEndpointsSelected(policies: policies, pods: pods), affectsVerdict: false, location: selected.first?.location))
             }
         }
         return out + agent
@@ -305,30 +286,17 @@ public struct Network: Sendable {
         let anps = anpsAll.filter { namespaces.contains($0.namespace ?? "") }
             .sorted { ($0.namespace ?? "", $0.name) < ($1.namespace ?? "", $1.name) }
         let decides = t.disposition.isSuccess
-        let who = "pod\(pods.count == 1 ? "" : "s") \(pods.prefix(5).joined(separator: ", "))\(pods.count > 5 ? ", …" : "")"
-        let stands = "; the network already drops this flow, so the verdict stands (the agent only drops more)"
         var out: [Caveat] = []
         if let strict {
-            out.append(Caveat(kind: .strictMode, pod: pods.first, affectsVerdict: decides,
-                              message: "NETWORK_POLICY_ENFORCING_MODE is strict: the network policy agent starts every pod default-deny and lets through only what a NetworkPolicy allows (\(who) on this path); "
-                                + "netsim does not enforce that yet" + (decides ? ", so this delivery holds only if policies allow it" : stands),
-                              location: strict))
+            out.append(Caveat(.strictMode(pods: pods, decides: decides), affectsVerdict: decides, location: strict))
         }
         if let first = cnps.first {
             let names = cnps.map(\.name)
-            out.append(Caveat(kind: .clusterNetworkPolicy, policies: names, pod: pods.first, affectsVerdict: decides,
-                              message: "ClusterNetworkPolic\(names.count == 1 ? "y" : "ies") \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "") (networking.k8s.aws) may select \(who) on this path; "
-                                + "netsim does not model ClusterNetworkPolicies (the agent evaluates the Admin tier before NetworkPolicies, the Baseline tier after)"
-                                + (decides ? ", so this delivery holds only if they allow it" : stands),
-                              location: first.location))
+            out.append(Caveat(.clusterNetworkPolicy(names: names, pods: pods, decides: decides), affectsVerdict: decides, location: first.location))
         }
         if let first = anps.first {
             let names = anps.map { "\($0.namespace ?? "")/\($0.name)" }
-            out.append(Caveat(kind: .applicationNetworkPolicy, policies: names, pod: pods.first, affectsVerdict: decides,
-                              message: "ApplicationNetworkPolic\(names.count == 1 ? "y" : "ies") \(names.prefix(5).joined(separator: ", "))\(names.count > 5 ? ", …" : "") (networking.k8s.aws) may select \(who) on this path; "
-                                + "netsim does not model ApplicationNetworkPolicies (the agent enforces them with NetworkPolicies, including their domain-name egress peers)"
-                                + (decides ? ", so this delivery holds only if they allow it" : stands),
-                              location: first.location))
+            out.append(Caveat(.applicationNetworkPolicy(names: names, pods: pods, decides: decides), affectsVerdict: decides, location: first.location))
         }
         return out
     }

@@ -91,26 +91,85 @@ public struct Caveat: Sendable {
         case externalTargetGroup = "EXTERNAL_TARGET_GROUP"
     }
     public enum Side: String, Sendable { case source, destination }
-    public var kind: Kind
+    public var kind: Kind { detail.kind }
+    /// What the caveat is about, as values; `Wording` writes its message.
+    public var detail: CaveatDetail
     /// For NetworkPolicies: the source pod (its Egress) or the destination pod (its Ingress).
-    public var side: Side?
+    public var side: Side? { detail.side }
     /// `Ingress` or `Egress`.
-    public var policyType: String?
+    public var policyType: String? { detail.policyType }
     /// The policies (`namespace/name`, sorted) that select the pod for that direction.
-    public var policies: [String] = []
+    public var policies: [String] { detail.policies }
     /// The pod they select (`namespace/name`).
-    public var pod: String?
+    public var pod: String? { detail.pod }
     /// Whether modelling it could change the verdict (a delivery a policy could drop; a flow to
     /// an unmodelled control plane). A flow the network already drops keeps its verdict.
     public var affectsVerdict: Bool
-    public var message: String
-    /// Where the first policy is written.
+    public var message: String { Wording.caveat(detail) }
+    /// Where the first policy (or the deciding object) is written.
     public var location: SourceLocation?
 
-    public init(kind: Kind, side: Side? = nil, policyType: String? = nil, policies: [String] = [], pod: String? = nil,
-                affectsVerdict: Bool, message: String, location: SourceLocation? = nil) {
-        self.kind = kind; self.side = side; self.policyType = policyType; self.policies = policies; self.pod = pod
-        self.affectsVerdict = affectsVerdict; self.message = message; self.location = location
+    public init(_ detail: CaveatDetail, affectsVerdict: Bool, location: SourceLocation? = nil) {
+        self.detail = detail; self.affectsVerdict = affectsVerdict; self.location = location
+    }
+}
+
+/// What a caveat is about: the values its message is written from.
+public enum CaveatDetail: Sendable {
+    /// NetworkPolicies select a pod of the flow for a direction, and netsim does not enforce them.
+    /// `decides`: the network delivers the flow (so the policies decide it).
+    case networkPolicyNotEnforced(pod: String, side: Caveat.Side, policyType: NetworkPolicy.PolicyType, policies: [String], decides: Bool)
+    /// Policies select other endpoints kube-proxy or a load balancer could pick.
+    case otherEndpointsSelected(policies: [String], pods: [String])
+    /// `NETWORK_POLICY_ENFORCING_MODE: strict` and pods of the flow.
+    case strictMode(pods: [String], decides: Bool)
+    case clusterNetworkPolicy(names: [String], pods: [String], decides: Bool)
+    case applicationNetworkPolicy(names: [String], pods: [String], decides: Bool)
+    /// A transit gateway zone the flow does not determine, with each candidate's verdict.
+    case transitGatewayZone(TransitGatewayZoneChoice, dispositions: [Disposition])
+    case externalTargetGroup(loadBalancer: String, targetGroup: String)
+    case controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool)
+    case ipv6NotModelled(source: IPAddress, destination: IPAddress)
+
+    public var kind: Caveat.Kind {
+        switch self {
+        case .networkPolicyNotEnforced, .otherEndpointsSelected: return .networkPolicy
+        case .strictMode: return .strictMode
+        case .clusterNetworkPolicy: return .clusterNetworkPolicy
+        case .applicationNetworkPolicy: return .applicationNetworkPolicy
+        case .transitGatewayZone: return .transitGatewayZone
+        case .externalTargetGroup: return .externalTargetGroup
+        case .controlPlaneNotModelled: return .controlPlaneNotModelled
+        case .ipv6NotModelled: return .ipv6NotModelled
+        }
+    }
+    var side: Caveat.Side? {
+        switch self {
+        case .networkPolicyNotEnforced(_, let side, _, _, _): return side
+        case .otherEndpointsSelected: return .destination
+        default: return nil
+        }
+    }
+    var policyType: String? {
+        switch self {
+        case .networkPolicyNotEnforced(_, _, let t, _, _): return t.rawValue
+        case .otherEndpointsSelected: return NetworkPolicy.PolicyType.Ingress.rawValue
+        default: return nil
+        }
+    }
+    var policies: [String] {
+        switch self {
+        case .networkPolicyNotEnforced(_, _, _, let p, _), .otherEndpointsSelected(let p, _): return p
+        case .clusterNetworkPolicy(let n, _, _), .applicationNetworkPolicy(let n, _, _): return n
+        default: return []
+        }
+    }
+    var pod: String? {
+        switch self {
+        case .networkPolicyNotEnforced(let pod, _, _, _, _): return pod
+        case .strictMode(let pods, _), .clusterNetworkPolicy(_, let pods, _), .applicationNetworkPolicy(_, let pods, _): return pods.first
+        default: return nil
+        }
     }
 }
 

@@ -93,8 +93,7 @@ public struct Tracer: Sendable {
                     Hop(place: .endpoint(dst.label), steps: [Step(.notModelled, .ipv6NotModelled(source: packet.source, destination: packet.destination))])]
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: .notModelled,
                       forward: PathTrace(end: .notModelled, hops: hops, finalPacket: packet), reply: nil, explanations: [], notes: [])
-        t.caveats = [Caveat(kind: .ipv6NotModelled, affectsVerdict: true,
-                            message: Wording.ipv6NotModelled(source: packet.source, destination: packet.destination) + "; trace the flow's IPv4 addresses")]
+        t.caveats = [Caveat(.ipv6NotModelled(source: packet.source, destination: packet.destination), affectsVerdict: true)]
         return t
     }
 
