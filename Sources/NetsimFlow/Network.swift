@@ -243,7 +243,7 @@ public struct Network: Sendable {
         // is this branch's, but another branch may meet a policy this one does not.
         if out.allSatisfy({ $0.side != .destination }) {
             let others = t.choices.compactMap { c -> String? in
-                guard let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let pod = fabric.pod(at: ip), pod != destination else { return nil }
+                guard case .ipv4(let ip) = c.target.address, let pod = fabric.pod(at: ip), pod != destination else { return nil }
                 return pod
             }
             let selected = others.compactMap { caveat($0, .Ingress, .destination) }
@@ -262,7 +262,7 @@ public struct Network: Sendable {
         if src.podNode != nil, let p = fabric.pod(at: src.address) { pods.append(p) }
         if let p = fabric.pod(at: t.forward.finalPacket.destination) { pods.append(p) }
         for c in t.choices {
-            if let ip = c.target.split(separator: ":").first.flatMap({ IPv4Address(String($0)) }), let p = fabric.pod(at: ip) { pods.append(p) }
+            if case .ipv4(let ip) = c.target.address, let p = fabric.pod(at: ip) { pods.append(p) }
         }
         return Suggestions.unique(pods)
     }

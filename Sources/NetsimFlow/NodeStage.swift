@@ -16,17 +16,17 @@ import NetsimVPC
 extension Walk {
     /// Every endpoint a random walk can reach, with the chance of each (kube-proxy's
     /// `--probability` rules taken in turn).
-    static func candidates(_ ipt: IPTablesInterpreter, table: NetfilterTable, chain: ChainName, packet: NodePacket) -> [(String, Double)] {
+    static func candidates(_ ipt: IPTablesInterpreter, table: NetfilterTable, chain: ChainName, packet: NodePacket) -> [EndpointChoice] {
         // Taking no random rule meets them all: that counts the branches.
         let branches = ipt.run(table: table, chain: chain, packet: packet, choice: .branch(Int.max)).branchesMet
-        var out: [(String, Double)] = []
+        var out: [EndpointChoice] = []
         var remaining = 1.0
         for k in 0...branches {
             let w = ipt.run(table: table, chain: chain, packet: packet, choice: .branch(k))
-            let target = "\(w.packet.destination):\(w.packet.destinationPort)"
+            let target = AddressPort(w.packet.destination, w.packet.destinationPort)
             let p = k == branches ? remaining : remaining * (w.hits.last { $0.probability != nil }?.probability ?? 0)
             if k < branches { remaining -= p }
-            out.append((target, p))
+            out.append(EndpointChoice(target: target, probability: p))
         }
         return out
     }
@@ -92,9 +92,9 @@ extension Walk {
                                          after: AddressPort(nat.packet.destination, nat.packet.destinationPort), pick: nil)
                 if nat.branchesMet > 0 {
                     let c = Self.candidates(ipt, table: .nat, chain: natChain, packet: np)
-                    let picked = "\(nat.packet.destination):\(nat.packet.destinationPort)"
-                    let k = c.firstIndex { $0.0 == picked } ?? 0
-                    dnat.pick = EndpointPick(index: k, count: c.count, probability: c.indices.contains(k) ? c[k].1 : 0)
+                    let picked = AddressPort(nat.packet.destination, nat.packet.destinationPort)
+                    let k = c.firstIndex { $0.target == picked } ?? 0
+                    dnat.pick = EndpointPick(index: k, count: c.count, probability: c.indices.contains(k) ? c[k].probability : 0)
                     if choices.isEmpty { choices = c }
                 }
                 step(.transformed, .kubeProxyDNAT(dnat))

@@ -188,11 +188,11 @@ public struct Trace: Sendable {
     public var notes: [TraceNote]
     /// kube-proxy's random choice: the endpoints it could pick (`ip:port`) with their chances;
     /// empty when the flow meets no random rule.
-    public var choices: [(target: String, probability: Double)] = []
+    public var choices: [EndpointChoice] = []
     /// The branch this trace followed, when one was asked for (`--all-paths`).
     public var path: Int? = nil
     /// Who draws among `choices`: nil for kube-proxy, else the load balancer.
-    public var choiceBy: String? = nil
+    public var choiceBy: EndpointChoice.Chooser = .kubeProxy
     /// What a load balancer on the way did: listener, rule, target group, target, health.
     public var loadBalancer: LoadBalancerLeg? = nil
     /// The source address the destination sees, when the flow crossed a load balancer.
@@ -245,4 +245,23 @@ public struct DNSChoice: Sendable, Equatable {
     public static func == (a: DNSChoice, b: DNSChoice) -> Bool {
         a.position == b.position && a.branched == b.branched && a.addresses.map(\.zone) == b.addresses.map(\.zone) && a.addresses.map(\.address) == b.addresses.map(\.address)
     }
+}
+
+/// One endpoint a random choice can pick (kube-proxy's `--probability` rules, a load balancer's
+/// targets), with its chance.
+public struct EndpointChoice: Sendable, Equatable {
+    /// Who draws among the choices.
+    public enum Chooser: Sendable, Equatable {
+        case kubeProxy
+        /// A load balancer (`ALB`/`NLB`) by name.
+        case loadBalancer(kind: String, name: String)
+        /// The load balancer as traces name it (`ALB web`); nil for kube-proxy.
+        public var loadBalancer: String? {
+            if case .loadBalancer(let kind, let name) = self { return "\(kind) \(name)" }
+            return nil
+        }
+    }
+    public var target: AddressPort
+    public var probability: Double
+    public init(target: AddressPort, probability: Double) { self.target = target; self.probability = probability }
 }

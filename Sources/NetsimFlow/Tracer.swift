@@ -129,9 +129,9 @@ public struct Tracer: Sendable {
         let disposition = explanations.first?.disposition ?? (reply.map { $0.end.isSuccess ? forwardEnd : $0.end } ?? forwardEnd)
         var t = Trace(source: src.label, destination: dst.label, packet: packet, disposition: disposition, forward: forward,
                       reply: reply, explanations: explanations, notes: w.notes)
-        t.choices = w.choices.map { (target: $0.0, probability: $0.1) }
+        t.choices = w.choices
         t.rejectedWithICMP = w.rejectedWithICMP
-        t.choiceBy = w.choiceKind
+        t.choiceBy = w.choiceBy
         t.loadBalancer = w.lbLeg
         t.response = w.response
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceAtTarget = w.sourceAtTarget(w.packet.source) }

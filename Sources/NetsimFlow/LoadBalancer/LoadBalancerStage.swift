@@ -187,8 +187,8 @@ extension Walk {
                 k = Int(StableHash.fnv1a("lb/\(lb.name)/\(packet)", seed: { if case .seeded(let s)? = branchChoice { return s }; return f.topology.seed }()) % UInt64(eligible.count))
             }
             if choices.isEmpty {
-                choices = eligible.map { ("\(tg.targets[$0].ip):\(tg.targets[$0].port)", 1.0 / Double(eligible.count)) }
-                choiceKind = "\(lb.kind.abbreviation) \(lb.name)"
+                choices = eligible.map { EndpointChoice(target: AddressPort(.ipv4(tg.targets[$0].ip), tg.targets[$0].port), probability: 1.0 / Double(eligible.count)) }
+                choiceBy = .loadBalancer(kind: lb.kind.abbreviation, name: lb.name)
             }
         }
         let target = tg.targets[eligible[k]]

@@ -92,9 +92,9 @@ public struct FlowState: Sendable {
     /// How kube-proxy's random branches are taken (nil: drawn from the flow and the topology's seed).
     var branchChoice: BranchChoice? = nil
     /// The endpoints the first random DNAT could pick, with their chances.
-    var choices: [(String, Double)] = []
+    var choices: [EndpointChoice] = []
     /// Who made that choice, when not kube-proxy (a load balancer).
-    var choiceKind: String? = nil
+    var choiceBy: EndpointChoice.Chooser = .kubeProxy
     /// A packet a load balancer forwarded: its source and the load balancer's groups, which
     /// security-group references on the target match (an NLB that keeps the client's address).
     var lbIdentity: (IPAddress, [String])? = nil
@@ -421,8 +421,8 @@ struct Walk {
     var identityLost: Bool { get { state.identityLost } _modify { yield &state.identityLost } }
     var viaTransitGateway: Bool { get { state.viaTransitGateway } _modify { yield &state.viaTransitGateway } }
     var branchChoice: BranchChoice? { get { state.branchChoice } _modify { yield &state.branchChoice } }
-    var choices: [(String, Double)] { get { state.choices } _modify { yield &state.choices } }
-    var choiceKind: String? { get { state.choiceKind } _modify { yield &state.choiceKind } }
+    var choices: [EndpointChoice] { get { state.choices } _modify { yield &state.choices } }
+    var choiceBy: EndpointChoice.Chooser { get { state.choiceBy } _modify { yield &state.choiceBy } }
     var lbIdentity: (IPAddress, [String])? { get { state.lbIdentity } _modify { yield &state.lbIdentity } }
     var lbLeg: LoadBalancerLeg? { get { state.lbLeg } _modify { yield &state.lbLeg } }
     var connection: Int { get { state.connection } _modify { yield &state.connection } }

@@ -572,9 +572,9 @@ extension TraceRenderer {
         o["reply"] = t.reply.map { r in JSONObject(["disposition": r.end.rawValue, "hops": r.hops.map(hop), "finalPacket": r.finalPacket]).value }
         o["explanations"] = t.explanations.map(explanation)
         o["notes"] = t.notes.map(\.description)
-        o["choices"] = t.choices.map { JSONObject(["target": $0.target, "probability": $0.probability]).value }
+        o["choices"] = t.choices.map { JSONObject(["target": $0.target.description, "probability": $0.probability]).value }
         o["path"] = t.path
-        o["choiceBy"] = t.choiceBy
+        o["choiceBy"] = t.choiceBy.loadBalancer
         o["loadBalancer"] = t.loadBalancer.map { lb in
             JSONObject(["kind": lb.kind, "name": lb.name, "arn": lb.arn, "dnsName": lb.dnsName, "scheme": lb.scheme, "zone": lb.zone,
                         "nodeAddress": lb.nodeAddress, "listener": lb.listener, "rule": lb.rule, "targetGroup": lb.targetGroup,

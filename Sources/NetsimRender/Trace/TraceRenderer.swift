@@ -54,7 +54,7 @@ public enum TraceRenderer {
         }
         if !t.choices.isEmpty {
             let list = t.choices.enumerated().map { "\($0.offset + 1). \($0.element.target) (p=\(String(format: "%.4f", $0.element.probability)))" }.joined(separator: ", ")
-            let who = t.choiceBy.map { "\($0) picks the target among" } ?? "kube-proxy picks the endpoint at random among"
+            let who = t.choiceBy.loadBalancer.map { "\($0) picks the target among" } ?? "kube-proxy picks the endpoint at random among"
             if let k = t.path {
                 out += "  path \(k + 1) of \(t.choices.count): \(who) \(list)\n"
             } else {
