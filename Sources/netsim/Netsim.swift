@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import NetsimModel
 
 @main
@@ -19,6 +20,16 @@ struct Netsim: ParsableCommand {
     /// version, every option on it must be one the command (or netsim) defines: an unknown option
     /// is a usage error (64) whatever else the line holds.
     static func main() {
+        // ArgumentParser prints help, the version and usage errors through the C library's
+        // buffered standard output and exits; a write that fails there (`--help > /dev/full`)
+        // is only seen when the buffer is flushed at exit. Flushing it here says why and exits 2,
+        // as every other failed write to standard output does.
+        atexit {
+            if fflush(nil) != 0 {
+                Output.printError("netsim: cannot write to standard output: \(String(cString: strerror(errno)))\n")
+                _exit(2)
+            }
+        }
         let arguments = Array(CommandLine.arguments.dropFirst())
         let options = arguments.prefix { $0 != "--" }
         if options.contains(where: builtInFlags.contains) {

@@ -142,6 +142,8 @@ final class HostileInput13CLITests: XCTestCase {
         let bin = Netsim.binary.path
         for (script, what) in [("\"$0\" schema --trace > /dev/full", "schema to /dev/full"),
                                ("\"$0\" check Topologies/quickstart.yaml > /dev/full", "check to /dev/full"),
+                               ("\"$0\" --help > /dev/full", "help to /dev/full"),
+                               ("\"$0\" --version > /dev/full", "version to /dev/full"),
                                ("\"$0\" check Topologies/quickstart.yaml >&-", "check with standard output closed"),
                                ("\"$0\" trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 >&-", "trace with standard output closed")] {
             let r = Subprocess.run("/bin/sh", ["-c", script, bin], cwd: Repo.root, environment: ["NO_COLOR": "1"], timeout: 120)
