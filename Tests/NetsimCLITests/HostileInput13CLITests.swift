@@ -152,6 +152,20 @@ final class HostileInput13CLITests: XCTestCase {
         }
     }
 
+    /// ELB requires a fixed response's status code (CreateRule fails without one), so the
+    /// controller cannot build the rule: a located error, not a 200 netsim made up.
+    func testFixedResponseWithoutStatusCodeIsRefused() throws {
+        for action in [#"{"type":"fixed-response","fixedResponseConfig":{"contentType":"text/plain","messageBody":"hi"}}"#,
+                       #"{"type":"fixed-response","fixedResponseConfig":{"statusCode":null}}"#,
+                       #"{"type":"fixed-response"}"#] {
+            let dir = try quickstart(action: action)
+            let r = try netsim(["check", "t.yaml"], cwd: dir)
+            XCTAssertEqual(r.status, 2, action + "\n" + r.out + r.err)
+            XCTAssertTrue((r.out + r.err).contains("NS0814"), r.out + r.err)
+            XCTAssertTrue((r.out + r.err).contains("without fixedResponseConfig.statusCode"), r.out + r.err)
+        }
+    }
+
     // MARK: 3 — control characters in text output
 
     func testControlCharactersInAnnotationsAreEscapedInTraceText() throws {

@@ -418,8 +418,9 @@ public struct ALBSpec: Sendable {
             switch v["type"]?.string {
             case "fixed-response":
                 let c = v["fixedResponseConfig"]
-                // A statusCode that is not a number is kept as 0 (ELB refuses it); an empty content type is absent (ELB's default).
-                self = .fixedResponse(status: c?["statusCode"].map { $0.int ?? 0 } ?? 200, contentType: c?["contentType"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? "text/plain", body: c?["messageBody"]?.string ?? "")
+                // A statusCode that is not a number, or none (ELB requires one), is kept as 0 (ELB
+                // refuses it); an empty content type is absent (ELB's default).
+                self = .fixedResponse(status: c?["statusCode"].map { $0.int ?? 0 } ?? 0, contentType: c?["contentType"]?.string.flatMap { $0.isEmpty ? nil : $0 } ?? "text/plain", body: c?["messageBody"]?.string ?? "")
             case "redirect":
                 let c = v["redirectConfig"]
                 self = .redirect(status: Int((c?["statusCode"]?.string ?? "HTTP_301").dropFirst(5)) ?? 301, proto: c?["protocol"]?.string, host: c?["host"]?.string,

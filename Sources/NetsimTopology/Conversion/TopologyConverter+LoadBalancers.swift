@@ -142,8 +142,12 @@ extension TopologyConverter {
             switch refusal {
             case .fixedResponseStatus(let status):
                 let written = JSONValue.parse(ing.meta.annotations[key] ?? "").map { $0["fixedResponseConfig"]?["statusCode"] }
-                let shown: String
-                if case .success(let v?) = written { shown = v.string ?? v.int.map(String.init) ?? "\(status)" } else { shown = "\(status)" }
+                guard case .success(let v?) = written, v != .null else {
+                    reporter.error(.albFixedResponseStatus, "\(what) is a fixed response without fixedResponseConfig.statusCode, which ELB requires: the controller cannot build the rule",
+                                   at: at, hint: "add \"fixedResponseConfig\": {\"statusCode\": \"404\", …} with a 2XX, 4XX or 5XX status code")
+                    continue
+                }
+                let shown = v.string ?? v.int.map(String.init) ?? "\(status)"
                 reporter.error(.albFixedResponseStatus, "\(what) answers status \(echo: shown), which ELB refuses for a fixed response (it wants 2XX, 4XX or 5XX): the controller cannot build the rule",
                                at: at, hint: "use a 2XX, 4XX or 5XX status code; to send the client elsewhere with 301 or 302, use a redirect action")
             case .fixedResponseContentType(let type):
