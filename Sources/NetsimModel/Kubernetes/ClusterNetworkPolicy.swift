@@ -180,11 +180,11 @@ public struct NetworkPolicySettings: Sendable, Equatable {
         s.declaredEnforcer = declared; s.enableNetworkPolicy = enableNetworkPolicy; s.enforcingMode = enforcingMode
         s.enforcerLocation = enforcerLocation; s.enableNetworkPolicyLocation = enableNetworkPolicyLocation
         s.enforcingModeLocation = enforcingModeLocation
-        switch declared {
-        case nil, .undeclared?: s.enforcer = enableNetworkPolicy == true ? .vpcCNI : .undeclared
-        case .vpcCNI?: s.enforcer = enableNetworkPolicy == false ? .none : .vpcCNI
-        case .upstream?: s.enforcer = .upstream
-        case .none?: s.enforcer = .none
+        switch declared ?? Enforcer.undeclared {
+        case .undeclared: s.enforcer = enableNetworkPolicy == true ? .vpcCNI : .undeclared
+        case .vpcCNI: s.enforcer = enableNetworkPolicy == false ? Enforcer.none : .vpcCNI
+        case .upstream: s.enforcer = .upstream
+        case .none: s.enforcer = Enforcer.none
         }
         return s
     }

@@ -611,7 +611,7 @@ final class ManifestConverter {
             let podSel = selector(pr.mapping("podSelector", context: "podSelector of a peer of \(ctx)"))
             let nsSel = selector(pr.mapping("namespaceSelector", context: "namespaceSelector of a peer of \(ctx)"))
             pr.finish()
-            if count == 0 || dropped { continue }
+            if count == 0 || (count > 1 && blockNode != nil) || dropped { continue }
             peers.append(NetworkPolicy.Peer(podSelector: podSel, namespaceSelector: nsSel, ipBlock: block, location: pr.location))
         }
         return (peers, items.count)
