@@ -94,9 +94,10 @@ import Testing
         let endPorts = r.diagnostics.filter { $0.code == .policyEndPort }
         #expect(endPorts.map(\.location.line) == [first, first + 1, first + 2], "\(r.diagnostics.map(\.formatted))")
         #expect(r.diagnostics.contains { $0.code == .invalidValue && $0.location.line == first + 4 })
-        #expect(r.diagnostics.filter { $0.code == .policyNamedPort }.map(\.location.line) == [first + 5])
-        // port == endPort is a one-port range the API server accepts; a quoted number is a number.
-        #expect(!r.diagnostics.contains { $0.location.line == first + 3 || $0.location.line == first + 6 })
+        // A quoted number is a string: the API server reads it as a port name, which needs a letter.
+        #expect(r.diagnostics.filter { $0.code == .policyNamedPort }.map(\.location.line) == [first + 5, first + 6])
+        // port == endPort is a one-port range the API server accepts.
+        #expect(!r.diagnostics.contains { $0.location.line == first + 3 })
     }
 
     // MARK: labels and selectors

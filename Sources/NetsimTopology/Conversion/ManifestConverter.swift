@@ -627,6 +627,12 @@ final class ManifestConverter {
             if case .scalar(let s) = n, s.style == .plain, Self.looksNumeric(s.string), Int(s.string) == nil {
                 ok = false
                 reporter.error(.invalidPort, "'port' of a port of \(ctx) is \(Echo.clip(s.string)), outside 1–65535", at: n.location(in: file))
+            } else if case .scalar(let s) = n, s.style != .plain, Self.looksNumeric(s.string) {
+                // A quoted number is a string in the manifest's JSON: the API server reads it as
+                // a port name, and a port name needs a letter.
+                ok = false
+                reporter.error(.policyNamedPort, "port \"\(echo: s.string)\" of \(ctx) is quoted, so the API server reads it as a port name, and a port name must contain a letter", at: n.location(in: file),
+                               hint: "write the number unquoted: port: \(Echo.clip(s.string))")
             } else {
                 target = intOrString(pr, "port")
                 if target == nil { ok = false }
