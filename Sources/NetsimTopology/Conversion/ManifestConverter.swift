@@ -13,10 +13,12 @@ final class ManifestConverter {
     /// The cluster's Kubernetes minor version (`cluster.version`); nil: v1.31, the version
     /// netsim models.
     var kubernetesMinor: Int? = nil
+    /// The cluster is IPv6 (`cluster.ipFamily: ipv6`): IPv6 policy peers are then of its family.
+    var ipv6Cluster = false
 
     static let modelledKinds = ["Namespace", "Deployment", "StatefulSet", "DaemonSet", "Pod", "Service",
                                 "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy"]
-    static let clusterScoped: Set<String> = ["Namespace", "IngressClass"]
+    static let clusterScoped: Set<String> = ["Namespace", "IngressClass", "ClusterNetworkPolicy"]
 
     init(file: String, reporter: Reporter, objects: KubernetesObjects, seen: [String: SourceLocation]) {
         self.file = file; self.reporter = reporter; self.objects = objects; self.seen = seen
@@ -47,10 +49,12 @@ final class ManifestConverter {
             // EKS's cluster-wide policies can drop any pod's traffic: kept by name, so that
             // traces through pods carry a caveat (CLUSTER_NETWORK_POLICY, exit 3).
             if kind == "ClusterNetworkPolicy", apiVersion.hasPrefix("networking.k8s.aws/") {
-                let name = r.mapping("metadata", context: "metadata of \(kind)")?.string("name") ?? "(unnamed)"
-                objects.clusterNetworkPolicies.append(UnmodelledObject(kind: kind, name: name, location: r.location))
-                reporter.warning(.unmodelledKind, "\(kind) \(name) (\(apiVersion)) is not modelled by netsim: a trace through a pod says its verdict depends on it (exit 3), and check does not evaluate intents through pods",
-                                 at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                let before = objects.clusterNetworkPolicies.count
+                clusterNetworkPolicy(r, apiVersion: apiVersion)
+                if objects.clusterNetworkPolicies.count > before, let p = objects.clusterNetworkPolicies.last {
+                    reporter.warning(.unmodelledKind, "\(kind) \(p.name) (\(apiVersion)) is not modelled by netsim: a trace through a pod says its verdict depends on it (exit 3), and check does not evaluate intents through pods",
+                                     at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                }
                 return
             }
             // Namespaced, with FQDN egress peers: it can drop the traffic of pods of its namespace.
