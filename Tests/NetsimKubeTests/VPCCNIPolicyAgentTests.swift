@@ -351,4 +351,31 @@ struct VPCCNIPolicyAgentTests {
         let dns2 = try #require(b.evaluate(podKey: client, direction: .egress, peer: addr("10.0.2.10"), ipProtocol: .udp, port: 53))
         #expect(dns2.verdict == .allow && dns2.stage == .longestPrefixMatch && dns2.tierRule?.action == .pass)
     }
+
+    /// The model's ClusterNetworkPolicy through the public initializer: an Admin Deny at the
+    /// lowest number beats a namespace policy's allow; a Baseline Accept only acts when nothing
+    /// earlier decided.
+    @Test func modelClusterNetworkPolicy() throws {
+        let appNS = LabelSelector(matchLabels: ["kubernetes.io/metadata.name": "app"])
+        let deny = ClusterNetworkPolicy(meta: ObjectMeta(name: "deny-dns-tcp", namespace: "", location: loc(300, 1)), tier: .Admin, priority: 1,
+            subject: .namespaces(appNS),
+            egress: [.init(action: .Deny, peers: [.init(.networks([.init(cidr: .ipv4(cidr("10.0.2.0/24")))]))],
+                           ports: [.init(.number(.tcp, 53))], location: loc(305, 7))])
+        let accept = ClusterNetworkPolicy(meta: ObjectMeta(name: "baseline-internet", namespace: "", location: loc(400, 1)), tier: .Baseline, priority: 3,
+            subject: .namespaces(appNS),
+            egress: [.init(action: .Accept, peers: [.init(.networks([.init(cidr: .ipv4(.any))]))], location: loc(405, 7))])
+        let np = policy("dns", select: ["app": "client"], types: [.Egress], egress: [rule([pods(["k8s-app": "kube-dns"], ns: [:])], [port(.tcp, 53), port(.udp, 53)])])
+        let a = VPCCNIPolicyAgent(world: world([np]), mode: .standard, clusterNetworkPolicies: [deny, accept])
+        let tcp = try #require(a.evaluate(podKey: client, direction: .egress, peer: addr("10.0.2.10"), ipProtocol: .tcp, port: 53))
+        #expect(tcp.verdict == .deny && tcp.stage == .adminTier && tcp.tierRule?.location == loc(305, 7))
+        let udp = try #require(a.evaluate(podKey: client, direction: .egress, peer: addr("10.0.2.10"), ipProtocol: .udp, port: 53))
+        #expect(udp.verdict == .allow && udp.stage == .longestPrefixMatch)
+        // The namespace policy isolates egress: an address no entry covers is denied there, before Baseline.
+        let out = try #require(a.evaluate(podKey: client, direction: .egress, peer: addr("8.8.8.8"), ipProtocol: .tcp, port: 443))
+        #expect(out.verdict == .deny && out.denyReason == .noEntryCoversPeer)
+        // A pod with no namespace policy: Baseline decides.
+        let b = VPCCNIPolicyAgent(world: world([]), mode: .strict, clusterNetworkPolicies: [deny, accept])
+        let web2 = try #require(b.evaluate(podKey: web, direction: .egress, peer: addr("8.8.8.8"), ipProtocol: .tcp, port: 443))
+        #expect(web2.verdict == .allow && web2.stage == .baselineTier && web2.podState == .defaultDeny)
+    }
 }

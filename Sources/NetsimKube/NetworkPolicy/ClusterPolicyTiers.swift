@@ -43,6 +43,39 @@ struct ClusterTierPolicy: Sendable {
     var egress: [Rule]
 }
 
+extension ClusterTierPolicy {
+    /// From the model's ClusterNetworkPolicy. IPv6 networks are left out (the v4 programs never
+    /// see IPv6 peers); a rule name that is empty becomes nil.
+    init(_ p: ClusterNetworkPolicy) {
+        func peer(_ x: ClusterNetworkPolicy.Peer) -> Peer {
+            switch x.selection {
+            case .namespaces(let s): return .namespaces(s)
+            case .pods(let np): return .pods(namespaces: np.namespaceSelector, pods: np.podSelector)
+            case .networks(let nets): return .networks(nets.compactMap { if case .ipv4(let c) = $0.cidr { c } else { nil } })
+            case .domainNames(let names): return .domainNames(names)
+            }
+        }
+        func port(_ x: ClusterNetworkPolicy.Port) -> Port {
+            switch x.match {
+            case .number(let pr, let n): return .number(pr, n)
+            case .range(let pr, let a, let b): return .range(pr, a, b)
+            case .named(let s): return .named(s)
+            }
+        }
+        func rule(_ r: ClusterNetworkPolicy.Rule) -> Rule {
+            let action: ClusterPolicyAction = switch r.action { case .Accept: .accept; case .Deny: .deny; case .Pass: .pass }
+            return Rule(name: r.name.isEmpty ? nil : r.name, action: action, peers: r.peers.map(peer), ports: r.ports.map { $0.map(port) },
+                        location: r.location ?? p.location)
+        }
+        let subject: Subject = switch p.subject {
+        case .namespaces(let s): .namespaces(s)
+        case .pods(let np): .pods(namespaces: np.namespaceSelector, pods: np.podSelector)
+        }
+        self.init(name: p.name, location: p.location, tier: p.tier == .Admin ? .admin : .baseline, priority: p.priority,
+                  subject: subject, ingress: p.ingress.map(rule), egress: p.egress.map(rule))
+    }
+}
+
 /// One rule of a policy that applies to a pod, ready for evaluation.
 struct ResolvedTierRule: Sendable {
     var policy: Int

@@ -8,10 +8,8 @@ import NetsimModel
 // states of `pkg/rpc/rpc_handler.go` (EnforceNpToPod). Written from a reading of that source;
 // nothing is copied.
 
-/// `NETWORK_POLICY_ENFORCING_MODE` of the VPC CNI.
-public enum NetworkPolicyEnforcingMode: String, Sendable, CaseIterable {
-    case standard, strict
-}
+/// `NETWORK_POLICY_ENFORCING_MODE` of the VPC CNI (the model's setting).
+public typealias NetworkPolicyEnforcingMode = NetworkPolicySettings.EnforcingMode
 
 /// The agent's pod state (`pod_state` map, key 0).
 public enum AgentPodState: String, Sendable, CaseIterable {
@@ -126,8 +124,12 @@ public final class VPCCNIPolicyAgent: Sendable {
     func tierCacheLookup(_ key: String) -> [ResolvedTierRule]? { tierCache.withLock { $0[key] } }
     func tierCacheStore(_ key: String, _ rules: [ResolvedTierRule]) { tierCache.withLock { $0[key] = rules } }
 
-    public convenience init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode = .standard) {
-        self.init(world: world, mode: mode, clusterPolicies: [])
+    /// Resolves every NetworkPolicy of `world` (the controller's work) and indexes pods and
+    /// groups; maps are built per group on first use. `clusterNetworkPolicies`: the EKS
+    /// ClusterNetworkPolicies (Admin and Baseline tiers).
+    public convenience init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode = .standard,
+                            clusterNetworkPolicies: [ClusterNetworkPolicy] = []) {
+        self.init(world: world, mode: mode, clusterPolicies: clusterNetworkPolicies.map(ClusterTierPolicy.init))
     }
 
     init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy]) {
