@@ -3,6 +3,7 @@
 //   netsim-bench trace FILE [--traces N] [--seed S] [--singles K]
 //   netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]
 //   netsim-bench alb [--rules N] [--repeat R] [--target-type ip|instance]
+//   netsim-bench network-policy FILE [--both-ends N] [--evaluations E]
 //
 // Loads FILE, realizes and indexes it and renders what every node's kube-proxy rules share
 // (timed separately), then times (1) one representative trace
@@ -25,6 +26,10 @@ func seconds(_ f: () -> Void) -> Double {
 let args = CommandLine.arguments
 if args.count >= 2, args[1] == "kube-proxy" {
     kubeProxyBench(args)
+    exit(0)
+}
+if args.count >= 2, args[1] == "network-policy" {
+    networkPolicyBench(args)
     exit(0)
 }
 if args.count >= 2, args[1] == "alb" {

@@ -143,6 +143,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
     public static let captureLinkType = DiagnosticCode("NS1102", "capture-link-type", "A capture of a link type netsim does not read.")
 
+    // MARK: NS123x — the VPC CNI network policy agent
+    public static let agentPortLimit = DiagnosticCode("NS1230", "agent-port-limit", "A CIDR for which the VPC CNI network policy agent would hold more than 24 port/protocol entries: it writes 24 and drops the others.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -183,5 +186,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .clusterPolicySpec, .clusterPolicyRule, .clusterPolicyPeer, .clusterPolicyPort, .clusterPolicyEmptyPort,
         .policyEnforcer, .vpcCniAddonIgnored, .vpcCniAddonValue, .enforcingMode,
         .policyEnforcerUndeclared, .policyAgentDisabled, .enforcingModeNoEffect, .policyTwoEnforcers,
+        .agentPortLimit,
     ]
 }

@@ -12,12 +12,14 @@ struct Generate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Services, one Deployment each.") var services = 30
     @Option(parsing: .unconditional, help: "Security groups.") var securityGroups = 10
     @Option(parsing: .unconditional, help: "Seed; the same seed gives the same file.") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Extra NetworkPolicies (peers, namespaces, DNS egress, ipBlocks with except).") var networkPolicies = 0
     @OptionGroup var destination: OutputOption<Generate.Outputs>
 
     enum Outputs: OutputNoun { static let outputNoun = "" }
 
     var generator: TopologyGenerator {
-        TopologyGenerator(nodes: nodes, pods: pods, services: services, securityGroups: securityGroups, seed: seed)
+        TopologyGenerator(nodes: nodes, pods: pods, services: services, securityGroups: securityGroups, seed: seed,
+                          networkPolicies: networkPolicies)
     }
 
     func run() throws {
