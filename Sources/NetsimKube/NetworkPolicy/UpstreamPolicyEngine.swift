@@ -31,10 +31,23 @@ public struct UpstreamPolicyEngine: Sendable {
     public let options: UpstreamPolicyOptions
 
     let namespaceIDs: [String: Int]
+    let namespaceCount: Int
     let podNamespace: [Int]
+    let podHostNetwork: [Bool]
+    let podNodeIP: [IPv4Address]
     let addressToPod: [IPv4Address: Int]
     let keyToPod: [String: Int]
-    let policies: [CompiledPolicy]
+    // The policies compiled into flat arrays of plain values (no references to count on the
+    // hot path); selectors, names and locations are looked up by index when needed.
+    let policies: [FlatPolicy]
+    let rules: [FlatRule]
+    let peers: [FlatPeer]
+    let ports: [FlatPort]
+    let excepts: [IPv4CIDR]
+    /// One flag per namespace id for each namespace selector, `namespaceCount` apart.
+    let namespaceMasks: [Bool]
+    let selectors: [LabelSelector]
+    let portNames: [String]
     /// Per namespace id, per direction (0 ingress, 1 egress).
     let buckets: [[SelectorBuckets]]
 
@@ -47,56 +60,73 @@ public struct UpstreamPolicyEngine: Sendable {
         var ids: [String: Int] = [:]
         for (i, n) in sorted.enumerated() { ids[n] = i }
         namespaceIDs = ids
+        namespaceCount = sorted.count
         let nsLabels: [[String: String]] = sorted.map { n in
             var l = world.namespaceLabels[n] ?? [:]
             l["kubernetes.io/metadata.name"] = n
             return l
         }
         podNamespace = world.pods.map { ids[$0.namespace] ?? 0 }
+        podHostNetwork = world.pods.map(\.hostNetwork)
+        podNodeIP = world.pods.map(\.nodeIP)
         var byAddress: [IPv4Address: Int] = [:], byKey: [String: Int] = [:]
         for (i, p) in world.pods.enumerated() {
             byKey[p.key] = i
             if !p.hostNetwork, byAddress[p.ip] == nil { byAddress[p.ip] = i }
         }
         addressToPod = byAddress; keyToPod = byKey
-        // Namespace selectors match namespaces: resolved once, per distinct selector text.
-        var compiled: [CompiledPolicy] = []
+        var policies: [FlatPolicy] = [], rules: [FlatRule] = [], peers: [FlatPeer] = [], ports: [FlatPort] = []
+        var excepts: [IPv4CIDR] = [], masks: [Bool] = [], selectors: [LabelSelector] = [], portNames: [String] = []
         var buckets = [[SelectorBuckets]](repeating: [SelectorBuckets(), SelectorBuckets()], count: sorted.count)
+        func selector(_ s: LabelSelector?) -> Int {
+            guard let s, !s.isEmpty else { return -1 }
+            selectors.append(s)
+            return selectors.count - 1
+        }
         for (i, p) in world.networkPolicies.enumerated() {
             let ns = ids[p.meta.namespace] ?? 0
-            func rules(_ rules: [NetworkPolicy.Rule]) -> [CompiledRule] {
-                rules.enumerated().map { r, rule in
-                    CompiledRule(index: r, location: rule.location, peers: rule.peers.enumerated().map { pi, peer in
-                        let kind: CompiledPeer.Kind
+            func compile(_ list: [NetworkPolicy.Rule]) -> (Int, Int) {
+                let first = rules.count
+                for (r, rule) in list.enumerated() {
+                    let peerStart = peers.count, portStart = ports.count
+                    for (pi, peer) in rule.peers.enumerated() {
+                        var f = FlatPeer(index: pi, kind: .nothing, namespace: 0, selector: -1, cidr: .any, exceptStart: 0, exceptCount: 0)
                         if let block = peer.ipBlock {
-                            kind = .ipBlock(block.cidr, block.except)
+                            f.kind = .ipBlock; f.cidr = block.cidr; f.exceptStart = excepts.count; f.exceptCount = block.except.count
+                            excepts += block.except
                         } else if peer.podSelector == nil && peer.namespaceSelector == nil {
-                            kind = .nothing
+                            f.kind = .nothing
                         } else if let nsSelector = peer.namespaceSelector {
-                            kind = .pods(namespaces: nsLabels.map { nsSelector.matches($0) }, selector: peer.podSelector.flatMap { $0.isEmpty ? nil : $0 })
+                            f.kind = .podsOfNamespaces; f.namespace = masks.count; f.selector = selector(peer.podSelector)
+                            masks += nsLabels.map { nsSelector.matches($0) }
                         } else {
-                            kind = .podsOfNamespace(ns, selector: peer.podSelector.flatMap { $0.isEmpty ? nil : $0 })
+                            f.kind = .podsOfNamespace; f.namespace = ns; f.selector = selector(peer.podSelector)
                         }
-                        return CompiledPeer(index: pi, location: peer.location, kind: kind)
-                    }, ports: rule.ports.enumerated().map { pi, port in
-                        let match: CompiledPort.Match
+                        peers.append(f)
+                    }
+                    for (pi, port) in rule.ports.enumerated() {
+                        var f = FlatPort(index: pi, ipProtocol: port.ipProtocol, kind: .all, low: 0, high: 0, name: -1)
                         switch port.port {
-                        case nil: match = .all
-                        case .number(let n)?: match = .range(n, max(n, port.endPort ?? n))
-                        case .name(let name)?: match = .named(name)
+                        case nil: f.kind = .all
+                        case .number(let n)?: f.kind = .range; f.low = n; f.high = max(n, port.endPort ?? n)
+                        case .name(let name)?: f.kind = .named; f.name = portNames.count; portNames.append(name)
                         }
-                        return CompiledPort(index: pi, location: port.location, ipProtocol: port.ipProtocol, match: match)
-                    })
+                        ports.append(f)
+                    }
+                    rules.append(FlatRule(index: r, peerStart: peerStart, peerCount: peers.count - peerStart,
+                                          portStart: portStart, portCount: ports.count - portStart))
                 }
+                return (first, rules.count - first)
             }
-            let c = CompiledPolicy(ref: UpstreamPolicyRef(policy: i, location: p.meta.location), selector: p.podSelector,
-                                   ingress: p.policyTypes.contains(.Ingress), egress: p.policyTypes.contains(.Egress),
-                                   ingressRules: rules(p.ingress), egressRules: rules(p.egress))
-            compiled.append(c)
-            if c.ingress { buckets[ns][0].add(i, selector: p.podSelector) }
-            if c.egress { buckets[ns][1].add(i, selector: p.podSelector) }
+            let (inStart, inCount) = compile(p.ingress), (egStart, egCount) = compile(p.egress)
+            let f = FlatPolicy(ingress: p.policyTypes.contains(.Ingress), egress: p.policyTypes.contains(.Egress),
+                               ingressStart: inStart, ingressCount: inCount, egressStart: egStart, egressCount: egCount)
+            policies.append(f)
+            if f.ingress { buckets[ns][0].add(i, selector: p.podSelector) }
+            if f.egress { buckets[ns][1].add(i, selector: p.podSelector) }
         }
-        policies = compiled
+        self.policies = policies; self.rules = rules; self.peers = peers; self.ports = ports
+        self.excepts = excepts; self.namespaceMasks = masks; self.selectors = selectors; self.portNames = portNames
         self.buckets = buckets
     }
 
@@ -111,15 +141,16 @@ public struct UpstreamPolicyEngine: Sendable {
 
     /// The policies (indices) that select pod `pod` in `direction`, in policy order.
     public func selectingPolicies(_ direction: PolicyDirection, pod: Int) -> [Int] {
-        let subject = world.pods[pod]
-        if subject.hostNetwork { return [] }
+        if podHostNetwork[pod] { return [] }
+        let labels = world.pods[pod].labels
         let b = buckets[podNamespace[pod]][direction == .ingress ? 0 : 1]
         var candidates = b.scanned
         if !b.byLabel.isEmpty {
-            for (k, v) in subject.labels { if let list = b.byLabel[k]?[v] { candidates += list } }
+            for (k, v) in labels { if let list = b.byLabel[k]?[v] { candidates += list } }
             if candidates.count != b.scanned.count { candidates.sort() }
         }
-        return candidates.filter { policies[$0].selector.matches(subject.labels) }
+        candidates.removeAll { !world.networkPolicies[$0].podSelector.matches(labels) }
+        return candidates
     }
 
     /// The decision of pod `pod` (index into `world.pods`) for a flow with `peer` in
@@ -128,34 +159,36 @@ public struct UpstreamPolicyEngine: Sendable {
     /// first otherwise, which is cheaper).
     public func evaluate(_ direction: PolicyDirection, pod: Int, peer: UpstreamEndpoint, protocol ipProtocol: IPProtocol,
                          port: UInt16?, allMatches: Bool = false) -> UpstreamPolicyDecision {
-        let subject = world.pods[pod]
-        if subject.hostNetwork {
+        if podHostNetwork[pod] {
             return UpstreamPolicyDecision(direction: direction, verdict: .allowed, basis: .hostNetwork, isolated: false)
         }
         let selecting = selectingPolicies(direction, pod: pod)
         if selecting.isEmpty {
             return UpstreamPolicyDecision(direction: direction, verdict: .allowed, basis: .notIsolated, isolated: false)
         }
-        let isolating = selecting.map { policies[$0].ref }
+        let isolating = selecting.map { UpstreamPolicyRef(policy: $0, location: world.networkPolicies[$0].meta.location) }
         var peerPod = peer.pod ?? addressToPod[peer.address]
-        if let p = peerPod, world.pods[p].hostNetwork { peerPod = nil }
+        if let p = peerPod, podHostNetwork[p] { peerPod = nil }
         if options.ownPodAlwaysAllowed, peerPod == pod {
             return UpstreamPolicyDecision(direction: direction, verdict: .allowed, basis: .ownPod, isolated: true, isolatingPolicies: isolating)
         }
-        if options.residentNodeAlwaysAllowed, peerPod == nil, peer.address == subject.nodeIP {
+        if options.residentNodeAlwaysAllowed, peerPod == nil, peer.address == podNodeIP[pod] {
             return UpstreamPolicyDecision(direction: direction, verdict: .allowed, basis: .residentNode, isolated: true, isolatingPolicies: isolating)
         }
         let portOwner = direction == .ingress ? pod : peerPod
         var matches: [UpstreamRuleMatch] = []
-        search: for i in selecting {
+        search: for (n, i) in selecting.enumerated() {
             let policy = policies[i]
-            for rule in direction == .ingress ? policy.ingressRules : policy.egressRules {
-                guard let peerIndex = match(rule.peers, peer: peer.address, peerPod: peerPod),
-                      let portHit = match(rule.ports, protocol: ipProtocol, port: port, owner: portOwner) else { continue }
+            let (start, count) = direction == .ingress ? (policy.ingressStart, policy.ingressCount) : (policy.egressStart, policy.egressCount)
+            for r in start..<(start + count) {
+                let rule = rules[r]
+                guard let peerIndex = matchPeer(rule, address: peer.address, peerPod: peerPod),
+                      let portHit = matchPort(rule, protocol: ipProtocol, port: port, owner: portOwner) else { continue }
+                let written = direction == .ingress ? world.networkPolicies[i].ingress[rule.index] : world.networkPolicies[i].egress[rule.index]
                 matches.append(UpstreamRuleMatch(
-                    policy: policy.ref, rule: rule.index, ruleLocation: rule.location,
-                    peer: peerIndex.map { rule.peers[$0].index }, peerLocation: peerIndex.flatMap { rule.peers[$0].location },
-                    port: portHit.index.map { rule.ports[$0].index }, portLocation: portHit.index.flatMap { rule.ports[$0].location },
+                    policy: isolating[n], rule: rule.index, ruleLocation: written.location,
+                    peer: peerIndex, peerLocation: peerIndex.flatMap { written.peers[$0].location },
+                    port: portHit.index, portLocation: portHit.index.flatMap { written.ports[$0].location },
                     namedPortNumber: portHit.hit.number))
                 if !allMatches { break search }
             }
@@ -176,35 +209,42 @@ public struct UpstreamPolicyEngine: Sendable {
     }
 
     /// `.some(nil)`: the rule lists no peers; `.some(i)`: peer i matched; nil: none matched.
-    func match(_ peers: [CompiledPeer], peer address: IPv4Address, peerPod: Int?) -> Int?? {
-        if peers.isEmpty { return .some(nil) }
-        for (i, p) in peers.enumerated() {
+    func matchPeer(_ rule: FlatRule, address: IPv4Address, peerPod: Int?) -> Int?? {
+        if rule.peerCount == 0 { return .some(nil) }
+        for k in rule.peerStart..<(rule.peerStart + rule.peerCount) {
+            let p = peers[k]
             switch p.kind {
             case .nothing: continue
-            case .ipBlock(let cidr, let except):
-                if cidr.contains(address) && !except.contains(where: { $0.contains(address) }) { return .some(i) }
-            case .podsOfNamespace(let ns, let selector):
-                guard let peerPod, podNamespace[peerPod] == ns else { continue }
-                if selector?.matches(world.pods[peerPod].labels) ?? true { return .some(i) }
-            case .pods(let namespaces, let selector):
-                guard let peerPod, namespaces[podNamespace[peerPod]] else { continue }
-                if selector?.matches(world.pods[peerPod].labels) ?? true { return .some(i) }
+            case .ipBlock:
+                guard p.cidr.contains(address) else { continue }
+                var excepted = false
+                for e in p.exceptStart..<(p.exceptStart + p.exceptCount) where excepts[e].contains(address) { excepted = true; break }
+                if !excepted { return .some(p.index) }
+            case .podsOfNamespace:
+                guard let peerPod, podNamespace[peerPod] == p.namespace else { continue }
+                if p.selector < 0 || selectors[p.selector].matches(world.pods[peerPod].labels) { return .some(p.index) }
+            case .podsOfNamespaces:
+                guard let peerPod, namespaceMasks[p.namespace + podNamespace[peerPod]] else { continue }
+                if p.selector < 0 || selectors[p.selector].matches(world.pods[peerPod].labels) { return .some(p.index) }
             }
         }
         return nil
     }
 
-    func match(_ ports: [CompiledPort], protocol ipProtocol: IPProtocol, port: UInt16?, owner: Int?) -> (index: Int?, hit: UpstreamPortHit)? {
-        if ports.isEmpty { return (nil, .plain) }
-        for (i, p) in ports.enumerated() where p.ipProtocol == ipProtocol {
-            switch p.match {
-            case .all: return (i, .plain)
-            case .range(let lo, let hi):
-                if let port, port >= lo, port <= hi { return (i, .plain) }
-            case .named(let name):
+    func matchPort(_ rule: FlatRule, protocol ipProtocol: IPProtocol, port: UInt16?, owner: Int?) -> (index: Int?, hit: UpstreamPortHit)? {
+        if rule.portCount == 0 { return (nil, .plain) }
+        for k in rule.portStart..<(rule.portStart + rule.portCount) {
+            let p = ports[k]
+            guard p.ipProtocol == ipProtocol else { continue }
+            switch p.kind {
+            case .all: return (p.index, .plain)
+            case .range:
+                if let port, port >= p.low, port <= p.high { return (p.index, .plain) }
+            case .named:
                 guard let port, let owner else { continue }
+                let name = portNames[p.name]
                 if world.pods[owner].containerPorts.contains(where: { $0.name == name && $0.ipProtocol == ipProtocol && $0.containerPort == port }) {
-                    return (i, .named(port))
+                    return (p.index, .named(port))
                 }
             }
         }
@@ -229,41 +269,49 @@ struct SelectorBuckets: Sendable {
     }
 }
 
-struct CompiledPolicy: Sendable {
-    var ref: UpstreamPolicyRef
-    var selector: LabelSelector
+struct FlatPolicy: Sendable {
     var ingress: Bool
     var egress: Bool
-    var ingressRules: [CompiledRule]
-    var egressRules: [CompiledRule]
+    var ingressStart: Int, ingressCount: Int
+    var egressStart: Int, egressCount: Int
 }
 
-struct CompiledRule: Sendable {
+struct FlatRule: Sendable {
+    /// The rule's index in its policy's list.
     var index: Int
-    var location: SourceLocation?
-    var peers: [CompiledPeer]
-    var ports: [CompiledPort]
+    var peerStart: Int, peerCount: Int
+    var portStart: Int, portCount: Int
 }
 
-struct CompiledPeer: Sendable {
-    enum Kind: Sendable {
+struct FlatPeer: Sendable {
+    enum Kind: UInt8, Sendable {
         /// A peer with no selector and no ipBlock (the API server refuses it): matches nothing.
         case nothing
-        case ipBlock(IPv4CIDR, [IPv4CIDR])
-        /// `podSelector` alone: pods of the policy's namespace (nil selector: all of them).
-        case podsOfNamespace(Int, selector: LabelSelector?)
-        /// `namespaceSelector` (with an optional `podSelector`): a flag per namespace id.
-        case pods(namespaces: [Bool], selector: LabelSelector?)
+        /// `cidr` less `excepts[exceptStart ..< exceptStart + exceptCount]`.
+        case ipBlock
+        /// `podSelector` alone: pods of namespace id `namespace` (selector -1: all of them).
+        case podsOfNamespace
+        /// `namespaceSelector` (with an optional `podSelector`): `namespace` is the offset of
+        /// its flags in `namespaceMasks`.
+        case podsOfNamespaces
     }
+    /// The peer's index in its rule.
     var index: Int
-    var location: SourceLocation?
     var kind: Kind
+    var namespace: Int
+    /// Index into `selectors`; -1: every pod.
+    var selector: Int
+    var cidr: IPv4CIDR
+    var exceptStart: Int, exceptCount: Int
 }
 
-struct CompiledPort: Sendable {
-    enum Match: Sendable { case all, range(UInt16, UInt16), named(String) }
+struct FlatPort: Sendable {
+    enum Kind: UInt8, Sendable { case all, range, named }
+    /// The port's index in its rule.
     var index: Int
-    var location: SourceLocation?
     var ipProtocol: IPProtocol
-    var match: Match
+    var kind: Kind
+    var low: UInt16, high: UInt16
+    /// Index into `portNames` for a named port.
+    var name: Int
 }
