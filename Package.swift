@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "NetsimModelTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "NetsimTopologyTests",
-            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimFlow", "NetsimRender", "NetsimTestSupport"],
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimKube", "NetsimTopology", "NetsimFlow", "NetsimRender", "NetsimTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "NetsimIPAMTests", dependencies: ["NetsimModel", "NetsimIPAM", "NetsimTopology", "NetsimTestSupport"]),
