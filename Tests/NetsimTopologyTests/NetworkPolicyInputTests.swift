@@ -199,6 +199,14 @@ import Testing
               kind: ClusterNetworkPolicy
               metadata: {name: d}
               spec: {tier: null, priority: null, subject: null, ingress: [null], egress: [{action: null, to: null, ports: null}]}
+            - apiVersion: networking.k8s.aws/v1alpha1
+              kind: ClusterNetworkPolicy
+              metadata: {name: e}
+              spec:
+                tier: Admin
+                priority: 1
+                subject: {namespaces: null}
+                egress: [{action: Deny, to: [{namespaces: null}, {pods: {namespaceSelector: null, podSelector: {}}}]}]
             - null
 
         """))
@@ -206,7 +214,10 @@ import Testing
         #expect(r.hasErrors)
         let codes = Set(r.codes)
         #expect(codes.isSuperset(of: ["NS0203", "NS0202", "NS1208", "NS1209"]), "\(r.diagnostics.map(\.formatted))")
+        // A null selector is absent, never "select everything": the subject and both peers are refused.
         #expect(r.topology?.kubernetes.clusterNetworkPolicies.isEmpty == true)
+        #expect(r.diagnostics.filter { $0.code == .clusterPolicyPeer }.count == 2, "\(r.diagnostics.map(\.formatted))")
+        #expect(r.diagnostics.contains { $0.code == .clusterPolicySpec && $0.message.contains("neither namespaces nor pods") })
     }
 
     @Test func deeplyNestedValuesStopAtTheNestingLimit() throws {

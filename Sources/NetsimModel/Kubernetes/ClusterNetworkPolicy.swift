@@ -56,7 +56,8 @@ public struct ClusterNetworkPolicy: Sendable {
             /// Every pod (not hostNetwork) of the selected namespaces.
             case namespaces(LabelSelector)
             case pods(NamespacedPods)
-            /// `networks`: CIDR blocks (egress only).
+            /// `networks`: CIDR blocks (egress only). IPv6 entries in an IPv4 cluster are left
+            /// out by the converter (warned, NS1207): an empty list matches nothing.
             case networks([Network])
             /// `domainNames` (egress only): exact names or `*.` wildcards, as written.
             case domainNames([String])

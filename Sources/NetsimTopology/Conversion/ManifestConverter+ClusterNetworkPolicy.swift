@@ -80,7 +80,8 @@ extension ManifestConverter {
                            hint: "add subject: {namespaces: {}} for every pod, or subject: {pods: {namespaceSelector: …, podSelector: …}}")
             return nil
         }
-        let set = ["namespaces", "pods"].filter { s.has($0) }
+        // A null field is absent (JSON drops it): `namespaces: null` is no subject, not "every namespace".
+        let set = ["namespaces", "pods"].filter { s.node($0) != nil }
         guard set.count == 1 else {
             reporter.error(.clusterPolicySpec, "subject of \(ctx) sets \(set.isEmpty ? "neither namespaces nor pods" : "both namespaces and pods")", at: s.location,
                            hint: "the CRD requires exactly one of subject.namespaces and subject.pods")
@@ -103,7 +104,7 @@ extension ManifestConverter {
         }
         defer { p.finish(severity: .warning) }
         var ok = true
-        for k in ["namespaceSelector", "podSelector"] where !p.has(k) {
+        for k in ["namespaceSelector", "podSelector"] where p.node(k) == nil {
             ok = false
             reporter.error(.clusterPolicyPeer, "\(ctx) has no \(k)", at: p.location, hint: "the CRD requires both namespaceSelector and podSelector; {} selects all")
         }
@@ -189,13 +190,13 @@ extension ManifestConverter {
         defer { pr.finish(severity: .warning) }
         let allowed = isIngress ? ["namespaces", "pods"] : ["namespaces", "pods", "networks", "domainNames"]
         let egressOnly = ["networks", "domainNames"]
-        if isIngress, let bad = egressOnly.first(where: { pr.has($0) }) {
+        if isIngress, let bad = egressOnly.first(where: { pr.node($0) != nil }) {
             _ = pr.node(bad)
             reporter.error(.clusterPolicyPeer, "an ingress peer of \(ctx) sets \(bad), which only egress peers have", at: pr.keyLocation(bad),
                            hint: "ingress peers are namespaces or pods; move the \(bad) peer to an egress rule")
             return nil
         }
-        let set = allowed.filter { pr.has($0) }
+        let set = allowed.filter { pr.node($0) != nil }
         guard set.count == 1 else {
             for k in allowed { _ = pr.node(k) }
             reporter.error(.clusterPolicyPeer, set.isEmpty ? "a peer of \(ctx) sets none of \(allowed.joined(separator: ", "))" : "a peer of \(ctx) sets \(set.joined(separator: " and ")); the CRD requires exactly one",
