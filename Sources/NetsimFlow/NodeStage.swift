@@ -184,7 +184,7 @@ extension Walk {
     mutating func podVethEgress(_ nodeName: String, _ pod: IPAddress) -> StageResult {
         observe(.podEth0(pod: pod, outbound: true))
         observe(.vethHost(node: nodeName, pod: pod, outbound: true))
-        return .move(.node(nodeName, .pod(pod)))
+        return .next
     }
 
     /// The node routed the packet to a pod's veth: the host side of it.

@@ -193,6 +193,8 @@ public struct Trace: Sendable {
     public var path: Int? = nil
     /// Who draws among `choices`: nil for kube-proxy, else the load balancer.
     public var choiceBy: EndpointChoice.Chooser = .kubeProxy
+    /// The NetworkPolicy decisions of the flow (nil: no enforcer decided anything on it).
+    public var policy: PolicyOutcome? = nil
     /// What a load balancer on the way did: listener, rule, target group, target, health.
     public var loadBalancer: LoadBalancerLeg? = nil
     /// The source address the destination sees, when the flow crossed a load balancer.

@@ -291,21 +291,98 @@ public struct TransitGatewayEntry: Sendable {
     public var senderZone: String?
 }
 
-/// A NetworkPolicy's decision at a pod's veth (the stage that makes it comes with NetworkPolicy
-/// support; a test stage uses it today).
+/// A NetworkPolicy enforcer's decision on a packet at a pod's veth: the VPC CNI network policy
+/// agent's eBPF program (egress before the node's DNAT, ingress after it) or the Kubernetes
+/// spec's semantics (post-DNAT both ways), with what decided it.
 public struct PolicyVerdict: Sendable {
+    /// Which semantics decided.
+    public enum Enforcer: String, Sendable { case vpcCNI = "vpc-cni", upstream }
+    /// How the verdict was reached.
+    public enum Basis: String, Sendable, CaseIterable {
+        // both
+        /// The reply of a flow the enforcer let through (its conntrack entry).
+        case conntrackReply
+        /// A hostNetwork pod: no veth, no program; no subject of NetworkPolicy.
+        case hostNetworkExempt
+        /// No policy of the pod isolates this direction.
+        case notIsolated
+        // the agent
+        case notIPv4
+        /// A ClusterNetworkPolicy rule of the Admin tier (Accept or Deny).
+        case adminTier
+        /// A ClusterNetworkPolicy rule of the Baseline tier.
+        case baselineTier
+        /// The pod's own node's address, always in the agent's maps.
+        case nodeIP
+        /// The longest-prefix entry covering the peer lists the port.
+        case entryAllows
+        /// Policies applied and no entry covers the peer.
+        case noEntryCoversPeer
+        /// The longest-prefix entry covers the peer but not the protocol and port.
+        case portNotInEntry
+        /// The longest-prefix entry is the deny-all entry of an `except` CIDR.
+        case exceptEntry
+        /// No policies applied yet (the pod just started): standard mode lets everything through.
+        case defaultAllow
+        /// No policies applied yet, strict mode: everything dropped, kubelet included.
+        case defaultDeny
+        // the spec
+        /// A rule of a policy selecting the pod allows the flow.
+        case ruleAllows
+        /// The pod is isolated and no rule allows the flow.
+        case noRuleAllows
+        /// A pod talking to itself.
+        case ownPod
+        /// Between the pod and the node it runs on (always allowed).
+        case residentNode
+    }
+    /// A policy rule that decided, or took part.
+    public struct Rule: Sendable, Equatable {
+        /// `namespace/name` of a NetworkPolicy; the name of a ClusterNetworkPolicy.
+        public var policy: String
+        /// `ClusterNetworkPolicy` rules carry their tier and action.
+        public var tier: String?
+        public var action: String?
+        /// Index of the rule in the policy's ingress or egress list (nil: the policy as a whole).
+        public var index: Int?
+        public var location: SourceLocation?
+        public init(policy: String, tier: String? = nil, action: String? = nil, index: Int?, location: SourceLocation?) {
+            self.policy = policy; self.tier = tier; self.action = action; self.index = index; self.location = location
+        }
+    }
+    /// The port/protocol slot of the agent's entry (`TCP`, `UDP`, `SCTP`, `ANY`; ports 0: all).
+    public struct PortSlot: Sendable, Equatable {
+        public var ipProtocol: String
+        public var start: UInt16
+        public var end: UInt16
+    }
+    public var enforcer: Enforcer
     /// `ingress` (to the pod) or `egress` (from it).
     public var direction: FilterDirection
     /// The pod (`namespace/name`, nil when unknown) and its address.
     public var pod: String?
     public var address: IPAddress
     public var allowed: Bool
-    /// The policies (`namespace/name`) that select the pod for that direction.
+    public var basis: Basis
+    /// The policies (`namespace/name`) that select the pod (the agent: applied to its group).
     public var policies: [String]
+    /// The packet as the program sees it.
     public var packet: Packet
-    public init(direction: FilterDirection, pod: String?, address: IPAddress, allowed: Bool, policies: [String], packet: Packet) {
-        self.direction = direction; self.pod = pod; self.address = address; self.allowed = allowed; self.policies = policies; self.packet = packet
+    /// The rules that decided (an allow: those that allow; a deny: the isolating policies, or
+    /// the except's rule, or the tier rule).
+    public var rules: [Rule] = []
+    /// The agent's longest-prefix entry that matched and its port slot.
+    public var cidr: IPCIDR? = nil
+    public var ports: PortSlot? = nil
+    /// `--at-start`: the pod had just started and the agent held no policies for it yet.
+    public var atStart = false
+    public init(enforcer: Enforcer = .vpcCNI, direction: FilterDirection, pod: String?, address: IPAddress, allowed: Bool,
+                basis: Basis, policies: [String], packet: Packet) {
+        self.enforcer = enforcer; self.direction = direction; self.pod = pod; self.address = address; self.allowed = allowed
+        self.basis = basis; self.policies = policies; self.packet = packet
     }
+    /// The peer the decision looked at: the source for ingress, the destination for egress.
+    public var peer: IPAddress { direction == .ingress ? packet.source : packet.destination }
 }
 
 /// One kind of step, with the values that decided it. The wording (`Step.type`, `Step.sentence`)
@@ -415,6 +492,12 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     case dropped = "DROPPED"
     /// A NetworkPolicy at the pod's veth denies the packet.
     case networkPolicyDenied = "NETWORK_POLICY_DENIED"
+    /// The destination pod's NetworkPolicies (or its pod-start state) drop the packet at its veth.
+    case networkPolicyIngressDenied = "NETWORK_POLICY_INGRESS_DENIED"
+    /// The source pod's NetworkPolicies (or its pod-start state) drop the packet at its veth.
+    case networkPolicyEgressDenied = "NETWORK_POLICY_EGRESS_DENIED"
+    /// An EKS ClusterNetworkPolicy rule (Admin or Baseline tier) denies the packet.
+    case clusterNetworkPolicyDenied = "CLUSTER_NETWORK_POLICY_DENIED"
 }
 
 /// Why a path is blocked, with the values that say so (the explanation's message is written

@@ -41,6 +41,7 @@ public struct Tracer: Sendable {
     public let fabric: FabricIndex
     let datapaths: DatapathCache
     let health = HealthCache()
+    let policies = PolicyCache()
     /// The stages the walk runs at each position (`Pipeline.standard`, or one with a stage added).
     public let pipeline: Pipeline
 
@@ -71,7 +72,7 @@ public struct Tracer: Sendable {
         let key = l << 16 | i
         let h: [TargetHealth]
         if let cached = health.results.withLock({ $0[key] }) { h = cached } else {
-            h = Walk.checkHealth(fabric, datapaths: datapaths, pipeline: pipeline, l, i)
+            h = Walk.checkHealth(fabric, datapaths: datapaths, pipeline: pipeline, policy: policies.get(fabric), l, i)
             health.results.withLock { $0[key] = h }
         }
         let spanned = Set(lb.nodes.map(\.zone))
@@ -99,13 +100,14 @@ public struct Tracer: Sendable {
 
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
                       clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false,
-                      entryZones: [String: String] = [:]) -> Trace {
+                      entryZones: [String: String] = [:], podStart: PodStart? = nil) -> Trace {
         // The walk models IPv4: an IPv6 packet gets no verdict, never one of IPv4's.
         guard packet.v4 != nil else { return Self.ipv6NotModelled(src, dst, packet) }
         var origin: Int? = nil
         if case .interface(let i) = src.place { origin = i }
         let context = WalkContext(fabric: fabric, datapaths: datapaths, health: health, direction: .forward, isReply: false, http: http,
-                                  entryZones: entryZones, originInterface: origin, clientPorts: nil, source: src, destination: dst, pipeline: pipeline)
+                                  entryZones: entryZones, originInterface: origin, clientPorts: nil, source: src, destination: dst, pipeline: pipeline,
+                                  policy: policies.get(fabric), podStart: podStart)
         var w = Walk(context: context, packet: packet)
         w.branchChoice = choice
         w.run(from: .originate)
@@ -137,6 +139,7 @@ public struct Tracer: Sendable {
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceAtTarget = w.sourceAtTarget(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
         t.zoneChoices = w.zoneChoices
+        t.policy = PolicyOutcome(w.state.policyDecisions, enforcer: context.policy?.settings.enforcer, podStart: podStart)
         return t
     }
 }

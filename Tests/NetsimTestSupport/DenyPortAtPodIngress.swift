@@ -9,7 +9,7 @@ public struct DenyPortAtPodIngress: WalkStage {
     public init(port: UInt16) { self.port = port }
     public func run(at position: Position, context: WalkContext, state: inout FlowState, recorder: inout Recorder) -> StageResult {
         guard case .podIngress(_, let pod) = position, !context.isReply, state.packet.destinationPort == port else { return .next }
-        let v = PolicyVerdict(direction: .ingress, pod: nil, address: pod, allowed: false, policies: ["lab/deny-\(port)"], packet: state.packet)
+        let v = PolicyVerdict(direction: .ingress, pod: nil, address: pod, allowed: false, basis: .noEntryCoversPeer, policies: ["lab/deny-\(port)"], packet: state.packet)
         recorder.hop(.pod(nil, address: pod), Step(.denied, .networkPolicy(v)))
         recorder.block(.networkPolicyDenied, .deniedIn, direction: context.direction, component: "lab/deny-\(port)", .networkPolicy(v))
         return .next

@@ -284,12 +284,12 @@ extension Walk {
     mutating func healthOf(_ l: Int, _ i: Int) -> [TargetHealth] {
         let key = l << 16 | i
         if let h = ctx.health?.results.withLock({ $0[key] }) { return h }
-        let out = Walk.checkHealth(f, datapaths: datapaths, pipeline: ctx.pipeline, l, i)
+        let out = Walk.checkHealth(f, datapaths: datapaths, pipeline: ctx.pipeline, policy: ctx.policy, l, i)
         ctx.health?.results.withLock { $0[key] = out }
         return out
     }
 
-    static func checkHealth(_ f: FabricIndex, datapaths: DatapathCache?, pipeline: Pipeline, _ l: Int, _ i: Int) -> [TargetHealth] {
+    static func checkHealth(_ f: FabricIndex, datapaths: DatapathCache?, pipeline: Pipeline, policy: PolicyEnforcement? = nil, _ l: Int, _ i: Int) -> [TargetHealth] {
         let lb = f.loadBalancers[l]
         let tg = lb.targetGroups[i]
         let hc = tg.healthCheck
@@ -305,7 +305,8 @@ extension Walk {
             let src = ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP, label: "\(lb.label) node \(node.privateIP)", podNode: nil)
             let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.ip) ?? node.interface), address: t.ip, label: t.label, podNode: nil)
             let context = WalkContext(fabric: f, datapaths: datapaths, health: nil, direction: .forward, isReply: false, http: nil,
-                                      entryZones: [:], originInterface: node.interface, clientPorts: nil, source: src, destination: dst, pipeline: pipeline)
+                                      entryZones: [:], originInterface: node.interface, clientPorts: nil, source: src, destination: dst, pipeline: pipeline,
+                                      policy: policy)
             var w = Walk(context: context, packet: p)
             w.run(from: .originate)
             var healthy = false

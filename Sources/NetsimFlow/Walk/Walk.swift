@@ -27,6 +27,11 @@ public struct WalkContext: Sendable {
     public let source: ResolvedEndpoint?
     public let destination: ResolvedEndpoint?
     let pipeline: Pipeline
+    /// The cluster's NetworkPolicy enforcement (nil: nothing enforces policies that could
+    /// decide a flow).
+    var policy: PolicyEnforcement? = nil
+    /// `--at-start`: which pods of the flow have just started.
+    var podStart: PodStart? = nil
 }
 
 /// A translation a gateway made, so the reply can be translated back.
@@ -115,6 +120,12 @@ public struct FlowState: Sendable {
     /// The end the walk reports whatever happens after (the internet reaching a private address:
     /// the walk goes on to find every other block, but the verdict is no route).
     var endOverride: Disposition? = nil
+    /// The source pod (its index in the policy world) whose egress the spec's semantics judge
+    /// after the node's DNAT, where Calico- or Cilium-style enforcement sees it.
+    var pendingSpecEgress: Int? = nil
+    /// Every policy decision of the walk: by the declared enforcer (`enforced`) or by the
+    /// other semantics, asked for the comparison.
+    var policyDecisions: [(enforced: Bool, verdict: PolicyVerdict)] = []
 
     init(packet: Packet) { self.packet = packet }
 }
@@ -244,6 +255,13 @@ public enum BuiltinStage: Sendable, CaseIterable {
     case originate, originateReply
     /// The pod's eth0 and the host side of its veth (wire events), on the way out.
     case podVethEgress
+    /// The source pod's egress program on its host veth (the VPC CNI agent: before DNAT).
+    case networkPolicyEgress
+    /// The spec's egress check of the source pod, after the node's DNAT (Calico- or
+    /// Cilium-style enforcement, and the comparison).
+    case networkPolicyEgressAfterDNAT
+    /// The destination pod's ingress program on its host veth (after DNAT and SNAT).
+    case networkPolicyIngress
     /// The node's netfilter (mangle, nat, filter) and policy routing.
     case nodeNetfilterAndRouting
     /// The host side of the pod's veth, on the way in.
@@ -294,11 +312,11 @@ public struct Pipeline: Sendable {
     public static let standard = Pipeline([
         .originate: [.builtin(.originate)],
         .originateReply: [.builtin(.originateReply)],
-        .podEgress: [.builtin(.podVethEgress)],
+        .podEgress: [.builtin(.podVethEgress), .builtin(.networkPolicyEgress)],
         .node: [.builtin(.nodeNetfilterAndRouting)],
-        .podIngress: [.builtin(.podVethIngress)],
-        .deliverOnNode: [.builtin(.deliverOnNode)],
-        .interfaceEgress: [.builtin(.interfaceOut), .builtin(.sourceDestCheck), .builtin(.securityGroupsEgress), .builtin(.leaveInterface)],
+        .podIngress: [.builtin(.networkPolicyEgressAfterDNAT), .builtin(.networkPolicyIngress), .builtin(.podVethIngress)],
+        .deliverOnNode: [.builtin(.networkPolicyEgressAfterDNAT), .builtin(.deliverOnNode)],
+        .interfaceEgress: [.builtin(.networkPolicyEgressAfterDNAT), .builtin(.interfaceOut), .builtin(.sourceDestCheck), .builtin(.securityGroupsEgress), .builtin(.leaveInterface)],
         .subnetEgress: [.builtin(.networkACLOutbound)],
         .routeTable: [.builtin(.routeTable)],
         .localDelivery: [.builtin(.localDelivery)],
@@ -360,6 +378,9 @@ struct Walk {
             return start(src, dst)
         case (.originateReply, .originateReply): return startReply()
         case (.podVethEgress, .podEgress(let node, let pod)): return podVethEgress(node, pod)
+        case (.networkPolicyEgress, .podEgress(let node, let pod)): return networkPolicyEgress(node, pod)
+        case (.networkPolicyEgressAfterDNAT, _): return networkPolicyEgressAfterDNAT()
+        case (.networkPolicyIngress, .podIngress(_, let pod)): return networkPolicyIngress(pod)
         case (.nodeNetfilterAndRouting, .node(let name, let origin)): return afterNode(name, nodeStage(name, origin: origin))
         case (.podVethIngress, .podIngress(let node, let pod)): return podVethIngress(node, pod)
         case (.deliverOnNode, .deliverOnNode(let node, let exit)): return deliverOnNode(node, exit)
@@ -457,7 +478,7 @@ struct Walk {
     func replyWalk(clientPorts: ClosedRange<UInt16>?) -> Walk {
         let c = WalkContext(fabric: ctx.fabric, datapaths: ctx.datapaths, health: ctx.health, direction: .reply, isReply: true, http: ctx.http,
                             entryZones: [:], originInterface: ctx.originInterface, clientPorts: clientPorts, source: nil, destination: nil,
-                            pipeline: ctx.pipeline)
+                            pipeline: ctx.pipeline, policy: ctx.policy, podStart: ctx.podStart)
         var r = Walk(context: c, packet: state.packet.reversed)
         r.state.connection = state.connection
         r.state.sessions = state.sessions

@@ -1,0 +1,84 @@
+import NetsimIPAM
+import NetsimKube
+import NetsimModel
+import Synchronization
+
+/// Who enforces the cluster's NetworkPolicies, and the two engines a trace asks: the VPC CNI
+/// network policy agent's model (PolicyEndpoints, the eBPF maps and their evaluation) and the
+/// Kubernetes spec's semantics (what Calico- or Cilium-style enforcement follows). The declared
+/// enforcer decides the flow; the other is asked for a comparison, so a trace can say where the
+/// two disagree.
+public final class PolicyEnforcement: Sendable {
+    public let settings: NetworkPolicySettings
+    public let world: PolicyWorld
+    public let agent: VPCCNIPolicyAgent
+    public let spec: UpstreamPolicyEngine
+
+    /// The enforcement of `fabric`'s cluster, or nil when nothing in the cluster can decide a
+    /// flow (no NetworkPolicy, no ClusterNetworkPolicy, standard mode) or nobody enforces them
+    /// (`none`, or undeclared: traces carry a caveat instead).
+    public static func of(_ fabric: FabricIndex) -> PolicyEnforcement? {
+        let t = fabric.topology
+        let settings = t.cluster?.networkPolicy ?? NetworkPolicySettings()
+        switch settings.enforcer {
+        case .vpcCNI:
+            guard !t.kubernetes.networkPolicies.isEmpty || !t.kubernetes.clusterNetworkPolicies.isEmpty || settings.enforcingMode == .strict else { return nil }
+        case .upstream:
+            guard !t.kubernetes.networkPolicies.isEmpty else { return nil }
+        case .none, .undeclared:
+            return nil
+        }
+        return PolicyEnforcement(fabric: fabric, settings: settings)
+    }
+
+    init(fabric: FabricIndex, settings: NetworkPolicySettings) {
+        self.settings = settings
+        world = Self.world(fabric)
+        agent = VPCCNIPolicyAgent(world: world, mode: settings.enforcingMode,
+                                  clusterNetworkPolicies: fabric.topology.kubernetes.clusterNetworkPolicies)
+        spec = UpstreamPolicyEngine(world: world)
+    }
+
+    /// The cluster as an enforcer sees it: running pods with an address, their namespaces'
+    /// labels, Services, the policies and the nodes' addresses.
+    public static func world(_ fabric: FabricIndex) -> PolicyWorld {
+        let t = fabric.topology, r = fabric.realized, k = t.kubernetes
+        var pods: [PolicyWorld.Pod] = []
+        var namespaces = Set<String>()
+        var ports: [String: [ContainerPort]] = [:]
+        for w in k.workloads { ports["\(w.kind.rawValue)/\(w.meta.namespace)/\(w.meta.name)"] = w.template.ports }
+        for p in r.pods where p.status == .running {
+            guard let nodeName = p.node, let node = fabric.nodeByName[nodeName] else { continue }
+            let ip = p.hostNetwork ? node.primaryIP : p.ip
+            guard let ip else { continue }
+            namespaces.insert(p.namespace)
+            pods.append(PolicyWorld.Pod(namespace: p.namespace, name: p.name, labels: p.labels, ip: ip, nodeIP: node.primaryIP,
+                                        nodeName: nodeName, hostNetwork: p.hostNetwork,
+                                        containerPorts: ports["\(p.workloadKind.rawValue)/\(p.namespace)/\(p.workload)"] ?? []))
+        }
+        for n in k.namespaces { namespaces.insert(n.meta.name) }
+        for p in k.networkPolicies { namespaces.insert(p.meta.namespace) }
+        var labels: [String: [String: String]] = [:]
+        for n in namespaces { labels[n] = k.namespaceLabels(n) }
+        return PolicyWorld(namespaceLabels: labels, pods: pods, services: k.services, networkPolicies: k.networkPolicies,
+                           nodeIPs: r.nodes.map(\.primaryIP).sorted { $0.value < $1.value })
+    }
+}
+
+/// A tracer's enforcement, built on the first trace that needs it.
+final class PolicyCache: Sendable {
+    let built = Mutex<PolicyEnforcement??>(nil)
+    func get(_ fabric: FabricIndex) -> PolicyEnforcement? {
+        if let b = built.withLock({ $0 }) { return b }
+        let e = PolicyEnforcement.of(fabric)
+        built.withLock { $0 = .some(e) }
+        return e
+    }
+}
+
+/// Which pods of a flow have just started (`netsim trace --at-start`): the agent holds no
+/// policies for them yet unless a pod of the same group already runs on the node.
+public enum PodStart: String, Sendable, CaseIterable {
+    case source, destination, both
+    func covers(_ side: Caveat.Side) -> Bool { self == .both || rawValue == side.rawValue }
+}

@@ -1,0 +1,208 @@
+import NetsimKube
+import NetsimModel
+
+// NetworkPolicy in the walk: the source pod's egress program on its host veth (the VPC CNI
+// agent attaches it to the veth's TC ingress hook, so it sees the packet as the pod sent it,
+// before the node's DNAT), the destination pod's ingress program (TC egress hook: after DNAT
+// and SNAT, before the pod receives it), and the spec's egress check after DNAT (where
+// Calico- or Cilium-style enforcement sees it). Replies pass by the enforcer's conntrack.
+
+extension Walk {
+    /// The source pod's egress program; then the node's datapath.
+    mutating func networkPolicyEgress(_ nodeName: String, _ pod: IPAddress) -> StageResult {
+        let next = StageResult.move(.node(nodeName, .pod(pod)))
+        guard let pe = ctx.policy, case .ipv4(let ip) = pod, let i = pe.agent.podIndex(ip: ip) else { return next }
+        if ctx.isReply {
+            conntrackReply(pe, pod: i, .egress)
+            return next
+        }
+        if pe.settings.enforcer == .vpcCNI {
+            let v = agentVerdict(pe, pod: i, .egress, start: ctx.podStart?.covers(.source) == true)
+            decide(v, enforced: true, relevant: agentRelevant(pe, pod: i, v))
+        }
+        state.pendingSpecEgress = i
+        return next
+    }
+
+    /// The spec's egress check of the source pod, once the node has translated the destination.
+    mutating func networkPolicyEgressAfterDNAT() -> StageResult {
+        guard let i = state.pendingSpecEgress, let pe = ctx.policy else { return .next }
+        state.pendingSpecEgress = nil
+        guard case .ipv4(let destination) = packet.destination else { return .next }
+        let d = pe.spec.evaluate(.egress, pod: i, peer: pe.spec.endpoint(address: destination), protocol: packet.ipProtocol,
+                                 port: packet.destinationPort, allMatches: false)
+        let v = specVerdict(pe, pod: i, d)
+        decide(v, enforced: pe.settings.enforcer == .upstream, relevant: d.isolated || !d.allowed)
+        return .next
+    }
+
+    /// The destination pod's ingress program; then the veth delivers to the pod.
+    mutating func networkPolicyIngress(_ pod: IPAddress) -> StageResult {
+        guard let pe = ctx.policy, case .ipv4(let ip) = pod, let i = pe.agent.podIndex(ip: ip) else { return .next }
+        if ctx.isReply {
+            conntrackReply(pe, pod: i, .ingress)
+            return .next
+        }
+        let agent = agentVerdict(pe, pod: i, .ingress, start: ctx.podStart?.covers(.destination) == true)
+        let spec: UpstreamPolicyDecision
+        if case .ipv4(let source) = packet.source {
+            spec = pe.spec.evaluate(.ingress, pod: i, peer: pe.spec.endpoint(address: source), protocol: packet.ipProtocol,
+                                    port: packet.destinationPort, allMatches: false)
+        } else {
+            return .next
+        }
+        let specV = specVerdict(pe, pod: i, spec)
+        let agentIsEnforcer = pe.settings.enforcer == .vpcCNI
+        decide(agent, enforced: agentIsEnforcer, relevant: agentRelevant(pe, pod: i, agent))
+        decide(specV, enforced: !agentIsEnforcer, relevant: spec.isolated || !spec.allowed)
+        return .next
+    }
+
+    // MARK: decisions
+
+    /// Records a decision: the enforcer's as a step (and a block when it denies), the other's
+    /// for the comparison only.
+    mutating func decide(_ v: PolicyVerdict, enforced: Bool, relevant: Bool) {
+        state.policyDecisions.append((enforced, v))
+        guard enforced, relevant else { return }
+        let place = Place.pod(v.pod, address: v.address)
+        hop(place, Step(v.allowed ? .permitted : .denied, .networkPolicy(v), component: v.rules.first?.policy, location: v.rules.first?.location))
+        guard !v.allowed else { return }
+        let code: ExplanationCode
+        if v.basis == .adminTier || v.basis == .baselineTier { code = .clusterNetworkPolicyDenied }
+        else { code = v.direction == .ingress ? .networkPolicyIngressDenied : .networkPolicyEgressDenied }
+        block(code, v.direction == .ingress ? .deniedIn : .deniedOut, component: v.rules.first?.policy ?? v.pod ?? "\(v.address)",
+              .networkPolicy(v), at: v.rules.first?.location)
+    }
+
+    /// A reply leaving or reaching a pod whose policies isolate that direction: the enforcer's
+    /// conntrack entry lets it through.
+    mutating func conntrackReply(_ pe: PolicyEnforcement, pod i: Int, _ direction: PolicyDirection) {
+        let isolated: Bool
+        switch pe.settings.enforcer {
+        case .vpcCNI: isolated = !pe.agent.policies(ofPod: i).isEmpty
+        default: isolated = !pe.spec.selectingPolicies(direction, pod: i).isEmpty
+        }
+        guard isolated else { return }
+        let pod = pe.world.pods[i]
+        var v = PolicyVerdict(enforcer: pe.settings.enforcer == .vpcCNI ? .vpcCNI : .upstream, direction: direction == .ingress ? .ingress : .egress,
+                              pod: pod.key, address: .ipv4(pod.ip), allowed: true, basis: .conntrackReply, policies: [], packet: packet)
+        v.policies = pe.settings.enforcer == .vpcCNI ? pe.agent.policies(ofPod: i).map { pe.agent.policyEndpoints[$0].policyKey }
+            : pe.spec.selectingPolicies(direction, pod: i).map { "\(pe.world.networkPolicies[$0].meta.namespace)/\(pe.world.networkPolicies[$0].meta.name)" }
+        hop(.pod(v.pod, address: v.address), Step(.matchedSession, .networkPolicy(v)))
+    }
+
+    /// Whether the agent's decision is worth a step: the pod has policies, a cluster tier
+    /// spoke, it denies, or the pod just started.
+    func agentRelevant(_ pe: PolicyEnforcement, pod i: Int, _ v: PolicyVerdict) -> Bool {
+        !v.allowed || v.atStart || !v.policies.isEmpty || v.basis == .adminTier || v.basis == .baselineTier
+    }
+
+    /// The agent's decision on the packet at pod `i`'s program.
+    func agentVerdict(_ pe: PolicyEnforcement, pod i: Int, _ direction: PolicyDirection, start: Bool) -> PolicyVerdict {
+        let agent = pe.agent
+        let podState: AgentPodState? = start ? agent.podState(ofPod: i, atStart: true) : nil
+        let peer = direction == .ingress ? packet.source : packet.destination
+        let d = agent.evaluate(pod: i, direction: direction, peer: peer, ipProtocol: packet.ipProtocol, port: packet.destinationPort, state: podState)
+        let pod = pe.world.pods[i]
+        let basis: PolicyVerdict.Basis
+        switch d.stage {
+        case .conntrackReply: basis = .conntrackReply
+        case .notIPv4: basis = .notIPv4
+        case .hostNetworkExempt: basis = .hostNetworkExempt
+        case .adminTier: basis = .adminTier
+        case .baselineTier: basis = .baselineTier
+        case .nodeIP: basis = .nodeIP
+        case .notIsolated: basis = .notIsolated
+        case .longestPrefixMatch:
+            switch d.denyReason {
+            case .exceptEntry?: basis = .exceptEntry
+            case .portNotInEntry?: basis = .portNotInEntry
+            case .noEntryCoversPeer?: basis = .noEntryCoversPeer
+            default: basis = .entryAllows
+            }
+        case .defaultState:
+            basis = d.podState == .defaultDeny ? .defaultDeny : (d.policies.isEmpty || d.podState == .policiesApplied ? .notIsolated : .defaultAllow)
+        }
+        var v = PolicyVerdict(enforcer: .vpcCNI, direction: direction == .ingress ? .ingress : .egress, pod: pod.key, address: .ipv4(pod.ip),
+                              allowed: d.isAllowed, basis: basis, policies: d.policies, packet: packet)
+        v.atStart = start && d.podState != .policiesApplied
+        if let t = d.tierRule {
+            v.rules = [PolicyVerdict.Rule(policy: t.policyName, tier: t.tier.rawValue, action: t.action.rawValue, index: t.ruleIndex, location: t.location)]
+        } else if let slot = d.matchedPort {
+            v.rules = Self.rules(slot.sources)
+        } else if let e = d.entry {
+            v.rules = Self.rules(e.sources)
+        } else if !d.isAllowed {
+            v.rules = d.policies.map { key in PolicyVerdict.Rule(policy: key, index: nil, location: pe.policyLocation(key)) }
+        }
+        if let e = d.entry { v.cidr = .ipv4(e.cidr) }
+        if let slot = d.matchedPort, slot.ipProtocol != .denyAll {
+            v.ports = PolicyVerdict.PortSlot(ipProtocol: slot.ipProtocol.description, start: slot.startPort, end: slot.endPort)
+        }
+        return v
+    }
+
+    static func rules(_ refs: [PolicyRuleRef]) -> [PolicyVerdict.Rule] {
+        var seen = Set<String>()
+        var out: [PolicyVerdict.Rule] = []
+        for r in refs.sorted(by: { ($0.policyKey, $0.ruleIndex) < ($1.policyKey, $1.ruleIndex) }) where seen.insert("\(r.policyKey)#\(r.ruleIndex)").inserted {
+            out.append(PolicyVerdict.Rule(policy: r.policyKey, index: r.ruleIndex, location: r.ruleLocation ?? r.policyLocation))
+        }
+        return out
+    }
+
+    /// The spec's decision as a verdict.
+    func specVerdict(_ pe: PolicyEnforcement, pod i: Int, _ d: UpstreamPolicyDecision) -> PolicyVerdict {
+        let pod = pe.world.pods[i]
+        let basis: PolicyVerdict.Basis
+        switch d.basis {
+        case .notIsolated: basis = .notIsolated
+        case .hostNetwork: basis = .hostNetworkExempt
+        case .ownPod: basis = .ownPod
+        case .residentNode: basis = .residentNode
+        case .allowedByRule: basis = .ruleAllows
+        case .noRuleAllows: basis = .noRuleAllows
+        }
+        let key = { (p: Int) in "\(pe.world.networkPolicies[p].meta.namespace)/\(pe.world.networkPolicies[p].meta.name)" }
+        var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pod.key, address: .ipv4(pod.ip),
+                              allowed: d.allowed, basis: basis, policies: d.isolatingPolicies.map { key($0.policy) }, packet: packet)
+        if d.allowed {
+            v.rules = d.allowedBy.map { PolicyVerdict.Rule(policy: key($0.policy.policy), index: $0.rule, location: $0.ruleLocation ?? $0.policy.location) }
+        } else {
+            v.rules = d.isolatingPolicies.map { PolicyVerdict.Rule(policy: key($0.policy), index: nil, location: $0.location) }
+        }
+        return v
+    }
+}
+
+extension PolicyEnforcement {
+    /// Where the NetworkPolicy "namespace/name" is written.
+    func policyLocation(_ key: String) -> SourceLocation? {
+        world.networkPolicies.first { "\($0.meta.namespace)/\($0.meta.name)" == key }?.meta.location
+    }
+}
+
+/// What the flow's NetworkPolicy decisions come to: the declared enforcer's verdict and the
+/// other semantics' (the VPC CNI agent against the Kubernetes spec), with the decisions where
+/// they part.
+public struct PolicyOutcome: Sendable {
+    public var enforcer: NetworkPolicySettings.Enforcer
+    /// Every decision of the declared enforcer on the way there (recorded as steps or not).
+    public var enforced: [PolicyVerdict]
+    /// The other semantics' decisions on the same packets.
+    public var other: [PolicyVerdict]
+    public var podStart: PodStart?
+    public var enforcedAllows: Bool { enforced.allSatisfy(\.allowed) }
+    public var otherAllows: Bool { other.allSatisfy(\.allowed) }
+    /// The agent and the spec reach different verdicts on this flow.
+    public var disagree: Bool { enforcedAllows != otherAllows }
+
+    init?(_ decisions: [(enforced: Bool, verdict: PolicyVerdict)], enforcer: NetworkPolicySettings.Enforcer?, podStart: PodStart?) {
+        guard let enforcer, !decisions.isEmpty else { return nil }
+        self.enforcer = enforcer
+        enforced = decisions.filter(\.enforced).map(\.verdict)
+        other = decisions.filter { !$0.enforced }.map(\.verdict)
+        self.podStart = podStart
+    }
+}
