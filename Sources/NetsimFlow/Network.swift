@@ -18,6 +18,9 @@ public struct FlowRequest: Sendable {
     public var http: HTTPRequest? = nil
     /// Record the packet at each capture point (for `--pcap`).
     public var capture = false
+    /// `--at-start`: the flow as it is when these pods have just started (the VPC CNI agent
+    /// holds no policies for them yet).
+    public var podStart: PodStart? = nil
 
     public init(from: Endpoint, to: Endpoint, ipProtocol: IPProtocol = .tcp, port: UInt16? = nil, sourcePort: UInt16? = nil,
                 icmpType: UInt8 = 8, icmpCode: UInt8 = 0) {
@@ -174,8 +177,9 @@ public struct Network: Sendable {
         }
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                             choice: choice, http: req.http, capture: req.capture)
+                             choice: choice, http: req.http, capture: req.capture, podStart: req.podStart)
         t.caveats += policyCaveats(t, source: src)
+        if let o = t.policy, o.disagree { t.notes.append(.policyEnforcersDisagree(o)) }
         t.dnsChoice = dnsChoice
         for step in t.forward.hops.flatMap(\.steps) {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
@@ -186,7 +190,7 @@ public struct Network: Sendable {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in
                 if c.zone == z.chosen { return (c.zone, t.disposition) }
                 let alt = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
-                                       choice: choice, http: req.http, entryZones: [z.key: c.zone])
+                                       choice: choice, http: req.http, entryZones: [z.key: c.zone], podStart: req.podStart)
                 return (c.zone, alt.disposition)
             }
             if Set(verdicts.map { $0.disposition.rawValue }).count > 1 {
@@ -223,7 +227,15 @@ public struct Network: Sendable {
     /// since a policy only drops more. hostNetwork pods are never subject to them.
     func policyCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
         let k = fabric.topology.kubernetes
-        let agent = agentCaveats(t, source: src)
+        let settings = fabric.topology.cluster?.networkPolicy ?? NetworkPolicySettings()
+        // An enforcer netsim models decides the flow in the walk; only what it does not model
+        // (ApplicationNetworkPolicies of the agent) is left to say.
+        switch settings.enforcer {
+        case .vpcCNI: return agentCaveats(t, source: src, applicationOnly: true)
+        case .upstream: return []
+        case .none, .undeclared: break
+        }
+        let agent = settings.enforcer == .undeclared ? agentCaveats(t, source: src) : []
         guard !k.networkPolicies.isEmpty else { return agent }
         let decides = t.disposition.isSuccess
         func caveat(_ podKey: String?, _ type: NetworkPolicy.PolicyType, _ side: Caveat.Side) -> Caveat? {
@@ -233,6 +245,12 @@ public struct Network: Sendable {
                 .sorted { $0.meta.name < $1.meta.name }
             guard let first = selecting.first else { return nil }
             let names = selecting.map { "\($0.meta.namespace)/\($0.meta.name)" }
+            if settings.enforcer == .none {
+                // Declared: nobody enforces them, so they cannot change the verdict.
+                return Caveat(.networkPolicyStoredNotEnforced(pod: podKey, side: side, policyType: type, policies: names,
+                                                              agentDisabled: settings.agentDisabled),
+                              affectsVerdict: false, location: settings.enableNetworkPolicyLocation ?? settings.enforcerLocation ?? first.meta.location)
+            }
             return Caveat(.networkPolicyNotEnforced(pod: podKey, side: side, policyType: type, policies: names, decides: decides),
                           affectsVerdict: decides, location: first.meta.location)
         }
@@ -241,7 +259,7 @@ public struct Network: Sendable {
         var out = [caveat(source, .Egress, .source), caveat(destination, .Ingress, .destination)].compactMap { $0 }
         // The other endpoints kube-proxy or a load balancer could pick: this trace's verdict
         // is this branch's, but another branch may meet a policy this one does not.
-        if out.allSatisfy({ $0.side != .destination }) {
+        if settings.enforcer == .undeclared, out.allSatisfy({ $0.side != .destination }) {
             let others = t.choices.compactMap { c -> String? in
                 guard case .ipv4(let ip) = c.target.address, let pod = fabric.pod(at: ip), pod != destination else { return nil }
                 return pod
@@ -272,11 +290,11 @@ public struct Network: Sendable {
     /// default-deny and needs a policy to allow anything) and EKS ClusterNetworkPolicies (the admin
     /// tier is evaluated before NetworkPolicies, the baseline tier after). Either could drop a
     /// delivery to or from a pod; hostNetwork pods are exempt (they are not in `podByIP`).
-    func agentCaveats(_ t: Trace, source src: ResolvedEndpoint) -> [Caveat] {
+    func agentCaveats(_ t: Trace, source src: ResolvedEndpoint, applicationOnly: Bool = false) -> [Caveat] {
         let topology = fabric.topology
         let settings = topology.cluster?.awsNode
-        let strict = settings?.networkPolicyStrict == true ? settings?.sources["NETWORK_POLICY_ENFORCING_MODE"] : nil
-        let cnps = topology.kubernetes.clusterNetworkPolicies.sorted { $0.name < $1.name }
+        let strict = !applicationOnly && settings?.networkPolicyStrict == true ? settings?.sources["NETWORK_POLICY_ENFORCING_MODE"] : nil
+        let cnps = applicationOnly ? [] : topology.kubernetes.clusterNetworkPolicies.sorted { $0.name < $1.name }
         let anpsAll = topology.kubernetes.applicationNetworkPolicies
         guard strict != nil || !cnps.isEmpty || !anpsAll.isEmpty else { return [] }
         let pods = podsOfTrace(t, source: src)
@@ -370,9 +388,10 @@ extension Network {
             let outcome = trace(req)
             // A delivery through a pod a NetworkPolicy isolates depends on the policy; a flow
             // the network already drops does not (a policy only drops more).
-            if case .traced(let t) = outcome, t.delivered, let policy = networkPolicyInvolved(req) {
+            if case .traced(let t) = outcome, t.delivered, fabric.topology.cluster?.networkPolicy.enforcer ?? .undeclared == .undeclared,
+               let policy = networkPolicyInvolved(req) {
                 return IntentResult(intent: intent, status: .skipped,
-                                    summary: "not evaluated: NetworkPolicy \(policy) selects a pod of this flow, and netsim does not enforce NetworkPolicies yet", trace: nil)
+                                    summary: Wording.intentNotEvaluatedUndeclaredEnforcer(policy: policy), trace: nil)
             }
             switch outcome {
             case .unsupported(let why):

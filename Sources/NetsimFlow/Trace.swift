@@ -72,6 +72,9 @@ public struct Caveat: Sendable {
     public enum Kind: String, Sendable {
         /// A NetworkPolicy selects the source pod for Egress or the destination pod for Ingress.
         case networkPolicy = "NETWORK_POLICY"
+        /// NetworkPolicies select a pod of the flow, and the topology says nobody enforces them
+        /// (`enforcer: none`, or the VPC CNI agent with enableNetworkPolicy "false").
+        case networkPolicyNotEnforced = "NETWORK_POLICY_NOT_ENFORCED"
         /// The flow goes to the EKS control plane (`default/kubernetes`), which the topology does not declare.
         case controlPlaneNotModelled = "CONTROL_PLANE_NOT_MODELLED"
         /// The flow is IPv6: netsim traces IPv4 only.
@@ -119,6 +122,8 @@ public enum CaveatDetail: Sendable {
     /// NetworkPolicies select a pod of the flow for a direction, and netsim does not enforce them.
     /// `decides`: the network delivers the flow (so the policies decide it).
     case networkPolicyNotEnforced(pod: String, side: Caveat.Side, policyType: NetworkPolicy.PolicyType, policies: [String], decides: Bool)
+    /// NetworkPolicies select a pod of the flow and nobody enforces them (declared).
+    case networkPolicyStoredNotEnforced(pod: String, side: Caveat.Side, policyType: NetworkPolicy.PolicyType, policies: [String], agentDisabled: Bool)
     /// Policies select other endpoints kube-proxy or a load balancer could pick.
     case otherEndpointsSelected(policies: [String], pods: [String])
     /// `NETWORK_POLICY_ENFORCING_MODE: strict` and pods of the flow.
@@ -134,6 +139,7 @@ public enum CaveatDetail: Sendable {
     public var kind: Caveat.Kind {
         switch self {
         case .networkPolicyNotEnforced, .otherEndpointsSelected: return .networkPolicy
+        case .networkPolicyStoredNotEnforced: return .networkPolicyNotEnforced
         case .strictMode: return .strictMode
         case .clusterNetworkPolicy: return .clusterNetworkPolicy
         case .applicationNetworkPolicy: return .applicationNetworkPolicy
@@ -145,28 +151,28 @@ public enum CaveatDetail: Sendable {
     }
     var side: Caveat.Side? {
         switch self {
-        case .networkPolicyNotEnforced(_, let side, _, _, _): return side
+        case .networkPolicyNotEnforced(_, let side, _, _, _), .networkPolicyStoredNotEnforced(_, let side, _, _, _): return side
         case .otherEndpointsSelected: return .destination
         default: return nil
         }
     }
     var policyType: String? {
         switch self {
-        case .networkPolicyNotEnforced(_, _, let t, _, _): return t.rawValue
+        case .networkPolicyNotEnforced(_, _, let t, _, _), .networkPolicyStoredNotEnforced(_, _, let t, _, _): return t.rawValue
         case .otherEndpointsSelected: return NetworkPolicy.PolicyType.Ingress.rawValue
         default: return nil
         }
     }
     var policies: [String] {
         switch self {
-        case .networkPolicyNotEnforced(_, _, _, let p, _), .otherEndpointsSelected(let p, _): return p
+        case .networkPolicyNotEnforced(_, _, _, let p, _), .networkPolicyStoredNotEnforced(_, _, _, let p, _), .otherEndpointsSelected(let p, _): return p
         case .clusterNetworkPolicy(let n, _, _), .applicationNetworkPolicy(let n, _, _): return n
         default: return []
         }
     }
     var pod: String? {
         switch self {
-        case .networkPolicyNotEnforced(let pod, _, _, _, _): return pod
+        case .networkPolicyNotEnforced(let pod, _, _, _, _), .networkPolicyStoredNotEnforced(let pod, _, _, _, _): return pod
         case .strictMode(let pods, _), .clusterNetworkPolicy(_, let pods, _), .applicationNetworkPolicy(_, let pods, _): return pods.first
         default: return nil
         }

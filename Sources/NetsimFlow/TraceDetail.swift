@@ -587,6 +587,9 @@ public enum TraceNote: Sendable {
     /// A transit gateway's entry zone is not determined, and every candidate zone gives the
     /// same verdict (each candidate's disposition, in the choice's order).
     case transitGatewayZonesAgree(TransitGatewayZoneChoice, dispositions: [Disposition])
+    /// The VPC CNI network policy agent and the Kubernetes spec reach different verdicts on the
+    /// flow; the declared enforcer's decides it.
+    case policyEnforcersDisagree(PolicyOutcome)
 }
 
 /// Whose address a load balancer's target sees as the source, and where the client's went.

@@ -60,7 +60,15 @@ public final class PolicyEnforcement: Sendable {
         for p in k.networkPolicies { namespaces.insert(p.meta.namespace) }
         var labels: [String: [String: String]] = [:]
         for n in namespaces { labels[n] = k.namespaceLabels(n) }
-        return PolicyWorld(namespaceLabels: labels, pods: pods, services: k.services, networkPolicies: k.networkPolicies,
+        // The ClusterIPs the cluster allocated (a manifest rarely writes one).
+        var allocated: [String: IPv4Address] = [:]
+        for s in r.services { if let ip = s.clusterIP { allocated["\(s.namespace)/\(s.name)"] = ip } }
+        let services = k.services.map { s -> Service in
+            var s = s
+            if s.clusterIP == nil, let ip = allocated["\(s.meta.namespace)/\(s.meta.name)"] { s.clusterIP = ip.description }
+            return s
+        }
+        return PolicyWorld(namespaceLabels: labels, pods: pods, services: services, networkPolicies: k.networkPolicies,
                            nodeIPs: r.nodes.map(\.primaryIP).sorted { $0.value < $1.value })
     }
 }

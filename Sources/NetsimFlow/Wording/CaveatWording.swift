@@ -10,18 +10,22 @@ extension Wording {
             let who = "\(policyNoun(names.count)) \(names.joined(separator: ", ")) \(verb("select", names.count)) the \(side.rawValue) pod \(pod) for \(type.rawValue)"
             let hook = side == .source ? "at the source pod's veth, before anything else" : "at the destination pod's veth, after the network delivered it"
             return decides
-                ? "\(who): netsim does not enforce NetworkPolicies yet, so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (otherwise EKS's network policy agent drops it \(hook))"
-                : "\(who): netsim does not enforce NetworkPolicies yet; the network already drops this flow, so the verdict stands (a policy only drops more)"
-                    + (side == .source ? ", though the agent may drop it first, \(hook)" : "")
+                ? "\(who), and the topology does not say who enforces them (cluster.networkPolicy.enforcer: vpc-cni, upstream or none), so this delivery holds only if \(names.count == 1 ? "it allows" : "they allow") it (EKS's network policy agent would drop it otherwise, \(hook))"
+                : "\(who), and the topology does not say who enforces them (cluster.networkPolicy.enforcer); the network already drops this flow, so the verdict stands (a policy only drops more)"
+                    + (side == .source ? ", though an enforcer may drop it first, \(hook)" : "")
+        case .networkPolicyStoredNotEnforced(let pod, let side, let type, let names, let agentDisabled):
+            return "\(policyNoun(names.count)) \(names.joined(separator: ", ")) \(verb("select", names.count)) the \(side.rawValue) pod \(pod) for \(type.rawValue), but "
+                + (agentDisabled ? "the VPC CNI add-on's enableNetworkPolicy is \"false\": the API server stores them and nothing enforces them"
+                                 : "the topology says nothing enforces NetworkPolicies (enforcer: none): the API server stores them and they decide nothing")
         case .otherEndpointsSelected(let policies, let pods):
             return "this trace follows one endpoint; \(policyNoun(policies.count)) \(policies.joined(separator: ", ")) \(verb("select", policies.count)) "
-                + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, which netsim does not enforce yet (--all-paths traces each)"
+                + "\(pods.count == 1 ? "another endpoint" : "other endpoints") (\(pods.joined(separator: ", "))) for Ingress, and no enforcer is declared (--all-paths traces each)"
         case .strictMode(let pods, let decides):
             return "NETWORK_POLICY_ENFORCING_MODE is strict: the network policy agent starts every pod default-deny and lets through only what a NetworkPolicy allows (\(podList(pods)) on this path); "
-                + "netsim does not enforce that yet" + (decides ? ", so this delivery holds only if policies allow it" : agentOnlyDropsMore)
+                + "the topology does not declare the enforcer (cluster.networkPolicy.enforcer: vpc-cni to model it)" + (decides ? ", so this delivery holds only if policies allow it" : agentOnlyDropsMore)
         case .clusterNetworkPolicy(let names, let pods, let decides):
             return "ClusterNetworkPolic\(names.count == 1 ? "y" : "ies") \(shortList(names)) (networking.k8s.aws) may select \(podList(pods)) on this path; "
-                + "netsim does not model ClusterNetworkPolicies (the agent evaluates the Admin tier before NetworkPolicies, the Baseline tier after)"
+                + "the topology does not declare the VPC CNI agent as the enforcer (cluster.networkPolicy.enforcer: vpc-cni), which evaluates the Admin tier before NetworkPolicies and the Baseline tier after"
                 + (decides ? ", so this delivery holds only if they allow it" : agentOnlyDropsMore)
         case .applicationNetworkPolicy(let names, let pods, let decides):
             return "ApplicationNetworkPolic\(names.count == 1 ? "y" : "ies") \(shortList(names)) (networking.k8s.aws) may select \(podList(pods)) on this path; "

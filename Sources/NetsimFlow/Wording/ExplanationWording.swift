@@ -87,7 +87,7 @@ extension BlockReason {
             return "client IP preservation is on and the target \(target) is on the client's own host: the target answers the client directly, not through the NLB, so the connection fails (turn preserve_client_ip.enabled off, or do not hairpin)"
         case .loadBalancerNoConnection(let lb): return "\(lb) has no connection for this reply"
         case .networkPolicy(let v):
-            return "\(v.policies.isEmpty ? "a NetworkPolicy" : "NetworkPolicy \(v.policies.joined(separator: ", "))") denies \(v.direction.rawValue) \(v.packet.description) \(v.direction == .ingress ? "to" : "from") pod \(v.pod ?? "?") (\(v.address))"
+            return Wording.policyBlock(v)
         }
     }
 }
@@ -150,6 +150,7 @@ extension TraceNote: CustomStringConvertible {
             return "\(count) target(s) of \(tg) are in zones \(lb) has no node in (\(zones.joined(separator: ", "))): registered, but sent nothing"
         case .transitGatewayZonesAgree(let z, let dispositions):
             return "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(Wording.zoneWhence(z)) through a zone AWS does not say; netsim traced each (\(Wording.zoneEach(z, dispositions))): they agree"
+        case .policyEnforcersDisagree(let o): return Wording.policyDisagreement(o)
         }
     }
 }
@@ -208,5 +209,10 @@ extension Wording {
     public static func deciding(_ e: Explanation) -> String { "\(e.code) at \(e.component): \(e.message)" }
 
     /// The first block of a failed intent, after its disposition: `at sg-1: CODE — message`.
+    /// An intent through a pod NetworkPolicies isolate, in a topology that does not say who enforces them.
+    public static func intentNotEvaluatedUndeclaredEnforcer(policy: String) -> String {
+        "not evaluated: NetworkPolicy \(policy) selects a pod of this flow, and the topology does not say who enforces NetworkPolicies (set cluster.networkPolicy.enforcer: vpc-cni, upstream or none)"
+    }
+
     public static func intentBlock(_ e: Explanation) -> String { "at \(e.component): \(e.code) — \(e.message)" }
 }

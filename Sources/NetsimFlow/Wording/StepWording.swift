@@ -152,9 +152,7 @@ extension StepDetail {
             let b = h.before, a = h.after
             return "\(h.kind == .application ? "the ALB answers the client on its own connection" : "the NLB's flow"): \(b.source):\(b.sourcePort) → \(b.destination):\(b.destinationPort) becomes \(a.source):\(a.sourcePort) → \(a.destination):\(a.destinationPort)"
         case .networkPolicy(let v):
-            let whom = "pod \(v.pod ?? "?") (\(v.address))"
-            let by = v.policies.isEmpty ? "no NetworkPolicy selects it" : "NetworkPolicy \(v.policies.joined(separator: ", "))"
-            return "\(v.direction.rawValue) of \(whom): \(v.packet.description) \(v.allowed ? "allowed" : "denied") (\(by))"
+            return Wording.policyStep(v)
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return "a reply to the client \(client) of a connection \(lb) forwarded with the client's address: the VPC returns it to the NLB node \(node) by the flow, not by the route table"
         }

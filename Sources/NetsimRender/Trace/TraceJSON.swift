@@ -438,8 +438,15 @@ extension TraceRenderer {
 
     /// A NetworkPolicy's decision at a pod's veth.
     static func policyVerdict(_ v: PolicyVerdict) -> JSONObject {
-        JSONObject(["direction": v.direction, "pod": v.pod, "address": v.address, "allowed": v.allowed, "policies": v.policies,
-                    "evaluatedPacket": v.packet])
+        var o = JSONObject(["enforcer": v.enforcer.rawValue, "direction": v.direction, "pod": v.pod, "address": v.address, "allowed": v.allowed,
+                            "basis": v.basis.rawValue, "policies": v.policies, "peer": v.peer, "evaluatedPacket": v.packet])
+        o["rules"] = v.rules.map { r in
+            JSONObject(["policy": r.policy, "tier": r.tier, "action": r.action, "rule": r.index, "location": location(r.location)]).value
+        }
+        o["cidr"] = v.cidr.map { "\($0)" }
+        o["ports"] = v.ports.map { p in JSONObject(["protocol": p.ipProtocol, "start": p.start, "end": p.end]).value }
+        if v.atStart { o["atStart"] = true }
+        return o
     }
 
     static func securityGroupRule(_ r: SecurityGroupRule) -> JSONValue {
@@ -582,6 +589,13 @@ extension TraceRenderer {
                         "failOpen": lb.failOpen,
                         "healthChecks": lb.health.map { JSONObject(["target": $0.target, "zone": $0.zone, "healthy": $0.healthy, "detail": $0.detail,
                                                                      "reason": health($0.reason).value]).value }]).value
+        }
+        o["networkPolicy"] = t.policy.map { p in
+            JSONObject(["enforcer": p.enforcer.rawValue, "allowed": p.enforcedAllows,
+                        "agentAllows": p.enforcer == .vpcCNI ? p.enforcedAllows : p.otherAllows,
+                        "specAllows": p.enforcer == .vpcCNI ? p.otherAllows : p.enforcedAllows,
+                        "agree": !p.disagree, "atStart": p.podStart?.rawValue,
+                        "decisions": (p.enforced + p.other).map { policyVerdict($0).value }]).value
         }
         o["sourceIpAtTarget"] = t.sourceIpAtTarget
         o["sourceIpNote"] = t.sourceIpNote

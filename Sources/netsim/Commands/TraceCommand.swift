@@ -50,6 +50,7 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var destination: OutputOption<TraceCommand.Outputs>
     @Option(help: "Also write the packet at each point of the trace (both ways) as Ethernet frames to this pcap file.") var pcap: String?
     @Flag(help: "With --pcap, a whole TCP connection: SYN, SYN-ACK, ACK, a request and its acknowledgment.") var handshake = false
+    @Option(help: "Trace the flow as it is when these pods have just started, before the VPC CNI network policy agent applies their policies: source, destination or both (standard mode lets everything through, strict mode drops everything).") var atStart: PodStart?
     @OptionGroup var input: TopologyOptions
 
     enum Outputs: FormatChoices, OutputNoun {
@@ -156,6 +157,7 @@ struct TraceCommand: ParsableCommand {
         try Output.checkDistinct([("--pcap", pcap), ("-o", output)].compactMap { o, p in p.map { (o, $0) } })
         if handshake && proto != .tcp { throw TopologyInput.fail(.invalidValue, "--handshake is for TCP flows") }
         req.capture = pcap != nil
+        req.podStart = atStart
         if let seed {
             guard let s = UInt64(seed) else { throw TopologyInput.fail(.invalidValue, "--seed '\(echo: seed)' is not a whole number 0–18446744073709551615") }
             req.seed = s
@@ -199,3 +201,5 @@ struct TraceCommand: ParsableCommand {
         }
     }
 }
+
+extension PodStart: ExpressibleByArgument {}
