@@ -124,9 +124,11 @@ final class FabricCLITests: XCTestCase {
         let diag = try read("Docs/diagnostics.md")
         let section = try XCTUnwrap(diag.range(of: "### NS0904 intent-not-evaluated"))
         let example = diag[section.upperBound...].prefix(3000)
-        let lines = example.split(separator: "\n").filter { $0.hasPrefix("Topologies/") }.map(String.init)
+        let lines = example.split(separator: "\n").filter { $0.hasPrefix("mt.yaml:") }.map(String.init)
         XCTAssertFalse(lines.isEmpty)
-        let check = try netsim(["check", "Topologies/multi-tenant-network-policies.yaml"]).out
+        let (_, mtDir) = try MultiTenantCopy.make(enforcer: nil)
+        defer { Scratch.remove(mtDir) }
+        let check = try Netsim.run(["check", "mt.yaml"], cwd: mtDir).out
         for l in lines { XCTAssertTrue(check.contains(l), l) }
     }
 }

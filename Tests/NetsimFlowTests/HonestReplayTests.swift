@@ -1,6 +1,7 @@
 import Foundation
 @testable import NetsimFlow
 import NetsimModel
+import NetsimTestSupport
 import NetsimVPC
 import Testing
 
@@ -31,7 +32,9 @@ struct HonestReplayTests {
     }
 
     @Test func policyDependentDeliveryAgreesWithASilentCapture() throws {
-        let n = try Lab.network("Topologies/multi-tenant-network-policies.yaml")
+        let (path, dir) = try MultiTenantCopy.make(enforcer: nil)
+        defer { Scratch.remove(dir) }
+        let n = try Lab.network(path)
         let client = try pod(n, "deployment:ingress-nginx/ingress-nginx-controller")
         let server = try pod(n, "deployment:tenant-globex/shop")
         let silent = try #require(n.replay([flow(client, server, port: 8080, answered: false)]).first)

@@ -50,7 +50,8 @@ struct PipelineTests {
         let t = try trace(n, a, b, port: 8080)
         #expect(t.disposition == .deniedIn)
         #expect(t.explanations.map(\.code) == [.networkPolicyDenied])
-        #expect(t.explanations.first?.message.contains("NetworkPolicy lab/deny-8080 denies ingress") == true, "\(t.explanations.map(\.message))")
+        #expect(t.explanations.first?.message.contains("drops tcp 8080") == true, "\(t.explanations.map(\.message))")
+        #expect(t.explanations.first?.message.contains("lab/deny-8080") == true, "\(t.explanations.map(\.message))")
         let policy = t.forward.hops.flatMap(\.steps).filter { if case .networkPolicy = $0.detail { return true }; return false }
         #expect(policy.count == 1 && policy.first?.action == .denied && policy.first?.type == "NetworkPolicy")
         // The walk goes on past the block: the packet would still be delivered to the pod.
@@ -82,7 +83,7 @@ struct PipelineTests {
         let names = p.stages(at: .interfaceEgress).map { s -> String in
             switch s { case .builtin(let b): return "\(b)"; case .custom: return "custom" }
         }
-        #expect(names == ["interfaceOut", "sourceDestCheck", "securityGroupsEgress", "custom", "leaveInterface"])
+        #expect(names == ["networkPolicyEgressAfterDNAT", "interfaceOut", "sourceDestCheck", "securityGroupsEgress", "custom", "leaveInterface"])
     }
 }
 

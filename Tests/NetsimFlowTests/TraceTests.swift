@@ -10,7 +10,7 @@ import Testing
 enum Lab {
     static let root = Repo.root
     static func network(_ relative: String) throws -> Network {
-        let path = root.appendingPathComponent(relative).path
+        let path = relative.hasPrefix("/") ? relative : root.appendingPathComponent(relative).path
         let r = TopologyLoader(catalog: .builtin).load(path: path)
         let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
         return Network(topology: t, catalog: .builtin)

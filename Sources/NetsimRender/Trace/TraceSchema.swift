@@ -296,6 +296,85 @@ public enum TraceSchema {
         }
       }
     },
+    "policyRule": {
+      "type": "object",
+      "description": "A policy rule that decided a NetworkPolicy verdict: a NetworkPolicy (namespace/name) and its rule index, or a ClusterNetworkPolicy with its tier and action.",
+      "additionalProperties": false,
+      "required": [
+        "policy"
+      ],
+      "properties": {
+        "policy": {
+          "type": "string"
+        },
+        "tier": {
+          "enum": [
+            "Admin",
+            "Baseline"
+          ]
+        },
+        "action": {
+          "enum": [
+            "Accept",
+            "Deny",
+            "Pass"
+          ]
+        },
+        "rule": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        }
+      }
+    },
+    "networkPolicyOutcome": {
+      "type": "object",
+      "description": "The flow's NetworkPolicy decisions: the declared enforcer's verdict, the VPC CNI agent's and the Kubernetes spec's, and every decision of both.",
+      "additionalProperties": false,
+      "required": [
+        "enforcer",
+        "allowed",
+        "agentAllows",
+        "specAllows",
+        "agree",
+        "decisions"
+      ],
+      "properties": {
+        "enforcer": {
+          "enum": [
+            "vpc-cni",
+            "upstream"
+          ]
+        },
+        "allowed": {
+          "type": "boolean"
+        },
+        "agentAllows": {
+          "type": "boolean"
+        },
+        "specAllows": {
+          "type": "boolean"
+        },
+        "agree": {
+          "type": "boolean"
+        },
+        "atStart": {
+          "enum": [
+            "source",
+            "destination",
+            "both"
+          ]
+        },
+        "decisions": {
+          "type": "array",
+          "items": {
+            "type": "object"
+          }
+        }
+      }
+    },
     "caveat": {
       "type": "object",
       "description": "Something the verdict may depend on that netsim does not model.",
@@ -309,6 +388,7 @@ public enum TraceSchema {
         "kind": {
           "enum": [
             "NETWORK_POLICY",
+            "NETWORK_POLICY_NOT_ENFORCED",
             "CONTROL_PLANE_NOT_MODELLED",
             "NETWORK_POLICY_STRICT_MODE",
             "CLUSTER_NETWORK_POLICY",
@@ -474,6 +554,9 @@ public enum TraceSchema {
         },
         "loadBalancer": {
           "$ref": "#/$defs/loadBalancer"
+        },
+        "networkPolicy": {
+          "$ref": "#/$defs/networkPolicyOutcome"
         },
         "sourceIpAtTarget": {
           "$ref": "#/$defs/ipAddress"
@@ -3022,6 +3105,77 @@ public enum TraceSchema {
         },
         "pod": {
           "type": "string"
+        },
+        "enforcer": {
+          "enum": [
+            "vpc-cni",
+            "upstream"
+          ]
+        },
+        "basis": {
+          "enum": [
+            "conntrackReply",
+            "hostNetworkExempt",
+            "notIsolated",
+            "notIPv4",
+            "adminTier",
+            "baselineTier",
+            "nodeIP",
+            "entryAllows",
+            "noEntryCoversPeer",
+            "portNotInEntry",
+            "exceptEntry",
+            "defaultAllow",
+            "defaultDeny",
+            "ruleAllows",
+            "noRuleAllows",
+            "ownPod",
+            "residentNode"
+          ]
+        },
+        "peer": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "rules": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/policyRule"
+          }
+        },
+        "cidr": {
+          "type": "string"
+        },
+        "ports": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "protocol",
+            "start",
+            "end"
+          ],
+          "properties": {
+            "protocol": {
+              "enum": [
+                "TCP",
+                "UDP",
+                "SCTP",
+                "ANY"
+              ]
+            },
+            "start": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 65535
+            },
+            "end": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 65535
+            }
+          }
+        },
+        "atStart": {
+          "const": true
         }
       }
     },
@@ -5250,6 +5404,77 @@ public enum TraceSchema {
         },
         "pod": {
           "type": "string"
+        },
+        "enforcer": {
+          "enum": [
+            "vpc-cni",
+            "upstream"
+          ]
+        },
+        "basis": {
+          "enum": [
+            "conntrackReply",
+            "hostNetworkExempt",
+            "notIsolated",
+            "notIPv4",
+            "adminTier",
+            "baselineTier",
+            "nodeIP",
+            "entryAllows",
+            "noEntryCoversPeer",
+            "portNotInEntry",
+            "exceptEntry",
+            "defaultAllow",
+            "defaultDeny",
+            "ruleAllows",
+            "noRuleAllows",
+            "ownPod",
+            "residentNode"
+          ]
+        },
+        "peer": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "rules": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/policyRule"
+          }
+        },
+        "cidr": {
+          "type": "string"
+        },
+        "ports": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "protocol",
+            "start",
+            "end"
+          ],
+          "properties": {
+            "protocol": {
+              "enum": [
+                "TCP",
+                "UDP",
+                "SCTP",
+                "ANY"
+              ]
+            },
+            "start": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 65535
+            },
+            "end": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 65535
+            }
+          }
+        },
+        "atStart": {
+          "const": true
         }
       }
     },
@@ -6246,7 +6471,10 @@ public enum TraceSchema {
             "NO_ENDPOINTS",
             "REJECTED",
             "DROPPED",
-            "NETWORK_POLICY_DENIED"
+            "NETWORK_POLICY_DENIED",
+            "NETWORK_POLICY_INGRESS_DENIED",
+            "NETWORK_POLICY_EGRESS_DENIED",
+            "CLUSTER_NETWORK_POLICY_DENIED"
           ],
           "description": "Reachability Analyzer's explanation code, or netsim's own."
         },
