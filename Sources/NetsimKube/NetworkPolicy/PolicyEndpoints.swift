@@ -200,7 +200,7 @@ public enum PolicyEndpointsResolver {
         let index = PodIndex(world)
         var servicesByNamespace: [String: [Int]] = [:]
         for (i, s) in world.services.enumerated() { servicesByNamespace[s.meta.namespace, default: []].append(i) }
-        var ctx = Context(world: world, index: index, servicesByNamespace: servicesByNamespace)
+        var ctx = Context(world: world, index: index, servicesByNamespace: servicesByNamespace, keys: world.pods.map(\.key))
         return world.networkPolicies.map { ctx.resolve($0) }
     }
 
@@ -208,7 +208,7 @@ public enum PolicyEndpointsResolver {
     public static func resolve(_ policy: NetworkPolicy, in world: PolicyWorld) -> PolicyEndpoint {
         var servicesByNamespace: [String: [Int]] = [:]
         for (i, s) in world.services.enumerated() { servicesByNamespace[s.meta.namespace, default: []].append(i) }
-        var ctx = Context(world: world, index: PodIndex(world), servicesByNamespace: servicesByNamespace)
+        var ctx = Context(world: world, index: PodIndex(world), servicesByNamespace: servicesByNamespace, keys: world.pods.map(\.key))
         return ctx.resolve(policy)
     }
 
@@ -216,6 +216,8 @@ public enum PolicyEndpointsResolver {
         let world: PolicyWorld
         let index: PodIndex
         let servicesByNamespace: [String: [Int]]
+        /// Pod keys, made once (entries share them).
+        let keys: [String]
 
         mutating func resolve(_ policy: NetworkPolicy) -> PolicyEndpoint {
             let ns = policy.meta.namespace
@@ -309,7 +311,7 @@ public enum PolicyEndpointsResolver {
                     for i in index.pods(in: ns, matching: peer.podSelector, world) {
                         let pod = world.pods[i]
                         out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: pod.ip, prefixLength: 32), except: [], ports: ports,
-                                                       source: ref(policy, .ingress, ri, rule, pi, .pod(pod.key))))
+                                                       source: ref(policy, .ingress, ri, rule, pi, .pod(keys[i]))))
                     }
                 }
             }
@@ -342,11 +344,11 @@ public enum PolicyEndpointsResolver {
                         let pod = world.pods[i]
                         let ports = portList(on: pod, rule.ports)
                         if !rule.ports.isEmpty && ports.isEmpty {
-                            skipped.append(PolicyEndpointSkip(reason: .namedPortsNotOnPeerPod, source: ref(policy, .egress, ri, rule, pi, .pod(pod.key)), subject: pod.key))
+                            skipped.append(PolicyEndpointSkip(reason: .namedPortsNotOnPeerPod, source: ref(policy, .egress, ri, rule, pi, .pod(keys[i])), subject: keys[i]))
                             continue
                         }
                         out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: pod.ip, prefixLength: 32), except: [], ports: ports,
-                                                       source: ref(policy, .egress, ri, rule, pi, .pod(pod.key))))
+                                                       source: ref(policy, .egress, ri, rule, pi, .pod(keys[i]))))
                     }
                     out += serviceClusterIPs(policy, ri, rule, pi, peer.podSelector ?? LabelSelector(), ns, &skipped)
                 }

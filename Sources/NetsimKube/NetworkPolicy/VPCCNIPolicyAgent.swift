@@ -227,14 +227,34 @@ public final class VPCCNIPolicyAgent: Sendable {
     }
 
     /// Warnings about what the agent cannot write: CIDR entries with more than 24 port/protocol
-    /// slots (NS1230), once per policy rule and CIDR. Builds every selected group's maps.
+    /// slots (NS1230), once per policy rule and CIDR. Builds the maps only of groups whose
+    /// policies list more than 24 distinct slots in one direction (no entry can exceed that).
     public func findings() -> [Diagnostic] {
-        prepareAll()
+        var slotsOfPolicy: [[PolicyDirection: Set<UInt64>]] = []
+        for pe in policyEndpoints {
+            var d: [PolicyDirection: Set<UInt64>] = [:]
+            for direction in PolicyDirection.allCases {
+                var set = Set<UInt64>()
+                for e in pe.entries(direction) {
+                    if e.ports.isEmpty { set.insert(UInt64.max) }
+                    for p in e.ports { set.insert(AgentPortRule(ipProtocol: p.ipProtocol, startPort: p.port ?? 0, endPort: p.endPort ?? 0, sources: []).dedupKey) }
+                }
+                d[direction] = set
+            }
+            slotsOfPolicy.append(d)
+        }
         var bag = DiagnosticBag()
         var seen = Set<String>()
         var done = Set<String>()
         for (i, pod) in world.pods.enumerated() where !pod.hostNetwork && !policiesOfPod[i].isEmpty {
-            guard done.insert(groupKeyOfPod[i]).inserted, let m = maps(ofPod: i) else { continue }
+            guard done.insert(groupKeyOfPod[i]).inserted else { continue }
+            let pols = policies(ofPod: i)
+            let mayExceed = PolicyDirection.allCases.contains { direction in
+                var union = Set<UInt64>()
+                for p in pols { union.formUnion(slotsOfPolicy[p][direction] ?? []) }
+                return union.count > AgentPolicyMaps.slotLimit
+            }
+            guard mayExceed, let m = maps(ofPod: i) else { continue }
             for direction in PolicyDirection.allCases {
                 for e in m.map(direction).entries where e.exceedsSlotLimit {
                     let refs = e.ports.flatMap(\.sources)
