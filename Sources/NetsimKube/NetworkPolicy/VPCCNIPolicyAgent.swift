@@ -163,7 +163,9 @@ public final class VPCCNIPolicyAgent: Sendable {
 
     /// Indices of the policies applied to the pod's group (every policy selecting a pod with the
     /// same identifier on the same node), ascending.
-    public func policies(ofPod i: Int) -> [Int] {
+    public func policies(ofPod i: Int) -> [Int] { maps(ofPod: i)?.policyIndices ?? [] }
+
+    func computePolicies(ofPod i: Int) -> [Int] {
         guard world.pods.indices.contains(i), !world.pods[i].hostNetwork else { return [] }
         var set = Set<Int>()
         for p in groups[groupKeyOfPod[i]] ?? [] { set.formUnion(policiesOfPod[p]) }
@@ -210,7 +212,7 @@ public final class VPCCNIPolicyAgent: Sendable {
 
     func buildMaps(ofPod i: Int) -> AgentPolicyMaps {
         let pod = world.pods[i]
-        let pols = policies(ofPod: i)
+        let pols = computePolicies(ofPod: i)
         var ingress: [PolicyEndpointEntry] = [], egress: [PolicyEndpointEntry] = []
         var isoIn = false, isoOut = false
         for p in pols {
@@ -223,7 +225,8 @@ public final class VPCCNIPolicyAgent: Sendable {
         let inMap = applied ? AgentMapBuilder.build(entries: ingress, catchAll: ingress.isEmpty && !isoIn, nodeIP: pod.nodeIP) : []
         let outMap = applied ? AgentMapBuilder.build(entries: egress, catchAll: egress.isEmpty && !isoOut, nodeIP: pod.nodeIP) : []
         return AgentPolicyMaps(groupIdentifier: agentPodIdentifier(name: pod.name, namespace: pod.namespace), nodeName: pod.nodeName,
-                               ingress: .init(inMap), egress: .init(outMap), policyIndices: pols)
+                               ingress: .init(inMap), egress: .init(outMap), policyIndices: pols,
+                               policyKeys: pols.map { policyEndpoints[$0].policyKey })
     }
 
     /// Warnings about what the agent cannot write: CIDR entries with more than 24 port/protocol
@@ -280,11 +283,10 @@ public final class VPCCNIPolicyAgent: Sendable {
     /// `podState(ofPod:)`.
     public func evaluate(pod i: Int, direction: PolicyDirection, peer: IPAddress, ipProtocol: IPProtocol, port: UInt16,
                          state: AgentPodState? = nil, isReply: Bool = false) -> AgentDecision {
-        let pols = world.pods.indices.contains(i) ? policies(ofPod: i) : []
-        let st = state ?? (world.pods.indices.contains(i) ? podState(ofPod: i) : .unapplied(mode))
+        let groupMaps = world.pods.indices.contains(i) ? maps(ofPod: i) : nil
+        let st = state ?? ((groupMaps?.policyIndices.isEmpty ?? true) ? .unapplied(mode) : .policiesApplied)
         var d = AgentDecision(verdict: .allow, stage: .defaultState, denyReason: nil, podState: st, direction: direction,
-                              entry: nil, matchedPort: nil, tierRule: nil,
-                              policies: pols.map { policyEndpoints[$0].policyKey })
+                              entry: nil, matchedPort: nil, tierRule: nil, policies: groupMaps?.policyKeys ?? [])
         guard world.pods.indices.contains(i) else { return d }
         if world.pods[i].hostNetwork { d.stage = .hostNetworkExempt; return d }
         if isReply { d.stage = .conntrackReply; return d }
@@ -315,7 +317,7 @@ public final class VPCCNIPolicyAgent: Sendable {
 
         // Namespace policies: longest-prefix match.
         if st == .policiesApplied {
-            let map = maps(ofPod: i)?.map(direction)
+            let map = groupMaps?.map(direction)
             if let e = map?.longestPrefixMatch(addr) {
                 d.entry = e
                 for slot in e.ports {
