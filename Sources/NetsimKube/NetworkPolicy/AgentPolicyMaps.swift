@@ -122,6 +122,8 @@ public struct AgentPolicyMaps: Sendable {
     public var egress: DirectionMap
     /// Indices of the PolicyEndpoints (policies) merged into these maps.
     public var policyIndices: [Int]
+    /// Their keys ("namespace/name"), in the same order.
+    public var policyKeys: [String]
     public func map(_ direction: PolicyDirection) -> DirectionMap { direction == .ingress ? ingress : egress }
 }
 

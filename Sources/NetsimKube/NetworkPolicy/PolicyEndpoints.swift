@@ -21,27 +21,52 @@ public struct PolicyRuleRef: Hashable, Sendable, CustomStringConvertible {
         /// A rule without peers: every address (0.0.0.0/0).
         case anyPeer
     }
-    public var policyNamespace: String
-    public var policyName: String
-    public var policyLocation: SourceLocation
-    public var direction: PolicyDirection
+    /// The fields every entry of one rule and peer shares, held once (millions of entries
+    /// point at a few thousand of these).
+    final class Fields: Sendable {
+        let policyNamespace: String, policyName: String, policyLocation: SourceLocation
+        let direction: PolicyDirection, ruleIndex: Int, ruleLocation: SourceLocation?
+        let peerIndex: Int?, peerLocation: SourceLocation?
+        let policyKey: String
+        init(_ ns: String, _ name: String, _ loc: SourceLocation, _ d: PolicyDirection, _ ri: Int, _ rl: SourceLocation?,
+             _ pi: Int?, _ pl: SourceLocation?) {
+            policyNamespace = ns; policyName = name; policyLocation = loc; direction = d; ruleIndex = ri; ruleLocation = rl
+            peerIndex = pi; peerLocation = pl; policyKey = "\(ns)/\(name)"
+        }
+        func same(_ o: Fields) -> Bool {
+            self === o || (policyNamespace == o.policyNamespace && policyName == o.policyName && policyLocation == o.policyLocation
+                && direction == o.direction && ruleIndex == o.ruleIndex && ruleLocation == o.ruleLocation
+                && peerIndex == o.peerIndex && peerLocation == o.peerLocation)
+        }
+    }
+    let fields: Fields
+    public let peer: PeerKind
+
+    public var policyNamespace: String { fields.policyNamespace }
+    public var policyName: String { fields.policyName }
+    public var policyLocation: SourceLocation { fields.policyLocation }
+    public var direction: PolicyDirection { fields.direction }
     /// Index of the rule in the policy's `ingress` or `egress` list.
-    public var ruleIndex: Int
-    public var ruleLocation: SourceLocation?
+    public var ruleIndex: Int { fields.ruleIndex }
+    public var ruleLocation: SourceLocation? { fields.ruleLocation }
     /// Index of the peer in the rule's `from`/`to` list; nil for a rule without peers.
-    public var peerIndex: Int?
-    public var peerLocation: SourceLocation?
-    public var peer: PeerKind
+    public var peerIndex: Int? { fields.peerIndex }
+    public var peerLocation: SourceLocation? { fields.peerLocation }
 
     public init(policyNamespace: String, policyName: String, policyLocation: SourceLocation, direction: PolicyDirection,
                 ruleIndex: Int, ruleLocation: SourceLocation?, peerIndex: Int?, peerLocation: SourceLocation?, peer: PeerKind) {
-        self.policyNamespace = policyNamespace; self.policyName = policyName; self.policyLocation = policyLocation
-        self.direction = direction; self.ruleIndex = ruleIndex; self.ruleLocation = ruleLocation
-        self.peerIndex = peerIndex; self.peerLocation = peerLocation; self.peer = peer
+        fields = Fields(policyNamespace, policyName, policyLocation, direction, ruleIndex, ruleLocation, peerIndex, peerLocation)
+        self.peer = peer
+    }
+    init(_ fields: Fields, _ peer: PeerKind) { self.fields = fields; self.peer = peer }
+
+    public static func == (a: PolicyRuleRef, b: PolicyRuleRef) -> Bool { a.peer == b.peer && a.fields.same(b.fields) }
+    public func hash(into h: inout Hasher) {
+        h.combine(policyNamespace); h.combine(policyName); h.combine(direction); h.combine(ruleIndex); h.combine(peerIndex); h.combine(peer)
     }
 
     /// "namespace/name", the policy's key.
-    public var policyKey: String { "\(policyNamespace)/\(policyName)" }
+    public var policyKey: String { fields.policyKey }
     /// The most precise place: the peer, else the rule, else the policy.
     public var location: SourceLocation { peerLocation ?? ruleLocation ?? policyLocation }
     public var description: String { "\(policyKey) \(direction.rawValue)[\(ruleIndex)]" }
@@ -200,7 +225,7 @@ public enum PolicyEndpointsResolver {
         let index = PodIndex(world)
         var servicesByNamespace: [String: [Int]] = [:]
         for (i, s) in world.services.enumerated() { servicesByNamespace[s.meta.namespace, default: []].append(i) }
-        var ctx = Context(world: world, index: index, servicesByNamespace: servicesByNamespace)
+        var ctx = Context(world: world, index: index, servicesByNamespace: servicesByNamespace, keys: world.pods.map(\.key))
         return world.networkPolicies.map { ctx.resolve($0) }
     }
 
@@ -208,7 +233,7 @@ public enum PolicyEndpointsResolver {
     public static func resolve(_ policy: NetworkPolicy, in world: PolicyWorld) -> PolicyEndpoint {
         var servicesByNamespace: [String: [Int]] = [:]
         for (i, s) in world.services.enumerated() { servicesByNamespace[s.meta.namespace, default: []].append(i) }
-        var ctx = Context(world: world, index: PodIndex(world), servicesByNamespace: servicesByNamespace)
+        var ctx = Context(world: world, index: PodIndex(world), servicesByNamespace: servicesByNamespace, keys: world.pods.map(\.key))
         return ctx.resolve(policy)
     }
 
@@ -216,6 +241,8 @@ public enum PolicyEndpointsResolver {
         let world: PolicyWorld
         let index: PodIndex
         let servicesByNamespace: [String: [Int]]
+        /// Pod keys, made once (entries share them).
+        let keys: [String]
 
         mutating func resolve(_ policy: NetworkPolicy) -> PolicyEndpoint {
             let ns = policy.meta.namespace
@@ -243,9 +270,12 @@ public enum PolicyEndpointsResolver {
 
         func ref(_ policy: NetworkPolicy, _ direction: PolicyDirection, _ ri: Int, _ rule: NetworkPolicy.Rule,
                  _ pi: Int?, _ peer: PolicyRuleRef.PeerKind) -> PolicyRuleRef {
-            PolicyRuleRef(policyNamespace: policy.meta.namespace, policyName: policy.meta.name, policyLocation: policy.meta.location,
-                          direction: direction, ruleIndex: ri, ruleLocation: rule.location, peerIndex: pi,
-                          peerLocation: pi.flatMap { rule.peers[$0].location }, peer: peer)
+            PolicyRuleRef(fields(policy, direction, ri, rule, pi), peer)
+        }
+        func fields(_ policy: NetworkPolicy, _ direction: PolicyDirection, _ ri: Int, _ rule: NetworkPolicy.Rule,
+                    _ pi: Int?) -> PolicyRuleRef.Fields {
+            PolicyRuleRef.Fields(policy.meta.namespace, policy.meta.name, policy.meta.location, direction, ri, rule.location,
+                                 pi, pi.flatMap { rule.peers[$0].location })
         }
 
         /// A numeric or protocol-only port as written (named ports: nil, they need a pod).
@@ -305,11 +335,11 @@ public enum PolicyEndpointsResolver {
                                                    source: ref(policy, .ingress, ri, rule, pi, .ipBlock)))
                     continue
                 }
+                let shared = fields(policy, .ingress, ri, rule, pi)
                 for ns in index.namespaces(matching: peer.namespaceSelector, policyNamespace: policy.meta.namespace, world) {
                     for i in index.pods(in: ns, matching: peer.podSelector, world) {
-                        let pod = world.pods[i]
-                        out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: pod.ip, prefixLength: 32), except: [], ports: ports,
-                                                       source: ref(policy, .ingress, ri, rule, pi, .pod(pod.key))))
+                        out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: world.pods[i].ip, prefixLength: 32), except: [], ports: ports,
+                                                       source: PolicyRuleRef(shared, .pod(keys[i]))))
                     }
                 }
             }
@@ -337,16 +367,18 @@ public enum PolicyEndpointsResolver {
                                                    source: ref(policy, .egress, ri, rule, pi, .ipBlock)))
                     continue
                 }
+                let shared = fields(policy, .egress, ri, rule, pi)
+                let numeric = !rule.ports.contains { if case .name = $0.port { true } else { false } }
                 for ns in index.namespaces(matching: peer.namespaceSelector, policyNamespace: policy.meta.namespace, world) {
                     for i in index.pods(in: ns, matching: peer.podSelector, world) {
                         let pod = world.pods[i]
-                        let ports = portList(on: pod, rule.ports)
+                        let ports = numeric ? cidrPorts : portList(on: pod, rule.ports)
                         if !rule.ports.isEmpty && ports.isEmpty {
-                            skipped.append(PolicyEndpointSkip(reason: .namedPortsNotOnPeerPod, source: ref(policy, .egress, ri, rule, pi, .pod(pod.key)), subject: pod.key))
+                            skipped.append(PolicyEndpointSkip(reason: .namedPortsNotOnPeerPod, source: ref(policy, .egress, ri, rule, pi, .pod(keys[i])), subject: keys[i]))
                             continue
                         }
                         out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: pod.ip, prefixLength: 32), except: [], ports: ports,
-                                                       source: ref(policy, .egress, ri, rule, pi, .pod(pod.key))))
+                                                       source: PolicyRuleRef(shared, .pod(keys[i]))))
                     }
                     out += serviceClusterIPs(policy, ri, rule, pi, peer.podSelector ?? LabelSelector(), ns, &skipped)
                 }

@@ -163,7 +163,9 @@ public final class VPCCNIPolicyAgent: Sendable {
 
     /// Indices of the policies applied to the pod's group (every policy selecting a pod with the
     /// same identifier on the same node), ascending.
-    public func policies(ofPod i: Int) -> [Int] {
+    public func policies(ofPod i: Int) -> [Int] { maps(ofPod: i)?.policyIndices ?? [] }
+
+    func computePolicies(ofPod i: Int) -> [Int] {
         guard world.pods.indices.contains(i), !world.pods[i].hostNetwork else { return [] }
         var set = Set<Int>()
         for p in groups[groupKeyOfPod[i]] ?? [] { set.formUnion(policiesOfPod[p]) }
@@ -210,7 +212,7 @@ public final class VPCCNIPolicyAgent: Sendable {
 
     func buildMaps(ofPod i: Int) -> AgentPolicyMaps {
         let pod = world.pods[i]
-        let pols = policies(ofPod: i)
+        let pols = computePolicies(ofPod: i)
         var ingress: [PolicyEndpointEntry] = [], egress: [PolicyEndpointEntry] = []
         var isoIn = false, isoOut = false
         for p in pols {
@@ -223,18 +225,39 @@ public final class VPCCNIPolicyAgent: Sendable {
         let inMap = applied ? AgentMapBuilder.build(entries: ingress, catchAll: ingress.isEmpty && !isoIn, nodeIP: pod.nodeIP) : []
         let outMap = applied ? AgentMapBuilder.build(entries: egress, catchAll: egress.isEmpty && !isoOut, nodeIP: pod.nodeIP) : []
         return AgentPolicyMaps(groupIdentifier: agentPodIdentifier(name: pod.name, namespace: pod.namespace), nodeName: pod.nodeName,
-                               ingress: .init(inMap), egress: .init(outMap), policyIndices: pols)
+                               ingress: .init(inMap), egress: .init(outMap), policyIndices: pols,
+                               policyKeys: pols.map { policyEndpoints[$0].policyKey })
     }
 
     /// Warnings about what the agent cannot write: CIDR entries with more than 24 port/protocol
-    /// slots (NS1230), once per policy rule and CIDR. Builds every selected group's maps.
+    /// slots (NS1230), once per policy rule and CIDR. Builds the maps only of groups whose
+    /// policies list more than 24 distinct slots in one direction (no entry can exceed that).
     public func findings() -> [Diagnostic] {
-        prepareAll()
+        var slotsOfPolicy: [[PolicyDirection: Set<UInt64>]] = []
+        for pe in policyEndpoints {
+            var d: [PolicyDirection: Set<UInt64>] = [:]
+            for direction in PolicyDirection.allCases {
+                var set = Set<UInt64>()
+                for e in pe.entries(direction) {
+                    if e.ports.isEmpty { set.insert(UInt64.max) }
+                    for p in e.ports { set.insert(AgentPortRule(ipProtocol: p.ipProtocol, startPort: p.port ?? 0, endPort: p.endPort ?? 0, sources: []).dedupKey) }
+                }
+                d[direction] = set
+            }
+            slotsOfPolicy.append(d)
+        }
         var bag = DiagnosticBag()
         var seen = Set<String>()
         var done = Set<String>()
         for (i, pod) in world.pods.enumerated() where !pod.hostNetwork && !policiesOfPod[i].isEmpty {
-            guard done.insert(groupKeyOfPod[i]).inserted, let m = maps(ofPod: i) else { continue }
+            guard done.insert(groupKeyOfPod[i]).inserted else { continue }
+            let pols = policies(ofPod: i)
+            let mayExceed = PolicyDirection.allCases.contains { direction in
+                var union = Set<UInt64>()
+                for p in pols { union.formUnion(slotsOfPolicy[p][direction] ?? []) }
+                return union.count > AgentPolicyMaps.slotLimit
+            }
+            guard mayExceed, let m = maps(ofPod: i) else { continue }
             for direction in PolicyDirection.allCases {
                 for e in m.map(direction).entries where e.exceedsSlotLimit {
                     let refs = e.ports.flatMap(\.sources)
@@ -260,11 +283,10 @@ public final class VPCCNIPolicyAgent: Sendable {
     /// `podState(ofPod:)`.
     public func evaluate(pod i: Int, direction: PolicyDirection, peer: IPAddress, ipProtocol: IPProtocol, port: UInt16,
                          state: AgentPodState? = nil, isReply: Bool = false) -> AgentDecision {
-        let pols = world.pods.indices.contains(i) ? policies(ofPod: i) : []
-        let st = state ?? (world.pods.indices.contains(i) ? podState(ofPod: i) : .unapplied(mode))
+        let groupMaps = world.pods.indices.contains(i) ? maps(ofPod: i) : nil
+        let st = state ?? ((groupMaps?.policyIndices.isEmpty ?? true) ? .unapplied(mode) : .policiesApplied)
         var d = AgentDecision(verdict: .allow, stage: .defaultState, denyReason: nil, podState: st, direction: direction,
-                              entry: nil, matchedPort: nil, tierRule: nil,
-                              policies: pols.map { policyEndpoints[$0].policyKey })
+                              entry: nil, matchedPort: nil, tierRule: nil, policies: groupMaps?.policyKeys ?? [])
         guard world.pods.indices.contains(i) else { return d }
         if world.pods[i].hostNetwork { d.stage = .hostNetworkExempt; return d }
         if isReply { d.stage = .conntrackReply; return d }
@@ -295,7 +317,7 @@ public final class VPCCNIPolicyAgent: Sendable {
 
         // Namespace policies: longest-prefix match.
         if st == .policiesApplied {
-            let map = maps(ofPod: i)?.map(direction)
+            let map = groupMaps?.map(direction)
             if let e = map?.longestPrefixMatch(addr) {
                 d.entry = e
                 for slot in e.ports {
