@@ -371,6 +371,9 @@ public struct PolicyVerdict: Sendable {
     /// The rules that decided (an allow: those that allow; a deny: the isolating policies, or
     /// the except's rule, or the tier rule).
     public var rules: [Rule] = []
+    /// More rules decided than `rules` holds (at most `shownRules`, the first by policy and index).
+    public var moreRules = false
+    public static let shownRules = 5
     /// The agent's longest-prefix entry that matched and its port slot.
     public var cidr: IPCIDR? = nil
     public var ports: PortSlot? = nil

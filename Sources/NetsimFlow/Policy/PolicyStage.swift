@@ -78,17 +78,15 @@ extension Walk {
     /// A reply leaving or reaching a pod whose policies isolate that direction: the enforcer's
     /// conntrack entry lets it through.
     mutating func conntrackReply(_ pe: PolicyEnforcement, pod i: Int, _ direction: PolicyDirection) {
-        let isolated: Bool
+        let policies: [String]
         switch pe.settings.enforcer {
-        case .vpcCNI: isolated = !pe.agent.policies(ofPod: i).isEmpty
-        default: isolated = !pe.spec.selectingPolicies(direction, pod: i).isEmpty
+        case .vpcCNI: policies = pe.agent.maps(ofPod: i)?.policyKeys ?? []
+        default: policies = pe.spec.selectingPolicies(direction, pod: i).map { "\(pe.world.networkPolicies[$0].meta.namespace)/\(pe.world.networkPolicies[$0].meta.name)" }
         }
-        guard isolated else { return }
+        guard !policies.isEmpty else { return }
         let pod = pe.world.pods[i]
-        var v = PolicyVerdict(enforcer: pe.settings.enforcer == .vpcCNI ? .vpcCNI : .upstream, direction: direction == .ingress ? .ingress : .egress,
-                              pod: pod.key, address: .ipv4(pod.ip), allowed: true, basis: .conntrackReply, policies: [], packet: packet)
-        v.policies = pe.settings.enforcer == .vpcCNI ? pe.agent.policies(ofPod: i).map { pe.agent.policyEndpoints[$0].policyKey }
-            : pe.spec.selectingPolicies(direction, pod: i).map { "\(pe.world.networkPolicies[$0].meta.namespace)/\(pe.world.networkPolicies[$0].meta.name)" }
+        let v = PolicyVerdict(enforcer: pe.settings.enforcer == .vpcCNI ? .vpcCNI : .upstream, direction: direction == .ingress ? .ingress : .egress,
+                              pod: pod.key, address: .ipv4(pod.ip), allowed: true, basis: .conntrackReply, policies: policies, packet: packet)
         hop(.pod(v.pod, address: v.address), Step(.matchedSession, .networkPolicy(v)))
     }
 
@@ -130,11 +128,12 @@ extension Walk {
         if let t = d.tierRule {
             v.rules = [PolicyVerdict.Rule(policy: t.policyName, tier: t.tier.rawValue, action: t.action.rawValue, index: t.ruleIndex, location: t.location)]
         } else if let slot = d.matchedPort {
-            v.rules = Self.rules(slot.sources)
+            (v.rules, v.moreRules) = Self.rules(slot.sources)
         } else if let e = d.entry {
-            v.rules = Self.rules(e.sources)
+            (v.rules, v.moreRules) = Self.rules(e.sources)
         } else if !d.isAllowed {
-            v.rules = d.policies.map { key in PolicyVerdict.Rule(policy: key, index: nil, location: pe.policyLocation(key)) }
+            v.rules = d.policies.prefix(PolicyVerdict.shownRules).map { key in PolicyVerdict.Rule(policy: key, index: nil, location: pe.policyLocation(key)) }
+            v.moreRules = d.policies.count > PolicyVerdict.shownRules
         }
         if let e = d.entry { v.cidr = .ipv4(e.cidr) }
         if let slot = d.matchedPort, slot.ipProtocol != .denyAll {
@@ -143,13 +142,29 @@ extension Walk {
         return v
     }
 
-    static func rules(_ refs: [PolicyRuleRef]) -> [PolicyVerdict.Rule] {
-        var seen = Set<String>()
-        var out: [PolicyVerdict.Rule] = []
-        for r in refs.sorted(by: { ($0.policyKey, $0.ruleIndex) < ($1.policyKey, $1.ruleIndex) }) where seen.insert("\(r.policyKey)#\(r.ruleIndex)").inserted {
-            out.append(PolicyVerdict.Rule(policy: r.policyKey, index: r.ruleIndex, location: r.ruleLocation ?? r.policyLocation))
+    /// The first `PolicyVerdict.shownRules` distinct rules by policy and rule index (a slot many
+    /// policies wrote has as many sources: they are not all sorted, only the first kept), and
+    /// whether there are more.
+    static func rules(_ refs: [PolicyRuleRef]) -> (rules: [PolicyVerdict.Rule], more: Bool) {
+        var best: [PolicyRuleRef] = []
+        var more = false
+        func before(_ a: PolicyRuleRef, _ b: PolicyRuleRef) -> Bool {
+            (a.policyNamespace, a.policyName, a.ruleIndex) < (b.policyNamespace, b.policyName, b.ruleIndex)
         }
-        return out
+        func same(_ a: PolicyRuleRef, _ b: PolicyRuleRef) -> Bool {
+            a.ruleIndex == b.ruleIndex && a.policyName == b.policyName && a.policyNamespace == b.policyNamespace
+        }
+        for r in refs {
+            if best.contains(where: { same($0, r) }) { continue }
+            if best.count < PolicyVerdict.shownRules {
+                best.append(r); best.sort(by: before)
+            } else if let last = best.last, before(r, last) {
+                best[best.count - 1] = r; best.sort(by: before); more = true
+            } else {
+                more = true
+            }
+        }
+        return (best.map { PolicyVerdict.Rule(policy: $0.policyKey, index: $0.ruleIndex, location: $0.ruleLocation ?? $0.policyLocation) }, more)
     }
 
     /// The spec's decision as a verdict.
@@ -168,9 +183,11 @@ extension Walk {
         var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pod.key, address: .ipv4(pod.ip),
                               allowed: d.allowed, basis: basis, policies: d.isolatingPolicies.map { key($0.policy) }, packet: packet)
         if d.allowed {
-            v.rules = d.allowedBy.map { PolicyVerdict.Rule(policy: key($0.policy.policy), index: $0.rule, location: $0.ruleLocation ?? $0.policy.location) }
+            v.rules = d.allowedBy.prefix(PolicyVerdict.shownRules).map { PolicyVerdict.Rule(policy: key($0.policy.policy), index: $0.rule, location: $0.ruleLocation ?? $0.policy.location) }
+            v.moreRules = d.allowedBy.count > PolicyVerdict.shownRules
         } else {
-            v.rules = d.isolatingPolicies.map { PolicyVerdict.Rule(policy: key($0.policy), index: nil, location: $0.location) }
+            v.rules = d.isolatingPolicies.prefix(PolicyVerdict.shownRules).map { PolicyVerdict.Rule(policy: key($0.policy), index: nil, location: $0.location) }
+            v.moreRules = d.isolatingPolicies.count > PolicyVerdict.shownRules
         }
         return v
     }

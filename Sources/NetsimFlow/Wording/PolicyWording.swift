@@ -9,14 +9,16 @@ extension Wording {
     }
 
     /// `ns/name ingress[0] (file:line:col)`, the rules that decided.
-    static func policyRules(_ rules: [PolicyVerdict.Rule]) -> String {
+    static func policyRules(_ v: PolicyVerdict) -> String { policyRules(v.rules, more: v.moreRules) }
+
+    static func policyRules(_ rules: [PolicyVerdict.Rule], more: Bool = false) -> String {
         let shown = rules.prefix(3).map { r -> String in
             var s = r.tier.map { "ClusterNetworkPolicy \(r.policy) (\($0) tier\(r.action.map { ", \($0)" } ?? ""))" } ?? r.policy
             if r.tier == nil, let i = r.index { s += " rule \(i + 1)" }
             if let l = r.location { s += " at \(l)" }
             return s
         }
-        return shown.joined(separator: "; ") + (rules.count > 3 ? "; and \(rules.count - 3) more" : "")
+        return shown.joined(separator: "; ") + (rules.count > 3 || more ? "; and others" : "")
     }
 
     static func portSlot(_ p: PolicyVerdict.PortSlot) -> String {
@@ -37,22 +39,22 @@ extension Wording {
         case .hostNetworkExempt: return "a hostNetwork pod has no veth program: NetworkPolicy does not apply"
         case .notIsolated: return "no policy isolates the pod's \(v.direction.rawValue)\(names)"
         case .notIPv4: return "not IPv4: the IPv4 program passes it"
-        case .adminTier, .baselineTier: return "\(policyRules(v.rules)) \(v.allowed ? "accepts" : "denies") it"
+        case .adminTier, .baselineTier: return "\(policyRules(v)) \(v.allowed ? "accepts" : "denies") it"
         case .nodeIP: return "the pod's own node (\(v.peer)) is always allowed, for kubelet probes"
         case .entryAllows:
-            return "the longest-prefix entry \(v.cidr.map { "\($0)" } ?? "?")\(v.ports.map { " allows \(portSlot($0))" } ?? "") — \(policyRules(v.rules))"
+            return "the longest-prefix entry \(v.cidr.map { "\($0)" } ?? "?")\(v.ports.map { " allows \(portSlot($0))" } ?? "") — \(policyRules(v))"
         case .noEntryCoversPeer:
             return "no entry of the pod's \(v.direction.rawValue) map covers \(v.peer)\(names)"
         case .portNotInEntry:
-            return "the longest-prefix entry \(v.cidr.map { "\($0)" } ?? "?") covers \(v.peer) but not \(v.packet.ipProtocol) \(v.packet.destinationPort) — \(policyRules(v.rules))"
+            return "the longest-prefix entry \(v.cidr.map { "\($0)" } ?? "?") covers \(v.peer) but not \(v.packet.ipProtocol) \(v.packet.destinationPort) — \(policyRules(v))"
         case .exceptEntry:
-            return "\(v.cidr.map { "\($0)" } ?? "?") is an except of \(policyRules(v.rules)): the agent writes it as a deny-all entry, and longest-prefix match over all the pod's rules picks it (the Kubernetes spec would let other rules allow it)"
+            return "\(v.cidr.map { "\($0)" } ?? "?") is an except of \(policyRules(v)): the agent writes it as a deny-all entry, and longest-prefix match over all the pod's rules picks it (the Kubernetes spec would let other rules allow it)"
         case .defaultAllow:
             return "the pod has just started and the agent holds no policies for it yet\(names): NETWORK_POLICY_ENFORCING_MODE standard lets everything through until they are applied"
         case .defaultDeny:
             return "the pod has just started and the agent holds no policies for it yet\(names): NETWORK_POLICY_ENFORCING_MODE strict drops everything, kubelet probes included, until they are applied"
-        case .ruleAllows: return "allowed by \(policyRules(v.rules))"
-        case .noRuleAllows: return "no rule of \(policyRules(v.rules)) allows it"
+        case .ruleAllows: return "allowed by \(policyRules(v))"
+        case .noRuleAllows: return "no rule of \(policyRules(v)) allows it"
         case .ownPod: return "a pod talking to itself is always allowed"
         case .residentNode: return "traffic between a pod and its own node is always allowed"
         }

@@ -443,6 +443,7 @@ extension TraceRenderer {
         o["rules"] = v.rules.map { r in
             JSONObject(["policy": r.policy, "tier": r.tier, "action": r.action, "rule": r.index, "location": location(r.location)]).value
         }
+        if v.moreRules { o["moreRules"] = true }
         o["cidr"] = v.cidr.map { "\($0)" }
         o["ports"] = v.ports.map { p in JSONObject(["protocol": p.ipProtocol, "start": p.start, "end": p.end]).value }
         if v.atStart { o["atStart"] = true }

@@ -3176,6 +3176,9 @@ public enum TraceSchema {
         },
         "atStart": {
           "const": true
+        },
+        "moreRules": {
+          "const": true
         }
       }
     },
@@ -5474,6 +5477,9 @@ public enum TraceSchema {
           }
         },
         "atStart": {
+          "const": true
+        },
+        "moreRules": {
           "const": true
         }
       }
