@@ -60,7 +60,18 @@ public final class PolicyEnforcement: Sendable {
         for p in k.networkPolicies { namespaces.insert(p.meta.namespace) }
         var labels: [String: [String: String]] = [:]
         for n in namespaces { labels[n] = k.namespaceLabels(n) }
-        return PolicyWorld(namespaceLabels: labels, pods: pods, services: k.services, networkPolicies: k.networkPolicies,
+        // The ClusterIPs netsim allocated (the topology writes few of them): the controller adds a
+        // Service's ClusterIP to egress entries, and a Service without one would be skipped.
+        var allocated: [String: IPv4Address] = [:]
+        for s in r.services { if let ip = s.clusterIP { allocated["\(s.namespace)/\(s.name)"] = ip } }
+        let services = k.services.map { svc -> Service in
+            var svc = svc
+            if svc.clusterIP == nil || svc.clusterIP?.isEmpty == true, let ip = allocated["\(svc.meta.namespace)/\(svc.meta.name)"] {
+                svc.clusterIP = ip.description
+            }
+            return svc
+        }
+        return PolicyWorld(namespaceLabels: labels, pods: pods, services: services, networkPolicies: k.networkPolicies,
                            nodeIPs: r.nodes.map(\.primaryIP).sorted { $0.value < $1.value })
     }
 }
