@@ -120,6 +120,39 @@ import Testing
         #expect(NodePolicyRenderer.render(v, as: .text).contains("OVER THE 24-SLOT LIMIT: 25 slots"))
     }
 
+    /// The controller adds the ClusterIP netsim allocated for a Service the egress peer selects
+    /// (the topology writes none for tenant-acme/api), with the Service port (80) that maps to the
+    /// policy's port (8080, the named targetPort `http`).
+    @Test func allocatedClusterIPIsAnEgressEntry() throws {
+        let n = Network(topology: try Self.topology(), catalog: .builtin)
+        let (node, key) = try Self.node(of: "tenant-acme/web-", in: n)
+        let clusterIP = try #require(n.fabric.realized.services.first { $0.namespace == "tenant-acme" && $0.name == "api" }?.clusterIP)
+        let v = try NodePolicyView.build(n.fabric, node: node, pod: key).get()
+        let e = try #require(v.pods.first?.egress.entries?.first { $0.cidr == "\(clusterIP)/32" })
+        #expect(e.kind == "allow" && e.slots.map(\.port) == [80])
+        #expect(e.slots.first?.sources.first?.peerKind == "serviceClusterIP" && e.slots.first?.sources.first?.peerName == "tenant-acme/api")
+    }
+
+    /// What the controller leaves out (a named port with an ipBlock peer) is listed under the
+    /// direction with the rule that asked for it.
+    @Test func leftOutRulesAreListed() throws {
+        var t = try Self.topology()
+        let loc = SourceLocation(file: "inline.yaml", line: 7, column: 5)
+        t.kubernetes.networkPolicies.append(NetworkPolicy(
+            meta: ObjectMeta(name: "named-to-cidr", namespace: "tenant-globex", location: loc),
+            podSelector: LabelSelector(), policyTypes: [.Egress], ingress: [],
+            egress: [NetworkPolicy.Rule(peers: [NetworkPolicy.Peer(podSelector: nil, namespaceSelector: nil,
+                                                                     ipBlock: (try #require(IPv4CIDR("10.0.0.0/8")), []), location: loc)],
+                                        ports: [NetworkPolicy.Port(ipProtocol: .tcp, port: .name("http"), endPort: nil, location: loc)],
+                                        location: loc)]))
+        let n = Network(topology: t, catalog: .builtin)
+        let (node, key) = try Self.node(of: "tenant-globex/shop-", in: n)
+        let v = try NodePolicyView.build(n.fabric, node: node, pod: key).get()
+        let skip = try #require(v.pods.first?.egress.leftOut?.first)
+        #expect(skip.reason == "namedPortsWithCIDRPeer" && skip.source.policy == "tenant-globex/named-to-cidr" && skip.source.location == "inline.yaml:7:5")
+        #expect(NodePolicyRenderer.render(v, as: .text).contains("left out by the controller: every port of the rule is named"))
+    }
+
     /// `--pod`: empty, a megabyte, malformed, unknown (with a suggestion), on another node.
     @Test func podSelectionMistakes() throws {
         let n = Network(topology: try Self.topology(), catalog: .builtin)

@@ -52,10 +52,22 @@ public struct NodePolicyView: Encodable, Sendable {
         /// More slots than the agent writes (24): it writes 24 of them and drops the others.
         public var overSlotLimit: Bool
     }
+    /// A rule, peer or port of the group's policies that the controller left out of the
+    /// PolicyEndpoints (it only logs these), and why.
+    public struct Skip: Encodable, Sendable {
+        /// `namedPortsUnresolvedOnSelectedPods`, `namedPortsWithCIDRPeer`, `namedPortsNotOnPeerPod`,
+        /// `servicePortNamedTargetPortBypass`, `noMatchingServicePort` or `ipv6Peer`.
+        public var reason: String
+        /// The pod or Service concerned ("namespace/name"), when there is one.
+        public var subject: String?
+        public var source: Source
+    }
     /// One direction of a pod.
     public struct Direction: Encodable, Sendable {
         /// The agent's map, longest prefix first (nil when the view shows no maps).
         public var entries: [Entry]?
+        /// What the controller left out of this direction's entries (agent view).
+        public var leftOut: [Skip]?
         /// The policies (namespace/name) selecting the pod for this direction (upstream view).
         public var selectedBy: [String]?
     }
@@ -131,8 +143,8 @@ public struct NodePolicyView: Encodable, Sendable {
                 let all = Set(inSel).union(outSel).sorted()
                 v.pods.append(Pod(name: p.key, ip: p.ip.description, hostNetwork: p.hostNetwork, group: nil, state: nil,
                                   policies: all.map(policy),
-                                  ingress: Direction(entries: nil, selectedBy: inSel.map { policy($0).name }),
-                                  egress: Direction(entries: nil, selectedBy: outSel.map { policy($0).name })))
+                                  ingress: Direction(entries: nil, leftOut: nil, selectedBy: inSel.map { policy($0).name }),
+                                  egress: Direction(entries: nil, leftOut: nil, selectedBy: outSel.map { policy($0).name })))
             }
             return .success(v)
         }
@@ -141,7 +153,7 @@ public struct NodePolicyView: Encodable, Sendable {
             let p = world.pods[i]
             if p.hostNetwork {
                 v.pods.append(Pod(name: p.key, ip: p.ip.description, hostNetwork: true, group: nil, state: "hostNetwork",
-                                  policies: [], ingress: Direction(entries: [], selectedBy: nil), egress: Direction(entries: [], selectedBy: nil)))
+                                  policies: [], ingress: Direction(entries: [], leftOut: nil, selectedBy: nil), egress: Direction(entries: [], leftOut: nil, selectedBy: nil)))
                 continue
             }
             let pols = agent.policies(ofPod: i)
@@ -149,8 +161,10 @@ public struct NodePolicyView: Encodable, Sendable {
                               group: agentPodIdentifier(name: p.name, namespace: p.namespace),
                               state: agent.podState(ofPod: i).rawValue,
                               policies: pols.map(policy),
-                              ingress: Direction(entries: agent.entries(ofPod: i, direction: .ingress).map(entry), selectedBy: nil),
-                              egress: Direction(entries: agent.entries(ofPod: i, direction: .egress).map(entry), selectedBy: nil)))
+                              ingress: Direction(entries: agent.entries(ofPod: i, direction: .ingress).map(entry),
+                                                 leftOut: skips(pols, .ingress, agent), selectedBy: nil),
+                              egress: Direction(entries: agent.entries(ofPod: i, direction: .egress).map(entry),
+                                                leftOut: skips(pols, .egress, agent), selectedBy: nil)))
         }
         return .success(v)
     }
@@ -211,6 +225,12 @@ public struct NodePolicyView: Encodable, Sendable {
                        inheritedFrom: s.inheritedFrom?.description)
               },
               sources: e.sources.map(source), overSlotLimit: e.exceedsSlotLimit)
+    }
+
+    /// What the controller left out of policies `pols` for `direction`, in policy order.
+    static func skips(_ pols: [Int], _ direction: PolicyDirection, _ agent: VPCCNIPolicyAgent) -> [Skip] {
+        pols.flatMap { agent.policyEndpoints[$0].skipped }.filter { $0.source.direction == direction }
+            .map { Skip(reason: $0.reason.rawValue, subject: $0.subject, source: source($0.source)) }
     }
 
     static func kindName(_ k: AgentMapEntry.Kind) -> String {
@@ -279,9 +299,26 @@ public enum NodePolicyRenderer {
                     out += "\n"
                     out += provenance(e)
                 }
+                for k in dir.leftOut ?? [] {
+                    out += "    left out by the controller: \(skipText(k))\n"
+                }
             }
         }
         return out
+    }
+
+    static func skipText(_ k: NodePolicyView.Skip) -> String {
+        let why: String
+        switch k.reason {
+        case "namedPortsUnresolvedOnSelectedPods": why = "every port of the rule is named and none resolves on the selected pods"
+        case "namedPortsWithCIDRPeer": why = "every port of the rule is named, which an ipBlock or any-peer rule cannot resolve"
+        case "namedPortsNotOnPeerPod": why = "every port of the rule is named and the peer pod has none of them"
+        case "servicePortNamedTargetPortBypass": why = "the Service port's named targetPort reaches a container port the rule does not allow, so its ClusterIP is not added"
+        case "noMatchingServicePort": why = "no port of the rule maps to a port of the Service, so its ClusterIP is not added"
+        case "ipv6Peer": why = "an IPv6 ipBlock in an IPv4 cluster"
+        default: why = k.reason
+        }
+        return (k.subject.map { "\($0): " } ?? "") + why + " (" + sourceText(k.source) + ")"
     }
 
     static func stateText(_ s: String?, mode: String) -> String {
