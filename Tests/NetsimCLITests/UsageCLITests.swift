@@ -84,7 +84,7 @@ final class UsageCLITests: XCTestCase {
         ("trace", ["--format", "-o, --output", "--set", "--instance-catalog", "--max-input-size"]),
         ("capacity", ["--format", "-o, --output", "--set", "--instance-catalog", "--max-input-size"]),
         ("simulate", ["--format", "-o, --output", "--set", "--instance-catalog", "--max-input-size"]),
-        ("node", ["-o, --output", "--set", "--instance-catalog", "--max-input-size"]),
+        ("node", ["--format", "-o, --output", "--set", "--instance-catalog", "--max-input-size"]),
         ("describe", ["--format", "-o, --output", "--set", "--instance-catalog", "--max-input-size"]),
         ("replay", ["--format", "-o, --output", "--instance-catalog", "--max-input-size"]),
         ("generate", ["-o, --output"]),

@@ -7,14 +7,15 @@ import NetsimRender
 import NetsimTopology
 
 struct Node: ParsableCommand {
-    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, enis, pods, all }
+    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, enis, pods, policy, all }
     enum Form: String, CaseIterable, ExpressibleByArgument { case saved, restore }
 
     static let configuration = CommandConfiguration(
         abstract: "A node's datapath as the VPC CNI and kube-proxy build it, in the formats of iptables-save, ip rule and ip route.",
         discussion: """
         netsim node FILE                      lists the node names, one per line
-        netsim node FILE NODE --show iptables|rules|routes|enis|pods|all
+        netsim node FILE NODE --show iptables|rules|routes|enis|pods|policy|all
+        netsim node FILE NODE --show policy [--pod NAMESPACE/NAME] [--format text|json]
 
         --iptables-form saved (default) prints the rules as iptables-save prints them back from the \
         kernel (diff against a node's `iptables-save | grep -v '^#'`); restore prints them as \
@@ -22,17 +23,42 @@ struct Node: ParsableCommand {
 
         pods: each pod's side of its veth (eth0 with a /32, the 169.254.1.1 gateway) and the host \
         veth it pairs with; hostNetwork pods share the node's stack.
+
+        policy: for each pod (or the one --pod names), the NetworkPolicy entries the VPC CNI \
+        network policy agent holds: the pod's group, its state, the policies applied to its group \
+        and each ingress and egress LPM map entry (CIDR, kind, port/protocol slots, the policy rule \
+        and file:line:col each came from), longest prefix first. Under enforcer upstream, the \
+        policies selecting each pod per direction. `all` includes it when the cluster has policies.
         """
     )
 
     @OptionGroup var topologyFile: TopologyFile
     @Argument(help: "A node name (see 'netsim node FILE').") var node: String?
-    @Option(help: "What to print: iptables, rules, routes, enis, pods, all.") var show: Show = .all
+    @Option(help: "What to print: iptables, rules, routes, enis, pods, policy, all.") var show: Show = .all
     @Option(help: "iptables rules as the kernel's iptables-save prints them (saved) or as kube-proxy writes them (restore).") var iptablesForm: Form = .saved
+    @Option(help: ArgumentHelp("With --show policy: only this pod of the node (namespace/name, or the start of one pod's name).", valueName: "namespace/name"))
+    var pod: String?
+    @OptionGroup var formatting: FormatOption<Node.Outputs>
     @OptionGroup var destination: OutputOption<Node.Outputs>
     @OptionGroup var input: TopologyOptions
 
-    enum Outputs: OutputNoun { static let outputNoun = "" }
+    enum Outputs: FormatChoices, OutputNoun {
+        static let defaultFormat = TraceFormat.text
+        static let formatHelp = "Output format: text, json (json with --show policy)."
+        static let outputNoun = ""
+    }
+
+    func validate() throws {
+        if pod != nil && show != .policy {
+            throw ValidationError("--pod selects a pod of --show policy; add --show policy")
+        }
+        if formatting.format == .json && show != .policy {
+            throw ValidationError("--format json is available with --show policy; the other views are text in the formats of iptables-save, ip rule and ip route")
+        }
+        if node == nil && (pod != nil || formatting.format == .json) {
+            throw ValidationError("--pod and --format json need a NODE (see 'netsim node FILE')")
+        }
+    }
 
     func run() throws {
         let (t, catalog) = try input.load(topologyFile.file)
@@ -46,6 +72,17 @@ struct Node: ParsableCommand {
         guard let dp = NodeDatapath(fabric: network.fabric, node: node) else {
             throw TopologyInput.fail(.invalidEndpoint, "no node \(node) in the topology", near: Suggestions.nearest(to: node, in: names))
         }
+        let hasPolicies = !t.kubernetes.networkPolicies.isEmpty || !t.kubernetes.clusterNetworkPolicies.isEmpty
+        func policyView() throws -> NodePolicyView {
+            switch NodePolicyView.build(network.fabric, node: node, pod: pod) {
+            case .success(let v): return v
+            case .failure(.notFound(let why, let near)): throw TopologyInput.fail(.invalidEndpoint, why, near: near)
+            }
+        }
+        if show == .policy {
+            try destination.write(NodePolicyRenderer.render(try policyView(), as: formatting.format))
+            return
+        }
         var text = ""
         func section(_ title: String, _ body: String) {
             if show == .all { text += "# \(title)\n" }
@@ -57,6 +94,7 @@ struct Node: ParsableCommand {
         if show == .routes || show == .all { section("ip route show table all", dp.host.routesText) }
         if show == .pods || show == .all { section("pods (inside each pod's network namespace)", dp.podsText) }
         if show == .iptables || show == .all { section("iptables-save", iptablesForm == .saved ? dp.iptablesSavedText : dp.iptablesText) }
+        if show == .all && hasPolicies { section("NetworkPolicy", NodePolicyRenderer.render(try policyView(), as: .text)) }
         try destination.write(text)
     }
 }
