@@ -117,6 +117,28 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let sourceRangeSpaces = DiagnosticCode("NS0812", "source-range-whitespace", "A loadBalancerSourceRanges entry with spaces around it; the API server and kube-proxy trim them.")
     public static let invalidSetting = DiagnosticCode("NS0830", "invalid-set-argument", "A command-line --set that is not KEY=VALUE for the cluster's aws-node settings.")
 
+    // MARK: NS12xx — NetworkPolicy enforcement (model, settings, validation)
+    public static let policyEndPort = DiagnosticCode("NS1201", "policy-end-port", "A NetworkPolicy port whose endPort the API server refuses: below port, with a named port, or without a port.")
+    public static let policyNamedPort = DiagnosticCode("NS1202", "policy-named-port", "A NetworkPolicy or ClusterNetworkPolicy named port that is not a valid port name (IANA service name rules).")
+    public static let policyExcept = DiagnosticCode("NS1203", "policy-except-outside-cidr", "An ipBlock except entry that is not strictly inside its cidr: the API server refuses the policy.")
+    public static let policyPeer = DiagnosticCode("NS1204", "policy-peer", "A NetworkPolicy peer the API server refuses: none of podSelector, namespaceSelector and ipBlock, or ipBlock with another of them.")
+    public static let selectorRequirement = DiagnosticCode("NS1205", "selector-requirement", "A matchExpressions entry the API server refuses: In or NotIn without values, Exists or DoesNotExist with values (an unknown operator stays NS0204).")
+    public static let policyTypes = DiagnosticCode("NS1206", "policy-types", "NetworkPolicy policyTypes the API server refuses: more than two entries (a value other than Ingress or Egress stays NS0204).")
+    public static let policyIPv6Peer = DiagnosticCode("NS1207", "policy-ipv6-peer", "An IPv6 ipBlock or networks peer in an IPv4 cluster: the network policy agent cannot apply it, so it allows nothing.")
+    public static let clusterPolicySpec = DiagnosticCode("NS1208", "cluster-policy-spec", "A ClusterNetworkPolicy spec the CRD's validation refuses: tier, priority or subject.")
+    public static let clusterPolicyRule = DiagnosticCode("NS1209", "cluster-policy-rule", "A ClusterNetworkPolicy rule the CRD's validation refuses: action, name, peers or too many entries.")
+    public static let clusterPolicyPeer = DiagnosticCode("NS1210", "cluster-policy-peer", "A ClusterNetworkPolicy peer the CRD's validation refuses: not exactly one field, a bad CIDR or domain name, a field of the wrong direction.")
+    public static let clusterPolicyPort = DiagnosticCode("NS1211", "cluster-policy-port", "A ClusterNetworkPolicy port the CRD's validation refuses: port out of range, start not below end, an unknown protocol.")
+    public static let clusterPolicyEmptyPort = DiagnosticCode("NS1212", "cluster-policy-empty-port", "A ClusterNetworkPolicy ports entry with none of portNumber, portRange and namedPort: the controller adds no port for it.")
+    public static let policyEnforcer = DiagnosticCode("NS1213", "network-policy-enforcer", "A cluster.networkPolicy.enforcer netsim does not know.")
+    public static let vpcCniAddonIgnored = DiagnosticCode("NS1214", "vpc-cni-addon-ignored", "A cluster.vpcCniAddon key netsim does not read (the add-on accepts it) or that the add-on's schema does not have.")
+    public static let vpcCniAddonValue = DiagnosticCode("NS1215", "vpc-cni-addon-value", "A cluster.vpcCniAddon value the add-on's configuration schema refuses (enableNetworkPolicy must be the string \"true\" or \"false\").")
+    public static let enforcingMode = DiagnosticCode("NS1216", "network-policy-enforcing-mode", "A NETWORK_POLICY_ENFORCING_MODE other than standard or strict: ipamd and the network policy agent refuse to start with it.")
+    public static let policyEnforcerUndeclared = DiagnosticCode("NS1217", "network-policy-enforcer-undeclared", "NetworkPolicies in a cluster that declares no enforcer: netsim cannot tell whether anything enforces them.")
+    public static let policyAgentDisabled = DiagnosticCode("NS1218", "network-policy-agent-disabled", "cluster.networkPolicy.enforcer is vpc-cni but the add-on's enableNetworkPolicy is \"false\": policies are stored, not enforced.")
+    public static let enforcingModeNoEffect = DiagnosticCode("NS1219", "enforcing-mode-no-effect", "NETWORK_POLICY_ENFORCING_MODE set while the enforcer is not the VPC CNI agent: it has no effect.")
+    public static let policyTwoEnforcers = DiagnosticCode("NS1220", "network-policy-two-enforcers", "enforcer upstream while the add-on's enableNetworkPolicy is \"true\": the VPC CNI agent enforces too, and a flow passes only if both allow it.")
+
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
     public static let captureLinkType = DiagnosticCode("NS1102", "capture-link-type", "A capture of a link type netsim does not read.")
@@ -157,5 +179,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .invalidEndpoint, .intentFailed, .intentHolds, .intentNotEvaluated,
         .eventsOutOfOrder, .invalidScenario, .scenarioLimit,
         .captureUnreadable, .captureLinkType,
+        .policyEndPort, .policyNamedPort, .policyExcept, .policyPeer, .selectorRequirement, .policyTypes, .policyIPv6Peer,
+        .clusterPolicySpec, .clusterPolicyRule, .clusterPolicyPeer, .clusterPolicyPort, .clusterPolicyEmptyPort,
+        .policyEnforcer, .vpcCniAddonIgnored, .vpcCniAddonValue, .enforcingMode,
+        .policyEnforcerUndeclared, .policyAgentDisabled, .enforcingModeNoEffect, .policyTwoEnforcers,
     ]
 }

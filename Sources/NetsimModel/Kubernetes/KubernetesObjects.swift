@@ -7,9 +7,9 @@ public struct KubernetesObjects: Sendable {
     public var ingresses: [Ingress] = []
     public var ingressClasses: [IngressClass] = []
     public var networkPolicies: [NetworkPolicy] = []
-    /// EKS ClusterNetworkPolicies (networking.k8s.aws): not modelled, kept by name and place so
-    /// that every trace through a pod says its verdict depends on them.
-    public var clusterNetworkPolicies: [UnmodelledObject] = []
+    /// EKS ClusterNetworkPolicies (`networking.k8s.aws/v1alpha1`, cluster-scoped): Admin and
+    /// Baseline tiers around namespace NetworkPolicies.
+    public var clusterNetworkPolicies: [ClusterNetworkPolicy] = []
     /// EKS ApplicationNetworkPolicies (`networking.k8s.aws`, namespaced, FQDN egress peers):
     /// not modelled, kept so that traces through pods of their namespace carry a caveat.
     public var applicationNetworkPolicies: [UnmodelledObject] = []

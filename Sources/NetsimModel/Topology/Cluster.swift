@@ -17,6 +17,9 @@ public struct Cluster: Sendable {
     /// The aws-node settings as the converter read them from `cni` (typed, with where each is
     /// written); nil for a cluster built in code (then `awsNode` reads `cni`).
     public var cniSettings: CNISettings?
+    /// Who enforces NetworkPolicies and the agent's settings (`cluster.networkPolicy`,
+    /// `cluster.vpcCniAddon`, `NETWORK_POLICY_ENFORCING_MODE`); undeclared when absent.
+    public var networkPolicy = NetworkPolicySettings()
 
     public init(name: String, version: String, serviceCIDR: IPv4CIDR, ipFamily: IPFamily = .ipv4,
                 nodePortRange: PortRange = PortRange(30000, 32767), cni: [CNISetting] = [],

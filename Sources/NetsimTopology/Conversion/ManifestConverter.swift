@@ -13,10 +13,12 @@ final class ManifestConverter {
     /// The cluster's Kubernetes minor version (`cluster.version`); nil: v1.31, the version
     /// netsim models.
     var kubernetesMinor: Int? = nil
+    /// The cluster is IPv6 (`cluster.ipFamily: ipv6`): IPv6 policy peers are then of its family.
+    var ipv6Cluster = false
 
     static let modelledKinds = ["Namespace", "Deployment", "StatefulSet", "DaemonSet", "Pod", "Service",
                                 "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy"]
-    static let clusterScoped: Set<String> = ["Namespace", "IngressClass"]
+    static let clusterScoped: Set<String> = ["Namespace", "IngressClass", "ClusterNetworkPolicy"]
 
     init(file: String, reporter: Reporter, objects: KubernetesObjects, seen: [String: SourceLocation]) {
         self.file = file; self.reporter = reporter; self.objects = objects; self.seen = seen
@@ -47,10 +49,12 @@ final class ManifestConverter {
             // EKS's cluster-wide policies can drop any pod's traffic: kept by name, so that
             // traces through pods carry a caveat (CLUSTER_NETWORK_POLICY, exit 3).
             if kind == "ClusterNetworkPolicy", apiVersion.hasPrefix("networking.k8s.aws/") {
-                let name = r.mapping("metadata", context: "metadata of \(kind)")?.string("name") ?? "(unnamed)"
-                objects.clusterNetworkPolicies.append(UnmodelledObject(kind: kind, name: name, location: r.location))
-                reporter.warning(.unmodelledKind, "\(kind) \(name) (\(apiVersion)) is not modelled by netsim: a trace through a pod says its verdict depends on it (exit 3), and check does not evaluate intents through pods",
-                                 at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                let before = objects.clusterNetworkPolicies.count
+                clusterNetworkPolicy(r, apiVersion: apiVersion)
+                if objects.clusterNetworkPolicies.count > before, let p = objects.clusterNetworkPolicies.last {
+                    reporter.warning(.unmodelledKind, "\(kind) \(p.name) (\(apiVersion)) is not modelled by netsim: a trace through a pod says its verdict depends on it (exit 3), and check does not evaluate intents through pods",
+                                     at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                }
                 return
             }
             // Namespaced, with FQDN egress peers: it can drop the traffic of pods of its namespace.
@@ -146,18 +150,43 @@ final class ManifestConverter {
         return d
     }
 
-    /// A label selector. Unknown keys are errors here: `matchLabel:` for `matchLabels:` would
-    /// otherwise leave an empty selector that selects every pod (the API server rejects it too).
+    /// A label selector, checked as the API server checks one (`ValidateLabelSelector`): label
+    /// keys and values, a known operator, values for In and NotIn only. Unknown keys are errors
+    /// here: `matchLabel:` for `matchLabels:` would otherwise leave an empty selector that
+    /// selects every pod (the API server rejects it too).
     func selector(_ r: MappingReader?) -> LabelSelector? {
         guard let r else { return nil }
         var exprs: [LabelSelector.Requirement] = []
         for item in r.list("matchExpressions") ?? [] {
             guard let er = reader(item, "a matchExpression") else { continue }
-            let key = er.string("key") ?? ""
+            let key = er.locatedString("key", required: true)
             let op = er.choice("operator", LabelSelector.Requirement.Operator.self, required: true)
-            let values = er.stringList("values").map(\.0)
+            let values = er.stringList("values")
             er.finish()
-            if let op { exprs.append(LabelSelector.Requirement(key: key, op: op, values: values)) }
+            if let (k, loc) = key, let why = KubernetesNames.labelKeyProblem(k) {
+                reporter.error(.invalidLabel, "matchExpressions key '\(echo: k)' is not a valid label key: \(why)", at: loc,
+                               hint: "the API server refuses the object; e.g. app.kubernetes.io/name or team")
+            }
+            switch op {
+            case .In?, .NotIn?:
+                if values.isEmpty {
+                    reporter.error(.selectorRequirement, "matchExpressions operator \(op?.rawValue ?? "") on '\(echo: key?.0 ?? "")' has no values", at: er.has("values") ? er.valueLocation("values") : er.valueLocation("operator"),
+                                   hint: "the API server refuses it: list at least one value, e.g. values: [web], or use Exists")
+                }
+                for (v, loc) in values {
+                    if let why = KubernetesNames.labelValueProblem(v) {
+                        reporter.error(.invalidLabel, "matchExpressions value '\(echo: v)' of '\(echo: key?.0 ?? "")' is not a valid label value: \(why)", at: loc,
+                                       hint: "the API server refuses the object; write a value such as \"web\" or \"v1.2\"")
+                    }
+                }
+            case .Exists?, .DoesNotExist?:
+                if !values.isEmpty {
+                    reporter.error(.selectorRequirement, "matchExpressions operator \(op?.rawValue ?? "") on '\(echo: key?.0 ?? "")' has values", at: er.valueLocation("values"),
+                                   hint: "the API server refuses it: \(op?.rawValue ?? "") takes no values; remove them, or use In")
+                }
+            case nil: break
+            }
+            if let op { exprs.append(LabelSelector.Requirement(key: key?.0 ?? "", op: op, values: values.map(\.0))) }
         }
         let labels = self.labels(r.stringMap("matchLabels"), of: "a selector")
         r.finish()
@@ -484,54 +513,213 @@ final class ManifestConverter {
         objects.ingresses.append(Ingress(meta: meta, ingressClassName: className, defaultBackend: defaultBackend, rules: rules))
     }
 
-    func policyPeers(_ r: MappingReader, key: String, ctx: String) -> [NetworkPolicy.Peer] {
-        var peers: [NetworkPolicy.Peer] = []
-        for item in r.list(key) ?? [] {
-            guard let pr = reader(item, "a peer of \(ctx)") else { continue }
-            var block: (cidr: IPv4CIDR, except: [IPv4CIDR])? = nil
-            if let b = pr.mapping("ipBlock"), let (c, loc) = b.locatedString("cidr", required: true) {
-                if let v = IPv4CIDR(lenient: c) {
-                    let except = b.stringList("except").compactMap { IPv4CIDR(lenient: $0.0) }
-                    block = (v, except)
-                } else {
-                    reporter.error(.invalidCIDR, "ipBlock cidr '\(echo: c)' is not an IPv4 CIDR", at: loc)
-                }
-            }
-            peers.append(NetworkPolicy.Peer(podSelector: selector(pr.mapping("podSelector")),
-                                            namespaceSelector: selector(pr.mapping("namespaceSelector")), ipBlock: block,
-                                            location: pr.location))
-        }
-        return peers
+    /// `IsValidPortName`: at most 15 characters of a-z, 0-9 and '-', at least one letter, no
+    /// '-' at either end and no "--".
+    static func portNameProblem(_ s: String) -> String? {
+        let b = Array(s.utf8)
+        if b.isEmpty || b.count > 15 { return "it must be 1 to 15 characters" }
+        if !b.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) { return "it may hold only lowercase a-z, 0-9 and '-'" }
+        if !b.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) { return "it must contain at least one letter" }
+        if b.first == 0x2D || b.last == 0x2D { return "it may not begin or end with '-'" }
+        if s.contains("--") { return "it may not contain \"--\"" }
+        return nil
     }
 
-    func policyRules(_ spec: MappingReader, key: String, peerKey: String, ctx: String) -> [NetworkPolicy.Rule] {
-        (spec.list(key) ?? []).compactMap { item in
-            guard let rr = reader(item, "an \(key) rule of \(ctx)") else { return nil }
-            let ports: [NetworkPolicy.Port] = (rr.list("ports") ?? []).compactMap { p in
-                guard let pr = reader(p, "a port of \(ctx)") else { return nil }
-                return NetworkPolicy.Port(ipProtocol: protocolField(pr), port: intOrString(pr, "port"),
-                                          endPort: port(pr, "endPort"), location: pr.location)
-            }
-            return NetworkPolicy.Rule(peers: policyPeers(rr, key: peerKey, ctx: ctx), ports: ports, location: rr.location)
+    /// An ipBlock CIDR as the API server reads it (sloppy: host bits allowed); `.v6` for a valid
+    /// IPv6 CIDR, nil when it is not a CIDR.
+    enum PolicyCIDR { case v4(IPv4CIDR), v6(IPv6CIDR) }
+    static func policyCIDR(_ text: String) -> PolicyCIDR? {
+        if let c = IPv4CIDR(lenient: text) { return .v4(c) }
+        if text.contains(":"), let c = IPv6CIDR(lenient: text) { return .v6(c) }
+        return nil
+    }
+
+    /// A peer's ipBlock, checked as `ValidateIPBlock`; nil (after reporting) when it is not an
+    /// IPv4 block netsim can use.
+    func ipBlock(_ b: MappingReader, ctx: String) -> (cidr: IPv4CIDR, except: [IPv4CIDR])? {
+        defer { b.finish() }
+        guard let (c, loc) = b.locatedString("cidr", required: true) else { _ = b.node("except"); return nil }
+        let excepts = b.stringList("except")
+        guard !c.isEmpty else {
+            reporter.error(.invalidCIDR, "ipBlock cidr of \(ctx) is empty", at: loc, hint: "the API server requires a CIDR, e.g. 10.0.0.0/16")
+            return nil
         }
+        guard let parsed = Self.policyCIDR(c) else {
+            reporter.error(.invalidCIDR, "ipBlock cidr '\(echo: c)' of \(ctx) is not a CIDR", at: loc,
+                           hint: "the API server refuses it; write address/length without spaces, e.g. 10.0.0.0/16")
+            for (e, eloc) in excepts where Self.policyCIDR(e) == nil {
+                reporter.error(.invalidCIDR, "ipBlock except entry '\(echo: e)' of \(ctx) is not a CIDR", at: eloc, hint: "the API server refuses it; e.g. 10.0.5.0/24")
+            }
+            return nil
+        }
+        var except: [IPv4CIDR] = []
+        var exceptOK = true
+        for (e, eloc) in excepts {
+            guard let pe = Self.policyCIDR(e) else {
+                exceptOK = false
+                reporter.error(.invalidCIDR, "ipBlock except entry '\(echo: e)' of \(ctx) is not a CIDR", at: eloc, hint: "the API server refuses it; e.g. 10.0.5.0/24")
+                continue
+            }
+            let inside: Bool
+            switch (parsed, pe) {
+            case (.v4(let outer), .v4(let inner)): inside = outer.contains(inner.network) && outer.prefixLength < inner.prefixLength; if inside { except.append(inner) }
+            case (.v6(let outer), .v6(let inner)): inside = outer.contains(inner.network) && outer.prefixLength < inner.prefixLength
+            default: inside = false
+            }
+            if !inside {
+                exceptOK = false
+                reporter.error(.policyExcept, "ipBlock except entry '\(echo: e)' of \(ctx) is not strictly inside its cidr \(echo: c)", at: eloc,
+                               hint: "the API server refuses the policy: an except must be a smaller block inside cidr (e.g. cidr 10.0.0.0/16, except 10.0.5.0/24); remove it or fix the cidr")
+            }
+        }
+        switch parsed {
+        case .v4(let v): return exceptOK ? (v, except) : nil
+        case .v6(let v):
+            if ipv6Cluster {
+                reporter.warning(.policyIPv6Peer, "ipBlock \(v) of \(ctx) is IPv6: netsim models IPv4 traffic only, so this peer allows nothing in its traces", at: loc,
+                                 hint: "netsim's policy engines are IPv4-only; remove the peer to silence this")
+            } else {
+                reporter.warning(.policyIPv6Peer, "ipBlock \(v) of \(ctx) is IPv6 in an IPv4 cluster: the network policy agent cannot apply it, so this peer allows nothing", at: loc,
+                                 hint: "remove the peer, or write the IPv4 range you mean (the agent runs one address family per cluster)")
+            }
+            return nil
+        }
+    }
+
+    /// The peers of a rule, checked as `ValidateNetworkPolicyPeer`. `written` counts the peers
+    /// in the manifest (an IPv6 peer the agent cannot apply is left out of the result).
+    func policyPeers(_ r: MappingReader, key: String, ctx: String) -> (peers: [NetworkPolicy.Peer], written: Int) {
+        var peers: [NetworkPolicy.Peer] = []
+        let items = r.list(key) ?? []
+        for item in items {
+            guard let pr = reader(item, "a peer of \(ctx)") else { continue }
+            let podNode = pr.node("podSelector"), nsNode = pr.node("namespaceSelector"), blockNode = pr.node("ipBlock")
+            let count = [podNode, nsNode, blockNode].filter { $0 != nil }.count
+            if count == 0 {
+                reporter.error(.policyPeer, "a peer of \(ctx) names no podSelector, namespaceSelector or ipBlock", at: pr.location,
+                               hint: "the API server refuses it (must specify a peer); write podSelector: {} for every pod of the namespace, or remove the entry")
+            } else if count > 1 && blockNode != nil {
+                reporter.error(.policyPeer, "a peer of \(ctx) sets ipBlock together with a selector", at: pr.location,
+                               hint: "the API server refuses it (may not specify both ipBlock and another peer); write them as two peers")
+            }
+            var block: (cidr: IPv4CIDR, except: [IPv4CIDR])? = nil
+            var dropped = false
+            if blockNode != nil {
+                if let b = pr.mapping("ipBlock", context: "ipBlock of \(ctx)") { block = ipBlock(b, ctx: ctx) }
+                dropped = block == nil
+            }
+            let podSel = selector(pr.mapping("podSelector", context: "podSelector of a peer of \(ctx)"))
+            let nsSel = selector(pr.mapping("namespaceSelector", context: "namespaceSelector of a peer of \(ctx)"))
+            pr.finish()
+            if count == 0 || (count > 1 && blockNode != nil) || dropped { continue }
+            peers.append(NetworkPolicy.Peer(podSelector: podSel, namespaceSelector: nsSel, ipBlock: block, location: pr.location))
+        }
+        return (peers, items.count)
+    }
+
+    /// A rule's port, checked as `ValidateNetworkPolicyPort`.
+    func policyPort(_ pr: MappingReader, ctx: String) -> NetworkPolicy.Port? {
+        defer { pr.finish() }
+        let proto = protocolField(pr)
+        var target: ServicePort.TargetPort? = nil
+        var ok = true
+        if let n = pr.node("port") {
+            if case .scalar(let s) = n, s.style == .plain, Self.looksNumeric(s.string), Int(s.string) == nil {
+                ok = false
+                reporter.error(.invalidPort, "'port' of a port of \(ctx) is \(Echo.clip(s.string)), outside 1–65535", at: n.location(in: file))
+            } else if case .scalar(let s) = n, s.style != .plain, Self.looksNumeric(s.string) {
+                // A quoted number is a string in the manifest's JSON: the API server reads it as
+                // a port name, and a port name needs a letter.
+                ok = false
+                reporter.error(.policyNamedPort, "port \"\(echo: s.string)\" of \(ctx) is quoted, so the API server reads it as a port name, and a port name must contain a letter", at: n.location(in: file),
+                               hint: "write the number unquoted: port: \(Echo.clip(s.string))")
+            } else {
+                target = intOrString(pr, "port")
+                if target == nil { ok = false }
+            }
+            if case .name(let name)? = target, let why = Self.portNameProblem(name) {
+                ok = false
+                reporter.error(.policyNamedPort, "port '\(echo: name)' of \(ctx) is not a valid port name: \(why)", at: pr.valueLocation("port"),
+                               hint: "the API server refuses it; write a port number (1–65535) or the name of a container port, e.g. http")
+            }
+        }
+        var endPort: UInt16? = nil
+        if pr.node("endPort") != nil {
+            endPort = port(pr, "endPort")
+            if endPort == nil { ok = false }
+            let loc = pr.valueLocation("endPort")
+            switch target {
+            case nil where pr.node("port") == nil:
+                ok = false
+                reporter.error(.policyEndPort, "endPort of a port of \(ctx) is set without port", at: loc,
+                               hint: "the API server refuses it; add port: the first port of the range")
+            case .name(let name)?:
+                ok = false
+                reporter.error(.policyEndPort, "endPort of a port of \(ctx) is set with the named port '\(echo: name)'", at: loc,
+                               hint: "the API server refuses it: a range needs a numeric port; write the port's number, or drop endPort")
+            case .number(let start)?:
+                if let e = endPort, e < start {
+                    ok = false
+                    reporter.error(.policyEndPort, "endPort \(e) of a port of \(ctx) is below its port \(start)", at: loc,
+                                   hint: "the API server refuses it: endPort must be greater than or equal to port")
+                }
+            default: break
+            }
+        }
+        return ok ? NetworkPolicy.Port(ipProtocol: proto, port: target, endPort: endPort, location: pr.location) : nil
+    }
+
+    static func looksNumeric(_ s: String) -> Bool {
+        var b = Substring(s)
+        if b.first == "-" || b.first == "+" { b = b.dropFirst() }
+        return !b.isEmpty && b.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// The rules of one direction, and how many the manifest writes (Kubernetes' default
+    /// policyTypes count written egress rules).
+    func policyRules(_ spec: MappingReader, key: String, peerKey: String, ctx: String) -> (rules: [NetworkPolicy.Rule], written: Int) {
+        let items = spec.list(key) ?? []
+        let rules: [NetworkPolicy.Rule] = items.compactMap { item in
+            guard let rr = reader(item, "an \(key) rule of \(ctx)") else { return nil }
+            var portsOK = true
+            let ports: [NetworkPolicy.Port] = (rr.list("ports") ?? []).compactMap { p in
+                guard let pr = reader(p, "a port of \(ctx)") else { portsOK = false; return nil }
+                let port = policyPort(pr, ctx: ctx)
+                if port == nil { portsOK = false }
+                return port
+            }
+            let (peers, written) = policyPeers(rr, key: peerKey, ctx: ctx)
+            rr.finish()
+            // A rule whose every written peer is left out (IPv6, or refused) allows nothing; a
+            // rule with a port left out is refused: neither may become "all peers" or "all ports".
+            guard portsOK, written == 0 || !peers.isEmpty else { return nil }
+            return NetworkPolicy.Rule(peers: peers, ports: ports, location: rr.location)
+        }
+        return (rules, items.count)
     }
 
     func networkPolicy(meta: ObjectMeta, spec: MappingReader?) {
         let ctx = "NetworkPolicy \(meta.namespace)/\(meta.name)"
         guard let spec else { reporter.error(.missingKey, "\(ctx) has no spec", at: meta.location); return }
         let podSelector = selector(spec.mapping("podSelector")) ?? LabelSelector()
-        let ingress = policyRules(spec, key: "ingress", peerKey: "from", ctx: ctx)
-        let egress = policyRules(spec, key: "egress", peerKey: "to", ctx: ctx)
+        let (ingress, _) = policyRules(spec, key: "ingress", peerKey: "from", ctx: ctx)
+        let (egress, egressWritten) = policyRules(spec, key: "egress", peerKey: "to", ctx: ctx)
         var types: [NetworkPolicy.PolicyType] = []
-        if !(spec.list("policyTypes") ?? []).isEmpty {
-            for (t, loc) in spec.stringList("policyTypes") {
-                if let v = NetworkPolicy.PolicyType(rawValue: t) { types.append(v) } else {
-                    reporter.error(.invalidValue, "policyType '\(echo: t)' is not Ingress or Egress", at: loc)
+        let written = spec.stringList("policyTypes")
+        if written.count > 2 {
+            reporter.error(.policyTypes, "\(ctx) lists \(written.count) policyTypes; the API server accepts at most two", at: spec.valueLocation("policyTypes"),
+                           hint: "write policyTypes: [Ingress], [Egress] or [Ingress, Egress]")
+        }
+        if !written.isEmpty {
+            for (t, loc) in written {
+                if let v = NetworkPolicy.PolicyType(rawValue: t) { if !types.contains(v) { types.append(v) } } else {
+                    reporter.error(.invalidValue, "policyType '\(echo: t)' is not Ingress or Egress", at: loc,
+                                   hint: "the API server refuses it; policyTypes are capitalised: Ingress, Egress")
                 }
             }
         } else {
             // Kubernetes' default: Ingress always, Egress when egress rules are present.
-            types = [.Ingress] + (egress.isEmpty ? [] : [.Egress])
+            types = [.Ingress] + (egressWritten == 0 ? [] : [.Egress])
         }
         spec.finish(severity: .warning)
         objects.networkPolicies.append(NetworkPolicy(meta: meta, podSelector: podSelector, policyTypes: types,

@@ -76,6 +76,7 @@ extension TopologyConverter {
             if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
         }
         if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
+        cluster.networkPolicy = convertNetworkPolicySettings(r, cni: cni)
         r.finish()
         return cluster
     }
@@ -270,6 +271,8 @@ extension TopologyConverter {
         default: break
         }
         switch name {
+        case "NETWORK_POLICY_ENFORCING_MODE":
+            checkEnforcingMode(value, at: loc)
         case "AWS_VPC_K8S_CNI_VETHPREFIX":
             // aws-node refuses to start (cmd/aws-vpc-cni/main.go): at most 4 characters, and
             // not a prefix of the host's own interfaces.

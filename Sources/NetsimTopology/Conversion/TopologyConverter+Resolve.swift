@@ -5,15 +5,17 @@ import Yams
 extension TopologyConverter {
     // MARK: Kubernetes section
 
-    func convertKubernetes(_ r: MappingReader, kubernetesMinor: Int? = nil) -> KubernetesObjects {
+    func convertKubernetes(_ r: MappingReader, kubernetesMinor: Int? = nil, ipv6Cluster: Bool = false) -> KubernetesObjects {
         let m = ManifestConverter(file: file, reporter: reporter, objects: KubernetesObjects(), seen: [:])
         m.kubernetesMinor = kubernetesMinor
+        m.ipv6Cluster = ipv6Cluster
         for item in r.list("manifests") ?? [] {
             switch item {
             case .scalar(let s):
                 for (path, docs) in manifests.documents(matching: s.string, at: item.location(in: file)) {
                     let fileConverter = ManifestConverter(file: path, reporter: reporter, objects: m.objects, seen: m.seen)
                     fileConverter.kubernetesMinor = kubernetesMinor
+                    fileConverter.ipv6Cluster = ipv6Cluster
                     for d in docs { fileConverter.add(document: d) }
                     m.objects = fileConverter.objects
                     m.seen = fileConverter.seen
@@ -110,6 +112,7 @@ extension TopologyConverter {
         resolveRouteTargets(&t)
         checkAddressPlan(t)
         checkCluster(t)
+        checkNetworkPolicySettings(t)
         checkExternals(t)
     }
 

@@ -162,7 +162,7 @@ final class TopologyConverter {
                            hint: "add a cluster: section, or drop --set")
         }
         topology.externals = (top.list("externals") ?? []).compactMap(convertExternal)
-        if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k, kubernetesMinor: topology.cluster?.kubernetesMinor) }
+        if let k = top.mapping("kubernetes") { topology.kubernetes = convertKubernetes(k, kubernetesMinor: topology.cluster?.kubernetesMinor, ipv6Cluster: topology.cluster?.ipFamily == .ipv6) }
         let expectNodes = top.list("expect") ?? []
         top.finish()
 

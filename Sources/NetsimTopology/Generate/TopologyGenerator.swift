@@ -104,6 +104,7 @@ public struct TopologyGenerator: Sendable {
         line("  name: generated")
         line("  version: \"1.31\"")
         line("  serviceCidr: 172.20.0.0/16")
+        line("  networkPolicy: {enforcer: vpc-cni}")
         line("  cni:")
         line("    AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: \"true\"")
         line("    ENI_CONFIG_LABEL_DEF: topology.kubernetes.io/zone")

@@ -1757,7 +1757,7 @@ public enum TopologySchema {
         },
         "NETWORK_POLICY_ENFORCING_MODE": {
           "$ref": "#/$defs/cniValue",
-          "description": "Network policy agent mode: standard (default) or strict. Text."
+          "description": "The network policy agent's mode: standard (the default: a new pod starts default-allow until its policies are applied) or strict (it starts default-deny), in any case. Another value warns (ipamd and the agent refuse it) and reads as standard; with an enforcer other than vpc-cni it has no effect (warning). Text."
         },
         "AWS_VPC_K8S_CNI_LOGLEVEL": {
           "$ref": "#/$defs/cniValue",
@@ -2007,6 +2007,50 @@ public enum TopologySchema {
               "type": "null"
             }
           ]
+        },
+        "networkPolicy": {
+          "description": "Who enforces the cluster's NetworkPolicies. Omitted: undeclared, unless vpcCniAddon.enableNetworkPolicy is \"true\" (then vpc-cni); check warns when NetworkPolicies exist and no enforcer is declared.",
+          "type": [
+            "object",
+            "null"
+          ],
+          "additionalProperties": false,
+          "properties": {
+            "enforcer": {
+              "description": "vpc-cni: the VPC CNI's network policy agent (eBPF, EKS's semantics; off when vpcCniAddon.enableNetworkPolicy is \"false\"); upstream: Kubernetes semantics, as Calico or Cilium enforce them; none: policies are stored and not enforced.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "vpc-cni",
+                "upstream",
+                "none",
+                null
+              ]
+            }
+          }
+        },
+        "vpcCniAddon": {
+          "description": "The EKS vpc-cni add-on's configuration values, by their real names. netsim reads enableNetworkPolicy; the add-on's other keys (nodeAgent, init, resources, tolerations, …) are accepted with a warning and ignored, and aws-node's environment belongs in cni.",
+          "type": [
+            "object",
+            "null"
+          ],
+          "properties": {
+            "enableNetworkPolicy": {
+              "description": "\"true\" runs the network policy agent (aws-eks-nodeagent); \"false\" (the add-on's default) leaves policies unenforced by the VPC CNI. A string, as the add-on's schema takes it.",
+              "type": [
+                "string",
+                "null"
+              ],
+              "enum": [
+                "true",
+                "false",
+                null
+              ]
+            }
+          }
         },
         "kubeProxy": {
           "description": "kube-proxy's configuration, as the EKS kube-proxy add-on's kube-proxy-config (KubeProxyConfiguration, kubernetes v1.31) sets it. Omitted keys take EKS's defaults: no clusterCIDR (no local-traffic detector), masqueradeAll false, NodePorts on every local address, localhost NodePorts on, conntrack.tcpBeLiberal false.",
