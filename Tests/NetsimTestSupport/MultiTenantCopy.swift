@@ -27,3 +27,22 @@ public enum MultiTenantCopy {
         return (path, dir)
     }
 }
+
+/// A shipped topology and its manifest folder copied to a scratch folder, with text replaced.
+public enum TopologyCopy {
+    /// `topology`: e.g. `Topologies/network-policy-agent-vs-spec.yaml`; `manifests`: the folder
+    /// under `Topologies/k8s/` it reads. Returns the copy's path and its folder.
+    public static func make(_ topology: String, manifests: String, replacing edits: [(String, String)]) throws -> (path: String, dir: URL) {
+        let dir = try Scratch.makeDirectory(prefix: "netsim-copy")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("k8s"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Topologies/k8s/\(manifests)"), to: dir.appendingPathComponent("k8s/\(manifests)"))
+        var text = try String(contentsOf: Repo.root.appendingPathComponent(topology), encoding: .utf8)
+        for (a, b) in edits {
+            guard text.contains(a) else { throw CocoaError(.fileReadCorruptFile) }
+            text = text.replacingOccurrences(of: a, with: b)
+        }
+        let path = dir.appendingPathComponent("copy.yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, dir)
+    }
+}
