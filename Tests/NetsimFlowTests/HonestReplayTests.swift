@@ -43,4 +43,21 @@ struct HonestReplayTests {
         let answered = try #require(n.replay([flow(client, server, port: 8080, answered: true)]).first)
         #expect(answered.agreement == .agrees)
     }
+
+    /// With the enforcer declared, replay expects what the enforced trace says: a flow the
+    /// agent drops at the server's veth agrees with a capture that shows no answer and disagrees
+    /// with one that shows an answer; an allowed one expects the answer.
+    @Test func enforcedPolicyDecidesTheExpectation() throws {
+        let n = try Lab.network("Topologies/multi-tenant-network-policies.yaml")
+        let globex = try pod(n, "deployment:tenant-globex/shop")
+        let acmeAPI = try pod(n, "deployment:tenant-acme/api")
+        let silent = try #require(n.replay([flow(globex, acmeAPI, port: 8080, answered: false)]).first)
+        #expect(silent.agreement == .agrees, "\(silent.deciding)")
+        #expect(silent.deciding.contains("network policy agent"), "\(silent.deciding)")
+        let answered = try #require(n.replay([flow(globex, acmeAPI, port: 8080, answered: true)]).first)
+        #expect(answered.agreement != .agrees)
+        let web = try pod(n, "deployment:tenant-acme/web")
+        let allowed = try #require(n.replay([flow(web, acmeAPI, port: 8080, answered: false)]).first)
+        #expect(allowed.agreement != .agrees, "the model delivers web → api, so a silent capture disagrees")
+    }
 }

@@ -86,15 +86,21 @@ struct NetworkPolicyTraceTests {
         #expect(IPv4CIDR("10.0.0.0/16")?.contains(peer) == true)
     }
 
-    /// A policy that admits nothing from the VPC also fails the ALB's health checks (they come
-    /// from the ALB's nodes), and the request is dropped at the pod's veth.
-    @Test func policyClosedToTheALBDropsItsRequests() throws {
+    /// A policy that admits nothing from the VPC: with instance targets kube-proxy masquerades
+    /// NodePort traffic to the node's address, which the agent always allows when it is the
+    /// pod's own node (its kubelet) — so the node that runs the pod stays healthy and delivers,
+    /// while the other nodes' health checks are dropped at the pod's veth.
+    @Test func policyClosedToTheVPCLeavesOnlyThePodsOwnNodeHealthy() throws {
         let n = try Self.lab(Self.webFrom("192.168.0.0/16"))
         var req = FlowRequest(from: try Endpoint.parse("internet").get(), to: try Endpoint.parse("ingress:lab/site").get(), ipProtocol: .tcp, port: 80)
         req.http = HTTPRequest(host: "a.example.com", path: "/")
         guard case .traced(let t) = n.trace(req) else { Issue.record("not traced"); return }
-        #expect(!t.delivered)
-        #expect(t.explanations.contains { $0.code == .networkPolicyIngressDenied })
+        let health = try #require(t.loadBalancer?.health)
+        let blocked = health.filter { h in if case .blocked(let e) = h.reason { return e.code == .networkPolicyIngressDenied }; return false }
+        let healthy = health.filter(\.healthy)
+        #expect(healthy.count == 1 && blocked.count == health.count - 1, "\(health)")
+        #expect(t.disposition == .delivered)
+        #expect(Self.policySteps(t).first { $0.direction == .ingress }?.basis == .nodeIP)
     }
 
     /// Under `none`, the same policy is stored and decides nothing: delivered, with a caveat

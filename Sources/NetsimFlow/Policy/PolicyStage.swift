@@ -16,10 +16,9 @@ extension Walk {
             conntrackReply(pe, pod: i, .egress)
             return next
         }
-        if pe.settings.enforcer == .vpcCNI {
-            let v = agentVerdict(pe, pod: i, .egress, start: ctx.podStart?.covers(.source) == true)
-            decide(v, enforced: true, relevant: agentRelevant(pe, pod: i, v))
-        }
+        // The agent decides here under vpc-cni; under upstream it is asked for the comparison.
+        let v = agentVerdict(pe, pod: i, .egress, start: ctx.podStart?.covers(.source) == true)
+        decide(v, enforced: pe.settings.enforcer == .vpcCNI, relevant: agentRelevant(pe, pod: i, v))
         state.pendingSpecEgress = i
         return next
     }
@@ -142,29 +141,21 @@ extension Walk {
         return v
     }
 
-    /// The first `PolicyVerdict.shownRules` distinct rules by policy and rule index (a slot many
-    /// policies wrote has as many sources: they are not all sorted, only the first kept), and
-    /// whether there are more.
+    /// The first `PolicyVerdict.shownRules` distinct rules among the sources, in the agent's
+    /// order (the policies' order in the world: deterministic), and whether there are more. A
+    /// slot that 500 policies wrote has 500 sources; they are not all sorted, only the first
+    /// few taken.
     static func rules(_ refs: [PolicyRuleRef]) -> (rules: [PolicyVerdict.Rule], more: Bool) {
-        var best: [PolicyRuleRef] = []
-        var more = false
-        func before(_ a: PolicyRuleRef, _ b: PolicyRuleRef) -> Bool {
-            (a.policyNamespace, a.policyName, a.ruleIndex) < (b.policyNamespace, b.policyName, b.ruleIndex)
-        }
+        var chosen: [PolicyRuleRef] = []
         func same(_ a: PolicyRuleRef, _ b: PolicyRuleRef) -> Bool {
             a.ruleIndex == b.ruleIndex && a.policyName == b.policyName && a.policyNamespace == b.policyNamespace
         }
-        for r in refs {
-            if best.contains(where: { same($0, r) }) { continue }
-            if best.count < PolicyVerdict.shownRules {
-                best.append(r); best.sort(by: before)
-            } else if let last = best.last, before(r, last) {
-                best[best.count - 1] = r; best.sort(by: before); more = true
-            } else {
-                more = true
-            }
+        var more = false
+        for r in refs where !chosen.contains(where: { same($0, r) }) {
+            if chosen.count == PolicyVerdict.shownRules { more = true; break }
+            chosen.append(r)
         }
-        return (best.map { PolicyVerdict.Rule(policy: $0.policyKey, index: $0.ruleIndex, location: $0.ruleLocation ?? $0.policyLocation) }, more)
+        return (chosen.map { PolicyVerdict.Rule(policy: $0.policyKey, index: $0.ruleIndex, location: $0.ruleLocation ?? $0.policyLocation) }, more)
     }
 
     /// The spec's decision as a verdict.

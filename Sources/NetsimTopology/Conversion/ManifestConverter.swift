@@ -46,15 +46,10 @@ final class ManifestConverter {
             return
         }
         guard Self.modelledKinds.contains(kind) else {
-            // EKS's cluster-wide policies can drop any pod's traffic: kept by name, so that
-            // traces through pods carry a caveat (CLUSTER_NETWORK_POLICY, exit 3).
+            // EKS's cluster-wide policies (Admin and Baseline tiers): the VPC CNI agent's model
+            // evaluates them; under another enforcer `check` says they decide nothing.
             if kind == "ClusterNetworkPolicy", apiVersion.hasPrefix("networking.k8s.aws/") {
-                let before = objects.clusterNetworkPolicies.count
                 clusterNetworkPolicy(r, apiVersion: apiVersion)
-                if objects.clusterNetworkPolicies.count > before, let p = objects.clusterNetworkPolicies.last {
-                    reporter.warning(.unmodelledKind, "\(kind) \(p.name) (\(apiVersion)) is not modelled by netsim: a trace through a pod says its verdict depends on it (exit 3), and check does not evaluate intents through pods",
-                                     at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
-                }
                 return
             }
             // Namespaced, with FQDN egress peers: it can drop the traffic of pods of its namespace.

@@ -103,6 +103,14 @@ extension TopologyConverter {
                              at: first.meta.location,
                              hint: "declare it under cluster: networkPolicy: {enforcer: vpc-cni} (the VPC CNI agent; or vpcCniAddon: {enableNetworkPolicy: \"true\"}), enforcer: upstream (Calico, Cilium) or enforcer: none")
         }
+        if let first = t.kubernetes.clusterNetworkPolicies.first, s.enforcer != .vpcCNI {
+            let count = t.kubernetes.clusterNetworkPolicies.count
+            let what = s.enforcer == .undeclared
+                ? "no NetworkPolicy enforcer is declared, so a trace through a pod says its verdict depends on \(count > 1 ? "them" : "it") (exit 3) and check does not evaluate intents through pods"
+                : "the enforcer is \(s.enforcer.rawValue), and only the VPC CNI's network policy agent enforces ClusterNetworkPolicies: \(count > 1 ? "they decide" : "it decides") nothing here"
+            reporter.warning(.unmodelledKind, "ClusterNetworkPolicy \(first.name)\(count > 1 ? " and \(count - 1) more" : "") (networking.k8s.aws): \(what)",
+                             at: first.location, hint: "declare cluster.networkPolicy.enforcer: vpc-cni to evaluate the Admin and Baseline tiers")
+        }
         if s.agentDisabled {
             reporter.warning(.policyAgentDisabled, "cluster.networkPolicy.enforcer is vpc-cni, but the add-on's enableNetworkPolicy is \"false\": the network policy agent is off, so NetworkPolicies are stored and not enforced",
                              at: s.enableNetworkPolicyLocation ?? s.enforcerLocation ?? cluster.location,
