@@ -13,6 +13,20 @@ public final class PolicyEnforcement: Sendable {
     public let world: PolicyWorld
     public let agent: VPCCNIPolicyAgent
     public let spec: UpstreamPolicyEngine
+    /// "namespace/name" of each policy of the world, by index.
+    let policyKeys: [String]
+    /// The keys of the policies the spec finds selecting a pod, per pod and direction.
+    private let selectingKeys = Mutex<[Int: [String]]>([:])
+
+    /// The keys of `indices` (the spec's isolating policies of pod `pod` in `direction`), kept
+    /// per pod and direction: a trace asks for the same pods again and again.
+    func specKeys(pod: Int, _ direction: PolicyDirection, _ indices: [UpstreamPolicyRef]) -> [String] {
+        let key = pod << 1 | (direction == .ingress ? 0 : 1)
+        if let k = selectingKeys.withLock({ $0[key] }) { return k }
+        let k = indices.map { policyKeys[$0.policy] }
+        selectingKeys.withLock { $0[key] = k }
+        return k
+    }
 
     /// The enforcement of `fabric`'s cluster, or nil when nothing in the cluster can decide a
     /// flow (no NetworkPolicy, no ClusterNetworkPolicy, standard mode) or nobody enforces them
@@ -37,6 +51,7 @@ public final class PolicyEnforcement: Sendable {
         agent = VPCCNIPolicyAgent(world: world, mode: settings.enforcingMode,
                                   clusterNetworkPolicies: fabric.topology.kubernetes.clusterNetworkPolicies)
         spec = UpstreamPolicyEngine(world: world)
+        policyKeys = world.networkPolicies.map { "\($0.meta.namespace)/\($0.meta.name)" }
     }
 
     /// The cluster as an enforcer sees it: running pods with an address, their namespaces'

@@ -170,9 +170,9 @@ extension Walk {
         case .allowedByRule: basis = .ruleAllows
         case .noRuleAllows: basis = .noRuleAllows
         }
-        let key = { (p: Int) in "\(pe.world.networkPolicies[p].meta.namespace)/\(pe.world.networkPolicies[p].meta.name)" }
+        let key = { (p: Int) in pe.policyKeys[p] }
         var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pod.key, address: .ipv4(pod.ip),
-                              allowed: d.allowed, basis: basis, policies: d.isolatingPolicies.map { key($0.policy) }, packet: packet)
+                              allowed: d.allowed, basis: basis, policies: pe.specKeys(pod: i, d.direction, d.isolatingPolicies), packet: packet)
         if d.allowed {
             v.rules = d.allowedBy.prefix(PolicyVerdict.shownRules).map { PolicyVerdict.Rule(policy: key($0.policy.policy), index: $0.rule, location: $0.ruleLocation ?? $0.policy.location) }
             v.moreRules = d.allowedBy.count > PolicyVerdict.shownRules

@@ -1,3 +1,4 @@
+import Synchronization
 import NetsimModel
 
 /// NetworkPolicy as the Kubernetes spec (networking.k8s.io/v1) defines it, the semantics that
@@ -50,6 +51,10 @@ public struct UpstreamPolicyEngine: Sendable {
     let portNames: [String]
     /// Per namespace id, per direction (0 ingress, 1 egress).
     let buckets: [[SelectorBuckets]]
+    /// The policies selecting each pod in each direction, found once per pod and direction
+    /// (a trace asks for the same pods again and again; with a thousand policies selecting a
+    /// pod, matching their selectors is the cost of an evaluation).
+    let selection = UpstreamSelectionCache()
 
     public init(world: PolicyWorld, options: UpstreamPolicyOptions = UpstreamPolicyOptions()) {
         self.world = world; self.options = options
@@ -162,11 +167,18 @@ public struct UpstreamPolicyEngine: Sendable {
         if podHostNetwork[pod] {
             return UpstreamPolicyDecision(direction: direction, verdict: .allowed, basis: .hostNetwork, isolated: false)
         }
-        let selecting = selectingPolicies(direction, pod: pod)
+        let key = pod << 1 | (direction == .ingress ? 0 : 1)
+        let selecting: [Int], isolating: [UpstreamPolicyRef]
+        if let cached = selection.get(key) {
+            (selecting, isolating) = cached
+        } else {
+            selecting = selectingPolicies(direction, pod: pod)
+            isolating = selecting.map { UpstreamPolicyRef(policy: $0, location: world.networkPolicies[$0].meta.location) }
+            selection.put(key, (selecting, isolating))
+        }
         if selecting.isEmpty {
             return UpstreamPolicyDecision(direction: direction, verdict: .allowed, basis: .notIsolated, isolated: false)
         }
-        let isolating = selecting.map { UpstreamPolicyRef(policy: $0, location: world.networkPolicies[$0].meta.location) }
         var peerPod = peer.pod ?? addressToPod[peer.address]
         if let p = peerPod, podHostNetwork[p] { peerPod = nil }
         if options.ownPodAlwaysAllowed, peerPod == pod {
@@ -314,4 +326,11 @@ struct FlatPort: Sendable {
     var low: UInt16, high: UInt16
     /// Index into `portNames` for a named port.
     var name: Int
+}
+
+/// The policies selecting a pod in a direction, and their references, kept per pod and direction.
+final class UpstreamSelectionCache: Sendable {
+    private let entries = Mutex<[Int: ([Int], [UpstreamPolicyRef])]>([:])
+    func get(_ key: Int) -> ([Int], [UpstreamPolicyRef])? { entries.withLock { $0[key] } }
+    func put(_ key: Int, _ value: ([Int], [UpstreamPolicyRef])) { entries.withLock { $0[key] = value } }
 }
