@@ -15,6 +15,8 @@ public final class PolicyEnforcement: Sendable {
     public let spec: UpstreamPolicyEngine
     /// "namespace/name" of each policy of the world, by index.
     let policyKeys: [String]
+    /// "namespace/name" of each pod of the world, by index.
+    let podKeys: [String]
     /// The keys of the policies the spec finds selecting a pod, per pod and direction.
     private let selectingKeys = Mutex<[Int: [String]]>([:])
 
@@ -52,6 +54,7 @@ public final class PolicyEnforcement: Sendable {
                                   clusterNetworkPolicies: fabric.topology.kubernetes.clusterNetworkPolicies)
         spec = UpstreamPolicyEngine(world: world)
         policyKeys = world.networkPolicies.map { "\($0.meta.namespace)/\($0.meta.name)" }
+        podKeys = world.pods.map(\.key)
     }
 
     /// The cluster as an enforcer sees it: running pods with an address, their namespaces'

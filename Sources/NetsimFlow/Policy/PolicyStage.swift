@@ -74,18 +74,14 @@ extension Walk {
               .networkPolicy(v), at: v.rules.first?.location)
     }
 
-    /// A reply leaving or reaching a pod whose policies isolate that direction: the enforcer's
-    /// conntrack entry lets it through.
+    /// A reply leaving or reaching a pod whose policies the forward walk met: the enforcer's
+    /// conntrack entry lets it through. The forward walk's decisions for that pod say which
+    /// policies apply (no lookup again).
     mutating func conntrackReply(_ pe: PolicyEnforcement, pod i: Int, _ direction: PolicyDirection) {
-        let policies: [String]
-        switch pe.settings.enforcer {
-        case .vpcCNI: policies = pe.agent.maps(ofPod: i)?.policyKeys ?? []
-        default: policies = pe.spec.selectingPolicies(direction, pod: i).map { "\(pe.world.networkPolicies[$0].meta.namespace)/\(pe.world.networkPolicies[$0].meta.name)" }
-        }
-        guard !policies.isEmpty else { return }
-        let pod = pe.world.pods[i]
-        let v = PolicyVerdict(enforcer: pe.settings.enforcer == .vpcCNI ? .vpcCNI : .upstream, direction: direction == .ingress ? .ingress : .egress,
-                              pod: pod.key, address: .ipv4(pod.ip), allowed: true, basis: .conntrackReply, policies: policies, packet: packet)
+        let key = pe.podKeys[i]
+        guard let forward = state.forwardPolicies.first(where: { $0.pod == key && !$0.policies.isEmpty }) else { return }
+        let v = PolicyVerdict(enforcer: forward.enforcer, direction: direction == .ingress ? .ingress : .egress,
+                              pod: key, address: forward.address, allowed: true, basis: .conntrackReply, policies: forward.policies, packet: packet)
         hop(.pod(v.pod, address: v.address), Step(.matchedSession, .networkPolicy(v)))
     }
 
@@ -121,7 +117,7 @@ extension Walk {
         case .defaultState:
             basis = d.podState == .defaultDeny ? .defaultDeny : (d.policies.isEmpty || d.podState == .policiesApplied ? .notIsolated : .defaultAllow)
         }
-        var v = PolicyVerdict(enforcer: .vpcCNI, direction: direction == .ingress ? .ingress : .egress, pod: pod.key, address: .ipv4(pod.ip),
+        var v = PolicyVerdict(enforcer: .vpcCNI, direction: direction == .ingress ? .ingress : .egress, pod: pe.podKeys[i], address: .ipv4(pod.ip),
                               allowed: d.isAllowed, basis: basis, policies: d.policies, packet: packet)
         v.atStart = start && d.podState != .policiesApplied
         if let t = d.tierRule {
@@ -171,7 +167,7 @@ extension Walk {
         case .noRuleAllows: basis = .noRuleAllows
         }
         let key = { (p: Int) in pe.policyKeys[p] }
-        var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pod.key, address: .ipv4(pod.ip),
+        var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pe.podKeys[i], address: .ipv4(pod.ip),
                               allowed: d.allowed, basis: basis, policies: pe.specKeys(pod: i, d.direction, d.isolatingPolicies), packet: packet)
         if d.allowed {
             v.rules = d.allowedBy.prefix(PolicyVerdict.shownRules).map { PolicyVerdict.Rule(policy: key($0.policy.policy), index: $0.rule, location: $0.ruleLocation ?? $0.policy.location) }

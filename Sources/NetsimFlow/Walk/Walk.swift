@@ -126,6 +126,9 @@ public struct FlowState: Sendable {
     /// Every policy decision of the walk: by the declared enforcer (`enforced`) or by the
     /// other semantics, asked for the comparison.
     var policyDecisions: [(enforced: Bool, verdict: PolicyVerdict)] = []
+    /// A reply walk: the forward walk's enforced decisions (their pods and policies), which the
+    /// replies pass by conntrack.
+    var forwardPolicies: [PolicyVerdict] = []
 
     init(packet: Packet) { self.packet = packet }
 }
@@ -485,6 +488,7 @@ struct Walk {
         r.state.deliveredOnNode = state.deliveredOnNode
         r.state.deliveredAt = state.deliveredAt
         r.state.exitedVia = state.exitedVia
+        r.state.forwardPolicies = state.policyDecisions.filter(\.enforced).map(\.verdict)
         return r
     }
 }
