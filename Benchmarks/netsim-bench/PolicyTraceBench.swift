@@ -13,13 +13,15 @@ import NetsimTopology
 /// evaluated for that flow by a linear scan (the spec's naive evaluator, both directions).
 /// Prints one JSON object.
 func policyTraceBench(_ args: [String]) {
-    guard args.count >= 3 else { FileHandle.standardError.write(Data("usage: netsim-bench policy-trace FILE [--policies N] [--repeat R]\n".utf8)); exit(64) }
+    guard args.count >= 3 else { FileHandle.standardError.write(Data("usage: netsim-bench policy-trace FILE [--policies N] [--repeat R] [--elsewhere]\n".utf8)); exit(64) }
     var policies = 1_000, repeats = 2_000
+    // `--elsewhere`: the policies select other pods (the cost of enforcement the flow's pods do not meet).
+    let elsewhere = args.contains("--elsewhere")
     var i = 3
     while i + 1 < args.count {
         if args[i] == "--policies", let n = Int(args[i + 1]) { policies = n }
         if args[i] == "--repeat", let n = Int(args[i + 1]), n > 0 { repeats = n }
-        i += 2
+        i += args[i] == "--elsewhere" ? 1 : 2
     }
     guard var topology = TopologyLoader(catalog: .builtin).load(path: args[2]).validTopology else { exit(2) }
     topology.kubernetes.networkPolicies = []
@@ -32,18 +34,8 @@ func policyTraceBench(_ args: [String]) {
     func request() -> FlowRequest {
         FlowRequest(from: .pod(namespace: a.namespace, name: a.name), to: .pod(namespace: b.namespace, name: b.name), ipProtocol: .tcp, port: port)
     }
-    func median(_ n: Network) -> (Double, Disposition?) {
-        var samples: [Double] = []
-        var d: Disposition? = nil
-        for _ in 0..<repeats {
-            samples.append(seconds { if case .traced(let t) = n.trace(request()) { d = t.disposition } })
-        }
-        samples.sort()
-        return (samples[samples.count / 2] * 1e6, d)
-    }
     let without = Network(topology: topology, catalog: .builtin, realized: realized)
     _ = without.trace(request())
-    let (plain, plainDisposition) = median(without)
 
     // N policies selecting both pods: each selects by the pod's own labels in its namespace and
     // allows the other pod (pod selector with a namespace selector) on the port.
@@ -56,7 +48,7 @@ func policyTraceBench(_ args: [String]) {
         let rule = NetworkPolicy.Rule(peers: [NetworkPolicy.Peer(podSelector: LabelSelector(matchLabels: other.labels), namespaceSelector: nsSelector(other.namespace), ipBlock: nil)],
                                       ports: [NetworkPolicy.Port(ipProtocol: .tcp, port: .number(port), endPort: nil)], location: location)
         list.append(NetworkPolicy(meta: ObjectMeta(name: "bench-\(k)", namespace: me.namespace, location: location),
-                                  podSelector: LabelSelector(matchLabels: me.labels), policyTypes: server ? [.Ingress] : [.Egress],
+                                  podSelector: LabelSelector(matchLabels: elsewhere ? ["netsim-bench": "nobody"] : me.labels), policyTypes: server ? [.Ingress] : [.Egress],
                                   ingress: server ? [rule] : [], egress: server ? [] : [rule]))
     }
     var enforced = topology
@@ -66,7 +58,19 @@ func policyTraceBench(_ args: [String]) {
     let buildStart = Date()
     _ = with.trace(request())
     let firstTrace = Date().timeIntervalSince(buildStart)
-    let (withPolicies, withDisposition) = median(with)
+    // The two networks' traces alternate, so that both see the same machine (caches, load).
+    var plainSamples: [Double] = [], withSamples: [Double] = []
+    var plainDisposition: Disposition? = nil, withDisposition: Disposition? = nil
+    for _ in 0..<repeats {
+        plainSamples.append(seconds { if case .traced(let t) = without.trace(request()) { plainDisposition = t.disposition } })
+        withSamples.append(seconds { if case .traced(let t) = with.trace(request()) { withDisposition = t.disposition } })
+    }
+    plainSamples.sort(); withSamples.sort()
+    func steps(_ n: Network) -> Int {
+        guard case .traced(let t) = n.trace(request()) else { return -1 }
+        return t.forward.hops.reduce(0) { $0 + $1.steps.count } + (t.reply?.hops.reduce(0) { $0 + $1.steps.count } ?? 0)
+    }
+    let plain = plainSamples[plainSamples.count / 2] * 1e6, withPolicies = withSamples[withSamples.count / 2] * 1e6
 
     // The anchor: the same policies, that flow, by a linear scan of every policy.
     let world = PolicyEnforcement.world(with.fabric)
@@ -82,7 +86,7 @@ func policyTraceBench(_ args: [String]) {
         "file": args[2], "policies": policies, "repeat": repeats,
         "flow": "\(a.namespace)/\(a.name) → \(b.namespace)/\(b.name) tcp \(port)",
         "traceWithoutPoliciesMedianMicroseconds": plain, "traceWithPoliciesMedianMicroseconds": withPolicies,
-        "addedMicroseconds": withPolicies - plain,
+        "addedMicroseconds": withPolicies - plain, "stepsWithout": steps(without), "stepsWith": steps(with),
         "firstTraceWithPoliciesSeconds": firstTrace,
         "linearScanOfPoliciesMedianMicroseconds": scans[scans.count / 2] * 1e6,
         "dispositionWithout": plainDisposition?.rawValue ?? "", "dispositionWith": withDisposition?.rawValue ?? "", "linearScanAllows": naiveAllows,

@@ -235,7 +235,7 @@ public struct Network: Sendable {
         // An enforcer netsim models decides the flow in the walk; only what it does not model
         // (ApplicationNetworkPolicies of the agent) is left to say.
         switch settings.enforcer {
-        case .vpcCNI: return agentCaveats(t, source: src, applicationOnly: true)
+        case .vpcCNI: return k.applicationNetworkPolicies.isEmpty ? [] : agentCaveats(t, source: src, applicationOnly: true)
         case .upstream: return []
         case .none, .undeclared: break
         }

@@ -27,7 +27,8 @@ import NetsimModel
 /// Built once per world; each evaluation looks only at the policies of the pod's namespace
 /// whose selector can match the pod (selectors are bucketed by one label they require).
 /// `UpstreamNaiveEvaluator` is the same semantics by linear scan, used to check this one.
-public struct UpstreamPolicyEngine: Sendable {
+/// A class: it holds many tables, and a struct would be copied (each table retained) at every call.
+public final class UpstreamPolicyEngine: Sendable {
     public let world: PolicyWorld
     public let options: UpstreamPolicyOptions
 
