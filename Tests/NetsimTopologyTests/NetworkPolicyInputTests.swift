@@ -323,7 +323,11 @@ import Testing
 
         """)
         let r = load(text)
-        #expect(r.diagnostics.map(\.code) == [.unmodelledKind], "\(r.diagnostics.map(\.formatted))")
+        // Under the VPC CNI agent (the default of `topology`) it is evaluated: no warning.
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics.map(\.formatted))")
+        // With no enforcer declared, nothing is known to evaluate it: NS0704 at the policy.
+        let undeclared = load(text.replacingOccurrences(of: "  networkPolicy: {enforcer: vpc-cni}\n", with: ""))
+        #expect(undeclared.diagnostics.map(\.code) == [.unmodelledKind], "\(undeclared.diagnostics.map(\.formatted))")
         let p = try #require(r.validTopology?.kubernetes.clusterNetworkPolicies.first)
         #expect(p.name == "guard" && p.meta.namespace.isEmpty && p.tier == .Admin && p.priority == 10)
         guard case .pods(let subject) = p.subject else { Issue.record("subject \(p.subject)"); return }

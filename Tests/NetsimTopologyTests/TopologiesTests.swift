@@ -26,7 +26,7 @@ import NetsimTopology
         for file in files {
             let r = loader.load(path: file)
             // As netsim check does: what the realized cluster shows is added (NS0719).
-            let extra = r.validTopology.map { Network.checkDiagnostics($0, catalog: .builtin, file: file).filter { $0.code == .lbUnbuildable } } ?? []
+            let extra = r.validTopology.map { Network.checkDiagnostics($0, catalog: .builtin, file: file).filter { $0.code == .lbUnbuildable || $0.code == .agentPortLimit } } ?? []
             let report = CheckReport(files: [.init(path: file, diagnostics: r.diagnostics + extra, topologyName: r.topology?.name)], strict: false)
             let text = CheckRenderer.render(report, as: .text, color: false)
             let golden = String(file.dropLast(".yaml".count)) + ".expected"
