@@ -132,9 +132,13 @@ public final class VPCCNIPolicyAgent: Sendable {
         self.init(world: world, mode: mode, clusterPolicies: clusterNetworkPolicies.map(ClusterTierPolicy.init))
     }
 
-    init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy]) {
+    convenience init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy]) {
+        self.init(world: world, mode: mode, clusterPolicies: clusterPolicies, policyEndpoints: PolicyEndpointsResolver.resolve(world))
+    }
+
+    /// With the PolicyEndpoints already resolved (one per `world.networkPolicies`, in order).
+    init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy], policyEndpoints pes: [PolicyEndpoint]) {
         self.world = world; self.mode = mode; self.clusterPolicies = clusterPolicies
-        let pes = PolicyEndpointsResolver.resolve(world)
         policyEndpoints = pes
         var ofPod = Array(repeating: [Int](), count: world.pods.count)
         for (pi, pe) in pes.enumerated() { for i in pe.selectedPods { ofPod[i].append(pi) } }
@@ -215,9 +219,11 @@ public final class VPCCNIPolicyAgent: Sendable {
         let pols = computePolicies(ofPod: i)
         var ingress: [PolicyEndpointEntry] = [], egress: [PolicyEndpointEntry] = []
         var isoIn = false, isoOut = false
+        // The shared pod sets become /32 entries here, for this group only.
         for p in pols {
             let pe = policyEndpoints[p]
-            ingress += pe.ingress; egress += pe.egress
+            for item in pe.ingressItems { item.append(to: &ingress) }
+            for item in pe.egressItems { item.append(to: &egress) }
             isoIn = isoIn || pe.podIsolation.contains(.ingress)
             isoOut = isoOut || pe.podIsolation.contains(.egress)
         }
@@ -238,9 +244,14 @@ public final class VPCCNIPolicyAgent: Sendable {
             var d: [PolicyDirection: Set<UInt64>] = [:]
             for direction in PolicyDirection.allCases {
                 var set = Set<UInt64>()
-                for e in pe.entries(direction) {
-                    if e.ports.isEmpty { set.insert(UInt64.max) }
-                    for p in e.ports { set.insert(AgentPortRule(ipProtocol: p.ipProtocol, startPort: p.port ?? 0, endPort: p.endPort ?? 0, sources: []).dedupKey) }
+                for item in pe.items(direction) {
+                    let ports: [PolicyEndpointPort]
+                    switch item {
+                    case .entry(let e): ports = e.ports
+                    case .pods(let podSet, let p, _): if podSet.pods.isEmpty { continue }; ports = p
+                    }
+                    if ports.isEmpty { set.insert(UInt64.max) }
+                    for p in ports { set.insert(AgentPortRule(ipProtocol: p.ipProtocol, startPort: p.port ?? 0, endPort: p.endPort ?? 0, sources: []).dedupKey) }
                 }
                 d[direction] = set
             }
