@@ -237,7 +237,8 @@ public final class VPCCNIPolicyAgent: Sendable {
 
     /// Warnings about what the agent cannot write: CIDR entries with more than 24 port/protocol
     /// slots (NS1230), once per policy rule and CIDR. Builds the maps only of groups whose
-    /// policies list more than 24 distinct slots in one direction (no entry can exceed that).
+    /// policies list more than 24 distinct slots in one direction (no entry can exceed that),
+    /// and does not keep those it built.
     public func findings() -> [Diagnostic] {
         var slotsOfPolicy: [[PolicyDirection: Set<UInt64>]] = []
         for pe in policyEndpoints {
@@ -268,7 +269,10 @@ public final class VPCCNIPolicyAgent: Sendable {
                 for p in pols { union.formUnion(slotsOfPolicy[p][direction] ?? []) }
                 return union.count > AgentPolicyMaps.slotLimit
             }
-            guard mayExceed, let m = maps(ofPod: i) else { continue }
+            guard mayExceed else { continue }
+            // Maps built here are not kept: on a large cluster most groups are never traced, and
+            // keeping every group's maps (each with its pod peers' /32s) costs gigabytes.
+            let m = cache.withLock({ $0[groupKeyOfPod[i]] }) ?? buildMaps(ofPod: i)
             for direction in PolicyDirection.allCases {
                 for e in m.map(direction).entries where e.exceedsSlotLimit {
                     let refs = e.ports.flatMap(\.sources)
