@@ -263,7 +263,7 @@ public final class VPCCNIPolicyAgent: Sendable {
         var done = Set<String>()
         for (i, pod) in world.pods.enumerated() where !pod.hostNetwork && !policiesOfPod[i].isEmpty {
             guard done.insert(groupKeyOfPod[i]).inserted else { continue }
-            let pols = policies(ofPod: i)
+            let pols = computePolicies(ofPod: i)  // the group's policies without building its maps
             let mayExceed = PolicyDirection.allCases.contains { direction in
                 var union = Set<UInt64>()
                 for p in pols { union.formUnion(slotsOfPolicy[p][direction] ?? []) }
