@@ -152,6 +152,51 @@ public struct PolicyEndpointSkip: Sendable {
     }
 }
 
+/// Pod addresses and keys of one resolution, shared by every pod run (held once).
+final class PodTable: Sendable {
+    let ips: [IPv4Address]
+    let keys: [String]
+    init(_ world: PolicyWorld) { ips = world.pods.map(\.ip); keys = world.pods.map(\.key) }
+}
+
+/// The pods one selector peer matches in one namespace (indices into `PolicyWorld.pods`,
+/// ascending), computed once per (namespace, podSelector) and shared by every rule and policy
+/// that names them.
+final class PodPeerSet: Sendable {
+    let pods: [Int]
+    let table: PodTable
+    init(_ pods: [Int], _ table: PodTable) { self.pods = pods; self.table = table }
+}
+
+/// Entries of one direction as the resolver holds them: written entries, and runs of pod
+/// entries (one /32 per pod of a shared set, all with the same ports and rule) that become
+/// entries only when asked for (a group's maps, `PolicyEndpoint.ingress`/`egress`).
+enum PolicyEndpointItem: Sendable {
+    case entry(PolicyEndpointEntry)
+    case pods(PodPeerSet, ports: [PolicyEndpointPort], fields: PolicyRuleRef.Fields)
+
+    var count: Int {
+        switch self { case .entry: 1; case .pods(let set, _, _): set.pods.count }
+    }
+    func append(to out: inout [PolicyEndpointEntry]) {
+        switch self {
+        case .entry(let e): out.append(e)
+        case .pods(let set, let ports, let fields):
+            let t = set.table
+            for i in set.pods {
+                out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: t.ips[i], prefixLength: 32), except: [], ports: ports,
+                                               source: PolicyRuleRef(fields, .pod(t.keys[i]))))
+            }
+        }
+    }
+    static func expand(_ items: [PolicyEndpointItem]) -> [PolicyEndpointEntry] {
+        var out: [PolicyEndpointEntry] = []
+        out.reserveCapacity(items.reduce(0) { $0 + $1.count })
+        for item in items { item.append(to: &out) }
+        return out
+    }
+}
+
 /// What the controller writes for one NetworkPolicy (the PolicyEndpoint objects, chunking aside).
 public struct PolicyEndpoint: Sendable {
     public var policyNamespace: String
@@ -163,12 +208,22 @@ public struct PolicyEndpoint: Sendable {
     public var selectedPods: [Int]
     /// Selected hostNetwork pods the controller leaves out ("namespace/name").
     public var skippedHostNetworkPods: [String]
-    public var ingress: [PolicyEndpointEntry]
-    public var egress: [PolicyEndpointEntry]
+    /// The entries, pod peers held as shared pod sets until expanded.
+    var ingressItems: [PolicyEndpointItem]
+    var egressItems: [PolicyEndpointItem]
     public var skipped: [PolicyEndpointSkip]
 
+    /// The ingress entries (pod peers expanded to their /32s; computed on each call).
+    public var ingress: [PolicyEndpointEntry] { PolicyEndpointItem.expand(ingressItems) }
+    /// The egress entries (pod peers expanded to their /32s; computed on each call).
+    public var egress: [PolicyEndpointEntry] { PolicyEndpointItem.expand(egressItems) }
     public var policyKey: String { "\(policyNamespace)/\(policyName)" }
     public func entries(_ direction: PolicyDirection) -> [PolicyEndpointEntry] { direction == .ingress ? ingress : egress }
+    /// How many entries `entries(direction)` holds, without expanding them.
+    public func entryCount(_ direction: PolicyDirection) -> Int {
+        (direction == .ingress ? ingressItems : egressItems).reduce(0) { $0 + $1.count }
+    }
+    func items(_ direction: PolicyDirection) -> [PolicyEndpointItem] { direction == .ingress ? ingressItems : egressItems }
 }
 
 /// Pods indexed by namespace and by label, for selector lookups without a scan of every pod.
@@ -220,12 +275,17 @@ struct PodIndex: Sendable {
 
 /// The controller: resolves every NetworkPolicy of a `PolicyWorld` into its PolicyEndpoint.
 public enum PolicyEndpointsResolver {
-    /// Resolves every policy (in `world.networkPolicies` order).
-    public static func resolve(_ world: PolicyWorld) -> [PolicyEndpoint] {
+    /// Resolves every policy (in `world.networkPolicies` order). Pod peers are held as pod sets
+    /// shared across rules and policies and expand to their /32 entries when asked for.
+    public static func resolve(_ world: PolicyWorld) -> [PolicyEndpoint] { resolve(world, expanded: false) }
+
+    /// `expanded`: write every pod peer's /32 entry at once (the straightforward path, kept as
+    /// the tests' reference for the shared one).
+    static func resolve(_ world: PolicyWorld, expanded: Bool) -> [PolicyEndpoint] {
         let index = PodIndex(world)
         var servicesByNamespace: [String: [Int]] = [:]
         for (i, s) in world.services.enumerated() { servicesByNamespace[s.meta.namespace, default: []].append(i) }
-        var ctx = Context(world: world, index: index, servicesByNamespace: servicesByNamespace, keys: world.pods.map(\.key))
+        var ctx = Context(world: world, index: index, servicesByNamespace: servicesByNamespace, table: PodTable(world), expanded: expanded)
         return world.networkPolicies.map { ctx.resolve($0) }
     }
 
@@ -233,7 +293,7 @@ public enum PolicyEndpointsResolver {
     public static func resolve(_ policy: NetworkPolicy, in world: PolicyWorld) -> PolicyEndpoint {
         var servicesByNamespace: [String: [Int]] = [:]
         for (i, s) in world.services.enumerated() { servicesByNamespace[s.meta.namespace, default: []].append(i) }
-        var ctx = Context(world: world, index: PodIndex(world), servicesByNamespace: servicesByNamespace, keys: world.pods.map(\.key))
+        var ctx = Context(world: world, index: PodIndex(world), servicesByNamespace: servicesByNamespace, table: PodTable(world), expanded: false)
         return ctx.resolve(policy)
     }
 
@@ -241,8 +301,41 @@ public enum PolicyEndpointsResolver {
         let world: PolicyWorld
         let index: PodIndex
         let servicesByNamespace: [String: [Int]]
-        /// Pod keys, made once (entries share them).
-        let keys: [String]
+        /// Pod addresses and keys, made once (entries and pod sets share them).
+        let table: PodTable
+        var keys: [String] { table.keys }
+        /// Write pod peers' entries at once instead of as shared pod sets.
+        let expanded: Bool
+        /// "namespace|podSelector" → the pods it matches, shared.
+        var podSets: [String: PodPeerSet] = [:]
+        /// "namespaceSelector|policy namespace" → the namespaces it matches.
+        var namespaceSets: [String: [String]] = [:]
+
+        /// The pods of `ns` the selector matches, computed once per (namespace, selector).
+        mutating func podSet(_ ns: String, _ selector: LabelSelector?) -> PodPeerSet {
+            let key = ns + "|" + Self.selectorKey(selector)
+            if let s = podSets[key] { return s }
+            let s = PodPeerSet(index.pods(in: ns, matching: selector, world), table)
+            podSets[key] = s
+            return s
+        }
+        mutating func namespaces(_ selector: LabelSelector?, _ policyNamespace: String) -> [String] {
+            guard let selector else { return [policyNamespace] }
+            let key = Self.selectorKey(selector)
+            if let n = namespaceSets[key] { return n }
+            let n = index.namespaces(matching: selector, policyNamespace: policyNamespace, world)
+            namespaceSets[key] = n
+            return n
+        }
+        /// A canonical text of a selector (nil and empty both select everything).
+        static func selectorKey(_ s: LabelSelector?) -> String {
+            guard let s, !s.isEmpty else { return "*" }
+            var out = s.matchLabels.sorted { $0.key < $1.key }.map { "\($0.key.count):\($0.key)=\($0.value.count):\($0.value)" }.joined(separator: ",")
+            for r in s.matchExpressions {
+                out += ";\(r.key.count):\(r.key) \(r.op.rawValue) " + r.values.map { "\($0.count):\($0)" }.joined(separator: ",")
+            }
+            return out
+        }
 
         mutating func resolve(_ policy: NetworkPolicy) -> PolicyEndpoint {
             let ns = policy.meta.namespace
@@ -253,11 +346,11 @@ public enum PolicyEndpointsResolver {
                 if world.pods[i].hostNetwork { skippedHost.append(world.pods[i].key) } else { selected.append(i) }
             }
             var skipped: [PolicyEndpointSkip] = []
-            var ingress: [PolicyEndpointEntry] = []
+            var ingress: [PolicyEndpointItem] = []
             for (ri, rule) in policy.ingress.enumerated() {
                 ingress += ingressEntries(policy, ri, rule, selectedAll: selectedAll, skipped: &skipped)
             }
-            var egress: [PolicyEndpointEntry] = []
+            var egress: [PolicyEndpointItem] = []
             for (ri, rule) in policy.egress.enumerated() {
                 egress += egressEntries(policy, ri, rule, skipped: &skipped)
             }
@@ -265,7 +358,7 @@ public enum PolicyEndpointsResolver {
             for t in policy.policyTypes { isolation.insert(t == .Ingress ? .ingress : .egress) }
             return PolicyEndpoint(policyNamespace: ns, policyName: policy.meta.name, policyLocation: policy.meta.location,
                                   podIsolation: isolation, selectedPods: selected, skippedHostNetworkPods: skippedHost,
-                                  ingress: ingress, egress: egress, skipped: skipped)
+                                  ingressItems: ingress, egressItems: egress, skipped: skipped)
         }
 
         func ref(_ policy: NetworkPolicy, _ direction: PolicyDirection, _ ri: Int, _ rule: NetworkPolicy.Rule,
@@ -311,8 +404,8 @@ public enum PolicyEndpointsResolver {
             return out
         }
 
-        func ingressEntries(_ policy: NetworkPolicy, _ ri: Int, _ rule: NetworkPolicy.Rule, selectedAll: [Int],
-                            skipped: inout [PolicyEndpointSkip]) -> [PolicyEndpointEntry] {
+        mutating func ingressEntries(_ policy: NetworkPolicy, _ ri: Int, _ rule: NetworkPolicy.Rule, selectedAll: [Int],
+                                     skipped: inout [PolicyEndpointSkip]) -> [PolicyEndpointItem] {
             // Ports once per rule; named ones against the policy's own (destination) pods.
             var ports: [PolicyEndpointPort]
             let hasNamed = rule.ports.contains { if case .name = $0.port { true } else { false } }
@@ -326,61 +419,73 @@ public enum PolicyEndpointsResolver {
                 return []
             }
             if rule.peers.isEmpty {
-                return [PolicyEndpointEntry(cidr: .any, except: [], ports: ports, source: ref(policy, .ingress, ri, rule, nil, .anyPeer))]
+                return [.entry(PolicyEndpointEntry(cidr: .any, except: [], ports: ports, source: ref(policy, .ingress, ri, rule, nil, .anyPeer)))]
             }
-            var out: [PolicyEndpointEntry] = []
+            var out: [PolicyEndpointItem] = []
             for (pi, peer) in rule.peers.enumerated() {
                 if let block = peer.ipBlock {
-                    out.append(PolicyEndpointEntry(cidr: block.cidr, except: block.except, ports: ports,
-                                                   source: ref(policy, .ingress, ri, rule, pi, .ipBlock)))
+                    out.append(.entry(PolicyEndpointEntry(cidr: block.cidr, except: block.except, ports: ports,
+                                                          source: ref(policy, .ingress, ri, rule, pi, .ipBlock))))
                     continue
                 }
                 let shared = fields(policy, .ingress, ri, rule, pi)
-                for ns in index.namespaces(matching: peer.namespaceSelector, policyNamespace: policy.meta.namespace, world) {
-                    for i in index.pods(in: ns, matching: peer.podSelector, world) {
-                        out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: world.pods[i].ip, prefixLength: 32), except: [], ports: ports,
-                                                       source: PolicyRuleRef(shared, .pod(keys[i]))))
+                for ns in namespaces(peer.namespaceSelector, policy.meta.namespace) {
+                    let set = podSet(ns, peer.podSelector)
+                    if set.pods.isEmpty { continue }
+                    if !expanded { out.append(.pods(set, ports: ports, fields: shared)); continue }
+                    for i in set.pods {
+                        out.append(.entry(PolicyEndpointEntry(cidr: IPv4CIDR(network: world.pods[i].ip, prefixLength: 32), except: [], ports: ports,
+                                                              source: PolicyRuleRef(shared, .pod(keys[i])))))
                     }
                 }
             }
             return out
         }
 
-        func egressEntries(_ policy: NetworkPolicy, _ ri: Int, _ rule: NetworkPolicy.Rule,
-                           skipped: inout [PolicyEndpointSkip]) -> [PolicyEndpointEntry] {
+        mutating func egressEntries(_ policy: NetworkPolicy, _ ri: Int, _ rule: NetworkPolicy.Rule,
+                                    skipped: inout [PolicyEndpointSkip]) -> [PolicyEndpointItem] {
             let cidrPorts = rule.ports.enumerated().compactMap { Self.cidrPort($1, $0) }
             if rule.peers.isEmpty {
                 if !rule.ports.isEmpty && cidrPorts.isEmpty {
                     skipped.append(PolicyEndpointSkip(reason: .namedPortsWithCIDRPeer, source: ref(policy, .egress, ri, rule, nil, .anyPeer)))
                     return []
                 }
-                return [PolicyEndpointEntry(cidr: .any, except: [], ports: cidrPorts, source: ref(policy, .egress, ri, rule, nil, .anyPeer))]
+                return [.entry(PolicyEndpointEntry(cidr: .any, except: [], ports: cidrPorts, source: ref(policy, .egress, ri, rule, nil, .anyPeer)))]
             }
-            var out: [PolicyEndpointEntry] = []
+            var out: [PolicyEndpointItem] = []
             for (pi, peer) in rule.peers.enumerated() {
                 if let block = peer.ipBlock {
                     if !rule.ports.isEmpty && cidrPorts.isEmpty {
                         skipped.append(PolicyEndpointSkip(reason: .namedPortsWithCIDRPeer, source: ref(policy, .egress, ri, rule, pi, .ipBlock)))
                         continue
                     }
-                    out.append(PolicyEndpointEntry(cidr: block.cidr, except: block.except, ports: cidrPorts,
-                                                   source: ref(policy, .egress, ri, rule, pi, .ipBlock)))
+                    out.append(.entry(PolicyEndpointEntry(cidr: block.cidr, except: block.except, ports: cidrPorts,
+                                                          source: ref(policy, .egress, ri, rule, pi, .ipBlock))))
                     continue
                 }
                 let shared = fields(policy, .egress, ri, rule, pi)
                 let numeric = !rule.ports.contains { if case .name = $0.port { true } else { false } }
-                for ns in index.namespaces(matching: peer.namespaceSelector, policyNamespace: policy.meta.namespace, world) {
-                    for i in index.pods(in: ns, matching: peer.podSelector, world) {
+                // Every pod gets the same ports unless they are named (resolved per pod) or none
+                // of them is a protocol the agent writes (every pod skipped, each logged).
+                let uniform = numeric && !(!rule.ports.isEmpty && cidrPorts.isEmpty)
+                for ns in namespaces(peer.namespaceSelector, policy.meta.namespace) {
+                    let set = podSet(ns, peer.podSelector)
+                    if !expanded && uniform {
+                        if !set.pods.isEmpty { out.append(.pods(set, ports: cidrPorts, fields: shared)) }
+                        out += serviceClusterIPs(policy, ri, rule, pi, peer.podSelector ?? LabelSelector(), ns, &skipped).map { .entry($0) }
+                        continue
+                    }
+                    for i in set.pods {
                         let pod = world.pods[i]
                         let ports = numeric ? cidrPorts : portList(on: pod, rule.ports)
                         if !rule.ports.isEmpty && ports.isEmpty {
                             skipped.append(PolicyEndpointSkip(reason: .namedPortsNotOnPeerPod, source: ref(policy, .egress, ri, rule, pi, .pod(keys[i])), subject: keys[i]))
                             continue
                         }
-                        out.append(PolicyEndpointEntry(cidr: IPv4CIDR(network: pod.ip, prefixLength: 32), except: [], ports: ports,
-                                                       source: PolicyRuleRef(shared, .pod(keys[i]))))
+                        out.append(.entry(PolicyEndpointEntry(cidr: IPv4CIDR(network: pod.ip, prefixLength: 32), except: [], ports: ports,
+                                                              source: PolicyRuleRef(shared, .pod(keys[i])))))
                     }
-                    out += serviceClusterIPs(policy, ri, rule, pi, peer.podSelector ?? LabelSelector(), ns, &skipped)
+                    out += serviceClusterIPs(policy, ri, rule, pi, peer.podSelector ?? LabelSelector(), ns, &skipped).map { .entry($0) }
                 }
             }
             return out

@@ -132,9 +132,13 @@ public final class VPCCNIPolicyAgent: Sendable {
         self.init(world: world, mode: mode, clusterPolicies: clusterNetworkPolicies.map(ClusterTierPolicy.init))
     }
 
-    init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy]) {
+    convenience init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy]) {
+        self.init(world: world, mode: mode, clusterPolicies: clusterPolicies, policyEndpoints: PolicyEndpointsResolver.resolve(world))
+    }
+
+    /// With the PolicyEndpoints already resolved (one per `world.networkPolicies`, in order).
+    init(world: PolicyWorld, mode: NetworkPolicyEnforcingMode, clusterPolicies: [ClusterTierPolicy], policyEndpoints pes: [PolicyEndpoint]) {
         self.world = world; self.mode = mode; self.clusterPolicies = clusterPolicies
-        let pes = PolicyEndpointsResolver.resolve(world)
         policyEndpoints = pes
         var ofPod = Array(repeating: [Int](), count: world.pods.count)
         for (pi, pe) in pes.enumerated() { for i in pe.selectedPods { ofPod[i].append(pi) } }
@@ -215,9 +219,11 @@ public final class VPCCNIPolicyAgent: Sendable {
         let pols = computePolicies(ofPod: i)
         var ingress: [PolicyEndpointEntry] = [], egress: [PolicyEndpointEntry] = []
         var isoIn = false, isoOut = false
+        // The shared pod sets become /32 entries here, for this group only.
         for p in pols {
             let pe = policyEndpoints[p]
-            ingress += pe.ingress; egress += pe.egress
+            for item in pe.ingressItems { item.append(to: &ingress) }
+            for item in pe.egressItems { item.append(to: &egress) }
             isoIn = isoIn || pe.podIsolation.contains(.ingress)
             isoOut = isoOut || pe.podIsolation.contains(.egress)
         }
@@ -231,16 +237,22 @@ public final class VPCCNIPolicyAgent: Sendable {
 
     /// Warnings about what the agent cannot write: CIDR entries with more than 24 port/protocol
     /// slots (NS1230), once per policy rule and CIDR. Builds the maps only of groups whose
-    /// policies list more than 24 distinct slots in one direction (no entry can exceed that).
+    /// policies list more than 24 distinct slots in one direction (no entry can exceed that),
+    /// and does not keep those it built.
     public func findings() -> [Diagnostic] {
         var slotsOfPolicy: [[PolicyDirection: Set<UInt64>]] = []
         for pe in policyEndpoints {
             var d: [PolicyDirection: Set<UInt64>] = [:]
             for direction in PolicyDirection.allCases {
                 var set = Set<UInt64>()
-                for e in pe.entries(direction) {
-                    if e.ports.isEmpty { set.insert(UInt64.max) }
-                    for p in e.ports { set.insert(AgentPortRule(ipProtocol: p.ipProtocol, startPort: p.port ?? 0, endPort: p.endPort ?? 0, sources: []).dedupKey) }
+                for item in pe.items(direction) {
+                    let ports: [PolicyEndpointPort]
+                    switch item {
+                    case .entry(let e): ports = e.ports
+                    case .pods(let podSet, let p, _): if podSet.pods.isEmpty { continue }; ports = p
+                    }
+                    if ports.isEmpty { set.insert(UInt64.max) }
+                    for p in ports { set.insert(AgentPortRule(ipProtocol: p.ipProtocol, startPort: p.port ?? 0, endPort: p.endPort ?? 0, sources: []).dedupKey) }
                 }
                 d[direction] = set
             }
@@ -251,13 +263,16 @@ public final class VPCCNIPolicyAgent: Sendable {
         var done = Set<String>()
         for (i, pod) in world.pods.enumerated() where !pod.hostNetwork && !policiesOfPod[i].isEmpty {
             guard done.insert(groupKeyOfPod[i]).inserted else { continue }
-            let pols = policies(ofPod: i)
+            let pols = computePolicies(ofPod: i)  // the group's policies without building its maps
             let mayExceed = PolicyDirection.allCases.contains { direction in
                 var union = Set<UInt64>()
                 for p in pols { union.formUnion(slotsOfPolicy[p][direction] ?? []) }
                 return union.count > AgentPolicyMaps.slotLimit
             }
-            guard mayExceed, let m = maps(ofPod: i) else { continue }
+            guard mayExceed else { continue }
+            // Maps built here are not kept: on a large cluster most groups are never traced, and
+            // keeping every group's maps (each with its pod peers' /32s) costs gigabytes.
+            let m = cache.withLock({ $0[groupKeyOfPod[i]] }) ?? buildMaps(ofPod: i)
             for direction in PolicyDirection.allCases {
                 for e in m.map(direction).entries where e.exceedsSlotLimit {
                     let refs = e.ports.flatMap(\.sources)
