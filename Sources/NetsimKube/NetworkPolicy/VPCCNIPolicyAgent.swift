@@ -117,9 +117,12 @@ public final class VPCCNIPolicyAgent: Sendable {
     /// "node|identifier" → pod indices.
     let groups: [String: [Int]]
     let groupKeyOfPod: [String]
+    /// A number per group ("node|identifier"), per pod: the maps cache's key (a trace looks
+    /// maps up several times; hashing the long group key each time was most of the cost).
+    let groupIDOfPod: [Int]
     let podByIP: [UInt32: Int]
     let index: PodIndex
-    private let cache = Mutex<[String: AgentPolicyMaps]>([:])
+    private let cache = Mutex<[Int: AgentPolicyMaps]>([:])
     let tierCache = Mutex<[String: [ResolvedTierRule]]>([:])
     func tierCacheLookup(_ key: String) -> [ResolvedTierRule]? { tierCache.withLock { $0[key] } }
     func tierCacheStore(_ key: String, _ rules: [ResolvedTierRule]) { tierCache.withLock { $0[key] = rules } }
@@ -146,13 +149,16 @@ public final class VPCCNIPolicyAgent: Sendable {
         var g: [String: [Int]] = [:]
         var keys: [String] = []
         var byIP: [UInt32: Int] = [:]
+        var ids: [String: Int] = [:], idOfPod: [Int] = []
         for (i, pod) in world.pods.enumerated() {
             let key = pod.nodeName + "|" + agentPodIdentifier(name: pod.name, namespace: pod.namespace)
             keys.append(key)
             g[key, default: []].append(i)
+            if ids[key] == nil { ids[key] = ids.count }
+            idOfPod.append(ids[key] ?? 0)
             if !pod.hostNetwork, byIP[pod.ip.value] == nil { byIP[pod.ip.value] = i }
         }
-        groups = g; groupKeyOfPod = keys; podByIP = byIP
+        groups = g; groupKeyOfPod = keys; groupIDOfPod = idOfPod; podByIP = byIP
         index = PodIndex(world)
     }
 
@@ -193,7 +199,7 @@ public final class VPCCNIPolicyAgent: Sendable {
     /// The maps the agent on the pod's node holds for the pod's group (nil for hostNetwork pods).
     public func maps(ofPod i: Int) -> AgentPolicyMaps? {
         guard world.pods.indices.contains(i), !world.pods[i].hostNetwork else { return nil }
-        let key = groupKeyOfPod[i]
+        let key = groupIDOfPod[i]
         if let m = cache.withLock({ $0[key] }) { return m }
         let m = buildMaps(ofPod: i)
         cache.withLock { $0[key] = m }
@@ -272,7 +278,7 @@ public final class VPCCNIPolicyAgent: Sendable {
             guard mayExceed else { continue }
             // Maps built here are not kept: on a large cluster most groups are never traced, and
             // keeping every group's maps (each with its pod peers' /32s) costs gigabytes.
-            let m = cache.withLock({ $0[groupKeyOfPod[i]] }) ?? buildMaps(ofPod: i)
+            let m = cache.withLock({ $0[groupIDOfPod[i]] }) ?? buildMaps(ofPod: i)
             for direction in PolicyDirection.allCases {
                 for e in m.map(direction).entries where e.exceedsSlotLimit {
                     let refs = e.ports.flatMap(\.sources)
