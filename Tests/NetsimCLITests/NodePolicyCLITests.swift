@@ -37,8 +37,8 @@ final class NodePolicyCLITests: XCTestCase {
         XCTAssertNotNil(out.range(of: #"\n    10\.90\.\d+\.\d+/32 +allow  \[TCP/5432\]\n"#, options: .regularExpression), out)
         let nodeIP = try XCTUnwrap(node.split(separator: ".").first).dropFirst(3).replacingOccurrences(of: "-", with: ".")
         XCTAssertNotNil(out.range(of: "\n    \(nodeIP)/32 +node-ip  \\[ANY\\]\n", options: .regularExpression), out)
-        // TCP/443: tenant-acme/api egress rule 1 peer 0, ipBlock, FILE:LINE:COL
-        let m = try XCTUnwrap(out.range(of: #"TCP/443: tenant-acme/api egress rule 1 peer 0, ipBlock, [^ ;]+:\d+:\d+"#, options: .regularExpression), out)
+        // TCP/443: tenant-acme/api egress rule 2 peer 1, ipBlock, FILE:LINE:COL (counted from 1)
+        let m = try XCTUnwrap(out.range(of: #"TCP/443: tenant-acme/api egress rule 2 peer 1, ipBlock, [^ ;]+:\d+:\d+"#, options: .regularExpression), out)
         let loc = out[m].split(separator: " ").last.map(String.init) ?? ""
         let parts = loc.split(separator: ":")
         XCTAssertEqual(parts.count, 3, loc)

@@ -348,8 +348,9 @@ public enum NodePolicyRenderer {
         case "ipBlock": peer = "ipBlock"
         default: peer = "any peer (no from/to)"
         }
-        let at = r.peer.map { " peer \($0)" } ?? ""
-        return "\(r.policy) \(r.direction) rule \(r.rule)\(at), \(peer), \(r.location)"
+        // Counted from 1, as traces name rules (the JSON keeps the 0-based indices).
+        let at = r.peer.map { " peer \($0 + 1)" } ?? ""
+        return "\(r.policy) \(r.direction) rule \(r.rule + 1)\(at), \(peer), \(r.location)"
     }
 
     /// Where an entry and each of its slots came from, one line each.
