@@ -1,4 +1,5 @@
 import Foundation
+import NetsimFlow
 import NetsimIPAM
 import NetsimKube
 import NetsimModel
@@ -26,7 +27,8 @@ func networkPolicyBench(_ args: [String]) {
     }
     guard let t = TopologyLoader(catalog: .builtin).load(path: args[2]).validTopology else { FileHandle.standardError.write(Data("invalid topology\n".utf8)); exit(2) }
     let r = Realizer.realize(t, catalog: .builtin)
-    let world = policyWorld(t, r)
+    // The world the traces use (hostNetwork pods at their node's address, allocated ClusterIPs).
+    let world = PolicyEnforcement.world(FabricIndex(topology: t, realized: r))
 
     func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
     var pes: [PolicyEndpoint] = []
@@ -120,27 +122,6 @@ func networkPolicyBench(_ args: [String]) {
 }
 
 /// The PolicyWorld of a realized cluster (running pods with addresses; Services with ClusterIPs).
-func policyWorld(_ t: Topology, _ r: RealizedCluster) -> PolicyWorld {
-    let nodeIP = Dictionary(r.nodes.map { ($0.name, $0.primaryIP) }, uniquingKeysWith: { a, _ in a })
-    var pods: [PolicyWorld.Pod] = []
-    for p in r.pods where p.status == .running {
-        guard let node = p.node, let ip = p.ip, let nip = nodeIP[node] else { continue }
-        let ports = t.kubernetes.workload(p.workloadKind, namespace: p.namespace, name: p.workload)?.template.containers.flatMap(\.ports) ?? []
-        pods.append(.init(namespace: p.namespace, name: p.name, labels: p.labels, ip: ip, nodeIP: nip, nodeName: node,
-                          hostNetwork: p.hostNetwork, containerPorts: ports))
-    }
-    let clusterIPs = Dictionary(r.services.compactMap { s in s.clusterIP.map { ("\(s.namespace)/\(s.name)", $0) } }, uniquingKeysWith: { a, _ in a })
-    let services = t.kubernetes.services.map { s -> Service in
-        var s = s
-        if s.clusterIP == nil, let ip = clusterIPs["\(s.meta.namespace)/\(s.meta.name)"] { s.clusterIP = ip.description }
-        return s
-    }
-    var ns: [String: [String: String]] = [:]
-    for n in t.kubernetes.namespaces { ns[n.meta.name] = t.kubernetes.namespaceLabels(n.meta.name) }
-    return PolicyWorld(namespaceLabels: ns, pods: pods, services: services, networkPolicies: t.kubernetes.networkPolicies,
-                       nodeIPs: r.nodes.map(\.primaryIP))
-}
-
 /// Selection and peers by scanning every pod for every selector (no index): entry count only.
 func naiveResolveCount(_ w: PolicyWorld) -> Int {
     var count = 0

@@ -18,7 +18,7 @@ extension Walk {
         }
         // The agent decides here under vpc-cni; under upstream it is asked for the comparison.
         let v = agentVerdict(pe, pod: i, .egress, start: ctx.podStart?.covers(.source) == true)
-        decide(v, enforced: pe.settings.enforcer == .vpcCNI, relevant: agentRelevant(pe, pod: i, v))
+        decide(v, enforced: pe.settings.enforcer == .vpcCNI, relevant: Self.agentRelevant(v))
         state.pendingSpecEgress = i
         return next
     }
@@ -52,7 +52,7 @@ extension Walk {
         }
         let specV = specVerdict(pe, pod: i, spec)
         let agentIsEnforcer = pe.settings.enforcer == .vpcCNI
-        decide(agent, enforced: agentIsEnforcer, relevant: agentRelevant(pe, pod: i, agent))
+        decide(agent, enforced: agentIsEnforcer, relevant: Self.agentRelevant(agent))
         decide(specV, enforced: !agentIsEnforcer, relevant: spec.isolated || !spec.allowed)
         return .next
     }
@@ -87,7 +87,7 @@ extension Walk {
 
     /// Whether the agent's decision is worth a step: the pod has policies, a cluster tier
     /// spoke, it denies, or the pod just started.
-    func agentRelevant(_ pe: PolicyEnforcement, pod i: Int, _ v: PolicyVerdict) -> Bool {
+    static func agentRelevant(_ v: PolicyVerdict) -> Bool {
         !v.allowed || v.atStart || !v.policies.isEmpty || v.basis == .adminTier || v.basis == .baselineTier
     }
 
@@ -183,7 +183,7 @@ extension Walk {
 extension PolicyEnforcement {
     /// Where the NetworkPolicy "namespace/name" is written.
     func policyLocation(_ key: String) -> SourceLocation? {
-        world.networkPolicies.first { "\($0.meta.namespace)/\($0.meta.name)" == key }?.meta.location
+        policyKeys.firstIndex(of: key).map { world.networkPolicies[$0].meta.location }
     }
 }
 
