@@ -572,6 +572,10 @@ struct KernelAgreementTests {
         var nodeSysctls = ["net.ipv4.ip_forward=1", "net.ipv4.conf.all.route_localnet=1", "net.ipv4.conf.all.rp_filter=0",
                            "net.ipv4.conf.all.send_redirects=0"]
         for dev in ["eth0", eni] { nodeSysctls += ["net.ipv4.conf.\(dev).rp_filter=0", "net.ipv4.conf.\(dev).send_redirects=0"] }
+        // The kernel rate-limits the ICMP errors a REJECT sends (a bucket of about 50 whose cost per
+        // message is random, and one per peer), so a burst of probes could see a REJECT stay silent
+        // and read it as a DROP. An empty ratemask exempts every ICMP type, in this namespace only.
+        nodeSysctls.append("net.ipv4.icmp_ratemask=0")
         // conntrack.tcpBeLiberal: kube-proxy sets the sysctl (in this namespace only) and writes no INVALID drop.
         if variant.tcpBeLiberal { nodeSysctls.append("net.netfilter.nf_conntrack_tcp_be_liberal=1") }
         try check(run(ipTool, ["netns", "exec", nodeNS, "sysctl", "-q", "-w"] + nodeSysctls), "node sysctls")
