@@ -13,7 +13,7 @@ import NetsimTopology
 /// evaluated for that flow by a linear scan (the spec's naive evaluator, both directions).
 /// Prints one JSON object.
 func policyTraceBench(_ args: [String]) {
-    guard args.count >= 3 else { FileHandle.standardError.write(Data("usage: netsim-bench policy-trace FILE [--policies N] [--repeat R] [--elsewhere]\n".utf8)); exit(64) }
+    guard args.count >= 3 else { FileHandle.standardError.write(Data("usage: netsim-bench policy-trace FILE [--policies N] [--repeat R] [--elsewhere] [--profile]\n".utf8)); exit(64) }
     var policies = 1_000, repeats = 2_000
     // `--elsewhere`: the policies select other pods (the cost of enforcement the flow's pods do not meet).
     let elsewhere = args.contains("--elsewhere")
@@ -21,7 +21,7 @@ func policyTraceBench(_ args: [String]) {
     while i + 1 < args.count {
         if args[i] == "--policies", let n = Int(args[i + 1]) { policies = n }
         if args[i] == "--repeat", let n = Int(args[i + 1]), n > 0 { repeats = n }
-        i += args[i] == "--elsewhere" ? 1 : 2
+        i += args[i] == "--elsewhere" || args[i] == "--profile" ? 1 : 2
     }
     guard var topology = TopologyLoader(catalog: .builtin).load(path: args[2]).validTopology else { exit(2) }
     topology.kubernetes.networkPolicies = []
@@ -58,6 +58,11 @@ func policyTraceBench(_ args: [String]) {
     let buildStart = Date()
     _ = with.trace(request())
     let firstTrace = Date().timeIntervalSince(buildStart)
+    // `--profile`: only traces with the policies, R times, for a profiler; no report.
+    if args.contains("--profile") {
+        for _ in 0..<repeats { _ = with.trace(request()) }
+        return
+    }
     // The two networks' traces alternate, so that both see the same machine (caches, load).
     var plainSamples: [Double] = [], withSamples: [Double] = []
     var plainDisposition: Disposition? = nil, withDisposition: Disposition? = nil

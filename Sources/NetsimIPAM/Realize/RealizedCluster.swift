@@ -94,6 +94,10 @@ public struct RealizedPod: Sendable {
     public var reason: String?
     /// Whether netsim added the workload (an EKS add-on the manifests did not declare).
     public var implicit: Bool
+    /// Security Groups for Pods: the pod's own branch ENI (its `ip` is the branch's address).
+    public var branchENI: BranchENI? = nil
+    /// Fargate: the profile that placed the pod (its `node` is the `fargate-ip-…` node).
+    public var fargateProfile: String? = nil
 }
 
 /// A Service and the cluster IP the API server gave it.

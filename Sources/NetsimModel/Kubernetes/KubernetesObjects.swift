@@ -10,6 +10,12 @@ public struct KubernetesObjects: Sendable {
     /// EKS ClusterNetworkPolicies (`networking.k8s.aws/v1alpha1`, cluster-scoped): Admin and
     /// Baseline tiers around namespace NetworkPolicies.
     public var clusterNetworkPolicies: [ClusterNetworkPolicy] = []
+    /// `SecurityGroupPolicy` objects (Security Groups for Pods), in manifest order.
+    public var securityGroupPolicies: [SecurityGroupPolicy] = []
+    public var serviceAccounts: [ServiceAccount] = []
+    /// Admission webhooks the API server calls (validating and mutating).
+    public var webhookConfigurations: [WebhookConfiguration] = []
+    public var apiServices: [APIService] = []
     /// EKS ApplicationNetworkPolicies (`networking.k8s.aws`, namespaced, FQDN egress peers):
     /// not modelled, kept so that traces through pods of their namespace carry a caveat.
     public var applicationNetworkPolicies: [UnmodelledObject] = []
@@ -89,6 +95,8 @@ public struct PodTemplate: Sendable {
     public var hostNetwork: Bool
     public var nodeSelector: [String: String]
     public var tolerations: [Toleration]
+    /// `spec.serviceAccountName` ("default" when absent).
+    public var serviceAccountName = "default"
 
     public init(labels: [String: String], containers: [Container], hostNetwork: Bool = false,
                 nodeSelector: [String: String] = [:], tolerations: [Toleration] = []) {

@@ -29,6 +29,8 @@ public struct CNISettings: Hashable, Sendable {
     public var customNetworking = false
     public var subnetDiscovery = true
     public var podENI = false
+    /// POD_SECURITY_GROUP_ENFORCING_MODE: strict (the default) or standard.
+    public var podSecurityGroupStrict = true
     /// IP_COOLDOWN_PERIOD in seconds.
     public var ipCooldownSeconds = 30
     public var externalSNAT = false
@@ -97,6 +99,7 @@ public struct CNISettings: Hashable, Sendable {
         customNetworking = flag(map["AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"]) ?? false
         subnetDiscovery = flag(map["ENABLE_SUBNET_DISCOVERY"]) ?? true
         podENI = flag(map["ENABLE_POD_ENI"]) ?? false
+        podSecurityGroupStrict = map["POD_SECURITY_GROUP_ENFORCING_MODE"] != "standard"
         externalSNAT = flag(map["AWS_VPC_K8S_CNI_EXTERNALSNAT"]) ?? false
         ipv6 = flag(map["ENABLE_IPv6"]) ?? false
         self.clusterName = map["CLUSTER_NAME"] ?? clusterName

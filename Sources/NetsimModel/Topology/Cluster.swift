@@ -20,6 +20,12 @@ public struct Cluster: Sendable {
     /// Who enforces NetworkPolicies and the agent's settings (`cluster.networkPolicy`,
     /// `cluster.vpcCniAddon`, `NETWORK_POLICY_ENFORCING_MODE`); undeclared when absent.
     public var networkPolicy = NetworkPolicySettings()
+    /// The control plane in the VPC (`cluster.controlPlane`): its ENIs, the cluster security
+    /// group, the endpoint's access; nil when not declared (the control plane is then not
+    /// modelled and traces that need it say so).
+    public var controlPlane: ControlPlane?
+    /// Fargate profiles (`cluster.fargateProfiles`), in file order.
+    public var fargateProfiles: [FargateProfile] = []
 
     public init(name: String, version: String, serviceCIDR: IPv4CIDR, ipFamily: IPFamily = .ipv4,
                 nodePortRange: PortRange = PortRange(30000, 32767), cni: [CNISetting] = [],
@@ -86,6 +92,9 @@ public struct NodeGroup: Sendable {
     public var labels: [Tag]
     public var taints: [Taint]
     public var location: SourceLocation
+    /// An EKS managed node group (the default): EKS attaches the cluster security group to its
+    /// nodes' primary ENIs (`managed: false`: a self-managed group, only `securityGroups`).
+    public var managed = true
 
     public init(name: String, instanceType: String, count: Int, subnets: [String], securityGroups: [String],
                 maxPods: Int? = nil, labels: [Tag] = [], taints: [Taint] = [], location: SourceLocation) {
