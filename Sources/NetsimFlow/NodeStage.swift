@@ -107,11 +107,14 @@ extension Walk {
         // source (the endpoint), which is why the CNI marks NodePort connections (network.go).
         let source = session ? before.source : np.source
         let destination = session ? packet.destination : np.destination
-        guard let r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark) else {
+        guard var r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark) else {
             hop(place, steps)
             finish(.noRoute, place: place, .noRoute, .noRoute(.nodeNoRoute(destination)))
             return .stopped
         }
+        // Security Groups for Pods: the rules of branch pods (Walk/BranchENIRouting.swift).
+        let branch = branchRoute(nodeName, host: host, origin: origin, source: source, destination: destination, decision: r)
+        if let b = branch { r = b.decision }
         step(.forwarded, .nodeRoute(r))
 
         if !session {
@@ -146,7 +149,10 @@ extension Walk {
             if !r.isLocal {
                 let post = ipt.run(table: .nat, chain: .postrouting, packet: np, choice: .branch(0))
                 for h in post.hits { step(.forwarded, .netfilterRule(h)) }
-                if post.packet.source != np.source {
+                // Strict mode: the CNI's SNAT rule skips `vlan+` devices (kube-proxy's
+                // masquerade still applies).
+                let skipsSNAT = branch?.skipsCNISNAT == true && post.hits.last?.chainName != ChainNames.kubePostrouting
+                if post.packet.source != np.source && !skipsSNAT {
                     var out = post.packet
                     if packet.hasPorts {
                         out.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(nodeName)/\(before)", seed: f.topology.seed) % 64512))
@@ -171,6 +177,7 @@ extension Walk {
             }
         }
         hop(place, steps)
+        if let exit = branch?.exit { return exit }
         if r.isLocal { return .host }
         if let pod = host.pod(onVeth: r.device) { return .pod(.ipv4(pod)) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {

@@ -393,6 +393,9 @@ extension Walk {
     mutating func interfaceOwner(_ d: Int) -> StageResult {
         let iface = f.interfaces[d]
         if iface.kind == .loadBalancer { return .move(session ? .loadBalancerReturn(d) : .loadBalancer(d)) }
+        // A pod's branch ENI (Security Groups for Pods): the trunk hands it to the node on the
+        // branch's VLAN device.
+        if let dev = branchDevice(d), let node = iface.node { return .move(.node(node, .wire(dev))) }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
         if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
             return .move(.node(node, .wire(dev)))

@@ -30,6 +30,10 @@ public struct Interface: Sendable {
     public var loadBalancer: Int? = nil
     /// The ENI's MAC address: a node ENI's own, else stable per ID.
     public var mac = MACAddress(0x02, 0, 0, 0, 0, 0)
+    /// Security Groups for Pods: this is the branch ENI of a pod ("namespace/name") on `node`'s
+    /// trunk, with its VLAN ID; it holds only the pod's address.
+    public var branchPod: String? = nil
+    public var vlanID: Int? = nil
 }
 
 /// Everything the tracer looks up, indexed once per topology: who owns each private and
@@ -68,6 +72,8 @@ public final class FabricIndex: @unchecked Sendable {
     /// The load balancers the AWS Load Balancer Controller would create, and what it could not.
     public private(set) var loadBalancers: [LoadBalancer] = []
     public private(set) var loadBalancerProblems: [LoadBalancerProblem] = []
+    /// Security Groups for Pods: pod address → its branch ENI's interface index.
+    public internal(set) var branchENIByPodIP: [UInt32: Int] = [:]
     /// Service cluster IPs, as "namespace/name".
     public private(set) var serviceByClusterIP: [UInt32: (namespace: String, name: String)] = [:]
     /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
@@ -109,6 +115,7 @@ public final class FabricIndex: @unchecked Sendable {
                 }
             }
         }
+        addBranchENIs()
         for p in r.pods where !p.hostNetwork { if let ip = p.ip { podByIP[ip.value] = "\(p.namespace)/\(p.name)" } }
         for s in r.services { if let ip = s.clusterIP { serviceByClusterIP[ip.value] = (s.namespace, s.name) } }
         for (i, p) in r.pods.enumerated() {
@@ -184,7 +191,7 @@ public final class FabricIndex: @unchecked Sendable {
         return subnets[name].map { ($0.vpc, $0.subnet) }
     }
 
-    private func add(_ i: Interface) -> Int {
+    func add(_ i: Interface) -> Int {
         var i = i
         if i.mac == MACAddress(0x02, 0, 0, 0, 0, 0) { i.mac = MACAddress.derived("eni/" + i.id, seed: topology.seed) }
         interfaces.append(i)

@@ -134,6 +134,8 @@ struct Run {
     var warnings: [CapacityWarning] = []
     /// Pending pods, built or only counted.
     var unscheduled = 0
+    /// Security Groups for Pods: branch ENIs each node holds (by node index) and can hold.
+    var branchesUsed: [Int] = []
     /// The allocation clock: every pool-manager iteration advances it by a minute, so ipamd's
     /// timers (30 s release gate, 60 s ENI age, 120 s back-off) have always run out.
     var now = 0
@@ -357,12 +359,27 @@ struct Run {
                 }
             }
             if w.kind == .daemonSet {
+                let sgp = SecurityGroupsForPods.select(w, objects: t.kubernetes)
                 for ni in nodes.indices where fits(w, node: ni) {
-                    bind(w, name: podName(ni), implicit: implicit, node: ni)
+                    if sgp.selected && !branchRoom(ni) {
+                        pods.append(RealizedPod(namespace: w.meta.namespace, name: podName(ni), workloadKind: w.kind, workload: w.meta.name,
+                                                labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nil, ip: nil, ipv6: nil,
+                                                status: .unschedulable, reason: podENIUnschedulable([ni]), implicit: implicit))
+                        unscheduled += 1
+                        continue
+                    }
+                    bind(w, name: podName(ni), implicit: implicit, node: ni, branch: sgp.selected)
+                    if sgp.selected { attachBranch(to: pods.count - 1, node: ni, sgp) }
                 }
                 continue
             }
             let replicas = w.kind == .pod ? 1 : (w.replicas ?? 1)
+            let sgp = SecurityGroupsForPods.select(w, objects: t.kubernetes)
+            if let sa = sgp.missingServiceAccount {
+                let names = (0..<min(replicas, Realizer.pendingPodsBuilt)).map { podName($0) }
+                refuse(w, serviceAccount: sa, names: names, replicas: replicas, implicit: implicit)
+                continue
+            }
             let zoneNames = Array(Set(nodes.map(\.zone))).sorted()
             let zoneOf = nodes.map { n in zoneNames.firstIndex(of: n.zone) ?? 0 }
             var sched = Sched(onNode: Array(repeating: 0, count: nodes.count), inZone: Array(repeating: 0, count: zoneNames.count))
@@ -370,7 +387,7 @@ struct Run {
             for i in 0..<replicas {
                 var best: Int? = nil
                 var bestScore = (Int.max, Int.max, Int.max)
-                for ni in eligible where nodes[ni].podCount < nodes[ni].maxPods {
+                for ni in eligible where nodes[ni].podCount < nodes[ni].maxPods && (!sgp.selected || branchRoom(ni)) {
                     let score = (sched.inZone[zoneOf[ni]], sched.onNode[ni], nodes[ni].podCount)
                     if score < bestScore { bestScore = score; best = ni }
                 }
@@ -378,6 +395,8 @@ struct Run {
                     let why: String
                     if eligible.isEmpty {
                         why = nodes.isEmpty ? "no nodes" : "0/\(nodes.count) nodes are available: no node matches the pod's nodeSelector and tolerates its taints"
+                    } else if sgp.selected {
+                        why = podENIUnschedulable(eligible)
                     } else {
                         why = "0/\(nodes.count) nodes are available: \(eligible.count) Too many pods (max pods reached)"
                     }
@@ -393,7 +412,8 @@ struct Run {
                 }
                 sched.onNode[ni] += 1
                 sched.inZone[zoneOf[ni]] += 1
-                bind(w, name: podName(i), implicit: implicit, node: ni)
+                bind(w, name: podName(i), implicit: implicit, node: ni, branch: sgp.selected)
+                if sgp.selected { attachBranch(to: pods.count - 1, node: ni, sgp) }
             }
         }
         shortNodeWarnings()
@@ -429,13 +449,15 @@ struct Run {
         }
     }
 
-    mutating func bind(_ w: Workload, name: String, implicit: Bool, node ni: Int) {
+    mutating func bind(_ w: Workload, name: String, implicit: Bool, node ni: Int, branch: Bool = false) {
         nodes[ni].podCount += 1
         var pod = RealizedPod(namespace: w.meta.namespace, name: name, workloadKind: w.kind, workload: w.meta.name,
                               labels: w.template.labels, hostNetwork: w.template.hostNetwork, node: nodes[ni].name, ip: nil, ipv6: nil,
                               status: .running, reason: nil, implicit: implicit)
         if w.template.hostNetwork {
             pod.ip = nodes[ni].primaryIP
+        } else if branch && !settings.ipv6 {
+            // Its address comes with its branch ENI (attachBranch), not from ipamd.
         } else if settings.ipv6 {
             if let prefix = nodes[ni].ipv6Prefix {
                 pod.ipv6 = IPv6Address(high: prefix.network.high, low: prefix.network.low + UInt64(nodes[ni].podCount))

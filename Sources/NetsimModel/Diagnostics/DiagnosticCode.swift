@@ -146,6 +146,17 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     // MARK: NS123x — the VPC CNI network policy agent
     public static let agentPortLimit = DiagnosticCode("NS1230", "agent-port-limit", "A CIDR for which the VPC CNI network policy agent would hold more than 24 port/protocol entries: it writes 24 and drops the others.")
 
+    // MARK: NS130x — Security Groups for Pods
+    public static let sgpSpec = DiagnosticCode("NS1301", "sgp-spec", "A SecurityGroupPolicy the CRD's validation or the resource controller refuses: no selector, no groups, more than 16 groups, a wrong apiVersion.")
+    public static let sgpGroupNotFound = DiagnosticCode("NS1302", "sgp-group-not-found", "A SecurityGroupPolicy group that is neither a security group's id nor its name in the topology: EC2 refuses the branch ENI.")
+    public static let sgpTooManyGroups = DiagnosticCode("NS1303", "sgp-too-many-groups", "A pod whose SecurityGroupPolicies add up to more than 5 groups: EC2 (default quota) refuses the branch ENI, so the pod never gets an address.")
+    public static let sgpPodENIDisabled = DiagnosticCode("NS1304", "sgp-pod-eni-disabled", "SecurityGroupPolicies select pods but ENABLE_POD_ENI is not true: no node has a trunk ENI, so those pods stay Pending (Insufficient vpc.amazonaws.com/pod-eni).")
+    public static let sgpNonTrunking = DiagnosticCode("NS1305", "sgp-non-trunking-type", "Pods selected by a SecurityGroupPolicy can only run on nodes whose instance type supports trunking; a node group of a type without it (t-family, Xen, unlisted) gets none.")
+    public static let sgpBranchLimit = DiagnosticCode("NS1306", "sgp-branch-limit", "More pods selected by SecurityGroupPolicies than the nodes' branch ENIs (vpc.amazonaws.com/pod-eni): the others stay Pending.")
+    public static let sgpEnforcingMode = DiagnosticCode("NS1307", "sgp-enforcing-mode", "A POD_SECURITY_GROUP_ENFORCING_MODE other than strict or standard: the CNI falls back to strict.")
+    public static let sgpLocalTrafficPolicy = DiagnosticCode("NS1308", "sgp-external-traffic-local", "A NodePort or LoadBalancer Service with externalTrafficPolicy Local (instance targets) whose endpoints are strict-mode branch pods: unsupported by Security Groups for Pods.")
+    public static let sgpServiceAccount = DiagnosticCode("NS1309", "sgp-service-account", "A pod that names a ServiceAccount the manifests do not declare while a SecurityGroupPolicy of its namespace selects by ServiceAccount: the resource controller's webhook cannot read it and refuses the pod.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -187,5 +198,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .policyEnforcer, .vpcCniAddonIgnored, .vpcCniAddonValue, .enforcingMode,
         .policyEnforcerUndeclared, .policyAgentDisabled, .enforcingModeNoEffect, .policyTwoEnforcers,
         .agentPortLimit,
+        .sgpSpec, .sgpGroupNotFound, .sgpTooManyGroups, .sgpPodENIDisabled, .sgpNonTrunking, .sgpBranchLimit, .sgpEnforcingMode,
+        .sgpLocalTrafficPolicy, .sgpServiceAccount,
     ]
 }

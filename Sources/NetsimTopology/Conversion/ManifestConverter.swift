@@ -45,6 +45,8 @@ final class ManifestConverter {
             reporter.error(.invalidManifest, "\(kind) has no 'apiVersion'", at: r.location, hint: "e.g. apiVersion: apps/v1")
             return
         }
+        // Security Groups for Pods (ManifestConverter+SecurityGroupPolicy.swift).
+        if securityGroupsForPodsKind(kind, r, apiVersion: apiVersion) { return }
         guard Self.modelledKinds.contains(kind) else {
             // EKS's cluster-wide policies (Admin and Baseline tiers): the VPC CNI agent's model
             // evaluates them; under another enforcer `check` says they decide nothing.
@@ -258,8 +260,11 @@ final class ManifestConverter {
             tolerations.append(Toleration(key: t.string("key") ?? "", op: t.string("operator") ?? "Equal",
                                           value: t.string("value") ?? "", effect: t.string("effect") ?? ""))
         }
-        return PodTemplate(labels: labels, containers: containers, hostNetwork: spec.bool("hostNetwork") ?? false,
-                           nodeSelector: self.labels(spec.stringMap("nodeSelector"), of: "the nodeSelector of \(context)"), tolerations: tolerations)
+        var template = PodTemplate(labels: labels, containers: containers, hostNetwork: spec.bool("hostNetwork") ?? false,
+                                   nodeSelector: self.labels(spec.stringMap("nodeSelector"), of: "the nodeSelector of \(context)"), tolerations: tolerations)
+        // spec.serviceAccountName (the deprecated spec.serviceAccount when it is absent).
+        if let sa = spec.string("serviceAccountName") ?? spec.string("serviceAccount"), !sa.isEmpty { template.serviceAccountName = sa }
+        return template
     }
 
     func workload(_ kind: String, meta: ObjectMeta, spec: MappingReader?) {

@@ -273,6 +273,8 @@ extension TopologyConverter {
         switch name {
         case "NETWORK_POLICY_ENFORCING_MODE":
             checkEnforcingMode(value, at: loc)
+        case "POD_SECURITY_GROUP_ENFORCING_MODE":
+            checkPodSecurityGroupEnforcingMode(value, at: loc)
         case "AWS_VPC_K8S_CNI_VETHPREFIX":
             // aws-node refuses to start (cmd/aws-vpc-cni/main.go): at most 4 characters, and
             // not a prefix of the host's own interfaces.

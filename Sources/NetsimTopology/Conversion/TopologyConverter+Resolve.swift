@@ -113,6 +113,7 @@ extension TopologyConverter {
         checkAddressPlan(t)
         checkCluster(t)
         checkNetworkPolicySettings(t)
+        checkSecurityGroupsForPods(t)
         checkExternals(t)
     }
 
