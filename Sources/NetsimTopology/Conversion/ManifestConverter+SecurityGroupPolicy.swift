@@ -87,7 +87,7 @@ extension ManifestConverter {
             reporter.error(.sgpSpec, "\(ctx) has neither spec.podSelector nor spec.serviceAccountSelector", at: spec.location,
                            hint: "the resource controller skips such a policy; add podSelector: {matchLabels: {…}}")
         }
-        spec.finish(severity: .warning)
+        spec.finish(ignoring: ["podSelector", "serviceAccountSelector", "securityGroups"], severity: .warning)
         objects.securityGroupPolicies.append(SecurityGroupPolicy(meta: meta, podSelector: podSelector, serviceAccountSelector: saSelector,
                                                                  securityGroups: groups, securityGroupsLocation: groupsLocation))
     }

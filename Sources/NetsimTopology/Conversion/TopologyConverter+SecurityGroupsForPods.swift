@@ -10,9 +10,8 @@ extension TopologyConverter {
     func checkPodSecurityGroupEnforcingMode(_ value: String, at loc: SourceLocation) {
         guard value != "strict" && value != "standard" else { return }
         let lower = String(value.lowercased().filter { $0 != " " })
-        let meant = (lower == "standard" || lower == "strict") ? "; the CNI compares the exact text, so write \"\(lower)\"" : ""
-        reporter.warning(.sgpEnforcingMode, "POD_SECURITY_GROUP_ENFORCING_MODE='\(echo: value)' is neither strict nor standard; the CNI uses strict\(meant)", at: loc,
-                         hint: "write \"strict\" (the default: every packet of a branch pod meets its security groups) or \"standard\"")
+        let meant = (lower == "standard" || lower == "strict") ? "write \"\(lower)\": the CNI compares the exact text" : "write \"strict\" (the default: every packet of a branch pod meets its security groups) or \"standard\""
+        reporter.warning(.sgpEnforcingMode, "POD_SECURITY_GROUP_ENFORCING_MODE='\(echo: value)' is neither strict nor standard: the CNI uses strict", at: loc, hint: meant)
     }
 
     func checkSecurityGroupsForPods(_ t: Topology) {
