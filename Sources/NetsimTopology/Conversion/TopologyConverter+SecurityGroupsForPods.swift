@@ -37,8 +37,10 @@ extension TopologyConverter {
             }
             guard s.selected else { continue }
             selected.append((w, s))
-            if s.groups.count > SecurityGroupsForPods.groupsPerInterface {
-                reporter.warning(.sgpTooManyGroups, "\(w.kind.rawValue) \(w.meta.namespace)/\(w.meta.name) is selected by \(s.policies.joined(separator: ", ")), which add up to \(s.groups.count) security groups; a branch ENI takes at most \(SecurityGroupsForPods.groupsPerInterface) (EC2's default quota), so EC2 refuses it and the pods wait for an address",
+            // Distinct groups (an id and the name of one group are one group).
+            let distinct = Set(s.groups.map { SecurityGroupsForPods.groupName($0, in: vpc) ?? $0 }).count
+            if distinct > SecurityGroupsForPods.groupsPerInterface {
+                reporter.warning(.sgpTooManyGroups, "\(w.kind.rawValue) \(w.meta.namespace)/\(w.meta.name) is selected by \(s.policies.joined(separator: ", ")), which add up to \(distinct) security groups; a branch ENI takes at most \(SecurityGroupsForPods.groupsPerInterface) (EC2's default quota), so EC2 refuses it and the pods wait for an address",
                                  at: w.meta.location, hint: "use at most 5 groups across the policies that select these pods, or raise the 'Security groups per network interface' quota")
             }
         }
