@@ -346,4 +346,44 @@ struct SecurityGroupsForPodsTests {
         #expect(Self.groupsAllowing(out).first == "egress:payments-pods")
         #expect(out.disposition == .exitsNetwork, "\(out.explanations.map(\.message))")
     }
+
+    // MARK: capacity and simulate
+
+    /// Branch ENIs take addresses of their subnets (capacity counts them under OTHER) and are
+    /// listed per node group with the limit per type.
+    @Test func capacityCountsBranchENIs() throws {
+        let (t, _) = try Self.topology()
+        let report = CapacityPlanner.plan(t, catalog: .builtin)
+        #expect(report.branchENIs == [BranchENIUse(nodeGroup: "general", instanceType: "m5.large", perNode: 9, trunkNodes: 2, inUse: 4)])
+        let r = Realizer.realize(t, catalog: .builtin)
+        for s in report.subnets where s.name.hasPrefix("private") {
+            let branches = r.pods.filter { $0.branchENI?.subnet == s.name }.count
+            #expect(branches == 2 && s.other == branches, "\(s.name): \(s.other)")
+        }
+        // Without SecurityGroupPolicies nothing is listed.
+        let plain = try Self.topology([("kind: SecurityGroupPolicy", "kind: SecurityGroupPolicyList")])
+        #expect(CapacityPlanner.plan(plain.0, catalog: .builtin).branchENIs.isEmpty)
+    }
+
+    /// simulate: scaling the selected Deployment past the branch ENIs leaves the rest
+    /// unschedulable; scaling down frees the branch ENIs' addresses.
+    @Test func simulateCountsBranchENIs() throws {
+        let (t, _) = try Self.topology()
+        let up = Scenario(name: "up", duration: 600, events: [
+            Scenario.Event(at: 60, action: .scalePods(kind: .deployment, namespace: "shop", name: "payments", replicas: 20)),
+        ])
+        var sim = Simulator(topology: t, catalog: .builtin, scenario: up)
+        let r = sim.run()
+        let last = try #require(r.samples.last)
+        #expect(last.podsUnschedulable == 20 + 2 - 18, "18 branch ENIs for 22 selected pods")
+        let start = try #require(r.subnets.first { $0.name == "private-a" })
+        #expect(start.freeAtEnd < start.freeAtStart, "new branch ENIs took addresses")
+        let down = Scenario(name: "down", duration: 600, events: [
+            Scenario.Event(at: 60, action: .scalePods(kind: .deployment, namespace: "shop", name: "payments", replicas: 0)),
+        ])
+        var sim2 = Simulator(topology: t, catalog: .builtin, scenario: down)
+        let r2 = sim2.run()
+        let a = r2.subnets.reduce(0) { $0 + $1.freeAtEnd - $1.freeAtStart }
+        #expect(a == 2, "the two payments branch ENIs are deleted")
+    }
 }

@@ -179,12 +179,14 @@ public enum CapacityPlanner {
 
         let alternatives = whatIfs ? self.whatIfs(t, catalog: catalog, options: options, realized: realized, heldNow: held(realized)) : []
         let running = realized.pods.filter { $0.status == .running }.count
-        return CapacityReport(
+        var report = CapacityReport(
             topology: t.name, mode: mode, settings: describe(settings), nodeGroups: groupReports, subnets: subnetReports,
             zones: zones.values.sorted { $0.zone < $1.zone }, whatIfs: alternatives, warnings: warnings,
             podsWithoutIP: realized.podsWithoutIP, unscheduledPods: realized.unscheduledPods, unscheduledCount: realized.unscheduledCount,
             totals: (realized.nodes.count, running, podIPs.reduce(0, +), warm.reduce(0, +), eniPrimaries.reduce(0, +),
                      subnetReports.filter { $0.nodes > 0 || !$0.footprints.isEmpty }.reduce(0) { $0 + $1.free }))
+        report.branchENIs = CapacityReport.branchENIUse(t, realized)
+        return report
     }
 
     static func eniConfigSubnet(_ t: Topology, group g: NodeGroup, zone: String, settings: CNISettings, index: [String: Int]) -> Int? {

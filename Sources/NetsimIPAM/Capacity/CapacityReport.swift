@@ -102,4 +102,6 @@ public struct CapacityReport: Sendable {
     /// …and their exact number.
     public var unscheduledCount: Int
     public var totals: (nodes: Int, pods: Int, podIPs: Int, warmIPs: Int, eniPrimaries: Int, free: Int)
+    /// Security Groups for Pods: branch ENIs per node group (empty without SecurityGroupPolicies).
+    public var branchENIs: [BranchENIUse] = []
 }

@@ -83,6 +83,10 @@ public struct Simulator {
     var tracedNode: Int?
     /// Nodes launched so far per group, for GROUP/N.
     var launchedInGroup: [String: Int] = [:]
+    /// Security Groups for Pods (Simulator+BranchENI.swift): workloads whose pods get a branch
+    /// ENI, and the branch ENIs each node holds.
+    var branchWorkload: [Bool] = []
+    var branchesOnNode: [Int] = []
 
     public init(topology: Topology, catalog: InstanceCatalog, scenario: Scenario, seed: UInt64? = nil, events selector: String? = nil) {
         self.topology = topology
@@ -108,6 +112,10 @@ public struct Simulator {
         workloads = Realizer.implicitWorkloads(topology.kubernetes) + topology.kubernetes.workloads
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
         if scenario.fromEmpty { desired = desired.map { _ in 0 } }
+        branchWorkload = workloads.map { w in
+            let s = SecurityGroupsForPods.select(w, objects: topology.kubernetes)
+            return s.selected && s.missingServiceAccount == nil
+        }
         podsOfWorkload = Array(repeating: [], count: workloads.count)
         liveOfWorkload = Array(repeating: 0, count: workloads.count)
         rng = SplitMix64(seed: self.seed ^ 0x51D_C4A2)
@@ -216,6 +224,7 @@ public struct Simulator {
     /// Least-loaded Ready node that passes the filters (the lowest index among equals); false
     /// when none can take the pod. A heap per class of workloads keeps this O(log nodes).
     mutating func schedule(_ p: Int, now: Int) -> Bool {
+        if branchWorkload[Int(pods[p].workload)] { return scheduleBranchPod(p, now: now) }
         if heapsStale { rebuildHeaps(now: now) }
         let c = classOfWorkload[Int(pods[p].workload)]
         while let top = nodeHeaps[c].top {
@@ -239,6 +248,8 @@ public struct Simulator {
         if workloads[Int(pods[p].workload)].template.hostNetwork {
             pods[p].ip = run.nodes[n].primaryIP.value
             markRunning(p, now: now)
+        } else if branchWorkload[Int(pods[p].workload)] && !run.settings.ipv6 {
+            bindBranchPod(p, n, now: now)
         } else if run.settings.ipv6 {
             // IPv6: addresses come from the node's /80 without EC2 calls.
             if run.nodes[n].ipv6Prefix != nil { markRunning(p, now: now) }
@@ -290,7 +301,9 @@ public struct Simulator {
         if n >= 0 {
             run.nodes[n].podCount -= 1
             roomMayHaveChanged = true
-            if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] && !run.settings.ipv6 {
+            if branchWorkload[Int(pods[p].workload)] && !run.settings.ipv6 {
+                releaseBranch(p, n, running: state == .running)
+            } else if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] && !run.settings.ipv6 {
                 run.nodes[n].ipam.releasePodIP(IPv4Address(pods[p].ip), now: now)
             }
             if state == .waitingIP, let i = waitingOnNode[n].firstIndex(of: p) { waitingOnNode[n].remove(at: i) }

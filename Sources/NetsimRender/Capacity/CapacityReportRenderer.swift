@@ -31,7 +31,10 @@ public enum CapacityReportRenderer {
         var unscheduledPods: [PodDTO]
         /// Every Pending pod, counted; `unscheduledPods` lists at most 20 of each workload.
         var unscheduledPodCount: Int
+        /// Security Groups for Pods (absent without SecurityGroupPolicies).
+        var branchEnis: [BranchDTO]? = nil
     }
+    struct BranchDTO: Encodable { var nodeGroup: String; var instanceType: String; var perNode: Int; var trunkNodes: Int; var inUse: Int; var capacity: Int }
     struct Totals: Encodable { var nodes: Int; var pods: Int; var podIps: Int; var warmIps: Int; var eniPrimaryIps: Int; var freeInNodeSubnets: Int }
     struct Group: Encodable {
         var name: String; var instanceType: String; var nodes: Int; var kubeletMaxPods: Int
@@ -63,6 +66,15 @@ public enum CapacityReportRenderer {
     struct PodDTO: Encodable { var namespace: String; var name: String; var node: String?; var status: String; var reason: String? }
 
     static func dto(_ r: CapacityReport) -> DTO {
+        var d = dtoWithoutBranches(r)
+        if !r.branchENIs.isEmpty {
+            d.branchEnis = r.branchENIs.map { BranchDTO(nodeGroup: $0.nodeGroup, instanceType: $0.instanceType, perNode: $0.perNode,
+                                                        trunkNodes: $0.trunkNodes, inUse: $0.inUse, capacity: $0.capacity) }
+        }
+        return d
+    }
+
+    static func dtoWithoutBranches(_ r: CapacityReport) -> DTO {
         DTO(schemaVersion: NetsimVersion.jsonSchemaVersion, version: NetsimVersion.current, topology: r.topology,
             mode: r.mode.rawValue, settings: r.settings,
             totals: Totals(nodes: r.totals.nodes, pods: r.totals.pods, podIps: r.totals.podIPs, warmIps: r.totals.warmIPs,
@@ -121,6 +133,11 @@ public enum CapacityReportRenderer {
                    "\(grouped(n.moreIdleNodes)) / \(grouped(n.moreFullNodes))\(n.firstExhaustedSubnet.map { " (\($0) first)" } ?? "")"])
         }
         out += g.render(bold: bold) + "\n"
+        if !r.branchENIs.isEmpty {
+            // Security Groups for Pods: each branch ENI's address is under OTHER in its subnet.
+            let rows = r.branchENIs.map { "\($0.nodeGroup) \(grouped($0.inUse)) of \(grouped($0.capacity)) (\($0.perNode) per \($0.instanceType), \(grouped($0.trunkNodes)) node\($0.trunkNodes == 1 ? "" : "s") with a trunk)" }
+            out += "Branch ENIs (Security Groups for Pods, vpc.amazonaws.com/pod-eni; their addresses are under OTHER): " + rows.joined(separator: ", ") + "\n\n"
+        }
 
         var s = TextTable(["SUBNET", "ZONE", "CIDR", "USABLE", "NODES", "ENI IPS", "POD IPS", "WARM", "OTHER", "FREE", "FREE /28", "MORE NODES idle/full (pods)"],
                           right: [3, 4, 5, 6, 7, 8, 9, 10])
@@ -180,6 +197,10 @@ public enum CapacityReportRenderer {
             row(["nodegroup", g.name, "", g.instanceType, "\(g.nodes)", "\(g.kubeletMaxPods)", "\(g.maxPods.ipCapacity)", "\(g.pods)", "\(g.podIPs)",
                  "\(g.warmIPs)", "\(g.eniPrimaries)", "", "", "", "\(g.morePodsOnExistingNodes)", "\(g.moreIdleNodes)", "\(g.moreFullNodes)",
                  "limited by \(g.morePodsLimitedBy)"])
+        }
+        for b in r.branchENIs {
+            row(["branch-enis", b.nodeGroup, "", b.instanceType, "\(b.trunkNodes)", "", "\(b.capacity)", "\(b.inUse)", "", "", "", "", "", "", "", "", "",
+                 "\(b.perNode) branch ENIs per node (vpc.amazonaws.com/pod-eni)"])
         }
         for s in r.subnets {
             row(["subnet", s.name, s.zone, "", "\(s.nodes)", "", "", "", "\(s.podIPs)", "\(s.warmIPs)", "\(s.eniPrimaries)", "\(s.other)",
