@@ -7,6 +7,10 @@ import NetsimModel
 /// EC2 calls the resource controller makes are not counted (the controller's own account-wide
 /// calls, not ipamd's).
 extension Simulator {
+    /// Whether workload `w`'s pods get a branch ENI (workloads added later, such as the
+    /// what-if extra Deployment, never do).
+    func isBranchWorkload(_ w: Int) -> Bool { w < branchWorkload.count && branchWorkload[w] }
+
     func branchCapacity(_ n: Int) -> Int {
         guard run.settings.podENI, run.nodes[n].ipam.hasTrunk else { return 0 }
         return SecurityGroupsForPods.branchENIs(run.nodes[n].instanceType)

@@ -224,7 +224,7 @@ public struct Simulator {
     /// Least-loaded Ready node that passes the filters (the lowest index among equals); false
     /// when none can take the pod. A heap per class of workloads keeps this O(log nodes).
     mutating func schedule(_ p: Int, now: Int) -> Bool {
-        if branchWorkload[Int(pods[p].workload)] { return scheduleBranchPod(p, now: now) }
+        if isBranchWorkload(Int(pods[p].workload)) { return scheduleBranchPod(p, now: now) }
         if heapsStale { rebuildHeaps(now: now) }
         let c = classOfWorkload[Int(pods[p].workload)]
         while let top = nodeHeaps[c].top {
@@ -248,7 +248,7 @@ public struct Simulator {
         if workloads[Int(pods[p].workload)].template.hostNetwork {
             pods[p].ip = run.nodes[n].primaryIP.value
             markRunning(p, now: now)
-        } else if branchWorkload[Int(pods[p].workload)] && !run.settings.ipv6 {
+        } else if isBranchWorkload(Int(pods[p].workload)) && !run.settings.ipv6 {
             bindBranchPod(p, n, now: now)
         } else if run.settings.ipv6 {
             // IPv6: addresses come from the node's /80 without EC2 calls.
@@ -301,7 +301,7 @@ public struct Simulator {
         if n >= 0 {
             run.nodes[n].podCount -= 1
             roomMayHaveChanged = true
-            if branchWorkload[Int(pods[p].workload)] && !run.settings.ipv6 {
+            if isBranchWorkload(Int(pods[p].workload)) && !run.settings.ipv6 {
                 releaseBranch(p, n, running: state == .running)
             } else if state == .running && !workloads[Int(pods[p].workload)].template.hostNetwork && alive[n] && !run.settings.ipv6 {
                 run.nodes[n].ipam.releasePodIP(IPv4Address(pods[p].ip), now: now)

@@ -1645,7 +1645,7 @@ public enum TopologySchema {
         },
         "ENABLE_POD_ENI": {
           "$ref": "#/$defs/cniValue",
-          "description": "Security groups for pods: reserve an ENI slot for the trunk ENI. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
+          "description": "Security groups for pods: the VPC resource controller attaches a trunk ENI to each trunking-compatible node (it takes an ENI slot) and gives every pod a SecurityGroupPolicy selects a branch ENI of its own. Default false. Boolean as Go's strconv.ParseBool reads it: true/false, 1/0, t/f, TRUE/FALSE, True/False. Anything else only warns and ipamd treats it as false."
         },
         "AWS_MANAGE_ENIS_NON_SCHEDULABLE": {
           "$ref": "#/$defs/cniValue",
@@ -1753,7 +1753,7 @@ public enum TopologySchema {
         },
         "POD_SECURITY_GROUP_ENFORCING_MODE": {
           "$ref": "#/$defs/cniValue",
-          "description": "Security groups for pods: strict (default) or standard. Text."
+          "description": "Security groups for pods: strict (default: every packet of a branch pod leaves through its branch ENI and meets its groups) or standard (same-node traffic bypasses them; traffic leaving the VPC is SNATed on eth0). Compared exactly: any other text is strict (NS1307)."
         },
         "NETWORK_POLICY_ENFORCING_MODE": {
           "$ref": "#/$defs/cniValue",
