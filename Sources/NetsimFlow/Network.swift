@@ -184,6 +184,7 @@ public struct Network: Sendable {
                              choice: choice, http: req.http, capture: req.capture, podStart: req.podStart)
         t.caveats += policyCaveats(t, source: src)
         if let o = t.policy, o.disagree { t.notes.append(.policyEnforcersDisagree(o)) }
+        t.notes += branchENINotes(t)
         t.dnsChoice = dnsChoice
         for step in t.forward.hops.flatMap(\.steps) {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }

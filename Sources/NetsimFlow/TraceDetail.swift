@@ -593,6 +593,10 @@ public enum TraceNote: Sendable {
     /// The VPC CNI network policy agent and the Kubernetes spec reach different verdicts on the
     /// flow; the declared enforcer's decides it.
     case policyEnforcersDisagree(PolicyOutcome)
+    /// Security Groups for Pods, strict mode: a NodePort or load balancer instance target of a
+    /// Service with `externalTrafficPolicy: Local` led to a pod with a branch ENI, which the
+    /// VPC CNI does not support ("namespace/name" of each).
+    case branchPodLocalTrafficPolicy(service: String, pod: String)
 }
 
 /// Whose address a load balancer's target sees as the source, and where the client's went.

@@ -386,4 +386,47 @@ struct SecurityGroupsForPodsTests {
         let a = r2.subnets.reduce(0) { $0 + $1.freeAtEnd - $1.freeAtStart }
         #expect(a == 2, "the two payments branch ENIs are deleted")
     }
+
+    // MARK: load balancers
+
+    static let loadBalancers: [(String, String)] = [
+        ("    - {name: public-a,  zone: eu-west-1a, cidr: 10.40.0.0/24,  routeTable: public}\n    - {name: public-b,  zone: eu-west-1b, cidr: 10.40.1.0/24,  routeTable: public}",
+         "    - {name: public-a,  zone: eu-west-1a, cidr: 10.40.0.0/24,  routeTable: public, tags: {kubernetes.io/role/elb: \"1\"}}\n    - {name: public-b,  zone: eu-west-1b, cidr: 10.40.1.0/24,  routeTable: public, tags: {kubernetes.io/role/elb: \"1\"}}"),
+        ("    - apiVersion: vpcresources.k8s.aws/v1beta1\n      kind: SecurityGroupPolicy\n      metadata: {name: frontend, namespace: shop}",
+         "    - apiVersion: v1\n"
+         + "      kind: Service\n"
+         + "      metadata: {name: payments-ip, namespace: shop, annotations: {service.beta.kubernetes.io/aws-load-balancer-type: external, service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip, service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing}}\n"
+         + "      spec: {type: LoadBalancer, selector: {app: payments}, ports: [{name: https, port: 443, targetPort: https}]}\n"
+         + "    - apiVersion: v1\n"
+         + "      kind: Service\n"
+         + "      metadata: {name: payments-local, namespace: shop, annotations: {service.beta.kubernetes.io/aws-load-balancer-type: external, service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: instance, service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing}}\n"
+         + "      spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: payments}, ports: [{name: https, port: 443, targetPort: https}]}\n"
+         + "    - apiVersion: vpcresources.k8s.aws/v1beta1\n      kind: SecurityGroupPolicy\n      metadata: {name: frontend, namespace: shop}"),
+    ]
+
+    /// ip targets on branch ENIs: the AWS Load Balancer Controller's backend rules go on the
+    /// pod's group, and the NLB reaches the pods.
+    @Test func ipTargetsGetTheControllersRulesOnThePodsGroup() throws {
+        let (t, diags) = try Self.topology(Self.loadBalancers)
+        #expect(diags.map(\.code) == [.sgpLocalTrafficPolicy], "\(diags.map(\.formatted))")
+        let n = Network(topology: t, catalog: .builtin)
+        let rules = n.fabric.realized.loadBalancerTargetRules["payments-pods"] ?? []
+        #expect(!rules.isEmpty, "backend rules on the branch ENIs' group")
+        let tr = try Lab.trace(n, "internet", "service:shop/payments-ip", port: 443)
+        #expect(tr.disposition == .delivered, "\(tr.explanations.map(\.message))")
+        #expect(Self.groupsAllowing(tr).contains("ingress:payments-pods"))
+        #expect(tr.notes.isEmpty)
+    }
+
+    /// Instance targets with externalTrafficPolicy Local in strict mode: a check warning and a
+    /// trace note.
+    @Test func localTrafficPolicyToBranchPodsIsNoted() throws {
+        let n = Network(topology: try Self.topology(Self.loadBalancers).0, catalog: .builtin)
+        let tr = try Lab.trace(n, "internet", "service:shop/payments-local", port: 443)
+        #expect(tr.notes.contains { if case .branchPodLocalTrafficPolicy(let s, _) = $0 { return s == "shop/payments-local" }; return false },
+                "\(tr.notes.map(\.description)) \(tr.disposition)")
+        let standard = Network(topology: try Self.topology(Self.loadBalancers + Self.standard).0, catalog: .builtin)
+        let ts = try Lab.trace(standard, "internet", "service:shop/payments-local", port: 443)
+        #expect(ts.notes.isEmpty)
+    }
 }

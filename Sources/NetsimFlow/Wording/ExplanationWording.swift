@@ -151,6 +151,8 @@ extension TraceNote: CustomStringConvertible {
         case .transitGatewayZonesAgree(let z, let dispositions):
             return "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(Wording.zoneWhence(z)) through a zone AWS does not say; netsim traced each (\(Wording.zoneEach(z, dispositions))): they agree"
         case .policyEnforcersDisagree(let o): return Wording.policyDisagreement(o)
+        case .branchPodLocalTrafficPolicy(let service, let pod):
+            return "Service \(service) has externalTrafficPolicy Local and this NodePort led to pod \(pod), which has a branch ENI in strict mode: Security Groups for Pods does not support that (use ip targets, externalTrafficPolicy Cluster, or POD_SECURITY_GROUP_ENFORCING_MODE=standard)"
         }
     }
 }

@@ -80,6 +80,9 @@ public struct LoadBalancerBuilder {
                 for c in e.cidrs { for i in 0..<c.size { out[c.cidr.network.value + UInt32(i)] = sgs } }
             }
         }
+        // Security Groups for Pods: an ip target on a branch ENI has the branch's groups, and
+        // the controller's backend rules go there.
+        for p in r.pods { if let b = p.branchENI { out[b.ip.value] = b.securityGroups.isEmpty ? ["default"] : b.securityGroups } }
         for vpc in t.vpcs {
             for nat in vpc.natGateways {
                 guard let ip = r.natGatewayAddresses[nat.name] ?? nat.privateIP else { continue }
