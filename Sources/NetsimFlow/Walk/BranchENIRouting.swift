@@ -2,7 +2,7 @@ import NetsimKube
 import NetsimModel
 
 /// Security Groups for Pods on a node: where the VPC CNI's policy routing sends the packets
-/// of pods that have a branch ENI (amazon-vpc-cni-k8s v1.20.4,
+/// of pods that have a branch ENI (amazon-vpc-cni-k8s v1.23.0,
 /// `cmd/routed-eni-cni-plugin/driver/driver.go` `SetupBranchENIPodNetwork`, and
 /// `pkg/sgpp`). The pod's branch ENI is the device `vlan.eth.<VLAN ID>` on the trunk; its
 /// route table is VLAN ID + 100 (a default route via the subnet's router and the pod's /32
