@@ -236,6 +236,10 @@ struct SecurityGroupsForPodsTests {
                 - {apiVersion: vpcresources.k8s.aws/v1alpha1, kind: SecurityGroupPolicy, metadata: {name: p}}
             """, file: "p.yaml").diagnostics
         #expect(wrongVersion.contains { $0.code == .sgpSpec && $0.severity == .error })
+        // 100,000 groups: one error for the count and one warning for the unknown groups.
+        let many = (0..<100_000).map { "sg-\($0)" }.joined(separator: ", ")
+        let dm = load("      spec: {podSelector: {}, securityGroups: {groupIds: [\(many)]}}")
+        #expect(dm.filter { $0.code == .sgpGroupNotFound }.count == 1 && dm.filter { $0.code == .sgpSpec }.count == 1)
     }
 
     // MARK: traces, strict mode

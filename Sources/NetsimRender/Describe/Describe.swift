@@ -94,6 +94,9 @@ public struct Description: Encodable, Sendable {
         public var subnet: String?
         public var zone: String?
         public var securityGroups: [String]?
+        /// Security Groups for Pods: the branch ENI's VLAN ID and the policies that gave its groups.
+        public var vlanId: Int? = nil
+        public var securityGroupPolicies: [String]? = nil
     }
 
     public var schemaVersion = 1
@@ -218,6 +221,10 @@ public struct Description: Encodable, Sendable {
             d.zone = f.subnets[iface.subnet]?.subnet.zone
             d.securityGroups = iface.securityGroups
         }
+        if let b = p.branchENI {
+            d.vlanId = b.vlanID
+            d.securityGroupPolicies = b.policies
+        }
         return d
     }
 }
@@ -289,6 +296,9 @@ public enum DescribeRenderer {
             line(1, "ENI", p.eniId)
             line(1, "subnet", p.subnet.map { s in "\(s)\(p.zone.map { " (\($0))" } ?? "")" })
             line(1, "security groups", p.securityGroups?.joined(separator: ", "))
+            if let v = p.vlanId {
+                line(1, "branch ENI", "VLAN \(v) on the node's trunk ENI (Security Groups for Pods), groups from \((p.securityGroupPolicies ?? []).joined(separator: ", "))")
+            }
         }
         if let e = d.eni {
             out += "ENI \(e.id)\n"

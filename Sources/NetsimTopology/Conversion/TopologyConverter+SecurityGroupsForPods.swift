@@ -19,7 +19,14 @@ extension TopologyConverter {
         guard !k.securityGroupPolicies.isEmpty, let vpc = t.primaryVPC else { return }
         // Groups: an id (sg-…) or a name of the topology.
         for p in k.securityGroupPolicies {
-            for g in p.securityGroups where !g.isEmpty && SecurityGroupsForPods.groupName(g, in: vpc) == nil {
+            // At most 16 groups are valid (NS1301); a huge list is reported in a few lines.
+            let missing = p.securityGroups.filter { !$0.isEmpty && SecurityGroupsForPods.groupName($0, in: vpc) == nil }
+            if missing.count > SecurityGroupsForPods.maxGroupsPerPolicy {
+                reporter.warning(.sgpGroupNotFound, "SecurityGroupPolicy \(p.meta.namespace)/\(p.meta.name) names \(missing.count) groups that are not security groups of VPC '\(echo: vpc.name)' (first '\(echo: missing[0])')",
+                                 at: p.securityGroupsLocation, hint: "use the ids or names of the VPC's groups")
+                continue
+            }
+            for g in missing {
                 let names = vpc.securityGroups.map(\.name)
                 let dym = Suggestions.didYouMean(g, in: names + vpc.securityGroups.map(\.id))
                 reporter.warning(.sgpGroupNotFound, "SecurityGroupPolicy \(p.meta.namespace)/\(p.meta.name) names group '\(echo: g)', which is neither the id nor the name of a security group of VPC '\(echo: vpc.name)': EC2 refuses the branch ENI (InvalidGroup.NotFound) and the pods it selects wait for an address",
