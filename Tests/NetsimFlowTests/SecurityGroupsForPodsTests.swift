@@ -167,6 +167,22 @@ struct SecurityGroupsForPodsTests {
         #expect(r.pods.contains { $0.workload == "coredns" && $0.status == .running }, "other pods still run")
     }
 
+    /// A t3 group for other work does not draw NS1305 when the selected pods cannot go there.
+    @Test func nonTrunkingGroupOutOfReachIsNotReported() throws {
+        let (_, diags) = try Self.topology([
+            ("      securityGroups: [nodes]\n      maxPods: 20\n",
+             "      securityGroups: [nodes]\n      maxPods: 20\n      labels: {pool: sgp}\n    - {name: small, instanceType: t3.large, count: 1, subnets: [private-a], securityGroups: [nodes], maxPods: 20, labels: {pool: small}}\n"),
+            ("            serviceAccountName: payments\n", "            serviceAccountName: payments\n            nodeSelector: {pool: sgp}\n"),
+            ("          metadata: {labels: {app: frontend}}\n          spec:\n", "          metadata: {labels: {app: frontend}}\n          spec:\n            nodeSelector: {pool: sgp}\n"),
+        ])
+        #expect(diags.isEmpty, "\(diags.map(\.formatted))")
+        let (_, reachable) = try Self.topology([
+            ("      securityGroups: [nodes]\n      maxPods: 20\n",
+             "      securityGroups: [nodes]\n      maxPods: 20\n    - {name: small, instanceType: t3.large, count: 1, subnets: [private-a], securityGroups: [nodes], maxPods: 20}\n"),
+        ])
+        #expect(reachable.map(\.code) == [.sgpNonTrunking])
+    }
+
     @Test func unknownGroupLeavesPodsWithoutAddress() throws {
         let (t, diags) = try Self.topology([("securityGroups: {groupIds: [payments-pods]}", "securityGroups: {groupIds: [sg-0123456789abcdef0]}")])
         #expect(diags.map(\.code) == [.sgpGroupNotFound])

@@ -1,3 +1,4 @@
+import NetsimIPAM
 import NetsimModel
 
 /// `check` for Security Groups for Pods: the groups each SecurityGroupPolicy names, what the
@@ -64,12 +65,19 @@ extension TopologyConverter {
         for g in cluster.nodeGroups {
             guard let type = catalog[g.instanceType] else { continue }
             let branches = SecurityGroupsForPods.branchENIs(type)
-            if branches == 0 {
+            // Only where a selected workload could run (its nodeSelector and tolerations).
+            let zone = g.subnets.first.flatMap { vpc.subnet(named: $0)?.zone } ?? ""
+            let labels = Realizer.nodeLabels(group: g, type: type, name: "", zone: zone, region: t.region, eniConfig: nil)
+            let couldRun = selected.contains { (w, _) in
+                w.template.nodeSelector.allSatisfy { labels[$0.key] == $0.value }
+                    && g.taints.allSatisfy { taint in taint.effect == .PreferNoSchedule || w.template.tolerations.contains { $0.tolerates(taint) } }
+            }
+            if branches == 0 && couldRun {
                 let why = type.hypervisor == .xen ? "a Xen type" : (type.isTrunkingCompatible == nil ? "not in the resource controller's limits table" : "not trunking-compatible")
                 reporter.warning(.sgpNonTrunking, "node group '\(echo: g.name)' is \(g.instanceType) (\(why)): the VPC resource controller attaches no trunk ENI there, so pods selected by SecurityGroupPolicies are never scheduled on its nodes",
                                  at: g.location, hint: "use a Nitro type with branch ENIs (e.g. m5.large: 9, c5.xlarge: 18) for nodes that run those pods")
             }
-            branchCapacity = branchCapacity.addingSaturated(branches.multipliedSaturated(by: max(0, g.count)))
+            if couldRun { branchCapacity = branchCapacity.addingSaturated(branches.multipliedSaturated(by: max(0, g.count))) }
         }
         var wanted = 0
         let nodeCount = cluster.nodeGroups.reduce(0) { $0.addingSaturated(max(0, $1.count)) }
