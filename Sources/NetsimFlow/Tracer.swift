@@ -139,7 +139,7 @@ public struct Tracer: Sendable {
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceAtTarget = w.sourceAtTarget(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
         t.zoneChoices = w.zoneChoices
-        t.policy = PolicyOutcome(w.state.policyDecisions, enforcer: context.policy?.settings.enforcer, podStart: podStart)
+        t.policy = PolicyOutcome(enforced: w.state.policyEnforced, other: w.state.policyOther, enforcer: context.policy?.settings.enforcer, podStart: podStart)
         return t
     }
 }
