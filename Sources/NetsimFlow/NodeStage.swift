@@ -154,7 +154,7 @@ extension Walk {
                     let masquerade = post.hits.last?.chainName == ChainNames.kubePostrouting
                     step(.transformed, .nodeSourceNAT(NodeSourceNAT(hits: post.hits, masquerade: masquerade, before: AddressPort(np.source, np.sourcePort),
                                                                     after: AddressPort(out.source, out.sourcePort), device: r.device,
-                                                                    deviceIsVeth: r.device.hasPrefix(host.vethPrefix))))
+                                                                    deviceIsVeth: host.isPodVeth(r.device))))
                     np = out
                 }
             }

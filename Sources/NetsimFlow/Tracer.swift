@@ -394,7 +394,7 @@ extension Walk {
         let iface = f.interfaces[d]
         if iface.kind == .loadBalancer { return .move(session ? .loadBalancerReturn(d) : .loadBalancer(d)) }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
-        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
+        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.inboundDevice(forInterfaceAddress: iface.primaryIP) {
             return .move(.node(node, .wire(dev)))
         }
         deliveredAt = d

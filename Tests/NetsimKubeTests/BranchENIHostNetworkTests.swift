@@ -1,5 +1,6 @@
 import NetsimKube
 import NetsimModel
+import NetsimTestSupport
 import Testing
 
 /// Security Groups for Pods on the node, rule by rule against amazon-vpc-cni-k8s v1.23.1
@@ -231,6 +232,13 @@ struct BranchENIHostNetworkTests {
         let mac = HostNetwork.vethMAC("vlanb5faff8a083")
         let first = UInt8(mac.prefix(2), radix: 16) ?? 1
         #expect(first & 2 == 2 && first & 1 == 0)
+    }
+
+    /// The strict-mode example in Docs/cli.md is this node's `--show rules` and table 107.
+    @Test func docsExampleIsThisNode() throws {
+        let cli = try Repo.read("Docs/cli.md")
+        let h = Self.host(strict: true)
+        #expect(cli.contains("```\n" + h.rulesText + "\n" + h.routesText(table: 107) + "```\n"))
     }
 
     /// Nodes without branch pods print what they printed before (no table, rule or link more).

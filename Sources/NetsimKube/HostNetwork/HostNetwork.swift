@@ -415,6 +415,15 @@ extension HostNetwork {
     /// The branch ENI whose VLAN device this is, and the address of its pod.
     public func branch(onVLANDevice name: String) -> (branch: HostBranchENI, pod: IPv4Address)? { branchByVLANDevice[name] }
 
+    /// The device a packet from the wire comes in on when it reaches this address of the node:
+    /// `ethN` for an ENI's primary address, `vlan.eth.N` for a branch pod's (it arrives on the
+    /// trunk tagged with the branch's VLAN). Nil for an address the node does not hold so.
+    public func inboundDevice(forInterfaceAddress ip: IPv4Address) -> String? {
+        if let e = enis.first(where: { $0.primaryIP == ip }) { return e.interface }
+        return branchByAddress[ip.value]?.vlanDevice
+    }
+    public func inboundDevice(forInterfaceAddress ip: IPAddress) -> String? { ip.v4.flatMap { inboundDevice(forInterfaceAddress: $0) } }
+
     /// Whether a device is a pod's host veth on this node (either prefix).
     public func isPodVeth(_ device: String) -> Bool { podByVeth[device] != nil }
 
