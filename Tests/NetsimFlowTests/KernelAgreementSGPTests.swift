@@ -30,7 +30,9 @@ struct KernelAgreementSGPTests {
     /// A topology with ENABLE_POD_ENI (strict by default), realized; two pods (one when it has
     /// two) of the node with the most pods get branch ENIs with fresh addresses of the node's subnet (the sgp realizer
     /// does this in netsim itself).
-    static func sgpNetwork(_ file: String = "Topologies/quickstart.yaml", strict: Bool = true) throws -> (Network, node: String, branchPods: [String]) {
+    /// `freshAddresses: false` keeps the pods' own addresses (still secondary IPs of the node's
+    /// ENIs in the fabric, which then carries their packets until branch ENIs are interfaces).
+    static func sgpNetwork(_ file: String = "Topologies/quickstart.yaml", strict: Bool = true, freshAddresses: Bool = true) throws -> (Network, node: String, branchPods: [String]) {
         let path = Lab.root.appendingPathComponent(file).path
         var text = try String(contentsOfFile: path, encoding: .utf8)
         let mode = strict ? "" : "POD_SECURITY_GROUP_ENFORCING_MODE: standard, "
@@ -54,7 +56,7 @@ struct KernelAgreementSGPTests {
         var names: [String] = []
         for (k, i) in indices.sorted(by: { r.pods[$0].name < r.pods[$1].name }).prefix(min(2, indices.count - 1)).enumerated() {
             while used.contains(next) { next -= 1 }
-            let ip = IPv4Address(next)
+            let ip = freshAddresses ? IPv4Address(next) : try #require(r.pods[i].ip)
             used.insert(next)
             r.pods[i].ip = ip
             r.pods[i].branchENI = BranchENI(eniID: "eni-0b\(k)", vlanID: [1, 7][k], ip: ip, subnet: node.subnet, securityGroups: ["pods"], policies: ["shop/p"])
