@@ -63,6 +63,7 @@ struct BranchENIHostNetworkTests {
         #expect(b.table == 107)
         #expect(b.gateway == Self.gateway)
         #expect(HostBranchENI(vlanID: 4094, id: "e", mac: "", subnet: Self.subnet).table == 4194)
+        #expect(HostBranchENI(vlanID: Int.max, id: "e", mac: "", subnet: Self.subnet).table == Int.max, "no overflow trap")
     }
 
     /// Strict mode: per branch pod two rules at 10 (`iif vlan.eth.N`, then `iif` the host veth)

@@ -54,7 +54,7 @@ public struct HostBranchENI: Sendable, Hashable {
     /// `vlan.eth.<VLAN ID>` (`buildVlanLinkName`).
     public var vlanDevice: String { "vlan.eth.\(vlanID)" }
     /// VLAN ID + 100 (`rtTable := vlanID + 100`).
-    public var table: Int { vlanID + 100 }
+    public var table: Int { vlanID > Int.max - 100 ? Int.max : vlanID + 100 }
     /// The subnet's router: its base address + 1 (the `PodENISubnetGW` ipamd hands the plugin).
     public var gateway: IPv4Address { IPv4Address(subnet.network.value + 1) }
 }
@@ -144,7 +144,7 @@ public struct HostNetwork: Sendable {
     public var localRulePriority: Int { podENI && podSecurityGroupStrict ? 20 : 0 }
 
     /// Whether a branch pod's routes live in its VLAN table only (strict mode), not in main.
-    func isStrictBranch(_ ip: IPv4Address) -> Bool { podSecurityGroupStrict && branchByAddress[ip.value] != nil }
+    func isStrictBranch(_ ip: IPv4Address) -> Bool { podSecurityGroupStrict && !branchByAddress.isEmpty && branchByAddress[ip.value] != nil }
 
     /// The node's policy routing rules, in the order the kernel holds them: by priority, then
     /// in the order they were added.
@@ -447,7 +447,7 @@ extension HostNetwork {
     public func route(source: IPv4Address, destination: IPv4Address, mark: UInt32, inInterface: String? = nil) -> HostRouteDecision? {
         // 10: strict mode, a branch pod's VLAN or host veth: everything through the VLAN table,
         // even to the node's own addresses and its other pods.
-        if podSecurityGroupStrict, let dev = inInterface {
+        if podSecurityGroupStrict, !branchByAddress.isEmpty, let dev = inInterface {
             let hit: (branch: HostBranchENI, pod: IPv4Address)?
             if let v = branchByVLANDevice[dev] { hit = v } else if let ip = podByVeth[dev], let b = branchByAddress[ip.value] { hit = (b, ip) } else { hit = nil }
             if let (b, pod) = hit {
@@ -476,7 +476,7 @@ extension HostNetwork {
             return mainLookup(rule: "1535: from all to \(c) lookup main", destination)
         }
         // 1536: standard mode, a branch pod's packets leave through its VLAN.
-        if !podSecurityGroupStrict, let b = branchByAddress[source.value] {
+        if !podSecurityGroupStrict, !branchByAddress.isEmpty, let b = branchByAddress[source.value] {
             return vlanLookup(b, pod: source, rule: "1536: from \(source) lookup \(b.table)", destination)
         }
         // 1536: a pod on a secondary ENI leaves through that ENI.
