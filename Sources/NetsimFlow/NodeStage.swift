@@ -107,7 +107,7 @@ extension Walk {
         // source (the endpoint), which is why the CNI marks NodePort connections (network.go).
         let source = session ? before.source : np.source
         let destination = session ? packet.destination : np.destination
-        guard let r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark) else {
+        guard let r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark, inInterface: np.inInterface) else {
             hop(place, steps)
             finish(.noRoute, place: place, .noRoute, .noRoute(.nodeNoRoute(destination)))
             return .stopped
@@ -154,7 +154,7 @@ extension Walk {
                     let masquerade = post.hits.last?.chainName == ChainNames.kubePostrouting
                     step(.transformed, .nodeSourceNAT(NodeSourceNAT(hits: post.hits, masquerade: masquerade, before: AddressPort(np.source, np.sourcePort),
                                                                     after: AddressPort(out.source, out.sourcePort), device: r.device,
-                                                                    deviceIsVeth: r.device.hasPrefix(host.vethPrefix))))
+                                                                    deviceIsVeth: host.isPodVeth(r.device))))
                     np = out
                 }
             }
@@ -173,6 +173,8 @@ extension Walk {
         hop(place, steps)
         if r.isLocal { return .host }
         if let pod = host.pod(onVeth: r.device) { return .pod(.ipv4(pod)) }
+        // A branch pod's VLAN: out through its branch ENI (the interface holding the pod's address).
+        if let (_, pod) = host.branch(onVLANDevice: r.device), let i = f.ownerOf(.ipv4(pod)) { return .eni(i) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
             finish(.noRoute, place: place, .noRoute, .noRoute(.noENIOnNode(r.device)))
             return .stopped

@@ -394,7 +394,9 @@ extension Walk {
         let iface = f.interfaces[d]
         if iface.kind == .loadBalancer { return .move(session ? .loadBalancerReturn(d) : .loadBalancer(d)) }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
-        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
+        // A packet for a branch pod (Security Groups for Pods) comes in on the pod's VLAN.
+        if iface.kind == .nodeENI, let node = iface.node, let host = datapaths?.get(node)?.host,
+           let dev = host.branch(of: packet.destination)?.vlanDevice ?? host.inboundDevice(forInterfaceAddress: iface.primaryIP) {
             return .move(.node(node, .wire(dev)))
         }
         deliveredAt = d
