@@ -67,18 +67,36 @@ public struct NodeDatapath: Sendable {
         let r = f.realized
         let vpc = t.primaryVPC
         var enis: [HostENI] = []
-        for e in node.ipam.enis where !e.isTrunk {
+        // The trunk ENI too: ipamd sets it up as a secondary ENI (address, table), the parent of
+        // the branch pods' VLANs.
+        for e in node.ipam.enis {
             let subnet = r.ec2.pool(e.subnet).subnet
             var addrs: [IPv4Address] = []
-            for c in e.cidrs { for i in 0..<c.size where c.assigned & (1 << UInt16(i)) != 0 { addrs.append(IPv4Address(c.cidr.network.value + UInt32(i))) } }
-            enis.append(HostENI(deviceIndex: e.deviceIndex, mac: e.mac, primaryIP: e.primaryIP, subnet: subnet.cidr, podAddresses: addrs, id: e.id))
+            if !e.isTrunk {
+                for c in e.cidrs { for i in 0..<c.size where c.assigned & (1 << UInt16(i)) != 0 { addrs.append(IPv4Address(c.cidr.network.value + UInt32(i))) } }
+            }
+            enis.append(HostENI(deviceIndex: e.deviceIndex, mac: e.mac, primaryIP: e.primaryIP, subnet: subnet.cidr, podAddresses: addrs, id: e.id, isTrunk: e.isTrunk))
         }
-        let pods = (podsOfNode ?? r.pods.filter { $0.node == name }).filter { !$0.hostNetwork }.compactMap { p in p.ip.map { HostPod(namespace: p.namespace, name: p.name, ip: $0) } }
+        let pods = (podsOfNode ?? r.pods.filter { $0.node == name }).filter { !$0.hostNetwork }.compactMap { p in
+            p.ip.map { HostPod(namespace: p.namespace, name: p.name, ip: $0, branch: p.branchENI.flatMap { hostBranch($0, topology: t) }) }
+        }
         // The aws-node settings as the converter read them (the values check judged).
         let s = t.cluster?.awsNode ?? CNISettings()
         return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: s.excludeSNATCIDRs,
                            externalSNAT: r.settings.externalSNAT, vethPrefix: s.vethPrefix, connmark: s.connmark,
-                           nodePortSupport: s.nodePortSupport, randomizeSNAT: s.randomizeSNAT, externalServiceCIDRs: s.externalServiceCIDRs)
+                           nodePortSupport: s.nodePortSupport, randomizeSNAT: s.randomizeSNAT, externalServiceCIDRs: s.externalServiceCIDRs,
+                           podENI: s.podENI, podSecurityGroupStrict: s.podSecurityGroupStrict)
+    }
+
+    /// A realized branch ENI as its node sees it: its VLAN, its subnet's CIDR, and a MAC
+    /// derived from its id (EC2 picks one; netsim's realized branch ENI carries none).
+    static func hostBranch(_ b: BranchENI, topology t: Topology) -> HostBranchENI? {
+        guard let subnet = t.subnet(named: b.subnet)?.subnet else { return nil }
+        let h = StableHash.fnv1a("mac/\(b.eniID)", seed: t.seed)
+        var bytes = (0..<6).map { UInt8(truncatingIfNeeded: h >> UInt64($0 * 8)) }
+        bytes[0] = (bytes[0] | 0x02) & 0xFE
+        let mac = bytes.map { v in let s = String(v, radix: 16); return s.count == 1 ? "0" + s : s }.joined(separator: ":")
+        return HostBranchENI(vlanID: b.vlanID, id: b.eniID, mac: mac, subnet: subnet.cidr)
     }
 
     /// Whether the topology gives the API server's Service its endpoints: an EndpointSlice of
@@ -120,7 +138,8 @@ public struct NodeDatapath: Sendable {
         var out = ""
         for p in host.pods.sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
             let veth = host.vethByAddress[p.ip.value] ?? "?"
-            out += "\(p.namespace)/\(p.name)  eth0 \(p.ip)/32  routes: default via 169.254.1.1 dev eth0; 169.254.1.1 dev eth0 scope link  host side: \(veth)\n"
+            let branch = p.branch.map { "  branch ENI \($0.id) VLAN \($0.vlanID) (\($0.vlanDevice), table \($0.table))" } ?? ""
+            out += "\(p.namespace)/\(p.name)  eth0 \(p.ip)/32  routes: default via 169.254.1.1 dev eth0; 169.254.1.1 dev eth0 scope link  host side: \(veth)\(branch)\n"
         }
         for p in hostNetworkPods { out += "\(p)  hostNetwork: the node's own stack and addresses\n" }
         return out
@@ -130,10 +149,16 @@ public struct NodeDatapath: Sendable {
     public var enisText: String {
         var out = ""
         for e in host.enis {
-            let kind = e.deviceIndex == 0 ? "primary" : "secondary"
+            let kind = e.deviceIndex == 0 ? "primary" : (e.isTrunk ? "trunk" : "secondary")
             // Delegated /28 prefixes (prefix mode), as `aws ec2 describe-network-interfaces` lists them.
             let prefixes = node.ipam.enis.first { $0.id == e.id }?.cidrs.filter { $0.size > 1 }.map { "\($0.cidr)" } ?? []
             out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\(prefixes.isEmpty ? "" : "  prefixes \(prefixes.joined(separator: " "))")\n"
+        }
+        // Branch ENIs (Security Groups for Pods): one VLAN each on the trunk.
+        let trunk = host.enis.first { $0.isTrunk }?.interface ?? "?"
+        for p in host.pods.sorted(by: { ($0.branch?.vlanID ?? 0, $0.ip) < ($1.branch?.vlanID ?? 0, $1.ip) }) {
+            guard let b = p.branch else { continue }
+            out += "\(b.vlanDevice)  \(b.id)  \(b.mac)  VLAN \(b.vlanID) on \(trunk)  branch  \(p.ip) in \(b.subnet)  table \(b.table)  pod \(p.namespace)/\(p.name)\n"
         }
         return out
     }

@@ -107,14 +107,11 @@ extension Walk {
         // source (the endpoint), which is why the CNI marks NodePort connections (network.go).
         let source = session ? before.source : np.source
         let destination = session ? packet.destination : np.destination
-        guard var r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark) else {
+        guard let r = host.route(source: source, destination: destination, mark: session ? replyMark : np.mark, inInterface: np.inInterface) else {
             hop(place, steps)
             finish(.noRoute, place: place, .noRoute, .noRoute(.nodeNoRoute(destination)))
             return .stopped
         }
-        // Security Groups for Pods: the rules of branch pods (Walk/BranchENIRouting.swift).
-        let branch = branchRoute(nodeName, host: host, origin: origin, source: source, destination: destination, decision: r)
-        if let b = branch { r = b.decision }
         step(.forwarded, .nodeRoute(r))
 
         if !session {
@@ -149,10 +146,7 @@ extension Walk {
             if !r.isLocal {
                 let post = ipt.run(table: .nat, chain: .postrouting, packet: np, choice: .branch(0))
                 for h in post.hits { step(.forwarded, .netfilterRule(h)) }
-                // Strict mode: the CNI's SNAT rule skips `vlan+` devices (kube-proxy's
-                // masquerade still applies).
-                let skipsSNAT = branch?.skipsCNISNAT == true && post.hits.last?.chainName != ChainNames.kubePostrouting
-                if post.packet.source != np.source && !skipsSNAT {
+                if post.packet.source != np.source {
                     var out = post.packet
                     if packet.hasPorts {
                         out.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("snat/\(nodeName)/\(before)", seed: f.topology.seed) % 64512))
@@ -160,7 +154,7 @@ extension Walk {
                     let masquerade = post.hits.last?.chainName == ChainNames.kubePostrouting
                     step(.transformed, .nodeSourceNAT(NodeSourceNAT(hits: post.hits, masquerade: masquerade, before: AddressPort(np.source, np.sourcePort),
                                                                     after: AddressPort(out.source, out.sourcePort), device: r.device,
-                                                                    deviceIsVeth: r.device.hasPrefix(host.vethPrefix))))
+                                                                    deviceIsVeth: host.isPodVeth(r.device))))
                     np = out
                 }
             }
@@ -177,9 +171,10 @@ extension Walk {
             }
         }
         hop(place, steps)
-        if let exit = branch?.exit { return exit }
         if r.isLocal { return .host }
         if let pod = host.pod(onVeth: r.device) { return .pod(.ipv4(pod)) }
+        // A branch pod's VLAN: out through its branch ENI (the interface holding the pod's address).
+        if let (_, pod) = host.branch(onVLANDevice: r.device), let i = f.ownerOf(.ipv4(pod)) { return .eni(i) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
             finish(.noRoute, place: place, .noRoute, .noRoute(.noENIOnNode(r.device)))
             return .stopped

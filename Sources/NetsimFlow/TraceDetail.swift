@@ -356,33 +356,54 @@ public struct PolicyVerdict: Sendable {
         public var start: UInt16
         public var end: UInt16
     }
-    public var enforcer: Enforcer
+    /// Everything but the packet, held once: a verdict is copied into the walk's decisions, its
+    /// step and its block, and a pod's verdict is reused for every packet that meets the same
+    /// entry (copy on write; only the owner of a unique box mutates it).
+    final class Storage: @unchecked Sendable {
+        var enforcer: Enforcer, direction: FilterDirection, pod: String?, address: IPAddress, allowed: Bool, basis: Basis
+        var policies: [String], rules: [Rule] = [], moreRules = false, cidr: IPCIDR? = nil, ports: PortSlot? = nil, atStart = false
+        init(enforcer: Enforcer, direction: FilterDirection, pod: String?, address: IPAddress, allowed: Bool, basis: Basis, policies: [String]) {
+            self.enforcer = enforcer; self.direction = direction; self.pod = pod; self.address = address; self.allowed = allowed
+            self.basis = basis; self.policies = policies
+        }
+        func copy() -> Storage {
+            let c = Storage(enforcer: enforcer, direction: direction, pod: pod, address: address, allowed: allowed, basis: basis, policies: policies)
+            c.rules = rules; c.moreRules = moreRules; c.cidr = cidr; c.ports = ports; c.atStart = atStart
+            return c
+        }
+    }
+    private var storage: Storage
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+    public var enforcer: Enforcer { get { storage.enforcer } set { unique().enforcer = newValue } }
     /// `ingress` (to the pod) or `egress` (from it).
-    public var direction: FilterDirection
+    public var direction: FilterDirection { get { storage.direction } set { unique().direction = newValue } }
     /// The pod (`namespace/name`, nil when unknown) and its address.
-    public var pod: String?
-    public var address: IPAddress
-    public var allowed: Bool
-    public var basis: Basis
+    public var pod: String? { get { storage.pod } set { unique().pod = newValue } }
+    public var address: IPAddress { get { storage.address } set { unique().address = newValue } }
+    public var allowed: Bool { get { storage.allowed } set { unique().allowed = newValue } }
+    public var basis: Basis { get { storage.basis } set { unique().basis = newValue } }
     /// The policies (`namespace/name`) that select the pod (the agent: applied to its group).
-    public var policies: [String]
+    public var policies: [String] { get { storage.policies } set { unique().policies = newValue } }
     /// The packet as the program sees it.
     public var packet: Packet
     /// The rules that decided (an allow: those that allow; a deny: the isolating policies, or
     /// the except's rule, or the tier rule).
-    public var rules: [Rule] = []
+    public var rules: [Rule] { get { storage.rules } set { unique().rules = newValue } }
     /// More rules decided than `rules` holds (at most `shownRules`, the first by policy and index).
-    public var moreRules = false
+    public var moreRules: Bool { get { storage.moreRules } set { unique().moreRules = newValue } }
     public static let shownRules = 5
     /// The agent's longest-prefix entry that matched and its port slot.
-    public var cidr: IPCIDR? = nil
-    public var ports: PortSlot? = nil
+    public var cidr: IPCIDR? { get { storage.cidr } set { unique().cidr = newValue } }
+    public var ports: PortSlot? { get { storage.ports } set { unique().ports = newValue } }
     /// `--at-start`: the pod had just started and the agent held no policies for it yet.
-    public var atStart = false
+    public var atStart: Bool { get { storage.atStart } set { unique().atStart = newValue } }
     public init(enforcer: Enforcer = .vpcCNI, direction: FilterDirection, pod: String?, address: IPAddress, allowed: Bool,
                 basis: Basis, policies: [String], packet: Packet) {
-        self.enforcer = enforcer; self.direction = direction; self.pod = pod; self.address = address; self.allowed = allowed
-        self.basis = basis; self.policies = policies; self.packet = packet
+        storage = Storage(enforcer: enforcer, direction: direction, pod: pod, address: address, allowed: allowed, basis: basis, policies: policies)
+        self.packet = packet
     }
     /// The peer the decision looked at: the source for ingress, the destination for egress.
     public var peer: IPAddress { direction == .ingress ? packet.source : packet.destination }

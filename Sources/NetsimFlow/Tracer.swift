@@ -139,7 +139,7 @@ public struct Tracer: Sendable {
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceAtTarget = w.sourceAtTarget(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
         t.zoneChoices = w.zoneChoices
-        t.policy = PolicyOutcome(w.state.policyDecisions, enforcer: context.policy?.settings.enforcer, podStart: podStart)
+        t.policy = PolicyOutcome(enforced: w.state.policyEnforced, other: w.state.policyOther, enforcer: context.policy?.settings.enforcer, podStart: podStart)
         return t
     }
 }
@@ -393,11 +393,10 @@ extension Walk {
     mutating func interfaceOwner(_ d: Int) -> StageResult {
         let iface = f.interfaces[d]
         if iface.kind == .loadBalancer { return .move(session ? .loadBalancerReturn(d) : .loadBalancer(d)) }
-        // A pod's branch ENI (Security Groups for Pods): the trunk hands it to the node on the
-        // branch's VLAN device.
-        if let dev = branchDevice(d), let node = iface.node { return .move(.node(node, .wire(dev))) }
         // A node's ENI: the node's datapath decides (a pod's veth, the node itself, or onward).
-        if iface.kind == .nodeENI, let node = iface.node, let dev = datapaths?.get(node)?.host.enis.first(where: { $0.primaryIP == iface.primaryIP })?.interface {
+        // A packet for a branch pod (Security Groups for Pods) comes in on the pod's VLAN.
+        if iface.kind == .nodeENI, let node = iface.node, let host = datapaths?.get(node)?.host,
+           let dev = host.branch(of: packet.destination)?.vlanDevice ?? host.inboundDevice(forInterfaceAddress: iface.primaryIP) {
             return .move(.node(node, .wire(dev)))
         }
         deliveredAt = d

@@ -104,6 +104,31 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(check.status, 0, check.out)
     }
 
+    /// `--pod-security-groups`: the percent of Services that get a SecurityGroupPolicy, spread
+    /// evenly; 0 leaves the file as without the option; out of range is refused.
+    func testGeneratePodSecurityGroups() throws {
+        let args = ["generate", "--nodes", "20", "--pods", "200", "--services", "90", "--security-groups", "12", "--seed", "7"]
+        let plain = try netsim(args), zero = try netsim(args + ["--pod-security-groups", "0"])
+        XCTAssertEqual(plain.out, zero.out)
+        XCTAssertFalse(plain.out.contains("SecurityGroupPolicy") || plain.out.contains("ENABLE_POD_ENI"))
+        let twenty = try netsim(args + ["--pod-security-groups", "20"])
+        XCTAssertEqual(twenty.status, 0)
+        XCTAssertEqual(twenty.out.components(separatedBy: "kind: SecurityGroupPolicy").count - 1, 18, "20 % of 90 Services")
+        XCTAssertTrue(twenty.out.contains("ENABLE_POD_ENI: \"true\""))
+        XCTAssertTrue(twenty.out.contains("name: sgp-svc-00004,") && !twenty.out.contains("name: sgp-svc-00003,"), "every fifth Service")
+        let all = try netsim(args + ["--pod-security-groups", "100"])
+        XCTAssertEqual(all.out.components(separatedBy: "kind: SecurityGroupPolicy").count - 1, 90)
+        for bad in ["-1", "101", "9223372036854775807"] {
+            let r = try netsim(args + ["--pod-security-groups", bad])
+            XCTAssertEqual(r.status, 2, bad)
+            XCTAssertEqual(r.out, "", "no half-written topology for \(bad)")
+        }
+        // Not a number: a usage error, as for every option.
+        let word = try netsim(args + ["--pod-security-groups", "x"])
+        XCTAssertEqual(word.status, 64)
+        XCTAssertEqual(word.out, "")
+    }
+
     func testSchemaCommandPrintsTheSchema() throws {
         let r = try netsim(["schema"])
         XCTAssertEqual(r.status, 0)

@@ -61,6 +61,22 @@ public struct NetworkNamespace: Hashable, Sendable {
         Subprocess.run(Self.ipTool, ["netns", "exec", name, tool] + args, input: input, timeout: timeout)
     }
 
+    /// Whether the kernel here can make links of `type` (`vlan`, `macvlan`, …) on `parent`
+    /// inside this namespace: one is added and deleted again. Kernels built without 802.1Q
+    /// answer "Unknown device type".
+    public func canCreate(linkType type: String, parent: String, extra: [String] = []) -> Bool {
+        let probe = "nsprobe" + String(format: "%04x", UInt16.random(in: 0...UInt16.max))
+        guard ip(["link", "add", "link", parent, "name", probe, "type", type] + extra).status == 0 else { return false }
+        _ = ip(["link", "del", probe])
+        return true
+    }
+
+    /// `ip -n NAME -batch -` with one command a line; throws with ip's error.
+    public func batch(_ lines: [String]) throws {
+        let r = ip(["-batch", "-"], input: lines.joined(separator: "\n") + "\n")
+        guard r.status == 0 else { throw SetupError(description: "ip -n \(name) -batch failed (exit \(r.status)): \(r.err)") }
+    }
+
     /// `tool args…` started inside the namespace in the background (see `Subprocess.start`).
     public func start(_ tool: String, _ args: [String] = []) throws -> Process {
         try Subprocess.start(Self.ipTool, ["netns", "exec", name, tool] + args)

@@ -20,6 +20,52 @@ public final class PolicyEnforcement: Sendable {
     /// The keys of the policies the spec finds selecting a pod, per pod and direction.
     private let selectingKeys = Mutex<[Int: [String]]>([:])
 
+    /// What makes two agent decisions at one pod the same but for the packet: the entry and the
+    /// port slot that matched (a pod's map holds each once), the basis and the verdict.
+    struct AgentVerdictKey: Hashable {
+        struct Slot: Hashable { var ipProtocol: AgentL4Protocol; var start: UInt16; var end: UInt16 }
+        var pod: Int
+        var direction: PolicyDirection
+        var basis: PolicyVerdict.Basis
+        var allowed: Bool
+        var cidr: IPv4CIDR?
+        var slot: Slot?
+        /// Hashes the numbers only (the enums hash their raw strings); equality compares all.
+        func hash(into h: inout Hasher) {
+            h.combine(pod &* 2 &+ (direction == .ingress ? 1 : 0))
+            h.combine(cidr?.network.value ?? 0)
+            h.combine(UInt32(slot?.start ?? 0) << 16 | UInt32(slot?.end ?? 0))
+        }
+    }
+    private let agentTemplates = Mutex<[AgentVerdictKey: PolicyVerdict]>([:])
+    func agentTemplate(_ key: AgentVerdictKey) -> PolicyVerdict? { agentTemplates.withLock { $0[key] } }
+    func keepAgentTemplate(_ key: AgentVerdictKey, _ v: PolicyVerdict) { agentTemplates.withLock { $0[key] = v } }
+
+    /// What makes two spec decisions at one pod the same but for the packet: the basis, the
+    /// verdict and the first allowing rule (a trace asks for the first only).
+    struct SpecVerdictKey: Hashable {
+        var pod: Int
+        var direction: PolicyDirection
+        var basis: UpstreamPolicyDecision.Basis
+        var allowed: Bool
+        var policy: Int
+        var rule: Int
+        var peer: Int?
+        var port: Int?
+        func hash(into h: inout Hasher) {
+            h.combine(pod &* 2 &+ (direction == .ingress ? 1 : 0))
+            h.combine(policy &* 64 &+ rule)
+        }
+    }
+    private let specTemplates = Mutex<[SpecVerdictKey: PolicyVerdict]>([:])
+    /// A reply's verdict at a pod, by pod, the reply's and the forward decision's directions and
+    /// the enforcer (see `conntrackReply`).
+    private let replyTemplates = Mutex<[Int: PolicyVerdict]>([:])
+    func replyTemplate(_ key: Int) -> PolicyVerdict? { replyTemplates.withLock { $0[key] } }
+    func keepReplyTemplate(_ key: Int, _ v: PolicyVerdict) { replyTemplates.withLock { $0[key] = v } }
+    func specTemplate(_ key: SpecVerdictKey) -> PolicyVerdict? { specTemplates.withLock { $0[key] } }
+    func keepSpecTemplate(_ key: SpecVerdictKey, _ v: PolicyVerdict) { specTemplates.withLock { $0[key] = v } }
+
     /// The keys of `indices` (the spec's isolating policies of pod `pod` in `direction`), kept
     /// per pod and direction: a trace asks for the same pods again and again.
     func specKeys(pod: Int, _ direction: PolicyDirection, _ indices: [UpstreamPolicyRef]) -> [String] {

@@ -62,7 +62,7 @@ extension Walk {
     /// Records a decision: the enforcer's as a step (and a block when it denies), the other's
     /// for the comparison only.
     mutating func decide(_ v: PolicyVerdict, enforced: Bool, relevant: Bool) {
-        state.policyDecisions.append((enforced, v))
+        if enforced { state.policyEnforced.append(v) } else { state.policyOther.append(v) }
         guard enforced, relevant else { return }
         let place = Place.pod(v.pod, address: v.address)
         hop(place, Step(v.allowed ? .permitted : .denied, .networkPolicy(v), component: v.rules.first?.policy, location: v.rules.first?.location))
@@ -80,8 +80,17 @@ extension Walk {
     mutating func conntrackReply(_ pe: PolicyEnforcement, pod i: Int, _ direction: PolicyDirection) {
         let key = pe.podKeys[i]
         guard let forward = state.forwardPolicies.first(where: { $0.pod == key && !$0.policies.isEmpty }) else { return }
-        let v = PolicyVerdict(enforcer: forward.enforcer, direction: direction == .ingress ? .ingress : .egress,
+        // The same for every reply at this pod but for the packet: built once.
+        let templateKey = i << 3 | (direction == .ingress ? 4 : 0) | (forward.direction == .ingress ? 2 : 0) | (forward.enforcer == .vpcCNI ? 1 : 0)
+        var v: PolicyVerdict
+        if let t = pe.replyTemplate(templateKey) {
+            v = t
+            v.packet = packet
+        } else {
+            v = PolicyVerdict(enforcer: forward.enforcer, direction: direction == .ingress ? .ingress : .egress,
                               pod: key, address: forward.address, allowed: true, basis: .conntrackReply, policies: forward.policies, packet: packet)
+            pe.keepReplyTemplate(templateKey, v)
+        }
         hop(.pod(v.pod, address: v.address), Step(.matchedSession, .networkPolicy(v)))
     }
 
@@ -97,7 +106,40 @@ extension Walk {
         let podState: AgentPodState? = start ? agent.podState(ofPod: i, atStart: true) : nil
         let peer = direction == .ingress ? packet.source : packet.destination
         let d = agent.evaluate(pod: i, direction: direction, peer: peer, ipProtocol: packet.ipProtocol, port: packet.destinationPort, state: podState)
-        let pod = pe.world.pods[i]
+        let basis = Self.basis(d)
+        // Every peer that meets the same entry and slot of the pod's map gets the same verdict
+        // but for the packet: built once per pod and slot (its rules are the slot's first
+        // sources, which can number in the hundreds).
+        let key: PolicyEnforcement.AgentVerdictKey? = start || d.tierRule != nil ? nil
+            : .init(pod: i, direction: direction, basis: basis, allowed: d.isAllowed, cidr: d.entry?.cidr,
+                    slot: d.matchedPort.map { .init(ipProtocol: $0.ipProtocol, start: $0.startPort, end: $0.endPort) })
+        if let key, var v = pe.agentTemplate(key) {
+            v.packet = packet
+            return v
+        }
+        var v = PolicyVerdict(enforcer: .vpcCNI, direction: direction == .ingress ? .ingress : .egress, pod: pe.podKeys[i], address: .ipv4(pe.world.pods[i].ip),
+                              allowed: d.isAllowed, basis: basis, policies: d.policies, packet: packet)
+        v.atStart = start && d.podState != .policiesApplied
+        if let t = d.tierRule {
+            v.rules = [PolicyVerdict.Rule(policy: t.policyName, tier: t.tier.rawValue, action: t.action.rawValue, index: t.ruleIndex, location: t.location)]
+        } else if let slot = d.matchedPort {
+            (v.rules, v.moreRules) = Self.rules(slot.sources)
+        } else if let e = d.entry {
+            (v.rules, v.moreRules) = Self.rules(e.sources)
+        } else if !d.isAllowed {
+            v.rules = d.policies.prefix(PolicyVerdict.shownRules).map { key in PolicyVerdict.Rule(policy: key, index: nil, location: pe.policyLocation(key)) }
+            v.moreRules = d.policies.count > PolicyVerdict.shownRules
+        }
+        if let e = d.entry { v.cidr = .ipv4(e.cidr) }
+        if let slot = d.matchedPort, slot.ipProtocol != .denyAll {
+            v.ports = PolicyVerdict.PortSlot(ipProtocol: slot.ipProtocol.description, start: slot.startPort, end: slot.endPort)
+        }
+        if let key { pe.keepAgentTemplate(key, v) }
+        return v
+    }
+
+    /// How the agent reached decision `d`.
+    static func basis(_ d: AgentDecision) -> PolicyVerdict.Basis {
         let basis: PolicyVerdict.Basis
         switch d.stage {
         case .conntrackReply: basis = .conntrackReply
@@ -117,24 +159,7 @@ extension Walk {
         case .defaultState:
             basis = d.podState == .defaultDeny ? .defaultDeny : (d.policies.isEmpty || d.podState == .policiesApplied ? .notIsolated : .defaultAllow)
         }
-        var v = PolicyVerdict(enforcer: .vpcCNI, direction: direction == .ingress ? .ingress : .egress, pod: pe.podKeys[i], address: .ipv4(pod.ip),
-                              allowed: d.isAllowed, basis: basis, policies: d.policies, packet: packet)
-        v.atStart = start && d.podState != .policiesApplied
-        if let t = d.tierRule {
-            v.rules = [PolicyVerdict.Rule(policy: t.policyName, tier: t.tier.rawValue, action: t.action.rawValue, index: t.ruleIndex, location: t.location)]
-        } else if let slot = d.matchedPort {
-            (v.rules, v.moreRules) = Self.rules(slot.sources)
-        } else if let e = d.entry {
-            (v.rules, v.moreRules) = Self.rules(e.sources)
-        } else if !d.isAllowed {
-            v.rules = d.policies.prefix(PolicyVerdict.shownRules).map { key in PolicyVerdict.Rule(policy: key, index: nil, location: pe.policyLocation(key)) }
-            v.moreRules = d.policies.count > PolicyVerdict.shownRules
-        }
-        if let e = d.entry { v.cidr = .ipv4(e.cidr) }
-        if let slot = d.matchedPort, slot.ipProtocol != .denyAll {
-            v.ports = PolicyVerdict.PortSlot(ipProtocol: slot.ipProtocol.description, start: slot.startPort, end: slot.endPort)
-        }
-        return v
+        return basis
     }
 
     /// The first `PolicyVerdict.shownRules` distinct rules among the sources, in the agent's
@@ -154,9 +179,23 @@ extension Walk {
         return (chosen.map { PolicyVerdict.Rule(policy: $0.policyKey, index: $0.ruleIndex, location: $0.ruleLocation ?? $0.policyLocation) }, more)
     }
 
-    /// The spec's decision as a verdict.
+    /// The spec's decision as a verdict (kept per pod and deciding rule: built once).
     func specVerdict(_ pe: PolicyEnforcement, pod i: Int, _ d: UpstreamPolicyDecision) -> PolicyVerdict {
-        let pod = pe.world.pods[i]
+        // Keyed only when at most one rule allows (what a trace asks for).
+        let first = d.allowedBy.first
+        let key: PolicyEnforcement.SpecVerdictKey? = d.allowedBy.count > 1 ? nil
+            : .init(pod: i, direction: d.direction, basis: d.basis, allowed: d.allowed, policy: first?.policy.policy ?? -1,
+                    rule: first?.rule ?? -1, peer: first?.peer, port: first?.port)
+        if let key, var v = pe.specTemplate(key) {
+            v.packet = packet
+            return v
+        }
+        let v = buildSpecVerdict(pe, pod: i, d)
+        if let key { pe.keepSpecTemplate(key, v) }
+        return v
+    }
+
+    func buildSpecVerdict(_ pe: PolicyEnforcement, pod i: Int, _ d: UpstreamPolicyDecision) -> PolicyVerdict {
         let basis: PolicyVerdict.Basis
         switch d.basis {
         case .notIsolated: basis = .notIsolated
@@ -167,7 +206,7 @@ extension Walk {
         case .noRuleAllows: basis = .noRuleAllows
         }
         let key = { (p: Int) in pe.policyKeys[p] }
-        var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pe.podKeys[i], address: .ipv4(pod.ip),
+        var v = PolicyVerdict(enforcer: .upstream, direction: d.direction == .ingress ? .ingress : .egress, pod: pe.podKeys[i], address: .ipv4(pe.world.pods[i].ip),
                               allowed: d.allowed, basis: basis, policies: pe.specKeys(pod: i, d.direction, d.isolatingPolicies), packet: packet)
         if d.allowed {
             v.rules = d.allowedBy.prefix(PolicyVerdict.shownRules).map { PolicyVerdict.Rule(policy: key($0.policy.policy), index: $0.rule, location: $0.ruleLocation ?? $0.policy.location) }
@@ -202,11 +241,11 @@ public struct PolicyOutcome: Sendable {
     /// The agent and the spec reach different verdicts on this flow.
     public var disagree: Bool { enforcedAllows != otherAllows }
 
-    init?(_ decisions: [(enforced: Bool, verdict: PolicyVerdict)], enforcer: NetworkPolicySettings.Enforcer?, podStart: PodStart?) {
-        guard let enforcer, !decisions.isEmpty else { return nil }
+    init?(enforced: [PolicyVerdict], other: [PolicyVerdict], enforcer: NetworkPolicySettings.Enforcer?, podStart: PodStart?) {
+        guard let enforcer, !enforced.isEmpty || !other.isEmpty else { return nil }
         self.enforcer = enforcer
-        enforced = decisions.filter(\.enforced).map(\.verdict)
-        other = decisions.filter { !$0.enforced }.map(\.verdict)
+        self.enforced = enforced
+        self.other = other
         self.podStart = podStart
     }
 }

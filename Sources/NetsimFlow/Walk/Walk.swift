@@ -125,7 +125,8 @@ public struct FlowState: Sendable {
     var pendingSpecEgress: Int? = nil
     /// Every policy decision of the walk: by the declared enforcer (`enforced`) or by the
     /// other semantics, asked for the comparison.
-    var policyDecisions: [(enforced: Bool, verdict: PolicyVerdict)] = []
+    var policyEnforced: [PolicyVerdict] = []
+    var policyOther: [PolicyVerdict] = []
     /// A reply walk: the forward walk's enforced decisions (their pods and policies), which the
     /// replies pass by conntrack.
     var forwardPolicies: [PolicyVerdict] = []
@@ -488,7 +489,7 @@ struct Walk {
         r.state.deliveredOnNode = state.deliveredOnNode
         r.state.deliveredAt = state.deliveredAt
         r.state.exitedVia = state.exitedVia
-        r.state.forwardPolicies = state.policyDecisions.filter(\.enforced).map(\.verdict)
+        r.state.forwardPolicies = state.policyEnforced
         return r
     }
 }

@@ -87,7 +87,9 @@ public struct AgentMapEntry: Sendable, CustomStringConvertible {
 }
 
 /// A pod group's two maps as the agent holds them, with longest-prefix lookup.
-public struct AgentPolicyMaps: Sendable {
+/// A class: a trace reads the maps of two pods (each lookup is a reference, not a copy of
+/// eight arrays and strings).
+public final class AgentPolicyMaps: Sendable {
     /// `MAX_PORT_PROTOCOL` in tc.v4ingress.bpf.c / `TRIE_VALUE_LENGTH` / 12 in utils.go.
     public static let slotLimit = 24
 
@@ -116,14 +118,19 @@ public struct AgentPolicyMaps: Sendable {
     }
 
     /// The group: pods sharing the maps ("name minus its last -segment" @ namespace, on one node).
-    public var groupIdentifier: String
-    public var nodeName: String
-    public var ingress: DirectionMap
-    public var egress: DirectionMap
+    public let groupIdentifier: String
+    public let nodeName: String
+    public let ingress: DirectionMap
+    public let egress: DirectionMap
     /// Indices of the PolicyEndpoints (policies) merged into these maps.
-    public var policyIndices: [Int]
+    public let policyIndices: [Int]
     /// Their keys ("namespace/name"), in the same order.
-    public var policyKeys: [String]
+    public let policyKeys: [String]
+
+    init(groupIdentifier: String, nodeName: String, ingress: DirectionMap, egress: DirectionMap, policyIndices: [Int], policyKeys: [String]) {
+        self.groupIdentifier = groupIdentifier; self.nodeName = nodeName; self.ingress = ingress; self.egress = egress
+        self.policyIndices = policyIndices; self.policyKeys = policyKeys
+    }
     public func map(_ direction: PolicyDirection) -> DirectionMap { direction == .ingress ? ingress : egress }
 }
 

@@ -5,7 +5,7 @@ import NetsimModel
 /// pods it selects need from EC2 and from the nodes (a trunk ENI, branch ENIs per type from
 /// the resource controller's limits table, at most 5 groups on an ENI), and the settings.
 extension TopologyConverter {
-    /// POD_SECURITY_GROUP_ENFORCING_MODE as the CNI reads it (amazon-vpc-cni-k8s v1.23.0,
+    /// POD_SECURITY_GROUP_ENFORCING_MODE as the CNI reads it (amazon-vpc-cni-k8s v1.23.1,
     /// `pkg/sgpp/utils.go` `LoadEnforcingModeFromEnv`): exactly `strict` or `standard`, anything
     /// else falls back to strict.
     func checkPodSecurityGroupEnforcingMode(_ value: String, at loc: SourceLocation) {

@@ -13,13 +13,14 @@ struct Generate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Security groups.") var securityGroups = 10
     @Option(parsing: .unconditional, help: "Seed; the same seed gives the same file.") var seed: UInt64 = 42
     @Option(parsing: .unconditional, help: "Extra NetworkPolicies (peers, namespaces, DNS egress, ipBlocks with except).") var networkPolicies = 0
+    @Option(parsing: .unconditional, help: "Percent of the Services whose pods get their own security groups (a SecurityGroupPolicy each, ENABLE_POD_ENI on).") var podSecurityGroups = 0
     @OptionGroup var destination: OutputOption<Generate.Outputs>
 
     enum Outputs: OutputNoun { static let outputNoun = "" }
 
     var generator: TopologyGenerator {
         TopologyGenerator(nodes: nodes, pods: pods, services: services, securityGroups: securityGroups, seed: seed,
-                          networkPolicies: networkPolicies)
+                          networkPolicies: networkPolicies, podSecurityGroupsPercent: podSecurityGroups)
     }
 
     func run() throws {

@@ -7,19 +7,26 @@ import NetsimRender
 import NetsimTopology
 
 struct Node: ParsableCommand {
-    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, enis, pods, policy, all }
+    enum Show: String, CaseIterable, ExpressibleByArgument { case iptables, rules, routes, links, enis, pods, policy, all }
     enum Form: String, CaseIterable, ExpressibleByArgument { case saved, restore }
 
     static let configuration = CommandConfiguration(
         abstract: "A node's datapath as the VPC CNI and kube-proxy build it, in the formats of iptables-save, ip rule and ip route.",
         discussion: """
         netsim node FILE                      lists the node names, one per line
-        netsim node FILE NODE --show iptables|rules|routes|enis|pods|policy|all
+        netsim node FILE NODE --show iptables|rules|routes|links|enis|pods|policy|all
+        netsim node FILE NODE --show routes [--table N]
         netsim node FILE NODE --show policy [--pod NAMESPACE/NAME] [--format text|json]
 
         --iptables-form saved (default) prints the rules as iptables-save prints them back from the \
         kernel (diff against a node's `iptables-save | grep -v '^#'`); restore prints them as \
         kube-proxy and the CNI write them (the form kube-proxy's tests compare).
+
+        rules, routes, links: `ip rule`, `ip route show table all` (`ip route show table N` with \
+        --table: main, local or a number) and `ip -br link`, with Security Groups for Pods' branch \
+        pods (ENABLE_POD_ENI) as the VPC CNI sets them up: the trunk ENI, a `vlan.eth.<VLAN>` device \
+        per branch pod on it, route table VLAN + 100; strict mode: `vlan` host veths and rules at \
+        priority 10 by incoming device, the local table at 20; standard mode: rules at 512 and 1536.
 
         pods: each pod's side of its veth (eth0 with a /32, the 169.254.1.1 gateway) and the host \
         veth it pairs with; hostNetwork pods share the node's stack.
@@ -34,7 +41,9 @@ struct Node: ParsableCommand {
 
     @OptionGroup var topologyFile: TopologyFile
     @Argument(help: "A node name (see 'netsim node FILE').") var node: String?
-    @Option(help: "What to print: iptables, rules, routes, enis, pods, policy, all.") var show: Show = .all
+    @Option(help: "What to print: iptables, rules, routes, links, enis, pods, policy, all.") var show: Show = .all
+    @Option(help: ArgumentHelp("With --show routes: one table (`ip route show table N`): main, local or its number.", valueName: "table"))
+    var table: String?
     @Option(help: "iptables rules as the kernel's iptables-save prints them (saved) or as kube-proxy writes them (restore).") var iptablesForm: Form = .saved
     @Option(help: ArgumentHelp("With --show policy: only this pod of the node (namespace/name, or the start of one pod's name).", valueName: "namespace/name"))
     var pod: String?
@@ -49,6 +58,15 @@ struct Node: ParsableCommand {
     }
 
     func validate() throws {
+        if table != nil && show != .routes {
+            throw ValidationError("--table selects a table of --show routes; add --show routes")
+        }
+        if let table, Self.tableNumber(table) == nil {
+            throw ValidationError("--table \(Echo.clip(table)) is not a table: write main, local, default or a number from 1 to 4294967295")
+        }
+        if table != nil && node == nil {
+            throw ValidationError("--table needs a NODE (see 'netsim node FILE')")
+        }
         if pod != nil && show != .policy {
             throw ValidationError("--pod selects a pod of --show policy; add --show policy")
         }
@@ -57,6 +75,18 @@ struct Node: ParsableCommand {
         }
         if node == nil && (pod != nil || formatting.format == .json) {
             throw ValidationError("--pod and --format json need a NODE (see 'netsim node FILE')")
+        }
+    }
+
+    /// `main`, `local`, `default` or a number as `ip route show table` reads it.
+    static func tableNumber(_ s: String) -> Int? {
+        switch s {
+        case "main": return 254
+        case "local": return 255
+        case "default": return 253
+        default:
+            guard let n = UInt32(s), n > 0 else { return nil }
+            return Int(n)
         }
     }
 
@@ -91,7 +121,12 @@ struct Node: ParsableCommand {
         }
         if show == .enis || show == .all { section("ENIs", dp.enisText) }
         if show == .rules || show == .all { section("ip rule", dp.host.rulesText) }
+        if show == .routes, let table, let n = Self.tableNumber(table) {
+            try destination.write(dp.host.routesText(table: n))
+            return
+        }
         if show == .routes || show == .all { section("ip route show table all", dp.host.routesText) }
+        if show == .links || show == .all { section("ip -br link", dp.host.linksText) }
         if show == .pods || show == .all { section("pods (inside each pod's network namespace)", dp.podsText) }
         if show == .iptables || show == .all { section("iptables-save", iptablesForm == .saved ? dp.iptablesSavedText : dp.iptablesText) }
         if show == .all && hasPolicies { section("NetworkPolicy", NodePolicyRenderer.render(try policyView(), as: .text)) }
