@@ -191,6 +191,18 @@ public final class FabricIndex: @unchecked Sendable {
             groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] = g
             groupVPC[g.name] = vpc.name
         }
+        // No control plane declared: the cluster security group netsim assumes is attached, as
+        // EKS attaches it, to the ENIs of managed node groups' nodes too.
+        if topology.cluster?.controlPlane == nil, let cluster = topology.cluster,
+           let name = r.fargateNodes.first(where: { $0.groupSource == .assumedClusterSecurityGroup })?.securityGroups.first {
+            let managed = Set(cluster.nodeGroups.filter(\.managed).map(\.name))
+            for i in interfaces.indices where interfaces[i].kind == .nodeENI {
+                guard let node = interfaces[i].node, let g = nodeByName[node]?.group, managed.contains(g),
+                      !interfaces[i].securityGroups.contains(name) else { continue }
+                interfaces[i].securityGroups.append(name)
+                for a in addressesOf[i] { membership.add(IPv4Address(a), vpc: interfaces[i].vpc, groups: [name]) }
+            }
+        }
         for n in r.fargateNodes {
             fargateNodeByName[n.name] = n
             var i = Interface(kind: .fargatePod, id: n.eniID, label: "Fargate pod \(n.podKey) (\(n.name))", vpc: vpc.name, subnet: n.subnet,

@@ -107,6 +107,10 @@ public struct Simulator {
         run = r
         workloads = Realizer.implicitWorkloads(topology.kubernetes) + topology.kubernetes.workloads
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
+        // Workloads a Fargate profile selects run on Fargate, not on the simulated nodes.
+        let implicitCount = workloads.count - topology.kubernetes.workloads.count
+        for w in workloads.indices.dropFirst(implicitCount)
+        where FargateScheduling.profile(for: workloads[w], profiles: topology.cluster?.fargateProfiles ?? []) != nil { desired[w] = 0 }
         if scenario.fromEmpty { desired = desired.map { _ in 0 } }
         podsOfWorkload = Array(repeating: [], count: workloads.count)
         liveOfWorkload = Array(repeating: 0, count: workloads.count)

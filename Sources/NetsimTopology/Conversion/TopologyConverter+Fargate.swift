@@ -126,7 +126,7 @@ extension TopologyConverter {
         }
         if cluster.controlPlane == nil {
             let name = FargateScheduling.assumedClusterSecurityGroupName(cluster: cluster.name, seed: t.seed)
-            reporter.warning(.fargateClusterSecurityGroup, "Fargate pods get the cluster security group, but the topology declares no cluster.controlPlane: netsim assumes '\(name)' as EKS creates it (all traffic from its members, all out), with only the Fargate pods as members",
+            reporter.warning(.fargateClusterSecurityGroup, "Fargate pods get the cluster security group, but the topology declares no cluster.controlPlane: netsim assumes '\(name)' as EKS creates it (all traffic from its members, all out), attached to the Fargate pods and to the managed node groups' nodes",
                              at: cluster.fargateProfiles[0].location,
                              hint: "declare cluster.controlPlane (its clusterSecurityGroup is then used, and managed nodes share it), or select the pods with a SecurityGroupPolicy")
         }
