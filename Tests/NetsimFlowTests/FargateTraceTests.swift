@@ -19,6 +19,23 @@ struct FargateTraceTests {
         return Network(topology: t, catalog: .builtin)
     }
 
+    /// A policy isolating the API's pods (on Fargate) to the storefront's.
+    static let isolateAPI = """
+            - apiVersion: networking.k8s.io/v1
+              kind: NetworkPolicy
+              metadata: {name: orders-api-only-from-storefront, namespace: shop}
+              spec:
+                podSelector: {matchLabels: {app: orders-api}}
+                policyTypes: [Ingress]
+                ingress:
+                  - from: [{podSelector: {matchLabels: {app: storefront}}}]
+
+        """
+
+    static func withIsolatedAPI(_ text: String) -> String {
+        text.replacingOccurrences(of: "kubernetes:\n  manifests:\n", with: "kubernetes:\n  manifests:\n" + isolateAPI)
+    }
+
     func trace(_ n: Network, _ from: String, _ to: String, port: UInt16, proto: IPProtocol = .tcp) throws -> Trace {
         let req = FlowRequest(from: try Endpoint.parse(from).get(), to: try Endpoint.parse(to).get(), ipProtocol: proto, port: port)
         guard case .traced(let t) = n.trace(req) else { Issue.record("\(from) → \(to) not traced: \(n.trace(req))"); throw CancellationError() }
@@ -39,7 +56,7 @@ struct FargateTraceTests {
     }
 
     @Test func anEC2PodReachesAFargatePodThroughItsENI() throws {
-        let n = try Self.network()
+        let n = try Self.network(Self.withIsolatedAPI)
         let t = try trace(n, "deployment:shop/storefront", "service:shop/orders-api", port: 80)
         #expect(t.disposition == .delivered)
         let dst = try #require(n.fabric.fargateInterfaceByIP[t.forward.finalPacket.destination.v4?.value ?? 0])
@@ -56,14 +73,14 @@ struct FargateTraceTests {
 
     @Test func policiesSelectingFargatePodsAreNotEnforcedButOnEC2TheyAre() throws {
         // On Fargate the batch job reaches the API, though the policy admits only the storefront.
-        var n = try Self.network()
+        var n = try Self.network(Self.withIsolatedAPI)
         var t = try trace(n, "deployment:batch/nightly-report", "deployment:shop/orders-api", port: 9000)
         #expect(t.disposition == .delivered)
         #expect(!steps(t.forward).contains { if case .networkPolicy = $0.detail { return true }; return false })
         #expect(t.notes.contains { if case .fargatePolicyNotEnforced(_, _, .destination, _) = $0 { return true }; return false })
         #expect(t.caveats.isEmpty, "nothing could enforce it there: no caveat, a note")
         // The same API on EC2 nodes: the agent drops it.
-        n = try Self.network { $0.replacingOccurrences(of: "labels: {app: orders-api, compute: fargate}", with: "labels: {app: orders-api}") }
+        n = try Self.network { Self.withIsolatedAPI($0).replacingOccurrences(of: "labels: {app: orders-api, compute: fargate}", with: "labels: {app: orders-api}") }
         #expect(n.fabric.realized.pods.filter { $0.workload == "orders-api" }.allSatisfy { $0.fargateProfile == nil })
         t = try trace(n, "deployment:batch/nightly-report", "deployment:shop/orders-api", port: 9000)
         #expect(t.disposition != .delivered)

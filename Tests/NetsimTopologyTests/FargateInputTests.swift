@@ -65,6 +65,17 @@ struct FargateInputTests {
         #expect(r.codes == ["NS1350"])
     }
 
+    @Test func aClusterGroupWrittenInTheVPCIsUsedWithoutAWarning() throws {
+        let text = Self.topology(profiles: Self.good).replacingOccurrences(of: "  internetGateway: {name: igw}\n",
+            with: "  internetGateway: {name: igw}\n  securityGroups:\n    - {name: eks-cluster-sg-c-1234567890, ingress: [{protocol: all, from: {securityGroup: eks-cluster-sg-c-1234567890}}]}\n")
+        let r = load(text)
+        #expect(r.codes.isEmpty, "\(r.diagnostics.map(\.formatted))")
+        let t = try #require(r.validTopology)
+        let realized = Realizer.realize(t, catalog: .builtin)
+        #expect(realized.fargateAssumedGroups.isEmpty)
+        #expect(FargateScheduling.declaredClusterSecurityGroup(cluster: "c", vpc: t.vpcs[0]) == "eks-cluster-sg-c-1234567890")
+    }
+
     @Test func aPublicSubnetIsRefusedAsEKSRefusesIt() throws {
         let text = Self.topology(profiles: """
                     - name: p

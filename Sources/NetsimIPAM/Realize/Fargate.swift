@@ -12,8 +12,9 @@ public struct FargateNode: Sendable {
     public enum GroupSource: String, Sendable {
         /// `cluster.controlPlane.clusterSecurityGroup`.
         case clusterSecurityGroup = "cluster security group"
-        /// No `cluster.controlPlane`: the cluster security group as netsim assumes EKS created
-        /// it (`RealizedCluster.fargateAssumedGroups`).
+        /// No `cluster.controlPlane`: the VPC's `eks-cluster-sg-<cluster>-…` group, else the
+        /// cluster security group as netsim assumes EKS created it
+        /// (`RealizedCluster.fargateAssumedGroups`); EKS attaches it to managed nodes too.
         case assumedClusterSecurityGroup = "assumed cluster security group"
         /// SecurityGroupPolicies selecting the pod (`policies`).
         case securityGroupPolicy = "SecurityGroupPolicy"
@@ -79,6 +80,14 @@ public enum FargateScheduling {
         let n = StableHash.fnv1a("eks-cluster-sg/" + cluster, seed: seed) % 10_000_000_000
         let digits = String(n)
         return "eks-cluster-sg-\(cluster)-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+    }
+
+    /// Without `cluster.controlPlane`: the VPC's one group named `eks-cluster-sg-<cluster>-…`
+    /// (the cluster security group, written out with its rules), if there is exactly one.
+    public static func declaredClusterSecurityGroup(cluster: String, vpc: VPC) -> String? {
+        let prefix = "eks-cluster-sg-\(cluster)-"
+        let found = vpc.securityGroups.filter { $0.name.hasPrefix(prefix) }
+        return found.count == 1 ? found[0].name : nil
     }
 
     /// The cluster security group as EKS creates it: all traffic from its members, all traffic

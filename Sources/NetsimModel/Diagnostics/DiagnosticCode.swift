@@ -149,7 +149,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let fargateProfileLabel = DiagnosticCode("NS1347", "fargate-profile-label", "Pods labelled eks.amazonaws.com/fargate-profile with a profile that does not select them: they do not run on Fargate.")
     public static let fargateDaemonSet = DiagnosticCode("NS1348", "fargate-daemonset", "A DaemonSet in a namespace a Fargate profile selects: DaemonSets do not run on Fargate, so its pods are missing on the Fargate pods' nodes.")
     public static let fargateHostNetwork = DiagnosticCode("NS1349", "fargate-host-network", "A hostNetwork workload a Fargate profile selects: Fargate refuses it and the pods stay Pending.")
-    public static let fargateClusterSecurityGroup = DiagnosticCode("NS1350", "fargate-cluster-security-group", "Fargate profiles without cluster.controlPlane: netsim gives Fargate pods the cluster security group as EKS creates it, attached to the Fargate pods and the managed node groups' nodes.")
+    public static let fargateClusterSecurityGroup = DiagnosticCode("NS1350", "fargate-cluster-security-group", "Fargate profiles without cluster.controlPlane or an eks-cluster-sg-<cluster>-… group in the VPC: netsim gives Fargate pods the cluster security group as EKS creates it, attached to the Fargate pods and the managed node groups' nodes.")
     public static let fargateNetworkPolicy = DiagnosticCode("NS1351", "fargate-network-policy", "A NetworkPolicy that selects Fargate pods: the VPC CNI's network policy agent does not run on Fargate, so it is not enforced there.")
     public static let fargateIPv6 = DiagnosticCode("NS1352", "fargate-ipv6", "Fargate profiles in an IPv6 cluster: netsim does not model Fargate pods there (they stay Pending).")
 
