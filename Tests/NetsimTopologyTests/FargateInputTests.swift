@@ -6,8 +6,9 @@ import NetsimTopology
 import Testing
 
 /// `cluster.fargateProfiles` as EKS reads and checks a profile (EKS user guide, "Define which
-/// Pods use AWS Fargate when launched"; CreateFargateProfile; the EKS service quotas): every
-/// bad input is an error or warning with its own code, at the place written.
+/// Pods use AWS Fargate when launched"; CreateFargateProfile; the EKS service quotas, which are
+/// adjustable, hence warnings): every bad input is an error or warning with its own code, at
+/// the place written.
 @Suite("Fargate profiles: input")
 struct FargateInputTests {
     /// A VPC with a public subnet (default route to the internet gateway) and two private ones.
@@ -83,7 +84,7 @@ struct FargateInputTests {
                       selectors: [{namespace: batch}]
                 """)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let profileLine = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "- name: p" }) + 1
+        let profileLine = try #require(lines.firstIndex { $0.contains("subnets: [private-a, public-a]") }) + 1
         let routeLine = try #require(lines.firstIndex { $0.contains("target: igw") }) + 1
         let r = load(text)
         let d = try #require(r.first(.fargatePublicSubnet))
@@ -101,14 +102,15 @@ struct FargateInputTests {
         // Six.
         let six = (1...6).map { "{namespace: n\($0)}" }.joined(separator: ", ")
         r = load(Self.topology(profiles: "    - {name: p, subnets: [private-a], selectors: [\(six)]}"))
-        #expect(r.first(.fargateSelectors)?.message.contains("6 selectors; EKS allows at most 5") == true)
+        #expect(r.first(.fargateProfileQuota)?.message.contains("6 selectors; EKS allows 5 per profile unless the quota is raised") == true)
+        #expect(r.first(.fargateProfileQuota)?.severity == .warning, "an adjustable quota")
         // No namespace.
         r = load(Self.topology(profiles: "    - {name: p, subnets: [private-a], selectors: [{labels: {a: b}}]}"))
         #expect(r.first(.fargateSelectors)?.message.contains("has no namespace") == true)
         // Six labels.
         let labels = (1...6).map { "k\($0): v" }.joined(separator: ", ")
         r = load(Self.topology(profiles: "    - {name: p, subnets: [private-a], selectors: [{namespace: batch, labels: {\(labels)}}]}"))
-        #expect(r.first(.fargateSelectors)?.message.contains("6 labels") == true)
+        #expect(r.first(.fargateProfileQuota)?.message.contains("6 labels") == true)
         // A namespace no pod can have.
         r = load(Self.topology(profiles: "    - {name: p, subnets: [private-a], selectors: [{namespace: Batch_Jobs}]}"))
         #expect(r.first(.fargateSelectors)?.message.contains("not a Kubernetes namespace name") == true)

@@ -141,10 +141,10 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: NS134x–NS135x — Fargate
     public static let fargatePublicSubnet = DiagnosticCode("NS1341", "fargate-public-subnet", "A Fargate profile subnet whose route table routes to an internet gateway: EKS accepts only private subnets for Fargate profiles.")
-    public static let fargateSelectors = DiagnosticCode("NS1342", "fargate-selectors", "Fargate profile selectors EKS refuses: none, more than 5, a selector without a namespace, or more than 5 labels in a selector.")
+    public static let fargateSelectors = DiagnosticCode("NS1342", "fargate-selectors", "Fargate profile selectors EKS refuses: none, a selector without a namespace, a namespace no pod can have.")
     public static let fargateProfileName = DiagnosticCode("NS1343", "fargate-profile-name", "A Fargate profile name EKS refuses (not 1-100 letters, digits, '-' and '_' starting with a letter or digit) or a name used twice.")
     public static let fargateSubnets = DiagnosticCode("NS1344", "fargate-subnets", "A Fargate profile without subnets, or with a subnet twice.")
-    public static let fargateProfileQuota = DiagnosticCode("NS1345", "fargate-profile-quota", "More Fargate profiles than the EKS quota of 10 per cluster.")
+    public static let fargateProfileQuota = DiagnosticCode("NS1345", "fargate-profile-quota", "Beyond EKS's default Fargate quotas (adjustable): 10 profiles per cluster, 5 selectors per profile, 5 labels per selector.")
     public static let fargateAmbiguousProfile = DiagnosticCode("NS1346", "fargate-ambiguous-profile", "A workload several Fargate profiles select: EKS picks one at random, netsim the first; label the pods eks.amazonaws.com/fargate-profile.")
     public static let fargateProfileLabel = DiagnosticCode("NS1347", "fargate-profile-label", "Pods labelled eks.amazonaws.com/fargate-profile with a profile that does not select them: they do not run on Fargate.")
     public static let fargateDaemonSet = DiagnosticCode("NS1348", "fargate-daemonset", "A DaemonSet in a namespace a Fargate profile selects: DaemonSets do not run on Fargate, so its pods are missing on the Fargate pods' nodes.")

@@ -50,6 +50,7 @@ extension TopologyConverter {
             var seen = Set<String>()
             for (s, loc) in subnets {
                 reference(.subnet, s, vpc: vpc, at: loc, from: ctx)
+                if locations["fargate-subnet:\(name)/\(s)"] == nil { locations["fargate-subnet:\(name)/\(s)"] = loc }
                 if !seen.insert(s).inserted {
                     reporter.error(.fargateSubnets, "\(ctx) lists subnet '\(echo: s)' twice", at: loc, hint: "list each subnet once")
                 }
@@ -64,9 +65,9 @@ extension TopologyConverter {
                     reporter.error(.fargateSelectors, "\(ctx) has no selectors: EKS needs at least one", at: pr.valueLocation("selectors"),
                                    hint: "e.g. selectors: [{namespace: batch, labels: {compute: fargate}}]")
                 } else if nodes.count > Self.fargateSelectorsPerProfile {
-                    reporter.error(.fargateSelectors, "\(ctx) has \(nodes.count) selectors; EKS allows at most \(Self.fargateSelectorsPerProfile) per profile",
-                                   at: nodes[Self.fargateSelectorsPerProfile].location(in: file),
-                                   hint: "split them over several profiles, or select by a shared label")
+                    reporter.warning(.fargateProfileQuota, "\(ctx) has \(nodes.count) selectors; EKS allows \(Self.fargateSelectorsPerProfile) per profile unless the quota is raised",
+                                     at: nodes[Self.fargateSelectorsPerProfile].location(in: file),
+                                     hint: "split them over several profiles, select by a shared label, or request a quota increase")
                 }
                 for (j, n) in nodes.enumerated() {
                     guard let sr = MappingReader.make(n, file: file, context: "selector \(j + 1) of \(ctx)", reporter: reporter) else { continue }
@@ -80,8 +81,8 @@ extension TopologyConverter {
                     }
                     let pairs = sr.stringMap("labels")
                     if pairs.count > Self.fargateLabelsPerSelector {
-                        reporter.error(.fargateSelectors, "selector \(j + 1) of \(ctx) has \(pairs.count) labels; EKS allows at most \(Self.fargateLabelsPerSelector) per selector",
-                                       at: sr.valueLocation("labels"), hint: "select by fewer labels")
+                        reporter.warning(.fargateProfileQuota, "selector \(j + 1) of \(ctx) has \(pairs.count) labels; EKS allows \(Self.fargateLabelsPerSelector) per selector unless the quota is raised",
+                                         at: sr.valueLocation("labels"), hint: "select by fewer labels, or request a quota increase")
                     }
                     var labels: [String: String] = [:]
                     for p in pairs {
@@ -116,7 +117,7 @@ extension TopologyConverter {
                 guard let s = vpc.subnet(named: name), let rt = vpc.routeTable(for: s) else { continue }
                 guard let igw = rt.routes.first(where: { if case .internetGateway = $0.target { return true }; return false }) else { continue }
                 reporter.error(.fargatePublicSubnet, "Fargate profile '\(echo: p.name)': subnet '\(echo: name)' is public (route table '\(echo: rt.name)' routes \(igw.destination) to internet gateway \(igw.target)); EKS accepts only private subnets for Fargate pods",
-                               at: p.location, hint: "use a private subnet (a default route to a NAT gateway, not to an internet gateway)",
+                               at: locations["fargate-subnet:\(p.name)/\(name)"] ?? p.location, hint: "use a private subnet (a default route to a NAT gateway, not to an internet gateway)",
                                notes: [Diagnostic.Note("the route", at: igw.location)])
             }
         }

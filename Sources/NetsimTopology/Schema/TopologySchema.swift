@@ -1876,10 +1876,9 @@ public enum TopologySchema {
           }
         },
         "selectors": {
-          "description": "1 to 5 selectors; a pod matches one when it is in its namespace and carries all its labels.",
+          "description": "At least one selector (EKS's default quota is 5 per profile); a pod matches one when it is in its namespace and carries all its labels.",
           "type": "array",
           "minItems": 1,
-          "maxItems": 5,
           "items": {
             "$ref": "#/$defs/fargateSelector"
           }
@@ -1899,11 +1898,10 @@ public enum TopologySchema {
           "type": "string"
         },
         "labels": {
-          "description": "Labels the pods must all carry; at most 5.",
+          "description": "Labels the pods must all carry (EKS's default quota is 5 per selector).",
           "anyOf": [
             {
-              "$ref": "#/$defs/stringMap",
-              "maxProperties": 5
+              "$ref": "#/$defs/stringMap"
             },
             {
               "type": "null"
