@@ -205,7 +205,7 @@ public final class FabricIndex: @unchecked Sendable {
         }
         for n in r.fargateNodes {
             fargateNodeByName[n.name] = n
-            var i = Interface(kind: .fargatePod, id: n.eniID, label: "Fargate pod \(n.podKey) (\(n.name))", vpc: vpc.name, subnet: n.subnet,
+            var i = Interface(kind: .fargatePod, id: n.eniID, label: "\(n.name) eth0", vpc: vpc.name, subnet: n.subnet,
                               securityGroups: n.securityGroups.isEmpty ? ["default"] : n.securityGroups, primaryIP: n.ip, publicIP: nil,
                               sourceDestCheck: true, node: nil, deviceIndex: 0)
             if let m = MACAddress(n.mac) { i.mac = m }
