@@ -45,6 +45,12 @@ struct FargateCLITests {
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(json.out.utf8)) as? [String: Any])
         let profiles = try #require(doc["fargateProfiles"] as? [[String: Any]])
         #expect(profiles.map { $0["name"] as? String } == ["orders", "batch"])
+        // describe node: the micro-VM's one ENI and one pod.
+        let trace = try Netsim.run(["trace", "Topologies/fargate-mixed.yaml", "--from", "deployment:shop/orders-api", "--to", "internet", "--port", "443"])
+        let node = try #require(trace.out.split(separator: " ").first { $0.hasPrefix("fargate-ip-") }.map(String.init))
+        let d = try Netsim.run(["describe", "Topologies/fargate-mixed.yaml", "node:\(node)"])
+        #expect(d.status == 0, "\(d.out)\(d.err)")
+        #expect(d.out.contains("node group fargate-profile:orders") && d.out.contains("kind: Fargate pod ENI") && d.out.contains("pods (1):"))
         let quick = try Netsim.run(["capacity", "Topologies/quickstart.yaml", "--format", "json"])
         #expect(!quick.out.contains("fargate"), "nothing of Fargate without profiles")
     }
