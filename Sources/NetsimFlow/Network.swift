@@ -180,17 +180,20 @@ public struct Network: Sendable {
             return .traced(controlPlaneNotModelled(src, dst, packet))
         }
         // A Fargate pod's kube-proxy translates a cluster IP inside its micro-VM.
-        var fargateNote: TraceNote? = nil
+        var fargate: FargateTranslation? = nil
         if fromFargate(src), case .serviceIP = dst.place {
-            switch fargateServiceTranslation(src, dst, packet, branch: branch) {
-            case .success(let (d, p, note)): dst = d; packet = p; fargateNote = note
+            switch fargateServiceTranslation(src, dst, packet, branch: branch, seed: req.seed) {
+            case .success(let x): dst = x.destination; packet = x.packet; fargate = x
             case .failure(let f): return .invalid("to: \(f.message)", near: [])
             }
         }
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture, podStart: req.podStart)
-        if let n = fargateNote { t.notes.insert(n, at: 0) }
+        if let x = fargate {
+            t.notes.insert(x.note, at: 0)
+            if t.choices.isEmpty { t.choices = x.choices }
+        }
         t.caveats += policyCaveats(t, source: src)
         t.notes += fargateNotes(t, source: src)
         if let o = t.policy, o.disagree { t.notes.append(.policyEnforcersDisagree(o)) }

@@ -111,6 +111,11 @@ struct FargateTraceTests {
         guard case .fargateKubeProxy(_, let service, _, let port, let endpoint, let endpointPort, let of) = note else { Issue.record("\(note)"); return }
         #expect(service == "shop/storefront" && port == 80 && endpointPort == 8080 && of == 2 && storefront.contains(endpoint))
         #expect(note.description.contains("kube-proxy in its micro-VM translates Service shop/storefront"))
+        // Each endpoint is a path: --all-paths follows both.
+        #expect(t.choices.count == 2 && t.choices.allSatisfy { $0.probability == 0.5 })
+        let req0 = FlowRequest(from: try Endpoint.parse("deployment:shop/orders-api").get(), to: try Endpoint.parse("service:shop/storefront").get(), port: 80)
+        let all = n.traceAllPaths(req0).compactMap { if case .traced(let x) = $0 { return x.packet.destination }; return nil }
+        #expect(Set(all) == storefront)
         // DNS to the cluster's kube-dns address: CoreDNS on the EC2 nodes.
         let dns = try trace(n, "deployment:shop/orders-api", "ip:172.20.0.10", port: 53, proto: .udp)
         #expect(dns.disposition == .delivered)

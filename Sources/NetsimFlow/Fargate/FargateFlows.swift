@@ -26,8 +26,8 @@ extension Network {
     /// endpoint (as on a node: uniformly among the ready ones, drawn from the flow and the
     /// topology's seed), so the packet leaves the ENI already addressed to the endpoint. The
     /// new destination, the packet, and the note that says so; or why there is none.
-    func fargateServiceTranslation(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet, branch: Int?)
-        -> Result<(ResolvedEndpoint, Packet, TraceNote), FargateServiceFailure> {
+    func fargateServiceTranslation(_ src: ResolvedEndpoint, _ dst: ResolvedEndpoint, _ packet: Packet, branch: Int?, seed: UInt64? = nil)
+        -> Result<FargateTranslation, FargateServiceFailure> {
         guard case .serviceIP(let ns, let name) = dst.place else { return .failure(.notAService) }
         let (ports, endpoints) = ServicePorts.build(fabric.topology, fabric.realized)
         let proto = packet.ipProtocol == .udp ? "udp" : (packet.ipProtocol == .tcp ? "tcp" : "sctp")
@@ -38,7 +38,8 @@ extension Network {
         guard !ready.isEmpty else { return .failure(.noEndpoints(service: port.servicePortName)) }
         let pick: Int
         if let b = branch { pick = min(max(b, 0), ready.count - 1) } else {
-            let h = StableHash.fnv1a("fargate-kube-proxy/\(packet.source)/\(packet.destination)/\(packet.destinationPort)/\(packet.sourcePort)", seed: fabric.topology.seed)
+            let h = StableHash.fnv1a("fargate-kube-proxy/\(packet.source)/\(packet.destination)/\(packet.destinationPort)/\(packet.sourcePort)",
+                                     seed: seed ?? fabric.topology.seed)
             pick = Int(h % UInt64(ready.count))
         }
         let e = ready[pick]
@@ -54,7 +55,8 @@ extension Network {
         let note = TraceNote.fargateKubeProxy(pod: fabric.pod(at: src.address) ?? src.label, service: port.servicePortName,
                                               clusterIP: dst.address, port: packet.destinationPort, endpoint: .ipv4(e.ip), endpointPort: e.port,
                                               of: ready.count)
-        return .success((newDst, translated, note))
+        let choices = ready.map { EndpointChoice(target: AddressPort(.ipv4($0.ip), $0.port), probability: 1 / Double(ready.count)) }
+        return .success(FargateTranslation(destination: newDst, packet: translated, note: note, choices: choices))
     }
 
     /// The notes a trace with a Fargate pod at either end carries: NetworkPolicies that select
@@ -76,6 +78,14 @@ extension Network {
         check(fabric.pod(at: t.forward.finalPacket.destination), .Ingress, .destination)
         return notes
     }
+}
+
+/// Where kube-proxy in a Fargate micro-VM sent the flow, and the endpoints it could pick.
+struct FargateTranslation {
+    var destination: ResolvedEndpoint
+    var packet: Packet
+    var note: TraceNote
+    var choices: [EndpointChoice]
 }
 
 /// Why a Fargate pod's flow to a Service has no endpoint to go to.
