@@ -367,7 +367,9 @@ extension Network {
             return fabric.pod(at: r.address).flatMap { fabric.podByName[$0] }.map { fabric.realized.pods[$0] }
         }
         func isolating(_ p: RealizedPod, _ type: NetworkPolicy.PolicyType) -> String? {
-            k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
+            // Nothing enforces policies on Fargate (no network policy agent there).
+            guard p.fargateProfile == nil else { return nil }
+            return k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
                 .map { "\($0.meta.namespace)/\($0.meta.name)" }
         }
         if let d = pod(req.to), let n = isolating(d, .Ingress) { return n }

@@ -88,6 +88,23 @@ struct FargateTraceTests {
         #expect(!t.notes.contains { if case .fargatePolicyNotEnforced = $0 { return true }; return false })
     }
 
+    @Test func anUndeclaredEnforcerDoesNotLeaveFargateIntentsUnevaluated() throws {
+        // No enforcer declared: an intent through a pod a policy isolates is "not evaluated" on
+        // EC2, since something might enforce it; on Fargate nothing can.
+        let n = try Self.network {
+            Self.withIsolatedAPI($0).replacingOccurrences(of: "  networkPolicy: {enforcer: vpc-cni}\n  vpcCniAddon: {enableNetworkPolicy: \"true\"}\n", with: "")
+        }
+        #expect(n.fabric.topology.cluster?.networkPolicy.enforcer == .undeclared)
+        let results = n.evaluate(n.fabric.topology.expectations)
+        let api = try #require(results.first { $0.intent.name == "the batch job on Fargate calls the API on Fargate" })
+        #expect(api.status == .passed, "\(api.summary)")
+        let t = try trace(n, "deployment:batch/nightly-report", "deployment:shop/orders-api", port: 9000)
+        #expect(t.caveats.isEmpty && t.disposition == .delivered)
+        // The storefront (EC2) keeps its policy's uncertainty.
+        let store = try #require(results.first { $0.intent.name == "the API on Fargate calls the storefront" })
+        #expect(store.status == .skipped)
+    }
+
     @Test func aFargatePodCarriesTheClusterGroupNotTheNodeGroups() throws {
         let n = try Self.network()
         let t = try trace(n, "deployment:shop/orders-api", "external:orders-db", port: 5432)
