@@ -105,6 +105,36 @@ struct FargateTraceTests {
         #expect(store.status == .skipped)
     }
 
+    @Test func anNLBWithIPTargetsReachesFargatePods() throws {
+        let service = """
+            - apiVersion: v1
+              kind: Service
+              metadata:
+                name: orders-public
+                namespace: shop
+                annotations:
+                  service.beta.kubernetes.io/aws-load-balancer-type: external
+                  service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
+                  service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+              spec:
+                type: LoadBalancer
+                selector: {app: orders-api}
+                ports: [{port: 80, targetPort: 9000}]
+
+        """
+        let n = try Self.network { text in
+            text.replacingOccurrences(of: "routeTable: public}", with: "routeTable: public, tags: {kubernetes.io/role/elb: \"1\"}}")
+                .replacingOccurrences(of: "kubernetes:\n  manifests:\n", with: "kubernetes:\n  manifests:\n" + service)
+        }
+        let t = try trace(n, "internet", "loadbalancer:shop/orders-public", port: 80)
+        #expect(t.disposition == .delivered)
+        #expect(!t.notes.contains { if case .failOpen = $0 { return true }; return false }, "the health checks reach the pods")
+        // The controller's rule on the pods' ENI group (the cluster group) admits the NLB.
+        let sg = steps(t.forward).compactMap { s -> SecurityGroupMatch? in if case .securityGroupAllows(let m) = s.detail, m.direction == .ingress { return m }; return nil }
+        #expect(sg.last?.group.name.hasPrefix("eks-cluster-sg-shop-") == true)
+        #expect(fargateInterfaces(t.forward, n).count == 1)
+    }
+
     @Test func aFargatePodCarriesTheClusterGroupNotTheNodeGroups() throws {
         let n = try Self.network()
         let t = try trace(n, "deployment:shop/orders-api", "external:orders-db", port: 5432)
