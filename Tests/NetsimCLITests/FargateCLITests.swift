@@ -51,6 +51,9 @@ struct FargateCLITests {
         let d = try Netsim.run(["describe", "Topologies/fargate-mixed.yaml", "node:\(node)"])
         #expect(d.status == 0, "\(d.out)\(d.err)")
         #expect(d.out.contains("node group fargate-profile:orders") && d.out.contains("kind: Fargate pod ENI") && d.out.contains("pods (1):"))
+        // netsim node: no datapath there, and it says where to look.
+        let nodeCmd = try Netsim.run(["node", "Topologies/fargate-mixed.yaml", node])
+        #expect(nodeCmd.status == 2 && nodeCmd.err.contains("is the Fargate micro-VM of pod shop/orders-api-"), "\(nodeCmd.err)")
         let quick = try Netsim.run(["capacity", "Topologies/quickstart.yaml", "--format", "json"])
         #expect(!quick.out.contains("fargate"), "nothing of Fargate without profiles")
     }
