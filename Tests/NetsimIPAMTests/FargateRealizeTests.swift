@@ -208,6 +208,25 @@ struct FargateRealizeTests {
         #expect(r.fargateNodes.allSatisfy { $0.securityGroups == ["db-clients"] })
     }
 
+    @Test func simulateKeepsFargatePodsOffTheNodesAndTheirAddressesTaken() throws {
+        // The profile shares the nodes' subnet: its pods' addresses are taken from the start.
+        let t = try Self.topology(profiles: """
+            - {name: shared, subnets: [nodes-a], selectors: [{namespace: batch}]}
+        """)
+        var plain = t
+        plain.cluster?.fargateProfiles = []
+        var sim = Simulator(topology: t, catalog: .builtin, scenario: Scenario(duration: 60))
+        let with = sim.run()
+        var sim2 = Simulator(topology: plain, catalog: .builtin, scenario: Scenario(duration: 60))
+        let without = sim2.run()
+        let a = try #require(with.subnets.first { $0.name == "nodes-a" })
+        let b = try #require(without.subnets.first { $0.name == "nodes-a" })
+        // Three Fargate pods hold three addresses; the three report pods no longer need node
+        // addresses (the warm pools are the same here: 3 pods fit the first ENI either way).
+        #expect(a.freeAtStart == b.freeAtStart - 3)
+        #expect(with.podsRunningAtStart == without.podsRunningAtStart - 3, "the Fargate pods are not on the simulated nodes")
+    }
+
     @Test func capacityCountsFargatePodsAndIsDeterministic() throws {
         let t = try Self.topology()
         let c = CapacityPlanner.plan(t, catalog: .builtin, whatIfs: false)

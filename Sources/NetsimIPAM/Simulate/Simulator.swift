@@ -104,6 +104,14 @@ public struct Simulator {
         // balancers first. Otherwise `run` places them once the starting pods are settled, the
         // order the realize step follows, so simulate starts from the state capacity shows.
         if scenario.fromEmpty { r.placeLoadBalancers() }
+        // Fargate pods already running hold their addresses in their profiles' subnets (they
+        // are not simulated: no node of the timeline runs them).
+        if !scenario.fromEmpty, let profiles = topology.cluster?.fargateProfiles, !profiles.isEmpty {
+            for w in topology.kubernetes.workloads {
+                guard let p = FargateScheduling.profile(for: w, profiles: profiles) else { continue }
+                r.placeOnFargate(w, profile: p, replicas: w.kind == .pod ? 1 : (w.replicas ?? 1), podName: { "\(w.meta.name)-\($0)" })
+            }
+        }
         run = r
         workloads = Realizer.implicitWorkloads(topology.kubernetes) + topology.kubernetes.workloads
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
