@@ -151,6 +151,11 @@ extension TraceNote: CustomStringConvertible {
         case .transitGatewayZonesAgree(let z, let dispositions):
             return "transit gateway \(z.transitGateway) enters VPC \(z.vpc) \(Wording.zoneWhence(z)) through a zone AWS does not say; netsim traced each (\(Wording.zoneEach(z, dispositions))): they agree"
         case .policyEnforcersDisagree(let o): return Wording.policyDisagreement(o)
+        case .fargateKubeProxy(let pod, let service, let ip, let port, let e, let ep, let n):
+            return "Fargate pod \(pod): kube-proxy in its micro-VM translates Service \(service) (\(ip):\(port)) to \(e):\(ep)\(n > 1 ? " (1 of \(n) ready endpoints)" : ""), so the packet leaves the pod's ENI addressed to the endpoint"
+        case .fargatePolicyNotEnforced(let pod, let profile, let side, let policies):
+            let list = policies.joined(separator: ", ")
+            return "NetworkPolicy \(list) select\(policies.count == 1 ? "s" : "") \(side == .source ? "the source" : "the destination") pod \(pod) for \(side == .source ? "Egress" : "Ingress"), but it runs on Fargate (profile \(profile)), where the VPC CNI's network policy agent does not run: not enforced"
         }
     }
 }
