@@ -43,6 +43,10 @@ public struct EndpointResolver: Sendable {
                 return podEndpoint(pod, label: "pod:\(ns)/\(pod.name)")
             }
         case .node(let name):
+            // A Fargate node is its one pod's micro-VM: the pod's address is the node's.
+            if let fn = fabric.fargateNodeByName[name], let i = fabric.podByName[fn.podKey] {
+                return podEndpoint(r.pods[i], label: "node:\(name) (Fargate pod \(fn.podKey))")
+            }
             guard let n = fabric.nodeByName[name] ?? r.nodes.first(where: { $0.instanceID == name }) else {
                 return .failure(message: "no node \(echo: name)", near: Suggestions.nearest(to: name, in: r.nodes.map(\.name)))
             }
@@ -170,6 +174,11 @@ public struct EndpointResolver: Sendable {
         guard let ip = pod.ip else { return .failure(message: "pod \(pod.namespace)/\(pod.name) has no IPv4 address", near: []) }
         if pod.hostNetwork { return interfaceEndpoint(ip, label: label + " (host network)") }
         guard let i = fabric.ownerOf(ip) else { return .failure(message: "no ENI holds pod address \(ip)", near: []) }
+        // A Fargate pod is its micro-VM's only tenant: its packets leave and arrive on its own
+        // ENI, with no node datapath of the cluster's between.
+        if pod.fargateProfile != nil {
+            return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "\(label) \(ip) on \(pod.node ?? "?") (Fargate)", podNode: nil))
+        }
         return .resolved(ResolvedEndpoint(place: .interface(i), address: ip, label: "\(label) \(ip) on \(pod.node ?? "?")", podNode: pod.node))
     }
 

@@ -138,7 +138,7 @@ public struct Network: Sendable {
         }
         // From outside the cluster (not a pod or a node), a Service is reached through its load balancer.
         var inCluster = src.podNode != nil
-        if case .interface(let i) = src.place, fabric.interfaces[i].kind == .nodeENI { inCluster = true }
+        if case .interface(let i) = src.place, fabric.interfaces[i].kind == .nodeENI || fabric.interfaces[i].kind == .fargatePod { inCluster = true }
         if !inCluster, case .serviceIP(let ns, let name) = dst.place {
             switch resolver.loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "service:\(ns)/\(name)", node: pickNode) {
             case .resolved(let e): dst = e
@@ -179,10 +179,23 @@ public struct Network: Sendable {
            !Self.controlPlaneDeclared(fabric.topology) {
             return .traced(controlPlaneNotModelled(src, dst, packet))
         }
+        // A Fargate pod's kube-proxy translates a cluster IP inside its micro-VM.
+        var fargate: FargateTranslation? = nil
+        if fromFargate(src), case .serviceIP = dst.place {
+            switch fargateServiceTranslation(src, dst, packet, branch: branch, seed: req.seed) {
+            case .success(let x): dst = x.destination; packet = x.packet; fargate = x
+            case .failure(let f): return .invalid("to: \(f.message)", near: [])
+            }
+        }
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture, podStart: req.podStart)
+        if let x = fargate {
+            t.notes.insert(x.note, at: 0)
+            if t.choices.isEmpty { t.choices = x.choices }
+        }
         t.caveats += policyCaveats(t, source: src)
+        t.notes += fargateNotes(t, source: src)
         if let o = t.policy, o.disagree { t.notes.append(.policyEnforcersDisagree(o)) }
         t.notes += branchENINotes(t)
         t.dnsChoice = dnsChoice
@@ -246,6 +259,8 @@ public struct Network: Sendable {
         func caveat(_ podKey: String?, _ type: NetworkPolicy.PolicyType, _ side: Caveat.Side) -> Caveat? {
             guard let podKey, let i = fabric.podByName[podKey] else { return nil }
             let p = fabric.realized.pods[i]
+            // Nothing enforces policies on Fargate: a note says so (`fargateNotes`).
+            if p.fargateProfile != nil { return nil }
             let selecting = k.networkPolicies.filter { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
                 .sorted { $0.meta.name < $1.meta.name }
             guard let first = selecting.first else { return nil }
@@ -353,7 +368,9 @@ extension Network {
             return fabric.pod(at: r.address).flatMap { fabric.podByName[$0] }.map { fabric.realized.pods[$0] }
         }
         func isolating(_ p: RealizedPod, _ type: NetworkPolicy.PolicyType) -> String? {
-            k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
+            // Nothing enforces policies on Fargate (no network policy agent there).
+            guard p.fargateProfile == nil else { return nil }
+            return k.networkPolicies.first { $0.meta.namespace == p.namespace && $0.policyTypes.contains(type) && $0.podSelector.matches(p.labels) }
                 .map { "\($0.meta.namespace)/\($0.meta.name)" }
         }
         if let d = pod(req.to), let n = isolating(d, .Ingress) { return n }

@@ -618,6 +618,12 @@ public enum TraceNote: Sendable {
     /// Service with `externalTrafficPolicy: Local` led to a pod with a branch ENI, which the
     /// VPC CNI does not support ("namespace/name" of each).
     case branchPodLocalTrafficPolicy(service: String, pod: String)
+    /// A Fargate pod's flow to a Service: kube-proxy in its micro-VM translated the cluster IP
+    /// to one of `of` ready endpoints before the packet left the pod's ENI.
+    case fargateKubeProxy(pod: String, service: String, clusterIP: IPAddress, port: UInt16, endpoint: IPAddress, endpointPort: UInt16, of: Int)
+    /// NetworkPolicies select a Fargate pod of the flow in that direction, but the VPC CNI's
+    /// network policy agent does not run on Fargate: nothing enforces them there.
+    case fargatePolicyNotEnforced(pod: String, profile: String, side: Caveat.Side, policies: [String])
 }
 
 /// Whose address a load balancer's target sees as the source, and where the client's went.

@@ -183,6 +183,17 @@ struct SecurityGroupsForPodsTests {
         #expect(reachable.map(\.code) == [.sgpNonTrunking])
     }
 
+    /// Pods a Fargate profile places need no branch ENI: no NS1304 without ENABLE_POD_ENI.
+    @Test func fargatePodsNeedNoBranchENI() throws {
+        let (t, diags) = try Self.topology([
+            ("    ENABLE_POD_ENI: \"true\"\n", ""),
+            ("  nodeGroups:\n", "  fargateProfiles:\n    - {name: sgp, subnets: [private-a, private-b], selectors: [{namespace: shop}]}\n  nodeGroups:\n"),
+        ])
+        #expect(!diags.contains { $0.code.id.hasPrefix("NS130") }, "\(diags.map(\.formatted))")
+        let r = Realizer.realize(t, catalog: .builtin)
+        #expect(r.pods.filter { $0.namespace == "shop" }.allSatisfy { $0.fargateProfile == "sgp" && $0.branchENI == nil })
+    }
+
     @Test func unknownGroupLeavesPodsWithoutAddress() throws {
         let (t, diags) = try Self.topology([("securityGroups: {groupIds: [payments-pods]}", "securityGroups: {groupIds: [sg-0123456789abcdef0]}")])
         #expect(diags.map(\.code) == [.sgpGroupNotFound])

@@ -11,6 +11,8 @@ public struct Interface: Sendable {
         case interface = "interface"
         case natGateway = "NAT gateway"
         case loadBalancer = "load balancer"
+        /// A Fargate pod's own ENI (its micro-VM has no other).
+        case fargatePod = "Fargate pod ENI"
     }
     public var kind: Kind
     /// `eni-…` (or the NAT gateway's ID).
@@ -62,6 +64,9 @@ public final class FabricIndex: @unchecked Sendable {
     public private(set) var natByName: [String: (vpc: VPC, nat: NATGateway, interface: Int)] = [:]
     public private(set) var interfaceByName: [String: Int] = [:]
     public private(set) var nodeByName: [String: RealizedNode] = [:]
+    /// Fargate pods' nodes by name, and their ENIs' interface indexes by pod address.
+    public private(set) var fargateNodeByName: [String: FargateNode] = [:]
+    public private(set) var fargateInterfaceByIP: [UInt32: Int] = [:]
     /// pod address → "namespace/name", for pods with their own address.
     public private(set) var podByIP: [UInt32: String] = [:]
     /// Pods by "kind/namespace/workload", running ones first by name; and by "namespace/name".
@@ -116,6 +121,7 @@ public final class FabricIndex: @unchecked Sendable {
             }
         }
         addBranchENIs()
+        addFargatePods()
         for p in r.pods where !p.hostNetwork { if let ip = p.ip { podByIP[ip.value] = "\(p.namespace)/\(p.name)" } }
         for s in r.services { if let ip = s.clusterIP { serviceByClusterIP[ip.value] = (s.namespace, s.name) } }
         for (i, p) in r.pods.enumerated() {
@@ -180,6 +186,37 @@ public final class FabricIndex: @unchecked Sendable {
                 i.loadBalancer = l
                 loadBalancers[l].nodes[k].interface = add(i)
             }
+        }
+    }
+
+    /// Fargate pods: one ENI each in its profile's subnet, with the cluster security group or
+    /// the pod's SecurityGroupPolicy groups; the groups netsim assumed for them.
+    func addFargatePods() {
+        let r = realized
+        guard !r.fargateNodes.isEmpty, let vpc = topology.primaryVPC else { return }
+        for g in r.fargateAssumedGroups where groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] == nil {
+            groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] = g
+            groupVPC[g.name] = vpc.name
+        }
+        // No control plane declared: the cluster security group netsim assumes is attached, as
+        // EKS attaches it, to the ENIs of managed node groups' nodes too.
+        if topology.cluster?.controlPlane == nil, let cluster = topology.cluster,
+           let name = r.fargateNodes.first(where: { $0.groupSource == .assumedClusterSecurityGroup })?.securityGroups.first {
+            let managed = Set(cluster.nodeGroups.filter(\.managed).map(\.name))
+            for i in interfaces.indices where interfaces[i].kind == .nodeENI {
+                guard let node = interfaces[i].node, let g = nodeByName[node]?.group, managed.contains(g),
+                      !interfaces[i].securityGroups.contains(name) else { continue }
+                interfaces[i].securityGroups.append(name)
+                for a in addressesOf[i] { membership.add(IPv4Address(a), vpc: interfaces[i].vpc, groups: [name]) }
+            }
+        }
+        for n in r.fargateNodes {
+            fargateNodeByName[n.name] = n
+            var i = Interface(kind: .fargatePod, id: n.eniID, label: "\(n.name) eth0", vpc: vpc.name, subnet: n.subnet,
+                              securityGroups: n.securityGroups.isEmpty ? ["default"] : n.securityGroups, primaryIP: n.ip, publicIP: nil,
+                              sourceDestCheck: true, node: nil, deviceIndex: 0)
+            if let m = MACAddress(n.mac) { i.mac = m }
+            fargateInterfaceByIP[n.ip.value] = add(i)
         }
     }
 

@@ -335,6 +335,16 @@ extension Walk {
                         detail = .nothingListensOnNode(node: nodeName, port: port)
                     }
                 }
+            } else if w.end == .delivered, let d = w.deliveredAt, f.interfaces[d].kind == .fargatePod {
+                // A Fargate pod answers on its own ENI (no node between).
+                let ip = w.packet.destination
+                let name = f.pod(at: ip) ?? ip.description
+                if let listens = w.podListens(ip, port: w.packet.destinationPort, protocol: .tcp), !listens {
+                    detail = .podDeclaresNoPort(check: hc.description, pod: name, port: w.packet.destinationPort)
+                } else {
+                    healthy = !hc.kubeProxyHealthServer
+                    detail = .answeredByPod(check: hc.description, pod: name)
+                }
             } else {
                 detail = .checkEnds(w.end)
             }

@@ -112,11 +112,13 @@ public final class PolicyEnforcement: Sendable {
         var ports: [String: [ContainerPort]] = [:]
         for w in k.workloads { ports["\(w.kind.rawValue)/\(w.meta.namespace)/\(w.meta.name)"] = w.template.ports }
         for p in r.pods where p.status == .running {
-            guard let nodeName = p.node, let node = fabric.nodeByName[nodeName] else { continue }
-            let ip = p.hostNetwork ? node.primaryIP : p.ip
+            guard let nodeName = p.node else { continue }
+            // A Fargate pod is its node's only tenant: the node's address is the pod's.
+            guard let nodeIP = fabric.nodeByName[nodeName]?.primaryIP ?? fabric.fargateNodeByName[nodeName]?.ip else { continue }
+            let ip = p.hostNetwork ? nodeIP : p.ip
             guard let ip else { continue }
             namespaces.insert(p.namespace)
-            pods.append(PolicyWorld.Pod(namespace: p.namespace, name: p.name, labels: p.labels, ip: ip, nodeIP: node.primaryIP,
+            pods.append(PolicyWorld.Pod(namespace: p.namespace, name: p.name, labels: p.labels, ip: ip, nodeIP: nodeIP,
                                         nodeName: nodeName, hostNetwork: p.hostNetwork,
                                         containerPorts: ports["\(p.workloadKind.rawValue)/\(p.namespace)/\(p.workload)"] ?? []))
         }

@@ -153,6 +153,11 @@ extension TraceNote: CustomStringConvertible {
         case .policyEnforcersDisagree(let o): return Wording.policyDisagreement(o)
         case .branchPodLocalTrafficPolicy(let service, let pod):
             return "Service \(service) has externalTrafficPolicy Local and this NodePort led to pod \(pod), which has a branch ENI in strict mode: Security Groups for Pods does not support that (use ip targets, externalTrafficPolicy Cluster, or POD_SECURITY_GROUP_ENFORCING_MODE=standard)"
+        case .fargateKubeProxy(let pod, let service, let ip, let port, let e, let ep, let n):
+            return "Fargate pod \(pod): kube-proxy in its micro-VM translates Service \(service) (\(ip):\(port)) to \(e):\(ep)\(n > 1 ? " (1 of \(n) ready endpoints)" : ""), so the packet leaves the pod's ENI addressed to the endpoint"
+        case .fargatePolicyNotEnforced(let pod, let profile, let side, let policies):
+            let list = policies.joined(separator: ", ")
+            return "NetworkPolicy \(list) select\(policies.count == 1 ? "s" : "") \(side == .source ? "the source" : "the destination") pod \(pod) for \(side == .source ? "Egress" : "Ingress"), but it runs on Fargate (profile \(profile)), where the VPC CNI's network policy agent does not run: not enforced"
         }
     }
 }

@@ -158,13 +158,18 @@ public enum CapacityPlanner {
         }
 
         var subnetReports: [CapacityReport.SubnetCapacity] = []
+        var fargateHere: [String: Int] = [:]
+        for n in realized.fargateNodes { fargateHere[n.subnet, default: 0] += 1 }
         for (i, s) in subnets.enumerated() {
             let pool = realized.ec2.pool(i)
-            let other = realized.otherAddresses[i]?.count ?? 0
-            subnetReports.append(.init(name: s.name, zone: s.zone, cidr: s.cidr, usable: s.usableAddressCount, nodes: nodesHere[i],
-                                       eniPrimaries: eniPrimaries[i], podIPs: podIPs[i], warmIPs: warm[i], other: other,
-                                       free: pool.freeCount, freePrefixes: pool.freePrefixCount,
-                                       footprints: (footprintsBySubnet[i] ?? []).sorted { $0.group < $1.group }))
+            let fargatePods = fargateHere[s.name] ?? 0
+            let other = (realized.otherAddresses[i]?.count ?? 0) + fargatePods
+            var report = CapacityReport.SubnetCapacity(name: s.name, zone: s.zone, cidr: s.cidr, usable: s.usableAddressCount, nodes: nodesHere[i],
+                                                       eniPrimaries: eniPrimaries[i], podIPs: podIPs[i], warmIPs: warm[i], other: other,
+                                                       free: pool.freeCount, freePrefixes: pool.freePrefixCount,
+                                                       footprints: (footprintsBySubnet[i] ?? []).sorted { $0.group < $1.group })
+            report.fargatePods = fargatePods
+            subnetReports.append(report)
         }
         warnings += subnetWarnings(subnetReports, groups: groupReports, mode: mode, footprints: footprintsBySubnet, subnets: subnets)
 
@@ -186,7 +191,21 @@ public enum CapacityPlanner {
             totals: (realized.nodes.count, running, podIPs.reduce(0, +), warm.reduce(0, +), eniPrimaries.reduce(0, +),
                      subnetReports.filter { $0.nodes > 0 || !$0.footprints.isEmpty }.reduce(0) { $0 + $1.free }))
         report.branchENIs = CapacityReport.branchENIUse(t, realized)
+        report.fargate = fargateCapacity(t, realized)
         return report
+    }
+
+    /// Each Fargate profile's pods by subnet, its Pending pods, and the addresses left in its
+    /// subnets (one more Fargate pod takes one).
+    static func fargateCapacity(_ t: Topology, _ realized: RealizedCluster) -> [CapacityReport.FargateProfileCapacity] {
+        guard let profiles = t.cluster?.fargateProfiles, !profiles.isEmpty else { return [] }
+        return profiles.map { p in
+            let mine = realized.fargateNodes.filter { $0.profile == p.name }
+            let bySubnet = p.subnets.map { s in (subnet: s, pods: mine.filter { $0.subnet == s }.count) }
+            let pending = realized.pods.filter { $0.fargateProfile == p.name && $0.status != .running }.count
+            let free = Set(p.subnets).compactMap { realized.ec2.poolIndex[$0] }.reduce(0) { $0 + realized.ec2.pool($1).freeCount }
+            return .init(name: p.name, subnets: p.subnets, pods: mine.count, podsBySubnet: bySubnet, pending: pending, free: free)
+        }
     }
 
     static func eniConfigSubnet(_ t: Topology, group g: NodeGroup, zone: String, settings: CNISettings, index: [String: Int]) -> Int? {

@@ -49,6 +49,21 @@ public struct CapacityReport: Sendable {
         public var freePrefixes: Int
         /// Addresses one more node takes here, idle and packed, by node group.
         public var footprints: [Footprint]
+        /// Fargate pods' ENIs here (also counted in `other`).
+        public var fargatePods = 0
+    }
+
+    /// One Fargate profile: its pods (one micro-VM, ENI and address each) by subnet.
+    public struct FargateProfileCapacity: Sendable {
+        public var name: String
+        public var subnets: [String]
+        public var pods: Int
+        /// Pods running on Fargate, by subnet name, in the profile's order.
+        public var podsBySubnet: [(subnet: String, pods: Int)]
+        /// Pods the profile selects that are Pending (no address in its subnets, or refused).
+        public var pending: Int
+        /// Addresses still free in the profile's subnets: more Fargate pods that fit.
+        public var free: Int
     }
 
     public struct Footprint: Sendable {
@@ -104,4 +119,6 @@ public struct CapacityReport: Sendable {
     public var totals: (nodes: Int, pods: Int, podIPs: Int, warmIPs: Int, eniPrimaries: Int, free: Int)
     /// Security Groups for Pods: branch ENIs per node group (empty without SecurityGroupPolicies).
     public var branchENIs: [BranchENIUse] = []
+    /// Fargate profiles, in file order; empty without them.
+    public var fargate: [FargateProfileCapacity] = []
 }

@@ -98,6 +98,8 @@ public struct LoadBalancerBuilder {
             guard let s = e.subnet, subnetNames.contains(s), case .host(let ip) = e.address else { continue }
             out[ip.value] = e.securityGroups.isEmpty ? ["default"] : e.securityGroups
         }
+        // Fargate pods: their own ENI's groups (IP targets).
+        for n in r.fargateNodes { out[n.ip.value] = n.securityGroups.isEmpty ? ["default"] : n.securityGroups }
         return out
     }
 
@@ -162,7 +164,7 @@ public struct LoadBalancerBuilder {
 
     func podTargets(_ p: RealizedServicePort) -> [LoadBalancer.Target] {
         let eps = endpoints[p.servicePortName + "/" + p.ipProtocol] ?? []
-        let zoneOf = Dictionary(r.nodes.map { ($0.name, $0.zone) }, uniquingKeysWith: { a, _ in a })
+        let zoneOf = Dictionary(r.nodes.map { ($0.name, $0.zone) } + r.fargateNodes.map { ($0.name, $0.zone) }, uniquingKeysWith: { a, _ in a })
         let podOf = Dictionary(r.pods.compactMap { p in p.ip.map { ($0.value, "\(p.namespace)/\(p.name)") } }, uniquingKeysWith: { a, _ in a })
         return eps.filter { $0.ready && !$0.terminating }.map { e in
             LoadBalancer.Target(ip: e.ip, port: e.port, zone: e.nodeName.flatMap { zoneOf[$0] } ?? "?", node: e.nodeName, pod: podOf[e.ip.value])

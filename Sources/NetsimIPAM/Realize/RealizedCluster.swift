@@ -39,6 +39,14 @@ public struct RealizedCluster: Sendable {
     /// are built (in `pods` and `unscheduledPods`); the rest are counted here, so a Deployment of
     /// a million replicas costs what fits on the nodes, not a million pods.
     public var unscheduledCount: Int
+    /// Fargate pods' micro-VMs, one per running Fargate pod (`RealizedPod.fargateProfile` names
+    /// the profile, `RealizedPod.node` the node), in placement order.
+    public var fargateNodes: [FargateNode] = []
+    /// The cluster security group as netsim assumes EKS created it, when Fargate pods need it
+    /// and neither `cluster.controlPlane` nor the VPC's groups define it.
+    public var fargateAssumedGroups: [SecurityGroup] = []
+
+    public func fargateNode(named name: String) -> FargateNode? { fargateNodes.first { $0.name == name } }
 
     public var podsWithoutIP: [RealizedPod] { pods.filter { $0.status == .waitingForIP } }
     /// The Pending pods built (at most `Realizer.pendingPodsBuilt` per workload); their number

@@ -132,6 +132,8 @@ struct Run {
     var loadBalancers: [RealizedLoadBalancer] = []
     var nodePorts: [String: ServiceNodePorts] = [:]
     var warnings: [CapacityWarning] = []
+    /// Fargate pods' micro-VMs (`Realizer+Fargate.swift`).
+    var fargate = FargateRun()
     /// Pending pods, built or only counted.
     var unscheduled = 0
     /// Security Groups for Pods: branch ENIs each node holds (by node index) and can hold.
@@ -350,12 +352,13 @@ struct Run {
             let implicit = wi < implicitCount
             let key = "\(w.meta.namespace)/\(w.meta.name)"
             let templateHash = Realizer.randomName(10, hash: StableHash.fnv1a("template/" + key, seed: t.seed))
+            let seed = t.seed
             func podName(_ i: Int) -> String {
                 switch w.kind {
                 case .pod: return w.meta.name
                 case .statefulSet: return "\(w.meta.name)-\(i)"
-                case .daemonSet: return "\(w.meta.name)-" + Realizer.randomName(5, hash: StableHash.fnv1a("pod/\(key)/\(i)", seed: t.seed))
-                case .deployment: return "\(w.meta.name)-\(templateHash)-" + Realizer.randomName(5, hash: StableHash.fnv1a("pod/\(key)/\(i)", seed: t.seed))
+                case .daemonSet: return "\(w.meta.name)-" + Realizer.randomName(5, hash: StableHash.fnv1a("pod/\(key)/\(i)", seed: seed))
+                case .deployment: return "\(w.meta.name)-\(templateHash)-" + Realizer.randomName(5, hash: StableHash.fnv1a("pod/\(key)/\(i)", seed: seed))
                 }
             }
             if w.kind == .daemonSet {
@@ -374,6 +377,10 @@ struct Run {
                 continue
             }
             let replicas = w.kind == .pod ? 1 : (w.replicas ?? 1)
+            if !implicit, let profile = FargateScheduling.profile(for: w, profiles: t.cluster?.fargateProfiles ?? []) {
+                placeOnFargate(w, profile: profile, replicas: replicas, podName: podName)
+                continue
+            }
             let sgp = SecurityGroupsForPods.select(w, objects: t.kubernetes)
             if let sa = sgp.missingServiceAccount {
                 let names = (0..<min(replicas, Realizer.pendingPodsBuilt)).map { podName($0) }
@@ -494,6 +501,6 @@ struct Run {
     func result() -> RealizedCluster {
         RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
                         natGatewayAddresses: natAddresses, loadBalancers: loadBalancers, nodePorts: nodePorts, settings: settings, warnings: warnings,
-                        clock: now, unscheduledCount: unscheduled)
+                        clock: now, unscheduledCount: unscheduled, fargateNodes: fargate.nodes, fargateAssumedGroups: fargate.assumedGroups)
     }
 }

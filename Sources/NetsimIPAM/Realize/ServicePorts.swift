@@ -139,6 +139,7 @@ public enum ServicePorts {
         let slicesByService = Dictionary(grouping: t.kubernetes.endpointSlices, by: { "\($0.meta.namespace)/\($0.serviceName)" })
         var zoneOfNode: [String: String] = [:]
         for n in r.nodes { if let z = n.labels["topology.kubernetes.io/zone"] { zoneOfNode[n.name] = z } }
+        for n in r.fargateNodes { zoneOfNode[n.name] = n.zone }
         for s in services where s.type != .ExternalName {
             guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
             let external = s.type == .NodePort || s.type == .LoadBalancer

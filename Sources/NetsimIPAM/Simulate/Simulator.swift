@@ -108,9 +108,21 @@ public struct Simulator {
         // balancers first. Otherwise `run` places them once the starting pods are settled, the
         // order the realize step follows, so simulate starts from the state capacity shows.
         if scenario.fromEmpty { r.placeLoadBalancers() }
+        // Fargate pods already running hold their addresses in their profiles' subnets (they
+        // are not simulated: no node of the timeline runs them).
+        if !scenario.fromEmpty, let profiles = topology.cluster?.fargateProfiles, !profiles.isEmpty {
+            for w in topology.kubernetes.workloads {
+                guard let p = FargateScheduling.profile(for: w, profiles: profiles) else { continue }
+                r.placeOnFargate(w, profile: p, replicas: w.kind == .pod ? 1 : (w.replicas ?? 1), podName: { "\(w.meta.name)-\($0)" })
+            }
+        }
         run = r
         workloads = Realizer.implicitWorkloads(topology.kubernetes) + topology.kubernetes.workloads
         desired = workloads.map { $0.kind == .daemonSet ? 0 : ($0.kind == .pod ? 1 : ($0.replicas ?? 1)) }
+        // Workloads a Fargate profile selects run on Fargate, not on the simulated nodes.
+        let implicitCount = workloads.count - topology.kubernetes.workloads.count
+        for w in workloads.indices.dropFirst(implicitCount)
+        where FargateScheduling.profile(for: workloads[w], profiles: topology.cluster?.fargateProfiles ?? []) != nil { desired[w] = 0 }
         if scenario.fromEmpty { desired = desired.map { _ in 0 } }
         branchWorkload = workloads.map { w in
             let s = SecurityGroupsForPods.select(w, objects: topology.kubernetes)

@@ -139,6 +139,20 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let enforcingModeNoEffect = DiagnosticCode("NS1219", "enforcing-mode-no-effect", "NETWORK_POLICY_ENFORCING_MODE set while the enforcer is not the VPC CNI agent: it has no effect.")
     public static let policyTwoEnforcers = DiagnosticCode("NS1220", "network-policy-two-enforcers", "enforcer upstream while the add-on's enableNetworkPolicy is \"true\": the VPC CNI agent enforces too, and a flow passes only if both allow it.")
 
+    // MARK: NS134x–NS135x — Fargate
+    public static let fargatePublicSubnet = DiagnosticCode("NS1341", "fargate-public-subnet", "A Fargate profile subnet whose route table routes to an internet gateway: EKS accepts only private subnets for Fargate profiles.")
+    public static let fargateSelectors = DiagnosticCode("NS1342", "fargate-selectors", "Fargate profile selectors EKS refuses: none, a selector without a namespace, a namespace no pod can have.")
+    public static let fargateProfileName = DiagnosticCode("NS1343", "fargate-profile-name", "A Fargate profile name EKS refuses (not 1-100 letters, digits, '-' and '_' starting with a letter or digit) or a name used twice.")
+    public static let fargateSubnets = DiagnosticCode("NS1344", "fargate-subnets", "A Fargate profile without subnets, or with a subnet twice.")
+    public static let fargateProfileQuota = DiagnosticCode("NS1345", "fargate-profile-quota", "Beyond EKS's default Fargate quotas (adjustable): 10 profiles per cluster, 5 selectors per profile, 5 labels per selector.")
+    public static let fargateAmbiguousProfile = DiagnosticCode("NS1346", "fargate-ambiguous-profile", "A workload several Fargate profiles select: EKS picks one at random, netsim the first; label the pods eks.amazonaws.com/fargate-profile.")
+    public static let fargateProfileLabel = DiagnosticCode("NS1347", "fargate-profile-label", "Pods labelled eks.amazonaws.com/fargate-profile with a profile that does not select them: they do not run on Fargate.")
+    public static let fargateDaemonSet = DiagnosticCode("NS1348", "fargate-daemonset", "A DaemonSet in a namespace a Fargate profile selects: DaemonSets do not run on Fargate, so its pods are missing on the Fargate pods' nodes.")
+    public static let fargateHostNetwork = DiagnosticCode("NS1349", "fargate-host-network", "A hostNetwork workload a Fargate profile selects: Fargate refuses it and the pods stay Pending.")
+    public static let fargateClusterSecurityGroup = DiagnosticCode("NS1350", "fargate-cluster-security-group", "Fargate profiles without cluster.controlPlane or an eks-cluster-sg-<cluster>-… group in the VPC: netsim gives Fargate pods the cluster security group as EKS creates it, attached to the Fargate pods and the managed node groups' nodes.")
+    public static let fargateNetworkPolicy = DiagnosticCode("NS1351", "fargate-network-policy", "A NetworkPolicy that selects Fargate pods: the VPC CNI's network policy agent does not run on Fargate, so it is not enforced there.")
+    public static let fargateIPv6 = DiagnosticCode("NS1352", "fargate-ipv6", "Fargate profiles in an IPv6 cluster: netsim does not model Fargate pods there (they stay Pending).")
+
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
     public static let captureLinkType = DiagnosticCode("NS1102", "capture-link-type", "A capture of a link type netsim does not read.")
@@ -200,5 +214,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .agentPortLimit,
         .sgpSpec, .sgpGroupNotFound, .sgpTooManyGroups, .sgpPodENIDisabled, .sgpNonTrunking, .sgpBranchLimit, .sgpEnforcingMode,
         .sgpLocalTrafficPolicy, .sgpServiceAccount,
+        .fargatePublicSubnet, .fargateSelectors, .fargateProfileName, .fargateSubnets, .fargateProfileQuota,
+        .fargateAmbiguousProfile, .fargateProfileLabel, .fargateDaemonSet, .fargateHostNetwork, .fargateClusterSecurityGroup,
+        .fargateNetworkPolicy, .fargateIPv6,
     ]
 }

@@ -33,6 +33,11 @@ public enum CapacityReportRenderer {
         var unscheduledPodCount: Int
         /// Security Groups for Pods (absent without SecurityGroupPolicies).
         var branchEnis: [BranchDTO]? = nil
+        /// Fargate profiles (absent without them).
+        var fargateProfiles: [FargateDTO]?
+    }
+    struct FargateDTO: Encodable {
+        var name: String; var subnets: [String]; var pods: Int; var podsBySubnet: [String: Int]; var pending: Int; var free: Int
     }
     struct BranchDTO: Encodable { var nodeGroup: String; var instanceType: String; var perNode: Int; var trunkNodes: Int; var inUse: Int; var capacity: Int }
     struct Totals: Encodable { var nodes: Int; var pods: Int; var podIps: Int; var warmIps: Int; var eniPrimaryIps: Int; var freeInNodeSubnets: Int }
@@ -48,6 +53,8 @@ public enum CapacityReportRenderer {
         var name: String; var zone: String; var cidr: String; var usable: Int; var nodes: Int
         var eniPrimaryIps: Int; var podIps: Int; var warmIps: Int; var other: Int; var free: Int; var freePrefixes: Int
         var footprints: [FootprintDTO]
+        /// Fargate pods' ENIs here, also counted in `other` (absent when none).
+        var fargatePods: Int? = nil
     }
     struct FootprintDTO: Encodable {
         var nodeGroup: String; var idleNodeAddresses: Int; var fullNodeAddresses: Int
@@ -94,7 +101,8 @@ public enum CapacityReportRenderer {
                           freePrefixes: s.freePrefixes,
                           footprints: s.footprints.map { FootprintDTO(nodeGroup: $0.group, idleNodeAddresses: $0.idle, fullNodeAddresses: $0.full,
                                                                       idleNodesThatFit: $0.idleNodesThatFit, fullNodesThatFit: $0.fullNodesThatFit,
-                                                                      podsThatFit: $0.podsThatFit) })
+                                                                      podsThatFit: $0.podsThatFit) },
+                          fargatePods: s.fargatePods > 0 ? s.fargatePods : nil)
             },
             zones: r.zones.map { Zone(zone: $0.zone, subnets: $0.subnets, usable: $0.usable, eniPrimaryIps: $0.eniPrimaries, podIps: $0.podIPs,
                                       warmIps: $0.warmIPs, other: $0.other, free: $0.free, freePrefixes: $0.freePrefixes) },
@@ -105,7 +113,11 @@ public enum CapacityReportRenderer {
             },
             warnings: r.warnings.map { MaxPodsRenderer.WarningDTO(code: $0.code.rawValue, message: $0.message) },
             podsWithoutIp: r.podsWithoutIP.map(pod), unscheduledPods: r.unscheduledPods.map(pod),
-            unscheduledPodCount: r.unscheduledCount)
+            unscheduledPodCount: r.unscheduledCount,
+            fargateProfiles: r.fargate.isEmpty ? nil : r.fargate.map { f in
+                FargateDTO(name: f.name, subnets: f.subnets, pods: f.pods, podsBySubnet: Dictionary(f.podsBySubnet.map { ($0.subnet, $0.pods) }, uniquingKeysWith: +),
+                           pending: f.pending, free: f.free)
+            })
     }
 
     static func pod(_ p: RealizedPod) -> PodDTO {
@@ -156,6 +168,16 @@ public enum CapacityReportRenderer {
                        grouped(x.warmIPs), grouped(x.other), grouped(x.free), grouped(x.freePrefixes)])
             }
             out += z.render(bold: bold) + "\n"
+        }
+
+        if !r.fargate.isEmpty {
+            // One micro-VM, ENI and address per pod (also in the subnets' OTHER).
+            var f = TextTable(["FARGATE PROFILE", "SUBNETS", "PODS", "PENDING", "PODS BY SUBNET", "FREE (more pods)"], right: [2, 3, 5])
+            for x in r.fargate {
+                f.add([x.name, x.subnets.joined(separator: ","), grouped(x.pods), grouped(x.pending),
+                       x.podsBySubnet.map { "\($0.subnet) \(grouped($0.pods))" }.joined(separator: ", "), grouped(x.free)])
+            }
+            out += f.render(bold: bold) + "\n"
         }
 
         if !r.whatIfs.isEmpty {
@@ -210,6 +232,10 @@ public enum CapacityReportRenderer {
         for z in r.zones {
             row(["zone", z.zone, z.zone, "", "", "", "", "", "\(z.podIPs)", "\(z.warmIPs)", "\(z.eniPrimaries)", "\(z.other)", "\(z.free)",
                  "\(z.freePrefixes)", "", "", "", z.subnets.joined(separator: " ")])
+        }
+        for f in r.fargate {
+            row(["fargate-profile", f.name, "", "", "\(f.pods)", "", "", "\(f.pods)", "", "", "", "", "\(f.free)", "", "\(f.free)", "", "",
+                 "\(f.pending) pending; " + f.podsBySubnet.map { "\($0.subnet) \($0.pods)" }.joined(separator: " ")])
         }
         for w in r.whatIfs {
             row(["whatif", w.setting, "", "", "", "", "", "", "", "", "", "", "\(w.freed)", "", "", "", "", w.note])

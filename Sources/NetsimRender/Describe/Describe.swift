@@ -136,6 +136,15 @@ public struct Description: Encodable, Sendable {
         case .ingress(let ns, let n):
             return loadBalancer(owner: "ingress:\(ns)/\(n)", network, into: d)
         case .node(let name):
+            // A Fargate pod's micro-VM: its one ENI and its one pod; the profile as the group.
+            if let fn = f.fargateNodeByName[name], let i = f.fargateInterfaceByIP[fn.ip.value] {
+                let pods = f.realized.pods.filter { $0.node == name }
+                d.kind = "node"
+                d.node = Node(name: fn.name, instanceId: "", instanceType: "fargate", nodeGroup: "fargate-profile:\(fn.profile)", zone: fn.zone,
+                              subnet: fn.subnet, primaryIp: "\(fn.ip)", publicIp: nil, securityGroups: fn.securityGroups, maxPods: 1,
+                              enis: [eni(i, f)], pods: pods.map { PodRef(name: "\($0.namespace)/\($0.name)", ip: $0.ip.map { "\($0)" }, status: $0.status.rawValue) })
+                return .success(d)
+            }
             guard let n = f.nodeByName[name] ?? f.realized.nodes.first(where: { $0.instanceID == name }) else {
                 return .failure(.notFound("no node \(name)", near: Suggestions.nearest(to: name, in: f.realized.nodes.map(\.name))))
             }

@@ -75,6 +75,7 @@ extension TopologyConverter {
         for item in r.list("nodeGroups") ?? [] {
             if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
         }
+        cluster.fargateProfiles = convertFargateProfiles(r, vpc: vpc)
         if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
         cluster.networkPolicy = convertNetworkPolicySettings(r, cni: cni)
         r.finish()

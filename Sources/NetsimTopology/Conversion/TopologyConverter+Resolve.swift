@@ -112,6 +112,7 @@ extension TopologyConverter {
         resolveRouteTargets(&t)
         checkAddressPlan(t)
         checkCluster(t)
+        checkFargateProfiles(t)
         checkNetworkPolicySettings(t)
         checkSecurityGroupsForPods(t)
         checkExternals(t)

@@ -43,7 +43,9 @@ extension TopologyConverter {
                 reporter.warning(.sgpServiceAccount, "\(w.kind.rawValue) \(w.meta.namespace)/\(w.meta.name) runs as ServiceAccount '\(echo: sa)', which the manifests do not declare, and a SecurityGroupPolicy of namespace '\(echo: w.meta.namespace)' selects by ServiceAccount: the VPC resource controller's webhook cannot read it and refuses the pods",
                                  at: w.meta.location, hint: "declare the ServiceAccount (apiVersion: v1, kind: ServiceAccount) in the manifests")
             }
-            guard s.selected else { continue }
+            // Pods a Fargate profile places take no branch ENI: their micro-VM's ENI carries the
+            // groups (Docs/fargate.md).
+            guard s.selected, FargateScheduling.profile(for: w, profiles: cluster.fargateProfiles) == nil else { continue }
             selected.append((w, s))
             // Distinct groups (an id and the name of one group are one group).
             let distinct = Set(s.groups.map { SecurityGroupsForPods.groupName($0, in: vpc) ?? $0 }).count

@@ -1850,6 +1850,66 @@ public enum TopologySchema {
         }
       }
     },
+    "fargateProfile": {
+      "description": "An EKS Fargate profile (CreateFargateProfile): the pods its selectors match run on Fargate, with the cluster security group (or their SecurityGroupPolicy groups) on their ENI.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "subnets",
+        "selectors"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name: 1 to 100 letters, digits, '-' and '_', starting with a letter or digit. Pods labelled eks.amazonaws.com/fargate-profile: NAME choose this profile.",
+          "type": "string",
+          "pattern": "^[0-9A-Za-z][0-9A-Za-z_-]*$",
+          "maxLength": 100
+        },
+        "subnets": {
+          "description": "Names of private subnets of the cluster's VPC for the pods' ENIs: a subnet whose route table routes to an internet gateway is refused (NS1341). Pods take them in turn.",
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "type": "string",
+            "description": "The name of a subnet."
+          }
+        },
+        "selectors": {
+          "description": "At least one selector (EKS's default quota is 5 per profile); a pod matches one when it is in its namespace and carries all its labels.",
+          "type": "array",
+          "minItems": 1,
+          "items": {
+            "$ref": "#/$defs/fargateSelector"
+          }
+        }
+      }
+    },
+    "fargateSelector": {
+      "description": "A Fargate profile selector: a namespace and optional labels.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "namespace"
+      ],
+      "properties": {
+        "namespace": {
+          "description": "The pods' namespace (a DNS-1123 label).",
+          "type": "string"
+        },
+        "labels": {
+          "description": "Labels the pods must all carry (EKS's default quota is 5 per selector).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/stringMap"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      }
+    },
     "nodeGroup": {
       "description": "A managed or self-managed node group: identical EC2 instances spread over subnets.",
       "type": "object",
@@ -2187,6 +2247,16 @@ public enum TopologySchema {
           ],
           "items": {
             "$ref": "#/$defs/nodeGroup"
+          }
+        },
+        "fargateProfiles": {
+          "description": "Fargate profiles, in order: a pod that matches a selector runs on Fargate, in its own micro-VM with one ENI and one address from a profile subnet (a node named fargate-ip-…). When several profiles match, the pod's label eks.amazonaws.com/fargate-profile chooses, else the first (EKS picks one at random). EKS allows 10 profiles per cluster. See Docs/fargate.md.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/fargateProfile"
           }
         }
       }

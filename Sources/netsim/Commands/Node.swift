@@ -99,6 +99,9 @@ struct Node: ParsableCommand {
             try destination.write(text)
             return
         }
+        if let fargate = network.fabric.fargateNodeByName[node] {
+            throw TopologyInput.fail(.invalidEndpoint, "\(node) is the Fargate micro-VM of pod \(fargate.podKey): it has no node datapath netsim models (the pod's packets leave and arrive on its own ENI); netsim describe node:\(node) shows it", near: [])
+        }
         guard let dp = NodeDatapath(fabric: network.fabric, node: node) else {
             throw TopologyInput.fail(.invalidEndpoint, "no node \(node) in the topology", near: Suggestions.nearest(to: node, in: names))
         }

@@ -1,0 +1,114 @@
+import NetsimModel
+
+/// A pod running on AWS Fargate: its own micro-VM, registered with the cluster as a node of its
+/// own (`fargate-ip-…`), with one ENI and one address from a subnet of the profile that placed it.
+///
+/// EKS user guide, "AWS Fargate" and "Define which Pods use AWS Fargate when launched": each
+/// Fargate pod has its own isolation boundary and shares no ENI with another pod; the node is
+/// named `fargate-` and the pod's private DNS name; the ENI carries the cluster security group
+/// unless a SecurityGroupPolicy selects the pod.
+public struct FargateNode: Sendable {
+    /// Where the ENI's security groups come from.
+    public enum GroupSource: String, Sendable {
+        /// `cluster.controlPlane.clusterSecurityGroup`.
+        case clusterSecurityGroup = "cluster security group"
+        /// No `cluster.controlPlane`: the VPC's `eks-cluster-sg-<cluster>-…` group, else the
+        /// cluster security group as netsim assumes EKS created it
+        /// (`RealizedCluster.fargateAssumedGroups`); EKS attaches it to managed nodes too.
+        case assumedClusterSecurityGroup = "assumed cluster security group"
+        /// SecurityGroupPolicies selecting the pod (`policies`).
+        case securityGroupPolicy = "SecurityGroupPolicy"
+    }
+    /// `fargate-ip-10-0-3-7.ec2.internal`.
+    public var name: String
+    public var profile: String
+    public var namespace: String
+    public var pod: String
+    public var zone: String
+    public var subnet: String
+    public var ip: IPv4Address
+    public var eniID: String
+    public var mac: String
+    /// Names of the ENI's groups (a SecurityGroupPolicy's ids are turned into names).
+    public var securityGroups: [String]
+    public var groupSource: GroupSource
+    /// "namespace/name" of the SecurityGroupPolicies whose groups the ENI carries.
+    public var policies: [String] = []
+    /// The node's labels (`eks.amazonaws.com/compute-type: fargate`, the zone, the hostname).
+    public var labels: [String: String]
+    public var podKey: String { "\(namespace)/\(pod)" }
+}
+
+/// How EKS's Fargate scheduler and the profiles place pods.
+public enum FargateScheduling {
+    /// The label that tells EKS which profile a pod should use when several match (EKS user
+    /// guide, "Define which Pods use AWS Fargate when launched").
+    public static let profileLabel = "eks.amazonaws.com/fargate-profile"
+
+    /// The profiles a pod in `namespace` with `labels` matches, in file order: a selector matches
+    /// when the namespace is equal and every label of the selector is on the pod.
+    public static func matchingProfiles(_ profiles: [FargateProfile], namespace: String, labels: [String: String]) -> [Int] {
+        profiles.indices.filter { i in
+            profiles[i].selectors.contains { s in
+                s.namespace == namespace && s.labels.allSatisfy { labels[$0.key] == $0.value }
+            }
+        }
+    }
+
+    /// The profile EKS uses for a pod: the one its `eks.amazonaws.com/fargate-profile` label
+    /// names, if it also matches one of that profile's selectors; else, of the matching ones,
+    /// the first in file order (EKS picks one of several at random: netsim picks the first, and
+    /// `check` warns, NS1347). nil: the pod does not run on Fargate.
+    public static func profile(for workload: Workload, profiles: [FargateProfile]) -> Int? {
+        guard workload.kind != .daemonSet, !profiles.isEmpty else { return nil }
+        let matches = matchingProfiles(profiles, namespace: workload.meta.namespace, labels: workload.template.labels)
+        if let wanted = workload.template.labels[profileLabel] {
+            return matches.first { profiles[$0].name == wanted }
+        }
+        return matches.first
+    }
+
+    /// `fargate-ip-10-0-3-7.ec2.internal` (us-east-1) or `fargate-ip-….<region>.compute.internal`.
+    public static func nodeName(_ ip: IPv4Address, region: String) -> String {
+        "fargate-" + Realizer.nodeName(ip, region: region)
+    }
+
+    /// The cluster security group's name when the topology declares no control plane:
+    /// `eks-cluster-sg-<cluster>-<10 digits>`, the digits derived from the cluster's name and
+    /// the topology's seed.
+    public static func assumedClusterSecurityGroupName(cluster: String, seed: UInt64) -> String {
+        let n = StableHash.fnv1a("eks-cluster-sg/" + cluster, seed: seed) % 10_000_000_000
+        let digits = String(n)
+        return "eks-cluster-sg-\(cluster)-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+    }
+
+    /// Without `cluster.controlPlane`: the VPC's one group named `eks-cluster-sg-<cluster>-…`
+    /// (the cluster security group, written out with its rules), if there is exactly one.
+    public static func declaredClusterSecurityGroup(cluster: String, vpc: VPC) -> String? {
+        let prefix = "eks-cluster-sg-\(cluster)-"
+        let found = vpc.securityGroups.filter { $0.name.hasPrefix(prefix) }
+        return found.count == 1 ? found[0].name : nil
+    }
+
+    /// The cluster security group as EKS creates it: all traffic from its members, all traffic
+    /// out (EKS user guide, "View Amazon EKS security group requirements for clusters").
+    public static func assumedClusterSecurityGroup(name: String, seed: UInt64, location: SourceLocation) -> SecurityGroup {
+        SecurityGroup(name: name, id: AWSID.make("sg", name: name, seed: seed),
+                      description: "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+                      ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup(name), location: location)],
+                      egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: location)], location: location)
+    }
+
+    /// Whether a SecurityGroupPolicy selects a pod: each selector it has must match (the pod's
+    /// labels, the labels of the pod's ServiceAccount); a policy with neither selects nothing.
+    public static func selects(_ p: SecurityGroupPolicy, namespace: String, labels: [String: String], serviceAccount: String,
+                               serviceAccounts: [ServiceAccount]) -> Bool {
+        guard p.meta.namespace == namespace, p.podSelector != nil || p.serviceAccountSelector != nil else { return false }
+        if let s = p.podSelector, !s.matches(labels) { return false }
+        if let s = p.serviceAccountSelector {
+            let sa = serviceAccounts.first { $0.meta.namespace == namespace && $0.meta.name == serviceAccount }
+            guard let sa, s.matches(sa.meta.labels) else { return false }
+        }
+        return true
+    }
+}
