@@ -98,17 +98,4 @@ public enum FargateScheduling {
                       ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup(name), location: location)],
                       egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: location)], location: location)
     }
-
-    /// Whether a SecurityGroupPolicy selects a pod: each selector it has must match (the pod's
-    /// labels, the labels of the pod's ServiceAccount); a policy with neither selects nothing.
-    public static func selects(_ p: SecurityGroupPolicy, namespace: String, labels: [String: String], serviceAccount: String,
-                               serviceAccounts: [ServiceAccount]) -> Bool {
-        guard p.meta.namespace == namespace, p.podSelector != nil || p.serviceAccountSelector != nil else { return false }
-        if let s = p.podSelector, !s.matches(labels) { return false }
-        if let s = p.serviceAccountSelector {
-            let sa = serviceAccounts.first { $0.meta.namespace == namespace && $0.meta.name == serviceAccount }
-            guard let sa, s.matches(sa.meta.labels) else { return false }
-        }
-        return true
-    }
 }

@@ -14,15 +14,14 @@ extension Run {
     /// cluster security group.
     mutating func fargateGroups(_ w: Workload, vpc: VPC) -> (groups: [String], source: FargateNode.GroupSource, policies: [String]) {
         let k = t.kubernetes
-        var groups: [String] = [], policies: [String] = []
-        for p in k.securityGroupPolicies where FargateScheduling.selects(p, namespace: w.meta.namespace, labels: w.template.labels,
-                                                                        serviceAccount: w.template.serviceAccountName,
-                                                                        serviceAccounts: k.serviceAccounts) {
-            policies.append("\(p.meta.namespace)/\(p.meta.name)")
-            for g in p.securityGroups {
-                guard let name = vpc.securityGroups.first(where: { $0.id == g })?.name ?? vpc.securityGroup(named: g)?.name else { continue }
-                if !groups.contains(name) { groups.append(name) }
-            }
+        var groups: [String] = []
+        // The resource controller's webhook decides for Fargate pods as for others
+        // (SecurityGroupsForPods.select; it annotates the pod with the groups).
+        let selection = SecurityGroupsForPods.select(w, objects: k)
+        let policies = selection.policies
+        for g in selection.groups {
+            guard let name = SecurityGroupsForPods.groupName(g, in: vpc) else { continue }
+            if !groups.contains(name) { groups.append(name) }
         }
         if !groups.isEmpty { return (groups, .securityGroupPolicy, policies) }
         guard let cluster = t.cluster else { return ([], .assumedClusterSecurityGroup, []) }
