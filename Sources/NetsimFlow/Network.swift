@@ -74,6 +74,7 @@ public struct Network: Sendable {
     /// `dnsPosition`: which of the addresses the load balancer's DNS name returns to follow
     /// (`--all-paths`); the first when nil.
     public func trace(_ req: FlowRequest, branch: Int? = nil, dnsPosition: Int? = nil) -> Outcome {
+        var req = req
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e
@@ -84,6 +85,34 @@ public struct Network: Sendable {
         case .resolved(let e): dst = e
         case .unsupported(let why): return .unsupported("to " + why)
         case .failure(let m, let near): return .invalid("to: " + m, near: near)
+        }
+        // `apiserver`: the private ENIs or the public endpoint, as the client's DNS answer says.
+        var publicEndpoint: ControlPlane.EndpointAccess? = nil
+        if case .apiServer = req.to, let target = apiServerTarget(from: src, private: dst) {
+            switch target {
+            case .privateENI(let e): dst = e
+            case .publicEndpoint(let e, let access):
+                dst = e
+                publicEndpoint = access
+                if onInternet(src), src.address.family == .ipv4 {
+                    var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: e.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
+                    if packet.hasPorts {
+                        packet.destinationPort = req.port ?? 443
+                        packet.sourcePort = req.sourcePort ?? EndpointResolver.ephemeralPort(src.address, e.address, packet.destinationPort, seed: fabric.topology.seed)
+                    }
+                    return .traced(apiServerFromInternet(src, dst, packet, access: access))
+                }
+            }
+            if req.port == nil { req.port = 443 }
+        }
+        // `controlplane` to a Service: the API server dials one of its endpoints directly.
+        if case .controlPlane = req.from, case .serviceIP(let ns, let name) = dst.place {
+            let port = req.port ?? 443
+            guard let (e, target) = controlPlaneServiceEndpoint(namespace: ns, name: name, port: port) else {
+                return .invalid("to: service:\(ns)/\(name) has no ready endpoint on TCP port \(port): the API server has nothing to call (every call fails at once)", near: [])
+            }
+            dst = e
+            req.port = target
         }
         // netsim traces IPv4 only: an IPv6 end gets no verdict (NOT_MODELLED), before any
         // check that reads the ends as IPv4 places.
@@ -182,6 +211,12 @@ public struct Network: Sendable {
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture, podStart: req.podStart)
+        if let access = publicEndpoint, t.forward.end == .exitsNetwork {
+            let decision = APIServerEndpointDecision(endpoint: Self.apiServerPublicAddress(fabric.topology), source: t.forward.finalPacket.source,
+                                                     publicAccess: access.publicAccess, privateAccess: access.privateAccess,
+                                                     publicAccessCIDRs: access.publicAccessCIDRs)
+            judgePublicEndpoint(&t, decision, access: access)
+        }
         t.caveats += policyCaveats(t, source: src)
         if let o = t.policy, o.disagree { t.notes.append(.policyEnforcersDisagree(o)) }
         t.dnsChoice = dnsChoice

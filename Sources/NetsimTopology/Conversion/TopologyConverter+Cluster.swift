@@ -76,6 +76,7 @@ extension TopologyConverter {
             if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
         }
         if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
+        if let cr = r.mapping("controlPlane", context: "cluster.controlPlane") { cluster.controlPlane = convertControlPlane(cr, cluster: name, vpc: vpc) }
         cluster.networkPolicy = convertNetworkPolicySettings(r, cni: cni)
         r.finish()
         return cluster
@@ -365,9 +366,10 @@ extension TopologyConverter {
             tr.finish()
             if let effect { taints.append(Taint(key: key, value: value, effect: effect)) }
         }
-        let group = NodeGroup(name: name, instanceType: type?.0 ?? "", count: count, subnets: subnets.map(\.0),
+        var group = NodeGroup(name: name, instanceType: type?.0 ?? "", count: count, subnets: subnets.map(\.0),
                               securityGroups: sgs.map(\.0), maxPods: maxPods,
                               labels: r.stringMap("labels").map { NetsimModel.Tag($0.key, $0.value) }, taints: taints, location: r.location)
+        if let m = r.bool("managed") { group.managed = m }
         r.finish()
         return group
     }
@@ -517,6 +519,9 @@ extension TopologyConverter {
             return ("no external '\(echo: name)' is defined", near(name, t.externals.map(\.name)))
         case .node, .ip, .internet:
             return nil
+        case .controlPlane, .apiServer:
+            if t.cluster?.controlPlane != nil { return nil }
+            return ("\(ep) needs the control plane in the topology, and the cluster declares none", "add cluster.controlPlane (subnets, endpoint access) to trace from or to it")
         }
     }
 }

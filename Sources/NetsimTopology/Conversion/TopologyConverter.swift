@@ -166,8 +166,10 @@ final class TopologyConverter {
         let expectNodes = top.list("expect") ?? []
         top.finish()
 
+        addClusterSecurityGroup(&topology)
         addImplicitObjects(&topology)
         resolve(&topology)
+        validateControlPlane(topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
         validateKubernetes(topology)
         topology.loadBalancerSpecs = LoadBalancerSpecs.read(topology.kubernetes)
