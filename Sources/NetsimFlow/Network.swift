@@ -56,13 +56,17 @@ public struct Network: Sendable {
     /// build (NS0719).
     public static func checkDiagnostics(_ t: Topology, catalog: InstanceCatalog, file: String) -> [Diagnostic] {
         let agentEnforces = t.cluster?.networkPolicy.enforcer == .vpcCNI && !t.kubernetes.networkPolicies.isEmpty
-        guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces else { return [] }
+        // The API server's calls (webhooks, APIServices), traced when the control plane is declared.
+        let untraced = controlPlaneCallsUntraced(t, file: file)
+        let callsTraced = t.cluster?.controlPlane != nil && !controlPlaneCalls(t.kubernetes).isEmpty
+        guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces || callsTraced else { return untraced }
         let network = Network(topology: t, catalog: catalog)
         // What the VPC CNI agent cannot write (more than 24 port/protocol slots for a CIDR, NS1230).
         let agentFindings = agentEnforces ? (network.tracer.policies.get(network.fabric)?.agent.findings() ?? []) : []
         return network.evaluate(t.expectations).map { $0.diagnostic(file: file) }
             + network.fabric.loadBalancerProblems.map { Diagnostic(.warning, .lbUnbuildable, "\($0.owner): \($0.message)", at: $0.location, hint: $0.hint) }
             + agentFindings
+            + untraced + (callsTraced ? network.controlPlaneCallDiagnostics() : [])
     }
 
     /// Whether the AWS Load Balancer Controller would build anything for the topology.
