@@ -148,7 +148,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: NS132x–NS133x — the EKS control plane in the VPC
     public static let controlPlaneSubnets = DiagnosticCode("NS1321", "control-plane-subnets", "cluster.controlPlane subnets EKS refuses: fewer than two, not in two zones, or outside the cluster's VPC.")
-    public static let controlPlaneENIs = DiagnosticCode("NS1322", "control-plane-enis", "cluster.controlPlane.enis outside 2–4, or more than the subnets have free addresses for.")
+    public static let controlPlaneENIs = DiagnosticCode("NS1322", "control-plane-enis", "cluster.controlPlane.enis outside 2–4.")
     public static let endpointAccess = DiagnosticCode("NS1323", "endpoint-access", "An API server endpoint access EKS refuses: neither public nor private access, or publicAccessCidrs that are not public IPv4 blocks.")
     public static let endpointAccessCidrsIgnored = DiagnosticCode("NS1324", "endpoint-access-cidrs-ignored", "publicAccessCidrs written while publicAccess is false: they restrict nothing.")
     public static let clusterSecurityGroup = DiagnosticCode("NS1325", "cluster-security-group", "A cluster security group name EKS could not use: empty, too long, or the name of a group in another VPC.")

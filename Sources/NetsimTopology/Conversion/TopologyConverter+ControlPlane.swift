@@ -32,11 +32,11 @@ extension TopologyConverter {
         }
         locations["controlPlane.subnets"] = r.has("subnets") ? r.valueLocation("subnets") : r.location
         var enis = 2
-        if let n = r.node("enis") {
-            if let v = MappingReader.scalarInt(n, what: "'enis' of \(ctx)", range: 2...4, code: .controlPlaneENIs, file: file, reporter: reporter) {
-                enis = v
+        if let n = r.node("enis"), let v = MappingReader.scalarInt(n, what: "'enis' of \(ctx)", range: nil, file: file, reporter: reporter) {
+            if (2...4).contains(v) { enis = v } else {
+                reporter.error(.controlPlaneENIs, "'enis' of \(ctx) is \(v); EKS keeps 2 to 4 control-plane ENIs", at: r.valueLocation("enis"),
+                               hint: "write 2, 3 or 4, or drop the key for 2")
             }
-            locations["controlPlane.enis"] = r.valueLocation("enis")
         }
         var clusterSG = Self.defaultClusterSecurityGroup(cluster: cluster, seed: seed)
         if let (g, loc) = r.locatedString("clusterSecurityGroup") {
@@ -128,12 +128,6 @@ extension TopologyConverter {
            !vpc.securityGroups.contains(where: { $0.name == cp.clusterSecurityGroup }) {
             reporter.error(.clusterSecurityGroup, "cluster security group '\(echo: cp.clusterSecurityGroup)' is a group of VPC \(other.name), not of the cluster's VPC \(vpc.name)",
                            at: locations["controlPlane.clusterSecurityGroup"] ?? cp.location, hint: "name a group of \(vpc.name), or drop the key to have EKS create one")
-        }
-        // Room for the ENIs: each takes one address of a control-plane subnet.
-        let free = known.reduce(0) { n, s in n + max(0, s.cidr.size - 5) }
-        if !known.isEmpty, known.count == cp.subnets.count, free < cp.eniCount {
-            reporter.error(.controlPlaneENIs, "the control-plane subnets have \(free) usable addresses for \(cp.eniCount) ENIs",
-                           at: locations["controlPlane.enis"] ?? loc, hint: "give the control plane larger subnets (EKS wants at least six free addresses in each)")
         }
     }
 }
