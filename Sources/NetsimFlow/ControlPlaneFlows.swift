@@ -57,6 +57,16 @@ extension Network {
                                          finalPacket: packet),
                       reply: nil, explanations: [], notes: [])
         judgePublicEndpoint(&t, decision, access: access)
+        // The endpoint answers a TCP or UDP client it admits: the reply goes straight back.
+        if decision.allowed, packet.hasPorts {
+            let back = packet.reversed
+            let clusterName = fabric.topology.cluster?.name ?? ""
+            t.reply = PathTrace(end: .delivered, hops: [
+                Hop(place: .endpoint("EKS API server endpoint of cluster \(clusterName) (\(decision.endpoint))"),
+                    steps: [Step(.originated, .originate(back, reply: true), packet: back)]),
+                Hop(place: origin, steps: [Step(.delivered, .delivered(.interface(label: src.label), blockedEarlier: false))]),
+            ], finalPacket: back)
+        }
         return t
     }
 
