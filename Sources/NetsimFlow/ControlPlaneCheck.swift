@@ -23,7 +23,8 @@ extension Network {
         var out: [ControlPlaneCall] = []
         for c in k.webhookConfigurations {
             for w in c.webhooks {
-                out.append(ControlPlaneCall(label: Wording.webhookLabel(name: w.name, kind: c.kind.rawValue, configuration: c.meta.name), service: w.service, url: w.url,
+                out.append(ControlPlaneCall(label: Wording.webhookLabel(name: w.name, kind: c.kind.rawValue, configuration: c.meta.name,
+                                                                implied: c.meta.annotations[WebhookConfiguration.impliedAnnotation] != nil), service: w.service, url: w.url,
                                             failurePolicy: w.failurePolicy, timeoutSeconds: w.timeoutSeconds, location: w.location))
             }
         }

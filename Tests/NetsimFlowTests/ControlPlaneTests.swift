@@ -201,4 +201,38 @@ struct ControlPlaneTests {
         #expect(!d.publicAccess)
         #expect(try Lab.trace(n, "deployment:kube-system/metrics-server", "apiserver", port: 443).disposition == .delivered)
     }
+
+    /// The quickstart's NLB and ALB imply the AWS Load Balancer Controller: with a control plane
+    /// declared, netsim adds its webhook (9443 behind a Service on 443) and check traces it;
+    /// without one, nothing is added (the shipped topologies' outputs do not change).
+    @Test func impliedLoadBalancerControllerWebhook() throws {
+        let quickstart = Repo.root.appendingPathComponent("Topologies/quickstart.yaml").path
+        let original = try String(contentsOfFile: quickstart, encoding: .utf8)
+        func load(_ text: String) throws -> Topology {
+            let r = TopologyLoader(catalog: .builtin).load(text: text, file: quickstart)
+            return try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        }
+        let plain = try load(original)
+        #expect(plain.kubernetes.webhookConfigurations.isEmpty)
+        #expect(!plain.kubernetes.workloads.contains { $0.meta.name == "aws-load-balancer-controller" })
+
+        let declared = original.replacingOccurrences(of: "  cni: {}                      # aws-node defaults: WARM_ENI_TARGET=1, secondary IPs\n",
+                                                     with: "  cni: {}\n  controlPlane:\n    subnets: [private-a, private-b]\n")
+        #expect(declared != original)
+        let managed = try load(declared)
+        #expect(managed.kubernetes.webhookConfigurations.flatMap(\.webhooks).map(\.name).sorted()
+                == ["mpod.elbv2.k8s.aws", "mservice.elbv2.k8s.aws", "mtargetgroupbinding.elbv2.k8s.aws", "vingress.elbv2.k8s.aws", "vtargetgroupbinding.elbv2.k8s.aws"])
+        // Managed nodes carry the cluster group: the webhook is reached.
+        #expect(!Network.checkDiagnostics(managed, catalog: .builtin, file: quickstart).contains { $0.code == .webhookUnreachable })
+        let n = Network(topology: managed, catalog: .builtin)
+        let t = try Lab.trace(n, "controlplane", "service:kube-system/aws-load-balancer-webhook-service", port: 443)
+        #expect(t.disposition == .delivered && t.packet.destinationPort == 9443)
+
+        // Self-managed nodes with only the `nodes` group (443 from the VPC): all five blocked,
+        // reported at the Service that implies the controller.
+        let selfManaged = try load(declared.replacingOccurrences(of: "      instanceType: m5.large\n", with: "      instanceType: m5.large\n      managed: false\n"))
+        let d = Network.checkDiagnostics(selfManaged, catalog: .builtin, file: quickstart).filter { $0.code == .webhookUnreachable }
+        #expect(d.count == 5)
+        #expect(d.allSatisfy { $0.location.file.hasSuffix("k8s/shop/frontend.yaml") && $0.message.contains("implies") })
+    }
 }

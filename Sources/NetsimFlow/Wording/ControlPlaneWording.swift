@@ -3,8 +3,9 @@ import NetsimModel
 // The words for the control plane's calls in `check` (webhooks, APIServices).
 
 extension Wording {
-    public static func webhookLabel(name: String, kind: String, configuration: String) -> String {
+    public static func webhookLabel(name: String, kind: String, configuration: String, implied: Bool = false) -> String {
         "webhook '\(echo: name)' of \(kind) \(echo: configuration)"
+            + (implied ? " (the AWS Load Balancer Controller's, which the Service or Ingress here implies; netsim adds it as its Helm chart installs it)" : "")
     }
 
     public static func apiServiceLabel(_ name: String) -> String { "APIService \(echo: name)" }

@@ -131,3 +131,50 @@ extension TopologyConverter {
         }
     }
 }
+
+/// The AWS Load Balancer Controller implied by the manifests (a Service or Ingress it manages)
+/// in a cluster whose control plane is declared: its webhook is one of the API server's calls,
+/// so netsim adds what its Helm chart installs when the manifests do not — two replicas serving
+/// the webhook on 9443 (`defaultWebhookBindPort`, kubernetes-sigs/aws-load-balancer-controller
+/// v2.17.1 `pkg/config/controller_config.go`), the `aws-load-balancer-webhook-service` on 443,
+/// and the chart's webhook configurations. Located at the first object the controller manages.
+enum ImpliedLoadBalancerController {
+    static let name = "aws-load-balancer-controller"
+    static let serviceName = "aws-load-balancer-webhook-service"
+    /// Marks the objects netsim added (`Network.controlPlaneCalls` says so in its messages).
+    static let impliedAnnotation = WebhookConfiguration.impliedAnnotation
+    static let labels = ["app.kubernetes.io/name": "aws-load-balancer-controller", "app.kubernetes.io/instance": "aws-load-balancer-controller"]
+    static let mutating = [("mpod.elbv2.k8s.aws", "/mutate-v1-pod"), ("mservice.elbv2.k8s.aws", "/mutate-v1-service"),
+                           ("mtargetgroupbinding.elbv2.k8s.aws", "/mutate-elbv2-k8s-aws-v1beta1-targetgroupbinding")]
+    static let validating = [("vingress.elbv2.k8s.aws", "/validate-networking-v1-ingress"),
+                             ("vtargetgroupbinding.elbv2.k8s.aws", "/validate-elbv2-k8s-aws-v1beta1-targetgroupbinding")]
+
+    static func add(_ t: inout Topology) {
+        guard t.cluster?.controlPlane != nil else { return }
+        let k = t.kubernetes
+        let managed = k.services.first { if case .controller = LBC.owner(of: $0) { return true }; return false }?.meta.location
+            ?? k.ingresses.first { LBC.manages($0, in: k) }?.meta.location
+        guard let loc = managed else { return }
+        // Declared in the manifests (by its Deployment, its Service or a webhook calling it): as written.
+        if k.workloads.contains(where: { $0.meta.namespace == "kube-system" && $0.meta.name == name })
+            || k.services.contains(where: { $0.meta.namespace == "kube-system" && $0.meta.name == serviceName })
+            || k.webhookConfigurations.contains(where: { $0.webhooks.contains { $0.service?.name == serviceName } }) { return }
+        func meta(_ n: String, namespace: String) -> ObjectMeta {
+            ObjectMeta(name: n, namespace: namespace, labels: labels, annotations: [impliedAnnotation: "true"], location: loc)
+        }
+        t.kubernetes.workloads.append(Workload(kind: .deployment, meta: meta(name, namespace: "kube-system"), replicas: 2,
+                                               selector: LabelSelector(matchLabels: labels),
+                                               template: PodTemplate(labels: labels, containers: [
+                                                   Container(name: name, ports: [ContainerPort(name: "webhook-server", containerPort: 9443, ipProtocol: .tcp),
+                                                                                 ContainerPort(name: "metrics-server", containerPort: 8080, ipProtocol: .tcp)])])))
+        t.kubernetes.services.append(Service(meta: meta(serviceName, namespace: "kube-system"), type: .ClusterIP, clusterIP: nil, selector: labels,
+                                             ports: [ServicePort(name: "webhook-server", ipProtocol: .tcp, port: 443, targetPort: .name("webhook-server"),
+                                                                 nodePort: nil, location: loc)]))
+        func hooks(_ list: [(String, String)]) -> [WebhookConfiguration.Webhook] {
+            list.map { WebhookConfiguration.Webhook(name: $0.0, service: ServiceReference(namespace: "kube-system", name: serviceName, port: 443, path: $0.1),
+                                                    url: nil, location: loc) }
+        }
+        t.kubernetes.webhookConfigurations.append(WebhookConfiguration(kind: .mutating, meta: meta("aws-load-balancer-webhook", namespace: ""), webhooks: hooks(mutating)))
+        t.kubernetes.webhookConfigurations.append(WebhookConfiguration(kind: .validating, meta: meta("aws-load-balancer-webhook", namespace: ""), webhooks: hooks(validating)))
+    }
+}

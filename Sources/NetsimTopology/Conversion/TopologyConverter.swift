@@ -170,6 +170,7 @@ final class TopologyConverter {
         addImplicitObjects(&topology)
         resolve(&topology)
         validateControlPlane(topology)
+        ImpliedLoadBalancerController.add(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
         validateKubernetes(topology)
         topology.loadBalancerSpecs = LoadBalancerSpecs.read(topology.kubernetes)
