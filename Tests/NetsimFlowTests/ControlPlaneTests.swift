@@ -235,4 +235,37 @@ struct ControlPlaneTests {
         #expect(d.count == 5)
         #expect(d.allSatisfy { $0.location.file.hasSuffix("k8s/shop/frontend.yaml") && $0.message.contains("implies") })
     }
+
+    /// From a peered VPC with private access, `apiserver` is the control-plane ENIs, reached
+    /// through the peering: the ENIs' groups decide (the cluster group admits only its members,
+    /// an additional group opens 443 to the peer). Without private access the peer would need
+    /// the internet, which it has no route to.
+    @Test func peeredVPCReachesThePrivateEndpoint() throws {
+        let path = Repo.root.appendingPathComponent("Topologies/vpc-peering-shared-services.yaml").path
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        func network(_ edits: [(String, String)]) throws -> Network {
+            var text = original
+            for (a, b) in edits { #expect(text.contains(a)); text = text.replacingOccurrences(of: a, with: b) }
+            let r = TopologyLoader(catalog: .builtin).load(text: text, file: path)
+            return Network(topology: try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))"), catalog: .builtin)
+        }
+        let cp = ("  name: platform-prod\n", "  name: platform-prod\n  controlPlane:\n    subnets: [private-a, private-b]\n    endpoint: {privateAccess: true}\n")
+        let blocked = try Lab.trace(try network([cp]), "external:artifactory", "apiserver", port: 443)
+        #expect(blocked.disposition == .deniedIn)
+        #expect(blocked.forward.hops.flatMap(\.steps).contains { if case .peering = $0.detail { return true }; return false })
+        #expect(blocked.explanations.first?.code == .eniSGRulesMismatch)
+
+        let extra = ("        - {protocol: tcp, ports: 10250, from: {cidr: 10.70.0.0/16}, description: kubelet API from the control plane}\n",
+                     "        - {protocol: tcp, ports: 10250, from: {cidr: 10.70.0.0/16}, description: kubelet API from the control plane}\n"
+                        + "    - name: api-from-shared\n      ingress:\n        - {protocol: tcp, ports: 443, from: {cidr: 10.80.0.0/16}}\n")
+        let withGroup = ("  name: platform-prod\n",
+                         "  name: platform-prod\n  controlPlane:\n    subnets: [private-a, private-b]\n    securityGroups: [api-from-shared]\n    endpoint: {privateAccess: true}\n")
+        let ok = try Lab.trace(try network([withGroup, extra]), "external:artifactory", "apiserver", port: 443)
+        #expect(ok.disposition == .delivered, "\(ok.explanations.map(\.message))")
+        // Public access only: the peer has no way to the internet.
+        let publicOnly = ("  name: platform-prod\n", "  name: platform-prod\n  controlPlane:\n    subnets: [private-a, private-b]\n")
+        let noRoute = try Lab.trace(try network([publicOnly]), "external:artifactory", "apiserver", port: 443)
+        #expect(!noRoute.disposition.isSuccess)
+        #expect(!noRoute.forward.hops.contains { $0.place.description.contains("EKS API server endpoint") })
+    }
 }
