@@ -206,4 +206,23 @@ struct ControlPlaneInputTests {
         let d = Network.checkDiagnostics(t, catalog: .builtin, file: "cp.yaml")
         #expect(d.filter { $0.code == .webhookServiceMissing }.count == 1)
     }
+
+    /// Megabyte values are quoted back clipped, wherever they are written.
+    @Test func megabyteValues() {
+        let huge = String(repeating: "x", count: 1 << 20)
+        let cases = [
+            Self.topology(controlPlane: "subnets: [a, \(huge)]"),
+            Self.topology(controlPlane: "subnets: [a, b]\nendpoint: {publicAccessCidrs: [\(huge)]}"),
+            Self.topology(controlPlane: "subnets: [a, b]\nsecurityGroups: [\(huge)]"),
+            Self.topology(controlPlane: "subnets: [a, b]", manifests: Self.webhook.replacingOccurrences(of: "vpod.policy.example.com", with: huge)
+                .replacingOccurrences(of: "#CLIENT", with: "{url: \"https://x.example.com\"}").replacingOccurrences(of: "#MORE", with: "")),
+            Self.topology(controlPlane: "subnets: [a, b]", manifests: Self.webhook
+                .replacingOccurrences(of: "#CLIENT", with: "{url: \"\(huge)\"}").replacingOccurrences(of: "#MORE", with: "failurePolicy: \(huge)")),
+        ]
+        for text in cases {
+            let d = Self.load(text).diagnostics
+            #expect(d.contains { $0.severity == .error })
+            #expect(d.allSatisfy { $0.message.count < 2_000 && $0.hint.count < 2_000 }, "\(d.map { $0.message.prefix(200) })")
+        }
+    }
 }
