@@ -147,7 +147,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let agentPortLimit = DiagnosticCode("NS1230", "agent-port-limit", "A CIDR for which the VPC CNI network policy agent would hold more than 24 port/protocol entries: it writes 24 and drops the others.")
 
     // MARK: NS132x–NS133x — the EKS control plane in the VPC
-    public static let controlPlaneSubnets = DiagnosticCode("NS1321", "control-plane-subnets", "cluster.controlPlane subnets EKS refuses: none, listed twice, all in one zone, or outside the cluster's VPC.")
+    public static let controlPlaneSubnets = DiagnosticCode("NS1321", "control-plane-subnets", "cluster.controlPlane subnets EKS refuses: none, listed twice, or all in one zone.")
     public static let controlPlaneENIs = DiagnosticCode("NS1322", "control-plane-enis", "cluster.controlPlane.enis outside 2–4.")
     public static let endpointAccess = DiagnosticCode("NS1323", "endpoint-access", "An API server endpoint access EKS refuses: neither public nor private access, or publicAccessCidrs that are not public IPv4 blocks.")
     public static let endpointAccessCidrsIgnored = DiagnosticCode("NS1324", "endpoint-access-cidrs-ignored", "publicAccessCidrs written while publicAccess is false: they restrict nothing.")

@@ -108,17 +108,12 @@ extension TopologyConverter {
         implicitDefinitions[.securityGroup, default: []].append(Definition(kind: .securityGroup, name: g.name, vpc: t.vpcs[0].name, location: loc))
     }
 
-    /// What needs the whole model: the subnets in the cluster's VPC and in two zones at least,
-    /// the cluster security group in that VPC.
+    /// What needs the whole model: the subnets in two zones at least (a subnet of another VPC
+    /// is the reference check's NS0502), the cluster security group in the cluster's VPC.
     func validateControlPlane(_ t: Topology) {
         guard let cp = t.cluster?.controlPlane, let vpc = t.primaryVPC else { return }
         let loc = locations["controlPlane.subnets"] ?? cp.location
         let known = cp.subnets.compactMap { name in vpc.subnets.first { $0.name == name } }
-        let unknownElsewhere = cp.subnets.filter { name in !vpc.subnets.contains { $0.name == name } && t.vpcs.contains { $0.subnets.contains { $0.name == name } } }
-        for s in unknownElsewhere {
-            reporter.error(.controlPlaneSubnets, "control-plane subnet '\(echo: s)' is not in the cluster's VPC \(vpc.name)", at: loc,
-                           hint: "EKS places the control-plane ENIs in subnets of the cluster's VPC")
-        }
         let zones = Set(known.map(\.zone))
         if known.count == cp.subnets.count, !cp.subnets.isEmpty, zones.count < 2 {
             reporter.error(.controlPlaneSubnets, "the control-plane subnets are all in \(zones.sorted().joined(separator: ", ")); EKS needs subnets in at least two zones",
