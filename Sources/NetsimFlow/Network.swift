@@ -79,6 +79,12 @@ public struct Network: Sendable {
     /// (`--all-paths`); the first when nil.
     public func trace(_ req: FlowRequest, branch: Int? = nil, dnsPosition: Int? = nil) -> Outcome {
         var req = req
+        if case .apiServer = req.from {
+            return .invalid("from: apiserver is a destination (the API server's endpoint); the control plane calling out is controlplane", near: [])
+        }
+        if case .controlPlane = req.to {
+            return .invalid("to: controlplane is a source (the control plane calling out); the API server's endpoint is apiserver", near: [])
+        }
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e

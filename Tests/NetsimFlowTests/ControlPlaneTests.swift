@@ -120,6 +120,12 @@ struct ControlPlaneTests {
         #expect(e.code == .eniSGRulesMismatch)
         guard case .securityGroups(let dir, let groups, _, _) = e.detail else { Issue.record("\(e.detail)"); return }
         #expect(dir == .ingress && groups.map(\.name) == ["nodes"])
+        // Each end has one role.
+        guard case .invalid(let m1, _) = n.trace(FlowRequest(from: .apiServer, to: .node("x"), port: 443)),
+              case .invalid(let m2, _) = n.trace(FlowRequest(from: .internet, to: .controlPlane, port: 443)) else {
+            Issue.record("apiserver as a source or controlplane as a destination must be refused"); return
+        }
+        #expect(m1.contains("controlplane") && m2.contains("apiserver"))
         // kubectl logs/exec: kubelet's 10250 is allowed.
         #expect(try Lab.trace(n, "controlplane", "nodegroup:workers", port: 10250).disposition == .delivered)
 

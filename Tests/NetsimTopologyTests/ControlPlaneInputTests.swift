@@ -136,6 +136,9 @@ struct ControlPlaneInputTests {
         #expect(without.diagnostics.filter { $0.code == .invalidEndpoint }.count == 2, "\(without.diagnostics.map(\.formatted))")
         let with = Self.load(Self.topology(controlPlane: "subnets: [a, b]", expect: intent))
         #expect(!with.diagnostics.contains { $0.code == .invalidEndpoint })
+        let swapped = Self.load(Self.topology(controlPlane: "subnets: [a, b]",
+                                              expect: "  - {from: apiserver, to: nodegroup:ng, port: 443, verdict: denied}\n  - {from: node:x, to: controlplane, port: 443, verdict: denied}"))
+        #expect(swapped.diagnostics.filter { $0.code == .invalidEndpoint && !$0.hint.isEmpty }.count == 2, "\(swapped.diagnostics.map(\.formatted))")
         #expect(try Endpoint.parse("controlplane").get() == .controlPlane)
         #expect(try Endpoint.parse("apiserver").get() == .apiServer)
         #expect(Endpoint.controlPlane.description == "controlplane" && Endpoint.apiServer.description == "apiserver")

@@ -467,6 +467,17 @@ extension TopologyConverter {
             reporter.error(.invalidEndpoint, "\(key) '\(echo: text)': \(problem.message)", at: loc, hint: problem.hint)
             return nil
         }
+        // The control plane's two ends have one role each.
+        if key == "from", case .apiServer = ep {
+            reporter.error(.invalidEndpoint, "from 'apiserver': the API server's endpoint is a destination", at: loc,
+                           hint: "the control plane calling out (kubelet, webhooks) is from: controlplane")
+            return nil
+        }
+        if key == "to", case .controlPlane = ep {
+            reporter.error(.invalidEndpoint, "to 'controlplane': the control plane calling out is a source", at: loc,
+                           hint: "the API server's endpoint is to: apiserver")
+            return nil
+        }
         return ep
     }
 
