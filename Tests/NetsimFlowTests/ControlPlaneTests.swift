@@ -274,4 +274,23 @@ struct ControlPlaneTests {
         #expect(!noRoute.disposition.isSuccess)
         #expect(!noRoute.forward.hops.contains { $0.place.description.contains("EKS API server endpoint") })
     }
+
+    /// From on-premises behind a transit gateway, private access leads to the ENIs through the
+    /// attachment; the created cluster group admits only its members, so the data centre is
+    /// refused there, at the group EKS created.
+    @Test func onPremisesReachesThePrivateEndpoint() throws {
+        let path = Repo.root.appendingPathComponent("Topologies/transit-gateway-onprem.yaml").path
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let anchor = "  name: claims-prod\n"
+        #expect(text.contains(anchor))
+        text = text.replacingOccurrences(of: anchor, with: anchor + "  controlPlane:\n    subnets: [private-a, private-b]\n    endpoint: {privateAccess: true}\n")
+        let r = TopologyLoader(catalog: .builtin).load(text: text, file: path)
+        let n = Network(topology: try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))"), catalog: .builtin)
+        let t = try Lab.trace(n, "external:datacenter", "apiserver", port: 443)
+        #expect(t.disposition == .deniedIn)
+        #expect(t.forward.hops.contains { $0.place.description.contains("transit gateway corp-tgw") })
+        #expect(n.fabric.realized.controlPlaneENIs.contains { .ipv4($0.ip) == t.forward.finalPacket.destination })
+        guard case .securityGroups(_, let groups, _, _) = t.explanations.first?.detail else { Issue.record("no group block"); return }
+        #expect(groups.map(\.name) == [n.fabric.topology.cluster?.controlPlane?.clusterSecurityGroup ?? "?"])
+    }
 }
