@@ -116,7 +116,24 @@ public struct EndpointResolver: Sendable {
             return loadBalancerEndpoint(owner: "ingress:\(ns)/\(name)", label: "ingress:\(ns)/\(name)")
         case .loadBalancer(let ns, let name):
             return loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "loadbalancer:\(ns)/\(name)")
+        case .controlPlane:
+            return controlPlaneEndpoint(label: "controlplane")
+        case .apiServer:
+            // The private endpoint; `Network.trace` chooses the public one when the source's
+            // DNS answer gives it (`Network.apiServerDestination`).
+            return controlPlaneEndpoint(label: "apiserver")
         }
+    }
+
+    /// The first control-plane ENI (`controlplane`, `apiserver` through private access).
+    func controlPlaneEndpoint(label: String) -> Result {
+        guard let i = fabric.controlPlaneInterfaces.first else {
+            return .failure(message: "\(label): the cluster declares no controlPlane, so netsim does not know where the control plane's ENIs are", near: [])
+        }
+        let e = fabric.interfaces[i]
+        let n = fabric.controlPlaneInterfaces.count
+        return .resolved(ResolvedEndpoint(place: .interface(i), address: e.primaryIP,
+                                          label: "\(label) (\(e.label), \(e.primaryIP)\(n > 1 ? ", 1 of \(n)" : ""))", podNode: nil))
     }
 
     public enum PodLookup: Sendable { case found(Int), failure(String, near: [String]) }

@@ -56,13 +56,17 @@ public struct Network: Sendable {
     /// build (NS0719).
     public static func checkDiagnostics(_ t: Topology, catalog: InstanceCatalog, file: String) -> [Diagnostic] {
         let agentEnforces = t.cluster?.networkPolicy.enforcer == .vpcCNI && !t.kubernetes.networkPolicies.isEmpty
-        guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces else { return [] }
+        // The API server's calls (webhooks, APIServices), traced when the control plane is declared.
+        let untraced = controlPlaneCallsUntraced(t, file: file)
+        let callsTraced = t.cluster?.controlPlane != nil && !controlPlaneCalls(t.kubernetes).isEmpty
+        guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces || callsTraced else { return untraced }
         let network = Network(topology: t, catalog: catalog)
         // What the VPC CNI agent cannot write (more than 24 port/protocol slots for a CIDR, NS1230).
         let agentFindings = agentEnforces ? (network.tracer.policies.get(network.fabric)?.agent.findings() ?? []) : []
         return network.evaluate(t.expectations).map { $0.diagnostic(file: file) }
             + network.fabric.loadBalancerProblems.map { Diagnostic(.warning, .lbUnbuildable, "\($0.owner): \($0.message)", at: $0.location, hint: $0.hint) }
             + agentFindings
+            + untraced + (callsTraced ? network.controlPlaneCallDiagnostics() : [])
     }
 
     /// Whether the AWS Load Balancer Controller would build anything for the topology.
@@ -74,6 +78,13 @@ public struct Network: Sendable {
     /// `dnsPosition`: which of the addresses the load balancer's DNS name returns to follow
     /// (`--all-paths`); the first when nil.
     public func trace(_ req: FlowRequest, branch: Int? = nil, dnsPosition: Int? = nil) -> Outcome {
+        var req = req
+        if case .apiServer = req.from {
+            return .invalid("from: apiserver is a destination (the API server's endpoint); the control plane calling out is controlplane", near: [])
+        }
+        if case .controlPlane = req.to {
+            return .invalid("to: controlplane is a source (the control plane calling out); the API server's endpoint is apiserver", near: [])
+        }
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e
@@ -84,6 +95,34 @@ public struct Network: Sendable {
         case .resolved(let e): dst = e
         case .unsupported(let why): return .unsupported("to " + why)
         case .failure(let m, let near): return .invalid("to: " + m, near: near)
+        }
+        // `apiserver`: the private ENIs or the public endpoint, as the client's DNS answer says.
+        var publicEndpoint: ControlPlane.EndpointAccess? = nil
+        if case .apiServer = req.to, let target = apiServerTarget(from: src, private: dst) {
+            switch target {
+            case .privateENI(let e): dst = e
+            case .publicEndpoint(let e, let access):
+                dst = e
+                publicEndpoint = access
+                if onInternet(src), src.address.family == .ipv4 {
+                    var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: e.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
+                    if packet.hasPorts {
+                        packet.destinationPort = req.port ?? 443
+                        packet.sourcePort = req.sourcePort ?? EndpointResolver.ephemeralPort(src.address, e.address, packet.destinationPort, seed: fabric.topology.seed)
+                    }
+                    return .traced(apiServerFromInternet(src, dst, packet, access: access))
+                }
+            }
+            if req.port == nil { req.port = 443 }
+        }
+        // `controlplane` to a Service: the API server dials one of its endpoints directly.
+        if case .controlPlane = req.from, case .serviceIP(let ns, let name) = dst.place {
+            let port = req.port ?? 443
+            guard let (e, target) = controlPlaneServiceEndpoint(namespace: ns, name: name, port: port) else {
+                return .invalid("to: service:\(ns)/\(name) has no ready endpoint on TCP port \(port): the API server has nothing to call (every call fails at once)", near: [])
+            }
+            dst = e
+            req.port = target
         }
         // netsim traces IPv4 only: an IPv6 end gets no verdict (NOT_MODELLED), before any
         // check that reads the ends as IPv4 places.
@@ -193,6 +232,12 @@ public struct Network: Sendable {
         if let x = fargate {
             t.notes.insert(x.note, at: 0)
             if t.choices.isEmpty { t.choices = x.choices }
+        }
+        if let access = publicEndpoint, t.forward.end == .exitsNetwork {
+            let decision = APIServerEndpointDecision(endpoint: Self.apiServerPublicAddress(fabric.topology), source: t.forward.finalPacket.source,
+                                                     publicAccess: access.publicAccess, privateAccess: access.privateAccess,
+                                                     publicAccessCIDRs: access.publicAccessCIDRs)
+            judgePublicEndpoint(&t, decision, access: access)
         }
         t.caveats += policyCaveats(t, source: src)
         t.notes += fargateNotes(t, source: src)

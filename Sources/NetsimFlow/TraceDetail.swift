@@ -418,6 +418,9 @@ public enum StepDetail: Sendable {
     /// The flow reaches the EKS control plane (the API server's Service at `address`), which the
     /// topology does not model (`serviceDeclared`: the Service is declared without endpoints).
     case controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool)
+    /// The EKS API server's public endpoint judges the client's address against the cluster's
+    /// access settings (`cluster.controlPlane.endpoint`).
+    case apiServerEndpoint(APIServerEndpointDecision)
     /// An ALB rule forwards to a target group outside the cluster (an ARN or name in the
     /// `actions.<name>` annotation), which netsim does not model: no verdict.
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
@@ -522,11 +525,36 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     case networkPolicyEgressDenied = "NETWORK_POLICY_EGRESS_DENIED"
     /// An EKS ClusterNetworkPolicy rule (Admin or Baseline tier) denies the packet.
     case clusterNetworkPolicyDenied = "CLUSTER_NETWORK_POLICY_DENIED"
+    /// The EKS API server's public endpoint refuses the client: no public access, or the
+    /// address it sees is outside `publicAccessCidrs`.
+    case eksEndpointAccessDenied = "EKS_ENDPOINT_ACCESS_DENIED"
+}
+
+/// The API server's public endpoint's decision on a client: the address it sees (after any
+/// NAT), the cluster's access settings, and the verdict.
+public struct APIServerEndpointDecision: Sendable, Hashable {
+    /// The endpoint's public address (netsim's stand-in for what its DNS name returns).
+    public var endpoint: IPv4Address
+    /// The client's address as the endpoint sees it.
+    public var source: IPAddress
+    public var publicAccess: Bool
+    public var privateAccess: Bool
+    public var publicAccessCIDRs: [IPv4CIDR]
+    /// The block of `publicAccessCIDRs` that lets the client in.
+    public var matched: IPv4CIDR?
+    public var allowed: Bool { publicAccess && matched != nil }
+    public init(endpoint: IPv4Address, source: IPAddress, publicAccess: Bool, privateAccess: Bool, publicAccessCIDRs: [IPv4CIDR]) {
+        self.endpoint = endpoint; self.source = source; self.publicAccess = publicAccess; self.privateAccess = privateAccess
+        self.publicAccessCIDRs = publicAccessCIDRs
+        matched = source.v4.flatMap { a in publicAccessCIDRs.first { $0.contains(a) } }
+    }
 }
 
 /// Why a path is blocked, with the values that say so (the explanation's message is written
 /// from these).
 public enum BlockReason: Sendable {
+    /// The API server's public endpoint refuses the client (`publicAccess`, `publicAccessCidrs`).
+    case apiServerEndpoint(APIServerEndpointDecision)
     /// A Service's cluster IP from a source that is not on a cluster node.
     case serviceIPOffCluster(source: String)
     case sourceDestCheckEgress(interface: String, source: IPAddress)

@@ -13,6 +13,8 @@ public struct Interface: Sendable {
         case loadBalancer = "load balancer"
         /// A Fargate pod's own ENI (its micro-VM has no other).
         case fargatePod = "Fargate pod ENI"
+        /// One of the EKS control plane's ENIs in the VPC (`cluster.controlPlane`).
+        case controlPlane = "EKS control-plane ENI"
     }
     public var kind: Kind
     /// `eni-…` (or the NAT gateway's ID).
@@ -79,6 +81,8 @@ public final class FabricIndex: @unchecked Sendable {
     public private(set) var loadBalancerProblems: [LoadBalancerProblem] = []
     /// Security Groups for Pods: pod address → its branch ENI's interface index.
     public internal(set) var branchENIByPodIP: [UInt32: Int] = [:]
+    /// The EKS control plane's ENIs, as interface indices in placement order.
+    public private(set) var controlPlaneInterfaces: [Int] = []
     /// Service cluster IPs, as "namespace/name".
     public private(set) var serviceByClusterIP: [UInt32: (namespace: String, name: String)] = [:]
     /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
@@ -158,6 +162,13 @@ public final class FabricIndex: @unchecked Sendable {
                                     vpc: vpc.name, subnet: s, securityGroups: e.securityGroups.isEmpty ? ["default"] : e.securityGroups,
                                     primaryIP: ip, publicIP: e.publicIP, sourceDestCheck: true, node: nil, deviceIndex: nil))
             interfaceByName["external:" + e.name] = idx
+        }
+        if let vpc = t.primaryVPC {
+            for e in r.controlPlaneENIs {
+                let idx = add(Interface(kind: .controlPlane, id: e.id, label: e.label, vpc: vpc.name, subnet: e.subnet,
+                                        securityGroups: e.securityGroups, primaryIP: e.ip, publicIP: nil, sourceDestCheck: true, node: nil, deviceIndex: nil))
+                controlPlaneInterfaces.append(idx)
+            }
         }
         addLoadBalancers()
     }

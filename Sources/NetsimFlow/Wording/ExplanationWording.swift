@@ -62,6 +62,7 @@ extension BlockReason {
         case .transitGatewayNotAttached(let tgw, let cidr, let vpc):
             return "transit gateway \(tgw) routes \(cidr) to VPC \(vpc), which is not attached to it"
         case .vpcNoSubnetOnward(let vpc, let d): return "VPC \(vpc) has no subnet to route \(d) onward"
+        case .apiServerEndpoint(let d): return Wording.apiServerEndpoint(d)
         case .gatewayEndpointProtocol(let p): return "a gateway endpoint accepts only TCP and ICMP echo, not \(p)"
         case .serviceHasNoEndpoints(let ap): return "kube-proxy rejects \(ap): the Service has no ready endpoints"
         case .netfilterFilter(let h, let reject):

@@ -17,6 +17,7 @@ extension StepDetail {
         switch self {
         case .originate: return "Originate"
         case .controlPlaneNotModelled: return "NotModelled"
+        case .apiServerEndpoint: return "APIServerEndpoint"
         case .externalTargetGroup: return "NotModelled"
         case .ipv6NotModelled: return "NotModelled"
         case .delivered, .deliveredToOpener: return "Delivered"
@@ -46,6 +47,7 @@ extension StepDetail {
         switch self {
         case .originate(let p, let reply): return reply ? "reply " + p.description : p.description
         case .controlPlaneNotModelled(let address, let declared): return Wording.controlPlaneNotModelled(address: address, serviceDeclared: declared)
+        case .apiServerEndpoint(let d): return Wording.apiServerEndpoint(d)
         case .externalTargetGroup(let lb, let tg): return Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
         case .ipv6NotModelled(let source, let destination): return Wording.ipv6NotModelled(source: source, destination: destination)
         case .delivered(let who, let blocked):
@@ -239,6 +241,18 @@ public enum Wording {
     /// Why an IPv6 flow gets no verdict.
     public static func ipv6NotModelled(source: IPAddress, destination: IPAddress) -> String {
         "IPv6 traces are not modelled yet: \(source) → \(destination) is \(source.family == destination.family ? "an IPv6 flow" : "a flow that mixes IPv4 and IPv6"); netsim's security groups, network ACLs, route tables and node datapaths are walked for IPv4 only"
+    }
+
+    /// The API server's public endpoint's decision.
+    public static func apiServerEndpoint(_ d: APIServerEndpointDecision) -> String {
+        let cidrs = d.publicAccessCIDRs.map(\.description).joined(separator: ", ")
+        if !d.publicAccess {
+            return "the EKS API server endpoint \(d.endpoint) refuses \(d.source): the cluster's endpoint has no public access (private access only), so only clients whose DNS answer is the control-plane ENIs reach it"
+        }
+        if let m = d.matched {
+            return "the EKS API server's public endpoint \(d.endpoint) accepts \(d.source): publicAccessCidrs \(m) contains it"
+        }
+        return "the EKS API server's public endpoint \(d.endpoint) refuses \(d.source): it is outside publicAccessCidrs [\(cidrs)]"
     }
 
     /// Why a flow to the API server's Service gets no verdict.

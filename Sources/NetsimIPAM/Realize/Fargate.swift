@@ -77,9 +77,7 @@ public enum FargateScheduling {
     /// `eks-cluster-sg-<cluster>-<10 digits>`, the digits derived from the cluster's name and
     /// the topology's seed.
     public static func assumedClusterSecurityGroupName(cluster: String, seed: UInt64) -> String {
-        let n = StableHash.fnv1a("eks-cluster-sg/" + cluster, seed: seed) % 10_000_000_000
-        let digits = String(n)
-        return "eks-cluster-sg-\(cluster)-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+        ControlPlane.defaultClusterSecurityGroupName(cluster: cluster, seed: seed)
     }
 
     /// Without `cluster.controlPlane`: the VPC's one group named `eks-cluster-sg-<cluster>-…`

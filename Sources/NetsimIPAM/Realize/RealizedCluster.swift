@@ -28,6 +28,9 @@ public struct RealizedCluster: Sendable {
     /// NodePorts by Service ("namespace/name"), as the API server allocated them: every node's
     /// kube-proxy and the load balancers' instance targets read these.
     public var nodePorts: [String: ServiceNodePorts] = [:]
+    /// The EKS control plane's ENIs in the VPC (`cluster.controlPlane`), their addresses taken
+    /// from the subnets (also listed in `otherAddresses`); empty when not declared.
+    public var controlPlaneENIs: [ControlPlaneENI] = []
     public var settings: CNISettings
     public var warnings: [CapacityWarning]
     /// The allocation clock where the run ended (seconds), for further steps on a copy.

@@ -23,12 +23,14 @@ public enum Realizer {
     public static func realize(_ t: Topology, catalog: InstanceCatalog, options: RealizeOptions = RealizeOptions()) -> RealizedCluster {
         var r = Run(topology: t, catalog: catalog, options: options)
         r.reserveFixedAddresses()
+        r.placeControlPlane()
         r.createNodes()
         r.allocateServiceIPs()
         r.allocateNodePorts()
         r.placePods()
         r.placeLoadBalancers()
         var c = r.result()
+        c.controlPlaneENIs = r.controlPlaneENIs
         LoadBalancerBuilder.complete(t, &c)
         return c
     }
@@ -131,6 +133,7 @@ struct Run {
     var natAddresses: [String: IPv4Address] = [:]
     var loadBalancers: [RealizedLoadBalancer] = []
     var nodePorts: [String: ServiceNodePorts] = [:]
+    var controlPlaneENIs: [ControlPlaneENI] = []
     var warnings: [CapacityWarning] = []
     /// Fargate pods' micro-VMs (`Realizer+Fargate.swift`).
     var fargate = FargateRun()
@@ -236,13 +239,14 @@ struct Run {
     mutating func createNode(group g: NodeGroup, index: Int, type: InstanceType, subnet: Subnet, cluster: Cluster, vpc: VPC,
                              settleNow: Bool = true) -> Bool {
         guard let sIdx = ec2.poolIndex[subnet.name], let ip = ec2.randomAddress(inSubnet: sIdx) else { return false }
+        let groups = nodeSecurityGroups(g)
         let name = Realizer.nodeName(ip, region: t.region)
         let instanceID = AWSID.make("i", name: "\(g.name)/\(index)", seed: t.seed)
         let identity = ec2.makeENIIdentity(owner: instanceID)
         let primary = NodeENI(id: identity.id, mac: identity.mac, deviceIndex: 0, subnet: sIdx, primaryIP: ip,
-                              isPrimary: true, isTrunk: false, securityGroups: g.securityGroups, createdAt: now)
+                              isPrimary: true, isTrunk: false, securityGroups: groups, createdAt: now)
         var eniSubnets: [Int]
-        var eniGroups = g.securityGroups
+        var eniGroups = groups
         var configName: String?
         if settings.customNetworking {
             if let config = eniConfig(for: g, zone: subnet.zone, cluster: cluster), let idx = ec2.poolIndex[config.subnet] {
@@ -261,7 +265,7 @@ struct Run {
         if settings.podENI, type.isTrunkingCompatible ?? true, let trunkIP = ec2.randomAddress(inSubnet: sIdx) {
             let tid = ec2.makeENIIdentity(owner: instanceID)
             ipam.attachTrunk(NodeENI(id: tid.id, mac: tid.mac, deviceIndex: ipam.nextDeviceIndex, subnet: sIdx, primaryIP: trunkIP,
-                                     isPrimary: false, isTrunk: true, securityGroups: g.securityGroups, createdAt: now))
+                                     isPrimary: false, isTrunk: true, securityGroups: groups, createdAt: now))
         }
         let labels = Realizer.nodeLabels(group: g, type: type, name: name, zone: subnet.zone, region: t.region, eniConfig: configName)
         var v6: IPv6CIDR? = nil
@@ -272,7 +276,7 @@ struct Run {
         }
         var node = RealizedNode(name: name, group: g.name, instanceID: instanceID, instanceType: type, zone: subnet.zone,
                                 subnet: subnet.name, primaryIP: ip, labels: labels, taints: g.taints, maxPods: maxPods,
-                                securityGroups: g.securityGroups, eniConfig: configName, ipam: ipam, ipv6Prefix: v6, podCount: 0)
+                                securityGroups: groups, eniConfig: configName, ipam: ipam, ipv6Prefix: v6, podCount: 0)
         if settleNow { settle(&node) }
         nodes.append(node)
         return true

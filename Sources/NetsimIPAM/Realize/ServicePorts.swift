@@ -100,9 +100,10 @@ public struct RealizedEndpoint: Sendable {
 /// number or container-port name. Endpoints are keyed by `servicePortName + "/" + protocol`.
 public enum ServicePorts {
     /// Whether the topology gives the API server's Service its endpoints: an EndpointSlice of
-    /// `default/kubernetes` on the control plane's addresses.
+    /// `default/kubernetes` on the control plane's addresses, or `cluster.controlPlane` (whose
+    /// ENIs the API server then lists as the endpoints, port 443).
     public static func declaresControlPlaneSlice(_ t: Topology) -> Bool {
-        t.kubernetes.endpointSlices.contains { $0.meta.namespace == "default" && $0.serviceName == "kubernetes" }
+        t.cluster?.controlPlane != nil || t.kubernetes.endpointSlices.contains { $0.meta.namespace == "default" && $0.serviceName == "kubernetes" }
     }
 
     public static func build(_ t: Topology, _ r: RealizedCluster) -> ([RealizedServicePort], [String: [RealizedEndpoint]]) {
@@ -175,6 +176,12 @@ public enum ServicePorts {
                             }
                         }
                     }
+                    continue
+                }
+                // default/kubernetes: the API server writes its own endpoints, the control-plane
+                // ENIs' addresses on port 443 (its secure port as EKS runs it).
+                if s.meta.namespace == "default", s.meta.name == "kubernetes", sp.ipProtocol == .tcp, !r.controlPlaneENIs.isEmpty {
+                    for e in r.controlPlaneENIs { endpoints[key, default: []].append(RealizedEndpoint(ip: e.ip, port: 443)) }
                     continue
                 }
                 guard let selector = s.selector, !selector.isEmpty else { continue }

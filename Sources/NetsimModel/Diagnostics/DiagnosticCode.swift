@@ -171,6 +171,17 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let sgpLocalTrafficPolicy = DiagnosticCode("NS1308", "sgp-external-traffic-local", "A NodePort or LoadBalancer Service with externalTrafficPolicy Local (instance targets) whose endpoints are strict-mode branch pods: unsupported by Security Groups for Pods.")
     public static let sgpServiceAccount = DiagnosticCode("NS1309", "sgp-service-account", "A pod that names a ServiceAccount the manifests do not declare while a SecurityGroupPolicy of its namespace selects by ServiceAccount: the resource controller's webhook cannot read it and refuses the pod.")
 
+    // MARK: NS132x–NS133x — the EKS control plane in the VPC
+    public static let controlPlaneSubnets = DiagnosticCode("NS1321", "control-plane-subnets", "cluster.controlPlane subnets EKS refuses: none, listed twice, or all in one zone.")
+    public static let controlPlaneENIs = DiagnosticCode("NS1322", "control-plane-enis", "cluster.controlPlane.enis outside 2–4.")
+    public static let endpointAccess = DiagnosticCode("NS1323", "endpoint-access", "An API server endpoint access EKS refuses: neither public nor private access, or publicAccessCidrs that are not public IPv4 blocks.")
+    public static let endpointAccessCidrsIgnored = DiagnosticCode("NS1324", "endpoint-access-cidrs-ignored", "publicAccessCidrs written while publicAccess is false: they restrict nothing.")
+    public static let clusterSecurityGroup = DiagnosticCode("NS1325", "cluster-security-group", "A cluster security group name EKS could not use: empty, too long, or the name of a group in another VPC.")
+    public static let webhookInvalid = DiagnosticCode("NS1326", "webhook-invalid", "A Validating/MutatingWebhookConfiguration or APIService the API server refuses: no or both clientConfig service and url, a bad port, failurePolicy or timeoutSeconds.")
+    public static let webhookServiceMissing = DiagnosticCode("NS1327", "webhook-service-missing", "An admission webhook or APIService whose Service is not defined or has no endpoints: every call it gets fails.")
+    public static let webhookUnreachable = DiagnosticCode("NS1328", "webhook-unreachable", "An admission webhook or APIService the control plane cannot reach: the API server's calls time out (\"failed calling webhook … context deadline exceeded\").")
+    public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -217,5 +228,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .fargatePublicSubnet, .fargateSelectors, .fargateProfileName, .fargateSubnets, .fargateProfileQuota,
         .fargateAmbiguousProfile, .fargateProfileLabel, .fargateDaemonSet, .fargateHostNetwork, .fargateClusterSecurityGroup,
         .fargateNetworkPolicy, .fargateIPv6,
+        .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
+        .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced,
     ]
 }

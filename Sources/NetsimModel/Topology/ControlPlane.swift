@@ -29,6 +29,15 @@ public struct ControlPlane: Sendable {
     public var securityGroups: [String]
     public var endpoint: EndpointAccess
     public var location: SourceLocation
+
+    /// The name EKS gives the cluster security group, `eks-cluster-sg-<cluster>-<digits>`: EKS
+    /// appends a number; netsim derives ten digits from the cluster's name and the topology's
+    /// seed, so the name is the same run after run (with or without `cluster.controlPlane`).
+    public static func defaultClusterSecurityGroupName(cluster: String, seed: UInt64) -> String {
+        let n = StableHash.fnv1a("eks-cluster-sg/" + cluster, seed: seed) % 10_000_000_000
+        let digits = String(n)
+        return "eks-cluster-sg-\(cluster)-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+    }
     public init(subnets: [String], eniCount: Int = 2, clusterSecurityGroup: String, securityGroups: [String] = [],
                 endpoint: EndpointAccess = EndpointAccess(), location: SourceLocation) {
         self.subnets = subnets; self.eniCount = eniCount; self.clusterSecurityGroup = clusterSecurityGroup

@@ -1,7 +1,9 @@
 /// A flow endpoint as the command line and `expect:` write it:
 /// `pod:NS/NAME`, `deployment:NS/NAME`, `statefulset:NS/NAME`, `daemonset:NS/NAME`,
 /// `service:NS/NAME`, `ingress:NS/NAME`, `loadbalancer:NS/NAME` (a Service's NLB; also `lb:`),
-/// `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`, `external:NAME`, `internet`; with kubectl's
+/// `node:NAME`, `nodegroup:NAME`, `ip:ADDRESS`, `external:NAME`, `internet`, `controlplane` (the
+/// EKS control plane calling out: kubelet, webhooks, APIServices), `apiserver` (the API
+/// server's endpoint, private or public as the cluster's access says); with kubectl's
 /// short names and plurals (`po`, `deploy`, `sts`, `ds`, `svc`, `ing`, `pods`, …).
 public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case pod(namespace: String, name: String)
@@ -16,13 +18,19 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case ip(IPAddress)
     case external(String)
     case internet
+    /// The EKS control plane as a source (its ENIs in the VPC).
+    case controlPlane
+    /// The API server endpoint as a destination (its private ENIs or its public endpoint).
+    case apiServer
 
     /// The accepted prefixes, for hints.
-    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, loadbalancer:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet"
+    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, loadbalancer:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane or apiserver"
 
     /// Parses endpoint text; the failure says what is wrong.
     public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
         if text == "internet" { return .success(.internet) }
+        if text == "controlplane" { return .success(.controlPlane) }
+        if text == "apiserver" { return .success(.apiServer) }
         guard let colon = text.firstIndex(of: ":") else {
             return .failure(EndpointSyntaxError(message: "endpoint '\(echo: text)' has no kind prefix"))
         }
@@ -81,6 +89,8 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         case .ip(let a): return "ip:\(a)"
         case .external(let n): return "external:\(n)"
         case .internet: return "internet"
+        case .controlPlane: return "controlplane"
+        case .apiServer: return "apiserver"
         }
     }
 }

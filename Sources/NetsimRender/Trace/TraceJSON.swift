@@ -6,7 +6,7 @@ import NetsimVPC
 
 /// The `kind` of a step in trace JSON: the name of the `StepDetail` case it was written from. Docs/trace.schema.json has a branch for each (a test compares).
 public enum TraceStepKind: String, CaseIterable, Sendable {
-    case originate, controlPlaneNotModelled, externalTargetGroup, ipv6NotModelled, delivered, deliveredToOpener, exitsNetwork, noRoute
+    case originate, controlPlaneNotModelled, apiServerEndpoint, externalTargetGroup, ipv6NotModelled, delivered, deliveredToOpener, exitsNetwork, noRoute
     case nullRouted, loop, filter, sourceDestCheck, trackedConnection, securityGroupAllows
     case securityGroupDenies, networkACL, networkACLReplyPorts, sameSubnet, route, applianceForwards
     case internetGatewaySourceNAT, internetGatewayDestinationNAT, natGatewaySourceNAT, natGatewaySession, peering, transitGatewayRoute
@@ -18,6 +18,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         switch detail {
         case .originate: self = .originate
         case .controlPlaneNotModelled: self = .controlPlaneNotModelled
+        case .apiServerEndpoint: self = .apiServerEndpoint
         case .externalTargetGroup: self = .externalTargetGroup
         case .ipv6NotModelled: self = .ipv6NotModelled
         case .delivered: self = .delivered
@@ -73,7 +74,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case transitGatewayNoSubnetInZone, transitGatewayNoRoute, transitGatewayLoop, transitGatewayBlackhole, transitGatewayNotAttached, vpcNoSubnetOnward
     case gatewayEndpointProtocol, serviceHasNoEndpoints, netfilterFilter, notAServicePort, noListener, noMatchingRule
     case fixedResponse, redirect, noRegisteredTargets, targetsOutsideZones, noTargetInZone, hairpinWithPreservedClientIP
-    case loadBalancerNoConnection, networkPolicy
+    case loadBalancerNoConnection, networkPolicy, apiServerEndpoint
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -108,6 +109,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .transitGatewayNotAttached: self = .transitGatewayNotAttached
         case .vpcNoSubnetOnward: self = .vpcNoSubnetOnward
         case .gatewayEndpointProtocol: self = .gatewayEndpointProtocol
+        case .apiServerEndpoint: self = .apiServerEndpoint
         case .serviceHasNoEndpoints: self = .serviceHasNoEndpoints
         case .netfilterFilter: self = .netfilterFilter
         case .notAServicePort: self = .notAServicePort
@@ -282,12 +284,19 @@ extension TraceRenderer {
 
     // MARK: steps
 
+    /// The API server endpoint's decision (a step and a reason).
+    static func apiServerEndpointFields(_ d: APIServerEndpointDecision) -> JSONObject {
+        JSONObject(["endpoint": d.endpoint, "source": d.source, "publicAccess": d.publicAccess, "privateAccess": d.privateAccess,
+                    "publicAccessCidrs": d.publicAccessCIDRs, "matched": d.matched, "allowed": d.allowed])
+    }
+
     /// A step's own fields (its `kind` is `TraceStepKind`).
     static func stepFields(_ d: StepDetail) -> JSONObject {
         switch d {
         case .originate(_, let reply): return JSONObject(["reply": reply])
         case .controlPlaneNotModelled(let address, let declared):
             return JSONObject(["address": address, "serviceDeclared": declared])
+        case .apiServerEndpoint(let d): return apiServerEndpointFields(d)
         case .externalTargetGroup(let lb, let tg):
             return JSONObject(["loadBalancer": lb, "targetGroup": tg])
         case .ipv6NotModelled(let source, let destination):
@@ -539,6 +548,7 @@ extension TraceRenderer {
             return JSONObject(["transitGateway": tgw, "destinationCidr": cidr, "vpc": vpc])
         case .vpcNoSubnetOnward(let vpc, let d): return JSONObject(["vpc": vpc, "destination": d])
         case .gatewayEndpointProtocol(let p): return JSONObject(["protocol": p])
+        case .apiServerEndpoint(let d): return apiServerEndpointFields(d)
         case .serviceHasNoEndpoints(let ap): return JSONObject(["service": ap])
         case .netfilterFilter(let h, let reject): return JSONObject(["rule": h, "reject": reject])
         case .notAServicePort(let ap): return JSONObject(["service": ap])

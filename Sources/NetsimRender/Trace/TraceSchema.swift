@@ -959,6 +959,72 @@ public enum TraceSchema {
         }
       }
     },
+    "stepApiServerEndpoint": {
+      "type": "object",
+      "description": "The EKS API server's public endpoint judges the client's address (as it sees it) against the cluster's endpoint access: publicAccess and publicAccessCidrs.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "endpoint",
+        "source",
+        "publicAccess",
+        "privateAccess",
+        "publicAccessCidrs",
+        "allowed"
+      ],
+      "properties": {
+        "kind": {
+          "const": "apiServerEndpoint"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "endpoint": {
+          "$ref": "#/$defs/ipAddress",
+          "description": "The public endpoint's address (netsim's stand-in for what its DNS name returns)."
+        },
+        "source": {
+          "$ref": "#/$defs/ipAddress",
+          "description": "The client's address as the endpoint sees it (after any NAT)."
+        },
+        "publicAccess": {
+          "type": "boolean"
+        },
+        "privateAccess": {
+          "type": "boolean"
+        },
+        "publicAccessCidrs": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "matched": {
+          "type": "string",
+          "description": "The publicAccessCidrs block that contains the source; absent when none does."
+        },
+        "allowed": {
+          "type": "boolean"
+        }
+      }
+    },
     "stepExternalTargetGroup": {
       "type": "object",
       "description": "An ALB rule forwards to a target group outside the cluster (an ARN or name in its actions annotation), whose targets netsim does not model: no verdict.",
@@ -3193,6 +3259,7 @@ public enum TraceSchema {
           "enum": [
             "originate",
             "controlPlaneNotModelled",
+            "apiServerEndpoint",
             "externalTargetGroup",
             "ipv6NotModelled",
             "delivered",
@@ -3262,6 +3329,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepControlPlaneNotModelled"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "apiServerEndpoint"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepApiServerEndpoint"
           },
           "else": false
         },
@@ -5536,7 +5616,8 @@ public enum TraceSchema {
             "noTargetInZone",
             "hairpinWithPreservedClientIP",
             "loadBalancerNoConnection",
-            "networkPolicy"
+            "networkPolicy",
+            "apiServerEndpoint"
           ]
         }
       },
@@ -6112,6 +6193,19 @@ public enum TraceSchema {
             "$ref": "#/$defs/reasonNetworkPolicy"
           },
           "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "apiServerEndpoint"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonApiServerEndpoint"
+          },
+          "else": false
         }
       ]
     },
@@ -6480,7 +6574,8 @@ public enum TraceSchema {
             "NETWORK_POLICY_DENIED",
             "NETWORK_POLICY_INGRESS_DENIED",
             "NETWORK_POLICY_EGRESS_DENIED",
-            "CLUSTER_NETWORK_POLICY_DENIED"
+            "CLUSTER_NETWORK_POLICY_DENIED",
+            "EKS_ENDPOINT_ACCESS_DENIED"
           ],
           "description": "Reachability Analyzer's explanation code, or netsim's own."
         },
@@ -6507,9 +6602,53 @@ public enum TraceSchema {
           "$ref": "#/$defs/location"
         }
       }
+    },
+    "reasonApiServerEndpoint": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "endpoint",
+        "source",
+        "publicAccess",
+        "privateAccess",
+        "publicAccessCidrs",
+        "allowed"
+      ],
+      "properties": {
+        "kind": {
+          "const": "apiServerEndpoint"
+        },
+        "endpoint": {
+          "$ref": "#/$defs/ipAddress",
+          "description": "The public endpoint's address (netsim's stand-in for what its DNS name returns)."
+        },
+        "source": {
+          "$ref": "#/$defs/ipAddress",
+          "description": "The client's address as the endpoint sees it (after any NAT)."
+        },
+        "publicAccess": {
+          "type": "boolean"
+        },
+        "privateAccess": {
+          "type": "boolean"
+        },
+        "publicAccessCidrs": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "matched": {
+          "type": "string",
+          "description": "The publicAccessCidrs block that contains the source; absent when none does."
+        },
+        "allowed": {
+          "type": "boolean"
+        }
+      }
     }
   }
 }
-
 """#
 }

@@ -48,6 +48,8 @@ final class ManifestConverter {
         // Security Groups for Pods (ManifestConverter+SecurityGroupPolicy.swift).
         if securityGroupsForPodsKind(kind, r, apiVersion: apiVersion) { return }
         guard Self.modelledKinds.contains(kind) else {
+            // What the API server calls out to (admission webhooks, aggregated APIs).
+            if controlPlaneObject(r, kind: kind, apiVersion: apiVersion) { return }
             // EKS's cluster-wide policies (Admin and Baseline tiers): the VPC CNI agent's model
             // evaluates them; under another enforcer `check` says they decide nothing.
             if kind == "ClusterNetworkPolicy", apiVersion.hasPrefix("networking.k8s.aws/") {

@@ -77,6 +77,7 @@ extension TopologyConverter {
         }
         cluster.fargateProfiles = convertFargateProfiles(r, vpc: vpc)
         if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
+        if let cr = r.mapping("controlPlane", context: "cluster.controlPlane") { cluster.controlPlane = convertControlPlane(cr, cluster: name, vpc: vpc) }
         cluster.networkPolicy = convertNetworkPolicySettings(r, cni: cni)
         r.finish()
         return cluster
@@ -368,9 +369,10 @@ extension TopologyConverter {
             tr.finish()
             if let effect { taints.append(Taint(key: key, value: value, effect: effect)) }
         }
-        let group = NodeGroup(name: name, instanceType: type?.0 ?? "", count: count, subnets: subnets.map(\.0),
+        var group = NodeGroup(name: name, instanceType: type?.0 ?? "", count: count, subnets: subnets.map(\.0),
                               securityGroups: sgs.map(\.0), maxPods: maxPods,
                               labels: r.stringMap("labels").map { NetsimModel.Tag($0.key, $0.value) }, taints: taints, location: r.location)
+        if let m = r.bool("managed") { group.managed = m }
         r.finish()
         return group
     }
@@ -468,6 +470,17 @@ extension TopologyConverter {
             reporter.error(.invalidEndpoint, "\(key) '\(echo: text)': \(problem.message)", at: loc, hint: problem.hint)
             return nil
         }
+        // The control plane's two ends have one role each.
+        if key == "from", case .apiServer = ep {
+            reporter.error(.invalidEndpoint, "from 'apiserver': the API server's endpoint is a destination", at: loc,
+                           hint: "the control plane calling out (kubelet, webhooks) is from: controlplane")
+            return nil
+        }
+        if key == "to", case .controlPlane = ep {
+            reporter.error(.invalidEndpoint, "to 'controlplane': the control plane calling out is a source", at: loc,
+                           hint: "the API server's endpoint is to: apiserver")
+            return nil
+        }
         return ep
     }
 
@@ -520,6 +533,9 @@ extension TopologyConverter {
             return ("no external '\(echo: name)' is defined", near(name, t.externals.map(\.name)))
         case .node, .ip, .internet:
             return nil
+        case .controlPlane, .apiServer:
+            if t.cluster?.controlPlane != nil { return nil }
+            return ("\(ep) needs the control plane in the topology, and the cluster declares none", "add cluster.controlPlane (subnets, endpoint access) to trace from or to it")
         }
     }
 }

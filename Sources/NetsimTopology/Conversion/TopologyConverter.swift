@@ -166,8 +166,11 @@ final class TopologyConverter {
         let expectNodes = top.list("expect") ?? []
         top.finish()
 
+        addClusterSecurityGroup(&topology)
         addImplicitObjects(&topology)
         resolve(&topology)
+        validateControlPlane(topology)
+        ImpliedLoadBalancerController.add(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
         validateKubernetes(topology)
         topology.loadBalancerSpecs = LoadBalancerSpecs.read(topology.kubernetes)

@@ -2008,6 +2008,10 @@ public enum TopologySchema {
           "items": {
             "$ref": "#/$defs/taint"
           }
+        },
+        "managed": {
+          "description": "An EKS managed node group (default true): with cluster.controlPlane, EKS attaches the cluster security group to its nodes' ENIs. false: a self-managed group, with its securityGroups only.",
+          "$ref": "#/$defs/boolean"
         }
       }
     },
@@ -2213,6 +2217,87 @@ public enum TopologySchema {
                 "tcpBeLiberal": {
                   "$ref": "#/$defs/boolean",
                   "description": "Set nf_conntrack_tcp_be_liberal: out-of-window TCP packets are not INVALID, and kube-proxy writes no INVALID drop rule. Default false."
+                }
+              }
+            }
+          }
+        },
+        "controlPlane": {
+          "description": "The EKS control plane in the VPC (EKS CreateCluster resourcesVpcConfig): the 2 to 4 cross-account ENIs EKS places in the subnets given at cluster creation, the cluster security group, additional groups and the API server endpoint's access. Omitted: the control plane is not modelled (traces to default/kubernetes end NOT_MODELLED; controlplane and apiserver cannot be traced). See Docs/control-plane.md.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": [
+            "subnets"
+          ],
+          "properties": {
+            "subnets": {
+              "description": "Names of the subnets (the cluster's VPC, at least two zones) the control-plane ENIs take their addresses from.",
+              "type": "array",
+              "minItems": 1,
+              "items": {
+                "type": "string",
+                "description": "The name of a subnet."
+              }
+            },
+            "enis": {
+              "description": "How many control-plane ENIs EKS keeps, 2-4 (one per subnet in turn).",
+              "default": 2,
+              "anyOf": [
+                {
+                  "type": "integer",
+                  "minimum": 2,
+                  "maximum": 4
+                },
+                {
+                  "type": "string",
+                  "pattern": "^[+-]?[0-9]+$",
+                  "description": "The same whole number written in quotes; the loader reads it the same way."
+                },
+                {
+                  "type": "null"
+                }
+              ]
+            },
+            "clusterSecurityGroup": {
+              "description": "The cluster security group's name. A group of that name in vpc.securityGroups is used as written; otherwise netsim creates it as EKS does (all traffic from its members, all out). Omitted: eks-cluster-sg-<cluster>-<10 digits>, derived from the cluster name and the seed. EKS attaches it to the ENIs and to managed node groups' nodes.",
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 255
+            },
+            "securityGroups": {
+              "description": "Additional security groups given at cluster creation, on the ENIs after the cluster group.",
+              "type": [
+                "array",
+                "null"
+              ],
+              "items": {
+                "type": "string",
+                "description": "The name of a security group."
+              }
+            },
+            "endpoint": {
+              "description": "The API server endpoint's access. At least one of publicAccess and privateAccess is true.",
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": false,
+              "properties": {
+                "publicAccess": {
+                  "description": "endpointPublicAccess (default true): the public endpoint answers clients whose address is in publicAccessCidrs.",
+                  "$ref": "#/$defs/boolean"
+                },
+                "privateAccess": {
+                  "description": "endpointPrivateAccess (default false): clients in the VPC (and peered or on-premises networks resolving through it) reach the control-plane ENIs.",
+                  "$ref": "#/$defs/boolean"
+                },
+                "publicAccessCidrs": {
+                  "description": "Public IPv4 blocks the public endpoint admits (default 0.0.0.0/0).",
+                  "type": "array",
+                  "minItems": 1,
+                  "items": {
+                    "$ref": "#/$defs/ipv4Cidr"
+                  }
                 }
               }
             }
@@ -2792,14 +2877,15 @@ public enum TopologySchema {
       }
     },
     "endpoint": {
-      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, loadbalancer:NS/NAME (or lb:; a LoadBalancer Service's NLB), node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME or internet. NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
+      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, loadbalancer:NS/NAME (or lb:; a LoadBalancer Service's NLB), node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane (the EKS control plane calling out; needs cluster.controlPlane) or apiserver (the API server endpoint, private or public as cluster.controlPlane.endpoint says). NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
       "type": "string",
-      "pattern": "^(internet|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
+      "pattern": "^(internet|controlplane|apiserver|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
       "examples": [
         "deployment:shop/frontend",
         "service:shop/cart",
         "external:orders-db",
-        "internet"
+        "internet",
+        "controlplane"
       ]
     },
     "expectation": {
@@ -2896,6 +2982,5 @@ public enum TopologySchema {
     }
   }
 }
-
 """#
 }

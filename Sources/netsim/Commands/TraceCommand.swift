@@ -19,6 +19,12 @@ struct TraceCommand: ParsableCommand {
         with --port NODEPORT. kubectl's short names work (deploy:, sts:, ds:, svc:, ing:, po:); \
         pod:NS/PREFIX is the one pod whose name starts with PREFIX (the exact name wins).
 
+        With cluster.controlPlane declared: controlplane is the EKS control plane calling out (to \
+        node:NAME --port 10250 for kubectl logs/exec, to a webhook's or APIService's \
+        service:NS/NAME, dialled at its endpoint's target port); apiserver is the API server \
+        endpoint (its ENIs with private access from the VPC, else the public endpoint and its \
+        publicAccessCidrs).
+
         ingress:NS/NAME goes through its ALB, loadbalancer:NS/NAME (lb:) through a Service's NLB, as \
         the AWS Load Balancer Controller builds them; from outside the cluster service:NS/NAME is \
         its NLB.
