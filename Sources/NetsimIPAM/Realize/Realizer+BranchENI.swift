@@ -58,7 +58,11 @@ extension Run {
         let node = nodes[ni]
         var subnetName = node.subnet
         if settings.customNetworking, let c = node.eniConfig, let config = t.cluster?.eniConfigs.first(where: { $0.name == c }) { subnetName = config.subnet }
-        guard let vpc = t.primaryVPC else { return }
+        guard let vpc = t.primaryVPC else {
+            pods[pi].status = .waitingForIP
+            pods[pi].reason = "the VPC resource controller could not create the branch ENI: the cluster has no VPC"
+            return
+        }
         var names: [String] = []
         var missing: [String] = []
         for g in sgp.groups {
