@@ -202,4 +202,26 @@ struct FargateTraceTests {
         let db = try trace(n, "deployment:shop/storefront", "external:orders-db", port: 5432)
         #expect(db.explanations.contains { $0.code == .networkPolicyEgressDenied })
     }
+    /// With `cluster.controlPlane` declared, the control plane's cluster security group is the
+    /// one on the Fargate pods' ENIs and on the managed nodes: written by name (the VPC's group)
+    /// or not named (the VPC's one `eks-cluster-sg-shop-…` group is then the one), every intent
+    /// of the file still holds; another name is created and carried by pods and managed nodes.
+    @Test(arguments: ["{subnets: [private-a, private-b], clusterSecurityGroup: eks-cluster-sg-shop-2931607720}",
+                      "{subnets: [private-a, private-b]}"])
+    func fargatePodsCarryTheControlPlanesClusterGroup(_ controlPlane: String) throws {
+        let n = try Self.network { $0.replacingOccurrences(of: "\n  nodeGroups:", with: "\n  controlPlane: \(controlPlane)\n  nodeGroups:") }
+        #expect(n.fabric.topology.cluster?.controlPlane?.clusterSecurityGroup == "eks-cluster-sg-shop-2931607720")
+        let results = n.evaluate(n.fabric.topology.expectations)
+        #expect(results.count == 9)
+        for r in results { #expect(r.status == .passed, "\(r.intent.name ?? ""): \(r.summary)") }
+        for f in n.fabric.realized.fargateNodes { #expect(f.securityGroups == ["eks-cluster-sg-shop-2931607720"], "\(f.name)") }
+        // Another name: that group is created and carried by the Fargate pods and the managed nodes.
+        let other = try Self.network { $0.replacingOccurrences(of: "\n  nodeGroups:", with: "\n  controlPlane: {subnets: [private-a, private-b], clusterSecurityGroup: eks-cluster-sg-other}\n  nodeGroups:") }
+        #expect(!other.fabric.realized.fargateNodes.isEmpty)
+        for f in other.fabric.realized.fargateNodes { #expect(f.securityGroups == ["eks-cluster-sg-other"], "\(f.name)") }
+        for node in other.fabric.realized.nodes { #expect(node.securityGroups.contains("eks-cluster-sg-other"), "\(node.name)") }
+        let t = try Lab.trace(other, "deployment:batch/nightly-report", "service:shop/orders-api", port: 80)
+        #expect(t.disposition == .delivered, "Fargate to Fargate through the created group's member rule")
+    }
 }
+

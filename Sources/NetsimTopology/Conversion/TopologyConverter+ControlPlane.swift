@@ -91,7 +91,17 @@ extension TopologyConverter {
     /// The cluster security group EKS creates when the VPC has none of that name: all traffic
     /// from its members in, all traffic out. Called before `resolve()`, so rules may name it.
     func addClusterSecurityGroup(_ t: inout Topology) {
-        guard let cp = t.cluster?.controlPlane, !t.vpcs.isEmpty else { return }
+        guard var cp = t.cluster?.controlPlane, !t.vpcs.isEmpty else { return }
+        // Not named: the VPC's one `eks-cluster-sg-<cluster>-…` group is the cluster's (a file
+        // that writes the group out, as Fargate without a control plane reads it too).
+        if locations["controlPlane.clusterSecurityGroup"] == nil, let cluster = t.cluster?.name {
+            let found = t.vpcs[0].securityGroups.filter { $0.name.hasPrefix("eks-cluster-sg-\(cluster)-") }
+            if found.count == 1 {
+                cp.clusterSecurityGroup = found[0].name
+                t.cluster?.controlPlane = cp
+                return
+            }
+        }
         if t.vpcs.contains(where: { v in v.securityGroups.contains { $0.name == cp.clusterSecurityGroup } }) { return }
         let loc = locations["controlPlane.clusterSecurityGroup"] ?? cp.location
         let g = SecurityGroup(name: cp.clusterSecurityGroup, id: AWSID.make("sg", name: "cluster-sg/" + cp.clusterSecurityGroup, seed: seed),

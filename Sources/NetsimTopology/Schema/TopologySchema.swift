@@ -2259,7 +2259,7 @@ public enum TopologySchema {
               ]
             },
             "clusterSecurityGroup": {
-              "description": "The cluster security group's name. A group of that name in vpc.securityGroups is used as written; otherwise netsim creates it as EKS does (all traffic from its members, all out). Omitted: eks-cluster-sg-<cluster>-<10 digits>, derived from the cluster name and the seed. EKS attaches it to the ENIs and to managed node groups' nodes.",
+              "description": "The cluster security group's name. A group of that name in vpc.securityGroups is used as written; otherwise netsim creates it as EKS does (all traffic from its members, all out). Omitted: the VPC's one group named eks-cluster-sg-<cluster>-… if there is exactly one, else eks-cluster-sg-<cluster>-<10 digits>, derived from the cluster name and the seed. EKS attaches it to the ENIs and to managed node groups' nodes.",
               "type": "string",
               "minLength": 1,
               "maxLength": 255
