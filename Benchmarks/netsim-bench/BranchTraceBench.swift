@@ -8,12 +8,13 @@ import NetsimTopology
 /// Groups for Pods. Loads FILE (e.g. `netsim generate … --pod-security-groups 20`), realizes it
 /// and, for P clients on shared ENIs, traces the client to a pod on a branch ENI and to a pod on
 /// a shared ENI of the same node (the same hops but for the branch), alternating, R rounds;
-/// prints the medians and their ratio. With `--without FILE0` (the same topology without the
+/// prints the medians and their ratio (the file's NetworkPolicies left out, so both flows are
+/// delivered when the groups allow them). With `--without FILE0` (the same topology without the
 /// policies) it also times loading and realizing both files (median of 3, alternated), the
 /// part of `check` that branch ENIs add to. Prints one JSON object.
 func branchTraceBench(_ args: [String]) {
     guard args.count >= 3 else { FileHandle.standardError.write(Data("usage: netsim-bench branch-trace FILE [--pairs P] [--repeat R] [--without FILE0]\n".utf8)); exit(64) }
-    var pairs = 50, repeats = 40
+    var pairs = 200, repeats = 40
     var without: String? = nil
     var i = 3
     while i + 1 < args.count {
@@ -26,7 +27,11 @@ func branchTraceBench(_ args: [String]) {
         guard let t = TopologyLoader(catalog: .builtin).load(path: path).validTopology else { return nil }
         return (t, Realizer.realize(t, catalog: .builtin))
     }
-    guard let (topology, realized) = load(args[2]) else { FileHandle.standardError.write(Data("\(args[2]) does not load\n".utf8)); exit(2) }
+    guard let (loaded, realized) = load(args[2]) else { FileHandle.standardError.write(Data("\(args[2]) does not load\n".utf8)); exit(2) }
+    // Without its NetworkPolicies (the generated namespaces deny ingress by default), so that
+    // both flows go the whole way: through the branch ENI, or the shared one, to the pod.
+    var topology = loaded
+    topology.kubernetes.networkPolicies = []
     let running = realized.pods.filter { $0.status == .running && $0.ip != nil && !$0.hostNetwork && $0.fargateProfile == nil }
     let branch = running.filter { $0.branchENI != nil }
     let shared = running.filter { $0.branchENI == nil }

@@ -18,6 +18,10 @@ final class ManifestConverter {
 
     static let modelledKinds = ["Namespace", "Deployment", "StatefulSet", "DaemonSet", "Pod", "Service",
                                 "EndpointSlice", "Ingress", "IngressClass", "NetworkPolicy"]
+    /// Every kind netsim reads, for hints: the core kinds above and those read apart (EKS's
+    /// policies and Security Groups for Pods, what the API server calls).
+    static let kindsForHints = (modelledKinds + ["ClusterNetworkPolicy", "SecurityGroupPolicy", "ServiceAccount",
+                                                 "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService"]).joined(separator: ", ")
     static let clusterScoped: Set<String> = ["Namespace", "IngressClass", "ClusterNetworkPolicy"]
 
     init(file: String, reporter: Reporter, objects: KubernetesObjects, seen: [String: SourceLocation]) {
@@ -63,11 +67,11 @@ final class ManifestConverter {
                 let namespace = meta?.string("namespace") ?? "default"
                 objects.applicationNetworkPolicies.append(UnmodelledObject(kind: kind, namespace: namespace, name: name, location: r.location))
                 reporter.warning(.unmodelledKind, "\(kind) \(echo: namespace)/\(echo: name) (\(apiVersion)) is not modelled by netsim: a trace through a pod of namespace '\(echo: namespace)' says its verdict depends on it (exit 3), and check does not evaluate intents through those pods",
-                                 at: r.location, hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                                 at: r.location, hint: "netsim models \(Self.kindsForHints)")
                 return
             }
             reporter.warning(.unmodelledKind, "\(kind) (\(apiVersion)) is not modelled by netsim; it is ignored", at: r.location,
-                             hint: "netsim models \(Self.modelledKinds.joined(separator: ", "))")
+                             hint: "netsim models \(Self.kindsForHints)")
             return
         }
         let expectedAPI: [String: [String]] = [

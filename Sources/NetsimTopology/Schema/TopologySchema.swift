@@ -2527,7 +2527,7 @@ public enum TopologySchema {
       ]
     },
     "kubernetesObject": {
-      "description": "An inline Kubernetes manifest, exactly as kubectl would apply it. netsim models Namespace, Deployment, StatefulSet, DaemonSet, Pod, Service, EndpointSlice, Ingress, IngressClass and NetworkPolicy (and List objects holding them); other kinds are ignored with a warning, and fields netsim does not model are ignored.",
+      "description": "An inline Kubernetes manifest, exactly as kubectl would apply it. netsim models Namespace, Deployment, StatefulSet, DaemonSet, Pod, Service, EndpointSlice, Ingress, IngressClass, NetworkPolicy, ClusterNetworkPolicy, SecurityGroupPolicy, ServiceAccount, ValidatingWebhookConfiguration, MutatingWebhookConfiguration and APIService (and List objects holding them); other kinds are ignored with a warning, and fields netsim does not model are ignored.",
       "type": "object",
       "required": [
         "apiVersion",
