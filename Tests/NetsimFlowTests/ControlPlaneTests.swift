@@ -68,11 +68,15 @@ struct ControlPlaneTests {
     @Test func managedNodesCarryTheClusterGroup() throws {
         let selfManaged = Realizer.realize(try Self.topology(), catalog: .builtin)
         #expect(selfManaged.nodes.allSatisfy { $0.securityGroups == ["nodes"] })
-        let t = try Self.topology([("      managed: false ", "      managed: true  ")])
+        // A managed group with groups of its own (a launch template's): EKS adds no cluster group.
+        let launchTemplate = Realizer.realize(try Self.topology([("      managed: false ", "      managed: true  ")]), catalog: .builtin)
+        #expect(launchTemplate.nodes.allSatisfy { $0.securityGroups == ["nodes"] })
+        // A managed group without: the cluster group, on every ENI.
+        let t = try Self.topology([("      managed: false ", "      managed: true  "), ("      securityGroups: [nodes]\n\nkubernetes:", "\nkubernetes:")])
         let cp = try #require(t.cluster?.controlPlane)
         let managed = Realizer.realize(t, catalog: .builtin)
-        #expect(managed.nodes.allSatisfy { $0.securityGroups == ["nodes", cp.clusterSecurityGroup] })
-        #expect(managed.nodes.allSatisfy { $0.ipam.enis.allSatisfy { $0.securityGroups == ["nodes", cp.clusterSecurityGroup] } })
+        #expect(managed.nodes.allSatisfy { $0.securityGroups == [cp.clusterSecurityGroup] })
+        #expect(managed.nodes.allSatisfy { $0.ipam.enis.allSatisfy { $0.securityGroups == [cp.clusterSecurityGroup] } })
         // The cluster group admits its members: the webhook blocked on self-managed nodes is
         // reached on managed ones.
         let n = Network(topology: t, catalog: .builtin)
@@ -225,7 +229,10 @@ struct ControlPlaneTests {
         let declared = original.replacingOccurrences(of: "  cni: {}                      # aws-node defaults: WARM_ENI_TARGET=1, secondary IPs\n",
                                                      with: "  cni: {}\n  controlPlane:\n    subnets: [private-a, private-b]\n")
         #expect(declared != original)
-        let managed = try load(declared)
+        // A managed group without groups of its own (no launch template's): the cluster group.
+        let withoutOwnGroups = declared.replacingOccurrences(of: "      securityGroups: [nodes]\n      labels: {role: general}\n", with: "      labels: {role: general}\n")
+        #expect(withoutOwnGroups != declared)
+        let managed = try load(withoutOwnGroups)
         #expect(managed.kubernetes.webhookConfigurations.flatMap(\.webhooks).map(\.name).sorted()
                 == ["mpod.elbv2.k8s.aws", "mservice.elbv2.k8s.aws", "mtargetgroupbinding.elbv2.k8s.aws", "vingress.elbv2.k8s.aws", "vtargetgroupbinding.elbv2.k8s.aws"])
         // Managed nodes carry the cluster group: the webhook is reached.
@@ -234,8 +241,11 @@ struct ControlPlaneTests {
         let t = try Lab.trace(n, "controlplane", "service:kube-system/aws-load-balancer-webhook-service", port: 443)
         #expect(t.disposition == .delivered && t.packet.destinationPort == 9443)
 
-        // Self-managed nodes with only the `nodes` group (443 from the VPC): all five blocked,
-        // reported at the Service that implies the controller.
+        // Nodes with only the `nodes` group (443 from the VPC), as the quickstart writes them (a
+        // managed group's launch template, or a self-managed group): all five blocked, reported
+        // at the Service that implies the controller.
+        let launchTemplate = Network.checkDiagnostics(try load(declared), catalog: .builtin, file: quickstart).filter { $0.code == .webhookUnreachable }
+        #expect(launchTemplate.count == 5)
         let selfManaged = try load(declared.replacingOccurrences(of: "      instanceType: m5.large\n", with: "      instanceType: m5.large\n      managed: false\n"))
         let d = Network.checkDiagnostics(selfManaged, catalog: .builtin, file: quickstart).filter { $0.code == .webhookUnreachable }
         #expect(d.count == 5)

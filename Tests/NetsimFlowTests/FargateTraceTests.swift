@@ -205,7 +205,7 @@ struct FargateTraceTests {
     /// With `cluster.controlPlane` declared, the control plane's cluster security group is the
     /// one on the Fargate pods' ENIs and on the managed nodes: written by name (the VPC's group)
     /// or not named (the VPC's one `eks-cluster-sg-shop-…` group is then the one), every intent
-    /// of the file still holds; another name is created and carried by pods and managed nodes.
+    /// of the file still holds; another name is created and carried by the Fargate pods.
     @Test(arguments: ["{subnets: [private-a, private-b], clusterSecurityGroup: eks-cluster-sg-shop-2931607720}",
                       "{subnets: [private-a, private-b]}"])
     func fargatePodsCarryTheControlPlanesClusterGroup(_ controlPlane: String) throws {
@@ -215,11 +215,12 @@ struct FargateTraceTests {
         #expect(results.count == 9)
         for r in results { #expect(r.status == .passed, "\(r.intent.name ?? ""): \(r.summary)") }
         for f in n.fabric.realized.fargateNodes { #expect(f.securityGroups == ["eks-cluster-sg-shop-2931607720"], "\(f.name)") }
-        // Another name: that group is created and carried by the Fargate pods and the managed nodes.
+        // Another name: that group is created and carried by the Fargate pods; the nodes keep
+        // their launch template's group only (the node group lists `securityGroups`).
         let other = try Self.network { $0.replacingOccurrences(of: "\n  nodeGroups:", with: "\n  controlPlane: {subnets: [private-a, private-b], clusterSecurityGroup: eks-cluster-sg-other}\n  nodeGroups:") }
         #expect(!other.fabric.realized.fargateNodes.isEmpty)
         for f in other.fabric.realized.fargateNodes { #expect(f.securityGroups == ["eks-cluster-sg-other"], "\(f.name)") }
-        for node in other.fabric.realized.nodes { #expect(node.securityGroups.contains("eks-cluster-sg-other"), "\(node.name)") }
+        for node in other.fabric.realized.nodes { #expect(node.securityGroups == ["nodes"], "\(node.name)") }
         let t = try Lab.trace(other, "deployment:batch/nightly-report", "service:shop/orders-api", port: 80)
         #expect(t.disposition == .delivered, "Fargate to Fargate through the created group's member rule")
     }

@@ -85,6 +85,8 @@ struct ControlPlaneInputTests {
         Self.expectCode("enis: 2", .controlPlaneSubnets)
         Self.expectCode("subnets: [a, a2]", .controlPlaneSubnets)          // one zone
         Self.expectCode("subnets: [a, b, a]", .controlPlaneSubnets)        // twice
+        Self.expectCode("subnets: []", .controlPlaneSubnets)               // none: EKS refuses it
+        #expect(Self.diagnostics("subnets: []").contains { $0.code == .controlPlaneSubnets && $0.message.contains("is empty") })
         #expect(Self.diagnostics("subnets: [a, nope]").contains { $0.severity == .error && $0.message.contains("nope") })
     }
 

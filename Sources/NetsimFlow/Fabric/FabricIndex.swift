@@ -213,7 +213,7 @@ public final class FabricIndex: @unchecked Sendable {
         // EKS attaches it, to the ENIs of managed node groups' nodes too.
         if topology.cluster?.controlPlane == nil, let cluster = topology.cluster,
            let name = r.fargateNodes.first(where: { $0.groupSource == .assumedClusterSecurityGroup })?.securityGroups.first {
-            let managed = Set(cluster.nodeGroups.filter(\.managed).map(\.name))
+            let managed = Set(cluster.nodeGroups.filter(\.getsClusterSecurityGroup).map(\.name))
             for i in interfaces.indices where interfaces[i].kind == .nodeENI {
                 guard let node = interfaces[i].node, let g = nodeByName[node]?.group, managed.contains(g),
                       !interfaces[i].securityGroups.contains(name) else { continue }

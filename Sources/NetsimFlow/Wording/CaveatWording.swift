@@ -39,7 +39,7 @@ extension Wording {
                 + "; forward to a Service of the cluster (forwardConfig.targetGroups[].serviceName) to trace through the rule"
         case .controlPlaneNotModelled(let address, let declared):
             return controlPlaneNotModelled(address: address, serviceDeclared: declared)
-                + "; declare the control plane's addresses as an EndpointSlice of default/kubernetes (port https, 443) and each as an external host in its subnet with the cluster security group, to trace it"
+                + "; declare cluster.controlPlane (its subnets, the cluster security group, the endpoint's access) to trace it"
         case .ipv6NotModelled(let source, let destination):
             return ipv6NotModelled(source: source, destination: destination) + "; trace the flow's IPv4 addresses"
         }

@@ -46,7 +46,7 @@ extension Run {
     /// The groups on a node group's ENIs: its own, and for a managed node group the cluster
     /// security group, which EKS attaches to managed nodes when the control plane is declared.
     func nodeSecurityGroups(_ g: NodeGroup) -> [String] {
-        guard g.managed, let cp = t.cluster?.controlPlane else { return g.securityGroups }
+        guard g.getsClusterSecurityGroup, let cp = t.cluster?.controlPlane else { return g.securityGroups }
         return g.securityGroups.contains(cp.clusterSecurityGroup) ? g.securityGroups : g.securityGroups + [cp.clusterSecurityGroup]
     }
 }

@@ -96,6 +96,12 @@ public struct NodeGroup: Sendable {
     /// nodes' primary ENIs (`managed: false`: a self-managed group, only `securityGroups`).
     public var managed = true
 
+    /// Whether EKS puts the cluster security group on the nodes: a managed group whose launch
+    /// template names no security groups. A managed group can have groups of its own only
+    /// through a launch template, and then EKS adds none (EKS user guide, "Customize managed
+    /// nodes with launch templates"); so written `securityGroups` stand for those.
+    public var getsClusterSecurityGroup: Bool { managed && securityGroups.isEmpty }
+
     public init(name: String, instanceType: String, count: Int, subnets: [String], securityGroups: [String],
                 maxPods: Int? = nil, labels: [Tag] = [], taints: [Taint] = [], location: SourceLocation) {
         self.name = name; self.instanceType = instanceType; self.count = count; self.subnets = subnets

@@ -16,6 +16,10 @@ extension TopologyConverter {
     func convertControlPlane(_ r: MappingReader, cluster: String, vpc: String?) -> ControlPlane {
         let ctx = "cluster.controlPlane"
         let subnets = r.stringList("subnets")
+        if r.has("subnets"), subnets.isEmpty, let n = r.node("subnets"), case .sequence(let seq) = n, seq.isEmpty {
+            reporter.error(.controlPlaneSubnets, "\(ctx).subnets is empty", at: r.valueLocation("subnets"),
+                           hint: "EKS creates the control plane's ENIs in the subnets given at cluster creation, in at least two zones, e.g. subnets: [private-a, private-b]")
+        }
         if !r.has("subnets") {
             reporter.error(.controlPlaneSubnets, "\(ctx) needs 'subnets'", at: r.location,
                            hint: "list the subnets given at cluster creation, in at least two zones, e.g. subnets: [private-a, private-b]")
