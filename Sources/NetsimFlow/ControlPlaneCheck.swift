@@ -51,7 +51,14 @@ extension Network {
         var traced: [ServiceReference: Outcome] = [:]
         let services = Set(fabric.realized.services.map { "\($0.namespace)/\($0.name)" })
         for call in Self.controlPlaneCalls(fabric.topology.kubernetes) {
-            guard let ref = call.service else { continue }
+            guard let ref = call.service else {
+                // Called by URL: never silent about a call check leaves out.
+                if let url = call.url {
+                    out.append(Diagnostic(.note, .webhookURLNotTraced, "\(call.label) is called by URL (\(echo: url)): netsim does not resolve URLs, so this call is not traced",
+                                          at: call.location, hint: "trace it yourself from controlplane to the address the URL resolves to (--from controlplane --to ip:ADDRESS --port PORT)"))
+                }
+                continue
+            }
             guard services.contains("\(ref.namespace)/\(ref.name)") else {
                 out.append(Diagnostic(.warning, .webhookServiceMissing, Wording.callServiceMissing(call.label, ref, failurePolicy: call.failurePolicy),
                                       at: call.location, hint: "deploy the Service (and its pods), or fix clientConfig.service / spec.service"))

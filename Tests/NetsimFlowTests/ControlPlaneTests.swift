@@ -169,6 +169,22 @@ struct ControlPlaneTests {
         #expect(!u.contains { $0.code == .webhookUnreachable })
     }
 
+    /// A webhook called by URL is not traced (no DNS in netsim), and check says so (NS1330, a
+    /// note), once per such webhook; the Service-backed calls are traced as before.
+    @Test func webhookByURLIsNamedNotSkippedSilently() throws {
+        var t = try Self.topology()
+        let before = Network.checkDiagnostics(t, catalog: .builtin, file: Self.path)
+        #expect(!before.contains { $0.code == .webhookURLNotTraced })
+        let loc = SourceLocation(file: Self.path, line: 1, column: 1)
+        t.kubernetes.webhookConfigurations.append(WebhookConfiguration(kind: .validating, meta: ObjectMeta(name: "url-check", namespace: "", location: loc), webhooks: [
+            .init(name: "check.example.com", service: nil, url: "https://check.example.com/validate", location: loc)]))
+        let d = Network.checkDiagnostics(t, catalog: .builtin, file: Self.path)
+        let notes = d.filter { $0.code == .webhookURLNotTraced }
+        #expect(notes.count == 1)
+        #expect(notes.first?.severity == .note && notes.first?.message.contains("https://check.example.com/validate") == true)
+        #expect(d.filter { $0.code == .webhookUnreachable }.count == before.filter { $0.code == .webhookUnreachable }.count)
+    }
+
     /// The public endpoint admits only publicAccessCidrs; with private access, clients in the
     /// VPC go to the ENIs instead.
     @Test func publicEndpointAndItsCidrs() throws {

@@ -180,6 +180,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let webhookInvalid = DiagnosticCode("NS1326", "webhook-invalid", "A Validating/MutatingWebhookConfiguration or APIService the API server refuses: no or both clientConfig service and url, a bad port, failurePolicy or timeoutSeconds.")
     public static let webhookServiceMissing = DiagnosticCode("NS1327", "webhook-service-missing", "An admission webhook or APIService whose Service is not defined or has no endpoints: every call it gets fails.")
     public static let webhookUnreachable = DiagnosticCode("NS1328", "webhook-unreachable", "An admission webhook or APIService the control plane cannot reach: the API server's calls time out (\"failed calling webhook … context deadline exceeded\").")
+    public static let webhookURLNotTraced = DiagnosticCode("NS1330", "webhook-url-not-traced", "An admission webhook called by URL (clientConfig.url): netsim does not resolve the URL, so check does not trace the call.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
     // MARK: NS10xx — simulation scenarios
@@ -229,6 +230,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .fargateAmbiguousProfile, .fargateProfileLabel, .fargateDaemonSet, .fargateHostNetwork, .fargateClusterSecurityGroup,
         .fargateNetworkPolicy, .fargateIPv6,
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
-        .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced,
+        .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
     ]
 }
