@@ -89,13 +89,12 @@ public struct NodeDatapath: Sendable {
     }
 
     /// A realized branch ENI as its node sees it: its VLAN, its subnet's CIDR, and a MAC
-    /// derived from its id (EC2 picks one; netsim's realized branch ENI carries none).
+    /// derived from its id as the fabric derives every ENI's (EC2 picks one).
     static func hostBranch(_ b: BranchENI, topology t: Topology) -> HostBranchENI? {
         guard let subnet = t.subnet(named: b.subnet)?.subnet else { return nil }
-        let h = StableHash.fnv1a("mac/\(b.eniID)", seed: t.seed)
-        var bytes = (0..<6).map { UInt8(truncatingIfNeeded: h >> UInt64($0 * 8)) }
-        bytes[0] = (bytes[0] | 0x02) & 0xFE
-        let mac = bytes.map { v in let s = String(v, radix: 16); return s.count == 1 ? "0" + s : s }.joined(separator: ":")
+        // The VLAN device takes the branch ENI's MAC (driver.go buildVlanLink): the one the
+        // fabric gives the ENI (`describe` prints it).
+        let mac = MACAddress.derived("eni/" + b.eniID, seed: t.seed).description
         return HostBranchENI(vlanID: b.vlanID, id: b.eniID, mac: mac, subnet: subnet.cidr)
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import NetsimFlow
+@testable import NetsimFlow
 import NetsimIPAM
 import NetsimKube
 import NetsimModel
@@ -54,5 +54,21 @@ struct SGPDatapathTraceTests {
         #expect(steps(out.forward).contains { $0.type == "Routing" && $0.sentence.contains("512: from all to \(other.ip!) lookup main") })
         let back = try trace(n, other, branch)
         #expect(steps(back.forward).contains { $0.type == "Routing" && $0.sentence.contains("512: from all to \(branch.ip!) lookup main") })
+    }
+}
+
+/// A branch pod's VLAN device carries its branch ENI's MAC (driver.go buildVlanLink): what
+/// `netsim node` prints for `vlan.eth.N` is the MAC `describe` gives the ENI.
+@Suite("SGP: one MAC per branch ENI")
+struct BranchENIMACTests {
+    @Test func vlanDeviceHasTheENIsMAC() throws {
+        let n = try Lab.network("Topologies/security-groups-for-pods.yaml")
+        let branches = n.fabric.realized.pods.compactMap(\.branchENI)
+        #expect(branches.count >= 2)
+        for b in branches {
+            let iface = try #require(n.fabric.interfaces.first { $0.id == b.eniID }, "\(b.eniID)")
+            let host = try #require(NodeDatapath.hostBranch(b, topology: n.fabric.topology))
+            #expect(host.mac == iface.mac.description, "\(b.eniID)")
+        }
     }
 }
