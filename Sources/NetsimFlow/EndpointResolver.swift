@@ -19,6 +19,19 @@ public struct EndpointResolver: Sendable {
 
     public init(fabric: FabricIndex) { self.fabric = fabric }
 
+    /// Why a workload's pods are not running: each distinct reason once, in the pods' order
+    /// (some may wait for an address while others are Pending), at most three.
+    static func reasons(_ pods: [RealizedPod]) -> String {
+        var seen: [String] = []
+        for p in pods {
+            let r = "\(p.status.rawValue): \(p.reason ?? "not scheduled")"
+            if !seen.contains(r) { seen.append(r) }
+        }
+        guard !seen.isEmpty else { return "not scheduled" }
+        let shown = seen.prefix(3).joined(separator: "; ")
+        return seen.count > 3 ? shown + "; and \(seen.count - 3) more reasons" : shown
+    }
+
     public func resolve(_ ep: Endpoint) -> Result {
         let r = fabric.realized
         switch ep {
@@ -31,7 +44,7 @@ public struct EndpointResolver: Sendable {
             }
             let running = pods.prefix { $0.status == .running && $0.ip != nil }
             guard let pod = running.first else {
-                return .failure(message: "no pod of \(kind.rawValue) \(echo: "\(ns)/\(name)") is running: \(pods.first?.reason ?? "not scheduled")", near: [])
+                return .failure(message: "no pod of \(kind.rawValue) \(echo: "\(ns)/\(name)") is running: \(Self.reasons(pods))", near: [])
             }
             return podEndpoint(pod, label: "\(kind.rawValue.lowercased()):\(ns)/\(name) (pod \(pod.name)\(running.count > 1 ? ", 1 of \(running.count)" : ""))")
         case .pod(let ns, let name):

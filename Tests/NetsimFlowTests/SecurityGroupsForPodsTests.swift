@@ -460,4 +460,17 @@ struct SecurityGroupsForPodsTests {
         let ts = try Lab.trace(standard, "internet", "service:shop/payments-local", port: 443)
         #expect(ts.notes.isEmpty)
     }
+    /// A workload whose pods are stuck for different reasons (EC2 refuses the branch ENI of
+    /// those placed; the rest wait for a branch slot): a trace to it names every reason.
+    @Test func aStuckWorkloadNamesEveryReason() throws {
+        let n = try Self.network([("      metadata: {name: payments, namespace: shop}\n      spec:\n        replicas: 2", "      metadata: {name: payments, namespace: shop}\n      spec:\n        replicas: 30"),
+                                  ("        securityGroups: {groupIds: [payments-pods]}", "        securityGroups: {groupIds: [payments-pods, sg-0123456789abcdef0]}")])
+        let statuses = Set(Self.pods(n, "payments").map(\.status))
+        #expect(statuses == [.waitingForIP, .unschedulable])
+        let to = try Endpoint.parse("deployment:shop/payments").get()
+        guard case .failure(let message, _) = EndpointResolver(fabric: n.fabric).resolve(to) else { Issue.record("resolved"); return }
+        #expect(message.contains("Pending: 0/2 nodes are available: 2 Insufficient vpc.amazonaws.com/pod-eni"), "\(message)")
+        #expect(message.contains("ContainerCreating:") && message.contains("InvalidGroup.NotFound"), "\(message)")
+    }
 }
+
