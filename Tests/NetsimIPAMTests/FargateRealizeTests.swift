@@ -172,7 +172,7 @@ struct FargateRealizeTests {
         var t = try Self.topology()
         var r = Realizer.realize(t, catalog: .builtin)
         // No controlPlane: the cluster security group as netsim assumes EKS made it.
-        let assumed = FargateScheduling.assumedClusterSecurityGroupName(cluster: "c", seed: 7)
+        let assumed = ControlPlane.defaultClusterSecurityGroupName(cluster: "c", seed: 7)
         #expect(assumed.hasPrefix("eks-cluster-sg-c-") && assumed.count == "eks-cluster-sg-c-".count + 10)
         #expect(r.fargateNodes.allSatisfy { $0.securityGroups == [assumed] && $0.groupSource == .assumedClusterSecurityGroup })
         let group = try #require(r.fargateAssumedGroups.first)

@@ -74,7 +74,7 @@ struct FargateInputTests {
         let t = try #require(r.validTopology)
         let realized = Realizer.realize(t, catalog: .builtin)
         #expect(realized.fargateAssumedGroups.isEmpty)
-        #expect(FargateScheduling.declaredClusterSecurityGroup(cluster: "c", vpc: t.vpcs[0]) == "eks-cluster-sg-c-1234567890")
+        #expect(ControlPlane.declaredClusterSecurityGroup(cluster: "c", in: t.vpcs[0]) == "eks-cluster-sg-c-1234567890")
     }
 
     @Test func aPublicSubnetIsRefusedAsEKSRefusesIt() throws {

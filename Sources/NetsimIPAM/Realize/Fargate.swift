@@ -72,28 +72,4 @@ public enum FargateScheduling {
     public static func nodeName(_ ip: IPv4Address, region: String) -> String {
         "fargate-" + Realizer.nodeName(ip, region: region)
     }
-
-    /// The cluster security group's name when the topology declares no control plane:
-    /// `eks-cluster-sg-<cluster>-<10 digits>`, the digits derived from the cluster's name and
-    /// the topology's seed.
-    public static func assumedClusterSecurityGroupName(cluster: String, seed: UInt64) -> String {
-        ControlPlane.defaultClusterSecurityGroupName(cluster: cluster, seed: seed)
-    }
-
-    /// Without `cluster.controlPlane`: the VPC's one group named `eks-cluster-sg-<cluster>-…`
-    /// (the cluster security group, written out with its rules), if there is exactly one.
-    public static func declaredClusterSecurityGroup(cluster: String, vpc: VPC) -> String? {
-        let prefix = "eks-cluster-sg-\(cluster)-"
-        let found = vpc.securityGroups.filter { $0.name.hasPrefix(prefix) }
-        return found.count == 1 ? found[0].name : nil
-    }
-
-    /// The cluster security group as EKS creates it: all traffic from its members, all traffic
-    /// out (EKS user guide, "View Amazon EKS security group requirements for clusters").
-    public static func assumedClusterSecurityGroup(name: String, seed: UInt64, location: SourceLocation) -> SecurityGroup {
-        SecurityGroup(name: name, id: AWSID.make("sg", name: name, seed: seed),
-                      description: "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
-                      ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup(name), location: location)],
-                      egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: location)], location: location)
-    }
 }

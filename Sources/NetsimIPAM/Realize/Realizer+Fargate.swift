@@ -26,12 +26,12 @@ extension Run {
         if !groups.isEmpty { return (groups, .securityGroupPolicy, policies) }
         guard let cluster = t.cluster else { return ([], .assumedClusterSecurityGroup, []) }
         if let cp = cluster.controlPlane { return ([cp.clusterSecurityGroup], .clusterSecurityGroup, []) }
-        if let declared = FargateScheduling.declaredClusterSecurityGroup(cluster: cluster.name, vpc: vpc) {
+        if let declared = ControlPlane.declaredClusterSecurityGroup(cluster: cluster.name, in: vpc) {
             return ([declared], .assumedClusterSecurityGroup, [])
         }
-        let name = FargateScheduling.assumedClusterSecurityGroupName(cluster: cluster.name, seed: t.seed)
+        let name = ControlPlane.defaultClusterSecurityGroupName(cluster: cluster.name, seed: t.seed)
         if vpc.securityGroup(named: name) == nil, !fargate.assumedGroups.contains(where: { $0.name == name }) {
-            fargate.assumedGroups.append(FargateScheduling.assumedClusterSecurityGroup(name: name, seed: t.seed, location: cluster.location))
+            fargate.assumedGroups.append(ControlPlane.createdClusterSecurityGroup(name: name, cluster: cluster.name, seed: t.seed, location: cluster.location))
         }
         return ([name], .assumedClusterSecurityGroup, [])
     }

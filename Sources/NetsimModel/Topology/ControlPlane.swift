@@ -38,6 +38,25 @@ public struct ControlPlane: Sendable {
         let digits = String(n)
         return "eks-cluster-sg-\(cluster)-" + String(repeating: "0", count: max(0, 10 - digits.count)) + digits
     }
+
+    /// The VPC's one group named `eks-cluster-sg-<cluster>-…` (the cluster security group
+    /// written out with its rules), if it has exactly one.
+    public static func declaredClusterSecurityGroup(cluster: String, in vpc: VPC) -> String? {
+        let found = vpc.securityGroups.filter { $0.name.hasPrefix("eks-cluster-sg-\(cluster)-") }
+        return found.count == 1 ? found[0].name : nil
+    }
+
+    /// The cluster security group as EKS creates it: all traffic from its members in, all
+    /// traffic out (EKS user guide, "View Amazon EKS security group requirements for clusters").
+    public static func createdClusterSecurityGroup(name: String, cluster: String, seed: UInt64, location: SourceLocation) -> SecurityGroup {
+        SecurityGroup(name: name, id: AWSID.make("sg", name: "cluster-sg/" + name, seed: seed),
+                      description: "EKS cluster security group (created by EKS): control-plane ENIs and managed nodes",
+                      ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup(name),
+                                                  description: "all traffic from members of the cluster security group", location: location)],
+                      egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), description: "all traffic out", location: location)],
+                      tags: [Tag("aws:eks:cluster-name", cluster), Tag("kubernetes.io/cluster/\(cluster)", "owned")],
+                      location: location)
+    }
     public init(subnets: [String], eniCount: Int = 2, clusterSecurityGroup: String, securityGroups: [String] = [],
                 endpoint: EndpointAccess = EndpointAccess(), location: SourceLocation) {
         self.subnets = subnets; self.eniCount = eniCount; self.clusterSecurityGroup = clusterSecurityGroup

@@ -6,13 +6,6 @@ import Yams
 /// CreateCluster `resourcesVpcConfig`: subnetIds, securityGroupIds, endpointPublicAccess,
 /// endpointPrivateAccess, publicAccessCidrs).
 extension TopologyConverter {
-    /// The name EKS gives the cluster security group: `eks-cluster-sg-<cluster>-<digits>`. EKS
-    /// appends a number; netsim derives ten digits from the cluster name and the seed, so the
-    /// name is the same run after run.
-    static func defaultClusterSecurityGroup(cluster: String, seed: UInt64) -> String {
-        ControlPlane.defaultClusterSecurityGroupName(cluster: cluster, seed: seed)
-    }
-
     func convertControlPlane(_ r: MappingReader, cluster: String, vpc: String?) -> ControlPlane {
         let ctx = "cluster.controlPlane"
         let subnets = r.stringList("subnets")
@@ -40,7 +33,7 @@ extension TopologyConverter {
                                hint: "write 2, 3 or 4, or drop the key for 2")
             }
         }
-        var clusterSG = Self.defaultClusterSecurityGroup(cluster: cluster, seed: seed)
+        var clusterSG = ControlPlane.defaultClusterSecurityGroupName(cluster: cluster, seed: seed)
         if let (g, loc) = r.locatedString("clusterSecurityGroup") {
             if g.isEmpty || g.utf8.count > 255 {
                 reporter.error(.clusterSecurityGroup, "\(ctx).clusterSecurityGroup '\(echo: g)' is \(g.isEmpty ? "empty" : "longer than 255 characters")",
@@ -98,24 +91,15 @@ extension TopologyConverter {
         guard var cp = t.cluster?.controlPlane, !t.vpcs.isEmpty else { return }
         // Not named: the VPC's one `eks-cluster-sg-<cluster>-…` group is the cluster's (a file
         // that writes the group out, as Fargate without a control plane reads it too).
-        if locations["controlPlane.clusterSecurityGroup"] == nil, let cluster = t.cluster?.name {
-            let found = t.vpcs[0].securityGroups.filter { $0.name.hasPrefix("eks-cluster-sg-\(cluster)-") }
-            if found.count == 1 {
-                cp.clusterSecurityGroup = found[0].name
-                t.cluster?.controlPlane = cp
-                return
-            }
+        if locations["controlPlane.clusterSecurityGroup"] == nil, let cluster = t.cluster?.name,
+           let declared = ControlPlane.declaredClusterSecurityGroup(cluster: cluster, in: t.vpcs[0]) {
+            cp.clusterSecurityGroup = declared
+            t.cluster?.controlPlane = cp
+            return
         }
         if t.vpcs.contains(where: { v in v.securityGroups.contains { $0.name == cp.clusterSecurityGroup } }) { return }
         let loc = locations["controlPlane.clusterSecurityGroup"] ?? cp.location
-        let g = SecurityGroup(name: cp.clusterSecurityGroup, id: AWSID.make("sg", name: "cluster-sg/" + cp.clusterSecurityGroup, seed: seed),
-                              description: "EKS cluster security group (created by EKS): control-plane ENIs and managed nodes",
-                              ingress: [SecurityGroupRule(ipProtocol: .all, peer: .securityGroup(cp.clusterSecurityGroup),
-                                                          description: "all traffic from members of the cluster security group", location: loc)],
-                              egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), description: "all traffic out", location: loc)],
-                              tags: [NetsimModel.Tag("aws:eks:cluster-name", t.cluster?.name ?? ""),
-                                     NetsimModel.Tag("kubernetes.io/cluster/\(t.cluster?.name ?? "")", "owned")],
-                              location: loc)
+        let g = ControlPlane.createdClusterSecurityGroup(name: cp.clusterSecurityGroup, cluster: t.cluster?.name ?? "", seed: seed, location: loc)
         t.vpcs[0].securityGroups.append(g)
         implicitDefinitions[.securityGroup, default: []].append(Definition(kind: .securityGroup, name: g.name, vpc: t.vpcs[0].name, location: loc))
     }

@@ -125,8 +125,8 @@ extension TopologyConverter {
             reporter.warning(.fargateIPv6, "Fargate profiles in an IPv6 cluster: netsim does not model Fargate pods there; the pods they select stay Pending",
                              at: cluster.fargateProfiles[0].location, hint: "see Docs/fargate.md")
         }
-        if cluster.controlPlane == nil, FargateScheduling.declaredClusterSecurityGroup(cluster: cluster.name, vpc: vpc) == nil {
-            let name = FargateScheduling.assumedClusterSecurityGroupName(cluster: cluster.name, seed: t.seed)
+        if cluster.controlPlane == nil, ControlPlane.declaredClusterSecurityGroup(cluster: cluster.name, in: vpc) == nil {
+            let name = ControlPlane.defaultClusterSecurityGroupName(cluster: cluster.name, seed: t.seed)
             reporter.warning(.fargateClusterSecurityGroup, "Fargate pods get the cluster security group, but the topology declares no cluster.controlPlane: netsim assumes '\(name)' as EKS creates it (all traffic from its members, all out), attached to the Fargate pods and to the managed node groups' nodes",
                              at: cluster.fargateProfiles[0].location,
                              hint: "declare cluster.controlPlane, or write the group in vpc.securityGroups as 'eks-cluster-sg-\(cluster.name)-ID' with its rules; a SecurityGroupPolicy selecting the pods replaces it")
