@@ -11,19 +11,8 @@ extension ManifestConverter {
     static let clusterPolicyMaxAddresses = 25
 
     func clusterNetworkPolicy(_ r: MappingReader, apiVersion: String) {
-        guard apiVersion == Self.clusterPolicyAPIVersion else {
-            reporter.error(.unsupportedVersion, "ClusterNetworkPolicy with apiVersion '\(echo: apiVersion)' is not served by the EKS network policy controller",
-                           at: r.valueLocation("apiVersion"), hint: "use apiVersion: \(Self.clusterPolicyAPIVersion)")
-            return
-        }
-        guard let meta = metadata(r, kind: "ClusterNetworkPolicy") else { return }
-        let key = "ClusterNetworkPolicy//\(meta.name)"
-        if let first = seen[key] {
-            reporter.error(.duplicateObject, "ClusterNetworkPolicy \(meta.name) is defined twice", at: meta.location,
-                           notes: [Diagnostic.Note("first defined here", at: first)])
-            return
-        }
-        seen[key] = meta.location
+        guard let meta = openCustomResource(r, kind: "ClusterNetworkPolicy", apiVersion: apiVersion, served: Self.clusterPolicyAPIVersion,
+                                            by: "the EKS network policy controller", versionCode: .unsupportedVersion, namespaced: false) else { return }
         let ctx = "ClusterNetworkPolicy \(meta.name)"
         guard let spec = r.mapping("spec", context: "spec of \(ctx)") else {
             reporter.error(.clusterPolicySpec, "\(ctx) has no spec", at: meta.location,

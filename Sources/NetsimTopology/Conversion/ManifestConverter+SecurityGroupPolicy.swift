@@ -42,19 +42,8 @@ extension ManifestConverter {
     }
 
     func securityGroupPolicy(_ r: MappingReader, apiVersion: String) {
-        guard apiVersion == Self.securityGroupPolicyAPIVersion else {
-            reporter.error(.sgpSpec, "SecurityGroupPolicy with apiVersion '\(echo: apiVersion)' is not served by the VPC resource controller",
-                           at: r.valueLocation("apiVersion"), hint: "use apiVersion: \(Self.securityGroupPolicyAPIVersion)")
-            return
-        }
-        guard let meta = metadata(r, kind: "SecurityGroupPolicy") else { return }
-        let key = "SecurityGroupPolicy/\(meta.namespace)/\(meta.name)"
-        if let first = seen[key] {
-            reporter.error(.duplicateObject, "SecurityGroupPolicy \(meta.namespace)/\(meta.name) is defined twice", at: meta.location,
-                           notes: [Diagnostic.Note("first defined here", at: first)])
-            return
-        }
-        seen[key] = meta.location
+        guard let meta = openCustomResource(r, kind: "SecurityGroupPolicy", apiVersion: apiVersion, served: Self.securityGroupPolicyAPIVersion,
+                                            by: "the VPC resource controller", versionCode: .sgpSpec, namespaced: true) else { return }
         let ctx = "SecurityGroupPolicy \(meta.namespace)/\(meta.name)"
         guard let spec = r.mapping("spec", context: "spec of \(ctx)") else {
             reporter.error(.sgpSpec, "\(ctx) has no spec", at: meta.location,

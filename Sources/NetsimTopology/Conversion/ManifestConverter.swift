@@ -110,6 +110,27 @@ final class ManifestConverter {
         }
     }
 
+    /// The opening every custom resource shares: the one apiVersion its controller serves
+    /// (else `versionCode`), its metadata, and not defined twice (namespaced or cluster-scoped).
+    func openCustomResource(_ r: MappingReader, kind: String, apiVersion: String, served: String, by controller: String,
+                            versionCode: DiagnosticCode, namespaced: Bool) -> ObjectMeta? {
+        guard apiVersion == served else {
+            reporter.error(versionCode, "\(kind) with apiVersion '\(echo: apiVersion)' is not served by \(controller)",
+                           at: r.valueLocation("apiVersion"), hint: "use apiVersion: \(served)")
+            return nil
+        }
+        guard let meta = metadata(r, kind: kind) else { return nil }
+        let name = namespaced ? "\(meta.namespace)/\(meta.name)" : meta.name
+        let key = namespaced ? "\(kind)/\(name)" : "\(kind)//\(name)"
+        if let first = seen[key] {
+            reporter.error(.duplicateObject, "\(kind) \(name) is defined twice", at: meta.location,
+                           notes: [Diagnostic.Note("first defined here", at: first)])
+            return nil
+        }
+        seen[key] = meta.location
+        return meta
+    }
+
     func metadata(_ r: MappingReader, kind: String) -> ObjectMeta? {
         guard let m = r.mapping("metadata", context: "metadata of a \(kind)"), let name = m.string("name") else {
             reporter.error(.invalidManifest, "\(kind) has no metadata.name", at: r.location,
