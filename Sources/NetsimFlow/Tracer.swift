@@ -189,9 +189,7 @@ extension Walk {
             return .stop
         case .externalNetwork(let e):
             hop(.external(name: e.name, address: packet.source), Step(.originated, .originate(packet, reply: false), packet: packet))
-            if let via = e.via, let tgw = f.topology.transitGateways.first(where: { $0.name == via }) {
-                return .move(.transitGateway(tgw.name, fromSubnet: nil))
-            }
+            if let via = gateway(of: e) { return enterFromExternal(e, via: via) }
             return .move(.internet)
         }
     }
@@ -623,9 +621,7 @@ extension Walk {
         case .external(let name):
             hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .external(name)), component: tgw.id, location: r.location))
             guard let e = f.topology.externals.first(where: { $0.name == name }) else { return .stop }
-            exitedVia = .external(e, tgw)
-            finish(.exitsNetwork, place: .external(name: name, address: nil), .exitsNetwork, .exitsNetwork(.external(name)))
-            return .stop
+            return exitToExternal(e, via: .transitGateway(tgw.name))
         }
     }
 
@@ -686,9 +682,9 @@ extension Walk {
         case .internet:
             hop(.internet(packet.source), origin)
             return .move(.internet)
-        case .external(let e, let tgw):
+        case .external(let e, let via):
             hop(.external(name: e.name, address: packet.source), origin)
-            return .move(.transitGateway(tgw.name, fromSubnet: nil))
+            return enterFromExternal(e, via: via)
         case .endpoint(let service, let vpc):
             hop(.service(service), origin)
             return .move(.localDelivery(vpc: vpc.name, fromSubnet: nil))

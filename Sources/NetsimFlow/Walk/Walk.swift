@@ -113,7 +113,7 @@ public struct FlowState: Sendable {
     var deliveredAt: Int?
     /// Delivered to a pod or the node itself: where the reply starts.
     var deliveredOnNode: (String, NodeOrigin)? = nil
-    enum Exit { case internet, external(External, TransitGateway), endpoint(String, VPC) }
+    enum Exit { case internet, external(External, ExternalGateway), endpoint(String, VPC) }
     var exitedVia: Exit?
     /// Where a transit gateway's zone was not determined and the candidates' route tables differ.
     var zoneChoices: [TransitGatewayZoneChoice] = []
