@@ -129,6 +129,13 @@ public struct EndpointResolver: Sendable {
             return loadBalancerEndpoint(owner: "ingress:\(ns)/\(name)", label: "ingress:\(ns)/\(name)")
         case .loadBalancer(let ns, let name):
             return loadBalancerEndpoint(owner: "service:\(ns)/\(name)", label: "loadbalancer:\(ns)/\(name)")
+        case .aws(let text):
+            // Without a source: the public answer. `Network.trace` resolves it from the source's VPC.
+            let t = fabric.topology
+            let service = AWSService.shortName(text, region: t.region) ?? text
+            let a = AWSService.standInPublicAddress(service, region: t.region, seed: t.seed)
+            return .resolved(ResolvedEndpoint(place: .internet, address: .ipv4(a),
+                                              label: "aws:\(service) (\(AWSService.dnsName(service, region: t.region, account: t.accountID)): the public service, stand-in address \(a))", podNode: nil))
         case .controlPlane:
             return controlPlaneEndpoint(label: "controlplane")
         case .apiServer:

@@ -115,6 +115,22 @@ public struct Network: Sendable {
             }
             if req.port == nil { req.port = 443 }
         }
+        // `aws:SERVICE`: the address the service's DNS name gives a host in the source's VPC.
+        var serviceAnswer: ServiceDNSAnswer? = nil
+        if case .aws = req.from {
+            return .invalid("from: \(req.from) is a destination (an AWS service by its DNS name); trace from a pod, node or host to it", near: [])
+        }
+        if case .aws(let text) = req.to {
+            let service: String
+            switch AWSService.resolve(text, region: fabric.topology.region, declared: Set(fabric.topology.vpcs.flatMap(\.interfaceEndpoints).map(\.service))) {
+            case .success(let s): service = s
+            case .failure(let e): return .invalid("to: " + e.message, near: [])
+            }
+            let (e, answer) = serviceDestination(service, from: src)
+            dst = e
+            serviceAnswer = answer
+            if req.port == nil { req.port = 443 }
+        }
         // `controlplane` to a Service: the API server dials one of its endpoints directly.
         if case .controlPlane = req.from, case .serviceIP(let ns, let name) = dst.place {
             let port = req.port ?? 443
@@ -229,6 +245,7 @@ public struct Network: Sendable {
         let choice: BranchChoice? = branch.map { .branch($0) } ?? req.seed.map { .seeded($0) }
         var t = tracer.trace(from: src, to: dst, packet: packet, clientPorts: packet.hasPorts ? clientPorts : nil,
                              choice: choice, http: req.http, capture: req.capture, podStart: req.podStart)
+        if let a = serviceAnswer { addServiceDNSStep(&t, a) }
         if let x = fargate {
             t.notes.insert(x.note, at: 0)
             if t.choices.isEmpty { t.choices = x.choices }

@@ -426,6 +426,8 @@ public enum StepDetail: Sendable {
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
     /// The packet is IPv6 (or mixes the families): the walk models IPv4 only.
     case ipv6NotModelled(source: IPAddress, destination: IPAddress)
+    /// What an AWS service's regional DNS name returned to the source (`aws:SERVICE`), and why.
+    indirect case serviceDNS(ServiceDNSAnswer)
     case delivered(Delivery, blockedEarlier: Bool)
     /// A reply reached the interface that opened the connection (a NAT gateway, a load balancer node).
     case deliveredToOpener(label: String)

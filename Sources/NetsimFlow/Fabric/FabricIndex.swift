@@ -15,6 +15,8 @@ public struct Interface: Sendable {
         case fargatePod = "Fargate pod ENI"
         /// One of the EKS control plane's ENIs in the VPC (`cluster.controlPlane`).
         case controlPlane = "EKS control-plane ENI"
+        /// An ENI of an interface VPC endpoint (requester-managed).
+        case vpcEndpoint = "VPC endpoint ENI"
     }
     public var kind: Kind
     /// `eni-…` (or the NAT gateway's ID).
@@ -85,6 +87,10 @@ public final class FabricIndex: @unchecked Sendable {
     public private(set) var controlPlaneInterfaces: [Int] = []
     /// Service cluster IPs, as "namespace/name".
     public private(set) var serviceByClusterIP: [UInt32: (namespace: String, name: String)] = [:]
+    /// Interface VPC endpoints' ENIs (interface indexes, by zone) by "vpc/service", and each
+    /// ENI's realized record by interface index (`FabricIndex+Endpoints.swift`).
+    public internal(set) var endpointInterfaces: [String: [Int]] = [:]
+    public internal(set) var endpointENIByInterface: [Int: InterfaceEndpointENI] = [:]
     /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
     /// indexes: the plain implementation the trace benchmark compares against.
     public var linearScan = false
@@ -171,6 +177,7 @@ public final class FabricIndex: @unchecked Sendable {
             }
         }
         addLoadBalancers()
+        addInterfaceEndpoints()
     }
 
     /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI

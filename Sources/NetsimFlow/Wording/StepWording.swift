@@ -20,6 +20,7 @@ extension StepDetail {
         case .apiServerEndpoint: return "APIServerEndpoint"
         case .externalTargetGroup: return "NotModelled"
         case .ipv6NotModelled: return "NotModelled"
+        case .serviceDNS: return "DNS"
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
         case .noRoute, .nullRouted, .loop, .sameSubnet, .route, .peering, .transitGatewayRoute, .transitGatewayEntry, .nodeRoute,
@@ -50,6 +51,7 @@ extension StepDetail {
         case .apiServerEndpoint(let d): return Wording.apiServerEndpoint(d)
         case .externalTargetGroup(let lb, let tg): return Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
         case .ipv6NotModelled(let source, let destination): return Wording.ipv6NotModelled(source: source, destination: destination)
+        case .serviceDNS(let a): return Wording.serviceDNS(a)
         case .delivered(let who, let blocked):
             return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
         case .deliveredToOpener(let label): return "reply delivered to \(label), which opened the connection"
@@ -264,4 +266,29 @@ public enum Wording {
 
     /// A listener rule: `priority 10: host-header a.example.com (from ns/ing: a.example.com /)`.
     public static func ruleText(_ r: LoadBalancer.Rule) -> String { "priority \(r.priority): \(r.conditions) (from \(r.origin))" }
+}
+
+extension Wording {
+    /// The DNS answer of an `aws:SERVICE` flow and why it is that one.
+    public static func serviceDNS(_ a: ServiceDNSAnswer) -> String {
+        var s = "\(a.dnsName) → \(a.address): "
+        switch a.answer {
+        case .endpointENI(let name, let id, let eni, _, let zone, let sameZone, let others):
+            s += "the private hosted zone of interface endpoint \(name) (\(id), private DNS on) answers its ENI \(eni) in \(zone)"
+            if !sameZone { s += " (it has no ENI in the source's zone)" }
+            if !others.isEmpty { s += "; it also has ENIs in \(others.joined(separator: ", ")), which the name returns too" }
+            if a.policyNotEvaluated { s += "; its endpoint policy (IAM) is not evaluated" }
+        case .publicService(_, let reason):
+            switch reason {
+            case .noEndpoint(let vpc): s += "VPC \(vpc) has no interface endpoint for \(a.service), so the name resolves to the public service"
+            case .privateDnsOff(let vpc, let endpoints):
+                s += "interface endpoint\(endpoints.count == 1 ? "" : "s") \(endpoints.joined(separator: ", ")) of VPC \(vpc) \(endpoints.count == 1 ? "has" : "have") private DNS off, so the name resolves to the public service (the endpoint is reached only by its own vpce- DNS name)"
+            case .outsideVPC: s += "the source is outside the VPCs, so the name resolves to the public service"
+            }
+            s += " (netsim's stand-in public address)"
+        case .gatewayEndpoint(let name, let pl, _):
+            s += "the public name, an address of prefix list \(pl), which gateway endpoint \(name) routes"
+        }
+        return s
+    }
 }

@@ -31,6 +31,9 @@ public struct RealizedCluster: Sendable {
     /// The EKS control plane's ENIs in the VPC (`cluster.controlPlane`), their addresses taken
     /// from the subnets (also listed in `otherAddresses`); empty when not declared.
     public var controlPlaneENIs: [ControlPlaneENI] = []
+    /// The interface VPC endpoints' ENIs, one per endpoint subnet, their addresses taken from
+    /// the subnets (also listed in `otherAddresses`); empty when none is declared.
+    public var interfaceEndpointENIs: [InterfaceEndpointENI] = []
     public var settings: CNISettings
     public var warnings: [CapacityWarning]
     /// The allocation clock where the run ended (seconds), for further steps on a copy.

@@ -23,6 +23,7 @@ public enum Realizer {
     public static func realize(_ t: Topology, catalog: InstanceCatalog, options: RealizeOptions = RealizeOptions()) -> RealizedCluster {
         var r = Run(topology: t, catalog: catalog, options: options)
         r.reserveFixedAddresses()
+        let endpointENIs = r.placeInterfaceEndpoints()
         r.placeControlPlane()
         r.createNodes()
         r.allocateServiceIPs()
@@ -31,6 +32,7 @@ public enum Realizer {
         r.placeLoadBalancers()
         var c = r.result()
         c.controlPlaneENIs = r.controlPlaneENIs
+        c.interfaceEndpointENIs = endpointENIs
         LoadBalancerBuilder.complete(t, &c)
         return c
     }

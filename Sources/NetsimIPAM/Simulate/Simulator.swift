@@ -101,6 +101,7 @@ public struct Simulator {
         var r = Run(topology: t, catalog: catalog, options: options)
         r.ec2 = EC2Account(subnets: topology.vpcs.flatMap(\.subnets), seed: self.seed, limits: scenario.ec2Limits)
         r.reserveFixedAddresses()
+        _ = r.placeInterfaceEndpoints()
         r.placeControlPlane()
         r.createNodes()
         r.allocateServiceIPs()

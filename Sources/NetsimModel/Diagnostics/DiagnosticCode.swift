@@ -183,6 +183,13 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let webhookURLNotTraced = DiagnosticCode("NS1330", "webhook-url-not-traced", "An admission webhook called by URL (clientConfig.url): netsim does not resolve the URL, so check does not trace the call.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
+    // MARK: NS144x–NS145x — interface VPC endpoints
+    public static let endpointSubnet = DiagnosticCode("NS1441", "endpoint-subnet", "An interface endpoint subnet EC2 refuses: none given, or a subnet of another VPC than the endpoint's.")
+    public static let endpointZoneTwice = DiagnosticCode("NS1442", "endpoint-zone-twice", "An interface endpoint with two subnets in one Availability Zone (or one subnet twice): AWS takes one subnet per zone.")
+    public static let endpointPrivateDnsConflict = DiagnosticCode("NS1443", "endpoint-private-dns-conflict", "Private DNS on two interface endpoints of one service in one VPC: AWS refuses the second (its private hosted zone conflicts with the first's).")
+    public static let endpointPrivateDnsAttributes = DiagnosticCode("NS1444", "endpoint-private-dns-attributes", "Private DNS on an interface endpoint in a VPC whose enableDnsSupport or enableDnsHostnames is false: AWS refuses it.")
+    public static let endpointUnknownService = DiagnosticCode("NS1445", "endpoint-unknown-service", "An interface endpoint service netsim does not know, or a full service name of another region or form: the nearest known names are suggested.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -231,5 +238,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .fargateNetworkPolicy, .fargateIPv6,
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
+        .endpointSubnet, .endpointZoneTwice, .endpointPrivateDnsConflict, .endpointPrivateDnsAttributes, .endpointUnknownService,
     ]
 }

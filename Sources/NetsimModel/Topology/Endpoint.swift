@@ -22,9 +22,13 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
     case controlPlane
     /// The API server endpoint as a destination (its private ENIs or its public endpoint).
     case apiServer
+    /// An AWS service by its regional DNS name (`aws:sts`, `aws:ecr.dkr`, `aws:s3`), resolved
+    /// as a host in the source's VPC would resolve it: an interface endpoint's ENI with private
+    /// DNS, else the public service.
+    case aws(String)
 
     /// The accepted prefixes, for hints.
-    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, loadbalancer:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane or apiserver"
+    public static let syntax = "pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME, ingress:NS/NAME, loadbalancer:NS/NAME, node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane, apiserver or aws:SERVICE"
 
     /// Parses endpoint text; the failure says what is wrong.
     public static func parse(_ text: String) -> Result<Endpoint, EndpointSyntaxError> {
@@ -61,6 +65,11 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
             guard !rest.isEmpty, !rest.contains("/") else { return bad("expected \(kind):NAME") }
             if kind == "node" { return .success(.node(rest)) }
             return .success(kind == "nodegroup" ? .nodeGroup(rest) : .external(rest))
+        case "aws":
+            guard !rest.isEmpty, !rest.contains("/"), !rest.contains(":"), rest.utf8.count <= 128 else {
+                return bad("expected aws:SERVICE, e.g. aws:sts, aws:ecr.api, aws:ecr.dkr, aws:s3")
+            }
+            return .success(.aws(rest))
         case "ip":
             guard let a = IPAddress(rest) else { return bad("'\(echo: rest)' is not an IPv4 or IPv6 address") }
             return .success(.ip(a))
@@ -91,6 +100,7 @@ public enum Endpoint: Hashable, Sendable, CustomStringConvertible {
         case .internet: return "internet"
         case .controlPlane: return "controlplane"
         case .apiServer: return "apiserver"
+        case .aws(let s): return "aws:\(s)"
         }
     }
 }

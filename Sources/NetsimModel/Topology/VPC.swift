@@ -15,6 +15,12 @@ public struct VPC: Sendable {
     public var networkInterfaces: [NetworkInterface]
     public var tags: [Tag]
     public var location: SourceLocation
+    /// Interface VPC endpoints (`VPCEndpoint.swift`).
+    public var interfaceEndpoints: [InterfaceEndpoint] = []
+    /// The VPC's DNS attributes. AWS defaults for a VPC you create (not the default VPC):
+    /// `enableDnsSupport` true, `enableDnsHostnames` false (VPC guide, "DNS attributes for your VPC").
+    public var enableDnsSupport = true
+    public var enableDnsHostnames = false
 
     public init(name: String, id: String, cidrBlocks: [IPv4CIDR], ipv6CidrBlocks: [IPv6CIDR] = [],
                 subnets: [Subnet] = [], routeTables: [RouteTable] = [], internetGateway: InternetGateway? = nil,

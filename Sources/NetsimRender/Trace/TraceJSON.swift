@@ -13,6 +13,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case transitGatewayEntry, conntrack, netfilterRule, kubeProxyDNAT, nodeRoute, nodeSourceNAT
     case noListener, listenerDefault, listenerRule, noMatchingListenerRule, fixedResponse, redirect
     case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn, networkPolicy
+    case serviceDNS
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -61,6 +62,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .loadBalancerReturn: self = .loadBalancerReturn
         case .loadBalancerFlowReturn: self = .loadBalancerFlowReturn
         case .networkPolicy: self = .networkPolicy
+        case .serviceDNS: self = .serviceDNS
         }
     }
 }
@@ -290,6 +292,26 @@ extension TraceRenderer {
                     "publicAccessCidrs": d.publicAccessCIDRs, "matched": d.matched, "allowed": d.allowed])
     }
 
+    /// The DNS answer of an `aws:SERVICE` flow.
+    static func serviceDNSFields(_ a: ServiceDNSAnswer) -> JSONObject {
+        var o = JSONObject(["service": a.service, "dnsName": a.dnsName, "address": "\(a.address)", "policyNotEvaluated": a.policyNotEvaluated])
+        switch a.answer {
+        case .endpointENI(let name, let id, let eni, _, let zone, let sameZone, let others):
+            o["answer"] = "interfaceEndpoint"; o["endpoint"] = name; o["endpointId"] = id; o["eni"] = eni; o["zone"] = zone
+            o["sameZone"] = sameZone; o["otherZones"] = others
+        case .publicService(_, let reason):
+            o["answer"] = "publicService"; o["standIn"] = true
+            switch reason {
+            case .noEndpoint(let vpc): o["reason"] = "noEndpoint"; o["vpc"] = vpc
+            case .privateDnsOff(let vpc, let endpoints): o["reason"] = "privateDnsOff"; o["vpc"] = vpc; o["endpoints"] = endpoints
+            case .outsideVPC: o["reason"] = "outsideVpc"
+            }
+        case .gatewayEndpoint(let name, let pl, _):
+            o["answer"] = "gatewayEndpoint"; o["endpoint"] = name; o["prefixList"] = pl
+        }
+        return o
+    }
+
     /// A step's own fields (its `kind` is `TraceStepKind`).
     static func stepFields(_ d: StepDetail) -> JSONObject {
         switch d {
@@ -301,6 +323,7 @@ extension TraceRenderer {
             return JSONObject(["loadBalancer": lb, "targetGroup": tg])
         case .ipv6NotModelled(let source, let destination):
             return JSONObject(["source": source, "destination": destination])
+        case .serviceDNS(let a): return serviceDNSFields(a)
         case .delivered(let who, let blocked):
             var o = JSONObject(["blockedEarlier": blocked])
             switch who {

@@ -3248,6 +3248,107 @@ public enum TraceSchema {
         }
       }
     },
+    "stepServiceDNS": {
+      "type": "object",
+      "description": "What an AWS service's regional DNS name returned to the source of an `aws:SERVICE` flow, and why: an interface endpoint's ENI (its private hosted zone, private DNS on; the one in the source's zone, `otherZones` the rest), the public service (`standIn`: netsim's stand-in address; `reason` says why), or an address of a gateway endpoint's prefix list.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "service",
+        "dnsName",
+        "address",
+        "answer",
+        "policyNotEvaluated"
+      ],
+      "properties": {
+        "kind": {
+          "const": "serviceDNS"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "service": {
+          "type": "string"
+        },
+        "dnsName": {
+          "type": "string"
+        },
+        "address": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "answer": {
+          "enum": [
+            "interfaceEndpoint",
+            "publicService",
+            "gatewayEndpoint"
+          ]
+        },
+        "policyNotEvaluated": {
+          "type": "boolean",
+          "description": "The interface endpoint has a policy (IAM), which netsim does not evaluate."
+        },
+        "endpoint": {
+          "type": "string"
+        },
+        "endpointId": {
+          "type": "string"
+        },
+        "eni": {
+          "type": "string"
+        },
+        "zone": {
+          "type": "string"
+        },
+        "sameZone": {
+          "type": "boolean"
+        },
+        "otherZones": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "standIn": {
+          "const": true
+        },
+        "reason": {
+          "enum": [
+            "noEndpoint",
+            "privateDnsOff",
+            "outsideVpc"
+          ]
+        },
+        "vpc": {
+          "type": "string"
+        },
+        "endpoints": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "prefixList": {
+          "type": "string"
+        }
+      }
+    },
     "step": {
       "description": "One step, keyed by `kind` (the StepDetail case's camelCase name); a step of an unknown kind, or with a field its kind does not have, is refused.",
       "type": "object",
@@ -3301,7 +3402,8 @@ public enum TraceSchema {
             "loadBalancerForward",
             "loadBalancerReturn",
             "loadBalancerFlowReturn",
-            "networkPolicy"
+            "networkPolicy",
+            "serviceDNS"
           ]
         }
       },
@@ -3888,6 +3990,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepNetworkPolicy"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "serviceDNS"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepServiceDNS"
           },
           "else": false
         }

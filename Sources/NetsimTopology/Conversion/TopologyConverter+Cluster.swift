@@ -476,6 +476,11 @@ extension TopologyConverter {
                            hint: "the control plane calling out (kubelet, webhooks) is from: controlplane")
             return nil
         }
+        if key == "from", case .aws = ep {
+            reporter.error(.invalidEndpoint, "from '\(echo: text)': an AWS service by its DNS name is a destination", at: loc,
+                           hint: "trace from a pod, node or host to \(echo: text)")
+            return nil
+        }
         if key == "to", case .controlPlane = ep {
             reporter.error(.invalidEndpoint, "to 'controlplane': the control plane calling out is a source", at: loc,
                            hint: "the API server's endpoint is to: apiserver")
@@ -532,6 +537,11 @@ extension TopologyConverter {
             if t.externals.contains(where: { $0.name == name }) { return nil }
             return ("no external '\(echo: name)' is defined", near(name, t.externals.map(\.name)))
         case .node, .ip, .internet:
+            return nil
+        case .aws(let text):
+            if case .failure(let e) = AWSService.resolve(text, region: t.region, declared: Set(t.vpcs.flatMap(\.interfaceEndpoints).map(\.service))) {
+                return (e.message, "name the service as its endpoint service name ends: sts, ecr.api, ecr.dkr, logs, s3, …")
+            }
             return nil
         case .controlPlane, .apiServer:
             if t.cluster?.controlPlane != nil { return nil }

@@ -118,6 +118,7 @@ extension TopologyConverter {
         vpc.networkACLs = (r.list("networkAcls") ?? []).compactMap { convertNACL($0, vpc: name) }
         vpc.gatewayEndpoints = (r.list("gatewayEndpoints") ?? []).compactMap { convertEndpoint($0, vpc: name) }
         vpc.networkInterfaces = (r.list("networkInterfaces") ?? []).compactMap { convertENI($0, vpc: name) }
+        convertInterfaceEndpoints(r, into: &vpc)
         r.finish()
         return vpc
     }

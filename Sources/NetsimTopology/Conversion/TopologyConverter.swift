@@ -26,6 +26,7 @@ final class TopologyConverter {
         case prefixList = "prefix list", peeringConnection = "peering connection"
         case transitGateway = "transit gateway", eniConfig = "ENIConfig", nodeGroup = "node group"
         case external
+        case interfaceEndpoint = "interface endpoint"
 
         var isRouteTarget: Bool {
             switch self {
@@ -169,6 +170,7 @@ final class TopologyConverter {
         addClusterSecurityGroup(&topology)
         addImplicitObjects(&topology)
         resolve(&topology)
+        validateInterfaceEndpoints(topology)
         validateControlPlane(topology)
         ImpliedLoadBalancerController.add(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }

@@ -1195,6 +1195,73 @@ public enum TopologySchema {
         }
       }
     },
+    "interfaceEndpoint": {
+      "description": "An interface VPC endpoint to an AWS service: one requester-managed ENI in each subnet (one subnet per zone), its address from the subnet, judged by the endpoint's security groups. With private DNS, the service's regional name resolves to these ENIs inside the VPC (`--to aws:SERVICE`).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name",
+        "service",
+        "subnets"
+      ],
+      "properties": {
+        "name": {
+          "description": "Unique name.",
+          "type": "string"
+        },
+        "id": {
+          "description": "The endpoint's AWS ID, 'vpce-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^vpce-[0-9a-f]{8,17}$",
+          "examples": [
+            "vpce-0a1b2c3d4e5f60718"
+          ]
+        },
+        "service": {
+          "description": "The AWS service: its short name (sts, ecr.api, ecr.dkr, logs, …) or the full endpoint service name com.amazonaws.REGION.SERVICE of the topology's region.",
+          "type": "string",
+          "examples": [
+            "sts",
+            "ecr.api",
+            "ecr.dkr",
+            "logs",
+            "com.amazonaws.eu-central-1.sts"
+          ]
+        },
+        "subnets": {
+          "description": "Subnets of this VPC, at most one per Availability Zone; each gets one of the endpoint's ENIs.",
+          "type": "array",
+          "items": {
+            "type": "string",
+            "description": "The name of a subnet."
+          }
+        },
+        "securityGroups": {
+          "description": "Security groups of the endpoint's ENIs (same VPC). Default: the VPC's default group, as AWS.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "string",
+            "description": "The name of a security group."
+          }
+        },
+        "privateDns": {
+          "description": "Whether the VPC gets the private hosted zone for the service's regional DNS name. Default true (the EC2 API's default for AWS services); needs enableDnsSupport and enableDnsHostnames on the VPC.",
+          "type": [
+            "boolean",
+            "null"
+          ]
+        },
+        "policy": {
+          "description": "The endpoint policy (IAM): kept as written and not evaluated; netsim judges reachability only."
+        }
+      }
+    },
     "networkInterface": {
       "description": "A network interface (ENI) declared by hand, for an appliance or middlebox that routes can target. Interfaces the VPC CNI creates for nodes and pods are not written here.",
       "type": "object",
@@ -1416,6 +1483,30 @@ public enum TopologySchema {
           ],
           "items": {
             "$ref": "#/$defs/networkInterface"
+          }
+        },
+        "enableDnsSupport": {
+          "description": "The VPC attribute enableDnsSupport: the Amazon-provided DNS server answers in the VPC. Default true (AWS's default for a VPC you create).",
+          "type": [
+            "boolean",
+            "null"
+          ]
+        },
+        "enableDnsHostnames": {
+          "description": "The VPC attribute enableDnsHostnames. Default false (AWS's default for a VPC you create, not the default VPC). Private DNS on an interface endpoint needs it and enableDnsSupport.",
+          "type": [
+            "boolean",
+            "null"
+          ]
+        },
+        "interfaceEndpoints": {
+          "description": "Interface VPC endpoints (AWS PrivateLink) to AWS services: an ENI per subnet, with security groups and optional private DNS.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/interfaceEndpoint"
           }
         }
       }
@@ -2877,9 +2968,9 @@ public enum TopologySchema {
       }
     },
     "endpoint": {
-      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, loadbalancer:NS/NAME (or lb:; a LoadBalancer Service's NLB), node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane (the EKS control plane calling out; needs cluster.controlPlane) or apiserver (the API server endpoint, private or public as cluster.controlPlane.endpoint says). NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
+      "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, loadbalancer:NS/NAME (or lb:; a LoadBalancer Service's NLB), node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane (the EKS control plane calling out; needs cluster.controlPlane) apiserver (the API server endpoint, private or public as cluster.controlPlane.endpoint says) or aws:SERVICE (an AWS service by its regional DNS name, resolved as a host in the source's VPC would: an interface endpoint with private DNS, else the public service). NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
       "type": "string",
-      "pattern": "^(internet|controlplane|apiserver|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
+      "pattern": "^(internet|controlplane|apiserver|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Aa][Ww][Ss]:[^/:]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
       "examples": [
         "deployment:shop/frontend",
         "service:shop/cart",
