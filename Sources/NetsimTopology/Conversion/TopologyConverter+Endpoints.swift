@@ -15,8 +15,7 @@ extension TopologyConverter {
     func convertInterfaceEndpoints(_ r: MappingReader, into vpc: inout VPC) {
         if let b = r.bool("enableDnsSupport") { vpc.enableDnsSupport = b }
         if let b = r.bool("enableDnsHostnames") { vpc.enableDnsHostnames = b }
-        locations["vpc-dns:\(vpc.name)"] = r.has("enableDnsHostnames") ? r.valueLocation("enableDnsHostnames")
-            : r.has("enableDnsSupport") ? r.valueLocation("enableDnsSupport") : r.location
+        for key in ["enableDnsSupport", "enableDnsHostnames"] where r.has(key) { locations["\(key):\(vpc.name)"] = r.valueLocation(key) }
         vpc.interfaceEndpoints = (r.list("interfaceEndpoints") ?? []).compactMap { convertInterfaceEndpoint($0, vpc: vpc.name) }
     }
 
@@ -106,7 +105,8 @@ extension TopologyConverter {
                     let off = [vpc.enableDnsSupport ? nil : "enableDnsSupport", vpc.enableDnsHostnames ? nil : "enableDnsHostnames"].compactMap { $0 }
                     reporter.error(.endpointPrivateDnsAttributes, "\(ctx) has private DNS, but VPC '\(echo: vpc.name)' has \(off.joined(separator: " and ")) false\(vpc.enableDnsHostnames ? "" : " (the default for a VPC you create)"): AWS refuses private DNS without both",
                                    at: dnsLoc, hint: "set \(off.map { "\($0): true" }.joined(separator: " and ")) on VPC \(vpc.name), or privateDns: false on the endpoint",
-                                   notes: [Diagnostic.Note("VPC DNS attributes here", at: locations["vpc-dns:\(vpc.name)"] ?? vpc.location)])
+                                   notes: [Diagnostic.Note(locations["\(off[0]):\(vpc.name)"] == nil ? "VPC defined here" : "\(off[0]) set here",
+                                                           at: locations["\(off[0]):\(vpc.name)"] ?? vpc.location)])
                 }
                 if let first = privateZone[e.service] {
                     reporter.error(.endpointPrivateDnsConflict, "\(ctx) and interface endpoint '\(echo: first.name)' both have private DNS for \(e.serviceName(region: t.region)) in VPC '\(echo: vpc.name)': AWS refuses the second (its private hosted zone conflicts)",
