@@ -27,6 +27,9 @@ public struct ServiceDNSAnswer: Sendable, Hashable {
         case privateDnsOff(vpc: String, endpoints: [String])
         /// The source is outside the VPCs (the internet, an external network).
         case outsideVPC
+        /// The VPC's `enableDnsSupport` is false: the Amazon-provided DNS server does not answer
+        /// there, so a host asks a resolver outside the VPC, which gives the public answer.
+        case dnsSupportOff(vpc: String)
     }
     /// The short service name (`sts`) and the name the client asks for.
     public var service: String
@@ -60,6 +63,7 @@ extension Network {
             return (e, ServiceDNSAnswer(service: service, dnsName: dnsName, answer: .publicService(address: a, reason: reason), policyNotEvaluated: false))
         }
         guard let vpc = sourceVPC else { return publicAnswer(.outsideVPC) }
+        if !vpc.enableDnsSupport { return publicAnswer(.dnsSupportOff(vpc: vpc.name)) }
         let endpoints = fabric.interfaceEndpoints(service: service, vpc: vpc.name)
         if let (e, enis) = endpoints.first(where: { $0.endpoint.privateDns && !$0.enis.isEmpty }) {
             let pick = enis.first { fabric.zoneOf($0) == sourceZone } ?? enis[0]

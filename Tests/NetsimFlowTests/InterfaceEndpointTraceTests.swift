@@ -150,6 +150,33 @@ struct InterfaceEndpointTraceTests {
         #expect(try Endpoint.parse("AWS:sts").get() == .aws("sts"))
     }
 
+    /// The private hosted zone belongs to the endpoint's VPC: a host in another VPC resolves the
+    /// name publicly; so does a host in a VPC whose Amazon-provided DNS is off.
+    @Test func otherVPCsAndDNSSupportOffGetThePublicAnswer() throws {
+        let n = try Self.network([("\ncluster:\n", """
+
+            peerVpcs:
+              - name: tools
+                cidrBlocks: [10.61.0.0/16]
+                subnets:
+                  - {name: tools-a, zone: eu-central-1a, cidr: 10.61.0.0/24}
+            externals:
+              - {name: runner, address: 10.61.0.10, subnet: tools-a}
+
+            cluster:
+
+            """)])
+        let t = try Lab.trace(n, "external:runner", "aws:sts", port: 443)
+        guard case .publicService(_, .noEndpoint("tools"))? = Self.dns(t)?.answer else { Issue.record("\(String(describing: Self.dns(t)))"); return }
+        var text = try String(contentsOf: Lab.root.appendingPathComponent("Topologies/private-cluster-s3-endpoint.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "  cidrBlocks: [10.50.0.0/16]\n", with: "  cidrBlocks: [10.50.0.0/16]\n  enableDnsSupport: false\n")
+        let r = TopologyLoader(catalog: .builtin).load(text: text, file: "off.yaml")
+        let noDNS = Network(topology: try #require(r.validTopology), catalog: .builtin)
+        let u = try Lab.trace(noDNS, "deployment:reports/exporter", "aws:sts", port: 443)
+        guard case .publicService(_, .dnsSupportOff("vault-data"))? = Self.dns(u)?.answer else { Issue.record("\(String(describing: Self.dns(u)))"); return }
+        #expect(u.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("enableDnsSupport false") })
+    }
+
     /// A topology without interface endpoints indexes none and keeps every interface it had.
     @Test func noEndpointsNoENIs() throws {
         let n = try Lab.network("Topologies/private-cluster-s3-endpoint.yaml")

@@ -284,6 +284,8 @@ extension Wording {
             case .privateDnsOff(let vpc, let endpoints):
                 s += "interface endpoint\(endpoints.count == 1 ? "" : "s") \(endpoints.joined(separator: ", ")) of VPC \(vpc) \(endpoints.count == 1 ? "has" : "have") private DNS off, so the name resolves to the public service (the endpoint is reached only by its own vpce- DNS name)"
             case .outsideVPC: s += "the source is outside the VPCs, so the name resolves to the public service"
+            case .dnsSupportOff(let vpc):
+                s += "VPC \(vpc) has enableDnsSupport false, so its Amazon-provided DNS server does not answer; netsim assumes a resolver outside the VPC, which gives the public service"
             }
             s += " (netsim's stand-in public address)"
         case .gatewayEndpoint(let name, let pl, _):

@@ -305,6 +305,7 @@ extension TraceRenderer {
             case .noEndpoint(let vpc): o["reason"] = "noEndpoint"; o["vpc"] = vpc
             case .privateDnsOff(let vpc, let endpoints): o["reason"] = "privateDnsOff"; o["vpc"] = vpc; o["endpoints"] = endpoints
             case .outsideVPC: o["reason"] = "outsideVpc"
+            case .dnsSupportOff(let vpc): o["reason"] = "dnsSupportOff"; o["vpc"] = vpc
             }
         case .gatewayEndpoint(let name, let pl, _):
             o["answer"] = "gatewayEndpoint"; o["endpoint"] = name; o["prefixList"] = pl

@@ -3332,7 +3332,8 @@ public enum TraceSchema {
           "enum": [
             "noEndpoint",
             "privateDnsOff",
-            "outsideVpc"
+            "outsideVpc",
+            "dnsSupportOff"
           ]
         },
         "vpc": {
