@@ -15,7 +15,7 @@ extension FabricIndex {
             endpointENIByInterface[idx] = e
         }
         for (k, list) in endpointInterfaces {
-            endpointInterfaces[k] = list.sorted { (interfaces[$0].subnet, $0) < (interfaces[$1].subnet, $1) }
+            endpointInterfaces[k] = list.sorted { (zoneOf($0), interfaces[$0].subnet, $0) < (zoneOf($1), interfaces[$1].subnet, $1) }
         }
     }
 
