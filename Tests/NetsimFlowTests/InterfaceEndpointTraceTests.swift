@@ -112,7 +112,7 @@ struct InterfaceEndpointTraceTests {
         let kms = try Lab.trace(n, "deployment:payments/ledger", "aws:kms", port: 443)
         guard case .publicService(_, .noEndpoint("vault-apps"))? = Self.dns(kms)?.answer else { Issue.record("not public"); return }
         #expect(kms.forward.end == .noRoute)
-        #expect(kms.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("stand-in public address") })
+        #expect(kms.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("stand-in for the service's public addresses") })
         // The same endpoint with private DNS on captures the name.
         let on = try Self.network([("securityGroups: [vpc-endpoints], privateDns: false}", "securityGroups: [vpc-endpoints]}")])
         let ssmOn = try Lab.trace(on, "nodegroup:system", "aws:ssm", port: 443)

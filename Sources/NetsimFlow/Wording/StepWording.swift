@@ -271,7 +271,9 @@ public enum Wording {
 extension Wording {
     /// The DNS answer of an `aws:SERVICE` flow and why it is that one.
     public static func serviceDNS(_ a: ServiceDNSAnswer) -> String {
-        var s = "\(a.dnsName) → \(a.address): "
+        var s = "\(a.dnsName) → \(a.address)"
+        if case .publicService = a.answer { s += " (netsim's stand-in for the service's public addresses)" }
+        s += ": "
         switch a.answer {
         case .endpointENI(let name, let id, let eni, _, let zone, let sameZone, let others):
             s += "the private hosted zone of interface endpoint \(name) (\(id), private DNS on) answers its ENI \(eni) in \(zone)"
@@ -287,7 +289,6 @@ extension Wording {
             case .dnsSupportOff(let vpc):
                 s += "VPC \(vpc) has enableDnsSupport false, so its Amazon-provided DNS server does not answer; netsim assumes a resolver outside the VPC, which gives the public service"
             }
-            s += " (netsim's stand-in public address)"
         case .gatewayEndpoint(let name, let pl, _):
             s += "the public name, an address of prefix list \(pl), which gateway endpoint \(name) routes"
         }
