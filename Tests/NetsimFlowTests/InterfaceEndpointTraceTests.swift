@@ -177,6 +177,20 @@ struct InterfaceEndpointTraceTests {
         #expect(u.forward.hops.flatMap(\.steps).contains { $0.sentence.contains("enableDnsSupport false") })
     }
 
+    /// A full subnet leaves endpoints without an ENI there: one capacity warning for the subnet,
+    /// and the endpoints that got one are unaffected.
+    @Test func fullSubnetLeavesEndpointsWithoutENI() throws {
+        let extra = (0..<300).map { "    - {name: x\($0), service: sts, subnets: [endpoints-a], privateDns: false}" }.joined(separator: "\n")
+        let n = try Self.network([("  routeTables:\n    - name: private\n", extra + "\n  routeTables:\n    - name: private\n")])
+        let r = n.fabric.realized
+        let inA = r.interfaceEndpointENIs.filter { $0.subnet == "endpoints-a" }
+        #expect(inA.count == 251)                                   // a /24 holds 256 - 5 reserved
+        let warnings = r.warnings.filter { $0.message.contains("interface endpoint") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.contains("and 51 more") == true)
+        #expect(try Lab.trace(n, "deployment:payments/ledger", "aws:sts", port: 443).disposition == .delivered)
+    }
+
     /// A topology without interface endpoints indexes none and keeps every interface it had.
     @Test func noEndpointsNoENIs() throws {
         let n = try Lab.network("Topologies/private-cluster-s3-endpoint.yaml")

@@ -25,13 +25,16 @@ extension Run {
     /// capacity warning says so.
     mutating func placeInterfaceEndpoints() -> [InterfaceEndpointENI] {
         var out: [InterfaceEndpointENI] = []
+        // Endpoints left without an ENI, by subnet (one warning per subnet, in subnet order of first miss).
+        var missed: [(subnet: String, endpoints: [String])] = []
         for vpc in t.vpcs {
             for e in vpc.interfaceEndpoints {
                 var seen: Set<String> = []
                 for name in e.subnets where seen.insert(name).inserted {
                     guard let subnet = vpc.subnet(named: name), let idx = ec2.poolIndex[name] else { continue }
                     guard let ip = ec2.randomAddress(inSubnet: idx) else {
-                        warnings.append(.init(.subnetExhausted, "interface endpoint '\(echo: e.name)' has no ENI in subnet '\(echo: name)': it has no free address (InsufficientFreeAddressesInSubnet)"))
+                        if let k = missed.firstIndex(where: { $0.subnet == name }) { missed[k].endpoints.append(e.name) }
+                        else { missed.append((name, [e.name])) }
                         continue
                     }
                     other[idx, default: []].append((ip, "VPC endpoint \(e.name)"))
@@ -41,6 +44,11 @@ extension Run {
                                                     privateDns: e.privateDns))
                 }
             }
+        }
+        for m in missed {
+            let shown = m.endpoints.prefix(3).map { "'\(echo: $0)'" }.joined(separator: ", ")
+            let more = m.endpoints.count > 3 ? " and \(m.endpoints.count - 3) more" : ""
+            warnings.append(.init(.subnetExhausted, "subnet '\(echo: m.subnet)' has no free address for the ENI of interface endpoint\(m.endpoints.count == 1 ? "" : "s") \(shown)\(more) (InsufficientFreeAddressesInSubnet): \(m.endpoints.count == 1 ? "it has" : "they have") no ENI there"))
         }
         return out
     }
