@@ -192,7 +192,7 @@ public struct Network: Sendable {
         var fromOutside = false
         switch src.place {
         case .internet: fromOutside = true
-        case .externalNetwork(let e): fromOutside = e.via == nil || !fabric.topology.transitGateways.contains { $0.name == e.via }
+        case .externalNetwork(let e): fromOutside = fabric.topology.privateGateway(of: e) == nil
         default: break
         }
         if fromOutside, case .interface(let d) = dst.place, let pub = fabric.interfaces[d].publicIP, dst.address == fabric.interfaces[d].primaryIP {

@@ -183,6 +183,13 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let webhookURLNotTraced = DiagnosticCode("NS1330", "webhook-url-not-traced", "An admission webhook called by URL (clientConfig.url): netsim does not resolve the URL, so check does not trace the call.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
+    // MARK: NS142x–NS143x — on-premises edges
+    public static let vpnGateway = DiagnosticCode("NS1421", "vpn-gateway", "A VPC written with two virtual private gateways (vpnGateway and virtualPrivateGateway), or a bad amazonSideAsn; AWS attaches one per VPC.")
+    public static let propagatingVgw = DiagnosticCode("NS1422", "propagating-vgw", "propagatingVgws names a virtual private gateway that does not exist, or one attached to another VPC.")
+    public static let externalFirewall = DiagnosticCode("NS1423", "external-firewall", "A firewall in front of an external network that netsim cannot apply: a rule without a valid action, CIDR, protocol or port, or a firewall on a host inside a VPC.")
+    public static let externalConnection = DiagnosticCode("NS1424", "external-connection", "An external network's connection or routing AWS would not have: static routing without returnRoutes, Direct Connect with static routing, or on-premises settings on a network not reached through a transit gateway or virtual private gateway.")
+    public static let noReturnRoute = DiagnosticCode("NS1425", "no-return-route", "Pod addresses keep their source toward an external network (SNAT excluded or off) but the network has no route back to them: replies never reach AWS.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -231,5 +238,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .fargateNetworkPolicy, .fargateIPv6,
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
+        .vpnGateway, .propagatingVgw, .externalFirewall, .externalConnection, .noReturnRoute,
     ]
 }

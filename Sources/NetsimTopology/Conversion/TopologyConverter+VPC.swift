@@ -118,6 +118,7 @@ extension TopologyConverter {
         vpc.networkACLs = (r.list("networkAcls") ?? []).compactMap { convertNACL($0, vpc: name) }
         vpc.gatewayEndpoints = (r.list("gatewayEndpoints") ?? []).compactMap { convertEndpoint($0, vpc: name) }
         vpc.networkInterfaces = (r.list("networkInterfaces") ?? []).compactMap { convertENI($0, vpc: name) }
+        vpc.vpnGateway = convertVPNGateway(r, vpc: name)
         r.finish()
         return vpc
     }
@@ -221,8 +222,9 @@ extension TopologyConverter {
                 routes.append(Route(destination: destination, target: .blackhole, location: rr.location))
             }
         }
-        let table = RouteTable(name: name, id: makeID("rtb", name, given: r.string("id"), at: r.valueLocation("id")),
+        var table = RouteTable(name: name, id: makeID("rtb", name, given: r.string("id"), at: r.valueLocation("id")),
                                isMain: r.bool("main") ?? false, routes: routes, location: r.location)
+        table.propagatingVgws = readPropagatingVgws(r, vpc: vpc, table: name)
         r.finish()
         pendingRouteTargets.append(contentsOf: pending.map { (vpc, name, $0.0, $0.1, $0.2) })
         return table

@@ -26,11 +26,12 @@ final class TopologyConverter {
         case prefixList = "prefix list", peeringConnection = "peering connection"
         case transitGateway = "transit gateway", eniConfig = "ENIConfig", nodeGroup = "node group"
         case external
+        case vpnGateway = "virtual private gateway"
 
         var isRouteTarget: Bool {
             switch self {
             case .internetGateway, .egressOnlyInternetGateway, .natGateway, .gatewayEndpoint,
-                 .networkInterface, .peeringConnection, .transitGateway: return true
+                 .networkInterface, .peeringConnection, .transitGateway, .vpnGateway: return true
             default: return false
             }
         }
