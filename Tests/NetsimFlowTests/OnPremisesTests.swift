@@ -212,3 +212,21 @@ struct OnPremisesTests {
         #expect(plain.explanations.isEmpty)
     }
 }
+
+extension OnPremisesTests {
+    /// A transit gateway advertises its routes to VPC attachments as well as the attached
+    /// VPCs' blocks: a default route to an egress VPC lets the data centre reach the internet
+    /// through AWS, and a route toward a block it does not advertise ends NO_RETURN_ROUTE.
+    @Test func transitGatewayAdvertisesItsRoutesToAttachments() throws {
+        let n = try Self.network([("      - {destination: 10.60.0.0/16,   vpc: claims}\n",
+                                   "      - {destination: 10.60.0.0/16,   vpc: claims}\n      - {destination: 0.0.0.0/0,      vpc: claims}\n")],
+                                 file: "Topologies/transit-gateway-onprem.yaml")
+        let dc = try #require(n.fabric.topology.externals.first { $0.name == "datacenter" })
+        #expect(n.fabric.topology.returnRoutes(of: dc)?.routes.map(\.description) == ["10.60.0.0/16", "0.0.0.0/0"])
+        // A static return route list narrower than the VPC: a flow to the cluster has no route.
+        let narrow = try Self.network([("    via: corp-tgw\n  - name: mq-gateway", "    via: corp-tgw\n    returnRoutes: [10.60.0.0/24]\n  - name: mq-gateway")],
+                                      file: "Topologies/transit-gateway-onprem.yaml")
+        let t = try Lab.trace(narrow, "external:datacenter", "deployment:claims/claims-worker", port: 9090)
+        #expect(t.forward.end == .noRoute && t.explanations.first?.code == .noReturnRoute)
+    }
+}

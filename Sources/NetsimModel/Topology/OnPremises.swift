@@ -45,14 +45,20 @@ extension Topology {
 
     /// What the gateway advertises to the external network over BGP: a virtual private
     /// gateway its VPC's CIDR blocks (Site-to-Site VPN User Guide: the virtual private gateway
-    /// advertises the VPC's CIDRs); a transit gateway the blocks of every VPC attached to it
-    /// (netsim's stand-in for the routes of the attachment's associated table).
+    /// advertises the VPC's CIDRs); a transit gateway the routes of the attachment's associated
+    /// route table. netsim's stand-in for the latter, until transit gateway route tables are
+    /// modelled: the blocks of every VPC attached to it (propagation) and its routes to VPC
+    /// attachments (a default route to an egress VPC is advertised too).
     public func advertisedRoutes(by gateway: PrivateGateway) -> [IPv4CIDR] {
         switch gateway {
         case .vpnGateway(let name): return vpcs.first { $0.name == name }?.cidrBlocks ?? []
         case .transitGateway(let name):
             guard let tgw = transitGateways.first(where: { $0.name == name }) else { return [] }
-            return tgw.vpcAttachments.flatMap { a in vpcs.first { $0.name == a }?.cidrBlocks ?? [] }
+            var out = tgw.vpcAttachments.flatMap { a in vpcs.first { $0.name == a }?.cidrBlocks ?? [] }
+            for r in tgw.routes {
+                if case .vpc(let v) = r.target, tgw.vpcAttachments.contains(v), !out.contains(r.destination) { out.append(r.destination) }
+            }
+            return out
         }
     }
 
