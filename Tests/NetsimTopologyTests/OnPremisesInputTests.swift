@@ -138,3 +138,20 @@ struct OnPremisesInputTests {
         #expect(r.validTopology?.vpcs[0].routeTable(named: "rt")?.routes.first?.target == .vpnGateway("corp-vgw"))
     }
 }
+
+extension OnPremisesInputTests {
+    /// Hostile values: wrong types, empty and megabyte names, are located errors, never a crash.
+    @Test func hostileValues() {
+        #expect(Self.load(Self.topology(propagating: "corp-vgw")).diagnostics.contains { $0.code == .wrongType })
+        #expect(Self.load(Self.topology(propagating: "[\"\"]")).diagnostics.contains { $0.code == .propagatingVgw })
+        #expect(Self.load(Self.topology(vgw: "vpnGateway: [corp-vgw]")).diagnostics.contains { $0.code == .wrongType })
+        #expect(Self.load(Self.topology(external: "firewall: [allow]")).diagnostics.contains { $0.code == .wrongType })
+        #expect(Self.load(Self.topology(external: "firewall:\n  inbound: {action: allow}")).diagnostics.contains { $0.code == .wrongType })
+        let huge = String(repeating: "v", count: 1 << 20)
+        let d = Self.load(Self.topology().replacingOccurrences(of: "via: corp-vgw", with: "via: \(huge)")).diagnostics
+        #expect(d.contains { $0.code == .undefinedReference } && d.allSatisfy { $0.message.count < 2000 && $0.hint.count < 2000 })
+        let p = Self.load(Self.topology(propagating: "[\(huge)]")).diagnostics
+        #expect(p.contains { $0.code == .propagatingVgw } && p.allSatisfy { $0.message.count < 2000 && $0.hint.count < 2000 })
+        #expect(Self.load(Self.topology(external: "returnRoutes: [\"\"]")).diagnostics.contains { $0.code == .invalidCIDR })
+    }
+}

@@ -76,8 +76,10 @@ extension Walk {
     /// what the gateway advertises over BGP, or its static routes). Recorded when the network
     /// declares its link (or is behind a virtual private gateway); a missing route ends the walk.
     mutating func returnRoute(_ e: External, via: ExternalGateway) -> Bool {
-        guard let routes = f.topology.returnRoutes(of: e) else { return true }
-        let matched = packet.destination.v4.flatMap { routes.route(to: $0) }
+        // Return routes are IPv4 (an external network's blocks are); an IPv6 packet is not
+        // judged here (a virtual private gateway carries no IPv6: its route step has none).
+        guard let routes = f.topology.returnRoutes(of: e), let d = packet.destination.v4 else { return true }
+        let matched = routes.route(to: d)
         let check = ReturnRouteCheck(external: e.name, destination: packet.destination, basis: routes.basis, routes: routes.routes, matched: matched)
         let place = Place.external(name: e.name, address: packet.source)
         guard matched != nil else {
