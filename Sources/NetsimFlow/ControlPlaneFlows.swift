@@ -29,7 +29,7 @@ extension Network {
     func onInternet(_ src: ResolvedEndpoint) -> Bool {
         switch src.place {
         case .internet: return true
-        case .externalNetwork(let e): return e.via == nil || !fabric.topology.transitGateways.contains { $0.name == e.via }
+        case .externalNetwork(let e): return fabric.topology.privateGateway(of: e) == nil
         case .interface, .serviceIP: return false
         }
     }

@@ -57,7 +57,7 @@ public struct Network: Sendable {
     public static func checkDiagnostics(_ t: Topology, catalog: InstanceCatalog, file: String) -> [Diagnostic] {
         let agentEnforces = t.cluster?.networkPolicy.enforcer == .vpcCNI && !t.kubernetes.networkPolicies.isEmpty
         // The API server's calls (webhooks, APIServices), traced when the control plane is declared.
-        let untraced = controlPlaneCallsUntraced(t, file: file)
+        let untraced = controlPlaneCallsUntraced(t, file: file) + returnRouteDiagnostics(t)
         let callsTraced = t.cluster?.controlPlane != nil && !controlPlaneCalls(t.kubernetes).isEmpty
         guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces || callsTraced else { return untraced }
         let network = Network(topology: t, catalog: catalog)
@@ -208,7 +208,7 @@ public struct Network: Sendable {
         var fromOutside = false
         switch src.place {
         case .internet: fromOutside = true
-        case .externalNetwork(let e): fromOutside = e.via == nil || !fabric.topology.transitGateways.contains { $0.name == e.via }
+        case .externalNetwork(let e): fromOutside = fabric.topology.privateGateway(of: e) == nil
         default: break
         }
         if fromOutside, case .interface(let d) = dst.place, let pub = fabric.interfaces[d].publicIP, dst.address == fabric.interfaces[d].primaryIP {

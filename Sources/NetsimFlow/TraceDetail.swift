@@ -64,6 +64,8 @@ public enum Place: Sendable, Equatable {
     case nodeHost(String, address: IPAddress)
     /// A pod, by name (nil when the address is no pod's) and address.
     case pod(String?, address: IPAddress)
+    /// A virtual private gateway: its `vgw-…` ID and name.
+    case vpnGateway(ObjectRef)
 }
 
 /// Which way a security group or network ACL looked at the packet.
@@ -479,6 +481,14 @@ public enum StepDetail: Sendable {
     case loadBalancerFlowReturn(loadBalancer: String, client: IPAddress, node: IPAddress)
     // pods
     indirect case networkPolicy(PolicyVerdict)
+    // on-premises edges
+    /// A virtual private gateway's decision: to the external network whose advertised prefix
+    /// matches, into its VPC, or no route.
+    indirect case vpnGateway(VPNGatewayHop)
+    /// The firewall in front of an external network judges the packet (or a reply passes by state).
+    indirect case externalFirewall(ExternalFirewallMatch)
+    /// The external network's route back toward AWS for the packet's destination (found or not).
+    indirect case returnRoute(ReturnRouteCheck)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's
@@ -530,6 +540,10 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     /// The EKS API server's public endpoint refuses the client: no public access, or the
     /// address it sees is outside `publicAccessCidrs`.
     case eksEndpointAccessDenied = "EKS_ENDPOINT_ACCESS_DENIED"
+    /// The firewall in front of an external network (`firewall:`) denies the packet.
+    case externalFirewallDenied = "EXTERNAL_FIREWALL_DENIED"
+    /// The external network has no route back toward AWS for the address (its return routes).
+    case noReturnRoute = "NO_RETURN_ROUTE"
 }
 
 /// The API server's public endpoint's decision on a client: the address it sees (after any
@@ -607,6 +621,13 @@ public enum BlockReason: Sendable {
     case hairpinWithPreservedClientIP(target: String)
     case loadBalancerNoConnection(loadBalancer: String)
     case networkPolicy(PolicyVerdict)
+    /// A virtual private gateway knows no route to the destination (no advertised prefix of
+    /// the networks behind it covers it, and it is outside its VPC).
+    case vpnGatewayNoRoute(vpnGateway: String, destination: IPAddress)
+    /// The firewall in front of an external network denies the packet.
+    indirect case externalFirewall(ExternalFirewallMatch)
+    /// The external network has no route back toward AWS for the address.
+    indirect case noReturnRoute(ReturnRouteCheck)
 }
 
 /// On a reply a network ACL denies: the port it must allow and, when the port is picked from a
@@ -711,4 +732,56 @@ extension FabricIndex {
     public func subnetRef(_ name: String) -> ObjectRef { ObjectRef(id: subnets[name]?.subnet.id ?? "", name: name) }
     /// Node `name` by its instance ID and name (an empty ID when the cluster has no such node).
     public func nodeRef(_ name: String) -> ObjectRef { ObjectRef(id: nodeByName[name]?.instanceID ?? "", name: name) }
+}
+
+/// A virtual private gateway's decision on a packet.
+public struct VPNGatewayHop: Sendable {
+    public enum Way: Sendable {
+        /// To external network `external` by its advertised `prefix` over its link.
+        case toExternal(String, prefix: IPv4CIDR, connection: External.Connection, routing: External.Routing)
+        /// Into the VPC it is attached to (the destination is in the VPC's blocks).
+        case intoVPC(String)
+        /// No advertised prefix covers the destination and it is outside the VPC.
+        case noRoute
+    }
+    public var gateway: ObjectRef
+    public var destination: IPAddress
+    public var way: Way
+    public init(gateway: ObjectRef, destination: IPAddress, way: Way) { self.gateway = gateway; self.destination = destination; self.way = way }
+}
+
+/// The firewall in front of an external network on one packet.
+public struct ExternalFirewallMatch: Sendable {
+    public var external: String
+    public var firewall: String
+    public var direction: ExternalFirewall.Direction
+    public var allowed: Bool
+    /// 0-based index of the first matching rule; nil: no rule matched (the default).
+    public var rule: Int?
+    /// How many rules the direction has (0: it passes everything).
+    public var ruleCount: Int
+    /// The matched rule as written (`allow tcp 443 from 10.0.0.0/16`), when one matched.
+    public var ruleText: String?
+    /// A reply passing by the firewall's state for the flow it let through.
+    public var tracked: Bool
+    public var packet: Packet
+    public var location: SourceLocation?
+    public init(external: String, firewall: String, direction: ExternalFirewall.Direction, allowed: Bool, rule: Int?, ruleCount: Int,
+                ruleText: String?, tracked: Bool, packet: Packet, location: SourceLocation?) {
+        self.external = external; self.firewall = firewall; self.direction = direction; self.allowed = allowed; self.rule = rule
+        self.ruleCount = ruleCount; self.ruleText = ruleText; self.tracked = tracked; self.packet = packet; self.location = location
+    }
+}
+
+/// An external network's route back toward AWS for one address.
+public struct ReturnRouteCheck: Sendable {
+    public var external: String
+    public var destination: IPAddress
+    public var basis: ReturnRoutes.Basis
+    public var routes: [IPv4CIDR]
+    /// The most specific return route covering the destination; nil: none (the block).
+    public var matched: IPv4CIDR?
+    public init(external: String, destination: IPAddress, basis: ReturnRoutes.Basis, routes: [IPv4CIDR], matched: IPv4CIDR?) {
+        self.external = external; self.destination = destination; self.basis = basis; self.routes = routes; self.matched = matched
+    }
 }

@@ -354,6 +354,7 @@ extension Walk {
         case .transitGateway(let n): return .move(.transitGateway(n, fromSubnet: subnet.name))
         case .gatewayEndpoint(let n): return .move(.gatewayEndpoint(n, vpc: vpc.name))
         case .networkInterface(let n): return .move(.middlebox(n, fromSubnet: subnet.name))
+        case .vpnGateway: return vpnGatewayEgress(vpc: vpc)
         }
     }
 

@@ -108,8 +108,10 @@ public final class FabricIndex: @unchecked Sendable {
                 groups[SecurityGroupMembership.key(vpc: vpc.name, group: g.name)] = g
                 if g.name != "default" || groupVPC[g.name] == nil { groupVPC[g.name] = vpc.name }
             }
+            let propagated = FabricIndex.propagatedRoutes(t, vpc)
             for rt in vpc.routeTables {
-                routeTables["\(vpc.name)/\(rt.name)"] = CompiledRouteTable(table: rt, vpc: vpc, gatewayEndpoints: vpc.gatewayEndpoints, prefixLists: pls)
+                routeTables["\(vpc.name)/\(rt.name)"] = CompiledRouteTable(table: rt, vpc: vpc, gatewayEndpoints: vpc.gatewayEndpoints, prefixLists: pls,
+                                                                            propagated: propagated)
             }
         }
         // Node ENIs: every address they hold (primary, secondary IPs, prefixes) is theirs.

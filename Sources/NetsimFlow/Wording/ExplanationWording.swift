@@ -89,6 +89,10 @@ extension BlockReason {
         case .loadBalancerNoConnection(let lb): return "\(lb) has no connection for this reply"
         case .networkPolicy(let v):
             return Wording.policyBlock(v)
+        case .vpnGatewayNoRoute(let g, let d):
+            return "virtual private gateway \(g) has no route to \(d): no network behind it advertises a prefix covering it, and it is outside the VPC"
+        case .externalFirewall(let m): return Wording.externalFirewallBlock(m)
+        case .noReturnRoute(let c): return Wording.noReturnRouteBlock(c)
         }
     }
 }

@@ -23,6 +23,7 @@ extension Place: CustomStringConvertible {
         case .node(let n): return "node \(n.name)"
         case .nodeHost(let name, let address): return "node \(name) (\(address))"
         case .pod(let name, let address): return "pod \(name ?? "?") (\(address))"
+        case .vpnGateway(let g): return "virtual private gateway \(g.name) (\(g.id))"
         }
     }
 }

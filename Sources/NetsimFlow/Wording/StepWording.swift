@@ -41,6 +41,8 @@ extension StepDetail {
         case .noTarget, .targetGroup: return "TargetGroup"
         case .loadBalancerForward(let h), .loadBalancerReturn(let h): return h.kind == .application ? "Proxy" : "DestinationNAT"
         case .networkPolicy: return "NetworkPolicy"
+        case .vpnGateway, .returnRoute: return "Routing"
+        case .externalFirewall: return "Firewall"
         }
     }
 
@@ -89,7 +91,7 @@ extension StepDetail {
             return "\(d.rawValue): \(acl.id) \"\(acl.name)\" denies replies to ports \(Wording.ports(denied)) of the \(range.lowerBound)–\(range.upperBound) range the port is picked from"
         case .sameSubnet(let d): return "\(d) is in the same subnet: delivered directly, without the route table or network ACL"
         case .route(let m):
-            return "route table \(m.table.id) \"\(m.table.name)\": \(m.written) → \(m.target)\(m.origin == .endpoint ? " (gateway endpoint route)" : "")"
+            return "route table \(m.table.id) \"\(m.table.name)\": \(m.written) → \(m.target)\(m.origin == .endpoint ? " (gateway endpoint route)" : m.origin == .propagated ? " (propagated)" : "")"
         case .applianceForwards:
             return "the appliance forwards the packet (from here on, security-group references no longer match the original sender)"
         case .internetGatewaySourceNAT(let b, let a): return "1:1 NAT: source \(b.source) → public \(a.source)"
@@ -159,6 +161,9 @@ extension StepDetail {
             return Wording.policyStep(v)
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return "a reply to the client \(client) of a connection \(lb) forwarded with the client's address: the VPC returns it to the NLB node \(node) by the flow, not by the route table"
+        case .vpnGateway(let h): return Wording.vpnGatewayStep(h)
+        case .externalFirewall(let m): return Wording.externalFirewallStep(m)
+        case .returnRoute(let c): return Wording.returnRouteStep(c)
         }
     }
 }

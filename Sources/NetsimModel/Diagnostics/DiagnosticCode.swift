@@ -189,6 +189,12 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let endpointPrivateDnsConflict = DiagnosticCode("NS1443", "endpoint-private-dns-conflict", "Private DNS on two interface endpoints of one service in one VPC: AWS refuses the second (its private hosted zone conflicts with the first's).")
     public static let endpointPrivateDnsAttributes = DiagnosticCode("NS1444", "endpoint-private-dns-attributes", "Private DNS on an interface endpoint in a VPC whose enableDnsSupport or enableDnsHostnames is false: AWS refuses it.")
     public static let endpointUnknownService = DiagnosticCode("NS1445", "endpoint-unknown-service", "An interface endpoint service netsim does not know, or a full service name of another region or form: the nearest known names are suggested.")
+    // MARK: NS142x–NS143x — on-premises edges
+    public static let vpnGateway = DiagnosticCode("NS1421", "vpn-gateway", "A VPC written with two virtual private gateways (vpnGateway and virtualPrivateGateway), or a bad amazonSideAsn; AWS attaches one per VPC.")
+    public static let propagatingVgw = DiagnosticCode("NS1422", "propagating-vgw", "propagatingVgws names a virtual private gateway that does not exist, or one attached to another VPC.")
+    public static let externalFirewall = DiagnosticCode("NS1423", "external-firewall", "A firewall in front of an external network that netsim cannot apply: a rule without a valid action, CIDR, protocol or port, or a firewall on a host inside a VPC.")
+    public static let externalConnection = DiagnosticCode("NS1424", "external-connection", "An external network's connection or routing AWS would not have: static routing without returnRoutes, Direct Connect with static routing, or on-premises settings on a network not reached through a transit gateway or virtual private gateway.")
+    public static let noReturnRoute = DiagnosticCode("NS1425", "no-return-route", "Pod addresses keep their source toward an external network (SNAT excluded or off) but the network has no route back to them: replies never reach AWS.")
 
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
@@ -239,5 +245,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
         .endpointSubnet, .endpointZoneTwice, .endpointPrivateDnsConflict, .endpointPrivateDnsAttributes, .endpointUnknownService,
+        .vpnGateway, .propagatingVgw, .externalFirewall, .externalConnection, .noReturnRoute,
     ]
 }

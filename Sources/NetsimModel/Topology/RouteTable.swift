@@ -6,6 +6,9 @@ public struct RouteTable: Sendable {
     /// Routes as written, without the implicit `local` routes (see `localRoutes(in:)`).
     public var routes: [Route]
     public var location: SourceLocation
+    /// Virtual private gateways whose routes propagate into the table (`propagatingVgws`,
+    /// as `describe-route-tables` has it), by name.
+    public var propagatingVgws: [String] = []
 
     public init(name: String, id: String, isMain: Bool, routes: [Route], location: SourceLocation) {
         self.name = name; self.id = id; self.isMain = isMain; self.routes = routes; self.location = location
@@ -39,6 +42,8 @@ public struct Route: Sendable {
         case transitGateway(String)
         case gatewayEndpoint(String)
         case networkInterface(String)
+        /// A virtual private gateway (`vgw-…`), by name.
+        case vpnGateway(String)
 
         public var description: String {
             switch self {
@@ -46,7 +51,7 @@ public struct Route: Sendable {
             case .blackhole: return "blackhole"
             case .internetGateway(let n), .egressOnlyInternetGateway(let n), .natGateway(let n),
                  .peeringConnection(let n), .transitGateway(let n), .gatewayEndpoint(let n),
-                 .networkInterface(let n):
+                 .networkInterface(let n), .vpnGateway(let n):
                 return n
             }
         }

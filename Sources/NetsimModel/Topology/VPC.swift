@@ -21,6 +21,8 @@ public struct VPC: Sendable {
     /// `enableDnsSupport` true, `enableDnsHostnames` false (VPC guide, "DNS attributes for your VPC").
     public var enableDnsSupport = true
     public var enableDnsHostnames = false
+    /// The virtual private gateway attached to the VPC (`vpnGateway:`), if any.
+    public var vpnGateway: VPNGateway? = nil
 
     public init(name: String, id: String, cidrBlocks: [IPv4CIDR], ipv6CidrBlocks: [IPv6CIDR] = [],
                 subnets: [Subnet] = [], routeTables: [RouteTable] = [], internetGateway: InternetGateway? = nil,
@@ -108,6 +110,19 @@ public struct InternetGateway: Sendable {
     public var location: SourceLocation
     public init(name: String, id: String, location: SourceLocation) {
         self.name = name; self.id = id; self.location = location
+    }
+}
+
+/// A virtual private gateway (`vgw-…`): the VPC side of Site-to-Site VPN and Direct Connect
+/// (private virtual interface) connections. One per VPC.
+public struct VPNGateway: Sendable {
+    public var name: String
+    public var id: String
+    /// The Amazon side's BGP ASN (AWS default 64512), for the record.
+    public var amazonSideASN: Int
+    public var location: SourceLocation
+    public init(name: String, id: String, amazonSideASN: Int = 64512, location: SourceLocation) {
+        self.name = name; self.id = id; self.amazonSideASN = amazonSideASN; self.location = location
     }
 }
 

@@ -14,6 +14,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case noListener, listenerDefault, listenerRule, noMatchingListenerRule, fixedResponse, redirect
     case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn, networkPolicy
     case serviceDNS
+    case vpnGateway, externalFirewall, returnRoute
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -63,6 +64,9 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .loadBalancerFlowReturn: self = .loadBalancerFlowReturn
         case .networkPolicy: self = .networkPolicy
         case .serviceDNS: self = .serviceDNS
+        case .vpnGateway: self = .vpnGateway
+        case .externalFirewall: self = .externalFirewall
+        case .returnRoute: self = .returnRoute
         }
     }
 }
@@ -77,6 +81,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case gatewayEndpointProtocol, serviceHasNoEndpoints, netfilterFilter, notAServicePort, noListener, noMatchingRule
     case fixedResponse, redirect, noRegisteredTargets, targetsOutsideZones, noTargetInZone, hairpinWithPreservedClientIP
     case loadBalancerNoConnection, networkPolicy, apiServerEndpoint
+    case vpnGatewayNoRoute, externalFirewall, noReturnRoute
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -125,6 +130,9 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .hairpinWithPreservedClientIP: self = .hairpinWithPreservedClientIP
         case .loadBalancerNoConnection: self = .loadBalancerNoConnection
         case .networkPolicy: self = .networkPolicy
+        case .vpnGatewayNoRoute: self = .vpnGatewayNoRoute
+        case .externalFirewall: self = .externalFirewall
+        case .noReturnRoute: self = .noReturnRoute
         }
     }
 }
@@ -134,6 +142,7 @@ public enum TracePlaceKind: String, CaseIterable, Sendable {
     case interface, loadBalancerNode, endpoint, internet, external, subnet
     case vpc, internetGateway, egressOnlyInternetGateway, natGateway, peering, transitGateway
     case gatewayEndpoint, service, node, nodeHost, pod
+    case vpnGateway
 
     public init(_ place: Place) {
         switch place {
@@ -154,6 +163,7 @@ public enum TracePlaceKind: String, CaseIterable, Sendable {
         case .node: self = .node
         case .nodeHost: self = .nodeHost
         case .pod: self = .pod
+        case .vpnGateway: self = .vpnGateway
         }
     }
 }
@@ -281,6 +291,7 @@ extension TraceRenderer {
         case .node(let n): return JSONObject(["id": n.id, "name": n.name])
         case .nodeHost(let name, let address): return JSONObject(["name": name, "address": address])
         case .pod(let name, let address): return JSONObject(["name": name, "address": address])
+        case .vpnGateway(let o): return JSONObject(["id": o.id, "name": o.name])
         }
     }
 
@@ -466,6 +477,9 @@ extension TraceRenderer {
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return JSONObject(["loadBalancer": lb, "client": client, "node": node])
         case .networkPolicy(let v): return policyVerdict(v)
+        case .vpnGateway(let h): return vpnGatewayFields(h)
+        case .externalFirewall(let m): return externalFirewallFields(m)
+        case .returnRoute(let c): return returnRouteFields(c)
         }
     }
 
@@ -518,6 +532,7 @@ extension TraceRenderer {
         case .transitGateway(let n): return JSONObject(["kind": "transitGateway", "name": n]).value
         case .gatewayEndpoint(let n): return JSONObject(["kind": "gatewayEndpoint", "name": n]).value
         case .networkInterface(let n): return JSONObject(["kind": "networkInterface", "name": n]).value
+        case .vpnGateway(let n): return JSONObject(["kind": "vpnGateway", "name": n]).value
         }
     }
 
@@ -592,6 +607,9 @@ extension TraceRenderer {
         case .hairpinWithPreservedClientIP(let target): return JSONObject(["target": target])
         case .loadBalancerNoConnection(let lb): return JSONObject(["loadBalancer": lb])
         case .networkPolicy(let v): return policyVerdict(v)
+        case .vpnGatewayNoRoute(let g, let d): return JSONObject(["vpnGateway": g, "destination": d])
+        case .externalFirewall(let m): return externalFirewallFields(m, reason: true)
+        case .noReturnRoute(let c): return returnRouteFields(c)
         }
     }
 }

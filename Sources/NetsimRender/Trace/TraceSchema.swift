@@ -872,7 +872,8 @@ public enum TraceSchema {
             "peeringConnection",
             "transitGateway",
             "gatewayEndpoint",
-            "networkInterface"
+            "networkInterface",
+            "vpnGateway"
           ]
         },
         "name": {
@@ -1852,7 +1853,8 @@ public enum TraceSchema {
           "enum": [
             "local",
             "table",
-            "endpoint"
+            "endpoint",
+            "propagated"
           ]
         }
       }
@@ -3248,6 +3250,210 @@ public enum TraceSchema {
         }
       }
     },
+    "stepVpnGateway": {
+      "type": "object",
+      "description": "A virtual private gateway's decision: to the external network whose advertised prefix matches best, into its VPC, or no route.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "vpnGateway",
+        "destination",
+        "to"
+      ],
+      "properties": {
+        "kind": {
+          "const": "vpnGateway"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "vpnGateway": {
+          "$ref": "#/$defs/objectRef"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "to": {
+          "enum": [
+            "external",
+            "vpc",
+            "none"
+          ],
+          "description": "Where the gateway sends the packet: an external network, into its VPC, or nowhere (no route)."
+        },
+        "network": {
+          "type": "string"
+        },
+        "destinationCidr": {
+          "$ref": "#/$defs/cidr"
+        },
+        "connection": {
+          "enum": [
+            "vpn",
+            "directConnect"
+          ]
+        },
+        "routing": {
+          "enum": [
+            "bgp",
+            "static"
+          ]
+        },
+        "vpc": {
+          "type": "string"
+        }
+      }
+    },
+    "stepExternalFirewall": {
+      "type": "object",
+      "description": "The firewall in front of an external network judges the packet (first matching rule, deny by default once the direction has rules), or a reply passes by its state.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "network",
+        "firewall",
+        "direction",
+        "allowed",
+        "ruleCount",
+        "tracked"
+      ],
+      "properties": {
+        "kind": {
+          "const": "externalFirewall"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "network": {
+          "type": "string"
+        },
+        "firewall": {
+          "type": "string"
+        },
+        "direction": {
+          "enum": [
+            "inbound",
+            "outbound"
+          ],
+          "description": "inbound: into the external network; outbound: out of it toward AWS."
+        },
+        "allowed": {
+          "type": "boolean"
+        },
+        "rule": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "1-based number of the first matching rule; absent when none matched (the default)."
+        },
+        "ruleCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "ruleText": {
+          "type": "string"
+        },
+        "tracked": {
+          "type": "boolean",
+          "description": "A reply passing by the firewall's state."
+        }
+      }
+    },
+    "stepReturnRoute": {
+      "type": "object",
+      "description": "The external network's route back toward AWS for the packet's destination (`matched`), or none.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "network",
+        "destination",
+        "routes",
+        "basis"
+      ],
+      "properties": {
+        "kind": {
+          "const": "returnRoute"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "network": {
+          "type": "string"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "routes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/cidr"
+          }
+        },
+        "matched": {
+          "$ref": "#/$defs/cidr"
+        },
+        "basis": {
+          "enum": [
+            "bgp",
+            "declared"
+          ],
+          "description": "bgp: what the gateway advertises; declared: the network's returnRoutes."
+        },
+        "advertisedBy": {
+          "type": "string"
+        }
+      }
+    },
     "stepServiceDNS": {
       "type": "object",
       "description": "What an AWS service's regional DNS name returned to the source of an `aws:SERVICE` flow, and why: an interface endpoint's ENI (its private hosted zone, private DNS on; the one in the source's zone, `otherZones` the rest), the public service (`standIn`: netsim's stand-in address; `reason` says why), or an address of a gateway endpoint's prefix list.",
@@ -3404,6 +3610,9 @@ public enum TraceSchema {
             "loadBalancerReturn",
             "loadBalancerFlowReturn",
             "networkPolicy",
+            "vpnGateway",
+            "externalFirewall",
+            "returnRoute",
             "serviceDNS"
           ]
         }
@@ -3998,6 +4207,45 @@ public enum TraceSchema {
           "if": {
             "properties": {
               "kind": {
+                "const": "vpnGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepVpnGateway"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "externalFirewall"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepExternalFirewall"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "returnRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepReturnRoute"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
                 "const": "serviceDNS"
               }
             }
@@ -4375,6 +4623,27 @@ public enum TraceSchema {
         }
       }
     },
+    "placeVpnGateway": {
+      "type": "object",
+      "description": "A virtual private gateway.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "id",
+        "name"
+      ],
+      "properties": {
+        "kind": {
+          "const": "vpnGateway"
+        },
+        "id": {
+          "type": "string"
+        },
+        "name": {
+          "type": "string"
+        }
+      }
+    },
     "place": {
       "description": "A place on the path, keyed by `kind`.",
       "type": "object",
@@ -4400,7 +4669,8 @@ public enum TraceSchema {
             "service",
             "node",
             "nodeHost",
-            "pod"
+            "pod",
+            "vpnGateway"
           ]
         }
       },
@@ -4623,6 +4893,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/placePod"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "vpnGateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/placeVpnGateway"
           },
           "else": false
         }
@@ -5680,6 +5963,121 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonVpnGatewayNoRoute": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "vpnGateway",
+        "destination"
+      ],
+      "properties": {
+        "kind": {
+          "const": "vpnGatewayNoRoute"
+        },
+        "vpnGateway": {
+          "type": "string"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        }
+      }
+    },
+    "reasonExternalFirewall": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "network",
+        "firewall",
+        "direction",
+        "allowed",
+        "ruleCount",
+        "tracked",
+        "deniedPacket"
+      ],
+      "properties": {
+        "kind": {
+          "const": "externalFirewall"
+        },
+        "network": {
+          "type": "string"
+        },
+        "firewall": {
+          "type": "string"
+        },
+        "direction": {
+          "enum": [
+            "inbound",
+            "outbound"
+          ],
+          "description": "inbound: into the external network; outbound: out of it toward AWS."
+        },
+        "allowed": {
+          "type": "boolean"
+        },
+        "rule": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "1-based number of the first matching rule; absent when none matched (the default)."
+        },
+        "ruleCount": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "ruleText": {
+          "type": "string"
+        },
+        "tracked": {
+          "type": "boolean",
+          "description": "A reply passing by the firewall's state."
+        },
+        "deniedPacket": {
+          "$ref": "#/$defs/packet"
+        }
+      }
+    },
+    "reasonNoReturnRoute": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "network",
+        "destination",
+        "routes",
+        "basis"
+      ],
+      "properties": {
+        "kind": {
+          "const": "noReturnRoute"
+        },
+        "network": {
+          "type": "string"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        },
+        "routes": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/cidr"
+          }
+        },
+        "matched": {
+          "$ref": "#/$defs/cidr"
+        },
+        "basis": {
+          "enum": [
+            "bgp",
+            "declared"
+          ],
+          "description": "bgp: what the gateway advertises; declared: the network's returnRoutes."
+        },
+        "advertisedBy": {
+          "type": "string"
+        }
+      }
+    },
     "reason": {
       "description": "Why the path is blocked, with the values that say so, keyed by `kind` (the BlockReason case's name).",
       "type": "object",
@@ -5733,7 +6131,10 @@ public enum TraceSchema {
             "hairpinWithPreservedClientIP",
             "loadBalancerNoConnection",
             "networkPolicy",
-            "apiServerEndpoint"
+            "apiServerEndpoint",
+            "vpnGatewayNoRoute",
+            "externalFirewall",
+            "noReturnRoute"
           ]
         }
       },
@@ -6322,6 +6723,45 @@ public enum TraceSchema {
             "$ref": "#/$defs/reasonApiServerEndpoint"
           },
           "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "vpnGatewayNoRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonVpnGatewayNoRoute"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "externalFirewall"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonExternalFirewall"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "noReturnRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonNoReturnRoute"
+          },
+          "else": false
         }
       ]
     },
@@ -6691,7 +7131,9 @@ public enum TraceSchema {
             "NETWORK_POLICY_INGRESS_DENIED",
             "NETWORK_POLICY_EGRESS_DENIED",
             "CLUSTER_NETWORK_POLICY_DENIED",
-            "EKS_ENDPOINT_ACCESS_DENIED"
+            "EKS_ENDPOINT_ACCESS_DENIED",
+            "EXTERNAL_FIREWALL_DENIED",
+            "NO_RETURN_ROUTE"
           ],
           "description": "Reachability Analyzer's explanation code, or netsim's own."
         },

@@ -411,9 +411,10 @@ extension TopologyConverter {
             pr.finish()
             if let p, let proto { ports.append(External.Port(name: n, port: UInt16(p), ipProtocol: proto)) }
         }
-        let ext = External(name: name, address: address ?? .host(IPv4Address(0)), subnet: subnet?.0, securityGroups: sgs.map(\.0),
+        var ext = External(name: name, address: address ?? .host(IPv4Address(0)), subnet: subnet?.0, securityGroups: sgs.map(\.0),
                            publicIP: address4(r, "publicIp", what: "publicIp"), via: via?.0, ports: ports,
                            description: r.string("description") ?? "", location: r.location)
+        readOnPremises(r, into: &ext)
         r.finish()
         return address == nil ? nil : ext
     }

@@ -116,6 +116,7 @@ extension TopologyConverter {
         checkNetworkPolicySettings(t)
         checkSecurityGroupsForPods(t)
         checkExternals(t)
+        checkOnPremises(t)
     }
 
     func resolveRouteTargets(_ t: inout Topology) {
@@ -152,6 +153,7 @@ extension TopologyConverter {
             case .peeringConnection: target = .peeringConnection(p.name)
             case .transitGateway: target = .transitGateway(p.name)
             case .gatewayEndpoint: target = .gatewayEndpoint(p.name)
+            case .vpnGateway: target = .vpnGateway(p.name)
             default: target = .networkInterface(p.name)
             }
             t.vpcs[vi].routeTables[ti].routes[p.index].target = target
@@ -367,10 +369,13 @@ extension TopologyConverter {
             }
             if let via = e.via {
                 let ok = definitions[.transitGateway]?[via] != nil || definitions[.peeringConnection]?[via] != nil
-                    || definitions[.internetGateway]?[via] != nil || via == "internet"
+                    || definitions[.internetGateway]?[via] != nil || definitions[.vpnGateway]?[via] != nil || via == "internet"
                 if !ok {
-                    reporter.error(.undefinedReference, "external '\(echo: e.name)' is reached via '\(echo: via)', which is not a transit gateway, peering connection or internet gateway",
-                                   at: locations["via:\(e.name)"] ?? e.location)
+                    let names = [Kind.transitGateway, .vpnGateway, .peeringConnection, .internetGateway].flatMap { (definitions[$0] ?? [:]).keys }.sorted()
+                    let dym = Suggestions.didYouMean(via, in: names)
+                    reporter.error(.undefinedReference, "external '\(echo: e.name)' is reached via '\(echo: via)', which is not a transit gateway, virtual private gateway, peering connection or internet gateway",
+                                   at: locations["via:\(e.name)"] ?? e.location,
+                                   hint: dym.isEmpty ? (names.isEmpty ? "define the gateway, or drop 'via' for a network on the internet" : "gateways: " + names.prefix(8).map { Echo.clip($0) }.joined(separator: ", ")) : dym)
                 }
             }
         }

@@ -119,6 +119,7 @@ extension TopologyConverter {
         vpc.gatewayEndpoints = (r.list("gatewayEndpoints") ?? []).compactMap { convertEndpoint($0, vpc: name) }
         vpc.networkInterfaces = (r.list("networkInterfaces") ?? []).compactMap { convertENI($0, vpc: name) }
         convertInterfaceEndpoints(r, into: &vpc)
+        vpc.vpnGateway = convertVPNGateway(r, vpc: name)
         r.finish()
         return vpc
     }
@@ -222,8 +223,9 @@ extension TopologyConverter {
                 routes.append(Route(destination: destination, target: .blackhole, location: rr.location))
             }
         }
-        let table = RouteTable(name: name, id: makeID("rtb", name, given: r.string("id"), at: r.valueLocation("id")),
+        var table = RouteTable(name: name, id: makeID("rtb", name, given: r.string("id"), at: r.valueLocation("id")),
                                isMain: r.bool("main") ?? false, routes: routes, location: r.location)
+        table.propagatingVgws = readPropagatingVgws(r, vpc: vpc, table: name)
         r.finish()
         pendingRouteTargets.append(contentsOf: pending.map { (vpc, name, $0.0, $0.1, $0.2) })
         return table

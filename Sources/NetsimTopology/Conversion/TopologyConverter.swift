@@ -27,11 +27,12 @@ final class TopologyConverter {
         case transitGateway = "transit gateway", eniConfig = "ENIConfig", nodeGroup = "node group"
         case external
         case interfaceEndpoint = "interface endpoint"
+        case vpnGateway = "virtual private gateway"
 
         var isRouteTarget: Bool {
             switch self {
             case .internetGateway, .egressOnlyInternetGateway, .natGateway, .gatewayEndpoint,
-                 .networkInterface, .peeringConnection, .transitGateway: return true
+                 .networkInterface, .peeringConnection, .transitGateway, .vpnGateway: return true
             default: return false
             }
         }

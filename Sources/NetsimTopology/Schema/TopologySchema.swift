@@ -664,7 +664,7 @@ public enum TopologySchema {
           "type": "string"
         },
         "target": {
-          "description": "Where the traffic goes: local (only for one of the VPC's own CIDR blocks), blackhole (drop), or the name of an internet gateway, egress-only internet gateway (IPv6 only), NAT gateway (IPv4 only), gateway endpoint (only with prefixList), network interface, peering connection (that involves this VPC) or transit gateway (attached to this VPC).",
+          "description": "Where the traffic goes: local (only for one of the VPC's own CIDR blocks), blackhole (drop), or the name of an internet gateway, egress-only internet gateway (IPv6 only), NAT gateway (IPv4 only), gateway endpoint (only with prefixList), network interface, peering connection (that involves this VPC), transit gateway (attached to this VPC) or virtual private gateway (of this VPC).",
           "type": "string",
           "examples": [
             "igw",
@@ -730,6 +730,17 @@ public enum TopologySchema {
           ],
           "items": {
             "$ref": "#/$defs/route"
+          }
+        },
+        "propagatingVgws": {
+          "description": "Virtual private gateways whose routes propagate into the table (describe-route-tables' PropagatingVgws): the advertised prefixes of the externals reached through the VPC's own gateway. A propagated route loses to a static or prefix-list route of the same prefix and never overrides the local route.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "string",
+            "description": "The name of the VPC's virtual private gateway."
           }
         }
       }
@@ -1337,6 +1348,45 @@ public enum TopologySchema {
         }
       }
     },
+    "vpnGateway": {
+      "description": "A virtual private gateway attached to the VPC (`vgw-…`): the VPC side of Site-to-Site VPN and Direct Connect (private virtual interface) connections. Externals name it in `via:`; routes may target it; route tables list it in `propagatingVgws` to receive the routes the networks behind it advertise. One per VPC. Write {} for one with the default name (VPCNAME-vgw).",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "description": "Name, used in via:, as a route target and in propagatingVgws. Unique across the topology.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "id": {
+          "description": "The virtual private gateway's AWS ID, 'vgw-' and 8 to 17 lower-case hex digits. Generated from the name and the topology's seed when omitted.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^vgw-[0-9a-f]{8,17}$",
+          "examples": [
+            "vgw-0a1b2c3d4e5f60718"
+          ]
+        },
+        "amazonSideAsn": {
+          "description": "The Amazon side's BGP ASN (AWS default 64512); recorded, not used in routing.",
+          "anyOf": [
+            {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 4294967294
+            },
+            {
+              "type": "null"
+            }
+          ],
+          "default": 64512
+        }
+      }
+    },
     "vpc": {
       "description": "A VPC and everything in it.",
       "type": "object",
@@ -1485,6 +1535,13 @@ public enum TopologySchema {
             "$ref": "#/$defs/networkInterface"
           }
         },
+        "vpnGateway": {
+          "$ref": "#/$defs/vpnGateway"
+        },
+        "virtualPrivateGateway": {
+          "$ref": "#/$defs/vpnGateway",
+          "description": "Another name for vpnGateway; write one of the two."
+        },
         "enableDnsSupport": {
           "description": "The VPC attribute enableDnsSupport: the Amazon-provided DNS server answers in the VPC. Default true (AWS's default for a VPC you create).",
           "type": [
@@ -1509,6 +1566,12 @@ public enum TopologySchema {
             "$ref": "#/$defs/interfaceEndpoint"
           }
         }
+      },
+      "not": {
+        "required": [
+          "vpnGateway",
+          "virtualPrivateGateway"
+        ]
       }
     },
     "peeringConnection": {
@@ -2485,6 +2548,97 @@ public enum TopologySchema {
         }
       }
     },
+    "firewallRule": {
+      "description": "A firewall rule: evaluated in order, the first match decides.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "action",
+        "cidr"
+      ],
+      "properties": {
+        "action": {
+          "description": "What a match does.",
+          "type": "string",
+          "enum": [
+            "allow",
+            "deny"
+          ]
+        },
+        "protocol": {
+          "description": "IP protocol the rule matches (default all).",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/protocol"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "ports": {
+          "description": "Destination port or range, for tcp and udp.",
+          "default": "all",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ports"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "cidr": {
+          "$ref": "#/$defs/ipv4Cidr",
+          "description": "The AWS-side addresses: the source of inbound traffic (into the network), the destination of outbound traffic (out of it). 0.0.0.0/0 for any."
+        },
+        "description": {
+          "description": "Free text.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/text"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      }
+    },
+    "externalFirewall": {
+      "description": "A stateful firewall in front of the external network, applied where flows cross a transit gateway or virtual private gateway to or from it. Rules are ordered, first match wins; a direction with rules denies what none allows, a direction without rules passes everything; replies to a flow it let through pass.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "description": "Name shown in traces (default EXTERNALNAME-firewall).",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "inbound": {
+          "description": "Rules for traffic entering the network from AWS, in order.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/firewallRule"
+          }
+        },
+        "outbound": {
+          "description": "Rules for traffic leaving the network toward AWS, in order.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/firewallRule"
+          }
+        }
+      }
+    },
     "external": {
       "description": "A named host or network outside the cluster: a database in a VPC subnet, a partner's range, an on-premises network. Give a host an address, or a network a cidr.",
       "type": "object",
@@ -2535,7 +2689,7 @@ public enum TopologySchema {
           ]
         },
         "via": {
-          "description": "For networks outside the VPCs: what reaches them, the name of a transit gateway, peering connection or internet gateway, or internet. Not with subnet. Omitted: the internet.",
+          "description": "For networks outside the VPCs: what reaches them, the name of a transit gateway, virtual private gateway, peering connection or internet gateway, or internet. Not with subnet. Omitted: the internet.",
           "type": [
             "string",
             "null"
@@ -2561,6 +2715,50 @@ public enum TopologySchema {
               "type": "null"
             }
           ]
+        },
+        "connection": {
+          "description": "The link to AWS, for a network reached through a transit gateway or virtual private gateway: vpn (Site-to-Site VPN) or directConnect. Ranks its propagated routes (Direct Connect BGP, VPN static, VPN BGP).",
+          "anyOf": [
+            {
+              "type": "string",
+              "enum": [
+                "vpn",
+                "directConnect"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "routing": {
+          "description": "bgp (default; Direct Connect is always BGP) or static. With static routing, returnRoutes must list the routes the customer gateway has toward AWS.",
+          "default": "bgp",
+          "anyOf": [
+            {
+              "type": "string",
+              "enum": [
+                "bgp",
+                "static"
+              ]
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "returnRoutes": {
+          "description": "The routes the network has back toward AWS. Static routing: all it has. BGP: when written, they replace what the gateway advertises (a virtual private gateway its VPC's CIDR blocks, a transit gateway every attached VPC's).",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/ipv4Cidr"
+          }
+        },
+        "firewall": {
+          "$ref": "#/$defs/externalFirewall"
         }
       },
       "oneOf": [
