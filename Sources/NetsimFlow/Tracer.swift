@@ -117,6 +117,7 @@ public struct Tracer: Sendable {
         forward.wire = w.wire
         if capture { forward.captures = CapturePoints.points(forward.wire, fabric: fabric, datapaths: datapaths) }
         var reply: PathTrace? = nil
+        var replyZoneChoices: [TransitGatewayZoneChoice] = []
         let routedBlock = explanations.contains { [.noRoute, .nullRouted, .loop].contains($0.disposition) }
         let echo = packet.ipProtocol == .icmp && packet.icmpType == 8
         if packet.hasPorts || echo, forwardEnd.isSuccess, !routedBlock {
@@ -125,6 +126,7 @@ public struct Tracer: Sendable {
             explanations += r.explanations
             reply = PathTrace(end: r.end ?? .noRoute, hops: r.hops, finalPacket: r.packet)
             reply?.wire = r.wire
+            replyZoneChoices = r.zoneChoices
             // A packet dropped on the way there is never answered.
             if capture, w.explanations.isEmpty { reply?.captures = CapturePoints.points(r.wire, fabric: fabric, datapaths: datapaths) }
         }
@@ -138,7 +140,7 @@ public struct Tracer: Sendable {
         t.response = w.response
         if w.lbLeg != nil, forwardEnd == .delivered { t.sourceIpAtTarget = w.packet.source; t.sourceAtTarget = w.sourceAtTarget(w.packet.source) }
         if case .branch(let k) = choice { t.path = k }
-        t.zoneChoices = w.zoneChoices
+        t.zoneChoices = w.zoneChoices + replyZoneChoices.filter { c in !w.zoneChoices.contains { $0.key == c.key } }
         t.policy = PolicyOutcome(enforced: w.state.policyEnforced, other: w.state.policyOther, enforcer: context.policy?.settings.enforcer, podStart: podStart)
         return t
     }
@@ -568,8 +570,17 @@ extension Walk {
             block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckAppliance(interface: iface.label, destination: packet.destination))
         }
         if session {
+            // A stateful appliance drops a reply of a flow it did not see begin (the
+            // asymmetric path a transit gateway without appliance mode makes).
+            if f.statefulInterfaces.contains(i), !state.appliancesSeen.contains(i) {
+                let zone = f.subnets[iface.subnet]?.subnet.zone ?? "?"
+                block(.asymmetricRoute, .deniedIn, component: iface.id, .applianceNoSession(interface: iface.label, zone: zone))
+                finish(.deniedIn, place: place(i), .denied, .filter(.applianceNoSessionForReply), component: iface.id)
+                return .stop
+            }
             hop(place(i), Step(.matchedSession, .trackedConnection(.ingress, atAppliance: true)))
         } else {
+            state.appliancesSeen.insert(i)
             securityGroups(i, .ingress)
         }
         hop(place(i), Step(.forwarded, .applianceForwards(interface: iface.label), component: iface.id))
@@ -616,7 +627,7 @@ extension Walk {
 
 /// A place the walk has been, with the packet's addresses (a second visit is a loop).
 struct VisitKey: Hashable {
-    enum Where: Hashable { case subnet(String, String), transitGateway(String) }
+    enum Where: Hashable { case subnet(String, String), transitGateway(String), transitGatewayAttachment(String, String) }
     var place: Where
     var source: IPAddress
     var destination: IPAddress

@@ -148,6 +148,9 @@ public struct NetworkInterface: Sendable {
     public var publicIP: IPv4Address?
     public var securityGroups: [String]
     public var sourceDestCheck: Bool
+    /// A stateful appliance (a firewall): it drops a reply of a flow whose first packet it did
+    /// not forward (the asymmetric drop behind a transit gateway without appliance mode).
+    public var stateful = false
     public var location: SourceLocation
 
     public init(name: String, id: String, subnet: String, privateIP: IPv4Address? = nil,

@@ -13,6 +13,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case transitGatewayEntry, conntrack, netfilterRule, kubeProxyDNAT, nodeRoute, nodeSourceNAT
     case noListener, listenerDefault, listenerRule, noMatchingListenerRule, fixedResponse, redirect
     case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn, networkPolicy
+    case transitGatewayTableRoute
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -61,6 +62,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .loadBalancerReturn: self = .loadBalancerReturn
         case .loadBalancerFlowReturn: self = .loadBalancerFlowReturn
         case .networkPolicy: self = .networkPolicy
+        case .transitGatewayTableRoute: self = .transitGatewayTableRoute
         }
     }
 }
@@ -75,6 +77,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case gatewayEndpointProtocol, serviceHasNoEndpoints, netfilterFilter, notAServicePort, noListener, noMatchingRule
     case fixedResponse, redirect, noRegisteredTargets, targetsOutsideZones, noTargetInZone, hairpinWithPreservedClientIP
     case loadBalancerNoConnection, networkPolicy, apiServerEndpoint
+    case transitGatewayUnassociated, transitGatewayTableNoRoute, applianceNoSession
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -123,6 +126,9 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .hairpinWithPreservedClientIP: self = .hairpinWithPreservedClientIP
         case .loadBalancerNoConnection: self = .loadBalancerNoConnection
         case .networkPolicy: self = .networkPolicy
+        case .transitGatewayUnassociated: self = .transitGatewayUnassociated
+        case .transitGatewayTableNoRoute: self = .transitGatewayTableNoRoute
+        case .applianceNoSession: self = .applianceNoSession
         }
     }
 }
@@ -364,6 +370,7 @@ extension TraceRenderer {
             case .natUnsolicitedInbound: o["reason"] = "natUnsolicitedInbound"
             case .endpointProtocolNotAccepted: o["reason"] = "endpointProtocolNotAccepted"
             case .loadBalancerNoConnectionForReply: o["reason"] = "loadBalancerNoConnectionForReply"
+            case .applianceNoSessionForReply: o["reason"] = "applianceNoSessionForReply"
             case .netfilter(let reject): o["reason"] = "netfilter"; o["reject"] = reject
             }
             return o
@@ -396,7 +403,8 @@ extension TraceRenderer {
             }
         case .transitGatewayEntry(let e):
             return JSONObject(["vpc": e.vpc, "subnet": e.subnet, "zone": e.zone, "named": e.named,
-                               "sameZone": e.sameZone, "alternative": e.alternative, "senderZone": e.senderZone])
+                               "sameZone": e.sameZone, "alternative": e.alternative, "senderZone": e.senderZone,
+                               "applianceMode": e.applianceMode ? true : nil])
         case .conntrack(let u):
             guard let u else { return JSONObject(["natUndone": false]) }
             return JSONObject(["natUndone": true, "inside": u.inside, "originalDestination": u.originalDestination,
@@ -442,6 +450,11 @@ extension TraceRenderer {
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return JSONObject(["loadBalancer": lb, "client": client, "node": node])
         case .networkPolicy(let v): return policyVerdict(v)
+        case .transitGatewayTableRoute(let r):
+            return JSONObject(["transitGateway": r.transitGateway, "routeTable": r.table, "entryAttachment": r.entryAttachment,
+                               "destinationCidr": r.destination, "attachment": r.attachment, "attachmentType": r.attachmentKind,
+                               "resource": r.resource, "type": r.type, "blackhole": r.attachment == nil,
+                               "prefixList": r.prefixList, "overrides": r.overrides])
         }
     }
 
@@ -568,6 +581,10 @@ extension TraceRenderer {
         case .hairpinWithPreservedClientIP(let target): return JSONObject(["target": target])
         case .loadBalancerNoConnection(let lb): return JSONObject(["loadBalancer": lb])
         case .networkPolicy(let v): return policyVerdict(v)
+        case .transitGatewayUnassociated(let tgw, let a): return JSONObject(["transitGateway": tgw, "attachment": a])
+        case .transitGatewayTableNoRoute(let tgw, let table, let a, let d):
+            return JSONObject(["transitGateway": tgw, "routeTable": table, "attachment": a, "destination": d])
+        case .applianceNoSession(let label, let zone): return JSONObject(["interface": label, "zone": zone])
         }
     }
 }

@@ -169,6 +169,7 @@ final class TopologyConverter {
         addClusterSecurityGroup(&topology)
         addImplicitObjects(&topology)
         resolve(&topology)
+        checkTransitGateways(topology)
         validateControlPlane(topology)
         ImpliedLoadBalancerController.add(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }
