@@ -151,6 +151,13 @@ struct TransitGatewayTablesTests {
         let adv = tgw.advertisedRoutes(to: "datacenter-dx", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists)
         #expect(adv?.map(\.description) == ["192.168.0.0/16", "10.0.0.0/8"], "\(adv ?? [])")
         #expect(tgw.advertisedRoutes(to: "claims", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) == nil)
+        // By external name: mq-gateway is inside the data centre's block, so its attachment.
+        #expect(tgw.advertisedRoutes(toExternal: "mq-gateway", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) == adv)
+        // The single-table form advertises the routes to its VPCs.
+        let legacy = try TransitGatewayTests.network(subnets: [TransitGatewayTests.publicA, TransitGatewayTests.publicB, TransitGatewayTests.attachA, TransitGatewayTests.attachB])
+        let lt = legacy.fabric.topology
+        let l = try #require(lt.transitGateways.first)
+        #expect(l.advertisedRoutes(toExternal: "anything", vpcs: lt.vpcs, externals: lt.externals, prefixLists: lt.prefixLists)?.map(\.description) == ["10.10.0.0/16", "0.0.0.0/0"])
     }
 
     /// The legacy form is one default table with every attachment; its traces read as before.
@@ -183,5 +190,51 @@ struct TransitGatewayTablesTests {
         if case .failure(.notFound(let why, let near)) = Description.describe("tgw:corp-tg", in: n) {
             #expect(why.contains("corp-tg") && near == ["corp-tgw"])
         } else { Issue.record("a missing transit gateway must be not found") }
+    }
+
+    /// Two transit gateways peered: each routes the other's VPC to its peering attachment by a
+    /// static route; the peer routes what arrives by the table its own peering attachment is
+    /// associated with (defaults on: the `default` table, VPCs propagating into it).
+    @Test func peeringHandsOverToThePeersTable() throws {
+        let text = """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: peered
+        region: us-east-1
+        vpc:
+          name: a
+          cidrBlocks: [10.1.0.0/16]
+          subnets: [{name: a1, zone: us-east-1a, cidr: 10.1.0.0/24, routeTable: a}]
+          routeTables: [{name: a, routes: [{destination: 10.2.0.0/16, target: east}]}]
+        peerVpcs:
+          - name: b
+            cidrBlocks: [10.2.0.0/16]
+            subnets: [{name: b1, zone: us-east-1a, cidr: 10.2.0.0/24, routeTable: b}]
+            routeTables: [{name: b, routes: [{destination: 10.1.0.0/16, target: west}]}]
+            securityGroups: [{name: web, ingress: [{protocol: tcp, ports: 443, from: {cidr: 10.1.0.0/16}}]}]
+        transitGateways:
+          - name: east
+            attachments: [{vpc: a}, {name: to-west, peering: west}]
+            routeTables: [{name: default, routes: [{destination: 10.2.0.0/16, attachment: to-west}]}]
+          - name: west
+            attachments: [{vpc: b}, {name: to-east, peering: east}]
+            routeTables: [{name: default, routes: [{destination: 10.1.0.0/16, attachment: to-east}]}]
+        externals:
+          - {name: host-a, address: 10.1.0.10, subnet: a1}
+          - {name: host-b, address: 10.2.0.10, subnet: b1, securityGroups: [web]}
+        """
+        let r = TopologyLoader(catalog: .builtin).load(text: text, file: "peered.yaml")
+        let topo = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let n = Network(topology: topo, catalog: .builtin)
+        let t = try Lab.trace(n, "external:host-a", "external:host-b", port: 443)
+        #expect(t.disposition == .delivered, "\(Self.steps(t))")
+        #expect(Self.steps(t).contains { $0.contains("10.2.0.0/16 → attachment to-west (peering west), static") })
+        #expect(Self.steps(t).contains { $0.contains("route table default (associated with b): 10.1.0.0/16 → attachment to-east (peering east)") }, "reply: \(Self.steps(t))")
+        #expect(Self.steps(t).contains { $0.contains("route table default (associated with to-east): 10.2.0.0/16 → attachment b (vpc b), propagated") }, "\(Self.steps(t))")
+        // A peering the peer does not declare back is refused where it is written.
+        let oneSided = text.replacingOccurrences(of: "attachments: [{vpc: b}, {name: to-east, peering: east}]", with: "attachments: [{vpc: b}]")
+            .replacingOccurrences(of: "routeTables: [{name: default, routes: [{destination: 10.1.0.0/16, attachment: to-east}]}]", with: "routeTables: [{name: default}]")
+        let d = TopologyLoader(catalog: .builtin).load(text: oneSided, file: "peered.yaml").diagnostics
+        #expect(d.contains { $0.code == .tgwAttachmentKind && $0.location.line == 18 }, "\(d.map(\.formatted))")
     }
 }

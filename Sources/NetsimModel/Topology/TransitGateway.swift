@@ -179,6 +179,34 @@ public struct TransitGateway: Sendable {
         }
     }
 
+    /// The VPN or Direct Connect attachment external network `external` is reached by: the
+    /// one naming it, else the one whose network holds its block most specifically. The legacy
+    /// form's one table routes for every external (nil attachment, `isLegacy`).
+    public func attachment(forExternal external: String, externals: [External]) -> Attachment? {
+        if let a = attachments.first(where: { ($0.kind == .vpn || $0.kind == .directConnectGateway) && $0.resource == external }) { return a }
+        guard let e = externals.first(where: { $0.name == external }) else { return nil }
+        let block = e.advertisedBlock
+        var best: (Attachment, Int)? = nil
+        for a in attachments where a.kind == .vpn || a.kind == .directConnectGateway {
+            guard let x = externals.first(where: { $0.name == a.resource }) else { continue }
+            let b = x.advertisedBlock
+            if b.prefixLength <= block.prefixLength, b.contains(block.network), b.prefixLength > (best?.1 ?? -1) { best = (a, b.prefixLength) }
+        }
+        return best?.0
+    }
+
+    /// What the transit gateway advertises to external network `external` (see
+    /// `advertisedRoutes(to:)`); the legacy form: every route of its one table that leads to a
+    /// VPC. Nil when no attachment reaches it.
+    public func advertisedRoutes(toExternal external: String, vpcs: [VPC], externals: [External], prefixLists: [PrefixList]) -> [IPv4CIDR]? {
+        if isLegacy, let table = routeTables.first {
+            return effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: prefixLists)
+                .filter { r in r.attachment.flatMap { self.attachment(named: $0) }?.kind == .vpc }.map(\.destination)
+        }
+        guard let a = attachment(forExternal: external, externals: externals) else { return nil }
+        return advertisedRoutes(to: a.name, vpcs: vpcs, externals: externals, prefixLists: prefixLists)
+    }
+
     /// What the transit gateway advertises over BGP to the external network of VPN or Direct
     /// Connect attachment `attachment`: the active routes of the table it is associated with,
     /// except those that lead back to that attachment. Nil when it is not such an attachment or
@@ -224,7 +252,8 @@ public struct TransitGateway: Sendable {
 public enum RouteOrigin: Int, Hashable, Sendable, CaseIterable {
     case staticRoute = 0, prefixList, vpcPropagated, directConnectPropagated, connectPropagated, vpnPropagated, peeringPropagated
     /// `static` or `propagated`, as `search-transit-gateway-routes` prints the type.
-    public var type: String { self == .staticRoute || self == .prefixList ? "static" : "propagated" }
+    public var isStatic: Bool { self == .staticRoute || self == .prefixList }
+    public var type: String { isStatic ? "static" : "propagated" }
 }
 
 /// One route of a transit gateway route table (static, from a prefix list, or propagated).

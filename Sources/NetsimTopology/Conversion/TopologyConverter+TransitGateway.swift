@@ -280,7 +280,13 @@ extension TopologyConverter {
                         reporter.error(.tgwAttachmentKind, "the \(a.kind.rawValue) attachment '\(echo: a.name)' of \(ctx) names external '\(echo: e.name)', a host inside a VPC", at: locations["tgw-external:\(tgw.name)/\(a.name)"] ?? a.location,
                                        hint: "a VPN or Direct Connect attachment names an external network outside the VPCs (one with cidr or address and no subnet)")
                     }
-                case .peering, .vpc: break
+                case .peering:
+                    if let peer = t.transitGateways.first(where: { $0.name == a.resource }), peer.name != tgw.name,
+                       !peer.attachments.contains(where: { $0.kind == .peering && $0.resource == tgw.name }) {
+                        reporter.error(.tgwAttachmentKind, "the peering attachment '\(echo: a.name)' of \(ctx) names transit gateway '\(echo: peer.name)', which has no peering attachment back", at: locations["tgw-peer:\(tgw.name)/\(a.name)"] ?? a.location,
+                                       hint: "a peering attachment joins two transit gateways: add attachments: [{peering: \(tgw.name)}] to '\(echo: peer.name)' (with route tables), as accepting the peering request does")
+                    }
+                case .vpc: break
                 }
             }
             for e in t.externals where e.via == tgw.name && e.subnet == nil {
@@ -296,8 +302,8 @@ extension TopologyConverter {
                 }
             }
             for table in tgw.routeTables {
-                for r in tgw.effectiveRoutes(of: table, vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) where r.origin.type == "static" {
-                    guard let shadowed = r.overrides.first(where: { $0.origin.type == "propagated" }) else { continue }
+                for r in tgw.effectiveRoutes(of: table, vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) where r.origin.isStatic {
+                    guard let shadowed = r.overrides.first(where: { !$0.origin.isStatic }) else { continue }
                     reporter.bag.append(Diagnostic(.note, .tgwStaticOverridesPropagated,
                         "the static route \(r.destination) of route table '\(echo: table.name)' of \(ctx) overrides the route attachment '\(shadowed.attachment ?? "")' propagates for the same destination",
                         at: r.location, hint: "AWS accepts this and routes by the static route; remove it to use the propagated one",
