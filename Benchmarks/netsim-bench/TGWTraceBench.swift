@@ -10,7 +10,10 @@ import NetsimTopology
 /// of spoke A to a host of spoke B in the other zone (through the inspection VPC and back, with
 /// the reply), N times, and prints the median beside two anchors: the same traces with every
 /// lookup a linear scan (`FabricIndex.linearScan`), and today's single-table form of the same
-/// two spokes (`vpcAttachments` + R routes, no inspection). Prints one JSON object.
+/// two spokes (`vpcAttachments` + R routes, no inspection). Also the hub estate with one route
+/// table for both zones' attachment subnets (one walk per trace instead of one per zone), and
+/// spoke A to a host of the third VPC (one transit gateway visit each way).
+/// Prints one JSON object.
 func tgwTraceBench(_ args: [String]) {
     var tables = 10, routes = 1000, repeats = 2000
     var i = 2
@@ -45,6 +48,8 @@ func tgwTraceBench(_ args: [String]) {
           - {name: b-2, zone: us-east-1b, cidr: 10.2.1.0/24, routeTable: b}
         routeTables:
           - {name: b, routes: [{destination: 10.0.0.0/8, target: hub}]}
+        securityGroups:
+          - {name: web, ingress: [{protocol: tcp, ports: 443, from: {cidr: 10.0.0.0/8}}]}
     """
     let inspection = """
       - name: inspection
@@ -60,6 +65,7 @@ func tgwTraceBench(_ args: [String]) {
           - {name: back, routes: [{destination: 0.0.0.0/0, target: hub}]}
         securityGroups:
           - {name: fw, ingress: [{protocol: all, from: {cidr: 10.0.0.0/8}}]}
+          - {name: shared, ingress: [{protocol: tcp, ports: 443, from: {cidr: 10.0.0.0/8}}]}
         networkInterfaces:
           - {name: fw-a, subnet: i-fw-a, privateIp: 10.3.1.10, securityGroups: [fw], sourceDestCheck: false, stateful: true}
           - {name: fw-b, subnet: i-fw-b, privateIp: 10.3.2.10, securityGroups: [fw], sourceDestCheck: false, stateful: true}
@@ -71,7 +77,10 @@ func tgwTraceBench(_ args: [String]) {
     let externals = """
     externals:
       - {name: host-a, address: 10.1.0.10, subnet: a-1}
-      - {name: host-b, address: 10.2.1.10, subnet: b-2}
+      - {name: host-b, address: 10.2.1.10, subnet: b-2, securityGroups: [web]}
+    """
+    let sharedHost = """
+      - {name: host-i, address: 10.3.1.20, subnet: i-fw-a, securityGroups: [shared]}
     """
     let header = "apiVersion: netsim/v1\nkind: Topology\nname: tgw-bench\nregion: us-east-1\nseed: 1\n"
     let hub = header + spokes + "\n" + inspection + """
@@ -97,7 +106,7 @@ func tgwTraceBench(_ args: [String]) {
             propagations: [a, b]
             routes:
 
-    """ + staticRoutes(1, to: ["a", "b"], indent: "          ") + extraTables + "\n" + externals + "\n"
+    """ + staticRoutes(1, to: ["a", "b"], indent: "          ") + extraTables + "\n" + externals + "\n" + sharedHost + "\n"
     let single = header + spokes + """
 
     transitGateways:
@@ -120,9 +129,13 @@ func tgwTraceBench(_ args: [String]) {
         return Network(topology: t, catalog: .builtin)
     }
     let hubNet = network(hub, "tgw-bench.yaml"), singleNet = network(single, "tgw-bench-single.yaml")
+    // The same estate with one route table for both zones' attachment subnets (both to the
+    // firewall of zone a): the entry zone no longer matters, so a trace is one walk, not one
+    // per zone.
+    let oneZoneNet = network(hub.replacingOccurrences(of: "cidr: 10.3.0.16/28, routeTable: to-fw-b", with: "cidr: 10.3.0.16/28, routeTable: to-fw-a"), "tgw-bench-one-table.yaml")
     let request = FlowRequest(from: .external("host-a"), to: .external("host-b"), ipProtocol: .tcp, port: 443)
     var dispositions: [String: Int] = [:]
-    func median(_ n: Network, linear: Bool, label: String) -> Double {
+    func median(_ n: Network, linear: Bool, label: String, request: FlowRequest = request) -> Double {
         n.fabric.linearScan = linear
         defer { n.fabric.linearScan = false }
         for _ in 0..<20 { _ = n.trace(request) }
@@ -133,19 +146,28 @@ func tgwTraceBench(_ args: [String]) {
         samples.sort()
         return samples[samples.count / 2] * 1e6
     }
-    // One trace of the hub estate walks one zone (the zones agree, so a second zone is traced
-    // for the note): `zoneTraces` says how many walks a trace is.
+    // A trace of the hub estate is two walks: appliance mode picks the zone by a flow hash and
+    // the zones' attachment subnets route differently, so netsim traces each zone (they agree).
     var hops = 0
     if case .traced(let t) = hubNet.trace(request) { hops = t.forward.hops.count + (t.reply?.hops.count ?? 0) }
     let indexed = median(hubNet, linear: false, label: "hub")
     let linear = median(hubNet, linear: true, label: "hub-linear")
     let legacy = median(singleNet, linear: false, label: "single")
+    // Spoke A to a host of the third VPC: one transit gateway visit each way (10.0.0.0/8 of
+    // the spokes table to the inspection attachment, delivered inside that VPC).
+    let direct = FlowRequest(from: .external("host-a"), to: .external("host-i"), ipProtocol: .tcp, port: 443)
+    let directMedian = median(hubNet, linear: false, label: "direct", request: direct)
+    let directLinear = median(hubNet, linear: true, label: "direct-linear", request: direct)
+    let oneWalk = median(oneZoneNet, linear: false, label: "hub-one-walk")
+    let oneWalkLinear = median(oneZoneNet, linear: true, label: "hub-one-walk-linear")
     let routeCount = hubNet.fabric.transitGatewayTables.values.map(\.routes.count).reduce(0, +)
     let out: [String: Any] = [
         "vpcs": 3, "routeTables": tables, "staticRoutesPerTable": routes, "effectiveRoutes": routeCount, "repeat": repeats,
         "hopsPerTrace": hops,
         "hubTraceMedianMicroseconds": indexed, "hubTraceLinearScanMedianMicroseconds": linear,
         "singleTableTraceMedianMicroseconds": legacy, "dispositions": dispositions,
+        "directTraceMedianMicroseconds": directMedian, "directTraceLinearScanMedianMicroseconds": directLinear,
+        "hubOneWalkTraceMedianMicroseconds": oneWalk, "hubOneWalkLinearScanMedianMicroseconds": oneWalkLinear,
     ]
     if let data = try? JSONSerialization.data(withJSONObject: out, options: [.sortedKeys, .prettyPrinted]) {
         print(String(decoding: data, as: UTF8.self))
