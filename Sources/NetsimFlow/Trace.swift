@@ -237,6 +237,9 @@ public struct TransitGatewayZoneChoice: Sendable {
     /// Each zone of the attachment: its subnet and that subnet's route table.
     public var candidates: [(zone: String, subnet: String, routeTable: String)]
     public var location: SourceLocation
+    /// The attachment is in appliance mode: the transit gateway picks the zone by a flow hash
+    /// (whatever the sender's zone) and keeps it both ways.
+    public var applianceMode = false
     public var key: String { Self.key(tgw: transitGateway, vpc: vpc) }
     static func key(tgw: String, vpc: String) -> String { "\(tgw)/\(vpc)" }
 }

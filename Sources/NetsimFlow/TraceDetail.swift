@@ -268,6 +268,8 @@ public enum FilterReason: Sendable {
     case natUnsolicitedInbound
     case endpointProtocolNotAccepted
     case loadBalancerNoConnectionForReply
+    /// A stateful appliance (a firewall) has no connection for this reply.
+    case applianceNoSessionForReply
     /// kube-proxy's filter: REJECT (an ICMP port unreachable to the client) or DROP.
     case netfilter(reject: Bool)
 }
@@ -291,6 +293,29 @@ public struct TransitGatewayEntry: Sendable {
     public var alternative: Bool
     /// nil: the flow comes from outside the VPCs.
     public var senderZone: String?
+    /// The attachment is in appliance mode: the zone is the flow's (the forward packet's), both ways.
+    public var applianceMode = false
+}
+
+/// A route of a transit gateway route table (the table form): the table the entry attachment
+/// is associated with, the route that matched and where it leads.
+public struct TransitGatewayTableRoute: Sendable {
+    public var transitGateway: String
+    public var table: ObjectRef
+    /// The attachment the packet entered by (whose association chose the table).
+    public var entryAttachment: String
+    public var destination: IPv4CIDR
+    /// nil: a blackhole.
+    public var attachment: ObjectRef?
+    /// `vpc`, `vpn`, `direct-connect-gateway` or `peering`, and the VPC, external network or peer.
+    public var attachmentKind: String?
+    public var resource: String?
+    /// `static` or `propagated`, and the route's origin by priority.
+    public var type: String
+    public var origin: RouteOrigin
+    public var prefixList: String?
+    /// How many other routes for the same destination it overrides.
+    public var overrides: Int
 }
 
 /// A NetworkPolicy enforcer's decision on a packet at a pod's veth: the VPC CNI network policy
@@ -489,6 +514,8 @@ public enum StepDetail: Sendable {
     indirect case externalFirewall(ExternalFirewallMatch)
     /// The external network's route back toward AWS for the packet's destination (found or not).
     indirect case returnRoute(ReturnRouteCheck)
+    // transit gateway route tables
+    indirect case transitGatewayTableRoute(TransitGatewayTableRoute)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's
@@ -544,6 +571,8 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     case externalFirewallDenied = "EXTERNAL_FIREWALL_DENIED"
     /// The external network has no route back toward AWS for the address (its return routes).
     case noReturnRoute = "NO_RETURN_ROUTE"
+    /// Reachability Analyzer's code: the attachment the packet enters by has no route table association.
+    case tgwAttachMissingTGWRtbAssociation = "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
 }
 
 /// The API server's public endpoint's decision on a client: the address it sees (after any
@@ -628,6 +657,13 @@ public enum BlockReason: Sendable {
     indirect case externalFirewall(ExternalFirewallMatch)
     /// The external network has no route back toward AWS for the address.
     indirect case noReturnRoute(ReturnRouteCheck)
+    // transit gateway route tables
+    /// The attachment the packet enters the transit gateway by is associated with no route table.
+    case transitGatewayUnassociated(transitGateway: String, attachment: String)
+    /// The route table associated with the entry attachment has no route for the destination.
+    case transitGatewayTableNoRoute(transitGateway: String, table: ObjectRef, attachment: String, destination: IPAddress)
+    /// A stateful appliance got a reply of a flow whose first packet it did not forward.
+    case applianceNoSession(interface: String, zone: String)
 }
 
 /// On a reply a network ACL denies: the port it must allow and, when the port is picked from a

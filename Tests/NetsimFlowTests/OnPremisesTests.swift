@@ -204,7 +204,9 @@ struct OnPremisesTests {
           - name: mq-gateway
         """)], file: "Topologies/transit-gateway-onprem.yaml")
         let dc = try #require(n.fabric.topology.externals.first { $0.name == "datacenter" })
-        #expect(n.fabric.topology.returnRoutes(of: dc) == ReturnRoutes(basis: .advertised(gateway: "corp-tgw"), routes: [try Self.cidr("10.60.0.0/16")]))
+        // What the Direct Connect gateway attachment's table (spokes) routes, blackholes aside.
+        #expect(n.fabric.topology.returnRoutes(of: dc) == ReturnRoutes(basis: .advertised(gateway: "corp-tgw"),
+                                                                        routes: [try Self.cidr("192.168.0.0/16"), try Self.cidr("10.0.0.0/8")]))
         let t = try Lab.trace(n, "external:datacenter", "service:claims/claims-api", port: 443)
         #expect(t.explanations.contains { $0.code == .externalFirewallDenied && $0.disposition == .deniedOut })
         // The shipped topology (no firewall) is unchanged: delivered.
@@ -214,15 +216,21 @@ struct OnPremisesTests {
 }
 
 extension OnPremisesTests {
-    /// A transit gateway advertises its routes to VPC attachments as well as the attached
-    /// VPCs' blocks: a default route to an egress VPC lets the data centre reach the internet
-    /// through AWS, and a route toward a block it does not advertise ends NO_RETURN_ROUTE.
+    /// A transit gateway advertises to the data centre the active routes of the table its
+    /// Direct Connect gateway attachment is associated with (spokes), blackholes aside: a
+    /// default route to the inspection VPC is advertised too, and a static return route list
+    /// narrower than the VPC leaves a flow to the cluster NO_RETURN_ROUTE.
     @Test func transitGatewayAdvertisesItsRoutesToAttachments() throws {
-        let n = try Self.network([("      - {destination: 10.60.0.0/16,   vpc: claims}\n",
-                                   "      - {destination: 10.60.0.0/16,   vpc: claims}\n      - {destination: 0.0.0.0/0,      vpc: claims}\n")],
+        let n = try Self.network([("          - {destination: 192.168.200.0/24, blackhole: true}\n",
+                                   "          - {destination: 192.168.200.0/24, blackhole: true}\n          - {destination: 0.0.0.0/0, attachment: inspection}\n")],
                                  file: "Topologies/transit-gateway-onprem.yaml")
         let dc = try #require(n.fabric.topology.externals.first { $0.name == "datacenter" })
-        #expect(n.fabric.topology.returnRoutes(of: dc)?.routes.map(\.description) == ["10.60.0.0/16", "0.0.0.0/0"])
+        #expect(n.fabric.topology.returnRoutes(of: dc)?.routes.map(\.description) == ["192.168.0.0/16", "10.0.0.0/8", "0.0.0.0/0"])
+        // Unassociated, the attachment advertises nothing: every flow to the VPCs has no route back.
+        let unassociated = try Self.network([("        associations: [claims, portal, datacenter-dx]\n", "        associations: [claims, portal]\n")],
+                                            file: "Topologies/transit-gateway-onprem.yaml")
+        let dc2 = try #require(unassociated.fabric.topology.externals.first { $0.name == "datacenter" })
+        #expect(unassociated.fabric.topology.returnRoutes(of: dc2)?.routes == [])
         // A static return route list narrower than the VPC: a flow to the cluster has no route.
         let narrow = try Self.network([("    via: corp-tgw\n  - name: mq-gateway", "    via: corp-tgw\n    returnRoutes: [10.60.0.0/24]\n  - name: mq-gateway")],
                                       file: "Topologies/transit-gateway-onprem.yaml")

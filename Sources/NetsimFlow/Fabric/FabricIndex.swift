@@ -94,6 +94,10 @@ public final class FabricIndex: @unchecked Sendable {
     /// Answer every lookup by scanning interfaces, routes and members in turn instead of the
     /// indexes: the plain implementation the trace benchmark compares against.
     public var linearScan = false
+    /// Transit gateway route tables, compiled: by "TGW/TABLE" (FabricIndex+TransitGateway.swift).
+    public internal(set) var transitGatewayTables: [String: CompiledTransitGatewayTable] = [:]
+    /// Declared interfaces marked `stateful` (appliances that drop replies they saw no flow for).
+    public internal(set) var statefulInterfaces: Set<Int> = []
 
     public init(topology t: Topology, realized r: RealizedCluster) {
         topology = t
@@ -180,6 +184,7 @@ public final class FabricIndex: @unchecked Sendable {
         }
         addLoadBalancers()
         addInterfaceEndpoints()
+        compileTransitGateways()
     }
 
     /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI

@@ -117,6 +117,13 @@ public struct FlowState: Sendable {
     var exitedVia: Exit?
     /// Where a transit gateway's zone was not determined and the candidates' route tables differ.
     var zoneChoices: [TransitGatewayZoneChoice] = []
+    /// Transit gateway appliance mode: the zone the forward packet entered each appliance VPC
+    /// attachment by ("TGW/ATTACHMENT"), which the reply keeps.
+    var applianceZones: [String: String] = [:]
+    /// The stateful appliances (interface indices) the forward packet crossed.
+    var appliancesSeen: Set<Int> = []
+    /// The attachment a packet handed over by a peered transit gateway enters by.
+    var transitGatewayEntry: (transitGateway: String, attachment: String)? = nil
     /// The end the walk reports whatever happens after (the internet reaching a private address:
     /// the walk goes on to find every other block, but the verdict is no route).
     var endOverride: Disposition? = nil
@@ -481,7 +488,7 @@ struct Walk {
     /// to undo, connections the security groups track) and where it started.
     func replyWalk(clientPorts: ClosedRange<UInt16>?) -> Walk {
         let c = WalkContext(fabric: ctx.fabric, datapaths: ctx.datapaths, health: ctx.health, direction: .reply, isReply: true, http: ctx.http,
-                            entryZones: [:], originInterface: ctx.originInterface, clientPorts: clientPorts, source: nil, destination: nil,
+                            entryZones: ctx.entryZones, originInterface: ctx.originInterface, clientPorts: clientPorts, source: nil, destination: nil,
                             pipeline: ctx.pipeline, policy: ctx.policy, podStart: ctx.podStart)
         var r = Walk(context: c, packet: state.packet.reversed)
         r.state.connection = state.connection
@@ -490,6 +497,8 @@ struct Walk {
         r.state.deliveredAt = state.deliveredAt
         r.state.exitedVia = state.exitedVia
         r.state.forwardPolicies = state.policyEnforced
+        r.state.applianceZones = state.applianceZones
+        r.state.appliancesSeen = state.appliancesSeen
         return r
     }
 }

@@ -62,6 +62,12 @@ extension BlockReason {
         case .transitGatewayNotAttached(let tgw, let cidr, let vpc):
             return "transit gateway \(tgw) routes \(cidr) to VPC \(vpc), which is not attached to it"
         case .vpcNoSubnetOnward(let vpc, let d): return "VPC \(vpc) has no subnet to route \(d) onward"
+        case .transitGatewayUnassociated(let tgw, let a):
+            return "attachment \(a) of transit gateway \(tgw) is associated with no route table: the transit gateway drops what enters by it"
+        case .transitGatewayTableNoRoute(let tgw, let table, let a, let d):
+            return "route table \(table.name) of transit gateway \(tgw) (associated with attachment \(a)) has no route to \(d)"
+        case .applianceNoSession(let label, let zone):
+            return "the reply reaches the stateful appliance \(label) in \(zone), which never saw the flow's first packet, and drops it: the transit gateway returned the reply through another zone (asymmetric path); enable appliance mode on the appliance VPC's attachment"
         case .apiServerEndpoint(let d): return Wording.apiServerEndpoint(d)
         case .gatewayEndpointProtocol(let p): return "a gateway endpoint accepts only TCP and ICMP echo, not \(p)"
         case .serviceHasNoEndpoints(let ap): return "kube-proxy rejects \(ap): the Service has no ready endpoints"
@@ -194,7 +200,8 @@ extension Trace {
 extension Wording {
     /// Where a flow enters a transit gateway whose VPC entry zone it does not determine.
     public static func zoneWhence(_ z: TransitGatewayZoneChoice) -> String {
-        z.senderZone.map { "from \($0), where the attachment of VPC \(z.vpc) has no subnet," } ?? "from outside the VPCs"
+        if z.applianceMode { return "\(z.senderZone.map { "from \($0)" } ?? "from outside the VPCs") in appliance mode (one zone for the whole flow, by a flow hash)," }
+        return z.senderZone.map { "from \($0), where the attachment of VPC \(z.vpc) has no subnet," } ?? "from outside the VPCs"
     }
 
     /// Each candidate zone with its subnet, route table and the verdict tracing it gave.

@@ -24,7 +24,7 @@ extension StepDetail {
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
         case .noRoute, .nullRouted, .loop, .sameSubnet, .route, .peering, .transitGatewayRoute, .transitGatewayEntry, .nodeRoute,
-             .loadBalancerFlowReturn: return "Routing"
+             .loadBalancerFlowReturn, .transitGatewayTableRoute: return "Routing"
         case .filter: return "Filter"
         case .sourceDestCheck: return "SourceDestCheck"
         case .trackedConnection, .securityGroupAllows, .securityGroupDenies: return "SecurityGroup"
@@ -112,7 +112,19 @@ extension StepDetail {
                 if e.alternative { why += "; tracing the transit gateway's other choice of zone, \(e.zone)" }
                 else { why += e.senderZone.map { "; the attachment has no subnet in \($0), so the transit gateway crosses to another zone (netsim takes \(e.zone))" } ?? "; the flow comes from outside the VPCs, so the transit gateway may take any zone of the attachment (netsim takes \(e.zone))" }
             }
+            if e.applianceMode {
+                why = e.named ? "the attachment's subnet in \(e.zone)" : "the default attachment subnet of \(e.zone)"
+                why += e.alternative ? "; appliance mode: tracing the transit gateway's other choice of zone, \(e.zone), for the whole flow"
+                    : "; appliance mode: the transit gateway keeps the flow's zone, \(e.zone), both ways"
+            }
             return "enters VPC \(e.vpc) through subnet \(e.subnet): \(why)"
+        case .transitGatewayTableRoute(let r):
+            let to: String
+            if let a = r.attachment { to = "attachment \(a.name) (\(r.attachmentKind ?? "") \(r.resource ?? ""))" } else { to = "blackhole" }
+            var s = "route table \(r.table.name) (associated with \(r.entryAttachment)): \(r.destination) → \(to), \(r.type)"
+            if let pl = r.prefixList { s += " from prefix list \(pl)" }
+            if r.overrides > 0 { s += "; overrides \(r.overrides) other route\(r.overrides == 1 ? "" : "s") for \(r.destination) (route priority)" }
+            return s
         case .conntrack(let u):
             guard let u else { return "an ESTABLISHED reply; no NAT to undo on this node" }
             let b = u.before, a = u.after
@@ -204,6 +216,7 @@ extension FilterReason {
         case .natUnsolicitedInbound: return "unsolicited inbound: dropped"
         case .endpointProtocolNotAccepted: return "protocol not accepted"
         case .loadBalancerNoConnectionForReply: return "no connection for this reply: dropped"
+        case .applianceNoSessionForReply: return "no connection for this reply: the stateful appliance drops it"
         case .netfilter(let reject): return reject ? "REJECT (ICMP port unreachable to the client)" : "DROP"
         }
     }

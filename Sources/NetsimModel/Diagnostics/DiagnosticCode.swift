@@ -153,6 +153,20 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let fargateNetworkPolicy = DiagnosticCode("NS1351", "fargate-network-policy", "A NetworkPolicy that selects Fargate pods: the VPC CNI's network policy agent does not run on Fargate, so it is not enforced there.")
     public static let fargateIPv6 = DiagnosticCode("NS1352", "fargate-ipv6", "Fargate profiles in an IPv6 cluster: netsim does not model Fargate pods there (they stay Pending).")
 
+    // MARK: NS140x–NS141x — transit gateway route tables
+    public static let tgwRouteTableMissing = DiagnosticCode("NS1401", "tgw-route-table-missing", "A transit gateway association, propagation or default route table that names a route table the transit gateway does not have.")
+    public static let tgwAssociatedTwice = DiagnosticCode("NS1402", "tgw-associated-twice", "A transit gateway attachment associated with two route tables (AWS: one at most).")
+    public static let tgwVPCAttachedTwice = DiagnosticCode("NS1403", "tgw-vpc-attached-twice", "A VPC attached twice to one transit gateway.")
+    public static let tgwAttachmentMissing = DiagnosticCode("NS1404", "tgw-attachment-missing", "A transit gateway route, association or propagation that names an attachment the transit gateway does not have.")
+    public static let tgwDuplicateRoute = DiagnosticCode("NS1405", "tgw-duplicate-route", "Two static routes for one destination in a transit gateway route table (AWS refuses the second).")
+    public static let tgwStaticOverridesPropagated = DiagnosticCode("NS1406", "tgw-static-overrides-propagated", "A static route for the destination of a propagated route: AWS accepts it and the static route wins.")
+    public static let tgwApplianceModeNotVPC = DiagnosticCode("NS1407", "tgw-appliance-mode-not-vpc", "Appliance mode on a transit gateway attachment that is not a VPC attachment.")
+    public static let tgwPeeringPropagation = DiagnosticCode("NS1408", "tgw-peering-propagation", "A transit gateway peering attachment set to propagate: peering attachments take static routes only.")
+    public static let tgwAttachmentKind = DiagnosticCode("NS1409", "tgw-attachment-kind", "A transit gateway attachment that names none or several of vpc, vpn, directConnectGateway and peering, or names the wrong kind of object.")
+    public static let tgwExternalNotAttached = DiagnosticCode("NS1410", "tgw-external-not-attached", "An external network reached via a transit gateway with route tables that has no VPN or Direct Connect attachment covering it.")
+    public static let tgwMixedForms = DiagnosticCode("NS1411", "tgw-mixed-forms", "A transit gateway written with both the single-table form (vpcAttachments, routes) and route tables (attachments, routeTables).")
+    public static let tgwStatefulNotAppliance = DiagnosticCode("NS1412", "tgw-stateful-not-appliance", "A network interface marked stateful whose source/destination check is on: it forwards nothing, so the flag has no effect.")
+
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
     public static let captureLinkType = DiagnosticCode("NS1102", "capture-link-type", "A capture of a link type netsim does not read.")
@@ -246,5 +260,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
         .endpointSubnet, .endpointZoneTwice, .endpointPrivateDnsConflict, .endpointPrivateDnsAttributes, .endpointUnknownService,
         .vpnGateway, .propagatingVgw, .externalFirewall, .externalConnection, .noReturnRoute,
+        .tgwRouteTableMissing, .tgwAssociatedTwice, .tgwVPCAttachedTwice, .tgwAttachmentMissing, .tgwDuplicateRoute,
+        .tgwStaticOverridesPropagated, .tgwApplianceModeNotVPC, .tgwPeeringPropagation, .tgwAttachmentKind,
+        .tgwExternalNotAttached, .tgwMixedForms, .tgwStatefulNotAppliance,
     ]
 }

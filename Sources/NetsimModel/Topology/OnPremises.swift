@@ -13,7 +13,7 @@ public enum PrivateGateway: Hashable, Sendable {
 public struct ReturnRoutes: Sendable, Equatable {
     public enum Basis: Sendable, Equatable {
         /// Learned over BGP: what the gateway advertises (a virtual private gateway: its VPC's
-        /// CIDR blocks; a transit gateway: every VPC attached to it).
+        /// CIDR blocks; a transit gateway: the routes of the attachment's associated table).
         case advertised(gateway: String)
         /// Written in the file (`returnRoutes:`): static routing, or a filter on BGP.
         case declared
@@ -43,22 +43,19 @@ extension Topology {
         return nil
     }
 
-    /// What the gateway advertises to the external network over BGP: a virtual private
-    /// gateway its VPC's CIDR blocks (Site-to-Site VPN User Guide: the virtual private gateway
-    /// advertises the VPC's CIDRs); a transit gateway the routes of the attachment's associated
-    /// route table. netsim's stand-in for the latter, until transit gateway route tables are
-    /// modelled: the blocks of every VPC attached to it (propagation) and its routes to VPC
-    /// attachments (a default route to an egress VPC is advertised too).
-    public func advertisedRoutes(by gateway: PrivateGateway) -> [IPv4CIDR] {
+    /// What the gateway advertises to external network `e` over BGP: a virtual private gateway
+    /// its VPC's CIDR blocks (Site-to-Site VPN User Guide: the virtual private gateway
+    /// advertises the VPC's CIDRs); a transit gateway the active routes of the route table its
+    /// VPN or Direct Connect gateway attachment for `e` is associated with (Transit Gateway
+    /// guide: the routes of the associated table are advertised to the customer gateway), or,
+    /// in the single-table form, its routes to VPC attachments. Nothing when that attachment is
+    /// missing or unassociated.
+    public func advertisedRoutes(by gateway: PrivateGateway, to e: External) -> [IPv4CIDR] {
         switch gateway {
         case .vpnGateway(let name): return vpcs.first { $0.name == name }?.cidrBlocks ?? []
         case .transitGateway(let name):
             guard let tgw = transitGateways.first(where: { $0.name == name }) else { return [] }
-            var out = tgw.vpcAttachments.flatMap { a in vpcs.first { $0.name == a }?.cidrBlocks ?? [] }
-            for r in tgw.routes {
-                if case .vpc(let v) = r.target, tgw.vpcAttachments.contains(v), !out.contains(r.destination) { out.append(r.destination) }
-            }
-            return out
+            return tgw.advertisedRoutes(toExternal: e.name, vpcs: vpcs, externals: externals, prefixLists: prefixLists) ?? []
         }
     }
 
@@ -73,7 +70,7 @@ extension Topology {
         case .transitGateway(let t): name = t
         case .vpnGateway(let v): name = vpcs.first { $0.name == v }?.vpnGateway?.name ?? v
         }
-        return ReturnRoutes(basis: .advertised(gateway: name), routes: advertisedRoutes(by: g))
+        return ReturnRoutes(basis: .advertised(gateway: name), routes: advertisedRoutes(by: g, to: e))
     }
 
     /// The externals reached through VPC `vpc`'s virtual private gateway: what it propagates.

@@ -101,12 +101,14 @@ public struct Description: Encodable, Sendable {
 
     public var schemaVersion = 1
     public var topology: String
-    /// `loadBalancer`, `node`, `pod` or `eni`.
+    /// `loadBalancer`, `node`, `pod`, `eni` or `transitGateway`.
     public var kind: String
     public var loadBalancer: LoadBalancer?
     public var node: Node?
     public var pod: Pod?
     public var eni: ENI?
+    /// `transitGateway`: its route tables (Describe+TransitGateway.swift).
+    public var transitGateway: TransitGatewayDescription? = nil
 
     public enum Failure: Error, Sendable { case notFound(String, near: [String]), unsupported(String) }
 
@@ -116,6 +118,7 @@ public struct Description: Encodable, Sendable {
     public static func describe(_ text: String, in network: Network) -> Result<Description, Failure> {
         let f = network.fabric
         var d = Description(topology: f.topology.name, kind: "")
+        if let tgw = transitGateway(text, in: network) { return tgw }
         let eniID = text.lowercased().hasPrefix("eni:") ? String(text.dropFirst(4)) : (text.hasPrefix("eni-") ? text : nil)
         if let eniID {
             guard let i = f.interfaces.firstIndex(where: { $0.id == eniID }) else {
@@ -313,6 +316,7 @@ public enum DescribeRenderer {
             out += "ENI \(e.id)\n"
             eni(e, 1)
         }
+        if let t = d.transitGateway { out += t.text }
         return out
     }
 }

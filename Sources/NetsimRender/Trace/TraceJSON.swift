@@ -15,6 +15,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn, networkPolicy
     case serviceDNS
     case vpnGateway, externalFirewall, returnRoute
+    case transitGatewayTableRoute
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -67,6 +68,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .vpnGateway: self = .vpnGateway
         case .externalFirewall: self = .externalFirewall
         case .returnRoute: self = .returnRoute
+        case .transitGatewayTableRoute: self = .transitGatewayTableRoute
         }
     }
 }
@@ -82,6 +84,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case fixedResponse, redirect, noRegisteredTargets, targetsOutsideZones, noTargetInZone, hairpinWithPreservedClientIP
     case loadBalancerNoConnection, networkPolicy, apiServerEndpoint
     case vpnGatewayNoRoute, externalFirewall, noReturnRoute
+    case transitGatewayUnassociated, transitGatewayTableNoRoute, applianceNoSession
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -133,6 +136,9 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .vpnGatewayNoRoute: self = .vpnGatewayNoRoute
         case .externalFirewall: self = .externalFirewall
         case .noReturnRoute: self = .noReturnRoute
+        case .transitGatewayUnassociated: self = .transitGatewayUnassociated
+        case .transitGatewayTableNoRoute: self = .transitGatewayTableNoRoute
+        case .applianceNoSession: self = .applianceNoSession
         }
     }
 }
@@ -399,6 +405,7 @@ extension TraceRenderer {
             case .natUnsolicitedInbound: o["reason"] = "natUnsolicitedInbound"
             case .endpointProtocolNotAccepted: o["reason"] = "endpointProtocolNotAccepted"
             case .loadBalancerNoConnectionForReply: o["reason"] = "loadBalancerNoConnectionForReply"
+            case .applianceNoSessionForReply: o["reason"] = "applianceNoSessionForReply"
             case .netfilter(let reject): o["reason"] = "netfilter"; o["reject"] = reject
             }
             return o
@@ -431,7 +438,8 @@ extension TraceRenderer {
             }
         case .transitGatewayEntry(let e):
             return JSONObject(["vpc": e.vpc, "subnet": e.subnet, "zone": e.zone, "named": e.named,
-                               "sameZone": e.sameZone, "alternative": e.alternative, "senderZone": e.senderZone])
+                               "sameZone": e.sameZone, "alternative": e.alternative, "senderZone": e.senderZone,
+                               "applianceMode": e.applianceMode ? true : nil])
         case .conntrack(let u):
             guard let u else { return JSONObject(["natUndone": false]) }
             return JSONObject(["natUndone": true, "inside": u.inside, "originalDestination": u.originalDestination,
@@ -480,6 +488,11 @@ extension TraceRenderer {
         case .vpnGateway(let h): return vpnGatewayFields(h)
         case .externalFirewall(let m): return externalFirewallFields(m)
         case .returnRoute(let c): return returnRouteFields(c)
+        case .transitGatewayTableRoute(let r):
+            return JSONObject(["transitGateway": r.transitGateway, "routeTable": r.table, "entryAttachment": r.entryAttachment,
+                               "destinationCidr": r.destination, "attachment": r.attachment, "attachmentType": r.attachmentKind,
+                               "resource": r.resource, "type": r.type, "blackhole": r.attachment == nil,
+                               "prefixList": r.prefixList, "overrides": r.overrides])
         }
     }
 
@@ -610,6 +623,10 @@ extension TraceRenderer {
         case .vpnGatewayNoRoute(let g, let d): return JSONObject(["vpnGateway": g, "destination": d])
         case .externalFirewall(let m): return externalFirewallFields(m, reason: true)
         case .noReturnRoute(let c): return returnRouteFields(c)
+        case .transitGatewayUnassociated(let tgw, let a): return JSONObject(["transitGateway": tgw, "attachment": a])
+        case .transitGatewayTableNoRoute(let tgw, let table, let a, let d):
+            return JSONObject(["transitGateway": tgw, "routeTable": table, "attachment": a, "destination": d])
+        case .applianceNoSession(let label, let zone): return JSONObject(["interface": label, "zone": zone])
         }
     }
 }

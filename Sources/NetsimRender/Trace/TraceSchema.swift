@@ -1455,7 +1455,8 @@ public enum TraceSchema {
             "natUnsolicitedInbound",
             "endpointProtocolNotAccepted",
             "loadBalancerNoConnectionForReply",
-            "netfilter"
+            "netfilter",
+            "applianceNoSessionForReply"
           ]
         },
         "source": {
@@ -2197,6 +2198,95 @@ public enum TraceSchema {
         },
         "senderZone": {
           "type": "string"
+        },
+        "applianceMode": {
+          "type": "boolean",
+          "description": "Present (true) when the attachment is in appliance mode: the zone is the flow's, both ways."
+        }
+      }
+    },
+    "stepTransitGatewayTableRoute": {
+      "type": "object",
+      "description": "A route of a transit gateway route table (the route-table form): the table the entry attachment is associated with, the route that matched (static, from a prefix list, or propagated) and the attachment it leads to (none: a blackhole).",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "transitGateway",
+        "routeTable",
+        "entryAttachment",
+        "destinationCidr",
+        "type",
+        "blackhole",
+        "overrides"
+      ],
+      "properties": {
+        "kind": {
+          "const": "transitGatewayTableRoute"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "transitGateway": {
+          "type": "string"
+        },
+        "routeTable": {
+          "$ref": "#/$defs/objectRef"
+        },
+        "entryAttachment": {
+          "type": "string",
+          "description": "The attachment the packet entered by; its association chose the table."
+        },
+        "destinationCidr": {
+          "$ref": "#/$defs/cidr"
+        },
+        "attachment": {
+          "$ref": "#/$defs/objectRef"
+        },
+        "attachmentType": {
+          "enum": [
+            "vpc",
+            "vpn",
+            "direct-connect-gateway",
+            "peering"
+          ]
+        },
+        "resource": {
+          "type": "string",
+          "description": "The VPC, external network or peer transit gateway of the attachment."
+        },
+        "type": {
+          "enum": [
+            "static",
+            "propagated"
+          ]
+        },
+        "blackhole": {
+          "type": "boolean"
+        },
+        "prefixList": {
+          "type": "string"
+        },
+        "overrides": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "How many other routes for the same destination this one wins over (route priority)."
         }
       }
     },
@@ -3610,6 +3700,7 @@ public enum TraceSchema {
             "loadBalancerReturn",
             "loadBalancerFlowReturn",
             "networkPolicy",
+            "transitGatewayTableRoute",
             "vpnGateway",
             "externalFirewall",
             "returnRoute",
@@ -4200,6 +4291,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepNetworkPolicy"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayTableRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepTransitGatewayTableRoute"
           },
           "else": false
         },
@@ -5550,6 +5654,74 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonTransitGatewayUnassociated": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "transitGateway",
+        "attachment"
+      ],
+      "properties": {
+        "kind": {
+          "const": "transitGatewayUnassociated"
+        },
+        "transitGateway": {
+          "type": "string"
+        },
+        "attachment": {
+          "type": "string"
+        }
+      }
+    },
+    "reasonTransitGatewayTableNoRoute": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "transitGateway",
+        "routeTable",
+        "attachment",
+        "destination"
+      ],
+      "properties": {
+        "kind": {
+          "const": "transitGatewayTableNoRoute"
+        },
+        "transitGateway": {
+          "type": "string"
+        },
+        "routeTable": {
+          "$ref": "#/$defs/objectRef"
+        },
+        "attachment": {
+          "type": "string"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        }
+      }
+    },
+    "reasonApplianceNoSession": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "interface",
+        "zone"
+      ],
+      "properties": {
+        "kind": {
+          "const": "applianceNoSession"
+        },
+        "interface": {
+          "type": "string"
+        },
+        "zone": {
+          "type": "string"
+        }
+      }
+    },
     "reasonVpcNoSubnetOnward": {
       "type": "object",
       "additionalProperties": false,
@@ -6132,6 +6304,9 @@ public enum TraceSchema {
             "loadBalancerNoConnection",
             "networkPolicy",
             "apiServerEndpoint",
+            "transitGatewayUnassociated",
+            "transitGatewayTableNoRoute",
+            "applianceNoSession",
             "vpnGatewayNoRoute",
             "externalFirewall",
             "noReturnRoute"
@@ -6728,6 +6903,45 @@ public enum TraceSchema {
           "if": {
             "properties": {
               "kind": {
+                "const": "transitGatewayUnassociated"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayUnassociated"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "transitGatewayTableNoRoute"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayTableNoRoute"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "applianceNoSession"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonApplianceNoSession"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
                 "const": "vpnGatewayNoRoute"
               }
             }
@@ -7132,6 +7346,7 @@ public enum TraceSchema {
             "NETWORK_POLICY_EGRESS_DENIED",
             "CLUSTER_NETWORK_POLICY_DENIED",
             "EKS_ENDPOINT_ACCESS_DENIED",
+            "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             "EXTERNAL_FIREWALL_DENIED",
             "NO_RETURN_ROUTE"
           ],

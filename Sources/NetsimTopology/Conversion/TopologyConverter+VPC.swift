@@ -373,10 +373,12 @@ extension TopologyConverter {
         if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: ctx) }
         let sgs = r.stringList("securityGroups")
         for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: ctx) }
-        let eni = NetworkInterface(name: name, id: makeID("eni", name, given: r.string("id"), at: r.valueLocation("id")),
+        var eni = NetworkInterface(name: name, id: makeID("eni", name, given: r.string("id"), at: r.valueLocation("id")),
                                    subnet: subnet?.0 ?? "", privateIP: address4(r, "privateIp", what: "privateIp"),
                                    publicIP: address4(r, "publicIp", what: "publicIp"), securityGroups: sgs.map(\.0),
                                    sourceDestCheck: r.bool("sourceDestCheck") ?? true, location: r.location)
+        eni.stateful = r.bool("stateful") ?? false
+        if r.has("stateful") { locations["eni-stateful:\(name)"] = r.valueLocation("stateful") }
         if eni.privateIP != nil { locations["eni-ip:\(name)"] = r.valueLocation("privateIp") }
         r.finish()
         return eni
@@ -424,6 +426,12 @@ extension TopologyConverter {
               let name = r.string("name", required: true) else { return nil }
         define(.transitGateway, name, at: r.location)
         let ctx = "transit gateway '\(echo: name)'"
+        if tgwUsesTables(r, context: ctx) {
+            _ = r.list("vpcAttachments"); _ = r.list("routes")
+            let tgw = convertTransitGatewayTables(r, name: name, context: ctx, vpcs: vpcs)
+            r.finish()
+            return tgw
+        }
         var attachments: [(String, SourceLocation)] = []
         var attachmentSubnets: [String: [String]] = [:]
         for item in r.list("vpcAttachments") ?? [] {
@@ -479,6 +487,7 @@ extension TopologyConverter {
         var tgw = TransitGateway(name: name, id: id,
                                  vpcAttachments: attachments.map(\.0), routes: routes, location: r.location)
         tgw.attachmentSubnets = attachmentSubnets
+        legacyTables(&tgw)
         warnUnnamedHubAttachments(tgw, attachments: attachments, vpcs: vpcs, context: ctx)
         return tgw
     }

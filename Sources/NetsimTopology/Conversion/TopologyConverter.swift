@@ -172,6 +172,7 @@ final class TopologyConverter {
         addImplicitObjects(&topology)
         resolve(&topology)
         validateInterfaceEndpoints(topology)
+        checkTransitGateways(topology)
         validateControlPlane(topology)
         ImpliedLoadBalancerController.add(&topology)
         topology.expectations = expectNodes.enumerated().compactMap { convertIntent($1, index: $0, topology: topology) }

@@ -1345,6 +1345,18 @@ public enum TopologySchema {
               "type": "null"
             }
           ]
+        },
+        "stateful": {
+          "description": "A stateful appliance (a firewall): it forwards a flow's replies only when it forwarded the flow's first packet, and drops the others (the asymmetric drop behind a transit gateway without appliance mode). Needs sourceDestCheck: false.",
+          "default": false,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       }
     },
@@ -1670,7 +1682,7 @@ public enum TopologySchema {
       ]
     },
     "transitGateway": {
-      "description": "A transit gateway: a regional router between attached VPCs and external networks. VPC route tables send traffic to it by naming it as a route target.",
+      "description": "A transit gateway: a regional router between attached VPCs and external networks. VPC route tables send traffic to it by naming it as a route target. Two forms: vpcAttachments + routes (one route table), or attachments + routeTables (several route tables with associations and propagations, as AWS builds it).",
       "type": "object",
       "additionalProperties": false,
       "required": [
@@ -1693,7 +1705,7 @@ public enum TopologySchema {
           ]
         },
         "vpcAttachments": {
-          "description": "The VPCs attached to it: a VPC name, or a mapping with the VPC and the attachment's subnets. A route table may only target it from an attached VPC.",
+          "description": "The VPCs attached to it: a VPC name, or a mapping with the VPC and the attachment's subnets. A route table may only target it from an attached VPC. The single-table form: with routes, it is one route table ('default') associated with every attachment, routes as written, nothing propagated. Not with attachments/routeTables.",
           "type": [
             "array",
             "null"
@@ -1733,7 +1745,7 @@ public enum TopologySchema {
           }
         },
         "routes": {
-          "description": "Its static routes.",
+          "description": "Its static routes (the single-table form).",
           "type": [
             "array",
             "null"
@@ -1741,8 +1753,235 @@ public enum TopologySchema {
           "items": {
             "$ref": "#/$defs/transitGatewayRoute"
           }
+        },
+        "defaultRouteTableAssociation": {
+          "description": "AWS's DefaultRouteTableAssociation: an attachment no route table lists under associations is associated with the default route table.",
+          "default": true,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "defaultRouteTablePropagation": {
+          "description": "AWS's DefaultRouteTablePropagation: an attachment no route table lists under propagations propagates into the default route table.",
+          "default": true,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
+        "defaultRouteTable": {
+          "description": "The default route table (for association and propagation). Omitted while either default is on: a table named 'default' (declared, or created as AWS creates one with the transit gateway).",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "attachments": {
+          "description": "Its attachments (the route-table form): each one VPC, VPN, Direct Connect gateway or peering.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/transitGatewayAttachment"
+          }
+        },
+        "routeTables": {
+          "description": "Its route tables (the route-table form).",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/transitGatewayRouteTable"
+          }
         }
       }
+    },
+    "transitGatewayAttachment": {
+      "description": "A transit gateway attachment: exactly one of vpc, vpn, directConnectGateway, peering.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "name": {
+          "description": "The attachment's name in route tables (associations, propagations, routes). Default: the name it attaches.",
+          "type": [
+            "string",
+            "null"
+          ]
+        },
+        "id": {
+          "description": "The attachment's AWS ID, 'tgw-attach-' and 8 to 17 lower-case hex digits; generated when omitted.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^tgw-attach-[0-9a-f]{8,17}$"
+        },
+        "vpc": {
+          "description": "A VPC attachment: the VPC's name (a VPC is attached once). It propagates the VPC's CIDR blocks.",
+          "type": "string"
+        },
+        "vpn": {
+          "description": "A Site-to-Site VPN attachment: the name of the external network at its far end. It propagates the network's block (BGP).",
+          "type": "string"
+        },
+        "directConnectGateway": {
+          "description": "A Direct Connect gateway attachment: the name of the external network behind it. It propagates the network's block.",
+          "type": "string"
+        },
+        "peering": {
+          "description": "A peering attachment: the name of the peer transit gateway (which declares a peering attachment back). Static routes only: it never propagates.",
+          "type": "string"
+        },
+        "subnets": {
+          "description": "VPC attachments: one subnet per zone (see vpcAttachments). Omitted: in each zone, the smallest subnet.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "string"
+          }
+        },
+        "applianceMode": {
+          "description": "VPC attachments: appliance mode (ApplianceModeSupport). The transit gateway keeps a flow and its reply in one zone of this VPC; without it a reply may enter another zone and meet a stateful appliance that never saw the flow.",
+          "default": false,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "vpc"
+          ]
+        },
+        {
+          "required": [
+            "vpn"
+          ]
+        },
+        {
+          "required": [
+            "directConnectGateway"
+          ]
+        },
+        {
+          "required": [
+            "peering"
+          ]
+        }
+      ]
+    },
+    "transitGatewayRouteTable": {
+      "description": "A transit gateway route table.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "name"
+      ],
+      "properties": {
+        "name": {
+          "description": "Its name, unique in the transit gateway.",
+          "type": "string"
+        },
+        "id": {
+          "description": "Its AWS ID, 'tgw-rtb-' and 8 to 17 lower-case hex digits; generated when omitted.",
+          "type": [
+            "string",
+            "null"
+          ],
+          "pattern": "^tgw-rtb-[0-9a-f]{8,17}$"
+        },
+        "associations": {
+          "description": "Attachments associated with it: the table routes what enters by them. An attachment is associated with one table at most.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "string"
+          }
+        },
+        "propagations": {
+          "description": "Attachments that propagate their routes into it (a VPC its CIDR blocks, a VPN or Direct Connect gateway its external network's block).",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "type": "string"
+          }
+        },
+        "routes": {
+          "description": "Its static routes.",
+          "type": [
+            "array",
+            "null"
+          ],
+          "items": {
+            "$ref": "#/$defs/transitGatewayTableRoute"
+          }
+        }
+      }
+    },
+    "transitGatewayTableRoute": {
+      "description": "A static route of a transit gateway route table: a destination CIDR block or a prefix list, to an attachment or a blackhole. Among routes for one destination: static, then prefix list, then propagated (VPC, Direct Connect gateway, VPN).",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "destination": {
+          "$ref": "#/$defs/ipv4Cidr",
+          "description": "Destination IPv4 block (host bits must be clear)."
+        },
+        "prefixList": {
+          "description": "A prefix list of the topology: one route per IPv4 entry.",
+          "type": "string"
+        },
+        "attachment": {
+          "description": "The attachment it leads to.",
+          "type": "string"
+        },
+        "blackhole": {
+          "description": "true: drop matching traffic.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        }
+      },
+      "oneOf": [
+        {
+          "required": [
+            "destination"
+          ]
+        },
+        {
+          "required": [
+            "prefixList"
+          ]
+        }
+      ]
     },
     "cniValue": {
       "description": "An aws-node environment value. aws-node reads every value as text; quote it (\"true\", \"1\") to keep it text in YAML, though unquoted numbers and booleans are accepted.",

@@ -10,7 +10,8 @@ struct Describe: ParsableCommand {
         discussion: """
         OBJECT: loadbalancer:NS/NAME (or lb:, service:NS/NAME for a Service's NLB), ingress:NS/NAME \
         (its ALB), node:NAME (or the instance ID), pod:NS/NAME (or the start of one pod's name), \
-        eni:ID.
+        eni:ID, transit-gateway:NAME (or tgw:NAME, or its tgw- ID: per route table its \
+        associations, propagations and computed routes, as search-transit-gateway-routes lists them).
 
         A load balancer lists one address per zone: trace to another zone's node with --to \
         ip:ADDRESS.
@@ -20,7 +21,7 @@ struct Describe: ParsableCommand {
     )
 
     @OptionGroup var topologyFile: TopologyFile
-    @Argument(help: "What to describe: loadbalancer:NS/NAME, service:NS/NAME, ingress:NS/NAME, node:NAME, pod:NS/NAME or eni:ID.") var object: String
+    @Argument(help: "What to describe: loadbalancer:NS/NAME, service:NS/NAME, ingress:NS/NAME, node:NAME, pod:NS/NAME, eni:ID or transit-gateway:NAME.") var object: String
     @OptionGroup var formatting: FormatOption<Describe.Outputs>
     @OptionGroup var destination: OutputOption<Describe.Outputs>
     @OptionGroup var input: TopologyOptions

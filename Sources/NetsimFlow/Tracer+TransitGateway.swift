@@ -1,0 +1,168 @@
+import NetsimModel
+
+// A transit gateway as AWS builds it (Transit Gateway guide, "How transit gateways work"):
+// the packet enters by an attachment (the source VPC's, a VPN or Direct Connect gateway's, a
+// peering's); the route table that attachment is associated with routes it (most specific
+// route first; among routes for one destination static, then prefix-list, then propagated by
+// kind: `TransitGateway.effectiveRoutes`); the route's attachment takes it on: into a VPC
+// through the attachment subnet of the flow's zone (AZ affinity; with appliance mode the zone
+// the flow took first, both ways), out to an external network, or to a peered transit gateway.
+// The legacy single-table form walks the same way with its one table and keeps its trace words.
+
+extension Walk {
+    mutating func transitGateway(_ tgw: TransitGateway, from vpc: VPC?, subnet: Subnet?) -> StageResult {
+        let here = Place.transitGateway(ObjectRef(id: tgw.id, name: tgw.name))
+        // AZ affinity: the flow enters the transit gateway through the source VPC attachment's
+        // ENI in the sender's zone; a zone without an attachment subnet cannot reach it.
+        var zone: String? = nil
+        var entry: TransitGateway.Attachment? = nil
+        if let vpc, let subnet {
+            let (list, named) = tgw.attachmentSubnets(in: vpc)
+            if named && !list.contains(where: { $0.zone == subnet.zone }) {
+                block(.tgwAttachVPCAZRestriction, .noRoute, component: tgw.id,
+                      .transitGatewayNoSubnetInZone(vpc: vpc.name, transitGateway: tgw.name, zone: subnet.zone, subnets: list.map { (name: $0.name, zone: $0.zone) }),
+                      at: tgw.location)
+                finish(.noRoute, place: here, .noRoute, .noRoute(.noAttachmentSubnet(zone: subnet.zone)), component: tgw.id, at: tgw.location)
+                return .stop
+            }
+            zone = subnet.zone
+            entry = tgw.vpcAttachment(of: vpc.name)
+        } else if let handed = state.transitGatewayEntry, handed.transitGateway == tgw.name {
+            entry = tgw.attachment(named: handed.attachment)
+            state.transitGatewayEntry = nil
+        } else {
+            entry = externalEntry(tgw)
+        }
+        // The route table: the entry attachment's association (the legacy form has one table).
+        let tableName: String?
+        if tgw.isLegacy { tableName = tgw.routeTables.first?.name } else { tableName = entry.flatMap { tgw.associatedTable(of: $0.name)?.name } }
+        guard let tableName, let table = f.transitGatewayTable(tgw.name, tableName) else {
+            let a = entry?.name ?? "(none)"
+            block(.tgwAttachMissingTGWRtbAssociation, .noRoute, component: entry?.id ?? tgw.id,
+                  .transitGatewayUnassociated(transitGateway: tgw.name, attachment: a), at: entry?.location ?? tgw.location)
+            finish(.noRoute, place: here, .noRoute, .noRoute(.transitGatewayNoRoute(packet.destination)), component: tgw.id, at: entry?.location ?? tgw.location)
+            return .stop
+        }
+        let found = f.linearScan ? table.linearLookup(packet.destination) : table.lookup(packet.destination)
+        guard let r = found else {
+            if tgw.isLegacy {
+                block(.tgwRtbCannotRoute, .noRoute, component: tgw.id, .transitGatewayNoRoute(transitGateway: tgw.name, destination: packet.destination), at: tgw.location)
+            } else {
+                block(.tgwRtbCannotRoute, .noRoute, component: table.table.id,
+                      .transitGatewayTableNoRoute(transitGateway: tgw.name, table: ObjectRef(id: table.table.id, name: table.table.name),
+                                                  attachment: entry?.name ?? "", destination: packet.destination), at: table.table.location)
+            }
+            finish(.noRoute, place: here, .noRoute, .noRoute(.transitGatewayNoRoute(packet.destination)), component: tgw.id, at: tgw.location)
+            return .stop
+        }
+        // A second visit with the same addresses is a loop; in the table form the entry
+        // attachment is part of the place (an inspection VPC sends the packet back by another).
+        let visit: VisitKey.Where = tgw.isLegacy ? .transitGateway(tgw.name) : .transitGatewayAttachment(tgw.name, entry?.name ?? "")
+        guard visited.insert(VisitKey(place: visit, source: packet.source, destination: packet.destination)).inserted else {
+            block(.loop, .loop, component: tgw.id, .transitGatewayLoop(transitGateway: tgw.name))
+            finish(.loop, place: here, .loop, .loop(.revisitedTransitGateway), component: tgw.id)
+            return .stop
+        }
+        let target = r.attachment.flatMap { tgw.attachment(named: $0) }
+        if !tgw.isLegacy {
+            hop(here, Step(.forwarded, .transitGatewayTableRoute(TransitGatewayTableRoute(
+                transitGateway: tgw.name, table: ObjectRef(id: table.table.id, name: table.table.name), entryAttachment: entry?.name ?? "",
+                destination: r.destination, attachment: target.map { ObjectRef(id: $0.id, name: $0.name) }, attachmentKind: target?.kind.rawValue,
+                resource: target?.resource, type: r.origin.type, origin: r.origin, prefixList: r.prefixList, overrides: r.overrides.count)),
+                component: table.table.id, location: r.location))
+        }
+        guard let a = r.attachment else {
+            block(.tgwRtbBadStateRoute, .nullRouted, component: tgw.id, .transitGatewayBlackhole(r.destination), at: r.location)
+            finish(.nullRouted, place: here, .nullRouted, .nullRouted(.transitGatewayBlackhole(r.destination)), component: tgw.id, at: r.location)
+            return .stop
+        }
+        guard let target else {
+            // Only the legacy form routes to a VPC it does not attach (the table form refuses it).
+            block(.tgwRtbNoRouteToTGWAttachment, .noRoute, component: tgw.id, .transitGatewayNotAttached(transitGateway: tgw.name, destination: r.destination, vpc: a), at: r.location)
+            finish(.noRoute, place: here, .noRoute, .noRoute(.noAttachmentForVPC(a)), component: tgw.id, at: r.location)
+            return .stop
+        }
+        switch target.kind {
+        case .vpc:
+            return enterVPC(tgw, target, route: r, zone: zone, here: here)
+        case .vpn, .directConnectGateway:
+            if tgw.isLegacy {
+                hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .external(target.resource)), component: tgw.id, location: r.location))
+            }
+            guard let e = f.topology.externals.first(where: { $0.name == target.resource }) else { return .stop }
+            return exitToExternal(e, via: .transitGateway(tgw.name))
+        case .peering:
+            guard let peer = f.topology.transitGateways.first(where: { $0.name == target.resource }),
+                  let back = peer.attachments.first(where: { $0.kind == .peering && $0.resource == tgw.name }) else { return .stop }
+            state.transitGatewayEntry = (peer.name, back.name)
+            return .move(.transitGateway(peer.name, fromSubnet: nil))
+        }
+    }
+
+    /// The VPN or Direct Connect attachment a packet from outside the VPCs enters by: the one
+    /// whose external network holds the source, the most specific.
+    func externalEntry(_ tgw: TransitGateway) -> TransitGateway.Attachment? {
+        guard let src = packet.source.v4 else { return nil }
+        var best: (TransitGateway.Attachment, Int)? = nil
+        for a in tgw.attachments where a.kind == .vpn || a.kind == .directConnectGateway {
+            guard let e = f.topology.externals.first(where: { $0.name == a.resource }) else { continue }
+            let b = e.advertisedBlock
+            if b.contains(src), best == nil || b.prefixLength > (best?.1 ?? -1) { best = (a, b.prefixLength) }
+        }
+        return best?.0
+    }
+
+    /// Into a VPC attachment: delivered when the VPC holds the destination, else routed onward by
+    /// the route table of the attachment subnet the packet enters through.
+    mutating func enterVPC(_ tgw: TransitGateway, _ att: TransitGateway.Attachment, route r: TransitGatewayRoute, zone: String?, here: Place) -> StageResult {
+        let name = att.resource
+        guard let target = f.vpcByName[name] else { return .stop }
+        if tgw.isLegacy {
+            hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .vpcAttachment(name)), component: tgw.id, location: r.location))
+        }
+        if target.contains(packet.destination) {
+            return .move(.localDelivery(vpc: target.name, fromSubnet: nil))
+        }
+        guard let (entry, sameZoneAsSender, named) = tgw.entrySubnet(in: target, zone: zone) else {
+            block(.noRouteToDestination, .noRoute, component: tgw.id, .vpcNoSubnetOnward(vpc: name, destination: packet.destination))
+            finish(.noRoute, place: .vpc(name), .noRoute, .noRoute(.noSubnetOnward))
+            return .stop
+        }
+        var subnet = entry
+        var sameZone = sameZoneAsSender
+        // Onward from the attachment (centralized egress or inspection): routed by the
+        // table of the attachment's subnet in the zone the flow enters (AZ affinity).
+        // When the sender's zone has no attachment subnet here (or the flow comes from
+        // outside the VPCs), AWS picks another zone and does not say which: when the
+        // candidates' route tables differ, the choice is recorded, and the caller traces
+        // each candidate (`entryZones`) to say whether they agree. With appliance mode the
+        // transit gateway picks one zone for the flow by a flow hash, whatever the sender's
+        // zone, and keeps it for the reply.
+        let candidates = tgw.attachmentSubnets(in: target).subnets
+        let key = TransitGatewayZoneChoice.key(tgw: tgw.name, vpc: name)
+        let applianceKey = "\(tgw.name)/\(att.name)"
+        var alternative = false
+        if att.applianceMode, direction == .reply, let z = state.applianceZones[applianceKey], let s = candidates.first(where: { $0.zone == z }) {
+            subnet = s
+            sameZone = true
+        } else if !sameZone || (att.applianceMode && direction == .forward) {
+            // (A reply from outside the VPCs without appliance mode: the same unsaid choice.)
+            let tables = Set(candidates.map { target.routeTable(for: $0)?.name ?? "" })
+            if tables.count > 1, !zoneChoices.contains(where: { $0.key == key }) {
+                var choice = TransitGatewayZoneChoice(transitGateway: tgw.name, vpc: name, senderZone: zone, chosen: subnet.zone,
+                                                      candidates: candidates.map { ($0.zone, $0.name, target.routeTable(for: $0)?.name ?? "main") },
+                                                      location: tgw.location)
+                choice.applianceMode = att.applianceMode
+                zoneChoices.append(choice)
+            }
+            if let z = entryZones[key], let s = candidates.first(where: { $0.zone == z }) { subnet = s; alternative = true }
+        }
+        if att.applianceMode, direction == .forward { state.applianceZones[applianceKey] = subnet.zone }
+        var e = TransitGatewayEntry(vpc: name, subnet: subnet.name, zone: subnet.zone, named: named, sameZone: sameZone,
+                                    alternative: alternative, senderZone: zone)
+        e.applianceMode = att.applianceMode
+        hop(here, Step(.forwarded, .transitGatewayEntry(e), component: tgw.id, location: r.location))
+        viaTransitGateway = true
+        return .move(.routeTable(subnet.name))
+    }
+}
