@@ -124,9 +124,12 @@ public struct Network: Sendable {
             dst = e
             req.port = target
         }
-        // netsim traces IPv4 only: an IPv6 end gets no verdict (NOT_MODELLED), before any
-        // check that reads the ends as IPv4 places.
-        if src.address.family == .ipv6 || dst.address.family == .ipv6 {
+        // `internet` facing an IPv6 end is an IPv6 host of the internet.
+        if case .internet = src.place, dst.address.family == .ipv6, src.address.family == .ipv4 { src = EndpointResolver.internet6 }
+        if case .internet = dst.place, src.address.family == .ipv6, dst.address.family == .ipv4 { dst = EndpointResolver.internet6 }
+        // A packet keeps its family in the fabric: ends of two families get no verdict
+        // (NOT_MODELLED), before any check that reads the ends as places of one family.
+        if src.address.family != dst.address.family {
             var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
             if packet.hasPorts {
                 packet.destinationPort = req.port ?? 0

@@ -95,7 +95,8 @@ public struct RouteTableMatch: Sendable {
     public var table: ObjectRef
     /// The route as written (the CIDR, or `pl:NAME`), its target and where it comes from.
     public var written: String
-    public var destination: IPv4CIDR
+    /// The route's block: IPv4 for an IPv4 packet, IPv6 for an IPv6 one.
+    public var destination: IPCIDR
     public var target: Route.Target
     public var origin: RouteMatch.Origin
 }
@@ -268,6 +269,8 @@ public enum FilterReason: Sendable {
     case loadBalancerNoConnectionForReply
     /// kube-proxy's filter: REJECT (an ICMP port unreachable to the client) or DROP.
     case netfilter(reject: Bool)
+    /// An egress-only internet gateway lets no connection in from the internet.
+    case egressOnlyInbound
 }
 
 /// Where a transit gateway route sends the packet.
@@ -477,6 +480,10 @@ public enum StepDetail: Sendable {
     case loadBalancerFlowReturn(loadBalancer: String, client: IPAddress, node: IPAddress)
     // pods
     indirect case networkPolicy(PolicyVerdict)
+    /// An IPv6 packet through an internet gateway (`egressOnly` false) or an egress-only
+    /// internet gateway, out or `inbound`: no address translation (IPv6 addresses are public);
+    /// `session`: the reply of a connection the gateway saw go out.
+    case ipv6Gateway(egressOnly: Bool, inbound: Bool, session: Bool)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's
@@ -528,6 +535,9 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     /// The EKS API server's public endpoint refuses the client: no public access, or the
     /// address it sees is outside `publicAccessCidrs`.
     case eksEndpointAccessDenied = "EKS_ENDPOINT_ACCESS_DENIED"
+    /// An egress-only internet gateway drops a connection from the internet (netsim's own:
+    /// Reachability Analyzer has no code for it).
+    case eigwNoInbound = "EIGW_NO_INBOUND"
 }
 
 /// The API server's public endpoint's decision on a client: the address it sees (after any
@@ -605,6 +615,9 @@ public enum BlockReason: Sendable {
     case hairpinWithPreservedClientIP(target: String)
     case loadBalancerNoConnection(loadBalancer: String)
     case networkPolicy(PolicyVerdict)
+    /// A connection from the internet to an IPv6 address of a VPC whose only way in is an
+    /// egress-only internet gateway.
+    case egressOnlyInbound(gateway: String, destination: IPAddress)
 }
 
 /// On a reply a network ACL denies: the port it must allow and, when the port is picked from a

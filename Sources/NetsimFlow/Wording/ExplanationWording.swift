@@ -89,6 +89,8 @@ extension BlockReason {
         case .loadBalancerNoConnection(let lb): return "\(lb) has no connection for this reply"
         case .networkPolicy(let v):
             return Wording.policyBlock(v)
+        case .egressOnlyInbound(let gateway, let d):
+            return "the VPC's only way in from the internet is egress-only internet gateway \(gateway), which lets no connection in: \(d) cannot be reached from the internet (add an internet gateway and a security-group rule, or open the connection from inside)"
         }
     }
 }

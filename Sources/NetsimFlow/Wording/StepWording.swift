@@ -40,6 +40,7 @@ extension StepDetail {
         case .noTarget, .targetGroup: return "TargetGroup"
         case .loadBalancerForward(let h), .loadBalancerReturn(let h): return h.kind == .application ? "Proxy" : "DestinationNAT"
         case .networkPolicy: return "NetworkPolicy"
+        case .ipv6Gateway: return "Forward"
         }
     }
 
@@ -157,6 +158,8 @@ extension StepDetail {
             return Wording.policyStep(v)
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return "a reply to the client \(client) of a connection \(lb) forwarded with the client's address: the VPC returns it to the NLB node \(node) by the flow, not by the route table"
+        case .ipv6Gateway(let egressOnly, let inbound, let session):
+            return Wording.ipv6Gateway(egressOnly: egressOnly, inbound: inbound, session: session)
         }
     }
 }
@@ -198,6 +201,7 @@ extension FilterReason {
         case .endpointProtocolNotAccepted: return "protocol not accepted"
         case .loadBalancerNoConnectionForReply: return "no connection for this reply: dropped"
         case .netfilter(let reject): return reject ? "REJECT (ICMP port unreachable to the client)" : "DROP"
+        case .egressOnlyInbound: return "a connection from the internet: an egress-only internet gateway lets none in"
         }
     }
 }
@@ -240,7 +244,20 @@ public enum Wording {
 
     /// Why an IPv6 flow gets no verdict.
     public static func ipv6NotModelled(source: IPAddress, destination: IPAddress) -> String {
-        "IPv6 traces are not modelled yet: \(source) → \(destination) is \(source.family == destination.family ? "an IPv6 flow" : "a flow that mixes IPv4 and IPv6"); netsim's security groups, network ACLs, route tables and node datapaths are walked for IPv4 only"
+        if source.family == destination.family {
+            return "IPv6 traces are not modelled yet through a node: \(source) → \(destination) is an IPv6 flow; netsim walks IPv6 through security groups, network ACLs, route tables and gateways, but a node's IPv6 datapath (ip6tables, the VPC CNI's IPv6 routes) only for IPv4"
+        }
+        return "IPv6 traces are not modelled yet across families: \(source) → \(destination) is a flow that mixes IPv4 and IPv6; a packet keeps its family in the VPC fabric"
+    }
+
+    /// An IPv6 packet through an internet gateway or an egress-only internet gateway.
+    public static func ipv6Gateway(egressOnly: Bool, inbound: Bool, session: Bool) -> String {
+        let gw = egressOnly ? "egress-only internet gateway" : "internet gateway"
+        if inbound {
+            return session ? "IPv6 reply of a connection that went out through the \(gw): let in, no translation"
+                           : "IPv6 from the internet: the \(gw) forwards it to the VPC, no translation (the address is public)"
+        }
+        return "IPv6 to the internet: no translation (the source address is public)\(egressOnly ? "; only its replies may come back in" : "")"
     }
 
     /// The API server's public endpoint's decision.

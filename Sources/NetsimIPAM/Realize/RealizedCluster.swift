@@ -78,6 +78,9 @@ public struct RealizedNode: Sendable {
     public var ipv6Prefix: IPv6CIDR?
     /// Pods bound to the node, host-network ones included.
     public var podCount: Int
+    /// The primary ENI's IPv6 address (the node's own): an IPv6 cluster's nodes have one, and
+    /// any node whose subnet assigns IPv6 addresses on creation.
+    public var ipv6Address: IPv6Address? = nil
 }
 
 /// A pod, its node and its address.

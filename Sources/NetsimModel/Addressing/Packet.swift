@@ -62,7 +62,10 @@ public struct Packet: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch ipProtocol {
-        case .tcp, .udp: return "\(ipProtocol) \(source):\(sourcePort) → \(destination):\(destinationPort)"
+        case .tcp, .udp:
+            // An IPv6 address with a port is written in brackets (RFC 5952 §6).
+            if case .ipv6 = destination { return "\(ipProtocol) [\(source)]:\(sourcePort) → [\(destination)]:\(destinationPort)" }
+            return "\(ipProtocol) \(source):\(sourcePort) → \(destination):\(destinationPort)"
         case .icmp: return "icmp \(source) → \(destination) type \(icmpType) code \(icmpCode)"
         default: return "\(ipProtocol) \(source) → \(destination)"
         }

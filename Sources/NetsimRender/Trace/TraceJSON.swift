@@ -13,6 +13,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case transitGatewayEntry, conntrack, netfilterRule, kubeProxyDNAT, nodeRoute, nodeSourceNAT
     case noListener, listenerDefault, listenerRule, noMatchingListenerRule, fixedResponse, redirect
     case noTarget, targetGroup, loadBalancerForward, loadBalancerReturn, loadBalancerFlowReturn, networkPolicy
+    case ipv6Gateway
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -61,6 +62,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .loadBalancerReturn: self = .loadBalancerReturn
         case .loadBalancerFlowReturn: self = .loadBalancerFlowReturn
         case .networkPolicy: self = .networkPolicy
+        case .ipv6Gateway: self = .ipv6Gateway
         }
     }
 }
@@ -74,7 +76,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case transitGatewayNoSubnetInZone, transitGatewayNoRoute, transitGatewayLoop, transitGatewayBlackhole, transitGatewayNotAttached, vpcNoSubnetOnward
     case gatewayEndpointProtocol, serviceHasNoEndpoints, netfilterFilter, notAServicePort, noListener, noMatchingRule
     case fixedResponse, redirect, noRegisteredTargets, targetsOutsideZones, noTargetInZone, hairpinWithPreservedClientIP
-    case loadBalancerNoConnection, networkPolicy, apiServerEndpoint
+    case loadBalancerNoConnection, networkPolicy, apiServerEndpoint, egressOnlyInbound
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -123,6 +125,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .hairpinWithPreservedClientIP: self = .hairpinWithPreservedClientIP
         case .loadBalancerNoConnection: self = .loadBalancerNoConnection
         case .networkPolicy: self = .networkPolicy
+        case .egressOnlyInbound: self = .egressOnlyInbound
         }
     }
 }
@@ -222,6 +225,7 @@ extension Double: JSONRepresentable { var json: JSONValue { .double((self * 1e6)
 extension IPv4Address: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension IPAddress: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension IPv4CIDR: JSONRepresentable { var json: JSONValue { .string(description) } }
+extension IPCIDR: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension JSONValue: JSONRepresentable { var json: JSONValue { self } }
 extension Array: JSONRepresentable where Element: JSONRepresentable { var json: JSONValue { .array(map(\.json)) } }
 extension ObjectRef: JSONRepresentable { var json: JSONValue { JSONObject(["id": id, "name": name]).value } }
@@ -365,6 +369,7 @@ extension TraceRenderer {
             case .endpointProtocolNotAccepted: o["reason"] = "endpointProtocolNotAccepted"
             case .loadBalancerNoConnectionForReply: o["reason"] = "loadBalancerNoConnectionForReply"
             case .netfilter(let reject): o["reason"] = "netfilter"; o["reject"] = reject
+            case .egressOnlyInbound: o["reason"] = "egressOnlyInbound"
             }
             return o
         case .sourceDestCheck(let label, let source): return JSONObject(["interface": label, "source": source])
@@ -442,6 +447,8 @@ extension TraceRenderer {
         case .loadBalancerFlowReturn(let lb, let client, let node):
             return JSONObject(["loadBalancer": lb, "client": client, "node": node])
         case .networkPolicy(let v): return policyVerdict(v)
+        case .ipv6Gateway(let egressOnly, let inbound, let session):
+            return JSONObject(["egressOnly": egressOnly, "inbound": inbound, "session": session])
         }
     }
 
@@ -568,6 +575,7 @@ extension TraceRenderer {
         case .hairpinWithPreservedClientIP(let target): return JSONObject(["target": target])
         case .loadBalancerNoConnection(let lb): return JSONObject(["loadBalancer": lb])
         case .networkPolicy(let v): return policyVerdict(v)
+        case .egressOnlyInbound(let gateway, let d): return JSONObject(["egressOnlyInternetGateway": gateway, "destination": d])
         }
     }
 }

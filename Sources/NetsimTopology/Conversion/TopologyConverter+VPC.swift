@@ -149,10 +149,12 @@ extension TopologyConverter {
         let acl = r.locatedString("networkAcl")
         if let (n, loc) = acl { reference(.networkACL, n, vpc: vpc, at: loc, from: ctx) }
         let id = makeID("subnet", name, given: r.string("id"), at: r.valueLocation("id"))
-        let subnet = Subnet(name: name, id: id, zone: zone, cidr: cidr ?? IPv4CIDR.any, ipv6Cidr: v6,
+        var subnet = Subnet(name: name, id: id, zone: zone, cidr: cidr ?? IPv4CIDR.any, ipv6Cidr: v6,
                             routeTable: rt?.0, networkACL: acl?.0,
                             mapPublicIpOnLaunch: r.bool("mapPublicIpOnLaunch") ?? false, tags: tags(r),
                             location: r.location)
+        subnet.assignIpv6AddressOnCreation = r.bool("assignIpv6AddressOnCreation") ?? false
+        if v6 != nil { locations["subnet6:\(vpc)/\(name)"] = r.valueLocation("ipv6Cidr") }
         r.finish()
         return cidr == nil || givenName == nil ? nil : subnet
     }
@@ -370,11 +372,20 @@ extension TopologyConverter {
         if let (s, loc) = subnet { reference(.subnet, s, vpc: vpc, at: loc, from: ctx) }
         let sgs = r.stringList("securityGroups")
         for (g, loc) in sgs { reference(.securityGroup, g, vpc: vpc, at: loc, from: ctx) }
-        let eni = NetworkInterface(name: name, id: makeID("eni", name, given: r.string("id"), at: r.valueLocation("id")),
+        var eni = NetworkInterface(name: name, id: makeID("eni", name, given: r.string("id"), at: r.valueLocation("id")),
                                    subnet: subnet?.0 ?? "", privateIP: address4(r, "privateIp", what: "privateIp"),
                                    publicIP: address4(r, "publicIp", what: "publicIp"), securityGroups: sgs.map(\.0),
                                    sourceDestCheck: r.bool("sourceDestCheck") ?? true, location: r.location)
         if eni.privateIP != nil { locations["eni-ip:\(name)"] = r.valueLocation("privateIp") }
+        if let (text, loc) = r.locatedString("ipv6Address") {
+            if let a = IPv6Address(text) {
+                eni.ipv6Address = a
+                locations["eni-ip6:\(name)"] = loc
+            } else {
+                reporter.error(.invalidAddress, "ipv6Address '\(echo: text)' is not an IPv6 address", at: loc,
+                               hint: "write an address of the subnet's IPv6 block, e.g. 2600:1f18:abcd:100::10")
+            }
+        }
         r.finish()
         return eni
     }
