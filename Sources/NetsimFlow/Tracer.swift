@@ -264,6 +264,9 @@ extension Walk {
                                                     if let (src, groups) = carried, src == ip, vpc == home, groups.contains(group) { return true }
                                                     return !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
                                                 },
+                                                isMember6: { ip, vpc, group in
+                                                    !lost && (vpc == home || f.peered(vpc, home)) && f.isMember6(ip, vpc: vpc, group: group)
+                                                },
                                                 prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
         let dir = FilterDirection(direction)
         if d.allowed, let g = d.group, let r = d.rule, let k = d.ruleIndex {

@@ -1,0 +1,129 @@
+import Foundation
+import NetsimFlow
+import NetsimModel
+import NetsimTestSupport
+import NetsimTopology
+import Testing
+
+/// IPv6 through the VPC fabric (Amazon VPC User Guide: security groups and network ACLs have
+/// IPv6 rules that never match IPv4 and the other way round; route tables hold IPv6 routes apart
+/// from IPv4 ones, longest prefix first, a `local` route per IPv6 block; an internet gateway
+/// forwards IPv6 without NAT; an egress-only internet gateway lets replies in, never
+/// connections).
+@Suite("IPv6 in the VPC fabric")
+struct IPv6FabricTests {
+    static let web = "ip:2600:1f18:1234:ab00::10", app1 = "ip:2600:1f18:1234:ab01::10", app2 = "ip:2600:1f18:1234:ab02::10"
+
+    static func network(_ edits: [(String, String)] = []) throws -> Network {
+        var text = try String(contentsOf: Lab.root.appendingPathComponent("Tests/NetsimFlowTests/Fixtures/ipv6-fabric.yaml"), encoding: .utf8)
+        for (a, b) in edits { #expect(text.contains(a)); text = text.replacingOccurrences(of: a, with: b) }
+        let r = TopologyLoader(catalog: .builtin).load(text: text, file: "ipv6-fabric.yaml")
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        return Network(topology: t, catalog: .builtin)
+    }
+
+    static func steps(_ t: Trace) -> [Step] { t.forward.hops.flatMap(\.steps) + (t.reply?.hops.flatMap(\.steps) ?? []) }
+
+    /// A group reference matches the members' IPv6 addresses: app allows 8080 from group web,
+    /// and web-1's IPv6 address is a member. The packet stays IPv6 end to end, routed by the
+    /// VPC's IPv6 local route.
+    @Test func securityGroupReferenceMatchesIPv6Members() throws {
+        let t = try Lab.trace(try Self.network(), Self.web, Self.app1, port: 8080)
+        #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
+        #expect(t.packet.family == .ipv6 && t.forward.finalPacket == t.packet)
+        #expect(Self.steps(t).contains { $0.sentence.contains("2600:1f18:1234:ab00::/56 → local") })
+        #expect(Self.steps(t).contains { $0.sentence.contains("\"app\" rule #1 allows tcp 8080 from sg") || $0.sentence.contains("\"app\" rule #1") })
+    }
+
+    /// An IPv4 rule never matches an IPv6 packet: app allows 9000 from 0.0.0.0/0 only, so the
+    /// same host is let in over IPv4 and denied over IPv6.
+    @Test func ipv4RulesNeverMatchIPv6() throws {
+        let n = try Self.network()
+        let v4 = try Lab.trace(n, "ip:10.0.0.10", "ip:10.0.32.10", port: 9000)
+        #expect(v4.disposition == .delivered)
+        let v6 = try Lab.trace(n, Self.web, Self.app1, port: 9000)
+        #expect(v6.disposition == .deniedIn)
+        #expect(v6.explanations.first?.code.rawValue == "ENI_SG_RULES_MISMATCH")
+    }
+
+    /// A network ACL's IPv6 rules judge IPv6 packets, first match: rule 100 denies SSH from ::/0.
+    @Test func networkACLIPv6RuleDenies() throws {
+        let t = try Lab.trace(try Self.network(), Self.app1, Self.app2, port: 22)
+        #expect(t.disposition == .deniedIn)
+        let e = try #require(t.explanations.first)
+        #expect(e.code.rawValue == "SUBNET_ACL_RESTRICTION")
+        #expect(e.message.contains("rule 100"), "\(e.message)")
+        // Over IPv4 the IPv6 rules do not apply: rule 300 allows it.
+        #expect(try Lab.trace(try Self.network(), "ip:10.0.32.10", "ip:10.0.64.10", port: 22).disposition == .delivered)
+    }
+
+    /// The internet gateway forwards IPv6 both ways without translation; the security group's
+    /// ::/0 rule lets the connection in.
+    @Test func internetGatewayCarriesIPv6WithoutNAT() throws {
+        let t = try Lab.trace(try Self.network(), "internet", Self.web, port: 443)
+        #expect(t.disposition == .delivered)
+        #expect(t.packet.source.family == .ipv6)
+        #expect(t.forward.finalPacket.destination == IPAddress("2600:1f18:1234:ab00::10"))
+        #expect(Self.steps(t).contains { if case .ipv6Gateway(false, true, false) = $0.detail { return true }; return false })
+        #expect(t.reply?.end == .exitsNetwork)
+        #expect(!Self.steps(t).contains { if case .internetGatewaySourceNAT = $0.detail { return true }; return false })
+    }
+
+    /// The egress-only internet gateway: out and the reply back in (a session); a connection
+    /// from the internet, where the VPC has no internet gateway, is EIGW_NO_INBOUND.
+    @Test func egressOnlyGatewayLetsRepliesInNotConnections() throws {
+        let n = try Self.network()
+        let out = try Lab.trace(n, Self.app1, "ip:2606:4700::1111", port: 443)
+        #expect(out.disposition == .exitsNetwork)
+        #expect(out.forward.hops.contains { if case .egressOnlyInternetGateway("eigw") = $0.place { return true }; return false })
+        #expect(out.reply?.end == .delivered)
+        #expect(out.reply?.hops.flatMap(\.steps).contains { if case .ipv6Gateway(true, true, true) = $0.detail { return true }; return false } == true)
+
+        let noIGW = try Self.network([("  internetGateway: {name: igw}\n", ""), ("target: igw}", "target: eigw}"),
+                                      ("- {destination: 0.0.0.0/0, target: eigw}", "- {destination: 0.0.0.0/0, target: nat-a}")])
+        let inbound = try Lab.trace(noIGW, "internet", Self.web, port: 443)
+        #expect(inbound.disposition == .deniedIn)
+        #expect(inbound.explanations.first?.code.rawValue == "EIGW_NO_INBOUND")
+    }
+
+    /// IPv6 routes: the longest prefix wins (a /48 blackhole over ::/0); a table with no IPv6
+    /// route has no route for an IPv6 destination (its IPv4 default does not apply).
+    @Test func ipv6RoutesLongestPrefixAndNoRoute() throws {
+        let n = try Self.network()
+        let black = try Lab.trace(n, Self.app1, "ip:2001:db8:dead::1", port: 443)
+        #expect(black.disposition == .nullRouted)
+        let other = try Lab.trace(n, Self.app1, "ip:2001:db8:beef::1", port: 443)
+        #expect(other.disposition == .exitsNetwork)
+        let isolated = try Lab.trace(n, Self.app2, "ip:2606:4700::1111", port: 443)
+        #expect(isolated.disposition == .noRoute)
+        #expect(isolated.explanations.first?.message.contains("has no route to 2606:4700::1111") == true)
+    }
+
+    /// The linear-scan twins (owners, members, IPv6 routes) give the indexes' answers.
+    @Test func linearScanAgrees() throws {
+        let flows = [(Self.web, Self.app1, UInt16(8080)), (Self.web, Self.app1, 9000), (Self.app1, Self.app2, 22),
+                     ("internet", Self.web, 443), (Self.app1, "ip:2001:db8:dead::1", 443), (Self.app2, "ip:2606:4700::1111", 443)]
+        let indexed = try Self.network(), scanned = try Self.network()
+        scanned.fabric.linearScan = true
+        for (a, b, p) in flows {
+            let x = try Lab.trace(indexed, a, b, port: p), y = try Lab.trace(scanned, a, b, port: p)
+            #expect(x.disposition == y.disposition, "\(a) → \(b)")
+            #expect(x.forward.hops.count == y.forward.hops.count, "\(a) → \(b)")
+        }
+    }
+
+    /// An IPv6 cluster's pod: addressed by its IPv6 address from its node's /80; until the
+    /// node's IPv6 datapath is modelled, the walk stops at the node with NOT_MODELLED (never a
+    /// verdict of its own making).
+    @Test func ipv6PodIsAddressedFromItsNodePrefix() throws {
+        let n = try Lab.network("Topologies/ipv6-cluster.yaml")
+        let t = try Lab.trace(n, "deployment:shop/worker", "ip:2606:4700:4700::1111", port: 443)
+        let node = try #require(n.fabric.realized.nodes.first { $0.name == n.fabric.realized.pods.first { $0.workload == "worker" }?.node })
+        let prefix = try #require(node.ipv6Prefix)
+        guard case .ipv6(let a) = t.packet.source else { Issue.record("not IPv6: \(t.packet)"); return }
+        #expect(prefix.contains(a))
+        #expect(node.ipv6Address.map { !prefix.contains($0) } == true, "the node's own address is not from a pod prefix")
+        #expect(t.disposition == .notModelled)
+        #expect(t.caveats.contains { $0.kind == .ipv6NotModelled && $0.affectsVerdict })
+    }
+}
