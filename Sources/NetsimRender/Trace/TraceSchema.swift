@@ -17,7 +17,7 @@ public enum TraceSchema {
   ],
   "$defs": {
     "ipAddress": {
-      "description": "An IPv4 address, or an IPv6 address in RFC 5952 form (IPv6 traces end NOT_MODELLED).",
+      "description": "An IPv4 address, or an IPv6 address in RFC 5952 form.",
       "anyOf": [
         {
           "$ref": "#/$defs/ipv4"
@@ -35,6 +35,11 @@ public enum TraceSchema {
     "cidr": {
       "type": "string",
       "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$"
+    },
+    "cidr6": {
+      "type": "string",
+      "description": "An IPv6 block in RFC 5952 form.",
+      "pattern": "^[0-9a-f:]*:[0-9a-f:.]*/[0-9]{1,3}$"
     },
     "port": {
       "type": "integer",
@@ -1068,7 +1073,7 @@ public enum TraceSchema {
     },
     "stepIpv6NotModelled": {
       "type": "object",
-      "description": "The packet is IPv6 (or mixes the families): netsim walks IPv4 only, so no verdict.",
+      "description": "The packet is IPv6 and reaches a node's datapath (walked for IPv4 only), or it mixes the families: no verdict.",
       "additionalProperties": false,
       "required": [
         "kind",
@@ -1454,7 +1459,8 @@ public enum TraceSchema {
             "natUnsolicitedInbound",
             "endpointProtocolNotAccepted",
             "loadBalancerNoConnectionForReply",
-            "netfilter"
+            "netfilter",
+            "egressOnlyInbound"
           ]
         },
         "source": {
@@ -1843,7 +1849,15 @@ public enum TraceSchema {
           "type": "string"
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ],
+          "description": "The route's block: IPv4 for an IPv4 packet, IPv6 for an IPv6 one."
         },
         "target": {
           "$ref": "#/$defs/routeTarget"
@@ -3112,6 +3126,51 @@ public enum TraceSchema {
         }
       }
     },
+    "stepIpv6Gateway": {
+      "type": "object",
+      "description": "An IPv6 packet through an internet gateway or (`egressOnly`) an egress-only internet gateway, out or `inbound`, without translation (IPv6 addresses are public); `session`: the reply of a connection the gateway saw go out.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "egressOnly",
+        "inbound",
+        "session"
+      ],
+      "properties": {
+        "kind": {
+          "const": "ipv6Gateway"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "egressOnly": {
+          "type": "boolean"
+        },
+        "inbound": {
+          "type": "boolean"
+        },
+        "session": {
+          "type": "boolean"
+        }
+      }
+    },
     "stepNetworkPolicy": {
       "type": "object",
       "description": "A NetworkPolicy's decision at a pod's veth: the pod (`pod`: `namespace/name` when known), whether `evaluatedPacket` is `allowed`, the `policies` selecting the pod for that direction.",
@@ -3301,7 +3360,8 @@ public enum TraceSchema {
             "loadBalancerForward",
             "loadBalancerReturn",
             "loadBalancerFlowReturn",
-            "networkPolicy"
+            "networkPolicy",
+            "ipv6Gateway"
           ]
         }
       },
@@ -3888,6 +3948,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepNetworkPolicy"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "ipv6Gateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepIpv6Gateway"
           },
           "else": false
         }
@@ -5449,6 +5522,27 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonEgressOnlyInbound": {
+      "type": "object",
+      "description": "A connection from the internet to an IPv6 address of a VPC whose only way in is an egress-only internet gateway.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "egressOnlyInternetGateway",
+        "destination"
+      ],
+      "properties": {
+        "kind": {
+          "const": "egressOnlyInbound"
+        },
+        "egressOnlyInternetGateway": {
+          "type": "string"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        }
+      }
+    },
     "reasonNetworkPolicy": {
       "type": "object",
       "additionalProperties": false,
@@ -5617,7 +5711,8 @@ public enum TraceSchema {
             "hairpinWithPreservedClientIP",
             "loadBalancerNoConnection",
             "networkPolicy",
-            "apiServerEndpoint"
+            "apiServerEndpoint",
+            "egressOnlyInbound"
           ]
         }
       },
@@ -6206,6 +6301,19 @@ public enum TraceSchema {
             "$ref": "#/$defs/reasonApiServerEndpoint"
           },
           "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "egressOnlyInbound"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonEgressOnlyInbound"
+          },
+          "else": false
         }
       ]
     },
@@ -6575,7 +6683,8 @@ public enum TraceSchema {
             "NETWORK_POLICY_INGRESS_DENIED",
             "NETWORK_POLICY_EGRESS_DENIED",
             "CLUSTER_NETWORK_POLICY_DENIED",
-            "EKS_ENDPOINT_ACCESS_DENIED"
+            "EKS_ENDPOINT_ACCESS_DENIED",
+            "EIGW_NO_INBOUND"
           ],
           "description": "Reachability Analyzer's explanation code, or netsim's own."
         },

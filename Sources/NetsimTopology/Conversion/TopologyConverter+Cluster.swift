@@ -49,6 +49,7 @@ extension TopologyConverter {
             locations["serviceCidr"] = r.location
         }
         let ipFamily = r.choice("ipFamily", Cluster.IPFamily.self) ?? .ipv4
+        if r.has("ipFamily") { locations["ipFamily"] = r.valueLocation("ipFamily") }
         var nodePorts = PortRange(30000, 32767)
         if r.has("nodePortRange"), let p = ports(r, key: "nodePortRange") { nodePorts = p }
         var cni: [CNISetting] = []

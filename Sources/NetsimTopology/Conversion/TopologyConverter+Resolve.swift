@@ -111,6 +111,7 @@ extension TopologyConverter {
         }
         resolveRouteTargets(&t)
         checkAddressPlan(t)
+        checkIPv6Plan(t)
         checkCluster(t)
         checkFargateProfiles(t)
         checkNetworkPolicySettings(t)

@@ -105,7 +105,11 @@ extension TopologyConverter {
             locations["vpcblock:\(name):\(c)"] = loc
             blocks.append(c)
         }
-        let v6 = r.stringList("ipv6CidrBlocks").compactMap { cidr6($0.0, at: $0.1, what: "IPv6 CIDR block") }
+        let v6 = r.stringList("ipv6CidrBlocks").compactMap { item -> IPv6CIDR? in
+            guard let c = cidr6(item.0, at: item.1, what: "IPv6 CIDR block") else { return nil }
+            locations["vpc6:\(name):\(c)"] = item.1
+            return c
+        }
         var vpc = VPC(name: name, id: id, cidrBlocks: blocks, ipv6CidrBlocks: v6, tags: tags(r), location: r.location)
         vpc.subnets = (r.list("subnets") ?? []).compactMap { convertSubnet($0, vpc: name) }
         if let n = r.node("internetGateway") { vpc.internetGateway = convertGateway(n, kind: .internetGateway, prefix: "igw", vpc: name) }
@@ -154,6 +158,7 @@ extension TopologyConverter {
                             mapPublicIpOnLaunch: r.bool("mapPublicIpOnLaunch") ?? false, tags: tags(r),
                             location: r.location)
         subnet.assignIpv6AddressOnCreation = r.bool("assignIpv6AddressOnCreation") ?? false
+        if subnet.assignIpv6AddressOnCreation { locations["subnet6assign:\(vpc)/\(name)"] = r.valueLocation("assignIpv6AddressOnCreation") }
         if v6 != nil { locations["subnet6:\(vpc)/\(name)"] = r.valueLocation("ipv6Cidr") }
         r.finish()
         return cidr == nil || givenName == nil ? nil : subnet

@@ -493,6 +493,18 @@ public enum TopologySchema {
             }
           ]
         },
+        "assignIpv6AddressOnCreation": {
+          "description": "Whether network interfaces created here (nodes' primary ENIs) get an IPv6 address from ipv6Cidr (AssignIpv6AddressOnCreation). An IPv6 cluster's nodes get one either way.",
+          "default": false,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
         "tags": {
           "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
           "anyOf": [
@@ -1266,6 +1278,13 @@ public enum TopologySchema {
             {
               "type": "null"
             }
+          ]
+        },
+        "ipv6Address": {
+          "description": "The interface's IPv6 address, inside its subnet's ipv6Cidr.",
+          "type": [
+            "string",
+            "null"
           ]
         }
       }
