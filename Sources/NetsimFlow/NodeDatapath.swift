@@ -10,6 +10,9 @@ public struct NodeDatapath: Sendable {
     public let servicePorts: [ProxiedServicePort]
     public let endpoints: [String: [ProxiedEndpoint]]
     public let kubeProxy: IPTablesRestoreText
+    /// An IPv6 cluster's node: kube-proxy's IPv6 proxier's rules (ip6tables); `kubeProxy` is then
+    /// its IPv4 proxier's, which has no Service of its family (`NodeDatapath+IPv6.swift`).
+    public let kubeProxy6: IPTablesRestoreText?
     /// hostNetwork pods on the node, "namespace/name".
     public let hostNetworkPods: [String]
 
@@ -56,7 +59,20 @@ public struct NodeDatapath: Sendable {
         (servicePorts, endpoints) = services
         var config = NodeDatapath.kubeProxyConfig(for: node, cluster: f.topology.cluster)
         adjust(&config)
-        kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
+        if let v6 = host.ipv6 {
+            // Dual-stack kube-proxy on a node with both families (server_linux.go): the IPv4
+            // proxier serves the IPv4 Services (an IPv6 cluster has none), the IPv6 one the rest.
+            let (p4, e4) = Self.family(.ipv4, of: services)
+            let (p6, e6) = Self.family(.ipv6, of: services)
+            kubeProxy = KubeProxyRenderer.render(p4, endpoints: e4, config: config)
+            var c6 = config
+            c6.ipFamily = .ipv6
+            c6.nodeIPs6 = [v6.nodeAddress]
+            kubeProxy6 = KubeProxyRenderer.render(p6, endpoints: e6, config: c6)
+        } else {
+            kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
+            kubeProxy6 = nil
+        }
     }
 
     /// The VPC CNI's host networking on a node: its ENIs and their addresses, its pods, the
@@ -82,10 +98,12 @@ public struct NodeDatapath: Sendable {
         }
         // The aws-node settings as the converter read them (the values check judged).
         let s = t.cluster?.awsNode ?? CNISettings()
-        return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: s.excludeSNATCIDRs,
+        var host = HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: s.excludeSNATCIDRs,
                            externalSNAT: r.settings.externalSNAT, vethPrefix: s.vethPrefix, connmark: s.connmark,
                            nodePortSupport: s.nodePortSupport, randomizeSNAT: s.randomizeSNAT, externalServiceCIDRs: s.externalServiceCIDRs,
                            podENI: s.podENI, podSecurityGroupStrict: s.podSecurityGroupStrict)
+        if r.settings.ipv6 { host.ipv6 = hostIPv6(node: node, topology: t, realized: r, pods: podsOfNode ?? r.pods.filter { $0.node == name }) }
+        return host
     }
 
     /// A realized branch ENI as its node sees it: its VLAN, its subnet's CIDR, and a MAC

@@ -38,7 +38,13 @@ extension Walk {
             return .stopped
         }
         let host = dp.host
-        let ipt = dp.interpreter
+        // iptables for IPv4 packets, ip6tables for IPv6 ones (an IPv6 cluster's node); a node
+        // without the packet's family (or a packet mixing them) gets no verdict, never IPv4's.
+        guard packet.source.family == packet.destination.family, let ipt = dp.interpreter(for: packet.destination.family),
+              packet.destination.family == .ipv4 || host.ipv6 != nil else {
+            finish(.notModelled, place: place, .notModelled, .ipv6NotModelled(source: packet.source, destination: packet.destination))
+            return .stopped
+        }
         var steps: [Step] = []
         func step(_ action: Step.Action, _ detail: StepDetail, packet p: Packet? = nil) {
             steps.append(Step(action, detail, packet: p))
@@ -173,6 +179,11 @@ extension Walk {
         hop(place, steps)
         if r.isLocal { return .host }
         if let pod = host.pod(onVeth: r.device) { return .pod(.ipv4(pod)) }
+        if let v6 = host.ipv6 {
+            // An IPv6 pod's veth, or (IPv4) its egress plugin's `v4if0` veth.
+            if let p = v6.pod(onVeth: r.device) { return .pod(.ipv6(p.ip)) }
+            if let e = v6.pod(onEgressVeth: r.device)?.egress { return .pod(.ipv4(e.address)) }
+        }
         // A branch pod's VLAN: out through its branch ENI (the interface holding the pod's address).
         if let (_, pod) = host.branch(onVLANDevice: r.device), let i = f.ownerOf(.ipv4(pod)) { return .eni(i) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
