@@ -124,6 +124,9 @@ public struct EndpointResolver: Sendable {
             guard let svc = fabric.realized.services.first(where: { $0.namespace == ns && $0.name == name }) else {
                 return .failure(message: "no Service \(echo: "\(ns)/\(name)")", near: Suggestions.nearest(to: "\(ns)/\(name)", in: fabric.realized.services.map { "\($0.namespace)/\($0.name)" }))
             }
+            if let ip6 = svc.clusterIPv6 {
+                return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: ns, name: name), address: .ipv6(ip6), label: "service:\(ns)/\(name) (\(ip6))", podNode: nil))
+            }
             guard let ip = svc.clusterIP else {
                 return .unsupported("service:\(ns)/\(name) is headless or ExternalName: it has no cluster IP to trace to")
             }

@@ -34,7 +34,8 @@ extension NodeDatapath {
         guard let primary = node.ipam.enis.first(where: { $0.deviceIndex == 0 }), let subnet6 = r.ec2.pool(primary.subnet).subnet.ipv6Cidr else { return nil }
         let s = t.cluster?.awsNode ?? CNISettings()
         let list = pods.filter { !$0.hostNetwork && $0.status == .running }.compactMap { p in p.ipv6.map { (namespace: p.namespace, name: p.name, ip: $0) } }
-        let address = nodeIPv6(instanceID: node.instanceID, subnet: subnet6, prefix: node.ipv6Prefix, seed: t.seed)
+        // The primary ENI's IPv6 address as the realizer gave it (the one the fabric indexes).
+        let address = node.ipv6Address ?? nodeIPv6(instanceID: node.instanceID, subnet: subnet6, prefix: node.ipv6Prefix, seed: t.seed)
         return HostIPv6(nodeAddress: address, subnet: subnet6, prefix: node.ipv6Prefix,
                         pods: HostIPv6.pods(list, vethPrefix: s.vethPrefix, egressV4: s.v4Egress),
                         fwmarkRule: s.nodePortSupport || !r.settings.externalSNAT, connmark: s.connmark, randomizeSNAT: s.randomizeSNAT)

@@ -131,10 +131,24 @@ public struct NodeDatapath: Sendable {
                                externalPolicyLocal: p.externalPolicyLocal, internalPolicyLocal: p.internalPolicyLocal, affinityTimeout: p.affinityTimeout,
                                healthCheckNodePort: p.healthCheckNodePort, isLoadBalancer: p.isLoadBalancer)
         }
-        let eps = endpoints.mapValues { list in
+        var eps = endpoints.mapValues { list in
             list.map { e in ProxiedEndpoint(ip: e.ip, port: e.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName, zoneHints: e.zoneHints) }
         }
-        return (proxied, eps)
+        // An IPv6 cluster's Services (`ServicePorts.build6`): IPv6 cluster IPs and endpoints.
+        let (ports6, endpoints6) = ServicePorts.build6(t, r)
+        var all = proxied
+        for p6 in ports6 {
+            let p = p6.port
+            var q = ProxiedServicePort(namespace: p.namespace, name: p.name, portName: p.portName, ipProtocol: p.ipProtocol, port: p.port, clusterIP: nil,
+                                       nodePort: p.nodePort, externalPolicyLocal: p.externalPolicyLocal, internalPolicyLocal: p.internalPolicyLocal,
+                                       affinityTimeout: p.affinityTimeout, healthCheckNodePort: p.healthCheckNodePort, isLoadBalancer: p.isLoadBalancer)
+            q.clusterIP = .ipv6(p6.clusterIP)
+            all.append(q)
+        }
+        for (k, list) in endpoints6 {
+            eps[k, default: []] += list.map { e in ProxiedEndpoint(address: .ipv6(e.ip), port: e.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName) }
+        }
+        return (all, eps)
     }
 
     /// The whole node as `iptables-restore` input: kube-proxy's rules as kube-proxy writes them

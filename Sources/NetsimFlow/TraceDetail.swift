@@ -30,7 +30,11 @@ public struct AddressPort: Sendable, Equatable, CustomStringConvertible {
     public var address: IPAddress
     public var port: UInt16
     public init(_ address: IPAddress, _ port: UInt16) { self.address = address; self.port = port }
-    public var description: String { "\(address):\(port)" }
+    /// `[address]:port` for IPv6 (RFC 5952 §6).
+    public var description: String {
+        if case .ipv6 = address { return "[\(address)]:\(port)" }
+        return "\(address):\(port)"
+    }
 }
 
 /// A place on the path (Batfish's node of a hop), with the IDs of what is there.

@@ -5,26 +5,16 @@ import NetsimVPC
 // network ACLs judge it with their IPv6 rules; the fabric knows interfaces by their IPv6
 // addresses); what differs is here: the route table's IPv6 routes, the internet gateway (no
 // translation: IPv6 addresses are public), the egress-only internet gateway (out and replies
-// back, never a connection in), and a node's datapath, which netsim walks for IPv4 only: an
-// IPv6 packet that reaches a node stops there, NOT_MODELLED.
+// back, never a connection in). A node's datapath takes an IPv6 packet through its ip6tables
+// and IPv6 routes (`NodeStage.swift`); one it cannot take (a mixed-family packet) ends
+// NOT_MODELLED there.
 // Sources: Amazon VPC User Guide, "Route tables" (separate IPv4 and IPv6 routes, longest
 // prefix), "Enable internet access for a VPC using an internet gateway" (IPv6 without NAT),
 // "Enable outbound IPv6 traffic using an egress-only internet gateway" (stateful; no inbound
 // connections).
 
-extension Position {
-    /// The node of a position inside a node's datapath (where an IPv6 packet cannot go yet).
-    var nodeOfIPv6Gap: String? {
-        switch self {
-        case .podEgress(let node, _), .podIngress(let node, _): return node
-        case .node(let node, _), .deliverOnNode(let node, _): return node
-        default: return nil
-        }
-    }
-}
-
 extension Tracer {
-    /// An IPv6 trace that stopped at a node: NOT_MODELLED, with the caveat that says so.
+    /// An IPv6 trace that stopped where netsim cannot take it: NOT_MODELLED, with the caveat.
     static func markIPv6NotModelled(_ t: inout Trace) {
         let steps = t.forward.hops.flatMap(\.steps) + (t.reply?.hops.flatMap(\.steps) ?? [])
         guard steps.contains(where: { if case .ipv6NotModelled = $0.detail { return true }; return false }) else { return }
@@ -36,13 +26,6 @@ extension Tracer {
 }
 
 extension Walk {
-    /// A node's datapath cannot take an IPv6 packet yet: the walk ends there, NOT_MODELLED.
-    mutating func ipv6NodeNotModelled(_ node: String) {
-        let id = f.nodeByName[node]?.instanceID ?? node
-        finish(.notModelled, place: .node(ObjectRef(id: id, name: node)), .notModelled,
-               .ipv6NotModelled(source: packet.source, destination: packet.destination), component: id)
-    }
-
     /// The IPv6 route of the subnet's table (its IPv6 routes and a `local` route per IPv6 block
     /// of the VPC); a VPC without an IPv6 block has none.
     mutating func route6(vpc: VPC, subnet: Subnet, _ d: IPv6Address) -> StageResult {

@@ -28,6 +28,7 @@ extension FabricIndex {
                 claim6(a, i)
             }
         }
+        for s in realized.services { if let ip = s.clusterIPv6 { serviceByClusterIP6[ip] = (s.namespace, s.name) } }
         for p in realized.pods where !p.hostNetwork {
             guard let a = p.ipv6 else { continue }
             podByIP6[a] = "\(p.namespace)/\(p.name)"

@@ -370,14 +370,7 @@ struct Walk {
                 break
             }
             switch result {
-            case .move(let p):
-                // A node's datapath walks IPv4 only (`Tracer+IPv6.swift`): an IPv6 packet stops
-                // at the node, not modelled.
-                if case .ipv6 = state.packet.destination, let node = p.nodeOfIPv6Gap {
-                    ipv6NodeNotModelled(node)
-                    break walk
-                }
-                position = p
+            case .move(let p): position = p
             case .next, .stop: break walk
             }
         }

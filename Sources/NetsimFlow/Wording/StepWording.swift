@@ -113,7 +113,7 @@ extension StepDetail {
         case .conntrack(let u):
             guard let u else { return "an ESTABLISHED reply; no NAT to undo on this node" }
             let b = u.before, a = u.after
-            return "reply of \(u.inside) → \(u.originalDestination.map(\.description) ?? "?"); NAT undone: \(b.source):\(b.sourcePort) → \(b.destination):\(b.destinationPort) becomes \(a.source):\(a.sourcePort) → \(a.destination):\(a.destinationPort)"
+            return "reply of \(u.inside) → \(u.originalDestination.map(\.description) ?? "?"); NAT undone: \(AddressPort(b.source, b.sourcePort)) → \(AddressPort(b.destination, b.destinationPort)) becomes \(AddressPort(a.source, a.sourcePort)) → \(AddressPort(a.destination, a.destinationPort))"
         case .netfilterRule(let h): return "\(h.table) \(h.chain) rule \(h.index): \(h.rule)"
         case .kubeProxyDNAT(let k):
             var s = "\(Wording.chainPath(k.hits, table: k.table, base: k.baseChain)): DNAT \(k.before) → \(k.after)"

@@ -120,4 +120,7 @@ public struct RealizedService: Sendable {
     public var name: String
     public var clusterIP: IPv4Address?
     public var implicit: Bool
+    /// An IPv6 cluster's Service: its cluster IP from the IPv6 Service range (`clusterIP` is
+    /// then nil: EKS Services are single-stack).
+    public var clusterIPv6: IPv6Address? = nil
 }

@@ -292,6 +292,7 @@ struct Run {
 
     mutating func allocateServiceIPs() {
         guard let cluster = t.cluster else { return }
+        if cluster.ipFamily == .ipv6, let range = cluster.serviceIPv6Range(seed: t.seed) { return allocateServiceIPv6s(range) }
         var alloc = ServiceIPAllocator(range: cluster.serviceCIDR, seed: t.seed)
         let k = t.kubernetes
         var list: [(ns: String, name: String, fixed: IPv4Address?, none: Bool, implicit: Bool)] = []

@@ -64,8 +64,11 @@ public struct Packet: Hashable, Sendable, CustomStringConvertible {
         switch ipProtocol {
         case .tcp, .udp:
             // An IPv6 address with a port is written in brackets (RFC 5952 §6).
-            if case .ipv6 = destination { return "\(ipProtocol) [\(source)]:\(sourcePort) → [\(destination)]:\(destinationPort)" }
-            return "\(ipProtocol) \(source):\(sourcePort) → \(destination):\(destinationPort)"
+            func hostPort(_ a: IPAddress, _ p: UInt16) -> String {
+                if case .ipv6 = a { return "[\(a)]:\(p)" }
+                return "\(a):\(p)"
+            }
+            return "\(ipProtocol) \(hostPort(source, sourcePort)) → \(hostPort(destination, destinationPort))"
         case .icmp: return "icmp \(source) → \(destination) type \(icmpType) code \(icmpCode)"
         default: return "\(ipProtocol) \(source) → \(destination)"
         }
