@@ -65,11 +65,10 @@ final class DatapathCache: Sendable {
         givenServices ?? NodeDatapath.services(fabric.topology, fabric.realized)
     }
 
-    /// The Service ports the IPv4 rules hold: all of them in an IPv4 cluster, those with an IPv4
-    /// cluster IP in an IPv6 one.
+    /// The Service ports the IPv4 rules hold: all of them in an IPv4 cluster, none in an IPv6 one
+    /// (its Services are IPv6 only; kube-proxy's IPv4 proxier writes its frame alone).
     func ipv4Services() -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
-        let all = allServices()
-        return fabric.realized.settings.ipv6 ? NodeDatapath.family(.ipv4, of: all) : all
+        fabric.realized.settings.ipv6 ? ([], [:]) : allServices()
     }
 
     /// A fragment's lines split into its own chains' lines and its lines in shared chains.

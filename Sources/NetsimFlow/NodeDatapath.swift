@@ -61,10 +61,10 @@ public struct NodeDatapath: Sendable {
         adjust(&config)
         if let v6 = host.ipv6 {
             // Dual-stack kube-proxy on a node with both families (server_linux.go): the IPv4
-            // proxier serves the IPv4 Services (an IPv6 cluster has none), the IPv6 one the rest.
-            let (p4, e4) = Self.family(.ipv4, of: services)
+            // proxier serves the IPv4 Services, of which an IPv6 cluster has none (its service
+            // range is IPv6 only), so it writes its frame alone; the IPv6 proxier the rest.
             let (p6, e6) = Self.family(.ipv6, of: services)
-            kubeProxy = KubeProxyRenderer.render(p4, endpoints: e4, config: config)
+            kubeProxy = KubeProxyRenderer.render([], endpoints: [:], config: config)
             var c6 = config
             c6.ipFamily = .ipv6
             c6.nodeIPs6 = [v6.nodeAddress]
@@ -172,6 +172,7 @@ public struct NodeDatapath: Sendable {
             let branch = p.branch.map { "  branch ENI \($0.id) VLAN \($0.vlanID) (\($0.vlanDevice), table \($0.table))" } ?? ""
             out += "\(p.namespace)/\(p.name)  eth0 \(p.ip)/32  routes: default via 169.254.1.1 dev eth0; 169.254.1.1 dev eth0 scope link  host side: \(veth)\(branch)\n"
         }
+        if let v6 = host.ipv6 { out += v6.podsText }
         for p in hostNetworkPods { out += "\(p)  hostNetwork: the node's own stack and addresses\n" }
         return out
     }
@@ -183,7 +184,9 @@ public struct NodeDatapath: Sendable {
             let kind = e.deviceIndex == 0 ? "primary" : (e.isTrunk ? "trunk" : "secondary")
             // Delegated /28 prefixes (prefix mode), as `aws ec2 describe-network-interfaces` lists them.
             let prefixes = node.ipam.enis.first { $0.id == e.id }?.cidrs.filter { $0.size > 1 }.map { "\($0.cidr)" } ?? []
-            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\(prefixes.isEmpty ? "" : "  prefixes \(prefixes.joined(separator: " "))")\n"
+            // An IPv6 node's primary ENI: its IPv6 address and the /80 its pods take addresses from.
+            let v6 = host.ipv6.flatMap { h in e.deviceIndex == 0 ? "  ipv6 \(h.nodeAddress) in \(h.subnet)\(h.prefix.map { "  prefix \($0)  \(h.pods.count) pod address\(h.pods.count == 1 ? "" : "es")" } ?? "")" : nil } ?? ""
+            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\(prefixes.isEmpty ? "" : "  prefixes \(prefixes.joined(separator: " "))")\(v6)\n"
         }
         // Branch ENIs (Security Groups for Pods): one VLAN each on the trunk.
         let trunk = host.enis.first { $0.isTrunk }?.interface ?? "?"

@@ -6,8 +6,8 @@ import NetsimModel
 struct NodeProbe {
     var walk: Walk
     var exit: NodeExit
-    /// The steps the node recorded (its hop), and how the walk ended when it stopped there.
-    var steps: [Step] { walk.hops.last?.steps ?? [] }
+    /// The steps the node recorded (with the walk's end when it stopped there), and how the walk ended.
+    var steps: [Step] { walk.hops.flatMap(\.steps) }
     var end: Disposition? { walk.end }
     var packet: Packet { walk.packet }
 }
@@ -36,4 +36,17 @@ extension Tracer {
         let exit = r.nodeStage(node, origin: origin)
         return NodeProbe(walk: r, exit: exit)
     }
+}
+
+extension Tracer {
+    /// An IPv6 cluster's pod's IPv4 source for IPv4 destinations: its egress plugin's
+    /// 169.254.172.x on `v4if0` (the pod's IPv4 packets enter its node on that veth, which SNATs
+    /// them to the node's primary IPv4). nil without ENABLE_V4_EGRESS, or for a pod the node
+    /// does not hold.
+    public func egressV4Source(node: String, pod: IPv6Address) -> IPv4Address? {
+        datapaths.get(node)?.host.ipv6?.pod(at: pod)?.egress?.address
+    }
+
+    /// The IPv6 address of an IPv6 cluster's node (its primary ENI's), nil for a node of an IPv4 cluster.
+    public func nodeIPv6(_ node: String) -> IPv6Address? { datapaths.get(node)?.host.ipv6?.nodeAddress }
 }

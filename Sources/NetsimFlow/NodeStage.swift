@@ -213,8 +213,11 @@ extension Walk {
         var eni: Int? = nil
         switch exit {
         case .pod(let ip):
-            who = .pod(f.pod(at: ip), address: ip)
-            here = .pod(f.pod(at: ip), address: ip)
+            // An IPv6 pod: by its address, or by its egress plugin's 169.254.172.x (`v4if0`),
+            // which only its node knows.
+            let name = f.pod(at: ip) ?? podOnNode(nodeName, ip)
+            who = .pod(name, address: ip)
+            here = .pod(name, address: ip)
             eni = f.ownerOf(ip)
             observe(.podEth0(pod: ip, outbound: false))
             deliveredOnNode = (nodeName, .pod(ip))
@@ -228,6 +231,18 @@ extension Walk {
         let blocked = explanations.contains { $0.direction == direction }
         finish(.delivered, place: here, .delivered, .delivered(who, blockedEarlier: blocked))
         return .stop
+    }
+
+    /// The pod ("namespace/name") of an IPv6 node holding `ip`: its IPv6 address or its egress
+    /// plugin's IPv4 one.
+    func podOnNode(_ nodeName: String, _ ip: IPAddress) -> String? {
+        guard let v6 = datapaths?.get(nodeName)?.host.ipv6 else { return nil }
+        let p: HostIPv6Pod?
+        switch ip {
+        case .ipv4(let a): p = v6.pod(atEgress: a)
+        case .ipv6(let a): p = v6.pod(at: a)
+        }
+        return p.map { "\($0.namespace)/\($0.name)" }
     }
 
     /// Where the walk goes on after a node's datapath.

@@ -196,3 +196,89 @@ struct IPv6NodeDatapathTests {
         #expect(p.end == .notModelled)
     }
 }
+
+/// The egress plugin (amazon-vpc-cni-k8s v1.23.1 `cmd/egress-cni-plugin`): an IPv6 pod's IPv4
+/// packets leave by `v4if0` from 169.254.172.x and are SNATed to the node's primary IPv4.
+@Suite("IPv6 node: IPv4 egress")
+struct IPv6NodeEgressTests {
+    typealias T = IPv6NodeDatapathTests
+
+    @Test func podsIPv4IsSNATedToTheNodesAddress() throws {
+        let (f, n, pods) = try T().node()
+        let t = Tracer(fabric: f, services: T.services([]))
+        let a = try #require(pods[0].ipv6)
+        let e = try #require(t.egressV4Source(node: n.name, pod: a))
+        #expect(HostIPv6.egressRange.contains(e) && e != HostIPv6.egressGateway)
+        let out = Packet(ipProtocol: .tcp, source: .ipv4(e), destination: .ipv4(IPv4Address(93, 184, 216, 34)), sourcePort: 40001, destinationPort: 443)
+        let p = t.nodeProbe(n.name, origin: .pod(.ipv4(e)), packet: out)
+        guard case .eni(let i) = p.exit else { Issue.record("exit \(p.exit) \(p.steps)"); return }
+        #expect(i == f.ownerOf(n.primaryIP))
+        #expect(p.packet.source == .ipv4(n.primaryIP) && p.packet.destination == out.destination)
+        let snat = p.steps.compactMap { if case .nodeSourceNAT(let s) = $0.detail { return s }; return nil }.first
+        #expect(snat?.hits.last?.chain.hasPrefix("CNI-E4-") == true)
+        #expect(snat?.hits.last?.rule.contains("-j SNAT --to-source \(n.primaryIP) --random-fully") == true)
+        #expect(snat?.masquerade == false)
+        // The answer comes back to eth0 and conntrack returns it to the pod's v4if0.
+        let r = t.nodeProbeReply(p, n.name, origin: .wire("eth0"))
+        guard case .pod(.ipv4(let back)) = r.exit else { Issue.record("reply exit \(r.exit) \(r.steps)"); return }
+        #expect(back == e && r.packet.destination == .ipv4(e) && r.packet.destinationPort == 40001)
+    }
+
+    /// IPv4 filter FORWARD's first rule on an IPv6 node: no new connection reaches a pod's
+    /// egress address from elsewhere ("Block Node Local Pod access via IPv4").
+    @Test func egressAddressesRefuseNewConnections() throws {
+        let (f, n, pods) = try T().node()
+        let t = Tracer(fabric: f, services: T.services([]))
+        let a = try #require(pods[0].ipv6)
+        let e = try #require(t.egressV4Source(node: n.name, pod: a))
+        let p = t.nodeProbe(n.name, origin: .wire("eth0"),
+                            packet: Packet(ipProtocol: .tcp, source: .ipv4(IPv4Address(10, 0, 0, 50)), destination: .ipv4(e), sourcePort: 40002, destinationPort: 80))
+        guard case .stopped = p.exit else { Issue.record("exit \(p.exit)"); return }
+        #expect(p.end == .rejected)
+        let denied = p.steps.last { if case .netfilterRule = $0.detail { return $0.action == .denied }; return false }
+        if case .netfilterRule(let h)? = denied?.detail { #expect(h.comment == "Block Node Local Pod access via IPv4") } else { Issue.record("no denying rule: \(p.steps)") }
+    }
+
+    /// Without ENABLE_V4_EGRESS the pods have no IPv4 side, and no CNI-E4 chain exists.
+    @Test func withoutV4EgressNoIPv4Side() throws {
+        let text = T.yaml.replacingOccurrences(of: "cni: {ENABLE_PREFIX_DELEGATION: \"true\"}", with: "cni: {ENABLE_PREFIX_DELEGATION: \"true\", ENABLE_V4_EGRESS: \"false\"}")
+        let topo = try #require(TopologyLoader(catalog: .builtin).load(text: text, file: "v6.yaml").validTopology)
+        let f = FabricIndex(topology: topo, realized: Realizer.realize(topo, catalog: .builtin))
+        let n = try #require(f.realized.nodes.first)
+        let dp = try #require(NodeDatapath(fabric: f, node: n.name))
+        #expect(dp.host.ipv6?.pods.isEmpty == false)
+        #expect(dp.host.ipv6?.pods.allSatisfy { $0.egress == nil } == true)
+        #expect(!dp.iptablesText.contains("CNI-E4-"))
+    }
+}
+
+/// `netsim node --show` on an IPv6 node: both families, as the node's own tools print them.
+@Suite("IPv6 node: netsim node")
+struct IPv6NodeShowTests {
+    @Test func ip6tablesAndIPv4EgressRules() throws {
+        let (f, n, pods) = try IPv6NodeDatapathTests().node()
+        let dp = try #require(NodeDatapath(fabric: f, node: n.name))
+        let v6 = try #require(dp.host.ipv6)
+        let saved = try #require(dp.ip6tablesSavedText)
+        // kube-proxy's IPv6 frame: no localnet KUBE-FIREWALL, the catch-all keeps out ::1.
+        #expect(!saved.contains("KUBE-FIREWALL"))
+        #expect(saved.contains("-A KUBE-SERVICES ! -d ::1/128 -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS\n"))
+        // IPv4: kube-proxy's frame alone (no Service of that family), the egress plugin's chains.
+        let v4 = dp.iptablesSavedText
+        #expect(v4.contains("-A FORWARD -d 169.254.172.0/22 -m conntrack --ctstate NEW -m comment --comment \"Block Node Local Pod access via IPv4\" -j REJECT --reject-with icmp-port-unreachable\n"))
+        for p in v6.pods {
+            let e = try #require(p.egress)
+            #expect(v4.contains("-A POSTROUTING -s \(e.address)/32 -m comment --comment \"name: \\\"aws-cni\\\" id: \\\"\(e.containerID)\\\"\" -j \(e.chain)\n"))
+            #expect(v4.contains("-A \(e.chain) -m comment --comment \"name: \\\"aws-cni\\\" id: \\\"\(e.containerID)\\\"\" -j SNAT --to-source \(n.primaryIP) --random-fully\n"))
+            #expect(e.chain.count == 28 && e.chain.hasPrefix("CNI-E4-"))
+            #expect(dp.host.routesText.contains("\(e.address) dev \(e.hostVeth) scope link \n"))
+            #expect(dp.host.linksText.contains(e.hostVeth) && dp.host.linksText.contains(p.veth))
+        }
+        #expect(!v4.contains("KUBE-SVC-") && !v4.contains("--dport 53"))
+        #expect(dp.enisText.contains("ipv6 \(v6.nodeAddress) in \(v6.subnet)"))
+        for p in pods {
+            let ip = try #require(p.ipv6)
+            #expect(dp.podsText.contains("eth0 \(ip)/128"))
+        }
+    }
+}

@@ -239,3 +239,14 @@ extension HostNetwork {
         netfilterSave(kubeProxy: kubeProxy, cni: ([], [], []), filterFirst: [])
     }
 }
+
+extension HostIPv6 {
+    /// `ip -6 route show table N`: main (254) or local (255); an IPv6 node has no other table.
+    public func routesText(table: Int) -> String {
+        switch table {
+        case 254: return mainRoutes.map { $0 + " \n" }.joined()
+        case 255: return localRoutes.map { $0 + " \n" }.joined()
+        default: return ""
+        }
+    }
+}

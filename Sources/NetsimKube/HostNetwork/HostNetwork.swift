@@ -283,6 +283,11 @@ public struct HostNetwork: Sendable {
             guard let v = vethByAddress[p.ip.value] else { continue }
             out += line(v, "UP", Self.vethMAC(v), up)
         }
+        // An IPv6 node: each pod's veth, then the egress plugin's `v4if0` veths.
+        if let v6 = ipv6 {
+            for p in v6.pods.sorted(by: { $0.ip < $1.ip }) { out += line(p.veth, "UP", Self.vethMAC(p.veth), up) }
+            for e in v6.pods.compactMap(\.egress).sorted(by: { $0.address < $1.address }) { out += line(e.hostVeth, "UP", Self.vethMAC(e.hostVeth), up) }
+        }
         return out
     }
 

@@ -52,10 +52,14 @@ public struct IPTablesRule: Sendable {
         init(text: String, target: Target, comment: String?) { self.text = text; self.target = target; self.comment = comment }
     }
 
-    /// Words split as iptables does: double-quoted strings are one word.
+    /// Words split as iptables-restore does: double-quoted strings are one word, and inside
+    /// quotes a backslash takes the next character as it is (`\"` is a quote: the CNI egress
+    /// plugin's comments hold them).
     static func words(_ s: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false, started = false
+        var out: [String] = [], cur = "", quoted = false, started = false, escaped = false
         for ch in s {
+            if escaped { cur.append(ch); escaped = false; continue }
+            if quoted && ch == "\\" { escaped = true; continue }
             if ch == "\"" { quoted.toggle(); started = true; continue }
             if ch == " " && !quoted { if started { out.append(cur); cur = ""; started = false }; continue }
             cur.append(ch); started = true
@@ -89,7 +93,7 @@ public struct IPTablesRule: Sendable {
     /// Parses `-A CHAIN …`; nil for a rule netsim cannot interpret (an unknown match, option
     /// or target, a missing value, an unbalanced quote).
     public static func parse(_ line: String) -> IPTablesRule? {
-        guard line.utf8.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 0 else { return nil }
+        guard quotesBalance(line) else { return nil }
         let w = words(line)
         guard w.count >= 2, w[0] == "-A" else { return nil }
         var matches: [Match] = []
@@ -192,6 +196,18 @@ public struct IPTablesRule: Sendable {
 }
 
 extension IPTablesRule {
+    /// Whether every quote `words` opens is closed (an escaped quote inside quotes counts for
+    /// none).
+    static func quotesBalance(_ line: String) -> Bool {
+        var quoted = false, escaped = false
+        for c in line.utf8 {
+            if escaped { escaped = false; continue }
+            if quoted && c == UInt8(ascii: "\\") { escaped = true; continue }
+            if c == UInt8(ascii: "\"") { quoted.toggle() }
+        }
+        return !quoted
+    }
+
     /// An IPv6 address as ip6tables writes it in DNAT/SNAT targets: `[addr]:port`, `[addr]`,
     /// or a bare address (more than one colon); nil for anything else (IPv4's `a.b.c.d:port`).
     static func bracketed(_ v: String) -> (IPv6Address, UInt16?)? {
