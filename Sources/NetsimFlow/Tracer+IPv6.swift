@@ -13,6 +13,25 @@ import NetsimVPC
 // "Enable outbound IPv6 traffic using an egress-only internet gateway" (stateful; no inbound
 // connections).
 
+extension Network {
+    /// A host interface (not a pod) resolved to one family while the other end is of the other:
+    /// the interface's address of that family, when it has one.
+    static func matchFamily(_ e: inout ResolvedEndpoint, to family: IPFamily, fabric f: FabricIndex) {
+        guard e.address.family != family, e.podNode == nil, case .interface(let i) = e.place else { return }
+        let iface = f.interfaces[i]
+        switch (e.address, family) {
+        case (.ipv4(let a), .ipv6) where a == iface.primaryIP:
+            guard let v6 = iface.ipv6, f.pod(at: e.address) == nil else { return }
+            e.address = .ipv6(v6)
+            e.label += " by its IPv6 address \(v6)"
+        case (.ipv6(let a), .ipv4) where a == iface.ipv6:
+            e.address = .ipv4(iface.primaryIP)
+            e.label += " by its IPv4 address \(iface.primaryIP)"
+        default: return
+        }
+    }
+}
+
 extension Tracer {
     /// An IPv6 trace that stopped where netsim cannot take it: NOT_MODELLED, with the caveat.
     static func markIPv6NotModelled(_ t: inout Trace) {

@@ -112,10 +112,10 @@ struct IPv6FabricTests {
         }
     }
 
-    /// An IPv6 cluster's pod: addressed by its IPv6 address from its node's /80; until the
-    /// node's IPv6 datapath is modelled, the walk stops at the node with NOT_MODELLED (never a
-    /// verdict of its own making).
-    @Test func ipv6PodIsAddressedFromItsNodePrefix() throws {
+    /// An IPv6 cluster's pod: addressed by its IPv6 address from its node's /80, through the
+    /// node's IPv6 datapath, its primary ENI's groups, the IPv6 route to the egress-only
+    /// internet gateway, and the reply back by the gateway's session.
+    @Test func ipv6PodToTheInternetThroughTheEIGW() throws {
         let n = try Lab.network("Topologies/ipv6-cluster.yaml")
         let t = try Lab.trace(n, "deployment:shop/worker", "ip:2606:4700:4700::1111", port: 443)
         let node = try #require(n.fabric.realized.nodes.first { $0.name == n.fabric.realized.pods.first { $0.workload == "worker" }?.node })
@@ -123,7 +123,50 @@ struct IPv6FabricTests {
         guard case .ipv6(let a) = t.packet.source else { Issue.record("not IPv6: \(t.packet)"); return }
         #expect(prefix.contains(a))
         #expect(node.ipv6Address.map { !prefix.contains($0) } == true, "the node's own address is not from a pod prefix")
-        #expect(t.disposition == .notModelled)
-        #expect(t.caveats.contains { $0.kind == .ipv6NotModelled && $0.affectsVerdict })
+        #expect(t.disposition == .exitsNetwork, "\(t.explanations.map(\.message))")
+        #expect(t.forward.finalPacket.source == t.packet.source, "no translation on the way out")
+        #expect(t.reply?.end == .delivered)
+        #expect(t.caveats.isEmpty)
+    }
+
+    /// A Service of an IPv6 cluster has an IPv6 cluster IP from the cluster's /108 (fd00::/8),
+    /// and kube-proxy's ip6tables DNAT it to an IPv6 pod.
+    @Test func ipv6ServiceIsDNATedByIp6tables() throws {
+        let n = try Lab.network("Topologies/ipv6-cluster.yaml")
+        let t = try Lab.trace(n, "deployment:shop/worker", "service:shop/web", port: 80)
+        #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
+        guard case .ipv6(let vip) = t.packet.destination else { Issue.record("cluster IP not IPv6: \(t.packet)"); return }
+        let range = try #require(n.fabric.topology.cluster?.serviceIPv6Range(seed: n.fabric.topology.seed))
+        #expect(range.prefixLength == 108 && range.contains(vip) && range.network.high >> 56 == 0xFD)
+        #expect(t.forward.hops.flatMap(\.steps).contains { if case .kubeProxyDNAT = $0.detail { return true }; return false })
+        guard case .ipv6 = t.forward.finalPacket.destination else { Issue.record("endpoint not IPv6"); return }
+        // kube-dns at the tenth address, as EKS places it.
+        let dns = try #require(n.fabric.realized.services.first { $0.name == "kube-dns" }?.clusterIPv6)
+        #expect(dns == IPv6Address(high: range.network.high, low: range.network.low + 10))
+    }
+
+    /// An IPv6 pod to an IPv4-only destination: the egress plugin's 169.254.172.x, SNATed by the
+    /// node to its primary IPv4, then the NAT gateway.
+    @Test func ipv6PodsIPv4EgressIsSNATedAtTheNode() throws {
+        let n = try Lab.network("Topologies/ipv6-cluster.yaml")
+        let t = try Lab.trace(n, "deployment:shop/worker", "external:legacy-api", port: 443)
+        #expect(t.disposition == .exitsNetwork, "\(t.explanations.map(\.message))")
+        guard case .ipv4(let s) = t.packet.source else { Issue.record("\(t.packet)"); return }
+        #expect(IPv4CIDR("169.254.172.0/22")?.contains(s) == true)
+        #expect(t.forward.hops.contains { $0.place.description.contains("NAT gateway nat-a") })
+        #expect(t.reply?.end == .delivered)
+    }
+
+    /// A dual-stack host named by its node group talks in the other end's family: SSH from the
+    /// bastion's IPv6 address meets the nodes' group by the node's IPv6 address, and the group
+    /// allows SSH from IPv4 only.
+    @Test func dualStackNodeAnswersInTheCallersFamily() throws {
+        let n = try Lab.network("Topologies/ipv6-cluster.yaml")
+        let t = try Lab.trace(n, "ip:2600:1f14:7e0:9a00::10", "nodegroup:general", port: 22)
+        #expect(t.packet.destination.family == .ipv6)
+        #expect(t.disposition == .deniedIn)
+        #expect(t.explanations.first?.code.rawValue == "ENI_SG_RULES_MISMATCH")
+        let v4 = try Lab.trace(n, "ip:10.20.0.10", "nodegroup:general", port: 22)
+        #expect(v4.disposition == .delivered, "\(v4.explanations.map(\.message))")
     }
 }
