@@ -88,6 +88,22 @@ struct IPv6InputTests {
         #expect(noVPC.codes.contains("NS1464"), "\(noVPC.codes)")
     }
 
+    /// cluster.serviceIpv6Cidr: a /108 (to /120) of fc00::/7, in an IPv6 cluster only (NS1467);
+    /// a valid one is the range Services take their cluster IPs from.
+    @Test func serviceIPv6Range() throws {
+        func cluster(_ family: String, _ range: String) -> String {
+            Self.ipv6Cluster.replacingOccurrences(of: "ipFamily: ipv6", with: "ipFamily: \(family)\n  serviceIpv6Cidr: \"\(range)\"")
+        }
+        let both = "ipv6Cidr: \"2600:1f18:1234:ab01::/64\""
+        let ok = Self.load(Self.topology(subnetB: both, cluster: cluster("ipv6", "fd12:3456:789a::/108")))
+        let t = try #require(ok.validTopology, "\(ok.diagnostics.map(\.formatted))")
+        #expect(t.cluster?.serviceIPv6Range(seed: t.seed) == IPv6CIDR("fd12:3456:789a::/108"))
+        for (family, range) in [("ipv6", "fd12:3456:789a::/64"), ("ipv6", "2600:1f18::/108"), ("ipv4", "fd12:3456:789a::/108")] {
+            let r = Self.load(Self.topology(subnetB: both, cluster: cluster(family, range)))
+            #expect(r.codes.contains("NS1467"), "\(family) \(range): \(r.codes)")
+        }
+    }
+
     /// Hostile values: never a crash, always a located code.
     @Test func hostileValues() {
         let mega = String(repeating: "f", count: 1 << 20)

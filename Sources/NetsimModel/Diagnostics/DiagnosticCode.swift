@@ -187,6 +187,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let ipv6SubnetOutsideVPC = DiagnosticCode("NS1463", "ipv6-subnet-outside-vpc", "A subnet IPv6 block outside every IPv6 block of its VPC (or the VPC has none), or overlapping another subnet's.")
     public static let ipv6ClusterWithoutIPv6 = DiagnosticCode("NS1464", "ipv6-cluster-without-ipv6", "An IPv6 cluster in a VPC without an IPv6 block, or with node subnets without one: its nodes get no /80 prefix and its pods no address.")
     public static let ipv6AddressOutsideSubnet = DiagnosticCode("NS1465", "ipv6-address-outside-subnet", "An interface's IPv6 address outside its subnet's IPv6 block (or the subnet has none), or one of the five AWS reserves.")
+    public static let serviceIPv6CIDR = DiagnosticCode("NS1467", "service-ipv6-cidr", "A cluster.serviceIpv6Cidr EKS would not have: in an IPv4 cluster, larger than a /108 or smaller than a /120, or outside fc00::/7.")
     public static let ipv6AssignWithoutBlock = DiagnosticCode("NS1466", "ipv6-assign-without-block", "assignIpv6AddressOnCreation on a subnet without an IPv6 block: AWS refuses it.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
@@ -238,6 +239,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .fargateNetworkPolicy, .fargateIPv6,
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
-        .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock,
+        .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
     ]
 }

@@ -76,6 +76,7 @@ extension TopologyConverter {
         for item in r.list("nodeGroups") ?? [] {
             if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
         }
+        cluster.serviceIPv6CIDR = convertServiceIPv6CIDR(r, ipFamily: ipFamily)
         cluster.fargateProfiles = convertFargateProfiles(r, vpc: vpc)
         if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
         if let cr = r.mapping("controlPlane", context: "cluster.controlPlane") { cluster.controlPlane = convertControlPlane(cr, cluster: name, vpc: vpc) }

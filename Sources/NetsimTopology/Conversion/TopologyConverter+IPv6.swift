@@ -85,4 +85,28 @@ extension TopologyConverter {
         let lastHigh: UInt64 = hostBits > 64 ? c.network.high | ((UInt64(1) << UInt64(hostBits - 64)) &- 1) : c.network.high
         return a.high == lastHigh && a.low == lastLow
     }
+
+    /// `cluster.serviceIpv6Cidr`: the IPv6 Service range of a real IPv6 cluster
+    /// (`aws eks describe-cluster` → kubernetesNetworkConfig.serviceIpv6Cidr), a unique local
+    /// block (fc00::/7) no larger than a /108 (kube-apiserver refuses a larger IPv6 range).
+    func convertServiceIPv6CIDR(_ r: MappingReader, ipFamily: IPFamily) -> IPv6CIDR? {
+        guard let (text, loc) = r.locatedString("serviceIpv6Cidr") else { return nil }
+        guard let c = cidr6(text, at: loc, what: "service IPv6 CIDR") else { return nil }
+        if ipFamily != .ipv6 {
+            reporter.error(.serviceIPv6CIDR, "serviceIpv6Cidr is for IPv6 clusters; this cluster is \(ipFamily)", at: loc,
+                           hint: "remove it, or set ipFamily: ipv6")
+            return nil
+        }
+        if c.prefixLength < 108 || c.prefixLength > 120 {
+            reporter.error(.serviceIPv6CIDR, "service IPv6 CIDR \(c) is a /\(c.prefixLength); EKS gives a /108 (kube-apiserver refuses an IPv6 Service range larger than a /108)", at: loc,
+                           hint: "copy kubernetesNetworkConfig.serviceIpv6Cidr from aws eks describe-cluster")
+            return nil
+        }
+        if c.network.high >> 57 != 0x7E {
+            reporter.error(.serviceIPv6CIDR, "service IPv6 CIDR \(c) is not a unique local block (fc00::/7), where EKS takes it", at: loc,
+                           hint: "copy kubernetesNetworkConfig.serviceIpv6Cidr from aws eks describe-cluster (it starts with fd)")
+            return nil
+        }
+        return c
+    }
 }

@@ -2058,6 +2058,17 @@ public enum TopologySchema {
             }
           ]
         },
+        "serviceIpv6Cidr": {
+          "description": "An IPv6 cluster's Service range as EKS gave it (kubernetesNetworkConfig.serviceIpv6Cidr: a /108 of fc00::/7). Omitted: a seeded fdXX:XXXX:XXXX::/108.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv6Cidr"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
         "serviceCidr": {
           "description": "The Kubernetes service IPv4 range (/12 to /24), from which Services get their clusterIP. It must not overlap the main VPC. Omitted: as EKS chooses, 172.20.0.0/16 when a block of the main VPC is in 10.0.0.0/8, else 10.100.0.0/16.",
           "type": [
