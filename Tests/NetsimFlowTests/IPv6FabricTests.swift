@@ -169,4 +169,42 @@ struct IPv6FabricTests {
         let v4 = try Lab.trace(n, "ip:10.20.0.10", "nodegroup:general", port: 22)
         #expect(v4.disposition == .delivered, "\(v4.explanations.map(\.message))")
     }
+
+    /// An IPv4 cluster in a dual-stack VPC: a node whose subnet assigns IPv6 addresses has one,
+    /// the fabric carries IPv6 to it, and its datapath (an IPv4 cluster's node has no IPv6 side
+    /// modelled) gives no verdict: NOT_MODELLED with the caveat, never a guess.
+    @Test func ipv4ClusterNodeOverIPv6IsNotModelledAtTheNode() throws {
+        let text = """
+        apiVersion: netsim/v1
+        kind: Topology
+        name: v4ds
+        region: us-east-1
+        vpc:
+          name: main
+          cidrBlocks: [10.0.0.0/16]
+          ipv6CidrBlocks: ["2600:1f18:1234:ab00::/56"]
+          subnets:
+            - {name: a, zone: us-east-1a, cidr: 10.0.0.0/20, ipv6Cidr: "2600:1f18:1234:ab00::/64", routeTable: pub, assignIpv6AddressOnCreation: true}
+          internetGateway: {name: igw}
+          routeTables:
+            - {name: pub, routes: [{destination: 0.0.0.0/0, target: igw}, {destination: "::/0", target: igw}]}
+          securityGroups:
+            - name: nodes
+              ingress: [{protocol: tcp, ports: 22, from: {ipv6Cidr: "::/0"}}]
+        cluster:
+          name: c
+          nodeGroups:
+            - {name: g, instanceType: m5.large, count: 1, subnets: [a], securityGroups: [nodes]}
+        """
+        let r = TopologyLoader(catalog: .builtin).load(text: text, file: "v4ds.yaml")
+        let n = Network(topology: try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))"), catalog: .builtin)
+        let node = try #require(n.fabric.realized.nodes.first)
+        let v6 = try #require(node.ipv6Address)
+        #expect(node.ipv6Prefix == nil)
+        let t = try Lab.trace(n, "ip:2001:db8::5", "nodegroup:g", port: 22)
+        #expect(t.packet.destination == .ipv6(v6))
+        #expect(t.forward.hops.flatMap(\.steps).contains { $0.action == .permitted && $0.type == "SecurityGroup" })
+        #expect(t.disposition == .notModelled)
+        #expect(t.caveats.contains { $0.kind == .ipv6NotModelled && $0.affectsVerdict })
+    }
 }
