@@ -245,7 +245,7 @@ public enum Wording {
     /// Why an IPv6 flow gets no verdict.
     public static func ipv6NotModelled(source: IPAddress, destination: IPAddress) -> String {
         if source.family == destination.family {
-            return "IPv6 traces are not modelled yet through a node: \(source) → \(destination) is an IPv6 flow; netsim walks IPv6 through security groups, network ACLs, route tables and gateways, but a node's IPv6 datapath (ip6tables, the VPC CNI's IPv6 routes) only for IPv4"
+            return "IPv6 traces are not modelled yet through this node: \(source) → \(destination) is an IPv6 flow, and netsim models a node's IPv6 datapath (ip6tables, the VPC CNI's IPv6 routes) only in an IPv6 cluster"
         }
         return "IPv6 traces are not modelled yet across families: \(source) → \(destination) is a flow that mixes IPv4 and IPv6; a packet keeps its family in the VPC fabric"
     }

@@ -196,6 +196,9 @@ public struct ParsedChain: Sendable {
     /// `-d a.b.c.d/32` can only match that address; every other rule is listed under every
     /// address. A walk over the candidates in rule order is the linear walk.
     let index: DestinationIndex?
+    /// The same for IPv6 packets (ip6tables' `-d ADDR/128`), so an IPv6 Service lookup is not a
+    /// walk over every Service's rule either.
+    let index6: DestinationIndex6?
     public let unparsed: [String]
 
     /// Chains shorter than this are walked in full.
@@ -214,7 +217,8 @@ public struct ParsedChain: Sendable {
     public init(rules: [IPTablesRule], unparsed: [String] = []) {
         self.rules = rules
         self.unparsed = unparsed
-        guard rules.count >= Self.indexThreshold else { index = nil; return }
+        guard rules.count >= Self.indexThreshold else { index = nil; index6 = nil; return }
+        index6 = DestinationIndex6(rules)
         var by: [UInt32: [Int]] = [:], others: [Int] = []
         for (i, r) in rules.enumerated() {
             let single = r.matches.lazy.compactMap { m -> UInt32? in
@@ -227,6 +231,36 @@ public struct ParsedChain: Sendable {
             if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
         }
         index = DestinationIndex(byDestination: by, others: others)
+    }
+
+    struct DestinationIndex6: Sendable {
+        var byDestination: [IPv6Address: [Int]]
+        var others: [Int]
+        /// nil when no rule has a single IPv6 destination (an IPv4 chain).
+        init?(_ rules: [IPTablesRule]) {
+            var by: [IPv6Address: [Int]] = [:], others: [Int] = []
+            for (i, r) in rules.enumerated() {
+                let single = r.matches.lazy.compactMap { m -> IPv6Address? in
+                    if case .destination6(let cidr, false) = m, cidr.prefixLength == 128 { return cidr.network }
+                    return nil
+                }.first
+                let random = r.matches.contains { if case .probability = $0 { return true }; return false }
+                if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
+            }
+            guard !by.isEmpty else { return nil }
+            byDestination = by; self.others = others
+        }
+        func candidates(_ destination: IPv6Address) -> [Int] {
+            guard let mine = byDestination[destination] else { return others }
+            if others.isEmpty { return mine }
+            var out: [Int] = []
+            out.reserveCapacity(mine.count + others.count)
+            var i = 0, j = 0
+            while i < mine.count || j < others.count {
+                if j == others.count || (i < mine.count && mine[i] < others[j]) { out.append(mine[i]); i += 1 } else { out.append(others[j]); j += 1 }
+            }
+            return out
+        }
     }
 
     struct DestinationIndex: Sendable {
@@ -325,6 +359,12 @@ extension IPTablesInterpreter {
         let rules = parsed.rules
         if !linear, let index = parsed.index, case .ipv4(let destination) = state.packet.destination {
             for i in index.candidates(destination.value) {
+                if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
+            }
+            return nil
+        }
+        if !linear, let index = parsed.index6, case .ipv6(let destination) = state.packet.destination {
+            for i in index.candidates(destination) {
                 if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
             }
             return nil
