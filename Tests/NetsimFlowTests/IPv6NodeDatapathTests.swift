@@ -186,6 +186,41 @@ struct IPv6NodeDatapathTests {
         #expect(p.packet.destination == .ipv6(remote))
     }
 
+    /// A NodePort from the VPC: KUBE-NODEPORTS → KUBE-EXT (KUBE-MARK-MASQ) → the endpoint, and
+    /// KUBE-POSTROUTING's MASQUERADE gives it the node's IPv6 address (the veth has none of its own).
+    @Test func nodePortFromTheVPCIsMasqueraded() throws {
+        let (f, n, pods) = try node()
+        let b = try #require(pods[1].ipv6)
+        var svc = Self.services([b])
+        svc.0[0].nodePort = 30080
+        let t = Tracer(fabric: f, services: svc)
+        let node6 = try #require(t.nodeIPv6(n.name))
+        let client = IPv6Address("2a05:d018:1:2300::99")!
+        let p = t.nodeProbe(n.name, origin: .wire("eth0"), packet: Self.tcp(client, node6, 30080))
+        guard case .pod(.ipv6(let to)) = p.exit else { Issue.record("exit \(p.exit) \(p.steps)"); return }
+        #expect(to == b)
+        #expect(p.packet.destination == .ipv6(b) && p.packet.destinationPort == 8080 && p.packet.source == .ipv6(node6))
+        let snat = p.steps.compactMap { if case .nodeSourceNAT(let s) = $0.detail { return s }; return nil }.first
+        #expect(snat?.masquerade == true)
+        // The reply un-NATs back to the client from the NodePort.
+        let r = t.nodeProbeReply(p, n.name, origin: .pod(.ipv6(b)))
+        guard case .eni = r.exit else { Issue.record("reply exit \(r.exit)"); return }
+        #expect(r.packet.destination == .ipv6(client) && r.packet.source == .ipv6(node6) && r.packet.sourcePort == 30080)
+    }
+
+    /// The node's own stack (a hostNetwork pod) to a cluster IP: nat OUTPUT's DNAT, filter OUTPUT.
+    @Test func hostToClusterIP() throws {
+        let (f, n, pods) = try node()
+        let b = try #require(pods[1].ipv6)
+        let t = Tracer(fabric: f, services: Self.services([b]))
+        let node6 = try #require(t.nodeIPv6(n.name))
+        let p = t.nodeProbe(n.name, origin: .host, packet: Self.tcp(node6, Self.clusterIP, 80))
+        guard case .pod(.ipv6(let to)) = p.exit else { Issue.record("exit \(p.exit) \(p.steps)"); return }
+        #expect(to == b && p.packet.destinationPort == 8080 && p.packet.source == .ipv6(node6))
+        let dnat = p.steps.compactMap { if case .kubeProxyDNAT(let d) = $0.detail { return d }; return nil }.first
+        #expect(dnat?.baseChain == .output)
+    }
+
     /// A node without IPv6 (an IPv4 cluster): an IPv6 packet gets NOT_MODELLED, never IPv4's verdict.
     @Test func ipv6OnAnIPv4NodeIsNotModelled() throws {
         let n = try Lab.network("Topologies/quickstart.yaml")
