@@ -174,6 +174,17 @@ struct IPv6NodeDatapathTests {
         #expect(p.end == .noEndpoints)
     }
 
+    /// A cluster IP on a port no Service serves: kube-proxy captures nothing, and the walk stops
+    /// there (the VPC has no route for cluster IPs), as for IPv4.
+    @Test func clusterIPOnAnUnservedPortStops() throws {
+        let (f, n, pods) = try node()
+        let a = try #require(pods[0].ipv6), b = try #require(pods[1].ipv6)
+        let t = Tracer(fabric: f, services: Self.services([b]))
+        let p = t.nodeProbe(n.name, origin: .pod(.ipv6(a)), packet: Self.tcp(a, Self.clusterIP, 81))
+        guard case .stopped = p.exit else { Issue.record("exit \(p.exit)"); return }
+        #expect(p.end == .noRoute)
+    }
+
     /// An endpoint on another host: DNAT, then out of eth0.
     @Test func clusterIPToRemoteEndpointLeavesByEth0() throws {
         let (f, n, pods) = try node()
