@@ -328,3 +328,28 @@ struct IPv6NodeShowTests {
         }
     }
 }
+
+/// NS1481: aws-node settings the IP family makes idle (amazon-vpc-cni-k8s v1.23.1).
+@Suite("IPv6 node: aws-node settings")
+struct IPv6NodeSettingsTests {
+    func diagnostics(_ yaml: String) -> [Diagnostic] {
+        TopologyLoader(catalog: .builtin).load(text: yaml, file: "t.yaml").diagnostics.filter { $0.code == .cniSettingFamily }
+    }
+
+    @Test func snatSettingsAreIdleInIPv6() throws {
+        let yaml = IPv6NodeDatapathTests.yaml.replacingOccurrences(of: "cni: {ENABLE_PREFIX_DELEGATION: \"true\"}",
+            with: "cni: {ENABLE_PREFIX_DELEGATION: \"true\", AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: \"192.168.0.0/16\", AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\", AWS_VPC_K8S_CNI_RANDOMIZESNAT: \"none\", ENABLE_V4_EGRESS: \"true\"}")
+        let d = diagnostics(yaml)
+        #expect(d.count == 2)
+        #expect(d.allSatisfy { $0.severity == .warning && $0.location.line == 14 })
+        #expect(d.contains { $0.message.hasPrefix("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS has no effect in an IPv6 cluster") })
+        #expect(d.contains { $0.message.hasPrefix("AWS_VPC_K8S_CNI_EXTERNALSNAT has no effect in an IPv6 cluster") })
+    }
+
+    @Test func v4EgressIsIdleInIPv4() throws {
+        let v4 = IPv6NodeDatapathTests.yaml.replacingOccurrences(of: "  ipFamily: ipv6\n", with: "")
+        #expect(diagnostics(v4).isEmpty)
+        let d = diagnostics(v4.replacingOccurrences(of: "cni: {ENABLE_PREFIX_DELEGATION: \"true\"}", with: "cni: {ENABLE_V4_EGRESS: \"false\", AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\"}"))
+        #expect(d.count == 1 && d.first?.message.hasPrefix("ENABLE_V4_EGRESS has no effect in an IPv4 cluster") == true)
+    }
+}

@@ -183,6 +183,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let webhookURLNotTraced = DiagnosticCode("NS1330", "webhook-url-not-traced", "An admission webhook called by URL (clientConfig.url): netsim does not resolve the URL, so check does not trace the call.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
+    // MARK: NS148x — the node datapath of an IPv6 cluster
+    public static let cniSettingFamily = DiagnosticCode("NS1481", "cni-setting-family", "An aws-node setting with no effect in the cluster's IP family: SNAT settings in an IPv6 cluster, ENABLE_V4_EGRESS in an IPv4 one.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -231,5 +234,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .fargateNetworkPolicy, .fargateIPv6,
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
+        .cniSettingFamily,
     ]
 }
