@@ -65,6 +65,18 @@ final class DatapathCache: Sendable {
         givenServices ?? NodeDatapath.services(fabric.topology, fabric.realized)
     }
 
+    /// The IPv6 cluster IPs of the cluster's Services (what kube-proxy's ip6tables rules capture).
+    let clusterIPs6 = Mutex<Set<IPv6Address>?>(nil)
+
+    /// Whether `ip` is the IPv6 cluster IP of a Service.
+    func isClusterIPv6(_ ip: IPAddress) -> Bool {
+        guard case .ipv6(let a) = ip else { return false }
+        if let s = clusterIPs6.withLock({ $0 }) { return s.contains(a) }
+        let s = Set(allServices().0.compactMap { $0.clusterIP?.v6 })
+        clusterIPs6.withLock { $0 = s }
+        return s.contains(a)
+    }
+
     /// The Service ports the IPv4 rules hold: all of them in an IPv4 cluster, none in an IPv6 one
     /// (its Services are IPv6 only; kube-proxy's IPv4 proxier writes its frame alone).
     func ipv4Services() -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {

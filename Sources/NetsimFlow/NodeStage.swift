@@ -142,7 +142,8 @@ extension Walk {
                 if let h = last, h.target == .accept { step(.permitted, .netfilterRule(h)) }
             }
             // A cluster IP no rule translated: kube-proxy answers only on its Services' ports.
-            if !session, let cidr = f.topology.cluster?.serviceCIDR, cidr.contains(np.destination) {
+            // (IPv6: the cluster's IPv6 cluster IPs, which kube-proxy's rules name.)
+            if !session, f.topology.cluster?.serviceCIDR.contains(np.destination) == true || datapaths?.isClusterIPv6(np.destination) == true {
                 step(.noRoute, .noRoute(.noKubeProxyRule(AddressPort(np.destination, np.destinationPort), protocolName: np.proto)))
                 hop(place, steps)
                 block(.noRouteToDestination, .noRoute, component: nodeName, .notAServicePort(AddressPort(np.destination, np.destinationPort)))

@@ -174,6 +174,17 @@ struct IPv6NodeDatapathTests {
         #expect(p.end == .noEndpoints)
     }
 
+    /// A cluster IP on a port no Service serves: kube-proxy captures nothing, and the walk stops
+    /// there (the VPC has no route for cluster IPs), as for IPv4.
+    @Test func clusterIPOnAnUnservedPortStops() throws {
+        let (f, n, pods) = try node()
+        let a = try #require(pods[0].ipv6), b = try #require(pods[1].ipv6)
+        let t = Tracer(fabric: f, services: Self.services([b]))
+        let p = t.nodeProbe(n.name, origin: .pod(.ipv6(a)), packet: Self.tcp(a, Self.clusterIP, 81))
+        guard case .stopped = p.exit else { Issue.record("exit \(p.exit)"); return }
+        #expect(p.end == .noRoute)
+    }
+
     /// An endpoint on another host: DNAT, then out of eth0.
     @Test func clusterIPToRemoteEndpointLeavesByEth0() throws {
         let (f, n, pods) = try node()
@@ -184,6 +195,41 @@ struct IPv6NodeDatapathTests {
         guard case .eni(let i) = p.exit else { Issue.record("exit \(p.exit)"); return }
         #expect(i == f.ownerOf(n.primaryIP))
         #expect(p.packet.destination == .ipv6(remote))
+    }
+
+    /// A NodePort from the VPC: KUBE-NODEPORTS → KUBE-EXT (KUBE-MARK-MASQ) → the endpoint, and
+    /// KUBE-POSTROUTING's MASQUERADE gives it the node's IPv6 address (the veth has none of its own).
+    @Test func nodePortFromTheVPCIsMasqueraded() throws {
+        let (f, n, pods) = try node()
+        let b = try #require(pods[1].ipv6)
+        var svc = Self.services([b])
+        svc.0[0].nodePort = 30080
+        let t = Tracer(fabric: f, services: svc)
+        let node6 = try #require(t.nodeIPv6(n.name))
+        let client = IPv6Address("2a05:d018:1:2300::99")!
+        let p = t.nodeProbe(n.name, origin: .wire("eth0"), packet: Self.tcp(client, node6, 30080))
+        guard case .pod(.ipv6(let to)) = p.exit else { Issue.record("exit \(p.exit) \(p.steps)"); return }
+        #expect(to == b)
+        #expect(p.packet.destination == .ipv6(b) && p.packet.destinationPort == 8080 && p.packet.source == .ipv6(node6))
+        let snat = p.steps.compactMap { if case .nodeSourceNAT(let s) = $0.detail { return s }; return nil }.first
+        #expect(snat?.masquerade == true)
+        // The reply un-NATs back to the client from the NodePort.
+        let r = t.nodeProbeReply(p, n.name, origin: .pod(.ipv6(b)))
+        guard case .eni = r.exit else { Issue.record("reply exit \(r.exit)"); return }
+        #expect(r.packet.destination == .ipv6(client) && r.packet.source == .ipv6(node6) && r.packet.sourcePort == 30080)
+    }
+
+    /// The node's own stack (a hostNetwork pod) to a cluster IP: nat OUTPUT's DNAT, filter OUTPUT.
+    @Test func hostToClusterIP() throws {
+        let (f, n, pods) = try node()
+        let b = try #require(pods[1].ipv6)
+        let t = Tracer(fabric: f, services: Self.services([b]))
+        let node6 = try #require(t.nodeIPv6(n.name))
+        let p = t.nodeProbe(n.name, origin: .host, packet: Self.tcp(node6, Self.clusterIP, 80))
+        guard case .pod(.ipv6(let to)) = p.exit else { Issue.record("exit \(p.exit) \(p.steps)"); return }
+        #expect(to == b && p.packet.destinationPort == 8080 && p.packet.source == .ipv6(node6))
+        let dnat = p.steps.compactMap { if case .kubeProxyDNAT(let d) = $0.detail { return d }; return nil }.first
+        #expect(dnat?.baseChain == .output)
     }
 
     /// A node without IPv6 (an IPv4 cluster): an IPv6 packet gets NOT_MODELLED, never IPv4's verdict.
@@ -280,5 +326,30 @@ struct IPv6NodeShowTests {
             let ip = try #require(p.ipv6)
             #expect(dp.podsText.contains("eth0 \(ip)/128"))
         }
+    }
+}
+
+/// NS1481: aws-node settings the IP family makes idle (amazon-vpc-cni-k8s v1.23.1).
+@Suite("IPv6 node: aws-node settings")
+struct IPv6NodeSettingsTests {
+    func diagnostics(_ yaml: String) -> [Diagnostic] {
+        TopologyLoader(catalog: .builtin).load(text: yaml, file: "t.yaml").diagnostics.filter { $0.code == .cniSettingFamily }
+    }
+
+    @Test func snatSettingsAreIdleInIPv6() throws {
+        let yaml = IPv6NodeDatapathTests.yaml.replacingOccurrences(of: "cni: {ENABLE_PREFIX_DELEGATION: \"true\"}",
+            with: "cni: {ENABLE_PREFIX_DELEGATION: \"true\", AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: \"192.168.0.0/16\", AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\", AWS_VPC_K8S_CNI_RANDOMIZESNAT: \"none\", ENABLE_V4_EGRESS: \"true\"}")
+        let d = diagnostics(yaml)
+        #expect(d.count == 2)
+        #expect(d.allSatisfy { $0.severity == .warning && $0.location.line == 14 })
+        #expect(d.contains { $0.message.hasPrefix("AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS has no effect in an IPv6 cluster") })
+        #expect(d.contains { $0.message.hasPrefix("AWS_VPC_K8S_CNI_EXTERNALSNAT has no effect in an IPv6 cluster") })
+    }
+
+    @Test func v4EgressIsIdleInIPv4() throws {
+        let v4 = IPv6NodeDatapathTests.yaml.replacingOccurrences(of: "  ipFamily: ipv6\n", with: "")
+        #expect(diagnostics(v4).isEmpty)
+        let d = diagnostics(v4.replacingOccurrences(of: "cni: {ENABLE_PREFIX_DELEGATION: \"true\"}", with: "cni: {ENABLE_V4_EGRESS: \"false\", AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\"}"))
+        #expect(d.count == 1 && d.first?.message.hasPrefix("ENABLE_V4_EGRESS has no effect in an IPv4 cluster") == true)
     }
 }

@@ -103,4 +103,42 @@ struct KubeProxyIPv6Tests {
         #expect(IPTablesSaveForm.rule("-A X -m recent --name S --rcheck --seconds 10 --reap -j S", family: .ipv6)
                 == "-A X -m recent --rcheck --seconds 10 --reap --name S --mask ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff --rsource -j S")
     }
+
+    /// ip6tables chains are indexed by `-d addr/128` as iptables' are by `/32`: the indexed walk
+    /// meets the rules a linear walk meets, in order, for every packet.
+    @Test func indexedWalkEqualsLinearWalk() throws {
+        var ports: [ProxiedServicePort] = [], eps: [String: [ProxiedEndpoint]] = [:]
+        for i in 0..<40 {
+            var sp = ProxiedServicePort(namespace: "ns", name: "s\(i)", portName: "", port: 80, clusterIP: nil, nodePort: i % 3 == 0 ? UInt16(30000 + i) : nil)
+            sp.clusterIP = .ipv6(IPv6Address(high: 0xfd00_0000_0000_0000, low: UInt64(i + 1)))
+            ports.append(sp)
+            if i % 5 != 4 {
+                eps["ns/s\(i)/tcp"] = (0..<(1 + i % 3)).map { k in ProxiedEndpoint(address: .ipv6(IPv6Address(high: 0x2001_0db8_0000_0000, low: UInt64(i * 8 + k))), port: 8080) }
+            }
+        }
+        let text = KubeProxyRenderer.render(ports, endpoints: eps, config: Self.config()).text
+        var fast = IPTablesInterpreter(dump: try IPTablesDump.parse(text).get(), localAddresses: [], interfaceAddresses: [:])
+        fast.family = .ipv6
+        fast.localAddresses6 = Self.config().nodeIPs6.reduce(into: []) { $0.insert($1) }
+        var slow = fast
+        slow.linear = true
+        let destinations = (0..<42).map { IPv6Address(high: 0xfd00_0000_0000_0000, low: UInt64($0)) } + Self.config().nodeIPs6 + [IPv6Address("2600::1")!]
+        var met = 0
+        for d in destinations {
+            for port: UInt16 in [80, 81, 30000, 30003] {
+                for branch in 0...2 {
+                    let p = NodePacket(Packet(ipProtocol: .tcp, source: .ipv6(IPv6Address("2001:db8:9::1")!), destination: .ipv6(d), sourcePort: 40000, destinationPort: port), inInterface: "eni0")
+                    // kube-proxy's own text: the walk starts at its KUBE-SERVICES chains.
+                    let a = fast.run(table: .nat, chain: ChainName("KUBE-SERVICES"), packet: p, choice: .branch(branch))
+                    let b = slow.run(table: .nat, chain: ChainName("KUBE-SERVICES"), packet: p, choice: .branch(branch))
+                    #expect(a.hits.map(\.rule) == b.hits.map(\.rule) && a.packet == b.packet && a.verdict == b.verdict)
+                    let fa = fast.run(table: .filter, chain: ChainName("KUBE-SERVICES"), packet: p, choice: .branch(0))
+                    let fb = slow.run(table: .filter, chain: ChainName("KUBE-SERVICES"), packet: p, choice: .branch(0))
+                    #expect(fa.hits.map(\.rule) == fb.hits.map(\.rule) && fa.verdict == fb.verdict)
+                    met += a.hits.count
+                }
+            }
+        }
+        #expect(met > 300)
+    }
 }

@@ -196,9 +196,6 @@ public struct ParsedChain: Sendable {
     /// `-d a.b.c.d/32` can only match that address; every other rule is listed under every
     /// address. A walk over the candidates in rule order is the linear walk.
     let index: DestinationIndex?
-    /// The same for IPv6 packets (ip6tables' `-d ADDR/128`), so an IPv6 Service lookup is not a
-    /// walk over every Service's rule either.
-    let index6: DestinationIndex6?
     public let unparsed: [String]
 
     /// Chains shorter than this are walked in full.
@@ -217,59 +214,40 @@ public struct ParsedChain: Sendable {
     public init(rules: [IPTablesRule], unparsed: [String] = []) {
         self.rules = rules
         self.unparsed = unparsed
-        guard rules.count >= Self.indexThreshold else { index = nil; index6 = nil; return }
-        index6 = DestinationIndex6(rules)
-        var by: [UInt32: [Int]] = [:], others: [Int] = []
+        guard rules.count >= Self.indexThreshold else { index = nil; return }
+        var by: [UInt32: [Int]] = [:], by6: [IPv6Address: [Int]] = [:], others: [Int] = []
         for (i, r) in rules.enumerated() {
             let single = r.matches.lazy.compactMap { m -> UInt32? in
                 if case .destination(let cidr, false) = m, cidr.prefixLength == 32 { return cidr.network.value }
                 return nil
             }.first
+            // ip6tables: a (non-negated) `-d addr/128` can only match that IPv6 address.
+            let single6 = r.matches.lazy.compactMap { m -> IPv6Address? in
+                if case .destination6(let cidr, false) = m, cidr.prefixLength == 128 { return cidr.network }
+                return nil
+            }.first
             // A random rule stays in every list: skipping it would change which statistic
             // rules a walk meets.
             let random = r.matches.contains { if case .probability = $0 { return true }; return false }
-            if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
+            if let a = single, !random { by[a, default: []].append(i) }
+            else if let a = single6, !random { by6[a, default: []].append(i) }
+            else { others.append(i) }
         }
-        index = DestinationIndex(byDestination: by, others: others)
-    }
-
-    struct DestinationIndex6: Sendable {
-        var byDestination: [IPv6Address: [Int]]
-        var others: [Int]
-        /// nil when no rule has a single IPv6 destination (an IPv4 chain).
-        init?(_ rules: [IPTablesRule]) {
-            var by: [IPv6Address: [Int]] = [:], others: [Int] = []
-            for (i, r) in rules.enumerated() {
-                let single = r.matches.lazy.compactMap { m -> IPv6Address? in
-                    if case .destination6(let cidr, false) = m, cidr.prefixLength == 128 { return cidr.network }
-                    return nil
-                }.first
-                let random = r.matches.contains { if case .probability = $0 { return true }; return false }
-                if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
-            }
-            guard !by.isEmpty else { return nil }
-            byDestination = by; self.others = others
-        }
-        func candidates(_ destination: IPv6Address) -> [Int] {
-            guard let mine = byDestination[destination] else { return others }
-            if others.isEmpty { return mine }
-            var out: [Int] = []
-            out.reserveCapacity(mine.count + others.count)
-            var i = 0, j = 0
-            while i < mine.count || j < others.count {
-                if j == others.count || (i < mine.count && mine[i] < others[j]) { out.append(mine[i]); i += 1 } else { out.append(others[j]); j += 1 }
-            }
-            return out
-        }
+        index = DestinationIndex(byDestination: by, byDestination6: by6, others: others)
     }
 
     struct DestinationIndex: Sendable {
         var byDestination: [UInt32: [Int]]
+        /// ip6tables' single-address destinations (an IPv4 packet never matches them, nor an
+        /// IPv6 one the IPv4 ones).
+        var byDestination6: [IPv6Address: [Int]] = [:]
         /// Rules without a single-address destination, in order.
         var others: [Int]
         /// The candidates for `destination`, in rule order.
-        func candidates(_ destination: UInt32) -> [Int] {
-            guard let mine = byDestination[destination] else { return others }
+        func candidates(_ destination: UInt32) -> [Int] { merged(byDestination[destination]) }
+        func candidates(_ destination: IPv6Address) -> [Int] { merged(byDestination6[destination]) }
+        func merged(_ mine: [Int]?) -> [Int] {
+            guard let mine else { return others }
             if others.isEmpty { return mine }
             var out: [Int] = []
             out.reserveCapacity(mine.count + others.count)
@@ -357,14 +335,13 @@ extension IPTablesInterpreter {
     func walk(table: NetfilterTable, chain: ChainName, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
         guard depth < 64, let parsed = self.chain(table, chain) else { return nil }
         let rules = parsed.rules
-        if !linear, let index = parsed.index, case .ipv4(let destination) = state.packet.destination {
-            for i in index.candidates(destination.value) {
-                if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
+        if !linear, let index = parsed.index {
+            let candidates: [Int]
+            switch state.packet.destination {
+            case .ipv4(let d): candidates = index.candidates(d.value)
+            case .ipv6(let d): candidates = index.candidates(d)
             }
-            return nil
-        }
-        if !linear, let index = parsed.index6, case .ipv6(let destination) = state.packet.destination {
-            for i in index.candidates(destination) {
+            for i in candidates {
                 if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
             }
             return nil

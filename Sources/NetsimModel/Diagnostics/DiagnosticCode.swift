@@ -191,6 +191,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let ipv6AssignWithoutBlock = DiagnosticCode("NS1466", "ipv6-assign-without-block", "assignIpv6AddressOnCreation on a subnet without an IPv6 block: AWS refuses it.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
+    // MARK: NS148x — the node datapath of an IPv6 cluster
+    public static let cniSettingFamily = DiagnosticCode("NS1481", "cni-setting-family", "An aws-node setting with no effect in the cluster's IP family: SNAT settings in an IPv6 cluster, ENABLE_V4_EGRESS in an IPv4 one.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -240,5 +243,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .controlPlaneSubnets, .controlPlaneENIs, .endpointAccess, .endpointAccessCidrsIgnored, .clusterSecurityGroup,
         .webhookInvalid, .webhookServiceMissing, .webhookUnreachable, .webhooksNotTraced, .webhookURLNotTraced,
         .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
+        .cniSettingFamily,
     ]
 }
