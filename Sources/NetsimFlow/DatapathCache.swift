@@ -17,6 +17,12 @@ final class DatapathCache: Sendable {
     struct Entry: Sendable {
         var host: HostNetwork
         var interpreter: IPTablesInterpreter
+        /// An IPv6 cluster's node: its ip6tables (kube-proxy's IPv6 rules), for IPv6 packets.
+        var interpreter6: IPTablesInterpreter? = nil
+
+        /// The ruleset a packet of this family goes through: iptables for IPv4, ip6tables for
+        /// IPv6 (nil on a node without IPv6).
+        func interpreter(for family: IPFamily) -> IPTablesInterpreter? { family == .ipv4 ? interpreter : interpreter6 }
     }
 
     /// What every node shares.
@@ -45,9 +51,36 @@ final class DatapathCache: Sendable {
     /// not depend on the node (the cluster's kube-proxy settings, no node name, address or zone).
     let neutralConfig: KubeProxyConfig
 
-    init(fabric: FabricIndex) {
+    /// The cluster's Service ports and endpoints, when given (tests); else the realized cluster's.
+    let givenServices: ([ProxiedServicePort], [String: [ProxiedEndpoint]])?
+
+    init(fabric: FabricIndex, services: ([ProxiedServicePort], [String: [ProxiedEndpoint]])? = nil) {
         self.fabric = fabric
+        givenServices = services
         neutralConfig = NodeDatapath.kubeProxyConfig(for: nil, cluster: fabric.topology.cluster)
+    }
+
+    /// Every Service port of the cluster with its endpoints, both families.
+    func allServices() -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
+        givenServices ?? NodeDatapath.services(fabric.topology, fabric.realized)
+    }
+
+    /// The IPv6 cluster IPs of the cluster's Services (what kube-proxy's ip6tables rules capture).
+    let clusterIPs6 = Mutex<Set<IPv6Address>?>(nil)
+
+    /// Whether `ip` is the IPv6 cluster IP of a Service.
+    func isClusterIPv6(_ ip: IPAddress) -> Bool {
+        guard case .ipv6(let a) = ip else { return false }
+        if let s = clusterIPs6.withLock({ $0 }) { return s.contains(a) }
+        let s = Set(allServices().0.compactMap { $0.clusterIP?.v6 })
+        clusterIPs6.withLock { $0 = s }
+        return s.contains(a)
+    }
+
+    /// The Service ports the IPv4 rules hold: all of them in an IPv4 cluster, none in an IPv6 one
+    /// (its Services are IPv6 only; kube-proxy's IPv4 proxier writes its frame alone).
+    func ipv4Services() -> ([ProxiedServicePort], [String: [ProxiedEndpoint]]) {
+        fabric.realized.settings.ipv6 ? ([], [:]) : allServices()
     }
 
     /// A fragment's lines split into its own chains' lines and its lines in shared chains.
@@ -70,7 +103,7 @@ final class DatapathCache: Sendable {
 
     func sharedState() -> Shared {
         if let s = shared.withLock({ $0 }) { return s }
-        let (ports, endpoints) = NodeDatapath.services(fabric.topology, fabric.realized)
+        let (ports, endpoints) = ipv4Services()
         let sorted = KubeProxyRenderer.sorted(ports)
         let large = KubeProxyRenderer.isLarge(endpoints, neutralConfig)
         var common: [[(table: NetfilterTable, chain: ChainName, rule: IPTablesRule)]?] = []
@@ -171,8 +204,30 @@ final class DatapathCache: Sendable {
         for e in host.enis { ifaces[e.interface] = e.primaryIP }
         // A veth has no address of its own: MASQUERADE takes the node's primary address.
         if let p = host.primary { for v in host.vethByAddress.values { ifaces[v] = p.primaryIP } }
-        let entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, unparsed: unparsed, localAddresses: host.localAddresses, interfaceAddresses: ifaces))
+        var entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, unparsed: unparsed, localAddresses: host.localAddresses, interfaceAddresses: ifaces))
+        if let v6 = host.ipv6 { entry.interpreter6 = interpreter6(host: host, v6, config: config) }
         entries.withLock { $0[node] = entry }
         return entry
+    }
+}
+
+extension DatapathCache {
+    /// An IPv6 node's ip6tables interpreter: kube-proxy's IPv6 proxier's rules, rendered for the
+    /// node and parsed whole (the text `netsim node` prints, `NodeDatapath.ip6tablesText`).
+    func interpreter6(host: HostNetwork, _ v6: HostIPv6, config: KubeProxyConfig) -> IPTablesInterpreter {
+        var c6 = config
+        c6.ipFamily = .ipv6
+        c6.nodeIPs6 = [v6.nodeAddress]
+        let (ports, endpoints) = NodeDatapath.family(.ipv6, of: allServices())
+        let text = host.ip6tablesSave(kubeProxy: KubeProxyRenderer.render(ports, endpoints: endpoints, config: c6))
+        let dump = (try? IPTablesDump.parse(text).get()) ?? IPTablesDump(tables: [])
+        var ipt = IPTablesInterpreter(dump: dump, localAddresses: [], interfaceAddresses: [:])
+        ipt.family = .ipv6
+        ipt.localAddresses6 = [v6.nodeAddress]
+        // MASQUERADE takes the outgoing interface's address: eth0's; a veth has none of its own.
+        var ifaces: [String: IPv6Address] = ["eth0": v6.nodeAddress]
+        for p in v6.pods { ifaces[p.veth] = v6.nodeAddress }
+        ipt.interfaceAddresses6 = ifaces
+        return ipt
     }
 }

@@ -14,6 +14,12 @@ public struct EndpointResolver: Sendable {
 
     /// The internet host netsim uses for `internet` (TEST-NET-3, RFC 5737).
     public static let internetHost = IPv4Address(203, 0, 113, 10)
+    /// The IPv6 internet host netsim uses for `internet` when the other end is IPv6 (the
+    /// documentation prefix, RFC 3849).
+    public static let internetHost6 = IPv6Address(high: 0x2001_0db8_0000_0000, low: 0x0203_0000_0113_0010)
+    static var internet6: ResolvedEndpoint {
+        ResolvedEndpoint(place: .internet, address: .ipv6(internetHost6), label: "internet (\(internetHost6))", podNode: nil)
+    }
 
     public let fabric: FabricIndex
 
@@ -42,7 +48,7 @@ public struct EndpointResolver: Sendable {
             guard !pods.isEmpty else {
                 return .failure(message: "no \(kind.rawValue) \(echo: "\(ns)/\(name)") in the topology", near: Suggestions.nearest(to: "\(ns)/\(name)", in: r.pods.map { "\($0.namespace)/\($0.workload)" }))
             }
-            let running = pods.prefix { $0.status == .running && $0.ip != nil }
+            let running = pods.prefix { $0.status == .running && ($0.ip != nil || $0.ipv6 != nil) }
             guard let pod = running.first else {
                 return .failure(message: "no pod of \(kind.rawValue) \(echo: "\(ns)/\(name)") is running: \(Self.reasons(pods))", near: [])
             }
@@ -52,7 +58,7 @@ public struct EndpointResolver: Sendable {
             case .failure(let message, let near): return .failure(message: message, near: near)
             case .found(let i):
                 let pod = r.pods[i]
-                guard pod.status == .running, pod.ip != nil else { return .failure(message: "pod \(ns)/\(pod.name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
+                guard pod.status == .running, pod.ip != nil || pod.ipv6 != nil else { return .failure(message: "pod \(ns)/\(pod.name) is not running: \(pod.reason ?? pod.status.rawValue)", near: []) }
                 return podEndpoint(pod, label: "pod:\(ns)/\(pod.name)")
             }
         case .node(let name):
@@ -82,10 +88,7 @@ public struct EndpointResolver: Sendable {
                 return .resolved(ResolvedEndpoint(place: .externalNetwork(e), address: ip, label: "external:\(name) (\(ip) in \(c))", podNode: nil))
             }
         case .ip(let address):
-            // IPv6 is not modelled: the trace of such a flow says so (NOT_MODELLED).
-            guard case .ipv4(let ip) = address else {
-                return .resolved(ResolvedEndpoint(place: .internet, address: address, label: "ip:\(address)", podNode: nil))
-            }
+            guard case .ipv4(let ip) = address else { return resolve6(address) }
             if let i = fabric.ownerOf(ip) {
                 let iface = fabric.interfaces[i]
                 if let name = fabric.pod(at: ip), let pod = fabric.podByName[name].map({ r.pods[$0] }) {
@@ -120,6 +123,9 @@ public struct EndpointResolver: Sendable {
         case .service(let ns, let name):
             guard let svc = fabric.realized.services.first(where: { $0.namespace == ns && $0.name == name }) else {
                 return .failure(message: "no Service \(echo: "\(ns)/\(name)")", near: Suggestions.nearest(to: "\(ns)/\(name)", in: fabric.realized.services.map { "\($0.namespace)/\($0.name)" }))
+            }
+            if let ip6 = svc.clusterIPv6 {
+                return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: ns, name: name), address: .ipv6(ip6), label: "service:\(ns)/\(name) (\(ip6))", podNode: nil))
             }
             guard let ip = svc.clusterIP else {
                 return .unsupported("service:\(ns)/\(name) is headless or ExternalName: it has no cluster IP to trace to")
@@ -208,6 +214,7 @@ public struct EndpointResolver: Sendable {
     }
 
     func podEndpoint(_ pod: RealizedPod, label: String) -> Result {
+        if pod.ip == nil, let v6 = pod.ipv6 { return podEndpoint6(pod, v6, label: label) }
         guard let ip = pod.ip else { return .failure(message: "pod \(pod.namespace)/\(pod.name) has no IPv4 address", near: []) }
         if pod.hostNetwork { return interfaceEndpoint(ip, label: label + " (host network)") }
         guard let i = fabric.ownerOf(ip) else { return .failure(message: "no ENI holds pod address \(ip)", near: []) }
@@ -227,5 +234,39 @@ public struct EndpointResolver: Sendable {
     /// A client's ephemeral source port: Linux's default range 32768–60999, picked from the flow.
     public static func ephemeralPort(_ src: IPAddress, _ dst: IPAddress, _ port: UInt16, seed: UInt64) -> UInt16 {
         UInt16(32768 + Int(StableHash.fnv1a("ephemeral/\(src)/\(dst)/\(port)", seed: seed) % 28232))
+    }
+}
+
+extension EndpointResolver {
+    /// `ip:` with an IPv6 address: an interface's own (a node's, a declared interface's), a
+    /// pod's (IPv6 cluster), a Service's cluster IP, an unused address of a VPC's IPv6 block (an
+    /// error, as for IPv4), else a host on the internet.
+    func resolve6(_ address: IPAddress) -> Result {
+        guard case .ipv6(let ip) = address else { return .failure(message: "\(address) is not an IPv6 address", near: []) }
+        let r = fabric.realized
+        if let name = fabric.podByIP6[ip], let pod = fabric.podByName[name].map({ r.pods[$0] }) {
+            return podEndpoint(pod, label: "ip:\(ip) (pod \(pod.namespace)/\(pod.name))")
+        }
+        if let i = fabric.ownerOf6(ip) {
+            return .resolved(ResolvedEndpoint(place: .interface(i), address: address, label: "ip:\(ip) (\(fabric.interfaces[i].label))", podNode: nil))
+        }
+        if let (ns, name) = fabric.serviceByClusterIP6[ip] {
+            return .resolved(ResolvedEndpoint(place: .serviceIP(namespace: ns, name: name), address: address, label: "ip:\(ip) (cluster IP of service:\(ns)/\(name))", podNode: nil))
+        }
+        if let vpc = fabric.vpc(containing: address) {
+            let subnet = vpc.subnets.first { $0.ipv6Cidr?.contains(ip) == true }
+            return .failure(message: "no network interface has \(ip) (it is in VPC \(vpc.name)'s IPv6 block\(subnet.map { ", subnet \($0.name)" } ?? ""))", near: [])
+        }
+        if !Walk.isGlobal6(ip) {
+            return .failure(message: "\(ip) is not a global unicast address (2000::/3) and no VPC IPv6 block contains it: nothing routes it", near: [])
+        }
+        return .resolved(ResolvedEndpoint(place: .internet, address: address, label: "ip:\(ip) (internet)", podNode: nil))
+    }
+
+    /// A pod of an IPv6 cluster, by its address from its node's /80 prefix, on the node's
+    /// primary ENI.
+    func podEndpoint6(_ pod: RealizedPod, _ ip: IPv6Address, label: String) -> Result {
+        guard let i = fabric.ownerOf6(ip) else { return .failure(message: "no ENI holds pod address \(ip)", near: []) }
+        return .resolved(ResolvedEndpoint(place: .interface(i), address: .ipv6(ip), label: "\(label) \(ip) on \(pod.node ?? "?")", podNode: pod.node))
     }
 }

@@ -140,9 +140,28 @@ public struct Network: Sendable {
             dst = e
             req.port = target
         }
-        // netsim traces IPv4 only: an IPv6 end gets no verdict (NOT_MODELLED), before any
-        // check that reads the ends as IPv4 places.
-        if src.address.family == .ipv6 || dst.address.family == .ipv6 {
+        // `internet` facing an IPv6 end is an IPv6 host of the internet.
+        if case .internet = src.place, dst.address.family == .ipv6, src.address.family == .ipv4 { src = EndpointResolver.internet6 }
+        if case .internet = dst.place, src.address.family == .ipv6, dst.address.family == .ipv4 { dst = EndpointResolver.internet6 }
+        // A dual-stack host (a node's or a declared interface with an IPv6 address) talks in the
+        // other end's family: the family of the destination picks the source address. An end
+        // written as ip:ADDRESS keeps its address.
+        var literalFrom = false, literalTo = false
+        if case .ip = req.from { literalFrom = true }
+        if case .ip = req.to { literalTo = true }
+        if !literalFrom { Self.matchFamily(&src, to: dst.address.family, fabric: fabric) }
+        if !literalTo { Self.matchFamily(&dst, to: src.address.family, fabric: fabric) }
+        // An IPv6 pod to an IPv4 address: the VPC CNI's egress plugin gives the pod an IPv4
+        // interface (v4if0, 169.254.172.0/22) whose packets the node SNATs to its primary IPv4
+        // (amazon-vpc-cni-k8s v1.23.1 cmd/egress-cni-plugin); the flow is IPv4 from there.
+        if src.address.family == .ipv6, dst.address.family == .ipv4, let node = src.podNode, case .ipv6(let a) = src.address,
+           let e = tracer.egressV4Source(node: node, pod: a) {
+            src.address = .ipv4(e)
+            src.label += " (IPv4 by the egress plugin's v4if0 \(e))"
+        }
+        // A packet keeps its family in the fabric: ends of two families get no verdict
+        // (NOT_MODELLED), before any check that reads the ends as places of one family.
+        if src.address.family != dst.address.family {
             var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
             if packet.hasPorts {
                 packet.destinationPort = req.port ?? 0

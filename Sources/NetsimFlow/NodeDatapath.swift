@@ -10,6 +10,9 @@ public struct NodeDatapath: Sendable {
     public let servicePorts: [ProxiedServicePort]
     public let endpoints: [String: [ProxiedEndpoint]]
     public let kubeProxy: IPTablesRestoreText
+    /// An IPv6 cluster's node: kube-proxy's IPv6 proxier's rules (ip6tables); `kubeProxy` is then
+    /// its IPv4 proxier's, which has no Service of its family (`NodeDatapath+IPv6.swift`).
+    public let kubeProxy6: IPTablesRestoreText?
     /// hostNetwork pods on the node, "namespace/name".
     public let hostNetworkPods: [String]
 
@@ -56,7 +59,20 @@ public struct NodeDatapath: Sendable {
         (servicePorts, endpoints) = services
         var config = NodeDatapath.kubeProxyConfig(for: node, cluster: f.topology.cluster)
         adjust(&config)
-        kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
+        if let v6 = host.ipv6 {
+            // Dual-stack kube-proxy on a node with both families (server_linux.go): the IPv4
+            // proxier serves the IPv4 Services, of which an IPv6 cluster has none (its service
+            // range is IPv6 only), so it writes its frame alone; the IPv6 proxier the rest.
+            let (p6, e6) = Self.family(.ipv6, of: services)
+            kubeProxy = KubeProxyRenderer.render([], endpoints: [:], config: config)
+            var c6 = config
+            c6.ipFamily = .ipv6
+            c6.nodeIPs6 = [v6.nodeAddress]
+            kubeProxy6 = KubeProxyRenderer.render(p6, endpoints: e6, config: c6)
+        } else {
+            kubeProxy = KubeProxyRenderer.render(servicePorts, endpoints: endpoints, config: config)
+            kubeProxy6 = nil
+        }
     }
 
     /// The VPC CNI's host networking on a node: its ENIs and their addresses, its pods, the
@@ -82,10 +98,12 @@ public struct NodeDatapath: Sendable {
         }
         // The aws-node settings as the converter read them (the values check judged).
         let s = t.cluster?.awsNode ?? CNISettings()
-        return HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: s.excludeSNATCIDRs,
+        var host = HostNetwork(nodeName: name, enis: enis, pods: pods, vpcCIDRs: vpc?.cidrBlocks ?? [], excludeSNATCIDRs: s.excludeSNATCIDRs,
                            externalSNAT: r.settings.externalSNAT, vethPrefix: s.vethPrefix, connmark: s.connmark,
                            nodePortSupport: s.nodePortSupport, randomizeSNAT: s.randomizeSNAT, externalServiceCIDRs: s.externalServiceCIDRs,
                            podENI: s.podENI, podSecurityGroupStrict: s.podSecurityGroupStrict)
+        if r.settings.ipv6 { host.ipv6 = hostIPv6(node: node, topology: t, realized: r, pods: podsOfNode ?? r.pods.filter { $0.node == name }) }
+        return host
     }
 
     /// A realized branch ENI as its node sees it: its VLAN, its subnet's CIDR, and a MAC
@@ -113,10 +131,24 @@ public struct NodeDatapath: Sendable {
                                externalPolicyLocal: p.externalPolicyLocal, internalPolicyLocal: p.internalPolicyLocal, affinityTimeout: p.affinityTimeout,
                                healthCheckNodePort: p.healthCheckNodePort, isLoadBalancer: p.isLoadBalancer)
         }
-        let eps = endpoints.mapValues { list in
+        var eps = endpoints.mapValues { list in
             list.map { e in ProxiedEndpoint(ip: e.ip, port: e.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName, zoneHints: e.zoneHints) }
         }
-        return (proxied, eps)
+        // An IPv6 cluster's Services (`ServicePorts.build6`): IPv6 cluster IPs and endpoints.
+        let (ports6, endpoints6) = ServicePorts.build6(t, r)
+        var all = proxied
+        for p6 in ports6 {
+            let p = p6.port
+            var q = ProxiedServicePort(namespace: p.namespace, name: p.name, portName: p.portName, ipProtocol: p.ipProtocol, port: p.port, clusterIP: nil,
+                                       nodePort: p.nodePort, externalPolicyLocal: p.externalPolicyLocal, internalPolicyLocal: p.internalPolicyLocal,
+                                       affinityTimeout: p.affinityTimeout, healthCheckNodePort: p.healthCheckNodePort, isLoadBalancer: p.isLoadBalancer)
+            q.clusterIP = .ipv6(p6.clusterIP)
+            all.append(q)
+        }
+        for (k, list) in endpoints6 {
+            eps[k, default: []] += list.map { e in ProxiedEndpoint(address: .ipv6(e.ip), port: e.port, ready: e.ready, serving: e.serving, terminating: e.terminating, nodeName: e.nodeName) }
+        }
+        return (all, eps)
     }
 
     /// The whole node as `iptables-restore` input: kube-proxy's rules as kube-proxy writes them
@@ -140,6 +172,7 @@ public struct NodeDatapath: Sendable {
             let branch = p.branch.map { "  branch ENI \($0.id) VLAN \($0.vlanID) (\($0.vlanDevice), table \($0.table))" } ?? ""
             out += "\(p.namespace)/\(p.name)  eth0 \(p.ip)/32  routes: default via 169.254.1.1 dev eth0; 169.254.1.1 dev eth0 scope link  host side: \(veth)\(branch)\n"
         }
+        if let v6 = host.ipv6 { out += v6.podsText }
         for p in hostNetworkPods { out += "\(p)  hostNetwork: the node's own stack and addresses\n" }
         return out
     }
@@ -151,7 +184,9 @@ public struct NodeDatapath: Sendable {
             let kind = e.deviceIndex == 0 ? "primary" : (e.isTrunk ? "trunk" : "secondary")
             // Delegated /28 prefixes (prefix mode), as `aws ec2 describe-network-interfaces` lists them.
             let prefixes = node.ipam.enis.first { $0.id == e.id }?.cidrs.filter { $0.size > 1 }.map { "\($0.cidr)" } ?? []
-            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\(prefixes.isEmpty ? "" : "  prefixes \(prefixes.joined(separator: " "))")\n"
+            // An IPv6 node's primary ENI: its IPv6 address and the /80 its pods take addresses from.
+            let v6 = host.ipv6.flatMap { h in e.deviceIndex == 0 ? "  ipv6 \(h.nodeAddress) in \(h.subnet)\(h.prefix.map { "  prefix \($0)  \(h.pods.count) pod address\(h.pods.count == 1 ? "" : "es")" } ?? "")" : nil } ?? ""
+            out += "\(e.interface)  \(e.id)  \(e.mac)  device \(e.deviceIndex)  \(kind)  \(e.primaryIP) in \(e.subnet)  table \(e.table == 254 ? "main" : String(e.table))  \(e.podAddresses.count) pod address\(e.podAddresses.count == 1 ? "" : "es")\(prefixes.isEmpty ? "" : "  prefixes \(prefixes.joined(separator: " "))")\(v6)\n"
         }
         // Branch ENIs (Security Groups for Pods): one VLAN each on the trunk.
         let trunk = host.enis.first { $0.isTrunk }?.interface ?? "?"

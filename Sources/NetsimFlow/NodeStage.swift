@@ -38,7 +38,13 @@ extension Walk {
             return .stopped
         }
         let host = dp.host
-        let ipt = dp.interpreter
+        // iptables for IPv4 packets, ip6tables for IPv6 ones (an IPv6 cluster's node); a node
+        // without the packet's family (or a packet mixing them) gets no verdict, never IPv4's.
+        guard packet.source.family == packet.destination.family, let ipt = dp.interpreter(for: packet.destination.family),
+              packet.destination.family == .ipv4 || host.ipv6 != nil else {
+            finish(.notModelled, place: place, .notModelled, .ipv6NotModelled(source: packet.source, destination: packet.destination))
+            return .stopped
+        }
         var steps: [Step] = []
         func step(_ action: Step.Action, _ detail: StepDetail, packet p: Packet? = nil) {
             steps.append(Step(action, detail, packet: p))
@@ -136,7 +142,8 @@ extension Walk {
                 if let h = last, h.target == .accept { step(.permitted, .netfilterRule(h)) }
             }
             // A cluster IP no rule translated: kube-proxy answers only on its Services' ports.
-            if !session, let cidr = f.topology.cluster?.serviceCIDR, cidr.contains(np.destination) {
+            // (IPv6: the cluster's IPv6 cluster IPs, which kube-proxy's rules name.)
+            if !session, f.topology.cluster?.serviceCIDR.contains(np.destination) == true || datapaths?.isClusterIPv6(np.destination) == true {
                 step(.noRoute, .noRoute(.noKubeProxyRule(AddressPort(np.destination, np.destinationPort), protocolName: np.proto)))
                 hop(place, steps)
                 block(.noRouteToDestination, .noRoute, component: nodeName, .notAServicePort(AddressPort(np.destination, np.destinationPort)))
@@ -173,6 +180,11 @@ extension Walk {
         hop(place, steps)
         if r.isLocal { return .host }
         if let pod = host.pod(onVeth: r.device) { return .pod(.ipv4(pod)) }
+        if let v6 = host.ipv6 {
+            // An IPv6 pod's veth, or (IPv4) its egress plugin's `v4if0` veth.
+            if let p = v6.pod(onVeth: r.device) { return .pod(.ipv6(p.ip)) }
+            if let e = v6.pod(onEgressVeth: r.device)?.egress { return .pod(.ipv4(e.address)) }
+        }
         // A branch pod's VLAN: out through its branch ENI (the interface holding the pod's address).
         if let (_, pod) = host.branch(onVLANDevice: r.device), let i = f.ownerOf(.ipv4(pod)) { return .eni(i) }
         guard let eni = host.enis.first(where: { $0.interface == r.device }), let i = f.ownerOf(eni.primaryIP) else {
@@ -202,8 +214,11 @@ extension Walk {
         var eni: Int? = nil
         switch exit {
         case .pod(let ip):
-            who = .pod(f.pod(at: ip), address: ip)
-            here = .pod(f.pod(at: ip), address: ip)
+            // An IPv6 pod: by its address, or by its egress plugin's 169.254.172.x (`v4if0`),
+            // which only its node knows.
+            let name = f.pod(at: ip) ?? podOnNode(nodeName, ip)
+            who = .pod(name, address: ip)
+            here = .pod(name, address: ip)
             eni = f.ownerOf(ip)
             observe(.podEth0(pod: ip, outbound: false))
             deliveredOnNode = (nodeName, .pod(ip))
@@ -217,6 +232,18 @@ extension Walk {
         let blocked = explanations.contains { $0.direction == direction }
         finish(.delivered, place: here, .delivered, .delivered(who, blockedEarlier: blocked))
         return .stop
+    }
+
+    /// The pod ("namespace/name") of an IPv6 node holding `ip`: its IPv6 address or its egress
+    /// plugin's IPv4 one.
+    func podOnNode(_ nodeName: String, _ ip: IPAddress) -> String? {
+        guard let v6 = datapaths?.get(nodeName)?.host.ipv6 else { return nil }
+        let p: HostIPv6Pod?
+        switch ip {
+        case .ipv4(let a): p = v6.pod(atEgress: a)
+        case .ipv6(let a): p = v6.pod(at: a)
+        }
+        return p.map { "\($0.namespace)/\($0.name)" }
     }
 
     /// Where the walk goes on after a node's datapath.

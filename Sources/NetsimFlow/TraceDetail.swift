@@ -30,7 +30,11 @@ public struct AddressPort: Sendable, Equatable, CustomStringConvertible {
     public var address: IPAddress
     public var port: UInt16
     public init(_ address: IPAddress, _ port: UInt16) { self.address = address; self.port = port }
-    public var description: String { "\(address):\(port)" }
+    /// `[address]:port` for IPv6 (RFC 5952 §6).
+    public var description: String {
+        if case .ipv6 = address { return "[\(address)]:\(port)" }
+        return "\(address):\(port)"
+    }
 }
 
 /// A place on the path (Batfish's node of a hop), with the IDs of what is there.
@@ -97,7 +101,8 @@ public struct RouteTableMatch: Sendable {
     public var table: ObjectRef
     /// The route as written (the CIDR, or `pl:NAME`), its target and where it comes from.
     public var written: String
-    public var destination: IPv4CIDR
+    /// The route's block: IPv4 for an IPv4 packet, IPv6 for an IPv6 one.
+    public var destination: IPCIDR
     public var target: Route.Target
     public var origin: RouteMatch.Origin
 }
@@ -272,6 +277,8 @@ public enum FilterReason: Sendable {
     case applianceNoSessionForReply
     /// kube-proxy's filter: REJECT (an ICMP port unreachable to the client) or DROP.
     case netfilter(reject: Bool)
+    /// An egress-only internet gateway lets no connection in from the internet.
+    case egressOnlyInbound
 }
 
 /// Where a transit gateway route sends the packet.
@@ -516,6 +523,10 @@ public enum StepDetail: Sendable {
     indirect case returnRoute(ReturnRouteCheck)
     // transit gateway route tables
     indirect case transitGatewayTableRoute(TransitGatewayTableRoute)
+    /// An IPv6 packet through an internet gateway (`egressOnly` false) or an egress-only
+    /// internet gateway, out or `inbound`: no address translation (IPv6 addresses are public);
+    /// `session`: the reply of a connection the gateway saw go out.
+    case ipv6Gateway(egressOnly: Bool, inbound: Bool, session: Bool)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's
@@ -573,6 +584,9 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     case noReturnRoute = "NO_RETURN_ROUTE"
     /// Reachability Analyzer's code: the attachment the packet enters by has no route table association.
     case tgwAttachMissingTGWRtbAssociation = "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"
+    /// An egress-only internet gateway drops a connection from the internet (netsim's own:
+    /// Reachability Analyzer has no code for it).
+    case eigwNoInbound = "EIGW_NO_INBOUND"
 }
 
 /// The API server's public endpoint's decision on a client: the address it sees (after any
@@ -664,6 +678,9 @@ public enum BlockReason: Sendable {
     case transitGatewayTableNoRoute(transitGateway: String, table: ObjectRef, attachment: String, destination: IPAddress)
     /// A stateful appliance got a reply of a flow whose first packet it did not forward.
     case applianceNoSession(interface: String, zone: String)
+    /// A connection from the internet to an IPv6 address of a VPC whose only way in is an
+    /// egress-only internet gateway.
+    case egressOnlyInbound(gateway: String, destination: IPAddress)
 }
 
 /// On a reply a network ACL denies: the port it must allow and, when the port is picked from a

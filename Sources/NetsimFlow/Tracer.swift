@@ -101,8 +101,8 @@ public struct Tracer: Sendable {
     public func trace(from src: ResolvedEndpoint, to dst: ResolvedEndpoint, packet: Packet,
                       clientPorts: ClosedRange<UInt16>? = nil, choice: BranchChoice? = nil, http: HTTPRequest? = nil, capture: Bool = false,
                       entryZones: [String: String] = [:], podStart: PodStart? = nil) -> Trace {
-        // The walk models IPv4: an IPv6 packet gets no verdict, never one of IPv4's.
-        guard packet.v4 != nil else { return Self.ipv6NotModelled(src, dst, packet) }
+        // A packet keeps its family in the fabric: one that mixes IPv4 and IPv6 gets no verdict.
+        guard packet.source.family == packet.destination.family else { return Self.ipv6NotModelled(src, dst, packet) }
         var origin: Int? = nil
         if case .interface(let i) = src.place { origin = i }
         let context = WalkContext(fabric: fabric, datapaths: datapaths, health: health, direction: .forward, isReply: false, http: http,
@@ -142,6 +142,7 @@ public struct Tracer: Sendable {
         if case .branch(let k) = choice { t.path = k }
         t.zoneChoices = w.zoneChoices + replyZoneChoices.filter { c in !w.zoneChoices.contains { $0.key == c.key } }
         t.policy = PolicyOutcome(enforced: w.state.policyEnforced, other: w.state.policyOther, enforcer: context.policy?.settings.enforcer, podStart: podStart)
+        if packet.family == .ipv6 { Self.markIPv6NotModelled(&t) }
         return t
     }
 }
@@ -159,6 +160,10 @@ extension Walk {
 
     func ref(_ i: Int) -> InterfaceRef {
         let iface = f.interfaces[i]
+        // An IPv6 flow names the interface by its IPv6 address.
+        if case .ipv6 = packet.destination, let v6 = iface.ipv6 {
+            return InterfaceRef(index: i, id: iface.id, label: iface.label, address: .ipv6(v6), subnet: iface.subnet)
+        }
         return InterfaceRef(index: i, id: iface.id, label: iface.label, address: .ipv4(iface.primaryIP), subnet: iface.subnet)
     }
 
@@ -261,6 +266,9 @@ extension Walk {
                                                     if let (src, groups) = carried, src == ip, vpc == home, groups.contains(group) { return true }
                                                     return !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
                                                 },
+                                                isMember6: { ip, vpc, group in
+                                                    !lost && (vpc == home || f.peered(vpc, home)) && f.isMember6(ip, vpc: vpc, group: group)
+                                                },
                                                 prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
         let dir = FilterDirection(direction)
         if d.allowed, let g = d.group, let r = d.rule, let k = d.ruleIndex {
@@ -331,6 +339,7 @@ extension Walk {
             finish(.loop, place: .subnet(subnet.ref), .loop, .loop(.revisitedSubnet))
             return .stop
         }
+        if case .ipv6(let d) = packet.destination { return route6(vpc: vpc, subnet: subnet, d) }
         guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return .stop }
         let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
@@ -338,7 +347,7 @@ extension Walk {
             finish(.noRoute, place: .subnet(subnet.ref), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
             return .stop
         }
-        hop(.subnet(subnet.ref), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: m.destination, target: m.target, origin: m.origin)),
+        hop(.subnet(subnet.ref), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: .ipv4(m.destination), target: m.target, origin: m.origin)),
                                        component: rt.table.id, location: m.location ?? rt.table.location))
         switch m.target {
         case .local: return .move(.localDelivery(vpc: vpc.name, fromSubnet: subnet.name))
@@ -413,6 +422,7 @@ extension Walk {
     static let privateRanges = IPv4CIDR.rfc1918 + [IPv4CIDR.rfc6598]
 
     mutating func internetGatewayEgress(vpc: VPC) -> StageResult {
+        if case .ipv6 = packet.destination { return internetGatewayEgress6(vpc: vpc) }
         let igw = vpc.internetGateway.map { ObjectRef(id: $0.id, name: $0.name) }
         let name = Place.internetGateway(igw)
         let component = vpc.internetGateway?.id ?? vpc.id
@@ -440,6 +450,7 @@ extension Walk {
 
     /// A packet from the internet to a public address (or, wrongly, a private one).
     mutating func fromInternet() -> StageResult {
+        if case .ipv6(let d) = packet.destination { return fromInternet6(d) }
         observe(.internetIngress(vpc: f.publicOwnerOf(packet.destination).map { f.interfaces[$0].vpc }))
         if !session, Walk.privateRanges.contains(where: { $0.contains(packet.source) }) {
             block(.igwSourceAddressNotInRFC1918Ingress, .deniedIn, component: "internet", .internetGatewayPrivateSource(packet.source))

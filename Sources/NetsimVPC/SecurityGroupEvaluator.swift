@@ -49,9 +49,12 @@ public enum SecurityGroupEvaluator {
                  prefixLists: prefixLists, groupVPC: groupVPC)
     }
 
-    /// The same, with membership answered by `isMember(address, vpc, group)`.
+    /// The same, with membership answered by `isMember(address, vpc, group)` (IPv4 members) and
+    /// `isMember6` (IPv6 members: a group reference matches the IPv6 addresses of the interfaces
+    /// that carry the group, as the VPC User Guide's security group rules say for either family).
     public static func evaluate(_ groups: [SecurityGroup], vpc: String, direction: Direction, packet: Packet,
-                                isMember: (IPv4Address, String, String) -> Bool, prefixLists: [String: PrefixList],
+                                isMember: (IPv4Address, String, String) -> Bool, isMember6: (IPv6Address, String, String) -> Bool = { _, _, _ in false },
+                                prefixLists: [String: PrefixList],
                                 groupVPC: (String) -> String? = { _ in nil }) -> SecurityGroupDecision {
         let peer = direction == .ingress ? packet.source : packet.destination
         for g in groups {
@@ -64,8 +67,10 @@ public enum SecurityGroupEvaluator {
                 case .prefixList(let name):
                     hit = prefixLists[name]?.entries.contains { $0.contains(peer) } ?? false
                 case .securityGroup(let name):
-                    // Members are known by their IPv4 addresses: an IPv6 peer is no member.
-                    if case .ipv4(let a) = peer { hit = isMember(a, groupVPC(name) ?? vpc, name) } else { hit = false }
+                    switch peer {
+                    case .ipv4(let a): hit = isMember(a, groupVPC(name) ?? vpc, name)
+                    case .ipv6(let a): hit = isMember6(a, groupVPC(name) ?? vpc, name)
+                    }
                 }
                 if hit { return SecurityGroupDecision(allowed: true, group: g, ruleIndex: i, rule: r, groups: groups) }
             }

@@ -159,10 +159,11 @@ final class HonestTraceCLITests: XCTestCase {
         XCTAssertTrue(c.out.contains("intent 'pods reach the API' not evaluated"), c.out)
     }
 
-    /// An IPv6 address as an end: netsim traces IPv4 only, so the flow is NOT_MODELLED (exit 3)
-    /// with an IPV6_NOT_MODELLED caveat, never a verdict worked out on IPv4 rules.
-    func testIPv6TraceIsNotModelled() throws {
-        for (from, to) in [("deployment:shop/frontend", "ip:2001:db8::1"), ("ip:2001:db8::2", "ip:2001:db8::1"), ("internet", "ip:2001:db8::1")] {
+    /// Ends of two families (an IPv4 pod or node to an IPv6 address): a packet keeps its family
+    /// in the fabric, so the flow is NOT_MODELLED (exit 3) with an IPV6_NOT_MODELLED caveat,
+    /// never a verdict worked out on IPv4 rules.
+    func testMixedFamilyTraceIsNotModelled() throws {
+        for (from, to) in [("deployment:shop/frontend", "ip:2001:db8::1"), ("nodegroup:general", "ip:2001:db8::1")] {
             let r = try run(["trace", q, "--from", from, "--to", to, "--port", "443"])
             XCTAssertEqual(r.status, 3, r.out + r.err)
             XCTAssertTrue(r.out.contains("NOT_MODELLED"), r.out)
@@ -172,6 +173,11 @@ final class HonestTraceCLITests: XCTestCase {
             XCTAssertEqual(j["disposition"] as? String, "NOT_MODELLED")
             XCTAssertEqual((j["caveats"] as? [[String: Any]])?.first?["kind"] as? String, "IPV6_NOT_MODELLED")
         }
+        // `internet` facing an IPv6 address on the internet is an IPv6 host too: both ends are
+        // outside the modelled network.
+        let outside = try run(["trace", q, "--from", "internet", "--to", "ip:2001:db8::1", "--port", "443"])
+        XCTAssertEqual(outside.status, 2, outside.out + outside.err)
+        XCTAssertTrue(outside.err.contains("both ends are on the internet"), outside.err)
         // Malformed text is still a located usage error (exit 2), IPv4 or IPv6.
         let bad = try run(["trace", q, "--from", "deployment:shop/frontend", "--to", "ip:2001:db8::g", "--port", "443"])
         XCTAssertEqual(bad.status, 2, bad.out + bad.err)

@@ -232,7 +232,7 @@ struct KernelAgreementTests {
             return nil
         }
         for sp in g.ports {
-            guard let clusterIP = sp.clusterIP else { continue }
+            guard let clusterIP = sp.clusterIP?.v4 else { continue }
             let key = sp.servicePortName + "/" + sp.ipProtocol
             let sticky = sp.affinityTimeout != nil
             func add(_ label: String, _ origin: Origin, _ poolName: String, _ pool: [IPv4Address], _ dst: IPv4Address, _ dport: UInt16,

@@ -54,12 +54,13 @@ struct IPv6PacketTests {
         #expect(t.lookup(IPAddress("::ffff:10.0.5.5") ?? .ipv4(V.ip("10.0.5.5"))) == nil)
     }
 
-    /// The packet's text: IPv4 as before, IPv6 in RFC 5952 form; the reply swaps both.
+    /// The packet's text: IPv4 as before, IPv6 in RFC 5952 form, in brackets before a port
+    /// (RFC 5952 §6: `2001:db8::6:443` would read as one address); the reply swaps both.
     @Test func packetText() {
         #expect(V.tcp("10.0.1.5", "10.0.2.6", 443, from: 40000).description == "tcp 10.0.1.5:40000 → 10.0.2.6:443")
         #expect(V.icmp("10.0.1.5", "10.0.2.6", type: 8, code: 0).description == "icmp 10.0.1.5 → 10.0.2.6 type 8 code 0")
         let p = Self.v6("2001:DB8:0:0:1:0:0:1", "2001:db8::6")
-        #expect(p.description == "tcp 2001:db8::1:0:0:1:40000 → 2001:db8::6:443")
+        #expect(p.description == "tcp [2001:db8::1:0:0:1]:40000 → [2001:db8::6]:443")
         #expect(p.reversed.reversed == p && p.reversed.source == p.destination)
         // Text round-trip of the addresses.
         #expect(IPAddress(p.source.description) == p.source && IPAddress(p.destination.description) == p.destination)

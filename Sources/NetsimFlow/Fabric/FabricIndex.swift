@@ -40,6 +40,8 @@ public struct Interface: Sendable {
     /// trunk, with its VLAN ID; it holds only the pod's address.
     public var branchPod: String? = nil
     public var vlanID: Int? = nil
+    /// The interface's own IPv6 address (a node's primary ENI, a declared interface), if any.
+    public var ipv6: IPv6Address? = nil
 }
 
 /// Everything the tracer looks up, indexed once per topology: who owns each private and
@@ -50,7 +52,7 @@ public struct Interface: Sendable {
 public final class FabricIndex: @unchecked Sendable {
     public let topology: Topology
     public let realized: RealizedCluster
-    public private(set) var interfaces: [Interface] = []
+    public internal(set) var interfaces: [Interface] = []
     /// private address → interface index.
     public private(set) var owner: [UInt32: Int] = [:]
     /// public address → interface index.
@@ -98,6 +100,15 @@ public final class FabricIndex: @unchecked Sendable {
     public internal(set) var transitGatewayTables: [String: CompiledTransitGatewayTable] = [:]
     /// Declared interfaces marked `stateful` (appliances that drop replies they saw no flow for).
     public internal(set) var statefulInterfaces: Set<Int> = []
+    /// IPv6 (`FabricIndex+IPv6.swift`): private address → interface index (IPv6 addresses are
+    /// the interface's public ones too), the /80 prefixes delegated to nodes' primary ENIs,
+    /// group members by "vpc/group", each table's IPv6 routes, pods and cluster IPs.
+    public internal(set) var owner6: [IPv6Address: Int] = [:]
+    public internal(set) var prefixOwner6: [IPv6Address: Int] = [:]
+    public internal(set) var membership6: [String: Set<IPv6Address>] = [:]
+    public internal(set) var routeTables6: [String: CompiledRouteTable6] = [:]
+    public internal(set) var podByIP6: [IPv6Address: String] = [:]
+    public internal(set) var serviceByClusterIP6: [IPv6Address: (namespace: String, name: String)] = [:]
 
     public init(topology t: Topology, realized r: RealizedCluster) {
         topology = t
@@ -147,7 +158,7 @@ public final class FabricIndex: @unchecked Sendable {
         for (k, list) in podsOfWorkload {
             podsOfWorkload[k] = list.sorted { a, b in
                 let pa = r.pods[a], pb = r.pods[b]
-                let ra = pa.status == .running && pa.ip != nil, rb = pb.status == .running && pb.ip != nil
+                let ra = pa.status == .running && (pa.ip != nil || pa.ipv6 != nil), rb = pb.status == .running && (pb.ip != nil || pb.ipv6 != nil)
                 return ra != rb ? ra : pa.name < pb.name
             }
         }
@@ -185,6 +196,7 @@ public final class FabricIndex: @unchecked Sendable {
         addLoadBalancers()
         addInterfaceEndpoints()
         compileTransitGateways()
+        addIPv6()
     }
 
     /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI
@@ -328,22 +340,29 @@ public final class FabricIndex: @unchecked Sendable {
     /// The VPC whose CIDR blocks contain `ip`.
     public func vpc(containing ip: IPv4Address) -> VPC? { topology.vpcs.first { $0.contains(ip) } }
 
-    // The same lookups for an address of either family. The fabric's addresses, routes and
-    // members are IPv4 (IPv6 is not modelled): an IPv6 address owns, matches and joins nothing.
+    // The same lookups for an address of either family (IPv6: `FabricIndex+IPv6.swift`).
 
     public func interface(owning ip: IPAddress) -> Interface? { ownerOf(ip).map { interfaces[$0] } }
     @inline(__always) public func ownerOf(_ ip: IPAddress) -> Int? {
-        if case .ipv4(let a) = ip { return ownerOf(a) }
-        return nil
+        switch ip {
+        case .ipv4(let a): return ownerOf(a)
+        case .ipv6(let a): return ownerOf6(a)
+        }
     }
     @inline(__always) public func publicOwnerOf(_ ip: IPAddress) -> Int? {
-        if case .ipv4(let a) = ip { return publicOwnerOf(a) }
-        return nil
+        switch ip {
+        case .ipv4(let a): return publicOwnerOf(a)
+        case .ipv6(let a): return publicOwnerOf6(a)
+        }
     }
     @inline(__always) public func isMember(_ ip: IPAddress, vpc: String, group: String) -> Bool {
-        if case .ipv4(let a) = ip { return isMember(a, vpc: vpc, group: group) }
-        return false
+        switch ip {
+        case .ipv4(let a): return isMember(a, vpc: vpc, group: group)
+        case .ipv6(let a): return isMember6(a, vpc: vpc, group: group)
+        }
     }
+    /// The IPv4 route for an IPv4 destination; an IPv6 destination takes the table's IPv6
+    /// routes (`lookup6`).
     @inline(__always) public func lookup(_ table: CompiledRouteTable, _ ip: IPAddress) -> RouteMatch? {
         if case .ipv4(let a) = ip { return lookup(table, a) }
         return nil
@@ -351,10 +370,17 @@ public final class FabricIndex: @unchecked Sendable {
     /// The pod ("namespace/name") whose address is `ip`.
     @inline(__always) public func pod(at ip: IPv4Address) -> String? { podByIP[ip.value] }
     @inline(__always) public func pod(at ip: IPAddress) -> String? {
-        if case .ipv4(let a) = ip { return podByIP[a.value] }
-        return nil
+        switch ip {
+        case .ipv4(let a): return podByIP[a.value]
+        case .ipv6(let a): return podByIP6[a]
+        }
     }
-    public func vpc(containing ip: IPAddress) -> VPC? { ip.v4.flatMap { vpc(containing: $0) } }
+    public func vpc(containing ip: IPAddress) -> VPC? {
+        switch ip {
+        case .ipv4(let a): return vpc(containing: a)
+        case .ipv6(let a): return topology.vpcs.first { $0.contains(a) }
+        }
+    }
     public func externalNetwork(containing ip: IPAddress) -> External? { ip.v4.flatMap { externalNetwork(containing: $0) } }
 
     /// The external network (a `cidr` external) that contains `ip`.

@@ -37,7 +37,9 @@ public struct WalkContext: Sendable {
 /// A translation a gateway made, so the reply can be translated back.
 struct Session: Sendable {
     /// `node`: a node's conntrack entry (kube-proxy's DNAT, its masquerade, the VPC CNI's SNAT).
-    enum Kind { case nat(String), igw, node(String), loadBalancer(Int) }
+    /// `eigw`: an IPv6 connection out through an egress-only internet gateway (no translation;
+    /// its replies may come back in).
+    enum Kind { case nat(String), igw, node(String), loadBalancer(Int), eigw(String) }
     var kind: Kind
     /// The translated address and port the reply is sent to …
     var outside: (IPAddress, UInt16)

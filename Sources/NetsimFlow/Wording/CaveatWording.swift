@@ -41,7 +41,8 @@ extension Wording {
             return controlPlaneNotModelled(address: address, serviceDeclared: declared)
                 + "; declare cluster.controlPlane (its subnets, the cluster security group, the endpoint's access) to trace it"
         case .ipv6NotModelled(let source, let destination):
-            return ipv6NotModelled(source: source, destination: destination) + "; trace the flow's IPv4 addresses"
+            return ipv6NotModelled(source: source, destination: destination)
+                + (source.family == destination.family ? "" : "; trace the flow's IPv4 addresses")
         }
     }
 

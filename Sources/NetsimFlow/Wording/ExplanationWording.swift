@@ -99,6 +99,8 @@ extension BlockReason {
             return "virtual private gateway \(g) has no route to \(d): no network behind it advertises a prefix covering it, and it is outside the VPC"
         case .externalFirewall(let m): return Wording.externalFirewallBlock(m)
         case .noReturnRoute(let c): return Wording.noReturnRouteBlock(c)
+        case .egressOnlyInbound(let gateway, let d):
+            return "the VPC's only way in from the internet is egress-only internet gateway \(gateway), which lets no connection in: \(d) cannot be reached from the internet (add an internet gateway and a security-group rule, or open the connection from inside)"
         }
     }
 }

@@ -43,6 +43,7 @@ extension StepDetail {
         case .networkPolicy: return "NetworkPolicy"
         case .vpnGateway, .returnRoute: return "Routing"
         case .externalFirewall: return "Firewall"
+        case .ipv6Gateway: return "Forward"
         }
     }
 
@@ -128,7 +129,7 @@ extension StepDetail {
         case .conntrack(let u):
             guard let u else { return "an ESTABLISHED reply; no NAT to undo on this node" }
             let b = u.before, a = u.after
-            return "reply of \(u.inside) → \(u.originalDestination.map(\.description) ?? "?"); NAT undone: \(b.source):\(b.sourcePort) → \(b.destination):\(b.destinationPort) becomes \(a.source):\(a.sourcePort) → \(a.destination):\(a.destinationPort)"
+            return "reply of \(u.inside) → \(u.originalDestination.map(\.description) ?? "?"); NAT undone: \(AddressPort(b.source, b.sourcePort)) → \(AddressPort(b.destination, b.destinationPort)) becomes \(AddressPort(a.source, a.sourcePort)) → \(AddressPort(a.destination, a.destinationPort))"
         case .netfilterRule(let h): return "\(h.table) \(h.chain) rule \(h.index): \(h.rule)"
         case .kubeProxyDNAT(let k):
             var s = "\(Wording.chainPath(k.hits, table: k.table, base: k.baseChain)): DNAT \(k.before) → \(k.after)"
@@ -176,6 +177,8 @@ extension StepDetail {
         case .vpnGateway(let h): return Wording.vpnGatewayStep(h)
         case .externalFirewall(let m): return Wording.externalFirewallStep(m)
         case .returnRoute(let c): return Wording.returnRouteStep(c)
+        case .ipv6Gateway(let egressOnly, let inbound, let session):
+            return Wording.ipv6Gateway(egressOnly: egressOnly, inbound: inbound, session: session)
         }
     }
 }
@@ -218,6 +221,7 @@ extension FilterReason {
         case .loadBalancerNoConnectionForReply: return "no connection for this reply: dropped"
         case .applianceNoSessionForReply: return "no connection for this reply: the stateful appliance drops it"
         case .netfilter(let reject): return reject ? "REJECT (ICMP port unreachable to the client)" : "DROP"
+        case .egressOnlyInbound: return "a connection from the internet: an egress-only internet gateway lets none in"
         }
     }
 }
@@ -260,7 +264,20 @@ public enum Wording {
 
     /// Why an IPv6 flow gets no verdict.
     public static func ipv6NotModelled(source: IPAddress, destination: IPAddress) -> String {
-        "IPv6 traces are not modelled yet: \(source) → \(destination) is \(source.family == destination.family ? "an IPv6 flow" : "a flow that mixes IPv4 and IPv6"); netsim's security groups, network ACLs, route tables and node datapaths are walked for IPv4 only"
+        if source.family == destination.family {
+            return "IPv6 traces are not modelled yet through this node: \(source) → \(destination) is an IPv6 flow, and netsim models a node's IPv6 datapath (ip6tables, the VPC CNI's IPv6 routes) only in an IPv6 cluster"
+        }
+        return "IPv6 traces are not modelled yet across families: \(source) → \(destination) is a flow that mixes IPv4 and IPv6; a packet keeps its family in the VPC fabric"
+    }
+
+    /// An IPv6 packet through an internet gateway or an egress-only internet gateway.
+    public static func ipv6Gateway(egressOnly: Bool, inbound: Bool, session: Bool) -> String {
+        let gw = egressOnly ? "egress-only internet gateway" : "internet gateway"
+        if inbound {
+            return session ? "IPv6 reply of a connection that went out through the \(gw): let in, no translation"
+                           : "IPv6 from the internet: the \(gw) forwards it to the VPC, no translation (the address is public)"
+        }
+        return "IPv6 to the internet: no translation (the source address is public)\(egressOnly ? "; only its replies may come back in" : "")"
     }
 
     /// The API server's public endpoint's decision.

@@ -81,6 +81,9 @@ public struct RealizedNode: Sendable {
     public var ipv6Prefix: IPv6CIDR?
     /// Pods bound to the node, host-network ones included.
     public var podCount: Int
+    /// The primary ENI's IPv6 address (the node's own): an IPv6 cluster's nodes have one, and
+    /// any node whose subnet assigns IPv6 addresses on creation.
+    public var ipv6Address: IPv6Address? = nil
 }
 
 /// A pod, its node and its address.
@@ -120,4 +123,7 @@ public struct RealizedService: Sendable {
     public var name: String
     public var clusterIP: IPv4Address?
     public var implicit: Bool
+    /// An IPv6 cluster's Service: its cluster IP from the IPv6 Service range (`clusterIP` is
+    /// then nil: EKS Services are single-stack).
+    public var clusterIPv6: IPv6Address? = nil
 }

@@ -279,6 +279,7 @@ struct Run {
         var node = RealizedNode(name: name, group: g.name, instanceID: instanceID, instanceType: type, zone: subnet.zone,
                                 subnet: subnet.name, primaryIP: ip, labels: labels, taints: g.taints, maxPods: maxPods,
                                 securityGroups: groups, eniConfig: configName, ipam: ipam, ipv6Prefix: v6, podCount: 0)
+        node.ipv6Address = Realizer.nodeIPv6Address(subnet: subnet, instanceID: instanceID, ipv6Cluster: settings.ipv6, seed: t.seed)
         if settleNow { settle(&node) }
         nodes.append(node)
         return true
@@ -293,6 +294,7 @@ struct Run {
 
     mutating func allocateServiceIPs() {
         guard let cluster = t.cluster else { return }
+        if cluster.ipFamily == .ipv6, let range = cluster.serviceIPv6Range(seed: t.seed) { return allocateServiceIPv6s(range) }
         var alloc = ServiceIPAllocator(range: cluster.serviceCIDR, seed: t.seed)
         let k = t.kubernetes
         var list: [(ns: String, name: String, fixed: IPv4Address?, none: Bool, implicit: Bool)] = []
@@ -508,5 +510,18 @@ struct Run {
         RealizedCluster(nodes: nodes, pods: pods, services: services, ec2: ec2, otherAddresses: other,
                         natGatewayAddresses: natAddresses, loadBalancers: loadBalancers, nodePorts: nodePorts, settings: settings, warnings: warnings,
                         clock: now, unscheduledCount: unscheduled, fargateNodes: fargate.nodes, fargateAssumedGroups: fargate.assumedGroups)
+    }
+}
+
+extension Realizer {
+    /// The primary ENI's IPv6 address: EC2 gives one from the subnet's IPv6 block when the
+    /// subnet assigns IPv6 addresses on creation, and an EKS IPv6 cluster's nodes always have
+    /// one (EKS user guide, "IPv6 addresses": nodes need an IPv6 address). EC2 picks it at
+    /// random; netsim picks a seeded one in the subnet's first /80 (never one of the four
+    /// reserved at its start), apart from the /80 prefixes ipamd assigns to nodes.
+    public static func nodeIPv6Address(subnet: Subnet, instanceID: String, ipv6Cluster: Bool, seed: UInt64) -> IPv6Address? {
+        guard let block = subnet.ipv6Cidr, block.prefixLength <= 80, ipv6Cluster || subnet.assignIpv6AddressOnCreation else { return nil }
+        let bits = (StableHash.fnv1a("v6addr/\(instanceID)", seed: seed) & 0x0000_FFFF_FFFF_FFFF) | 0x10
+        return IPv6Address(high: block.network.high, low: block.network.low | bits)
     }
 }

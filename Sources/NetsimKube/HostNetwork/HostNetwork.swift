@@ -87,6 +87,9 @@ public struct HostNetwork: Sendable {
     /// Branch pods by address, and by the devices their strict-mode rules name.
     let branchByAddress: [UInt32: HostBranchENI]
     let branchByVLANDevice: [String: (branch: HostBranchENI, pod: IPv4Address)]
+    /// An IPv6 cluster's node (`ENABLE_IPv6`): its IPv6 side (`HostNetwork+IPv6.swift`). The
+    /// IPv4 side then holds no pod, no SNAT and no connmark rule: only the egress plugin's.
+    public var ipv6: HostIPv6? = nil
 
     public init(nodeName: String, enis: [HostENI], pods: [HostPod], vpcCIDRs: [IPv4CIDR], excludeSNATCIDRs: [IPv4CIDR] = [],
                 externalSNAT: Bool = false, vethPrefix: String = "eni", connmark: UInt32 = 0x80, nodePortSupport: Bool = true,
@@ -166,7 +169,7 @@ public struct HostNetwork: Sendable {
             rules.append((512, "from all to \(p.ip) lookup main"))
             if let e = eni(of: p.ip), e.deviceIndex != 0 { rules.append((1536, "from \(p.ip) lookup \(e.table)")) }
         }
-        if nodePortSupport || !externalSNAT { rules.append((1024, "from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main")) }
+        if ipv6 == nil, nodePortSupport || !externalSNAT { rules.append((1024, "from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main")) }
         for c in externalServiceCIDRs { rules.append((1535, "from all to \(c) lookup main")) }
         // The trunk gets no rule for its own address (network.go setupENINetwork, isTrunkENI).
         for e in enis where e.deviceIndex != 0 && !e.isTrunk { rules.append((32765, "from \(e.primaryIP) lookup \(e.table)")) }
@@ -223,6 +226,7 @@ public struct HostNetwork: Sendable {
         for pod in pods.sorted(by: { $0.ip < $1.ip }) where !isStrictBranch(pod.ip) {
             out.append("\(pod.ip) dev \(vethByAddress[pod.ip.value] ?? "") scope link ")
         }
+        if let v6 = ipv6 { out += v6.egressRoutes }
         return out
     }
 
@@ -279,6 +283,11 @@ public struct HostNetwork: Sendable {
             guard let v = vethByAddress[p.ip.value] else { continue }
             out += line(v, "UP", Self.vethMAC(v), up)
         }
+        // An IPv6 node: each pod's veth, then the egress plugin's `v4if0` veths.
+        if let v6 = ipv6 {
+            for p in v6.pods.sorted(by: { $0.ip < $1.ip }) { out += line(p.veth, "UP", Self.vethMAC(p.veth), up) }
+            for e in v6.pods.compactMap(\.egress).sorted(by: { $0.address < $1.address }) { out += line(e.hostVeth, "UP", Self.vethMAC(e.hostVeth), up) }
+        }
         return out
     }
 
@@ -298,6 +307,11 @@ public struct HostNetwork: Sendable {
     /// nat chains it creates.
     public var cniRules: (nat: [ChainRule], natChains: [ChainName], mangle: [ChainRule]) {
         guard let p = primary else { return ([], [], []) }
+        // IPv6 mode: `UpdateHostSNATRules` writes nothing; the egress plugin's chains remain.
+        if let v6 = ipv6 {
+            let e = v6.egressNATRules(nodeIPv4: p.primaryIP)
+            return (e.rules, e.chains.map { ChainName.user($0) }, [])
+        }
         var nat: [ChainRule] = [], chains: [ChainName] = [], mangle: [ChainRule] = []
         let mark = Self.hex(connmark)
         let connmarkChain = Self.connmarkChain, snatChain = Self.snatChain
@@ -337,7 +351,12 @@ public struct HostNetwork: Sendable {
     /// The whole node's iptables as `iptables-save` prints it (counters zero): mangle, filter
     /// and nat, with the built-in chains' jumps kube-proxy and the CNI install.
     public func iptablesSave(kubeProxy: IPTablesRestoreText) -> String {
-        let cni = cniRules
+        netfilterSave(kubeProxy: kubeProxy, cni: cniRules, filterFirst: ipv6 != nil ? [HostIPv6.blockNodeLocalV4] : [])
+    }
+
+    /// iptables-save's text of a node's ruleset with the CNI's rules given: mangle, filter, nat,
+    /// with the built-in chains' jumps kube-proxy installs (the same in both families).
+    func netfilterSave(kubeProxy: IPTablesRestoreText, cni: (nat: [ChainRule], natChains: [ChainName], mangle: [ChainRule]), filterFirst: [ChainRule]) -> String {
         func header(_ t: NetfilterTable) -> String {
             "*\(t)\n" + t.builtinChains.map { ":\($0) ACCEPT [0:0]\n" }.joined()
         }
@@ -362,6 +381,7 @@ public struct HostNetwork: Sendable {
             filterJumps.insert(ChainRule(.input, "-j KUBE-FIREWALL"), at: 0)
             filterJumps.insert(ChainRule(.output, "-j KUBE-FIREWALL"), at: filterJumps.firstIndex { $0.chain == .output } ?? filterJumps.count)
         }
+        filterJumps.insert(contentsOf: filterFirst, at: 0)
         for r in filterJumps { out += r.text + "\n" }
         for r in kubeProxy.filterRules { out += r + "\n" }
         out += "COMMIT\n" + header(.nat)
@@ -392,6 +412,8 @@ public struct HostRouteDecision: Sendable, Equatable {
     public var device: String
     /// The next hop, when the route has one.
     public var via: IPv4Address?
+    /// An IPv6 route's next hop (fe80:ec2::1).
+    public var via6: IPv6Address? = nil
     /// The branch ENI whose VLAN device (`device`) the packet leaves through: into the VPC on
     /// that branch ENI, under its security groups.
     public var branch: HostBranchENI? = nil
@@ -402,10 +424,20 @@ public struct HostRouteDecision: Sendable, Equatable {
 extension HostNetwork {
     /// The same as below for an address of either family: the host's pods, routes and rules are IPv4
     /// (IPv6 is not modelled), so an IPv6 address has no veth and no route.
-    public func veth(of ip: IPAddress) -> String? { ip.v4.flatMap { veth(of: $0) } }
+    public func veth(of ip: IPAddress) -> String? {
+        switch ip {
+        case .ipv4(let a): return veth(of: a)
+        case .ipv6(let a): return ipv6?.pod(at: a)?.veth
+        }
+    }
+    /// An IPv6 packet takes the IPv6 rules and routes (`HostIPv6.route`); nil on a node without
+    /// them, or for a packet mixing the families.
     public func route(source: IPAddress, destination: IPAddress, mark: UInt32, inInterface: String? = nil) -> HostRouteDecision? {
-        guard case .ipv4(let s) = source, case .ipv4(let d) = destination else { return nil }
-        return route(source: s, destination: d, mark: mark, inInterface: inInterface)
+        switch (source, destination) {
+        case (.ipv4(let s), .ipv4(let d)): return route(source: s, destination: d, mark: mark, inInterface: inInterface)
+        case (.ipv6(let s), .ipv6(let d)): return ipv6?.route(source: s, destination: d, mark: mark)
+        default: return nil
+        }
     }
 
     /// The branch ENI of the pod with this address on the node, if it has one.
@@ -429,7 +461,7 @@ extension HostNetwork {
 
     /// The veth of the pod with this address on the node, if any.
     public func veth(of ip: IPv4Address) -> String? {
-        vethByAddress[ip.value]
+        vethByAddress[ip.value] ?? ipv6?.pod(atEgress: ip)?.egress?.hostVeth
     }
 
     /// The pod whose veth this is.
@@ -468,7 +500,7 @@ extension HostNetwork {
             return mainLookup(rule: "512: from all to \(destination) lookup main", destination)
         }
         // 1024: connections the CNI marked (SNATed egress, NodePort traffic) use the main table.
-        if (nodePortSupport || !externalSNAT), mark & connmark == connmark {
+        if ipv6 == nil, nodePortSupport || !externalSNAT, mark & connmark == connmark {
             return mainLookup(rule: "1024: from all fwmark \(Self.hex(connmark))/\(Self.hex(connmark)) lookup main", destination)
         }
         // 1535: AWS_EXTERNAL_SERVICE_CIDRS use the main table.
@@ -504,6 +536,9 @@ extension HostNetwork {
     func mainLookup(rule: String, _ d: IPv4Address) -> HostRouteDecision? {
         if let v = vethByAddress[d.value], !isStrictBranch(d) {
             return HostRouteDecision(rule: rule, table: 254, route: "\(d) dev \(v) scope link", device: v)
+        }
+        if let e = ipv6?.pod(atEgress: d)?.egress {
+            return HostRouteDecision(rule: rule, table: 254, route: "\(d) dev \(e.hostVeth) scope link", device: e.hostVeth)
         }
         guard let p = primary else { return nil }
         if p.subnet.contains(d) {

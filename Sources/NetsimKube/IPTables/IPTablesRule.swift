@@ -17,6 +17,9 @@ public struct IPTablesRule: Sendable {
         case probability(Double)
         case recentCheck(name: String, seconds: Int)
         case recentSet(name: String)
+        /// ip6tables' `-s`/`-d` (an IPv6 rule never matches an IPv4 packet, nor the reverse).
+        case source6(IPv6CIDR, negated: Bool)
+        case destination6(IPv6CIDR, negated: Bool)
     }
     public enum Target: Equatable, Sendable {
         case none
@@ -28,6 +31,9 @@ public struct IPTablesRule: Sendable {
         case markOr(UInt32), markXor(UInt32), markSet(UInt32, UInt32)
         case connmarkSet(UInt32, UInt32)
         case connmarkRestore(UInt32)
+        /// ip6tables' DNAT (`--to-destination [addr]:port`) and SNAT.
+        case dnat6(IPv6Address, UInt16?)
+        case snat6(IPv6Address)
     }
     public var chain: ChainName
     public var matches: [Match]
@@ -46,10 +52,14 @@ public struct IPTablesRule: Sendable {
         init(text: String, target: Target, comment: String?) { self.text = text; self.target = target; self.comment = comment }
     }
 
-    /// Words split as iptables does: double-quoted strings are one word.
+    /// Words split as iptables-restore does: double-quoted strings are one word, and inside
+    /// quotes a backslash takes the next character as it is (`\"` is a quote: the CNI egress
+    /// plugin's comments hold them).
     static func words(_ s: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false, started = false
+        var out: [String] = [], cur = "", quoted = false, started = false, escaped = false
         for ch in s {
+            if escaped { cur.append(ch); escaped = false; continue }
+            if quoted && ch == "\\" { escaped = true; continue }
             if ch == "\"" { quoted.toggle(); started = true; continue }
             if ch == " " && !quoted { if started { out.append(cur); cur = ""; started = false }; continue }
             cur.append(ch); started = true
@@ -83,7 +93,7 @@ public struct IPTablesRule: Sendable {
     /// Parses `-A CHAIN …`; nil for a rule netsim cannot interpret (an unknown match, option
     /// or target, a missing value, an unbalanced quote).
     public static func parse(_ line: String) -> IPTablesRule? {
-        guard line.utf8.filter({ $0 == UInt8(ascii: "\"") }).count % 2 == 0 else { return nil }
+        guard quotesBalance(line) else { return nil }
         let w = words(line)
         guard w.count >= 2, w[0] == "-A" else { return nil }
         var matches: [Match] = []
@@ -97,6 +107,7 @@ public struct IPTablesRule: Sendable {
         // The target keyword seen last (DNAT/SNAT/MARK/CONNMARK take their arguments after it).
         var pendingTarget = ""
         func cidr(_ s: String) -> IPv4CIDR? { s.contains("/") ? IPv4CIDR(lenient: s) : IPv4Address(s).map { IPv4CIDR(network: $0, prefixLength: 32) } }
+        func cidr6(_ s: String) -> IPv6CIDR? { s.contains("/") ? IPv6CIDR(lenient: s) : IPv6Address(s).map { IPv6CIDR(network: $0, prefixLength: 128) } }
         func ports(_ s: String) -> PortRange? { PortRange(parsing: s.replacingColon()) }
         while i < w.count {
             let k = w[i]
@@ -106,8 +117,12 @@ public struct IPTablesRule: Sendable {
             case "-m":
                 guard modules.contains(v) else { return nil }
                 i += 2; continue
-            case "-s": guard let c = cidr(v) else { return nil }; matches.append(.source(c, negated: neg)); i += 2
-            case "-d": guard let c = cidr(v) else { return nil }; matches.append(.destination(c, negated: neg)); i += 2
+            case "-s":
+                if let c = cidr(v) { matches.append(.source(c, negated: neg)) } else if let c = cidr6(v) { matches.append(.source6(c, negated: neg)) } else { return nil }
+                i += 2
+            case "-d":
+                if let c = cidr(v) { matches.append(.destination(c, negated: neg)) } else if let c = cidr6(v) { matches.append(.destination6(c, negated: neg)) } else { return nil }
+                i += 2
             case "-p": matches.append(.proto(v, negated: neg)); i += 2
             case "--dport": guard let p = ports(v) else { return nil }; matches.append(.dport(p, negated: neg)); i += 2
             case "--sport": guard let p = ports(v) else { return nil }; matches.append(.sport(p, negated: neg)); i += 2
@@ -145,12 +160,19 @@ public struct IPTablesRule: Sendable {
                     target = .jump(ChainName(v))
                 }
             case "--to-destination":
+                if let (a, port) = Self.bracketed(v) { target = .dnat6(a, port); i += 2; continue }
                 let parts = v.split(separator: ":")
                 guard let first = parts.first, let a = IPv4Address(String(first)) else { return nil }
                 target = .dnat(a, parts.count > 1 ? UInt16(parts[1]) : nil); i += 2
             case "--to-source":
+                if let (a, _) = Self.bracketed(v) { target = .snat6(a); i += 2; continue }
                 guard let first = v.split(separator: ":").first, let a = IPv4Address(String(first)) else { return nil }
                 target = .snat(a); i += 2
+            case "--reject-with":
+                // The ICMP answer REJECT sends (`icmp-port-unreachable`, ip6tables'
+                // `icmp6-port-unreachable`, the defaults iptables-save prints): the verdict is REJECT either way.
+                guard Self.rejectTypes.contains(v) else { return nil }
+                i += 2
             case "--or-mark": guard let n = number(v) else { return nil }; target = .markOr(n); i += 2
             case "--xor-mark": guard let n = number(v) else { return nil }; target = .markXor(n); i += 2
             case "--set-xmark":
@@ -171,6 +193,42 @@ public struct IPTablesRule: Sendable {
         }
         return IPTablesRule(chain: ChainName(w[1]), matches: matches, facts: Facts(text: line, target: target, comment: comment))
     }
+}
+
+extension IPTablesRule {
+    /// Whether every quote `words` opens is closed (an escaped quote inside quotes counts for
+    /// none).
+    static func quotesBalance(_ line: String) -> Bool {
+        var quoted = false, escaped = false
+        for c in line.utf8 {
+            if escaped { escaped = false; continue }
+            if quoted && c == UInt8(ascii: "\\") { escaped = true; continue }
+            if c == UInt8(ascii: "\"") { quoted.toggle() }
+        }
+        return !quoted
+    }
+
+    /// An IPv6 address as ip6tables writes it in DNAT/SNAT targets: `[addr]:port`, `[addr]`,
+    /// or a bare address (more than one colon); nil for anything else (IPv4's `a.b.c.d:port`).
+    static func bracketed(_ v: String) -> (IPv6Address, UInt16?)? {
+        if v.hasPrefix("[") {
+            guard let close = v.firstIndex(of: "]"), let a = IPv6Address(v[v.index(after: v.startIndex)..<close]) else { return nil }
+            let rest = v[v.index(after: close)...]
+            if rest.isEmpty { return (a, nil) }
+            guard rest.hasPrefix(":"), let port = UInt16(rest.dropFirst()) else { return nil }
+            return (a, port)
+        }
+        guard v.utf8.filter({ $0 == UInt8(ascii: ":") }).count > 1, let a = IPv6Address(v) else { return nil }
+        return (a, nil)
+    }
+
+    /// `--reject-with` values of iptables and ip6tables (iptables-extensions(8), REJECT).
+    static let rejectTypes: Set<String> = [
+        "icmp-net-unreachable", "icmp-host-unreachable", "icmp-port-unreachable", "icmp-proto-unreachable",
+        "icmp-net-prohibited", "icmp-host-prohibited", "icmp-admin-prohibited", "tcp-reset",
+        "icmp6-no-route", "no-route", "icmp6-adm-prohibited", "adm-prohibited", "icmp6-addr-unreachable", "addr-unreach",
+        "icmp6-port-unreachable", "icmp6-policy-fail", "icmp6-reject-route",
+    ]
 }
 
 extension String {

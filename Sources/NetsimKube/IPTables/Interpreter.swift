@@ -5,8 +5,9 @@ import NetsimModel
 /// type) and what the node keeps beside them — the interfaces it came in and goes out by, its
 /// mark, its connection's mark and conntrack state.
 ///
-/// iptables holds IPv4 rules: an IPv6 packet is not walked through them (`IPTablesInterpreter`
-/// answers it with `TableWalk.notIPv4`); ip6tables is not modelled.
+/// iptables holds IPv4 rules and ip6tables IPv6 rules: an interpreter holds one of the two
+/// (`IPTablesInterpreter.family`) and never walks a packet of the other family through them
+/// (it answers such a packet with `TableWalk.notIPv4`, no rule walked).
 public struct NodePacket: Hashable, Sendable {
     /// Protocol, addresses, ports. For a protocol without ports (ICMP) the ports are 0.
     public var packet: Packet
@@ -47,6 +48,7 @@ public struct NodePacket: Hashable, Sendable {
         case .tcp: "tcp"
         case .udp: "udp"
         case .icmp: "icmp"
+        case .icmpv6: "ipv6-icmp"
         case .number(132): "sctp"
         default: packet.ipProtocol.description
         }
@@ -102,8 +104,9 @@ public struct TableWalk: Sendable {
     public var hits: [RuleHit]
     /// Rules with a statistic match that were met (matched or not), with their probability.
     public var branchesMet: Int
-    /// The packet is not IPv4: iptables' rules never see it (ip6tables is not modelled), so
-    /// no rule was walked and the verdict is the built-in chains' ACCEPT.
+    /// The packet is not of the ruleset's family (an IPv6 packet and iptables' rules, or an IPv4
+    /// packet and ip6tables'): the rules never see it, so no rule was walked and the verdict is
+    /// the built-in chains' ACCEPT.
     public var notIPv4 = false
 }
 
@@ -123,6 +126,12 @@ public struct IPTablesInterpreter: Sendable {
     public let interfaceAddresses: [String: IPv4Address]
     /// Walk every rule of every chain (the reference the index is checked against).
     public var linear = false
+    /// The family of the ruleset: `.ipv4` for iptables, `.ipv6` for ip6tables.
+    public var family: IPFamily = .ipv4
+    /// ip6tables: the node's own IPv6 addresses (`addrtype LOCAL`; `::1` always is).
+    public var localAddresses6: Set<IPv6Address> = []
+    /// ip6tables: the address MASQUERADE uses per outgoing interface.
+    public var interfaceAddresses6: [String: IPv6Address] = [:]
 
     /// The rules of a table netsim does not know are not interpreted: they are reported.
     public init(dump: IPTablesDump, localAddresses: [IPv4Address], interfaceAddresses: [String: IPv4Address]) {
@@ -206,27 +215,39 @@ public struct ParsedChain: Sendable {
         self.rules = rules
         self.unparsed = unparsed
         guard rules.count >= Self.indexThreshold else { index = nil; return }
-        var by: [UInt32: [Int]] = [:], others: [Int] = []
+        var by: [UInt32: [Int]] = [:], by6: [IPv6Address: [Int]] = [:], others: [Int] = []
         for (i, r) in rules.enumerated() {
             let single = r.matches.lazy.compactMap { m -> UInt32? in
                 if case .destination(let cidr, false) = m, cidr.prefixLength == 32 { return cidr.network.value }
                 return nil
             }.first
+            // ip6tables: a (non-negated) `-d addr/128` can only match that IPv6 address.
+            let single6 = r.matches.lazy.compactMap { m -> IPv6Address? in
+                if case .destination6(let cidr, false) = m, cidr.prefixLength == 128 { return cidr.network }
+                return nil
+            }.first
             // A random rule stays in every list: skipping it would change which statistic
             // rules a walk meets.
             let random = r.matches.contains { if case .probability = $0 { return true }; return false }
-            if let a = single, !random { by[a, default: []].append(i) } else { others.append(i) }
+            if let a = single, !random { by[a, default: []].append(i) }
+            else if let a = single6, !random { by6[a, default: []].append(i) }
+            else { others.append(i) }
         }
-        index = DestinationIndex(byDestination: by, others: others)
+        index = DestinationIndex(byDestination: by, byDestination6: by6, others: others)
     }
 
     struct DestinationIndex: Sendable {
         var byDestination: [UInt32: [Int]]
+        /// ip6tables' single-address destinations (an IPv4 packet never matches them, nor an
+        /// IPv6 one the IPv4 ones).
+        var byDestination6: [IPv6Address: [Int]] = [:]
         /// Rules without a single-address destination, in order.
         var others: [Int]
         /// The candidates for `destination`, in rule order.
-        func candidates(_ destination: UInt32) -> [Int] {
-            guard let mine = byDestination[destination] else { return others }
+        func candidates(_ destination: UInt32) -> [Int] { merged(byDestination[destination]) }
+        func candidates(_ destination: IPv6Address) -> [Int] { merged(byDestination6[destination]) }
+        func merged(_ mine: [Int]?) -> [Int] {
+            guard let mine else { return others }
             if others.isEmpty { return mine }
             var out: [Int] = []
             out.reserveCapacity(mine.count + others.count)
@@ -265,8 +286,10 @@ public final class SharedChains: Sendable {
 
 extension IPTablesInterpreter {
     func isLocal(_ ip: IPAddress) -> Bool {
-        if case .ipv4(let a) = ip { return isLocal(a) }
-        return false
+        switch ip {
+        case .ipv4(let a): return isLocal(a)
+        case .ipv6(let a): return a == IPv6Address(high: 0, low: 1) || localAddresses6.contains(a)
+        }
     }
     func isLocal(_ ip: IPv4Address) -> Bool { localAddresses.contains(ip.value) || IPv4CIDR(network: IPv4Address(127, 0, 0, 0), prefixLength: 8).contains(ip) }
 
@@ -281,7 +304,9 @@ extension IPTablesInterpreter {
     /// Runs `chain` of `table` (a built-in chain, or a user chain as if a built-in chain had
     /// jumped to it): the packet is accepted when the walk falls off the end or RETURNs.
     public func run(table: NetfilterTable, chain: ChainName, packet: NodePacket, choice: BranchChoice) -> TableWalk {
-        guard packet.packet.v4 != nil else { return TableWalk(verdict: .accept, packet: packet, hits: [], branchesMet: 0, notIPv4: true) }
+        guard packet.packet.source.family == family, packet.packet.destination.family == family else {
+            return TableWalk(verdict: .accept, packet: packet, hits: [], branchesMet: 0, notIPv4: true)
+        }
         var state = WalkState(packet: packet, choice: choice)
         let verdict = walk(table: table, chain: chain, state: &state, depth: 0) ?? .accept
         return TableWalk(verdict: verdict, packet: state.packet, hits: state.hits, branchesMet: state.statisticSeen)
@@ -310,8 +335,13 @@ extension IPTablesInterpreter {
     func walk(table: NetfilterTable, chain: ChainName, state: inout WalkState, depth: Int) -> TableWalk.Verdict? {
         guard depth < 64, let parsed = self.chain(table, chain) else { return nil }
         let rules = parsed.rules
-        if !linear, let index = parsed.index, case .ipv4(let destination) = state.packet.destination {
-            for i in index.candidates(destination.value) {
+        if !linear, let index = parsed.index {
+            let candidates: [Int]
+            switch state.packet.destination {
+            case .ipv4(let d): candidates = index.candidates(d.value)
+            case .ipv6(let d): candidates = index.candidates(d)
+            }
+            for i in candidates {
                 if let v = step(rules[i], i, table: table, chain: chain, state: &state, depth: depth) { return v.verdict }
             }
             return nil
@@ -348,8 +378,18 @@ extension IPTablesInterpreter {
             case .snat(let ip):
                 state.packet.source = .ipv4(ip)
                 return Outcome(verdict: .accept)
+            case .dnat6(let ip, let port):
+                state.packet.destination = .ipv6(ip)
+                if let port { state.packet.destinationPort = port }
+                return Outcome(verdict: .accept)
+            case .snat6(let ip):
+                state.packet.source = .ipv6(ip)
+                return Outcome(verdict: .accept)
             case .masquerade:
-                if let out = state.packet.outInterface, let ip = interfaceAddresses[out] { state.packet.source = .ipv4(ip) }
+                if let out = state.packet.outInterface {
+                    if family == .ipv6 { if let ip = interfaceAddresses6[out] { state.packet.source = .ipv6(ip) } }
+                    else if let ip = interfaceAddresses[out] { state.packet.source = .ipv4(ip) }
+                }
                 return Outcome(verdict: .accept)
             case .markOr(let v): state.packet.mark |= v
             case .markXor(let v): state.packet.mark ^= v
@@ -368,7 +408,9 @@ extension IPTablesInterpreter {
             switch m {
             case .source(let c, let n): ok = c.contains(p.source) != n
             case .destination(let c, let n): ok = c.contains(p.destination) != n
-            case .proto(let pr, let n): ok = (pr == p.proto) != n
+            case .source6(let c, let n): ok = (p.source.v6.map { c.contains($0) } ?? false) != n
+            case .destination6(let c, let n): ok = (p.destination.v6.map { c.contains($0) } ?? false) != n
+            case .proto(let pr, let n): ok = (pr == p.proto || (p.packet.ipProtocol == .icmpv6 && (pr == "icmpv6" || pr == "icmp6" || pr == "58"))) != n
             case .dport(let range, let n): ok = (NodePacket.hasPorts(p.packet.ipProtocol) && range.contains(p.destinationPort)) != n
             case .sport(let range, let n): ok = (NodePacket.hasPorts(p.packet.ipProtocol) && range.contains(p.sourcePort)) != n
             case .inInterface(let pat, let n): ok = Self.ifaceMatches(pat, p.inInterface) != n

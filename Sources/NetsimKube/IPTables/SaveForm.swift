@@ -1,3 +1,5 @@
+import NetsimModel
+
 /// Rules as `iptables-save` prints them back from the kernel (iptables 1.8, nf_tables and legacy
 /// alike), so a node's real `iptables-save` can be diffed against netsim's without normalising:
 ///
@@ -10,11 +12,18 @@
 ///   (`MARK --or-mark`/`--xor-mark` as `--set-xmark`, `REJECT` with its default
 ///   `--reject-with icmp-port-unreachable`).
 ///
+/// `ip6tables-save` (`family: .ipv6`) differs in three defaults: a single address is `/128`,
+/// `recent`'s mask is all ones in IPv6 notation, `REJECT` answers `icmp6-port-unreachable`
+/// (ip6tables 1.8, libip6t_REJECT.c, libxt_recent.c).
+///
 /// A test loads netsim's rules into a network namespace and compares the kernel's
 /// `iptables-save` with this form byte for byte.
 public enum IPTablesSaveForm {
     /// The whole dump (without iptables-save's `#` comment lines; counters as declared).
-    public static func text(_ dump: IPTablesDump) -> String {
+    public static func text(_ dump: IPTablesDump) -> String { text(dump, family: .ipv4) }
+
+    /// `text(_:)` as iptables-save (`.ipv4`) or ip6tables-save (`.ipv6`) prints it.
+    public static func text(_ dump: IPTablesDump, family: IPFamily) -> String {
         var out = ""
         for t in dump.tables {
             out += "*\(t.name)\n"
@@ -28,7 +37,7 @@ public enum IPTablesSaveForm {
             }
             for u in users { out += ":\(u) - [0:0]\n" }
             for name in builtins + users {
-                for r in declared[name]?.rules ?? [] { out += rule(r) + "\n" }
+                for r in declared[name]?.rules ?? [] { out += rule(r, family: family) + "\n" }
             }
             out += "COMMIT\n"
         }
@@ -68,7 +77,10 @@ public enum IPTablesSaveForm {
     }
 
     /// One `-A` line in iptables-save's form.
-    public static func rule(_ line: String) -> String {
+    public static func rule(_ line: String) -> String { rule(line, family: .ipv4) }
+
+    /// `rule(_:)` as iptables-save (`.ipv4`) or ip6tables-save (`.ipv6`) prints it.
+    public static func rule(_ line: String, family: IPFamily) -> String {
         let w = IPTablesRule.words(line)
         guard w.count >= 2, w[0] == "-A" else { return line }
         var basics: [String: String] = [:]   // "-s" → "! -s 10.0.0.0/8"
@@ -76,7 +88,7 @@ public enum IPTablesSaveForm {
         var target: (name: String, options: [String])? = nil
         var neg = false
         var i = 2
-        func address(_ a: String) -> String { a.contains("/") ? a : a + "/32" }
+        func address(_ a: String) -> String { a.contains("/") ? a : a + (family == .ipv6 ? "/128" : "/32") }
         while i < w.count {
             let k = w[i]
             let v = i + 1 < w.count ? w[i + 1] : ""
@@ -100,8 +112,8 @@ public enum IPTablesSaveForm {
         }
         var out = "-A \(w[1])"
         for key in ["-s", "-d", "-i", "-o", "-p"] { if let b = basics[key] { out += " " + b } }
-        for m in modules { out += " -m \(m.name)" + render(module: m.name, m.options) }
-        if let t = target { out += " -j \(t.name)" + render(target: t.name, t.options) }
+        for m in modules { out += " -m \(m.name)" + render(module: m.name, m.options, family: family) }
+        if let t = target { out += " -j \(t.name)" + render(target: t.name, t.options, family: family) }
         return out
     }
 
@@ -112,7 +124,7 @@ public enum IPTablesSaveForm {
         return options[i + 1]
     }
 
-    static func render(module name: String, _ o: [String]) -> String {
+    static func render(module name: String, _ o: [String], family: IPFamily = .ipv4) -> String {
         switch name {
         case "comment":
             return " --comment " + quote(value(o, "--comment") ?? "")
@@ -128,7 +140,8 @@ public enum IPTablesSaveForm {
             if o.contains("--reap") { out += " --reap" }
             if let h = value(o, "--hitcount") { out += " --hitcount \(h)" }
             if o.contains("--rttl") { out += " --rttl" }
-            out += " --name \(value(o, "--name") ?? "DEFAULT") --mask \(value(o, "--mask") ?? "255.255.255.255")"
+            let allOnes = family == .ipv6 ? "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" : "255.255.255.255"
+            out += " --name \(value(o, "--name") ?? "DEFAULT") --mask \(value(o, "--mask") ?? allOnes)"
             out += o.contains("--rdest") ? " --rdest" : " --rsource"
             return out
         default:
@@ -136,7 +149,7 @@ public enum IPTablesSaveForm {
         }
     }
 
-    static func render(target name: String, _ o: [String]) -> String {
+    static func render(target name: String, _ o: [String], family: IPFamily = .ipv4) -> String {
         switch name {
         case "MARK":
             if let v = value(o, "--or-mark") { return " --set-xmark \(v)/\(v)" }
@@ -150,7 +163,7 @@ public enum IPTablesSaveForm {
             }
             return join(o)
         case "REJECT":
-            return o.isEmpty ? " --reject-with icmp-port-unreachable" : join(o)
+            return o.isEmpty ? (family == .ipv6 ? " --reject-with icmp6-port-unreachable" : " --reject-with icmp-port-unreachable") : join(o)
         default:
             return join(o)
         }

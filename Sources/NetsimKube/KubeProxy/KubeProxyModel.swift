@@ -35,6 +35,13 @@ public struct KubeProxyConfig: Hashable, Sendable {
     public var tcpBeLiberal = false
     /// Above this many endpoints in all, KUBE-SEP and dispatch rules carry no comments.
     public var largeClusterEndpoints = 1000
+    /// The family kube-proxy's proxier serves (`NewProxier(ipFamily, …)`): `.ipv6` in an IPv6
+    /// cluster, whose rules go to ip6tables. Its ruleset differs from IPv4's only where
+    /// proxier.go asks `isIPv6`: no KUBE-FIREWALL localnet rule and no localhost NodePorts, the
+    /// NodePort catch-all excludes `::1/128`; and where addresses are written (`[ip]:port`).
+    public var ipFamily: IPFamily = .ipv4
+    /// The node's IPv6 addresses (ip6tables' `--nodeport-addresses primary`).
+    public var nodeIPs6: [IPv6Address] = []
 
     public init(nodeName: String, nodeIPs: [IPv4Address], clusterCIDR: IPv4CIDR? = nil) {
         self.nodeName = nodeName; self.nodeIPs = nodeIPs; self.clusterCIDR = clusterCIDR
@@ -57,7 +64,8 @@ public struct ProxiedServicePort: Sendable {
     /// "tcp", "udp" or "sctp".
     public var ipProtocol: String
     public var port: UInt16
-    public var clusterIP: IPv4Address?
+    /// The cluster IP of the proxier's family (an IPv6 one in an IPv6 cluster: set it after init).
+    public var clusterIP: IPAddress?
     public var nodePort: UInt16?
     public var externalIPs: [IPv4Address]
     public var loadBalancerIPs: [IPv4Address]
@@ -76,7 +84,7 @@ public struct ProxiedServicePort: Sendable {
                 internalPolicyLocal: Bool = false, affinityTimeout: Int? = nil, healthCheckNodePort: UInt16? = nil,
                 isLoadBalancer: Bool = false) {
         self.namespace = namespace; self.name = name; self.portName = portName; self.ipProtocol = ipProtocol
-        self.port = port; self.clusterIP = clusterIP; self.nodePort = nodePort; self.externalIPs = externalIPs
+        self.port = port; self.clusterIP = clusterIP.map(IPAddress.ipv4); self.nodePort = nodePort; self.externalIPs = externalIPs
         self.loadBalancerIPs = loadBalancerIPs; self.sourceRanges = sourceRanges
         self.externalPolicyLocal = externalPolicyLocal; self.internalPolicyLocal = internalPolicyLocal
         self.affinityTimeout = affinityTimeout; self.healthCheckNodePort = healthCheckNodePort; self.isLoadBalancer = isLoadBalancer
@@ -91,7 +99,7 @@ public struct ProxiedServicePort: Sendable {
 
 /// One endpoint of a service port (an EndpointSlice entry with the slice's port).
 public struct ProxiedEndpoint: Hashable, Sendable {
-    public var ip: IPv4Address { didSet { string = Self.join(ip, port) } }
+    public var ip: IPAddress { didSet { string = Self.join(ip, port) } }
     public var port: UInt16 { didSet { string = Self.join(ip, port) } }
     public var ready: Bool
     public var serving: Bool
@@ -102,13 +110,25 @@ public struct ProxiedEndpoint: Hashable, Sendable {
 
     public init(ip: IPv4Address, port: UInt16, ready: Bool = true, serving: Bool = true, terminating: Bool = false, nodeName: String? = nil,
                 zoneHints: [String] = []) {
+        self.init(address: .ipv4(ip), port: port, ready: ready, serving: serving, terminating: terminating, nodeName: nodeName, zoneHints: zoneHints)
+    }
+
+    /// An endpoint of either family (IPv6 in an IPv6 cluster).
+    public init(address ip: IPAddress, port: UInt16, ready: Bool = true, serving: Bool = true, terminating: Bool = false, nodeName: String? = nil,
+                zoneHints: [String] = []) {
         self.ip = ip; self.port = port; self.ready = ready; self.serving = serving; self.terminating = terminating; self.nodeName = nodeName
         self.zoneHints = zoneHints
         string = Self.join(ip, port)
     }
 
-    /// `ip:port` as Go's JoinHostPort writes it (kept, since rendering sorts and names by it).
+    /// `ip:port` as Go's JoinHostPort writes it, `[ip]:port` for IPv6 (kept, since rendering
+    /// sorts and names by it).
     public private(set) var string: String
 
-    static func join(_ ip: IPv4Address, _ port: UInt16) -> String { ip.description + ":" + String(port) }
+    static func join(_ ip: IPAddress, _ port: UInt16) -> String {
+        switch ip {
+        case .ipv4(let a): a.description + ":" + String(port)
+        case .ipv6(let a): "[" + a.description + "]:" + String(port)
+        }
+    }
 }

@@ -110,8 +110,10 @@ public enum KubeProxyRenderer {
         endpoints[sp.servicePortName + "/" + sp.ipProtocol] ?? endpoints[sp.servicePortName] ?? []
     }
 
+    /// Localhost NodePorts exist for IPv4 only (`NewProxier`: the IPv6 proxier is never given
+    /// them, and `nodePortAddresses.ContainsIPv4Loopback()` is false for it).
     static func localhostNodePorts(_ c: KubeProxyConfig) -> Bool {
-        c.localhostNodePorts && (matchesAllNodePortAddresses(c) || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
+        c.ipFamily == .ipv4 && c.localhostNodePorts && (matchesAllNodePortAddresses(c) || c.nodePortAddresses.contains { $0.contains(IPv4Address(127, 0, 0, 1)) })
     }
 
     /// No `--nodeport-addresses`, or a zero CIDR among them: NodePorts on every local address.
@@ -180,7 +182,11 @@ public enum KubeProxyRenderer {
         let localAll = all.filter { $0.nodeName == c.nodeName }
         var localEPs = localAll.filter(\.ready)
         if localEPs.isEmpty { localEPs = localAll.filter { $0.serving && $0.terminating } }
-        let externallyAccessible = sp.externallyAccessible
+        // The IPv6 proxier keeps only IPv6 external and load balancer IPs (ServiceChangeTracker
+        // filters by family); netsim's are IPv4, so an IPv6 proxier has none.
+        let v4 = c.ipFamily == .ipv4
+        let externalIPs = v4 ? sp.externalIPs : [], loadBalancerIPs = v4 ? sp.loadBalancerIPs : []
+        let externallyAccessible = sp.nodePort != nil || !externalIPs.isEmpty || !loadBalancerIPs.isEmpty
         let usesCluster = !sp.internalPolicyLocal || externallyAccessible
         let usesLocal = sp.internalPolicyLocal || (sp.externalPolicyLocal && externallyAccessible)
         let hasAnyEndpoints = !clusterEPs.isEmpty || all.contains { $0.ready || ($0.serving && $0.terminating) }
@@ -203,7 +209,7 @@ public enum KubeProxyRenderer {
             out.filterRules.append("-A KUBE-SERVICES -m comment --comment \(comment(sp.internalPolicyLocal && hasAnyEndpoints ? "\(spn) has no local endpoints" : Self.noEndpointsComment(spn))) \(pm) -d \(clusterIP) --dport \(sp.port) -j \(sp.internalPolicyLocal && hasAnyEndpoints ? "DROP" : "REJECT")")
         }
         // 2. External IPs.
-        for ip in sp.externalIPs {
+        for ip in externalIPs {
             if hasAnyEndpoints {
                 out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) external IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(ext)")
             }
@@ -214,8 +220,8 @@ public enum KubeProxyRenderer {
         // 3. Load balancer IPs.
         let ranges = sp.sourceRanges.contains { $0.prefixLength == 0 } ? [] : sp.sourceRanges
         // `usesFWChain := hasEndpoints && …`: without endpoints the LB IPs get the REJECT below.
-        let useFW = hasAnyEndpoints && !ranges.isEmpty && !sp.loadBalancerIPs.isEmpty
-        for ip in sp.loadBalancerIPs {
+        let useFW = hasAnyEndpoints && !ranges.isEmpty && !loadBalancerIPs.isEmpty
+        for ip in loadBalancerIPs {
             if hasAnyEndpoints {
                 out.natRules.append("-A KUBE-SERVICES -m comment --comment \(comment("\(spn) loadbalancer IP")) \(pm) -d \(ip) --dport \(sp.port) -j \(useFW ? fw : ext)")
             }
@@ -224,7 +230,7 @@ public enum KubeProxyRenderer {
             }
         }
         if externalEPs.isEmpty {
-            for ip in sp.loadBalancerIPs {
+            for ip in loadBalancerIPs {
                 out.filterRules.append("-A KUBE-EXTERNAL-SERVICES -m comment --comment \(comment(noEndpointsComment)) \(pm) -d \(ip) --dport \(sp.port) -j \(noEndpointsTarget)")
             }
         }
@@ -273,7 +279,7 @@ public enum KubeProxyRenderer {
                 out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(r) -j \(ext)")
             }
             if ranges.contains(where: { r in c.nodeIPs.contains { r.contains($0) } }) {
-                for ip in sp.loadBalancerIPs {
+                for ip in loadBalancerIPs {
                     out.natRules.append("-A \(fw) -m comment --comment \(comment("\(spn) loadbalancer IP")) -s \(ip) -j \(ext)")
                 }
             }
@@ -329,14 +335,26 @@ public enum KubeProxyRenderer {
         // The NodePort catch-all, last in nat KUBE-SERVICES.
         let np = "-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\""
         if matchesAllNodePortAddresses(c) {
-            out.natRules.append(np + (localhostNodePorts ? "" : " ! -d 127.0.0.0/8") + " -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
+            // proxier.go: IPv6 never has localhost NodePorts (`! -d ::1/128`, written after the addrtype match).
+            if c.ipFamily == .ipv6 {
+                out.natRules.append(np + " -m addrtype --dst-type LOCAL ! -d ::1/128 -j KUBE-NODEPORTS")
+            } else {
+                out.natRules.append(np + (localhostNodePorts ? "" : " ! -d 127.0.0.0/8") + " -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS")
+            }
         } else {
             // One rule per node address inside the CIDRs, interface by interface as
             // `GetNodeIPs` lists them: lo (127.0.0.1, with localhost NodePorts) first.
             if localhostNodePorts { out.natRules.append(np + " -d 127.0.0.1 -j KUBE-NODEPORTS") }
-            var seen = Set<UInt32>()
-            for ip in c.interfaceAddresses ?? c.nodeIPs where c.nodePortAddresses.contains(where: { $0.contains(ip) }) && seen.insert(ip.value).inserted {
-                out.natRules.append(np + " -d \(ip) -j KUBE-NODEPORTS")
+            if c.ipFamily == .ipv6 {
+                // IPv6: `--nodeport-addresses primary` gives the node's IPv6 address; netsim's
+                // CIDR list is IPv4, which the IPv6 proxier ignores.
+                var seen6 = Set<IPv6Address>()
+                for ip in c.nodeIPs6 where c.nodePortsRestricted && seen6.insert(ip).inserted { out.natRules.append(np + " -d \(ip) -j KUBE-NODEPORTS") }
+            } else {
+                var seen = Set<UInt32>()
+                for ip in c.interfaceAddresses ?? c.nodeIPs where c.nodePortAddresses.contains(where: { $0.contains(ip) }) && seen.insert(ip.value).inserted {
+                    out.natRules.append(np + " -d \(ip) -j KUBE-NODEPORTS")
+                }
             }
         }
         if !c.tcpBeLiberal {

@@ -69,7 +69,7 @@ public struct SyntheticServices: Sendable {
             let p = ports[Int(rng.next() % UInt64(max(ports.count, 1)))]
             let roll = rng.next() % 10
             let src = roll < 7 ? IPv4Address(10, 1, UInt8(rng.next() % 200), UInt8(rng.next() % 250 + 2)) : IPv4Address(198, 51, UInt8(100 + rng.next() % 2), UInt8(rng.next() % 250 + 1))
-            var dst = p.clusterIP ?? Self.nodeIP, port = p.port
+            var dst = p.clusterIP?.v4 ?? Self.nodeIP, port = p.port
             if roll == 7, let np = p.nodePort { dst = Self.nodeIP; port = np }
             if roll == 8, let lb = p.loadBalancerIPs.first { dst = lb }
             if roll == 9 { dst = IPv4Address(172, 20, 250, UInt8(rng.next() % 250)); port = UInt16(rng.next() % 1000 + 1) }

@@ -62,7 +62,13 @@ public struct Packet: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch ipProtocol {
-        case .tcp, .udp: return "\(ipProtocol) \(source):\(sourcePort) → \(destination):\(destinationPort)"
+        case .tcp, .udp:
+            // An IPv6 address with a port is written in brackets (RFC 5952 §6).
+            func hostPort(_ a: IPAddress, _ p: UInt16) -> String {
+                if case .ipv6 = a { return "[\(a)]:\(p)" }
+                return "\(a):\(p)"
+            }
+            return "\(ipProtocol) \(hostPort(source, sourcePort)) → \(hostPort(destination, destinationPort))"
         case .icmp: return "icmp \(source) → \(destination) type \(icmpType) code \(icmpCode)"
         default: return "\(ipProtocol) \(source) → \(destination)"
         }

@@ -195,6 +195,14 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let webhookServiceMissing = DiagnosticCode("NS1327", "webhook-service-missing", "An admission webhook or APIService whose Service is not defined or has no endpoints: every call it gets fails.")
     public static let webhookUnreachable = DiagnosticCode("NS1328", "webhook-unreachable", "An admission webhook or APIService the control plane cannot reach: the API server's calls time out (\"failed calling webhook … context deadline exceeded\").")
     public static let webhookURLNotTraced = DiagnosticCode("NS1330", "webhook-url-not-traced", "An admission webhook called by URL (clientConfig.url): netsim does not resolve the URL, so check does not trace the call.")
+    // MARK: NS1461–NS1479 — IPv6 in the VPC fabric
+    public static let ipv6VPCBlockSize = DiagnosticCode("NS1461", "ipv6-vpc-block-size", "A VPC IPv6 block of a size AWS does not give: /56 (Amazon-provided), or /44 to /60 in steps of 4 (IPAM, BYOIP).")
+    public static let ipv6SubnetBlockSize = DiagnosticCode("NS1462", "ipv6-subnet-block-size", "A subnet IPv6 block of a size AWS refuses: /44 to /64 in steps of 4.")
+    public static let ipv6SubnetOutsideVPC = DiagnosticCode("NS1463", "ipv6-subnet-outside-vpc", "A subnet IPv6 block outside every IPv6 block of its VPC (or the VPC has none), or overlapping another subnet's.")
+    public static let ipv6ClusterWithoutIPv6 = DiagnosticCode("NS1464", "ipv6-cluster-without-ipv6", "An IPv6 cluster in a VPC without an IPv6 block, or with node subnets without one: its nodes get no /80 prefix and its pods no address.")
+    public static let ipv6AddressOutsideSubnet = DiagnosticCode("NS1465", "ipv6-address-outside-subnet", "An interface's IPv6 address outside its subnet's IPv6 block (or the subnet has none), or one of the five AWS reserves.")
+    public static let serviceIPv6CIDR = DiagnosticCode("NS1467", "service-ipv6-cidr", "A cluster.serviceIpv6Cidr EKS would not have: in an IPv4 cluster, larger than a /108 or smaller than a /120, or outside fc00::/7.")
+    public static let ipv6AssignWithoutBlock = DiagnosticCode("NS1466", "ipv6-assign-without-block", "assignIpv6AddressOnCreation on a subnet without an IPv6 block: AWS refuses it.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
     // MARK: NS144x–NS145x — interface VPC endpoints
@@ -209,6 +217,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let externalFirewall = DiagnosticCode("NS1423", "external-firewall", "A firewall in front of an external network that netsim cannot apply: a rule without a valid action, CIDR, protocol or port, or a firewall on a host inside a VPC.")
     public static let externalConnection = DiagnosticCode("NS1424", "external-connection", "An external network's connection or routing AWS would not have: static routing without returnRoutes, Direct Connect with static routing, or on-premises settings on a network not reached through a transit gateway or virtual private gateway.")
     public static let noReturnRoute = DiagnosticCode("NS1425", "no-return-route", "Pod addresses keep their source toward an external network (SNAT excluded or off) but the network has no route back to them: replies never reach AWS.")
+    // MARK: NS148x — the node datapath of an IPv6 cluster
+    public static let cniSettingFamily = DiagnosticCode("NS1481", "cni-setting-family", "An aws-node setting with no effect in the cluster's IP family: SNAT settings in an IPv6 cluster, ENABLE_V4_EGRESS in an IPv4 one.")
 
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
@@ -263,5 +273,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .tgwRouteTableMissing, .tgwAssociatedTwice, .tgwVPCAttachedTwice, .tgwAttachmentMissing, .tgwDuplicateRoute,
         .tgwStaticOverridesPropagated, .tgwApplianceModeNotVPC, .tgwPeeringPropagation, .tgwAttachmentKind,
         .tgwExternalNotAttached, .tgwMixedForms, .tgwStatefulNotAppliance,
+        .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
+        .cniSettingFamily,
     ]
 }

@@ -38,6 +38,9 @@ public struct CNISettings: Hashable, Sendable {
     /// ENI_CONFIG_LABEL_DEF and ENI_CONFIG_ANNOTATION_DEF.
     public var eniConfigLabel = "k8s.amazonaws.com/eniConfig"
     public var ipv6 = false
+    /// ENABLE_V4_EGRESS (default true): in an IPv6 cluster, the egress plugin gives each pod an
+    /// IPv4 interface (`v4if0`) SNATed to the node's IPv4 address.
+    public var v4Egress = true
 
     // The node datapath's settings (aws-node's host networking), as aws-node reads them.
     /// AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: each entry read with Go's net.ParseCIDR, no trimming;
@@ -102,6 +105,7 @@ public struct CNISettings: Hashable, Sendable {
         podSecurityGroupStrict = map["POD_SECURITY_GROUP_ENFORCING_MODE"] != "standard"
         externalSNAT = flag(map["AWS_VPC_K8S_CNI_EXTERNALSNAT"]) ?? false
         ipv6 = flag(map["ENABLE_IPv6"]) ?? false
+        v4Egress = flag(map["ENABLE_V4_EGRESS"]) ?? true
         self.clusterName = map["CLUSTER_NAME"] ?? clusterName
         if let label = map["ENI_CONFIG_LABEL_DEF"], !label.isEmpty { eniConfigLabel = label }
         excludeSNATCIDRs = (map["AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS"] ?? "").split(separator: ",").compactMap { IPv4CIDR(lenient: $0) }

@@ -26,6 +26,9 @@ public struct Cluster: Sendable {
     public var controlPlane: ControlPlane?
     /// Fargate profiles (`cluster.fargateProfiles`), in file order.
     public var fargateProfiles: [FargateProfile] = []
+    /// An IPv6 cluster's Service range (`cluster.serviceIpv6Cidr`, EKS's
+    /// `kubernetesNetworkConfig.serviceIpv6Cidr`); nil: EKS's own choice (`serviceIPv6Range`).
+    public var serviceIPv6CIDR: IPv6CIDR? = nil
 
     public init(name: String, version: String, serviceCIDR: IPv4CIDR, ipFamily: IPFamily = .ipv4,
                 nodePortRange: PortRange = PortRange(30000, 32767), cni: [CNISetting] = [],

@@ -61,8 +61,14 @@ public struct VPC: Sendable {
     }
 
     public func contains(_ address: IPv4Address) -> Bool { cidrBlocks.contains { $0.contains(address) } }
-    /// The VPC's CIDR blocks are IPv4: never for an IPv6 address.
-    public func contains(_ address: IPAddress) -> Bool { address.v4.map(contains) ?? false }
+    public func contains(_ address: IPv6Address) -> Bool { ipv6CidrBlocks.contains { $0.contains(address) } }
+    /// An address of either family in one of the VPC's blocks of that family.
+    public func contains(_ address: IPAddress) -> Bool {
+        switch address {
+        case .ipv4(let a): return contains(a)
+        case .ipv6(let a): return contains(a)
+        }
+    }
 }
 
 /// A subnet in one availability zone.
@@ -79,6 +85,9 @@ public struct Subnet: Sendable {
     public var mapPublicIpOnLaunch: Bool
     public var tags: [Tag]
     public var location: SourceLocation
+    /// EC2's `AssignIpv6AddressOnCreation`: a network interface created in the subnet gets an
+    /// IPv6 address from `ipv6Cidr` (EC2 API default: false).
+    public var assignIpv6AddressOnCreation = false
 
     public init(name: String, id: String, zone: String, cidr: IPv4CIDR, ipv6Cidr: IPv6CIDR? = nil,
                 routeTable: String? = nil, networkACL: String? = nil, mapPublicIpOnLaunch: Bool = false,
@@ -173,6 +182,8 @@ public struct NetworkInterface: Sendable {
     /// not forward (the asymmetric drop behind a transit gateway without appliance mode).
     public var stateful = false
     public var location: SourceLocation
+    /// The interface's IPv6 address, from its subnet's IPv6 block.
+    public var ipv6Address: IPv6Address? = nil
 
     public init(name: String, id: String, subnet: String, privateIP: IPv4Address? = nil,
                 publicIP: IPv4Address? = nil, securityGroups: [String] = [], sourceDestCheck: Bool = true,

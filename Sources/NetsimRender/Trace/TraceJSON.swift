@@ -16,6 +16,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case serviceDNS
     case vpnGateway, externalFirewall, returnRoute
     case transitGatewayTableRoute
+    case ipv6Gateway
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -69,6 +70,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .externalFirewall: self = .externalFirewall
         case .returnRoute: self = .returnRoute
         case .transitGatewayTableRoute: self = .transitGatewayTableRoute
+        case .ipv6Gateway: self = .ipv6Gateway
         }
     }
 }
@@ -85,6 +87,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case loadBalancerNoConnection, networkPolicy, apiServerEndpoint
     case vpnGatewayNoRoute, externalFirewall, noReturnRoute
     case transitGatewayUnassociated, transitGatewayTableNoRoute, applianceNoSession
+    case egressOnlyInbound
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -139,6 +142,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .transitGatewayUnassociated: self = .transitGatewayUnassociated
         case .transitGatewayTableNoRoute: self = .transitGatewayTableNoRoute
         case .applianceNoSession: self = .applianceNoSession
+        case .egressOnlyInbound: self = .egressOnlyInbound
         }
     }
 }
@@ -240,6 +244,7 @@ extension Double: JSONRepresentable { var json: JSONValue { .double((self * 1e6)
 extension IPv4Address: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension IPAddress: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension IPv4CIDR: JSONRepresentable { var json: JSONValue { .string(description) } }
+extension IPCIDR: JSONRepresentable { var json: JSONValue { .string(description) } }
 extension JSONValue: JSONRepresentable { var json: JSONValue { self } }
 extension Array: JSONRepresentable where Element: JSONRepresentable { var json: JSONValue { .array(map(\.json)) } }
 extension ObjectRef: JSONRepresentable { var json: JSONValue { JSONObject(["id": id, "name": name]).value } }
@@ -407,6 +412,7 @@ extension TraceRenderer {
             case .loadBalancerNoConnectionForReply: o["reason"] = "loadBalancerNoConnectionForReply"
             case .applianceNoSessionForReply: o["reason"] = "applianceNoSessionForReply"
             case .netfilter(let reject): o["reason"] = "netfilter"; o["reject"] = reject
+            case .egressOnlyInbound: o["reason"] = "egressOnlyInbound"
             }
             return o
         case .sourceDestCheck(let label, let source): return JSONObject(["interface": label, "source": source])
@@ -493,6 +499,8 @@ extension TraceRenderer {
                                "destinationCidr": r.destination, "attachment": r.attachment, "attachmentType": r.attachmentKind,
                                "resource": r.resource, "type": r.type, "blackhole": r.attachment == nil,
                                "prefixList": r.prefixList, "overrides": r.overrides])
+        case .ipv6Gateway(let egressOnly, let inbound, let session):
+            return JSONObject(["egressOnly": egressOnly, "inbound": inbound, "session": session])
         }
     }
 
@@ -627,6 +635,7 @@ extension TraceRenderer {
         case .transitGatewayTableNoRoute(let tgw, let table, let a, let d):
             return JSONObject(["transitGateway": tgw, "routeTable": table, "attachment": a, "destination": d])
         case .applianceNoSession(let label, let zone): return JSONObject(["interface": label, "zone": zone])
+        case .egressOnlyInbound(let gateway, let d): return JSONObject(["egressOnlyInternetGateway": gateway, "destination": d])
         }
     }
 }

@@ -17,7 +17,7 @@ public enum TraceSchema {
   ],
   "$defs": {
     "ipAddress": {
-      "description": "An IPv4 address, or an IPv6 address in RFC 5952 form (IPv6 traces end NOT_MODELLED).",
+      "description": "An IPv4 address, or an IPv6 address in RFC 5952 form.",
       "anyOf": [
         {
           "$ref": "#/$defs/ipv4"
@@ -35,6 +35,11 @@ public enum TraceSchema {
     "cidr": {
       "type": "string",
       "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$"
+    },
+    "cidr6": {
+      "type": "string",
+      "description": "An IPv6 block in RFC 5952 form.",
+      "pattern": "^[0-9a-f:]*:[0-9a-f:.]*/[0-9]{1,3}$"
     },
     "port": {
       "type": "integer",
@@ -1069,7 +1074,7 @@ public enum TraceSchema {
     },
     "stepIpv6NotModelled": {
       "type": "object",
-      "description": "The packet is IPv6 (or mixes the families): netsim walks IPv4 only, so no verdict.",
+      "description": "The packet is IPv6 and reaches a node's datapath (walked for IPv4 only), or it mixes the families: no verdict.",
       "additionalProperties": false,
       "required": [
         "kind",
@@ -1456,6 +1461,7 @@ public enum TraceSchema {
             "endpointProtocolNotAccepted",
             "loadBalancerNoConnectionForReply",
             "netfilter",
+            "egressOnlyInbound",
             "applianceNoSessionForReply"
           ]
         },
@@ -1845,7 +1851,15 @@ public enum TraceSchema {
           "type": "string"
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ],
+          "description": "The route's block: IPv4 for an IPv4 packet, IPv6 for an IPv6 one."
         },
         "target": {
           "$ref": "#/$defs/routeTarget"
@@ -3204,6 +3218,51 @@ public enum TraceSchema {
         }
       }
     },
+    "stepIpv6Gateway": {
+      "type": "object",
+      "description": "An IPv6 packet through an internet gateway or (`egressOnly`) an egress-only internet gateway, out or `inbound`, without translation (IPv6 addresses are public); `session`: the reply of a connection the gateway saw go out.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "egressOnly",
+        "inbound",
+        "session"
+      ],
+      "properties": {
+        "kind": {
+          "const": "ipv6Gateway"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "egressOnly": {
+          "type": "boolean"
+        },
+        "inbound": {
+          "type": "boolean"
+        },
+        "session": {
+          "type": "boolean"
+        }
+      }
+    },
     "stepNetworkPolicy": {
       "type": "object",
       "description": "A NetworkPolicy's decision at a pod's veth: the pod (`pod`: `namespace/name` when known), whether `evaluatedPacket` is `allowed`, the `policies` selecting the pod for that direction.",
@@ -3700,6 +3759,7 @@ public enum TraceSchema {
             "loadBalancerReturn",
             "loadBalancerFlowReturn",
             "networkPolicy",
+            "ipv6Gateway",
             "transitGatewayTableRoute",
             "vpnGateway",
             "externalFirewall",
@@ -4291,6 +4351,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepNetworkPolicy"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "ipv6Gateway"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepIpv6Gateway"
           },
           "else": false
         },
@@ -6020,6 +6093,27 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonEgressOnlyInbound": {
+      "type": "object",
+      "description": "A connection from the internet to an IPv6 address of a VPC whose only way in is an egress-only internet gateway.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "egressOnlyInternetGateway",
+        "destination"
+      ],
+      "properties": {
+        "kind": {
+          "const": "egressOnlyInbound"
+        },
+        "egressOnlyInternetGateway": {
+          "type": "string"
+        },
+        "destination": {
+          "$ref": "#/$defs/ipAddress"
+        }
+      }
+    },
     "reasonNetworkPolicy": {
       "type": "object",
       "additionalProperties": false,
@@ -6304,6 +6398,7 @@ public enum TraceSchema {
             "loadBalancerNoConnection",
             "networkPolicy",
             "apiServerEndpoint",
+            "egressOnlyInbound",
             "transitGatewayUnassociated",
             "transitGatewayTableNoRoute",
             "applianceNoSession",
@@ -6903,6 +6998,19 @@ public enum TraceSchema {
           "if": {
             "properties": {
               "kind": {
+                "const": "egressOnlyInbound"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonEgressOnlyInbound"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
                 "const": "transitGatewayUnassociated"
               }
             }
@@ -7346,6 +7454,7 @@ public enum TraceSchema {
             "NETWORK_POLICY_EGRESS_DENIED",
             "CLUSTER_NETWORK_POLICY_DENIED",
             "EKS_ENDPOINT_ACCESS_DENIED",
+            "EIGW_NO_INBOUND",
             "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             "EXTERNAL_FIREWALL_DENIED",
             "NO_RETURN_ROUTE"

@@ -49,6 +49,7 @@ extension TopologyConverter {
             locations["serviceCidr"] = r.location
         }
         let ipFamily = r.choice("ipFamily", Cluster.IPFamily.self) ?? .ipv4
+        if r.has("ipFamily") { locations["ipFamily"] = r.valueLocation("ipFamily") }
         var nodePorts = PortRange(30000, 32767)
         if r.has("nodePortRange"), let p = ports(r, key: "nodePortRange") { nodePorts = p }
         var cni: [CNISetting] = []
@@ -75,6 +76,7 @@ extension TopologyConverter {
         for item in r.list("nodeGroups") ?? [] {
             if let g = convertNodeGroup(item, vpc: vpc) { cluster.nodeGroups.append(g) }
         }
+        cluster.serviceIPv6CIDR = convertServiceIPv6CIDR(r, ipFamily: ipFamily)
         cluster.fargateProfiles = convertFargateProfiles(r, vpc: vpc)
         if let kr = r.mapping("kubeProxy", context: "cluster.kubeProxy") { cluster.kubeProxy = convertKubeProxy(kr) }
         if let cr = r.mapping("controlPlane", context: "cluster.controlPlane") { cluster.controlPlane = convertControlPlane(cr, cluster: name, vpc: vpc) }

@@ -111,6 +111,7 @@ extension TopologyConverter {
         }
         resolveRouteTargets(&t)
         checkAddressPlan(t)
+        checkIPv6Plan(t)
         checkCluster(t)
         checkFargateProfiles(t)
         checkNetworkPolicySettings(t)
@@ -290,6 +291,7 @@ extension TopologyConverter {
             }
         }
         let explicit = Set(cluster.cni.map(\.name))
+        checkCNISettingsFamily(cluster)
         for (name, reason) in settings.ignoredSettings(explicit: explicit) {
             let loc = settings.sources[name] ?? cluster.location
             // WARM_PREFIX_TARGET=0 is acted on (ipamd v1.23.1 isDatastorePoolTooLow), only sparsely.

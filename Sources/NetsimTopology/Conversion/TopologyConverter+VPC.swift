@@ -105,7 +105,11 @@ extension TopologyConverter {
             locations["vpcblock:\(name):\(c)"] = loc
             blocks.append(c)
         }
-        let v6 = r.stringList("ipv6CidrBlocks").compactMap { cidr6($0.0, at: $0.1, what: "IPv6 CIDR block") }
+        let v6 = r.stringList("ipv6CidrBlocks").compactMap { item -> IPv6CIDR? in
+            guard let c = cidr6(item.0, at: item.1, what: "IPv6 CIDR block") else { return nil }
+            locations["vpc6:\(name):\(c)"] = item.1
+            return c
+        }
         var vpc = VPC(name: name, id: id, cidrBlocks: blocks, ipv6CidrBlocks: v6, tags: tags(r), location: r.location)
         vpc.subnets = (r.list("subnets") ?? []).compactMap { convertSubnet($0, vpc: name) }
         if let n = r.node("internetGateway") { vpc.internetGateway = convertGateway(n, kind: .internetGateway, prefix: "igw", vpc: name) }
@@ -151,10 +155,13 @@ extension TopologyConverter {
         let acl = r.locatedString("networkAcl")
         if let (n, loc) = acl { reference(.networkACL, n, vpc: vpc, at: loc, from: ctx) }
         let id = makeID("subnet", name, given: r.string("id"), at: r.valueLocation("id"))
-        let subnet = Subnet(name: name, id: id, zone: zone, cidr: cidr ?? IPv4CIDR.any, ipv6Cidr: v6,
+        var subnet = Subnet(name: name, id: id, zone: zone, cidr: cidr ?? IPv4CIDR.any, ipv6Cidr: v6,
                             routeTable: rt?.0, networkACL: acl?.0,
                             mapPublicIpOnLaunch: r.bool("mapPublicIpOnLaunch") ?? false, tags: tags(r),
                             location: r.location)
+        subnet.assignIpv6AddressOnCreation = r.bool("assignIpv6AddressOnCreation") ?? false
+        if subnet.assignIpv6AddressOnCreation { locations["subnet6assign:\(vpc)/\(name)"] = r.valueLocation("assignIpv6AddressOnCreation") }
+        if v6 != nil { locations["subnet6:\(vpc)/\(name)"] = r.valueLocation("ipv6Cidr") }
         r.finish()
         return cidr == nil || givenName == nil ? nil : subnet
     }
@@ -380,6 +387,15 @@ extension TopologyConverter {
         eni.stateful = r.bool("stateful") ?? false
         if r.has("stateful") { locations["eni-stateful:\(name)"] = r.valueLocation("stateful") }
         if eni.privateIP != nil { locations["eni-ip:\(name)"] = r.valueLocation("privateIp") }
+        if let (text, loc) = r.locatedString("ipv6Address") {
+            if let a = IPv6Address(text) {
+                eni.ipv6Address = a
+                locations["eni-ip6:\(name)"] = loc
+            } else {
+                reporter.error(.invalidAddress, "ipv6Address '\(echo: text)' is not an IPv6 address", at: loc,
+                               hint: "write an address of the subnet's IPv6 block, e.g. 2600:1f18:abcd:100::10")
+            }
+        }
         r.finish()
         return eni
     }

@@ -493,6 +493,18 @@ public enum TopologySchema {
             }
           ]
         },
+        "assignIpv6AddressOnCreation": {
+          "description": "Whether network interfaces created here (nodes' primary ENIs) get an IPv6 address from ipv6Cidr (AssignIpv6AddressOnCreation). An IPv6 cluster's nodes get one either way.",
+          "default": false,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
         "tags": {
           "description": "Tags as AWS shows them: key to value. Values may be any scalar (they are read as text); an empty value is the empty string.",
           "anyOf": [
@@ -1344,6 +1356,13 @@ public enum TopologySchema {
             {
               "type": "null"
             }
+          ]
+        },
+        "ipv6Address": {
+          "description": "The interface's IPv6 address, inside its subnet's ipv6Cidr.",
+          "type": [
+            "string",
+            "null"
           ]
         },
         "stateful": {
@@ -2432,6 +2451,17 @@ public enum TopologySchema {
             }
           ]
         },
+        "serviceIpv6Cidr": {
+          "description": "An IPv6 cluster's Service range as EKS gave it (kubernetesNetworkConfig.serviceIpv6Cidr: a /108 of fc00::/7). Omitted: a seeded fdXX:XXXX:XXXX::/108.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv6Cidr"
+            },
+            {
+              "type": "null"
+            }
+          ]
+        },
         "serviceCidr": {
           "description": "The Kubernetes service IPv4 range (/12 to /24), from which Services get their clusterIP. It must not overlap the main VPC. Omitted: as EKS chooses, 172.20.0.0/16 when a block of the main VPC is in 10.0.0.0/8, else 10.100.0.0/16.",
           "type": [
@@ -3407,7 +3437,7 @@ public enum TopologySchema {
     "endpoint": {
       "description": "A flow endpoint: pod:NS/NAME, deployment:NS/NAME, statefulset:NS/NAME, daemonset:NS/NAME, service:NS/NAME (or svc:), ingress:NS/NAME, loadbalancer:NS/NAME (or lb:; a LoadBalancer Service's NLB), node:NAME, nodegroup:NAME, ip:ADDRESS, external:NAME, internet, controlplane (the EKS control plane calling out; needs cluster.controlPlane) apiserver (the API server endpoint, private or public as cluster.controlPlane.endpoint says) or aws:SERVICE (an AWS service by its regional DNS name, resolved as a host in the source's VPC would: an interface endpoint with private DNS, else the public service). NS/ may be left out for the default namespace. The kind prefix is case-insensitive. Named objects must exist in the topology.",
       "type": "string",
-      "pattern": "^(internet|controlplane|apiserver|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Aa][Ww][Ss]:[^/:]+|[Ii][Pp]:(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3})$",
+      "pattern": "^(internet|controlplane|apiserver|([Pp][Oo][Dd]|[Dd][Ee][Pp][Ll][Oo][Yy][Mm][Ee][Nn][Tt]|[Ss][Tt][Aa][Tt][Ee][Ff][Uu][Ll][Ss][Ee][Tt]|[Dd][Aa][Ee][Mm][Oo][Nn][Ss][Ee][Tt]|[Ss][Ee][Rr][Vv][Ii][Cc][Ee]|[Ss][Vv][Cc]|[Ii][Nn][Gg][Rr][Ee][Ss][Ss]|[Ll][Oo][Aa][Dd][Bb][Aa][Ll][Aa][Nn][Cc][Ee][Rr]|[Ll][Bb]):[^/]+(/[^/]+)?|([Nn][Oo][Dd][Ee][Gg][Rr][Oo][Uu][Pp]|[Nn][Oo][Dd][Ee]|[Ee][Xx][Tt][Ee][Rr][Nn][Aa][Ll]):[^/]+|[Aa][Ww][Ss]:[^/:]+|[Ii][Pp]:((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}|[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*))$",
       "examples": [
         "deployment:shop/frontend",
         "service:shop/cart",

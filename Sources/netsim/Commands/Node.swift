@@ -117,21 +117,34 @@ struct Node: ParsableCommand {
             return
         }
         var text = ""
+        // An IPv6 cluster's node has both families: each view prints IPv4's, then IPv6's, titled.
+        let v6 = dp.host.ipv6
         func section(_ title: String, _ body: String) {
-            if show == .all { text += "# \(title)\n" }
+            if show == .all || (v6 != nil && show != .enis && show != .links && show != .pods) { text += "# \(title)\n" }
             text += body
             if show == .all { text += "\n" }
         }
         if show == .enis || show == .all { section("ENIs", dp.enisText) }
-        if show == .rules || show == .all { section("ip rule", dp.host.rulesText) }
+        if show == .rules || show == .all {
+            section("ip rule", dp.host.rulesText)
+            if let v6 { section("ip -6 rule", v6.rulesText) }
+        }
         if show == .routes, let table, let n = Self.tableNumber(table) {
-            try destination.write(dp.host.routesText(table: n))
+            var out = dp.host.routesText(table: n)
+            if let v6 { out = "# ip route show table \(table)\n" + out + "# ip -6 route show table \(table)\n" + v6.routesText(table: n) }
+            try destination.write(out)
             return
         }
-        if show == .routes || show == .all { section("ip route show table all", dp.host.routesText) }
+        if show == .routes || show == .all {
+            section("ip route show table all", dp.host.routesText)
+            if let v6 { section("ip -6 route show table all", v6.routesText) }
+        }
         if show == .links || show == .all { section("ip -br link", dp.host.linksText) }
         if show == .pods || show == .all { section("pods (inside each pod's network namespace)", dp.podsText) }
-        if show == .iptables || show == .all { section("iptables-save", iptablesForm == .saved ? dp.iptablesSavedText : dp.iptablesText) }
+        if show == .iptables || show == .all {
+            section("iptables-save", iptablesForm == .saved ? dp.iptablesSavedText : dp.iptablesText)
+            if v6 != nil { section("ip6tables-save", (iptablesForm == .saved ? dp.ip6tablesSavedText : dp.ip6tablesText) ?? "") }
+        }
         if show == .all && hasPolicies { section("NetworkPolicy", NodePolicyRenderer.render(try policyView(), as: .text)) }
         try destination.write(text)
     }
