@@ -37,7 +37,7 @@ struct TransitGatewayInputTests {
         attachments:
           - {name: va, vpc: a}
           - {name: vb, vpc: b#VB}
-          - {name: dx, directConnectGateway: dc#DX}
+          - {name: dx, directConnectGateway: dc#DX, allowedPrefixes: [10.0.0.0/8]}
           - {name: lab-vpn, vpn: lab}
         routeTables:
           - name: main
@@ -112,6 +112,29 @@ struct TransitGatewayInputTests {
         // A stateful interface whose source/destination check is on forwards nothing.
         let s = Self.only(["#CHECK": "true"], .tgwStatefulNotAppliance, line: 13)
         #expect(s?.severity == .warning)
+    }
+
+    /// A Direct Connect gateway attachment carries the association's allowed prefixes: AWS
+    /// requires them (CreateDirectConnectGatewayAssociation: required for a transit gateway)
+    /// and they are what on-premises learns; other attachments have none.
+    @Test func directConnectAllowedPrefixes() {
+        func load(_ replacement: String) -> [Diagnostic] {
+            let text = Self.base.replacingOccurrences(of: ", allowedPrefixes: [10.0.0.0/8]", with: replacement)
+                .replacingOccurrences(of: "#CHECK", with: "false").replacingOccurrences(of: "#TGW", with: "")
+                .replacingOccurrences(of: "#ROUTE", with: "{destination: 172.20.0.0/16, blackhole: true}")
+                .replacingOccurrences(of: #"#[A-Z]+"#, with: "", options: .regularExpression)
+            return TopologyLoader(catalog: .builtin).load(text: text, file: "t.yaml").diagnostics
+        }
+        func hit(_ d: [Diagnostic], _ code: DiagnosticCode, line: Int) -> Bool {
+            d.contains { $0.code == code && $0.severity == .error && $0.location.line == line && !$0.hint.isEmpty }
+        }
+        let missing = load("")
+        #expect(hit(missing, .missingKey, line: 29) && missing.contains { $0.message.contains("allowedPrefixes") }, "\(missing.map(\.formatted))")
+        #expect(hit(load(", allowedPrefixes: []"), .invalidValue, line: 29))
+        #expect(hit(load(", allowedPrefixes: [10.0.0.0/33]"), .invalidCIDR, line: 29))
+        #expect(hit(load(", allowedPrefixes: [10.0.0.0/8]}\n      - {name: x, vpn: lab, allowedPrefixes: [10.0.0.0/8]"), .tgwAttachmentKind, line: 30))
+        #expect(load(", allowedPrefixes: 9223372036854775807").contains { $0.severity == .error })
+        #expect(load(", allowedPrefixes: [-1]").contains { $0.code == .invalidCIDR })
     }
 
     /// Hostile values: located errors (or clipped echoes), never a crash.

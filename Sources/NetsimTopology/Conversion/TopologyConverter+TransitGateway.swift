@@ -134,7 +134,26 @@ extension TopologyConverter {
                                hint: "only VPC attachments have subnets")
                 _ = ar.stringList("subnets")
             }
-            tgw.attachments.append(.init(name: aname, id: aid, kind: kind, resource: resource, applianceMode: appliance && kind == .vpc, location: aloc))
+            // A Direct Connect gateway's association with a transit gateway carries its allowed
+            // prefixes: AWS requires them (CreateDirectConnectGatewayAssociation), and they are
+            // all the Direct Connect gateway advertises to on-premises for this transit gateway.
+            var allowed: [IPv4CIDR] = []
+            if kind == .directConnectGateway {
+                let written = ar.stringList("allowedPrefixes")
+                for (c, cloc) in written { if let cidr = cidr4(c, at: cloc, what: "allowed prefix") { allowed.append(cidr) } }
+                if !ar.has("allowedPrefixes") {
+                    ar.missing("allowedPrefixes", hint: "AWS requires the allowed prefixes when a Direct Connect gateway is associated with a transit gateway, and they are the only routes on-premises learns for it: list the blocks on-premises may reach, e.g. allowedPrefixes: [10.0.0.0/8]")
+                } else if written.isEmpty {
+                    reporter.error(.invalidValue, "the Direct Connect gateway attachment '\(echo: aname)' of \(ctx) lists no allowed prefixes", at: ar.valueLocation("allowedPrefixes"),
+                                   hint: "list the blocks on-premises may reach (what the Direct Connect gateway advertises), e.g. allowedPrefixes: [10.0.0.0/8]")
+                }
+            } else if ar.has("allowedPrefixes") {
+                reporter.error(.tgwAttachmentKind, "the \(kind.rawValue) attachment '\(echo: aname)' of \(ctx) cannot have allowed prefixes", at: ar.keyLocation("allowedPrefixes"),
+                               hint: "allowed prefixes belong to a Direct Connect gateway attachment (its association with the transit gateway)")
+                _ = ar.stringList("allowedPrefixes")
+            }
+            tgw.attachments.append(.init(name: aname, id: aid, kind: kind, resource: resource, applianceMode: appliance && kind == .vpc,
+                                         allowedPrefixes: allowed, location: aloc))
         }
         // Route tables.
         var tableNames: [String: SourceLocation] = [:]
