@@ -148,5 +148,13 @@ struct TransitGatewayInputTests {
         #expect(Self.load(["#ROUTE": "{destination: \"\", attachment: dx}"]).contains { $0.severity == .error })
         #expect(Self.load(["#TGW": "attachments: 7"]).contains { $0.code == .wrongType || $0.code == .duplicateKey })
         #expect(Self.load(["#ASSOC": ", [va]"]).contains { $0.code == .wrongType })
+        // A megabyte attachment name is clipped in the hints that list the attachments too.
+        let long = Self.load(["#VB": "}\n      - {name: \(huge), vpn: lab", "#ASSOC": ", qqqqqqqq"])
+        #expect(long.contains { $0.code == .tgwAttachmentMissing }, "\(long.count)")
+        #expect(long.allSatisfy { $0.message.count + $0.hint.count < 4_000 }, "\(long.map { $0.hint.count })")
+        // A bad destination is one error: its route's other keys are not reported unknown.
+        let bad = Self.load(["#ROUTE": "{destination: 10.0.0.0/9223372036854775807, attachment: dx}"])
+        #expect(bad.contains { $0.code == .invalidCIDR && $0.location.line == 37 })
+        #expect(!bad.contains { $0.code == .unknownKey }, "\(bad.map(\.formatted))")
     }
 }
