@@ -201,6 +201,7 @@ struct TransitGatewayTablesTests {
         guard case .success(let d) = Description.describe("transit-gateway:corp-tgw", in: n) else { Issue.record("not described"); return }
         let text = DescribeRenderer.render(d, as: .text)
         #expect(text.contains("route table spokes"))
+        #expect(text.contains("direct-connect-gateway datacenter  allowed prefixes 10.0.0.0/8 (all on-premises learns)  → route table spokes"), "\(text)")
         #expect(text.contains("associations: claims, portal, datacenter-dx"))
         #expect(text.contains("propagations: claims, portal, datacenter-dx"))
         #expect(text.contains("inspection  appliance mode") || text.contains("appliance mode"))
