@@ -183,6 +183,21 @@ struct TransitGatewayTablesTests {
         #expect(ok.disposition == .delivered, "\(Self.steps(ok))")
     }
 
+    /// A flow to a host declared inside the data centre's block (mq-gateway, via the same
+    /// transit gateway) leaves by the Direct Connect attachment to that host, not to the data
+    /// centre as a whole: the host's own firewall judges it (before, the flow exited to
+    /// `datacenter`, whose absent firewall let port 1414 through a firewall allowing only 22).
+    @Test func exitReachesTheMostSpecificExternal() throws {
+        let plain = try Lab.trace(try Self.network(), "deployment:claims/claims-worker", "external:mq-gateway", port: 1414)
+        #expect(plain.disposition == .exitsNetwork)
+        #expect(plain.forward.hops.last?.steps.contains { $0.sentence.contains("external network mq-gateway") } == true, "\(Self.steps(plain))")
+        let guarded = try Self.network([("    ports: [{name: mq, port: 1414}]\n", "    ports: [{name: mq, port: 1414}]\n    firewall:\n      inbound:\n        - {action: allow, protocol: tcp, ports: 22, cidr: 10.0.0.0/8}\n")])
+        let denied = try Lab.trace(guarded, "deployment:claims/claims-worker", "external:mq-gateway", port: 1414)
+        #expect(denied.disposition != .exitsNetwork && denied.explanations.contains { $0.code == .externalFirewallDenied }, "\(Self.steps(denied))")
+        let ssh = try Lab.trace(guarded, "deployment:claims/claims-worker", "external:mq-gateway", port: 22)
+        #expect(ssh.disposition == .exitsNetwork, "\(Self.steps(ssh))")
+    }
+
     /// The legacy form is one default table with every attachment; its traces read as before.
     @Test func legacyFormIsOneDefaultTable() throws {
         let n = try TransitGatewayTests.network(subnets: [TransitGatewayTests.publicA, TransitGatewayTests.publicB, TransitGatewayTests.attachA, TransitGatewayTests.attachB])
