@@ -90,13 +90,29 @@ extension Walk {
                 hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .external(target.resource)), component: tgw.id, location: r.location))
             }
             guard let e = f.topology.externals.first(where: { $0.name == target.resource }) else { return .stop }
-            return exitToExternal(e, via: .transitGateway(tgw.name))
+            return exitToExternal(destinationExternal(behind: e, tgw), via: .transitGateway(tgw.name))
         case .peering:
             guard let peer = f.topology.transitGateways.first(where: { $0.name == target.resource }),
                   let back = peer.attachments.first(where: { $0.kind == .peering && $0.resource == tgw.name }) else { return .stop }
             state.transitGatewayEntry = (peer.name, back.name)
             return .move(.transitGateway(peer.name, fromSubnet: nil))
         }
+    }
+
+    /// The external network a packet leaving by the attachment to `e` reaches: the most specific
+    /// network reached via this transit gateway, inside `e`'s block, that holds the destination
+    /// (a host such as a queue manager declared inside the data centre's block), else `e`. Its
+    /// firewall and return routes are the ones that judge the flow and its reply.
+    func destinationExternal(behind e: External, _ tgw: TransitGateway) -> External {
+        guard let dst = packet.destination.v4 else { return e }
+        let outer = e.advertisedBlock
+        var best = e
+        for x in f.topology.externals where x.subnet == nil && (x.via == tgw.name || x.name == e.name) {
+            let b = x.advertisedBlock
+            guard b.contains(dst), outer.contains(b.network), b.prefixLength > best.advertisedBlock.prefixLength else { continue }
+            best = x
+        }
+        return best
     }
 
     /// The VPN or Direct Connect attachment a packet from outside the VPCs enters by: the one

@@ -204,9 +204,9 @@ struct OnPremisesTests {
           - name: mq-gateway
         """)], file: "Topologies/transit-gateway-onprem.yaml")
         let dc = try #require(n.fabric.topology.externals.first { $0.name == "datacenter" })
-        // What the Direct Connect gateway attachment's table (spokes) routes, blackholes aside.
+        // What the Direct Connect gateway advertises for the transit gateway: its allowed prefixes.
         #expect(n.fabric.topology.returnRoutes(of: dc) == ReturnRoutes(basis: .advertised(gateway: "corp-tgw"),
-                                                                        routes: [try Self.cidr("192.168.0.0/16"), try Self.cidr("10.0.0.0/8")]))
+                                                                        routes: [try Self.cidr("10.0.0.0/8")]))
         let t = try Lab.trace(n, "external:datacenter", "service:claims/claims-api", port: 443)
         #expect(t.explanations.contains { $0.code == .externalFirewallDenied && $0.disposition == .deniedOut })
         // The shipped topology (no firewall) is unchanged: delivered.
@@ -216,18 +216,25 @@ struct OnPremisesTests {
 }
 
 extension OnPremisesTests {
-    /// A transit gateway advertises to the data centre the active routes of the table its
-    /// Direct Connect gateway attachment is associated with (spokes), blackholes aside: a
-    /// default route to the inspection VPC is advertised too, and a static return route list
-    /// narrower than the VPC leaves a flow to the cluster NO_RETURN_ROUTE.
+    /// A transit gateway advertises to a VPN customer gateway the active routes of the table its
+    /// VPN attachment is associated with (spokes), blackholes aside: a default route to the
+    /// inspection VPC is advertised too. A Direct Connect gateway advertises only its allowed
+    /// prefixes (Direct Connect User Guide, "Allowed prefixes interactions"), whatever the table
+    /// holds. A static return route list narrower than the VPC leaves a flow to the cluster
+    /// NO_RETURN_ROUTE.
     @Test func transitGatewayAdvertisesItsRoutesToAttachments() throws {
-        let n = try Self.network([("          - {destination: 192.168.200.0/24, blackhole: true}\n",
-                                   "          - {destination: 192.168.200.0/24, blackhole: true}\n          - {destination: 0.0.0.0/0, attachment: inspection}\n")],
-                                 file: "Topologies/transit-gateway-onprem.yaml")
+        let dx = "{name: datacenter-dx, directConnectGateway: datacenter, allowedPrefixes: [10.0.0.0/8]}"
+        let vpn = "{name: datacenter-dx, vpn: datacenter}"
+        let defaultRoute = ("          - {destination: 192.168.200.0/24, blackhole: true}\n",
+                            "          - {destination: 192.168.200.0/24, blackhole: true}\n          - {destination: 0.0.0.0/0, attachment: inspection}\n")
+        let n = try Self.network([defaultRoute, (dx, vpn)], file: "Topologies/transit-gateway-onprem.yaml")
         let dc = try #require(n.fabric.topology.externals.first { $0.name == "datacenter" })
         #expect(n.fabric.topology.returnRoutes(of: dc)?.routes.map(\.description) == ["192.168.0.0/16", "10.0.0.0/8", "0.0.0.0/0"])
-        // Unassociated, the attachment advertises nothing: every flow to the VPCs has no route back.
-        let unassociated = try Self.network([("        associations: [claims, portal, datacenter-dx]\n", "        associations: [claims, portal]\n")],
+        let overDX = try Self.network([defaultRoute], file: "Topologies/transit-gateway-onprem.yaml")
+        let dcx = try #require(overDX.fabric.topology.externals.first { $0.name == "datacenter" })
+        #expect(overDX.fabric.topology.returnRoutes(of: dcx)?.routes.map(\.description) == ["10.0.0.0/8"])
+        // Unassociated, a VPN attachment advertises nothing: every flow to the VPCs has no route back.
+        let unassociated = try Self.network([("        associations: [claims, portal, datacenter-dx]\n", "        associations: [claims, portal]\n"), (dx, vpn)],
                                             file: "Topologies/transit-gateway-onprem.yaml")
         let dc2 = try #require(unassociated.fabric.topology.externals.first { $0.name == "datacenter" })
         #expect(unassociated.fabric.topology.returnRoutes(of: dc2)?.routes == [])

@@ -148,8 +148,17 @@ struct TransitGatewayTablesTests {
         let n = try Self.network()
         let t = n.fabric.topology
         let tgw = try #require(t.transitGateways.first)
+        // A Direct Connect gateway advertises its allowed prefixes only, not the table's routes
+        // (the table also holds 192.168.0.0/16 and the blackhole; Direct Connect User Guide,
+        // "Allowed prefixes interactions").
         let adv = tgw.advertisedRoutes(to: "datacenter-dx", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists)
-        #expect(adv?.map(\.description) == ["192.168.0.0/16", "10.0.0.0/8"], "\(adv ?? [])")
+        #expect(adv?.map(\.description) == ["10.0.0.0/8"], "\(adv ?? [])")
+        // A VPN attachment in its place advertises its associated table's active routes,
+        // except those back to itself.
+        var vpn = tgw
+        vpn.attachments = vpn.attachments.map { var a = $0; if a.name == "datacenter-dx" { a.kind = .vpn; a.allowedPrefixes = [] }; return a }
+        let viaVPN = vpn.advertisedRoutes(to: "datacenter-dx", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists)
+        #expect(viaVPN?.map(\.description) == ["192.168.0.0/16", "10.0.0.0/8"], "\(viaVPN ?? [])")
         #expect(tgw.advertisedRoutes(to: "claims", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) == nil)
         // By external name: mq-gateway is inside the data centre's block, so its attachment.
         #expect(tgw.advertisedRoutes(toExternal: "mq-gateway", vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) == adv)
@@ -158,6 +167,35 @@ struct TransitGatewayTablesTests {
         let lt = legacy.fabric.topology
         let l = try #require(lt.transitGateways.first)
         #expect(l.advertisedRoutes(toExternal: "anything", vpcs: lt.vpcs, externals: lt.externals, prefixLists: lt.prefixLists)?.map(\.description) == ["10.10.0.0/16", "0.0.0.0/0"])
+    }
+
+    /// What on-premises routes back is the Direct Connect gateway's allowed prefixes: with only
+    /// the portal's block allowed, the data centre has no route to the claims VPC, so its flow
+    /// to the claims API is blocked (AWS would deliver nothing either: on-premises never learns
+    /// 10.60.0.0/16).
+    @Test func allowedPrefixesDecideTheReturnRoutes() throws {
+        let n = try Self.network([("allowedPrefixes: [10.0.0.0/8]", "allowedPrefixes: [10.70.0.0/16]")])
+        let e = try #require(n.fabric.topology.externals.first { $0.name == "datacenter" })
+        #expect(n.fabric.topology.returnRoutes(of: e)?.routes.map(\.description) == ["10.70.0.0/16"])
+        let t = try Lab.trace(n, "external:datacenter", "service:claims/claims-api", port: 443)
+        #expect(t.disposition != .delivered, "\(Self.steps(t))")
+        let ok = try Lab.trace(try Self.network(), "external:datacenter", "service:claims/claims-api", port: 443)
+        #expect(ok.disposition == .delivered, "\(Self.steps(ok))")
+    }
+
+    /// A flow to a host declared inside the data centre's block (mq-gateway, via the same
+    /// transit gateway) leaves by the Direct Connect attachment to that host, not to the data
+    /// centre as a whole: the host's own firewall judges it (before, the flow exited to
+    /// `datacenter`, whose absent firewall let port 1414 through a firewall allowing only 22).
+    @Test func exitReachesTheMostSpecificExternal() throws {
+        let plain = try Lab.trace(try Self.network(), "deployment:claims/claims-worker", "external:mq-gateway", port: 1414)
+        #expect(plain.disposition == .exitsNetwork)
+        #expect(plain.forward.hops.last?.steps.contains { $0.sentence.contains("external network mq-gateway") } == true, "\(Self.steps(plain))")
+        let guarded = try Self.network([("    ports: [{name: mq, port: 1414}]\n", "    ports: [{name: mq, port: 1414}]\n    firewall:\n      inbound:\n        - {action: allow, protocol: tcp, ports: 22, cidr: 10.0.0.0/8}\n")])
+        let denied = try Lab.trace(guarded, "deployment:claims/claims-worker", "external:mq-gateway", port: 1414)
+        #expect(denied.disposition != .exitsNetwork && denied.explanations.contains { $0.code == .externalFirewallDenied }, "\(Self.steps(denied))")
+        let ssh = try Lab.trace(guarded, "deployment:claims/claims-worker", "external:mq-gateway", port: 22)
+        #expect(ssh.disposition == .exitsNetwork, "\(Self.steps(ssh))")
     }
 
     /// The legacy form is one default table with every attachment; its traces read as before.
@@ -178,6 +216,7 @@ struct TransitGatewayTablesTests {
         guard case .success(let d) = Description.describe("transit-gateway:corp-tgw", in: n) else { Issue.record("not described"); return }
         let text = DescribeRenderer.render(d, as: .text)
         #expect(text.contains("route table spokes"))
+        #expect(text.contains("direct-connect-gateway datacenter  allowed prefixes 10.0.0.0/8 (all on-premises learns)  → route table spokes"), "\(text)")
         #expect(text.contains("associations: claims, portal, datacenter-dx"))
         #expect(text.contains("propagations: claims, portal, datacenter-dx"))
         #expect(text.contains("inspection  appliance mode") || text.contains("appliance mode"))

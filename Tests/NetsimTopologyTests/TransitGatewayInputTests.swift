@@ -37,7 +37,7 @@ struct TransitGatewayInputTests {
         attachments:
           - {name: va, vpc: a}
           - {name: vb, vpc: b#VB}
-          - {name: dx, directConnectGateway: dc#DX}
+          - {name: dx, directConnectGateway: dc#DX, allowedPrefixes: [10.0.0.0/8]}
           - {name: lab-vpn, vpn: lab}
         routeTables:
           - name: main
@@ -114,6 +114,29 @@ struct TransitGatewayInputTests {
         #expect(s?.severity == .warning)
     }
 
+    /// A Direct Connect gateway attachment carries the association's allowed prefixes: AWS
+    /// requires them (CreateDirectConnectGatewayAssociation: required for a transit gateway)
+    /// and they are what on-premises learns; other attachments have none.
+    @Test func directConnectAllowedPrefixes() {
+        func load(_ replacement: String) -> [Diagnostic] {
+            let text = Self.base.replacingOccurrences(of: ", allowedPrefixes: [10.0.0.0/8]", with: replacement)
+                .replacingOccurrences(of: "#CHECK", with: "false").replacingOccurrences(of: "#TGW", with: "")
+                .replacingOccurrences(of: "#ROUTE", with: "{destination: 172.20.0.0/16, blackhole: true}")
+                .replacingOccurrences(of: #"#[A-Z]+"#, with: "", options: .regularExpression)
+            return TopologyLoader(catalog: .builtin).load(text: text, file: "t.yaml").diagnostics
+        }
+        func hit(_ d: [Diagnostic], _ code: DiagnosticCode, line: Int) -> Bool {
+            d.contains { $0.code == code && $0.severity == .error && $0.location.line == line && !$0.hint.isEmpty }
+        }
+        let missing = load("")
+        #expect(hit(missing, .missingKey, line: 29) && missing.contains { $0.message.contains("allowedPrefixes") }, "\(missing.map(\.formatted))")
+        #expect(hit(load(", allowedPrefixes: []"), .invalidValue, line: 29))
+        #expect(hit(load(", allowedPrefixes: [10.0.0.0/33]"), .invalidCIDR, line: 29))
+        #expect(hit(load(", allowedPrefixes: [10.0.0.0/8]}\n      - {name: x, vpn: lab, allowedPrefixes: [10.0.0.0/8]"), .tgwAttachmentKind, line: 30))
+        #expect(load(", allowedPrefixes: 9223372036854775807").contains { $0.severity == .error })
+        #expect(load(", allowedPrefixes: [-1]").contains { $0.code == .invalidCIDR })
+    }
+
     /// Hostile values: located errors (or clipped echoes), never a crash.
     @Test func hostileValues() {
         let huge = String(repeating: "x", count: 1_000_000)
@@ -125,5 +148,13 @@ struct TransitGatewayInputTests {
         #expect(Self.load(["#ROUTE": "{destination: \"\", attachment: dx}"]).contains { $0.severity == .error })
         #expect(Self.load(["#TGW": "attachments: 7"]).contains { $0.code == .wrongType || $0.code == .duplicateKey })
         #expect(Self.load(["#ASSOC": ", [va]"]).contains { $0.code == .wrongType })
+        // A megabyte attachment name is clipped in the hints that list the attachments too.
+        let long = Self.load(["#VB": "}\n      - {name: \(huge), vpn: lab", "#ASSOC": ", qqqqqqqq"])
+        #expect(long.contains { $0.code == .tgwAttachmentMissing }, "\(long.count)")
+        #expect(long.allSatisfy { $0.message.count + $0.hint.count < 4_000 }, "\(long.map { $0.hint.count })")
+        // A bad destination is one error: its route's other keys are not reported unknown.
+        let bad = Self.load(["#ROUTE": "{destination: 10.0.0.0/9223372036854775807, attachment: dx}"])
+        #expect(bad.contains { $0.code == .invalidCIDR && $0.location.line == 37 })
+        #expect(!bad.contains { $0.code == .unknownKey }, "\(bad.map(\.formatted))")
     }
 }

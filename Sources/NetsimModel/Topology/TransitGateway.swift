@@ -49,10 +49,16 @@ public struct TransitGateway: Sendable {
         public var resource: String
         /// Appliance mode (VPC attachments only): a flow and its reply use one zone of this VPC.
         public var applianceMode: Bool
+        /// Direct Connect gateway attachments only: the association's allowed prefixes, the only
+        /// routes the Direct Connect gateway advertises to on-premises for this transit gateway
+        /// (Direct Connect User Guide, "Allowed prefixes interactions": for transit gateway
+        /// associations only the allowed prefixes entered are advertised to on-premises).
+        public var allowedPrefixes: [IPv4CIDR]
         public var location: SourceLocation
-        public init(name: String, id: String, kind: AttachmentKind, resource: String, applianceMode: Bool = false, location: SourceLocation) {
+        public init(name: String, id: String, kind: AttachmentKind, resource: String, applianceMode: Bool = false,
+                    allowedPrefixes: [IPv4CIDR] = [], location: SourceLocation) {
             self.name = name; self.id = id; self.kind = kind; self.resource = resource
-            self.applianceMode = applianceMode; self.location = location
+            self.applianceMode = applianceMode; self.allowedPrefixes = allowedPrefixes; self.location = location
         }
     }
     /// Where a static route of a table sends traffic.
@@ -208,12 +214,15 @@ public struct TransitGateway: Sendable {
     }
 
     /// What the transit gateway advertises over BGP to the external network of VPN or Direct
-    /// Connect attachment `attachment`: the active routes of the table it is associated with,
-    /// except those that lead back to that attachment. Nil when it is not such an attachment or
-    /// is unassociated.
+    /// Connect attachment `attachment`. A VPN attachment: the active routes of the table it is
+    /// associated with, except those that lead back to that attachment (nil when unassociated).
+    /// A Direct Connect gateway attachment: its allowed prefixes, whatever its table holds
+    /// (Direct Connect User Guide, "Allowed prefixes interactions"). Nil when it is no such
+    /// attachment.
     public func advertisedRoutes(to attachment: String, vpcs: [VPC], externals: [External], prefixLists: [PrefixList]) -> [IPv4CIDR]? {
-        guard let a = self.attachment(named: attachment), a.kind == .vpn || a.kind == .directConnectGateway,
-              let table = associatedTable(of: a.name) else { return nil }
+        guard let a = self.attachment(named: attachment), a.kind == .vpn || a.kind == .directConnectGateway else { return nil }
+        if a.kind == .directConnectGateway { return a.allowedPrefixes }
+        guard let table = associatedTable(of: a.name) else { return nil }
         return effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: prefixLists)
             .filter { $0.attachment != nil && $0.attachment != a.name }.map(\.destination)
     }

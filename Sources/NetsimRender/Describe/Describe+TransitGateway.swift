@@ -18,6 +18,8 @@ public struct TransitGatewayDescription: Encodable, Sendable {
         /// The attachment's subnets (VPC attachments), one per zone.
         public var subnets: [String]?
         public var associatedRouteTable: String?
+        /// Direct Connect gateway attachments: the allowed prefixes, all that on-premises learns.
+        public var allowedPrefixes: [String]? = nil
     }
     public struct Route: Encodable, Sendable {
         public var destinationCidrBlock: String
@@ -63,7 +65,8 @@ public struct TransitGatewayDescription: Encodable, Sendable {
             var subnets: [String]? = nil
             if a.kind == .vpc, let vpc = f.vpcByName[a.resource] { subnets = tgw.attachmentSubnets(in: vpc).subnets.map { "\($0.name) (\($0.zone))" } }
             return Attachment(name: a.name, transitGatewayAttachmentId: a.id, resourceType: a.kind.rawValue, resource: a.resource,
-                              applianceMode: a.applianceMode, subnets: subnets, associatedRouteTable: tgw.associatedTable(of: a.name)?.name)
+                              applianceMode: a.applianceMode, subnets: subnets, associatedRouteTable: tgw.associatedTable(of: a.name)?.name,
+                              allowedPrefixes: a.kind == .directConnectGateway ? a.allowedPrefixes.map(\.description) : nil)
         }
         routeTables = tgw.routeTables.map { table in
             let routes = f.transitGatewayTable(tgw.name, table.name)?.routes
@@ -94,6 +97,7 @@ public struct TransitGatewayDescription: Encodable, Sendable {
             var s = "    \(a.name)  \(a.transitGatewayAttachmentId)  \(a.resourceType) \(a.resource)"
             if let sn = a.subnets, !sn.isEmpty { s += "  subnets \(sn.joined(separator: ", "))" }
             if a.applianceMode { s += "  appliance mode" }
+            if let p = a.allowedPrefixes { s += "  allowed prefixes \(p.isEmpty ? "none" : p.joined(separator: ", ")) (all on-premises learns)" }
             s += a.associatedRouteTable.map { "  → route table \($0)" } ?? "  (associated with no route table)"
             out += s + "\n"
         }

@@ -134,7 +134,26 @@ extension TopologyConverter {
                                hint: "only VPC attachments have subnets")
                 _ = ar.stringList("subnets")
             }
-            tgw.attachments.append(.init(name: aname, id: aid, kind: kind, resource: resource, applianceMode: appliance && kind == .vpc, location: aloc))
+            // A Direct Connect gateway's association with a transit gateway carries its allowed
+            // prefixes: AWS requires them (CreateDirectConnectGatewayAssociation), and they are
+            // all the Direct Connect gateway advertises to on-premises for this transit gateway.
+            var allowed: [IPv4CIDR] = []
+            if kind == .directConnectGateway {
+                let written = ar.stringList("allowedPrefixes")
+                for (c, cloc) in written { if let cidr = cidr4(c, at: cloc, what: "allowed prefix") { allowed.append(cidr) } }
+                if !ar.has("allowedPrefixes") {
+                    ar.missing("allowedPrefixes", hint: "AWS requires the allowed prefixes when a Direct Connect gateway is associated with a transit gateway, and they are the only routes on-premises learns for it: list the blocks on-premises may reach, e.g. allowedPrefixes: [10.0.0.0/8]")
+                } else if written.isEmpty {
+                    reporter.error(.invalidValue, "the Direct Connect gateway attachment '\(echo: aname)' of \(ctx) lists no allowed prefixes", at: ar.valueLocation("allowedPrefixes"),
+                                   hint: "list the blocks on-premises may reach (what the Direct Connect gateway advertises), e.g. allowedPrefixes: [10.0.0.0/8]")
+                }
+            } else if ar.has("allowedPrefixes") {
+                reporter.error(.tgwAttachmentKind, "the \(kind.rawValue) attachment '\(echo: aname)' of \(ctx) cannot have allowed prefixes", at: ar.keyLocation("allowedPrefixes"),
+                               hint: "allowed prefixes belong to a Direct Connect gateway attachment (its association with the transit gateway)")
+                _ = ar.stringList("allowedPrefixes")
+            }
+            tgw.attachments.append(.init(name: aname, id: aid, kind: kind, resource: resource, applianceMode: appliance && kind == .vpc,
+                                         allowedPrefixes: allowed, location: aloc))
         }
         // Route tables.
         var tableNames: [String: SourceLocation] = [:]
@@ -177,9 +196,13 @@ extension TopologyConverter {
             for ritem in tr.list("routes") ?? [] {
                 guard let rr = MappingReader.make(ritem, file: file, context: "a route of \(tctx)", reporter: reporter) else { continue }
                 defer { rr.finish() }
+                // Every key is read before any early exit, so a bad value never makes its
+                // neighbours look unknown.
+                let destText = rr.locatedString("destination"), plText = rr.locatedString("prefixList")
+                let attText = rr.locatedString("attachment"), blackhole = rr.bool("blackhole")
                 var dest: IPv4CIDR? = nil, pl: String? = nil
-                if let (d, loc) = rr.locatedString("destination") { dest = cidr4(d, at: loc, what: "route destination"); if dest == nil { continue } }
-                if let (p, loc) = rr.locatedString("prefixList") { reference(.prefixList, p, at: loc, from: tctx); pl = p }
+                if let (d, loc) = destText { dest = cidr4(d, at: loc, what: "route destination"); if dest == nil { continue } }
+                if let (p, loc) = plText { reference(.prefixList, p, at: loc, from: tctx); pl = p }
                 if dest != nil && pl != nil {
                     reporter.error(.invalidValue, "a route of \(tctx) has both a destination and a prefixList", at: rr.keyLocation("prefixList"),
                                    hint: "a route has one destination: a CIDR block or a prefix list; write two routes")
@@ -190,11 +213,11 @@ extension TopologyConverter {
                     continue
                 }
                 var target: TransitGateway.RouteTarget? = nil
-                if let (a, loc) = rr.locatedString("attachment") {
+                if let (a, loc) = attText {
                     guard checkAttachment(a, in: tgw, at: loc, context: tctx) else { continue }
                     target = .attachment(a)
                 }
-                if rr.bool("blackhole") == true {
+                if blackhole == true {
                     if target != nil {
                         reporter.error(.invalidValue, "a route of \(tctx) is both a blackhole and to an attachment", at: rr.keyLocation("blackhole"),
                                        hint: "drop 'blackhole' or 'attachment'")
@@ -238,7 +261,7 @@ extension TopologyConverter {
     /// An association, propagation or route names an attachment of this transit gateway.
     func checkAttachment(_ a: String, in tgw: TransitGateway, at loc: SourceLocation, context ctx: String) -> Bool {
         if tgw.attachment(named: a) != nil { return true }
-        let all = tgw.attachments.map(\.name)
+        let all = tgw.attachments.map { Echo.clip($0.name) }
         let dym = Suggestions.didYouMean(a, in: all)
         reporter.error(.tgwAttachmentMissing, "\(ctx) names attachment '\(echo: a)', which transit gateway '\(echo: tgw.name)' does not have", at: loc,
                        hint: dym.isEmpty ? (all.isEmpty ? "declare it under attachments: [{name: \(a), vpc: …}]" : "name one of: \(all.joined(separator: ", "))") : dym)

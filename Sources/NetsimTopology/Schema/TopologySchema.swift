@@ -1855,8 +1855,15 @@ public enum TopologySchema {
           "type": "string"
         },
         "directConnectGateway": {
-          "description": "A Direct Connect gateway attachment: the name of the external network behind it. It propagates the network's block.",
+          "description": "A Direct Connect gateway attachment: the name of the external network behind it. It propagates the network's block; it needs allowedPrefixes.",
           "type": "string"
+        },
+        "allowedPrefixes": {
+          "description": "Direct Connect gateway attachments (required there): the association's allowed prefixes, IPv4 CIDR blocks. They are all the Direct Connect gateway advertises to on-premises for this transit gateway, whatever the attachment's route table holds.",
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
         },
         "peering": {
           "description": "A peering attachment: the name of the peer transit gateway (which declares a peering attachment back). Static routes only: it never propagates.",
@@ -1898,7 +1905,8 @@ public enum TopologySchema {
         },
         {
           "required": [
-            "directConnectGateway"
+            "directConnectGateway",
+            "allowedPrefixes"
           ]
         },
         {
