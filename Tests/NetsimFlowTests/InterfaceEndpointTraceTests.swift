@@ -71,6 +71,18 @@ struct InterfaceEndpointTraceTests {
 
     /// The image pull: ecr.api, ecr.dkr (whose name is the account's registry) and S3 through
     /// the gateway endpoint's prefix list.
+    /// The regional name has no zone affinity (PrivateLink guide, DNS hostnames: it returns
+    /// every endpoint ENI's address, and the client picks one): the step must not read as if
+    /// DNS answered by zone, and says the zone is netsim's pick.
+    @Test func dnsStepSaysTheZoneIsNetsimsPick() throws {
+        let n = try Self.network()
+        let t = try Lab.trace(n, "deployment:payments/ledger", "aws:sts", port: 443)
+        let a = try #require(Self.dns(t))
+        let text = Wording.serviceDNS(a)
+        #expect(text.contains("a client may take any of them"), "\(text)")
+        #expect(text.contains("netsim follows the one in the source's zone"), "\(text)")
+    }
+
     @Test func nodePullsFromECRAndS3() throws {
         let n = try Self.network()
         let api = try Lab.trace(n, "nodegroup:system", "aws:ecr.api", port: 443)

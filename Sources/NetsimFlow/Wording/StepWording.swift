@@ -283,7 +283,11 @@ extension Wording {
         case .endpointENI(let name, let id, let eni, _, let zone, let sameZone, let others):
             s += "the private hosted zone of interface endpoint \(name) (\(id), private DNS on) answers its ENI \(eni) in \(zone)"
             if !sameZone { s += " (it has no ENI in the source's zone)" }
-            if !others.isEmpty { s += "; it also has ENIs in \(others.joined(separator: ", ")), which the name returns too" }
+            // The regional name has no zone affinity: it returns every ENI's address and the client
+            // picks one; the zone is netsim's choice, and the step says so.
+            if !others.isEmpty {
+                s += "; the name also returns its ENIs in \(others.joined(separator: ", ")) and a client may take any of them (netsim follows the one \(sameZone ? "in the source's zone" : "first by zone"))"
+            }
             if a.policyNotEvaluated { s += "; its endpoint policy (IAM) is not evaluated" }
         case .publicService(_, let reason):
             switch reason {
