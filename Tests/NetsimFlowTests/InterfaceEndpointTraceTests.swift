@@ -112,6 +112,27 @@ struct InterfaceEndpointTraceTests {
         #expect(try Lab.trace(fixed, "nodegroup:system", "aws:logs", port: 443).disposition == .delivered)
     }
 
+    /// An endpoint with private DNS whose only subnet is full gets no ENI (EC2 refuses it:
+    /// InsufficientFreeAddressesInSubnet): the step must say that, not "private DNS off".
+    @Test func privateDNSEndpointWithoutENIIsNotCalledPrivateDNSOff() throws {
+        let svcs = ["ec2", "ec2messages", "ssmmessages", "secretsmanager", "elasticloadbalancing", "autoscaling", "eks", "monitoring",
+                    "sqs", "sns", "xray", "events"]
+        var eps = svcs.map { "    - {name: x-\($0), service: \($0), subnets: [tiny], securityGroups: [vpc-endpoints], privateDns: false}\n" }.joined()
+        eps += "    - {name: kms, service: kms, subnets: [tiny], securityGroups: [vpc-endpoints]}\n"
+        let n = try Self.network([
+            ("    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n",
+             "    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n    - {name: tiny, zone: eu-central-1a, cidr: 10.60.121.0/28, routeTable: endpoints}\n"),
+            ("  routeTables:\n    - name: private\n", eps + "  routeTables:\n    - name: private\n"),
+        ])
+        #expect(!n.fabric.realized.interfaceEndpointENIs.contains { $0.endpoint == "kms" })
+        let t = try Lab.trace(n, "deployment:payments/ledger", "aws:kms", port: 443)
+        let a = try #require(Self.dns(t))
+        guard case .publicService(_, .endpointWithoutENI("vault-apps", let eps2)) = a.answer else { Issue.record("\(a.answer)"); return }
+        #expect(eps2 == ["kms"])
+        let text = Wording.serviceDNS(a)
+        #expect(text.contains("got no ENI") && !text.contains("private DNS off"), "\(text)")
+    }
+
     /// Private DNS off, or no endpoint: the name resolves to the public service (a stand-in
     /// address, said so), which a cluster without NAT cannot reach; with a NAT gateway it leaves.
     @Test func publicAnswerWithoutPrivateDNS() throws {

@@ -297,6 +297,8 @@ extension Wording {
             case .outsideVPC: s += "the source is outside the VPCs, so the name resolves to the public service"
             case .dnsSupportOff(let vpc):
                 s += "VPC \(vpc) has enableDnsSupport false, so its Amazon-provided DNS server does not answer; netsim assumes a resolver outside the VPC, which gives the public service"
+            case .endpointWithoutENI(let vpc, let endpoints):
+                s += "interface endpoint\(endpoints.count == 1 ? "" : "s") \(endpoints.joined(separator: ", ")) of VPC \(vpc) got no ENI (no free address in \(endpoints.count == 1 ? "its" : "their") subnets: EC2 refuses such an endpoint, InsufficientFreeAddressesInSubnet; see netsim capacity), so no private hosted zone answers and the name resolves to the public service"
             }
         case .gatewayEndpoint(let name, let pl, _):
             s += "the public name, an address of prefix list \(pl), which gateway endpoint \(name) routes"

@@ -3539,7 +3539,8 @@ public enum TraceSchema {
             "noEndpoint",
             "privateDnsOff",
             "outsideVpc",
-            "dnsSupportOff"
+            "dnsSupportOff",
+            "endpointWithoutEni"
           ]
         },
         "vpc": {
