@@ -81,6 +81,17 @@ struct InterfaceEndpointTraceTests {
         let text = Wording.serviceDNS(a)
         #expect(text.contains("a client may take any of them"), "\(text)")
         #expect(text.contains("netsim follows the one in the source's zone"), "\(text)")
+        // No ENI in the source's zone: the first by zone, said so.
+        let n2 = try Self.network([
+            ("    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n",
+             "    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n    - {name: endpoints-c, zone: eu-central-1c, cidr: 10.60.98.0/24, routeTable: endpoints}\n"),
+            ("{name: sts,     service: sts,     subnets: [endpoints-a, endpoints-b]", "{name: sts,     service: sts,     subnets: [endpoints-b, endpoints-c]"),
+        ])
+        let nodeA = try #require(n2.fabric.realized.nodes.first { $0.zone == "eu-central-1a" })
+        let a2 = try #require(Self.dns(try Lab.trace(n2, "node:\(nodeA.name)", "aws:sts", port: 443)))
+        let text2 = Wording.serviceDNS(a2)
+        #expect(text2.contains("no ENI in the source's zone") && text2.contains("returns its ENIs in eu-central-1c")
+                && text2.contains("netsim follows the first by zone"), "\(text2)")
     }
 
     @Test func nodePullsFromECRAndS3() throws {

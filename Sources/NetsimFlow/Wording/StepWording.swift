@@ -286,7 +286,7 @@ extension Wording {
             // The regional name has no zone affinity: it returns every ENI's address and the client
             // picks one; the zone is netsim's choice, and the step says so.
             if !others.isEmpty {
-                s += "; the name also returns its ENIs in \(others.joined(separator: ", ")) and a client may take any of them (netsim follows the one \(sameZone ? "in the source's zone" : "first by zone"))"
+                s += "; the name also returns its ENIs in \(others.joined(separator: ", ")) and a client may take any of them (netsim follows \(sameZone ? "the one in the source's zone" : "the first by zone"))"
             }
             if a.policyNotEvaluated { s += "; its endpoint policy (IAM) is not evaluated" }
         case .publicService(_, let reason):
