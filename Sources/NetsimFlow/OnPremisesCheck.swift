@@ -34,7 +34,9 @@ extension Network {
             out.append(Diagnostic(.warning, .noReturnRoute,
                                   "pods in subnet\(missing.count == 1 ? "" : "s") \(list) keep their own addresses toward external '\(Echo.clip(e.name))' (\(why)), but its routes toward AWS (\(whose)) do not cover them: replies to those pods never reach AWS",
                                   at: e.location,
-                                  hint: "add the pod subnets to the network's routes toward AWS, or let the nodes SNAT toward it (remove it from AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)"))
+                                  hint: cni.externalSNAT
+                                      ? "add the pod subnets to the network's routes toward AWS, or let the nodes SNAT toward it (AWS_VPC_K8S_CNI_EXTERNALSNAT=false, and the network not in AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)"
+                                      : "add the pod subnets to the network's routes toward AWS, or let the nodes SNAT toward it (remove it from AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS)"))
         }
         return out
     }

@@ -30,6 +30,10 @@ public struct ServiceDNSAnswer: Sendable, Hashable {
         /// The VPC's `enableDnsSupport` is false: the Amazon-provided DNS server does not answer
         /// there, so a host asks a resolver outside the VPC, which gives the public answer.
         case dnsSupportOff(vpc: String)
+        /// The VPC's endpoints of the service with private DNS got no ENI (their subnets had no
+        /// free address: EC2 refuses such an endpoint, InsufficientFreeAddressesInSubnet), so no
+        /// private hosted zone answers; none has private DNS with an ENI.
+        case endpointWithoutENI(vpc: String, endpoints: [String])
     }
     /// The short service name (`sts`) and the name the client asks for.
     public var service: String
@@ -87,6 +91,8 @@ extension Network {
             return (e, ServiceDNSAnswer(service: service, dnsName: dnsName, answer: .gatewayEndpoint(endpoint: g.name, prefixList: g.prefixList, address: a), policyNotEvaluated: false))
         }
         let named = endpoints.map(\.endpoint.name)
+        let withoutENI = endpoints.filter { $0.endpoint.privateDns && $0.enis.isEmpty }.map(\.endpoint.name)
+        if !withoutENI.isEmpty { return publicAnswer(.endpointWithoutENI(vpc: vpc.name, endpoints: withoutENI)) }
         return publicAnswer(named.isEmpty ? .noEndpoint(vpc: vpc.name) : .privateDnsOff(vpc: vpc.name, endpoints: named))
     }
 

@@ -834,7 +834,13 @@ public struct ReturnRouteCheck: Sendable {
     public var routes: [IPv4CIDR]
     /// The most specific return route covering the destination; nil: none (the block).
     public var matched: IPv4CIDR?
-    public init(external: String, destination: IPAddress, basis: ReturnRoutes.Basis, routes: [IPv4CIDR], matched: IPv4CIDR?) {
+    /// The packet is a reply (to a flow that left for the network), not a flow the network starts.
+    public var reply: Bool
+    /// The destination is a pod's own address (it kept its source: no SNAT toward the network).
+    public var podAddress: Bool
+    public init(external: String, destination: IPAddress, basis: ReturnRoutes.Basis, routes: [IPv4CIDR], matched: IPv4CIDR?,
+                reply: Bool = true, podAddress: Bool = true) {
         self.external = external; self.destination = destination; self.basis = basis; self.routes = routes; self.matched = matched
+        self.reply = reply; self.podAddress = podAddress
     }
 }

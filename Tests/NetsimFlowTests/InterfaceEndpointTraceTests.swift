@@ -71,6 +71,29 @@ struct InterfaceEndpointTraceTests {
 
     /// The image pull: ecr.api, ecr.dkr (whose name is the account's registry) and S3 through
     /// the gateway endpoint's prefix list.
+    /// The regional name has no zone affinity (PrivateLink guide, DNS hostnames: it returns
+    /// every endpoint ENI's address, and the client picks one): the step must not read as if
+    /// DNS answered by zone, and says the zone is netsim's pick.
+    @Test func dnsStepSaysTheZoneIsNetsimsPick() throws {
+        let n = try Self.network()
+        let t = try Lab.trace(n, "deployment:payments/ledger", "aws:sts", port: 443)
+        let a = try #require(Self.dns(t))
+        let text = Wording.serviceDNS(a)
+        #expect(text.contains("a client may take any of them"), "\(text)")
+        #expect(text.contains("netsim follows the one in the source's zone"), "\(text)")
+        // No ENI in the source's zone: the first by zone, said so.
+        let n2 = try Self.network([
+            ("    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n",
+             "    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n    - {name: endpoints-c, zone: eu-central-1c, cidr: 10.60.98.0/24, routeTable: endpoints}\n"),
+            ("{name: sts,     service: sts,     subnets: [endpoints-a, endpoints-b]", "{name: sts,     service: sts,     subnets: [endpoints-b, endpoints-c]"),
+        ])
+        let nodeA = try #require(n2.fabric.realized.nodes.first { $0.zone == "eu-central-1a" })
+        let a2 = try #require(Self.dns(try Lab.trace(n2, "node:\(nodeA.name)", "aws:sts", port: 443)))
+        let text2 = Wording.serviceDNS(a2)
+        #expect(text2.contains("no ENI in the source's zone") && text2.contains("returns its ENIs in eu-central-1c")
+                && text2.contains("netsim follows the first by zone"), "\(text2)")
+    }
+
     @Test func nodePullsFromECRAndS3() throws {
         let n = try Self.network()
         let api = try Lab.trace(n, "nodegroup:system", "aws:ecr.api", port: 443)
@@ -98,6 +121,27 @@ struct InterfaceEndpointTraceTests {
         let fixed = try Self.network([("        - {protocol: tcp, ports: 443, from: {cidr: 10.60.120.0/24}, description: HTTPS from the management subnet}",
                                        "        - {protocol: tcp, ports: 443, from: {securityGroup: nodes}}")])
         #expect(try Lab.trace(fixed, "nodegroup:system", "aws:logs", port: 443).disposition == .delivered)
+    }
+
+    /// An endpoint with private DNS whose only subnet is full gets no ENI (EC2 refuses it:
+    /// InsufficientFreeAddressesInSubnet): the step must say that, not "private DNS off".
+    @Test func privateDNSEndpointWithoutENIIsNotCalledPrivateDNSOff() throws {
+        let svcs = ["ec2", "ec2messages", "ssmmessages", "secretsmanager", "elasticloadbalancing", "autoscaling", "eks", "monitoring",
+                    "sqs", "sns", "xray", "events"]
+        var eps = svcs.map { "    - {name: x-\($0), service: \($0), subnets: [tiny], securityGroups: [vpc-endpoints], privateDns: false}\n" }.joined()
+        eps += "    - {name: kms, service: kms, subnets: [tiny], securityGroups: [vpc-endpoints]}\n"
+        let n = try Self.network([
+            ("    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n",
+             "    - {name: mgmt-a,      zone: eu-central-1a, cidr: 10.60.120.0/24, routeTable: endpoints}\n    - {name: tiny, zone: eu-central-1a, cidr: 10.60.121.0/28, routeTable: endpoints}\n"),
+            ("  routeTables:\n    - name: private\n", eps + "  routeTables:\n    - name: private\n"),
+        ])
+        #expect(!n.fabric.realized.interfaceEndpointENIs.contains { $0.endpoint == "kms" })
+        let t = try Lab.trace(n, "deployment:payments/ledger", "aws:kms", port: 443)
+        let a = try #require(Self.dns(t))
+        guard case .publicService(_, .endpointWithoutENI("vault-apps", let eps2)) = a.answer else { Issue.record("\(a.answer)"); return }
+        #expect(eps2 == ["kms"])
+        let text = Wording.serviceDNS(a)
+        #expect(text.contains("got no ENI") && !text.contains("private DNS off"), "\(text)")
     }
 
     /// Private DNS off, or no endpoint: the name resolves to the public service (a stand-in

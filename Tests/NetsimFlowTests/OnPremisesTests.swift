@@ -88,6 +88,37 @@ struct OnPremisesTests {
         #expect(ok.forward.hops.flatMap(\.steps).contains { if case .vpnGateway(let h) = $0.detail, case .intoVPC("payments") = h.way { return true }; return false })
     }
 
+    /// The block's advice fits the packet: a reply to a pod that kept its address is the
+    /// asymmetric route SNAT fixes; a flow the data centre starts is no asymmetric route and no
+    /// SNAT on a node can help it; a reply to a node (SNAT on) needs only the route.
+    @Test func noReturnRouteAdviceFitsTheFlow() throws {
+        let n = try Self.network()
+        let podReply = try Lab.trace(n, "deployment:payments/settlement", "external:datacenter", port: 5432)
+        let m1 = try #require(podReply.explanations.first { $0.code == .noReturnRoute }).message
+        #expect(m1.contains("asymmetric route") && m1.contains("SNAT"), "\(m1)")
+        let fromDC = try Lab.trace(n, "external:datacenter", "deployment:payments/settlement", port: 8080)
+        let m2 = try #require(fromDC.explanations.first { $0.code == .noReturnRoute }).message
+        #expect(!m2.contains("SNAT") && !m2.contains("asymmetric"), "\(m2)")
+        #expect(m2.contains("returnRoutes"), "\(m2)")
+        // The customer gateway routes only the pod block: a node (SNAT on) gets no reply.
+        let nodes = try Self.network([("returnRoutes: [10.70.0.0/20]", "returnRoutes: [100.64.0.0/16]"),
+                                      ("    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 172.20.0.0/16\n", "")])
+        let nodeReply = try Lab.trace(nodes, "nodegroup:general", "external:datacenter", port: 5432)
+        let m3 = try #require(nodeReply.explanations.first { $0.code == .noReturnRoute }).message
+        #expect(m3.contains("asymmetric route") && !m3.contains("SNAT"), "\(m3)")
+    }
+
+    /// NS1425's hint names the setting that keeps the pods' addresses: with
+    /// AWS_VPC_K8S_CNI_EXTERNALSNAT=true, removing the network from the exclusions changes nothing.
+    @Test func returnRouteWarningHintNamesTheSettingInForce() throws {
+        let n = try Self.network([("    AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: 172.20.0.0/16\n", "    AWS_VPC_K8S_CNI_EXTERNALSNAT: \"true\"\n")])
+        let d = Network.returnRouteDiagnostics(n.fabric.topology)
+        #expect(d.count == 1 && d[0].message.contains("AWS_VPC_K8S_CNI_EXTERNALSNAT is true"), "\(d.map(\.formatted))")
+        #expect(d.first?.hint.contains("AWS_VPC_K8S_CNI_EXTERNALSNAT=false") == true, "\(d.map(\.formatted))")
+        let shipped = Network.returnRouteDiagnostics(try Self.network().fabric.topology)
+        #expect(shipped.first?.hint.contains("remove it from AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS") == true)
+    }
+
     /// The firewall: first match wins (rule 4, the deny-all, refuses SSH); replies to an
     /// admitted flow pass by state; the nodes reach PostgreSQL.
     @Test func firewallFirstMatchDefaultDenyAndState() throws {

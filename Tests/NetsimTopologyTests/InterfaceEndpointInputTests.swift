@@ -53,6 +53,18 @@ import Testing
         #expect(plain.enableDnsSupport && !plain.enableDnsHostnames && plain.interfaceEndpoints.isEmpty)
     }
 
+    /// AWS PrivateLink quotas: an endpoint policy holds at most 20,480 characters (not
+    /// adjustable); a megabyte policy is refused, located, never kept silently.
+    @Test func policyLongerThanTheQuotaIsRefused() throws {
+        let atLimit = Self.load(["{name: e, service: sts, subnets: [a], policy: '\(String(repeating: "p", count: 20_480))'}"])
+        #expect(atLimit.validTopology != nil, "\(atLimit.diagnostics.map(\.formatted))")
+        let big = Self.load(["{name: e, service: sts, subnets: [a], policy: '\(String(repeating: "p", count: 1_000_000))'}"])
+        let d = try #require(big.diagnostics.first { $0.code == .invalidValue }, "\(big.diagnostics.map(\.formatted))")
+        #expect(d.severity == .error && d.message.contains("20,480") && d.message.contains("1000000"))
+        #expect(d.location.line == 16)
+        #expect(big.validTopology == nil)
+    }
+
     @Test func fullServiceNameAndPolicy() throws {
         let r = Self.load(["{name: e, service: com.amazonaws.eu-west-1.ecr.dkr, subnets: [a], securityGroups: [endpoints], policy: {Statement: [{Effect: Allow, Principal: '*', Action: '*', Resource: '*'}]}}"])
         let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")

@@ -63,8 +63,14 @@ struct OnPremisesInputTests {
 
     @Test func twoGatewaysOnAVPCAndBadASNs() {
         Self.expectCode(Self.topology(vgw: "vpnGateway: {name: corp-vgw}\n  virtualPrivateGateway: {name: other-vgw}"), .vpnGateway)
-        for asn in ["9223372036854775807", "-1", "0", "4294967295"] {
+        // CreateVpnGateway takes a private ASN only: a public one (7224, 1, 64511, 65535,
+        // 4199999999) is refused like a number that is no ASN at all.
+        for asn in ["9223372036854775807", "-1", "0", "4294967295", "1", "7224", "64511", "65535", "4199999999"] {
             Self.expectCode(Self.topology(vgw: "vpnGateway: {name: corp-vgw, amazonSideAsn: \(asn)}"), .vpnGateway)
+        }
+        for asn in ["64512", "65534", "4200000000", "4294967294"] {
+            let ok = Self.load(Self.topology(vgw: "vpnGateway: {name: corp-vgw, amazonSideAsn: \(asn)}"))
+            #expect(!ok.diagnostics.contains { $0.code == .vpnGateway }, "\(asn): \(ok.diagnostics.map(\.formatted))")
         }
         // Beyond Int: a wrong type, never a crash.
         #expect(Self.load(Self.topology(vgw: "vpnGateway: {name: corp-vgw, amazonSideAsn: 99999999999999999999999}")).diagnostics.contains { $0.code == .wrongType })

@@ -80,7 +80,8 @@ extension Walk {
         // judged here (a virtual private gateway carries no IPv6: its route step has none).
         guard let routes = f.topology.returnRoutes(of: e), let d = packet.destination.v4 else { return true }
         let matched = routes.route(to: d)
-        let check = ReturnRouteCheck(external: e.name, destination: packet.destination, basis: routes.basis, routes: routes.routes, matched: matched)
+        let check = ReturnRouteCheck(external: e.name, destination: packet.destination, basis: routes.basis, routes: routes.routes, matched: matched,
+                                     reply: session, podAddress: f.pod(at: d) != nil)
         let place = Place.external(name: e.name, address: packet.source)
         guard matched != nil else {
             block(.noReturnRoute, .noRoute, component: e.name, .noReturnRoute(check), at: e.location)

@@ -56,11 +56,19 @@ extension Wording {
 
     public static func noReturnRouteBlock(_ c: ReturnRouteCheck) -> String {
         let list = c.routes.isEmpty ? "none" : c.routes.map(\.description).joined(separator: ", ")
-        let fix: String
+        var fix: String
         switch c.basis {
-        case .advertised: fix = "add the block to what the gateway advertises (a VPC CIDR block, or a route in the attachment's table), or let the node SNAT the pod's address"
-        case .declared: fix = "add it to the network's routes toward AWS (returnRoutes, the VPN's static routes on the customer gateway), or let the node SNAT the pod's address (AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, AWS_VPC_K8S_CNI_EXTERNALSNAT)"
+        case .advertised: fix = "add the block to what the gateway advertises (a VPC CIDR block, or a route in the attachment's table)"
+        case .declared: fix = "add it to the network's routes toward AWS (returnRoutes, the VPN's static routes on the customer gateway)"
         }
-        return "\(c.external) has no route back to \(c.destination): its routes toward AWS (\(basis(c.basis))) are \(list); the packet never reaches AWS — an asymmetric route: \(fix)"
+        let head = "\(c.external) has no route back to \(c.destination): its routes toward AWS (\(basis(c.basis))) are \(list); the packet never reaches AWS"
+        // A flow the network starts is not an asymmetric route, and SNAT on a node cannot help it;
+        // a reply to an address other than a pod's own was not kept by a missing SNAT either.
+        guard c.reply else { return "\(head): \(fix)" }
+        if c.podAddress {
+            if case .declared = c.basis { fix += ", or let the node SNAT the pod's address (AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS, AWS_VPC_K8S_CNI_EXTERNALSNAT)" }
+            else { fix += ", or let the node SNAT the pod's address" }
+        }
+        return "\(head) — an asymmetric route: \(fix)"
     }
 }

@@ -313,7 +313,11 @@ extension Wording {
         case .endpointENI(let name, let id, let eni, _, let zone, let sameZone, let others):
             s += "the private hosted zone of interface endpoint \(name) (\(id), private DNS on) answers its ENI \(eni) in \(zone)"
             if !sameZone { s += " (it has no ENI in the source's zone)" }
-            if !others.isEmpty { s += "; it also has ENIs in \(others.joined(separator: ", ")), which the name returns too" }
+            // The regional name has no zone affinity: it returns every ENI's address and the client
+            // picks one; the zone is netsim's choice, and the step says so.
+            if !others.isEmpty {
+                s += "; the name also returns its ENIs in \(others.joined(separator: ", ")) and a client may take any of them (netsim follows \(sameZone ? "the one in the source's zone" : "the first by zone"))"
+            }
             if a.policyNotEvaluated { s += "; its endpoint policy (IAM) is not evaluated" }
         case .publicService(_, let reason):
             switch reason {
@@ -323,6 +327,8 @@ extension Wording {
             case .outsideVPC: s += "the source is outside the VPCs, so the name resolves to the public service"
             case .dnsSupportOff(let vpc):
                 s += "VPC \(vpc) has enableDnsSupport false, so its Amazon-provided DNS server does not answer; netsim assumes a resolver outside the VPC, which gives the public service"
+            case .endpointWithoutENI(let vpc, let endpoints):
+                s += "interface endpoint\(endpoints.count == 1 ? "" : "s") \(endpoints.joined(separator: ", ")) of VPC \(vpc) got no ENI (no free address in \(endpoints.count == 1 ? "its" : "their") subnets: EC2 refuses such an endpoint, InsufficientFreeAddressesInSubnet; see netsim capacity), so no private hosted zone answers and the name resolves to the public service"
             }
         case .gatewayEndpoint(let name, let pl, _):
             s += "the public name, an address of prefix list \(pl), which gateway endpoint \(name) routes"

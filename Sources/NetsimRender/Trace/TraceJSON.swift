@@ -328,6 +328,7 @@ extension TraceRenderer {
             case .privateDnsOff(let vpc, let endpoints): o["reason"] = "privateDnsOff"; o["vpc"] = vpc; o["endpoints"] = endpoints
             case .outsideVPC: o["reason"] = "outsideVpc"
             case .dnsSupportOff(let vpc): o["reason"] = "dnsSupportOff"; o["vpc"] = vpc
+            case .endpointWithoutENI(let vpc, let endpoints): o["reason"] = "endpointWithoutEni"; o["vpc"] = vpc; o["endpoints"] = endpoints
             }
         case .gatewayEndpoint(let name, let pl, _):
             o["answer"] = "gatewayEndpoint"; o["endpoint"] = name; o["prefixList"] = pl

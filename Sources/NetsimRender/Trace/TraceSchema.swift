@@ -3688,7 +3688,8 @@ public enum TraceSchema {
             "noEndpoint",
             "privateDnsOff",
             "outsideVpc",
-            "dnsSupportOff"
+            "dnsSupportOff",
+            "endpointWithoutEni"
           ]
         },
         "vpc": {

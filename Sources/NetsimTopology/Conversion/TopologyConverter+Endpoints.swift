@@ -47,7 +47,15 @@ extension TopologyConverter {
         if r.has("privateDns") { locations["vpce-dns:\(name)"] = r.valueLocation("privateDns") }
         var policy: String? = nil
         if let p = r.node("policy") {
-            if case .scalar(let s) = p { policy = Echo.clip(s.string) } else { policy = "a policy document" }
+            if case .scalar(let s) = p {
+                // AWS PrivateLink quotas: "Characters per VPC endpoint policy", 20,480, not adjustable.
+                let n = s.string.count
+                if n > 20_480 {
+                    reporter.error(.invalidValue, "\(ctx): the endpoint policy has \(n) characters; AWS takes at most 20,480 (a quota that cannot be raised)",
+                                   at: r.valueLocation("policy"), hint: "shorten the policy document (netsim keeps it and does not evaluate it)")
+                }
+                policy = Echo.clip(s.string)
+            } else { policy = "a policy document" }
         }
         let id = makeID("vpce", name, given: r.string("id"), at: r.valueLocation("id"))
         r.finish()

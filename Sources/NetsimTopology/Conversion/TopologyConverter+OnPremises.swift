@@ -19,9 +19,10 @@ extension TopologyConverter {
         let id = makeID("vgw", name, given: g.string("id"), at: g.valueLocation("id"))
         var asn = 64512
         if let v = g.int("amazonSideAsn") {
-            // AWS: a private ASN (64512–65534, 4200000000–4294967294) or a public one (1–4294967294).
-            if (1...4_294_967_294).contains(v) { asn = v } else {
-                reporter.error(.vpnGateway, "amazonSideAsn \(v) is not a BGP ASN", at: g.valueLocation("amazonSideAsn"),
+            // EC2 API CreateVpnGateway, AmazonSideAsn: a private ASN only, 64512–65534 (16-bit) or
+            // 4200000000–4294967294 (32-bit); a public ASN is refused.
+            if (64_512...65_534).contains(v) || (4_200_000_000...4_294_967_294).contains(v) { asn = v } else {
+                reporter.error(.vpnGateway, "amazonSideAsn \(v) is not a private BGP ASN, which AWS requires for a virtual private gateway", at: g.valueLocation("amazonSideAsn"),
                                hint: "use a private ASN (64512–65534 or 4200000000–4294967294); the default is 64512")
             }
         }

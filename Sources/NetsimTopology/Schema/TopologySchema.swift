@@ -1403,11 +1403,16 @@ public enum TopologySchema {
           ]
         },
         "amazonSideAsn": {
-          "description": "The Amazon side's BGP ASN (AWS default 64512); recorded, not used in routing.",
+          "description": "The Amazon side's BGP ASN (AWS default 64512): a private ASN, 64512-65534 or 4200000000-4294967294 (CreateVpnGateway); recorded, not used in routing.",
           "anyOf": [
             {
               "type": "integer",
-              "minimum": 1,
+              "minimum": 64512,
+              "maximum": 65534
+            },
+            {
+              "type": "integer",
+              "minimum": 4200000000,
               "maximum": 4294967294
             },
             {
