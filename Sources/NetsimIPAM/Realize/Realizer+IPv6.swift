@@ -42,34 +42,3 @@ public struct ServiceIPAllocator6: Sendable {
         return nil
     }
 }
-
-extension Run {
-    /// An IPv6 cluster's Services: single-stack IPv6 cluster IPs (EKS supports no dual-stack
-    /// Services), kube-dns at the tenth address as EKS places it.
-    mutating func allocateServiceIPv6s(_ range: IPv6CIDR) {
-        var alloc = ServiceIPAllocator6(range: range, seed: t.seed)
-        let k = t.kubernetes
-        var list: [(ns: String, name: String, fixed: IPv6Address?, none: Bool, implicit: Bool)] = []
-        if k.service(namespace: "default", name: "kubernetes") == nil {
-            list.append(("default", "kubernetes", alloc.address(offset: 1), false, true))
-        }
-        let dns = alloc.address(offset: 10)
-        let implicitDNS = k.service(namespace: "kube-system", name: "kube-dns") == nil
-            && !k.workloads.contains { $0.meta.namespace == "kube-system" && $0.meta.name == "coredns" }
-        if implicitDNS { list.append(("kube-system", "kube-dns", dns, false, true)) }
-        for s in k.services where s.type != .ExternalName {
-            var fixed = s.clusterIP.flatMap { IPv6Address($0) }
-            if fixed == nil && s.meta.namespace == "kube-system" && s.meta.name == "kube-dns" && s.clusterIP == nil { fixed = dns }
-            list.append((s.meta.namespace, s.meta.name, fixed, s.clusterIP == "None", false))
-        }
-        for e in list { if let f = e.fixed { alloc.take(f) } }
-        for e in list {
-            var s = RealizedService(namespace: e.ns, name: e.name, clusterIP: nil, implicit: e.implicit)
-            s.clusterIPv6 = e.none ? nil : (e.fixed ?? alloc.allocate())
-            services.append(s)
-        }
-        for s in k.services where s.type == .ExternalName {
-            services.append(RealizedService(namespace: s.meta.namespace, name: s.meta.name, clusterIP: nil, implicit: false))
-        }
-    }
-}

@@ -294,30 +294,47 @@ struct Run {
 
     mutating func allocateServiceIPs() {
         guard let cluster = t.cluster else { return }
-        if cluster.ipFamily == .ipv6, let range = cluster.serviceIPv6Range(seed: t.seed) { return allocateServiceIPv6s(range) }
-        var alloc = ServiceIPAllocator(range: cluster.serviceCIDR, seed: t.seed)
-        let k = t.kubernetes
-        var list: [(ns: String, name: String, fixed: IPv4Address?, none: Bool, implicit: Bool)] = []
-        if k.service(namespace: "default", name: "kubernetes") == nil {
-            list.append(("default", "kubernetes", alloc.address(offset: 1), false, true))
+        if cluster.ipFamily == .ipv6, let range = cluster.serviceIPv6Range(seed: t.seed) {
+            var alloc = ServiceIPAllocator6(range: range, seed: t.seed)
+            for e in plannedServiceIPs(&alloc) {
+                var s = RealizedService(namespace: e.namespace, name: e.name, clusterIP: nil, implicit: e.implicit)
+                s.clusterIPv6 = e.ip
+                services.append(s)
+            }
+            return
         }
-        let dns = alloc.address(offset: 10)
+        var alloc = ServiceIPAllocator(range: cluster.serviceCIDR, seed: t.seed)
+        for e in plannedServiceIPs(&alloc) {
+            services.append(RealizedService(namespace: e.namespace, name: e.name, clusterIP: e.ip, implicit: e.implicit))
+        }
+    }
+
+    /// Every Service with the cluster IP the API server gives it, in either family: the
+    /// implicit `default/kubernetes` at the range's first address and `kube-system/kube-dns`
+    /// at its tenth (as EKS places it) when the manifests lack them, addresses written in the
+    /// manifests taken first, then the rest drawn; headless (`None`) and ExternalName Services
+    /// get none.
+    mutating func plannedServiceIPs<A: ServiceAddressAllocator>(_ alloc: inout A) -> [(namespace: String, name: String, ip: A.Address?, implicit: Bool)] {
+        let k = t.kubernetes
+        var list: [(ns: String, name: String, fixed: A.Address?, none: Bool, implicit: Bool)] = []
+        if k.service(namespace: "default", name: "kubernetes") == nil {
+            list.append(("default", "kubernetes", alloc.address(at: 1), false, true))
+        }
+        let dns = alloc.address(at: 10)
         let implicitDNS = k.service(namespace: "kube-system", name: "kube-dns") == nil
             && !k.workloads.contains { $0.meta.namespace == "kube-system" && $0.meta.name == "coredns" }
         if implicitDNS { list.append(("kube-system", "kube-dns", dns, false, true)) }
         for s in k.services where s.type != .ExternalName {
-            var fixed = s.clusterIP.flatMap { IPv4Address($0) }
+            var fixed = s.clusterIP.flatMap { A.parse($0) }
             if fixed == nil && s.meta.namespace == "kube-system" && s.meta.name == "kube-dns" && s.clusterIP == nil { fixed = dns }
             list.append((s.meta.namespace, s.meta.name, fixed, s.clusterIP == "None", false))
         }
         for e in list { if let f = e.fixed { alloc.take(f) } }
-        for e in list {
-            let ip: IPv4Address? = e.none ? nil : (e.fixed ?? alloc.allocate())
-            services.append(RealizedService(namespace: e.ns, name: e.name, clusterIP: ip, implicit: e.implicit))
-        }
+        var out = list.map { e in (namespace: e.ns, name: e.name, ip: e.none ? nil : (e.fixed ?? alloc.allocate()), implicit: e.implicit) }
         for s in k.services where s.type == .ExternalName {
-            services.append(RealizedService(namespace: s.meta.namespace, name: s.meta.name, clusterIP: nil, implicit: false))
+            out.append((namespace: s.meta.namespace, name: s.meta.name, ip: nil, implicit: false))
         }
+        return out
     }
 
     // MARK: pods

@@ -47,3 +47,23 @@ public struct ServiceIPAllocator: Sendable {
         return nil
     }
 }
+
+/// A Service cluster-IP allocator of either family, as the realizer plans Services with it.
+protocol ServiceAddressAllocator {
+    associatedtype Address
+    static func parse(_ text: String) -> Address?
+    /// The address `offset` past the range's network address.
+    func address(at offset: Int) -> Address
+    @discardableResult mutating func take(_ ip: Address) -> Bool
+    mutating func allocate() -> Address?
+}
+
+extension ServiceIPAllocator: ServiceAddressAllocator {
+    static func parse(_ text: String) -> IPv4Address? { IPv4Address(text) }
+    func address(at offset: Int) -> IPv4Address { address(offset: offset) }
+}
+
+extension ServiceIPAllocator6: ServiceAddressAllocator {
+    static func parse(_ text: String) -> IPv6Address? { IPv6Address(text) }
+    func address(at offset: Int) -> IPv6Address { address(offset: UInt64(offset)) }
+}
