@@ -17,8 +17,15 @@ extension FabricIndex {
         // Nodes: the primary ENI's own IPv6 address and, in an IPv6 cluster, the /80 prefix
         // ipamd assigned to it (every address of it reaches the ENI; each running pod's is
         // indexed as the pod's).
-        for n in realized.nodes {
-            guard let i = interfaces.firstIndex(where: { $0.kind == .nodeENI && $0.node == n.name && $0.deviceIndex == 0 }) else { continue }
+        // (An IPv4 cluster on an IPv4 fabric has none of this: nothing is scanned.)
+        var primaryENI: [String: Int] = [:]
+        if realized.nodes.contains(where: { $0.ipv6Address != nil || $0.ipv6Prefix != nil }) || realized.pods.contains(where: { $0.ipv6 != nil }) {
+            for (i, iface) in interfaces.enumerated() where iface.kind == .nodeENI && iface.deviceIndex == 0 {
+                if let node = iface.node, primaryENI[node] == nil { primaryENI[node] = i }
+            }
+        }
+        for n in realized.nodes where n.ipv6Address != nil || n.ipv6Prefix != nil {
+            guard let i = primaryENI[n.name] else { continue }
             if let a = n.ipv6Address { claim6(a, i) }
             if let p = n.ipv6Prefix { prefixOwner6[p.network] = i }
         }
@@ -32,7 +39,7 @@ extension FabricIndex {
         for p in realized.pods where !p.hostNetwork {
             guard let a = p.ipv6 else { continue }
             podByIP6[a] = "\(p.namespace)/\(p.name)"
-            if let node = p.node, let i = interfaces.firstIndex(where: { $0.kind == .nodeENI && $0.node == node && $0.deviceIndex == 0 }) {
+            if let node = p.node, let i = primaryENI[node] {
                 owner6[a] = i
                 addMember6(a, i)
             }
