@@ -80,6 +80,10 @@ struct TransitGatewayInputTests {
         // A name that is no attachment (with the nearest).
         _ = Self.only(["#ASSOC": ", vc"], .tgwAttachmentMissing, line: 33)
         _ = Self.only(["#PROP": ", nope"], .tgwAttachmentMissing, line: 34)
+        // The same attachment propagating twice into one table: a warning, the first kept.
+        if let d = Self.only(["#PROP": ", va"], .tgwPropagationTwice, line: 34) {
+            #expect(d.severity == .warning && d.notes.first?.location.line == 34)
+        }
         _ = Self.only(["#ROUTE": "{destination: 172.20.0.0/16, attachment: gone}"], .tgwAttachmentMissing, line: 37)
         // The default route table names no table.
         _ = Self.only(["#TGW": "defaultRouteTable: mian"], .tgwRouteTableMissing, line: 25)

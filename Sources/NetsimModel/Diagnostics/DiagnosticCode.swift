@@ -166,6 +166,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let tgwExternalNotAttached = DiagnosticCode("NS1410", "tgw-external-not-attached", "An external network reached via a transit gateway with route tables that has no VPN or Direct Connect attachment covering it.")
     public static let tgwMixedForms = DiagnosticCode("NS1411", "tgw-mixed-forms", "A transit gateway written with both the single-table form (vpcAttachments, routes) and route tables (attachments, routeTables).")
     public static let tgwStatefulNotAppliance = DiagnosticCode("NS1412", "tgw-stateful-not-appliance", "A network interface marked stateful whose source/destination check is on: it forwards nothing, so the flag has no effect.")
+    public static let tgwPropagationTwice = DiagnosticCode("NS1413", "tgw-propagation-twice", "An attachment listed twice in one transit gateway route table's propagations: one propagation per attachment, the second is ignored.")
 
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
@@ -272,7 +273,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .vpnGateway, .propagatingVgw, .externalFirewall, .externalConnection, .noReturnRoute,
         .tgwRouteTableMissing, .tgwAssociatedTwice, .tgwVPCAttachedTwice, .tgwAttachmentMissing, .tgwDuplicateRoute,
         .tgwStaticOverridesPropagated, .tgwApplianceModeNotVPC, .tgwPeeringPropagation, .tgwAttachmentKind,
-        .tgwExternalNotAttached, .tgwMixedForms, .tgwStatefulNotAppliance,
+        .tgwExternalNotAttached, .tgwMixedForms, .tgwStatefulNotAppliance, .tgwPropagationTwice,
         .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
         .cniSettingFamily,
     ]

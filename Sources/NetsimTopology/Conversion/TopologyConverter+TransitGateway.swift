@@ -182,6 +182,7 @@ extension TopologyConverter {
                 associated[a] = (tname, loc)
                 table.associations.append(a)
             }
+            var propagated: [String: SourceLocation] = [:]
             for (a, loc) in tr.stringList("propagations") {
                 guard checkAttachment(a, in: tgw, at: loc, context: tctx) else { continue }
                 if tgw.attachment(named: a)?.kind == .peering {
@@ -189,7 +190,13 @@ extension TopologyConverter {
                                    hint: "transit gateway peering attachments do not support propagation: add static routes to it instead")
                     continue
                 }
-                if table.propagations.contains(a) { continue }
+                if let first = propagated[a] {
+                    reporter.warning(.tgwPropagationTwice, "attachment '\(echo: a)' is listed twice in the propagations of \(tctx)", at: loc,
+                                     hint: "list each attachment once: a route table has one propagation per attachment (EC2 refuses enabling it again)",
+                                     notes: [Diagnostic.Note("first listed here", at: first)])
+                    continue
+                }
+                propagated[a] = loc
                 table.propagations.append(a)
             }
             var seen: [String: SourceLocation] = [:]
