@@ -462,24 +462,7 @@ extension TopologyConverter {
                     reporter.error(.invalidValue, "the attachment of VPC '\(echo: v)' to \(ctx) lists no subnets", at: ar.valueLocation("subnets"),
                                    hint: "name one subnet per zone the attachment serves, or leave 'subnets' out for the default (the smallest subnet of each zone)")
                 }
-                if let vpc = vpcs.first(where: { $0.name == v }) {
-                    var zones: [String: (String, SourceLocation)] = [:]
-                    for (sn, sloc) in named {
-                        guard let subnet = vpc.subnet(named: sn) else {
-                            let dym = Suggestions.didYouMean(sn, in: vpc.subnets.map(\.name))
-                            reporter.error(.attachmentSubnetNotInVPC, "subnet '\(echo: sn)' of the attachment of VPC '\(echo: v)' to \(ctx) is not a subnet of VPC '\(echo: v)'", at: sloc,
-                                           hint: dym.isEmpty ? "name subnets of VPC '\(echo: v)': \(vpc.subnets.map(\.name).sorted().joined(separator: ", "))" : dym)
-                            continue
-                        }
-                        if let (other, oloc) = zones[subnet.zone] {
-                            reporter.error(.attachmentZoneTwice, "the attachment of VPC '\(v)' to \(ctx) names two subnets in zone \(subnet.zone): '\(other)' and '\(sn)'", at: sloc,
-                                           hint: "a transit gateway attachment has one subnet per zone; keep one of them",
-                                           notes: [Diagnostic.Note("'\(other)' is in \(subnet.zone)", at: oloc)])
-                            continue
-                        }
-                        zones[subnet.zone] = (sn, sloc)
-                    }
-                }
+                checkAttachmentSubnets(named, vpc: v, vpcs: vpcs, context: ctx)
                 if !named.isEmpty { attachmentSubnets[v] = named.map(\.0) }
             } else if let v = MappingReader.scalarString(item, what: "an item of 'vpcAttachments' in \(ctx)", file: file, reporter: reporter) {
                 reference(.vpc, v, at: item.location(in: file), from: ctx)
