@@ -30,7 +30,7 @@ extension ServicePorts {
         let workloads = Realizer.implicitWorkloads(t.kubernetes) + t.kubernetes.workloads
         let workloadByKey = Dictionary(workloads.map { ("\($0.meta.namespace)/\($0.kind)/\($0.meta.name)", $0) }, uniquingKeysWith: { a, _ in a })
         let slicesByService = Dictionary(grouping: t.kubernetes.endpointSlices, by: { "\($0.meta.namespace)/\($0.serviceName)" })
-        let running = r.pods.filter { $0.status == .running && !$0.hostNetwork && $0.ipv6 != nil }
+        let runningByLabel = runningPodsByLabel(r.pods.filter { !$0.hostNetwork && $0.ipv6 != nil })
         for s in t.kubernetes.services where s.type != .ExternalName {
             guard let ip = ipOf["\(s.meta.namespace)/\(s.meta.name)"] ?? nil else { continue }
             let external = s.type == .NodePort || s.type == .LoadBalancer
@@ -60,16 +60,8 @@ extension ServicePorts {
                     continue
                 }
                 guard let selector = s.selector, !selector.isEmpty else { continue }
-                for pod in running where pod.namespace == s.meta.namespace && selector.allSatisfy({ pod.labels[$0.key] == $0.value }) {
-                    guard let addr = pod.ipv6 else { continue }
-                    let target: UInt16?
-                    switch sp.targetPort {
-                    case .number(let n): target = n
-                    case .name(let n):
-                        let w = workloadByKey["\(pod.namespace)/\(pod.workloadKind)/\(pod.workload)"]
-                        target = w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
-                    }
-                    guard let port = target else { continue }
+                for pod in selected(by: selector, in: s.meta.namespace, runningByLabel) {
+                    guard let addr = pod.ipv6, let port = targetPort(sp, of: pod, workloadByKey) else { continue }
                     endpoints[key, default: []].append(RealizedEndpoint6(ip: addr, port: port, nodeName: pod.node))
                 }
             }

@@ -132,11 +132,7 @@ public enum ServicePorts {
         }
         let workloads = Realizer.implicitWorkloads(t.kubernetes) + t.kubernetes.workloads
         let workloadByKey = Dictionary((workloads).map { ("\($0.meta.namespace)/\($0.kind)/\($0.meta.name)", $0) }, uniquingKeysWith: { a, _ in a })
-        // Running pods by "namespace/label=value", so a selector looks at the pods of one label only.
-        var runningByLabel: [String: [RealizedPod]] = [:]
-        for pod in r.pods where pod.status == .running {
-            for (k, v) in pod.labels { runningByLabel["\(pod.namespace)/\(k)=\(v)", default: []].append(pod) }
-        }
+        let runningByLabel = runningPodsByLabel(r.pods)
         let slicesByService = Dictionary(grouping: t.kubernetes.endpointSlices, by: { "\($0.meta.namespace)/\($0.serviceName)" })
         var zoneOfNode: [String: String] = [:]
         for n in r.nodes { if let z = n.labels["topology.kubernetes.io/zone"] { zoneOfNode[n.name] = z } }
@@ -185,17 +181,8 @@ public enum ServicePorts {
                     continue
                 }
                 guard let selector = s.selector, !selector.isEmpty else { continue }
-                guard let first = selector.min(by: { $0.key < $1.key }) else { continue }
-                for pod in runningByLabel["\(s.meta.namespace)/\(first.key)=\(first.value)"] ?? [] {
-                    guard selector.allSatisfy({ pod.labels[$0.key] == $0.value }), let addr = pod.ip else { continue }
-                    let target: UInt16?
-                    switch sp.targetPort {
-                    case .number(let n): target = n
-                    case .name(let n):
-                        let w = workloadByKey["\(pod.namespace)/\(pod.workloadKind)/\(pod.workload)"]
-                        target = w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
-                    }
-                    guard let port = target else { continue }
+                for pod in selected(by: selector, in: s.meta.namespace, runningByLabel) {
+                    guard let addr = pod.ip, let port = targetPort(sp, of: pod, workloadByKey) else { continue }
                     // trafficDistribution PreferClose (unless the topology-mode annotation takes
                     // over): the EndpointSlice controller (v1.31 endpointslice/trafficdist) hints
                     // each ready endpoint for its own node's zone.
@@ -205,5 +192,33 @@ public enum ServicePorts {
             }
         }
         return (ports, endpoints)
+    }
+}
+
+extension ServicePorts {
+    /// Running pods by "namespace/label=value", so a selector looks at the pods of one label only.
+    static func runningPodsByLabel(_ pods: [RealizedPod]) -> [String: [RealizedPod]] {
+        var out: [String: [RealizedPod]] = [:]
+        for pod in pods where pod.status == .running {
+            for (k, v) in pod.labels { out["\(pod.namespace)/\(k)=\(v)", default: []].append(pod) }
+        }
+        return out
+    }
+
+    /// The running pods of `namespace` a Service's (non-empty) selector matches, in pod order.
+    static func selected(by selector: [String: String], in namespace: String, _ byLabel: [String: [RealizedPod]]) -> [RealizedPod] {
+        guard let first = selector.min(by: { $0.key < $1.key }) else { return [] }
+        return (byLabel["\(namespace)/\(first.key)=\(first.value)"] ?? []).filter { pod in selector.allSatisfy { pod.labels[$0.key] == $0.value } }
+    }
+
+    /// The pod port a Service port targets: its number, or the named container port of the
+    /// pod's workload with the Service port's protocol (none: the pod is no endpoint).
+    static func targetPort(_ sp: ServicePort, of pod: RealizedPod, _ workloadByKey: [String: Workload]) -> UInt16? {
+        switch sp.targetPort {
+        case .number(let n): return n
+        case .name(let n):
+            let w = workloadByKey["\(pod.namespace)/\(pod.workloadKind)/\(pod.workload)"]
+            return w?.template.ports.first { $0.name == n && $0.ipProtocol == sp.ipProtocol }?.containerPort
+        }
     }
 }
