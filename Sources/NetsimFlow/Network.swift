@@ -85,6 +85,7 @@ public struct Network: Sendable {
         if case .controlPlane = req.to {
             return .invalid("to: controlplane is a source (the control plane calling out); the API server's endpoint is apiserver", near: [])
         }
+        if let t = observedNotPlaced(req) { return .traced(t) }
         var src: ResolvedEndpoint, dst: ResolvedEndpoint
         switch resolver.resolve(req.from) {
         case .resolved(let e): src = e

@@ -92,6 +92,9 @@ public struct Caveat: Sendable {
         /// An ALB rule forwards to a target group outside the cluster (an ARN or name in its
         /// `actions.<name>` annotation), whose targets netsim does not model.
         case externalTargetGroup = "EXTERNAL_TARGET_GROUP"
+        /// An end of the flow is a pod of the observed state (`kubernetes.observed`) that netsim
+        /// could not place as observed (its node or address does not fit the topology).
+        case observedNotPlaced = "OBSERVED_NOT_PLACED"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind { detail.kind }
@@ -135,6 +138,8 @@ public enum CaveatDetail: Sendable {
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
     case controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool)
     case ipv6NotModelled(source: IPAddress, destination: IPAddress)
+    /// An observed pod netsim could not place as observed, and why.
+    case observedNotPlaced(pod: String, reason: String)
 
     public var kind: Caveat.Kind {
         switch self {
@@ -147,6 +152,7 @@ public enum CaveatDetail: Sendable {
         case .externalTargetGroup: return .externalTargetGroup
         case .controlPlaneNotModelled: return .controlPlaneNotModelled
         case .ipv6NotModelled: return .ipv6NotModelled
+        case .observedNotPlaced: return .observedNotPlaced
         }
     }
     var side: Caveat.Side? {

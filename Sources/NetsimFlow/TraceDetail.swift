@@ -527,6 +527,9 @@ public enum StepDetail: Sendable {
     /// internet gateway, out or `inbound`: no address translation (IPv6 addresses are public);
     /// `session`: the reply of a connection the gateway saw go out.
     case ipv6Gateway(egressOnly: Bool, inbound: Bool, session: Bool)
+    /// An end of the flow is an observed pod (`kubernetes.observed`) netsim could not place as
+    /// observed: no verdict rather than one about another address.
+    case observedNotPlaced(pod: String, reason: String)
 }
 
 /// Reachability Analyzer's explanation codes netsim uses, and netsim's own (kube-proxy's

@@ -43,6 +43,8 @@ extension Wording {
         case .ipv6NotModelled(let source, let destination):
             return ipv6NotModelled(source: source, destination: destination)
                 + (source.family == destination.family ? "" : "; trace the flow's IPv4 addresses")
+        case .observedNotPlaced(let pod, let reason):
+            return observedNotPlaced(pod: pod, reason: reason) + "; netsim check lists what to change (NS1579–NS1583)"
         }
     }
 

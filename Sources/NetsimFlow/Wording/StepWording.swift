@@ -44,6 +44,7 @@ extension StepDetail {
         case .vpnGateway, .returnRoute: return "Routing"
         case .externalFirewall: return "Firewall"
         case .ipv6Gateway: return "Forward"
+        case .observedNotPlaced: return "NotModelled"
         }
     }
 
@@ -177,6 +178,7 @@ extension StepDetail {
         case .vpnGateway(let h): return Wording.vpnGatewayStep(h)
         case .externalFirewall(let m): return Wording.externalFirewallStep(m)
         case .returnRoute(let c): return Wording.returnRouteStep(c)
+        case .observedNotPlaced(let pod, let reason): return Wording.observedNotPlaced(pod: pod, reason: reason)
         case .ipv6Gateway(let egressOnly, let inbound, let session):
             return Wording.ipv6Gateway(egressOnly: egressOnly, inbound: inbound, session: session)
         }
@@ -290,6 +292,11 @@ public enum Wording {
             return "the EKS API server's public endpoint \(d.endpoint) accepts \(d.source): publicAccessCidrs \(m) contains it"
         }
         return "the EKS API server's public endpoint \(d.endpoint) refuses \(d.source): it is outside publicAccessCidrs [\(cidrs)]"
+    }
+
+    /// Why a flow from or to an observed pod netsim could not place gets no verdict.
+    public static func observedNotPlaced(pod: String, reason: String) -> String {
+        "pod \(pod) is in the observed state, but netsim cannot place it as observed: \(reason); netsim gives no verdict rather than one for another address"
     }
 
     /// Why a flow to the API server's Service gets no verdict.

@@ -615,6 +615,80 @@ public struct NodeIPAM: Sendable {
     }
 }
 
+/// How an observed pod address (`kubernetes.observed`) was placed on its node.
+public enum ObservedAddressPlacement: Sendable, Equatable {
+    /// ipamd held it already, free: the pod takes it as CNI ADD would.
+    case held
+    /// ipamd did not hold it: it is added to an ENI of the node in the address's subnet as one
+    /// more secondary IP (EC2 `AssignPrivateIpAddresses` with that address), `eni` its ID.
+    case added(eni: String)
+    /// ipamd held another free secondary IP in the address's subnet where EC2 gave the
+    /// cluster this one: the observed address takes that secondary IP's place on `eni` (the
+    /// drawn address goes back to the subnet).
+    case replaced(eni: String, drawn: IPv4Address)
+    /// It cannot be an address of this node; why.
+    case refused(String)
+}
+
+extension NodeIPAM {
+    /// Gives a pod the address the cluster was observed to give it (netsim import kubernetes).
+    /// The address must be one the node's ENIs hold (then it is assigned as ipamd assigns), or
+    /// one free in the subnet of an ENI with room for another secondary IP (then it is added
+    /// there); otherwise it is refused and nothing changes. The fabric then finds the address on
+    /// that ENI like any pod address, so security groups, network ACLs and routes judge it.
+    public mutating func assignObservedIP(_ ip: IPv4Address, ec2: inout EC2Account) -> ObservedAddressPlacement {
+        for e in enis.indices {
+            for c in enis[e].cidrs.indices where enis[e].cidrs[c].cidr.contains(ip) {
+                if enis[e].isTrunk { return .refused("it is held by the node's trunk ENI \(enis[e].id)") }
+                let mask: UInt16 = 1 << UInt16(ip.value - enis[e].cidrs[c].cidr.network.value)
+                if enis[e].cidrs[c].assigned & mask != 0 { return .refused("another pod on the node has it") }
+                if enis[e].cidrs[c].cooling & mask != 0 {
+                    enis[e].cidrs[c].cooling &= ~mask
+                    coolingCount -= 1
+                }
+                enis[e].cidrs[c].assigned |= mask
+                assigned += 1
+                return .held
+            }
+            if enis[e].primaryIP == ip { return .refused("it is the primary address of the node's ENI \(enis[e].id)") }
+        }
+        if prefixMode {
+            return .refused("the node uses prefix delegation and none of its /28 prefixes holds it")
+        }
+        var inSubnet = false
+        for e in enis.indices where !enis[e].isTrunk && ec2.pool(enis[e].subnet).contains(ip) {
+            inSubnet = true
+            guard enis[e].cidrs.count < maxCIDRsPerENI else { continue }
+            guard ec2.reserve(ip, inSubnet: enis[e].subnet) else {
+                return .refused("its subnet has it in use (another node, ENI or reserved address)")
+            }
+            var cidr = NodeCIDR(IPv4CIDR(network: ip, prefixLength: 32))
+            cidr.assigned = 1
+            enis[e].cidrs.append(cidr)
+            total += 1
+            assigned += 1
+            return .added(eni: enis[e].id)
+        }
+        // Full ENIs: EC2 drew other addresses than netsim did. A free secondary IP of an ENI
+        // in the same subnet gives its place to the observed one.
+        for e in enis.indices where !enis[e].isTrunk && ec2.pool(enis[e].subnet).contains(ip) {
+            guard let c = enis[e].cidrs.lastIndex(where: { $0.size == 1 && $0.assigned == 0 && $0.cooling == 0 }) else { continue }
+            guard ec2.reserve(ip, inSubnet: enis[e].subnet) else {
+                return .refused("its subnet has it in use (another node, ENI or reserved address)")
+            }
+            let drawn = enis[e].cidrs[c].cidr.network
+            ec2.freeAddress(drawn, subnet: enis[e].subnet)
+            var cidr = NodeCIDR(IPv4CIDR(network: ip, prefixLength: 32))
+            cidr.assigned = 1
+            enis[e].cidrs[c] = cidr
+            assigned += 1
+            return .replaced(eni: enis[e].id, drawn: drawn)
+        }
+        return .refused(inSubnet ? "the node's ENIs in its subnet have no room for another secondary IP and no free one to give up"
+                        : "none of the node's ENIs is in a subnet that contains it")
+    }
+}
+
 /// The sentences one recorded pool-manager iteration writes (a box, so that recording does not
 /// make every step of the iteration a mutation).
 final class StepLog: @unchecked Sendable {

@@ -54,6 +54,14 @@ public struct RealizedCluster: Sendable {
 
     public func fargateNode(named name: String) -> FargateNode? { fargateNodes.first { $0.name == name } }
 
+    /// Where the observed state (`kubernetes.observed`) could not be used as observed, or
+    /// differs from what netsim's own allocation would have done (`NS1579`–`NS1583`), located
+    /// in the observed file; `check` reports them.
+    public var observedDiagnostics: [Diagnostic] = []
+    /// Observed pods ("namespace/name") netsim could not place as observed, and why: a trace
+    /// from or to one ends NOT_MODELLED instead of using an address the cluster did not have.
+    public var observedUnplaced: [String: String] = [:]
+
     public var podsWithoutIP: [RealizedPod] { pods.filter { $0.status == .waitingForIP } }
     /// The Pending pods built (at most `Realizer.pendingPodsBuilt` per workload); their number
     /// is `unscheduledCount`.

@@ -33,6 +33,8 @@ public enum Realizer {
         var c = r.result()
         c.controlPlaneENIs = r.controlPlaneENIs
         c.interfaceEndpointENIs = endpointENIs
+        c.observedDiagnostics = r.observedDiagnostics.sorted
+        c.observedUnplaced = r.observedUnplaced
         LoadBalancerBuilder.complete(t, &c)
         return c
     }
@@ -146,6 +148,9 @@ struct Run {
     /// The allocation clock: every pool-manager iteration advances it by a minute, so ipamd's
     /// timers (30 s release gate, 60 s ENI age, 120 s back-off) have always run out.
     var now = 0
+    /// The observed state's findings and unplaced pods (`Realizer+Observed.swift`).
+    var observedDiagnostics = DiagnosticBag()
+    var observedUnplaced: [String: String] = [:]
 
     init(topology: Topology, catalog: InstanceCatalog, options: RealizeOptions) {
         t = topology
@@ -197,7 +202,9 @@ struct Run {
             let subnets = g.subnets.compactMap { vpc.subnet(named: $0) }
             guard !subnets.isEmpty else { continue }
             var launched = 0
-            for i in 0..<count {
+            let observed = placeObservedNodes(group: g, count: count, type: type, subnets: subnets, cluster: cluster, vpc: vpc)
+            launched += observed
+            for i in observed..<max(observed, count) {
                 let subnet = subnets[i % subnets.count]
                 if createNode(group: g, index: i, type: type, subnet: subnet, cluster: cluster, vpc: vpc) { launched += 1 }
             }
@@ -239,11 +246,12 @@ struct Run {
     }
 
     mutating func createNode(group g: NodeGroup, index: Int, type: InstanceType, subnet: Subnet, cluster: Cluster, vpc: VPC,
-                             settleNow: Bool = true) -> Bool {
-        guard let sIdx = ec2.poolIndex[subnet.name], let ip = ec2.randomAddress(inSubnet: sIdx) else { return false }
+                             settleNow: Bool = true, observed: ObservedState.Node? = nil) -> Bool {
+        // An observed node's address is reserved by the caller (placeObservedNodes).
+        guard let sIdx = ec2.poolIndex[subnet.name], let ip = observed?.internalIP ?? ec2.randomAddress(inSubnet: sIdx) else { return false }
         let groups = nodeSecurityGroups(g)
-        let name = Realizer.nodeName(ip, region: t.region)
-        let instanceID = AWSID.make("i", name: "\(g.name)/\(index)", seed: t.seed)
+        let name = observed?.name ?? Realizer.nodeName(ip, region: t.region)
+        let instanceID = observed?.instanceID ?? AWSID.make("i", name: "\(g.name)/\(index)", seed: t.seed)
         let identity = ec2.makeENIIdentity(owner: instanceID)
         let primary = NodeENI(id: identity.id, mac: identity.mac, deviceIndex: 0, subnet: sIdx, primaryIP: ip,
                               isPrimary: true, isTrunk: false, securityGroups: groups, createdAt: now)
@@ -330,6 +338,13 @@ struct Run {
             list.append((s.meta.namespace, s.meta.name, fixed, s.clusterIP == "None", false))
         }
         for e in list { if let f = e.fixed { alloc.take(f) } }
+        if let observed = t.kubernetes.observed {
+            for i in list.indices where list[i].fixed == nil && !list[i].none {
+                guard let o = observed.service(namespace: list[i].ns, name: list[i].name), let ip = o.clusterIP,
+                      let a = A.parse(ip.description) else { continue }
+                if alloc.take(a) { list[i].fixed = a } else { observedClusterIPRefused(o, ip) }
+            }
+        }
         var out = list.map { e in (namespace: e.ns, name: e.name, ip: e.none ? nil : (e.fixed ?? alloc.allocate()), implicit: e.implicit) }
         for s in k.services where s.type == .ExternalName {
             out.append((namespace: s.meta.namespace, name: s.meta.name, ip: nil, implicit: false))
@@ -396,9 +411,14 @@ struct Run {
                         unscheduled += 1
                         continue
                     }
+                    if !sgp.selected, let o = observedDaemonPod(w, node: ni) {
+                        bindObserved(w, o, implicit: implicit, node: ni)
+                        continue
+                    }
                     bind(w, name: podName(ni), implicit: implicit, node: ni, branch: sgp.selected)
                     if sgp.selected { attachBranch(to: pods.count - 1, node: ni, sgp) }
                 }
+                reportObservedDaemonPods(w)
                 continue
             }
             let replicas = w.kind == .pod ? 1 : (w.replicas ?? 1)
@@ -416,7 +436,12 @@ struct Run {
             let zoneOf = nodes.map { n in zoneNames.firstIndex(of: n.zone) ?? 0 }
             var sched = Sched(onNode: Array(repeating: 0, count: nodes.count), inZone: Array(repeating: 0, count: zoneNames.count))
             let eligible = nodes.indices.filter { fits(w, node: $0) }
-            for i in 0..<replicas {
+            let observedNodes = placeObservedPods(w, implicit: implicit, limit: replicas, podENI: sgp.selected)
+            for ni in observedNodes {
+                sched.onNode[ni] += 1
+                sched.inZone[zoneOf[ni]] += 1
+            }
+            for i in observedNodes.count..<max(observedNodes.count, replicas) {
                 var best: Int? = nil
                 var bestScore = (Int.max, Int.max, Int.max)
                 for ni in eligible where nodes[ni].podCount < nodes[ni].maxPods && (!sgp.selected || branchRoom(ni)) {
@@ -448,6 +473,7 @@ struct Run {
                 if sgp.selected { attachBranch(to: pods.count - 1, node: ni, sgp) }
             }
         }
+        reportUnusedObserved(workloads: workloads)
         shortNodeWarnings()
         let waiting = pods.filter { $0.status == .waitingForIP }.count
         if waiting > 0 {

@@ -221,6 +221,21 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     // MARK: NS148x — the node datapath of an IPv6 cluster
     public static let cniSettingFamily = DiagnosticCode("NS1481", "cni-setting-family", "An aws-node setting with no effect in the cluster's IP family: SNAT settings in an IPv6 cluster, ENABLE_V4_EGRESS in an IPv4 one.")
 
+    // MARK: NS1571–NS1589 — netsim import kubernetes and the observed state
+    public static let importNotList = DiagnosticCode("NS1571", "import-not-list", "A Kubernetes import input that is not a `kubectl get -o yaml` List (a mapping with kind List and items) or one object.")
+    public static let importKindSkipped = DiagnosticCode("NS1572", "import-kind-skipped", "An object of a kind netsim does not model (or does not import) in a Kubernetes import input: it is listed and not written.")
+    public static let importMissingReference = DiagnosticCode("NS1573", "import-missing-reference", "An imported object that refers to an object the dump does not hold (a pod's node or owner, an EndpointSlice's Service).")
+    public static let importMixedClusters = DiagnosticCode("NS1574", "import-mixed-clusters", "A Kubernetes import whose nodes come from more than one region or cloud: the dumps of several clusters mixed.")
+    public static let importInvalidObject = DiagnosticCode("NS1575", "import-invalid-object", "An item of a Kubernetes import without apiVersion, kind or metadata.name, or of the wrong type.")
+    public static let importDuplicateObject = DiagnosticCode("NS1576", "import-duplicate-object", "The same object (kind, namespace, name) twice in a Kubernetes import with different contents: the first is kept.")
+    public static let importOutput = DiagnosticCode("NS1577", "import-output", "A Kubernetes import output folder netsim will not write: an input, inside an input folder, not empty, or not a folder.")
+    public static let observedFile = DiagnosticCode("NS1578", "observed-file", "A kubernetes.observed file netsim cannot read: wrong shape, a bad address or a missing field.")
+    public static let observedNodeUnplaced = DiagnosticCode("NS1579", "observed-node-unplaced", "An observed node netsim cannot place: no node group of that name, its address outside the group's subnets or already taken, or more nodes than the group's count.")
+    public static let observedPodNodeMissing = DiagnosticCode("NS1580", "observed-pod-node-missing", "An observed pod on a node netsim does not have: traces from it end NOT_MODELLED.")
+    public static let observedPodAddress = DiagnosticCode("NS1581", "observed-pod-address", "An observed pod address outside what netsim's ipamd held on that node (added to an ENI of its subnet), or that cannot be placed on any of the node's ENIs.")
+    public static let observedClusterIP = DiagnosticCode("NS1582", "observed-cluster-ip", "An observed Service cluster IP outside the cluster's Service range or taken by another Service: netsim allocates one instead.")
+    public static let observedObjectMissing = DiagnosticCode("NS1583", "observed-object-missing", "An observed pod or Service whose workload or Service the manifests do not define: its observed state is not used.")
+
     // MARK: NS10xx — simulation scenarios
     public static let eventsOutOfOrder = DiagnosticCode("NS1001", "events-out-of-order", "Scenario events whose times go backwards.")
     public static let invalidScenario = DiagnosticCode("NS1002", "invalid-scenario", "A scenario event that names nothing in the topology or asks the impossible.")
@@ -276,5 +291,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .tgwExternalNotAttached, .tgwMixedForms, .tgwStatefulNotAppliance, .tgwPropagationTwice,
         .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
         .cniSettingFamily,
+        .importNotList, .importKindSkipped, .importMissingReference, .importMixedClusters, .importInvalidObject, .importDuplicateObject,
+        .importOutput, .observedFile, .observedNodeUnplaced, .observedPodNodeMissing, .observedPodAddress, .observedClusterIP, .observedObjectMissing,
     ]
 }

@@ -19,6 +19,8 @@ public struct KubernetesObjects: Sendable {
     /// EKS ApplicationNetworkPolicies (`networking.k8s.aws`, namespaced, FQDN egress peers):
     /// not modelled, kept so that traces through pods of their namespace carry a caveat.
     public var applicationNetworkPolicies: [UnmodelledObject] = []
+    /// The cluster's observed state (`kubernetes.observed`), when the topology names one.
+    public var observed: ObservedState? = nil
 
     public init() {}
 

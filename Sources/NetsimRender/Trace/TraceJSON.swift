@@ -17,6 +17,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case vpnGateway, externalFirewall, returnRoute
     case transitGatewayTableRoute
     case ipv6Gateway
+    case observedNotPlaced
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -71,6 +72,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .returnRoute: self = .returnRoute
         case .transitGatewayTableRoute: self = .transitGatewayTableRoute
         case .ipv6Gateway: self = .ipv6Gateway
+        case .observedNotPlaced: self = .observedNotPlaced
         }
     }
 }
@@ -347,6 +349,8 @@ extension TraceRenderer {
             return JSONObject(["loadBalancer": lb, "targetGroup": tg])
         case .ipv6NotModelled(let source, let destination):
             return JSONObject(["source": source, "destination": destination])
+        case .observedNotPlaced(let pod, let reason):
+            return JSONObject(["pod": pod, "reason": reason])
         case .serviceDNS(let a): return serviceDNSFields(a)
         case .delivered(let who, let blocked):
             var o = JSONObject(["blockedEarlier": blocked])

@@ -400,7 +400,8 @@ public enum TraceSchema {
             "APPLICATION_NETWORK_POLICY",
             "TRANSIT_GATEWAY_ZONE",
             "EXTERNAL_TARGET_GROUP",
-            "IPV6_NOT_MODELLED"
+            "IPV6_NOT_MODELLED",
+            "OBSERVED_NOT_PLACED"
           ]
         },
         "side": {
@@ -3603,6 +3604,47 @@ public enum TraceSchema {
         }
       }
     },
+    "stepObservedNotPlaced": {
+      "type": "object",
+      "description": "An end of the flow is a pod of the observed state (kubernetes.observed) that netsim could not place as observed (`reason`): no verdict.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "pod",
+        "reason"
+      ],
+      "properties": {
+        "kind": {
+          "const": "observedNotPlaced"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "pod": {
+          "type": "string"
+        },
+        "reason": {
+          "type": "string"
+        }
+      }
+    },
     "stepServiceDNS": {
       "type": "object",
       "description": "What an AWS service's regional DNS name returned to the source of an `aws:SERVICE` flow, and why: an interface endpoint's ENI (its private hosted zone, private DNS on; the one in the source's zone, `otherZones` the rest), the public service (`standIn`: netsim's stand-in address; `reason` says why), or an address of a gateway endpoint's prefix list.",
@@ -3765,7 +3807,8 @@ public enum TraceSchema {
             "vpnGateway",
             "externalFirewall",
             "returnRoute",
-            "serviceDNS"
+            "serviceDNS",
+            "observedNotPlaced"
           ]
         }
       },
@@ -4430,6 +4473,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepServiceDNS"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "observedNotPlaced"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepObservedNotPlaced"
           },
           "else": false
         }

@@ -27,8 +27,10 @@ extension TopologyConverter {
                                at: item.location(in: file))
             }
         }
+        var objects = m.objects
+        objects.observed = convertObserved(r)
         r.finish()
-        return m.objects
+        return objects
     }
 
     // MARK: implicit objects

@@ -3444,6 +3444,10 @@ public enum TopologySchema {
               }
             ]
           }
+        },
+        "observed": {
+          "description": "The cluster's observed state (nodes, pod addresses and nodes, cluster IPs), as netsim import kubernetes writes it: a file relative to the topology's folder. Traces use these addresses where they fit the fabric; check reports where they do not. See Docs/import.md.",
+          "$ref": "#/$defs/manifestGlob"
         }
       }
     },

@@ -61,6 +61,12 @@ struct Check: ParsableCommand {
                 diagnostics += Network.checkDiagnostics(t, catalog: catalog, file: path)
                 diagnostics.sort { ($0.location.file, $0.location.line, $0.location.column, $0.code.id) < ($1.location.file, $1.location.line, $1.location.column, $1.code.id) }
             }
+            // The observed state (kubernetes.observed): where the cluster differs from netsim's
+            // own allocation, or cannot be placed in the fabric (NS1579–NS1583).
+            if let t = r.validTopology ?? r.topologyBesideBadIntents, t.kubernetes.observed != nil {
+                diagnostics += Realizer.realize(t, catalog: catalog).observedDiagnostics
+                diagnostics.sort { ($0.location.file, $0.location.line, $0.location.column, $0.code.id) < ($1.location.file, $1.location.line, $1.location.column, $1.code.id) }
+            }
             return CheckReport.FileResult(path: path, diagnostics: diagnostics, topologyName: r.topology?.name,
                                           manifests: Array(r.files.dropFirst()))
         }
