@@ -82,7 +82,7 @@ extension Run {
         if let ni = nodes.firstIndex(where: { $0.name == name }) { return ni }
         observedDiagnostics.warning(.observedPodNodeMissing, "observed pod '\(echo: key)' runs on node '\(echo: name)', which netsim does not have; netsim schedules a pod of its own instead, and traces naming this pod end NOT_MODELLED",
                                     at: o.location, hint: "add the node to the observed nodes with its node group (eks.amazonaws.com/nodegroup) and address")
-        observedUnplaced[key] = "its node '\(name)' is not in the topology"
+        observedUnplaced[key] = "its node '\(echo: name)' is not in the topology"
         return nil
     }
 
@@ -135,8 +135,8 @@ extension Run {
                                         at: o.location, hint: "expected when the VPC's addresses are simulated (EC2 picks secondary IPs at random); import the VPC's ENIs to match them")
         case .refused(let why):
             pod.status = .waitingForIP
-            pod.reason = "observed at \(ip), which netsim cannot place on node '\(nodes[ni].name)': \(why)"
-            observedUnplaced[key] = "its observed address \(ip) cannot be placed on node '\(nodes[ni].name)': \(why)"
+            pod.reason = "observed at \(ip), which netsim cannot place on node '\(echo: nodes[ni].name)': \(why)"
+            observedUnplaced[key] = "its observed address \(ip) cannot be placed on node '\(echo: nodes[ni].name)': \(why)"
             observedDiagnostics.warning(.observedPodAddress, "observed pod '\(echo: key)' has \(ip), which cannot be an address of node '\(echo: nodes[ni].name)' as netsim realized it: \(why); traces naming this pod end NOT_MODELLED",
                                         at: o.location, hint: "check the node's subnets and ENI limits in the topology against the cluster")
         }
@@ -162,7 +162,7 @@ extension Run {
         for o in observed.pods where !known.contains("\(o.ownerKind.rawValue)/\(o.namespace)/\(o.owner)") {
             observedDiagnostics.warning(.observedObjectMissing, "observed pod '\(echo: o.namespace)/\(echo: o.name)' belongs to \(o.ownerKind.rawValue) '\(echo: o.owner)', which the manifests do not define; it is not used",
                                         at: o.location, hint: "add the workload's manifest (netsim import kubernetes writes it when the dump holds it)")
-            observedUnplaced["\(o.namespace)/\(o.name)"] = "its \(o.ownerKind.rawValue) '\(o.owner)' is not in the manifests"
+            observedUnplaced["\(o.namespace)/\(o.name)"] = "its \(o.ownerKind.rawValue) '\(echo: o.owner)' is not in the manifests"
         }
         let groups = Set(t.cluster?.nodeGroups.map(\.name) ?? [])
         for o in observed.nodes where !groups.contains(o.nodeGroup ?? "") {

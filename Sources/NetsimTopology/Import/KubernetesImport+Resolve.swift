@@ -49,20 +49,16 @@ extension ImportState {
 
     mutating func resolve() {
         // Several clusters mixed: nodes of more than one cloud or region cannot be one cluster.
-        let rows = nodes.map(Self.nodeRow).sorted { $0.name < $1.name }
-        var firstOf: [String: ObservedNodeRow] = [:]
-        for r in rows {
-            let key = r.cloud == "aws" ? "aws region \(r.region ?? "?")" : "cloud '\(r.cloud)'"
-            if firstOf[key] == nil { firstOf[key] = r }
-        }
-        if firstOf.count > 1 {
-            let keys = firstOf.keys.sorted()
-            guard let a = firstOf[keys[0]], let b = firstOf[keys[1]] else { return }
-            reporter.error(.importMixedClusters, "node '\(echo: b.name)' is in \(keys[1]) but node '\(echo: a.name)' is in \(keys[0]): these dumps come from more than one cluster",
+        // In reading order: the first node whose cloud or region differs from the first node's.
+        let inOrder = nodes.map(Self.nodeRow)
+        func place(_ r: ObservedNodeRow) -> String { r.cloud == "aws" ? "AWS region \(r.region ?? "(unknown)")" : "cloud '\(r.cloud)'" }
+        if let a = inOrder.first, let b = inOrder.first(where: { place($0) != place(a) }) {
+            reporter.error(.importMixedClusters, "node '\(echo: b.name)' is in \(echo: place(b)) but node '\(echo: a.name)' is in \(echo: place(a)): these dumps come from more than one cluster",
                            at: b.location, hint: "import one cluster's dump at a time, into its own folder (kubectl config current-context shows the cluster)",
-                           notes: [Diagnostic.Note("node '\(a.name)' read here", at: a.location)])
+                           notes: [Diagnostic.Note("node '\(Echo.clip(a.name))' read here", at: a.location)])
             return
         }
+        let rows = inOrder.sorted { $0.name < $1.name }
         let nodeNames = Set(rows.map(\.name))
         let serviceNames = Set(services.map { "\($0.namespace ?? "")/\($0.name)" })
         let writtenKeys = Set(written.keys)

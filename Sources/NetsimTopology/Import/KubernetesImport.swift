@@ -349,8 +349,17 @@ struct ImportState {
     static func restyle(_ n: Node) -> Node {
         switch n {
         case .scalar(var s):
-            if s.style == .doubleQuoted || s.style == .singleQuoted, plainSafe(s.string) { s.style = .plain }
-            else if s.style == .doubleQuoted || s.style == .singleQuoted { s.style = .doubleQuoted }
+            // One style per value whatever the input's (YAML or JSON): a string is plain when
+            // that reads back as the same string, else quoted (literal when it has line breaks);
+            // numbers, booleans and nulls stay plain.
+            let quoted = s.style == .doubleQuoted || s.style == .singleQuoted || s.style == .literal || s.style == .folded
+            if !quoted && readsAsNonString(s.string) {
+                s.style = .plain
+            } else if s.string.contains("\n") {
+                s.style = .literal
+            } else {
+                s.style = plainSafe(s.string) ? .plain : .doubleQuoted
+            }
             s.mark = nil
             return .scalar(s)
         case .mapping(let m):
@@ -360,6 +369,17 @@ struct ImportState {
         case .alias:
             return n
         }
+    }
+
+    /// A plain scalar YAML reads as something other than a string: null, a boolean (YAML 1.1's
+    /// words too, as kubectl's YAML library reads them), a number.
+    static func readsAsNonString(_ s: String) -> Bool {
+        let words: Set<String> = ["", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE",
+                                  "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"]
+        if words.contains(s) { return true }
+        if Int(s) != nil || Double(s) != nil { return true }
+        let lower = s.lowercased()
+        return lower.hasPrefix("0x") || lower.hasPrefix("0o") || lower == ".inf" || lower == "-.inf" || lower == ".nan"
     }
 
     /// A string YAML (1.1 or 1.2) reads as the same string unquoted, with no syntax in it.
