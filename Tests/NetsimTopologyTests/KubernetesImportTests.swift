@@ -169,6 +169,28 @@ struct KubernetesImportTests {
         #expect(clouds.diagnostics.first?.code == .importMixedClusters)
     }
 
+    @Test("a large dump: 200 Deployments, 4,000 pods on 100 nodes, folded and observed")
+    func largeDump() throws {
+        let scratch = Scratch()
+        var text = "apiVersion: v1\nkind: List\nmetadata: {resourceVersion: \"\"}\nitems:\n"
+        for n in 0..<100 {
+            text += "- {apiVersion: v1, kind: Node, metadata: {name: n\(n), labels: {eks.amazonaws.com/nodegroup: g, topology.kubernetes.io/zone: us-east-1a}}, spec: {providerID: \"aws:///us-east-1a/i-\(n)\"}, status: {addresses: [{type: InternalIP, address: 10.0.\(n / 200).\(n % 200 + 10)}]}}\n"
+        }
+        for d in 0..<200 {
+            text += "- {apiVersion: apps/v1, kind: Deployment, metadata: {name: d\(d), namespace: ns\(d % 7), uid: u\(d)}, spec: {replicas: 20, selector: {matchLabels: {app: d\(d)}}, template: {metadata: {labels: {app: d\(d)}}, spec: {containers: [{name: c}]}}}, status: {replicas: 20}}\n"
+            text += "- {apiVersion: apps/v1, kind: ReplicaSet, metadata: {name: d\(d)-h\(d), namespace: ns\(d % 7), ownerReferences: [{kind: Deployment, name: d\(d), controller: true}]}}\n"
+            for p in 0..<20 {
+                text += "- {apiVersion: v1, kind: Pod, metadata: {name: d\(d)-h\(d)-p\(p), namespace: ns\(d % 7), ownerReferences: [{kind: ReplicaSet, name: d\(d)-h\(d), controller: true}]}, spec: {nodeName: n\((d * 20 + p) % 100), containers: [{name: c}]}, status: {phase: Running, podIP: 10.1.\(d).\(p + 10)}}\n"
+            }
+        }
+        let r = KubernetesImport.run(inputs: [scratch.write("big.yaml", text)])
+        #expect(!r.hasErrors && r.diagnostics.isEmpty, "\(r.diagnostics.prefix(3).map(\.formatted))")
+        #expect(r.files.count == 7 + 2)   // deployment.yaml in seven namespaces, observed, snippet
+        #expect(r.summary.contains("folded: 4000 pods into their Deployment") && r.summary.contains("folded: 200 ReplicaSets into their Deployment"))
+        let observed = try #require(ImportLab.file(r, "observed.yaml"))
+        #expect(observed.components(separatedBy: "owner: Deployment/").count == 4001)
+    }
+
     @Test("a FIFO named on the command line is read to its end")
     func fifo() throws {
         let scratch = Scratch()
@@ -253,6 +275,7 @@ struct ObservedStateTests {
             ("apiVersion: netsim/v1\nkind: ObservedState\npods:\n  - {namespace: a, name: p, owner: ReplicaSet/x}\n", "NS1578", 4),
             ("apiVersion: netsim/v1\nkind: ObservedState\nnodes:\n  - {name: n, internalIp: 10.0.0.1}\n", "NS0201", 4),
             ("apiVersion: netsim/v1\nkind: ObservedState\nservices:\n  - {name: s}\n", "NS0203", 4),
+            ("apiVersion: netsim/v1\nkind: ObservedState\nnodes:\n  - {name: n}\n  - {name: n}\n", "NS1578", 5),
         ] {
             let path = try ImportLab.topology(in: scratch) { _ in text }
             let r = TopologyLoader(catalog: .builtin).load(path: path)

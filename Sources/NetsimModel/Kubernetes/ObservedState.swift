@@ -57,13 +57,30 @@ public struct ObservedState: Sendable {
     public var pods: [Pod] = []
     public var services: [Service] = []
 
+    /// Pods by "KIND/namespace/owner" and Services by "namespace/name" (`index()`), so a
+    /// cluster of thousands of workloads is looked up in constant time.
+    private var podsByOwner: [String: [Int]] = [:]
+    private var serviceByName: [String: Int] = [:]
+    private var indexed = false
+
     public init(file: String) { self.file = file }
 
+    /// Builds the lookups; call once the lists are complete (the loader does).
+    public mutating func index() {
+        podsByOwner = [:]
+        serviceByName = [:]
+        for (i, p) in pods.enumerated() { podsByOwner["\(p.ownerKind.rawValue)/\(p.namespace)/\(p.owner)", default: []].append(i) }
+        for (i, s) in services.enumerated() where serviceByName["\(s.namespace)/\(s.name)"] == nil { serviceByName["\(s.namespace)/\(s.name)"] = i }
+        indexed = true
+    }
+
     public func pods(of kind: WorkloadKind, namespace: String, name: String) -> [Pod] {
-        pods.filter { $0.ownerKind == kind && $0.namespace == namespace && $0.owner == name }
+        guard indexed else { return pods.filter { $0.ownerKind == kind && $0.namespace == namespace && $0.owner == name } }
+        return (podsByOwner["\(kind.rawValue)/\(namespace)/\(name)"] ?? []).map { pods[$0] }
     }
 
     public func service(namespace: String, name: String) -> Service? {
-        services.first { $0.namespace == namespace && $0.name == name }
+        guard indexed else { return services.first { $0.namespace == namespace && $0.name == name } }
+        return serviceByName["\(namespace)/\(name)"].map { services[$0] }
     }
 }

@@ -43,9 +43,20 @@ extension TopologyConverter {
             guard let s = m.string(key, required: true), !s.isEmpty else { return nil }
             return s
         }
+        var seen: [String: SourceLocation] = [:]
+        /// An entry named twice is refused: the realizer would place one object twice.
+        func once(_ key: String, _ what: String, _ m: MappingReader) -> Bool {
+            if let first = seen[key] {
+                reporter.error(.observedFile, "\(what) is listed twice", at: m.location, hint: "keep one entry",
+                               notes: [Diagnostic.Note("first listed here", at: first)])
+                return false
+            }
+            seen[key] = m.location
+            return true
+        }
         for item in top.list("nodes") ?? [] {
             guard let m = MappingReader.make(item, file: file, context: "an observed node", reporter: reporter) else { continue }
-            if let n = name(m) {
+            if let n = name(m), once("node/\(n)", "observed node '\(echo: n)'", m) {
                 m.context = "observed node '\(echo: n)'"
                 state.nodes.append(ObservedState.Node(name: n, internalIP: address(m, "internalIP"), instanceID: m.string("instanceID"),
                                                       zone: m.string("zone"), instanceType: m.string("instanceType"),
@@ -55,7 +66,7 @@ extension TopologyConverter {
         }
         for item in top.list("pods") ?? [] {
             guard let m = MappingReader.make(item, file: file, context: "an observed pod", reporter: reporter) else { continue }
-            if let ns = name(m, "namespace"), let n = name(m) {
+            if let ns = name(m, "namespace"), let n = name(m), once("pod/\(ns)/\(n)", "observed pod '\(echo: ns)/\(echo: n)'", m) {
                 m.context = "observed pod '\(echo: ns)/\(echo: n)'"
                 let owner = m.string("owner") ?? "Pod/\(n)"
                 let parts = owner.split(separator: "/", maxSplits: 1).map(String.init)
@@ -71,13 +82,14 @@ extension TopologyConverter {
         }
         for item in top.list("services") ?? [] {
             guard let m = MappingReader.make(item, file: file, context: "an observed Service", reporter: reporter) else { continue }
-            if let ns = name(m, "namespace"), let n = name(m) {
+            if let ns = name(m, "namespace"), let n = name(m), once("service/\(ns)/\(n)", "observed Service '\(echo: ns)/\(echo: n)'", m) {
                 m.context = "observed Service '\(echo: ns)/\(echo: n)'"
                 state.services.append(ObservedState.Service(namespace: ns, name: n, clusterIP: address(m, "clusterIP"), location: m.location))
             }
             m.finish()
         }
         top.finish()
+        state.index()
         return state
     }
 }
