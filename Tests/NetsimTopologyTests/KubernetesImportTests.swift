@@ -139,6 +139,7 @@ struct KubernetesImportTests {
           spec: {nodeName: n9, containers: [{name: c}]}
           status: {podIP: 10.0.0.9}
         - {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: s, namespace: a, labels: {kubernetes.io/service-name: gone}}, addressType: IPv4, endpoints: []}
+        - {apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, metadata: {name: kubernetes, namespace: default, labels: {kubernetes.io/service-name: kubernetes}}, addressType: IPv4, endpoints: [{addresses: [10.0.63.250]}]}
         - {apiVersion: v1, kind: Service, metadata: {name: other, namespace: a}, spec: {ports: [{port: 80}]}}
         - {apiVersion: v1, kind: Service, metadata: {name: other, namespace: a}, spec: {ports: [{port: 81}]}}
         """
@@ -150,6 +151,8 @@ struct KubernetesImportTests {
         let o = try #require(ImportLab.file(r, "observed.yaml"))
         #expect(o.contains("owner: Deployment/web, node: n9, ip: 10.0.0.9"))
         #expect(try #require(ImportLab.file(r, "manifests/a/service.yaml")).contains("port: 80"))
+        #expect(ImportLab.file(r, "manifests/default/endpointslice.yaml") == nil)
+        #expect(r.summary.contains { $0.contains("EndpointSlice default/kubernetes") })
     }
 
     @Test("nodes of two regions or two clouds are two clusters: an error")

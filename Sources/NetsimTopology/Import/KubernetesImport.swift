@@ -247,6 +247,10 @@ struct ImportState {
             replicaSets["\(namespace ?? "")/\(name)"] = obj
         case "Endpoints":
             dropped["Endpoints (EndpointSlices carry the same addresses)", default: 0] += 1
+        case "EndpointSlice" where namespace == "default" && Self.string(item, "metadata", "labels", "kubernetes.io/service-name") == "kubernetes":
+            // The API server's own slice (its control plane ENIs): declaring it would need each
+            // address as an external host; cluster.controlPlane says the same (control-plane.md).
+            dropped["EndpointSlice default/kubernetes (the API server's; declare cluster.controlPlane instead)", default: 0] += 1
         case "EndpointSlice" where Self.string(item, "metadata", "labels", KubernetesImport.managedBy) == KubernetesImport.sliceController:
             slices.append(obj)
             dropped["EndpointSlices made by the EndpointSlice controller", default: 0] += 1
