@@ -120,6 +120,10 @@ struct KubernetesImportTests {
         // A megabyte name is refused, not echoed.
         let huge = run("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: \(String(repeating: "a", count: 1 << 20))}}\n")
         #expect(huge.diagnostics.first?.code == .importInvalidObject && (huge.diagnostics.first?.message.count ?? 0) < 400)
+        // A megabyte kind is listed, clipped.
+        let bigKind = run("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: K\(String(repeating: "k", count: 1 << 20)), metadata: {name: a}}\n")
+        #expect(bigKind.diagnostics.map(\.code) == [.importKindSkipped] && bigKind.summary.allSatisfy { $0.count < 400 })
+        #expect(bigKind.diagnostics.allSatisfy { $0.message.count < 400 })
         // An apiVersion netsim does not read for a kind it models: listed, not written.
         let old = run("apiVersion: v1\nkind: List\nitems:\n- {apiVersion: extensions/v1beta1, kind: Ingress, metadata: {name: a}}\n")
         #expect(old.diagnostics.map(\.code) == [.importKindSkipped] && !old.hasErrors)

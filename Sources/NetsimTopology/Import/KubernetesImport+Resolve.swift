@@ -223,7 +223,7 @@ extension ImportState {
         out.append("observed: \(observedCounts.nodes) node\(observedCounts.nodes == 1 ? "" : "s"), \(observedCounts.pods) pod\(observedCounts.pods == 1 ? "" : "s"), \(observedCounts.services) cluster IP\(observedCounts.services == 1 ? "" : "s") in observed.yaml")
         for k in folded.keys.sorted() { out.append("folded: \(folded[k] ?? 0) \(k)") }
         for k in dropped.keys.sorted() { out.append("dropped: \(dropped[k] ?? 0) \(k)") }
-        for k in skipped.keys.sorted() { out.append("not imported: \(skipped[k]?.count ?? 0) \(k) (\(skipped[k]?.why ?? ""))") }
+        for k in skipped.keys.sorted() { out.append("not imported: \(skipped[k]?.count ?? 0) \(Self.clip(k)) (\(Self.clip(skipped[k]?.why ?? "")))") }
         return out
     }
 }
