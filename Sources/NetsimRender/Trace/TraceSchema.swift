@@ -1372,7 +1372,14 @@ public enum TraceSchema {
           ]
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         }
       }
     },
@@ -2268,7 +2275,14 @@ public enum TraceSchema {
           "description": "The attachment the packet entered by; its association chose the table."
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         },
         "attachment": {
           "$ref": "#/$defs/objectRef"
@@ -5700,7 +5714,14 @@ public enum TraceSchema {
           "const": "transitGatewayBlackhole"
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         }
       }
     },
@@ -5721,7 +5742,14 @@ public enum TraceSchema {
           "type": "string"
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         },
         "vpc": {
           "type": "string"
@@ -6115,6 +6143,67 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonTransitGatewayNoIPv6": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "transitGateway",
+        "attachment",
+        "vpc",
+        "ipv6Support"
+      ],
+      "properties": {
+        "kind": {
+          "const": "transitGatewayNoIPv6"
+        },
+        "transitGateway": {
+          "type": "string"
+        },
+        "attachment": {
+          "type": "string"
+        },
+        "vpc": {
+          "type": "string"
+        },
+        "ipv6Support": {
+          "type": "boolean",
+          "description": "True: the attachment has IPv6 support but its VPC has no IPv6 block."
+        }
+      }
+    },
+    "reasonInterfaceEndpointPort": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "endpoint",
+        "service",
+        "deniedPacket",
+        "listens"
+      ],
+      "properties": {
+        "kind": {
+          "const": "interfaceEndpointPort"
+        },
+        "endpoint": {
+          "type": "string"
+        },
+        "service": {
+          "type": "string"
+        },
+        "deniedPacket": {
+          "$ref": "#/$defs/packet"
+        },
+        "listens": {
+          "type": "array",
+          "description": "The TCP ports the service listens on behind the endpoint.",
+          "items": {
+            "$ref": "#/$defs/port"
+          }
+        }
+      }
+    },
     "reasonNetworkPolicy": {
       "type": "object",
       "additionalProperties": false,
@@ -6400,6 +6489,8 @@ public enum TraceSchema {
             "networkPolicy",
             "apiServerEndpoint",
             "egressOnlyInbound",
+            "transitGatewayNoIPv6",
+            "interfaceEndpointPort",
             "transitGatewayUnassociated",
             "transitGatewayTableNoRoute",
             "applianceNoSession",
@@ -7012,6 +7103,32 @@ public enum TraceSchema {
           "if": {
             "properties": {
               "kind": {
+                "const": "transitGatewayNoIPv6"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayNoIPv6"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "interfaceEndpointPort"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonInterfaceEndpointPort"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
                 "const": "transitGatewayUnassociated"
               }
             }
@@ -7456,6 +7573,8 @@ public enum TraceSchema {
             "CLUSTER_NETWORK_POLICY_DENIED",
             "EKS_ENDPOINT_ACCESS_DENIED",
             "EIGW_NO_INBOUND",
+            "TGW_ATTACH_NO_IPV6",
+            "VPCE_SERVICE_PORT",
             "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             "EXTERNAL_FIREWALL_DENIED",
             "NO_RETURN_ROUTE"
