@@ -646,7 +646,7 @@ public enum BlockReason: Sendable {
     case natProtocol(IPProtocol)
     case natSourceOutsideVPC(natGateway: String, source: IPAddress)
     case natNoInbound(interface: String)
-    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPv4CIDR], destination: IPAddress)
+    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPCIDR], destination: IPAddress)
     case transitGatewayNoSubnetInZone(vpc: String, transitGateway: String, zone: String, subnets: [(name: String, zone: String)])
     case transitGatewayNoRoute(transitGateway: String, destination: IPAddress)
     case transitGatewayLoop(transitGateway: String)

@@ -5614,7 +5614,14 @@ public enum TraceSchema {
         "cidrs": {
           "type": "array",
           "items": {
-            "$ref": "#/$defs/cidr"
+            "anyOf": [
+              {
+                "$ref": "#/$defs/cidr"
+              },
+              {
+                "$ref": "#/$defs/cidr6"
+              }
+            ]
           }
         },
         "destination": {
