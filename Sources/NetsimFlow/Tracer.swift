@@ -409,6 +409,7 @@ extension Walk {
            let dev = host.branch(of: packet.destination)?.vlanDevice ?? host.inboundDevice(forInterfaceAddress: iface.primaryIP) {
             return .move(.node(node, .wire(dev)))
         }
+        if iface.kind == .vpcEndpoint, !session, let e = f.endpointENIByInterface[d], let stop = interfaceEndpointPort(d, e) { return stop }
         deliveredAt = d
         var who = Delivery.interface(label: iface.label)
         if let pod = f.pod(at: packet.destination) { who = .podOnInterface(pod: pod, address: packet.destination, interface: iface.label) }
