@@ -27,3 +27,15 @@ extension Network {
         return out
     }
 }
+
+extension Network {
+    /// A flow delivered to an interface endpoint's ENI whose endpoint carries a policy: the
+    /// verdict holds for the network only; the policy (IAM, not evaluated) decides the call.
+    func endpointPolicyCaveats(_ t: Trace) -> [Caveat] {
+        guard t.forward.end == .delivered, case .ipv4(let d) = t.forward.finalPacket.destination,
+              let i = fabric.ownerOf(d), let eni = fabric.endpointENIByInterface[i],
+              let e = fabric.vpcByName[eni.vpc]?.interfaceEndpoints.first(where: { $0.name == eni.endpoint }), e.policy != nil else { return [] }
+        return [Caveat(.endpointPolicyNotEvaluated(endpoint: e.name, service: AWSService.endpointServiceName(e.service, region: fabric.topology.region)),
+                       affectsVerdict: true, location: e.location)]
+    }
+}

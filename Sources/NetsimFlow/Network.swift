@@ -285,6 +285,7 @@ public struct Network: Sendable {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
             t.caveats.append(Caveat(.externalTargetGroup(loadBalancer: lb, targetGroup: tg), affectsVerdict: true, location: step.location))
         }
+        t.caveats += endpointPolicyCaveats(t)
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in

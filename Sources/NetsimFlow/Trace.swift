@@ -92,6 +92,9 @@ public struct Caveat: Sendable {
         /// An ALB rule forwards to a target group outside the cluster (an ARN or name in its
         /// `actions.<name>` annotation), whose targets netsim does not model.
         case externalTargetGroup = "EXTERNAL_TARGET_GROUP"
+        /// The flow is delivered to an interface endpoint that carries a policy, which netsim
+        /// does not evaluate (IAM decides what the call may do).
+        case endpointPolicyNotEvaluated = "ENDPOINT_POLICY_NOT_EVALUATED"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind { detail.kind }
@@ -135,6 +138,8 @@ public enum CaveatDetail: Sendable {
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
     case controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool)
     case ipv6NotModelled(source: IPAddress, destination: IPAddress)
+    /// Delivered to interface endpoint `endpoint` of `service`, whose policy is not evaluated.
+    case endpointPolicyNotEvaluated(endpoint: String, service: String)
 
     public var kind: Caveat.Kind {
         switch self {
@@ -147,6 +152,7 @@ public enum CaveatDetail: Sendable {
         case .externalTargetGroup: return .externalTargetGroup
         case .controlPlaneNotModelled: return .controlPlaneNotModelled
         case .ipv6NotModelled: return .ipv6NotModelled
+        case .endpointPolicyNotEvaluated: return .endpointPolicyNotEvaluated
         }
     }
     var side: Caveat.Side? {

@@ -59,4 +59,21 @@ struct InterfaceEndpointGapsTests {
         let shipped = try #require(TopologyLoader(catalog: .builtin).load(path: Lab.root.appendingPathComponent(InterfaceEndpointTraceTests.file).path).validTopology)
         #expect(!Network.checkDiagnostics(shipped, catalog: .builtin, file: "x").contains { $0.code == .endpointNoENI })
     }
+
+    /// An endpoint with a policy: a delivery to it holds for the network only; the trace says
+    /// so with a caveat (ENDPOINT_POLICY_NOT_EVALUATED) at the endpoint, and the DNS step still
+    /// notes it. Without a policy, no caveat.
+    @Test func endpointPolicyIsACaveat() throws {
+        let plain = try Lab.trace(try InterfaceEndpointTraceTests.network(), "deployment:payments/ledger", "aws:sts", port: 443)
+        #expect(plain.disposition == .delivered && !plain.caveats.contains { $0.kind == .endpointPolicyNotEvaluated })
+        let n = try InterfaceEndpointTraceTests.network([("    - {name: sts,     service: sts,     subnets: [endpoints-a, endpoints-b], securityGroups: [vpc-endpoints]}",
+                                                           "    - {name: sts,     service: sts,     subnets: [endpoints-a, endpoints-b], securityGroups: [vpc-endpoints], policy: {Statement: [{Effect: Deny, Principal: '*', Action: '*', Resource: '*'}]}}")])
+        let t = try Lab.trace(n, "deployment:payments/ledger", "aws:sts", port: 443)
+        #expect(t.disposition == .delivered)
+        let c = try #require(t.caveats.first { $0.kind == .endpointPolicyNotEvaluated }, "\(t.caveats.map(\.message))")
+        #expect(c.affectsVerdict && c.message.contains("com.amazonaws.eu-central-1.sts") && c.message.contains("does not evaluate") && c.location?.line == 53)
+        // A flow the network already refuses gets no policy caveat.
+        let denied = try Lab.trace(n, "deployment:payments/ledger", "aws:sts", port: 80)
+        #expect(!denied.caveats.contains { $0.kind == .endpointPolicyNotEvaluated })
+    }
 }

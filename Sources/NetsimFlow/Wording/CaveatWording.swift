@@ -43,6 +43,9 @@ extension Wording {
         case .ipv6NotModelled(let source, let destination):
             return ipv6NotModelled(source: source, destination: destination)
                 + (source.family == destination.family ? "" : "; trace the flow's IPv4 addresses")
+        case .endpointPolicyNotEvaluated(let e, let service):
+            return "the packet reaches interface endpoint \(e) of \(service), which has an endpoint policy; netsim does not evaluate endpoint policies (IAM), "
+                + "so whether the service accepts the call depends on that policy and the caller's credentials"
         }
     }
 

@@ -400,7 +400,8 @@ public enum TraceSchema {
             "APPLICATION_NETWORK_POLICY",
             "TRANSIT_GATEWAY_ZONE",
             "EXTERNAL_TARGET_GROUP",
-            "IPV6_NOT_MODELLED"
+            "IPV6_NOT_MODELLED",
+            "ENDPOINT_POLICY_NOT_EVALUATED"
           ]
         },
         "side": {
