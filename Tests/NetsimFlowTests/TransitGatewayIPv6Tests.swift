@@ -104,6 +104,29 @@ struct TransitGatewayIPv6Tests {
         #expect(Self.steps(p).contains { $0.contains("2600:1f18:bbbb:b200::/60 → attachment b (vpc spoke-b), static from prefix list spoke-b-v6") }, "\(Self.steps(p))")
     }
 
+    /// An IPv6 route to a VPN attachment: netsim's external networks have no IPv6 side, so the
+    /// trace ends NOT_MODELLED (IPV6_NOT_MODELLED) rather than guessing; `check` warns of the
+    /// route (NS1414). IPv4 to the same network leaves through the VPN as before.
+    @Test func ipv6ToAVPNAttachmentIsNotModelled() throws {
+        let edits: [(String, String)] = [
+            ("transitGateways:", "externals:\n  - {name: dc, cidr: 192.168.0.0/16, via: hub}\ntransitGateways:"),
+            ("      - {name: b, vpc: spoke-b, subnets: [tgw-b], ipv6Support: true}",
+             "      - {name: b, vpc: spoke-b, subnets: [tgw-b], ipv6Support: true}\n      - {name: dc-vpn, vpn: dc}"),
+            ("associations: [a, b]", "associations: [a, b, dc-vpn]"),
+            ("propagations: [a, b]", "propagations: [a, b, dc-vpn]"),
+            ("#ROUTES", "routes: [{destination: \"2600:1f18:dddd::/48\", attachment: dc-vpn}]"),
+            ("        - {destination: \"2600:1f18:bbbb:b200::/56\", target: hub}\n  networkAcls:",
+             "        - {destination: \"2600:1f18:bbbb:b200::/56\", target: hub}\n        - {destination: 192.168.0.0/16, target: hub}\n        - {destination: \"2600:1f18:dddd::/48\", target: hub}\n  networkAcls:"),
+        ]
+        #expect(Self.load(edits).diagnostics.contains { $0.code == .tgwIPv6Route && $0.message.contains("NOT_MODELLED") })
+        let n = try Self.network(edits)
+        let t = try Lab.trace(n, Self.app6, "ip:2600:1f18:dddd::5", port: 443)
+        #expect(t.disposition == .notModelled, "\(t.explanations.map(\.message)) \(Self.steps(t))")
+        #expect(t.forward.hops.flatMap(\.steps).contains { if case .ipv6NotModelled = $0.detail { return true }; return false })
+        let v4 = try Lab.trace(n, "ip:10.1.0.10", "ip:192.168.1.5", port: 443)
+        #expect(v4.forward.end == .exitsNetwork, "\(Self.steps(v4))")
+    }
+
     /// describe prints the IPv6 routes and the attachments' IPv6 support.
     @Test func describePrintsIPv6Routes() throws {
         let n = try Self.network()
