@@ -59,7 +59,7 @@ public struct Network: Sendable {
         // The API server's calls (webhooks, APIServices), traced when the control plane is declared.
         let untraced = controlPlaneCallsUntraced(t, file: file) + returnRouteDiagnostics(t)
         let callsTraced = t.cluster?.controlPlane != nil && !controlPlaneCalls(t.kubernetes).isEmpty
-        guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces || callsTraced else { return untraced }
+        guard !t.expectations.isEmpty || hasLoadBalancers(t) || agentEnforces || callsTraced || hasInterfaceEndpoints(t) else { return untraced }
         let network = Network(topology: t, catalog: catalog)
         // What the VPC CNI agent cannot write (more than 24 port/protocol slots for a CIDR, NS1230).
         let agentFindings = agentEnforces ? (network.tracer.policies.get(network.fabric)?.agent.findings() ?? []) : []
@@ -67,6 +67,7 @@ public struct Network: Sendable {
             + network.fabric.loadBalancerProblems.map { Diagnostic(.warning, .lbUnbuildable, "\($0.owner): \($0.message)", at: $0.location, hint: $0.hint) }
             + agentFindings
             + untraced + (callsTraced ? network.controlPlaneCallDiagnostics() : [])
+            + network.interfaceEndpointENIDiagnostics()
     }
 
     /// Whether the AWS Load Balancer Controller would build anything for the topology.
@@ -285,6 +286,7 @@ public struct Network: Sendable {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
             t.caveats.append(Caveat(.externalTargetGroup(loadBalancer: lb, targetGroup: tg), affectsVerdict: true, location: step.location))
         }
+        t.caveats += endpointPolicyCaveats(t)
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in

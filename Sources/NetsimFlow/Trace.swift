@@ -95,6 +95,9 @@ public struct Caveat: Sendable {
         /// An end of the flow is a pod of the observed state (`kubernetes.observed`) that netsim
         /// could not place as observed (its node or address does not fit the topology).
         case observedNotPlaced = "OBSERVED_NOT_PLACED"
+        /// The flow is delivered to an interface endpoint that carries a policy, which netsim
+        /// does not evaluate (IAM decides what the call may do).
+        case endpointPolicyNotEvaluated = "ENDPOINT_POLICY_NOT_EVALUATED"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind { detail.kind }
@@ -140,6 +143,8 @@ public enum CaveatDetail: Sendable {
     case ipv6NotModelled(source: IPAddress, destination: IPAddress)
     /// An observed pod netsim could not place as observed, and why.
     case observedNotPlaced(pod: String, reason: String)
+    /// Delivered to interface endpoint `endpoint` of `service`, whose policy is not evaluated.
+    case endpointPolicyNotEvaluated(endpoint: String, service: String)
 
     public var kind: Caveat.Kind {
         switch self {
@@ -153,6 +158,7 @@ public enum CaveatDetail: Sendable {
         case .controlPlaneNotModelled: return .controlPlaneNotModelled
         case .ipv6NotModelled: return .ipv6NotModelled
         case .observedNotPlaced: return .observedNotPlaced
+        case .endpointPolicyNotEvaluated: return .endpointPolicyNotEvaluated
         }
     }
     var side: Caveat.Side? {

@@ -253,7 +253,7 @@ public enum NoRouteReason: Sendable {
 
 public enum NullRouteReason: Sendable {
     case blackholeRoute
-    case transitGatewayBlackhole(IPv4CIDR)
+    case transitGatewayBlackhole(IPCIDR)
 }
 
 public enum LoopReason: Sendable {
@@ -311,7 +311,7 @@ public struct TransitGatewayTableRoute: Sendable {
     public var table: ObjectRef
     /// The attachment the packet entered by (whose association chose the table).
     public var entryAttachment: String
-    public var destination: IPv4CIDR
+    public var destination: IPCIDR
     /// nil: a blackhole.
     public var attachment: ObjectRef?
     /// `vpc`, `vpn`, `direct-connect-gateway` or `peering`, and the VPC, external network or peer.
@@ -590,6 +590,12 @@ public enum ExplanationCode: String, Sendable, CaseIterable {
     /// An egress-only internet gateway drops a connection from the internet (netsim's own:
     /// Reachability Analyzer has no code for it).
     case eigwNoInbound = "EIGW_NO_INBOUND"
+    /// A transit gateway VPC attachment without IPv6 support takes or gets an IPv6 packet
+    /// (netsim's own code).
+    case tgwAttachNoIPv6 = "TGW_ATTACH_NO_IPV6"
+    /// An AWS service's interface endpoint gets a packet on a port it does not listen on
+    /// (netsim's own code).
+    case vpceServicePort = "VPCE_SERVICE_PORT"
 }
 
 /// The API server's public endpoint's decision on a client: the address it sees (after any
@@ -643,12 +649,12 @@ public enum BlockReason: Sendable {
     case natProtocol(IPProtocol)
     case natSourceOutsideVPC(natGateway: String, source: IPAddress)
     case natNoInbound(interface: String)
-    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPv4CIDR], destination: IPAddress)
+    case peeringNotTransitive(peering: String, vpc: String, cidrs: [IPCIDR], destination: IPAddress)
     case transitGatewayNoSubnetInZone(vpc: String, transitGateway: String, zone: String, subnets: [(name: String, zone: String)])
     case transitGatewayNoRoute(transitGateway: String, destination: IPAddress)
     case transitGatewayLoop(transitGateway: String)
-    case transitGatewayBlackhole(IPv4CIDR)
-    case transitGatewayNotAttached(transitGateway: String, destination: IPv4CIDR, vpc: String)
+    case transitGatewayBlackhole(IPCIDR)
+    case transitGatewayNotAttached(transitGateway: String, destination: IPCIDR, vpc: String)
     case vpcNoSubnetOnward(vpc: String, destination: IPAddress)
     case gatewayEndpointProtocol(IPProtocol)
     /// kube-proxy's REJECT for a Service without ready endpoints.
@@ -684,6 +690,12 @@ public enum BlockReason: Sendable {
     /// A connection from the internet to an IPv6 address of a VPC whose only way in is an
     /// egress-only internet gateway.
     case egressOnlyInbound(gateway: String, destination: IPAddress)
+    /// An IPv6 packet at a transit gateway VPC attachment without IPv6 support (its
+    /// interfaces have no IPv6 address), or whose VPC has no IPv6 block.
+    case transitGatewayNoIPv6(transitGateway: String, attachment: String, vpc: String, ipv6Support: Bool)
+    /// A packet to an interface endpoint of an AWS service on a port or protocol the service
+    /// does not listen on (AWS services behind interface endpoints take HTTPS: TCP 443).
+    case interfaceEndpointPort(endpoint: String, service: String, packet: Packet, listens: [UInt16])
 }
 
 /// On a reply a network ACL denies: the port it must allow and, when the port is picked from a

@@ -27,6 +27,14 @@ extension Walk {
             }
             zone = subnet.zone
             entry = tgw.vpcAttachment(of: vpc.name)
+            // IPv6 crosses a VPC attachment only with IPv6 support (its interfaces need an IPv6
+            // address: IPv6 on AWS whitepaper, "IPv6 connectivity with Transit Gateway").
+            if let entry, !carriesIPv6(entry, vpc) { return noIPv6(tgw, entry, vpc, here) }
+            // Network ACLs (Transit Gateway guide, "Network ACLs for transit gateways"): traffic
+            // from a VPC's resources to the transit gateway is judged by the inbound rules of the
+            // attachment subnet's ACL (by source address), whether the sender shares that subnet
+            // or not; its own subnet's outbound rules judged it when it left.
+            if let a = list.first(where: { $0.zone == subnet.zone }) { networkACL(vpc: vpc, subnet: a, .inbound) }
         } else if let handed = state.transitGatewayEntry, handed.transitGateway == tgw.name {
             entry = tgw.attachment(named: handed.attachment)
             state.transitGatewayEntry = nil
@@ -86,8 +94,14 @@ extension Walk {
         case .vpc:
             return enterVPC(tgw, target, route: r, zone: zone, here: here)
         case .vpn, .directConnectGateway:
-            if tgw.isLegacy {
-                hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .external(target.resource)), component: tgw.id, location: r.location))
+            if case .ipv6 = packet.destination {
+                // IPv6 inside a Site-to-Site VPN tunnel (a VPN option on transit gateways) or over
+                // Direct Connect exists, but netsim's external networks have no IPv6 side.
+                finish(.notModelled, place: here, .notModelled, .ipv6NotModelled(source: packet.source, destination: packet.destination), component: tgw.id, at: r.location)
+                return .stop
+            }
+            if tgw.isLegacy, case .ipv4(let d) = r.destination {
+                hop(here, Step(.forwarded, .transitGatewayRoute(destination: d, .external(target.resource)), component: tgw.id, location: r.location))
             }
             guard let e = f.topology.externals.first(where: { $0.name == target.resource }) else { return .stop }
             return exitToExternal(destinationExternal(behind: e, tgw), via: .transitGateway(tgw.name))
@@ -133,11 +147,19 @@ extension Walk {
     mutating func enterVPC(_ tgw: TransitGateway, _ att: TransitGateway.Attachment, route r: TransitGatewayRoute, zone: String?, here: Place) -> StageResult {
         let name = att.resource
         guard let target = f.vpcByName[name] else { return .stop }
-        if tgw.isLegacy {
-            hop(here, Step(.forwarded, .transitGatewayRoute(destination: r.destination, .vpcAttachment(name)), component: tgw.id, location: r.location))
+        if tgw.isLegacy, case .ipv4(let d) = r.destination {
+            hop(here, Step(.forwarded, .transitGatewayRoute(destination: d, .vpcAttachment(name)), component: tgw.id, location: r.location))
         }
+        if !carriesIPv6(att, target) { return noIPv6(tgw, att, target, here) }
         if target.contains(packet.destination) {
-            return .move(.localDelivery(vpc: target.name, fromSubnet: nil))
+            // Into the VPC through the attachment subnet of the flow's zone: its ACL's outbound
+            // rules judge the packet unless the destination is in that subnet (then no rule of
+            // it does); the destination subnet's inbound rules judge it as it arrives.
+            guard let (entry, _, _) = tgw.entrySubnet(in: target, zone: zone) else {
+                return .move(.localDelivery(vpc: target.name, fromSubnet: nil))
+            }
+            attachmentSubnetOutbound(target, entry)
+            return .move(.localDelivery(vpc: target.name, fromSubnet: entry.name))
         }
         guard let (entry, sameZoneAsSender, named) = tgw.entrySubnet(in: target, zone: zone) else {
             block(.noRouteToDestination, .noRoute, component: tgw.id, .vpcNoSubnetOnward(vpc: name, destination: packet.destination))
@@ -179,6 +201,31 @@ extension Walk {
         e.applianceMode = att.applianceMode
         hop(here, Step(.forwarded, .transitGatewayEntry(e), component: tgw.id, location: r.location))
         viaTransitGateway = true
+        attachmentSubnetOutbound(target, subnet)
         return .move(.routeTable(subnet.name))
+    }
+
+    /// Whether attachment `att` (of VPC `vpc`) carries the packet's family: IPv4 always; IPv6
+    /// with IPv6 support on a VPC that has an IPv6 block.
+    func carriesIPv6(_ att: TransitGateway.Attachment, _ vpc: VPC) -> Bool {
+        guard case .ipv6 = packet.destination, att.kind == .vpc else { return true }
+        return att.ipv6Support && !vpc.ipv6CidrBlocks.isEmpty
+    }
+
+    /// An IPv6 packet at a VPC attachment that carries none.
+    mutating func noIPv6(_ tgw: TransitGateway, _ att: TransitGateway.Attachment, _ vpc: VPC, _ here: Place) -> StageResult {
+        block(.tgwAttachNoIPv6, .noRoute, component: att.id,
+              .transitGatewayNoIPv6(transitGateway: tgw.name, attachment: att.name, vpc: vpc.name, ipv6Support: att.ipv6Support), at: att.location)
+        finish(.noRoute, place: here, .noRoute, .noRoute(.transitGatewayNoRoute(packet.destination)), component: tgw.id, at: att.location)
+        return .stop
+    }
+
+    /// The packet leaves the transit gateway's interface in attachment subnet `subnet`: the
+    /// subnet's ACL judges it by its outbound rules (destination address), except when the
+    /// destination is in that same subnet, where AWS evaluates neither direction (Transit
+    /// Gateway guide, "Network ACLs for transit gateways").
+    mutating func attachmentSubnetOutbound(_ vpc: VPC, _ subnet: Subnet) {
+        if let d = f.ownerOf(packet.destination), f.interfaces[d].subnet == subnet.name { return }
+        networkACL(vpc: vpc, subnet: subnet, .outbound)
     }
 }

@@ -409,6 +409,7 @@ extension Walk {
            let dev = host.branch(of: packet.destination)?.vlanDevice ?? host.inboundDevice(forInterfaceAddress: iface.primaryIP) {
             return .move(.node(node, .wire(dev)))
         }
+        if iface.kind == .vpcEndpoint, !session, let e = f.endpointENIByInterface[d], let stop = interfaceEndpointPort(d, e) { return stop }
         deliveredAt = d
         var who = Delivery.interface(label: iface.label)
         if let pod = f.pod(at: packet.destination) { who = .podOnInterface(pod: pod, address: packet.destination, interface: iface.label) }
@@ -550,12 +551,19 @@ extension Walk {
         let here = Place.peering(ObjectRef(id: pcx.id, name: pcx.name))
         guard other.contains(packet.destination) else {
             block(.pcxRequiresAddressInVPCCIDR, .noRoute, component: pcx.id,
-                  .peeringNotTransitive(peering: pcx.name, vpc: other.name, cidrs: other.cidrBlocks, destination: packet.destination))
+                  .peeringNotTransitive(peering: pcx.name, vpc: other.name, cidrs: Walk.peerBlocks(other, family: packet.destination), destination: packet.destination))
             finish(.noRoute, place: here, .noRoute, .noRoute(.outsidePeerVPC), component: pcx.id)
             return .stop
         }
         hop(here, Step(.forwarded, .peering(into: other.name), component: pcx.id, location: pcx.location))
         return .move(.localDelivery(vpc: other.name, fromSubnet: nil))
+    }
+
+    /// The peer VPC's blocks of the packet's family (a peering carries either family to the
+    /// peer's blocks of it: IPv6 on AWS whitepaper, "VPC peering").
+    static func peerBlocks(_ vpc: VPC, family d: IPAddress) -> [IPCIDR] {
+        if case .ipv6 = d { return vpc.ipv6CidrBlocks.map { .ipv6($0) } }
+        return vpc.cidrBlocks.map { .ipv4($0) }
     }
 
     mutating func gatewayEndpoint(_ name: String, vpc: VPC) -> StageResult {

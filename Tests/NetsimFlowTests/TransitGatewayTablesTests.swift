@@ -125,7 +125,7 @@ struct TransitGatewayTablesTests {
                            .init(name: "v", id: "a3", kind: .vpc, resource: "v", location: loc)]
         func best(_ routes: [TransitGateway.StaticRoute]) -> TransitGatewayRoute? {
             let table = TransitGateway.RouteTable(name: "r", id: "rtb", propagations: ["vpn", "dx", "v"], routes: routes, location: loc)
-            return tgw.effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: lists).first { $0.destination == c }
+            return tgw.effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: lists).first { $0.destination == .ipv4(c) }
         }
         #expect(best([])?.attachment == "v" && best([])?.origin == .vpcPropagated)
         #expect(best([])?.overrides.map(\.origin) == [.vpnPropagated, .directConnectPropagated])
@@ -140,7 +140,7 @@ struct TransitGatewayTablesTests {
         let narrow = try #require(IPv4CIDR("10.1.2.0/24"))
         let table = TransitGateway.RouteTable(name: "r", id: "rtb", propagations: ["v"], routes: [.init(destination: narrow, target: .attachment("dx"), location: loc)], location: loc)
         let routes = tgw.effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: lists)
-        #expect(routes.map(\.destination) == [narrow, c])
+        #expect(routes.map(\.destination) == [.ipv4(narrow), .ipv4(c)])
     }
 
     /// What the Direct Connect attachment's table holds, as advertised to on-premises.

@@ -8,32 +8,46 @@ public struct CompiledTransitGatewayTable: Sendable {
     public let routes: [TransitGatewayRoute]
     /// Per prefix length present, longest first: network address → index into `routes`.
     let buckets: [(length: Int, byNetwork: [UInt32: Int])]
+    /// The IPv6 routes the same way (a family apart, as in a VPC route table).
+    let buckets6: [(length: Int, byNetwork: [IPv6Address: Int])]
 
     init(table: TransitGateway.RouteTable, routes: [TransitGatewayRoute]) {
         self.table = table
         self.routes = routes
         var byLength: [Int: [UInt32: Int]] = [:]
-        for (i, r) in routes.enumerated() where byLength[r.destination.prefixLength]?[r.destination.network.value] == nil {
-            byLength[r.destination.prefixLength, default: [:]][r.destination.network.value] = i
+        var byLength6: [Int: [IPv6Address: Int]] = [:]
+        for (i, r) in routes.enumerated() {
+            switch r.destination {
+            case .ipv4(let c):
+                if byLength[c.prefixLength]?[c.network.value] == nil { byLength[c.prefixLength, default: [:]][c.network.value] = i }
+            case .ipv6(let c):
+                if byLength6[c.prefixLength]?[c.network] == nil { byLength6[c.prefixLength, default: [:]][c.network] = i }
+            }
         }
         buckets = byLength.keys.sorted(by: >).map { ($0, byLength[$0] ?? [:]) }
+        buckets6 = byLength6.keys.sorted(by: >).map { ($0, byLength6[$0] ?? [:]) }
     }
 
-    /// The route for `address`: the longest prefix that holds it (an IPv4 address only).
+    /// The route for `address`: the longest prefix of its family that holds it.
     public func lookup(_ address: IPAddress) -> TransitGatewayRoute? {
-        guard let v4 = address.v4 else { return nil }
-        for b in buckets {
-            let key = b.length == 0 ? 0 : v4.value & (UInt32.max << UInt32(32 - b.length))
-            if let i = b.byNetwork[key] { return routes[i] }
+        switch address {
+        case .ipv4(let v4):
+            for b in buckets {
+                let key = b.length == 0 ? 0 : v4.value & (UInt32.max << UInt32(32 - b.length))
+                if let i = b.byNetwork[key] { return routes[i] }
+            }
+        case .ipv6(let v6):
+            for b in buckets6 {
+                if let i = b.byNetwork[IPv6CIDR(network: v6, prefixLength: b.length).network] { return routes[i] }
+            }
         }
         return nil
     }
 
     /// The same answer by scanning every route (the benchmark's anchor).
     public func linearLookup(_ address: IPAddress) -> TransitGatewayRoute? {
-        guard let v4 = address.v4 else { return nil }
         var best: TransitGatewayRoute? = nil
-        for r in routes where r.destination.contains(v4) {
+        for r in routes where r.destination.contains(address) {
             if best == nil || r.destination.prefixLength > (best?.destination.prefixLength ?? -1) { best = r }
         }
         return best

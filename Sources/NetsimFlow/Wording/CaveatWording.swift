@@ -45,6 +45,9 @@ extension Wording {
                 + (source.family == destination.family ? "" : "; trace the flow's IPv4 addresses")
         case .observedNotPlaced(let pod, let reason):
             return observedNotPlaced(pod: pod, reason: reason) + "; netsim check lists what to change (NS1579–NS1583)"
+        case .endpointPolicyNotEvaluated(let e, let service):
+            return "the packet reaches interface endpoint \(e) of \(service), which has an endpoint policy; netsim does not evaluate endpoint policies (IAM), "
+                + "so whether the service accepts the call depends on that policy and the caller's credentials"
         }
     }
 

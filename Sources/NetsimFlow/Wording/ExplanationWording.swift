@@ -101,6 +101,13 @@ extension BlockReason {
         case .noReturnRoute(let c): return Wording.noReturnRouteBlock(c)
         case .egressOnlyInbound(let gateway, let d):
             return "the VPC's only way in from the internet is egress-only internet gateway \(gateway), which lets no connection in: \(d) cannot be reached from the internet (add an internet gateway and a security-group rule, or open the connection from inside)"
+        case .transitGatewayNoIPv6(let tgw, let a, let vpc, let on):
+            return on
+                ? "VPC \(vpc) (attachment \(a) of transit gateway \(tgw)) has no IPv6 block: the attachment carries no IPv6 packet"
+                : "attachment \(a) of transit gateway \(tgw) (VPC \(vpc)) has IPv6 support off: its network interfaces have no IPv6 address, so it carries no IPv6 packet (set ipv6Support: true on the attachment)"
+        case .interfaceEndpointPort(let e, let service, let p, let listens):
+            let what = p.hasPorts ? "\(p.ipProtocol) port \(p.destinationPort)" : "\(p.ipProtocol)"
+            return "interface endpoint \(e) of \(service) takes \(listens.map { "TCP \($0)" }.joined(separator: " and ")) only (HTTPS to the service's API), not \(what): the connection is refused"
         }
     }
 }

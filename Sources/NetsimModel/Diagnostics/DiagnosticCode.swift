@@ -167,6 +167,11 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let tgwMixedForms = DiagnosticCode("NS1411", "tgw-mixed-forms", "A transit gateway written with both the single-table form (vpcAttachments, routes) and route tables (attachments, routeTables).")
     public static let tgwStatefulNotAppliance = DiagnosticCode("NS1412", "tgw-stateful-not-appliance", "A network interface marked stateful whose source/destination check is on: it forwards nothing, so the flag has no effect.")
     public static let tgwPropagationTwice = DiagnosticCode("NS1413", "tgw-propagation-twice", "An attachment listed twice in one transit gateway route table's propagations: one propagation per attachment, the second is ignored.")
+    public static let tgwIPv6Route = DiagnosticCode("NS1414", "tgw-ipv6-route", "An IPv6 transit gateway route (or prefix-list entry) to an attachment that carries no IPv6: a VPC attachment without ipv6Support or whose VPC has no IPv6 block, or a VPN or Direct Connect attachment (netsim models no IPv6 on-premises).")
+    public static let tgwIPv6Support = DiagnosticCode("NS1415", "tgw-ipv6-support", "ipv6Support on a transit gateway attachment that is not a VPC attachment, or on a VPC attachment whose subnets have no IPv6 block (its interfaces get no IPv6 address).")
+    public static let tgwEmptyName = DiagnosticCode("NS1416", "tgw-empty-name", "An empty name for a transit gateway, one of its route tables or attachments.")
+    public static let tgwStaticVPNPropagation = DiagnosticCode("NS1417", "tgw-static-vpn-propagation", "A VPN attachment with static routing set to propagate into a transit gateway route table: only BGP routes propagate, so it adds nothing; the network's routes must be static routes of the table.")
+    public static let endpointNoENI = DiagnosticCode("NS1418", "endpoint-no-eni", "An interface endpoint subnet with no free address left: AWS cannot create the endpoint's network interface there, so the endpoint has none in that zone.")
 
     // MARK: NS11xx — packet captures
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
@@ -289,6 +294,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .tgwRouteTableMissing, .tgwAssociatedTwice, .tgwVPCAttachedTwice, .tgwAttachmentMissing, .tgwDuplicateRoute,
         .tgwStaticOverridesPropagated, .tgwApplianceModeNotVPC, .tgwPeeringPropagation, .tgwAttachmentKind,
         .tgwExternalNotAttached, .tgwMixedForms, .tgwStatefulNotAppliance, .tgwPropagationTwice,
+        .tgwIPv6Route, .tgwIPv6Support, .tgwEmptyName, .tgwStaticVPNPropagation, .endpointNoENI,
         .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
         .cniSettingFamily,
         .importNotList, .importKindSkipped, .importMissingReference, .importMixedClusters, .importInvalidObject, .importDuplicateObject,

@@ -54,11 +54,19 @@ public struct TransitGateway: Sendable {
         /// (Direct Connect User Guide, "Allowed prefixes interactions": for transit gateway
         /// associations only the allowed prefixes entered are advertised to on-premises).
         public var allowedPrefixes: [IPv4CIDR]
+        /// IPv6 support (VPC attachments only; EC2's `Ipv6Support`, default disable): the
+        /// transit gateway's network interfaces in the attachment subnets get an IPv6 address
+        /// and the VPC's IPv6 blocks propagate. Off: they have none and nothing IPv6
+        /// propagates, so no IPv6 packet crosses this attachment (IPv6 on AWS whitepaper,
+        /// "IPv6 connectivity with Transit Gateway": the attachment's interfaces need IPv6
+        /// addresses to carry IPv6).
+        public var ipv6Support: Bool = false
         public var location: SourceLocation
         public init(name: String, id: String, kind: AttachmentKind, resource: String, applianceMode: Bool = false,
-                    allowedPrefixes: [IPv4CIDR] = [], location: SourceLocation) {
+                    allowedPrefixes: [IPv4CIDR] = [], ipv6Support: Bool = false, location: SourceLocation) {
             self.name = name; self.id = id; self.kind = kind; self.resource = resource
-            self.applianceMode = applianceMode; self.allowedPrefixes = allowedPrefixes; self.location = location
+            self.applianceMode = applianceMode; self.allowedPrefixes = allowedPrefixes; self.ipv6Support = ipv6Support
+            self.location = location
         }
     }
     /// Where a static route of a table sends traffic.
@@ -66,14 +74,17 @@ public struct TransitGateway: Sendable {
         case attachment(String)
         case blackhole
     }
-    /// A static route of a route table: a CIDR or every entry of a prefix list.
+    /// A static route of a route table: a CIDR (IPv4 or IPv6) or every entry of a prefix list.
     public struct StaticRoute: Sendable {
-        public var destination: IPv4CIDR?
+        public var destination: IPCIDR?
         public var prefixList: String?
         public var target: RouteTarget
         public var location: SourceLocation
-        public init(destination: IPv4CIDR?, prefixList: String? = nil, target: RouteTarget, location: SourceLocation) {
+        public init(destination: IPCIDR?, prefixList: String? = nil, target: RouteTarget, location: SourceLocation) {
             self.destination = destination; self.prefixList = prefixList; self.target = target; self.location = location
+        }
+        public init(destination: IPv4CIDR, prefixList: String? = nil, target: RouteTarget, location: SourceLocation) {
+            self.init(destination: IPCIDR.ipv4(destination), prefixList: prefixList, target: target, location: location)
         }
     }
     public struct RouteTable: Sendable {
@@ -144,20 +155,32 @@ public struct TransitGateway: Sendable {
             if let d = r.destination {
                 out.append(TransitGatewayRoute(destination: d, attachment: attachment, origin: .staticRoute, location: r.location))
             } else if let pl = r.prefixList, let list = prefixLists.first(where: { $0.name == pl }) {
-                for e in list.entries { if case .v4(let c) = e {
-                    out.append(TransitGatewayRoute(destination: c, attachment: attachment, origin: .prefixList, prefixList: pl, location: r.location))
-                } }
+                // Every entry, of both families (a prefix list of either family can be referenced).
+                for e in list.entries {
+                    out.append(TransitGatewayRoute(destination: e.cidr, attachment: attachment, origin: .prefixList, prefixList: pl, location: r.location))
+                }
             }
         }
         for a in propagatingAttachments(into: table) {
             let origin = a.kind.propagatedOrigin
             switch a.kind {
             case .vpc:
-                for c in vpcs.first(where: { $0.name == a.resource })?.cidrBlocks ?? [] {
+                let vpc = vpcs.first(where: { $0.name == a.resource })
+                for c in vpc?.cidrBlocks ?? [] {
                     out.append(TransitGatewayRoute(destination: c, attachment: a.name, origin: origin, location: a.location))
                 }
+                // IPv6 blocks propagate only with IPv6 support on the attachment (Ipv6Support).
+                if a.ipv6Support {
+                    for c in vpc?.ipv6CidrBlocks ?? [] {
+                        out.append(TransitGatewayRoute(destination: .ipv6(c), attachment: a.name, origin: origin, location: a.location))
+                    }
+                }
             case .vpn, .directConnectGateway:
-                if let e = externals.first(where: { $0.name == a.resource }) {
+                // A VPN with static routing has no BGP session, so nothing propagates: on a
+                // transit gateway its routes are static routes of the table
+                // (CreateVpnConnectionRoute, the VPN connection's own static routes, is for
+                // virtual private gateways only).
+                if let e = externals.first(where: { $0.name == a.resource }), !(a.kind == .vpn && e.routing == .static) {
                     out.append(TransitGatewayRoute(destination: e.advertisedBlock, attachment: a.name, origin: origin, location: a.location))
                 }
             case .peering: break
@@ -170,8 +193,8 @@ public struct TransitGateway: Sendable {
     /// then by propagated kind; ties to the first), sorted by prefix length (longest first) and
     /// address. Each keeps the candidates it overrides in `overrides`.
     public func effectiveRoutes(of table: RouteTable, vpcs: [VPC], externals: [External], prefixLists: [PrefixList]) -> [TransitGatewayRoute] {
-        var best: [IPv4CIDR: TransitGatewayRoute] = [:]
-        var order: [IPv4CIDR] = []
+        var best: [IPCIDR: TransitGatewayRoute] = [:]
+        var order: [IPCIDR] = []
         for r in candidateRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: prefixLists) {
             guard var b = best[r.destination] else { best[r.destination] = r; order.append(r.destination); continue }
             if r.origin.rawValue < b.origin.rawValue {
@@ -180,8 +203,17 @@ public struct TransitGateway: Sendable {
                 b.overrides.append(r); best[r.destination] = b
             }
         }
-        return order.compactMap { best[$0] }.sorted {
-            ($0.destination.prefixLength, $1.destination.network.value) > ($1.destination.prefixLength, $0.destination.network.value)
+        // IPv4 routes first (longest prefix first, then by address), then IPv6 routes likewise:
+        // each family is a table apart for lookups.
+        return order.compactMap { best[$0] }.sorted { a, b in
+            switch (a.destination, b.destination) {
+            case (.ipv4(let x), .ipv4(let y)): return (x.prefixLength, y.network.value) > (y.prefixLength, x.network.value)
+            case (.ipv6(let x), .ipv6(let y)):
+                if x.prefixLength != y.prefixLength { return x.prefixLength > y.prefixLength }
+                return x.network < y.network
+            case (.ipv4, .ipv6): return true
+            case (.ipv6, .ipv4): return false
+            }
         }
     }
 
@@ -207,7 +239,7 @@ public struct TransitGateway: Sendable {
     public func advertisedRoutes(toExternal external: String, vpcs: [VPC], externals: [External], prefixLists: [PrefixList]) -> [IPv4CIDR]? {
         if isLegacy, let table = routeTables.first {
             return effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: prefixLists)
-                .filter { r in r.attachment.flatMap { self.attachment(named: $0) }?.kind == .vpc }.map(\.destination)
+                .filter { r in r.attachment.flatMap { self.attachment(named: $0) }?.kind == .vpc }.compactMap(\.destination.tgwIPv4)
         }
         guard let a = attachment(forExternal: external, externals: externals) else { return nil }
         return advertisedRoutes(to: a.name, vpcs: vpcs, externals: externals, prefixLists: prefixLists)
@@ -224,7 +256,7 @@ public struct TransitGateway: Sendable {
         if a.kind == .directConnectGateway { return a.allowedPrefixes }
         guard let table = associatedTable(of: a.name) else { return nil }
         return effectiveRoutes(of: table, vpcs: vpcs, externals: externals, prefixLists: prefixLists)
-            .filter { $0.attachment != nil && $0.attachment != a.name }.map(\.destination)
+            .filter { $0.attachment != nil && $0.attachment != a.name }.compactMap(\.destination.tgwIPv4)
     }
 
     /// The attachment's subnet in each zone, sorted by zone, and whether the file named them.
@@ -267,7 +299,8 @@ public enum RouteOrigin: Int, Hashable, Sendable, CaseIterable {
 
 /// One route of a transit gateway route table (static, from a prefix list, or propagated).
 public struct TransitGatewayRoute: Sendable {
-    public var destination: IPv4CIDR
+    /// An IPv4 or an IPv6 block: one table holds both families, looked up apart.
+    public var destination: IPCIDR
     /// The attachment it leads to; nil: a blackhole.
     public var attachment: String?
     public var origin: RouteOrigin
@@ -276,9 +309,12 @@ public struct TransitGatewayRoute: Sendable {
     /// Candidates for the same destination this one wins over.
     public var overrides: [TransitGatewayRoute] = []
     public var isBlackhole: Bool { attachment == nil }
-    public init(destination: IPv4CIDR, attachment: String?, origin: RouteOrigin, prefixList: String? = nil, location: SourceLocation) {
+    public init(destination: IPCIDR, attachment: String?, origin: RouteOrigin, prefixList: String? = nil, location: SourceLocation) {
         self.destination = destination; self.attachment = attachment; self.origin = origin
         self.prefixList = prefixList; self.location = location
+    }
+    public init(destination: IPv4CIDR, attachment: String?, origin: RouteOrigin, prefixList: String? = nil, location: SourceLocation) {
+        self.init(destination: .ipv4(destination), attachment: attachment, origin: origin, prefixList: prefixList, location: location)
     }
 }
 
@@ -290,4 +326,9 @@ extension External {
         case .host(let h): return IPv4CIDR(network: h, prefixLength: 32)
         }
     }
+}
+
+extension IPCIDR {
+    /// The IPv4 block, nil for an IPv6 one (what a transit gateway advertises over BGP here).
+    fileprivate var tgwIPv4: IPv4CIDR? { if case .ipv4(let c) = self { return c }; return nil }
 }

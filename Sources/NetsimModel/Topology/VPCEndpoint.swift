@@ -77,6 +77,12 @@ public enum AWSService {
 
     public static func endpointServiceName(_ service: String, region: String) -> String { "com.amazonaws.\(region).\(service)" }
 
+    /// The TCP ports an AWS service takes connections on through its interface endpoint: 443
+    /// (HTTPS) for every service netsim knows. (The AWS CDK's `InterfaceVpcEndpointAwsService`
+    /// gives each AWS service port 443 by default; the PrivateLink guide's examples open 443 on
+    /// the endpoint's security group.) Anything else is refused.
+    public static func listenPorts(_ service: String) -> [UInt16] { [443] }
+
     /// The regional DNS name SDKs call (what private DNS answers for): `api.ecr.REGION…` for
     /// `ecr.api`, `ACCOUNT.dkr.ecr.REGION…` for `ecr.dkr` (the private zone holds
     /// `*.dkr.ecr.REGION.amazonaws.com`), `SERVICE.REGION.amazonaws.com` otherwise.

@@ -20,6 +20,8 @@ public struct TransitGatewayDescription: Encodable, Sendable {
         public var associatedRouteTable: String?
         /// Direct Connect gateway attachments: the allowed prefixes, all that on-premises learns.
         public var allowedPrefixes: [String]? = nil
+        /// VPC attachments with IPv6 support (`Ipv6Support`): true; absent otherwise.
+        public var ipv6Support: Bool? = nil
     }
     public struct Route: Encodable, Sendable {
         public var destinationCidrBlock: String
@@ -66,7 +68,8 @@ public struct TransitGatewayDescription: Encodable, Sendable {
             if a.kind == .vpc, let vpc = f.vpcByName[a.resource] { subnets = tgw.attachmentSubnets(in: vpc).subnets.map { "\($0.name) (\($0.zone))" } }
             return Attachment(name: a.name, transitGatewayAttachmentId: a.id, resourceType: a.kind.rawValue, resource: a.resource,
                               applianceMode: a.applianceMode, subnets: subnets, associatedRouteTable: tgw.associatedTable(of: a.name)?.name,
-                              allowedPrefixes: a.kind == .directConnectGateway ? a.allowedPrefixes.map(\.description) : nil)
+                              allowedPrefixes: a.kind == .directConnectGateway ? a.allowedPrefixes.map(\.description) : nil,
+                              ipv6Support: a.ipv6Support ? true : nil)
         }
         routeTables = tgw.routeTables.map { table in
             let routes = f.transitGatewayTable(tgw.name, table.name)?.routes
@@ -97,6 +100,7 @@ public struct TransitGatewayDescription: Encodable, Sendable {
             var s = "    \(a.name)  \(a.transitGatewayAttachmentId)  \(a.resourceType) \(a.resource)"
             if let sn = a.subnets, !sn.isEmpty { s += "  subnets \(sn.joined(separator: ", "))" }
             if a.applianceMode { s += "  appliance mode" }
+            if a.ipv6Support == true { s += "  IPv6 support" }
             if let p = a.allowedPrefixes { s += "  allowed prefixes \(p.isEmpty ? "none" : p.joined(separator: ", ")) (all on-premises learns)" }
             s += a.associatedRouteTable.map { "  → route table \($0)" } ?? "  (associated with no route table)"
             out += s + "\n"

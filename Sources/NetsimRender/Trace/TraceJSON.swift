@@ -90,6 +90,7 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
     case vpnGatewayNoRoute, externalFirewall, noReturnRoute
     case transitGatewayUnassociated, transitGatewayTableNoRoute, applianceNoSession
     case egressOnlyInbound
+    case transitGatewayNoIPv6, interfaceEndpointPort
 
     public init(_ reason: BlockReason) {
         switch reason {
@@ -145,6 +146,8 @@ public enum TraceReasonKind: String, CaseIterable, Sendable {
         case .transitGatewayTableNoRoute: self = .transitGatewayTableNoRoute
         case .applianceNoSession: self = .applianceNoSession
         case .egressOnlyInbound: self = .egressOnlyInbound
+        case .transitGatewayNoIPv6: self = .transitGatewayNoIPv6
+        case .interfaceEndpointPort: self = .interfaceEndpointPort
         }
     }
 }
@@ -641,6 +644,10 @@ extension TraceRenderer {
             return JSONObject(["transitGateway": tgw, "routeTable": table, "attachment": a, "destination": d])
         case .applianceNoSession(let label, let zone): return JSONObject(["interface": label, "zone": zone])
         case .egressOnlyInbound(let gateway, let d): return JSONObject(["egressOnlyInternetGateway": gateway, "destination": d])
+        case .transitGatewayNoIPv6(let tgw, let a, let vpc, let on):
+            return JSONObject(["transitGateway": tgw, "attachment": a, "vpc": vpc, "ipv6Support": on])
+        case .interfaceEndpointPort(let e, let service, let p, let listens):
+            return JSONObject(["endpoint": e, "service": service, "deniedPacket": p, "listens": listens.map { Int($0) }])
         }
     }
 }

@@ -401,6 +401,7 @@ public enum TraceSchema {
             "TRANSIT_GATEWAY_ZONE",
             "EXTERNAL_TARGET_GROUP",
             "IPV6_NOT_MODELLED",
+            "ENDPOINT_POLICY_NOT_EVALUATED",
             "OBSERVED_NOT_PLACED"
           ]
         },
@@ -1373,7 +1374,14 @@ public enum TraceSchema {
           ]
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         }
       }
     },
@@ -2269,7 +2277,14 @@ public enum TraceSchema {
           "description": "The attachment the packet entered by; its association chose the table."
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         },
         "attachment": {
           "$ref": "#/$defs/objectRef"
@@ -5656,7 +5671,14 @@ public enum TraceSchema {
         "cidrs": {
           "type": "array",
           "items": {
-            "$ref": "#/$defs/cidr"
+            "anyOf": [
+              {
+                "$ref": "#/$defs/cidr"
+              },
+              {
+                "$ref": "#/$defs/cidr6"
+              }
+            ]
           }
         },
         "destination": {
@@ -5756,7 +5778,14 @@ public enum TraceSchema {
           "const": "transitGatewayBlackhole"
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         }
       }
     },
@@ -5777,7 +5806,14 @@ public enum TraceSchema {
           "type": "string"
         },
         "destinationCidr": {
-          "$ref": "#/$defs/cidr"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/cidr"
+            },
+            {
+              "$ref": "#/$defs/cidr6"
+            }
+          ]
         },
         "vpc": {
           "type": "string"
@@ -6171,6 +6207,67 @@ public enum TraceSchema {
         }
       }
     },
+    "reasonTransitGatewayNoIPv6": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "transitGateway",
+        "attachment",
+        "vpc",
+        "ipv6Support"
+      ],
+      "properties": {
+        "kind": {
+          "const": "transitGatewayNoIPv6"
+        },
+        "transitGateway": {
+          "type": "string"
+        },
+        "attachment": {
+          "type": "string"
+        },
+        "vpc": {
+          "type": "string"
+        },
+        "ipv6Support": {
+          "type": "boolean",
+          "description": "True: the attachment has IPv6 support but its VPC has no IPv6 block."
+        }
+      }
+    },
+    "reasonInterfaceEndpointPort": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "endpoint",
+        "service",
+        "deniedPacket",
+        "listens"
+      ],
+      "properties": {
+        "kind": {
+          "const": "interfaceEndpointPort"
+        },
+        "endpoint": {
+          "type": "string"
+        },
+        "service": {
+          "type": "string"
+        },
+        "deniedPacket": {
+          "$ref": "#/$defs/packet"
+        },
+        "listens": {
+          "type": "array",
+          "description": "The TCP ports the service listens on behind the endpoint.",
+          "items": {
+            "$ref": "#/$defs/port"
+          }
+        }
+      }
+    },
     "reasonNetworkPolicy": {
       "type": "object",
       "additionalProperties": false,
@@ -6456,6 +6553,8 @@ public enum TraceSchema {
             "networkPolicy",
             "apiServerEndpoint",
             "egressOnlyInbound",
+            "transitGatewayNoIPv6",
+            "interfaceEndpointPort",
             "transitGatewayUnassociated",
             "transitGatewayTableNoRoute",
             "applianceNoSession",
@@ -7068,6 +7167,32 @@ public enum TraceSchema {
           "if": {
             "properties": {
               "kind": {
+                "const": "transitGatewayNoIPv6"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonTransitGatewayNoIPv6"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "interfaceEndpointPort"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/reasonInterfaceEndpointPort"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
                 "const": "transitGatewayUnassociated"
               }
             }
@@ -7512,6 +7637,8 @@ public enum TraceSchema {
             "CLUSTER_NETWORK_POLICY_DENIED",
             "EKS_ENDPOINT_ACCESS_DENIED",
             "EIGW_NO_INBOUND",
+            "TGW_ATTACH_NO_IPV6",
+            "VPCE_SERVICE_PORT",
             "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
             "EXTERNAL_FIREWALL_DENIED",
             "NO_RETURN_ROUTE"

@@ -88,6 +88,7 @@ extension TopologyConverter {
             guard let (resource, rloc) = ar.locatedString(key) else { continue }
             let aname = ar.string("name") ?? resource
             let aloc = ar.has("name") ? ar.valueLocation("name") : rloc
+            if !checkTGWName(aname, what: "an attachment of \(ctx)", at: aloc) { continue }
             if let first = names[aname] {
                 reporter.error(.duplicateName, "\(ctx) has two attachments named '\(echo: aname)'", at: aloc,
                                hint: "give each attachment its own name (name: …)", notes: [Diagnostic.Note("first defined here", at: first)])
@@ -96,6 +97,11 @@ extension TopologyConverter {
             names[aname] = aloc
             let aid = makeID("tgw-attach", "\(name)/\(aname)", given: ar.string("id"), at: ar.valueLocation("id"))
             let appliance = ar.bool("applianceMode") ?? false
+            let ipv6 = ar.bool("ipv6Support") ?? false
+            if ar.has("ipv6Support"), kind != .vpc {
+                reporter.error(.tgwIPv6Support, "IPv6 support is set on the \(kind.rawValue) attachment '\(echo: aname)' of \(ctx)", at: ar.valueLocation("ipv6Support"),
+                               hint: "ipv6Support is an option of VPC attachments (Ipv6Support); remove it here")
+            }
             if ar.has("applianceMode"), kind != .vpc {
                 reporter.error(.tgwApplianceModeNotVPC, "appliance mode is set on the \(kind.rawValue) attachment '\(echo: aname)' of \(ctx)", at: ar.valueLocation("applianceMode"),
                                hint: "appliance mode is an option of VPC attachments only (ApplianceModeSupport); remove it here and set it on the attachment of the appliance VPC")
@@ -153,7 +159,8 @@ extension TopologyConverter {
                 _ = ar.stringList("allowedPrefixes")
             }
             tgw.attachments.append(.init(name: aname, id: aid, kind: kind, resource: resource, applianceMode: appliance && kind == .vpc,
-                                         allowedPrefixes: allowed, location: aloc))
+                                         allowedPrefixes: allowed, ipv6Support: ipv6 && kind == .vpc, location: aloc))
+            if ipv6 && kind == .vpc { locations["tgw-ipv6:\(name)/\(aname)"] = ar.valueLocation("ipv6Support") }
         }
         // Route tables.
         var tableNames: [String: SourceLocation] = [:]
@@ -162,6 +169,7 @@ extension TopologyConverter {
             guard let tr = MappingReader.make(item, file: file, context: "a route table of \(ctx)", reporter: reporter),
                   let tname = tr.string("name", required: true) else { continue }
             defer { tr.finish() }
+            if !checkTGWName(tname, what: "a route table of \(ctx)", at: tr.valueLocation("name")) { continue }
             let tctx = "route table '\(echo: tname)' of \(ctx)"
             if let first = tableNames[tname] {
                 reporter.error(.duplicateName, "\(ctx) has two route tables named '\(echo: tname)'", at: tr.location,
@@ -197,6 +205,7 @@ extension TopologyConverter {
                     continue
                 }
                 propagated[a] = loc
+                locations["tgw-prop:\(name)/\(tname)/\(a)"] = loc
                 table.propagations.append(a)
             }
             var seen: [String: SourceLocation] = [:]
@@ -207,8 +216,12 @@ extension TopologyConverter {
                 // neighbours look unknown.
                 let destText = rr.locatedString("destination"), plText = rr.locatedString("prefixList")
                 let attText = rr.locatedString("attachment"), blackhole = rr.bool("blackhole")
-                var dest: IPv4CIDR? = nil, pl: String? = nil
-                if let (d, loc) = destText { dest = cidr4(d, at: loc, what: "route destination"); if dest == nil { continue } }
+                var dest: IPCIDR? = nil, pl: String? = nil
+                if let (d, loc) = destText {
+                    // Either family: a transit gateway route table holds IPv4 and IPv6 routes.
+                    if d.contains(":") { dest = cidr6(d, at: loc, what: "route destination").map { .ipv6($0) } } else { dest = cidr4(d, at: loc, what: "route destination").map { .ipv4($0) } }
+                    if dest == nil { continue }
+                }
                 if let (p, loc) = plText { reference(.prefixList, p, at: loc, from: tctx); pl = p }
                 if dest != nil && pl != nil {
                     reporter.error(.invalidValue, "a route of \(tctx) has both a destination and a prefixList", at: rr.keyLocation("prefixList"),
@@ -244,6 +257,7 @@ extension TopologyConverter {
                     continue
                 }
                 seen[key] = rr.location
+                if let a = attText { locations["tgw-route-att:\(name)/\(tname)/\(key)"] = a.1 }
                 table.routes.append(.init(destination: dest, prefixList: pl, target: target, location: rr.location))
             }
             tgw.routeTables.append(table)
@@ -263,6 +277,16 @@ extension TopologyConverter {
             tgw.defaultRouteTable = "default"
         }
         return tgw
+    }
+
+    /// A transit gateway, route table or attachment name: not empty (an empty name can be
+    /// neither referenced nor told apart in a trace). False when refused.
+    @discardableResult
+    func checkTGWName(_ n: String, what: String, at loc: SourceLocation) -> Bool {
+        guard n.allSatisfy({ $0 == " " || $0 == "\t" }) else { return true }
+        reporter.error(.tgwEmptyName, "\(what) has an empty name", at: loc,
+                       hint: "give it a name of letters, digits and dashes (e.g. corp-tgw, spokes, claims-vpc); routes, associations and propagations refer to it by name")
+        return false
     }
 
     /// An association, propagation or route names an attachment of this transit gateway.
@@ -293,6 +317,48 @@ extension TopologyConverter {
                 continue
             }
             zones[subnet.zone] = (sn, sloc)
+        }
+    }
+
+    /// IPv6 on a transit gateway: `ipv6Support` on an attachment whose subnets have no IPv6
+    /// block, and IPv6 static routes to attachments that carry no IPv6 (a VPC attachment
+    /// without IPv6 support or IPv6 block; a VPN or Direct Connect attachment: netsim models no
+    /// IPv6 on-premises). AWS accepts both; the traffic does not cross (`NS1415`, `NS1414`).
+    func checkTransitGatewayIPv6(_ tgw: TransitGateway, _ t: Topology, context ctx: String) {
+        for a in tgw.attachments where a.kind == .vpc && a.ipv6Support {
+            guard let vpc = t.vpcs.first(where: { $0.name == a.resource }) else { continue }
+            let without = tgw.attachmentSubnets(in: vpc).subnets.filter { $0.ipv6Cidr == nil }.map(\.name)
+            if vpc.ipv6CidrBlocks.isEmpty || !without.isEmpty {
+                let what = vpc.ipv6CidrBlocks.isEmpty ? "VPC '\(echo: vpc.name)' has no IPv6 block" : "its subnet\(without.count == 1 ? "" : "s") \(without.map { "'\($0)'" }.joined(separator: ", ")) \(without.count == 1 ? "has" : "have") no IPv6 block"
+                reporter.warning(.tgwIPv6Support, "the attachment '\(echo: a.name)' of \(ctx) has IPv6 support on, but \(what)", at: locations["tgw-ipv6:\(tgw.name)/\(a.name)"] ?? a.location,
+                                 hint: "the transit gateway's interface in an attachment subnet takes an IPv6 address from the subnet's IPv6 block: give the VPC and the attachment subnets IPv6 blocks (ipv6CidrBlocks, ipv6Cidr), or drop ipv6Support")
+            }
+        }
+        for table in tgw.routeTables {
+            for r in table.routes {
+                guard case .attachment(let an) = r.target, let att = tgw.attachment(named: an) else { continue }
+                var v6: [IPv6CIDR] = []
+                if case .ipv6(let c)? = r.destination { v6 = [c] }
+                if let pl = r.prefixList, let list = t.prefixLists.first(where: { $0.name == pl }) {
+                    for e in list.entries { if case .v6(let c) = e { v6.append(c) } }
+                }
+                guard let first = v6.first else { continue }
+                let why: String
+                switch att.kind {
+                case .vpc:
+                    let vpc = t.vpcs.first { $0.name == att.resource }
+                    if vpc?.ipv6CidrBlocks.isEmpty ?? true { why = "VPC '\(echo: att.resource)' has no IPv6 block" }
+                    else if !att.ipv6Support { why = "the attachment has IPv6 support off (its interfaces have no IPv6 address)" }
+                    else { continue }
+                case .vpn, .directConnectGateway:
+                    why = "netsim models no IPv6 on-premises: a trace that takes this route ends NOT_MODELLED"
+                case .peering: continue
+                }
+                let key = r.destination?.description ?? "prefix list \(r.prefixList ?? "")"
+                reporter.warning(.tgwIPv6Route, "the IPv6 route \(r.destination.map { "\($0)" } ?? "\(first) (prefix list '\(echo: r.prefixList ?? "")')") of route table '\(echo: table.name)' of \(ctx) leads to attachment '\(echo: an)', which carries no IPv6: \(why)",
+                                 at: locations["tgw-route-att:\(tgw.name)/\(table.name)/\(key)"] ?? r.location,
+                                 hint: att.kind == .vpc ? "set ipv6Support: true on the attachment '\(echo: an)' (and give its VPC and subnets IPv6 blocks), or route the IPv6 block elsewhere" : "route IPv6 to a VPC attachment with ipv6Support, or leave the IPv6 route out")
+            }
         }
     }
 
@@ -331,7 +397,15 @@ extension TopologyConverter {
                                    hint: "add attachments: [{name: \(e.name)-vpn, vpn: \(e.name)}] (or directConnectGateway: \(e.name)) to \(ctx) and associate it with a route table")
                 }
             }
+            checkTransitGatewayIPv6(tgw, t, context: ctx)
             for table in tgw.routeTables {
+                for a in table.propagations {
+                    guard let att = tgw.attachment(named: a), att.kind == .vpn,
+                          let e = t.externals.first(where: { $0.name == att.resource }), e.routing == .static else { continue }
+                    reporter.warning(.tgwStaticVPNPropagation, "the VPN attachment '\(echo: a)' of \(ctx) uses static routing, so its propagation into route table '\(echo: table.name)' adds no route",
+                                     at: locations["tgw-prop:\(tgw.name)/\(table.name)/\(a)"] ?? table.location,
+                                     hint: "only BGP routes propagate into a transit gateway route table; add a static route for the network instead, e.g. routes: [{destination: \(e.advertisedBlock), attachment: \(a)}], or use routing: bgp")
+                }
                 for r in tgw.effectiveRoutes(of: table, vpcs: t.vpcs, externals: t.externals, prefixLists: t.prefixLists) where r.origin.isStatic {
                     guard let shadowed = r.overrides.first(where: { !$0.origin.isStatic }) else { continue }
                     reporter.bag.append(Diagnostic(.note, .tgwStaticOverridesPropagated,

@@ -440,6 +440,7 @@ extension TopologyConverter {
     func convertTransitGateway(_ node: Node, vpcs: [VPC] = []) -> TransitGateway? {
         guard let r = MappingReader.make(node, file: file, context: "a transit gateway", reporter: reporter),
               let name = r.string("name", required: true) else { return nil }
+        checkTGWName(name, what: "a transit gateway", at: r.valueLocation("name"))
         define(.transitGateway, name, at: r.location)
         let ctx = "transit gateway '\(echo: name)'"
         if tgwUsesTables(r, context: ctx) {

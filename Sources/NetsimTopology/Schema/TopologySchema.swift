@@ -1895,6 +1895,18 @@ public enum TopologySchema {
               "type": "null"
             }
           ]
+        },
+        "ipv6Support": {
+          "description": "VPC attachments: IPv6 support (Ipv6Support, default disable). On: the transit gateway's interfaces in the attachment subnets get IPv6 addresses and the VPC's IPv6 blocks propagate; off: no IPv6 packet crosses this attachment.",
+          "default": false,
+          "anyOf": [
+            {
+              "$ref": "#/$defs/boolean"
+            },
+            {
+              "type": "null"
+            }
+          ]
         }
       },
       "oneOf": [
@@ -1952,7 +1964,7 @@ public enum TopologySchema {
           }
         },
         "propagations": {
-          "description": "Attachments that propagate their routes into it (a VPC its CIDR blocks, a VPN or Direct Connect gateway its external network's block).",
+          "description": "Attachments that propagate their routes into it (a VPC its CIDR blocks, and its IPv6 blocks with ipv6Support; a BGP VPN or a Direct Connect gateway its external network's block; a static-routing VPN nothing: give it static routes).",
           "type": [
             "array",
             "null"
@@ -1979,11 +1991,18 @@ public enum TopologySchema {
       "additionalProperties": false,
       "properties": {
         "destination": {
-          "$ref": "#/$defs/ipv4Cidr",
-          "description": "Destination IPv4 block (host bits must be clear)."
+          "description": "Destination block, IPv4 or IPv6 (host bits must be clear). IPv4 and IPv6 routes are looked up apart, the longest prefix of the packet's family first.",
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ipv4Cidr"
+            },
+            {
+              "$ref": "#/$defs/ipv6Cidr"
+            }
+          ]
         },
         "prefixList": {
-          "description": "A prefix list of the topology: one route per IPv4 entry.",
+          "description": "A prefix list of the topology: one route per entry, IPv4 or IPv6.",
           "type": "string"
         },
         "attachment": {

@@ -57,7 +57,7 @@ struct Check: ParsableCommand {
             // reported as the errors they are (exit 2), and the others are still evaluated.
             if let t = r.validTopology ?? r.topologyBesideBadIntents,
                !t.expectations.isEmpty || Network.hasLoadBalancers(t) || (t.cluster?.networkPolicy.enforcer == .vpcCNI && !t.kubernetes.networkPolicies.isEmpty)
-                || !Network.controlPlaneCalls(t.kubernetes).isEmpty {
+                || !Network.controlPlaneCalls(t.kubernetes).isEmpty || Network.hasInterfaceEndpoints(t) {
                 diagnostics += Network.checkDiagnostics(t, catalog: catalog, file: path)
                 diagnostics.sort { ($0.location.file, $0.location.line, $0.location.column, $0.code.id) < ($1.location.file, $1.location.line, $1.location.column, $1.code.id) }
             }
