@@ -177,12 +177,16 @@ struct FlowLogJudge {
             if f.ownerOf(k.source) == idx { direction = .egress } else if f.ownerOf(k.destination) == idx { direction = .ingress }
             v.directionInferred = direction != nil
         }
+        // A forwarding interface (source/destination check off) sees the packet both ways, in
+        // and out; without flow-direction, judge both and keep the verdict if they agree.
+        var both = false
+        if direction == nil && !iface.sourceDestCheck { direction = .ingress; both = true }
         guard let dir = direction else {
             v.reason = .notTheInterfacesAddress
             v.deciding = Wording.flowLogNotTheInterfacesAddress(iface.label)
             return v
         }
-        v.direction = dir
+        if !both { v.direction = dir }
         guard k.source.family == k.destination.family else {
             v.reason = .ipFamily
             v.deciding = Wording.flowLogMixedFamilies
@@ -204,7 +208,16 @@ struct FlowLogJudge {
         case .icmpv6: interpretations = reverse == nil ? [packet(128), packet(129)] : [packet(isReply ? 129 : 128)]
         default: interpretations = [packet(0)]
         }
-        let outcomes = interpretations.map { evaluate(idx, dir, $0) }
+        var outcomes = interpretations.map { evaluate(idx, dir, $0) }
+        if both {
+            outcomes += interpretations.map { evaluate(idx, .egress, $0) }
+            if Set(outcomes.map(\.accept)).count > 1 {
+                v.reason = .notTheInterfacesAddress
+                v.deciding = Wording.flowLogForwardedBothWays(iface.label)
+                return v
+            }
+            v.notes.append(Wording.flowLogForwardedJudgedBothWays)
+        }
         let accepts = Set(outcomes.map(\.accept))
         guard accepts.count == 1, let first = outcomes.first else {
             v.reason = .icmpType
@@ -235,7 +248,8 @@ struct FlowLogJudge {
         let logAccepts = k.action == .accept
         v.agreement = accept == logAccepts ? .agrees : (accept ? .modelAcceptsLogRejects : .modelRejectsLogAccepts)
         // A packet the log shows arriving: the model must bring it here.
-        if dir == .ingress, v.agreement == .agrees, let src = f.ownerOf(k.source), src != idx, let p = interpretations.first {
+        // (Not for a reply: the walk would judge it as a new flow, and state lets replies through.)
+        if dir == .ingress, v.agreement == .agrees, !isReply, !replyOnly, let src = f.ownerOf(k.source), src != idx, let p = interpretations.first {
             if let (why, loc) = pathBlock(to: idx, packet: p) {
                 v.agreement = .modelNeverArrives
                 v.deciding = why
