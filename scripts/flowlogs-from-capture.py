@@ -22,6 +22,7 @@ CloudWatch Logs export to S3 writes it. `--gzip` compresses the result (the `.lo
 """
 import datetime
 import gzip
+import ipaddress
 import json
 import re
 import shlex
@@ -32,6 +33,7 @@ import tempfile
 import os
 
 ACCOUNT = "123456789012"
+PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 CAPTURE_LINE = re.compile(r"^\s+(\d+)\s+.*\((eni-[0-9a-f]+)\) (in|out) — ")
 
 
@@ -121,6 +123,12 @@ def records_for(netsim, topology, args, tmp):
         if f:
             pair = {f[3], f[4]}
             own[eni] = own[eni] & pair if eni in own else pair
+    # Both ends in every frame (one leg only, such as an ALB's own answer): an interface's own
+    # address is private, so a public peer is not it.
+    for eni, pair in own.items():
+        private = {a for a in pair if any(ipaddress.ip_address(a) in ipaddress.ip_network(n) for n in PRIVATE)}
+        if len(pair) == 2 and len(private) == 1:
+            own[eni] = private
     first = min((n for n in at if n in by_frame), default=None)
     client = by_frame[first][3] if first is not None else None
     denied = {"forward": first_denial(js.get("hops", [])), "reply": first_denial((js.get("reply") or {}).get("hops", []))}

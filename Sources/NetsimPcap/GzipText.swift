@@ -122,7 +122,7 @@ public enum TextInput {
                 if produced == 0 { break }
             }
             if memberOpen {
-                throw TextInputError(kind: .gzip, message: "the gzip data ends before its end (a truncated .gz file: \(summary.compressedBytes) bytes read, \(summary.bytes) bytes of text inflated)")
+                throw TextInputError(kind: .gzip, message: "the gzip stream stops before its end (a truncated .gz file: \(summary.compressedBytes) bytes read, \(summary.bytes) bytes of text inflated)")
             }
         }
         return summary
