@@ -43,6 +43,8 @@ public struct FlowLogReader: Sendable {
     public private(set) var version: (value: Int, line: Int)? = nil
     public private(set) var interfaceIDs: [String] = []
     var interfaceIndex: [String: Int32] = [:]
+    var idByHash: [UInt64: Int32] = [:]
+    var idBytes: [[UInt8]] = []
     var carry: [UInt8] = []
     var ranges: [Range<Int>] = []
 
@@ -169,10 +171,17 @@ public struct FlowLogReader: Sendable {
                     }
                 }
             case .interfaceID:
-                let s = String(decoding: UnsafeBufferPointer(rebasing: raw[rg]), as: UTF8.self)
-                if let k = interfaceIndex[s] { r.interface = k } else {
-                    let k = Int32(interfaceIDs.count)
-                    interfaceIDs.append(s); interfaceIndex[s] = k; r.interface = k
+                // Interned by a hash of the bytes (checked against the stored bytes): no string per record.
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for b in rg { h = (h ^ UInt64(raw[b])) &* 0x100_0000_01b3 }
+                if let k = idByHash[h], Self.same(idBytes[Int(k)], raw, rg) { r.interface = k } else {
+                    let s = String(decoding: UnsafeBufferPointer(rebasing: raw[rg]), as: UTF8.self)
+                    if let k = interfaceIndex[s] { r.interface = k } else {
+                        let k = Int32(interfaceIDs.count)
+                        interfaceIDs.append(s); interfaceIndex[s] = k; r.interface = k
+                        idBytes.append(Array(UnsafeBufferPointer(rebasing: raw[rg])))
+                        if idByHash[h] == nil { idByHash[h] = k }
+                    }
                 }
             case .srcaddr, .dstaddr:
                 guard let a = Self.address(raw, rg) else { throw bad(raw, rg, f, "an IPv4 or IPv6 address") }
@@ -257,6 +266,13 @@ public struct FlowLogReader: Sendable {
     }
 
     // MARK: values
+
+    @inline(__always) static func same(_ a: [UInt8], _ raw: UnsafeBufferPointer<UInt8>, _ rg: Range<Int>) -> Bool {
+        guard a.count == rg.count else { return false }
+        var k = rg.lowerBound
+        for b in a { if raw[k] != b { return false }; k += 1 }
+        return true
+    }
 
     @inline(__always) static func equals(_ raw: UnsafeBufferPointer<UInt8>, _ rg: Range<Int>, _ s: StaticString) -> Bool {
         guard rg.count == s.utf8CodeUnitCount else { return false }

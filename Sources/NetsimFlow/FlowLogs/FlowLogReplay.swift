@@ -138,11 +138,21 @@ struct FlowLogJudge {
     var sgCache: [SGKey: SecurityGroupDecision] = [:]
     struct ACLKey: Hashable { var subnet: String; var inbound: Bool; var packet: Packet }
     var aclCache: [ACLKey: NetworkACLDecision?] = [:]
-    struct PathKey: Hashable { var iface: Int; var packet: Packet }
+    struct PathKey: Hashable { var from: Int; var to: Int; var ipProtocol: IPProtocol; var port: UInt16; var icmpType: UInt8 }
     var pathCache: [PathKey: (String, SourceLocation?)?] = [:]
+
+    let portsMatter: Bool
+    let subnetIndex: [String: Int]
+    struct OutcomeKey: Hashable { var iface: Int; var ingress: Bool; var packet: Packet }
+    var outcomeCache: [OutcomeKey: Outcome] = [:]
 
     init(network: Network, tally: FlowLogTally, ids: [String]) {
         self.network = network; f = network.fabric; self.tally = tally; self.ids = ids
+        let k = network.fabric.topology.kubernetes
+        var subnets: [String: Int] = [:]
+        for s in network.fabric.subnets.keys.sorted() { subnets[s] = subnets.count }
+        subnetIndex = subnets
+        portsMatter = !k.networkPolicies.isEmpty || !k.clusterNetworkPolicies.isEmpty || !k.applicationNetworkPolicies.isEmpty
         var known: [String: Int] = [:]
         for (i, iface) in f.interfaces.enumerated() where known[iface.id] == nil { known[iface.id] = i }
         byID = ids.map { known[$0] ?? -1 }
@@ -239,9 +249,12 @@ struct FlowLogJudge {
                 return v
             } else {
                 // No accepted request in the log: the rules do not allow it as a new flow.
+                // (Evaluated afresh: a cached answer's denial names another packet.)
                 accept = false
-                v.deciding = chosen.newFlowDenial ?? chosen.deciding
-                v.location = chosen.newFlowDenialLocation ?? chosen.location
+                let ci = outcomes.firstIndex { $0.replyOnly } ?? 0
+                let fresh = evaluateOnce(idx, both && ci >= interpretations.count ? .egress : dir, interpretations[ci % interpretations.count])
+                v.deciding = fresh.newFlowDenial ?? fresh.deciding
+                v.location = fresh.newFlowDenialLocation ?? fresh.location
             }
         }
         v.model = accept ? .accept : .reject
@@ -250,7 +263,7 @@ struct FlowLogJudge {
         // A packet the log shows arriving: the model must bring it here.
         // (Not for a reply: the walk would judge it as a new flow, and state lets replies through.)
         if dir == .ingress, v.agreement == .agrees, !isReply, !replyOnly, let src = f.ownerOf(k.source), src != idx, let p = interpretations.first {
-            if let (why, loc) = pathBlock(to: idx, packet: p) {
+            if let (why, loc) = pathBlock(from: src, to: idx, packet: p) {
                 v.agreement = .modelNeverArrives
                 v.deciding = why
                 v.location = loc
@@ -271,7 +284,19 @@ struct FlowLogJudge {
 
     /// The packet at the interface, in AWS's order: inbound the network ACL then the security
     /// groups, outbound the security groups then the network ACL.
+    /// An accept's words name rules, not the packet: one answer serves every packet with the same
+    /// deciding part (and, when only the reply rules allow it, the same source port).
     mutating func evaluate(_ idx: Int, _ dir: FlowLogRecord.Direction, _ p: Packet) -> Outcome {
+        let ingress = dir == .ingress
+        var key = OutcomeKey(iface: idx, ingress: ingress, packet: Self.decidingPart(p, peerIsSource: ingress))
+        if !f.interfaces[idx].securityGroups.isEmpty, !sg(idx, ingress: ingress, p).allowed { key.packet.sourcePort = p.sourcePort }
+        if let o = outcomeCache[key] { return o }
+        let o = evaluateOnce(idx, dir, p)
+        if o.accept { outcomeCache[key] = o }
+        return o
+    }
+
+    mutating func evaluateOnce(_ idx: Int, _ dir: FlowLogRecord.Direction, _ p: Packet) -> Outcome {
         let iface = f.interfaces[idx]
         let ingress = dir == .ingress
         var sgAllow = true, replyOnly = false
@@ -339,8 +364,18 @@ struct FlowLogJudge {
                        newFlowDenial: denial, newFlowDenialLocation: denialLoc)
     }
 
+    /// What a security group or network ACL decides on: the peer's address, the protocol, the
+    /// destination port (or ICMP type and code). The rest is cleared so that the cache holds one
+    /// answer for every source port of a flow.
+    static func decidingPart(_ p: Packet, peerIsSource: Bool) -> Packet {
+        var k = p
+        k.sourcePort = 0
+        if peerIsSource { k.destination = k.source } else { k.source = k.destination }
+        return k
+    }
+
     mutating func sg(_ idx: Int, ingress: Bool, _ p: Packet) -> SecurityGroupDecision {
-        let key = SGKey(iface: idx, ingress: ingress, packet: p)
+        let key = SGKey(iface: idx, ingress: ingress, packet: Self.decidingPart(p, peerIsSource: ingress))
         if let d = sgCache[key] { return d }
         let iface = f.interfaces[idx]
         let home = iface.vpc
@@ -354,7 +389,7 @@ struct FlowLogJudge {
     }
 
     mutating func nacl(_ subnet: String, _ acl: NetworkACL, inbound: Bool, _ p: Packet) -> NetworkACLDecision {
-        let key = ACLKey(subnet: subnet, inbound: inbound, packet: p)
+        let key = ACLKey(subnet: subnet, inbound: inbound, packet: Self.decidingPart(p, peerIsSource: inbound))
         if let d = aclCache[key], let d { return d }
         let d = NetworkACLEvaluator.evaluate(acl, direction: inbound ? .inbound : .outbound, packet: p)
         aclCache[key] = d
@@ -362,11 +397,20 @@ struct FlowLogJudge {
     }
 
     /// A packet from an address of the topology that the log shows at interface `idx`: where the
-    /// model stops it before it gets there (a denied step before the interface, or a walk that
-    /// ends without reaching it), or nil.
-    mutating func pathBlock(to idx: Int, packet p: Packet) -> (String, SourceLocation?)? {
-        var key = PathKey(iface: idx, packet: p)
-        key.packet.sourcePort = 0
+    /// model stops it before it gets there, or nil. The sender's interface (its security groups
+    /// for a new flow, its subnet's network ACL) is judged for this very packet; the walk (routes,
+    /// gateways, the sender's node) is traced once per pair of interfaces, protocol and port, from
+    /// the first packet seen.
+    mutating func pathBlock(from src: Int, to idx: Int, packet p: Packet) -> (String, SourceLocation?)? {
+        var sender = evaluate(src, .egress, p)
+        if !sender.accept || sender.replyOnly { sender = evaluateOnce(src, .egress, p) }
+        if !sender.accept { return (Wording.flowLogBlockedBefore(sender.deciding), sender.location) }
+        if sender.replyOnly, let d = sender.newFlowDenial { return (Wording.flowLogBlockedBefore(d), sender.newFlowDenialLocation) }
+        // Without NetworkPolicies nothing before the destination's interface decides by port
+        // but the security groups and network ACL judged above.
+        // Nor does anything but the destination's subnet (routes) tell two interfaces of it apart.
+        let to = portsMatter ? idx : -1 - (subnetIndex[f.interfaces[idx].subnet] ?? 0)
+        let key = PathKey(from: src, to: to, ipProtocol: p.ipProtocol, port: portsMatter ? p.destinationPort : 0, icmpType: p.icmpType)
         if let c = pathCache[key] { return c }
         let ports = p.ipProtocol == .tcp || p.ipProtocol == .udp
         let req = FlowRequest(from: .ip(p.source), to: .ip(p.destination), ipProtocol: p.ipProtocol,
