@@ -3,7 +3,7 @@
 
 SWIFT        ?= swift
 BUILD_FLAGS  ?=
-APT_PACKAGES := libpcap-dev tshark tcpdump iptables iproute2 pkg-config conntrack
+APT_PACKAGES := libpcap-dev zlib1g-dev tshark tcpdump iptables iproute2 pkg-config conntrack
 BIN          := .build/debug/netsim
 
 .PHONY: all deps build demo test goldens bench clean

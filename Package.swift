@@ -37,7 +37,13 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
-        .target(name: "NetsimPcap", dependencies: ["CPcap"]),
+        // zlib, for gzip flow logs (`replay --flow-logs`): in the SDK on macOS, zlib1g-dev on Debian.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(name: "NetsimPcap", dependencies: ["CPcap", "CZlib"]),
         .executableTarget(
             name: "netsim",
             dependencies: [
@@ -48,7 +54,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "netsim-bench",
-            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology"],
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology", "NetsimPcap"],
             path: "Benchmarks/netsim-bench"
         ),
         // Shared by the test targets (repository root, process runner, the built binary, temporary

@@ -9,6 +9,7 @@
 //   netsim-bench upstream-policy [--policies N] [--pods M] [--namespaces K] [--flows F] [--seed S]
 //   netsim-bench tgw-trace [--tables T] [--routes R] [--repeat N]
 //   netsim-bench ipv6-trace [--nodes N] [--services S] [--repeat R]
+//   netsim-bench flow-logs [--records N] [--nodes N] [--pods N] [--seed S] [--keep FILE]
 //
 // Loads FILE, realizes and indexes it and renders what every node's kube-proxy rules share
 // (timed separately), then times (1) one representative trace
@@ -57,12 +58,16 @@ if args.count >= 2, args[1] == "ipv6-trace" {
     ipv6TraceBench(args)
     exit(0)
 }
+if args.count >= 2, args[1] == "flow-logs" {
+    flowLogBench(args)
+    exit(0)
+}
 if args.count >= 2, args[1] == "upstream-policy" {
     upstreamPolicyBench(args)
     exit(0)
 }
 guard args.count >= 3, args[1] == "trace" else {
-    FileHandle.standardError.write(Data("usage: netsim-bench trace FILE [--traces N] [--seed S] [--singles K]\n       netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]\n       netsim-bench alb [--rules N] [--repeat R] [--target-type ip|instance]\n       netsim-bench upstream-policy [--policies N] [--pods M] [--namespaces K] [--flows F] [--seed S]\n       netsim-bench ipv6-trace [--nodes N] [--services S] [--repeat R]\n       netsim-bench network-policy FILE [--both-ends N] [--evaluations E]\n       netsim-bench policy-trace FILE [--policies N] [--repeat R]\n       netsim-bench branch-trace FILE [--pairs P] [--repeat R] [--without FILE0]\n       netsim-bench tgw-trace [--tables T] [--routes R] [--repeat N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: netsim-bench trace FILE [--traces N] [--seed S] [--singles K]\n       netsim-bench kube-proxy [--services N] [--endpoints M] [--packets P] [--rules-out FILE]\n       netsim-bench alb [--rules N] [--repeat R] [--target-type ip|instance]\n       netsim-bench upstream-policy [--policies N] [--pods M] [--namespaces K] [--flows F] [--seed S]\n       netsim-bench ipv6-trace [--nodes N] [--services S] [--repeat R]\n       netsim-bench network-policy FILE [--both-ends N] [--evaluations E]\n       netsim-bench policy-trace FILE [--policies N] [--repeat R]\n       netsim-bench branch-trace FILE [--pairs P] [--repeat R] [--without FILE0]\n       netsim-bench tgw-trace [--tables T] [--routes R] [--repeat N]\n       netsim-bench flow-logs [--records N] [--nodes N] [--pods N] [--seed S] [--keep FILE]\n".utf8))
     exit(64)
 }
 var traces = 10_000

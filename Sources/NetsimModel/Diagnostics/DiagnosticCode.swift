@@ -177,6 +177,19 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let captureUnreadable = DiagnosticCode("NS1101", "capture-unreadable", "A packet capture libpcap cannot open or read (missing, not pcap or pcapng, corrupt).")
     public static let captureLinkType = DiagnosticCode("NS1102", "capture-link-type", "A capture of a link type netsim does not read.")
 
+    // MARK: NS1551–NS1569 — VPC Flow Logs (`replay --flow-logs`)
+    public static let flowLogUnreadable = DiagnosticCode("NS1551", "flow-log-unreadable", "A flow log netsim cannot open or read: missing, unreadable, a folder or a device.")
+    public static let flowLogGzip = DiagnosticCode("NS1552", "flow-log-gzip", "A gzip flow log that is truncated or corrupt: nothing from it is judged.")
+    public static let flowLogUnknownField = DiagnosticCode("NS1553", "flow-log-unknown-field", "A flow log header or --flow-log-format that names a field VPC Flow Logs does not have (versions 2 to 8).")
+    public static let flowLogMissingField = DiagnosticCode("NS1554", "flow-log-missing-field", "A flow log format without a field netsim needs to judge a record: srcaddr, dstaddr, srcport, dstport, protocol and action.")
+    public static let flowLogDuplicateField = DiagnosticCode("NS1555", "flow-log-duplicate-field", "A flow log header or --flow-log-format that names a field twice.")
+    public static let flowLogFieldCount = DiagnosticCode("NS1556", "flow-log-field-count", "A flow log record with more or fewer fields than its format (a cut line, or a record of another flow log).")
+    public static let flowLogBadValue = DiagnosticCode("NS1557", "flow-log-bad-value", "A flow log value its field cannot hold: an address, a port outside 0–65535 (or negative), a protocol outside 0–255, a count beyond 2^63−1, an unknown action, status or direction.")
+    public static let flowLogMixedVersions = DiagnosticCode("NS1558", "flow-log-mixed-versions", "Flow log records of different versions in one log, or a custom format's records (version 3 and up) with neither header nor --flow-log-format.")
+    public static let flowLogMixedFormats = DiagnosticCode("NS1559", "flow-log-mixed-formats", "A flow log header whose fields differ from the format already in use (an earlier header, --flow-log-format, or the default format of earlier records).")
+    public static let flowLogUnknownFormat = DiagnosticCode("NS1560", "flow-log-unknown-format", "Flow log records without a header line that are not in the default format, and no --flow-log-format.")
+    public static let flowLogNotText = DiagnosticCode("NS1561", "flow-log-not-text", "A flow log that is not text: control bytes (a binary or Parquet file), or a line longer than 64 KiB.")
+
     // MARK: NS123x — the VPC CNI network policy agent
     public static let agentPortLimit = DiagnosticCode("NS1230", "agent-port-limit", "A CIDR for which the VPC CNI network policy agent would hold more than 24 port/protocol entries: it writes 24 and drops the others.")
 
@@ -297,6 +310,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .tgwIPv6Route, .tgwIPv6Support, .tgwEmptyName, .tgwStaticVPNPropagation, .endpointNoENI,
         .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
         .cniSettingFamily,
+        .flowLogUnreadable, .flowLogGzip, .flowLogUnknownField, .flowLogMissingField, .flowLogDuplicateField, .flowLogFieldCount,
+        .flowLogBadValue, .flowLogMixedVersions, .flowLogMixedFormats, .flowLogUnknownFormat, .flowLogNotText,
         .importNotList, .importKindSkipped, .importMissingReference, .importMixedClusters, .importInvalidObject, .importDuplicateObject,
         .importOutput, .observedFile, .observedNodeUnplaced, .observedPodNodeMissing, .observedPodAddress, .observedClusterIP, .observedObjectMissing,
     ]

@@ -14,11 +14,22 @@ struct Replay: ParsableCommand {
         netsim trace would, and compares the verdict with what the capture shows came back (a \
         SYN-ACK, an RST, any answer). Exit 0 when they agree on every flow, 1 when they disagree on \
         one, 2 for a capture or topology netsim cannot read.
+
+        With --flow-logs LOG instead of a capture, reads VPC Flow Logs records (the default \
+        version 2 format, custom formats with their header line, CloudWatch Logs exports, gzip \
+        or plain text) and judges each ACCEPT or REJECT record at its interface: security groups \
+        (stateful), the subnet's network ACL, and the walk up to the interface for a packet from \
+        an address of the topology. Exit 0 when the model agrees with every judged record, 1 on \
+        a disagreement (or when nothing could be judged), 2 for a log netsim cannot read.
         """
     )
 
     @OptionGroup var topologyFile: TopologyFile
-    @Argument(help: "The capture (pcap or pcapng; - reads standard input).") var capture: String
+    @Argument(help: "The capture (pcap or pcapng; - reads standard input).") var capture: String?
+    @Option(name: .customLong("flow-logs"), help: ArgumentHelp("VPC Flow Logs records to judge instead of a capture (plain text or gzip; - reads standard input).", valueName: "LOG"))
+    var flowLogs: String?
+    @Option(name: .customLong("flow-log-format"), help: ArgumentHelp("The flow log's format, for records without a header line (CloudWatch Logs): its fields in order, e.g. '${version} ${interface-id} ${srcaddr} …'.", valueName: "FIELDS"))
+    var flowLogFormat: String?
     @OptionGroup var formatting: FormatOption<Replay.Outputs>
     @OptionGroup var destination: OutputOption<Replay.Outputs>
     @OptionGroup var input: CatalogOptions
@@ -28,7 +39,16 @@ struct Replay: ParsableCommand {
         static let outputNoun = "the report"
     }
 
+    func validate() throws {
+        if flowLogs != nil && capture != nil { throw ValidationError("give a CAPTURE or --flow-logs LOG, not both") }
+        if flowLogs == nil && capture == nil { throw ValidationError("Missing expected argument '<capture>' (or --flow-logs LOG)") }
+        if flowLogFormat != nil && flowLogs == nil { throw ValidationError("--flow-log-format needs --flow-logs") }
+    }
+
     func run() throws {
+        if let log = flowLogs { return try FlowLogReplay.run(topologyFile: topologyFile.file, log: log, format: flowLogFormat, input: input,
+                                                             formatting: formatting.format, destination: destination) }
+        guard let capture else { throw ExitCode(64) }
         let file = topologyFile.file
         if file == "-" && capture == "-" {
             throw TopologyInput.fail(.invalidValue, "the topology and the capture cannot both be read from standard input (-)")
