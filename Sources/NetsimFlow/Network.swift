@@ -284,6 +284,10 @@ public struct Network: Sendable {
             guard case .externalTargetGroup(let lb, let tg) = step.detail else { continue }
             t.caveats.append(Caveat(.externalTargetGroup(loadBalancer: lb, targetGroup: tg), affectsVerdict: true, location: step.location))
         }
+        for step in t.forward.hops.flatMap(\.steps) {
+            guard case .loadBalancerIPv6NotModelled(let lb, let tg, let gap) = step.detail else { continue }
+            t.caveats.append(Caveat(.loadBalancerIPv6NotModelled(loadBalancer: lb, targetGroup: tg, gap: gap), affectsVerdict: true, location: step.location))
+        }
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in

@@ -92,6 +92,8 @@ public struct Caveat: Sendable {
         /// An ALB rule forwards to a target group outside the cluster (an ARN or name in its
         /// `actions.<name>` annotation), whose targets netsim does not model.
         case externalTargetGroup = "EXTERNAL_TARGET_GROUP"
+        /// A dualstack load balancer's IPv6 side that netsim does not model (`LoadBalancerIPv6Gap`).
+        case loadBalancerIPv6NotModelled = "LOAD_BALANCER_IPV6_NOT_MODELLED"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind { detail.kind }
@@ -135,6 +137,7 @@ public enum CaveatDetail: Sendable {
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
     case controlPlaneNotModelled(address: IPAddress, serviceDeclared: Bool)
     case ipv6NotModelled(source: IPAddress, destination: IPAddress)
+    case loadBalancerIPv6NotModelled(loadBalancer: String, targetGroup: String, gap: LoadBalancerIPv6Gap)
 
     public var kind: Caveat.Kind {
         switch self {
@@ -147,6 +150,7 @@ public enum CaveatDetail: Sendable {
         case .externalTargetGroup: return .externalTargetGroup
         case .controlPlaneNotModelled: return .controlPlaneNotModelled
         case .ipv6NotModelled: return .ipv6NotModelled
+        case .loadBalancerIPv6NotModelled: return .loadBalancerIPv6NotModelled
         }
     }
     var side: Caveat.Side? {

@@ -43,6 +43,8 @@ extension Wording {
         case .ipv6NotModelled(let source, let destination):
             return ipv6NotModelled(source: source, destination: destination)
                 + (source.family == destination.family ? "" : "; trace the flow's IPv4 addresses")
+        case .loadBalancerIPv6NotModelled(let lb, let tg, let gap):
+            return loadBalancerIPv6NotModelled(loadBalancer: lb, targetGroup: tg, gap: gap)
         }
     }
 

@@ -20,6 +20,7 @@ extension StepDetail {
         case .apiServerEndpoint: return "APIServerEndpoint"
         case .externalTargetGroup: return "NotModelled"
         case .ipv6NotModelled: return "NotModelled"
+        case .loadBalancerIPv6NotModelled: return "NotModelled"
         case .serviceDNS: return "DNS"
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
@@ -54,6 +55,7 @@ extension StepDetail {
         case .apiServerEndpoint(let d): return Wording.apiServerEndpoint(d)
         case .externalTargetGroup(let lb, let tg): return Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
         case .ipv6NotModelled(let source, let destination): return Wording.ipv6NotModelled(source: source, destination: destination)
+        case .loadBalancerIPv6NotModelled(let lb, let tg, let gap): return Wording.loadBalancerIPv6NotModelled(loadBalancer: lb, targetGroup: tg, gap: gap)
         case .serviceDNS(let a): return Wording.serviceDNS(a)
         case .delivered(let who, let blocked):
             return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
@@ -260,6 +262,18 @@ public enum Wording {
     /// An ALB rule forwarding to a target group outside the cluster.
     public static func externalTargetGroup(loadBalancer lb: String, targetGroup tg: String) -> String {
         "\(lb) forwards to target group \(tg), which is outside the cluster: netsim does not model its targets, so the flow has no verdict"
+    }
+
+    /// What netsim does not model of a dualstack load balancer.
+    public static func loadBalancerIPv6NotModelled(loadBalancer lb: String, targetGroup tg: String, gap: LoadBalancerIPv6Gap) -> String {
+        switch gap {
+        case .instanceTargets:
+            return "\(lb) forwards to IPv6 target group \(tg), whose targets are instances: netsim does not model IPv6 instance targets (a node's IPv6 address on its NodePort), so the flow has no verdict"
+        case .udp:
+            return "\(lb) would carry UDP over IPv6 (target group \(tg)): netsim does not model UDP through a dualstack NLB in IPv6, so the flow has no verdict"
+        case .internalFromOutside:
+            return "\(lb) is internal, and this IPv6 packet comes from outside the VPC: netsim does not model whether ELB admits it at an internal load balancer's IPv6 address, so the flow has no verdict"
+        }
     }
 
     /// Why an IPv6 flow gets no verdict.

@@ -17,6 +17,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case vpnGateway, externalFirewall, returnRoute
     case transitGatewayTableRoute
     case ipv6Gateway
+    case loadBalancerIPv6NotModelled
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -25,6 +26,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .apiServerEndpoint: self = .apiServerEndpoint
         case .externalTargetGroup: self = .externalTargetGroup
         case .ipv6NotModelled: self = .ipv6NotModelled
+        case .loadBalancerIPv6NotModelled: self = .loadBalancerIPv6NotModelled
         case .delivered: self = .delivered
         case .deliveredToOpener: self = .deliveredToOpener
         case .exitsNetwork: self = .exitsNetwork
@@ -347,6 +349,8 @@ extension TraceRenderer {
             return JSONObject(["loadBalancer": lb, "targetGroup": tg])
         case .ipv6NotModelled(let source, let destination):
             return JSONObject(["source": source, "destination": destination])
+        case .loadBalancerIPv6NotModelled(let lb, let tg, let gap):
+            return JSONObject(["loadBalancer": lb, "targetGroup": tg, "gap": gap.rawValue])
         case .serviceDNS(let a): return serviceDNSFields(a)
         case .delivered(let who, let blocked):
             var o = JSONObject(["blockedEarlier": blocked])
