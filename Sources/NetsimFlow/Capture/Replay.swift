@@ -340,7 +340,8 @@ extension Network {
         case .answer: return flow.reachedServer ? .agrees : .modelDeliversCaptureSilent
         case .nothing: return flow.reachedServer ? .modelBlocksCaptureAnswers : .agrees
         case .icmpError:
-            if flow.icmpError?.type == 3 { return .agrees }
+            // Destination unreachable: ICMP type 3, ICMPv6 type 1.
+            if flow.icmpError?.type == (flow.client.family == .ipv6 ? 1 : 3) { return .agrees }
             return flow.reachedServer ? .modelBlocksCaptureAnswers : .agrees
         }
     }

@@ -271,7 +271,11 @@ public struct LoadBalancerBuilder {
             guard let px = proxied(svc, sp) else { continue }
             let targets: [LoadBalancer.Target]
             let port: UInt16
-            if targetType == .instance {
+            if targetType == .instance && ipv6Cluster {
+                // Not modelled: the walk ends NOT_MODELLED at this target group.
+                port = px.nodePort ?? 0
+                targets = []
+            } else if targetType == .instance {
                 guard let np = px.nodePort else {
                     report(.init(owner: owner, message: "port \(sp.port) has no NodePort (allocateLoadBalancerNodePorts: false), so instance targets cannot be registered", location: sp.location))
                     continue
@@ -523,7 +527,12 @@ public struct LoadBalancerBuilder {
         if let i = tgIndex[key] { return .forward(targetGroup: i) }
         let targets: [LoadBalancer.Target]
         let port: UInt16
-        if tt == .instance {
+        if tt == .instance && ipv6Cluster {
+            // Not modelled (the walk ends NOT_MODELLED at this target group): no targets, and no
+            // NodePort needed (an IPv6 cluster's NodePorts are not allocated by netsim).
+            port = px.nodePort ?? 0
+            targets = []
+        } else if tt == .instance {
             guard let np = px.nodePort else { return nil }
             port = np
             targets = instanceNodes(selector: settings.targetNodeLabels).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
