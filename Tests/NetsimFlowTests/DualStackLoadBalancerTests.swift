@@ -176,4 +176,16 @@ struct DualStackLoadBalancerTests {
         let t = try Lab.trace(n, "internet", Self.albIPv6, port: 80)
         #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
     }
+
+    /// An IPv4 cluster in the dual-stack VPC: its Services are IPv4, so the dualstack ALB's
+    /// target group is IPv4, and an IPv6 client reaches the IPv4 pods through the ALB's own
+    /// IPv4 connection.
+    @Test func ipv4ClusterALBProxiesIPv6ClientsToIPv4Pods() throws {
+        let n = try Self.network(try Self.text().replacingOccurrences(of: "  ipFamily: ipv6", with: "  ipFamily: ipv4"))
+        let lb = try #require(n.fabric.loadBalancers.first { $0.owners.contains("ingress:shop/web") })
+        #expect(lb.targetGroups.allSatisfy { $0.ipAddressType == .ipv4 } && lb.nodes.allSatisfy { $0.ipv6Address != nil })
+        let t = try Lab.trace(n, "internet", Self.albIPv6, port: 80)
+        #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
+        #expect(t.packet.family == .ipv6 && t.forward.finalPacket.family == .ipv4)
+    }
 }
