@@ -351,7 +351,7 @@ extension Network {
     /// flow of its own in the capture); a reply lost on its way back may or may not be in the
     /// capture, depending where it was taken.
     static func expectation(_ t: Trace, server: IPAddress, fabric: FabricIndex) -> ReplayResult.Expectation {
-        if let leg = t.loadBalancer, leg.loadBalancerKind == .application, IPAddress.ipv4(leg.nodeAddress) == server || fabric.interface(owning: server)?.loadBalancer != nil || fabric.publicOwnerOf(server).map({ fabric.interfaces[$0].kind == .loadBalancer }) == true {
+        if let leg = t.loadBalancer, leg.loadBalancerKind == .application, leg.nodeAddress == server || fabric.interface(owning: server)?.loadBalancer != nil || fabric.publicOwnerOf(server).map({ fabric.interfaces[$0].kind == .loadBalancer }) == true {
             return leg.reachedListener ? .answer : .nothing
         }
         if t.rejectedWithICMP { return .icmpError }

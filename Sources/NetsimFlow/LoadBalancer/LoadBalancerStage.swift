@@ -30,7 +30,8 @@ public struct LoadBalancerLeg: Sendable {
     public var scheme: String
     /// The node (zone and private address) that took the connection.
     public var zone: String
-    public var nodeAddress: IPv4Address
+    /// The node's address the client reached: its IPv6 address for an IPv6 client.
+    public var nodeAddress: IPAddress
     /// The listener that took the connection (nil: none listens on its port).
     public var listenerRef: ListenerRef? = nil
     /// The ALB listener rule that matched (nil: the default action, or no listener).
@@ -79,7 +80,7 @@ extension Walk {
             return ipv6NotModelled(d, lb, targetGroup: "-", .internalFromOutside)
         }
         var leg = LoadBalancerLeg(loadBalancerKind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue,
-                                  zone: iface.subnet, nodeAddress: iface.primaryIP)
+                                  zone: iface.subnet, nodeAddress: packet.destination.family == .ipv6 ? packet.destination : .ipv4(iface.primaryIP))
         leg.zone = lb.nodes.first { $0.interface == d }?.zone ?? "?"
         defer { lbLeg = lbLeg ?? leg }
         guard packet.hasPorts, let listener = lb.listener(port: packet.destinationPort, protocol: packet.ipProtocol) else {
