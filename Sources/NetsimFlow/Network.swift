@@ -142,8 +142,12 @@ public struct Network: Sendable {
             dst = e
             req.port = target
         }
+        // An IPv6 cluster's Service with a load balancer, from the internet: reached at the load
+        // balancer's (IPv4) address below, not at its IPv6 cluster IP.
+        var viaLoadBalancer = false
+        if case .internet = src.place, case .serviceIP(let ns, let name) = dst.place, fabric.loadBalancer(for: "service:\(ns)/\(name)") != nil { viaLoadBalancer = true }
         // `internet` facing an IPv6 end is an IPv6 host of the internet.
-        if case .internet = src.place, dst.address.family == .ipv6, src.address.family == .ipv4 { src = EndpointResolver.internet6 }
+        if case .internet = src.place, dst.address.family == .ipv6, src.address.family == .ipv4, !viaLoadBalancer { src = EndpointResolver.internet6 }
         if case .internet = dst.place, src.address.family == .ipv6, dst.address.family == .ipv4 { dst = EndpointResolver.internet6 }
         // A dual-stack host (a node's or a declared interface with an IPv6 address) talks in the
         // other end's family: the family of the destination picks the source address. An end
@@ -163,7 +167,7 @@ public struct Network: Sendable {
         }
         // A packet keeps its family in the fabric: ends of two families get no verdict
         // (NOT_MODELLED), before any check that reads the ends as places of one family.
-        if src.address.family != dst.address.family {
+        if src.address.family != dst.address.family, !viaLoadBalancer {
             var packet = Packet(ipProtocol: req.ipProtocol, source: src.address, destination: dst.address, icmpType: req.icmpType, icmpCode: req.icmpCode)
             if packet.hasPorts {
                 packet.destinationPort = req.port ?? 0
@@ -287,6 +291,10 @@ public struct Network: Sendable {
             t.caveats.append(Caveat(.externalTargetGroup(loadBalancer: lb, targetGroup: tg), affectsVerdict: true, location: step.location))
         }
         t.caveats += endpointPolicyCaveats(t)
+        for step in t.forward.hops.flatMap(\.steps) {
+            guard case .loadBalancerIPv6NotModelled(let lb, let tg, let gap) = step.detail else { continue }
+            t.caveats.append(Caveat(.loadBalancerIPv6NotModelled(loadBalancer: lb, targetGroup: tg, gap: gap), affectsVerdict: true, location: step.location))
+        }
         // A transit gateway zone the flow does not determine: trace each candidate zone.
         if let z = t.zoneChoices.first {
             let verdicts = z.candidates.map { c -> (zone: String, disposition: Disposition) in

@@ -98,6 +98,8 @@ public struct Caveat: Sendable {
         /// The flow is delivered to an interface endpoint that carries a policy, which netsim
         /// does not evaluate (IAM decides what the call may do).
         case endpointPolicyNotEvaluated = "ENDPOINT_POLICY_NOT_EVALUATED"
+        /// A dualstack load balancer's IPv6 side that netsim does not model (`LoadBalancerIPv6Gap`).
+        case loadBalancerIPv6NotModelled = "LOAD_BALANCER_IPV6_NOT_MODELLED"
     }
     public enum Side: String, Sendable { case source, destination }
     public var kind: Kind { detail.kind }
@@ -145,6 +147,7 @@ public enum CaveatDetail: Sendable {
     case observedNotPlaced(pod: String, reason: String)
     /// Delivered to interface endpoint `endpoint` of `service`, whose policy is not evaluated.
     case endpointPolicyNotEvaluated(endpoint: String, service: String)
+    case loadBalancerIPv6NotModelled(loadBalancer: String, targetGroup: String, gap: LoadBalancerIPv6Gap)
 
     public var kind: Caveat.Kind {
         switch self {
@@ -159,6 +162,7 @@ public enum CaveatDetail: Sendable {
         case .ipv6NotModelled: return .ipv6NotModelled
         case .observedNotPlaced: return .observedNotPlaced
         case .endpointPolicyNotEvaluated: return .endpointPolicyNotEvaluated
+        case .loadBalancerIPv6NotModelled: return .loadBalancerIPv6NotModelled
         }
     }
     var side: Caveat.Side? {

@@ -460,6 +460,8 @@ public enum StepDetail: Sendable {
     case externalTargetGroup(loadBalancer: String, targetGroup: String)
     /// The packet is IPv6 (or mixes the families): the walk models IPv4 only.
     case ipv6NotModelled(source: IPAddress, destination: IPAddress)
+    /// A dualstack load balancer's IPv6 side that netsim does not model (`LoadBalancerIPv6Gap`): no verdict.
+    case loadBalancerIPv6NotModelled(loadBalancer: String, targetGroup: String, gap: LoadBalancerIPv6Gap)
     /// What an AWS service's regional DNS name returned to the source (`aws:SERVICE`), and why.
     indirect case serviceDNS(ServiceDNSAnswer)
     case delivered(Delivery, blockedEarlier: Bool)

@@ -267,7 +267,9 @@ extension Walk {
                                                     return !lost && (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group)
                                                 },
                                                 isMember6: { ip, vpc, group in
-                                                    !lost && (vpc == home || f.peered(vpc, home)) && f.isMember6(ip, vpc: vpc, group: group)
+                                                    // An NLB that keeps an IPv6 client's address: as for IPv4 (`lbIdentity`).
+                                                    if let (src, groups) = carried, src == .ipv6(ip), vpc == home, groups.contains(group) { return true }
+                                                    return !lost && (vpc == home || f.peered(vpc, home)) && f.isMember6(ip, vpc: vpc, group: group)
                                                 },
                                                 prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
         let dir = FilterDirection(direction)

@@ -11,7 +11,7 @@ import Testing
 @Suite("replay and what netsim does not model")
 struct HonestReplayTests {
     func flow(_ client: IPv4Address, _ server: IPv4Address, port: UInt16, answered: Bool) -> CapturedFlow {
-        var f = CapturedFlow(client: client, server: server, ipProtocol: .tcp, clientPort: 40000, serverPort: port, firstMicros: 0, firstPacket: 1)
+        var f = CapturedFlow(client: .ipv4(client), server: .ipv4(server), ipProtocol: .tcp, clientPort: 40000, serverPort: port, firstMicros: 0, firstPacket: 1)
         f.sawSyn = true
         f.packetsFromClient = 1
         if answered { f.sawSynAck = true; f.packetsFromServer = 1 }

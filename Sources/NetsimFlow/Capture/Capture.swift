@@ -43,10 +43,20 @@ public enum CaptureBuilder {
         }
     }
 
-    public static func frames(_ t: Trace, handshake: Bool = false, http: HTTPRequest? = nil, epochMicros: UInt64 = defaultEpochMicros, seed: UInt64 = 0) -> [Record] {
+    /// `inVPC` says whether an IPv6 address is in a VPC (its sender then has the VPC's 9001-byte
+    /// MTU, as an IPv4 sender at a private address has).
+    public static func frames(_ t: Trace, handshake: Bool = false, http: HTTPRequest? = nil, epochMicros: UInt64 = defaultEpochMicros, seed: UInt64 = 0,
+                              inVPC: (IPv6Address) -> Bool = { _ in false }) -> [Record] {
+        func local(_ a: IPAddress) -> Bool {
+            switch a {
+            case .ipv4: Walk.privateRanges.contains { $0.contains(a) }
+            case .ipv6(let v6): inVPC(v6)
+            }
+        }
         let fwd = t.forward.captures, back = t.reply?.captures ?? []
-        // Frames are IPv4 (IPv6 traces are not modelled, and end before any capture point).
-        guard !fwd.isEmpty, t.packet.v4 != nil else { return [] }
+        // Each point's packet is written in its own family: IPv4 frames, or IPv6 frames (RFC 8200
+        // header, no extension headers). A point whose two addresses differ in family is skipped.
+        guard !fwd.isEmpty else { return [] }
         var out: [Record] = []
         var clock = epochMicros
         var ipID = UInt16(truncatingIfNeeded: StableHash.fnv1a("ipid/\(t.packet)", seed: seed))
@@ -62,30 +72,46 @@ public enum CaptureBuilder {
         /// and NAT do not rewrite it.
         func segment(_ points: [CapturePoint], reply: Bool, flags: TCPHeader.Flags, payload: [UInt8], seqOffset: (UInt32, UInt32)) {
             guard let first = points.first else { return }
-            let mss: UInt16 = Walk.privateRanges.contains { $0.contains(first.packet.source) } ? 8961 : 1460
+            /// The sender's MSS: its MTU less the headers (IPv6's are 20 bytes longer). Inside a
+            /// VPC the MTU is 9001; toward the internet 1500.
+            func mss(_ family: IPFamily) -> UInt16 {
+                let mtu: UInt16 = local(first.packet.source) ? 9001 : 1500
+                return mtu - (family == .ipv6 ? 60 : 40)
+            }
             for p in points {
                 let pk = p.packet
-                guard let (s4, d4) = pk.v4 else { continue }
-                var ip = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: pk.ipProtocol.number ?? 0, source: s4, destination: d4)
-                ip.dontFragment = pk.ipProtocol == .tcp
-                var frame = Frame(ethernet: EthernetHeader(destination: p.destination, source: p.source), ip: ip, tcp: nil, udp: nil, icmp: nil, payload: payload)
+                var tcp: TCPHeader? = nil, udp: UDPHeader? = nil, icmp: ICMPHeader? = nil
+                var body = payload
                 switch pk.ipProtocol {
                 case .tcp:
                     let c = isn("c", p.connection), s = isn("s", p.connection)
                     let seq = reply ? s &+ seqOffset.1 : c &+ seqOffset.0
                     let ack = flags.contains(.ack) ? (reply ? c &+ seqOffset.0 : s &+ seqOffset.1) : 0
-                    frame.tcp = TCPHeader(sourcePort: pk.sourcePort, destinationPort: pk.destinationPort, sequence: seq, acknowledgment: ack, flags: flags,
-                                          mss: flags.contains(.syn) ? mss : nil)
+                    tcp = TCPHeader(sourcePort: pk.sourcePort, destinationPort: pk.destinationPort, sequence: seq, acknowledgment: ack, flags: flags,
+                                    mss: flags.contains(.syn) ? mss(first.packet.family) : nil)
                 case .udp:
-                    frame.udp = UDPHeader(sourcePort: pk.sourcePort, destinationPort: pk.destinationPort)
-                case .icmp:
-                    let (rest, body) = icmpBody(pk, payload: payload, seed: seed, t: t)
-                    frame.icmp = ICMPHeader(type: pk.icmpType, code: pk.icmpCode, identifier: UInt16(rest >> 16), sequence: UInt16(truncatingIfNeeded: rest))
-                    frame.payload = body
+                    udp = UDPHeader(sourcePort: pk.sourcePort, destinationPort: pk.destinationPort)
+                case .icmp, .icmpv6:
+                    let (rest, b) = icmpBody(pk, payload: payload, seed: seed, t: t)
+                    icmp = ICMPHeader(type: pk.family == .ipv6 ? icmpv6Type(pk.icmpType) : pk.icmpType, code: pk.icmpCode,
+                                      identifier: UInt16(rest >> 16), sequence: UInt16(truncatingIfNeeded: rest))
+                    body = b
                 default:
-                    frame.payload = otherProtocolHeader(pk.ipProtocol.number ?? 0)
+                    body = otherProtocolHeader(pk.ipProtocol.number ?? 0)
                 }
-                out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: "\(p.label) — \(what(pk, flags, payload.count))"))
+                let eth = EthernetHeader(destination: p.destination, source: p.source)
+                let bytes: [UInt8]
+                if let (s4, d4) = pk.v4 {
+                    var ip = IPv4Header(totalLength: 0, identification: ipID, ttl: 64, proto: pk.ipProtocol.number ?? 0, source: s4, destination: d4)
+                    ip.dontFragment = pk.ipProtocol == .tcp
+                    bytes = Frame(ethernet: eth, ip: ip, tcp: tcp, udp: udp, icmp: icmp, payload: body).emit()
+                } else if case .ipv6(let s6) = pk.source, case .ipv6(let d6) = pk.destination {
+                    // Linux sets a flow label per connection (net.ipv6.auto_flowlabels); a stable one here.
+                    let label = UInt32(truncatingIfNeeded: StableHash.fnv1a("flow/\(p.connection)/\(t.packet)", seed: seed)) & 0xFFFFF
+                    let ip = IPv6Header(payloadLength: 0, nextHeader: pk.ipProtocol == .icmp ? 58 : pk.ipProtocol.number ?? 59, hopLimit: 64, source: s6, destination: d6, flowLabel: label)
+                    bytes = Frame6(ethernet: eth, ip: ip, tcp: tcp, udp: udp, icmp: icmp, payload: body).emit()
+                } else { continue }
+                out.append(Record(timestampMicros: clock, bytes: bytes, label: "\(p.label) — \(what(pk, flags, payload.count))"))
                 clock += 10
             }
             ipID &+= 1
@@ -96,7 +122,7 @@ public enum CaptureBuilder {
         /// is; PSH on the last. `seqOffset` is where the data starts.
         func send(_ points: [CapturePoint], reply: Bool, payload: [UInt8], seqOffset: (UInt32, UInt32)) {
             guard let first = points.first, let last = points.last else { return }
-            func mss(_ a: IPAddress) -> Int { Walk.privateRanges.contains { $0.contains(a) } ? 8961 : 1460 }
+            func mss(_ a: IPAddress) -> Int { (local(a) ? 9001 : 1500) - (a.family == .ipv6 ? 60 : 40) }
             let size = min(mss(first.packet.source), mss(last.packet.destination))
             var start = 0
             repeat {
@@ -126,6 +152,7 @@ public enum CaptureBuilder {
             guard let last = points.last else { return }
             var quoted: [UInt8] = []
             let orig = last.packet
+            if orig.family == .ipv6 { reject6(points); return }
             guard let (os4, od4) = orig.v4 else { return }
             let ip = IPv4Header(totalLength: UInt16(20 + 8), identification: ipID &- 1, ttl: 64, proto: orig.ipProtocol.number ?? 0, source: os4, destination: od4)
             ip.emit(into: &quoted)
@@ -140,6 +167,22 @@ public enum CaptureBuilder {
                 clock += 10
             }
             ipID &+= 1
+            clock += 1000
+        }
+        /// ip6tables' REJECT (kube-proxy's IPv6 rules): an ICMPv6 destination unreachable, port
+        /// unreachable (type 1 code 4, RFC 4443 §3.1), quoting the packet as it reached the last
+        /// point (the whole of it: well under the 1280-byte minimum MTU RFC 4443 allows).
+        func reject6(_ points: [CapturePoint]) {
+            guard let lastFrame = out.last, lastFrame.bytes.count > 14 else { return }
+            let quoted = Array(lastFrame.bytes[14...])
+            for p in reversed(points) {
+                guard case .ipv6(let s6) = p.packet.source, case .ipv6(let d6) = p.packet.destination else { continue }
+                let hdr = IPv6Header(payloadLength: 0, nextHeader: 58, hopLimit: 64, source: s6, destination: d6)
+                let frame = Frame6(ethernet: EthernetHeader(destination: p.destination, source: p.source), ip: hdr, tcp: nil, udp: nil,
+                                   icmp: ICMPHeader(type: 1, code: 4), payload: quoted)
+                out.append(Record(timestampMicros: clock, bytes: frame.emit(), label: p.label + " (ICMPv6 port unreachable)"))
+                clock += 10
+            }
             clock += 1000
         }
         let replyBlocked = t.explanations.contains { $0.direction == .reply }
@@ -233,6 +276,13 @@ public enum CaptureBuilder {
     /// bytes of the packet they are about; other types get 4 zero bytes.
     static func icmpBody(_ pk: Packet, payload: [UInt8], seed: UInt64, t: Trace) -> (UInt32, [UInt8]) {
         let id = UInt32(UInt16(truncatingIfNeeded: StableHash.fnv1a("icmp-id/\(t.packet)", seed: seed)))
+        if pk.family == .ipv6 {
+            // ICMPv6 (RFC 4443): echo carries an identifier and a sequence; other types 4 zero bytes.
+            switch icmpv6Type(pk.icmpType) {
+            case 128, 129: return (id << 16 | 1, payload)
+            default: return (0, [])
+            }
+        }
         switch pk.icmpType {
         case 0, 8: return (id << 16 | 1, payload)
         case 13, 14: return (id << 16 | 1, [UInt8](repeating: 0, count: 12))
@@ -243,6 +293,16 @@ public enum CaptureBuilder {
             q.put16(40000); q.put16(33434); q.put16(8); q.put16(0)
             return (0, q)
         default: return (0, [])
+        }
+    }
+
+    /// The ICMPv6 type of a packet's ICMP type: an ICMP echo request (8) or reply (0) is
+    /// ICMPv6's 128 or 129 (RFC 4443 §4); ICMPv6 types (128 and up, or 1–4) stay.
+    static func icmpv6Type(_ t: UInt8) -> UInt8 {
+        switch t {
+        case 8: 128
+        case 0: 129
+        default: t
         }
     }
 

@@ -1,3 +1,4 @@
+import NetsimKube
 import NetsimModel
 import NetsimVPC
 
@@ -22,15 +23,38 @@ enum CapturePoints {
         // Set when a packet goes straight to a neighbour in the subnet: its MAC is the source
         // the neighbour sees.
         var neighbourMAC: MACAddress? = nil
+        /// An IPv6 pod's IPv4 side (the VPC CNI egress plugin's `v4if0`, 169.254.172.0/22): its
+        /// pod, found on the node whose veth the packet crosses (the address is only unique there).
+        func egressPod(_ ip: IPAddress) -> String? {
+            guard case .ipv4(let a) = ip, HostIPv6.egressRange.contains(a) else { return nil }
+            for w in wire {
+                if case .vethHost(let node, let p, _) = w.event, p == ip, let pod = datapaths?.get(node)?.host.ipv6?.pod(atEgress: a) {
+                    return "\(pod.namespace)/\(pod.name)"
+                }
+            }
+            return nil
+        }
         for w in wire {
             let label: String, src: MACAddress, dst: MACAddress
             switch w.event {
             case .podEth0(let ip, let outbound):
-                label = "pod \(f.pod(at: ip) ?? ip.description) eth0"
-                (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
+                if let name = egressPod(ip) {
+                    // The IPv6 pod's IPv4 interface: the node SNATs what leaves it to its own IPv4 address.
+                    label = "pod \(name) v4if0 (the egress plugin's IPv4 interface)"
+                    let pod = MACAddress.derived("pod/\(name)/v4if0", seed: f.topology.seed), veth = MACAddress.derived("veth/\(name)/v4if0", seed: f.topology.seed)
+                    (src, dst) = outbound ? (pod, veth) : (veth, pod)
+                } else {
+                    label = "pod \(f.pod(at: ip) ?? ip.description) eth0"
+                    (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
+                }
             case .vethHost(let node, let ip, let outbound):
                 label = "\(node) \(datapaths?.get(node)?.host.veth(of: ip) ?? "veth") (host side of the pod's veth)"
-                (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
+                if let name = egressPod(ip) {
+                    let pod = MACAddress.derived("pod/\(name)/v4if0", seed: f.topology.seed), veth = MACAddress.derived("veth/\(name)/v4if0", seed: f.topology.seed)
+                    (src, dst) = outbound ? (pod, veth) : (veth, pod)
+                } else {
+                    (src, dst) = outbound ? (mac.pod(ip), mac.veth(ip)) : (mac.veth(ip), mac.pod(ip))
+                }
             case .interfaceOut(let i, let neighbour):
                 let iface = f.interfaces[i]
                 label = "\(iface.label) (\(iface.id)) out"

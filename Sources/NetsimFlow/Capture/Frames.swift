@@ -75,6 +75,7 @@ struct ByteReader {
 /// An Ethernet II header (14 bytes).
 public struct EthernetHeader: Equatable, Sendable {
     public static let ipv4: UInt16 = 0x0800
+    public static let ipv6: UInt16 = 0x86DD
     public static let vlan: UInt16 = 0x8100
     public var destination: MACAddress
     public var source: MACAddress
@@ -187,6 +188,15 @@ public struct TCPHeader: Equatable, Sendable {
 
     /// The header (and `payload`) with the checksum over the IPv4 pseudo-header.
     public func emit(into out: inout [UInt8], ip: IPv4Header, payload: [UInt8]) {
+        emit(into: &out, payload: payload) { ip.pseudoSum(length: $0) }
+    }
+
+    /// The same over the IPv6 pseudo-header (RFC 8200 §8.1).
+    public func emit(into out: inout [UInt8], ip: IPv6Header, payload: [UInt8]) {
+        emit(into: &out, payload: payload) { ip.pseudoSum(length: $0, nextHeader: 6) }
+    }
+
+    func emit(into out: inout [UInt8], payload: [UInt8], pseudo: (Int) -> UInt32) {
         let start = out.count
         out.put16(sourcePort)
         out.put16(destinationPort)
@@ -199,7 +209,7 @@ public struct TCPHeader: Equatable, Sendable {
         out.put16(0)
         if let mss { out.append(2); out.append(4); out.put16(mss) }
         out += payload
-        let c = InternetChecksum.finish(InternetChecksum.sum(out[start..<out.count], initial: ip.pseudoSum(length: out.count - start)))
+        let c = InternetChecksum.finish(InternetChecksum.sum(out[start..<out.count], initial: pseudo(out.count - start)))
         out[start + 16] = UInt8(c >> 8)
         out[start + 17] = UInt8(truncatingIfNeeded: c)
     }
@@ -226,13 +236,22 @@ public struct UDPHeader: Equatable, Sendable {
     public init(sourcePort: UInt16, destinationPort: UInt16) { self.sourcePort = sourcePort; self.destinationPort = destinationPort }
 
     public func emit(into out: inout [UInt8], ip: IPv4Header, payload: [UInt8]) {
+        emit(into: &out, payload: payload) { ip.pseudoSum(length: $0) }
+    }
+
+    /// The same over the IPv6 pseudo-header; the checksum is mandatory there (RFC 8200 §8.1).
+    public func emit(into out: inout [UInt8], ip: IPv6Header, payload: [UInt8]) {
+        emit(into: &out, payload: payload) { ip.pseudoSum(length: $0, nextHeader: 17) }
+    }
+
+    func emit(into out: inout [UInt8], payload: [UInt8], pseudo: (Int) -> UInt32) {
         let start = out.count
         out.put16(sourcePort)
         out.put16(destinationPort)
         out.put16(UInt16(clamping: 8 + payload.count))
         out.put16(0)
         out += payload
-        var c = InternetChecksum.finish(InternetChecksum.sum(out[start..<out.count], initial: ip.pseudoSum(length: out.count - start)))
+        var c = InternetChecksum.finish(InternetChecksum.sum(out[start..<out.count], initial: pseudo(out.count - start)))
         if c == 0 { c = 0xFFFF }   // 0 means "no checksum" in UDP
         out[start + 6] = UInt8(c >> 8)
         out[start + 7] = UInt8(truncatingIfNeeded: c)
@@ -259,10 +278,19 @@ public struct ICMPHeader: Equatable, Sendable {
     }
 
     public func emit(into out: inout [UInt8], payload: [UInt8]) {
+        emit(into: &out, payload: payload, initial: 0)
+    }
+
+    /// As ICMPv6 (RFC 4443 §2.3): the same layout, the checksum over the IPv6 pseudo-header too.
+    public func emit(into out: inout [UInt8], ip: IPv6Header, payload: [UInt8]) {
+        emit(into: &out, payload: payload, initial: ip.pseudoSum(length: 8 + payload.count, nextHeader: 58))
+    }
+
+    func emit(into out: inout [UInt8], payload: [UInt8], initial: UInt32) {
         let start = out.count
         out.append(type); out.append(code); out.put16(0); out.put16(identifier); out.put16(sequence)
         out += payload
-        let c = InternetChecksum.checksum(out[start..<out.count])
+        let c = InternetChecksum.finish(InternetChecksum.sum(out[start..<out.count], initial: initial))
         out[start + 2] = UInt8(c >> 8)
         out[start + 3] = UInt8(truncatingIfNeeded: c)
     }
@@ -301,6 +329,101 @@ public struct Frame: Sendable {
         if let tcp { tcp.emit(into: &out, ip: ip, payload: payload) }
         else if let udp { udp.emit(into: &out, ip: ip, payload: payload) }
         else if let icmp { icmp.emit(into: &out, payload: payload) }
+        else { out += payload }
+        return out
+    }
+}
+
+extension IPv6Address {
+    /// The 16 bytes, network order.
+    public var bytes: [UInt8] {
+        var b: [UInt8] = []
+        b.reserveCapacity(16)
+        for v in [high, low] { for s in stride(from: 56, through: 0, by: -8) { b.append(UInt8(truncatingIfNeeded: v >> UInt64(s))) } }
+        return b
+    }
+
+    /// From 16 bytes, network order.
+    init?(_ r: ByteReader, at: Int) {
+        guard let a = r.u32(at), let b = r.u32(at + 4), let c = r.u32(at + 8), let d = r.u32(at + 12) else { return nil }
+        self.init(high: UInt64(a) << 32 | UInt64(b), low: UInt64(c) << 32 | UInt64(d))
+    }
+}
+
+/// The IPv6 fixed header (RFC 8200 §3, 40 bytes), without extension headers: netsim writes none.
+public struct IPv6Header: Equatable, Sendable {
+    public var trafficClass: UInt8 = 0
+    /// 20 bits.
+    public var flowLabel: UInt32 = 0
+    /// The length of what follows the header (the upper-layer packet, no extension headers).
+    public var payloadLength: UInt16
+    public var nextHeader: UInt8
+    public var hopLimit: UInt8
+    public var source: IPv6Address
+    public var destination: IPv6Address
+
+    public init(payloadLength: UInt16, nextHeader: UInt8, hopLimit: UInt8, source: IPv6Address, destination: IPv6Address, flowLabel: UInt32 = 0) {
+        self.payloadLength = payloadLength; self.nextHeader = nextHeader; self.hopLimit = hopLimit
+        self.source = source; self.destination = destination; self.flowLabel = flowLabel & 0xFFFFF
+    }
+
+    public func emit(into out: inout [UInt8]) {
+        out.put32(6 << 28 | UInt32(trafficClass) << 20 | (flowLabel & 0xFFFFF))
+        out.put16(payloadLength)
+        out.append(nextHeader)
+        out.append(hopLimit)
+        out += source.bytes
+        out += destination.bytes
+    }
+
+    public static func parse(_ b: UnsafeRawBufferPointer) -> IPv6Header? {
+        let r = ByteReader(b: b)
+        guard let first = r.u32(0), first >> 28 == 6, let len = r.u16(4), let nh = r.u8(6), let hl = r.u8(7),
+              let s = IPv6Address(r, at: 8), let d = IPv6Address(r, at: 24) else { return nil }
+        var h = IPv6Header(payloadLength: len, nextHeader: nh, hopLimit: hl, source: s, destination: d, flowLabel: first & 0xFFFFF)
+        h.trafficClass = UInt8(truncatingIfNeeded: first >> 20)
+        return h
+    }
+
+    /// The pseudo-header sum upper-layer checksums start from (RFC 8200 §8.1): source,
+    /// destination, the upper-layer packet's length as 32 bits, three zero bytes and the next
+    /// header value of the upper-layer protocol.
+    public func pseudoSum(length: Int, nextHeader: UInt8) -> UInt32 {
+        var p: [UInt8] = source.bytes + destination.bytes
+        p.put32(UInt32(clamping: length)); p += [0, 0, 0, nextHeader]
+        return InternetChecksum.sum(p)
+    }
+}
+
+/// One Ethernet frame carrying IPv6 and TCP, UDP or ICMPv6 (`icmp` is then an ICMPv6 header:
+/// echo request 128, reply 129, port unreachable type 1 code 4).
+public struct Frame6: Sendable {
+    public var ethernet: EthernetHeader
+    public var ip: IPv6Header
+    public var tcp: TCPHeader?
+    public var udp: UDPHeader?
+    public var icmp: ICMPHeader?
+    public var payload: [UInt8]
+
+    public init(ethernet: EthernetHeader, ip: IPv6Header, tcp: TCPHeader?, udp: UDPHeader?, icmp: ICMPHeader?, payload: [UInt8]) {
+        var e = ethernet
+        e.etherType = EthernetHeader.ipv6
+        self.ethernet = e; self.ip = ip; self.tcp = tcp; self.udp = udp; self.icmp = icmp; self.payload = payload
+    }
+
+    /// The frame's bytes, the payload length, next header and every checksum filled in.
+    public func emit() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(14 + 40 + 24 + payload.count)
+        ethernet.emit(into: &out)
+        var ip = self.ip
+        let l4 = tcp.map { $0.length } ?? (udp != nil || icmp != nil ? 8 : 0)
+        ip.payloadLength = UInt16(clamping: l4 + payload.count)
+        if tcp != nil { ip.nextHeader = 6 } else if udp != nil { ip.nextHeader = 17 } else if icmp != nil { ip.nextHeader = 58 }
+        ip.emit(into: &out)
+        if let tcp { tcp.emit(into: &out, ip: ip, payload: payload) }
+        else if let udp { udp.emit(into: &out, ip: ip, payload: payload) }
+        else if let icmp { icmp.emit(into: &out, ip: ip, payload: payload) }
         else { out += payload }
         return out
     }

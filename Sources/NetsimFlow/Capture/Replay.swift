@@ -4,8 +4,8 @@ import NetsimVPC
 /// One conversation seen in a capture: who opened it (the first packet's sender, or the side
 /// that sent the SYN), and what came back.
 public struct CapturedFlow: Sendable {
-    public var client: IPv4Address
-    public var server: IPv4Address
+    public var client: IPAddress
+    public var server: IPAddress
     public var ipProtocol: IPProtocol
     public var clientPort: UInt16
     public var serverPort: UInt16
@@ -32,7 +32,10 @@ public struct CapturedFlow: Sendable {
     public var answer: String {
         if sawSynAck { return "answered (SYN-ACK)" }
         if sawReset { return "refused (RST)" }
-        if let e = icmpError { return e.type == 3 && e.code == 3 ? "refused (ICMP port unreachable)" : "ICMP error type \(e.type) code \(e.code)" }
+        if let e = icmpError {
+            if isPortUnreachable(e) { return client.family == .ipv6 ? "refused (ICMPv6 port unreachable)" : "refused (ICMP port unreachable)" }
+            return "\(client.family == .ipv6 ? "ICMPv6" : "ICMP") error type \(e.type) code \(e.code)"
+        }
         if packetsFromServer > 0 { return "answered (\(packetsFromServer) packet\(packetsFromServer == 1 ? "" : "s") back)" }
         return "no answer"
     }
@@ -40,25 +43,34 @@ public struct CapturedFlow: Sendable {
     /// Whether the packet reached its destination, by the capture: anything from the server, an
     /// RST, or a port-unreachable (sent by the destination host).
     public var reachedServer: Bool {
-        sawSynAck || sawReset || packetsFromServer > 0 || (icmpError.map { $0.type == 3 && $0.code == 3 } ?? false)
+        sawSynAck || sawReset || packetsFromServer > 0 || (icmpError.map(isPortUnreachable) ?? false)
+    }
+
+    /// ICMP destination unreachable, port unreachable (type 3 code 3), or ICMPv6's (type 1 code 4).
+    func isPortUnreachable(_ e: (type: UInt8, code: UInt8)) -> Bool {
+        client.family == .ipv6 ? e.type == 1 && e.code == 4 : e.type == 3 && e.code == 3
     }
 
     public var description: String {
         switch ipProtocol {
-        case .tcp, .udp: return "\(ipProtocol) \(client):\(clientPort) → \(server):\(serverPort)"
+        case .tcp, .udp:
+            // An IPv6 address with a port is written in brackets (RFC 5952 §6).
+            func hp(_ a: IPAddress, _ p: UInt16) -> String { a.family == .ipv6 ? "[\(a)]:\(p)" : "\(a):\(p)" }
+            return "\(ipProtocol) \(hp(client, clientPort)) → \(hp(server, serverPort))"
         default: return "\(ipProtocol) \(client) → \(server)\(ipProtocol == .icmp ? " type \(icmpType)" : "")"
         }
     }
 }
 
 /// Reads frames (Ethernet, Linux cooked v1 and v2, raw IP, BSD loopback) into conversations:
-/// the first packet per 5-tuple and direction, with what came back. IPv4 only; everything else
-/// is counted by reason and skipped.
+/// the first packet per 5-tuple and direction, with what came back. IPv4 and IPv6 (the fixed
+/// header; a packet with extension headers before its upper layer is counted and skipped);
+/// everything else is counted by reason and skipped.
 public struct FlowExtractor: Sendable {
     public static let supportedLinkTypes: [Int32: String] = [1: "EN10MB", 12: "RAW", 14: "RAW", 101: "RAW", 228: "IPV4", 113: "LINUX_SLL", 276: "LINUX_SLL2", 0: "NULL", 108: "LOOP"]
 
     struct Key: Hashable {
-        var a: UInt32, b: UInt32, pa: UInt16, pb: UInt16, proto: UInt8
+        var a: IPAddress, b: IPAddress, pa: UInt16, pb: UInt16, proto: UInt8
     }
 
     public private(set) var flows: [CapturedFlow] = []
@@ -100,8 +112,13 @@ public struct FlowExtractor: Sendable {
         default:
             skip("link type \(linkType)"); return
         }
+        if etherType == 0x86DD {
+            guard off < b.count else { skip("truncated frame"); return }
+            addIPv6(UnsafeRawBufferPointer(rebasing: b[off...]), micros: micros)
+            return
+        }
         guard etherType == 0x0800 else {
-            skip(etherType == 0x86DD ? "IPv6 (not modelled)" : etherType == 0x0806 ? "ARP" : "not IP (EtherType 0x\(String(etherType, radix: 16)))")
+            skip(etherType == 0x0806 ? "ARP" : "not IP (EtherType 0x\(String(etherType, radix: 16)))")
             return
         }
         guard off < b.count else { skip("truncated frame"); return }
@@ -112,15 +129,15 @@ public struct FlowExtractor: Sendable {
         switch ip.proto {
         case 6:
             guard let t = TCPHeader.parse(l4) else { skip("truncated TCP header"); return }
-            let i = seen(ip.source, ip.destination, t.sourcePort, t.destinationPort, proto: 6, micros: micros, tcp: t.flags)
+            let i = seen(.ipv4(ip.source), .ipv4(ip.destination), t.sourcePort, t.destinationPort, proto: 6, micros: micros, tcp: t.flags)
             // The first request of a client, for ALB listener rules.
             let dataOffset = Int((ByteReader(b: l4).u8(12) ?? 0x50) >> 4) * 4
-            if let i, flows[i].http == nil, flows[i].client == ip.source, l4.count > dataOffset {
+            if let i, flows[i].http == nil, flows[i].client == .ipv4(ip.source), l4.count > dataOffset {
                 flows[i].http = Self.httpRequest(UnsafeRawBufferPointer(rebasing: l4[dataOffset..<min(l4.count, dataOffset + 2048)]))
             }
         case 17:
             guard let u = UDPHeader.parse(l4) else { skip("truncated UDP header"); return }
-            seen(ip.source, ip.destination, u.sourcePort, u.destinationPort, proto: 17, micros: micros, tcp: nil)
+            seen(.ipv4(ip.source), .ipv4(ip.destination), u.sourcePort, u.destinationPort, proto: 17, micros: micros, tcp: nil)
         case 1:
             guard let c = ICMPHeader.parse(l4) else { skip("truncated ICMP header"); return }
             if [3, 11, 12].contains(c.type) {
@@ -128,9 +145,42 @@ public struct FlowExtractor: Sendable {
                 return
             }
             guard [0, 8, 13, 14].contains(c.type) else { skip("ICMP type \(c.type)"); return }
-            seen(ip.source, ip.destination, c.identifier, c.identifier, proto: 1, micros: micros, tcp: nil, icmp: (c.type, c.code))
+            seen(.ipv4(ip.source), .ipv4(ip.destination), c.identifier, c.identifier, proto: 1, micros: micros, tcp: nil, icmp: (c.type, c.code))
         default:
             skip("IP protocol \(ip.proto)")
+        }
+    }
+
+    /// An IPv6 packet: TCP, UDP or ICMPv6 right after the fixed header. Echo (128, 129) opens a
+    /// flow; destination unreachable (1), packet too big (2), time exceeded (3) and parameter
+    /// problem (4) mark the flow they quote; neighbour discovery and the rest are skipped.
+    mutating func addIPv6(_ ipBytes: UnsafeRawBufferPointer, micros: UInt64) {
+        guard ipBytes.count >= 40, let ip = IPv6Header.parse(ipBytes) else { skip("truncated or bad IPv6 header"); return }
+        let l4 = UnsafeRawBufferPointer(rebasing: ipBytes[40...])
+        let s = IPAddress.ipv6(ip.source), d = IPAddress.ipv6(ip.destination)
+        switch ip.nextHeader {
+        case 6:
+            guard let t = TCPHeader.parse(l4) else { skip("truncated TCP header"); return }
+            let i = seen(s, d, t.sourcePort, t.destinationPort, proto: 6, micros: micros, tcp: t.flags)
+            let dataOffset = Int((ByteReader(b: l4).u8(12) ?? 0x50) >> 4) * 4
+            if let i, flows[i].http == nil, flows[i].client == s, l4.count > dataOffset {
+                flows[i].http = Self.httpRequest(UnsafeRawBufferPointer(rebasing: l4[dataOffset..<min(l4.count, dataOffset + 2048)]))
+            }
+        case 17:
+            guard let u = UDPHeader.parse(l4) else { skip("truncated UDP header"); return }
+            seen(s, d, u.sourcePort, u.destinationPort, proto: 17, micros: micros, tcp: nil)
+        case 58:
+            guard let c = ICMPHeader.parse(l4) else { skip("truncated ICMPv6 header"); return }
+            if (1...4).contains(c.type) {
+                icmpError(c, inner: l4.count > 8 ? UnsafeRawBufferPointer(rebasing: l4[8...]) : UnsafeRawBufferPointer(start: nil, count: 0))
+                return
+            }
+            guard c.type == 128 || c.type == 129 else { skip(c.type >= 133 && c.type <= 137 ? "ICMPv6 neighbour discovery" : "ICMPv6 type \(c.type)"); return }
+            seen(s, d, c.identifier, c.identifier, proto: 58, micros: micros, tcp: nil, icmp: (c.type, c.code))
+        case 0, 43, 44, 60:
+            skip("IPv6 extension header \(ip.nextHeader) (not read)")
+        default:
+            skip("IP protocol \(ip.nextHeader)")
         }
     }
 
@@ -152,9 +202,9 @@ public struct FlowExtractor: Sendable {
     }
 
     @discardableResult
-    mutating func seen(_ s: IPv4Address, _ d: IPv4Address, _ sp: UInt16, _ dp: UInt16, proto: UInt8, micros: UInt64, tcp: TCPHeader.Flags?, icmp: (UInt8, UInt8)? = nil) -> Int? {
-        let forward = (s.value, sp) < (d.value, dp)
-        let key = forward ? Key(a: s.value, b: d.value, pa: sp, pb: dp, proto: proto) : Key(a: d.value, b: s.value, pa: dp, pb: sp, proto: proto)
+    mutating func seen(_ s: IPAddress, _ d: IPAddress, _ sp: UInt16, _ dp: UInt16, proto: UInt8, micros: UInt64, tcp: TCPHeader.Flags?, icmp: (UInt8, UInt8)? = nil) -> Int? {
+        let forward = s < d || (s == d && sp < dp)
+        let key = forward ? Key(a: s, b: d, pa: sp, pb: dp, proto: proto) : Key(a: d, b: s, pa: dp, pb: sp, proto: proto)
         if let i = index[key] {
             let fromClient = flows[i].client == s && flows[i].clientPort == sp
             if fromClient { flows[i].packetsFromClient += 1 } else {
@@ -184,11 +234,11 @@ public struct FlowExtractor: Sendable {
         } else if proto == 17, (sp < 1024) != (dp < 1024) {
             clientIsSender = dp < 1024
         }
-        if let (t, _) = icmp, t == 0 || t == 14 { clientIsSender = false }
-        var flow = CapturedFlow(client: clientIsSender ? s : d, server: clientIsSender ? d : s, ipProtocol: proto == 6 ? .tcp : proto == 17 ? .udp : .icmp,
+        if let (t, _) = icmp, t == 0 || t == 14 || (proto == 58 && t == 129) { clientIsSender = false }
+        var flow = CapturedFlow(client: clientIsSender ? s : d, server: clientIsSender ? d : s, ipProtocol: proto == 6 ? .tcp : proto == 17 ? .udp : proto == 58 ? .icmpv6 : .icmp,
                                 clientPort: clientIsSender ? sp : dp, serverPort: clientIsSender ? dp : sp, firstMicros: micros, firstPacket: packets)
         flow.midConnection = mid
-        if let (t, c) = icmp { flow.icmpType = clientIsSender ? t : (t == 14 ? 13 : 8); flow.icmpCode = c }
+        if let (t, c) = icmp { flow.icmpType = clientIsSender ? t : (t == 14 ? 13 : proto == 58 ? 128 : 8); flow.icmpCode = c }
         if clientIsSender { flow.packetsFromClient = 1 } else { flow.packetsFromServer = 1 }
         if let f = tcp {
             if f.contains(.syn) && !f.contains(.ack) { flow.sawSyn = true }
@@ -202,14 +252,20 @@ public struct FlowExtractor: Sendable {
 
     /// An ICMP error carries the header of the packet it is about: mark that flow.
     mutating func icmpError(_ c: ICMPHeader, inner: UnsafeRawBufferPointer) {
-        guard let ip = IPv4Header.parse(inner), inner.count >= ip.headerLength + 4 else { skip("ICMP error without the original header"); return }
-        let r = ByteReader(b: UnsafeRawBufferPointer(rebasing: inner[ip.headerLength...]))
+        let s: IPAddress, d: IPAddress, proto: UInt8, rest: UnsafeRawBufferPointer
+        if let ip = IPv4Header.parse(inner), inner.count >= ip.headerLength + 4 {
+            (s, d, proto) = (.ipv4(ip.source), .ipv4(ip.destination), ip.proto)
+            rest = UnsafeRawBufferPointer(rebasing: inner[ip.headerLength...])
+        } else if let ip = IPv6Header.parse(inner), inner.count >= 40 + 4 {
+            (s, d, proto) = (.ipv6(ip.source), .ipv6(ip.destination), ip.nextHeader)
+            rest = UnsafeRawBufferPointer(rebasing: inner[40...])
+        } else { skip("ICMP error without the original header"); return }
+        let r = ByteReader(b: rest)
         guard var sp = r.u16(0), var dp = r.u16(2) else { return }
         // An error about an ICMP echo quotes its identifier (bytes 4–5), the flow's "port".
-        if ip.proto == 1 { guard let id = r.u16(4) else { return }; sp = id; dp = id }
-        let s = ip.source, d = ip.destination
-        let forward = (s.value, sp) < (d.value, dp)
-        let key = forward ? Key(a: s.value, b: d.value, pa: sp, pb: dp, proto: ip.proto) : Key(a: d.value, b: s.value, pa: dp, pb: sp, proto: ip.proto)
+        if proto == 1 || proto == 58 { guard let id = r.u16(4) else { return }; sp = id; dp = id }
+        let forward = s < d || (s == d && sp < dp)
+        let key = forward ? Key(a: s, b: d, pa: sp, pb: dp, proto: proto) : Key(a: d, b: s, pa: dp, pb: sp, proto: proto)
         if let i = index[key] { flows[i].icmpError = (c.type, c.code) } else { skip("ICMP error about a flow not in the capture") }
     }
 }
@@ -258,7 +314,7 @@ extension Network {
     /// Evaluates each captured flow as if it entered the network at its client's address. Flows
     /// that differ only in the client's port share one evaluation.
     public func replay(_ flows: [CapturedFlow]) -> [ReplayResult] {
-        struct CacheKey: Hashable { var c: UInt32, s: UInt32, p: UInt8, port: UInt16, icmp: UInt8 }
+        struct CacheKey: Hashable { var c: IPAddress, s: IPAddress, p: UInt8, port: UInt16, icmp: UInt8 }
         var cache: [CacheKey: ReplayResult] = [:]
         var out: [ReplayResult] = []
         out.reserveCapacity(flows.count)
@@ -268,7 +324,7 @@ extension Network {
             if flow.midConnection || flow.ipProtocol == .udp, !listening.contains(flow.serverPort), listening.contains(flow.clientPort) {
                 swap(&flow.client, &flow.server); swap(&flow.clientPort, &flow.serverPort); swap(&flow.packetsFromClient, &flow.packetsFromServer)
             }
-            let key = CacheKey(c: flow.client.value, s: flow.server.value, p: flow.ipProtocol.number ?? 0, port: flow.serverPort, icmp: flow.icmpType)
+            let key = CacheKey(c: flow.client, s: flow.server, p: flow.ipProtocol.number ?? 0, port: flow.serverPort, icmp: flow.icmpType)
             if flow.http == nil, var r = cache[key] { r.flow = flow; r.agreement = Self.agreement(r.disposition == nil ? nil : r.expects, flow); out.append(r); continue }
             let r = evaluate(flow)
             cache[key] = r
@@ -284,7 +340,8 @@ extension Network {
         case .answer: return flow.reachedServer ? .agrees : .modelDeliversCaptureSilent
         case .nothing: return flow.reachedServer ? .modelBlocksCaptureAnswers : .agrees
         case .icmpError:
-            if flow.icmpError?.type == 3 { return .agrees }
+            // Destination unreachable: ICMP type 3, ICMPv6 type 1.
+            if flow.icmpError?.type == (flow.client.family == .ipv6 ? 1 : 3) { return .agrees }
             return flow.reachedServer ? .modelBlocksCaptureAnswers : .agrees
         }
     }
@@ -293,13 +350,13 @@ extension Network {
     /// its listener itself, whatever happens behind it (its own connection to the target is a
     /// flow of its own in the capture); a reply lost on its way back may or may not be in the
     /// capture, depending where it was taken.
-    static func expectation(_ t: Trace, server: IPv4Address, fabric: FabricIndex) -> ReplayResult.Expectation {
+    static func expectation(_ t: Trace, server: IPAddress, fabric: FabricIndex) -> ReplayResult.Expectation {
         if let leg = t.loadBalancer, leg.loadBalancerKind == .application, leg.nodeAddress == server || fabric.interface(owning: server)?.loadBalancer != nil || fabric.publicOwnerOf(server).map({ fabric.interfaces[$0].kind == .loadBalancer }) == true {
             return leg.reachedListener ? .answer : .nothing
         }
         if t.rejectedWithICMP { return .icmpError }
         // The model traces an answer for ICMP echo only.
-        if t.packet.ipProtocol == .icmp && t.packet.icmpType != 8 && t.forward.end.isSuccess { return .either }
+        if (t.packet.ipProtocol == .icmp || t.packet.ipProtocol == .icmpv6) && t.packet.icmpType != 8 && t.packet.icmpType != 128 && t.forward.end.isSuccess { return .either }
         let forwardBlocked = t.explanations.contains { $0.direction == .forward }
         if !forwardBlocked && t.forward.end.isSuccess {
             return t.explanations.contains { $0.direction == .reply } ? .either : .answer
@@ -307,25 +364,28 @@ extension Network {
         return .nothing
     }
 
+    /// The trace's ICMP type for an ICMPv6 echo: the trace names echo as ICMP's 8 and 0.
+    static func icmpType(v6 t: UInt8) -> UInt8 { t == 128 ? 8 : t == 129 ? 0 : t }
+
     func evaluate(_ flow: CapturedFlow) -> ReplayResult {
-        var to = Endpoint.ip(.ipv4(flow.server))
+        var to = Endpoint.ip(flow.server)
         var port = flow.serverPort
         var note = ""
         let fromOutside = !Walk.privateRanges.contains { $0.contains(flow.client) } && fabric.ownerOf(flow.client) == nil
         // From the internet to the private address of an interface with a public one: that is
         // what the internet gateway delivers; the client sent it to the public address.
-        if fromOutside, let i = fabric.ownerOf(flow.server), let pub = fabric.interfaces[i].publicIP {
+        if fromOutside, flow.server.family == .ipv4, let i = fabric.ownerOf(flow.server), let pub = fabric.interfaces[i].publicIP {
             to = .ip(.ipv4(pub))
-        } else if fromOutside, let (node, listener) = preservingLoadBalancer(target: flow.server, port: flow.serverPort) {
+        } else if fromOutside, let target = flow.server.v4, let (node, listener) = preservingLoadBalancer(target: target, port: flow.serverPort) {
             // A client's own address at a target: an NLB forwarded it, keeping the address.
             to = .ip(.ipv4(node))
             port = listener
             note = " (seen behind an NLB that keeps client addresses: traced from the client to the NLB's listener \(listener))"
         }
-        var req = FlowRequest(from: .ip(.ipv4(flow.client)), to: to, ipProtocol: flow.ipProtocol,
+        var req = FlowRequest(from: .ip(flow.client), to: to, ipProtocol: flow.ipProtocol,
                               port: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? port : nil,
                               sourcePort: flow.ipProtocol == .tcp || flow.ipProtocol == .udp ? flow.clientPort : nil,
-                              icmpType: flow.ipProtocol == .icmp ? flow.icmpType : 8, icmpCode: flow.icmpCode)
+                              icmpType: flow.ipProtocol == .icmp ? flow.icmpType : flow.ipProtocol == .icmpv6 ? Self.icmpType(v6: flow.icmpType) : 8, icmpCode: flow.icmpCode)
         if let h = flow.http, flow.ipProtocol == .tcp {
             let owner = fabric.ownerOf(flow.server) ?? fabric.publicOwnerOf(flow.server)
             if let o = owner, fabric.interfaces[o].kind == .loadBalancer { req.http = h }

@@ -35,6 +35,10 @@ extension FabricIndex {
                 claim6(a, i)
             }
         }
+        // A dualstack load balancer's nodes: each one's IPv6 address (a member of its groups).
+        for lb in loadBalancers {
+            for n in lb.nodes where n.interface >= 0 { if let a = n.ipv6Address { claim6(a, n.interface) } }
+        }
         for s in realized.services { if let ip = s.clusterIPv6 { serviceByClusterIP6[ip] = (s.namespace, s.name) } }
         for p in realized.pods where !p.hostNetwork {
             guard let a = p.ipv6 else { continue }

@@ -30,7 +30,8 @@ public struct LoadBalancerLeg: Sendable {
     public var scheme: String
     /// The node (zone and private address) that took the connection.
     public var zone: String
-    public var nodeAddress: IPv4Address
+    /// The node's address the client reached: its IPv6 address for an IPv6 client.
+    public var nodeAddress: IPAddress
     /// The listener that took the connection (nil: none listens on its port).
     public var listenerRef: ListenerRef? = nil
     /// The ALB listener rule that matched (nil: the default action, or no listener).
@@ -49,6 +50,18 @@ public struct LoadBalancerLeg: Sendable {
     public var reachedListener = false
 }
 
+/// What netsim does not model of a dualstack load balancer: the trace ends NOT_MODELLED there
+/// with a caveat (`LOAD_BALANCER_IPV6_NOT_MODELLED`).
+public enum LoadBalancerIPv6Gap: String, Sendable {
+    /// An IPv6 target group with instance targets (a node's IPv6 address on its NodePort).
+    case instanceTargets = "instance-targets"
+    /// UDP through a dualstack NLB in IPv6 (a UDP listener's IPv6 clients, or an IPv6 target group).
+    case udp
+    /// IPv6 from outside the VPC to an internal load balancer (its IPv6 addresses are global, but
+    /// whether ELB lets the internet reach an internal scheme's nodes is not modelled).
+    case internalFromOutside = "internal-from-outside"
+}
+
 /// Health of each target group, traced once per tracer (the load balancer's state, not the flow's).
 final class HealthCache: Sendable {
     let results = Mutex<[Int: [TargetHealth]]>([:])
@@ -63,8 +76,11 @@ extension Walk {
         let lb = f.loadBalancers[l]
         let here = place(d)
         if session { return loadBalancerReply(d, lb) }
+        if case .ipv6(let src) = packet.source, lb.scheme == .internal, !f.topology.vpcs.contains(where: { $0.contains(src) }) {
+            return ipv6NotModelled(d, lb, targetGroup: "-", .internalFromOutside)
+        }
         var leg = LoadBalancerLeg(loadBalancerKind: lb.kind, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue,
-                                  zone: iface.subnet, nodeAddress: iface.primaryIP)
+                                  zone: iface.subnet, nodeAddress: packet.destination.family == .ipv6 ? packet.destination : .ipv4(iface.primaryIP))
         leg.zone = lb.nodes.first { $0.interface == d }?.zone ?? "?"
         defer { lbLeg = lbLeg ?? leg }
         guard packet.hasPorts, let listener = lb.listener(port: packet.destinationPort, protocol: packet.ipProtocol) else {
@@ -127,10 +143,19 @@ extension Walk {
         }
     }
 
+    /// Ends the walk NOT_MODELLED at a load balancer, for what netsim does not model of IPv6 there.
+    mutating func ipv6NotModelled(_ d: Int, _ lb: LoadBalancer, targetGroup: String, _ gap: LoadBalancerIPv6Gap) -> StageResult {
+        finish(.notModelled, place: place(d), .notModelled, .loadBalancerIPv6NotModelled(loadBalancer: lb.label, targetGroup: targetGroup, gap: gap),
+               component: lb.arn, at: lb.location)
+        return .stop
+    }
+
     mutating func forward(_ d: Int, _ lb: LoadBalancer, _ l: Int, tg i: Int, leg: inout LoadBalancerLeg) -> StageResult {
         let iface = f.interfaces[d]
         let here = place(d)
         let tg = lb.targetGroups[i]
+        if tg.ipAddressType == .ipv6 && tg.targetType == .instance { return ipv6NotModelled(d, lb, targetGroup: tg.name, .instanceTargets) }
+        if lb.kind == .network, packet.ipProtocol == .udp, tg.ipAddressType == .ipv6 || packet.family == .ipv6 { return ipv6NotModelled(d, lb, targetGroup: tg.name, .udp) }
         leg.targetGroup = tg.name
         leg.targetGroupType = tg.targetType
         leg.crossZone = tg.crossZone
@@ -187,7 +212,7 @@ extension Walk {
                 k = Int(StableHash.fnv1a("lb/\(lb.name)/\(packet)", seed: { if case .seeded(let s)? = branchChoice { return s }; return f.topology.seed }()) % UInt64(eligible.count))
             }
             if choices.isEmpty {
-                choices = eligible.map { EndpointChoice(target: AddressPort(.ipv4(tg.targets[$0].ip), tg.targets[$0].port), probability: 1.0 / Double(eligible.count)) }
+                choices = eligible.map { EndpointChoice(target: AddressPort(tg.targets[$0].address, tg.targets[$0].port), probability: 1.0 / Double(eligible.count)) }
                 choiceBy = .loadBalancer(kind: lb.kind.abbreviation, name: lb.name)
             }
         }
@@ -198,7 +223,7 @@ extension Walk {
                        component: tg.arn, location: tg.location))
         // Hairpin: a target reaching itself through an NLB that keeps the client's address.
         if lb.kind == .network, tg.preserveClientIP {
-            let sameHost = target.ip == packet.source || (target.node != nil && f.interface(owning: packet.source)?.node == target.node)
+            let sameHost = target.address == packet.source || (target.node != nil && f.interface(owning: packet.source)?.node == target.node)
             if sameHost {
                 block(.elbv2SourceAddressPreservation, .deniedIn, component: tg.arn, .hairpinWithPreservedClientIP(target: target.label), at: tg.location)
             }
@@ -206,10 +231,15 @@ extension Walk {
         let before = packet
         let newPort = UInt16(1024 + Int(StableHash.fnv1a("lb-port/\(before)", seed: f.topology.seed) % 64512))
         var preserved = false
-        packet.destination = .ipv4(target.ip)
+        // A client of the other family than the target group's: the load balancer translates
+        // (an ALB opens its own connection anyway; an NLB sends from its node's address of the
+        // target group's family, keeping no client address: the controller's docs,
+        // load-balancer-source-ranges).
+        let translated = packet.family != tg.ipAddressType
+        packet.destination = target.address
         packet.destinationPort = target.port
-        if lb.kind == .application || !tg.preserveClientIP {
-            packet.source = .ipv4(iface.primaryIP)
+        if lb.kind == .application || !tg.preserveClientIP || translated {
+            if tg.ipAddressType == .ipv6, let v6 = iface.ipv6 { packet.source = .ipv6(v6) } else { packet.source = .ipv4(iface.primaryIP) }
             packet.sourcePort = newPort
             if lb.kind == .application { connection += 1 }
         } else {
@@ -218,7 +248,7 @@ extension Walk {
         var s = Session(kind: .loadBalancer(l), outside: (packet.source, packet.sourcePort), inside: (before.source, before.sourcePort),
                         outsideRange: preserved ? nil : 1024...65535)
         s.originalDestination = (before.destination, before.destinationPort)
-        s.translatedDestination = (.ipv4(target.ip), target.port)
+        s.translatedDestination = (target.address, target.port)
         s.preserved = preserved
         sessions.append(s)
         hop(here, Step(.transformed, .loadBalancerForward(LoadBalancerHandOff(kind: lb.kind, before: before, after: packet, preserved: preserved, proxyProtocolV2: tg.proxyProtocolV2)),
@@ -244,6 +274,12 @@ extension Walk {
             return s.outside.0 == packet.destination && (!packet.hasPorts || s.outside.1 == packet.destinationPort)
         }), let front = sessions[i].originalDestination else {
             if endsAtOrigin(d) { return .stop }
+            // A reply to the node's own IPv6 address (its health check of an IPv6 target).
+            if session, originInterface == d, case .ipv6(let a) = packet.destination, iface.ipv6 == a {
+                deliveredAt = d
+                finish(.delivered, place: place(d), .delivered, .deliveredToOpener(label: iface.label))
+                return .stop
+            }
             block(.asymmetricRoute, .deniedIn, component: lb.arn, .loadBalancerNoConnection(loadBalancer: lb.label))
             finish(.deniedIn, place: place(d), .denied, .filter(.loadBalancerNoConnectionForReply), component: lb.arn)
             return .stop
@@ -269,7 +305,8 @@ extension Walk {
             return s.inside.0 == packet.destination && s.translatedDestination.map { $0.0 == packet.source && (!packet.hasPorts || $0.1 == packet.sourcePort) } == true
         }), case .loadBalancer(let l) = s.kind else { return nil }
         let lb = f.loadBalancers[l]
-        guard let node = lb.nodes.first(where: { n in n.privateIP == s.outside.0 || s.originalDestination.map { f.interfaces[n.interface].primaryIP == $0.0 } == true }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
+        guard let node = lb.nodes.first(where: { n in n.privateIP == s.outside.0 || n.ipv6Address.map { IPAddress.ipv6($0) == s.outside.0 } == true
+                    || s.originalDestination.map { f.interfaces[n.interface].primaryIP == $0.0 || n.ipv6Address.map(IPAddress.ipv6) == $0.0 } == true }) ?? lb.nodes.first(where: { $0.interface >= 0 }),
               node.interface >= 0 else { return nil }
         let from = f.interfaces[i]
         hop(.subnet(f.subnetRef(from.subnet)), Step(.forwarded, .loadBalancerFlowReturn(loadBalancer: lb.label, client: packet.destination, node: .ipv4(node.privateIP)), component: lb.arn))
@@ -299,11 +336,14 @@ extension Walk {
         for t in tg.targets {
             guard let node = lb.nodes.first(where: { $0.zone == t.zone && $0.interface >= 0 }) ?? lb.nodes.first(where: { $0.interface >= 0 }) else { continue }
             let port = hc.port(for: t)
-            var p = Packet(ipProtocol: .tcp, source: node.privateIP, destination: t.ip)
+            // An IPv6 target group is checked over IPv6, from the node's IPv6 address.
+            let from: IPAddress = t.ipv6 != nil ? node.ipv6Address.map(IPAddress.ipv6) ?? .ipv4(node.privateIP) : .ipv4(node.privateIP)
+            var p = Packet(ipProtocol: .tcp, source: from, destination: t.address)
             p.destinationPort = port
-            p.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("hc/\(lb.name)/\(t.ip)/\(port)", seed: f.topology.seed) % 64512))
-            let src = ResolvedEndpoint(place: .interface(node.interface), address: node.privateIP, label: "\(lb.label) node \(node.privateIP)", podNode: nil)
-            let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.ip) ?? node.interface), address: t.ip, label: t.label, podNode: nil)
+            // The IPv4 key stays as it was (hc/LB/IP/PORT), so IPv4 captures and goldens keep their ports.
+            p.sourcePort = UInt16(1024 + Int(StableHash.fnv1a("hc/\(lb.name)/\(t.ipv6.map { "\($0)" } ?? "\(t.ip)")/\(port)", seed: f.topology.seed) % 64512))
+            let src = ResolvedEndpoint(place: .interface(node.interface), address: from, label: "\(lb.label) node \(from)", podNode: nil)
+            let dst = ResolvedEndpoint(place: .interface(f.ownerOf(t.address) ?? node.interface), address: t.address, label: t.label, podNode: nil)
             let context = WalkContext(fabric: f, datapaths: datapaths, health: nil, direction: .forward, isReply: false, http: nil,
                                       entryZones: [:], originInterface: node.interface, clientPorts: nil, source: src, destination: dst, pipeline: pipeline,
                                       policy: policy)

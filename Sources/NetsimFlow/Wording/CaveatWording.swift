@@ -48,6 +48,8 @@ extension Wording {
         case .endpointPolicyNotEvaluated(let e, let service):
             return "the packet reaches interface endpoint \(e) of \(service), which has an endpoint policy; netsim does not evaluate endpoint policies (IAM), "
                 + "so whether the service accepts the call depends on that policy and the caller's credentials"
+        case .loadBalancerIPv6NotModelled(let lb, let tg, let gap):
+            return loadBalancerIPv6NotModelled(loadBalancer: lb, targetGroup: tg, gap: gap)
         }
     }
 

@@ -20,6 +20,7 @@ extension StepDetail {
         case .apiServerEndpoint: return "APIServerEndpoint"
         case .externalTargetGroup: return "NotModelled"
         case .ipv6NotModelled: return "NotModelled"
+        case .loadBalancerIPv6NotModelled: return "NotModelled"
         case .serviceDNS: return "DNS"
         case .delivered, .deliveredToOpener: return "Delivered"
         case .exitsNetwork: return "ExitsNetwork"
@@ -55,6 +56,7 @@ extension StepDetail {
         case .apiServerEndpoint(let d): return Wording.apiServerEndpoint(d)
         case .externalTargetGroup(let lb, let tg): return Wording.externalTargetGroup(loadBalancer: lb, targetGroup: tg)
         case .ipv6NotModelled(let source, let destination): return Wording.ipv6NotModelled(source: source, destination: destination)
+        case .loadBalancerIPv6NotModelled(let lb, let tg, let gap): return Wording.loadBalancerIPv6NotModelled(loadBalancer: lb, targetGroup: tg, gap: gap)
         case .serviceDNS(let a): return Wording.serviceDNS(a)
         case .delivered(let who, let blocked):
             return blocked ? "would be delivered to \(who), were it not for the blocks above" : "delivered to \(who)"
@@ -162,15 +164,21 @@ extension StepDetail {
             return "\(tg.name) (\(tg.protocolName), \(tg.targetType) targets, \(tg.service) port \(tg.servicePort)): \(p.healthy) of \(tg.targets.count) targets healthy by \(tg.healthCheck.description)\(tg.crossZone ? "" : ", cross-zone off: targets in \(p.zone) only"); picked \(p.target.label)\(p.eligible > 1 ? ", 1 of \(p.eligible)" : "")"
         case .loadBalancerForward(let h):
             let b = h.before, a = h.after
+            // An IPv6 address with a port in brackets (RFC 5952 §6); IPv4 as it was.
+            func at(_ x: IPAddress, _ p: UInt16) -> String { x.family == .ipv6 ? "[\(x)]:\(p)" : "\(x):\(p)" }
             if h.kind == .application {
-                return "a new connection from the ALB node \(a.source):\(a.sourcePort) to \(a.destination):\(a.destinationPort); the client \(b.source) travels in X-Forwarded-For"
+                return "a new connection from the ALB node \(at(a.source, a.sourcePort)) to \(at(a.destination, a.destinationPort)); the client \(b.source) travels in X-Forwarded-For"
             } else if h.preserved {
-                return "destination \(b.destination):\(b.destinationPort) → \(a.destination):\(a.destinationPort); the client's address \(b.source) is kept (preserve_client_ip on)"
+                return "destination \(at(b.destination, b.destinationPort)) → \(at(a.destination, a.destinationPort)); the client's address \(b.source) is kept (preserve_client_ip on)"
             }
-            return "destination → \(a.destination):\(a.destinationPort), source → the NLB node \(a.source):\(a.sourcePort) (preserve_client_ip off\(h.proxyProtocolV2 ? "; the client's address travels in the PROXY protocol v2 header" : ""))"
+            if b.source.family != a.source.family {
+                return "destination → \(at(a.destination, a.destinationPort)), source → the NLB node \(at(a.source, a.sourcePort)) (the NLB translates \(b.source.family == .ipv6 ? "IPv6 to IPv4" : "IPv4 to IPv6") and keeps no client address, whatever preserve_client_ip says)"
+            }
+            return "destination → \(at(a.destination, a.destinationPort)), source → the NLB node \(at(a.source, a.sourcePort)) (preserve_client_ip off\(h.proxyProtocolV2 ? "; the client's address travels in the PROXY protocol v2 header" : ""))"
         case .loadBalancerReturn(let h):
             let b = h.before, a = h.after
-            return "\(h.kind == .application ? "the ALB answers the client on its own connection" : "the NLB's flow"): \(b.source):\(b.sourcePort) → \(b.destination):\(b.destinationPort) becomes \(a.source):\(a.sourcePort) → \(a.destination):\(a.destinationPort)"
+            func at(_ x: IPAddress, _ p: UInt16) -> String { x.family == .ipv6 ? "[\(x)]:\(p)" : "\(x):\(p)" }
+            return "\(h.kind == .application ? "the ALB answers the client on its own connection" : "the NLB's flow"): \(at(b.source, b.sourcePort)) → \(at(b.destination, b.destinationPort)) becomes \(at(a.source, a.sourcePort)) → \(at(a.destination, a.destinationPort))"
         case .networkPolicy(let v):
             return Wording.policyStep(v)
         case .loadBalancerFlowReturn(let lb, let client, let node):
@@ -262,6 +270,18 @@ public enum Wording {
     /// An ALB rule forwarding to a target group outside the cluster.
     public static func externalTargetGroup(loadBalancer lb: String, targetGroup tg: String) -> String {
         "\(lb) forwards to target group \(tg), which is outside the cluster: netsim does not model its targets, so the flow has no verdict"
+    }
+
+    /// What netsim does not model of a dualstack load balancer.
+    public static func loadBalancerIPv6NotModelled(loadBalancer lb: String, targetGroup tg: String, gap: LoadBalancerIPv6Gap) -> String {
+        switch gap {
+        case .instanceTargets:
+            return "\(lb) forwards to IPv6 target group \(tg), whose targets are instances: netsim does not model IPv6 instance targets (a node's IPv6 address on its NodePort), so the flow has no verdict"
+        case .udp:
+            return "\(lb) would carry UDP over IPv6 (target group \(tg)): netsim does not model UDP through a dualstack NLB in IPv6, so the flow has no verdict"
+        case .internalFromOutside:
+            return "\(lb) is internal, and this IPv6 packet comes from outside the VPC: netsim does not model whether ELB admits it at an internal load balancer's IPv6 address, so the flow has no verdict"
+        }
     }
 
     /// Why an IPv6 flow gets no verdict.

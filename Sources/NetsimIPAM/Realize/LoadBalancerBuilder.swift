@@ -40,6 +40,11 @@ public struct LoadBalancerBuilder {
     /// The annotations as the converter read them (the values `check` judged).
     let specs: LoadBalancerSpecs
     var backendUsed = false
+    /// An IPv6 cluster: its Services are single-stack IPv6, so the controller makes every target
+    /// group IPv6 (`buildTargetGroupIPAddressType`: the Service's ipFamilies has IPv6) and
+    /// registers the pods' IPv6 addresses (ip targets).
+    var ipv6Cluster = false
+    var endpoints6: [String: [RealizedEndpoint6]] = [:]
 
     init(t: Topology, r: RealizedCluster, vpc: VPC, cluster: Cluster, ports: [RealizedServicePort], endpoints: [String: [RealizedEndpoint]],
          groupsOf: @escaping (IPv4Address) -> [String]?) {
@@ -107,8 +112,17 @@ public struct LoadBalancerBuilder {
         guard let cluster = t.cluster, let vpc = t.primaryVPC else { return nil }
         let k = t.kubernetes
         guard LBC.wanted(k) else { return nil }
-        let (ports, endpoints) = ServicePorts.build(t, r)
+        var (ports, endpoints) = ServicePorts.build(t, r)
+        var endpoints6: [String: [RealizedEndpoint6]] = [:]
+        if cluster.ipFamily == .ipv6 {
+            let (p6, e6) = ServicePorts.build6(t, r)
+            ports = p6.map(\.port)
+            endpoints = [:]
+            endpoints6 = e6
+        }
         var b = LoadBalancerBuilder(t: t, r: r, vpc: vpc, cluster: cluster, ports: ports, endpoints: endpoints, groupsOf: groupsOf)
+        b.ipv6Cluster = cluster.ipFamily == .ipv6
+        b.endpoints6 = endpoints6
         for spec in b.specs.networkLoadBalancers { b.networkLoadBalancer(spec) }
         for spec in b.specs.applicationLoadBalancers { b.applicationLoadBalancer(spec) }
         b.finish()
@@ -171,11 +185,46 @@ public struct LoadBalancerBuilder {
         }.sorted { ($0.ip.value, $0.port) < ($1.ip.value, $1.port) }
     }
 
+    /// An IPv6 cluster's ip targets: the Service port's ready IPv6 endpoints.
+    func podTargets6(_ p: RealizedServicePort) -> [LoadBalancer.Target] {
+        let eps = endpoints6[p.servicePortName + "/" + p.ipProtocol] ?? []
+        let zoneOf = Dictionary(r.nodes.map { ($0.name, $0.zone) }, uniquingKeysWith: { a, _ in a })
+        let podOf = Dictionary(r.pods.compactMap { p in p.ipv6.map { ($0, "\(p.namespace)/\(p.name)") } }, uniquingKeysWith: { a, _ in a })
+        return eps.filter { $0.ready && !$0.terminating }.map { e in
+            var t = LoadBalancer.Target(ip: IPv4Address(0), port: e.port, zone: e.nodeName.flatMap { zoneOf[$0] } ?? "?", node: e.nodeName, pod: podOf[e.ip])
+            t.ipv6 = e.ip
+            return t
+        }.sorted { ($0.ipv6 ?? IPv6Address(high: 0, low: 0), $0.port) < ($1.ipv6 ?? IPv6Address(high: 0, low: 0), $1.port) }
+    }
+
+    /// The target group's family and, in an IPv6 cluster, what the controller refuses: an IPv6
+    /// target group on a load balancer that is not dualstack ("unsupported IPv6 configuration,
+    /// lb not dual-stack": it builds nothing for the Service or IngressGroup); and what netsim
+    /// does not model: instance targets in an IPv6 target group.
+    mutating func ipv6TargetGroup(_ lb: LoadBalancer, targetType: LBC.TargetType, owner: String, at loc: SourceLocation) -> IPFamily {
+        guard ipv6Cluster else { return .ipv4 }
+        if !lb.ipAddressType.hasIPv6 {
+            let message = "unsupported IPv6 configuration, lb not dual-stack: the cluster's Services are IPv6, so the controller makes an IPv6 target group, which needs a dualstack \(lb.kind.abbreviation); it builds nothing for this load balancer (netsim builds it as written, its IPv6 targets behind IPv4 only)"
+            if !(out.loadBalancers.last?.problems.contains { $0.message == message } ?? false) {
+                report(.init(owner: owner, message: message, location: loc, hint: "add the ip-address-type annotation with dualstack"))
+            }
+        }
+        if targetType == .instance {
+            let message = "instance targets in an IPv6 target group are not modelled (the node's IPv6 address on its NodePort): traces through this target group end NOT_MODELLED"
+            if !(out.loadBalancers.last?.problems.contains { $0.message == message } ?? false) {
+                report(.init(owner: owner, message: message, location: loc, hint: "use target-type ip, as the EKS IPv6 guide recommends"))
+            }
+        }
+        return .ipv6
+    }
+
     /// Records the ports the controller opens from the backend group on each target's group.
     mutating func permit(_ targets: [LoadBalancer.Target], protocols: [(String, UInt16)], owner: String, at loc: SourceLocation) {
         var seen = Set<String>()
         for tg in targets {
-            guard let groups = groupsOf(tg.ip) else { continue }
+            // An IPv6 pod's traffic carries its node's primary ENI's groups.
+            let v6Groups = tg.ipv6 != nil ? r.nodes.first { $0.name == tg.node }.map { $0.securityGroups.isEmpty ? ["default"] : $0.securityGroups } : nil
+            guard let groups = tg.ipv6 != nil ? v6Groups : groupsOf(tg.ip) else { continue }
             let chosen: String
             if groups.count == 1 { chosen = groups[0] } else {
                 let tagged = groups.filter { g in vpc.securityGroups.first { $0.name == g }?.tags.contains { $0.key == "kubernetes.io/cluster/\(cluster.name)" } ?? false }
@@ -222,7 +271,11 @@ public struct LoadBalancerBuilder {
             guard let px = proxied(svc, sp) else { continue }
             let targets: [LoadBalancer.Target]
             let port: UInt16
-            if targetType == .instance {
+            if targetType == .instance && ipv6Cluster {
+                // Not modelled: the walk ends NOT_MODELLED at this target group.
+                port = px.nodePort ?? 0
+                targets = []
+            } else if targetType == .instance {
                 guard let np = px.nodePort else {
                     report(.init(owner: owner, message: "port \(sp.port) has no NodePort (allocateLoadBalancerNodePorts: false), so instance targets cannot be registered", location: sp.location))
                     continue
@@ -232,9 +285,10 @@ public struct LoadBalancerBuilder {
                     LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil)
                 }
             } else {
-                targets = podTargets(px)
+                targets = ipv6Cluster ? podTargets6(px) : podTargets(px)
                 port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
             }
+            let family = ipv6TargetGroup(lb, targetType: targetType, owner: owner, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-ip-address-type"))
             let perPort = spec.targetGroupAttributesByPort[sp.port] ?? [:]
             let attrs = tgAttrs.merging(perPort) { _, b in b }
             // AWS's default: on for instance targets and for UDP; off for TCP ip targets.
@@ -253,6 +307,7 @@ public struct LoadBalancerBuilder {
                 targetType: targetType, protocolName: proto, service: "\(ns)/\(n)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
                 externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: preserve,
                 proxyProtocolV2: spec.proxyProtocolV2, crossZone: tgCross, location: sp.location))
+            lb.targetGroups[lb.targetGroups.count - 1].ipAddressType = family
             lb.listeners.append(LoadBalancer.Listener(protocolName: proto, port: sp.port, rules: [], defaultAction: .forward(targetGroup: lb.targetGroups.count - 1), location: sp.location))
             // Backend-group rules: the target port in the listener's protocol; TCP for the health check.
             var perms: [(String, UInt16)] = [(proto.lowercased(), port)]
@@ -267,10 +322,15 @@ public struct LoadBalancerBuilder {
             if spec.manageBackendRules { backendUsed = true }
         } else {
             var ranges = spec.sourceRanges
-            if ranges.isEmpty { ranges = ["0.0.0.0/0"] }
+            // The default: 0.0.0.0/0, and ::/0 too for a dualstack NLB (controller docs, load-balancer-source-ranges).
+            if ranges.isEmpty { ranges = lb.ipAddressType.hasIPv6 ? ["0.0.0.0/0", "::/0"] : ["0.0.0.0/0"] }
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
                 for c in ranges {
+                    if lb.ipAddressType.hasIPv6, let v6 = IPv6CIDR(c) {
+                        rules.append(SecurityGroupRule(ipProtocol: l.protocolName == "UDP" ? .udp : .tcp, ports: PortRange(l.port), peer: .ipv6Cidr(v6), description: "", location: l.location))
+                        continue
+                    }
                     guard let cidr = IPv4CIDR(lenient: c) else { continue }
                     rules.append(SecurityGroupRule(ipProtocol: l.protocolName == "UDP" ? .udp : .tcp, ports: PortRange(l.port), peer: .cidr(cidr), description: "", location: l.location))
                 }
@@ -289,7 +349,7 @@ public struct LoadBalancerBuilder {
 
     mutating func managedGroup(_ name: String, rules: [SecurityGroupRule], at loc: SourceLocation) -> String {
         out.groups.append(SecurityGroup(name: name, id: AWSID.make("sg", name: "lb/" + name, seed: t.seed), description: "[k8s] Managed SecurityGroup for LoadBalancer",
-                                        ingress: rules, egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), description: "", location: loc)],
+                                        ingress: rules, egress: defaultEgress(at: loc, description: ""),
                                         tags: [Tag("elbv2.k8s.aws/cluster", cluster.name)], location: loc))
         return name
     }
@@ -378,10 +438,14 @@ public struct LoadBalancerBuilder {
         if spec.securityGroups != nil {
             if spec.manageBackendRules { backendUsed = true }
         } else {
-            let cidrs = spec.inboundCIDRs ?? ["0.0.0.0/0"]
+            // The default: 0.0.0.0/0, and ::/0 too for a dualstack ALB (controller docs, inbound-cidrs).
+            let cidrs = spec.inboundCIDRs ?? (lb.ipAddressType.hasIPv6 ? ["0.0.0.0/0", "::/0"] : ["0.0.0.0/0"])
             var rules: [SecurityGroupRule] = []
             for l in lb.listeners {
-                for c in cidrs { if let cidr = IPv4CIDR(lenient: c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .cidr(cidr), location: l.location)) } }
+                for c in cidrs {
+                    if lb.ipAddressType.hasIPv6, let v6 = IPv6CIDR(c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .ipv6Cidr(v6), location: l.location)); continue }
+                    if let cidr = IPv4CIDR(lenient: c) { rules.append(SecurityGroupRule(ipProtocol: .tcp, ports: PortRange(l.port), peer: .cidr(cidr), location: l.location)) }
+                }
             }
             _ = managedGroup(names.managedGroup(spec.group), rules: rules, at: first.meta.location)
             backendUsed = true
@@ -463,14 +527,21 @@ public struct LoadBalancerBuilder {
         if let i = tgIndex[key] { return .forward(targetGroup: i) }
         let targets: [LoadBalancer.Target]
         let port: UInt16
-        if tt == .instance {
+        if tt == .instance && ipv6Cluster {
+            // Not modelled (the walk ends NOT_MODELLED at this target group): no targets, and no
+            // NodePort needed (an IPv6 cluster's NodePorts are not allocated by netsim).
+            port = px.nodePort ?? 0
+            targets = []
+        } else if tt == .instance {
             guard let np = px.nodePort else { return nil }
             port = np
             targets = instanceNodes(selector: settings.targetNodeLabels).map { LoadBalancer.Target(ip: $0.primaryIP, port: np, zone: $0.zone, node: $0.name, pod: nil) }
         } else {
-            targets = podTargets(px)
+            targets = ipv6Cluster ? podTargets6(px) : podTargets(px)
             port = targets.first?.port ?? { if case .number(let v) = sp.targetPort { return v }; return 1 }()
         }
+        let family = ipv6TargetGroup(lb, targetType: tt, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)",
+                                     at: ing.meta.location(ofAnnotation: LBC.albPrefix + "ip-address-type"))
         var hc = LoadBalancer.HealthCheck(protocolName: settings.healthCheckProtocol ?? "HTTP", port: nil, path: settings.healthCheckPath ?? "/")
         hc.port = settings.healthCheckPort?.number
         let attrs = settings.attributes ?? [:]
@@ -481,12 +552,24 @@ public struct LoadBalancerBuilder {
             targetType: tt, protocolName: "HTTP", service: "\(svc.meta.namespace)/\(svc.meta.name)", servicePort: sp.name.isEmpty ? "\(sp.port)" : sp.name,
             externalPolicyLocal: px.externalPolicyLocal, targets: targets, healthCheck: hc, preserveClientIP: false, proxyProtocolV2: false,
             crossZone: attrs["load_balancing.cross_zone.enabled"].flatMap(Strconv.parseBool) ?? true, location: b.location))
+        lb.targetGroups[lb.targetGroups.count - 1].ipAddressType = family
         var perms: [(String, UInt16)] = [("tcp", port)]
         if let hp = hc.port, hp != port { perms.append(("tcp", hp)) }
         backendRules(lb: lb.name, targets: targets, perms: perms, owner: "ingress:\(ing.meta.namespace)/\(ing.meta.name)", at: b.location,
                      custom: alb?.securityGroups != nil, manage: alb?.manageBackendRules == true)
         tgIndex[key] = lb.targetGroups.count - 1
         return .forward(targetGroup: lb.targetGroups.count - 1)
+    }
+
+    /// A new group's default egress (EC2 `CreateSecurityGroup`): all IPv4, and all IPv6 too in
+    /// a VPC with an IPv6 block (as the converter gives the topology's groups).
+    func defaultEgress(at loc: SourceLocation, description: String?) -> [SecurityGroupRule] {
+        var out = [description.map { SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), description: $0, location: loc) }
+                   ?? SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: loc)]
+        if !vpc.ipv6CidrBlocks.isEmpty, let any6 = IPv6CIDR("::/0") {
+            out.append(SecurityGroupRule(ipProtocol: .all, peer: .ipv6Cidr(any6), description: description ?? "", location: loc))
+        }
+        return out
     }
 
     // MARK: finish
@@ -498,7 +581,7 @@ public struct LoadBalancerBuilder {
             let loc = out.loadBalancers.lazy.compactMap(\.loadBalancer).first?.location ?? SourceLocation(file: "<aws-load-balancer-controller>", line: 0, column: 0)
             out.groups.append(SecurityGroup(name: backendGroupName, id: AWSID.make("sg", name: "lb/" + backendGroupName, seed: t.seed),
                                             description: "[k8s] Shared Backend SecurityGroup for LoadBalancer", ingress: [],
-                                            egress: [SecurityGroupRule(ipProtocol: .all, peer: .cidr(.any), location: loc)],
+                                            egress: defaultEgress(at: loc, description: nil),
                                             tags: [Tag("elbv2.k8s.aws/cluster", cluster.name), Tag("elbv2.k8s.aws/resource", "backend-sg")], location: loc))
         }
         for g in permissions.keys.sorted() {

@@ -31,7 +31,8 @@ extension Run {
             let owner = "service:\(svc.meta.namespace)/\(svc.meta.name)"
             let groups = names.securityGroups(custom: spec.securityGroups, manageBackendRules: spec.manageBackendRules, managed: names.managedGroup(svc), vpc: vpc)
             placeLoadBalancer(spec.name ?? names.networkLoadBalancer(svc, scheme: scheme), kind: .network, scheme: scheme, owners: [owner], group: nil,
-                              securityGroups: groups, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 1, at: svc.meta.location)
+                              securityGroups: groups, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 1, at: svc.meta.location,
+                              ipAddressType: spec.ipAddressType ?? .ipv4)
         }
         for spec in specs.applicationLoadBalancers {
             let members = spec.group.ordered
@@ -39,12 +40,14 @@ extension Run {
             let owners = members.map { "ingress:\($0.meta.namespace)/\($0.meta.name)" }
             let groups = names.securityGroups(custom: spec.securityGroups, manageBackendRules: spec.manageBackendRules, managed: names.managedGroup(spec.group), vpc: vpc)
             placeLoadBalancer(spec.name ?? names.applicationLoadBalancer(spec.group, scheme: scheme), kind: .application, scheme: scheme, owners: owners,
-                              group: spec.group.name, securityGroups: groups, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 2, at: first.meta.location)
+                              group: spec.group.name, securityGroups: groups, names: names, vpc: vpc, cluster: cluster.name, named: spec.subnets, minimum: 2, at: first.meta.location,
+                              ipAddressType: spec.ipAddressType ?? .ipv4)
         }
     }
 
     private mutating func placeLoadBalancer(_ name: String, kind: LoadBalancer.Kind, scheme: LBC.Scheme, owners: [String], group: String?,
-                                            securityGroups: [String], names: LoadBalancerNames, vpc: VPC, cluster: String, named: String?, minimum: Int, at loc: SourceLocation) {
+                                            securityGroups: [String], names: LoadBalancerNames, vpc: VPC, cluster: String, named: String?, minimum: Int, at loc: SourceLocation,
+                                            ipAddressType: LoadBalancer.IPAddressType = .ipv4) {
         let owner = owners[0]
         var problems: [LoadBalancerProblem] = []
         var subnets: [Subnet]
@@ -80,17 +83,40 @@ extension Run {
                 problems.append(.init(owner: owner, message: "subnet \(s.name) has no free address for the \(kind.abbreviation)'s node in \(s.zone)", location: loc))
                 continue
             }
-            let pub = scheme == .internetFacing ? AWSID.publicAddress("lb/\(name)/\(s.zone)", seed: t.seed) : nil
-            nodes.append(LoadBalancer.Node(zone: s.zone, subnet: s.name, eniID: AWSID.make("eni", name: "lb/\(name)/\(s.name)", seed: t.seed),
-                                           privateIP: ip, publicIP: pub))
+            // dualstack-without-public-ipv4: no public IPv4 address (IPv6 from the internet only).
+            let pub = scheme == .internetFacing && ipAddressType != .dualstackWithoutPublicIPv4 ? AWSID.publicAddress("lb/\(name)/\(s.zone)", seed: t.seed) : nil
+            var node = LoadBalancer.Node(zone: s.zone, subnet: s.name, eniID: AWSID.make("eni", name: "lb/\(name)/\(s.name)", seed: t.seed),
+                                         privateIP: ip, publicIP: pub)
+            if ipAddressType.hasIPv6 {
+                // ELB's dualstack requirement: every subnet has an IPv6 block (netsim check: NS1471).
+                if let block = s.ipv6Cidr { node.ipv6Address = Self.loadBalancerIPv6Address(block, key: "\(name)/\(s.name)", seed: t.seed) } else {
+                    problems.append(.init(owner: owner, message: "subnet \(s.name) has no IPv6 block, so ELB refuses the \(ipAddressType.rawValue) \(kind.abbreviation) (its subnets must have IPv6 CIDR blocks); netsim places its node there with IPv4 only", location: loc,
+                                          hint: "give subnet \(s.name) an ipv6Cidr, or use ip-address-type ipv4"))
+                }
+            }
+            nodes.append(node)
         }
         guard !nodes.isEmpty else {
             loadBalancers.append(RealizedLoadBalancer(owner: owner, loadBalancer: nil, problems: problems))
             return
         }
-        let lb = LoadBalancer(kind: kind, name: name, arn: names.arn(kind, name), dnsName: names.dnsName(kind, name, scheme: scheme), scheme: scheme,
+        var lb = LoadBalancer(kind: kind, name: name, arn: names.arn(kind, name), dnsName: names.dnsName(kind, name, scheme: scheme), scheme: scheme,
                               owners: owners, group: group, nodes: nodes, securityGroups: securityGroups, listeners: [], targetGroups: [], location: loc, subnetChoice: how)
+        lb.ipAddressType = ipAddressType
         loadBalancers.append(RealizedLoadBalancer(owner: owner, loadBalancer: lb, problems: problems))
+    }
+
+    /// A dualstack load balancer node's IPv6 address: ELB picks one of the subnet's block; netsim
+    /// a seeded one in the block's last /80 (apart from the nodes' addresses, in the first /80,
+    /// and their delegated /80 prefixes, counted up from the start).
+    static func loadBalancerIPv6Address(_ block: IPv6CIDR, key: String, seed: UInt64) -> IPv6Address {
+        let h = StableHash.fnv1a("lb-ipv6/\(key)", seed: seed)
+        let hostBits = 128 - block.prefixLength
+        // The last /80 of the block (for a /64: low word 0xFFFF_xxxx_xxxx_xxxx), then 48 seeded bits, never 0 or the last.
+        var low = block.network.low
+        if hostBits >= 64 { low = ~UInt64(0) << 48 } else if hostBits > 48 { low |= (~UInt64(0) >> (64 - hostBits)) & (~UInt64(0) << 48) }
+        let host = max(4, min(h & 0xFFFF_FFFF_FFFF, 0xFFFF_FFFF_FFFE))
+        return IPv6Address(high: block.network.high, low: (low & ~UInt64(0xFFFF_FFFF_FFFF)) | host)
     }
 
     /// Free addresses of a subnet now (AWS's five reserved ones excluded).

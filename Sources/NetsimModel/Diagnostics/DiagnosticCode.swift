@@ -222,6 +222,11 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     public static let ipv6AddressOutsideSubnet = DiagnosticCode("NS1465", "ipv6-address-outside-subnet", "An interface's IPv6 address outside its subnet's IPv6 block (or the subnet has none), or one of the five AWS reserves.")
     public static let serviceIPv6CIDR = DiagnosticCode("NS1467", "service-ipv6-cidr", "A cluster.serviceIpv6Cidr EKS would not have: in an IPv4 cluster, larger than a /108 or smaller than a /120, or outside fc00::/7.")
     public static let ipv6AssignWithoutBlock = DiagnosticCode("NS1466", "ipv6-assign-without-block", "assignIpv6AddressOnCreation on a subnet without an IPv6 block: AWS refuses it.")
+    // NS1471–NS1479 — dualstack load balancers
+    public static let lbDualstackSubnetWithoutIPv6 = DiagnosticCode("NS1471", "lb-dualstack-subnet-without-ipv6", "A dualstack load balancer (ip-address-type) with a subnet that has no IPv6 block (or a VPC without one): ELB refuses it, so the controller builds nothing.")
+    public static let lbIPv6TargetsNotDualstack = DiagnosticCode("NS1472", "lb-ipv6-targets-not-dualstack", "A load balancer of an IPv6 cluster that is not dualstack: its Services are IPv6, so the controller makes IPv6 target groups and refuses them (unsupported IPv6 configuration, lb not dual-stack).")
+    public static let lbIPv6InstanceTargets = DiagnosticCode("NS1473", "lb-ipv6-instance-targets", "Instance targets in an IPv6 target group (an IPv6 cluster's Service): netsim does not model them; traces through it end NOT_MODELLED.")
+    public static let lbIPAddressType = DiagnosticCode("NS1474", "lb-ip-address-type", "An ip-address-type annotation the controller refuses: not ipv4 or dualstack (Services), not ipv4, dualstack or dualstack-without-public-ipv4 (Ingresses), or different values in one IngressGroup.")
     public static let webhooksNotTraced = DiagnosticCode("NS1329", "webhooks-not-traced", "Admission webhooks or APIServices in a cluster that declares no controlPlane: netsim cannot trace the API server's calls to them.")
 
     // MARK: NS144x–NS145x — interface VPC endpoints
@@ -314,5 +319,6 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .flowLogBadValue, .flowLogMixedVersions, .flowLogMixedFormats, .flowLogUnknownFormat, .flowLogNotText,
         .importNotList, .importKindSkipped, .importMissingReference, .importMixedClusters, .importInvalidObject, .importDuplicateObject,
         .importOutput, .observedFile, .observedNodeUnplaced, .observedPodNodeMissing, .observedPodAddress, .observedClusterIP, .observedObjectMissing,
+        .lbDualstackSubnetWithoutIPv6, .lbIPv6TargetsNotDualstack, .lbIPv6InstanceTargets, .lbIPAddressType,
     ]
 }

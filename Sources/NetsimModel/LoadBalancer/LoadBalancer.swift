@@ -8,6 +8,15 @@ public struct LoadBalancer: Sendable {
         public var abbreviation: String { self == .application ? "ALB" : "NLB" }
     }
 
+    /// Which addresses clients reach it at (`IpAddressType` of the ELB API; the controller's
+    /// `ip-address-type` annotations): IPv4 only; IPv4 and IPv6 (`dualstack`); IPv6 and only a
+    /// private IPv4 address (`dualstack-without-public-ipv4`, ALB only).
+    public enum IPAddressType: String, Sendable {
+        case ipv4, dualstack
+        case dualstackWithoutPublicIPv4 = "dualstack-without-public-ipv4"
+        public var hasIPv6: Bool { self != .ipv4 }
+    }
+
     /// One load balancer node: the ENI in one enabled zone.
     public struct Node: Sendable {
         public var zone: String
@@ -17,6 +26,9 @@ public struct LoadBalancer: Sendable {
         public var publicIP: IPv4Address?
         /// The fabric's interface index (set when the fabric indexes the node).
         public var interface: Int = -1
+        /// A dualstack load balancer's node: its IPv6 address, from its subnet's IPv6 block
+        /// (global unicast: its private and its public address at once).
+        public var ipv6Address: IPv6Address? = nil
         public init(zone: String, subnet: String, eniID: String, privateIP: IPv4Address, publicIP: IPv4Address?) {
             self.zone = zone; self.subnet = subnet; self.eniID = eniID; self.privateIP = privateIP; self.publicIP = publicIP
         }
@@ -129,10 +141,18 @@ public struct LoadBalancer: Sendable {
         public var node: String?
         /// `ns/name` of the pod, for ip targets.
         public var pod: String?
+        /// An IPv6 target group's target (an IPv6 cluster's pod): its IPv6 address; `ip` is then
+        /// unused (0.0.0.0).
+        public var ipv6: IPv6Address? = nil
+        /// The address the target is registered at, in the target group's family.
+        public var address: IPAddress { ipv6.map(IPAddress.ipv6) ?? .ipv4(ip) }
         public init(ip: IPv4Address, port: UInt16, zone: String, node: String?, pod: String?) {
             self.ip = ip; self.port = port; self.zone = zone; self.node = node; self.pod = pod
         }
-        public var label: String { pod.map { "pod \($0) (\(ip):\(port))" } ?? "\(node ?? "?") (\(ip):\(port))" }
+        public var label: String {
+            let at = ipv6.map { "[\($0)]:\(port)" } ?? "\(ip):\(port)"
+            return pod.map { "pod \($0) (\(at))" } ?? "\(node ?? "?") (\(at))"
+        }
     }
 
     public struct TargetGroup: Sendable {
@@ -152,6 +172,9 @@ public struct LoadBalancer: Sendable {
         public var proxyProtocolV2: Bool
         /// Whether a node of one zone sends to targets of other zones.
         public var crossZone: Bool
+        /// The family of its targets (`IpAddressType` of the target group): the controller makes
+        /// it IPv6 when the Service's `ipFamilies` has IPv6 (`buildTargetGroupIPAddressType`).
+        public var ipAddressType: IPFamily = .ipv4
         public var location: SourceLocation
         public init(name: String, arn: String, targetType: LBC.TargetType, protocolName: String, service: String, servicePort: String,
                     externalPolicyLocal: Bool, targets: [Target], healthCheck: HealthCheck, preserveClientIP: Bool, proxyProtocolV2: Bool,
@@ -180,6 +203,7 @@ public struct LoadBalancer: Sendable {
     public var location: SourceLocation
     /// How the subnets were found.
     public var subnetChoice: String
+    public var ipAddressType: IPAddressType = .ipv4
 
     public init(kind: Kind, name: String, arn: String, dnsName: String, scheme: LBC.Scheme, owners: [String], group: String?, nodes: [Node],
                 securityGroups: [String], listeners: [Listener], targetGroups: [TargetGroup], location: SourceLocation, subnetChoice: String) {

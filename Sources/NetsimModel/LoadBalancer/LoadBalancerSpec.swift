@@ -112,6 +112,16 @@ public struct LoadBalancerSpecs: Sendable {
         var ranges = svc.loadBalancerSourceRanges.map(\.description)
         if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
         s.sourceRanges = ranges
+        // `buildLoadBalancerIPAddressType` (pkg/service): ipv4 or dualstack, else "unknown IPAddressType".
+        if let raw = a[p + "aws-load-balancer-ip-address-type"] {
+            let key = p + "aws-load-balancer-ip-address-type"
+            if let v = LoadBalancer.IPAddressType(rawValue: raw), v != .dualstackWithoutPublicIPv4 { s.ipAddressType = v } else {
+                s.ipAddressType = nil
+                issues.append(Issue(key: key, message: "\(ctx): aws-load-balancer-ip-address-type '\(echo: raw)' is not ipv4 or dualstack: the controller refuses it (unknown IPAddressType) and builds no NLB",
+                                    location: svc.meta.location(ofAnnotation: key), hint: "write ipv4 (the default) or dualstack (an NLB takes no dualstack-without-public-ipv4 through the controller)"))
+                s.failures.append("unknown IPAddressType: \(raw)")
+            }
+        }
         return s
     }
 
@@ -128,6 +138,24 @@ public struct LoadBalancerSpecs: Sendable {
         s.securityGroups = first("security-groups").map(LBC.list)
         s.manageBackendRules = members.contains { $0.meta.annotations[p + "manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true }
         s.inboundCIDRs = first("inbound-cidrs").map(LBC.list)
+        // `buildLoadBalancerIPAddressType` (pkg/ingress): one value across the group, one of three.
+        let types = Set(members.compactMap { $0.meta.annotations[p + "ip-address-type"] })
+        if let raw = types.first {
+            let setters = members.filter { $0.meta.annotations[p + "ip-address-type"] != nil }
+            let at = (setters.last ?? members[0]).meta
+            if types.count > 1 {
+                s.ipAddressType = nil
+                issues.append(Issue(key: p + "ip-address-type", message: "IngressGroup \(g.name): ip-address-type differs between \(setters.map { "\($0.meta.namespace)/\($0.meta.name)" }.joined(separator: " and ")) (conflicting IPAddressType: \(types.sorted().joined(separator: ", "))): the controller builds no ALB for the group",
+                                    location: at.location(ofAnnotation: p + "ip-address-type"), hint: "set alb.ingress.kubernetes.io/ip-address-type the same on every Ingress of the group, or on one only"))
+            } else if let v = LoadBalancer.IPAddressType(rawValue: raw) {
+                s.ipAddressType = v
+            } else {
+                s.ipAddressType = nil
+                issues.append(Issue(key: p + "ip-address-type", message: "Ingress \(at.namespace)/\(at.name): ip-address-type '\(echo: raw)' is not ipv4, dualstack or dualstack-without-public-ipv4: the controller refuses it (unknown IPAddressType) and builds no ALB for the group",
+                                    location: at.location(ofAnnotation: p + "ip-address-type"), hint: "write ipv4 (the default), dualstack or dualstack-without-public-ipv4"))
+            }
+            if s.ipAddressType == nil { s.failures.append("unknown or conflicting IPAddressType") }
+        }
         for ing in members {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"
             let id = "\(ing.meta.namespace)/\(ing.meta.name)"
@@ -270,6 +298,8 @@ public struct NLBSpec: Sendable {
     public var failures: [String] = []
     /// spec.loadBalancerSourceRanges, else the annotation; empty means 0.0.0.0/0.
     public var sourceRanges: [String] = []
+    /// `aws-load-balancer-ip-address-type` (ipv4 or dualstack; nil when refused: no NLB).
+    public var ipAddressType: LoadBalancer.IPAddressType? = .ipv4
 
     public init(service: Service, targetType: LBC.TargetType, implicit: Bool, scheme: LBC.Scheme?) {
         self.service = service; self.targetType = targetType; self.implicit = implicit; self.scheme = scheme
@@ -293,6 +323,9 @@ public struct ALBSpec: Sendable {
     public var securityGroups: [String]?
     public var manageBackendRules = false
     public var inboundCIDRs: [String]?
+    /// `ip-address-type` of the group's members (ipv4, dualstack, dualstack-without-public-ipv4;
+    /// nil when refused or the members disagree: no ALB).
+    public var ipAddressType: LoadBalancer.IPAddressType? = .ipv4
     /// Per member, by `namespace/name`.
     public var members: [String: Member] = [:]
 

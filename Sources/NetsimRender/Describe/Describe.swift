@@ -13,6 +13,8 @@ public struct Description: Encodable, Sendable {
         public var eniId: String
         public var privateIp: String
         public var publicIp: String?
+        /// A dualstack load balancer node's IPv6 address.
+        public var ipv6: String? = nil
     }
     public struct Listener: Encodable, Sendable { public var `protocol`: String; public var port: Int }
     public struct Target: Encodable, Sendable {
@@ -21,6 +23,8 @@ public struct Description: Encodable, Sendable {
     public struct TargetGroup: Encodable, Sendable {
         public var name: String; public var arn: String; public var targetType: String; public var `protocol`: String
         public var service: String; public var targets: [Target]
+        /// `ipv6` for an IPv6 target group (absent: IPv4).
+        public var ipAddressType: String? = nil
     }
     public struct LoadBalancer: Encodable, Sendable {
         public var type: String
@@ -30,6 +34,8 @@ public struct Description: Encodable, Sendable {
         public var scheme: String
         public var owners: [String]
         public var securityGroups: [String]
+        /// `dualstack` or `dualstack-without-public-ipv4` (absent: ipv4).
+        public var ipAddressType: String? = nil
         /// One per zone, in zone order: the address the DNS name gives for that zone.
         public var addresses: [Address]
         public var listeners: [Listener]
@@ -181,11 +187,13 @@ public struct Description: Encodable, Sendable {
         d.loadBalancer = LoadBalancer(
             type: lb.kind.abbreviation, name: lb.name, arn: lb.arn, dnsName: lb.dnsName, scheme: lb.scheme.rawValue, owners: lb.owners,
             securityGroups: lb.securityGroups,
-            addresses: lb.nodes.map { Address(zone: $0.zone, subnet: $0.subnet, eniId: $0.eniID, privateIp: "\($0.privateIP)", publicIp: $0.publicIP.map { "\($0)" }) },
+            addresses: lb.nodes.map { Address(zone: $0.zone, subnet: $0.subnet, eniId: $0.eniID, privateIp: "\($0.privateIP)", publicIp: $0.publicIP.map { "\($0)" },
+                                              ipv6: $0.ipv6Address.map { "\($0)" }) },
             listeners: lb.listeners.map { Listener(protocol: $0.protocolName, port: Int($0.port)) },
             targetGroups: lb.targetGroups.map { g in
                 TargetGroup(name: g.name, arn: g.arn, targetType: g.targetType.rawValue, protocol: g.protocolName, service: "\(g.service):\(g.servicePort)",
-                            targets: g.targets.map { Target(ip: "\($0.ip)", port: Int($0.port), zone: $0.zone, node: $0.node, pod: $0.pod) })
+                            targets: g.targets.map { Target(ip: "\($0.address)", port: Int($0.port), zone: $0.zone, node: $0.node, pod: $0.pod) },
+                            ipAddressType: g.ipAddressType == .ipv6 ? "ipv6" : nil)
             },
             dns: lb.listeners.map { li in
                 let a = network.tracer.dnsAnswer(l, port: li.port, protocol: li.protocolName == "UDP" ? .udp : .tcp)
@@ -193,6 +201,7 @@ public struct Description: Encodable, Sendable {
                            addresses: a.nodes.map { n in lb.nodes[n].publicIP.map { "\($0)" } ?? "\(lb.nodes[n].privateIP)" },
                            zones: a.nodes.map { lb.nodes[$0].zone }, reason: a.sentence)
             })
+        if lb.ipAddressType != .ipv4 { d.loadBalancer?.ipAddressType = lb.ipAddressType.rawValue }
         return .success(d)
     }
 
@@ -274,17 +283,18 @@ public enum DescribeRenderer {
             line(1, "scheme", lb.scheme)
             line(1, "for", lb.owners.joined(separator: ", "))
             line(1, "security groups", lb.securityGroups.joined(separator: ", "))
+            line(1, "IP address type", lb.ipAddressType)
             out += "  addresses (one per zone):\n"
             for a in lb.addresses {
-                out += "    \(a.zone)  \(a.privateIp)\(a.publicIp.map { "  public \($0)" } ?? "")  \(a.eniId)  subnet \(a.subnet)\n"
+                out += "    \(a.zone)  \(a.privateIp)\(a.publicIp.map { "  public \($0)" } ?? "")\(a.ipv6.map { "  IPv6 \($0)" } ?? "")  \(a.eniId)  subnet \(a.subnet)\n"
             }
             out += "  listeners: \(lb.listeners.map { "\($0.protocol):\($0.port)" }.joined(separator: ", "))\n"
             for a in lb.dns {
                 out += "  DNS for \(a.listener) returns \(a.addresses.joined(separator: " ")) (\(a.zones.joined(separator: ", "))): \(a.reason)\n"
             }
             for g in lb.targetGroups {
-                out += "  target group \(g.name) (\(g.protocol), \(g.targetType) targets, \(g.service)): \(g.targets.count) target\(g.targets.count == 1 ? "" : "s")\n"
-                for t in g.targets { out += "    \(t.zone)  \(t.ip):\(t.port)\(t.pod.map { "  pod \($0)" } ?? "")\(t.node.map { "  on \($0)" } ?? "")\n" }
+                out += "  target group \(g.name) (\(g.protocol)\(g.ipAddressType == "ipv6" ? ", IPv6" : ""), \(g.targetType) targets, \(g.service)): \(g.targets.count) target\(g.targets.count == 1 ? "" : "s")\n"
+                for t in g.targets { out += "    \(t.zone)  \(t.ip.contains(":") ? "[\(t.ip)]" : t.ip):\(t.port)\(t.pod.map { "  pod \($0)" } ?? "")\(t.node.map { "  on \($0)" } ?? "")\n" }
             }
         }
         if let n = d.node {

@@ -18,6 +18,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
     case transitGatewayTableRoute
     case ipv6Gateway
     case observedNotPlaced
+    case loadBalancerIPv6NotModelled
 
     public init(_ detail: StepDetail) {
         switch detail {
@@ -26,6 +27,7 @@ public enum TraceStepKind: String, CaseIterable, Sendable {
         case .apiServerEndpoint: self = .apiServerEndpoint
         case .externalTargetGroup: self = .externalTargetGroup
         case .ipv6NotModelled: self = .ipv6NotModelled
+        case .loadBalancerIPv6NotModelled: self = .loadBalancerIPv6NotModelled
         case .delivered: self = .delivered
         case .deliveredToOpener: self = .deliveredToOpener
         case .exitsNetwork: self = .exitsNetwork
@@ -354,6 +356,8 @@ extension TraceRenderer {
             return JSONObject(["source": source, "destination": destination])
         case .observedNotPlaced(let pod, let reason):
             return JSONObject(["pod": pod, "reason": reason])
+        case .loadBalancerIPv6NotModelled(let lb, let tg, let gap):
+            return JSONObject(["loadBalancer": lb, "targetGroup": tg, "gap": gap.rawValue])
         case .serviceDNS(let a): return serviceDNSFields(a)
         case .delivered(let who, let blocked):
             var o = JSONObject(["blockedEarlier": blocked])

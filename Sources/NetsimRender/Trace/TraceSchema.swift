@@ -401,6 +401,7 @@ public enum TraceSchema {
             "TRANSIT_GATEWAY_ZONE",
             "EXTERNAL_TARGET_GROUP",
             "IPV6_NOT_MODELLED",
+            "LOAD_BALANCER_IPV6_NOT_MODELLED",
             "ENDPOINT_POLICY_NOT_EVALUATED",
             "OBSERVED_NOT_PLACED"
           ]
@@ -3279,6 +3280,56 @@ public enum TraceSchema {
         }
       }
     },
+    "stepLoadBalancerIPv6NotModelled": {
+      "type": "object",
+      "description": "A dualstack load balancer's IPv6 side netsim does not model (IPv6 instance targets, UDP over IPv6 through an NLB, IPv6 from outside the VPC to an internal load balancer): no verdict.",
+      "additionalProperties": false,
+      "required": [
+        "kind",
+        "action",
+        "text",
+        "loadBalancer",
+        "targetGroup",
+        "gap"
+      ],
+      "properties": {
+        "kind": {
+          "const": "loadBalancerIPv6NotModelled"
+        },
+        "action": {
+          "$ref": "#/$defs/action"
+        },
+        "text": {
+          "type": "string",
+          "description": "The step in words (what the text output prints)."
+        },
+        "component": {
+          "type": "string",
+          "description": "The AWS ID (or name) of the deciding component."
+        },
+        "location": {
+          "$ref": "#/$defs/location"
+        },
+        "packet": {
+          "$ref": "#/$defs/packet",
+          "description": "The packet after this step, when it changed."
+        },
+        "loadBalancer": {
+          "type": "string"
+        },
+        "targetGroup": {
+          "type": "string",
+          "description": "The target group, or - when the load balancer stopped the packet before choosing one."
+        },
+        "gap": {
+          "enum": [
+            "instance-targets",
+            "udp",
+            "internal-from-outside"
+          ]
+        }
+      }
+    },
     "stepNetworkPolicy": {
       "type": "object",
       "description": "A NetworkPolicy's decision at a pod's veth: the pod (`pod`: `namespace/name` when known), whether `evaluatedPacket` is `allowed`, the `policies` selecting the pod for that direction.",
@@ -3818,6 +3869,7 @@ public enum TraceSchema {
             "loadBalancerFlowReturn",
             "networkPolicy",
             "ipv6Gateway",
+            "loadBalancerIPv6NotModelled",
             "transitGatewayTableRoute",
             "vpnGateway",
             "externalFirewall",
@@ -4423,6 +4475,19 @@ public enum TraceSchema {
           },
           "then": {
             "$ref": "#/$defs/stepIpv6Gateway"
+          },
+          "else": false
+        },
+        {
+          "if": {
+            "properties": {
+              "kind": {
+                "const": "loadBalancerIPv6NotModelled"
+              }
+            }
+          },
+          "then": {
+            "$ref": "#/$defs/stepLoadBalancerIPv6NotModelled"
           },
           "else": false
         },

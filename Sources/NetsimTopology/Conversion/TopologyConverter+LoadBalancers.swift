@@ -27,10 +27,11 @@ extension TopologyConverter {
             if i.warning {
                 reporter.warning(.lbAnnotation, i.message, at: i.location, hint: i.hint)
             } else {
-                reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : .lbAnnotation, i.message, at: i.location, hint: i.hint)
+                reporter.error(i.key.hasSuffix("listen-ports") ? .lbListenPorts : i.key.hasSuffix("ip-address-type") ? .lbIPAddressType : .lbAnnotation, i.message, at: i.location, hint: i.hint)
             }
         }
         for svc in k.services { validateLBCService(svc, spec: specs.network(for: svc), t: t, vpc: vpc) }
+        validateDualstack(t, specs, vpc: vpc)
         // Each Ingress of the controller, alone.
         for ing in k.ingresses where LBC.manages(ing, in: k) {
             let ctx = "Ingress \(ing.meta.namespace)/\(ing.meta.name)"

@@ -178,11 +178,11 @@ struct TraceCommand: ParsableCommand {
                 }
             }
             var text = TraceRenderer.render(paths: traces, as: format, color: output == nil && Output.colorEnabled)
-            if pcap != nil, traces.contains(where: { $0.packet.family == .ipv6 }) { throw Self.ipv6CaptureUnsupported }
             if let pcap {
                 var records: [CaptureBuilder.Record] = []
                 for (k, t) in traces.enumerated() {
-                    records += CaptureBuilder.frames(t, handshake: handshake, http: req.http, epochMicros: CaptureBuilder.defaultEpochMicros + UInt64(k) * 1_000_000, seed: network.fabric.topology.seed)
+                    records += CaptureBuilder.frames(t, handshake: handshake, http: req.http, epochMicros: CaptureBuilder.defaultEpochMicros + UInt64(k) * 1_000_000, seed: network.fabric.topology.seed,
+                                                      inVPC: Self.inVPC(network))
                 }
                 if format == .text { text += Self.frameList(records, pcap) }
                 try Output.writeAll([(pcap, Output.pcapWriter(records))] + (output.map { [($0, Output.textWriter(text))] } ?? []))
@@ -198,9 +198,8 @@ struct TraceCommand: ParsableCommand {
             throw TopologyInput.fail(.invalidEndpoint, why)
         case .traced(let trace):
             var text = TraceRenderer.render(trace, as: format, color: output == nil && Output.colorEnabled)
-            if pcap != nil, trace.packet.family == .ipv6 { throw Self.ipv6CaptureUnsupported }
             if let pcap {
-                let records = CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed)
+                let records = CaptureBuilder.frames(trace, handshake: handshake, http: req.http, seed: network.fabric.topology.seed, inVPC: Self.inVPC(network))
                 if format == .text { text += Self.frameList(records, pcap) }
                 try Output.writeAll([(pcap, Output.pcapWriter(records))] + (output.map { [($0, Output.textWriter(text))] } ?? []))
                 if output == nil { try Output.print(text) }
@@ -213,8 +212,9 @@ struct TraceCommand: ParsableCommand {
 extension PodStart: ExpressibleByArgument {}
 
 extension TraceCommand {
-    /// netsim writes IPv4 frames only: an IPv6 trace gets no capture rather than a wrong one.
-    static var ipv6CaptureUnsupported: ExitCode {
-        TopologyInput.fail(.invalidValue, "--pcap: captures of IPv6 traces are not supported yet (netsim writes IPv4 frames only); trace without --pcap")
+    /// Whether an IPv6 address is in one of the topology's VPCs (for the sender's MSS).
+    static func inVPC(_ network: Network) -> (IPv6Address) -> Bool {
+        let blocks = network.fabric.topology.vpcs.flatMap(\.ipv6CidrBlocks)
+        return { a in blocks.contains { $0.contains(a) } }
     }
 }
