@@ -67,6 +67,11 @@ public final class FabricIndex: @unchecked Sendable {
     public private(set) var groupVPC: [String: String] = [:]
     public private(set) var subnets: [String: (vpc: VPC, subnet: Subnet)] = [:]
     public private(set) var vpcByName: [String: VPC] = [:]
+    /// The same subnets, VPCs and transit gateways held in classes, with what a walk reads at
+    /// them found once (`FabricIndex+Entries.swift`).
+    public internal(set) var subnetEntries: [String: SubnetEntry] = [:]
+    public internal(set) var vpcEntries: [String: VPCEntry] = [:]
+    public internal(set) var transitGatewayEntries: [String: CompiledTransitGateway] = [:]
     public private(set) var natByName: [String: (vpc: VPC, nat: NATGateway, interface: Int)] = [:]
     public private(set) var interfaceByName: [String: Int] = [:]
     public private(set) var nodeByName: [String: RealizedNode] = [:]
@@ -196,6 +201,7 @@ public final class FabricIndex: @unchecked Sendable {
         addLoadBalancers()
         addInterfaceEndpoints()
         compileTransitGateways()
+        buildEntries()
         addIPv6()
     }
 
@@ -333,6 +339,7 @@ public final class FabricIndex: @unchecked Sendable {
     }
 
     public func routeTable(vpc: VPC, subnet: Subnet) -> CompiledRouteTable? {
+        if let e = subnetEntries[subnet.name], e.vpc.name == vpc.name { return e.routeTable }
         guard let rt = vpc.routeTable(for: subnet) else { return nil }
         return routeTables["\(vpc.name)/\(rt.name)"]
     }

@@ -1,0 +1,85 @@
+import NetsimModel
+import NetsimVPC
+
+// What a walk reads at a subnet, a VPC or a transit gateway, found once per topology and held
+// in classes: a lookup then retains one object instead of copying a VPC (every array and string
+// of it retained and released) at each stage of each walk.
+
+/// One subnet and its VPC, with the compiled route table and the network ACL that govern it.
+public final class SubnetEntry: Sendable {
+    public let vpc: VPC
+    public let subnet: Subnet
+    /// `FabricIndex.routeTable(vpc:subnet:)` for it.
+    public let routeTable: CompiledRouteTable?
+    /// `VPC.networkACL(for:)` for it.
+    public let networkACL: NetworkACL?
+
+    init(vpc: VPC, subnet: Subnet, routeTable: CompiledRouteTable?) {
+        self.vpc = vpc; self.subnet = subnet; self.routeTable = routeTable
+        networkACL = vpc.networkACL(for: subnet)
+    }
+}
+
+/// One VPC (by name).
+public final class VPCEntry: Sendable {
+    public let vpc: VPC
+    init(_ vpc: VPC) { self.vpc = vpc }
+}
+
+/// One transit gateway with the answers its walk asks for each packet: the attachment subnets
+/// of each attached VPC, each attachment's compiled route table.
+public final class CompiledTransitGateway: Sendable {
+    public let tgw: TransitGateway
+    /// `TransitGateway.attachmentSubnets(in:)`, by VPC name.
+    let attachmentSubnets: [String: (subnets: [Subnet], named: Bool)]
+    /// Whether the attachment subnets of a VPC (by name) have different route tables.
+    let subnetTablesDiffer: [String: Bool]
+
+    init(_ tgw: TransitGateway, vpcs: [VPC]) {
+        self.tgw = tgw
+        var subnets: [String: (subnets: [Subnet], named: Bool)] = [:]
+        var differ: [String: Bool] = [:]
+        for vpc in vpcs {
+            let a = tgw.attachmentSubnets(in: vpc)
+            subnets[vpc.name] = a
+            differ[vpc.name] = Set(a.subnets.map { vpc.routeTable(for: $0)?.name ?? "" }).count > 1
+        }
+        attachmentSubnets = subnets; subnetTablesDiffer = differ
+    }
+}
+
+extension FabricIndex {
+    /// Fills `subnetEntries`, `vpcEntries` and `transitGatewayEntries` (after the route tables
+    /// are compiled).
+    func buildEntries() {
+        for vpc in topology.vpcs {
+            vpcEntries[vpc.name] = VPCEntry(vpc)
+            for s in vpc.subnets {
+                let rt = vpc.routeTable(for: s).flatMap { routeTables["\(vpc.name)/\($0.name)"] }
+                subnetEntries[s.name] = SubnetEntry(vpc: vpc, subnet: s, routeTable: rt)
+            }
+        }
+        for tgw in topology.transitGateways where transitGatewayEntries[tgw.name] == nil {
+            transitGatewayEntries[tgw.name] = CompiledTransitGateway(tgw, vpcs: topology.vpcs)
+        }
+    }
+
+    /// The network ACL of `subnet` of `vpc` (`VPC.networkACL(for:)`, found once).
+    public func networkACL(vpc: VPC, subnet: Subnet) -> NetworkACL? {
+        if let e = subnetEntries[subnet.name], e.vpc.name == vpc.name { return e.networkACL }
+        return vpc.networkACL(for: subnet)
+    }
+
+    /// `TransitGateway.attachmentSubnets(in:)`, found once per transit gateway and VPC.
+    public func attachmentSubnets(_ tgw: TransitGateway, in vpc: VPC) -> (subnets: [Subnet], named: Bool) {
+        if let e = transitGatewayEntries[tgw.name], let a = e.attachmentSubnets[vpc.name] { return a }
+        return tgw.attachmentSubnets(in: vpc)
+    }
+
+    /// `TransitGateway.entrySubnet(in:zone:)` from the attachment subnets found once.
+    public func entrySubnet(_ tgw: TransitGateway, in vpc: VPC, zone: String?) -> (subnet: Subnet, sameZone: Bool, named: Bool)? {
+        let (list, named) = attachmentSubnets(tgw, in: vpc)
+        if let zone, let s = list.first(where: { $0.zone == zone }) { return (s, true, named) }
+        return list.first.map { ($0, false, named) }
+    }
+}
