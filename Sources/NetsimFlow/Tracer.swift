@@ -256,7 +256,7 @@ extension Walk {
 
     mutating func securityGroups(_ i: Int, _ direction: SecurityGroupEvaluator.Direction) {
         let iface = f.interfaces[i]
-        let groups = f.securityGroups(of: iface)
+        let groups = f.securityGroups(ofInterface: i)
         let lost = direction == .ingress && identityLost
         let home = iface.vpc
         let carried = direction == .ingress ? lbIdentity : nil

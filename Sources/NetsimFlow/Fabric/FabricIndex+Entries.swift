@@ -59,9 +59,15 @@ extension FabricIndex {
                 subnetEntries[s.name] = SubnetEntry(vpc: vpc, subnet: s, routeTable: rt)
             }
         }
+        interfaceGroups = interfaces.map { securityGroups(of: $0) }
         for tgw in topology.transitGateways where transitGatewayEntries[tgw.name] == nil {
             transitGatewayEntries[tgw.name] = CompiledTransitGateway(tgw, vpcs: topology.vpcs)
         }
+    }
+
+    /// `securityGroups(of:)` of interface `i` (found once when the fabric was built).
+    public func securityGroups(ofInterface i: Int) -> [SecurityGroup] {
+        i < interfaceGroups.count ? interfaceGroups[i] : securityGroups(of: interfaces[i])
     }
 
     /// The network ACL of `subnet` of `vpc` (`VPC.networkACL(for:)`, found once).

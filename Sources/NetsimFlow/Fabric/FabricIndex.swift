@@ -72,6 +72,8 @@ public final class FabricIndex: @unchecked Sendable {
     public internal(set) var subnetEntries: [String: SubnetEntry] = [:]
     public internal(set) var vpcEntries: [String: VPCEntry] = [:]
     public internal(set) var transitGatewayEntries: [String: CompiledTransitGateway] = [:]
+    /// `securityGroups(of:)` of each interface (by index), found once.
+    public internal(set) var interfaceGroups: [[SecurityGroup]] = []
     public private(set) var natByName: [String: (vpc: VPC, nat: NATGateway, interface: Int)] = [:]
     public private(set) var interfaceByName: [String: Int] = [:]
     public private(set) var nodeByName: [String: RealizedNode] = [:]
@@ -201,8 +203,8 @@ public final class FabricIndex: @unchecked Sendable {
         addLoadBalancers()
         addInterfaceEndpoints()
         compileTransitGateways()
-        buildEntries()
         addIPv6()
+        buildEntries()
     }
 
     /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI

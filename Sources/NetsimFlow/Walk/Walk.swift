@@ -151,7 +151,7 @@ public struct Recorder: Sendable {
     public internal(set) var wire: [WireRecord] = []
 
     /// A step at a place (merged into the last hop when it is the same place).
-    public mutating func hop(_ place: Place, _ step: Step) {
+    public mutating func hop(_ place: consuming Place, _ step: consuming Step) {
         // The last hop is compared and extended in place (no copy of it and its steps).
         let n = hops.count
         if n > 0, hops[n - 1].place == place { hops[n - 1].steps.append(step); return }
@@ -159,7 +159,7 @@ public struct Recorder: Sendable {
         hops.append(Hop(place: place, steps: [step]))
     }
 
-    public mutating func hop(_ place: Place, _ steps: [Step]) {
+    public mutating func hop(_ place: consuming Place, _ steps: consuming [Step]) {
         let n = hops.count
         if n > 0, hops[n - 1].place == place { hops[n - 1].steps += steps; return }
         if hops.capacity == 0 { hops.reserveCapacity(24) }
@@ -478,15 +478,15 @@ struct Walk {
     var notes: [TraceNote] { get { rec.notes } _modify { yield &rec.notes } }
     var wire: [WireRecord] { rec.wire }
 
-    mutating func hop(_ place: Place, _ step: Step) { rec.hop(place, step) }
-    mutating func hop(_ place: Place, _ steps: [Step]) { rec.hop(place, steps) }
+    mutating func hop(_ place: consuming Place, _ step: consuming Step) { rec.hop(place, step) }
+    mutating func hop(_ place: consuming Place, _ steps: consuming [Step]) { rec.hop(place, steps) }
 
     mutating func block(_ code: ExplanationCode, _ d: Disposition, component: String, _ reason: BlockReason, at loc: SourceLocation? = nil) {
         rec.block(code, d, direction: ctx.direction, component: component, reason, at: loc)
     }
 
     /// The last step of a walk: recorded, and the walk's end unless one was set before.
-    mutating func finish(_ d: Disposition, place: Place, _ action: Step.Action, _ detail: StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
+    mutating func finish(_ d: Disposition, place: consuming Place, _ action: Step.Action, _ detail: consuming StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
         rec.hop(place, Step(action, detail, component: component, location: loc))
         if state.end == nil { state.end = d }
     }
