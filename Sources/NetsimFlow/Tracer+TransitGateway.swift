@@ -35,7 +35,7 @@ extension Walk {
         }
         // The route table: the entry attachment's association (the legacy form has one table).
         let tableName: String?
-        if tgw.isLegacy { tableName = tgw.routeTables.first?.name } else { tableName = entry.flatMap { tgw.associatedTable(of: $0.name)?.name } }
+        if tgw.isLegacy { tableName = tgw.routeTables.first?.name } else { tableName = entry.flatMap { f.associatedTableName(tgw, $0.name) } }
         guard let tableName, let table = f.transitGatewayTable(tgw.name, tableName) else {
             let a = entry?.name ?? "(none)"
             block(.tgwAttachMissingTGWRtbAssociation, .noRoute, component: entry?.id ?? tgw.id,

@@ -34,9 +34,17 @@ public final class CompiledTransitGateway: Sendable {
     let attachmentSubnets: [String: (subnets: [Subnet], named: Bool)]
     /// Whether the attachment subnets of a VPC (by name) have different route tables.
     let subnetTablesDiffer: [String: Bool]
+    /// The compiled route tables, by table name.
+    let tables: [String: CompiledTransitGatewayTable]
+    /// `TransitGateway.associatedTable(of:)`'s name, by attachment name (absent: unassociated).
+    let associatedTableName: [String: String]
 
-    init(_ tgw: TransitGateway, vpcs: [VPC]) {
+    init(_ tgw: TransitGateway, vpcs: [VPC], tables: [String: CompiledTransitGatewayTable]) {
         self.tgw = tgw
+        self.tables = tables
+        var assoc: [String: String] = [:]
+        for a in tgw.attachments { if let t = tgw.associatedTable(of: a.name) { assoc[a.name] = t.name } }
+        associatedTableName = assoc
         var subnets: [String: (subnets: [Subnet], named: Bool)] = [:]
         var differ: [String: Bool] = [:]
         for vpc in vpcs {
@@ -61,7 +69,9 @@ extension FabricIndex {
         }
         interfaceGroups = interfaces.map { securityGroups(of: $0) }
         for tgw in topology.transitGateways where transitGatewayEntries[tgw.name] == nil {
-            transitGatewayEntries[tgw.name] = CompiledTransitGateway(tgw, vpcs: topology.vpcs)
+            var tables: [String: CompiledTransitGatewayTable] = [:]
+            for t in tgw.routeTables { tables[t.name] = transitGatewayTables["\(tgw.name)/\(t.name)"] }
+            transitGatewayEntries[tgw.name] = CompiledTransitGateway(tgw, vpcs: topology.vpcs, tables: tables)
         }
     }
 
@@ -80,6 +90,13 @@ extension FabricIndex {
     public func attachmentSubnets(_ tgw: TransitGateway, in vpc: VPC) -> (subnets: [Subnet], named: Bool) {
         if let e = transitGatewayEntries[tgw.name], let a = e.attachmentSubnets[vpc.name] { return a }
         return tgw.attachmentSubnets(in: vpc)
+    }
+
+    /// The name of the table attachment `a` of `tgw` is associated with
+    /// (`TransitGateway.associatedTable(of:)`, found once).
+    public func associatedTableName(_ tgw: TransitGateway, _ a: String) -> String? {
+        if let e = transitGatewayEntries[tgw.name] { return e.associatedTableName[a] }
+        return tgw.associatedTable(of: a)?.name
     }
 
     /// `TransitGateway.entrySubnet(in:zone:)` from the attachment subnets found once.

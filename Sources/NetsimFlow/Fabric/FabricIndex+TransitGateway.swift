@@ -59,6 +59,7 @@ extension FabricIndex {
 
     /// The compiled table `table` of transit gateway `tgw`.
     public func transitGatewayTable(_ tgw: String, _ table: String) -> CompiledTransitGatewayTable? {
-        transitGatewayTables["\(tgw)/\(table)"]
+        if let e = transitGatewayEntries[tgw], let t = e.tables[table] { return t }
+        return transitGatewayTables["\(tgw)/\(table)"]
     }
 }
