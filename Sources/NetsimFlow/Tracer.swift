@@ -286,7 +286,7 @@ extension Walk {
     }
 
     mutating func networkACL(vpc: VPC, subnet: Subnet, _ direction: NetworkACLEvaluator.Direction) {
-        guard let acl = f.networkACL(vpc: vpc, subnet: subnet) else { return }
+        guard let acl = networkACLOf(vpc: vpc, subnet: subnet) else { return }
         let d = NetworkACLEvaluator.evaluate(acl, direction: direction, packet: packet)
         let dir = FilterDirection(direction)
         let aclRef = ObjectRef(id: acl.id, name: acl.name)
@@ -340,7 +340,7 @@ extension Walk {
             return .stop
         }
         if case .ipv6(let d) = packet.destination { return route6(vpc: vpc, subnet: subnet, d) }
-        guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return .stop }
+        guard let rt = routeTableOf(vpc: vpc, subnet: subnet) else { return .stop }
         let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
             block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: subnet.name, destination: packet.destination), at: rt.table.location)

@@ -139,6 +139,10 @@ public struct FlowState: Sendable {
     /// A reply walk: the forward walk's enforced decisions (their pods and policies), which the
     /// replies pass by conntrack.
     var forwardPolicies: [PolicyVerdict] = []
+    /// The subnet and transit gateway last looked up (a walk asks for each several times in a
+    /// row: its network ACL, then its route table; a gateway's tables, then its subnets).
+    var lastSubnet: SubnetEntry? = nil
+    var lastTransitGateway: CompiledTransitGateway? = nil
 
     init(packet: Packet) { self.packet = packet }
 }
@@ -409,11 +413,11 @@ struct Walk {
         case (.securityGroupsEgress, .interfaceEgress(let i, _)): return securityGroupsEgress(i)
         case (.leaveInterface, .interfaceEgress(let i, _)): return leaveInterface(i)
         case (.networkACLOutbound, .subnetEgress(let name)):
-            guard let e = f.subnetEntries[name] else { return .stop }
+            guard let e = subnetEntry(name) else { return .stop }
             networkACL(vpc: e.vpc, subnet: e.subnet, .outbound)
             return .move(.routeTable(name))
         case (.routeTable, .routeTable(let name)):
-            guard let e = f.subnetEntries[name] else { return .stop }
+            guard let e = subnetEntry(name) else { return .stop }
             return route(vpc: e.vpc, subnet: e.subnet)
         case (.localDelivery, .localDelivery(let name, let from)):
             guard let e = f.vpcEntries[name] else { return .stop }
@@ -430,9 +434,9 @@ struct Walk {
             guard let e = f.vpcEntries[from] else { return .stop }
             return peering(name, from: e.vpc)
         case (.transitGateway, .transitGateway(let name, let from)):
-            guard let t = f.transitGatewayEntries[name] else { return .stop }
+            guard let t = transitGatewayEntry(name) else { return .stop }
             guard let from else { return transitGateway(t.tgw, from: nil, subnet: nil) }
-            guard let e = f.subnetEntries[from] else { return .stop }
+            guard let e = subnetEntry(from) else { return .stop }
             return transitGateway(t.tgw, from: e.vpc, subnet: e.subnet)
         case (.gatewayEndpoint, .gatewayEndpoint(let name, let vpcName)):
             guard let e = f.vpcEntries[vpcName] else { return .stop }
