@@ -57,8 +57,8 @@ public final class CompiledTransitGateway: Sendable {
 }
 
 extension FabricIndex {
-    /// Fills `subnetEntries`, `vpcEntries` and `transitGatewayEntries` (after the route tables
-    /// are compiled).
+    /// Fills `subnetEntries`, `vpcEntries`, `interfaceGroups` and `transitGatewayEntries` (last in
+    /// `init`: after the route tables are compiled and every interface is added).
     func buildEntries() {
         for vpc in topology.vpcs {
             vpcEntries[vpc.name] = VPCEntry(vpc)
@@ -78,31 +78,5 @@ extension FabricIndex {
     /// `securityGroups(of:)` of interface `i` (found once when the fabric was built).
     public func securityGroups(ofInterface i: Int) -> [SecurityGroup] {
         i < interfaceGroups.count ? interfaceGroups[i] : securityGroups(of: interfaces[i])
-    }
-
-    /// The network ACL of `subnet` of `vpc` (`VPC.networkACL(for:)`, found once).
-    public func networkACL(vpc: VPC, subnet: Subnet) -> NetworkACL? {
-        if let e = subnetEntries[subnet.name], e.vpc.name == vpc.name { return e.networkACL }
-        return vpc.networkACL(for: subnet)
-    }
-
-    /// `TransitGateway.attachmentSubnets(in:)`, found once per transit gateway and VPC.
-    public func attachmentSubnets(_ tgw: TransitGateway, in vpc: VPC) -> (subnets: [Subnet], named: Bool) {
-        if let e = transitGatewayEntries[tgw.name], let a = e.attachmentSubnets[vpc.name] { return a }
-        return tgw.attachmentSubnets(in: vpc)
-    }
-
-    /// The name of the table attachment `a` of `tgw` is associated with
-    /// (`TransitGateway.associatedTable(of:)`, found once).
-    public func associatedTableName(_ tgw: TransitGateway, _ a: String) -> String? {
-        if let e = transitGatewayEntries[tgw.name] { return e.associatedTableName[a] }
-        return tgw.associatedTable(of: a)?.name
-    }
-
-    /// `TransitGateway.entrySubnet(in:zone:)` from the attachment subnets found once.
-    public func entrySubnet(_ tgw: TransitGateway, in vpc: VPC, zone: String?) -> (subnet: Subnet, sameZone: Bool, named: Bool)? {
-        let (list, named) = attachmentSubnets(tgw, in: vpc)
-        if let zone, let s = list.first(where: { $0.zone == zone }) { return (s, true, named) }
-        return list.first.map { ($0, false, named) }
     }
 }
