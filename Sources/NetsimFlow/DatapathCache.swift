@@ -14,11 +14,17 @@ import Synchronization
 /// that depend on it. The chains a node's interpreter walks are, rule for rule and in order,
 /// the chains `netsim node` prints for it (a test compares them).
 final class DatapathCache: Sendable {
-    struct Entry: Sendable {
-        var host: HostNetwork
-        var interpreter: IPTablesInterpreter
+    /// A class: a trace asks for it at each node it crosses, and a copy of the host and its
+    /// interpreters would retain every table of them.
+    final class Entry: Sendable {
+        let host: HostNetwork
+        let interpreter: IPTablesInterpreter
         /// An IPv6 cluster's node: its ip6tables (kube-proxy's IPv6 rules), for IPv6 packets.
-        var interpreter6: IPTablesInterpreter? = nil
+        let interpreter6: IPTablesInterpreter?
+
+        init(host: HostNetwork, interpreter: IPTablesInterpreter, interpreter6: IPTablesInterpreter? = nil) {
+            self.host = host; self.interpreter = interpreter; self.interpreter6 = interpreter6
+        }
 
         /// The ruleset a packet of this family goes through: iptables for IPv4, ip6tables for
         /// IPv6 (nil on a node without IPv6).
@@ -204,8 +210,8 @@ final class DatapathCache: Sendable {
         for e in host.enis { ifaces[e.interface] = e.primaryIP }
         // A veth has no address of its own: MASQUERADE takes the node's primary address.
         if let p = host.primary { for v in host.vethByAddress.values { ifaces[v] = p.primaryIP } }
-        var entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, unparsed: unparsed, localAddresses: host.localAddresses, interfaceAddresses: ifaces))
-        if let v6 = host.ipv6 { entry.interpreter6 = interpreter6(host: host, v6, config: config) }
+        let entry = Entry(host: host, interpreter: IPTablesInterpreter(chains: chains, shared: s.chains, unparsed: unparsed, localAddresses: host.localAddresses, interfaceAddresses: ifaces),
+                          interpreter6: host.ipv6.map { interpreter6(host: host, $0, config: config) })
         entries.withLock { $0[node] = entry }
         return entry
     }

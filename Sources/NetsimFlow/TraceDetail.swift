@@ -799,7 +799,7 @@ extension Subnet {
 
 extension FabricIndex {
     /// Subnet `name` by its ID and name (an empty ID when the fabric has no such subnet).
-    public func subnetRef(_ name: String) -> ObjectRef { ObjectRef(id: subnets[name]?.subnet.id ?? "", name: name) }
+    public func subnetRef(_ name: String) -> ObjectRef { ObjectRef(id: subnetEntries[name]?.subnet.id ?? "", name: name) }
     /// Node `name` by its instance ID and name (an empty ID when the cluster has no such node).
     public func nodeRef(_ name: String) -> ObjectRef { ObjectRef(id: nodeByName[name]?.instanceID ?? "", name: name) }
 }

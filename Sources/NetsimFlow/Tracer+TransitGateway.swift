@@ -17,7 +17,7 @@ extension Walk {
         var zone: String? = nil
         var entry: TransitGateway.Attachment? = nil
         if let vpc, let subnet {
-            let (list, named) = tgw.attachmentSubnets(in: vpc)
+            let (list, named) = attachmentSubnets(tgw, in: vpc)
             if named && !list.contains(where: { $0.zone == subnet.zone }) {
                 block(.tgwAttachVPCAZRestriction, .noRoute, component: tgw.id,
                       .transitGatewayNoSubnetInZone(vpc: vpc.name, transitGateway: tgw.name, zone: subnet.zone, subnets: list.map { (name: $0.name, zone: $0.zone) }),
@@ -43,8 +43,8 @@ extension Walk {
         }
         // The route table: the entry attachment's association (the legacy form has one table).
         let tableName: String?
-        if tgw.isLegacy { tableName = tgw.routeTables.first?.name } else { tableName = entry.flatMap { tgw.associatedTable(of: $0.name)?.name } }
-        guard let tableName, let table = f.transitGatewayTable(tgw.name, tableName) else {
+        if tgw.isLegacy { tableName = tgw.routeTables.first?.name } else { tableName = entry.flatMap { associatedTableName(tgw, $0.name) } }
+        guard let tableName, let table = transitGatewayTable(tgw, tableName) else {
             let a = entry?.name ?? "(none)"
             block(.tgwAttachMissingTGWRtbAssociation, .noRoute, component: entry?.id ?? tgw.id,
                   .transitGatewayUnassociated(transitGateway: tgw.name, attachment: a), at: entry?.location ?? tgw.location)
@@ -161,7 +161,7 @@ extension Walk {
             attachmentSubnetOutbound(target, entry)
             return .move(.localDelivery(vpc: target.name, fromSubnet: entry.name))
         }
-        guard let (entry, sameZoneAsSender, named) = tgw.entrySubnet(in: target, zone: zone) else {
+        guard let (entry, sameZoneAsSender, named) = entrySubnet(tgw, in: target, zone: zone) else {
             block(.noRouteToDestination, .noRoute, component: tgw.id, .vpcNoSubnetOnward(vpc: name, destination: packet.destination))
             finish(.noRoute, place: .vpc(name), .noRoute, .noRoute(.noSubnetOnward))
             return .stop
@@ -176,7 +176,7 @@ extension Walk {
         // each candidate (`entryZones`) to say whether they agree. With appliance mode the
         // transit gateway picks one zone for the flow by a flow hash, whatever the sender's
         // zone, and keeps it for the reply.
-        let candidates = tgw.attachmentSubnets(in: target).subnets
+        let candidates = attachmentSubnets(tgw, in: target).subnets
         let key = TransitGatewayZoneChoice.key(tgw: tgw.name, vpc: name)
         let applianceKey = "\(tgw.name)/\(att.name)"
         var alternative = false
@@ -185,8 +185,8 @@ extension Walk {
             sameZone = true
         } else if !sameZone || (att.applianceMode && direction == .forward) {
             // (A reply from outside the VPCs without appliance mode: the same unsaid choice.)
-            let tables = Set(candidates.map { target.routeTable(for: $0)?.name ?? "" })
-            if tables.count > 1, !zoneChoices.contains(where: { $0.key == key }) {
+            let tablesDiffer = attachmentTablesDiffer(tgw, target, candidates)
+            if tablesDiffer, !zoneChoices.contains(where: { $0.key == key }) {
                 var choice = TransitGatewayZoneChoice(transitGateway: tgw.name, vpc: name, senderZone: zone, chosen: subnet.zone,
                                                       candidates: candidates.map { ($0.zone, $0.name, target.routeTable(for: $0)?.name ?? "main") },
                                                       location: tgw.location)

@@ -159,17 +159,17 @@ extension Walk {
     }
 
     func ref(_ i: Int) -> InterfaceRef {
-        let iface = f.interfaces[i]
+        let f = self.f
         // An IPv6 flow names the interface by its IPv6 address.
-        if case .ipv6 = packet.destination, let v6 = iface.ipv6 {
-            return InterfaceRef(index: i, id: iface.id, label: iface.label, address: .ipv6(v6), subnet: iface.subnet)
+        if case .ipv6 = packet.destination, let v6 = f.interfaces[i].ipv6 {
+            return InterfaceRef(index: i, id: f.interfaces[i].id, label: f.interfaces[i].label, address: .ipv6(v6), subnet: f.interfaces[i].subnet)
         }
-        return InterfaceRef(index: i, id: iface.id, label: iface.label, address: .ipv4(iface.primaryIP), subnet: iface.subnet)
+        return InterfaceRef(index: i, id: f.interfaces[i].id, label: f.interfaces[i].label, address: .ipv4(f.interfaces[i].primaryIP), subnet: f.interfaces[i].subnet)
     }
 
     func place(_ i: Int) -> Place {
-        let iface = f.interfaces[i]
-        if iface.kind == .loadBalancer, let l = iface.loadBalancer { return .loadBalancerNode(ref(i), loadBalancer: f.loadBalancers[l].name) }
+        let f = self.f
+        if f.interfaces[i].kind == .loadBalancer, let l = f.interfaces[i].loadBalancer { return .loadBalancerNode(ref(i), loadBalancer: f.loadBalancers[l].name) }
         return .interface(ref(i))
     }
 
@@ -256,7 +256,7 @@ extension Walk {
 
     mutating func securityGroups(_ i: Int, _ direction: SecurityGroupEvaluator.Direction) {
         let iface = f.interfaces[i]
-        let groups = f.securityGroups(of: iface)
+        let groups = f.securityGroups(ofInterface: i)
         let lost = direction == .ingress && identityLost
         let home = iface.vpc
         let carried = direction == .ingress ? lbIdentity : nil
@@ -288,7 +288,7 @@ extension Walk {
     }
 
     mutating func networkACL(vpc: VPC, subnet: Subnet, _ direction: NetworkACLEvaluator.Direction) {
-        guard let acl = vpc.networkACL(for: subnet) else { return }
+        guard let acl = networkACLOf(vpc: vpc, subnet: subnet) else { return }
         let d = NetworkACLEvaluator.evaluate(acl, direction: direction, packet: packet)
         let dir = FilterDirection(direction)
         let aclRef = ObjectRef(id: acl.id, name: acl.name)
@@ -342,7 +342,7 @@ extension Walk {
             return .stop
         }
         if case .ipv6(let d) = packet.destination { return route6(vpc: vpc, subnet: subnet, d) }
-        guard let rt = f.routeTable(vpc: vpc, subnet: subnet) else { return .stop }
+        guard let rt = routeTableOf(vpc: vpc, subnet: subnet) else { return .stop }
         let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
             block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: subnet.name, destination: packet.destination), at: rt.table.location)
@@ -378,7 +378,7 @@ extension Walk {
             return .stop
         }
         let target = f.interfaces[d]
-        if target.subnet != subnet, let (v, s) = f.subnets[target.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        if target.subnet != subnet, let e = f.subnetEntries[target.subnet] { networkACL(vpc: e.vpc, subnet: e.subnet, .inbound) }
         return .move(.arrive(d))
     }
 
@@ -462,7 +462,7 @@ extension Walk {
         }
         if let d = f.publicOwnerOf(packet.destination) {
             let iface = f.interfaces[d]
-            guard let vpc = f.vpcByName[iface.vpc], let igw = vpc.internetGateway else {
+            guard let vpc = f.vpcEntries[iface.vpc]?.vpc, let igw = vpc.internetGateway else {
                 block(.noRouteToDestination, .noRoute, component: iface.id, .noInternetGateway(vpc: iface.vpc, destination: packet.destination))
                 finish(.noRoute, place: .internet(nil), .noRoute, .noRoute(.noInternetGateway))
                 return .stop
@@ -510,7 +510,7 @@ extension Walk {
             finish(.deniedIn, place: here, .denied, .filter(.natSourceOutsideVPC), component: nat.id)
             return .stop
         }
-        if subnet != nat.subnet, let (v, s) = f.subnets[nat.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        if subnet != nat.subnet, let e = f.subnetEntries[nat.subnet] { networkACL(vpc: e.vpc, subnet: e.subnet, .inbound) }
         observe(.interfaceIn(idx))
         let before = packet
         packet.source = .ipv4(iface.primaryIP)
@@ -586,7 +586,7 @@ extension Walk {
     mutating func middlebox(_ name: String, from subnet: String) -> StageResult {
         guard let i = f.interfaceByName[name] else { return .stop }
         let iface = f.interfaces[i]
-        if iface.subnet != subnet, let (v, s) = f.subnets[iface.subnet] { networkACL(vpc: v, subnet: s, .inbound) }
+        if iface.subnet != subnet, let e = f.subnetEntries[iface.subnet] { networkACL(vpc: e.vpc, subnet: e.subnet, .inbound) }
         if f.ownerOf(packet.destination) == i { return .move(.arrive(i)) }
         if iface.sourceDestCheck {
             block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckAppliance(interface: iface.label, destination: packet.destination))
@@ -595,7 +595,7 @@ extension Walk {
             // A stateful appliance drops a reply of a flow it did not see begin (the
             // asymmetric path a transit gateway without appliance mode makes).
             if f.statefulInterfaces.contains(i), !state.appliancesSeen.contains(i) {
-                let zone = f.subnets[iface.subnet]?.subnet.zone ?? "?"
+                let zone = f.subnetEntries[iface.subnet]?.subnet.zone ?? "?"
                 block(.asymmetricRoute, .deniedIn, component: iface.id, .applianceNoSession(interface: iface.label, zone: zone))
                 finish(.deniedIn, place: place(i), .denied, .filter(.applianceNoSessionForReply), component: iface.id)
                 return .stop
@@ -653,6 +653,29 @@ struct VisitKey: Hashable {
     var place: Where
     var source: IPAddress
     var destination: IPAddress
+
+    /// The addresses first (cheap), then the place's names.
+    static func == (a: VisitKey, b: VisitKey) -> Bool {
+        a.destination == b.destination && a.source == b.source && a.place == b.place
+    }
+}
+
+/// The places a walk has been: a handful (at most `Walk.maxDecisions` routing decisions), so a
+/// list compared in order, with no hashing of names and no table to grow.
+struct VisitSet {
+    private var keys: [VisitKey] = []
+
+    /// Adds `key`; `inserted` is false when it was there already (as `Set.insert` says).
+    mutating func insert(_ key: VisitKey) -> (inserted: Bool, memberAfterInsert: VisitKey) {
+        for k in keys where k == key { return (false, k) }
+        if keys.capacity == 0 { keys.reserveCapacity(8) }
+        keys.append(key)
+        return (true, key)
+    }
+
+    func contains(_ key: VisitKey) -> Bool { keys.contains(key) }
+    var count: Int { keys.count }
+    var isEmpty: Bool { keys.isEmpty }
 }
 
 extension String {

@@ -38,6 +38,18 @@ public enum NetworkACLEvaluator {
     public static func deniedPorts(_ acl: NetworkACL, direction: Direction, packet: Packet, range: ClosedRange<UInt16>) -> [PortRange] {
         let rules = direction == .inbound ? acl.inbound : acl.outbound
         let peer = direction == .inbound ? packet.source : packet.destination
+        // The usual case first, without building lists: the first rule that applies allows
+        // every port of the range (nothing is denied).
+        for r in rules {
+            guard r.block.contains(peer), r.ipProtocol.covers(packet.ipProtocol) else { continue }
+            let all: Bool
+            switch r.ipProtocol {
+            case .tcp, .udp: all = r.ports.lower <= range.lowerBound && range.upperBound <= r.ports.upper
+            default: all = true
+            }
+            if all && r.action == .allow { return [] }
+            break
+        }
         // Walk the rules once, carving the still-undecided part of the range.
         var undecided: [ClosedRange<Int>] = [Int(range.lowerBound)...Int(range.upperBound)]
         var denied: [ClosedRange<Int>] = []

@@ -2,7 +2,8 @@ import NetsimModel
 
 /// One transit gateway route table, compiled for lookups: its effective routes (one per
 /// destination, the best by AWS's route priority) indexed by prefix length, longest first.
-public struct CompiledTransitGatewayTable: Sendable {
+/// A class: a walk asks for it at each transit gateway visit (a copy would retain each list).
+public final class CompiledTransitGatewayTable: Sendable {
     public let table: TransitGateway.RouteTable
     /// Effective routes, longest prefix first (as `describe` prints them).
     public let routes: [TransitGatewayRoute]
@@ -73,6 +74,7 @@ extension FabricIndex {
 
     /// The compiled table `table` of transit gateway `tgw`.
     public func transitGatewayTable(_ tgw: String, _ table: String) -> CompiledTransitGatewayTable? {
-        transitGatewayTables["\(tgw)/\(table)"]
+        if let e = transitGatewayEntries[tgw], let t = e.tables[table] { return t }
+        return transitGatewayTables["\(tgw)/\(table)"]
     }
 }

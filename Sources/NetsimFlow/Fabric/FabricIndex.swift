@@ -20,17 +20,17 @@ public struct Interface: Sendable {
     }
     public var kind: Kind
     /// `eni-…` (or the NAT gateway's ID).
-    public var id: String
+    public var id: String { get { names.id } set { uniqueNames(); names.id = newValue } }
     /// What people call it: the node name and device, the external's name, …
-    public var label: String
-    public var vpc: String
-    public var subnet: String
-    public var securityGroups: [String]
+    public var label: String { get { names.label } set { uniqueNames(); names.label = newValue } }
+    public var vpc: String { get { names.vpc } set { uniqueNames(); names.vpc = newValue } }
+    public var subnet: String { get { names.subnet } set { uniqueNames(); names.subnet = newValue } }
+    public var securityGroups: [String] { get { names.securityGroups } set { uniqueNames(); names.securityGroups = newValue } }
     public var primaryIP: IPv4Address
     public var publicIP: IPv4Address?
     public var sourceDestCheck: Bool
     /// The node this ENI belongs to, for node ENIs.
-    public var node: String?
+    public var node: String? { get { names.node } set { uniqueNames(); names.node = newValue } }
     public var deviceIndex: Int?
     /// For load balancer nodes: the index of the load balancer.
     public var loadBalancer: Int? = nil
@@ -38,10 +38,41 @@ public struct Interface: Sendable {
     public var mac = MACAddress(0x02, 0, 0, 0, 0, 0)
     /// Security Groups for Pods: this is the branch ENI of a pod ("namespace/name") on `node`'s
     /// trunk, with its VLAN ID; it holds only the pod's address.
-    public var branchPod: String? = nil
+    public var branchPod: String? { get { names.branchPod } set { uniqueNames(); names.branchPod = newValue } }
     public var vlanID: Int? = nil
     /// The interface's own IPv6 address (a node's primary ENI, a declared interface), if any.
     public var ipv6: IPv6Address? = nil
+
+    /// The names and lists, in one shared box (copied on write): a walk copies interfaces out
+    /// of the fabric at every stage, and a copy then retains one object instead of each string.
+    final class Names: @unchecked Sendable {
+        var id: String, label: String, vpc: String, subnet: String
+        var securityGroups: [String]
+        var node: String?
+        var branchPod: String? = nil
+        init(id: String, label: String, vpc: String, subnet: String, securityGroups: [String], node: String?) {
+            self.id = id; self.label = label; self.vpc = vpc; self.subnet = subnet; self.securityGroups = securityGroups; self.node = node
+        }
+        func copy() -> Names {
+            let n = Names(id: id, label: label, vpc: vpc, subnet: subnet, securityGroups: securityGroups, node: node)
+            n.branchPod = branchPod
+            return n
+        }
+    }
+    private var names: Names
+
+    private mutating func uniqueNames() {
+        if !isKnownUniquelyReferenced(&names) { names = names.copy() }
+    }
+
+    public init(kind: Kind, id: String, label: String, vpc: String, subnet: String, securityGroups: [String], primaryIP: IPv4Address,
+                publicIP: IPv4Address?, sourceDestCheck: Bool, node: String?, deviceIndex: Int?, loadBalancer: Int? = nil,
+                mac: MACAddress = MACAddress(0x02, 0, 0, 0, 0, 0), branchPod: String? = nil, vlanID: Int? = nil, ipv6: IPv6Address? = nil) {
+        names = Names(id: id, label: label, vpc: vpc, subnet: subnet, securityGroups: securityGroups, node: node)
+        names.branchPod = branchPod
+        self.kind = kind; self.primaryIP = primaryIP; self.publicIP = publicIP; self.sourceDestCheck = sourceDestCheck
+        self.deviceIndex = deviceIndex; self.loadBalancer = loadBalancer; self.mac = mac; self.vlanID = vlanID; self.ipv6 = ipv6
+    }
 }
 
 /// Everything the tracer looks up, indexed once per topology: who owns each private and
@@ -67,6 +98,13 @@ public final class FabricIndex: @unchecked Sendable {
     public private(set) var groupVPC: [String: String] = [:]
     public private(set) var subnets: [String: (vpc: VPC, subnet: Subnet)] = [:]
     public private(set) var vpcByName: [String: VPC] = [:]
+    /// The same subnets, VPCs and transit gateways held in classes, with what a walk reads at
+    /// them found once (`FabricIndex+Entries.swift`).
+    public internal(set) var subnetEntries: [String: SubnetEntry] = [:]
+    public internal(set) var vpcEntries: [String: VPCEntry] = [:]
+    public internal(set) var transitGatewayEntries: [String: CompiledTransitGateway] = [:]
+    /// `securityGroups(of:)` of each interface (by index), found once.
+    public internal(set) var interfaceGroups: [[SecurityGroup]] = []
     public private(set) var natByName: [String: (vpc: VPC, nat: NATGateway, interface: Int)] = [:]
     public private(set) var interfaceByName: [String: Int] = [:]
     public private(set) var nodeByName: [String: RealizedNode] = [:]
@@ -197,6 +235,7 @@ public final class FabricIndex: @unchecked Sendable {
         addInterfaceEndpoints()
         compileTransitGateways()
         addIPv6()
+        buildEntries()
     }
 
     /// Indexes the realized cluster's load balancers (built in the realize step): a node ENI
@@ -333,6 +372,7 @@ public final class FabricIndex: @unchecked Sendable {
     }
 
     public func routeTable(vpc: VPC, subnet: Subnet) -> CompiledRouteTable? {
+        if let e = subnetEntries[subnet.name], e.vpc.name == vpc.name { return e.routeTable }
         guard let rt = vpc.routeTable(for: subnet) else { return nil }
         return routeTables["\(vpc.name)/\(rt.name)"]
     }

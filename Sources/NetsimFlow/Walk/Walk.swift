@@ -85,7 +85,7 @@ public struct FlowState: Sendable {
     /// How the walk ended (its last step).
     public var end: Disposition?
     var sessions: [Session] = []
-    var visited = Set<VisitKey>()
+    var visited = VisitSet()
     /// Routing decisions taken, to end pathological chains (a very long chain of appliances).
     var decisions = 0
     /// The interface the packet goes straight to from the interface it leaves (same subnet),
@@ -139,6 +139,10 @@ public struct FlowState: Sendable {
     /// A reply walk: the forward walk's enforced decisions (their pods and policies), which the
     /// replies pass by conntrack.
     var forwardPolicies: [PolicyVerdict] = []
+    /// The subnet and transit gateway last looked up (a walk asks for each several times in a
+    /// row: its network ACL, then its route table; a gateway's tables, then its subnets).
+    var lastSubnet: SubnetEntry? = nil
+    var lastTransitGateway: CompiledTransitGateway? = nil
 
     init(packet: Packet) { self.packet = packet }
 }
@@ -151,12 +155,19 @@ public struct Recorder: Sendable {
     public internal(set) var wire: [WireRecord] = []
 
     /// A step at a place (merged into the last hop when it is the same place).
-    public mutating func hop(_ place: Place, _ step: Step) {
-        if let last = hops.last, last.place == place { hops[hops.count - 1].steps.append(step) } else { hops.append(Hop(place: place, steps: [step])) }
+    public mutating func hop(_ place: consuming Place, _ step: consuming Step) {
+        // The last hop is compared and extended in place (no copy of it and its steps).
+        let n = hops.count
+        if n > 0, hops[n - 1].place == place { hops[n - 1].steps.append(step); return }
+        if hops.capacity == 0 { hops.reserveCapacity(24) }
+        hops.append(Hop(place: place, steps: [step]))
     }
 
-    public mutating func hop(_ place: Place, _ steps: [Step]) {
-        if let last = hops.last, last.place == place { hops[hops.count - 1].steps += steps } else { hops.append(Hop(place: place, steps: steps)) }
+    public mutating func hop(_ place: consuming Place, _ steps: consuming [Step]) {
+        let n = hops.count
+        if n > 0, hops[n - 1].place == place { hops[n - 1].steps += steps; return }
+        if hops.capacity == 0 { hops.reserveCapacity(24) }
+        hops.append(Hop(place: place, steps: steps))
     }
 
     /// A block: the walk goes on past it (to find every other), the verdict keeps it.
@@ -402,34 +413,34 @@ struct Walk {
         case (.securityGroupsEgress, .interfaceEgress(let i, _)): return securityGroupsEgress(i)
         case (.leaveInterface, .interfaceEgress(let i, _)): return leaveInterface(i)
         case (.networkACLOutbound, .subnetEgress(let name)):
-            guard let (vpc, subnet) = f.subnets[name] else { return .stop }
-            networkACL(vpc: vpc, subnet: subnet, .outbound)
+            guard let e = subnetEntry(name) else { return .stop }
+            networkACL(vpc: e.vpc, subnet: e.subnet, .outbound)
             return .move(.routeTable(name))
         case (.routeTable, .routeTable(let name)):
-            guard let (vpc, subnet) = f.subnets[name] else { return .stop }
-            return route(vpc: vpc, subnet: subnet)
+            guard let e = subnetEntry(name) else { return .stop }
+            return route(vpc: e.vpc, subnet: e.subnet)
         case (.localDelivery, .localDelivery(let name, let from)):
-            guard let vpc = f.vpcByName[name] else { return .stop }
-            return localDelivery(vpc: vpc, from: from)
+            guard let e = f.vpcEntries[name] else { return .stop }
+            return localDelivery(vpc: e.vpc, from: from)
         case (.interfaceIngress, .arrive(let d)): return interfaceIngress(d)
         case (.interfaceOwner, .arrive(let d)): return interfaceOwner(d)
         case (.internetGatewayEgress, .internetGateway(let name)):
-            guard let vpc = f.vpcByName[name] else { return .stop }
-            return internetGatewayEgress(vpc: vpc)
+            guard let e = f.vpcEntries[name] else { return .stop }
+            return internetGatewayEgress(vpc: e.vpc)
         case (.fromInternet, .internet): return fromInternet()
         case (.natGateway, .natGateway(let name, let from)): return natGateway(name, from: from)
         case (.natReturn, .natReturn(let d)): return natReceive(d)
         case (.peering, .peering(let name, let from)):
-            guard let vpc = f.vpcByName[from] else { return .stop }
-            return peering(name, from: vpc)
+            guard let e = f.vpcEntries[from] else { return .stop }
+            return peering(name, from: e.vpc)
         case (.transitGateway, .transitGateway(let name, let from)):
-            guard let tgw = f.topology.transitGateways.first(where: { $0.name == name }) else { return .stop }
-            guard let from else { return transitGateway(tgw, from: nil, subnet: nil) }
-            guard let (vpc, subnet) = f.subnets[from] else { return .stop }
-            return transitGateway(tgw, from: vpc, subnet: subnet)
+            guard let t = transitGatewayEntry(name) else { return .stop }
+            guard let from else { return transitGateway(t.tgw, from: nil, subnet: nil) }
+            guard let e = subnetEntry(from) else { return .stop }
+            return transitGateway(t.tgw, from: e.vpc, subnet: e.subnet)
         case (.gatewayEndpoint, .gatewayEndpoint(let name, let vpcName)):
-            guard let vpc = f.vpcByName[vpcName] else { return .stop }
-            return gatewayEndpoint(name, vpc: vpc)
+            guard let e = f.vpcEntries[vpcName] else { return .stop }
+            return gatewayEndpoint(name, vpc: e.vpc)
         case (.middlebox, .middlebox(let name, let from)): return middlebox(name, from: from)
         case (.loadBalancer, .loadBalancer(let d)): return loadBalancerStage(d)
         case (.loadBalancerReturn, .loadBalancerReturn(let d)): return loadBalancerReturn(d)
@@ -450,7 +461,7 @@ struct Walk {
     var packet: Packet { get { state.packet } _modify { yield &state.packet } }
     var end: Disposition? { get { state.end } _modify { yield &state.end } }
     var sessions: [Session] { get { state.sessions } _modify { yield &state.sessions } }
-    var visited: Set<VisitKey> { get { state.visited } _modify { yield &state.visited } }
+    var visited: VisitSet { get { state.visited } _modify { yield &state.visited } }
     var decisions: Int { get { state.decisions } _modify { yield &state.decisions } }
     var identityLost: Bool { get { state.identityLost } _modify { yield &state.identityLost } }
     var viaTransitGateway: Bool { get { state.viaTransitGateway } _modify { yield &state.viaTransitGateway } }
@@ -471,15 +482,15 @@ struct Walk {
     var notes: [TraceNote] { get { rec.notes } _modify { yield &rec.notes } }
     var wire: [WireRecord] { rec.wire }
 
-    mutating func hop(_ place: Place, _ step: Step) { rec.hop(place, step) }
-    mutating func hop(_ place: Place, _ steps: [Step]) { rec.hop(place, steps) }
+    mutating func hop(_ place: consuming Place, _ step: consuming Step) { rec.hop(place, step) }
+    mutating func hop(_ place: consuming Place, _ steps: consuming [Step]) { rec.hop(place, steps) }
 
     mutating func block(_ code: ExplanationCode, _ d: Disposition, component: String, _ reason: BlockReason, at loc: SourceLocation? = nil) {
         rec.block(code, d, direction: ctx.direction, component: component, reason, at: loc)
     }
 
     /// The last step of a walk: recorded, and the walk's end unless one was set before.
-    mutating func finish(_ d: Disposition, place: Place, _ action: Step.Action, _ detail: StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
+    mutating func finish(_ d: Disposition, place: consuming Place, _ action: Step.Action, _ detail: consuming StepDetail, component: String? = nil, at loc: SourceLocation? = nil) {
         rec.hop(place, Step(action, detail, component: component, location: loc))
         if state.end == nil { state.end = d }
     }

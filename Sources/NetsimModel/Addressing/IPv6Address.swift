@@ -65,21 +65,51 @@ public struct IPv6Address: Hashable, Comparable, Sendable, CustomStringConvertib
     /// an IPv4-mapped address as `::ffff:a.b.c.d` (section 5).
     public var description: String {
         if let v4 = ipv4Mapped { return "::ffff:\(v4)" }
-        let g = groups
-        var bestStart = -1, bestLength = 0, runStart = -1
-        for i in 0...8 {
-            if i < 8 && g[i] == 0 {
-                if runStart < 0 { runStart = i }
-            } else if runStart >= 0 {
-                if i - runStart > bestLength && i - runStart >= 2 { bestStart = runStart; bestLength = i - runStart }
-                runStart = -1
+        // Written byte by byte into a fixed buffer (at most 39 characters): addresses are
+        // written on the hot paths of traces (labels, host routes, kube-proxy's flow hash).
+        var g: (UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16, UInt16) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &g) { raw in
+            let w = raw.bindMemory(to: UInt16.self)
+            for i in 0..<4 { w[i] = UInt16(truncatingIfNeeded: high >> UInt64(48 - 16 * i)) }
+            for i in 0..<4 { w[4 + i] = UInt16(truncatingIfNeeded: low >> UInt64(48 - 16 * i)) }
+        }
+        return withUnsafeBytes(of: &g) { gRaw -> String in
+            let groups = gRaw.bindMemory(to: UInt16.self)
+            var bestStart = -1, bestLength = 0, runStart = -1
+            for i in 0...8 {
+                if i < 8 && groups[i] == 0 {
+                    if runStart < 0 { runStart = i }
+                } else if runStart >= 0 {
+                    if i - runStart > bestLength && i - runStart >= 2 { bestStart = runStart; bestLength = i - runStart }
+                    runStart = -1
+                }
+            }
+            var buf: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+            return withUnsafeMutableBytes(of: &buf) { raw -> String in
+                var n = 0
+                func put(_ v: UInt16) {
+                    var started = false
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        let d = Int(v >> UInt16(shift) & 0xF)
+                        if d == 0 && !started && shift != 0 { continue }
+                        started = true
+                        raw[n] = UInt8(d < 10 ? 48 + d : 87 + d); n += 1
+                    }
+                }
+                var i = 0
+                while i < 8 {
+                    if i == bestStart {
+                        raw[n] = 58; raw[n + 1] = 58; n += 2
+                        i += bestLength
+                        continue
+                    }
+                    if i > 0 && i != bestStart + bestLength { raw[n] = 58; n += 1 }
+                    put(groups[i])
+                    i += 1
+                }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<n]), as: UTF8.self)
             }
         }
-        func hex(_ range: Range<Int>) -> String {
-            range.map { String(g[$0], radix: 16) }.joined(separator: ":")
-        }
-        if bestStart < 0 { return hex(0..<8) }
-        return hex(0..<bestStart) + "::" + hex((bestStart + bestLength)..<8)
     }
 
     public static func < (lhs: IPv6Address, rhs: IPv6Address) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
