@@ -78,6 +78,7 @@ extension AWSImporter {
         let order = [inv.mainVPC] + inv.vpcs.compactMap { $0.string("VpcId") }.filter { $0 != inv.mainVPC }
         var plan = Plan()
         plan.vpcOrder = order
+        checkIDs(inv)
         classifyHosts(&inv, &plan)
         prepareEdges(inv, &plan)
         assignNames(inv, &plan)

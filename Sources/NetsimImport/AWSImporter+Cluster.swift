@@ -234,7 +234,10 @@ extension AWSImporter {
                 dangling("\(e.id) is in subnet \(e.item.string("SubnetId") ?? "?"), which the folder does not hold", e.item)
                 skip(e.isInstance ? "instance" : "network interface", e.id, e.item, "its subnet is not in the folder"); continue
             }
-            guard let ip = e.item.string("PrivateIpAddress"), Self.isIPv4(ip) else { continue }
+            guard let ip = e.item.string("PrivateIpAddress"), Self.usable(ip, in: inv.subnetByID[sub]) else {
+                badValue("\(e.id): its address \(e.item.string("PrivateIpAddress") ?? "(none)") is not a usable address of subnet \(sub)", e.item)
+                skip(e.isInstance ? "instance" : "network interface", e.id, e.item, "its address is not in its subnet"); continue
+            }
             var p: Pairs = [("name", Self.s(name)), ("address", ip), ("subnet", Self.s(sn))]
             let groupObjects = e.isInstance ? e.item.o.objects("SecurityGroups") : e.item.o.objects("Groups")
             var groups: [String] = []

@@ -40,7 +40,7 @@ extension AWSImporter {
         for id in list {
             guard let p = plan.peerings[id], let req = p.o.object("RequesterVpcInfo")?.string("VpcId"), let acc = p.o.object("AccepterVpcInfo")?.string("VpcId") else { continue }
             out.comment(2, p.cite(id))
-            out.line(2, "- " + YAMLText.flow([("name", Self.s(names.name("target", id) ?? id)), ("id", Self.s(id)),
+            out.line(2, "- " + YAMLText.flow([("name", Self.s(names.name("target", id) ?? id)), Self.idPair(id),
                                               ("requesterVpc", Self.s(names.name("vpc", req) ?? req)), ("accepterVpc", Self.s(names.name("vpc", acc) ?? acc))]))
             count("peering connections")
         }
@@ -59,7 +59,7 @@ extension AWSImporter {
             count("transit gateways")
             out.comment(2, t.cite(id))
             out.line(2, "- name: " + Self.s(names.name("target", id) ?? id))
-            out.line(4, "id: " + Self.s(id))
+            if Self.idOK(id) { out.line(4, "id: " + Self.s(id)) }
             let opts = t.o.object("Options")
             // Attachments written: VPC attachments of imported VPCs.
             var attNames: [String: String] = [:]
@@ -77,7 +77,7 @@ extension AWSImporter {
                 guard let vpc = a.string("ResourceId"), let vn = names.name("vpc", vpc) else { continue }   // listed by prepareEdges
                 let name = names.assign("tgwatt:\(id)", id: aid, preferred: Self.tagName(a) ?? vn)
                 attNames[aid] = name
-                var p: Pairs = [("name", Self.s(name)), ("id", Self.s(aid)), ("vpc", Self.s(vn))]
+                var p: Pairs = [("name", Self.s(name)), Self.idPair(aid), ("vpc", Self.s(vn))]
                 if let va = inv.tgwVpcAttachments[aid] {
                     let subnets = va.o.array("SubnetIds").compactMap(\.string).compactMap { names.name("subnet", $0) }.sorted()
                     if !subnets.isEmpty { p.append(("subnets", YAMLText.list(subnets))) }
@@ -96,7 +96,8 @@ extension AWSImporter {
             var propagated = Set<String>()
             var tableBodies: [(comment: String, lines: [String])] = []
             for tb in tables {
-                var lines = ["- name: " + Self.s(tb.name), "  id: " + Self.s(tb.id)]
+                var lines = ["- name: " + Self.s(tb.name)]
+                if Self.idOK(tb.id) { lines.append("  id: " + Self.s(tb.id)) }
                 let assoc = inv.tgwAttachments.filter { $0.string("TransitGatewayId") == id && $0.o.object("Association")?.string("TransitGatewayRouteTableId") == tb.id && $0.o.object("Association")?.string("State") == "associated" }
                     .compactMap { $0.string("TransitGatewayAttachmentId") }.compactMap { attNames[$0] }.sorted()
                 if !assoc.isEmpty { lines.append("  associations: " + YAMLText.list(assoc)) }

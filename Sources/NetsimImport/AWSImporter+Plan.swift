@@ -46,8 +46,12 @@ extension AWSImporter {
             }
         }
         let clusterImported = clusterName != nil
+        // The ENIs of NAT gateways and interface endpoints are written as those resources.
+        var serviceENIs = Set<String>()
+        for list in inv.nats.values { for n in list { for a in n.o.objects("NatGatewayAddresses") { if let e = a.string("NetworkInterfaceId") { serviceENIs.insert(e) } } } }
+        for list in inv.endpoints.values { for e in list { for id in e.o.array("NetworkInterfaceIds").compactMap(\.string) { serviceENIs.insert(id) } } }
         for eni in inv.enis.sorted(by: { ($0.string("NetworkInterfaceId") ?? "") < ($1.string("NetworkInterfaceId") ?? "") }) {
-            guard let id = eni.string("NetworkInterfaceId"), !handled.contains(id) else { continue }
+            guard let id = eni.string("NetworkInterfaceId"), !handled.contains(id), !serviceENIs.contains(id) else { continue }
             let type = eni.string("InterfaceType") ?? "interface"
             let attach = eni.o.object("Attachment")
             let instID = attach?.string("InstanceId")

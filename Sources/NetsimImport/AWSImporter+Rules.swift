@@ -16,7 +16,7 @@ extension AWSImporter {
             let (ingress, egress) = rules(of: g, id, inv)
             body.comment(2, g.cite(id) + (inv.hasRulesFile && inv.sgRules[id] != nil ? " (rules from ec2-describe-security-group-rules.json)" : ""))
             body.line(2, "- name: " + Self.s(names.name("sg", id) ?? id))
-            body.line(4, "id: " + Self.s(id))
+            if Self.idOK(id) { body.line(4, "id: " + Self.s(id)) }
             if let d = g.string("Description"), !d.isEmpty { body.line(4, "description: " + Self.s(d)) }
             var t = g.tags; t["Name"] = nil
             if !t.isEmpty { body.line(4, "tags: " + YAMLText.map(t)) }
@@ -82,6 +82,9 @@ extension AWSImporter {
         guard proto == "all" || ["tcp", "udp", "icmp", "icmpv6"].contains(proto) || (Int(proto).map { (0...255).contains($0) } ?? false) else {
             badValue("security group \(g): protocol \(Echo.clip(rawProto)) is not one AWS has", item); return nil
         }
+        if !Self.portsInRange(proto, from: from, to: to) {
+            badValue("security group \(g): ports or ICMP type/code \(from.map(String.init) ?? "none")–\(to.map(String.init) ?? "none") are out of range for \(proto)", item); return nil
+        }
         var peerValue: String
         switch peer.0 {
         case "cidr":
@@ -113,6 +116,19 @@ extension AWSImporter {
         return RuleLine(key: text, text: text, comment: nil)
     }
 
+    /// Ports 0–65535 (from ≤ to) for TCP and UDP, ICMP type and code -1–255; -1 or none is "all".
+    static func portsInRange(_ proto: String, from: Int?, to: Int?) -> Bool {
+        switch proto {
+        case "tcp", "udp":
+            guard let f = from, let t = to, f != -1 || t != -1 else { return true }
+            return (0...65535).contains(f) && (0...65535).contains(t) && f <= t
+        case "icmp", "icmpv6":
+            return (from.map { (-1...255).contains($0) } ?? true) && (to.map { (-1...255).contains($0) } ?? true)
+        default:
+            return true
+        }
+    }
+
     // MARK: network ACLs
 
     /// AWS's default network ACL: rule 100 allows all IPv4 both ways (101 all IPv6 with an IPv6 block).
@@ -140,7 +156,7 @@ extension AWSImporter {
             count("network ACLs")
             body.comment(2, a.cite(id))
             body.line(2, "- name: " + Self.s(names.name("acl", id) ?? id))
-            body.line(4, "id: " + Self.s(id))
+            if Self.idOK(id) { body.line(4, "id: " + Self.s(id)) }
             if a.o.bool("IsDefault") ?? false { body.line(4, "default: true") }
             for egress in [false, true] {
                 var lines: [(Int, String)] = []
@@ -150,6 +166,9 @@ extension AWSImporter {
                     if n == 32767 { continue }   // the `*` rule every ACL ends with
                     guard (1...32766).contains(n) else { badValue("network ACL \(id): rule number \(n) is outside 1–32766", item); continue }
                     let proto = Self.protocolName(e.string("Protocol") ?? "-1")
+                    let (pf, pt) = proto == "icmp" || proto == "icmpv6" ? (e.object("IcmpTypeCode")?.int("Type"), e.object("IcmpTypeCode")?.int("Code"))
+                        : (e.object("PortRange")?.int("From"), e.object("PortRange")?.int("To"))
+                    guard Self.portsInRange(proto, from: pf, to: pt) else { badValue("network ACL \(id) rule \(n): ports or ICMP type/code out of range", item); continue }
                     var p: Pairs = [("rule", "\(n)"), ("protocol", proto)]
                     if proto == "tcp" || proto == "udp" { p += Self.portPairs(proto, from: e.object("PortRange")?.int("From"), to: e.object("PortRange")?.int("To")) }
                     if proto == "icmp" || proto == "icmpv6" { p += Self.portPairs(proto, from: e.object("IcmpTypeCode")?.int("Type"), to: e.object("IcmpTypeCode")?.int("Code")) }
@@ -197,14 +216,14 @@ extension AWSImporter {
                 guard let plID = pl, let plName = names.name("pl", plID) else {
                     skip("gateway endpoint", id, e, "its prefix list is not in the folder (collect ec2-describe-managed-prefix-lists.json)"); continue
                 }
-                var p: Pairs = [("name", Self.s(names.name("target", id) ?? id)), ("id", Self.s(id)), ("service", short), ("prefixList", Self.s(plName))]
+                var p: Pairs = [("name", Self.s(names.name("target", id) ?? id)), Self.idPair(id), ("service", short), ("prefixList", Self.s(plName))]
                 let tables = e.o.array("RouteTableIds").compactMap(\.string).compactMap { names.name("rtb", $0) }.sorted()
                 if !tables.isEmpty { p.append(("routeTables", YAMLText.list(tables))) }
                 gateway.append((e.cite(id), "- " + YAMLText.flow(p)))
                 count("gateway endpoints")
             } else if type == "interface" {
                 guard service.hasPrefix(prefix) else { skip("interface endpoint", id, e, "service \(Echo.clip(service)) is not an AWS service of \(region) (PrivateLink to other services is not modelled)"); continue }
-                var p: Pairs = [("name", Self.s(names.name("iep", id) ?? id)), ("id", Self.s(id)), ("service", Self.s(String(service.dropFirst(prefix.count))))]
+                var p: Pairs = [("name", Self.s(names.name("iep", id) ?? id)), Self.idPair(id), ("service", Self.s(String(service.dropFirst(prefix.count))))]
                 var subnets: [String] = []
                 for s in e.o.array("SubnetIds").compactMap(\.string) {
                     if let n = names.name("subnet", s) { subnets.append(n) } else { dangling("interface endpoint \(id) names subnet \(s), which the folder does not hold", e) }
@@ -251,8 +270,11 @@ extension AWSImporter {
             guard let sub = subnet, let sn = names.name("subnet", sub) else {
                 dangling("network interface \(i.id) is in subnet \(subnet ?? "?"), which the folder does not hold", item); skip("network interface", i.id, item, "its subnet is not in the folder"); continue
             }
-            var p: Pairs = [("name", Self.s(names.name("target", i.id) ?? i.id)), ("id", Self.s(i.id)), ("subnet", Self.s(sn))]
-            if let ip = i.eni?.string("PrivateIpAddress") ?? i.instance?.string("PrivateIpAddress"), Self.isIPv4(ip) { p.append(("privateIp", ip)) }
+            var p: Pairs = [("name", Self.s(names.name("target", i.id) ?? i.id)), Self.idPair(i.id), ("subnet", Self.s(sn))]
+            if let ip = i.eni?.string("PrivateIpAddress") ?? i.instance?.string("PrivateIpAddress"), Self.isIPv4(ip) {
+                if Self.usable(ip, in: inv.subnetByID[sub]) { p.append(("privateIp", ip)) }
+                else { badValue("network interface \(i.id): its address \(ip) is not a usable address of subnet \(sub); netsim chooses one", item) }
+            }
             if let pub = i.eni?.o.object("Association")?.string("PublicIp") ?? i.instance?.string("PublicIpAddress"), Self.isIPv4(pub) { p.append(("publicIp", pub)) }
             let groupObjects = i.eni?.o.objects("Groups") ?? i.instance?.o.objects("SecurityGroups") ?? []
             var groups: [String] = []

@@ -28,7 +28,7 @@ extension AWSImporter {
         for id in ids.sorted() {
             let item = inv.plByID[id]
             let name = names.assign("pl", id: id, preferred: item.flatMap(Self.tagName) ?? item?.string("PrefixListName"))
-            var pairs: Pairs = [("name", Self.s(name)), ("id", Self.s(id))]
+            var pairs: Pairs = [("name", Self.s(name)), Self.idPair(id)]
             var entries: [String] = []
             if let src = entriesFiles[id] {
                 for e in src.root.objects("Entries") {
@@ -58,7 +58,7 @@ extension AWSImporter {
         let name = names.name("vpc", v) ?? v
         body.comment(0, vpc.cite(v) + (peer ? "" : " (the main VPC: \(inv.cluster != nil && v == inv.mainVPC ? "the cluster's" : "the one with the most subnets"))"))
         body.line(0, "name: " + Self.s(name))
-        body.line(0, "id: " + Self.s(v))
+        if Self.idOK(v) { body.line(0, "id: " + Self.s(v)) }
         var blocks: [String] = []
         if let c = vpc.string("CidrBlock") { blocks.append(c) }
         for a in vpc.o.objects("CidrBlockAssociationSet") where (a.object("CidrBlockState")?.string("State") ?? "associated") == "associated" {
@@ -109,7 +109,7 @@ extension AWSImporter {
                 if let id = s.string("SubnetId") { skip("subnet", id, s, "no IPv4 CIDR or zone") }
                 continue
             }
-            var p: Pairs = [("name", Self.s(names.name("subnet", id) ?? id)), ("id", Self.s(id)), ("zone", Self.s(zone)), ("cidr", Self.s(cidr))]
+            var p: Pairs = [("name", Self.s(names.name("subnet", id) ?? id)), Self.idPair(id), ("zone", Self.s(zone)), ("cidr", Self.s(cidr))]
             if let c6 = s.o.objects("Ipv6CidrBlockAssociationSet").first(where: { ($0.object("Ipv6CidrBlockState")?.string("State") ?? "associated") == "associated" })?.string("Ipv6CidrBlock"), Self.isIPv6CIDR(c6) {
                 p.append(("ipv6Cidr", Self.s(c6)))
             }
@@ -126,16 +126,16 @@ extension AWSImporter {
         // Gateways.
         if let g = inv.igws[v], let id = g.string("InternetGatewayId") {
             body.comment(0, g.cite(id))
-            body.line(0, "internetGateway: " + YAMLText.flow([("name", Self.s(names.name("target", id) ?? id)), ("id", Self.s(id))]))
+            body.line(0, "internetGateway: " + YAMLText.flow([("name", Self.s(names.name("target", id) ?? id)), Self.idPair(id)]))
             count("internet gateways")
         }
         if let g = inv.eigws[v], let id = g.string("EgressOnlyInternetGatewayId") {
             body.comment(0, g.cite(id))
-            body.line(0, "egressOnlyInternetGateway: " + YAMLText.flow([("name", Self.s(names.name("target", id) ?? id)), ("id", Self.s(id))]))
+            body.line(0, "egressOnlyInternetGateway: " + YAMLText.flow([("name", Self.s(names.name("target", id) ?? id)), Self.idPair(id)]))
             count("egress-only internet gateways")
         }
         if let vgw = plan.vgws[v] {
-            var p: Pairs = [("name", Self.s(names.name("target", vgw) ?? vgw)), ("id", Self.s(vgw))]
+            var p: Pairs = [("name", Self.s(names.name("target", vgw) ?? vgw)), Self.idPair(vgw)]
             if let item = inv.vgws[v]?.item {
                 body.comment(0, item.cite(vgw) + "; the networks behind it are not in the folder (add them as externals with via:)")
                 if let asn = item.o.int("AmazonSideAsn"), asn != 64512, (64512...65534).contains(asn) || (4_200_000_000...4_294_967_294).contains(asn) { p.append(("amazonSideAsn", "\(asn)")) }
@@ -150,11 +150,14 @@ extension AWSImporter {
         for n in nats {
             guard let id = n.string("NatGatewayId") else { continue }
             guard let sub = n.string("SubnetId"), let sn = names.name("subnet", sub) else { dangling("NAT gateway \(id) is in subnet \(n.string("SubnetId") ?? "?"), which ec2-describe-subnets.json does not list", n); skip("NAT gateway", id, n, "its subnet is not in the folder"); continue }
-            var p: Pairs = [("name", Self.s(names.name("target", id) ?? id)), ("id", Self.s(id)), ("subnet", Self.s(sn))]
+            var p: Pairs = [("name", Self.s(names.name("target", id) ?? id)), Self.idPair(id), ("subnet", Self.s(sn))]
             let priv = (n.string("ConnectivityType") ?? "public") == "private"
             if priv { p.append(("connectivity", "private")) }
             let addr = n.o.objects("NatGatewayAddresses").first { $0.bool("IsPrimary") ?? true } ?? n.o.objects("NatGatewayAddresses").first
-            if let ip = addr?.string("PrivateIp"), Self.isIPv4(ip) { p.append(("privateIp", ip)) }
+            if let ip = addr?.string("PrivateIp"), Self.isIPv4(ip) {
+                if Self.usable(ip, in: inv.subnetByID[sub]) { p.append(("privateIp", ip)) }
+                else { badValue("NAT gateway \(id): its address \(ip) is not a usable address of subnet \(sub); netsim chooses one", n) }
+            }
             if !priv, let ip = addr?.string("PublicIp"), Self.isIPv4(ip) { p.append(("publicIp", ip)) }
             natLines.append((n.cite(id), "- " + YAMLText.flow(p)))
             count("NAT gateways")
@@ -193,7 +196,7 @@ extension AWSImporter {
             count("route tables")
             body.comment(2, rt.cite(id))
             body.line(2, "- name: " + Self.s(names.name("rtb", id) ?? id))
-            body.line(4, "id: " + Self.s(id))
+            if Self.idOK(id) { body.line(4, "id: " + Self.s(id)) }
             if rt.o.objects("Associations").contains(where: { $0.bool("Main") ?? false }) { body.line(4, "main: true") }
             for a in rt.o.objects("Associations") where a.string("GatewayId") != nil {
                 skip("route table association", "\(id) → \(a.string("GatewayId") ?? "")", rt, "an edge association (ingress routing from a gateway) is not modelled")

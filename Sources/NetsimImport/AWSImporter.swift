@@ -7,10 +7,12 @@ struct Item {
     var loc: SourceLocation { src.location(o) }
     func cite(_ id: String) -> String { "\(id) from \(src.name)" }
     func string(_ k: String) -> String? { o.string(k) }
+    /// The resource's tags, without those AWS reserves (`aws:…`, set by CloudFormation, Auto
+    /// Scaling and others; nobody writes them).
     var tags: [String: String] {
         var t: [String: String] = [:]
         for tag in o.objects("Tags") + o.objects("TagSet") {
-            if let k = tag.string("Key") { t[k] = tag.string("Value") ?? "" }
+            if let k = tag.string("Key"), !k.hasPrefix("aws:") { t[k] = tag.string("Value") ?? "" }
         }
         return t
     }
@@ -115,7 +117,41 @@ struct AWSImporter {
         return String(parts[3])
     }
 
+    /// An AWS ID as the format takes it: a known prefix, a hyphen and 8 to 17 lower-case hex
+    /// digits. Another is written without `id` (netsim generates one), with a warning.
+    static func idOK(_ id: String) -> Bool {
+        guard let dash = id.lastIndex(of: "-") else { return false }
+        let digits = id[id.index(after: dash)...]
+        return (8...17).contains(digits.count) && digits.allSatisfy { ($0 >= "0" && $0 <= "9") || ($0 >= "a" && $0 <= "f") }
+    }
+
+    static func idPair(_ id: String) -> (String, String) { idOK(id) ? ("id", YAMLText.scalar(id)) : ("", "") }
+
+    /// A warning for every id of the folder the format would refuse.
+    mutating func checkIDs(_ inv: Inventory) {
+        var all: [(String, Item)] = []
+        for v in inv.vpcs { if let id = v.string("VpcId") { all.append((id, v)) } }
+        for list in inv.subnets.values { for s in list { if let id = s.string("SubnetId") { all.append((id, s)) } } }
+        for list in inv.routeTables.values { for r in list { if let id = r.string("RouteTableId") { all.append((id, r)) } } }
+        for list in inv.securityGroups.values { for g in list { if let id = g.string("GroupId") { all.append((id, g)) } } }
+        for list in inv.nacls.values { for a in list { if let id = a.string("NetworkAclId") { all.append((id, a)) } } }
+        for e in inv.enis { if let id = e.string("NetworkInterfaceId") { all.append((id, e)) } }
+        for (id, item) in all where !Self.idOK(id) {
+            warn(.importBadValue, "\(Echo.clip(id)) is not an AWS ID the topology format takes (a prefix, a hyphen and 8 to 17 lower-case hex digits): it is written without id", item,
+                 hint: "collect the file again with the AWS CLI; netsim generates an id for the resource")
+        }
+    }
+
     static func isIPv4CIDR(_ s: String) -> Bool { IPv4CIDR.parse(s) != nil }
     static func isIPv6CIDR(_ s: String) -> Bool { IPv6CIDR(lenient: s) != nil || IPv6CIDR(s) != nil }
     static func isIPv4(_ s: String) -> Bool { IPv4Address(s) != nil }
+
+    /// Whether `ip` is an address of `subnet`'s IPv4 block AWS could assign (not one of the
+    /// five it reserves).
+    static func usable(_ ip: String, in subnet: Item?) -> Bool {
+        guard let a = IPv4Address(ip), let c = subnet?.string("CidrBlock"), let block = IPv4CIDR.parse(c)?.cidr else { return false }
+        guard block.contains(a) else { return false }
+        let offset = a.value &- block.network.value
+        return offset >= 4 && offset < UInt32(block.size - 1)
+    }
 }

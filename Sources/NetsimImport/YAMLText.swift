@@ -50,7 +50,7 @@ enum YAMLText {
 
     /// `{k: v, …}` from pairs whose values are already YAML text.
     static func flow(_ pairs: [(String, String)]) -> String {
-        "{" + pairs.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}"
+        "{" + pairs.filter { !$0.0.isEmpty }.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}"
     }
 
     /// `[a, b]` of scalars.
