@@ -51,6 +51,7 @@ extension AWSImporter {
                 else if let ref = r.o.object("ReferencedGroupInfo")?.string("GroupId") { peer = ("securityGroup", ref) }
                 let ruleID = r.string("SecurityGroupRuleId") ?? "rule"
                 guard let peer else { badValue("security group rule \(ruleID) has no peer", r); continue }
+                if Self.unreadableNumber(r.o, ["FromPort", "ToPort"]) { badValue("security group rule \(ruleID): FromPort or ToPort is not a whole number AWS has", r); continue }
                 if let line = ruleLine(g: id, item: r, egress: isEgress, proto: r.string("IpProtocol") ?? "-1", from: r.o.int("FromPort"), to: r.o.int("ToPort"),
                                        peer: peer, description: r.string("Description"), ruleID: ruleID, inv) { add(isEgress, line) }
             }
@@ -60,6 +61,7 @@ extension AWSImporter {
                     let proto = perm.string("IpProtocol") ?? "-1"
                     let from = perm.int("FromPort"), to = perm.int("ToPort")
                     let item = Item(o: perm, src: g.src)
+                    if Self.unreadableNumber(perm, ["FromPort", "ToPort"]) { badValue("security group \(id): FromPort or ToPort is not a whole number AWS has", item); continue }
                     var peers: [((String, String), String?)] = []
                     for r in perm.objects("IpRanges") { if let c = r.string("CidrIp") { peers.append((("cidr", c), r.string("Description"))) } }
                     for r in perm.objects("Ipv6Ranges") { if let c = r.string("CidrIpv6") { peers.append((("ipv6Cidr", c), r.string("Description"))) } }
@@ -116,6 +118,16 @@ extension AWSImporter {
         return RuleLine(key: text, text: text, comment: nil)
     }
 
+    /// A number field that is there but is no whole number netsim can hold (2^64, 1.5, "x").
+    static func unreadableNumber(_ o: JSONObject?, _ keys: [String]) -> Bool {
+        guard let o else { return false }
+        return keys.contains { k in
+            guard let v = o[k] else { return false }
+            if case .null = v { return false }
+            return v.int == nil
+        }
+    }
+
     /// Ports 0–65535 (from ≤ to) for TCP and UDP, ICMP type and code -1–255; -1 or none is "all".
     static func portsInRange(_ proto: String, from: Int?, to: Int?) -> Bool {
         switch proto {
@@ -168,6 +180,9 @@ extension AWSImporter {
                     let proto = Self.protocolName(e.string("Protocol") ?? "-1")
                     let (pf, pt) = proto == "icmp" || proto == "icmpv6" ? (e.object("IcmpTypeCode")?.int("Type"), e.object("IcmpTypeCode")?.int("Code"))
                         : (e.object("PortRange")?.int("From"), e.object("PortRange")?.int("To"))
+                    if Self.unreadableNumber(e.object("PortRange"), ["From", "To"]) || Self.unreadableNumber(e.object("IcmpTypeCode"), ["Type", "Code"]) {
+                        badValue("network ACL \(id) rule \(n): a port or ICMP value is not a whole number AWS has", item); continue
+                    }
                     guard Self.portsInRange(proto, from: pf, to: pt) else { badValue("network ACL \(id) rule \(n): ports or ICMP type/code out of range", item); continue }
                     var p: Pairs = [("rule", "\(n)"), ("protocol", proto)]
                     if proto == "tcp" || proto == "udp" { p += Self.portPairs(proto, from: e.object("PortRange")?.int("From"), to: e.object("PortRange")?.int("To")) }

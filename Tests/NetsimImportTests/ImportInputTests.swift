@@ -20,7 +20,8 @@ import Testing
       {"GroupId": "sg-0a2000002", "GroupName": "web", "Description": "web", "VpcId": "vpc-0a1000001",
        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "0.0.0.0/0", "Description": "HTTPS"}]},
                          {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "UserIdGroupPairs": [{"GroupId": "sg-0ffffffffff", "UserId": "999999999999"}]},
-                         {"IpProtocol": "tcp", "FromPort": 9223372036854775807, "ToPort": 9223372036854775807, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}],
+                         {"IpProtocol": "tcp", "FromPort": 9223372036854775807, "ToPort": 9223372036854775807, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]},
+                         {"IpProtocol": "udp", "FromPort": 18446744073709551616, "ToPort": -5, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}],
        "IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}]}
     ]}
     """#
@@ -61,6 +62,9 @@ import Testing
         // A port of 2^63-1 is no port: the rule is left out with a located warning.
         #expect(r.diagnostics.contains { $0.code == .importBadValue && $0.message.contains("out of range") && $0.location.line == 8 })
         #expect(!yaml.contains("9223372036854775807"))
+        // 2^64 is no number netsim holds: that rule is left out too, never read as "all ports".
+        #expect(r.diagnostics.contains { $0.code == .importBadValue && $0.message.contains("not a whole number") && $0.location.line == 9 })
+        #expect(!yaml.contains("protocol: udp"))
         // What is missing is listed; the result loads clean.
         #expect(r.missing.contains("ec2-describe-route-tables.json"))
         #expect(r.reportText.contains("missing (not in the folder"))
@@ -189,5 +193,38 @@ import Testing
         let s = Scratch()
         let script = s.write("collect.sh", r.out)
         #expect(Subprocess.run("/bin/sh", ["-n", script]).status == 0)
+    }
+
+    @Test func clusterNodeGroupsFargateAndAwsNodeSettings() throws {
+        var files = basic
+        files["eks-describe-cluster.json"] = #"{"cluster": {"name": "shop", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/shop", "version": "1.31", "resourcesVpcConfig": {"vpcId": "vpc-0a1000001", "subnetIds": ["subnet-0a1000001", "subnet-0a2000002"], "securityGroupIds": ["sg-0a2000002"], "clusterSecurityGroupId": "sg-0a1000001", "endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["203.0.113.0/24"]}, "kubernetesNetworkConfig": {"serviceIpv4Cidr": "172.20.0.0/16", "ipFamily": "ipv4"}}}"#
+        files["eks-describe-nodegroup-general.json"] = #"{"nodegroup": {"nodegroupName": "general", "instanceTypes": ["m5.large", "m5.xlarge"], "scalingConfig": {"minSize": 1, "maxSize": 5, "desiredSize": 3}, "subnets": ["subnet-0a1000001", "subnet-0a2000002"], "labels": {"team": "shop"}, "taints": [{"key": "dedicated", "value": "shop", "effect": "NO_SCHEDULE"}]}}"#
+        files["eks-describe-fargate-profile-batch.json"] = #"{"fargateProfile": {"fargateProfileName": "batch", "subnets": ["subnet-0a1000001"], "selectors": [{"namespace": "batch", "labels": {"compute": "fargate"}}]}}"#
+        files["eks-describe-addon-vpc-cni.json"] = #"{"addon": {"addonName": "vpc-cni", "configurationValues": "{\"env\": {\"ENABLE_PREFIX_DELEGATION\": \"true\"}, \"enableNetworkPolicy\": \"true\", \"nodeAgent\": {\"enablePolicyEventLogs\": \"true\"}}"}}"#
+        files["kubectl-get-daemonset-aws-node.json"] = #"{"apiVersion": "apps/v1", "kind": "DaemonSet", "spec": {"template": {"spec": {"containers": [{"name": "aws-node", "env": [{"name": "WARM_IP_TARGET", "value": "5"}, {"name": "WARM_ENI_TARGET", "value": "1"}, {"name": "VPC_CNI_VERSION", "value": "v1.19.0"}, {"name": "MY_NODE_NAME", "valueFrom": {"fieldRef": {"fieldPath": "spec.nodeName"}}}]}]}}}}"#
+        files["elbv2-describe-load-balancers.json"] = #"{"LoadBalancers": [{"LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/web/50dc6c495c0c9188", "LoadBalancerName": "web", "Type": "application", "VpcId": "vpc-0a1000001"}]}"#
+        let s = folder(files)
+        let r = AWSImport.run(folder: s.url.path)
+        let yaml = try #require(r.yaml, "\(r.diagnostics.map(\.formatted))")
+        #expect(yaml.contains("name: shop\n  version: \"1.31\"\n"))
+        #expect(!yaml.contains("serviceCidr"))                       // EKS's default for a 10.x VPC
+        #expect(yaml.contains("  cni:\n    WARM_IP_TARGET: \"5\"\n"))   // the DaemonSet wins; defaults left out
+        #expect(!yaml.contains("WARM_ENI_TARGET"))
+        #expect(yaml.contains("vpcCniAddon: {enableNetworkPolicy: \"true\"}"))
+        #expect(yaml.contains("controlPlane:\n    subnets: [app-a, app-a-subnet-0a2000002]\n    clusterSecurityGroup: default\n    securityGroups: [web]\n    endpoint: {privateAccess: true, publicAccessCidrs: [203.0.113.0/24]}"))
+        #expect(yaml.contains("- {name: general, instanceType: m5.large, count: 3, subnets: [app-a, app-a-subnet-0a2000002], labels: {team: shop}, taints: [{key: dedicated, value: shop, effect: NoSchedule}]}"))
+        #expect(yaml.contains("- {name: batch, subnets: [app-a], selectors: [{namespace: batch, labels: {compute: fargate}}]}"))
+        // Listed, not dropped: the second instance type, the unknown setting, the add-on's other
+        // keys, the load balancer.
+        let ids = r.notImported.map { "\($0.kind) \($0.id)" }
+        #expect(ids.contains("node group instance types general"))
+        #expect(ids.contains("aws-node setting VPC_CNI_VERSION"))
+        #expect(ids.contains("add-on configuration vpc-cni nodeAgent"))
+        #expect(ids.contains { $0.hasPrefix("load balancer arn:aws:elasticloadbalancing") })
+        let o = Scratch()
+        let t = o.write("out.yaml", yaml)
+        let loaded = TopologyLoader(catalog: .builtin).load(path: t)
+        #expect(loaded.validTopology != nil, "\(loaded.diagnostics.map(\.formatted))")
+        #expect(loaded.validTopology?.cluster?.nodeGroups.first?.count == 3)
     }
 }
