@@ -110,7 +110,9 @@ public enum LiveDrift {
             }
         }
 
+        /// How a matched item is named in a path: its name, else what identified it.
         static func label(_ id: String, _ n: Node) -> String {
+            if case .mapping(let m) = n, let v = m[Node("name")], case .scalar(let s) = v { return s.string }
             if id.hasPrefix("item=") { return "…" }
             return String(id.drop { $0 != "=" }.dropFirst())
         }
