@@ -63,7 +63,12 @@ extension AWSImporter {
                                           hint: "collect it: aws \(stem.replacingOccurrences(of: "ec2-", with: "ec2 ")) --output json > \(stem).json"))
         }
         // The main VPC: the cluster's, else the one with the most subnets (then the lowest id).
-        if let c = inv.cluster, let v = c.o.object("resourcesVpcConfig")?.string("vpcId") {
+        // The cluster's VPC: resourcesVpcConfig.vpcId, else the VPC of its subnets.
+        let clusterVPC = inv.cluster.flatMap { c in
+            c.o.object("resourcesVpcConfig")?.string("vpcId")
+                ?? c.o.object("resourcesVpcConfig")?.array("subnetIds").compactMap(\.string).compactMap { inv.subnetByID[$0]?.string("VpcId") }.first
+        }
+        if let c = inv.cluster, let v = clusterVPC {
             if inv.vpcByID[v] != nil { inv.mainVPC = v } else {
                 dangling("cluster \(c.string("name") ?? "?") is in VPC \(v), which ec2-describe-vpcs.json does not list", c)
             }

@@ -127,7 +127,8 @@ import Testing
         // Edit the checked-in file as a person would: open a port and drop a route.
         var text = try String(contentsOfFile: topo, encoding: .utf8)
         text = text.replacingOccurrences(of: "{protocol: tcp, ports: 5432, from: {securityGroup: nodes}}", with: "{protocol: tcp, ports: 5433, from: {securityGroup: nodes}}")
-        text = text.replacingOccurrences(of: "        - {destination: 10.99.0.0/16, target: firewall}\n", with: "")
+        text = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { $0.trimmingCharacters(in: .whitespaces) != "- {destination: 10.99.0.0/16, target: firewall}" }.joined(separator: "\n")
         try text.write(toFile: topo, atomically: true, encoding: .utf8)
         let drift = try Netsim.run(["diff-live", topo, dir.path])
         #expect(drift.status == 1)
