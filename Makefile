@@ -24,6 +24,7 @@ deps:
 	  (apt-get install -y -qq kubectl >/dev/null 2>&1 || apt-get install -y -qq kubernetes-client >/dev/null 2>&1) \
 	  && echo "installed kubectl" || echo "note: kubectl is not available from apt here; the kubectl manifest test will be skipped"; }
 	@python3 -c 'import yaml, jsonschema' 2>/dev/null || python3 -m pip install -q pyyaml jsonschema
+	@command -v moto_server >/dev/null 2>&1 && command -v aws >/dev/null 2>&1 || python3 -m pip install -q 'moto[server]' awscli || echo "note: moto or the AWS CLI could not be installed; the netsim import aws test against moto will be skipped"
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)

@@ -32,6 +32,8 @@ let package = Package(
             dependencies: ["NetsimModel", "NetsimIPAM", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "NetsimRender", dependencies: ["NetsimModel", "NetsimFlow", "NetsimIPAM", "NetsimVPC"]),
+        // `netsim import aws` and `netsim diff-live`: AWS CLI JSON in, topology YAML out (not an engine).
+        .target(name: "NetsimImport", dependencies: ["NetsimModel", .product(name: "Yams", package: "Yams")]),
         .systemLibrary(
             name: "CPcap",
             pkgConfig: "libpcap",
@@ -48,13 +50,13 @@ let package = Package(
             name: "netsim",
             dependencies: [
                 "NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow",
-                "NetsimTopology", "NetsimRender", "NetsimPcap",
+                "NetsimTopology", "NetsimRender", "NetsimPcap", "NetsimImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "netsim-bench",
-            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology", "NetsimPcap"],
+            dependencies: ["NetsimModel", "NetsimIPAM", "NetsimVPC", "NetsimKube", "NetsimFlow", "NetsimTopology", "NetsimPcap", "NetsimImport"],
             path: "Benchmarks/netsim-bench"
         ),
         // Shared by the test targets (repository root, process runner, the built binary, temporary
@@ -73,5 +75,6 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "NetsimPcapTests", dependencies: ["NetsimPcap", "NetsimTestSupport"]),
         .testTarget(name: "NetsimCLITests", dependencies: ["NetsimModel", "NetsimTestSupport"]),
+        .testTarget(name: "NetsimImportTests", dependencies: ["NetsimModel", "NetsimImport", "NetsimTopology", "NetsimIPAM", "NetsimTestSupport"]),
     ]
 )

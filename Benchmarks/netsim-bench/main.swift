@@ -10,6 +10,7 @@
 //   netsim-bench tgw-trace [--tables T] [--routes R] [--repeat N]
 //   netsim-bench ipv6-trace [--nodes N] [--services S] [--repeat R]
 //   netsim-bench flow-logs [--records N] [--nodes N] [--pods N] [--seed S] [--keep FILE]
+//   netsim-bench import-aws [--instances N] [--enis E] [--security-groups S] [--route-tables R] [--keep DIR]
 //
 // Loads FILE, realizes and indexes it and renders what every node's kube-proxy rules share
 // (timed separately), then times (1) one representative trace
@@ -30,6 +31,10 @@ func seconds(_ f: () -> Void) -> Double {
 }
 
 let args = CommandLine.arguments
+if args.count >= 2, args[1] == "import-aws" {
+    importAWSBench(args)
+    exit(0)
+}
 if args.count >= 2, args[1] == "kube-proxy" {
     kubeProxyBench(args)
     exit(0)

@@ -12,7 +12,7 @@ struct Netsim: ParsableCommand {
         Docs: Docs/cli.md, Docs/topology-format.md, Docs/diagnostics.md.
         """,
         version: NetsimVersion.current,
-        subcommands: [Check.self, TraceCommand.self, Capacity.self, Simulate.self, Node.self, Describe.self, Replay.self, Schema.self, Generate.self, Import.self]
+        subcommands: [Check.self, TraceCommand.self, Capacity.self, Simulate.self, Node.self, Describe.self, Replay.self, Schema.self, Generate.self, Import.self, DiffLive.self]
     )
 
     /// ArgumentParser answers --help and --version before it looks at the rest of the line, so

@@ -244,6 +244,18 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     // MARK: NS148x — the node datapath of an IPv6 cluster
     public static let cniSettingFamily = DiagnosticCode("NS1481", "cni-setting-family", "An aws-node setting with no effect in the cluster's IP family: SNAT settings in an IPv6 cluster, ENABLE_V4_EGRESS in an IPv4 one.")
 
+    // MARK: NS150x–NS151x — netsim import aws and diff-live
+    public static let importFolder = DiagnosticCode("NS1501", "import-folder", "The folder netsim import aws reads is missing, not a folder, or holds a file that cannot be read (a FIFO, device or link to nothing is skipped).")
+    public static let importJSONSyntax = DiagnosticCode("NS1502", "import-json-syntax", "An AWS CLI output file that is not valid JSON (truncated or edited), located at the line and column where it breaks.")
+    public static let importWrongCommand = DiagnosticCode("NS1503", "import-wrong-command", "A file whose top-level key is not that of the command its name says (the output of another command, or not an AWS CLI JSON output).")
+    public static let importMissingFile = DiagnosticCode("NS1504", "import-missing-file", "A file the import needs to express what the others hold is not in the folder (what is there is still imported).")
+    public static let importDanglingReference = DiagnosticCode("NS1505", "import-dangling-reference", "A resource that refers to one the folder does not hold (another account's, deleted, or not collected): the reference is left out.")
+    public static let importMixedRegions = DiagnosticCode("NS1506", "import-mixed-regions", "Resources of several AWS Regions in one import folder; a topology describes one Region.")
+    public static let importMixedAccounts = DiagnosticCode("NS1507", "import-mixed-accounts", "VPCs of several AWS accounts in one import folder; collect one account per folder.")
+    public static let importNotImported = DiagnosticCode("NS1508", "import-not-imported", "A resource the topology format cannot express; the import report lists it with its id instead of dropping it silently.")
+    public static let importBadValue = DiagnosticCode("NS1509", "import-bad-value", "A field of an AWS CLI output with a value of the wrong type or form (a CIDR that is none, a port that is no number): the resource or rule is left out.")
+    public static let importFileTooLarge = DiagnosticCode("NS1510", "import-file-too-large", "An AWS CLI output file larger than the input size limit.")
+    public static let liveDrift = DiagnosticCode("NS1511", "live-drift", "netsim diff-live: the checked-in topology differs from a fresh import of the account (a resource, rule or route added, removed or changed).")
     // MARK: NS1571–NS1589 — netsim import kubernetes and the observed state
     public static let importNotList = DiagnosticCode("NS1571", "import-not-list", "A Kubernetes import input that is not a `kubectl get -o yaml` List (a mapping with kind List and items) or one object.")
     public static let importKindSkipped = DiagnosticCode("NS1572", "import-kind-skipped", "An object of a kind netsim does not model (or does not import) in a Kubernetes import input: it is listed and not written.")
@@ -315,6 +327,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
         .tgwIPv6Route, .tgwIPv6Support, .tgwEmptyName, .tgwStaticVPNPropagation, .endpointNoENI,
         .ipv6VPCBlockSize, .ipv6SubnetBlockSize, .ipv6SubnetOutsideVPC, .ipv6ClusterWithoutIPv6, .ipv6AddressOutsideSubnet, .ipv6AssignWithoutBlock, .serviceIPv6CIDR,
         .cniSettingFamily,
+        .importFolder, .importJSONSyntax, .importWrongCommand, .importMissingFile, .importDanglingReference, .importMixedRegions,
+        .importMixedAccounts, .importNotImported, .importBadValue, .importFileTooLarge, .liveDrift,
         .flowLogUnreadable, .flowLogGzip, .flowLogUnknownField, .flowLogMissingField, .flowLogDuplicateField, .flowLogFieldCount,
         .flowLogBadValue, .flowLogMixedVersions, .flowLogMixedFormats, .flowLogUnknownFormat, .flowLogNotText,
         .importNotList, .importKindSkipped, .importMissingReference, .importMixedClusters, .importInvalidObject, .importDuplicateObject,

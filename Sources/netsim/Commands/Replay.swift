@@ -7,7 +7,7 @@ import NetsimRender
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Evaluates every flow of a packet capture against the topology, and says where the model and the capture disagree.",
+        abstract: "Evaluates every flow of a packet capture, or every record of VPC Flow Logs, against the topology, and says where the model and the capture or log disagree.",
         discussion: """
         Reads a pcap or pcapng capture (Ethernet, Linux cooked v1/v2, raw IP or loopback) through \
         libpcap, takes the first packet of each conversation, traces it from its source address as \
