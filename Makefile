@@ -45,7 +45,7 @@ demo: build
 	@echo '$$ netsim trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /checkout   (no rule: the ALB answers 404, exit 1)'
 	@$(BIN) trace Topologies/quickstart.yaml --from internet --to ingress:shop/storefront --port 80 --path /checkout || true
 	@echo
-	@echo '$$ netsim trace Topologies/multi-tenant-network-policies.yaml --from deployment:tenant-globex/shop --to service:tenant-acme/api --port 80   (tenant-acme's default-deny NetworkPolicy refuses it, as the VPC CNI's network policy agent enforces: exit 1)'
+	@echo '$$ netsim trace Topologies/multi-tenant-network-policies.yaml --from deployment:tenant-globex/shop --to service:tenant-acme/api --port 80   (the default-deny NetworkPolicy of tenant-acme refuses it, as the VPC CNI network policy agent enforces: exit 1)'
 	@$(BIN) trace Topologies/multi-tenant-network-policies.yaml --from deployment:tenant-globex/shop --to service:tenant-acme/api --port 80 > .build/demo-policy.txt; echo "(exit $$?)" >> .build/demo-policy.txt; head -3 .build/demo-policy.txt; tail -1 .build/demo-policy.txt
 	@echo
 	@echo '$$ netsim trace Topologies/quickstart.yaml --from deployment:shop/cart --to external:orders-db --port 5432 --pcap .build/demo.pcap --handshake'
