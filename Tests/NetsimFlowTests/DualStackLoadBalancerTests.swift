@@ -188,4 +188,47 @@ struct DualStackLoadBalancerTests {
         #expect(t.disposition == .delivered, "\(t.explanations.map(\.message))")
         #expect(t.packet.family == .ipv6 && t.forward.finalPacket.family == .ipv4)
     }
+
+    /// An IPv6 `load-balancer-source-ranges` entry on a dualstack NLB is what the controller
+    /// writes into the managed group (`buildCIDRsFromSourceRanges`, pkg/service
+    /// model_build_managed_sg.go, refuses it only when the NLB is not dualstack): it loads without
+    /// an error, admits IPv6 clients of the range and denies other IPv6 clients.
+    @Test func nlbIPv6SourceRangesOnADualstackNLB() throws {
+        let text = try Self.withNLB().replacingOccurrences(
+            of: "preserve_client_ip.enabled=true\n",
+            with: "preserve_client_ip.enabled=true\n          service.beta.kubernetes.io/load-balancer-source-ranges: \"2001:db8::/48, 203.0.113.0/24\"\n")
+        #expect(text.contains("load-balancer-source-ranges"))
+        let r = Self.load(text)
+        #expect(!r.diagnostics.contains { $0.severity == .error }, "\(r.diagnostics.map(\.formatted))")
+        let n = try Self.network(text)
+        let lb = try #require(n.fabric.loadBalancers.first { $0.owners.contains("service:shop/web-nlb") })
+        let node = "ip:\(try #require(lb.nodes.first?.ipv6Address))"
+        let inside = try Lab.trace(n, "ip:2001:db8::7", node, port: 80)
+        #expect(inside.disposition == .delivered, "\(inside.explanations.map(\.message))")
+        let outside = try Lab.trace(n, "ip:2001:db8:ffff::7", node, port: 80)
+        #expect(outside.disposition == .deniedIn, "\(outside.explanations.map(\.message))")
+        // Not dualstack: the controller refuses the IPv6 range (unsupported v6 cidr).
+        let v4only = text.replacingOccurrences(of: "aws-load-balancer-ip-address-type: dualstack", with: "aws-load-balancer-ip-address-type: ipv4")
+        #expect(Self.load(v4only).diagnostics.contains { $0.severity == .error && $0.message.contains("unsupported v6 cidr when lb is not dualstack") })
+    }
+
+    /// The same range in `spec.loadBalancerSourceRanges` (the API server takes IPv6 entries): the
+    /// dualstack NLB's group admits it; an NLB that is not dualstack is refused at the entry.
+    @Test func nlbIPv6SpecSourceRanges() throws {
+        let text = try Self.withNLB().replacingOccurrences(
+            of: "        type: LoadBalancer\n        selector: {app: web}\n",
+            with: "        type: LoadBalancer\n        loadBalancerSourceRanges: [\"2001:db8::/48\", 203.0.113.0/24]\n        selector: {app: web}\n")
+        #expect(text.contains("loadBalancerSourceRanges"))
+        let r = Self.load(text)
+        #expect(!r.diagnostics.contains { $0.severity == .error }, "\(r.diagnostics.map(\.formatted))")
+        let n = try Self.network(text)
+        let lb = try #require(n.fabric.loadBalancers.first { $0.owners.contains("service:shop/web-nlb") })
+        let node = "ip:\(try #require(lb.nodes.first?.ipv6Address))"
+        #expect(try Lab.trace(n, "ip:2001:db8::7", node, port: 80).disposition == .delivered)
+        #expect(try Lab.trace(n, "ip:2001:db8:ffff::7", node, port: 80).disposition == .deniedIn)
+        let v4only = text.replacingOccurrences(of: "aws-load-balancer-ip-address-type: dualstack", with: "aws-load-balancer-ip-address-type: ipv4")
+        let refused = Self.load(v4only).diagnostics.filter { $0.severity == .error && $0.message.contains("unsupported v6 cidr") }
+        let line = v4only.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("loadBalancerSourceRanges") }.map { $0 + 1 }
+        #expect(refused.count == 1 && refused.first?.location.line == line, "\(refused.map(\.formatted))")
+    }
 }

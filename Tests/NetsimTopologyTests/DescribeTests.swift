@@ -37,6 +37,26 @@ import Testing
     /// nlb-local (externalTrafficPolicy: Local) has healthy targets only in us-east-1a, cross-zone
     /// off: describe says DNS returns only that zone's address and why, from the function the
     /// trace asks (`Tracer.dnsAnswer`); nlb-cluster has healthy targets in two of three zones.
+    /// A dualstack load balancer's DNS name answers AAAA records beside the A records; an
+    /// internet-facing dualstack-without-public-ipv4 one answers AAAA only (it has no public IPv4
+    /// address, and DNS never hands its private one to the internet).
+    @Test func dualstackDNSAnswersAAAARecords() throws {
+        let n = try Self.network("Topologies/ipv6-cluster.yaml")
+        let lb = try #require(try Description.describe("ingress:shop/web", in: n).get().loadBalancer)
+        let dns = try #require(lb.dns.first)
+        let v4 = lb.addresses.compactMap(\.publicIp), v6 = lb.addresses.compactMap(\.ipv6)
+        #expect(v4.count == 2 && v6.count == 2)
+        #expect(dns.addresses == v4 + v6, "\(dns.addresses)")
+        Repo.enterRoot()
+        let text = try String(contentsOfFile: "Topologies/ipv6-cluster.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "ip-address-type: dualstack\n", with: "ip-address-type: dualstack-without-public-ipv4\n")
+        let r = TopologyLoader(catalog: .builtin).load(text: text, file: "nopub.yaml")
+        let m = Network(topology: try #require(r.validTopology), catalog: .builtin)
+        let nopub = try #require(try Description.describe("ingress:shop/web", in: m).get().loadBalancer)
+        #expect(nopub.addresses.allSatisfy { $0.publicIp == nil })
+        #expect(nopub.dns.first?.addresses == nopub.addresses.compactMap(\.ipv6), "\(nopub.dns.first?.addresses ?? [])")
+    }
+
     @Test func loadBalancerSaysWhichAddressesDNSReturns() throws {
         let n = try Self.network("Tests/NetsimTopologyTests/Fixtures/nlb-zones.yaml")
         let d = try Description.describe("lb:lab/nlb-local", in: n).get()

@@ -196,6 +196,9 @@ public struct Service: Sendable {
     public var sessionAffinity: String
     public var loadBalancerClass: String?
     public var loadBalancerSourceRanges: [IPv4CIDR]
+    /// The IPv6 entries of `spec.loadBalancerSourceRanges` (the API server takes either family),
+    /// with where each is written: a dualstack NLB's managed group admits them.
+    public var loadBalancerSourceRangesIPv6: [SourceRangeIPv6] = []
     public var externalName: String?
     /// `spec.externalIPs`: kube-proxy captures these addresses on every node.
     public var externalIPs: [IPv4Address] = []
@@ -210,6 +213,12 @@ public struct Service: Sendable {
     public var loadBalancerIngress: [LoadBalancerIngress] = []
     /// `spec.trafficDistribution` (`PreferClose`), nil when unset.
     public var trafficDistribution: String? = nil
+
+    public struct SourceRangeIPv6: Sendable {
+        public var cidr: IPv6CIDR
+        public var location: SourceLocation
+        public init(cidr: IPv6CIDR, location: SourceLocation) { self.cidr = cidr; self.location = location }
+    }
 
     /// One `status.loadBalancer.ingress` entry.
     public struct LoadBalancerIngress: Sendable {

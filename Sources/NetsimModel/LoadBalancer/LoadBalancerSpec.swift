@@ -109,7 +109,7 @@ public struct LoadBalancerSpecs: Sendable {
         s.targetNodeLabels = a[p + "aws-load-balancer-target-node-labels"].map { LBCAttributes.parse($0) }
         s.securityGroups = a[p + "aws-load-balancer-security-groups"].map(LBC.list)
         s.manageBackendRules = a[p + "aws-load-balancer-manage-backend-security-group-rules"].flatMap(Strconv.parseBool) == true
-        var ranges = svc.loadBalancerSourceRanges.map(\.description)
+        var ranges = svc.loadBalancerSourceRanges.map(\.description) + svc.loadBalancerSourceRangesIPv6.map(\.cidr.description)
         if ranges.isEmpty, let raw = a[p + "load-balancer-source-ranges"] { ranges = LBC.list(raw) }
         s.sourceRanges = ranges
         // `buildLoadBalancerIPAddressType` (pkg/service): ipv4 or dualstack, else "unknown IPAddressType".

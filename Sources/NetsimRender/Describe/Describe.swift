@@ -198,11 +198,22 @@ public struct Description: Encodable, Sendable {
             dns: lb.listeners.map { li in
                 let a = network.tracer.dnsAnswer(l, port: li.port, protocol: li.protocolName == "UDP" ? .udp : .tcp)
                 return DNS(listener: "\(li.protocolName):\(li.port)",
-                           addresses: a.nodes.map { n in lb.nodes[n].publicIP.map { "\($0)" } ?? "\(lb.nodes[n].privateIP)" },
+                           addresses: Self.dnsRecords(lb, nodes: a.nodes),
                            zones: a.nodes.map { lb.nodes[$0].zone }, reason: a.sentence)
             })
         if lb.ipAddressType != .ipv4 { d.loadBalancer?.ipAddressType = lb.ipAddressType.rawValue }
         return .success(d)
+    }
+
+    /// What the load balancer's DNS name answers for these nodes: A records (public addresses of
+    /// an internet-facing one, else private), then AAAA records when it is dualstack. An
+    /// internet-facing `dualstack-without-public-ipv4` one answers AAAA only (ELB: its clients
+    /// "resolve the AAAA DNS records"; it has no public IPv4 address).
+    static func dnsRecords(_ lb: NetsimModel.LoadBalancer, nodes: [Int]) -> [String] {
+        let aOnly = lb.ipAddressType == .dualstackWithoutPublicIPv4 && lb.scheme == .internetFacing
+        let a = aOnly ? [] : nodes.map { n in lb.nodes[n].publicIP.map { "\($0)" } ?? "\(lb.nodes[n].privateIP)" }
+        let aaaa = lb.ipAddressType.hasIPv6 ? nodes.compactMap { lb.nodes[$0].ipv6Address.map { "\($0)" } } : []
+        return a + aaaa
     }
 
     static func eni(_ i: Int, _ f: FabricIndex) -> ENI {

@@ -374,6 +374,7 @@ final class ManifestConverter {
         var sel: [String: String]? = dict(spec.stringMap("selector"))
         if sel?.isEmpty == true { sel = nil }
         var ranges: [IPv4CIDR] = []
+        var ranges6: [Service.SourceRangeIPv6] = []
         for (raw, loc) in spec.stringList("loadBalancerSourceRanges") {
             // The API server's validation and kube-proxy (MapCIDRsByIPFamily) trim spaces.
             let c = raw.trimmingSpaces()
@@ -383,8 +384,11 @@ final class ManifestConverter {
                     reporter.warning(.sourceRangeSpaces, "loadBalancerSourceRanges entry '\(echo: raw)' of \(ctx) has white space around it; Kubernetes trims it and uses \(v)",
                                      at: loc, hint: "write '\(echo: c)'")
                 }
+            } else if let v6 = IPv6CIDR(lenient: c) {
+                // The API server accepts either family; the load balancer's builder judges it.
+                ranges6.append(.init(cidr: v6, location: loc))
             } else {
-                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(echo: raw)' is not an IPv4 CIDR", at: loc)
+                reporter.error(.invalidCIDR, "loadBalancerSourceRanges entry '\(echo: raw)' is not an IPv4 or IPv6 CIDR", at: loc)
             }
         }
         let clusterIP = spec.string("clusterIP")
@@ -402,6 +406,7 @@ final class ManifestConverter {
             internalTrafficPolicy: spec.choice("internalTrafficPolicy", Service.TrafficPolicy.self) ?? .Cluster,
             sessionAffinity: spec.string("sessionAffinity") ?? "None", loadBalancerClass: spec.string("loadBalancerClass"),
             loadBalancerSourceRanges: ranges, externalName: spec.string("externalName"))
+        service.loadBalancerSourceRangesIPv6 = ranges6
         for (a, loc) in spec.stringList("externalIPs") {
             if let ip = IPv4Address(a) { service.externalIPs.append(ip) } else {
                 reporter.error(.invalidAddress, "externalIPs entry '\(echo: a)' of \(ctx) is not an IPv4 address", at: loc)

@@ -196,15 +196,25 @@ extension TopologyConverter {
         }
         // A refused scheme is one of the spec's issues (reported above); nothing more to check.
         guard let scheme = spec?.scheme else { return }
-        if !svc.loadBalancerSourceRanges.isEmpty, a[LBC.svcPrefix + "load-balancer-source-ranges"] != nil {
+        if !svc.loadBalancerSourceRanges.isEmpty || !svc.loadBalancerSourceRangesIPv6.isEmpty, a[LBC.svcPrefix + "load-balancer-source-ranges"] != nil {
             reporter.warning(.lbAnnotation, "\(ctx) sets both spec.loadBalancerSourceRanges and the load-balancer-source-ranges annotation; the controller uses the spec's",
                              at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "keep one of them")
         }
         checkSecurityGroups(spec?.securityGroups, ctx: ctx, vpc: vpc, at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "aws-load-balancer-security-groups"))
         if let raw = a[LBC.svcPrefix + "load-balancer-source-ranges"] {
-            for c in LBC.list(raw) where IPv4CIDR(c) == nil {
-                reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(echo: c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : "")",
-                               at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"), hint: "write IPv4 CIDR blocks separated by commas")
+            // `buildCIDRsFromSourceRanges` (pkg/service/model_build_managed_sg.go): an IPv6 range
+            // is refused only when the NLB is not dualstack.
+            let dualstack = spec?.ipAddressType?.hasIPv6 == true
+            for c in LBC.list(raw) where IPv4CIDR(c) == nil && !(dualstack && IPv6CIDR(c) != nil) {
+                reporter.error(.lbAnnotation, "\(ctx): load-balancer-source-ranges entry '\(echo: c)' is not an IPv4 CIDR block\(IPv6CIDR(c) != nil ? " (unsupported v6 cidr when lb is not dualstack)" : dualstack ? " or an IPv6 one" : "")",
+                               at: svc.meta.location(ofAnnotation: LBC.svcPrefix + "load-balancer-source-ranges"),
+                               hint: IPv6CIDR(c) != nil ? "add service.beta.kubernetes.io/aws-load-balancer-ip-address-type: dualstack, or drop the IPv6 range" : "write \(dualstack ? "IPv4 or IPv6" : "IPv4") CIDR blocks separated by commas")
+            }
+        }
+        if spec?.ipAddressType?.hasIPv6 != true {
+            for r in svc.loadBalancerSourceRangesIPv6 {
+                reporter.error(.lbAnnotation, "\(ctx): loadBalancerSourceRanges entry \(r.cidr) is IPv6, but the NLB is not dualstack: the controller refuses it (unsupported v6 cidr when lb is not dualstack) and builds no NLB",
+                               at: r.location, hint: "add service.beta.kubernetes.io/aws-load-balancer-ip-address-type: dualstack, or drop the IPv6 range")
             }
         }
         if let hp = a[LBC.svcPrefix + "aws-load-balancer-healthcheck-protocol"], !["TCP", "HTTP", "HTTPS"].contains(hp.uppercased()) {
