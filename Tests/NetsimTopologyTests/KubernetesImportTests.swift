@@ -295,6 +295,28 @@ struct ObservedStateTests {
         #expect(ok.disposition != .notModelled)
     }
 
+    @Test("with prefix delegation an observed pod address outside netsim's /28 prefixes is NOT_MODELLED, never another address's verdict")
+    func prefixDelegationNode() throws {
+        let scratch = Scratch()
+        var text = try String(contentsOfFile: try ImportLab.topology(in: scratch), encoding: .utf8)
+        text = text.replacingOccurrences(of: "  cni: {}", with: "  cni: {ENABLE_PREFIX_DELEGATION: \"true\"}")
+        let path = scratch.write("pd.yaml", text)
+        let r = TopologyLoader(catalog: .builtin).load(path: path)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let c = Realizer.realize(t, catalog: .builtin)
+        let n = Network(topology: t, catalog: .builtin)
+        let pod = try #require(c.pods.first { $0.name == "cart-7d9c8b6f5-x7k2p" })
+        let tr = try ImportLab.trace(n, "pod:shop/cart-7d9c8b6f5-x7k2p", "service:shop/frontend", port: 80)
+        if pod.ip?.description == "10.0.45.20" {
+            // Placed: the node holds a /28 with the observed address, and the packet leaves from it.
+            #expect(c.node(named: "ip-10-0-41-7.ec2.internal")?.ipam.enis.contains { e in e.cidrs.contains { $0.cidr.prefixLength == 28 && $0.cidr.contains(IPv4Address(10, 0, 45, 20)) } } == true)
+            #expect(tr.packet.source.description == "10.0.45.20")
+        } else {
+            #expect(c.observedUnplaced["shop/cart-7d9c8b6f5-x7k2p"]?.contains("prefix") == true, "\(c.observedUnplaced)")
+            #expect(tr.disposition == .notModelled && tr.caveats.first?.kind == .observedNotPlaced)
+        }
+    }
+
     @Test("a bad observed file: located errors (NS1578), wrong kind, bad addresses, unknown keys")
     func badObservedFile() throws {
         let scratch = Scratch()
