@@ -10,7 +10,17 @@ extension Network {
         let unplaced = fabric.realized.observedUnplaced
         guard !unplaced.isEmpty else { return nil }
         for (isSource, ep) in [(true, req.from), (false, req.to)] {
-            guard case .pod(let ns, let name) = ep, let why = unplaced["\(ns)/\(name)"] else { continue }
+            let ns: String, name: String
+            switch ep {
+            case .pod(let n, let m): ns = n; name = m
+            case .ip(.ipv4(let a)):
+                // An address the dump gave an unplaced pod: in netsim it is nobody's, or another
+                // pod's, so a verdict about it would not be about the observed pod.
+                guard let o = unplacedObservedPod(at: a) else { continue }
+                ns = o.namespace; name = o.name
+            default: continue
+            }
+            guard let why = unplaced["\(ns)/\(name)"] else { continue }
             let pod = "\(ns)/\(name)"
             let observed = fabric.topology.kubernetes.observed?.pods.first { $0.namespace == ns && $0.name == name }?.ip
             let address = observed ?? IPv4Address(0, 0, 0, 0)
@@ -28,5 +38,12 @@ extension Network {
             return t
         }
         return nil
+    }
+
+    /// The observed (not host-network) pod with address `a` that the realizer could not place, if
+    /// any (a host-network pod shares its node's address, which stays the node's).
+    func unplacedObservedPod(at a: IPv4Address) -> ObservedState.Pod? {
+        let unplaced = fabric.realized.observedUnplaced
+        return fabric.topology.kubernetes.observed?.pods.first { !$0.hostNetwork && $0.ip == a && unplaced["\($0.namespace)/\($0.name)"] != nil }
     }
 }

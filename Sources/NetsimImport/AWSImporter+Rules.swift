@@ -145,7 +145,7 @@ extension AWSImporter {
 
     /// AWS's default network ACL: rule 100 allows all IPv4 both ways (101 all IPv6 with an IPv6 block).
     func isDefaultACL(_ a: Item, ipv6: Bool) -> Bool {
-        let entries = a.o.objects("Entries").filter { ($0.int("RuleNumber") ?? 0) != 32767 }
+        let entries = a.o.objects("Entries").filter { !Self.isStarRule($0.int("RuleNumber")) }
         var want: Set<String> = ["in 100 allow -1 0.0.0.0/0", "out 100 allow -1 0.0.0.0/0"]
         if ipv6 { want.formUnion(["in 101 allow -1 ::/0", "out 101 allow -1 ::/0"]) }
         let have = Set(entries.map { e in
@@ -153,6 +153,11 @@ extension AWSImporter {
         })
         return have == want && entries.count == want.count
     }
+
+    /// AWS's `*` rules, which DescribeNetworkAcls lists and no one can create or change
+    /// (CreateNetworkAclEntry takes 1–32766): 32767 denies all IPv4, 32768 all IPv6 (in a VPC
+    /// with an IPv6 block).
+    static func isStarRule(_ n: Int?) -> Bool { n == 32767 || n == 32768 }
 
     mutating func emitNetworkACLs(_ v: String, _ inv: Inventory, _ body: inout TextOut, ipv6: Bool, defaultOmitted: Item?) {
         let acls = (inv.nacls[v] ?? []).filter { $0.string("NetworkAclId") != defaultOmitted?.string("NetworkAclId") }
@@ -175,7 +180,7 @@ extension AWSImporter {
                 for e in a.o.objects("Entries") where (e.bool("Egress") ?? false) == egress {
                     let item = Item(o: e, src: a.src)
                     guard let n = e.int("RuleNumber") else { badValue("network ACL \(id): an entry without RuleNumber", item); continue }
-                    if n == 32767 { continue }   // the `*` rule every ACL ends with
+                    if Self.isStarRule(n) { continue }   // the `*` rules every ACL ends with
                     guard (1...32766).contains(n) else { badValue("network ACL \(id): rule number \(n) is outside 1–32766", item); continue }
                     let proto = Self.protocolName(e.string("Protocol") ?? "-1")
                     let (pf, pt) = proto == "icmp" || proto == "icmpv6" ? (e.object("IcmpTypeCode")?.int("Type"), e.object("IcmpTypeCode")?.int("Code"))

@@ -36,8 +36,9 @@ enum ImportLab {
 
     static func trace(_ n: Network, _ from: String, _ to: String, port: UInt16) throws -> Trace {
         let f = try Endpoint.parse(from).get(), t = try Endpoint.parse(to).get()
-        guard case .traced(let trace) = n.trace(FlowRequest(from: f, to: t, ipProtocol: .tcp, port: port)) else {
-            Issue.record("\(from) → \(to) was not traced"); throw CancellationError()
+        let outcome = n.trace(FlowRequest(from: f, to: t, ipProtocol: .tcp, port: port))
+        guard case .traced(let trace) = outcome else {
+            Issue.record("\(from) → \(to) was not traced: \(outcome)"); throw CancellationError()
         }
         return trace
     }
@@ -270,6 +271,49 @@ struct ObservedStateTests {
             let tr = try ImportLab.trace(n, from, to, port: 80)
             #expect(tr.disposition == .notModelled, "\(from) → \(to)")
             #expect(tr.caveats.first?.kind == .observedNotPlaced && tr.caveats.first?.affectsVerdict == true)
+        }
+    }
+
+    @Test("a trace to the observed address of a pod netsim could not place is NOT_MODELLED, not a verdict about whatever netsim put there")
+    func unplacedByAddress() throws {
+        let scratch = Scratch()
+        // cart's pod runs on a node the topology does not have; netsim schedules a cart pod of
+        // its own elsewhere, so the observed 10.0.45.20 is not that pod's address in netsim.
+        let path = try ImportLab.topology(in: scratch) { text in
+            text.replacingOccurrences(of: "node: ip-10-0-41-7.ec2.internal, ip: 10.0.45.20", with: "node: ip-10-9-9-9.ec2.internal, ip: 10.0.45.20")
+        }
+        let r = TopologyLoader(catalog: .builtin).load(path: path)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let n = Network(topology: t, catalog: .builtin)
+        for (from, to) in [("pod:shop/frontend-5f6c7d8b9-x7k2p", "ip:10.0.45.20"), ("ip:10.0.45.20", "pod:shop/frontend-5f6c7d8b9-x7k2p")] {
+            let tr = try ImportLab.trace(n, from, to, port: 80)
+            #expect(tr.disposition == .notModelled, "\(from) → \(to): \(tr.disposition)")
+            #expect(tr.caveats.first?.kind == .observedNotPlaced && tr.caveats.first?.affectsVerdict == true)
+        }
+        // A placed observed pod's address still traces (frontend's pod is on a node netsim has).
+        let ok = try ImportLab.trace(n, "ip:10.0.80.32", "ip:10.0.41.7", port: 80)
+        #expect(ok.disposition != .notModelled)
+    }
+
+    @Test("with prefix delegation an observed pod address outside netsim's /28 prefixes is NOT_MODELLED, never another address's verdict")
+    func prefixDelegationNode() throws {
+        let scratch = Scratch()
+        var text = try String(contentsOfFile: try ImportLab.topology(in: scratch), encoding: .utf8)
+        text = text.replacingOccurrences(of: "  cni: {}", with: "  cni: {ENABLE_PREFIX_DELEGATION: \"true\"}")
+        let path = scratch.write("pd.yaml", text)
+        let r = TopologyLoader(catalog: .builtin).load(path: path)
+        let t = try #require(r.validTopology, "\(r.diagnostics.map(\.formatted))")
+        let c = Realizer.realize(t, catalog: .builtin)
+        let n = Network(topology: t, catalog: .builtin)
+        let pod = try #require(c.pods.first { $0.name == "cart-7d9c8b6f5-x7k2p" })
+        let tr = try ImportLab.trace(n, "pod:shop/cart-7d9c8b6f5-x7k2p", "service:shop/frontend", port: 80)
+        if pod.ip?.description == "10.0.45.20" {
+            // Placed: the node holds a /28 with the observed address, and the packet leaves from it.
+            #expect(c.node(named: "ip-10-0-41-7.ec2.internal")?.ipam.enis.contains { e in e.cidrs.contains { $0.cidr.prefixLength == 28 && $0.cidr.contains(IPv4Address(10, 0, 45, 20)) } } == true)
+            #expect(tr.packet.source.description == "10.0.45.20")
+        } else {
+            #expect(c.observedUnplaced["shop/cart-7d9c8b6f5-x7k2p"]?.contains("prefix") == true, "\(c.observedUnplaced)")
+            #expect(tr.disposition == .notModelled && tr.caveats.first?.kind == .observedNotPlaced)
         }
     }
 
