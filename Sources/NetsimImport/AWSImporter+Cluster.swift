@@ -63,7 +63,17 @@ extension AWSImporter {
                 var endpoint: Pairs = []
                 if vc.bool("endpointPublicAccess") == false { endpoint.append(("publicAccess", "false")) }
                 if vc.bool("endpointPrivateAccess") == true { endpoint.append(("privateAccess", "true")) }
-                let cidrs = vc.array("publicAccessCidrs").compactMap(\.string).filter(Self.isIPv4CIDR)
+                let written = vc.array("publicAccessCidrs").compactMap(\.string)
+                let cidrs = written.filter(Self.isIPv4CIDR)
+                let dropped = written.filter { !Self.isIPv4CIDR($0) }
+                if vc.bool("endpointPublicAccess") != false, !dropped.isEmpty {
+                    // Never widen the endpoint: with no IPv4 range left, IPv4 clients have no way in.
+                    warn(.importNotImported, "cluster \(name): publicAccessCidrs \(dropped.sorted().joined(separator: ", ")) \(dropped.count == 1 ? "is" : "are") not IPv4 block\(dropped.count == 1 ? "" : "s"); netsim models the public endpoint for IPv4 clients only"
+                         + (cidrs.isEmpty ? ", and with no IPv4 range left it is written as closed to them (publicAccess: false)" : ""), c,
+                         hint: "check the cluster's publicAccessCidrs; the import keeps only IPv4 blocks")
+                    skip("publicAccessCidrs entry", name, c, "not an IPv4 block: " + dropped.sorted().joined(separator: ", "))
+                    if cidrs.isEmpty { endpoint.append(("publicAccess", "false")) }
+                }
                 if vc.bool("endpointPublicAccess") != false, !cidrs.isEmpty, cidrs != ["0.0.0.0/0"] { endpoint.append(("publicAccessCidrs", YAMLText.list(cidrs))) }
                 if !endpoint.isEmpty { out.line(4, "endpoint: " + YAMLText.flow(endpoint)) }
             }

@@ -305,6 +305,13 @@ extension AWSImporter {
             let sdc = i.eni?.o.bool("SourceDestCheck") ?? i.instance?.o.bool("SourceDestCheck") ?? true
             if !sdc { p.append(("sourceDestCheck", "false")) }
             if let v6 = i.eni?.o.objects("Ipv6Addresses").first?.string("Ipv6Address"), IPv6Address(v6) != nil { p.append(("ipv6Address", Self.s(v6))) }
+            if let eni = i.eni {
+                // One address per family is what the format holds for an interface: say what is left out.
+                let more4 = max(0, eni.o.objects("PrivateIpAddresses").count - 1), prefixes = eni.o.objects("Ipv4Prefixes").count + eni.o.objects("Ipv6Prefixes").count
+                let more6 = max(0, eni.o.objects("Ipv6Addresses").count - 1)
+                let parts = [(more4, "secondary private IPv4 address"), (prefixes, "delegated prefix"), (more6, "further IPv6 address")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)\($0.0 == 1 ? "" : "es")" }
+                if !parts.isEmpty { skip("network interface addresses", i.id, item, parts.joined(separator: ", ") + " (the interface is written with its primary address only)") }
+            }
             var cite = i.eni.map { $0.cite(i.id) } ?? "\(i.id) from \(item.src.name)"
             if let inst = i.instance?.string("InstanceId") {
                 let type = i.instance?.string("InstanceType").map { ", \($0)" } ?? ""

@@ -103,4 +103,27 @@ import Testing
         #expect(loaded.validTopology != nil && !loaded.diagnostics.contains { $0.severity != .note }, "\(loaded.diagnostics.map(\.formatted))")
         #expect(run(Self.account).0.yaml == yaml)
     }
+
+    /// A public endpoint restricted to IPv6 ranges only must not be written open to every IPv4
+    /// client: the ranges netsim cannot hold are reported, and with none left it is closed.
+    @Test func publicAccessCidrsThatAreNotIPv4AreReportedNeverWidened() throws {
+        var files = Self.account
+        files["eks-describe-cluster.json"] = #"{"cluster": {"name": "shop", "arn": "arn:aws:eks:us-east-1:111122223333:cluster/shop", "version": "1.31", "resourcesVpcConfig": {"vpcId": "vpc-0a1000001", "subnetIds": ["subnet-0a2000002", "subnet-0a3000003"], "clusterSecurityGroupId": "sg-0a1000001", "endpointPublicAccess": true, "endpointPrivateAccess": true, "publicAccessCidrs": ["2001:db8::/48"]}, "kubernetesNetworkConfig": {"serviceIpv4Cidr": "172.20.0.0/16", "ipFamily": "ipv4"}}}"#
+        let (r, _) = run(files)
+        let yaml = try #require(r.yaml, "\(r.diagnostics.map(\.formatted))")
+        #expect(yaml.contains("publicAccess: false"), "\(yaml)")
+        #expect(!yaml.contains("2001:db8::/48"))
+        #expect(r.diagnostics.contains { $0.code == .importNotImported && $0.message.contains("2001:db8::/48") })
+        #expect(r.notImported.contains { $0.kind == "publicAccessCidrs entry" })
+    }
+
+    /// An interface holds one address per family in the format: its secondary addresses and
+    /// delegated prefixes are listed as not imported, never dropped silently.
+    @Test func secondaryAddressesAndPrefixesOfAnInterfaceAreListed() throws {
+        var files = Self.account
+        files["ec2-describe-network-interfaces.json"] = #"{"NetworkInterfaces": [{"NetworkInterfaceId": "eni-0a1000001", "SubnetId": "subnet-0a2000002", "VpcId": "vpc-0a1000001", "AvailabilityZone": "us-east-1a", "InterfaceType": "interface", "PrivateIpAddress": "10.0.1.10", "PrivateIpAddresses": [{"Primary": true, "PrivateIpAddress": "10.0.1.10"}, {"Primary": false, "PrivateIpAddress": "10.0.1.11"}, {"Primary": false, "PrivateIpAddress": "10.0.1.12"}], "Ipv4Prefixes": [{"Ipv4Prefix": "10.0.1.32/28"}], "Groups": [{"GroupId": "sg-0a2000002"}], "SourceDestCheck": false, "Status": "in-use", "OwnerId": "111122223333"}]}"#
+        let (r, _) = run(files)
+        let listed = r.notImported.filter { $0.kind == "network interface addresses" }
+        #expect(listed.contains { $0.id == "eni-0a1000001" && $0.why.contains("2 secondary private IPv4 addresses") && $0.why.contains("1 delegated prefix") }, "\(r.notImported)")
+    }
 }
