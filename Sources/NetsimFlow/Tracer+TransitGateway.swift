@@ -1,4 +1,5 @@
 import NetsimModel
+import NetsimVPC
 
 // A transit gateway as AWS builds it (Transit Gateway guide, "How transit gateways work"):
 // the packet enters by an attachment (the source VPC's, a VPN or Direct Connect gateway's, a
@@ -34,7 +35,7 @@ extension Walk {
             // from a VPC's resources to the transit gateway is judged by the inbound rules of the
             // attachment subnet's ACL (by source address), whether the sender shares that subnet
             // or not; its own subnet's outbound rules judged it when it left.
-            if let a = list.first(where: { $0.zone == subnet.zone }) { networkACL(vpc: vpc, subnet: a, .inbound) }
+            if let a = list.first(where: { $0.zone == subnet.zone }) { attachmentSubnetACL(vpc, a, .inbound) }
         } else if let handed = state.transitGatewayEntry, handed.transitGateway == tgw.name {
             entry = tgw.attachment(named: handed.attachment)
             state.transitGatewayEntry = nil
@@ -155,7 +156,7 @@ extension Walk {
             // Into the VPC through the attachment subnet of the flow's zone: its ACL's outbound
             // rules judge the packet unless the destination is in that subnet (then no rule of
             // it does); the destination subnet's inbound rules judge it as it arrives.
-            guard let (entry, _, _) = tgw.entrySubnet(in: target, zone: zone) else {
+            guard let (entry, _, _) = entrySubnet(tgw, in: target, zone: zone) else {
                 return .move(.localDelivery(vpc: target.name, fromSubnet: nil))
             }
             attachmentSubnetOutbound(target, entry)
@@ -226,6 +227,12 @@ extension Walk {
     /// Gateway guide, "Network ACLs for transit gateways").
     mutating func attachmentSubnetOutbound(_ vpc: VPC, _ subnet: Subnet) {
         if let d = f.ownerOf(packet.destination), f.interfaces[d].subnet == subnet.name { return }
-        networkACL(vpc: vpc, subnet: subnet, .outbound)
+        attachmentSubnetACL(vpc, subnet, .outbound)
+    }
+
+    /// The network ACL of attachment subnet `subnet` of `vpc`, by the fabric's entry for it
+    /// (the walk's last subnet stays the one it routes by).
+    mutating func attachmentSubnetACL(_ vpc: VPC, _ subnet: Subnet, _ direction: NetworkACLEvaluator.Direction) {
+        if let e = f.subnetEntries[subnet.name], e.vpc.name == vpc.name { networkACL(e, direction) } else { networkACL(vpc: vpc, subnet: subnet, direction) }
     }
 }

@@ -289,15 +289,26 @@ extension Walk {
 
     mutating func networkACL(vpc: VPC, subnet: Subnet, _ direction: NetworkACLEvaluator.Direction) {
         guard let acl = networkACLOf(vpc: vpc, subnet: subnet) else { return }
+        networkACL(acl, subnet: subnet.ref, direction)
+    }
+
+    /// The network ACL of a subnet the fabric's entries hold (no copy of its VPC or subnet).
+    mutating func networkACL(_ e: SubnetEntry, _ direction: NetworkACLEvaluator.Direction) {
+        guard let acl = e.networkACL else { return }
+        networkACL(acl, subnet: e.ref, direction)
+    }
+
+    /// Network ACL `acl` of subnet `subnet` judges the packet.
+    mutating func networkACL(_ acl: NetworkACL, subnet: ObjectRef, _ direction: NetworkACLEvaluator.Direction) {
         let d = NetworkACLEvaluator.evaluate(acl, direction: direction, packet: packet)
         let dir = FilterDirection(direction)
         let aclRef = ObjectRef(id: acl.id, name: acl.name)
-        hop(.subnet(subnet.ref), Step(d.allowed ? .permitted : .denied, .networkACL(NetworkACLMatch(direction: dir, acl: aclRef, rule: d.rule, allowed: d.allowed)),
+        hop(.subnet(subnet), Step(d.allowed ? .permitted : .denied, .networkACL(NetworkACLMatch(direction: dir, acl: aclRef, rule: d.rule, allowed: d.allowed)),
                                        component: acl.id, location: d.rule?.location ?? acl.location))
         if d.allowed, session, packet.hasPorts, let range = replyPortRange, range.count > 1 {
             let denied = NetworkACLEvaluator.deniedPorts(acl, direction: direction, packet: packet, range: range)
             if !denied.isEmpty {
-                hop(.subnet(subnet.ref), Step(.denied, .networkACLReplyPorts(dir, acl: aclRef, denied: denied, range: range), component: acl.id, location: acl.location))
+                hop(.subnet(subnet), Step(.denied, .networkACLReplyPorts(dir, acl: aclRef, denied: denied, range: range), component: acl.id, location: acl.location))
                 block(.subnetACLRestriction, direction == .inbound ? .deniedIn : .deniedOut, component: acl.id,
                       .networkACLReplyPorts(dir, acl: aclRef, subnet: subnet.name, port: packet.destinationPort, denied: denied, range: range), at: acl.location)
             }
@@ -329,56 +340,57 @@ extension Walk {
         .move(.subnetEgress(subnetName))
     }
 
-    mutating func route(vpc: VPC, subnet: Subnet) -> StageResult {
+    /// The route table of subnet entry `e` (its VPC and subnet read in place, not copied).
+    mutating func route(_ e: SubnetEntry) -> StageResult {
         decisions += 1
         if decisions > Walk.maxDecisions {
-            block(.loop, .loop, component: subnet.id, .tooManyDecisions(Walk.maxDecisions))
-            finish(.loop, place: .subnet(subnet.ref), .loop, .loop(.tooManyDecisions))
+            block(.loop, .loop, component: e.subnet.id, .tooManyDecisions(Walk.maxDecisions))
+            finish(.loop, place: .subnet(e.ref), .loop, .loop(.tooManyDecisions))
             return .stop
         }
-        guard visited.insert(VisitKey(place: .subnet(vpc.name, subnet.name), source: packet.source, destination: packet.destination)).inserted else {
-            block(.loop, .loop, component: subnet.id, .subnetLoop(subnet: subnet.name))
-            finish(.loop, place: .subnet(subnet.ref), .loop, .loop(.revisitedSubnet))
+        guard visited.insert(VisitKey(place: .subnet(e.vpc.name, e.subnet.name), source: packet.source, destination: packet.destination)).inserted else {
+            block(.loop, .loop, component: e.subnet.id, .subnetLoop(subnet: e.subnet.name))
+            finish(.loop, place: .subnet(e.ref), .loop, .loop(.revisitedSubnet))
             return .stop
         }
-        if case .ipv6(let d) = packet.destination { return route6(vpc: vpc, subnet: subnet, d) }
-        guard let rt = routeTableOf(vpc: vpc, subnet: subnet) else { return .stop }
+        if case .ipv6(let d) = packet.destination { return route6(vpc: e.vpc, subnet: e.subnet, d) }
+        guard let rt = e.routeTable else { return .stop }
         let table = ObjectRef(id: rt.table.id, name: rt.table.name)
         guard let m = f.lookup(rt, packet.destination) else {
-            block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: subnet.name, destination: packet.destination), at: rt.table.location)
-            finish(.noRoute, place: .subnet(subnet.ref), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
+            block(.noRouteToDestination, .noRoute, component: rt.table.id, .noRouteInTable(table: table, subnet: e.subnet.name, destination: packet.destination), at: rt.table.location)
+            finish(.noRoute, place: .subnet(e.ref), .noRoute, .noRoute(.routeTable(table, destination: packet.destination)), component: rt.table.id, at: rt.table.location)
             return .stop
         }
-        hop(.subnet(subnet.ref), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: .ipv4(m.destination), target: m.target, origin: m.origin)),
+        hop(.subnet(e.ref), Step(.forwarded, .route(RouteTableMatch(table: table, written: m.written, destination: .ipv4(m.destination), target: m.target, origin: m.origin)),
                                        component: rt.table.id, location: m.location ?? rt.table.location))
         switch m.target {
-        case .local: return .move(.localDelivery(vpc: vpc.name, fromSubnet: subnet.name))
+        case .local: return .move(.localDelivery(vpc: e.vpc.name, fromSubnet: e.subnet.name))
         case .blackhole:
             block(.badStateRoute, .nullRouted, component: rt.table.id, .blackholeRoute(table: table, written: m.written), at: m.location)
-            finish(.nullRouted, place: .subnet(subnet.ref), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
+            finish(.nullRouted, place: .subnet(e.ref), .nullRouted, .nullRouted(.blackholeRoute), component: rt.table.id, at: m.location)
             return .stop
-        case .internetGateway: return .move(.internetGateway(vpc: vpc.name))
+        case .internetGateway: return .move(.internetGateway(vpc: e.vpc.name))
         case .egressOnlyInternetGateway(let n):
             block(.noRouteToDestination, .noRoute, component: n, .egressOnlyGateway(n))
             finish(.noRoute, place: .egressOnlyInternetGateway(n), .noRoute, .noRoute(.egressOnlyIPv6))
             return .stop
-        case .natGateway(let n): return .move(.natGateway(n, fromSubnet: subnet.name))
-        case .peeringConnection(let n): return .move(.peering(n, fromVPC: vpc.name))
-        case .transitGateway(let n): return .move(.transitGateway(n, fromSubnet: subnet.name))
-        case .gatewayEndpoint(let n): return .move(.gatewayEndpoint(n, vpc: vpc.name))
-        case .networkInterface(let n): return .move(.middlebox(n, fromSubnet: subnet.name))
-        case .vpnGateway: return vpnGatewayEgress(vpc: vpc)
+        case .natGateway(let n): return .move(.natGateway(n, fromSubnet: e.subnet.name))
+        case .peeringConnection(let n): return .move(.peering(n, fromVPC: e.vpc.name))
+        case .transitGateway(let n): return .move(.transitGateway(n, fromSubnet: e.subnet.name))
+        case .gatewayEndpoint(let n): return .move(.gatewayEndpoint(n, vpc: e.vpc.name))
+        case .networkInterface(let n): return .move(.middlebox(n, fromSubnet: e.subnet.name))
+        case .vpnGateway: return vpnGatewayEgress(vpc: e.vpc)
         }
     }
 
-    mutating func localDelivery(vpc: VPC, from subnet: String?) -> StageResult {
-        guard let d = f.ownerOf(packet.destination), f.interfaces[d].vpc == vpc.name else {
-            block(.unknownDestination, .noRoute, component: vpc.id, .noInterfaceInVPC(vpc: vpc.name, destination: packet.destination))
-            finish(.noRoute, place: .vpc(vpc.name), .noRoute, .noRoute(.noInterfaceHas(packet.destination)), component: vpc.id)
+    mutating func localDelivery(_ v: VPCEntry, from subnet: String?) -> StageResult {
+        guard let d = f.ownerOf(packet.destination), f.interfaces[d].vpc == v.vpc.name else {
+            block(.unknownDestination, .noRoute, component: v.vpc.id, .noInterfaceInVPC(vpc: v.vpc.name, destination: packet.destination))
+            finish(.noRoute, place: .vpc(v.vpc.name), .noRoute, .noRoute(.noInterfaceHas(packet.destination)), component: v.vpc.id)
             return .stop
         }
         let target = f.interfaces[d]
-        if target.subnet != subnet, let e = f.subnetEntries[target.subnet] { networkACL(vpc: e.vpc, subnet: e.subnet, .inbound) }
+        if target.subnet != subnet, let e = f.subnetEntries[target.subnet] { networkACL(e, .inbound) }
         return .move(.arrive(d))
     }
 
@@ -510,7 +522,7 @@ extension Walk {
             finish(.deniedIn, place: here, .denied, .filter(.natSourceOutsideVPC), component: nat.id)
             return .stop
         }
-        if subnet != nat.subnet, let e = f.subnetEntries[nat.subnet] { networkACL(vpc: e.vpc, subnet: e.subnet, .inbound) }
+        if subnet != nat.subnet, let e = f.subnetEntries[nat.subnet] { networkACL(e, .inbound) }
         observe(.interfaceIn(idx))
         let before = packet
         packet.source = .ipv4(iface.primaryIP)
@@ -586,7 +598,7 @@ extension Walk {
     mutating func middlebox(_ name: String, from subnet: String) -> StageResult {
         guard let i = f.interfaceByName[name] else { return .stop }
         let iface = f.interfaces[i]
-        if iface.subnet != subnet, let e = f.subnetEntries[iface.subnet] { networkACL(vpc: e.vpc, subnet: e.subnet, .inbound) }
+        if iface.subnet != subnet, let e = f.subnetEntries[iface.subnet] { networkACL(e, .inbound) }
         if f.ownerOf(packet.destination) == i { return .move(.arrive(i)) }
         if iface.sourceDestCheck {
             block(.eniSourceDestCheckRestriction, .deniedIn, component: iface.id, .sourceDestCheckAppliance(interface: iface.label, destination: packet.destination))

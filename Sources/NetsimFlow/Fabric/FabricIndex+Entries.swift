@@ -13,9 +13,12 @@ public final class SubnetEntry: Sendable {
     public let routeTable: CompiledRouteTable?
     /// `VPC.networkACL(for:)` for it.
     public let networkACL: NetworkACL?
+    /// `subnet.ref`.
+    public let ref: ObjectRef
 
     init(vpc: VPC, subnet: Subnet, routeTable: CompiledRouteTable?) {
         self.vpc = vpc; self.subnet = subnet; self.routeTable = routeTable
+        ref = subnet.ref
         networkACL = vpc.networkACL(for: subnet)
     }
 }

@@ -414,14 +414,14 @@ struct Walk {
         case (.leaveInterface, .interfaceEgress(let i, _)): return leaveInterface(i)
         case (.networkACLOutbound, .subnetEgress(let name)):
             guard let e = subnetEntry(name) else { return .stop }
-            networkACL(vpc: e.vpc, subnet: e.subnet, .outbound)
+            networkACL(e, .outbound)
             return .move(.routeTable(name))
         case (.routeTable, .routeTable(let name)):
             guard let e = subnetEntry(name) else { return .stop }
-            return route(vpc: e.vpc, subnet: e.subnet)
+            return route(e)
         case (.localDelivery, .localDelivery(let name, let from)):
             guard let e = f.vpcEntries[name] else { return .stop }
-            return localDelivery(vpc: e.vpc, from: from)
+            return localDelivery(e, from: from)
         case (.interfaceIngress, .arrive(let d)): return interfaceIngress(d)
         case (.interfaceOwner, .arrive(let d)): return interfaceOwner(d)
         case (.internetGatewayEgress, .internetGateway(let name)):
