@@ -444,6 +444,8 @@ struct FlowLogJudge {
     }
 
     mutating func nacl(_ subnet: String, _ acl: NetworkACL, inbound: Bool, _ p: Packet) -> NetworkACLDecision {
+        // A short ACL is evaluated faster than a large cache is searched.
+        if (inbound ? acl.inbound : acl.outbound).count <= 8 { return NetworkACLEvaluator.evaluate(acl, direction: inbound ? .inbound : .outbound, packet: p) }
         let key = ACLKey(subnetIndex[subnet] ?? -1, ingress: inbound, p)
         if let d = aclCache[key], let d { return d }
         let d = NetworkACLEvaluator.evaluate(acl, direction: inbound ? .inbound : .outbound, packet: p)
