@@ -114,12 +114,11 @@ public struct FlowLogReader: Sendable {
             let s = i
             while i < end {
                 let d = raw[i]
+                // One test for the common byte (a printable one above the space).
+                if d > 0x20 && d != 0x7F { i += 1; continue }
                 if d == 0x20 || d == 0x09 { break }
-                if d < 0x20 || d == 0x7F {
-                    throw FlowLogProblem(.binary, line: line, column: i + 1, "a control byte (0x\(String(d, radix: 16))) in the log: it is binary, not flow log text",
-                                         hint: "netsim reads flow logs as plain text or gzip (.log.gz), as VPC Flow Logs writes them to S3; Parquet files are not read (publish with --log-format plain text, or convert them)")
-                }
-                i += 1
+                throw FlowLogProblem(.binary, line: line, column: i + 1, "a control byte (0x\(String(d, radix: 16))) in the log: it is binary, not flow log text",
+                                     hint: "netsim reads flow logs as plain text or gzip (.log.gz), as VPC Flow Logs writes them to S3; Parquet files are not read (publish with --log-format plain text, or convert them)")
             }
             ranges.append(s..<i)
         }
@@ -212,7 +211,7 @@ public struct FlowLogReader: Sendable {
                 continue
             }
         }
-        if r.status == .missing && fmt.slot[.logStatus] == nil && r.action != nil { r.status = .ok }
+        if r.status == .missing && r.action != nil && fmt.slot[.logStatus] == nil { r.status = .ok }
         records += 1
         record(r)
     }
@@ -226,18 +225,23 @@ public struct FlowLogReader: Sendable {
     /// A line of field names: every word is lowercase letters, digits, '-' or `${…}`, and one
     /// of them is a field name (or none has a digit).
     func isHeader(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
-        var known = false
         var digits = false
-        for rg in ranges {
+        // Every byte first, from the last word (a record's ends in ACCEPT OK, NODATA, an
+        // uppercase word or an address): a record is refused at its first byte, with no string
+        // made of its words.
+        for rg in ranges.reversed() {
             for k in rg {
                 let c = raw[k]
                 let ok = (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c == 0x24 || c == 0x7B || c == 0x7D || c == 0x5F
                 if !ok { return false }
                 if c >= 0x30 && c <= 0x39 { digits = true }
             }
-            if !known, rg.count > 1, FlowLogField.named(String(decoding: UnsafeBufferPointer(rebasing: raw[rg]), as: UTF8.self)) != nil { known = true }
         }
-        return known || !digits
+        if !digits { return true }
+        for rg in ranges where rg.count > 1 {
+            if FlowLogField.named(String(decoding: UnsafeBufferPointer(rebasing: raw[rg]), as: UTF8.self)) != nil { return true }
+        }
+        return false
     }
 
     mutating func header(_ raw: UnsafeBufferPointer<UInt8>) throws {

@@ -12,6 +12,16 @@ public struct FlowLogGroupKey: Hashable, Sendable {
     public var action: FlowLogRecord.Action
     /// The record's flow-direction, or nil when the format has none.
     public var direction: FlowLogRecord.Direction?
+
+    /// Fewer, wider words than the synthesized hash (a million records are grouped by it).
+    public func hash(into h: inout Hasher) {
+        h.combine(UInt64(UInt32(bitPattern: interface)) | UInt64(sourcePort) << 32 | UInt64(destinationPort) << 48)
+        h.combine(UInt32(ipProtocol) | UInt32(action.rawValue) << 8 | UInt32(direction?.rawValue ?? 0) << 16)
+        switch (source, destination) {
+        case (.ipv4(let s), .ipv4(let d)): h.combine(UInt64(s.value) << 32 | UInt64(d.value))
+        default: h.combine(source); h.combine(destination)
+        }
+    }
 }
 
 public struct FlowLogGroup: Sendable {
@@ -134,17 +144,26 @@ struct FlowLogJudge {
     let ids: [String]
     /// Log interface index → topology interface index (by ID), or -1.
     var byID: [Int]
-    struct SGKey: Hashable { var iface: Int; var ingress: Bool; var packet: Packet }
+    typealias SGKey = DecidingKey
     var sgCache: [SGKey: SecurityGroupDecision] = [:]
-    struct ACLKey: Hashable { var subnet: String; var inbound: Bool; var packet: Packet }
+    /// `iface` is the subnet's index in `subnetIndex`.
+    typealias ACLKey = DecidingKey
     var aclCache: [ACLKey: NetworkACLDecision?] = [:]
     struct PathKey: Hashable { var from: Int; var to: Int; var ipProtocol: IPProtocol; var port: UInt16; var icmpType: UInt8 }
     var pathCache: [PathKey: (String, SourceLocation?)?] = [:]
 
     let portsMatter: Bool
     let subnetIndex: [String: Int]
-    struct OutcomeKey: Hashable { var iface: Int; var ingress: Bool; var packet: Packet }
+    typealias OutcomeKey = DecidingKey
     var outcomeCache: [OutcomeKey: Outcome] = [:]
+    /// Per interface, resolved once: its security groups, and its subnet with that subnet's network ACL.
+    var groupsOf: [[SecurityGroup]?]
+    var subnetOf: [(vpc: VPC, subnet: Subnet, acl: NetworkACL?)??]
+    /// The words of an allowing rule depend on the rule only, not on the packet: built once per rule.
+    struct SGWordsKey: Hashable { var iface: Int; var ingress: Bool; var reply: Bool; var group: String; var rule: Int }
+    var sgWords: [SGWordsKey: String] = [:]
+    struct ACLWordsKey: Hashable { var subnet: Int; var inbound: Bool; var number: Int; var line: Int; var column: Int }
+    var aclWords: [ACLWordsKey: String] = [:]
 
     init(network: Network, tally: FlowLogTally, ids: [String]) {
         self.network = network; f = network.fabric; self.tally = tally; self.ids = ids
@@ -156,6 +175,27 @@ struct FlowLogJudge {
         var known: [String: Int] = [:]
         for (i, iface) in f.interfaces.enumerated() where known[iface.id] == nil { known[iface.id] = i }
         byID = ids.map { known[$0] ?? -1 }
+        groupsOf = Array(repeating: nil, count: f.interfaces.count)
+        subnetOf = Array(repeating: nil, count: f.interfaces.count)
+        // Most questions of a large log are new (a reply's port is the client's): grow once.
+        let expected = min(tally.groups.count, 1 << 22)
+        sgCache.reserveCapacity(expected)
+        outcomeCache.reserveCapacity(expected)
+        aclCache.reserveCapacity(expected)
+    }
+
+    mutating func groups(_ idx: Int) -> [SecurityGroup] {
+        if let g = groupsOf[idx] { return g }
+        let g = f.securityGroups(of: f.interfaces[idx])
+        groupsOf[idx] = g
+        return g
+    }
+
+    mutating func subnet(_ idx: Int) -> (vpc: VPC, subnet: Subnet, acl: NetworkACL?)? {
+        if let s = subnetOf[idx] { return s }
+        let s = f.subnets[f.interfaces[idx].subnet].map { (vpc: $0.vpc, subnet: $0.subnet, acl: $0.vpc.networkACL(for: $0.subnet)) }
+        subnetOf[idx] = .some(s)
+        return s
     }
 
     mutating func verdict(_ g: FlowLogGroup) -> FlowLogVerdict {
@@ -288,8 +328,8 @@ struct FlowLogJudge {
     /// deciding part (and, when only the reply rules allow it, the same source port).
     mutating func evaluate(_ idx: Int, _ dir: FlowLogRecord.Direction, _ p: Packet) -> Outcome {
         let ingress = dir == .ingress
-        var key = OutcomeKey(iface: idx, ingress: ingress, packet: Self.decidingPart(p, peerIsSource: ingress))
-        if !f.interfaces[idx].securityGroups.isEmpty, !sg(idx, ingress: ingress, p).allowed { key.packet.sourcePort = p.sourcePort }
+        var key = OutcomeKey(idx, ingress: ingress, p)
+        if !f.interfaces[idx].securityGroups.isEmpty, !sg(idx, ingress: ingress, p).allowed { key.setSourcePort(p.sourcePort) }
         if let o = outcomeCache[key] { return o }
         let o = evaluateOnce(idx, dir, p)
         if o.accept { outcomeCache[key] = o }
@@ -305,7 +345,11 @@ struct FlowLogJudge {
         if !iface.securityGroups.isEmpty {
             let d = sg(idx, ingress: ingress, p)
             if d.allowed, let g = d.group, let r = d.rule, let i = d.ruleIndex {
-                sgWords = Step(.permitted, .securityGroupAllows(SecurityGroupMatch(direction: ingress ? .ingress : .egress, group: ObjectRef(id: g.id, name: g.name), ruleIndex: i, rule: r))).sentence
+                let wk = SGWordsKey(iface: idx, ingress: ingress, reply: false, group: g.id, rule: i)
+                if let w = self.sgWords[wk] { sgWords = w } else {
+                    sgWords = Step(.permitted, .securityGroupAllows(SecurityGroupMatch(direction: ingress ? .ingress : .egress, group: ObjectRef(id: g.id, name: g.name), ruleIndex: i, rule: r))).sentence
+                    self.sgWords[wk] = sgWords
+                }
                 sgLoc = r.location
             } else {
                 let refs = d.groups.map { ObjectRef(id: $0.id, name: $0.name) }
@@ -323,7 +367,11 @@ struct FlowLogJudge {
                 let r = (p.ipProtocol == .icmp && p.icmpType == 8) || (p.ipProtocol == .icmpv6 && p.icmpType == 128) ? nil : Optional(sg(idx, ingress: !ingress, back))
                 if let r, r.allowed, let g = r.group, let rule = r.rule, let i = r.ruleIndex {
                     replyOnly = true
-                    sgWords = Wording.flowLogAllowedAsReply(Step(.permitted, .securityGroupAllows(SecurityGroupMatch(direction: ingress ? .egress : .ingress, group: ObjectRef(id: g.id, name: g.name), ruleIndex: i, rule: rule))).sentence)
+                    let wk = SGWordsKey(iface: idx, ingress: ingress, reply: true, group: g.id, rule: i)
+                    if let w = self.sgWords[wk] { sgWords = w } else {
+                        sgWords = Wording.flowLogAllowedAsReply(Step(.permitted, .securityGroupAllows(SecurityGroupMatch(direction: ingress ? .egress : .ingress, group: ObjectRef(id: g.id, name: g.name), ruleIndex: i, rule: rule))).sentence)
+                        self.sgWords[wk] = sgWords
+                    }
                     sgLoc = rule.location
                 } else {
                     sgAllow = false
@@ -335,16 +383,23 @@ struct FlowLogJudge {
         var aclAllow = true, aclWords = "", aclLoc: SourceLocation? = nil
         // Network ACLs filter what enters or leaves the subnet, not traffic within it.
         let peer = ingress ? p.source : p.destination
+        let home = subnet(idx)
         let inSubnet: Bool
         switch peer {
-        case .ipv4(let a): inSubnet = f.subnets[iface.subnet]?.subnet.cidr.contains(a) ?? false
-        case .ipv6(let a): inSubnet = f.subnets[iface.subnet]?.subnet.ipv6Cidr?.contains(a) ?? false
+        case .ipv4(let a): inSubnet = home?.subnet.cidr.contains(a) ?? false
+        case .ipv6(let a): inSubnet = home?.subnet.ipv6Cidr?.contains(a) ?? false
         }
-        if !inSubnet, let (vpc, subnet) = f.subnets[iface.subnet], let acl = vpc.networkACL(for: subnet) {
+        if !inSubnet, let home, let acl = home.acl {
+            let subnet = home.subnet
             let d = nacl(subnet.name, acl, inbound: ingress, p)
             let aclRef = ObjectRef(id: acl.id, name: acl.name)
             if d.allowed {
-                aclWords = Step(.permitted, .networkACL(NetworkACLMatch(direction: ingress ? .inbound : .outbound, acl: aclRef, rule: d.rule, allowed: true))).sentence
+                let wk = ACLWordsKey(subnet: subnetIndex[subnet.name] ?? -1, inbound: ingress, number: d.rule?.number ?? -1,
+                                     line: d.rule?.location.line ?? -1, column: d.rule?.location.column ?? -1)
+                if let w = self.aclWords[wk] { aclWords = w } else {
+                    aclWords = Step(.permitted, .networkACL(NetworkACLMatch(direction: ingress ? .inbound : .outbound, acl: aclRef, rule: d.rule, allowed: true))).sentence
+                    self.aclWords[wk] = aclWords
+                }
                 aclLoc = d.rule?.location ?? acl.location
             } else {
                 aclAllow = false
@@ -375,12 +430,12 @@ struct FlowLogJudge {
     }
 
     mutating func sg(_ idx: Int, ingress: Bool, _ p: Packet) -> SecurityGroupDecision {
-        let key = SGKey(iface: idx, ingress: ingress, packet: Self.decidingPart(p, peerIsSource: ingress))
+        let key = SGKey(idx, ingress: ingress, p)
         if let d = sgCache[key] { return d }
         let iface = f.interfaces[idx]
         let home = iface.vpc
         let f = self.f
-        let d = SecurityGroupEvaluator.evaluate(f.securityGroups(of: iface), vpc: home, direction: ingress ? .ingress : .egress, packet: p,
+        let d = SecurityGroupEvaluator.evaluate(groups(idx), vpc: home, direction: ingress ? .ingress : .egress, packet: p,
                                                 isMember: { ip, vpc, group in (vpc == home || f.peered(vpc, home)) && f.isMember(ip, vpc: vpc, group: group) },
                                                 isMember6: { ip, vpc, group in (vpc == home || f.peered(vpc, home)) && f.isMember6(ip, vpc: vpc, group: group) },
                                                 prefixLists: f.prefixLists, groupVPC: { $0 == "default" ? nil : f.groupVPC[$0] })
@@ -389,7 +444,9 @@ struct FlowLogJudge {
     }
 
     mutating func nacl(_ subnet: String, _ acl: NetworkACL, inbound: Bool, _ p: Packet) -> NetworkACLDecision {
-        let key = ACLKey(subnet: subnet, inbound: inbound, packet: Self.decidingPart(p, peerIsSource: inbound))
+        // A short ACL is evaluated faster than a large cache is searched.
+        if (inbound ? acl.inbound : acl.outbound).count <= 8 { return NetworkACLEvaluator.evaluate(acl, direction: inbound ? .inbound : .outbound, packet: p) }
+        let key = ACLKey(subnetIndex[subnet] ?? -1, ingress: inbound, p)
         if let d = aclCache[key], let d { return d }
         let d = NetworkACLEvaluator.evaluate(acl, direction: inbound ? .inbound : .outbound, packet: p)
         aclCache[key] = d
@@ -435,6 +492,45 @@ struct FlowLogJudge {
         }
         pathCache[key] = result
         return result
+    }
+}
+
+/// What a security group or network ACL decides on, packed into four words (hashed as two):
+/// the interface (or subnet), the direction, the peer's address (the source inbound, the
+/// destination outbound), the protocol, the destination port, the ICMP type and code, and
+/// the source port only where `setSourcePort` puts it. The same fields as
+/// `FlowLogJudge.decidingPart`, without hashing a whole `Packet` for each of a million records.
+struct DecidingKey: Hashable {
+    var flags: UInt64
+    var iface: Int
+    var high: UInt64
+    var low: UInt64
+
+    init(_ iface: Int, ingress: Bool, _ p: Packet) {
+        let peer = ingress ? p.source : p.destination
+        var family: UInt64 = 0
+        switch peer {
+        case .ipv4(let a): high = 0; low = UInt64(a.value)
+        case .ipv6(let a): high = a.high; low = a.low; family = 1
+        }
+        let proto: UInt64
+        switch p.ipProtocol {
+        case .number(let n): proto = UInt64(n)
+        case .all: proto = 0x100
+        case .tcp: proto = 0x101
+        case .udp: proto = 0x102
+        case .icmp: proto = 0x103
+        case .icmpv6: proto = 0x104
+        }
+        flags = (ingress ? 1 : 0) | family << 1 | proto << 2 | UInt64(p.destinationPort) << 11 | UInt64(p.icmpType) << 27 | UInt64(p.icmpCode) << 35
+        self.iface = iface
+    }
+
+    mutating func setSourcePort(_ port: UInt16) { flags = flags & ~(0xFFFF << 43) | UInt64(port) << 43 }
+
+    func hash(into h: inout Hasher) {
+        h.combine(flags &+ UInt64(bitPattern: Int64(iface)) &* 0x9E37_79B9_7F4A_7C15)
+        h.combine(high ^ low)
     }
 }
 
