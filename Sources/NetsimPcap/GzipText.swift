@@ -51,6 +51,23 @@ public enum TextInput {
         var memberOpen = false
         defer { if inflating { inflateEnd(&stream) } }
         var output = [UInt8](repeating: 0, count: chunkSize * 4)
+        /// One inflate call into `output`; what it produced goes to `body`. Returns zlib's code
+        /// and how many bytes it produced.
+        func inflateStep() throws -> (Int32, Int) {
+            var produced = 0
+            let ret = output.withUnsafeMutableBytes { out -> Int32 in
+                stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(out.count)
+                let r = inflate(&stream, Z_NO_FLUSH)
+                produced = out.count - Int(stream.avail_out)
+                return r
+            }
+            if produced > 0 {
+                summary.bytes += UInt64(produced)
+                try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
+            }
+            return (ret, produced)
+        }
         while true {
             let n = input.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, chunkSize) }
             if n < 0 {
@@ -79,18 +96,7 @@ public enum TextInput {
                 stream.avail_in = uInt(n)
                 while stream.avail_in > 0 {
                     if !memberOpen { memberOpen = true; summary.members += 1 }
-                    var produced = 0
-                    let ret = output.withUnsafeMutableBytes { out -> Int32 in
-                        stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                        stream.avail_out = uInt(out.count)
-                        let r = inflate(&stream, Z_NO_FLUSH)
-                        produced = out.count - Int(stream.avail_out)
-                        return r
-                    }
-                    if produced > 0 {
-                        summary.bytes += UInt64(produced)
-                        try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
-                    }
+                    let (ret, _) = try inflateStep()
                     switch ret {
                     case Z_OK, Z_BUF_ERROR: continue
                     case Z_STREAM_END:
@@ -106,18 +112,7 @@ public enum TextInput {
         // Output still buffered inside zlib.
         if inflating && memberOpen {
             while true {
-                var produced = 0
-                let ret = output.withUnsafeMutableBytes { out -> Int32 in
-                    stream.next_out = out.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                    stream.avail_out = uInt(out.count)
-                    let r = inflate(&stream, Z_NO_FLUSH)
-                    produced = out.count - Int(stream.avail_out)
-                    return r
-                }
-                if produced > 0 {
-                    summary.bytes += UInt64(produced)
-                    try output.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<produced])) }
-                }
+                let (ret, produced) = try inflateStep()
                 if ret == Z_STREAM_END { memberOpen = false; break }
                 if produced == 0 { break }
             }
